@@ -1,0 +1,39 @@
+//! `POST /api/login`, `POST /api/logout`, `GET /api/me`.
+
+use crate::session::{self, Staff};
+use crate::{ApiError, ApiState};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use parley::app::auth::SESSION_HOURS;
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+pub(crate) struct Credentials {
+    email: String,
+    password: String,
+}
+
+pub(crate) async fn login(State(state): State<Arc<ApiState>>, body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>) -> Result<Response, ApiError> {
+    let Json(credentials) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    let (token, session) = state.auth.login(&credentials.email, &credentials.password).await.inspect_err(|_| {
+        tracing::warn!("login refused");
+    })?;
+    tracing::info!(role = session.role.as_str(), "signed in");
+    let cookie = session::set_cookie(&token, SESSION_HOURS * 3600);
+    Ok(([(header::SET_COOKIE, cookie)], Json(json!({"email": session.email, "role": session.role.as_str()}))).into_response())
+}
+
+pub(crate) async fn logout(State(state): State<Arc<ApiState>>, headers: HeaderMap) -> Result<Response, ApiError> {
+    if let Some(token) = session::session_token(&headers) {
+        state.auth.logout(&token).await?;
+    }
+    Ok(([(header::SET_COOKIE, session::set_cookie("", 0))], StatusCode::NO_CONTENT).into_response())
+}
+
+pub(crate) async fn me(Staff(session): Staff) -> Json<serde_json::Value> {
+    Json(json!({"email": session.email, "role": session.role.as_str()}))
+}

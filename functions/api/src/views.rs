@@ -1,0 +1,102 @@
+//! The API's JSON shapes.
+
+use parley::domain::{Contact, Message, Millis};
+use parley::ports::Page;
+use serde::Serialize;
+use serde_json::Value;
+
+/// `{"items": [...], "next_cursor": …}`.
+#[derive(Serialize)]
+pub struct PageView<T> {
+    items: Vec<T>,
+    next_cursor: Option<String>,
+}
+
+impl<T> PageView<T> {
+    /// Maps a store page to its view.
+    pub fn from_page<U>(page: Page<U>, view: impl FnMut(U) -> T) -> Self {
+        PageView { items: page.items.into_iter().map(view).collect(), next_cursor: page.next_cursor }
+    }
+}
+
+/// A contact as the API shows it.
+#[derive(Serialize)]
+pub struct ContactView {
+    id: String,
+    phone: Option<String>,
+    wa_id: Option<String>,
+    user_id: Option<String>,
+    name: Option<String>,
+    phone_number_id: String,
+    last_activity_at: Option<String>,
+    last_inbound_at: Option<String>,
+    window: WindowView,
+    created_at: String,
+}
+
+/// The service window, stated before any send is tried.
+#[derive(Serialize)]
+pub struct WindowView {
+    open: bool,
+    closes_at: Option<String>,
+}
+
+impl ContactView {
+    /// The view of `contact` at `now`.
+    pub fn new(contact: Contact, now: Millis) -> Self {
+        ContactView {
+            phone: contact.phone(),
+            id: contact.id.to_string(),
+            wa_id: contact.wa_id,
+            user_id: contact.user_id,
+            name: contact.name,
+            phone_number_id: contact.phone_number_id,
+            last_activity_at: contact.last_activity_at.map(Millis::to_rfc3339),
+            last_inbound_at: contact.last_inbound_at.map(Millis::to_rfc3339),
+            window: WindowView {
+                open: contact.window.is_open(now),
+                closes_at: contact.window.closes_at().map(Millis::to_rfc3339),
+            },
+            created_at: contact.created_at.to_rfc3339(),
+        }
+    }
+}
+
+/// A message as the API shows it.
+#[derive(Serialize)]
+pub struct MessageView {
+    id: String,
+    direction: &'static str,
+    #[serde(rename = "type")]
+    type_name: String,
+    text: Option<String>,
+    status: Option<&'static str>,
+    at: String,
+    content: Option<Value>,
+    context: Option<Value>,
+    referral: Option<Value>,
+    errors: Option<Value>,
+    pricing: Option<Value>,
+}
+
+fn json(text: Option<String>) -> Option<Value> {
+    text.and_then(|t| serde_json::from_str(&t).ok())
+}
+
+impl From<Message> for MessageView {
+    fn from(m: Message) -> Self {
+        MessageView {
+            id: m.id,
+            direction: m.direction.as_str(),
+            type_name: m.type_name,
+            text: m.text,
+            status: m.status.map(|s| s.as_str()),
+            at: m.at.to_rfc3339(),
+            content: m.content.and_then(|c| serde_json::to_value(c).ok()),
+            context: json(m.context),
+            referral: json(m.referral),
+            errors: json(m.errors),
+            pricing: json(m.pricing),
+        }
+    }
+}

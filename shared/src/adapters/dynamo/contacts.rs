@@ -1,0 +1,110 @@
+//! The read side: contact lists and timelines, each one Query.
+
+use super::item::{get_n, get_s, key, req_s, Item};
+use super::keys::{self, CONTACTS_BY_ACTIVITY};
+use super::{cursor, unavailable, DynamoStore};
+use crate::domain::{Contact, ContactId, DeliveryStatus, Direction, Message, MessageContent, Millis, ServiceWindow};
+use crate::ports::{Page, PageRequest, StoreError};
+
+const DEFAULT_PAGE: u32 = 50;
+const MAX_PAGE: u32 = 200;
+
+fn page_size(page: &PageRequest) -> i32 {
+    let size = page.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+    i32::try_from(size).unwrap_or(50)
+}
+
+impl DynamoStore {
+    pub(super) async fn query_contacts(&self, page: &PageRequest) -> Result<Page<Contact>, StoreError> {
+        let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, keys::GSI1_PK, keys::GSI1_SK])?;
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI1)
+            .key_condition_expression("gsi1pk = :p")
+            .expression_attribute_values(":p", super::item::s(CONTACTS_BY_ACTIVITY))
+            .scan_index_forward(false)
+            .limit(page_size(page))
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(Page {
+            items: out.items().iter().map(contact_from).collect::<Result<_, _>>()?,
+            next_cursor: cursor::encode(out.last_evaluated_key()),
+        })
+    }
+
+    pub(super) async fn get_contact(&self, id: &ContactId) -> Result<Option<Contact>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(id), keys::PROFILE)))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        out.item().map(contact_from).transpose()
+    }
+
+    pub(super) async fn query_timeline(&self, id: &ContactId, page: &PageRequest) -> Result<Page<Message>, StoreError> {
+        let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK])?;
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :m)")
+            .expression_attribute_values(":pk", super::item::s(keys::contact_pk(id)))
+            .expression_attribute_values(":m", super::item::s(keys::MESSAGE_PREFIX))
+            .scan_index_forward(true)
+            .limit(page_size(page))
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(Page {
+            items: out.items().iter().map(|i| message_from(i, id)).collect::<Result<_, _>>()?,
+            next_cursor: cursor::encode(out.last_evaluated_key()),
+        })
+    }
+}
+
+fn contact_from(item: &Item) -> Result<Contact, StoreError> {
+    let id = ContactId::parse(&req_s(item, "contact_id")?).ok_or_else(|| StoreError::Corrupt("contact id".into()))?;
+    Ok(Contact {
+        id,
+        phone_number_id: get_s(item, "phone_number_id").unwrap_or_default(),
+        wa_id: get_s(item, "wa_id"),
+        user_id: get_s(item, "user_id"),
+        name: get_s(item, "name"),
+        last_activity_at: get_n(item, "last_activity_at").map(Millis),
+        last_inbound_at: get_n(item, "last_inbound_at").map(Millis),
+        window: ServiceWindow {
+            service_until: get_n(item, "service_until").map(Millis),
+            free_entry_until: get_n(item, "free_entry_until").map(Millis),
+        },
+        created_at: get_n(item, "created_at").map(Millis).unwrap_or_default(),
+    })
+}
+
+fn message_from(item: &Item, contact: &ContactId) -> Result<Message, StoreError> {
+    let direction = match get_s(item, "direction").as_deref() {
+        Some("out") => Direction::Out,
+        _ => Direction::In,
+    };
+    Ok(Message {
+        id: req_s(item, "id")?,
+        contact_id: contact.clone(),
+        direction,
+        type_name: get_s(item, "type").unwrap_or_else(|| "unknown".to_owned()),
+        text: get_s(item, "text"),
+        status: get_s(item, "status").and_then(|s| DeliveryStatus::parse(&s)),
+        at: get_n(item, "at").map(Millis).unwrap_or_default(),
+        content: get_s(item, "content").and_then(|c| serde_json::from_str::<MessageContent>(&c).ok()),
+        context: get_s(item, "context"),
+        referral: get_s(item, "referral"),
+        errors: get_s(item, "errors"),
+        pricing: get_s(item, "pricing"),
+    })
+}

@@ -1,0 +1,97 @@
+//! The single-table DynamoDB store.
+//!
+//! | item | pk | sk |
+//! |---|---|---|
+//! | contact | `C#<contactId>` | `PROFILE` |
+//! | message | `C#<contactId>` | `M#<millis>#<id>` |
+//! | identity pointer | `I#<phoneNumberId>#<wa:…\|bsuid:…>` | `I` |
+//! | wamid pointer | `W#<wamid>` | `W` |
+//! | pending status | `W#<wamid>` | `PS#<rank>#<millis>` |
+//! | user | `U#<email>` | `USER` |
+//! | session | `S#<token hash>` | `SESSION` (TTL) |
+//!
+//! `gsi1` (`gsi1pk`, `gsi1sk`) lists contacts by last activity.
+
+mod contacts;
+mod cursor;
+mod inbound;
+mod item;
+pub mod keys;
+mod statuses;
+mod users;
+
+use aws_sdk_dynamodb::Client;
+
+/// The DynamoDB implementation of the store ports.
+#[derive(Debug, Clone)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoStore {
+    /// A store over `table`, using a client built once at cold start.
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        DynamoStore { client, table: table.into() }
+    }
+
+    /// The table's name.
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+}
+
+/// Maps any SDK failure to an unavailable store, keeping the SDK's message.
+fn unavailable<E: std::fmt::Debug>(e: E) -> crate::ports::StoreError {
+    crate::ports::StoreError::Unavailable(format!("{e:?}"))
+}
+
+#[async_trait::async_trait]
+impl crate::ports::ConversationStore for DynamoStore {
+    async fn record_inbound(&self, message: &crate::domain::message::InboundMessage) -> Result<crate::ports::Recorded, crate::ports::StoreError> {
+        self.put_inbound(message).await
+    }
+
+    async fn apply_status(&self, update: &crate::domain::StatusUpdate) -> Result<crate::ports::StatusOutcome, crate::ports::StoreError> {
+        self.apply_status_update(update).await
+    }
+
+    async fn link_wamid(&self, contact: &crate::domain::ContactId, message_sk: &str, wamid: &str) -> Result<(), crate::ports::StoreError> {
+        DynamoStore::link_wamid(self, contact, message_sk, wamid).await
+    }
+
+    async fn list_contacts(&self, page: &crate::ports::PageRequest) -> Result<crate::ports::Page<crate::domain::Contact>, crate::ports::StoreError> {
+        self.query_contacts(page).await
+    }
+
+    async fn contact(&self, id: &crate::domain::ContactId) -> Result<Option<crate::domain::Contact>, crate::ports::StoreError> {
+        self.get_contact(id).await
+    }
+
+    async fn timeline(&self, id: &crate::domain::ContactId, page: &crate::ports::PageRequest) -> Result<crate::ports::Page<crate::domain::Message>, crate::ports::StoreError> {
+        self.query_timeline(id, page).await
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::ports::UserStore for DynamoStore {
+    async fn user(&self, email: &str) -> Result<Option<crate::domain::User>, crate::ports::StoreError> {
+        self.get_user(email).await
+    }
+
+    async fn create_user(&self, user: &crate::domain::User) -> Result<bool, crate::ports::StoreError> {
+        self.put_user_if_absent(user).await
+    }
+
+    async fn put_session(&self, session: &crate::ports::Session) -> Result<(), crate::ports::StoreError> {
+        self.put_session_item(session).await
+    }
+
+    async fn session(&self, token_hash: &str) -> Result<Option<crate::ports::Session>, crate::ports::StoreError> {
+        self.get_session(token_hash).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), crate::ports::StoreError> {
+        self.remove_session(token_hash).await
+    }
+}

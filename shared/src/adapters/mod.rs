@@ -1,0 +1,5 @@
+//! The edge: AWS and Meta implementations of [`crate::ports`].
+
+pub mod aws;
+pub mod dynamo;
+pub mod request_counter;

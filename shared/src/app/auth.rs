@@ -1,0 +1,146 @@
+//! Signing staff in and out, and checking sessions.
+
+use crate::domain::user::normalize_email;
+use crate::domain::{Role, User};
+use crate::ports::{Clock, Session, StoreError, UserStore};
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+/// How long a session lasts.
+pub const SESSION_HOURS: i64 = 12;
+
+/// Why a request is not signed in.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// Unknown e-mail, wrong password or deactivated user (one answer for
+    /// all, so the API does not reveal which e-mails exist).
+    #[error("wrong e-mail or password")]
+    BadCredentials,
+    /// No session, or an expired or ended one.
+    #[error("not signed in")]
+    NoSession,
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The first administrator, created on first login from configuration.
+#[derive(Clone)]
+pub struct BootstrapAdmin {
+    /// Their e-mail.
+    pub email: String,
+    /// Their initial password (never logged).
+    pub password: String,
+}
+
+impl std::fmt::Debug for BootstrapAdmin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BootstrapAdmin").field("email", &self.email).finish_non_exhaustive()
+    }
+}
+
+/// The sign-in use case.
+pub struct Auth {
+    users: Arc<dyn UserStore>,
+    clock: Arc<dyn Clock>,
+    bootstrap: Option<BootstrapAdmin>,
+}
+
+impl Auth {
+    /// Wires the use case.
+    pub fn new(users: Arc<dyn UserStore>, clock: Arc<dyn Clock>, bootstrap: Option<BootstrapAdmin>) -> Self {
+        Auth { users, clock, bootstrap }
+    }
+
+    /// Checks credentials and opens a session; returns the cookie token.
+    pub async fn login(&self, email: &str, password: &str) -> Result<(String, Session), AuthError> {
+        let email = normalize_email(email);
+        let user = match self.users.user(&email).await? {
+            Some(user) => user,
+            None => self.create_bootstrap_admin(&email).await?.ok_or(AuthError::BadCredentials)?,
+        };
+        if !user.active || !password_matches(&user.password_hash, password) {
+            return Err(AuthError::BadCredentials);
+        }
+        let token = new_token();
+        let session = Session {
+            token_hash: token_hash(&token),
+            email: user.email,
+            role: user.role,
+            expires_at: self.clock.now().plus_hours(SESSION_HOURS),
+        };
+        self.users.put_session(&session).await?;
+        Ok((token, session))
+    }
+
+    /// The live session behind a cookie token.
+    pub async fn authenticate(&self, token: &str) -> Result<Session, AuthError> {
+        let session = self.users.session(&token_hash(token)).await?.ok_or(AuthError::NoSession)?;
+        if session.expires_at <= self.clock.now() {
+            return Err(AuthError::NoSession);
+        }
+        Ok(session)
+    }
+
+    /// Ends the session behind a cookie token.
+    pub async fn logout(&self, token: &str) -> Result<(), AuthError> {
+        Ok(self.users.delete_session(&token_hash(token)).await?)
+    }
+
+    async fn create_bootstrap_admin(&self, email: &str) -> Result<Option<User>, AuthError> {
+        let Some(admin) = self.bootstrap.as_ref().filter(|a| normalize_email(&a.email) == email) else {
+            return Ok(None);
+        };
+        let user = User {
+            email: email.to_owned(),
+            name: "Administrator".to_owned(),
+            role: Role::Admin,
+            password_hash: hash_password(&admin.password).map_err(|_| AuthError::BadCredentials)?,
+            active: true,
+        };
+        // Two first logins at once: one creates, both then read the same user.
+        self.users.create_user(&user).await?;
+        Ok(self.users.user(email).await?)
+    }
+}
+
+/// Hashes a password with Argon2id and a fresh salt.
+pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+}
+
+fn password_matches(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Sessions are stored under the token's hash, so a leaked table does not
+/// leak live sessions.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_themselves() {
+        let hash = hash_password("correct horse").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(password_matches(&hash, "correct horse"));
+        assert!(!password_matches(&hash, "correct hors"));
+        assert!(!password_matches("not a hash", "x"));
+    }
+}

@@ -1,0 +1,33 @@
+//! The customer record: one per WhatsApp identity on a business number.
+
+use super::{ContactId, Millis, ServiceWindow};
+
+/// A contact as the inbox lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contact {
+    /// Parley's id.
+    pub id: ContactId,
+    /// The business number the customer talks to.
+    pub phone_number_id: String,
+    /// The phone-number based WhatsApp id, when known.
+    pub wa_id: Option<String>,
+    /// The business-scoped user id, when known.
+    pub user_id: Option<String>,
+    /// The WhatsApp profile name, kept current.
+    pub name: Option<String>,
+    /// The latest message either way.
+    pub last_activity_at: Option<Millis>,
+    /// The latest message from the customer.
+    pub last_inbound_at: Option<Millis>,
+    /// The customer service window.
+    pub window: ServiceWindow,
+    /// When the contact first wrote.
+    pub created_at: Millis,
+}
+
+impl Contact {
+    /// The phone in E.164, or `None` when Meta withheld the number.
+    pub fn phone(&self) -> Option<String> {
+        self.wa_id.as_deref().and_then(super::identity::e164)
+    }
+}

@@ -1,0 +1,79 @@
+//! One WhatsApp message, inbound or outbound, with its typed content and the
+//! raw JSON it came from.
+
+use super::{ContactId, CustomerIdentity, DeliveryStatus, MessageContent, Millis};
+use serde::{Deserialize, Serialize};
+
+/// Which way a message went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// From the customer.
+    In,
+    /// From the business.
+    Out,
+}
+
+impl Direction {
+    /// The API's name: `in` or `out`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::In => "in",
+            Direction::Out => "out",
+        }
+    }
+}
+
+/// A message a customer sent, as Parley understood it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboundMessage {
+    /// Meta's message id (wamid); the idempotency key.
+    pub wamid: String,
+    /// The business number it was sent to.
+    pub phone_number_id: String,
+    /// Who sent it.
+    pub from: CustomerIdentity,
+    /// The sender's WhatsApp profile name, when Meta included it.
+    pub profile_name: Option<String>,
+    /// When the customer sent it.
+    pub at: Millis,
+    /// Meta's type name (`text`, `image`, …), kept verbatim.
+    pub type_name: String,
+    /// What it says.
+    pub content: MessageContent,
+    /// The message replied to or forwarded (Meta's `context`), as JSON.
+    pub context: Option<String>,
+    /// The click-to-WhatsApp ad it came from (Meta's `referral`), as JSON.
+    pub referral: Option<String>,
+    /// The message object exactly as Meta sent it.
+    pub raw: String,
+}
+
+/// A stored message as the timeline shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    /// The wamid, or our own id while an outbound message has none yet.
+    pub id: String,
+    /// The contact whose timeline it is on.
+    pub contact_id: ContactId,
+    /// In or out.
+    pub direction: Direction,
+    /// Meta's type name.
+    pub type_name: String,
+    /// The line of text a person reads.
+    pub text: Option<String>,
+    /// Delivery status of an outbound message.
+    pub status: Option<DeliveryStatus>,
+    /// When it was sent.
+    pub at: Millis,
+    /// Typed content.
+    pub content: Option<MessageContent>,
+    /// Meta's `context`, as JSON.
+    pub context: Option<String>,
+    /// Meta's `referral`, as JSON.
+    pub referral: Option<String>,
+    /// Meta's failure reasons and later error notes, as JSON.
+    pub errors: Option<String>,
+    /// Meta's pricing, as JSON.
+    pub pricing: Option<String>,
+}

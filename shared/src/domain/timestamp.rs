@@ -1,0 +1,65 @@
+//! Instants as Unix epoch milliseconds: totally ordered, cheap to compare and
+//! sortable as zero-padded strings inside DynamoDB sort keys.
+
+use serde::{Deserialize, Serialize};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// An instant in Unix epoch milliseconds (UTC).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Millis(pub i64);
+
+impl Millis {
+    /// One hour.
+    pub const HOUR: i64 = 3_600_000;
+
+    /// From Unix seconds, as Meta sends them.
+    pub fn from_unix_seconds(seconds: i64) -> Self {
+        Millis(seconds.saturating_mul(1000))
+    }
+
+    /// Parses Meta's string timestamps (`"1504902988"`, Unix seconds).
+    pub fn parse_unix_seconds(text: &str) -> Option<Self> {
+        text.trim().parse::<i64>().ok().map(Self::from_unix_seconds)
+    }
+
+    /// This instant plus `hours`.
+    pub fn plus_hours(self, hours: i64) -> Self {
+        Millis(self.0.saturating_add(hours.saturating_mul(Self::HOUR)))
+    }
+
+    /// Zero-padded so that lexical order is time order (sort keys).
+    pub fn sortable(self) -> String {
+        format!("{:015}", self.0.max(0))
+    }
+
+    /// RFC 3339 in UTC with millisecond precision, as the API shows times.
+    pub fn to_rfc3339(self) -> String {
+        let nanos = i128::from(self.0) * 1_000_000;
+        OffsetDateTime::from_unix_timestamp_nanos(nanos)
+            .ok()
+            .and_then(|t| t.format(&Rfc3339).ok())
+            .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_meta_seconds_and_formats_rfc3339() {
+        let t = Millis::parse_unix_seconds("1504902988").unwrap();
+        assert_eq!(t, Millis(1_504_902_988_000));
+        assert_eq!(t.to_rfc3339(), "2017-09-08T20:36:28Z");
+        assert_eq!(Millis::parse_unix_seconds("soon"), None);
+    }
+
+    #[test]
+    fn sortable_strings_sort_like_time() {
+        let a = Millis(999).sortable();
+        let b = Millis(1_000).sortable();
+        assert!(a < b);
+    }
+}

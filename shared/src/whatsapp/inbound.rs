@@ -1,0 +1,225 @@
+//! One inbound `messages[]` object → [`InboundMessage`].
+//!
+//! Parsing is lenient by design: Meta adds types and fields without notice,
+//! so an unknown type becomes `Unsupported` and unknown fields are ignored;
+//! the raw JSON travels with the message either way.
+
+use crate::domain::message::InboundMessage;
+use crate::domain::message_content::{ContactCard, InteractiveKind, Media, OrderItem};
+use crate::domain::{CustomerIdentity, MessageContent, Millis};
+use serde_json::Value;
+
+/// The sender's entry in the change's `contacts[]`.
+#[derive(Debug, Clone, Default)]
+pub struct WireContact {
+    /// Phone-number based id.
+    pub wa_id: Option<String>,
+    /// Business-scoped user id.
+    pub user_id: Option<String>,
+    /// Profile name.
+    pub name: Option<String>,
+}
+
+impl WireContact {
+    /// Reads one `contacts[]` element.
+    pub fn from_json(value: &Value) -> Self {
+        WireContact {
+            wa_id: text(value, "wa_id"),
+            user_id: text(value, "user_id"),
+            name: value.get("profile").and_then(|p| text(p, "name")),
+        }
+    }
+}
+
+/// Why a message could not be attributed.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum InboundError {
+    /// No `from` and no `from_user_id`: there is nobody to file it under.
+    #[error("message {0} names no sender")]
+    NoSender(String),
+}
+
+/// Reads one message. `received_at` stands in for a missing or bad timestamp.
+pub fn parse_message(
+    value: &Value,
+    phone_number_id: &str,
+    contacts: &[WireContact],
+    received_at: Millis,
+) -> Result<InboundMessage, InboundError> {
+    let raw = value.to_string();
+    let wamid = text(value, "id").unwrap_or_else(|| synthetic_wamid(&raw));
+    let from_wa = text(value, "from");
+    let from_user = text(value, "from_user_id");
+    let sender = contacts.iter().find(|c| {
+        (from_wa.is_some() && c.wa_id == from_wa) || (from_user.is_some() && c.user_id == from_user)
+    });
+    let identity = CustomerIdentity::new(
+        from_wa.clone().or_else(|| sender.and_then(|c| c.wa_id.clone())),
+        from_user.or_else(|| sender.and_then(|c| c.user_id.clone())),
+    )
+    .ok_or_else(|| InboundError::NoSender(wamid.clone()))?;
+    let type_name = text(value, "type").unwrap_or_else(|| "unknown".to_owned());
+    let at = text(value, "timestamp")
+        .and_then(|t| Millis::parse_unix_seconds(&t))
+        .unwrap_or(received_at);
+    Ok(InboundMessage {
+        wamid,
+        phone_number_id: phone_number_id.to_owned(),
+        from: identity,
+        profile_name: sender.and_then(|c| c.name.clone()),
+        at,
+        content: parse_content(&type_name, value),
+        type_name,
+        context: value.get("context").map(Value::to_string),
+        referral: value.get("referral").map(Value::to_string),
+        raw,
+    })
+}
+
+/// Idempotency for a message Meta sent without an id: the same bytes give the
+/// same key, so a redelivery is still stored once.
+fn synthetic_wamid(raw: &str) -> String {
+    use sha2::{Digest, Sha256};
+    format!("nowamid.{}", hex::encode(&Sha256::digest(raw.as_bytes())[..16]))
+}
+
+fn parse_content(type_name: &str, message: &Value) -> MessageContent {
+    let body = message.get(type_name).unwrap_or(&Value::Null);
+    match type_name {
+        "text" => match text(body, "body") {
+            Some(body) => MessageContent::Text { body },
+            None => unsupported(message),
+        },
+        "image" => MessageContent::Image { media: media(body) },
+        "video" => MessageContent::Video { media: media(body) },
+        "audio" => MessageContent::Audio { media: media(body), voice: flag(body, "voice") },
+        "sticker" => MessageContent::Sticker { media: media(body), animated: flag(body, "animated") },
+        "document" => MessageContent::Document { media: media(body), filename: text(body, "filename") },
+        "location" => match (number(body, "latitude"), number(body, "longitude")) {
+            (Some(latitude), Some(longitude)) => MessageContent::Location {
+                latitude,
+                longitude,
+                name: text(body, "name"),
+                address: text(body, "address"),
+            },
+            _ => unsupported(message),
+        },
+        "contacts" => MessageContent::Contacts {
+            cards: message
+                .get("contacts")
+                .and_then(Value::as_array)
+                .map(|cards| cards.iter().map(contact_card).collect())
+                .unwrap_or_default(),
+        },
+        "interactive" => interactive(body),
+        "button" => MessageContent::Button { payload: text(body, "payload"), text: text(body, "text") },
+        "reaction" => match text(body, "message_id") {
+            Some(message_id) => MessageContent::Reaction {
+                message_id,
+                emoji: text(body, "emoji").filter(|e| !e.is_empty()),
+            },
+            None => unsupported(message),
+        },
+        "order" => MessageContent::Order {
+            catalog_id: text(body, "catalog_id"),
+            text: text(body, "text"),
+            items: body
+                .get("product_items")
+                .and_then(Value::as_array)
+                .map(|items| items.iter().map(order_item).collect())
+                .unwrap_or_default(),
+        },
+        "system" => MessageContent::System {
+            body: text(body, "body"),
+            system_type: text(body, "type"),
+            new_wa_id: text(body, "new_wa_id").or_else(|| text(body, "wa_id")),
+            new_user_id: text(body, "new_user_id").or_else(|| text(body, "user_id")),
+        },
+        _ => unsupported(message),
+    }
+}
+
+fn interactive(body: &Value) -> MessageContent {
+    let kind_name = text(body, "type").unwrap_or_default();
+    let reply = match kind_name.as_str() {
+        "button_reply" => InteractiveKind::ButtonReply,
+        "list_reply" => InteractiveKind::ListReply,
+        "nfm_reply" => InteractiveKind::NfmReply,
+        _ => InteractiveKind::Other,
+    };
+    let chosen = body.get(&kind_name).unwrap_or(&Value::Null);
+    MessageContent::Interactive {
+        reply,
+        id: text(chosen, "id"),
+        title: text(chosen, "title").or_else(|| text(chosen, "body")),
+        description: text(chosen, "description"),
+    }
+}
+
+fn unsupported(message: &Value) -> MessageContent {
+    let errors = message
+        .get("errors")
+        .and_then(Value::as_array)
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| {
+                    let code = e.get("code").map(Value::to_string).unwrap_or_default();
+                    let title = text(e, "title").or_else(|| text(e, "message")).unwrap_or_default();
+                    format!("{code} {title}").trim().to_owned()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    MessageContent::Unsupported { errors }
+}
+
+fn media(body: &Value) -> Media {
+    Media {
+        id: text(body, "id"),
+        mime_type: text(body, "mime_type"),
+        sha256: text(body, "sha256"),
+        caption: text(body, "caption"),
+    }
+}
+
+fn contact_card(card: &Value) -> ContactCard {
+    ContactCard {
+        formatted_name: card.get("name").and_then(|n| text(n, "formatted_name")),
+        phones: card
+            .get("phones")
+            .and_then(Value::as_array)
+            .map(|phones| phones.iter().filter_map(|p| text(p, "phone")).collect())
+            .unwrap_or_default(),
+    }
+}
+
+fn order_item(item: &Value) -> OrderItem {
+    OrderItem {
+        product_retailer_id: text(item, "product_retailer_id"),
+        quantity: number(item, "quantity"),
+        item_price: number(item, "item_price"),
+        currency: text(item, "currency"),
+    }
+}
+
+/// A string field; numbers are accepted too, since Meta is not consistent.
+pub(crate) fn text(value: &Value, key: &str) -> Option<String> {
+    match value.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn number(value: &Value, key: &str) -> Option<f64> {
+    match value.get(key)? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+fn flag(value: &Value, key: &str) -> bool {
+    value.get(key).and_then(Value::as_bool).unwrap_or(false)
+}

@@ -1,0 +1,10 @@
+//! Meta's WhatsApp Cloud API wire formats.
+
+pub mod inbound;
+pub mod signature;
+pub mod status;
+pub mod subscription;
+pub mod webhook;
+
+pub use signature::{sign, verify_signature, SignatureError};
+pub use webhook::{parse_webhook, WebhookBatch, WebhookError};

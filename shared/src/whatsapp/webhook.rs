@@ -1,0 +1,98 @@
+//! The webhook envelope: `object → entry[] → changes[] → value`, with every
+//! entry, change, message and status read (never just `entry[0]`).
+
+use super::inbound::{parse_message, WireContact};
+use super::status::parse_status;
+use crate::domain::message::InboundMessage;
+use crate::domain::{Millis, StatusUpdate};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Why a webhook body was refused as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookError {
+    /// Not JSON, or not shaped like a webhook envelope.
+    #[error("malformed webhook body: {0}")]
+    Malformed(#[from] serde_json::Error),
+    /// JSON, but not a WhatsApp Business Account webhook.
+    #[error("not a WhatsApp webhook: object is {0:?}")]
+    NotWhatsApp(String),
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    object: String,
+    #[serde(default)]
+    entry: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    #[serde(default)]
+    changes: Vec<Change>,
+}
+
+#[derive(Deserialize)]
+struct Change {
+    #[serde(default)]
+    field: String,
+    #[serde(default)]
+    value: Value,
+}
+
+/// Everything one webhook POST carries.
+#[derive(Debug, Default)]
+pub struct WebhookBatch {
+    /// Inbound messages, in the order Meta sent them.
+    pub messages: Vec<InboundMessage>,
+    /// Status updates, in the order Meta sent them.
+    pub statuses: Vec<StatusUpdate>,
+    /// Changes of fields other than `messages` (template status, account
+    /// updates…): `(field, raw value)`, acknowledged and logged.
+    pub other_changes: Vec<(String, String)>,
+    /// Items that could not be attributed, with the reason: logged, answered 200
+    /// (Meta would only resend the same thing).
+    pub rejected: Vec<String>,
+}
+
+/// Parses a verified webhook body.
+pub fn parse_webhook(body: &[u8], received_at: Millis) -> Result<WebhookBatch, WebhookError> {
+    let envelope: Envelope = serde_json::from_slice(body)?;
+    if envelope.object != "whatsapp_business_account" {
+        return Err(WebhookError::NotWhatsApp(envelope.object));
+    }
+    let mut batch = WebhookBatch::default();
+    for change in envelope.entry.into_iter().flat_map(|e| e.changes) {
+        if change.field != "messages" {
+            batch.other_changes.push((change.field, change.value.to_string()));
+            continue;
+        }
+        read_messages_change(&change.value, received_at, &mut batch);
+    }
+    Ok(batch)
+}
+
+fn read_messages_change(value: &Value, received_at: Millis, batch: &mut WebhookBatch) {
+    let phone_number_id = value
+        .get("metadata")
+        .and_then(|m| super::inbound::text(m, "phone_number_id"))
+        .unwrap_or_default();
+    if phone_number_id.is_empty() {
+        batch.rejected.push("messages change without metadata.phone_number_id".to_owned());
+        return;
+    }
+    let list = |key: &str| value.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+    let contacts: Vec<WireContact> = list("contacts").iter().map(WireContact::from_json).collect();
+    for message in list("messages") {
+        match parse_message(&message, &phone_number_id, &contacts, received_at) {
+            Ok(m) => batch.messages.push(m),
+            Err(e) => batch.rejected.push(e.to_string()),
+        }
+    }
+    for status in list("statuses") {
+        match parse_status(&status, &phone_number_id, received_at) {
+            Ok(s) => batch.statuses.push(s),
+            Err(e) => batch.rejected.push(e.to_string()),
+        }
+    }
+}
