@@ -1,1 +1,9 @@
-pub fn x(){}
+//! The local stack's runner: one origin that plays API Gateway over the very
+//! handlers the Lambdas run, plus the bootstrap that creates the table (and,
+//! later, queues and buckets) from template.yaml's own definitions.
+
+pub mod bootstrap;
+pub mod server;
+pub mod template;
+
+pub use server::{LocalConfig, LocalStack};

@@ -1,1 +1,7 @@
-pub fn x(){}
+//! A WhatsApp Cloud API simulator that follows Meta's documented contract,
+//! and a customer you can play: it signs and posts the webhooks Meta would.
+
+pub mod customer;
+pub mod webhook;
+
+pub use customer::Customer;

@@ -1,0 +1,38 @@
+# Parley. The first two targets are the ones you need.
+.PHONY: dev test customer setup lint fmt bench build sam-build clean
+
+SAYS ?= Hi! Do you deliver today?
+
+## dev: the whole product locally on http://127.0.0.1:8080 (Ctrl-C stops it)
+dev:
+	./infra/dev.sh
+
+## test: everything CI runs (lints, unit, emulator, end-to-end, browser, sam build, cfn-lint)
+test:
+	./infra/test.sh
+
+## customer: play a customer writing in, e.g. make customer SAYS="hi" FROM=919812345678 NAME="Ravi"
+customer:
+	@. infra/defaults.sh && cargo run --quiet -p parley-simulator -- customer --says "$(SAYS)" \
+		$(if $(FROM),--from "$(FROM)") $(if $(NAME),--name "$(NAME)")
+
+setup:
+	./infra/setup.sh
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+fmt:
+	cargo fmt --all
+
+## bench: DynamoDB round trips and handler CPU per inbound message (needs emulators; see README)
+bench:
+	./infra/bench.sh
+
+sam-build:
+	PATH="$(CURDIR)/.venv/bin:$$PATH" SAM_CLI_BETA_RUST_CARGO_LAMBDA=1 SAM_CLI_TELEMETRY=0 sam build --beta-features
+
+clean:
+	cargo clean
+	rm -rf .aws-sam .parley

@@ -1,0 +1,13 @@
+# Development defaults, sourced by dev.sh and test.sh. Never used on AWS:
+# there the secrets come from the stack's NoEcho parameters.
+: "${AWS_REGION:=us-east-1}"
+: "${AWS_ACCESS_KEY_ID:=local}"
+: "${AWS_SECRET_ACCESS_KEY:=local}"
+: "${WHATSAPP_APP_SECRET:=dev-app-secret}"
+: "${WHATSAPP_VERIFY_TOKEN:=dev-verify-token}"
+: "${WHATSAPP_ACCESS_TOKEN:=dev-access-token}"
+: "${PARLEY_ADMIN_EMAIL:=admin@parley.local}"
+: "${PARLEY_ADMIN_PASSWORD:=parley-admin-pass}"
+: "${PARLEY_PORT:=8080}"
+export AWS_REGION AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY WHATSAPP_APP_SECRET WHATSAPP_VERIFY_TOKEN \
+  WHATSAPP_ACCESS_TOKEN PARLEY_ADMIN_EMAIL PARLEY_ADMIN_PASSWORD PARLEY_PORT

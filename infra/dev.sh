@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# `make dev`: the whole product on this machine, no AWS or Meta account.
+# Ctrl-C stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./infra/setup.sh
+# shellcheck source=infra/defaults.sh
+. infra/defaults.sh
+cargo build --quiet -p parley-local -p parley-simulator
+
+cleanup() {
+  trap - EXIT INT TERM
+  [ -n "${runner:-}" ] && kill "$runner" 2>/dev/null
+  ./infra/emulators.sh stop
+}
+trap cleanup EXIT INT TERM
+eval "$(./infra/emulators.sh start)"
+export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3
+
+cat <<BANNER
+
+  Parley is starting on http://127.0.0.1:${PARLEY_PORT}
+    sign in        ${PARLEY_ADMIN_EMAIL} / ${PARLEY_ADMIN_PASSWORD}
+    play customer  make customer SAYS="Hi, do you deliver today?"
+    dev secrets    WHATSAPP_APP_SECRET=${WHATSAPP_APP_SECRET}
+                   WHATSAPP_VERIFY_TOKEN=${WHATSAPP_VERIFY_TOKEN}
+    DynamoDB       ${AWS_ENDPOINT_URL_DYNAMODB}
+    SQS / S3       ${AWS_ENDPOINT_URL_SQS} / ${AWS_ENDPOINT_URL_S3}
+  Ctrl-C stops everything.
+
+BANNER
+target/debug/parley-local &
+runner=$!
+wait "$runner"

@@ -1,0 +1,100 @@
+//! One origin over the Lambda handlers: `/webhook`, `/api/*`, `/healthz` and
+//! the static UI, exactly as API Gateway and CloudFront put them together.
+
+use crate::bootstrap;
+use crate::template::Template;
+use anyhow::{Context, Result};
+use axum::routing::get;
+use axum::Router;
+use parley::adapters::aws;
+use parley::adapters::dynamo::DynamoStore;
+use parley::adapters::request_counter::RequestCounter;
+use parley::app::auth::BootstrapAdmin;
+use parley::app::IngestWebhook;
+use parley::ports::{Clock, SystemClock};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_http::services::ServeDir;
+
+/// What the local stack runs with.
+#[derive(Clone, Debug)]
+pub struct LocalConfig {
+    /// Address to listen on (`127.0.0.1:8080`; port 0 picks a free one).
+    pub listen: SocketAddr,
+    /// DynamoDB table name.
+    pub table: String,
+    /// template.yaml, the table's definition.
+    pub template: PathBuf,
+    /// The static UI.
+    pub web_dir: PathBuf,
+    /// Meta's verify token.
+    pub verify_token: String,
+    /// Meta's app secret.
+    pub app_secret: String,
+    /// The first administrator.
+    pub admin: Option<BootstrapAdmin>,
+}
+
+/// A running local stack.
+pub struct LocalStack {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// DynamoDB round trips made by the handlers so far.
+    pub dynamo_round_trips: RequestCounter,
+    /// The store the handlers use (for tests that inspect it).
+    pub store: Arc<DynamoStore>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl LocalStack {
+    /// Creates the table if needed and starts serving.
+    pub async fn start(config: LocalConfig) -> Result<Self> {
+        Self::start_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// As [`LocalStack::start`], with a chosen clock.
+    pub async fn start_with_clock(config: LocalConfig, clock: Arc<dyn Clock>) -> Result<Self> {
+        let sdk = aws::load_config().await;
+        let counter = RequestCounter::default();
+        let client = aws::dynamo_client(&sdk, &counter);
+        let spec = Template::load(&config.template)?.table()?;
+        bootstrap::ensure_table(&client, &config.table, &spec).await?;
+        let store = Arc::new(DynamoStore::new(client, config.table.clone()));
+
+        let ingest = IngestWebhook::new(store.clone(), clock.clone(), config.app_secret.clone());
+        let api = parley_api::state(store.clone(), clock.clone(), config.admin.clone());
+        let app = Router::new()
+            .merge(webhook_verify::router(webhook_verify::VerifyConfig { verify_token: config.verify_token.clone() }))
+            .merge(webhook_inbound::router(Arc::new(ingest)))
+            .merge(parley_api::router(api))
+            .route("/healthz", get(|| async { "ok" }))
+            .fallback_service(ServeDir::new(&config.web_dir));
+
+        let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+        let addr = listener.local_addr()?;
+        let server = tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).await {
+                tracing::error!(error = %e, "local server stopped");
+            }
+        });
+        Ok(LocalStack { addr, dynamo_round_trips: counter, store, server })
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:8080`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Serves until the process is asked to stop.
+    pub async fn wait(mut self) -> Result<()> {
+        (&mut self.server).await.context("local server task")
+    }
+}
+
+impl Drop for LocalStack {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}

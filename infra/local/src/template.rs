@@ -1,0 +1,97 @@
+//! Reads the resources template.yaml declares, so the local stack is built
+//! from the same definition that is deployed.
+
+use anyhow::{anyhow, Context, Result};
+use serde_yaml::Value;
+use std::path::Path;
+
+/// A key attribute: name and role (`HASH` or `RANGE`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyElement {
+    /// Attribute name.
+    pub name: String,
+    /// `HASH` or `RANGE`.
+    pub key_type: String,
+}
+
+/// A global secondary index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexSpec {
+    /// Index name.
+    pub name: String,
+    /// Its keys.
+    pub keys: Vec<KeyElement>,
+}
+
+/// The table as the template declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSpec {
+    /// `(name, type)` for each key attribute.
+    pub attributes: Vec<(String, String)>,
+    /// Primary key.
+    pub keys: Vec<KeyElement>,
+    /// Global secondary indexes.
+    pub indexes: Vec<IndexSpec>,
+    /// TTL attribute, if enabled.
+    pub ttl_attribute: Option<String>,
+}
+
+/// The template, parsed.
+pub struct Template(Value);
+
+impl Template {
+    /// Reads template.yaml (CloudFormation tags such as `!Ref` parse as tagged values).
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        Ok(Template(serde_yaml::from_str(&text).context("parsing template.yaml")?))
+    }
+
+    /// The resources of a CloudFormation type, as `(logical id, properties)`.
+    pub fn resources_of_type(&self, kind: &str) -> Vec<(String, &Value)> {
+        let Some(resources) = self.0.get("Resources").and_then(Value::as_mapping) else {
+            return Vec::new();
+        };
+        resources
+            .iter()
+            .filter(|(_, r)| r.get("Type").and_then(Value::as_str) == Some(kind))
+            .filter_map(|(id, r)| Some((id.as_str()?.to_owned(), r.get("Properties")?)))
+            .collect()
+    }
+
+    /// The one DynamoDB table.
+    pub fn table(&self) -> Result<TableSpec> {
+        let tables = self.resources_of_type("AWS::DynamoDB::Table");
+        let [(_, props)] = tables.as_slice() else {
+            return Err(anyhow!("template.yaml must declare exactly one DynamoDB table, found {}", tables.len()));
+        };
+        let attributes = list(props, "AttributeDefinitions")
+            .iter()
+            .map(|a| Ok((text(a, "AttributeName")?, text(a, "AttributeType")?)))
+            .collect::<Result<_>>()?;
+        let indexes = list(props, "GlobalSecondaryIndexes")
+            .iter()
+            .map(|i| Ok(IndexSpec { name: text(i, "IndexName")?, keys: key_schema(i)? }))
+            .collect::<Result<_>>()?;
+        let ttl = props.get("TimeToLiveSpecification");
+        let ttl_attribute = ttl
+            .filter(|t| t.get("Enabled").and_then(Value::as_bool) == Some(true))
+            .map(|t| text(t, "AttributeName"))
+            .transpose()?;
+        Ok(TableSpec { attributes, keys: key_schema(props)?, indexes, ttl_attribute })
+    }
+}
+
+fn list<'a>(value: &'a Value, key: &str) -> &'a [Value] {
+    value.get(key).and_then(Value::as_sequence).map(Vec::as_slice).unwrap_or_default()
+}
+
+fn text(value: &Value, key: &str) -> Result<String> {
+    value.get(key).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| anyhow!("template.yaml: missing {key}"))
+}
+
+fn key_schema(value: &Value) -> Result<Vec<KeyElement>> {
+    list(value, "KeySchema")
+        .iter()
+        .map(|k| Ok(KeyElement { name: text(k, "AttributeName")?, key_type: text(k, "KeyType")? }))
+        .collect()
+}

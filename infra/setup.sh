@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what the local stack and the tests need, project-locally and pinned:
+# .venv (moto, aws-sam-cli, cfn-lint, cargo-lambda, ziglang) and node_modules
+# (DynamoDB Local's jar, playwright-core). With --browser, also Debian's
+# chromium for the browser tests. Re-running is cheap: stamps skip done work.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "setup: $1 is required ($2)" >&2; exit 1; }; }
+need cargo "Rust toolchain"
+need python3 "Python 3.11+"
+need npm "Node.js 20+"
+need java "Java 17+, for DynamoDB Local"
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+if ! cmp -s infra/requirements.txt .venv/.installed 2>/dev/null; then
+  echo "setup: installing Python tools into .venv"
+  .venv/bin/pip install --quiet --disable-pip-version-check -r infra/requirements.txt
+  cp infra/requirements.txt .venv/.installed
+fi
+
+if ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+  echo "setup: installing node_modules"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then
+  echo "setup: installing Debian's chromium for the browser tests"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi

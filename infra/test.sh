@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# `make test`: every check CI runs. Lints, unit tests, emulator integration
+# and end-to-end tests (cargo nextest), browser tests (headless chromium),
+# then the deployment checks (cfn-lint, sam build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./infra/setup.sh --browser
+# shellcheck source=infra/defaults.sh
+. infra/defaults.sh
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --quiet --workspace --all-targets -- -D warnings
+
+# Tests always run against emulators of their own, on free ports, in memory:
+# never against whatever endpoint the shell happens to point at.
+unset AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PARLEY_STATE=$(mktemp -d)
+export PARLEY_STATE PARLEY_DYNAMODB_DATA=memory DYNAMODB_PORT=$(free_port) MOTO_PORT=$(free_port)
+trap './infra/emulators.sh stop; rm -rf "$PARLEY_STATE"' EXIT
+step "emulators"
+eval "$(./infra/emulators.sh start)"
+export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3
+echo "DynamoDB Local $AWS_ENDPOINT_URL_DYNAMODB, moto $AWS_ENDPOINT_URL_SQS"
+
+step "unit, integration and end-to-end tests"
+cargo build --quiet -p parley-local -p parley-simulator
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --no-fail-fast
+else
+  cargo test --workspace --no-fail-fast
+fi
+
+step "browser tests (headless chromium)"
+node --test tests/browser/
+
+step "deployment checks"
+.venv/bin/cfn-lint template.yaml
+PATH="$PWD/.venv/bin:$PATH" SAM_CLI_BETA_RUST_CARGO_LAMBDA=1 SAM_CLI_TELEMETRY=0 \
+  sam build --beta-features
+ls -l .aws-sam/build/*/bootstrap
