@@ -1,1 +1,165 @@
-pub fn x(){}
+//! Test support: a local stack on a fresh table in DynamoDB Local, and
+//! helpers to talk to it as Meta and as staff would.
+
+use anyhow::{anyhow, Context, Result};
+use parley::app::auth::BootstrapAdmin;
+use parley_local::{LocalConfig, LocalStack};
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// The app secret the test stacks verify webhooks with.
+pub const APP_SECRET: &str = "test-app-secret";
+/// The verify token of the test stacks.
+pub const VERIFY_TOKEN: &str = "test-verify-token";
+/// The first administrator of the test stacks.
+pub const ADMIN_EMAIL: &str = "owner@shop.test";
+/// Their password.
+pub const ADMIN_PASSWORD: &str = "a long test password";
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A fixture's bytes, exactly as stored.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = repo_root().join("tests/fixtures/whatsapp").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+/// A unique table name, so tests never share state.
+pub fn unique_table(prefix: &str) -> String {
+    format!("{prefix}-{:016x}", rand_u64())
+}
+
+fn rand_u64() -> u64 {
+    use std::collections::hash_map::RandomState;
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+    h.finish()
+}
+
+/// Fails loudly when the emulators are not there: these tests must run, not skip.
+pub fn require_emulators() {
+    assert!(
+        std::env::var("AWS_ENDPOINT_URL_DYNAMODB").is_ok(),
+        "AWS_ENDPOINT_URL_DYNAMODB is not set: run these tests with `make test`, which starts DynamoDB Local"
+    );
+}
+
+/// A running local stack and an HTTP client for it.
+pub struct TestStack {
+    /// The stack.
+    pub stack: LocalStack,
+    /// A plain client (no cookie jar: sessions are passed explicitly).
+    pub http: reqwest::Client,
+    /// Its table.
+    pub table: String,
+}
+
+impl TestStack {
+    /// Starts a stack on a fresh table and a free port.
+    pub async fn start() -> Self {
+        require_emulators();
+        let table = unique_table("e2e");
+        let config = LocalConfig {
+            listen: "127.0.0.1:0".parse().expect("a literal address"),
+            table: table.clone(),
+            template: repo_root().join("template.yaml"),
+            web_dir: repo_root().join("web"),
+            verify_token: VERIFY_TOKEN.to_owned(),
+            app_secret: APP_SECRET.to_owned(),
+            admin: Some(BootstrapAdmin { email: ADMIN_EMAIL.to_owned(), password: ADMIN_PASSWORD.to_owned() }),
+        };
+        let stack = LocalStack::start(config).await.expect("local stack starts");
+        TestStack { stack, http: reqwest::Client::new(), table }
+    }
+
+    /// `base + path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.stack.url())
+    }
+
+    /// Posts `body` to `/webhook`, signed with the right secret.
+    pub async fn post_webhook(&self, body: &[u8]) -> reqwest::Response {
+        parley_simulator::webhook::post_signed(&self.http, &self.url("/webhook"), APP_SECRET, body.to_vec())
+            .await
+            .expect("webhook POST reaches the stack")
+    }
+
+    /// Posts a JSON webhook, signed.
+    pub async fn post_json_webhook(&self, body: &Value) -> reqwest::Response {
+        self.post_webhook(&serde_json::to_vec(body).expect("JSON")).await
+    }
+
+    /// Signs in as the administrator; returns the `Cookie` header value.
+    pub async fn login(&self) -> String {
+        self.login_as(ADMIN_EMAIL, ADMIN_PASSWORD).await.expect("admin signs in")
+    }
+
+    /// Signs in; returns the `Cookie` header value.
+    pub async fn login_as(&self, email: &str, password: &str) -> Result<String> {
+        let response = self
+            .http
+            .post(self.url("/api/login"))
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(anyhow!("login answered {}", response.status()));
+        }
+        let cookie = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .context("no Set-Cookie")?;
+        Ok(cookie.split(';').next().unwrap_or_default().to_owned())
+    }
+
+    /// GETs `path` with a session cookie; returns status and JSON body.
+    pub async fn get(&self, cookie: &str, path: &str) -> (u16, Value) {
+        let response = self.http.get(self.url(path)).header("cookie", cookie).send().await.expect("GET reaches the stack");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// All contacts, following cursors.
+    pub async fn contacts(&self, cookie: &str) -> Vec<Value> {
+        self.follow(cookie, "/api/contacts").await
+    }
+
+    /// A contact's whole timeline, following cursors.
+    pub async fn timeline(&self, cookie: &str, contact_id: &str) -> Vec<Value> {
+        self.follow(cookie, &format!("/api/contacts/{contact_id}/messages")).await
+    }
+
+    async fn follow(&self, cookie: &str, path: &str) -> Vec<Value> {
+        let mut items = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page_path = match &cursor {
+                Some(c) => format!("{path}?cursor={c}"),
+                None => path.to_owned(),
+            };
+            let (status, body) = self.get(cookie, &page_path).await;
+            assert_eq!(status, 200, "GET {page_path}: {body}");
+            items.extend(body["items"].as_array().cloned().unwrap_or_default());
+            match body["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => return items,
+            }
+        }
+    }
+
+    /// DynamoDB round trips made by the handlers so far.
+    pub fn round_trips(&self) -> u64 {
+        self.stack.dynamo_round_trips.get()
+    }
+
+    /// A raw DynamoDB client on the test's emulator.
+    pub async fn dynamo(&self) -> aws_sdk_dynamodb::Client {
+        let sdk = parley::adapters::aws::load_config().await;
+        aws_sdk_dynamodb::Client::new(&sdk)
+    }
+}
