@@ -109,17 +109,14 @@ impl TestStack {
         if !response.status().is_success() {
             return Err(anyhow!("login answered {}", response.status()));
         }
-        let cookie = response
-            .headers()
-            .get("set-cookie")
-            .and_then(|v| v.to_str().ok())
-            .context("no Set-Cookie")?;
+        let cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).context("no Set-Cookie")?;
         Ok(cookie.split(';').next().unwrap_or_default().to_owned())
     }
 
     /// GETs `path` with a session cookie; returns status and JSON body.
     pub async fn get(&self, cookie: &str, path: &str) -> (u16, Value) {
-        let response = self.http.get(self.url(path)).header("cookie", cookie).send().await.expect("GET reaches the stack");
+        let response =
+            self.http.get(self.url(path)).header("cookie", cookie).send().await.expect("GET reaches the stack");
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
     }

@@ -156,7 +156,11 @@ async fn tampered_unsigned_and_wrongly_signed_webhooks_change_nothing() {
 #[tokio::test]
 async fn malformed_json_and_foreign_objects_are_400_and_store_nothing() {
     let t = TestStack::start().await;
-    for body in [&b"{\"object\": \"whatsapp_business_account\", \"entry\": [ "[..], b"not json", br#"{"object":"instagram","entry":[]}"#] {
+    for body in [
+        &b"{\"object\": \"whatsapp_business_account\", \"entry\": [ "[..],
+        b"not json",
+        br#"{"object":"instagram","entry":[]}"#,
+    ] {
         let r = t.post_webhook(body).await;
         assert_eq!(r.status(), 400, "{}", String::from_utf8_lossy(body));
         let error: Value = r.json().await.unwrap();
@@ -177,7 +181,8 @@ async fn out_of_order_messages_keep_the_newest_activity_and_time_order() {
     let contact = only_contact(&t, &cookie).await;
     assert_eq!(contact["last_inbound_at"], "2023-11-14T22:23:20Z", "a late, older message does not move activity back");
     assert_eq!(contact["name"], "Ravi Newer", "nor the profile name");
-    let texts: Vec<Value> = t.timeline(&cookie, contact["id"].as_str().unwrap()).await.iter().map(|m| m["text"].clone()).collect();
+    let texts: Vec<Value> =
+        t.timeline(&cookie, contact["id"].as_str().unwrap()).await.iter().map(|m| m["text"].clone()).collect();
     assert_eq!(texts, [json!("earlier"), json!("later")]);
 }
 
@@ -258,7 +263,10 @@ async fn a_storage_failure_is_a_5xx_and_metas_retry_succeeds() {
     let error: Value = r.json().await.unwrap();
     assert_eq!(error["error"]["code"], "storage_unavailable");
 
-    let spec = parley_local::template::Template::load(&parley_e2e::repo_root().join("template.yaml")).unwrap().table().unwrap();
+    let spec = parley_local::template::Template::load(&parley_e2e::repo_root().join("template.yaml"))
+        .unwrap()
+        .table()
+        .unwrap();
     parley_local::bootstrap::ensure_table(&dynamo, &t.table, &spec).await.unwrap();
     assert_eq!(t.post_webhook(&body).await.status(), 200, "Meta's retry is stored");
     let cookie = t.login().await;

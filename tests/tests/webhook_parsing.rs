@@ -40,7 +40,10 @@ fn meta_sample_statuses_parse_with_pricing() {
     assert!(pricing.billable);
     assert_eq!(pricing.category.as_deref(), Some("marketing"));
     assert_eq!(pricing.pricing_model.as_deref(), Some("PMP"));
-    for (file, expected) in [("meta_sample_status_delivered_v25.json", DeliveryStatus::Delivered), ("meta_sample_status_read_v25.json", DeliveryStatus::Read)] {
+    for (file, expected) in [
+        ("meta_sample_status_delivered_v25.json", DeliveryStatus::Delivered),
+        ("meta_sample_status_read_v25.json", DeliveryStatus::Read),
+    ] {
         let batch = parse_webhook(&fixture(file), NOW).unwrap();
         assert_eq!(batch.statuses.len(), 1, "{file}");
         assert_eq!(batch.statuses[0].status, expected, "{file}");
@@ -66,7 +69,26 @@ fn every_documented_type_becomes_typed_content() {
     let kinds: Vec<&str> = parsed.iter().map(|m| m.type_name.as_str()).collect();
     assert_eq!(
         kinds,
-        ["text", "image", "audio", "video", "document", "sticker", "location", "contacts", "interactive", "interactive", "button", "reaction", "reaction", "order", "system", "unsupported", "text", "text"]
+        [
+            "text",
+            "image",
+            "audio",
+            "video",
+            "document",
+            "sticker",
+            "location",
+            "contacts",
+            "interactive",
+            "interactive",
+            "button",
+            "reaction",
+            "reaction",
+            "order",
+            "system",
+            "unsupported",
+            "text",
+            "text"
+        ]
     );
     let summary: Vec<Option<&str>> = parsed.iter().map(|m| m.content.summary_text()).collect();
     assert_eq!(
@@ -94,16 +116,32 @@ fn every_documented_type_becomes_typed_content() {
     );
     assert!(matches!(parsed[2].content, MessageContent::Audio { voice: true, .. }));
     assert!(matches!(&parsed[4].content, MessageContent::Document { filename: Some(f), .. } if f == "po-1182.pdf"));
-    assert!(matches!(parsed[6].content, MessageContent::Location { latitude, .. } if (latitude - 18.5204).abs() < 1e-9));
-    assert!(matches!(&parsed[7].content, MessageContent::Contacts { cards } if cards[0].formatted_name.as_deref() == Some("Ravi Kumar") && cards[0].phones == ["+91 98200 00000"]));
-    assert!(matches!(&parsed[8].content, MessageContent::Interactive { reply: InteractiveKind::ButtonReply, id: Some(id), .. } if id == "confirm"));
-    assert!(matches!(&parsed[9].content, MessageContent::Interactive { reply: InteractiveKind::ListReply, description: Some(_), .. }));
+    assert!(
+        matches!(parsed[6].content, MessageContent::Location { latitude, .. } if (latitude - 18.5204).abs() < 1e-9)
+    );
+    assert!(
+        matches!(&parsed[7].content, MessageContent::Contacts { cards } if cards[0].formatted_name.as_deref() == Some("Ravi Kumar") && cards[0].phones == ["+91 98200 00000"])
+    );
+    assert!(
+        matches!(&parsed[8].content, MessageContent::Interactive { reply: InteractiveKind::ButtonReply, id: Some(id), .. } if id == "confirm")
+    );
+    assert!(matches!(
+        &parsed[9].content,
+        MessageContent::Interactive { reply: InteractiveKind::ListReply, description: Some(_), .. }
+    ));
     assert!(matches!(&parsed[10].content, MessageContent::Button { payload: Some(p), .. } if p == "STOP_PROMOS"));
     assert!(parsed[10].context.is_some(), "a template button reply keeps its context");
-    assert!(matches!(&parsed[12].content, MessageContent::Reaction { emoji: None, message_id } if message_id == "wamid.EARLIER"), "a reaction removal");
-    assert!(matches!(&parsed[13].content, MessageContent::Order { items, .. } if items.len() == 1 && items[0].quantity == Some(2.0)));
+    assert!(
+        matches!(&parsed[12].content, MessageContent::Reaction { emoji: None, message_id } if message_id == "wamid.EARLIER"),
+        "a reaction removal"
+    );
+    assert!(
+        matches!(&parsed[13].content, MessageContent::Order { items, .. } if items.len() == 1 && items[0].quantity == Some(2.0))
+    );
     assert!(matches!(&parsed[14].content, MessageContent::System { new_wa_id: Some(n), .. } if n == "919800000002"));
-    assert!(matches!(&parsed[15].content, MessageContent::Unsupported { errors } if errors == &["131051 Message type unknown"]));
+    assert!(
+        matches!(&parsed[15].content, MessageContent::Unsupported { errors } if errors == &["131051 Message type unknown"])
+    );
     let referral: Value = serde_json::from_str(parsed[16].referral.as_deref().unwrap()).unwrap();
     assert_eq!(referral["ctwa_clid"], "ARAk");
     let context: Value = serde_json::from_str(parsed[17].context.as_deref().unwrap()).unwrap();
@@ -137,10 +175,18 @@ fn every_entry_change_message_and_status_is_read() {
     let a = Customer::new("919800000001", "A");
     let mut b = Customer::new("919800000002", "B");
     b.phone = BusinessPhone { phone_number_id: "200".into(), display_phone_number: "15550000002".into() };
-    let change_a = messages_change(&a.phone, vec![a.contact()], vec![a.text("w1", 1, "one"), a.text("w2", 2, "two")], vec![]);
-    let change_b = messages_change(&b.phone, vec![b.contact()], vec![b.text("w3", 3, "three")], vec![parley_simulator::webhook::status("w9", "read", 4, "919800000002")]);
+    let change_a =
+        messages_change(&a.phone, vec![a.contact()], vec![a.text("w1", 1, "one"), a.text("w2", 2, "two")], vec![]);
+    let change_b = messages_change(
+        &b.phone,
+        vec![b.contact()],
+        vec![b.text("w3", 3, "three")],
+        vec![parley_simulator::webhook::status("w9", "read", 4, "919800000002")],
+    );
     let mut body = envelope(vec![change_a]);
-    body["entry"].as_array_mut().unwrap().push(json!({"id": "2", "changes": [change_b, {"field": "account_update", "value": {"event": "VERIFIED_ACCOUNT"}}]}));
+    body["entry"].as_array_mut().unwrap().push(
+        json!({"id": "2", "changes": [change_b, {"field": "account_update", "value": {"event": "VERIFIED_ACCOUNT"}}]}),
+    );
     let batch = parse_webhook(&serde_json::to_vec(&body).unwrap(), NOW).unwrap();
     let wamids: Vec<&str> = batch.messages.iter().map(|m| m.wamid.as_str()).collect();
     assert_eq!(wamids, ["w1", "w2", "w3"]);
@@ -169,7 +215,12 @@ fn unattributable_items_are_refused_one_by_one() {
     let mut anonymous = customer.text("wamid.X", 1, "who am I");
     anonymous.as_object_mut().unwrap().remove("from");
     let unknown_status = json!({"id": "wamid.S", "status": "teleported", "timestamp": "1"});
-    let change = messages_change(&customer.phone, vec![], vec![anonymous, customer.text("wamid.Y", 1, "ok")], vec![unknown_status]);
+    let change = messages_change(
+        &customer.phone,
+        vec![],
+        vec![anonymous, customer.text("wamid.Y", 1, "ok")],
+        vec![unknown_status],
+    );
     let batch = parse_webhook(&serde_json::to_vec(&envelope(vec![change])).unwrap(), NOW).unwrap();
     assert_eq!(batch.messages.len(), 1);
     assert_eq!(batch.rejected.len(), 2, "{:?}", batch.rejected);
@@ -191,5 +242,7 @@ fn a_message_without_an_id_gets_a_stable_one() {
 fn bodies_that_are_not_whatsapp_webhooks_are_refused() {
     assert!(matches!(parse_webhook(b"{not json", NOW), Err(WebhookError::Malformed(_))));
     assert!(matches!(parse_webhook(b"[]", NOW), Err(WebhookError::Malformed(_))));
-    assert!(matches!(parse_webhook(br#"{"object":"page","entry":[]}"#, NOW), Err(WebhookError::NotWhatsApp(o)) if o == "page"));
+    assert!(
+        matches!(parse_webhook(br#"{"object":"page","entry":[]}"#, NOW), Err(WebhookError::NotWhatsApp(o)) if o == "page")
+    );
 }

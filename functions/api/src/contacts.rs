@@ -26,13 +26,21 @@ fn contact_id(text: &str) -> Result<ContactId, ApiError> {
     ContactId::parse(text).ok_or_else(|| ApiError::not_found("contact"))
 }
 
-pub(crate) async fn list(State(state): State<Arc<ApiState>>, _staff: Staff, Query(page): Query<PageQuery>) -> Result<Json<PageView<ContactView>>, ApiError> {
+pub(crate) async fn list(
+    State(state): State<Arc<ApiState>>,
+    _staff: Staff,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<PageView<ContactView>>, ApiError> {
     let page = state.store.list_contacts(&page.into()).await?;
     let now = state.clock.now();
     Ok(Json(PageView::from_page(page, |c| ContactView::new(c, now))))
 }
 
-pub(crate) async fn one(State(state): State<Arc<ApiState>>, _staff: Staff, Path(id): Path<String>) -> Result<Json<ContactView>, ApiError> {
+pub(crate) async fn one(
+    State(state): State<Arc<ApiState>>,
+    _staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Json<ContactView>, ApiError> {
     let contact = state.store.contact(&contact_id(&id)?).await?.ok_or_else(|| ApiError::not_found("contact"))?;
     Ok(Json(ContactView::new(contact, state.clock.now())))
 }

@@ -35,10 +35,16 @@ impl IntoResponse for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::BadCursor => ApiError::new(StatusCode::BAD_REQUEST, "bad_cursor", "the cursor is not one this API issued"),
+            StoreError::BadCursor => {
+                ApiError::new(StatusCode::BAD_REQUEST, "bad_cursor", "the cursor is not one this API issued")
+            }
             other => {
                 tracing::error!(error = %other, "storage failed");
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable", "storage is unavailable; retry later")
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "storage_unavailable",
+                    "storage is unavailable; retry later",
+                )
             }
         }
     }

@@ -17,14 +17,18 @@ pub(crate) struct Credentials {
     password: String,
 }
 
-pub(crate) async fn login(State(state): State<Arc<ApiState>>, body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>) -> Result<Response, ApiError> {
+pub(crate) async fn login(
+    State(state): State<Arc<ApiState>>,
+    body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
     let Json(credentials) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
     let (token, session) = state.auth.login(&credentials.email, &credentials.password).await.inspect_err(|_| {
         tracing::warn!("login refused");
     })?;
     tracing::info!(role = session.role.as_str(), "signed in");
     let cookie = session::set_cookie(&token, SESSION_HOURS * 3600);
-    Ok(([(header::SET_COOKIE, cookie)], Json(json!({"email": session.email, "role": session.role.as_str()}))).into_response())
+    Ok(([(header::SET_COOKIE, cookie)], Json(json!({"email": session.email, "role": session.role.as_str()})))
+        .into_response())
 }
 
 pub(crate) async fn logout(State(state): State<Arc<ApiState>>, headers: HeaderMap) -> Result<Response, ApiError> {

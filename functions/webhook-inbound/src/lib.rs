@@ -34,7 +34,12 @@ async fn receive(State(ingest): State<Arc<IngestWebhook>>, headers: HeaderMap, b
     let signature = headers.get("x-hub-signature-256").and_then(|v| v.to_str().ok());
     match ingest.handle(&body, signature).await {
         Ok(report) => {
-            tracing::info!(stored = report.stored, duplicates = report.duplicates, statuses = report.statuses_applied + report.statuses_stale + report.statuses_pending, "webhook accepted");
+            tracing::info!(
+                stored = report.stored,
+                duplicates = report.duplicates,
+                statuses = report.statuses_applied + report.statuses_stale + report.statuses_pending,
+                "webhook accepted"
+            );
             (StatusCode::OK, "EVENT_RECEIVED").into_response()
         }
         Err(IngestError::Signature(e)) => {

@@ -17,7 +17,12 @@ pub async fn ensure_table(client: &Client, name: &str, spec: &TableSpec) -> Resu
     let attributes = spec
         .attributes
         .iter()
-        .map(|(n, t)| AttributeDefinition::builder().attribute_name(n).attribute_type(ScalarAttributeType::from(t.as_str())).build())
+        .map(|(n, t)| {
+            AttributeDefinition::builder()
+                .attribute_name(n)
+                .attribute_type(ScalarAttributeType::from(t.as_str()))
+                .build()
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let indexes = spec
         .indexes

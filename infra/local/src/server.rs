@@ -4,6 +4,8 @@
 use crate::bootstrap;
 use crate::template::Template;
 use anyhow::{Context, Result};
+use axum::extract::Request;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use parley::adapters::aws;
@@ -12,10 +14,13 @@ use parley::adapters::request_counter::RequestCounter;
 use parley::app::auth::BootstrapAdmin;
 use parley::app::IngestWebhook;
 use parley::ports::{Clock, SystemClock};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
 /// What the local stack runs with.
@@ -68,9 +73,8 @@ impl LocalStack {
         let app = Router::new()
             .merge(webhook_verify::router(webhook_verify::VerifyConfig { verify_token: config.verify_token.clone() }))
             .merge(webhook_inbound::router(Arc::new(ingest)))
-            .merge(parley_api::router(api))
             .route("/healthz", get(|| async { "ok" }))
-            .fallback_service(ServeDir::new(&config.web_dir));
+            .fallback(same_origin(parley_api::router(api), ServeDir::new(&config.web_dir)));
 
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
@@ -90,6 +94,24 @@ impl LocalStack {
     /// Serves until the process is asked to stop.
     pub async fn wait(mut self) -> Result<()> {
         (&mut self.server).await.context("local server task")
+    }
+}
+
+/// CloudFront's behaviours: `/api/*` goes whole to the api function (whose
+/// own fallback answers unknown routes), everything else to the UI bucket.
+fn same_origin(
+    api: Router,
+    web: ServeDir,
+) -> impl Fn(Request) -> Pin<Box<dyn Future<Output = Response> + Send>> + Clone + Send + Sync + 'static {
+    move |request: Request| {
+        let (api, web) = (api.clone(), web.clone());
+        Box::pin(async move {
+            if request.uri().path().starts_with("/api/") {
+                api.oneshot(request).await.into_response()
+            } else {
+                web.oneshot(request).await.into_response()
+            }
+        })
     }
 }
 

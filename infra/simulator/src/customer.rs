@@ -21,7 +21,12 @@ pub struct Customer {
 impl Customer {
     /// A customer identified by phone number.
     pub fn new(wa_id: &str, name: &str) -> Self {
-        Customer { wa_id: Some(wa_id.to_owned()), user_id: None, name: name.to_owned(), phone: BusinessPhone::default() }
+        Customer {
+            wa_id: Some(wa_id.to_owned()),
+            user_id: None,
+            name: name.to_owned(),
+            phone: BusinessPhone::default(),
+        }
     }
 
     /// The `contacts[]` entry Meta sends alongside their messages.
@@ -77,22 +82,82 @@ fn hex_upper(bytes: &[u8]) -> String {
 pub fn every_message_type() -> Vec<(&'static str, Value, Value)> {
     vec![
         ("text", json!({"body": "Do you ship to Pune?"}), json!({})),
-        ("image", json!({"caption": "this one", "mime_type": "image/jpeg", "sha256": "b1c6", "id": "1003383421387256"}), json!({})),
-        ("audio", json!({"mime_type": "audio/ogg; codecs=opus", "sha256": "a1b2", "id": "1003383421387257", "voice": true}), json!({})),
-        ("video", json!({"caption": "unboxing", "mime_type": "video/mp4", "sha256": "c3d4", "id": "1003383421387258"}), json!({})),
-        ("document", json!({"caption": "PO", "filename": "po-1182.pdf", "mime_type": "application/pdf", "sha256": "e5f6", "id": "1003383421387259"}), json!({})),
-        ("sticker", json!({"mime_type": "image/webp", "sha256": "0a0b", "id": "1003383421387260", "animated": false}), json!({})),
-        ("location", json!({"latitude": 18.5204, "longitude": 73.8567, "name": "Shop", "address": "FC Road, Pune"}), json!({})),
-        ("contacts", Value::Null, json!({"contacts": [{"name": {"formatted_name": "Ravi Kumar", "first_name": "Ravi"}, "phones": [{"phone": "+91 98200 00000", "wa_id": "919820000000", "type": "CELL"}]}]})),
-        ("interactive", json!({"type": "button_reply", "button_reply": {"id": "confirm", "title": "Confirm order"}}), json!({})),
-        ("interactive", json!({"type": "list_reply", "list_reply": {"id": "size-m", "title": "Medium", "description": "Chest 38-40"}}), json!({})),
-        ("button", json!({"payload": "STOP_PROMOS", "text": "Stop promotions"}), json!({"context": {"from": "15550783881", "id": "wamid.TEMPLATE1"}})),
+        (
+            "image",
+            json!({"caption": "this one", "mime_type": "image/jpeg", "sha256": "b1c6", "id": "1003383421387256"}),
+            json!({}),
+        ),
+        (
+            "audio",
+            json!({"mime_type": "audio/ogg; codecs=opus", "sha256": "a1b2", "id": "1003383421387257", "voice": true}),
+            json!({}),
+        ),
+        (
+            "video",
+            json!({"caption": "unboxing", "mime_type": "video/mp4", "sha256": "c3d4", "id": "1003383421387258"}),
+            json!({}),
+        ),
+        (
+            "document",
+            json!({"caption": "PO", "filename": "po-1182.pdf", "mime_type": "application/pdf", "sha256": "e5f6", "id": "1003383421387259"}),
+            json!({}),
+        ),
+        (
+            "sticker",
+            json!({"mime_type": "image/webp", "sha256": "0a0b", "id": "1003383421387260", "animated": false}),
+            json!({}),
+        ),
+        (
+            "location",
+            json!({"latitude": 18.5204, "longitude": 73.8567, "name": "Shop", "address": "FC Road, Pune"}),
+            json!({}),
+        ),
+        (
+            "contacts",
+            Value::Null,
+            json!({"contacts": [{"name": {"formatted_name": "Ravi Kumar", "first_name": "Ravi"}, "phones": [{"phone": "+91 98200 00000", "wa_id": "919820000000", "type": "CELL"}]}]}),
+        ),
+        (
+            "interactive",
+            json!({"type": "button_reply", "button_reply": {"id": "confirm", "title": "Confirm order"}}),
+            json!({}),
+        ),
+        (
+            "interactive",
+            json!({"type": "list_reply", "list_reply": {"id": "size-m", "title": "Medium", "description": "Chest 38-40"}}),
+            json!({}),
+        ),
+        (
+            "button",
+            json!({"payload": "STOP_PROMOS", "text": "Stop promotions"}),
+            json!({"context": {"from": "15550783881", "id": "wamid.TEMPLATE1"}}),
+        ),
         ("reaction", json!({"message_id": "wamid.EARLIER", "emoji": "\u{1F44D}"}), json!({})),
         ("reaction", json!({"message_id": "wamid.EARLIER"}), json!({})),
-        ("order", json!({"catalog_id": "cat-1", "text": "Please deliver Friday", "product_items": [{"product_retailer_id": "sku-1", "quantity": 2, "item_price": 499.0, "currency": "INR"}]}), json!({})),
-        ("system", json!({"body": "User A changed from 919800000001 to 919800000002", "new_wa_id": "919800000002", "type": "user_changed_number"}), json!({})),
-        ("unsupported", Value::Null, json!({"errors": [{"code": 131051, "title": "Message type unknown", "message": "Message type unknown", "error_data": {"details": "Message type is currently not supported"}}]})),
-        ("text", json!({"body": "Saw your ad"}), json!({"referral": {"source_url": "https://fb.me/ad", "source_id": "120200", "source_type": "ad", "headline": "Diwali sale", "body": "20% off", "media_type": "image", "ctwa_clid": "ARAk"}})),
-        ("text", json!({"body": "is this still available?"}), json!({"context": {"from": "15550783881", "id": "wamid.PRODUCT", "forwarded": true}})),
+        (
+            "order",
+            json!({"catalog_id": "cat-1", "text": "Please deliver Friday", "product_items": [{"product_retailer_id": "sku-1", "quantity": 2, "item_price": 499.0, "currency": "INR"}]}),
+            json!({}),
+        ),
+        (
+            "system",
+            json!({"body": "User A changed from 919800000001 to 919800000002", "new_wa_id": "919800000002", "type": "user_changed_number"}),
+            json!({}),
+        ),
+        (
+            "unsupported",
+            Value::Null,
+            json!({"errors": [{"code": 131051, "title": "Message type unknown", "message": "Message type unknown", "error_data": {"details": "Message type is currently not supported"}}]}),
+        ),
+        (
+            "text",
+            json!({"body": "Saw your ad"}),
+            json!({"referral": {"source_url": "https://fb.me/ad", "source_id": "120200", "source_type": "ad", "headline": "Diwali sale", "body": "20% off", "media_type": "image", "ctwa_clid": "ARAk"}}),
+        ),
+        (
+            "text",
+            json!({"body": "is this still available?"}),
+            json!({"context": {"from": "15550783881", "id": "wamid.PRODUCT", "forwarded": true}}),
+        ),
     ]
 }

@@ -32,7 +32,9 @@ async fn customer(args: &[String]) -> anyhow::Result<()> {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
     let wamid = new_wamid();
     let body = serde_json::to_vec(&customer.webhook(vec![customer.text(&wamid, i64::try_from(now)?, &says)]))?;
-    let response = webhook::post_signed(&reqwest::Client::new(), &url, &secret, body).await.with_context(|| format!("posting to {url}; is `make dev` running?"))?;
+    let response = webhook::post_signed(&reqwest::Client::new(), &url, &secret, body)
+        .await
+        .with_context(|| format!("posting to {url}; is `make dev` running?"))?;
     let status = response.status();
     println!("{name} (+{from}) says {says:?} → {url}: {status}");
     if !status.is_success() {

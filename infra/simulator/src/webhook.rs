@@ -26,7 +26,12 @@ pub fn envelope(changes: Vec<Value>) -> Value {
 }
 
 /// One `messages` change for `phone`, with contacts, messages and statuses.
-pub fn messages_change(phone: &BusinessPhone, contacts: Vec<Value>, messages: Vec<Value>, statuses: Vec<Value>) -> Value {
+pub fn messages_change(
+    phone: &BusinessPhone,
+    contacts: Vec<Value>,
+    messages: Vec<Value>,
+    statuses: Vec<Value>,
+) -> Value {
     let mut value = json!({
         "messaging_product": "whatsapp",
         "metadata": {
@@ -70,7 +75,12 @@ pub fn signature(app_secret: &str, body: &[u8]) -> String {
 }
 
 /// Posts a signed webhook body to `url` (the `/webhook` endpoint).
-pub async fn post_signed(client: &reqwest::Client, url: &str, app_secret: &str, body: Vec<u8>) -> reqwest::Result<reqwest::Response> {
+pub async fn post_signed(
+    client: &reqwest::Client,
+    url: &str,
+    app_secret: &str,
+    body: Vec<u8>,
+) -> reqwest::Result<reqwest::Response> {
     let sig = signature(app_secret, &body);
     client
         .post(url)

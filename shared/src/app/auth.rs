@@ -130,7 +130,6 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

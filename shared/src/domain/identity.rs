@@ -120,7 +120,8 @@ impl fmt::Display for ContactId {
 /// Formats a `wa_id` (digits with country code, no plus) as E.164.
 pub fn e164(wa_id: &str) -> Option<String> {
     let digits = wa_id.strip_prefix('+').unwrap_or(wa_id);
-    let valid = (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0');
+    let valid =
+        (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0');
     valid.then(|| format!("+{digits}"))
 }
 

@@ -202,9 +202,7 @@ mod tests {
 
     #[test]
     fn summary_text_reads_like_a_person_would() {
-        let caption = MessageContent::Image {
-            media: Media { caption: Some("our shop".into()), ..Media::default() },
-        };
+        let caption = MessageContent::Image { media: Media { caption: Some("our shop".into()), ..Media::default() } };
         assert_eq!(caption.summary_text(), Some("our shop"));
         let removed = MessageContent::Reaction { message_id: "w".into(), emoji: None };
         assert_eq!(removed.summary_text(), None);

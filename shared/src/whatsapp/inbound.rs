@@ -50,18 +50,16 @@ pub fn parse_message(
     let wamid = text(value, "id").unwrap_or_else(|| synthetic_wamid(&raw));
     let from_wa = text(value, "from");
     let from_user = text(value, "from_user_id");
-    let sender = contacts.iter().find(|c| {
-        (from_wa.is_some() && c.wa_id == from_wa) || (from_user.is_some() && c.user_id == from_user)
-    });
+    let sender = contacts
+        .iter()
+        .find(|c| (from_wa.is_some() && c.wa_id == from_wa) || (from_user.is_some() && c.user_id == from_user));
     let identity = CustomerIdentity::new(
         from_wa.clone().or_else(|| sender.and_then(|c| c.wa_id.clone())),
         from_user.or_else(|| sender.and_then(|c| c.user_id.clone())),
     )
     .ok_or_else(|| InboundError::NoSender(wamid.clone()))?;
     let type_name = text(value, "type").unwrap_or_else(|| "unknown".to_owned());
-    let at = text(value, "timestamp")
-        .and_then(|t| Millis::parse_unix_seconds(&t))
-        .unwrap_or(received_at);
+    let at = text(value, "timestamp").and_then(|t| Millis::parse_unix_seconds(&t)).unwrap_or(received_at);
     Ok(InboundMessage {
         wamid,
         phone_number_id: phone_number_id.to_owned(),
@@ -114,10 +112,9 @@ fn parse_content(type_name: &str, message: &Value) -> MessageContent {
         "interactive" => interactive(body),
         "button" => MessageContent::Button { payload: text(body, "payload"), text: text(body, "text") },
         "reaction" => match text(body, "message_id") {
-            Some(message_id) => MessageContent::Reaction {
-                message_id,
-                emoji: text(body, "emoji").filter(|e| !e.is_empty()),
-            },
+            Some(message_id) => {
+                MessageContent::Reaction { message_id, emoji: text(body, "emoji").filter(|e| !e.is_empty()) }
+            }
             None => unsupported(message),
         },
         "order" => MessageContent::Order {

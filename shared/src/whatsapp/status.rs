@@ -20,7 +20,9 @@ pub fn parse_status(value: &Value, phone_number_id: &str, received_at: Millis) -
     let wamid = text(value, "id").ok_or(StatusError::NoMessage)?;
     let name = text(value, "status").unwrap_or_default();
     let status = match DeliveryStatus::parse(&name) {
-        Some(s @ (DeliveryStatus::Sent | DeliveryStatus::Delivered | DeliveryStatus::Read | DeliveryStatus::Failed)) => s,
+        Some(
+            s @ (DeliveryStatus::Sent | DeliveryStatus::Delivered | DeliveryStatus::Read | DeliveryStatus::Failed),
+        ) => s,
         _ => return Err(StatusError::Unknown(name)),
     };
     let pricing = value.get("pricing").map(|p| Pricing {
@@ -37,9 +39,7 @@ pub fn parse_status(value: &Value, phone_number_id: &str, received_at: Millis) -
     Ok(StatusUpdate {
         wamid,
         status,
-        at: text(value, "timestamp")
-            .and_then(|t| Millis::parse_unix_seconds(&t))
-            .unwrap_or(received_at),
+        at: text(value, "timestamp").and_then(|t| Millis::parse_unix_seconds(&t)).unwrap_or(received_at),
         phone_number_id: phone_number_id.to_owned(),
         recipient_id: text(value, "recipient_id"),
         pricing,

@@ -4,7 +4,12 @@ use subtle::ConstantTimeEq;
 
 /// Answers Meta's verification request: the challenge to echo when the mode is
 /// `subscribe` and the token matches ours, `None` (→ 403) otherwise.
-pub fn verify_subscription<'a>(mode: Option<&str>, token: Option<&str>, challenge: Option<&'a str>, verify_token: &str) -> Option<&'a str> {
+pub fn verify_subscription<'a>(
+    mode: Option<&str>,
+    token: Option<&str>,
+    challenge: Option<&'a str>,
+    verify_token: &str,
+) -> Option<&'a str> {
     if mode != Some("subscribe") || verify_token.is_empty() {
         return None;
     }

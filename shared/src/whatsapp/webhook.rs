@@ -73,10 +73,8 @@ pub fn parse_webhook(body: &[u8], received_at: Millis) -> Result<WebhookBatch, W
 }
 
 fn read_messages_change(value: &Value, received_at: Millis, batch: &mut WebhookBatch) {
-    let phone_number_id = value
-        .get("metadata")
-        .and_then(|m| super::inbound::text(m, "phone_number_id"))
-        .unwrap_or_default();
+    let phone_number_id =
+        value.get("metadata").and_then(|m| super::inbound::text(m, "phone_number_id")).unwrap_or_default();
     if phone_number_id.is_empty() {
         batch.rejected.push("messages change without metadata.phone_number_id".to_owned());
         return;

@@ -11,10 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 /// keys are).
 pub(super) fn encode(key: Option<&Item>) -> Option<String> {
     let key = key?;
-    let plain: BTreeMap<&str, &str> = key
-        .iter()
-        .filter_map(|(k, v)| v.as_s().ok().map(|v| (k.as_str(), v.as_str())))
-        .collect();
+    let plain: BTreeMap<&str, &str> =
+        key.iter().filter_map(|(k, v)| v.as_s().ok().map(|v| (k.as_str(), v.as_str()))).collect();
     serde_json::to_vec(&plain).ok().map(|json| URL_SAFE_NO_PAD.encode(json))
 }
 

@@ -91,7 +91,13 @@ impl DynamoStore {
         let mut items = vec![
             put_if_absent(&self.table, pointer)?,
             TransactWriteItem::builder()
-                .put(Put::builder().table_name(&self.table).set_item(Some(message_item(message, contact, &contact_pk, &message_sk))).build().map_err(unavailable)?)
+                .put(
+                    Put::builder()
+                        .table_name(&self.table)
+                        .set_item(Some(message_item(message, contact, &contact_pk, &message_sk)))
+                        .build()
+                        .map_err(unavailable)?,
+                )
                 .build(),
         ];
         for identity in identities {
@@ -104,7 +110,11 @@ impl DynamoStore {
     }
 
     /// Finds the contact an existing identity pointer names (wa_id first).
-    async fn resolve_contact(&self, phone_number_id: &str, identities: &[IdentityKey]) -> Result<Option<ContactId>, StoreError> {
+    async fn resolve_contact(
+        &self,
+        phone_number_id: &str,
+        identities: &[IdentityKey],
+    ) -> Result<Option<ContactId>, StoreError> {
         for identity in identities {
             let found = self
                 .client
@@ -115,7 +125,9 @@ impl DynamoStore {
                 .send()
                 .await
                 .map_err(unavailable)?;
-            if let Some(id) = found.item().and_then(|i| super::item::get_s(i, "contact_id")).and_then(|id| ContactId::parse(&id)) {
+            if let Some(id) =
+                found.item().and_then(|i| super::item::get_s(i, "contact_id")).and_then(|id| ContactId::parse(&id))
+            {
                 return Ok(Some(id));
             }
         }
@@ -185,7 +197,12 @@ fn identity_key(phone_number_id: &str, identity: &IdentityKey) -> Item {
     key(keys::identity_pk(phone_number_id, &identity.as_key()), keys::IDENTITY)
 }
 
-fn identity_claim(table: &str, phone_number_id: &str, identity: &IdentityKey, contact: &ContactId) -> Result<TransactWriteItem, StoreError> {
+fn identity_claim(
+    table: &str,
+    phone_number_id: &str,
+    identity: &IdentityKey,
+    contact: &ContactId,
+) -> Result<TransactWriteItem, StoreError> {
     let update = Update::builder()
         .table_name(table)
         .set_key(Some(identity_key(phone_number_id, identity)))

@@ -48,27 +48,48 @@ fn unavailable<E: std::fmt::Debug>(e: E) -> crate::ports::StoreError {
 
 #[async_trait::async_trait]
 impl crate::ports::ConversationStore for DynamoStore {
-    async fn record_inbound(&self, message: &crate::domain::message::InboundMessage) -> Result<crate::ports::Recorded, crate::ports::StoreError> {
+    async fn record_inbound(
+        &self,
+        message: &crate::domain::message::InboundMessage,
+    ) -> Result<crate::ports::Recorded, crate::ports::StoreError> {
         self.put_inbound(message).await
     }
 
-    async fn apply_status(&self, update: &crate::domain::StatusUpdate) -> Result<crate::ports::StatusOutcome, crate::ports::StoreError> {
+    async fn apply_status(
+        &self,
+        update: &crate::domain::StatusUpdate,
+    ) -> Result<crate::ports::StatusOutcome, crate::ports::StoreError> {
         self.apply_status_update(update).await
     }
 
-    async fn link_wamid(&self, contact: &crate::domain::ContactId, message_sk: &str, wamid: &str) -> Result<(), crate::ports::StoreError> {
+    async fn link_wamid(
+        &self,
+        contact: &crate::domain::ContactId,
+        message_sk: &str,
+        wamid: &str,
+    ) -> Result<(), crate::ports::StoreError> {
         DynamoStore::link_wamid(self, contact, message_sk, wamid).await
     }
 
-    async fn list_contacts(&self, page: &crate::ports::PageRequest) -> Result<crate::ports::Page<crate::domain::Contact>, crate::ports::StoreError> {
+    async fn list_contacts(
+        &self,
+        page: &crate::ports::PageRequest,
+    ) -> Result<crate::ports::Page<crate::domain::Contact>, crate::ports::StoreError> {
         self.query_contacts(page).await
     }
 
-    async fn contact(&self, id: &crate::domain::ContactId) -> Result<Option<crate::domain::Contact>, crate::ports::StoreError> {
+    async fn contact(
+        &self,
+        id: &crate::domain::ContactId,
+    ) -> Result<Option<crate::domain::Contact>, crate::ports::StoreError> {
         self.get_contact(id).await
     }
 
-    async fn timeline(&self, id: &crate::domain::ContactId, page: &crate::ports::PageRequest) -> Result<crate::ports::Page<crate::domain::Message>, crate::ports::StoreError> {
+    async fn timeline(
+        &self,
+        id: &crate::domain::ContactId,
+        page: &crate::ports::PageRequest,
+    ) -> Result<crate::ports::Page<crate::domain::Message>, crate::ports::StoreError> {
         self.query_timeline(id, page).await
     }
 }

@@ -125,12 +125,20 @@ impl DynamoStore {
             let raw = get_s(item, "raw").unwrap_or_default();
             let phone_number_id = get_s(item, "phone_number_id").unwrap_or_default();
             let received = super::item::get_n(item, "at").map(crate::domain::Millis).unwrap_or_default();
-            let value: serde_json::Value = serde_json::from_str(&raw).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let update = parse_status(&value, &phone_number_id, received).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let value: serde_json::Value =
+                serde_json::from_str(&raw).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let update =
+                parse_status(&value, &phone_number_id, received).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             self.update_message_status(location, &update).await?;
             let (pk, sk) = (get_s(item, keys::PK), get_s(item, keys::SK));
             if let (Some(pk), Some(sk)) = (pk, sk) {
-                self.client.delete_item().table_name(&self.table).set_key(Some(key(pk, sk))).send().await.map_err(unavailable)?;
+                self.client
+                    .delete_item()
+                    .table_name(&self.table)
+                    .set_key(Some(key(pk, sk)))
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
             }
         }
         Ok(())
@@ -143,9 +151,15 @@ impl DynamoStore {
             (":at".to_owned(), n(update.at.0)),
             (":w".to_owned(), s(&update.wamid)),
         ]);
-        let mut sets = vec!["#st = :st", "status_rank = :r", "status_at = :at", "wamid = if_not_exists(wamid, :w)"];
-        let notes = notes(update, &mut values);
-        sets.extend(notes.iter().map(String::as_str));
+        let mut sets: Vec<String> =
+            ["#st = :st", "status_rank = :r", "status_at = :at", "wamid = if_not_exists(wamid, :w)"]
+                .map(String::from)
+                .into();
+        sets.extend(pricing_clauses(update, &mut values));
+        if !update.errors.is_empty() {
+            values.insert(":errors".to_owned(), s(errors_json(update)?));
+            sets.push("errors = :errors".to_owned());
+        }
         let names = HashMap::from([("#st".to_owned(), "status".to_owned())]);
         let advanced = self
             .client
@@ -172,13 +186,13 @@ impl DynamoStore {
     /// keeping: Meta's pricing, and a failure reported after delivery.
     async fn note_stale(&self, at: &Location, update: &StatusUpdate) -> Result<(), StoreError> {
         let mut values = HashMap::new();
-        let mut sets = notes(update, &mut values);
+        let sets = pricing_clauses(update, &mut values);
         let mut adds = Vec::new();
         if !update.errors.is_empty() {
-            let json = serde_json::to_string(&update.errors).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            values.insert(":note".to_owned(), AttributeValue::Ss(vec![format!("{}:{json}", update.status.as_str())]));
+            // A string set: the same failure reported twice is noted once.
+            let note = format!("{}:{}", update.status.as_str(), errors_json(update)?);
+            values.insert(":note".to_owned(), AttributeValue::Ss(vec![note]));
             adds.push("error_notes :note");
-            sets.retain(|s| !s.starts_with("errors"));
         }
         if sets.is_empty() && adds.is_empty() {
             return Ok(());
@@ -208,22 +222,15 @@ impl DynamoStore {
     }
 }
 
-/// `SET` clauses for pricing and errors, with their values.
-fn notes(update: &StatusUpdate, values: &mut Item) -> Vec<String> {
-    let mut sets = Vec::new();
-    if let Some(pricing) = &update.pricing {
-        if let Ok(json) = serde_json::to_string(pricing) {
-            values.insert(":pricing".to_owned(), s(json));
-            values.insert(":billable".to_owned(), AttributeValue::Bool(pricing.billable));
-            sets.push("pricing = :pricing".to_owned());
-            sets.push("billable = :billable".to_owned());
-        }
-    }
-    if !update.errors.is_empty() {
-        if let Ok(json) = serde_json::to_string(&update.errors) {
-            values.insert(":errors".to_owned(), s(json));
-            sets.push("errors = :errors".to_owned());
-        }
-    }
-    sets
+/// `SET` clauses for Meta's pricing, with their values.
+fn pricing_clauses(update: &StatusUpdate, values: &mut Item) -> Vec<String> {
+    let Some(pricing) = &update.pricing else { return Vec::new() };
+    let Ok(json) = serde_json::to_string(pricing) else { return Vec::new() };
+    values.insert(":pricing".to_owned(), s(json));
+    values.insert(":billable".to_owned(), AttributeValue::Bool(pricing.billable));
+    vec!["pricing = :pricing".to_owned(), "billable = :billable".to_owned()]
+}
+
+fn errors_json(update: &StatusUpdate) -> Result<String, StoreError> {
+    serde_json::to_string(&update.errors).map_err(|e| StoreError::Corrupt(e.to_string()))
 }

@@ -71,7 +71,9 @@ impl DynamoStore {
         Ok(Some(Session {
             token_hash: token_hash.to_owned(),
             email: req_s(item, "email")?,
-            role: get_s(item, "role").and_then(|r| Role::parse(&r)).ok_or_else(|| StoreError::Corrupt("session role".into()))?,
+            role: get_s(item, "role")
+                .and_then(|r| Role::parse(&r))
+                .ok_or_else(|| StoreError::Corrupt("session role".into()))?,
             expires_at: Millis(get_n(item, "expires_ms").unwrap_or(0)),
         }))
     }
@@ -92,7 +94,9 @@ fn user_from(item: &Item) -> Result<User, StoreError> {
     Ok(User {
         email: req_s(item, "email")?,
         name: get_s(item, "name").unwrap_or_default(),
-        role: get_s(item, "role").and_then(|r| Role::parse(&r)).ok_or_else(|| StoreError::Corrupt("user role".into()))?,
+        role: get_s(item, "role")
+            .and_then(|r| Role::parse(&r))
+            .ok_or_else(|| StoreError::Corrupt("user role".into()))?,
         password_hash: req_s(item, "password_hash")?,
         active: item.get("active").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
     })
