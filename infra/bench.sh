@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `make bench`: benchmark figures against emulators of its own.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./infra/setup.sh
+. infra/defaults.sh
+unset AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PARLEY_STATE=$(mktemp -d)
+export PARLEY_STATE PARLEY_DYNAMODB_DATA=memory DYNAMODB_PORT=$(free_port) MOTO_PORT=$(free_port)
+trap './infra/emulators.sh stop; rm -rf "$PARLEY_STATE"' EXIT
+eval "$(./infra/emulators.sh start)"
+export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3
+cargo bench -p parley-e2e --bench inbound
