@@ -26,7 +26,11 @@ fn cpu_per_message() {
         std::hint::black_box(batch);
     }
     let per = start.elapsed() / iterations;
-    println!("handler CPU (verify + parse, Meta sample, {} bytes): {:.1} µs per message", body.len(), per.as_secs_f64() * 1e6);
+    println!(
+        "handler CPU (verify + parse, Meta sample, {} bytes): {:.1} µs per message",
+        body.len(),
+        per.as_secs_f64() * 1e6
+    );
 }
 
 async fn measure<F, Fut>(t: &TestStack, label: &str, mut post: F)
@@ -42,7 +46,10 @@ where
     }
     let elapsed = start.elapsed();
     let per_trip = (t.round_trips() - trips) as f64 / f64::from(ROUNDS);
-    println!("{label:<44} {per_trip:>4.2} DynamoDB round trips, {:>6.2} ms wall (local)", elapsed.as_secs_f64() * 1e3 / f64::from(ROUNDS));
+    println!(
+        "{label:<44} {per_trip:>4.2} DynamoDB round trips, {:>6.2} ms wall (local)",
+        elapsed.as_secs_f64() * 1e3 / f64::from(ROUNDS)
+    );
 }
 
 #[tokio::main]
@@ -70,7 +77,12 @@ async fn main() {
     })
     .await;
     measure(t, "status for an unknown message (parked)", |i| {
-        let body = envelope(vec![messages_change(&BusinessPhone::default(), vec![], vec![], vec![status(&format!("wamid.s.{i}"), "delivered", 1, "1")])]);
+        let body = envelope(vec![messages_change(
+            &BusinessPhone::default(),
+            vec![],
+            vec![],
+            vec![status(&format!("wamid.s.{i}"), "delivered", 1, "1")],
+        )]);
         async move { t.post_json_webhook(&body).await }
     })
     .await;

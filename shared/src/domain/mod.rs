@@ -4,8 +4,11 @@ pub mod contact;
 pub mod identity;
 pub mod message;
 pub mod message_content;
+pub mod outbound;
+pub mod pricing;
 pub mod service_window;
 pub mod status;
+pub mod template;
 pub mod timestamp;
 pub mod user;
 

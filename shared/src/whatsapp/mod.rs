@@ -1,6 +1,7 @@
 //! Meta's WhatsApp Cloud API wire formats.
 
 pub mod inbound;
+pub mod send;
 pub mod signature;
 pub mod status;
 pub mod subscription;

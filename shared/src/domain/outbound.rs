@@ -1,0 +1,303 @@
+//! Deciding whether a message may be sent, before anything is queued: the
+//! same rules Meta enforces (window, template, parameters), caught early with
+//! a reason staff can act on, plus Parley's own (opt-outs).
+
+use super::pricing::{Estimate, RateCards};
+use super::template::{Category, Template};
+use super::{Millis, ServiceWindow};
+use serde::{Deserialize, Serialize};
+
+/// What staff asked to send.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OutboundContent {
+    /// A free-form text (service window only).
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// An approved template.
+    Template {
+        /// Template name.
+        name: String,
+        /// Language code.
+        language: String,
+        /// Body parameters, in order.
+        params: Vec<String>,
+    },
+}
+
+impl OutboundContent {
+    /// Meta's type name.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            OutboundContent::Text { .. } => "text",
+            OutboundContent::Template { .. } => "template",
+        }
+    }
+
+    /// The line staff see in the timeline.
+    pub fn summary(&self, template: Option<&Template>) -> String {
+        match self {
+            OutboundContent::Text { text } => text.clone(),
+            OutboundContent::Template { name, params, .. } => match template {
+                Some(t) => fill(&t.body, params),
+                None => format!("[template {name}]"),
+            },
+        }
+    }
+}
+
+fn fill(body: &str, params: &[String]) -> String {
+    params.iter().enumerate().fold(body.to_owned(), |text, (i, p)| text.replace(&format!("{{{{{}}}}}", i + 1), p))
+}
+
+/// Why a send is refused before it is queued.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendRefusal {
+    /// Free-form text outside the 24-hour window (Meta's 131047).
+    #[error("{}", window_closed_message(*closed_at))]
+    WindowClosed {
+        /// When the window closed; `None` if the customer never wrote.
+        closed_at: Option<Millis>,
+    },
+    /// No such template (Meta's 132001).
+    #[error("template {0:?} does not exist; sync templates or check the name")]
+    UnknownTemplate(String),
+    /// The template exists, but not in that language (Meta's 132001).
+    #[error("template {name:?} has no {language:?} translation; it exists in {available}")]
+    WrongLanguage {
+        /// Template name.
+        name: String,
+        /// Asked-for language.
+        language: String,
+        /// Languages it does exist in.
+        available: String,
+    },
+    /// Meta has not approved it (or paused it).
+    #[error("template {name:?} is {status}, not APPROVED")]
+    NotApproved {
+        /// Template name.
+        name: String,
+        /// Meta's status.
+        status: String,
+    },
+    /// Wrong number of body parameters (Meta's 132000).
+    #[error("template {name:?} takes {expected} parameter(s), {given} given")]
+    ParamCount {
+        /// Template name.
+        name: String,
+        /// What the template takes.
+        expected: usize,
+        /// What was given.
+        given: usize,
+    },
+    /// The contact opted out of marketing.
+    #[error("this contact opted out of marketing messages")]
+    OptedOut,
+    /// An empty text.
+    #[error("a text message needs some text (at most 4096 characters)")]
+    BadText,
+}
+
+fn window_closed_message(closed_at: Option<Millis>) -> String {
+    match closed_at {
+        Some(at) => format!(
+            "the 24-hour service window closed at {}; only an approved template can be sent until the customer writes again",
+            at.to_rfc3339()
+        ),
+        None => "the customer has not written yet, so only an approved template can be sent".to_owned(),
+    }
+}
+
+impl SendRefusal {
+    /// The API's error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SendRefusal::WindowClosed { .. } => "window_closed",
+            SendRefusal::UnknownTemplate(_) => "unknown_template",
+            SendRefusal::WrongLanguage { .. } => "template_language",
+            SendRefusal::NotApproved { .. } => "template_not_approved",
+            SendRefusal::ParamCount { .. } => "template_params",
+            SendRefusal::OptedOut => "opted_out",
+            SendRefusal::BadText => "bad_text",
+        }
+    }
+}
+
+/// What the recipient's record says, as far as sending goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    /// The service window.
+    pub window: ServiceWindow,
+    /// Opted out of marketing.
+    pub opted_out: bool,
+    /// Their `wa_id` (for the rate card).
+    pub wa_id: Option<String>,
+}
+
+/// A send that may go, with its price.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendPlan {
+    /// What it will cost.
+    pub estimate: Estimate,
+}
+
+/// Applies the rules. `translations` are the catalog's templates with the
+/// requested name (every language), empty for a text.
+pub fn plan_send(
+    recipient: &Recipient,
+    content: &OutboundContent,
+    translations: &[Template],
+    rates: &RateCards,
+    now: Millis,
+) -> Result<SendPlan, SendRefusal> {
+    let open = recipient.window.is_open(now);
+    let category = match content {
+        OutboundContent::Text { text } => {
+            if text.trim().is_empty() || text.chars().count() > 4096 {
+                return Err(SendRefusal::BadText);
+            }
+            if !open {
+                return Err(SendRefusal::WindowClosed { closed_at: recipient.window.closes_at() });
+            }
+            Category::Service
+        }
+        OutboundContent::Template { name, language, params } => {
+            let template = pick_translation(name, language, translations)?;
+            if !template.is_approved() {
+                return Err(SendRefusal::NotApproved { name: name.clone(), status: template.status.clone() });
+            }
+            if template.body_params != params.len() {
+                return Err(SendRefusal::ParamCount {
+                    name: name.clone(),
+                    expected: template.body_params,
+                    given: params.len(),
+                });
+            }
+            if template.category == Category::Marketing && recipient.opted_out {
+                return Err(SendRefusal::OptedOut);
+            }
+            template.category
+        }
+    };
+    Ok(SendPlan { estimate: rates.estimate(recipient.wa_id.as_deref(), category, open) })
+}
+
+fn pick_translation<'a>(name: &str, language: &str, translations: &'a [Template]) -> Result<&'a Template, SendRefusal> {
+    if translations.is_empty() {
+        return Err(SendRefusal::UnknownTemplate(name.to_owned()));
+    }
+    translations.iter().find(|t| t.language == language).ok_or_else(|| SendRefusal::WrongLanguage {
+        name: name.to_owned(),
+        language: language.to_owned(),
+        available: translations.iter().map(|t| t.language.as_str()).collect::<Vec<_>>().join(", "),
+    })
+}
+
+/// Words that opt a customer out of marketing when sent on their own.
+pub fn is_opt_out(text: &str) -> bool {
+    const WORDS: &[&str] = &["stop", "unsubscribe", "stop promotions", "opt out", "optout", "cancel"];
+    let normalized = text.trim().trim_end_matches(['.', '!']).to_lowercase();
+    WORDS.contains(&normalized.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recipient(open: bool, opted_out: bool) -> Recipient {
+        let window = if open { ServiceWindow::opened_by(Millis(0), false) } else { ServiceWindow::default() };
+        Recipient { window, opted_out, wa_id: Some("919812345678".into()) }
+    }
+
+    fn template(category: Category) -> Template {
+        Template {
+            name: "order_update".into(),
+            language: "en_US".into(),
+            category,
+            status: "APPROVED".into(),
+            body_params: 2,
+            body: "Hi {{1}}, order {{2}} shipped".into(),
+        }
+    }
+
+    fn send_template(params: usize, language: &str) -> OutboundContent {
+        OutboundContent::Template {
+            name: "order_update".into(),
+            language: language.into(),
+            params: (0..params).map(|i| format!("p{i}")).collect(),
+        }
+    }
+
+    #[test]
+    fn text_needs_an_open_window() {
+        let text = OutboundContent::Text { text: "hi".into() };
+        let plan = plan_send(&recipient(true, false), &text, &[], &RateCards::default(), Millis(1)).unwrap();
+        assert!(plan.estimate.free);
+        let refusal = plan_send(&recipient(false, false), &text, &[], &RateCards::default(), Millis(1)).unwrap_err();
+        assert_eq!(refusal.code(), "window_closed");
+        let blank = OutboundContent::Text { text: "  ".into() };
+        assert_eq!(
+            plan_send(&recipient(true, false), &blank, &[], &RateCards::default(), Millis(1)),
+            Err(SendRefusal::BadText)
+        );
+    }
+
+    #[test]
+    fn templates_are_checked_like_meta_does() {
+        let rates = RateCards::default();
+        let catalog = [template(Category::Utility)];
+        let closed = recipient(false, false);
+        let plan = plan_send(&closed, &send_template(2, "en_US"), &catalog, &rates, Millis(1)).unwrap();
+        assert_eq!((plan.estimate.free, plan.estimate.amount_minor), (false, 13));
+        assert!(matches!(
+            plan_send(&closed, &send_template(1, "en_US"), &catalog, &rates, Millis(1)),
+            Err(SendRefusal::ParamCount { expected: 2, given: 1, .. })
+        ));
+        assert!(matches!(
+            plan_send(&closed, &send_template(2, "hi"), &catalog, &rates, Millis(1)),
+            Err(SendRefusal::WrongLanguage { .. })
+        ));
+        assert!(matches!(
+            plan_send(&closed, &send_template(2, "en_US"), &[], &rates, Millis(1)),
+            Err(SendRefusal::UnknownTemplate(_))
+        ));
+        let mut paused = template(Category::Utility);
+        paused.status = "PAUSED".into();
+        assert!(matches!(
+            plan_send(&closed, &send_template(2, "en_US"), &[paused], &rates, Millis(1)),
+            Err(SendRefusal::NotApproved { .. })
+        ));
+    }
+
+    #[test]
+    fn opted_out_contacts_get_no_marketing_but_still_get_utility() {
+        let rates = RateCards::default();
+        let out = recipient(true, true);
+        let marketing = [template(Category::Marketing)];
+        assert_eq!(
+            plan_send(&out, &send_template(2, "en_US"), &marketing, &rates, Millis(1)),
+            Err(SendRefusal::OptedOut)
+        );
+        assert!(plan_send(&out, &send_template(2, "en_US"), &[template(Category::Utility)], &rates, Millis(1)).is_ok());
+    }
+
+    #[test]
+    fn opt_out_words() {
+        assert!(is_opt_out(" STOP "));
+        assert!(is_opt_out("Unsubscribe."));
+        assert!(!is_opt_out("please don't stop sending offers"));
+    }
+
+    #[test]
+    fn template_summary_fills_parameters() {
+        let t = template(Category::Utility);
+        let content = OutboundContent::Template {
+            name: t.name.clone(),
+            language: t.language.clone(),
+            params: vec!["Asha".into(), "#42".into()],
+        };
+        assert_eq!(content.summary(Some(&t)), "Hi Asha, order #42 shipped");
+    }
+}

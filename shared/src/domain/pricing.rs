@@ -1,0 +1,108 @@
+//! What a send costs: a rate card per country, applied before sending so staff
+//! see the price, and Meta's own pricing afterwards for the spend report.
+
+use super::template::Category;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Prices per category for one market, in minor units (paise, cents).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateCard {
+    /// ISO 4217 currency.
+    pub currency: String,
+    /// Price per delivered template message, by category, in minor units.
+    pub per_message: BTreeMap<Category, u64>,
+}
+
+impl RateCard {
+    /// India's defaults: marketing ≈ ₹0.91, utility ≈ ₹0.13, authentication
+    /// ≈ ₹0.13 (volume tiers go down to ~₹0.11; service replies are free).
+    pub fn india() -> Self {
+        RateCard {
+            currency: "INR".to_owned(),
+            per_message: BTreeMap::from([
+                (Category::Marketing, 91),
+                (Category::Utility, 13),
+                (Category::Authentication, 13),
+            ]),
+        }
+    }
+}
+
+/// Rate cards keyed by calling-code prefix (longest match wins), with a
+/// fallback for every other country.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateCards {
+    /// `"91" → India`, …
+    pub by_prefix: BTreeMap<String, RateCard>,
+    /// Used where no prefix matches.
+    pub fallback: RateCard,
+}
+
+impl Default for RateCards {
+    fn default() -> Self {
+        RateCards { by_prefix: BTreeMap::from([("91".to_owned(), RateCard::india())]), fallback: RateCard::india() }
+    }
+}
+
+/// A price shown before a send.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Estimate {
+    /// The category Meta will bill.
+    pub category: Category,
+    /// Whether this send is free (service reply, or utility in an open window).
+    pub free: bool,
+    /// Price in minor units (0 when free).
+    pub amount_minor: u64,
+    /// ISO 4217 currency.
+    pub currency: String,
+}
+
+impl RateCards {
+    /// The card for a recipient's `wa_id` (digits with country code).
+    pub fn card_for(&self, wa_id: Option<&str>) -> &RateCard {
+        let digits = wa_id.unwrap_or_default();
+        self.by_prefix
+            .iter()
+            .filter(|(prefix, _)| digits.starts_with(prefix.as_str()))
+            .max_by_key(|(prefix, _)| prefix.len())
+            .map_or(&self.fallback, |(_, card)| card)
+    }
+
+    /// Prices one send. Free-form replies are service messages (free); a
+    /// utility template inside an open service window is free too.
+    pub fn estimate(&self, wa_id: Option<&str>, category: Category, window_open: bool) -> Estimate {
+        let card = self.card_for(wa_id);
+        let free = category == Category::Service || (category == Category::Utility && window_open);
+        Estimate {
+            category,
+            free,
+            amount_minor: if free { 0 } else { card.per_message.get(&category).copied().unwrap_or(0) },
+            currency: card.currency.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_by_category_and_window() {
+        let cards = RateCards::default();
+        let marketing = cards.estimate(Some("919812345678"), Category::Marketing, true);
+        assert_eq!((marketing.free, marketing.amount_minor, marketing.currency.as_str()), (false, 91, "INR"));
+        assert!(cards.estimate(Some("919812345678"), Category::Utility, true).free);
+        assert_eq!(cards.estimate(Some("919812345678"), Category::Utility, false).amount_minor, 13);
+        assert!(cards.estimate(None, Category::Service, true).free);
+    }
+
+    #[test]
+    fn the_longest_prefix_wins() {
+        let mut cards = RateCards::default();
+        let brazil = RateCard { currency: "BRL".into(), per_message: BTreeMap::from([(Category::Marketing, 35)]) };
+        cards.by_prefix.insert("55".into(), brazil);
+        assert_eq!(cards.card_for(Some("5511999990000")).currency, "BRL");
+        assert_eq!(cards.card_for(Some("254700000000")).currency, "INR", "fallback");
+    }
+}

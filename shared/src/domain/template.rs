@@ -1,0 +1,92 @@
+//! Message templates: the only thing that may be sent once the service window
+//! has closed, each approved by Meta and billed by category.
+
+use serde::{Deserialize, Serialize};
+
+/// How Meta bills a template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// Promotions; needs the customer's consent and respects opt-outs.
+    Marketing,
+    /// Updates about an order or account.
+    Utility,
+    /// One-time passwords.
+    Authentication,
+    /// Free-form replies inside the service window.
+    Service,
+}
+
+impl Category {
+    /// Meta's name (lower case).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Marketing => "marketing",
+            Category::Utility => "utility",
+            Category::Authentication => "authentication",
+            Category::Service => "service",
+        }
+    }
+
+    /// Parses Meta's name, in either case.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.to_ascii_lowercase().as_str() {
+            "marketing" => Some(Category::Marketing),
+            "utility" => Some(Category::Utility),
+            "authentication" => Some(Category::Authentication),
+            "service" => Some(Category::Service),
+            _ => None,
+        }
+    }
+}
+
+/// One approved (or pending, or rejected) template in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Template {
+    /// Template name.
+    pub name: String,
+    /// Language code, e.g. `en_US`.
+    pub language: String,
+    /// Billing category.
+    pub category: Category,
+    /// Meta's review status: `APPROVED`, `PENDING`, `REJECTED`, `PAUSED`…
+    pub status: String,
+    /// How many `{{n}}` parameters the body takes.
+    pub body_params: usize,
+    /// The body text, for showing staff what will be sent.
+    pub body: String,
+}
+
+impl Template {
+    /// Counts the distinct `{{1}}`, `{{2}}`… placeholders in a body text.
+    pub fn count_params(body: &str) -> usize {
+        let mut highest = 0;
+        let mut rest = body;
+        while let Some(start) = rest.find("{{") {
+            rest = &rest[start + 2..];
+            let Some(end) = rest.find("}}") else { break };
+            if let Ok(n) = rest[..end].trim().parse::<usize>() {
+                highest = highest.max(n);
+            }
+            rest = &rest[end + 2..];
+        }
+        highest
+    }
+
+    /// Whether Meta will send it.
+    pub fn is_approved(&self) -> bool {
+        self.status.eq_ignore_ascii_case("APPROVED")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_placeholders() {
+        assert_eq!(Template::count_params("Hi {{1}}, order {{2}} ships {{2}}"), 2);
+        assert_eq!(Template::count_params("No params"), 0);
+        assert_eq!(Template::count_params("{{ 3 }} broken {{"), 3);
+    }
+}

@@ -1,0 +1,162 @@
+//! The Cloud API send contract: `POST /{version}/{phone_number_id}/messages`,
+//! its response, and which of its errors are worth retrying.
+
+use super::status::delivery_error;
+use crate::domain::outbound::OutboundContent;
+use crate::domain::DeliveryError;
+use serde_json::{json, Value};
+
+/// One message to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SendRequest {
+    /// The business number to send from.
+    pub phone_number_id: String,
+    /// The recipient's `wa_id`, or their BSUID when no number is known.
+    pub to: String,
+    /// What to send.
+    pub content: OutboundContent,
+    /// The wamid replied to, if any.
+    pub reply_to: Option<String>,
+    /// Our message key, echoed back on every status webhook.
+    pub callback_data: String,
+}
+
+impl SendRequest {
+    /// The JSON body Meta expects.
+    pub fn body(&self) -> Value {
+        let mut body = json!({
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": self.to,
+            "biz_opaque_callback_data": self.callback_data,
+        });
+        match &self.content {
+            OutboundContent::Text { text } => {
+                body["type"] = json!("text");
+                body["text"] = json!({ "preview_url": false, "body": text });
+            }
+            OutboundContent::Template { name, language, params } => {
+                body["type"] = json!("template");
+                let parameters: Vec<Value> = params.iter().map(|p| json!({"type": "text", "text": p})).collect();
+                let mut template = json!({ "name": name, "language": { "code": language } });
+                if !parameters.is_empty() {
+                    template["components"] = json!([{ "type": "body", "parameters": parameters }]);
+                }
+                body["template"] = template;
+            }
+        }
+        if let Some(wamid) = &self.reply_to {
+            body["context"] = json!({ "message_id": wamid });
+        }
+        body
+    }
+}
+
+/// Whether trying again can help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// Throttling, Meta-side trouble, the network: back off and retry.
+    Retryable,
+    /// The request itself is wrong or not allowed: fail now, show why.
+    Permanent,
+}
+
+/// A failed send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendFailure {
+    /// Retry or not.
+    pub class: ErrorClass,
+    /// Meta's error (code 0 for network trouble).
+    pub error: DeliveryError,
+}
+
+/// How a send ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendOutcome {
+    /// Meta accepted it and named it.
+    Accepted {
+        /// The new wamid.
+        wamid: String,
+    },
+    /// Meta refused it, or it never left.
+    Failed(SendFailure),
+    /// The request left but no answer came: it may or may not have been sent,
+    /// so it is never resent blindly.
+    Unknown,
+}
+
+/// Meta's codes that are worth retrying: rate limits (4, 80007, 130429,
+/// 131056 pair rate), and temporary trouble (1, 2, 131000, 131016, 133004).
+const RETRYABLE_CODES: &[i64] = &[1, 2, 4, 80007, 130429, 131000, 131016, 131056, 133004];
+
+/// Classifies an HTTP status and Meta error code.
+pub fn classify(http_status: u16, code: i64) -> ErrorClass {
+    if RETRYABLE_CODES.contains(&code) || http_status == 429 || http_status >= 500 {
+        ErrorClass::Retryable
+    } else {
+        ErrorClass::Permanent
+    }
+}
+
+/// Reads a Cloud API response.
+pub fn parse_response(http_status: u16, body: &[u8]) -> SendOutcome {
+    let value: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    if (200..300).contains(&http_status) {
+        if let Some(wamid) = value["messages"][0]["id"].as_str() {
+            return SendOutcome::Accepted { wamid: wamid.to_owned() };
+        }
+    }
+    let error = match value.get("error") {
+        Some(e) => delivery_error(e),
+        None => DeliveryError { code: 0, title: format!("HTTP {http_status} without an error body"), details: None },
+    };
+    SendOutcome::Failed(SendFailure { class: classify(http_status, error.code), error })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_metas_template_body_with_our_callback_key() {
+        let request = SendRequest {
+            phone_number_id: "1".into(),
+            to: "919812345678".into(),
+            content: OutboundContent::Template {
+                name: "order_update".into(),
+                language: "en_US".into(),
+                params: vec!["Asha".into()],
+            },
+            reply_to: Some("wamid.Q".into()),
+            callback_data: "c|M#1".into(),
+        };
+        let body = request.body();
+        assert_eq!(body["template"]["components"][0]["parameters"][0]["text"], "Asha");
+        assert_eq!(body["template"]["language"]["code"], "en_US");
+        assert_eq!(body["context"]["message_id"], "wamid.Q");
+        assert_eq!(body["biz_opaque_callback_data"], "c|M#1");
+    }
+
+    #[test]
+    fn reads_success_and_classifies_errors() {
+        let ok = br#"{"messaging_product":"whatsapp","contacts":[{"input":"1","wa_id":"1"}],"messages":[{"id":"wamid.X","message_status":"accepted"}]}"#;
+        assert_eq!(parse_response(200, ok), SendOutcome::Accepted { wamid: "wamid.X".into() });
+        let window = br#"{"error":{"message":"Re-engagement message","type":"OAuthException","code":131047,"error_data":{"messaging_product":"whatsapp","details":"More than 24 hours have passed"},"fbtrace_id":"A"}}"#;
+        let SendOutcome::Failed(failure) = parse_response(400, window) else { panic!("a failure") };
+        assert_eq!(failure.class, ErrorClass::Permanent);
+        assert_eq!(failure.error.code, 131047);
+        assert_eq!(failure.error.details.as_deref(), Some("More than 24 hours have passed"));
+        let throttled = br#"{"error":{"message":"(#130429) Rate limit hit","code":130429}}"#;
+        assert!(matches!(
+            parse_response(400, throttled),
+            SendOutcome::Failed(SendFailure { class: ErrorClass::Retryable, .. })
+        ));
+        assert!(matches!(
+            parse_response(503, b"oops"),
+            SendOutcome::Failed(SendFailure { class: ErrorClass::Retryable, .. })
+        ));
+        for code in [131047, 132000, 132001, 131026, 131049, 190] {
+            assert_eq!(classify(400, code), ErrorClass::Permanent, "{code}");
+        }
+    }
+}
