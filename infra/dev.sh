@@ -11,6 +11,7 @@ cargo build --quiet -p parley-local -p parley-simulator
 cleanup() {
   trap - EXIT INT TERM
   [ -n "${runner:-}" ] && kill "$runner" 2>/dev/null
+  [ -n "${simulator:-}" ] && kill "$simulator" 2>/dev/null
   ./infra/emulators.sh stop
 }
 trap cleanup EXIT INT TERM
@@ -24,11 +25,14 @@ cat <<BANNER
     play customer  make customer SAYS="Hi, do you deliver today?"
     dev secrets    WHATSAPP_APP_SECRET=${WHATSAPP_APP_SECRET}
                    WHATSAPP_VERIFY_TOKEN=${WHATSAPP_VERIFY_TOKEN}
+    Cloud API sim  ${WHATSAPP_API_BASE} (sends, templates, status webhooks)
     DynamoDB       ${AWS_ENDPOINT_URL_DYNAMODB}
     SQS / S3       ${AWS_ENDPOINT_URL_SQS} / ${AWS_ENDPOINT_URL_S3}
   Ctrl-C stops everything.
 
 BANNER
+target/debug/parley-simulator serve &
+simulator=$!
 target/debug/parley-local &
 runner=$!
 wait "$runner"

@@ -59,8 +59,8 @@ const ICONS = {
   reply: [['path', { d: 'M9.5 14.5L4.5 9.5l5-5' }], ['path', { d: 'M4.5 9.5h9a6 6 0 0 1 6 6v4' }]],
   forward: [['path', { d: 'M14.5 14.5l5-5-5-5' }], ['path', { d: 'M19.5 9.5h-9a6 6 0 0 0-6 6v4' }]],
   ad: [['path', { d: 'M3.5 9.5v5h3.5l8 4.5v-14l-8 4.5z' }], ['path', { d: 'M18.5 9a4 4 0 0 1 0 6' }]],
-  check: [['path', { d: 'M4.5 12.5l4.5 4.5 10-10.5' }]],
-  checks: [['path', { d: 'M1.5 12.5l4.5 4.5 10-10.5' }], ['path', { d: 'M11 16l1 1 10-10.5' }]],
+  check: [['path', { d: 'M6 12.5l3.5 3.5 8.5-9' }]],
+  checks: [['path', { d: 'M3.5 12.5l3.5 3.5 8-8.5' }], ['path', { d: 'M11.5 15l1 1 8-8.5' }]],
   clock: [['circle', { cx: 12, cy: 12, r: 8.5 }], ['path', { d: 'M12 7.5V12l3 2' }]],
   back: [['path', { d: 'M15 5l-7 7 7 7' }]],
   down: [['path', { d: 'M6 9.5l6 6 6-6' }]],
@@ -87,7 +87,8 @@ const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2
 const weekdayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
 const shortDateFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: '2-digit' });
 const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-const fullFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
+const fullFmt = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const untilFmt = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 function parseTime(iso) {
   const t = typeof iso === 'string' ? Date.parse(iso) : NaN;
@@ -187,6 +188,7 @@ const state = {
   messages: [],
   messageSigs: [],
   scrollOnNextRender: false,
+  stuck: true, // the timeline is scrolled to its end and should stay there
   conversationSeq: 0,
   pollTimer: 0,
   refreshing: null,
@@ -253,15 +255,15 @@ function windowInfo(w, now) {
       soon,
       text: when ? `window open · closes ${when}` : 'window open',
       note: closes !== null
-        ? `Customer service window open until ${fullFmt.format(closes)}: free-form replies are allowed until then.`
-        : 'Customer service window open: free-form replies are allowed.',
+        ? `Service window open until ${untilFmt.format(closes)} — free-form replies are allowed.`
+        : 'Service window open — free-form replies are allowed.',
     };
   }
   return {
     open: false,
     soon: false,
     text: 'window closed — template only',
-    note: 'Customer service window closed: the customer has not written in the last 24 hours, so only an approved template message can be sent.',
+    note: 'Service window closed — the customer last wrote over 24 hours ago, so only an approved template can be sent.',
   };
 }
 
@@ -270,6 +272,12 @@ function windowBadge(w, now, extraClass = '') {
   const cls = `badge ${info.open ? (info.soon ? 'badge--soon' : 'badge--open') : 'badge--closed'} ${extraClass}`;
   return h('span', { class: cls.trim(), 'data-testid': 'window-badge', 'data-open': String(info.open), title: info.note },
     h('span', { class: 'badge-dot', 'aria-hidden': 'true' }), info.text);
+}
+
+function optedOutTag(c) {
+  return c.opted_out === true
+    ? h('span', { class: 'badge badge--small badge--optout', 'data-testid': 'opted-out', title: 'This customer asked not to receive marketing messages.', text: 'opted out' })
+    : null;
 }
 
 function matchesFilter(c) {
@@ -309,7 +317,7 @@ function buildContactRow(c, now) {
         text: relativeTime(t, now),
       })),
     sub ? h('span', { class: 'contact-phone', 'data-testid': 'contact-phone', text: sub }) : null,
-    h('span', { class: 'contact-bottom' }, windowBadge(c.window, now, 'badge--small'))));
+    h('span', { class: 'contact-bottom' }, windowBadge(c.window, now, 'badge--small'), optedOutTag(c))));
   return h('li', { class: 'contact-item' }, button);
 }
 
@@ -480,7 +488,7 @@ function renderConversationHeader() {
   els.convAvatar.className = avatarClass(id);
   els.convAvatar.textContent = initials(c);
   const info = windowInfo(c.window, now);
-  els.convBadge.replaceChildren(windowBadge(c.window, now));
+  els.convBadge.replaceChildren(windowBadge(c.window, now), optedOutTag(c) ?? '');
   els.windowNote.className = `window-note ${info.open ? 'is-open' : 'is-closed'}`;
   els.windowNote.replaceChildren(icon(info.open ? 'clock' : 'info'), h('span', { text: info.note }));
 }
@@ -534,6 +542,7 @@ function isAtBottom(el) {
 function scrollToBottom() {
   const el = els.timelineScroll;
   el.scrollTop = el.scrollHeight;
+  state.stuck = true;
   els.jump.hidden = true;
 }
 
@@ -543,7 +552,7 @@ function messageSig(m) {
 
 function renderTimeline(items) {
   const scroller = els.timelineScroll;
-  const stick = state.scrollOnNextRender || isAtBottom(scroller);
+  const stick = state.scrollOnNextRender || state.stuck || isAtBottom(scroller);
   const sigs = items.map(messageSig);
   const old = state.messageSigs;
   const unchanged = !state.scrollOnNextRender && sigs.length === old.length && sigs.every((s, i) => s === old[i]);
@@ -662,7 +671,7 @@ function describe(m, index) {
     }
     case 'interactive': {
       const labels = { button_reply: 'Tapped a button', list_reply: 'Chose from a list', nfm_reply: 'Submitted a form' };
-      return { icon: 'tap', label: labels[c.reply] ?? 'Replied to an interactive message', text: text ?? str(c.title), lines: [str(c.description)] };
+      return { icon: 'tap', label: labels[c.reply] ?? 'Replied to an interactive message', text: text ?? str(c.title), trailing: [str(c.description)] };
     }
     case 'button':
       return { icon: 'tap', label: 'Tapped a template button', text: str(c.text) ?? text };
@@ -761,10 +770,18 @@ function renderMessage(m, index) {
   } else if (!d.label) {
     bubble.append(h('p', { class: 'msg-text msg-text--empty', 'data-testid': 'message-text', text: d.emptyText ?? 'Empty message' }));
   }
+  for (const line of (d.trailing ?? []).filter(Boolean)) {
+    bubble.append(h('div', { class: 'detail detail--trailing', text: line }));
+  }
   const errs = errorLines(m.errors);
   if (errs.length) {
     bubble.append(h('div', { class: 'msg-errors', 'data-testid': 'message-errors' }, icon('warning'), h('span', { text: errs.join('; ') })));
   }
+  // Room on the last line for the time (and ticks), which sit in the corner.
+  const last = bubble.lastElementChild;
+  const spacer = h('span', { class: 'meta-spacer', 'aria-hidden': 'true' });
+  if (last && last.matches('.msg-text, .detail, .placeholder, .msg-errors')) last.append(spacer);
+  else bubble.append(spacer);
   const meta = h('div', { class: 'msg-meta' }, time);
   if (direction === 'out' && m.status) {
     const s = STATUS[m.status] ?? { icon: 'info', label: humanize(m.status) ?? 'Unknown' };
@@ -795,18 +812,22 @@ async function pollTick() {
 }
 
 function refreshNow() {
-  if (state.refreshing) return state.refreshing;
-  state.refreshing = (async () => {
+  if (state.refreshing?.generation === state.generation) return state.refreshing.done;
+  const generation = state.generation;
+  const done = (async () => {
     try {
       await Promise.all([loadContacts(), refreshConversation()]);
-      clearAppError();
+      if (generation === state.generation) clearAppError();
     } catch (e) {
-      backgroundError(e);
-    } finally {
-      state.refreshing = null;
+      if (generation === state.generation) backgroundError(e);
     }
   })();
-  return state.refreshing;
+  const entry = { generation, done };
+  state.refreshing = entry;
+  done.finally(() => {
+    if (state.refreshing === entry) state.refreshing = null;
+  });
+  return done;
 }
 
 function backgroundError(e) {
@@ -984,8 +1005,13 @@ async function boot() {
   els.back.addEventListener('click', closeConversation);
   els.jump.addEventListener('click', scrollToBottom);
   els.timelineScroll.addEventListener('scroll', () => {
-    if (!els.jump.hidden && isAtBottom(els.timelineScroll)) els.jump.hidden = true;
+    state.stuck = isAtBottom(els.timelineScroll);
+    if (state.stuck) els.jump.hidden = true;
   }, { passive: true });
+  // A resized window or pane reflows the bubbles: keep the latest message in view.
+  new ResizeObserver(() => {
+    if (state.stuck && state.selectedId) scrollToBottom();
+  }).observe(els.timelineScroll);
   els.search.addEventListener('input', () => {
     state.filter = els.search.value.trim().toLowerCase();
     renderContacts();

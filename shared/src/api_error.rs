@@ -17,11 +17,14 @@ pub struct ErrorDetail {
     pub code: String,
     /// For people; never contains secrets or message bodies.
     pub message: String,
+    /// Details particular to the error (e.g. `window_closed_at`).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ErrorBody {
     /// Builds an error body.
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        ErrorBody { error: ErrorDetail { code: code.into(), message: message.into() } }
+        ErrorBody { error: ErrorDetail { code: code.into(), message: message.into(), extra: serde_json::Map::new() } }
     }
 }

@@ -2,10 +2,15 @@
 //! helpers to talk to it as Meta and as staff would.
 
 use anyhow::{anyhow, Context, Result};
+use parley::adapters::cloud_api::CloudApiConfig;
 use parley::app::auth::BootstrapAdmin;
+use parley::app::deliver::RetryPolicy;
+use parley::app::sweep::SweepPolicy;
 use parley_local::{LocalConfig, LocalStack};
+use parley_simulator::cloud_api::{Faults, SimulatorConfig};
 use serde_json::Value;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The app secret the test stacks verify webhooks with.
 pub const APP_SECRET: &str = "test-app-secret";
@@ -56,13 +61,26 @@ pub struct TestStack {
     pub http: reqwest::Client,
     /// Its table.
     pub table: String,
+    /// The Cloud API simulator.
+    pub simulator_url: String,
 }
 
+/// The access token the simulator accepts.
+pub const ACCESS_TOKEN: &str = "test-access-token";
+
 impl TestStack {
-    /// Starts a stack on a fresh table and a free port.
+    /// Starts a stack on a fresh table and a free port, with a fault-free
+    /// Cloud API simulator.
     pub async fn start() -> Self {
+        Self::start_with(Faults::default()).await
+    }
+
+    /// As [`TestStack::start`], with the simulator injecting `faults`.
+    pub async fn start_with(faults: Faults) -> Self {
         require_emulators();
         let table = unique_table("e2e");
+        let simulator = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let simulator_url = format!("http://{}", simulator.local_addr().expect("bound"));
         let config = LocalConfig {
             listen: "127.0.0.1:0".parse().expect("a literal address"),
             table: table.clone(),
@@ -71,9 +89,57 @@ impl TestStack {
             verify_token: VERIFY_TOKEN.to_owned(),
             app_secret: APP_SECRET.to_owned(),
             admin: Some(BootstrapAdmin { email: ADMIN_EMAIL.to_owned(), password: ADMIN_PASSWORD.to_owned() }),
+            whatsapp: CloudApiConfig {
+                base_url: simulator_url.clone(),
+                version: "v23.0".to_owned(),
+                access_token: ACCESS_TOKEN.to_owned(),
+                waba_id: "102290129340398".to_owned(),
+                timeout: Duration::from_millis(400),
+            },
+            retry: RetryPolicy { max_attempts: 8, base_seconds: 1, max_seconds: 2 },
+            sweep: SweepPolicy { queued_after_ms: 1_500, sending_after_ms: 60_000 },
+            sweep_every: Duration::from_millis(500),
         };
         let stack = LocalStack::start(config).await.expect("local stack starts");
-        TestStack { stack, http: reqwest::Client::new(), table }
+        let sim = SimulatorConfig {
+            webhook_url: format!("{}/webhook", stack.url()),
+            app_secret: APP_SECRET.to_owned(),
+            access_token: ACCESS_TOKEN.to_owned(),
+        };
+        tokio::spawn(async move {
+            let _ = axum::serve(simulator, parley_simulator::cloud_api::router(sim, faults)).await;
+        });
+        TestStack { stack, http: reqwest::Client::new(), table, simulator_url }
+    }
+
+    /// What the simulator accepted, in order.
+    pub async fn accepted(&self) -> Vec<Value> {
+        let url = format!("{}/sim/accepted", self.simulator_url);
+        self.http.get(url).send().await.expect("simulator answers").json().await.expect("JSON")
+    }
+
+    /// A customer writes in through the simulator (which opens its window).
+    pub async fn customer_says(&self, from: &str, name: &str, text: &str) {
+        let url = format!("{}/sim/customer", self.simulator_url);
+        let r = self
+            .http
+            .post(url)
+            .json(&serde_json::json!({"from": from, "name": name, "text": text}))
+            .send()
+            .await
+            .expect("simulator answers");
+        assert!(r.status().is_success(), "customer message refused: {}", r.status());
+    }
+
+    /// POSTs JSON with a session cookie (and optional Idempotency-Key).
+    pub async fn post(&self, cookie: &str, path: &str, body: &Value, idempotency_key: Option<&str>) -> (u16, Value) {
+        let mut request = self.http.post(self.url(path)).header("cookie", cookie).json(body);
+        if let Some(key) = idempotency_key {
+            request = request.header("idempotency-key", key);
+        }
+        let response = request.send().await.expect("POST reaches the stack");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
     }
 
     /// `base + path`.

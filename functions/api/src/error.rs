@@ -20,6 +20,12 @@ impl ApiError {
         ApiError { status, body: ErrorBody::new(code, message) }
     }
 
+    /// Adds a field beside `code` and `message`.
+    pub fn with_detail(mut self, name: &str, value: serde_json::Value) -> Self {
+        self.body.error.extra.insert(name.to_owned(), value);
+        self
+    }
+
     /// 404 for something that is not there.
     pub fn not_found(what: &str) -> Self {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))

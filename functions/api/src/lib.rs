@@ -4,22 +4,41 @@
 mod contacts;
 mod error;
 mod login;
+mod outbound;
 mod session;
 mod views;
 
 use axum::routing::{get, post};
 use axum::Router;
+use parley::adapters::cloud_api::CloudApi;
 use parley::adapters::dynamo::DynamoStore;
 use parley::adapters::request_counter::RequestCounter;
+use parley::adapters::sqs::SqsQueue;
 use parley::app::auth::BootstrapAdmin;
+use parley::app::send_message::SendMessage;
 use parley::app::Auth;
-use parley::ports::{Clock, ConversationStore, SystemClock};
+use parley::domain::pricing::RateCards;
+use parley::ports::{Clock, ConversationStore, OutboundQueue, OutboxStore, SystemClock, WhatsAppClient};
 use std::sync::Arc;
 
 pub use error::ApiError;
 
+/// Sending and its catalog.
+pub struct Outbound {
+    /// The send use case.
+    pub send: SendMessage,
+    /// Outbound messages and templates.
+    pub outbox: Arc<dyn OutboxStore>,
+    /// The sender's queue.
+    pub queue: Arc<dyn OutboundQueue>,
+    /// The Cloud API, for the template catalog.
+    pub whatsapp: Arc<dyn WhatsAppClient>,
+}
+
 /// Everything a request handler needs, built once per cold start.
 pub struct ApiState {
+    /// Sending.
+    pub outbound: Outbound,
     /// Contacts and timelines.
     pub store: Arc<dyn ConversationStore>,
     /// Sign-in and sessions.
@@ -28,14 +47,18 @@ pub struct ApiState {
     pub clock: Arc<dyn Clock>,
 }
 
-/// Builds the state over DynamoDB from the environment: `TABLE_NAME`, and
-/// `PARLEY_ADMIN_EMAIL` / `PARLEY_ADMIN_PASSWORD` for the first administrator.
-pub async fn from_env() -> Result<ApiState, parley::config::ConfigError> {
+/// Builds the state from the environment: `TABLE_NAME`, `OUTBOUND_QUEUE_URL`,
+/// the Cloud API settings, and `PARLEY_ADMIN_EMAIL` / `PARLEY_ADMIN_PASSWORD`
+/// for the first administrator. Clients are built once, here.
+pub async fn from_env() -> Result<ApiState, Box<dyn std::error::Error + Send + Sync>> {
     let table = parley::config::table_name()?;
+    let queue_url = parley::config::required("OUTBOUND_QUEUE_URL")?;
     let sdk = parley::adapters::aws::load_config().await;
     let client = parley::adapters::aws::dynamo_client(&sdk, &RequestCounter::default());
     let store = Arc::new(DynamoStore::new(client, table));
-    Ok(state(store, Arc::new(SystemClock), bootstrap_admin_from_env()))
+    let queue = Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(&sdk), queue_url));
+    let whatsapp = Arc::new(CloudApi::new(CloudApi::config_from_env()?)?);
+    Ok(state(store, queue, whatsapp, Arc::new(SystemClock), bootstrap_admin_from_env()))
 }
 
 /// The first administrator from `PARLEY_ADMIN_EMAIL` / `PARLEY_ADMIN_PASSWORD`.
@@ -46,9 +69,21 @@ pub fn bootstrap_admin_from_env() -> Option<BootstrapAdmin> {
     })
 }
 
-/// Wires the state over one store.
-pub fn state(store: Arc<DynamoStore>, clock: Arc<dyn Clock>, admin: Option<BootstrapAdmin>) -> ApiState {
-    ApiState { auth: Auth::new(store.clone(), clock.clone(), admin), store, clock }
+/// Wires the state over one store, queue and Cloud API client.
+pub fn state(
+    store: Arc<DynamoStore>,
+    queue: Arc<dyn OutboundQueue>,
+    whatsapp: Arc<dyn WhatsAppClient>,
+    clock: Arc<dyn Clock>,
+    admin: Option<BootstrapAdmin>,
+) -> ApiState {
+    let send = SendMessage::new(store.clone(), store.clone(), queue.clone(), clock.clone(), RateCards::default());
+    ApiState {
+        outbound: Outbound { send, outbox: store.clone(), queue, whatsapp },
+        auth: Auth::new(store.clone(), clock.clone(), admin),
+        store,
+        clock,
+    }
 }
 
 /// The API's routes.
@@ -59,7 +94,12 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/me", get(login::me))
         .route("/api/contacts", get(contacts::list))
         .route("/api/contacts/{id}", get(contacts::one))
-        .route("/api/contacts/{id}/messages", get(contacts::messages))
+        .route("/api/contacts/{id}/messages", get(contacts::messages).post(outbound::send))
+        .route("/api/contacts/{id}/opt_out", post(outbound::opt_out))
+        .route("/api/messages/{id}/retry", post(outbound::retry))
+        .route("/api/templates", get(outbound::templates))
+        .route("/api/templates/sync", post(outbound::sync_templates))
+        .route("/api/reports/spend", get(outbound::spend))
         .fallback(error::not_found)
         .with_state(Arc::new(state))
 }

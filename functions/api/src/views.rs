@@ -32,6 +32,7 @@ pub struct ContactView {
     last_inbound_at: Option<String>,
     window: WindowView,
     created_at: String,
+    opted_out: bool,
 }
 
 /// The service window, stated before any send is tried.
@@ -58,6 +59,7 @@ impl ContactView {
                 closes_at: contact.window.closes_at().map(Millis::to_rfc3339),
             },
             created_at: contact.created_at.to_rfc3339(),
+            opted_out: contact.opted_out,
         }
     }
 }

@@ -31,7 +31,7 @@ pub async fn ensure_table(client: &Client, name: &str, spec: &TableSpec) -> Resu
             GlobalSecondaryIndex::builder()
                 .index_name(&i.name)
                 .set_key_schema(Some(schema(&i.keys)?))
-                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .projection(Projection::builder().projection_type(ProjectionType::from(i.projection.as_str())).build())
                 .build()
                 .map_err(anyhow::Error::from)
         })
@@ -69,4 +69,46 @@ fn schema(keys: &[KeyElement]) -> Result<Vec<KeySchemaElement>> {
                 .map_err(anyhow::Error::from)
         })
         .collect()
+}
+
+/// Creates the template's queues as `<prefix>-<LogicalId>`, dead-letter
+/// queues first so redrive policies can name them; returns logical id → URL.
+pub async fn ensure_queues(
+    client: &aws_sdk_sqs::Client,
+    prefix: &str,
+    specs: &[crate::template::QueueSpec],
+) -> Result<std::collections::HashMap<String, String>> {
+    use aws_sdk_sqs::types::QueueAttributeName;
+    let mut urls = std::collections::HashMap::new();
+    let mut ordered: Vec<_> = specs.iter().collect();
+    ordered.sort_by_key(|q| q.redrive.is_some());
+    for spec in ordered {
+        let mut request = client.create_queue().queue_name(format!("{prefix}-{}", spec.logical_id));
+        if let Some(timeout) = spec.visibility_timeout {
+            request = request.attributes(QueueAttributeName::VisibilityTimeout, timeout.to_string());
+        }
+        if let Some((dlq, max)) = &spec.redrive {
+            let dlq_url = urls.get(dlq).with_context(|| format!("dead-letter queue {dlq} is not declared"))?;
+            let arn = client
+                .get_queue_attributes()
+                .queue_url(dlq_url)
+                .attribute_names(QueueAttributeName::QueueArn)
+                .send()
+                .await?
+                .attributes()
+                .and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned())
+                .context("queue ARN")?;
+            let policy = serde_json::json!({"deadLetterTargetArn": arn, "maxReceiveCount": max}).to_string();
+            request = request.attributes(QueueAttributeName::RedrivePolicy, policy);
+        }
+        let url = request
+            .send()
+            .await
+            .with_context(|| format!("creating queue {}", spec.logical_id))?
+            .queue_url()
+            .context("queue URL")?
+            .to_owned();
+        urls.insert(spec.logical_id.clone(), url);
+    }
+    Ok(urls)
 }

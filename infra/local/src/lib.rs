@@ -3,6 +3,7 @@
 //! later, queues and buckets) from template.yaml's own definitions.
 
 pub mod bootstrap;
+pub mod drivers;
 pub mod server;
 pub mod template;
 

@@ -16,6 +16,10 @@ async fn main() -> anyhow::Result<()> {
         verify_token: parley::config::required("WHATSAPP_VERIFY_TOKEN")?,
         app_secret: parley::config::required("WHATSAPP_APP_SECRET")?,
         admin: parley_api::bootstrap_admin_from_env(),
+        whatsapp: parley::adapters::cloud_api::CloudApi::config_from_env()?,
+        retry: sender::policy_from_env(),
+        sweep: Default::default(),
+        sweep_every: std::time::Duration::from_secs(60),
     };
     let stack = LocalStack::start(config).await?;
     tracing::info!(url = %stack.url(), "parley is up");

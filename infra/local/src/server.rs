@@ -9,9 +9,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use parley::adapters::aws;
+use parley::adapters::cloud_api::{CloudApi, CloudApiConfig};
 use parley::adapters::dynamo::DynamoStore;
 use parley::adapters::request_counter::RequestCounter;
+use parley::adapters::sqs::SqsQueue;
 use parley::app::auth::BootstrapAdmin;
+use parley::app::deliver::{Deliver, RetryPolicy};
+use parley::app::sweep::{Sweep, SweepPolicy};
 use parley::app::IngestWebhook;
 use parley::ports::{Clock, SystemClock};
 use std::future::Future;
@@ -19,6 +23,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
@@ -40,6 +45,14 @@ pub struct LocalConfig {
     pub app_secret: String,
     /// The first administrator.
     pub admin: Option<BootstrapAdmin>,
+    /// The Cloud API (the simulator, locally).
+    pub whatsapp: CloudApiConfig,
+    /// The sender's retry policy.
+    pub retry: RetryPolicy,
+    /// The sweep's thresholds.
+    pub sweep: SweepPolicy,
+    /// How often the scheduler runs the sweep (EventBridge: every minute).
+    pub sweep_every: Duration,
 }
 
 /// A running local stack.
@@ -48,9 +61,14 @@ pub struct LocalStack {
     pub addr: SocketAddr,
     /// DynamoDB round trips made by the handlers so far.
     pub dynamo_round_trips: RequestCounter,
+    /// DynamoDB round trips made by the sender and the schedule so far.
+    pub background_round_trips: RequestCounter,
     /// The store the handlers use (for tests that inspect it).
     pub store: Arc<DynamoStore>,
+    /// The outbound queue's URL.
+    pub outbound_queue_url: String,
     server: tokio::task::JoinHandle<()>,
+    drivers: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl LocalStack {
@@ -67,9 +85,34 @@ impl LocalStack {
         let spec = Template::load(&config.template)?.table()?;
         bootstrap::ensure_table(&client, &config.table, &spec).await?;
         let store = Arc::new(DynamoStore::new(client, config.table.clone()));
+        let sqs_client = aws_sdk_sqs::Client::new(&sdk);
+        let template = Template::load(&config.template)?;
+        let queues = bootstrap::ensure_queues(&sqs_client, &config.table, &template.queues()).await?;
+        let outbound_queue_url =
+            queues.get("OutboundQueue").context("template.yaml declares no OutboundQueue")?.clone();
+        let queue = SqsQueue::new(sqs_client.clone(), outbound_queue_url.clone());
+        let whatsapp = Arc::new(CloudApi::new(config.whatsapp.clone())?);
 
         let ingest = IngestWebhook::new(store.clone(), clock.clone(), config.app_secret.clone());
-        let api = parley_api::state(store.clone(), clock.clone(), config.admin.clone());
+        let api = parley_api::state(
+            store.clone(),
+            Arc::new(queue.clone()),
+            whatsapp.clone(),
+            clock.clone(),
+            config.admin.clone(),
+        );
+        // The sender and the schedule are other functions: their round trips
+        // are counted apart from the request handlers'.
+        let background_counter = RequestCounter::default();
+        let background =
+            Arc::new(DynamoStore::new(aws::dynamo_client(&sdk, &background_counter), config.table.clone()));
+        let sender =
+            sender::Sender { deliver: Deliver::new(background.clone(), whatsapp, config.retry), queue: queue.clone() };
+        let sweep = Sweep::new(background, Arc::new(queue), clock.clone(), config.sweep);
+        let drivers = vec![
+            tokio::spawn(crate::drivers::sqs_event_source(sqs_client, outbound_queue_url.clone(), sender)),
+            tokio::spawn(crate::drivers::schedule(sweep, config.sweep_every)),
+        ];
         let app = Router::new()
             .merge(webhook_verify::router(webhook_verify::VerifyConfig { verify_token: config.verify_token.clone() }))
             .merge(webhook_inbound::router(Arc::new(ingest)))
@@ -83,7 +126,15 @@ impl LocalStack {
                 tracing::error!(error = %e, "local server stopped");
             }
         });
-        Ok(LocalStack { addr, dynamo_round_trips: counter, store, server })
+        Ok(LocalStack {
+            addr,
+            dynamo_round_trips: counter,
+            background_round_trips: background_counter,
+            store,
+            outbound_queue_url,
+            server,
+            drivers,
+        })
     }
 
     /// The base URL, e.g. `http://127.0.0.1:8080`.
@@ -118,5 +169,8 @@ fn same_origin(
 impl Drop for LocalStack {
     fn drop(&mut self) {
         self.server.abort();
+        for driver in &self.drivers {
+            driver.abort();
+        }
     }
 }

@@ -21,6 +21,8 @@ pub struct IndexSpec {
     pub name: String,
     /// Its keys.
     pub keys: Vec<KeyElement>,
+    /// `ALL`, `KEYS_ONLY` or `INCLUDE`.
+    pub projection: String,
 }
 
 /// The table as the template declares it.
@@ -70,7 +72,14 @@ impl Template {
             .collect::<Result<_>>()?;
         let indexes = list(props, "GlobalSecondaryIndexes")
             .iter()
-            .map(|i| Ok(IndexSpec { name: text(i, "IndexName")?, keys: key_schema(i)? }))
+            .map(|i| {
+                let projection = i.get("Projection").map(|p| text(p, "ProjectionType")).transpose()?;
+                Ok(IndexSpec {
+                    name: text(i, "IndexName")?,
+                    keys: key_schema(i)?,
+                    projection: projection.unwrap_or_else(|| "ALL".to_owned()),
+                })
+            })
             .collect::<Result<_>>()?;
         let ttl = props.get("TimeToLiveSpecification");
         let ttl_attribute = ttl
@@ -94,4 +103,40 @@ fn key_schema(value: &Value) -> Result<Vec<KeyElement>> {
         .iter()
         .map(|k| Ok(KeyElement { name: text(k, "AttributeName")?, key_type: text(k, "KeyType")? }))
         .collect()
+}
+
+/// A queue as the template declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueSpec {
+    /// Logical id, e.g. `OutboundQueue`.
+    pub logical_id: String,
+    /// Visibility timeout in seconds.
+    pub visibility_timeout: Option<i64>,
+    /// `(dead-letter queue logical id, maxReceiveCount)`.
+    pub redrive: Option<(String, i64)>,
+}
+
+impl Template {
+    /// Every SQS queue.
+    pub fn queues(&self) -> Vec<QueueSpec> {
+        self.resources_of_type("AWS::SQS::Queue")
+            .into_iter()
+            .map(|(logical_id, props)| {
+                let redrive = props.get("RedrivePolicy").and_then(|r| {
+                    let target = r.get("deadLetterTargetArn")?;
+                    // `!GetAtt DeadLetterQueue.Arn` parses as a tagged value.
+                    let target = match target {
+                        Value::Tagged(t) => t.value.as_str()?.split('.').next()?.to_owned(),
+                        other => other.as_str()?.to_owned(),
+                    };
+                    Some((target, r.get("maxReceiveCount")?.as_i64()?))
+                });
+                QueueSpec {
+                    logical_id,
+                    visibility_timeout: props.get("VisibilityTimeout").and_then(Value::as_i64),
+                    redrive,
+                }
+            })
+            .collect()
+    }
 }

@@ -1,8 +1,8 @@
-//! `parley-simulator customer --says "hi"`: play a customer writing in.
+//! `parley-simulator serve`: the Cloud API simulator.
+//! `parley-simulator customer --says "hi"`: a customer writes in through it.
 
 use anyhow::{bail, Context};
-use parley_simulator::customer::new_wamid;
-use parley_simulator::{webhook, Customer};
+use parley_simulator::cloud_api::{self, Faults, SimulatorConfig};
 
 fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
@@ -16,29 +16,44 @@ fn env_or(name: &str, default: &str) -> String {
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
+        Some("serve") => serve().await,
         Some("customer") => customer(&args).await,
-        _ => bail!("usage: parley-simulator customer --says TEXT [--from WA_ID] [--name NAME] [--url URL]"),
+        _ => bail!("usage: parley-simulator serve | customer --says TEXT [--from WA_ID] [--name NAME]"),
     }
+}
+
+async fn serve() -> anyhow::Result<()> {
+    let port = env_or("PARLEY_SIMULATOR_PORT", "8090");
+    let config = SimulatorConfig {
+        webhook_url: format!("http://127.0.0.1:{}/webhook", env_or("PARLEY_PORT", "8080")),
+        app_secret: env_or("WHATSAPP_APP_SECRET", "dev-app-secret"),
+        access_token: env_or("WHATSAPP_ACCESS_TOKEN", "dev-access-token"),
+    };
+    let faults: Faults = match std::env::var("PARLEY_SIMULATOR_FAULTS") {
+        Ok(json) => serde_json::from_str(&json).context("PARLEY_SIMULATOR_FAULTS")?,
+        Err(_) => Faults::default(),
+    };
+    let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
+    println!("Cloud API simulator on http://127.0.0.1:{port} → webhooks to {}", config.webhook_url);
+    axum::serve(listener, cloud_api::router(config, faults)).await?;
+    Ok(())
 }
 
 async fn customer(args: &[String]) -> anyhow::Result<()> {
     let says = arg(args, "--says").context("--says TEXT is required")?;
     let from = arg(args, "--from").unwrap_or_else(|| "919876543210".to_owned());
     let name = arg(args, "--name").unwrap_or_else(|| "Asha Verma".to_owned());
-    let port = env_or("PARLEY_PORT", "8080");
-    let url = arg(args, "--url").unwrap_or_else(|| format!("http://127.0.0.1:{port}/webhook"));
-    let secret = env_or("WHATSAPP_APP_SECRET", "dev-app-secret");
-    let customer = Customer::new(&from, &name);
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
-    let wamid = new_wamid();
-    let body = serde_json::to_vec(&customer.webhook(vec![customer.text(&wamid, i64::try_from(now)?, &says)]))?;
-    let response = webhook::post_signed(&reqwest::Client::new(), &url, &secret, body)
+    let url = format!("http://127.0.0.1:{}/sim/customer", env_or("PARLEY_SIMULATOR_PORT", "8090"));
+    let response = reqwest::Client::new()
+        .post(&url)
+        .json(&serde_json::json!({"from": from, "name": name, "text": says}))
+        .send()
         .await
-        .with_context(|| format!("posting to {url}; is `make dev` running?"))?;
+        .with_context(|| format!("reaching the simulator at {url}; is `make dev` running?"))?;
     let status = response.status();
-    println!("{name} (+{from}) says {says:?} → {url}: {status}");
+    println!("{name} (+{from}) says {says:?}: Parley answered {status}");
     if !status.is_success() {
-        bail!("the webhook answered {status}: {}", response.text().await.unwrap_or_default());
+        bail!("{}", response.text().await.unwrap_or_default());
     }
     Ok(())
 }

@@ -1,5 +1,7 @@
 //! The edge: AWS and Meta implementations of [`crate::ports`].
 
 pub mod aws;
+pub mod cloud_api;
 pub mod dynamo;
 pub mod request_counter;
+pub mod sqs;

@@ -1,7 +1,10 @@
 //! Use cases: orchestrate the domain over the ports.
 
 pub mod auth;
+pub mod deliver;
 pub mod ingest_webhook;
+pub mod send_message;
+pub mod sweep;
 
 pub use auth::{Auth, AuthError};
 pub use ingest_webhook::{IngestError, IngestReport, IngestWebhook};

@@ -23,6 +23,8 @@ pub struct Contact {
     pub window: ServiceWindow,
     /// When the contact first wrote.
     pub created_at: Millis,
+    /// Opted out of marketing (wrote STOP, or staff marked them).
+    pub opted_out: bool,
 }
 
 impl Contact {

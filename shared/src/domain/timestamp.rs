@@ -34,6 +34,13 @@ impl Millis {
         format!("{:015}", self.0.max(0))
     }
 
+    /// The UTC month, `YYYY-MM` (reports group by it).
+    pub fn month(self) -> String {
+        let t = OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1_000_000)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        format!("{:04}-{:02}", t.year(), u8::from(t.month()))
+    }
+
     /// RFC 3339 in UTC with millisecond precision, as the API shows times.
     pub fn to_rfc3339(self) -> String {
         let nanos = i128::from(self.0) * 1_000_000;

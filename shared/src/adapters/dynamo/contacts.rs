@@ -85,6 +85,7 @@ fn contact_from(item: &Item) -> Result<Contact, StoreError> {
             free_entry_until: get_n(item, "free_entry_until").map(Millis),
         },
         created_at: get_n(item, "created_at").map(Millis).unwrap_or_default(),
+        opted_out: item.get("opted_out").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
     })
 }
 

@@ -274,6 +274,12 @@ fn contact_update(table: &str, message: &InboundMessage, contact: &ContactId) ->
         values.insert(":name".to_owned(), s(name));
         names.insert("#name".to_owned(), "name".to_owned());
     }
+    if let MessageContent::Text { body } = &message.content {
+        if crate::domain::outbound::is_opt_out(body) {
+            sets.push("opted_out = :opted_out");
+            values.insert(":opted_out".to_owned(), aws_sdk_dynamodb::types::AttributeValue::Bool(true));
+        }
+    }
     if let Some(free) = window.free_entry_until {
         sets.push("free_entry_until = :fe");
         values.insert(":fe".to_owned(), n(free.0));

@@ -15,8 +15,40 @@ pub const GSI1: &str = "gsi1";
 pub const GSI1_PK: &str = "gsi1pk";
 /// The activity index's sort key attribute.
 pub const GSI1_SK: &str = "gsi1sk";
+/// The outbox index: messages still `queued` or `sending`, oldest first.
+pub const GSI2: &str = "gsi2";
+/// The outbox index's partition key attribute.
+pub const GSI2_PK: &str = "gsi2pk";
+/// The outbox index's sort key attribute.
+pub const GSI2_SK: &str = "gsi2sk";
 /// Every GSI the code queries, with its key attributes, for the drift test.
-pub const INDEXES: &[(&str, &str, &str)] = &[(GSI1, GSI1_PK, GSI1_SK)];
+pub const INDEXES: &[(&str, &str, &str)] = &[(GSI1, GSI1_PK, GSI1_SK), (GSI2, GSI2_PK, GSI2_SK)];
+
+/// `gsi2pk` of an unfinished outbound message.
+pub const OUTBOX: &str = "OUTBOX";
+
+/// `gsi2sk` of an unfinished outbound message: state, then age.
+pub fn outbox_sk(state: &str, at: Millis, id: &str) -> String {
+    format!("{state}#{}#{id}", at.sortable())
+}
+
+/// An Idempotency-Key's partition.
+pub fn idempotency_pk(key: &str) -> String {
+    format!("K#{key}")
+}
+
+/// The template catalog's partition.
+pub const TEMPLATES: &str = "TEMPLATES";
+
+/// A template's sort key.
+pub fn template_sk(name: &str, language: &str) -> String {
+    format!("{name}#{language}")
+}
+
+/// A month's spend counters' partition.
+pub fn spend_pk(month: &str) -> String {
+    format!("SPEND#{month}")
+}
 
 /// `gsi1pk` of every contact: one small partition, fine for the volumes a
 /// shop runs (thousands of contacts, not millions).

@@ -17,6 +17,7 @@ mod cursor;
 mod inbound;
 mod item;
 pub mod keys;
+mod outbox;
 mod statuses;
 mod users;
 
@@ -114,5 +115,104 @@ impl crate::ports::UserStore for DynamoStore {
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), crate::ports::StoreError> {
         self.remove_session(token_hash).await
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::ports::OutboxStore for DynamoStore {
+    async fn create_outbound(
+        &self,
+        message: &crate::ports::OutboundMessage,
+        text: &str,
+        estimate: &crate::domain::pricing::Estimate,
+        idempotency_key: Option<&str>,
+    ) -> Result<crate::ports::Created, crate::ports::StoreError> {
+        self.put_outbound(message, text, estimate, idempotency_key).await
+    }
+
+    async fn claim(
+        &self,
+        contact: &crate::domain::ContactId,
+        sk: &str,
+    ) -> Result<Option<crate::ports::OutboundMessage>, crate::ports::StoreError> {
+        self.claim_outbound(contact, sk).await
+    }
+
+    async fn mark_sent(
+        &self,
+        contact: &crate::domain::ContactId,
+        sk: &str,
+        wamid: &str,
+    ) -> Result<(), crate::ports::StoreError> {
+        self.mark_outbound_sent(contact, sk, wamid).await
+    }
+
+    async fn release(
+        &self,
+        contact: &crate::domain::ContactId,
+        sk: &str,
+        error: &crate::domain::DeliveryError,
+    ) -> Result<(), crate::ports::StoreError> {
+        self.release_outbound(contact, sk, error).await
+    }
+
+    async fn mark_failed(
+        &self,
+        contact: &crate::domain::ContactId,
+        sk: &str,
+        errors: &[crate::domain::DeliveryError],
+    ) -> Result<(), crate::ports::StoreError> {
+        self.fail_outbound(contact, sk, errors).await
+    }
+
+    async fn mark_unknown(&self, contact: &crate::domain::ContactId, sk: &str) -> Result<(), crate::ports::StoreError> {
+        self.flag_unknown(contact, sk).await
+    }
+
+    async fn locate(&self, id: &str) -> Result<Option<(crate::domain::ContactId, String)>, crate::ports::StoreError> {
+        self.locate_message(id).await
+    }
+
+    async fn requeue(&self, contact: &crate::domain::ContactId, sk: &str) -> Result<bool, crate::ports::StoreError> {
+        self.requeue_outbound(contact, sk).await
+    }
+
+    async fn stuck(
+        &self,
+        state: crate::ports::StuckState,
+        before: crate::domain::Millis,
+        limit: i32,
+    ) -> Result<Vec<(crate::domain::ContactId, String)>, crate::ports::StoreError> {
+        self.find_stuck(state, before, limit).await
+    }
+
+    async fn template_translations(
+        &self,
+        name: &str,
+    ) -> Result<Vec<crate::domain::template::Template>, crate::ports::StoreError> {
+        self.query_templates(Some(name)).await
+    }
+
+    async fn put_templates(
+        &self,
+        templates: &[crate::domain::template::Template],
+    ) -> Result<(), crate::ports::StoreError> {
+        self.store_templates(templates).await
+    }
+
+    async fn list_templates(&self) -> Result<Vec<crate::domain::template::Template>, crate::ports::StoreError> {
+        self.query_templates(None).await
+    }
+
+    async fn spend(&self, month: &str) -> Result<Vec<crate::ports::SpendLine>, crate::ports::StoreError> {
+        self.query_spend(month).await
+    }
+
+    async fn set_opt_out(
+        &self,
+        contact: &crate::domain::ContactId,
+        opted_out: bool,
+    ) -> Result<bool, crate::ports::StoreError> {
+        self.update_opt_out(contact, opted_out).await
     }
 }

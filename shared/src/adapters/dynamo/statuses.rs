@@ -15,7 +15,7 @@ use crate::domain::{ContactId, StatusUpdate};
 use crate::ports::{StatusOutcome, StoreError};
 use crate::whatsapp::status::parse_status;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, TransactWriteItem, Update};
 use std::collections::HashMap;
 
 /// Where a message item lives.
@@ -166,19 +166,60 @@ impl DynamoStore {
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(&at.pk, &at.sk)))
-            .update_expression(format!("SET {}", sets.join(", ")))
+            // Meta's word settles it: off the outbox, and no longer "unknown".
+            .update_expression(format!("SET {} REMOVE gsi2pk, gsi2sk, outcome_unknown", sets.join(", ")))
             .condition_expression("attribute_exists(pk) AND (attribute_not_exists(status_rank) OR status_rank < :r)")
             .set_expression_attribute_names(Some(names))
             .set_expression_attribute_values(Some(values))
             .send()
             .await;
-        match advanced {
-            Ok(_) => Ok(StatusOutcome::Applied),
+        let outcome = match advanced {
+            Ok(_) => StatusOutcome::Applied,
             Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
                 self.note_stale(at, update).await?;
-                Ok(StatusOutcome::Stale)
+                StatusOutcome::Stale
             }
-            Err(e) => Err(unavailable(e)),
+            Err(e) => return Err(unavailable(e)),
+        };
+        self.count_spend(at, update).await?;
+        Ok(outcome)
+    }
+
+    /// Adds a priced message to its month's spend counters, once: the
+    /// message is marked counted in the same transaction.
+    async fn count_spend(&self, at: &Location, update: &StatusUpdate) -> Result<(), StoreError> {
+        let Some(pricing) = &update.pricing else { return Ok(()) };
+        let mark = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(&at.pk, &at.sk)))
+            .update_expression("SET spend_counted = :t")
+            .condition_expression("attribute_exists(pk) AND attribute_not_exists(spend_counted)")
+            .expression_attribute_values(":t", AttributeValue::Bool(true))
+            .build()
+            .map_err(unavailable)?;
+        let counter = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(
+                keys::spend_pk(&update.at.month()),
+                super::outbox::spend_category(pricing.category.as_deref()),
+            )))
+            .update_expression(if pricing.billable { "ADD billable :one" } else { "ADD free :one" })
+            .expression_attribute_values(":one", n(1))
+            .build()
+            .map_err(unavailable)?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().update(mark).build())
+            .transact_items(TransactWriteItem::builder().update(counter).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) => match err.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(_)) => Ok(()),
+                _ => Err(unavailable(err)),
+            },
         }
     }
 

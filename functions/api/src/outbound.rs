@@ -1,0 +1,166 @@
+//! Sending: `POST /api/contacts/{id}/messages`, `POST /api/messages/{id}/retry`,
+//! the template catalog and the spend report.
+
+use crate::session::Staff;
+use crate::{ApiError, ApiState};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use parley::app::send_message::{SendCommand, SendError};
+use parley::domain::outbound::{OutboundContent, SendRefusal};
+use parley::domain::{ContactId, Millis};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub(crate) enum SendBody {
+    Text {
+        text: String,
+        #[serde(default)]
+        context: Option<ContextBody>,
+    },
+    Template {
+        template: TemplateBody,
+        #[serde(default)]
+        context: Option<ContextBody>,
+    },
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ContextBody {
+    message_id: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct TemplateBody {
+    name: String,
+    language: String,
+    #[serde(default)]
+    params: Vec<String>,
+}
+
+fn refusal(e: SendRefusal) -> ApiError {
+    let status = match e {
+        SendRefusal::WindowClosed { .. } | SendRefusal::OptedOut => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let mut error = ApiError::new(status, e.code(), e.to_string());
+    if let SendRefusal::WindowClosed { closed_at } = e {
+        error = error.with_detail("window_closed_at", json!(closed_at.map(Millis::to_rfc3339)));
+    }
+    error
+}
+
+pub(crate) async fn send(
+    State(state): State<Arc<ApiState>>,
+    _staff: Staff,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<SendBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let Json(body) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    let contact = ContactId::parse(&id).ok_or_else(|| ApiError::not_found("contact"))?;
+    let (content, context) = match body {
+        SendBody::Text { text, context } => (OutboundContent::Text { text }, context),
+        SendBody::Template { template, context } => (
+            OutboundContent::Template { name: template.name, language: template.language, params: template.params },
+            context,
+        ),
+    };
+    let idempotency_key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 200)
+        .map(str::to_owned);
+    let command = SendCommand { contact, content, reply_to: context.map(|c| c.message_id), idempotency_key };
+    let queued = state.outbound.send.send(command).await.map_err(|e| match e {
+        SendError::NotFound => ApiError::not_found("contact"),
+        SendError::Refused(r) => refusal(r),
+        SendError::Store(s) => s.into(),
+    })?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({"id": queued.id, "status": "queued", "replayed": queued.replayed, "estimate": queued.estimate})),
+    ))
+}
+
+pub(crate) async fn retry(
+    State(state): State<Arc<ApiState>>,
+    _staff: Staff,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let (contact, sk) = state.outbound.outbox.locate(&id).await?.ok_or_else(|| ApiError::not_found("message"))?;
+    if !state.outbound.outbox.requeue(&contact, &sk).await? {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_retryable",
+            "only a failed message, or one whose outcome is unknown, can be retried",
+        ));
+    }
+    if let Err(e) = state.outbound.queue.enqueue(&contact, &sk).await {
+        tracing::warn!(error = %e, "enqueue failed; the sweep will send it");
+    }
+    Ok((StatusCode::ACCEPTED, Json(json!({"id": id, "status": "queued"}))))
+}
+
+pub(crate) async fn templates(State(state): State<Arc<ApiState>>, _staff: Staff) -> Result<Json<Value>, ApiError> {
+    let templates = state.outbound.outbox.list_templates().await?;
+    Ok(Json(json!({"items": templates, "next_cursor": null})))
+}
+
+pub(crate) async fn sync_templates(State(state): State<Arc<ApiState>>, _staff: Staff) -> Result<Json<Value>, ApiError> {
+    let templates = state
+        .outbound
+        .whatsapp
+        .templates()
+        .await
+        .map_err(|e| ApiError::new(StatusCode::BAD_GATEWAY, "cloud_api_unavailable", e))?;
+    state.outbound.outbox.put_templates(&templates).await?;
+    Ok(Json(json!({"synced": templates.len()})))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct MonthQuery {
+    month: Option<String>,
+}
+
+pub(crate) async fn spend(
+    State(state): State<Arc<ApiState>>,
+    _staff: Staff,
+    Query(q): Query<MonthQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let month = q.month.unwrap_or_else(|| state.clock.now().month());
+    let valid = month.len() == 7
+        && month.as_bytes()[4] == b'-'
+        && month.bytes().enumerate().all(|(i, b)| i == 4 || b.is_ascii_digit());
+    if !valid {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_month", "month must be YYYY-MM"));
+    }
+    let lines = state.outbound.outbox.spend(&month).await?;
+    let items: Vec<Value> = lines
+        .iter()
+        .map(|l| json!({"month": l.month, "category": l.category, "billable": l.billable, "free": l.free}))
+        .collect();
+    Ok(Json(json!({"month": month, "items": items})))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct OptOutBody {
+    opted_out: bool,
+}
+
+pub(crate) async fn opt_out(
+    State(state): State<Arc<ApiState>>,
+    _staff: Staff,
+    Path(id): Path<String>,
+    Json(body): Json<OptOutBody>,
+) -> Result<Json<Value>, ApiError> {
+    let contact = ContactId::parse(&id).ok_or_else(|| ApiError::not_found("contact"))?;
+    if !state.outbound.outbox.set_opt_out(&contact, body.opted_out).await? {
+        return Err(ApiError::not_found("contact"));
+    }
+    Ok(Json(json!({"id": id, "opted_out": body.opted_out})))
+}

@@ -1,0 +1,67 @@
+//! What AWS does around the functions, played locally: the SQS event source
+//! (batches, partial failures, deletes) and the EventBridge schedule.
+
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use aws_sdk_sqs::types::MessageSystemAttributeName;
+use parley::app::sweep::Sweep;
+use std::collections::HashSet;
+use std::time::Duration;
+
+/// Polls `queue_url` like Lambda's SQS event source: up to 10 records a
+/// batch, records not reported as failures are deleted, failures come back
+/// when their visibility runs out (the sender sets it to the backoff).
+pub async fn sqs_event_source(client: aws_sdk_sqs::Client, queue_url: String, sender: sender::Sender) {
+    loop {
+        let received = client
+            .receive_message()
+            .queue_url(&queue_url)
+            .max_number_of_messages(10)
+            .wait_time_seconds(1)
+            .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
+            .send()
+            .await;
+        let messages = match received {
+            Ok(out) => out.messages.unwrap_or_default(),
+            Err(e) => {
+                tracing::warn!(error = ?e, "local SQS poll failed");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        if messages.is_empty() {
+            continue;
+        }
+        let mut event = SqsEvent::default();
+        event.records = messages
+            .iter()
+            .map(|m| {
+                let mut record = SqsMessage::default();
+                record.message_id = m.message_id.clone();
+                record.receipt_handle = m.receipt_handle.clone();
+                record.body = m.body.clone();
+                record
+            })
+            .collect();
+        let response = sender::handle(&sender, event).await;
+        let failed: HashSet<String> = response.batch_item_failures.into_iter().map(|f| f.item_identifier).collect();
+        for m in &messages {
+            if m.message_id.as_ref().is_some_and(|id| failed.contains(id)) {
+                continue;
+            }
+            if let Some(receipt) = &m.receipt_handle {
+                let _ = client.delete_message().queue_url(&queue_url).receipt_handle(receipt).send().await;
+            }
+        }
+    }
+}
+
+/// Runs the sweep every `every`, like the EventBridge schedule.
+pub async fn schedule(sweep: Sweep, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        if let Err(e) = sweep.run().await {
+            tracing::warn!(error = %e, "sweep failed");
+        }
+    }
+}

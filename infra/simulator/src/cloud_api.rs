@@ -1,0 +1,283 @@
+//! The Cloud API side of the simulator: Meta's send contract (with its error
+//! codes and throttling), the template catalog, and signed status webhooks
+//! that arrive late, twice and out of order on demand.
+
+use crate::customer::new_wamid;
+use crate::webhook::{envelope, messages_change, post_signed, BusinessPhone};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use rand::seq::SliceRandom;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Faults to inject, settable at run time (`PUT /sim/faults`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Faults {
+    /// Share of send calls answered 500 without sending.
+    pub server_error_rate: f64,
+    /// Share of send calls that are accepted but answered too late.
+    pub timeout_rate: f64,
+    /// How long a "timed out" call takes to answer, in ms.
+    pub timeout_ms: u64,
+    /// Sends per second above which calls get 130429.
+    pub max_per_second: Option<u32>,
+    /// Post every status webhook twice.
+    pub duplicate_statuses: bool,
+    /// Post a message's statuses in random order.
+    pub shuffle_statuses: bool,
+    /// Recipients whose `to` ends with this fail with 131026.
+    pub failing_recipient_suffix: Option<String>,
+}
+
+/// How the simulator reaches Parley.
+#[derive(Debug, Clone)]
+pub struct SimulatorConfig {
+    /// Parley's `/webhook`.
+    pub webhook_url: String,
+    /// The app secret it signs with.
+    pub app_secret: String,
+    /// The only access token it accepts.
+    pub access_token: String,
+}
+
+/// A message the simulator accepted.
+#[derive(Debug, Clone, Serialize)]
+pub struct Accepted {
+    /// The wamid it gave.
+    pub wamid: String,
+    /// The recipient.
+    pub to: String,
+    /// `biz_opaque_callback_data`.
+    pub callback_data: Option<String>,
+    /// The request body.
+    pub body: Value,
+}
+
+struct Sim {
+    config: SimulatorConfig,
+    faults: Mutex<Faults>,
+    accepted: Mutex<Vec<Accepted>>,
+    last_inbound: Mutex<HashMap<String, u64>>,
+    sends_this_second: Mutex<(Instant, u32)>,
+    http: reqwest::Client,
+}
+
+/// The simulator's routes.
+pub fn router(config: SimulatorConfig, faults: Faults) -> Router {
+    let sim = Arc::new(Sim {
+        config,
+        faults: Mutex::new(faults),
+        accepted: Mutex::new(Vec::new()),
+        last_inbound: Mutex::new(HashMap::new()),
+        sends_this_second: Mutex::new((Instant::now(), 0)),
+        http: reqwest::Client::new(),
+    });
+    Router::new()
+        .route("/{version}/{id}/messages", post(send))
+        .route("/{version}/{id}/message_templates", get(templates))
+        .route("/sim/customer", post(customer_writes))
+        .route("/sim/accepted", get(accepted))
+        .route("/sim/faults", put(set_faults))
+        .with_state(sim)
+}
+
+/// The templates the simulated business account has.
+pub fn catalog() -> Value {
+    json!([
+        {"name": "order_update", "language": "en_US", "status": "APPROVED", "category": "UTILITY", "id": "1",
+         "components": [{"type": "BODY", "text": "Hi {{1}}, your order {{2}} has shipped."}]},
+        {"name": "order_update", "language": "hi", "status": "APPROVED", "category": "UTILITY", "id": "2",
+         "components": [{"type": "BODY", "text": "नमस्ते {{1}}, आपका ऑर्डर {{2}} भेज दिया गया है।"}]},
+        {"name": "diwali_sale", "language": "en_US", "status": "APPROVED", "category": "MARKETING", "id": "3",
+         "components": [{"type": "HEADER", "format": "TEXT", "text": "Diwali sale"}, {"type": "BODY", "text": "{{1}}, 20% off everything this week."}]},
+        {"name": "login_code", "language": "en_US", "status": "APPROVED", "category": "AUTHENTICATION", "id": "4",
+         "components": [{"type": "BODY", "text": "{{1}} is your verification code."}]},
+        {"name": "winter_teaser", "language": "en_US", "status": "PENDING", "category": "MARKETING", "id": "5",
+         "components": [{"type": "BODY", "text": "Something warm is coming."}]}
+    ])
+}
+
+fn meta_error(status: StatusCode, code: i64, message: &str, details: &str) -> Response {
+    let body = json!({"error": {"message": message, "type": "OAuthException", "code": code,
+        "error_data": {"messaging_product": "whatsapp", "details": details}, "fbtrace_id": "SIMULATED"}});
+    (status, Json(body)).into_response()
+}
+
+fn now_seconds() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+async fn send(
+    State(sim): State<Arc<Sim>>,
+    Path((_version, phone_number_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Response {
+    let token = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    if token != Some(sim.config.access_token.as_str()) {
+        return meta_error(
+            StatusCode::UNAUTHORIZED,
+            190,
+            "Invalid OAuth access token",
+            "the access token is not valid",
+        );
+    }
+    let faults = sim.faults.lock().map(|f| f.clone()).unwrap_or_default();
+    if let Some(limit) = faults.max_per_second {
+        let mut window = sim.sends_this_second.lock().unwrap_or_else(|e| e.into_inner());
+        if window.0.elapsed() >= Duration::from_secs(1) {
+            *window = (Instant::now(), 0);
+        }
+        window.1 += 1;
+        if window.1 > limit {
+            return meta_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                130429,
+                "Rate limit hit",
+                "Cloud API message throughput has been reached",
+            );
+        }
+    }
+    let roll: f64 = rand::thread_rng().gen();
+    if roll < faults.server_error_rate {
+        return meta_error(StatusCode::INTERNAL_SERVER_ERROR, 1, "An unknown error occurred", "simulated outage");
+    }
+    let to = body["to"].as_str().unwrap_or_default().to_owned();
+    if let Some(refusal) = validate(&sim, &body, &to) {
+        return refusal;
+    }
+    let wamid = new_wamid();
+    let accepted = Accepted {
+        wamid: wamid.clone(),
+        to: to.clone(),
+        callback_data: body["biz_opaque_callback_data"].as_str().map(str::to_owned),
+        body,
+    };
+    if let Ok(mut list) = sim.accepted.lock() {
+        list.push(accepted.clone());
+    }
+    let fail = faults.failing_recipient_suffix.as_deref().is_some_and(|s| !s.is_empty() && to.ends_with(s));
+    tokio::spawn(post_statuses(sim.clone(), phone_number_id, accepted, fail, faults.clone()));
+    if roll < faults.server_error_rate + faults.timeout_rate {
+        tokio::time::sleep(Duration::from_millis(faults.timeout_ms.max(1))).await;
+    }
+    Json(json!({"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}], "messages": [{"id": wamid, "message_status": "accepted"}]})).into_response()
+}
+
+fn validate(sim: &Sim, body: &Value, to: &str) -> Option<Response> {
+    match body["type"].as_str() {
+        Some("text") => {
+            let last = sim.last_inbound.lock().ok()?.get(to).copied();
+            let open = last.is_some_and(|t| now_seconds() < t + 24 * 3600);
+            (!open).then(|| meta_error(StatusCode::BAD_REQUEST, 131047, "Re-engagement message", "Message failed to send because more than 24 hours have passed since the customer last replied to this number."))
+        }
+        Some("template") => {
+            let name = body["template"]["name"].as_str().unwrap_or_default();
+            let language = body["template"]["language"]["code"].as_str().unwrap_or_default();
+            let catalog = catalog();
+            let Some(template) = catalog.as_array()?.iter().find(|t| t["name"] == name && t["language"] == language)
+            else {
+                return Some(meta_error(
+                    StatusCode::NOT_FOUND,
+                    132001,
+                    "Template name does not exist in the translation",
+                    "template name or language not found",
+                ));
+            };
+            let text = template["components"].as_array()?.iter().find(|c| c["type"] == "BODY")?["text"]
+                .as_str()
+                .unwrap_or_default();
+            let expected = parley::domain::template::Template::count_params(text);
+            let given = body["template"]["components"][0]["parameters"].as_array().map_or(0, Vec::len);
+            (expected != given).then(|| meta_error(StatusCode::BAD_REQUEST, 132000, "Number of parameters does not match the expected number of params", &format!("body: number of localizable_params ({given}) does not match the expected number of params ({expected})")))
+        }
+        _ => None,
+    }
+}
+
+async fn post_statuses(sim: Arc<Sim>, phone_number_id: String, accepted: Accepted, fail: bool, faults: Faults) {
+    let names: &[&str] = if fail { &["failed"] } else { &["sent", "delivered", "read"] };
+    let base = now_seconds();
+    let mut statuses: Vec<Value> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let mut s = crate::webhook::status(&accepted.wamid, name, (base + i as u64) as i64, &accepted.to);
+            if let Some(cb) = &accepted.callback_data {
+                s["biz_opaque_callback_data"] = json!(cb);
+            }
+            s
+        })
+        .collect();
+    if faults.duplicate_statuses {
+        statuses = statuses.into_iter().flat_map(|s| [s.clone(), s]).collect();
+    }
+    if faults.shuffle_statuses {
+        statuses.shuffle(&mut rand::thread_rng());
+    }
+    let phone = BusinessPhone { phone_number_id, ..BusinessPhone::default() };
+    for status in statuses {
+        let body = serde_json::to_vec(&envelope(vec![messages_change(&phone, vec![], vec![], vec![status])]))
+            .unwrap_or_default();
+        // Meta retries a webhook that was not answered 200.
+        for attempt in 0..20u64 {
+            match post_signed(&sim.http, &sim.config.webhook_url, &sim.config.app_secret, body.clone()).await {
+                Ok(r) if r.status().is_success() => break,
+                _ => tokio::time::sleep(Duration::from_millis(100 * (attempt + 1))).await,
+            }
+        }
+    }
+}
+
+async fn templates() -> Json<Value> {
+    Json(json!({"data": catalog(), "paging": {"cursors": {"before": "A", "after": "B"}}}))
+}
+
+/// A customer writing in through the simulator (`POST /sim/customer`).
+#[derive(Debug, Deserialize)]
+pub struct CustomerSays {
+    /// `wa_id`.
+    pub from: String,
+    /// Profile name.
+    pub name: String,
+    /// The text.
+    pub text: String,
+}
+
+async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerSays>) -> Response {
+    let customer = crate::Customer::new(&says.from, &says.name);
+    let now = now_seconds();
+    if let Ok(mut windows) = sim.last_inbound.lock() {
+        windows.insert(says.from.clone(), now);
+    }
+    let wamid = new_wamid();
+    let body =
+        serde_json::to_vec(&customer.webhook(vec![customer.text(&wamid, now as i64, &says.text)])).unwrap_or_default();
+    match post_signed(&sim.http, &sim.config.webhook_url, &sim.config.app_secret, body).await {
+        Ok(r) => (
+            StatusCode::from_u16(r.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY),
+            Json(json!({"wamid": wamid})),
+        )
+            .into_response(),
+        Err(e) => (StatusCode::BAD_GATEWAY, Json(json!({"error": e.to_string()}))).into_response(),
+    }
+}
+
+async fn accepted(State(sim): State<Arc<Sim>>) -> Json<Vec<Accepted>> {
+    Json(sim.accepted.lock().map(|a| a.clone()).unwrap_or_default())
+}
+
+async fn set_faults(State(sim): State<Arc<Sim>>, Json(faults): Json<Faults>) -> StatusCode {
+    if let Ok(mut f) = sim.faults.lock() {
+        *f = faults;
+    }
+    StatusCode::NO_CONTENT
+}

@@ -1,0 +1,452 @@
+//! Outbound messages through `queued → sending → sent | failed`, each move a
+//! conditional write so that redelivery, two senders at once or a retried
+//! request never send anything twice.
+
+use super::item::{get_n, get_s, key, n, req_s, s, Item};
+use super::keys::{self, OUTBOX};
+use super::{unavailable, DynamoStore};
+use crate::domain::outbound::OutboundContent;
+use crate::domain::pricing::Estimate;
+use crate::domain::template::{Category, Template};
+use crate::domain::{ContactId, DeliveryError, DeliveryStatus, Millis};
+use crate::ports::{Created, OutboundMessage, SpendLine, StoreError, StuckState};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
+use std::collections::HashMap;
+
+/// Idempotency keys are garbage after a day: a client retrying later than
+/// that is making a new request.
+const IDEMPOTENCY_TTL_SECONDS: i64 = 24 * 3600;
+
+fn is_condition_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(e: &E) -> bool {
+    e.code() == Some("ConditionalCheckFailedException")
+}
+
+impl DynamoStore {
+    pub(super) async fn put_outbound(
+        &self,
+        m: &OutboundMessage,
+        text: &str,
+        estimate: &Estimate,
+        idempotency_key: Option<&str>,
+    ) -> Result<Created, StoreError> {
+        let contact_pk = keys::contact_pk(&m.contact_id);
+        let content = serde_json::to_string(&m.content).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let estimate_json = serde_json::to_string(estimate).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut item = key(&contact_pk, &m.sk);
+        item.extend([
+            ("id".to_owned(), s(&m.id)),
+            ("contact_id".to_owned(), s(m.contact_id.as_str())),
+            ("direction".to_owned(), s("out")),
+            ("type".to_owned(), s(m.content.type_name())),
+            ("text".to_owned(), s(text)),
+            ("at".to_owned(), n(m.created_at.0)),
+            ("status".to_owned(), s(DeliveryStatus::Queued.as_str())),
+            ("status_rank".to_owned(), n(i64::from(DeliveryStatus::Queued.rank()))),
+            ("attempts".to_owned(), n(0)),
+            ("outbound".to_owned(), s(content)),
+            ("estimate".to_owned(), s(estimate_json)),
+            ("phone_number_id".to_owned(), s(&m.phone_number_id)),
+            ("to".to_owned(), s(&m.to)),
+            (keys::GSI2_PK.to_owned(), s(OUTBOX)),
+            (keys::GSI2_SK.to_owned(), s(keys::outbox_sk("queued", m.created_at, &m.id))),
+        ]);
+        if let Some(reply_to) = &m.reply_to {
+            item.insert("context".to_owned(), s(serde_json::json!({ "message_id": reply_to }).to_string()));
+            item.insert("reply_to".to_owned(), s(reply_to));
+        }
+        let mut pointer = key(keys::wamid_pk(&m.id), keys::WAMID);
+        pointer.extend([("contact_id".to_owned(), s(m.contact_id.as_str())), ("message_sk".to_owned(), s(&m.sk))]);
+        let mut items = vec![put(&self.table, item, true)?, put(&self.table, pointer, true)?];
+        if let Some(k) = idempotency_key {
+            let mut record = key(keys::idempotency_pk(k), "K");
+            record.extend([
+                ("message_id".to_owned(), s(&m.id)),
+                (keys::TTL.to_owned(), n(m.created_at.0 / 1000 + IDEMPOTENCY_TTL_SECONDS)),
+            ]);
+            items.push(put(&self.table, record, true)?);
+        }
+        let activity = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(&contact_pk, keys::PROFILE)))
+            .update_expression("SET last_activity_at = :at, gsi1sk = :g")
+            .condition_expression(
+                "attribute_exists(pk) AND (attribute_not_exists(last_activity_at) OR last_activity_at <= :at)",
+            )
+            .expression_attribute_values(":at", n(m.created_at.0))
+            .expression_attribute_values(":g", s(keys::activity_sk(m.created_at, &m.contact_id)))
+            .build()
+            .map_err(unavailable)?;
+        items.push(TransactWriteItem::builder().update(activity).build());
+        let idempotency_index = idempotency_key.map(|_| 2);
+        let activity_index = items.len() - 1;
+        let mut attempt = self.client.transact_write_items().set_transact_items(Some(items.clone())).send().await;
+        if let Err(err) = &attempt {
+            let reasons = cancellation_reasons(err);
+            if idempotency_index.is_some_and(|i| reasons.get(i).is_some_and(|r| r == "ConditionalCheckFailed")) {
+                return self.existing_for_key(idempotency_key.unwrap_or_default()).await;
+            }
+            if reasons.get(activity_index).is_some_and(|r| r == "ConditionalCheckFailed") {
+                // A newer message already moved the contact's activity: keep it.
+                items.pop();
+                attempt = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
+            }
+        }
+        attempt.map_err(unavailable)?;
+        Ok(Created::New)
+    }
+
+    async fn existing_for_key(&self, idempotency_key: &str) -> Result<Created, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::idempotency_pk(idempotency_key), "K")))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let item = out.item().ok_or_else(|| StoreError::Unavailable("idempotency record vanished".into()))?;
+        Ok(Created::Existing(req_s(item, "message_id")?))
+    }
+
+    pub(super) async fn claim_outbound(
+        &self,
+        contact: &ContactId,
+        sk: &str,
+    ) -> Result<Option<OutboundMessage>, StoreError> {
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(contact), sk)))
+            .update_expression(
+                "SET #st = :sending, status_rank = :r, attempts = attempts + :one, gsi2sk = :g, claimed_at = :now",
+            )
+            .condition_expression("#st = :queued")
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_values(":sending", s("sending"))
+            .expression_attribute_values(":queued", s("queued"))
+            .expression_attribute_values(":r", n(i64::from(DeliveryStatus::Sending.rank())))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":now", n(now().0))
+            .expression_attribute_values(":g", s(keys::outbox_sk("sending", now(), sk)))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match out {
+            Ok(out) => out.attributes().map(|item| outbound_from(item, contact, sk)).transpose(),
+            Err(e) if e.as_service_error().is_some_and(is_condition_failure) => Ok(None),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    pub(super) async fn mark_outbound_sent(
+        &self,
+        contact: &ContactId,
+        sk: &str,
+        wamid: &str,
+    ) -> Result<(), StoreError> {
+        let update = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(contact), sk)))
+            .update_expression("SET #st = :sent, status_rank = :r, wamid = :w REMOVE gsi2pk, gsi2sk, outcome_unknown")
+            .condition_expression("status_rank < :r")
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_values(":sent", s("sent"))
+            .expression_attribute_values(":r", n(i64::from(DeliveryStatus::Sent.rank())))
+            .expression_attribute_values(":w", s(wamid))
+            .send()
+            .await;
+        match update {
+            Ok(_) => {}
+            // A status webhook got there first (via our callback key): keep its state.
+            Err(e) if e.as_service_error().is_some_and(is_condition_failure) => {
+                self.client
+                    .update_item()
+                    .table_name(&self.table)
+                    .set_key(Some(key(keys::contact_pk(contact), sk)))
+                    .update_expression("SET wamid = :w REMOVE gsi2pk, gsi2sk, outcome_unknown")
+                    .expression_attribute_values(":w", s(wamid))
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
+            }
+            Err(e) => return Err(unavailable(e)),
+        }
+        self.link_wamid(contact, sk, wamid).await
+    }
+
+    pub(super) async fn release_outbound(
+        &self,
+        contact: &ContactId,
+        sk: &str,
+        error: &DeliveryError,
+    ) -> Result<(), StoreError> {
+        let error = serde_json::to_string(error).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.transition(
+            contact,
+            sk,
+            "SET #st = :queued, status_rank = :r, last_error = :e, gsi2pk = :o, gsi2sk = :g",
+            "#st = :sending",
+            vec![
+                (":queued", s("queued")),
+                (":sending", s("sending")),
+                (":r", n(0)),
+                (":e", s(error)),
+                (":o", s(OUTBOX)),
+                (":g", s(keys::outbox_sk("queued", now(), sk))),
+            ],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub(super) async fn fail_outbound(
+        &self,
+        contact: &ContactId,
+        sk: &str,
+        errors: &[DeliveryError],
+    ) -> Result<(), StoreError> {
+        let errors = serde_json::to_string(errors).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.transition(
+            contact,
+            sk,
+            "SET #st = :failed, status_rank = :r, errors = :e REMOVE gsi2pk, gsi2sk, outcome_unknown",
+            "status_rank < :r",
+            vec![(":failed", s("failed")), (":r", n(i64::from(DeliveryStatus::Failed.rank()))), (":e", s(errors))],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub(super) async fn flag_unknown(&self, contact: &ContactId, sk: &str) -> Result<(), StoreError> {
+        self.transition(
+            contact,
+            sk,
+            "SET outcome_unknown = :t REMOVE gsi2pk, gsi2sk",
+            "#st = :sending",
+            vec![(":t", AttributeValue::Bool(true)), (":sending", s("sending"))],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub(super) async fn requeue_outbound(&self, contact: &ContactId, sk: &str) -> Result<bool, StoreError> {
+        self.transition(
+            contact,
+            sk,
+            "SET #st = :queued, status_rank = :r, attempts = :zero, gsi2pk = :o, gsi2sk = :g REMOVE outcome_unknown, errors",
+            "direction = :out AND (#st = :failed OR (#st = :sending AND outcome_unknown = :t))",
+            vec![
+                (":queued", s("queued")),
+                (":r", n(0)),
+                (":zero", n(0)),
+                (":o", s(OUTBOX)),
+                (":g", s(keys::outbox_sk("queued", now(), sk))),
+                (":out", s("out")),
+                (":failed", s("failed")),
+                (":sending", s("sending")),
+                (":t", AttributeValue::Bool(true)),
+            ],
+        )
+        .await
+    }
+
+    /// One conditional update; `false` when the condition did not hold.
+    async fn transition(
+        &self,
+        contact: &ContactId,
+        sk: &str,
+        update: &str,
+        condition: &str,
+        values: Vec<(&str, AttributeValue)>,
+    ) -> Result<bool, StoreError> {
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(contact), sk)))
+            .update_expression(update)
+            .condition_expression(format!("attribute_exists(pk) AND ({condition})"));
+        if update.contains("#st") || condition.contains("#st") {
+            request = request.expression_attribute_names("#st", "status");
+        }
+        for (name, value) in values {
+            request = request.expression_attribute_values(name, value);
+        }
+        match request.send().await {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(is_condition_failure) => Ok(false),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    pub(super) async fn find_stuck(
+        &self,
+        state: StuckState,
+        before: Millis,
+        limit: i32,
+    ) -> Result<Vec<(ContactId, String)>, StoreError> {
+        let prefix = match state {
+            StuckState::Queued => "queued",
+            StuckState::Sending => "sending",
+        };
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI2)
+            .key_condition_expression("gsi2pk = :o AND gsi2sk BETWEEN :from AND :to")
+            .expression_attribute_values(":o", s(OUTBOX))
+            .expression_attribute_values(":from", s(format!("{prefix}#")))
+            .expression_attribute_values(":to", s(format!("{prefix}#{}", before.sortable())))
+            .limit(limit)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(out
+            .items()
+            .iter()
+            .filter_map(|item| {
+                let pk = get_s(item, keys::PK)?;
+                let contact = ContactId::parse(pk.strip_prefix("C#")?)?;
+                Some((contact, get_s(item, keys::SK)?))
+            })
+            .collect())
+    }
+
+    pub(super) async fn locate_message(&self, id: &str) -> Result<Option<(ContactId, String)>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::wamid_pk(id), keys::WAMID)))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(out
+            .item()
+            .and_then(|item| Some((ContactId::parse(&get_s(item, "contact_id")?)?, get_s(item, "message_sk")?))))
+    }
+
+    pub(super) async fn query_templates(&self, prefix: Option<&str>) -> Result<Vec<Template>, StoreError> {
+        let mut query =
+            self.client.query().table_name(&self.table).expression_attribute_values(":pk", s(keys::TEMPLATES));
+        query = match prefix {
+            Some(name) => query
+                .key_condition_expression("pk = :pk AND begins_with(sk, :name)")
+                .expression_attribute_values(":name", s(format!("{name}#"))),
+            None => query.key_condition_expression("pk = :pk"),
+        };
+        let out = query.send().await.map_err(unavailable)?;
+        out.items()
+            .iter()
+            .map(|item| {
+                serde_json::from_str(&req_s(item, "template")?)
+                    .map_err(|e| StoreError::Corrupt(format!("template: {e}")))
+            })
+            .collect()
+    }
+
+    pub(super) async fn store_templates(&self, templates: &[Template]) -> Result<(), StoreError> {
+        for t in templates {
+            let mut item = key(keys::TEMPLATES, keys::template_sk(&t.name, &t.language));
+            let json = serde_json::to_string(t).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            item.insert("template".to_owned(), s(json));
+            self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(unavailable)?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn query_spend(&self, month: &str) -> Result<Vec<SpendLine>, StoreError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(keys::spend_pk(month)))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(out
+            .items()
+            .iter()
+            .map(|item| SpendLine {
+                month: month.to_owned(),
+                category: get_s(item, keys::SK).unwrap_or_default(),
+                billable: get_n(item, "billable").unwrap_or(0).max(0) as u64,
+                free: get_n(item, "free").unwrap_or(0).max(0) as u64,
+            })
+            .collect())
+    }
+
+    pub(super) async fn update_opt_out(&self, contact: &ContactId, opted_out: bool) -> Result<bool, StoreError> {
+        let update = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
+            .update_expression("SET opted_out = :o")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":o", AttributeValue::Bool(opted_out))
+            .send()
+            .await;
+        match update {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(is_condition_failure) => Ok(false),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+}
+
+fn put(table: &str, item: Item, if_absent: bool) -> Result<TransactWriteItem, StoreError> {
+    let mut put = Put::builder().table_name(table).set_item(Some(item));
+    if if_absent {
+        put = put.condition_expression("attribute_not_exists(pk)");
+    }
+    Ok(TransactWriteItem::builder().put(put.build().map_err(unavailable)?).build())
+}
+
+fn cancellation_reasons<R>(err: &aws_sdk_dynamodb::error::SdkError<TransactWriteItemsError, R>) -> Vec<String> {
+    match err.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(e)) => {
+            e.cancellation_reasons().iter().map(|r| r.code().unwrap_or("None").to_owned()).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn outbound_from(
+    item: &HashMap<String, AttributeValue>,
+    contact: &ContactId,
+    sk: &str,
+) -> Result<OutboundMessage, StoreError> {
+    let content: OutboundContent = serde_json::from_str(&req_s(item, "outbound")?)
+        .map_err(|e| StoreError::Corrupt(format!("outbound content: {e}")))?;
+    Ok(OutboundMessage {
+        id: req_s(item, "id")?,
+        contact_id: contact.clone(),
+        sk: sk.to_owned(),
+        phone_number_id: req_s(item, "phone_number_id")?,
+        to: req_s(item, "to")?,
+        content,
+        reply_to: get_s(item, "reply_to"),
+        attempts: u32::try_from(get_n(item, "attempts").unwrap_or(0)).unwrap_or(0),
+        created_at: Millis(get_n(item, "at").unwrap_or(0)),
+    })
+}
+
+/// The category a priced status belongs to in the spend report.
+pub(super) fn spend_category(category: Option<&str>) -> String {
+    category
+        .and_then(Category::parse)
+        .map_or_else(|| category.unwrap_or("unknown").to_owned(), |c| c.as_str().to_owned())
+}
+
+fn now() -> Millis {
+    use crate::ports::Clock;
+    crate::ports::SystemClock.now()
+}

@@ -1,0 +1,58 @@
+//! The outbound queue on SQS.
+
+use crate::domain::ContactId;
+use crate::ports::{OutboundQueue, QueueError};
+use serde::{Deserialize, Serialize};
+
+/// The body of one outbound queue message: where the message item lives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendJob {
+    /// The contact.
+    pub contact_id: ContactId,
+    /// The message's sort key.
+    pub sk: String,
+}
+
+/// SQS implementation of [`OutboundQueue`].
+#[derive(Debug, Clone)]
+pub struct SqsQueue {
+    client: aws_sdk_sqs::Client,
+    url: String,
+}
+
+impl SqsQueue {
+    /// A queue at `url`, with a client built once at cold start.
+    pub fn new(client: aws_sdk_sqs::Client, url: impl Into<String>) -> Self {
+        SqsQueue { client, url: url.into() }
+    }
+
+    /// Puts a failed job back after `delay_seconds` (exponential backoff),
+    /// by moving its visibility rather than re-sending it.
+    pub async fn retry_after(&self, receipt_handle: &str, delay_seconds: i32) -> Result<(), QueueError> {
+        self.client
+            .change_message_visibility()
+            .queue_url(&self.url)
+            .receipt_handle(receipt_handle)
+            .visibility_timeout(delay_seconds)
+            .send()
+            .await
+            .map_err(|e| QueueError(format!("{e:?}")))?;
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl OutboundQueue for SqsQueue {
+    async fn enqueue(&self, contact: &ContactId, sk: &str) -> Result<(), QueueError> {
+        let body = serde_json::to_string(&SendJob { contact_id: contact.clone(), sk: sk.to_owned() })
+            .map_err(|e| QueueError(e.to_string()))?;
+        self.client
+            .send_message()
+            .queue_url(&self.url)
+            .message_body(body)
+            .send()
+            .await
+            .map_err(|e| QueueError(format!("{e:?}")))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,117 @@
+//! The sender: claim a queued message, call the Cloud API once, record how
+//! it went. Redelivered jobs and concurrent senders are harmless: only the
+//! one that wins the `queued → sending` claim calls Meta.
+
+use crate::adapters::dynamo::keys;
+use crate::adapters::sqs::SendJob;
+use crate::domain::DeliveryError;
+use crate::ports::{OutboxStore, StoreError, WhatsAppClient};
+use crate::whatsapp::send::{ErrorClass, SendOutcome, SendRequest};
+use std::sync::Arc;
+
+/// What to do with the queue message afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobOutcome {
+    /// Finished (sent, failed for good, flagged, or someone else's): delete it.
+    Done,
+    /// Try again after this many seconds.
+    RetryAfter(i32),
+}
+
+/// Retry policy.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// Attempts before giving up.
+    pub max_attempts: u32,
+    /// First backoff, doubled each attempt.
+    pub base_seconds: i32,
+    /// Longest backoff.
+    pub max_seconds: i32,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy { max_attempts: 5, base_seconds: 5, max_seconds: 600 }
+    }
+}
+
+impl RetryPolicy {
+    /// Seconds to wait after the `attempt`-th failure.
+    pub fn backoff(&self, attempt: u32) -> i32 {
+        let exponent = attempt.saturating_sub(1).min(16);
+        self.base_seconds.saturating_mul(1 << exponent).min(self.max_seconds)
+    }
+}
+
+/// The sender use case.
+pub struct Deliver {
+    outbox: Arc<dyn OutboxStore>,
+    client: Arc<dyn WhatsAppClient>,
+    policy: RetryPolicy,
+}
+
+impl Deliver {
+    /// Wires the use case.
+    pub fn new(outbox: Arc<dyn OutboxStore>, client: Arc<dyn WhatsAppClient>, policy: RetryPolicy) -> Self {
+        Deliver { outbox, client, policy }
+    }
+
+    /// Handles one job.
+    pub async fn deliver(&self, job: &SendJob) -> Result<JobOutcome, StoreError> {
+        let Some(message) = self.outbox.claim(&job.contact_id, &job.sk).await? else {
+            tracing::info!(contact_id = %job.contact_id, "already claimed or finished; nothing to send");
+            return Ok(JobOutcome::Done);
+        };
+        let request = SendRequest {
+            phone_number_id: message.phone_number_id.clone(),
+            to: message.to.clone(),
+            content: message.content.clone(),
+            reply_to: message.reply_to.clone(),
+            callback_data: keys::message_ref(&message.contact_id, &message.sk),
+        };
+        match self.client.send(&request).await {
+            SendOutcome::Accepted { wamid } => {
+                self.outbox.mark_sent(&job.contact_id, &job.sk, &wamid).await?;
+                tracing::info!(message_id = %message.id, wamid = %wamid, contact_id = %job.contact_id, "sent");
+                Ok(JobOutcome::Done)
+            }
+            SendOutcome::Failed(failure)
+                if failure.class == ErrorClass::Retryable && message.attempts < self.policy.max_attempts =>
+            {
+                self.outbox.release(&job.contact_id, &job.sk, &failure.error).await?;
+                let delay = self.policy.backoff(message.attempts);
+                tracing::warn!(message_id = %message.id, code = failure.error.code, attempt = message.attempts, delay, "send failed; will retry");
+                Ok(JobOutcome::RetryAfter(delay))
+            }
+            SendOutcome::Failed(failure) => {
+                let mut errors = vec![failure.error.clone()];
+                if failure.class == ErrorClass::Retryable {
+                    errors.push(DeliveryError {
+                        code: 0,
+                        title: format!("gave up after {} attempts", message.attempts),
+                        details: Some("use retry to try again".to_owned()),
+                    });
+                }
+                self.outbox.mark_failed(&job.contact_id, &job.sk, &errors).await?;
+                tracing::warn!(message_id = %message.id, code = failure.error.code, "send failed");
+                Ok(JobOutcome::Done)
+            }
+            SendOutcome::Unknown => {
+                self.outbox.mark_unknown(&job.contact_id, &job.sk).await?;
+                tracing::warn!(message_id = %message.id, "no answer from the Cloud API; awaiting its status webhook");
+                Ok(JobOutcome::Done)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        let p = RetryPolicy { max_attempts: 5, base_seconds: 5, max_seconds: 60 };
+        assert_eq!([1, 2, 3, 4, 5].map(|a| p.backoff(a)), [5, 10, 20, 40, 60]);
+    }
+}

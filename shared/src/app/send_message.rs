@@ -1,0 +1,116 @@
+//! `POST /api/contacts/{id}/messages`: check the rules, store `queued`, enqueue.
+
+use crate::adapters::dynamo::keys;
+use crate::domain::outbound::{plan_send, OutboundContent, Recipient, SendRefusal};
+use crate::domain::pricing::{Estimate, RateCards};
+use crate::domain::ContactId;
+use crate::ports::{Clock, ConversationStore, Created, OutboundMessage, OutboundQueue, OutboxStore, StoreError};
+use rand::RngCore;
+use std::sync::Arc;
+
+/// A send staff asked for.
+#[derive(Debug, Clone)]
+pub struct SendCommand {
+    /// To whom.
+    pub contact: ContactId,
+    /// What.
+    pub content: OutboundContent,
+    /// Quoting this wamid.
+    pub reply_to: Option<String>,
+    /// The client's Idempotency-Key.
+    pub idempotency_key: Option<String>,
+}
+
+/// Why nothing was queued.
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    /// No such contact.
+    #[error("contact not found")]
+    NotFound,
+    /// A rule refused it.
+    #[error(transparent)]
+    Refused(#[from] SendRefusal),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A queued send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queued {
+    /// The message's id.
+    pub id: String,
+    /// What it will cost; `None` for a replayed request.
+    pub estimate: Option<Estimate>,
+    /// True when the Idempotency-Key was seen before.
+    pub replayed: bool,
+}
+
+/// The send use case.
+pub struct SendMessage {
+    conversations: Arc<dyn ConversationStore>,
+    outbox: Arc<dyn OutboxStore>,
+    queue: Arc<dyn OutboundQueue>,
+    clock: Arc<dyn Clock>,
+    rates: RateCards,
+}
+
+impl SendMessage {
+    /// Wires the use case.
+    pub fn new(
+        conversations: Arc<dyn ConversationStore>,
+        outbox: Arc<dyn OutboxStore>,
+        queue: Arc<dyn OutboundQueue>,
+        clock: Arc<dyn Clock>,
+        rates: RateCards,
+    ) -> Self {
+        SendMessage { conversations, outbox, queue, clock, rates }
+    }
+
+    /// Checks, stores and enqueues. A failed enqueue is logged, not returned:
+    /// the message is durably `queued` and the sweep sends it.
+    pub async fn send(&self, command: SendCommand) -> Result<Queued, SendError> {
+        let contact = self.conversations.contact(&command.contact).await?.ok_or(SendError::NotFound)?;
+        let translations = match &command.content {
+            OutboundContent::Template { name, .. } => self.outbox.template_translations(name).await?,
+            OutboundContent::Text { .. } => Vec::new(),
+        };
+        let now = self.clock.now();
+        let recipient =
+            Recipient { window: contact.window, opted_out: contact.opted_out, wa_id: contact.wa_id.clone() };
+        let plan = plan_send(&recipient, &command.content, &translations, &self.rates, now)?;
+        let template = match &command.content {
+            OutboundContent::Template { language, .. } => translations.iter().find(|t| &t.language == language),
+            OutboundContent::Text { .. } => None,
+        };
+        let id = new_message_id();
+        let message = OutboundMessage {
+            sk: keys::message_sk(now, &id),
+            id,
+            contact_id: contact.id.clone(),
+            phone_number_id: contact.phone_number_id.clone(),
+            to: contact.wa_id.clone().or(contact.user_id.clone()).unwrap_or_default(),
+            content: command.content.clone(),
+            reply_to: command.reply_to.clone(),
+            attempts: 0,
+            created_at: now,
+        };
+        let text = command.content.summary(template);
+        match self.outbox.create_outbound(&message, &text, &plan.estimate, command.idempotency_key.as_deref()).await? {
+            Created::Existing(id) => return Ok(Queued { id, estimate: None, replayed: true }),
+            Created::New => {}
+        }
+        if let Err(e) = self.queue.enqueue(&message.contact_id, &message.sk).await {
+            tracing::warn!(error = %e, message_id = %message.id, "enqueue failed; the sweep will send it");
+        }
+        tracing::info!(message_id = %message.id, contact_id = %message.contact_id, kind = message.content.type_name(), "message queued");
+        Ok(Queued { id: message.id, estimate: Some(plan.estimate), replayed: false })
+    }
+}
+
+/// Parley's own message ids: `pm.` and 24 hex digits, never a wamid.
+pub fn new_message_id() -> String {
+    let mut bytes = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("pm.{}", hex::encode(bytes))
+}

@@ -1,0 +1,254 @@
+//! Sending end to end: API → DynamoDB `queued` → SQS (moto) → sender → Cloud
+//! API simulator → signed status webhooks → monotonic states.
+
+use parley_e2e::TestStack;
+use parley_simulator::cloud_api::Faults;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const CUSTOMER: &str = "919812345678";
+
+async fn contact_id(t: &TestStack, cookie: &str) -> String {
+    t.contacts(cookie).await[0]["id"].as_str().unwrap().to_owned()
+}
+
+/// Polls the timeline until `done` holds for the message `id` (bounded).
+async fn wait_for(t: &TestStack, cookie: &str, contact: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..600 {
+        let timeline = t.timeline(cookie, contact).await;
+        if let Some(m) = timeline.iter().find(|m| m["id"] == id || m["client_id"] == id) {
+            if done(m) {
+                return m.clone();
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("message {id} never reached the expected state: {:?}", t.timeline(cookie, contact).await);
+}
+
+async fn synced(t: &TestStack, cookie: &str) {
+    let (status, body) = t.post(cookie, "/api/templates/sync", &json!({}), None).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+fn text(body: &str) -> Value {
+    json!({"type": "text", "text": body})
+}
+
+fn template(name: &str, language: &str, params: &[&str]) -> Value {
+    json!({"type": "template", "template": {"name": name, "language": language, "params": params}})
+}
+
+#[tokio::test]
+async fn a_reply_inside_the_window_reaches_meta_once_and_ends_read() {
+    let t = TestStack::start().await;
+    t.customer_says(CUSTOMER, "Asha", "Is the blue kurta in stock?").await;
+    let cookie = t.login().await;
+    let contact = contact_id(&t, &cookie).await;
+    let wamid_in = t.timeline(&cookie, &contact).await[0]["id"].as_str().unwrap().to_owned();
+    let (status, queued) = t
+        .post(
+            &cookie,
+            &format!("/api/contacts/{contact}/messages"),
+            &json!({"type": "text", "text": "Yes, size M and L", "context": {"message_id": wamid_in}}),
+            None,
+        )
+        .await;
+    assert_eq!(status, 202, "{queued}");
+    assert_eq!(queued["status"], "queued");
+    assert_eq!(queued["estimate"]["free"], true, "a service reply is free");
+    let id = queued["id"].as_str().unwrap();
+    let sent = wait_for(&t, &cookie, &contact, id, |m| m["status"] == "read").await;
+    assert_eq!(sent["direction"], "out");
+    assert_eq!(sent["text"], "Yes, size M and L");
+    assert_eq!(sent["context"]["message_id"], wamid_in, "the reply quotes the customer's message");
+    let accepted = t.accepted().await;
+    assert_eq!(accepted.len(), 1, "sent exactly once");
+    assert_eq!(accepted[0]["to"], CUSTOMER);
+    assert_eq!(accepted[0]["body"]["context"]["message_id"], wamid_in);
+}
+
+#[tokio::test]
+async fn outside_the_window_text_is_refused_with_a_reason_and_a_template_goes() {
+    let t = TestStack::start().await;
+    let c = parley_simulator::Customer::new(CUSTOMER, "Asha");
+    let two_days_ago =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 - 48 * 3600;
+    t.post_json_webhook(&c.webhook(vec![c.text("wamid.OLD", two_days_ago, "hello")])).await;
+    let cookie = t.login().await;
+    synced(&t, &cookie).await;
+    let contact = contact_id(&t, &cookie).await;
+    let path = format!("/api/contacts/{contact}/messages");
+
+    let (status, refused) = t.post(&cookie, &path, &text("Are you still interested?"), None).await;
+    assert_eq!(status, 409);
+    assert_eq!(refused["error"]["code"], "window_closed");
+    assert!(refused["error"]["message"].as_str().unwrap().contains("template"));
+    assert_eq!(
+        refused["error"]["window_closed_at"],
+        parley::domain::Millis((two_days_ago + 24 * 3600) * 1000).to_rfc3339()
+    );
+
+    for (body, code) in [
+        (template("no_such_template", "en_US", &[]), "unknown_template"),
+        (template("order_update", "fr", &["a", "b"]), "template_language"),
+        (template("order_update", "en_US", &["only one"]), "template_params"),
+        (template("winter_teaser", "en_US", &[]), "template_not_approved"),
+    ] {
+        let (status, error) = t.post(&cookie, &path, &body, None).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(error["error"]["code"], code);
+    }
+    assert!(t.accepted().await.is_empty(), "nothing refused reached Meta");
+
+    let (status, queued) = t.post(&cookie, &path, &template("order_update", "en_US", &["Asha", "#1182"]), None).await;
+    assert_eq!(status, 202, "{queued}");
+    assert_eq!(queued["estimate"]["amount_minor"], 13, "a utility template outside the window is billed");
+    assert_eq!(queued["estimate"]["currency"], "INR");
+    let id = queued["id"].as_str().unwrap();
+    let m = wait_for(&t, &cookie, &contact, id, |m| m["status"] == "read").await;
+    assert_eq!(m["text"], "Hi Asha, your order #1182 has shipped.");
+    assert_eq!(t.accepted().await.len(), 1);
+}
+
+#[tokio::test]
+async fn opted_out_contacts_get_no_marketing_but_still_get_utility() {
+    let t = TestStack::start().await;
+    t.customer_says(CUSTOMER, "Asha", "STOP").await;
+    let cookie = t.login().await;
+    synced(&t, &cookie).await;
+    let contact = contact_id(&t, &cookie).await;
+    assert_eq!(t.get(&cookie, &format!("/api/contacts/{contact}")).await.1["opted_out"], true);
+    let path = format!("/api/contacts/{contact}/messages");
+    let (status, error) = t.post(&cookie, &path, &template("diwali_sale", "en_US", &["Asha"]), None).await;
+    assert_eq!(status, 409);
+    assert_eq!(error["error"]["code"], "opted_out");
+    let (status, _) = t.post(&cookie, &path, &template("order_update", "en_US", &["Asha", "#1"]), None).await;
+    assert_eq!(status, 202);
+    let (status, _) =
+        t.post(&cookie, &format!("/api/contacts/{contact}/opt_out"), &json!({"opted_out": false}), None).await;
+    assert_eq!(status, 200);
+    let (status, _) = t.post(&cookie, &path, &template("diwali_sale", "en_US", &["Asha"]), None).await;
+    assert_eq!(status, 202, "staff can clear the flag");
+}
+
+#[tokio::test]
+async fn a_retried_request_with_the_same_idempotency_key_sends_once() {
+    let t = TestStack::start().await;
+    t.customer_says(CUSTOMER, "Asha", "hi").await;
+    let cookie = t.login().await;
+    let contact = contact_id(&t, &cookie).await;
+    let path = format!("/api/contacts/{contact}/messages");
+    let (_, first) = t.post(&cookie, &path, &text("Hello!"), Some("key-123")).await;
+    let (status, again) = t.post(&cookie, &path, &text("Hello!"), Some("key-123")).await;
+    assert_eq!(status, 202);
+    assert_eq!(again["id"], first["id"]);
+    assert_eq!(again["replayed"], true);
+    wait_for(&t, &cookie, &contact, first["id"].as_str().unwrap(), |m| m["status"] == "read").await;
+    assert_eq!(t.accepted().await.len(), 1);
+    let outbound = t.timeline(&cookie, &contact).await.into_iter().filter(|m| m["direction"] == "out").count();
+    assert_eq!(outbound, 1);
+}
+
+#[tokio::test]
+async fn a_permanent_failure_is_shown_with_metas_reason_and_can_be_retried() {
+    let t = TestStack::start_with(Faults { failing_recipient_suffix: Some("5678".into()), ..Faults::default() }).await;
+    t.customer_says(CUSTOMER, "Asha", "hi").await;
+    let cookie = t.login().await;
+    let contact = contact_id(&t, &cookie).await;
+    let (_, queued) =
+        t.post(&cookie, &format!("/api/contacts/{contact}/messages"), &text("Your parcel is here"), None).await;
+    let id = queued["id"].as_str().unwrap().to_owned();
+    let failed = wait_for(&t, &cookie, &contact, &id, |m| m["status"] == "failed").await;
+    assert_eq!(failed["errors"][0]["code"], 131026);
+    assert_eq!(failed["errors"][0]["title"], "Message undeliverable");
+    let wamid = failed["id"].as_str().unwrap().to_owned();
+    let (status, _) = t.post(&cookie, &format!("/api/messages/{wamid}/retry"), &json!({}), None).await;
+    assert_eq!(status, 202, "a failed message can be retried by staff");
+    let (status, body) = t.post(&cookie, "/api/messages/pm.000000000000000000000000/retry", &json!({}), None).await;
+    assert_eq!(status, 404, "{body}");
+    for _ in 0..100 {
+        if t.accepted().await.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(t.accepted().await.len(), 2, "the retry went out");
+}
+
+#[tokio::test]
+async fn a_message_never_enqueued_is_sent_by_the_sweep() {
+    use parley::domain::outbound::OutboundContent;
+    use parley::ports::{OutboundMessage, OutboxStore};
+    let t = TestStack::start().await;
+    t.customer_says(CUSTOMER, "Asha", "hi").await;
+    let cookie = t.login().await;
+    let contact = parley::domain::ContactId::parse(&contact_id(&t, &cookie).await).unwrap();
+    // The API's first write happened, then the process died before the enqueue.
+    let now = parley::domain::Millis(
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64,
+    );
+    let message = OutboundMessage {
+        id: "pm.0123456789abcdef01234567".into(),
+        contact_id: contact.clone(),
+        sk: parley::adapters::dynamo::keys::message_sk(now, "pm.0123456789abcdef01234567"),
+        phone_number_id: parley_simulator::webhook::BusinessPhone::default().phone_number_id,
+        to: CUSTOMER.into(),
+        content: OutboundContent::Text { text: "orphaned".into() },
+        reply_to: None,
+        attempts: 0,
+        created_at: now,
+    };
+    let estimate = parley::domain::pricing::RateCards::default().estimate(
+        Some(CUSTOMER),
+        parley::domain::template::Category::Service,
+        true,
+    );
+    t.stack.store.create_outbound(&message, "orphaned", &estimate, None).await.unwrap();
+    wait_for(&t, &cookie, contact.as_str(), &message.id, |m| m["status"] == "read").await;
+    assert_eq!(t.accepted().await.len(), 1);
+}
+
+#[tokio::test]
+async fn under_faults_every_send_reaches_one_final_state_and_meta_gets_each_once() {
+    let faults = Faults {
+        server_error_rate: 0.15,
+        timeout_rate: 0.15,
+        timeout_ms: 1_000,
+        duplicate_statuses: true,
+        shuffle_statuses: true,
+        ..Faults::default()
+    };
+    let t = TestStack::start_with(faults).await;
+    t.customer_says(CUSTOMER, "Asha", "send me everything").await;
+    let cookie = t.login().await;
+    let contact = contact_id(&t, &cookie).await;
+    let path = format!("/api/contacts/{contact}/messages");
+    let mut ids = Vec::new();
+    for i in 0..200 {
+        let (status, queued) = t.post(&cookie, &path, &text(&format!("update {i}")), Some(&format!("k{i}"))).await;
+        assert_eq!(status, 202, "{queued}");
+        ids.push(queued["id"].as_str().unwrap().to_owned());
+    }
+    let finished = |m: &Value| m["status"] == "read" || m["status"] == "failed";
+    let mut timeline = Vec::new();
+    for _ in 0..900 {
+        timeline = t.timeline(&cookie, &contact).await.into_iter().filter(|m| m["direction"] == "out").collect();
+        if timeline.len() == 200 && timeline.iter().all(finished) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(timeline.len(), 200);
+    let unfinished: Vec<&Value> = timeline.iter().filter(|m| !finished(m)).collect();
+    assert!(unfinished.is_empty(), "{} not final, e.g. {:?}", unfinished.len(), unfinished.first());
+    assert!(timeline.iter().all(|m| m["status"] != "queued"));
+    let accepted = t.accepted().await;
+    let mut keys: Vec<String> = accepted.iter().map(|a| a["callback_data"].as_str().unwrap().to_owned()).collect();
+    keys.sort();
+    let total = keys.len();
+    keys.dedup();
+    assert_eq!(total, keys.len(), "Meta received a message twice");
+    assert_eq!(total, 200, "every message was accepted exactly once");
+    assert!(timeline.iter().all(|m| m["status"] == "read"), "no recipient fails here, so all end read");
+}
