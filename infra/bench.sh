@@ -11,4 +11,4 @@ export PARLEY_STATE PARLEY_DYNAMODB_DATA=memory DYNAMODB_PORT=$(free_port) MOTO_
 trap './infra/emulators.sh stop; rm -rf "$PARLEY_STATE"' EXIT
 eval "$(./infra/emulators.sh start)"
 export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3
-cargo bench -p parley-e2e --bench inbound
+RUST_LOG=error cargo bench -p parley-e2e --bench inbound --bench outbound

@@ -77,7 +77,14 @@ impl TestStack {
 
     /// As [`TestStack::start`], with the simulator injecting `faults`.
     pub async fn start_with(faults: Faults) -> Self {
+        Self::start_with_sweep(faults, Duration::from_millis(500)).await
+    }
+
+    /// As [`TestStack::start_with`], sweeping the outbox every `sweep_every`.
+    pub async fn start_with_sweep(faults: Faults, sweep_every: Duration) -> Self {
         require_emulators();
+        // Logs go to the captured output, shown when a test fails.
+        parley::telemetry::init();
         let table = unique_table("e2e");
         let simulator = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let simulator_url = format!("http://{}", simulator.local_addr().expect("bound"));
@@ -98,7 +105,7 @@ impl TestStack {
             },
             retry: RetryPolicy { max_attempts: 8, base_seconds: 1, max_seconds: 2 },
             sweep: SweepPolicy { queued_after_ms: 1_500, sending_after_ms: 60_000 },
-            sweep_every: Duration::from_millis(500),
+            sweep_every,
         };
         let stack = LocalStack::start(config).await.expect("local stack starts");
         let sim = SimulatorConfig {

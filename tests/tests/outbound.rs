@@ -252,3 +252,79 @@ async fn under_faults_every_send_reaches_one_final_state_and_meta_gets_each_once
     assert_eq!(total, 200, "every message was accepted exactly once");
     assert!(timeline.iter().all(|m| m["status"] == "read"), "no recipient fails here, so all end read");
 }
+
+#[tokio::test]
+async fn throttling_backs_off_and_still_sends_each_once() {
+    let t = TestStack::start_with(Faults { max_per_second: Some(3), ..Faults::default() }).await;
+    t.customer_says(CUSTOMER, "Asha", "hi").await;
+    let cookie = t.login().await;
+    let contact = contact_id(&t, &cookie).await;
+    let mut ids = Vec::new();
+    for i in 0..15 {
+        let (status, queued) =
+            t.post(&cookie, &format!("/api/contacts/{contact}/messages"), &text(&format!("n{i}")), None).await;
+        assert_eq!(status, 202);
+        ids.push(queued["id"].as_str().unwrap().to_owned());
+    }
+    let mut retried = 0;
+    for id in &ids {
+        let m = wait_for(&t, &cookie, &contact, id, |m| m["status"] == "read").await;
+        if m["attempts"].as_u64().unwrap_or(0) > 1 {
+            retried += 1;
+        }
+    }
+    assert!(retried > 0, "some sends met 130429 and were retried");
+    assert_eq!(t.accepted().await.len(), 15);
+}
+
+#[tokio::test]
+async fn the_spend_report_counts_billable_and_free_messages_once() {
+    let t = TestStack::start_with(Faults { duplicate_statuses: true, ..Faults::default() }).await;
+    t.customer_says(CUSTOMER, "Asha", "hi").await;
+    let cookie = t.login().await;
+    synced(&t, &cookie).await;
+    let (_, templates) = t.get(&cookie, "/api/templates").await;
+    assert_eq!(templates["items"].as_array().unwrap().len(), 5);
+    let contact = contact_id(&t, &cookie).await;
+    let path = format!("/api/contacts/{contact}/messages");
+    let (_, reply) = t.post(&cookie, &path, &text("Thanks!"), None).await;
+    let (_, promo) = t.post(&cookie, &path, &template("diwali_sale", "en_US", &["Asha"]), None).await;
+    assert_eq!(promo["estimate"]["amount_minor"], 91, "marketing is billed even inside the window");
+    let (_, update) = t.post(&cookie, &path, &template("order_update", "en_US", &["Asha", "#7"]), None).await;
+    assert_eq!(update["estimate"]["free"], true, "utility inside the window is free");
+    for queued in [&reply, &promo, &update] {
+        wait_for(&t, &cookie, &contact, queued["id"].as_str().unwrap(), |m| m["status"] == "read").await;
+    }
+    let (status, report) = t.get(&cookie, "/api/reports/spend").await;
+    assert_eq!(status, 200, "{report}");
+    let line = |category: &str| {
+        report["items"].as_array().unwrap().iter().find(|l| l["category"] == category).cloned().unwrap_or(Value::Null)
+    };
+    assert_eq!(line("marketing")["billable"], 1, "{report}");
+    assert_eq!(line("utility")["free"], 1, "{report}");
+    assert_eq!(line("service")["free"], 1, "{report}");
+    assert_eq!(t.get(&cookie, "/api/reports/spend?month=2026-13x").await.0, 400);
+}
+
+#[tokio::test]
+async fn an_unreadable_job_ends_in_the_dead_letter_queue() {
+    let t = TestStack::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&parley::adapters::aws::load_config().await);
+    sqs.send_message().queue_url(&t.stack.outbound_queue_url).message_body("not a job").send().await.unwrap();
+    let dlq = sqs
+        .get_queue_url()
+        .queue_name(format!("{}-OutboundDeadLetterQueue", t.table))
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    for _ in 0..300 {
+        let got = sqs.receive_message().queue_url(&dlq).wait_time_seconds(1).send().await.unwrap();
+        if let Some(m) = got.messages().first() {
+            assert_eq!(m.body(), Some("not a job"));
+            return;
+        }
+    }
+    panic!("the poison job never reached the dead-letter queue");
+}

@@ -79,6 +79,9 @@ pub struct MessageView {
     referral: Option<Value>,
     errors: Option<Value>,
     pricing: Option<Value>,
+    attempts: Option<u32>,
+    outcome_unknown: bool,
+    estimate: Option<Value>,
 }
 
 fn json(text: Option<String>) -> Option<Value> {
@@ -99,6 +102,9 @@ impl From<Message> for MessageView {
             referral: json(m.referral),
             errors: json(m.errors),
             pricing: json(m.pricing),
+            attempts: m.attempts,
+            outcome_unknown: m.outcome_unknown,
+            estimate: json(m.estimate),
         }
     }
 }

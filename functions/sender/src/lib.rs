@@ -15,6 +15,8 @@ pub struct Sender {
     pub deliver: Deliver,
     /// The outbound queue.
     pub queue: SqsQueue,
+    /// How soon an unreadable job is received again on its way to the DLQ.
+    pub poison_delay_seconds: i32,
 }
 
 /// Builds the sender from the environment (`TABLE_NAME`, `OUTBOUND_QUEUE_URL`,
@@ -27,7 +29,8 @@ pub async fn from_env() -> Result<Sender, Box<dyn std::error::Error + Send + Syn
         Arc::new(DynamoStore::new(parley::adapters::aws::dynamo_client(&sdk, &RequestCounter::default()), table));
     let client = Arc::new(CloudApi::new(CloudApi::config_from_env()?)?);
     let queue = SqsQueue::new(aws_sdk_sqs::Client::new(&sdk), queue_url);
-    Ok(Sender { deliver: Deliver::new(store, client, policy_from_env()), queue })
+    let policy = policy_from_env();
+    Ok(Sender { deliver: Deliver::new(store, client, policy), queue, poison_delay_seconds: policy.base_seconds })
 }
 
 /// The retry policy, tunable from the environment.
@@ -51,6 +54,10 @@ pub async fn handle(sender: &Sender, event: SqsEvent) -> SqsBatchResponse {
         let Some(job) = job else {
             // Poison: after the queue's maxReceiveCount it lands in the DLQ.
             tracing::error!(sqs_message_id = %id, "unreadable send job");
+            // Come back soon: after the queue's maxReceiveCount it is in the DLQ.
+            if let Some(receipt) = record.receipt_handle.as_deref() {
+                let _ = sender.queue.retry_after(receipt, sender.poison_delay_seconds).await;
+            }
             failures.push(failure(id));
             continue;
         };

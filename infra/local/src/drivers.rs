@@ -5,12 +5,19 @@ use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use aws_sdk_sqs::types::MessageSystemAttributeName;
 use parley::app::sweep::Sweep;
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Polls `queue_url` like Lambda's SQS event source: up to 10 records a
 /// batch, records not reported as failures are deleted, failures come back
 /// when their visibility runs out (the sender sets it to the backoff).
-pub async fn sqs_event_source(client: aws_sdk_sqs::Client, queue_url: String, sender: sender::Sender) {
+pub async fn sqs_event_source(
+    client: aws_sdk_sqs::Client,
+    queue_url: String,
+    sender: sender::Sender,
+    jobs: Arc<AtomicU64>,
+) {
     loop {
         let received = client
             .receive_message()
@@ -42,6 +49,7 @@ pub async fn sqs_event_source(client: aws_sdk_sqs::Client, queue_url: String, se
                 record
             })
             .collect();
+        jobs.fetch_add(messages.len() as u64, Ordering::Relaxed);
         let response = sender::handle(&sender, event).await;
         let failed: HashSet<String> = response.batch_item_failures.into_iter().map(|f| f.item_identifier).collect();
         for m in &messages {

@@ -59,10 +59,14 @@ pub struct LocalConfig {
 pub struct LocalStack {
     /// Where it listens.
     pub addr: SocketAddr,
-    /// DynamoDB round trips made by the handlers so far.
+    /// DynamoDB round trips made by the webhook handlers so far.
     pub dynamo_round_trips: RequestCounter,
+    /// DynamoDB round trips made by the staff API so far.
+    pub api_round_trips: RequestCounter,
     /// DynamoDB round trips made by the sender and the schedule so far.
     pub background_round_trips: RequestCounter,
+    /// SQS messages the sender has been handed (one per invocation record).
+    pub sender_jobs: Arc<std::sync::atomic::AtomicU64>,
     /// The store the handlers use (for tests that inspect it).
     pub store: Arc<DynamoStore>,
     /// The outbound queue's URL.
@@ -94,8 +98,12 @@ impl LocalStack {
         let whatsapp = Arc::new(CloudApi::new(config.whatsapp.clone())?);
 
         let ingest = IngestWebhook::new(store.clone(), clock.clone(), config.app_secret.clone());
+        // Each function has its own client, as on Lambda, so round trips
+        // are counted per function.
+        let api_counter = RequestCounter::default();
+        let api_store = Arc::new(DynamoStore::new(aws::dynamo_client(&sdk, &api_counter), config.table.clone()));
         let api = parley_api::state(
-            store.clone(),
+            api_store,
             Arc::new(queue.clone()),
             whatsapp.clone(),
             clock.clone(),
@@ -106,11 +114,20 @@ impl LocalStack {
         let background_counter = RequestCounter::default();
         let background =
             Arc::new(DynamoStore::new(aws::dynamo_client(&sdk, &background_counter), config.table.clone()));
-        let sender =
-            sender::Sender { deliver: Deliver::new(background.clone(), whatsapp, config.retry), queue: queue.clone() };
+        let sender = sender::Sender {
+            deliver: Deliver::new(background.clone(), whatsapp, config.retry),
+            queue: queue.clone(),
+            poison_delay_seconds: config.retry.base_seconds,
+        };
         let sweep = Sweep::new(background, Arc::new(queue), clock.clone(), config.sweep);
+        let sender_jobs = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let drivers = vec![
-            tokio::spawn(crate::drivers::sqs_event_source(sqs_client, outbound_queue_url.clone(), sender)),
+            tokio::spawn(crate::drivers::sqs_event_source(
+                sqs_client,
+                outbound_queue_url.clone(),
+                sender,
+                sender_jobs.clone(),
+            )),
             tokio::spawn(crate::drivers::schedule(sweep, config.sweep_every)),
         ];
         let app = Router::new()
@@ -129,7 +146,9 @@ impl LocalStack {
         Ok(LocalStack {
             addr,
             dynamo_round_trips: counter,
+            api_round_trips: api_counter,
             background_round_trips: background_counter,
+            sender_jobs,
             store,
             outbound_queue_url,
             server,

@@ -206,6 +206,9 @@ fn validate(sim: &Sim, body: &Value, to: &str) -> Option<Response> {
 async fn post_statuses(sim: Arc<Sim>, phone_number_id: String, accepted: Accepted, fail: bool, faults: Faults) {
     let names: &[&str] = if fail { &["failed"] } else { &["sent", "delivered", "read"] };
     let base = now_seconds();
+    let window_open =
+        sim.last_inbound.lock().ok().and_then(|w| w.get(&accepted.to).copied()).is_some_and(|t| base < t + 24 * 3600);
+    let pricing = pricing_for(&accepted.body, window_open);
     let mut statuses: Vec<Value> = names
         .iter()
         .enumerate()
@@ -213,6 +216,9 @@ async fn post_statuses(sim: Arc<Sim>, phone_number_id: String, accepted: Accepte
             let mut s = crate::webhook::status(&accepted.wamid, name, (base + i as u64) as i64, &accepted.to);
             if let Some(cb) = &accepted.callback_data {
                 s["biz_opaque_callback_data"] = json!(cb);
+            }
+            if s.get("pricing").is_some() {
+                s["pricing"] = pricing.clone();
             }
             s
         })
@@ -235,6 +241,26 @@ async fn post_statuses(sim: Arc<Sim>, phone_number_id: String, accepted: Accepte
             }
         }
     }
+}
+
+/// Meta's per-message pricing: service replies and utility templates inside
+/// the window are free; other templates bill by their category.
+fn pricing_for(body: &Value, window_open: bool) -> Value {
+    let category = match body["type"].as_str() {
+        Some("template") => {
+            let name = body["template"]["name"].as_str().unwrap_or_default();
+            catalog()
+                .as_array()
+                .and_then(|c| {
+                    c.iter().find(|t| t["name"] == name).and_then(|t| t["category"].as_str()).map(str::to_lowercase)
+                })
+                .unwrap_or_else(|| "utility".to_owned())
+        }
+        _ => "service".to_owned(),
+    };
+    let free = category == "service" || (category == "utility" && window_open);
+    let kind = if free { "free_customer_service" } else { "regular" };
+    json!({"billable": !free, "pricing_model": "PMP", "type": kind, "category": category})
 }
 
 async fn templates() -> Json<Value> {

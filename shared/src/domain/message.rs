@@ -76,4 +76,10 @@ pub struct Message {
     pub errors: Option<String>,
     /// Meta's pricing, as JSON.
     pub pricing: Option<String>,
+    /// Send attempts of an outbound message.
+    pub attempts: Option<u32>,
+    /// The last send went out but no answer came; staff may retry.
+    pub outcome_unknown: bool,
+    /// Parley's price estimate when it was queued, as JSON.
+    pub estimate: Option<String>,
 }

@@ -107,5 +107,8 @@ fn message_from(item: &Item, contact: &ContactId) -> Result<Message, StoreError>
         referral: get_s(item, "referral"),
         errors: get_s(item, "errors"),
         pricing: get_s(item, "pricing"),
+        attempts: get_n(item, "attempts").and_then(|a| u32::try_from(a).ok()),
+        outcome_unknown: item.get("outcome_unknown").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
+        estimate: get_s(item, "estimate"),
     })
 }

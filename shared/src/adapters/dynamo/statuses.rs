@@ -203,7 +203,8 @@ impl DynamoStore {
                 keys::spend_pk(&update.at.month()),
                 super::outbox::spend_category(pricing.category.as_deref()),
             )))
-            .update_expression(if pricing.billable { "ADD billable :one" } else { "ADD free :one" })
+            .update_expression("ADD #count :one")
+            .expression_attribute_names("#count", if pricing.billable { "billable" } else { "free" })
             .expression_attribute_values(":one", n(1))
             .build()
             .map_err(unavailable)?;
@@ -217,7 +218,13 @@ impl DynamoStore {
         match result {
             Ok(_) => Ok(()),
             Err(err) => match err.as_service_error() {
-                Some(TransactWriteItemsError::TransactionCanceledException(_)) => Ok(()),
+                // Counted already (a duplicate status): nothing to do.
+                Some(TransactWriteItemsError::TransactionCanceledException(e))
+                    if e.cancellation_reasons().first().and_then(|r| r.code()) == Some("ConditionalCheckFailed") =>
+                {
+                    Ok(())
+                }
+                // A conflict or an outage: fail, so Meta's retry counts it.
                 _ => Err(unavailable(err)),
             },
         }
