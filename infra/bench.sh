@@ -9,6 +9,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 PARLEY_STATE=$(mktemp -d)
 export PARLEY_STATE PARLEY_DYNAMODB_DATA=memory DYNAMODB_PORT=$(free_port) MOTO_PORT=$(free_port)
 trap './infra/emulators.sh stop; rm -rf "$PARLEY_STATE"' EXIT
-eval "$(./infra/emulators.sh start)"
+endpoints=$(./infra/emulators.sh start)
+eval "$endpoints"
 export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3
 RUST_LOG=error cargo bench -p parley-e2e --bench inbound --bench outbound

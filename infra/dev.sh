@@ -15,7 +15,8 @@ cleanup() {
   ./infra/emulators.sh stop
 }
 trap cleanup EXIT INT TERM
-eval "$(./infra/emulators.sh start)"
+endpoints=$(./infra/emulators.sh start)
+eval "$endpoints"
 export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3
 
 cat <<BANNER

@@ -8,7 +8,8 @@
 #   PARLEY_DYNAMODB_DATA=memory  keep DynamoDB Local in memory
 set -euo pipefail
 cd "$(dirname "$0")/.."
-state=${PARLEY_STATE:-.parley}
+state=${PARLEY_STATE:-$PWD/.parley}
+case "$state" in /*) ;; *) state="$PWD/$state" ;; esac
 run="$state/run"
 mkdir -p "$run"
 

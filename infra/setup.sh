@@ -21,9 +21,10 @@ if ! cmp -s infra/requirements.txt .venv/.installed 2>/dev/null; then
   cp infra/requirements.txt .venv/.installed
 fi
 
-if ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+if ! cmp -s package-lock.json node_modules/.parley-installed 2>/dev/null; then
   echo "setup: installing node_modules"
   npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.parley-installed
 fi
 
 if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then

@@ -22,7 +22,8 @@ PARLEY_STATE=$(mktemp -d)
 export PARLEY_STATE PARLEY_DYNAMODB_DATA=memory DYNAMODB_PORT=$(free_port) MOTO_PORT=$(free_port)
 trap './infra/emulators.sh stop; rm -rf "$PARLEY_STATE"' EXIT
 step "emulators"
-eval "$(./infra/emulators.sh start)"
+endpoints=$(./infra/emulators.sh start)
+eval "$endpoints"
 export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3
 echo "DynamoDB Local $AWS_ENDPOINT_URL_DYNAMODB, moto $AWS_ENDPOINT_URL_SQS"
 
