@@ -10,10 +10,9 @@ mod views;
 
 use axum::routing::{get, post};
 use axum::Router;
+use parley::adapters::aws;
 use parley::adapters::cloud_api::CloudApi;
 use parley::adapters::dynamo::DynamoStore;
-use parley::adapters::request_counter::RequestCounter;
-use parley::adapters::sqs::SqsQueue;
 use parley::app::auth::BootstrapAdmin;
 use parley::app::send_message::SendMessage;
 use parley::app::Auth;
@@ -51,12 +50,9 @@ pub struct ApiState {
 /// the Cloud API settings, and `PARLEY_ADMIN_EMAIL` / `PARLEY_ADMIN_PASSWORD`
 /// for the first administrator. Clients are built once, here.
 pub async fn from_env() -> Result<ApiState, Box<dyn std::error::Error + Send + Sync>> {
-    let table = parley::config::table_name()?;
-    let queue_url = parley::config::required("OUTBOUND_QUEUE_URL")?;
-    let sdk = parley::adapters::aws::load_config().await;
-    let client = parley::adapters::aws::dynamo_client(&sdk, &RequestCounter::default());
-    let store = Arc::new(DynamoStore::new(client, table));
-    let queue = Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(&sdk), queue_url));
+    let sdk = aws::load_config().await;
+    let store = Arc::new(aws::store_from_env(&sdk)?);
+    let queue = Arc::new(aws::outbound_queue_from_env(&sdk)?);
     let whatsapp = Arc::new(CloudApi::new(CloudApi::config_from_env()?)?);
     Ok(state(store, queue, whatsapp, Arc::new(SystemClock), bootstrap_admin_from_env()))
 }

@@ -2,9 +2,8 @@
 //! failures put only the failed records back, after their backoff.
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use parley::adapters::aws;
 use parley::adapters::cloud_api::CloudApi;
-use parley::adapters::dynamo::DynamoStore;
-use parley::adapters::request_counter::RequestCounter;
 use parley::adapters::sqs::{SendJob, SqsQueue};
 use parley::app::deliver::{Deliver, JobOutcome, RetryPolicy};
 use std::sync::Arc;
@@ -22,13 +21,10 @@ pub struct Sender {
 /// Builds the sender from the environment (`TABLE_NAME`, `OUTBOUND_QUEUE_URL`,
 /// the Cloud API settings, optional `SEND_MAX_ATTEMPTS` / `SEND_RETRY_BASE_SECONDS`).
 pub async fn from_env() -> Result<Sender, Box<dyn std::error::Error + Send + Sync>> {
-    let table = parley::config::table_name()?;
-    let queue_url = parley::config::required("OUTBOUND_QUEUE_URL")?;
-    let sdk = parley::adapters::aws::load_config().await;
-    let store =
-        Arc::new(DynamoStore::new(parley::adapters::aws::dynamo_client(&sdk, &RequestCounter::default()), table));
+    let sdk = aws::load_config().await;
+    let store = Arc::new(aws::store_from_env(&sdk)?);
+    let queue = aws::outbound_queue_from_env(&sdk)?;
     let client = Arc::new(CloudApi::new(CloudApi::config_from_env()?)?);
-    let queue = SqsQueue::new(aws_sdk_sqs::Client::new(&sdk), queue_url);
     let policy = policy_from_env();
     Ok(Sender { deliver: Deliver::new(store, client, policy), queue, poison_delay_seconds: policy.base_seconds })
 }

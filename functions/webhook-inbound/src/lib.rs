@@ -7,8 +7,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use parley::adapters::dynamo::DynamoStore;
-use parley::adapters::request_counter::RequestCounter;
 use parley::api_error::ErrorBody;
 use parley::app::{IngestError, IngestWebhook};
 use parley::ports::SystemClock;
@@ -17,11 +15,9 @@ use std::sync::Arc;
 /// Builds the use case over DynamoDB from the environment (`TABLE_NAME`,
 /// `WHATSAPP_APP_SECRET`), with a client made once per cold start.
 pub async fn from_env() -> Result<IngestWebhook, parley::config::ConfigError> {
-    let table = parley::config::table_name()?;
     let secret = parley::config::required("WHATSAPP_APP_SECRET")?;
     let sdk = parley::adapters::aws::load_config().await;
-    let client = parley::adapters::aws::dynamo_client(&sdk, &RequestCounter::default());
-    let store = DynamoStore::new(client, table);
+    let store = parley::adapters::aws::store_from_env(&sdk)?;
     Ok(IngestWebhook::new(Arc::new(store), Arc::new(SystemClock), secret))
 }
 
