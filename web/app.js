@@ -64,6 +64,11 @@ const ICONS = {
   clock: [['circle', { cx: 12, cy: 12, r: 8.5 }], ['path', { d: 'M12 7.5V12l3 2' }]],
   back: [['path', { d: 'M15 5l-7 7 7 7' }]],
   down: [['path', { d: 'M6 9.5l6 6 6-6' }]],
+  send: [['path', { d: 'M5 12L3.5 4.8a.6.6 0 0 1 .83-.67L20.6 11.45a.6.6 0 0 1 0 1.1L4.33 19.87a.6.6 0 0 1-.83-.67z' }], ['path', { d: 'M5 12h7' }]],
+  close: [['path', { d: 'M6.5 6.5l11 11M17.5 6.5l-11 11' }]],
+  retry: [['path', { d: 'M19.5 12a7.5 7.5 0 1 1-2.2-5.3' }], ['path', { d: 'M19.5 4.5v4h-4' }]],
+  template: [['rect', { x: 4, y: 3.5, width: 16, height: 17, rx: 2 }], ['path', { d: 'M8 8.5h8M8 12h8M8 15.5h4.5' }]],
+  shield: [['path', { d: 'M12 3.5l7 2.8v5.2c0 4.3-3 7.7-7 9-4-1.3-7-4.7-7-9V6.3z' }], ['path', { d: 'M9.2 12l2 2 3.8-4' }]],
 };
 
 function icon(name, className = 'icon') {
@@ -148,13 +153,15 @@ async function errorFrom(res) {
   }
   const code = body?.error?.code ?? 'http_' + res.status;
   const message = typeof body?.error?.message === 'string' ? body.error.message : `request failed (${res.status})`;
-  return new ApiError(res.status, code, message);
+  const err = new ApiError(res.status, code, message);
+  err.detail = body?.error && typeof body.error === 'object' ? body.error : {};
+  return err;
 }
 
 /** A same-origin call to /api. 401 ends the session and throws SignedOut. */
-async function api(path, { method = 'GET', json } = {}) {
+async function api(path, { method = 'GET', json, headers: extra = {} } = {}) {
   const generation = state.generation;
-  const headers = { accept: 'application/json' };
+  const headers = { accept: 'application/json', ...extra };
   if (json !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(path, {
     method,
@@ -192,6 +199,17 @@ const state = {
   conversationSeq: 0,
   pollTimer: 0,
   refreshing: null,
+  serverMessages: [], // the selected timeline as the API last answered it
+  pending: new Map(), // contact id -> Map(message id -> optimistic "queued" item)
+  drafts: new Map(), // contact id -> what staff are composing there
+  inFlight: new Set(), // contact ids with a send on its way
+  retrying: new Set(), // message ids with a retry on its way
+  retryErrors: new Map(), // message id -> why the last retry was refused
+  localEdits: new Map(), // contact id -> { opted_out, at }: wins over answers to requests sent before `at`
+  templates: null, // the catalog, null until loaded
+  templatesLoading: null,
+  templatesError: '',
+  syncing: false,
 };
 
 function resetData() {
@@ -203,6 +221,17 @@ function resetData() {
   state.selectedId = null;
   state.messages = [];
   state.messageSigs = [];
+  state.serverMessages = [];
+  state.pending = new Map();
+  state.drafts = new Map();
+  state.inFlight = new Set();
+  state.retrying = new Set();
+  state.retryErrors = new Map();
+  state.localEdits = new Map();
+  state.templates = null;
+  state.templatesLoading = null;
+  state.templatesError = '';
+  state.syncing = false;
   state.conversationSeq++;
 }
 
@@ -377,11 +406,10 @@ async function loadContacts({ more = false } = {}) {
     if (!state.nextCursor) return;
     params.set('cursor', state.nextCursor);
   }
+  const asked = Date.now();
   const page = await api(`/api/contacts?${params}`);
   if (generation !== state.generation) return;
-  for (const c of Array.isArray(page?.items) ? page.items : []) {
-    if (c && c.id !== null && c.id !== undefined) state.contacts.set(String(c.id), c);
-  }
+  for (const c of Array.isArray(page?.items) ? page.items : []) storeContact(c, asked);
   const next = typeof page?.next_cursor === 'string' && page.next_cursor ? page.next_cursor : null;
   if (more) {
     state.extraPages++;
@@ -392,6 +420,15 @@ async function loadContacts({ more = false } = {}) {
   state.contactsLoaded = true;
   renderContacts();
   renderConversationHeader();
+}
+
+/** Keeps a contact from the API, unless staff changed it after the request left. */
+function storeContact(c, askedAt) {
+  if (!c || c.id === null || c.id === undefined) return;
+  const id = String(c.id);
+  const edit = state.localEdits.get(id);
+  if (edit && askedAt <= edit.at && c.opted_out !== edit.opted_out) c = { ...c, opted_out: edit.opted_out };
+  state.contacts.set(id, c);
 }
 
 async function loadMoreContacts() {
@@ -420,9 +457,11 @@ function selectContact(id) {
   history.replaceState(null, '', `#c=${encodeURIComponent(id)}`);
   renderContacts();
   renderConversationHeader();
+  if (changed) renderComposer({ restore: true });
   if (changed) {
     state.messages = [];
     state.messageSigs = [];
+    state.serverMessages = [];
     state.scrollOnNextRender = true;
     els.timeline.replaceChildren();
     els.jump.hidden = true;
@@ -439,6 +478,7 @@ function closeConversation() {
   state.conversationSeq++;
   state.messages = [];
   state.messageSigs = [];
+  state.serverMessages = [];
   els.inbox.classList.remove('has-selection');
   history.replaceState(null, '', location.pathname + location.search);
   renderContacts();
@@ -449,9 +489,10 @@ function closeConversation() {
 async function fetchSelectedContact(id) {
   const generation = state.generation;
   try {
+    const asked = Date.now();
     const c = await api(`/api/contacts/${encodeURIComponent(id)}`);
     if (generation !== state.generation || !c || c.id === undefined) return;
-    state.contacts.set(String(c.id), c);
+    storeContact(c, asked);
     renderContacts();
     renderConversationHeader();
   } catch (e) {
@@ -479,7 +520,8 @@ function renderConversationHeader() {
     els.convAvatar.className = avatarClass(id);
     els.convAvatar.textContent = '';
     els.convBadge.replaceChildren();
-    els.windowNote.textContent = '';
+    els.optOut.hidden = true;
+    renderComposer();
     return;
   }
   document.title = `${displayName(c)} · Parley`;
@@ -487,10 +529,40 @@ function renderConversationHeader() {
   els.convPhone.textContent = secondaryLine(c);
   els.convAvatar.className = avatarClass(id);
   els.convAvatar.textContent = initials(c);
-  const info = windowInfo(c.window, now);
-  els.convBadge.replaceChildren(windowBadge(c.window, now), optedOutTag(c) ?? '');
-  els.windowNote.className = `window-note ${info.open ? 'is-open' : 'is-closed'}`;
-  els.windowNote.replaceChildren(icon(info.open ? 'clock' : 'info'), h('span', { text: info.note }));
+  els.convBadge.replaceChildren(windowBadge(c.window, now));
+  const optedOut = c.opted_out === true;
+  els.optOut.hidden = false;
+  els.optOut.setAttribute('aria-checked', String(optedOut));
+  els.optOut.dataset.optedOut = String(optedOut);
+  els.optOut.title = optedOut
+    ? 'This customer opted out of marketing messages. Click to opt them back in.'
+    : 'Marketing templates may be sent. Click to record that this customer opted out.';
+  els.optOutLabel.textContent = optedOut ? 'Opted out of marketing' : 'Marketing allowed';
+  renderComposer();
+}
+
+async function toggleOptOut() {
+  const id = state.selectedId;
+  const c = id ? state.contacts.get(id) : null;
+  if (!c || els.optOut.getAttribute('aria-busy') === 'true') return;
+  const want = c.opted_out !== true;
+  const generation = state.generation;
+  els.optOut.setAttribute('aria-busy', 'true');
+  try {
+    const res = await api(`/api/contacts/${encodeURIComponent(id)}/opt_out`, { method: 'POST', json: { opted_out: want } });
+    if (generation !== state.generation) return;
+    const optedOut = typeof res?.opted_out === 'boolean' ? res.opted_out : want;
+    state.localEdits.set(id, { opted_out: optedOut, at: Date.now() });
+    const current = state.contacts.get(id);
+    if (current) state.contacts.set(id, { ...current, opted_out: optedOut });
+    renderContacts();
+    if (state.selectedId === id) renderConversationHeader();
+  } catch (e) {
+    if (e instanceof SignedOut || generation !== state.generation) return;
+    showAppError(`Could not change the marketing opt-out: ${e.message}`);
+  } finally {
+    els.optOut.removeAttribute('aria-busy');
+  }
 }
 
 function setTimelineStatus(text) {
@@ -524,7 +596,8 @@ async function refreshConversation() {
   try {
     const items = await fetchAllMessages(id);
     if (generation !== state.generation || id !== state.selectedId || seq !== state.conversationSeq) return;
-    renderTimeline(items);
+    state.serverMessages = items;
+    renderTimeline(withPending(id, items));
   } catch (e) {
     if (e instanceof SignedOut || generation !== state.generation || id !== state.selectedId) return;
     if (e.status === 404) {
@@ -547,7 +620,29 @@ function scrollToBottom() {
 }
 
 function messageSig(m) {
-  return JSON.stringify([m.id, m.direction, m.type, m.text, m.status, m.at, m.content, m.context, m.referral, m.errors]);
+  return JSON.stringify([m.id, m.direction, m.type, m.text, m.status, m.at, m.content, m.context, m.referral, m.errors,
+    m.attempts, m.outcome_unknown, m.estimate, m.local === true, state.retryErrors.get(String(m.id)) ?? null,
+    state.retrying.has(String(m.id))]);
+}
+
+/** The API's timeline plus the sends it does not list yet (shown as queued until it does). */
+function withPending(contactId, items) {
+  const pending = state.pending.get(contactId);
+  if (!pending || pending.size === 0) return items;
+  const known = new Set(items.map((m) => String(m.id)));
+  const extra = [];
+  const stale = Date.now() - 5 * 60_000;
+  for (const [id, m] of pending) {
+    if (known.has(id) || m.createdAt < stale) pending.delete(id);
+    else extra.push(m);
+  }
+  if (pending.size === 0) state.pending.delete(contactId);
+  return extra.length ? [...items, ...extra] : items;
+}
+
+/** Renders the selected timeline again from what is known, without asking the API. */
+function rerenderTimeline() {
+  if (state.selectedId) renderTimeline(withPending(state.selectedId, state.serverMessages));
 }
 
 function renderTimeline(items) {

@@ -72,8 +72,13 @@ pub trait ConversationStore: Send + Sync {
     /// every status that arrived before it was known.
     async fn link_wamid(&self, contact: &ContactId, message_sk: &str, wamid: &str) -> Result<(), StoreError>;
 
-    /// Contacts, most recent activity first.
-    async fn list_contacts(&self, page: &PageRequest) -> Result<Page<Contact>, StoreError>;
+    /// Contacts, most recent activity first; `only_visible_to` keeps an
+    /// agent's own and the unassigned ones.
+    async fn list_contacts(
+        &self,
+        page: &PageRequest,
+        only_visible_to: Option<&str>,
+    ) -> Result<Page<Contact>, StoreError>;
 
     /// One contact.
     async fn contact(&self, id: &ContactId) -> Result<Option<Contact>, StoreError>;
@@ -108,6 +113,102 @@ pub trait UserStore: Send + Sync {
     async fn session(&self, token_hash: &str) -> Result<Option<Session>, StoreError>;
     /// Ends a session.
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// The whole team.
+    async fn list_users(&self) -> Result<Vec<User>, StoreError>;
+    /// Changes role, active or available; `None` when there is no such user.
+    async fn update_user(&self, email: &str, patch: &UserPatch) -> Result<Option<User>, StoreError>;
+    /// Sets a password (and activates the user).
+    async fn set_password(&self, email: &str, password_hash: &str) -> Result<(), StoreError>;
+    /// Stores an invitation until `expires_at`.
+    async fn put_invite(&self, token_hash: &str, email: &str, expires_at: Millis) -> Result<(), StoreError>;
+    /// Uses up an invitation; its e-mail, or `None` if unknown or expired.
+    async fn take_invite(&self, token_hash: &str, now: Millis) -> Result<Option<String>, StoreError>;
+    /// Failed sign-ins in the current window: `(count, window start)`.
+    async fn login_failures(&self, email: &str) -> Result<(u32, Millis), StoreError>;
+    /// Counts a failed sign-in (a new window starts after `window_ms`).
+    async fn record_login_failure(&self, email: &str, now: Millis, window_ms: i64) -> Result<(), StoreError>;
+    /// Forgets failed sign-ins after a success.
+    async fn clear_login_failures(&self, email: &str) -> Result<(), StoreError>;
+}
+
+/// A change to a user.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserPatch {
+    /// New role.
+    pub role: Option<Role>,
+    /// Activate or deactivate.
+    pub active: Option<bool>,
+    /// Take (or stop taking) round-robin conversations.
+    pub available: Option<bool>,
+    /// New display name.
+    pub name: Option<String>,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// When.
+    pub at: Millis,
+    /// Who (e-mail, or `system`).
+    pub actor: String,
+    /// What: `assign`, `unassign`, `close`, `reopen`, `send`, `invite`, …
+    pub action: String,
+    /// Which contact, if any.
+    pub contact: Option<ContactId>,
+    /// Details as JSON.
+    pub detail: String,
+}
+
+/// Which conversations to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueueQuery {
+    /// Nobody owns them (open ones).
+    Unassigned,
+    /// Owned by this teammate (open ones).
+    OwnedBy(String),
+    /// In this status.
+    Status(crate::domain::conversation::ConversationStatus),
+    /// Waiting on us since before this instant.
+    WaitingSince(Millis),
+}
+
+/// Ownership, status, queues and the audit log.
+#[async_trait]
+pub trait InboxStore: Send + Sync {
+    /// Gives the conversation to `to` (`None` = unassigned) if it is still
+    /// owned by `from`; `false` when someone changed it first. Audited in the
+    /// same write.
+    async fn assign(
+        &self,
+        contact: &ContactId,
+        from: Option<&str>,
+        to: Option<&str>,
+        closed: bool,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError>;
+    /// Closes or reopens; audited in the same write.
+    async fn set_status(
+        &self,
+        contact: &ContactId,
+        close: bool,
+        owner: Option<&str>,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError>;
+    /// One queue, newest activity first; `only_visible_to` keeps an agent's own and unassigned ones.
+    async fn queue(
+        &self,
+        query: &QueueQuery,
+        only_visible_to: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<Contact>, StoreError>;
+    /// Appends to the audit log.
+    async fn audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
+    /// A contact's audit trail, newest first.
+    async fn audit_for_contact(&self, contact: &ContactId, page: &PageRequest) -> Result<Page<AuditEntry>, StoreError>;
+    /// A day's audit log (`YYYY-MM-DD`), newest first.
+    async fn audit_for_day(&self, day: &str, page: &PageRequest) -> Result<Page<AuditEntry>, StoreError>;
+    /// The next round-robin turn.
+    async fn next_turn(&self) -> Result<u64, StoreError>;
 }
 
 /// The time, injectable so that rules about windows and expiry are testable.
@@ -169,6 +270,7 @@ pub trait OutboxStore: Send + Sync {
         text: &str,
         estimate: &crate::domain::pricing::Estimate,
         idempotency_key: Option<&str>,
+        audit: Option<&AuditEntry>,
     ) -> Result<Created, StoreError>;
     /// `queued → sending`; `None` when someone else has it or it is done.
     async fn claim(&self, contact: &ContactId, sk: &str) -> Result<Option<OutboundMessage>, StoreError>;

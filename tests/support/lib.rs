@@ -5,6 +5,7 @@ use anyhow::{anyhow, Context, Result};
 use parley::adapters::cloud_api::CloudApiConfig;
 use parley::app::auth::BootstrapAdmin;
 use parley::app::deliver::RetryPolicy;
+use parley::app::inbox::InboxSettings;
 use parley::app::sweep::SweepPolicy;
 use parley_local::{LocalConfig, LocalStack};
 use parley_simulator::cloud_api::{Faults, SimulatorConfig};
@@ -106,6 +107,7 @@ impl TestStack {
             retry: RetryPolicy { max_attempts: 8, base_seconds: 1, max_seconds: 2 },
             sweep: SweepPolicy { queued_after_ms: 1_500, sending_after_ms: 60_000 },
             sweep_every,
+            inbox: InboxSettings::default(),
         };
         let stack = LocalStack::start(config).await.expect("local stack starts");
         let sim = SimulatorConfig {

@@ -75,7 +75,7 @@ async fn a_base64_body_from_api_gateway_is_verified_over_its_decoded_bytes() {
         webhook_inbound::router(Arc::new(IngestWebhook::new(store.clone(), Arc::new(SystemClock), APP_SECRET)));
     let response = router.oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let contacts = store.list_contacts(&PageRequest::default()).await.unwrap();
+    let contacts = store.list_contacts(&PageRequest::default(), None).await.unwrap();
     assert_eq!(contacts.items.len(), 1);
     assert_eq!(
         store.timeline(&contacts.items[0].id, &PageRequest::default()).await.unwrap().items[0].id,
@@ -101,7 +101,7 @@ async fn a_signature_over_the_base64_text_instead_of_the_bytes_is_refused() {
     let router =
         webhook_inbound::router(Arc::new(IngestWebhook::new(store.clone(), Arc::new(SystemClock), APP_SECRET)));
     assert_eq!(router.oneshot(request).await.unwrap().status(), StatusCode::UNAUTHORIZED);
-    assert!(store.list_contacts(&PageRequest::default()).await.unwrap().items.is_empty());
+    assert!(store.list_contacts(&PageRequest::default(), None).await.unwrap().items.is_empty());
 }
 
 #[tokio::test]

@@ -26,6 +26,11 @@ impl ApiError {
         self
     }
 
+    /// 403 for a role that may not do this.
+    pub fn forbidden(message: &str) -> Self {
+        ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
     /// 404 for something that is not there.
     pub fn not_found(what: &str) -> Self {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
@@ -56,11 +61,46 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<parley::app::inbox::InboxError> for ApiError {
+    fn from(e: parley::app::inbox::InboxError) -> Self {
+        use parley::app::inbox::InboxError as E;
+        match e {
+            E::NotFound => ApiError::not_found("conversation"),
+            E::Forbidden(_) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", e.to_string()),
+            E::UnknownOwner(_) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_owner", e.to_string()),
+            E::Conflict => ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string()),
+            E::UnknownQueue(_) => ApiError::new(StatusCode::BAD_REQUEST, "unknown_queue", e.to_string()),
+            E::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<parley::app::team::TeamError> for ApiError {
+    fn from(e: parley::app::team::TeamError) -> Self {
+        use parley::app::team::TeamError as E;
+        let (status, code) = match &e {
+            E::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            E::BadEmail(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_email"),
+            E::Exists(_) => (StatusCode::CONFLICT, "exists"),
+            E::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            E::BadInvite => (StatusCode::GONE, "bad_invite"),
+            E::WeakPassword => (StatusCode::UNPROCESSABLE_ENTITY, "weak_password"),
+            E::SelfLockout => (StatusCode::CONFLICT, "self_lockout"),
+            E::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable"),
+        };
+        if let E::Store(s) = e {
+            return s.into();
+        }
+        ApiError::new(status, code, e.to_string())
+    }
+}
+
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
         match e {
             AuthError::BadCredentials => ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", e.to_string()),
             AuthError::NoSession => ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first"),
+            AuthError::Throttled { .. } => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "throttled", e.to_string()),
             AuthError::Store(s) => s.into(),
         }
     }

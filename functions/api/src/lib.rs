@@ -3,9 +3,11 @@
 
 mod contacts;
 mod error;
+mod inbox;
 mod login;
 mod outbound;
 mod session;
+mod team;
 mod views;
 
 use axum::routing::{get, post};
@@ -14,7 +16,9 @@ use parley::adapters::aws;
 use parley::adapters::cloud_api::CloudApi;
 use parley::adapters::dynamo::DynamoStore;
 use parley::app::auth::BootstrapAdmin;
+use parley::app::inbox::{Inbox, InboxSettings};
 use parley::app::send_message::SendMessage;
+use parley::app::team::Team;
 use parley::app::Auth;
 use parley::domain::pricing::RateCards;
 use parley::ports::{Clock, ConversationStore, OutboundQueue, OutboxStore, SystemClock, WhatsAppClient};
@@ -36,6 +40,10 @@ pub struct Outbound {
 
 /// Everything a request handler needs, built once per cold start.
 pub struct ApiState {
+    /// Visibility, ownership, queues, audit.
+    pub inbox: Arc<Inbox>,
+    /// The team.
+    pub team: Team,
     /// Sending.
     pub outbound: Outbound,
     /// Contacts and timelines.
@@ -54,7 +62,7 @@ pub async fn from_env() -> Result<ApiState, Box<dyn std::error::Error + Send + S
     let store = Arc::new(aws::store_from_env(&sdk)?);
     let queue = Arc::new(aws::outbound_queue_from_env(&sdk)?);
     let whatsapp = Arc::new(CloudApi::new(CloudApi::config_from_env()?)?);
-    Ok(state(store, queue, whatsapp, Arc::new(SystemClock), bootstrap_admin_from_env()))
+    Ok(state(store, queue, whatsapp, Arc::new(SystemClock), bootstrap_admin_from_env(), InboxSettings::from_env()))
 }
 
 /// The first administrator from `PARLEY_ADMIN_EMAIL` / `PARLEY_ADMIN_PASSWORD`.
@@ -72,9 +80,13 @@ pub fn state(
     whatsapp: Arc<dyn WhatsAppClient>,
     clock: Arc<dyn Clock>,
     admin: Option<BootstrapAdmin>,
+    settings: InboxSettings,
 ) -> ApiState {
     let send = SendMessage::new(store.clone(), store.clone(), queue.clone(), clock.clone(), RateCards::default());
+    let inbox = Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings));
     ApiState {
+        inbox,
+        team: Team::new(store.clone(), store.clone(), clock.clone()),
         outbound: Outbound { send, outbox: store.clone(), queue, whatsapp },
         auth: Auth::new(store.clone(), clock.clone(), admin),
         store,
@@ -96,6 +108,14 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/templates", get(outbound::templates))
         .route("/api/templates/sync", post(outbound::sync_templates))
         .route("/api/reports/spend", get(outbound::spend))
+        .route("/api/contacts/{id}/assign", post(inbox::assign))
+        .route("/api/contacts/{id}/close", post(inbox::close))
+        .route("/api/contacts/{id}/reopen", post(inbox::reopen))
+        .route("/api/conversations", get(inbox::queue))
+        .route("/api/audit", get(inbox::audit))
+        .route("/api/users", get(team::list).post(team::invite))
+        .route("/api/users/{email}", axum::routing::patch(team::update))
+        .route("/api/invites/accept", post(team::accept))
         .fallback(error::not_found)
         .with_state(Arc::new(state))
 }

@@ -1,6 +1,7 @@
 //! Sending: `POST /api/contacts/{id}/messages`, `POST /api/messages/{id}/retry`,
 //! the template catalog and the spend report.
 
+use crate::contacts::contact_id;
 use crate::session::Staff;
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, Query, State};
@@ -8,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use parley::app::send_message::{SendCommand, SendError};
 use parley::domain::outbound::{OutboundContent, SendRefusal};
-use parley::domain::{ContactId, Millis};
+use parley::domain::Millis;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -55,13 +56,13 @@ fn refusal(e: SendRefusal) -> ApiError {
 
 pub(crate) async fn send(
     State(state): State<Arc<ApiState>>,
-    _staff: Staff,
+    Staff(session): Staff,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Result<Json<SendBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let Json(body) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
-    let contact = ContactId::parse(&id).ok_or_else(|| ApiError::not_found("contact"))?;
+    let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?.id;
     let (content, context) = match body {
         SendBody::Text { text, context } => (OutboundContent::Text { text }, context),
         SendBody::Template { template, context } => (
@@ -75,7 +76,13 @@ pub(crate) async fn send(
         .map(str::trim)
         .filter(|k| !k.is_empty() && k.len() <= 200)
         .map(str::to_owned);
-    let command = SendCommand { contact, content, reply_to: context.map(|c| c.message_id), idempotency_key };
+    let command = SendCommand {
+        contact,
+        content,
+        reply_to: context.map(|c| c.message_id),
+        idempotency_key,
+        actor: session.email.clone(),
+    };
     let queued = state.outbound.send.send(command).await.map_err(|e| match e {
         SendError::NotFound => ApiError::not_found("contact"),
         SendError::Refused(r) => refusal(r),
@@ -89,10 +96,11 @@ pub(crate) async fn send(
 
 pub(crate) async fn retry(
     State(state): State<Arc<ApiState>>,
-    _staff: Staff,
+    Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let (contact, sk) = state.outbound.outbox.locate(&id).await?.ok_or_else(|| ApiError::not_found("message"))?;
+    state.inbox.visible_contact(&session, &contact).await.map_err(|_| ApiError::not_found("message"))?;
     if !state.outbound.outbox.requeue(&contact, &sk).await? {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -111,7 +119,13 @@ pub(crate) async fn templates(State(state): State<Arc<ApiState>>, _staff: Staff)
     Ok(Json(json!({"items": templates, "next_cursor": null})))
 }
 
-pub(crate) async fn sync_templates(State(state): State<Arc<ApiState>>, _staff: Staff) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn sync_templates(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+) -> Result<Json<Value>, ApiError> {
+    if !session.role.supervises() {
+        return Err(ApiError::forbidden("only managers and administrators sync templates"));
+    }
     let templates = state
         .outbound
         .whatsapp
@@ -129,9 +143,12 @@ pub(crate) struct MonthQuery {
 
 pub(crate) async fn spend(
     State(state): State<Arc<ApiState>>,
-    _staff: Staff,
+    Staff(session): Staff,
     Query(q): Query<MonthQuery>,
 ) -> Result<Json<Value>, ApiError> {
+    if !session.role.supervises() {
+        return Err(ApiError::forbidden("only managers and administrators read reports"));
+    }
     let month = q.month.unwrap_or_else(|| state.clock.now().month());
     let valid = month.len() == 7
         && month.as_bytes()[4] == b'-'
@@ -154,11 +171,11 @@ pub(crate) struct OptOutBody {
 
 pub(crate) async fn opt_out(
     State(state): State<Arc<ApiState>>,
-    _staff: Staff,
+    Staff(session): Staff,
     Path(id): Path<String>,
     Json(body): Json<OptOutBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let contact = ContactId::parse(&id).ok_or_else(|| ApiError::not_found("contact"))?;
+    let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?.id;
     if !state.outbound.outbox.set_opt_out(&contact, body.opted_out).await? {
         return Err(ApiError::not_found("contact"));
     }

@@ -1,5 +1,6 @@
 //! The API's JSON shapes.
 
+use parley::domain::conversation::is_overdue;
 use parley::domain::{Contact, Message, Millis};
 use parley::ports::Page;
 use serde::Serialize;
@@ -33,6 +34,11 @@ pub struct ContactView {
     window: WindowView,
     created_at: String,
     opted_out: bool,
+    owner: Option<String>,
+    status: Option<&'static str>,
+    awaiting_since: Option<String>,
+    overdue: bool,
+    first_response_seconds: Option<i64>,
 }
 
 /// The service window, stated before any send is tried.
@@ -44,8 +50,15 @@ pub struct WindowView {
 
 impl ContactView {
     /// The view of `contact` at `now`.
-    pub fn new(contact: Contact, now: Millis) -> Self {
+    pub fn new(contact: Contact, now: Millis, sla_minutes: i64) -> Self {
+        let conversation = &contact.conversation;
+        let overdue = conversation.awaiting_since.is_some_and(|since| is_overdue(since, sla_minutes, now));
         ContactView {
+            owner: conversation.owner.clone(),
+            status: conversation.status.map(|s| s.as_str()),
+            awaiting_since: conversation.awaiting_since.map(Millis::to_rfc3339),
+            overdue,
+            first_response_seconds: conversation.first_response_ms.map(|ms| ms / 1000),
             phone: contact.phone(),
             id: contact.id.to_string(),
             wa_id: contact.wa_id,

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use parley::api_error::ErrorBody;
+use parley::app::inbox::{Inbox, InboxSettings};
 use parley::app::{IngestError, IngestWebhook};
 use parley::ports::SystemClock;
 use std::sync::Arc;
@@ -17,8 +18,10 @@ use std::sync::Arc;
 pub async fn from_env() -> Result<IngestWebhook, parley::config::ConfigError> {
     let secret = parley::config::required("WHATSAPP_APP_SECRET")?;
     let sdk = parley::adapters::aws::load_config().await;
-    let store = parley::adapters::aws::store_from_env(&sdk)?;
-    Ok(IngestWebhook::new(Arc::new(store), Arc::new(SystemClock), secret))
+    let store = Arc::new(parley::adapters::aws::store_from_env(&sdk)?);
+    let clock = Arc::new(SystemClock);
+    let inbox = Inbox::new(store.clone(), store.clone(), store.clone(), clock.clone(), InboxSettings::from_env());
+    Ok(IngestWebhook::new(store, clock, secret).with_routing(Arc::new(inbox)))
 }
 
 /// The function's routes.

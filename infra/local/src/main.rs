@@ -20,6 +20,7 @@ async fn main() -> anyhow::Result<()> {
         retry: sender::policy_from_env(),
         sweep: Default::default(),
         sweep_every: std::time::Duration::from_secs(60),
+        inbox: parley::app::inbox::InboxSettings::from_env(),
     };
     let stack = LocalStack::start(config).await?;
     tracing::info!(url = %stack.url(), "parley is up");

@@ -15,6 +15,7 @@ use parley::adapters::request_counter::RequestCounter;
 use parley::adapters::sqs::SqsQueue;
 use parley::app::auth::BootstrapAdmin;
 use parley::app::deliver::{Deliver, RetryPolicy};
+use parley::app::inbox::{Inbox, InboxSettings};
 use parley::app::sweep::{Sweep, SweepPolicy};
 use parley::app::IngestWebhook;
 use parley::ports::{Clock, SystemClock};
@@ -53,6 +54,8 @@ pub struct LocalConfig {
     pub sweep: SweepPolicy,
     /// How often the scheduler runs the sweep (EventBridge: every minute).
     pub sweep_every: Duration,
+    /// Visibility, SLA and routing.
+    pub inbox: InboxSettings,
 }
 
 /// A running local stack.
@@ -97,7 +100,8 @@ impl LocalStack {
         let queue = SqsQueue::new(sqs_client.clone(), outbound_queue_url.clone());
         let whatsapp = Arc::new(CloudApi::new(config.whatsapp.clone())?);
 
-        let ingest = IngestWebhook::new(store.clone(), clock.clone(), config.app_secret.clone());
+        let routing = Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), clock.clone(), config.inbox));
+        let ingest = IngestWebhook::new(store.clone(), clock.clone(), config.app_secret.clone()).with_routing(routing);
         // Each function has its own client, as on Lambda, so round trips
         // are counted per function.
         let api_counter = RequestCounter::default();
@@ -108,6 +112,7 @@ impl LocalStack {
             whatsapp.clone(),
             clock.clone(),
             config.admin.clone(),
+            config.inbox,
         );
         // The sender and the schedule are other functions: their round trips
         // are counted apart from the request handlers'.

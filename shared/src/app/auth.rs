@@ -12,6 +12,10 @@ use std::sync::Arc;
 
 /// How long a session lasts.
 pub const SESSION_HOURS: i64 = 12;
+/// Wrong passwords allowed per e-mail within [`THROTTLE_WINDOW_MS`].
+pub const MAX_FAILURES: u32 = 5;
+/// The login-throttling window.
+pub const THROTTLE_WINDOW_MS: i64 = 15 * 60_000;
 
 /// Why a request is not signed in.
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +27,12 @@ pub enum AuthError {
     /// No session, or an expired or ended one.
     #[error("not signed in")]
     NoSession,
+    /// Too many wrong passwords for this e-mail lately.
+    #[error("too many failed sign-ins; try again in {minutes} minute(s)")]
+    Throttled {
+        /// Minutes until the window ends.
+        minutes: i64,
+    },
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -59,12 +69,22 @@ impl Auth {
     /// Checks credentials and opens a session; returns the cookie token.
     pub async fn login(&self, email: &str, password: &str) -> Result<(String, Session), AuthError> {
         let email = normalize_email(email);
+        let now = self.clock.now();
+        let (failures, window_start) = self.users.login_failures(&email).await?;
+        let window_left = window_start.0 + THROTTLE_WINDOW_MS - now.0;
+        if failures >= MAX_FAILURES && window_left > 0 {
+            return Err(AuthError::Throttled { minutes: (window_left + 59_999) / 60_000 });
+        }
         let user = match self.users.user(&email).await? {
-            Some(user) => user,
-            None => self.create_bootstrap_admin(&email).await?.ok_or(AuthError::BadCredentials)?,
+            Some(user) => Some(user),
+            None => self.create_bootstrap_admin(&email).await?,
         };
-        if !user.active || !password_matches(&user.password_hash, password) {
+        let Some(user) = user.filter(|u| u.active && password_matches(&u.password_hash, password)) else {
+            self.users.record_login_failure(&email, now, THROTTLE_WINDOW_MS).await?;
             return Err(AuthError::BadCredentials);
+        };
+        if failures > 0 {
+            self.users.clear_login_failures(&email).await?;
         }
         let token = new_token();
         let session = Session {
@@ -83,7 +103,10 @@ impl Auth {
         if session.expires_at <= self.clock.now() {
             return Err(AuthError::NoSession);
         }
-        Ok(session)
+        // The user as they are now: a deactivation or a role change takes
+        // effect on the next request, not at the next sign-in.
+        let user = self.users.user(&session.email).await?.filter(|u| u.active).ok_or(AuthError::NoSession)?;
+        Ok(Session { role: user.role, ..session })
     }
 
     /// Ends the session behind a cookie token.
@@ -101,6 +124,7 @@ impl Auth {
             role: Role::Admin,
             password_hash: hash_password(&admin.password).map_err(|_| AuthError::BadCredentials)?,
             active: true,
+            available: true,
         };
         // Two first logins at once: one creates, both then read the same user.
         self.users.create_user(&user).await?;

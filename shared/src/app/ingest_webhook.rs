@@ -42,12 +42,19 @@ pub struct IngestWebhook {
     store: Arc<dyn ConversationStore>,
     clock: Arc<dyn Clock>,
     app_secret: String,
+    routing: Option<Arc<super::inbox::Inbox>>,
 }
 
 impl IngestWebhook {
     /// Wires the use case.
     pub fn new(store: Arc<dyn ConversationStore>, clock: Arc<dyn Clock>, app_secret: impl Into<String>) -> Self {
-        IngestWebhook { store, clock, app_secret: app_secret.into() }
+        IngestWebhook { store, clock, app_secret: app_secret.into(), routing: None }
+    }
+
+    /// Routes conversations nobody owns after their message is stored.
+    pub fn with_routing(mut self, inbox: Arc<super::inbox::Inbox>) -> Self {
+        self.routing = Some(inbox);
+        self
     }
 
     /// Handles one delivery. Returns only after every write is durable.
@@ -70,6 +77,19 @@ impl IngestWebhook {
                 Recorded::New(contact) => {
                     report.stored += 1;
                     tracing::info!(wamid = %message.wamid, contact_id = %contact, kind = %message.type_name, "message stored");
+                    if let Some(inbox) = &self.routing {
+                        // The message is stored; a routing hiccup leaves the
+                        // conversation in the unassigned queue, never loses it.
+                        match inbox.route(&contact).await {
+                            Ok(Some(owner)) => {
+                                tracing::info!(contact_id = %contact, owner = %owner, "conversation routed")
+                            }
+                            Ok(None) => {}
+                            Err(e) => {
+                                tracing::warn!(contact_id = %contact, error = %e, "routing failed; left unassigned")
+                            }
+                        }
+                    }
                 }
                 Recorded::Duplicate => {
                     report.duplicates += 1;

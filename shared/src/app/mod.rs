@@ -2,9 +2,11 @@
 
 pub mod auth;
 pub mod deliver;
+pub mod inbox;
 pub mod ingest_webhook;
 pub mod send_message;
 pub mod sweep;
+pub mod team;
 
 pub use auth::{Auth, AuthError};
 pub use ingest_webhook::{IngestError, IngestReport, IngestWebhook};

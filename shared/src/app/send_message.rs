@@ -19,6 +19,8 @@ pub struct SendCommand {
     pub reply_to: Option<String>,
     /// The client's Idempotency-Key.
     pub idempotency_key: Option<String>,
+    /// Who pressed send (for the audit log).
+    pub actor: String,
 }
 
 /// Why nothing was queued.
@@ -96,7 +98,18 @@ impl SendMessage {
             created_at: now,
         };
         let text = command.content.summary(template);
-        match self.outbox.create_outbound(&message, &text, &plan.estimate, command.idempotency_key.as_deref()).await? {
+        let audit = crate::ports::AuditEntry {
+            at: now,
+            actor: command.actor.clone(),
+            action: "send".to_owned(),
+            contact: Some(message.contact_id.clone()),
+            detail: serde_json::json!({"message_id": message.id, "type": message.content.type_name(), "estimate": plan.estimate}).to_string(),
+        };
+        let created = self
+            .outbox
+            .create_outbound(&message, &text, &plan.estimate, command.idempotency_key.as_deref(), Some(&audit))
+            .await?;
+        match created {
             Created::Existing(id) => return Ok(Queued { id, estimate: None, replayed: true }),
             Created::New => {}
         }

@@ -25,6 +25,8 @@ pub struct Contact {
     pub created_at: Millis,
     /// Opted out of marketing (wrote STOP, or staff marked them).
     pub opted_out: bool,
+    /// Ownership, status and response times.
+    pub conversation: super::conversation::Conversation,
 }
 
 impl Contact {

@@ -1,11 +1,13 @@
 //! Pure types and rules: no I/O, no AWS types, no async.
 
 pub mod contact;
+pub mod conversation;
 pub mod identity;
 pub mod message;
 pub mod message_content;
 pub mod outbound;
 pub mod pricing;
+pub mod routing;
 pub mod service_window;
 pub mod status;
 pub mod template;

@@ -48,6 +48,20 @@ pub struct User {
     pub password_hash: String,
     /// Deactivated users cannot log in.
     pub active: bool,
+    /// Takes new conversations in round-robin routing.
+    pub available: bool,
+}
+
+impl Role {
+    /// Invites, deactivates and changes roles.
+    pub fn manages_team(self) -> bool {
+        self == Role::Admin
+    }
+
+    /// Reads reports and the audit log, reassigns anyone's conversations.
+    pub fn supervises(self) -> bool {
+        matches!(self, Role::Admin | Role::Manager)
+    }
 }
 
 /// Normalises an e-mail for use as a key.

@@ -3,6 +3,7 @@
 use super::item::{get_n, get_s, key, req_s, Item};
 use super::keys::{self, CONTACTS_BY_ACTIVITY};
 use super::{cursor, unavailable, DynamoStore};
+use crate::domain::conversation::{Conversation, ConversationStatus};
 use crate::domain::{Contact, ContactId, DeliveryStatus, Direction, Message, MessageContent, Millis, ServiceWindow};
 use crate::ports::{Page, PageRequest, StoreError};
 
@@ -15,9 +16,13 @@ fn page_size(page: &PageRequest) -> i32 {
 }
 
 impl DynamoStore {
-    pub(super) async fn query_contacts(&self, page: &PageRequest) -> Result<Page<Contact>, StoreError> {
+    pub(super) async fn query_contacts(
+        &self,
+        page: &PageRequest,
+        only_visible_to: Option<&str>,
+    ) -> Result<Page<Contact>, StoreError> {
         let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, keys::GSI1_PK, keys::GSI1_SK])?;
-        let out = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
@@ -26,10 +31,15 @@ impl DynamoStore {
             .expression_attribute_values(":p", super::item::s(CONTACTS_BY_ACTIVITY))
             .scan_index_forward(false)
             .limit(page_size(page))
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(unavailable)?;
+            .set_exclusive_start_key(start);
+        let query = match only_visible_to {
+            Some(me) => query
+                .filter_expression("attribute_not_exists(#owner) OR #owner = :me")
+                .expression_attribute_names("#owner", "owner")
+                .expression_attribute_values(":me", super::item::s(me)),
+            None => query,
+        };
+        let out = query.send().await.map_err(unavailable)?;
         Ok(Page {
             items: out.items().iter().map(contact_from).collect::<Result<_, _>>()?,
             next_cursor: cursor::encode(out.last_evaluated_key()),
@@ -70,7 +80,7 @@ impl DynamoStore {
     }
 }
 
-fn contact_from(item: &Item) -> Result<Contact, StoreError> {
+pub(super) fn contact_from(item: &Item) -> Result<Contact, StoreError> {
     let id = ContactId::parse(&req_s(item, "contact_id")?).ok_or_else(|| StoreError::Corrupt("contact id".into()))?;
     Ok(Contact {
         id,
@@ -86,7 +96,19 @@ fn contact_from(item: &Item) -> Result<Contact, StoreError> {
         },
         created_at: get_n(item, "created_at").map(Millis).unwrap_or_default(),
         opted_out: item.get("opted_out").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
+        conversation: conversation_from(item),
     })
+}
+
+fn conversation_from(item: &Item) -> Conversation {
+    let first_in = get_n(item, "first_inbound_at");
+    let first_out = get_n(item, "first_response_at");
+    Conversation {
+        owner: get_s(item, "owner"),
+        status: get_s(item, "status").and_then(|s| ConversationStatus::parse(&s)),
+        awaiting_since: get_n(item, "awaiting_since").map(Millis),
+        first_response_ms: first_in.zip(first_out).map(|(i, o)| o - i).filter(|ms| *ms >= 0),
+    }
 }
 
 fn message_from(item: &Item, contact: &ContactId) -> Result<Message, StoreError> {

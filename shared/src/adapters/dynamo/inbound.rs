@@ -11,6 +11,7 @@
 use super::item::{key, n, s, Item};
 use super::keys::{self, CONTACTS_BY_ACTIVITY};
 use super::{unavailable, DynamoStore};
+use crate::domain::conversation::ConversationStatus;
 use crate::domain::identity::IdentityKey;
 use crate::domain::message::InboundMessage;
 use crate::domain::message_content::MessageContent;
@@ -251,6 +252,18 @@ fn contact_update(table: &str, message: &InboundMessage, contact: &ContactId) ->
         "service_until = :su",
         "gsi1pk = :g1pk",
         "gsi1sk = :g1sk",
+        // The customer wrote last: the team owes an answer (this reopens a
+        // closed conversation, back in its owner's queue or the unassigned one).
+        "#status = :wou",
+        "gsi3pk = :q_wou",
+        "gsi3sk = :g1sk",
+        "owner_key = if_not_exists(owner_key, :unassigned)",
+        "gsi4pk = if_not_exists(owner_key, :unassigned)",
+        "gsi4sk = :g1sk",
+        "first_inbound_at = if_not_exists(first_inbound_at, :at)",
+        "awaiting_since = if_not_exists(awaiting_since, :at)",
+        "gsi5pk = :await",
+        "gsi5sk = if_not_exists(gsi5sk, :await_sk)",
     ];
     let mut values: HashMap<String, _> = HashMap::from([
         (":cid".to_owned(), s(contact.as_str())),
@@ -259,8 +272,13 @@ fn contact_update(table: &str, message: &InboundMessage, contact: &ContactId) ->
         (":su".to_owned(), n(window.service_until.map_or(0, |m| m.0))),
         (":g1pk".to_owned(), s(CONTACTS_BY_ACTIVITY)),
         (":g1sk".to_owned(), s(keys::activity_sk(message.at, contact))),
+        (":wou".to_owned(), s(ConversationStatus::WaitingOnUs.as_str())),
+        (":q_wou".to_owned(), s(keys::status_queue(ConversationStatus::WaitingOnUs.as_str()))),
+        (":unassigned".to_owned(), s(keys::owner_queue(None))),
+        (":await".to_owned(), s(keys::AWAITING)),
+        (":await_sk".to_owned(), s(keys::activity_sk(message.at, contact))),
     ]);
-    let mut names = HashMap::new();
+    let mut names = HashMap::from([("#status".to_owned(), "status".to_owned())]);
     if let Some(wa) = message.from.wa_id() {
         sets.push("wa_id = :wa");
         values.insert(":wa".to_owned(), s(wa));
@@ -290,7 +308,7 @@ fn contact_update(table: &str, message: &InboundMessage, contact: &ContactId) ->
         .update_expression(format!("SET {}", sets.join(", ")))
         .condition_expression("attribute_not_exists(last_inbound_at) OR last_inbound_at <= :at")
         .set_expression_attribute_values(Some(values))
-        .set_expression_attribute_names((!names.is_empty()).then_some(names))
+        .set_expression_attribute_names(Some(names))
         .build()
         .map_err(unavailable)?;
     Ok(TransactWriteItem::builder().update(update).build())

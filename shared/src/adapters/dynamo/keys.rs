@@ -21,8 +21,59 @@ pub const GSI2: &str = "gsi2";
 pub const GSI2_PK: &str = "gsi2pk";
 /// The outbox index's sort key attribute.
 pub const GSI2_SK: &str = "gsi2sk";
+/// The status index: conversations by status, newest activity first.
+pub const GSI3: &str = "gsi3";
+/// The owner index: open conversations by owner (or unassigned).
+pub const GSI4: &str = "gsi4";
+/// The waiting index: conversations waiting on us, by how long.
+pub const GSI5: &str = "gsi5";
 /// Every GSI the code queries, with its key attributes, for the drift test.
-pub const INDEXES: &[(&str, &str, &str)] = &[(GSI1, GSI1_PK, GSI1_SK), (GSI2, GSI2_PK, GSI2_SK)];
+pub const INDEXES: &[(&str, &str, &str)] = &[
+    (GSI1, GSI1_PK, GSI1_SK),
+    (GSI2, GSI2_PK, GSI2_SK),
+    (GSI3, "gsi3pk", "gsi3sk"),
+    (GSI4, "gsi4pk", "gsi4sk"),
+    (GSI5, "gsi5pk", "gsi5sk"),
+];
+
+/// `gsi3pk` of a conversation in `status`.
+pub fn status_queue(status: &str) -> String {
+    format!("Q#{status}")
+}
+
+/// `gsi4pk` (and `owner_key`) of a conversation owned by `owner`, or unassigned.
+pub fn owner_queue(owner: Option<&str>) -> String {
+    format!("OWNER#{}", owner.unwrap_or("-"))
+}
+
+/// `gsi5pk` of every conversation waiting on us.
+pub const AWAITING: &str = "AWAIT";
+
+/// `gsi1pk` of every user (the team list).
+pub const USERS: &str = "USERS";
+
+/// An audit day's partition.
+pub fn audit_pk(day: &str) -> String {
+    format!("A#{day}")
+}
+
+/// `gsi1pk` of a contact's audit trail.
+pub fn contact_audit(contact: &ContactId) -> String {
+    format!("AC#{contact}")
+}
+
+/// An invitation's partition (by token hash).
+pub fn invite_pk(token_hash: &str) -> String {
+    format!("INV#{token_hash}")
+}
+
+/// A login-throttle record's partition.
+pub fn throttle_pk(email: &str) -> String {
+    format!("LT#{email}")
+}
+
+/// The round-robin turn counter.
+pub const ROUTING: &str = "ROUTING";
 
 /// `gsi2pk` of an unfinished outbound message.
 pub const OUTBOX: &str = "OUTBOX";

@@ -15,6 +15,7 @@
 mod contacts;
 mod cursor;
 mod inbound;
+mod inbox;
 mod item;
 pub mod keys;
 mod outbox;
@@ -75,8 +76,9 @@ impl crate::ports::ConversationStore for DynamoStore {
     async fn list_contacts(
         &self,
         page: &crate::ports::PageRequest,
+        only_visible_to: Option<&str>,
     ) -> Result<crate::ports::Page<crate::domain::Contact>, crate::ports::StoreError> {
-        self.query_contacts(page).await
+        self.query_contacts(page, only_visible_to).await
     }
 
     async fn contact(
@@ -116,6 +118,56 @@ impl crate::ports::UserStore for DynamoStore {
     async fn delete_session(&self, token_hash: &str) -> Result<(), crate::ports::StoreError> {
         self.remove_session(token_hash).await
     }
+
+    async fn list_users(&self) -> Result<Vec<crate::domain::User>, crate::ports::StoreError> {
+        self.query_users().await
+    }
+
+    async fn update_user(
+        &self,
+        email: &str,
+        patch: &crate::ports::UserPatch,
+    ) -> Result<Option<crate::domain::User>, crate::ports::StoreError> {
+        self.patch_user(email, patch).await
+    }
+
+    async fn set_password(&self, email: &str, password_hash: &str) -> Result<(), crate::ports::StoreError> {
+        self.put_password(email, password_hash).await
+    }
+
+    async fn put_invite(
+        &self,
+        token_hash: &str,
+        email: &str,
+        expires_at: crate::domain::Millis,
+    ) -> Result<(), crate::ports::StoreError> {
+        self.store_invite(token_hash, email, expires_at).await
+    }
+
+    async fn take_invite(
+        &self,
+        token_hash: &str,
+        now: crate::domain::Millis,
+    ) -> Result<Option<String>, crate::ports::StoreError> {
+        self.use_invite(token_hash, now).await
+    }
+
+    async fn login_failures(&self, email: &str) -> Result<(u32, crate::domain::Millis), crate::ports::StoreError> {
+        self.get_login_failures(email).await
+    }
+
+    async fn record_login_failure(
+        &self,
+        email: &str,
+        now: crate::domain::Millis,
+        window_ms: i64,
+    ) -> Result<(), crate::ports::StoreError> {
+        self.add_login_failure(email, now, window_ms).await
+    }
+
+    async fn clear_login_failures(&self, email: &str) -> Result<(), crate::ports::StoreError> {
+        self.reset_login_failures(email).await
+    }
 }
 
 #[async_trait::async_trait]
@@ -126,8 +178,9 @@ impl crate::ports::OutboxStore for DynamoStore {
         text: &str,
         estimate: &crate::domain::pricing::Estimate,
         idempotency_key: Option<&str>,
+        audit: Option<&crate::ports::AuditEntry>,
     ) -> Result<crate::ports::Created, crate::ports::StoreError> {
-        self.put_outbound(message, text, estimate, idempotency_key).await
+        self.put_outbound(message, text, estimate, idempotency_key, audit).await
     }
 
     async fn claim(
@@ -214,5 +267,62 @@ impl crate::ports::OutboxStore for DynamoStore {
         opted_out: bool,
     ) -> Result<bool, crate::ports::StoreError> {
         self.update_opt_out(contact, opted_out).await
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::ports::InboxStore for DynamoStore {
+    async fn assign(
+        &self,
+        contact: &crate::domain::ContactId,
+        from: Option<&str>,
+        to: Option<&str>,
+        closed: bool,
+        audit: &crate::ports::AuditEntry,
+    ) -> Result<bool, crate::ports::StoreError> {
+        self.assign_owner(contact, from, to, closed, audit).await
+    }
+
+    async fn set_status(
+        &self,
+        contact: &crate::domain::ContactId,
+        close: bool,
+        owner: Option<&str>,
+        audit: &crate::ports::AuditEntry,
+    ) -> Result<bool, crate::ports::StoreError> {
+        self.change_status(contact, close, owner, audit).await
+    }
+
+    async fn queue(
+        &self,
+        query: &crate::ports::QueueQuery,
+        only_visible_to: Option<&str>,
+        page: &crate::ports::PageRequest,
+    ) -> Result<crate::ports::Page<crate::domain::Contact>, crate::ports::StoreError> {
+        self.query_queue(query, only_visible_to, page).await
+    }
+
+    async fn audit(&self, entry: &crate::ports::AuditEntry) -> Result<(), crate::ports::StoreError> {
+        self.put_audit(entry).await
+    }
+
+    async fn audit_for_contact(
+        &self,
+        contact: &crate::domain::ContactId,
+        page: &crate::ports::PageRequest,
+    ) -> Result<crate::ports::Page<crate::ports::AuditEntry>, crate::ports::StoreError> {
+        self.query_audit(Some(contact), None, page).await
+    }
+
+    async fn audit_for_day(
+        &self,
+        day: &str,
+        page: &crate::ports::PageRequest,
+    ) -> Result<crate::ports::Page<crate::ports::AuditEntry>, crate::ports::StoreError> {
+        self.query_audit(None, Some(day), page).await
+    }
+
+    async fn next_turn(&self) -> Result<u64, crate::ports::StoreError> {
+        self.take_turn().await
     }
 }

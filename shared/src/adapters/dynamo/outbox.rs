@@ -29,6 +29,7 @@ impl DynamoStore {
         text: &str,
         estimate: &Estimate,
         idempotency_key: Option<&str>,
+        audit: Option<&crate::ports::AuditEntry>,
     ) -> Result<Created, StoreError> {
         let contact_pk = keys::contact_pk(&m.contact_id);
         let content = serde_json::to_string(&m.content).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -66,33 +67,36 @@ impl DynamoStore {
             ]);
             items.push(put(&self.table, record, true)?);
         }
+        // The team wrote last: the customer owes an answer, the SLA clock
+        // stops, and the first answer's time is kept.
         let activity = Update::builder()
             .table_name(&self.table)
             .set_key(Some(key(&contact_pk, keys::PROFILE)))
-            .update_expression("SET last_activity_at = :at, gsi1sk = :g")
-            .condition_expression(
-                "attribute_exists(pk) AND (attribute_not_exists(last_activity_at) OR last_activity_at <= :at)",
+            .update_expression(
+                "SET last_activity_at = :at, gsi1sk = :g, #status = :woc, gsi3pk = :q, gsi3sk = :g, gsi4sk = :g, \
+                 first_response_at = if_not_exists(first_response_at, :at) \
+                 REMOVE awaiting_since, gsi5pk, gsi5sk",
             )
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#status", "status")
             .expression_attribute_values(":at", n(m.created_at.0))
             .expression_attribute_values(":g", s(keys::activity_sk(m.created_at, &m.contact_id)))
+            .expression_attribute_values(":woc", s("waiting_on_customer"))
+            .expression_attribute_values(":q", s(keys::status_queue("waiting_on_customer")))
             .build()
             .map_err(unavailable)?;
         items.push(TransactWriteItem::builder().update(activity).build());
+        if let Some(entry) = audit {
+            items.push(self.audit_put(entry)?);
+        }
         let idempotency_index = idempotency_key.map(|_| 2);
-        let activity_index = items.len() - 1;
-        let mut attempt = self.client.transact_write_items().set_transact_items(Some(items.clone())).send().await;
-        if let Err(err) = &attempt {
-            let reasons = cancellation_reasons(err);
+        if let Err(err) = self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+            let reasons = cancellation_reasons(&err);
             if idempotency_index.is_some_and(|i| reasons.get(i).is_some_and(|r| r == "ConditionalCheckFailed")) {
                 return self.existing_for_key(idempotency_key.unwrap_or_default()).await;
             }
-            if reasons.get(activity_index).is_some_and(|r| r == "ConditionalCheckFailed") {
-                // A newer message already moved the contact's activity: keep it.
-                items.pop();
-                attempt = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
-            }
+            return Err(unavailable(err));
         }
-        attempt.map_err(unavailable)?;
         Ok(Created::New)
     }
 

@@ -1,0 +1,235 @@
+//! Ownership, conversation status, the queues and the audit log.
+//!
+//! Each queue is one Query on its own index: `gsi3` by status, `gsi4` by
+//! owner (`OWNER#-` is the unassigned queue; closed conversations leave it),
+//! `gsi5` the conversations waiting on us, by how long. A change of owner or
+//! status and its audit line are one transaction.
+
+use super::contacts::contact_from;
+use super::item::{get_n, get_s, key, n, s, Item};
+use super::keys;
+use super::{cursor, unavailable, DynamoStore};
+use crate::domain::{Contact, ContactId, Millis};
+use crate::ports::{AuditEntry, Page, PageRequest, QueueQuery, StoreError};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+use rand::RngCore;
+
+const PAGE: i32 = 50;
+
+impl DynamoStore {
+    pub(super) fn audit_put(&self, entry: &AuditEntry) -> Result<TransactWriteItem, StoreError> {
+        let mut suffix = [0u8; 6];
+        rand::rngs::OsRng.fill_bytes(&mut suffix);
+        let sk = format!("{}#{}", entry.at.sortable(), hex::encode(suffix));
+        let mut item = key(keys::audit_pk(&entry.at.to_rfc3339()[..10]), &sk);
+        item.extend([
+            ("at".to_owned(), n(entry.at.0)),
+            ("actor".to_owned(), s(&entry.actor)),
+            ("action".to_owned(), s(&entry.action)),
+            ("detail".to_owned(), s(&entry.detail)),
+        ]);
+        if let Some(contact) = &entry.contact {
+            item.insert("contact_id".to_owned(), s(contact.as_str()));
+            item.insert(keys::GSI1_PK.to_owned(), s(keys::contact_audit(contact)));
+            item.insert(keys::GSI1_SK.to_owned(), s(&sk));
+        }
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(unavailable)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    async fn with_audit(&self, update: Update, audit: &AuditEntry) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().update(update).build())
+            .transact_items(self.audit_put(audit)?)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) => match err.as_service_error() {
+                Some(aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(e))
+                    if e.cancellation_reasons().first().and_then(|r| r.code()) == Some("ConditionalCheckFailed") =>
+                {
+                    Ok(false)
+                }
+                _ => Err(unavailable(err)),
+            },
+        }
+    }
+
+    pub(super) async fn assign_owner(
+        &self,
+        contact: &ContactId,
+        from: Option<&str>,
+        to: Option<&str>,
+        closed: bool,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let owner_key = keys::owner_queue(to);
+        let mut sets = vec!["owner_key = :ok"];
+        if !closed {
+            sets.push("gsi4pk = :ok");
+        }
+        let mut expression = format!("SET {}", sets.join(", "));
+        let mut update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
+            .expression_attribute_values(":ok", s(owner_key));
+        match to {
+            Some(owner) => {
+                expression.push_str(", #owner = :to");
+                update = update.expression_attribute_values(":to", s(owner));
+            }
+            None => expression.push_str(" REMOVE #owner"),
+        }
+        update = update.expression_attribute_names("#owner", "owner");
+        update = match from {
+            Some(current) => update
+                .condition_expression("attribute_exists(pk) AND #owner = :from")
+                .expression_attribute_values(":from", s(current)),
+            None => update.condition_expression("attribute_exists(pk) AND attribute_not_exists(#owner)"),
+        };
+        let update = update.update_expression(expression).build().map_err(unavailable)?;
+        self.with_audit(update, audit).await
+    }
+
+    pub(super) async fn change_status(
+        &self,
+        contact: &ContactId,
+        close: bool,
+        owner: Option<&str>,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let status = if close { "closed" } else { "open" };
+        let mut update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":st", s(status))
+            .expression_attribute_values(":q", s(keys::status_queue(status)));
+        update = if close {
+            update.update_expression("SET #status = :st, gsi3pk = :q REMOVE gsi4pk, gsi5pk, gsi5sk, awaiting_since")
+        } else {
+            update
+                .update_expression("SET #status = :st, gsi3pk = :q, gsi4pk = :ok")
+                .expression_attribute_values(":ok", s(keys::owner_queue(owner)))
+        };
+        self.with_audit(update.build().map_err(unavailable)?, audit).await
+    }
+
+    pub(super) async fn query_queue(
+        &self,
+        query: &QueueQuery,
+        visible_to: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<Contact>, StoreError> {
+        let (index, pk_attr, sk_attr, pk) = match query {
+            QueueQuery::Unassigned => (keys::GSI4, "gsi4pk", "gsi4sk", keys::owner_queue(None)),
+            QueueQuery::OwnedBy(owner) => (keys::GSI4, "gsi4pk", "gsi4sk", keys::owner_queue(Some(owner))),
+            QueueQuery::Status(status) => (keys::GSI3, "gsi3pk", "gsi3sk", keys::status_queue(status.as_str())),
+            QueueQuery::WaitingSince(_) => (keys::GSI5, "gsi5pk", "gsi5sk", keys::AWAITING.to_owned()),
+        };
+        let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, pk_attr, sk_attr])?;
+        let mut request = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(index)
+            .scan_index_forward(false)
+            .limit(page.limit.map_or(PAGE, |l| i32::try_from(l.clamp(1, 200)).unwrap_or(PAGE)))
+            .set_exclusive_start_key(start)
+            .expression_attribute_values(":pk", s(pk));
+        request = match query {
+            QueueQuery::WaitingSince(before) => request
+                .key_condition_expression(format!("{pk_attr} = :pk AND {sk_attr} < :before"))
+                .expression_attribute_values(":before", s(before.sortable())),
+            _ => request.key_condition_expression(format!("{pk_attr} = :pk")),
+        };
+        if let Some(me) = visible_to {
+            request = request
+                .filter_expression("attribute_not_exists(#owner) OR #owner = :me")
+                .expression_attribute_names("#owner", "owner")
+                .expression_attribute_values(":me", s(me));
+        }
+        let out = request.send().await.map_err(unavailable)?;
+        Ok(Page {
+            items: out.items().iter().map(contact_from).collect::<Result<_, _>>()?,
+            next_cursor: cursor::encode(out.last_evaluated_key()),
+        })
+    }
+
+    pub(super) async fn put_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        let put = self.audit_put(entry)?;
+        let put = put.put().cloned().ok_or_else(|| StoreError::Corrupt("audit put".into()))?;
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(put.item().clone()))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    pub(super) async fn query_audit(
+        &self,
+        contact: Option<&ContactId>,
+        day: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<AuditEntry>, StoreError> {
+        let mut request = self.client.query().table_name(&self.table).scan_index_forward(false).limit(PAGE);
+        let start = match (contact, day) {
+            (Some(contact), _) => {
+                request = request
+                    .index_name(keys::GSI1)
+                    .key_condition_expression("gsi1pk = :pk")
+                    .expression_attribute_values(":pk", s(keys::contact_audit(contact)));
+                cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, keys::GSI1_PK, keys::GSI1_SK])?
+            }
+            (None, Some(day)) => {
+                request = request
+                    .key_condition_expression("pk = :pk")
+                    .expression_attribute_values(":pk", s(keys::audit_pk(day)));
+                cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK])?
+            }
+            (None, None) => return Ok(Page { items: Vec::new(), next_cursor: None }),
+        };
+        let out = request.set_exclusive_start_key(start).send().await.map_err(unavailable)?;
+        Ok(Page {
+            items: out.items().iter().map(audit_from).collect(),
+            next_cursor: cursor::encode(out.last_evaluated_key()),
+        })
+    }
+
+    pub(super) async fn take_turn(&self) -> Result<u64, StoreError> {
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::ROUTING, "RR")))
+            .update_expression("ADD turn :one")
+            .expression_attribute_values(":one", n(1))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(out.attributes().and_then(|a| get_n(a, "turn")).map_or(0, |t| u64::try_from(t).unwrap_or(0)))
+    }
+}
+
+fn audit_from(item: &Item) -> AuditEntry {
+    AuditEntry {
+        at: Millis(get_n(item, "at").unwrap_or(0)),
+        actor: get_s(item, "actor").unwrap_or_default(),
+        action: get_s(item, "action").unwrap_or_default(),
+        contact: get_s(item, "contact_id").and_then(|c| ContactId::parse(&c)),
+        detail: get_s(item, "detail").unwrap_or_else(|| "{}".to_owned()),
+    }
+}

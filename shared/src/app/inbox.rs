@@ -1,0 +1,231 @@
+//! The shared inbox: who sees which conversation, who owns it, its queues,
+//! and routing of new conversations.
+
+use crate::domain::conversation::{ConversationStatus, Viewer};
+use crate::domain::routing::{next_in_turn, RoutingRule};
+use crate::domain::{Contact, ContactId, Millis};
+use crate::ports::{
+    AuditEntry, Clock, ConversationStore, InboxStore, Page, PageRequest, QueueQuery, Session, StoreError, UserStore,
+};
+use std::sync::Arc;
+
+/// Inbox settings.
+#[derive(Debug, Clone, Copy)]
+pub struct InboxSettings {
+    /// Agents see every conversation, not only unassigned and their own.
+    pub agents_see_all: bool,
+    /// Minutes a customer may wait before the conversation is overdue.
+    pub sla_minutes: i64,
+    /// Who gets conversations nobody owns.
+    pub routing: RoutingRule,
+}
+
+impl Default for InboxSettings {
+    fn default() -> Self {
+        InboxSettings { agents_see_all: false, sla_minutes: 15, routing: RoutingRule::OwnerOrUnassigned }
+    }
+}
+
+impl InboxSettings {
+    /// Reads `PARLEY_AGENTS_SEE_ALL`, `PARLEY_SLA_MINUTES`, `PARLEY_ROUTING`.
+    pub fn from_env() -> Self {
+        use crate::config::optional;
+        let default = InboxSettings::default();
+        InboxSettings {
+            agents_see_all: optional("PARLEY_AGENTS_SEE_ALL").is_some_and(|v| v == "true" || v == "1"),
+            sla_minutes: optional("PARLEY_SLA_MINUTES").and_then(|v| v.parse().ok()).unwrap_or(default.sla_minutes),
+            routing: optional("PARLEY_ROUTING").and_then(|v| RoutingRule::parse(&v)).unwrap_or(default.routing),
+        }
+    }
+}
+
+/// Why an inbox action was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum InboxError {
+    /// No such conversation, or not one this viewer may see.
+    #[error("conversation not found")]
+    NotFound,
+    /// The viewer may see it but not do this.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// The new owner is not an active teammate.
+    #[error("{0} is not an active teammate")]
+    UnknownOwner(String),
+    /// Someone else changed it first; reload and try again.
+    #[error("the conversation changed meanwhile; reload and try again")]
+    Conflict,
+    /// An unknown queue name.
+    #[error("unknown queue {0:?}; use unassigned, mine, waiting_on_us, waiting_on_customer, overdue, open or closed")]
+    UnknownQueue(String),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The inbox use case.
+pub struct Inbox {
+    contacts: Arc<dyn ConversationStore>,
+    inbox: Arc<dyn InboxStore>,
+    users: Arc<dyn UserStore>,
+    clock: Arc<dyn Clock>,
+    settings: InboxSettings,
+}
+
+impl Inbox {
+    /// Wires the use case.
+    pub fn new(
+        contacts: Arc<dyn ConversationStore>,
+        inbox: Arc<dyn InboxStore>,
+        users: Arc<dyn UserStore>,
+        clock: Arc<dyn Clock>,
+        settings: InboxSettings,
+    ) -> Self {
+        Inbox { contacts, inbox, users, clock, settings }
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> InboxSettings {
+        self.settings
+    }
+
+    /// The viewer behind a session.
+    pub fn viewer(&self, session: &Session) -> Viewer {
+        Viewer { email: session.email.clone(), role: session.role, agents_see_all: self.settings.agents_see_all }
+    }
+
+    /// `Some(email)` when the viewer only sees their own and unassigned conversations.
+    pub fn visibility_filter(&self, session: &Session) -> Option<String> {
+        let viewer = self.viewer(session);
+        (!viewer.sees_all()).then_some(viewer.email)
+    }
+
+    /// A contact the viewer may see (404 otherwise: no hint that it exists).
+    pub async fn visible_contact(&self, session: &Session, id: &ContactId) -> Result<Contact, InboxError> {
+        let contact = self.contacts.contact(id).await?.ok_or(InboxError::NotFound)?;
+        if !self.viewer(session).can_see(&contact.conversation) {
+            return Err(InboxError::NotFound);
+        }
+        Ok(contact)
+    }
+
+    /// Assigns, transfers (`Some`) or unassigns (`None`).
+    pub async fn assign(&self, session: &Session, id: &ContactId, to: Option<String>) -> Result<Contact, InboxError> {
+        let contact = self.visible_contact(session, id).await?;
+        let to = to.map(|e| crate::domain::user::normalize_email(&e));
+        if !self.viewer(session).can_assign(&contact.conversation, to.as_deref()) {
+            return Err(InboxError::Forbidden("agents can take unassigned conversations and hand back their own"));
+        }
+        if let Some(owner) = &to {
+            self.users
+                .user(owner)
+                .await?
+                .filter(|u| u.active)
+                .ok_or_else(|| InboxError::UnknownOwner(owner.clone()))?;
+        }
+        let from = contact.conversation.owner.clone();
+        let action = match (&from, &to) {
+            (_, None) => "unassign",
+            (None, Some(_)) => "assign",
+            (Some(_), Some(_)) => "transfer",
+        };
+        let audit = self.entry(session, action, Some(id), serde_json::json!({"from": from, "to": to}));
+        let closed = contact.conversation.status == Some(ConversationStatus::Closed);
+        if !self.inbox.assign(id, from.as_deref(), to.as_deref(), closed, &audit).await? {
+            return Err(InboxError::Conflict);
+        }
+        tracing::info!(contact_id = %id, action, "conversation ownership changed");
+        self.contacts.contact(id).await?.ok_or(InboxError::NotFound)
+    }
+
+    /// Closes (`true`) or reopens (`false`).
+    pub async fn close(&self, session: &Session, id: &ContactId, close: bool) -> Result<Contact, InboxError> {
+        let contact = self.visible_contact(session, id).await?;
+        let audit = self.entry(session, if close { "close" } else { "reopen" }, Some(id), serde_json::json!({}));
+        if !self.inbox.set_status(id, close, contact.conversation.owner.as_deref(), &audit).await? {
+            return Err(InboxError::NotFound);
+        }
+        self.contacts.contact(id).await?.ok_or(InboxError::NotFound)
+    }
+
+    /// One of the named queues, as the viewer may see it.
+    pub async fn queue(&self, session: &Session, name: &str, page: &PageRequest) -> Result<Page<Contact>, InboxError> {
+        let now = self.clock.now();
+        let query = match name {
+            "unassigned" => QueueQuery::Unassigned,
+            "mine" => QueueQuery::OwnedBy(session.email.clone()),
+            "overdue" => QueueQuery::WaitingSince(Millis(now.0 - self.settings.sla_minutes * 60_000)),
+            other => QueueQuery::Status(
+                ConversationStatus::parse(other).ok_or_else(|| InboxError::UnknownQueue(other.to_owned()))?,
+            ),
+        };
+        Ok(self.inbox.queue(&query, self.visibility_filter(session).as_deref(), page).await?)
+    }
+
+    /// Routes a conversation nobody owns, under the routing rule. Called
+    /// after an inbound message; a no-op when it has an owner already.
+    pub async fn route(&self, id: &ContactId) -> Result<Option<String>, StoreError> {
+        if self.settings.routing != RoutingRule::RoundRobin {
+            return Ok(None);
+        }
+        let Some(contact) = self.contacts.contact(id).await? else { return Ok(None) };
+        if contact.conversation.owner.is_some() || contact.conversation.status != Some(ConversationStatus::WaitingOnUs)
+        {
+            return Ok(None);
+        }
+        let team = self.users.list_users().await?;
+        let turn = self.inbox.next_turn().await?;
+        let Some(agent) = next_in_turn(&team, turn) else { return Ok(None) };
+        let audit = AuditEntry {
+            at: self.clock.now(),
+            actor: "routing".to_owned(),
+            action: "assign".to_owned(),
+            contact: Some(id.clone()),
+            detail: serde_json::json!({"to": agent.email, "rule": "round_robin"}).to_string(),
+        };
+        // Someone may have taken it meanwhile: then it stays theirs.
+        let assigned = self.inbox.assign(id, None, Some(&agent.email), false, &audit).await?;
+        Ok(assigned.then(|| agent.email.clone()))
+    }
+
+    /// The audit trail of a contact (supervisors only).
+    pub async fn audit_for_contact(
+        &self,
+        session: &Session,
+        id: &ContactId,
+        page: &PageRequest,
+    ) -> Result<Page<AuditEntry>, InboxError> {
+        if !session.role.supervises() {
+            return Err(InboxError::Forbidden("only managers and administrators read the audit log"));
+        }
+        Ok(self.inbox.audit_for_contact(id, page).await?)
+    }
+
+    /// A day's audit log (supervisors only).
+    pub async fn audit_for_day(
+        &self,
+        session: &Session,
+        day: &str,
+        page: &PageRequest,
+    ) -> Result<Page<AuditEntry>, InboxError> {
+        if !session.role.supervises() {
+            return Err(InboxError::Forbidden("only managers and administrators read the audit log"));
+        }
+        Ok(self.inbox.audit_for_day(day, page).await?)
+    }
+
+    fn entry(
+        &self,
+        session: &Session,
+        action: &str,
+        contact: Option<&ContactId>,
+        detail: serde_json::Value,
+    ) -> AuditEntry {
+        AuditEntry {
+            at: self.clock.now(),
+            actor: session.email.clone(),
+            action: action.to_owned(),
+            contact: contact.cloned(),
+            detail: detail.to_string(),
+        }
+    }
+}
