@@ -7,6 +7,7 @@
 // from such a string (the only link, a map, is built from two numbers).
 
 const POLL_MS = 3000;
+const FAST_POLL_MS = 1500; // while a send of ours is still on its way
 const CONTACTS_PAGE = 50;
 const MESSAGES_PAGE = 200;
 const MAX_MESSAGE_PAGES = 100;
@@ -597,6 +598,7 @@ async function refreshConversation() {
     const items = await fetchAllMessages(id);
     if (generation !== state.generation || id !== state.selectedId || seq !== state.conversationSeq) return;
     state.serverMessages = items;
+    state.timelineFor = id;
     renderTimeline(withPending(id, items));
   } catch (e) {
     if (e instanceof SignedOut || generation !== state.generation || id !== state.selectedId) return;
@@ -642,7 +644,7 @@ function withPending(contactId, items) {
 
 /** Renders the selected timeline again from what is known, without asking the API. */
 function rerenderTimeline() {
-  if (state.selectedId) renderTimeline(withPending(state.selectedId, state.serverMessages));
+  if (state.selectedId && state.timelineFor === state.selectedId) renderTimeline(withPending(state.selectedId, state.serverMessages));
 }
 
 function renderTimeline(items) {
@@ -838,8 +840,9 @@ function renderMessage(m, index) {
     bubble.append(h('div', { class: 'forwarded', 'data-testid': 'forwarded' }, icon('forward'),
       ctx.frequently_forwarded ? 'Forwarded many times' : 'Forwarded'));
   }
-  if (ctx && (ctx.id || ctx.referred_product || !(ctx.forwarded || ctx.frequently_forwarded))) {
-    const quoted = snippet(index.get(String(ctx.id)));
+  const quotedId = ctx?.id ?? ctx?.message_id;
+  if (ctx && (quotedId || ctx.referred_product || !(ctx.forwarded || ctx.frequently_forwarded))) {
+    const quoted = snippet(index.get(String(quotedId)));
     bubble.append(h('div', { class: 'reply-ref', 'data-testid': 'reply' },
       h('span', { class: 'reply-mark', text: '↪ reply' }),
       quoted ? h('span', { class: 'reply-quote', text: quoted }) : null,
@@ -868,14 +871,18 @@ function renderMessage(m, index) {
   for (const line of (d.trailing ?? []).filter(Boolean)) {
     bubble.append(h('div', { class: 'detail detail--trailing', text: line }));
   }
-  const errs = errorLines(m.errors);
-  if (errs.length) {
-    bubble.append(h('div', { class: 'msg-errors', 'data-testid': 'message-errors' }, icon('warning'), h('span', { text: errs.join('; ') })));
+  if (direction === 'out') {
+    bubble.append(...deliveryNotes(m));
+  } else {
+    const errs = errorLines(m.errors);
+    if (errs.length) {
+      bubble.append(h('div', { class: 'msg-errors', 'data-testid': 'message-errors' }, icon('warning'), h('span', { text: errs.join('; ') })));
+    }
   }
   // Room on the last line for the time (and ticks), which sit in the corner.
   const last = bubble.lastElementChild;
   const spacer = h('span', { class: 'meta-spacer', 'aria-hidden': 'true' });
-  if (last && last.matches('.msg-text, .detail, .placeholder, .msg-errors')) last.append(spacer);
+  if (last && last.matches('.msg-text, .detail, .placeholder, .msg-errors, .msg-cost')) last.append(spacer);
   else bubble.append(spacer);
   const meta = h('div', { class: 'msg-meta' }, time);
   if (direction === 'out' && m.status) {
@@ -883,7 +890,716 @@ function renderMessage(m, index) {
     meta.append(h('span', { class: `ticks ticks--${String(m.status).replace(/[^a-z]/g, '')}`, 'data-testid': 'status', 'data-status': String(m.status), role: 'img', 'aria-label': s.label, title: s.label }, icon(s.icon)));
   }
   bubble.append(meta);
-  return h('li', { ...attrs, class: `msg msg--${direction}${m.type === 'reaction' ? ' msg--reaction' : ''}` }, bubble);
+  const li = h('li', { ...attrs, class: `msg msg--${direction}${m.type === 'reaction' ? ' msg--reaction' : ''}${m.local ? ' msg--local' : ''}` }, bubble);
+  if (direction === 'in' && m.type !== 'reaction' && m.id !== undefined && m.id !== null) {
+    li.append(h('button', {
+      type: 'button', class: 'msg-action', 'data-testid': 'reply-action', 'aria-label': 'Reply to this message', title: 'Reply',
+      onclick: () => startReply(String(m.id)),
+    }, icon('reply')));
+  }
+  return li;
+}
+
+/** "Message undeliverable · 131026" and Meta's details, for a failed send. */
+function outboundErrors(errors) {
+  if (!Array.isArray(errors)) return [];
+  return errors.map((e) => {
+    if (typeof e === 'string') return { title: e, code: null, details: null };
+    if (!e || typeof e !== 'object') return null;
+    const code = typeof e.code === 'number' || typeof e.code === 'string' ? String(e.code) : null;
+    const title = str(e.title) ?? str(e.message) ?? (code ? 'Error' : null);
+    const details = str(e.details) ?? str(e.error_data?.details);
+    if (!title && !details) return null;
+    return { title: title ? title.replace(/^./, (ch) => ch.toUpperCase()) : 'Error', code: code && code !== '0' ? code : null, details };
+  }).filter(Boolean);
+}
+
+function retryButton(m) {
+  const id = String(m.id);
+  const busy = state.retrying.has(id);
+  return h('button', {
+    type: 'button', class: 'retry-button', 'data-testid': 'retry', disabled: busy,
+    onclick: (event) => retryMessage(id, event.currentTarget),
+  }, icon('retry'), busy ? 'Retrying…' : 'Retry');
+}
+
+/** What happened to an outbound message beyond its ticks: failure, unknown outcome, retries, cost. */
+function deliveryNotes(m) {
+  const notes = [];
+  const id = String(m.id);
+  const attempts = Number.isInteger(m.attempts) ? m.attempts : 0;
+  const final = m.status === 'sent' || m.status === 'delivered' || m.status === 'read';
+  if (m.status === 'failed') {
+    const errs = outboundErrors(m.errors);
+    const list = h('div', { class: 'msg-errors-list' });
+    for (const e of errs.length ? errs : [{ title: 'Not delivered', code: null, details: null }]) {
+      list.append(h('div', { class: 'msg-error', 'data-testid': 'message-error' },
+        h('span', { class: 'msg-error-head' },
+          h('strong', { class: 'msg-error-title', text: e.title }),
+          e.code ? h('span', { class: 'msg-error-code', text: e.code }) : null),
+        e.details ? h('span', { class: 'msg-error-details', text: e.details }) : null));
+    }
+    notes.push(h('div', { class: 'msg-errors msg-errors--out', 'data-testid': 'message-errors' }, icon('warning'), list));
+    notes.push(h('div', { class: 'msg-actions' }, retryButton(m)));
+  } else if (m.outcome_unknown === true && !final) {
+    notes.push(h('div', { class: 'msg-errors msg-errors--unknown', 'data-testid': 'delivery-unknown' }, icon('warning'),
+      h('span', { text: 'Delivery unknown — Meta did not answer' })));
+    notes.push(h('div', { class: 'msg-actions' }, retryButton(m)));
+  } else if (m.status === 'queued' && attempts > 0) {
+    notes.push(h('div', { class: 'msg-note', 'data-testid': 'delivery-retrying' }, icon('clock'), h('span', { text: `retrying (attempt ${attempts + 1})` })));
+  } else if (m.status === 'sending' && attempts > 1) {
+    notes.push(h('div', { class: 'msg-note', 'data-testid': 'delivery-retrying' }, icon('clock'), h('span', { text: `sending (attempt ${attempts})` })));
+  }
+  const retryError = state.retryErrors.get(id);
+  if (retryError) notes.push(h('div', { class: 'msg-retry-error', 'data-testid': 'retry-error', role: 'alert', text: retryError }));
+  const cost = m.estimate && typeof m.estimate === 'object' && m.estimate.free === false ? estimateLabel(m.estimate) : null;
+  if (cost) notes.push(h('div', { class: 'msg-cost', 'data-testid': 'message-estimate', title: 'Estimated price of this message, from the rate card' }, cost));
+  return notes;
+}
+
+async function retryMessage(id, button) {
+  if (state.retrying.has(id)) return;
+  const generation = state.generation;
+  const contactId = state.selectedId;
+  state.retrying.add(id);
+  state.retryErrors.delete(id);
+  if (button) {
+    button.disabled = true;
+    button.lastChild.textContent = 'Retrying…';
+  }
+  try {
+    await api(`/api/messages/${encodeURIComponent(id)}/retry`, { method: 'POST' });
+    if (generation !== state.generation) return;
+    // It is queued again: show that at once, the next poll brings the rest.
+    const m = state.serverMessages.find((x) => String(x.id) === id);
+    if (m && state.selectedId === contactId) {
+      Object.assign(m, { status: 'queued', errors: null, outcome_unknown: false, attempts: 0 });
+    }
+  } catch (e) {
+    if (e instanceof SignedOut || generation !== state.generation) return;
+    state.retryErrors.set(id, e.code === 'not_retryable'
+      ? 'This message cannot be retried any more: its status has changed.'
+      : `Retry failed: ${e.message}`);
+  } finally {
+    state.retrying.delete(id);
+  }
+  if (generation !== state.generation || state.selectedId !== contactId) return;
+  rerenderTimeline();
+  refreshSoon();
+}
+
+// ---------------------------------------------------------------------------
+// Composer: text replies inside the service window, approved templates always
+
+const MAX_TEXT = 4096;
+const SEND_ATTEMPTS = 3; // the same Idempotency-Key each time: Parley creates the message once
+// Parley's default rate card (India), for the price shown before a template is sent.
+const RATE_CARD = { currency: 'INR', marketing: 91, utility: 13, authentication: 13 };
+const CATEGORIES = ['utility', 'authentication', 'marketing'];
+const CATEGORY_LABEL = { marketing: 'Marketing', utility: 'Utility', authentication: 'Authentication', service: 'Service reply' };
+
+function draftFor(id) {
+  let d = state.drafts.get(id);
+  if (!d) {
+    d = { text: '', replyTo: null, mode: 'text', template: null, language: null, params: new Map(), key: null, keySig: null, error: '', result: null };
+    state.drafts.set(id, d);
+  }
+  return d;
+}
+
+/** A v4 UUID; crypto.randomUUID needs a secure context, which 127.0.0.1 and https are. */
+function newKey() {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function money(minor, currency) {
+  try {
+    const fmt = new Intl.NumberFormat(undefined, { style: 'currency', currency });
+    return fmt.format(minor / 10 ** fmt.resolvedOptions().maximumFractionDigits);
+  } catch {
+    return `${(minor / 100).toFixed(2)} ${currency}`;
+  }
+}
+
+/** "₹0.91 · Marketing", "Free · Service reply": the words after "Estimate". */
+function estimateWords(e) {
+  const category = CATEGORY_LABEL[e.category] ?? humanize(e.category) ?? 'Message';
+  if (e.free) return `Free · ${category}${e.category === 'utility' ? ' in the open window' : ''}`;
+  const amount = Number(e.amount_minor);
+  if (!Number.isFinite(amount) || !str(e.currency)) return category;
+  return `${money(amount, e.currency)} · ${category}`;
+}
+
+/** An estimate as a labelled chip: the price is never presented as the bill. */
+function estimateLabel(e) {
+  if (!e || typeof e !== 'object') return null;
+  return h('span', { class: `estimate-chip${e.free ? ' estimate-chip--free' : ''}` },
+    h('span', { class: 'estimate-tag', text: 'estimate' }), h('span', { text: estimateWords(e) }));
+}
+
+/** What Parley's rate card will say for a send of `category`, computed before sending. */
+function localEstimate(category, windowOpen) {
+  const free = category === 'service' || (category === 'utility' && windowOpen);
+  return { category, free, amount_minor: free ? 0 : (RATE_CARD[category] ?? 0), currency: RATE_CARD.currency };
+}
+
+function closedExplanation(c) {
+  const closes = parseTime(c.window?.closes_at);
+  return closes !== null
+    ? `The 24-hour window closed at ${fullFmt.format(closes)}; only an approved template can be sent.`
+    : 'The customer has not written yet, so only an approved template can be sent.';
+}
+
+function fillTemplate(body, params) {
+  return String(body).replace(/\{\{(\d+)\}\}/g, (all, n) => {
+    const v = params[Number(n) - 1];
+    return typeof v === 'string' ? v : all;
+  });
+}
+
+const languageNames = (() => {
+  try {
+    return new Intl.DisplayNames(undefined, { type: 'language' });
+  } catch {
+    return null;
+  }
+})();
+
+function languageLabel(code) {
+  let name = null;
+  try {
+    name = languageNames?.of(String(code).replace(/_/g, '-')) ?? null;
+  } catch {
+    name = null;
+  }
+  return name && name !== code ? `${name} (${code})` : String(code);
+}
+
+/** Approved templates, one entry per name, its translations inside. */
+function templateGroups() {
+  const byName = new Map();
+  for (const t of state.templates ?? []) {
+    if (!t || !str(t.name) || !str(t.language) || String(t.status).toUpperCase() !== 'APPROVED') continue;
+    const category = CATEGORIES.includes(String(t.category).toLowerCase()) ? String(t.category).toLowerCase() : 'utility';
+    let g = byName.get(t.name);
+    if (!g) {
+      g = { name: t.name, category, translations: [] };
+      byName.set(t.name, g);
+    }
+    const params = Number.isInteger(t.body_params) && t.body_params >= 0 ? Math.min(t.body_params, 50) : 0;
+    g.translations.push({ language: t.language, category, params, body: typeof t.body === 'string' ? t.body : '' });
+  }
+  const groups = [...byName.values()];
+  for (const g of groups) g.translations.sort((a, b) => a.language.localeCompare(b.language));
+  return groups.sort((a, b) => CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) || a.name.localeCompare(b.name));
+}
+
+async function loadTemplates() {
+  if (state.templatesLoading) return state.templatesLoading;
+  const generation = state.generation;
+  const done = (async () => {
+    try {
+      const all = [];
+      let cursor = null;
+      let pages = 0;
+      do {
+        const page = await api(cursor ? `/api/templates?${new URLSearchParams({ cursor })}` : '/api/templates');
+        if (Array.isArray(page?.items)) all.push(...page.items);
+        cursor = typeof page?.next_cursor === 'string' && page.next_cursor ? page.next_cursor : null;
+        pages++;
+      } while (cursor && pages < 20);
+      if (generation !== state.generation) return;
+      state.templates = all;
+      state.templatesError = '';
+    } catch (e) {
+      if (e instanceof SignedOut || generation !== state.generation) return;
+      state.templatesError = `Could not load the templates: ${e.message}.`;
+    } finally {
+      if (state.templatesLoading === done) state.templatesLoading = null;
+      if (generation === state.generation) renderComposer();
+    }
+  })();
+  state.templatesLoading = done;
+  return done;
+}
+
+async function syncTemplates() {
+  if (state.syncing) return;
+  const generation = state.generation;
+  state.syncing = true;
+  state.templatesError = '';
+  setSendResult(null);
+  renderComposer();
+  try {
+    const res = await api('/api/templates/sync', { method: 'POST' });
+    if (generation !== state.generation) return;
+    await loadTemplates();
+    if (generation !== state.generation) return;
+    const n = Number(res?.synced);
+    const approved = templateGroups().length;
+    setSendResult(Number.isFinite(n)
+      ? `Synced ${plural(n, 'template')} from WhatsApp; ${approved} approved ${approved === 1 ? 'is' : 'are'} ready to send.`
+      : 'Templates synced from WhatsApp.');
+  } catch (e) {
+    if (e instanceof SignedOut || generation !== state.generation) return;
+    state.templatesError = `Could not sync the templates: ${e.message}.`;
+  } finally {
+    if (generation === state.generation) {
+      state.syncing = false;
+      renderComposer();
+    }
+  }
+}
+
+function setComposerError(message) {
+  const draft = state.selectedId ? draftFor(state.selectedId) : null;
+  if (draft) draft.error = message || '';
+  els.composerError.textContent = message || '';
+}
+
+/** The line under the composer after a send: what was queued and its price. */
+function setSendResult(result) {
+  const draft = state.selectedId ? draftFor(state.selectedId) : null;
+  if (draft) draft.result = result;
+  renderSendResult(result);
+}
+
+function renderSendResult(result) {
+  if (!result) {
+    els.sendResult.replaceChildren();
+  } else if (typeof result === 'string') {
+    els.sendResult.replaceChildren(h('span', { text: result }));
+  } else {
+    els.sendResult.replaceChildren(icon('check'),
+      h('span', { text: result.replayed ? 'Already queued — this repeat was not sent again.' : 'Queued for WhatsApp.' }),
+      result.estimate ? estimateLabel(result.estimate) : null);
+  }
+}
+
+function startReply(messageId) {
+  const id = state.selectedId;
+  if (!id) return;
+  const draft = draftFor(id);
+  draft.replyTo = messageId;
+  renderComposer();
+  const c = state.contacts.get(id);
+  if (windowInfo(c?.window, Date.now()).open && draft.mode === 'text') els.input.focus();
+  else els.templateParams.querySelector('input')?.focus();
+}
+
+function cancelReply() {
+  const id = state.selectedId;
+  if (!id) return;
+  draftFor(id).replyTo = null;
+  renderComposer();
+  els.input.focus({ preventScroll: true });
+}
+
+function setMode(mode) {
+  const id = state.selectedId;
+  if (!id) return;
+  draftFor(id).mode = mode;
+  setComposerError('');
+  renderComposer();
+  if (mode === 'text') els.input.focus();
+  else (els.templateName.disabled ? els.syncTemplates : els.templateName).focus?.();
+}
+
+function autoGrow() {
+  const el = els.input;
+  el.style.height = 'auto';
+  el.style.height = `${Math.min(el.scrollHeight + 2, 168)}px`;
+}
+
+/**
+ * Brings the composer in line with the selected contact, its draft and the
+ * template catalog. Cheap and idempotent: it runs after every poll, and it
+ * never rebuilds an element staff are typing in.
+ */
+function renderComposer({ restore = false } = {}) {
+  const id = state.selectedId;
+  const c = id ? state.contacts.get(id) : null;
+  els.composer.hidden = !c;
+  if (!c) return;
+  const draft = draftFor(id);
+  const now = Date.now();
+  const info = windowInfo(c.window, now);
+  const open = info.open;
+  const mode = open ? draft.mode : 'template';
+  const busy = state.inFlight.has(id);
+  els.composer.dataset.window = open ? 'open' : 'closed';
+  els.composer.dataset.mode = mode;
+  els.composer.toggleAttribute('aria-busy', busy);
+
+  const note = open ? info.note : closedExplanation(c);
+  if (els.windowNote.dataset.note !== note) {
+    els.windowNote.dataset.note = note;
+    els.windowNote.dataset.open = String(open);
+    els.windowNote.className = `window-note ${open ? 'is-open' : 'is-closed'}`;
+    els.windowNote.replaceChildren(icon(open ? 'clock' : 'info'), h('span', { text: note }));
+  }
+
+  // Reply preview
+  const target = draft.replyTo ? (state.messages.find((m) => String(m.id) === draft.replyTo) ?? null) : null;
+  els.replyPreview.hidden = !draft.replyTo;
+  if (draft.replyTo) {
+    els.replyPreviewLabel.textContent = `Replying to ${target?.direction === 'out' ? 'your message' : displayName(c)}`;
+    els.replyPreviewText.textContent = (target && snippet(target)) || 'an earlier message';
+  }
+
+  // Text
+  els.textForm.hidden = mode !== 'text';
+  els.textMeta.hidden = mode !== 'text';
+  if (restore || els.input.value !== draft.text) {
+    els.input.value = draft.text;
+    autoGrow();
+  }
+  els.input.readOnly = busy;
+  els.templateToggle.hidden = !open;
+  els.textToggle.hidden = !open;
+
+  // Templates
+  els.templatePanel.hidden = mode !== 'template';
+  if (mode === 'template') renderTemplatePicker(c, draft, open);
+
+  if (restore) {
+    els.composerError.textContent = draft.error;
+    renderSendResult(draft.result);
+  }
+  updateSendState();
+}
+
+function updateSendState() {
+  const id = state.selectedId;
+  const c = id ? state.contacts.get(id) : null;
+  if (!c) return;
+  const draft = draftFor(id);
+  const busy = state.inFlight.has(id);
+  const chars = Array.from(draft.text).length;
+  const tooLong = chars > MAX_TEXT;
+  els.send.disabled = busy || !draft.text.trim() || tooLong;
+  els.send.classList.toggle('is-busy', busy);
+  els.send.setAttribute('aria-label', busy ? 'Sending…' : 'Send');
+  els.textCounter.textContent = chars > MAX_TEXT - 500 ? `${chars} / ${MAX_TEXT}` : '';
+  els.textCounter.classList.toggle('is-over', tooLong);
+  els.textEstimate.replaceChildren(estimateLabel(localEstimate('service', true)));
+
+  const t = selectedTranslation(draft);
+  const values = t ? paramValues(draft, t) : [];
+  const missing = values.filter((v) => !v.trim()).length;
+  els.sendTemplate.disabled = busy || !t || missing > 0;
+  els.sendTemplate.textContent = busy ? 'Sending…' : 'Send template';
+  els.templateHint.textContent = t && missing > 0
+    ? (values.length === 1 ? 'Fill in the parameter to send.' : `Fill in every parameter to send (${missing} empty).`)
+    : '';
+}
+
+function selectedGroup(draft) {
+  return templateGroups().find((g) => g.name === draft.template) ?? null;
+}
+
+function selectedTranslation(draft) {
+  const g = selectedGroup(draft);
+  return g?.translations.find((t) => t.language === draft.language) ?? null;
+}
+
+function paramValues(draft, t) {
+  const stored = draft.params.get(draft.template) ?? [];
+  return Array.from({ length: t.params }, (_, i) => (typeof stored[i] === 'string' ? stored[i] : ''));
+}
+
+function renderTemplatePicker(c, draft, open) {
+  if (state.templates === null && !state.templatesLoading && !state.templatesError) loadTemplates();
+  const optedOut = c.opted_out === true;
+  const all = templateGroups();
+  const usable = all.filter((g) => !(optedOut && g.category === 'marketing'));
+  const hidden = all.length - usable.length;
+  const loading = state.templates === null && !state.templatesError;
+
+  els.resyncTemplates.hidden = all.length === 0;
+  els.resyncTemplates.disabled = state.syncing;
+  els.resyncTemplates.textContent = state.syncing ? 'Syncing…' : 'Sync';
+
+  // Empty, loading or failed catalog
+  let emptyText = '';
+  if (loading) emptyText = 'Loading templates…';
+  else if (state.templatesError) emptyText = state.templatesError;
+  else if (all.length === 0) {
+    emptyText = (state.templates ?? []).length
+      ? 'None of your templates is approved by WhatsApp yet. Sync again once Meta has reviewed them.'
+      : 'No templates yet. Fetch the approved ones from your WhatsApp Business account.';
+  } else if (usable.length === 0) {
+    emptyText = 'This customer opted out of marketing, and every approved template is a marketing one.';
+  }
+  els.templateEmpty.hidden = !emptyText;
+  els.templateEmptyText.textContent = emptyText;
+  els.templateEmpty.classList.toggle('is-error', Boolean(state.templatesError));
+  els.syncTemplates.hidden = loading || (all.length > 0 && !state.templatesError);
+  els.syncTemplates.disabled = state.syncing;
+  els.syncTemplates.textContent = state.syncing ? 'Syncing…' : 'Sync templates';
+
+  els.optoutNote.hidden = !(optedOut && hidden > 0);
+  els.optoutNote.replaceChildren(icon('shield'), h('span', {
+    text: `${plural(hidden, 'marketing template')} ${hidden === 1 ? 'is' : 'are'} hidden: this customer opted out of marketing messages.`,
+  }));
+
+  els.templateForm.hidden = usable.length === 0;
+  if (usable.length === 0) return;
+
+  // Template: keep the choice while it is usable, else the first one
+  if (!usable.some((g) => g.name === draft.template)) {
+    draft.template = usable[0].name;
+    draft.language = null;
+  }
+  const group = usable.find((g) => g.name === draft.template);
+  const nameSig = JSON.stringify(usable.map((g) => [g.name, g.category]));
+  if (els.templateName.dataset.sig !== nameSig) {
+    els.templateName.dataset.sig = nameSig;
+    const groups = CATEGORIES.map((cat) => {
+      const members = usable.filter((g) => g.category === cat);
+      return members.length
+        ? h('optgroup', { label: CATEGORY_LABEL[cat] }, ...members.map((g) => h('option', { value: g.name, text: g.name })))
+        : null;
+    });
+    els.templateName.replaceChildren(...groups.filter(Boolean));
+  }
+  if (els.templateName.value !== draft.template) els.templateName.value = draft.template;
+
+  // Language
+  if (!group.translations.some((t) => t.language === draft.language)) {
+    const preferred = (navigator.language || 'en').replace(/-/g, '_').toLowerCase();
+    draft.language = (group.translations.find((t) => t.language.toLowerCase() === preferred)
+      ?? group.translations.find((t) => t.language.toLowerCase().startsWith(preferred.slice(0, 2)))
+      ?? group.translations[0]).language;
+  }
+  const langSig = JSON.stringify([group.name, group.translations.map((t) => t.language)]);
+  if (els.templateLanguage.dataset.sig !== langSig) {
+    els.templateLanguage.dataset.sig = langSig;
+    els.templateLanguage.replaceChildren(...group.translations.map((t) => h('option', { value: t.language, text: languageLabel(t.language) })));
+  }
+  if (els.templateLanguage.value !== draft.language) els.templateLanguage.value = draft.language;
+  els.templateLanguage.disabled = group.translations.length < 2;
+
+  // Parameters: rebuilt only when the template changes, so typing keeps its focus
+  const t = group.translations.find((x) => x.language === draft.language);
+  const paramSig = JSON.stringify([group.name, t.params]);
+  if (els.templateParams.dataset.sig !== paramSig) {
+    els.templateParams.dataset.sig = paramSig;
+    const values = paramValues(draft, t);
+    const inputs = values.map((v, i) => {
+      const inputId = `template-param-${i + 1}`;
+      return h('div', { class: 'field field--param' },
+        h('label', { for: inputId }, h('span', { class: 'param-token', text: `{{${i + 1}}}` })),
+        h('input', {
+          id: inputId, type: 'text', autocomplete: 'off', spellcheck: 'true', 'data-testid': 'template-param',
+          'data-index': String(i), placeholder: `Value for {{${i + 1}}}`, maxlength: '1024', required: true,
+        }));
+    });
+    els.templateParams.replaceChildren(...inputs);
+    els.templateParams.querySelectorAll('input').forEach((input, i) => { input.value = values[i]; });
+    els.templateParams.hidden = inputs.length === 0;
+  }
+  renderTemplatePreview(draft, t, open);
+}
+
+function renderTemplatePreview(draft, t, open) {
+  const values = paramValues(draft, t);
+  const parts = [];
+  let last = 0;
+  const body = t.body || '';
+  for (const match of body.matchAll(/\{\{(\d+)\}\}/g)) {
+    if (match.index > last) parts.push(body.slice(last, match.index));
+    const n = Number(match[1]);
+    const v = values[n - 1];
+    parts.push(v && v.trim()
+      ? h('span', { class: 'param-value', text: v })
+      : h('span', { class: 'param-empty', text: `{{${n}}}` }));
+    last = match.index + match[0].length;
+  }
+  if (last < body.length) parts.push(body.slice(last));
+  const filled = body ? parts : [h('span', { class: 'param-empty', text: 'This template has no body text to preview.' })];
+  els.templatePreview.replaceChildren(h('p', { class: 'msg-text' }, ...filled));
+  els.templateEstimate.replaceChildren(estimateLabel(localEstimate(t.category, open)));
+}
+
+function onTemplateInput(event) {
+  const input = event.target.closest('input[data-index]');
+  const id = state.selectedId;
+  if (!input || !id) return;
+  const draft = draftFor(id);
+  const t = selectedTranslation(draft);
+  if (!t) return;
+  const values = paramValues(draft, t);
+  values[Number(input.dataset.index)] = input.value;
+  draft.params.set(draft.template, values);
+  draft.error = '';
+  els.composerError.textContent = '';
+  renderTemplatePreview(draft, t, windowInfo(state.contacts.get(id)?.window, Date.now()).open);
+  updateSendState();
+}
+
+function refreshSoon() {
+  clearTimeout(state.soonTimer);
+  state.soonTimer = setTimeout(() => {
+    if (state.user) refreshConversation().catch(backgroundError);
+  }, 600);
+}
+
+/** Why a send was refused, in words staff can act on. */
+function sendErrorMessage(e, c) {
+  if (!(e instanceof ApiError)) return 'Parley could not be reached, so nothing was sent. Check your connection and press Send again — it will not be sent twice.';
+  switch (e.code) {
+    case 'window_closed': {
+      const closed = parseTime(e.detail?.window_closed_at);
+      return closed !== null
+        ? `Not sent: the 24-hour window closed at ${fullFmt.format(closed)}; only an approved template can be sent.`
+        : `Not sent: ${e.message}.`;
+    }
+    case 'opted_out':
+      return `Not sent: ${displayName(c)} opted out of marketing messages. Choose a utility or authentication template.`;
+    case 'not_found':
+      return 'Not sent: this conversation no longer exists.';
+    default:
+      return `Not sent: ${e.message}.`;
+  }
+}
+
+/** Sends the draft as `kind` ('text' or 'template'); one Idempotency-Key per compose action. */
+async function submit(kind) {
+  const id = state.selectedId;
+  const c = id ? state.contacts.get(id) : null;
+  if (!c || state.inFlight.has(id)) return;
+  const draft = draftFor(id);
+  const open = windowInfo(c.window, Date.now()).open;
+  let payload;
+  let shown;
+  let t = null;
+  if (kind === 'text') {
+    if (!open || !draft.text.trim() || Array.from(draft.text).length > MAX_TEXT) return;
+    payload = { type: 'text', text: draft.text };
+    shown = draft.text;
+  } else {
+    t = selectedTranslation(draft);
+    if (!t) return;
+    const params = paramValues(draft, t).map((v) => v.trim());
+    if (params.some((v) => !v)) {
+      updateSendState();
+      els.templateParams.querySelector('input:placeholder-shown, input:invalid')?.focus();
+      return;
+    }
+    payload = { type: 'template', template: { name: draft.template, language: draft.language, params } };
+    shown = fillTemplate(t.body, params);
+  }
+  if (draft.replyTo) payload.context = { message_id: draft.replyTo };
+  // The key belongs to this exact message: pressing Send again (or retrying after a
+  // lost answer) reuses it, so Parley queues it once; a changed message gets a new one.
+  const sig = JSON.stringify(payload);
+  if (!draft.key || draft.keySig !== sig) {
+    draft.key = newKey();
+    draft.keySig = sig;
+  }
+  const key = draft.key;
+  const generation = state.generation;
+  state.inFlight.add(id);
+  setComposerError('');
+  setSendResult(null);
+  renderComposer();
+  try {
+    let res;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await api(`/api/contacts/${encodeURIComponent(id)}/messages`, {
+          method: 'POST', json: payload, headers: { 'idempotency-key': key },
+        });
+        break;
+      } catch (e) {
+        const transient = !(e instanceof ApiError) || e.status === 502 || e.status === 503 || e.status === 504;
+        if (e instanceof SignedOut || !transient || attempt >= SEND_ATTEMPTS || generation !== state.generation) throw e;
+        await new Promise((resolve) => setTimeout(resolve, 400 * attempt));
+      }
+    }
+    if (generation !== state.generation) return;
+    // Sent: the draft is done (unless staff typed on meanwhile, which is kept).
+    if (kind === 'text') {
+      if (draft.text === payload.text) draft.text = '';
+    } else {
+      draft.params.delete(draft.template);
+      if (els.templateParams.dataset.sig) delete els.templateParams.dataset.sig;
+      if (open) draft.mode = 'text';
+    }
+    draft.replyTo = null;
+    draft.key = null;
+    draft.keySig = null;
+    const messageId = typeof res?.id === 'string' ? res.id : null;
+    if (messageId && !state.serverMessages.some((m) => String(m.id) === messageId)) {
+      let pending = state.pending.get(id);
+      if (!pending) state.pending.set(id, (pending = new Map()));
+      pending.set(messageId, {
+        id: messageId, direction: 'out', type: kind, text: shown, status: 'queued', at: new Date().toISOString(),
+        content: null, context: payload.context ?? null, referral: null, errors: null, pricing: null,
+        attempts: 0, outcome_unknown: false, estimate: res.estimate ?? null, local: true, createdAt: Date.now(),
+      });
+    }
+    state.inFlight.delete(id);
+    if (state.selectedId === id) {
+      draft.result = { replayed: res?.replayed === true, estimate: res?.estimate ?? null };
+      renderComposer({ restore: true });
+      state.stuck = true;
+      rerenderTimeline();
+      scrollToBottom();
+      if (kind === 'text') els.input.focus({ preventScroll: true });
+    }
+    refreshSoon();
+  } catch (e) {
+    if (e instanceof SignedOut || generation !== state.generation) return;
+    draft.error = sendErrorMessage(e, c);
+    if (e.code === 'window_closed' || e.code === 'opted_out') fetchSelectedContact(id);
+    if (e.code === 'unknown_template' || e.code === 'template_language' || e.code === 'template_not_approved') loadTemplates();
+    if (state.selectedId === id) els.composerError.textContent = draft.error;
+  } finally {
+    if (generation === state.generation) {
+      state.inFlight.delete(id);
+      if (state.selectedId === id) renderComposer();
+    }
+  }
+}
+
+/** Leaves nothing of a signed-out session's drafts on the page. */
+function clearComposer() {
+  els.composer.hidden = true;
+  els.input.value = '';
+  els.replyPreviewText.textContent = '';
+  els.replyPreviewLabel.textContent = '';
+  els.composerError.textContent = '';
+  els.sendResult.replaceChildren();
+  for (const el of [els.templateName, els.templateLanguage, els.templateParams]) {
+    el.replaceChildren();
+    delete el.dataset.sig;
+  }
+  els.templatePreview.replaceChildren();
+  delete els.windowNote.dataset.note;
+  els.windowNote.replaceChildren();
+}
+
+function onComposerKeydown(event) {
+  if (event.key !== 'Enter' || event.shiftKey || event.altKey || event.isComposing || event.keyCode === 229) return;
+  event.preventDefault();
+  submit('text');
+}
+
+function onComposerInput() {
+  const id = state.selectedId;
+  if (!id) return;
+  const draft = draftFor(id);
+  draft.text = els.input.value;
+  if (draft.error) setComposerError('');
+  autoGrow();
+  updateSendState();
 }
 
 // ---------------------------------------------------------------------------
@@ -895,7 +1611,11 @@ function stopPolling() {
 }
 
 function schedulePoll() {
-  if (state.user && !state.pollTimer) state.pollTimer = setTimeout(pollTick, POLL_MS);
+  if (state.user && !state.pollTimer) state.pollTimer = setTimeout(pollTick, deliveryUnderway() ? FAST_POLL_MS : POLL_MS);
+}
+
+function deliveryUnderway() {
+  return state.messages.some((m) => m.direction === 'out' && (m.status === 'queued' || m.status === 'sending') && m.outcome_unknown !== true);
 }
 
 async function pollTick() {
@@ -955,6 +1675,7 @@ function showSignIn(message = '') {
   resetData();
   els.contactList.replaceChildren();
   els.timeline.replaceChildren();
+  clearComposer();
   els.userEmail.textContent = '';
   els.userRole.textContent = '';
   els.search.value = '';
@@ -1089,9 +1810,78 @@ async function boot() {
     timelineStatus: byId('timeline-status'),
     jump: byId('jump'),
     windowNote: byId('window-note'),
+    optOut: byId('opt-out'),
+    optOutLabel: byId('opt-out-label'),
+    composer: byId('composer'),
+    replyPreview: byId('reply-preview'),
+    replyPreviewLabel: byId('reply-preview-label'),
+    replyPreviewText: byId('reply-preview-text'),
+    replyCancel: byId('reply-cancel'),
+    textForm: byId('text-form'),
+    templateToggle: byId('template-toggle'),
+    input: byId('composer-input'),
+    send: byId('send'),
+    textMeta: byId('text-meta'),
+    textCounter: byId('text-counter'),
+    textEstimate: byId('text-estimate'),
+    templatePanel: byId('template-panel'),
+    resyncTemplates: byId('resync-templates'),
+    textToggle: byId('text-toggle'),
+    templateEmpty: byId('template-empty'),
+    templateEmptyText: byId('template-empty-text'),
+    syncTemplates: byId('sync-templates'),
+    templateForm: byId('template-form'),
+    templateName: byId('template-name'),
+    templateLanguage: byId('template-language'),
+    optoutNote: byId('optout-note'),
+    templateParams: byId('template-params'),
+    templatePreview: byId('template-preview'),
+    templateEstimate: byId('template-estimate'),
+    templateHint: byId('template-hint'),
+    sendTemplate: byId('send-template'),
+    composerError: byId('composer-error'),
+    sendResult: byId('send-result'),
   };
   els.back.append(icon('back'));
   els.jump.prepend(icon('down'));
+  els.send.append(icon('send'));
+  els.templateToggle.prepend(icon('template'));
+  els.replyCancel.append(icon('close'));
+
+  els.optOut.addEventListener('click', toggleOptOut);
+  els.textForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    submit('text');
+  });
+  els.input.addEventListener('keydown', onComposerKeydown);
+  els.input.addEventListener('input', onComposerInput);
+  els.replyCancel.addEventListener('click', cancelReply);
+  els.templateToggle.addEventListener('click', () => setMode('template'));
+  els.textToggle.addEventListener('click', () => setMode('text'));
+  els.syncTemplates.addEventListener('click', syncTemplates);
+  els.resyncTemplates.addEventListener('click', syncTemplates);
+  els.templateForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    submit('template');
+  });
+  els.templateParams.addEventListener('input', onTemplateInput);
+  els.templateName.addEventListener('change', () => {
+    if (!state.selectedId) return;
+    const draft = draftFor(state.selectedId);
+    draft.template = els.templateName.value;
+    draft.language = null;
+    setComposerError('');
+    renderComposer();
+  });
+  els.templateLanguage.addEventListener('change', () => {
+    if (!state.selectedId) return;
+    draftFor(state.selectedId).language = els.templateLanguage.value;
+    setComposerError('');
+    renderComposer();
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && state.selectedId && !els.replyPreview.hidden && els.composer.contains(document.activeElement)) cancelReply();
+  });
   els.appError.hidden = true;
 
   els.loginForm.addEventListener('submit', onLogin);

@@ -83,6 +83,16 @@ impl TestStack {
 
     /// As [`TestStack::start_with`], sweeping the outbox every `sweep_every`.
     pub async fn start_with_sweep(faults: Faults, sweep_every: Duration) -> Self {
+        Self::start_configured(faults, sweep_every, InboxSettings::default()).await
+    }
+
+    /// A stack with these inbox settings (routing, SLA, visibility).
+    pub async fn start_with_inbox(inbox: InboxSettings) -> Self {
+        Self::start_configured(Faults::default(), Duration::from_millis(500), inbox).await
+    }
+
+    /// The most general start.
+    pub async fn start_configured(faults: Faults, sweep_every: Duration, inbox: InboxSettings) -> Self {
         require_emulators();
         // Logs go to the captured output, shown when a test fails.
         parley::telemetry::init();
@@ -107,7 +117,7 @@ impl TestStack {
             retry: RetryPolicy { max_attempts: 8, base_seconds: 1, max_seconds: 2 },
             sweep: SweepPolicy { queued_after_ms: 1_500, sending_after_ms: 60_000 },
             sweep_every,
-            inbox: InboxSettings::default(),
+            inbox,
         };
         let stack = LocalStack::start(config).await.expect("local stack starts");
         let sim = SimulatorConfig {
@@ -186,6 +196,30 @@ impl TestStack {
         }
         let cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).context("no Set-Cookie")?;
         Ok(cookie.split(';').next().unwrap_or_default().to_owned())
+    }
+
+    /// Invites a teammate as the admin and accepts for them; returns their cookie.
+    pub async fn teammate(&self, admin_cookie: &str, email: &str, role: &str) -> String {
+        let (status, invite) = self
+            .post(admin_cookie, "/api/users", &serde_json::json!({"email": email, "name": email, "role": role}), None)
+            .await;
+        assert_eq!(status, 201, "{invite}");
+        let accept = serde_json::json!({"token": invite["token"], "password": "teammate password 1"});
+        let (status, body) = self.post("", "/api/invites/accept", &accept, None).await;
+        assert_eq!(status, 200, "{body}");
+        self.login_as(email, "teammate password 1").await.expect("the teammate signs in")
+    }
+
+    /// Sends a request with any method; returns status and JSON body.
+    pub async fn request(&self, cookie: &str, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+        let mut request = self.http.request(method, self.url(path)).header("cookie", cookie);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.expect("the request reaches the stack");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
     }
 
     /// GETs `path` with a session cookie; returns status and JSON body.

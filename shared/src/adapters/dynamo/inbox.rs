@@ -220,7 +220,8 @@ impl DynamoStore {
             .send()
             .await
             .map_err(unavailable)?;
-        Ok(out.attributes().and_then(|a| get_n(a, "turn")).map_or(0, |t| u64::try_from(t).unwrap_or(0)))
+        // The counter starts at 1 after the first ADD; turns count from 0.
+        Ok(out.attributes().and_then(|a| get_n(a, "turn")).map_or(0, |t| u64::try_from(t - 1).unwrap_or(0)))
     }
 }
 
