@@ -533,7 +533,7 @@ function renderConversationHeader() {
   els.convBadge.replaceChildren(windowBadge(c.window, now));
   const optedOut = c.opted_out === true;
   els.optOut.hidden = false;
-  els.optOut.setAttribute('aria-checked', String(optedOut));
+  els.optOut.setAttribute('aria-checked', String(!optedOut));
   els.optOut.dataset.optedOut = String(optedOut);
   els.optOut.title = optedOut
     ? 'This customer opted out of marketing messages. Click to opt them back in.'
@@ -786,6 +786,8 @@ function describe(m, index) {
       const total = orderTotal(items);
       return { icon: 'cart', label: `Order · ${plural(items.length, 'item')}`, lines: [total ? `Total ${total}` : null], text: str(c.text) ?? text };
     }
+    case 'template':
+      return { icon: 'template', label: 'Template', text: text ?? '', compact: true };
     case 'system':
       return { kind: 'system', icon: 'info', text: str(c.body) ?? text ?? humanize(c.system_type) ?? 'System notice' };
     case 'unsupported': {
@@ -855,7 +857,7 @@ function renderMessage(m, index) {
       h('span', { class: 'referral-headline', text: str(ref.headline) ?? humanize(ref.source_type) ?? 'Click-to-WhatsApp ad' })));
   }
   if (d.label) {
-    bubble.append(h('div', { class: 'placeholder', 'data-testid': 'placeholder' }, icon(d.icon), h('span', { text: d.label })));
+    bubble.append(h('div', { class: `placeholder${d.compact ? ' placeholder--compact' : ''}`, 'data-testid': 'placeholder' }, icon(d.icon), h('span', { text: d.label })));
   }
   for (const line of (d.lines ?? []).filter(Boolean)) {
     bubble.append(h('div', { class: 'detail', text: line }));
@@ -882,7 +884,7 @@ function renderMessage(m, index) {
   // Room on the last line for the time (and ticks), which sit in the corner.
   const last = bubble.lastElementChild;
   const spacer = h('span', { class: 'meta-spacer', 'aria-hidden': 'true' });
-  if (last && last.matches('.msg-text, .detail, .placeholder, .msg-errors, .msg-cost')) last.append(spacer);
+  if (last && last.matches('.msg-text, .detail, .placeholder, .msg-errors, .msg-cost, .msg-actions, .msg-note, .msg-retry-error')) last.append(spacer);
   else bubble.append(spacer);
   const meta = h('div', { class: 'msg-meta' }, time);
   if (direction === 'out' && m.status) {
@@ -1170,13 +1172,23 @@ function setSendResult(result) {
 }
 
 function renderSendResult(result) {
+  clearTimeout(state.resultTimer);
+  if (result) {
+    const shownFor = state.selectedId;
+    state.resultTimer = setTimeout(() => {
+      const draft = shownFor ? state.drafts.get(shownFor) : null;
+      if (draft?.result === result) draft.result = null;
+      if (state.selectedId === shownFor) els.sendResult.replaceChildren();
+    }, 20_000);
+  }
   if (!result) {
     els.sendResult.replaceChildren();
   } else if (typeof result === 'string') {
     els.sendResult.replaceChildren(h('span', { text: result }));
   } else {
-    els.sendResult.replaceChildren(icon('check'),
-      h('span', { text: result.replayed ? 'Already queued — this repeat was not sent again.' : 'Queued for WhatsApp.' }),
+    // A replayed request (same Idempotency-Key) is the same message: it was queued once.
+    els.sendResult.dataset.replayed = String(result.replayed === true);
+    els.sendResult.replaceChildren(icon('check'), h('span', { text: 'Queued for WhatsApp.' }),
       result.estimate ? estimateLabel(result.estimate) : null);
   }
 }
@@ -1240,7 +1252,7 @@ function renderComposer({ restore = false } = {}) {
   if (els.windowNote.dataset.note !== note) {
     els.windowNote.dataset.note = note;
     els.windowNote.dataset.open = String(open);
-    els.windowNote.className = `window-note ${open ? 'is-open' : 'is-closed'}`;
+    els.windowNote.className = `window-note ${open ? 'is-open' : 'is-closed'}${info.soon ? ' is-soon' : ''}`;
     els.windowNote.replaceChildren(icon(open ? 'clock' : 'info'), h('span', { text: note }));
   }
 
@@ -1321,7 +1333,9 @@ function renderTemplatePicker(c, draft, open) {
   const hidden = all.length - usable.length;
   const loading = state.templates === null && !state.templatesError;
 
-  els.resyncTemplates.hidden = all.length === 0;
+  // Syncing is for managers and administrators (the API answers 403 to agents).
+  const maySync = ['admin', 'manager'].includes(String(state.user?.role ?? '').toLowerCase());
+  els.resyncTemplates.hidden = all.length === 0 || !maySync;
   els.resyncTemplates.disabled = state.syncing;
   els.resyncTemplates.textContent = state.syncing ? 'Syncing…' : 'Sync';
 
@@ -1331,15 +1345,18 @@ function renderTemplatePicker(c, draft, open) {
   else if (state.templatesError) emptyText = state.templatesError;
   else if (all.length === 0) {
     emptyText = (state.templates ?? []).length
-      ? 'None of your templates is approved by WhatsApp yet. Sync again once Meta has reviewed them.'
-      : 'No templates yet. Fetch the approved ones from your WhatsApp Business account.';
+      ? 'None of your templates is approved by WhatsApp yet.'
+      : 'No templates yet.';
+    emptyText += maySync
+      ? ((state.templates ?? []).length ? ' Sync again once Meta has reviewed them.' : ' Fetch the approved ones from your WhatsApp Business account.')
+      : ' Ask a manager or an administrator to sync them from your WhatsApp Business account.';
   } else if (usable.length === 0) {
     emptyText = 'This customer opted out of marketing, and every approved template is a marketing one.';
   }
   els.templateEmpty.hidden = !emptyText;
   els.templateEmptyText.textContent = emptyText;
   els.templateEmpty.classList.toggle('is-error', Boolean(state.templatesError));
-  els.syncTemplates.hidden = loading || (all.length > 0 && !state.templatesError);
+  els.syncTemplates.hidden = loading || !maySync || (all.length > 0 && !state.templatesError);
   els.syncTemplates.disabled = state.syncing;
   els.syncTemplates.textContent = state.syncing ? 'Syncing…' : 'Sync templates';
 
@@ -1463,7 +1480,7 @@ function sendErrorMessage(e, c) {
     case 'opted_out':
       return `Not sent: ${displayName(c)} opted out of marketing messages. Choose a utility or authentication template.`;
     case 'not_found':
-      return 'Not sent: this conversation no longer exists.';
+      return 'Not sent: this conversation could not be found — it may have been deleted or reassigned.';
     default:
       return `Not sent: ${e.message}.`;
   }
@@ -1547,7 +1564,9 @@ async function submit(kind) {
     }
     state.inFlight.delete(id);
     if (state.selectedId === id) {
-      draft.result = { replayed: res?.replayed === true, estimate: res?.estimate ?? null };
+      // A replayed request answers without an estimate: show the rate card's.
+      const estimate = res?.estimate ?? localEstimate(kind === 'text' ? 'service' : t.category, open);
+      draft.result = { replayed: res?.replayed === true, estimate };
       renderComposer({ restore: true });
       state.stuck = true;
       rerenderTimeline();
@@ -1598,6 +1617,7 @@ function onComposerInput() {
   const draft = draftFor(id);
   draft.text = els.input.value;
   if (draft.error) setComposerError('');
+  if (draft.result) setSendResult(null);
   autoGrow();
   updateSendState();
 }

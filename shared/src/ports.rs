@@ -357,3 +357,54 @@ pub trait WhatsAppClient: Send + Sync {
     /// The business account's templates.
     async fn templates(&self) -> Result<Vec<crate::domain::template::Template>, String>;
 }
+
+/// Pipelines and deals.
+#[async_trait]
+pub trait DealStore: Send + Sync {
+    /// Every pipeline.
+    async fn pipelines(&self) -> Result<Vec<crate::domain::pipeline::Pipeline>, StoreError>;
+    /// Creates or replaces a pipeline definition.
+    async fn put_pipeline(
+        &self,
+        pipeline: &crate::domain::pipeline::Pipeline,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
+    /// Stores a new deal (audited in the same write).
+    async fn create_deal(&self, deal: &crate::domain::pipeline::Deal, audit: &AuditEntry) -> Result<(), StoreError>;
+    /// One deal.
+    async fn deal(&self, id: &str) -> Result<Option<crate::domain::pipeline::Deal>, StoreError>;
+    /// Replaces a deal if it was last changed at `expected_updated_at`;
+    /// `false` when someone changed it first. The audit line (and, for stage
+    /// moves, the domain event) go in the same write.
+    async fn save_deal(
+        &self,
+        deal: &crate::domain::pipeline::Deal,
+        expected_updated_at: Millis,
+        audit: &AuditEntry,
+        event: Option<&DomainEvent>,
+    ) -> Result<bool, StoreError>;
+    /// Deals in one stage, most recently changed first.
+    async fn deals_in_stage(
+        &self,
+        pipeline: &str,
+        stage: &str,
+        page: &PageRequest,
+    ) -> Result<Page<crate::domain::pipeline::Deal>, StoreError>;
+    /// A contact's deals, newest first.
+    async fn contact_deals(
+        &self,
+        contact: &ContactId,
+        page: &PageRequest,
+    ) -> Result<Page<crate::domain::pipeline::Deal>, StoreError>;
+}
+
+/// Something that happened, kept for automation to consume.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainEvent {
+    /// When.
+    pub at: Millis,
+    /// `deal.stage_changed`, …
+    pub kind: String,
+    /// The payload as JSON.
+    pub payload: String,
+}

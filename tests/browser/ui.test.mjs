@@ -32,6 +32,7 @@ const ENV = {
   AWS_SECRET_ACCESS_KEY: 'local',
   WHATSAPP_APP_SECRET: 'dev-app-secret',
   WHATSAPP_VERIFY_TOKEN: 'dev-verify-token',
+  WHATSAPP_ACCESS_TOKEN: 'dev-access-token',
   PARLEY_ADMIN_EMAIL: 'admin@parley.local',
   PARLEY_ADMIN_PASSWORD: 'parley-admin-pass',
   ...process.env,
@@ -493,7 +494,10 @@ test('outbound messages show their delivery status', TEST, async () => {
       assert.equal(await tick.getAttribute('aria-label'), status[0].toUpperCase() + status.slice(1));
     }
     assert.match(await bubbleText(page, 'wamid.OUT0'), /↪ reply Did my order ship\?/);
-    assert.match(await bubble(page, 'wamid.OUT5').locator('[data-testid="message-errors"]').textContent(), /131047 · Re-engagement message/);
+    const failure = bubble(page, 'wamid.OUT5').locator('[data-testid="message-error"]');
+    assert.equal(await failure.locator('.msg-error-title').textContent(), 'Re-engagement message');
+    assert.equal(await failure.locator('.msg-error-code').textContent(), '131047');
+    assert.equal(await bubble(page, 'wamid.OUT5').locator('[data-testid="retry"]').count(), 1);
     assert.equal(await bubble(page, hello.id).locator('[data-testid="status"]').count(), 0);
     assertNoPageErrors(page);
   } finally {

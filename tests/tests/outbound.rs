@@ -12,9 +12,10 @@ async fn contact_id(t: &TestStack, cookie: &str) -> String {
     t.contacts(cookie).await[0]["id"].as_str().unwrap().to_owned()
 }
 
-/// Polls the timeline until `done` holds for the message `id` (bounded).
+/// Polls the timeline until `done` holds for the message `id`. Bounded
+/// generously: moto is one process shared by every test running at once.
 async fn wait_for(t: &TestStack, cookie: &str, contact: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
-    for _ in 0..600 {
+    for _ in 0..1800 {
         let timeline = t.timeline(cookie, contact).await;
         if let Some(m) = timeline.iter().find(|m| m["id"] == id || m["client_id"] == id) {
             if done(m) {

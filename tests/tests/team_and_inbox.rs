@@ -73,6 +73,16 @@ async fn every_route_checks_the_role() {
         ("POST", "/api/templates/sync".into(), None, [200, 200, 403]),
         ("GET", "/api/reports/spend".into(), None, [200, 200, 403]),
         ("POST", "/api/messages/pm.000000000000000000000000/retry".into(), None, [404, 404, 404]),
+        ("GET", "/api/pipelines".into(), None, [200, 200, 200]),
+        ("GET", "/api/pipelines/sales/board".into(), None, [200, 200, 200]),
+        ("PUT", "/api/pipelines/sales".into(), Some(json!({"name": "Sales", "stages": []})), [422, 422, 403]),
+        ("GET", format!("/api/contacts/{theirs}/deals"), None, [200, 200, 404]),
+        (
+            "POST",
+            "/api/deals".into(),
+            Some(json!({"contact_id": theirs, "title": "t", "value_minor": 1})),
+            [201, 201, 404],
+        ),
     ];
     for (method, path, body, expected) in &routes {
         for (who, cookie, want) in

@@ -2,6 +2,7 @@
 //! and the local runner mounts as it is.
 
 mod contacts;
+mod deals;
 mod error;
 mod inbox;
 mod login;
@@ -16,6 +17,7 @@ use parley::adapters::aws;
 use parley::adapters::cloud_api::CloudApi;
 use parley::adapters::dynamo::DynamoStore;
 use parley::app::auth::BootstrapAdmin;
+use parley::app::deals::Deals;
 use parley::app::inbox::{Inbox, InboxSettings};
 use parley::app::send_message::SendMessage;
 use parley::app::team::Team;
@@ -44,6 +46,8 @@ pub struct ApiState {
     pub inbox: Arc<Inbox>,
     /// The team.
     pub team: Team,
+    /// Pipelines and deals.
+    pub deals: Deals,
     /// Sending.
     pub outbound: Outbound,
     /// Contacts and timelines.
@@ -87,6 +91,7 @@ pub fn state(
     ApiState {
         inbox,
         team: Team::new(store.clone(), store.clone(), clock.clone()),
+        deals: Deals::new(store.clone(), clock.clone()),
         outbound: Outbound { send, outbox: store.clone(), queue, whatsapp },
         auth: Auth::new(store.clone(), clock.clone(), admin),
         store,
@@ -116,6 +121,14 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/users", get(team::list).post(team::invite))
         .route("/api/users/{email}", axum::routing::patch(team::update))
         .route("/api/invites/accept", post(team::accept))
+        .route("/api/pipelines", get(deals::pipelines))
+        .route("/api/pipelines/{id}", axum::routing::put(deals::put_pipeline))
+        .route("/api/pipelines/{id}/board", get(deals::board))
+        .route("/api/pipelines/{id}/stages/{stage}/deals", get(deals::stage))
+        .route("/api/deals", post(deals::create))
+        .route("/api/deals/{id}", get(deals::get).patch(deals::update))
+        .route("/api/deals/{id}/stage", post(deals::move_stage))
+        .route("/api/contacts/{id}/deals", get(deals::for_contact))
         .fallback(error::not_found)
         .with_state(Arc::new(state))
 }

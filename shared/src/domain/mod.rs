@@ -6,6 +6,7 @@ pub mod identity;
 pub mod message;
 pub mod message_content;
 pub mod outbound;
+pub mod pipeline;
 pub mod pricing;
 pub mod routing;
 pub mod service_window;

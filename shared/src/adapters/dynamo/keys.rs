@@ -178,3 +178,26 @@ pub fn parse_message_ref(text: &str) -> Option<(ContactId, String)> {
     let contact = ContactId::parse(contact)?;
     sk.starts_with(MESSAGE_PREFIX).then(|| (contact, sk.to_owned()))
 }
+
+/// The pipelines' partition.
+pub const PIPELINES: &str = "PIPELINES";
+
+/// A deal's partition.
+pub fn deal_pk(id: &str) -> String {
+    format!("D#{id}")
+}
+
+/// `gsi3pk` of deals in a pipeline stage (the board's columns).
+pub fn stage_board(pipeline: &str, stage: &str) -> String {
+    format!("P#{pipeline}#{stage}")
+}
+
+/// `gsi1pk` of a contact's deals.
+pub fn contact_deals(contact: &ContactId) -> String {
+    format!("CD#{contact}")
+}
+
+/// A day's domain events (for automation).
+pub fn events_pk(day: &str) -> String {
+    format!("E#{day}")
+}

@@ -14,6 +14,7 @@
 
 mod contacts;
 mod cursor;
+mod deals;
 mod inbound;
 mod inbox;
 mod item;

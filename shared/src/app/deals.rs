@@ -1,0 +1,282 @@
+//! Pipelines and deals: create, edit, move through stages (with history,
+//! audit and a domain event), and the board.
+
+use crate::domain::pipeline::{Deal, Pipeline, PipelineError, StageChange, StageKind};
+use crate::domain::{ContactId, Role};
+use crate::ports::{AuditEntry, Clock, DealStore, DomainEvent, Page, PageRequest, Session, StoreError};
+use rand::RngCore;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Why a deal action was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum DealError {
+    /// No such deal or pipeline.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// Not allowed for this role.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// A bad pipeline, stage or field.
+    #[error(transparent)]
+    Invalid(#[from] PipelineError),
+    /// A bad field value.
+    #[error("{0}")]
+    BadField(String),
+    /// Someone changed the deal first.
+    #[error("the deal changed meanwhile; reload and try again")]
+    Conflict,
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A new deal, as staff enter it.
+#[derive(Debug, Clone, Default)]
+pub struct NewDeal {
+    /// The customer.
+    pub contact: Option<ContactId>,
+    /// Pipeline id (default `sales`).
+    pub pipeline: Option<String>,
+    /// Starting stage (default: the first open one).
+    pub stage: Option<String>,
+    /// What is being sold.
+    pub title: String,
+    /// Value in minor units.
+    pub value_minor: i64,
+    /// ISO 4217 (default INR).
+    pub currency: Option<String>,
+    /// Owner (default: the creator).
+    pub owner: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub expected_close: Option<String>,
+    /// Custom fields.
+    pub custom_fields: BTreeMap<String, String>,
+}
+
+/// Changes to a deal's fields (not its stage).
+#[derive(Debug, Clone, Default)]
+pub struct DealPatch {
+    /// New title.
+    pub title: Option<String>,
+    /// New value.
+    pub value_minor: Option<i64>,
+    /// New currency.
+    pub currency: Option<String>,
+    /// New owner (`Some(None)` clears it).
+    pub owner: Option<Option<String>>,
+    /// New expected close.
+    pub expected_close: Option<Option<String>>,
+    /// Fields to set (an empty value removes the field).
+    pub custom_fields: BTreeMap<String, String>,
+}
+
+/// The deals use case.
+pub struct Deals {
+    store: Arc<dyn DealStore>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Deals {
+    /// Wires the use case.
+    pub fn new(store: Arc<dyn DealStore>, clock: Arc<dyn Clock>) -> Self {
+        Deals { store, clock }
+    }
+
+    /// Every pipeline; the default sales pipeline when none is configured.
+    pub async fn pipelines(&self) -> Result<Vec<Pipeline>, DealError> {
+        let pipelines = self.store.pipelines().await?;
+        Ok(if pipelines.is_empty() { vec![Pipeline::default_sales()] } else { pipelines })
+    }
+
+    /// One pipeline.
+    pub async fn pipeline(&self, id: &str) -> Result<Pipeline, DealError> {
+        self.pipelines().await?.into_iter().find(|p| p.id == id).ok_or(DealError::NotFound("pipeline"))
+    }
+
+    /// Creates or redefines a pipeline (supervisors).
+    pub async fn put_pipeline(&self, actor: &Session, pipeline: Pipeline) -> Result<Pipeline, DealError> {
+        if !actor.role.supervises() {
+            return Err(DealError::Forbidden("only managers and administrators configure pipelines"));
+        }
+        pipeline.validate()?;
+        let audit = self.entry(actor, "pipeline", None, serde_json::json!({"pipeline": pipeline.id}));
+        if self.store.pipelines().await?.is_empty() && pipeline.id != "sales" {
+            // Keep the default pipeline once another is added.
+            self.store.put_pipeline(&Pipeline::default_sales(), &audit).await?;
+        }
+        self.store.put_pipeline(&pipeline, &audit).await?;
+        Ok(pipeline)
+    }
+
+    /// Opens a deal.
+    pub async fn create(&self, actor: &Session, new: NewDeal) -> Result<Deal, DealError> {
+        let contact = new.contact.ok_or_else(|| DealError::BadField("contact_id is required".into()))?;
+        if new.title.trim().is_empty() || new.value_minor < 0 {
+            return Err(DealError::BadField("a deal needs a title and a value of zero or more".into()));
+        }
+        validate_date(new.expected_close.as_deref())?;
+        let pipeline = self.pipeline(new.pipeline.as_deref().unwrap_or("sales")).await?;
+        let stage = match &new.stage {
+            Some(stage) => pipeline.stage(stage)?.id.clone(),
+            None => pipeline.first_stage().ok_or(PipelineError::Incomplete)?.id.clone(),
+        };
+        let now = self.clock.now();
+        let mut bytes = [0u8; 10];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        let deal = Deal {
+            id: format!("dl.{}", hex::encode(bytes)),
+            contact_id: contact,
+            pipeline: pipeline.id,
+            stage: stage.clone(),
+            title: new.title.trim().to_owned(),
+            value_minor: new.value_minor,
+            currency: new.currency.unwrap_or_else(|| "INR".into()),
+            owner: new.owner.or_else(|| Some(actor.email.clone())),
+            expected_close: new.expected_close,
+            custom_fields: new.custom_fields,
+            history: vec![StageChange { from: None, to: stage, by: actor.email.clone(), at: now }],
+            created_at: now,
+            updated_at: now,
+        };
+        let audit = self.entry(
+            actor,
+            "deal_create",
+            Some(&deal.contact_id),
+            serde_json::json!({"deal": deal.id, "title": deal.title}),
+        );
+        self.store.create_deal(&deal, &audit).await?;
+        Ok(deal)
+    }
+
+    /// One deal.
+    pub async fn get(&self, id: &str) -> Result<Deal, DealError> {
+        self.store.deal(id).await?.ok_or(DealError::NotFound("deal"))
+    }
+
+    /// Edits a deal's fields.
+    pub async fn update(&self, actor: &Session, id: &str, patch: DealPatch) -> Result<Deal, DealError> {
+        let mut deal = self.editable(actor, id).await?;
+        let expected = deal.updated_at;
+        if let Some(title) = patch.title.filter(|t| !t.trim().is_empty()) {
+            deal.title = title.trim().to_owned();
+        }
+        if let Some(value) = patch.value_minor {
+            if value < 0 {
+                return Err(DealError::BadField("value must be zero or more".into()));
+            }
+            deal.value_minor = value;
+        }
+        if let Some(currency) = patch.currency {
+            deal.currency = currency;
+        }
+        if let Some(owner) = patch.owner {
+            deal.owner = owner;
+        }
+        if let Some(close) = patch.expected_close {
+            validate_date(close.as_deref())?;
+            deal.expected_close = close;
+        }
+        for (name, value) in patch.custom_fields {
+            if value.is_empty() {
+                deal.custom_fields.remove(&name);
+            } else {
+                deal.custom_fields.insert(name, value);
+            }
+        }
+        deal.updated_at = self.clock.now().max(crate::domain::Millis(expected.0 + 1));
+        let audit = self.entry(actor, "deal_update", Some(&deal.contact_id), serde_json::json!({"deal": deal.id}));
+        if !self.store.save_deal(&deal, expected, &audit, None).await? {
+            return Err(DealError::Conflict);
+        }
+        Ok(deal)
+    }
+
+    /// Moves a deal to another stage of its pipeline, recording who and when
+    /// and emitting `deal.stage_changed` for automation.
+    pub async fn move_to(&self, actor: &Session, id: &str, stage: &str) -> Result<Deal, DealError> {
+        let mut deal = self.editable(actor, id).await?;
+        let pipeline = self.pipeline(&deal.pipeline).await?;
+        let target = pipeline.stage(stage)?.clone();
+        if target.id == deal.stage {
+            return Ok(deal);
+        }
+        let expected = deal.updated_at;
+        let now = self.clock.now().max(crate::domain::Millis(expected.0 + 1));
+        let from = std::mem::replace(&mut deal.stage, target.id.clone());
+        deal.history.push(StageChange {
+            from: Some(from.clone()),
+            to: target.id.clone(),
+            by: actor.email.clone(),
+            at: now,
+        });
+        deal.updated_at = now;
+        let detail = serde_json::json!({"deal": deal.id, "from": from, "to": target.id});
+        let audit = self.entry(actor, "stage_move", Some(&deal.contact_id), detail.clone());
+        let mut payload = detail;
+        payload["contact_id"] = serde_json::json!(deal.contact_id);
+        payload["won"] = serde_json::json!(target.kind == StageKind::Won);
+        payload["lost"] = serde_json::json!(target.kind == StageKind::Lost);
+        let event = DomainEvent { at: now, kind: "deal.stage_changed".into(), payload: payload.to_string() };
+        if !self.store.save_deal(&deal, expected, &audit, Some(&event)).await? {
+            return Err(DealError::Conflict);
+        }
+        Ok(deal)
+    }
+
+    /// One column of the board.
+    pub async fn stage(&self, pipeline: &str, stage: &str, page: &PageRequest) -> Result<Page<Deal>, DealError> {
+        let pipeline = self.pipeline(pipeline).await?;
+        let stage = pipeline.stage(stage)?;
+        Ok(self.store.deals_in_stage(&pipeline.id, &stage.id, page).await?)
+    }
+
+    /// The board: the first page of every stage (one Query per stage).
+    pub async fn board(&self, pipeline: &str) -> Result<(Pipeline, Vec<Page<Deal>>), DealError> {
+        let pipeline = self.pipeline(pipeline).await?;
+        let mut columns = Vec::with_capacity(pipeline.stages.len());
+        for stage in &pipeline.stages {
+            columns.push(self.store.deals_in_stage(&pipeline.id, &stage.id, &PageRequest::default()).await?);
+        }
+        Ok((pipeline, columns))
+    }
+
+    /// A contact's deals.
+    pub async fn for_contact(&self, contact: &ContactId, page: &PageRequest) -> Result<Page<Deal>, DealError> {
+        Ok(self.store.contact_deals(contact, page).await?)
+    }
+
+    /// A deal the actor may change: supervisors any, agents theirs or unowned.
+    async fn editable(&self, actor: &Session, id: &str) -> Result<Deal, DealError> {
+        let deal = self.get(id).await?;
+        let allowed = actor.role != Role::Agent || deal.owner.as_deref().is_none_or(|o| o == actor.email);
+        if !allowed {
+            return Err(DealError::Forbidden("agents change their own deals"));
+        }
+        Ok(deal)
+    }
+
+    fn entry(
+        &self,
+        actor: &Session,
+        action: &str,
+        contact: Option<&ContactId>,
+        detail: serde_json::Value,
+    ) -> AuditEntry {
+        AuditEntry {
+            at: self.clock.now(),
+            actor: actor.email.clone(),
+            action: action.into(),
+            contact: contact.cloned(),
+            detail: detail.to_string(),
+        }
+    }
+}
+
+fn validate_date(date: Option<&str>) -> Result<(), DealError> {
+    let Some(date) = date else { return Ok(()) };
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(date, format)
+        .map(|_| ())
+        .map_err(|_| DealError::BadField(format!("{date:?} is not a date (YYYY-MM-DD)")))
+}

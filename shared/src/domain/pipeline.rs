@@ -1,0 +1,193 @@
+//! Pipelines and deals: configurable ordered stages, terminal won/lost
+//! stages, and a stage history that records who moved what, when.
+
+use super::{ContactId, Millis};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What reaching a stage means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageKind {
+    /// Still in play.
+    Open,
+    /// Terminal: the deal was won.
+    Won,
+    /// Terminal: the deal was lost.
+    Lost,
+}
+
+/// One stage of a pipeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stage {
+    /// Stable id (`enquiry`, `quote_sent`…), used in keys.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Open, won or lost.
+    pub kind: StageKind,
+}
+
+/// A sales (or support, or onboarding…) pipeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pipeline {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Stages in order.
+    pub stages: Vec<Stage>,
+}
+
+/// Why a pipeline definition or a stage move is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PipelineError {
+    /// Ids must be short lowercase words.
+    #[error("{0:?} is not a valid id (lowercase letters, digits, _ and -, up to 40)")]
+    BadId(String),
+    /// A pipeline needs open stages and a won and a lost stage.
+    #[error("a pipeline needs at least one open stage, one won stage and one lost stage")]
+    Incomplete,
+    /// Two stages with one id.
+    #[error("stage {0:?} appears twice")]
+    DuplicateStage(String),
+    /// No such stage.
+    #[error("pipeline {pipeline:?} has no stage {stage:?}")]
+    UnknownStage {
+        /// The pipeline.
+        pipeline: String,
+        /// The asked-for stage.
+        stage: String,
+    },
+}
+
+/// Whether `text` can be used inside a key.
+pub fn valid_id(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 40
+        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+impl Pipeline {
+    /// The default sales pipeline.
+    pub fn default_sales() -> Self {
+        let stage = |id: &str, name: &str, kind| Stage { id: id.into(), name: name.into(), kind };
+        Pipeline {
+            id: "sales".into(),
+            name: "Sales".into(),
+            stages: vec![
+                stage("enquiry", "Enquiry", StageKind::Open),
+                stage("qualified", "Qualified", StageKind::Open),
+                stage("quote_sent", "Quote Sent", StageKind::Open),
+                stage("negotiation", "Negotiation", StageKind::Open),
+                stage("won", "Won", StageKind::Won),
+                stage("lost", "Lost", StageKind::Lost),
+            ],
+        }
+    }
+
+    /// Checks ids and the won/lost rule.
+    pub fn validate(&self) -> Result<(), PipelineError> {
+        if !valid_id(&self.id) {
+            return Err(PipelineError::BadId(self.id.clone()));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for stage in &self.stages {
+            if !valid_id(&stage.id) {
+                return Err(PipelineError::BadId(stage.id.clone()));
+            }
+            if !seen.insert(stage.id.as_str()) {
+                return Err(PipelineError::DuplicateStage(stage.id.clone()));
+            }
+        }
+        let has = |kind| self.stages.iter().any(|s| s.kind == kind);
+        if !(has(StageKind::Open) && has(StageKind::Won) && has(StageKind::Lost)) {
+            return Err(PipelineError::Incomplete);
+        }
+        Ok(())
+    }
+
+    /// The stage with this id.
+    pub fn stage(&self, id: &str) -> Result<&Stage, PipelineError> {
+        self.stages
+            .iter()
+            .find(|s| s.id == id)
+            .ok_or_else(|| PipelineError::UnknownStage { pipeline: self.id.clone(), stage: id.to_owned() })
+    }
+
+    /// The first stage new deals start in.
+    pub fn first_stage(&self) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.kind == StageKind::Open)
+    }
+}
+
+/// One move in a deal's life.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageChange {
+    /// The stage left (`None` when the deal was created).
+    pub from: Option<String>,
+    /// The stage entered.
+    pub to: String,
+    /// Who moved it.
+    pub by: String,
+    /// When.
+    pub at: Millis,
+}
+
+/// A deal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deal {
+    /// Id.
+    pub id: String,
+    /// The customer.
+    pub contact_id: ContactId,
+    /// Its pipeline.
+    pub pipeline: String,
+    /// Its stage.
+    pub stage: String,
+    /// What is being sold.
+    pub title: String,
+    /// Value in minor units.
+    pub value_minor: i64,
+    /// ISO 4217.
+    pub currency: String,
+    /// Who works it.
+    pub owner: Option<String>,
+    /// Expected close date, `YYYY-MM-DD`.
+    pub expected_close: Option<String>,
+    /// Anything the business tracks.
+    pub custom_fields: BTreeMap<String, String>,
+    /// Every stage it has been in.
+    pub history: Vec<StageChange>,
+    /// Created.
+    pub created_at: Millis,
+    /// Last changed.
+    pub updated_at: Millis,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_pipeline_is_valid_and_starts_at_enquiry() {
+        let p = Pipeline::default_sales();
+        assert_eq!(p.validate(), Ok(()));
+        assert_eq!(p.first_stage().unwrap().id, "enquiry");
+        assert_eq!(p.stage("won").unwrap().kind, StageKind::Won);
+        assert!(p.stage("nope").is_err());
+    }
+
+    #[test]
+    fn a_pipeline_needs_won_and_lost_and_clean_ids() {
+        let mut p = Pipeline::default_sales();
+        p.stages.retain(|s| s.kind != StageKind::Lost);
+        assert_eq!(p.validate(), Err(PipelineError::Incomplete));
+        let mut q = Pipeline::default_sales();
+        q.stages[0].id = "En Quiry".into();
+        assert!(matches!(q.validate(), Err(PipelineError::BadId(_))));
+        let mut r = Pipeline::default_sales();
+        r.stages[1].id = "enquiry".into();
+        assert!(matches!(r.validate(), Err(PipelineError::DuplicateStage(_))));
+    }
+}

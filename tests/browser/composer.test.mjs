@@ -1,0 +1,770 @@
+// Browser tests for the composer: replies, templates, send states, retries
+// and opt-outs, end to end. This file runs its own Cloud API simulator and
+// its own parley-local (on free ports, with a table of its own), so what the
+// page sends really reaches the simulator and the simulator's signed status
+// webhooks really come back.
+//
+//   cargo build -p parley-local -p parley-simulator
+//   eval "$(./infra/emulators.sh start)"   # DynamoDB Local and moto (SQS)
+//   export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3
+//   node --test tests/browser/
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SCREENSHOTS = path.join(ROOT, 'tests', 'browser', 'screenshots');
+const CHROMIUM = process.env.PARLEY_CHROMIUM || '/usr/bin/chromium';
+const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
+const RUNNER = path.join(TARGET, 'debug', 'parley-local');
+const SIMULATOR = path.join(TARGET, 'debug', 'parley-simulator');
+
+const ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  WHATSAPP_APP_SECRET: 'dev-app-secret',
+  WHATSAPP_VERIFY_TOKEN: 'dev-verify-token',
+  WHATSAPP_ACCESS_TOKEN: 'dev-access-token',
+  PARLEY_ADMIN_EMAIL: 'admin@parley.local',
+  PARLEY_ADMIN_PASSWORD: 'parley-admin-pass',
+  ...process.env,
+};
+
+const WAIT = 30_000; // generous: sends go through SQS, the simulator and three status webhooks
+const TEST = { timeout: 180_000 };
+
+let sim; // { process, log, base }
+let runner; // { process, log }
+let base;
+let table;
+let browser;
+
+// ---------------------------------------------------------------------------
+// Harness
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Retries `check` until it stops throwing, then returns its value. */
+async function eventually(check, { timeout = WAIT, interval = 150 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await sleep(interval);
+    }
+  }
+}
+
+function start(binary, args, env) {
+  const child = spawn(binary, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = { process: child, log: '' };
+  const keep = (chunk) => {
+    proc.log = (proc.log + chunk).slice(-20_000);
+  };
+  child.stdout.setEncoding('utf8').on('data', keep);
+  child.stderr.setEncoding('utf8').on('data', keep);
+  return proc;
+}
+
+async function waitUntilUp(proc, name, url) {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (proc.process.exitCode !== null || proc.process.signalCode !== null) {
+      throw new Error(`${name} exited (${proc.process.exitCode ?? proc.process.signalCode}) before it answered:\n${proc.log}`);
+    }
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(150);
+  }
+  throw new Error(`${name} did not answer ${url} within 90 s:\n${proc.log}`);
+}
+
+async function stop(proc) {
+  const child = proc?.process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(5000)]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/** Best-effort: drops this run's table so a disk-backed DynamoDB Local does not fill up. */
+async function dropTable() {
+  const endpoint = ENV.AWS_ENDPOINT_URL_DYNAMODB;
+  if (!endpoint || !table) return;
+  try {
+    await fetch(endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'DynamoDB_20120810.DeleteTable',
+        authorization: `AWS4-HMAC-SHA256 Credential=${ENV.AWS_ACCESS_KEY_ID}/20240101/${ENV.AWS_REGION}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
+      },
+      body: JSON.stringify({ TableName: table }),
+      signal: AbortSignal.timeout(5000),
+    });
+  } catch {
+    // the emulator may already be gone
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The customer's and Meta's side
+
+/** A customer writes through the simulator, which also opens its own 24-hour window for them. */
+async function customerWrites(from, name, textBody) {
+  const res = await fetch(`${sim.base}/sim/customer`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from, name, text: textBody }),
+  });
+  const body = await res.json();
+  assert.equal(res.status, 200, `the simulator answered ${res.status}: ${JSON.stringify(body)}`);
+  return body.wamid;
+}
+
+/** A message posted straight to Parley's /webhook, signed, written `agoSeconds` ago (the simulator never saw it). */
+async function customerWroteLongAgo(waId, name, textBody, agoSeconds) {
+  const id = `wamid.${crypto.randomBytes(18).toString('hex').toUpperCase()}`;
+  const body = JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{
+      id: '1',
+      changes: [{
+        field: 'messages',
+        value: {
+          messaging_product: 'whatsapp',
+          metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+          contacts: [{ profile: { name }, wa_id: waId }],
+          messages: [{ id, from: waId, timestamp: String(Math.floor(Date.now() / 1000) - agoSeconds), type: 'text', text: { body: textBody } }],
+        },
+      }],
+    }],
+  });
+  const signature = crypto.createHmac('sha256', ENV.WHATSAPP_APP_SECRET).update(body).digest('hex');
+  const res = await fetch(`${base}/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${signature}` },
+    body,
+  });
+  assert.equal(res.status, 200, `webhook answered ${res.status}: ${await res.text()}`);
+  return id;
+}
+
+/** What the simulated Cloud API accepted for `to`. */
+async function accepted(to) {
+  const res = await fetch(`${sim.base}/sim/accepted`);
+  assert.equal(res.status, 200);
+  return (await res.json()).filter((a) => a.to === to);
+}
+
+async function setFaults(faults) {
+  const res = await fetch(`${sim.base}/sim/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
+  assert.equal(res.status, 204);
+}
+
+// ---------------------------------------------------------------------------
+// The browser's side
+
+async function newPage(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, ...options });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) page.errors.push(m.text());
+  });
+  return { context, page };
+}
+
+const byTestId = (root, id) => root.locator(`[data-testid="${id}"]`);
+
+async function signIn(page) {
+  await page.goto(base);
+  await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
+  await byTestId(page, 'login-email').fill(ENV.PARLEY_ADMIN_EMAIL);
+  await byTestId(page, 'login-password').fill(ENV.PARLEY_ADMIN_PASSWORD);
+  await byTestId(page, 'login-submit').click();
+  await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
+}
+
+function contactRow(page, name) {
+  return byTestId(page, 'contact').filter({ has: page.locator('[data-testid="contact-name"]', { hasText: name }) });
+}
+
+async function openConversation(page, name) {
+  const row = contactRow(page, name);
+  await row.waitFor({ state: 'visible', timeout: WAIT });
+  await row.click();
+  await eventually(async () => assert.equal(await byTestId(page, 'conversation-name').textContent(), name));
+  await byTestId(page, 'composer').waitFor({ state: 'visible', timeout: WAIT });
+  return row.getAttribute('data-contact-id');
+}
+
+const bubble = (page, id) => page.locator(`[data-testid="message"][data-message-id="${id}"]`);
+
+/** Outbound bubbles whose text is exactly `text`. */
+function outbound(page, text) {
+  return page.locator('[data-testid="message"][data-direction="out"]')
+    .filter({ has: page.locator('[data-testid="message-text"]', { hasText: new RegExp(`^${escapeRegExp(text)}$`) }) });
+}
+
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+async function statusOf(locator) {
+  return locator.locator('[data-testid="status"]').getAttribute('data-status');
+}
+
+/** Records every status each outbound bubble shows, in order, from inside the page. */
+async function recordStatuses(page) {
+  await page.evaluate(() => {
+    window.__statuses = {};
+    const scan = () => {
+      for (const li of document.querySelectorAll('[data-testid="message"][data-direction="out"]')) {
+        const status = li.querySelector('[data-testid="status"]')?.dataset.status;
+        const seen = (window.__statuses[li.dataset.messageId] ??= []);
+        if (status && seen[seen.length - 1] !== status) seen.push(status);
+      }
+    };
+    new MutationObserver(scan).observe(document.getElementById('timeline'), { childList: true, subtree: true, attributes: true });
+    scan();
+  });
+}
+
+const statusesSeen = (page, id) => page.evaluate((i) => window.__statuses?.[i] ?? [], id);
+
+/** The text of every option in a select, in order. */
+const optionValues = (select) => select.locator('option').evaluateAll((os) => os.map((o) => o.value));
+
+/** Staff's view through the API, with the page's own session. */
+const apiGet = (page, url) => page.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).json(), url);
+
+function assertNoPageErrors(page) {
+  assert.deepEqual(page.errors, [], 'errors in the page');
+}
+
+async function screenshot(page, name) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, name) });
+}
+
+// ---------------------------------------------------------------------------
+
+before(async () => {
+  assert.ok(ENV.AWS_ENDPOINT_URL_DYNAMODB, 'AWS_ENDPOINT_URL_DYNAMODB must point at a running DynamoDB Local (see infra/emulators.sh)');
+  assert.ok(ENV.AWS_ENDPOINT_URL_SQS, 'AWS_ENDPOINT_URL_SQS must point at a running SQS emulator (see infra/emulators.sh)');
+  for (const binary of [RUNNER, SIMULATOR]) {
+    assert.ok(fs.existsSync(binary), `${binary} is missing: run cargo build -p parley-local -p parley-simulator first`);
+  }
+  assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: run ./infra/setup.sh --browser`);
+
+  const [port, simPort] = [await freePort(), await freePort()];
+  base = `http://127.0.0.1:${port}`;
+  table = `ui-composer-${crypto.randomBytes(6).toString('hex')}`;
+  const common = { ...ENV, PARLEY_PORT: String(port), PARLEY_SIMULATOR_PORT: String(simPort) };
+  delete common.PARLEY_SIMULATOR_FAULTS;
+
+  sim = start(SIMULATOR, ['serve'], common);
+  sim.base = `http://127.0.0.1:${simPort}`;
+  await waitUntilUp(sim, 'parley-simulator', `${sim.base}/sim/accepted`);
+
+  runner = start(RUNNER, [], {
+    ...common,
+    TABLE_NAME: table,
+    PARLEY_WEB_DIR: path.join(ROOT, 'web'),
+    WHATSAPP_API_BASE: sim.base,
+    // A send that keeps failing gives up after two attempts, a second apart.
+    SEND_MAX_ATTEMPTS: '2',
+    SEND_RETRY_BASE_SECONDS: '1',
+  });
+  await waitUntilUp(runner, 'parley-local', `${base}/healthz`);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage'],
+  });
+}, { timeout: 200_000 });
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await stop(runner);
+  await stop(sim);
+  await dropTable();
+});
+
+// ---------------------------------------------------------------------------
+
+test('a reply inside the window goes out once, queued and then read, quoting the customer', TEST, async () => {
+  const kiran = '919700000001';
+  const question = await customerWrites(kiran, 'Kiran Rao', 'Do you have the blue kurta in size M?');
+  const { context, page } = await newPage();
+  try {
+    await signIn(page);
+    await openConversation(page, 'Kiran Rao');
+    await bubble(page, question).waitFor({ state: 'visible', timeout: WAIT });
+    assert.match(await byTestId(page, 'window-note').textContent(), /^Service window open until .+ — free-form replies are allowed\.$/);
+
+    const input = byTestId(page, 'composer-input');
+    const send = byTestId(page, 'send');
+    assert.equal(await input.isVisible(), true);
+    assert.equal(await send.isDisabled(), true, 'Send is disabled while the message is empty');
+    await input.fill('   ');
+    assert.equal(await send.isDisabled(), true, 'blank text cannot be sent');
+
+    // Reply to the customer's question, change our mind, then reply again.
+    await bubble(page, question).hover();
+    await bubble(page, question).locator('[data-testid="reply-action"]').click();
+    assert.equal(await byTestId(page, 'reply-preview-text').textContent(), 'Do you have the blue kurta in size M?');
+    await byTestId(page, 'reply-cancel').click();
+    await byTestId(page, 'reply-preview').waitFor({ state: 'hidden' });
+    await bubble(page, question).hover();
+    await bubble(page, question).locator('[data-testid="reply-action"]').click();
+    await byTestId(page, 'reply-preview').waitFor({ state: 'visible' });
+
+    // Shift+Enter is a new line, not a send.
+    await input.fill('Yes, size M is in stock.');
+    await input.press('Shift+Enter');
+    await input.pressSequentially('Shall I keep one for you?');
+    const typed = 'Yes, size M is in stock.\nShall I keep one for you?';
+    assert.equal(await input.inputValue(), typed);
+    assert.equal(await send.isEnabled(), true);
+    assert.match(await byTestId(page, 'text-estimate').textContent(), /estimate.*Free/i);
+    await screenshot(page, 'composer-open.png');
+
+    await recordStatuses(page);
+    await input.press('Enter');
+    const sent = outbound(page, typed);
+    await sent.waitFor({ state: 'visible', timeout: WAIT });
+    const id = await sent.getAttribute('data-message-id');
+    assert.match(id, /^pm\./);
+    // The draft is done: cleared, and the reply target with it.
+    assert.equal(await input.inputValue(), '');
+    assert.equal(await byTestId(page, 'reply-preview').isVisible(), false);
+    assert.match(await byTestId(page, 'send-result').textContent(), /Queued.*estimate.*Free/i);
+
+    await eventually(async () => assert.equal(await statusOf(bubble(page, id)), 'read'));
+    const seen = await statusesSeen(page, id);
+    assert.equal(seen[0], 'queued', `the bubble showed ${JSON.stringify(seen)}`);
+    assert.equal(seen[seen.length - 1], 'read');
+    assert.equal(await bubble(page, id).locator('[data-testid="status"]').getAttribute('aria-label'), 'Read');
+    assert.match(await bubble(page, id).locator('[data-testid="reply"]').textContent(), /Do you have the blue kurta in size M\?/);
+    assert.equal(await outbound(page, typed).count(), 1);
+
+    const got = await accepted(kiran);
+    assert.equal(got.length, 1, 'the Cloud API received the reply exactly once');
+    assert.equal(got[0].body.type, 'text');
+    assert.equal(got[0].body.text.body, typed);
+    assert.equal(got[0].body.context?.message_id, question);
+    assertNoPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a double click on Send, or an answer lost on the way back, still sends once', TEST, async () => {
+  const kiran = '919700000001';
+  const { context, page } = await newPage();
+  try {
+    await signIn(page);
+    await openConversation(page, 'Kiran Rao');
+    const input = byTestId(page, 'composer-input');
+    const before = (await accepted(kiran)).length;
+
+    await input.fill('Your order is packed.');
+    await byTestId(page, 'send').dblclick();
+    const packed = outbound(page, 'Your order is packed.');
+    await packed.waitFor({ state: 'visible', timeout: WAIT });
+    await eventually(async () => assert.equal(await statusOf(packed), 'read'));
+    assert.equal(await packed.count(), 1);
+    assert.equal((await accepted(kiran)).length, before + 1);
+
+    // Parley stores the message, but its answer never reaches the page: the
+    // page tries again with the same Idempotency-Key and Parley recognises it.
+    const keys = [];
+    await page.route('**/api/contacts/*/messages', async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      keys.push(route.request().headers()['idempotency-key']);
+      if (keys.length === 1) {
+        await route.fetch();
+        return route.abort('failed');
+      }
+      return route.continue();
+    });
+    await input.fill('It ships tomorrow morning.');
+    await input.press('Enter');
+    const ships = outbound(page, 'It ships tomorrow morning.');
+    await ships.waitFor({ state: 'visible', timeout: WAIT });
+    await eventually(async () => assert.equal(await statusOf(ships), 'read'));
+    assert.equal(keys.length, 2, 'the page retried once');
+    assert.match(keys[0], /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(keys[1], keys[0], 'the retry carried the same Idempotency-Key');
+    assert.equal(await byTestId(page, 'send-result').getAttribute('data-replayed'), 'true');
+    assert.equal(await ships.count(), 1);
+    assert.equal((await accepted(kiran)).length, before + 2, 'one Cloud API call per message');
+    assertNoPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
+
+test('outside the window only a template can be sent: synced, filled in, priced, refused when incomplete', TEST, async () => {
+  const meena = '919700000002';
+  await customerWroteLongAgo(meena, 'Meena Iyer', 'Where is my order?', 2 * 86_400);
+  const { context, page } = await newPage();
+  const sends = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && /\/api\/contacts\/[^/]+\/messages$/.test(new URL(r.url()).pathname)) sends.push(r);
+  });
+  try {
+    await signIn(page);
+    await openConversation(page, 'Meena Iyer');
+    assert.match(await byTestId(page, 'window-note').textContent(),
+      /^The 24-hour window closed at .+; only an approved template can be sent\.$/);
+    // No way to type a free-form message.
+    assert.equal(await byTestId(page, 'composer-input').isVisible(), false);
+    assert.equal(await byTestId(page, 'send').isVisible(), false);
+    assert.equal(await byTestId(page, 'template-toggle').isVisible(), false);
+    assert.equal(await byTestId(page, 'text-toggle').isVisible(), false);
+
+    // A fresh deployment has no templates until they are synced from Meta.
+    const picker = byTestId(page, 'template-picker');
+    await byTestId(picker, 'templates-empty').waitFor({ state: 'visible', timeout: WAIT });
+    await byTestId(picker, 'sync-templates').click();
+    const name = byTestId(picker, 'template-name');
+    await eventually(async () => assert.deepEqual(await optionValues(name), ['order_update', 'login_code', 'diwali_sale']),
+      { timeout: WAIT });
+    assert.match(await byTestId(page, 'send-result').textContent(), /Synced 5 templates/);
+    assert.equal(await byTestId(picker, 'templates-empty').isVisible(), false);
+    // Grouped by category; the pending one is not offered.
+    assert.deepEqual(await name.locator('optgroup').evaluateAll((gs) => gs.map((g) => g.label)), ['Utility', 'Authentication', 'Marketing']);
+
+    await name.selectOption('order_update');
+    const language = byTestId(picker, 'template-language');
+    assert.deepEqual(await optionValues(language), ['en_US', 'hi']);
+    await language.selectOption('en_US');
+    assert.match(await byTestId(picker, 'template-estimate').textContent(), /estimate.*₹0\.13.*Utility/i);
+
+    // Every parameter must be filled in: the page does not send an incomplete template.
+    const params = byTestId(picker, 'template-param');
+    assert.equal(await params.count(), 2);
+    const sendTemplate = byTestId(picker, 'send-template');
+    await params.nth(0).fill('Meena');
+    assert.equal(await sendTemplate.isDisabled(), true);
+    assert.match(await byTestId(picker, 'template-hint').textContent(), /Fill in every parameter/);
+    await params.nth(1).fill('   ');
+    await params.nth(1).press('Enter');
+    assert.equal(await sendTemplate.isDisabled(), true);
+    assert.equal(await byTestId(picker, 'template-preview').textContent(), 'Hi Meena, your order {{2}} has shipped.');
+
+    await params.nth(1).fill('#A-1182');
+    assert.equal(await sendTemplate.isEnabled(), true);
+    assert.equal(await byTestId(picker, 'template-preview').textContent(), 'Hi Meena, your order #A-1182 has shipped.');
+    await language.selectOption('hi');
+    assert.equal(await byTestId(picker, 'template-preview').textContent(), 'नमस्ते Meena, आपका ऑर्डर #A-1182 भेज दिया गया है।');
+    await language.selectOption('en_US');
+    await screenshot(page, 'composer-closed.png');
+    assert.equal(sends.length, 0, 'nothing was sent while a parameter was empty');
+
+    // Parley's own check: a request with a parameter missing is refused with
+    // 422, shown next to the composer, and what was typed stays.
+    await page.route('**/api/contacts/*/messages', async (route) => {
+      const body = route.request().postDataJSON();
+      body.template.params = body.template.params.slice(0, 1);
+      await route.continue({ postData: JSON.stringify(body) });
+    }, { times: 1 });
+    await sendTemplate.click();
+    await eventually(async () => assert.match(await byTestId(page, 'composer-error').textContent(),
+      /^Not sent: template "order_update" takes 2 parameter\(s\), 1 given\.$/));
+    assert.equal(await params.nth(0).inputValue(), 'Meena');
+    assert.equal(await params.nth(1).inputValue(), '#A-1182');
+    assert.equal((await accepted(meena)).length, 0);
+
+    await sendTemplate.click();
+    const sent = outbound(page, 'Hi Meena, your order #A-1182 has shipped.');
+    await sent.waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await byTestId(page, 'composer-error').textContent(), '');
+    assert.match(await byTestId(page, 'send-result').textContent(), /Queued.*estimate.*₹0\.13.*Utility/i);
+    assert.match(await sent.locator('[data-testid="placeholder"]').textContent(), /Template/);
+    await eventually(async () => assert.equal(await statusOf(sent), 'read'));
+    // Priced on the bubble too: a utility template outside the window is billed.
+    assert.match(await sent.locator('[data-testid="message-estimate"]').textContent(), /₹0\.13/);
+    // Still only templates here, with a fresh form.
+    assert.equal(await byTestId(page, 'composer-input').isVisible(), false);
+    assert.equal(await params.nth(0).inputValue(), '');
+
+    const got = await accepted(meena);
+    assert.equal(got.length, 1);
+    assert.equal(got[0].body.type, 'template');
+    assert.equal(got[0].body.template.name, 'order_update');
+    assert.equal(got[0].body.template.language.code, 'en_US');
+    assert.deepEqual(got[0].body.template.components[0].parameters.map((p) => p.text), ['Meena', '#A-1182']);
+    assertNoPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a window that closed while staff were typing: the text is refused with the reason, kept, and templates offered', TEST, async () => {
+  const meena = '919700000002';
+  const before = (await accepted(meena)).length;
+  const { context, page } = await newPage();
+  // The page last heard the window was open; Parley knows it has closed.
+  let stale = true;
+  const contactsApi = (url) => /^\/api\/contacts(\/[^/]+)?$/.test(url.pathname);
+  await page.route(contactsApi, async (route) => {
+    const response = await route.fetch();
+    const json = await response.json();
+    if (!stale || route.request().method() !== 'GET') return route.fulfill({ response, json });
+    const reopen = (c) => (c.name === 'Meena Iyer' ? { ...c, window: { open: true, closes_at: new Date(Date.now() + 3_600_000).toISOString() } } : c);
+    await route.fulfill({ response, json: Array.isArray(json.items) ? { ...json, items: json.items.map(reopen) } : reopen(json) });
+  });
+  try {
+    await signIn(page);
+    await openConversation(page, 'Meena Iyer');
+    const input = byTestId(page, 'composer-input');
+    await input.waitFor({ state: 'visible', timeout: WAIT });
+    await input.fill('Are you still there?');
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/messages')) stale = false;
+    });
+    await input.press('Enter');
+    await eventually(async () => assert.match(await byTestId(page, 'composer-error').textContent(),
+      /^Not sent: the 24-hour window closed at .+; only an approved template can be sent\.$/));
+    // The page learns the truth and offers templates; the typed text is kept for later.
+    await byTestId(page, 'template-picker').waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await input.isVisible(), false);
+    assert.equal(await input.inputValue(), 'Are you still there?');
+    assert.match(await byTestId(page, 'window-note').textContent(), /^The 24-hour window closed at/);
+    assert.equal(await outbound(page, 'Are you still there?').count(), 0);
+    assert.equal((await accepted(meena)).length, before);
+    assertNoPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a failed send shows Meta\'s error, and Retry sends it again', TEST, async () => {
+  const farah = '919700005678';
+  await customerWrites(farah, 'Farah Khan', 'Please send the invoice');
+  const { context, page } = await newPage();
+  try {
+    await signIn(page);
+    await openConversation(page, 'Farah Khan');
+    const input = byTestId(page, 'composer-input');
+
+    // Meta accepts the message, then reports it undeliverable.
+    await setFaults({ failing_recipient_suffix: '5678' });
+    await input.fill('Here is your invoice: INV-2231');
+    await input.press('Enter');
+    const invoice = outbound(page, 'Here is your invoice: INV-2231');
+    await invoice.waitFor({ state: 'visible', timeout: WAIT });
+    await eventually(async () => assert.equal(await statusOf(invoice), 'failed'));
+    const error = invoice.locator('[data-testid="message-error"]');
+    assert.equal(await error.locator('.msg-error-title').textContent(), 'Message undeliverable');
+    assert.equal(await error.locator('.msg-error-code').textContent(), '131026');
+    assert.equal(await error.locator('.msg-error-details').textContent(), 'Receiver is incapable of receiving this message');
+    assert.equal((await accepted(farah)).length, 1);
+    await invoice.scrollIntoViewIfNeeded();
+    await screenshot(page, 'composer-failed.png');
+
+    await setFaults({});
+    await invoice.locator('[data-testid="retry"]').click();
+    await eventually(async () => assert.equal((await accepted(farah)).length, 2), { timeout: WAIT });
+    await eventually(async () => assert.equal(await statusOf(invoice), 'read'));
+    assert.equal(await invoice.locator('[data-testid="message-errors"]').count(), 0);
+    assert.equal(await invoice.locator('[data-testid="retry"]').count(), 0);
+
+    // The Cloud API is down: Parley retries, then gives up and says so.
+    await setFaults({ server_error_rate: 1 });
+    await input.fill('Sorry for the trouble!');
+    await input.press('Enter');
+    const sorry = outbound(page, 'Sorry for the trouble!');
+    await sorry.waitFor({ state: 'visible', timeout: WAIT });
+    await eventually(async () => assert.equal(await statusOf(sorry), 'failed'), { timeout: 60_000 });
+    const titles = await sorry.locator('.msg-error-title').allTextContents();
+    assert.deepEqual(titles, ['An unknown error occurred', 'Gave up after 2 attempts']);
+    assert.equal((await accepted(farah)).length, 2, 'nothing reached Meta during the outage');
+
+    await setFaults({});
+    await sorry.locator('[data-testid="retry"]').click();
+    await eventually(async () => assert.equal(await statusOf(sorry), 'read'));
+    assert.equal((await accepted(farah)).length, 3);
+    assertNoPageErrors(page);
+  } finally {
+    await setFaults({});
+    await context.close();
+  }
+});
+
+test('an unknown outcome and a send being retried are explained on the bubble', TEST, async () => {
+  // Whether Meta got a message it did not answer is settled by its status
+  // webhook, which the simulator always sends: the page is given the states
+  // the API documents for those moments.
+  const { context, page } = await newPage();
+  const retried = [];
+  try {
+    await page.route('**/api/contacts/*/messages*', async (route) => {
+      if (route.request().method() !== 'GET') return route.fallback();
+      const response = await route.fetch();
+      const json = await response.json();
+      if (json.items.some((m) => m.direction === 'in' && m.text === 'Do you have the blue kurta in size M?')) {
+        const at = (i) => new Date(Date.now() + i * 1000).toISOString();
+        json.items.push(
+          { id: 'pm.unknown', direction: 'out', type: 'text', text: 'Did this one arrive?', status: 'sending', at: at(1), content: null, context: null, referral: null, errors: null, pricing: null, attempts: 1, outcome_unknown: true, estimate: { category: 'service', free: true, amount_minor: 0, currency: 'INR' } },
+          { id: 'pm.retrying', direction: 'out', type: 'text', text: 'Trying again', status: 'queued', at: at(2), content: null, context: null, referral: null, errors: null, pricing: null, attempts: 1, outcome_unknown: false, estimate: null },
+          { id: 'pm.promo', direction: 'out', type: 'template', text: 'Kiran, 20% off everything this week.', status: 'delivered', at: at(3), content: null, context: null, referral: null, errors: null, pricing: null, attempts: 1, outcome_unknown: false, estimate: { category: 'marketing', free: false, amount_minor: 91, currency: 'INR' } },
+        );
+      }
+      await route.fulfill({ response, json });
+    });
+    await page.route('**/api/messages/*/retry', async (route) => {
+      retried.push(new URL(route.request().url()).pathname);
+      await route.fulfill({ status: 409, json: { error: { code: 'not_retryable', message: 'only a failed message, or one whose outcome is unknown, can be retried' } } });
+    });
+    await signIn(page);
+    await openConversation(page, 'Kiran Rao');
+
+    const unknown = bubble(page, 'pm.unknown');
+    await unknown.waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await unknown.locator('[data-testid="delivery-unknown"]').textContent(), 'Delivery unknown — Meta did not answer');
+    assert.equal(await bubble(page, 'pm.retrying').locator('[data-testid="delivery-retrying"]').textContent(), 'retrying (attempt 2)');
+    assert.equal(await bubble(page, 'pm.retrying').locator('[data-testid="retry"]').count(), 0);
+    assert.match(await bubble(page, 'pm.promo').locator('[data-testid="message-estimate"]').textContent(), /estimate.*₹0\.91.*Marketing/i);
+
+    await unknown.locator('[data-testid="retry"]').click();
+    await eventually(async () => assert.equal(await unknown.locator('[data-testid="retry-error"]').textContent(),
+      'This message cannot be retried any more: its status has changed.'));
+    assert.deepEqual(retried, ['/api/messages/pm.unknown/retry']);
+    assertNoPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
+
+test('opting a customer out hides marketing templates, and so does their STOP', TEST, async () => {
+  const vikram = '919700000003';
+  await customerWrites(vikram, 'Vikram Shah', 'Hi, any offers this week?');
+  const { context, page } = await newPage();
+  try {
+    await signIn(page);
+    const id = await openConversation(page, 'Vikram Shah');
+    const toggle = byTestId(page, 'opt-out-toggle');
+    assert.equal(await toggle.getAttribute('aria-checked'), 'true');
+    assert.equal(await byTestId(page, 'opt-out-state').textContent(), 'Marketing allowed');
+
+    await byTestId(page, 'template-toggle').click();
+    const picker = byTestId(page, 'template-picker');
+    const name = byTestId(picker, 'template-name');
+    await eventually(async () => assert.ok((await optionValues(name)).includes('diwali_sale')));
+    await name.selectOption('diwali_sale');
+    assert.match(await byTestId(picker, 'template-estimate').textContent(), /₹0\.91.*Marketing/);
+    // Inside the window a utility template is free.
+    await name.selectOption('order_update');
+    assert.match(await byTestId(picker, 'template-estimate').textContent(), /Free.*Utility/);
+    await name.selectOption('diwali_sale');
+
+    await toggle.click();
+    await eventually(async () => assert.equal(await toggle.getAttribute('aria-checked'), 'false'));
+    assert.equal(await byTestId(page, 'opt-out-state').textContent(), 'Opted out of marketing');
+    assert.deepEqual(await optionValues(name), ['order_update', 'login_code']);
+    assert.equal(await byTestId(picker, 'optout-note').textContent(), '1 marketing template is hidden: this customer opted out of marketing messages.');
+    assert.equal((await apiGet(page, `/api/contacts/${id}`)).opted_out, true);
+    await byTestId(contactRow(page, 'Vikram Shah'), 'opted-out').waitFor({ state: 'visible', timeout: WAIT });
+    // Replies are not marketing: the text composer is still there.
+    await byTestId(picker, 'text-toggle').click();
+    assert.equal(await byTestId(page, 'composer-input').isVisible(), true);
+    await byTestId(page, 'template-toggle').click();
+
+    await toggle.click();
+    await eventually(async () => assert.equal(await toggle.getAttribute('aria-checked'), 'true'));
+    assert.deepEqual(await optionValues(name), ['order_update', 'login_code', 'diwali_sale']);
+    assert.equal(await byTestId(picker, 'optout-note').isVisible(), false);
+    assert.equal((await apiGet(page, `/api/contacts/${id}`)).opted_out, false);
+
+    // The customer writes STOP: the next refresh shows them opted out.
+    await customerWrites(vikram, 'Vikram Shah', 'STOP');
+    await eventually(async () => assert.equal(await toggle.getAttribute('aria-checked'), 'false'));
+    await eventually(async () => assert.deepEqual(await optionValues(name), ['order_update', 'login_code']));
+    assertNoPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
+
+test('markup typed into a reply or a template parameter is sent and shown as text', TEST, async () => {
+  const mallory = '919700000004';
+  const evilQuestion = '<img src=x onerror=window.__pwned=3>';
+  const question = await customerWrites(mallory, 'Mallory', evilQuestion);
+  const typed = '<img src=x onerror="window.__pwned=1">';
+  const param = '<script>window.__pwned=2</script>';
+  const order = '<b>1182</b>';
+  // Without the page's Content-Security-Policy: what is tested is the rendering itself.
+  const { context, page } = await newPage({ bypassCSP: true });
+  try {
+    await signIn(page);
+    await openConversation(page, 'Mallory');
+    await bubble(page, question).hover();
+    await bubble(page, question).locator('[data-testid="reply-action"]').click();
+    assert.equal(await byTestId(page, 'reply-preview-text').textContent(), evilQuestion);
+
+    await byTestId(page, 'composer-input').fill(typed);
+    await byTestId(page, 'composer-input').press('Enter');
+    const sent = outbound(page, typed);
+    await sent.waitFor({ state: 'visible', timeout: WAIT });
+    await eventually(async () => assert.equal(await statusOf(sent), 'read'));
+    assert.equal((await accepted(mallory))[0].body.text.body, typed);
+
+    await byTestId(page, 'template-toggle').click();
+    const picker = byTestId(page, 'template-picker');
+    await byTestId(picker, 'template-name').selectOption('order_update');
+    await byTestId(picker, 'template-param').nth(0).fill(param);
+    await byTestId(picker, 'template-param').nth(1).fill(order);
+    const filled = `Hi ${param}, your order ${order} has shipped.`;
+    assert.equal(await byTestId(picker, 'template-preview').textContent(), filled);
+    await byTestId(picker, 'send-template').click();
+    const templated = outbound(page, filled);
+    await templated.waitFor({ state: 'visible', timeout: WAIT });
+    await eventually(async () => assert.equal(await statusOf(templated), 'read'));
+
+    const injected = await page.evaluate(() => ({
+      elements: document.querySelectorAll('#conv-view img, #conv-view script, #conv-view b, #conv-view [onerror]').length,
+      pwned: typeof window.__pwned,
+    }));
+    assert.deepEqual(injected, { elements: 0, pwned: 'undefined' });
+    assertNoPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
