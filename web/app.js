@@ -200,6 +200,9 @@ const state = {
   conversationSeq: 0,
   pollTimer: 0,
   refreshing: null,
+  soonTimer: 0,
+  resultTimer: 0,
+  timelineFor: null, // the contact whose timeline has been loaded at least once
   serverMessages: [], // the selected timeline as the API last answered it
   pending: new Map(), // contact id -> Map(message id -> optimistic "queued" item)
   drafts: new Map(), // contact id -> what staff are composing there
@@ -463,6 +466,7 @@ function selectContact(id) {
     state.messages = [];
     state.messageSigs = [];
     state.serverMessages = [];
+    state.timelineFor = null;
     state.scrollOnNextRender = true;
     els.timeline.replaceChildren();
     els.jump.hidden = true;
@@ -480,6 +484,7 @@ function closeConversation() {
   state.messages = [];
   state.messageSigs = [];
   state.serverMessages = [];
+  state.timelineFor = null;
   els.inbox.classList.remove('has-selection');
   history.replaceState(null, '', location.pathname + location.search);
   renderContacts();
@@ -1219,7 +1224,8 @@ function setMode(mode) {
   setComposerError('');
   renderComposer();
   if (mode === 'text') els.input.focus();
-  else (els.templateName.disabled ? els.syncTemplates : els.templateName).focus?.();
+  else if (!els.templateForm.hidden) els.templateName.focus();
+  else if (!els.syncTemplates.hidden) els.syncTemplates.focus();
 }
 
 function autoGrow() {

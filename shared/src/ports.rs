@@ -408,3 +408,45 @@ pub struct DomainEvent {
     /// The payload as JSON.
     pub payload: String,
 }
+
+/// A note staff keep on a contact (never sent to the customer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// Id.
+    pub id: String,
+    /// Who wrote it.
+    pub author: String,
+    /// The note.
+    pub text: String,
+    /// When.
+    pub at: Millis,
+}
+
+/// Changes to a contact record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactPatch {
+    /// Staff's name for the contact (`Some(None)` reverts to the profile name).
+    pub display_name: Option<Option<String>>,
+    /// The full tag set.
+    pub tags: Option<Vec<String>>,
+    /// The full custom-field map.
+    pub fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// The contact record: notes, tags, fields, search.
+#[async_trait]
+pub trait ContactRecordStore: Send + Sync {
+    /// Applies a patch.
+    async fn patch_contact(&self, contact: &ContactId, patch: &ContactPatch) -> Result<(), StoreError>;
+    /// Adds a note.
+    async fn add_note(&self, contact: &ContactId, note: &Note) -> Result<(), StoreError>;
+    /// Notes, newest first.
+    async fn notes(&self, contact: &ContactId, page: &PageRequest) -> Result<Page<Note>, StoreError>;
+    /// Contacts whose name or phone starts with `query` (one Query).
+    async fn search(
+        &self,
+        query: &str,
+        only_visible_to: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<Contact>, StoreError>;
+}

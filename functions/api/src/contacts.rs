@@ -4,10 +4,13 @@ use crate::session::Staff;
 use crate::views::{ContactView, MessageView, PageView};
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::Json;
 use parley::domain::ContactId;
 use parley::ports::PageRequest;
+use parley::ports::{ContactPatch, Note};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 #[derive(Deserialize)]
@@ -26,13 +29,24 @@ pub(crate) fn contact_id(text: &str) -> Result<ContactId, ApiError> {
     ContactId::parse(text).ok_or_else(|| ApiError::not_found("contact"))
 }
 
+#[derive(Deserialize)]
+pub(crate) struct ListQuery {
+    q: Option<String>,
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
 pub(crate) async fn list(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
-    Query(page): Query<PageQuery>,
+    Query(query): Query<ListQuery>,
 ) -> Result<Json<PageView<ContactView>>, ApiError> {
     let visible_to = state.inbox.visibility_filter(&session);
-    let page = state.store.list_contacts(&page.into(), visible_to.as_deref()).await?;
+    let page = PageRequest { cursor: query.cursor, limit: query.limit };
+    let page = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) => state.records.search(q, visible_to.as_deref(), &page).await?,
+        None => state.store.list_contacts(&page, visible_to.as_deref()).await?,
+    };
     let (now, sla) = (state.clock.now(), state.inbox.settings().sla_minutes);
     Ok(Json(PageView::from_page(page, |c| ContactView::new(c, now, sla))))
 }
@@ -55,4 +69,96 @@ pub(crate) async fn messages(
     let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?;
     let page = state.store.timeline(&contact.id, &page.into()).await?;
     Ok(Json(PageView::from_page(page, MessageView::from)))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct PatchBody {
+    #[serde(default, deserialize_with = "present")]
+    name: Option<Option<String>>,
+    tags: Option<Vec<String>>,
+    fields: Option<BTreeMap<String, String>>,
+}
+
+/// A field that is present (maybe `null`) becomes `Some(..)`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+pub(crate) async fn patch(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    Path(id): Path<String>,
+    body: Result<Json<PatchBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<ContactView>, ApiError> {
+    let Json(body) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?;
+    let tags = body.tags.map(|tags| {
+        let mut clean: Vec<String> =
+            tags.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty() && t.len() <= 40).collect();
+        clean.sort();
+        clean.dedup();
+        clean
+    });
+    if tags.as_ref().is_some_and(|t| t.len() > 30) {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "at most 30 tags"));
+    }
+    // Fields merge: a value sets, an empty value removes.
+    let fields = body.fields.map(|changes| {
+        let mut fields = contact.fields.clone();
+        for (k, v) in changes {
+            if v.trim().is_empty() {
+                fields.remove(&k);
+            } else {
+                fields.insert(k, v);
+            }
+        }
+        fields
+    });
+    let name = body.name.map(|n| n.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()));
+    let patch = ContactPatch { display_name: name, tags, fields };
+    state.records.patch_contact(&contact.id, &patch).await?;
+    let updated = state.inbox.visible_contact(&session, &contact.id).await?;
+    Ok(Json(ContactView::new(updated, state.clock.now(), state.inbox.settings().sla_minutes)))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NoteBody {
+    text: String,
+}
+
+pub(crate) async fn add_note(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    Path(id): Path<String>,
+    body: Result<Json<NoteBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let Json(body) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    let text = body.text.trim();
+    if text.is_empty() || text.chars().count() > 10_000 {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "a note needs 1 to 10000 characters"));
+    }
+    let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?;
+    let note = Note {
+        id: parley::app::send_message::new_message_id().replacen("pm.", "nt.", 1),
+        author: session.email,
+        text: text.to_owned(),
+        at: state.clock.now(),
+    };
+    state.records.add_note(&contact.id, &note).await?;
+    Ok((StatusCode::CREATED, Json(note_view(&note))))
+}
+
+pub(crate) async fn notes(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    Path(id): Path<String>,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<PageView<serde_json::Value>>, ApiError> {
+    let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?;
+    let notes = state.records.notes(&contact.id, &page.into()).await?;
+    Ok(Json(PageView::from_page(notes, |n| note_view(&n))))
+}
+
+fn note_view(note: &Note) -> serde_json::Value {
+    serde_json::json!({"id": note.id, "author": note.author, "text": note.text, "at": note.at.to_rfc3339()})
 }

@@ -23,7 +23,9 @@ use parley::app::send_message::SendMessage;
 use parley::app::team::Team;
 use parley::app::Auth;
 use parley::domain::pricing::RateCards;
-use parley::ports::{Clock, ConversationStore, OutboundQueue, OutboxStore, SystemClock, WhatsAppClient};
+use parley::ports::{
+    Clock, ContactRecordStore, ConversationStore, OutboundQueue, OutboxStore, SystemClock, WhatsAppClient,
+};
 use std::sync::Arc;
 
 pub use error::ApiError;
@@ -48,6 +50,8 @@ pub struct ApiState {
     pub team: Team,
     /// Pipelines and deals.
     pub deals: Deals,
+    /// Notes, tags, fields, search.
+    pub records: Arc<dyn ContactRecordStore>,
     /// Sending.
     pub outbound: Outbound,
     /// Contacts and timelines.
@@ -92,6 +96,7 @@ pub fn state(
         inbox,
         team: Team::new(store.clone(), store.clone(), clock.clone()),
         deals: Deals::new(store.clone(), clock.clone()),
+        records: store.clone(),
         outbound: Outbound { send, outbox: store.clone(), queue, whatsapp },
         auth: Auth::new(store.clone(), clock.clone(), admin),
         store,
@@ -106,7 +111,8 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/logout", post(login::logout))
         .route("/api/me", get(login::me))
         .route("/api/contacts", get(contacts::list))
-        .route("/api/contacts/{id}", get(contacts::one))
+        .route("/api/contacts/{id}", get(contacts::one).patch(contacts::patch))
+        .route("/api/contacts/{id}/notes", get(contacts::notes).post(contacts::add_note))
         .route("/api/contacts/{id}/messages", get(contacts::messages).post(outbound::send))
         .route("/api/contacts/{id}/opt_out", post(outbound::opt_out))
         .route("/api/messages/{id}/retry", post(outbound::retry))

@@ -39,6 +39,9 @@ pub struct ContactView {
     awaiting_since: Option<String>,
     overdue: bool,
     first_response_seconds: Option<i64>,
+    profile_name: Option<String>,
+    tags: Vec<String>,
+    fields: std::collections::BTreeMap<String, String>,
 }
 
 /// The service window, stated before any send is tried.
@@ -52,6 +55,7 @@ impl ContactView {
     /// The view of `contact` at `now`.
     pub fn new(contact: Contact, now: Millis, sla_minutes: i64) -> Self {
         let conversation = &contact.conversation;
+        let shown_name = contact.shown_name().map(str::to_owned);
         let overdue = conversation.awaiting_since.is_some_and(|since| is_overdue(since, sla_minutes, now));
         ContactView {
             owner: conversation.owner.clone(),
@@ -59,11 +63,14 @@ impl ContactView {
             awaiting_since: conversation.awaiting_since.map(Millis::to_rfc3339),
             overdue,
             first_response_seconds: conversation.first_response_ms.map(|ms| ms / 1000),
+            profile_name: contact.name.clone(),
+            tags: contact.tags.clone(),
+            fields: contact.fields.clone(),
             phone: contact.phone(),
             id: contact.id.to_string(),
             wa_id: contact.wa_id,
             user_id: contact.user_id,
-            name: contact.name,
+            name: shown_name,
             phone_number_id: contact.phone_number_id,
             last_activity_at: contact.last_activity_at.map(Millis::to_rfc3339),
             last_inbound_at: contact.last_inbound_at.map(Millis::to_rfc3339),

@@ -27,9 +27,20 @@ pub struct Contact {
     pub opted_out: bool,
     /// Ownership, status and response times.
     pub conversation: super::conversation::Conversation,
+    /// The name staff gave the contact (wins over the profile name).
+    pub display_name: Option<String>,
+    /// Labels (`vip`, `wholesale`…).
+    pub tags: Vec<String>,
+    /// Custom fields (company, city, source…).
+    pub fields: std::collections::BTreeMap<String, String>,
 }
 
 impl Contact {
+    /// The name to show: staff's, else WhatsApp's profile name.
+    pub fn shown_name(&self) -> Option<&str> {
+        self.display_name.as_deref().or(self.name.as_deref())
+    }
+
     /// The phone in E.164, or `None` when Meta withheld the number.
     pub fn phone(&self) -> Option<String> {
         self.wa_id.as_deref().and_then(super::identity::e164)

@@ -280,16 +280,22 @@ fn contact_update(table: &str, message: &InboundMessage, contact: &ContactId) ->
     ]);
     let mut names = HashMap::from([("#status".to_owned(), "status".to_owned())]);
     if let Some(wa) = message.from.wa_id() {
-        sets.push("wa_id = :wa");
+        sets.extend(["wa_id = :wa", "gsi7pk = :by_phone", "gsi7sk = :phone_sk"]);
         values.insert(":wa".to_owned(), s(wa));
+        values.insert(":by_phone".to_owned(), s(keys::BY_PHONE));
+        values.insert(":phone_sk".to_owned(), s(format!("{wa}#{contact}")));
     }
     if let Some(user) = message.from.user_id() {
         sets.push("user_id = :uid");
         values.insert(":uid".to_owned(), s(user));
     }
     if let Some(name) = &message.profile_name {
-        sets.push("#name = :name");
+        // Staff may have renamed the contact: their name wins, and search
+        // follows whichever name is shown.
+        sets.extend(["#name = :name", "gsi6pk = :by_name", "gsi6sk = if_not_exists(display_name_sk, :name_sk)"]);
         values.insert(":name".to_owned(), s(name));
+        values.insert(":by_name".to_owned(), s(keys::BY_NAME));
+        values.insert(":name_sk".to_owned(), s(keys::name_sk(name, contact)));
         names.insert("#name".to_owned(), "name".to_owned());
     }
     if let MessageContent::Text { body } = &message.content {

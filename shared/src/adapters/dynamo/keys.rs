@@ -34,7 +34,33 @@ pub const INDEXES: &[(&str, &str, &str)] = &[
     (GSI3, "gsi3pk", "gsi3sk"),
     (GSI4, "gsi4pk", "gsi4sk"),
     (GSI5, "gsi5pk", "gsi5sk"),
+    (GSI6, "gsi6pk", "gsi6sk"),
+    (GSI7, "gsi7pk", "gsi7sk"),
 ];
+
+/// The name-search index.
+pub const GSI6: &str = "gsi6";
+/// The phone-search index.
+pub const GSI7: &str = "gsi7";
+/// `gsi6pk` of every named contact.
+pub const BY_NAME: &str = "NAME";
+/// `gsi7pk` of every contact with a phone.
+pub const BY_PHONE: &str = "PHONE";
+
+/// `gsi6sk`: the name folded for prefix search, then the id.
+pub fn name_sk(name: &str, id: &ContactId) -> String {
+    format!("{}#{id}", fold_name(name))
+}
+
+/// Lower-cased, whitespace collapsed: what name search compares.
+pub fn fold_name(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// A contact note's sort key.
+pub fn note_sk(at: Millis, id: &str) -> String {
+    format!("N#{}#{id}", at.sortable())
+}
 
 /// `gsi3pk` of a conversation in `status`.
 pub fn status_queue(status: &str) -> String {

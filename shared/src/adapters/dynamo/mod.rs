@@ -20,6 +20,7 @@ mod inbox;
 mod item;
 pub mod keys;
 mod outbox;
+mod record;
 mod statuses;
 mod users;
 

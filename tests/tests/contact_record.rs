@@ -1,0 +1,60 @@
+//! The contact record: staff's name, tags, custom fields, notes, search.
+
+use parley_e2e::TestStack;
+use serde_json::json;
+
+#[tokio::test]
+async fn notes_tags_fields_and_search_by_name_or_phone_prefix() {
+    let t = TestStack::start().await;
+    t.customer_says("919812345678", "Asha Verma", "hi").await;
+    t.customer_says("919812399999", "Ashok Kumar", "hello").await;
+    t.customer_says("254700000001", "Wanjiru", "habari").await;
+    let admin = t.login().await;
+    let names = |page: &serde_json::Value| -> Vec<String> {
+        let mut n: Vec<String> =
+            page["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect();
+        n.sort();
+        n
+    };
+    assert_eq!(
+        names(&t.get(&admin, "/api/contacts?q=ash").await.1),
+        ["Ashok Kumar", "Asha Verma"].map(String::from).iter().cloned().rev().collect::<Vec<_>>()
+    );
+    assert_eq!(names(&t.get(&admin, "/api/contacts?q=%2B9198123").await.1), ["Asha Verma", "Ashok Kumar"]);
+    assert_eq!(names(&t.get(&admin, "/api/contacts?q=25470").await.1), ["Wanjiru"]);
+    assert!(t.get(&admin, "/api/contacts?q=zzz").await.1["items"].as_array().unwrap().is_empty());
+
+    let asha = t.get(&admin, "/api/contacts?q=asha").await.1["items"][0]["id"].as_str().unwrap().to_owned();
+    let (status, patched) = t
+        .request(&admin, "PATCH", &format!("/api/contacts/{asha}"), Some(&json!({"name": "Asha (Verma Textiles)", "tags": ["VIP", " wholesale ", "vip"], "fields": {"company": "Verma Textiles", "city": "Pune"}})))
+        .await;
+    assert_eq!(status, 200, "{patched}");
+    assert_eq!(patched["name"], "Asha (Verma Textiles)");
+    assert_eq!(patched["profile_name"], "Asha Verma");
+    assert_eq!(patched["tags"], json!(["vip", "wholesale"]));
+    assert_eq!(patched["fields"], json!({"city": "Pune", "company": "Verma Textiles"}));
+    let (_, patched) =
+        t.request(&admin, "PATCH", &format!("/api/contacts/{asha}"), Some(&json!({"fields": {"city": ""}}))).await;
+    assert_eq!(patched["fields"], json!({"company": "Verma Textiles"}), "fields merge; an empty value removes");
+    assert_eq!(
+        names(&t.get(&admin, "/api/contacts?q=asha%20(verma").await.1),
+        ["Asha (Verma Textiles)"],
+        "search follows staff's name"
+    );
+    // The customer's next message keeps staff's name.
+    t.customer_says("919812345678", "Asha V", "one more thing").await;
+    assert_eq!(t.get(&admin, &format!("/api/contacts/{asha}")).await.1["name"], "Asha (Verma Textiles)");
+
+    let (status, note) = t
+        .post(&admin, &format!("/api/contacts/{asha}/notes"), &json!({"text": "Prefers delivery after 6pm <b>"}), None)
+        .await;
+    assert_eq!(status, 201, "{note}");
+    t.post(&admin, &format!("/api/contacts/{asha}/notes"), &json!({"text": "Asked for a GST invoice"}), None).await;
+    let (_, notes) = t.get(&admin, &format!("/api/contacts/{asha}/notes")).await;
+    let texts: Vec<&str> = notes["items"].as_array().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["Asked for a GST invoice", "Prefers delivery after 6pm <b>"], "newest first, stored verbatim");
+    assert_eq!(notes["items"][0]["author"], parley_e2e::ADMIN_EMAIL);
+    let (status, _) = t.post(&admin, &format!("/api/contacts/{asha}/notes"), &json!({"text": "  "}), None).await;
+    assert_eq!(status, 422);
+    assert!(t.accepted().await.is_empty(), "notes are internal: nothing reached WhatsApp");
+}
