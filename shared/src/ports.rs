@@ -450,3 +450,23 @@ pub trait ContactRecordStore: Send + Sync {
         page: &PageRequest,
     ) -> Result<Page<Contact>, StoreError>;
 }
+
+/// Tasks and follow-ups.
+#[async_trait]
+pub trait TaskStore: Send + Sync {
+    /// Stores a new task.
+    async fn create_task(&self, task: &crate::domain::task::Task) -> Result<(), StoreError>;
+    /// One task.
+    async fn task(&self, id: &str) -> Result<Option<crate::domain::task::Task>, StoreError>;
+    /// Marks it done (idempotent); `false` when there is no such task.
+    async fn complete_task(&self, id: &str, at: Millis) -> Result<bool, StoreError>;
+    /// Open tasks due before `before` (and not before `from`), soonest first,
+    /// of one owner or of the whole team.
+    async fn due_tasks(
+        &self,
+        owner: Option<&str>,
+        from: Option<Millis>,
+        before: Option<Millis>,
+        page: &PageRequest,
+    ) -> Result<Page<crate::domain::task::Task>, StoreError>;
+}

@@ -8,6 +8,7 @@ mod inbox;
 mod login;
 mod outbound;
 mod session;
+mod tasks;
 mod team;
 mod views;
 
@@ -20,6 +21,7 @@ use parley::app::auth::BootstrapAdmin;
 use parley::app::deals::Deals;
 use parley::app::inbox::{Inbox, InboxSettings};
 use parley::app::send_message::SendMessage;
+use parley::app::tasks::Tasks;
 use parley::app::team::Team;
 use parley::app::Auth;
 use parley::domain::pricing::RateCards;
@@ -52,6 +54,8 @@ pub struct ApiState {
     pub deals: Deals,
     /// Notes, tags, fields, search.
     pub records: Arc<dyn ContactRecordStore>,
+    /// Follow-ups.
+    pub tasks: Tasks,
     /// Sending.
     pub outbound: Outbound,
     /// Contacts and timelines.
@@ -97,6 +101,7 @@ pub fn state(
         team: Team::new(store.clone(), store.clone(), clock.clone()),
         deals: Deals::new(store.clone(), clock.clone()),
         records: store.clone(),
+        tasks: Tasks::new(store.clone(), store.clone(), clock.clone(), settings.utc_offset_minutes),
         outbound: Outbound { send, outbox: store.clone(), queue, whatsapp },
         auth: Auth::new(store.clone(), clock.clone(), admin),
         store,
@@ -135,6 +140,8 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/deals/{id}", get(deals::get).patch(deals::update))
         .route("/api/deals/{id}/stage", post(deals::move_stage))
         .route("/api/contacts/{id}/deals", get(deals::for_contact))
+        .route("/api/tasks", get(tasks::list).post(tasks::create))
+        .route("/api/tasks/{id}/done", post(tasks::done))
         .fallback(error::not_found)
         .with_state(Arc::new(state))
 }

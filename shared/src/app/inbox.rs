@@ -18,16 +18,24 @@ pub struct InboxSettings {
     pub sla_minutes: i64,
     /// Who gets conversations nobody owns.
     pub routing: RoutingRule,
+    /// The business's clock: minutes ahead of UTC (India: 330).
+    pub utc_offset_minutes: i64,
 }
 
 impl Default for InboxSettings {
     fn default() -> Self {
-        InboxSettings { agents_see_all: false, sla_minutes: 15, routing: RoutingRule::OwnerOrUnassigned }
+        InboxSettings {
+            agents_see_all: false,
+            sla_minutes: 15,
+            routing: RoutingRule::OwnerOrUnassigned,
+            utc_offset_minutes: 330,
+        }
     }
 }
 
 impl InboxSettings {
-    /// Reads `PARLEY_AGENTS_SEE_ALL`, `PARLEY_SLA_MINUTES`, `PARLEY_ROUTING`.
+    /// Reads `PARLEY_AGENTS_SEE_ALL`, `PARLEY_SLA_MINUTES`, `PARLEY_ROUTING`,
+    /// `PARLEY_UTC_OFFSET_MINUTES`.
     pub fn from_env() -> Self {
         use crate::config::optional;
         let default = InboxSettings::default();
@@ -35,6 +43,9 @@ impl InboxSettings {
             agents_see_all: optional("PARLEY_AGENTS_SEE_ALL").is_some_and(|v| v == "true" || v == "1"),
             sla_minutes: optional("PARLEY_SLA_MINUTES").and_then(|v| v.parse().ok()).unwrap_or(default.sla_minutes),
             routing: optional("PARLEY_ROUTING").and_then(|v| RoutingRule::parse(&v)).unwrap_or(default.routing),
+            utc_offset_minutes: optional("PARLEY_UTC_OFFSET_MINUTES")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default.utc_offset_minutes),
         }
     }
 }

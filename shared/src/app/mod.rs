@@ -7,6 +7,7 @@ pub mod inbox;
 pub mod ingest_webhook;
 pub mod send_message;
 pub mod sweep;
+pub mod tasks;
 pub mod team;
 
 pub use auth::{Auth, AuthError};

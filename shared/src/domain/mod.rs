@@ -11,6 +11,7 @@ pub mod pricing;
 pub mod routing;
 pub mod service_window;
 pub mod status;
+pub mod task;
 pub mod template;
 pub mod timestamp;
 pub mod user;

@@ -92,6 +92,13 @@ pub enum SendRefusal {
         /// What was given.
         given: usize,
     },
+    /// A parameter Meta would refuse: blank, or with newlines, tabs or
+    /// more than four spaces in a row.
+    #[error("template parameter {position} is blank or has newlines, tabs or more than 4 spaces in a row")]
+    BadParam {
+        /// 1-based position.
+        position: usize,
+    },
     /// The contact opted out of marketing.
     #[error("this contact opted out of marketing messages")]
     OptedOut,
@@ -118,7 +125,7 @@ impl SendRefusal {
             SendRefusal::UnknownTemplate(_) => "unknown_template",
             SendRefusal::WrongLanguage { .. } => "template_language",
             SendRefusal::NotApproved { .. } => "template_not_approved",
-            SendRefusal::ParamCount { .. } => "template_params",
+            SendRefusal::ParamCount { .. } | SendRefusal::BadParam { .. } => "template_params",
             SendRefusal::OptedOut => "opted_out",
             SendRefusal::BadText => "bad_text",
         }
@@ -175,6 +182,9 @@ pub fn plan_send(
                     given: params.len(),
                 });
             }
+            if let Some(i) = params.iter().position(|p| !param_ok(p)) {
+                return Err(SendRefusal::BadParam { position: i + 1 });
+            }
             if template.category == Category::Marketing && recipient.opted_out {
                 return Err(SendRefusal::OptedOut);
             }
@@ -182,6 +192,10 @@ pub fn plan_send(
         }
     };
     Ok(SendPlan { estimate: rates.estimate(recipient.wa_id.as_deref(), category, open) })
+}
+
+fn param_ok(param: &str) -> bool {
+    !param.trim().is_empty() && !param.contains(['\n', '\t']) && !param.contains("     ")
 }
 
 fn pick_translation<'a>(name: &str, language: &str, translations: &'a [Template]) -> Result<&'a Template, SendRefusal> {
@@ -269,6 +283,25 @@ mod tests {
             plan_send(&closed, &send_template(2, "en_US"), &[paused], &rates, Millis(1)),
             Err(SendRefusal::NotApproved { .. })
         ));
+    }
+
+    #[test]
+    fn parameters_meta_would_refuse_are_refused_first() {
+        let rates = RateCards::default();
+        let catalog = [template(Category::Utility)];
+        let with = |p: &str| OutboundContent::Template {
+            name: "order_update".into(),
+            language: "en_US".into(),
+            params: vec!["Asha".into(), p.into()],
+        };
+        for bad in ["", "  ", "a\nb", "a\tb", "a     b"] {
+            assert_eq!(
+                plan_send(&recipient(true, false), &with(bad), &catalog, &rates, Millis(1)),
+                Err(SendRefusal::BadParam { position: 2 }),
+                "{bad:?}"
+            );
+        }
+        assert!(plan_send(&recipient(true, false), &with("#42 (2 items)"), &catalog, &rates, Millis(1)).is_ok());
     }
 
     #[test]

@@ -24,6 +24,12 @@ impl Millis {
         text.trim().parse::<i64>().ok().map(Self::from_unix_seconds)
     }
 
+    /// Parses RFC 3339 (any offset).
+    pub fn parse_rfc3339(text: &str) -> Option<Self> {
+        let t = OffsetDateTime::parse(text, &Rfc3339).ok()?;
+        i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok().map(Millis)
+    }
+
     /// This instant plus `hours`.
     pub fn plus_hours(self, hours: i64) -> Self {
         Millis(self.0.saturating_add(hours.saturating_mul(Self::HOUR)))

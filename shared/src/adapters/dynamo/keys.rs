@@ -227,3 +227,16 @@ pub fn contact_deals(contact: &ContactId) -> String {
 pub fn events_pk(day: &str) -> String {
     format!("E#{day}")
 }
+
+/// A task's partition.
+pub fn task_pk(id: &str) -> String {
+    format!("T#{id}")
+}
+
+/// `gsi3pk` of one person's open tasks.
+pub fn owner_tasks(owner: &str) -> String {
+    format!("TASKS#{owner}")
+}
+
+/// `gsi4pk` of the team's open tasks.
+pub const TEAM_TASKS: &str = "TASKS";

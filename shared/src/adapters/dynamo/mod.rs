@@ -22,6 +22,7 @@ pub mod keys;
 mod outbox;
 mod record;
 mod statuses;
+mod tasks;
 mod users;
 
 use aws_sdk_dynamodb::Client;

@@ -1,0 +1,99 @@
+//! Tasks and follow-ups.
+
+use crate::session::Staff;
+use crate::{ApiError, ApiState};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use parley::app::tasks::{NewTask, TaskError};
+use parley::domain::task::{Due, Task};
+use parley::domain::Millis;
+use parley::ports::PageRequest;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+impl From<TaskError> for ApiError {
+    fn from(e: TaskError) -> Self {
+        match e {
+            TaskError::NotFound => ApiError::not_found("task"),
+            TaskError::Forbidden(_) => ApiError::forbidden(&e.to_string()),
+            TaskError::Invalid(_) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()),
+            TaskError::Store(s) => s.into(),
+        }
+    }
+}
+
+fn view(t: &Task) -> Value {
+    json!({
+        "id": t.id, "title": t.title, "due_at": t.due_at.to_rfc3339(), "owner": t.owner,
+        "contact_id": t.contact_id, "deal_id": t.deal_id, "done": t.done,
+        "done_at": t.done_at.map(Millis::to_rfc3339), "created_by": t.created_by, "created_at": t.created_at.to_rfc3339(),
+    })
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CreateBody {
+    title: String,
+    due_at: String,
+    owner: Option<String>,
+    contact_id: Option<String>,
+    deal_id: Option<String>,
+}
+
+pub(crate) async fn create(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    body: Result<Json<CreateBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let Json(b) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    let due_at = Millis::parse_rfc3339(&b.due_at).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "due_at must be RFC 3339, e.g. 2026-11-24T10:00:00+05:30",
+        )
+    })?;
+    let contact_id = match b.contact_id {
+        Some(id) => Some(state.inbox.visible_contact(&session, &crate::contacts::contact_id(&id)?).await?.id),
+        None => None,
+    };
+    let new = NewTask { title: b.title, due_at, owner: b.owner, contact_id, deal_id: b.deal_id };
+    let task = state.tasks.create(&session, new).await?;
+    Ok((StatusCode::CREATED, Json(view(&task))))
+}
+
+pub(crate) async fn done(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(view(&state.tasks.complete(&session, &id).await?)))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ListQuery {
+    scope: Option<String>,
+    due: Option<String>,
+    cursor: Option<String>,
+}
+
+pub(crate) async fn list(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let due = match q.due.as_deref().unwrap_or("open") {
+        "overdue" => Due::Overdue,
+        "today" => Due::Today,
+        "open" => Due::Open,
+        _ => return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "due must be overdue, today or open")),
+    };
+    let team = match q.scope.as_deref().unwrap_or("mine") {
+        "mine" => false,
+        "team" => true,
+        _ => return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "scope must be mine or team")),
+    };
+    let page = state.tasks.list(&session, team, due, &PageRequest { cursor: q.cursor, limit: None }).await?;
+    Ok(Json(json!({"items": page.items.iter().map(view).collect::<Vec<_>>(), "next_cursor": page.next_cursor})))
+}

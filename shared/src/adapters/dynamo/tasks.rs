@@ -1,0 +1,123 @@
+//! Tasks: one item each; while open, indexed by owner and for the team,
+//! by due time (so today's and overdue lists are one Query each).
+
+use super::item::{key, req_s, s, Item};
+use super::keys;
+use super::{cursor, unavailable, DynamoStore};
+use crate::domain::task::Task;
+use crate::domain::Millis;
+use crate::ports::{Page, PageRequest, StoreError};
+
+fn task_item(task: &Task) -> Result<Item, StoreError> {
+    let mut item = key(keys::task_pk(&task.id), "TASK");
+    item.insert("task".to_owned(), s(serde_json::to_string(task).map_err(|e| StoreError::Corrupt(e.to_string()))?));
+    if !task.done {
+        let due = format!("{}#{}", task.due_at.sortable(), task.id);
+        item.extend([
+            ("gsi3pk".to_owned(), s(keys::owner_tasks(&task.owner))),
+            ("gsi3sk".to_owned(), s(&due)),
+            ("gsi4pk".to_owned(), s(keys::TEAM_TASKS)),
+            ("gsi4sk".to_owned(), s(due)),
+        ]);
+    }
+    Ok(item)
+}
+
+fn task_from(item: &Item) -> Result<Task, StoreError> {
+    serde_json::from_str(&req_s(item, "task")?).map_err(|e| StoreError::Corrupt(format!("task: {e}")))
+}
+
+impl DynamoStore {
+    pub(super) async fn put_task(&self, task: &Task) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(task_item(task)?))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    pub(super) async fn get_task(&self, id: &str) -> Result<Option<Task>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::task_pk(id), "TASK")))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        out.item().map(task_from).transpose()
+    }
+
+    pub(super) async fn finish_task(&self, id: &str, at: Millis) -> Result<bool, StoreError> {
+        let Some(mut task) = self.get_task(id).await? else { return Ok(false) };
+        if task.done {
+            return Ok(true);
+        }
+        task.done = true;
+        task.done_at = Some(at);
+        self.put_task(&task).await?;
+        Ok(true)
+    }
+
+    pub(super) async fn query_due(
+        &self,
+        owner: Option<&str>,
+        from: Option<Millis>,
+        before: Option<Millis>,
+        page: &PageRequest,
+    ) -> Result<Page<Task>, StoreError> {
+        let (index, pk_attr, sk_attr, pk) = match owner {
+            Some(owner) => (keys::GSI3, "gsi3pk", "gsi3sk", keys::owner_tasks(owner)),
+            None => (keys::GSI4, "gsi4pk", "gsi4sk", keys::TEAM_TASKS.to_owned()),
+        };
+        let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, pk_attr, sk_attr])?;
+        let low = from.map_or_else(|| "0".to_owned(), Millis::sortable);
+        let high = before.map_or_else(|| "~".to_owned(), Millis::sortable);
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(index)
+            .key_condition_expression(format!("{pk_attr} = :pk AND {sk_attr} BETWEEN :low AND :high"))
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":low", s(low))
+            .expression_attribute_values(":high", s(high))
+            .limit(page.limit.map_or(50, |l| i32::try_from(l.clamp(1, 200)).unwrap_or(50)))
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(Page {
+            items: out.items().iter().map(task_from).collect::<Result<_, _>>()?,
+            next_cursor: cursor::encode(out.last_evaluated_key()),
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::ports::TaskStore for DynamoStore {
+    async fn create_task(&self, task: &Task) -> Result<(), StoreError> {
+        self.put_task(task).await
+    }
+
+    async fn task(&self, id: &str) -> Result<Option<Task>, StoreError> {
+        self.get_task(id).await
+    }
+
+    async fn complete_task(&self, id: &str, at: Millis) -> Result<bool, StoreError> {
+        self.finish_task(id, at).await
+    }
+
+    async fn due_tasks(
+        &self,
+        owner: Option<&str>,
+        from: Option<Millis>,
+        before: Option<Millis>,
+        page: &PageRequest,
+    ) -> Result<Page<Task>, StoreError> {
+        self.query_due(owner, from, before, page).await
+    }
+}
