@@ -6,13 +6,14 @@ mod deals;
 mod error;
 mod inbox;
 mod login;
+mod openapi;
 mod outbound;
 mod session;
 mod tasks;
 mod team;
 mod views;
 
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use parley::adapters::aws;
 use parley::adapters::cloud_api::CloudApi;
@@ -109,39 +110,49 @@ pub fn state(
     }
 }
 
+openapi::api_routes! {
+    post "/api/login" => login::login, "Sign in; sets the HttpOnly session cookie", "anyone", public;
+    post "/api/logout" => login::logout, "Sign out", "anyone", public;
+    get "/api/me" => login::me, "Who is signed in", "all";
+    get "/api/contacts" => contacts::list, "Contacts, newest activity first; `?q=` searches name or phone prefix", "all (agents: unassigned and their own)";
+    get "/api/contacts/{id}" => contacts::one, "One contact", "all who can see it";
+    patch "/api/contacts/{id}" => contacts::patch, "Rename, tag, set custom fields", "all who can see it";
+    get "/api/contacts/{id}/notes" => contacts::notes, "Internal notes, newest first", "all who can see it";
+    post "/api/contacts/{id}/notes" => contacts::add_note, "Add an internal note (201)", "all who can see it";
+    get "/api/contacts/{id}/messages" => contacts::messages, "The timeline, oldest first", "all who can see it";
+    post "/api/contacts/{id}/messages" => outbound::send, "Send text or a template (202; Idempotency-Key honoured)", "all who can see it";
+    post "/api/contacts/{id}/opt_out" => outbound::opt_out, "Set or clear the marketing opt-out", "all who can see it";
+    post "/api/contacts/{id}/assign" => inbox::assign, "Assign, transfer or unassign", "agents take unassigned or release their own; managers, admins any";
+    post "/api/contacts/{id}/close" => inbox::close, "Close the conversation", "all who can see it";
+    post "/api/contacts/{id}/reopen" => inbox::reopen, "Reopen the conversation", "all who can see it";
+    get "/api/contacts/{id}/deals" => deals::for_contact, "A contact's deals", "all who can see it";
+    post "/api/messages/{id}/retry" => outbound::retry, "Retry a failed or unknown-outcome send (202)", "all who can see it";
+    get "/api/conversations" => inbox::queue, "A queue: unassigned, mine, waiting_on_us, waiting_on_customer, overdue, open, closed", "all (agents: filtered)";
+    get "/api/templates" => outbound::templates, "The template catalog", "all";
+    post "/api/templates/sync" => outbound::sync_templates, "Sync templates from the WhatsApp Business Account", "managers, admins";
+    get "/api/reports/spend" => outbound::spend, "Billable and free messages by category for `?month=`", "managers, admins";
+    get "/api/audit" => inbox::audit, "The audit log for `?contact=` or `?day=`", "managers, admins";
+    get "/api/users" => team::list, "The team", "managers, admins";
+    post "/api/users" => team::invite, "Invite a teammate (201, returns the one-time link)", "admins";
+    patch "/api/users/{email}" => team::update, "Change role, active, available", "admins (anyone: own availability)";
+    post "/api/invites/accept" => team::accept, "Accept an invitation and set a password", "anyone with the link", public;
+    get "/api/pipelines" => deals::pipelines, "Pipelines and their stages", "all";
+    put "/api/pipelines/{id}" => deals::put_pipeline, "Create or redefine a pipeline", "managers, admins";
+    get "/api/pipelines/{id}/board" => deals::board, "The board: the first page of every stage", "all";
+    get "/api/pipelines/{id}/stages/{stage}/deals" => deals::stage, "Deals in one stage, paginated", "all";
+    post "/api/deals" => deals::create, "Open a deal (201)", "all who can see the contact";
+    get "/api/deals/{id}" => deals::get, "One deal with its stage history", "all";
+    patch "/api/deals/{id}" => deals::update, "Edit a deal", "owner or unowned for agents; managers, admins any";
+    post "/api/deals/{id}/stage" => deals::move_stage, "Move a deal to a stage", "owner or unowned for agents; managers, admins any";
+    get "/api/tasks" => tasks::list, "Open tasks by `?due=` (overdue, today, open) for `?scope=` (mine, team)", "all (team: managers, admins)";
+    post "/api/tasks" => tasks::create, "Create a task (201)", "all (for others: managers, admins)";
+    post "/api/tasks/{id}/done" => tasks::done, "Complete a task", "its owner, managers, admins";
+}
+
 /// The API's routes.
 pub fn router(state: ApiState) -> Router {
-    Router::new()
-        .route("/api/login", post(login::login))
-        .route("/api/logout", post(login::logout))
-        .route("/api/me", get(login::me))
-        .route("/api/contacts", get(contacts::list))
-        .route("/api/contacts/{id}", get(contacts::one).patch(contacts::patch))
-        .route("/api/contacts/{id}/notes", get(contacts::notes).post(contacts::add_note))
-        .route("/api/contacts/{id}/messages", get(contacts::messages).post(outbound::send))
-        .route("/api/contacts/{id}/opt_out", post(outbound::opt_out))
-        .route("/api/messages/{id}/retry", post(outbound::retry))
-        .route("/api/templates", get(outbound::templates))
-        .route("/api/templates/sync", post(outbound::sync_templates))
-        .route("/api/reports/spend", get(outbound::spend))
-        .route("/api/contacts/{id}/assign", post(inbox::assign))
-        .route("/api/contacts/{id}/close", post(inbox::close))
-        .route("/api/contacts/{id}/reopen", post(inbox::reopen))
-        .route("/api/conversations", get(inbox::queue))
-        .route("/api/audit", get(inbox::audit))
-        .route("/api/users", get(team::list).post(team::invite))
-        .route("/api/users/{email}", axum::routing::patch(team::update))
-        .route("/api/invites/accept", post(team::accept))
-        .route("/api/pipelines", get(deals::pipelines))
-        .route("/api/pipelines/{id}", axum::routing::put(deals::put_pipeline))
-        .route("/api/pipelines/{id}/board", get(deals::board))
-        .route("/api/pipelines/{id}/stages/{stage}/deals", get(deals::stage))
-        .route("/api/deals", post(deals::create))
-        .route("/api/deals/{id}", get(deals::get).patch(deals::update))
-        .route("/api/deals/{id}/stage", post(deals::move_stage))
-        .route("/api/contacts/{id}/deals", get(deals::for_contact))
-        .route("/api/tasks", get(tasks::list).post(tasks::create))
-        .route("/api/tasks/{id}/done", post(tasks::done))
+    add_routes(Router::new())
+        .route("/api/openapi.json", get(|| async { axum::Json(openapi::document(OPERATIONS)) }))
         .fallback(error::not_found)
         .with_state(Arc::new(state))
 }
