@@ -1,5 +1,5 @@
 # Parley. The first two targets are the ones you need.
-.PHONY: dev test customer setup lint fmt bench build sam-build clean
+.PHONY: dev test customer seed setup lint fmt bench build sam-build clean
 
 SAYS ?= Hi! Do you deliver today?
 
@@ -36,3 +36,7 @@ sam-build:
 clean:
 	cargo clean
 	rm -rf .aws-sam .parley
+
+## seed: a realistic shop in the running `make dev` stack (agents, 300 contacts, ~3000 messages, deals, tasks)
+seed:
+	@. infra/defaults.sh && cargo run --quiet -p parley-simulator -- seed $(if $(CONTACTS),--contacts $(CONTACTS))

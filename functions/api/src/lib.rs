@@ -8,6 +8,7 @@ mod inbox;
 mod login;
 mod openapi;
 mod outbound;
+mod reports;
 mod session;
 mod tasks;
 mod team;
@@ -21,6 +22,7 @@ use parley::adapters::dynamo::DynamoStore;
 use parley::app::auth::BootstrapAdmin;
 use parley::app::deals::Deals;
 use parley::app::inbox::{Inbox, InboxSettings};
+use parley::app::reports::Reports;
 use parley::app::send_message::SendMessage;
 use parley::app::tasks::Tasks;
 use parley::app::team::Team;
@@ -57,6 +59,8 @@ pub struct ApiState {
     pub records: Arc<dyn ContactRecordStore>,
     /// Follow-ups.
     pub tasks: Tasks,
+    /// Reports.
+    pub reports: Reports,
     /// Sending.
     pub outbound: Outbound,
     /// Contacts and timelines.
@@ -103,6 +107,7 @@ pub fn state(
         deals: Deals::new(store.clone(), clock.clone()),
         records: store.clone(),
         tasks: Tasks::new(store.clone(), store.clone(), clock.clone(), settings.utc_offset_minutes),
+        reports: Reports::new(store.clone(), clock.clone(), settings.sla_minutes, settings.utc_offset_minutes),
         outbound: Outbound { send, outbox: store.clone(), queue, whatsapp },
         auth: Auth::new(store.clone(), clock.clone(), admin),
         store,
@@ -131,6 +136,10 @@ openapi::api_routes! {
     get "/api/templates" => outbound::templates, "The template catalog", "all";
     post "/api/templates/sync" => outbound::sync_templates, "Sync templates from the WhatsApp Business Account", "managers, admins";
     get "/api/reports/spend" => outbound::spend, "Billable and free messages by category for `?month=`", "managers, admins";
+    get "/api/reports/first_response" => reports::first_response, "First-response median and p90 by agent and day (`?from=&to=`)", "managers, admins";
+    get "/api/reports/workload" => reports::workload, "Unassigned and overdue conversations, follow-ups due today and overdue", "managers, admins";
+    get "/api/reports/funnel" => reports::funnel, "Deals per stage, stage-to-stage conversion, won value (`?pipeline=`)", "managers, admins";
+    get "/api/reports/messages" => reports::messages, "Messages in and out per day (`?from=&to=`)", "managers, admins";
     get "/api/audit" => inbox::audit, "The audit log for `?contact=` or `?day=`", "managers, admins";
     get "/api/users" => team::list, "The team", "managers, admins";
     post "/api/users" => team::invite, "Invite a teammate (201, returns the one-time link)", "admins";

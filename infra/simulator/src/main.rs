@@ -18,7 +18,8 @@ async fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("serve") => serve().await,
         Some("customer") => customer(&args).await,
-        _ => bail!("usage: parley-simulator serve | customer --says TEXT [--from WA_ID] [--name NAME]"),
+        Some("seed") => seed(&args).await,
+        _ => bail!("usage: parley-simulator serve | customer --says TEXT [--from WA_ID] [--name NAME] | seed [--contacts N] [--agents N]"),
     }
 }
 
@@ -55,5 +56,32 @@ async fn customer(args: &[String]) -> anyhow::Result<()> {
     if !status.is_success() {
         bail!("{}", response.text().await.unwrap_or_default());
     }
+    Ok(())
+}
+
+async fn seed(args: &[String]) -> anyhow::Result<()> {
+    let number = |name: &str, default: usize| arg(args, name).and_then(|v| v.parse().ok()).unwrap_or(default);
+    let plan = parley_simulator::seed::SeedPlan {
+        base_url: format!("http://127.0.0.1:{}", env_or("PARLEY_PORT", "8080")),
+        app_secret: env_or("WHATSAPP_APP_SECRET", "dev-app-secret"),
+        admin_email: env_or("PARLEY_ADMIN_EMAIL", "admin@parley.local"),
+        admin_password: env_or("PARLEY_ADMIN_PASSWORD", "parley-admin-pass"),
+        agents: number("--agents", 4),
+        contacts: number("--contacts", 300),
+        messages_per_contact: number("--messages", 10),
+        seed: number("--seed", 7) as u64,
+    };
+    let started = std::time::Instant::now();
+    let report = parley_simulator::seed::seed(&plan).await.context("seeding; is `make dev` running?")?;
+    println!(
+        "seeded in {:.1}s: {} agents, {} contacts, {} inbound messages, {} replies, {} deals, {} tasks",
+        started.elapsed().as_secs_f64(),
+        report.agents,
+        report.contacts,
+        report.inbound,
+        report.replies,
+        report.deals,
+        report.tasks
+    );
     Ok(())
 }

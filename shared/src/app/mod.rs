@@ -5,6 +5,7 @@ pub mod deals;
 pub mod deliver;
 pub mod inbox;
 pub mod ingest_webhook;
+pub mod reports;
 pub mod send_message;
 pub mod sweep;
 pub mod tasks;

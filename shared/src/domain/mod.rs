@@ -5,6 +5,7 @@ pub mod conversation;
 pub mod identity;
 pub mod message;
 pub mod message_content;
+pub mod metrics;
 pub mod outbound;
 pub mod pipeline;
 pub mod pricing;

@@ -107,6 +107,8 @@ impl DynamoStore {
         if mode == ContactUpdate::Newest {
             items.push(contact_update(&self.table, message, contact)?);
         }
+        // Counted in the same transaction, so a redelivery never counts twice.
+        items.push(super::stats::count_message(&self.table, message.at, "inbound", &message.wamid)?);
         Ok(items)
     }
 

@@ -240,3 +240,6 @@ pub fn owner_tasks(owner: &str) -> String {
 
 /// `gsi4pk` of the team's open tasks.
 pub const TEAM_TASKS: &str = "TASKS";
+
+/// The daily message counters' partition.
+pub const MESSAGE_STATS: &str = "STATS#MSG";

@@ -21,6 +21,7 @@ mod item;
 pub mod keys;
 mod outbox;
 mod record;
+mod stats;
 mod statuses;
 mod tasks;
 mod users;

@@ -89,6 +89,7 @@ impl DynamoStore {
         if let Some(entry) = audit {
             items.push(self.audit_put(entry)?);
         }
+        items.push(super::stats::count_message(&self.table, m.created_at, "outbound", &m.id)?);
         let idempotency_index = idempotency_key.map(|_| 2);
         if let Err(err) = self.client.transact_write_items().set_transact_items(Some(items)).send().await {
             let reasons = cancellation_reasons(&err);

@@ -1,0 +1,149 @@
+//! Daily message counters (aggregates that survive a contact's erasure) and
+//! the report queries.
+
+use super::contacts::contact_from;
+use super::item::{get_n, get_s, key, n, s};
+use super::keys;
+use super::{unavailable, DynamoStore};
+use crate::domain::{Contact, Millis};
+use crate::ports::StoreError;
+use aws_sdk_dynamodb::types::{Select, TransactWriteItem, Update};
+
+/// Counter shards per day: concurrent transactions rarely touch the same one.
+const SHARDS: u64 = 8;
+
+/// `ADD <direction> 1` on one of the day's counter shards (chosen by
+/// `spread`), as a transaction item.
+pub(super) fn count_message(
+    table: &str,
+    at: Millis,
+    direction: &str,
+    spread: &str,
+) -> Result<TransactWriteItem, StoreError> {
+    let shard = spread.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))) % SHARDS;
+    let update = Update::builder()
+        .table_name(table)
+        .set_key(Some(key(keys::MESSAGE_STATS, format!("{}#{shard}", &at.to_rfc3339()[..10]))))
+        .update_expression("ADD #d :one")
+        .expression_attribute_names("#d", direction)
+        .expression_attribute_values(":one", n(1))
+        .build()
+        .map_err(unavailable)?;
+    Ok(TransactWriteItem::builder().update(update).build())
+}
+
+impl DynamoStore {
+    /// `(day, inbound, outbound)` for days in `[from, to]` (`YYYY-MM-DD`).
+    pub(super) async fn query_message_stats(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, u64, u64)>, StoreError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+            .expression_attribute_values(":pk", s(keys::MESSAGE_STATS))
+            .expression_attribute_values(":from", s(from))
+            .expression_attribute_values(":to", s(format!("{to}#~")))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let count = |v: Option<i64>| u64::try_from(v.unwrap_or(0)).unwrap_or(0);
+        let mut days: std::collections::BTreeMap<String, (u64, u64)> = std::collections::BTreeMap::new();
+        for item in out.items() {
+            let day = get_s(item, keys::SK).unwrap_or_default().split('#').next().unwrap_or_default().to_owned();
+            let entry = days.entry(day).or_default();
+            entry.0 += count(get_n(item, "inbound"));
+            entry.1 += count(get_n(item, "outbound"));
+        }
+        Ok(days.into_iter().map(|(day, (i, o))| (day, i, o)).collect())
+    }
+
+    /// Every contact (paged Queries on the activity index, never a Scan).
+    pub(super) async fn all_contacts(&self) -> Result<Vec<Contact>, StoreError> {
+        let mut contacts = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(keys::GSI1)
+                .key_condition_expression("gsi1pk = :p")
+                .expression_attribute_values(":p", s(keys::CONTACTS_BY_ACTIVITY))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            for item in out.items() {
+                contacts.push(contact_from(item)?);
+            }
+            match out.last_evaluated_key() {
+                Some(k) => start = Some(k.clone()),
+                None => return Ok(contacts),
+            }
+        }
+    }
+
+    /// How many items an index partition holds (optionally below a sort key).
+    pub(super) async fn count_index(
+        &self,
+        index: &str,
+        pk_attr: &str,
+        pk: &str,
+        sk_range: Option<(&str, String, String)>,
+    ) -> Result<u64, StoreError> {
+        let mut total = 0u64;
+        let mut start = None;
+        loop {
+            let mut request = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(index)
+                .select(Select::Count)
+                .expression_attribute_values(":pk", s(pk))
+                .set_exclusive_start_key(start);
+            request = match &sk_range {
+                Some((sk_attr, low, high)) => request
+                    .key_condition_expression(format!("{pk_attr} = :pk AND {sk_attr} BETWEEN :low AND :high"))
+                    .expression_attribute_values(":low", s(low))
+                    .expression_attribute_values(":high", s(high)),
+                None => request.key_condition_expression(format!("{pk_attr} = :pk")),
+            };
+            let out = request.send().await.map_err(unavailable)?;
+            total += u64::try_from(out.count()).unwrap_or(0);
+            match out.last_evaluated_key() {
+                Some(k) => start = Some(k.clone()),
+                None => return Ok(total),
+            }
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::ports::ReportStore for DynamoStore {
+    async fn message_counts(&self, from: &str, to: &str) -> Result<Vec<(String, u64, u64)>, StoreError> {
+        self.query_message_stats(from, to).await
+    }
+
+    async fn every_contact(&self) -> Result<Vec<Contact>, StoreError> {
+        self.all_contacts().await
+    }
+
+    async fn count_unassigned(&self) -> Result<u64, StoreError> {
+        self.count_index(keys::GSI4, "gsi4pk", &keys::owner_queue(None), None).await
+    }
+
+    async fn count_waiting_since(&self, before: Millis) -> Result<u64, StoreError> {
+        self.count_index(keys::GSI5, "gsi5pk", keys::AWAITING, Some(("gsi5sk", "0".to_owned(), before.sortable())))
+            .await
+    }
+
+    async fn count_team_tasks(&self, from: Option<Millis>, before: Millis) -> Result<u64, StoreError> {
+        let low = from.map_or_else(|| "0".to_owned(), Millis::sortable);
+        self.count_index(keys::GSI4, "gsi4pk", keys::TEAM_TASKS, Some(("gsi4sk", low, before.sortable()))).await
+    }
+}

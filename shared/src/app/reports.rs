@@ -1,0 +1,116 @@
+//! Reports for managers: response times, workload, funnel, message volume.
+
+use super::deals::{DealError, Deals};
+use crate::domain::metrics::{first_response, funnel, FunnelStep, ResponseStats};
+use crate::domain::task::end_of_day;
+use crate::domain::Millis;
+use crate::ports::{Clock, PageRequest, ReportStore, Session, StoreError};
+use std::sync::Arc;
+
+/// Why a report was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// Agents do not read reports.
+    #[error("only managers and administrators read reports")]
+    Forbidden,
+    /// A deals failure (unknown pipeline…).
+    #[error(transparent)]
+    Deals(#[from] DealError),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Right-now workload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Workload {
+    /// Open conversations nobody owns.
+    pub unassigned: u64,
+    /// Waiting on us longer than the SLA.
+    pub overdue: u64,
+    /// Team follow-ups due by the end of today.
+    pub tasks_due_today: u64,
+    /// Team follow-ups past due.
+    pub tasks_overdue: u64,
+}
+
+/// The reports use case.
+pub struct Reports {
+    store: Arc<dyn ReportStore>,
+    clock: Arc<dyn Clock>,
+    sla_minutes: i64,
+    utc_offset_minutes: i64,
+}
+
+impl Reports {
+    /// Wires the use case.
+    pub fn new(store: Arc<dyn ReportStore>, clock: Arc<dyn Clock>, sla_minutes: i64, utc_offset_minutes: i64) -> Self {
+        Reports { store, clock, sla_minutes, utc_offset_minutes }
+    }
+
+    fn check(actor: &Session) -> Result<(), ReportError> {
+        if actor.role.supervises() {
+            Ok(())
+        } else {
+            Err(ReportError::Forbidden)
+        }
+    }
+
+    /// First-response times by agent and by day.
+    pub async fn first_response(
+        &self,
+        actor: &Session,
+        from: &str,
+        to: &str,
+    ) -> Result<(Vec<ResponseStats>, Vec<ResponseStats>), ReportError> {
+        Self::check(actor)?;
+        Ok(first_response(&self.store.every_contact().await?, from, to))
+    }
+
+    /// Unassigned and overdue conversations, follow-ups due and overdue.
+    pub async fn workload(&self, actor: &Session) -> Result<Workload, ReportError> {
+        Self::check(actor)?;
+        let now = self.clock.now();
+        Ok(Workload {
+            unassigned: self.store.count_unassigned().await?,
+            overdue: self.store.count_waiting_since(Millis(now.0 - self.sla_minutes * 60_000)).await?,
+            tasks_due_today: self.store.count_team_tasks(Some(now), end_of_day(now, self.utc_offset_minutes)).await?,
+            tasks_overdue: self.store.count_team_tasks(None, now).await?,
+        })
+    }
+
+    /// Messages in and out per day.
+    pub async fn messages(
+        &self,
+        actor: &Session,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, u64, u64)>, ReportError> {
+        Self::check(actor)?;
+        Ok(self.store.message_counts(from, to).await?)
+    }
+
+    /// The funnel of a pipeline and its won value (one Query per stage page).
+    pub async fn funnel(
+        &self,
+        actor: &Session,
+        deals: &Deals,
+        pipeline: &str,
+    ) -> Result<(Vec<FunnelStep>, i64), ReportError> {
+        Self::check(actor)?;
+        let pipeline = deals.pipeline(pipeline).await?;
+        let mut all = Vec::new();
+        for stage in &pipeline.stages {
+            let mut page = PageRequest { cursor: None, limit: Some(200) };
+            loop {
+                let found = deals.stage(&pipeline.id, &stage.id, &page).await?;
+                all.extend(found.items);
+                match found.next_cursor {
+                    Some(next) => page.cursor = Some(next),
+                    None => break,
+                }
+            }
+        }
+        Ok(funnel(&pipeline, &all))
+    }
+}

@@ -1,0 +1,75 @@
+//! Reports on a seeded shop, cross-checked against the lists they summarise.
+
+use parley_e2e::{TestStack, ADMIN_EMAIL, ADMIN_PASSWORD, APP_SECRET};
+use parley_simulator::seed::{seed, SeedPlan};
+use serde_json::Value;
+
+async fn all(t: &TestStack, cookie: &str, path: &str) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let (status, page) = t.get(cookie, &format!("{path}{sep}cursor={cursor}")).await;
+        assert_eq!(status, 200, "{path}: {page}");
+        items.extend(page["items"].as_array().cloned().unwrap_or_default());
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => return items,
+        }
+    }
+}
+
+#[tokio::test]
+async fn reports_on_a_seeded_shop_agree_with_the_lists() {
+    let t = TestStack::start().await;
+    let plan = SeedPlan {
+        base_url: t.stack.url(),
+        app_secret: APP_SECRET.into(),
+        admin_email: ADMIN_EMAIL.into(),
+        admin_password: ADMIN_PASSWORD.into(),
+        agents: 3,
+        contacts: 40,
+        messages_per_contact: 4,
+        seed: 11,
+    };
+    let seeded = seed(&plan).await.unwrap();
+    assert_eq!(seeded.contacts, 40);
+    assert!(seeded.inbound >= 40 && seeded.replies > 0 && seeded.deals > 0, "{seeded:?}");
+    let admin = t.login().await;
+
+    let (status, messages) = t.get(&admin, "/api/reports/messages?from=2000-01-01&to=2100-01-01").await;
+    assert_eq!(status, 200, "{messages}");
+    let sum = |key: &str| messages["items"].as_array().unwrap().iter().map(|d| d[key].as_u64().unwrap()).sum::<u64>();
+    assert_eq!(sum("inbound"), seeded.inbound as u64, "every stored message counted once");
+    assert_eq!(sum("outbound"), seeded.replies as u64);
+
+    let (_, workload) = t.get(&admin, "/api/reports/workload").await;
+    let unassigned = all(&t, &admin, "/api/conversations?queue=unassigned").await;
+    assert_eq!(workload["unassigned"], unassigned.len() as u64);
+    let overdue = all(&t, &admin, "/api/conversations?queue=overdue").await;
+    assert_eq!(workload["overdue"], overdue.len() as u64);
+    let overdue_tasks = all(&t, &admin, "/api/tasks?scope=team&due=overdue").await;
+    assert_eq!(workload["tasks_overdue"], overdue_tasks.len() as u64);
+    let today = all(&t, &admin, "/api/tasks?scope=team&due=today").await;
+    assert_eq!(workload["tasks_due_today"], today.len() as u64);
+
+    let (_, funnel) = t.get(&admin, "/api/reports/funnel?pipeline=sales").await;
+    let stages = funnel["stages"].as_array().unwrap();
+    assert_eq!(stages.iter().map(|s| s["current"].as_u64().unwrap()).sum::<u64>(), seeded.deals as u64);
+    assert_eq!(stages[0]["reached"], seeded.deals as u64, "every deal starts at enquiry");
+    let (_, board) = t.get(&admin, "/api/pipelines/sales/board").await;
+    let won_column = board["columns"].as_array().unwrap().iter().find(|c| c["stage"]["id"] == "won").unwrap();
+    assert_eq!(funnel["won_value_minor"], won_column["value_minor"]);
+
+    let (_, response) = t.get(&admin, "/api/reports/first_response?from=2000-01-01&to=2100-01-01").await;
+    let answered: u64 = response["by_agent"].as_array().unwrap().iter().map(|a| a["answered"].as_u64().unwrap()).sum();
+    let contacts = all(&t, &admin, "/api/contacts").await;
+    let with_answer = contacts.iter().filter(|c| c["first_response_seconds"].is_i64()).count() as u64;
+    assert_eq!(answered, with_answer);
+    for row in response["by_agent"].as_array().unwrap() {
+        assert!(row["median_seconds"].as_i64().unwrap() <= row["p90_seconds"].as_i64().unwrap(), "{row}");
+    }
+
+    let agent = t.login_as("agent1@shop.example", "agent password 1").await.unwrap();
+    assert_eq!(t.get(&agent, "/api/reports/workload").await.0, 403);
+}
