@@ -18,7 +18,8 @@ async fn every_documented_operation_is_served_and_guarded() {
             let concrete = path
                 .replace("{id}", "0123456789abcdef01234567")
                 .replace("{stage}", "enquiry")
-                .replace("{email}", "x@shop.test");
+                .replace("{email}", "x@shop.test")
+                .replace("{what}", "contacts");
             let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let response = t
                 .http

@@ -2,6 +2,7 @@
 //! and the local runner mounts as it is.
 
 mod contacts;
+mod data;
 mod deals;
 mod error;
 mod inbox;
@@ -20,6 +21,7 @@ use parley::adapters::aws;
 use parley::adapters::cloud_api::CloudApi;
 use parley::adapters::dynamo::DynamoStore;
 use parley::app::auth::BootstrapAdmin;
+use parley::app::data_ownership::DataOwnership;
 use parley::app::deals::Deals;
 use parley::app::inbox::{Inbox, InboxSettings};
 use parley::app::reports::Reports;
@@ -61,6 +63,8 @@ pub struct ApiState {
     pub tasks: Tasks,
     /// Reports.
     pub reports: Reports,
+    /// Export, erase, merge.
+    pub data: DataOwnership,
     /// Sending.
     pub outbound: Outbound,
     /// Contacts and timelines.
@@ -108,6 +112,7 @@ pub fn state(
         records: store.clone(),
         tasks: Tasks::new(store.clone(), store.clone(), clock.clone(), settings.utc_offset_minutes),
         reports: Reports::new(store.clone(), clock.clone(), settings.sla_minutes, settings.utc_offset_minutes),
+        data: DataOwnership::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone()),
         outbound: Outbound { send, outbox: store.clone(), queue, whatsapp },
         auth: Auth::new(store.clone(), clock.clone(), admin),
         store,
@@ -122,6 +127,9 @@ openapi::api_routes! {
     get "/api/contacts" => contacts::list, "Contacts, newest activity first; `?q=` searches name or phone prefix", "all (agents: unassigned and their own)";
     get "/api/contacts/{id}" => contacts::one, "One contact", "all who can see it";
     patch "/api/contacts/{id}" => contacts::patch, "Rename, tag, set custom fields", "all who can see it";
+    delete "/api/contacts/{id}" => data::erase, "Erase the contact's personal data (aggregates kept; audited)", "admins";
+    post "/api/contacts/{id}/merge" => data::merge, "Merge `from` into this contact (histories joined)", "managers, admins";
+    get "/api/export/{what}" => data::export, "Export contacts, conversations or deals (`?format=csv|json`; audited)", "managers, admins";
     get "/api/contacts/{id}/notes" => contacts::notes, "Internal notes, newest first", "all who can see it";
     post "/api/contacts/{id}/notes" => contacts::add_note, "Add an internal note (201)", "all who can see it";
     get "/api/contacts/{id}/messages" => contacts::messages, "The timeline, oldest first", "all who can see it";

@@ -313,7 +313,8 @@ fn contact_update(table: &str, message: &InboundMessage, contact: &ContactId) ->
     let update = Update::builder()
         .table_name(table)
         .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
-        .update_expression(format!("SET {}", sets.join(", ")))
+        // A customer who writes again after an erasure starts a fresh record.
+        .update_expression(format!("SET {} REMOVE erased", sets.join(", ")))
         .condition_expression("attribute_not_exists(last_inbound_at) OR last_inbound_at <= :at")
         .set_expression_attribute_values(Some(values))
         .set_expression_attribute_names(Some(names))

@@ -19,6 +19,7 @@ mod inbound;
 mod inbox;
 mod item;
 pub mod keys;
+mod lifecycle;
 mod outbox;
 mod record;
 mod stats;
