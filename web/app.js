@@ -214,6 +214,17 @@ const state = {
   templatesLoading: null,
   templatesError: '',
   syncing: false,
+  // Team inbox
+  queue: 'all', // the chosen queue tab
+  list: [], // contact ids in the active queue, in the order shown
+  pages: 1, // how many pages of the active queue are loaded
+  listEpoch: 0, // bumped when the list changes shape (tab, load more): older refreshes are dropped
+  counts: new Map(), // queue -> { n, more }
+  users: [], // the team (managers and admins only)
+  pipelines: null,
+  patchedAt: new Map(), // contact id -> when staff last changed it here
+  panel: { id: null, notes: [], deals: [], notesSig: '', dealsSig: '', contactSig: '' },
+  panelOpen: null, // null: open on wide screens, closed on narrow ones
 };
 
 function resetData() {
@@ -236,6 +247,14 @@ function resetData() {
   state.templatesLoading = null;
   state.templatesError = '';
   state.syncing = false;
+  state.list = [];
+  state.pages = 1;
+  state.listEpoch++;
+  state.counts = new Map();
+  state.users = [];
+  state.pipelines = null;
+  state.patchedAt = new Map();
+  state.panel = { id: null, notes: [], deals: [], notesSig: '', dealsSig: '', contactSig: '' };
   state.conversationSeq++;
 }
 
@@ -323,7 +342,9 @@ function matchesFilter(c) {
 }
 
 function sortedContacts() {
-  return [...state.contacts.values()].sort((a, b) =>
+  const listed = state.list.map((id) => state.contacts.get(id)).filter(Boolean);
+  if (state.queue !== 'all') return listed; // the queue's own order
+  return listed.sort((a, b) =>
     (activityTime(b) ?? 0) - (activityTime(a) ?? 0) || String(a.id).localeCompare(String(b.id)));
 }
 
@@ -350,7 +371,10 @@ function buildContactRow(c, now) {
         text: relativeTime(t, now),
       })),
     sub ? h('span', { class: 'contact-phone', 'data-testid': 'contact-phone', text: sub }) : null,
-    h('span', { class: 'contact-bottom' }, windowBadge(c.window, now, 'badge--small'), optedOutTag(c))));
+    h('span', { class: 'contact-bottom' }, statusChip(c, 'chip--small'), overdueChip(c, 'chip--small'),
+      windowBadge(c.window, now, 'badge--small'), optedOutTag(c)),
+    h('span', { class: 'contact-owner' + (c.owner ? '' : ' is-unassigned'), 'data-testid': 'contact-owner', 'data-owner': c.owner ?? '' },
+      icon('contact', 'icon icon--tiny'), ownerLabel(c.owner))));
   return h('li', { class: 'contact-item' }, button);
 }
 
@@ -388,13 +412,13 @@ function renderContacts() {
     state.rows.get(focusedId)?.li.querySelector('button')?.focus({ preventScroll: true });
   }
 
-  const total = state.contacts.size;
+  const total = state.list.length;
   els.contactCount.textContent = !state.contactsLoaded ? ''
     : state.filter ? `${visible.length} of ${total}`
     : `${total}${state.nextCursor ? '+' : ''}`;
   let empty = '';
   if (state.contactsLoaded && total === 0) {
-    empty = 'No conversations yet. When a customer writes to your WhatsApp number, they appear here.';
+    empty = QUEUE_EMPTY[state.queue] ?? QUEUE_EMPTY.all;
   } else if (state.contactsLoaded && visible.length === 0) {
     empty = `No contacts match “${els.search.value.trim()}”.`;
   }
@@ -403,26 +427,52 @@ function renderContacts() {
   els.loadMore.hidden = !state.nextCursor;
 }
 
+function queuePath(queue, cursor) {
+  const params = new URLSearchParams({ limit: String(CONTACTS_PAGE) });
+  if (queue !== 'all') params.set('queue', queue);
+  if (cursor) params.set('cursor', cursor);
+  return queue === 'all' ? `/api/contacts?${params}` : `/api/conversations?${params}`;
+}
+
+const pageItems = (page) => (Array.isArray(page?.items) ? page.items : []);
+const pageNext = (page) => (typeof page?.next_cursor === 'string' && page.next_cursor ? page.next_cursor : null);
+
+/** Loads the active queue again (as many pages as are shown), or its next page with `more`. */
 async function loadContacts({ more = false } = {}) {
   const generation = state.generation;
-  const params = new URLSearchParams({ limit: String(CONTACTS_PAGE) });
+  const queue = state.queue;
+  const epoch = state.listEpoch;
+  const asked = Date.now();
+  let ids;
+  let next;
   if (more) {
     if (!state.nextCursor) return;
-    params.set('cursor', state.nextCursor);
+    const page = await api(queuePath(queue, state.nextCursor));
+    if (generation !== state.generation || queue !== state.queue || epoch !== state.listEpoch) return;
+    for (const c of pageItems(page)) storeContact(c, asked);
+    ids = [...state.list, ...pageItems(page).map((c) => String(c?.id))];
+    next = pageNext(page);
+    state.pages++;
+    state.listEpoch++;
+  } else {
+    ids = [];
+    next = null;
+    for (let i = 0; i < state.pages; i++) {
+      const page = await api(queuePath(queue, next));
+      if (generation !== state.generation) return;
+      for (const c of pageItems(page)) storeContact(c, asked);
+      ids.push(...pageItems(page).map((c) => String(c?.id)));
+      next = pageNext(page);
+      if (!next) break;
+    }
+    if (queue !== state.queue || epoch !== state.listEpoch) return;
   }
-  const asked = Date.now();
-  const page = await api(`/api/contacts?${params}`);
-  if (generation !== state.generation) return;
-  for (const c of Array.isArray(page?.items) ? page.items : []) storeContact(c, asked);
-  const next = typeof page?.next_cursor === 'string' && page.next_cursor ? page.next_cursor : null;
-  if (more) {
-    state.extraPages++;
-    state.nextCursor = next;
-  } else if (state.extraPages === 0) {
-    state.nextCursor = next;
-  }
+  state.list = [...new Set(ids.filter((id) => id !== 'undefined' && state.contacts.has(id)))];
+  state.nextCursor = next;
   state.contactsLoaded = true;
+  state.counts.set(queue, { n: state.list.length, more: Boolean(next) });
   renderContacts();
+  renderTabs();
   renderConversationHeader();
 }
 
@@ -430,6 +480,8 @@ async function loadContacts({ more = false } = {}) {
 function storeContact(c, askedAt) {
   if (!c || c.id === null || c.id === undefined) return;
   const id = String(c.id);
+  const patched = state.patchedAt.get(id);
+  if (patched && askedAt <= patched && state.contacts.has(id)) return; // an answer from before our own change
   const edit = state.localEdits.get(id);
   if (edit && askedAt <= edit.at && c.opted_out !== edit.opted_out) c = { ...c, opted_out: edit.opted_out };
   state.contacts.set(id, c);
@@ -474,6 +526,7 @@ function selectContact(id) {
     els.timelineScroll.setAttribute('aria-busy', 'true');
     if (!state.contacts.has(id)) fetchSelectedContact(id);
     refreshConversation().catch(backgroundError);
+    openPanelFor(id);
   }
   if (window.matchMedia('(max-width: 760px)').matches) els.back.focus({ preventScroll: true });
 }
@@ -503,10 +556,7 @@ async function fetchSelectedContact(id) {
     renderConversationHeader();
   } catch (e) {
     if (e instanceof SignedOut || generation !== state.generation) return;
-    if (e.status === 404 && state.selectedId === id) {
-      closeConversation();
-      showAppError('That conversation could not be found.');
-    }
+    if (e.status === 404 && state.selectedId === id) lostConversation(id);
   }
 }
 
@@ -527,9 +577,12 @@ function renderConversationHeader() {
     els.convAvatar.textContent = '';
     els.convBadge.replaceChildren();
     els.optOut.hidden = true;
+    els.convTools.hidden = true;
     renderComposer();
     return;
   }
+  renderTools(c);
+  renderPanel(c);
   document.title = `${displayName(c)} · Parley`;
   els.convName.textContent = displayName(c);
   els.convPhone.textContent = secondaryLine(c);
@@ -608,7 +661,7 @@ async function refreshConversation() {
   } catch (e) {
     if (e instanceof SignedOut || generation !== state.generation || id !== state.selectedId) return;
     if (e.status === 404) {
-      setTimelineStatus('This conversation could not be found.');
+      lostConversation(id);
       return;
     }
     throw e;
@@ -1629,6 +1682,571 @@ function onComposerInput() {
 }
 
 // ---------------------------------------------------------------------------
+// Team inbox: queues, ownership, status, and the contact panel
+
+const QUEUES = [
+  { id: 'mine', label: 'Mine' },
+  { id: 'unassigned', label: 'Unassigned' },
+  { id: 'waiting_on_us', label: 'Waiting on us' },
+  { id: 'overdue', label: 'Overdue' },
+  { id: 'all', label: 'All' },
+];
+const QUEUE_KEY = 'parley.queue';
+const QUEUE_EMPTY = {
+  all: 'No conversations yet. When a customer writes to your WhatsApp number, they appear here.',
+  mine: 'Nothing assigned to you. Take a conversation from Unassigned.',
+  unassigned: 'Every conversation has an owner.',
+  waiting_on_us: 'Nobody is waiting on a reply from the team.',
+  overdue: 'Nothing is overdue.',
+};
+const STATUS_LABEL = { open: 'Open', waiting_on_us: 'Waiting on us', waiting_on_customer: 'Waiting on customer', closed: 'Closed' };
+
+function storedQueue() {
+  try {
+    const q = localStorage.getItem(QUEUE_KEY);
+    return QUEUES.some((x) => x.id === q) ? q : 'all';
+  } catch {
+    return 'all';
+  }
+}
+
+const isManager = () => state.user?.role === 'manager' || state.user?.role === 'admin';
+
+function ownerLabel(email) {
+  if (!email) return 'Unassigned';
+  if (email === state.user?.email) return 'You';
+  const u = state.users.find((x) => x.email === email);
+  return str(u?.name) ?? email;
+}
+
+function statusChip(c, extra = '') {
+  const status = str(c.status);
+  if (!status) return null;
+  return h('span', { class: `chip chip--${status} ${extra}`.trim(), 'data-testid': 'status-chip', 'data-status': status, text: STATUS_LABEL[status] ?? humanize(status) });
+}
+
+function overdueChip(c, extra = '') {
+  return c.overdue === true
+    ? h('span', { class: `chip chip--overdue ${extra}`.trim(), 'data-testid': 'overdue', title: 'The customer has waited longer than the reply target', text: 'Overdue' })
+    : null;
+}
+
+function renderTabs() {
+  const tabs = QUEUES.map((q) => {
+    const selected = q.id === state.queue;
+    const count = state.counts.get(q.id);
+    return h('button', {
+      type: 'button',
+      role: 'tab',
+      id: `queue-${q.id}`,
+      class: 'queue-tab' + (selected ? ' is-selected' : ''),
+      'aria-selected': String(selected),
+      'aria-controls': 'contact-list',
+      tabindex: selected ? '0' : '-1',
+      'data-testid': 'queue-tab',
+      'data-queue': q.id,
+      onclick: () => chooseQueue(q.id),
+    },
+    h('span', { class: 'queue-label', text: q.label }),
+    h('span', { class: 'queue-count' + (q.id === 'overdue' && count?.n ? ' is-alert' : ''), 'data-testid': 'queue-count', 'aria-label': count ? `${count.n}${count.more ? ' or more' : ''} conversations` : null, text: count ? `${count.n}${count.more ? '+' : ''}` : '' }));
+  });
+  const focused = els.queueTabs.contains(document.activeElement) ? document.activeElement.dataset.queue : null;
+  els.queueTabs.replaceChildren(...tabs);
+  if (focused) els.queueTabs.querySelector(`[data-queue="${focused}"]`)?.focus({ preventScroll: true });
+  els.contactList.setAttribute('aria-labelledby', `queue-${state.queue}`);
+}
+
+function chooseQueue(queue) {
+  if (queue === state.queue || !state.user) return;
+  state.queue = queue;
+  try {
+    localStorage.setItem(QUEUE_KEY, queue);
+  } catch {
+    // private mode: the tab is just not remembered
+  }
+  state.list = [];
+  state.pages = 1;
+  state.nextCursor = null;
+  state.listEpoch++;
+  state.contactsLoaded = false;
+  renderTabs();
+  renderContacts();
+  loadContacts().catch(backgroundError);
+}
+
+function onTabKeydown(event) {
+  const i = QUEUES.findIndex((q) => q.id === event.target.dataset?.queue);
+  if (i < 0) return;
+  let j = null;
+  if (event.key === 'ArrowRight') j = (i + 1) % QUEUES.length;
+  else if (event.key === 'ArrowLeft') j = (i - 1 + QUEUES.length) % QUEUES.length;
+  else if (event.key === 'Home') j = 0;
+  else if (event.key === 'End') j = QUEUES.length - 1;
+  if (j === null) return;
+  event.preventDefault();
+  chooseQueue(QUEUES[j].id);
+  els.queueTabs.querySelector(`[data-queue="${QUEUES[j].id}"]`)?.focus();
+}
+
+/** The first page of every other queue, for the counts on the tabs. */
+async function loadCounts() {
+  const generation = state.generation;
+  await Promise.all(QUEUES.filter((q) => q.id !== state.queue).map(async (q) => {
+    try {
+      const page = await api(queuePath(q.id, null));
+      if (generation !== state.generation || q.id === state.queue) return;
+      state.counts.set(q.id, { n: pageItems(page).length, more: Boolean(pageNext(page)) });
+    } catch (e) {
+      if (e instanceof SignedOut) throw e;
+    }
+  }));
+  if (generation === state.generation) renderTabs();
+}
+
+async function loadTeam() {
+  const generation = state.generation;
+  if (!state.pipelines) {
+    const p = await api('/api/pipelines').catch((e) => (e instanceof SignedOut ? null : null));
+    if (generation !== state.generation) return;
+    if (p) state.pipelines = pageItems(p);
+  }
+  if (isManager()) {
+    const u = await api('/api/users');
+    if (generation !== state.generation) return;
+    state.users = pageItems(u).filter((x) => x && typeof x.email === 'string');
+  }
+  renderContacts();
+  renderConversationHeader();
+}
+
+function lostConversation(id) {
+  if (state.selectedId !== id) return;
+  closeConversation();
+  loadContacts().catch(backgroundError);
+}
+
+function setConvError(message) {
+  els.convError.textContent = message || '';
+}
+
+function renderTools(c) {
+  els.convTools.hidden = false;
+  const me = state.user?.email;
+  const status = str(c.status);
+  els.convStatus.replaceChildren();
+  els.convStatus.hidden = !status;
+  if (status) {
+    els.convStatus.className = `chip chip--${status}`;
+    els.convStatus.dataset.status = status;
+    els.convStatus.textContent = STATUS_LABEL[status] ?? humanize(status);
+  }
+  els.convOverdue.hidden = c.overdue !== true;
+  els.convOwner.dataset.owner = c.owner ?? '';
+  els.convOwner.replaceChildren(icon('contact', 'icon icon--tiny'),
+    c.owner ? h('span', {}, 'Owner: ', h('strong', { text: ownerLabel(c.owner) })) : h('span', { text: 'Unassigned' }));
+  els.convOwner.title = c.owner ?? 'Nobody owns this conversation yet';
+  els.assignMe.hidden = Boolean(c.owner);
+  const manager = isManager();
+  els.ownerSelectWrap.hidden = !manager;
+  if (manager) {
+    const team = state.users.filter((u) => u.active !== false);
+    if (c.owner && !team.some((u) => u.email === c.owner)) team.push({ email: c.owner });
+    const sig = JSON.stringify([team.map((u) => [u.email, u.name, u.available]), c.owner ?? '']);
+    if (els.ownerSelect.dataset.sig !== sig && document.activeElement !== els.ownerSelect) {
+      els.ownerSelect.replaceChildren(
+        h('option', { value: '', text: c.owner ? 'Transfer to… (or unassign)' : 'Assign to…' }),
+        ...team.map((u) => h('option', { value: u.email, text: `${str(u.name) ?? u.email}${u.email === me ? ' (you)' : ''}${u.available === false ? ' · away' : ''}` })));
+      els.ownerSelect.value = c.owner ?? '';
+      els.ownerSelect.dataset.sig = sig;
+    }
+  }
+  els.unassign.hidden = !c.owner || (!manager && c.owner !== me);
+  els.closeConv.hidden = status === 'closed';
+  els.reopenConv.hidden = status !== 'closed';
+}
+
+/** POSTs a change to the open conversation; the answer is the updated contact. */
+async function contactAction(path, body, button) {
+  const id = state.selectedId;
+  if (!id || button?.disabled) return;
+  const generation = state.generation;
+  setConvError('');
+  if (button) button.disabled = true;
+  try {
+    const c = await api(`/api/contacts/${encodeURIComponent(id)}/${path}`, { method: 'POST', json: body });
+    if (generation !== state.generation) return;
+    acceptContact(id, c);
+    loadContacts().catch(() => {});
+    loadCounts().catch(() => {});
+  } catch (e) {
+    if (e instanceof SignedOut || generation !== state.generation) return;
+    if (e.status === 404) lostConversation(id);
+    else if (state.selectedId === id) setConvError(e.message);
+  } finally {
+    if (button) button.disabled = false;
+  }
+}
+
+function acceptContact(id, c) {
+  if (c && c.id !== undefined) {
+    state.contacts.set(id, c);
+    state.patchedAt.set(id, Date.now());
+  }
+  renderContacts();
+  if (state.selectedId === id) renderConversationHeader();
+}
+
+function onOwnerChange() {
+  const owner = els.ownerSelect.value || null;
+  const c = state.contacts.get(state.selectedId ?? '');
+  if (!c || owner === (c.owner ?? null)) return;
+  els.ownerSelect.dataset.sig = '';
+  contactAction('assign', { owner }, null);
+}
+
+// --- the side panel
+
+function panelIsOpen() {
+  return state.panelOpen ?? !window.matchMedia('(max-width: 1100px)').matches;
+}
+
+function applyPanelOpen() {
+  const open = panelIsOpen();
+  els.convView.classList.toggle('is-panel-open', open);
+  els.detailsToggle.setAttribute('aria-expanded', String(open));
+  els.detailsToggle.textContent = open ? 'Hide details' : 'Details';
+}
+
+function togglePanel(open) {
+  state.panelOpen = open ?? !panelIsOpen();
+  applyPanelOpen();
+  if (panelIsOpen()) els.sidePanel.querySelector('button, input')?.focus({ preventScroll: true });
+  else els.detailsToggle.focus({ preventScroll: true });
+}
+
+function setPanelError(message) {
+  els.panelError.textContent = message || '';
+}
+
+function openPanelFor(id) {
+  state.panel = { id, notes: [], deals: [], notesSig: '', dealsSig: '', contactSig: '' };
+  els.noteList.replaceChildren();
+  els.dealList.replaceChildren();
+  els.nameForm.hidden = true;
+  els.nameView.hidden = false;
+  els.followupResult.textContent = '';
+  setPanelError('');
+  setConvError('');
+  for (const input of [els.tagInput, els.fieldKey, els.fieldValue, els.noteInput, els.dealTitle, els.dealValue, els.followupTitle, els.followupDue]) input.value = '';
+  refreshPanel();
+}
+
+async function refreshPanel() {
+  const id = state.selectedId;
+  if (!id) return;
+  const generation = state.generation;
+  const base = `/api/contacts/${encodeURIComponent(id)}`;
+  try {
+    const [notes, deals] = await Promise.all([api(`${base}/notes`), api(`${base}/deals`), state.pipelines ? null : loadTeam().catch(() => {})]);
+    if (generation !== state.generation || state.selectedId !== id || state.panel.id !== id) return;
+    state.panel.notes = pageItems(notes);
+    state.panel.deals = pageItems(deals);
+    renderNotes();
+    renderDeals();
+  } catch (e) {
+    if (e instanceof SignedOut || generation !== state.generation) return;
+    if (e.status !== 404 && state.selectedId === id) setPanelError(`Could not load notes and deals: ${e.message}`);
+  }
+}
+
+function renderPanel(c) {
+  applyPanelOpen();
+  const sig = JSON.stringify([c.name, c.profile_name, c.phone, c.tags, c.fields]);
+  if (sig === state.panel.contactSig) return;
+  state.panel.contactSig = sig;
+  els.panelName.textContent = displayName(c);
+  els.panelPhone.textContent = c.phone || c.user_id || '—';
+  els.panelProfile.textContent = str(c.profile_name) ?? '—';
+  const custom = str(c.name) && str(c.profile_name) && c.name !== c.profile_name;
+  els.nameRevert.hidden = !custom;
+  els.nameRevert.textContent = custom ? `Use the WhatsApp name “${c.profile_name}”` : '';
+  const tags = Array.isArray(c.tags) ? c.tags.filter((t) => typeof t === 'string') : [];
+  els.tagList.replaceChildren(...tags.map((t) => h('li', { class: 'tag', 'data-testid': 'tag', 'data-tag': t },
+    h('span', { class: 'tag-text', 'data-testid': 'tag-text', text: t }),
+    h('button', { type: 'button', class: 'tag-remove', 'aria-label': `Remove tag ${t}`, title: 'Remove', 'data-testid': 'tag-remove', onclick: () => saveTags(tags.filter((x) => x !== t)) }, icon('close', 'icon icon--tiny')))));
+  if (!tags.length) els.tagList.append(h('li', { class: 'side-empty', text: 'No tags yet.' }));
+  const fields = c.fields && typeof c.fields === 'object' ? Object.entries(c.fields) : [];
+  els.fieldList.replaceChildren(...fields.flatMap(([k, v]) => [
+    h('dt', { 'data-testid': 'field-name', text: k }),
+    h('dd', { 'data-testid': 'field', 'data-key': k },
+      h('span', { class: 'field-val', 'data-testid': 'field-value-text', text: String(v) }),
+      h('button', { type: 'button', class: 'tag-remove', 'aria-label': `Remove field ${k}`, title: 'Remove', 'data-testid': 'field-remove', onclick: () => saveFields({ [k]: '' }) }, icon('close', 'icon icon--tiny'))),
+  ]));
+  if (!fields.length) els.fieldList.append(h('dd', { class: 'side-empty', text: 'No custom fields yet.' }));
+}
+
+async function patchContact(body, what) {
+  const id = state.selectedId;
+  if (!id) return false;
+  const generation = state.generation;
+  setPanelError('');
+  try {
+    const c = await api(`/api/contacts/${encodeURIComponent(id)}`, { method: 'PATCH', json: body });
+    if (generation !== state.generation) return false;
+    acceptContact(id, c);
+    return true;
+  } catch (e) {
+    if (e instanceof SignedOut || generation !== state.generation) return false;
+    if (e.status === 404) lostConversation(id);
+    else if (state.selectedId === id) setPanelError(`Could not save the ${what}: ${e.message}`);
+    return false;
+  }
+}
+
+const saveTags = (tags) => patchContact({ tags }, 'tags');
+const saveFields = (fields) => patchContact({ fields }, 'field');
+
+async function onTagSubmit(event) {
+  event.preventDefault();
+  const tag = els.tagInput.value.trim().toLowerCase();
+  const c = state.contacts.get(state.selectedId ?? '');
+  if (!tag || !c) return;
+  const tags = Array.isArray(c.tags) ? c.tags : [];
+  if (tags.includes(tag) || await saveTags([...tags, tag])) els.tagInput.value = '';
+  els.tagInput.focus();
+}
+
+async function onFieldSubmit(event) {
+  event.preventDefault();
+  const key = els.fieldKey.value.trim();
+  if (!key) {
+    setPanelError('Give the field a name.');
+    els.fieldKey.focus();
+    return;
+  }
+  if (await saveFields({ [key]: els.fieldValue.value.trim() })) {
+    els.fieldKey.value = '';
+    els.fieldValue.value = '';
+    els.fieldKey.focus();
+  }
+}
+
+function startNameEdit() {
+  const c = state.contacts.get(state.selectedId ?? '');
+  els.nameInput.value = c?.name ?? '';
+  els.nameView.hidden = true;
+  els.nameForm.hidden = false;
+  els.nameInput.focus();
+  els.nameInput.select();
+}
+
+function endNameEdit() {
+  els.nameForm.hidden = true;
+  els.nameView.hidden = false;
+  els.nameEdit.focus();
+}
+
+async function onNameSubmit(event) {
+  event.preventDefault();
+  const name = els.nameInput.value.trim();
+  if (await patchContact({ name: name || null }, 'name')) endNameEdit();
+}
+
+// --- notes
+
+function renderNotes() {
+  const notes = state.panel.notes;
+  const sig = JSON.stringify(notes);
+  if (sig === state.panel.notesSig) return;
+  state.panel.notesSig = sig;
+  const now = Date.now();
+  els.noteList.replaceChildren(...notes.map((n) => {
+    const t = parseTime(n.at);
+    return h('li', { class: 'note', 'data-testid': 'note', 'data-note-id': String(n.id ?? '') },
+      h('p', { class: 'note-text', 'data-testid': 'note-text', text: String(n.text ?? '') }),
+      h('p', { class: 'note-meta' },
+        h('span', { text: ownerLabel(str(n.author)) === 'Unassigned' ? 'Someone' : ownerLabel(str(n.author)) }),
+        t === null ? null : h('time', { datetime: new Date(t).toISOString(), title: fullFmt.format(t), text: ` · ${relativeTime(t, now)}` })));
+  }));
+  if (!notes.length) els.noteList.append(h('li', { class: 'side-empty', text: 'No notes yet.' }));
+}
+
+async function onNoteSubmit(event) {
+  event.preventDefault();
+  const id = state.selectedId;
+  const text = els.noteInput.value.trim();
+  if (!id || !text) return;
+  const generation = state.generation;
+  const button = event.submitter ?? els.noteForm.querySelector('button');
+  button.disabled = true;
+  setPanelError('');
+  try {
+    const note = await api(`/api/contacts/${encodeURIComponent(id)}/notes`, { method: 'POST', json: { text } });
+    if (generation !== state.generation || state.selectedId !== id) return;
+    els.noteInput.value = '';
+    if (note && note.id !== undefined && !state.panel.notes.some((n) => n.id === note.id)) state.panel.notes = [note, ...state.panel.notes];
+    renderNotes();
+    refreshPanel();
+  } catch (e) {
+    if (e instanceof SignedOut || generation !== state.generation) return;
+    setPanelError(`Could not add the note: ${e.message}`);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// --- deals
+
+function dealMoney(minor, currency) {
+  if (typeof minor !== 'number') return '';
+  try {
+    const fmt = new Intl.NumberFormat('en-IN', { style: 'currency', currency: str(currency) ?? 'INR' });
+    return fmt.format(minor / 10 ** fmt.resolvedOptions().maximumFractionDigits);
+  } catch {
+    return `${(minor / 100).toFixed(2)} ${currency ?? ''}`.trim();
+  }
+}
+
+function pipelineOf(deal) {
+  const ps = state.pipelines ?? [];
+  return ps.find((p) => p.id === deal.pipeline) ?? ps.find((p) => (p.stages ?? []).some((s) => s.id === deal.stage)) ?? ps[0] ?? null;
+}
+
+function stageName(pipeline, id) {
+  return str(pipeline?.stages?.find((s) => s.id === id)?.name) ?? humanize(String(id ?? ''));
+}
+
+function renderDeals() {
+  const deals = state.panel.deals;
+  const sig = JSON.stringify([deals, state.pipelines]);
+  if (sig === state.panel.dealsSig) return;
+  const focused = document.activeElement?.closest?.('[data-testid="deal"]')?.dataset.dealId ?? null;
+  state.panel.dealsSig = sig;
+  const now = Date.now();
+  els.dealList.replaceChildren(...deals.map((d) => {
+    const pipeline = pipelineOf(d);
+    const stages = Array.isArray(pipeline?.stages) ? pipeline.stages : [];
+    const kind = stages.find((s) => s.id === d.stage)?.kind ?? 'open';
+    const selectId = `deal-stage-${d.id}`;
+    const select = h('select', { id: selectId, 'data-testid': 'deal-stage', onchange: (event) => moveDeal(d.id, event.target) },
+      ...stages.map((s) => h('option', { value: s.id, text: s.name })));
+    if (!stages.some((s) => s.id === d.stage)) select.append(h('option', { value: String(d.stage), text: stageName(pipeline, d.stage) }));
+    select.value = String(d.stage);
+    const history = Array.isArray(d.history) ? d.history : [];
+    const last = history[history.length - 1];
+    const lastAt = parseTime(last?.at);
+    return h('li', { class: `deal deal--${kind}`, 'data-testid': 'deal', 'data-deal-id': String(d.id), 'data-stage': String(d.stage) },
+      h('div', { class: 'deal-top' },
+        h('span', { class: 'deal-title', 'data-testid': 'deal-title', text: String(d.title ?? '') }),
+        h('span', { class: 'deal-value', 'data-testid': 'deal-value', text: dealMoney(d.value_minor, d.currency) })),
+      h('div', { class: 'deal-stage-row' },
+        h('label', { class: 'visually-hidden', for: selectId, text: `Stage of ${d.title ?? 'deal'}` }),
+        select,
+        h('span', { class: `chip chip--stage chip--${kind}`, 'data-testid': 'deal-stage-name', text: stageName(pipeline, d.stage) })),
+      last ? h('p', { class: 'deal-meta', 'data-testid': 'deal-history' },
+        `${stageName(pipeline, last.from) || 'New'} → ${stageName(pipeline, last.to)}`,
+        last.by ? ` by ${ownerLabel(last.by)}` : '',
+        lastAt === null ? '' : ` · ${relativeTime(lastAt, now)}`) : null);
+  }));
+  if (!deals.length) els.dealList.append(h('li', { class: 'side-empty', text: 'No deals yet.' }));
+  if (focused) els.dealList.querySelector(`[data-deal-id="${focused}"] select`)?.focus({ preventScroll: true });
+}
+
+async function moveDeal(dealId, select) {
+  const generation = state.generation;
+  select.disabled = true;
+  setPanelError('');
+  try {
+    const deal = await api(`/api/deals/${encodeURIComponent(dealId)}/stage`, { method: 'POST', json: { stage: select.value } });
+    if (generation !== state.generation) return;
+    if (deal && deal.id !== undefined) state.panel.deals = state.panel.deals.map((d) => (d.id === deal.id ? { ...d, ...deal } : d));
+    state.panel.dealsSig = '';
+    renderDeals();
+    refreshPanel();
+  } catch (e) {
+    if (e instanceof SignedOut || generation !== state.generation) return;
+    setPanelError(`Could not move the deal: ${e.message}`);
+    state.panel.dealsSig = '';
+    renderDeals();
+  } finally {
+    select.disabled = false;
+  }
+}
+
+async function onDealSubmit(event) {
+  event.preventDefault();
+  const id = state.selectedId;
+  const title = els.dealTitle.value.trim();
+  if (!id) return;
+  if (!title) {
+    setPanelError('Give the deal a title.');
+    els.dealTitle.focus();
+    return;
+  }
+  const rupees = els.dealValue.value.trim() === '' ? 0 : Number(els.dealValue.value);
+  if (!Number.isFinite(rupees) || rupees < 0) {
+    setPanelError('Enter the value in rupees, e.g. 12500.');
+    els.dealValue.focus();
+    return;
+  }
+  const generation = state.generation;
+  const button = event.submitter ?? els.dealForm.querySelector('button');
+  button.disabled = true;
+  setPanelError('');
+  try {
+    const deal = await api('/api/deals', { method: 'POST', json: { contact_id: id, title, value_minor: Math.round(rupees * 100) } });
+    if (generation !== state.generation || state.selectedId !== id) return;
+    els.dealTitle.value = '';
+    els.dealValue.value = '';
+    if (deal && deal.id !== undefined && !state.panel.deals.some((d) => d.id === deal.id)) state.panel.deals = [...state.panel.deals, deal];
+    renderDeals();
+    refreshPanel();
+  } catch (e) {
+    if (e instanceof SignedOut || generation !== state.generation) return;
+    setPanelError(`Could not create the deal: ${e.message}`);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// --- follow-ups
+
+async function onFollowupSubmit(event) {
+  event.preventDefault();
+  const id = state.selectedId;
+  const title = els.followupTitle.value.trim();
+  const due = els.followupDue.value ? new Date(els.followupDue.value) : null;
+  if (!id) return;
+  if (!title) {
+    setPanelError('Say what the follow-up is.');
+    els.followupTitle.focus();
+    return;
+  }
+  if (!due || Number.isNaN(due.getTime())) {
+    setPanelError('Pick when the follow-up is due.');
+    els.followupDue.focus();
+    return;
+  }
+  const generation = state.generation;
+  const button = event.submitter ?? els.followupForm.querySelector('button');
+  button.disabled = true;
+  setPanelError('');
+  els.followupResult.textContent = '';
+  try {
+    await api('/api/tasks', { method: 'POST', json: { title, due_at: due.toISOString(), contact_id: id } });
+    if (generation !== state.generation) return;
+    els.followupTitle.value = '';
+    els.followupDue.value = '';
+    els.followupResult.textContent = `Follow-up “${title}” added for ${fullFmt.format(due)}.`;
+  } catch (e) {
+    if (e instanceof SignedOut || generation !== state.generation) return;
+    setPanelError(`Could not add the follow-up: ${e.message}`);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Polling
 
 function stopPolling() {
@@ -1657,7 +2275,7 @@ function refreshNow() {
   const generation = state.generation;
   const done = (async () => {
     try {
-      await Promise.all([loadContacts(), refreshConversation()]);
+      await Promise.all([loadContacts(), refreshConversation(), loadCounts(), refreshPanel()]);
       if (generation === state.generation) clearAppError();
     } catch (e) {
       if (generation === state.generation) backgroundError(e);
@@ -1736,9 +2354,13 @@ function showInbox(user, { focus = false } = {}) {
   setLoginError('');
   document.title = 'Parley';
   els.contactList.replaceChildren();
+  state.queue = storedQueue();
+  renderTabs();
   renderContacts();
   renderConversationHeader();
   loadContacts().catch(backgroundError);
+  loadCounts().catch(() => {});
+  loadTeam().catch(() => {});
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('c');
   if (fromHash) selectContact(fromHash);
   if (focus) els.contactsHeading.focus({ preventScroll: true });
@@ -1867,7 +2489,72 @@ async function boot() {
     sendTemplate: byId('send-template'),
     composerError: byId('composer-error'),
     sendResult: byId('send-result'),
+    queueTabs: byId('queue-tabs'),
+    convTools: byId('conv-tools'),
+    convStatus: byId('conv-status'),
+    convOverdue: byId('conv-overdue'),
+    convOwner: byId('conv-owner'),
+    assignMe: byId('assign-me'),
+    ownerSelectWrap: byId('owner-select-wrap'),
+    ownerSelect: byId('owner-select'),
+    unassign: byId('unassign'),
+    closeConv: byId('close-conv'),
+    reopenConv: byId('reopen-conv'),
+    detailsToggle: byId('details-toggle'),
+    convError: byId('conv-error'),
+    sidePanel: byId('side-panel'),
+    panelClose: byId('panel-close'),
+    panelError: byId('panel-error'),
+    nameView: byId('name-view'),
+    panelName: byId('panel-name'),
+    nameEdit: byId('name-edit'),
+    nameForm: byId('name-form'),
+    nameInput: byId('name-input'),
+    nameCancel: byId('name-cancel'),
+    nameRevert: byId('name-revert'),
+    panelPhone: byId('panel-phone'),
+    panelProfile: byId('panel-profile'),
+    tagList: byId('tag-list'),
+    tagForm: byId('tag-form'),
+    tagInput: byId('tag-input'),
+    fieldList: byId('field-list'),
+    fieldForm: byId('field-form'),
+    fieldKey: byId('field-key'),
+    fieldValue: byId('field-value'),
+    noteForm: byId('note-form'),
+    noteInput: byId('note-input'),
+    noteList: byId('note-list'),
+    dealList: byId('deal-list'),
+    dealForm: byId('deal-form'),
+    dealTitle: byId('deal-title'),
+    dealValue: byId('deal-value'),
+    followupForm: byId('followup-form'),
+    followupTitle: byId('followup-title'),
+    followupDue: byId('followup-due'),
+    followupResult: byId('followup-result'),
   };
+  els.panelClose.append(icon('close'));
+  els.queueTabs.addEventListener('keydown', onTabKeydown);
+  els.assignMe.addEventListener('click', () => contactAction('assign', { owner: state.user?.email ?? null }, els.assignMe));
+  els.unassign.addEventListener('click', () => contactAction('assign', { owner: null }, els.unassign));
+  els.ownerSelect.addEventListener('change', onOwnerChange);
+  els.closeConv.addEventListener('click', () => contactAction('close', {}, els.closeConv));
+  els.reopenConv.addEventListener('click', () => contactAction('reopen', {}, els.reopenConv));
+  els.detailsToggle.addEventListener('click', () => togglePanel());
+  els.panelClose.addEventListener('click', () => togglePanel(false));
+  window.matchMedia('(max-width: 1100px)').addEventListener('change', () => {
+    state.panelOpen = null;
+    applyPanelOpen();
+  });
+  els.nameEdit.addEventListener('click', startNameEdit);
+  els.nameCancel.addEventListener('click', endNameEdit);
+  els.nameForm.addEventListener('submit', onNameSubmit);
+  els.nameRevert.addEventListener('click', () => patchContact({ name: null }, 'name'));
+  els.tagForm.addEventListener('submit', onTagSubmit);
+  els.fieldForm.addEventListener('submit', onFieldSubmit);
+  els.noteForm.addEventListener('submit', onNoteSubmit);
+  els.dealForm.addEventListener('submit', onDealSubmit);
+  els.followupForm.addEventListener('submit', onFollowupSubmit);
   els.back.append(icon('back'));
   els.jump.prepend(icon('down'));
   els.send.append(icon('send'));

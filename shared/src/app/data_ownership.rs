@@ -174,17 +174,7 @@ impl DataOwnership {
         Self::supervisor(actor)?;
         let mut all: Vec<Deal> = Vec::new();
         for pipeline in deals.pipelines().await? {
-            for stage in &pipeline.stages {
-                let mut page = PageRequest { cursor: None, limit: Some(200) };
-                loop {
-                    let found = deals.stage(&pipeline.id, &stage.id, &page).await?;
-                    all.extend(found.items);
-                    match found.next_cursor {
-                        Some(next) => page.cursor = Some(next),
-                        None => break,
-                    }
-                }
-            }
+            all.extend(deals.all_in(&pipeline).await?);
         }
         self.audited(actor, "export", None, json!({"what": "deals", "rows": all.len()})).await?;
         let rows = all.iter().map(|d| {

@@ -241,6 +241,23 @@ impl Deals {
         Ok((pipeline, columns))
     }
 
+    /// Every deal of a pipeline, stage by stage (one Query per page).
+    pub async fn all_in(&self, pipeline: &Pipeline) -> Result<Vec<Deal>, DealError> {
+        let mut all = Vec::new();
+        for stage in &pipeline.stages {
+            let mut page = PageRequest { cursor: None, limit: Some(200) };
+            loop {
+                let found = self.store.deals_in_stage(&pipeline.id, &stage.id, &page).await?;
+                all.extend(found.items);
+                match found.next_cursor {
+                    Some(next) => page.cursor = Some(next),
+                    None => break,
+                }
+            }
+        }
+        Ok(all)
+    }
+
     /// A contact's deals.
     pub async fn for_contact(&self, contact: &ContactId, page: &PageRequest) -> Result<Page<Deal>, DealError> {
         Ok(self.store.contact_deals(contact, page).await?)

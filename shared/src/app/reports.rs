@@ -4,7 +4,7 @@ use super::deals::{DealError, Deals};
 use crate::domain::metrics::{first_response, funnel, FunnelStep, ResponseStats};
 use crate::domain::task::end_of_day;
 use crate::domain::Millis;
-use crate::ports::{Clock, PageRequest, ReportStore, Session, StoreError};
+use crate::ports::{Clock, ReportStore, Session, StoreError};
 use std::sync::Arc;
 
 /// Why a report was refused.
@@ -99,18 +99,7 @@ impl Reports {
     ) -> Result<(Vec<FunnelStep>, i64), ReportError> {
         Self::check(actor)?;
         let pipeline = deals.pipeline(pipeline).await?;
-        let mut all = Vec::new();
-        for stage in &pipeline.stages {
-            let mut page = PageRequest { cursor: None, limit: Some(200) };
-            loop {
-                let found = deals.stage(&pipeline.id, &stage.id, &page).await?;
-                all.extend(found.items);
-                match found.next_cursor {
-                    Some(next) => page.cursor = Some(next),
-                    None => break,
-                }
-            }
-        }
+        let all = deals.all_in(&pipeline).await?;
         Ok(funnel(&pipeline, &all))
     }
 }

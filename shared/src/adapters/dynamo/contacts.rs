@@ -32,13 +32,7 @@ impl DynamoStore {
             .scan_index_forward(false)
             .limit(page_size(page))
             .set_exclusive_start_key(start);
-        let query = match only_visible_to {
-            Some(me) => query
-                .filter_expression("attribute_not_exists(#owner) OR #owner = :me")
-                .expression_attribute_names("#owner", "owner")
-                .expression_attribute_values(":me", super::item::s(me)),
-            None => query,
-        };
+        let query = super::visible_to(query, only_visible_to);
         let out = query.send().await.map_err(unavailable)?;
         Ok(Page {
             items: out.items().iter().map(contact_from).collect::<Result<_, _>>()?,

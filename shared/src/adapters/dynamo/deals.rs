@@ -30,20 +30,6 @@ fn deal_from(item: &Item) -> Result<Deal, StoreError> {
 }
 
 impl DynamoStore {
-    async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<bool, StoreError> {
-        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
-            Ok(_) => Ok(true),
-            Err(err) => match err.as_service_error() {
-                Some(aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(e))
-                    if e.cancellation_reasons().first().and_then(|r| r.code()) == Some("ConditionalCheckFailed") =>
-                {
-                    Ok(false)
-                }
-                _ => Err(unavailable(err)),
-            },
-        }
-    }
-
     fn put(&self, item: Item, condition: Option<(&str, Millis)>) -> Result<TransactWriteItem, StoreError> {
         let mut put = Put::builder().table_name(&self.table).set_item(Some(item));
         if let Some((expression, at)) = condition {
@@ -77,13 +63,13 @@ impl DynamoStore {
         let mut item = key(keys::PIPELINES, &pipeline.id);
         let json = serde_json::to_string(pipeline).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         item.insert("pipeline".to_owned(), s(json));
-        self.transact(vec![self.put(item, None)?, self.audit_put(audit)?]).await?;
+        super::transact_checked(&self.client, vec![self.put(item, None)?, self.audit_put(audit)?]).await?;
         Ok(())
     }
 
     pub(super) async fn insert_deal(&self, deal: &Deal, audit: &AuditEntry) -> Result<(), StoreError> {
         let put = self.put(deal_item(deal)?, Some(("attribute_not_exists(pk)", deal.updated_at)))?;
-        if !self.transact(vec![put, self.audit_put(audit)?]).await? {
+        if !super::transact_checked(&self.client, vec![put, self.audit_put(audit)?]).await? {
             return Err(StoreError::Corrupt(format!("deal {} exists", deal.id)));
         }
         Ok(())
@@ -123,7 +109,7 @@ impl DynamoStore {
             ]);
             items.push(self.put(item, None)?);
         }
-        self.transact(items).await
+        super::transact_checked(&self.client, items).await
     }
 
     pub(super) async fn query_deals(

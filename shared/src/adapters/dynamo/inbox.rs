@@ -43,24 +43,11 @@ impl DynamoStore {
     }
 
     async fn with_audit(&self, update: Update, audit: &AuditEntry) -> Result<bool, StoreError> {
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().update(update).build())
-            .transact_items(self.audit_put(audit)?)
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) => match err.as_service_error() {
-                Some(aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(e))
-                    if e.cancellation_reasons().first().and_then(|r| r.code()) == Some("ConditionalCheckFailed") =>
-                {
-                    Ok(false)
-                }
-                _ => Err(unavailable(err)),
-            },
-        }
+        super::transact_checked(
+            &self.client,
+            vec![TransactWriteItem::builder().update(update).build(), self.audit_put(audit)?],
+        )
+        .await
     }
 
     pub(super) async fn assign_owner(
@@ -152,12 +139,7 @@ impl DynamoStore {
                 .expression_attribute_values(":before", s(before.sortable())),
             _ => request.key_condition_expression(format!("{pk_attr} = :pk")),
         };
-        if let Some(me) = visible_to {
-            request = request
-                .filter_expression("attribute_not_exists(#owner) OR #owner = :me")
-                .expression_attribute_names("#owner", "owner")
-                .expression_attribute_values(":me", s(me));
-        }
+        request = super::visible_to(request, visible_to);
         let out = request.send().await.map_err(unavailable)?;
         Ok(Page {
             items: out.items().iter().map(contact_from).collect::<Result<_, _>>()?,

@@ -48,6 +48,40 @@ impl DynamoStore {
     }
 }
 
+/// Narrows a query to what an agent may see: unassigned and their own.
+fn visible_to(
+    query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    me: Option<&str>,
+) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
+    match me {
+        Some(me) => query
+            .filter_expression("attribute_not_exists(#owner) OR #owner = :me")
+            .expression_attribute_names("#owner", "owner")
+            .expression_attribute_values(":me", item::s(me)),
+        None => query,
+    }
+}
+
+/// Runs a transaction; `false` when its first item's condition failed (the
+/// caller's optimistic check), an error for anything else.
+async fn transact_checked(
+    client: &aws_sdk_dynamodb::Client,
+    items: Vec<aws_sdk_dynamodb::types::TransactWriteItem>,
+) -> Result<bool, crate::ports::StoreError> {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+    match client.transact_write_items().set_transact_items(Some(items)).send().await {
+        Ok(_) => Ok(true),
+        Err(err) => match err.as_service_error() {
+            Some(TransactWriteItemsError::TransactionCanceledException(e))
+                if e.cancellation_reasons().first().and_then(|r| r.code()) == Some("ConditionalCheckFailed") =>
+            {
+                Ok(false)
+            }
+            _ => Err(unavailable(err)),
+        },
+    }
+}
+
 /// Maps any SDK failure to an unavailable store, keeping the SDK's message.
 fn unavailable<E: std::fmt::Debug>(e: E) -> crate::ports::StoreError {
     crate::ports::StoreError::Unavailable(format!("{e:?}"))

@@ -128,12 +128,7 @@ impl DynamoStore {
             .expression_attribute_values(":prefix", s(prefix))
             .limit(page.limit.map_or(50, |l| i32::try_from(l.clamp(1, 200)).unwrap_or(50)))
             .set_exclusive_start_key(start);
-        if let Some(me) = visible_to {
-            request = request
-                .filter_expression("attribute_not_exists(#owner) OR #owner = :me")
-                .expression_attribute_names("#owner", "owner")
-                .expression_attribute_values(":me", s(me));
-        }
+        request = super::visible_to(request, visible_to);
         let out = request.send().await.map_err(unavailable)?;
         Ok(Page {
             items: out.items().iter().map(contact_from).collect::<Result<_, _>>()?,
