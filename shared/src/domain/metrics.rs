@@ -148,5 +148,7 @@ mod tests {
         assert_eq!(steps[1].conversion_percent, Some(50));
         assert_eq!(steps[0].conversion_percent, None);
         assert_eq!(steps[0].current, 1);
+        assert_eq!(steps[4].conversion_percent, Some(100), "won against the last open stage");
+        assert_eq!(steps[5].conversion_percent, None, "lost is no step of the funnel");
     }
 }
