@@ -80,9 +80,12 @@ pub fn funnel(pipeline: &Pipeline, deals: &[Deal]) -> (Vec<FunnelStep>, i64) {
     for stage in &pipeline.stages {
         let current = deals.iter().filter(|d| d.stage == stage.id).count();
         let reached = deals.iter().filter(|d| d.history.iter().any(|h| h.to == stage.id)).count();
-        let conversion_percent =
-            previous.filter(|p| *p > 0).map(|p| u32::try_from(reached * 100 / p).unwrap_or(u32::MAX));
-        if stage.kind == StageKind::Open || stage.kind == StageKind::Won {
+        // Lost is where deals leave the funnel, not a step of it.
+        let conversion_percent = match stage.kind {
+            StageKind::Lost => None,
+            _ => previous.filter(|p| *p > 0).map(|p| u32::try_from(reached * 100 / p).unwrap_or(u32::MAX)),
+        };
+        if stage.kind == StageKind::Open {
             previous = Some(reached);
         }
         steps.push(FunnelStep { stage: stage.id.clone(), current, reached, conversion_percent });
