@@ -8,11 +8,15 @@ cd "$(dirname "$0")/.."
 . infra/defaults.sh
 cargo build --quiet -p parley-local -p parley-simulator
 
+# Background jobs of a script ignore Ctrl-C, so the trap stops each one; it
+# must not stop at the first that has already exited.
 cleanup() {
+  set +e
   trap - EXIT INT TERM
   [ -n "${runner:-}" ] && kill "$runner" 2>/dev/null
   [ -n "${simulator:-}" ] && kill "$simulator" 2>/dev/null
   ./infra/emulators.sh stop
+  exit 0
 }
 trap cleanup EXIT INT TERM
 endpoints=$(./infra/emulators.sh start)
