@@ -370,17 +370,18 @@ function buildContactRow(c, now) {
         datetime: new Date(t).toISOString(), title: `Last activity ${fullFmt.format(t)}`,
         text: relativeTime(t, now),
       })),
-    sub ? h('span', { class: 'contact-phone', 'data-testid': 'contact-phone', text: sub }) : null,
+    h('span', { class: 'contact-mid' },
+      sub ? h('span', { class: 'contact-phone', 'data-testid': 'contact-phone', text: sub }) : h('span'),
+      h('span', { class: 'contact-owner' + (c.owner ? '' : ' is-unassigned'), 'data-testid': 'contact-owner', 'data-owner': c.owner ?? '', title: c.owner ? `Owner: ${c.owner}` : 'Nobody owns this conversation yet' },
+        icon('contact', 'icon icon--tiny'), ownerLabel(c.owner))),
     h('span', { class: 'contact-bottom' }, statusChip(c, 'chip--small'), overdueChip(c, 'chip--small'),
-      windowBadge(c.window, now, 'badge--small'), optedOutTag(c)),
-    h('span', { class: 'contact-owner' + (c.owner ? '' : ' is-unassigned'), 'data-testid': 'contact-owner', 'data-owner': c.owner ?? '' },
-      icon('contact', 'icon icon--tiny'), ownerLabel(c.owner))));
+      windowBadge(c.window, now, 'badge--small'), optedOutTag(c))));
   return h('li', { class: 'contact-item' }, button);
 }
 
 function contactSig(c, now) {
   const t = activityTime(c);
-  return JSON.stringify([c, relativeTime(t, now), windowInfo(c.window, now).text, String(c.id) === state.selectedId]);
+  return JSON.stringify([c, relativeTime(t, now), windowInfo(c.window, now).text, String(c.id) === state.selectedId, ownerLabel(c.owner)]);
 }
 
 function renderContacts() {
@@ -1973,7 +1974,7 @@ function renderPanel(c) {
   const tags = Array.isArray(c.tags) ? c.tags.filter((t) => typeof t === 'string') : [];
   els.tagList.replaceChildren(...tags.map((t) => h('li', { class: 'tag', 'data-testid': 'tag', 'data-tag': t },
     h('span', { class: 'tag-text', 'data-testid': 'tag-text', text: t }),
-    h('button', { type: 'button', class: 'tag-remove', 'aria-label': `Remove tag ${t}`, title: 'Remove', 'data-testid': 'tag-remove', onclick: () => saveTags(tags.filter((x) => x !== t)) }, icon('close', 'icon icon--tiny')))));
+    h('button', { type: 'button', class: 'tag-remove', 'aria-label': `Remove tag ${t}`, title: 'Remove', 'data-testid': 'tag-remove', onclick: () => changeTags((cur) => cur.filter((x) => x !== t)) }, icon('close', 'icon icon--tiny')))));
   if (!tags.length) els.tagList.append(h('li', { class: 'side-empty', text: 'No tags yet.' }));
   const fields = c.fields && typeof c.fields === 'object' ? Object.entries(c.fields) : [];
   els.fieldList.replaceChildren(...fields.flatMap(([k, v]) => [
@@ -2003,16 +2004,28 @@ async function patchContact(body, what) {
   }
 }
 
-const saveTags = (tags) => patchContact({ tags }, 'tags');
+let tagChain = Promise.resolve();
+/** Tag changes go one after another, each from the list the previous one left. */
+function changeTags(change) {
+  const run = tagChain.then(() => {
+    const c = state.contacts.get(state.selectedId ?? '');
+    if (!c) return false;
+    const tags = Array.isArray(c.tags) ? c.tags : [];
+    const next = change(tags);
+    return next ? patchContact({ tags: next }, 'tags') : true;
+  });
+  tagChain = run.catch(() => {});
+  return run;
+}
 const saveFields = (fields) => patchContact({ fields }, 'field');
 
 async function onTagSubmit(event) {
   event.preventDefault();
   const tag = els.tagInput.value.trim().toLowerCase();
-  const c = state.contacts.get(state.selectedId ?? '');
-  if (!tag || !c) return;
-  const tags = Array.isArray(c.tags) ? c.tags : [];
-  if (tags.includes(tag) || await saveTags([...tags, tag])) els.tagInput.value = '';
+  if (!tag || !state.selectedId) return;
+  els.tagInput.value = '';
+  const ok = await changeTags((cur) => (cur.includes(tag) ? null : [...cur, tag]));
+  if (!ok && !els.tagInput.value) els.tagInput.value = tag;
   els.tagInput.focus();
 }
 

@@ -1,0 +1,431 @@
+// Browser tests for the team inbox: queues, ownership, status, and the
+// contact panel (name, tags, custom fields, notes, deals, follow-ups).
+// Like composer.test.mjs, this file runs its own Cloud API simulator and its
+// own parley-local on free ports, with a table of its own.
+//
+//   cargo build -p parley-local -p parley-simulator
+//   eval "$(./infra/emulators.sh start)"   # DynamoDB Local and moto (SQS)
+//   export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3
+//   node --test tests/browser/
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SCREENSHOTS = path.join(ROOT, 'tests', 'browser', 'screenshots');
+const CHROMIUM = process.env.PARLEY_CHROMIUM || '/usr/bin/chromium';
+const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
+const RUNNER = path.join(TARGET, 'debug', 'parley-local');
+const SIMULATOR = path.join(TARGET, 'debug', 'parley-simulator');
+
+const ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  WHATSAPP_APP_SECRET: 'dev-app-secret',
+  WHATSAPP_VERIFY_TOKEN: 'dev-verify-token',
+  WHATSAPP_ACCESS_TOKEN: 'dev-access-token',
+  PARLEY_ADMIN_EMAIL: 'admin@parley.local',
+  PARLEY_ADMIN_PASSWORD: 'parley-admin-pass',
+  ...process.env,
+};
+
+const WAIT = 30_000;
+const TEST = { timeout: 180_000 };
+const PASSWORD = 'team password 1';
+
+let sim; // { process, log, base }
+let runner; // { process, log }
+let base;
+let table;
+let browser;
+
+// ---------------------------------------------------------------------------
+// Harness
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Retries `check` until it stops throwing, then returns its value. */
+async function eventually(check, { timeout = WAIT, interval = 150 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await sleep(interval);
+    }
+  }
+}
+
+function start(binary, args, env) {
+  const child = spawn(binary, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = { process: child, log: '' };
+  const keep = (chunk) => {
+    proc.log = (proc.log + chunk).slice(-20_000);
+  };
+  child.stdout.setEncoding('utf8').on('data', keep);
+  child.stderr.setEncoding('utf8').on('data', keep);
+  return proc;
+}
+
+async function waitUntilUp(proc, name, url) {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (proc.process.exitCode !== null || proc.process.signalCode !== null) {
+      throw new Error(`${name} exited (${proc.process.exitCode ?? proc.process.signalCode}) before it answered:\n${proc.log}`);
+    }
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(150);
+  }
+  throw new Error(`${name} did not answer ${url} within 90 s:\n${proc.log}`);
+}
+
+async function stop(proc) {
+  const child = proc?.process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(5000)]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/** Best-effort: drops this run's table so a disk-backed DynamoDB Local does not fill up. */
+async function dropTable() {
+  const endpoint = ENV.AWS_ENDPOINT_URL_DYNAMODB;
+  if (!endpoint || !table) return;
+  try {
+    await fetch(endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'DynamoDB_20120810.DeleteTable',
+        authorization: `AWS4-HMAC-SHA256 Credential=${ENV.AWS_ACCESS_KEY_ID}/20240101/${ENV.AWS_REGION}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
+      },
+      body: JSON.stringify({ TableName: table }),
+      signal: AbortSignal.timeout(5000),
+    });
+  } catch {
+    // the emulator may already be gone
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The customer's side and the API
+
+async function customerWrites(from, name, textBody) {
+  const res = await fetch(`${sim.base}/sim/customer`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from, name, text: textBody }),
+  });
+  assert.equal(res.status, 200, `the simulator answered ${res.status}: ${await res.text()}`);
+}
+
+/** A cookie-carrying API client for one user, outside the browser. */
+async function apiAs(email, password) {
+  const res = await fetch(`${base}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  assert.equal(res.status, 200, `login as ${email}: ${res.status}`);
+  const cookie = res.headers.get('set-cookie').split(';')[0];
+  return async (method, url, json) => {
+    const r = await fetch(`${base}${url}`, {
+      method,
+      headers: { cookie, 'content-type': 'application/json', accept: 'application/json' },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : null };
+  };
+}
+
+let admin;
+const team = {};
+
+async function addUser(key, email, name, role) {
+  const invite = await admin('POST', '/api/users', { email, name, role });
+  assert.equal(invite.status, 201, JSON.stringify(invite.body));
+  const accept = await fetch(`${base}/api/invites/accept`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: invite.body.token, password: PASSWORD }),
+  });
+  assert.ok(accept.ok, `accepting the invite for ${email}: ${accept.status} ${await accept.text()}`);
+  team[key] = { email, name };
+}
+
+// ---------------------------------------------------------------------------
+// The browser's side
+
+async function newPage(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) page.errors.push(m.text());
+  });
+  page.on('dialog', (d) => {
+    page.errors.push(`dialog: ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
+  return { context, page };
+}
+
+const byTestId = (root, id) => root.locator(`[data-testid="${id}"]`);
+
+async function signIn(page, email, password = PASSWORD) {
+  await page.goto(base);
+  await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
+  await byTestId(page, 'login-email').fill(email);
+  await byTestId(page, 'login-password').fill(password);
+  await byTestId(page, 'login-submit').click();
+  await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
+}
+
+function contactRow(page, name) {
+  return byTestId(page, 'contact').filter({ has: page.locator('[data-testid="contact-name"]', { hasText: name }) });
+}
+
+const tab = (page, queue) => page.locator(`[data-testid="queue-tab"][data-queue="${queue}"]`);
+
+async function openConversation(page, name) {
+  const row = contactRow(page, name);
+  await row.waitFor({ state: 'visible', timeout: WAIT });
+  await row.click();
+  await eventually(async () => assert.equal(await byTestId(page, 'conversation-name').textContent(), name));
+  await byTestId(page, 'conv-tools').waitFor({ state: 'visible', timeout: WAIT });
+}
+
+const ownerShown = (page) => byTestId(page, 'conv-owner').getAttribute('data-owner');
+
+function assertNoPageErrors(page) {
+  assert.deepEqual(page.errors, [], 'errors in the page');
+}
+
+async function screenshot(page, name) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, name) });
+}
+
+// ---------------------------------------------------------------------------
+
+before(async () => {
+  assert.ok(ENV.AWS_ENDPOINT_URL_DYNAMODB, 'AWS_ENDPOINT_URL_DYNAMODB must point at a running DynamoDB Local (see infra/emulators.sh)');
+  assert.ok(ENV.AWS_ENDPOINT_URL_SQS, 'AWS_ENDPOINT_URL_SQS must point at a running SQS emulator (see infra/emulators.sh)');
+  for (const binary of [RUNNER, SIMULATOR]) {
+    assert.ok(fs.existsSync(binary), `${binary} is missing: run cargo build -p parley-local -p parley-simulator first`);
+  }
+  assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: run ./infra/setup.sh --browser`);
+
+  const [port, simPort] = [await freePort(), await freePort()];
+  base = `http://127.0.0.1:${port}`;
+  table = `ui-team-${crypto.randomBytes(6).toString('hex')}`;
+  const common = { ...ENV, PARLEY_PORT: String(port), PARLEY_SIMULATOR_PORT: String(simPort) };
+  delete common.PARLEY_SIMULATOR_FAULTS;
+
+  sim = start(SIMULATOR, ['serve'], common);
+  sim.base = `http://127.0.0.1:${simPort}`;
+  await waitUntilUp(sim, 'parley-simulator', `${sim.base}/sim/accepted`);
+
+  runner = start(RUNNER, [], { ...common, TABLE_NAME: table, PARLEY_WEB_DIR: path.join(ROOT, 'web'), WHATSAPP_API_BASE: sim.base });
+  await waitUntilUp(runner, 'parley-local', `${base}/healthz`);
+
+  admin = await apiAs(ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
+  await addUser('asha', 'asha@team.example', 'Asha Agent', 'agent');
+  await addUser('bilal', 'bilal@team.example', 'Bilal Agent', 'agent');
+  await addUser('meera', 'meera@team.example', 'Meera Manager', 'manager');
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage'],
+  });
+}, { timeout: 200_000 });
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await stop(runner);
+  await stop(sim);
+  await dropTable();
+});
+
+// ---------------------------------------------------------------------------
+
+test('an agent takes an unassigned conversation, a manager transfers it and closes it', TEST, async () => {
+  const name = 'Queue Customer';
+  await customerWrites('919811000001', name, 'Is the blue kurta in stock?');
+
+  const agent = await newPage();
+  const manager = await newPage();
+  try {
+    const { page } = agent;
+    await signIn(page, team.asha.email);
+    await tab(page, 'unassigned').click();
+    await eventually(async () => assert.equal(await tab(page, 'unassigned').getAttribute('aria-selected'), 'true'));
+    await openConversation(page, name);
+    await eventually(async () => assert.equal(await ownerShown(page), ''));
+    await byTestId(page, 'assign-me').click();
+    await eventually(async () => assert.equal(await ownerShown(page), team.asha.email));
+    await byTestId(page, 'assign-me').waitFor({ state: 'hidden', timeout: WAIT });
+    // It leaves Unassigned and shows up in Mine, owned by the agent.
+    await contactRow(page, name).waitFor({ state: 'detached', timeout: WAIT });
+    await tab(page, 'mine').click();
+    const row = contactRow(page, name);
+    await row.waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await row.locator('[data-testid="contact-owner"]').getAttribute('data-owner'), team.asha.email);
+    await eventually(async () => assert.match(await tab(page, 'mine').locator('[data-testid="queue-count"]').textContent(), /^[1-9]/));
+    // The chosen tab is remembered.
+    await page.reload();
+    await eventually(async () => assert.equal(await tab(page, 'mine').getAttribute('aria-selected'), 'true'));
+    await contactRow(page, name).waitFor({ state: 'visible', timeout: WAIT });
+    await screenshot(page, 'team-mine.png');
+
+    // A manager transfers it to another agent and closes it.
+    const m = manager.page;
+    await signIn(m, team.meera.email);
+    await tab(m, 'all').click();
+    await openConversation(m, name);
+    await eventually(async () => assert.equal(await ownerShown(m), team.asha.email));
+    const select = byTestId(m, 'owner-select');
+    await eventually(async () => assert.ok((await select.locator('option').allTextContents()).some((t) => t.includes('Bilal Agent'))));
+    await select.selectOption(team.bilal.email);
+    await eventually(async () => assert.equal(await ownerShown(m), team.bilal.email));
+    const viaApi = await (await apiAs(team.meera.email, PASSWORD))('GET', '/api/conversations?queue=mine');
+    assert.equal(viaApi.status, 200);
+
+    await byTestId(m, 'close-conversation').click();
+    await eventually(async () => assert.equal(await byTestId(m, 'conv-status').getAttribute('data-status'), 'closed'));
+    await byTestId(m, 'reopen-conversation').waitFor({ state: 'visible', timeout: WAIT });
+    await eventually(async () => assert.equal(
+      await contactRow(m, name).locator('[data-testid="status-chip"]').getAttribute('data-status'), 'closed'));
+    await screenshot(m, 'team-manager.png');
+
+    // The first agent lost it: it leaves their Mine queue.
+    await contactRow(page, name).waitFor({ state: 'detached', timeout: WAIT });
+    assertNoPageErrors(page);
+    assertNoPageErrors(m);
+  } finally {
+    await agent.context.close();
+    await manager.context.close();
+  }
+});
+
+test('tags, custom fields, notes, deals and follow-ups are saved from the side panel', TEST, async () => {
+  const name = 'Panel Customer';
+  await customerWrites('919811000002', name, 'Please send a quote for 20 sarees');
+  const { context, page } = await newPage();
+  try {
+    await signIn(page, team.bilal.email);
+    await openConversation(page, name);
+    const panel = byTestId(page, 'side-panel');
+    await panel.waitFor({ state: 'visible', timeout: WAIT });
+    await eventually(async () => assert.equal(await byTestId(page, 'panel-name').textContent(), name));
+
+    await byTestId(page, 'tag-input').fill('VIP');
+    await byTestId(page, 'tag-add').click();
+    await byTestId(page, 'tag-input').fill('wholesale');
+    await byTestId(page, 'tag-input').press('Enter');
+    await eventually(async () => assert.deepEqual(await byTestId(page, 'tag-text').allTextContents(), ['vip', 'wholesale']));
+    await byTestId(page, 'field-key').fill('city');
+    await byTestId(page, 'field-value').fill('Jaipur');
+    await byTestId(page, 'field-save').click();
+    await page.locator('[data-testid="field"][data-key="city"]').waitFor({ state: 'visible', timeout: WAIT });
+
+    await byTestId(page, 'note-input').fill('Prefers a call after 6pm');
+    await byTestId(page, 'note-add').click();
+    await eventually(async () => assert.deepEqual(await byTestId(page, 'note-text').allTextContents(), ['Prefers a call after 6pm']));
+    assert.match(await panel.textContent(), /Internal — never sent to the customer/);
+
+    await byTestId(page, 'deal-title-input').fill('20 silk sarees');
+    await byTestId(page, 'deal-value-input').fill('125000');
+    await byTestId(page, 'deal-create').click();
+    const deal = byTestId(page, 'deal').filter({ hasText: '20 silk sarees' });
+    await deal.waitFor({ state: 'visible', timeout: WAIT });
+    await eventually(async () => assert.equal((await deal.locator('[data-testid="deal-value"]').textContent()).replace(/\s/g, ''), '₹1,25,000.00'));
+    await eventually(async () => assert.ok((await deal.locator('[data-testid="deal-stage"] option').count()) > 1));
+    await deal.locator('[data-testid="deal-stage"]').selectOption({ label: 'Quote Sent' });
+    await eventually(async () => assert.equal(await deal.getAttribute('data-stage'), 'quote_sent'));
+    await eventually(async () => assert.equal(await deal.locator('[data-testid="deal-stage-name"]').textContent(), 'Quote Sent'));
+
+    await byTestId(page, 'followup-title').fill('Call about the saree quote');
+    await byTestId(page, 'followup-due').fill('2031-03-04T10:30');
+    await byTestId(page, 'followup-add').click();
+    await eventually(async () => assert.match(await byTestId(page, 'followup-result').textContent(), /Call about the saree quote/));
+    const tasks = await (await apiAs(team.bilal.email, PASSWORD))('GET', '/api/tasks?due=open&scope=mine');
+    assert.equal(tasks.status, 200, JSON.stringify(tasks.body));
+    const task = tasks.body.items.find((t) => t.title === 'Call about the saree quote');
+    assert.ok(task, `the follow-up is among ${JSON.stringify(tasks.body.items)}`);
+    const expected = await page.evaluate(() => new Date('2031-03-04T10:30').getTime());
+    assert.equal(Date.parse(task.due_at), expected);
+    await screenshot(page, 'team-panel.png');
+
+    // Everything is still there after a reload.
+    await page.reload();
+    await eventually(async () => assert.equal(await byTestId(page, 'conversation-name').textContent(), name));
+    await eventually(async () => assert.deepEqual(await byTestId(page, 'tag-text').allTextContents(), ['vip', 'wholesale']));
+    await eventually(async () => assert.equal(await page.locator('[data-testid="field"][data-key="city"] [data-testid="field-value-text"]').textContent(), 'Jaipur'));
+    await eventually(async () => assert.deepEqual(await byTestId(page, 'note-text').allTextContents(), ['Prefers a call after 6pm']));
+    await eventually(async () => assert.equal(await byTestId(page, 'deal').filter({ hasText: '20 silk sarees' }).getAttribute('data-stage'), 'quote_sent'));
+
+    // Removing a tag sends the full list without it.
+    await page.locator('[data-testid="tag"][data-tag="vip"] [data-testid="tag-remove"]').click();
+    await eventually(async () => assert.deepEqual(await byTestId(page, 'tag-text').allTextContents(), ['wholesale']));
+    assertNoPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
+
+test('markup in a tag, a note and a deal title renders as literal text', TEST, async () => {
+  const name = 'Markup Customer';
+  const xss = '<img src=x onerror=alert(1)>';
+  await customerWrites('919811000003', name, 'hello');
+  const { context, page } = await newPage();
+  try {
+    await signIn(page, team.asha.email);
+    await openConversation(page, name);
+    await byTestId(page, 'side-panel').waitFor({ state: 'visible', timeout: WAIT });
+    await byTestId(page, 'tag-input').fill(xss);
+    await byTestId(page, 'tag-add').click();
+    await byTestId(page, 'note-input').fill(`<script>alert(2)</script>${xss}`);
+    await byTestId(page, 'note-add').click();
+    await byTestId(page, 'deal-title-input').fill(`<b>bold</b>${xss}`);
+    await byTestId(page, 'deal-create').click();
+    await eventually(async () => assert.deepEqual(await byTestId(page, 'tag-text').allTextContents(), [xss]));
+    await eventually(async () => assert.deepEqual(await byTestId(page, 'note-text').allTextContents(), [`<script>alert(2)</script>${xss}`]));
+    await eventually(async () => assert.deepEqual(await byTestId(page, 'deal-title').allTextContents(), [`<b>bold</b>${xss}`]));
+    assert.equal(await byTestId(page, 'side-panel').locator('img, script, b').count(), 0);
+    assertNoPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
