@@ -414,14 +414,15 @@ test('markup in a tag, a note and a deal title renders as literal text', TEST, a
     await signIn(page, team.asha.email);
     await openConversation(page, name);
     await byTestId(page, 'side-panel').waitFor({ state: 'visible', timeout: WAIT });
+    // One step at a time, as a person would: each save re-renders the panel.
     await byTestId(page, 'tag-input').fill(xss);
     await byTestId(page, 'tag-add').click();
+    await eventually(async () => assert.deepEqual(await byTestId(page, 'tag-text').allTextContents(), [xss]));
     await byTestId(page, 'note-input').fill(`<script>alert(2)</script>${xss}`);
     await byTestId(page, 'note-add').click();
+    await eventually(async () => assert.deepEqual(await byTestId(page, 'note-text').allTextContents(), [`<script>alert(2)</script>${xss}`]));
     await byTestId(page, 'deal-title-input').fill(`<b>bold</b>${xss}`);
     await byTestId(page, 'deal-create').click();
-    await eventually(async () => assert.deepEqual(await byTestId(page, 'tag-text').allTextContents(), [xss]));
-    await eventually(async () => assert.deepEqual(await byTestId(page, 'note-text').allTextContents(), [`<script>alert(2)</script>${xss}`]));
     await eventually(async () => assert.deepEqual(await byTestId(page, 'deal-title').allTextContents(), [`<b>bold</b>${xss}`]));
     assert.equal(await byTestId(page, 'side-panel').locator('img, script, b').count(), 0);
     assertNoPageErrors(page);
