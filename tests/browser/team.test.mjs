@@ -10,32 +10,12 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SCREENSHOTS = path.join(ROOT, 'tests', 'browser', 'screenshots');
-const CHROMIUM = process.env.PARLEY_CHROMIUM || '/usr/bin/chromium';
-const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
-const RUNNER = path.join(TARGET, 'debug', 'parley-local');
-const SIMULATOR = path.join(TARGET, 'debug', 'parley-simulator');
-
-const ENV = {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  WHATSAPP_APP_SECRET: 'dev-app-secret',
-  WHATSAPP_VERIFY_TOKEN: 'dev-verify-token',
-  WHATSAPP_ACCESS_TOKEN: 'dev-access-token',
-  PARLEY_ADMIN_EMAIL: 'admin@parley.local',
-  PARLEY_ADMIN_PASSWORD: 'parley-admin-pass',
-  ...process.env,
-};
+import { ROOT, SCREENSHOTS, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable } from './harness.mjs';
 
 const WAIT = 30_000;
 const TEST = { timeout: 180_000 };
@@ -50,20 +30,6 @@ let browser;
 // ---------------------------------------------------------------------------
 // Harness
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Retries `check` until it stops throwing, then returns its value. */
 async function eventually(check, { timeout = WAIT, interval = 150 } = {}) {
   const deadline = Date.now() + timeout;
@@ -74,63 +40,6 @@ async function eventually(check, { timeout = WAIT, interval = 150 } = {}) {
       if (Date.now() > deadline) throw e;
       await sleep(interval);
     }
-  }
-}
-
-function start(binary, args, env) {
-  const child = spawn(binary, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const proc = { process: child, log: '' };
-  const keep = (chunk) => {
-    proc.log = (proc.log + chunk).slice(-20_000);
-  };
-  child.stdout.setEncoding('utf8').on('data', keep);
-  child.stderr.setEncoding('utf8').on('data', keep);
-  return proc;
-}
-
-async function waitUntilUp(proc, name, url) {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (proc.process.exitCode !== null || proc.process.signalCode !== null) {
-      throw new Error(`${name} exited (${proc.process.exitCode ?? proc.process.signalCode}) before it answered:\n${proc.log}`);
-    }
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(150);
-  }
-  throw new Error(`${name} did not answer ${url} within 90 s:\n${proc.log}`);
-}
-
-async function stop(proc) {
-  const child = proc?.process;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(5000)]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
-
-/** Best-effort: drops this run's table so a disk-backed DynamoDB Local does not fill up. */
-async function dropTable() {
-  const endpoint = ENV.AWS_ENDPOINT_URL_DYNAMODB;
-  if (!endpoint || !table) return;
-  try {
-    await fetch(endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': 'DynamoDB_20120810.DeleteTable',
-        authorization: `AWS4-HMAC-SHA256 Credential=${ENV.AWS_ACCESS_KEY_ID}/20240101/${ENV.AWS_REGION}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
-      },
-      body: JSON.stringify({ TableName: table }),
-      signal: AbortSignal.timeout(5000),
-    });
-  } catch {
-    // the emulator may already be gone
   }
 }
 
@@ -275,7 +184,7 @@ after(async () => {
   await browser?.close().catch(() => {});
   await stop(runner);
   await stop(sim);
-  await dropTable();
+  await dropTable(table);
 });
 
 // ---------------------------------------------------------------------------

@@ -15,28 +15,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SCREENSHOTS = path.join(ROOT, 'tests', 'browser', 'screenshots');
-const CHROMIUM = process.env.PARLEY_CHROMIUM || '/usr/bin/chromium';
-const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
-const RUNNER = path.join(TARGET, 'debug', 'parley-local');
-
-const ENV = {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  WHATSAPP_APP_SECRET: 'dev-app-secret',
-  WHATSAPP_VERIFY_TOKEN: 'dev-verify-token',
-  WHATSAPP_ACCESS_TOKEN: 'dev-access-token',
-  PARLEY_ADMIN_EMAIL: 'admin@parley.local',
-  PARLEY_ADMIN_PASSWORD: 'parley-admin-pass',
-  ...process.env,
-};
+import { ROOT, SCREENSHOTS, CHROMIUM, RUNNER, ENV, freePort, sleep, dropTable } from './harness.mjs';
 
 const WAIT = 20_000; // generous: CI machines are slow, polling runs every 3 s
 const TEST = { timeout: 120_000 };
@@ -52,20 +34,6 @@ let browser;
 
 // ---------------------------------------------------------------------------
 // Harness
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Retries `check` until it stops throwing, then returns its value. */
 async function eventually(check, { timeout = WAIT, interval = 100 } = {}) {
@@ -96,26 +64,6 @@ async function waitForRunner() {
     await sleep(150);
   }
   throw new Error(`parley-local did not answer ${base}/healthz within 90 s:\n${runnerLog}`);
-}
-
-/** Best-effort: drops this run's table so a disk-backed DynamoDB Local does not fill up. */
-async function dropTable() {
-  const endpoint = ENV.AWS_ENDPOINT_URL_DYNAMODB;
-  if (!endpoint || !table) return;
-  try {
-    await fetch(endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': 'DynamoDB_20120810.DeleteTable',
-        authorization: `AWS4-HMAC-SHA256 Credential=${ENV.AWS_ACCESS_KEY_ID}/20240101/${ENV.AWS_REGION}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
-      },
-      body: JSON.stringify({ TableName: table }),
-      signal: AbortSignal.timeout(5000),
-    });
-  } catch {
-    // the emulator may already be gone
-  }
 }
 
 // ---------------------------------------------------------------------------
@@ -258,7 +206,7 @@ after(async () => {
     await Promise.race([exited, sleep(5000)]);
     if (runner.exitCode === null && runner.signalCode === null) runner.kill('SIGKILL');
   }
-  await dropTable();
+  await dropTable(table);
 });
 
 // ---------------------------------------------------------------------------
