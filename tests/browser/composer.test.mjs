@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { ROOT, SCREENSHOTS, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable } from './harness.mjs';
+import { ROOT, SCREENSHOTS, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable, eventually, byTestId, contactRow } from './harness.mjs';
 
 const WAIT = 30_000; // generous: sends go through SQS, the simulator and three status webhooks
 const TEST = { timeout: 180_000 };
@@ -26,22 +26,6 @@ let runner; // { process, log }
 let base;
 let table;
 let browser;
-
-// ---------------------------------------------------------------------------
-// Harness
-
-/** Retries `check` until it stops throwing, then returns its value. */
-async function eventually(check, { timeout = WAIT, interval = 150 } = {}) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await sleep(interval);
-    }
-  }
-}
 
 // ---------------------------------------------------------------------------
 // The customer's and Meta's side
@@ -116,8 +100,6 @@ async function newPage(options = {}) {
   return { context, page };
 }
 
-const byTestId = (root, id) => root.locator(`[data-testid="${id}"]`);
-
 async function signIn(page) {
   await page.goto(base);
   await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
@@ -125,10 +107,6 @@ async function signIn(page) {
   await byTestId(page, 'login-password').fill(ENV.PARLEY_ADMIN_PASSWORD);
   await byTestId(page, 'login-submit').click();
   await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
-}
-
-function contactRow(page, name) {
-  return byTestId(page, 'contact').filter({ has: page.locator('[data-testid="contact-name"]', { hasText: name }) });
 }
 
 async function openConversation(page, name) {

@@ -95,3 +95,24 @@ export async function dropTable(table) {
     // the emulator may already be gone
   }
 }
+
+/** Retries `check` until it stops throwing (up to `timeout` ms), then returns its value. */
+export async function eventually(check, { timeout = 30_000, interval = 150 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await sleep(interval);
+    }
+  }
+}
+
+/** Elements by their `data-testid`. */
+export const byTestId = (root, id) => root.locator(`[data-testid="${id}"]`);
+
+/** The contact-list row showing `name`. */
+export function contactRow(page, name) {
+  return byTestId(page, 'contact').filter({ has: page.locator('[data-testid="contact-name"]', { hasText: name }) });
+}

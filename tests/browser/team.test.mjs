@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { ROOT, SCREENSHOTS, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable } from './harness.mjs';
+import { ROOT, SCREENSHOTS, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable, eventually, byTestId, contactRow } from './harness.mjs';
 
 const WAIT = 30_000;
 const TEST = { timeout: 180_000 };
@@ -26,22 +26,6 @@ let runner; // { process, log }
 let base;
 let table;
 let browser;
-
-// ---------------------------------------------------------------------------
-// Harness
-
-/** Retries `check` until it stops throwing, then returns its value. */
-async function eventually(check, { timeout = WAIT, interval = 150 } = {}) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await sleep(interval);
-    }
-  }
-}
 
 // ---------------------------------------------------------------------------
 // The customer's side and the API
@@ -108,8 +92,6 @@ async function newPage(options = {}) {
   return { context, page };
 }
 
-const byTestId = (root, id) => root.locator(`[data-testid="${id}"]`);
-
 async function signIn(page, email, password = PASSWORD) {
   await page.goto(base);
   await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
@@ -117,10 +99,6 @@ async function signIn(page, email, password = PASSWORD) {
   await byTestId(page, 'login-password').fill(password);
   await byTestId(page, 'login-submit').click();
   await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
-}
-
-function contactRow(page, name) {
-  return byTestId(page, 'contact').filter({ has: page.locator('[data-testid="contact-name"]', { hasText: name }) });
 }
 
 const tab = (page, queue) => page.locator(`[data-testid="queue-tab"][data-queue="${queue}"]`);

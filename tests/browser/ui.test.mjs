@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { ROOT, SCREENSHOTS, CHROMIUM, RUNNER, ENV, freePort, sleep, dropTable } from './harness.mjs';
+import { ROOT, SCREENSHOTS, CHROMIUM, RUNNER, ENV, freePort, sleep, dropTable, byTestId, contactRow } from './harness.mjs';
 
 const WAIT = 20_000; // generous: CI machines are slow, polling runs every 3 s
 const TEST = { timeout: 120_000 };
@@ -131,8 +131,6 @@ async function newPage(options = {}) {
   return { context, page };
 }
 
-const byTestId = (root, id) => root.locator(`[data-testid="${id}"]`);
-
 async function signIn(page) {
   await page.goto(base);
   await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
@@ -143,9 +141,6 @@ async function signIn(page) {
 }
 
 /** The contact row whose name is exactly `name`. */
-function contactRow(page, name) {
-  return byTestId(page, 'contact').filter({ has: page.locator('[data-testid="contact-name"]', { hasText: name }) });
-}
 
 async function openConversation(page, name) {
   const row = contactRow(page, name);
