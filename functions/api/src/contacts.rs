@@ -73,15 +73,10 @@ pub(crate) async fn messages(
 
 #[derive(Deserialize)]
 pub(crate) struct PatchBody {
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::nullable::present")]
     name: Option<Option<String>>,
     tags: Option<Vec<String>>,
     fields: Option<BTreeMap<String, String>>,
-}
-
-/// A field that is present (maybe `null`) becomes `Some(..)`.
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
 }
 
 pub(crate) async fn patch(
@@ -90,7 +85,7 @@ pub(crate) async fn patch(
     Path(id): Path<String>,
     body: Result<Json<PatchBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<ContactView>, ApiError> {
-    let Json(body) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    let Json(body) = body?;
     let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?;
     let tags = body.tags.map(|tags| {
         let mut clean: Vec<String> =
@@ -132,7 +127,7 @@ pub(crate) async fn add_note(
     Path(id): Path<String>,
     body: Result<Json<NoteBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
-    let Json(body) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    let Json(body) = body?;
     let text = body.text.trim();
     if text.is_empty() || text.chars().count() > 10_000 {
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "a note needs 1 to 10000 characters"));

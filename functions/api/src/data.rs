@@ -76,7 +76,7 @@ pub(crate) async fn merge(
     Path(id): Path<String>,
     body: Result<Json<MergeBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<ContactView>, ApiError> {
-    let Json(body) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    let Json(body) = body?;
     let contact = state.data.merge(&session, &contact_id(&id)?, &contact_id(&body.from)?).await?;
     Ok(Json(ContactView::new(contact, state.clock.now(), state.inbox.settings().sla_minutes)))
 }

@@ -50,10 +50,6 @@ fn page_view(page: Page<Deal>) -> Value {
     json!({"items": page.items.iter().map(view).collect::<Vec<_>>(), "next_cursor": page.next_cursor})
 }
 
-fn body<T>(b: Result<Json<T>, axum::extract::rejection::JsonRejection>) -> Result<T, ApiError> {
-    b.map(|Json(v)| v).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))
-}
-
 pub(crate) async fn pipelines(State(state): State<Arc<ApiState>>, _staff: Staff) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!({"items": state.deals.pipelines().await?, "next_cursor": null})))
 }
@@ -70,7 +66,7 @@ pub(crate) async fn put_pipeline(
     Path(id): Path<String>,
     b: Result<Json<PipelineBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Pipeline>, ApiError> {
-    let b = body(b)?;
+    let Json(b) = b?;
     Ok(Json(state.deals.put_pipeline(&session, Pipeline { id, name: b.name, stages: b.stages }).await?))
 }
 
@@ -124,7 +120,7 @@ pub(crate) async fn create(
     Staff(session): Staff,
     b: Result<Json<CreateBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let b = body(b)?;
+    let Json(b) = b?;
     let contact = state.inbox.visible_contact(&session, &contact_id(&b.contact_id)?).await?;
     let new = NewDeal {
         contact: Some(contact.id),
@@ -154,21 +150,12 @@ pub(crate) struct PatchBody {
     title: Option<String>,
     value_minor: Option<i64>,
     currency: Option<String>,
-    #[serde(default, with = "double_option")]
+    #[serde(default, deserialize_with = "crate::nullable::present")]
     owner: Option<Option<String>>,
-    #[serde(default, with = "double_option")]
+    #[serde(default, deserialize_with = "crate::nullable::present")]
     expected_close: Option<Option<String>>,
     #[serde(default)]
     custom_fields: BTreeMap<String, String>,
-}
-
-/// `absent` → `None`, `null` → `Some(None)`, a value → `Some(Some(v))`.
-mod double_option {
-    use serde::{Deserialize, Deserializer};
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-        Option::<String>::deserialize(d).map(Some)
-    }
 }
 
 pub(crate) async fn update(
@@ -177,7 +164,7 @@ pub(crate) async fn update(
     Path(id): Path<String>,
     b: Result<Json<PatchBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let b = body(b)?;
+    let Json(b) = b?;
     let patch = DealPatch {
         title: b.title,
         value_minor: b.value_minor,
@@ -200,7 +187,7 @@ pub(crate) async fn move_stage(
     Path(id): Path<String>,
     b: Result<Json<MoveBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let b = body(b)?;
+    let Json(b) = b?;
     Ok(Json(view(&state.deals.move_to(&session, &id, &b.stage).await?)))
 }
 

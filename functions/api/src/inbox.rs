@@ -22,7 +22,7 @@ pub(crate) async fn assign(
     Path(id): Path<String>,
     body: Result<Json<AssignBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<ContactView>, ApiError> {
-    let Json(body) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    let Json(body) = body?;
     let contact = state.inbox.assign(&session, &contact_id(&id)?, body.owner).await?;
     Ok(Json(ContactView::new(contact, state.clock.now(), state.inbox.settings().sla_minutes)))
 }

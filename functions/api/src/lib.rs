@@ -7,6 +7,7 @@ mod deals;
 mod error;
 mod inbox;
 mod login;
+mod nullable;
 mod openapi;
 mod outbound;
 mod reports;

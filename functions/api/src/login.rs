@@ -21,7 +21,7 @@ pub(crate) async fn login(
     State(state): State<Arc<ApiState>>,
     body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(credentials) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    let Json(credentials) = body?;
     let (token, session) = state.auth.login(&credentials.email, &credentials.password).await.inspect_err(|_| {
         tracing::warn!("login refused");
     })?;

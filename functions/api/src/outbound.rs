@@ -61,7 +61,7 @@ pub(crate) async fn send(
     headers: HeaderMap,
     body: Result<Json<SendBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let Json(body) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    let Json(body) = body?;
     let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?.id;
     let (content, context) = match body {
         SendBody::Text { text, context } => (OutboundContent::Text { text }, context),

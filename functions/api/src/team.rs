@@ -26,10 +26,6 @@ impl From<User> for UserView {
     }
 }
 
-fn json_body<T>(body: Result<Json<T>, axum::extract::rejection::JsonRejection>) -> Result<T, ApiError> {
-    body.map(|Json(b)| b).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))
-}
-
 fn role(text: &str) -> Result<Role, ApiError> {
     Role::parse(text).ok_or_else(|| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_role", "role must be admin, manager or agent")
@@ -54,7 +50,7 @@ pub(crate) async fn invite(
     Staff(session): Staff,
     body: Result<Json<InviteBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let body = json_body(body)?;
+    let Json(body) = body?;
     let invitation = state.team.invite(&session, &body.email, &body.name, role(&body.role)?).await?;
     Ok((
         StatusCode::CREATED,
@@ -77,7 +73,7 @@ pub(crate) async fn accept(
     State(state): State<Arc<ApiState>>,
     body: Result<Json<AcceptBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let body = json_body(body)?;
+    let Json(body) = body?;
     let email = state.team.accept(&body.token, &body.password).await?;
     Ok(Json(json!({"email": email, "active": true})))
 }
@@ -96,7 +92,7 @@ pub(crate) async fn update(
     Path(email): Path<String>,
     body: Result<Json<PatchBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<UserView>, ApiError> {
-    let body = json_body(body)?;
+    let Json(body) = body?;
     let patch = UserPatch {
         role: body.role.as_deref().map(role).transpose()?,
         active: body.active,
