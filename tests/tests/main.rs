@@ -1,0 +1,17 @@
+//! Parley's end-to-end and integration tests, one binary so that it links once.
+//! Each module is one area; helpers live in the `parley_e2e` support library.
+
+mod api;
+mod contact_record;
+mod data_ownership;
+mod deals;
+mod deployment;
+mod inbound_webhook;
+mod lambda_events;
+mod openapi;
+mod outbound;
+mod reports;
+mod statuses;
+mod tasks;
+mod team_and_inbox;
+mod webhook_parsing;
