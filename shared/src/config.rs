@@ -6,6 +6,9 @@ pub enum ConfigError {
     /// A required environment variable is not set.
     #[error("environment variable {0} must be set")]
     Missing(&'static str),
+    /// A variable is set to something unusable.
+    #[error("environment variable {0} is unusable")]
+    Invalid(&'static str),
 }
 
 /// A required, non-empty environment variable.
@@ -21,4 +24,11 @@ pub fn optional(name: &str) -> Option<String> {
 /// The DynamoDB table (`TABLE_NAME`).
 pub fn table_name() -> Result<String, ConfigError> {
     required("TABLE_NAME")
+}
+
+/// The key contact ids are derived with (`PARLEY_CONTACT_ID_KEY`, at least
+/// 16 bytes): a secret of the deployment, the same for every function.
+pub fn contact_id_key() -> Result<crate::domain::ContactIdKey, ConfigError> {
+    crate::domain::ContactIdKey::new(required("PARLEY_CONTACT_ID_KEY")?)
+        .map_err(|_| ConfigError::Invalid("PARLEY_CONTACT_ID_KEY"))
 }

@@ -18,6 +18,18 @@ pub enum StoreError {
     /// A pagination cursor that Parley did not issue.
     #[error("invalid cursor")]
     BadCursor,
+    /// The store refused this item for good (too large, a key too long):
+    /// retrying the same write cannot help.
+    #[error("refused by storage: {0}")]
+    Rejected(String),
+}
+
+impl StoreError {
+    /// Whether the same request could succeed later (an outage, a conflict),
+    /// as opposed to an item that will never be storable as it is.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_))
+    }
 }
 
 /// A page request: at most `limit` items after `cursor`.
@@ -43,7 +55,8 @@ pub struct Page<T> {
 pub enum Recorded {
     /// Stored now, on this contact's timeline.
     New(ContactId),
-    /// Already stored by an earlier delivery; nothing changed.
+    /// Already stored by an earlier delivery, or stored and erased since;
+    /// nothing changed.
     Duplicate,
 }
 
@@ -56,6 +69,8 @@ pub enum StatusOutcome {
     Stale,
     /// The message is not known yet; the status is kept until it is.
     Pending,
+    /// The message was erased: the status is dropped.
+    Discarded,
 }
 
 /// Messages, contacts and their timelines.
@@ -69,8 +84,17 @@ pub trait ConversationStore: Send + Sync {
     async fn apply_status(&self, update: &StatusUpdate) -> Result<StatusOutcome, StoreError>;
 
     /// Records Meta's id for the outbound message `(contact, sk)` and applies
-    /// every status that arrived before it was known.
+    /// every status that arrived before it was known. Never points the wamid
+    /// somewhere else than where it already points, nor at a message that
+    /// has moved (a merge) or gone.
     async fn link_wamid(&self, contact: &ContactId, message_sk: &str, wamid: &str) -> Result<(), StoreError>;
+
+    /// Keeps a webhook item that can never be stored as it is, with its raw
+    /// JSON, where operators find it; idempotent per item.
+    async fn park_unprocessable(
+        &self,
+        item: &crate::domain::unprocessable::UnprocessableItem,
+    ) -> Result<(), StoreError>;
 
     /// Contacts, most recent activity first; `only_visible_to` keeps an
     /// agent's own and the unassigned ones.

@@ -54,7 +54,7 @@ async fn store() -> Arc<DynamoStore> {
         .table()
         .unwrap();
     parley_local::bootstrap::ensure_table(&client, &table, &spec).await.unwrap();
-    Arc::new(DynamoStore::new(client, table))
+    Arc::new(DynamoStore::new(client, table, parley_e2e::contact_id_key()))
 }
 
 #[tokio::test]

@@ -20,6 +20,7 @@ async fn write_in(t: &TestStack, wa_id: &str, name: &str, seconds_ago: i64) -> S
         200
     );
     parley::domain::ContactId::derive(
+        &parley_e2e::contact_id_key(),
         &parley::domain::BusinessNumber(c.phone.phone_number_id.clone()),
         &parley::domain::identity::IdentityKey::WaId(wa_id.into()),
     )

@@ -81,7 +81,7 @@ pub struct ApiState {
 /// for the first administrator. Clients are built once, here.
 pub async fn from_env() -> Result<ApiState, Box<dyn std::error::Error + Send + Sync>> {
     let sdk = aws::load_config().await;
-    let store = Arc::new(aws::store_from_env(&sdk)?);
+    let store = Arc::new(aws::store_from_env(&sdk, parley::config::contact_id_key()?)?);
     let queue = Arc::new(aws::outbound_queue_from_env(&sdk)?);
     let whatsapp = Arc::new(CloudApi::new(CloudApi::config_from_env()?)?);
     Ok(state(store, queue, whatsapp, Arc::new(SystemClock), bootstrap_admin_from_env(), InboxSettings::from_env()))

@@ -9,7 +9,7 @@ use std::sync::Arc;
 /// Builds the sweep from the environment (`TABLE_NAME`, `OUTBOUND_QUEUE_URL`).
 pub async fn from_env() -> Result<Sweep, Box<dyn std::error::Error + Send + Sync>> {
     let sdk = aws::load_config().await;
-    let store = Arc::new(aws::store_from_env(&sdk)?);
+    let store = Arc::new(aws::store_from_env(&sdk, parley::config::contact_id_key()?)?);
     let queue = Arc::new(aws::outbound_queue_from_env(&sdk)?);
     Ok(Sweep::new(store, queue, Arc::new(SystemClock), SweepPolicy::default()))
 }

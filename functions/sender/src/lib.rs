@@ -22,7 +22,7 @@ pub struct Sender {
 /// the Cloud API settings, optional `SEND_MAX_ATTEMPTS` / `SEND_RETRY_BASE_SECONDS`).
 pub async fn from_env() -> Result<Sender, Box<dyn std::error::Error + Send + Sync>> {
     let sdk = aws::load_config().await;
-    let store = Arc::new(aws::store_from_env(&sdk)?);
+    let store = Arc::new(aws::store_from_env(&sdk, parley::config::contact_id_key()?)?);
     let queue = aws::outbound_queue_from_env(&sdk)?;
     let client = Arc::new(CloudApi::new(CloudApi::config_from_env()?)?);
     let policy = policy_from_env();

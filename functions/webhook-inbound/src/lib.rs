@@ -14,11 +14,12 @@ use parley::ports::SystemClock;
 use std::sync::Arc;
 
 /// Builds the use case over DynamoDB from the environment (`TABLE_NAME`,
-/// `WHATSAPP_APP_SECRET`), with a client made once per cold start.
+/// `WHATSAPP_APP_SECRET`, `PARLEY_CONTACT_ID_KEY`), with a client made once
+/// per cold start.
 pub async fn from_env() -> Result<IngestWebhook, parley::config::ConfigError> {
     let secret = parley::config::required("WHATSAPP_APP_SECRET")?;
     let sdk = parley::adapters::aws::load_config().await;
-    let store = Arc::new(parley::adapters::aws::store_from_env(&sdk)?);
+    let store = Arc::new(parley::adapters::aws::store_from_env(&sdk, parley::config::contact_id_key()?)?);
     let clock = Arc::new(SystemClock);
     let inbox = Inbox::new(store.clone(), store.clone(), store.clone(), clock.clone(), InboxSettings::from_env());
     Ok(IngestWebhook::new(store, clock, secret).with_routing(Arc::new(inbox)))

@@ -56,6 +56,8 @@ pub struct LocalConfig {
     pub sweep_every: Duration,
     /// Visibility, SLA and routing.
     pub inbox: InboxSettings,
+    /// The key contact ids are derived with.
+    pub contact_id_key: parley::domain::ContactIdKey,
 }
 
 /// A running local stack.
@@ -91,7 +93,7 @@ impl LocalStack {
         let client = aws::dynamo_client(&sdk, &counter);
         let spec = Template::load(&config.template)?.table()?;
         bootstrap::ensure_table(&client, &config.table, &spec).await?;
-        let store = Arc::new(DynamoStore::new(client, config.table.clone()));
+        let store = Arc::new(DynamoStore::new(client, config.table.clone(), config.contact_id_key.clone()));
         let sqs_client = aws_sdk_sqs::Client::new(&sdk);
         let template = Template::load(&config.template)?;
         let queues = bootstrap::ensure_queues(&sqs_client, &config.table, &template.queues()).await?;
@@ -105,7 +107,11 @@ impl LocalStack {
         // Each function has its own client, as on Lambda, so round trips
         // are counted per function.
         let api_counter = RequestCounter::default();
-        let api_store = Arc::new(DynamoStore::new(aws::dynamo_client(&sdk, &api_counter), config.table.clone()));
+        let api_store = Arc::new(DynamoStore::new(
+            aws::dynamo_client(&sdk, &api_counter),
+            config.table.clone(),
+            config.contact_id_key.clone(),
+        ));
         let api = parley_api::state(
             api_store,
             Arc::new(queue.clone()),
@@ -117,8 +123,11 @@ impl LocalStack {
         // The sender and the schedule are other functions: their round trips
         // are counted apart from the request handlers'.
         let background_counter = RequestCounter::default();
-        let background =
-            Arc::new(DynamoStore::new(aws::dynamo_client(&sdk, &background_counter), config.table.clone()));
+        let background = Arc::new(DynamoStore::new(
+            aws::dynamo_client(&sdk, &background_counter),
+            config.table.clone(),
+            config.contact_id_key.clone(),
+        ));
         let sender = sender::Sender {
             deliver: Deliver::new(background.clone(), whatsapp, config.retry),
             queue: queue.clone(),

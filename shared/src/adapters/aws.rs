@@ -19,10 +19,13 @@ pub fn dynamo_client(config: &SdkConfig, counter: &RequestCounter) -> DynamoClie
 }
 
 /// The table every function uses, from `TABLE_NAME`, over a client built now
-/// (call once per cold start).
-pub fn store_from_env(config: &SdkConfig) -> Result<super::dynamo::DynamoStore, crate::config::ConfigError> {
+/// (call once per cold start), deriving contact ids with `ids`.
+pub fn store_from_env(
+    config: &SdkConfig,
+    ids: crate::domain::ContactIdKey,
+) -> Result<super::dynamo::DynamoStore, crate::config::ConfigError> {
     let table = crate::config::table_name()?;
-    Ok(super::dynamo::DynamoStore::new(dynamo_client(config, &RequestCounter::default()), table))
+    Ok(super::dynamo::DynamoStore::new(dynamo_client(config, &RequestCounter::default()), table, ids))
 }
 
 /// The outbound queue, from `OUTBOUND_QUEUE_URL`.

@@ -15,10 +15,11 @@ pub mod status;
 pub mod task;
 pub mod template;
 pub mod timestamp;
+pub mod unprocessable;
 pub mod user;
 
 pub use contact::Contact;
-pub use identity::{BusinessNumber, ContactId, CustomerIdentity};
+pub use identity::{BusinessNumber, ContactId, ContactIdKey, CustomerIdentity};
 pub use message::{Direction, Message};
 pub use message_content::MessageContent;
 pub use service_window::ServiceWindow;

@@ -49,7 +49,8 @@ impl DynamoStore {
             .send()
             .await
             .map_err(unavailable)?;
-        out.item().map(contact_from).transpose()
+        // A merged-away contact is only a redirect for late writers.
+        out.item().filter(|item| !item.contains_key("merged_into")).map(contact_from).transpose()
     }
 
     pub(super) async fn query_timeline(&self, id: &ContactId, page: &PageRequest) -> Result<Page<Message>, StoreError> {
@@ -97,6 +98,11 @@ pub(super) fn contact_from(item: &Item) -> Result<Contact, StoreError> {
             .get("fields")
             .and_then(|v| v.as_m().ok())
             .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_s().ok()?.clone()))).collect())
+            .unwrap_or_default(),
+        merge_suggested: item
+            .get("merge_suggested")
+            .and_then(|v| v.as_ss().ok())
+            .map(|ids| ids.iter().filter_map(|id| ContactId::parse(id)).collect())
             .unwrap_or_default(),
     })
 }

@@ -186,10 +186,7 @@ mod tests {
     fn a_deal_round_trips_through_its_item() {
         let deal = Deal {
             id: "d1".into(),
-            contact_id: ContactId::derive(
-                &crate::domain::BusinessNumber("1".into()),
-                &crate::domain::identity::IdentityKey::WaId("2".into()),
-            ),
+            contact_id: ContactId::parse("0123456789abcdef01234567").unwrap(),
             pipeline: "sales".into(),
             stage: "enquiry".into(),
             title: "10 kurtas".into(),

@@ -160,6 +160,31 @@ pub fn identity_pk(phone_number_id: &str, identity_key: &str) -> String {
 /// The identity pointer's sort key.
 pub const IDENTITY: &str = "I";
 
+/// `gsi1pk` of a contact's identity pointers (every number it ever had,
+/// and those of contacts merged into it), so erasure finds them all.
+pub fn contact_identities(contact: &ContactId) -> String {
+    format!("CI#{contact}")
+}
+
+/// The partition of the record that a message was erased: keyed by a keyed
+/// pseudonym of its wamid, since Meta's wamids embed the sender's number.
+pub fn erased_message_pk(wamid_pseudonym: &str) -> String {
+    format!("X#{wamid_pseudonym}")
+}
+
+/// The erased-message record's sort key.
+pub const ERASED: &str = "X";
+
+/// A day's webhook items that no retry can store (by the item's own day).
+pub fn unprocessable_pk(day: &str) -> String {
+    format!("BAD#{day}")
+}
+
+/// An unprocessable item's sort key: one per item, however often it comes.
+pub fn unprocessable_sk(kind: &str, wamid: &str) -> String {
+    format!("{kind}#{wamid}")
+}
+
 /// The wamid pointer's partition, shared with the pending statuses.
 pub fn wamid_pk(wamid: &str) -> String {
     format!("W#{wamid}")
@@ -236,6 +261,11 @@ pub fn task_pk(id: &str) -> String {
 /// `gsi3pk` of one person's open tasks.
 pub fn owner_tasks(owner: &str) -> String {
     format!("TASKS#{owner}")
+}
+
+/// `gsi1pk` of the tasks about a contact.
+pub fn contact_tasks(contact: &ContactId) -> String {
+    format!("CT#{contact}")
 }
 
 /// `gsi4pk` of the team's open tasks.

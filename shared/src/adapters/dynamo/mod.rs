@@ -15,6 +15,7 @@
 mod contacts;
 mod cursor;
 mod deals;
+mod failure;
 mod inbound;
 mod inbox;
 mod item;
@@ -25,6 +26,7 @@ mod record;
 mod stats;
 mod statuses;
 mod tasks;
+mod unprocessable;
 mod users;
 
 use aws_sdk_dynamodb::Client;
@@ -34,12 +36,14 @@ use aws_sdk_dynamodb::Client;
 pub struct DynamoStore {
     client: Client,
     table: String,
+    ids: crate::domain::ContactIdKey,
 }
 
 impl DynamoStore {
-    /// A store over `table`, using a client built once at cold start.
-    pub fn new(client: Client, table: impl Into<String>) -> Self {
-        DynamoStore { client, table: table.into() }
+    /// A store over `table`, using a client built once at cold start; new
+    /// contacts' ids (and erasure tombstones) are keyed with `ids`.
+    pub fn new(client: Client, table: impl Into<String>, ids: crate::domain::ContactIdKey) -> Self {
+        DynamoStore { client, table: table.into(), ids }
     }
 
     /// The table's name.
@@ -82,9 +86,10 @@ async fn transact_checked(
     }
 }
 
-/// Maps any SDK failure to an unavailable store, keeping the SDK's message.
-fn unavailable<E: std::fmt::Debug>(e: E) -> crate::ports::StoreError {
-    crate::ports::StoreError::Unavailable(format!("{e:?}"))
+/// Maps any SDK failure to an unavailable store, keeping the SDK's message
+/// but never the raw response (which can hold an item, with its phone).
+fn unavailable<E: std::error::Error>(e: E) -> crate::ports::StoreError {
+    crate::ports::StoreError::Unavailable(aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string())
 }
 
 #[async_trait::async_trait]
@@ -110,6 +115,13 @@ impl crate::ports::ConversationStore for DynamoStore {
         wamid: &str,
     ) -> Result<(), crate::ports::StoreError> {
         DynamoStore::link_wamid(self, contact, message_sk, wamid).await
+    }
+
+    async fn park_unprocessable(
+        &self,
+        item: &crate::domain::unprocessable::UnprocessableItem,
+    ) -> Result<(), crate::ports::StoreError> {
+        self.put_unprocessable(item).await
     }
 
     async fn list_contacts(

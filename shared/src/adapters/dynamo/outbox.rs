@@ -11,12 +11,18 @@ use crate::domain::template::{Category, Template};
 use crate::domain::{ContactId, DeliveryError, DeliveryStatus, Millis};
 use crate::ports::{Created, OutboundMessage, SpendLine, StoreError, StuckState};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Put, ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+};
 use std::collections::HashMap;
 
 /// Idempotency keys are garbage after a day: a client retrying later than
 /// that is making a new request.
 const IDEMPOTENCY_TTL_SECONDS: i64 = 24 * 3600;
+
+/// How many merges a late send result follows before giving up.
+const MAX_REDIRECTS: usize = 4;
 
 fn is_condition_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(e: &E) -> bool {
     e.code() == Some("ConditionalCheckFailedException")
@@ -77,7 +83,10 @@ impl DynamoStore {
                  first_response_at = if_not_exists(first_response_at, :at) \
                  REMOVE awaiting_since, gsi5pk, gsi5sk",
             )
-            .condition_expression("attribute_exists(pk)")
+            // Not onto a contact being merged away or erased: it would be orphaned.
+            .condition_expression(
+                "attribute_exists(pk) AND attribute_not_exists(merged_into) AND attribute_not_exists(erasing)",
+            )
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":at", n(m.created_at.0))
             .expression_attribute_values(":g", s(keys::activity_sk(m.created_at, &m.contact_id)))
@@ -146,12 +155,30 @@ impl DynamoStore {
         }
     }
 
+    /// Marks the message sent where it is now: a merge may have moved it
+    /// since the sender claimed it, and a message that is gone (erased) is
+    /// never brought back as a stub.
     pub(super) async fn mark_outbound_sent(
         &self,
         contact: &ContactId,
         sk: &str,
         wamid: &str,
     ) -> Result<(), StoreError> {
+        let mut contact = contact.clone();
+        for _ in 0..MAX_REDIRECTS {
+            if self.mark_sent_at(&contact, sk, wamid).await? {
+                return self.link_wamid(&contact, sk, wamid).await;
+            }
+            match self.merged_into(&contact).await? {
+                Some(survivor) => contact = survivor,
+                None => return Ok(()),
+            }
+        }
+        Err(StoreError::Unavailable(format!("message {sk}: too many merges to follow")))
+    }
+
+    /// `false` when there is no message at `(contact, sk)`.
+    async fn mark_sent_at(&self, contact: &ContactId, sk: &str, wamid: &str) -> Result<bool, StoreError> {
         let update = self
             .client
             .update_item()
@@ -163,25 +190,34 @@ impl DynamoStore {
             .expression_attribute_values(":sent", s("sent"))
             .expression_attribute_values(":r", n(i64::from(DeliveryStatus::Sent.rank())))
             .expression_attribute_values(":w", s(wamid))
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await;
         match update {
-            Ok(_) => {}
-            // A status webhook got there first (via our callback key): keep its state.
-            Err(e) if e.as_service_error().is_some_and(is_condition_failure) => {
-                self.client
-                    .update_item()
-                    .table_name(&self.table)
-                    .set_key(Some(key(keys::contact_pk(contact), sk)))
-                    .update_expression("SET wamid = :w REMOVE gsi2pk, gsi2sk, outcome_unknown")
-                    .expression_attribute_values(":w", s(wamid))
-                    .send()
-                    .await
-                    .map_err(unavailable)?;
-            }
-            Err(e) => return Err(unavailable(e)),
+            Ok(_) => Ok(true),
+            Err(e) => match e.as_service_error() {
+                Some(UpdateItemError::ConditionalCheckFailedException(failed)) if failed.item().is_none() => Ok(false),
+                // A status webhook got there first (via our callback key): keep its state.
+                Some(UpdateItemError::ConditionalCheckFailedException(_)) => {
+                    let noted = self
+                        .client
+                        .update_item()
+                        .table_name(&self.table)
+                        .set_key(Some(key(keys::contact_pk(contact), sk)))
+                        .update_expression("SET wamid = :w REMOVE gsi2pk, gsi2sk, outcome_unknown")
+                        .condition_expression("attribute_exists(pk)")
+                        .expression_attribute_values(":w", s(wamid))
+                        .send()
+                        .await;
+                    match noted {
+                        Ok(_) => Ok(true),
+                        Err(e) if e.as_service_error().is_some_and(is_condition_failure) => Ok(false),
+                        Err(e) => Err(unavailable(e)),
+                    }
+                }
+                _ => Err(unavailable(e)),
+            },
         }
-        self.link_wamid(contact, sk, wamid).await
     }
 
     pub(super) async fn release_outbound(

@@ -11,6 +11,13 @@ use crate::ports::{Page, PageRequest, StoreError};
 fn task_item(task: &Task) -> Result<Item, StoreError> {
     let mut item = key(keys::task_pk(&task.id), "TASK");
     item.insert("task".to_owned(), s(serde_json::to_string(task).map_err(|e| StoreError::Corrupt(e.to_string()))?));
+    if let Some(contact) = &task.contact_id {
+        // Listed under its contact, so a merge moves it and an erasure finds it.
+        item.extend([
+            (keys::GSI1_PK.to_owned(), s(keys::contact_tasks(contact))),
+            (keys::GSI1_SK.to_owned(), s(format!("{}#{}", task.created_at.sortable(), task.id))),
+        ]);
+    }
     if !task.done {
         let due = format!("{}#{}", task.due_at.sortable(), task.id);
         item.extend([
@@ -23,7 +30,7 @@ fn task_item(task: &Task) -> Result<Item, StoreError> {
     Ok(item)
 }
 
-fn task_from(item: &Item) -> Result<Task, StoreError> {
+pub(super) fn task_from(item: &Item) -> Result<Task, StoreError> {
     serde_json::from_str(&req_s(item, "task")?).map_err(|e| StoreError::Corrupt(format!("task: {e}")))
 }
 
