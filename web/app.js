@@ -1962,12 +1962,13 @@ async function refreshPanel() {
 
 function renderPanel(c) {
   applyPanelOpen();
-  const sig = JSON.stringify([c.name, c.profile_name, c.phone, c.tags, c.fields]);
+  const sig = JSON.stringify([c.name, c.profile_name, c.phone, c.tags, c.fields, c.merge_suggested]);
   if (sig === state.panel.contactSig) return;
   state.panel.contactSig = sig;
   els.panelName.textContent = displayName(c);
   els.panelPhone.textContent = c.phone || c.user_id || '—';
   els.panelProfile.textContent = str(c.profile_name) ?? '—';
+  renderMergeSuggestions(c);
   const custom = str(c.name) && str(c.profile_name) && c.name !== c.profile_name;
   els.nameRevert.hidden = !custom;
   els.nameRevert.textContent = custom ? `Use the WhatsApp name “${c.profile_name}”` : '';
@@ -1984,6 +1985,34 @@ function renderPanel(c) {
       h('button', { type: 'button', class: 'tag-remove', 'aria-label': `Remove field ${k}`, title: 'Remove', 'data-testid': 'field-remove', onclick: () => saveFields({ [k]: '' }) }, icon('close', 'icon icon--tiny'))),
   ]));
   if (!fields.length) els.fieldList.append(h('dd', { class: 'side-empty', text: 'No custom fields yet.' }));
+}
+
+/** Other records of the same person (they wrote with ids two contacts held): one click merges each into this one. */
+function renderMergeSuggestions(c) {
+  const others = Array.isArray(c.merge_suggested) ? c.merge_suggested.filter((id) => typeof id === 'string') : [];
+  let box = byId('merge-suggestions');
+  if (!box) {
+    box = h('div', { id: 'merge-suggestions', class: 'merge-suggestions', 'data-testid': 'merge-suggestions' });
+    els.panelProfile.closest('section')?.append(box);
+  }
+  box.replaceChildren(...others.map((other) => h('p', { class: 'merge-suggestion', 'data-testid': 'merge-suggestion' },
+    h('span', { text: 'Another record is the same person. ' }),
+    h('button', { type: 'button', class: 'link-button', 'data-testid': 'merge-suggested', onclick: () => mergeInto(c.id, other) }, 'Merge it into this one'))));
+}
+
+async function mergeInto(id, from) {
+  const generation = state.generation;
+  setPanelError('');
+  try {
+    const c = await api(`/api/contacts/${encodeURIComponent(id)}/merge`, { method: 'POST', json: { from } });
+    if (generation !== state.generation) return;
+    state.contacts.delete(from);
+    acceptContact(id, c);
+    refreshPanel();
+  } catch (e) {
+    if (e instanceof SignedOut || generation !== state.generation) return;
+    if (state.selectedId === id) setPanelError(`Could not merge: ${e.message}`);
+  }
 }
 
 async function patchContact(body, what) {

@@ -371,6 +371,10 @@ async fn a_customer_with_two_identity_records_is_stored_once_and_flagged_for_mer
     assert_eq!(t.post_json_webhook(&next).await.status(), 200);
     assert_eq!(t.round_trips() - before, 1);
     assert_eq!(t.timeline(&cookie, &by_phone).await.len(), 3);
+
+    // Erasing one of the pair withdraws the suggestion.
+    assert_eq!(t.request(&cookie, "DELETE", &format!("/api/contacts/{by_bsuid}"), None).await.0, 200);
+    assert_eq!(t.get(&cookie, &format!("/api/contacts/{by_phone}")).await.1["merge_suggested"], json!([]));
 }
 
 #[tokio::test]

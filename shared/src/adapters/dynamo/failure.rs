@@ -18,3 +18,32 @@ where
         _ => super::unavailable(err),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_dynamodb::config::http::HttpResponse;
+    use aws_sdk_dynamodb::error::SdkError;
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+    use aws_sdk_dynamodb::types::error::TransactionCanceledException;
+    use aws_sdk_dynamodb::types::{AttributeValue, CancellationReason};
+
+    #[test]
+    fn a_storage_error_never_carries_the_items_it_returned() {
+        // A cancelled transaction hands back the items whose condition failed
+        // (a contact, with its phone); the error is logged and must not.
+        let reason = CancellationReason::builder()
+            .code("ConditionalCheckFailed")
+            .item("wa_id", AttributeValue::S("919812345678".into()))
+            .build();
+        let cancelled = TransactionCanceledException::builder()
+            .message("Transaction cancelled")
+            .cancellation_reasons(reason)
+            .build();
+        let body = r#"{"CancellationReasons":[{"Item":{"wa_id":{"S":"919812345678"}}}]}"#;
+        let raw = HttpResponse::new(400.try_into().unwrap(), body.into());
+        let err = SdkError::service_error(TransactWriteItemsError::TransactionCanceledException(cancelled), raw);
+        let text = super::refused_or_unavailable(err).to_string();
+        assert!(!text.contains("919812345678"), "{text}");
+        assert!(text.contains("Transaction cancelled"), "{text}");
+    }
+}

@@ -159,11 +159,7 @@ impl DynamoStore {
             .map_err(unavailable)?;
         let items = self.partition(contact).await?;
         let profile = items.iter().find(|i| get_s(i, keys::SK).as_deref() == Some(keys::PROFILE));
-        let merged_from: Vec<ContactId> = profile
-            .and_then(|p| p.get("merged_from"))
-            .and_then(|v| v.as_ss().ok())
-            .map(|ids| ids.iter().filter_map(|id| ContactId::parse(id)).collect())
-            .unwrap_or_default();
+        let merged_from = ids_in(profile, "merged_from");
         let owners: Vec<ContactId> = std::iter::once(contact.clone()).chain(merged_from.iter().cloned()).collect();
         let mut everything = items.clone();
         for merged in &merged_from {
@@ -178,6 +174,9 @@ impl DynamoStore {
             removed += usize::from(self.delete_identity(pointer, &owners).await?);
         }
         removed += self.erase_deals(contact).await?;
+        for twin in ids_in(profile, "merge_suggested") {
+            self.forget_twin(&twin, contact).await?;
+        }
         for owner in &owners {
             let tasks = self.query_all(keys::contact_tasks(owner), Under::Gsi1).await?;
             removed += self.delete_all(tasks.iter().filter_map(key_of).collect()).await?;
@@ -222,6 +221,26 @@ impl DynamoStore {
         match request.send().await {
             Ok(_) => Ok(true),
             Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    /// The other record of the same person no longer suggests merging with
+    /// one that is gone.
+    async fn forget_twin(&self, twin: &ContactId, erased: &ContactId) -> Result<(), StoreError> {
+        let forgot = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(twin), keys::PROFILE)))
+            .update_expression("DELETE merge_suggested :erased")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":erased", AttributeValue::Ss(vec![erased.to_string()]))
+            .send()
+            .await;
+        match forgot {
+            Ok(_) => Ok(()),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(()),
             Err(e) => Err(unavailable(e)),
         }
     }
@@ -441,6 +460,15 @@ fn ids_of(message: &Item) -> BTreeSet<String> {
 
 fn message_ids(items: &[Item]) -> BTreeSet<String> {
     items.iter().filter(|i| is_message(i)).flat_map(ids_of).collect()
+}
+
+/// The contact ids in a profile's string-set attribute.
+fn ids_in(profile: Option<&Item>, attribute: &str) -> Vec<ContactId> {
+    profile
+        .and_then(|p| p.get(attribute))
+        .and_then(|v| v.as_ss().ok())
+        .map(|ids| ids.iter().filter_map(|id| ContactId::parse(id)).collect())
+        .unwrap_or_default()
 }
 
 fn key_of(item: &Item) -> Option<Item> {

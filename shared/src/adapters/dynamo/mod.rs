@@ -86,10 +86,18 @@ async fn transact_checked(
     }
 }
 
-/// Maps any SDK failure to an unavailable store, keeping the SDK's message
-/// but never the raw response (which can hold an item, with its phone).
+/// Maps any SDK failure to an unavailable store, keeping the messages of the
+/// error and its causes but never their debug form, which holds the raw
+/// response and any items it returned (a contact, with its phone).
 fn unavailable<E: std::error::Error>(e: E) -> crate::ports::StoreError {
-    crate::ports::StoreError::Unavailable(aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string())
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    crate::ports::StoreError::Unavailable(text)
 }
 
 #[async_trait::async_trait]
