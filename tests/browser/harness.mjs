@@ -22,6 +22,7 @@ export const ENV = {
   WHATSAPP_ACCESS_TOKEN: 'dev-access-token',
   PARLEY_ADMIN_EMAIL: 'admin@parley.local',
   PARLEY_ADMIN_PASSWORD: 'parley-admin-pass',
+  PARLEY_CONTACT_ID_KEY: 'dev-contact-id-key-not-secret',
   ...process.env,
 };
 

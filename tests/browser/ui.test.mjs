@@ -476,6 +476,29 @@ test('signing out returns to the sign-in form and stays there after a reload; an
   }
 });
 
+test('a customer with two records is flagged in the panel and merged in one click', TEST, async () => {
+  // Reached us by BSUID alone, then by phone alone, then with both ids.
+  await customerSays({ name: 'Hidden Profile 2002', userId: 'IN.2002' }, text('hello from my private profile'));
+  await customerSays({ name: 'Anjali Shah', waId: '919800002002' }, text('hello from my phone'));
+  await customerSays({ name: 'Anjali Shah', waId: '919800002002', userId: 'IN.2002' }, text('both ids at last'));
+  const { context, page } = await newPage();
+  try {
+    await signIn(page);
+    await openConversation(page, 'Anjali Shah');
+    const suggestion = byTestId(page, 'merge-suggestion');
+    await suggestion.waitFor({ state: 'visible', timeout: WAIT });
+    assert.match(await suggestion.innerText(), /same person/);
+    await byTestId(suggestion, 'merge-suggested').click();
+    await eventually(async () => assert.equal(await byTestId(page, 'merge-suggestion').count(), 0));
+    await eventually(async () => assert.equal(await contactRow(page, 'Hidden Profile 2002').count(), 0));
+    contactsPosted.delete('IN.2002');
+    await eventually(async () => assert.equal(await byTestId(page, 'message').count(), 3), { timeout: WAIT });
+    assertNoPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
+
 test('"Load more" pages through the contact list', TEST, async () => {
   const { context, page } = await newPage();
   try {
