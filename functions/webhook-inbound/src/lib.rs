@@ -37,7 +37,11 @@ async fn receive(State(ingest): State<Arc<IngestWebhook>>, headers: HeaderMap, b
             tracing::info!(
                 stored = report.stored,
                 duplicates = report.duplicates,
-                statuses = report.statuses_applied + report.statuses_stale + report.statuses_pending,
+                statuses = report.statuses_applied
+                    + report.statuses_stale
+                    + report.statuses_pending
+                    + report.statuses_discarded,
+                parked = report.parked,
                 "webhook accepted"
             );
             (StatusCode::OK, "EVENT_RECEIVED").into_response()
