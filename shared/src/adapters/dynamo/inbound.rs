@@ -93,6 +93,10 @@ impl DynamoStore {
                     _ => return Err(refused_or_unavailable(err)),
                 },
             };
+            if let Some(invalid) = reasons.iter().find(|r| r.code() == Some("ValidationError")) {
+                // A key or an item over DynamoDB's limits: the same every time.
+                return Err(StoreError::Rejected(invalid.message().unwrap_or("invalid item").to_owned()));
+            }
             let failed = |i: usize| reasons.get(i).and_then(|r| r.code()) == Some("ConditionalCheckFailed");
             if failed(POINTER) || failed(NOT_ERASED) {
                 return Ok(Recorded::Duplicate);

@@ -180,9 +180,10 @@ pub fn unprocessable_pk(day: &str) -> String {
     format!("BAD#{day}")
 }
 
-/// An unprocessable item's sort key: one per item, however often it comes.
-pub fn unprocessable_sk(kind: &str, wamid: &str) -> String {
-    format!("{kind}#{wamid}")
+/// An unprocessable item's sort key (by a digest of its wamid): one per
+/// item, however often it comes.
+pub fn unprocessable_sk(kind: &str, wamid_digest: &str) -> String {
+    format!("{kind}#{wamid_digest}")
 }
 
 /// The wamid pointer's partition, shared with the pending statuses.
