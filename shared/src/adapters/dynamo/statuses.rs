@@ -12,6 +12,7 @@
 //! keep no recipient number and expire. A status of an erased message is
 //! dropped.
 
+use super::failure::refused_or_unavailable;
 use super::item::{get_s, key, n, s, Item};
 use super::keys;
 use super::{unavailable, DynamoStore};
@@ -183,7 +184,7 @@ impl DynamoStore {
             .consistent_read(true)
             .send()
             .await
-            .map_err(unavailable)?;
+            .map_err(refused_or_unavailable)?;
         Ok(found.item().and_then(|item| {
             let contact = ContactId::parse(&get_s(item, "contact_id")?)?;
             Some(Location { pk: keys::contact_pk(&contact), sk: get_s(item, "message_sk")? })
@@ -229,7 +230,10 @@ impl DynamoStore {
                     let failed = |i: usize| {
                         e.cancellation_reasons().get(i).and_then(|r| r.code()) == Some("ConditionalCheckFailed")
                     };
-                    if failed(1) {
+                    if let Some(invalid) = e.cancellation_reasons().iter().find(|r| r.code() == Some("ValidationError"))
+                    {
+                        Err(StoreError::Rejected(invalid.message().unwrap_or("invalid item").to_owned()))
+                    } else if failed(1) {
                         Ok(Parked::Erased)
                     } else if failed(0) {
                         Ok(Parked::PointerExists)
@@ -237,7 +241,7 @@ impl DynamoStore {
                         Err(unavailable(err))
                     }
                 }
-                _ => Err(unavailable(err)),
+                _ => Err(refused_or_unavailable(err)),
             },
         }
     }
@@ -322,7 +326,7 @@ impl DynamoStore {
                     self.note_stale(at, update).await?;
                     StatusOutcome::Stale
                 }
-                _ => return Err(unavailable(e)),
+                _ => return Err(refused_or_unavailable(e)),
             },
         };
         self.count_spend(at, update).await?;
