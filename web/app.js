@@ -1995,9 +1995,12 @@ function renderMergeSuggestions(c) {
     box = h('div', { id: 'merge-suggestions', class: 'merge-suggestions', 'data-testid': 'merge-suggestions' });
     els.panelProfile.closest('section')?.append(box);
   }
+  // Merging is for managers and admins; agents are told so a manager can act.
   box.replaceChildren(...others.map((other) => h('p', { class: 'merge-suggestion', 'data-testid': 'merge-suggestion' },
     h('span', { text: 'Another record is the same person. ' }),
-    h('button', { type: 'button', class: 'link-button', 'data-testid': 'merge-suggested', onclick: () => mergeInto(c.id, other) }, 'Merge it into this one'))));
+    isManager()
+      ? h('button', { type: 'button', class: 'link-button', 'data-testid': 'merge-suggested', onclick: () => mergeInto(c.id, other) }, 'Merge it into this one')
+      : h('span', { text: 'A manager can merge them.' }))));
 }
 
 async function mergeInto(id, from) {
