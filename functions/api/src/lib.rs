@@ -167,10 +167,16 @@ openapi::api_routes! {
     post "/api/tasks/{id}/done" => tasks::done, "Complete a task", "its owner, managers, admins";
 }
 
+/// The OpenAPI document the API serves at `/api/openapi.json`, without a
+/// running server (the web app's API types are generated from it).
+pub fn openapi_document() -> serde_json::Value {
+    openapi::document(OPERATIONS)
+}
+
 /// The API's routes.
 pub fn router(state: ApiState) -> Router {
     add_routes(Router::new())
-        .route("/api/openapi.json", get(|| async { axum::Json(openapi::document(OPERATIONS)) }))
+        .route("/api/openapi.json", get(|| async { axum::Json(openapi_document()) }))
         .fallback(error::not_found)
         .with_state(Arc::new(state))
 }
