@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 const noMarkup = 'Build DOM with elements and text: strings never become markup.';
 
 export default tseslint.config(
-  { ignores: ['web/dist/**', 'target/**', 'node_modules/**', '.aws-sam/**', 'web/app.js', 'web/src/api/schema.d.ts'] },
+  { ignores: ['web/dist/**', 'target/**', 'node_modules/**', '.aws-sam/**', 'web/public/sw.js', 'web/src/api/schema.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
