@@ -135,7 +135,7 @@ function Timeline({ contactId }: { contactId: string }) {
     const at = parseTime(m.at);
     const day = at === null ? null : startOfDay(at);
     if (day !== null && day !== lastDay && at !== null) {
-      rows.push(<li class="day" role="presentation" key={`day-${day}`}><span>{dayLabel(at, now)}</span></li>);
+      rows.push(<li class="day" key={`day-${day}`}><span>{dayLabel(at, now)}</span></li>);
       lastDay = day;
     }
     const ctx = m.context && typeof m.context === 'object' ? (m.context as Record<string, unknown>) : null;

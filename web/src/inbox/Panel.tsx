@@ -160,8 +160,8 @@ export function Panel({ c, onClose }: { c: Contact; onClose: () => void }) {
                 onClick={() => patchContact({ fields: { [k]: '' } }, t('panel.field'))}><Icon name="close" class="icon icon--tiny" /></button>
             </dd>,
           ])}
-          {!fields.length ? <dd class="side-empty">{t('panel.noFields')}</dd> : null}
         </dl>
+        {!fields.length ? <p class="side-empty">{t('panel.noFields')}</p> : null}
         <form class="field-form" novalidate onSubmit={async (e) => {
           e.preventDefault();
           const key = fieldKey.trim();

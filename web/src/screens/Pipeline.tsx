@@ -55,7 +55,7 @@ export function PipelineBoard() {
         ) : null}
       </div>
       {error ? <p class="form-error" role="alert">{error}</p> : null}
-      <div class="board" data-testid="board">
+      <div class="board" data-testid="board" tabIndex={0} role="region" aria-label={t('nav.pipeline')}>
         {(board?.columns ?? []).map((col) => (
           <section class={`column column--${col.stage.kind}${dragging ? ' is-droppable' : ''}`} key={col.stage.id} data-testid="column" data-stage={col.stage.id}
             aria-label={col.stage.name}
