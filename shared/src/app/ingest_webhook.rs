@@ -1,6 +1,6 @@
 //! `POST /webhook`: verify, parse, store every message and status durably.
 
-use crate::ports::{Clock, ConversationStore, Recorded, StatusOutcome, StoreError};
+use crate::ports::{Clock, InboundStore, Recorded, StatusOutcome, StoreError};
 use crate::whatsapp::{parse_webhook, verify_signature, SignatureError, WebhookError};
 use std::sync::Arc;
 
@@ -39,7 +39,7 @@ pub struct IngestReport {
 
 /// The inbound webhook use case.
 pub struct IngestWebhook {
-    store: Arc<dyn ConversationStore>,
+    store: Arc<dyn InboundStore>,
     clock: Arc<dyn Clock>,
     app_secret: String,
     routing: Option<Arc<super::inbox::Inbox>>,
@@ -47,7 +47,7 @@ pub struct IngestWebhook {
 
 impl IngestWebhook {
     /// Wires the use case.
-    pub fn new(store: Arc<dyn ConversationStore>, clock: Arc<dyn Clock>, app_secret: impl Into<String>) -> Self {
+    pub fn new(store: Arc<dyn InboundStore>, clock: Arc<dyn Clock>, app_secret: impl Into<String>) -> Self {
         IngestWebhook { store, clock, app_secret: app_secret.into(), routing: None }
     }
 

@@ -3,8 +3,10 @@
 use crate::adapters::dynamo::keys;
 use crate::domain::outbound::{plan_send, OutboundContent, Recipient, SendRefusal};
 use crate::domain::pricing::{Estimate, RateCards};
+use crate::domain::AuditEntry;
 use crate::domain::ContactId;
-use crate::ports::{Clock, ConversationStore, Created, OutboundMessage, OutboundQueue, OutboxStore, StoreError};
+use crate::domain::OutboundMessage;
+use crate::ports::{Clock, ConversationStore, Created, OutboundQueue, OutboxStore, StoreError, TemplateCatalog};
 use rand::RngCore;
 use std::sync::Arc;
 
@@ -51,6 +53,7 @@ pub struct Queued {
 /// The send use case.
 pub struct SendMessage {
     conversations: Arc<dyn ConversationStore>,
+    templates: Arc<dyn TemplateCatalog>,
     outbox: Arc<dyn OutboxStore>,
     queue: Arc<dyn OutboundQueue>,
     clock: Arc<dyn Clock>,
@@ -61,12 +64,13 @@ impl SendMessage {
     /// Wires the use case.
     pub fn new(
         conversations: Arc<dyn ConversationStore>,
+        templates: Arc<dyn TemplateCatalog>,
         outbox: Arc<dyn OutboxStore>,
         queue: Arc<dyn OutboundQueue>,
         clock: Arc<dyn Clock>,
         rates: RateCards,
     ) -> Self {
-        SendMessage { conversations, outbox, queue, clock, rates }
+        SendMessage { conversations, templates, outbox, queue, clock, rates }
     }
 
     /// Checks, stores and enqueues. A failed enqueue is logged, not returned:
@@ -74,7 +78,7 @@ impl SendMessage {
     pub async fn send(&self, command: SendCommand) -> Result<Queued, SendError> {
         let contact = self.conversations.contact(&command.contact).await?.ok_or(SendError::NotFound)?;
         let translations = match &command.content {
-            OutboundContent::Template { name, .. } => self.outbox.template_translations(name).await?,
+            OutboundContent::Template { name, .. } => self.templates.template_translations(name).await?,
             OutboundContent::Text { .. } => Vec::new(),
         };
         let now = self.clock.now();
@@ -98,7 +102,7 @@ impl SendMessage {
             created_at: now,
         };
         let text = command.content.summary(template);
-        let audit = crate::ports::AuditEntry {
+        let audit = AuditEntry {
             at: now,
             actor: command.actor.clone(),
             action: "send".to_owned(),

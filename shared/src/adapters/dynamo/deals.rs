@@ -5,8 +5,9 @@ use super::item::{key, n, req_s, s, Item};
 use super::keys;
 use super::{cursor, unavailable, DynamoStore};
 use crate::domain::pipeline::{Deal, Pipeline};
+use crate::domain::{AuditEntry, DomainEvent};
 use crate::domain::{ContactId, Millis};
-use crate::ports::{AuditEntry, DomainEvent, Page, PageRequest, StoreError};
+use crate::ports::{Page, PageRequest, StoreError};
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
 const PAGE: i32 = 50;

@@ -9,8 +9,9 @@ use super::contacts::contact_from;
 use super::item::{get_n, get_s, key, n, s, Item};
 use super::keys;
 use super::{cursor, unavailable, DynamoStore};
+use crate::domain::AuditEntry;
 use crate::domain::{Contact, ContactId, Millis};
-use crate::ports::{AuditEntry, Page, PageRequest, QueueQuery, StoreError};
+use crate::ports::{Page, PageRequest, QueueQuery, StoreError};
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 use rand::RngCore;
 

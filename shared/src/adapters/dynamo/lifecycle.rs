@@ -142,7 +142,7 @@ impl DynamoStore {
         for mut deal in deals.items {
             deal.contact_id = into.clone();
             let expected = deal.updated_at;
-            let audit = crate::ports::AuditEntry {
+            let audit = crate::domain::AuditEntry {
                 at: deal.updated_at,
                 actor: "merge".into(),
                 action: "deal_moved".into(),

@@ -88,7 +88,7 @@ fn unavailable<E: std::fmt::Debug>(e: E) -> crate::ports::StoreError {
 }
 
 #[async_trait::async_trait]
-impl crate::ports::ConversationStore for DynamoStore {
+impl crate::ports::InboundStore for DynamoStore {
     async fn record_inbound(
         &self,
         message: &crate::domain::message::InboundMessage,
@@ -111,7 +111,10 @@ impl crate::ports::ConversationStore for DynamoStore {
     ) -> Result<(), crate::ports::StoreError> {
         DynamoStore::link_wamid(self, contact, message_sk, wamid).await
     }
+}
 
+#[async_trait::async_trait]
+impl crate::ports::ConversationStore for DynamoStore {
     async fn list_contacts(
         &self,
         page: &crate::ports::PageRequest,
@@ -146,18 +149,6 @@ impl crate::ports::UserStore for DynamoStore {
         self.put_user_if_absent(user).await
     }
 
-    async fn put_session(&self, session: &crate::ports::Session) -> Result<(), crate::ports::StoreError> {
-        self.put_session_item(session).await
-    }
-
-    async fn session(&self, token_hash: &str) -> Result<Option<crate::ports::Session>, crate::ports::StoreError> {
-        self.get_session(token_hash).await
-    }
-
-    async fn delete_session(&self, token_hash: &str) -> Result<(), crate::ports::StoreError> {
-        self.remove_session(token_hash).await
-    }
-
     async fn list_users(&self) -> Result<Vec<crate::domain::User>, crate::ports::StoreError> {
         self.query_users().await
     }
@@ -165,7 +156,7 @@ impl crate::ports::UserStore for DynamoStore {
     async fn update_user(
         &self,
         email: &str,
-        patch: &crate::ports::UserPatch,
+        patch: &crate::domain::UserPatch,
     ) -> Result<Option<crate::domain::User>, crate::ports::StoreError> {
         self.patch_user(email, patch).await
     }
@@ -173,7 +164,25 @@ impl crate::ports::UserStore for DynamoStore {
     async fn set_password(&self, email: &str, password_hash: &str) -> Result<(), crate::ports::StoreError> {
         self.put_password(email, password_hash).await
     }
+}
 
+#[async_trait::async_trait]
+impl crate::ports::SessionStore for DynamoStore {
+    async fn put_session(&self, session: &crate::domain::Session) -> Result<(), crate::ports::StoreError> {
+        self.put_session_item(session).await
+    }
+
+    async fn session(&self, token_hash: &str) -> Result<Option<crate::domain::Session>, crate::ports::StoreError> {
+        self.get_session(token_hash).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), crate::ports::StoreError> {
+        self.remove_session(token_hash).await
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::ports::InviteStore for DynamoStore {
     async fn put_invite(
         &self,
         token_hash: &str,
@@ -190,7 +199,10 @@ impl crate::ports::UserStore for DynamoStore {
     ) -> Result<Option<String>, crate::ports::StoreError> {
         self.use_invite(token_hash, now).await
     }
+}
 
+#[async_trait::async_trait]
+impl crate::ports::LoginThrottle for DynamoStore {
     async fn login_failures(&self, email: &str) -> Result<(u32, crate::domain::Millis), crate::ports::StoreError> {
         self.get_login_failures(email).await
     }
@@ -213,11 +225,11 @@ impl crate::ports::UserStore for DynamoStore {
 impl crate::ports::OutboxStore for DynamoStore {
     async fn create_outbound(
         &self,
-        message: &crate::ports::OutboundMessage,
+        message: &crate::domain::OutboundMessage,
         text: &str,
         estimate: &crate::domain::pricing::Estimate,
         idempotency_key: Option<&str>,
-        audit: Option<&crate::ports::AuditEntry>,
+        audit: Option<&crate::domain::AuditEntry>,
     ) -> Result<crate::ports::Created, crate::ports::StoreError> {
         self.put_outbound(message, text, estimate, idempotency_key, audit).await
     }
@@ -226,7 +238,7 @@ impl crate::ports::OutboxStore for DynamoStore {
         &self,
         contact: &crate::domain::ContactId,
         sk: &str,
-    ) -> Result<Option<crate::ports::OutboundMessage>, crate::ports::StoreError> {
+    ) -> Result<Option<crate::domain::OutboundMessage>, crate::ports::StoreError> {
         self.claim_outbound(contact, sk).await
     }
 
@@ -277,7 +289,10 @@ impl crate::ports::OutboxStore for DynamoStore {
     ) -> Result<Vec<(crate::domain::ContactId, String)>, crate::ports::StoreError> {
         self.find_stuck(state, before, limit).await
     }
+}
 
+#[async_trait::async_trait]
+impl crate::ports::TemplateCatalog for DynamoStore {
     async fn template_translations(
         &self,
         name: &str,
@@ -295,11 +310,17 @@ impl crate::ports::OutboxStore for DynamoStore {
     async fn list_templates(&self) -> Result<Vec<crate::domain::template::Template>, crate::ports::StoreError> {
         self.query_templates(None).await
     }
+}
 
-    async fn spend(&self, month: &str) -> Result<Vec<crate::ports::SpendLine>, crate::ports::StoreError> {
+#[async_trait::async_trait]
+impl crate::ports::SpendStore for DynamoStore {
+    async fn spend(&self, month: &str) -> Result<Vec<crate::domain::SpendLine>, crate::ports::StoreError> {
         self.query_spend(month).await
     }
+}
 
+#[async_trait::async_trait]
+impl crate::ports::ConsentStore for DynamoStore {
     async fn set_opt_out(
         &self,
         contact: &crate::domain::ContactId,
@@ -317,7 +338,7 @@ impl crate::ports::InboxStore for DynamoStore {
         from: Option<&str>,
         to: Option<&str>,
         closed: bool,
-        audit: &crate::ports::AuditEntry,
+        audit: &crate::domain::AuditEntry,
     ) -> Result<bool, crate::ports::StoreError> {
         self.assign_owner(contact, from, to, closed, audit).await
     }
@@ -327,7 +348,7 @@ impl crate::ports::InboxStore for DynamoStore {
         contact: &crate::domain::ContactId,
         close: bool,
         owner: Option<&str>,
-        audit: &crate::ports::AuditEntry,
+        audit: &crate::domain::AuditEntry,
     ) -> Result<bool, crate::ports::StoreError> {
         self.change_status(contact, close, owner, audit).await
     }
@@ -341,7 +362,14 @@ impl crate::ports::InboxStore for DynamoStore {
         self.query_queue(query, only_visible_to, page).await
     }
 
-    async fn audit(&self, entry: &crate::ports::AuditEntry) -> Result<(), crate::ports::StoreError> {
+    async fn next_turn(&self) -> Result<u64, crate::ports::StoreError> {
+        self.take_turn().await
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::ports::AuditLog for DynamoStore {
+    async fn audit(&self, entry: &crate::domain::AuditEntry) -> Result<(), crate::ports::StoreError> {
         self.put_audit(entry).await
     }
 
@@ -349,7 +377,7 @@ impl crate::ports::InboxStore for DynamoStore {
         &self,
         contact: &crate::domain::ContactId,
         page: &crate::ports::PageRequest,
-    ) -> Result<crate::ports::Page<crate::ports::AuditEntry>, crate::ports::StoreError> {
+    ) -> Result<crate::ports::Page<crate::domain::AuditEntry>, crate::ports::StoreError> {
         self.query_audit(Some(contact), None, page).await
     }
 
@@ -357,11 +385,7 @@ impl crate::ports::InboxStore for DynamoStore {
         &self,
         day: &str,
         page: &crate::ports::PageRequest,
-    ) -> Result<crate::ports::Page<crate::ports::AuditEntry>, crate::ports::StoreError> {
+    ) -> Result<crate::ports::Page<crate::domain::AuditEntry>, crate::ports::StoreError> {
         self.query_audit(None, Some(day), page).await
-    }
-
-    async fn next_turn(&self) -> Result<u64, crate::ports::StoreError> {
-        self.take_turn().await
     }
 }

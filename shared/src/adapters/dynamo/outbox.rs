@@ -9,7 +9,8 @@ use crate::domain::outbound::OutboundContent;
 use crate::domain::pricing::Estimate;
 use crate::domain::template::{Category, Template};
 use crate::domain::{ContactId, DeliveryError, DeliveryStatus, Millis};
-use crate::ports::{Created, OutboundMessage, SpendLine, StoreError, StuckState};
+use crate::domain::{OutboundMessage, SpendLine};
+use crate::ports::{Created, StoreError, StuckState};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
 use std::collections::HashMap;
@@ -29,7 +30,7 @@ impl DynamoStore {
         text: &str,
         estimate: &Estimate,
         idempotency_key: Option<&str>,
-        audit: Option<&crate::ports::AuditEntry>,
+        audit: Option<&crate::domain::AuditEntry>,
     ) -> Result<Created, StoreError> {
         let contact_pk = keys::contact_pk(&m.contact_id);
         let content = serde_json::to_string(&m.content).map_err(|e| StoreError::Corrupt(e.to_string()))?;

@@ -6,7 +6,8 @@ use super::item::{get_n, get_s, key, n, s};
 use super::keys;
 use super::{cursor, unavailable, DynamoStore};
 use crate::domain::{Contact, ContactId, Millis};
-use crate::ports::{ContactPatch, Note, Page, PageRequest, StoreError};
+use crate::domain::{ContactPatch, Note};
+use crate::ports::{Page, PageRequest, StoreError};
 use aws_sdk_dynamodb::types::AttributeValue;
 
 impl DynamoStore {

@@ -4,7 +4,8 @@ use super::item::{get_n, get_s, key, n, req_s, s, Item};
 use super::keys;
 use super::{unavailable, DynamoStore};
 use crate::domain::{Millis, Role, User};
-use crate::ports::{Session, StoreError, UserPatch};
+use crate::domain::{Session, UserPatch};
+use crate::ports::StoreError;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 impl DynamoStore {
