@@ -99,16 +99,16 @@ pub(crate) async fn retry(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let (contact, sk) = state.outbound.outbox.locate(&id).await?.ok_or_else(|| ApiError::not_found("message"))?;
-    state.inbox.visible_contact(&session, &contact).await.map_err(|_| ApiError::not_found("message"))?;
-    if !state.outbound.outbox.requeue(&contact, &sk).await? {
+    let message = state.outbound.outbox.locate(&id).await?.ok_or_else(|| ApiError::not_found("message"))?;
+    state.inbox.visible_contact(&session, &message.contact).await.map_err(|_| ApiError::not_found("message"))?;
+    if !state.outbound.outbox.requeue(&message).await? {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "not_retryable",
             "only a failed message, or one whose outcome is unknown, can be retried",
         ));
     }
-    if let Err(e) = state.outbound.queue.enqueue(&contact, &sk).await {
+    if let Err(e) = state.outbound.queue.enqueue(&message).await {
         tracing::warn!(error = %e, "enqueue failed; the sweep will send it");
     }
     Ok((StatusCode::ACCEPTED, Json(json!({"id": id, "status": "queued"}))))

@@ -1,11 +1,10 @@
 //! `POST /api/contacts/{id}/messages`: check the rules, store `queued`, enqueue.
 
-use crate::adapters::dynamo::keys;
 use crate::domain::outbound::{plan_send, OutboundContent, Recipient, SendRefusal};
 use crate::domain::pricing::{Estimate, RateCards};
 use crate::domain::AuditEntry;
-use crate::domain::ContactId;
 use crate::domain::OutboundMessage;
+use crate::domain::{ContactId, MessageRef};
 use crate::ports::{Clock, ConversationStore, Created, OutboundQueue, OutboxStore, StoreError, TemplateCatalog};
 use rand::RngCore;
 use std::sync::Arc;
@@ -91,9 +90,8 @@ impl SendMessage {
         };
         let id = new_message_id();
         let message = OutboundMessage {
-            sk: keys::message_sk(now, &id),
+            reference: MessageRef::new(contact.id.clone(), now, &id),
             id,
-            contact_id: contact.id.clone(),
             phone_number_id: contact.phone_number_id.clone(),
             to: contact.wa_id.clone().or(contact.user_id.clone()).unwrap_or_default(),
             content: command.content.clone(),
@@ -106,7 +104,7 @@ impl SendMessage {
             at: now,
             actor: command.actor.clone(),
             action: "send".to_owned(),
-            contact: Some(message.contact_id.clone()),
+            contact: Some(message.reference.contact.clone()),
             detail: serde_json::json!({"message_id": message.id, "type": message.content.type_name(), "estimate": plan.estimate}).to_string(),
         };
         let created = self
@@ -117,10 +115,10 @@ impl SendMessage {
             Created::Existing(id) => return Ok(Queued { id, estimate: None, replayed: true }),
             Created::New => {}
         }
-        if let Err(e) = self.queue.enqueue(&message.contact_id, &message.sk).await {
+        if let Err(e) = self.queue.enqueue(&message.reference).await {
             tracing::warn!(error = %e, message_id = %message.id, "enqueue failed; the sweep will send it");
         }
-        tracing::info!(message_id = %message.id, contact_id = %message.contact_id, kind = message.content.type_name(), "message queued");
+        tracing::info!(message_id = %message.id, contact_id = %message.reference.contact, kind = message.content.type_name(), "message queued");
         Ok(Queued { id: message.id, estimate: Some(plan.estimate), replayed: false })
     }
 }

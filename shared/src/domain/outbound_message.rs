@@ -1,17 +1,15 @@
 //! An outbound message as the sender needs it.
 
 use super::outbound::OutboundContent;
-use super::{ContactId, Millis};
+use super::{MessageRef, Millis};
 
 /// An outbound message as the sender needs it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutboundMessage {
     /// Parley's id (`pm.…`), stable from the moment staff press send.
     pub id: String,
-    /// Whose timeline.
-    pub contact_id: ContactId,
-    /// Its sort key (with the contact: its location).
-    pub sk: String,
+    /// Where it lives (its contact is the recipient's).
+    pub reference: MessageRef,
     /// The business number to send from.
     pub phone_number_id: String,
     /// The recipient (`wa_id`, or BSUID).

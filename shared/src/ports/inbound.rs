@@ -2,7 +2,7 @@
 
 use super::StoreError;
 use crate::domain::message::InboundMessage;
-use crate::domain::{ContactId, StatusUpdate};
+use crate::domain::{ContactId, MessageRef, StatusUpdate};
 use async_trait::async_trait;
 
 /// What storing an inbound message did.
@@ -35,7 +35,7 @@ pub trait InboundStore: Send + Sync {
     /// Applies a status monotonically, or keeps it until its message is known.
     async fn apply_status(&self, update: &StatusUpdate) -> Result<StatusOutcome, StoreError>;
 
-    /// Records Meta's id for the outbound message `(contact, sk)` and applies
-    /// every status that arrived before it was known.
-    async fn link_wamid(&self, contact: &ContactId, message_sk: &str, wamid: &str) -> Result<(), StoreError>;
+    /// Records Meta's id for an outbound message and applies every status
+    /// that arrived before it was known.
+    async fn link_wamid(&self, message: &MessageRef, wamid: &str) -> Result<(), StoreError>;
 }

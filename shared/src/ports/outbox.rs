@@ -3,7 +3,7 @@
 
 use super::StoreError;
 use crate::domain::pricing::Estimate;
-use crate::domain::{AuditEntry, ContactId, DeliveryError, Millis, OutboundMessage};
+use crate::domain::{AuditEntry, DeliveryError, MessageRef, Millis, OutboundMessage};
 use async_trait::async_trait;
 
 /// The result of asking to send.
@@ -37,24 +37,19 @@ pub trait OutboxStore: Send + Sync {
         audit: Option<&AuditEntry>,
     ) -> Result<Created, StoreError>;
     /// `queued → sending`; `None` when someone else has it or it is done.
-    async fn claim(&self, contact: &ContactId, sk: &str) -> Result<Option<OutboundMessage>, StoreError>;
+    async fn claim(&self, message: &MessageRef) -> Result<Option<OutboundMessage>, StoreError>;
     /// `sending → sent` with Meta's id; applies statuses that came first.
-    async fn mark_sent(&self, contact: &ContactId, sk: &str, wamid: &str) -> Result<(), StoreError>;
+    async fn mark_sent(&self, message: &MessageRef, wamid: &str) -> Result<(), StoreError>;
     /// `sending → queued` to try again later, noting why.
-    async fn release(&self, contact: &ContactId, sk: &str, error: &DeliveryError) -> Result<(), StoreError>;
+    async fn release(&self, message: &MessageRef, error: &DeliveryError) -> Result<(), StoreError>;
     /// `→ failed` with Meta's reasons.
-    async fn mark_failed(&self, contact: &ContactId, sk: &str, errors: &[DeliveryError]) -> Result<(), StoreError>;
+    async fn mark_failed(&self, message: &MessageRef, errors: &[DeliveryError]) -> Result<(), StoreError>;
     /// The request left but no answer came: keep `sending`, flag it for staff.
-    async fn mark_unknown(&self, contact: &ContactId, sk: &str) -> Result<(), StoreError>;
+    async fn mark_unknown(&self, message: &MessageRef) -> Result<(), StoreError>;
     /// Finds a message by Parley id or wamid.
-    async fn locate(&self, id: &str) -> Result<Option<(ContactId, String)>, StoreError>;
+    async fn locate(&self, id: &str) -> Result<Option<MessageRef>, StoreError>;
     /// `failed` (or outcome unknown) `→ queued` again, on staff's say-so.
-    async fn requeue(&self, contact: &ContactId, sk: &str) -> Result<bool, StoreError>;
+    async fn requeue(&self, message: &MessageRef) -> Result<bool, StoreError>;
     /// Messages still `queued` (or `sending`) since before `before`.
-    async fn stuck(
-        &self,
-        state: StuckState,
-        before: Millis,
-        limit: i32,
-    ) -> Result<Vec<(ContactId, String)>, StoreError>;
+    async fn stuck(&self, state: StuckState, before: Millis, limit: i32) -> Result<Vec<MessageRef>, StoreError>;
 }

@@ -1,6 +1,6 @@
 //! The queue between the API and the sender.
 
-use crate::domain::ContactId;
+use crate::domain::MessageRef;
 use async_trait::async_trait;
 
 /// A queue failure.
@@ -11,6 +11,6 @@ pub struct QueueError(pub String);
 /// The outbound queue.
 #[async_trait]
 pub trait OutboundQueue: Send + Sync {
-    /// Asks the sender to send `(contact, sk)`.
-    async fn enqueue(&self, contact: &ContactId, sk: &str) -> Result<(), QueueError>;
+    /// Asks the sender to send this message.
+    async fn enqueue(&self, message: &MessageRef) -> Result<(), QueueError>;
 }

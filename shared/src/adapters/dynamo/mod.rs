@@ -105,11 +105,10 @@ impl crate::ports::InboundStore for DynamoStore {
 
     async fn link_wamid(
         &self,
-        contact: &crate::domain::ContactId,
-        message_sk: &str,
+        message: &crate::domain::MessageRef,
         wamid: &str,
     ) -> Result<(), crate::ports::StoreError> {
-        DynamoStore::link_wamid(self, contact, message_sk, wamid).await
+        DynamoStore::link_wamid(self, &message.contact, &keys::referenced_sk(message), wamid).await
     }
 }
 
@@ -236,49 +235,45 @@ impl crate::ports::OutboxStore for DynamoStore {
 
     async fn claim(
         &self,
-        contact: &crate::domain::ContactId,
-        sk: &str,
+        message: &crate::domain::MessageRef,
     ) -> Result<Option<crate::domain::OutboundMessage>, crate::ports::StoreError> {
-        self.claim_outbound(contact, sk).await
+        self.claim_outbound(&message.contact, &keys::referenced_sk(message)).await
     }
 
     async fn mark_sent(
         &self,
-        contact: &crate::domain::ContactId,
-        sk: &str,
+        message: &crate::domain::MessageRef,
         wamid: &str,
     ) -> Result<(), crate::ports::StoreError> {
-        self.mark_outbound_sent(contact, sk, wamid).await
+        self.mark_outbound_sent(&message.contact, &keys::referenced_sk(message), wamid).await
     }
 
     async fn release(
         &self,
-        contact: &crate::domain::ContactId,
-        sk: &str,
+        message: &crate::domain::MessageRef,
         error: &crate::domain::DeliveryError,
     ) -> Result<(), crate::ports::StoreError> {
-        self.release_outbound(contact, sk, error).await
+        self.release_outbound(&message.contact, &keys::referenced_sk(message), error).await
     }
 
     async fn mark_failed(
         &self,
-        contact: &crate::domain::ContactId,
-        sk: &str,
+        message: &crate::domain::MessageRef,
         errors: &[crate::domain::DeliveryError],
     ) -> Result<(), crate::ports::StoreError> {
-        self.fail_outbound(contact, sk, errors).await
+        self.fail_outbound(&message.contact, &keys::referenced_sk(message), errors).await
     }
 
-    async fn mark_unknown(&self, contact: &crate::domain::ContactId, sk: &str) -> Result<(), crate::ports::StoreError> {
-        self.flag_unknown(contact, sk).await
+    async fn mark_unknown(&self, message: &crate::domain::MessageRef) -> Result<(), crate::ports::StoreError> {
+        self.flag_unknown(&message.contact, &keys::referenced_sk(message)).await
     }
 
-    async fn locate(&self, id: &str) -> Result<Option<(crate::domain::ContactId, String)>, crate::ports::StoreError> {
+    async fn locate(&self, id: &str) -> Result<Option<crate::domain::MessageRef>, crate::ports::StoreError> {
         self.locate_message(id).await
     }
 
-    async fn requeue(&self, contact: &crate::domain::ContactId, sk: &str) -> Result<bool, crate::ports::StoreError> {
-        self.requeue_outbound(contact, sk).await
+    async fn requeue(&self, message: &crate::domain::MessageRef) -> Result<bool, crate::ports::StoreError> {
+        self.requeue_outbound(&message.contact, &keys::referenced_sk(message)).await
     }
 
     async fn stuck(
@@ -286,7 +281,7 @@ impl crate::ports::OutboxStore for DynamoStore {
         state: crate::ports::StuckState,
         before: crate::domain::Millis,
         limit: i32,
-    ) -> Result<Vec<(crate::domain::ContactId, String)>, crate::ports::StoreError> {
+    ) -> Result<Vec<crate::domain::MessageRef>, crate::ports::StoreError> {
         self.find_stuck(state, before, limit).await
     }
 }

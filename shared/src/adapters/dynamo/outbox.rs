@@ -8,7 +8,7 @@ use super::{unavailable, DynamoStore};
 use crate::domain::outbound::OutboundContent;
 use crate::domain::pricing::Estimate;
 use crate::domain::template::{Category, Template};
-use crate::domain::{ContactId, DeliveryError, DeliveryStatus, Millis};
+use crate::domain::{ContactId, DeliveryError, DeliveryStatus, MessageRef, Millis};
 use crate::domain::{OutboundMessage, SpendLine};
 use crate::ports::{Created, StoreError, StuckState};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
@@ -32,13 +32,14 @@ impl DynamoStore {
         idempotency_key: Option<&str>,
         audit: Option<&crate::domain::AuditEntry>,
     ) -> Result<Created, StoreError> {
-        let contact_pk = keys::contact_pk(&m.contact_id);
+        let contact_pk = keys::contact_pk(&m.reference.contact);
+        let message_sk = keys::referenced_sk(&m.reference);
         let content = serde_json::to_string(&m.content).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let estimate_json = serde_json::to_string(estimate).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut item = key(&contact_pk, &m.sk);
+        let mut item = key(&contact_pk, &message_sk);
         item.extend([
             ("id".to_owned(), s(&m.id)),
-            ("contact_id".to_owned(), s(m.contact_id.as_str())),
+            ("contact_id".to_owned(), s(m.reference.contact.as_str())),
             ("direction".to_owned(), s("out")),
             ("type".to_owned(), s(m.content.type_name())),
             ("text".to_owned(), s(text)),
@@ -58,7 +59,10 @@ impl DynamoStore {
             item.insert("reply_to".to_owned(), s(reply_to));
         }
         let mut pointer = key(keys::wamid_pk(&m.id), keys::WAMID);
-        pointer.extend([("contact_id".to_owned(), s(m.contact_id.as_str())), ("message_sk".to_owned(), s(&m.sk))]);
+        pointer.extend([
+            ("contact_id".to_owned(), s(m.reference.contact.as_str())),
+            ("message_sk".to_owned(), s(&message_sk)),
+        ]);
         let mut items = vec![put(&self.table, item, true)?, put(&self.table, pointer, true)?];
         if let Some(k) = idempotency_key {
             let mut record = key(keys::idempotency_pk(k), "K");
@@ -81,7 +85,7 @@ impl DynamoStore {
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":at", n(m.created_at.0))
-            .expression_attribute_values(":g", s(keys::activity_sk(m.created_at, &m.contact_id)))
+            .expression_attribute_values(":g", s(keys::activity_sk(m.created_at, &m.reference.contact)))
             .expression_attribute_values(":woc", s("waiting_on_customer"))
             .expression_attribute_values(":q", s(keys::status_queue("waiting_on_customer")))
             .build()
@@ -295,7 +299,7 @@ impl DynamoStore {
         state: StuckState,
         before: Millis,
         limit: i32,
-    ) -> Result<Vec<(ContactId, String)>, StoreError> {
+    ) -> Result<Vec<MessageRef>, StoreError> {
         let prefix = match state {
             StuckState::Queued => "queued",
             StuckState::Sending => "sending",
@@ -319,12 +323,12 @@ impl DynamoStore {
             .filter_map(|item| {
                 let pk = get_s(item, keys::PK)?;
                 let contact = ContactId::parse(pk.strip_prefix("C#")?)?;
-                Some((contact, get_s(item, keys::SK)?))
+                Some(keys::message_ref(&contact, &get_s(item, keys::SK)?))
             })
             .collect())
     }
 
-    pub(super) async fn locate_message(&self, id: &str) -> Result<Option<(ContactId, String)>, StoreError> {
+    pub(super) async fn locate_message(&self, id: &str) -> Result<Option<MessageRef>, StoreError> {
         let out = self
             .client
             .get_item()
@@ -333,9 +337,9 @@ impl DynamoStore {
             .send()
             .await
             .map_err(unavailable)?;
-        Ok(out
-            .item()
-            .and_then(|item| Some((ContactId::parse(&get_s(item, "contact_id")?)?, get_s(item, "message_sk")?))))
+        Ok(out.item().and_then(|item| {
+            Some(keys::message_ref(&ContactId::parse(&get_s(item, "contact_id")?)?, &get_s(item, "message_sk")?))
+        }))
     }
 
     pub(super) async fn query_templates(&self, prefix: Option<&str>) -> Result<Vec<Template>, StoreError> {
@@ -434,8 +438,7 @@ fn outbound_from(
         .map_err(|e| StoreError::Corrupt(format!("outbound content: {e}")))?;
     Ok(OutboundMessage {
         id: req_s(item, "id")?,
-        contact_id: contact.clone(),
-        sk: sk.to_owned(),
+        reference: keys::message_ref(contact, sk),
         phone_number_id: req_s(item, "phone_number_id")?,
         to: req_s(item, "to")?,
         content,

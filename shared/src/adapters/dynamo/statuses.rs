@@ -11,7 +11,7 @@
 use super::item::{get_s, key, n, s, Item};
 use super::keys;
 use super::{unavailable, DynamoStore};
-use crate::domain::{ContactId, StatusUpdate};
+use crate::domain::{ContactId, MessageRef, StatusUpdate};
 use crate::ports::{StatusOutcome, StoreError};
 use crate::whatsapp::status::parse_status;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
@@ -26,8 +26,9 @@ struct Location {
 
 impl DynamoStore {
     pub(super) async fn apply_status_update(&self, update: &StatusUpdate) -> Result<StatusOutcome, StoreError> {
-        if let Some((contact, sk)) = update.callback_data.as_deref().and_then(keys::parse_message_ref) {
-            return self.update_message_status(&Location { pk: keys::contact_pk(&contact), sk }, update).await;
+        if let Some(message) = update.callback_data.as_deref().and_then(MessageRef::from_callback_data) {
+            let location = Location { pk: keys::contact_pk(&message.contact), sk: keys::referenced_sk(&message) };
+            return self.update_message_status(&location, update).await;
         }
         if let Some(location) = self.locate(&update.wamid).await? {
             return self.update_message_status(&location, update).await;
