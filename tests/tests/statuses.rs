@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use parley::adapters::dynamo::keys;
 use parley::domain::identity::IdentityKey;
 use parley::domain::{BusinessNumber, ContactId, Millis};
-use parley::ports::InboundStore;
+use parley::ports::StatusStore;
 use parley_e2e::{fixture, TestStack};
 use parley_simulator::webhook::{envelope, messages_change, status, BusinessPhone};
 use serde_json::{json, Value};

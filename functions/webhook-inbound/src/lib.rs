@@ -28,7 +28,7 @@ pub async fn from_env() -> Result<IngestWebhook, parley::config::ConfigError> {
         clock.clone(),
         InboxSettings::from_env(),
     );
-    Ok(IngestWebhook::new(store, clock, secret).with_routing(Arc::new(inbox)))
+    Ok(IngestWebhook::new(store.clone(), store, clock, secret).with_routing(Arc::new(inbox)))
 }
 
 /// The function's routes.

@@ -108,7 +108,8 @@ impl LocalStack {
             clock.clone(),
             config.inbox,
         ));
-        let ingest = IngestWebhook::new(store.clone(), clock.clone(), config.app_secret.clone()).with_routing(routing);
+        let ingest = IngestWebhook::new(store.clone(), store.clone(), clock.clone(), config.app_secret.clone())
+            .with_routing(routing);
         // Each function has its own client, as on Lambda, so round trips
         // are counted per function.
         let api_counter = RequestCounter::default();

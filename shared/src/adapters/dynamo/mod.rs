@@ -95,7 +95,10 @@ impl crate::ports::InboundStore for DynamoStore {
     ) -> Result<crate::ports::Recorded, crate::ports::StoreError> {
         self.put_inbound(message).await
     }
+}
 
+#[async_trait::async_trait]
+impl crate::ports::StatusStore for DynamoStore {
     async fn apply_status(
         &self,
         update: &crate::domain::StatusUpdate,
