@@ -79,7 +79,49 @@ impl DynamoStore {
         pointers
     }
 
-    pub(super) async fn erase(&self, contact: &ContactId) -> Result<usize, StoreError> {
+    /// Tags join; the surviving contact keeps its own fields and name, and
+    /// learns the other's identities it lacks.
+    async fn absorb_profile(&self, into: &ContactId, other: &Item) -> Result<(), StoreError> {
+        let mut request =
+            self.client.update_item().table_name(&self.table).set_key(Some(key(keys::contact_pk(into), keys::PROFILE)));
+        let mut sets = vec!["merged_count = if_not_exists(merged_count, :zero) + :one".to_owned()];
+        request = request.expression_attribute_values(":zero", n(0)).expression_attribute_values(":one", n(1));
+        for attribute in ["wa_id", "user_id"] {
+            if let Some(value) = get_s(other, attribute) {
+                sets.push(format!("{attribute} = if_not_exists({attribute}, :{attribute})"));
+                request = request.expression_attribute_values(format!(":{attribute}"), s(value));
+            }
+        }
+        let mut expression = format!("SET {}", sets.join(", "));
+        if let Some(tags) = other.get("tags").and_then(|t| t.as_ss().ok()) {
+            expression.push_str(" ADD tags :tags");
+            request = request.expression_attribute_values(":tags", AttributeValue::Ss(tags.clone()));
+        }
+        request
+            .update_expression(expression)
+            .condition_expression("attribute_exists(pk)")
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+}
+
+fn delete_request(key: Item) -> Result<WriteRequest, StoreError> {
+    Ok(WriteRequest::builder()
+        .delete_request(DeleteRequest::builder().set_key(Some(key)).build().map_err(unavailable)?)
+        .build())
+}
+
+fn put_request(item: Item) -> Result<WriteRequest, StoreError> {
+    Ok(WriteRequest::builder()
+        .put_request(PutRequest::builder().set_item(Some(item)).build().map_err(unavailable)?)
+        .build())
+}
+
+#[async_trait::async_trait]
+impl crate::ports::ContactLifecycleStore for DynamoStore {
+    async fn erase_contact(&self, contact: &ContactId) -> Result<usize, StoreError> {
         let items = self.partition(contact).await?;
         let profile = items.iter().find(|i| get_s(i, keys::SK).as_deref() == Some(keys::PROFILE));
         let mut deletes: Vec<Item> = self.pointer_keys(&items, profile);
@@ -104,7 +146,7 @@ impl DynamoStore {
         Ok(count)
     }
 
-    pub(super) async fn merge(&self, into: &ContactId, from: &ContactId) -> Result<usize, StoreError> {
+    async fn merge_contacts(&self, into: &ContactId, from: &ContactId) -> Result<usize, StoreError> {
         let items = self.partition(from).await?;
         let profile = items.iter().find(|i| get_s(i, keys::SK).as_deref() == Some(keys::PROFILE)).cloned();
         let mut writes = Vec::new();
@@ -162,55 +204,5 @@ impl DynamoStore {
             .await
             .map_err(unavailable)?;
         Ok(count)
-    }
-
-    /// Tags join; the surviving contact keeps its own fields and name, and
-    /// learns the other's identities it lacks.
-    async fn absorb_profile(&self, into: &ContactId, other: &Item) -> Result<(), StoreError> {
-        let mut request =
-            self.client.update_item().table_name(&self.table).set_key(Some(key(keys::contact_pk(into), keys::PROFILE)));
-        let mut sets = vec!["merged_count = if_not_exists(merged_count, :zero) + :one".to_owned()];
-        request = request.expression_attribute_values(":zero", n(0)).expression_attribute_values(":one", n(1));
-        for attribute in ["wa_id", "user_id"] {
-            if let Some(value) = get_s(other, attribute) {
-                sets.push(format!("{attribute} = if_not_exists({attribute}, :{attribute})"));
-                request = request.expression_attribute_values(format!(":{attribute}"), s(value));
-            }
-        }
-        let mut expression = format!("SET {}", sets.join(", "));
-        if let Some(tags) = other.get("tags").and_then(|t| t.as_ss().ok()) {
-            expression.push_str(" ADD tags :tags");
-            request = request.expression_attribute_values(":tags", AttributeValue::Ss(tags.clone()));
-        }
-        request
-            .update_expression(expression)
-            .condition_expression("attribute_exists(pk)")
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(())
-    }
-}
-
-fn delete_request(key: Item) -> Result<WriteRequest, StoreError> {
-    Ok(WriteRequest::builder()
-        .delete_request(DeleteRequest::builder().set_key(Some(key)).build().map_err(unavailable)?)
-        .build())
-}
-
-fn put_request(item: Item) -> Result<WriteRequest, StoreError> {
-    Ok(WriteRequest::builder()
-        .put_request(PutRequest::builder().set_item(Some(item)).build().map_err(unavailable)?)
-        .build())
-}
-
-#[async_trait::async_trait]
-impl crate::ports::ContactLifecycleStore for DynamoStore {
-    async fn erase_contact(&self, contact: &ContactId) -> Result<usize, StoreError> {
-        self.erase(contact).await
-    }
-
-    async fn merge_contacts(&self, into: &ContactId, from: &ContactId) -> Result<usize, StoreError> {
-        self.merge(into, from).await
     }
 }

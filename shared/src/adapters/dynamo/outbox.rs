@@ -4,12 +4,11 @@
 
 use super::item::{get_n, get_s, key, n, req_s, s, Item};
 use super::keys::{self, OUTBOX};
-use super::{unavailable, DynamoStore};
+use super::{is_condition_failure, unavailable, DynamoStore};
 use crate::domain::outbound::OutboundContent;
 use crate::domain::pricing::Estimate;
-use crate::domain::template::{Category, Template};
+use crate::domain::OutboundMessage;
 use crate::domain::{ContactId, DeliveryError, DeliveryStatus, MessageRef, Millis};
-use crate::domain::{OutboundMessage, SpendLine};
 use crate::ports::{Created, StoreError, StuckState};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
@@ -19,12 +18,95 @@ use std::collections::HashMap;
 /// that is making a new request.
 const IDEMPOTENCY_TTL_SECONDS: i64 = 24 * 3600;
 
-fn is_condition_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(e: &E) -> bool {
-    e.code() == Some("ConditionalCheckFailedException")
+impl DynamoStore {
+    async fn existing_for_key(&self, idempotency_key: &str) -> Result<Created, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::idempotency_pk(idempotency_key), "K")))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let item = out.item().ok_or_else(|| StoreError::Unavailable("idempotency record vanished".into()))?;
+        Ok(Created::Existing(req_s(item, "message_id")?))
+    }
+
+    /// One conditional update; `false` when the condition did not hold.
+    async fn transition(
+        &self,
+        contact: &ContactId,
+        sk: &str,
+        update: &str,
+        condition: &str,
+        values: Vec<(&str, AttributeValue)>,
+    ) -> Result<bool, StoreError> {
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(contact), sk)))
+            .update_expression(update)
+            .condition_expression(format!("attribute_exists(pk) AND ({condition})"));
+        if update.contains("#st") || condition.contains("#st") {
+            request = request.expression_attribute_names("#st", "status");
+        }
+        for (name, value) in values {
+            request = request.expression_attribute_values(name, value);
+        }
+        match request.send().await {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(is_condition_failure) => Ok(false),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
 }
 
-impl DynamoStore {
-    pub(super) async fn put_outbound(
+fn put(table: &str, item: Item, if_absent: bool) -> Result<TransactWriteItem, StoreError> {
+    let mut put = Put::builder().table_name(table).set_item(Some(item));
+    if if_absent {
+        put = put.condition_expression("attribute_not_exists(pk)");
+    }
+    Ok(TransactWriteItem::builder().put(put.build().map_err(unavailable)?).build())
+}
+
+fn cancellation_reasons<R>(err: &aws_sdk_dynamodb::error::SdkError<TransactWriteItemsError, R>) -> Vec<String> {
+    match err.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(e)) => {
+            e.cancellation_reasons().iter().map(|r| r.code().unwrap_or("None").to_owned()).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn outbound_from(
+    item: &HashMap<String, AttributeValue>,
+    contact: &ContactId,
+    sk: &str,
+) -> Result<OutboundMessage, StoreError> {
+    let content: OutboundContent = serde_json::from_str(&req_s(item, "outbound")?)
+        .map_err(|e| StoreError::Corrupt(format!("outbound content: {e}")))?;
+    Ok(OutboundMessage {
+        id: req_s(item, "id")?,
+        reference: keys::message_ref(contact, sk),
+        phone_number_id: req_s(item, "phone_number_id")?,
+        to: req_s(item, "to")?,
+        content,
+        reply_to: get_s(item, "reply_to"),
+        attempts: u32::try_from(get_n(item, "attempts").unwrap_or(0)).unwrap_or(0),
+        created_at: Millis(get_n(item, "at").unwrap_or(0)),
+    })
+}
+
+fn now() -> Millis {
+    use crate::ports::Clock;
+    crate::ports::SystemClock.now()
+}
+
+#[async_trait::async_trait]
+impl crate::ports::OutboxStore for DynamoStore {
+    async fn create_outbound(
         &self,
         m: &OutboundMessage,
         text: &str,
@@ -106,25 +188,8 @@ impl DynamoStore {
         Ok(Created::New)
     }
 
-    async fn existing_for_key(&self, idempotency_key: &str) -> Result<Created, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::idempotency_pk(idempotency_key), "K")))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        let item = out.item().ok_or_else(|| StoreError::Unavailable("idempotency record vanished".into()))?;
-        Ok(Created::Existing(req_s(item, "message_id")?))
-    }
-
-    pub(super) async fn claim_outbound(
-        &self,
-        contact: &ContactId,
-        sk: &str,
-    ) -> Result<Option<OutboundMessage>, StoreError> {
+    async fn claim(&self, message: &MessageRef) -> Result<Option<OutboundMessage>, StoreError> {
+        let (contact, sk) = (&message.contact, &keys::referenced_sk(message));
         let out = self
             .client
             .update_item()
@@ -151,12 +216,8 @@ impl DynamoStore {
         }
     }
 
-    pub(super) async fn mark_outbound_sent(
-        &self,
-        contact: &ContactId,
-        sk: &str,
-        wamid: &str,
-    ) -> Result<(), StoreError> {
+    async fn mark_sent(&self, message: &MessageRef, wamid: &str) -> Result<(), StoreError> {
+        let (contact, sk) = (&message.contact, &keys::referenced_sk(message));
         let update = self
             .client
             .update_item()
@@ -186,15 +247,11 @@ impl DynamoStore {
             }
             Err(e) => return Err(unavailable(e)),
         }
-        self.link_wamid(contact, sk, wamid).await
+        crate::ports::StatusStore::link_wamid(self, message, wamid).await
     }
 
-    pub(super) async fn release_outbound(
-        &self,
-        contact: &ContactId,
-        sk: &str,
-        error: &DeliveryError,
-    ) -> Result<(), StoreError> {
+    async fn release(&self, message: &MessageRef, error: &DeliveryError) -> Result<(), StoreError> {
+        let (contact, sk) = (&message.contact, &keys::referenced_sk(message));
         let error = serde_json::to_string(error).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.transition(
             contact,
@@ -214,12 +271,8 @@ impl DynamoStore {
         .map(|_| ())
     }
 
-    pub(super) async fn fail_outbound(
-        &self,
-        contact: &ContactId,
-        sk: &str,
-        errors: &[DeliveryError],
-    ) -> Result<(), StoreError> {
+    async fn mark_failed(&self, message: &MessageRef, errors: &[DeliveryError]) -> Result<(), StoreError> {
+        let (contact, sk) = (&message.contact, &keys::referenced_sk(message));
         let errors = serde_json::to_string(errors).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.transition(
             contact,
@@ -232,7 +285,8 @@ impl DynamoStore {
         .map(|_| ())
     }
 
-    pub(super) async fn flag_unknown(&self, contact: &ContactId, sk: &str) -> Result<(), StoreError> {
+    async fn mark_unknown(&self, message: &MessageRef) -> Result<(), StoreError> {
+        let (contact, sk) = (&message.contact, &keys::referenced_sk(message));
         self.transition(
             contact,
             sk,
@@ -244,7 +298,8 @@ impl DynamoStore {
         .map(|_| ())
     }
 
-    pub(super) async fn requeue_outbound(&self, contact: &ContactId, sk: &str) -> Result<bool, StoreError> {
+    async fn requeue(&self, message: &MessageRef) -> Result<bool, StoreError> {
+        let (contact, sk) = (&message.contact, &keys::referenced_sk(message));
         self.transition(
             contact,
             sk,
@@ -265,41 +320,7 @@ impl DynamoStore {
         .await
     }
 
-    /// One conditional update; `false` when the condition did not hold.
-    async fn transition(
-        &self,
-        contact: &ContactId,
-        sk: &str,
-        update: &str,
-        condition: &str,
-        values: Vec<(&str, AttributeValue)>,
-    ) -> Result<bool, StoreError> {
-        let mut request = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::contact_pk(contact), sk)))
-            .update_expression(update)
-            .condition_expression(format!("attribute_exists(pk) AND ({condition})"));
-        if update.contains("#st") || condition.contains("#st") {
-            request = request.expression_attribute_names("#st", "status");
-        }
-        for (name, value) in values {
-            request = request.expression_attribute_values(name, value);
-        }
-        match request.send().await {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(is_condition_failure) => Ok(false),
-            Err(e) => Err(unavailable(e)),
-        }
-    }
-
-    pub(super) async fn find_stuck(
-        &self,
-        state: StuckState,
-        before: Millis,
-        limit: i32,
-    ) -> Result<Vec<MessageRef>, StoreError> {
+    async fn stuck(&self, state: StuckState, before: Millis, limit: i32) -> Result<Vec<MessageRef>, StoreError> {
         let prefix = match state {
             StuckState::Queued => "queued",
             StuckState::Sending => "sending",
@@ -328,7 +349,7 @@ impl DynamoStore {
             .collect())
     }
 
-    pub(super) async fn locate_message(&self, id: &str) -> Result<Option<MessageRef>, StoreError> {
+    async fn locate(&self, id: &str) -> Result<Option<MessageRef>, StoreError> {
         let out = self
             .client
             .get_item()
@@ -341,121 +362,4 @@ impl DynamoStore {
             Some(keys::message_ref(&ContactId::parse(&get_s(item, "contact_id")?)?, &get_s(item, "message_sk")?))
         }))
     }
-
-    pub(super) async fn query_templates(&self, prefix: Option<&str>) -> Result<Vec<Template>, StoreError> {
-        let mut query =
-            self.client.query().table_name(&self.table).expression_attribute_values(":pk", s(keys::TEMPLATES));
-        query = match prefix {
-            Some(name) => query
-                .key_condition_expression("pk = :pk AND begins_with(sk, :name)")
-                .expression_attribute_values(":name", s(format!("{name}#"))),
-            None => query.key_condition_expression("pk = :pk"),
-        };
-        let out = query.send().await.map_err(unavailable)?;
-        out.items()
-            .iter()
-            .map(|item| {
-                serde_json::from_str(&req_s(item, "template")?)
-                    .map_err(|e| StoreError::Corrupt(format!("template: {e}")))
-            })
-            .collect()
-    }
-
-    pub(super) async fn store_templates(&self, templates: &[Template]) -> Result<(), StoreError> {
-        for t in templates {
-            let mut item = key(keys::TEMPLATES, keys::template_sk(&t.name, &t.language));
-            let json = serde_json::to_string(t).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            item.insert("template".to_owned(), s(json));
-            self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(unavailable)?;
-        }
-        Ok(())
-    }
-
-    pub(super) async fn query_spend(&self, month: &str) -> Result<Vec<SpendLine>, StoreError> {
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(keys::spend_pk(month)))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(out
-            .items()
-            .iter()
-            .map(|item| SpendLine {
-                month: month.to_owned(),
-                category: get_s(item, keys::SK).unwrap_or_default(),
-                billable: get_n(item, "billable").unwrap_or(0).max(0) as u64,
-                free: get_n(item, "free").unwrap_or(0).max(0) as u64,
-            })
-            .collect())
-    }
-
-    pub(super) async fn update_opt_out(&self, contact: &ContactId, opted_out: bool) -> Result<bool, StoreError> {
-        let update = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
-            .update_expression("SET opted_out = :o")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":o", AttributeValue::Bool(opted_out))
-            .send()
-            .await;
-        match update {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(is_condition_failure) => Ok(false),
-            Err(e) => Err(unavailable(e)),
-        }
-    }
-}
-
-fn put(table: &str, item: Item, if_absent: bool) -> Result<TransactWriteItem, StoreError> {
-    let mut put = Put::builder().table_name(table).set_item(Some(item));
-    if if_absent {
-        put = put.condition_expression("attribute_not_exists(pk)");
-    }
-    Ok(TransactWriteItem::builder().put(put.build().map_err(unavailable)?).build())
-}
-
-fn cancellation_reasons<R>(err: &aws_sdk_dynamodb::error::SdkError<TransactWriteItemsError, R>) -> Vec<String> {
-    match err.as_service_error() {
-        Some(TransactWriteItemsError::TransactionCanceledException(e)) => {
-            e.cancellation_reasons().iter().map(|r| r.code().unwrap_or("None").to_owned()).collect()
-        }
-        _ => Vec::new(),
-    }
-}
-
-fn outbound_from(
-    item: &HashMap<String, AttributeValue>,
-    contact: &ContactId,
-    sk: &str,
-) -> Result<OutboundMessage, StoreError> {
-    let content: OutboundContent = serde_json::from_str(&req_s(item, "outbound")?)
-        .map_err(|e| StoreError::Corrupt(format!("outbound content: {e}")))?;
-    Ok(OutboundMessage {
-        id: req_s(item, "id")?,
-        reference: keys::message_ref(contact, sk),
-        phone_number_id: req_s(item, "phone_number_id")?,
-        to: req_s(item, "to")?,
-        content,
-        reply_to: get_s(item, "reply_to"),
-        attempts: u32::try_from(get_n(item, "attempts").unwrap_or(0)).unwrap_or(0),
-        created_at: Millis(get_n(item, "at").unwrap_or(0)),
-    })
-}
-
-/// The category a priced status belongs to in the spend report.
-pub(super) fn spend_category(category: Option<&str>) -> String {
-    category
-        .and_then(Category::parse)
-        .map_or_else(|| category.unwrap_or("unknown").to_owned(), |c| c.as_str().to_owned())
-}
-
-fn now() -> Millis {
-    use crate::ports::Clock;
-    crate::ports::SystemClock.now()
 }
