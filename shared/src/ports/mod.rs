@@ -14,6 +14,8 @@ mod inbox;
 mod invites;
 mod lifecycle;
 mod login_throttle;
+#[cfg(any(test, feature = "memory"))]
+pub mod memory;
 mod outbox;
 mod page;
 mod queue;
