@@ -5,8 +5,8 @@ use super::{by_activity, page_of, visible, ContactRow, MemoryStore, MessageRow, 
 use crate::domain::conversation::{Conversation, ConversationStatus};
 use crate::domain::message::InboundMessage;
 use crate::domain::{
-    BusinessNumber, Contact, ContactId, ContactPatch, Direction, Message, MessageContent, MessageRef,
-    Millis, Note, ServiceWindow, StatusUpdate,
+    BusinessNumber, Contact, ContactId, ContactPatch, Direction, Message, MessageContent, MessageRef, Millis, Note,
+    ServiceWindow, StatusUpdate,
 };
 use crate::ports::{
     ConsentStore, ContactLifecycleStore, ContactRecordStore, ConversationStore, InboundStore, Page, PageRequest,
@@ -103,7 +103,11 @@ impl State {
 
 #[async_trait::async_trait]
 impl ConversationStore for MemoryStore {
-    async fn list_contacts(&self, page: &PageRequest, only_visible_to: Option<&str>) -> Result<Page<Contact>, StoreError> {
+    async fn list_contacts(
+        &self,
+        page: &PageRequest,
+        only_visible_to: Option<&str>,
+    ) -> Result<Page<Contact>, StoreError> {
         let state = self.state();
         let contacts = state
             .contacts
@@ -135,9 +139,8 @@ impl InboundStore for MemoryStore {
         let pnid = message.phone_number_id.clone();
         let identities = message.from.keys();
         let known = identities.iter().find_map(|k| state.identities.get(&(pnid.clone(), k.as_key())).cloned());
-        let contact = known.unwrap_or_else(|| {
-            ContactId::derive(&BusinessNumber(pnid.clone()), &message.from.primary_key())
-        });
+        let contact =
+            known.unwrap_or_else(|| ContactId::derive(&BusinessNumber(pnid.clone()), &message.from.primary_key()));
         for identity in &identities {
             state.identities.insert((pnid.clone(), identity.as_key()), contact.clone());
         }
@@ -355,4 +358,3 @@ impl ContactLifecycleStore for MemoryStore {
         Ok(moved)
     }
 }
-

@@ -23,7 +23,9 @@ use crate::domain::outbound::OutboundContent;
 use crate::domain::pipeline::{Deal, Pipeline};
 use crate::domain::task::Task;
 use crate::domain::template::Template;
-use crate::domain::{AuditEntry, Contact, ContactId, DomainEvent, MessageRef, Millis, Note, Session, StatusUpdate, User};
+use crate::domain::{
+    AuditEntry, Contact, ContactId, DomainEvent, MessageRef, Millis, Note, Session, StatusUpdate, User,
+};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 

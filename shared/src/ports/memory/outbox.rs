@@ -7,9 +7,7 @@ use crate::domain::template::Template;
 use crate::domain::{
     AuditEntry, DeliveryError, DeliveryStatus, Direction, Message, MessageRef, Millis, OutboundMessage, SpendLine,
 };
-use crate::ports::{
-    Created, OutboxStore, SpendStore, StatusStore, StoreError, StuckState, TemplateCatalog,
-};
+use crate::ports::{Created, OutboxStore, SpendStore, StatusStore, StoreError, StuckState, TemplateCatalog};
 
 impl MemoryStore {
     /// Runs `change` on the message when `condition` holds; `false` when it

@@ -122,13 +122,19 @@ impl ReportStore for MemoryStore {
 
     async fn count_unassigned(&self) -> Result<u64, StoreError> {
         let state = self.state();
-        Ok(state.contacts.values().filter(|r| r.in_owner_queue && r.contact.conversation.owner.is_none()).count() as u64)
+        Ok(state.contacts.values().filter(|r| r.in_owner_queue && r.contact.conversation.owner.is_none()).count()
+            as u64)
     }
 
     async fn count_waiting_since(&self, before: Millis) -> Result<u64, StoreError> {
         let state = self.state();
-        Ok(state.contacts.values().filter(|r| r.contact.conversation.awaiting_since.is_some_and(|s| s < before)).count()
-            as u64)
+        Ok(
+            state
+                .contacts
+                .values()
+                .filter(|r| r.contact.conversation.awaiting_since.is_some_and(|s| s < before))
+                .count() as u64,
+        )
     }
 
     async fn count_team_tasks(&self, from: Option<Millis>, before: Millis) -> Result<u64, StoreError> {

@@ -2,9 +2,7 @@
 
 use super::{page_of, MemoryStore};
 use crate::domain::{AuditEntry, ContactId, Millis, Session, User, UserPatch};
-use crate::ports::{
-    AuditLog, InviteStore, LoginThrottle, Page, PageRequest, SessionStore, StoreError, UserStore,
-};
+use crate::ports::{AuditLog, InviteStore, LoginThrottle, Page, PageRequest, SessionStore, StoreError, UserStore};
 
 #[async_trait::async_trait]
 impl UserStore for MemoryStore {
