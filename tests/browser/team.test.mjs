@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { ROOT, SCREENSHOTS, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable, eventually, byTestId, contactRow } from './harness.mjs';
+import { ROOT, WEB_DIR, SCREENSHOTS, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable, eventually, byTestId, contactRow } from './harness.mjs';
 
 const WAIT = 30_000;
 const TEST = { timeout: 180_000 };
@@ -130,6 +130,7 @@ before(async () => {
   for (const binary of [RUNNER, SIMULATOR]) {
     assert.ok(fs.existsSync(binary), `${binary} is missing: run cargo build -p parley-local -p parley-simulator first`);
   }
+  assert.ok(fs.existsSync(path.join(WEB_DIR, 'index.html')), `${WEB_DIR} is missing: run npm run build first`);
   assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: run ./infra/setup.sh --browser`);
 
   const [port, simPort] = [await freePort(), await freePort()];
@@ -142,7 +143,7 @@ before(async () => {
   sim.base = `http://127.0.0.1:${simPort}`;
   await waitUntilUp(sim, 'parley-simulator', `${sim.base}/sim/accepted`);
 
-  runner = start(RUNNER, [], { ...common, TABLE_NAME: table, PARLEY_WEB_DIR: path.join(ROOT, 'web'), WHATSAPP_API_BASE: sim.base });
+  runner = start(RUNNER, [], { ...common, TABLE_NAME: table, PARLEY_WEB_DIR: WEB_DIR, WHATSAPP_API_BASE: sim.base });
   await waitUntilUp(runner, 'parley-local', `${base}/healthz`);
 
   admin = await apiAs(ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);

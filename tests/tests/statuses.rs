@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use parley::adapters::dynamo::keys;
 use parley::domain::identity::IdentityKey;
 use parley::domain::{BusinessNumber, ContactId, Millis};
-use parley::ports::ConversationStore;
+use parley::ports::StatusStore;
 use parley_e2e::{fixture, TestStack};
 use parley_simulator::webhook::{envelope, messages_change, status, BusinessPhone};
 use serde_json::{json, Value};
@@ -83,7 +83,7 @@ async fn a_status_before_its_message_is_kept_and_applied_when_the_message_appear
     assert_eq!(t.post_json_webhook(&body).await.status(), 200);
 
     let sk = queued_message(&t, &contact, "m-1").await;
-    t.stack.store.link_wamid(&contact, &sk, "wamid.EARLY").await.unwrap();
+    t.stack.store.link_wamid(&keys::message_ref(&contact, &sk), "wamid.EARLY").await.unwrap();
     let item = message_item(&t, &contact, &sk).await;
     assert_eq!(text(&item, "status").as_deref(), Some("delivered"), "the parked statuses applied, in order");
     assert_eq!(text(&item, "wamid").as_deref(), Some("wamid.EARLY"));
@@ -103,7 +103,7 @@ async fn duplicated_and_shuffled_statuses_end_at_the_furthest_state() {
     let customer = parley_simulator::Customer::new(RECIPIENT, "test user name");
     t.post_json_webhook(&customer.webhook(vec![customer.text("wamid.HELLO", 1_600_000_000, "hello")])).await;
     let sk = queued_message(&t, &contact, "m-2").await;
-    t.stack.store.link_wamid(&contact, &sk, "ABGGFlA5Fpa").await.unwrap();
+    t.stack.store.link_wamid(&keys::message_ref(&contact, &sk), "ABGGFlA5Fpa").await.unwrap();
     // Meta's own samples: read first, then delivered twice, then a late sent.
     for file in [
         "meta_sample_status_read_v25.json",
@@ -132,8 +132,8 @@ async fn a_failure_after_read_is_a_note_and_a_failure_before_delivery_sticks() {
     let contact = contact_id(&BusinessPhone::default());
     let read_sk = queued_message(&t, &contact, "m-read").await;
     let failed_sk = queued_message(&t, &contact, "m-failed").await;
-    t.stack.store.link_wamid(&contact, &read_sk, "wamid.R").await.unwrap();
-    t.stack.store.link_wamid(&contact, &failed_sk, "wamid.F").await.unwrap();
+    t.stack.store.link_wamid(&keys::message_ref(&contact, &read_sk), "wamid.R").await.unwrap();
+    t.stack.store.link_wamid(&keys::message_ref(&contact, &failed_sk), "wamid.F").await.unwrap();
     let body = statuses_webhook(vec![
         status("wamid.R", "read", 1_700_000_010, RECIPIENT),
         status("wamid.R", "failed", 1_700_000_011, RECIPIENT),
@@ -163,7 +163,7 @@ async fn our_callback_key_maps_a_status_home_without_a_lookup() {
     let contact = contact_id(&BusinessPhone::default());
     let sk = queued_message(&t, &contact, "m-cb").await;
     let mut sent = status("wamid.CB", "sent", 1_700_000_001, RECIPIENT);
-    sent["biz_opaque_callback_data"] = json!(keys::message_ref(&contact, &sk));
+    sent["biz_opaque_callback_data"] = json!(keys::message_ref(&contact, &sk).callback_data());
     let before = t.round_trips();
     assert_eq!(t.post_json_webhook(&statuses_webhook(vec![sent])).await.status(), 200);
     assert_eq!(t.round_trips() - before, 2, "one UpdateItem, no pointer read, plus the once-only spend count");
@@ -230,11 +230,12 @@ async fn a_status_for_a_merged_message_follows_the_wamid_pointer() {
     let t = TestStack::start().await;
     let cookie = t.login().await;
     let (into, from, sk) = two_records_with_a_message_on_from(&t, &cookie).await;
-    let callback = keys::message_ref(&from, &sk);
+    let message = keys::message_ref(&from, &sk);
+    let callback = message.callback_data();
     let mut sent = status("wamid.MOVED", "sent", 1_700_000_020, RECIPIENT);
     sent["biz_opaque_callback_data"] = json!(callback);
     assert_eq!(t.post_json_webhook(&statuses_webhook(vec![sent])).await.status(), 200);
-    t.stack.store.link_wamid(&from, &sk, "wamid.MOVED").await.unwrap();
+    t.stack.store.link_wamid(&message, "wamid.MOVED").await.unwrap();
     merge(&t, &cookie, &into, &from).await;
 
     // Meta echoes the callback key it was given at send time: the old home.
@@ -256,7 +257,7 @@ async fn a_late_send_result_after_a_merge_neither_resurrects_nor_repoints() {
     let (into, from, sk) = two_records_with_a_message_on_from(&t, &cookie).await;
     // The sender had the message in hand when staff merged the contacts.
     merge(&t, &cookie, &into, &from).await;
-    OutboxStore::mark_sent(&*t.stack.store, &from, &sk, "wamid.LATE").await.unwrap();
+    OutboxStore::mark_sent(&*t.stack.store, &keys::message_ref(&from, &sk), "wamid.LATE").await.unwrap();
 
     assert!(item_at(&t, keys::contact_pk(&from), &sk).await.is_none(), "no stub appears at the old home");
     let moved = message_item(&t, &into, &sk).await;
@@ -266,7 +267,7 @@ async fn a_late_send_result_after_a_merge_neither_resurrects_nor_repoints() {
     assert_eq!(text(&pointer, "contact_id").as_deref(), Some(into.as_str()));
 
     // SQS redelivers the job: the sender links the wamid again, at the old home.
-    t.stack.store.link_wamid(&from, &sk, "wamid.LATE").await.unwrap();
+    t.stack.store.link_wamid(&keys::message_ref(&from, &sk), "wamid.LATE").await.unwrap();
     let pointer = item_at(&t, keys::wamid_pk("wamid.LATE"), keys::WAMID).await.unwrap();
     assert_eq!(text(&pointer, "contact_id").as_deref(), Some(into.as_str()), "the pointer is not overwritten");
     assert!(item_at(&t, keys::contact_pk(&from), &sk).await.is_none());
@@ -300,6 +301,6 @@ async fn a_parked_status_keeps_no_phone_number_and_expires() {
     // It still applies once its message is known.
     let contact = contact_id(&BusinessPhone::default());
     let sk = queued_message(&t, &contact, "m-parked").await;
-    t.stack.store.link_wamid(&contact, &sk, "wamid.PARKED").await.unwrap();
+    t.stack.store.link_wamid(&keys::message_ref(&contact, &sk), "wamid.PARKED").await.unwrap();
     assert_eq!(text(&message_item(&t, &contact, &sk).await, "status").as_deref(), Some("delivered"));
 }

@@ -32,7 +32,8 @@ use parley::app::team::Team;
 use parley::app::Auth;
 use parley::domain::pricing::RateCards;
 use parley::ports::{
-    Clock, ContactRecordStore, ConversationStore, OutboundQueue, OutboxStore, SystemClock, WhatsAppClient,
+    Clock, ConsentStore, ContactRecordStore, ConversationStore, OutboundQueue, OutboxStore, SpendStore, SystemClock,
+    TemplateCatalog, WhatsAppClient,
 };
 use std::sync::Arc;
 
@@ -42,8 +43,14 @@ pub use error::ApiError;
 pub struct Outbound {
     /// The send use case.
     pub send: SendMessage,
-    /// Outbound messages and templates.
+    /// Outbound messages through their states.
     pub outbox: Arc<dyn OutboxStore>,
+    /// The template catalog.
+    pub templates: Arc<dyn TemplateCatalog>,
+    /// Spend by month and category.
+    pub spend: Arc<dyn SpendStore>,
+    /// Marketing opt-outs.
+    pub consent: Arc<dyn ConsentStore>,
     /// The sender's queue.
     pub queue: Arc<dyn OutboundQueue>,
     /// The Cloud API, for the template catalog.
@@ -104,18 +111,34 @@ pub fn state(
     admin: Option<BootstrapAdmin>,
     settings: InboxSettings,
 ) -> ApiState {
-    let send = SendMessage::new(store.clone(), store.clone(), queue.clone(), clock.clone(), RateCards::default());
-    let inbox = Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings));
+    let send = SendMessage::new(
+        store.clone(),
+        store.clone(),
+        store.clone(),
+        queue.clone(),
+        clock.clone(),
+        RateCards::default(),
+    );
+    let inbox =
+        Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone(), settings));
     ApiState {
         inbox,
-        team: Team::new(store.clone(), store.clone(), clock.clone()),
+        team: Team::new(store.clone(), store.clone(), store.clone(), clock.clone()),
         deals: Deals::new(store.clone(), clock.clone()),
         records: store.clone(),
         tasks: Tasks::new(store.clone(), store.clone(), clock.clone(), settings.utc_offset_minutes),
         reports: Reports::new(store.clone(), clock.clone(), settings.sla_minutes, settings.utc_offset_minutes),
         data: DataOwnership::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone()),
-        outbound: Outbound { send, outbox: store.clone(), queue, whatsapp },
-        auth: Auth::new(store.clone(), clock.clone(), admin),
+        outbound: Outbound {
+            send,
+            outbox: store.clone(),
+            templates: store.clone(),
+            spend: store.clone(),
+            consent: store.clone(),
+            queue,
+            whatsapp,
+        },
+        auth: Auth::new(store.clone(), store.clone(), store.clone(), clock.clone(), admin),
         store,
         clock,
     }
@@ -167,10 +190,16 @@ openapi::api_routes! {
     post "/api/tasks/{id}/done" => tasks::done, "Complete a task", "its owner, managers, admins";
 }
 
+/// The OpenAPI document the API serves at `/api/openapi.json`, without a
+/// running server (the web app's API types are generated from it).
+pub fn openapi_document() -> serde_json::Value {
+    openapi::document(OPERATIONS)
+}
+
 /// The API's routes.
 pub fn router(state: ApiState) -> Router {
     add_routes(Router::new())
-        .route("/api/openapi.json", get(|| async { axum::Json(openapi::document(OPERATIONS)) }))
+        .route("/api/openapi.json", get(|| async { axum::Json(openapi_document()) }))
         .fallback(error::not_found)
         .with_state(Arc::new(state))
 }

@@ -21,8 +21,15 @@ pub async fn from_env() -> Result<IngestWebhook, parley::config::ConfigError> {
     let sdk = parley::adapters::aws::load_config().await;
     let store = Arc::new(parley::adapters::aws::store_from_env(&sdk, parley::config::contact_id_key()?)?);
     let clock = Arc::new(SystemClock);
-    let inbox = Inbox::new(store.clone(), store.clone(), store.clone(), clock.clone(), InboxSettings::from_env());
-    Ok(IngestWebhook::new(store, clock, secret).with_routing(Arc::new(inbox)))
+    let inbox = Inbox::new(
+        store.clone(),
+        store.clone(),
+        store.clone(),
+        store.clone(),
+        clock.clone(),
+        InboxSettings::from_env(),
+    );
+    Ok(IngestWebhook::new(store.clone(), store, clock, secret).with_routing(Arc::new(inbox)))
 }
 
 /// The function's routes.

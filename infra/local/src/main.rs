@@ -12,7 +12,7 @@ async fn main() -> anyhow::Result<()> {
         listen: format!("127.0.0.1:{port}").parse().context("PARLEY_PORT")?,
         table: optional("TABLE_NAME").unwrap_or_else(|| "parley".to_owned()),
         template: optional("PARLEY_TEMPLATE").unwrap_or_else(|| "template.yaml".to_owned()).into(),
-        web_dir: optional("PARLEY_WEB_DIR").unwrap_or_else(|| "web".to_owned()).into(),
+        web_dir: optional("PARLEY_WEB_DIR").unwrap_or_else(|| "web/dist".to_owned()).into(),
         verify_token: parley::config::required("WHATSAPP_VERIFY_TOKEN")?,
         app_secret: parley::config::required("WHATSAPP_APP_SECRET")?,
         admin: parley_api::bootstrap_admin_from_env(),

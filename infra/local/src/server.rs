@@ -102,8 +102,16 @@ impl LocalStack {
         let queue = SqsQueue::new(sqs_client.clone(), outbound_queue_url.clone());
         let whatsapp = Arc::new(CloudApi::new(config.whatsapp.clone())?);
 
-        let routing = Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), clock.clone(), config.inbox));
-        let ingest = IngestWebhook::new(store.clone(), clock.clone(), config.app_secret.clone()).with_routing(routing);
+        let routing = Arc::new(Inbox::new(
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            clock.clone(),
+            config.inbox,
+        ));
+        let ingest = IngestWebhook::new(store.clone(), store.clone(), clock.clone(), config.app_secret.clone())
+            .with_routing(routing);
         // Each function has its own client, as on Lambda, so round trips
         // are counted per function.
         let api_counter = RequestCounter::default();

@@ -1,8 +1,9 @@
 //! Signing staff in and out, and checking sessions.
 
 use crate::domain::user::normalize_email;
+use crate::domain::Session;
 use crate::domain::{Role, User};
-use crate::ports::{Clock, Session, StoreError, UserStore};
+use crate::ports::{Clock, LoginThrottle, SessionStore, StoreError, UserStore};
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -56,21 +57,29 @@ impl std::fmt::Debug for BootstrapAdmin {
 /// The sign-in use case.
 pub struct Auth {
     users: Arc<dyn UserStore>,
+    sessions: Arc<dyn SessionStore>,
+    throttle: Arc<dyn LoginThrottle>,
     clock: Arc<dyn Clock>,
     bootstrap: Option<BootstrapAdmin>,
 }
 
 impl Auth {
     /// Wires the use case.
-    pub fn new(users: Arc<dyn UserStore>, clock: Arc<dyn Clock>, bootstrap: Option<BootstrapAdmin>) -> Self {
-        Auth { users, clock, bootstrap }
+    pub fn new(
+        users: Arc<dyn UserStore>,
+        sessions: Arc<dyn SessionStore>,
+        throttle: Arc<dyn LoginThrottle>,
+        clock: Arc<dyn Clock>,
+        bootstrap: Option<BootstrapAdmin>,
+    ) -> Self {
+        Auth { users, sessions, throttle, clock, bootstrap }
     }
 
     /// Checks credentials and opens a session; returns the cookie token.
     pub async fn login(&self, email: &str, password: &str) -> Result<(String, Session), AuthError> {
         let email = normalize_email(email);
         let now = self.clock.now();
-        let (failures, window_start) = self.users.login_failures(&email).await?;
+        let (failures, window_start) = self.throttle.login_failures(&email).await?;
         let window_left = window_start.0 + THROTTLE_WINDOW_MS - now.0;
         if failures >= MAX_FAILURES && window_left > 0 {
             return Err(AuthError::Throttled { minutes: (window_left + 59_999) / 60_000 });
@@ -80,11 +89,11 @@ impl Auth {
             None => self.create_bootstrap_admin(&email).await?,
         };
         let Some(user) = user.filter(|u| u.active && password_matches(&u.password_hash, password)) else {
-            self.users.record_login_failure(&email, now, THROTTLE_WINDOW_MS).await?;
+            self.throttle.record_login_failure(&email, now, THROTTLE_WINDOW_MS).await?;
             return Err(AuthError::BadCredentials);
         };
         if failures > 0 {
-            self.users.clear_login_failures(&email).await?;
+            self.throttle.clear_login_failures(&email).await?;
         }
         let token = new_token();
         let session = Session {
@@ -93,13 +102,13 @@ impl Auth {
             role: user.role,
             expires_at: self.clock.now().plus_hours(SESSION_HOURS),
         };
-        self.users.put_session(&session).await?;
+        self.sessions.put_session(&session).await?;
         Ok((token, session))
     }
 
     /// The live session behind a cookie token.
     pub async fn authenticate(&self, token: &str) -> Result<Session, AuthError> {
-        let session = self.users.session(&token_hash(token)).await?.ok_or(AuthError::NoSession)?;
+        let session = self.sessions.session(&token_hash(token)).await?.ok_or(AuthError::NoSession)?;
         if session.expires_at <= self.clock.now() {
             return Err(AuthError::NoSession);
         }
@@ -111,7 +120,7 @@ impl Auth {
 
     /// Ends the session behind a cookie token.
     pub async fn logout(&self, token: &str) -> Result<(), AuthError> {
-        Ok(self.users.delete_session(&token_hash(token)).await?)
+        Ok(self.sessions.delete_session(&token_hash(token)).await?)
     }
 
     async fn create_bootstrap_admin(&self, email: &str) -> Result<Option<User>, AuthError> {

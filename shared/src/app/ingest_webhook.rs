@@ -8,7 +8,7 @@
 
 use crate::domain::unprocessable::{ItemKind, UnprocessableItem};
 use crate::domain::Millis;
-use crate::ports::{Clock, ConversationStore, Recorded, StatusOutcome, StoreError};
+use crate::ports::{Clock, InboundStore, Recorded, StatusOutcome, StatusStore, StoreError};
 use crate::whatsapp::{parse_webhook, verify_signature, SignatureError, WebhookError};
 use std::sync::Arc;
 
@@ -51,7 +51,8 @@ pub struct IngestReport {
 
 /// The inbound webhook use case.
 pub struct IngestWebhook {
-    store: Arc<dyn ConversationStore>,
+    store: Arc<dyn InboundStore>,
+    statuses: Arc<dyn StatusStore>,
     clock: Arc<dyn Clock>,
     app_secret: String,
     routing: Option<Arc<super::inbox::Inbox>>,
@@ -70,8 +71,13 @@ struct Failed<'a> {
 
 impl IngestWebhook {
     /// Wires the use case.
-    pub fn new(store: Arc<dyn ConversationStore>, clock: Arc<dyn Clock>, app_secret: impl Into<String>) -> Self {
-        IngestWebhook { store, clock, app_secret: app_secret.into(), routing: None }
+    pub fn new(
+        store: Arc<dyn InboundStore>,
+        statuses: Arc<dyn StatusStore>,
+        clock: Arc<dyn Clock>,
+        app_secret: impl Into<String>,
+    ) -> Self {
+        IngestWebhook { store, statuses, clock, app_secret: app_secret.into(), routing: None }
     }
 
     /// Routes conversations nobody owns after their message is stored.
@@ -123,7 +129,7 @@ impl IngestWebhook {
             }
         }
         for status in &batch.statuses {
-            match self.store.apply_status(status).await {
+            match self.statuses.apply_status(status).await {
                 Ok(outcome) => {
                     match outcome {
                         StatusOutcome::Applied => report.statuses_applied += 1,
@@ -197,101 +203,5 @@ impl IngestWebhook {
                 transient.get_or_insert(e);
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::message::InboundMessage;
-    use crate::domain::{Contact, ContactId, Message, StatusUpdate};
-    use crate::ports::{Page, PageRequest};
-    use std::sync::Mutex;
-
-    /// Stores messages in memory; refuses `wamid.POISON` for good and fails
-    /// `wamid.FLAKY` as an outage would.
-    #[derive(Default)]
-    struct Store {
-        stored: Mutex<Vec<String>>,
-        parked: Mutex<Vec<UnprocessableItem>>,
-    }
-
-    #[async_trait::async_trait]
-    impl ConversationStore for Store {
-        async fn record_inbound(&self, message: &InboundMessage) -> Result<Recorded, StoreError> {
-            match message.wamid.as_str() {
-                "wamid.POISON" => Err(StoreError::Rejected("Item size has exceeded the maximum allowed size".into())),
-                "wamid.FLAKY" => Err(StoreError::Unavailable("throttled".into())),
-                wamid => {
-                    self.stored.lock().unwrap().push(wamid.to_owned());
-                    Ok(Recorded::New(ContactId::parse("0123456789abcdef01234567").unwrap()))
-                }
-            }
-        }
-        async fn apply_status(&self, _: &StatusUpdate) -> Result<StatusOutcome, StoreError> {
-            Ok(StatusOutcome::Pending)
-        }
-        async fn link_wamid(&self, _: &ContactId, _: &str, _: &str) -> Result<(), StoreError> {
-            Ok(())
-        }
-        async fn park_unprocessable(&self, item: &UnprocessableItem) -> Result<(), StoreError> {
-            self.parked.lock().unwrap().push(item.clone());
-            Ok(())
-        }
-        async fn list_contacts(&self, _: &PageRequest, _: Option<&str>) -> Result<Page<Contact>, StoreError> {
-            Ok(Page { items: vec![], next_cursor: None })
-        }
-        async fn contact(&self, _: &ContactId) -> Result<Option<Contact>, StoreError> {
-            Ok(None)
-        }
-        async fn timeline(&self, _: &ContactId, _: &PageRequest) -> Result<Page<Message>, StoreError> {
-            Ok(Page { items: vec![], next_cursor: None })
-        }
-    }
-
-    struct Fixed;
-    impl Clock for Fixed {
-        fn now(&self) -> Millis {
-            Millis(1_800_000_000_000)
-        }
-    }
-
-    fn delivery(wamids: &[&str]) -> (Vec<u8>, String) {
-        let messages: Vec<serde_json::Value> = wamids
-            .iter()
-            .map(|id| serde_json::json!({"id": id, "from": "919812345678", "timestamp": "1700000000", "type": "text", "text": {"body": "hi"}}))
-            .collect();
-        let body = serde_json::json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
-            "messaging_product": "whatsapp", "metadata": {"phone_number_id": "1", "display_phone_number": "1"},
-            "contacts": [{"wa_id": "919812345678", "profile": {"name": "Ravi"}}], "messages": messages}}]}]});
-        let bytes = serde_json::to_vec(&body).unwrap();
-        let signature = crate::whatsapp::sign(b"secret", &bytes);
-        (bytes, signature)
-    }
-
-    #[tokio::test]
-    async fn a_poison_item_is_parked_and_the_rest_is_stored() {
-        let store = Arc::new(Store::default());
-        let ingest = IngestWebhook::new(store.clone(), Arc::new(Fixed), "secret");
-        let (body, signature) = delivery(&["wamid.A", "wamid.POISON", "wamid.B"]);
-        let report = ingest.handle(&body, Some(&signature)).await.unwrap();
-        assert_eq!((report.stored, report.parked), (2, 1));
-        assert_eq!(*store.stored.lock().unwrap(), ["wamid.A", "wamid.B"]);
-        let parked = store.parked.lock().unwrap();
-        assert_eq!(parked[0].wamid, "wamid.POISON");
-        assert!(parked[0].raw.contains("wamid.POISON"));
-        assert_eq!(parked[0].received_at, Millis(1_800_000_000_000));
-        assert!(!parked[0].reason.contains("919812345678"));
-    }
-
-    #[tokio::test]
-    async fn an_outage_on_one_item_fails_the_delivery_after_storing_the_others() {
-        let store = Arc::new(Store::default());
-        let ingest = IngestWebhook::new(store.clone(), Arc::new(Fixed), "secret");
-        let (body, signature) = delivery(&["wamid.A", "wamid.FLAKY", "wamid.POISON", "wamid.B"]);
-        let answer = ingest.handle(&body, Some(&signature)).await;
-        assert!(matches!(answer, Err(IngestError::Store(StoreError::Unavailable(_)))), "Meta must retry");
-        assert_eq!(*store.stored.lock().unwrap(), ["wamid.A", "wamid.B"], "the rest is not held hostage");
-        assert_eq!(store.parked.lock().unwrap().len(), 1);
     }
 }

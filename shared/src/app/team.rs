@@ -2,8 +2,9 @@
 
 use super::auth::{hash_password, token_hash};
 use crate::domain::user::normalize_email;
+use crate::domain::{AuditEntry, Session, UserPatch};
 use crate::domain::{Millis, Role, User};
-use crate::ports::{AuditEntry, Clock, InboxStore, Session, StoreError, UserPatch, UserStore};
+use crate::ports::{AuditLog, Clock, InviteStore, StoreError, UserStore};
 use rand::RngCore;
 use std::sync::Arc;
 
@@ -55,14 +56,20 @@ pub struct Invitation {
 /// The team use case.
 pub struct Team {
     users: Arc<dyn UserStore>,
-    inbox: Arc<dyn InboxStore>,
+    invites: Arc<dyn InviteStore>,
+    audit: Arc<dyn AuditLog>,
     clock: Arc<dyn Clock>,
 }
 
 impl Team {
     /// Wires the use case.
-    pub fn new(users: Arc<dyn UserStore>, inbox: Arc<dyn InboxStore>, clock: Arc<dyn Clock>) -> Self {
-        Team { users, inbox, clock }
+    pub fn new(
+        users: Arc<dyn UserStore>,
+        invites: Arc<dyn InviteStore>,
+        audit: Arc<dyn AuditLog>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Team { users, invites, audit, clock }
     }
 
     /// The team, for supervisors.
@@ -99,7 +106,7 @@ impl Team {
         let token = hex::encode(bytes);
         let now = self.clock.now();
         let expires_at = now.plus_hours(24 * INVITE_DAYS);
-        self.users.put_invite(&token_hash(&token), &email, expires_at).await?;
+        self.invites.put_invite(&token_hash(&token), &email, expires_at).await?;
         self.audit(actor, "invite", serde_json::json!({"email": email, "role": role.as_str()})).await?;
         Ok(Invitation { email, token, expires_at })
     }
@@ -109,7 +116,8 @@ impl Team {
         if password.chars().count() < MIN_PASSWORD {
             return Err(TeamError::WeakPassword);
         }
-        let email = self.users.take_invite(&token_hash(token), self.clock.now()).await?.ok_or(TeamError::BadInvite)?;
+        let email =
+            self.invites.take_invite(&token_hash(token), self.clock.now()).await?.ok_or(TeamError::BadInvite)?;
         let hash = hash_password(password).map_err(|_| TeamError::WeakPassword)?;
         self.users.set_password(&email, &hash).await?;
         Ok(email)
@@ -148,6 +156,6 @@ impl Team {
             contact: None,
             detail: detail.to_string(),
         };
-        Ok(self.inbox.audit(&entry).await?)
+        Ok(self.audit.audit(&entry).await?)
     }
 }

@@ -27,8 +27,9 @@ use crate::domain::conversation::ConversationStatus;
 use crate::domain::identity::IdentityKey;
 use crate::domain::message::InboundMessage;
 use crate::domain::message_content::MessageContent;
-use crate::domain::{BusinessNumber, ContactId, ServiceWindow};
-use crate::ports::{AuditEntry, Recorded, StoreError};
+use crate::domain::unprocessable::UnprocessableItem;
+use crate::domain::{AuditEntry, BusinessNumber, ContactId, ServiceWindow};
+use crate::ports::{Recorded, StoreError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, ConditionCheck, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
@@ -69,66 +70,6 @@ struct Plan {
 }
 
 impl DynamoStore {
-    pub(super) async fn put_inbound(&self, message: &InboundMessage) -> Result<Recorded, StoreError> {
-        let number = BusinessNumber(message.phone_number_id.clone());
-        let identities = message.from.keys();
-        let mut plan = Plan {
-            contact: ContactId::derive(&self.ids, &number, &message.from.primary_key()),
-            mode: ContactUpdate::Newest,
-            reclaim_from: Vec::new(),
-            twin: None,
-        };
-        let contact_at = FIRST_IDENTITY + identities.len();
-        let twin_at = contact_at + 2;
-        for _ in 0..MAX_ATTEMPTS {
-            let items = self.inbound_transaction(message, &identities, &plan)?;
-            let outcome = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
-            let reasons = match outcome {
-                Ok(_) => {
-                    self.note_changed_identity(message, &plan.contact).await?;
-                    return Ok(Recorded::New(plan.contact));
-                }
-                Err(err) => match err.as_service_error() {
-                    Some(TransactWriteItemsError::TransactionCanceledException(e)) => e.cancellation_reasons().to_vec(),
-                    _ => return Err(refused_or_unavailable(err)),
-                },
-            };
-            if let Some(invalid) = reasons.iter().find(|r| r.code() == Some("ValidationError")) {
-                // A key or an item over DynamoDB's limits: the same every time.
-                return Err(StoreError::Rejected(invalid.message().unwrap_or("invalid item").to_owned()));
-            }
-            let failed = |i: usize| reasons.get(i).and_then(|r| r.code()) == Some("ConditionalCheckFailed");
-            if failed(POINTER) || failed(NOT_ERASED) {
-                return Ok(Recorded::Duplicate);
-            }
-            if (FIRST_IDENTITY..contact_at).any(failed) {
-                plan = self.replan_by_identities(&message.phone_number_id, &identities, plan).await?;
-                continue;
-            }
-            if failed(contact_at) {
-                let profile = reasons.get(contact_at).and_then(|r| r.item());
-                let survivor = profile.and_then(|p| get_s(p, "merged_into")).and_then(|id| ContactId::parse(&id));
-                if let Some(survivor) = survivor {
-                    plan.reclaim_from.push(std::mem::replace(&mut plan.contact, survivor));
-                    plan.mode = ContactUpdate::Newest;
-                    continue;
-                }
-                if profile.is_some_and(|p| p.contains_key("erasing")) {
-                    return Err(StoreError::Unavailable("the contact is being erased; retry later".into()));
-                }
-                plan.mode = ContactUpdate::Older;
-                continue;
-            }
-            if plan.twin.is_some() && failed(twin_at) {
-                // The other record was merged or erased meanwhile: nothing to flag.
-                plan.twin = None;
-                continue;
-            }
-            // Only conflicts with a concurrent writer remain: go round again.
-        }
-        Err(StoreError::Unavailable(format!("message {} kept conflicting", message.wamid)))
-    }
-
     fn inbound_transaction(
         &self,
         message: &InboundMessage,
@@ -496,4 +437,71 @@ fn contact_update(
         .build()
         .map_err(unavailable)?;
     Ok(TransactWriteItem::builder().update(update).build())
+}
+
+#[async_trait::async_trait]
+impl crate::ports::InboundStore for DynamoStore {
+    async fn record_inbound(&self, message: &InboundMessage) -> Result<Recorded, StoreError> {
+        let number = BusinessNumber(message.phone_number_id.clone());
+        let identities = message.from.keys();
+        let mut plan = Plan {
+            contact: ContactId::derive(&self.ids, &number, &message.from.primary_key()),
+            mode: ContactUpdate::Newest,
+            reclaim_from: Vec::new(),
+            twin: None,
+        };
+        let contact_at = FIRST_IDENTITY + identities.len();
+        let twin_at = contact_at + 2;
+        for _ in 0..MAX_ATTEMPTS {
+            let items = self.inbound_transaction(message, &identities, &plan)?;
+            let outcome = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
+            let reasons = match outcome {
+                Ok(_) => {
+                    self.note_changed_identity(message, &plan.contact).await?;
+                    return Ok(Recorded::New(plan.contact));
+                }
+                Err(err) => match err.as_service_error() {
+                    Some(TransactWriteItemsError::TransactionCanceledException(e)) => e.cancellation_reasons().to_vec(),
+                    _ => return Err(refused_or_unavailable(err)),
+                },
+            };
+            if let Some(invalid) = reasons.iter().find(|r| r.code() == Some("ValidationError")) {
+                // A key or an item over DynamoDB's limits: the same every time.
+                return Err(StoreError::Rejected(invalid.message().unwrap_or("invalid item").to_owned()));
+            }
+            let failed = |i: usize| reasons.get(i).and_then(|r| r.code()) == Some("ConditionalCheckFailed");
+            if failed(POINTER) || failed(NOT_ERASED) {
+                return Ok(Recorded::Duplicate);
+            }
+            if (FIRST_IDENTITY..contact_at).any(failed) {
+                plan = self.replan_by_identities(&message.phone_number_id, &identities, plan).await?;
+                continue;
+            }
+            if failed(contact_at) {
+                let profile = reasons.get(contact_at).and_then(|r| r.item());
+                let survivor = profile.and_then(|p| get_s(p, "merged_into")).and_then(|id| ContactId::parse(&id));
+                if let Some(survivor) = survivor {
+                    plan.reclaim_from.push(std::mem::replace(&mut plan.contact, survivor));
+                    plan.mode = ContactUpdate::Newest;
+                    continue;
+                }
+                if profile.is_some_and(|p| p.contains_key("erasing")) {
+                    return Err(StoreError::Unavailable("the contact is being erased; retry later".into()));
+                }
+                plan.mode = ContactUpdate::Older;
+                continue;
+            }
+            if plan.twin.is_some() && failed(twin_at) {
+                // The other record was merged or erased meanwhile: nothing to flag.
+                plan.twin = None;
+                continue;
+            }
+            // Only conflicts with a concurrent writer remain: go round again.
+        }
+        Err(StoreError::Unavailable(format!("message {} kept conflicting", message.wamid)))
+    }
+
+    async fn park_unprocessable(&self, item: &UnprocessableItem) -> Result<(), StoreError> {
+        self.put_unprocessable(item).await
+    }
 }

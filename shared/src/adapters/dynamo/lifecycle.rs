@@ -144,58 +144,6 @@ impl DynamoStore {
         Ok(found.into_iter().map(|(pk, sk)| key(pk, sk)).collect())
     }
 
-    pub(super) async fn erase(&self, contact: &ContactId) -> Result<usize, StoreError> {
-        // Closed first: a message arriving meanwhile is refused as
-        // unavailable, and Meta's retry starts a fresh record afterwards.
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
-            .update_expression("SET erasing = :t, contact_id = :cid")
-            .expression_attribute_values(":t", AttributeValue::Bool(true))
-            .expression_attribute_values(":cid", s(contact.as_str()))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        let items = self.partition(contact).await?;
-        let profile = items.iter().find(|i| get_s(i, keys::SK).as_deref() == Some(keys::PROFILE));
-        let merged_from = ids_in(profile, "merged_from");
-        let owners: Vec<ContactId> = std::iter::once(contact.clone()).chain(merged_from.iter().cloned()).collect();
-        let mut everything = items.clone();
-        for merged in &merged_from {
-            everything.extend(self.partition(merged).await?);
-        }
-
-        let mut removed = 0;
-        for id in message_ids(&everything) {
-            removed += self.erase_message_pointers(&id).await?;
-        }
-        for pointer in self.identity_pointers(&owners, profile).await? {
-            removed += usize::from(self.delete_identity(pointer, &owners).await?);
-        }
-        removed += self.erase_deals(contact).await?;
-        for twin in ids_in(profile, "merge_suggested") {
-            self.forget_twin(&twin, contact).await?;
-        }
-        for owner in &owners {
-            let tasks = self.query_all(keys::contact_tasks(owner), Under::Gsi1).await?;
-            removed += self.delete_all(tasks.iter().filter_map(key_of).collect()).await?;
-            self.redact_audit(owner).await?;
-        }
-        let own_profile = key(keys::contact_pk(contact), keys::PROFILE);
-        let leftovers: Vec<Item> = everything.iter().filter_map(key_of).filter(|k| *k != own_profile).collect();
-        removed += self.delete_all(leftovers).await?;
-
-        // The tombstone: no name, no phone, out of every list and queue.
-        let mut tombstone = own_profile;
-        tombstone.extend([
-            ("contact_id".to_owned(), s(contact.as_str())),
-            ("erased".to_owned(), AttributeValue::Bool(true)),
-        ]);
-        self.client.put_item().table_name(&self.table).set_item(Some(tombstone)).send().await.map_err(unavailable)?;
-        Ok(removed)
-    }
-
     /// Replaces a message id's pointer and parked statuses (which name the
     /// recipient) with the record that it was erased.
     async fn erase_message_pointers(&self, id: &str) -> Result<usize, StoreError> {
@@ -278,51 +226,6 @@ impl DynamoStore {
         Ok(())
     }
 
-    pub(super) async fn merge(&self, into: &ContactId, from: &ContactId) -> Result<usize, StoreError> {
-        let from_profile = self.close_for_merge(into, from).await?;
-        // New messages of `from`'s identities find `into` from now on.
-        for pointer in self.identity_pointers(std::slice::from_ref(from), Some(&from_profile)).await? {
-            self.move_identity(pointer, into, from).await?;
-        }
-        let items = self.partition(from).await?;
-        let moving: Vec<&Item> =
-            items.iter().filter(|i| get_s(i, keys::SK).as_deref() != Some(keys::PROFILE)).collect();
-        let copies = moving.iter().map(|item| {
-            let mut moved = (*item).clone();
-            moved.insert(keys::PK.to_owned(), s(keys::contact_pk(into)));
-            moved.insert("contact_id".to_owned(), s(into.as_str()));
-            moved
-        });
-        let count = moving.len();
-        self.batch_write(copies.map(put_request).collect::<Result<_, _>>()?).await?;
-        // The wamid pointers follow their messages before the old copies go,
-        // so a status always finds one of the two.
-        let pointers = moving.iter().filter(|i| is_message(i)).flat_map(|message| {
-            let sk = get_s(message, keys::SK).unwrap_or_default();
-            let direction = get_s(message, "direction").unwrap_or_else(|| "in".to_owned());
-            ids_of(message).into_iter().map(move |id| {
-                let mut pointer = key(keys::wamid_pk(&id), keys::WAMID);
-                pointer.extend([
-                    ("contact_id".to_owned(), s(into.as_str())),
-                    ("message_sk".to_owned(), s(&sk)),
-                    ("direction".to_owned(), s(&direction)),
-                ]);
-                pointer
-            })
-        });
-        self.batch_write(pointers.map(put_request).collect::<Result<_, _>>()?).await?;
-        self.delete_all(moving.iter().filter_map(|i| key_of(i)).collect()).await?;
-        self.move_deals(into, from).await?;
-        self.move_tasks(into, from).await?;
-        self.absorb_profile(into, from, &from_profile).await?;
-        // `from` ends as a bare redirect: no personal data, in no list, and
-        // still telling late writers where its messages went.
-        let mut redirect = key(keys::contact_pk(from), keys::PROFILE);
-        redirect.extend([("contact_id".to_owned(), s(from.as_str())), ("merged_into".to_owned(), s(into.as_str()))]);
-        self.client.put_item().table_name(&self.table).set_item(Some(redirect)).send().await.map_err(unavailable)?;
-        Ok(count)
-    }
-
     /// Marks `from` as merged into `into` (idempotent for a re-run); its
     /// profile as it was.
     async fn close_for_merge(&self, into: &ContactId, from: &ContactId) -> Result<Item, StoreError> {
@@ -387,13 +290,13 @@ impl DynamoStore {
 
     async fn move_deal(&self, id: &str, into: &ContactId, from: &ContactId) -> Result<(), StoreError> {
         for _ in 0..DEAL_ATTEMPTS {
-            let Some(mut deal) = self.get_deal(id).await? else { return Ok(()) };
+            let Some(mut deal) = crate::ports::DealStore::deal(self, id).await? else { return Ok(()) };
             if deal.contact_id != *from {
                 return Ok(());
             }
             deal.contact_id = into.clone();
             let expected = deal.updated_at;
-            let audit = crate::ports::AuditEntry {
+            let audit = crate::domain::AuditEntry {
                 at: deal.updated_at,
                 actor: "merge".into(),
                 action: "deal_moved".into(),
@@ -411,7 +314,7 @@ impl DynamoStore {
         for item in self.query_all(keys::contact_tasks(from), Under::Gsi1).await? {
             let mut task = super::tasks::task_from(&item)?;
             task.contact_id = Some(into.clone());
-            self.put_task(&task).await?;
+            crate::ports::TaskStore::create_task(self, &task).await?;
         }
         Ok(())
     }
@@ -496,10 +399,99 @@ fn put_request(item: Item) -> Result<WriteRequest, StoreError> {
 #[async_trait::async_trait]
 impl crate::ports::ContactLifecycleStore for DynamoStore {
     async fn erase_contact(&self, contact: &ContactId) -> Result<usize, StoreError> {
-        self.erase(contact).await
+        // Closed first: a message arriving meanwhile is refused as
+        // unavailable, and Meta's retry starts a fresh record afterwards.
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
+            .update_expression("SET erasing = :t, contact_id = :cid")
+            .expression_attribute_values(":t", AttributeValue::Bool(true))
+            .expression_attribute_values(":cid", s(contact.as_str()))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let items = self.partition(contact).await?;
+        let profile = items.iter().find(|i| get_s(i, keys::SK).as_deref() == Some(keys::PROFILE));
+        let merged_from = ids_in(profile, "merged_from");
+        let owners: Vec<ContactId> = std::iter::once(contact.clone()).chain(merged_from.iter().cloned()).collect();
+        let mut everything = items.clone();
+        for merged in &merged_from {
+            everything.extend(self.partition(merged).await?);
+        }
+
+        let mut removed = 0;
+        for id in message_ids(&everything) {
+            removed += self.erase_message_pointers(&id).await?;
+        }
+        for pointer in self.identity_pointers(&owners, profile).await? {
+            removed += usize::from(self.delete_identity(pointer, &owners).await?);
+        }
+        removed += self.erase_deals(contact).await?;
+        for twin in ids_in(profile, "merge_suggested") {
+            self.forget_twin(&twin, contact).await?;
+        }
+        for owner in &owners {
+            let tasks = self.query_all(keys::contact_tasks(owner), Under::Gsi1).await?;
+            removed += self.delete_all(tasks.iter().filter_map(key_of).collect()).await?;
+            self.redact_audit(owner).await?;
+        }
+        let own_profile = key(keys::contact_pk(contact), keys::PROFILE);
+        let leftovers: Vec<Item> = everything.iter().filter_map(key_of).filter(|k| *k != own_profile).collect();
+        removed += self.delete_all(leftovers).await?;
+
+        // The tombstone: no name, no phone, out of every list and queue.
+        let mut tombstone = own_profile;
+        tombstone.extend([
+            ("contact_id".to_owned(), s(contact.as_str())),
+            ("erased".to_owned(), AttributeValue::Bool(true)),
+        ]);
+        self.client.put_item().table_name(&self.table).set_item(Some(tombstone)).send().await.map_err(unavailable)?;
+        Ok(removed)
     }
 
     async fn merge_contacts(&self, into: &ContactId, from: &ContactId) -> Result<usize, StoreError> {
-        self.merge(into, from).await
+        let from_profile = self.close_for_merge(into, from).await?;
+        // New messages of `from`'s identities find `into` from now on.
+        for pointer in self.identity_pointers(std::slice::from_ref(from), Some(&from_profile)).await? {
+            self.move_identity(pointer, into, from).await?;
+        }
+        let items = self.partition(from).await?;
+        let moving: Vec<&Item> =
+            items.iter().filter(|i| get_s(i, keys::SK).as_deref() != Some(keys::PROFILE)).collect();
+        let copies = moving.iter().map(|item| {
+            let mut moved = (*item).clone();
+            moved.insert(keys::PK.to_owned(), s(keys::contact_pk(into)));
+            moved.insert("contact_id".to_owned(), s(into.as_str()));
+            moved
+        });
+        let count = moving.len();
+        self.batch_write(copies.map(put_request).collect::<Result<_, _>>()?).await?;
+        // The wamid pointers follow their messages before the old copies go,
+        // so a status always finds one of the two.
+        let pointers = moving.iter().filter(|i| is_message(i)).flat_map(|message| {
+            let sk = get_s(message, keys::SK).unwrap_or_default();
+            let direction = get_s(message, "direction").unwrap_or_else(|| "in".to_owned());
+            ids_of(message).into_iter().map(move |id| {
+                let mut pointer = key(keys::wamid_pk(&id), keys::WAMID);
+                pointer.extend([
+                    ("contact_id".to_owned(), s(into.as_str())),
+                    ("message_sk".to_owned(), s(&sk)),
+                    ("direction".to_owned(), s(&direction)),
+                ]);
+                pointer
+            })
+        });
+        self.batch_write(pointers.map(put_request).collect::<Result<_, _>>()?).await?;
+        self.delete_all(moving.iter().filter_map(|i| key_of(i)).collect()).await?;
+        self.move_deals(into, from).await?;
+        self.move_tasks(into, from).await?;
+        self.absorb_profile(into, from, &from_profile).await?;
+        // `from` ends as a bare redirect: no personal data, in no list, and
+        // still telling late writers where its messages went.
+        let mut redirect = key(keys::contact_pk(from), keys::PROFILE);
+        redirect.extend([("contact_id".to_owned(), s(from.as_str())), ("merged_into".to_owned(), s(into.as_str()))]);
+        self.client.put_item().table_name(&self.table).set_item(Some(redirect)).send().await.map_err(unavailable)?;
+        Ok(count)
     }
 }

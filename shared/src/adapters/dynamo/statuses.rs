@@ -16,7 +16,7 @@ use super::failure::refused_or_unavailable;
 use super::item::{get_s, key, n, s, Item};
 use super::keys;
 use super::{unavailable, DynamoStore};
-use crate::domain::{ContactId, StatusUpdate};
+use crate::domain::{ContactId, MessageRef, StatusUpdate};
 use crate::ports::{StatusOutcome, StoreError};
 use crate::whatsapp::status::parse_status;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
@@ -57,29 +57,6 @@ enum Parked {
 }
 
 impl DynamoStore {
-    pub(super) async fn apply_status_update(&self, update: &StatusUpdate) -> Result<StatusOutcome, StoreError> {
-        let mut tried = None;
-        if let Some((contact, sk)) = update.callback_data.as_deref().and_then(keys::parse_message_ref) {
-            let location = Location { pk: keys::contact_pk(&contact), sk };
-            if let Found::Outcome(outcome) = self.update_message_status(&location, update).await? {
-                return Ok(outcome);
-            }
-            tried = Some(location);
-        }
-        if let Some(location) = self.locate(&update.wamid).await? {
-            return self.apply_at_pointer(&location, tried.as_ref(), update).await;
-        }
-        match self.park(update).await? {
-            Parked::Kept => Ok(StatusOutcome::Pending),
-            Parked::Erased => Ok(StatusOutcome::Discarded),
-            // The pointer appeared between our read and the park: apply directly.
-            Parked::PointerExists => match self.locate(&update.wamid).await? {
-                Some(location) => self.apply_at_pointer(&location, tried.as_ref(), update).await,
-                None => Err(StoreError::Unavailable(format!("wamid {} pointer vanished", update.wamid))),
-            },
-        }
-    }
-
     /// Applies a status where the wamid pointer says its message is. A
     /// pointer naming a missing message is a merge or erasure under way:
     /// unavailable, so Meta's retry finds the settled state.
@@ -95,38 +72,6 @@ impl DynamoStore {
             }
         }
         Err(StoreError::Unavailable(format!("the message of wamid {} is moving", update.wamid)))
-    }
-
-    /// Records that the message at `(contact, sk)` has Meta's id `wamid`, then
-    /// applies every status that arrived before we knew it. A pointer that
-    /// already names the message elsewhere wins (a merge moved it there); a
-    /// message that has moved is followed to the contact it was merged into.
-    pub(super) async fn link_wamid(&self, contact: &ContactId, sk: &str, wamid: &str) -> Result<(), StoreError> {
-        let mut contact = contact.clone();
-        for _ in 0..MAX_REDIRECTS {
-            let location = Location { pk: keys::contact_pk(&contact), sk: sk.to_owned() };
-            let reasons = match self.put_pointer(&contact, sk, wamid).await? {
-                None => return self.apply_pending(wamid, &location).await,
-                Some(reasons) => reasons,
-            };
-            let failed = |i: usize| reasons.get(i).and_then(|r| r.code()) == Some("ConditionalCheckFailed");
-            if failed(1) {
-                // Linked before, possibly to where a merge moved the message.
-                return match self.locate(wamid).await? {
-                    Some(existing) => self.apply_pending(wamid, &existing).await,
-                    None => Ok(()),
-                };
-            }
-            if !failed(0) {
-                return Err(StoreError::Unavailable(format!("linking wamid {wamid} kept conflicting")));
-            }
-            match self.merged_into(&contact).await? {
-                Some(survivor) => contact = survivor,
-                // Erased, or never there: nothing to link.
-                None => return Ok(()),
-            }
-        }
-        Err(StoreError::Unavailable(format!("wamid {wamid}: too many merges to follow")))
     }
 
     /// Puts the wamid pointer if the message is there and the pointer is new
@@ -349,7 +294,7 @@ impl DynamoStore {
             .table_name(&self.table)
             .set_key(Some(key(
                 keys::spend_pk(&update.at.month()),
-                super::outbox::spend_category(pricing.category.as_deref()),
+                super::spend::spend_category(pricing.category.as_deref()),
             )))
             .update_expression("ADD #count :one")
             .expression_attribute_names("#count", if pricing.billable { "billable" } else { "free" })
@@ -444,4 +389,62 @@ fn without_recipient(raw: &str) -> Result<String, StoreError> {
 
 fn errors_json(update: &StatusUpdate) -> Result<String, StoreError> {
     serde_json::to_string(&update.errors).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+#[async_trait::async_trait]
+impl crate::ports::StatusStore for DynamoStore {
+    async fn apply_status(&self, update: &StatusUpdate) -> Result<StatusOutcome, StoreError> {
+        let mut tried = None;
+        if let Some(message) = update.callback_data.as_deref().and_then(MessageRef::from_callback_data) {
+            let location = Location { pk: keys::contact_pk(&message.contact), sk: keys::referenced_sk(&message) };
+            if let Found::Outcome(outcome) = self.update_message_status(&location, update).await? {
+                return Ok(outcome);
+            }
+            tried = Some(location);
+        }
+        if let Some(location) = self.locate(&update.wamid).await? {
+            return self.apply_at_pointer(&location, tried.as_ref(), update).await;
+        }
+        match self.park(update).await? {
+            Parked::Kept => Ok(StatusOutcome::Pending),
+            Parked::Erased => Ok(StatusOutcome::Discarded),
+            // The pointer appeared between our read and the park: apply directly.
+            Parked::PointerExists => match self.locate(&update.wamid).await? {
+                Some(location) => self.apply_at_pointer(&location, tried.as_ref(), update).await,
+                None => Err(StoreError::Unavailable(format!("wamid {} pointer vanished", update.wamid))),
+            },
+        }
+    }
+
+    /// A pointer that already names the message elsewhere wins (a merge
+    /// moved it there); a message that has moved is followed to the contact
+    /// it was merged into.
+    async fn link_wamid(&self, message: &MessageRef, wamid: &str) -> Result<(), StoreError> {
+        let sk = &keys::referenced_sk(message);
+        let mut contact = message.contact.clone();
+        for _ in 0..MAX_REDIRECTS {
+            let location = Location { pk: keys::contact_pk(&contact), sk: sk.to_owned() };
+            let reasons = match self.put_pointer(&contact, sk, wamid).await? {
+                None => return self.apply_pending(wamid, &location).await,
+                Some(reasons) => reasons,
+            };
+            let failed = |i: usize| reasons.get(i).and_then(|r| r.code()) == Some("ConditionalCheckFailed");
+            if failed(1) {
+                // Linked before, possibly to where a merge moved the message.
+                return match self.locate(wamid).await? {
+                    Some(existing) => self.apply_pending(wamid, &existing).await,
+                    None => Ok(()),
+                };
+            }
+            if !failed(0) {
+                return Err(StoreError::Unavailable(format!("linking wamid {wamid} kept conflicting")));
+            }
+            match self.merged_into(&contact).await? {
+                Some(survivor) => contact = survivor,
+                // Erased, or never there: nothing to link.
+                None => return Ok(()),
+            }
+        }
+        Err(StoreError::Unavailable(format!("wamid {wamid}: too many merges to follow")))
+    }
 }
