@@ -96,6 +96,9 @@ pub struct Session {
     pub email: String,
     /// Their role when they signed in.
     pub role: Role,
+    /// When it was signed in (or last confirmed by a password change); a
+    /// password change ends the sessions issued before it.
+    pub issued_at: Millis,
     /// When it stops working.
     pub expires_at: Millis,
 }
@@ -107,7 +110,7 @@ pub trait UserStore: Send + Sync {
     async fn user(&self, email: &str) -> Result<Option<User>, StoreError>;
     /// Creates `user` unless the e-mail is taken; `true` when created.
     async fn create_user(&self, user: &User) -> Result<bool, StoreError>;
-    /// Stores a session.
+    /// Stores (or replaces) a session.
     async fn put_session(&self, session: &Session) -> Result<(), StoreError>;
     /// A session by token hash (expired ones included; the caller checks).
     async fn session(&self, token_hash: &str) -> Result<Option<Session>, StoreError>;
@@ -116,19 +119,67 @@ pub trait UserStore: Send + Sync {
     /// The whole team.
     async fn list_users(&self) -> Result<Vec<User>, StoreError>;
     /// Changes role, active or available; `None` when there is no such user.
+    /// Deactivating also kills any outstanding invitation or reset link.
     async fn update_user(&self, email: &str, patch: &UserPatch) -> Result<Option<User>, StoreError>;
-    /// Sets a password (and activates the user).
-    async fn set_password(&self, email: &str, password_hash: &str) -> Result<(), StoreError>;
-    /// Stores an invitation until `expires_at`.
-    async fn put_invite(&self, token_hash: &str, email: &str, expires_at: Millis) -> Result<(), StoreError>;
-    /// Uses up an invitation; its e-mail, or `None` if unknown or expired.
-    async fn take_invite(&self, token_hash: &str, now: Millis) -> Result<Option<String>, StoreError>;
-    /// Failed sign-ins in the current window: `(count, window start)`.
-    async fn login_failures(&self, email: &str) -> Result<(u32, Millis), StoreError>;
-    /// Counts a failed sign-in (a new window starts after `window_ms`).
-    async fn record_login_failure(&self, email: &str, now: Millis, window_ms: i64) -> Result<(), StoreError>;
-    /// Forgets failed sign-ins after a success.
-    async fn clear_login_failures(&self, email: &str) -> Result<(), StoreError>;
+    /// Stores an invited `user` (inactive, no password) and `invite`, its
+    /// link, replacing a still-pending invitation of the same e-mail; audited
+    /// in the same write. `false` when the e-mail belongs to someone who
+    /// accepted, or was deactivated.
+    async fn invite_user(&self, user: &User, invite: &Invite, audit: &AuditEntry) -> Result<bool, StoreError>;
+    /// Makes `invite` the user's one outstanding link (a new invitation for a
+    /// pending invitee, a password reset for an active user); audited in the
+    /// same write. `false` when there is no such user or they are deactivated.
+    async fn issue_link(&self, invite: &Invite, audit: &AuditEntry) -> Result<bool, StoreError>;
+    /// Kills the user's outstanding link; audited in the same write. `false`
+    /// when there is no such user.
+    async fn revoke_link(&self, email: &str, audit: &AuditEntry) -> Result<bool, StoreError>;
+    /// The link behind a token hash, unless unknown or expired.
+    async fn invite(&self, token_hash: &str, now: Millis) -> Result<Option<Invite>, StoreError>;
+    /// In one write: uses up `invite`, sets the password, activates the user
+    /// and ends their sessions from before `at`. `false` (and nothing
+    /// changed) when the link was used, replaced or revoked meanwhile, or the
+    /// user was deactivated. A storage error leaves the link usable.
+    async fn accept_invite(
+        &self,
+        invite: &Invite,
+        password_hash: &str,
+        at: Millis,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError>;
+    /// Sets an active user's password, ends their sessions from before `at`
+    /// and kills any outstanding link; audited in the same write. `false`
+    /// when there is no such active user.
+    async fn change_password(
+        &self,
+        email: &str,
+        password_hash: &str,
+        at: Millis,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError>;
+    /// Counts a sign-in attempt against its three counters, atomically and
+    /// before the password is checked; the counts including this attempt.
+    async fn count_login_attempt(
+        &self,
+        attempt: &crate::domain::login_throttle::LoginAttempt,
+    ) -> Result<crate::domain::login_throttle::AttemptCounts, StoreError>;
+    /// After a success: forgets the e-mail × source counter and gives the
+    /// source its attempt back (so an office behind one address is not
+    /// locked by its own sign-ins).
+    async fn forgive_login_attempt(
+        &self,
+        attempt: &crate::domain::login_throttle::LoginAttempt,
+    ) -> Result<(), StoreError>;
+}
+
+/// A one-time link that sets a password: an invitation or a reset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invite {
+    /// SHA-256 of the link's token; the token itself is never stored.
+    pub token_hash: String,
+    /// Whose password it sets.
+    pub email: String,
+    /// When it stops working.
+    pub expires_at: Millis,
 }
 
 /// A change to a user.
@@ -311,8 +362,9 @@ pub trait OutboxStore: Send + Sync {
     async fn list_templates(&self) -> Result<Vec<crate::domain::template::Template>, StoreError>;
     /// Billable messages by month and category from Meta's pricing.
     async fn spend(&self, month: &str) -> Result<Vec<SpendLine>, StoreError>;
-    /// Marks or clears a contact's marketing opt-out.
-    async fn set_opt_out(&self, contact: &ContactId, opted_out: bool) -> Result<bool, StoreError>;
+    /// Marks or clears a contact's marketing opt-out, audited in the same
+    /// write; `false` when there is no such contact.
+    async fn set_opt_out(&self, contact: &ContactId, opted_out: bool, audit: &AuditEntry) -> Result<bool, StoreError>;
 }
 
 /// Which stuck messages to find.

@@ -6,7 +6,8 @@ use lambda_runtime::{service_fn, LambdaEvent};
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     parley::telemetry::init();
-    let sweep = reminders::from_env().await?;
+    let settings = reminders::RemindersSettings::from_environment(&parley::config::Environment::process())?;
+    let sweep = reminders::build(&settings, &parley::adapters::aws::load_config().await);
     let sweep = &sweep;
     lambda_runtime::run(service_fn(move |_: LambdaEvent<EventBridgeEvent>| async move {
         let report = sweep.run().await?;

@@ -3,6 +3,7 @@
 pub mod contact;
 pub mod conversation;
 pub mod identity;
+pub mod login_throttle;
 pub mod message;
 pub mod message_content;
 pub mod metrics;

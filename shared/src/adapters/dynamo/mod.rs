@@ -170,42 +170,67 @@ impl crate::ports::UserStore for DynamoStore {
         self.patch_user(email, patch).await
     }
 
-    async fn set_password(&self, email: &str, password_hash: &str) -> Result<(), crate::ports::StoreError> {
-        self.put_password(email, password_hash).await
-    }
-
-    async fn put_invite(
+    async fn invite_user(
         &self,
-        token_hash: &str,
-        email: &str,
-        expires_at: crate::domain::Millis,
-    ) -> Result<(), crate::ports::StoreError> {
-        self.store_invite(token_hash, email, expires_at).await
+        user: &crate::domain::User,
+        invite: &crate::ports::Invite,
+        audit: &crate::ports::AuditEntry,
+    ) -> Result<bool, crate::ports::StoreError> {
+        self.put_invited_user(user, invite, audit).await
     }
 
-    async fn take_invite(
+    async fn issue_link(
+        &self,
+        invite: &crate::ports::Invite,
+        audit: &crate::ports::AuditEntry,
+    ) -> Result<bool, crate::ports::StoreError> {
+        self.set_invite_link(invite, audit).await
+    }
+
+    async fn revoke_link(&self, email: &str, audit: &crate::ports::AuditEntry) -> Result<bool, crate::ports::StoreError> {
+        self.remove_invite_link(email, audit).await
+    }
+
+    async fn invite(
         &self,
         token_hash: &str,
         now: crate::domain::Millis,
-    ) -> Result<Option<String>, crate::ports::StoreError> {
-        self.use_invite(token_hash, now).await
+    ) -> Result<Option<crate::ports::Invite>, crate::ports::StoreError> {
+        self.get_invite(token_hash, now).await
     }
 
-    async fn login_failures(&self, email: &str) -> Result<(u32, crate::domain::Millis), crate::ports::StoreError> {
-        self.get_login_failures(email).await
+    async fn accept_invite(
+        &self,
+        invite: &crate::ports::Invite,
+        password_hash: &str,
+        at: crate::domain::Millis,
+        audit: &crate::ports::AuditEntry,
+    ) -> Result<bool, crate::ports::StoreError> {
+        self.use_invite(invite, password_hash, at, audit).await
     }
 
-    async fn record_login_failure(
+    async fn change_password(
         &self,
         email: &str,
-        now: crate::domain::Millis,
-        window_ms: i64,
-    ) -> Result<(), crate::ports::StoreError> {
-        self.add_login_failure(email, now, window_ms).await
+        password_hash: &str,
+        at: crate::domain::Millis,
+        audit: &crate::ports::AuditEntry,
+    ) -> Result<bool, crate::ports::StoreError> {
+        self.put_new_password(email, password_hash, at, audit).await
     }
 
-    async fn clear_login_failures(&self, email: &str) -> Result<(), crate::ports::StoreError> {
-        self.reset_login_failures(email).await
+    async fn count_login_attempt(
+        &self,
+        attempt: &crate::domain::login_throttle::LoginAttempt,
+    ) -> Result<crate::domain::login_throttle::AttemptCounts, crate::ports::StoreError> {
+        self.add_login_attempt(attempt).await
+    }
+
+    async fn forgive_login_attempt(
+        &self,
+        attempt: &crate::domain::login_throttle::LoginAttempt,
+    ) -> Result<(), crate::ports::StoreError> {
+        self.settle_login_attempt(attempt).await
     }
 }
 
@@ -304,8 +329,9 @@ impl crate::ports::OutboxStore for DynamoStore {
         &self,
         contact: &crate::domain::ContactId,
         opted_out: bool,
+        audit: &crate::ports::AuditEntry,
     ) -> Result<bool, crate::ports::StoreError> {
-        self.update_opt_out(contact, opted_out).await
+        self.update_opt_out(contact, opted_out, audit).await
     }
 }
 

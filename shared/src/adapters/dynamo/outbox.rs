@@ -9,7 +9,7 @@ use crate::domain::outbound::OutboundContent;
 use crate::domain::pricing::Estimate;
 use crate::domain::template::{Category, Template};
 use crate::domain::{ContactId, DeliveryError, DeliveryStatus, Millis};
-use crate::ports::{Created, OutboundMessage, SpendLine, StoreError, StuckState};
+use crate::ports::{AuditEntry, Created, OutboundMessage, SpendLine, StoreError, StuckState};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
 use std::collections::HashMap;
@@ -388,22 +388,25 @@ impl DynamoStore {
             .collect())
     }
 
-    pub(super) async fn update_opt_out(&self, contact: &ContactId, opted_out: bool) -> Result<bool, StoreError> {
-        let update = self
-            .client
-            .update_item()
+    pub(super) async fn update_opt_out(
+        &self,
+        contact: &ContactId,
+        opted_out: bool,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let update = Update::builder()
             .table_name(&self.table)
             .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
             .update_expression("SET opted_out = :o")
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_values(":o", AttributeValue::Bool(opted_out))
-            .send()
-            .await;
-        match update {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(is_condition_failure) => Ok(false),
-            Err(e) => Err(unavailable(e)),
-        }
+            .build()
+            .map_err(unavailable)?;
+        super::transact_checked(
+            &self.client,
+            vec![TransactWriteItem::builder().update(update).build(), self.audit_put(audit)?],
+        )
+        .await
     }
 }
 
