@@ -127,7 +127,8 @@ fn secrets_are_noecho_parameters_and_never_literals() {
     }
 }
 
-const SECRET_PARAMETERS: [&str; 4] = ["WhatsAppAppSecret", "WhatsAppVerifyToken", "WhatsAppAccessToken", "AdminPassword"];
+const SECRET_PARAMETERS: [&str; 4] =
+    ["WhatsAppAppSecret", "WhatsAppVerifyToken", "WhatsAppAccessToken", "AdminPassword"];
 
 fn mentions(value: &Value, name: &str) -> bool {
     format!("{value:?}").contains(name)
@@ -201,7 +202,8 @@ fn functions_hold_only_secret_ids_and_may_read_only_those_secrets() {
 #[test]
 fn cloudfront_sends_the_origin_key_in_the_header_the_api_checks() {
     let raw = raw_template();
-    let origins = raw["Resources"]["Distribution"]["Properties"]["DistributionConfig"]["Origins"].as_sequence().unwrap();
+    let origins =
+        raw["Resources"]["Distribution"]["Properties"]["DistributionConfig"]["Origins"].as_sequence().unwrap();
     let api = origins.iter().find(|o| o["Id"].as_str() == Some("api")).unwrap();
     let header = &api["OriginCustomHeaders"][0];
     assert!(header["HeaderName"].as_str().unwrap().eq_ignore_ascii_case(parley_api::ORIGIN_KEY_HEADER));

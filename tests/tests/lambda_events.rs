@@ -173,9 +173,7 @@ async fn logins_are_throttled_by_api_gateways_source_ip_or_a_viewer_address_clou
     assert_eq!(login("198.51.100.9", none.clone(), ADMIN_PASSWORD).await, StatusCode::OK, "another sourceIp");
 
     // Behind CloudFront every viewer near one edge shares its sourceIp.
-    let viewer = |address: &str, key: &str| {
-        serde_json::json!({"cloudfront-viewer-address": address, "x-parley-origin-key": key})
-    };
+    let viewer = |address: &str, key: &str| serde_json::json!({"cloudfront-viewer-address": address, "x-parley-origin-key": key});
     for _ in 0..5 {
         let status = login("130.176.0.1", viewer("192.0.2.50:41234", "the origin key"), "guess").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);

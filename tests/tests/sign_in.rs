@@ -3,9 +3,9 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use parley::adapters::dynamo::keys;
-use std::collections::HashMap;
 use parley_e2e::{TestStack, ADMIN_EMAIL, ADMIN_PASSWORD};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 
 /// A client whose requests come from `127.0.0.<last>`: the local runner sees
@@ -74,7 +74,11 @@ async fn one_address_cannot_spray_guesses_over_many_e_mails() {
         assert_eq!(status, 401, "guess {i}");
     }
     assert_eq!(login_from(&t, &sprayer, "person30@shop.test", "Summer2026!").await, 429);
-    assert_eq!(login_from(&t, &client_from(5), "person30@shop.test", "Summer2026!").await, 401, "other addresses go on");
+    assert_eq!(
+        login_from(&t, &client_from(5), "person30@shop.test", "Summer2026!").await,
+        401,
+        "other addresses go on"
+    );
     assert_eq!(login_from(&t, &client_from(5), ADMIN_EMAIL, ADMIN_PASSWORD).await, 200);
 }
 
@@ -85,7 +89,8 @@ async fn the_first_admin_changes_the_deployed_password_and_their_other_sessions_
     let this_device = t.login().await;
     let change = |current: &str, new: &str| json!({"current_password": current, "new_password": new});
 
-    let (status, body) = t.post(&this_device, "/api/me/password", &change("not it", "a brand new passphrase"), None).await;
+    let (status, body) =
+        t.post(&this_device, "/api/me/password", &change("not it", "a brand new passphrase"), None).await;
     assert_eq!((status, body["error"]["code"].as_str()), (403, Some("wrong_password")), "{body}");
     let (status, body) = t.post(&this_device, "/api/me/password", &change(ADMIN_PASSWORD, "short"), None).await;
     assert_eq!((status, body["error"]["code"].as_str()), (422, Some("weak_password")), "{body}");

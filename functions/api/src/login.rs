@@ -24,9 +24,10 @@ pub(crate) async fn login(
     body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(credentials) = body?;
-    let (token, session) = state.auth.login(&credentials.email, &credentials.password, from).await.inspect_err(|e| {
-        tracing::warn!(reason = %e, "login refused");
-    })?;
+    let (token, session) =
+        state.auth.login(&credentials.email, &credentials.password, from).await.inspect_err(|e| {
+            tracing::warn!(reason = %e, "login refused");
+        })?;
     tracing::info!(role = session.role.as_str(), "signed in");
     let cookie = session::set_cookie(&token, SESSION_HOURS * 3600);
     Ok(([(header::SET_COOKIE, cookie)], Json(json!({"email": session.email, "role": session.role.as_str()})))

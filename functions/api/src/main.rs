@@ -13,7 +13,9 @@ async fn main() -> Result<(), lambda_http::Error> {
     let settings = parley_api::ApiSettings::from_environment(&Environment::process())?;
     let sdk = parley::adapters::aws::load_config().await;
     let secrets = SecretStore::new(settings.secrets.clone(), &sdk);
-    let app = BuiltOnFirstUse::new(secrets, move |secrets| Ok(parley_api::router(parley_api::build(&settings, &sdk, secrets)?)));
+    let app = BuiltOnFirstUse::new(secrets, move |secrets| {
+        Ok(parley_api::router(parley_api::build(&settings, &sdk, secrets)?))
+    });
     let app = &app;
     lambda_http::run(service_fn(move |request: Request| async move {
         Ok::<_, lambda_http::Error>(app.get().await?.clone().oneshot(request).await?)

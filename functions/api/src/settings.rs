@@ -44,10 +44,7 @@ impl ApiSettings {
 /// The first administrator: the e-mail from the settings, the password from
 /// the secrets.
 pub fn bootstrap_admin(email: Option<&str>, secrets: &AppSecrets) -> Option<BootstrapAdmin> {
-    Some(BootstrapAdmin {
-        email: email?.to_owned(),
-        password: secrets.optional(SecretName::AdminPassword)?.to_owned(),
-    })
+    Some(BootstrapAdmin { email: email?.to_owned(), password: secrets.optional(SecretName::AdminPassword)?.to_owned() })
 }
 
 #[cfg(test)]

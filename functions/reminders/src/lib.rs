@@ -31,7 +31,12 @@ impl RemindersSettings {
 }
 
 /// The sweep over one store and queue: what both Lambda and the local runner use.
-pub fn sweep(store: Arc<DynamoStore>, queue: Arc<dyn OutboundQueue>, clock: Arc<dyn Clock>, policy: SweepPolicy) -> Sweep {
+pub fn sweep(
+    store: Arc<DynamoStore>,
+    queue: Arc<dyn OutboundQueue>,
+    clock: Arc<dyn Clock>,
+    policy: SweepPolicy,
+) -> Sweep {
     Sweep::new(store, queue, clock, policy)
 }
 

@@ -25,7 +25,12 @@ pub struct Sender {
 impl Sender {
     /// The sender over one store, Cloud API client and queue: what both
     /// Lambda and the local runner use.
-    pub fn new(store: Arc<DynamoStore>, whatsapp: Arc<dyn WhatsAppClient>, queue: SqsQueue, retry: RetryPolicy) -> Self {
+    pub fn new(
+        store: Arc<DynamoStore>,
+        whatsapp: Arc<dyn WhatsAppClient>,
+        queue: SqsQueue,
+        retry: RetryPolicy,
+    ) -> Self {
         Sender { deliver: Deliver::new(store, whatsapp, retry), queue, poison_delay_seconds: retry.base_seconds }
     }
 }
@@ -68,7 +73,10 @@ pub fn retry_policy(env: &Environment) -> Result<RetryPolicy, ConfigError> {
         .parsed("SEND_RETRY_BASE_SECONDS", "a whole number of seconds from 1 to 900")?
         .unwrap_or(default.base_seconds);
     if max_attempts == 0 {
-        return Err(ConfigError::Invalid { name: "SEND_MAX_ATTEMPTS", expected: "a whole number of attempts, at least 1" });
+        return Err(ConfigError::Invalid {
+            name: "SEND_MAX_ATTEMPTS",
+            expected: "a whole number of attempts, at least 1",
+        });
     }
     if !(1..=900).contains(&base_seconds) {
         return Err(ConfigError::Invalid {

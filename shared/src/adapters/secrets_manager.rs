@@ -23,8 +23,8 @@ impl SecretStore {
     /// A store over `source`; the Secrets Manager client (if any) is built
     /// now, from the shared SDK configuration, without a request.
     pub fn new(source: SecretSource, sdk: &SdkConfig) -> Self {
-        let client = matches!(source, SecretSource::SecretsManager { .. })
-            .then(|| aws_sdk_secretsmanager::Client::new(sdk));
+        let client =
+            matches!(source, SecretSource::SecretsManager { .. }).then(|| aws_sdk_secretsmanager::Client::new(sdk));
         SecretStore { source, client, loaded: OnceCell::new() }
     }
 
@@ -60,7 +60,11 @@ async fn fetch(
         let out = client.get_secret_value().secret_id(&secret.id).send().await.map_err(|e| {
             // The SDK's error names the operation and the service's code;
             // a GetSecretValue error never carries the value.
-            SecretsError::Unavailable(format!("{}: {}", secret.id, aws_sdk_secretsmanager::error::DisplayErrorContext(e)))
+            SecretsError::Unavailable(format!(
+                "{}: {}",
+                secret.id,
+                aws_sdk_secretsmanager::error::DisplayErrorContext(e)
+            ))
         })?;
         let value = out.secret_string().ok_or_else(|| SecretsError::Malformed(secret.id.clone()))?;
         secrets = match secret.plain {
@@ -80,12 +84,15 @@ async fn fetch(
 /// Any error a builder may fail with.
 pub type BuildError = Box<dyn std::error::Error + Send + Sync>;
 
+/// Builds a function's state from its secrets.
+type Builder<T> = Box<dyn Fn(&AppSecrets) -> Result<T, BuildError> + Send + Sync>;
+
 /// A function's state, built from its secrets on first use and then kept
 /// for the container's life: Lambda init stays free of network calls, and
 /// a failed build is tried again on the next event.
 pub struct BuiltOnFirstUse<T> {
     secrets: SecretStore,
-    build: Box<dyn Fn(&AppSecrets) -> Result<T, BuildError> + Send + Sync>,
+    build: Builder<T>,
     built: OnceCell<T>,
 }
 

@@ -21,8 +21,7 @@ impl CloudApiSettings {
     /// Reads `WHATSAPP_API_BASE`, `WHATSAPP_API_VERSION`, `WHATSAPP_WABA_ID`
     /// and `WHATSAPP_TIMEOUT_MS`, with Meta's defaults.
     pub fn from_environment(env: &Environment) -> Result<Self, ConfigError> {
-        let timeout_ms: u64 =
-            env.parsed("WHATSAPP_TIMEOUT_MS", "a whole number of milliseconds")?.unwrap_or(10_000);
+        let timeout_ms: u64 = env.parsed("WHATSAPP_TIMEOUT_MS", "a whole number of milliseconds")?.unwrap_or(10_000);
         Ok(CloudApiSettings {
             base_url: env.optional("WHATSAPP_API_BASE").unwrap_or_else(|| "https://graph.facebook.com".to_owned()),
             version: env.optional("WHATSAPP_API_VERSION").unwrap_or_else(|| "v23.0".to_owned()),

@@ -55,9 +55,7 @@ impl Environment {
     /// A variable read as `T`: `None` when unset, an error naming the
     /// variable when set to something else. Surrounding blanks are ignored.
     pub fn parsed<T: FromStr>(&self, name: &'static str, expected: &'static str) -> Result<Option<T>, ConfigError> {
-        self.optional(name)
-            .map(|v| v.trim().parse().map_err(|_| ConfigError::Invalid { name, expected }))
-            .transpose()
+        self.optional(name).map(|v| v.trim().parse().map_err(|_| ConfigError::Invalid { name, expected })).transpose()
     }
 
     /// A yes/no variable: `true`/`false` or `1`/`0`.

@@ -247,6 +247,9 @@ mod tests {
             .unwrap();
         assert_eq!(secrets.get(SecretName::WhatsAppAppSecret).unwrap(), "a");
         assert_eq!(secrets.get(SecretName::AdminPassword).unwrap(), "p");
-        assert_eq!(secrets.first_missing(&[SecretName::AdminPassword, SecretName::ContactIdKey]), Some(SecretName::ContactIdKey));
+        assert_eq!(
+            secrets.first_missing(&[SecretName::AdminPassword, SecretName::ContactIdKey]),
+            Some(SecretName::ContactIdKey)
+        );
     }
 }

@@ -138,7 +138,8 @@ mod tests {
     #[test]
     fn windows_are_fixed_and_the_wait_is_until_the_window_ends() {
         let throttle = LoginThrottle::default();
-        let start = Millis(1_800_000_000_000 - 1_800_000_000_000 % 900_000);
+        // 1_800_000_000_000 is a whole number of 15-minute windows.
+        let start = Millis(1_800_000_000_000);
         let attempt = throttle.attempt("a@b.c", LoginSource::of(None), Millis(start.0 + 60_000));
         assert_eq!((attempt.window_start, attempt.window_end), (start, Millis(start.0 + 900_000)));
         assert_eq!(throttle.verdict(&attempt, counts(6, 6, 6), Millis(start.0 + 60_000)), Err(14));

@@ -187,7 +187,11 @@ impl crate::ports::UserStore for DynamoStore {
         self.set_invite_link(invite, audit).await
     }
 
-    async fn revoke_link(&self, email: &str, audit: &crate::ports::AuditEntry) -> Result<bool, crate::ports::StoreError> {
+    async fn revoke_link(
+        &self,
+        email: &str,
+        audit: &crate::ports::AuditEntry,
+    ) -> Result<bool, crate::ports::StoreError> {
         self.remove_invite_link(email, audit).await
     }
 
