@@ -594,8 +594,13 @@ function renderConversationHeader() {
   els.optOut.hidden = false;
   els.optOut.setAttribute('aria-checked', String(!optedOut));
   els.optOut.dataset.optedOut = String(optedOut);
+  // Clearing an opt-out is for managers and administrators (the API says so too).
+  const mayClear = isManager();
+  els.optOut.disabled = optedOut && !mayClear;
   els.optOut.title = optedOut
-    ? 'This customer opted out of marketing messages. Click to opt them back in.'
+    ? (mayClear
+      ? 'This customer opted out of marketing messages. Click to opt them back in.'
+      : 'This customer opted out of marketing messages. Only a manager or an administrator can opt them back in.')
     : 'Marketing templates may be sent. Click to record that this customer opted out.';
   els.optOutLabel.textContent = optedOut ? 'Opted out of marketing' : 'Marketing allowed';
   renderComposer();
@@ -2342,6 +2347,10 @@ function showSignIn(message = '') {
   els.inbox.hidden = true;
   els.boot.hidden = true;
   els.signin.hidden = false;
+  els.accountPanel.hidden = true;
+  els.accountToggle.setAttribute('aria-expanded', 'false');
+  els.loginForm.hidden = false;
+  els.acceptForm.hidden = true;
   document.title = 'Sign in · Parley';
   els.password.value = '';
   setLoginError(message);
@@ -2437,6 +2446,145 @@ async function onSignOut() {
 }
 
 // ---------------------------------------------------------------------------
+// Account: accepting a link, changing one's password, the team's links
+
+function acceptToken() {
+  return new URLSearchParams(location.hash.slice(1)).get('accept');
+}
+
+function showAccept() {
+  showSignIn();
+  els.loginForm.hidden = true;
+  els.acceptForm.hidden = false;
+  document.title = 'Set your password · Parley';
+  els.acceptPassword.focus();
+}
+
+async function onAccept(event) {
+  event.preventDefault();
+  const token = acceptToken();
+  const password = els.acceptPassword.value;
+  if (!token) return;
+  if (password.length < 10) {
+    els.acceptError.textContent = 'Choose a password of at least 10 characters.';
+    return;
+  }
+  els.acceptError.textContent = '';
+  els.acceptSubmit.disabled = true;
+  try {
+    const res = await fetch('/api/invites/accept', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ token, password }),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+    if (res.ok) {
+      const body = await res.json();
+      els.acceptPassword.value = '';
+      history.replaceState(null, '', location.pathname + location.search);
+      els.email.value = str(body?.email) ?? '';
+      showSignIn('Your password is set: sign in with it.');
+    } else {
+      els.acceptError.textContent = (await errorFrom(res)).message;
+    }
+  } catch {
+    els.acceptError.textContent = 'Can’t reach Parley. Check your connection and try again.';
+  } finally {
+    els.acceptSubmit.disabled = false;
+  }
+}
+
+function toggleAccount() {
+  const open = els.accountPanel.hidden;
+  els.accountPanel.hidden = !open;
+  els.accountToggle.setAttribute('aria-expanded', String(open));
+  if (!open) return;
+  els.passwordMessage.textContent = '';
+  els.linkMessage.textContent = '';
+  els.linkOutput.hidden = true;
+  els.teamAdmin.hidden = state.user?.role !== 'admin';
+  if (!els.teamAdmin.hidden) loadTeamLinks();
+  els.currentPassword.focus();
+}
+
+async function onChangePassword(event) {
+  event.preventDefault();
+  const current = els.currentPassword.value;
+  const next = els.newPassword.value;
+  if (!current || next.length < 10) {
+    els.passwordMessage.textContent = 'Enter your current password and a new one of at least 10 characters.';
+    return;
+  }
+  try {
+    await api('/api/me/password', { method: 'POST', json: { current_password: current, new_password: next } });
+    els.currentPassword.value = '';
+    els.newPassword.value = '';
+    els.passwordMessage.textContent = 'Password changed. Your other sessions have been signed out.';
+  } catch (e) {
+    if (!(e instanceof SignedOut)) els.passwordMessage.textContent = `Could not change the password: ${e.message}`;
+  }
+}
+
+async function loadTeamLinks() {
+  try {
+    const users = await api('/api/users');
+    state.users = pageItems(users).filter((x) => x && typeof x.email === 'string');
+    renderTeamLinks();
+  } catch (e) {
+    if (!(e instanceof SignedOut)) els.linkMessage.textContent = `Could not load the team: ${e.message}`;
+  }
+}
+
+function renderTeamLinks() {
+  const others = state.users.filter((u) => u.email !== state.user?.email);
+  els.teamLinks.replaceChildren(...others.map((u) => {
+    const status = u.invited ? 'invited' : u.active === false ? 'deactivated' : 'active';
+    return h('li', { 'data-testid': 'team-link-row', 'data-email': u.email },
+      h('span', { class: 'team-email', text: u.email }),
+      h('span', { class: 'team-state', 'data-testid': 'team-state', text: status }),
+      h('button', {
+        class: 'button button--ghost button--small',
+        type: 'button',
+        'data-testid': 'issue-link',
+        disabled: status === 'deactivated',
+        onclick: () => issueLink(u.email),
+        text: u.invited ? 'New invitation link' : 'Password reset link',
+      }),
+      h('button', {
+        class: 'button button--ghost button--small',
+        type: 'button',
+        'data-testid': 'revoke-link',
+        onclick: () => revokeLink(u.email),
+        text: 'Revoke link',
+      }));
+  }));
+}
+
+async function issueLink(email) {
+  try {
+    const link = await api(`/api/users/${encodeURIComponent(email)}/invite`, { method: 'POST', json: {} });
+    els.linkOutput.value = `${location.origin}${link.invite_path}`;
+    els.linkOutput.hidden = false;
+    els.linkOutput.select();
+    const what = link.kind === 'password_reset' ? 'Password reset' : 'Invitation';
+    els.linkMessage.textContent = `${what} link for ${email}, until ${new Date(link.expires_at).toLocaleString()}. Earlier links no longer work.`;
+  } catch (e) {
+    if (!(e instanceof SignedOut)) els.linkMessage.textContent = `Could not issue a link: ${e.message}`;
+  }
+}
+
+async function revokeLink(email) {
+  try {
+    await api(`/api/users/${encodeURIComponent(email)}/invite`, { method: 'DELETE' });
+    els.linkOutput.hidden = true;
+    els.linkMessage.textContent = `No link for ${email} works any more.`;
+  } catch (e) {
+    if (!(e instanceof SignedOut)) els.linkMessage.textContent = `Could not revoke the link: ${e.message}`;
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Start
 
 async function boot() {
@@ -2448,6 +2596,20 @@ async function boot() {
     password: byId('login-password'),
     loginError: byId('login-error'),
     loginSubmit: byId('login-submit'),
+    acceptForm: byId('accept-form'),
+    acceptPassword: byId('accept-password'),
+    acceptError: byId('accept-error'),
+    acceptSubmit: byId('accept-submit'),
+    accountToggle: byId('account-toggle'),
+    accountPanel: byId('account-panel'),
+    passwordForm: byId('password-form'),
+    currentPassword: byId('current-password'),
+    newPassword: byId('new-password'),
+    passwordMessage: byId('password-message'),
+    teamAdmin: byId('team-admin'),
+    teamLinks: byId('team-links'),
+    linkMessage: byId('link-message'),
+    linkOutput: byId('link-output'),
     inbox: byId('inbox'),
     userEmail: byId('user-email'),
     userRole: byId('user-role'),
@@ -2611,6 +2773,9 @@ async function boot() {
   els.appError.hidden = true;
 
   els.loginForm.addEventListener('submit', onLogin);
+  els.acceptForm.addEventListener('submit', onAccept);
+  els.accountToggle.addEventListener('click', toggleAccount);
+  els.passwordForm.addEventListener('submit', onChangePassword);
   els.signOut.addEventListener('click', onSignOut);
   els.loadMore.addEventListener('click', loadMoreContacts);
   els.back.addEventListener('click', closeConversation);
@@ -2634,6 +2799,10 @@ async function boot() {
     }
   });
 
+  if (acceptToken()) {
+    showAccept();
+    return;
+  }
   try {
     const res = await fetch('/api/me', { credentials: 'same-origin', headers: { accept: 'application/json' }, cache: 'no-store' });
     if (res.ok) showInbox(await res.json());

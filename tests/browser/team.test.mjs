@@ -317,3 +317,67 @@ test('markup in a tag, a note and a deal title renders as literal text', TEST, a
     await context.close();
   }
 });
+
+test('an admin hands a teammate a reset link; the teammate sets a password with it, then changes it', TEST, async () => {
+  await addUser('ravi', 'ravi@team.example', 'Ravi Agent', 'agent');
+  const adminSide = await newPage();
+  const teammateSide = await newPage();
+  try {
+    const { page } = adminSide;
+    await signIn(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
+    await byTestId(page, 'account-toggle').click();
+    const row = page.locator('[data-testid="team-link-row"][data-email="ravi@team.example"]');
+    await row.waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await byTestId(row, 'team-state').textContent(), 'active');
+    assert.equal(await byTestId(row, 'issue-link').textContent(), 'Password reset link');
+    await byTestId(row, 'issue-link').click();
+    const output = byTestId(page, 'link-output');
+    await output.waitFor({ state: 'visible', timeout: WAIT });
+    const link = await output.inputValue();
+    assert.ok(link.startsWith(`${base}/#accept=`), link);
+    assert.match(await byTestId(page, 'link-message').textContent(), /^Password reset link for ravi@team\.example/);
+
+    const t = teammateSide.page;
+    await t.goto(link);
+    await byTestId(t, 'accept-form').waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await byTestId(t, 'login-form').isVisible(), false);
+    await byTestId(t, 'accept-password').fill('short');
+    await byTestId(t, 'accept-submit').click();
+    await eventually(async () => assert.match(await byTestId(t, 'accept-error').textContent(), /at least 10/));
+    await byTestId(t, 'accept-password').fill('a reset password 1');
+    await byTestId(t, 'accept-submit').click();
+    await byTestId(t, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await byTestId(t, 'login-email').inputValue(), 'ravi@team.example');
+    assert.equal(new URL(t.url()).hash, '', 'the token leaves the address bar');
+    await signIn(t, 'ravi@team.example', 'a reset password 1');
+
+    await byTestId(t, 'account-toggle').click();
+    await byTestId(t, 'password-form').waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await byTestId(t, 'team-admin').isVisible(), false, 'agents see no team links');
+    await byTestId(t, 'current-password').fill('a reset password 1');
+    await byTestId(t, 'new-password').fill('my own password 2');
+    await byTestId(t, 'password-submit').click();
+    await eventually(async () => assert.match(await byTestId(t, 'password-message').textContent(), /^Password changed/));
+    assert.equal(await byTestId(t, 'inbox').isVisible(), true, 'this session goes on');
+    await screenshot(t, 'team-password-changed.png');
+
+    // The admin revokes a fresh link; it no longer works.
+    await byTestId(row, 'issue-link').click();
+    await eventually(async () => assert.notEqual(await output.inputValue(), link));
+    const revoked = await output.inputValue();
+    await byTestId(row, 'revoke-link').click();
+    await eventually(async () => assert.match(await byTestId(page, 'link-message').textContent(), /^No link for ravi@team\.example/));
+    const accept = await fetch(`${base}/api/invites/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: new URL(revoked).hash.slice('#accept='.length), password: 'someone else 3' }),
+    });
+    assert.equal(accept.status, 410);
+    await apiAs('ravi@team.example', 'my own password 2');
+    assertNoPageErrors(page);
+    assertNoPageErrors(t);
+  } finally {
+    await adminSide.context.close();
+    await teammateSide.context.close();
+  }
+});
