@@ -204,3 +204,24 @@ async fn an_admin_issues_a_one_time_reset_link_and_the_teammates_sessions_end() 
     assert!(t.login_as("agent@shop.test", "teammate password 1").await.is_err());
     assert!(t.login_as("agent@shop.test", "a fresh agent password").await.is_ok());
 }
+
+#[tokio::test]
+async fn round_trips_of_signing_in() {
+    let t = TestStack::start().await;
+    t.login().await; // the first administrator is created on the first sign-in
+    let trips = || t.stack.api_round_trips.get();
+
+    let before = trips();
+    t.login().await;
+    // Three counters added in parallel, the user read, the session written,
+    // then two counters settled in parallel.
+    assert_eq!(trips() - before, 7, "a successful sign-in");
+
+    let before = trips();
+    assert!(t.login_as(ADMIN_EMAIL, "wrong password").await.is_err());
+    assert_eq!(trips() - before, 4, "a failed sign-in: the counters and the user");
+
+    let before = trips();
+    assert_eq!(login_from(&t, &client_from(9), "nobody@shop.test", "x").await, 401);
+    assert_eq!(trips() - before, 4, "an unknown e-mail costs the same round trips");
+}
