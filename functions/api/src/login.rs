@@ -8,6 +8,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use parley::app::auth::SESSION_HOURS;
+use parley::app::AuthError;
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -26,7 +27,13 @@ pub(crate) async fn login(
     let Json(credentials) = body?;
     let (token, session) =
         state.auth.login(&credentials.email, &credentials.password, from).await.inspect_err(|e| {
-            tracing::warn!(reason = %e, "login refused");
+            // Which kind only: never the e-mail, and storage errors log themselves.
+            let reason = match e {
+                AuthError::Throttled { .. } => "throttled",
+                AuthError::Store(_) => "storage",
+                _ => "bad_credentials",
+            };
+            tracing::warn!(reason, "login refused");
         })?;
     tracing::info!(role = session.role.as_str(), "signed in");
     let cookie = session::set_cookie(&token, SESSION_HOURS * 3600);
