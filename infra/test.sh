@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: every check CI runs. Lints, unit tests, emulator integration
-# and end-to-end tests (cargo nextest), browser tests (headless chromium),
+# and end-to-end tests (cargo nextest), the web app's build and API types,
+# browser tests (headless chromium),
 # then the deployment checks (cfn-lint, sam build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,12 @@ step() { printf '\n== %s\n' "$*"; }
 step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
+npm run --silent lint
+
+# The UI is built before the Rust tests: they check that the runner serves it.
+step "web app: build (with the first-load budget) and API types drift"
+npm run --silent build
+npm run --silent api-types:check
 
 # Tests always run against emulators of their own, on free ports, in memory:
 # never against whatever endpoint the shell happens to point at.

@@ -103,7 +103,7 @@ impl TestStack {
             listen: "127.0.0.1:0".parse().expect("a literal address"),
             table: table.clone(),
             template: repo_root().join("template.yaml"),
-            web_dir: repo_root().join("web"),
+            web_dir: repo_root().join("web").join("dist"),
             verify_token: VERIFY_TOKEN.to_owned(),
             app_secret: APP_SECRET.to_owned(),
             admin: Some(BootstrapAdmin { email: ADMIN_EMAIL.to_owned(), password: ADMIN_PASSWORD.to_owned() }),

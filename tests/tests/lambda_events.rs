@@ -71,8 +71,12 @@ async fn a_base64_body_from_api_gateway_is_verified_over_its_decoded_bytes() {
         "",
     );
     let request = lambda_http::request::from_str(&event).expect("a valid HTTP API event");
-    let router =
-        webhook_inbound::router(Arc::new(IngestWebhook::new(store.clone(), Arc::new(SystemClock), APP_SECRET)));
+    let router = webhook_inbound::router(Arc::new(IngestWebhook::new(
+        store.clone(),
+        store.clone(),
+        Arc::new(SystemClock),
+        APP_SECRET,
+    )));
     let response = router.oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let contacts = store.list_contacts(&PageRequest::default(), None).await.unwrap();
@@ -98,8 +102,12 @@ async fn a_signature_over_the_base64_text_instead_of_the_bytes_is_refused() {
         "",
     );
     let request = lambda_http::request::from_str(&event).unwrap();
-    let router =
-        webhook_inbound::router(Arc::new(IngestWebhook::new(store.clone(), Arc::new(SystemClock), APP_SECRET)));
+    let router = webhook_inbound::router(Arc::new(IngestWebhook::new(
+        store.clone(),
+        store.clone(),
+        Arc::new(SystemClock),
+        APP_SECRET,
+    )));
     assert_eq!(router.oneshot(request).await.unwrap().status(), StatusCode::UNAUTHORIZED);
     assert!(store.list_contacts(&PageRequest::default(), None).await.unwrap().items.is_empty());
 }

@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use parley::adapters::dynamo::keys;
 use parley::domain::identity::IdentityKey;
 use parley::domain::{BusinessNumber, ContactId, Millis};
-use parley::ports::ConversationStore;
+use parley::ports::StatusStore;
 use parley_e2e::{fixture, TestStack};
 use parley_simulator::webhook::{envelope, messages_change, status, BusinessPhone};
 use serde_json::{json, Value};
@@ -79,7 +79,7 @@ async fn a_status_before_its_message_is_kept_and_applied_when_the_message_appear
     assert_eq!(t.post_json_webhook(&body).await.status(), 200);
 
     let sk = queued_message(&t, &contact, "m-1").await;
-    t.stack.store.link_wamid(&contact, &sk, "wamid.EARLY").await.unwrap();
+    t.stack.store.link_wamid(&keys::message_ref(&contact, &sk), "wamid.EARLY").await.unwrap();
     let item = message_item(&t, &contact, &sk).await;
     assert_eq!(text(&item, "status").as_deref(), Some("delivered"), "the parked statuses applied, in order");
     assert_eq!(text(&item, "wamid").as_deref(), Some("wamid.EARLY"));
@@ -99,7 +99,7 @@ async fn duplicated_and_shuffled_statuses_end_at_the_furthest_state() {
     let customer = parley_simulator::Customer::new(RECIPIENT, "test user name");
     t.post_json_webhook(&customer.webhook(vec![customer.text("wamid.HELLO", 1_600_000_000, "hello")])).await;
     let sk = queued_message(&t, &contact, "m-2").await;
-    t.stack.store.link_wamid(&contact, &sk, "ABGGFlA5Fpa").await.unwrap();
+    t.stack.store.link_wamid(&keys::message_ref(&contact, &sk), "ABGGFlA5Fpa").await.unwrap();
     // Meta's own samples: read first, then delivered twice, then a late sent.
     for file in [
         "meta_sample_status_read_v25.json",
@@ -128,8 +128,8 @@ async fn a_failure_after_read_is_a_note_and_a_failure_before_delivery_sticks() {
     let contact = contact_id(&BusinessPhone::default());
     let read_sk = queued_message(&t, &contact, "m-read").await;
     let failed_sk = queued_message(&t, &contact, "m-failed").await;
-    t.stack.store.link_wamid(&contact, &read_sk, "wamid.R").await.unwrap();
-    t.stack.store.link_wamid(&contact, &failed_sk, "wamid.F").await.unwrap();
+    t.stack.store.link_wamid(&keys::message_ref(&contact, &read_sk), "wamid.R").await.unwrap();
+    t.stack.store.link_wamid(&keys::message_ref(&contact, &failed_sk), "wamid.F").await.unwrap();
     let body = statuses_webhook(vec![
         status("wamid.R", "read", 1_700_000_010, RECIPIENT),
         status("wamid.R", "failed", 1_700_000_011, RECIPIENT),
@@ -159,7 +159,7 @@ async fn our_callback_key_maps_a_status_home_without_a_lookup() {
     let contact = contact_id(&BusinessPhone::default());
     let sk = queued_message(&t, &contact, "m-cb").await;
     let mut sent = status("wamid.CB", "sent", 1_700_000_001, RECIPIENT);
-    sent["biz_opaque_callback_data"] = json!(keys::message_ref(&contact, &sk));
+    sent["biz_opaque_callback_data"] = json!(keys::message_ref(&contact, &sk).callback_data());
     let before = t.round_trips();
     assert_eq!(t.post_json_webhook(&statuses_webhook(vec![sent])).await.status(), 200);
     assert_eq!(t.round_trips() - before, 2, "one UpdateItem, no pointer read, plus the once-only spend count");

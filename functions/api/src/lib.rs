@@ -36,7 +36,8 @@ use parley::app::Auth;
 use parley::config::secrets::{AppSecrets, SecretName};
 use parley::domain::pricing::RateCards;
 use parley::ports::{
-    Clock, ContactRecordStore, ConversationStore, OutboundQueue, OutboxStore, SystemClock, WhatsAppClient,
+    Clock, ContactRecordStore, ConversationStore, OutboundQueue, OutboxStore, SpendStore, SystemClock, TemplateCatalog,
+    WhatsAppClient,
 };
 use std::sync::Arc;
 
@@ -48,8 +49,12 @@ pub use settings::{bootstrap_admin, ApiSettings};
 pub struct Outbound {
     /// The send use case.
     pub send: SendMessage,
-    /// Outbound messages and templates.
+    /// Outbound messages through their states.
     pub outbox: Arc<dyn OutboxStore>,
+    /// The template catalog.
+    pub templates: Arc<dyn TemplateCatalog>,
+    /// Spend by month and category.
+    pub spend: Arc<dyn SpendStore>,
     /// The sender's queue.
     pub queue: Arc<dyn OutboundQueue>,
     /// The Cloud API, for the template catalog.
@@ -120,18 +125,33 @@ pub fn state(
     settings: InboxSettings,
     origin_key: Option<String>,
 ) -> ApiState {
-    let send = SendMessage::new(store.clone(), store.clone(), queue.clone(), clock.clone(), RateCards::default());
-    let inbox = Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings));
+    let send = SendMessage::new(
+        store.clone(),
+        store.clone(),
+        store.clone(),
+        queue.clone(),
+        clock.clone(),
+        RateCards::default(),
+    );
+    let inbox =
+        Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone(), settings));
     ApiState {
         inbox,
-        team: Team::new(store.clone(), store.clone(), clock.clone()),
+        team: Team::new(store.clone(), store.clone(), store.clone(), clock.clone()),
         deals: Deals::new(store.clone(), clock.clone()),
         records: store.clone(),
         tasks: Tasks::new(store.clone(), store.clone(), clock.clone(), settings.utc_offset_minutes),
         reports: Reports::new(store.clone(), clock.clone(), settings.sla_minutes, settings.utc_offset_minutes),
         data: DataOwnership::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone()),
-        outbound: Outbound { send, outbox: store.clone(), queue, whatsapp },
-        auth: Auth::new(store.clone(), clock.clone(), admin),
+        outbound: Outbound {
+            send,
+            outbox: store.clone(),
+            templates: store.clone(),
+            spend: store.clone(),
+            queue,
+            whatsapp,
+        },
+        auth: Auth::new(store.clone(), store.clone(), store.clone(), clock.clone(), admin),
         opt_outs: OptOuts::new(store.clone(), clock.clone()),
         origin_key,
         store,
@@ -188,10 +208,16 @@ openapi::api_routes! {
     post "/api/tasks/{id}/done" => tasks::done, "Complete a task", "its owner, managers, admins";
 }
 
+/// The OpenAPI document the API serves at `/api/openapi.json`, without a
+/// running server (the web app's API types are generated from it).
+pub fn openapi_document() -> serde_json::Value {
+    openapi::document(OPERATIONS)
+}
+
 /// The API's routes.
 pub fn router(state: ApiState) -> Router {
     add_routes(Router::new())
-        .route("/api/openapi.json", get(|| async { axum::Json(openapi::document(OPERATIONS)) }))
+        .route("/api/openapi.json", get(|| async { axum::Json(openapi_document()) }))
         .fallback(error::not_found)
         .with_state(Arc::new(state))
 }

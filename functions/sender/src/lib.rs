@@ -117,7 +117,7 @@ pub async fn handle(sender: &Sender, event: SqsEvent) -> SqsBatchResponse {
             failures.push(failure(id));
             continue;
         };
-        match sender.deliver.deliver(&job).await {
+        match sender.deliver.deliver(&job.message()).await {
             Ok(JobOutcome::Done) => {}
             Ok(JobOutcome::RetryAfter(delay)) => {
                 if let Some(receipt) = record.receipt_handle.as_deref() {

@@ -41,8 +41,8 @@ impl InboundSettings {
 
 /// The use case over one store: what both Lambda and the local runner use.
 pub fn ingest(store: Arc<DynamoStore>, clock: Arc<dyn Clock>, inbox: InboxSettings, app_secret: &str) -> IngestWebhook {
-    let routing = Inbox::new(store.clone(), store.clone(), store.clone(), clock.clone(), inbox);
-    IngestWebhook::new(store, clock, app_secret).with_routing(Arc::new(routing))
+    let routing = Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone(), inbox);
+    IngestWebhook::new(store.clone(), store, clock, app_secret).with_routing(Arc::new(routing))
 }
 
 /// Builds the use case from settings and the loaded secrets, with a client

@@ -23,7 +23,7 @@ async fn main() -> anyhow::Result<()> {
         listen: format!("127.0.0.1:{port}").parse().context("PARLEY_PORT")?,
         table: env.optional("TABLE_NAME").unwrap_or_else(|| "parley".to_owned()),
         template: env.optional("PARLEY_TEMPLATE").unwrap_or_else(|| "template.yaml".to_owned()).into(),
-        web_dir: env.optional("PARLEY_WEB_DIR").unwrap_or_else(|| "web".to_owned()).into(),
+        web_dir: env.optional("PARLEY_WEB_DIR").unwrap_or_else(|| "web/dist".to_owned()).into(),
         verify_token: webhook_verify::VerifyConfig::from_secrets(&secrets)?.verify_token,
         app_secret: secrets.get(SecretName::WhatsAppAppSecret)?.to_owned(),
         admin: parley_api::bootstrap_admin(admin_email.as_deref(), &secrets),

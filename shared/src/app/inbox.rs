@@ -3,9 +3,10 @@
 
 use crate::domain::conversation::{ConversationStatus, Viewer};
 use crate::domain::routing::{next_in_turn, RoutingRule};
+use crate::domain::{AuditEntry, Session};
 use crate::domain::{Contact, ContactId, Millis};
 use crate::ports::{
-    AuditEntry, Clock, ConversationStore, InboxStore, Page, PageRequest, QueueQuery, Session, StoreError, UserStore,
+    AuditLog, Clock, ConversationStore, InboxStore, Page, PageRequest, QueueQuery, StoreError, UserStore,
 };
 use std::sync::Arc;
 
@@ -96,6 +97,7 @@ pub enum InboxError {
 pub struct Inbox {
     contacts: Arc<dyn ConversationStore>,
     inbox: Arc<dyn InboxStore>,
+    audit: Arc<dyn AuditLog>,
     users: Arc<dyn UserStore>,
     clock: Arc<dyn Clock>,
     settings: InboxSettings,
@@ -106,11 +108,12 @@ impl Inbox {
     pub fn new(
         contacts: Arc<dyn ConversationStore>,
         inbox: Arc<dyn InboxStore>,
+        audit: Arc<dyn AuditLog>,
         users: Arc<dyn UserStore>,
         clock: Arc<dyn Clock>,
         settings: InboxSettings,
     ) -> Self {
-        Inbox { contacts, inbox, users, clock, settings }
+        Inbox { contacts, inbox, audit, users, clock, settings }
     }
 
     /// The settings in force.
@@ -227,7 +230,7 @@ impl Inbox {
         if !session.role.supervises() {
             return Err(InboxError::Forbidden("only managers and administrators read the audit log"));
         }
-        Ok(self.inbox.audit_for_contact(id, page).await?)
+        Ok(self.audit.audit_for_contact(id, page).await?)
     }
 
     /// A day's audit log (supervisors only).
@@ -240,7 +243,7 @@ impl Inbox {
         if !session.role.supervises() {
             return Err(InboxError::Forbidden("only managers and administrators read the audit log"));
         }
-        Ok(self.inbox.audit_for_day(day, page).await?)
+        Ok(self.audit.audit_for_day(day, page).await?)
     }
 
     fn entry(

@@ -1,6 +1,6 @@
 //! `POST /webhook`: verify, parse, store every message and status durably.
 
-use crate::ports::{Clock, ConversationStore, Recorded, StatusOutcome, StoreError};
+use crate::ports::{Clock, InboundStore, Recorded, StatusOutcome, StatusStore, StoreError};
 use crate::whatsapp::{parse_webhook, verify_signature, SignatureError, WebhookError};
 use std::sync::Arc;
 
@@ -39,7 +39,8 @@ pub struct IngestReport {
 
 /// The inbound webhook use case.
 pub struct IngestWebhook {
-    store: Arc<dyn ConversationStore>,
+    store: Arc<dyn InboundStore>,
+    statuses: Arc<dyn StatusStore>,
     clock: Arc<dyn Clock>,
     app_secret: String,
     routing: Option<Arc<super::inbox::Inbox>>,
@@ -47,8 +48,13 @@ pub struct IngestWebhook {
 
 impl IngestWebhook {
     /// Wires the use case.
-    pub fn new(store: Arc<dyn ConversationStore>, clock: Arc<dyn Clock>, app_secret: impl Into<String>) -> Self {
-        IngestWebhook { store, clock, app_secret: app_secret.into(), routing: None }
+    pub fn new(
+        store: Arc<dyn InboundStore>,
+        statuses: Arc<dyn StatusStore>,
+        clock: Arc<dyn Clock>,
+        app_secret: impl Into<String>,
+    ) -> Self {
+        IngestWebhook { store, statuses, clock, app_secret: app_secret.into(), routing: None }
     }
 
     /// Routes conversations nobody owns after their message is stored.
@@ -98,7 +104,7 @@ impl IngestWebhook {
             }
         }
         for status in &batch.statuses {
-            let outcome = self.store.apply_status(status).await?;
+            let outcome = self.statuses.apply_status(status).await?;
             match outcome {
                 StatusOutcome::Applied => report.statuses_applied += 1,
                 StatusOutcome::Stale => report.statuses_stale += 1,

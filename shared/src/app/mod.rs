@@ -15,3 +15,6 @@ pub mod team;
 
 pub use auth::{Auth, AuthError};
 pub use ingest_webhook::{IngestError, IngestReport, IngestWebhook};
+
+#[cfg(test)]
+mod tests;

@@ -3,8 +3,8 @@
 //! lets marketing reach them again, so it takes a manager or an
 //! administrator. Both are audited in the same write as the change.
 
-use crate::domain::ContactId;
-use crate::ports::{AuditEntry, Clock, OutboxStore, Session, StoreError};
+use crate::domain::{AuditEntry, ContactId, Session};
+use crate::ports::{Clock, ConsentStore, StoreError};
 use std::sync::Arc;
 
 /// Why an opt-out change was refused.
@@ -24,14 +24,14 @@ pub enum OptOutError {
 /// The opt-out use case. The caller has checked that `actor` may see the
 /// contact.
 pub struct OptOuts {
-    store: Arc<dyn OutboxStore>,
+    consent: Arc<dyn ConsentStore>,
     clock: Arc<dyn Clock>,
 }
 
 impl OptOuts {
     /// Wires the use case.
-    pub fn new(store: Arc<dyn OutboxStore>, clock: Arc<dyn Clock>) -> Self {
-        OptOuts { store, clock }
+    pub fn new(consent: Arc<dyn ConsentStore>, clock: Arc<dyn Clock>) -> Self {
+        OptOuts { consent, clock }
     }
 
     /// Records (`true`) or clears (`false`) the contact's opt-out.
@@ -46,7 +46,7 @@ impl OptOuts {
             contact: Some(contact.clone()),
             detail: "{}".to_owned(),
         };
-        if !self.store.set_opt_out(contact, opted_out, &audit).await? {
+        if !self.consent.set_opt_out(contact, opted_out, &audit).await? {
             return Err(OptOutError::NotFound);
         }
         Ok(())

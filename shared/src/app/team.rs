@@ -3,8 +3,9 @@
 
 use super::auth::{hash_password_in_background, token_hash};
 use crate::domain::user::normalize_email;
+use crate::domain::{AuditEntry, Invite, Session, UserPatch};
 use crate::domain::{Millis, Role, User};
-use crate::ports::{AuditEntry, Clock, InboxStore, Invite, Session, StoreError, UserPatch, UserStore};
+use crate::ports::{AuditLog, Clock, InviteStore, StoreError, UserStore};
 use rand::RngCore;
 use std::sync::Arc;
 
@@ -72,14 +73,20 @@ pub struct Invitation {
 /// The team use case.
 pub struct Team {
     users: Arc<dyn UserStore>,
-    inbox: Arc<dyn InboxStore>,
+    invites: Arc<dyn InviteStore>,
+    audit: Arc<dyn AuditLog>,
     clock: Arc<dyn Clock>,
 }
 
 impl Team {
     /// Wires the use case.
-    pub fn new(users: Arc<dyn UserStore>, inbox: Arc<dyn InboxStore>, clock: Arc<dyn Clock>) -> Self {
-        Team { users, inbox, clock }
+    pub fn new(
+        users: Arc<dyn UserStore>,
+        invites: Arc<dyn InviteStore>,
+        audit: Arc<dyn AuditLog>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Team { users, invites, audit, clock }
     }
 
     /// The team, for supervisors.
@@ -114,7 +121,7 @@ impl Team {
         };
         let (invitation, invite) = self.new_link(&email, LinkKind::Invitation);
         let audit = self.audit_entry(actor, "invite", serde_json::json!({"email": email, "role": role.as_str()}));
-        if !self.users.invite_user(&user, &invite, &audit).await? {
+        if !self.invites.invite_user(&user, &invite, &audit).await? {
             return Err(TeamError::Exists(email));
         }
         Ok(invitation)
@@ -137,7 +144,7 @@ impl Team {
         let (invitation, invite) = self.new_link(&email, kind);
         let action = if kind == LinkKind::Invitation { "reissue_invite" } else { "password_reset_link" };
         let audit = self.audit_entry(actor, action, serde_json::json!({"email": email}));
-        if !self.users.issue_link(&invite, &audit).await? {
+        if !self.invites.issue_link(&invite, &audit).await? {
             // Deactivated (or gone) between the read and the write.
             return Err(TeamError::Deactivated(email));
         }
@@ -151,7 +158,7 @@ impl Team {
         }
         let email = normalize_email(email);
         let audit = self.audit_entry(actor, "revoke_link", serde_json::json!({"email": email}));
-        if !self.users.revoke_link(&email, &audit).await? {
+        if !self.invites.revoke_link(&email, &audit).await? {
             return Err(TeamError::NotFound);
         }
         Ok(())
@@ -165,7 +172,7 @@ impl Team {
             return Err(TeamError::WeakPassword);
         }
         let now = self.clock.now();
-        let invite = self.users.invite(&token_hash(token), now).await?.ok_or(TeamError::BadInvite)?;
+        let invite = self.invites.invite(&token_hash(token), now).await?.ok_or(TeamError::BadInvite)?;
         let hash = hash_password_in_background(password).await.ok_or(TeamError::WeakPassword)?;
         let audit = AuditEntry {
             at: now,
@@ -174,7 +181,7 @@ impl Team {
             contact: None,
             detail: "{}".to_owned(),
         };
-        if !self.users.accept_invite(&invite, &hash, now, &audit).await? {
+        if !self.invites.accept_invite(&invite, &hash, now, &audit).await? {
             return Err(TeamError::BadInvite);
         }
         Ok(invite.email)
@@ -201,7 +208,7 @@ impl Team {
             "active": patch.active,
             "available": patch.available,
         });
-        self.inbox.audit(&self.audit_entry(actor, "update_user", detail)).await?;
+        self.audit.audit(&self.audit_entry(actor, "update_user", detail)).await?;
         Ok(user)
     }
 

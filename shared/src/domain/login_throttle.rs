@@ -11,7 +11,7 @@
 //!
 //! An attempt is counted *before* the password is checked, so parallel
 //! guesses cannot all pass. A success forgives what it cost (see
-//! [`crate::ports::UserStore::forgive_login_attempt`]).
+//! [`crate::ports::LoginThrottle::forgive_login_attempt`]).
 
 use super::Millis;
 use std::net::IpAddr;
@@ -68,9 +68,9 @@ pub struct AttemptCounts {
     pub email: u64,
 }
 
-/// The limits.
+/// How many attempts each counter allows per fixed window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LoginThrottle {
+pub struct LoginLimits {
     /// The fixed window's length.
     pub window_ms: i64,
     /// Attempts for one e-mail from one source.
@@ -81,13 +81,13 @@ pub struct LoginThrottle {
     pub per_email: u64,
 }
 
-impl Default for LoginThrottle {
+impl Default for LoginLimits {
     fn default() -> Self {
-        LoginThrottle { window_ms: 15 * 60_000, per_email_from_source: 5, per_source: 30, per_email: 100 }
+        LoginLimits { window_ms: 15 * 60_000, per_email_from_source: 5, per_source: 30, per_email: 100 }
     }
 }
 
-impl LoginThrottle {
+impl LoginLimits {
     /// The attempt `email` from `source` makes at `now`.
     pub fn attempt(&self, email: &str, source: LoginSource, now: Millis) -> LoginAttempt {
         let window = self.window_ms.max(1);
@@ -126,7 +126,7 @@ mod tests {
 
     #[test]
     fn each_counter_has_its_own_limit() {
-        let throttle = LoginThrottle::default();
+        let throttle = LoginLimits::default();
         let now = Millis(1_800_000_000_000);
         let attempt = throttle.attempt("a@b.c", LoginSource::of(None), now);
         assert_eq!(throttle.verdict(&attempt, counts(5, 30, 100), now), Ok(()));
@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn windows_are_fixed_and_the_wait_is_until_the_window_ends() {
-        let throttle = LoginThrottle::default();
+        let throttle = LoginLimits::default();
         // 1_800_000_000_000 is a whole number of 15-minute windows.
         let start = Millis(1_800_000_000_000);
         let attempt = throttle.attempt("a@b.c", LoginSource::of(None), Millis(start.0 + 60_000));

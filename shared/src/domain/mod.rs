@@ -1,28 +1,48 @@
 //! Pure types and rules: no I/O, no AWS types, no async.
 
+pub mod audit;
 pub mod contact;
+pub mod contact_patch;
 pub mod conversation;
+pub mod event;
 pub mod identity;
+pub mod invite;
 pub mod login_throttle;
 pub mod message;
 pub mod message_content;
+pub mod message_ref;
 pub mod metrics;
+pub mod note;
 pub mod outbound;
+pub mod outbound_message;
 pub mod pipeline;
 pub mod pricing;
 pub mod routing;
 pub mod service_window;
+pub mod session;
+pub mod spend;
 pub mod status;
 pub mod task;
 pub mod template;
 pub mod timestamp;
 pub mod user;
+pub mod user_patch;
 
+pub use audit::AuditEntry;
 pub use contact::Contact;
+pub use contact_patch::ContactPatch;
+pub use event::DomainEvent;
 pub use identity::{BusinessNumber, ContactId, CustomerIdentity};
+pub use invite::Invite;
 pub use message::{Direction, Message};
 pub use message_content::MessageContent;
+pub use message_ref::MessageRef;
+pub use note::Note;
+pub use outbound_message::OutboundMessage;
 pub use service_window::ServiceWindow;
+pub use session::Session;
+pub use spend::SpendLine;
 pub use status::{DeliveryError, DeliveryStatus, Pricing, StatusUpdate};
 pub use timestamp::Millis;
 pub use user::{Role, User};
+pub use user_patch::UserPatch;

@@ -34,46 +34,6 @@ enum ContactUpdate {
 }
 
 impl DynamoStore {
-    pub(super) async fn put_inbound(&self, message: &InboundMessage) -> Result<Recorded, StoreError> {
-        let number = BusinessNumber(message.phone_number_id.clone());
-        let identities = message.from.keys();
-        let mut contact = ContactId::derive(&number, &message.from.primary_key());
-        let mut mode = ContactUpdate::Newest;
-        for _ in 0..MAX_ATTEMPTS {
-            let items = self.inbound_transaction(message, &identities, &contact, mode)?;
-            let outcome = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
-            let reasons = match outcome {
-                Ok(_) => {
-                    self.note_changed_identity(message, &contact).await?;
-                    return Ok(Recorded::New(contact));
-                }
-                Err(err) => match err.as_service_error() {
-                    Some(TransactWriteItemsError::TransactionCanceledException(e)) => e
-                        .cancellation_reasons()
-                        .iter()
-                        .map(|r| r.code().unwrap_or("None").to_owned())
-                        .collect::<Vec<_>>(),
-                    _ => return Err(unavailable(err)),
-                },
-            };
-            let failed = |i: usize| reasons.get(i).is_some_and(|c| c == "ConditionalCheckFailed");
-            // Item order: 0 wamid pointer, 1 message, 2.. identities, last contact.
-            if failed(0) {
-                return Ok(Recorded::Duplicate);
-            }
-            if (2..2 + identities.len()).any(failed) {
-                contact = self.resolve_contact(&message.phone_number_id, &identities).await?.unwrap_or(contact);
-                continue;
-            }
-            if failed(2 + identities.len()) {
-                mode = ContactUpdate::Older;
-                continue;
-            }
-            // Only conflicts with a concurrent writer remain: go round again.
-        }
-        Err(StoreError::Unavailable(format!("message {} kept conflicting", message.wamid)))
-    }
-
     fn inbound_transaction(
         &self,
         message: &InboundMessage,
@@ -321,4 +281,47 @@ fn contact_update(table: &str, message: &InboundMessage, contact: &ContactId) ->
         .build()
         .map_err(unavailable)?;
     Ok(TransactWriteItem::builder().update(update).build())
+}
+
+#[async_trait::async_trait]
+impl crate::ports::InboundStore for DynamoStore {
+    async fn record_inbound(&self, message: &InboundMessage) -> Result<Recorded, StoreError> {
+        let number = BusinessNumber(message.phone_number_id.clone());
+        let identities = message.from.keys();
+        let mut contact = ContactId::derive(&number, &message.from.primary_key());
+        let mut mode = ContactUpdate::Newest;
+        for _ in 0..MAX_ATTEMPTS {
+            let items = self.inbound_transaction(message, &identities, &contact, mode)?;
+            let outcome = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
+            let reasons = match outcome {
+                Ok(_) => {
+                    self.note_changed_identity(message, &contact).await?;
+                    return Ok(Recorded::New(contact));
+                }
+                Err(err) => match err.as_service_error() {
+                    Some(TransactWriteItemsError::TransactionCanceledException(e)) => e
+                        .cancellation_reasons()
+                        .iter()
+                        .map(|r| r.code().unwrap_or("None").to_owned())
+                        .collect::<Vec<_>>(),
+                    _ => return Err(unavailable(err)),
+                },
+            };
+            let failed = |i: usize| reasons.get(i).is_some_and(|c| c == "ConditionalCheckFailed");
+            // Item order: 0 wamid pointer, 1 message, 2.. identities, last contact.
+            if failed(0) {
+                return Ok(Recorded::Duplicate);
+            }
+            if (2..2 + identities.len()).any(failed) {
+                contact = self.resolve_contact(&message.phone_number_id, &identities).await?.unwrap_or(contact);
+                continue;
+            }
+            if failed(2 + identities.len()) {
+                mode = ContactUpdate::Older;
+                continue;
+            }
+            // Only conflicts with a concurrent writer remain: go round again.
+        }
+        Err(StoreError::Unavailable(format!("message {} kept conflicting", message.wamid)))
+    }
 }

@@ -1,7 +1,7 @@
 //! Key shapes and index names: the contract between the code and the table
 //! that template.yaml declares (a test fails if they drift apart).
 
-use crate::domain::{ContactId, Millis};
+use crate::domain::{ContactId, MessageRef, Millis};
 
 /// Partition key attribute.
 pub const PK: &str = "pk";
@@ -211,17 +211,15 @@ pub fn session_pk(token_hash: &str) -> String {
 /// A session's sort key.
 pub const SESSION: &str = "SESSION";
 
-/// Our own key for a message, sent to Meta as `biz_opaque_callback_data` so
-/// that a status maps straight back to the item: `<contactId>|<sk>`.
-pub fn message_ref(contact: &ContactId, sk: &str) -> String {
-    format!("{contact}|{sk}")
+/// The sort key of a referenced message: the locator is what follows the
+/// prefix (see [`MessageRef::new`], which matches [`message_sk`]).
+pub fn referenced_sk(message: &MessageRef) -> String {
+    format!("{MESSAGE_PREFIX}{}", message.locator())
 }
 
-/// Reads a [`message_ref`] back; `None` for anything else.
-pub fn parse_message_ref(text: &str) -> Option<(ContactId, String)> {
-    let (contact, sk) = text.split_once('|')?;
-    let contact = ContactId::parse(contact)?;
-    sk.starts_with(MESSAGE_PREFIX).then(|| (contact, sk.to_owned()))
+/// The reference of the message at `(contact, sk)`, as the ports pass it.
+pub fn message_ref(contact: &ContactId, sk: &str) -> MessageRef {
+    MessageRef::from_locator(contact.clone(), sk.strip_prefix(MESSAGE_PREFIX).unwrap_or(sk))
 }
 
 /// The pipelines' partition.

@@ -79,91 +79,6 @@ impl DynamoStore {
         pointers
     }
 
-    pub(super) async fn erase(&self, contact: &ContactId) -> Result<usize, StoreError> {
-        let items = self.partition(contact).await?;
-        let profile = items.iter().find(|i| get_s(i, keys::SK).as_deref() == Some(keys::PROFILE));
-        let mut deletes: Vec<Item> = self.pointer_keys(&items, profile);
-        deletes.extend(
-            items
-                .iter()
-                .filter(|i| get_s(i, keys::SK).as_deref() != Some(keys::PROFILE))
-                .filter_map(|i| Some(key(get_s(i, keys::PK)?, get_s(i, keys::SK)?))),
-        );
-        let count = deletes.len();
-        self.batch_write(deletes.into_iter().map(delete_request).collect::<Result<_, _>>()?).await?;
-        // The tombstone: no name, no phone, out of every list and queue.
-        let mut tombstone = key(keys::contact_pk(contact), keys::PROFILE);
-        tombstone.extend([
-            ("contact_id".to_owned(), s(contact.as_str())),
-            ("erased".to_owned(), AttributeValue::Bool(true)),
-        ]);
-        if let Some(created) = profile.and_then(|p| p.get("created_at")) {
-            tombstone.insert("created_at".to_owned(), created.clone());
-        }
-        self.client.put_item().table_name(&self.table).set_item(Some(tombstone)).send().await.map_err(unavailable)?;
-        Ok(count)
-    }
-
-    pub(super) async fn merge(&self, into: &ContactId, from: &ContactId) -> Result<usize, StoreError> {
-        let items = self.partition(from).await?;
-        let profile = items.iter().find(|i| get_s(i, keys::SK).as_deref() == Some(keys::PROFILE)).cloned();
-        let mut writes = Vec::new();
-        let mut removed = Vec::new();
-        for item in items.iter().filter(|i| get_s(i, keys::SK).as_deref() != Some(keys::PROFILE)) {
-            let mut moved = item.clone();
-            moved.insert(keys::PK.to_owned(), s(keys::contact_pk(into)));
-            moved.insert("contact_id".to_owned(), s(into.as_str()));
-            writes.push(moved);
-            if let (Some(pk), Some(sk)) = (get_s(item, keys::PK), get_s(item, keys::SK)) {
-                removed.push(key(pk, sk));
-            }
-        }
-        // Pointers (wamids and identities) now name the surviving contact.
-        for pointer in self.pointer_keys(&items, profile.as_ref()) {
-            let mut updated = pointer;
-            updated.insert("contact_id".to_owned(), s(into.as_str()));
-            if let Some(message) = items.iter().find(|i| {
-                updated.get(keys::PK).and_then(|p| p.as_s().ok()).is_some_and(|p| {
-                    [get_s(i, "wamid"), get_s(i, "id")].into_iter().flatten().any(|w| keys::wamid_pk(&w) == *p)
-                })
-            }) {
-                if let Some(sk) = get_s(message, keys::SK) {
-                    updated.insert("message_sk".to_owned(), s(sk));
-                }
-            }
-            writes.push(updated);
-        }
-        let count = writes.len();
-        self.batch_write(writes.into_iter().map(put_request).collect::<Result<_, _>>()?).await?;
-        self.batch_write(removed.into_iter().map(delete_request).collect::<Result<_, _>>()?).await?;
-        // Deals follow their customer.
-        let deals =
-            crate::ports::DealStore::contact_deals(self, from, &PageRequest { cursor: None, limit: Some(200) }).await?;
-        for mut deal in deals.items {
-            deal.contact_id = into.clone();
-            let expected = deal.updated_at;
-            let audit = crate::ports::AuditEntry {
-                at: deal.updated_at,
-                actor: "merge".into(),
-                action: "deal_moved".into(),
-                contact: Some(into.clone()),
-                detail: serde_json::json!({"deal": deal.id, "from_contact": from}).to_string(),
-            };
-            crate::ports::DealStore::save_deal(self, &deal, expected, &audit, None).await?;
-        }
-        if let Some(profile) = profile {
-            self.absorb_profile(into, &profile).await?;
-        }
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::contact_pk(from), keys::PROFILE)))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(count)
-    }
-
     /// Tags join; the surviving contact keeps its own fields and name, and
     /// learns the other's identities it lacks.
     async fn absorb_profile(&self, into: &ContactId, other: &Item) -> Result<(), StoreError> {
@@ -207,10 +122,87 @@ fn put_request(item: Item) -> Result<WriteRequest, StoreError> {
 #[async_trait::async_trait]
 impl crate::ports::ContactLifecycleStore for DynamoStore {
     async fn erase_contact(&self, contact: &ContactId) -> Result<usize, StoreError> {
-        self.erase(contact).await
+        let items = self.partition(contact).await?;
+        let profile = items.iter().find(|i| get_s(i, keys::SK).as_deref() == Some(keys::PROFILE));
+        let mut deletes: Vec<Item> = self.pointer_keys(&items, profile);
+        deletes.extend(
+            items
+                .iter()
+                .filter(|i| get_s(i, keys::SK).as_deref() != Some(keys::PROFILE))
+                .filter_map(|i| Some(key(get_s(i, keys::PK)?, get_s(i, keys::SK)?))),
+        );
+        let count = deletes.len();
+        self.batch_write(deletes.into_iter().map(delete_request).collect::<Result<_, _>>()?).await?;
+        // The tombstone: no name, no phone, out of every list and queue.
+        let mut tombstone = key(keys::contact_pk(contact), keys::PROFILE);
+        tombstone.extend([
+            ("contact_id".to_owned(), s(contact.as_str())),
+            ("erased".to_owned(), AttributeValue::Bool(true)),
+        ]);
+        if let Some(created) = profile.and_then(|p| p.get("created_at")) {
+            tombstone.insert("created_at".to_owned(), created.clone());
+        }
+        self.client.put_item().table_name(&self.table).set_item(Some(tombstone)).send().await.map_err(unavailable)?;
+        Ok(count)
     }
 
     async fn merge_contacts(&self, into: &ContactId, from: &ContactId) -> Result<usize, StoreError> {
-        self.merge(into, from).await
+        let items = self.partition(from).await?;
+        let profile = items.iter().find(|i| get_s(i, keys::SK).as_deref() == Some(keys::PROFILE)).cloned();
+        let mut writes = Vec::new();
+        let mut removed = Vec::new();
+        for item in items.iter().filter(|i| get_s(i, keys::SK).as_deref() != Some(keys::PROFILE)) {
+            let mut moved = item.clone();
+            moved.insert(keys::PK.to_owned(), s(keys::contact_pk(into)));
+            moved.insert("contact_id".to_owned(), s(into.as_str()));
+            writes.push(moved);
+            if let (Some(pk), Some(sk)) = (get_s(item, keys::PK), get_s(item, keys::SK)) {
+                removed.push(key(pk, sk));
+            }
+        }
+        // Pointers (wamids and identities) now name the surviving contact.
+        for pointer in self.pointer_keys(&items, profile.as_ref()) {
+            let mut updated = pointer;
+            updated.insert("contact_id".to_owned(), s(into.as_str()));
+            if let Some(message) = items.iter().find(|i| {
+                updated.get(keys::PK).and_then(|p| p.as_s().ok()).is_some_and(|p| {
+                    [get_s(i, "wamid"), get_s(i, "id")].into_iter().flatten().any(|w| keys::wamid_pk(&w) == *p)
+                })
+            }) {
+                if let Some(sk) = get_s(message, keys::SK) {
+                    updated.insert("message_sk".to_owned(), s(sk));
+                }
+            }
+            writes.push(updated);
+        }
+        let count = writes.len();
+        self.batch_write(writes.into_iter().map(put_request).collect::<Result<_, _>>()?).await?;
+        self.batch_write(removed.into_iter().map(delete_request).collect::<Result<_, _>>()?).await?;
+        // Deals follow their customer.
+        let deals =
+            crate::ports::DealStore::contact_deals(self, from, &PageRequest { cursor: None, limit: Some(200) }).await?;
+        for mut deal in deals.items {
+            deal.contact_id = into.clone();
+            let expected = deal.updated_at;
+            let audit = crate::domain::AuditEntry {
+                at: deal.updated_at,
+                actor: "merge".into(),
+                action: "deal_moved".into(),
+                contact: Some(into.clone()),
+                detail: serde_json::json!({"deal": deal.id, "from_contact": from}).to_string(),
+            };
+            crate::ports::DealStore::save_deal(self, &deal, expected, &audit, None).await?;
+        }
+        if let Some(profile) = profile {
+            self.absorb_profile(into, &profile).await?;
+        }
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(from), keys::PROFILE)))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(count)
     }
 }

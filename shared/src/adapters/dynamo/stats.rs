@@ -33,60 +33,6 @@ pub(super) fn count_message(
 }
 
 impl DynamoStore {
-    /// `(day, inbound, outbound)` for days in `[from, to]` (`YYYY-MM-DD`).
-    pub(super) async fn query_message_stats(
-        &self,
-        from: &str,
-        to: &str,
-    ) -> Result<Vec<(String, u64, u64)>, StoreError> {
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
-            .expression_attribute_values(":pk", s(keys::MESSAGE_STATS))
-            .expression_attribute_values(":from", s(from))
-            .expression_attribute_values(":to", s(format!("{to}#~")))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        let count = |v: Option<i64>| u64::try_from(v.unwrap_or(0)).unwrap_or(0);
-        let mut days: std::collections::BTreeMap<String, (u64, u64)> = std::collections::BTreeMap::new();
-        for item in out.items() {
-            let day = get_s(item, keys::SK).unwrap_or_default().split('#').next().unwrap_or_default().to_owned();
-            let entry = days.entry(day).or_default();
-            entry.0 += count(get_n(item, "inbound"));
-            entry.1 += count(get_n(item, "outbound"));
-        }
-        Ok(days.into_iter().map(|(day, (i, o))| (day, i, o)).collect())
-    }
-
-    /// Every contact (paged Queries on the activity index, never a Scan).
-    pub(super) async fn all_contacts(&self) -> Result<Vec<Contact>, StoreError> {
-        let mut contacts = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(keys::GSI1)
-                .key_condition_expression("gsi1pk = :p")
-                .expression_attribute_values(":p", s(keys::CONTACTS_BY_ACTIVITY))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            for item in out.items() {
-                contacts.push(contact_from(item)?);
-            }
-            match out.last_evaluated_key() {
-                Some(k) => start = Some(k.clone()),
-                None => return Ok(contacts),
-            }
-        }
-    }
-
     /// How many items an index partition holds (optionally below a sort key).
     pub(super) async fn count_index(
         &self,
@@ -125,12 +71,54 @@ impl DynamoStore {
 
 #[async_trait::async_trait]
 impl crate::ports::ReportStore for DynamoStore {
+    /// `(day, inbound, outbound)` for days in `[from, to]` (`YYYY-MM-DD`).
     async fn message_counts(&self, from: &str, to: &str) -> Result<Vec<(String, u64, u64)>, StoreError> {
-        self.query_message_stats(from, to).await
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+            .expression_attribute_values(":pk", s(keys::MESSAGE_STATS))
+            .expression_attribute_values(":from", s(from))
+            .expression_attribute_values(":to", s(format!("{to}#~")))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let count = |v: Option<i64>| u64::try_from(v.unwrap_or(0)).unwrap_or(0);
+        let mut days: std::collections::BTreeMap<String, (u64, u64)> = std::collections::BTreeMap::new();
+        for item in out.items() {
+            let day = get_s(item, keys::SK).unwrap_or_default().split('#').next().unwrap_or_default().to_owned();
+            let entry = days.entry(day).or_default();
+            entry.0 += count(get_n(item, "inbound"));
+            entry.1 += count(get_n(item, "outbound"));
+        }
+        Ok(days.into_iter().map(|(day, (i, o))| (day, i, o)).collect())
     }
 
+    /// Every contact (paged Queries on the activity index, never a Scan).
     async fn every_contact(&self) -> Result<Vec<Contact>, StoreError> {
-        self.all_contacts().await
+        let mut contacts = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(keys::GSI1)
+                .key_condition_expression("gsi1pk = :p")
+                .expression_attribute_values(":p", s(keys::CONTACTS_BY_ACTIVITY))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            for item in out.items() {
+                contacts.push(contact_from(item)?);
+            }
+            match out.last_evaluated_key() {
+                Some(k) => start = Some(k.clone()),
+                None => return Ok(contacts),
+            }
+        }
     }
 
     async fn count_unassigned(&self) -> Result<u64, StoreError> {

@@ -11,7 +11,7 @@
 use super::item::{get_s, key, n, s, Item};
 use super::keys;
 use super::{unavailable, DynamoStore};
-use crate::domain::{ContactId, StatusUpdate};
+use crate::domain::{ContactId, MessageRef, StatusUpdate};
 use crate::ports::{StatusOutcome, StoreError};
 use crate::whatsapp::status::parse_status;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
@@ -25,37 +25,6 @@ struct Location {
 }
 
 impl DynamoStore {
-    pub(super) async fn apply_status_update(&self, update: &StatusUpdate) -> Result<StatusOutcome, StoreError> {
-        if let Some((contact, sk)) = update.callback_data.as_deref().and_then(keys::parse_message_ref) {
-            return self.update_message_status(&Location { pk: keys::contact_pk(&contact), sk }, update).await;
-        }
-        if let Some(location) = self.locate(&update.wamid).await? {
-            return self.update_message_status(&location, update).await;
-        }
-        if self.park(update).await? {
-            return Ok(StatusOutcome::Pending);
-        }
-        // The pointer appeared between our read and the park: apply directly.
-        match self.locate(&update.wamid).await? {
-            Some(location) => self.update_message_status(&location, update).await,
-            None => Err(StoreError::Unavailable(format!("wamid {} pointer vanished", update.wamid))),
-        }
-    }
-
-    /// Records that the message at `(contact, sk)` has Meta's id `wamid`, then
-    /// applies every status that arrived before we knew it.
-    pub(super) async fn link_wamid(&self, contact: &ContactId, sk: &str, wamid: &str) -> Result<(), StoreError> {
-        let mut pointer = key(keys::wamid_pk(wamid), keys::WAMID);
-        pointer.extend([
-            ("contact_id".to_owned(), s(contact.as_str())),
-            ("message_sk".to_owned(), s(sk)),
-            ("direction".to_owned(), s("out")),
-        ]);
-        self.client.put_item().table_name(&self.table).set_item(Some(pointer)).send().await.map_err(unavailable)?;
-        let location = Location { pk: keys::contact_pk(contact), sk: sk.to_owned() };
-        self.apply_pending(wamid, &location).await
-    }
-
     async fn locate(&self, wamid: &str) -> Result<Option<Location>, StoreError> {
         let found = self
             .client
@@ -201,7 +170,7 @@ impl DynamoStore {
             .table_name(&self.table)
             .set_key(Some(key(
                 keys::spend_pk(&update.at.month()),
-                super::outbox::spend_category(pricing.category.as_deref()),
+                super::spend::spend_category(pricing.category.as_deref()),
             )))
             .update_expression("ADD #count :one")
             .expression_attribute_names("#count", if pricing.billable { "billable" } else { "free" })
@@ -281,4 +250,40 @@ fn pricing_clauses(update: &StatusUpdate, values: &mut Item) -> Vec<String> {
 
 fn errors_json(update: &StatusUpdate) -> Result<String, StoreError> {
     serde_json::to_string(&update.errors).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+#[async_trait::async_trait]
+impl crate::ports::StatusStore for DynamoStore {
+    async fn apply_status(&self, update: &StatusUpdate) -> Result<StatusOutcome, StoreError> {
+        if let Some(message) = update.callback_data.as_deref().and_then(MessageRef::from_callback_data) {
+            let location = Location { pk: keys::contact_pk(&message.contact), sk: keys::referenced_sk(&message) };
+            return self.update_message_status(&location, update).await;
+        }
+        if let Some(location) = self.locate(&update.wamid).await? {
+            return self.update_message_status(&location, update).await;
+        }
+        if self.park(update).await? {
+            return Ok(StatusOutcome::Pending);
+        }
+        // The pointer appeared between our read and the park: apply directly.
+        match self.locate(&update.wamid).await? {
+            Some(location) => self.update_message_status(&location, update).await,
+            None => Err(StoreError::Unavailable(format!("wamid {} pointer vanished", update.wamid))),
+        }
+    }
+
+    /// Records that the message at `(contact, sk)` has Meta's id `wamid`, then
+    /// applies every status that arrived before we knew it.
+    async fn link_wamid(&self, message: &crate::domain::MessageRef, wamid: &str) -> Result<(), StoreError> {
+        let (contact, sk) = (&message.contact, &keys::referenced_sk(message));
+        let mut pointer = key(keys::wamid_pk(wamid), keys::WAMID);
+        pointer.extend([
+            ("contact_id".to_owned(), s(contact.as_str())),
+            ("message_sk".to_owned(), s(sk)),
+            ("direction".to_owned(), s("out")),
+        ]);
+        self.client.put_item().table_name(&self.table).set_item(Some(pointer)).send().await.map_err(unavailable)?;
+        let location = Location { pk: keys::contact_pk(contact), sk: sk.to_owned() };
+        self.apply_pending(wamid, &location).await
+    }
 }
