@@ -1,5 +1,6 @@
 # Development defaults, sourced by dev.sh and test.sh. Never used on AWS:
-# there the secrets come from the stack's NoEcho parameters.
+# there the functions read their secrets from Secrets Manager (the stack
+# fills it from its NoEcho parameters and generates the keys).
 : "${AWS_REGION:=us-east-1}"
 : "${AWS_ACCESS_KEY_ID:=local}"
 : "${AWS_SECRET_ACCESS_KEY:=local}"

@@ -1,6 +1,7 @@
 //! The staff API (`/api/*`): an axum Router that lambda_http runs on Lambda
 //! and the local runner mounts as it is.
 
+mod client_address;
 mod contacts;
 mod data;
 mod deals;
@@ -12,6 +13,7 @@ mod openapi;
 mod outbound;
 mod reports;
 mod session;
+mod settings;
 mod tasks;
 mod team;
 mod views;
@@ -25,19 +27,23 @@ use parley::app::auth::BootstrapAdmin;
 use parley::app::data_ownership::DataOwnership;
 use parley::app::deals::Deals;
 use parley::app::inbox::{Inbox, InboxSettings};
+use parley::app::opt_out::OptOuts;
 use parley::app::reports::Reports;
 use parley::app::send_message::SendMessage;
 use parley::app::tasks::Tasks;
 use parley::app::team::Team;
 use parley::app::Auth;
+use parley::config::secrets::{AppSecrets, SecretName};
 use parley::domain::pricing::RateCards;
 use parley::ports::{
-    Clock, ConsentStore, ContactRecordStore, ConversationStore, OutboundQueue, OutboxStore, SpendStore, SystemClock,
-    TemplateCatalog, WhatsAppClient,
+    Clock, ContactRecordStore, ConversationStore, OutboundQueue, OutboxStore, SpendStore, SystemClock, TemplateCatalog,
+    WhatsAppClient,
 };
 use std::sync::Arc;
 
+pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
 pub use error::ApiError;
+pub use settings::{bootstrap_admin, ApiSettings};
 
 /// Sending and its catalog.
 pub struct Outbound {
@@ -49,8 +55,6 @@ pub struct Outbound {
     pub templates: Arc<dyn TemplateCatalog>,
     /// Spend by month and category.
     pub spend: Arc<dyn SpendStore>,
-    /// Marketing opt-outs.
-    pub consent: Arc<dyn ConsentStore>,
     /// The sender's queue.
     pub queue: Arc<dyn OutboundQueue>,
     /// The Cloud API, for the template catalog.
@@ -79,27 +83,36 @@ pub struct ApiState {
     pub store: Arc<dyn ConversationStore>,
     /// Sign-in and sessions.
     pub auth: Auth,
+    /// Marketing opt-outs.
+    pub opt_outs: OptOuts,
+    /// The key CloudFront sends to vouch for `CloudFront-Viewer-Address`;
+    /// without it only API Gateway's `sourceIp` (or the TCP peer) counts.
+    pub origin_key: Option<String>,
     /// The time.
     pub clock: Arc<dyn Clock>,
 }
 
-/// Builds the state from the environment: `TABLE_NAME`, `OUTBOUND_QUEUE_URL`,
-/// the Cloud API settings, and `PARLEY_ADMIN_EMAIL` / `PARLEY_ADMIN_PASSWORD`
-/// for the first administrator. Clients are built once, here.
-pub async fn from_env() -> Result<ApiState, Box<dyn std::error::Error + Send + Sync>> {
-    let sdk = aws::load_config().await;
-    let store = Arc::new(aws::store_from_env(&sdk, parley::config::contact_id_key()?)?);
-    let queue = Arc::new(aws::outbound_queue_from_env(&sdk)?);
-    let whatsapp = Arc::new(CloudApi::new(CloudApi::config_from_env()?)?);
-    Ok(state(store, queue, whatsapp, Arc::new(SystemClock), bootstrap_admin_from_env(), InboxSettings::from_env()))
-}
-
-/// The first administrator from `PARLEY_ADMIN_EMAIL` / `PARLEY_ADMIN_PASSWORD`.
-pub fn bootstrap_admin_from_env() -> Option<BootstrapAdmin> {
-    Some(BootstrapAdmin {
-        email: parley::config::optional("PARLEY_ADMIN_EMAIL")?,
-        password: parley::config::optional("PARLEY_ADMIN_PASSWORD")?,
-    })
+/// Builds the state from parsed settings and the loaded secrets, with
+/// clients made here, once per container. On Lambda this runs on the first
+/// request (the secrets are fetched then), never at init.
+pub fn build(
+    settings: &ApiSettings,
+    sdk: &aws::SdkConfig,
+    secrets: &AppSecrets,
+) -> Result<ApiState, Box<dyn std::error::Error + Send + Sync>> {
+    let store = Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?));
+    let queue = Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url));
+    let token = secrets.get(SecretName::WhatsAppAccessToken)?;
+    let whatsapp = Arc::new(CloudApi::new(settings.cloud_api.with_token(token))?);
+    Ok(state(
+        store,
+        queue,
+        whatsapp,
+        Arc::new(SystemClock),
+        bootstrap_admin(settings.admin_email.as_deref(), secrets),
+        settings.inbox,
+        secrets.optional(SecretName::OriginKey).map(str::to_owned),
+    ))
 }
 
 /// Wires the state over one store, queue and Cloud API client.
@@ -110,6 +123,7 @@ pub fn state(
     clock: Arc<dyn Clock>,
     admin: Option<BootstrapAdmin>,
     settings: InboxSettings,
+    origin_key: Option<String>,
 ) -> ApiState {
     let send = SendMessage::new(
         store.clone(),
@@ -134,11 +148,12 @@ pub fn state(
             outbox: store.clone(),
             templates: store.clone(),
             spend: store.clone(),
-            consent: store.clone(),
             queue,
             whatsapp,
         },
         auth: Auth::new(store.clone(), store.clone(), store.clone(), clock.clone(), admin),
+        opt_outs: OptOuts::new(store.clone(), clock.clone()),
+        origin_key,
         store,
         clock,
     }
@@ -148,6 +163,7 @@ openapi::api_routes! {
     post "/api/login" => login::login, "Sign in; sets the HttpOnly session cookie", "anyone", public;
     post "/api/logout" => login::logout, "Sign out", "anyone", public;
     get "/api/me" => login::me, "Who is signed in", "all";
+    post "/api/me/password" => login::change_password, "Change one's own password (current one required; other sessions end)", "all";
     get "/api/contacts" => contacts::list, "Contacts, newest activity first; `?q=` searches name or phone prefix", "all (agents: unassigned and their own)";
     get "/api/contacts/{id}" => contacts::one, "One contact", "all who can see it";
     patch "/api/contacts/{id}" => contacts::patch, "Rename, tag, set custom fields", "all who can see it";
@@ -158,7 +174,7 @@ openapi::api_routes! {
     post "/api/contacts/{id}/notes" => contacts::add_note, "Add an internal note (201)", "all who can see it";
     get "/api/contacts/{id}/messages" => contacts::messages, "The timeline, oldest first", "all who can see it";
     post "/api/contacts/{id}/messages" => outbound::send, "Send text or a template (202; Idempotency-Key honoured)", "all who can see it";
-    post "/api/contacts/{id}/opt_out" => outbound::opt_out, "Set or clear the marketing opt-out", "all who can see it";
+    post "/api/contacts/{id}/opt_out" => outbound::opt_out, "Record the marketing opt-out, or clear it (audited)", "all who can see it (clearing: managers, admins)";
     post "/api/contacts/{id}/assign" => inbox::assign, "Assign, transfer or unassign", "agents take unassigned or release their own; managers, admins any";
     post "/api/contacts/{id}/close" => inbox::close, "Close the conversation", "all who can see it";
     post "/api/contacts/{id}/reopen" => inbox::reopen, "Reopen the conversation", "all who can see it";
@@ -176,7 +192,9 @@ openapi::api_routes! {
     get "/api/users" => team::list, "The team", "managers, admins";
     post "/api/users" => team::invite, "Invite a teammate (201, returns the one-time link)", "admins";
     patch "/api/users/{email}" => team::update, "Change role, active, available", "admins (anyone: own availability)";
-    post "/api/invites/accept" => team::accept, "Accept an invitation and set a password", "anyone with the link", public;
+    post "/api/users/{email}/invite" => team::issue_link, "A fresh one-time link (201): the invitation again, or a password reset", "admins";
+    delete "/api/users/{email}/invite" => team::revoke_link, "Revoke the teammate's outstanding invitation or reset link (204)", "admins";
+    post "/api/invites/accept" => team::accept, "Accept an invitation or reset link and set a password", "anyone with the link", public;
     get "/api/pipelines" => deals::pipelines, "Pipelines and their stages", "all";
     put "/api/pipelines/{id}" => deals::put_pipeline, "Create or redefine a pipeline", "managers, admins";
     get "/api/pipelines/{id}/board" => deals::board, "The board: the first page of every stage", "all";

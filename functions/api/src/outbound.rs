@@ -173,11 +173,10 @@ pub(crate) async fn opt_out(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Path(id): Path<String>,
-    Json(body): Json<OptOutBody>,
+    body: Result<Json<OptOutBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let Json(body) = body?;
     let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?.id;
-    if !state.outbound.consent.set_opt_out(&contact, body.opted_out).await? {
-        return Err(ApiError::not_found("contact"));
-    }
+    state.opt_outs.set(&session, &contact, body.opted_out).await?;
     Ok(Json(json!({"id": id, "opted_out": body.opted_out})))
 }

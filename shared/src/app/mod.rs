@@ -6,6 +6,7 @@ pub mod deals;
 pub mod deliver;
 pub mod inbox;
 pub mod ingest_webhook;
+pub mod opt_out;
 pub mod reports;
 pub mod send_message;
 pub mod sweep;

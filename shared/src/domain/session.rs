@@ -11,6 +11,9 @@ pub struct Session {
     pub email: String,
     /// Their role when they signed in.
     pub role: Role,
+    /// When it was signed in (or last confirmed by a password change); a
+    /// password change ends the sessions issued before it.
+    pub issued_at: Millis,
     /// When it stops working.
     pub expires_at: Millis,
 }

@@ -1,16 +1,18 @@
-//! Counting failed sign-ins so that passwords cannot be guessed at speed.
+//! Counting sign-in attempts so that passwords cannot be guessed at speed.
 
 use super::StoreError;
-use crate::domain::Millis;
+use crate::domain::login_throttle::{AttemptCounts, LoginAttempt};
 use async_trait::async_trait;
 
-/// Failed sign-ins per e-mail, in fixed windows.
+/// Sign-in attempts per e-mail × source, per source and per e-mail, in
+/// fixed windows.
 #[async_trait]
 pub trait LoginThrottle: Send + Sync {
-    /// Failed sign-ins in the current window: `(count, window start)`.
-    async fn login_failures(&self, email: &str) -> Result<(u32, Millis), StoreError>;
-    /// Counts a failed sign-in (a new window starts after `window_ms`).
-    async fn record_login_failure(&self, email: &str, now: Millis, window_ms: i64) -> Result<(), StoreError>;
-    /// Forgets failed sign-ins after a success.
-    async fn clear_login_failures(&self, email: &str) -> Result<(), StoreError>;
+    /// Counts a sign-in attempt against its three counters, atomically and
+    /// before the password is checked; the counts including this attempt.
+    async fn count_login_attempt(&self, attempt: &LoginAttempt) -> Result<AttemptCounts, StoreError>;
+    /// After a success: forgets the e-mail × source counter and gives the
+    /// source its attempt back (so an office behind one address is not
+    /// locked by its own sign-ins).
+    async fn forgive_login_attempt(&self, attempt: &LoginAttempt) -> Result<(), StoreError>;
 }

@@ -207,8 +207,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Set or clear the marketing opt-out
-         * @description Roles: all who can see it.
+         * Record the marketing opt-out, or clear it (audited)
+         * @description Roles: all who can see it (clearing: managers, admins).
          */
         post: operations["post_contacts__id__opt_out"];
         delete?: never;
@@ -351,7 +351,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Accept an invitation and set a password
+         * Accept an invitation or reset link and set a password
          * @description Roles: anyone with the link.
          */
         post: operations["post_invites_accept"];
@@ -415,6 +415,26 @@ export interface paths {
         get: operations["get_me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change one's own password (current one required; other sessions end)
+         * @description Roles: all.
+         */
+        post: operations["post_me_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -747,6 +767,30 @@ export interface paths {
          * @description Roles: admins (anyone: own availability).
          */
         patch: operations["patch_users__email"];
+        trace?: never;
+    };
+    "/api/users/{email}/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A fresh one-time link (201): the invitation again, or a password reset
+         * @description Roles: admins.
+         */
+        post: operations["post_users__email__invite"];
+        /**
+         * Revoke the teammate's outstanding invitation or reset link (204)
+         * @description Roles: admins.
+         */
+        delete: operations["delete_users__email__invite"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }
@@ -1533,6 +1577,37 @@ export interface operations {
             };
         };
     };
+    post_me_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Success (201 or 202 where the summary says so). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     post_messages__id__retry: {
         parameters: {
             query?: never;
@@ -2041,6 +2116,68 @@ export interface operations {
                 "application/json": Record<string, never>;
             };
         };
+        responses: {
+            /** @description Success (201 or 202 where the summary says so). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_users__email__invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                email: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Success (201 or 202 where the summary says so). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_users__email__invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                email: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description Success (201 or 202 where the summary says so). */
             200: {

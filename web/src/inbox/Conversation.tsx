@@ -33,7 +33,7 @@ function Tools({ c }: { c: Contact }) {
   const status = str(c.status);
   const manager = isManager();
   const team = state.users.filter((u) => u.active !== false);
-  if (c.owner && !team.some((u) => u.email === c.owner)) team.push({ email: c.owner, name: '', role: 'agent', active: true, available: true });
+  if (c.owner && !team.some((u) => u.email === c.owner)) team.push({ email: c.owner, name: '', role: 'agent', active: true, available: true, invited: false });
   return (
     <div class="conv-tools" data-testid="conv-tools">
       {status ? <span class={`chip chip--${status}`} data-testid="conv-status" data-status={status}>{statusLabel(status)}</span> : null}
@@ -196,7 +196,10 @@ export function Conversation({ contactId }: { contactId: string }) {
               <WindowBadge c={c} now={now} />
               <button class="switch" type="button" role="switch" aria-checked={!c.opted_out} aria-label={t('conv.marketing')}
                 data-testid="opt-out-toggle" data-opted-out={String(c.opted_out === true)} aria-busy={state.optOutBusy ? 'true' : undefined}
-                title={c.opted_out ? t('conv.optedOutTitle') : t('conv.allowedTitle')} onClick={toggleOptOut}>
+                // Clearing an opt-out is for managers and administrators (the API refuses agents too).
+                disabled={c.opted_out === true && !isManager()}
+                title={!c.opted_out ? t('conv.allowedTitle') : isManager() ? t('conv.optedOutTitle') : t('conv.optedOutAgentTitle')}
+                onClick={toggleOptOut}>
                 <span class="switch-track" aria-hidden="true"><span class="switch-thumb" /></span>
                 <span class="switch-label" data-testid="opt-out-state">{c.opted_out ? t('conv.optedOut') : t('conv.allowed')}</span>
               </button>

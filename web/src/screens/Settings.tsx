@@ -1,111 +1,20 @@
-// Settings: team, templates, audit log, data export, language. Each part
-// is shown to the roles the API allows.
+// Settings: team, templates, audit log, data export, one's account,
+// language. Each part is shown to the roles the API allows.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, SignedOut, items } from '../api/client';
+import { items } from '../api/client';
 import * as reportsApi from '../api/reports';
 import type { AuditEntry } from '../api/reports';
-import type { Role } from '../api/session';
-import * as teamApi from '../api/team';
-import type { User } from '../api/team';
 import * as templatesApi from '../api/templates';
 import type { Template } from '../api/templates';
 import { locale, setLocale, t, type Locale } from '../i18n';
 import type { Key } from '../i18n/en';
 import { fmtFull, isoDay, parseTime } from '../lib/format';
 import { href } from '../lib/router';
-import { isAdmin, isManager, user } from '../lib/session';
+import { isManager } from '../lib/session';
+import { useError } from '../lib/useError';
 import { categoryLabel } from '../inbox/model';
-
-const useError = () => {
-  const [error, setError] = useState('');
-  const fail = (e: unknown) => {
-    if (!(e instanceof SignedOut)) setError(e instanceof ApiError ? e.message : t('app.unreachable'));
-  };
-  return [error, setError, fail] as const;
-};
-
-function Team() {
-  const [list, setList] = useState<User[]>([]);
-  const [error, setError, fail] = useError();
-  const [email, setEmail] = useState('');
-  const [name, setName] = useState('');
-  const [role, setRole] = useState<Role>('agent');
-  const [link, setLink] = useState('');
-  const load = () => teamApi.users().then((p) => setList(items(p))).catch(fail);
-  useEffect(() => { load(); }, []);
-  const update = async (u: User, body: teamApi.UserPatch) => {
-    try {
-      await teamApi.updateUser(u.email, body);
-      setError('');
-      load();
-    } catch (e) {
-      fail(e);
-    }
-  };
-  return (
-    <section class="settings-section" aria-labelledby="team-heading" data-testid="settings-team">
-      <h2 id="team-heading" class="side-heading">{t('settings.team')}</h2>
-      {error ? <p class="form-error" role="alert">{error}</p> : null}
-      <ul class="team-list">
-        {list.map((u) => (
-          <li class="team-member" key={u.email} data-testid="member" data-email={u.email}>
-            <span class="member-name">{u.name || u.email}</span>
-            <span class="member-email">{u.email}</span>
-            {!u.active ? <span class="chip chip--closed">{t('settings.inactive')}</span> : null}
-            {isAdmin() && u.email !== user.value?.email ? (
-              <span class="member-actions">
-                <label class="visually-hidden" for={`role-${u.email}`}>{t('settings.roleOf', { name: u.name || u.email })}</label>
-                <select id={`role-${u.email}`} data-testid="member-role" value={u.role} onChange={(e) => update(u, { role: (e.currentTarget as HTMLSelectElement).value as Role })}>
-                  {(['agent', 'manager', 'admin'] as const).map((r) => <option key={r} value={r}>{t(`role.${r}` as Key)}</option>)}
-                </select>
-                <button type="button" class="button button--small button--ghost" data-testid="member-active" onClick={() => update(u, { active: !u.active })}>
-                  {u.active ? t('settings.deactivate') : t('settings.activate')}
-                </button>
-              </span>
-            ) : <span class="member-role">{t(`role.${u.role}` as Key)}</span>}
-            {u.email === user.value?.email ? (
-              <button type="button" class="button button--small button--secondary" data-testid="my-availability" onClick={() => update(u, { available: !u.available })}>
-                {u.available ? t('settings.goAway') : t('settings.goAvailable')}
-              </button>
-            ) : <span class="member-availability">{u.available ? t('settings.available') : t('settings.away')}</span>}
-          </li>
-        ))}
-      </ul>
-      {isAdmin() ? (
-        <form class="field-form invite-form" data-testid="invite-form" novalidate onSubmit={async (e) => {
-          e.preventDefault();
-          try {
-            const inv = await teamApi.invite(email.trim(), name.trim(), role);
-            const token = inv.token;
-            setLink(`${location.origin}/${href({ name: 'accept', token })}`);
-            setEmail('');
-            setName('');
-            setError('');
-            load();
-          } catch (err) {
-            fail(err);
-          }
-        }}>
-          <h3 class="side-heading">{t('settings.invite')}</h3>
-          <label for="invite-email">{t('signin.email')}</label>
-          <input id="invite-email" type="email" data-testid="invite-email" value={email} onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)} />
-          <label for="invite-name">{t('panel.name')}</label>
-          <input id="invite-name" type="text" data-testid="invite-name" value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} />
-          <label for="invite-role">{t('settings.role')}</label>
-          <select id="invite-role" data-testid="invite-role" value={role} onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value as Role)}>
-            {(['agent', 'manager', 'admin'] as const).map((r) => <option key={r} value={r}>{t(`role.${r}` as Key)}</option>)}
-          </select>
-          <button type="submit" class="button button--primary" data-testid="invite-submit">{t('settings.sendInvite')}</button>
-        </form>
-      ) : null}
-      {link ? (
-        <p class="invite-link" data-testid="invite-link-wrap">
-          {t('settings.inviteLink')} <output data-testid="invite-link">{link}</output>
-        </p>
-      ) : null}
-    </section>
-  );
-}
+import { Account } from '../settings/Account';
+import { Team } from '../settings/Team';
 
 function Templates() {
   const [list, setList] = useState<Template[] | null>(null);
@@ -212,6 +121,7 @@ const SECTIONS: { id: string; key: Key; manager: boolean }[] = [
   { id: 'templates', key: 'settings.templates', manager: true },
   { id: 'audit', key: 'settings.audit', manager: true },
   { id: 'data', key: 'settings.data', manager: true },
+  { id: 'account', key: 'settings.account', manager: false },
   { id: 'language', key: 'settings.language', manager: false },
 ];
 
@@ -227,7 +137,8 @@ export function Settings({ section }: { section: string }) {
             aria-current={current?.id === s.id ? 'page' : undefined}><span class="queue-label">{t(s.key)}</span></a>
         ))}
       </nav>
-      {current?.id === 'team' ? <Team /> : current?.id === 'templates' ? <Templates /> : current?.id === 'audit' ? <Audit /> : current?.id === 'data' ? <Data /> : <Language />}
+      {current?.id === 'team' ? <Team /> : current?.id === 'templates' ? <Templates /> : current?.id === 'audit' ? <Audit /> : current?.id === 'data' ? <Data />
+        : current?.id === 'account' ? <Account /> : <Language />}
     </section>
   );
 }

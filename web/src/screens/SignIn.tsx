@@ -1,7 +1,8 @@
-// Sign-in, and accepting an invitation.
+// Sign-in, and accepting an invitation or a password-reset link.
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
 import * as sessionApi from '../api/session';
+import { MIN_PASSWORD } from '../api/session';
 import { t } from '../i18n';
 import { navigate } from '../lib/router';
 import { signedIn, signInMessage } from '../lib/session';
@@ -74,6 +75,10 @@ export function Accept({ token }: { token: string }) {
   const [busy, setBusy] = useState(false);
   const onSubmit = async (e: Event) => {
     e.preventDefault();
+    if (password.length < MIN_PASSWORD) {
+      setError(t('accept.tooShort', { n: MIN_PASSWORD }));
+      return;
+    }
     if (password !== again) {
       setError(t('accept.mismatch'));
       return;

@@ -93,9 +93,28 @@ pub fn invite_pk(token_hash: &str) -> String {
     format!("INV#{token_hash}")
 }
 
-/// A login-throttle record's partition.
-pub fn throttle_pk(email: &str) -> String {
-    format!("LT#{email}")
+/// An invitation's sort key.
+pub const INVITE: &str = "INV";
+
+/// The partition of a login counter for one e-mail from one source (a
+/// source never holds `#`, so the key is unambiguous).
+pub fn login_email_from_source_pk(source: &str, email: &str) -> String {
+    format!("LT#se#{source}#{email}")
+}
+
+/// The partition of a login counter for one source, any e-mail.
+pub fn login_source_pk(source: &str) -> String {
+    format!("LT#s#{source}")
+}
+
+/// The partition of a login counter for one e-mail, any source.
+pub fn login_email_pk(email: &str) -> String {
+    format!("LT#e#{email}")
+}
+
+/// A login counter's sort key: its window.
+pub fn login_window_sk(window_start: Millis) -> String {
+    format!("W#{}", window_start.sortable())
 }
 
 /// The round-robin turn counter.

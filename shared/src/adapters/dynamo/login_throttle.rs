@@ -1,75 +1,72 @@
-//! Failed sign-in counters, one item per e-mail.
+//! Sign-in attempt counters: one item per counter and window, added to
+//! atomically, collected by TTL after the window.
 
 use super::item::{get_n, key, n};
 use super::keys;
 use super::{unavailable, DynamoStore};
-use crate::domain::Millis;
+use crate::domain::login_throttle::{AttemptCounts, LoginAttempt};
 use crate::ports::StoreError;
+use aws_sdk_dynamodb::types::ReturnValue;
 
-#[async_trait::async_trait]
-impl crate::ports::LoginThrottle for DynamoStore {
-    async fn login_failures(&self, email: &str) -> Result<(u32, Millis), StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::throttle_pk(email), "LT")))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(out.item().map_or((0, Millis(0)), |i| {
-            (
-                u32::try_from(get_n(i, "failures").unwrap_or(0)).unwrap_or(u32::MAX),
-                Millis(get_n(i, "window_start").unwrap_or(0)),
-            )
-        }))
-    }
+/// Counters outlive their window by this much, then TTL collects them.
+const COUNTER_GRACE_SECONDS: i64 = 3600;
 
-    async fn record_login_failure(&self, email: &str, now: Millis, window_ms: i64) -> Result<(), StoreError> {
-        let table_key = key(keys::throttle_pk(email), "LT");
-        let expires = n((now.0 + window_ms) / 1000);
-        // Within the window: count up. Otherwise: a new window with one failure.
-        let counted = self
+impl DynamoStore {
+    async fn add_to_counter(&self, pk: &str, attempt: &LoginAttempt, by: i64) -> Result<u64, StoreError> {
+        let mut request = self
             .client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(table_key.clone()))
-            .update_expression("ADD failures :one SET expires_at = :exp")
-            .condition_expression("window_start > :since")
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":exp", expires.clone())
-            .expression_attribute_values(":since", n(now.0 - window_ms))
-            .send()
-            .await;
-        match counted {
-            Ok(_) => Ok(()),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                self.client
-                    .update_item()
-                    .table_name(&self.table)
-                    .set_key(Some(table_key))
-                    .update_expression("SET failures = :one, window_start = :now, expires_at = :exp")
-                    .expression_attribute_values(":one", n(1))
-                    .expression_attribute_values(":now", n(now.0))
-                    .expression_attribute_values(":exp", expires)
-                    .send()
-                    .await
-                    .map_err(unavailable)?;
-                Ok(())
-            }
+            .set_key(Some(key(pk, keys::login_window_sk(attempt.window_start))))
+            .update_expression("ADD attempts :by SET expires_at = :ttl")
+            .expression_attribute_values(":by", n(by))
+            .expression_attribute_values(":ttl", n(attempt.window_end.0 / 1000 + COUNTER_GRACE_SECONDS))
+            .return_values(ReturnValue::UpdatedNew);
+        if by < 0 {
+            // Never create a counter just to take from it.
+            request = request.condition_expression("attribute_exists(pk)");
+        }
+        match request.send().await {
+            Ok(out) => Ok(out.attributes().and_then(|a| get_n(a, "attempts")).map_or(0, |v| v.max(0).unsigned_abs())),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(0),
             Err(e) => Err(unavailable(e)),
         }
     }
+}
 
-    async fn clear_login_failures(&self, email: &str) -> Result<(), StoreError> {
-        self.client
+#[async_trait::async_trait]
+impl crate::ports::LoginThrottle for DynamoStore {
+    async fn count_login_attempt(&self, attempt: &LoginAttempt) -> Result<AttemptCounts, StoreError> {
+        let source = attempt.source.as_str();
+        // Three independent atomic ADDs, in parallel: each answers the count
+        // including this attempt, so concurrent guesses get distinct counts.
+        let keys = [
+            keys::login_email_from_source_pk(source, &attempt.email),
+            keys::login_source_pk(source),
+            keys::login_email_pk(&attempt.email),
+        ];
+        let (email_from_source, source, email) = tokio::try_join!(
+            self.add_to_counter(&keys[0], attempt, 1),
+            self.add_to_counter(&keys[1], attempt, 1),
+            self.add_to_counter(&keys[2], attempt, 1),
+        )?;
+        Ok(AttemptCounts { email_from_source, source, email })
+    }
+
+    async fn forgive_login_attempt(&self, attempt: &LoginAttempt) -> Result<(), StoreError> {
+        let source = attempt.source.as_str();
+        let forget = self
+            .client
             .delete_item()
             .table_name(&self.table)
-            .set_key(Some(key(keys::throttle_pk(email), "LT")))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(())
+            .set_key(Some(key(
+                keys::login_email_from_source_pk(source, &attempt.email),
+                keys::login_window_sk(attempt.window_start),
+            )))
+            .send();
+        let source_pk = keys::login_source_pk(source);
+        let (forgotten, refunded) = tokio::join!(forget, self.add_to_counter(&source_pk, attempt, -1));
+        forgotten.map_err(unavailable)?;
+        refunded.map(|_| ())
     }
 }

@@ -9,6 +9,8 @@
 //! | pending status | `W#<wamid>` | `PS#<rank>#<millis>` |
 //! | user | `U#<email>` | `USER` |
 //! | session | `S#<token hash>` | `SESSION` (TTL) |
+//! | invitation or reset link | `INV#<token hash>` | `INV` (TTL) |
+//! | login counter | `LT#se#<source>#<email>`, `LT#s#<source>`, `LT#e#<email>` | `W#<window start>` (TTL) |
 //!
 //! `gsi1` (`gsi1pk`, `gsi1sk`) lists contacts by last activity.
 
@@ -85,6 +87,26 @@ async fn transact_checked(
         Err(err) => match err.as_service_error() {
             Some(TransactWriteItemsError::TransactionCanceledException(e))
                 if e.cancellation_reasons().first().and_then(|r| r.code()) == Some("ConditionalCheckFailed") =>
+            {
+                Ok(false)
+            }
+            _ => Err(unavailable(err)),
+        },
+    }
+}
+
+/// Runs a transaction; `false` when any of its items' conditions failed
+/// (each is one of the caller's checks), an error for anything else.
+async fn transact_checked_all(
+    client: &aws_sdk_dynamodb::Client,
+    items: Vec<aws_sdk_dynamodb::types::TransactWriteItem>,
+) -> Result<bool, crate::ports::StoreError> {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+    match client.transact_write_items().set_transact_items(Some(items)).send().await {
+        Ok(_) => Ok(true),
+        Err(err) => match err.as_service_error() {
+            Some(TransactWriteItemsError::TransactionCanceledException(e))
+                if e.cancellation_reasons().iter().any(|r| r.code() == Some("ConditionalCheckFailed")) =>
             {
                 Ok(false)
             }

@@ -13,6 +13,7 @@ impl crate::ports::SessionStore for DynamoStore {
         item.extend([
             ("email".to_owned(), s(&session.email)),
             ("role".to_owned(), s(session.role.as_str())),
+            ("issued_ms".to_owned(), n(session.issued_at.0)),
             ("expires_ms".to_owned(), n(session.expires_at.0)),
             // TTL is in seconds; it only collects garbage, expiry is checked on read.
             (keys::TTL.to_owned(), n(session.expires_at.0 / 1000)),
@@ -37,6 +38,9 @@ impl crate::ports::SessionStore for DynamoStore {
             role: get_s(item, "role")
                 .and_then(|r| Role::parse(&r))
                 .ok_or_else(|| StoreError::Corrupt("session role".into()))?,
+            // Sessions from before issue times were recorded count as issued
+            // at the epoch: the next password change ends them.
+            issued_at: Millis(get_n(item, "issued_ms").unwrap_or(0)),
             expires_at: Millis(get_n(item, "expires_ms").unwrap_or(0)),
         }))
     }

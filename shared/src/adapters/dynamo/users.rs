@@ -1,14 +1,36 @@
-//! Staff accounts: one item each, and the team list on `gsi1`.
+//! Staff accounts: one item each, and the team list on `gsi1`. A user's
+//! item also holds `invite_hash`, the hash of their one outstanding
+//! invitation or reset link (see `invites.rs`).
 
-use super::item::{get_s, key, req_s, s, Item};
+use super::item::{get_n, get_s, key, n, req_s, s, Item};
 use super::keys;
-use super::{unavailable, DynamoStore};
-use crate::domain::UserPatch;
-use crate::domain::{Role, User};
+use super::{transact_checked, unavailable, DynamoStore};
+use crate::domain::{AuditEntry, Millis, Role, User, UserPatch};
 use crate::ports::StoreError;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, TransactWriteItem, Update};
+
+pub(super) fn user_item(user: &User, invite_hash: Option<&str>) -> Item {
+    let mut item = key(keys::user_pk(&user.email), keys::USER);
+    item.extend([
+        ("email".to_owned(), s(&user.email)),
+        ("name".to_owned(), s(&user.name)),
+        ("role".to_owned(), s(user.role.as_str())),
+        ("password_hash".to_owned(), s(&user.password_hash)),
+        ("active".to_owned(), AttributeValue::Bool(user.active)),
+        ("available".to_owned(), AttributeValue::Bool(user.available)),
+        ("invited".to_owned(), AttributeValue::Bool(user.invited)),
+        ("password_changed_ms".to_owned(), n(user.password_changed_at.0)),
+        (keys::GSI1_PK.to_owned(), s(keys::USERS)),
+        (keys::GSI1_SK.to_owned(), s(&user.email)),
+    ]);
+    if let Some(hash) = invite_hash {
+        item.insert("invite_hash".to_owned(), s(hash));
+    }
+    item
+}
 
 pub(super) fn user_from(item: &Item) -> Result<User, StoreError> {
+    let flag = |name: &str| item.get(name).and_then(|v| v.as_bool().ok()).copied();
     Ok(User {
         email: req_s(item, "email")?,
         name: get_s(item, "name").unwrap_or_default(),
@@ -16,29 +38,43 @@ pub(super) fn user_from(item: &Item) -> Result<User, StoreError> {
             .and_then(|r| Role::parse(&r))
             .ok_or_else(|| StoreError::Corrupt("user role".into()))?,
         password_hash: req_s(item, "password_hash")?,
-        active: item.get("active").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
-        available: item.get("available").and_then(|v| v.as_bool().ok()).copied().unwrap_or(true),
+        active: flag("active").unwrap_or(false),
+        available: flag("available").unwrap_or(true),
+        invited: flag("invited").unwrap_or(false),
+        password_changed_at: Millis(get_n(item, "password_changed_ms").unwrap_or(0)),
     })
 }
 
 #[async_trait::async_trait]
 impl crate::ports::UserStore for DynamoStore {
     async fn list_users(&self) -> Result<Vec<User>, StoreError> {
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(keys::GSI1)
-            .key_condition_expression("gsi1pk = :u")
-            .expression_attribute_values(":u", s(keys::USERS))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        out.items().iter().map(user_from).collect()
+        let mut users = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(keys::GSI1)
+                .key_condition_expression("gsi1pk = :u")
+                .expression_attribute_values(":u", s(keys::USERS))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            for item in out.items() {
+                users.push(user_from(item)?);
+            }
+            match out.last_evaluated_key() {
+                Some(last) => start = Some(last.clone()),
+                None => return Ok(users),
+            }
+        }
     }
 
     async fn update_user(&self, email: &str, patch: &UserPatch) -> Result<Option<User>, StoreError> {
         let mut sets = Vec::new();
+        let mut removes = "";
         let mut request =
             self.client.update_item().table_name(&self.table).set_key(Some(key(keys::user_pk(email), keys::USER)));
         if let Some(role) = patch.role {
@@ -50,6 +86,11 @@ impl crate::ports::UserStore for DynamoStore {
         if let Some(active) = patch.active {
             sets.push("active = :active");
             request = request.expression_attribute_values(":active", AttributeValue::Bool(active));
+            if !active {
+                // A deactivated user's invitation or reset link dies with it,
+                // and they are no longer a pending invitee.
+                removes = " REMOVE invite_hash, invited";
+            }
         }
         if let Some(available) = patch.available {
             sets.push("available = :available");
@@ -63,9 +104,9 @@ impl crate::ports::UserStore for DynamoStore {
             return crate::ports::UserStore::user(self, email).await;
         }
         let out = request
-            .update_expression(format!("SET {}", sets.join(", ")))
+            .update_expression(format!("SET {}{removes}", sets.join(", ")))
             .condition_expression("attribute_exists(pk)")
-            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .return_values(ReturnValue::AllNew)
             .send()
             .await;
         match out {
@@ -75,19 +116,25 @@ impl crate::ports::UserStore for DynamoStore {
         }
     }
 
-    async fn set_password(&self, email: &str, password_hash: &str) -> Result<(), StoreError> {
-        self.client
-            .update_item()
+    async fn change_password(
+        &self,
+        email: &str,
+        password_hash: &str,
+        at: Millis,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let user = Update::builder()
             .table_name(&self.table)
             .set_key(Some(key(keys::user_pk(email), keys::USER)))
-            .update_expression("SET password_hash = :h, active = :t")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":h", s(password_hash))
+            .update_expression("SET password_hash = :p, password_changed_ms = :at REMOVE invite_hash")
+            .condition_expression("attribute_exists(pk) AND active = :t")
+            .expression_attribute_values(":p", s(password_hash))
+            .expression_attribute_values(":at", n(at.0))
             .expression_attribute_values(":t", AttributeValue::Bool(true))
-            .send()
-            .await
+            .build()
             .map_err(unavailable)?;
-        Ok(())
+        transact_checked(&self.client, vec![TransactWriteItem::builder().update(user).build(), self.audit_put(audit)?])
+            .await
     }
 
     async fn user(&self, email: &str) -> Result<Option<User>, StoreError> {
@@ -104,22 +151,11 @@ impl crate::ports::UserStore for DynamoStore {
     }
 
     async fn create_user(&self, user: &User) -> Result<bool, StoreError> {
-        let mut item = key(keys::user_pk(&user.email), keys::USER);
-        item.extend([
-            ("email".to_owned(), s(&user.email)),
-            ("name".to_owned(), s(&user.name)),
-            ("role".to_owned(), s(user.role.as_str())),
-            ("password_hash".to_owned(), s(&user.password_hash)),
-            ("active".to_owned(), AttributeValue::Bool(user.active)),
-            ("available".to_owned(), AttributeValue::Bool(user.available)),
-            (keys::GSI1_PK.to_owned(), s(keys::USERS)),
-            (keys::GSI1_SK.to_owned(), s(&user.email)),
-        ]);
         let put = self
             .client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(item))
+            .set_item(Some(user_item(user, None)))
             .condition_expression("attribute_not_exists(pk)")
             .send()
             .await;

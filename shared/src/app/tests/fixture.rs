@@ -46,6 +46,8 @@ impl World {
             password_hash: "!".into(),
             active: true,
             available: true,
+            invited: false,
+            password_changed_at: Millis(0),
         };
         self.store.create_user(&user).await.unwrap();
         session(email, role)
@@ -53,7 +55,13 @@ impl World {
 }
 
 pub fn session(email: &str, role: Role) -> Session {
-    Session { token_hash: format!("h-{email}"), email: email.into(), role, expires_at: T0.plus_hours(12) }
+    Session {
+        token_hash: format!("h-{email}"),
+        email: email.into(),
+        role,
+        issued_at: T0,
+        expires_at: T0.plus_hours(12),
+    }
 }
 
 pub fn inbound(wa_id: &str, wamid: &str, text: &str, at: Millis) -> InboundMessage {

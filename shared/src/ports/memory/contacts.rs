@@ -334,8 +334,12 @@ impl StatusStore for MemoryStore {
 
 #[async_trait::async_trait]
 impl ConsentStore for MemoryStore {
-    async fn set_opt_out(&self, contact: &ContactId, opted_out: bool) -> Result<bool, StoreError> {
-        Ok(self.state().contacts.get_mut(contact).map(|r| r.contact.opted_out = opted_out).is_some())
+    async fn set_opt_out(&self, contact: &ContactId, opted_out: bool, audit: &AuditEntry) -> Result<bool, StoreError> {
+        let mut state = self.state();
+        let Some(row) = state.contacts.get_mut(contact) else { return Ok(false) };
+        row.contact.opted_out = opted_out;
+        state.audit.push(audit.clone());
+        Ok(true)
     }
 }
 

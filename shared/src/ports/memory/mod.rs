@@ -26,7 +26,8 @@ use crate::domain::task::Task;
 use crate::domain::template::Template;
 use crate::domain::unprocessable::UnprocessableItem;
 use crate::domain::{
-    AuditEntry, Contact, ContactId, ContactIdKey, DomainEvent, MessageRef, Millis, Note, Session, StatusUpdate, User,
+    AuditEntry, Contact, ContactId, ContactIdKey, DomainEvent, Invite, MessageRef, Millis, Note, Session, StatusUpdate,
+    User,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -163,8 +164,13 @@ struct State {
     message_counts: BTreeMap<String, (u64, u64)>,
     users: BTreeMap<String, User>,
     sessions: HashMap<String, Session>,
-    invites: HashMap<String, (String, Millis)>,
-    throttle: HashMap<String, (u32, Millis)>,
+    /// Links by token hash; a replaced or revoked one stays (until TTL in
+    /// DynamoDB) but no longer matches its user's current link.
+    invites: HashMap<String, Invite>,
+    /// Each user's one current link: its token hash.
+    links: HashMap<String, String>,
+    /// Sign-in attempts by counter key and window start.
+    attempts: HashMap<(String, Millis), u64>,
     audit: Vec<AuditEntry>,
     turn: u64,
     pipelines: BTreeMap<String, Pipeline>,

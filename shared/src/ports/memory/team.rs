@@ -1,7 +1,8 @@
 //! Users, sessions, invitations, sign-in throttling and the audit log.
 
-use super::{page_of, MemoryStore};
-use crate::domain::{AuditEntry, ContactId, Millis, Session, User, UserPatch};
+use super::{page_of, MemoryStore, State};
+use crate::domain::login_throttle::{AttemptCounts, LoginAttempt};
+use crate::domain::{AuditEntry, ContactId, Invite, Millis, Session, User, UserPatch};
 use crate::ports::{AuditLog, InviteStore, LoginThrottle, Page, PageRequest, SessionStore, StoreError, UserStore};
 
 #[async_trait::async_trait]
@@ -31,6 +32,9 @@ impl UserStore for MemoryStore {
         }
         if let Some(active) = patch.active {
             user.active = active;
+            if !active {
+                user.invited = false;
+            }
         }
         if let Some(available) = patch.available {
             user.available = available;
@@ -38,15 +42,28 @@ impl UserStore for MemoryStore {
         if let Some(name) = &patch.name {
             user.name = name.clone();
         }
-        Ok(Some(user.clone()))
+        let user = user.clone();
+        if patch.active == Some(false) {
+            // A deactivated user's link dies with it.
+            state.links.remove(email);
+        }
+        Ok(Some(user))
     }
 
-    async fn set_password(&self, email: &str, password_hash: &str) -> Result<(), StoreError> {
-        if let Some(user) = self.state().users.get_mut(email) {
-            user.password_hash = password_hash.to_owned();
-            user.active = true;
-        }
-        Ok(())
+    async fn change_password(
+        &self,
+        email: &str,
+        password_hash: &str,
+        at: Millis,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.state();
+        let Some(user) = state.users.get_mut(email).filter(|u| u.active) else { return Ok(false) };
+        user.password_hash = password_hash.to_owned();
+        user.password_changed_at = at;
+        state.links.remove(email);
+        state.audit.push(audit.clone());
+        Ok(true)
     }
 }
 
@@ -69,38 +86,98 @@ impl SessionStore for MemoryStore {
 
 #[async_trait::async_trait]
 impl InviteStore for MemoryStore {
-    async fn put_invite(&self, token_hash: &str, email: &str, expires_at: Millis) -> Result<(), StoreError> {
-        self.state().invites.insert(token_hash.to_owned(), (email.to_owned(), expires_at));
-        Ok(())
+    async fn invite_user(&self, user: &User, invite: &Invite, audit: &AuditEntry) -> Result<bool, StoreError> {
+        let mut state = self.state();
+        if state.users.get(&user.email).is_some_and(|u| !u.invited) {
+            return Ok(false);
+        }
+        state.users.insert(user.email.clone(), user.clone());
+        state.links.insert(user.email.clone(), invite.token_hash.clone());
+        state.invites.insert(invite.token_hash.clone(), invite.clone());
+        state.audit.push(audit.clone());
+        Ok(true)
     }
 
-    async fn take_invite(&self, token_hash: &str, now: Millis) -> Result<Option<String>, StoreError> {
-        let taken = self.state().invites.remove(token_hash);
-        Ok(taken.filter(|(_, expires_at)| *expires_at > now).map(|(email, _)| email))
+    async fn issue_link(&self, invite: &Invite, audit: &AuditEntry) -> Result<bool, StoreError> {
+        let mut state = self.state();
+        if !state.users.get(&invite.email).is_some_and(|u| u.active || u.invited) {
+            return Ok(false);
+        }
+        state.links.insert(invite.email.clone(), invite.token_hash.clone());
+        state.invites.insert(invite.token_hash.clone(), invite.clone());
+        state.audit.push(audit.clone());
+        Ok(true)
+    }
+
+    async fn revoke_link(&self, email: &str, audit: &AuditEntry) -> Result<bool, StoreError> {
+        let mut state = self.state();
+        if !state.users.contains_key(email) {
+            return Ok(false);
+        }
+        state.links.remove(email);
+        state.audit.push(audit.clone());
+        Ok(true)
+    }
+
+    async fn invite(&self, token_hash: &str, now: Millis) -> Result<Option<Invite>, StoreError> {
+        Ok(self.state().invites.get(token_hash).filter(|i| i.expires_at > now).cloned())
+    }
+
+    async fn accept_invite(
+        &self,
+        invite: &Invite,
+        password_hash: &str,
+        at: Millis,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.state();
+        let current = state.links.get(&invite.email) == Some(&invite.token_hash);
+        let unexpired = state.invites.get(&invite.token_hash).is_some_and(|i| i.expires_at > at);
+        let State { users, links, invites, audit: log, .. } = &mut *state;
+        let Some(user) = users.get_mut(&invite.email).filter(|_| current && unexpired) else { return Ok(false) };
+        user.password_hash = password_hash.to_owned();
+        user.active = true;
+        user.invited = false;
+        user.password_changed_at = at;
+        links.remove(&invite.email);
+        invites.remove(&invite.token_hash);
+        log.push(audit.clone());
+        Ok(true)
     }
 }
 
 #[async_trait::async_trait]
 impl LoginThrottle for MemoryStore {
-    async fn login_failures(&self, email: &str) -> Result<(u32, Millis), StoreError> {
-        Ok(self.state().throttle.get(email).copied().unwrap_or((0, Millis(0))))
+    async fn count_login_attempt(&self, attempt: &LoginAttempt) -> Result<AttemptCounts, StoreError> {
+        let mut state = self.state();
+        let mut add = |counter: String| {
+            let count = state.attempts.entry((counter, attempt.window_start)).or_default();
+            *count += 1;
+            *count
+        };
+        Ok(AttemptCounts {
+            email_from_source: add(email_from_source(attempt)),
+            source: add(source(attempt)),
+            email: add(format!("e#{}", attempt.email)),
+        })
     }
 
-    async fn record_login_failure(&self, email: &str, now: Millis, window_ms: i64) -> Result<(), StoreError> {
+    async fn forgive_login_attempt(&self, attempt: &LoginAttempt) -> Result<(), StoreError> {
         let mut state = self.state();
-        let entry = state.throttle.entry(email.to_owned()).or_insert((0, now));
-        if entry.1 .0 > now.0 - window_ms {
-            entry.0 += 1;
-        } else {
-            *entry = (1, now);
+        state.attempts.remove(&(email_from_source(attempt), attempt.window_start));
+        if let Some(count) = state.attempts.get_mut(&(source(attempt), attempt.window_start)) {
+            *count = count.saturating_sub(1);
         }
         Ok(())
     }
+}
 
-    async fn clear_login_failures(&self, email: &str) -> Result<(), StoreError> {
-        self.state().throttle.remove(email);
-        Ok(())
-    }
+fn email_from_source(attempt: &LoginAttempt) -> String {
+    format!("se#{}#{}", attempt.source.as_str(), attempt.email)
+}
+
+fn source(attempt: &LoginAttempt) -> String {
+    format!("s#{}", attempt.source.as_str())
 }
 
 fn newest_first(mut entries: Vec<AuditEntry>) -> Vec<AuditEntry> {
