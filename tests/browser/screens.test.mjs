@@ -136,6 +136,31 @@ test('an admin invites an agent; the agent accepts the link, signs in, and a use
   }
 });
 
+test('every avatar colour keeps its initials readable', TEST, async () => {
+  // A contact's colour comes from its id, which is keyed per deployment: any
+  // of them may appear on any screen, so each is checked, not only today's.
+  const { context, page } = await newPage({ width: 1280, height: 860 }, { bypassCSP: true });
+  try {
+    await signIn(page);
+    const classes = await page.evaluate(() => {
+      const row = document.createElement('div');
+      row.dataset.testid = 'avatar-palette';
+      for (let i = 0; i < 8; i++) {
+        const avatar = document.createElement('span');
+        avatar.className = `avatar avatar--${i}`;
+        avatar.textContent = 'AK';
+        row.append(avatar);
+      }
+      document.body.append(row);
+      return [...row.children].map((a) => getComputedStyle(a).backgroundColor);
+    });
+    assert.equal(new Set(classes).size, 8, `eight distinct colours: ${classes}`);
+    assert.deepEqual(await axeViolations(page), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('every screen fits a phone and a desktop, passes axe-core, and is photographed', TEST, async () => {
   await customerWrites('919811000101', XSS, 'Hello, I want 20 sarees');
   await customerWrites('919811000102', 'अनिल कुमार', 'नमस्ते, क्या आज डिलीवरी होगी?');

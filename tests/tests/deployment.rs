@@ -116,13 +116,15 @@ fn every_function_is_an_arm64_cargo_lambda_build_of_a_workspace_binary_with_log_
 #[test]
 fn secrets_are_noecho_parameters_and_never_literals() {
     let raw = raw_template();
-    for name in ["WhatsAppAppSecret", "WhatsAppVerifyToken", "WhatsAppAccessToken", "AdminPassword"] {
+    for name in ["WhatsAppAppSecret", "WhatsAppVerifyToken", "WhatsAppAccessToken", "AdminPassword", "ContactIdKey"] {
         let parameter = &raw["Parameters"][name];
         assert_eq!(parameter["NoEcho"].as_bool(), Some(true), "{name}");
         assert!(parameter.get("Default").is_none(), "{name} must have no default");
     }
     let text = std::fs::read_to_string(repo_root().join("template.yaml")).unwrap();
-    for dev_secret in ["dev-app-secret", "dev-verify-token", "dev-access-token", "parley-admin-pass"] {
+    for dev_secret in
+        ["dev-app-secret", "dev-verify-token", "dev-access-token", "parley-admin-pass", "dev-contact-id-key-not-secret"]
+    {
         assert!(!text.contains(dev_secret), "template.yaml contains the dev secret {dev_secret}");
     }
 }
