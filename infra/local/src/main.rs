@@ -16,7 +16,12 @@ async fn main() -> anyhow::Result<()> {
     let admin_email = env.optional("PARLEY_ADMIN_EMAIL");
     let source = SecretSource::from_environment(
         &env,
-        &[SecretName::WhatsAppAppSecret, SecretName::WhatsAppVerifyToken, SecretName::WhatsAppAccessToken, SecretName::ContactIdKey],
+        &[
+            SecretName::WhatsAppAppSecret,
+            SecretName::WhatsAppVerifyToken,
+            SecretName::WhatsAppAccessToken,
+            SecretName::ContactIdKey,
+        ],
     )?;
     let secrets = SecretStore::new(source, &parley::adapters::aws::load_config().await).get().await?.clone();
     let config = LocalConfig {

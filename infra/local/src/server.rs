@@ -122,8 +122,11 @@ impl LocalStack {
         // The sender and the schedule are other functions: their round trips
         // are counted apart from the request handlers'.
         let background_counter = RequestCounter::default();
-        let background =
-            Arc::new(DynamoStore::new(aws::dynamo_client(&sdk, &background_counter), config.table.clone(), config.contact_id_key.clone()));
+        let background = Arc::new(DynamoStore::new(
+            aws::dynamo_client(&sdk, &background_counter),
+            config.table.clone(),
+            config.contact_id_key.clone(),
+        ));
         let sender = sender::Sender::new(background.clone(), whatsapp, queue.clone(), config.retry);
         let sweep = reminders::sweep(background, Arc::new(queue), clock.clone(), config.sweep);
         let sender_jobs = Arc::new(std::sync::atomic::AtomicU64::new(0));
