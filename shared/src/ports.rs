@@ -486,6 +486,15 @@ pub trait ReportStore: Send + Sync {
     async fn count_team_tasks(&self, from: Option<Millis>, before: Millis) -> Result<u64, StoreError>;
 }
 
+/// Counters kept exact under bursts: every counted event writes its own
+/// pending entry, and the sweep folds those into the counters.
+#[async_trait]
+pub trait CounterStore: Send + Sync {
+    /// Folds pending entries into their counters (about `limit` at most);
+    /// how many were folded. Safe to overlap with another fold.
+    async fn fold_counters(&self, limit: usize) -> Result<usize, StoreError>;
+}
+
 /// Data ownership: erasure and merging of contacts.
 #[async_trait]
 pub trait ContactLifecycleStore: Send + Sync {

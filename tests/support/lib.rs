@@ -91,8 +91,18 @@ impl TestStack {
         Self::start_configured(Faults::default(), Duration::from_millis(500), inbox).await
     }
 
+    /// A stack whose DynamoDB reports transaction conflicts as AWS does
+    /// (DynamoDB Local never does), for tests of behaviour under load.
+    pub async fn start_with_transaction_conflicts() -> Self {
+        Self::start_full(Faults::default(), Duration::from_millis(500), InboxSettings::default(), true).await
+    }
+
     /// The most general start.
     pub async fn start_configured(faults: Faults, sweep_every: Duration, inbox: InboxSettings) -> Self {
+        Self::start_full(faults, sweep_every, inbox, false).await
+    }
+
+    async fn start_full(faults: Faults, sweep_every: Duration, inbox: InboxSettings, conflicts: bool) -> Self {
         require_emulators();
         // Logs go to the captured output, shown when a test fails.
         parley::telemetry::init();
@@ -118,6 +128,7 @@ impl TestStack {
             sweep: SweepPolicy { queued_after_ms: 1_500, sending_after_ms: 60_000 },
             sweep_every,
             inbox,
+            transaction_conflicts: conflicts,
         };
         let stack = LocalStack::start(config).await.expect("local stack starts");
         let sim = SimulatorConfig {

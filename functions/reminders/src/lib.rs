@@ -11,5 +11,5 @@ pub async fn from_env() -> Result<Sweep, Box<dyn std::error::Error + Send + Sync
     let sdk = aws::load_config().await;
     let store = Arc::new(aws::store_from_env(&sdk)?);
     let queue = Arc::new(aws::outbound_queue_from_env(&sdk)?);
-    Ok(Sweep::new(store, queue, Arc::new(SystemClock), SweepPolicy::default()))
+    Ok(Sweep::new(store.clone(), store, queue, Arc::new(SystemClock), SweepPolicy::default()))
 }

@@ -21,6 +21,7 @@ async fn main() -> anyhow::Result<()> {
         sweep: Default::default(),
         sweep_every: std::time::Duration::from_secs(60),
         inbox: parley::app::inbox::InboxSettings::from_env(),
+        transaction_conflicts: false,
     };
     let stack = LocalStack::start(config).await?;
     tracing::info!(url = %stack.url(), "parley is up");

@@ -122,7 +122,7 @@ pub fn template_sk(name: &str, language: &str) -> String {
     format!("{name}#{language}")
 }
 
-/// A month's spend counters' partition.
+/// A month's spend counters' partition (sort key: the category).
 pub fn spend_pk(month: &str) -> String {
     format!("SPEND#{month}")
 }
@@ -241,5 +241,21 @@ pub fn owner_tasks(owner: &str) -> String {
 /// `gsi4pk` of the team's open tasks.
 pub const TEAM_TASKS: &str = "TASKS";
 
-/// The daily message counters' partition.
+/// The daily message counters' partition (sort key: the day).
 pub const MESSAGE_STATS: &str = "STATS#MSG";
+
+/// A shard of the counter entries not yet folded into their counters.
+pub fn tally_pk(shard: u64) -> String {
+    format!("TALLY#{shard}")
+}
+
+/// The item whose `version` every fold of counter entries bumps (pk and sk).
+pub const TALLY_VERSION: &str = "TALLY#VERSION";
+
+/// The marker of an event already counted once (by the event's digest).
+pub fn tallied_pk(digest: &str) -> String {
+    format!("TALLIED#{digest}")
+}
+
+/// The sort key of a [`tallied_pk`] marker.
+pub const TALLIED: &str = "TALLIED";

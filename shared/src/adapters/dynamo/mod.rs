@@ -24,6 +24,7 @@ mod outbox;
 mod record;
 mod stats;
 mod statuses;
+mod tally;
 mod tasks;
 mod users;
 
