@@ -1,7 +1,7 @@
 //! Sending end to end: API → DynamoDB `queued` → SQS (moto) → sender → Cloud
 //! API simulator → signed status webhooks → monotonic states.
 
-use parley_e2e::TestStack;
+use parley_e2e::{TestStack, ACCESS_TOKEN};
 use parley_simulator::cloud_api::Faults;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -328,4 +328,37 @@ async fn an_unreadable_job_ends_in_the_dead_letter_queue() {
         }
     }
     panic!("the poison job never reached the dead-letter queue");
+}
+
+async fn set_faults(t: &TestStack, faults: &Faults) {
+    let r = t.http.put(format!("{}/sim/faults", t.simulator_url)).json(faults).send().await.unwrap();
+    assert!(r.status().is_success());
+}
+
+#[tokio::test]
+async fn template_sync_follows_pages_only_on_the_cloud_api_host_and_never_answers_with_the_token() {
+    let t = TestStack::start().await;
+    let cookie = t.login().await;
+    // Meta's paging links carry the access token in their query.
+    let page = |base: &str, after: &str| {
+        format!("{base}/v23.0/102290129340398/message_templates?access_token={ACCESS_TOKEN}&limit=100&after={after}")
+    };
+    set_faults(&t, &Faults { templates_next: Some(page(&t.simulator_url, "2")), ..Faults::default() }).await;
+    let (status, body) = t.post(&cookie, "/api/templates/sync", &json!({}), None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["synced"], 5, "the second page on the Cloud API's host is followed");
+
+    let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let elsewhere_url = format!("http://{}", elsewhere.local_addr().unwrap());
+    for next in [page(&t.simulator_url, "FAIL"), page(&elsewhere_url, "2")] {
+        set_faults(&t, &Faults { templates_next: Some(next.clone()), ..Faults::default() }).await;
+        let (status, body) = t.post(&cookie, "/api/templates/sync", &json!({}), None).await;
+        assert_eq!(status, 502, "{next}: {body}");
+        assert_eq!(body["error"]["code"], "cloud_api_unavailable");
+        let text = body.to_string();
+        assert!(!text.contains(ACCESS_TOKEN), "the answer carries the token: {text}");
+        assert!(!text.contains("127.0.0.1") && !text.contains("message_templates"), "the answer carries a URL: {text}");
+    }
+    let contacted = tokio::time::timeout(Duration::from_millis(200), elsewhere.accept()).await;
+    assert!(contacted.is_err(), "the token was sent to another host");
 }

@@ -126,12 +126,14 @@ pub(crate) async fn sync_templates(
     if !session.role.supervises() {
         return Err(ApiError::forbidden("only managers and administrators sync templates"));
     }
-    let templates = state
-        .outbound
-        .whatsapp
-        .templates()
-        .await
-        .map_err(|e| ApiError::new(StatusCode::BAD_GATEWAY, "cloud_api_unavailable", e))?;
+    // The cause is logged by the client; the answer stays generic.
+    let templates = state.outbound.whatsapp.templates().await.map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "cloud_api_unavailable",
+            "the template catalog could not be read from the WhatsApp Cloud API; try again later",
+        )
+    })?;
     state.outbound.outbox.put_templates(&templates).await?;
     Ok(Json(json!({"synced": templates.len()})))
 }
