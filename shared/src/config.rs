@@ -6,6 +6,9 @@ pub enum ConfigError {
     /// A required environment variable is not set.
     #[error("environment variable {0} must be set")]
     Missing(&'static str),
+    /// An environment variable is set to something unusable.
+    #[error("environment variable {0} has an unusable value")]
+    Invalid(&'static str),
 }
 
 /// A required, non-empty environment variable.

@@ -256,8 +256,22 @@ pub struct OutboundMessage {
 pub enum Created {
     /// Stored as `queued` now.
     New,
-    /// The same Idempotency-Key was used before: this is that message's id.
+    /// The same Idempotency-Key was used before for the same request: this
+    /// is that message's id.
     Existing(String),
+    /// The same Idempotency-Key was used before for a different request.
+    KeyReused,
+}
+
+/// A client's Idempotency-Key as the store keeps it: scoped, so that the
+/// same key from another user or for another route is another key, and
+/// bound to the request it first came with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    /// Digest of the user, the route and the client's key.
+    pub scope: String,
+    /// Digest of the request body.
+    pub request: String,
 }
 
 /// Outbound messages through their states, and the template catalog.
@@ -269,7 +283,7 @@ pub trait OutboxStore: Send + Sync {
         message: &OutboundMessage,
         text: &str,
         estimate: &crate::domain::pricing::Estimate,
-        idempotency_key: Option<&str>,
+        idempotency_key: Option<&IdempotencyKey>,
         audit: Option<&AuditEntry>,
     ) -> Result<Created, StoreError>;
     /// `queued → sending`; `None` when someone else has it or it is done.
@@ -294,6 +308,9 @@ pub trait OutboxStore: Send + Sync {
     async fn mark_unknown(&self, contact: &ContactId, sk: &str) -> Result<(), StoreError>;
     /// Finds a message by Parley id or wamid.
     async fn locate(&self, id: &str) -> Result<Option<(ContactId, String)>, StoreError>;
+    /// An outbound message and where it stands; `None` for no such
+    /// outbound message.
+    async fn outbound(&self, contact: &ContactId, sk: &str) -> Result<Option<OutboundStanding>, StoreError>;
     /// `failed` (or outcome unknown) `→ queued` again, on staff's say-so.
     async fn requeue(&self, contact: &ContactId, sk: &str) -> Result<bool, StoreError>;
     /// Messages still `queued` (or `sending`) since before `before`.
@@ -313,6 +330,19 @@ pub trait OutboxStore: Send + Sync {
     async fn spend(&self, month: &str) -> Result<Vec<SpendLine>, StoreError>;
     /// Marks or clears a contact's marketing opt-out.
     async fn set_opt_out(&self, contact: &ContactId, opted_out: bool) -> Result<bool, StoreError>;
+}
+
+/// An outbound message and where its sending stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboundStanding {
+    /// The message.
+    pub message: OutboundMessage,
+    /// Its delivery status.
+    pub status: crate::domain::DeliveryStatus,
+    /// The last attempt left but its answer never came (still `sending`).
+    pub outcome_unknown: bool,
+    /// When the last send attempt started, if one did.
+    pub last_attempt_at: Option<Millis>,
 }
 
 /// Which stuck messages to find.

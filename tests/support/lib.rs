@@ -54,6 +54,28 @@ pub fn require_emulators() {
     );
 }
 
+/// The machine's time plus an offset a test moves forward, so that rules
+/// about time (windows, grace periods) are tested without sleeping.
+#[derive(Debug, Default)]
+pub struct TestClock {
+    offset_ms: std::sync::atomic::AtomicI64,
+}
+
+impl TestClock {
+    /// Moves the stack's time forward.
+    pub fn advance(&self, by: Duration) {
+        let ms = i64::try_from(by.as_millis()).expect("a test-sized duration");
+        self.offset_ms.fetch_add(ms, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl parley::ports::Clock for TestClock {
+    fn now(&self) -> parley::domain::Millis {
+        let now = parley::ports::Clock::now(&parley::ports::SystemClock);
+        parley::domain::Millis(now.0 + self.offset_ms.load(std::sync::atomic::Ordering::SeqCst))
+    }
+}
+
 /// A running local stack and an HTTP client for it.
 pub struct TestStack {
     /// The stack.
@@ -64,6 +86,8 @@ pub struct TestStack {
     pub table: String,
     /// The Cloud API simulator.
     pub simulator_url: String,
+    /// The stack's clock.
+    pub clock: std::sync::Arc<TestClock>,
 }
 
 /// The access token the simulator accepts.
@@ -130,7 +154,8 @@ impl TestStack {
             inbox,
             transaction_conflicts: conflicts,
         };
-        let stack = LocalStack::start(config).await.expect("local stack starts");
+        let clock = std::sync::Arc::new(TestClock::default());
+        let stack = LocalStack::start_with_clock(config, clock.clone()).await.expect("local stack starts");
         let sim = SimulatorConfig {
             webhook_url: format!("{}/webhook", stack.url()),
             app_secret: APP_SECRET.to_owned(),
@@ -139,7 +164,7 @@ impl TestStack {
         tokio::spawn(async move {
             let _ = axum::serve(simulator, parley_simulator::cloud_api::router(sim, faults)).await;
         });
-        TestStack { stack, http: reqwest::Client::new(), table, simulator_url }
+        TestStack { stack, http: reqwest::Client::new(), table, simulator_url, clock }
     }
 
     /// What the simulator accepted, in order.

@@ -26,7 +26,7 @@ use parley::app::data_ownership::DataOwnership;
 use parley::app::deals::Deals;
 use parley::app::inbox::{Inbox, InboxSettings};
 use parley::app::reports::Reports;
-use parley::app::send_message::SendMessage;
+use parley::app::send_message::{SendMessage, SendSettings};
 use parley::app::tasks::Tasks;
 use parley::app::team::Team;
 use parley::app::Auth;
@@ -84,7 +84,28 @@ pub async fn from_env() -> Result<ApiState, Box<dyn std::error::Error + Send + S
     let store = Arc::new(aws::store_from_env(&sdk)?);
     let queue = Arc::new(aws::outbound_queue_from_env(&sdk)?);
     let whatsapp = Arc::new(CloudApi::new(CloudApi::config_from_env()?)?);
-    Ok(state(store, queue, whatsapp, Arc::new(SystemClock), bootstrap_admin_from_env(), InboxSettings::from_env()))
+    let send_settings = send_settings_from_env()?;
+    let mut api =
+        state(store, queue, whatsapp, Arc::new(SystemClock), bootstrap_admin_from_env(), InboxSettings::from_env());
+    api.outbound.send = api.outbound.send.with_settings(send_settings);
+    Ok(api)
+}
+
+/// `SEND_STATUS_GRACE_MINUTES` (default 10): how long after an attempt
+/// whose outcome is unknown a retry is refused. A value that is not a
+/// whole number of minutes stops the cold start.
+pub fn send_settings_from_env() -> Result<SendSettings, parley::config::ConfigError> {
+    let mut settings = SendSettings::default();
+    if let Some(minutes) = parley::config::optional("SEND_STATUS_GRACE_MINUTES") {
+        let minutes: i64 = minutes
+            .trim()
+            .parse()
+            .ok()
+            .filter(|m| *m >= 0)
+            .ok_or_else(|| parley::config::ConfigError::Invalid("SEND_STATUS_GRACE_MINUTES"))?;
+        settings.status_grace_ms = minutes.saturating_mul(60_000);
+    }
+    Ok(settings)
 }
 
 /// The first administrator from `PARLEY_ADMIN_EMAIL` / `PARLEY_ADMIN_PASSWORD`.
@@ -134,13 +155,13 @@ openapi::api_routes! {
     get "/api/contacts/{id}/notes" => contacts::notes, "Internal notes, newest first", "all who can see it";
     post "/api/contacts/{id}/notes" => contacts::add_note, "Add an internal note (201)", "all who can see it";
     get "/api/contacts/{id}/messages" => contacts::messages, "The timeline, oldest first", "all who can see it";
-    post "/api/contacts/{id}/messages" => outbound::send, "Send text or a template (202; Idempotency-Key honoured)", "all who can see it";
+    post "/api/contacts/{id}/messages" => outbound::send, "Send text or a template (202; an Idempotency-Key is the sender's own for this contact, and reusing it for another body is 422)", "all who can see it";
     post "/api/contacts/{id}/opt_out" => outbound::opt_out, "Set or clear the marketing opt-out", "all who can see it";
     post "/api/contacts/{id}/assign" => inbox::assign, "Assign, transfer or unassign", "agents take unassigned or release their own; managers, admins any";
     post "/api/contacts/{id}/close" => inbox::close, "Close the conversation", "all who can see it";
     post "/api/contacts/{id}/reopen" => inbox::reopen, "Reopen the conversation", "all who can see it";
     get "/api/contacts/{id}/deals" => deals::for_contact, "A contact's deals", "all who can see it";
-    post "/api/messages/{id}/retry" => outbound::retry, "Retry a failed or unknown-outcome send (202)", "all who can see it";
+    post "/api/messages/{id}/retry" => outbound::retry, "Retry a failed send, or one whose outcome is unknown once the status grace period is over (202), under the send rules of the moment", "all who can see it";
     get "/api/conversations" => inbox::queue, "A queue: unassigned, mine, waiting_on_us, waiting_on_customer, overdue, open, closed", "all (agents: filtered)";
     get "/api/templates" => outbound::templates, "The template catalog", "all";
     post "/api/templates/sync" => outbound::sync_templates, "Sync templates from the WhatsApp Business Account", "managers, admins";

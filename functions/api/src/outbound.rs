@@ -7,7 +7,7 @@ use crate::{ApiError, ApiState};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use parley::app::send_message::{SendCommand, SendError};
+use parley::app::send_message::{RetryError, SendCommand, SendError};
 use parley::domain::outbound::{OutboundContent, SendRefusal};
 use parley::domain::Millis;
 use serde::Deserialize;
@@ -86,6 +86,9 @@ pub(crate) async fn send(
     let queued = state.outbound.send.send(command).await.map_err(|e| match e {
         SendError::NotFound => ApiError::not_found("contact"),
         SendError::Refused(r) => refusal(r),
+        e @ SendError::KeyReused => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", e.to_string())
+        }
         SendError::Store(s) => s.into(),
     })?;
     Ok((
@@ -101,16 +104,14 @@ pub(crate) async fn retry(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let (contact, sk) = state.outbound.outbox.locate(&id).await?.ok_or_else(|| ApiError::not_found("message"))?;
     state.inbox.visible_contact(&session, &contact).await.map_err(|_| ApiError::not_found("message"))?;
-    if !state.outbound.outbox.requeue(&contact, &sk).await? {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "not_retryable",
-            "only a failed message, or one whose outcome is unknown, can be retried",
-        ));
-    }
-    if let Err(e) = state.outbound.queue.enqueue(&contact, &sk).await {
-        tracing::warn!(error = %e, "enqueue failed; the sweep will send it");
-    }
+    state.outbound.send.retry(&contact, &sk).await.map_err(|e| match e {
+        RetryError::NotFound => ApiError::not_found("message"),
+        e @ RetryError::NotRetryable => ApiError::new(StatusCode::CONFLICT, "not_retryable", e.to_string()),
+        RetryError::TooSoon { retry_after } => ApiError::new(StatusCode::CONFLICT, "outcome_pending", e.to_string())
+            .with_detail("retry_after", json!(retry_after.to_rfc3339())),
+        RetryError::Refused(r) => refusal(r),
+        RetryError::Store(s) => s.into(),
+    })?;
     Ok((StatusCode::ACCEPTED, Json(json!({"id": id, "status": "queued"}))))
 }
 

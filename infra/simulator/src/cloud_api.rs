@@ -35,6 +35,11 @@ pub struct Faults {
     pub shuffle_statuses: bool,
     /// Recipients whose `to` ends with this fail with 131026.
     pub failing_recipient_suffix: Option<String>,
+    /// Accept sends but answer 200 with a body that is not Meta's JSON
+    /// (a proxy's error page, a cut-off answer).
+    pub garbage_success: bool,
+    /// Post no status webhooks at all (Meta's are late, or lost).
+    pub withhold_statuses: bool,
     /// The template catalog comes in two pages, the first linking to this
     /// as `paging.next` (Meta's links carry `access_token`). The simulator
     /// answers `after=2` with the second page and `after=FAIL` with a 500.
@@ -169,9 +174,14 @@ async fn send(
         list.push(accepted.clone());
     }
     let fail = faults.failing_recipient_suffix.as_deref().is_some_and(|s| !s.is_empty() && to.ends_with(s));
-    tokio::spawn(post_statuses(sim.clone(), phone_number_id, accepted, fail, faults.clone()));
+    if !faults.withhold_statuses {
+        tokio::spawn(post_statuses(sim.clone(), phone_number_id, accepted, fail, faults.clone()));
+    }
     if roll < faults.server_error_rate + faults.timeout_rate {
         tokio::time::sleep(Duration::from_millis(faults.timeout_ms.max(1))).await;
+    }
+    if faults.garbage_success {
+        return (StatusCode::OK, "<html><body>upstream answered</body></html>").into_response();
     }
     Json(json!({"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}], "messages": [{"id": wamid, "message_status": "accepted"}]})).into_response()
 }

@@ -109,7 +109,7 @@ pub fn outbox_sk(state: &str, at: Millis, id: &str) -> String {
     format!("{state}#{}#{id}", at.sortable())
 }
 
-/// An Idempotency-Key's partition.
+/// An Idempotency-Key's partition (by its scoped digest).
 pub fn idempotency_pk(key: &str) -> String {
     format!("K#{key}")
 }

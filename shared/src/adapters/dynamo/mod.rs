@@ -217,7 +217,7 @@ impl crate::ports::OutboxStore for DynamoStore {
         message: &crate::ports::OutboundMessage,
         text: &str,
         estimate: &crate::domain::pricing::Estimate,
-        idempotency_key: Option<&str>,
+        idempotency_key: Option<&crate::ports::IdempotencyKey>,
         audit: Option<&crate::ports::AuditEntry>,
     ) -> Result<crate::ports::Created, crate::ports::StoreError> {
         self.put_outbound(message, text, estimate, idempotency_key, audit).await
@@ -264,6 +264,14 @@ impl crate::ports::OutboxStore for DynamoStore {
 
     async fn locate(&self, id: &str) -> Result<Option<(crate::domain::ContactId, String)>, crate::ports::StoreError> {
         self.locate_message(id).await
+    }
+
+    async fn outbound(
+        &self,
+        contact: &crate::domain::ContactId,
+        sk: &str,
+    ) -> Result<Option<crate::ports::OutboundStanding>, crate::ports::StoreError> {
+        self.get_outbound(contact, sk).await
     }
 
     async fn requeue(&self, contact: &crate::domain::ContactId, sk: &str) -> Result<bool, crate::ports::StoreError> {

@@ -9,7 +9,7 @@ use crate::domain::outbound::OutboundContent;
 use crate::domain::pricing::Estimate;
 use crate::domain::template::{Category, Template};
 use crate::domain::{ContactId, DeliveryError, DeliveryStatus, Millis};
-use crate::ports::{Created, OutboundMessage, SpendLine, StoreError, StuckState};
+use crate::ports::{Created, IdempotencyKey, OutboundMessage, OutboundStanding, SpendLine, StoreError, StuckState};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
 use std::collections::HashMap;
@@ -28,7 +28,7 @@ impl DynamoStore {
         m: &OutboundMessage,
         text: &str,
         estimate: &Estimate,
-        idempotency_key: Option<&str>,
+        idempotency_key: Option<&IdempotencyKey>,
         audit: Option<&crate::ports::AuditEntry>,
     ) -> Result<Created, StoreError> {
         let contact_pk = keys::contact_pk(&m.contact_id);
@@ -60,9 +60,10 @@ impl DynamoStore {
         pointer.extend([("contact_id".to_owned(), s(m.contact_id.as_str())), ("message_sk".to_owned(), s(&m.sk))]);
         let mut items = vec![put(&self.table, item, true)?, put(&self.table, pointer, true)?];
         if let Some(k) = idempotency_key {
-            let mut record = key(keys::idempotency_pk(k), "K");
+            let mut record = key(keys::idempotency_pk(&k.scope), "K");
             record.extend([
                 ("message_id".to_owned(), s(&m.id)),
+                ("request".to_owned(), s(&k.request)),
                 (keys::TTL.to_owned(), n(m.created_at.0 / 1000 + IDEMPOTENCY_TTL_SECONDS)),
             ]);
             items.push(put(&self.table, record, true)?);
@@ -93,25 +94,30 @@ impl DynamoStore {
         let idempotency_index = idempotency_key.map(|_| 2);
         if let Err(err) = self.client.transact_write_items().set_transact_items(Some(items)).send().await {
             let reasons = cancellation_reasons(&err);
-            if idempotency_index.is_some_and(|i| reasons.get(i).is_some_and(|r| r == "ConditionalCheckFailed")) {
-                return self.existing_for_key(idempotency_key.unwrap_or_default()).await;
+            if let Some(k) = idempotency_key.filter(|_| {
+                idempotency_index.is_some_and(|i| reasons.get(i).is_some_and(|r| r == "ConditionalCheckFailed"))
+            }) {
+                return self.existing_for_key(k).await;
             }
             return Err(unavailable(err));
         }
         Ok(Created::New)
     }
 
-    async fn existing_for_key(&self, idempotency_key: &str) -> Result<Created, StoreError> {
+    async fn existing_for_key(&self, idempotency_key: &IdempotencyKey) -> Result<Created, StoreError> {
         let out = self
             .client
             .get_item()
             .table_name(&self.table)
-            .set_key(Some(key(keys::idempotency_pk(idempotency_key), "K")))
+            .set_key(Some(key(keys::idempotency_pk(&idempotency_key.scope), "K")))
             .consistent_read(true)
             .send()
             .await
             .map_err(unavailable)?;
         let item = out.item().ok_or_else(|| StoreError::Unavailable("idempotency record vanished".into()))?;
+        if get_s(item, "request").as_deref() != Some(idempotency_key.request.as_str()) {
+            return Ok(Created::KeyReused);
+        }
         Ok(Created::Existing(req_s(item, "message_id")?))
     }
 
@@ -237,6 +243,34 @@ impl DynamoStore {
         )
         .await
         .map(|_| ())
+    }
+
+    pub(super) async fn get_outbound(
+        &self,
+        contact: &ContactId,
+        sk: &str,
+    ) -> Result<Option<OutboundStanding>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(contact), sk)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let Some(item) = out.item().filter(|i| get_s(i, "direction").as_deref() == Some("out")) else {
+            return Ok(None);
+        };
+        let status = get_s(item, "status")
+            .and_then(|st| DeliveryStatus::parse(&st))
+            .ok_or_else(|| StoreError::Corrupt("outbound message without a status".into()))?;
+        Ok(Some(OutboundStanding {
+            message: outbound_from(item, contact, sk)?,
+            status,
+            outcome_unknown: item.get("outcome_unknown").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
+            last_attempt_at: get_n(item, "claimed_at").map(Millis),
+        }))
     }
 
     pub(super) async fn requeue_outbound(&self, contact: &ContactId, sk: &str) -> Result<bool, StoreError> {
