@@ -102,7 +102,7 @@ pub fn send_settings_from_env() -> Result<SendSettings, parley::config::ConfigEr
             .parse()
             .ok()
             .filter(|m| *m >= 0)
-            .ok_or_else(|| parley::config::ConfigError::Invalid("SEND_STATUS_GRACE_MINUTES"))?;
+            .ok_or(parley::config::ConfigError::Invalid("SEND_STATUS_GRACE_MINUTES"))?;
         settings.status_grace_ms = minutes.saturating_mul(60_000);
     }
     Ok(settings)

@@ -35,9 +35,12 @@ use std::time::Duration;
 /// Partitions pending entries spread over: a burst's writes are spread over
 /// this many partitions, and a reader or the sweep queries each.
 const SHARDS: u64 = 8;
-/// Entries one fold takes: with one counter update each at worst, and the
-/// version, the transaction stays under DynamoDB's 100 items.
-const FOLD_BATCH: i32 = 40;
+/// Items one DynamoDB transaction may hold.
+const TRANSACTION_ITEMS: usize = 100;
+/// Entries read for one fold; fewer are folded when they name so many
+/// counters that deletes, counter updates and the version would not fit
+/// one transaction.
+const FOLD_BATCH: i32 = 90;
 /// A pricing marker is garbage once Meta has stopped redelivering the
 /// status (it retries for up to 7 days).
 const MARKER_TTL_SECONDS: i64 = 30 * 24 * 3600;
@@ -47,8 +50,9 @@ const MARKER_TTL_SECONDS: i64 = 30 * 24 * 3600;
 const MARK_ATTEMPTS: u32 = 12;
 /// The longest wait between two tries.
 const MARK_BACKOFF_CAP_MS: u64 = 400;
-/// Reads that may meet a fold in the middle before giving up.
-const READ_ATTEMPTS: usize = 5;
+/// Reads that may meet a fold in the middle before giving up (folds run
+/// once a minute and take well under a second).
+const READ_ATTEMPTS: u32 = 8;
 
 /// One counter: an item and the number attribute an event adds one to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -179,6 +183,7 @@ impl DynamoStore {
             if self.fold_version().await? == before {
                 return Ok(tallies);
             }
+            tokio::time::sleep(Duration::from_millis(20 + rand::random::<u64>() % 30)).await;
         }
         Err(StoreError::Unavailable("counters kept being folded during the read".into()))
     }
@@ -260,8 +265,9 @@ impl DynamoStore {
                 if entries.is_empty() {
                     break;
                 }
-                match self.fold(&entries).await? {
-                    true => folded += entries.len(),
+                let batch = &entries[..fitting(&entries)];
+                match self.fold(batch).await? {
+                    true => folded += batch.len(),
                     // Another sweep is folding this shard: leave it to it.
                     false => break,
                 }
@@ -325,6 +331,23 @@ impl DynamoStore {
     }
 }
 
+fn counter_of(entry: &Item) -> Option<(String, String)> {
+    Some((get_s(entry, "counter_pk")?, get_s(entry, "counter_sk")?))
+}
+
+/// How many of `entries` one transaction can fold: a delete each, an update
+/// per counter they name, and the version.
+fn fitting(entries: &[Item]) -> usize {
+    let mut take = entries.len().min(TRANSACTION_ITEMS - 2);
+    loop {
+        let counters: std::collections::BTreeSet<_> = entries[..take].iter().filter_map(counter_of).collect();
+        if take + counters.len() < TRANSACTION_ITEMS || take <= 1 {
+            return take;
+        }
+        take -= 1;
+    }
+}
+
 #[async_trait::async_trait]
 impl crate::ports::CounterStore for DynamoStore {
     async fn fold_counters(&self, limit: usize) -> Result<usize, StoreError> {
@@ -335,6 +358,20 @@ impl crate::ports::CounterStore for DynamoStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fold_fits_one_transaction() {
+        let entry = |counter: usize| {
+            let mut item = key("TALLY#0", format!("{counter}"));
+            item.insert("counter_pk".into(), s("SPEND#2026-03"));
+            item.insert("counter_sk".into(), s(format!("c{counter}")));
+            item
+        };
+        let one_counter: Vec<Item> = (0..90).map(|_| entry(0)).collect();
+        assert_eq!(fitting(&one_counter), 90);
+        let all_different: Vec<Item> = (0..90).map(entry).collect();
+        assert_eq!(fitting(&all_different), 49, "49 deletes, 49 counters and the version");
+    }
 
     #[test]
     fn events_spread_over_every_shard_and_keep_no_wamid() {
