@@ -88,7 +88,7 @@ async fn a_burst_of_priced_statuses_and_messages_is_answered_200_and_counted_exa
     let mut pending = usize::MAX;
     for _ in 0..600 {
         pending = 0;
-        for shard in 0..8 {
+        for shard in 0..keys::TALLY_SHARDS {
             let out = dynamo
                 .query()
                 .table_name(&t.table)
@@ -106,6 +106,19 @@ async fn a_burst_of_priced_statuses_and_messages_is_answered_200_and_counted_exa
     }
     assert_eq!(pending, 0, "the sweep folded every entry");
     assert_exact_totals(&t, &cookie).await;
+
+    // What a report read costs, beyond signing the request in: the fold
+    // version before and after, each pending shard, the counters.
+    let trips = |path: &'static str| {
+        let (t, cookie) = (&t, &cookie);
+        async move {
+            let before = t.stack.api_round_trips.get();
+            assert_eq!(t.get(cookie, path).await.0, 200);
+            t.stack.api_round_trips.get() - before
+        }
+    };
+    let signing_in = trips("/api/me").await;
+    assert_eq!(trips("/api/reports/spend?month=2026-03").await - signing_in, 2 + keys::TALLY_SHARDS + 1);
 }
 
 async fn assert_exact_totals(t: &TestStack, cookie: &str) {

@@ -244,6 +244,9 @@ pub const TEAM_TASKS: &str = "TASKS";
 /// The daily message counters' partition (sort key: the day).
 pub const MESSAGE_STATS: &str = "STATS#MSG";
 
+/// How many partitions the pending counter entries are spread over.
+pub const TALLY_SHARDS: u64 = 4;
+
 /// A shard of the counter entries not yet folded into their counters.
 pub fn tally_pk(shard: u64) -> String {
     format!("TALLY#{shard}")

@@ -32,9 +32,10 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-/// Partitions pending entries spread over: a burst's writes are spread over
-/// this many partitions, and a reader or the sweep queries each.
-const SHARDS: u64 = 8;
+/// Partitions pending entries spread over. Each takes a burst of 1,000
+/// writes a second; a report read and every sweep query each one, so they
+/// are few (the sweep runs every minute, also when nothing happens).
+const SHARDS: u64 = keys::TALLY_SHARDS;
 /// Items one DynamoDB transaction may hold.
 const TRANSACTION_ITEMS: usize = 100;
 /// Entries read for one fold; fewer are folded when they name so many
