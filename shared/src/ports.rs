@@ -290,12 +290,14 @@ pub trait OutboxStore: Send + Sync {
     async fn claim(&self, contact: &ContactId, sk: &str) -> Result<Option<OutboundMessage>, StoreError>;
     /// `sending → sent` with Meta's id; applies statuses that came first.
     async fn mark_sent(&self, contact: &ContactId, sk: &str, wamid: &str) -> Result<(), StoreError>;
-    /// `sending → queued` to try again later, noting why.
+    /// `sending → queued` to try again in `retry_in_seconds`, noting why;
+    /// the sweep counts a message stuck only from when its retry is due.
     async fn release(
         &self,
         contact: &ContactId,
         sk: &str,
         error: &crate::domain::DeliveryError,
+        retry_in_seconds: i32,
     ) -> Result<(), StoreError>;
     /// `→ failed` with Meta's reasons.
     async fn mark_failed(

@@ -78,8 +78,8 @@ impl Deliver {
             SendOutcome::Failed(failure)
                 if failure.class == ErrorClass::Retryable && message.attempts < self.policy.max_attempts =>
             {
-                self.outbox.release(&job.contact_id, &job.sk, &failure.error).await?;
                 let delay = self.policy.backoff(message.attempts);
+                self.outbox.release(&job.contact_id, &job.sk, &failure.error, delay).await?;
                 tracing::warn!(message_id = %message.id, code = failure.error.code, attempt = message.attempts, delay, "send failed; will retry");
                 Ok(JobOutcome::RetryAfter(delay))
             }

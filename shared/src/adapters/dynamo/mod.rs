@@ -245,8 +245,9 @@ impl crate::ports::OutboxStore for DynamoStore {
         contact: &crate::domain::ContactId,
         sk: &str,
         error: &crate::domain::DeliveryError,
+        retry_in_seconds: i32,
     ) -> Result<(), crate::ports::StoreError> {
-        self.release_outbound(contact, sk, error).await
+        self.release_outbound(contact, sk, error, retry_in_seconds).await
     }
 
     async fn mark_failed(

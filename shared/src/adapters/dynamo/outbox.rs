@@ -195,8 +195,12 @@ impl DynamoStore {
         contact: &ContactId,
         sk: &str,
         error: &DeliveryError,
+        retry_in_seconds: i32,
     ) -> Result<(), StoreError> {
         let error = serde_json::to_string(error).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // Its place in the outbox is when the retry is due, so that the sweep
+        // does not take a message waiting out its backoff for a lost one.
+        let due = Millis(now().0.saturating_add(i64::from(retry_in_seconds).saturating_mul(1000)));
         self.transition(
             contact,
             sk,
@@ -208,7 +212,7 @@ impl DynamoStore {
                 (":r", n(0)),
                 (":e", s(error)),
                 (":o", s(OUTBOX)),
-                (":g", s(keys::outbox_sk("queued", now(), sk))),
+                (":g", s(keys::outbox_sk("queued", due, sk))),
             ],
         )
         .await
