@@ -44,7 +44,7 @@ async fn outbound_message(t: &TestStack, dynamo: &aws_sdk_dynamodb::Client, i: u
         ("status_rank".to_owned(), AttributeValue::N("1".into())),
     ]);
     dynamo.put_item().table_name(&t.table).set_item(Some(item)).send().await.expect("seeded");
-    keys::message_ref(&contact, &sk)
+    keys::message_ref(&contact, &sk).callback_data()
 }
 
 #[tokio::test]

@@ -12,6 +12,8 @@ mod lambda_events;
 mod openapi;
 mod outbound;
 mod reports;
+mod secrets;
+mod sign_in;
 mod statuses;
 mod tasks;
 mod team_and_inbox;

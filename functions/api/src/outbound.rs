@@ -102,9 +102,9 @@ pub(crate) async fn retry(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let (contact, sk) = state.outbound.outbox.locate(&id).await?.ok_or_else(|| ApiError::not_found("message"))?;
-    state.inbox.visible_contact(&session, &contact).await.map_err(|_| ApiError::not_found("message"))?;
-    state.outbound.send.retry(&contact, &sk).await.map_err(|e| match e {
+    let message = state.outbound.outbox.locate(&id).await?.ok_or_else(|| ApiError::not_found("message"))?;
+    state.inbox.visible_contact(&session, &message.contact).await.map_err(|_| ApiError::not_found("message"))?;
+    state.outbound.send.retry(&message).await.map_err(|e| match e {
         RetryError::NotFound => ApiError::not_found("message"),
         e @ RetryError::NotRetryable => ApiError::new(StatusCode::CONFLICT, "not_retryable", e.to_string()),
         RetryError::TooSoon { retry_after } => ApiError::new(StatusCode::CONFLICT, "outcome_pending", e.to_string())
@@ -116,7 +116,7 @@ pub(crate) async fn retry(
 }
 
 pub(crate) async fn templates(State(state): State<Arc<ApiState>>, _staff: Staff) -> Result<Json<Value>, ApiError> {
-    let templates = state.outbound.outbox.list_templates().await?;
+    let templates = state.outbound.templates.list_templates().await?;
     Ok(Json(json!({"items": templates, "next_cursor": null})))
 }
 
@@ -135,7 +135,7 @@ pub(crate) async fn sync_templates(
             "the template catalog could not be read from the WhatsApp Cloud API; try again later",
         )
     })?;
-    state.outbound.outbox.put_templates(&templates).await?;
+    state.outbound.templates.put_templates(&templates).await?;
     Ok(Json(json!({"synced": templates.len()})))
 }
 
@@ -159,7 +159,7 @@ pub(crate) async fn spend(
     if !valid {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_month", "month must be YYYY-MM"));
     }
-    let lines = state.outbound.outbox.spend(&month).await?;
+    let lines = state.outbound.spend.spend(&month).await?;
     let items: Vec<Value> = lines
         .iter()
         .map(|l| json!({"month": l.month, "category": l.category, "billable": l.billable, "free": l.free}))
@@ -176,11 +176,10 @@ pub(crate) async fn opt_out(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Path(id): Path<String>,
-    Json(body): Json<OptOutBody>,
+    body: Result<Json<OptOutBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let Json(body) = body?;
     let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?.id;
-    if !state.outbound.outbox.set_opt_out(&contact, body.opted_out).await? {
-        return Err(ApiError::not_found("contact"));
-    }
+    state.opt_outs.set(&session, &contact, body.opted_out).await?;
     Ok(Json(json!({"id": id, "opted_out": body.opted_out})))
 }

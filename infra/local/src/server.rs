@@ -16,10 +16,9 @@ use parley::adapters::dynamo::DynamoStore;
 use parley::adapters::request_counter::RequestCounter;
 use parley::adapters::sqs::SqsQueue;
 use parley::app::auth::BootstrapAdmin;
-use parley::app::deliver::{Deliver, RetryPolicy};
-use parley::app::inbox::{Inbox, InboxSettings};
-use parley::app::sweep::{Sweep, SweepPolicy};
-use parley::app::IngestWebhook;
+use parley::app::deliver::RetryPolicy;
+use parley::app::inbox::InboxSettings;
+use parley::app::sweep::SweepPolicy;
 use parley::ports::{Clock, SystemClock};
 use std::future::Future;
 use std::net::SocketAddr;
@@ -61,6 +60,8 @@ pub struct LocalConfig {
     /// Answer like DynamoDB when two writes meet a transaction on the same
     /// item (DynamoDB Local never reports these conflicts).
     pub transaction_conflicts: bool,
+    /// The key contact ids are derived with.
+    pub contact_id_key: parley::domain::ContactIdKey,
 }
 
 /// A running local stack.
@@ -106,7 +107,7 @@ impl LocalStack {
         let client = aws::dynamo_client(&dynamo_sdk, &counter);
         let spec = Template::load(&config.template)?.table()?;
         bootstrap::ensure_table(&client, &config.table, &spec).await?;
-        let store = Arc::new(DynamoStore::new(client, config.table.clone()));
+        let store = Arc::new(DynamoStore::new(client, config.table.clone(), config.contact_id_key.clone()));
         let sqs_client = aws_sdk_sqs::Client::new(&sdk);
         let template = Template::load(&config.template)?;
         let queues = bootstrap::ensure_queues(&sqs_client, &config.table, &template.queues()).await?;
@@ -115,12 +116,15 @@ impl LocalStack {
         let queue = SqsQueue::new(sqs_client.clone(), outbound_queue_url.clone());
         let whatsapp = Arc::new(CloudApi::new(config.whatsapp.clone())?);
 
-        let routing = Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), clock.clone(), config.inbox));
-        let ingest = IngestWebhook::new(store.clone(), clock.clone(), config.app_secret.clone()).with_routing(routing);
+        let ingest = webhook_inbound::ingest(store.clone(), clock.clone(), config.inbox, &config.app_secret);
         // Each function has its own client, as on Lambda, so round trips
         // are counted per function.
         let api_counter = RequestCounter::default();
-        let api_store = Arc::new(DynamoStore::new(aws::dynamo_client(&dynamo_sdk, &api_counter), config.table.clone()));
+        let api_store = Arc::new(DynamoStore::new(
+            aws::dynamo_client(&dynamo_sdk, &api_counter),
+            config.table.clone(),
+            config.contact_id_key.clone(),
+        ));
         let api = parley_api::state(
             api_store,
             Arc::new(queue.clone()),
@@ -128,18 +132,18 @@ impl LocalStack {
             clock.clone(),
             config.admin.clone(),
             config.inbox,
+            None,
         );
         // The sender and the schedule are other functions: their round trips
         // are counted apart from the request handlers'.
         let background_counter = RequestCounter::default();
-        let background =
-            Arc::new(DynamoStore::new(aws::dynamo_client(&dynamo_sdk, &background_counter), config.table.clone()));
-        let sender = sender::Sender {
-            deliver: Deliver::new(background.clone(), whatsapp, config.retry),
-            queue: queue.clone(),
-            poison_delay_seconds: config.retry.base_seconds,
-        };
-        let sweep = Sweep::new(background.clone(), background, Arc::new(queue), clock.clone(), config.sweep);
+        let background = Arc::new(DynamoStore::new(
+            aws::dynamo_client(&dynamo_sdk, &background_counter),
+            config.table.clone(),
+            config.contact_id_key.clone(),
+        ));
+        let sender = sender::Sender::new(background.clone(), whatsapp, queue.clone(), config.retry);
+        let sweep = reminders::sweep(background.clone(), background, Arc::new(queue), clock.clone(), config.sweep);
         let sender_jobs = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let drivers = vec![
             tokio::spawn(crate::drivers::sqs_event_source(
@@ -158,8 +162,10 @@ impl LocalStack {
 
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
+        // The peer address reaches the handlers as `ConnectInfo`, where API
+        // Gateway would put `sourceIp`: login throttling reads either.
         let server = tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, app).await {
+            if let Err(e) = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await {
                 tracing::error!(error = %e, "local server stopped");
             }
         });

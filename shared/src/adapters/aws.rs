@@ -18,15 +18,12 @@ pub fn dynamo_client(config: &SdkConfig, counter: &RequestCounter) -> DynamoClie
     DynamoClient::from_conf(conf)
 }
 
-/// The table every function uses, from `TABLE_NAME`, over a client built now
-/// (call once per cold start).
-pub fn store_from_env(config: &SdkConfig) -> Result<super::dynamo::DynamoStore, crate::config::ConfigError> {
-    let table = crate::config::table_name()?;
-    Ok(super::dynamo::DynamoStore::new(dynamo_client(config, &RequestCounter::default()), table))
+/// The store over `table`, with a client built now (call once per container), deriving contact ids with `ids`.
+pub fn store(config: &SdkConfig, table: &str, ids: crate::domain::ContactIdKey) -> super::dynamo::DynamoStore {
+    super::dynamo::DynamoStore::new(dynamo_client(config, &RequestCounter::default()), table, ids)
 }
 
-/// The outbound queue, from `OUTBOUND_QUEUE_URL`.
-pub fn outbound_queue_from_env(config: &SdkConfig) -> Result<super::sqs::SqsQueue, crate::config::ConfigError> {
-    let url = crate::config::required("OUTBOUND_QUEUE_URL")?;
-    Ok(super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url))
+/// The outbound queue at `url`.
+pub fn outbound_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
+    super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url)
 }

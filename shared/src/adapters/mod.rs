@@ -4,4 +4,5 @@ pub mod aws;
 pub mod cloud_api;
 pub mod dynamo;
 pub mod request_counter;
+pub mod secrets_manager;
 pub mod sqs;

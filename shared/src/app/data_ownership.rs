@@ -4,11 +4,9 @@
 
 use super::deals::Deals;
 use crate::domain::pipeline::Deal;
+use crate::domain::{AuditEntry, Session};
 use crate::domain::{Contact, ContactId, Role};
-use crate::ports::{
-    AuditEntry, Clock, ContactLifecycleStore, ConversationStore, InboxStore, PageRequest, ReportStore, Session,
-    StoreError,
-};
+use crate::ports::{AuditLog, Clock, ContactLifecycleStore, ConversationStore, PageRequest, ReportStore, StoreError};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -46,7 +44,7 @@ pub struct DataOwnership {
     contacts: Arc<dyn ConversationStore>,
     reports: Arc<dyn ReportStore>,
     lifecycle: Arc<dyn ContactLifecycleStore>,
-    audit: Arc<dyn InboxStore>,
+    audit: Arc<dyn AuditLog>,
     clock: Arc<dyn Clock>,
 }
 
@@ -56,7 +54,7 @@ impl DataOwnership {
         contacts: Arc<dyn ConversationStore>,
         reports: Arc<dyn ReportStore>,
         lifecycle: Arc<dyn ContactLifecycleStore>,
-        audit: Arc<dyn InboxStore>,
+        audit: Arc<dyn AuditLog>,
         clock: Arc<dyn Clock>,
     ) -> Self {
         DataOwnership { contacts, reports, lifecycle, audit, clock }

@@ -2,8 +2,9 @@
 //! audit and a domain event), and the board.
 
 use crate::domain::pipeline::{Deal, Pipeline, PipelineError, StageChange, StageKind};
+use crate::domain::{AuditEntry, DomainEvent, Session};
 use crate::domain::{ContactId, Role};
-use crate::ports::{AuditEntry, Clock, DealStore, DomainEvent, Page, PageRequest, Session, StoreError};
+use crate::ports::{Clock, DealStore, Page, PageRequest, StoreError};
 use rand::RngCore;
 use std::collections::BTreeMap;
 use std::sync::Arc;

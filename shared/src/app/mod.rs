@@ -6,6 +6,7 @@ pub mod deals;
 pub mod deliver;
 pub mod inbox;
 pub mod ingest_webhook;
+pub mod opt_out;
 pub mod reports;
 pub mod send_message;
 pub mod sweep;
@@ -14,3 +15,6 @@ pub mod team;
 
 pub use auth::{Auth, AuthError};
 pub use ingest_webhook::{IngestError, IngestReport, IngestWebhook};
+
+#[cfg(test)]
+mod tests;

@@ -2,12 +2,13 @@
 //! enqueue; and `POST /api/messages/{id}/retry`: the same rules again, and
 //! never a second send while Meta may still report on the first.
 
-use crate::adapters::dynamo::keys;
 use crate::domain::outbound::{plan_send, OutboundContent, Recipient, SendRefusal};
 use crate::domain::pricing::{Estimate, RateCards};
-use crate::domain::{ContactId, DeliveryStatus, Millis};
+use crate::domain::AuditEntry;
+use crate::domain::OutboundMessage;
+use crate::domain::{ContactId, DeliveryStatus, MessageRef, Millis};
 use crate::ports::{
-    Clock, ConversationStore, Created, IdempotencyKey, OutboundMessage, OutboundQueue, OutboxStore, StoreError,
+    Clock, ConversationStore, Created, IdempotencyKey, OutboundQueue, OutboxStore, StoreError, TemplateCatalog,
 };
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -97,6 +98,7 @@ pub struct Queued {
 /// The send use case.
 pub struct SendMessage {
     conversations: Arc<dyn ConversationStore>,
+    templates: Arc<dyn TemplateCatalog>,
     outbox: Arc<dyn OutboxStore>,
     queue: Arc<dyn OutboundQueue>,
     clock: Arc<dyn Clock>,
@@ -108,12 +110,13 @@ impl SendMessage {
     /// Wires the use case.
     pub fn new(
         conversations: Arc<dyn ConversationStore>,
+        templates: Arc<dyn TemplateCatalog>,
         outbox: Arc<dyn OutboxStore>,
         queue: Arc<dyn OutboundQueue>,
         clock: Arc<dyn Clock>,
         rates: RateCards,
     ) -> Self {
-        SendMessage { conversations, outbox, queue, clock, rates, settings: SendSettings::default() }
+        SendMessage { conversations, templates, outbox, queue, clock, rates, settings: SendSettings::default() }
     }
 
     /// Uses these settings instead of the defaults.
@@ -138,9 +141,8 @@ impl SendMessage {
         let idempotency_key = command.idempotency_key.as_deref().map(|key| scoped_key(&command, key));
         let id = new_message_id();
         let message = OutboundMessage {
-            sk: keys::message_sk(now, &id),
+            reference: MessageRef::new(contact.id.clone(), now, &id),
             id,
-            contact_id: contact.id.clone(),
             phone_number_id: contact.phone_number_id.clone(),
             to: contact.wa_id.clone().or(contact.user_id.clone()).unwrap_or_default(),
             content: command.content.clone(),
@@ -149,11 +151,11 @@ impl SendMessage {
             created_at: now,
         };
         let text = command.content.summary(template);
-        let audit = crate::ports::AuditEntry {
+        let audit = AuditEntry {
             at: now,
             actor: command.actor.clone(),
             action: "send".to_owned(),
-            contact: Some(message.contact_id.clone()),
+            contact: Some(message.reference.contact.clone()),
             detail: serde_json::json!({"message_id": message.id, "type": message.content.type_name(), "estimate": plan.estimate}).to_string(),
         };
         let created = self
@@ -165,21 +167,22 @@ impl SendMessage {
             Created::KeyReused => return Err(SendError::KeyReused),
             Created::New => {}
         }
-        if let Err(e) = self.queue.enqueue(&message.contact_id, &message.sk).await {
+        if let Err(e) = self.queue.enqueue(&message.reference).await {
             tracing::warn!(error = %e, message_id = %message.id, "enqueue failed; the sweep will send it");
         }
-        tracing::info!(message_id = %message.id, contact_id = %message.contact_id, kind = message.content.type_name(), "message queued");
+        tracing::info!(message_id = %message.id, contact_id = %message.reference.contact, kind = message.content.type_name(), "message queued");
         Ok(Queued { id: message.id, estimate: Some(plan.estimate), replayed: false })
     }
 }
 
 impl SendMessage {
-    /// Queues the outbound message at `(contact, sk)` again, on staff's
+    /// Queues the outbound `message` again, on staff's
     /// say-so: only a failed one, or one whose outcome is unknown once Meta
     /// can no longer be expected to report it, and only if the send rules
     /// still allow it now.
-    pub async fn retry(&self, contact: &ContactId, sk: &str) -> Result<(), RetryError> {
-        let standing = self.outbox.outbound(contact, sk).await?.ok_or(RetryError::NotFound)?;
+    pub async fn retry(&self, message: &MessageRef) -> Result<(), RetryError> {
+        let contact = &message.contact;
+        let standing = self.outbox.outbound(message).await?.ok_or(RetryError::NotFound)?;
         let unknown = standing.status == DeliveryStatus::Sending && standing.outcome_unknown;
         if standing.status != DeliveryStatus::Failed && !unknown {
             return Err(RetryError::NotRetryable);
@@ -199,10 +202,10 @@ impl SendMessage {
         plan_send(&recipient, &standing.message.content, &translations, &self.rates, now)?;
         // Conditional on the state read above: a status that settled the
         // message meanwhile makes this a no.
-        if !self.outbox.requeue(contact, sk).await? {
+        if !self.outbox.requeue(message).await? {
             return Err(RetryError::NotRetryable);
         }
-        if let Err(e) = self.queue.enqueue(contact, sk).await {
+        if let Err(e) = self.queue.enqueue(message).await {
             tracing::warn!(error = %e, message_id = %standing.message.id, "enqueue failed; the sweep will send it");
         }
         tracing::info!(message_id = %standing.message.id, contact_id = %contact, "message queued again");
@@ -214,7 +217,7 @@ impl SendMessage {
         content: &OutboundContent,
     ) -> Result<Vec<crate::domain::template::Template>, StoreError> {
         match content {
-            OutboundContent::Template { name, .. } => self.outbox.template_translations(name).await,
+            OutboundContent::Template { name, .. } => self.templates.template_translations(name).await,
             OutboundContent::Text { .. } => Ok(Vec::new()),
         }
     }

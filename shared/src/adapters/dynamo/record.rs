@@ -6,11 +6,13 @@ use super::item::{get_n, get_s, key, n, s};
 use super::keys;
 use super::{cursor, unavailable, DynamoStore};
 use crate::domain::{Contact, ContactId, Millis};
-use crate::ports::{ContactPatch, Note, Page, PageRequest, StoreError};
+use crate::domain::{ContactPatch, Note};
+use crate::ports::{Page, PageRequest, StoreError};
 use aws_sdk_dynamodb::types::AttributeValue;
 
-impl DynamoStore {
-    pub(super) async fn update_record(&self, contact: &ContactId, patch: &ContactPatch) -> Result<(), StoreError> {
+#[async_trait::async_trait]
+impl crate::ports::ContactRecordStore for DynamoStore {
+    async fn patch_contact(&self, contact: &ContactId, patch: &ContactPatch) -> Result<(), StoreError> {
         let mut sets = Vec::new();
         let mut removes = Vec::new();
         let mut request = self
@@ -64,7 +66,7 @@ impl DynamoStore {
         Ok(())
     }
 
-    pub(super) async fn put_note(&self, contact: &ContactId, note: &Note) -> Result<(), StoreError> {
+    async fn add_note(&self, contact: &ContactId, note: &Note) -> Result<(), StoreError> {
         let mut item = key(keys::contact_pk(contact), keys::note_sk(note.at, &note.id));
         item.extend([
             ("id".to_owned(), s(&note.id)),
@@ -76,7 +78,7 @@ impl DynamoStore {
         Ok(())
     }
 
-    pub(super) async fn query_notes(&self, contact: &ContactId, page: &PageRequest) -> Result<Page<Note>, StoreError> {
+    async fn notes(&self, contact: &ContactId, page: &PageRequest) -> Result<Page<Note>, StoreError> {
         let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK])?;
         let out = self
             .client
@@ -104,7 +106,7 @@ impl DynamoStore {
         Ok(Page { items: notes, next_cursor: cursor::encode(out.last_evaluated_key()) })
     }
 
-    pub(super) async fn search_contacts(
+    async fn search(
         &self,
         query: &str,
         visible_to: Option<&str>,
@@ -134,29 +136,5 @@ impl DynamoStore {
             items: out.items().iter().map(contact_from).collect::<Result<_, _>>()?,
             next_cursor: cursor::encode(out.last_evaluated_key()),
         })
-    }
-}
-
-#[async_trait::async_trait]
-impl crate::ports::ContactRecordStore for DynamoStore {
-    async fn patch_contact(&self, contact: &ContactId, patch: &ContactPatch) -> Result<(), StoreError> {
-        self.update_record(contact, patch).await
-    }
-
-    async fn add_note(&self, contact: &ContactId, note: &Note) -> Result<(), StoreError> {
-        self.put_note(contact, note).await
-    }
-
-    async fn notes(&self, contact: &ContactId, page: &PageRequest) -> Result<Page<Note>, StoreError> {
-        self.query_notes(contact, page).await
-    }
-
-    async fn search(
-        &self,
-        query: &str,
-        only_visible_to: Option<&str>,
-        page: &PageRequest,
-    ) -> Result<Page<Contact>, StoreError> {
-        self.search_contacts(query, only_visible_to, page).await
     }
 }

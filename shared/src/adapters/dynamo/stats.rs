@@ -29,54 +29,6 @@ pub(super) fn count_message(
 }
 
 impl DynamoStore {
-    /// `(day, inbound, outbound)` for days in `[from, to]` (`YYYY-MM-DD`).
-    pub(super) async fn query_message_stats(
-        &self,
-        from: &str,
-        to: &str,
-    ) -> Result<Vec<(String, u64, u64)>, StoreError> {
-        let tallies = self.read_tallies(keys::MESSAGE_STATS, from, &format!("{to}#~")).await?;
-        let count = |v: i64| u64::try_from(v).unwrap_or(0);
-        let mut days: std::collections::BTreeMap<String, (u64, u64)> = std::collections::BTreeMap::new();
-        // Counters written before the fold kept one item per `<day>#<shard>`.
-        for ((sk, field), value) in tallies.counted {
-            let day = sk.split('#').next().unwrap_or_default().to_owned();
-            let entry = days.entry(day).or_default();
-            match field.as_str() {
-                "inbound" => entry.0 += count(value),
-                "outbound" => entry.1 += count(value),
-                _ => {}
-            }
-        }
-        Ok(days.into_iter().map(|(day, (i, o))| (day, i, o)).collect())
-    }
-
-    /// Every contact (paged Queries on the activity index, never a Scan).
-    pub(super) async fn all_contacts(&self) -> Result<Vec<Contact>, StoreError> {
-        let mut contacts = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(keys::GSI1)
-                .key_condition_expression("gsi1pk = :p")
-                .expression_attribute_values(":p", s(keys::CONTACTS_BY_ACTIVITY))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            for item in out.items() {
-                contacts.push(contact_from(item)?);
-            }
-            match out.last_evaluated_key() {
-                Some(k) => start = Some(k.clone()),
-                None => return Ok(contacts),
-            }
-        }
-    }
-
     /// How many items an index partition holds (optionally below a sort key).
     pub(super) async fn count_index(
         &self,
@@ -115,12 +67,48 @@ impl DynamoStore {
 
 #[async_trait::async_trait]
 impl crate::ports::ReportStore for DynamoStore {
+    /// `(day, inbound, outbound)` for days in `[from, to]` (`YYYY-MM-DD`).
     async fn message_counts(&self, from: &str, to: &str) -> Result<Vec<(String, u64, u64)>, StoreError> {
-        self.query_message_stats(from, to).await
+        let tallies = self.read_tallies(keys::MESSAGE_STATS, from, &format!("{to}#~")).await?;
+        let count = |v: i64| u64::try_from(v).unwrap_or(0);
+        let mut days: std::collections::BTreeMap<String, (u64, u64)> = std::collections::BTreeMap::new();
+        // Counters written before the fold kept one item per `<day>#<shard>`.
+        for ((sk, field), value) in tallies.counted {
+            let day = sk.split('#').next().unwrap_or_default().to_owned();
+            let entry = days.entry(day).or_default();
+            match field.as_str() {
+                "inbound" => entry.0 += count(value),
+                "outbound" => entry.1 += count(value),
+                _ => {}
+            }
+        }
+        Ok(days.into_iter().map(|(day, (i, o))| (day, i, o)).collect())
     }
 
+    /// Every contact (paged Queries on the activity index, never a Scan).
     async fn every_contact(&self) -> Result<Vec<Contact>, StoreError> {
-        self.all_contacts().await
+        let mut contacts = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(keys::GSI1)
+                .key_condition_expression("gsi1pk = :p")
+                .expression_attribute_values(":p", s(keys::CONTACTS_BY_ACTIVITY))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            for item in out.items() {
+                contacts.push(contact_from(item)?);
+            }
+            match out.last_evaluated_key() {
+                Some(k) => start = Some(k.clone()),
+                None => return Ok(contacts),
+            }
+        }
     }
 
     async fn count_unassigned(&self) -> Result<u64, StoreError> {
