@@ -61,6 +61,28 @@ pub fn require_emulators() {
     );
 }
 
+/// The machine's time plus an offset a test moves forward, so that rules
+/// about time (windows, grace periods) are tested without sleeping.
+#[derive(Debug, Default)]
+pub struct TestClock {
+    offset_ms: std::sync::atomic::AtomicI64,
+}
+
+impl TestClock {
+    /// Moves the stack's time forward.
+    pub fn advance(&self, by: Duration) {
+        let ms = i64::try_from(by.as_millis()).expect("a test-sized duration");
+        self.offset_ms.fetch_add(ms, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl parley::ports::Clock for TestClock {
+    fn now(&self) -> parley::domain::Millis {
+        let now = parley::ports::Clock::now(&parley::ports::SystemClock);
+        parley::domain::Millis(now.0 + self.offset_ms.load(std::sync::atomic::Ordering::SeqCst))
+    }
+}
+
 /// A running local stack and an HTTP client for it.
 pub struct TestStack {
     /// The stack.
@@ -71,6 +93,8 @@ pub struct TestStack {
     pub table: String,
     /// The Cloud API simulator.
     pub simulator_url: String,
+    /// The stack's clock.
+    pub clock: std::sync::Arc<TestClock>,
 }
 
 /// The access token the simulator accepts.
@@ -98,8 +122,18 @@ impl TestStack {
         Self::start_configured(Faults::default(), Duration::from_millis(500), inbox).await
     }
 
+    /// A stack whose DynamoDB reports transaction conflicts as AWS does
+    /// (DynamoDB Local never does), for tests of behaviour under load.
+    pub async fn start_with_transaction_conflicts() -> Self {
+        Self::start_full(Faults::default(), Duration::from_millis(500), InboxSettings::default(), true).await
+    }
+
     /// The most general start.
     pub async fn start_configured(faults: Faults, sweep_every: Duration, inbox: InboxSettings) -> Self {
+        Self::start_full(faults, sweep_every, inbox, false).await
+    }
+
+    async fn start_full(faults: Faults, sweep_every: Duration, inbox: InboxSettings, conflicts: bool) -> Self {
         require_emulators();
         // Logs go to the captured output, shown when a test fails.
         parley::telemetry::init();
@@ -126,8 +160,10 @@ impl TestStack {
             sweep_every,
             inbox,
             contact_id_key: contact_id_key(),
+            transaction_conflicts: conflicts,
         };
-        let stack = LocalStack::start(config).await.expect("local stack starts");
+        let clock = std::sync::Arc::new(TestClock::default());
+        let stack = LocalStack::start_with_clock(config, clock.clone()).await.expect("local stack starts");
         let sim = SimulatorConfig {
             webhook_url: format!("{}/webhook", stack.url()),
             app_secret: APP_SECRET.to_owned(),
@@ -136,7 +172,7 @@ impl TestStack {
         tokio::spawn(async move {
             let _ = axum::serve(simulator, parley_simulator::cloud_api::router(sim, faults)).await;
         });
-        TestStack { stack, http: reqwest::Client::new(), table, simulator_url }
+        TestStack { stack, http: reqwest::Client::new(), table, simulator_url, clock }
     }
 
     /// What the simulator accepted, in order.

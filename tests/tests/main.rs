@@ -6,6 +6,7 @@ mod contact_record;
 mod data_ownership;
 mod deals;
 mod deployment;
+mod hot_counters;
 mod inbound_webhook;
 mod lambda_events;
 mod openapi;

@@ -1,7 +1,7 @@
 //! Sending end to end: API → DynamoDB `queued` → SQS (moto) → sender → Cloud
 //! API simulator → signed status webhooks → monotonic states.
 
-use parley_e2e::TestStack;
+use parley_e2e::{TestStack, ACCESS_TOKEN};
 use parley_simulator::cloud_api::Faults;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -328,4 +328,160 @@ async fn an_unreadable_job_ends_in_the_dead_letter_queue() {
         }
     }
     panic!("the poison job never reached the dead-letter queue");
+}
+
+async fn set_faults(t: &TestStack, faults: &Faults) {
+    let r = t.http.put(format!("{}/sim/faults", t.simulator_url)).json(faults).send().await.unwrap();
+    assert!(r.status().is_success());
+}
+
+#[tokio::test]
+async fn template_sync_follows_pages_only_on_the_cloud_api_host_and_never_answers_with_the_token() {
+    let t = TestStack::start().await;
+    let cookie = t.login().await;
+    // Meta's paging links carry the access token in their query.
+    let page = |base: &str, after: &str| {
+        format!("{base}/v23.0/102290129340398/message_templates?access_token={ACCESS_TOKEN}&limit=100&after={after}")
+    };
+    set_faults(&t, &Faults { templates_next: Some(page(&t.simulator_url, "2")), ..Faults::default() }).await;
+    let (status, body) = t.post(&cookie, "/api/templates/sync", &json!({}), None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["synced"], 5, "the second page on the Cloud API's host is followed");
+
+    let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let elsewhere_url = format!("http://{}", elsewhere.local_addr().unwrap());
+    for next in [page(&t.simulator_url, "FAIL"), page(&elsewhere_url, "2")] {
+        set_faults(&t, &Faults { templates_next: Some(next.clone()), ..Faults::default() }).await;
+        let (status, body) = t.post(&cookie, "/api/templates/sync", &json!({}), None).await;
+        assert_eq!(status, 502, "{next}: {body}");
+        assert_eq!(body["error"]["code"], "cloud_api_unavailable");
+        let text = body.to_string();
+        assert!(!text.contains(ACCESS_TOKEN), "the answer carries the token: {text}");
+        assert!(!text.contains("127.0.0.1") && !text.contains("message_templates"), "the answer carries a URL: {text}");
+    }
+    let contacted = tokio::time::timeout(Duration::from_millis(200), elsewhere.accept()).await;
+    assert!(contacted.is_err(), "the token was sent to another host");
+}
+
+async fn contact_with_phone(t: &TestStack, cookie: &str, wa_id: &str) -> String {
+    let contacts = t.contacts(cookie).await;
+    let contact = contacts.iter().find(|c| c["wa_id"] == wa_id).expect("the customer's contact");
+    contact["id"].as_str().unwrap().to_owned()
+}
+
+async fn wait_for_accepted(t: &TestStack, count: usize) -> Vec<Value> {
+    for _ in 0..300 {
+        let accepted = t.accepted().await;
+        if accepted.len() >= count {
+            return accepted;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    t.accepted().await
+}
+
+#[tokio::test]
+async fn an_idempotency_key_belongs_to_its_user_route_and_request() {
+    const OTHER: &str = "919800011122";
+    let t = TestStack::start().await;
+    t.customer_says(CUSTOMER, "Asha", "hi").await;
+    t.customer_says(OTHER, "Ravi", "hello").await;
+    let admin = t.login().await;
+    let asha = format!("/api/contacts/{}/messages", contact_with_phone(&t, &admin, CUSTOMER).await);
+    let ravi = format!("/api/contacts/{}/messages", contact_with_phone(&t, &admin, OTHER).await);
+    let first_agent = t.teammate(&admin, "agent1@shop.test", "agent").await;
+    let second_agent = t.teammate(&admin, "agent2@shop.test", "agent").await;
+
+    let (status, first) = t.post(&first_agent, &asha, &text("Hello Asha"), Some("key-1")).await;
+    assert_eq!((status, &first["replayed"]), (202, &json!(false)), "{first}");
+    let (status, other) = t.post(&second_agent, &ravi, &text("Hello Ravi"), Some("key-1")).await;
+    assert_eq!(status, 202, "{other}");
+    assert_eq!(other["replayed"], false, "another agent's key is another key");
+    assert_ne!(other["id"], first["id"]);
+    let (status, again) = t.post(&first_agent, &ravi, &text("Hello Ravi"), Some("key-1")).await;
+    assert_eq!(status, 202, "{again}");
+    assert_eq!(again["replayed"], false, "the same key for another contact's route is another key");
+    let (status, refused) = t.post(&first_agent, &asha, &text("Something else"), Some("key-1")).await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(refused["error"]["code"], "idempotency_key_reused");
+    let (status, replay) = t.post(&first_agent, &asha, &text("Hello Asha"), Some("key-1")).await;
+    assert_eq!(status, 202, "{replay}");
+    assert_eq!((&replay["id"], &replay["replayed"]), (&first["id"], &json!(true)), "same user, route and body");
+
+    let accepted = wait_for_accepted(&t, 3).await;
+    let mut recipients: Vec<&str> = accepted.iter().map(|a| a["to"].as_str().unwrap()).collect();
+    recipients.sort();
+    assert_eq!(recipients, [OTHER, OTHER, CUSTOMER], "each send reached its own contact, once");
+}
+
+#[tokio::test]
+async fn a_2xx_without_a_readable_answer_is_unknown_and_not_retried_within_the_grace_period() {
+    let t = TestStack::start_with(Faults { garbage_success: true, withhold_statuses: true, ..Faults::default() }).await;
+    t.customer_says(CUSTOMER, "Asha", "hi").await;
+    let cookie = t.login().await;
+    let contact = contact_id(&t, &cookie).await;
+    let (_, queued) = t.post(&cookie, &format!("/api/contacts/{contact}/messages"), &text("Your parcel"), None).await;
+    let id = queued["id"].as_str().unwrap().to_owned();
+    let m = wait_for(&t, &cookie, &contact, &id, |m| m["outcome_unknown"] == true || m["status"] == "failed").await;
+    assert_eq!((&m["status"], &m["outcome_unknown"]), (&json!("sending"), &json!(true)), "Meta took it: {m}");
+
+    let retry = format!("/api/messages/{id}/retry");
+    let (status, refused) = t.post(&cookie, &retry, &json!({}), None).await;
+    assert_eq!(status, 409, "{refused}");
+    assert_eq!(refused["error"]["code"], "outcome_pending");
+    let retry_after = refused["error"]["retry_after"].as_str().unwrap().to_owned();
+    t.clock.advance(Duration::from_secs(9 * 60));
+    let (status, refused) = t.post(&cookie, &retry, &json!({}), None).await;
+    assert_eq!(status, 409, "still within the grace period: {refused}");
+    assert_eq!(refused["error"]["retry_after"], retry_after.as_str());
+    assert_eq!(t.accepted().await.len(), 1, "not sent again");
+
+    t.clock.advance(Duration::from_secs(2 * 60));
+    let (status, body) = t.post(&cookie, &retry, &json!({}), None).await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(wait_for_accepted(&t, 2).await.len(), 2, "the retry went out once the grace period was over");
+}
+
+#[tokio::test]
+async fn a_retry_obeys_the_send_rules_as_they_are_now() {
+    use parley::ports::TemplateCatalog;
+    let t = TestStack::start_with(Faults { failing_recipient_suffix: Some("5678".into()), ..Faults::default() }).await;
+    t.customer_says(CUSTOMER, "Asha", "hi").await;
+    let cookie = t.login().await;
+    synced(&t, &cookie).await;
+    let contact = contact_id(&t, &cookie).await;
+    let path = format!("/api/contacts/{contact}/messages");
+    let mut ids = Vec::new();
+    for body in [
+        text("Your parcel is here"),
+        template("diwali_sale", "en_US", &["Asha"]),
+        template("order_update", "en_US", &["Asha", "#1"]),
+    ] {
+        let (status, queued) = t.post(&cookie, &path, &body, None).await;
+        assert_eq!(status, 202, "{queued}");
+        let id = queued["id"].as_str().unwrap().to_owned();
+        wait_for(&t, &cookie, &contact, &id, |m| m["status"] == "failed").await;
+        ids.push(id);
+    }
+    let retry = |id: &str| format!("/api/messages/{id}/retry");
+
+    t.customer_says(CUSTOMER, "Asha", "STOP").await;
+    let (status, refused) = t.post(&cookie, &retry(&ids[1]), &json!({}), None).await;
+    assert_eq!((status, &refused["error"]["code"]), (409, &json!("opted_out")), "{refused}");
+
+    let mut paused = t.stack.store.template_translations("order_update").await.unwrap();
+    paused.iter_mut().for_each(|template| template.status = "PAUSED".into());
+    t.stack.store.put_templates(&paused).await.unwrap();
+    let (status, refused) = t.post(&cookie, &retry(&ids[2]), &json!({}), None).await;
+    assert_eq!((status, &refused["error"]["code"]), (422, &json!("template_not_approved")), "{refused}");
+
+    t.clock.advance(Duration::from_secs(25 * 3600));
+    let cookie = t.login().await;
+    let (status, refused) = t.post(&cookie, &retry(&ids[0]), &json!({}), None).await;
+    assert_eq!((status, &refused["error"]["code"]), (409, &json!("window_closed")), "{refused}");
+    let timeline = t.timeline(&cookie, &contact).await;
+    for id in &ids {
+        let m = timeline.iter().find(|m| m["client_id"] == id.as_str() || m["id"] == id.as_str()).unwrap();
+        assert_eq!(m["status"], "failed", "a refused retry queues nothing: {m}");
+    }
 }

@@ -104,7 +104,7 @@ pub fn build(
     let queue = Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url));
     let token = secrets.get(SecretName::WhatsAppAccessToken)?;
     let whatsapp = Arc::new(CloudApi::new(settings.cloud_api.with_token(token))?);
-    Ok(state(
+    let mut api = state(
         store,
         queue,
         whatsapp,
@@ -112,7 +112,9 @@ pub fn build(
         bootstrap_admin(settings.admin_email.as_deref(), secrets),
         settings.inbox,
         secrets.optional(SecretName::OriginKey).map(str::to_owned),
-    ))
+    );
+    api.outbound.send = api.outbound.send.with_settings(settings.send);
+    Ok(api)
 }
 
 /// Wires the state over one store, queue and Cloud API client.
@@ -173,13 +175,13 @@ openapi::api_routes! {
     get "/api/contacts/{id}/notes" => contacts::notes, "Internal notes, newest first", "all who can see it";
     post "/api/contacts/{id}/notes" => contacts::add_note, "Add an internal note (201)", "all who can see it";
     get "/api/contacts/{id}/messages" => contacts::messages, "The timeline, oldest first", "all who can see it";
-    post "/api/contacts/{id}/messages" => outbound::send, "Send text or a template (202; Idempotency-Key honoured)", "all who can see it";
+    post "/api/contacts/{id}/messages" => outbound::send, "Send text or a template (202; an Idempotency-Key is the sender's own for this contact, and reusing it for another body is 422)", "all who can see it";
     post "/api/contacts/{id}/opt_out" => outbound::opt_out, "Record the marketing opt-out, or clear it (audited)", "all who can see it (clearing: managers, admins)";
     post "/api/contacts/{id}/assign" => inbox::assign, "Assign, transfer or unassign", "agents take unassigned or release their own; managers, admins any";
     post "/api/contacts/{id}/close" => inbox::close, "Close the conversation", "all who can see it";
     post "/api/contacts/{id}/reopen" => inbox::reopen, "Reopen the conversation", "all who can see it";
     get "/api/contacts/{id}/deals" => deals::for_contact, "A contact's deals", "all who can see it";
-    post "/api/messages/{id}/retry" => outbound::retry, "Retry a failed or unknown-outcome send (202)", "all who can see it";
+    post "/api/messages/{id}/retry" => outbound::retry, "Retry a failed send, or one whose outcome is unknown once the status grace period is over (202), under the send rules of the moment", "all who can see it";
     get "/api/conversations" => inbox::queue, "A queue: unassigned, mine, waiting_on_us, waiting_on_customer, overdue, open, closed", "all (agents: filtered)";
     get "/api/templates" => outbound::templates, "The template catalog", "all";
     post "/api/templates/sync" => outbound::sync_templates, "Sync templates from the WhatsApp Business Account", "managers, admins";

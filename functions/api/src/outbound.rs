@@ -7,7 +7,7 @@ use crate::{ApiError, ApiState};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use parley::app::send_message::{SendCommand, SendError};
+use parley::app::send_message::{RetryError, SendCommand, SendError};
 use parley::domain::outbound::{OutboundContent, SendRefusal};
 use parley::domain::Millis;
 use serde::Deserialize;
@@ -86,6 +86,9 @@ pub(crate) async fn send(
     let queued = state.outbound.send.send(command).await.map_err(|e| match e {
         SendError::NotFound => ApiError::not_found("contact"),
         SendError::Refused(r) => refusal(r),
+        e @ SendError::KeyReused => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", e.to_string())
+        }
         SendError::Store(s) => s.into(),
     })?;
     Ok((
@@ -101,16 +104,14 @@ pub(crate) async fn retry(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let message = state.outbound.outbox.locate(&id).await?.ok_or_else(|| ApiError::not_found("message"))?;
     state.inbox.visible_contact(&session, &message.contact).await.map_err(|_| ApiError::not_found("message"))?;
-    if !state.outbound.outbox.requeue(&message).await? {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "not_retryable",
-            "only a failed message, or one whose outcome is unknown, can be retried",
-        ));
-    }
-    if let Err(e) = state.outbound.queue.enqueue(&message).await {
-        tracing::warn!(error = %e, "enqueue failed; the sweep will send it");
-    }
+    state.outbound.send.retry(&message).await.map_err(|e| match e {
+        RetryError::NotFound => ApiError::not_found("message"),
+        e @ RetryError::NotRetryable => ApiError::new(StatusCode::CONFLICT, "not_retryable", e.to_string()),
+        RetryError::TooSoon { retry_after } => ApiError::new(StatusCode::CONFLICT, "outcome_pending", e.to_string())
+            .with_detail("retry_after", json!(retry_after.to_rfc3339())),
+        RetryError::Refused(r) => refusal(r),
+        RetryError::Store(s) => s.into(),
+    })?;
     Ok((StatusCode::ACCEPTED, Json(json!({"id": id, "status": "queued"}))))
 }
 
@@ -126,12 +127,14 @@ pub(crate) async fn sync_templates(
     if !session.role.supervises() {
         return Err(ApiError::forbidden("only managers and administrators sync templates"));
     }
-    let templates = state
-        .outbound
-        .whatsapp
-        .templates()
-        .await
-        .map_err(|e| ApiError::new(StatusCode::BAD_GATEWAY, "cloud_api_unavailable", e))?;
+    // The cause is logged by the client; the answer stays generic.
+    let templates = state.outbound.whatsapp.templates().await.map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "cloud_api_unavailable",
+            "the template catalog could not be read from the WhatsApp Cloud API; try again later",
+        )
+    })?;
     state.outbound.templates.put_templates(&templates).await?;
     Ok(Json(json!({"synced": templates.len()})))
 }

@@ -2,6 +2,7 @@
 
 use parley::app::auth::BootstrapAdmin;
 use parley::app::inbox::InboxSettings;
+use parley::app::send_message::SendSettings;
 use parley::config::secrets::{AppSecrets, SecretName, SecretSource};
 use parley::config::{CloudApiSettings, ConfigError, Environment};
 
@@ -16,6 +17,9 @@ pub struct ApiSettings {
     pub cloud_api: CloudApiSettings,
     /// Visibility, SLA and routing.
     pub inbox: InboxSettings,
+    /// `SEND_STATUS_GRACE_MINUTES` (default 10): how long after an attempt
+    /// whose outcome is unknown a retry is refused.
+    pub send: SendSettings,
     /// `PARLEY_ADMIN_EMAIL`: the first administrator, created on first sign-in.
     pub admin_email: Option<String>,
     /// The access token, the admin's initial password and the origin key.
@@ -35,10 +39,19 @@ impl ApiSettings {
             outbound_queue_url: env.required("OUTBOUND_QUEUE_URL")?,
             cloud_api: CloudApiSettings::from_environment(env)?,
             inbox: InboxSettings::from_environment(env)?,
+            send: send_settings(env)?,
             admin_email,
             secrets: SecretSource::from_environment(env, &required)?,
         })
     }
+}
+
+fn send_settings(env: &Environment) -> Result<SendSettings, ConfigError> {
+    let mut settings = SendSettings::default();
+    if let Some(minutes) = env.parsed::<u32>("SEND_STATUS_GRACE_MINUTES", "a whole number of minutes")? {
+        settings.status_grace_ms = i64::from(minutes) * 60_000;
+    }
+    Ok(settings)
 }
 
 /// The first administrator: the e-mail from the settings, the password from
@@ -60,6 +73,18 @@ mod tests {
         assert_eq!(settings.table, "parley");
         assert_eq!(settings.inbox.sla_minutes, InboxSettings::default().sla_minutes);
         assert_eq!(settings.admin_email, None);
+        assert_eq!(settings.send, SendSettings::default());
+    }
+
+    #[test]
+    fn the_status_grace_period_is_whole_minutes() {
+        let grace = Environment::from_pairs(BASE.into_iter().chain([("SEND_STATUS_GRACE_MINUTES", "3")]));
+        assert_eq!(ApiSettings::from_environment(&grace).unwrap().send.status_grace_ms, 180_000);
+        let bad = Environment::from_pairs(BASE.into_iter().chain([("SEND_STATUS_GRACE_MINUTES", "-1")]));
+        assert!(matches!(
+            ApiSettings::from_environment(&bad),
+            Err(ConfigError::Invalid { name: "SEND_STATUS_GRACE_MINUTES", .. })
+        ));
     }
 
     #[test]

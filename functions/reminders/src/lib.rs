@@ -37,11 +37,12 @@ impl RemindersSettings {
 /// The sweep over one store and queue: what both Lambda and the local runner use.
 pub fn sweep(
     store: Arc<DynamoStore>,
+    counters: Arc<DynamoStore>,
     queue: Arc<dyn OutboundQueue>,
     clock: Arc<dyn Clock>,
     policy: SweepPolicy,
 ) -> Sweep {
-    Sweep::new(store, queue, clock, policy)
+    Sweep::new(store, counters, queue, clock, policy)
 }
 
 /// Builds the sweep from settings and the loaded secrets, with clients made
@@ -49,5 +50,5 @@ pub fn sweep(
 pub fn build(settings: &RemindersSettings, sdk: &SdkConfig, secrets: &AppSecrets) -> Result<Sweep, SecretsError> {
     let store = Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?));
     let queue = Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url));
-    Ok(sweep(store, queue, Arc::new(SystemClock), settings.sweep))
+    Ok(sweep(store.clone(), store, queue, Arc::new(SystemClock), settings.sweep))
 }

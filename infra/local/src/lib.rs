@@ -6,5 +6,6 @@ pub mod bootstrap;
 pub mod drivers;
 pub mod server;
 pub mod template;
+pub mod transaction_conflicts;
 
 pub use server::{LocalConfig, LocalStack};

@@ -38,6 +38,7 @@ async fn main() -> anyhow::Result<()> {
         sweep_every: std::time::Duration::from_secs(60),
         inbox: parley::app::inbox::InboxSettings::from_environment(&env)?,
         contact_id_key: secrets.contact_id_key()?,
+        transaction_conflicts: false,
     };
     let stack = LocalStack::start(config).await?;
     tracing::info!(url = %stack.url(), "parley is up");

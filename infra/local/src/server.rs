@@ -3,7 +3,9 @@
 
 use crate::bootstrap;
 use crate::template::Template;
+use crate::transaction_conflicts::TransactionConflicts;
 use anyhow::{Context, Result};
+use aws_sdk_dynamodb::config::StalledStreamProtectionConfig;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -55,6 +57,9 @@ pub struct LocalConfig {
     pub sweep_every: Duration,
     /// Visibility, SLA and routing.
     pub inbox: InboxSettings,
+    /// Answer like DynamoDB when two writes meet a transaction on the same
+    /// item (DynamoDB Local never reports these conflicts).
+    pub transaction_conflicts: bool,
     /// The key contact ids are derived with.
     pub contact_id_key: parley::domain::ContactIdKey,
 }
@@ -88,8 +93,18 @@ impl LocalStack {
     /// As [`LocalStack::start`], with a chosen clock.
     pub async fn start_with_clock(config: LocalConfig, clock: Arc<dyn Clock>) -> Result<Self> {
         let sdk = aws::load_config().await;
+        let dynamo_sdk = match config.transaction_conflicts {
+            // Requests queue for the table as they would at a busy one, so
+            // the SDK must not mistake waiting in line for a stalled stream.
+            true => sdk
+                .to_builder()
+                .http_client(TransactionConflicts::over_default_client())
+                .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
+                .build(),
+            false => sdk.clone(),
+        };
         let counter = RequestCounter::default();
-        let client = aws::dynamo_client(&sdk, &counter);
+        let client = aws::dynamo_client(&dynamo_sdk, &counter);
         let spec = Template::load(&config.template)?.table()?;
         bootstrap::ensure_table(&client, &config.table, &spec).await?;
         let store = Arc::new(DynamoStore::new(client, config.table.clone(), config.contact_id_key.clone()));
@@ -106,7 +121,7 @@ impl LocalStack {
         // are counted per function.
         let api_counter = RequestCounter::default();
         let api_store = Arc::new(DynamoStore::new(
-            aws::dynamo_client(&sdk, &api_counter),
+            aws::dynamo_client(&dynamo_sdk, &api_counter),
             config.table.clone(),
             config.contact_id_key.clone(),
         ));
@@ -123,12 +138,12 @@ impl LocalStack {
         // are counted apart from the request handlers'.
         let background_counter = RequestCounter::default();
         let background = Arc::new(DynamoStore::new(
-            aws::dynamo_client(&sdk, &background_counter),
+            aws::dynamo_client(&dynamo_sdk, &background_counter),
             config.table.clone(),
             config.contact_id_key.clone(),
         ));
         let sender = sender::Sender::new(background.clone(), whatsapp, queue.clone(), config.retry);
-        let sweep = reminders::sweep(background, Arc::new(queue), clock.clone(), config.sweep);
+        let sweep = reminders::sweep(background.clone(), background, Arc::new(queue), clock.clone(), config.sweep);
         let sender_jobs = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let drivers = vec![
             tokio::spawn(crate::drivers::sqs_event_source(

@@ -4,7 +4,7 @@
 
 use crate::customer::new_wamid;
 use crate::webhook::{envelope, messages_change, post_signed, BusinessPhone};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -35,6 +35,15 @@ pub struct Faults {
     pub shuffle_statuses: bool,
     /// Recipients whose `to` ends with this fail with 131026.
     pub failing_recipient_suffix: Option<String>,
+    /// Accept sends but answer 200 with a body that is not Meta's JSON
+    /// (a proxy's error page, a cut-off answer).
+    pub garbage_success: bool,
+    /// Post no status webhooks at all (Meta's are late, or lost).
+    pub withhold_statuses: bool,
+    /// The template catalog comes in two pages, the first linking to this
+    /// as `paging.next` (Meta's links carry `access_token`). The simulator
+    /// answers `after=2` with the second page and `after=FAIL` with a 500.
+    pub templates_next: Option<String>,
 }
 
 /// How the simulator reaches Parley.
@@ -165,9 +174,14 @@ async fn send(
         list.push(accepted.clone());
     }
     let fail = faults.failing_recipient_suffix.as_deref().is_some_and(|s| !s.is_empty() && to.ends_with(s));
-    tokio::spawn(post_statuses(sim.clone(), phone_number_id, accepted, fail, faults.clone()));
+    if !faults.withhold_statuses {
+        tokio::spawn(post_statuses(sim.clone(), phone_number_id, accepted, fail, faults.clone()));
+    }
     if roll < faults.server_error_rate + faults.timeout_rate {
         tokio::time::sleep(Duration::from_millis(faults.timeout_ms.max(1))).await;
+    }
+    if faults.garbage_success {
+        return (StatusCode::OK, "<html><body>upstream answered</body></html>").into_response();
     }
     Json(json!({"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}], "messages": [{"id": wamid, "message_status": "accepted"}]})).into_response()
 }
@@ -263,8 +277,25 @@ fn pricing_for(body: &Value, window_open: bool) -> Value {
     json!({"billable": !free, "pricing_model": "PMP", "type": kind, "category": category})
 }
 
-async fn templates() -> Json<Value> {
-    Json(json!({"data": catalog(), "paging": {"cursors": {"before": "A", "after": "B"}}}))
+/// Templates on the first page when the catalog is paged.
+const FIRST_PAGE: usize = 3;
+
+async fn templates(State(sim): State<Arc<Sim>>, Query(query): Query<HashMap<String, String>>) -> Response {
+    let all = catalog().as_array().cloned().unwrap_or_default();
+    let next = sim.faults.lock().ok().and_then(|f| f.templates_next.clone());
+    match (query.get("after").map(String::as_str), next) {
+        (Some("FAIL"), _) => {
+            meta_error(StatusCode::INTERNAL_SERVER_ERROR, 2, "Service temporarily unavailable", "simulated")
+        }
+        (Some(_), _) => Json(json!({"data": all.get(FIRST_PAGE..).unwrap_or_default(), "paging": {"cursors": {"before": "B", "after": "C"}}}))
+            .into_response(),
+        (None, Some(next)) => Json(json!({"data": all.get(..FIRST_PAGE).unwrap_or_default(),
+            "paging": {"cursors": {"before": "A", "after": "B"}, "next": next}}))
+        .into_response(),
+        (None, None) => {
+            Json(json!({"data": all, "paging": {"cursors": {"before": "A", "after": "B"}}})).into_response()
+        }
+    }
 }
 
 /// A customer writing in through the simulator (`POST /sim/customer`).

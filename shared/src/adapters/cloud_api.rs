@@ -2,7 +2,7 @@
 
 use crate::domain::template::{Category, Template};
 use crate::domain::DeliveryError;
-use crate::ports::WhatsAppClient;
+use crate::ports::{CatalogError, WhatsAppClient};
 use crate::whatsapp::send::{parse_response, ErrorClass, SendFailure, SendOutcome, SendRequest};
 use serde_json::Value;
 use std::time::Duration;
@@ -59,47 +59,77 @@ impl WhatsAppClient for CloudApi {
                     Ok(body) => parse_response(status, &body),
                     // The request was answered but the body was cut off.
                     Err(_) if (200..300).contains(&status) => SendOutcome::Unknown,
-                    Err(e) => network_failure(&e),
+                    Err(e) => network_failure(e),
                 }
             }
             // A timeout once the request may have left: never resend blindly.
             Err(e) if e.is_timeout() && !e.is_connect() => SendOutcome::Unknown,
-            Err(e) => network_failure(&e),
+            Err(e) => network_failure(e),
         }
     }
 
-    async fn templates(&self) -> Result<Vec<Template>, String> {
+    async fn templates(&self) -> Result<Vec<Template>, CatalogError> {
         let mut url = format!(
             "{}/{}/{}/message_templates?limit=100",
             self.config.base_url, self.config.version, self.config.waba_id
         );
         let mut all = Vec::new();
-        for _page in 0..50 {
-            let body: Value = self
-                .http
-                .get(&url)
-                .bearer_auth(&self.config.access_token)
-                .send()
-                .await
-                .and_then(reqwest::Response::error_for_status)
-                .map_err(|e| format!("template sync: {e}"))?
-                .json()
-                .await
-                .map_err(|e| format!("template sync: {e}"))?;
+        for _page in 0..MAX_TEMPLATE_PAGES {
+            let body = self.template_page(&url).await?;
             all.extend(body["data"].as_array().into_iter().flatten().filter_map(template_from));
-            match body["paging"]["next"].as_str() {
-                Some(next) => url = next.to_owned(),
-                None => return Ok(all),
+            let Some(next) = body["paging"]["next"].as_str() else { return Ok(all) };
+            // The bearer token goes with every request: only ever to Meta.
+            if !same_origin(&self.config.base_url, next) {
+                tracing::error!(templates_so_far = all.len(), "template sync stopped: next page on another host");
+                return Err(CatalogError::ForeignPage);
             }
+            url = next.to_owned();
         }
+        tracing::warn!(pages = MAX_TEMPLATE_PAGES, "template sync stopped at the page limit");
         Ok(all)
     }
 }
 
-fn network_failure(e: &reqwest::Error) -> SendOutcome {
+/// Pages of 100 templates read at most (Meta allows far fewer templates).
+const MAX_TEMPLATE_PAGES: usize = 50;
+
+impl CloudApi {
+    /// One page of the catalog. Errors are logged without their URL, which
+    /// for Meta's paging links carries the access token.
+    async fn template_page(&self, url: &str) -> Result<Value, CatalogError> {
+        let response = self.http.get(url).bearer_auth(&self.config.access_token).send().await.map_err(|e| {
+            let e = e.without_url();
+            tracing::error!(error = %e, timeout = e.is_timeout(), "template sync: Cloud API unreachable");
+            CatalogError::Unreachable
+        })?;
+        let status = response.status();
+        if !status.is_success() {
+            tracing::error!(status = status.as_u16(), "template sync: Cloud API refused");
+            return Err(CatalogError::Refused(status.as_u16()));
+        }
+        response.json().await.map_err(|e| {
+            tracing::error!(error = %e.without_url(), "template sync: unreadable answer");
+            CatalogError::Unreadable
+        })
+    }
+}
+
+/// Whether `link` is on the scheme, host and port of `base`.
+fn same_origin(base: &str, link: &str) -> bool {
+    match (reqwest::Url::parse(base), reqwest::Url::parse(link)) {
+        (Ok(base), Ok(link)) => {
+            base.scheme() == link.scheme()
+                && base.host_str() == link.host_str()
+                && base.port_or_known_default() == link.port_or_known_default()
+        }
+        _ => false,
+    }
+}
+
+fn network_failure(e: reqwest::Error) -> SendOutcome {
     SendOutcome::Failed(SendFailure {
         class: ErrorClass::Retryable,
-        error: DeliveryError { code: 0, title: "network error".to_owned(), details: Some(e.to_string()) },
+        error: DeliveryError { code: 0, title: "network error".to_owned(), details: Some(e.without_url().to_string()) },
     })
 }
 
@@ -120,4 +150,21 @@ pub fn template_from(value: &Value) -> Option<Template> {
         body_params: Template::count_params(&body),
         body,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_origin;
+
+    #[test]
+    fn next_pages_are_followed_only_on_the_configured_origin() {
+        let base = "https://graph.facebook.com";
+        assert!(same_origin(base, "https://graph.facebook.com/v23.0/1/message_templates?after=A"));
+        assert!(same_origin(base, "https://graph.facebook.com:443/v23.0/1/message_templates"));
+        assert!(!same_origin(base, "https://graph.facebook.com.evil.test/v23.0/1/message_templates"));
+        assert!(!same_origin(base, "http://graph.facebook.com/v23.0/1/message_templates"));
+        assert!(!same_origin(base, "https://graph.facebook.com:8443/v23.0"));
+        assert!(!same_origin(base, "not a url"));
+        assert!(same_origin("http://127.0.0.1:8090", "http://127.0.0.1:8090/v23.0/1/message_templates"));
+    }
 }

@@ -76,8 +76,8 @@ impl Deliver {
             SendOutcome::Failed(failure)
                 if failure.class == ErrorClass::Retryable && message.attempts < self.policy.max_attempts =>
             {
-                self.outbox.release(job, &failure.error).await?;
                 let delay = self.policy.backoff(message.attempts);
+                self.outbox.release(job, &failure.error, delay).await?;
                 tracing::warn!(message_id = %message.id, code = failure.error.code, attempt = message.attempts, delay, "send failed; will retry");
                 Ok(JobOutcome::RetryAfter(delay))
             }

@@ -1,12 +1,17 @@
-//! `POST /api/contacts/{id}/messages`: check the rules, store `queued`, enqueue.
+//! `POST /api/contacts/{id}/messages`: check the rules, store `queued`,
+//! enqueue; and `POST /api/messages/{id}/retry`: the same rules again, and
+//! never a second send while Meta may still report on the first.
 
 use crate::domain::outbound::{plan_send, OutboundContent, Recipient, SendRefusal};
 use crate::domain::pricing::{Estimate, RateCards};
 use crate::domain::AuditEntry;
 use crate::domain::OutboundMessage;
-use crate::domain::{ContactId, MessageRef};
-use crate::ports::{Clock, ConversationStore, Created, OutboundQueue, OutboxStore, StoreError, TemplateCatalog};
+use crate::domain::{ContactId, DeliveryStatus, MessageRef, Millis};
+use crate::ports::{
+    Clock, ConversationStore, Created, IdempotencyKey, OutboundQueue, OutboxStore, StoreError, TemplateCatalog,
+};
 use rand::RngCore;
+use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 /// A send staff asked for.
@@ -33,9 +38,50 @@ pub enum SendError {
     /// A rule refused it.
     #[error(transparent)]
     Refused(#[from] SendRefusal),
+    /// The Idempotency-Key came before with a different request.
+    #[error("this Idempotency-Key was already used for a different request")]
+    KeyReused,
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Why a retry was not queued.
+#[derive(Debug, thiserror::Error)]
+pub enum RetryError {
+    /// No such outbound message (or contact).
+    #[error("message not found")]
+    NotFound,
+    /// Only a failed message, or one whose outcome is unknown, is retried.
+    #[error("only a failed message, or one whose outcome is unknown, can be retried")]
+    NotRetryable,
+    /// Meta may still report the last attempt's outcome: a retry now could
+    /// send the message twice.
+    #[error("Meta may still report whether the last attempt was sent; retry after {}", .retry_after.to_rfc3339())]
+    TooSoon {
+        /// When the status grace period ends.
+        retry_after: Millis,
+    },
+    /// A send rule refuses it now (window, opt-out, template).
+    #[error(transparent)]
+    Refused(#[from] SendRefusal),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// How sends and retries are decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SendSettings {
+    /// How long after an attempt whose outcome is unknown Meta may still
+    /// send its status webhook; no retry before that.
+    pub status_grace_ms: i64,
+}
+
+impl Default for SendSettings {
+    fn default() -> Self {
+        SendSettings { status_grace_ms: 10 * 60_000 }
+    }
 }
 
 /// A queued send.
@@ -57,6 +103,7 @@ pub struct SendMessage {
     queue: Arc<dyn OutboundQueue>,
     clock: Arc<dyn Clock>,
     rates: RateCards,
+    settings: SendSettings,
 }
 
 impl SendMessage {
@@ -69,17 +116,20 @@ impl SendMessage {
         clock: Arc<dyn Clock>,
         rates: RateCards,
     ) -> Self {
-        SendMessage { conversations, templates, outbox, queue, clock, rates }
+        SendMessage { conversations, templates, outbox, queue, clock, rates, settings: SendSettings::default() }
+    }
+
+    /// Uses these settings instead of the defaults.
+    pub fn with_settings(mut self, settings: SendSettings) -> Self {
+        self.settings = settings;
+        self
     }
 
     /// Checks, stores and enqueues. A failed enqueue is logged, not returned:
     /// the message is durably `queued` and the sweep sends it.
     pub async fn send(&self, command: SendCommand) -> Result<Queued, SendError> {
         let contact = self.conversations.contact(&command.contact).await?.ok_or(SendError::NotFound)?;
-        let translations = match &command.content {
-            OutboundContent::Template { name, .. } => self.templates.template_translations(name).await?,
-            OutboundContent::Text { .. } => Vec::new(),
-        };
+        let translations = self.translations(&command.content).await?;
         let now = self.clock.now();
         let recipient =
             Recipient { window: contact.window, opted_out: contact.opted_out, wa_id: contact.wa_id.clone() };
@@ -88,6 +138,7 @@ impl SendMessage {
             OutboundContent::Template { language, .. } => translations.iter().find(|t| &t.language == language),
             OutboundContent::Text { .. } => None,
         };
+        let idempotency_key = command.idempotency_key.as_deref().map(|key| scoped_key(&command, key));
         let id = new_message_id();
         let message = OutboundMessage {
             reference: MessageRef::new(contact.id.clone(), now, &id),
@@ -109,10 +160,11 @@ impl SendMessage {
         };
         let created = self
             .outbox
-            .create_outbound(&message, &text, &plan.estimate, command.idempotency_key.as_deref(), Some(&audit))
+            .create_outbound(&message, &text, &plan.estimate, idempotency_key.as_ref(), Some(&audit))
             .await?;
         match created {
             Created::Existing(id) => return Ok(Queued { id, estimate: None, replayed: true }),
+            Created::KeyReused => return Err(SendError::KeyReused),
             Created::New => {}
         }
         if let Err(e) = self.queue.enqueue(&message.reference).await {
@@ -123,9 +175,101 @@ impl SendMessage {
     }
 }
 
+impl SendMessage {
+    /// Queues the outbound `message` again, on staff's
+    /// say-so: only a failed one, or one whose outcome is unknown once Meta
+    /// can no longer be expected to report it, and only if the send rules
+    /// still allow it now.
+    pub async fn retry(&self, message: &MessageRef) -> Result<(), RetryError> {
+        let contact = &message.contact;
+        let standing = self.outbox.outbound(message).await?.ok_or(RetryError::NotFound)?;
+        let unknown = standing.status == DeliveryStatus::Sending && standing.outcome_unknown;
+        if standing.status != DeliveryStatus::Failed && !unknown {
+            return Err(RetryError::NotRetryable);
+        }
+        let now = self.clock.now();
+        if unknown {
+            let attempted = standing.last_attempt_at.unwrap_or(standing.message.created_at);
+            let retry_after = Millis(attempted.0.saturating_add(self.settings.status_grace_ms));
+            if now < retry_after {
+                return Err(RetryError::TooSoon { retry_after });
+            }
+        }
+        let recipient = self.conversations.contact(contact).await?.ok_or(RetryError::NotFound)?;
+        let translations = self.translations(&standing.message.content).await?;
+        let recipient =
+            Recipient { window: recipient.window, opted_out: recipient.opted_out, wa_id: recipient.wa_id.clone() };
+        plan_send(&recipient, &standing.message.content, &translations, &self.rates, now)?;
+        // Conditional on the state read above: a status that settled the
+        // message meanwhile makes this a no.
+        if !self.outbox.requeue(message).await? {
+            return Err(RetryError::NotRetryable);
+        }
+        if let Err(e) = self.queue.enqueue(message).await {
+            tracing::warn!(error = %e, message_id = %standing.message.id, "enqueue failed; the sweep will send it");
+        }
+        tracing::info!(message_id = %standing.message.id, contact_id = %contact, "message queued again");
+        Ok(())
+    }
+
+    async fn translations(
+        &self,
+        content: &OutboundContent,
+    ) -> Result<Vec<crate::domain::template::Template>, StoreError> {
+        match content {
+            OutboundContent::Template { name, .. } => self.templates.template_translations(name).await,
+            OutboundContent::Text { .. } => Ok(Vec::new()),
+        }
+    }
+}
+
+/// The client's key scoped to who sent it and where (the contact's send
+/// route), and bound to what they sent.
+fn scoped_key(command: &SendCommand, key: &str) -> IdempotencyKey {
+    let digest = |parts: &[&str]| {
+        let mut hasher = Sha256::new();
+        for part in parts {
+            // Length-prefixed, so that no two different lists hash alike.
+            hasher.update((part.len() as u64).to_be_bytes());
+            hasher.update(part.as_bytes());
+        }
+        hex::encode(hasher.finalize())
+    };
+    let route = format!("POST /api/contacts/{}/messages", command.contact);
+    let body = serde_json::json!({"content": command.content, "reply_to": command.reply_to}).to_string();
+    IdempotencyKey { scope: digest(&[&command.actor, &route, key]), request: digest(&[&body]) }
+}
+
 /// Parley's own message ids: `pm.` and 24 hex digits, never a wamid.
 pub fn new_message_id() -> String {
     let mut bytes = [0u8; 12];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     format!("pm.{}", hex::encode(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn command(actor: &str, contact: &str, text: &str) -> SendCommand {
+        SendCommand {
+            contact: ContactId::parse(contact).unwrap_or_else(|| unreachable!("a literal id")),
+            content: OutboundContent::Text { text: text.to_owned() },
+            reply_to: None,
+            idempotency_key: Some("k".to_owned()),
+            actor: actor.to_owned(),
+        }
+    }
+
+    #[test]
+    fn idempotency_keys_are_scoped_to_user_and_route_and_bound_to_the_body() {
+        let (a, b) = ("aaaaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbb");
+        let first = scoped_key(&command("ann@shop.test", a, "hi"), "k");
+        assert_eq!(first, scoped_key(&command("ann@shop.test", a, "hi"), "k"));
+        assert_ne!(first.scope, scoped_key(&command("bob@shop.test", a, "hi"), "k").scope);
+        assert_ne!(first.scope, scoped_key(&command("ann@shop.test", b, "hi"), "k").scope);
+        let other_body = scoped_key(&command("ann@shop.test", a, "hello"), "k");
+        assert_eq!(first.scope, other_body.scope);
+        assert_ne!(first.request, other_body.request);
+    }
 }

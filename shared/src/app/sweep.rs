@@ -1,8 +1,9 @@
-//! The scheduled sweep: nothing stays `queued` forever, and nothing stays
-//! `sending` without staff being told the outcome is unknown.
+//! The scheduled sweep: nothing stays `queued` forever, nothing stays
+//! `sending` without staff being told the outcome is unknown, and counted
+//! events are folded into their counters.
 
 use crate::domain::Millis;
-use crate::ports::{Clock, OutboundQueue, OutboxStore, StoreError, StuckState};
+use crate::ports::{Clock, CounterStore, OutboundQueue, OutboxStore, StoreError, StuckState};
 use std::sync::Arc;
 
 /// How long before a message counts as stuck.
@@ -20,6 +21,10 @@ impl Default for SweepPolicy {
     }
 }
 
+/// Counter entries one sweep folds at most: a minute's worth for a busy
+/// shop; a burst beyond it is folded over the next runs (reads stay exact).
+const FOLD_LIMIT: usize = 2_000;
+
 /// What a sweep did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct SweepReport {
@@ -27,11 +32,14 @@ pub struct SweepReport {
     pub requeued: usize,
     /// Flagged as outcome unknown.
     pub flagged: usize,
+    /// Counter entries folded into their counters.
+    pub folded: usize,
 }
 
 /// The sweep use case.
 pub struct Sweep {
     outbox: Arc<dyn OutboxStore>,
+    counters: Arc<dyn CounterStore>,
     queue: Arc<dyn OutboundQueue>,
     clock: Arc<dyn Clock>,
     policy: SweepPolicy,
@@ -41,11 +49,12 @@ impl Sweep {
     /// Wires the use case.
     pub fn new(
         outbox: Arc<dyn OutboxStore>,
+        counters: Arc<dyn CounterStore>,
         queue: Arc<dyn OutboundQueue>,
         clock: Arc<dyn Clock>,
         policy: SweepPolicy,
     ) -> Self {
-        Sweep { outbox, queue, clock, policy }
+        Sweep { outbox, counters, queue, clock, policy }
     }
 
     /// One pass; safe to overlap with another (the sender's claim decides).
@@ -62,8 +71,14 @@ impl Sweep {
             self.outbox.mark_unknown(&message).await?;
             report.flagged += 1;
         }
+        report.folded = self.counters.fold_counters(FOLD_LIMIT).await?;
         if report != SweepReport::default() {
-            tracing::info!(requeued = report.requeued, flagged = report.flagged, "outbox swept");
+            tracing::info!(
+                requeued = report.requeued,
+                flagged = report.flagged,
+                folded = report.folded,
+                "outbox swept"
+            );
         }
         Ok(report)
     }

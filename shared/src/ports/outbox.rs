@@ -3,7 +3,7 @@
 
 use super::StoreError;
 use crate::domain::pricing::Estimate;
-use crate::domain::{AuditEntry, DeliveryError, MessageRef, Millis, OutboundMessage};
+use crate::domain::{AuditEntry, DeliveryError, DeliveryStatus, MessageRef, Millis, OutboundMessage};
 use async_trait::async_trait;
 
 /// The result of asking to send.
@@ -11,8 +11,35 @@ use async_trait::async_trait;
 pub enum Created {
     /// Stored as `queued` now.
     New,
-    /// The same Idempotency-Key was used before: this is that message's id.
+    /// The same Idempotency-Key was used before for the same request: this
+    /// is that message's id.
     Existing(String),
+    /// The same Idempotency-Key was used before for a different request.
+    KeyReused,
+}
+
+/// A client's Idempotency-Key as the store keeps it: scoped, so that the
+/// same key from another user or for another route is another key, and
+/// bound to the request it first came with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    /// Digest of the user, the route and the client's key.
+    pub scope: String,
+    /// Digest of the request body.
+    pub request: String,
+}
+
+/// An outbound message and where its sending stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboundStanding {
+    /// The message.
+    pub message: OutboundMessage,
+    /// Its delivery status.
+    pub status: DeliveryStatus,
+    /// The last attempt left but its answer never came (still `sending`).
+    pub outcome_unknown: bool,
+    /// When the last send attempt started, if one did.
+    pub last_attempt_at: Option<Millis>,
 }
 
 /// Which stuck messages to find.
@@ -33,21 +60,30 @@ pub trait OutboxStore: Send + Sync {
         message: &OutboundMessage,
         text: &str,
         estimate: &Estimate,
-        idempotency_key: Option<&str>,
+        idempotency_key: Option<&IdempotencyKey>,
         audit: Option<&AuditEntry>,
     ) -> Result<Created, StoreError>;
     /// `queued → sending`; `None` when someone else has it or it is done.
     async fn claim(&self, message: &MessageRef) -> Result<Option<OutboundMessage>, StoreError>;
     /// `sending → sent` with Meta's id; applies statuses that came first.
     async fn mark_sent(&self, message: &MessageRef, wamid: &str) -> Result<(), StoreError>;
-    /// `sending → queued` to try again later, noting why.
-    async fn release(&self, message: &MessageRef, error: &DeliveryError) -> Result<(), StoreError>;
+    /// `sending → queued` to try again in `retry_in_seconds`, noting why;
+    /// the sweep counts a message stuck only from when its retry is due.
+    async fn release(
+        &self,
+        message: &MessageRef,
+        error: &DeliveryError,
+        retry_in_seconds: i32,
+    ) -> Result<(), StoreError>;
     /// `→ failed` with Meta's reasons.
     async fn mark_failed(&self, message: &MessageRef, errors: &[DeliveryError]) -> Result<(), StoreError>;
     /// The request left but no answer came: keep `sending`, flag it for staff.
     async fn mark_unknown(&self, message: &MessageRef) -> Result<(), StoreError>;
     /// Finds a message by Parley id or wamid.
     async fn locate(&self, id: &str) -> Result<Option<MessageRef>, StoreError>;
+    /// An outbound message and where it stands; `None` for no such
+    /// outbound message.
+    async fn outbound(&self, message: &MessageRef) -> Result<Option<OutboundStanding>, StoreError>;
     /// `failed` (or outcome unknown) `→ queued` again, on staff's say-so.
     async fn requeue(&self, message: &MessageRef) -> Result<bool, StoreError>;
     /// Messages still `queued` (or `sending`) since before `before`.

@@ -80,8 +80,9 @@ pub enum SendOutcome {
     },
     /// Meta refused it, or it never left.
     Failed(SendFailure),
-    /// The request left but no answer came: it may or may not have been sent,
-    /// so it is never resent blindly.
+    /// The request left but no readable answer came (a timeout, or a 2xx
+    /// whose body does not name the message): it may or may not have been
+    /// sent, so it is never resent blindly.
     Unknown,
 }
 
@@ -102,9 +103,12 @@ pub fn classify(http_status: u16, code: i64) -> ErrorClass {
 pub fn parse_response(http_status: u16, body: &[u8]) -> SendOutcome {
     let value: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     if (200..300).contains(&http_status) {
-        if let Some(wamid) = value["messages"][0]["id"].as_str() {
-            return SendOutcome::Accepted { wamid: wamid.to_owned() };
-        }
+        return match value["messages"][0]["id"].as_str() {
+            Some(wamid) => SendOutcome::Accepted { wamid: wamid.to_owned() },
+            // Meta took the request; only its status webhook can say what
+            // became of it.
+            None => SendOutcome::Unknown,
+        };
     }
     let error = match value.get("error") {
         Some(e) => delivery_error(e),
@@ -141,6 +145,9 @@ mod tests {
     fn reads_success_and_classifies_errors() {
         let ok = br#"{"messaging_product":"whatsapp","contacts":[{"input":"1","wa_id":"1"}],"messages":[{"id":"wamid.X","message_status":"accepted"}]}"#;
         assert_eq!(parse_response(200, ok), SendOutcome::Accepted { wamid: "wamid.X".into() });
+        for unreadable in [&b"<html>bad gateway</html>"[..], b"{}", b"", br#"{"messages":[]}"#] {
+            assert_eq!(parse_response(200, unreadable), SendOutcome::Unknown, "a 2xx is never a failure");
+        }
         let window = br#"{"error":{"message":"Re-engagement message","type":"OAuthException","code":131047,"error_data":{"messaging_product":"whatsapp","details":"More than 24 hours have passed"},"fbtrace_id":"A"}}"#;
         let SendOutcome::Failed(failure) = parse_response(400, window) else { panic!("a failure") };
         assert_eq!(failure.class, ErrorClass::Permanent);

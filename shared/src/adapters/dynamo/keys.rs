@@ -128,7 +128,7 @@ pub fn outbox_sk(state: &str, at: Millis, id: &str) -> String {
     format!("{state}#{}#{id}", at.sortable())
 }
 
-/// An Idempotency-Key's partition.
+/// An Idempotency-Key's partition (by its scoped digest).
 pub fn idempotency_pk(key: &str) -> String {
     format!("K#{key}")
 }
@@ -141,7 +141,7 @@ pub fn template_sk(name: &str, language: &str) -> String {
     format!("{name}#{language}")
 }
 
-/// A month's spend counters' partition.
+/// A month's spend counters' partition (sort key: the category).
 pub fn spend_pk(month: &str) -> String {
     format!("SPEND#{month}")
 }
@@ -289,5 +289,24 @@ pub fn contact_tasks(contact: &ContactId) -> String {
 /// `gsi4pk` of the team's open tasks.
 pub const TEAM_TASKS: &str = "TASKS";
 
-/// The daily message counters' partition.
+/// The daily message counters' partition (sort key: the day).
 pub const MESSAGE_STATS: &str = "STATS#MSG";
+
+/// How many partitions the pending counter entries are spread over.
+pub const TALLY_SHARDS: u64 = 4;
+
+/// A shard of the counter entries not yet folded into their counters.
+pub fn tally_pk(shard: u64) -> String {
+    format!("TALLY#{shard}")
+}
+
+/// The item whose `version` every fold of counter entries bumps (pk and sk).
+pub const TALLY_VERSION: &str = "TALLY#VERSION";
+
+/// The marker of an event already counted once (by the event's digest).
+pub fn tallied_pk(digest: &str) -> String {
+    format!("TALLIED#{digest}")
+}
+
+/// The sort key of a [`tallied_pk`] marker.
+pub const TALLIED: &str = "TALLIED";

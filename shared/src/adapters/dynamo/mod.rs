@@ -33,6 +33,7 @@ mod sessions;
 mod spend;
 mod stats;
 mod statuses;
+mod tally;
 mod tasks;
 mod templates;
 mod unprocessable;

@@ -9,7 +9,7 @@ use crate::domain::outbound::OutboundContent;
 use crate::domain::pricing::Estimate;
 use crate::domain::OutboundMessage;
 use crate::domain::{ContactId, DeliveryError, DeliveryStatus, MessageRef, Millis};
-use crate::ports::{Created, StoreError, StuckState};
+use crate::ports::{Created, IdempotencyKey, OutboundStanding, StoreError, StuckState};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
@@ -25,17 +25,20 @@ const IDEMPOTENCY_TTL_SECONDS: i64 = 24 * 3600;
 const MAX_REDIRECTS: usize = 4;
 
 impl DynamoStore {
-    async fn existing_for_key(&self, idempotency_key: &str) -> Result<Created, StoreError> {
+    async fn existing_for_key(&self, idempotency_key: &IdempotencyKey) -> Result<Created, StoreError> {
         let out = self
             .client
             .get_item()
             .table_name(&self.table)
-            .set_key(Some(key(keys::idempotency_pk(idempotency_key), "K")))
+            .set_key(Some(key(keys::idempotency_pk(&idempotency_key.scope), "K")))
             .consistent_read(true)
             .send()
             .await
             .map_err(unavailable)?;
         let item = out.item().ok_or_else(|| StoreError::Unavailable("idempotency record vanished".into()))?;
+        if get_s(item, "request").as_deref() != Some(idempotency_key.request.as_str()) {
+            return Ok(Created::KeyReused);
+        }
         Ok(Created::Existing(req_s(item, "message_id")?))
     }
 
@@ -160,7 +163,7 @@ impl crate::ports::OutboxStore for DynamoStore {
         m: &OutboundMessage,
         text: &str,
         estimate: &Estimate,
-        idempotency_key: Option<&str>,
+        idempotency_key: Option<&IdempotencyKey>,
         audit: Option<&crate::domain::AuditEntry>,
     ) -> Result<Created, StoreError> {
         let contact_pk = keys::contact_pk(&m.reference.contact);
@@ -196,9 +199,10 @@ impl crate::ports::OutboxStore for DynamoStore {
         ]);
         let mut items = vec![put(&self.table, item, true)?, put(&self.table, pointer, true)?];
         if let Some(k) = idempotency_key {
-            let mut record = key(keys::idempotency_pk(k), "K");
+            let mut record = key(keys::idempotency_pk(&k.scope), "K");
             record.extend([
                 ("message_id".to_owned(), s(&m.id)),
+                ("request".to_owned(), s(&k.request)),
                 (keys::TTL.to_owned(), n(m.created_at.0 / 1000 + IDEMPOTENCY_TTL_SECONDS)),
             ]);
             items.push(put(&self.table, record, true)?);
@@ -232,8 +236,10 @@ impl crate::ports::OutboxStore for DynamoStore {
         let idempotency_index = idempotency_key.map(|_| 2);
         if let Err(err) = self.client.transact_write_items().set_transact_items(Some(items)).send().await {
             let reasons = cancellation_reasons(&err);
-            if idempotency_index.is_some_and(|i| reasons.get(i).is_some_and(|r| r == "ConditionalCheckFailed")) {
-                return self.existing_for_key(idempotency_key.unwrap_or_default()).await;
+            if let Some(k) = idempotency_key.filter(|_| {
+                idempotency_index.is_some_and(|i| reasons.get(i).is_some_and(|r| r == "ConditionalCheckFailed"))
+            }) {
+                return self.existing_for_key(k).await;
             }
             return Err(unavailable(err));
         }
@@ -287,9 +293,17 @@ impl crate::ports::OutboxStore for DynamoStore {
         Err(StoreError::Unavailable(format!("message {sk}: too many merges to follow")))
     }
 
-    async fn release(&self, message: &MessageRef, error: &DeliveryError) -> Result<(), StoreError> {
+    async fn release(
+        &self,
+        message: &MessageRef,
+        error: &DeliveryError,
+        retry_in_seconds: i32,
+    ) -> Result<(), StoreError> {
         let (contact, sk) = (&message.contact, &keys::referenced_sk(message));
         let error = serde_json::to_string(error).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // Its place in the outbox is when the retry is due, so that the sweep
+        // does not take a message waiting out its backoff for a lost one.
+        let due = Millis(now().0.saturating_add(i64::from(retry_in_seconds).saturating_mul(1000)));
         self.transition(
             contact,
             sk,
@@ -301,7 +315,7 @@ impl crate::ports::OutboxStore for DynamoStore {
                 (":r", n(0)),
                 (":e", s(error)),
                 (":o", s(OUTBOX)),
-                (":g", s(keys::outbox_sk("queued", now(), sk))),
+                (":g", s(keys::outbox_sk("queued", due, sk))),
             ],
         )
         .await
@@ -333,6 +347,31 @@ impl crate::ports::OutboxStore for DynamoStore {
         )
         .await
         .map(|_| ())
+    }
+
+    async fn outbound(&self, message: &MessageRef) -> Result<Option<OutboundStanding>, StoreError> {
+        let (contact, sk) = (&message.contact, &keys::referenced_sk(message));
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(contact), sk)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let Some(item) = out.item().filter(|i| get_s(i, "direction").as_deref() == Some("out")) else {
+            return Ok(None);
+        };
+        let status = get_s(item, "status")
+            .and_then(|st| DeliveryStatus::parse(&st))
+            .ok_or_else(|| StoreError::Corrupt("outbound message without a status".into()))?;
+        Ok(Some(OutboundStanding {
+            message: outbound_from(item, contact, sk)?,
+            status,
+            outcome_unknown: item.get("outcome_unknown").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
+            last_attempt_at: get_n(item, "claimed_at").map(Millis),
+        }))
     }
 
     async fn requeue(&self, message: &MessageRef) -> Result<bool, StoreError> {

@@ -1,8 +1,7 @@
-//! Spend counters: one item per month and pricing category.
+//! Spend counters: one per month and pricing category, kept by the tally.
 
-use super::item::{get_n, get_s, s};
 use super::keys;
-use super::{unavailable, DynamoStore};
+use super::DynamoStore;
 use crate::domain::template::Category;
 use crate::domain::SpendLine;
 use crate::ports::StoreError;
@@ -10,25 +9,24 @@ use crate::ports::StoreError;
 #[async_trait::async_trait]
 impl crate::ports::SpendStore for DynamoStore {
     async fn spend(&self, month: &str) -> Result<Vec<SpendLine>, StoreError> {
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(keys::spend_pk(month)))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(out
-            .items()
-            .iter()
-            .map(|item| SpendLine {
+        // Category names are lower-case words: all sort between these.
+        let tallies = self.read_tallies(&keys::spend_pk(month), " ", "~").await?;
+        let mut lines: std::collections::BTreeMap<String, SpendLine> = std::collections::BTreeMap::new();
+        for ((category, field), value) in tallies.counted {
+            let line = lines.entry(category.clone()).or_insert_with(|| SpendLine {
                 month: month.to_owned(),
-                category: get_s(item, keys::SK).unwrap_or_default(),
-                billable: get_n(item, "billable").unwrap_or(0).max(0) as u64,
-                free: get_n(item, "free").unwrap_or(0).max(0) as u64,
-            })
-            .collect())
+                category,
+                billable: 0,
+                free: 0,
+            });
+            let value = u64::try_from(value).unwrap_or(0);
+            match field.as_str() {
+                "billable" => line.billable += value,
+                "free" => line.free += value,
+                _ => {}
+            }
+        }
+        Ok(lines.into_values().collect())
     }
 }
 

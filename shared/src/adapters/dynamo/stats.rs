@@ -2,34 +2,30 @@
 //! the report queries.
 
 use super::contacts::contact_from;
-use super::item::{get_n, get_s, key, n, s};
+use super::item::s;
 use super::keys;
+use super::tally::{pending_entry, Counter};
 use super::{unavailable, DynamoStore};
 use crate::domain::{Contact, Millis};
 use crate::ports::StoreError;
-use aws_sdk_dynamodb::types::{Select, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{Select, TransactWriteItem};
 
-/// Counter shards per day: concurrent transactions rarely touch the same one.
-const SHARDS: u64 = 8;
-
-/// `ADD <direction> 1` on one of the day's counter shards (chosen by
-/// `spread`), as a transaction item.
+/// The pending entry counting one message of `direction` on its day, as a
+/// transaction item of the message's own (exactly-once) write; `event` is
+/// the message's id. Touches no shared item, so concurrent messages never
+/// conflict over it (see [`super::tally`]).
 pub(super) fn count_message(
     table: &str,
     at: Millis,
     direction: &str,
-    spread: &str,
+    event: &str,
 ) -> Result<TransactWriteItem, StoreError> {
-    let shard = spread.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))) % SHARDS;
-    let update = Update::builder()
-        .table_name(table)
-        .set_key(Some(key(keys::MESSAGE_STATS, format!("{}#{shard}", &at.to_rfc3339()[..10]))))
-        .update_expression("ADD #d :one")
-        .expression_attribute_names("#d", direction)
-        .expression_attribute_values(":one", n(1))
-        .build()
-        .map_err(unavailable)?;
-    Ok(TransactWriteItem::builder().update(update).build())
+    let counter = Counter {
+        pk: keys::MESSAGE_STATS.to_owned(),
+        sk: at.to_rfc3339()[..10].to_owned(),
+        field: direction.to_owned(),
+    };
+    pending_entry(table, &counter, &format!("message|{direction}|{event}"))
 }
 
 impl DynamoStore {
@@ -73,24 +69,18 @@ impl DynamoStore {
 impl crate::ports::ReportStore for DynamoStore {
     /// `(day, inbound, outbound)` for days in `[from, to]` (`YYYY-MM-DD`).
     async fn message_counts(&self, from: &str, to: &str) -> Result<Vec<(String, u64, u64)>, StoreError> {
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
-            .expression_attribute_values(":pk", s(keys::MESSAGE_STATS))
-            .expression_attribute_values(":from", s(from))
-            .expression_attribute_values(":to", s(format!("{to}#~")))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        let count = |v: Option<i64>| u64::try_from(v.unwrap_or(0)).unwrap_or(0);
+        let tallies = self.read_tallies(keys::MESSAGE_STATS, from, &format!("{to}#~")).await?;
+        let count = |v: i64| u64::try_from(v).unwrap_or(0);
         let mut days: std::collections::BTreeMap<String, (u64, u64)> = std::collections::BTreeMap::new();
-        for item in out.items() {
-            let day = get_s(item, keys::SK).unwrap_or_default().split('#').next().unwrap_or_default().to_owned();
+        // Counters written before the fold kept one item per `<day>#<shard>`.
+        for ((sk, field), value) in tallies.counted {
+            let day = sk.split('#').next().unwrap_or_default().to_owned();
             let entry = days.entry(day).or_default();
-            entry.0 += count(get_n(item, "inbound"));
-            entry.1 += count(get_n(item, "outbound"));
+            match field.as_str() {
+                "inbound" => entry.0 += count(value),
+                "outbound" => entry.1 += count(value),
+                _ => {}
+            }
         }
         Ok(days.into_iter().map(|(day, (i, o))| (day, i, o)).collect())
     }

@@ -15,6 +15,7 @@
 use super::failure::refused_or_unavailable;
 use super::item::{get_s, key, n, s, Item};
 use super::keys;
+use super::tally::Counter;
 use super::{unavailable, DynamoStore};
 use crate::domain::{ContactId, MessageRef, StatusUpdate};
 use crate::ports::{StatusOutcome, StoreError};
@@ -22,7 +23,6 @@ use crate::whatsapp::status::parse_status;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, CancellationReason, ConditionCheck, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
-    Update,
 };
 use std::collections::HashMap;
 
@@ -274,53 +274,24 @@ impl DynamoStore {
                 _ => return Err(refused_or_unavailable(e)),
             },
         };
-        self.count_spend(at, update).await?;
+        self.count_spend(update).await?;
         Ok(Found::Outcome(outcome))
     }
 
-    /// Adds a priced message to its month's spend counters, once: the
-    /// message is marked counted in the same transaction.
-    async fn count_spend(&self, at: &Location, update: &StatusUpdate) -> Result<(), StoreError> {
+    /// Adds a priced message to its month's spend counters, once however
+    /// often Meta reports its pricing, without touching any item another
+    /// message's status writes (see [`super::tally`]).
+    async fn count_spend(&self, update: &StatusUpdate) -> Result<(), StoreError> {
         let Some(pricing) = &update.pricing else { return Ok(()) };
-        let mark = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(key(&at.pk, &at.sk)))
-            .update_expression("SET spend_counted = :t")
-            .condition_expression("attribute_exists(pk) AND attribute_not_exists(spend_counted)")
-            .expression_attribute_values(":t", AttributeValue::Bool(true))
-            .build()
-            .map_err(unavailable)?;
-        let counter = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(key(
-                keys::spend_pk(&update.at.month()),
-                super::spend::spend_category(pricing.category.as_deref()),
-            )))
-            .update_expression("ADD #count :one")
-            .expression_attribute_names("#count", if pricing.billable { "billable" } else { "free" })
-            .expression_attribute_values(":one", n(1))
-            .build()
-            .map_err(unavailable)?;
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().update(mark).build())
-            .transact_items(TransactWriteItem::builder().update(counter).build())
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(err) => match err.as_service_error() {
-                // Counted already (a duplicate status): nothing to do.
-                Some(TransactWriteItemsError::TransactionCanceledException(e))
-                    if e.cancellation_reasons().first().and_then(|r| r.code()) == Some("ConditionalCheckFailed") =>
-                {
-                    Ok(())
-                }
-                // A conflict or an outage: fail, so Meta's retry counts it.
-                _ => Err(unavailable(err)),
-            },
-        }
+        let counter = Counter {
+            pk: keys::spend_pk(&update.at.month()),
+            sk: super::spend::spend_category(pricing.category.as_deref()),
+            field: if pricing.billable { "billable" } else { "free" }.to_owned(),
+        };
+        // The marker's expiry is garbage collection, so the machine's clock will do.
+        let now_seconds = crate::ports::Clock::now(&crate::ports::SystemClock).0 / 1000;
+        self.tally_once(&counter, &format!("spend|{}", update.wamid), now_seconds).await?;
+        Ok(())
     }
 
     /// A status that does not advance the message still carries facts worth

@@ -1,10 +1,10 @@
 use super::fixture::{World, T0};
-use crate::app::send_message::{SendCommand, SendError, SendMessage};
+use crate::app::send_message::{RetryError, SendCommand, SendError, SendMessage};
 use crate::domain::outbound::{OutboundContent, SendRefusal};
 use crate::domain::pricing::RateCards;
 use crate::domain::template::{Category, Template};
 use crate::domain::{ContactId, DeliveryStatus, Millis};
-use crate::ports::{ConversationStore, PageRequest, TemplateCatalog};
+use crate::ports::{ConversationStore, OutboxStore, PageRequest, TemplateCatalog};
 
 fn send_message(w: &World) -> SendMessage {
     SendMessage::new(
@@ -117,4 +117,35 @@ async fn an_unknown_contact_is_not_found_and_a_failed_enqueue_still_queues() {
     let queued = send_message(&w).send(text(&contact, "hi", None)).await.unwrap();
     let timeline = w.store.timeline(&contact, &PageRequest::default()).await.unwrap().items;
     assert!(timeline.iter().any(|m| m.id == queued.id && m.status == Some(DeliveryStatus::Queued)));
+}
+
+#[tokio::test]
+async fn an_idempotency_key_reused_for_another_body_is_refused() {
+    let w = World::new();
+    let contact = w.customer_says("15550001111", "wamid.in1", "hello").await;
+    let send = send_message(&w);
+    send.send(text(&contact, "once", Some("key-1"))).await.unwrap();
+    let err = send.send(text(&contact, "something else", Some("key-1"))).await.unwrap_err();
+    assert!(matches!(err, SendError::KeyReused), "{err:?}");
+    assert_eq!(w.queue.enqueued().len(), 1);
+}
+
+#[tokio::test]
+async fn an_unknown_outcome_is_retried_only_after_the_status_grace_period() {
+    let w = World::new();
+    let contact = w.customer_says("15550001111", "wamid.in1", "hello").await;
+    let send = send_message(&w);
+    send.send(text(&contact, "did it go?", None)).await.unwrap();
+    let message = w.queue.enqueued().remove(0);
+    assert!(matches!(send.retry(&message).await, Err(RetryError::NotRetryable)), "a queued message");
+    w.store.claim(&message).await.unwrap().unwrap();
+    w.store.mark_unknown(&message).await.unwrap();
+    let err = send.retry(&message).await.unwrap_err();
+    assert!(matches!(err, RetryError::TooSoon { retry_after } if retry_after.0 == T0.0 + 10 * 60_000), "{err:?}");
+    assert_eq!(w.queue.enqueued().len(), 1, "nothing queued while Meta may still report");
+    w.clock.set(Millis(T0.0 + 10 * 60_000));
+    send.retry(&message).await.unwrap();
+    assert_eq!(w.queue.enqueued().len(), 2);
+    let standing = w.store.outbound(&message).await.unwrap().unwrap();
+    assert_eq!((standing.status, standing.outcome_unknown), (DeliveryStatus::Queued, false));
 }

@@ -34,11 +34,11 @@ async fn the_sweep_enqueues_what_was_never_sent_and_flags_what_hung_mid_send() {
     // The sender claims it and dies before recording the outcome.
     crate::ports::OutboxStore::claim(&*w.store, &hanging).await.unwrap().unwrap();
     let policy = SweepPolicy::default();
-    let sweep = Sweep::new(w.store.clone(), w.queue.clone(), w.clock.clone(), policy);
+    let sweep = Sweep::new(w.store.clone(), w.store.clone(), w.queue.clone(), w.clock.clone(), policy);
     assert_eq!(sweep.run().await.unwrap(), SweepReport::default(), "nothing is stuck yet");
     w.clock.set(Millis(T0.0 + policy.queued_after_ms + 1));
     let report = sweep.run().await.unwrap();
-    assert_eq!(report, SweepReport { requeued: 1, flagged: 1 });
+    assert_eq!(report, SweepReport { requeued: 1, flagged: 1, folded: 0 });
     assert_eq!(w.queue.enqueued().len(), 2);
     assert!(w.store.message(&hanging).unwrap().outcome_unknown);
     // The re-enqueued message then goes out normally.

@@ -147,6 +147,8 @@ struct OutboundRow {
     reply_to: Option<String>,
     /// On the outbox index: `(state, since)`.
     outbox: Option<(&'static str, Millis)>,
+    /// When the last send attempt started.
+    claimed_at: Option<Millis>,
 }
 
 #[derive(Default)]
@@ -158,7 +160,8 @@ struct State {
     /// Wamids and Parley ids to their message.
     pointers: HashMap<String, MessageRef>,
     parked: HashMap<String, Vec<StatusUpdate>>,
-    idempotency: HashMap<String, String>,
+    /// Scoped idempotency keys to the request's digest and the message id.
+    idempotency: HashMap<String, (String, String)>,
     templates: BTreeMap<(String, String), Template>,
     spend: BTreeMap<(String, String), (u64, u64)>,
     message_counts: BTreeMap<String, (u64, u64)>,

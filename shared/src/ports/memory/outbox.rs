@@ -7,7 +7,10 @@ use crate::domain::template::Template;
 use crate::domain::{
     AuditEntry, DeliveryError, DeliveryStatus, Direction, Message, MessageRef, Millis, OutboundMessage, SpendLine,
 };
-use crate::ports::{Created, OutboxStore, SpendStore, StatusStore, StoreError, StuckState, TemplateCatalog};
+use crate::ports::{
+    CounterStore, Created, IdempotencyKey, OutboundStanding, OutboxStore, SpendStore, StatusStore, StoreError,
+    StuckState, TemplateCatalog,
+};
 
 impl MemoryStore {
     /// Runs `change` on the message when `condition` holds; `false` when it
@@ -48,12 +51,17 @@ impl OutboxStore for MemoryStore {
         message: &OutboundMessage,
         text: &str,
         estimate: &Estimate,
-        idempotency_key: Option<&str>,
+        idempotency_key: Option<&IdempotencyKey>,
         audit: Option<&AuditEntry>,
     ) -> Result<Created, StoreError> {
         let mut state = self.state();
-        if let Some(existing) = idempotency_key.and_then(|k| state.idempotency.get(k)) {
-            return Ok(Created::Existing(existing.clone()));
+        if let Some(k) = idempotency_key {
+            if let Some((request, existing)) = state.idempotency.get(&k.scope) {
+                if *request != k.request {
+                    return Ok(Created::KeyReused);
+                }
+                return Ok(Created::Existing(existing.clone()));
+            }
         }
         let contact = &message.reference.contact;
         let taken = state.messages.get(contact).is_some_and(|m| m.contains_key(message.reference.locator()));
@@ -84,6 +92,7 @@ impl OutboxStore for MemoryStore {
                 content: message.content.clone(),
                 reply_to: message.reply_to.clone(),
                 outbox: Some(("queued", message.created_at)),
+                claimed_at: None,
             }),
             rank: Some(DeliveryStatus::Queued.rank()),
             wamid: None,
@@ -93,7 +102,7 @@ impl OutboxStore for MemoryStore {
         state.messages.entry(contact.clone()).or_default().insert(message.reference.locator().to_owned(), row);
         state.pointers.insert(message.id.clone(), message.reference.clone());
         if let Some(key) = idempotency_key {
-            state.idempotency.insert(key.to_owned(), message.id.clone());
+            state.idempotency.insert(key.scope.clone(), (key.request.clone(), message.id.clone()));
         }
         if let Some(row) = state.contacts.get_mut(contact) {
             // The team wrote last: the customer owes an answer, the SLA clock stops.
@@ -124,6 +133,9 @@ impl OutboxStore for MemoryStore {
                 let attempts = row.message.attempts.unwrap_or(0) + 1;
                 row.message.attempts = Some(attempts);
                 set_outbox(row, Some(("sending", now)));
+                if let Some(outbound) = &mut row.outbound {
+                    outbound.claimed_at = Some(now);
+                }
                 if let Some(outbound) = &row.outbound {
                     claimed = Some(OutboundMessage {
                         id: row.message.id.clone(),
@@ -166,8 +178,15 @@ impl OutboxStore for MemoryStore {
         StatusStore::link_wamid(self, message, wamid).await
     }
 
-    async fn release(&self, message: &MessageRef, error: &DeliveryError) -> Result<(), StoreError> {
-        let now = self.clock.now();
+    async fn release(
+        &self,
+        message: &MessageRef,
+        error: &DeliveryError,
+        retry_in_seconds: i32,
+    ) -> Result<(), StoreError> {
+        // Its place in the outbox is when the retry is due, so that the sweep
+        // does not take a message waiting out its backoff for a lost one.
+        let due = Millis(self.clock.now().0.saturating_add(i64::from(retry_in_seconds).saturating_mul(1000)));
         // The reason is kept aside (`last_error`), not shown as a failure.
         serde_json::to_string(error).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.transition(
@@ -175,7 +194,7 @@ impl OutboxStore for MemoryStore {
             |row| row.message.status == Some(DeliveryStatus::Sending),
             |row| {
                 set_status(row, DeliveryStatus::Queued);
-                set_outbox(row, Some(("queued", now)));
+                set_outbox(row, Some(("queued", due)));
             },
         );
         Ok(())
@@ -210,6 +229,33 @@ impl OutboxStore for MemoryStore {
 
     async fn locate(&self, id: &str) -> Result<Option<MessageRef>, StoreError> {
         Ok(self.state().pointers.get(id).cloned())
+    }
+
+    async fn outbound(&self, message: &MessageRef) -> Result<Option<OutboundStanding>, StoreError> {
+        let state = self.state();
+        let Some(row) = state.messages.get(&message.contact).and_then(|m| m.get(message.locator())) else {
+            return Ok(None);
+        };
+        let Some(outbound) = row.outbound.as_ref().filter(|_| row.message.direction == Direction::Out) else {
+            return Ok(None);
+        };
+        let status =
+            row.message.status.ok_or_else(|| StoreError::Corrupt("outbound message without a status".into()))?;
+        Ok(Some(OutboundStanding {
+            message: OutboundMessage {
+                id: row.message.id.clone(),
+                reference: message.clone(),
+                phone_number_id: outbound.phone_number_id.clone(),
+                to: outbound.to.clone(),
+                content: outbound.content.clone(),
+                reply_to: outbound.reply_to.clone(),
+                attempts: row.message.attempts.unwrap_or(0),
+                created_at: row.message.at,
+            },
+            status,
+            outcome_unknown: row.message.outcome_unknown,
+            last_attempt_at: outbound.claimed_at,
+        }))
     }
 
     async fn requeue(&self, message: &MessageRef) -> Result<bool, StoreError> {
@@ -287,5 +333,14 @@ impl SpendStore for MemoryStore {
                 free: *free,
             })
             .collect())
+    }
+}
+
+/// Counts are exact here as they are written, so there is never anything
+/// pending to fold.
+#[async_trait::async_trait]
+impl CounterStore for MemoryStore {
+    async fn fold_counters(&self, _limit: usize) -> Result<usize, StoreError> {
+        Ok(0)
     }
 }

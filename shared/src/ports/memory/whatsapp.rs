@@ -1,7 +1,7 @@
 //! A Cloud API that answers from a script.
 
 use crate::domain::template::Template;
-use crate::ports::WhatsAppClient;
+use crate::ports::{CatalogError, WhatsAppClient};
 use crate::whatsapp::send::{SendOutcome, SendRequest};
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -42,7 +42,7 @@ impl WhatsAppClient for ScriptedWhatsApp {
         next.unwrap_or_else(|| SendOutcome::Accepted { wamid: format!("wamid.{}", requests.len()) })
     }
 
-    async fn templates(&self) -> Result<Vec<Template>, String> {
+    async fn templates(&self) -> Result<Vec<Template>, CatalogError> {
         Ok(self.templates.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone())
     }
 }
