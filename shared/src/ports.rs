@@ -383,11 +383,13 @@ pub trait DealStore: Send + Sync {
         audit: &AuditEntry,
         event: Option<&DomainEvent>,
     ) -> Result<bool, StoreError>;
-    /// Deals in one stage, most recently changed first.
+    /// Deals in one stage, most recently changed first; with `only_visible_to`,
+    /// only the deals that viewer may see, still in full pages.
     async fn deals_in_stage(
         &self,
         pipeline: &str,
         stage: &str,
+        only_visible_to: Option<&crate::domain::conversation::Viewer>,
         page: &PageRequest,
     ) -> Result<Page<crate::domain::pipeline::Deal>, StoreError>;
     /// A contact's deals, newest first.

@@ -109,7 +109,7 @@ pub fn state(
     ApiState {
         inbox,
         team: Team::new(store.clone(), store.clone(), clock.clone()),
-        deals: Deals::new(store.clone(), clock.clone()),
+        deals: Deals::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings.agents_see_all),
         records: store.clone(),
         tasks: Tasks::new(store.clone(), store.clone(), clock.clone(), settings.utc_offset_minutes),
         reports: Reports::new(store.clone(), clock.clone(), settings.sla_minutes, settings.utc_offset_minutes),
@@ -156,12 +156,12 @@ openapi::api_routes! {
     post "/api/invites/accept" => team::accept, "Accept an invitation and set a password", "anyone with the link", public;
     get "/api/pipelines" => deals::pipelines, "Pipelines and their stages", "all";
     put "/api/pipelines/{id}" => deals::put_pipeline, "Create or redefine a pipeline", "managers, admins";
-    get "/api/pipelines/{id}/board" => deals::board, "The board: the first page of every stage", "all";
-    get "/api/pipelines/{id}/stages/{stage}/deals" => deals::stage, "Deals in one stage, paginated", "all";
-    post "/api/deals" => deals::create, "Open a deal (201)", "all who can see the contact";
-    get "/api/deals/{id}" => deals::get, "One deal with its stage history", "all";
-    patch "/api/deals/{id}" => deals::update, "Edit a deal", "owner or unowned for agents; managers, admins any";
-    post "/api/deals/{id}/stage" => deals::move_stage, "Move a deal to a stage", "owner or unowned for agents; managers, admins any";
+    get "/api/pipelines/{id}/board" => deals::board, "The board: the first page of every stage", "all (agents: their deals and those of conversations they see)";
+    get "/api/pipelines/{id}/stages/{stage}/deals" => deals::stage, "Deals in one stage, paginated", "all (agents: their deals and those of conversations they see)";
+    post "/api/deals" => deals::create, "Open a deal (201); the owner must be an active teammate (422)", "all who can see the contact (agents: owned by themselves)";
+    get "/api/deals/{id}" => deals::get, "One deal with its stage history", "all who can see it (agents: their deals and those of conversations they see)";
+    patch "/api/deals/{id}" => deals::update, "Edit a deal; the owner must be an active teammate (422)", "agents: their own, or unowned ones they see, naming only themselves; managers, admins any";
+    post "/api/deals/{id}/stage" => deals::move_stage, "Move a deal to a stage", "agents: their own, or unowned ones they see; managers, admins any";
     get "/api/tasks" => tasks::list, "Open tasks by `?due=` (overdue, today, open) for `?scope=` (mine, team)", "all (team: managers, admins)";
     post "/api/tasks" => tasks::create, "Create a task (201)", "all (for others: managers, admins)";
     post "/api/tasks/{id}/done" => tasks::done, "Complete a task", "its owner, managers, admins";

@@ -13,7 +13,7 @@ pub enum ReportError {
     /// Agents do not read reports.
     #[error("only managers and administrators read reports")]
     Forbidden,
-    /// A deals failure (unknown pipeline…).
+    /// A deals failure (unknown pipeline, values too large to total…).
     #[error(transparent)]
     Deals(#[from] DealError),
     /// Storage failed.
@@ -100,6 +100,6 @@ impl Reports {
         Self::check(actor)?;
         let pipeline = deals.pipeline(pipeline).await?;
         let all = deals.all_in(&pipeline).await?;
-        Ok(funnel(&pipeline, &all))
+        Ok(funnel(&pipeline, &all).map_err(DealError::from)?)
     }
 }

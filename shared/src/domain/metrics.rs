@@ -1,6 +1,6 @@
 //! Numbers a manager acts on: response times, funnels.
 
-use super::pipeline::{Deal, Pipeline, StageKind};
+use super::pipeline::{total_value, Deal, Pipeline, StageKind, ValueOverflow};
 use super::Contact;
 use std::collections::BTreeMap;
 
@@ -73,8 +73,9 @@ pub struct FunnelStep {
     pub conversion_percent: Option<u32>,
 }
 
-/// The funnel of a pipeline from its deals' histories, and the won value.
-pub fn funnel(pipeline: &Pipeline, deals: &[Deal]) -> (Vec<FunnelStep>, i64) {
+/// The funnel of a pipeline from its deals' histories, and the won value
+/// (an error rather than a wrapped sum when it does not fit).
+pub fn funnel(pipeline: &Pipeline, deals: &[Deal]) -> Result<(Vec<FunnelStep>, i64), ValueOverflow> {
     let mut steps: Vec<FunnelStep> = Vec::new();
     let mut previous: Option<usize> = None;
     for stage in &pipeline.stages {
@@ -90,12 +91,8 @@ pub fn funnel(pipeline: &Pipeline, deals: &[Deal]) -> (Vec<FunnelStep>, i64) {
         }
         steps.push(FunnelStep { stage: stage.id.clone(), current, reached, conversion_percent });
     }
-    let won: i64 = deals
-        .iter()
-        .filter(|d| pipeline.stage(&d.stage).is_ok_and(|s| s.kind == StageKind::Won))
-        .map(|d| d.value_minor)
-        .sum();
-    (steps, won)
+    let won = total_value(deals.iter().filter(|d| pipeline.stage(&d.stage).is_ok_and(|s| s.kind == StageKind::Won)))?;
+    Ok((steps, won))
 }
 
 #[cfg(test)]
@@ -144,7 +141,7 @@ mod tests {
             deal("won", &["enquiry", "qualified", "quote_sent", "negotiation", "won"], 300),
             deal("lost", &["enquiry", "lost"], 40),
         ];
-        let (steps, won) = funnel(&pipeline, &deals);
+        let (steps, won) = funnel(&pipeline, &deals).unwrap();
         assert_eq!(won, 300);
         let reached: Vec<usize> = steps.iter().map(|s| s.reached).collect();
         assert_eq!(reached, [4, 2, 1, 1, 1, 1]);
@@ -153,5 +150,7 @@ mod tests {
         assert_eq!(steps[0].current, 1);
         assert_eq!(steps[4].conversion_percent, Some(100), "won against the last open stage");
         assert_eq!(steps[5].conversion_percent, None, "lost is no step of the funnel");
+        let rich = [deal("won", &["won"], i64::MAX), deal("won", &["won"], 1)];
+        assert_eq!(funnel(&pipeline, &rich), Err(ValueOverflow), "a won value too large is an error, not a wrap");
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod contact;
 pub mod conversation;
+pub mod deal_access;
 pub mod identity;
 pub mod message;
 pub mod message_content;
