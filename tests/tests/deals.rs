@@ -267,7 +267,12 @@ async fn a_deal_owner_is_an_active_teammate_and_agents_only_name_themselves() {
     let _other = t.teammate(&admin, "other@shop.test", "agent").await;
     let open = contact_named(&t, &admin, "919800000003", "Open Contact", None).await;
     let (status, body) = t
-        .post(&admin, "/api/deals", &json!({"contact_id": open, "title": "t", "value_minor": 1, "owner": "ghost@shop.test"}), None)
+        .post(
+            &admin,
+            "/api/deals",
+            &json!({"contact_id": open, "title": "t", "value_minor": 1, "owner": "ghost@shop.test"}),
+            None,
+        )
         .await;
     assert_eq!(status, 422, "{body}");
     let deal = deal_on(&t, &admin, &open, "a deal", None).await;
@@ -280,7 +285,12 @@ async fn a_deal_owner_is_an_active_teammate_and_agents_only_name_themselves() {
         t.request(&admin, "PATCH", &format!("/api/deals/{deal}"), Some(&json!({"owner": "other@shop.test"}))).await;
     assert_eq!(status, 422, "an owner must be active");
     let (status, _) = t
-        .post(&agent, "/api/deals", &json!({"contact_id": open, "title": "t", "value_minor": 1, "owner": "owner@shop.test"}), None)
+        .post(
+            &agent,
+            "/api/deals",
+            &json!({"contact_id": open, "title": "t", "value_minor": 1, "owner": "owner@shop.test"}),
+            None,
+        )
         .await;
     assert_eq!(status, 403, "agents open deals for themselves");
     let (status, _) =

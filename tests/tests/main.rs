@@ -1,6 +1,7 @@
 //! Parley's end-to-end and integration tests, one binary so that it links once.
 //! Each module is one area; helpers live in the `parley_e2e` support library.
 
+mod access_matrix;
 mod api;
 mod contact_record;
 mod data_ownership;

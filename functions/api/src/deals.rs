@@ -22,7 +22,9 @@ impl From<DealError> for ApiError {
             DealError::Invalid(_) | DealError::BadField(_) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string())
             }
-            DealError::UnknownOwner(_) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_owner", e.to_string()),
+            DealError::UnknownOwner(_) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_owner", e.to_string())
+            }
             DealError::Conflict => ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string()),
             DealError::Overflow(_) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "value_overflow", e.to_string()),
             DealError::Store(s) => s.into(),

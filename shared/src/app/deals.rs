@@ -2,7 +2,9 @@
 //! audit and a domain event), and the board.
 
 use crate::domain::conversation::{Conversation, Viewer};
-use crate::domain::pipeline::{total_value, Deal, Pipeline, PipelineError, Stage, StageChange, StageKind, ValueOverflow};
+use crate::domain::pipeline::{
+    total_value, Deal, Pipeline, PipelineError, Stage, StageChange, StageKind, ValueOverflow,
+};
 use crate::domain::ContactId;
 use crate::ports::{
     AuditEntry, Clock, ConversationStore, DealStore, DomainEvent, Page, PageRequest, Session, StoreError, UserStore,
@@ -214,11 +216,7 @@ impl Deals {
             return Err(DealError::Forbidden("agents name only themselves as a deal's owner"));
         }
         if let Some(email) = &owner {
-            self.users
-                .user(email)
-                .await?
-                .filter(|u| u.active)
-                .ok_or_else(|| DealError::UnknownOwner(email.clone()))?;
+            self.users.user(email).await?.filter(|u| u.active).ok_or_else(|| DealError::UnknownOwner(email.clone()))?;
         }
         Ok(owner)
     }
