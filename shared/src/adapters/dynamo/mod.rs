@@ -82,9 +82,14 @@ async fn transact_checked(
     }
 }
 
-/// Maps any SDK failure to an unavailable store, keeping the SDK's message.
+/// Maps any SDK failure to an unavailable store, keeping the SDK's message;
+/// a starting key DynamoDB refused is a bad cursor (the caller's mistake).
 fn unavailable<E: std::fmt::Debug>(e: E) -> crate::ports::StoreError {
-    crate::ports::StoreError::Unavailable(format!("{e:?}"))
+    let text = format!("{e:?}");
+    if cursor::refused_start_key(&text) {
+        return crate::ports::StoreError::BadCursor;
+    }
+    crate::ports::StoreError::Unavailable(text)
 }
 
 #[async_trait::async_trait]
