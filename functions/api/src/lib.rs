@@ -137,8 +137,8 @@ openapi::api_routes! {
     post "/api/contacts/{id}/messages" => outbound::send, "Send text or a template (202; Idempotency-Key honoured)", "all who can see it";
     post "/api/contacts/{id}/opt_out" => outbound::opt_out, "Set or clear the marketing opt-out", "all who can see it";
     post "/api/contacts/{id}/assign" => inbox::assign, "Assign, transfer or unassign", "agents take unassigned or release their own; managers, admins any";
-    post "/api/contacts/{id}/close" => inbox::close, "Close the conversation", "all who can see it";
-    post "/api/contacts/{id}/reopen" => inbox::reopen, "Reopen the conversation", "all who can see it";
+    post "/api/contacts/{id}/close" => inbox::close, "Close the conversation (closing a closed one changes nothing)", "all who can see it";
+    post "/api/contacts/{id}/reopen" => inbox::reopen, "Reopen a closed conversation (reopening one that is not closed changes nothing)", "all who can see it";
     get "/api/contacts/{id}/deals" => deals::for_contact, "A contact's deals", "all who can see it";
     post "/api/messages/{id}/retry" => outbound::retry, "Retry a failed or unknown-outcome send (202)", "all who can see it";
     get "/api/conversations" => inbox::queue, "A queue: unassigned, mine, waiting_on_us, waiting_on_customer, overdue, open, closed", "all (agents: filtered)";
