@@ -431,17 +431,22 @@ pub struct Note {
 pub struct ContactPatch {
     /// Staff's name for the contact (`Some(None)` reverts to the profile name).
     pub display_name: Option<Option<String>>,
+    /// The profile name as read, which name search falls back to when
+    /// staff's name is cleared; the patch applies only while it is current.
+    pub profile_name: Option<String>,
     /// The full tag set.
     pub tags: Option<Vec<String>>,
-    /// The full custom-field map.
-    pub fields: Option<std::collections::BTreeMap<String, String>>,
+    /// Custom fields to set or remove, key by key.
+    pub fields: Option<crate::domain::contact_fields::FieldChanges>,
 }
 
 /// The contact record: notes, tags, fields, search.
 #[async_trait]
 pub trait ContactRecordStore: Send + Sync {
-    /// Applies a patch.
-    async fn patch_contact(&self, contact: &ContactId, patch: &ContactPatch) -> Result<(), StoreError>;
+    /// Applies a patch; `false` (and nothing written) when the contact is
+    /// gone or changed in a way the patch did not expect (its fields' room,
+    /// or its profile name when clearing staff's name): read it and retry.
+    async fn patch_contact(&self, contact: &ContactId, patch: &ContactPatch) -> Result<bool, StoreError>;
     /// Adds a note.
     async fn add_note(&self, contact: &ContactId, note: &Note) -> Result<(), StoreError>;
     /// Notes, newest first.

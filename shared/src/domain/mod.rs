@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O, no AWS types, no async.
 
 pub mod contact;
+pub mod contact_fields;
 pub mod conversation;
 pub mod deal_access;
 pub mod identity;
