@@ -359,8 +359,8 @@ async fn lists_hold_only_what_an_agent_may_see() {
         assert!(ids(&page).contains(&mine) || path.contains("q=theirs"), "{path}");
     }
     let (_, board) = t.get(&agent, "/api/pipelines/sales/board").await;
-    let on_board: Vec<String> = board["columns"].as_array().unwrap().iter().flat_map(|c| ids(c)).collect();
-    assert_eq!(on_board, [my_deal.clone()]);
+    let on_board: Vec<String> = board["columns"].as_array().unwrap().iter().flat_map(ids).collect();
+    assert_eq!(on_board, std::slice::from_ref(&my_deal));
     let (_, stage) = t.get(&agent, "/api/pipelines/sales/stages/enquiry/deals").await;
     assert_eq!(ids(&stage), [my_deal]);
     let (_, everything) = t.get(&admin, "/api/pipelines/sales/stages/enquiry/deals").await;
