@@ -75,6 +75,12 @@ async fn a_deal_moves_through_the_default_pipeline_with_history_audit_and_an_eve
         .await
         .unwrap();
     assert_eq!(events.items().len(), 1, "one event for automation");
+    let at_seconds = events.items()[0]["at"].as_n().unwrap().parse::<i64>().unwrap() / 1000;
+    let expires = events.items()[0]
+        .get(parley::adapters::dynamo::keys::TTL)
+        .and_then(|v| v.as_n().ok())
+        .map(|n| n.parse::<i64>().unwrap());
+    assert_eq!(expires, Some(at_seconds + 30 * 86_400), "events are garbage once automation had 30 days to read them");
     let payload: Value = serde_json::from_str(events.items()[0]["payload"].as_s().unwrap()).unwrap();
     assert_eq!(events.items()[0]["kind"].as_s().unwrap(), "deal.stage_changed");
     assert_eq!(

@@ -18,6 +18,10 @@ const PAGE: i32 = 50;
 /// few of a stage's many deals.
 const MAX_EXAMINED: usize = 1_000;
 
+/// Domain events are garbage once automation has had this long to read
+/// them (DynamoDB's TTL removes them; the audit log keeps the history).
+const EVENT_RETENTION_SECONDS: i64 = 30 * 86_400;
+
 /// The index attributes of the board's columns.
 const STAGE_INDEX: (&str, &str) = ("gsi3pk", "gsi3sk");
 
@@ -128,6 +132,7 @@ impl DynamoStore {
                 ("kind".to_owned(), s(&event.kind)),
                 ("payload".to_owned(), s(&event.payload)),
                 ("at".to_owned(), n(event.at.0)),
+                (keys::TTL.to_owned(), n(event.at.0 / 1000 + EVENT_RETENTION_SECONDS)),
             ]);
             items.push(self.put(item, None)?);
         }

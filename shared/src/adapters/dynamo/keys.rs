@@ -7,7 +7,8 @@ use crate::domain::{ContactId, Millis};
 pub const PK: &str = "pk";
 /// Sort key attribute.
 pub const SK: &str = "sk";
-/// The TTL attribute (garbage only: sessions, spent dedup records).
+/// The TTL attribute (garbage only: sessions, spent dedup records, domain
+/// events automation has had time to read).
 pub const TTL: &str = "expires_at";
 /// The activity index: contacts newest activity first.
 pub const GSI1: &str = "gsi1";
