@@ -11,6 +11,7 @@ mod inbound_webhook;
 mod lambda_events;
 mod openapi;
 mod outbound;
+mod paging;
 mod reports;
 mod statuses;
 mod tasks;

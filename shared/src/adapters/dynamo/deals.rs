@@ -68,16 +68,14 @@ impl DynamoStore {
     }
 
     pub(super) async fn query_pipelines(&self) -> Result<Vec<Pipeline>, StoreError> {
-        let out = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(keys::PIPELINES))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        out.items()
+            .expression_attribute_values(":pk", s(keys::PIPELINES));
+        self.query_all(query)
+            .await?
             .iter()
             .map(|i| {
                 serde_json::from_str(&req_s(i, "pipeline")?).map_err(|e| StoreError::Corrupt(format!("pipeline: {e}")))

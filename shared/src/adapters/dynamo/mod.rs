@@ -21,6 +21,7 @@ mod item;
 pub mod keys;
 mod lifecycle;
 mod outbox;
+mod paging;
 mod record;
 mod stats;
 mod statuses;
@@ -34,12 +35,21 @@ use aws_sdk_dynamodb::Client;
 pub struct DynamoStore {
     client: Client,
     table: String,
+    read_page_size: Option<i32>,
 }
 
 impl DynamoStore {
     /// A store over `table`, using a client built once at cold start.
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        DynamoStore { client, table: table.into() }
+        DynamoStore { client, table: table.into(), read_page_size: None }
+    }
+
+    /// Caps the pages of reads that need every item (pipelines, the team,
+    /// templates, report counters), which otherwise end only at DynamoDB's
+    /// 1 MB: lets a test prove that each of them follows every page.
+    pub fn with_read_page_size(mut self, items: i32) -> Self {
+        self.read_page_size = Some(items);
+        self
     }
 
     /// The table's name.

@@ -346,8 +346,8 @@ impl DynamoStore {
                 .expression_attribute_values(":name", s(format!("{name}#"))),
             None => query.key_condition_expression("pk = :pk"),
         };
-        let out = query.send().await.map_err(unavailable)?;
-        out.items()
+        self.query_all(query)
+            .await?
             .iter()
             .map(|item| {
                 serde_json::from_str(&req_s(item, "template")?)
@@ -367,17 +367,15 @@ impl DynamoStore {
     }
 
     pub(super) async fn query_spend(&self, month: &str) -> Result<Vec<SpendLine>, StoreError> {
-        let out = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(keys::spend_pk(month)))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(out
-            .items()
+            .expression_attribute_values(":pk", s(keys::spend_pk(month)));
+        Ok(self
+            .query_all(query)
+            .await?
             .iter()
             .map(|item| SpendLine {
                 month: month.to_owned(),

@@ -39,20 +39,17 @@ impl DynamoStore {
         from: &str,
         to: &str,
     ) -> Result<Vec<(String, u64, u64)>, StoreError> {
-        let out = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
             .expression_attribute_values(":pk", s(keys::MESSAGE_STATS))
             .expression_attribute_values(":from", s(from))
-            .expression_attribute_values(":to", s(format!("{to}#~")))
-            .send()
-            .await
-            .map_err(unavailable)?;
+            .expression_attribute_values(":to", s(format!("{to}#~")));
         let count = |v: Option<i64>| u64::try_from(v.unwrap_or(0)).unwrap_or(0);
         let mut days: std::collections::BTreeMap<String, (u64, u64)> = std::collections::BTreeMap::new();
-        for item in out.items() {
+        for item in &self.query_all(query).await? {
             let day = get_s(item, keys::SK).unwrap_or_default().split('#').next().unwrap_or_default().to_owned();
             let entry = days.entry(day).or_default();
             entry.0 += count(get_n(item, "inbound"));

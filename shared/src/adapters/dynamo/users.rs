@@ -108,17 +108,14 @@ pub(super) fn user_from(item: &Item) -> Result<User, StoreError> {
 
 impl DynamoStore {
     pub(super) async fn query_users(&self) -> Result<Vec<User>, StoreError> {
-        let out = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .index_name(keys::GSI1)
             .key_condition_expression("gsi1pk = :u")
-            .expression_attribute_values(":u", s(keys::USERS))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        out.items().iter().map(user_from).collect()
+            .expression_attribute_values(":u", s(keys::USERS));
+        self.query_all(query).await?.iter().map(user_from).collect()
     }
 
     pub(super) async fn patch_user(&self, email: &str, patch: &UserPatch) -> Result<Option<User>, StoreError> {
