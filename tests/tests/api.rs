@@ -192,3 +192,26 @@ async fn forged_cursors_are_refused_as_bad_requests() {
     let (status, body) = t.get(&cookie, &format!("/api/contacts/{id}/messages?cursor={elsewhere}")).await;
     assert_eq!((status, body["error"]["code"].as_str()), (400, Some("bad_cursor")));
 }
+
+#[tokio::test]
+async fn the_local_origin_sends_the_security_headers_cloudfront_sends() {
+    let t = TestStack::start().await;
+    let template = parley_local::template::Template::load(&parley_e2e::repo_root().join("template.yaml")).unwrap();
+    let expected = template.security_headers().unwrap();
+    assert!(expected
+        .iter()
+        .any(|(name, value)| name == "content-security-policy" && value.contains("frame-ancestors 'none'")));
+    for path in ["/", "/app.js", "/api/me"] {
+        let response = t.http.get(t.url(path)).send().await.unwrap();
+        for (name, value) in &expected {
+            assert_eq!(
+                response.headers().get(name.as_str()).and_then(|v| v.to_str().ok()),
+                Some(value.as_str()),
+                "{path}: {name}"
+            );
+        }
+    }
+    let page = t.http.get(t.url("/")).send().await.unwrap();
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    assert!(page.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
+}

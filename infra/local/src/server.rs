@@ -5,6 +5,7 @@ use crate::bootstrap;
 use crate::template::Template;
 use anyhow::{Context, Result};
 use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -139,7 +140,11 @@ impl LocalStack {
             .merge(webhook_verify::router(webhook_verify::VerifyConfig { verify_token: config.verify_token.clone() }))
             .merge(webhook_inbound::router(Arc::new(ingest)))
             .route("/healthz", get(|| async { "ok" }))
-            .fallback(same_origin(parley_api::router(api), ServeDir::new(&config.web_dir)));
+            .fallback(same_origin(
+                parley_api::router(api),
+                ServeDir::new(&config.web_dir),
+                security_headers(&template)?,
+            ));
 
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
@@ -172,20 +177,36 @@ impl LocalStack {
     }
 }
 
+/// The security headers template.yaml's CloudFront policy adds.
+fn security_headers(template: &Template) -> Result<Arc<Vec<(HeaderName, HeaderValue)>>> {
+    let headers = template
+        .security_headers()?
+        .into_iter()
+        .map(|(name, value)| Ok((HeaderName::try_from(name)?, HeaderValue::try_from(value)?)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Arc::new(headers))
+}
+
 /// CloudFront's behaviours: `/api/*` goes whole to the api function (whose
-/// own fallback answers unknown routes), everything else to the UI bucket.
+/// own fallback answers unknown routes), everything else to the UI bucket;
+/// both with the response headers policy's security headers.
 fn same_origin(
     api: Router,
     web: ServeDir,
+    headers: Arc<Vec<(HeaderName, HeaderValue)>>,
 ) -> impl Fn(Request) -> Pin<Box<dyn Future<Output = Response> + Send>> + Clone + Send + Sync + 'static {
     move |request: Request| {
-        let (api, web) = (api.clone(), web.clone());
+        let (api, web, headers) = (api.clone(), web.clone(), headers.clone());
         Box::pin(async move {
-            if request.uri().path().starts_with("/api/") {
+            let mut response = if request.uri().path().starts_with("/api/") {
                 api.oneshot(request).await.into_response()
             } else {
                 web.oneshot(request).await.into_response()
+            };
+            for (name, value) in headers.iter() {
+                response.headers_mut().insert(name.clone(), value.clone());
             }
+            response
         })
     }
 }
