@@ -2335,6 +2335,8 @@ function showSignIn(message = '') {
   clearComposer();
   els.userEmail.textContent = '';
   els.userRole.textContent = '';
+  els.adminTools.replaceChildren();
+  els.adminTools.hidden = true;
   els.search.value = '';
   state.filter = '';
   clearAppError();
@@ -2374,10 +2376,58 @@ function showInbox(user, { focus = false } = {}) {
   loadContacts().catch(backgroundError);
   loadCounts().catch(() => {});
   loadTeam().catch(() => {});
+  renderAdminTools().catch(() => {});
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('c');
   if (fromHash) selectContact(fromHash);
   if (focus) els.contactsHeading.focus({ preventScroll: true });
   schedulePoll();
+}
+
+// ---------------------------------------------------------------------------
+// Supervisors' tools: start an export (it runs as a job, then offers a
+// short-lived download link) and, for admins, the dead-letter count.
+
+async function renderAdminTools() {
+  const role = state.user?.role;
+  const generation = state.generation;
+  if (role !== 'admin' && role !== 'manager') return;
+  const status = h('span', { 'data-testid': 'export-status', role: 'status' });
+  const start = h('button', { class: 'button button--small button--ghost', type: 'button', 'data-testid': 'export-contacts', text: 'Export contacts (CSV)' });
+  start.addEventListener('click', () => runExport(start, status, generation).catch((e) => {
+    status.textContent = e instanceof SignedOut ? '' : 'Export failed; try again.';
+    start.disabled = false;
+  }));
+  const tools = [start, status];
+  if (role === 'admin') {
+    const dlq = await api('/api/admin/dlq');
+    const depth = (dlq.items ?? []).reduce((sum, q) => sum + Number(q.approximate_depth ?? 0), 0);
+    tools.push(h('span', {
+      'data-testid': 'dead-letters',
+      title: (dlq.items ?? []).map((q) => `${str(q.queue)}: ${Number(q.approximate_depth ?? 0)}`).join(', '),
+      text: `Dead letters: ${depth}`,
+    }));
+  }
+  if (generation !== state.generation) return;
+  els.adminTools.replaceChildren(...tools);
+  els.adminTools.hidden = false;
+}
+
+async function runExport(button, status, generation) {
+  button.disabled = true;
+  status.replaceChildren('Exporting…');
+  let job = await api('/api/exports', { method: 'POST', json: { what: 'contacts', format: 'csv' } });
+  while (job.status === 'queued' || job.status === 'running') {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (generation !== state.generation) return;
+    job = await api(`/api/exports/${encodeURIComponent(job.id)}`);
+  }
+  button.disabled = false;
+  if (job.status !== 'done' || !job.download_url) {
+    status.replaceChildren('Export failed; try again.');
+    return;
+  }
+  const link = h('a', { href: job.download_url, download: '', 'data-testid': 'export-link', text: `Download (${Number(job.rows ?? 0)} rows)` });
+  status.replaceChildren(link);
 }
 
 async function onLogin(event) {
@@ -2451,6 +2501,7 @@ async function boot() {
     inbox: byId('inbox'),
     userEmail: byId('user-email'),
     userRole: byId('user-role'),
+    adminTools: byId('admin-tools'),
     signOut: byId('sign-out'),
     appError: byId('app-error'),
     contactsHeading: byId('contacts-heading'),

@@ -266,6 +266,9 @@ pub enum Created {
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
     /// Stores a `queued` message (and the idempotency key, atomically).
+    /// With `first_response`, the conversation's first answer is recorded
+    /// and counted into its day's aggregates in the same write, unless
+    /// another answer came first (then it is stored as any later answer).
     async fn create_outbound(
         &self,
         message: &OutboundMessage,
@@ -273,6 +276,7 @@ pub trait OutboxStore: Send + Sync {
         estimate: &crate::domain::pricing::Estimate,
         idempotency_key: Option<&str>,
         audit: Option<&AuditEntry>,
+        first_response: Option<&FirstResponse>,
     ) -> Result<Created, StoreError>;
     /// `queued → sending`; `None` when someone else has it or it is done.
     async fn claim(&self, contact: &ContactId, sk: &str) -> Result<Option<OutboundMessage>, StoreError>;
@@ -315,6 +319,16 @@ pub trait OutboxStore: Send + Sync {
     async fn spend(&self, month: &str) -> Result<Vec<SpendLine>, StoreError>;
     /// Marks or clears a contact's marketing opt-out.
     async fn set_opt_out(&self, contact: &ContactId, opted_out: bool) -> Result<bool, StoreError>;
+}
+
+/// The conversation a send may be the first answer to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstResponse {
+    /// Whose figures it counts in: the conversation's owner, or `unassigned`.
+    pub agent: String,
+    /// When the customer first wrote (the response time runs from here, and
+    /// its day is the day the figures count in).
+    pub first_inbound_at: Millis,
 }
 
 /// Which stuck messages to find.
@@ -485,8 +499,13 @@ pub trait TaskStore: Send + Sync {
 pub trait ReportStore: Send + Sync {
     /// `(day, inbound, outbound)` message counts for days in `[from, to]`.
     async fn message_counts(&self, from: &str, to: &str) -> Result<Vec<(String, u64, u64)>, StoreError>;
-    /// Every contact (paged Queries).
-    async fn every_contact(&self) -> Result<Vec<Contact>, StoreError>;
+    /// The first-response aggregates `(day, agent, figures)` of the days in
+    /// `[from, to]` (one Query per month in the range).
+    async fn first_responses(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, String, crate::domain::response_figures::ResponseFigures)>, StoreError>;
     /// Open conversations nobody owns.
     async fn count_unassigned(&self) -> Result<u64, StoreError>;
     /// Conversations waiting on us since before `before`.
@@ -505,4 +524,79 @@ pub trait ContactLifecycleStore: Send + Sync {
     /// Moves everything of `from` onto `into` (messages, notes, identities,
     /// deals) and removes `from`. Returns how many items moved.
     async fn merge_contacts(&self, into: &ContactId, from: &ContactId) -> Result<usize, StoreError>;
+}
+
+/// Export jobs: the request, its progress, its outcome.
+#[async_trait]
+pub trait ExportStore: Send + Sync {
+    /// Stores a new (queued) job with its audit line, in one write.
+    async fn create_export(&self, job: &crate::domain::export::ExportJob, audit: &AuditEntry)
+        -> Result<(), StoreError>;
+    /// One job.
+    async fn export(&self, id: &str) -> Result<Option<crate::domain::export::ExportJob>, StoreError>;
+    /// Marks a job running; `false` when it is already done or failed (a
+    /// redelivered request), so the worker leaves it.
+    async fn start_export(&self, id: &str, at: Millis) -> Result<bool, StoreError>;
+    /// Marks a job done with its row count, or failed (`rows` is `None`).
+    async fn finish_export(&self, id: &str, rows: Option<u64>, at: Millis) -> Result<(), StoreError>;
+}
+
+/// The export worker's queue.
+#[async_trait]
+pub trait ExportQueue: Send + Sync {
+    /// Asks the worker to write export `id`.
+    async fn enqueue_export(&self, id: &str) -> Result<(), QueueError>;
+}
+
+/// A file store failure.
+#[derive(Debug, thiserror::Error)]
+#[error("file store unavailable: {0}")]
+pub struct FileError(pub String);
+
+/// The private bucket exports are written to.
+#[async_trait]
+pub trait ExportFiles: Send + Sync {
+    /// Starts writing a private file; bytes go up in parts as they come.
+    async fn create(&self, key: &str, content_type: &str) -> Result<Box<dyn FileUpload>, FileError>;
+    /// A link that downloads the file, saved as `file_name`, for `valid_for_seconds`.
+    async fn download_link(&self, key: &str, file_name: &str, valid_for_seconds: u64) -> Result<String, FileError>;
+}
+
+/// A file being written.
+#[async_trait]
+pub trait FileUpload: Send {
+    /// Appends bytes.
+    async fn write(&mut self, bytes: &[u8]) -> Result<(), FileError>;
+    /// Completes the file.
+    async fn finish(self: Box<Self>) -> Result<(), FileError>;
+    /// Throws away what was written.
+    async fn abort(self: Box<Self>);
+}
+
+/// One dead-letter queue, as administrators see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadLetters {
+    /// Which queue (`outbound`, `exports`).
+    pub queue: String,
+    /// Messages in it, approximately (SQS's own count).
+    pub approximate_depth: u64,
+    /// The first few, peeked without taking them.
+    pub first: Vec<DeadLetter>,
+}
+
+/// One message in a dead-letter queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadLetter {
+    /// SQS's id of the message.
+    pub message_id: String,
+    /// The ids its body names (`contact_id`, `message_id`, `export_id`);
+    /// empty when the body is unreadable. Never the body itself.
+    pub refers_to: Vec<(String, String)>,
+}
+
+/// The dead-letter queues.
+#[async_trait]
+pub trait DeadLetterQueues: Send + Sync {
+    /// Each queue's depth and its first `peek` messages.
+    async fn dead_letters(&self, peek: usize) -> Result<Vec<DeadLetters>, QueueError>;
 }

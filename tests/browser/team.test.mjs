@@ -317,3 +317,30 @@ test('markup in a tag, a note and a deal title renders as literal text', TEST, a
     await context.close();
   }
 });
+
+test('supervisors export contacts as a job with a download link; admins see the dead letters; agents see neither', TEST, async () => {
+  await customerWrites('919811000099', 'Export Customer', 'Please send the catalogue');
+  const adminPage = await newPage();
+  const agentPage = await newPage();
+  try {
+    const { page } = adminPage;
+    await signIn(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
+    await byTestId(page, 'admin-tools').waitFor({ state: 'visible', timeout: WAIT });
+    assert.match(await byTestId(page, 'dead-letters').textContent(), /^Dead letters: \d+$/);
+    await byTestId(page, 'export-contacts').click();
+    const link = byTestId(page, 'export-link');
+    await link.waitFor({ state: 'visible', timeout: WAIT });
+    assert.match(await link.textContent(), /^Download \([1-9]\d* rows\)$/);
+    const file = await fetch(await link.getAttribute('href'));
+    assert.equal(file.status, 200);
+    assert.match(await file.text(), /Export Customer/);
+    assertNoPageErrors(page);
+
+    await signIn(agentPage.page, team.asha.email);
+    assert.equal(await byTestId(agentPage.page, 'admin-tools').isHidden(), true);
+    assertNoPageErrors(agentPage.page);
+  } finally {
+    await adminPage.context.close();
+    await agentPage.context.close();
+  }
+});

@@ -7,6 +7,7 @@ mod contact_record;
 mod data_ownership;
 mod deals;
 mod deployment;
+mod exports;
 mod inbound_webhook;
 mod lambda_events;
 mod openapi;

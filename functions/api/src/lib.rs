@@ -1,6 +1,7 @@
 //! The staff API (`/api/*`): an axum Router that lambda_http runs on Lambda
 //! and the local runner mounts as it is.
 
+mod admin;
 mod contacts;
 mod data;
 mod deals;
@@ -24,6 +25,7 @@ use parley::adapters::dynamo::DynamoStore;
 use parley::app::auth::BootstrapAdmin;
 use parley::app::data_ownership::DataOwnership;
 use parley::app::deals::Deals;
+use parley::app::exports::Exports;
 use parley::app::inbox::{Inbox, InboxSettings};
 use parley::app::reports::Reports;
 use parley::app::send_message::SendMessage;
@@ -32,7 +34,8 @@ use parley::app::team::Team;
 use parley::app::Auth;
 use parley::domain::pricing::RateCards;
 use parley::ports::{
-    Clock, ContactRecordStore, ConversationStore, OutboundQueue, OutboxStore, SystemClock, WhatsAppClient,
+    Clock, ContactRecordStore, ConversationStore, DeadLetterQueues, ExportFiles, ExportQueue, OutboundQueue,
+    OutboxStore, SystemClock, WhatsAppClient,
 };
 use std::sync::Arc;
 
@@ -50,6 +53,27 @@ pub struct Outbound {
     pub whatsapp: Arc<dyn WhatsAppClient>,
 }
 
+/// What the API hands to other functions, and watches for administrators.
+pub struct Background {
+    /// The export worker's queue.
+    pub exports: Arc<dyn ExportQueue>,
+    /// The export bucket (for download links).
+    pub export_files: Arc<dyn ExportFiles>,
+    /// The dead-letter queues.
+    pub dead_letters: Arc<dyn DeadLetterQueues>,
+}
+
+impl Background {
+    /// From `EXPORT_QUEUE_URL`, `EXPORT_BUCKET`, `OUTBOUND_DLQ_URL` and `EXPORT_DLQ_URL`.
+    pub fn from_env(sdk: &aws::SdkConfig) -> Result<Self, parley::config::ConfigError> {
+        Ok(Background {
+            exports: Arc::new(aws::export_queue_from_env(sdk)?),
+            export_files: Arc::new(aws::export_files_from_env(sdk)?),
+            dead_letters: Arc::new(aws::dead_letters_from_env(sdk)?),
+        })
+    }
+}
+
 /// Everything a request handler needs, built once per cold start.
 pub struct ApiState {
     /// Visibility, ownership, queues, audit.
@@ -64,8 +88,12 @@ pub struct ApiState {
     pub tasks: Tasks,
     /// Reports.
     pub reports: Reports,
-    /// Export, erase, merge.
+    /// Erase, merge.
     pub data: DataOwnership,
+    /// Export jobs.
+    pub exports: Exports,
+    /// The dead-letter queues (administrators).
+    pub dead_letters: Arc<dyn DeadLetterQueues>,
     /// Sending.
     pub outbound: Outbound,
     /// Contacts and timelines.
@@ -84,7 +112,16 @@ pub async fn from_env() -> Result<ApiState, Box<dyn std::error::Error + Send + S
     let store = Arc::new(aws::store_from_env(&sdk)?);
     let queue = Arc::new(aws::outbound_queue_from_env(&sdk)?);
     let whatsapp = Arc::new(CloudApi::new(CloudApi::config_from_env()?)?);
-    Ok(state(store, queue, whatsapp, Arc::new(SystemClock), bootstrap_admin_from_env(), InboxSettings::from_env()))
+    let background = Background::from_env(&sdk)?;
+    Ok(state(
+        store,
+        queue,
+        whatsapp,
+        Arc::new(SystemClock),
+        bootstrap_admin_from_env(),
+        InboxSettings::from_env(),
+        background,
+    ))
 }
 
 /// The first administrator from `PARLEY_ADMIN_EMAIL` / `PARLEY_ADMIN_PASSWORD`.
@@ -103,6 +140,7 @@ pub fn state(
     clock: Arc<dyn Clock>,
     admin: Option<BootstrapAdmin>,
     settings: InboxSettings,
+    background: Background,
 ) -> ApiState {
     let send = SendMessage::new(store.clone(), store.clone(), queue.clone(), clock.clone(), RateCards::default());
     let inbox = Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings));
@@ -113,7 +151,16 @@ pub fn state(
         records: store.clone(),
         tasks: Tasks::new(store.clone(), store.clone(), clock.clone(), settings.utc_offset_minutes),
         reports: Reports::new(store.clone(), clock.clone(), settings.sla_minutes, settings.utc_offset_minutes),
-        data: DataOwnership::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone()),
+        data: DataOwnership::new(store.clone(), store.clone(), store.clone(), clock.clone()),
+        exports: Exports::new(
+            store.clone(),
+            background.exports,
+            background.export_files,
+            store.clone(),
+            store.clone(),
+            clock.clone(),
+        ),
+        dead_letters: background.dead_letters,
         outbound: Outbound { send, outbox: store.clone(), queue, whatsapp },
         auth: Auth::new(store.clone(), clock.clone(), admin),
         store,
@@ -130,7 +177,9 @@ openapi::api_routes! {
     patch "/api/contacts/{id}" => contacts::patch, "Rename, tag, set custom fields", "all who can see it";
     delete "/api/contacts/{id}" => data::erase, "Erase the contact's personal data (aggregates kept; audited)", "admins";
     post "/api/contacts/{id}/merge" => data::merge, "Merge `from` into this contact (histories joined)", "managers, admins";
-    get "/api/export/{what}" => data::export, "Export contacts, conversations or deals (`?format=csv|json`; audited)", "managers, admins";
+    post "/api/exports" => data::start_export, "Start exporting `what` (contacts, conversations, deals) as `format` (csv, json); 202 with the job (audited)", "managers, admins";
+    get "/api/exports/{id}" => data::export_status, "An export job; once done, a download link valid 15 minutes", "managers, admins";
+    get "/api/admin/dlq" => admin::dead_letters, "Each dead-letter queue's depth and its first messages' ids", "admins";
     get "/api/contacts/{id}/notes" => contacts::notes, "Internal notes, newest first", "all who can see it";
     post "/api/contacts/{id}/notes" => contacts::add_note, "Add an internal note (201)", "all who can see it";
     get "/api/contacts/{id}/messages" => contacts::messages, "The timeline, oldest first", "all who can see it";

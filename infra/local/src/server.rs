@@ -11,11 +11,14 @@ use axum::routing::get;
 use axum::Router;
 use parley::adapters::aws;
 use parley::adapters::cloud_api::{CloudApi, CloudApiConfig};
+use parley::adapters::dead_letters::SqsDeadLetters;
 use parley::adapters::dynamo::DynamoStore;
 use parley::adapters::request_counter::RequestCounter;
+use parley::adapters::s3_exports::S3ExportFiles;
 use parley::adapters::sqs::SqsQueue;
 use parley::app::auth::BootstrapAdmin;
 use parley::app::deliver::{Deliver, RetryPolicy};
+use parley::app::exports::Exports;
 use parley::app::inbox::{Inbox, InboxSettings};
 use parley::app::sweep::{Sweep, SweepPolicy};
 use parley::app::IngestWebhook;
@@ -107,6 +110,21 @@ impl LocalStack {
         // are counted per function.
         let api_counter = RequestCounter::default();
         let api_store = Arc::new(DynamoStore::new(aws::dynamo_client(&sdk, &api_counter), config.table.clone()));
+        // Exports: the queue and dead-letter queue come from the template
+        // like the others; the bucket is `<table>-exports` in moto.
+        let queue_url = |id: &str| queues.get(id).cloned().with_context(|| format!("template.yaml declares no {id}"));
+        let export_queue = SqsQueue::new(sqs_client.clone(), queue_url("ExportQueue")?);
+        let s3 = aws::s3_client(&sdk);
+        let export_bucket = bootstrap::bucket_name(&config.table, "exports");
+        bootstrap::ensure_bucket(&s3, &export_bucket).await?;
+        let export_files = Arc::new(S3ExportFiles::new(s3, export_bucket));
+        let dead_letters = SqsDeadLetters::new(
+            sqs_client.clone(),
+            vec![
+                ("outbound".to_owned(), queue_url("OutboundDeadLetterQueue")?),
+                ("exports".to_owned(), queue_url("ExportDeadLetterQueue")?),
+            ],
+        );
         let api = parley_api::state(
             api_store,
             Arc::new(queue.clone()),
@@ -114,6 +132,11 @@ impl LocalStack {
             clock.clone(),
             config.admin.clone(),
             config.inbox,
+            parley_api::Background {
+                exports: Arc::new(export_queue.clone()),
+                export_files: export_files.clone(),
+                dead_letters: Arc::new(dead_letters),
+            },
         );
         // The sender and the schedule are other functions: their round trips
         // are counted apart from the request handlers'.
@@ -125,16 +148,27 @@ impl LocalStack {
             queue: queue.clone(),
             poison_delay_seconds: config.retry.base_seconds,
         };
+        let worker = exports::Worker {
+            exports: Exports::new(
+                background.clone(),
+                Arc::new(export_queue),
+                export_files,
+                background.clone(),
+                background.clone(),
+                clock.clone(),
+            ),
+        };
         let sweep = Sweep::new(background, Arc::new(queue), clock.clone(), config.sweep);
         let sender_jobs = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let drivers = vec![
             tokio::spawn(crate::drivers::sqs_event_source(
-                sqs_client,
+                sqs_client.clone(),
                 outbound_queue_url.clone(),
                 sender,
                 sender_jobs.clone(),
             )),
             tokio::spawn(crate::drivers::schedule(sweep, config.sweep_every)),
+            tokio::spawn(crate::drivers::export_event_source(sqs_client, queue_url("ExportQueue")?, worker)),
         ];
         let app = Router::new()
             .merge(webhook_verify::router(webhook_verify::VerifyConfig { verify_token: config.verify_token.clone() }))

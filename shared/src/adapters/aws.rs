@@ -30,3 +30,36 @@ pub fn outbound_queue_from_env(config: &SdkConfig) -> Result<super::sqs::SqsQueu
     let url = crate::config::required("OUTBOUND_QUEUE_URL")?;
     Ok(super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url))
 }
+
+/// An S3 client; path-style addressing when `AWS_ENDPOINT_URL_S3` points
+/// at an emulator (moto serves no per-bucket host names).
+pub fn s3_client(config: &SdkConfig) -> aws_sdk_s3::Client {
+    let emulated = crate::config::optional("AWS_ENDPOINT_URL_S3").is_some();
+    aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(config).force_path_style(emulated).build())
+}
+
+/// The export bucket, from `EXPORT_BUCKET`.
+pub fn export_files_from_env(
+    config: &SdkConfig,
+) -> Result<super::s3_exports::S3ExportFiles, crate::config::ConfigError> {
+    let bucket = crate::config::required("EXPORT_BUCKET")?;
+    Ok(super::s3_exports::S3ExportFiles::new(s3_client(config), bucket))
+}
+
+/// The export queue, from `EXPORT_QUEUE_URL`.
+pub fn export_queue_from_env(config: &SdkConfig) -> Result<super::sqs::SqsQueue, crate::config::ConfigError> {
+    let url = crate::config::required("EXPORT_QUEUE_URL")?;
+    Ok(super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url))
+}
+
+/// The dead-letter queues administrators watch, from `OUTBOUND_DLQ_URL`
+/// and `EXPORT_DLQ_URL`.
+pub fn dead_letters_from_env(
+    config: &SdkConfig,
+) -> Result<super::dead_letters::SqsDeadLetters, crate::config::ConfigError> {
+    let queues = vec![
+        ("outbound".to_owned(), crate::config::required("OUTBOUND_DLQ_URL")?),
+        ("exports".to_owned(), crate::config::required("EXPORT_DLQ_URL")?),
+    ];
+    Ok(super::dead_letters::SqsDeadLetters::new(aws_sdk_sqs::Client::new(config), queues))
+}

@@ -56,7 +56,8 @@ impl Reports {
         }
     }
 
-    /// First-response times by agent and by day.
+    /// First-response times by agent and by the day the customer first
+    /// wrote, from the pre-aggregated figures of the days in `[from, to]`.
     pub async fn first_response(
         &self,
         actor: &Session,
@@ -64,7 +65,7 @@ impl Reports {
         to: &str,
     ) -> Result<(Vec<ResponseStats>, Vec<ResponseStats>), ReportError> {
         Self::check(actor)?;
-        Ok(first_response(&self.store.every_contact().await?, from, to))
+        Ok(first_response(&self.store.first_responses(from, to).await?))
     }
 
     /// Unassigned and overdue conversations, follow-ups due and overdue.

@@ -4,7 +4,9 @@ use crate::adapters::dynamo::keys;
 use crate::domain::outbound::{plan_send, OutboundContent, Recipient, SendRefusal};
 use crate::domain::pricing::{Estimate, RateCards};
 use crate::domain::ContactId;
-use crate::ports::{Clock, ConversationStore, Created, OutboundMessage, OutboundQueue, OutboxStore, StoreError};
+use crate::ports::{
+    Clock, ConversationStore, Created, FirstResponse, OutboundMessage, OutboundQueue, OutboxStore, StoreError,
+};
 use rand::RngCore;
 use std::sync::Arc;
 
@@ -105,9 +107,23 @@ impl SendMessage {
             contact: Some(message.contact_id.clone()),
             detail: serde_json::json!({"message_id": message.id, "type": message.content.type_name(), "estimate": plan.estimate}).to_string(),
         };
+        // The conversation's first answer counts into the response figures
+        // of its owner (at this moment) and of the day the customer first wrote.
+        let first_response = (contact.conversation.first_response_ms.is_none() && contact.last_inbound_at.is_some())
+            .then(|| FirstResponse {
+                agent: contact.conversation.owner.clone().unwrap_or_else(|| "unassigned".to_owned()),
+                first_inbound_at: contact.created_at,
+            });
         let created = self
             .outbox
-            .create_outbound(&message, &text, &plan.estimate, command.idempotency_key.as_deref(), Some(&audit))
+            .create_outbound(
+                &message,
+                &text,
+                &plan.estimate,
+                command.idempotency_key.as_deref(),
+                Some(&audit),
+                first_response.as_ref(),
+            )
             .await?;
         match created {
             Created::Existing(id) => return Ok(Queued { id, estimate: None, replayed: true }),

@@ -244,3 +244,22 @@ pub const TEAM_TASKS: &str = "TASKS";
 
 /// The daily message counters' partition.
 pub const MESSAGE_STATS: &str = "STATS#MSG";
+
+/// An export job's partition.
+pub fn export_pk(id: &str) -> String {
+    format!("X#{id}")
+}
+
+/// An export job's sort key.
+pub const EXPORT: &str = "EXPORT";
+
+/// A month's first-response aggregates (`YYYY-MM`): one item per day and
+/// agent, so a report reads one partition per month of its range.
+pub fn first_response_pk(month: &str) -> String {
+    format!("FR#{month}")
+}
+
+/// A first-response aggregate's sort key: the day, then the agent.
+pub fn first_response_sk(day: &str, agent: &str) -> String {
+    format!("{day}#{agent}")
+}

@@ -15,6 +15,8 @@
 mod contacts;
 mod cursor;
 mod deals;
+mod exports;
+mod first_responses;
 mod inbound;
 mod inbox;
 mod item;
@@ -233,8 +235,9 @@ impl crate::ports::OutboxStore for DynamoStore {
         estimate: &crate::domain::pricing::Estimate,
         idempotency_key: Option<&str>,
         audit: Option<&crate::ports::AuditEntry>,
+        first_response: Option<&crate::ports::FirstResponse>,
     ) -> Result<crate::ports::Created, crate::ports::StoreError> {
-        self.put_outbound(message, text, estimate, idempotency_key, audit).await
+        self.put_outbound(message, text, estimate, idempotency_key, audit, first_response).await
     }
 
     async fn claim(

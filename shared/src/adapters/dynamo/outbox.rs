@@ -9,7 +9,7 @@ use crate::domain::outbound::OutboundContent;
 use crate::domain::pricing::Estimate;
 use crate::domain::template::{Category, Template};
 use crate::domain::{ContactId, DeliveryError, DeliveryStatus, Millis};
-use crate::ports::{Created, OutboundMessage, SpendLine, StoreError, StuckState};
+use crate::ports::{Created, FirstResponse, OutboundMessage, SpendLine, StoreError, StuckState};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
 use std::collections::HashMap;
@@ -30,7 +30,27 @@ impl DynamoStore {
         estimate: &Estimate,
         idempotency_key: Option<&str>,
         audit: Option<&crate::ports::AuditEntry>,
+        first_response: Option<&FirstResponse>,
     ) -> Result<Created, StoreError> {
+        if let Some(created) = self.try_put_outbound(m, text, estimate, idempotency_key, audit, first_response).await? {
+            return Ok(created);
+        }
+        // Another answer was the first meanwhile: this one is a later answer.
+        let created = self.try_put_outbound(m, text, estimate, idempotency_key, audit, None).await?;
+        created.ok_or_else(|| StoreError::Unavailable("outbound write refused twice".into()))
+    }
+
+    /// One attempt; `None` when `first_response` was given but the
+    /// conversation already has its first answer (nothing was written).
+    async fn try_put_outbound(
+        &self,
+        m: &OutboundMessage,
+        text: &str,
+        estimate: &Estimate,
+        idempotency_key: Option<&str>,
+        audit: Option<&crate::ports::AuditEntry>,
+        first_response: Option<&FirstResponse>,
+    ) -> Result<Option<Created>, StoreError> {
         let contact_pk = keys::contact_pk(&m.contact_id);
         let content = serde_json::to_string(&m.content).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let estimate_json = serde_json::to_string(estimate).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -68,16 +88,22 @@ impl DynamoStore {
             items.push(put(&self.table, record, true)?);
         }
         // The team wrote last: the customer owes an answer, the SLA clock
-        // stops, and the first answer's time is kept.
+        // stops, and the first answer's time is kept (counted into the
+        // day's figures when the caller expects this to be the first).
+        let (first_at, condition) = match first_response {
+            Some(_) => (":at", "attribute_exists(pk) AND attribute_not_exists(first_response_at)"),
+            None => ("if_not_exists(first_response_at, :at)", "attribute_exists(pk)"),
+        };
+        let activity_index = items.len();
         let activity = Update::builder()
             .table_name(&self.table)
             .set_key(Some(key(&contact_pk, keys::PROFILE)))
-            .update_expression(
+            .update_expression(format!(
                 "SET last_activity_at = :at, gsi1sk = :g, #status = :woc, gsi3pk = :q, gsi3sk = :g, gsi4sk = :g, \
-                 first_response_at = if_not_exists(first_response_at, :at) \
-                 REMOVE awaiting_since, gsi5pk, gsi5sk",
-            )
-            .condition_expression("attribute_exists(pk)")
+                 first_response_at = {first_at} \
+                 REMOVE awaiting_since, gsi5pk, gsi5sk"
+            ))
+            .condition_expression(condition)
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":at", n(m.created_at.0))
             .expression_attribute_values(":g", s(keys::activity_sk(m.created_at, &m.contact_id)))
@@ -90,15 +116,21 @@ impl DynamoStore {
             items.push(self.audit_put(entry)?);
         }
         items.push(super::stats::count_message(&self.table, m.created_at, "outbound", &m.id)?);
+        if let Some(first) = first_response {
+            items.push(super::first_responses::count_first_response(&self.table, first, m.created_at)?);
+        }
         let idempotency_index = idempotency_key.map(|_| 2);
         if let Err(err) = self.client.transact_write_items().set_transact_items(Some(items)).send().await {
             let reasons = cancellation_reasons(&err);
             if idempotency_index.is_some_and(|i| reasons.get(i).is_some_and(|r| r == "ConditionalCheckFailed")) {
-                return self.existing_for_key(idempotency_key.unwrap_or_default()).await;
+                return self.existing_for_key(idempotency_key.unwrap_or_default()).await.map(Some);
+            }
+            if first_response.is_some() && reasons.get(activity_index).is_some_and(|r| r == "ConditionalCheckFailed") {
+                return Ok(None);
             }
             return Err(unavailable(err));
         }
-        Ok(Created::New)
+        Ok(Some(Created::New))
     }
 
     async fn existing_for_key(&self, idempotency_key: &str) -> Result<Created, StoreError> {
