@@ -209,8 +209,20 @@ async fn agents_see_their_deals_and_the_deals_of_conversations_they_see() {
         assert_eq!(status, 200, "{movable}: {body}");
     }
 
-    // The board and the stage lists hold only what the agent may see.
+    // The board and the stage lists hold only what the agent may see, for
+    // one Query per stage and one batch read of the contacts it needs.
+    let before = t.stack.api_round_trips.get();
+    t.get(&agent, "/api/me").await;
+    let session_cost = t.stack.api_round_trips.get() - before;
+    let before = t.stack.api_round_trips.get();
     let (_, board) = t.get(&agent, "/api/pipelines/sales/board").await;
+    let board_cost = t.stack.api_round_trips.get() - before - session_cost;
+    let stages_with_deals = 2;
+    assert_eq!(
+        board_cost,
+        1 + 6 + stages_with_deals,
+        "pipelines, a Query per stage, a BatchGetItem per stage with others' deals"
+    );
     let mut on_board = Vec::new();
     for column in board["columns"].as_array().unwrap() {
         on_board.extend(titles(&column["items"]));
