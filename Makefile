@@ -22,6 +22,8 @@ setup:
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	npm run --silent lint
+	npm run --silent api-types:check
 
 fmt:
 	cargo fmt --all
@@ -30,7 +32,9 @@ fmt:
 bench:
 	./infra/bench.sh
 
+## sam-build: the Lambda binaries, and the UI's static files in web/dist (synced to the UI bucket)
 sam-build:
+	npm run --silent build
 	PATH="$(CURDIR)/.venv/bin:$$PATH" SAM_CLI_BETA_RUST_CARGO_LAMBDA=1 SAM_CLI_TELEMETRY=0 sam build --beta-features
 
 clean:

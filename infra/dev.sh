@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 # shellcheck source=infra/defaults.sh
 . infra/defaults.sh
 cargo build --quiet -p parley-local -p parley-simulator
+# The UI the runner serves (web/dist); `npm run watch` in another shell rebuilds it on every change.
+npm run --silent build >/dev/null
 
 # Background jobs of a script ignore Ctrl-C, so the trap stops each one; it
 # must not stop at the first that has already exited.
@@ -21,7 +23,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 endpoints=$(./infra/emulators.sh start)
 eval "$endpoints"
-export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3
+export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3 AWS_ENDPOINT_URL_SECRETS_MANAGER
 
 cat <<BANNER
 

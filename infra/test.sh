@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: every check CI runs. Lints, unit tests, emulator integration
-# and end-to-end tests (cargo nextest), browser tests (headless chromium),
+# and end-to-end tests (cargo nextest), the web app's build and API types,
+# browser tests (headless chromium),
 # then the deployment checks (cfn-lint, sam build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,10 +14,16 @@ step() { printf '\n== %s\n' "$*"; }
 step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
+npm run --silent lint
+
+# The UI is built before the Rust tests: they check that the runner serves it.
+step "web app: build (with the first-load budget) and API types drift"
+npm run --silent build
+npm run --silent api-types:check
 
 # Tests always run against emulators of their own, on free ports, in memory:
 # never against whatever endpoint the shell happens to point at.
-unset AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3
+unset AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3 AWS_ENDPOINT_URL_SECRETS_MANAGER
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PARLEY_STATE=$(mktemp -d)
 export PARLEY_STATE PARLEY_DYNAMODB_DATA=memory DYNAMODB_PORT=$(free_port) MOTO_PORT=$(free_port)
@@ -24,7 +31,7 @@ trap './infra/emulators.sh stop; rm -rf "$PARLEY_STATE"' EXIT
 step "emulators"
 endpoints=$(./infra/emulators.sh start)
 eval "$endpoints"
-export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3
+export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3 AWS_ENDPOINT_URL_SECRETS_MANAGER
 echo "DynamoDB Local $AWS_ENDPOINT_URL_DYNAMODB, moto $AWS_ENDPOINT_URL_SQS"
 
 step "unit, integration and end-to-end tests"

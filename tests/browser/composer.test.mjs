@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { ROOT, SCREENSHOTS, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable, eventually, byTestId, contactRow } from './harness.mjs';
+import { ROOT, WEB_DIR, SCREENSHOTS, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable, eventually, byTestId, contactRow } from './harness.mjs';
 
 const WAIT = 30_000; // generous: sends go through SQS, the simulator and three status webhooks
 const TEST = { timeout: 180_000 };
@@ -173,6 +173,7 @@ before(async () => {
   for (const binary of [RUNNER, SIMULATOR]) {
     assert.ok(fs.existsSync(binary), `${binary} is missing: run cargo build -p parley-local -p parley-simulator first`);
   }
+  assert.ok(fs.existsSync(path.join(WEB_DIR, 'index.html')), `${WEB_DIR} is missing: run npm run build first`);
   assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: run ./infra/setup.sh --browser`);
 
   const [port, simPort] = [await freePort(), await freePort()];
@@ -188,7 +189,7 @@ before(async () => {
   runner = start(RUNNER, [], {
     ...common,
     TABLE_NAME: table,
-    PARLEY_WEB_DIR: path.join(ROOT, 'web'),
+    PARLEY_WEB_DIR: WEB_DIR,
     WHATSAPP_API_BASE: sim.base,
     // A send that keeps failing gives up after two attempts, a second apart.
     SEND_MAX_ATTEMPTS: '2',

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The built web app (npm run build), which the runner serves. */
+export const WEB_DIR = path.join(ROOT, 'web', 'dist');
 export const SCREENSHOTS = path.join(ROOT, 'tests', 'browser', 'screenshots');
 export const CHROMIUM = process.env.PARLEY_CHROMIUM || '/usr/bin/chromium';
 export const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
@@ -22,6 +24,7 @@ export const ENV = {
   WHATSAPP_ACCESS_TOKEN: 'dev-access-token',
   PARLEY_ADMIN_EMAIL: 'admin@parley.local',
   PARLEY_ADMIN_PASSWORD: 'parley-admin-pass',
+  PARLEY_CONTACT_ID_KEY: 'dev-contact-id-key-not-secret',
   ...process.env,
 };
 

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { ROOT, SCREENSHOTS, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable, eventually, byTestId, contactRow } from './harness.mjs';
+import { ROOT, WEB_DIR, SCREENSHOTS, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable, eventually, byTestId, contactRow } from './harness.mjs';
 
 const WAIT = 30_000;
 const TEST = { timeout: 180_000 };
@@ -130,6 +130,7 @@ before(async () => {
   for (const binary of [RUNNER, SIMULATOR]) {
     assert.ok(fs.existsSync(binary), `${binary} is missing: run cargo build -p parley-local -p parley-simulator first`);
   }
+  assert.ok(fs.existsSync(path.join(WEB_DIR, 'index.html')), `${WEB_DIR} is missing: run npm run build first`);
   assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: run ./infra/setup.sh --browser`);
 
   const [port, simPort] = [await freePort(), await freePort()];
@@ -142,7 +143,7 @@ before(async () => {
   sim.base = `http://127.0.0.1:${simPort}`;
   await waitUntilUp(sim, 'parley-simulator', `${sim.base}/sim/accepted`);
 
-  runner = start(RUNNER, [], { ...common, TABLE_NAME: table, PARLEY_WEB_DIR: path.join(ROOT, 'web'), WHATSAPP_API_BASE: sim.base });
+  runner = start(RUNNER, [], { ...common, TABLE_NAME: table, PARLEY_WEB_DIR: WEB_DIR, WHATSAPP_API_BASE: sim.base });
   await waitUntilUp(runner, 'parley-local', `${base}/healthz`);
 
   admin = await apiAs(ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
@@ -318,29 +319,163 @@ test('markup in a tag, a note and a deal title renders as literal text', TEST, a
   }
 });
 
-test('supervisors export contacts as a job with a download link; admins see the dead letters; agents see neither', TEST, async () => {
+test('an admin hands a teammate a reset link; the teammate sets a password with it, then changes it', TEST, async () => {
+  await addUser('ravi', 'ravi@team.example', 'Ravi Agent', 'agent');
+  const adminSide = await newPage();
+  const teammateSide = await newPage();
+  try {
+    const { page } = adminSide;
+    await signIn(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
+    await page.goto(`${base}/#/settings/team`);
+    const row = page.locator('[data-testid="member"][data-email="ravi@team.example"]');
+    await row.waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await byTestId(row, 'member-state').count(), 0, 'an active teammate is neither invited nor inactive');
+    assert.equal(await byTestId(row, 'issue-link').textContent(), 'Password reset link');
+    await byTestId(row, 'issue-link').click();
+    const output = byTestId(page, 'invite-link');
+    await output.waitFor({ state: 'visible', timeout: WAIT });
+    const link = await output.textContent();
+    assert.ok(link.startsWith(`${base}/#/accept/`), link);
+    assert.match(await byTestId(page, 'link-message').textContent(), /^Password reset link for ravi@team\.example/);
+
+    const t = teammateSide.page;
+    await t.goto(link);
+    await byTestId(t, 'accept-form').waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await byTestId(t, 'login-form').count(), 0);
+    await byTestId(t, 'accept-password').fill('short');
+    await byTestId(t, 'accept-again').fill('short');
+    await byTestId(t, 'accept-submit').click();
+    await eventually(async () => assert.match(await byTestId(t, 'accept-error').textContent(), /at least 10/));
+    await byTestId(t, 'accept-password').fill('a reset password 1');
+    await byTestId(t, 'accept-again').fill('a reset password 1');
+    await byTestId(t, 'accept-submit').click();
+    await byTestId(t, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await byTestId(t, 'user-email').textContent(), 'ravi@team.example');
+    assert.ok(!new URL(t.url()).hash.includes('accept'), 'the token leaves the address bar');
+    const before = await apiAs('ravi@team.example', 'a reset password 1');
+
+    await t.goto(`${base}/#/settings/account`);
+    await byTestId(t, 'password-form').waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await byTestId(t, 'settings-team').count(), 0, 'agents see no team links');
+    await byTestId(t, 'current-password').fill('not my password');
+    await byTestId(t, 'new-password').fill('my own password 2');
+    await byTestId(t, 'password-submit').click();
+    await eventually(async () => assert.match(await byTestId(t, 'password-error').textContent(), /current password is wrong/));
+    await byTestId(t, 'current-password').fill('a reset password 1');
+    await byTestId(t, 'password-submit').click();
+    await eventually(async () => assert.match(await byTestId(t, 'password-message').textContent(), /^Password changed/));
+    await screenshot(t, 'team-password-changed.png');
+    await t.goto(`${base}/#/inbox`);
+    await byTestId(t, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await byTestId(t, 'login-form').count(), 0, 'this session goes on');
+    assert.equal((await before('GET', '/api/me')).status, 401, 'the session from before the change ended');
+
+    // The admin issues a fresh link, then revokes it: it no longer works.
+    await byTestId(row, 'issue-link').click();
+    await eventually(async () => assert.notEqual(await output.textContent(), link));
+    const revoked = await output.textContent();
+    await byTestId(row, 'revoke-link').click();
+    await eventually(async () => assert.match(await byTestId(page, 'link-message').textContent(), /^No link for ravi@team\.example/));
+    assert.equal(await byTestId(page, 'invite-link').count(), 0);
+    const accept = await fetch(`${base}/api/invites/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: decodeURIComponent(revoked.split('#/accept/')[1]), password: 'someone else 3' }),
+    });
+    assert.equal(accept.status, 410);
+    await apiAs('ravi@team.example', 'my own password 2');
+    assertNoPageErrors(page);
+    assertNoPageErrors(t);
+  } finally {
+    await adminSide.context.close();
+    await teammateSide.context.close();
+  }
+});
+
+test('a pending invitee gets a new invitation link, and an agent cannot clear an opt-out', TEST, async () => {
+  const invited = await admin('POST', '/api/users', { email: 'neha@team.example', name: 'Neha', role: 'agent' });
+  assert.equal(invited.status, 201, JSON.stringify(invited.body));
+  await addUser('kiran', 'kiran@team.example', 'Kiran Agent', 'agent');
+  const name = 'Opted Out Customer';
+  await customerWrites('919811000004', name, 'STOP sending offers please');
+  const adminSide = await newPage();
+  const agentSide = await newPage();
+  try {
+    const { page } = adminSide;
+    await signIn(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
+    await page.goto(`${base}/#/settings/team`);
+    const row = page.locator('[data-testid="member"][data-email="neha@team.example"]');
+    await row.waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await byTestId(row, 'member-state').textContent(), 'invited');
+    assert.equal(await byTestId(row, 'issue-link').textContent(), 'New invitation link');
+    await byTestId(row, 'issue-link').click();
+    await eventually(async () => assert.match(await byTestId(page, 'link-message').textContent(), /^Invitation link for neha@team\.example/));
+    const stale = await fetch(`${base}/api/invites/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: invited.body.token, password: 'neha password 1' }),
+    });
+    assert.equal(stale.status, 410, 'the first invitation was replaced');
+
+    const contacts = await admin('GET', `/api/contacts?q=${encodeURIComponent(name)}`);
+    const id = contacts.body.items.find((c) => c.name === name)?.id;
+    assert.ok(id, JSON.stringify(contacts.body));
+    assert.equal((await admin('POST', `/api/contacts/${encodeURIComponent(id)}/opt_out`, { opted_out: true })).status, 200);
+    const a = agentSide.page;
+    await signIn(a, 'kiran@team.example');
+    await openConversation(a, name);
+    const toggle = byTestId(a, 'opt-out-toggle');
+    await eventually(async () => assert.equal(await toggle.getAttribute('data-opted-out'), 'true'));
+    assert.equal(await toggle.isDisabled(), true, 'agents do not clear an opt-out');
+    assert.match(await toggle.getAttribute('title'), /Only a manager or an administrator/);
+    const kiran = await apiAs('kiran@team.example', PASSWORD);
+    assert.equal((await kiran('POST', `/api/contacts/${encodeURIComponent(id)}/opt_out`, { opted_out: false })).status, 403);
+    assertNoPageErrors(page);
+    assertNoPageErrors(a);
+  } finally {
+    await adminSide.context.close();
+    await agentSide.context.close();
+  }
+});
+
+test('supervisors export as a job and get a download link; admins see the dead letters; agents see neither', TEST, async () => {
   await customerWrites('919811000099', 'Export Customer', 'Please send the catalogue');
   const adminPage = await newPage();
+  const managerPage = await newPage();
   const agentPage = await newPage();
   try {
     const { page } = adminPage;
     await signIn(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
-    await byTestId(page, 'admin-tools').waitFor({ state: 'visible', timeout: WAIT });
-    assert.match(await byTestId(page, 'dead-letters').textContent(), /^Dead letters: \d+$/);
-    await byTestId(page, 'export-contacts').click();
-    const link = byTestId(page, 'export-link');
+    const deadLetters = byTestId(page, 'dead-letters');
+    await deadLetters.waitFor({ state: 'visible', timeout: WAIT });
+    assert.match(await deadLetters.textContent(), /^Dead letters: \d+$/);
+    await page.goto(`${base}/#/settings/data`);
+    await byTestId(page, 'export-contacts-csv').click();
+    const link = page.locator('[data-testid="export-link"][data-export="contacts-csv"]');
     await link.waitFor({ state: 'visible', timeout: WAIT });
-    assert.match(await link.textContent(), /^Download \([1-9]\d* rows\)$/);
+    assert.match(await link.textContent(), /^Download \([1-9]\d* rows?\)$/);
     const file = await fetch(await link.getAttribute('href'));
     assert.equal(file.status, 200);
     assert.match(await file.text(), /Export Customer/);
     assertNoPageErrors(page);
 
-    await signIn(agentPage.page, team.asha.email);
-    assert.equal(await byTestId(agentPage.page, 'admin-tools').isHidden(), true);
-    assertNoPageErrors(agentPage.page);
+    const m = managerPage.page;
+    await signIn(m, team.meera.email);
+    await m.goto(`${base}/#/settings/data`);
+    await byTestId(m, 'export-deals-json').waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await byTestId(m, 'dead-letters').count(), 0, 'only admins see the dead letters');
+    assertNoPageErrors(m);
+
+    const a = agentPage.page;
+    await signIn(a, team.asha.email);
+    await a.goto(`${base}/#/settings/data`);
+    await byTestId(a, 'settings').waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await byTestId(a, 'export-contacts-csv').count(), 0, 'agents cannot export');
+    assert.equal(await byTestId(a, 'dead-letters').count(), 0);
+    assertNoPageErrors(a);
   } finally {
     await adminPage.context.close();
+    await managerPage.context.close();
     await agentPage.context.close();
   }
 });

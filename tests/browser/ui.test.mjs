@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { ROOT, SCREENSHOTS, CHROMIUM, RUNNER, ENV, freePort, sleep, dropTable, byTestId, contactRow } from './harness.mjs';
+import { ROOT, WEB_DIR, SCREENSHOTS, CHROMIUM, RUNNER, ENV, freePort, sleep, dropTable, byTestId, contactRow } from './harness.mjs';
 
 const WAIT = 20_000; // generous: CI machines are slow, polling runs every 3 s
 const TEST = { timeout: 120_000 };
@@ -167,6 +167,7 @@ function assertNoPageErrors(page) {
 before(async () => {
   assert.ok(ENV.AWS_ENDPOINT_URL_DYNAMODB, 'AWS_ENDPOINT_URL_DYNAMODB must point at a running DynamoDB Local (see infra/emulators.sh)');
   assert.ok(fs.existsSync(RUNNER), `${RUNNER} is missing: run cargo build -p parley-local -p parley-simulator first`);
+  assert.ok(fs.existsSync(path.join(WEB_DIR, 'index.html')), `${WEB_DIR} is missing: run npm run build first`);
   assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: run ./infra/setup.sh --browser`);
 
   const port = await freePort();
@@ -174,7 +175,7 @@ before(async () => {
   table = `ui-${crypto.randomBytes(6).toString('hex')}`;
   runner = spawn(RUNNER, [], {
     cwd: ROOT,
-    env: { ...ENV, PARLEY_PORT: String(port), TABLE_NAME: table, PARLEY_WEB_DIR: path.join(ROOT, 'web') },
+    env: { ...ENV, PARLEY_PORT: String(port), TABLE_NAME: table, PARLEY_WEB_DIR: WEB_DIR },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = (chunk) => {
@@ -470,6 +471,29 @@ test('signing out returns to the sign-in form and stays there after a reload; an
     await context.clearCookies();
     await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
     assert.match(await byTestId(page, 'error').textContent(), /session has ended/);
+    assertNoPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a customer with two records is flagged in the panel and merged in one click', TEST, async () => {
+  // Reached us by BSUID alone, then by phone alone, then with both ids.
+  await customerSays({ name: 'Hidden Profile 2002', userId: 'IN.2002' }, text('hello from my private profile'));
+  await customerSays({ name: 'Anjali Shah', waId: '919800002002' }, text('hello from my phone'));
+  await customerSays({ name: 'Anjali Shah', waId: '919800002002', userId: 'IN.2002' }, text('both ids at last'));
+  const { context, page } = await newPage();
+  try {
+    await signIn(page);
+    await openConversation(page, 'Anjali Shah');
+    const suggestion = byTestId(page, 'merge-suggestion');
+    await suggestion.waitFor({ state: 'visible', timeout: WAIT });
+    assert.match(await suggestion.innerText(), /same person/);
+    await byTestId(suggestion, 'merge-suggested').click();
+    await eventually(async () => assert.equal(await byTestId(page, 'merge-suggestion').count(), 0));
+    await eventually(async () => assert.equal(await contactRow(page, 'Hidden Profile 2002').count(), 0));
+    contactsPosted.delete('IN.2002');
+    await eventually(async () => assert.equal(await byTestId(page, 'message').count(), 3), { timeout: WAIT });
     assertNoPageErrors(page);
   } finally {
     await context.close();

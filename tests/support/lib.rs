@@ -21,6 +21,13 @@ pub const VERIFY_TOKEN: &str = "test-verify-token";
 pub const ADMIN_EMAIL: &str = "owner@shop.test";
 /// Their password.
 pub const ADMIN_PASSWORD: &str = "a long test password";
+/// The secret the test stacks derive contact ids with.
+pub const CONTACT_ID_KEY: &str = "test-contact-id-key";
+
+/// The test stacks' contact-id key.
+pub fn contact_id_key() -> parley::domain::ContactIdKey {
+    parley::domain::ContactIdKey::new(CONTACT_ID_KEY).expect("a long enough literal")
+}
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
@@ -103,7 +110,7 @@ impl TestStack {
             listen: "127.0.0.1:0".parse().expect("a literal address"),
             table: table.clone(),
             template: repo_root().join("template.yaml"),
-            web_dir: repo_root().join("web"),
+            web_dir: repo_root().join("web").join("dist"),
             verify_token: VERIFY_TOKEN.to_owned(),
             app_secret: APP_SECRET.to_owned(),
             admin: Some(BootstrapAdmin { email: ADMIN_EMAIL.to_owned(), password: ADMIN_PASSWORD.to_owned() }),
@@ -118,6 +125,7 @@ impl TestStack {
             sweep: SweepPolicy { queued_after_ms: 1_500, sending_after_ms: 60_000 },
             sweep_every,
             inbox,
+            contact_id_key: contact_id_key(),
         };
         let stack = LocalStack::start(config).await.expect("local stack starts");
         let sim = SimulatorConfig {

@@ -2,6 +2,7 @@
 //! local tables and the functions must all agree with it.
 
 use parley::adapters::dynamo::keys;
+use parley::config::secrets::{CONTACT_ID_KEY_SECRET_ID, ORIGIN_KEY_SECRET_ID, SECRETS_ID};
 use parley_e2e::{repo_root, require_emulators, unique_table};
 use parley_local::template::{KeyElement, Template};
 use serde_yaml::Value;
@@ -115,13 +116,15 @@ fn every_function_is_an_arm64_cargo_lambda_build_of_a_workspace_binary_with_log_
 #[test]
 fn secrets_are_noecho_parameters_and_never_literals() {
     let raw = raw_template();
-    for name in ["WhatsAppAppSecret", "WhatsAppVerifyToken", "WhatsAppAccessToken", "AdminPassword"] {
+    for name in ["WhatsAppAppSecret", "WhatsAppVerifyToken", "WhatsAppAccessToken", "AdminPassword", "ContactIdKey"] {
         let parameter = &raw["Parameters"][name];
         assert_eq!(parameter["NoEcho"].as_bool(), Some(true), "{name}");
         assert!(parameter.get("Default").is_none(), "{name} must have no default");
     }
     let text = std::fs::read_to_string(repo_root().join("template.yaml")).unwrap();
-    for dev_secret in ["dev-app-secret", "dev-verify-token", "dev-access-token", "parley-admin-pass"] {
+    for dev_secret in
+        ["dev-app-secret", "dev-verify-token", "dev-access-token", "parley-admin-pass", "dev-contact-id-key-not-secret"]
+    {
         assert!(!text.contains(dev_secret), "template.yaml contains the dev secret {dev_secret}");
     }
 }
@@ -188,6 +191,78 @@ fn every_dead_letter_queue_alarms_an_admin_as_soon_as_it_holds_a_message() {
     }
 }
 
+const SECRET_PARAMETERS: [&str; 4] =
+    ["WhatsAppAppSecret", "WhatsAppVerifyToken", "WhatsAppAccessToken", "AdminPassword"];
+
+fn mentions(value: &Value, name: &str) -> bool {
+    format!("{value:?}").contains(name)
+}
+
+#[test]
+fn functions_hold_only_secret_ids_and_may_read_only_those_secrets() {
+    let raw = raw_template();
+    let resources = raw["Resources"].as_mapping().unwrap();
+    let secrets: Vec<&str> = resources
+        .iter()
+        .filter(|(_, r)| r["Type"].as_str() == Some("AWS::SecretsManager::Secret"))
+        .map(|(id, _)| id.as_str().unwrap())
+        .collect();
+    for name in SECRET_PARAMETERS {
+        assert!(!mentions(&raw["Globals"], name), "Globals must not carry {name}");
+        let holders: Vec<&&str> = secrets.iter().filter(|id| mentions(&raw["Resources"][**id], name)).collect();
+        assert_eq!(holders.len(), 1, "{name} goes into exactly one Secrets Manager secret: {holders:?}");
+    }
+    let contact_key = resources
+        .iter()
+        .find(|(_, r)| {
+            r["Type"].as_str() == Some("AWS::SecretsManager::Secret")
+                && mentions(&r["Properties"]["Description"], "contact ids")
+        })
+        .map(|(_, r)| r)
+        .expect("a generated secret keys the contact ids");
+    assert!(contact_key["Properties"]["GenerateSecretString"].is_mapping(), "generated, never typed in");
+    assert_eq!(contact_key["DeletionPolicy"].as_str(), Some("Retain"), "every contact id depends on it");
+    assert_eq!(contact_key["UpdateReplacePolicy"].as_str(), Some("Retain"));
+
+    for (id, function) in resources.iter().filter(|(_, r)| r["Type"].as_str() == Some("AWS::Serverless::Function")) {
+        let id = id.as_str().unwrap();
+        let environment = &function["Properties"]["Environment"];
+        for name in SECRET_PARAMETERS {
+            assert!(!mentions(environment, name), "{id} has the secret {name} in its environment");
+        }
+        let readable: Vec<&str> = secrets.iter().copied().filter(|s| mentions(environment, s)).collect();
+        for (variable, _) in environment["Variables"].as_mapping().into_iter().flatten() {
+            let variable = variable.as_str().unwrap();
+            if variable.ends_with("SECRET_ID") || variable.ends_with("SECRETS_ID") {
+                assert!(
+                    [SECRETS_ID, CONTACT_ID_KEY_SECRET_ID, ORIGIN_KEY_SECRET_ID].contains(&variable),
+                    "{id}: {variable} is not a variable the code reads"
+                );
+            }
+        }
+        let statements: Vec<&Value> = function["Properties"]["Policies"]
+            .as_sequence()
+            .into_iter()
+            .flatten()
+            .flat_map(|p| p["Statement"].as_sequence().into_iter().flatten())
+            .filter(|s| mentions(&s["Action"], "secretsmanager"))
+            .collect();
+        if readable.is_empty() {
+            assert!(statements.is_empty(), "{id} reads no secret and may read none");
+            continue;
+        }
+        assert_eq!(statements.len(), 1, "{id}: one statement for its secrets");
+        let statement = statements[0];
+        assert_eq!(statement["Action"].as_str(), Some("secretsmanager:GetSecretValue"), "{id}: only GetSecretValue");
+        let resources: Vec<&Value> = statement["Resource"].as_sequence().unwrap().iter().collect();
+        assert_eq!(resources.len(), readable.len(), "{id}: exactly the secrets it is told about");
+        for secret in &readable {
+            assert!(resources.iter().any(|r| mentions(r, secret)), "{id} may read {secret}");
+        }
+        assert!(!mentions(&statement["Resource"], "*"), "{id}: no wildcard");
+    }
+}
+
 #[test]
 fn cloudfront_sends_security_headers_on_the_ui_and_the_api() {
     let raw = raw_template();
@@ -208,4 +283,24 @@ fn cloudfront_sends_security_headers_on_the_ui_and_the_api() {
     assert_eq!(names(&config["DefaultCacheBehavior"]["ResponseHeadersPolicyId"]).as_deref(), Some(policy_id.as_str()));
     let api = config["CacheBehaviors"].as_sequence().unwrap().iter().find(|b| b["PathPattern"] == "/api/*").unwrap();
     assert_eq!(names(&api["ResponseHeadersPolicyId"]).as_deref(), Some(policy_id.as_str()));
+}
+
+#[test]
+fn cloudfront_sends_the_origin_key_in_the_header_the_api_checks() {
+    let raw = raw_template();
+    let origins =
+        raw["Resources"]["Distribution"]["Properties"]["DistributionConfig"]["Origins"].as_sequence().unwrap();
+    let api = origins.iter().find(|o| o["Id"].as_str() == Some("api")).unwrap();
+    let header = &api["OriginCustomHeaders"][0];
+    assert!(header["HeaderName"].as_str().unwrap().eq_ignore_ascii_case(parley_api::ORIGIN_KEY_HEADER));
+    assert!(mentions(&header["HeaderValue"], "resolve:secretsmanager:${OriginKey}"), "{header:?}");
+}
+
+#[test]
+fn the_http_api_throttles_every_route() {
+    let raw = raw_template();
+    let settings = &raw["Resources"]["HttpApi"]["Properties"]["DefaultRouteSettings"];
+    let burst = settings["ThrottlingBurstLimit"].as_u64().expect("a burst limit");
+    let rate = settings["ThrottlingRateLimit"].as_f64().expect("a rate limit");
+    assert!(burst > 0 && rate > 0.0 && (rate as u64) <= burst, "burst {burst}, rate {rate}");
 }

@@ -291,3 +291,150 @@ async fn concurrent_redeliveries_store_one_message() {
     let contact = only_contact(&t, &cookie).await;
     assert_eq!(t.timeline(&cookie, contact["id"].as_str().unwrap()).await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_contact_id_is_not_a_plain_hash_of_the_phone() {
+    use sha2::Digest;
+    let t = TestStack::start().await;
+    assert_eq!(t.post_webhook(&fixture("meta_sample_text_message_v25.json")).await.status(), 200);
+    let cookie = t.login().await;
+    let contact = only_contact(&t, &cookie).await;
+    // Anyone who knows the phone could compute this unkeyed digest.
+    let unkeyed = hex::encode(&sha2::Sha256::digest(b"123456123|wa:16315551181")[..12]);
+    assert_ne!(contact["id"], unkeyed, "the id must need the deployment's key");
+    assert_ne!(contact["id"], hex::encode(&sha2::Sha256::digest(b"123456123|bsuid:US.13491208655302741918")[..12]));
+}
+
+#[tokio::test]
+async fn a_customer_with_two_identity_records_is_stored_once_and_flagged_for_merge() {
+    let t = TestStack::start().await;
+    let cookie = t.login().await;
+    // The same person reached us twice: by BSUID alone, then by phone alone.
+    let mut private = Customer::new("0", "Asha private");
+    private.wa_id = None;
+    private.user_id = Some("IN.5550001".into());
+    t.post_json_webhook(&private.webhook(vec![private.text("wamid.I1", 1_700_000_000, "hello")])).await;
+    let phone = Customer::new("919812345678", "Asha");
+    t.post_json_webhook(&phone.webhook(vec![phone.text("wamid.I2", 1_700_000_060, "hi again")])).await;
+    let by_phone = t.get(&cookie, "/api/contacts?q=9198123").await.1["items"][0]["id"].as_str().unwrap().to_owned();
+    let by_bsuid =
+        t.get(&cookie, "/api/contacts?q=asha%20private").await.1["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_ne!(by_phone, by_bsuid);
+
+    // Now Meta names both ids at once, in a POST with someone else's message
+    // and a status.
+    let mut both = phone.clone();
+    both.user_id = Some("IN.5550001".into());
+    let other = Customer::new("919800000009", "Someone else");
+    let status = parley_simulator::webhook::status("wamid.UNSEEN", "delivered", 1_700_000_130, "919800000009");
+    let body = json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [
+        messages_change(&both.phone, vec![both.contact()], vec![both.text("wamid.I3", 1_700_000_120, "it's me, both ways")], vec![]),
+        messages_change(&other.phone, vec![other.contact()], vec![other.text("wamid.I4", 1_700_000_125, "unrelated")], vec![status]),
+    ]}]});
+    let response = t.post_json_webhook(&body).await;
+    assert_eq!(response.status(), 200, "{:?}", response.text().await);
+    let texts =
+        |timeline: Vec<Value>| timeline.iter().map(|m| m["text"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        texts(t.timeline(&cookie, &by_phone).await),
+        ["hi again", "it's me, both ways"],
+        "the wa_id's contact wins"
+    );
+    assert_eq!(texts(t.timeline(&cookie, &by_bsuid).await), ["hello"]);
+    let someone = t.get(&cookie, "/api/contacts?q=919800000009").await.1["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(texts(t.timeline(&cookie, &someone).await), ["unrelated"], "the rest of the POST is stored");
+    let parked = t
+        .dynamo()
+        .await
+        .query()
+        .table_name(&t.table)
+        .key_condition_expression("pk = :pk")
+        .expression_attribute_values(
+            ":pk",
+            aws_sdk_dynamodb::types::AttributeValue::S(parley::adapters::dynamo::keys::wamid_pk("wamid.UNSEEN")),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(parked.items().len(), 1, "and so is its status");
+
+    let (_, a) = t.get(&cookie, &format!("/api/contacts/{by_phone}")).await;
+    let (_, b) = t.get(&cookie, &format!("/api/contacts/{by_bsuid}")).await;
+    assert_eq!(a["merge_suggested"], json!([by_bsuid]), "staff see the pair: {a}");
+    assert_eq!(b["merge_suggested"], json!([by_phone]), "from either side: {b}");
+    let (_, trail) = t.get(&cookie, &format!("/api/audit?contact={by_phone}")).await;
+    assert!(trail["items"].as_array().unwrap().iter().any(|e| e["action"] == "merge_suggested"), "{trail}");
+
+    // Both identities now lead to one contact: the next message is one round trip.
+    let before = t.round_trips();
+    let next = both.webhook(vec![both.text("wamid.I5", 1_700_000_200, "and again")]);
+    assert_eq!(t.post_json_webhook(&next).await.status(), 200);
+    assert_eq!(t.round_trips() - before, 1);
+    assert_eq!(t.timeline(&cookie, &by_phone).await.len(), 3);
+
+    // Erasing one of the pair withdraws the suggestion.
+    assert_eq!(t.request(&cookie, "DELETE", &format!("/api/contacts/{by_bsuid}"), None).await.0, 200);
+    assert_eq!(t.get(&cookie, &format!("/api/contacts/{by_phone}")).await.1["merge_suggested"], json!([]));
+}
+
+#[tokio::test]
+async fn a_poison_item_is_parked_visibly_and_the_rest_of_its_batch_is_stored() {
+    let t = TestStack::start().await;
+    let c = Customer::new("919812345678", "Ravi");
+    // Far beyond DynamoDB's 400 KB item limit, and a wamid longer than a key
+    // may be: no retry will ever store either.
+    let huge = "x".repeat(300_000);
+    let long_wamid = "wamid.LONG".repeat(300);
+    let messages = vec![
+        c.text("wamid.OK1", 1_700_000_000, "before"),
+        c.text("wamid.POISON", 1_700_000_001, &huge),
+        c.text(&long_wamid, 1_700_000_002, "a key too long"),
+        c.text("wamid.OK2", 1_700_000_003, "after"),
+    ];
+    let statuses = vec![
+        parley_simulator::webhook::status(&long_wamid, "delivered", 1_700_000_004, "919812345678"),
+        parley_simulator::webhook::status("wamid.UNKNOWN", "delivered", 1_700_000_005, "919812345678"),
+    ];
+    let body =
+        parley_simulator::webhook::envelope(vec![messages_change(&c.phone, vec![c.contact()], messages, statuses)]);
+    for delivery in 0..2 {
+        let response = t.post_json_webhook(&body).await;
+        assert_eq!(response.status(), 200, "delivery {delivery}: {:?}", response.text().await);
+    }
+    let cookie = t.login().await;
+    let contact = only_contact(&t, &cookie).await;
+    let texts: Vec<Value> =
+        t.timeline(&cookie, contact["id"].as_str().unwrap()).await.iter().map(|m| m["text"].clone()).collect();
+    assert_eq!(texts, [json!("before"), json!("after")]);
+
+    let dynamo = t.dynamo().await;
+    let mut parked = Vec::new();
+    let mut start = None;
+    loop {
+        let out = dynamo.scan().table_name(&t.table).set_exclusive_start_key(start).send().await.unwrap();
+        let raw = |i: &std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>| {
+            i.get("raw").and_then(|r| r.as_s().ok()).cloned().unwrap_or_default()
+        };
+        parked.extend(
+            out.items()
+                .iter()
+                .filter(|i| {
+                    let raw = raw(i);
+                    raw.contains("wamid.POISON") || raw.contains("wamid.LONGwamid.LONG")
+                })
+                .cloned(),
+        );
+        match out.last_evaluated_key() {
+            Some(k) => start = Some(k.clone()),
+            None => break,
+        }
+    }
+    let kinds: Vec<&str> = parked.iter().map(|i| i["kind"].as_s().unwrap().as_str()).collect();
+    assert_eq!(parked.len(), 3, "each parked once, however often Meta repeats them: {kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| **k == "status").count(), 1, "{kinds:?}");
+    for item in &parked {
+        let pk = item["pk"].as_s().unwrap();
+        assert!(!pk.starts_with("C#"), "not on any timeline: {pk}");
+        assert!(item.get("reason").and_then(|r| r.as_s().ok()).is_some_and(|r| !r.is_empty()), "{pk}");
+    }
+}

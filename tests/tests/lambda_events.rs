@@ -54,7 +54,7 @@ async fn store() -> Arc<DynamoStore> {
         .table()
         .unwrap();
     parley_local::bootstrap::ensure_table(&client, &table, &spec).await.unwrap();
-    Arc::new(DynamoStore::new(client, table))
+    Arc::new(DynamoStore::new(client, table, parley_e2e::contact_id_key()))
 }
 
 #[tokio::test]
@@ -71,8 +71,12 @@ async fn a_base64_body_from_api_gateway_is_verified_over_its_decoded_bytes() {
         "",
     );
     let request = lambda_http::request::from_str(&event).expect("a valid HTTP API event");
-    let router =
-        webhook_inbound::router(Arc::new(IngestWebhook::new(store.clone(), Arc::new(SystemClock), APP_SECRET)));
+    let router = webhook_inbound::router(Arc::new(IngestWebhook::new(
+        store.clone(),
+        store.clone(),
+        Arc::new(SystemClock),
+        APP_SECRET,
+    )));
     let response = router.oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let contacts = store.list_contacts(&PageRequest::default(), None).await.unwrap();
@@ -98,8 +102,12 @@ async fn a_signature_over_the_base64_text_instead_of_the_bytes_is_refused() {
         "",
     );
     let request = lambda_http::request::from_str(&event).unwrap();
-    let router =
-        webhook_inbound::router(Arc::new(IngestWebhook::new(store.clone(), Arc::new(SystemClock), APP_SECRET)));
+    let router = webhook_inbound::router(Arc::new(IngestWebhook::new(
+        store.clone(),
+        store.clone(),
+        Arc::new(SystemClock),
+        APP_SECRET,
+    )));
     assert_eq!(router.oneshot(request).await.unwrap().status(), StatusCode::UNAUTHORIZED);
     assert!(store.list_contacts(&PageRequest::default(), None).await.unwrap().items.is_empty());
 }
@@ -125,4 +133,71 @@ async fn the_verify_function_answers_metas_get_event() {
 async fn axum_body_text(response: http::Response<axum::body::Body>) -> String {
     let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
     String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// The event as API Gateway sends it when `source_ip` called.
+fn from_source(event: String, source_ip: &str) -> String {
+    let mut event: serde_json::Value = serde_json::from_str(&event).unwrap();
+    event["requestContext"]["http"]["sourceIp"] = source_ip.into();
+    event.to_string()
+}
+
+#[tokio::test]
+async fn logins_are_throttled_by_api_gateways_source_ip_or_a_viewer_address_cloudfront_vouched_for() {
+    use parley::adapters::cloud_api::{CloudApi, CloudApiConfig};
+    use parley::app::auth::BootstrapAdmin;
+    use parley_e2e::{ADMIN_EMAIL, ADMIN_PASSWORD};
+    let store = store().await;
+    let sdk = aws::load_config().await;
+    let unused_cloud_api = CloudApiConfig {
+        base_url: "http://127.0.0.1:9".into(),
+        version: "v23.0".into(),
+        access_token: "unused".into(),
+        waba_id: String::new(),
+        timeout: std::time::Duration::from_millis(100),
+    };
+    let api = parley_api::router(parley_api::state(
+        store,
+        Arc::new(aws::outbound_queue(&sdk, "http://127.0.0.1:9/unused")),
+        Arc::new(CloudApi::new(unused_cloud_api).unwrap()),
+        Arc::new(SystemClock),
+        Some(BootstrapAdmin { email: ADMIN_EMAIL.into(), password: ADMIN_PASSWORD.into() }),
+        parley::app::inbox::InboxSettings::default(),
+        parley_api::Background::new(
+            &sdk,
+            &parley_api::BackgroundSettings {
+                export_queue_url: "http://127.0.0.1:9/unused".into(),
+                export_bucket: aws::ExportBucket { name: "unused".into(), path_style: true },
+                dead_letter_queues: Vec::new(),
+            },
+        ),
+        Some("the origin key".into()),
+    ));
+    let login = |source_ip: &str, headers: serde_json::Value, password: &str| {
+        let body = serde_json::json!({"email": ADMIN_EMAIL, "password": password}).to_string();
+        let mut headers = headers;
+        headers["content-type"] = "application/json".into();
+        let event = from_source(http_api_event("POST", "/api/login", headers, &body, false, ""), source_ip);
+        let api = api.clone();
+        async move { api.oneshot(lambda_http::request::from_str(&event).unwrap()).await.unwrap().status() }
+    };
+    let none = serde_json::json!({});
+    for _ in 0..5 {
+        assert_eq!(login("203.0.113.7", none.clone(), "guess").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(login("203.0.113.7", none.clone(), ADMIN_PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(login("198.51.100.9", none.clone(), ADMIN_PASSWORD).await, StatusCode::OK, "another sourceIp");
+
+    // Behind CloudFront every viewer near one edge shares its sourceIp.
+    let viewer = |address: &str, key: &str| serde_json::json!({"cloudfront-viewer-address": address, "x-parley-origin-key": key});
+    for _ in 0..5 {
+        let status = login("130.176.0.1", viewer("192.0.2.50:41234", "the origin key"), "guess").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let locked = login("130.176.0.1", viewer("192.0.2.50:41235", "the origin key"), ADMIN_PASSWORD).await;
+    assert_eq!(locked, StatusCode::TOO_MANY_REQUESTS, "the guessing viewer is locked");
+    let neighbour = login("130.176.0.1", viewer("192.0.2.77:5000", "the origin key"), ADMIN_PASSWORD).await;
+    assert_eq!(neighbour, StatusCode::OK, "a viewer at the same edge is not");
+    let forged = login("198.18.0.1", viewer("192.0.2.50:1", "a guessed key"), ADMIN_PASSWORD).await;
+    assert_eq!(forged, StatusCode::OK, "without the key the header is ignored: the sourceIp counts");
 }

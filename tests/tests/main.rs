@@ -14,6 +14,8 @@ mod openapi;
 mod outbound;
 mod paging;
 mod reports;
+mod secrets;
+mod sign_in;
 mod statuses;
 mod tasks;
 mod team_and_inbox;

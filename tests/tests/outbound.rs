@@ -180,7 +180,8 @@ async fn a_permanent_failure_is_shown_with_metas_reason_and_can_be_retried() {
 #[tokio::test]
 async fn a_message_never_enqueued_is_sent_by_the_sweep() {
     use parley::domain::outbound::OutboundContent;
-    use parley::ports::{OutboundMessage, OutboxStore};
+    use parley::domain::OutboundMessage;
+    use parley::ports::OutboxStore;
     let t = TestStack::start().await;
     t.customer_says(CUSTOMER, "Asha", "hi").await;
     let cookie = t.login().await;
@@ -191,8 +192,7 @@ async fn a_message_never_enqueued_is_sent_by_the_sweep() {
     );
     let message = OutboundMessage {
         id: "pm.0123456789abcdef01234567".into(),
-        contact_id: contact.clone(),
-        sk: parley::adapters::dynamo::keys::message_sk(now, "pm.0123456789abcdef01234567"),
+        reference: parley::domain::MessageRef::new(contact.clone(), now, "pm.0123456789abcdef01234567"),
         phone_number_id: parley_simulator::webhook::BusinessPhone::default().phone_number_id,
         to: CUSTOMER.into(),
         content: OutboundContent::Text { text: "orphaned".into() },

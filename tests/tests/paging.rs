@@ -3,7 +3,7 @@
 //! still come back whole.
 
 use parley::adapters::dynamo::DynamoStore;
-use parley::ports::{DealStore, OutboxStore, ReportStore, UserStore};
+use parley::ports::{DealStore, ReportStore, TemplateCatalog, UserStore};
 use parley_e2e::TestStack;
 use parley_simulator::Customer;
 use serde_json::json;
@@ -29,7 +29,8 @@ async fn reads_that_need_everything_follow_every_page() {
     let template_count = templates["items"].as_array().unwrap().len();
     assert!(template_count > 1, "{templates}");
 
-    let store = DynamoStore::new(t.dynamo().await, t.table.clone()).with_read_page_size(1);
+    let store =
+        DynamoStore::new(t.dynamo().await, t.table.clone(), parley_e2e::contact_id_key()).with_read_page_size(1);
     assert_eq!(store.list_users().await.unwrap().len(), 3);
     assert_eq!(store.pipelines().await.unwrap().len(), 2);
     assert_eq!(store.list_templates().await.unwrap().len(), template_count);

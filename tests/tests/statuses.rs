@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use parley::adapters::dynamo::keys;
 use parley::domain::identity::IdentityKey;
 use parley::domain::{BusinessNumber, ContactId, Millis};
-use parley::ports::ConversationStore;
+use parley::ports::StatusStore;
 use parley_e2e::{fixture, TestStack};
 use parley_simulator::webhook::{envelope, messages_change, status, BusinessPhone};
 use serde_json::{json, Value};
@@ -18,7 +18,11 @@ use std::collections::HashMap;
 const RECIPIENT: &str = "16315551181";
 
 fn contact_id(phone: &BusinessPhone) -> ContactId {
-    ContactId::derive(&BusinessNumber(phone.phone_number_id.clone()), &IdentityKey::WaId(RECIPIENT.into()))
+    ContactId::derive(
+        &parley_e2e::contact_id_key(),
+        &BusinessNumber(phone.phone_number_id.clone()),
+        &IdentityKey::WaId(RECIPIENT.into()),
+    )
 }
 
 /// Writes a queued outbound message; returns its sort key.
@@ -79,7 +83,7 @@ async fn a_status_before_its_message_is_kept_and_applied_when_the_message_appear
     assert_eq!(t.post_json_webhook(&body).await.status(), 200);
 
     let sk = queued_message(&t, &contact, "m-1").await;
-    t.stack.store.link_wamid(&contact, &sk, "wamid.EARLY").await.unwrap();
+    t.stack.store.link_wamid(&keys::message_ref(&contact, &sk), "wamid.EARLY").await.unwrap();
     let item = message_item(&t, &contact, &sk).await;
     assert_eq!(text(&item, "status").as_deref(), Some("delivered"), "the parked statuses applied, in order");
     assert_eq!(text(&item, "wamid").as_deref(), Some("wamid.EARLY"));
@@ -99,7 +103,7 @@ async fn duplicated_and_shuffled_statuses_end_at_the_furthest_state() {
     let customer = parley_simulator::Customer::new(RECIPIENT, "test user name");
     t.post_json_webhook(&customer.webhook(vec![customer.text("wamid.HELLO", 1_600_000_000, "hello")])).await;
     let sk = queued_message(&t, &contact, "m-2").await;
-    t.stack.store.link_wamid(&contact, &sk, "ABGGFlA5Fpa").await.unwrap();
+    t.stack.store.link_wamid(&keys::message_ref(&contact, &sk), "ABGGFlA5Fpa").await.unwrap();
     // Meta's own samples: read first, then delivered twice, then a late sent.
     for file in [
         "meta_sample_status_read_v25.json",
@@ -128,8 +132,8 @@ async fn a_failure_after_read_is_a_note_and_a_failure_before_delivery_sticks() {
     let contact = contact_id(&BusinessPhone::default());
     let read_sk = queued_message(&t, &contact, "m-read").await;
     let failed_sk = queued_message(&t, &contact, "m-failed").await;
-    t.stack.store.link_wamid(&contact, &read_sk, "wamid.R").await.unwrap();
-    t.stack.store.link_wamid(&contact, &failed_sk, "wamid.F").await.unwrap();
+    t.stack.store.link_wamid(&keys::message_ref(&contact, &read_sk), "wamid.R").await.unwrap();
+    t.stack.store.link_wamid(&keys::message_ref(&contact, &failed_sk), "wamid.F").await.unwrap();
     let body = statuses_webhook(vec![
         status("wamid.R", "read", 1_700_000_010, RECIPIENT),
         status("wamid.R", "failed", 1_700_000_011, RECIPIENT),
@@ -159,7 +163,7 @@ async fn our_callback_key_maps_a_status_home_without_a_lookup() {
     let contact = contact_id(&BusinessPhone::default());
     let sk = queued_message(&t, &contact, "m-cb").await;
     let mut sent = status("wamid.CB", "sent", 1_700_000_001, RECIPIENT);
-    sent["biz_opaque_callback_data"] = json!(keys::message_ref(&contact, &sk));
+    sent["biz_opaque_callback_data"] = json!(keys::message_ref(&contact, &sk).callback_data());
     let before = t.round_trips();
     assert_eq!(t.post_json_webhook(&statuses_webhook(vec![sent])).await.status(), 200);
     assert_eq!(t.round_trips() - before, 2, "one UpdateItem, no pointer read, plus the once-only spend count");
@@ -190,4 +194,113 @@ async fn a_status_for_a_message_never_seen_is_parked_not_dropped() {
     assert_eq!(parked.items().len(), 1, "kept once, however often Meta repeats it");
     let raw = parked.items()[0].get("raw").and_then(|r| r.as_s().ok()).unwrap();
     assert!(raw.contains("\"delivered\""));
+}
+
+async fn contact_by(t: &TestStack, cookie: &str, query: &str) -> ContactId {
+    let (_, found) = t.get(cookie, &format!("/api/contacts?q={query}")).await;
+    ContactId::parse(found["items"][0]["id"].as_str().unwrap()).unwrap()
+}
+
+async fn item_at(t: &TestStack, pk: String, sk: &str) -> Option<HashMap<String, AttributeValue>> {
+    let key =
+        HashMap::from([("pk".to_owned(), AttributeValue::S(pk)), ("sk".to_owned(), AttributeValue::S(sk.to_owned()))]);
+    t.dynamo().await.get_item().table_name(&t.table).set_key(Some(key)).consistent_read(true).send().await.unwrap().item
+}
+
+/// Two contacts of one customer (by phone and by BSUID); returns `(into, from)`
+/// once `from` holds a queued outbound message, whose sort key is returned too.
+async fn two_records_with_a_message_on_from(t: &TestStack, cookie: &str) -> (ContactId, ContactId, String) {
+    let phone = parley_simulator::Customer::new("919800000001", "Into");
+    t.post_json_webhook(&phone.webhook(vec![phone.text("wamid.IN1", 1_700_000_000, "hi")])).await;
+    let from_customer = parley_simulator::Customer::new(RECIPIENT, "From");
+    t.post_json_webhook(&from_customer.webhook(vec![from_customer.text("wamid.IN2", 1_700_000_010, "hi")])).await;
+    let into = contact_by(t, cookie, "919800000001").await;
+    let from = contact_by(t, cookie, RECIPIENT).await;
+    let sk = queued_message(t, &from, "pm.merged").await;
+    (into, from, sk)
+}
+
+async fn merge(t: &TestStack, cookie: &str, into: &ContactId, from: &ContactId) {
+    let (status, body) = t.post(cookie, &format!("/api/contacts/{into}/merge"), &json!({"from": from}), None).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn a_status_for_a_merged_message_follows_the_wamid_pointer() {
+    let t = TestStack::start().await;
+    let cookie = t.login().await;
+    let (into, from, sk) = two_records_with_a_message_on_from(&t, &cookie).await;
+    let message = keys::message_ref(&from, &sk);
+    let callback = message.callback_data();
+    let mut sent = status("wamid.MOVED", "sent", 1_700_000_020, RECIPIENT);
+    sent["biz_opaque_callback_data"] = json!(callback);
+    assert_eq!(t.post_json_webhook(&statuses_webhook(vec![sent])).await.status(), 200);
+    t.stack.store.link_wamid(&message, "wamid.MOVED").await.unwrap();
+    merge(&t, &cookie, &into, &from).await;
+
+    // Meta echoes the callback key it was given at send time: the old home.
+    let mut delivered = status("wamid.MOVED", "delivered", 1_700_000_030, RECIPIENT);
+    delivered["biz_opaque_callback_data"] = json!(callback);
+    assert_eq!(t.post_json_webhook(&statuses_webhook(vec![delivered])).await.status(), 200);
+    let moved = message_item(&t, &into, &sk).await;
+    assert_eq!(text(&moved, "status").as_deref(), Some("delivered"), "the status reached the moved message");
+    assert!(item_at(&t, keys::contact_pk(&from), &sk).await.is_none(), "nothing is left at the old home");
+    let timeline = t.timeline(&cookie, into.as_str()).await;
+    assert!(timeline.iter().any(|m| m["status"] == "delivered"), "{timeline:?}");
+}
+
+#[tokio::test]
+async fn a_late_send_result_after_a_merge_neither_resurrects_nor_repoints() {
+    use parley::ports::OutboxStore;
+    let t = TestStack::start().await;
+    let cookie = t.login().await;
+    let (into, from, sk) = two_records_with_a_message_on_from(&t, &cookie).await;
+    // The sender had the message in hand when staff merged the contacts.
+    merge(&t, &cookie, &into, &from).await;
+    OutboxStore::mark_sent(&*t.stack.store, &keys::message_ref(&from, &sk), "wamid.LATE").await.unwrap();
+
+    assert!(item_at(&t, keys::contact_pk(&from), &sk).await.is_none(), "no stub appears at the old home");
+    let moved = message_item(&t, &into, &sk).await;
+    assert_eq!(text(&moved, "status").as_deref(), Some("sent"));
+    assert_eq!(text(&moved, "wamid").as_deref(), Some("wamid.LATE"));
+    let pointer = item_at(&t, keys::wamid_pk("wamid.LATE"), keys::WAMID).await.unwrap();
+    assert_eq!(text(&pointer, "contact_id").as_deref(), Some(into.as_str()));
+
+    // SQS redelivers the job: the sender links the wamid again, at the old home.
+    t.stack.store.link_wamid(&keys::message_ref(&from, &sk), "wamid.LATE").await.unwrap();
+    let pointer = item_at(&t, keys::wamid_pk("wamid.LATE"), keys::WAMID).await.unwrap();
+    assert_eq!(text(&pointer, "contact_id").as_deref(), Some(into.as_str()), "the pointer is not overwritten");
+    assert!(item_at(&t, keys::contact_pk(&from), &sk).await.is_none());
+    let read = statuses_webhook(vec![status("wamid.LATE", "read", 1_700_000_040, RECIPIENT)]);
+    assert_eq!(t.post_json_webhook(&read).await.status(), 200);
+    assert_eq!(text(&message_item(&t, &into, &sk).await, "status").as_deref(), Some("read"));
+}
+
+#[tokio::test]
+async fn a_parked_status_keeps_no_phone_number_and_expires() {
+    let t = TestStack::start().await;
+    let body = statuses_webhook(vec![status("wamid.PARKED", "delivered", 1_700_000_010, RECIPIENT)]);
+    assert_eq!(t.post_json_webhook(&body).await.status(), 200);
+    let parked = t
+        .dynamo()
+        .await
+        .query()
+        .table_name(&t.table)
+        .key_condition_expression("pk = :pk")
+        .expression_attribute_values(":pk", AttributeValue::S(keys::wamid_pk("wamid.PARKED")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(parked.items().len(), 1);
+    let item = &parked.items()[0];
+    assert!(!format!("{item:?}").contains(RECIPIENT), "no recipient phone is kept: {item:?}");
+    let expires = item.get(keys::TTL).and_then(|v| v.as_n().ok()).and_then(|n| n.parse::<i64>().ok());
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    assert!(expires.is_some_and(|at| at > now), "a TTL in the future: {item:?}");
+
+    // It still applies once its message is known.
+    let contact = contact_id(&BusinessPhone::default());
+    let sk = queued_message(&t, &contact, "m-parked").await;
+    t.stack.store.link_wamid(&keys::message_ref(&contact, &sk), "wamid.PARKED").await.unwrap();
+    assert_eq!(text(&message_item(&t, &contact, &sk).await, "status").as_deref(), Some("delivered"));
 }

@@ -20,6 +20,7 @@ async fn write_in(t: &TestStack, wa_id: &str, name: &str, seconds_ago: i64) -> S
         200
     );
     parley::domain::ContactId::derive(
+        &parley_e2e::contact_id_key(),
         &parley::domain::BusinessNumber(c.phone.phone_number_id.clone()),
         &parley::domain::identity::IdentityKey::WaId(wa_id.into()),
     )
@@ -69,6 +70,15 @@ async fn every_route_checks_the_role() {
         ("GET", "/api/users".into(), None, [200, 200, 403]),
         ("POST", "/api/users".into(), Some(json!({"email": "x@shop.test", "role": "agent"})), [201, 403, 403]),
         ("PATCH", "/api/users/other@shop.test".into(), Some(json!({"available": false})), [200, 403, 403]),
+        ("POST", "/api/users/other@shop.test/invite".into(), None, [201, 403, 403]),
+        ("DELETE", "/api/users/other@shop.test/invite".into(), None, [204, 403, 403]),
+        ("DELETE", "/api/users/ghost@shop.test/invite".into(), None, [404, 403, 403]),
+        (
+            "POST",
+            "/api/me/password".into(),
+            Some(json!({"current_password": "not it", "new_password": "short"})),
+            [422, 422, 422],
+        ),
         ("GET", "/api/templates".into(), None, [200, 200, 200]),
         ("POST", "/api/templates/sync".into(), None, [200, 200, 403]),
         ("GET", "/api/reports/spend".into(), None, [200, 200, 403]),
@@ -118,8 +128,6 @@ async fn invitations_throttling_deactivation_and_role_changes() {
         t.post(&admin, "/api/users", &json!({"email": "New@Shop.test", "name": "Neha", "role": "agent"}), None).await;
     assert_eq!(status, 201);
     assert!(invite["invite_path"].as_str().unwrap().starts_with("/#accept="));
-    let (status, _) = t.post(&admin, "/api/users", &json!({"email": "new@shop.test", "role": "agent"}), None).await;
-    assert_eq!(status, 409, "an e-mail is invited once");
     assert!(t.login_as("new@shop.test", "anything at all").await.is_err(), "no password works before acceptance");
     let (status, body) =
         t.post("", "/api/invites/accept", &json!({"token": invite["token"], "password": "short"}), None).await;
@@ -132,6 +140,8 @@ async fn invitations_throttling_deactivation_and_role_changes() {
         .post("", "/api/invites/accept", &json!({"token": invite["token"], "password": "a good long password"}), None)
         .await;
     assert_eq!(status, 410, "an invitation works once");
+    let (status, _) = t.post(&admin, "/api/users", &json!({"email": "new@shop.test", "role": "agent"}), None).await;
+    assert_eq!(status, 409, "a teammate who accepted is not invited again");
     let agent = t.login_as("new@shop.test", "a good long password").await.unwrap();
     assert_eq!(t.get(&agent, "/api/me").await.1["role"], "agent");
 
@@ -286,4 +296,33 @@ async fn closing_a_closed_conversation_or_reopening_an_open_one_changes_nothing(
     assert_eq!(actions(&trail), ["reopen", "close"], "one audit line per change, none for a no-op");
     let (status, _) = t.post(&admin, "/api/contacts/0123456789abcdef01234567/close", &json!({}), None).await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn clearing_an_opt_out_takes_a_supervisor_and_every_change_is_audited() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let manager = t.teammate(&admin, "manager@shop.test", "manager").await;
+    let agent = t.teammate(&admin, "agent@shop.test", "agent").await;
+    let contact = write_in(&t, "919800000009", "Stop please", 0).await;
+    let path = format!("/api/contacts/{contact}/opt_out");
+
+    let (status, _) = t.post(&agent, &path, &json!({"opted_out": true}), None).await;
+    assert_eq!(status, 200, "anyone who sees the contact records a customer's opt-out");
+    let (status, body) = t.post(&agent, &path, &json!({"opted_out": false}), None).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (403, Some("forbidden")), "{body}");
+    let (status, body) = t.post(&agent, &path, &json!({"opted_out": "no"}), None).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["error"]["code"].is_string(), "a bad body gets the one error shape: {body}");
+    let (status, _) = t.post(&manager, &path, &json!({"opted_out": false}), None).await;
+    assert_eq!(status, 200, "a manager clears it");
+
+    let (_, trail) = t.get(&admin, &format!("/api/audit?contact={contact}")).await;
+    let lines: Vec<(&str, &str)> = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), e["actor"].as_str().unwrap()))
+        .collect();
+    assert_eq!(lines, [("clear_opt_out", "manager@shop.test"), ("opt_out", "agent@shop.test")], "newest first");
 }

@@ -89,6 +89,7 @@ impl From<parley::app::team::TeamError> for ApiError {
             E::BadEmail(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_email"),
             E::Exists(_) => (StatusCode::CONFLICT, "exists"),
             E::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            E::Deactivated(_) => (StatusCode::CONFLICT, "deactivated"),
             E::BadInvite => (StatusCode::GONE, "bad_invite"),
             E::WeakPassword => (StatusCode::UNPROCESSABLE_ENTITY, "weak_password"),
             E::SelfLockout => (StatusCode::CONFLICT, "self_lockout"),
@@ -107,7 +108,20 @@ impl From<AuthError> for ApiError {
             AuthError::BadCredentials => ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", e.to_string()),
             AuthError::NoSession => ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first"),
             AuthError::Throttled { .. } => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "throttled", e.to_string()),
+            AuthError::WrongPassword => ApiError::new(StatusCode::FORBIDDEN, "wrong_password", e.to_string()),
+            AuthError::WeakPassword => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "weak_password", e.to_string()),
             AuthError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<parley::app::opt_out::OptOutError> for ApiError {
+    fn from(e: parley::app::opt_out::OptOutError) -> Self {
+        use parley::app::opt_out::OptOutError as E;
+        match e {
+            E::Forbidden => ApiError::forbidden("only managers and administrators clear an opt-out"),
+            E::NotFound => ApiError::not_found("contact"),
+            E::Store(s) => s.into(),
         }
     }
 }

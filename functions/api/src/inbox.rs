@@ -7,7 +7,7 @@ use crate::{ApiError, ApiState};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use parley::ports::AuditEntry;
+use parley::domain::AuditEntry;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 

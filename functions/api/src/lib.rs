@@ -2,6 +2,7 @@
 //! and the local runner mounts as it is.
 
 mod admin;
+mod client_address;
 mod contacts;
 mod data;
 mod deals;
@@ -13,6 +14,7 @@ mod openapi;
 mod outbound;
 mod reports;
 mod session;
+mod settings;
 mod tasks;
 mod team;
 mod views;
@@ -27,26 +29,34 @@ use parley::app::data_ownership::DataOwnership;
 use parley::app::deals::Deals;
 use parley::app::exports::Exports;
 use parley::app::inbox::{Inbox, InboxSettings};
+use parley::app::opt_out::OptOuts;
 use parley::app::reports::Reports;
 use parley::app::send_message::SendMessage;
 use parley::app::tasks::Tasks;
 use parley::app::team::Team;
 use parley::app::Auth;
+use parley::config::secrets::{AppSecrets, SecretName};
 use parley::domain::pricing::RateCards;
 use parley::ports::{
     Clock, ContactRecordStore, ConversationStore, DeadLetterQueues, ExportFiles, ExportQueue, OutboundQueue,
-    OutboxStore, SystemClock, WhatsAppClient,
+    OutboxStore, SpendStore, SystemClock, TemplateCatalog, WhatsAppClient,
 };
 use std::sync::Arc;
 
+pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
 pub use error::ApiError;
+pub use settings::{bootstrap_admin, ApiSettings, BackgroundSettings};
 
 /// Sending and its catalog.
 pub struct Outbound {
     /// The send use case.
     pub send: SendMessage,
-    /// Outbound messages and templates.
+    /// Outbound messages through their states.
     pub outbox: Arc<dyn OutboxStore>,
+    /// The template catalog.
+    pub templates: Arc<dyn TemplateCatalog>,
+    /// Spend by month and category.
+    pub spend: Arc<dyn SpendStore>,
     /// The sender's queue.
     pub queue: Arc<dyn OutboundQueue>,
     /// The Cloud API, for the template catalog.
@@ -64,13 +74,13 @@ pub struct Background {
 }
 
 impl Background {
-    /// From `EXPORT_QUEUE_URL`, `EXPORT_BUCKET`, `OUTBOUND_DLQ_URL` and `EXPORT_DLQ_URL`.
-    pub fn from_env(sdk: &aws::SdkConfig) -> Result<Self, parley::config::ConfigError> {
-        Ok(Background {
-            exports: Arc::new(aws::export_queue_from_env(sdk)?),
-            export_files: Arc::new(aws::export_files_from_env(sdk)?),
-            dead_letters: Arc::new(aws::dead_letters_from_env(sdk)?),
-        })
+    /// Clients for the queues and the bucket the settings name.
+    pub fn new(sdk: &aws::SdkConfig, settings: &BackgroundSettings) -> Self {
+        Background {
+            exports: Arc::new(aws::export_queue(sdk, &settings.export_queue_url)),
+            export_files: Arc::new(aws::export_files(sdk, &settings.export_bucket)),
+            dead_letters: Arc::new(aws::dead_letters(sdk, settings.dead_letter_queues.clone())),
+        }
     }
 }
 
@@ -100,36 +110,37 @@ pub struct ApiState {
     pub store: Arc<dyn ConversationStore>,
     /// Sign-in and sessions.
     pub auth: Auth,
+    /// Marketing opt-outs.
+    pub opt_outs: OptOuts,
+    /// The key CloudFront sends to vouch for `CloudFront-Viewer-Address`;
+    /// without it only API Gateway's `sourceIp` (or the TCP peer) counts.
+    pub origin_key: Option<String>,
     /// The time.
     pub clock: Arc<dyn Clock>,
 }
 
-/// Builds the state from the environment: `TABLE_NAME`, `OUTBOUND_QUEUE_URL`,
-/// the Cloud API settings, and `PARLEY_ADMIN_EMAIL` / `PARLEY_ADMIN_PASSWORD`
-/// for the first administrator. Clients are built once, here.
-pub async fn from_env() -> Result<ApiState, Box<dyn std::error::Error + Send + Sync>> {
-    let sdk = aws::load_config().await;
-    let store = Arc::new(aws::store_from_env(&sdk)?);
-    let queue = Arc::new(aws::outbound_queue_from_env(&sdk)?);
-    let whatsapp = Arc::new(CloudApi::new(CloudApi::config_from_env()?)?);
-    let background = Background::from_env(&sdk)?;
+/// Builds the state from parsed settings and the loaded secrets, with
+/// clients made here, once per container. On Lambda this runs on the first
+/// request (the secrets are fetched then), never at init.
+pub fn build(
+    settings: &ApiSettings,
+    sdk: &aws::SdkConfig,
+    secrets: &AppSecrets,
+) -> Result<ApiState, Box<dyn std::error::Error + Send + Sync>> {
+    let store = Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?));
+    let queue = Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url));
+    let token = secrets.get(SecretName::WhatsAppAccessToken)?;
+    let whatsapp = Arc::new(CloudApi::new(settings.cloud_api.with_token(token))?);
     Ok(state(
         store,
         queue,
         whatsapp,
         Arc::new(SystemClock),
-        bootstrap_admin_from_env(),
-        InboxSettings::from_env(),
-        background,
+        bootstrap_admin(settings.admin_email.as_deref(), secrets),
+        settings.inbox,
+        Background::new(sdk, &settings.background),
+        secrets.optional(SecretName::OriginKey).map(str::to_owned),
     ))
-}
-
-/// The first administrator from `PARLEY_ADMIN_EMAIL` / `PARLEY_ADMIN_PASSWORD`.
-pub fn bootstrap_admin_from_env() -> Option<BootstrapAdmin> {
-    Some(BootstrapAdmin {
-        email: parley::config::optional("PARLEY_ADMIN_EMAIL")?,
-        password: parley::config::optional("PARLEY_ADMIN_PASSWORD")?,
-    })
 }
 
 /// Wires the state over one store, queue and Cloud API client.
@@ -141,12 +152,21 @@ pub fn state(
     admin: Option<BootstrapAdmin>,
     settings: InboxSettings,
     background: Background,
+    origin_key: Option<String>,
 ) -> ApiState {
-    let send = SendMessage::new(store.clone(), store.clone(), queue.clone(), clock.clone(), RateCards::default());
-    let inbox = Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings));
+    let send = SendMessage::new(
+        store.clone(),
+        store.clone(),
+        store.clone(),
+        queue.clone(),
+        clock.clone(),
+        RateCards::default(),
+    );
+    let inbox =
+        Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone(), settings));
     ApiState {
         inbox,
-        team: Team::new(store.clone(), store.clone(), clock.clone()),
+        team: Team::new(store.clone(), store.clone(), store.clone(), clock.clone()),
         deals: Deals::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings.agents_see_all),
         records: store.clone(),
         tasks: Tasks::new(store.clone(), store.clone(), clock.clone(), settings.utc_offset_minutes),
@@ -161,8 +181,17 @@ pub fn state(
             clock.clone(),
         ),
         dead_letters: background.dead_letters,
-        outbound: Outbound { send, outbox: store.clone(), queue, whatsapp },
-        auth: Auth::new(store.clone(), clock.clone(), admin),
+        outbound: Outbound {
+            send,
+            outbox: store.clone(),
+            templates: store.clone(),
+            spend: store.clone(),
+            queue,
+            whatsapp,
+        },
+        auth: Auth::new(store.clone(), store.clone(), store.clone(), clock.clone(), admin),
+        opt_outs: OptOuts::new(store.clone(), clock.clone()),
+        origin_key,
         store,
         clock,
     }
@@ -172,6 +201,7 @@ openapi::api_routes! {
     post "/api/login" => login::login, "Sign in; sets the HttpOnly session cookie", "anyone", public;
     post "/api/logout" => login::logout, "Sign out", "anyone", public;
     get "/api/me" => login::me, "Who is signed in", "all";
+    post "/api/me/password" => login::change_password, "Change one's own password (current one required; other sessions end)", "all";
     get "/api/contacts" => contacts::list, "Contacts, newest activity first; `?q=` searches name or phone prefix", "all (agents: unassigned and their own)";
     get "/api/contacts/{id}" => contacts::one, "One contact", "all who can see it";
     patch "/api/contacts/{id}" => contacts::patch, "Rename, tag, set custom fields", "all who can see it";
@@ -184,7 +214,7 @@ openapi::api_routes! {
     post "/api/contacts/{id}/notes" => contacts::add_note, "Add an internal note (201)", "all who can see it";
     get "/api/contacts/{id}/messages" => contacts::messages, "The timeline, oldest first", "all who can see it";
     post "/api/contacts/{id}/messages" => outbound::send, "Send text or a template (202; Idempotency-Key honoured)", "all who can see it";
-    post "/api/contacts/{id}/opt_out" => outbound::opt_out, "Set or clear the marketing opt-out", "all who can see it";
+    post "/api/contacts/{id}/opt_out" => outbound::opt_out, "Record the marketing opt-out, or clear it (audited)", "all who can see it (clearing: managers, admins)";
     post "/api/contacts/{id}/assign" => inbox::assign, "Assign, transfer or unassign", "agents take unassigned or release their own; managers, admins any";
     post "/api/contacts/{id}/close" => inbox::close, "Close the conversation (closing a closed one changes nothing)", "all who can see it";
     post "/api/contacts/{id}/reopen" => inbox::reopen, "Reopen a closed conversation (reopening one that is not closed changes nothing)", "all who can see it";
@@ -202,7 +232,9 @@ openapi::api_routes! {
     get "/api/users" => team::list, "The team", "managers, admins";
     post "/api/users" => team::invite, "Invite a teammate (201, returns the one-time link)", "admins";
     patch "/api/users/{email}" => team::update, "Change role, active, available", "admins (anyone: own availability)";
-    post "/api/invites/accept" => team::accept, "Accept an invitation and set a password", "anyone with the link", public;
+    post "/api/users/{email}/invite" => team::issue_link, "A fresh one-time link (201): the invitation again, or a password reset", "admins";
+    delete "/api/users/{email}/invite" => team::revoke_link, "Revoke the teammate's outstanding invitation or reset link (204)", "admins";
+    post "/api/invites/accept" => team::accept, "Accept an invitation or reset link and set a password", "anyone with the link", public;
     get "/api/pipelines" => deals::pipelines, "Pipelines and their stages", "all";
     put "/api/pipelines/{id}" => deals::put_pipeline, "Create or redefine a pipeline", "managers, admins";
     get "/api/pipelines/{id}/board" => deals::board, "The board: the first page of every stage", "all (agents: their deals and those of conversations they see)";
@@ -216,10 +248,16 @@ openapi::api_routes! {
     post "/api/tasks/{id}/done" => tasks::done, "Complete a task", "its owner, managers, admins";
 }
 
+/// The OpenAPI document the API serves at `/api/openapi.json`, without a
+/// running server (the web app's API types are generated from it).
+pub fn openapi_document() -> serde_json::Value {
+    openapi::document(OPERATIONS)
+}
+
 /// The API's routes.
 pub fn router(state: ApiState) -> Router {
     add_routes(Router::new())
-        .route("/api/openapi.json", get(|| async { axum::Json(openapi::document(OPERATIONS)) }))
+        .route("/api/openapi.json", get(|| async { axum::Json(openapi_document()) }))
         .fallback(error::not_found)
         .with_state(Arc::new(state))
 }

@@ -1,5 +1,6 @@
-//! `POST /api/login`, `POST /api/logout`, `GET /api/me`.
+//! `POST /api/login`, `POST /api/logout`, `GET /api/me`, `POST /api/me/password`.
 
+use crate::client_address::ClientAddress;
 use crate::session::{self, Staff};
 use crate::{ApiError, ApiState};
 use axum::extract::State;
@@ -7,6 +8,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use parley::app::auth::SESSION_HOURS;
+use parley::app::AuthError;
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -19,12 +21,20 @@ pub(crate) struct Credentials {
 
 pub(crate) async fn login(
     State(state): State<Arc<ApiState>>,
+    ClientAddress(from): ClientAddress,
     body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(credentials) = body?;
-    let (token, session) = state.auth.login(&credentials.email, &credentials.password).await.inspect_err(|_| {
-        tracing::warn!("login refused");
-    })?;
+    let (token, session) =
+        state.auth.login(&credentials.email, &credentials.password, from).await.inspect_err(|e| {
+            // Which kind only: never the e-mail, and storage errors log themselves.
+            let reason = match e {
+                AuthError::Throttled { .. } => "throttled",
+                AuthError::Store(_) => "storage",
+                _ => "bad_credentials",
+            };
+            tracing::warn!(reason, "login refused");
+        })?;
     tracing::info!(role = session.role.as_str(), "signed in");
     let cookie = session::set_cookie(&token, SESSION_HOURS * 3600);
     Ok(([(header::SET_COOKIE, cookie)], Json(json!({"email": session.email, "role": session.role.as_str()})))
@@ -40,4 +50,22 @@ pub(crate) async fn logout(State(state): State<Arc<ApiState>>, headers: HeaderMa
 
 pub(crate) async fn me(Staff(session): Staff) -> Json<serde_json::Value> {
     Json(json!({"email": session.email, "role": session.role.as_str()}))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+pub(crate) async fn change_password(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    ClientAddress(from): ClientAddress,
+    body: Result<Json<PasswordChange>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let Json(change) = body?;
+    state.auth.change_password(&session, from, &change.current_password, &change.new_password).await?;
+    tracing::info!("password changed; other sessions ended");
+    Ok(Json(json!({"email": session.email, "password_changed": true})))
 }

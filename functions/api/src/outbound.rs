@@ -99,23 +99,23 @@ pub(crate) async fn retry(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let (contact, sk) = state.outbound.outbox.locate(&id).await?.ok_or_else(|| ApiError::not_found("message"))?;
-    state.inbox.visible_contact(&session, &contact).await.map_err(|_| ApiError::not_found("message"))?;
-    if !state.outbound.outbox.requeue(&contact, &sk).await? {
+    let message = state.outbound.outbox.locate(&id).await?.ok_or_else(|| ApiError::not_found("message"))?;
+    state.inbox.visible_contact(&session, &message.contact).await.map_err(|_| ApiError::not_found("message"))?;
+    if !state.outbound.outbox.requeue(&message).await? {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "not_retryable",
             "only a failed message, or one whose outcome is unknown, can be retried",
         ));
     }
-    if let Err(e) = state.outbound.queue.enqueue(&contact, &sk).await {
+    if let Err(e) = state.outbound.queue.enqueue(&message).await {
         tracing::warn!(error = %e, "enqueue failed; the sweep will send it");
     }
     Ok((StatusCode::ACCEPTED, Json(json!({"id": id, "status": "queued"}))))
 }
 
 pub(crate) async fn templates(State(state): State<Arc<ApiState>>, _staff: Staff) -> Result<Json<Value>, ApiError> {
-    let templates = state.outbound.outbox.list_templates().await?;
+    let templates = state.outbound.templates.list_templates().await?;
     Ok(Json(json!({"items": templates, "next_cursor": null})))
 }
 
@@ -132,7 +132,7 @@ pub(crate) async fn sync_templates(
         .templates()
         .await
         .map_err(|e| ApiError::new(StatusCode::BAD_GATEWAY, "cloud_api_unavailable", e))?;
-    state.outbound.outbox.put_templates(&templates).await?;
+    state.outbound.templates.put_templates(&templates).await?;
     Ok(Json(json!({"synced": templates.len()})))
 }
 
@@ -156,7 +156,7 @@ pub(crate) async fn spend(
     if !valid {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_month", "month must be YYYY-MM"));
     }
-    let lines = state.outbound.outbox.spend(&month).await?;
+    let lines = state.outbound.spend.spend(&month).await?;
     let items: Vec<Value> = lines
         .iter()
         .map(|l| json!({"month": l.month, "category": l.category, "billable": l.billable, "free": l.free}))
@@ -173,11 +173,10 @@ pub(crate) async fn opt_out(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Path(id): Path<String>,
-    Json(body): Json<OptOutBody>,
+    body: Result<Json<OptOutBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let Json(body) = body?;
     let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?.id;
-    if !state.outbound.outbox.set_opt_out(&contact, body.opted_out).await? {
-        return Err(ApiError::not_found("contact"));
-    }
+    state.opt_outs.set(&session, &contact, body.opted_out).await?;
     Ok(Json(json!({"id": id, "opted_out": body.opted_out})))
 }

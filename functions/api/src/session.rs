@@ -5,7 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use parley::app::AuthError;
-use parley::ports::Session;
+use parley::domain::Session;
 use std::sync::Arc;
 
 /// The session cookie's name.

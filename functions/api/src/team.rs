@@ -1,12 +1,14 @@
-//! The team: list, invite, accept an invitation, change a teammate.
+//! The team: list, invite, issue or revoke a one-time link, accept a link,
+//! change a teammate.
 
 use crate::session::Staff;
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use parley::app::team::{Invitation, LinkKind};
+use parley::domain::UserPatch;
 use parley::domain::{Role, User};
-use parley::ports::UserPatch;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -18,11 +20,43 @@ pub(crate) struct UserView {
     role: &'static str,
     active: bool,
     available: bool,
+    invited: bool,
 }
 
 impl From<User> for UserView {
     fn from(u: User) -> Self {
-        UserView { email: u.email, name: u.name, role: u.role.as_str(), active: u.active, available: u.available }
+        UserView {
+            email: u.email,
+            name: u.name,
+            role: u.role.as_str(),
+            active: u.active,
+            available: u.available,
+            invited: u.invited,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct LinkView {
+    email: String,
+    kind: &'static str,
+    invite_path: String,
+    token: String,
+    expires_at: String,
+}
+
+impl From<Invitation> for LinkView {
+    fn from(i: Invitation) -> Self {
+        LinkView {
+            kind: match i.kind {
+                LinkKind::Invitation => "invitation",
+                LinkKind::PasswordReset => "password_reset",
+            },
+            invite_path: format!("/#accept={}", i.token),
+            email: i.email,
+            token: i.token,
+            expires_at: i.expires_at.to_rfc3339(),
+        }
     }
 }
 
@@ -49,18 +83,28 @@ pub(crate) async fn invite(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     body: Result<Json<InviteBody>, axum::extract::rejection::JsonRejection>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<LinkView>), ApiError> {
     let Json(body) = body?;
     let invitation = state.team.invite(&session, &body.email, &body.name, role(&body.role)?).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({
-            "email": invitation.email,
-            "invite_path": format!("/#accept={}", invitation.token),
-            "token": invitation.token,
-            "expires_at": invitation.expires_at.to_rfc3339(),
-        })),
-    ))
+    Ok((StatusCode::CREATED, Json(invitation.into())))
+}
+
+pub(crate) async fn issue_link(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    Path(email): Path<String>,
+) -> Result<(StatusCode, Json<LinkView>), ApiError> {
+    let link = state.team.issue_link(&session, &email).await?;
+    Ok((StatusCode::CREATED, Json(link.into())))
+}
+
+pub(crate) async fn revoke_link(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    Path(email): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.team.revoke_link(&session, &email).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize)]

@@ -42,6 +42,8 @@ pub struct ContactView {
     profile_name: Option<String>,
     tags: Vec<String>,
     fields: std::collections::BTreeMap<String, String>,
+    /// Other records of the same person, for staff to merge.
+    merge_suggested: Vec<String>,
 }
 
 /// The service window, stated before any send is tried.
@@ -66,6 +68,7 @@ impl ContactView {
             profile_name: contact.name.clone(),
             tags: contact.tags.clone(),
             fields: contact.fields.clone(),
+            merge_suggested: contact.merge_suggested.iter().map(ToString::to_string).collect(),
             phone: contact.phone(),
             id: contact.id.to_string(),
             wa_id: contact.wa_id,

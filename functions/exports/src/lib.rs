@@ -4,11 +4,38 @@
 //! is handed back to SQS (and, after its retries, the dead-letter queue).
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
-use parley::adapters::aws;
+use parley::adapters::aws::{self, ExportBucket, SdkConfig};
 use parley::adapters::sqs::ExportRequest;
 use parley::app::exports::Exports;
+use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
+use parley::config::{ConfigError, Environment};
 use parley::ports::SystemClock;
 use std::sync::Arc;
+
+/// What the export worker runs with.
+#[derive(Debug, Clone)]
+pub struct ExportSettings {
+    /// `TABLE_NAME`.
+    pub table: String,
+    /// `EXPORT_QUEUE_URL` (a job's request is re-queued there).
+    pub export_queue_url: String,
+    /// `EXPORT_BUCKET`.
+    pub bucket: ExportBucket,
+    /// The contact-id key (the store needs it even though exports derive no ids).
+    pub secrets: SecretSource,
+}
+
+impl ExportSettings {
+    /// Reads the settings; a missing one is an error naming it.
+    pub fn from_environment(env: &Environment) -> Result<Self, ConfigError> {
+        Ok(ExportSettings {
+            table: env.required("TABLE_NAME")?,
+            export_queue_url: env.required("EXPORT_QUEUE_URL")?,
+            bucket: ExportBucket::from_environment(env)?,
+            secrets: SecretSource::from_environment(env, &[SecretName::ContactIdKey])?,
+        })
+    }
+}
 
 /// The worker.
 pub struct Worker {
@@ -16,15 +43,14 @@ pub struct Worker {
     pub exports: Exports,
 }
 
-/// Builds the worker from the environment (`TABLE_NAME`, `EXPORT_BUCKET`,
-/// `EXPORT_QUEUE_URL`); clients are built once, here.
-pub async fn from_env() -> Result<Worker, Box<dyn std::error::Error + Send + Sync>> {
-    let sdk = aws::load_config().await;
-    let store = Arc::new(aws::store_from_env(&sdk)?);
+/// Builds the worker from settings and the loaded secrets, with clients
+/// made here, once per container (on Lambda: at the first batch).
+pub fn build(settings: &ExportSettings, sdk: &SdkConfig, secrets: &AppSecrets) -> Result<Worker, SecretsError> {
+    let store = Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?));
     let exports = Exports::new(
         store.clone(),
-        Arc::new(aws::export_queue_from_env(&sdk)?),
-        Arc::new(aws::export_files_from_env(&sdk)?),
+        Arc::new(aws::export_queue(sdk, &settings.export_queue_url)),
+        Arc::new(aws::export_files(sdk, &settings.bucket)),
         store.clone(),
         store,
         Arc::new(SystemClock),

@@ -2,10 +2,14 @@
 //! failures put only the failed records back, after their backoff.
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
-use parley::adapters::aws;
+use parley::adapters::aws::{self, SdkConfig};
 use parley::adapters::cloud_api::CloudApi;
+use parley::adapters::dynamo::DynamoStore;
 use parley::adapters::sqs::{SendJob, SqsQueue};
 use parley::app::deliver::{Deliver, JobOutcome, RetryPolicy};
+use parley::config::secrets::{AppSecrets, SecretName, SecretSource};
+use parley::config::{CloudApiSettings, ConfigError, Environment};
+use parley::ports::WhatsAppClient;
 use std::sync::Arc;
 
 /// The sender and the queue it reschedules retries on.
@@ -18,27 +22,83 @@ pub struct Sender {
     pub poison_delay_seconds: i32,
 }
 
-/// Builds the sender from the environment (`TABLE_NAME`, `OUTBOUND_QUEUE_URL`,
-/// the Cloud API settings, optional `SEND_MAX_ATTEMPTS` / `SEND_RETRY_BASE_SECONDS`).
-pub async fn from_env() -> Result<Sender, Box<dyn std::error::Error + Send + Sync>> {
-    let sdk = aws::load_config().await;
-    let store = Arc::new(aws::store_from_env(&sdk)?);
-    let queue = aws::outbound_queue_from_env(&sdk)?;
-    let client = Arc::new(CloudApi::new(CloudApi::config_from_env()?)?);
-    let policy = policy_from_env();
-    Ok(Sender { deliver: Deliver::new(store, client, policy), queue, poison_delay_seconds: policy.base_seconds })
+impl Sender {
+    /// The sender over one store, Cloud API client and queue: what both
+    /// Lambda and the local runner use.
+    pub fn new(
+        store: Arc<DynamoStore>,
+        whatsapp: Arc<dyn WhatsAppClient>,
+        queue: SqsQueue,
+        retry: RetryPolicy,
+    ) -> Self {
+        Sender { deliver: Deliver::new(store, whatsapp, retry), queue, poison_delay_seconds: retry.base_seconds }
+    }
 }
 
-/// The retry policy, tunable from the environment.
-pub fn policy_from_env() -> RetryPolicy {
-    let number = |name: &str| parley::config::optional(name).and_then(|v| v.parse().ok());
-    let default = RetryPolicy::default();
-    RetryPolicy {
-        max_attempts: number("SEND_MAX_ATTEMPTS").unwrap_or(default.max_attempts),
-        base_seconds: number("SEND_RETRY_BASE_SECONDS")
-            .map_or(default.base_seconds, |v: u32| i32::try_from(v).unwrap_or(5)),
-        max_seconds: default.max_seconds,
+/// What the sender function runs with.
+#[derive(Debug, Clone)]
+pub struct SenderSettings {
+    /// `TABLE_NAME`.
+    pub table: String,
+    /// `OUTBOUND_QUEUE_URL`.
+    pub outbound_queue_url: String,
+    /// Where the Cloud API is.
+    pub cloud_api: CloudApiSettings,
+    /// `SEND_MAX_ATTEMPTS`, `SEND_RETRY_BASE_SECONDS`.
+    pub retry: RetryPolicy,
+    /// The access token and the contact-id key.
+    pub secrets: SecretSource,
+}
+
+impl SenderSettings {
+    /// Reads the settings; a missing or unusable one is an error naming it.
+    pub fn from_environment(env: &Environment) -> Result<Self, ConfigError> {
+        Ok(SenderSettings {
+            table: env.required("TABLE_NAME")?,
+            outbound_queue_url: env.required("OUTBOUND_QUEUE_URL")?,
+            cloud_api: CloudApiSettings::from_environment(env)?,
+            retry: retry_policy(env)?,
+            secrets: SecretSource::from_environment(env, &[SecretName::WhatsAppAccessToken, SecretName::ContactIdKey])?,
+        })
     }
+}
+
+/// The retry policy: `SEND_MAX_ATTEMPTS` (at least 1) and
+/// `SEND_RETRY_BASE_SECONDS` (1 to 900, SQS's longest delay), defaults else.
+pub fn retry_policy(env: &Environment) -> Result<RetryPolicy, ConfigError> {
+    let default = RetryPolicy::default();
+    let max_attempts: u32 =
+        env.parsed("SEND_MAX_ATTEMPTS", "a whole number of attempts, at least 1")?.unwrap_or(default.max_attempts);
+    let base_seconds: i32 = env
+        .parsed("SEND_RETRY_BASE_SECONDS", "a whole number of seconds from 1 to 900")?
+        .unwrap_or(default.base_seconds);
+    if max_attempts == 0 {
+        return Err(ConfigError::Invalid {
+            name: "SEND_MAX_ATTEMPTS",
+            expected: "a whole number of attempts, at least 1",
+        });
+    }
+    if !(1..=900).contains(&base_seconds) {
+        return Err(ConfigError::Invalid {
+            name: "SEND_RETRY_BASE_SECONDS",
+            expected: "a whole number of seconds from 1 to 900",
+        });
+    }
+    Ok(RetryPolicy { max_attempts, base_seconds, max_seconds: default.max_seconds })
+}
+
+/// Builds the sender from settings and the loaded secrets, with clients made
+/// here, once per container (on Lambda: at the first batch).
+pub fn build(
+    settings: &SenderSettings,
+    sdk: &SdkConfig,
+    secrets: &AppSecrets,
+) -> Result<Sender, Box<dyn std::error::Error + Send + Sync>> {
+    let store = Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?));
+    let queue = aws::outbound_queue(sdk, &settings.outbound_queue_url);
+    let token = secrets.get(SecretName::WhatsAppAccessToken)?;
+    let whatsapp = Arc::new(CloudApi::new(settings.cloud_api.with_token(token))?);
+    Ok(Sender::new(store, whatsapp, queue, settings.retry))
 }
 
 /// Handles one SQS batch.
@@ -57,7 +117,7 @@ pub async fn handle(sender: &Sender, event: SqsEvent) -> SqsBatchResponse {
             failures.push(failure(id));
             continue;
         };
-        match sender.deliver.deliver(&job).await {
+        match sender.deliver.deliver(&job.message()).await {
             Ok(JobOutcome::Done) => {}
             Ok(JobOutcome::RetryAfter(delay)) => {
                 if let Some(receipt) = record.receipt_handle.as_deref() {
@@ -82,4 +142,27 @@ fn failure(id: String) -> BatchItemFailure {
     let mut failure = BatchItemFailure::default();
     failure.item_identifier = id;
     failure
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_retry_policy_keeps_its_defaults_and_refuses_what_sqs_could_not_do() {
+        let default = retry_policy(&Environment::from_pairs([])).unwrap();
+        assert_eq!((default.max_attempts, default.base_seconds), (5, 5));
+        let tuned = Environment::from_pairs([("SEND_MAX_ATTEMPTS", "8"), ("SEND_RETRY_BASE_SECONDS", "2")]);
+        let policy = retry_policy(&tuned).unwrap();
+        assert_eq!((policy.max_attempts, policy.base_seconds), (8, 2));
+        for (name, value) in [
+            ("SEND_MAX_ATTEMPTS", "five"),
+            ("SEND_MAX_ATTEMPTS", "0"),
+            ("SEND_RETRY_BASE_SECONDS", "5s"),
+            ("SEND_RETRY_BASE_SECONDS", "3600"),
+        ] {
+            let error = retry_policy(&Environment::from_pairs([(name, value)])).unwrap_err();
+            assert!(matches!(error, ConfigError::Invalid { name: n, .. } if n == name), "{name}={value}");
+        }
+    }
 }

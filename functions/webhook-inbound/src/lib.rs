@@ -7,21 +7,49 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use parley::adapters::aws::SdkConfig;
+use parley::adapters::dynamo::DynamoStore;
 use parley::api_error::ErrorBody;
 use parley::app::inbox::{Inbox, InboxSettings};
 use parley::app::{IngestError, IngestWebhook};
-use parley::ports::SystemClock;
+use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
+use parley::config::{ConfigError, Environment};
+use parley::ports::{Clock, SystemClock};
 use std::sync::Arc;
 
-/// Builds the use case over DynamoDB from the environment (`TABLE_NAME`,
-/// `WHATSAPP_APP_SECRET`), with a client made once per cold start.
-pub async fn from_env() -> Result<IngestWebhook, parley::config::ConfigError> {
-    let secret = parley::config::required("WHATSAPP_APP_SECRET")?;
-    let sdk = parley::adapters::aws::load_config().await;
-    let store = Arc::new(parley::adapters::aws::store_from_env(&sdk)?);
-    let clock = Arc::new(SystemClock);
-    let inbox = Inbox::new(store.clone(), store.clone(), store.clone(), clock.clone(), InboxSettings::from_env());
-    Ok(IngestWebhook::new(store, clock, secret).with_routing(Arc::new(inbox)))
+/// What the inbound webhook function runs with.
+#[derive(Debug, Clone)]
+pub struct InboundSettings {
+    /// `TABLE_NAME`.
+    pub table: String,
+    /// Routing of new conversations.
+    pub inbox: InboxSettings,
+    /// The app secret.
+    pub secrets: SecretSource,
+}
+
+impl InboundSettings {
+    /// Reads the settings; a missing or unusable one is an error naming it.
+    pub fn from_environment(env: &Environment) -> Result<Self, ConfigError> {
+        Ok(InboundSettings {
+            table: env.required("TABLE_NAME")?,
+            inbox: InboxSettings::from_environment(env)?,
+            secrets: SecretSource::from_environment(env, &[SecretName::WhatsAppAppSecret, SecretName::ContactIdKey])?,
+        })
+    }
+}
+
+/// The use case over one store: what both Lambda and the local runner use.
+pub fn ingest(store: Arc<DynamoStore>, clock: Arc<dyn Clock>, inbox: InboxSettings, app_secret: &str) -> IngestWebhook {
+    let routing = Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone(), inbox);
+    IngestWebhook::new(store.clone(), store, clock, app_secret).with_routing(Arc::new(routing))
+}
+
+/// Builds the use case from settings and the loaded secrets, with a client
+/// made here, once per container (on Lambda: at the first request).
+pub fn build(settings: &InboundSettings, sdk: &SdkConfig, secrets: &AppSecrets) -> Result<IngestWebhook, SecretsError> {
+    let store = Arc::new(parley::adapters::aws::store(sdk, &settings.table, secrets.contact_id_key()?));
+    Ok(ingest(store, Arc::new(SystemClock), settings.inbox, secrets.get(SecretName::WhatsAppAppSecret)?))
 }
 
 /// The function's routes.
@@ -36,7 +64,11 @@ async fn receive(State(ingest): State<Arc<IngestWebhook>>, headers: HeaderMap, b
             tracing::info!(
                 stored = report.stored,
                 duplicates = report.duplicates,
-                statuses = report.statuses_applied + report.statuses_stale + report.statuses_pending,
+                statuses = report.statuses_applied
+                    + report.statuses_stale
+                    + report.statuses_pending
+                    + report.statuses_discarded,
+                parked = report.parked,
                 "webhook accepted"
             );
             (StatusCode::OK, "EVENT_RECEIVED").into_response()

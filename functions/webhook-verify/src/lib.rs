@@ -5,6 +5,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
+use parley::config::{ConfigError, Environment};
 use parley::whatsapp::subscription::verify_subscription;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -17,9 +19,23 @@ pub struct VerifyConfig {
 }
 
 impl VerifyConfig {
-    /// Reads `WHATSAPP_VERIFY_TOKEN`.
-    pub fn from_env() -> Result<Self, parley::config::ConfigError> {
-        Ok(VerifyConfig { verify_token: parley::config::required("WHATSAPP_VERIFY_TOKEN")? })
+    /// The verify token from the loaded secrets.
+    pub fn from_secrets(secrets: &AppSecrets) -> Result<Self, SecretsError> {
+        Ok(VerifyConfig { verify_token: secrets.get(SecretName::WhatsAppVerifyToken)?.to_owned() })
+    }
+}
+
+/// What the verify function runs with: only where its token comes from.
+#[derive(Debug, Clone)]
+pub struct VerifySettings {
+    /// The verify token.
+    pub secrets: SecretSource,
+}
+
+impl VerifySettings {
+    /// Reads the settings; a missing token (locally) is an error naming it.
+    pub fn from_environment(env: &Environment) -> Result<Self, ConfigError> {
+        Ok(VerifySettings { secrets: SecretSource::from_environment(env, &[SecretName::WhatsAppVerifyToken])? })
     }
 }
 

@@ -1,26 +1,43 @@
-//! `parley-local`: the local stack's single origin.
+//! `parley-local`: the local stack's single origin. Its settings come from the
+//! same parsers the functions use, and its secrets from the same source
+//! (plain variables locally, with the dev defaults of infra/defaults.sh).
 
 use anyhow::Context;
-use parley::config::optional;
+use parley::adapters::secrets_manager::SecretStore;
+use parley::config::secrets::{SecretName, SecretSource};
+use parley::config::{CloudApiSettings, Environment};
 use parley_local::{LocalConfig, LocalStack};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     parley::telemetry::init();
-    let port = optional("PARLEY_PORT").unwrap_or_else(|| "8080".to_owned());
+    let env = Environment::process();
+    let port = env.optional("PARLEY_PORT").unwrap_or_else(|| "8080".to_owned());
+    let admin_email = env.optional("PARLEY_ADMIN_EMAIL");
+    let source = SecretSource::from_environment(
+        &env,
+        &[
+            SecretName::WhatsAppAppSecret,
+            SecretName::WhatsAppVerifyToken,
+            SecretName::WhatsAppAccessToken,
+            SecretName::ContactIdKey,
+        ],
+    )?;
+    let secrets = SecretStore::new(source, &parley::adapters::aws::load_config().await).get().await?.clone();
     let config = LocalConfig {
         listen: format!("127.0.0.1:{port}").parse().context("PARLEY_PORT")?,
-        table: optional("TABLE_NAME").unwrap_or_else(|| "parley".to_owned()),
-        template: optional("PARLEY_TEMPLATE").unwrap_or_else(|| "template.yaml".to_owned()).into(),
-        web_dir: optional("PARLEY_WEB_DIR").unwrap_or_else(|| "web".to_owned()).into(),
-        verify_token: parley::config::required("WHATSAPP_VERIFY_TOKEN")?,
-        app_secret: parley::config::required("WHATSAPP_APP_SECRET")?,
-        admin: parley_api::bootstrap_admin_from_env(),
-        whatsapp: parley::adapters::cloud_api::CloudApi::config_from_env()?,
-        retry: sender::policy_from_env(),
+        table: env.optional("TABLE_NAME").unwrap_or_else(|| "parley".to_owned()),
+        template: env.optional("PARLEY_TEMPLATE").unwrap_or_else(|| "template.yaml".to_owned()).into(),
+        web_dir: env.optional("PARLEY_WEB_DIR").unwrap_or_else(|| "web/dist".to_owned()).into(),
+        verify_token: webhook_verify::VerifyConfig::from_secrets(&secrets)?.verify_token,
+        app_secret: secrets.get(SecretName::WhatsAppAppSecret)?.to_owned(),
+        admin: parley_api::bootstrap_admin(admin_email.as_deref(), &secrets),
+        whatsapp: CloudApiSettings::from_environment(&env)?.with_token(secrets.get(SecretName::WhatsAppAccessToken)?),
+        retry: sender::retry_policy(&env)?,
         sweep: Default::default(),
         sweep_every: std::time::Duration::from_secs(60),
-        inbox: parley::app::inbox::InboxSettings::from_env(),
+        inbox: parley::app::inbox::InboxSettings::from_environment(&env)?,
+        contact_id_key: secrets.contact_id_key()?,
     };
     let stack = LocalStack::start(config).await?;
     tracing::info!(url = %stack.url(), "parley is up");

@@ -17,11 +17,10 @@ use parley::adapters::request_counter::RequestCounter;
 use parley::adapters::s3_exports::S3ExportFiles;
 use parley::adapters::sqs::SqsQueue;
 use parley::app::auth::BootstrapAdmin;
-use parley::app::deliver::{Deliver, RetryPolicy};
+use parley::app::deliver::RetryPolicy;
 use parley::app::exports::Exports;
-use parley::app::inbox::{Inbox, InboxSettings};
-use parley::app::sweep::{Sweep, SweepPolicy};
-use parley::app::IngestWebhook;
+use parley::app::inbox::InboxSettings;
+use parley::app::sweep::SweepPolicy;
 use parley::ports::{Clock, SystemClock};
 use std::future::Future;
 use std::net::SocketAddr;
@@ -60,6 +59,8 @@ pub struct LocalConfig {
     pub sweep_every: Duration,
     /// Visibility, SLA and routing.
     pub inbox: InboxSettings,
+    /// The key contact ids are derived with.
+    pub contact_id_key: parley::domain::ContactIdKey,
 }
 
 /// A running local stack.
@@ -95,7 +96,7 @@ impl LocalStack {
         let client = aws::dynamo_client(&sdk, &counter);
         let spec = Template::load(&config.template)?.table()?;
         bootstrap::ensure_table(&client, &config.table, &spec).await?;
-        let store = Arc::new(DynamoStore::new(client, config.table.clone()));
+        let store = Arc::new(DynamoStore::new(client, config.table.clone(), config.contact_id_key.clone()));
         let sqs_client = aws_sdk_sqs::Client::new(&sdk);
         let template = Template::load(&config.template)?;
         let queues = bootstrap::ensure_queues(&sqs_client, &config.table, &template.queues()).await?;
@@ -104,17 +105,20 @@ impl LocalStack {
         let queue = SqsQueue::new(sqs_client.clone(), outbound_queue_url.clone());
         let whatsapp = Arc::new(CloudApi::new(config.whatsapp.clone())?);
 
-        let routing = Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), clock.clone(), config.inbox));
-        let ingest = IngestWebhook::new(store.clone(), clock.clone(), config.app_secret.clone()).with_routing(routing);
+        let ingest = webhook_inbound::ingest(store.clone(), clock.clone(), config.inbox, &config.app_secret);
         // Each function has its own client, as on Lambda, so round trips
         // are counted per function.
         let api_counter = RequestCounter::default();
-        let api_store = Arc::new(DynamoStore::new(aws::dynamo_client(&sdk, &api_counter), config.table.clone()));
+        let api_store = Arc::new(DynamoStore::new(
+            aws::dynamo_client(&sdk, &api_counter),
+            config.table.clone(),
+            config.contact_id_key.clone(),
+        ));
         // Exports: the queue and dead-letter queue come from the template
         // like the others; the bucket is `<table>-exports` in moto.
         let queue_url = |id: &str| queues.get(id).cloned().with_context(|| format!("template.yaml declares no {id}"));
         let export_queue = SqsQueue::new(sqs_client.clone(), queue_url("ExportQueue")?);
-        let s3 = aws::s3_client(&sdk);
+        let s3 = aws::s3_client(&sdk, parley::config::Environment::process().optional("AWS_ENDPOINT_URL_S3").is_some());
         let export_bucket = bootstrap::bucket_name(&config.table, "exports");
         bootstrap::ensure_bucket(&s3, &export_bucket).await?;
         let export_files = Arc::new(S3ExportFiles::new(s3, export_bucket));
@@ -137,17 +141,17 @@ impl LocalStack {
                 export_files: export_files.clone(),
                 dead_letters: Arc::new(dead_letters),
             },
+            None,
         );
         // The sender and the schedule are other functions: their round trips
         // are counted apart from the request handlers'.
         let background_counter = RequestCounter::default();
-        let background =
-            Arc::new(DynamoStore::new(aws::dynamo_client(&sdk, &background_counter), config.table.clone()));
-        let sender = sender::Sender {
-            deliver: Deliver::new(background.clone(), whatsapp, config.retry),
-            queue: queue.clone(),
-            poison_delay_seconds: config.retry.base_seconds,
-        };
+        let background = Arc::new(DynamoStore::new(
+            aws::dynamo_client(&sdk, &background_counter),
+            config.table.clone(),
+            config.contact_id_key.clone(),
+        ));
+        let sender = sender::Sender::new(background.clone(), whatsapp, queue.clone(), config.retry);
         let worker = exports::Worker {
             exports: Exports::new(
                 background.clone(),
@@ -158,7 +162,7 @@ impl LocalStack {
                 clock.clone(),
             ),
         };
-        let sweep = Sweep::new(background, Arc::new(queue), clock.clone(), config.sweep);
+        let sweep = reminders::sweep(background, Arc::new(queue), clock.clone(), config.sweep);
         let sender_jobs = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let drivers = vec![
             tokio::spawn(crate::drivers::sqs_event_source(
@@ -182,8 +186,10 @@ impl LocalStack {
 
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
+        // The peer address reaches the handlers as `ConnectInfo`, where API
+        // Gateway would put `sourceIp`: login throttling reads either.
         let server = tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, app).await {
+            if let Err(e) = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await {
                 tracing::error!(error = %e, "local server stopped");
             }
         });

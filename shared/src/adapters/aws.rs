@@ -18,48 +18,53 @@ pub fn dynamo_client(config: &SdkConfig, counter: &RequestCounter) -> DynamoClie
     DynamoClient::from_conf(conf)
 }
 
-/// The table every function uses, from `TABLE_NAME`, over a client built now
-/// (call once per cold start).
-pub fn store_from_env(config: &SdkConfig) -> Result<super::dynamo::DynamoStore, crate::config::ConfigError> {
-    let table = crate::config::table_name()?;
-    Ok(super::dynamo::DynamoStore::new(dynamo_client(config, &RequestCounter::default()), table))
+/// The store over `table`, with a client built now (call once per container), deriving contact ids with `ids`.
+pub fn store(config: &SdkConfig, table: &str, ids: crate::domain::ContactIdKey) -> super::dynamo::DynamoStore {
+    super::dynamo::DynamoStore::new(dynamo_client(config, &RequestCounter::default()), table, ids)
 }
 
-/// The outbound queue, from `OUTBOUND_QUEUE_URL`.
-pub fn outbound_queue_from_env(config: &SdkConfig) -> Result<super::sqs::SqsQueue, crate::config::ConfigError> {
-    let url = crate::config::required("OUTBOUND_QUEUE_URL")?;
-    Ok(super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url))
+/// The outbound queue at `url`.
+pub fn outbound_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
+    super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url)
 }
 
-/// An S3 client; path-style addressing when `AWS_ENDPOINT_URL_S3` points
-/// at an emulator (moto serves no per-bucket host names).
-pub fn s3_client(config: &SdkConfig) -> aws_sdk_s3::Client {
-    let emulated = crate::config::optional("AWS_ENDPOINT_URL_S3").is_some();
+/// An S3 client; path-style addressing when `emulated` (moto serves no
+/// per-bucket host names).
+pub fn s3_client(config: &SdkConfig, emulated: bool) -> aws_sdk_s3::Client {
     aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(config).force_path_style(emulated).build())
 }
 
-/// The export bucket, from `EXPORT_BUCKET`.
-pub fn export_files_from_env(
-    config: &SdkConfig,
-) -> Result<super::s3_exports::S3ExportFiles, crate::config::ConfigError> {
-    let bucket = crate::config::required("EXPORT_BUCKET")?;
-    Ok(super::s3_exports::S3ExportFiles::new(s3_client(config), bucket))
+/// The export bucket's files.
+pub fn export_files(config: &SdkConfig, bucket: &ExportBucket) -> super::s3_exports::S3ExportFiles {
+    super::s3_exports::S3ExportFiles::new(s3_client(config, bucket.path_style), bucket.name.clone())
 }
 
-/// The export queue, from `EXPORT_QUEUE_URL`.
-pub fn export_queue_from_env(config: &SdkConfig) -> Result<super::sqs::SqsQueue, crate::config::ConfigError> {
-    let url = crate::config::required("EXPORT_QUEUE_URL")?;
-    Ok(super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url))
+/// The export queue at `url`.
+pub fn export_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
+    super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url)
 }
 
-/// The dead-letter queues administrators watch, from `OUTBOUND_DLQ_URL`
-/// and `EXPORT_DLQ_URL`.
-pub fn dead_letters_from_env(
-    config: &SdkConfig,
-) -> Result<super::dead_letters::SqsDeadLetters, crate::config::ConfigError> {
-    let queues = vec![
-        ("outbound".to_owned(), crate::config::required("OUTBOUND_DLQ_URL")?),
-        ("exports".to_owned(), crate::config::required("EXPORT_DLQ_URL")?),
-    ];
-    Ok(super::dead_letters::SqsDeadLetters::new(aws_sdk_sqs::Client::new(config), queues))
+/// The dead-letter queues administrators watch, `(name, url)` each.
+pub fn dead_letters(config: &SdkConfig, queues: Vec<(String, String)>) -> super::dead_letters::SqsDeadLetters {
+    super::dead_letters::SqsDeadLetters::new(aws_sdk_sqs::Client::new(config), queues)
+}
+
+/// Where exports are written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportBucket {
+    /// `EXPORT_BUCKET`.
+    pub name: String,
+    /// Path-style addressing, when `AWS_ENDPOINT_URL_S3` points at an
+    /// emulator.
+    pub path_style: bool,
+}
+
+impl ExportBucket {
+    /// Reads `EXPORT_BUCKET` (and whether S3 is emulated).
+    pub fn from_environment(env: &crate::config::Environment) -> Result<Self, crate::config::ConfigError> {
+        Ok(ExportBucket {
+            name: env.required("EXPORT_BUCKET")?,
+            path_style: env.optional("AWS_ENDPOINT_URL_S3").is_some(),
+        })
+    }
 }

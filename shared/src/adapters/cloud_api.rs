@@ -45,21 +45,6 @@ impl CloudApi {
             reqwest::Client::builder().timeout(config.timeout).connect_timeout(Duration::from_secs(3)).build()?;
         Ok(CloudApi { http, config })
     }
-
-    /// Reads `WHATSAPP_API_BASE` (default Meta's), `WHATSAPP_API_VERSION`,
-    /// `WHATSAPP_ACCESS_TOKEN`, `WHATSAPP_WABA_ID`.
-    pub fn config_from_env() -> Result<CloudApiConfig, crate::config::ConfigError> {
-        use crate::config::{optional, required};
-        Ok(CloudApiConfig {
-            base_url: optional("WHATSAPP_API_BASE").unwrap_or_else(|| "https://graph.facebook.com".to_owned()),
-            version: optional("WHATSAPP_API_VERSION").unwrap_or_else(|| "v23.0".to_owned()),
-            access_token: required("WHATSAPP_ACCESS_TOKEN")?,
-            waba_id: optional("WHATSAPP_WABA_ID").unwrap_or_default(),
-            timeout: Duration::from_millis(
-                optional("WHATSAPP_TIMEOUT_MS").and_then(|v| v.parse().ok()).unwrap_or(10_000),
-            ),
-        })
-    }
 }
 
 #[async_trait::async_trait]

@@ -1,6 +1,7 @@
 //! The outbound queue on SQS.
 
-use crate::domain::ContactId;
+use super::dynamo::keys;
+use crate::domain::{ContactId, MessageRef};
 use crate::ports::{ExportQueue, OutboundQueue, QueueError};
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +12,19 @@ pub struct SendJob {
     pub contact_id: ContactId,
     /// The message's sort key.
     pub sk: String,
+}
+
+impl SendJob {
+    /// The job for a message. The body keeps the table's sort key, so jobs
+    /// queued by earlier versions still read.
+    pub fn new(message: &MessageRef) -> Self {
+        SendJob { contact_id: message.contact.clone(), sk: keys::referenced_sk(message) }
+    }
+
+    /// The message to send.
+    pub fn message(&self) -> MessageRef {
+        keys::message_ref(&self.contact_id, &self.sk)
+    }
 }
 
 /// The body of one export queue message.
@@ -51,9 +65,8 @@ impl SqsQueue {
 
 #[async_trait::async_trait]
 impl OutboundQueue for SqsQueue {
-    async fn enqueue(&self, contact: &ContactId, sk: &str) -> Result<(), QueueError> {
-        let body = serde_json::to_string(&SendJob { contact_id: contact.clone(), sk: sk.to_owned() })
-            .map_err(|e| QueueError(e.to_string()))?;
+    async fn enqueue(&self, message: &MessageRef) -> Result<(), QueueError> {
+        let body = serde_json::to_string(&SendJob::new(message)).map_err(|e| QueueError(e.to_string()))?;
         self.client
             .send_message()
             .queue_url(&self.url)

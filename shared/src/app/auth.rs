@@ -1,23 +1,30 @@
-//! Signing staff in and out, and checking sessions.
+//! Signing staff in and out, checking sessions, and changing one's password.
 
+use crate::domain::login_throttle::{LoginAttempt, LoginLimits, LoginSource};
 use crate::domain::user::normalize_email;
-use crate::domain::{Role, User};
-use crate::ports::{Clock, Session, StoreError, UserStore};
+use crate::domain::{AuditEntry, Millis, Role, Session, User};
+use crate::ports::{Clock, LoginThrottle, SessionStore, StoreError, UserStore};
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use std::net::IpAddr;
 use std::sync::Arc;
 
 /// How long a session lasts.
 pub const SESSION_HOURS: i64 = 12;
-/// Wrong passwords allowed per e-mail within [`THROTTLE_WINDOW_MS`].
-pub const MAX_FAILURES: u32 = 5;
-/// The login-throttling window.
-pub const THROTTLE_WINDOW_MS: i64 = 15 * 60_000;
+/// The shortest password accepted.
+pub const MIN_PASSWORD: usize = 10;
 
-/// Why a request is not signed in.
+/// What a sign-in checks when there is no usable hash (an unknown e-mail, an
+/// invitee without a password, a deactivated user): an Argon2id hash with
+/// the same parameters as real ones, so that every sign-in costs one full
+/// verification and the answer's timing does not tell which e-mails exist.
+pub const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$WWrnuXVDywNpvQbas4PoKg$XbcaXKZsMZYojyDdJaRkqB8kF8rdTduYTSt0oMsagmc";
+
+/// Why a request is not signed in, or a password was not changed.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     /// Unknown e-mail, wrong password or deactivated user (one answer for
@@ -27,18 +34,26 @@ pub enum AuthError {
     /// No session, or an expired or ended one.
     #[error("not signed in")]
     NoSession,
-    /// Too many wrong passwords for this e-mail lately.
+    /// Too many sign-in attempts lately, for this e-mail or from this place.
     #[error("too many failed sign-ins; try again in {minutes} minute(s)")]
     Throttled {
         /// Minutes until the window ends.
         minutes: i64,
     },
+    /// The current password given to change it is wrong.
+    #[error("the current password is wrong")]
+    WrongPassword,
+    /// The new password is too short.
+    #[error("a password needs at least {MIN_PASSWORD} characters")]
+    WeakPassword,
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// The first administrator, created on first login from configuration.
+/// The first administrator, created on their first sign-in from the deploy
+/// parameters when, and only when, no user has their e-mail. Once they exist
+/// the deploy password is never consulted again, so changing it sticks.
 #[derive(Clone)]
 pub struct BootstrapAdmin {
     /// Their e-mail.
@@ -53,65 +68,194 @@ impl std::fmt::Debug for BootstrapAdmin {
     }
 }
 
+/// Password hashing, behind a trait so that a test can see which hash a
+/// sign-in verified (timing is not something a test should assert).
+pub trait Passwords: Send + Sync {
+    /// A PHC string for `password` with a fresh salt.
+    fn hash(&self, password: &str) -> Result<String, argon2::password_hash::Error>;
+    /// Whether `password` matches the PHC string `phc`.
+    fn verify(&self, phc: &str, password: &str) -> bool;
+}
+
+/// Argon2id with the crate's default (OWASP) parameters.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Argon2id;
+
+impl Passwords for Argon2id {
+    fn hash(&self, password: &str) -> Result<String, argon2::password_hash::Error> {
+        hash_password(password)
+    }
+
+    fn verify(&self, phc: &str, password: &str) -> bool {
+        PasswordHash::new(phc)
+            .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    }
+}
+
 /// The sign-in use case.
 pub struct Auth {
     users: Arc<dyn UserStore>,
+    sessions: Arc<dyn SessionStore>,
+    throttle: Arc<dyn LoginThrottle>,
     clock: Arc<dyn Clock>,
     bootstrap: Option<BootstrapAdmin>,
+    limits: LoginLimits,
+    passwords: Arc<dyn Passwords>,
 }
 
 impl Auth {
-    /// Wires the use case.
-    pub fn new(users: Arc<dyn UserStore>, clock: Arc<dyn Clock>, bootstrap: Option<BootstrapAdmin>) -> Self {
-        Auth { users, clock, bootstrap }
+    /// Wires the use case with Argon2id and the default limits.
+    pub fn new(
+        users: Arc<dyn UserStore>,
+        sessions: Arc<dyn SessionStore>,
+        throttle: Arc<dyn LoginThrottle>,
+        clock: Arc<dyn Clock>,
+        bootstrap: Option<BootstrapAdmin>,
+    ) -> Self {
+        Auth {
+            users,
+            sessions,
+            throttle,
+            clock,
+            bootstrap,
+            limits: LoginLimits::default(),
+            passwords: Arc::new(Argon2id),
+        }
+    }
+
+    /// The same, hashing with `passwords`.
+    pub fn with_passwords(mut self, passwords: Arc<dyn Passwords>) -> Self {
+        self.passwords = passwords;
+        self
     }
 
     /// Checks credentials and opens a session; returns the cookie token.
-    pub async fn login(&self, email: &str, password: &str) -> Result<(String, Session), AuthError> {
+    /// `from` is the client's address, as API Gateway (or the local runner)
+    /// saw it.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        from: Option<IpAddr>,
+    ) -> Result<(String, Session), AuthError> {
         let email = normalize_email(email);
         let now = self.clock.now();
-        let (failures, window_start) = self.users.login_failures(&email).await?;
-        let window_left = window_start.0 + THROTTLE_WINDOW_MS - now.0;
-        if failures >= MAX_FAILURES && window_left > 0 {
-            return Err(AuthError::Throttled { minutes: (window_left + 59_999) / 60_000 });
-        }
+        let attempt = self.count_attempt(&email, from, now).await?;
         let user = match self.users.user(&email).await? {
             Some(user) => Some(user),
             None => self.create_bootstrap_admin(&email).await?,
         };
-        let Some(user) = user.filter(|u| u.active && password_matches(&u.password_hash, password)) else {
-            self.users.record_login_failure(&email, now, THROTTLE_WINDOW_MS).await?;
+        let matches = self.verify(hash_to_check(user.as_ref()), password).await;
+        let Some(user) = user.filter(|u| matches && u.active) else {
             return Err(AuthError::BadCredentials);
         };
-        if failures > 0 {
-            self.users.clear_login_failures(&email).await?;
-        }
+        self.forgive(&attempt).await;
         let token = new_token();
         let session = Session {
             token_hash: token_hash(&token),
             email: user.email,
             role: user.role,
-            expires_at: self.clock.now().plus_hours(SESSION_HOURS),
+            issued_at: now,
+            expires_at: now.plus_hours(SESSION_HOURS),
         };
-        self.users.put_session(&session).await?;
+        self.sessions.put_session(&session).await?;
         Ok((token, session))
     }
 
     /// The live session behind a cookie token.
     pub async fn authenticate(&self, token: &str) -> Result<Session, AuthError> {
-        let session = self.users.session(&token_hash(token)).await?.ok_or(AuthError::NoSession)?;
+        let session = self.sessions.session(&token_hash(token)).await?.ok_or(AuthError::NoSession)?;
         if session.expires_at <= self.clock.now() {
             return Err(AuthError::NoSession);
         }
-        // The user as they are now: a deactivation or a role change takes
-        // effect on the next request, not at the next sign-in.
+        // The user as they are now: a deactivation, a role change or a new
+        // password takes effect on the next request, not at the next sign-in.
         let user = self.users.user(&session.email).await?.filter(|u| u.active).ok_or(AuthError::NoSession)?;
+        if session.issued_at < user.password_changed_at {
+            return Err(AuthError::NoSession);
+        }
         Ok(Session { role: user.role, ..session })
     }
 
     /// Ends the session behind a cookie token.
     pub async fn logout(&self, token: &str) -> Result<(), AuthError> {
-        Ok(self.users.delete_session(&token_hash(token)).await?)
+        Ok(self.sessions.delete_session(&token_hash(token)).await?)
+    }
+
+    /// Changes the signed-in user's own password. The current one is
+    /// required (and a wrong one counts like a failed sign-in); every other
+    /// session of theirs ends, this one goes on.
+    pub async fn change_password(
+        &self,
+        session: &Session,
+        from: Option<IpAddr>,
+        current: &str,
+        new: &str,
+    ) -> Result<(), AuthError> {
+        if new.chars().count() < MIN_PASSWORD {
+            return Err(AuthError::WeakPassword);
+        }
+        let now = self.clock.now();
+        let attempt = self.count_attempt(&session.email, from, now).await?;
+        let user = self.users.user(&session.email).await?.filter(|u| u.active).ok_or(AuthError::NoSession)?;
+        if !self.verify(hash_to_check(Some(&user)), current).await {
+            return Err(AuthError::WrongPassword);
+        }
+        self.forgive(&attempt).await;
+        let hash = self.hash(new).await.map_err(|_| AuthError::WeakPassword)?;
+        let audit = AuditEntry {
+            at: now,
+            actor: user.email.clone(),
+            action: "change_password".to_owned(),
+            contact: None,
+            detail: "{}".to_owned(),
+        };
+        if !self.users.change_password(&user.email, &hash, now, &audit).await? {
+            return Err(AuthError::NoSession);
+        }
+        // Re-issued now, this session is the one that survives the change.
+        self.sessions.put_session(&Session { issued_at: now, ..session.clone() }).await?;
+        Ok(())
+    }
+
+    /// Counts the attempt before any password is checked, and refuses it
+    /// when a counter is over its limit.
+    async fn count_attempt(&self, email: &str, from: Option<IpAddr>, now: Millis) -> Result<LoginAttempt, AuthError> {
+        let attempt = self.limits.attempt(email, LoginSource::of(from), now);
+        let counts = self.throttle.count_login_attempt(&attempt).await?;
+        self.limits.verdict(&attempt, counts, now).map_err(|minutes| {
+            tracing::warn!(
+                email_from_source = counts.email_from_source,
+                source = counts.source,
+                email = counts.email,
+                "sign-in throttled"
+            );
+            AuthError::Throttled { minutes }
+        })?;
+        Ok(attempt)
+    }
+
+    /// A success gives back what its attempt cost; failing to is not worth
+    /// failing the sign-in over.
+    async fn forgive(&self, attempt: &LoginAttempt) {
+        if let Err(e) = self.throttle.forgive_login_attempt(attempt).await {
+            tracing::warn!(error = %e, "sign-in counters not settled");
+        }
+    }
+
+    async fn verify(&self, phc: &str, password: &str) -> bool {
+        let (passwords, phc, password) = (self.passwords.clone(), phc.to_owned(), password.to_owned());
+        // Argon2 is deliberately slow: keep it off the async workers.
+        tokio::task::spawn_blocking(move || passwords.verify(&phc, &password)).await.unwrap_or(false)
+    }
+
+    async fn hash(&self, password: &str) -> Result<String, AuthError> {
+        let (passwords, password) = (self.passwords.clone(), password.to_owned());
+        tokio::task::spawn_blocking(move || passwords.hash(&password))
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .ok_or(AuthError::WeakPassword)
     }
 
     async fn create_bootstrap_admin(&self, email: &str) -> Result<Option<User>, AuthError> {
@@ -122,13 +266,25 @@ impl Auth {
             email: email.to_owned(),
             name: "Administrator".to_owned(),
             role: Role::Admin,
-            password_hash: hash_password(&admin.password).map_err(|_| AuthError::BadCredentials)?,
+            password_hash: self.hash(&admin.password).await.map_err(|_| AuthError::BadCredentials)?,
             active: true,
             available: true,
+            invited: false,
+            password_changed_at: Millis(0),
         };
-        // Two first logins at once: one creates, both then read the same user.
+        // Only when absent: two first sign-ins at once create one user, and
+        // an existing admin (whose password may have changed) is never reset.
         self.users.create_user(&user).await?;
         Ok(self.users.user(email).await?)
+    }
+}
+
+/// The one hash a sign-in verifies: the user's own when they can sign in
+/// with it, [`DUMMY_HASH`] otherwise.
+fn hash_to_check(user: Option<&User>) -> &str {
+    match user {
+        Some(user) if user.active && user.password_hash.starts_with("$argon2") => &user.password_hash,
+        _ => DUMMY_HASH,
     }
 }
 
@@ -138,8 +294,10 @@ pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Er
     Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
 }
 
-fn password_matches(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+/// Hashes off the async workers (Argon2 takes tens of milliseconds).
+pub async fn hash_password_in_background(password: &str) -> Option<String> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || hash_password(&password).ok()).await.ok().flatten()
 }
 
 fn new_token() -> String {
@@ -159,11 +317,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn passwords_verify_only_themselves() {
+    fn passwords_verify_only_themselves_and_the_dummy_hash_is_a_real_one() {
         let hash = hash_password("correct horse").unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(password_matches(&hash, "correct horse"));
-        assert!(!password_matches(&hash, "correct hors"));
-        assert!(!password_matches("not a hash", "x"));
+        assert!(Argon2id.verify(&hash, "correct horse"));
+        assert!(!Argon2id.verify(&hash, "correct hors"));
+        assert!(!Argon2id.verify("not a hash", "x"));
+        let dummy = PasswordHash::new(DUMMY_HASH).unwrap();
+        let real = PasswordHash::new(&hash).unwrap();
+        assert_eq!(dummy.params, real.params, "the dummy costs what a real hash costs");
+        assert_eq!(dummy.algorithm, real.algorithm);
     }
 }

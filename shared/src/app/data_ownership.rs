@@ -1,8 +1,9 @@
 //! The business owns its data: erase a contact's personal data; merge two
 //! contacts. Both audited. (Exports are jobs: see [`super::exports`].)
 
+use crate::domain::{AuditEntry, Session};
 use crate::domain::{Contact, ContactId, Role};
-use crate::ports::{AuditEntry, Clock, ContactLifecycleStore, ConversationStore, InboxStore, Session, StoreError};
+use crate::ports::{AuditLog, Clock, ContactLifecycleStore, ConversationStore, StoreError};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -27,7 +28,7 @@ pub enum DataError {
 pub struct DataOwnership {
     contacts: Arc<dyn ConversationStore>,
     lifecycle: Arc<dyn ContactLifecycleStore>,
-    audit: Arc<dyn InboxStore>,
+    audit: Arc<dyn AuditLog>,
     clock: Arc<dyn Clock>,
 }
 
@@ -36,7 +37,7 @@ impl DataOwnership {
     pub fn new(
         contacts: Arc<dyn ConversationStore>,
         lifecycle: Arc<dyn ContactLifecycleStore>,
-        audit: Arc<dyn InboxStore>,
+        audit: Arc<dyn AuditLog>,
         clock: Arc<dyn Clock>,
     ) -> Self {
         DataOwnership { contacts, lifecycle, audit, clock }

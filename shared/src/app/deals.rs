@@ -6,9 +6,8 @@ use crate::domain::pipeline::{
     total_value, Deal, Pipeline, PipelineError, Stage, StageChange, StageKind, ValueOverflow,
 };
 use crate::domain::ContactId;
-use crate::ports::{
-    AuditEntry, Clock, ConversationStore, DealStore, DomainEvent, Page, PageRequest, Session, StoreError, UserStore,
-};
+use crate::domain::{AuditEntry, DomainEvent, Session};
+use crate::ports::{Clock, ConversationStore, DealStore, Page, PageRequest, StoreError, UserStore};
 use rand::RngCore;
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -2,9 +2,7 @@
 //! it went. Redelivered jobs and concurrent senders are harmless: only the
 //! one that wins the `queued → sending` claim calls Meta.
 
-use crate::adapters::dynamo::keys;
-use crate::adapters::sqs::SendJob;
-use crate::domain::DeliveryError;
+use crate::domain::{DeliveryError, MessageRef};
 use crate::ports::{OutboxStore, StoreError, WhatsAppClient};
 use crate::whatsapp::send::{ErrorClass, SendOutcome, SendRequest};
 use std::sync::Arc;
@@ -57,9 +55,9 @@ impl Deliver {
     }
 
     /// Handles one job.
-    pub async fn deliver(&self, job: &SendJob) -> Result<JobOutcome, StoreError> {
-        let Some(message) = self.outbox.claim(&job.contact_id, &job.sk).await? else {
-            tracing::info!(contact_id = %job.contact_id, "already claimed or finished; nothing to send");
+    pub async fn deliver(&self, job: &MessageRef) -> Result<JobOutcome, StoreError> {
+        let Some(message) = self.outbox.claim(job).await? else {
+            tracing::info!(contact_id = %job.contact, "already claimed or finished; nothing to send");
             return Ok(JobOutcome::Done);
         };
         let request = SendRequest {
@@ -67,18 +65,18 @@ impl Deliver {
             to: message.to.clone(),
             content: message.content.clone(),
             reply_to: message.reply_to.clone(),
-            callback_data: keys::message_ref(&message.contact_id, &message.sk),
+            callback_data: message.reference.callback_data(),
         };
         match self.client.send(&request).await {
             SendOutcome::Accepted { wamid } => {
-                self.outbox.mark_sent(&job.contact_id, &job.sk, &wamid).await?;
-                tracing::info!(message_id = %message.id, wamid = %wamid, contact_id = %job.contact_id, "sent");
+                self.outbox.mark_sent(job, &wamid).await?;
+                tracing::info!(message_id = %message.id, wamid = %wamid, contact_id = %job.contact, "sent");
                 Ok(JobOutcome::Done)
             }
             SendOutcome::Failed(failure)
                 if failure.class == ErrorClass::Retryable && message.attempts < self.policy.max_attempts =>
             {
-                self.outbox.release(&job.contact_id, &job.sk, &failure.error).await?;
+                self.outbox.release(job, &failure.error).await?;
                 let delay = self.policy.backoff(message.attempts);
                 tracing::warn!(message_id = %message.id, code = failure.error.code, attempt = message.attempts, delay, "send failed; will retry");
                 Ok(JobOutcome::RetryAfter(delay))
@@ -92,12 +90,12 @@ impl Deliver {
                         details: Some("use retry to try again".to_owned()),
                     });
                 }
-                self.outbox.mark_failed(&job.contact_id, &job.sk, &errors).await?;
+                self.outbox.mark_failed(job, &errors).await?;
                 tracing::warn!(message_id = %message.id, code = failure.error.code, "send failed");
                 Ok(JobOutcome::Done)
             }
             SendOutcome::Unknown => {
-                self.outbox.mark_unknown(&job.contact_id, &job.sk).await?;
+                self.outbox.mark_unknown(job).await?;
                 tracing::warn!(message_id = %message.id, "no answer from the Cloud API; awaiting its status webhook");
                 Ok(JobOutcome::Done)
             }

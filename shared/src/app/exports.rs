@@ -6,10 +6,11 @@
 
 use crate::domain::export::{csv_line, ExportFormat, ExportJob, ExportKind, ExportStatus};
 use crate::domain::pipeline::{Deal, Pipeline};
+use crate::domain::{AuditEntry, Session};
 use crate::domain::{Contact, Message};
 use crate::ports::{
-    AuditEntry, Clock, ConversationStore, DealStore, ExportFiles, ExportQueue, ExportStore, FileError, FileUpload,
-    PageRequest, QueueError, Session, StoreError,
+    Clock, ConversationStore, DealStore, ExportFiles, ExportQueue, ExportStore, FileError, FileUpload, PageRequest,
+    QueueError, StoreError,
 };
 use rand::RngCore;
 use serde_json::{json, Value};

@@ -3,9 +3,10 @@
 
 use crate::domain::conversation::{ConversationStatus, Viewer};
 use crate::domain::routing::{next_in_turn, RoutingRule};
+use crate::domain::{AuditEntry, Session};
 use crate::domain::{Contact, ContactId, Millis};
 use crate::ports::{
-    AuditEntry, Clock, ConversationStore, InboxStore, Page, PageRequest, QueueQuery, Session, StoreError, UserStore,
+    AuditLog, Clock, ConversationStore, InboxStore, Page, PageRequest, QueueQuery, StoreError, UserStore,
 };
 use std::sync::Arc;
 
@@ -34,19 +35,38 @@ impl Default for InboxSettings {
 }
 
 impl InboxSettings {
-    /// Reads `PARLEY_AGENTS_SEE_ALL`, `PARLEY_SLA_MINUTES`, `PARLEY_ROUTING`,
-    /// `PARLEY_UTC_OFFSET_MINUTES`.
-    pub fn from_env() -> Self {
-        use crate::config::optional;
+    /// Reads `PARLEY_AGENTS_SEE_ALL`, `PARLEY_SLA_MINUTES`, `PARLEY_ROUTING`
+    /// and `PARLEY_UTC_OFFSET_MINUTES`; unset ones keep their defaults, and a
+    /// value that cannot be used is an error naming its variable.
+    pub fn from_environment(env: &crate::config::Environment) -> Result<Self, crate::config::ConfigError> {
+        use crate::config::ConfigError;
         let default = InboxSettings::default();
-        InboxSettings {
-            agents_see_all: optional("PARLEY_AGENTS_SEE_ALL").is_some_and(|v| v == "true" || v == "1"),
-            sla_minutes: optional("PARLEY_SLA_MINUTES").and_then(|v| v.parse().ok()).unwrap_or(default.sla_minutes),
-            routing: optional("PARLEY_ROUTING").and_then(|v| RoutingRule::parse(&v)).unwrap_or(default.routing),
-            utc_offset_minutes: optional("PARLEY_UTC_OFFSET_MINUTES")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(default.utc_offset_minutes),
+        let routing = match env.optional("PARLEY_ROUTING") {
+            None => default.routing,
+            Some(v) => RoutingRule::parse(v.trim()).ok_or(ConfigError::Invalid {
+                name: "PARLEY_ROUTING",
+                expected: "owner_or_unassigned or round_robin",
+            })?,
+        };
+        let sla_minutes = env.parsed("PARLEY_SLA_MINUTES", "a whole number of minutes")?.unwrap_or(default.sla_minutes);
+        if sla_minutes <= 0 {
+            return Err(ConfigError::Invalid { name: "PARLEY_SLA_MINUTES", expected: "a whole number of minutes" });
         }
+        let utc_offset_minutes: i64 = env
+            .parsed("PARLEY_UTC_OFFSET_MINUTES", "whole minutes ahead of UTC")?
+            .unwrap_or(default.utc_offset_minutes);
+        if utc_offset_minutes.abs() > 14 * 60 {
+            return Err(ConfigError::Invalid {
+                name: "PARLEY_UTC_OFFSET_MINUTES",
+                expected: "whole minutes ahead of UTC, between -840 and 840",
+            });
+        }
+        Ok(InboxSettings {
+            agents_see_all: env.flag("PARLEY_AGENTS_SEE_ALL")?.unwrap_or(default.agents_see_all),
+            sla_minutes,
+            routing,
+            utc_offset_minutes,
+        })
     }
 }
 
@@ -77,6 +97,7 @@ pub enum InboxError {
 pub struct Inbox {
     contacts: Arc<dyn ConversationStore>,
     inbox: Arc<dyn InboxStore>,
+    audit: Arc<dyn AuditLog>,
     users: Arc<dyn UserStore>,
     clock: Arc<dyn Clock>,
     settings: InboxSettings,
@@ -87,11 +108,12 @@ impl Inbox {
     pub fn new(
         contacts: Arc<dyn ConversationStore>,
         inbox: Arc<dyn InboxStore>,
+        audit: Arc<dyn AuditLog>,
         users: Arc<dyn UserStore>,
         clock: Arc<dyn Clock>,
         settings: InboxSettings,
     ) -> Self {
-        Inbox { contacts, inbox, users, clock, settings }
+        Inbox { contacts, inbox, audit, users, clock, settings }
     }
 
     /// The settings in force.
@@ -210,7 +232,7 @@ impl Inbox {
         if !session.role.supervises() {
             return Err(InboxError::Forbidden("only managers and administrators read the audit log"));
         }
-        Ok(self.inbox.audit_for_contact(id, page).await?)
+        Ok(self.audit.audit_for_contact(id, page).await?)
     }
 
     /// A day's audit log (supervisors only).
@@ -223,7 +245,7 @@ impl Inbox {
         if !session.role.supervises() {
             return Err(InboxError::Forbidden("only managers and administrators read the audit log"));
         }
-        Ok(self.inbox.audit_for_day(day, page).await?)
+        Ok(self.audit.audit_for_day(day, page).await?)
     }
 
     fn entry(
@@ -239,6 +261,52 @@ impl Inbox {
             action: action.to_owned(),
             contact: contact.cloned(),
             detail: detail.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+    use crate::config::{ConfigError, Environment};
+
+    #[test]
+    fn unset_settings_keep_their_defaults() {
+        let settings = InboxSettings::from_environment(&Environment::from_pairs([])).unwrap();
+        let default = InboxSettings::default();
+        assert_eq!(
+            (settings.agents_see_all, settings.sla_minutes, settings.routing, settings.utc_offset_minutes),
+            (default.agents_see_all, default.sla_minutes, default.routing, default.utc_offset_minutes)
+        );
+    }
+
+    #[test]
+    fn each_setting_is_read() {
+        let env = Environment::from_pairs([
+            ("PARLEY_AGENTS_SEE_ALL", "true"),
+            ("PARLEY_SLA_MINUTES", "30"),
+            ("PARLEY_ROUTING", "round_robin"),
+            ("PARLEY_UTC_OFFSET_MINUTES", "-180"),
+        ]);
+        let settings = InboxSettings::from_environment(&env).unwrap();
+        assert!(settings.agents_see_all);
+        assert_eq!(settings.sla_minutes, 30);
+        assert_eq!(settings.routing, RoutingRule::RoundRobin);
+        assert_eq!(settings.utc_offset_minutes, -180);
+    }
+
+    #[test]
+    fn a_value_that_cannot_be_used_fails_naming_its_variable() {
+        for (name, value) in [
+            ("PARLEY_SLA_MINUTES", "15m"),
+            ("PARLEY_SLA_MINUTES", "0"),
+            ("PARLEY_ROUTING", "random"),
+            ("PARLEY_UTC_OFFSET_MINUTES", "5:30"),
+            ("PARLEY_UTC_OFFSET_MINUTES", "3300"),
+            ("PARLEY_AGENTS_SEE_ALL", "yes please"),
+        ] {
+            let error = InboxSettings::from_environment(&Environment::from_pairs([(name, value)])).unwrap_err();
+            assert!(matches!(error, ConfigError::Invalid { name: n, .. } if n == name), "{name}={value}: {error}");
         }
     }
 }

@@ -1,6 +1,14 @@
 //! `POST /webhook`: verify, parse, store every message and status durably.
+//!
+//! Every item of a delivery is tried, so one bad item never costs the others.
+//! An item the store refuses for good (too large, say) is parked with its raw
+//! JSON for operators; a transient failure of any item fails the delivery
+//! (5xx), and Meta's retry redoes only what is missing, every write being
+//! idempotent.
 
-use crate::ports::{Clock, ConversationStore, Recorded, StatusOutcome, StoreError};
+use crate::domain::unprocessable::{ItemKind, UnprocessableItem};
+use crate::domain::Millis;
+use crate::ports::{Clock, InboundStore, Recorded, StatusOutcome, StatusStore, StoreError};
 use crate::whatsapp::{parse_webhook, verify_signature, SignatureError, WebhookError};
 use std::sync::Arc;
 
@@ -23,7 +31,7 @@ pub enum IngestError {
 pub struct IngestReport {
     /// Messages stored now.
     pub stored: usize,
-    /// Messages seen before (redeliveries).
+    /// Messages seen before (redeliveries, or erased since).
     pub duplicates: usize,
     /// Statuses that moved a message forward.
     pub statuses_applied: usize,
@@ -31,24 +39,45 @@ pub struct IngestReport {
     pub statuses_stale: usize,
     /// Statuses kept until their message is known.
     pub statuses_pending: usize,
+    /// Statuses of erased messages, dropped.
+    pub statuses_discarded: usize,
     /// Items refused as unattributable (logged).
     pub rejected: usize,
+    /// Items no retry could store, parked for operators.
+    pub parked: usize,
     /// Changes of other webhook fields, acknowledged.
     pub other_changes: usize,
 }
 
 /// The inbound webhook use case.
 pub struct IngestWebhook {
-    store: Arc<dyn ConversationStore>,
+    store: Arc<dyn InboundStore>,
+    statuses: Arc<dyn StatusStore>,
     clock: Arc<dyn Clock>,
     app_secret: String,
     routing: Option<Arc<super::inbox::Inbox>>,
 }
 
+/// An item that failed: parked when no retry can help, else the failure
+/// that makes the whole delivery fail.
+struct Failed<'a> {
+    kind: ItemKind,
+    wamid: &'a str,
+    phone_number_id: &'a str,
+    at: Millis,
+    raw: &'a str,
+    error: StoreError,
+}
+
 impl IngestWebhook {
     /// Wires the use case.
-    pub fn new(store: Arc<dyn ConversationStore>, clock: Arc<dyn Clock>, app_secret: impl Into<String>) -> Self {
-        IngestWebhook { store, clock, app_secret: app_secret.into(), routing: None }
+    pub fn new(
+        store: Arc<dyn InboundStore>,
+        statuses: Arc<dyn StatusStore>,
+        clock: Arc<dyn Clock>,
+        app_secret: impl Into<String>,
+    ) -> Self {
+        IngestWebhook { store, statuses, clock, app_secret: app_secret.into(), routing: None }
     }
 
     /// Routes conversations nobody owns after their message is stored.
@@ -57,10 +86,12 @@ impl IngestWebhook {
         self
     }
 
-    /// Handles one delivery. Returns only after every write is durable.
+    /// Handles one delivery. Returns `Ok` only when every item is durable or
+    /// parked.
     pub async fn handle(&self, body: &[u8], signature: Option<&str>) -> Result<IngestReport, IngestError> {
         verify_signature(self.app_secret.as_bytes(), body, signature)?;
-        let batch = parse_webhook(body, self.clock.now())?;
+        let received_at = self.clock.now();
+        let batch = parse_webhook(body, received_at)?;
         let mut report = IngestReport {
             rejected: batch.rejected.len(),
             other_changes: batch.other_changes.len(),
@@ -72,40 +103,105 @@ impl IngestWebhook {
         for (field, _) in &batch.other_changes {
             tracing::info!(field = %field, "webhook change acknowledged");
         }
+        let mut transient: Option<StoreError> = None;
         for message in &batch.messages {
-            match self.store.record_inbound(message).await? {
-                Recorded::New(contact) => {
+            match self.store.record_inbound(message).await {
+                Ok(Recorded::New(contact)) => {
                     report.stored += 1;
                     tracing::info!(wamid = %message.wamid, contact_id = %contact, kind = %message.type_name, "message stored");
-                    if let Some(inbox) = &self.routing {
-                        // The message is stored; a routing hiccup leaves the
-                        // conversation in the unassigned queue, never loses it.
-                        match inbox.route(&contact).await {
-                            Ok(Some(owner)) => {
-                                tracing::info!(contact_id = %contact, owner = %owner, "conversation routed")
-                            }
-                            Ok(None) => {}
-                            Err(e) => {
-                                tracing::warn!(contact_id = %contact, error = %e, "routing failed; left unassigned")
-                            }
-                        }
-                    }
+                    self.route(&contact).await;
                 }
-                Recorded::Duplicate => {
+                Ok(Recorded::Duplicate) => {
                     report.duplicates += 1;
                     tracing::info!(wamid = %message.wamid, "duplicate message ignored");
+                }
+                Err(error) => {
+                    let failed = Failed {
+                        kind: ItemKind::Message,
+                        wamid: &message.wamid,
+                        phone_number_id: &message.phone_number_id,
+                        at: message.at,
+                        raw: &message.raw,
+                        error,
+                    };
+                    self.settle(failed, received_at, &mut report, &mut transient).await;
                 }
             }
         }
         for status in &batch.statuses {
-            let outcome = self.store.apply_status(status).await?;
-            match outcome {
-                StatusOutcome::Applied => report.statuses_applied += 1,
-                StatusOutcome::Stale => report.statuses_stale += 1,
-                StatusOutcome::Pending => report.statuses_pending += 1,
+            match self.statuses.apply_status(status).await {
+                Ok(outcome) => {
+                    match outcome {
+                        StatusOutcome::Applied => report.statuses_applied += 1,
+                        StatusOutcome::Stale => report.statuses_stale += 1,
+                        StatusOutcome::Pending => report.statuses_pending += 1,
+                        StatusOutcome::Discarded => report.statuses_discarded += 1,
+                    }
+                    tracing::info!(wamid = %status.wamid, status = status.status.as_str(), outcome = ?outcome, "status handled");
+                }
+                Err(error) => {
+                    let failed = Failed {
+                        kind: ItemKind::Status,
+                        wamid: &status.wamid,
+                        phone_number_id: &status.phone_number_id,
+                        at: status.at,
+                        raw: &status.raw,
+                        error,
+                    };
+                    self.settle(failed, received_at, &mut report, &mut transient).await;
+                }
             }
-            tracing::info!(wamid = %status.wamid, status = status.status.as_str(), outcome = ?outcome, "status handled");
         }
-        Ok(report)
+        match transient {
+            Some(error) => Err(IngestError::Store(error)),
+            None => Ok(report),
+        }
+    }
+
+    /// The message is stored; a routing hiccup leaves the conversation in
+    /// the unassigned queue, never loses it.
+    async fn route(&self, contact: &crate::domain::ContactId) {
+        let Some(inbox) = &self.routing else { return };
+        match inbox.route(contact).await {
+            Ok(Some(owner)) => tracing::info!(contact_id = %contact, owner = %owner, "conversation routed"),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(contact_id = %contact, error = %e, "routing failed; left unassigned"),
+        }
+    }
+
+    /// Parks an item that no retry can store; remembers a transient failure
+    /// (the first one) for the delivery's answer.
+    async fn settle(
+        &self,
+        failed: Failed<'_>,
+        received_at: Millis,
+        report: &mut IngestReport,
+        transient: &mut Option<StoreError>,
+    ) {
+        let kind = failed.kind.as_str();
+        if failed.error.is_transient() {
+            tracing::error!(wamid = %failed.wamid, kind, error = %failed.error, "webhook item not stored; Meta will retry");
+            transient.get_or_insert(failed.error);
+            return;
+        }
+        let parked = UnprocessableItem {
+            kind: failed.kind,
+            wamid: failed.wamid.to_owned(),
+            phone_number_id: failed.phone_number_id.to_owned(),
+            at: failed.at,
+            received_at,
+            reason: failed.error.to_string(),
+            raw: failed.raw.to_owned(),
+        };
+        match self.store.park_unprocessable(&parked).await {
+            Ok(()) => {
+                report.parked += 1;
+                tracing::error!(wamid = %failed.wamid, kind, reason = %parked.reason, "webhook item parked: it can never be stored as it is");
+            }
+            Err(e) => {
+                tracing::error!(wamid = %failed.wamid, kind, error = %e, "webhook item could not be parked; Meta will retry");
+                transient.get_or_insert(e);
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@ pub mod deliver;
 pub mod exports;
 pub mod inbox;
 pub mod ingest_webhook;
+pub mod opt_out;
 pub mod reports;
 pub mod send_message;
 pub mod sweep;
@@ -15,3 +16,6 @@ pub mod team;
 
 pub use auth::{Auth, AuthError};
 pub use ingest_webhook::{IngestError, IngestReport, IngestWebhook};
+
+#[cfg(test)]
+mod tests;

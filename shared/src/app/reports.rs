@@ -4,7 +4,8 @@ use super::deals::{DealError, Deals};
 use crate::domain::metrics::{first_response, funnel, FunnelStep, ResponseStats};
 use crate::domain::task::end_of_day;
 use crate::domain::Millis;
-use crate::ports::{Clock, ReportStore, Session, StoreError};
+use crate::domain::Session;
+use crate::ports::{Clock, ReportStore, StoreError};
 use std::sync::Arc;
 
 /// Why a report was refused.

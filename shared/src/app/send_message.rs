@@ -1,11 +1,12 @@
 //! `POST /api/contacts/{id}/messages`: check the rules, store `queued`, enqueue.
 
-use crate::adapters::dynamo::keys;
 use crate::domain::outbound::{plan_send, OutboundContent, Recipient, SendRefusal};
 use crate::domain::pricing::{Estimate, RateCards};
-use crate::domain::ContactId;
+use crate::domain::AuditEntry;
+use crate::domain::OutboundMessage;
+use crate::domain::{ContactId, MessageRef};
 use crate::ports::{
-    Clock, ConversationStore, Created, FirstResponse, OutboundMessage, OutboundQueue, OutboxStore, StoreError,
+    Clock, ConversationStore, Created, FirstResponse, OutboundQueue, OutboxStore, StoreError, TemplateCatalog,
 };
 use rand::RngCore;
 use std::sync::Arc;
@@ -53,6 +54,7 @@ pub struct Queued {
 /// The send use case.
 pub struct SendMessage {
     conversations: Arc<dyn ConversationStore>,
+    templates: Arc<dyn TemplateCatalog>,
     outbox: Arc<dyn OutboxStore>,
     queue: Arc<dyn OutboundQueue>,
     clock: Arc<dyn Clock>,
@@ -63,12 +65,13 @@ impl SendMessage {
     /// Wires the use case.
     pub fn new(
         conversations: Arc<dyn ConversationStore>,
+        templates: Arc<dyn TemplateCatalog>,
         outbox: Arc<dyn OutboxStore>,
         queue: Arc<dyn OutboundQueue>,
         clock: Arc<dyn Clock>,
         rates: RateCards,
     ) -> Self {
-        SendMessage { conversations, outbox, queue, clock, rates }
+        SendMessage { conversations, templates, outbox, queue, clock, rates }
     }
 
     /// Checks, stores and enqueues. A failed enqueue is logged, not returned:
@@ -76,7 +79,7 @@ impl SendMessage {
     pub async fn send(&self, command: SendCommand) -> Result<Queued, SendError> {
         let contact = self.conversations.contact(&command.contact).await?.ok_or(SendError::NotFound)?;
         let translations = match &command.content {
-            OutboundContent::Template { name, .. } => self.outbox.template_translations(name).await?,
+            OutboundContent::Template { name, .. } => self.templates.template_translations(name).await?,
             OutboundContent::Text { .. } => Vec::new(),
         };
         let now = self.clock.now();
@@ -89,9 +92,8 @@ impl SendMessage {
         };
         let id = new_message_id();
         let message = OutboundMessage {
-            sk: keys::message_sk(now, &id),
+            reference: MessageRef::new(contact.id.clone(), now, &id),
             id,
-            contact_id: contact.id.clone(),
             phone_number_id: contact.phone_number_id.clone(),
             to: contact.wa_id.clone().or(contact.user_id.clone()).unwrap_or_default(),
             content: command.content.clone(),
@@ -100,11 +102,11 @@ impl SendMessage {
             created_at: now,
         };
         let text = command.content.summary(template);
-        let audit = crate::ports::AuditEntry {
+        let audit = AuditEntry {
             at: now,
             actor: command.actor.clone(),
             action: "send".to_owned(),
-            contact: Some(message.contact_id.clone()),
+            contact: Some(message.reference.contact.clone()),
             detail: serde_json::json!({"message_id": message.id, "type": message.content.type_name(), "estimate": plan.estimate}).to_string(),
         };
         // The conversation's first answer counts into the response figures
@@ -129,10 +131,10 @@ impl SendMessage {
             Created::Existing(id) => return Ok(Queued { id, estimate: None, replayed: true }),
             Created::New => {}
         }
-        if let Err(e) = self.queue.enqueue(&message.contact_id, &message.sk).await {
+        if let Err(e) = self.queue.enqueue(&message.reference).await {
             tracing::warn!(error = %e, message_id = %message.id, "enqueue failed; the sweep will send it");
         }
-        tracing::info!(message_id = %message.id, contact_id = %message.contact_id, kind = message.content.type_name(), "message queued");
+        tracing::info!(message_id = %message.id, contact_id = %message.reference.contact, kind = message.content.type_name(), "message queued");
         Ok(Queued { id: message.id, estimate: Some(plan.estimate), replayed: false })
     }
 }

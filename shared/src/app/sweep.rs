@@ -52,17 +52,14 @@ impl Sweep {
     pub async fn run(&self) -> Result<SweepReport, StoreError> {
         let now = self.clock.now();
         let mut report = SweepReport::default();
-        for (contact, sk) in
-            self.outbox.stuck(StuckState::Queued, Millis(now.0 - self.policy.queued_after_ms), 100).await?
-        {
-            if self.queue.enqueue(&contact, &sk).await.is_ok() {
+        for message in self.outbox.stuck(StuckState::Queued, Millis(now.0 - self.policy.queued_after_ms), 100).await? {
+            if self.queue.enqueue(&message).await.is_ok() {
                 report.requeued += 1;
             }
         }
-        for (contact, sk) in
-            self.outbox.stuck(StuckState::Sending, Millis(now.0 - self.policy.sending_after_ms), 100).await?
+        for message in self.outbox.stuck(StuckState::Sending, Millis(now.0 - self.policy.sending_after_ms), 100).await?
         {
-            self.outbox.mark_unknown(&contact, &sk).await?;
+            self.outbox.mark_unknown(&message).await?;
             report.flagged += 1;
         }
         if report != SweepReport::default() {

@@ -2,8 +2,9 @@
 //! owner and for the team.
 
 use crate::domain::task::{end_of_day, Due, Task};
+use crate::domain::Session;
 use crate::domain::{ContactId, Millis, Role};
-use crate::ports::{Clock, Page, PageRequest, Session, StoreError, TaskStore, UserStore};
+use crate::ports::{Clock, Page, PageRequest, StoreError, TaskStore, UserStore};
 use rand::RngCore;
 use std::sync::Arc;
 

@@ -1,16 +1,20 @@
-//! The team: invitations, roles, deactivation. Only administrators manage it.
+//! The team: invitations, reset links, roles, deactivation. Only
+//! administrators manage it.
 
-use super::auth::{hash_password, token_hash};
+use super::auth::{hash_password_in_background, token_hash};
 use crate::domain::user::normalize_email;
+use crate::domain::{AuditEntry, Invite, Session, UserPatch};
 use crate::domain::{Millis, Role, User};
-use crate::ports::{AuditEntry, Clock, InboxStore, Session, StoreError, UserPatch, UserStore};
+use crate::ports::{AuditLog, Clock, InviteStore, StoreError, UserStore};
 use rand::RngCore;
 use std::sync::Arc;
 
+pub use super::auth::MIN_PASSWORD;
+
 /// How long an invitation link works.
 pub const INVITE_DAYS: i64 = 7;
-/// The shortest password accepted.
-pub const MIN_PASSWORD: usize = 10;
+/// How long a password-reset link works.
+pub const RESET_HOURS: i64 = 24;
 
 /// Why a team change was refused.
 #[derive(Debug, thiserror::Error)]
@@ -27,7 +31,10 @@ pub enum TeamError {
     /// No such user.
     #[error("no such user")]
     NotFound,
-    /// The invitation is unknown, used or expired.
+    /// A deactivated user gets no link; reactivate them first.
+    #[error("{0} is deactivated; reactivate them first")]
+    Deactivated(String),
+    /// The invitation is unknown, used, replaced, revoked or expired.
     #[error("this invitation is not valid any more; ask for a new one")]
     BadInvite,
     /// Too short.
@@ -41,28 +48,45 @@ pub enum TeamError {
     Store(#[from] StoreError),
 }
 
-/// An invitation to share with the new teammate.
+/// What a link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// Joining the team: accepting sets the first password.
+    Invitation,
+    /// A forgotten password: accepting sets a new one.
+    PasswordReset,
+}
+
+/// A one-time link to share with the teammate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invitation {
-    /// Who is invited.
+    /// Whose.
     pub email: String,
-    /// The one-time token for the invitation link.
+    /// The one-time token for the link.
     pub token: String,
     /// When it stops working.
     pub expires_at: Millis,
+    /// What accepting it does.
+    pub kind: LinkKind,
 }
 
 /// The team use case.
 pub struct Team {
     users: Arc<dyn UserStore>,
-    inbox: Arc<dyn InboxStore>,
+    invites: Arc<dyn InviteStore>,
+    audit: Arc<dyn AuditLog>,
     clock: Arc<dyn Clock>,
 }
 
 impl Team {
     /// Wires the use case.
-    pub fn new(users: Arc<dyn UserStore>, inbox: Arc<dyn InboxStore>, clock: Arc<dyn Clock>) -> Self {
-        Team { users, inbox, clock }
+    pub fn new(
+        users: Arc<dyn UserStore>,
+        invites: Arc<dyn InviteStore>,
+        audit: Arc<dyn AuditLog>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Team { users, invites, audit, clock }
     }
 
     /// The team, for supervisors.
@@ -73,7 +97,9 @@ impl Team {
         Ok(self.users.list_users().await?)
     }
 
-    /// Invites a teammate: an inactive user and a one-time link.
+    /// Invites a teammate: an inactive user and a one-time link. Inviting an
+    /// e-mail whose invitation is still pending replaces it (new role, name
+    /// and link; the old link stops working).
     pub async fn invite(&self, actor: &Session, email: &str, name: &str, role: Role) -> Result<Invitation, TeamError> {
         if !actor.role.manages_team() {
             return Err(TeamError::Forbidden);
@@ -90,29 +116,75 @@ impl Team {
             password_hash: "!".to_owned(),
             active: false,
             available: true,
+            invited: true,
+            password_changed_at: Millis(0),
         };
-        if !self.users.create_user(&user).await? {
+        let (invitation, invite) = self.new_link(&email, LinkKind::Invitation);
+        let audit = self.audit_entry(actor, "invite", serde_json::json!({"email": email, "role": role.as_str()}));
+        if !self.invites.invite_user(&user, &invite, &audit).await? {
             return Err(TeamError::Exists(email));
         }
-        let mut bytes = [0u8; 24];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        let token = hex::encode(bytes);
-        let now = self.clock.now();
-        let expires_at = now.plus_hours(24 * INVITE_DAYS);
-        self.users.put_invite(&token_hash(&token), &email, expires_at).await?;
-        self.audit(actor, "invite", serde_json::json!({"email": email, "role": role.as_str()})).await?;
-        Ok(Invitation { email, token, expires_at })
+        Ok(invitation)
     }
 
-    /// Accepts an invitation: sets the password and activates the user.
+    /// A fresh one-time link for a teammate: the invitation again for one who
+    /// has not accepted, a password reset for an active one. Any earlier
+    /// link of theirs stops working.
+    pub async fn issue_link(&self, actor: &Session, email: &str) -> Result<Invitation, TeamError> {
+        if !actor.role.manages_team() {
+            return Err(TeamError::Forbidden);
+        }
+        let email = normalize_email(email);
+        let user = self.users.user(&email).await?.ok_or(TeamError::NotFound)?;
+        let kind = match (user.invited, user.active) {
+            (true, _) => LinkKind::Invitation,
+            (false, true) => LinkKind::PasswordReset,
+            (false, false) => return Err(TeamError::Deactivated(email)),
+        };
+        let (invitation, invite) = self.new_link(&email, kind);
+        let action = if kind == LinkKind::Invitation { "reissue_invite" } else { "password_reset_link" };
+        let audit = self.audit_entry(actor, action, serde_json::json!({"email": email}));
+        if !self.invites.issue_link(&invite, &audit).await? {
+            // Deactivated (or gone) between the read and the write.
+            return Err(TeamError::Deactivated(email));
+        }
+        Ok(invitation)
+    }
+
+    /// Kills a teammate's outstanding invitation or reset link.
+    pub async fn revoke_link(&self, actor: &Session, email: &str) -> Result<(), TeamError> {
+        if !actor.role.manages_team() {
+            return Err(TeamError::Forbidden);
+        }
+        let email = normalize_email(email);
+        let audit = self.audit_entry(actor, "revoke_link", serde_json::json!({"email": email}));
+        if !self.invites.revoke_link(&email, &audit).await? {
+            return Err(TeamError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Accepts an invitation or reset link: sets the password, activates the
+    /// user and ends their older sessions, all in one write, so a storage
+    /// error leaves the link usable.
     pub async fn accept(&self, token: &str, password: &str) -> Result<String, TeamError> {
         if password.chars().count() < MIN_PASSWORD {
             return Err(TeamError::WeakPassword);
         }
-        let email = self.users.take_invite(&token_hash(token), self.clock.now()).await?.ok_or(TeamError::BadInvite)?;
-        let hash = hash_password(password).map_err(|_| TeamError::WeakPassword)?;
-        self.users.set_password(&email, &hash).await?;
-        Ok(email)
+        let now = self.clock.now();
+        let invite = self.invites.invite(&token_hash(token), now).await?.ok_or(TeamError::BadInvite)?;
+        let hash = hash_password_in_background(password).await.ok_or(TeamError::WeakPassword)?;
+        let audit = AuditEntry {
+            at: now,
+            actor: invite.email.clone(),
+            action: "set_password".to_owned(),
+            contact: None,
+            detail: "{}".to_owned(),
+        };
+        if !self.invites.accept_invite(&invite, &hash, now, &audit).await? {
+            return Err(TeamError::BadInvite);
+        }
+        Ok(invite.email)
     }
 
     /// Changes a teammate's role, activity or availability.
@@ -136,18 +208,30 @@ impl Team {
             "active": patch.active,
             "available": patch.available,
         });
-        self.audit(actor, "update_user", detail).await?;
+        self.audit.audit(&self.audit_entry(actor, "update_user", detail)).await?;
         Ok(user)
     }
 
-    async fn audit(&self, actor: &Session, action: &str, detail: serde_json::Value) -> Result<(), TeamError> {
-        let entry = AuditEntry {
+    fn new_link(&self, email: &str, kind: LinkKind) -> (Invitation, Invite) {
+        let mut bytes = [0u8; 24];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        let token = hex::encode(bytes);
+        let hours = match kind {
+            LinkKind::Invitation => 24 * INVITE_DAYS,
+            LinkKind::PasswordReset => RESET_HOURS,
+        };
+        let expires_at = self.clock.now().plus_hours(hours);
+        let invite = Invite { token_hash: token_hash(&token), email: email.to_owned(), expires_at };
+        (Invitation { email: email.to_owned(), token, expires_at, kind }, invite)
+    }
+
+    fn audit_entry(&self, actor: &Session, action: &str, detail: serde_json::Value) -> AuditEntry {
+        AuditEntry {
             at: self.clock.now(),
             actor: actor.email.clone(),
             action: action.to_owned(),
             contact: None,
             detail: detail.to_string(),
-        };
-        Ok(self.inbox.audit(&entry).await?)
+        }
     }
 }

@@ -33,6 +33,9 @@ pub struct Contact {
     pub tags: Vec<String>,
     /// Custom fields (company, city, source…).
     pub fields: std::collections::BTreeMap<String, String>,
+    /// Other records that are the same person (they wrote with identities
+    /// that two contacts held): for staff to merge.
+    pub merge_suggested: Vec<ContactId>,
 }
 
 impl Contact {

@@ -47,7 +47,11 @@ mod tests {
     fn deal(owner: Option<&str>) -> Deal {
         Deal {
             id: "d".into(),
-            contact_id: ContactId::derive(&BusinessNumber("1".into()), &IdentityKey::WaId("2".into())),
+            contact_id: ContactId::derive(
+                &crate::domain::ContactIdKey::new("a test key long enough for contact ids").unwrap(),
+                &BusinessNumber("1".into()),
+                &IdentityKey::WaId("2".into()),
+            ),
             pipeline: "sales".into(),
             stage: "enquiry".into(),
             title: "t".into(),

@@ -1,8 +1,9 @@
 //! Who a contact is: a customer's WhatsApp identity, scoped to the business
 //! phone number that talks to them.
 
+use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use std::fmt;
 
 /// The business phone number (Meta's `phone_number_id`) a conversation runs on.
@@ -84,17 +85,62 @@ impl IdentityKey {
     }
 }
 
+/// The deployment's secret that contact ids (and other identifiers that must
+/// outlive an erasure) are derived with. Phone numbers are few enough that an
+/// unkeyed hash of one is reversed by trying them all; without this key the
+/// id says nothing about the person.
+#[derive(Clone)]
+pub struct ContactIdKey(Hmac<Sha256>);
+
+/// A key too weak to be one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the contact id key must be at least {} bytes", ContactIdKey::MIN_LEN)]
+pub struct WeakContactIdKey;
+
+impl ContactIdKey {
+    /// Fewer bytes than this could be guessed.
+    pub const MIN_LEN: usize = 16;
+
+    /// Wraps the deployment's secret.
+    pub fn new(secret: impl Into<Vec<u8>>) -> Result<Self, WeakContactIdKey> {
+        let secret = secret.into();
+        if secret.len() < Self::MIN_LEN {
+            return Err(WeakContactIdKey);
+        }
+        <Hmac<Sha256> as Mac>::new_from_slice(&secret).map(ContactIdKey).map_err(|_| WeakContactIdKey)
+    }
+
+    fn mac(&self, text: &str) -> [u8; 32] {
+        let mut mac = self.0.clone();
+        mac.update(text.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
+    /// A keyed pseudonym of `text` (64 hex digits): stable for this key,
+    /// meaningless without it. For keys that must survive an erasure, such
+    /// as the record that a message id was seen and erased.
+    pub fn pseudonym(&self, text: &str) -> String {
+        hex::encode(self.mac(text))
+    }
+}
+
+impl fmt::Debug for ContactIdKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ContactIdKey(<redacted>)")
+    }
+}
+
 /// A contact's id. A first-time contact's id is derived from its business
 /// number and primary identity, so the first message from a stranger needs no
-/// lookup before it is written.
+/// lookup before it is written; it is keyed, so it does not reveal the phone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ContactId(String);
 
 impl ContactId {
-    /// The id a new contact with this identity gets.
-    pub fn derive(number: &BusinessNumber, key: &IdentityKey) -> Self {
-        let digest = Sha256::digest(format!("{}|{}", number.0, key.as_key()).as_bytes());
+    /// The id a new contact with this identity gets under `key`.
+    pub fn derive(key: &ContactIdKey, number: &BusinessNumber, identity: &IdentityKey) -> Self {
+        let digest = key.mac(&format!("{}|{}", number.0, identity.as_key()));
         ContactId(hex::encode(&digest[..12]))
     }
 
@@ -137,15 +183,32 @@ mod tests {
         assert_eq!(bsuid_only.e164(), None);
     }
 
+    fn key(secret: &str) -> ContactIdKey {
+        ContactIdKey::new(secret).unwrap()
+    }
+
     #[test]
     fn derived_ids_are_stable_scoped_and_parseable() {
+        let secret = key("a deployment's secret");
         let number = BusinessNumber("123".into());
-        let key = IdentityKey::WaId("972501234567".into());
-        let id = ContactId::derive(&number, &key);
-        assert_eq!(id, ContactId::derive(&number, &key));
-        assert_ne!(id, ContactId::derive(&BusinessNumber("456".into()), &key));
+        let identity = IdentityKey::WaId("972501234567".into());
+        let id = ContactId::derive(&secret, &number, &identity);
+        assert_eq!(id, ContactId::derive(&secret, &number, &identity));
+        assert_ne!(id, ContactId::derive(&secret, &BusinessNumber("456".into()), &identity));
         assert_eq!(ContactId::parse(id.as_str()), Some(id));
         assert_eq!(ContactId::parse("C#1' OR 1=1"), None);
+    }
+
+    #[test]
+    fn an_id_cannot_be_recomputed_from_the_phone_without_the_key() {
+        let number = BusinessNumber("123".into());
+        let identity = IdentityKey::WaId("972501234567".into());
+        let ours = ContactId::derive(&key("a deployment's secret"), &number, &identity);
+        let guess = ContactId::derive(&key("someone else's guess"), &number, &identity);
+        assert_ne!(ours, guess, "the same phone gives another id under another key");
+        assert_ne!(key("a deployment's secret").pseudonym("wamid.1"), key("someone else's guess").pseudonym("wamid.1"));
+        assert_eq!(ContactIdKey::new("short").unwrap_err(), WeakContactIdKey);
+        assert!(!format!("{:?}", key("a deployment's secret")).contains("secret"), "never printed");
     }
 
     #[test]

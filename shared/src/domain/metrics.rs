@@ -127,14 +127,11 @@ mod tests {
     #[test]
     fn funnel_counts_reach_and_conversion_from_history() {
         use crate::domain::pipeline::StageChange;
-        use crate::domain::{BusinessNumber, ContactId, Millis};
+        use crate::domain::{ContactId, Millis};
         let pipeline = Pipeline::default_sales();
         let deal = |stage: &str, path: &[&str], value| Deal {
             id: stage.into(),
-            contact_id: ContactId::derive(
-                &BusinessNumber("1".into()),
-                &crate::domain::identity::IdentityKey::WaId("1".into()),
-            ),
+            contact_id: ContactId::parse("0123456789abcdef01234567").unwrap(),
             pipeline: "sales".into(),
             stage: stage.into(),
             title: "t".into(),

@@ -183,6 +183,7 @@ mod tests {
         Deal {
             id: "d".into(),
             contact_id: ContactId::derive(
+                &super::super::ContactIdKey::new("a test key long enough for contact ids").unwrap(),
                 &super::super::BusinessNumber("1".into()),
                 &super::super::identity::IdentityKey::WaId("2".into()),
             ),

@@ -37,7 +37,16 @@ mod tests {
     use crate::domain::Role;
 
     fn user(email: &str, role: Role, available: bool) -> User {
-        User { email: email.into(), name: email.into(), role, password_hash: String::new(), active: true, available }
+        User {
+            email: email.into(),
+            name: email.into(),
+            role,
+            password_hash: String::new(),
+            active: true,
+            available,
+            invited: false,
+            password_changed_at: crate::domain::Millis(0),
+        }
     }
 
     #[test]

@@ -50,6 +50,11 @@ pub struct User {
     pub active: bool,
     /// Takes new conversations in round-robin routing.
     pub available: bool,
+    /// Invited and not yet accepted: inviting the e-mail again replaces the
+    /// invitation. Deactivating the user ends this.
+    pub invited: bool,
+    /// When the password last changed; sessions signed in before it are over.
+    pub password_changed_at: super::Millis,
 }
 
 impl Role {

@@ -15,65 +15,6 @@ fn page_size(page: &PageRequest) -> i32 {
     i32::try_from(size).unwrap_or(50)
 }
 
-impl DynamoStore {
-    pub(super) async fn query_contacts(
-        &self,
-        page: &PageRequest,
-        only_visible_to: Option<&str>,
-    ) -> Result<Page<Contact>, StoreError> {
-        let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, keys::GSI1_PK, keys::GSI1_SK])?;
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(keys::GSI1)
-            .key_condition_expression("gsi1pk = :p")
-            .expression_attribute_values(":p", super::item::s(CONTACTS_BY_ACTIVITY))
-            .scan_index_forward(false)
-            .limit(page_size(page))
-            .set_exclusive_start_key(start);
-        let query = super::visible_to(query, only_visible_to);
-        let out = query.send().await.map_err(unavailable)?;
-        Ok(Page {
-            items: out.items().iter().map(contact_from).collect::<Result<_, _>>()?,
-            next_cursor: cursor::encode(out.last_evaluated_key()),
-        })
-    }
-
-    pub(super) async fn get_contact(&self, id: &ContactId) -> Result<Option<Contact>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::contact_pk(id), keys::PROFILE)))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        out.item().map(contact_from).transpose()
-    }
-
-    pub(super) async fn query_timeline(&self, id: &ContactId, page: &PageRequest) -> Result<Page<Message>, StoreError> {
-        let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK])?;
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND begins_with(sk, :m)")
-            .expression_attribute_values(":pk", super::item::s(keys::contact_pk(id)))
-            .expression_attribute_values(":m", super::item::s(keys::MESSAGE_PREFIX))
-            .scan_index_forward(true)
-            .limit(page_size(page))
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(Page {
-            items: out.items().iter().map(|i| message_from(i, id)).collect::<Result<_, _>>()?,
-            next_cursor: cursor::encode(out.last_evaluated_key()),
-        })
-    }
-}
-
 pub(super) fn contact_from(item: &Item) -> Result<Contact, StoreError> {
     let id = ContactId::parse(&req_s(item, "contact_id")?).ok_or_else(|| StoreError::Corrupt("contact id".into()))?;
     Ok(Contact {
@@ -97,6 +38,11 @@ pub(super) fn contact_from(item: &Item) -> Result<Contact, StoreError> {
             .get("fields")
             .and_then(|v| v.as_m().ok())
             .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_s().ok()?.clone()))).collect())
+            .unwrap_or_default(),
+        merge_suggested: item
+            .get("merge_suggested")
+            .and_then(|v| v.as_ss().ok())
+            .map(|ids| ids.iter().filter_map(|id| ContactId::parse(id)).collect())
             .unwrap_or_default(),
     })
 }
@@ -134,4 +80,65 @@ fn message_from(item: &Item, contact: &ContactId) -> Result<Message, StoreError>
         outcome_unknown: item.get("outcome_unknown").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
         estimate: get_s(item, "estimate"),
     })
+}
+
+#[async_trait::async_trait]
+impl crate::ports::ConversationStore for DynamoStore {
+    async fn list_contacts(
+        &self,
+        page: &PageRequest,
+        only_visible_to: Option<&str>,
+    ) -> Result<Page<Contact>, StoreError> {
+        let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, keys::GSI1_PK, keys::GSI1_SK])?;
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI1)
+            .key_condition_expression("gsi1pk = :p")
+            .expression_attribute_values(":p", super::item::s(CONTACTS_BY_ACTIVITY))
+            .scan_index_forward(false)
+            .limit(page_size(page))
+            .set_exclusive_start_key(start);
+        let query = super::visible_to(query, only_visible_to);
+        let out = query.send().await.map_err(unavailable)?;
+        Ok(Page {
+            items: out.items().iter().map(contact_from).collect::<Result<_, _>>()?,
+            next_cursor: cursor::encode(out.last_evaluated_key()),
+        })
+    }
+
+    async fn contact(&self, id: &ContactId) -> Result<Option<Contact>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(id), keys::PROFILE)))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        // A merged-away contact is only a redirect for late writers.
+        out.item().filter(|item| !item.contains_key("merged_into")).map(contact_from).transpose()
+    }
+
+    async fn timeline(&self, id: &ContactId, page: &PageRequest) -> Result<Page<Message>, StoreError> {
+        let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK])?;
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :m)")
+            .expression_attribute_values(":pk", super::item::s(keys::contact_pk(id)))
+            .expression_attribute_values(":m", super::item::s(keys::MESSAGE_PREFIX))
+            .scan_index_forward(true)
+            .limit(page_size(page))
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(Page {
+            items: out.items().iter().map(|i| message_from(i, id)).collect::<Result<_, _>>()?,
+            next_cursor: cursor::encode(out.last_evaluated_key()),
+        })
+    }
 }

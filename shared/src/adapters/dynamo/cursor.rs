@@ -37,8 +37,7 @@ pub(super) fn decode(cursor: Option<&str>, names: &[&str]) -> Result<Option<Item
 /// a starting key in a query, so the caller sent a cursor Parley did not
 /// issue for this query. DynamoDB says so only in its message.
 pub(super) fn refused_start_key(error_text: &str) -> bool {
-    error_text.contains("ValidationException")
-        && ["The provided starting key", "Exclusive Start Key"].iter().any(|m| error_text.contains(m))
+    ["The provided starting key", "Exclusive Start Key"].iter().any(|m| error_text.contains(m))
 }
 
 #[cfg(test)]

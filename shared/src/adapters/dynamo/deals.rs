@@ -6,8 +6,9 @@ use super::keys;
 use super::{cursor, unavailable, DynamoStore};
 use crate::domain::conversation::{Conversation, Viewer};
 use crate::domain::pipeline::{Deal, Pipeline};
+use crate::domain::{AuditEntry, DomainEvent};
 use crate::domain::{ContactId, Millis};
-use crate::ports::{AuditEntry, DomainEvent, Page, PageRequest, StoreError};
+use crate::ports::{Page, PageRequest, StoreError};
 use aws_sdk_dynamodb::types::{KeysAndAttributes, Put, TransactWriteItem};
 use std::collections::HashMap;
 
@@ -65,76 +66,6 @@ impl DynamoStore {
             }
         }
         Ok(TransactWriteItem::builder().put(put.build().map_err(unavailable)?).build())
-    }
-
-    pub(super) async fn query_pipelines(&self) -> Result<Vec<Pipeline>, StoreError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(keys::PIPELINES));
-        self.query_all(query)
-            .await?
-            .iter()
-            .map(|i| {
-                serde_json::from_str(&req_s(i, "pipeline")?).map_err(|e| StoreError::Corrupt(format!("pipeline: {e}")))
-            })
-            .collect()
-    }
-
-    pub(super) async fn store_pipeline(&self, pipeline: &Pipeline, audit: &AuditEntry) -> Result<(), StoreError> {
-        let mut item = key(keys::PIPELINES, &pipeline.id);
-        let json = serde_json::to_string(pipeline).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        item.insert("pipeline".to_owned(), s(json));
-        super::transact_checked(&self.client, vec![self.put(item, None)?, self.audit_put(audit)?]).await?;
-        Ok(())
-    }
-
-    pub(super) async fn insert_deal(&self, deal: &Deal, audit: &AuditEntry) -> Result<(), StoreError> {
-        let put = self.put(deal_item(deal)?, Some(("attribute_not_exists(pk)", deal.updated_at)))?;
-        if !super::transact_checked(&self.client, vec![put, self.audit_put(audit)?]).await? {
-            return Err(StoreError::Corrupt(format!("deal {} exists", deal.id)));
-        }
-        Ok(())
-    }
-
-    pub(super) async fn get_deal(&self, id: &str) -> Result<Option<Deal>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::deal_pk(id), "DEAL")))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        out.item().map(deal_from).transpose()
-    }
-
-    pub(super) async fn replace_deal(
-        &self,
-        deal: &Deal,
-        expected: Millis,
-        audit: &AuditEntry,
-        event: Option<&DomainEvent>,
-    ) -> Result<bool, StoreError> {
-        let mut items = vec![
-            self.put(deal_item(deal)?, Some(("attribute_exists(pk) AND updated_at = :expected", expected)))?,
-            self.audit_put(audit)?,
-        ];
-        if let Some(event) = event {
-            let mut item =
-                key(keys::events_pk(&event.at.to_rfc3339()[..10]), format!("{}#{}", event.at.sortable(), deal.id));
-            item.extend([
-                ("kind".to_owned(), s(&event.kind)),
-                ("payload".to_owned(), s(&event.payload)),
-                ("at".to_owned(), n(event.at.0)),
-                (keys::TTL.to_owned(), n(event.at.0 / 1000 + EVENT_RETENTION_SECONDS)),
-            ]);
-            items.push(self.put(item, None)?);
-        }
-        super::transact_checked(&self.client, items).await
     }
 
     pub(super) async fn query_deals(
@@ -275,29 +206,73 @@ impl DynamoStore {
 #[async_trait::async_trait]
 impl crate::ports::DealStore for DynamoStore {
     async fn pipelines(&self) -> Result<Vec<Pipeline>, StoreError> {
-        self.query_pipelines().await
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(keys::PIPELINES));
+        self.query_all(query)
+            .await?
+            .iter()
+            .map(|i| {
+                serde_json::from_str(&req_s(i, "pipeline")?).map_err(|e| StoreError::Corrupt(format!("pipeline: {e}")))
+            })
+            .collect()
     }
 
     async fn put_pipeline(&self, pipeline: &Pipeline, audit: &AuditEntry) -> Result<(), StoreError> {
-        self.store_pipeline(pipeline, audit).await
+        let mut item = key(keys::PIPELINES, &pipeline.id);
+        let json = serde_json::to_string(pipeline).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        item.insert("pipeline".to_owned(), s(json));
+        super::transact_checked(&self.client, vec![self.put(item, None)?, self.audit_put(audit)?]).await?;
+        Ok(())
     }
 
     async fn create_deal(&self, deal: &Deal, audit: &AuditEntry) -> Result<(), StoreError> {
-        self.insert_deal(deal, audit).await
+        let put = self.put(deal_item(deal)?, Some(("attribute_not_exists(pk)", deal.updated_at)))?;
+        if !super::transact_checked(&self.client, vec![put, self.audit_put(audit)?]).await? {
+            return Err(StoreError::Corrupt(format!("deal {} exists", deal.id)));
+        }
+        Ok(())
     }
 
     async fn deal(&self, id: &str) -> Result<Option<Deal>, StoreError> {
-        self.get_deal(id).await
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::deal_pk(id), "DEAL")))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        out.item().map(deal_from).transpose()
     }
 
     async fn save_deal(
         &self,
         deal: &Deal,
-        expected_updated_at: Millis,
+        expected: Millis,
         audit: &AuditEntry,
         event: Option<&DomainEvent>,
     ) -> Result<bool, StoreError> {
-        self.replace_deal(deal, expected_updated_at, audit, event).await
+        let mut items = vec![
+            self.put(deal_item(deal)?, Some(("attribute_exists(pk) AND updated_at = :expected", expected)))?,
+            self.audit_put(audit)?,
+        ];
+        if let Some(event) = event {
+            let mut item =
+                key(keys::events_pk(&event.at.to_rfc3339()[..10]), format!("{}#{}", event.at.sortable(), deal.id));
+            item.extend([
+                ("kind".to_owned(), s(&event.kind)),
+                ("payload".to_owned(), s(&event.payload)),
+                ("at".to_owned(), n(event.at.0)),
+                (keys::TTL.to_owned(), n(event.at.0 / 1000 + EVENT_RETENTION_SECONDS)),
+            ]);
+            items.push(self.put(item, None)?);
+        }
+        super::transact_checked(&self.client, items).await
     }
 
     async fn deals_in_stage(
@@ -327,10 +302,7 @@ mod tests {
     fn a_deal_round_trips_through_its_item() {
         let deal = Deal {
             id: "d1".into(),
-            contact_id: ContactId::derive(
-                &crate::domain::BusinessNumber("1".into()),
-                &crate::domain::identity::IdentityKey::WaId("2".into()),
-            ),
+            contact_id: ContactId::parse("0123456789abcdef01234567").unwrap(),
             pipeline: "sales".into(),
             stage: "enquiry".into(),
             title: "10 kurtas".into(),

@@ -4,8 +4,9 @@ use super::item::{get_n, get_s, key, n, s, Item};
 use super::keys;
 use super::{unavailable, DynamoStore};
 use crate::domain::export::{ExportFormat, ExportJob, ExportKind, ExportStatus};
+use crate::domain::AuditEntry;
 use crate::domain::Millis;
-use crate::ports::{AuditEntry, StoreError};
+use crate::ports::StoreError;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
 /// A job is garbage once its file has expired from the bucket (the

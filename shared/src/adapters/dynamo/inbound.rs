@@ -1,29 +1,54 @@
 //! Storing an inbound message: one `TransactWriteItems` in the common case.
 //!
-//! The transaction puts the wamid pointer (the dedup guard), the message, the
-//! identity pointer(s) and updates the contact. A new contact's id is derived
-//! from its identity, so even a stranger's first message needs no read first.
-//! The rare cases cost a retry each, decided from the cancellation reasons:
-//! a duplicate wamid (done), an identity that points elsewhere (read it, then
-//! write), or a message older than the contact's latest (write it without
-//! moving the contact's activity backwards).
+//! The transaction puts the wamid pointer (the dedup guard), checks that the
+//! message was not erased, puts the message and the identity pointer(s), and
+//! updates the contact. A new contact's id is derived from its identity, so
+//! even a stranger's first message needs no read first. The rare cases cost a
+//! retry each, decided from the cancellation reasons:
+//! - a duplicate or erased wamid: done, nothing written;
+//! - an identity that points elsewhere: read the pointers, then write to the
+//!   contact they name. When they name two contacts (the same person reached
+//!   us by phone and by BSUID), the `wa_id`'s contact wins, the other identity
+//!   moves to it with this message, and both records are flagged for staff
+//!   to merge, so the delivery is stored instead of failing for ever;
+//! - a contact merged away (`merged_into`, set first thing by a merge): write
+//!   to the survivor, moving the identity pointers with the message, so that
+//!   nothing lands on a record the merge has already emptied;
+//! - a contact being erased: unavailable, so that Meta's retry starts a fresh
+//!   record once the erasure is done;
+//! - a message older than the contact's latest: written without moving the
+//!   contact's activity backwards.
 
-use super::item::{key, n, s, Item};
+use super::failure::refused_or_unavailable;
+use super::item::{get_s, key, n, s, Item};
 use super::keys::{self, CONTACTS_BY_ACTIVITY};
 use super::{unavailable, DynamoStore};
 use crate::domain::conversation::ConversationStatus;
 use crate::domain::identity::IdentityKey;
 use crate::domain::message::InboundMessage;
 use crate::domain::message_content::MessageContent;
-use crate::domain::{BusinessNumber, ContactId, ServiceWindow};
+use crate::domain::unprocessable::UnprocessableItem;
+use crate::domain::{AuditEntry, BusinessNumber, ContactId, ServiceWindow};
 use crate::ports::{Recorded, StoreError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, ConditionCheck, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+};
 use std::collections::HashMap;
 
 /// How many times the decide-and-retry loop may go round; each turn settles
-/// one of the rare cases, so three is enough with room for a conflict.
-const MAX_ATTEMPTS: usize = 4;
+/// one of the rare cases (identities, a merge, an older message, a twin that
+/// went away), with room for a conflict.
+const MAX_ATTEMPTS: usize = 6;
+
+/// Positions in the transaction; the identity claims follow, then the
+/// contact, the day's counter and, with a twin, its flag and audit line.
+const POINTER: usize = 0;
+const NOT_ERASED: usize = 1;
+const FIRST_IDENTITY: usize = 3;
+
+/// A contact that can take messages: not merged away, not being erased.
+const OPEN: &str = "attribute_not_exists(merged_into) AND attribute_not_exists(erasing)";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum ContactUpdate {
@@ -33,54 +58,25 @@ enum ContactUpdate {
     Older,
 }
 
-impl DynamoStore {
-    pub(super) async fn put_inbound(&self, message: &InboundMessage) -> Result<Recorded, StoreError> {
-        let number = BusinessNumber(message.phone_number_id.clone());
-        let identities = message.from.keys();
-        let mut contact = ContactId::derive(&number, &message.from.primary_key());
-        let mut mode = ContactUpdate::Newest;
-        for _ in 0..MAX_ATTEMPTS {
-            let items = self.inbound_transaction(message, &identities, &contact, mode)?;
-            let outcome = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
-            let reasons = match outcome {
-                Ok(_) => {
-                    self.note_changed_identity(message, &contact).await?;
-                    return Ok(Recorded::New(contact));
-                }
-                Err(err) => match err.as_service_error() {
-                    Some(TransactWriteItemsError::TransactionCanceledException(e)) => e
-                        .cancellation_reasons()
-                        .iter()
-                        .map(|r| r.code().unwrap_or("None").to_owned())
-                        .collect::<Vec<_>>(),
-                    _ => return Err(unavailable(err)),
-                },
-            };
-            let failed = |i: usize| reasons.get(i).is_some_and(|c| c == "ConditionalCheckFailed");
-            // Item order: 0 wamid pointer, 1 message, 2.. identities, last contact.
-            if failed(0) {
-                return Ok(Recorded::Duplicate);
-            }
-            if (2..2 + identities.len()).any(failed) {
-                contact = self.resolve_contact(&message.phone_number_id, &identities).await?.unwrap_or(contact);
-                continue;
-            }
-            if failed(2 + identities.len()) {
-                mode = ContactUpdate::Older;
-                continue;
-            }
-            // Only conflicts with a concurrent writer remain: go round again.
-        }
-        Err(StoreError::Unavailable(format!("message {} kept conflicting", message.wamid)))
-    }
+/// Where the next attempt writes, as learnt from the previous ones.
+struct Plan {
+    contact: ContactId,
+    mode: ContactUpdate,
+    /// Contacts whose identity pointers this message moves to `contact`:
+    /// merged-away records, and the other record of the same person.
+    reclaim_from: Vec<ContactId>,
+    /// The other record of the same person, flagged for staff to merge.
+    twin: Option<ContactId>,
+}
 
+impl DynamoStore {
     fn inbound_transaction(
         &self,
         message: &InboundMessage,
         identities: &[IdentityKey],
-        contact: &ContactId,
-        mode: ContactUpdate,
+        plan: &Plan,
     ) -> Result<Vec<TransactWriteItem>, StoreError> {
+        let contact = &plan.contact;
         let contact_pk = keys::contact_pk(contact);
         let message_sk = keys::message_sk(message.at, &message.wamid);
         let mut pointer = key(keys::wamid_pk(&message.wamid), keys::WAMID);
@@ -91,6 +87,7 @@ impl DynamoStore {
         ]);
         let mut items = vec![
             put_if_absent(&self.table, pointer)?,
+            self.not_erased(&message.wamid)?,
             TransactWriteItem::builder()
                 .put(
                     Put::builder()
@@ -102,39 +99,89 @@ impl DynamoStore {
                 .build(),
         ];
         for identity in identities {
-            items.push(identity_claim(&self.table, &message.phone_number_id, identity, contact)?);
+            let claim = IdentityClaim::new(&message.phone_number_id, identity, contact, &plan.reclaim_from);
+            let update = Update::builder()
+                .table_name(&self.table)
+                .set_key(Some(claim.key))
+                .update_expression(claim.update)
+                .condition_expression(claim.condition)
+                .set_expression_attribute_values(Some(claim.values))
+                .build()
+                .map_err(unavailable)?;
+            items.push(TransactWriteItem::builder().update(update).build());
         }
-        if mode == ContactUpdate::Newest {
-            items.push(contact_update(&self.table, message, contact)?);
-        }
+        items.push(match plan.mode {
+            ContactUpdate::Newest => contact_update(&self.table, message, contact, plan.twin.as_ref())?,
+            ContactUpdate::Older => contact_still_open(&self.table, contact, plan.twin.as_ref())?,
+        });
         // Counted in the same transaction, so a redelivery never counts twice.
         items.push(super::stats::count_message(&self.table, message.at, "inbound", &message.wamid)?);
+        if let Some(twin) = &plan.twin {
+            items.push(flag_twin(&self.table, twin, contact)?);
+            items.push(self.audit_put(&AuditEntry {
+                at: message.at,
+                actor: "system".into(),
+                action: "merge_suggested".into(),
+                contact: Some(contact.clone()),
+                detail: serde_json::json!({"other": twin, "wamid": message.wamid}).to_string(),
+            })?);
+        }
         Ok(items)
     }
 
-    /// Finds the contact an existing identity pointer names (wa_id first).
-    async fn resolve_contact(
+    /// Fails when the message was erased before (see [`DynamoStore::erase`]).
+    fn not_erased(&self, wamid: &str) -> Result<TransactWriteItem, StoreError> {
+        let check = ConditionCheck::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::erased_message_pk(&self.ids.pseudonym(wamid)), keys::ERASED)))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(unavailable)?;
+        Ok(TransactWriteItem::builder().condition_check(check).build())
+    }
+
+    /// Reads the identity pointers and decides whose message this is: the
+    /// contact the first identity (the `wa_id`) names. An identity naming
+    /// another contact moves over, and that contact is the twin to merge.
+    async fn replan_by_identities(
         &self,
         phone_number_id: &str,
         identities: &[IdentityKey],
-    ) -> Result<Option<ContactId>, StoreError> {
+        plan: Plan,
+    ) -> Result<Plan, StoreError> {
+        let mut owners = Vec::new();
         for identity in identities {
-            let found = self
-                .client
-                .get_item()
-                .table_name(&self.table)
-                .set_key(Some(identity_key(phone_number_id, identity)))
-                .consistent_read(true)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            if let Some(id) =
-                found.item().and_then(|i| super::item::get_s(i, "contact_id")).and_then(|id| ContactId::parse(&id))
-            {
-                return Ok(Some(id));
+            if let Some(owner) = self.identity_owner(phone_number_id, identity).await? {
+                if !owners.contains(&owner) {
+                    owners.push(owner);
+                }
             }
         }
-        Ok(None)
+        let mut owners = owners.into_iter();
+        // No pointer left (an erasure took them): try again as planned.
+        let Some(winner) = owners.next() else { return Ok(plan) };
+        let others: Vec<ContactId> = owners.collect();
+        let mut reclaim_from = plan.reclaim_from;
+        reclaim_from.extend(others.iter().cloned());
+        Ok(Plan { contact: winner, mode: ContactUpdate::Newest, reclaim_from, twin: others.into_iter().next() })
+    }
+
+    /// The contact an identity pointer names, if any.
+    async fn identity_owner(
+        &self,
+        phone_number_id: &str,
+        identity: &IdentityKey,
+    ) -> Result<Option<ContactId>, StoreError> {
+        let found = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(identity_key(phone_number_id, identity)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(found.item().and_then(|i| get_s(i, "contact_id")).and_then(|id| ContactId::parse(&id)))
     }
 
     /// A "customer changed their number" notice teaches the contact its new
@@ -148,14 +195,15 @@ impl DynamoStore {
             .map(|w| IdentityKey::WaId(w.clone()))
             .chain(new_user_id.iter().map(|u| IdentityKey::UserId(u.clone())));
         for identity in gained {
+            let claim = IdentityClaim::new(&message.phone_number_id, &identity, contact, &[]);
             let claimed = self
                 .client
                 .update_item()
                 .table_name(&self.table)
-                .set_key(Some(identity_key(&message.phone_number_id, &identity)))
-                .update_expression(CLAIM_UPDATE)
-                .condition_expression(CLAIM_CONDITION)
-                .expression_attribute_values(":cid", s(contact.as_str()))
+                .set_key(Some(claim.key))
+                .update_expression(claim.update)
+                .condition_expression(claim.condition)
+                .set_expression_attribute_values(Some(claim.values))
                 .send()
                 .await;
             // A number that already belongs to another contact is a merge for
@@ -192,26 +240,81 @@ fn put_if_absent(table: &str, item: Item) -> Result<TransactWriteItem, StoreErro
     Ok(TransactWriteItem::builder().put(put).build())
 }
 
-/// Creates an identity pointer, or confirms it names `:cid`.
-const CLAIM_UPDATE: &str = "SET contact_id = :cid";
-const CLAIM_CONDITION: &str = "attribute_not_exists(contact_id) OR contact_id = :cid";
-
 fn identity_key(phone_number_id: &str, identity: &IdentityKey) -> Item {
     key(keys::identity_pk(phone_number_id, &identity.as_key()), keys::IDENTITY)
 }
 
-fn identity_claim(
+/// Creates an identity pointer, confirms it names the contact, or moves it
+/// over from one of the contacts it is reclaimed from. The pointer is listed
+/// under its contact so that erasure finds every number a person ever had.
+struct IdentityClaim {
+    key: Item,
+    update: String,
+    condition: String,
+    values: Item,
+}
+
+impl IdentityClaim {
+    fn new(phone_number_id: &str, identity: &IdentityKey, contact: &ContactId, reclaim_from: &[ContactId]) -> Self {
+        let mut values = HashMap::from([
+            (":cid".to_owned(), s(contact.as_str())),
+            (":ci".to_owned(), s(keys::contact_identities(contact))),
+            (":ik".to_owned(), s(format!("{phone_number_id}#{}", identity.as_key()))),
+        ]);
+        let mut condition = "attribute_not_exists(contact_id) OR contact_id = :cid".to_owned();
+        let previous: Vec<&ContactId> = reclaim_from.iter().filter(|c| *c != contact).collect();
+        if !previous.is_empty() {
+            let names: Vec<String> = (0..previous.len()).map(|i| format!(":was{i}")).collect();
+            condition.push_str(&format!(" OR contact_id IN ({})", names.join(", ")));
+            values.extend(names.into_iter().zip(previous).map(|(name, c)| (name, s(c.as_str()))));
+        }
+        IdentityClaim {
+            key: identity_key(phone_number_id, identity),
+            update: "SET contact_id = :cid, gsi1pk = :ci, gsi1sk = :ik".to_owned(),
+            condition,
+            values,
+        }
+    }
+}
+
+/// In place of the contact update for an older message: the contact must
+/// still take messages (and, with a twin, learns of it).
+fn contact_still_open(
     table: &str,
-    phone_number_id: &str,
-    identity: &IdentityKey,
     contact: &ContactId,
+    twin: Option<&ContactId>,
 ) -> Result<TransactWriteItem, StoreError> {
+    let profile = key(keys::contact_pk(contact), keys::PROFILE);
+    let Some(twin) = twin else {
+        let check = ConditionCheck::builder()
+            .table_name(table)
+            .set_key(Some(profile))
+            .condition_expression(OPEN)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .map_err(unavailable)?;
+        return Ok(TransactWriteItem::builder().condition_check(check).build());
+    };
     let update = Update::builder()
         .table_name(table)
-        .set_key(Some(identity_key(phone_number_id, identity)))
-        .update_expression(CLAIM_UPDATE)
-        .condition_expression(CLAIM_CONDITION)
-        .expression_attribute_values(":cid", s(contact.as_str()))
+        .set_key(Some(profile))
+        .update_expression("ADD merge_suggested :twin")
+        .condition_expression(OPEN)
+        .expression_attribute_values(":twin", AttributeValue::Ss(vec![twin.to_string()]))
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .build()
+        .map_err(unavailable)?;
+    Ok(TransactWriteItem::builder().update(update).build())
+}
+
+/// Tells the other record of the same person about the one that won.
+fn flag_twin(table: &str, twin: &ContactId, winner: &ContactId) -> Result<TransactWriteItem, StoreError> {
+    let update = Update::builder()
+        .table_name(table)
+        .set_key(Some(key(keys::contact_pk(twin), keys::PROFILE)))
+        .update_expression("ADD merge_suggested :winner")
+        .condition_expression(format!("attribute_exists(pk) AND {OPEN}"))
+        .expression_attribute_values(":winner", AttributeValue::Ss(vec![winner.to_string()]))
         .build()
         .map_err(unavailable)?;
     Ok(TransactWriteItem::builder().update(update).build())
@@ -242,8 +345,14 @@ fn message_item(message: &InboundMessage, contact: &ContactId, contact_pk: &str,
 }
 
 /// Moves the contact's activity, window and profile forward, only if this
-/// message is at least as new as the newest one it has seen.
-fn contact_update(table: &str, message: &InboundMessage, contact: &ContactId) -> Result<TransactWriteItem, StoreError> {
+/// message is at least as new as the newest one it has seen and the contact
+/// still takes messages (the profile comes back when it does not).
+fn contact_update(
+    table: &str,
+    message: &InboundMessage,
+    contact: &ContactId,
+    twin: Option<&ContactId>,
+) -> Result<TransactWriteItem, StoreError> {
     let window = ServiceWindow::opened_by(message.at, message.referral.is_some());
     let mut sets = vec![
         "contact_id = :cid",
@@ -303,22 +412,96 @@ fn contact_update(table: &str, message: &InboundMessage, contact: &ContactId) ->
     if let MessageContent::Text { body } = &message.content {
         if crate::domain::outbound::is_opt_out(body) {
             sets.push("opted_out = :opted_out");
-            values.insert(":opted_out".to_owned(), aws_sdk_dynamodb::types::AttributeValue::Bool(true));
+            values.insert(":opted_out".to_owned(), AttributeValue::Bool(true));
         }
     }
     if let Some(free) = window.free_entry_until {
         sets.push("free_entry_until = :fe");
         values.insert(":fe".to_owned(), n(free.0));
     }
+    let mut expression = format!("SET {}", sets.join(", "));
+    if let Some(twin) = twin {
+        expression.push_str(" ADD merge_suggested :twin");
+        values.insert(":twin".to_owned(), AttributeValue::Ss(vec![twin.to_string()]));
+    }
+    // A customer who writes again after an erasure starts a fresh record.
+    expression.push_str(" REMOVE erased, erased_at");
     let update = Update::builder()
         .table_name(table)
         .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
-        // A customer who writes again after an erasure starts a fresh record.
-        .update_expression(format!("SET {} REMOVE erased", sets.join(", ")))
-        .condition_expression("attribute_not_exists(last_inbound_at) OR last_inbound_at <= :at")
+        .update_expression(expression)
+        .condition_expression(format!("(attribute_not_exists(last_inbound_at) OR last_inbound_at <= :at) AND {OPEN}"))
         .set_expression_attribute_values(Some(values))
         .set_expression_attribute_names(Some(names))
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
         .build()
         .map_err(unavailable)?;
     Ok(TransactWriteItem::builder().update(update).build())
+}
+
+#[async_trait::async_trait]
+impl crate::ports::InboundStore for DynamoStore {
+    async fn record_inbound(&self, message: &InboundMessage) -> Result<Recorded, StoreError> {
+        let number = BusinessNumber(message.phone_number_id.clone());
+        let identities = message.from.keys();
+        let mut plan = Plan {
+            contact: ContactId::derive(&self.ids, &number, &message.from.primary_key()),
+            mode: ContactUpdate::Newest,
+            reclaim_from: Vec::new(),
+            twin: None,
+        };
+        let contact_at = FIRST_IDENTITY + identities.len();
+        let twin_at = contact_at + 2;
+        for _ in 0..MAX_ATTEMPTS {
+            let items = self.inbound_transaction(message, &identities, &plan)?;
+            let outcome = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
+            let reasons = match outcome {
+                Ok(_) => {
+                    self.note_changed_identity(message, &plan.contact).await?;
+                    return Ok(Recorded::New(plan.contact));
+                }
+                Err(err) => match err.as_service_error() {
+                    Some(TransactWriteItemsError::TransactionCanceledException(e)) => e.cancellation_reasons().to_vec(),
+                    _ => return Err(refused_or_unavailable(err)),
+                },
+            };
+            if let Some(invalid) = reasons.iter().find(|r| r.code() == Some("ValidationError")) {
+                // A key or an item over DynamoDB's limits: the same every time.
+                return Err(StoreError::Rejected(invalid.message().unwrap_or("invalid item").to_owned()));
+            }
+            let failed = |i: usize| reasons.get(i).and_then(|r| r.code()) == Some("ConditionalCheckFailed");
+            if failed(POINTER) || failed(NOT_ERASED) {
+                return Ok(Recorded::Duplicate);
+            }
+            if (FIRST_IDENTITY..contact_at).any(failed) {
+                plan = self.replan_by_identities(&message.phone_number_id, &identities, plan).await?;
+                continue;
+            }
+            if failed(contact_at) {
+                let profile = reasons.get(contact_at).and_then(|r| r.item());
+                let survivor = profile.and_then(|p| get_s(p, "merged_into")).and_then(|id| ContactId::parse(&id));
+                if let Some(survivor) = survivor {
+                    plan.reclaim_from.push(std::mem::replace(&mut plan.contact, survivor));
+                    plan.mode = ContactUpdate::Newest;
+                    continue;
+                }
+                if profile.is_some_and(|p| p.contains_key("erasing")) {
+                    return Err(StoreError::Unavailable("the contact is being erased; retry later".into()));
+                }
+                plan.mode = ContactUpdate::Older;
+                continue;
+            }
+            if plan.twin.is_some() && failed(twin_at) {
+                // The other record was merged or erased meanwhile: nothing to flag.
+                plan.twin = None;
+                continue;
+            }
+            // Only conflicts with a concurrent writer remain: go round again.
+        }
+        Err(StoreError::Unavailable(format!("message {} kept conflicting", message.wamid)))
+    }
+
+    async fn park_unprocessable(&self, item: &UnprocessableItem) -> Result<(), StoreError> {
+        self.put_unprocessable(item).await
+    }
 }

@@ -1,47 +1,22 @@
-//! Ownership, conversation status, the queues and the audit log.
+//! Ownership, conversation status, the queues and round-robin turns.
 //!
 //! Each queue is one Query on its own index: `gsi3` by status, `gsi4` by
 //! owner (`OWNER#-` is the unassigned queue; closed conversations leave it),
 //! `gsi5` the conversations waiting on us, by how long. A change of owner or
-//! status and its audit line are one transaction.
+//! status and its audit line (see `audit.rs`) are one transaction.
 
 use super::contacts::contact_from;
-use super::item::{get_n, get_s, key, n, s, Item};
+use super::item::{get_n, key, n, s};
 use super::keys;
 use super::{cursor, unavailable, DynamoStore};
-use crate::domain::{Contact, ContactId, Millis};
-use crate::ports::{AuditEntry, Page, PageRequest, QueueQuery, StoreError};
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
-use rand::RngCore;
+use crate::domain::AuditEntry;
+use crate::domain::{Contact, ContactId};
+use crate::ports::{Page, PageRequest, QueueQuery, StoreError};
+use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 
 const PAGE: i32 = 50;
 
 impl DynamoStore {
-    pub(super) fn audit_put(&self, entry: &AuditEntry) -> Result<TransactWriteItem, StoreError> {
-        let mut suffix = [0u8; 6];
-        rand::rngs::OsRng.fill_bytes(&mut suffix);
-        let sk = format!("{}#{}", entry.at.sortable(), hex::encode(suffix));
-        let mut item = key(keys::audit_pk(&entry.at.to_rfc3339()[..10]), &sk);
-        item.extend([
-            ("at".to_owned(), n(entry.at.0)),
-            ("actor".to_owned(), s(&entry.actor)),
-            ("action".to_owned(), s(&entry.action)),
-            ("detail".to_owned(), s(&entry.detail)),
-        ]);
-        if let Some(contact) = &entry.contact {
-            item.insert("contact_id".to_owned(), s(contact.as_str()));
-            item.insert(keys::GSI1_PK.to_owned(), s(keys::contact_audit(contact)));
-            item.insert(keys::GSI1_SK.to_owned(), s(&sk));
-        }
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(unavailable)?;
-        Ok(TransactWriteItem::builder().put(put).build())
-    }
-
     async fn with_audit(&self, update: Update, audit: &AuditEntry) -> Result<bool, StoreError> {
         super::transact_checked(
             &self.client,
@@ -49,8 +24,11 @@ impl DynamoStore {
         )
         .await
     }
+}
 
-    pub(super) async fn assign_owner(
+#[async_trait::async_trait]
+impl crate::ports::InboxStore for DynamoStore {
+    async fn assign(
         &self,
         contact: &ContactId,
         from: Option<&str>,
@@ -86,7 +64,7 @@ impl DynamoStore {
         self.with_audit(update, audit).await
     }
 
-    pub(super) async fn change_status(
+    async fn set_status(
         &self,
         contact: &ContactId,
         close: bool,
@@ -119,7 +97,7 @@ impl DynamoStore {
         self.with_audit(update.build().map_err(unavailable)?, audit).await
     }
 
-    pub(super) async fn query_queue(
+    async fn queue(
         &self,
         query: &QueueQuery,
         visible_to: Option<&str>,
@@ -155,50 +133,7 @@ impl DynamoStore {
         })
     }
 
-    pub(super) async fn put_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
-        let put = self.audit_put(entry)?;
-        let put = put.put().cloned().ok_or_else(|| StoreError::Corrupt("audit put".into()))?;
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(put.item().clone()))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(())
-    }
-
-    pub(super) async fn query_audit(
-        &self,
-        contact: Option<&ContactId>,
-        day: Option<&str>,
-        page: &PageRequest,
-    ) -> Result<Page<AuditEntry>, StoreError> {
-        let mut request = self.client.query().table_name(&self.table).scan_index_forward(false).limit(PAGE);
-        let start = match (contact, day) {
-            (Some(contact), _) => {
-                request = request
-                    .index_name(keys::GSI1)
-                    .key_condition_expression("gsi1pk = :pk")
-                    .expression_attribute_values(":pk", s(keys::contact_audit(contact)));
-                cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, keys::GSI1_PK, keys::GSI1_SK])?
-            }
-            (None, Some(day)) => {
-                request = request
-                    .key_condition_expression("pk = :pk")
-                    .expression_attribute_values(":pk", s(keys::audit_pk(day)));
-                cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK])?
-            }
-            (None, None) => return Ok(Page { items: Vec::new(), next_cursor: None }),
-        };
-        let out = request.set_exclusive_start_key(start).send().await.map_err(unavailable)?;
-        Ok(Page {
-            items: out.items().iter().map(audit_from).collect(),
-            next_cursor: cursor::encode(out.last_evaluated_key()),
-        })
-    }
-
-    pub(super) async fn take_turn(&self) -> Result<u64, StoreError> {
+    async fn next_turn(&self) -> Result<u64, StoreError> {
         let out = self
             .client
             .update_item()
@@ -212,15 +147,5 @@ impl DynamoStore {
             .map_err(unavailable)?;
         // The counter starts at 1 after the first ADD; turns count from 0.
         Ok(out.attributes().and_then(|a| get_n(a, "turn")).map_or(0, |t| u64::try_from(t - 1).unwrap_or(0)))
-    }
-}
-
-fn audit_from(item: &Item) -> AuditEntry {
-    AuditEntry {
-        at: Millis(get_n(item, "at").unwrap_or(0)),
-        actor: get_s(item, "actor").unwrap_or_default(),
-        action: get_s(item, "action").unwrap_or_default(),
-        contact: get_s(item, "contact_id").and_then(|c| ContactId::parse(&c)),
-        detail: get_s(item, "detail").unwrap_or_else(|| "{}".to_owned()),
     }
 }

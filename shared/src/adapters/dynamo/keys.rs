@@ -1,7 +1,7 @@
 //! Key shapes and index names: the contract between the code and the table
 //! that template.yaml declares (a test fails if they drift apart).
 
-use crate::domain::{ContactId, Millis};
+use crate::domain::{ContactId, MessageRef, Millis};
 
 /// Partition key attribute.
 pub const PK: &str = "pk";
@@ -94,9 +94,28 @@ pub fn invite_pk(token_hash: &str) -> String {
     format!("INV#{token_hash}")
 }
 
-/// A login-throttle record's partition.
-pub fn throttle_pk(email: &str) -> String {
-    format!("LT#{email}")
+/// An invitation's sort key.
+pub const INVITE: &str = "INV";
+
+/// The partition of a login counter for one e-mail from one source (a
+/// source never holds `#`, so the key is unambiguous).
+pub fn login_email_from_source_pk(source: &str, email: &str) -> String {
+    format!("LT#se#{source}#{email}")
+}
+
+/// The partition of a login counter for one source, any e-mail.
+pub fn login_source_pk(source: &str) -> String {
+    format!("LT#s#{source}")
+}
+
+/// The partition of a login counter for one e-mail, any source.
+pub fn login_email_pk(email: &str) -> String {
+    format!("LT#e#{email}")
+}
+
+/// A login counter's sort key: its window.
+pub fn login_window_sk(window_start: Millis) -> String {
+    format!("W#{}", window_start.sortable())
 }
 
 /// The round-robin turn counter.
@@ -161,6 +180,32 @@ pub fn identity_pk(phone_number_id: &str, identity_key: &str) -> String {
 /// The identity pointer's sort key.
 pub const IDENTITY: &str = "I";
 
+/// `gsi1pk` of a contact's identity pointers (every number it ever had,
+/// and those of contacts merged into it), so erasure finds them all.
+pub fn contact_identities(contact: &ContactId) -> String {
+    format!("CI#{contact}")
+}
+
+/// The partition of the record that a message was erased: keyed by a keyed
+/// pseudonym of its wamid, since Meta's wamids embed the sender's number.
+pub fn erased_message_pk(wamid_pseudonym: &str) -> String {
+    format!("X#{wamid_pseudonym}")
+}
+
+/// The erased-message record's sort key.
+pub const ERASED: &str = "X";
+
+/// A day's webhook items that no retry can store (by the item's own day).
+pub fn unprocessable_pk(day: &str) -> String {
+    format!("BAD#{day}")
+}
+
+/// An unprocessable item's sort key (by a digest of its wamid): one per
+/// item, however often it comes.
+pub fn unprocessable_sk(kind: &str, wamid_digest: &str) -> String {
+    format!("{kind}#{wamid_digest}")
+}
+
 /// The wamid pointer's partition, shared with the pending statuses.
 pub fn wamid_pk(wamid: &str) -> String {
     format!("W#{wamid}")
@@ -193,17 +238,15 @@ pub fn session_pk(token_hash: &str) -> String {
 /// A session's sort key.
 pub const SESSION: &str = "SESSION";
 
-/// Our own key for a message, sent to Meta as `biz_opaque_callback_data` so
-/// that a status maps straight back to the item: `<contactId>|<sk>`.
-pub fn message_ref(contact: &ContactId, sk: &str) -> String {
-    format!("{contact}|{sk}")
+/// The sort key of a referenced message: the locator is what follows the
+/// prefix (see [`MessageRef::new`], which matches [`message_sk`]).
+pub fn referenced_sk(message: &MessageRef) -> String {
+    format!("{MESSAGE_PREFIX}{}", message.locator())
 }
 
-/// Reads a [`message_ref`] back; `None` for anything else.
-pub fn parse_message_ref(text: &str) -> Option<(ContactId, String)> {
-    let (contact, sk) = text.split_once('|')?;
-    let contact = ContactId::parse(contact)?;
-    sk.starts_with(MESSAGE_PREFIX).then(|| (contact, sk.to_owned()))
+/// The reference of the message at `(contact, sk)`, as the ports pass it.
+pub fn message_ref(contact: &ContactId, sk: &str) -> MessageRef {
+    MessageRef::from_locator(contact.clone(), sk.strip_prefix(MESSAGE_PREFIX).unwrap_or(sk))
 }
 
 /// The pipelines' partition.
@@ -237,6 +280,11 @@ pub fn task_pk(id: &str) -> String {
 /// `gsi3pk` of one person's open tasks.
 pub fn owner_tasks(owner: &str) -> String {
     format!("TASKS#{owner}")
+}
+
+/// `gsi1pk` of the tasks about a contact.
+pub fn contact_tasks(contact: &ContactId) -> String {
+    format!("CT#{contact}")
 }
 
 /// `gsi4pk` of the team's open tasks.

@@ -4,42 +4,27 @@
 
 use super::item::{get_n, get_s, key, n, req_s, s, Item};
 use super::keys::{self, OUTBOX};
-use super::{unavailable, DynamoStore};
+use super::{is_condition_failure, unavailable, DynamoStore};
 use crate::domain::outbound::OutboundContent;
 use crate::domain::pricing::Estimate;
-use crate::domain::template::{Category, Template};
-use crate::domain::{ContactId, DeliveryError, DeliveryStatus, Millis};
-use crate::ports::{Created, FirstResponse, OutboundMessage, SpendLine, StoreError, StuckState};
+use crate::domain::OutboundMessage;
+use crate::domain::{ContactId, DeliveryError, DeliveryStatus, MessageRef, Millis};
+use crate::ports::{Created, FirstResponse, StoreError, StuckState};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Put, ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+};
 use std::collections::HashMap;
 
 /// Idempotency keys are garbage after a day: a client retrying later than
 /// that is making a new request.
 const IDEMPOTENCY_TTL_SECONDS: i64 = 24 * 3600;
 
-fn is_condition_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(e: &E) -> bool {
-    e.code() == Some("ConditionalCheckFailedException")
-}
+/// How many merges a late send result follows before giving up.
+const MAX_REDIRECTS: usize = 4;
 
 impl DynamoStore {
-    pub(super) async fn put_outbound(
-        &self,
-        m: &OutboundMessage,
-        text: &str,
-        estimate: &Estimate,
-        idempotency_key: Option<&str>,
-        audit: Option<&crate::ports::AuditEntry>,
-        first_response: Option<&FirstResponse>,
-    ) -> Result<Created, StoreError> {
-        if let Some(created) = self.try_put_outbound(m, text, estimate, idempotency_key, audit, first_response).await? {
-            return Ok(created);
-        }
-        // Another answer was the first meanwhile: this one is a later answer.
-        let created = self.try_put_outbound(m, text, estimate, idempotency_key, audit, None).await?;
-        created.ok_or_else(|| StoreError::Unavailable("outbound write refused twice".into()))
-    }
-
     /// One attempt; `None` when `first_response` was given but the
     /// conversation already has its first answer (nothing was written).
     async fn try_put_outbound(
@@ -48,16 +33,17 @@ impl DynamoStore {
         text: &str,
         estimate: &Estimate,
         idempotency_key: Option<&str>,
-        audit: Option<&crate::ports::AuditEntry>,
+        audit: Option<&crate::domain::AuditEntry>,
         first_response: Option<&FirstResponse>,
     ) -> Result<Option<Created>, StoreError> {
-        let contact_pk = keys::contact_pk(&m.contact_id);
+        let contact_pk = keys::contact_pk(&m.reference.contact);
+        let message_sk = keys::referenced_sk(&m.reference);
         let content = serde_json::to_string(&m.content).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let estimate_json = serde_json::to_string(estimate).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut item = key(&contact_pk, &m.sk);
+        let mut item = key(&contact_pk, &message_sk);
         item.extend([
             ("id".to_owned(), s(&m.id)),
-            ("contact_id".to_owned(), s(m.contact_id.as_str())),
+            ("contact_id".to_owned(), s(m.reference.contact.as_str())),
             ("direction".to_owned(), s("out")),
             ("type".to_owned(), s(m.content.type_name())),
             ("text".to_owned(), s(text)),
@@ -77,7 +63,10 @@ impl DynamoStore {
             item.insert("reply_to".to_owned(), s(reply_to));
         }
         let mut pointer = key(keys::wamid_pk(&m.id), keys::WAMID);
-        pointer.extend([("contact_id".to_owned(), s(m.contact_id.as_str())), ("message_sk".to_owned(), s(&m.sk))]);
+        pointer.extend([
+            ("contact_id".to_owned(), s(m.reference.contact.as_str())),
+            ("message_sk".to_owned(), s(&message_sk)),
+        ]);
         let mut items = vec![put(&self.table, item, true)?, put(&self.table, pointer, true)?];
         if let Some(k) = idempotency_key {
             let mut record = key(keys::idempotency_pk(k), "K");
@@ -90,9 +79,9 @@ impl DynamoStore {
         // The team wrote last: the customer owes an answer, the SLA clock
         // stops, and the first answer's time is kept (counted into the
         // day's figures when the caller expects this to be the first).
-        let (first_at, condition) = match first_response {
-            Some(_) => (":at", "attribute_exists(pk) AND attribute_not_exists(first_response_at)"),
-            None => ("if_not_exists(first_response_at, :at)", "attribute_exists(pk)"),
+        let (first_at, first_condition) = match first_response {
+            Some(_) => (":at", " AND attribute_not_exists(first_response_at)"),
+            None => ("if_not_exists(first_response_at, :at)", ""),
         };
         let activity_index = items.len();
         let activity = Update::builder()
@@ -103,10 +92,14 @@ impl DynamoStore {
                  first_response_at = {first_at} \
                  REMOVE awaiting_since, gsi5pk, gsi5sk"
             ))
-            .condition_expression(condition)
+            // Not onto a contact being merged away or erased: it would be orphaned.
+            .condition_expression(format!(
+                "attribute_exists(pk) AND attribute_not_exists(merged_into) AND attribute_not_exists(erasing)\
+                 {first_condition}"
+            ))
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":at", n(m.created_at.0))
-            .expression_attribute_values(":g", s(keys::activity_sk(m.created_at, &m.contact_id)))
+            .expression_attribute_values(":g", s(keys::activity_sk(m.created_at, &m.reference.contact)))
             .expression_attribute_values(":woc", s("waiting_on_customer"))
             .expression_attribute_values(":q", s(keys::status_queue("waiting_on_customer")))
             .build()
@@ -147,43 +140,8 @@ impl DynamoStore {
         Ok(Created::Existing(req_s(item, "message_id")?))
     }
 
-    pub(super) async fn claim_outbound(
-        &self,
-        contact: &ContactId,
-        sk: &str,
-    ) -> Result<Option<OutboundMessage>, StoreError> {
-        let out = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::contact_pk(contact), sk)))
-            .update_expression(
-                "SET #st = :sending, status_rank = :r, attempts = attempts + :one, gsi2sk = :g, claimed_at = :now",
-            )
-            .condition_expression("#st = :queued")
-            .expression_attribute_names("#st", "status")
-            .expression_attribute_values(":sending", s("sending"))
-            .expression_attribute_values(":queued", s("queued"))
-            .expression_attribute_values(":r", n(i64::from(DeliveryStatus::Sending.rank())))
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":now", n(now().0))
-            .expression_attribute_values(":g", s(keys::outbox_sk("sending", now(), sk)))
-            .return_values(ReturnValue::AllNew)
-            .send()
-            .await;
-        match out {
-            Ok(out) => out.attributes().map(|item| outbound_from(item, contact, sk)).transpose(),
-            Err(e) if e.as_service_error().is_some_and(is_condition_failure) => Ok(None),
-            Err(e) => Err(unavailable(e)),
-        }
-    }
-
-    pub(super) async fn mark_outbound_sent(
-        &self,
-        contact: &ContactId,
-        sk: &str,
-        wamid: &str,
-    ) -> Result<(), StoreError> {
+    /// `false` when there is no message at `(contact, sk)`.
+    async fn mark_sent_at(&self, contact: &ContactId, sk: &str, wamid: &str) -> Result<bool, StoreError> {
         let update = self
             .client
             .update_item()
@@ -195,101 +153,34 @@ impl DynamoStore {
             .expression_attribute_values(":sent", s("sent"))
             .expression_attribute_values(":r", n(i64::from(DeliveryStatus::Sent.rank())))
             .expression_attribute_values(":w", s(wamid))
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await;
         match update {
-            Ok(_) => {}
-            // A status webhook got there first (via our callback key): keep its state.
-            Err(e) if e.as_service_error().is_some_and(is_condition_failure) => {
-                self.client
-                    .update_item()
-                    .table_name(&self.table)
-                    .set_key(Some(key(keys::contact_pk(contact), sk)))
-                    .update_expression("SET wamid = :w REMOVE gsi2pk, gsi2sk, outcome_unknown")
-                    .expression_attribute_values(":w", s(wamid))
-                    .send()
-                    .await
-                    .map_err(unavailable)?;
-            }
-            Err(e) => return Err(unavailable(e)),
+            Ok(_) => Ok(true),
+            Err(e) => match e.as_service_error() {
+                Some(UpdateItemError::ConditionalCheckFailedException(failed)) if failed.item().is_none() => Ok(false),
+                // A status webhook got there first (via our callback key): keep its state.
+                Some(UpdateItemError::ConditionalCheckFailedException(_)) => {
+                    let noted = self
+                        .client
+                        .update_item()
+                        .table_name(&self.table)
+                        .set_key(Some(key(keys::contact_pk(contact), sk)))
+                        .update_expression("SET wamid = :w REMOVE gsi2pk, gsi2sk, outcome_unknown")
+                        .condition_expression("attribute_exists(pk)")
+                        .expression_attribute_values(":w", s(wamid))
+                        .send()
+                        .await;
+                    match noted {
+                        Ok(_) => Ok(true),
+                        Err(e) if e.as_service_error().is_some_and(is_condition_failure) => Ok(false),
+                        Err(e) => Err(unavailable(e)),
+                    }
+                }
+                _ => Err(unavailable(e)),
+            },
         }
-        self.link_wamid(contact, sk, wamid).await
-    }
-
-    pub(super) async fn release_outbound(
-        &self,
-        contact: &ContactId,
-        sk: &str,
-        error: &DeliveryError,
-    ) -> Result<(), StoreError> {
-        let error = serde_json::to_string(error).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        self.transition(
-            contact,
-            sk,
-            "SET #st = :queued, status_rank = :r, last_error = :e, gsi2pk = :o, gsi2sk = :g",
-            "#st = :sending",
-            vec![
-                (":queued", s("queued")),
-                (":sending", s("sending")),
-                (":r", n(0)),
-                (":e", s(error)),
-                (":o", s(OUTBOX)),
-                (":g", s(keys::outbox_sk("queued", now(), sk))),
-            ],
-        )
-        .await
-        .map(|_| ())
-    }
-
-    pub(super) async fn fail_outbound(
-        &self,
-        contact: &ContactId,
-        sk: &str,
-        errors: &[DeliveryError],
-    ) -> Result<(), StoreError> {
-        let errors = serde_json::to_string(errors).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        self.transition(
-            contact,
-            sk,
-            "SET #st = :failed, status_rank = :r, errors = :e REMOVE gsi2pk, gsi2sk, outcome_unknown",
-            "status_rank < :r",
-            vec![(":failed", s("failed")), (":r", n(i64::from(DeliveryStatus::Failed.rank()))), (":e", s(errors))],
-        )
-        .await
-        .map(|_| ())
-    }
-
-    pub(super) async fn flag_unknown(&self, contact: &ContactId, sk: &str) -> Result<(), StoreError> {
-        self.transition(
-            contact,
-            sk,
-            "SET outcome_unknown = :t REMOVE gsi2pk, gsi2sk",
-            "#st = :sending",
-            vec![(":t", AttributeValue::Bool(true)), (":sending", s("sending"))],
-        )
-        .await
-        .map(|_| ())
-    }
-
-    pub(super) async fn requeue_outbound(&self, contact: &ContactId, sk: &str) -> Result<bool, StoreError> {
-        self.transition(
-            contact,
-            sk,
-            "SET #st = :queued, status_rank = :r, attempts = :zero, gsi2pk = :o, gsi2sk = :g REMOVE outcome_unknown, errors",
-            "direction = :out AND (#st = :failed OR (#st = :sending AND outcome_unknown = :t))",
-            vec![
-                (":queued", s("queued")),
-                (":r", n(0)),
-                (":zero", n(0)),
-                (":o", s(OUTBOX)),
-                (":g", s(keys::outbox_sk("queued", now(), sk))),
-                (":out", s("out")),
-                (":failed", s("failed")),
-                (":sending", s("sending")),
-                (":t", AttributeValue::Bool(true)),
-            ],
-        )
-        .await
     }
 
     /// One conditional update; `false` when the condition did not hold.
@@ -315,121 +206,6 @@ impl DynamoStore {
             request = request.expression_attribute_values(name, value);
         }
         match request.send().await {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(is_condition_failure) => Ok(false),
-            Err(e) => Err(unavailable(e)),
-        }
-    }
-
-    pub(super) async fn find_stuck(
-        &self,
-        state: StuckState,
-        before: Millis,
-        limit: i32,
-    ) -> Result<Vec<(ContactId, String)>, StoreError> {
-        let prefix = match state {
-            StuckState::Queued => "queued",
-            StuckState::Sending => "sending",
-        };
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(keys::GSI2)
-            .key_condition_expression("gsi2pk = :o AND gsi2sk BETWEEN :from AND :to")
-            .expression_attribute_values(":o", s(OUTBOX))
-            .expression_attribute_values(":from", s(format!("{prefix}#")))
-            .expression_attribute_values(":to", s(format!("{prefix}#{}", before.sortable())))
-            .limit(limit)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(out
-            .items()
-            .iter()
-            .filter_map(|item| {
-                let pk = get_s(item, keys::PK)?;
-                let contact = ContactId::parse(pk.strip_prefix("C#")?)?;
-                Some((contact, get_s(item, keys::SK)?))
-            })
-            .collect())
-    }
-
-    pub(super) async fn locate_message(&self, id: &str) -> Result<Option<(ContactId, String)>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::wamid_pk(id), keys::WAMID)))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(out
-            .item()
-            .and_then(|item| Some((ContactId::parse(&get_s(item, "contact_id")?)?, get_s(item, "message_sk")?))))
-    }
-
-    pub(super) async fn query_templates(&self, prefix: Option<&str>) -> Result<Vec<Template>, StoreError> {
-        let mut query =
-            self.client.query().table_name(&self.table).expression_attribute_values(":pk", s(keys::TEMPLATES));
-        query = match prefix {
-            Some(name) => query
-                .key_condition_expression("pk = :pk AND begins_with(sk, :name)")
-                .expression_attribute_values(":name", s(format!("{name}#"))),
-            None => query.key_condition_expression("pk = :pk"),
-        };
-        self.query_all(query)
-            .await?
-            .iter()
-            .map(|item| {
-                serde_json::from_str(&req_s(item, "template")?)
-                    .map_err(|e| StoreError::Corrupt(format!("template: {e}")))
-            })
-            .collect()
-    }
-
-    pub(super) async fn store_templates(&self, templates: &[Template]) -> Result<(), StoreError> {
-        for t in templates {
-            let mut item = key(keys::TEMPLATES, keys::template_sk(&t.name, &t.language));
-            let json = serde_json::to_string(t).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            item.insert("template".to_owned(), s(json));
-            self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(unavailable)?;
-        }
-        Ok(())
-    }
-
-    pub(super) async fn query_spend(&self, month: &str) -> Result<Vec<SpendLine>, StoreError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(keys::spend_pk(month)));
-        Ok(self
-            .query_all(query)
-            .await?
-            .iter()
-            .map(|item| SpendLine {
-                month: month.to_owned(),
-                category: get_s(item, keys::SK).unwrap_or_default(),
-                billable: get_n(item, "billable").unwrap_or(0).max(0) as u64,
-                free: get_n(item, "free").unwrap_or(0).max(0) as u64,
-            })
-            .collect())
-    }
-
-    pub(super) async fn update_opt_out(&self, contact: &ContactId, opted_out: bool) -> Result<bool, StoreError> {
-        let update = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
-            .update_expression("SET opted_out = :o")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":o", AttributeValue::Bool(opted_out))
-            .send()
-            .await;
-        match update {
             Ok(_) => Ok(true),
             Err(e) if e.as_service_error().is_some_and(is_condition_failure) => Ok(false),
             Err(e) => Err(unavailable(e)),
@@ -463,8 +239,7 @@ fn outbound_from(
         .map_err(|e| StoreError::Corrupt(format!("outbound content: {e}")))?;
     Ok(OutboundMessage {
         id: req_s(item, "id")?,
-        contact_id: contact.clone(),
-        sk: sk.to_owned(),
+        reference: keys::message_ref(contact, sk),
         phone_number_id: req_s(item, "phone_number_id")?,
         to: req_s(item, "to")?,
         content,
@@ -474,14 +249,187 @@ fn outbound_from(
     })
 }
 
-/// The category a priced status belongs to in the spend report.
-pub(super) fn spend_category(category: Option<&str>) -> String {
-    category
-        .and_then(Category::parse)
-        .map_or_else(|| category.unwrap_or("unknown").to_owned(), |c| c.as_str().to_owned())
-}
-
 fn now() -> Millis {
     use crate::ports::Clock;
     crate::ports::SystemClock.now()
+}
+
+#[async_trait::async_trait]
+impl crate::ports::OutboxStore for DynamoStore {
+    async fn create_outbound(
+        &self,
+        m: &OutboundMessage,
+        text: &str,
+        estimate: &Estimate,
+        idempotency_key: Option<&str>,
+        audit: Option<&crate::domain::AuditEntry>,
+        first_response: Option<&FirstResponse>,
+    ) -> Result<Created, StoreError> {
+        if let Some(created) = self.try_put_outbound(m, text, estimate, idempotency_key, audit, first_response).await? {
+            return Ok(created);
+        }
+        // Another answer was the first meanwhile: this one is a later answer.
+        let created = self.try_put_outbound(m, text, estimate, idempotency_key, audit, None).await?;
+        created.ok_or_else(|| StoreError::Unavailable("outbound write refused twice".into()))
+    }
+
+    async fn claim(&self, message: &MessageRef) -> Result<Option<OutboundMessage>, StoreError> {
+        let (contact, sk) = (&message.contact, &keys::referenced_sk(message));
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(contact), sk)))
+            .update_expression(
+                "SET #st = :sending, status_rank = :r, attempts = attempts + :one, gsi2sk = :g, claimed_at = :now",
+            )
+            .condition_expression("#st = :queued")
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_values(":sending", s("sending"))
+            .expression_attribute_values(":queued", s("queued"))
+            .expression_attribute_values(":r", n(i64::from(DeliveryStatus::Sending.rank())))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":now", n(now().0))
+            .expression_attribute_values(":g", s(keys::outbox_sk("sending", now(), sk)))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match out {
+            Ok(out) => out.attributes().map(|item| outbound_from(item, contact, sk)).transpose(),
+            Err(e) if e.as_service_error().is_some_and(is_condition_failure) => Ok(None),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    /// Marks the message sent where it is now: a merge may have moved it
+    /// since the sender claimed it, and a message that is gone (erased) is
+    /// never brought back as a stub.
+    async fn mark_sent(&self, message: &MessageRef, wamid: &str) -> Result<(), StoreError> {
+        let sk = &keys::referenced_sk(message);
+        let mut contact = message.contact.clone();
+        for _ in 0..MAX_REDIRECTS {
+            if self.mark_sent_at(&contact, sk, wamid).await? {
+                let moved = MessageRef::from_locator(contact, message.locator());
+                return crate::ports::StatusStore::link_wamid(self, &moved, wamid).await;
+            }
+            match self.merged_into(&contact).await? {
+                Some(survivor) => contact = survivor,
+                None => return Ok(()),
+            }
+        }
+        Err(StoreError::Unavailable(format!("message {sk}: too many merges to follow")))
+    }
+
+    async fn release(&self, message: &MessageRef, error: &DeliveryError) -> Result<(), StoreError> {
+        let (contact, sk) = (&message.contact, &keys::referenced_sk(message));
+        let error = serde_json::to_string(error).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.transition(
+            contact,
+            sk,
+            "SET #st = :queued, status_rank = :r, last_error = :e, gsi2pk = :o, gsi2sk = :g",
+            "#st = :sending",
+            vec![
+                (":queued", s("queued")),
+                (":sending", s("sending")),
+                (":r", n(0)),
+                (":e", s(error)),
+                (":o", s(OUTBOX)),
+                (":g", s(keys::outbox_sk("queued", now(), sk))),
+            ],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn mark_failed(&self, message: &MessageRef, errors: &[DeliveryError]) -> Result<(), StoreError> {
+        let (contact, sk) = (&message.contact, &keys::referenced_sk(message));
+        let errors = serde_json::to_string(errors).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.transition(
+            contact,
+            sk,
+            "SET #st = :failed, status_rank = :r, errors = :e REMOVE gsi2pk, gsi2sk, outcome_unknown",
+            "status_rank < :r",
+            vec![(":failed", s("failed")), (":r", n(i64::from(DeliveryStatus::Failed.rank()))), (":e", s(errors))],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn mark_unknown(&self, message: &MessageRef) -> Result<(), StoreError> {
+        let (contact, sk) = (&message.contact, &keys::referenced_sk(message));
+        self.transition(
+            contact,
+            sk,
+            "SET outcome_unknown = :t REMOVE gsi2pk, gsi2sk",
+            "#st = :sending",
+            vec![(":t", AttributeValue::Bool(true)), (":sending", s("sending"))],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn requeue(&self, message: &MessageRef) -> Result<bool, StoreError> {
+        let (contact, sk) = (&message.contact, &keys::referenced_sk(message));
+        self.transition(
+            contact,
+            sk,
+            "SET #st = :queued, status_rank = :r, attempts = :zero, gsi2pk = :o, gsi2sk = :g REMOVE outcome_unknown, errors",
+            "direction = :out AND (#st = :failed OR (#st = :sending AND outcome_unknown = :t))",
+            vec![
+                (":queued", s("queued")),
+                (":r", n(0)),
+                (":zero", n(0)),
+                (":o", s(OUTBOX)),
+                (":g", s(keys::outbox_sk("queued", now(), sk))),
+                (":out", s("out")),
+                (":failed", s("failed")),
+                (":sending", s("sending")),
+                (":t", AttributeValue::Bool(true)),
+            ],
+        )
+        .await
+    }
+
+    async fn stuck(&self, state: StuckState, before: Millis, limit: i32) -> Result<Vec<MessageRef>, StoreError> {
+        let prefix = match state {
+            StuckState::Queued => "queued",
+            StuckState::Sending => "sending",
+        };
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI2)
+            .key_condition_expression("gsi2pk = :o AND gsi2sk BETWEEN :from AND :to")
+            .expression_attribute_values(":o", s(OUTBOX))
+            .expression_attribute_values(":from", s(format!("{prefix}#")))
+            .expression_attribute_values(":to", s(format!("{prefix}#{}", before.sortable())))
+            .limit(limit)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(out
+            .items()
+            .iter()
+            .filter_map(|item| {
+                let pk = get_s(item, keys::PK)?;
+                let contact = ContactId::parse(pk.strip_prefix("C#")?)?;
+                Some(keys::message_ref(&contact, &get_s(item, keys::SK)?))
+            })
+            .collect())
+    }
+
+    async fn locate(&self, id: &str) -> Result<Option<MessageRef>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::wamid_pk(id), keys::WAMID)))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(out.item().and_then(|item| {
+            Some(keys::message_ref(&ContactId::parse(&get_s(item, "contact_id")?)?, &get_s(item, "message_sk")?))
+        }))
+    }
 }

@@ -32,31 +32,6 @@ pub(super) fn count_message(
 }
 
 impl DynamoStore {
-    /// `(day, inbound, outbound)` for days in `[from, to]` (`YYYY-MM-DD`).
-    pub(super) async fn query_message_stats(
-        &self,
-        from: &str,
-        to: &str,
-    ) -> Result<Vec<(String, u64, u64)>, StoreError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
-            .expression_attribute_values(":pk", s(keys::MESSAGE_STATS))
-            .expression_attribute_values(":from", s(from))
-            .expression_attribute_values(":to", s(format!("{to}#~")));
-        let count = |v: Option<i64>| u64::try_from(v.unwrap_or(0)).unwrap_or(0);
-        let mut days: std::collections::BTreeMap<String, (u64, u64)> = std::collections::BTreeMap::new();
-        for item in &self.query_all(query).await? {
-            let day = get_s(item, keys::SK).unwrap_or_default().split('#').next().unwrap_or_default().to_owned();
-            let entry = days.entry(day).or_default();
-            entry.0 += count(get_n(item, "inbound"));
-            entry.1 += count(get_n(item, "outbound"));
-        }
-        Ok(days.into_iter().map(|(day, (i, o))| (day, i, o)).collect())
-    }
-
     /// How many items an index partition holds (optionally below a sort key).
     pub(super) async fn count_index(
         &self,
@@ -95,8 +70,25 @@ impl DynamoStore {
 
 #[async_trait::async_trait]
 impl crate::ports::ReportStore for DynamoStore {
+    /// `(day, inbound, outbound)` for days in `[from, to]` (`YYYY-MM-DD`).
     async fn message_counts(&self, from: &str, to: &str) -> Result<Vec<(String, u64, u64)>, StoreError> {
-        self.query_message_stats(from, to).await
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+            .expression_attribute_values(":pk", s(keys::MESSAGE_STATS))
+            .expression_attribute_values(":from", s(from))
+            .expression_attribute_values(":to", s(format!("{to}#~")));
+        let count = |v: Option<i64>| u64::try_from(v.unwrap_or(0)).unwrap_or(0);
+        let mut days: std::collections::BTreeMap<String, (u64, u64)> = std::collections::BTreeMap::new();
+        for item in &self.query_all(query).await? {
+            let day = get_s(item, keys::SK).unwrap_or_default().split('#').next().unwrap_or_default().to_owned();
+            let entry = days.entry(day).or_default();
+            entry.0 += count(get_n(item, "inbound"));
+            entry.1 += count(get_n(item, "outbound"));
+        }
+        Ok(days.into_iter().map(|(day, (i, o))| (day, i, o)).collect())
     }
 
     async fn first_responses(

@@ -1,59 +1,123 @@
 //! Applying status webhooks: monotonic, idempotent, and never dropped.
 //!
 //! A status finds its message through `biz_opaque_callback_data` (our own
-//! message key, no read needed) or the wamid pointer. The update carries its
-//! own monotonic condition, so a late `sent` or a duplicate changes nothing;
-//! pricing and failure reasons on a stale status are still noted. A status
-//! for a message Parley has not linked yet is parked beside the wamid pointer
-//! in the same transaction that checks the pointer is absent, so it can never
-//! slip between the pointer's creation and the pending sweep.
+//! message key, no read needed) or the wamid pointer; when the message is no
+//! longer where the callback key says (a merge moved it), the pointer, which
+//! the merge moved along, finds it. The update carries its own monotonic
+//! condition, so a late `sent` or a duplicate changes nothing; pricing and
+//! failure reasons on a stale status are still noted. A status for a message
+//! Parley has not linked yet is parked beside the wamid pointer in the same
+//! transaction that checks the pointer is absent, so it can never slip
+//! between the pointer's creation and the pending sweep; parked statuses
+//! keep no recipient number and expire. A status of an erased message is
+//! dropped.
 
+use super::failure::refused_or_unavailable;
 use super::item::{get_s, key, n, s, Item};
 use super::keys;
 use super::{unavailable, DynamoStore};
-use crate::domain::{ContactId, StatusUpdate};
+use crate::domain::{ContactId, MessageRef, StatusUpdate};
 use crate::ports::{StatusOutcome, StoreError};
 use crate::whatsapp::status::parse_status;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, CancellationReason, ConditionCheck, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
+    Update,
+};
 use std::collections::HashMap;
 
+/// Parked statuses are garbage once Meta has stopped retrying and the
+/// sweep has long settled their message.
+const PENDING_STATUS_TTL_SECONDS: i64 = 30 * 24 * 3600;
+
+/// How many merges a late wamid link follows before giving up.
+const MAX_REDIRECTS: usize = 4;
+
 /// Where a message item lives.
+#[derive(PartialEq, Eq)]
 struct Location {
     pk: String,
     sk: String,
 }
 
+/// What a status update found at a location.
+enum Found {
+    Outcome(StatusOutcome),
+    /// No message there (moved by a merge, or erased).
+    Nothing,
+}
+
+/// What parking a status did.
+enum Parked {
+    Kept,
+    /// The pointer exists after all: apply it there.
+    PointerExists,
+    /// The message was erased.
+    Erased,
+}
+
 impl DynamoStore {
-    pub(super) async fn apply_status_update(&self, update: &StatusUpdate) -> Result<StatusOutcome, StoreError> {
-        if let Some((contact, sk)) = update.callback_data.as_deref().and_then(keys::parse_message_ref) {
-            return self.update_message_status(&Location { pk: keys::contact_pk(&contact), sk }, update).await;
+    /// Applies a status where the wamid pointer says its message is. A
+    /// pointer naming a missing message is a merge or erasure under way:
+    /// unavailable, so Meta's retry finds the settled state.
+    async fn apply_at_pointer(
+        &self,
+        location: &Location,
+        tried: Option<&Location>,
+        update: &StatusUpdate,
+    ) -> Result<StatusOutcome, StoreError> {
+        if tried != Some(location) {
+            if let Found::Outcome(outcome) = self.update_message_status(location, update).await? {
+                return Ok(outcome);
+            }
         }
-        if let Some(location) = self.locate(&update.wamid).await? {
-            return self.update_message_status(&location, update).await;
-        }
-        if self.park(update).await? {
-            return Ok(StatusOutcome::Pending);
-        }
-        // The pointer appeared between our read and the park: apply directly.
-        match self.locate(&update.wamid).await? {
-            Some(location) => self.update_message_status(&location, update).await,
-            None => Err(StoreError::Unavailable(format!("wamid {} pointer vanished", update.wamid))),
-        }
+        Err(StoreError::Unavailable(format!("the message of wamid {} is moving", update.wamid)))
     }
 
-    /// Records that the message at `(contact, sk)` has Meta's id `wamid`, then
-    /// applies every status that arrived before we knew it.
-    pub(super) async fn link_wamid(&self, contact: &ContactId, sk: &str, wamid: &str) -> Result<(), StoreError> {
+    /// Puts the wamid pointer if the message is there and the pointer is new
+    /// (or already names it); the cancellation reasons when not.
+    async fn put_pointer(
+        &self,
+        contact: &ContactId,
+        sk: &str,
+        wamid: &str,
+    ) -> Result<Option<Vec<CancellationReason>>, StoreError> {
+        let message = ConditionCheck::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(contact), sk)))
+            .condition_expression("attribute_exists(pk)")
+            .build()
+            .map_err(unavailable)?;
         let mut pointer = key(keys::wamid_pk(wamid), keys::WAMID);
         pointer.extend([
             ("contact_id".to_owned(), s(contact.as_str())),
             ("message_sk".to_owned(), s(sk)),
             ("direction".to_owned(), s("out")),
         ]);
-        self.client.put_item().table_name(&self.table).set_item(Some(pointer)).send().await.map_err(unavailable)?;
-        let location = Location { pk: keys::contact_pk(contact), sk: sk.to_owned() };
-        self.apply_pending(wamid, &location).await
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(pointer))
+            .condition_expression("attribute_not_exists(pk) OR (contact_id = :cid AND message_sk = :sk)")
+            .expression_attribute_values(":cid", s(contact.as_str()))
+            .expression_attribute_values(":sk", s(sk))
+            .build()
+            .map_err(unavailable)?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().condition_check(message).build())
+            .transact_items(TransactWriteItem::builder().put(put).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(None),
+            Err(err) => match err.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(e)) => {
+                    Ok(Some(e.cancellation_reasons().to_vec()))
+                }
+                _ => Err(unavailable(err)),
+            },
+        }
     }
 
     async fn locate(&self, wamid: &str) -> Result<Option<Location>, StoreError> {
@@ -65,46 +129,64 @@ impl DynamoStore {
             .consistent_read(true)
             .send()
             .await
-            .map_err(unavailable)?;
+            .map_err(refused_or_unavailable)?;
         Ok(found.item().and_then(|item| {
             let contact = ContactId::parse(&get_s(item, "contact_id")?)?;
             Some(Location { pk: keys::contact_pk(&contact), sk: get_s(item, "message_sk")? })
         }))
     }
 
-    /// Keeps a status for a message not yet known; `false` when the pointer
-    /// exists after all.
-    async fn park(&self, update: &StatusUpdate) -> Result<bool, StoreError> {
+    /// Keeps a status for a message not yet known, without the recipient's
+    /// number (applying it does not need it) and only for a while.
+    async fn park(&self, update: &StatusUpdate) -> Result<Parked, StoreError> {
         let pk = keys::wamid_pk(&update.wamid);
-        let check = ConditionCheck::builder()
+        let no_pointer = ConditionCheck::builder()
             .table_name(&self.table)
             .set_key(Some(key(&pk, keys::WAMID)))
             .condition_expression("attribute_not_exists(pk)")
             .build()
             .map_err(unavailable)?;
+        let not_erased = ConditionCheck::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::erased_message_pk(&self.ids.pseudonym(&update.wamid)), keys::ERASED)))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(unavailable)?;
         let mut pending = key(&pk, keys::pending_status_sk(update.status.rank(), update.at));
         pending.extend([
-            ("raw".to_owned(), s(&update.raw)),
+            ("raw".to_owned(), s(without_recipient(&update.raw)?)),
             ("phone_number_id".to_owned(), s(&update.phone_number_id)),
             ("at".to_owned(), n(update.at.0)),
+            (keys::TTL.to_owned(), n(unix_seconds_now() + PENDING_STATUS_TTL_SECONDS)),
         ]);
         let put = Put::builder().table_name(&self.table).set_item(Some(pending)).build().map_err(unavailable)?;
         let result = self
             .client
             .transact_write_items()
-            .transact_items(TransactWriteItem::builder().condition_check(check).build())
+            .transact_items(TransactWriteItem::builder().condition_check(no_pointer).build())
+            .transact_items(TransactWriteItem::builder().condition_check(not_erased).build())
             .transact_items(TransactWriteItem::builder().put(put).build())
             .send()
             .await;
         match result {
-            Ok(_) => Ok(true),
+            Ok(_) => Ok(Parked::Kept),
             Err(err) => match err.as_service_error() {
-                Some(TransactWriteItemsError::TransactionCanceledException(e))
-                    if e.cancellation_reasons().first().and_then(|r| r.code()) == Some("ConditionalCheckFailed") =>
-                {
-                    Ok(false)
+                Some(TransactWriteItemsError::TransactionCanceledException(e)) => {
+                    let failed = |i: usize| {
+                        e.cancellation_reasons().get(i).and_then(|r| r.code()) == Some("ConditionalCheckFailed")
+                    };
+                    if let Some(invalid) = e.cancellation_reasons().iter().find(|r| r.code() == Some("ValidationError"))
+                    {
+                        Err(StoreError::Rejected(invalid.message().unwrap_or("invalid item").to_owned()))
+                    } else if failed(1) {
+                        Ok(Parked::Erased)
+                    } else if failed(0) {
+                        Ok(Parked::PointerExists)
+                    } else {
+                        Err(unavailable(err))
+                    }
                 }
-                _ => Err(unavailable(err)),
+                _ => Err(refused_or_unavailable(err)),
             },
         }
     }
@@ -126,7 +208,9 @@ impl DynamoStore {
                 serde_json::from_str(&raw).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let update =
                 parse_status(&value, &phone_number_id, received).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            self.update_message_status(location, &update).await?;
+            if let Found::Nothing = self.update_message_status(location, &update).await? {
+                return Err(StoreError::Unavailable(format!("the message of wamid {wamid} is moving")));
+            }
             let (pk, sk) = (get_s(item, keys::PK), get_s(item, keys::SK));
             if let (Some(pk), Some(sk)) = (pk, sk) {
                 self.client
@@ -141,7 +225,7 @@ impl DynamoStore {
         Ok(())
     }
 
-    async fn update_message_status(&self, at: &Location, update: &StatusUpdate) -> Result<StatusOutcome, StoreError> {
+    async fn update_message_status(&self, at: &Location, update: &StatusUpdate) -> Result<Found, StoreError> {
         let mut values: HashMap<String, AttributeValue> = HashMap::from([
             (":st".to_owned(), s(update.status.as_str())),
             (":r".to_owned(), n(i64::from(update.status.rank()))),
@@ -168,18 +252,27 @@ impl DynamoStore {
             .condition_expression("attribute_exists(pk) AND (attribute_not_exists(status_rank) OR status_rank < :r)")
             .set_expression_attribute_names(Some(names))
             .set_expression_attribute_values(Some(values))
+            // Tells "already further along" from "not here" without a read.
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await;
         let outcome = match advanced {
             Ok(_) => StatusOutcome::Applied,
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                self.note_stale(at, update).await?;
-                StatusOutcome::Stale
-            }
-            Err(e) => return Err(unavailable(e)),
+            Err(e) => match e.as_service_error() {
+                Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(
+                    failed,
+                )) => {
+                    if failed.item().is_none() {
+                        return Ok(Found::Nothing);
+                    }
+                    self.note_stale(at, update).await?;
+                    StatusOutcome::Stale
+                }
+                _ => return Err(refused_or_unavailable(e)),
+            },
         };
         self.count_spend(at, update).await?;
-        Ok(outcome)
+        Ok(Found::Outcome(outcome))
     }
 
     /// Adds a priced message to its month's spend counters, once: the
@@ -198,7 +291,7 @@ impl DynamoStore {
             .table_name(&self.table)
             .set_key(Some(key(
                 keys::spend_pk(&update.at.month()),
-                super::outbox::spend_category(pricing.category.as_deref()),
+                super::spend::spend_category(pricing.category.as_deref()),
             )))
             .update_expression("ADD #count :one")
             .expression_attribute_names("#count", if pricing.billable { "billable" } else { "free" })
@@ -276,6 +369,79 @@ fn pricing_clauses(update: &StatusUpdate, values: &mut Item) -> Vec<String> {
     vec!["pricing = :pricing".to_owned(), "billable = :billable".to_owned()]
 }
 
+/// TTL is wall-clock time; so is this.
+fn unix_seconds_now() -> i64 {
+    let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    i64::try_from(since_epoch.as_secs()).unwrap_or(i64::MAX)
+}
+
+/// The status as Meta sent it, less the recipient's identity.
+fn without_recipient(raw: &str) -> Result<String, StoreError> {
+    let mut value: serde_json::Value = serde_json::from_str(raw).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    if let Some(object) = value.as_object_mut() {
+        object.retain(|field, _| !field.starts_with("recipient"));
+    }
+    Ok(value.to_string())
+}
+
 fn errors_json(update: &StatusUpdate) -> Result<String, StoreError> {
     serde_json::to_string(&update.errors).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+#[async_trait::async_trait]
+impl crate::ports::StatusStore for DynamoStore {
+    async fn apply_status(&self, update: &StatusUpdate) -> Result<StatusOutcome, StoreError> {
+        let mut tried = None;
+        if let Some(message) = update.callback_data.as_deref().and_then(MessageRef::from_callback_data) {
+            let location = Location { pk: keys::contact_pk(&message.contact), sk: keys::referenced_sk(&message) };
+            if let Found::Outcome(outcome) = self.update_message_status(&location, update).await? {
+                return Ok(outcome);
+            }
+            tried = Some(location);
+        }
+        if let Some(location) = self.locate(&update.wamid).await? {
+            return self.apply_at_pointer(&location, tried.as_ref(), update).await;
+        }
+        match self.park(update).await? {
+            Parked::Kept => Ok(StatusOutcome::Pending),
+            Parked::Erased => Ok(StatusOutcome::Discarded),
+            // The pointer appeared between our read and the park: apply directly.
+            Parked::PointerExists => match self.locate(&update.wamid).await? {
+                Some(location) => self.apply_at_pointer(&location, tried.as_ref(), update).await,
+                None => Err(StoreError::Unavailable(format!("wamid {} pointer vanished", update.wamid))),
+            },
+        }
+    }
+
+    /// A pointer that already names the message elsewhere wins (a merge
+    /// moved it there); a message that has moved is followed to the contact
+    /// it was merged into.
+    async fn link_wamid(&self, message: &MessageRef, wamid: &str) -> Result<(), StoreError> {
+        let sk = &keys::referenced_sk(message);
+        let mut contact = message.contact.clone();
+        for _ in 0..MAX_REDIRECTS {
+            let location = Location { pk: keys::contact_pk(&contact), sk: sk.to_owned() };
+            let reasons = match self.put_pointer(&contact, sk, wamid).await? {
+                None => return self.apply_pending(wamid, &location).await,
+                Some(reasons) => reasons,
+            };
+            let failed = |i: usize| reasons.get(i).and_then(|r| r.code()) == Some("ConditionalCheckFailed");
+            if failed(1) {
+                // Linked before, possibly to where a merge moved the message.
+                return match self.locate(wamid).await? {
+                    Some(existing) => self.apply_pending(wamid, &existing).await,
+                    None => Ok(()),
+                };
+            }
+            if !failed(0) {
+                return Err(StoreError::Unavailable(format!("linking wamid {wamid} kept conflicting")));
+            }
+            match self.merged_into(&contact).await? {
+                Some(survivor) => contact = survivor,
+                // Erased, or never there: nothing to link.
+                None => return Ok(()),
+            }
+        }
+        Err(StoreError::Unavailable(format!("wamid {wamid}: too many merges to follow")))
+    }
 }

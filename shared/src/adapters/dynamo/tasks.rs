@@ -11,6 +11,13 @@ use crate::ports::{Page, PageRequest, StoreError};
 fn task_item(task: &Task) -> Result<Item, StoreError> {
     let mut item = key(keys::task_pk(&task.id), "TASK");
     item.insert("task".to_owned(), s(serde_json::to_string(task).map_err(|e| StoreError::Corrupt(e.to_string()))?));
+    if let Some(contact) = &task.contact_id {
+        // Listed under its contact, so a merge moves it and an erasure finds it.
+        item.extend([
+            (keys::GSI1_PK.to_owned(), s(keys::contact_tasks(contact))),
+            (keys::GSI1_SK.to_owned(), s(format!("{}#{}", task.created_at.sortable(), task.id))),
+        ]);
+    }
     if !task.done {
         let due = format!("{}#{}", task.due_at.sortable(), task.id);
         item.extend([
@@ -23,12 +30,13 @@ fn task_item(task: &Task) -> Result<Item, StoreError> {
     Ok(item)
 }
 
-fn task_from(item: &Item) -> Result<Task, StoreError> {
+pub(super) fn task_from(item: &Item) -> Result<Task, StoreError> {
     serde_json::from_str(&req_s(item, "task")?).map_err(|e| StoreError::Corrupt(format!("task: {e}")))
 }
 
-impl DynamoStore {
-    pub(super) async fn put_task(&self, task: &Task) -> Result<(), StoreError> {
+#[async_trait::async_trait]
+impl crate::ports::TaskStore for DynamoStore {
+    async fn create_task(&self, task: &Task) -> Result<(), StoreError> {
         self.client
             .put_item()
             .table_name(&self.table)
@@ -39,7 +47,7 @@ impl DynamoStore {
         Ok(())
     }
 
-    pub(super) async fn get_task(&self, id: &str) -> Result<Option<Task>, StoreError> {
+    async fn task(&self, id: &str) -> Result<Option<Task>, StoreError> {
         let out = self
             .client
             .get_item()
@@ -51,18 +59,18 @@ impl DynamoStore {
         out.item().map(task_from).transpose()
     }
 
-    pub(super) async fn finish_task(&self, id: &str, at: Millis) -> Result<bool, StoreError> {
-        let Some(mut task) = self.get_task(id).await? else { return Ok(false) };
+    async fn complete_task(&self, id: &str, at: Millis) -> Result<bool, StoreError> {
+        let Some(mut task) = crate::ports::TaskStore::task(self, id).await? else { return Ok(false) };
         if task.done {
             return Ok(true);
         }
         task.done = true;
         task.done_at = Some(at);
-        self.put_task(&task).await?;
+        crate::ports::TaskStore::create_task(self, &task).await?;
         Ok(true)
     }
 
-    pub(super) async fn query_due(
+    async fn due_tasks(
         &self,
         owner: Option<&str>,
         from: Option<Millis>,
@@ -94,30 +102,5 @@ impl DynamoStore {
             items: out.items().iter().map(task_from).collect::<Result<_, _>>()?,
             next_cursor: cursor::encode(out.last_evaluated_key()),
         })
-    }
-}
-
-#[async_trait::async_trait]
-impl crate::ports::TaskStore for DynamoStore {
-    async fn create_task(&self, task: &Task) -> Result<(), StoreError> {
-        self.put_task(task).await
-    }
-
-    async fn task(&self, id: &str) -> Result<Option<Task>, StoreError> {
-        self.get_task(id).await
-    }
-
-    async fn complete_task(&self, id: &str, at: Millis) -> Result<bool, StoreError> {
-        self.finish_task(id, at).await
-    }
-
-    async fn due_tasks(
-        &self,
-        owner: Option<&str>,
-        from: Option<Millis>,
-        before: Option<Millis>,
-        page: &PageRequest,
-    ) -> Result<Page<Task>, StoreError> {
-        self.query_due(owner, from, before, page).await
     }
 }

@@ -1,0 +1,37 @@
+// Lints the web app. The security rule of the UI is enforced here: no
+// markup from strings, ever (innerHTML, outerHTML, insertAdjacentHTML,
+// document.write, dangerouslySetInnerHTML). Everything a customer or a
+// staff member wrote reaches the page as text.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const noMarkup = 'Build DOM with elements and text: strings never become markup.';
+
+export default tseslint.config(
+  { ignores: ['web/dist/**', 'target/**', 'node_modules/**', '.aws-sam/**', 'web/public/sw.js', 'web/src/api/schema.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['web/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-properties': ['error',
+        { property: 'innerHTML', message: noMarkup },
+        { property: 'outerHTML', message: noMarkup },
+        { property: 'insertAdjacentHTML', message: noMarkup },
+        { object: 'document', property: 'write', message: noMarkup },
+        { object: 'document', property: 'writeln', message: noMarkup }],
+      'no-restricted-syntax': ['error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: noMarkup },
+        { selector: "Property[key.name='dangerouslySetInnerHTML']", message: noMarkup },
+        { selector: "MemberExpression[property.name=/^(innerHTML|outerHTML|insertAdjacentHTML)$/]", message: noMarkup },
+        { selector: "Literal[value=/^(innerHTML|outerHTML|dangerouslySetInnerHTML)$/]", message: noMarkup }],
+      'no-implied-eval': 'error',
+      'no-new-func': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.mjs', 'vite.config.ts'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', AbortSignal: 'readonly', window: 'readonly', document: 'readonly' } },
+  },
+);

@@ -1,0 +1,116 @@
+//! The api function's settings, parsed once at cold start.
+
+use parley::adapters::aws::ExportBucket;
+use parley::app::auth::BootstrapAdmin;
+use parley::app::inbox::InboxSettings;
+use parley::config::secrets::{AppSecrets, SecretName, SecretSource};
+use parley::config::{CloudApiSettings, ConfigError, Environment};
+
+/// What the api function runs with.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    /// `TABLE_NAME`.
+    pub table: String,
+    /// `OUTBOUND_QUEUE_URL`.
+    pub outbound_queue_url: String,
+    /// The Cloud API, for the template catalog.
+    pub cloud_api: CloudApiSettings,
+    /// Visibility, SLA and routing.
+    pub inbox: InboxSettings,
+    /// `PARLEY_ADMIN_EMAIL`: the first administrator, created on first sign-in.
+    pub admin_email: Option<String>,
+    /// The export queue and bucket, and the dead-letter queues.
+    pub background: BackgroundSettings,
+    /// The access token, the admin's initial password and the origin key.
+    pub secrets: SecretSource,
+}
+
+/// The queues and the bucket the API hands work to or watches.
+#[derive(Debug, Clone)]
+pub struct BackgroundSettings {
+    /// `EXPORT_QUEUE_URL`.
+    pub export_queue_url: String,
+    /// `EXPORT_BUCKET`.
+    pub export_bucket: ExportBucket,
+    /// `OUTBOUND_DLQ_URL` and `EXPORT_DLQ_URL`, by the name admins see.
+    pub dead_letter_queues: Vec<(String, String)>,
+}
+
+impl BackgroundSettings {
+    /// Reads the settings; a missing one is an error naming it.
+    pub fn from_environment(env: &Environment) -> Result<Self, ConfigError> {
+        Ok(BackgroundSettings {
+            export_queue_url: env.required("EXPORT_QUEUE_URL")?,
+            export_bucket: ExportBucket::from_environment(env)?,
+            dead_letter_queues: vec![
+                ("outbound".to_owned(), env.required("OUTBOUND_DLQ_URL")?),
+                ("exports".to_owned(), env.required("EXPORT_DLQ_URL")?),
+            ],
+        })
+    }
+}
+
+impl ApiSettings {
+    /// Reads the settings; a missing or unusable one is an error naming it.
+    pub fn from_environment(env: &Environment) -> Result<Self, ConfigError> {
+        let admin_email = env.optional("PARLEY_ADMIN_EMAIL");
+        let mut required = vec![SecretName::WhatsAppAccessToken];
+        if admin_email.is_some() {
+            required.push(SecretName::AdminPassword);
+        }
+        Ok(ApiSettings {
+            table: env.required("TABLE_NAME")?,
+            outbound_queue_url: env.required("OUTBOUND_QUEUE_URL")?,
+            cloud_api: CloudApiSettings::from_environment(env)?,
+            inbox: InboxSettings::from_environment(env)?,
+            admin_email,
+            background: BackgroundSettings::from_environment(env)?,
+            secrets: SecretSource::from_environment(env, &required)?,
+        })
+    }
+}
+
+/// The first administrator: the e-mail from the settings, the password from
+/// the secrets.
+pub fn bootstrap_admin(email: Option<&str>, secrets: &AppSecrets) -> Option<BootstrapAdmin> {
+    Some(BootstrapAdmin { email: email?.to_owned(), password: secrets.optional(SecretName::AdminPassword)?.to_owned() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: [(&str, &str); 7] = [
+        ("TABLE_NAME", "parley"),
+        ("OUTBOUND_QUEUE_URL", "http://q"),
+        ("WHATSAPP_ACCESS_TOKEN", "t"),
+        ("EXPORT_QUEUE_URL", "http://x"),
+        ("EXPORT_BUCKET", "exports"),
+        ("OUTBOUND_DLQ_URL", "http://od"),
+        ("EXPORT_DLQ_URL", "http://xd"),
+    ];
+
+    #[test]
+    fn reads_its_settings_with_defaults() {
+        let settings = ApiSettings::from_environment(&Environment::from_pairs(BASE)).unwrap();
+        assert_eq!(settings.table, "parley");
+        assert_eq!(settings.inbox.sla_minutes, InboxSettings::default().sla_minutes);
+        assert_eq!(settings.admin_email, None);
+    }
+
+    #[test]
+    fn a_bad_or_missing_value_fails_the_cold_start_naming_it() {
+        let bad_sla = Environment::from_pairs(BASE.into_iter().chain([("PARLEY_SLA_MINUTES", "15m")]));
+        assert!(matches!(
+            ApiSettings::from_environment(&bad_sla),
+            Err(ConfigError::Invalid { name: "PARLEY_SLA_MINUTES", .. })
+        ));
+        let no_table = Environment::from_pairs(BASE.into_iter().skip(1));
+        assert_eq!(ApiSettings::from_environment(&no_table).unwrap_err(), ConfigError::Missing("TABLE_NAME"));
+        let admin_without_password = Environment::from_pairs(BASE.into_iter().chain([("PARLEY_ADMIN_EMAIL", "a@b.c")]));
+        assert_eq!(
+            ApiSettings::from_environment(&admin_without_password).unwrap_err(),
+            ConfigError::Missing("PARLEY_ADMIN_PASSWORD")
+        );
+    }
+}

@@ -1,0 +1,111 @@
+//! The audit log: one item per line under its day (`A#<day>`), and each
+//! contact's trail on `gsi1`.
+
+use super::item::{get_n, get_s, key, n, s, Item};
+use super::keys;
+use super::{cursor, unavailable, DynamoStore};
+use crate::domain::{AuditEntry, ContactId, Millis};
+use crate::ports::{Page, PageRequest, StoreError};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use rand::RngCore;
+
+const PAGE: i32 = 50;
+
+impl DynamoStore {
+    pub(super) fn audit_put(&self, entry: &AuditEntry) -> Result<TransactWriteItem, StoreError> {
+        let mut suffix = [0u8; 6];
+        rand::rngs::OsRng.fill_bytes(&mut suffix);
+        let sk = format!("{}#{}", entry.at.sortable(), hex::encode(suffix));
+        let mut item = key(keys::audit_pk(&entry.at.to_rfc3339()[..10]), &sk);
+        item.extend([
+            ("at".to_owned(), n(entry.at.0)),
+            ("actor".to_owned(), s(&entry.actor)),
+            ("action".to_owned(), s(&entry.action)),
+            ("detail".to_owned(), s(&entry.detail)),
+        ]);
+        if let Some(contact) = &entry.contact {
+            item.insert("contact_id".to_owned(), s(contact.as_str()));
+            item.insert(keys::GSI1_PK.to_owned(), s(keys::contact_audit(contact)));
+            item.insert(keys::GSI1_SK.to_owned(), s(&sk));
+        }
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(unavailable)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    pub(super) async fn query_audit(
+        &self,
+        contact: Option<&ContactId>,
+        day: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<AuditEntry>, StoreError> {
+        let mut request = self.client.query().table_name(&self.table).scan_index_forward(false).limit(PAGE);
+        let start = match (contact, day) {
+            (Some(contact), _) => {
+                request = request
+                    .index_name(keys::GSI1)
+                    .key_condition_expression("gsi1pk = :pk")
+                    .expression_attribute_values(":pk", s(keys::contact_audit(contact)));
+                cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, keys::GSI1_PK, keys::GSI1_SK])?
+            }
+            (None, Some(day)) => {
+                request = request
+                    .key_condition_expression("pk = :pk")
+                    .expression_attribute_values(":pk", s(keys::audit_pk(day)));
+                cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK])?
+            }
+            (None, None) => return Ok(Page { items: Vec::new(), next_cursor: None }),
+        };
+        let out = request.set_exclusive_start_key(start).send().await.map_err(unavailable)?;
+        Ok(Page {
+            items: out.items().iter().map(audit_from).collect(),
+            next_cursor: cursor::encode(out.last_evaluated_key()),
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::ports::AuditLog for DynamoStore {
+    async fn audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        let put = self.audit_put(entry)?;
+        let put = put.put().cloned().ok_or_else(|| StoreError::Corrupt("audit put".into()))?;
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(put.item().clone()))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn audit_for_contact(
+        &self,
+        contact: &crate::domain::ContactId,
+        page: &crate::ports::PageRequest,
+    ) -> Result<crate::ports::Page<crate::domain::AuditEntry>, crate::ports::StoreError> {
+        self.query_audit(Some(contact), None, page).await
+    }
+
+    async fn audit_for_day(
+        &self,
+        day: &str,
+        page: &crate::ports::PageRequest,
+    ) -> Result<crate::ports::Page<crate::domain::AuditEntry>, crate::ports::StoreError> {
+        self.query_audit(None, Some(day), page).await
+    }
+}
+
+fn audit_from(item: &Item) -> AuditEntry {
+    AuditEntry {
+        at: Millis(get_n(item, "at").unwrap_or(0)),
+        actor: get_s(item, "actor").unwrap_or_default(),
+        action: get_s(item, "action").unwrap_or_default(),
+        contact: get_s(item, "contact_id").and_then(|c| ContactId::parse(&c)),
+        detail: get_s(item, "detail").unwrap_or_else(|| "{}".to_owned()),
+    }
+}

@@ -1,0 +1,80 @@
+//! One in-memory world per test: store, clock, queue and Cloud API.
+
+use crate::domain::message::InboundMessage;
+use crate::domain::{ContactId, CustomerIdentity, MessageContent, Millis, Role, Session, User};
+use crate::ports::memory::{ManualClock, MemoryQueue, MemoryStore, ScriptedWhatsApp};
+use crate::ports::{InboundStore, Recorded, UserStore};
+use std::sync::Arc;
+
+/// 2023-11-14T22:13:20Z.
+pub const T0: Millis = Millis(1_700_000_000_000);
+pub const PHONE_NUMBER_ID: &str = "106540352242922";
+
+pub struct World {
+    pub store: Arc<MemoryStore>,
+    pub clock: Arc<ManualClock>,
+    pub queue: Arc<MemoryQueue>,
+    pub whatsapp: Arc<ScriptedWhatsApp>,
+}
+
+impl World {
+    pub fn new() -> Self {
+        let clock = Arc::new(ManualClock::at(T0));
+        World {
+            store: Arc::new(MemoryStore::with_clock(clock.clone())),
+            clock,
+            queue: Arc::new(MemoryQueue::default()),
+            whatsapp: Arc::new(ScriptedWhatsApp::default()),
+        }
+    }
+
+    /// A customer writes `text` now; their contact.
+    pub async fn customer_says(&self, wa_id: &str, wamid: &str, text: &str) -> ContactId {
+        let message = inbound(wa_id, wamid, text, crate::ports::Clock::now(&*self.clock));
+        match self.store.record_inbound(&message).await.unwrap() {
+            Recorded::New(contact) => contact,
+            Recorded::Duplicate => panic!("{wamid} was stored before"),
+        }
+    }
+
+    /// An active teammate.
+    pub async fn teammate(&self, email: &str, role: Role) -> Session {
+        let user = User {
+            email: email.into(),
+            name: email.into(),
+            role,
+            password_hash: "!".into(),
+            active: true,
+            available: true,
+            invited: false,
+            password_changed_at: Millis(0),
+        };
+        self.store.create_user(&user).await.unwrap();
+        session(email, role)
+    }
+}
+
+pub fn session(email: &str, role: Role) -> Session {
+    Session {
+        token_hash: format!("h-{email}"),
+        email: email.into(),
+        role,
+        issued_at: T0,
+        expires_at: T0.plus_hours(12),
+    }
+}
+
+pub fn inbound(wa_id: &str, wamid: &str, text: &str, at: Millis) -> InboundMessage {
+    InboundMessage {
+        wamid: wamid.into(),
+        phone_number_id: PHONE_NUMBER_ID.into(),
+        from: CustomerIdentity::new(Some(wa_id.into()), None).unwrap(),
+        profile_name: Some("Asha".into()),
+        at,
+        type_name: "text".into(),
+        content: MessageContent::Text { body: text.into() },
+        context: None,
+        referral: None,
+        raw: "{}".into(),
+    }
+}

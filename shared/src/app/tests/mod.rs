@@ -1,0 +1,15 @@
+//! Use-case tests over the in-memory ports: no emulators, seconds to run.
+
+mod fixture;
+
+mod auth;
+mod data_ownership;
+mod deals;
+mod deliver;
+mod inbox;
+mod ingest_webhook;
+mod reports;
+mod send_message;
+mod sweep;
+mod tasks;
+mod team;

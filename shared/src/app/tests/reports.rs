@@ -1,0 +1,39 @@
+use super::fixture::World;
+use crate::app::deals::{Deals, NewDeal};
+use crate::app::inbox::{Inbox, InboxSettings};
+use crate::app::reports::{ReportError, Reports, Workload};
+use crate::domain::Role;
+
+#[tokio::test]
+async fn workload_counts_unassigned_overdue_and_due_follow_ups_for_supervisors_only() {
+    let w = World::new();
+    let a = w.teammate("a@shop.test", Role::Agent).await;
+    let boss = w.teammate("boss@shop.test", Role::Manager).await;
+    let first = w.customer_says("15550001111", "wamid.1", "hi").await;
+    w.clock.advance_ms(30 * 60_000);
+    w.customer_says("15550002222", "wamid.2", "hello").await;
+    let inbox = Inbox::new(
+        w.store.clone(),
+        w.store.clone(),
+        w.store.clone(),
+        w.store.clone(),
+        w.clock.clone(),
+        InboxSettings::default(),
+    );
+    inbox.assign(&a, &first, Some("a@shop.test".into())).await.unwrap();
+    let reports = Reports::new(w.store.clone(), w.clock.clone(), 15, 330);
+    assert!(matches!(reports.workload(&a).await, Err(ReportError::Forbidden)));
+    let workload = reports.workload(&boss).await.unwrap();
+    assert_eq!(workload, Workload { unassigned: 1, overdue: 1, tasks_due_today: 0, tasks_overdue: 0 });
+    let counts = reports.messages(&boss, "2023-11-14", "2023-11-14").await.unwrap();
+    assert_eq!(counts, [("2023-11-14".to_owned(), 2, 0)]);
+    let deals = Deals::new(w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone(), false);
+    let deal = deals
+        .create(&a, NewDeal { contact: Some(first), title: "Sofa".into(), value_minor: 900, ..NewDeal::default() })
+        .await
+        .unwrap();
+    deals.move_to(&a, &deal.id, "won").await.unwrap();
+    let (steps, won) = reports.funnel(&boss, &deals, "sales").await.unwrap();
+    assert_eq!(won, 900);
+    assert!(!steps.is_empty());
+}

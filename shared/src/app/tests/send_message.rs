@@ -1,0 +1,120 @@
+use super::fixture::{World, T0};
+use crate::app::send_message::{SendCommand, SendError, SendMessage};
+use crate::domain::outbound::{OutboundContent, SendRefusal};
+use crate::domain::pricing::RateCards;
+use crate::domain::template::{Category, Template};
+use crate::domain::{ContactId, DeliveryStatus, Millis};
+use crate::ports::{ConversationStore, PageRequest, TemplateCatalog};
+
+fn send_message(w: &World) -> SendMessage {
+    SendMessage::new(
+        w.store.clone(),
+        w.store.clone(),
+        w.store.clone(),
+        w.queue.clone(),
+        w.clock.clone(),
+        RateCards::default(),
+    )
+}
+
+fn text(contact: &ContactId, body: &str, key: Option<&str>) -> SendCommand {
+    SendCommand {
+        contact: contact.clone(),
+        content: OutboundContent::Text { text: body.into() },
+        reply_to: None,
+        idempotency_key: key.map(str::to_owned),
+        actor: "agent@shop.test".into(),
+    }
+}
+
+fn template(contact: &ContactId, name: &str) -> SendCommand {
+    SendCommand {
+        content: OutboundContent::Template { name: name.into(), language: "en_US".into(), params: vec![] },
+        ..text(contact, "", None)
+    }
+}
+
+async fn catalog(w: &World, name: &str, category: Category) {
+    let t = Template {
+        name: name.into(),
+        language: "en_US".into(),
+        category,
+        status: "APPROVED".into(),
+        body_params: 0,
+        body: "Hello".into(),
+    };
+    w.store.put_templates(&[t]).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_text_inside_the_window_is_stored_queued_enqueued_and_audited() {
+    let w = World::new();
+    let contact = w.customer_says("15550001111", "wamid.in1", "hello").await;
+    let queued = send_message(&w).send(text(&contact, "hi there", None)).await.unwrap();
+    assert!(!queued.replayed);
+    assert!(queued.estimate.is_some());
+    assert_eq!(w.queue.enqueued().len(), 1);
+    assert_eq!(w.queue.enqueued()[0].contact, contact);
+    let timeline = w.store.timeline(&contact, &PageRequest::default()).await.unwrap().items;
+    let sent = timeline.iter().find(|m| m.id == queued.id).unwrap();
+    assert_eq!(sent.status, Some(DeliveryStatus::Queued));
+    assert_eq!(sent.text.as_deref(), Some("hi there"));
+    let audit = w.store.audit_lines();
+    assert_eq!(audit.last().map(|a| a.action.as_str()), Some("send"));
+}
+
+#[tokio::test]
+async fn a_text_after_the_window_closed_is_refused_and_nothing_is_queued() {
+    let w = World::new();
+    let contact = w.customer_says("15550001111", "wamid.in1", "hello").await;
+    w.clock.set(Millis(T0.0 + 25 * 3_600_000));
+    let err = send_message(&w).send(text(&contact, "too late", None)).await.unwrap_err();
+    assert!(matches!(err, SendError::Refused(SendRefusal::WindowClosed { .. })), "{err:?}");
+    assert!(w.queue.enqueued().is_empty());
+    let timeline = w.store.timeline(&contact, &PageRequest::default()).await.unwrap().items;
+    assert_eq!(timeline.len(), 1, "only the customer's message");
+}
+
+#[tokio::test]
+async fn templates_must_exist_and_marketing_respects_the_opt_out() {
+    let w = World::new();
+    let contact = w.customer_says("15550001111", "wamid.in1", "STOP").await;
+    assert!(w.store.contact(&contact).await.unwrap().unwrap().opted_out, "STOP opts out");
+    let send = send_message(&w);
+    let err = send.send(template(&contact, "nope")).await.unwrap_err();
+    assert!(matches!(err, SendError::Refused(SendRefusal::UnknownTemplate(_))), "{err:?}");
+    catalog(&w, "promo", Category::Marketing).await;
+    let err = send.send(template(&contact, "promo")).await.unwrap_err();
+    assert!(matches!(err, SendError::Refused(SendRefusal::OptedOut)), "{err:?}");
+    catalog(&w, "order_update", Category::Utility).await;
+    w.clock.set(Millis(T0.0 + 48 * 3_600_000));
+    send.send(template(&contact, "order_update")).await.expect("a utility template goes out of the window");
+    assert_eq!(w.queue.enqueued().len(), 1);
+}
+
+#[tokio::test]
+async fn the_same_idempotency_key_replays_the_first_send() {
+    let w = World::new();
+    let contact = w.customer_says("15550001111", "wamid.in1", "hello").await;
+    let send = send_message(&w);
+    let first = send.send(text(&contact, "once", Some("key-1"))).await.unwrap();
+    let again = send.send(text(&contact, "once", Some("key-1"))).await.unwrap();
+    assert!(again.replayed);
+    assert_eq!(again.id, first.id);
+    assert_eq!(again.estimate, None);
+    assert_eq!(w.queue.enqueued().len(), 1, "the replay enqueues nothing");
+    let outbound = w.store.timeline(&contact, &PageRequest::default()).await.unwrap().items;
+    assert_eq!(outbound.len(), 2, "one inbound, one outbound");
+}
+
+#[tokio::test]
+async fn an_unknown_contact_is_not_found_and_a_failed_enqueue_still_queues() {
+    let w = World::new();
+    let contact = w.customer_says("15550001111", "wamid.in1", "hello").await;
+    let stranger = ContactId::parse("0123456789abcdef01234567").unwrap();
+    assert!(matches!(send_message(&w).send(text(&stranger, "hi", None)).await, Err(SendError::NotFound)));
+    w.queue.fail(true);
+    let queued = send_message(&w).send(text(&contact, "hi", None)).await.unwrap();
+    let timeline = w.store.timeline(&contact, &PageRequest::default()).await.unwrap().items;
+    assert!(timeline.iter().any(|m| m.id == queued.id && m.status == Some(DeliveryStatus::Queued)));
+}

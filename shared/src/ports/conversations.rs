@@ -1,0 +1,23 @@
+//! Reading contacts and their timelines.
+
+use super::{Page, PageRequest, StoreError};
+use crate::domain::{Contact, ContactId, Message};
+use async_trait::async_trait;
+
+/// Contacts and their timelines, as staff read them.
+#[async_trait]
+pub trait ConversationStore: Send + Sync {
+    /// Contacts, most recent activity first; `only_visible_to` keeps an
+    /// agent's own and the unassigned ones.
+    async fn list_contacts(
+        &self,
+        page: &PageRequest,
+        only_visible_to: Option<&str>,
+    ) -> Result<Page<Contact>, StoreError>;
+
+    /// One contact.
+    async fn contact(&self, id: &ContactId) -> Result<Option<Contact>, StoreError>;
+
+    /// A contact's messages, oldest first.
+    async fn timeline(&self, id: &ContactId, page: &PageRequest) -> Result<Page<Message>, StoreError>;
+}

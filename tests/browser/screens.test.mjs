@@ -1,0 +1,205 @@
+// Browser tests for the screens beyond the inbox: an invited teammate gets
+// in through the link, every screen opens at phone and desktop widths with
+// no sideways scroll, axe-core finds no serious or critical violation, and
+// screenshots of each are written to tests/browser/screenshots.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { ROOT, WEB_DIR, SCREENSHOTS, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, start, waitUntilUp, stop, dropTable, eventually, byTestId, contactRow } from './harness.mjs';
+
+const WAIT = 30_000;
+const TEST = { timeout: 240_000 };
+const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+const XSS = '<img src=x onerror=window.__pwned=1>';
+
+let sim;
+let runner;
+let base;
+let table;
+let browser;
+
+async function customerWrites(from, name, text) {
+  const res = await fetch(`${sim.base}/sim/customer`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, name, text }),
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
+async function newPage(viewport = { width: 1280, height: 860 }, options = {}) {
+  const context = await browser.newContext({ viewport, ...options });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) page.errors.push(m.text());
+  });
+  return { context, page };
+}
+
+async function signIn(page, email = ENV.PARLEY_ADMIN_EMAIL, password = ENV.PARLEY_ADMIN_PASSWORD) {
+  await page.goto(base);
+  await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
+  await byTestId(page, 'login-email').fill(email);
+  await byTestId(page, 'login-password').fill(password);
+  await byTestId(page, 'login-submit').click();
+  await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
+}
+
+/** axe-core's serious and critical violations on the page as it is. */
+async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
+  return violations;
+}
+
+const sideways = (page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
+
+before(async () => {
+  for (const binary of [RUNNER, SIMULATOR]) assert.ok(fs.existsSync(binary), `${binary} is missing: run cargo build -p parley-local -p parley-simulator first`);
+  assert.ok(fs.existsSync(path.join(WEB_DIR, 'index.html')), `${WEB_DIR} is missing: run npm run build first`);
+  assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: run ./infra/setup.sh --browser`);
+  const [port, simPort] = [await freePort(), await freePort()];
+  base = `http://127.0.0.1:${port}`;
+  table = `ui-screens-${crypto.randomBytes(6).toString('hex')}`;
+  const common = { ...ENV, PARLEY_PORT: String(port), PARLEY_SIMULATOR_PORT: String(simPort) };
+  delete common.PARLEY_SIMULATOR_FAULTS;
+  sim = start(SIMULATOR, ['serve'], common);
+  sim.base = `http://127.0.0.1:${simPort}`;
+  await waitUntilUp(sim, 'parley-simulator', `${sim.base}/sim/accepted`);
+  runner = start(RUNNER, [], { ...common, TABLE_NAME: table, PARLEY_WEB_DIR: WEB_DIR, WHATSAPP_API_BASE: sim.base });
+  await waitUntilUp(runner, 'parley-local', `${base}/healthz`);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}, { timeout: 200_000 });
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await stop(runner);
+  await stop(sim);
+  await dropTable(table);
+});
+
+test('an admin invites an agent; the agent accepts the link, signs in, and a used link says so', TEST, async () => {
+  const admin = await newPage();
+  const agent = await newPage({ width: 360, height: 740 });
+  try {
+    await signIn(admin.page);
+    await admin.page.goto(`${base}/#/settings/team`);
+    await byTestId(admin.page, 'invite-email').fill('nisha@team.example');
+    await byTestId(admin.page, 'invite-name').fill('Nisha Agent');
+    await byTestId(admin.page, 'invite-submit').click();
+    const link = await eventually(async () => {
+      const text = await byTestId(admin.page, 'invite-link').textContent();
+      assert.match(text, /#\/accept\//);
+      return text;
+    }, { timeout: WAIT });
+    await eventually(async () => assert.ok((await byTestId(admin.page, 'member').allTextContents()).some((t) => t.includes('nisha@team.example'))));
+
+    // The API's own link form (/#accept=<token>) opens the same page.
+    const token = decodeURIComponent(link.split('#/accept/')[1]);
+    await agent.page.goto(`${base}/#accept=${encodeURIComponent(token)}`);
+    await byTestId(agent.page, 'accept-form').waitFor({ state: 'visible', timeout: WAIT });
+    await byTestId(agent.page, 'accept-password').fill('nisha password 1');
+    await byTestId(agent.page, 'accept-again').fill('nisha password 1');
+    await byTestId(agent.page, 'accept-submit').click();
+    await byTestId(agent.page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await byTestId(agent.page, 'user-email').textContent(), 'nisha@team.example');
+    // The session survives a reload.
+    await agent.page.reload();
+    await byTestId(agent.page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
+
+    // The link works once.
+    const again = await newPage();
+    try {
+      await again.page.goto(`${base}/#/accept/${encodeURIComponent(token)}`);
+      await byTestId(again.page, 'accept-password').fill('someone else 12');
+      await byTestId(again.page, 'accept-again').fill('someone else 12');
+      await byTestId(again.page, 'accept-submit').click();
+      await eventually(async () => assert.match(await byTestId(again.page, 'accept-error').textContent(), /expired or was already used/));
+    } finally {
+      await again.context.close();
+    }
+    assert.deepEqual(admin.page.errors, []);
+    assert.deepEqual(agent.page.errors, []);
+  } finally {
+    await admin.context.close();
+    await agent.context.close();
+  }
+});
+
+test('every avatar colour keeps its initials readable', TEST, async () => {
+  // A contact's colour comes from its id, which is keyed per deployment: any
+  // of them may appear on any screen, so each is checked, not only today's.
+  const { context, page } = await newPage({ width: 1280, height: 860 }, { bypassCSP: true });
+  try {
+    await signIn(page);
+    const classes = await page.evaluate(() => {
+      const row = document.createElement('div');
+      row.dataset.testid = 'avatar-palette';
+      for (let i = 0; i < 8; i++) {
+        const avatar = document.createElement('span');
+        avatar.className = `avatar avatar--${i}`;
+        avatar.textContent = 'AK';
+        row.append(avatar);
+      }
+      document.body.append(row);
+      return [...row.children].map((a) => getComputedStyle(a).backgroundColor);
+    });
+    assert.equal(new Set(classes).size, 8, `eight distinct colours: ${classes}`);
+    assert.deepEqual(await axeViolations(page), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('every screen fits a phone and a desktop, passes axe-core, and is photographed', TEST, async () => {
+  await customerWrites('919811000101', XSS, 'Hello, I want 20 sarees');
+  await customerWrites('919811000102', 'अनिल कुमार', 'नमस्ते, क्या आज डिलीवरी होगी?');
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const [width, height] of [[360, 740], [1280, 860]]) {
+    // axe-core is injected as a script of the test's own: the page's CSP would refuse it.
+    const { context, page } = await newPage({ width, height }, { bypassCSP: true });
+    try {
+      await signIn(page);
+      const row = contactRow(page, 'अनिल कुमार');
+      await row.waitFor({ state: 'visible', timeout: WAIT });
+      const id = await row.getAttribute('data-contact-id');
+      const screens = [
+        ['inbox', '#/inbox', 'inbox'],
+        ['conversation', `#/inbox/${encodeURIComponent(id)}`, 'composer'],
+        ['tasks', '#/tasks', 'tasks'],
+        ['pipeline', '#/pipeline', 'board'],
+        ['dashboard', '#/dashboard', 'dash-workload'],
+        ['settings', '#/settings/team', 'settings-team'],
+      ];
+      for (const [name, hash, ready] of screens) {
+        await page.goto(`${base}/${hash}`);
+        await byTestId(page, ready).first().waitFor({ state: 'visible', timeout: WAIT });
+        await page.waitForTimeout(300);
+        assert.equal(await sideways(page), false, `${name} scrolls sideways at ${width} px`);
+        assert.deepEqual(await axeViolations(page), [], `axe-core on ${name} at ${width} px`);
+        await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`) });
+      }
+      // Hindi, with a Devanagari font for the screenshot.
+      await page.evaluate(() => localStorage.setItem('parley.locale', 'hi'));
+      await page.goto(`${base}/#/inbox/${encodeURIComponent(id)}`);
+      await page.reload();
+      await byTestId(page, 'composer').waitFor({ state: 'visible', timeout: WAIT });
+      assert.equal(await page.evaluate(() => document.documentElement.lang), 'hi');
+      await page.screenshot({ path: path.join(SCREENSHOTS, `conversation-hi-${width}.png`) });
+      assert.equal(await page.evaluate(() => typeof window.__pwned), 'undefined');
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await context.close();
+    }
+  }
+});

@@ -1,0 +1,215 @@
+// The inbox screen: queue tabs, search, the contact list and the open conversation.
+import { useEffect, useState } from 'preact/hooks';
+import type { Contact, Queue } from '../api/contacts';
+import { Icon } from '../components/Icon';
+import { t } from '../i18n';
+import type { Key } from '../i18n/en';
+import { fmtFull } from '../lib/format';
+import { navigate } from '../lib/router';
+import { statusLabel, WindowBadge, Conversation } from './Conversation';
+import { activityTime, avatarClass, displayName, initials, relativeTime, secondaryLine, str } from './model';
+import {
+  QUEUES, backgroundError, chooseQueue, deliveryUnderway, loadContacts, loadCounts, loadTeam, ownerLabel, refreshConversation, refreshPanel,
+  rev, select, setFilter, state, visibleContacts, whenLost,
+} from './store';
+import { user } from '../lib/session';
+
+const QUEUE_KEYS: Record<Queue, Key> = {
+  mine: 'queue.mine', unassigned: 'queue.unassigned', waiting_on_us: 'queue.waiting_on_us', waiting_on_customer: 'queue.waiting_on_customer',
+  overdue: 'queue.overdue', closed: 'queue.closed', all: 'queue.all',
+};
+const EMPTY_KEYS: Record<Queue, Key> = {
+  mine: 'queueEmpty.mine', unassigned: 'queueEmpty.unassigned', waiting_on_us: 'queueEmpty.waiting_on_us', waiting_on_customer: 'queueEmpty.waiting_on_customer',
+  overdue: 'queueEmpty.overdue', closed: 'queueEmpty.closed', all: 'queueEmpty.all',
+};
+
+// Live updates: the open timeline and the shown queue every few seconds
+// while the tab is visible; the other queues' counts and the panel less
+// often. One place, so a push channel can replace it.
+const POLL_MS = 3000;
+const FAST_POLL_MS = 1500;
+const SLOW_EVERY = 5;
+
+function useLive(): void {
+  useEffect(() => {
+    let timer = 0;
+    let ticks = 0;
+    let stopped = false;
+    const tick = async () => {
+      timer = 0;
+      if (stopped || !user.value) return;
+      if (document.visibilityState === 'visible') {
+        ticks++;
+        const slow = ticks % SLOW_EVERY === 0;
+        await Promise.all([
+          loadContacts().catch(backgroundError),
+          refreshConversation().catch(backgroundError),
+          slow ? loadCounts().catch(() => {}) : null,
+          slow ? refreshPanel() : null,
+        ]);
+      }
+      if (!stopped) timer = window.setTimeout(tick, deliveryUnderway() ? FAST_POLL_MS : POLL_MS);
+    };
+    const onVisible = () => {
+      if (document.visibilityState === 'visible' && !stopped) {
+        clearTimeout(timer);
+        tick();
+      }
+    };
+    loadContacts().catch(backgroundError);
+    loadCounts().catch(() => {});
+    loadTeam().catch(() => {});
+    timer = window.setTimeout(tick, POLL_MS);
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, []);
+}
+
+function ContactRow({ c, now }: { c: Contact; now: number }) {
+  const id = String(c.id);
+  const selected = id === state.selectedId;
+  const at = activityTime(c);
+  const sub = secondaryLine(c);
+  const status = str(c.status);
+  return (
+    <li class="contact-item">
+      <button type="button" class={`contact${selected ? ' is-selected' : ''}`} data-testid="contact" data-contact-id={id}
+        aria-current={selected ? 'true' : undefined} onClick={() => navigate({ name: 'inbox', contact: id })}>
+        <span class={avatarClass(id)} aria-hidden="true">{initials(c)}</span>
+        <span class="contact-main">
+          <span class="contact-top">
+            <span class="contact-name" data-testid="contact-name">{displayName(c)}</span>
+            {at === null ? null : (
+              <time class="contact-time" data-testid="contact-time" dateTime={new Date(at).toISOString()} title={t('contact.lastActivity', { at: fmtFull(at) })}>
+                {relativeTime(at, now)}
+              </time>
+            )}
+          </span>
+          <span class="contact-mid">
+            {sub ? <span class="contact-phone" data-testid="contact-phone">{sub}</span> : <span />}
+            <span class={`contact-owner${c.owner ? '' : ' is-unassigned'}`} data-testid="contact-owner" data-owner={c.owner ?? ''}
+              title={c.owner ? t('contact.ownerTitle', { owner: c.owner }) : t('owner.nobody')}>
+              <Icon name="contact" class="icon icon--tiny" />{ownerLabel(c.owner)}
+            </span>
+          </span>
+          <span class="contact-bottom">
+            {status ? <span class={`chip chip--${status} chip--small`} data-testid="status-chip" data-status={status}>{statusLabel(status)}</span> : null}
+            {c.overdue ? <span class="chip chip--overdue chip--small" data-testid="overdue" title={t('contact.overdueTitle')}>{t('conv.overdue')}</span> : null}
+            <WindowBadge c={c} now={now} small />
+            {c.opted_out ? <span class="badge badge--small badge--optout" data-testid="opted-out" title={t('contact.optedOutTitle')}>{t('contact.optedOut')}</span> : null}
+          </span>
+        </span>
+      </button>
+    </li>
+  );
+}
+
+function QueueTabs() {
+  void rev.value; // state is plain data: re-render on every store change
+  const onKey = (e: KeyboardEvent) => {
+    const i = QUEUES.indexOf((e.target as HTMLElement).dataset.queue as Queue);
+    if (i < 0) return;
+    let j: number | null = null;
+    if (e.key === 'ArrowRight') j = (i + 1) % QUEUES.length;
+    else if (e.key === 'ArrowLeft') j = (i - 1 + QUEUES.length) % QUEUES.length;
+    else if (e.key === 'Home') j = 0;
+    else if (e.key === 'End') j = QUEUES.length - 1;
+    if (j === null) return;
+    e.preventDefault();
+    const next = QUEUES[j] as Queue;
+    chooseQueue(next);
+    (e.currentTarget as HTMLElement).querySelector<HTMLElement>(`[data-queue="${next}"]`)?.focus();
+  };
+  return (
+    <div class="queue-tabs" role="tablist" aria-label={t('inbox.queues')} data-testid="queue-tabs" onKeyDown={onKey}>
+      {QUEUES.map((q) => {
+        const selected = q === state.queue;
+        const count = state.counts.get(q);
+        return (
+          <button type="button" role="tab" id={`queue-${q}`} key={q} class={`queue-tab${selected ? ' is-selected' : ''}`} aria-selected={selected}
+            aria-controls="contact-list" tabIndex={selected ? 0 : -1} data-testid="queue-tab" data-queue={q} onClick={() => chooseQueue(q)}>
+            <span class="queue-label">{t(QUEUE_KEYS[q])}</span>
+            <span class={`queue-count${q === 'overdue' && count?.n ? ' is-alert' : ''}`} data-testid="queue-count"
+              aria-label={count ? t('inbox.countLabel', { n: count.n, more: count.more ? '+' : '' }) : undefined}>
+              {count ? `${count.n}${count.more ? '+' : ''}` : ''}
+            </span>
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+export function Inbox({ contact }: { contact: string | null }) {
+  void rev.value;
+  useLive();
+  const [search, setSearch] = useState('');
+  const [loadingMore, setLoadingMore] = useState(false);
+  useEffect(() => select(contact), [contact]);
+  useEffect(() => {
+    whenLost(() => navigate({ name: 'inbox', contact: null }, { replace: true }));
+    return () => select(null);
+  }, []);
+  const now = Date.now();
+  const visible = visibleContacts();
+  const total = state.list.length;
+  let empty = '';
+  if (state.contactsLoaded && total === 0) empty = t(EMPTY_KEYS[state.queue]);
+  else if (state.contactsLoaded && visible.length === 0) empty = t('inbox.noMatch', { q: search.trim() });
+  return (
+    <div class={`inbox${contact ? ' has-selection' : ''}`} data-testid="inbox">
+      {state.appError ? <div class="app-error" data-testid="app-error" role="status" aria-live="polite">{state.appError}</div> : null}
+      <div class="panes">
+        <nav class="contacts-pane" aria-labelledby="contacts-heading">
+          <div class="contacts-head">
+            <h1 id="contacts-heading" class="pane-title" tabIndex={-1}>{t('nav.inbox')}</h1>
+            <span class="count" data-testid="contact-count" aria-live="polite">
+              {!state.contactsLoaded ? '' : state.filter ? t('inbox.countOf', { shown: visible.length, total }) : `${total}${state.nextCursor ? '+' : ''}`}
+            </span>
+          </div>
+          <QueueTabs />
+          <div class="search">
+            <label class="visually-hidden" for="contact-search">{t('inbox.search')}</label>
+            <input id="contact-search" class="search-input" type="search" placeholder={t('inbox.searchPlaceholder')} autocomplete="off" spellcheck={false}
+              data-testid="contact-search" value={search} onInput={(e) => { const v = (e.currentTarget as HTMLInputElement).value; setSearch(v); setFilter(v); }} />
+          </div>
+          <div class="contacts-scroll">
+            <ul id="contact-list" class="contact-list" data-testid="contact-list" aria-labelledby={`queue-${state.queue}`}>
+              {visible.map((c) => <ContactRow c={c} now={now} key={c.id} />)}
+            </ul>
+            {empty ? <p class="contacts-empty" data-testid="contacts-empty">{empty}</p> : null}
+            {state.nextCursor ? (
+              <div class="load-more-wrap">
+                <button class="button button--secondary" type="button" data-testid="load-more" disabled={loadingMore} onClick={async () => {
+                  setLoadingMore(true);
+                  try {
+                    await loadContacts({ more: true });
+                  } catch (e) {
+                    backgroundError(e);
+                  } finally {
+                    setLoadingMore(false);
+                  }
+                }}>{loadingMore ? t('inbox.loading') : t('inbox.loadMore')}</button>
+              </div>
+            ) : null}
+          </div>
+        </nav>
+        <main class="conversation" data-testid="conversation" aria-label={t('conv.label')}>
+          {contact ? <Conversation contactId={contact} key={contact} /> : (
+            <div class="no-selection" data-testid="no-selection">
+              <div class="no-selection-card">
+                <img src="/favicon.svg" alt="" width="56" height="56" />
+                <h2>{t('inbox.emptyTitle')}</h2>
+                <p>{t('inbox.emptyText')}</p>
+              </div>
+            </div>
+          )}
+        </main>
+      </div>
+    </div>
+  );
+}

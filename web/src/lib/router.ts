@@ -1,0 +1,62 @@
+// The hash router: every screen has its own URL, so reload and back work.
+//   #/inbox  #/inbox/<contactId>  #/tasks  #/pipeline  #/dashboard
+//   #/settings/<section>  #/accept/<token>  (and the API's /#accept=<token>)
+
+import { signal } from '@preact/signals';
+
+export type Route =
+  | { name: 'inbox'; contact: string | null }
+  | { name: 'tasks' }
+  | { name: 'pipeline' }
+  | { name: 'dashboard' }
+  | { name: 'settings'; section: string }
+  | { name: 'accept'; token: string };
+
+export function parse(hash: string): Route {
+  const h = hash.replace(/^#/, '');
+  if (h.startsWith('accept=')) return { name: 'accept', token: decodeURIComponent(h.slice('accept='.length)) };
+  if (h.startsWith('c=')) return { name: 'inbox', contact: decodeURIComponent(h.slice(2)) };
+  const parts = h.replace(/^\//, '').split('/').map((p) => decodeURIComponent(p));
+  switch (parts[0]) {
+    case 'inbox':
+      return { name: 'inbox', contact: parts[1] || null };
+    case 'tasks':
+      return { name: 'tasks' };
+    case 'pipeline':
+      return { name: 'pipeline' };
+    case 'dashboard':
+      return { name: 'dashboard' };
+    case 'settings':
+      return { name: 'settings', section: parts[1] || 'team' };
+    case 'accept':
+      return { name: 'accept', token: parts[1] ?? '' };
+    default:
+      return { name: 'inbox', contact: null };
+  }
+}
+
+export function href(route: Route): string {
+  switch (route.name) {
+    case 'inbox':
+      return route.contact ? `#/inbox/${encodeURIComponent(route.contact)}` : '#/inbox';
+    case 'settings':
+      return `#/settings/${encodeURIComponent(route.section)}`;
+    case 'accept':
+      return `#/accept/${encodeURIComponent(route.token)}`;
+    default:
+      return `#/${route.name}`;
+  }
+}
+
+export const route = signal<Route>(parse(location.hash));
+window.addEventListener('hashchange', () => {
+  route.value = parse(location.hash);
+});
+
+/** Goes to `r`: a new history entry, so Back returns. */
+export function navigate(r: Route, { replace = false } = {}): void {
+  const target = href(r);
+  if (replace) history.replaceState(null, '', target);
+  else if (location.hash !== target) history.pushState(null, '', target);
+  route.value = r;
+}

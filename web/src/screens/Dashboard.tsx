@@ -1,0 +1,138 @@
+// The dashboard for managers and administrators. This module and the chart
+// library load only when the screen opens (their own chunk).
+import { useEffect, useRef, useState } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { ApiError, SignedOut } from '../api/client';
+import * as reportsApi from '../api/reports';
+import { t } from '../i18n';
+import { DAY_MS, isoDay, money, number } from '../lib/format';
+import { isManager } from '../lib/session';
+import { categoryLabel } from '../inbox/model';
+
+interface Series {
+  label: string;
+  values: (number | null)[];
+  stroke: string;
+}
+
+/** A line chart of `series` over days; labels are set as text by uPlot. */
+function Chart({ title, days, series, testid }: { title: string; days: string[]; series: Series[]; testid: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el || days.length === 0) return undefined;
+    const xs = days.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000);
+    const width = Math.max(280, Math.min(el.clientWidth || 600, 900));
+    const plot = new uPlot({
+      width, height: 220,
+      series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.stroke, width: 2 }))],
+      axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor' }],
+      legend: { show: true },
+    }, [xs, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
+    return () => plot.destroy();
+  }, [JSON.stringify([days, series])]);
+  return (
+    <figure class="chart" data-testid={testid}>
+      <figcaption class="side-heading">{title}</figcaption>
+      {days.length === 0 ? <p class="muted">{t('dash.noData')}</p> : <div ref={box} role="img" aria-label={title} />}
+    </figure>
+  );
+}
+
+export function Dashboard() {
+  const now = Date.now();
+  const [from, setFrom] = useState(isoDay(now - 29 * DAY_MS));
+  const [to, setTo] = useState(isoDay(now));
+  const [data, setData] = useState<{
+    first: reportsApi.FirstResponse; messages: reportsApi.MessagesPerDay; funnel: reportsApi.Funnel; workload: reportsApi.Workload; spend: reportsApi.Spend;
+  } | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    if (!isManager()) return;
+    let live = true;
+    Promise.all([
+      reportsApi.firstResponse({ from, to }), reportsApi.messagesPerDay({ from, to }), reportsApi.funnel('sales'), reportsApi.workload(), reportsApi.spend(to.slice(0, 7)),
+    ]).then(([first, messages, funnel, workload, spend]) => {
+      if (live) {
+        setData({ first, messages, funnel, workload, spend });
+        setError('');
+      }
+    }).catch((e) => {
+      if (live && !(e instanceof SignedOut)) setError(e instanceof ApiError ? e.message : t('app.unreachable'));
+    });
+    return () => {
+      live = false;
+    };
+  }, [from, to]);
+  if (!isManager()) {
+    return <section class="page" data-testid="dashboard"><h1 class="pane-title">{t('nav.dashboard')}</h1><p class="muted">{t('dash.managersOnly')}</p></section>;
+  }
+  const minutes = (s: number | null) => (s === null ? null : Math.round(s / 6) / 10);
+  return (
+    <section class="page" data-testid="dashboard" aria-labelledby="dash-heading">
+      <div class="page-head">
+        <h1 id="dash-heading" class="pane-title">{t('nav.dashboard')}</h1>
+        <div class="range">
+          <label for="dash-from">{t('dash.from')}</label>
+          <input id="dash-from" type="date" value={from} onInput={(e) => setFrom((e.currentTarget as HTMLInputElement).value)} />
+          <label for="dash-to">{t('dash.to')}</label>
+          <input id="dash-to" type="date" value={to} onInput={(e) => setTo((e.currentTarget as HTMLInputElement).value)} />
+        </div>
+      </div>
+      {error ? <p class="form-error" role="alert">{error}</p> : null}
+      {!data ? <p class="muted">{t('app.loading')}</p> : (
+        <div class="dash-grid">
+          <section class="stat-cards" aria-label={t('dash.workload')} data-testid="dash-workload">
+            <div class="stat"><span class="stat-value">{number(data.workload.unassigned)}</span><span class="stat-label">{t('queue.unassigned')}</span></div>
+            <div class="stat"><span class="stat-value">{number(data.workload.overdue)}</span><span class="stat-label">{t('queue.overdue')}</span></div>
+            <div class="stat"><span class="stat-value">{number(data.workload.tasks_due_today)}</span><span class="stat-label">{t('dash.tasksToday')}</span></div>
+            <div class="stat"><span class="stat-value">{number(data.workload.tasks_overdue)}</span><span class="stat-label">{t('dash.tasksOverdue')}</span></div>
+          </section>
+          <Chart title={t('dash.messages')} testid="chart-messages" days={data.messages.items.map((d) => d.day)} series={[
+            { label: t('dash.inbound'), values: data.messages.items.map((d) => d.inbound), stroke: '#128c7e' },
+            { label: t('dash.outbound'), values: data.messages.items.map((d) => d.outbound), stroke: '#3b82f6' },
+          ]} />
+          <Chart title={t('dash.firstResponse')} testid="chart-first-response" days={data.first.by_day.map((d) => d.day)} series={[
+            { label: t('dash.median'), values: data.first.by_day.map((d) => minutes(d.median_seconds)), stroke: '#128c7e' },
+            { label: t('dash.p90'), values: data.first.by_day.map((d) => minutes(d.p90_seconds)), stroke: '#d97706' },
+          ]} />
+          <section data-testid="dash-agents">
+            <h2 class="side-heading">{t('dash.byAgent')}</h2>
+            <table class="table">
+              <thead><tr><th scope="col">{t('dash.agent')}</th><th scope="col">{t('dash.answered')}</th><th scope="col">{t('dash.median')}</th><th scope="col">{t('dash.p90')}</th></tr></thead>
+              <tbody>{data.first.by_agent.map((a) => (
+                <tr key={a.agent}><td>{a.agent}</td><td>{number(a.answered)}</td><td>{minutes(a.median_seconds) ?? '—'}</td><td>{minutes(a.p90_seconds) ?? '—'}</td></tr>
+              ))}</tbody>
+            </table>
+          </section>
+          <section data-testid="dash-funnel">
+            <h2 class="side-heading">{t('dash.funnel')}</h2>
+            <p>{t('dash.wonValue', { value: money(data.funnel.won_value_minor, null) })}</p>
+            <ol class="funnel">
+              {data.funnel.stages.map((s) => {
+                const top = Math.max(1, ...data.funnel.stages.map((x) => x.reached));
+                return (
+                  <li key={s.stage}>
+                    <span class="funnel-label">{s.stage}</span>
+                    <meter min={0} max={top} value={s.reached} aria-label={s.stage} />
+                    <span>{number(s.reached)}{s.conversion_percent !== null ? ` · ${s.conversion_percent}%` : ''}</span>
+                  </li>
+                );
+              })}
+            </ol>
+          </section>
+          <section data-testid="dash-spend">
+            <h2 class="side-heading">{t('dash.spend', { month: data.spend.month })}</h2>
+            <table class="table">
+              <thead><tr><th scope="col">{t('settings.category')}</th><th scope="col">{t('dash.billable')}</th><th scope="col">{t('dash.free')}</th></tr></thead>
+              <tbody>{data.spend.items.map((s) => (
+                <tr key={s.category}><td>{categoryLabel(s.category)}</td><td>{number(s.billable)}</td><td>{number(s.free)}</td></tr>
+              ))}</tbody>
+            </table>
+          </section>
+        </div>
+      )}
+    </section>
+  );
+}
