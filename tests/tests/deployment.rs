@@ -116,7 +116,9 @@ fn every_function_is_an_arm64_cargo_lambda_build_of_a_workspace_binary_with_log_
 #[test]
 fn secrets_are_noecho_parameters_and_never_literals() {
     let raw = raw_template();
-    for name in ["WhatsAppAppSecret", "WhatsAppVerifyToken", "WhatsAppAccessToken", "AdminPassword", "ContactIdKey"] {
+    // The contact-id key is no parameter: the stack generates it (see
+    // functions_hold_only_secret_ids_and_may_read_only_those_secrets).
+    for name in SECRET_PARAMETERS {
         let parameter = &raw["Parameters"][name];
         assert_eq!(parameter["NoEcho"].as_bool(), Some(true), "{name}");
         assert!(parameter.get("Default").is_none(), "{name} must have no default");

@@ -144,6 +144,8 @@ pub fn build(
 }
 
 /// Wires the state over one store, queue and Cloud API client.
+// Each input comes from a different place (settings, secrets, test doubles).
+#[allow(clippy::too_many_arguments)]
 pub fn state(
     store: Arc<DynamoStore>,
     queue: Arc<dyn OutboundQueue>,
