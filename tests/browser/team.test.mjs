@@ -437,3 +437,45 @@ test('a pending invitee gets a new invitation link, and an agent cannot clear an
     await agentSide.context.close();
   }
 });
+
+test('supervisors export as a job and get a download link; admins see the dead letters; agents see neither', TEST, async () => {
+  await customerWrites('919811000099', 'Export Customer', 'Please send the catalogue');
+  const adminPage = await newPage();
+  const managerPage = await newPage();
+  const agentPage = await newPage();
+  try {
+    const { page } = adminPage;
+    await signIn(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
+    const deadLetters = byTestId(page, 'dead-letters');
+    await deadLetters.waitFor({ state: 'visible', timeout: WAIT });
+    assert.match(await deadLetters.textContent(), /^Dead letters: \d+$/);
+    await page.goto(`${base}/#/settings/data`);
+    await byTestId(page, 'export-contacts-csv').click();
+    const link = page.locator('[data-testid="export-link"][data-export="contacts-csv"]');
+    await link.waitFor({ state: 'visible', timeout: WAIT });
+    assert.match(await link.textContent(), /^Download \([1-9]\d* rows?\)$/);
+    const file = await fetch(await link.getAttribute('href'));
+    assert.equal(file.status, 200);
+    assert.match(await file.text(), /Export Customer/);
+    assertNoPageErrors(page);
+
+    const m = managerPage.page;
+    await signIn(m, team.meera.email);
+    await m.goto(`${base}/#/settings/data`);
+    await byTestId(m, 'export-deals-json').waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await byTestId(m, 'dead-letters').count(), 0, 'only admins see the dead letters');
+    assertNoPageErrors(m);
+
+    const a = agentPage.page;
+    await signIn(a, team.asha.email);
+    await a.goto(`${base}/#/settings/data`);
+    await byTestId(a, 'settings').waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await byTestId(a, 'export-contacts-csv').count(), 0, 'agents cannot export');
+    assert.equal(await byTestId(a, 'dead-letters').count(), 0);
+    assertNoPageErrors(a);
+  } finally {
+    await adminPage.context.close();
+    await managerPage.context.close();
+    await agentPage.context.close();
+  }
+});

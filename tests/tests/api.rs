@@ -159,3 +159,59 @@ async fn healthz_and_the_ui_are_served_on_the_same_origin() {
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Parley"));
 }
+
+#[tokio::test]
+async fn forged_cursors_are_refused_as_bad_requests() {
+    use base64::Engine;
+    let t = TestStack::start().await;
+    t.customer_says("919800000001", "Asha", "hi").await;
+    let cookie = t.login().await;
+    let id = t.contacts(&cookie).await[0]["id"].as_str().unwrap().to_owned();
+    let forge = |json: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+    let forged = [
+        forge(r#"{"pk":"C#x"}"#),
+        forge(r#"{"pk":"","sk":"PROFILE","gsi1pk":"CONTACTS","gsi1sk":"1"}"#),
+        forge(r#"{"pk":"C#x","sk":"PROFILE","gsi1pk":"ELSEWHERE","gsi1sk":"1"}"#),
+        forge(r#"{"pk":"C#x","sk":"PROFILE","gsi4pk":"OWNER#-","gsi4sk":"1"}"#),
+    ];
+    for cursor in &forged {
+        for path in [
+            format!("/api/contacts?cursor={cursor}"),
+            format!("/api/conversations?queue=unassigned&cursor={cursor}"),
+            format!("/api/contacts/{id}/messages?cursor={cursor}"),
+            format!("/api/pipelines/sales/stages/enquiry/deals?cursor={cursor}"),
+        ] {
+            let (status, body) = t.get(&cookie, &path).await;
+            assert_ne!(status, 503, "{path}: a forged cursor is the caller's mistake, not an outage");
+            if status != 200 {
+                assert_eq!((status, body["error"]["code"].as_str()), (400, Some("bad_cursor")), "{path}");
+            }
+        }
+    }
+    let elsewhere = forge(&format!(r#"{{"pk":"C#{id}","sk":"X#1"}}"#));
+    let (status, body) = t.get(&cookie, &format!("/api/contacts/{id}/messages?cursor={elsewhere}")).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("bad_cursor")));
+}
+
+#[tokio::test]
+async fn the_local_origin_sends_the_security_headers_cloudfront_sends() {
+    let t = TestStack::start().await;
+    let template = parley_local::template::Template::load(&parley_e2e::repo_root().join("template.yaml")).unwrap();
+    let expected = template.security_headers().unwrap();
+    assert!(expected
+        .iter()
+        .any(|(name, value)| name == "content-security-policy" && value.contains("frame-ancestors 'none'")));
+    for path in ["/", "/app.js", "/api/me"] {
+        let response = t.http.get(t.url(path)).send().await.unwrap();
+        for (name, value) in &expected {
+            assert_eq!(
+                response.headers().get(name.as_str()).and_then(|v| v.to_str().ok()),
+                Some(value.as_str()),
+                "{path}: {name}"
+            );
+        }
+    }
+    let page = t.http.get(t.url("/")).send().await.unwrap();
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    assert!(page.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
+}

@@ -55,3 +55,58 @@ async fn notes_tags_fields_and_search_by_name_or_phone_prefix() {
     assert_eq!(status, 422);
     assert!(t.accepted().await.is_empty(), "notes are internal: nothing reached WhatsApp");
 }
+
+#[tokio::test]
+async fn concurrent_field_edits_keep_each_other_and_fields_have_limits() {
+    let t = TestStack::start().await;
+    t.customer_says("919812345678", "Asha Verma", "hi").await;
+    let admin = t.login().await;
+    let id = t.contacts(&admin).await[0]["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/contacts/{id}");
+    let mut edits = tokio::task::JoinSet::new();
+    for i in 0..16 {
+        let (http, url, cookie) = (t.http.clone(), t.url(&path), admin.clone());
+        edits.spawn(async move {
+            let body = json!({"fields": {format!("key{i:02}"): format!("v{i}")}});
+            http.patch(url).header("cookie", cookie).json(&body).send().await.unwrap().status().as_u16()
+        });
+    }
+    while let Some(status) = edits.join_next().await {
+        assert_eq!(status.unwrap(), 200);
+    }
+    let fields = t.get(&admin, &path).await.1["fields"].clone();
+    assert_eq!(fields.as_object().unwrap().len(), 16, "no edit lost another's key: {fields}");
+
+    let (status, body) = t.request(&admin, "PATCH", &path, Some(&json!({"fields": {"k".repeat(65): "v"}}))).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("invalid")), "{body}");
+    let (status, _) = t.request(&admin, "PATCH", &path, Some(&json!({"fields": {"note": "x".repeat(1001)}}))).await;
+    assert_eq!(status, 422, "a value of more than 1000 characters");
+    let many: serde_json::Map<String, serde_json::Value> =
+        (0..34).map(|i| (format!("more{i:02}"), json!("v"))).collect();
+    let (status, body) = t.request(&admin, "PATCH", &path, Some(&json!({"fields": many}))).await;
+    assert_eq!(status, 200, "50 fields are fine: {body}");
+    let (status, body) = t.request(&admin, "PATCH", &path, Some(&json!({"fields": {"one_more": "v"}}))).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("invalid")), "the 51st field: {body}");
+    let (status, body) =
+        t.request(&admin, "PATCH", &path, Some(&json!({"fields": {"key00": "", "one_more": "v"}}))).await;
+    assert_eq!(status, 200, "removing one makes room: {body}");
+    assert_eq!(body["fields"].as_object().unwrap().len(), 50);
+}
+
+#[tokio::test]
+async fn clearing_staff_name_clears_its_search_key() {
+    let t = TestStack::start().await;
+    t.customer_says("919812345678", "Asha Verma", "hi").await;
+    let admin = t.login().await;
+    let id = t.contacts(&admin).await[0]["id"].as_str().unwrap().to_owned();
+    let found = |page: &serde_json::Value| page["items"].as_array().unwrap().len();
+    let (status, _) =
+        t.request(&admin, "PATCH", &format!("/api/contacts/{id}"), Some(&json!({"name": "Zubeida Textiles"}))).await;
+    assert_eq!(status, 200);
+    assert_eq!(found(&t.get(&admin, "/api/contacts?q=zubeida").await.1), 1);
+    let (status, cleared) =
+        t.request(&admin, "PATCH", &format!("/api/contacts/{id}"), Some(&json!({"name": null}))).await;
+    assert_eq!((status, cleared["name"].as_str()), (200, Some("Asha Verma")), "back to the profile name");
+    assert_eq!(found(&t.get(&admin, "/api/contacts?q=zubeida").await.1), 0, "the old name no longer finds it");
+    assert_eq!(found(&t.get(&admin, "/api/contacts?q=asha").await.1), 1, "the profile name does");
+}

@@ -1,4 +1,4 @@
-//! Export, erasure and merging: the business owns its data.
+//! Erasure and merging: the business owns its data (exports: see `exports`).
 
 use parley_e2e::TestStack;
 use parley_simulator::Customer;
@@ -10,56 +10,6 @@ async fn write(t: &TestStack, c: &Customer, wamid: &str, at: i64, text: &str) {
 
 async fn id_of(t: &TestStack, cookie: &str, query: &str) -> String {
     t.get(cookie, &format!("/api/contacts?q={query}")).await.1["items"][0]["id"].as_str().unwrap().to_owned()
-}
-
-#[tokio::test]
-async fn exports_are_csv_or_json_audited_and_for_supervisors() {
-    let t = TestStack::start().await;
-    let admin = t.login().await;
-    let agent = t.teammate(&admin, "agent@shop.test", "agent").await;
-    write(&t, &Customer::new("919800000001", "=cmd|' /C calc'!A0"), "wamid.X1", 1_700_000_000, "hello, \"friend\"")
-        .await;
-    write(&t, &Customer::new("919800000002", "Ravi"), "wamid.X2", 1_700_000_100, "hi").await;
-    let response = t.http.get(t.url("/api/export/contacts?format=csv")).header("cookie", &admin).send().await.unwrap();
-    assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-disposition"].to_str().unwrap().contains("parley-contacts.csv"));
-    let csv = response.text().await.unwrap();
-    assert!(csv.starts_with("id,name,phone,"));
-    assert!(csv.contains("'=cmd|"), "a formula-looking name is defused: {csv}");
-    assert_eq!(csv.lines().count(), 3);
-    let (status, conversations) = t.get(&admin, "/api/export/conversations?format=json").await;
-    assert_eq!(status, 200);
-    let texts: Vec<&str> = conversations
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|c| c["messages"].as_array().unwrap())
-        .map(|m| m["text"].as_str().unwrap())
-        .collect();
-    assert_eq!(texts.len(), 2);
-    assert!(texts.contains(&"hello, \"friend\""));
-    let conversations_csv = t
-        .http
-        .get(t.url("/api/export/conversations?format=csv"))
-        .header("cookie", &admin)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(conversations_csv.contains("\"hello, \"\"friend\"\"\""), "{conversations_csv}");
-    let (status, _) = t.get(&admin, "/api/export/deals?format=json").await;
-    assert_eq!(status, 200);
-    assert_eq!(t.get(&agent, "/api/export/contacts").await.0, 403);
-    assert_eq!(t.get(&admin, "/api/export/secrets").await.0, 404);
-    let day = &parley::domain::Millis(
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64,
-    )
-    .to_rfc3339()[..10];
-    let (_, audit) = t.get(&admin, &format!("/api/audit?day={day}")).await;
-    let exports = audit["items"].as_array().unwrap().iter().filter(|e| e["action"] == "export").count();
-    assert_eq!(exports, 4);
 }
 
 #[tokio::test]

@@ -116,7 +116,9 @@ fn every_function_is_an_arm64_cargo_lambda_build_of_a_workspace_binary_with_log_
 #[test]
 fn secrets_are_noecho_parameters_and_never_literals() {
     let raw = raw_template();
-    for name in ["WhatsAppAppSecret", "WhatsAppVerifyToken", "WhatsAppAccessToken", "AdminPassword", "ContactIdKey"] {
+    // The contact-id key is no parameter: the stack generates it (see
+    // functions_hold_only_secret_ids_and_may_read_only_those_secrets).
+    for name in SECRET_PARAMETERS {
         let parameter = &raw["Parameters"][name];
         assert_eq!(parameter["NoEcho"].as_bool(), Some(true), "{name}");
         assert!(parameter.get("Default").is_none(), "{name} must have no default");
@@ -126,6 +128,68 @@ fn secrets_are_noecho_parameters_and_never_literals() {
         ["dev-app-secret", "dev-verify-token", "dev-access-token", "parley-admin-pass", "dev-contact-id-key-not-secret"]
     {
         assert!(!text.contains(dev_secret), "template.yaml contains the dev secret {dev_secret}");
+    }
+}
+
+fn resources_of(raw: &Value, kind: &str) -> Vec<(String, Value)> {
+    raw["Resources"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"].as_str() == Some(kind))
+        .map(|(id, r)| (id.as_str().unwrap().to_owned(), r.clone()))
+        .collect()
+}
+
+/// The logical id a `!Ref X` or `!GetAtt X.Attr` names.
+fn names(value: &Value) -> Option<String> {
+    match value {
+        Value::Tagged(t) => t.value.as_str().map(|v| v.split('.').next().unwrap_or(v).to_owned()),
+        _ => None,
+    }
+}
+
+#[test]
+fn the_table_has_point_in_time_recovery() {
+    let raw = raw_template();
+    let (_, table) = resources_of(&raw, "AWS::DynamoDB::Table").pop().unwrap();
+    let pitr = &table["Properties"]["PointInTimeRecoverySpecification"];
+    assert_eq!(pitr["PointInTimeRecoveryEnabled"].as_bool(), Some(true), "{pitr:?}");
+}
+
+#[test]
+fn every_dead_letter_queue_alarms_an_admin_as_soon_as_it_holds_a_message() {
+    let raw = raw_template();
+    let dead_letter_queues: Vec<String> = resources_of(&raw, "AWS::SQS::Queue")
+        .iter()
+        .filter_map(|(_, q)| names(&q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]))
+        .collect();
+    assert!(!dead_letter_queues.is_empty());
+    let alarms = resources_of(&raw, "AWS::CloudWatch::Alarm");
+    let topics = resources_of(&raw, "AWS::SNS::Topic");
+    for dlq in &dead_letter_queues {
+        let (id, alarm) = alarms
+            .iter()
+            .find(|(_, a)| {
+                a["Properties"]["Dimensions"]
+                    .as_sequence()
+                    .is_some_and(|d| d.iter().any(|d| names(&d["Value"]).as_deref() == Some(dlq.as_str())))
+            })
+            .unwrap_or_else(|| panic!("no alarm watches {dlq}"));
+        let p = &alarm["Properties"];
+        assert_eq!(p["Namespace"].as_str(), Some("AWS/SQS"), "{id}");
+        assert_eq!(p["MetricName"].as_str(), Some("ApproximateNumberOfMessagesVisible"), "{id}");
+        assert_eq!(p["ComparisonOperator"].as_str(), Some("GreaterThanThreshold"), "{id}");
+        assert_eq!(p["Threshold"].as_i64(), Some(0), "{id}");
+        let action = p["AlarmActions"].as_sequence().and_then(|a| a.first()).and_then(names);
+        let (_, topic) = topics
+            .iter()
+            .find(|(topic_id, _)| Some(topic_id) == action.as_ref())
+            .unwrap_or_else(|| panic!("{id} notifies no SNS topic of the template"));
+        let subscription = &topic["Properties"]["Subscription"][0];
+        assert_eq!(subscription["Protocol"].as_str(), Some("email"));
+        let parameter = names(&subscription["Endpoint"]).expect("the endpoint is a parameter");
+        assert!(raw["Parameters"].get(parameter.as_str()).is_some(), "{parameter} is a parameter");
     }
 }
 
@@ -199,6 +263,28 @@ fn functions_hold_only_secret_ids_and_may_read_only_those_secrets() {
         }
         assert!(!mentions(&statement["Resource"], "*"), "{id}: no wildcard");
     }
+}
+
+#[test]
+fn cloudfront_sends_security_headers_on_the_ui_and_the_api() {
+    let raw = raw_template();
+    let (policy_id, policy) =
+        resources_of(&raw, "AWS::CloudFront::ResponseHeadersPolicy").pop().expect("a response headers policy");
+    let headers = &policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"];
+    let hsts = &headers["StrictTransportSecurity"];
+    assert!(hsts["AccessControlMaxAgeSec"].as_i64().unwrap() >= 31_536_000);
+    assert_eq!(hsts["Override"].as_bool(), Some(true));
+    let csp = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"].as_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.contains("default-src 'self'"), "{csp}");
+    assert_eq!(headers["ContentTypeOptions"]["Override"].as_bool(), Some(true), "nosniff");
+    assert!(headers["ReferrerPolicy"]["ReferrerPolicy"].is_string());
+    assert_eq!(headers["FrameOptions"]["FrameOption"].as_str(), Some("DENY"));
+    let (_, distribution) = resources_of(&raw, "AWS::CloudFront::Distribution").pop().unwrap();
+    let config = &distribution["Properties"]["DistributionConfig"];
+    assert_eq!(names(&config["DefaultCacheBehavior"]["ResponseHeadersPolicyId"]).as_deref(), Some(policy_id.as_str()));
+    let api = config["CacheBehaviors"].as_sequence().unwrap().iter().find(|b| b["PathPattern"] == "/api/*").unwrap();
+    assert_eq!(names(&api["ResponseHeadersPolicyId"]).as_deref(), Some(policy_id.as_str()));
 }
 
 #[test]

@@ -163,6 +163,14 @@ async fn logins_are_throttled_by_api_gateways_source_ip_or_a_viewer_address_clou
         Arc::new(SystemClock),
         Some(BootstrapAdmin { email: ADMIN_EMAIL.into(), password: ADMIN_PASSWORD.into() }),
         parley::app::inbox::InboxSettings::default(),
+        parley_api::Background::new(
+            &sdk,
+            &parley_api::BackgroundSettings {
+                export_queue_url: "http://127.0.0.1:9/unused".into(),
+                export_bucket: aws::ExportBucket { name: "unused".into(), path_style: true },
+                dead_letter_queues: Vec::new(),
+            },
+        ),
         Some("the origin key".into()),
     ));
     let login = |source_ip: &str, headers: serde_json::Value, password: &str| {

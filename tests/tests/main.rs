@@ -1,16 +1,19 @@
 //! Parley's end-to-end and integration tests, one binary so that it links once.
 //! Each module is one area; helpers live in the `parley_e2e` support library.
 
+mod access_matrix;
 mod api;
 mod contact_record;
 mod data_ownership;
 mod deals;
 mod deployment;
+mod exports;
 mod hot_counters;
 mod inbound_webhook;
 mod lambda_events;
 mod openapi;
 mod outbound;
+mod paging;
 mod reports;
 mod secrets;
 mod sign_in;

@@ -205,7 +205,7 @@ async fn a_message_never_enqueued_is_sent_by_the_sweep() {
         parley::domain::template::Category::Service,
         true,
     );
-    t.stack.store.create_outbound(&message, "orphaned", &estimate, None, None).await.unwrap();
+    t.stack.store.create_outbound(&message, "orphaned", &estimate, None, None, None).await.unwrap();
     wait_for(&t, &cookie, contact.as_str(), &message.id, |m| m["status"] == "read").await;
     assert_eq!(t.accepted().await.len(), 1);
 }

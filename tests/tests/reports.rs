@@ -2,7 +2,7 @@
 
 use parley_e2e::{TestStack, ADMIN_EMAIL, ADMIN_PASSWORD, APP_SECRET};
 use parley_simulator::seed::{seed, SeedPlan};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 async fn all(t: &TestStack, cookie: &str, path: &str) -> Vec<Value> {
     let mut items = Vec::new();
@@ -72,4 +72,50 @@ async fn reports_on_a_seeded_shop_agree_with_the_lists() {
 
     let agent = t.login_as("agent1@shop.example", "agent password 1").await.unwrap();
     assert_eq!(t.get(&agent, "/api/reports/workload").await.0, 403);
+}
+
+#[tokio::test]
+async fn first_response_figures_come_from_daily_aggregates_that_outlive_erasure() {
+    use parley_simulator::Customer;
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    for (i, ago) in [(1, 120), (2, 600)] {
+        let c = Customer::new(&format!("91980000000{i}"), &format!("Customer {i}"));
+        assert_eq!(
+            t.post_json_webhook(&c.webhook(vec![c.text(&format!("wamid.F{i}"), now - ago, "hi")])).await.status(),
+            200
+        );
+    }
+    let contacts = t.contacts(&admin).await;
+    for contact in &contacts {
+        let id = contact["id"].as_str().unwrap();
+        for text in ["Hello!", "Anything else?"] {
+            let (status, _) = t
+                .post(&admin, &format!("/api/contacts/{id}/messages"), &json!({"type": "text", "text": text}), None)
+                .await;
+            assert_eq!(status, 202);
+        }
+    }
+    let day = &parley::domain::Millis(now * 1000).to_rfc3339()[..10];
+    let path = format!("/api/reports/first_response?from={day}&to={day}");
+    let before = t.stack.api_round_trips.get();
+    let (_, me) = t.get(&admin, "/api/me").await;
+    let session_cost = t.stack.api_round_trips.get() - before;
+    assert_eq!(me["role"], "admin");
+    let before = t.stack.api_round_trips.get();
+    let (status, report) = t.get(&admin, &path).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(t.stack.api_round_trips.get() - before - session_cost, 1, "one Query for a one-month range");
+    let row = &report["by_agent"][0];
+    assert_eq!((row["agent"].as_str(), row["answered"].as_u64()), (Some("unassigned"), Some(2)), "first answers only");
+    let (median, p90) = (row["median_seconds"].as_i64().unwrap(), row["p90_seconds"].as_i64().unwrap());
+    assert!((120..=150).contains(&median), "the 2-minute answer's bucket: {row}");
+    assert!((600..=720).contains(&p90), "the 10-minute answer's bucket: {row}");
+    assert_eq!(report["by_day"][0]["day"], *day);
+
+    let erased = contacts[0]["id"].as_str().unwrap();
+    assert_eq!(t.request(&admin, "DELETE", &format!("/api/contacts/{erased}"), None).await.0, 200);
+    let (_, after) = t.get(&admin, &path).await;
+    assert_eq!(after["by_agent"], report["by_agent"], "aggregates are kept when a contact's data is erased");
 }

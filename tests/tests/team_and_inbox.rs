@@ -275,6 +275,30 @@ async fn round_robin_routes_new_conversations_to_available_agents_in_turn() {
 }
 
 #[tokio::test]
+async fn closing_a_closed_conversation_or_reopening_an_open_one_changes_nothing() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let id = write_in(&t, "919800000001", "Asha", 60).await;
+    let actions = |trail: &Value| -> Vec<String> {
+        trail["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_owned()).collect()
+    };
+    let (status, open) = t.post(&admin, &format!("/api/contacts/{id}/reopen"), &json!({}), None).await;
+    assert_eq!((status, open["status"].as_str()), (200, Some("waiting_on_us")), "reopening an open one is a no-op");
+    for _ in 0..2 {
+        let (status, closed) = t.post(&admin, &format!("/api/contacts/{id}/close"), &json!({}), None).await;
+        assert_eq!((status, closed["status"].as_str()), (200, Some("closed")));
+    }
+    for _ in 0..2 {
+        let (status, reopened) = t.post(&admin, &format!("/api/contacts/{id}/reopen"), &json!({}), None).await;
+        assert_eq!((status, reopened["status"].as_str()), (200, Some("open")));
+    }
+    let (_, trail) = t.get(&admin, &format!("/api/audit?contact={id}")).await;
+    assert_eq!(actions(&trail), ["reopen", "close"], "one audit line per change, none for a no-op");
+    let (status, _) = t.post(&admin, "/api/contacts/0123456789abcdef01234567/close", &json!({}), None).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
 async fn clearing_an_opt_out_takes_a_supervisor_and_every_change_is_audited() {
     let t = TestStack::start().await;
     let admin = t.login().await;

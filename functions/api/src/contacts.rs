@@ -6,6 +6,7 @@ use crate::{ApiError, ApiState};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use parley::domain::contact_fields::plan_field_edit;
 use parley::domain::ContactId;
 use parley::domain::{ContactPatch, Note};
 use parley::ports::PageRequest;
@@ -97,24 +98,32 @@ pub(crate) async fn patch(
     if tags.as_ref().is_some_and(|t| t.len() > 30) {
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "at most 30 tags"));
     }
-    // Fields merge: a value sets, an empty value removes.
-    let fields = body.fields.map(|changes| {
-        let mut fields = contact.fields.clone();
-        for (k, v) in changes {
-            if v.trim().is_empty() {
-                fields.remove(&k);
-            } else {
-                fields.insert(k, v);
-            }
-        }
-        fields
-    });
     let name = body.name.map(|n| n.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()));
-    let patch = ContactPatch { display_name: name, tags, fields };
-    state.records.patch_contact(&contact.id, &patch).await?;
-    let updated = state.inbox.visible_contact(&session, &contact.id).await?;
-    Ok(Json(ContactView::new(updated, state.clock.now(), state.inbox.settings().sla_minutes)))
+    // Fields change key by key (a value sets, an empty value removes). The
+    // store refuses a patch planned on fields that changed meanwhile; then
+    // it is planned again on what is there now.
+    let mut contact = contact;
+    for _ in 0..PATCH_ATTEMPTS {
+        let fields = body
+            .fields
+            .as_ref()
+            .map(|edit| plan_field_edit(&contact.fields, edit))
+            .transpose()
+            .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))?;
+        let patch =
+            ContactPatch { display_name: name.clone(), profile_name: contact.name.clone(), tags: tags.clone(), fields };
+        if state.records.patch_contact(&contact.id, &patch).await? {
+            let updated = state.inbox.visible_contact(&session, &contact.id).await?;
+            return Ok(Json(ContactView::new(updated, state.clock.now(), state.inbox.settings().sla_minutes)));
+        }
+        contact = state.inbox.visible_contact(&session, &contact.id).await?;
+    }
+    Err(ApiError::new(StatusCode::CONFLICT, "conflict", "the contact kept changing meanwhile; reload and try again"))
 }
+
+/// How often a contact patch is planned again on fresh fields before the
+/// caller is asked to retry.
+const PATCH_ATTEMPTS: usize = 5;
 
 #[derive(Deserialize)]
 pub(crate) struct NoteBody {

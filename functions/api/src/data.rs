@@ -1,15 +1,16 @@
-//! Export, erase, merge.
+//! Export jobs, erasure, merging.
 
 use crate::contacts::contact_id;
 use crate::session::Staff;
 use crate::views::ContactView;
 use crate::{ApiError, ApiState};
-use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::Json;
-use parley::app::data_ownership::{DataError, Format};
-use serde::Deserialize;
+use parley::app::data_ownership::DataError;
+use parley::app::exports::{ExportError, ExportView, LINK_SECONDS};
+use parley::domain::export::{ExportFormat, ExportKind};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -19,41 +20,85 @@ impl From<DataError> for ApiError {
             DataError::Forbidden(_) => ApiError::forbidden(&e.to_string()),
             DataError::NotFound => ApiError::not_found("contact"),
             DataError::SameContact => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()),
-            DataError::Deals(d) => d.into(),
             DataError::Store(s) => s.into(),
         }
     }
 }
 
+impl From<ExportError> for ApiError {
+    fn from(e: ExportError) -> Self {
+        match e {
+            ExportError::Forbidden => ApiError::forbidden(&e.to_string()),
+            ExportError::NotFound => ApiError::not_found("export"),
+            ExportError::Store(s) => s.into(),
+            ExportError::Queue(_) | ExportError::File(_) => {
+                tracing::error!(error = %e, "export backend failed");
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "exports are unavailable; retry later")
+            }
+        }
+    }
+}
+
 #[derive(Deserialize)]
-pub(crate) struct ExportQuery {
+pub(crate) struct ExportBody {
+    what: String,
     format: Option<String>,
 }
 
-pub(crate) async fn export(
+/// An export job as the API shows it.
+#[derive(Serialize)]
+pub(crate) struct ExportJobView {
+    id: String,
+    what: &'static str,
+    format: &'static str,
+    status: &'static str,
+    rows: Option<u64>,
+    requested_by: String,
+    requested_at: String,
+    finished_at: Option<String>,
+    download_url: Option<String>,
+    download_expires_in_seconds: Option<u64>,
+}
+
+impl From<ExportView> for ExportJobView {
+    fn from(view: ExportView) -> Self {
+        let job = view.job;
+        ExportJobView {
+            id: job.id,
+            what: job.kind.as_str(),
+            format: job.format.as_str(),
+            status: job.status.as_str(),
+            rows: job.rows,
+            requested_by: job.requested_by,
+            requested_at: job.requested_at.to_rfc3339(),
+            finished_at: job.finished_at.map(|f| f.to_rfc3339()),
+            download_expires_in_seconds: view.download_url.as_ref().map(|_| LINK_SECONDS),
+            download_url: view.download_url,
+        }
+    }
+}
+
+pub(crate) async fn start_export(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
-    Path(what): Path<String>,
-    Query(q): Query<ExportQuery>,
-) -> Result<Response, ApiError> {
-    let format = match q.format.as_deref().unwrap_or("json") {
-        "csv" => Format::Csv,
-        "json" => Format::Json,
-        _ => return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "format must be csv or json")),
-    };
-    let body = match what.as_str() {
-        "contacts" => state.data.export_contacts(&session, format).await?,
-        "conversations" => state.data.export_conversations(&session, format).await?,
-        "deals" => state.data.export_deals(&session, &state.deals, format).await?,
-        _ => return Err(ApiError::not_found("export")),
-    };
-    let (content_type, extension) = match format {
-        Format::Csv => ("text/csv; charset=utf-8", "csv"),
-        Format::Json => ("application/json", "json"),
-    };
-    let disposition = format!("attachment; filename=\"parley-{what}.{extension}\"");
-    Ok(([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body)
-        .into_response())
+    body: Result<Json<ExportBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<(StatusCode, Json<ExportJobView>), ApiError> {
+    let Json(body) = body?;
+    let kind = ExportKind::parse(&body.what).ok_or_else(|| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "what is contacts, conversations or deals")
+    })?;
+    let format = ExportFormat::parse(body.format.as_deref().unwrap_or("csv"))
+        .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "format is csv or json"))?;
+    let job = state.exports.request(&session, kind, format).await?;
+    Ok((StatusCode::ACCEPTED, Json(ExportView { job, download_url: None }.into())))
+}
+
+pub(crate) async fn export_status(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    Path(id): Path<String>,
+) -> Result<Json<ExportJobView>, ApiError> {
+    Ok(Json(state.exports.status(&session, &id).await?.into()))
 }
 
 pub(crate) async fn erase(

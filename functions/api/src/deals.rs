@@ -22,7 +22,11 @@ impl From<DealError> for ApiError {
             DealError::Invalid(_) | DealError::BadField(_) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string())
             }
+            DealError::UnknownOwner(_) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_owner", e.to_string())
+            }
             DealError::Conflict => ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string()),
+            DealError::Overflow(_) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "value_overflow", e.to_string()),
             DealError::Store(s) => s.into(),
         }
     }
@@ -72,19 +76,16 @@ pub(crate) async fn put_pipeline(
 
 pub(crate) async fn board(
     State(state): State<Arc<ApiState>>,
-    _staff: Staff,
+    Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let (pipeline, columns) = state.deals.board(&id).await?;
-    let columns: Vec<Value> = pipeline
-        .stages
-        .iter()
-        .zip(columns)
-        .map(|(stage, page)| {
-            let total: i64 = page.items.iter().map(|d| d.value_minor).sum();
-            let mut column = page_view(page);
-            column["stage"] = json!(stage);
-            column["value_minor"] = json!(total);
+    let (pipeline, columns) = state.deals.board(&session, &id).await?;
+    let columns: Vec<Value> = columns
+        .into_iter()
+        .map(|c| {
+            let mut column = page_view(c.page);
+            column["stage"] = json!(c.stage);
+            column["value_minor"] = json!(c.value_minor);
             column
         })
         .collect();
@@ -93,11 +94,11 @@ pub(crate) async fn board(
 
 pub(crate) async fn stage(
     State(state): State<Arc<ApiState>>,
-    _staff: Staff,
+    Staff(session): Staff,
     Path((id, stage)): Path<(String, String)>,
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(page_view(state.deals.stage(&id, &stage, &page.into()).await?)))
+    Ok(Json(page_view(state.deals.stage(&session, &id, &stage, &page.into()).await?)))
 }
 
 #[derive(Deserialize)]
@@ -139,10 +140,10 @@ pub(crate) async fn create(
 
 pub(crate) async fn get(
     State(state): State<Arc<ApiState>>,
-    _staff: Staff,
+    Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(view(&state.deals.get(&id).await?)))
+    Ok(Json(view(&state.deals.get(&session, &id).await?)))
 }
 
 #[derive(Deserialize)]

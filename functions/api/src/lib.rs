@@ -1,6 +1,7 @@
 //! The staff API (`/api/*`): an axum Router that lambda_http runs on Lambda
 //! and the local runner mounts as it is.
 
+mod admin;
 mod client_address;
 mod contacts;
 mod data;
@@ -26,6 +27,7 @@ use parley::adapters::dynamo::DynamoStore;
 use parley::app::auth::BootstrapAdmin;
 use parley::app::data_ownership::DataOwnership;
 use parley::app::deals::Deals;
+use parley::app::exports::Exports;
 use parley::app::inbox::{Inbox, InboxSettings};
 use parley::app::opt_out::OptOuts;
 use parley::app::reports::Reports;
@@ -36,14 +38,14 @@ use parley::app::Auth;
 use parley::config::secrets::{AppSecrets, SecretName};
 use parley::domain::pricing::RateCards;
 use parley::ports::{
-    Clock, ContactRecordStore, ConversationStore, OutboundQueue, OutboxStore, SpendStore, SystemClock, TemplateCatalog,
-    WhatsAppClient,
+    Clock, ContactRecordStore, ConversationStore, DeadLetterQueues, ExportFiles, ExportQueue, OutboundQueue,
+    OutboxStore, SpendStore, SystemClock, TemplateCatalog, WhatsAppClient,
 };
 use std::sync::Arc;
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
 pub use error::ApiError;
-pub use settings::{bootstrap_admin, ApiSettings};
+pub use settings::{bootstrap_admin, ApiSettings, BackgroundSettings};
 
 /// Sending and its catalog.
 pub struct Outbound {
@@ -61,6 +63,27 @@ pub struct Outbound {
     pub whatsapp: Arc<dyn WhatsAppClient>,
 }
 
+/// What the API hands to other functions, and watches for administrators.
+pub struct Background {
+    /// The export worker's queue.
+    pub exports: Arc<dyn ExportQueue>,
+    /// The export bucket (for download links).
+    pub export_files: Arc<dyn ExportFiles>,
+    /// The dead-letter queues.
+    pub dead_letters: Arc<dyn DeadLetterQueues>,
+}
+
+impl Background {
+    /// Clients for the queues and the bucket the settings name.
+    pub fn new(sdk: &aws::SdkConfig, settings: &BackgroundSettings) -> Self {
+        Background {
+            exports: Arc::new(aws::export_queue(sdk, &settings.export_queue_url)),
+            export_files: Arc::new(aws::export_files(sdk, &settings.export_bucket)),
+            dead_letters: Arc::new(aws::dead_letters(sdk, settings.dead_letter_queues.clone())),
+        }
+    }
+}
+
 /// Everything a request handler needs, built once per cold start.
 pub struct ApiState {
     /// Visibility, ownership, queues, audit.
@@ -75,8 +98,12 @@ pub struct ApiState {
     pub tasks: Tasks,
     /// Reports.
     pub reports: Reports,
-    /// Export, erase, merge.
+    /// Erase, merge.
     pub data: DataOwnership,
+    /// Export jobs.
+    pub exports: Exports,
+    /// The dead-letter queues (administrators).
+    pub dead_letters: Arc<dyn DeadLetterQueues>,
     /// Sending.
     pub outbound: Outbound,
     /// Contacts and timelines.
@@ -111,6 +138,7 @@ pub fn build(
         Arc::new(SystemClock),
         bootstrap_admin(settings.admin_email.as_deref(), secrets),
         settings.inbox,
+        Background::new(sdk, &settings.background),
         secrets.optional(SecretName::OriginKey).map(str::to_owned),
     );
     api.outbound.send = api.outbound.send.with_settings(settings.send);
@@ -118,6 +146,8 @@ pub fn build(
 }
 
 /// Wires the state over one store, queue and Cloud API client.
+// Each input comes from a different place (settings, secrets, test doubles).
+#[allow(clippy::too_many_arguments)]
 pub fn state(
     store: Arc<DynamoStore>,
     queue: Arc<dyn OutboundQueue>,
@@ -125,6 +155,7 @@ pub fn state(
     clock: Arc<dyn Clock>,
     admin: Option<BootstrapAdmin>,
     settings: InboxSettings,
+    background: Background,
     origin_key: Option<String>,
 ) -> ApiState {
     let send = SendMessage::new(
@@ -140,11 +171,20 @@ pub fn state(
     ApiState {
         inbox,
         team: Team::new(store.clone(), store.clone(), store.clone(), clock.clone()),
-        deals: Deals::new(store.clone(), clock.clone()),
+        deals: Deals::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings.agents_see_all),
         records: store.clone(),
         tasks: Tasks::new(store.clone(), store.clone(), clock.clone(), settings.utc_offset_minutes),
         reports: Reports::new(store.clone(), clock.clone(), settings.sla_minutes, settings.utc_offset_minutes),
-        data: DataOwnership::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone()),
+        data: DataOwnership::new(store.clone(), store.clone(), store.clone(), clock.clone()),
+        exports: Exports::new(
+            store.clone(),
+            background.exports,
+            background.export_files,
+            store.clone(),
+            store.clone(),
+            clock.clone(),
+        ),
+        dead_letters: background.dead_letters,
         outbound: Outbound {
             send,
             outbox: store.clone(),
@@ -171,15 +211,17 @@ openapi::api_routes! {
     patch "/api/contacts/{id}" => contacts::patch, "Rename, tag, set custom fields", "all who can see it";
     delete "/api/contacts/{id}" => data::erase, "Erase the contact's personal data (aggregates kept; audited)", "admins";
     post "/api/contacts/{id}/merge" => data::merge, "Merge `from` into this contact (histories joined)", "managers, admins";
-    get "/api/export/{what}" => data::export, "Export contacts, conversations or deals (`?format=csv|json`; audited)", "managers, admins";
+    post "/api/exports" => data::start_export, "Start exporting `what` (contacts, conversations, deals) as `format` (csv, json); 202 with the job (audited)", "managers, admins";
+    get "/api/exports/{id}" => data::export_status, "An export job; once done, a download link valid 15 minutes", "managers, admins";
+    get "/api/admin/dlq" => admin::dead_letters, "Each dead-letter queue's depth and its first messages' ids", "admins";
     get "/api/contacts/{id}/notes" => contacts::notes, "Internal notes, newest first", "all who can see it";
     post "/api/contacts/{id}/notes" => contacts::add_note, "Add an internal note (201)", "all who can see it";
     get "/api/contacts/{id}/messages" => contacts::messages, "The timeline, oldest first", "all who can see it";
     post "/api/contacts/{id}/messages" => outbound::send, "Send text or a template (202; an Idempotency-Key is the sender's own for this contact, and reusing it for another body is 422)", "all who can see it";
     post "/api/contacts/{id}/opt_out" => outbound::opt_out, "Record the marketing opt-out, or clear it (audited)", "all who can see it (clearing: managers, admins)";
     post "/api/contacts/{id}/assign" => inbox::assign, "Assign, transfer or unassign", "agents take unassigned or release their own; managers, admins any";
-    post "/api/contacts/{id}/close" => inbox::close, "Close the conversation", "all who can see it";
-    post "/api/contacts/{id}/reopen" => inbox::reopen, "Reopen the conversation", "all who can see it";
+    post "/api/contacts/{id}/close" => inbox::close, "Close the conversation (closing a closed one changes nothing)", "all who can see it";
+    post "/api/contacts/{id}/reopen" => inbox::reopen, "Reopen a closed conversation (reopening one that is not closed changes nothing)", "all who can see it";
     get "/api/contacts/{id}/deals" => deals::for_contact, "A contact's deals", "all who can see it";
     post "/api/messages/{id}/retry" => outbound::retry, "Retry a failed send, or one whose outcome is unknown once the status grace period is over (202), under the send rules of the moment", "all who can see it";
     get "/api/conversations" => inbox::queue, "A queue: unassigned, mine, waiting_on_us, waiting_on_customer, overdue, open, closed", "all (agents: filtered)";
@@ -199,12 +241,12 @@ openapi::api_routes! {
     post "/api/invites/accept" => team::accept, "Accept an invitation or reset link and set a password", "anyone with the link", public;
     get "/api/pipelines" => deals::pipelines, "Pipelines and their stages", "all";
     put "/api/pipelines/{id}" => deals::put_pipeline, "Create or redefine a pipeline", "managers, admins";
-    get "/api/pipelines/{id}/board" => deals::board, "The board: the first page of every stage", "all";
-    get "/api/pipelines/{id}/stages/{stage}/deals" => deals::stage, "Deals in one stage, paginated", "all";
-    post "/api/deals" => deals::create, "Open a deal (201)", "all who can see the contact";
-    get "/api/deals/{id}" => deals::get, "One deal with its stage history", "all";
-    patch "/api/deals/{id}" => deals::update, "Edit a deal", "owner or unowned for agents; managers, admins any";
-    post "/api/deals/{id}/stage" => deals::move_stage, "Move a deal to a stage", "owner or unowned for agents; managers, admins any";
+    get "/api/pipelines/{id}/board" => deals::board, "The board: the first page of every stage", "all (agents: their deals and those of conversations they see)";
+    get "/api/pipelines/{id}/stages/{stage}/deals" => deals::stage, "Deals in one stage, paginated", "all (agents: their deals and those of conversations they see)";
+    post "/api/deals" => deals::create, "Open a deal (201); the owner must be an active teammate (422)", "all who can see the contact (agents: owned by themselves)";
+    get "/api/deals/{id}" => deals::get, "One deal with its stage history", "all who can see it (agents: their deals and those of conversations they see)";
+    patch "/api/deals/{id}" => deals::update, "Edit a deal; the owner must be an active teammate (422)", "agents: their own, or unowned ones they see, naming only themselves; managers, admins any";
+    post "/api/deals/{id}/stage" => deals::move_stage, "Move a deal to a stage", "agents: their own, or unowned ones they see; managers, admins any";
     get "/api/tasks" => tasks::list, "Open tasks by `?due=` (overdue, today, open) for `?scope=` (mine, team)", "all (team: managers, admins)";
     post "/api/tasks" => tasks::create, "Create a task (201)", "all (for others: managers, admins)";
     post "/api/tasks/{id}/done" => tasks::done, "Complete a task", "its owner, managers, admins";

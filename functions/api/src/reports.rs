@@ -46,7 +46,7 @@ fn range(state: &ApiState, r: &Range) -> Result<(String, String), ApiError> {
 
 fn stats_view(rows: Vec<ResponseStats>, key: &str) -> Vec<Value> {
     rows.into_iter()
-        .map(|r| json!({key: r.key, "answered": r.answered, "median_seconds": r.median_seconds, "p90_seconds": r.p90_seconds}))
+        .map(|r| json!({key: r.key, "answered": r.answered, "median_seconds": r.median_seconds, "p90_seconds": r.p90_seconds, "mean_seconds": r.mean_seconds}))
         .collect()
 }
 

@@ -1,5 +1,6 @@
 //! The api function's settings, parsed once at cold start.
 
+use parley::adapters::aws::ExportBucket;
 use parley::app::auth::BootstrapAdmin;
 use parley::app::inbox::InboxSettings;
 use parley::app::send_message::SendSettings;
@@ -22,8 +23,35 @@ pub struct ApiSettings {
     pub send: SendSettings,
     /// `PARLEY_ADMIN_EMAIL`: the first administrator, created on first sign-in.
     pub admin_email: Option<String>,
+    /// The export queue and bucket, and the dead-letter queues.
+    pub background: BackgroundSettings,
     /// The access token, the admin's initial password and the origin key.
     pub secrets: SecretSource,
+}
+
+/// The queues and the bucket the API hands work to or watches.
+#[derive(Debug, Clone)]
+pub struct BackgroundSettings {
+    /// `EXPORT_QUEUE_URL`.
+    pub export_queue_url: String,
+    /// `EXPORT_BUCKET`.
+    pub export_bucket: ExportBucket,
+    /// `OUTBOUND_DLQ_URL` and `EXPORT_DLQ_URL`, by the name admins see.
+    pub dead_letter_queues: Vec<(String, String)>,
+}
+
+impl BackgroundSettings {
+    /// Reads the settings; a missing one is an error naming it.
+    pub fn from_environment(env: &Environment) -> Result<Self, ConfigError> {
+        Ok(BackgroundSettings {
+            export_queue_url: env.required("EXPORT_QUEUE_URL")?,
+            export_bucket: ExportBucket::from_environment(env)?,
+            dead_letter_queues: vec![
+                ("outbound".to_owned(), env.required("OUTBOUND_DLQ_URL")?),
+                ("exports".to_owned(), env.required("EXPORT_DLQ_URL")?),
+            ],
+        })
+    }
 }
 
 impl ApiSettings {
@@ -41,6 +69,7 @@ impl ApiSettings {
             inbox: InboxSettings::from_environment(env)?,
             send: send_settings(env)?,
             admin_email,
+            background: BackgroundSettings::from_environment(env)?,
             secrets: SecretSource::from_environment(env, &required)?,
         })
     }
@@ -64,8 +93,15 @@ pub fn bootstrap_admin(email: Option<&str>, secrets: &AppSecrets) -> Option<Boot
 mod tests {
     use super::*;
 
-    const BASE: [(&str, &str); 3] =
-        [("TABLE_NAME", "parley"), ("OUTBOUND_QUEUE_URL", "http://q"), ("WHATSAPP_ACCESS_TOKEN", "t")];
+    const BASE: [(&str, &str); 7] = [
+        ("TABLE_NAME", "parley"),
+        ("OUTBOUND_QUEUE_URL", "http://q"),
+        ("WHATSAPP_ACCESS_TOKEN", "t"),
+        ("EXPORT_QUEUE_URL", "http://x"),
+        ("EXPORT_BUCKET", "exports"),
+        ("OUTBOUND_DLQ_URL", "http://od"),
+        ("EXPORT_DLQ_URL", "http://xd"),
+    ];
 
     #[test]
     fn reads_its_settings_with_defaults() {

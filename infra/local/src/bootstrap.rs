@@ -112,3 +112,29 @@ pub async fn ensure_queues(
     }
     Ok(urls)
 }
+
+/// Creates the private bucket `name` unless it exists.
+pub async fn ensure_bucket(client: &aws_sdk_s3::Client, name: &str) -> Result<()> {
+    if client.head_bucket().bucket(name).send().await.is_ok() {
+        return Ok(());
+    }
+    let created = client.create_bucket().bucket(name).send().await;
+    if let Err(e) = created {
+        let taken = e.as_service_error().is_some_and(|s| s.is_bucket_already_owned_by_you());
+        if !taken {
+            return Err(e).with_context(|| format!("creating bucket {name}"));
+        }
+    }
+    Ok(())
+}
+
+/// The local name of a template bucket: `<prefix>-<purpose>`, in the
+/// characters S3 allows.
+pub fn bucket_name(prefix: &str, purpose: &str) -> String {
+    let clean: String = format!("{prefix}-{purpose}")
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+        .collect();
+    clean.chars().take(63).collect()
+}

@@ -18,6 +18,31 @@ pub async fn sqs_event_source(
     sender: sender::Sender,
     jobs: Arc<AtomicU64>,
 ) {
+    let sender = Arc::new(sender);
+    poll_queue(client, queue_url, jobs, move |event| {
+        let sender = sender.clone();
+        async move { sender::handle(&sender, event).await }
+    })
+    .await;
+}
+
+/// The export queue's event source: the exports function, a record a batch.
+pub async fn export_event_source(client: aws_sdk_sqs::Client, queue_url: String, worker: exports::Worker) {
+    let worker = Arc::new(worker);
+    poll_queue(client, queue_url, Arc::default(), move |event| {
+        let worker = worker.clone();
+        async move { exports::handle(&worker, event).await }
+    })
+    .await;
+}
+
+/// Lambda's SQS event source over any handler: receive a batch, hand it
+/// over, delete what the handler did not report as failed.
+async fn poll_queue<F, Fut>(client: aws_sdk_sqs::Client, queue_url: String, jobs: Arc<AtomicU64>, handler: F)
+where
+    F: Fn(SqsEvent) -> Fut,
+    Fut: std::future::Future<Output = aws_lambda_events::event::sqs::SqsBatchResponse>,
+{
     loop {
         let received = client
             .receive_message()
@@ -50,7 +75,7 @@ pub async fn sqs_event_source(
             })
             .collect();
         jobs.fetch_add(messages.len() as u64, Ordering::Relaxed);
-        let response = sender::handle(&sender, event).await;
+        let response = handler(event).await;
         let failed: HashSet<String> = response.batch_item_failures.into_iter().map(|f| f.item_identifier).collect();
         for m in &messages {
             if m.message_id.as_ref().is_some_and(|id| failed.contains(id)) {

@@ -7,16 +7,20 @@ use crate::transaction_conflicts::TransactionConflicts;
 use anyhow::{Context, Result};
 use aws_sdk_dynamodb::config::StalledStreamProtectionConfig;
 use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use parley::adapters::aws;
 use parley::adapters::cloud_api::{CloudApi, CloudApiConfig};
+use parley::adapters::dead_letters::SqsDeadLetters;
 use parley::adapters::dynamo::DynamoStore;
 use parley::adapters::request_counter::RequestCounter;
+use parley::adapters::s3_exports::S3ExportFiles;
 use parley::adapters::sqs::SqsQueue;
 use parley::app::auth::BootstrapAdmin;
 use parley::app::deliver::RetryPolicy;
+use parley::app::exports::Exports;
 use parley::app::inbox::InboxSettings;
 use parley::app::sweep::SweepPolicy;
 use parley::ports::{Clock, SystemClock};
@@ -125,6 +129,21 @@ impl LocalStack {
             config.table.clone(),
             config.contact_id_key.clone(),
         ));
+        // Exports: the queue and dead-letter queue come from the template
+        // like the others; the bucket is `<table>-exports` in moto.
+        let queue_url = |id: &str| queues.get(id).cloned().with_context(|| format!("template.yaml declares no {id}"));
+        let export_queue = SqsQueue::new(sqs_client.clone(), queue_url("ExportQueue")?);
+        let s3 = aws::s3_client(&sdk, parley::config::Environment::process().optional("AWS_ENDPOINT_URL_S3").is_some());
+        let export_bucket = bootstrap::bucket_name(&config.table, "exports");
+        bootstrap::ensure_bucket(&s3, &export_bucket).await?;
+        let export_files = Arc::new(S3ExportFiles::new(s3, export_bucket));
+        let dead_letters = SqsDeadLetters::new(
+            sqs_client.clone(),
+            vec![
+                ("outbound".to_owned(), queue_url("OutboundDeadLetterQueue")?),
+                ("exports".to_owned(), queue_url("ExportDeadLetterQueue")?),
+            ],
+        );
         let api = parley_api::state(
             api_store,
             Arc::new(queue.clone()),
@@ -132,6 +151,11 @@ impl LocalStack {
             clock.clone(),
             config.admin.clone(),
             config.inbox,
+            parley_api::Background {
+                exports: Arc::new(export_queue.clone()),
+                export_files: export_files.clone(),
+                dead_letters: Arc::new(dead_letters),
+            },
             None,
         );
         // The sender and the schedule are other functions: their round trips
@@ -143,22 +167,37 @@ impl LocalStack {
             config.contact_id_key.clone(),
         ));
         let sender = sender::Sender::new(background.clone(), whatsapp, queue.clone(), config.retry);
+        let worker = exports::Worker {
+            exports: Exports::new(
+                background.clone(),
+                Arc::new(export_queue),
+                export_files,
+                background.clone(),
+                background.clone(),
+                clock.clone(),
+            ),
+        };
         let sweep = reminders::sweep(background.clone(), background, Arc::new(queue), clock.clone(), config.sweep);
         let sender_jobs = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let drivers = vec![
             tokio::spawn(crate::drivers::sqs_event_source(
-                sqs_client,
+                sqs_client.clone(),
                 outbound_queue_url.clone(),
                 sender,
                 sender_jobs.clone(),
             )),
             tokio::spawn(crate::drivers::schedule(sweep, config.sweep_every)),
+            tokio::spawn(crate::drivers::export_event_source(sqs_client, queue_url("ExportQueue")?, worker)),
         ];
         let app = Router::new()
             .merge(webhook_verify::router(webhook_verify::VerifyConfig { verify_token: config.verify_token.clone() }))
             .merge(webhook_inbound::router(Arc::new(ingest)))
             .route("/healthz", get(|| async { "ok" }))
-            .fallback(same_origin(parley_api::router(api), ServeDir::new(&config.web_dir)));
+            .fallback(same_origin(
+                parley_api::router(api),
+                ServeDir::new(&config.web_dir),
+                security_headers(&template)?,
+            ));
 
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
@@ -193,20 +232,36 @@ impl LocalStack {
     }
 }
 
+/// The security headers template.yaml's CloudFront policy adds.
+fn security_headers(template: &Template) -> Result<Arc<Vec<(HeaderName, HeaderValue)>>> {
+    let headers = template
+        .security_headers()?
+        .into_iter()
+        .map(|(name, value)| Ok((HeaderName::try_from(name)?, HeaderValue::try_from(value)?)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Arc::new(headers))
+}
+
 /// CloudFront's behaviours: `/api/*` goes whole to the api function (whose
-/// own fallback answers unknown routes), everything else to the UI bucket.
+/// own fallback answers unknown routes), everything else to the UI bucket;
+/// both with the response headers policy's security headers.
 fn same_origin(
     api: Router,
     web: ServeDir,
+    headers: Arc<Vec<(HeaderName, HeaderValue)>>,
 ) -> impl Fn(Request) -> Pin<Box<dyn Future<Output = Response> + Send>> + Clone + Send + Sync + 'static {
     move |request: Request| {
-        let (api, web) = (api.clone(), web.clone());
+        let (api, web, headers) = (api.clone(), web.clone(), headers.clone());
         Box::pin(async move {
-            if request.uri().path().starts_with("/api/") {
+            let mut response = if request.uri().path().starts_with("/api/") {
                 api.oneshot(request).await.into_response()
             } else {
                 web.oneshot(request).await.into_response()
+            };
+            for (name, value) in headers.iter() {
+                response.headers_mut().insert(name.clone(), value.clone());
             }
+            response
         })
     }
 }

@@ -140,3 +140,47 @@ impl Template {
             .collect()
     }
 }
+
+impl Template {
+    /// The headers of the CloudFront response headers policy, as
+    /// `(lower-case name, value)`, so that the local origin sends exactly
+    /// what CloudFront adds.
+    pub fn security_headers(&self) -> Result<Vec<(String, String)>> {
+        let policies = self.resources_of_type("AWS::CloudFront::ResponseHeadersPolicy");
+        let [(_, props)] = policies.as_slice() else {
+            return Err(anyhow!("template.yaml must declare one response headers policy, found {}", policies.len()));
+        };
+        let config = props
+            .get("ResponseHeadersPolicyConfig")
+            .and_then(|c| c.get("SecurityHeadersConfig"))
+            .ok_or_else(|| anyhow!("template.yaml: the response headers policy has no SecurityHeadersConfig"))?;
+        let mut headers = Vec::new();
+        if let Some(hsts) = config.get("StrictTransportSecurity") {
+            let age = hsts
+                .get("AccessControlMaxAgeSec")
+                .and_then(Value::as_i64)
+                .ok_or_else(|| anyhow!("template.yaml: missing AccessControlMaxAgeSec"))?;
+            let mut value = format!("max-age={age}");
+            if hsts.get("IncludeSubdomains").and_then(Value::as_bool) == Some(true) {
+                value.push_str("; includeSubDomains");
+            }
+            if hsts.get("Preload").and_then(Value::as_bool) == Some(true) {
+                value.push_str("; preload");
+            }
+            headers.push(("strict-transport-security".to_owned(), value));
+        }
+        if let Some(csp) = config.get("ContentSecurityPolicy") {
+            headers.push(("content-security-policy".to_owned(), text(csp, "ContentSecurityPolicy")?));
+        }
+        if config.get("ContentTypeOptions").is_some() {
+            headers.push(("x-content-type-options".to_owned(), "nosniff".to_owned()));
+        }
+        if let Some(frame) = config.get("FrameOptions") {
+            headers.push(("x-frame-options".to_owned(), text(frame, "FrameOption")?));
+        }
+        if let Some(referrer) = config.get("ReferrerPolicy") {
+            headers.push(("referrer-policy".to_owned(), text(referrer, "ReferrerPolicy")?));
+        }
+        Ok(headers)
+    }
+}

@@ -27,3 +27,44 @@ pub fn store(config: &SdkConfig, table: &str, ids: crate::domain::ContactIdKey) 
 pub fn outbound_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
     super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url)
 }
+
+/// An S3 client; path-style addressing when `emulated` (moto serves no
+/// per-bucket host names).
+pub fn s3_client(config: &SdkConfig, emulated: bool) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(config).force_path_style(emulated).build())
+}
+
+/// The export bucket's files.
+pub fn export_files(config: &SdkConfig, bucket: &ExportBucket) -> super::s3_exports::S3ExportFiles {
+    super::s3_exports::S3ExportFiles::new(s3_client(config, bucket.path_style), bucket.name.clone())
+}
+
+/// The export queue at `url`.
+pub fn export_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
+    super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url)
+}
+
+/// The dead-letter queues administrators watch, `(name, url)` each.
+pub fn dead_letters(config: &SdkConfig, queues: Vec<(String, String)>) -> super::dead_letters::SqsDeadLetters {
+    super::dead_letters::SqsDeadLetters::new(aws_sdk_sqs::Client::new(config), queues)
+}
+
+/// Where exports are written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportBucket {
+    /// `EXPORT_BUCKET`.
+    pub name: String,
+    /// Path-style addressing, when `AWS_ENDPOINT_URL_S3` points at an
+    /// emulator.
+    pub path_style: bool,
+}
+
+impl ExportBucket {
+    /// Reads `EXPORT_BUCKET` (and whether S3 is emulated).
+    pub fn from_environment(env: &crate::config::Environment) -> Result<Self, crate::config::ConfigError> {
+        Ok(ExportBucket {
+            name: env.required("EXPORT_BUCKET")?,
+            path_style: env.optional("AWS_ENDPOINT_URL_S3").is_some(),
+        })
+    }
+}

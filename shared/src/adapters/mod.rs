@@ -2,7 +2,9 @@
 
 pub mod aws;
 pub mod cloud_api;
+pub mod dead_letters;
 pub mod dynamo;
 pub mod request_counter;
+pub mod s3_exports;
 pub mod secrets_manager;
 pub mod sqs;

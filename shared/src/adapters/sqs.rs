@@ -2,7 +2,7 @@
 
 use super::dynamo::keys;
 use crate::domain::{ContactId, MessageRef};
-use crate::ports::{OutboundQueue, QueueError};
+use crate::ports::{ExportQueue, OutboundQueue, QueueError};
 use serde::{Deserialize, Serialize};
 
 /// The body of one outbound queue message: where the message item lives.
@@ -27,7 +27,15 @@ impl SendJob {
     }
 }
 
-/// SQS implementation of [`OutboundQueue`].
+/// The body of one export queue message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportRequest {
+    /// The export job.
+    pub export_id: String,
+}
+
+/// SQS implementation of [`OutboundQueue`] and [`ExportQueue`] (one
+/// instance per queue).
 #[derive(Debug, Clone)]
 pub struct SqsQueue {
     client: aws_sdk_sqs::Client,
@@ -59,6 +67,22 @@ impl SqsQueue {
 impl OutboundQueue for SqsQueue {
     async fn enqueue(&self, message: &MessageRef) -> Result<(), QueueError> {
         let body = serde_json::to_string(&SendJob::new(message)).map_err(|e| QueueError(e.to_string()))?;
+        self.client
+            .send_message()
+            .queue_url(&self.url)
+            .message_body(body)
+            .send()
+            .await
+            .map_err(|e| QueueError(format!("{e:?}")))?;
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl ExportQueue for SqsQueue {
+    async fn enqueue_export(&self, id: &str) -> Result<(), QueueError> {
+        let body = serde_json::to_string(&ExportRequest { export_id: id.to_owned() })
+            .map_err(|e| QueueError(e.to_string()))?;
         self.client
             .send_message()
             .queue_url(&self.url)

@@ -1,10 +1,13 @@
 //! Pipelines and deals: create, edit, move through stages (with history,
 //! audit and a domain event), and the board.
 
-use crate::domain::pipeline::{Deal, Pipeline, PipelineError, StageChange, StageKind};
+use crate::domain::conversation::{Conversation, Viewer};
+use crate::domain::pipeline::{
+    total_value, Deal, Pipeline, PipelineError, Stage, StageChange, StageKind, ValueOverflow,
+};
+use crate::domain::ContactId;
 use crate::domain::{AuditEntry, DomainEvent, Session};
-use crate::domain::{ContactId, Role};
-use crate::ports::{Clock, DealStore, Page, PageRequest, StoreError};
+use crate::ports::{Clock, ConversationStore, DealStore, Page, PageRequest, StoreError, UserStore};
 use rand::RngCore;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -24,9 +27,15 @@ pub enum DealError {
     /// A bad field value.
     #[error("{0}")]
     BadField(String),
+    /// The named owner is not an active teammate.
+    #[error("{0} is not an active teammate")]
+    UnknownOwner(String),
     /// Someone changed the deal first.
     #[error("the deal changed meanwhile; reload and try again")]
     Conflict,
+    /// The values to total do not fit in a number.
+    #[error(transparent)]
+    Overflow(#[from] ValueOverflow),
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -72,16 +81,41 @@ pub struct DealPatch {
     pub custom_fields: BTreeMap<String, String>,
 }
 
+/// One column of the board.
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// The stage.
+    pub stage: Stage,
+    /// Its first page, as the viewer may see it.
+    pub page: Page<Deal>,
+    /// The value of the deals on that page.
+    pub value_minor: i64,
+}
+
 /// The deals use case.
 pub struct Deals {
     store: Arc<dyn DealStore>,
+    contacts: Arc<dyn ConversationStore>,
+    users: Arc<dyn UserStore>,
     clock: Arc<dyn Clock>,
+    agents_see_all: bool,
 }
 
 impl Deals {
-    /// Wires the use case.
-    pub fn new(store: Arc<dyn DealStore>, clock: Arc<dyn Clock>) -> Self {
-        Deals { store, clock }
+    /// Wires the use case; `agents_see_all` is the inbox setting that lets
+    /// agents see every conversation (and so every deal).
+    pub fn new(
+        store: Arc<dyn DealStore>,
+        contacts: Arc<dyn ConversationStore>,
+        users: Arc<dyn UserStore>,
+        clock: Arc<dyn Clock>,
+        agents_see_all: bool,
+    ) -> Self {
+        Deals { store, contacts, users, clock, agents_see_all }
+    }
+
+    fn viewer(&self, actor: &Session) -> Viewer {
+        Viewer { email: actor.email.clone(), role: actor.role, agents_see_all: self.agents_see_all }
     }
 
     /// Every pipeline; the default sales pipeline when none is configured.
@@ -117,6 +151,10 @@ impl Deals {
             return Err(DealError::BadField("a deal needs a title and a value of zero or more".into()));
         }
         validate_date(new.expected_close.as_deref())?;
+        let owner = match new.owner {
+            Some(owner) => self.owner(actor, Some(owner)).await?,
+            None => Some(actor.email.clone()),
+        };
         let pipeline = self.pipeline(new.pipeline.as_deref().unwrap_or("sales")).await?;
         let stage = match &new.stage {
             Some(stage) => pipeline.stage(stage)?.id.clone(),
@@ -133,7 +171,7 @@ impl Deals {
             title: new.title.trim().to_owned(),
             value_minor: new.value_minor,
             currency: new.currency.unwrap_or_else(|| "INR".into()),
-            owner: new.owner.or_else(|| Some(actor.email.clone())),
+            owner,
             expected_close: new.expected_close,
             custom_fields: new.custom_fields,
             history: vec![StageChange { from: None, to: stage, by: actor.email.clone(), at: now }],
@@ -150,9 +188,36 @@ impl Deals {
         Ok(deal)
     }
 
-    /// One deal.
-    pub async fn get(&self, id: &str) -> Result<Deal, DealError> {
-        self.store.deal(id).await?.ok_or(DealError::NotFound("deal"))
+    /// One deal the actor may see (not found otherwise: no hint that it exists).
+    pub async fn get(&self, actor: &Session, id: &str) -> Result<Deal, DealError> {
+        Ok(self.visible(&self.viewer(actor), id).await?.0)
+    }
+
+    /// The deal and, when the viewer's rights depend on it, its contact's
+    /// conversation; not found when the viewer may not see it.
+    async fn visible(&self, viewer: &Viewer, id: &str) -> Result<(Deal, Option<Conversation>), DealError> {
+        let deal = self.store.deal(id).await?.ok_or(DealError::NotFound("deal"))?;
+        if viewer.sees_all() || viewer.owns(&deal) {
+            return Ok((deal, None));
+        }
+        let conversation = self.contacts.contact(&deal.contact_id).await?.map(|c| c.conversation);
+        if !viewer.can_see_deal(&deal, conversation.as_ref()) {
+            return Err(DealError::NotFound("deal"));
+        }
+        Ok((deal, conversation))
+    }
+
+    /// A new owner as stored: normalised, one the actor may name, and an
+    /// active teammate.
+    async fn owner(&self, actor: &Session, owner: Option<String>) -> Result<Option<String>, DealError> {
+        let owner = owner.map(|o| crate::domain::user::normalize_email(&o));
+        if !self.viewer(actor).can_name_deal_owner(owner.as_deref()) {
+            return Err(DealError::Forbidden("agents name only themselves as a deal's owner"));
+        }
+        if let Some(email) = &owner {
+            self.users.user(email).await?.filter(|u| u.active).ok_or_else(|| DealError::UnknownOwner(email.clone()))?;
+        }
+        Ok(owner)
     }
 
     /// Edits a deal's fields.
@@ -172,7 +237,7 @@ impl Deals {
             deal.currency = currency;
         }
         if let Some(owner) = patch.owner {
-            deal.owner = owner;
+            deal.owner = self.owner(actor, owner).await?;
         }
         if let Some(close) = patch.expected_close {
             validate_date(close.as_deref())?;
@@ -225,30 +290,45 @@ impl Deals {
         Ok(deal)
     }
 
-    /// One column of the board.
-    pub async fn stage(&self, pipeline: &str, stage: &str, page: &PageRequest) -> Result<Page<Deal>, DealError> {
+    /// One column of the board, as the actor may see it.
+    pub async fn stage(
+        &self,
+        actor: &Session,
+        pipeline: &str,
+        stage: &str,
+        page: &PageRequest,
+    ) -> Result<Page<Deal>, DealError> {
         let pipeline = self.pipeline(pipeline).await?;
         let stage = pipeline.stage(stage)?;
-        Ok(self.store.deals_in_stage(&pipeline.id, &stage.id, page).await?)
+        let viewer = self.viewer(actor);
+        let only = (!viewer.sees_all()).then_some(&viewer);
+        Ok(self.store.deals_in_stage(&pipeline.id, &stage.id, only, page).await?)
     }
 
-    /// The board: the first page of every stage (one Query per stage).
-    pub async fn board(&self, pipeline: &str) -> Result<(Pipeline, Vec<Page<Deal>>), DealError> {
+    /// The board: the first page of every stage as the actor may see it (one
+    /// Query per stage; for agents, plus one batch read of the contacts of
+    /// deals they do not own), with each page's value.
+    pub async fn board(&self, actor: &Session, pipeline: &str) -> Result<(Pipeline, Vec<Column>), DealError> {
         let pipeline = self.pipeline(pipeline).await?;
+        let viewer = self.viewer(actor);
+        let only = (!viewer.sees_all()).then_some(&viewer);
         let mut columns = Vec::with_capacity(pipeline.stages.len());
         for stage in &pipeline.stages {
-            columns.push(self.store.deals_in_stage(&pipeline.id, &stage.id, &PageRequest::default()).await?);
+            let page = self.store.deals_in_stage(&pipeline.id, &stage.id, only, &PageRequest::default()).await?;
+            let value_minor = total_value(&page.items)?;
+            columns.push(Column { stage: stage.clone(), page, value_minor });
         }
         Ok((pipeline, columns))
     }
 
-    /// Every deal of a pipeline, stage by stage (one Query per page).
+    /// Every deal of a pipeline, stage by stage (one Query per page), for
+    /// the supervisors' reports and exports.
     pub async fn all_in(&self, pipeline: &Pipeline) -> Result<Vec<Deal>, DealError> {
         let mut all = Vec::new();
         for stage in &pipeline.stages {
             let mut page = PageRequest { cursor: None, limit: Some(200) };
             loop {
-                let found = self.store.deals_in_stage(&pipeline.id, &stage.id, &page).await?;
+                let found = self.store.deals_in_stage(&pipeline.id, &stage.id, None, &page).await?;
                 all.extend(found.items);
                 match found.next_cursor {
                     Some(next) => page.cursor = Some(next),
@@ -264,12 +344,13 @@ impl Deals {
         Ok(self.store.contact_deals(contact, page).await?)
     }
 
-    /// A deal the actor may change: supervisors any, agents theirs or unowned.
+    /// A deal the actor may change: supervisors any; agents their own, and
+    /// unowned deals of conversations they see. Deals out of sight are not found.
     async fn editable(&self, actor: &Session, id: &str) -> Result<Deal, DealError> {
-        let deal = self.get(id).await?;
-        let allowed = actor.role != Role::Agent || deal.owner.as_deref().is_none_or(|o| o == actor.email);
-        if !allowed {
-            return Err(DealError::Forbidden("agents change their own deals"));
+        let viewer = self.viewer(actor);
+        let (deal, conversation) = self.visible(&viewer, id).await?;
+        if !viewer.can_change_deal(&deal, conversation.as_ref()) {
+            return Err(DealError::Forbidden("agents change their own deals and unowned ones"));
         }
         Ok(deal)
     }

@@ -170,12 +170,14 @@ impl Inbox {
         self.contacts.contact(id).await?.ok_or(InboxError::NotFound)
     }
 
-    /// Closes (`true`) or reopens (`false`).
+    /// Closes (`true`) or reopens (`false`). Idempotent: closing a closed
+    /// conversation or reopening one that is not closed changes nothing and
+    /// writes no audit line, so a double click or a retried request is harmless.
     pub async fn close(&self, session: &Session, id: &ContactId, close: bool) -> Result<Contact, InboxError> {
         let contact = self.visible_contact(session, id).await?;
         let audit = self.entry(session, if close { "close" } else { "reopen" }, Some(id), serde_json::json!({}));
         if !self.inbox.set_status(id, close, contact.conversation.owner.as_deref(), &audit).await? {
-            return Err(InboxError::NotFound);
+            tracing::debug!(contact_id = %id, close, "conversation already in that state");
         }
         self.contacts.contact(id).await?.ok_or(InboxError::NotFound)
     }

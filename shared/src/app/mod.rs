@@ -4,6 +4,7 @@ pub mod auth;
 pub mod data_ownership;
 pub mod deals;
 pub mod deliver;
+pub mod exports;
 pub mod inbox;
 pub mod ingest_webhook;
 pub mod opt_out;

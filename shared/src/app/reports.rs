@@ -14,7 +14,7 @@ pub enum ReportError {
     /// Agents do not read reports.
     #[error("only managers and administrators read reports")]
     Forbidden,
-    /// A deals failure (unknown pipeline…).
+    /// A deals failure (unknown pipeline, values too large to total…).
     #[error(transparent)]
     Deals(#[from] DealError),
     /// Storage failed.
@@ -57,7 +57,8 @@ impl Reports {
         }
     }
 
-    /// First-response times by agent and by day.
+    /// First-response times by agent and by the day the customer first
+    /// wrote, from the pre-aggregated figures of the days in `[from, to]`.
     pub async fn first_response(
         &self,
         actor: &Session,
@@ -65,7 +66,7 @@ impl Reports {
         to: &str,
     ) -> Result<(Vec<ResponseStats>, Vec<ResponseStats>), ReportError> {
         Self::check(actor)?;
-        Ok(first_response(&self.store.every_contact().await?, from, to))
+        Ok(first_response(&self.store.first_responses(from, to).await?))
     }
 
     /// Unassigned and overdue conversations, follow-ups due and overdue.
@@ -101,6 +102,6 @@ impl Reports {
         Self::check(actor)?;
         let pipeline = deals.pipeline(pipeline).await?;
         let all = deals.all_in(&pipeline).await?;
-        Ok(funnel(&pipeline, &all))
+        Ok(funnel(&pipeline, &all).map_err(DealError::from)?)
     }
 }

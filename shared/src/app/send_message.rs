@@ -8,7 +8,8 @@ use crate::domain::AuditEntry;
 use crate::domain::OutboundMessage;
 use crate::domain::{ContactId, DeliveryStatus, MessageRef, Millis};
 use crate::ports::{
-    Clock, ConversationStore, Created, IdempotencyKey, OutboundQueue, OutboxStore, StoreError, TemplateCatalog,
+    Clock, ConversationStore, Created, FirstResponse, IdempotencyKey, OutboundQueue, OutboxStore, StoreError,
+    TemplateCatalog,
 };
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -158,9 +159,23 @@ impl SendMessage {
             contact: Some(message.reference.contact.clone()),
             detail: serde_json::json!({"message_id": message.id, "type": message.content.type_name(), "estimate": plan.estimate}).to_string(),
         };
+        // The conversation's first answer counts into the response figures
+        // of its owner (at this moment) and of the day the customer first wrote.
+        let first_response = (contact.conversation.first_response_ms.is_none() && contact.last_inbound_at.is_some())
+            .then(|| FirstResponse {
+                agent: contact.conversation.owner.clone().unwrap_or_else(|| "unassigned".to_owned()),
+                first_inbound_at: contact.created_at,
+            });
         let created = self
             .outbox
-            .create_outbound(&message, &text, &plan.estimate, idempotency_key.as_ref(), Some(&audit))
+            .create_outbound(
+                &message,
+                &text,
+                &plan.estimate,
+                idempotency_key.as_ref(),
+                Some(&audit),
+                first_response.as_ref(),
+            )
             .await?;
         match created {
             Created::Existing(id) => return Ok(Queued { id, estimate: None, replayed: true }),

@@ -1,7 +1,7 @@
 //! Numbers a manager acts on: response times, funnels.
 
-use super::pipeline::{Deal, Pipeline, StageKind};
-use super::Contact;
+use super::pipeline::{total_value, Deal, Pipeline, StageKind, ValueOverflow};
+use super::response_figures::ResponseFigures;
 use std::collections::BTreeMap;
 
 /// The nearest-rank percentile (`p` in 0..=100) of sorted values.
@@ -19,43 +19,38 @@ pub struct ResponseStats {
     /// The group (an agent's e-mail, `unassigned`, or a day).
     pub key: String,
     /// Conversations answered.
-    pub answered: usize,
-    /// Median first response, seconds.
+    pub answered: u64,
+    /// Median first response, seconds (bucket-approximate: see
+    /// [`super::response_figures`]).
     pub median_seconds: Option<i64>,
-    /// 90th percentile, seconds.
+    /// 90th percentile, seconds (bucket-approximate).
     pub p90_seconds: Option<i64>,
+    /// Mean, seconds (exact).
+    pub mean_seconds: Option<i64>,
 }
 
-fn stats(groups: BTreeMap<String, Vec<i64>>) -> Vec<ResponseStats> {
+fn stats(groups: BTreeMap<String, ResponseFigures>) -> Vec<ResponseStats> {
     groups
         .into_iter()
-        .map(|(key, mut ms)| {
-            ms.sort_unstable();
-            ResponseStats {
-                key,
-                answered: ms.len(),
-                median_seconds: percentile(&ms, 50).map(|v| v / 1000),
-                p90_seconds: percentile(&ms, 90).map(|v| v / 1000),
-            }
+        .map(|(key, figures)| ResponseStats {
+            key,
+            answered: figures.count,
+            median_seconds: figures.percentile_seconds(50),
+            p90_seconds: figures.percentile_seconds(90),
+            mean_seconds: figures.mean_seconds(),
         })
         .collect()
 }
 
-/// First-response times by agent and by the day the customer first wrote,
-/// for conversations first opened in `[from, to]` (days, `YYYY-MM-DD`).
-pub fn first_response(contacts: &[Contact], from: &str, to: &str) -> (Vec<ResponseStats>, Vec<ResponseStats>) {
-    let mut by_agent: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    let mut by_day: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    for contact in contacts {
-        let Some(ms) = contact.conversation.first_response_ms else { continue };
-        // A contact is created by the customer's first message.
-        let day = contact.created_at.to_rfc3339()[..10].to_owned();
-        if day.as_str() < from || day.as_str() > to {
-            continue;
-        }
-        let agent = contact.conversation.owner.clone().unwrap_or_else(|| "unassigned".to_owned());
-        by_agent.entry(agent).or_default().push(ms);
-        by_day.entry(day).or_default().push(ms);
+/// First-response figures by agent and by the day the customer first wrote,
+/// from the per-day, per-agent aggregates `(day, agent, figures)` of the
+/// days in the range.
+pub fn first_response(daily: &[(String, String, ResponseFigures)]) -> (Vec<ResponseStats>, Vec<ResponseStats>) {
+    let mut by_agent: BTreeMap<String, ResponseFigures> = BTreeMap::new();
+    let mut by_day: BTreeMap<String, ResponseFigures> = BTreeMap::new();
+    for (day, agent, figures) in daily {
+        by_agent.entry(agent.clone()).or_default().merge(figures);
+        by_day.entry(day.clone()).or_default().merge(figures);
     }
     (stats(by_agent), stats(by_day))
 }
@@ -73,8 +68,9 @@ pub struct FunnelStep {
     pub conversion_percent: Option<u32>,
 }
 
-/// The funnel of a pipeline from its deals' histories, and the won value.
-pub fn funnel(pipeline: &Pipeline, deals: &[Deal]) -> (Vec<FunnelStep>, i64) {
+/// The funnel of a pipeline from its deals' histories, and the won value
+/// (an error rather than a wrapped sum when it does not fit).
+pub fn funnel(pipeline: &Pipeline, deals: &[Deal]) -> Result<(Vec<FunnelStep>, i64), ValueOverflow> {
     let mut steps: Vec<FunnelStep> = Vec::new();
     let mut previous: Option<usize> = None;
     for stage in &pipeline.stages {
@@ -90,12 +86,8 @@ pub fn funnel(pipeline: &Pipeline, deals: &[Deal]) -> (Vec<FunnelStep>, i64) {
         }
         steps.push(FunnelStep { stage: stage.id.clone(), current, reached, conversion_percent });
     }
-    let won: i64 = deals
-        .iter()
-        .filter(|d| pipeline.stage(&d.stage).is_ok_and(|s| s.kind == StageKind::Won))
-        .map(|d| d.value_minor)
-        .sum();
-    (steps, won)
+    let won = total_value(deals.iter().filter(|d| pipeline.stage(&d.stage).is_ok_and(|s| s.kind == StageKind::Won)))?;
+    Ok((steps, won))
 }
 
 #[cfg(test)]
@@ -110,6 +102,26 @@ mod tests {
         assert_eq!(percentile(&v, 100), Some(10));
         assert_eq!(percentile(&[7], 90), Some(7));
         assert_eq!(percentile(&[], 50), None);
+    }
+
+    #[test]
+    fn first_response_groups_days_and_agents() {
+        let figures = |samples: &[i64]| {
+            let mut f = ResponseFigures::default();
+            samples.iter().for_each(|s| f.record(*s * 1000));
+            f
+        };
+        let daily = [
+            ("2026-01-01".to_owned(), "a@x".to_owned(), figures(&[10, 20])),
+            ("2026-01-01".to_owned(), "b@x".to_owned(), figures(&[600])),
+            ("2026-01-02".to_owned(), "a@x".to_owned(), figures(&[30])),
+        ];
+        let (by_agent, by_day) = first_response(&daily);
+        let answered = |rows: &[ResponseStats]| rows.iter().map(|r| (r.key.clone(), r.answered)).collect::<Vec<_>>();
+        assert_eq!(answered(&by_agent), [("a@x".to_owned(), 3), ("b@x".to_owned(), 1)]);
+        assert_eq!(answered(&by_day), [("2026-01-01".to_owned(), 3), ("2026-01-02".to_owned(), 1)]);
+        assert_eq!(by_agent[0].median_seconds, Some(20));
+        assert_eq!(by_agent[0].mean_seconds, Some(20));
     }
 
     #[test]
@@ -141,7 +153,7 @@ mod tests {
             deal("won", &["enquiry", "qualified", "quote_sent", "negotiation", "won"], 300),
             deal("lost", &["enquiry", "lost"], 40),
         ];
-        let (steps, won) = funnel(&pipeline, &deals);
+        let (steps, won) = funnel(&pipeline, &deals).unwrap();
         assert_eq!(won, 300);
         let reached: Vec<usize> = steps.iter().map(|s| s.reached).collect();
         assert_eq!(reached, [4, 2, 1, 1, 1, 1]);
@@ -150,5 +162,7 @@ mod tests {
         assert_eq!(steps[0].current, 1);
         assert_eq!(steps[4].conversion_percent, Some(100), "won against the last open stage");
         assert_eq!(steps[5].conversion_percent, None, "lost is no step of the funnel");
+        let rich = [deal("won", &["won"], i64::MAX), deal("won", &["won"], 1)];
+        assert_eq!(funnel(&pipeline, &rich), Err(ValueOverflow), "a won value too large is an error, not a wrap");
     }
 }

@@ -2,9 +2,12 @@
 
 pub mod audit;
 pub mod contact;
+pub mod contact_fields;
 pub mod contact_patch;
 pub mod conversation;
+pub mod deal_access;
 pub mod event;
+pub mod export;
 pub mod identity;
 pub mod invite;
 pub mod login_throttle;
@@ -17,6 +20,7 @@ pub mod outbound;
 pub mod outbound_message;
 pub mod pipeline;
 pub mod pricing;
+pub mod response_figures;
 pub mod routing;
 pub mod service_window;
 pub mod session;

@@ -165,9 +165,48 @@ pub struct Deal {
     pub updated_at: Millis,
 }
 
+/// Deal values that add up to more than an `i64` of minor units can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the deal values add up to more than can be counted")]
+pub struct ValueOverflow;
+
+/// The sum of the deals' values, refusing to wrap.
+pub fn total_value<'a>(deals: impl IntoIterator<Item = &'a Deal>) -> Result<i64, ValueOverflow> {
+    deals.into_iter().try_fold(0i64, |total, deal| total.checked_add(deal.value_minor).ok_or(ValueOverflow))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn deal_worth(value_minor: i64) -> Deal {
+        Deal {
+            id: "d".into(),
+            contact_id: ContactId::derive(
+                &super::super::ContactIdKey::new("a test key long enough for contact ids").unwrap(),
+                &super::super::BusinessNumber("1".into()),
+                &super::super::identity::IdentityKey::WaId("2".into()),
+            ),
+            pipeline: "sales".into(),
+            stage: "enquiry".into(),
+            title: "t".into(),
+            value_minor,
+            currency: "INR".into(),
+            owner: None,
+            expected_close: None,
+            custom_fields: BTreeMap::new(),
+            history: vec![],
+            created_at: Millis(0),
+            updated_at: Millis(0),
+        }
+    }
+
+    #[test]
+    fn totals_add_up_and_refuse_to_overflow() {
+        assert_eq!(total_value(&[deal_worth(40), deal_worth(2)]), Ok(42));
+        assert_eq!(total_value(&[]), Ok(0));
+        assert_eq!(total_value(&[deal_worth(i64::MAX), deal_worth(1)]), Err(ValueOverflow));
+    }
 
     #[test]
     fn the_default_pipeline_is_valid_and_starts_at_enquiry() {

@@ -8,7 +8,10 @@ use async_trait::async_trait;
 #[async_trait]
 pub trait ContactRecordStore: Send + Sync {
     /// Applies a patch.
-    async fn patch_contact(&self, contact: &ContactId, patch: &ContactPatch) -> Result<(), StoreError>;
+    /// Applies a patch; `false` (and nothing written) when the contact is
+    /// gone or changed in a way the patch did not expect (its fields' room,
+    /// or its profile name when clearing staff's name): read it and retry.
+    async fn patch_contact(&self, contact: &ContactId, patch: &ContactPatch) -> Result<bool, StoreError>;
     /// Adds a note.
     async fn add_note(&self, contact: &ContactId, note: &Note) -> Result<(), StoreError>;
     /// Notes, newest first.

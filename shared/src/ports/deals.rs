@@ -27,7 +27,15 @@ pub trait DealStore: Send + Sync {
         event: Option<&DomainEvent>,
     ) -> Result<bool, StoreError>;
     /// Deals in one stage, most recently changed first.
-    async fn deals_in_stage(&self, pipeline: &str, stage: &str, page: &PageRequest) -> Result<Page<Deal>, StoreError>;
+    /// With `only_visible_to`, only the deals that viewer may see, still in
+    /// full pages.
+    async fn deals_in_stage(
+        &self,
+        pipeline: &str,
+        stage: &str,
+        only_visible_to: Option<&crate::domain::conversation::Viewer>,
+        page: &PageRequest,
+    ) -> Result<Page<Deal>, StoreError>;
     /// A contact's deals, newest first.
     async fn contact_deals(&self, contact: &ContactId, page: &PageRequest) -> Result<Page<Deal>, StoreError>;
 }

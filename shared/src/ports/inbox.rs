@@ -32,7 +32,9 @@ pub trait InboxStore: Send + Sync {
         closed: bool,
         audit: &AuditEntry,
     ) -> Result<bool, StoreError>;
-    /// Closes or reopens; audited in the same write.
+    /// Closes a conversation that is not closed, or reopens a closed one;
+    /// audited in the same write. `false` when there was nothing to change
+    /// (or no such contact): then nothing is written.
     async fn set_status(
         &self,
         contact: &ContactId,

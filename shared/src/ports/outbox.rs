@@ -42,6 +42,16 @@ pub struct OutboundStanding {
     pub last_attempt_at: Option<Millis>,
 }
 
+/// The conversation a send may be the first answer to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstResponse {
+    /// Whose figures it counts in: the conversation's owner, or `unassigned`.
+    pub agent: String,
+    /// When the customer first wrote (the response time runs from here, and
+    /// its day is the day the figures count in).
+    pub first_inbound_at: Millis,
+}
+
 /// Which stuck messages to find.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StuckState {
@@ -55,6 +65,9 @@ pub enum StuckState {
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
     /// Stores a `queued` message (and the idempotency key, atomically).
+    /// With `first_response`, the conversation's first answer is recorded
+    /// and counted into its day's aggregates in the same write, unless
+    /// another answer came first (then it is stored as any later answer).
     async fn create_outbound(
         &self,
         message: &OutboundMessage,
@@ -62,6 +75,7 @@ pub trait OutboxStore: Send + Sync {
         estimate: &Estimate,
         idempotency_key: Option<&IdempotencyKey>,
         audit: Option<&AuditEntry>,
+        first_response: Option<&FirstResponse>,
     ) -> Result<Created, StoreError>;
     /// `queued → sending`; `None` when someone else has it or it is done.
     async fn claim(&self, message: &MessageRef) -> Result<Option<OutboundMessage>, StoreError>;

@@ -1,7 +1,7 @@
 //! The figures the managers' reports read.
 
 use super::StoreError;
-use crate::domain::{Contact, Millis};
+use crate::domain::Millis;
 use async_trait::async_trait;
 
 /// What the reports read.
@@ -9,8 +9,13 @@ use async_trait::async_trait;
 pub trait ReportStore: Send + Sync {
     /// `(day, inbound, outbound)` message counts for days in `[from, to]`.
     async fn message_counts(&self, from: &str, to: &str) -> Result<Vec<(String, u64, u64)>, StoreError>;
-    /// Every contact (paged Queries).
-    async fn every_contact(&self) -> Result<Vec<Contact>, StoreError>;
+    /// The first-response aggregates `(day, agent, figures)` of the days in
+    /// `[from, to]` (one Query per month in the range).
+    async fn first_responses(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, String, crate::domain::response_figures::ResponseFigures)>, StoreError>;
     /// Open conversations nobody owns.
     async fn count_unassigned(&self) -> Result<u64, StoreError>;
     /// Conversations waiting on us since before `before`.

@@ -1,5 +1,5 @@
-// Reports for managers and administrators, the audit log and exports.
-import { get, url, type Page } from './client';
+// Reports for managers and administrators, and the audit log.
+import { get, type Page } from './client';
 
 export interface ResponseStats {
   answered: number;
@@ -47,6 +47,3 @@ export const funnel = (pipeline: string) => get<Funnel>('/api/reports/funnel', {
 export const workload = () => get<Workload>('/api/reports/workload');
 export const spend = (month: string) => get<Spend>('/api/reports/spend', { query: { month } });
 export const audit = (q: { contact?: string; day?: string; cursor?: string | null }) => get<Page<AuditEntry>>('/api/audit', { query: q });
-/** A download link: the browser fetches it with the session cookie. */
-export const exportUrl = (what: 'contacts' | 'conversations' | 'deals', format: 'csv' | 'json') =>
-  url('/api/export/{what}', { what }, { format });

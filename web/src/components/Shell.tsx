@@ -9,6 +9,7 @@ import type { Key } from '../i18n/en';
 import type { IconName } from '../inbox/model';
 import { href, route, type Route } from '../lib/router';
 import { signedOut, user } from '../lib/session';
+import { DeadLetters } from './DeadLetters';
 import { Icon } from './Icon';
 
 const NAV: { name: Route['name']; to: Route; key: Key; icon: IconName }[] = [
@@ -50,6 +51,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
           ))}
         </nav>
         <div class="topbar-user">
+          {me?.role === 'admin' ? <DeadLetters /> : null}
           <span class="user-label">
             <span class="user-email" data-testid="user-email">{me?.email ?? ''}</span>
             <span class="user-role" data-testid="user-role">{me ? t(`role.${me.role}` as Key) : ''}</span>

@@ -14,6 +14,7 @@ import { isManager } from '../lib/session';
 import { useError } from '../lib/useError';
 import { categoryLabel } from '../inbox/model';
 import { Account } from '../settings/Account';
+import { ExportButton } from '../settings/ExportButton';
 import { Team } from '../settings/Team';
 
 function Templates() {
@@ -94,8 +95,8 @@ function Data() {
         {(['contacts', 'conversations', 'deals'] as const).map((what) => (
           <li key={what}>
             <span>{t(`settings.export.${what}` as Key)}</span>
-            <a class="button button--small button--secondary" href={reportsApi.exportUrl(what, 'csv')} download data-testid={`export-${what}-csv`}>CSV</a>
-            <a class="button button--small button--secondary" href={reportsApi.exportUrl(what, 'json')} download data-testid={`export-${what}-json`}>JSON</a>
+            <ExportButton what={what} format="csv" />
+            <ExportButton what={what} format="json" />
           </li>
         ))}
       </ul>

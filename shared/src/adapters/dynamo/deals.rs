@@ -1,16 +1,42 @@
 //! Pipelines (one small partition) and deals (one item each, indexed by
 //! pipeline stage for the board and by contact for the contact record).
 
-use super::item::{key, n, req_s, s, Item};
+use super::item::{get_s, key, n, req_s, s, Item};
 use super::keys;
 use super::{cursor, unavailable, DynamoStore};
+use crate::domain::conversation::{Conversation, Viewer};
 use crate::domain::pipeline::{Deal, Pipeline};
 use crate::domain::{AuditEntry, DomainEvent};
 use crate::domain::{ContactId, Millis};
 use crate::ports::{Page, PageRequest, StoreError};
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{KeysAndAttributes, Put, TransactWriteItem};
+use std::collections::HashMap;
 
 const PAGE: i32 = 50;
+
+/// How many deals one filtered page may read before it answers with what
+/// it has (and a cursor): bounds one request's work when an agent may see
+/// few of a stage's many deals.
+const MAX_EXAMINED: usize = 1_000;
+
+/// Domain events are garbage once automation has had this long to read
+/// them (DynamoDB's TTL removes them; the audit log keeps the history).
+const EVENT_RETENTION_SECONDS: i64 = 30 * 86_400;
+
+/// The index attributes of the board's columns.
+const STAGE_INDEX: (&str, &str) = ("gsi3pk", "gsi3sk");
+
+fn page_size(page: &PageRequest) -> i32 {
+    page.limit.map_or(PAGE, |l| i32::try_from(l.clamp(1, 200)).unwrap_or(PAGE))
+}
+
+/// The item's position in the stage index, as a cursor names it.
+fn stage_position(item: &Item) -> Item {
+    [keys::PK, keys::SK, STAGE_INDEX.0, STAGE_INDEX.1]
+        .into_iter()
+        .filter_map(|name| Some((name.to_owned(), item.get(name)?.clone())))
+        .collect()
+}
 
 fn deal_item(deal: &Deal) -> Result<Item, StoreError> {
     let json = serde_json::to_string(deal).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -58,7 +84,7 @@ impl DynamoStore {
             .key_condition_expression(format!("{attr} = :pk"))
             .expression_attribute_values(":pk", s(value))
             .scan_index_forward(false)
-            .limit(page.limit.map_or(PAGE, |l| i32::try_from(l.clamp(1, 200)).unwrap_or(PAGE)))
+            .limit(page_size(page))
             .set_exclusive_start_key(start)
             .send()
             .await
@@ -68,21 +94,126 @@ impl DynamoStore {
             next_cursor: cursor::encode(out.last_evaluated_key()),
         })
     }
+
+    /// A stage's deals that `viewer` may see, in full pages: reads on past
+    /// the ones they may not (looking up those deals' contacts in batches)
+    /// until the page is full, the stage ends or [`MAX_EXAMINED`] deals were
+    /// read. The cursor is the last deal returned, so nothing is skipped.
+    async fn query_visible_deals(
+        &self,
+        pipeline: &str,
+        stage: &str,
+        viewer: &Viewer,
+        page: &PageRequest,
+    ) -> Result<Page<Deal>, StoreError> {
+        let (attr, sk_attr) = STAGE_INDEX;
+        let want = usize::try_from(page_size(page)).unwrap_or(50);
+        let mut start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, attr, sk_attr])?;
+        let mut kept: Vec<Deal> = Vec::with_capacity(want);
+        let mut conversations: HashMap<ContactId, Option<Conversation>> = HashMap::new();
+        let mut examined = 0;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(keys::GSI3)
+                .key_condition_expression(format!("{attr} = :pk"))
+                .expression_attribute_values(":pk", s(keys::stage_board(pipeline, stage)))
+                .scan_index_forward(false)
+                .limit(i32::try_from(want.max(25)).unwrap_or(PAGE))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            let batch = out.items().iter().map(|i| Ok((deal_from(i)?, i))).collect::<Result<Vec<_>, StoreError>>()?;
+            let unknown: Vec<ContactId> = batch
+                .iter()
+                .filter(|(d, _)| !viewer.owns(d) && !conversations.contains_key(&d.contact_id))
+                .map(|(d, _)| d.contact_id.clone())
+                .collect();
+            self.conversations_of(unknown, &mut conversations).await?;
+            let count = batch.len();
+            for (index, (deal, item)) in batch.into_iter().enumerate() {
+                if !viewer.can_see_deal(&deal, conversations.get(&deal.contact_id).and_then(Option::as_ref)) {
+                    continue;
+                }
+                kept.push(deal);
+                if kept.len() == want {
+                    let last_read = index + 1 == count && out.last_evaluated_key().is_none();
+                    let next_cursor = if last_read { None } else { cursor::encode(Some(&stage_position(item))) };
+                    return Ok(Page { items: kept, next_cursor });
+                }
+            }
+            examined += count;
+            match out.last_evaluated_key() {
+                None => return Ok(Page { items: kept, next_cursor: None }),
+                Some(next) if examined >= MAX_EXAMINED => {
+                    return Ok(Page { items: kept, next_cursor: cursor::encode(Some(next)) });
+                }
+                Some(next) => start = Some(next.clone()),
+            }
+        }
+    }
+
+    /// The conversations (owner only) of these contacts, into `found`; a
+    /// contact that is gone maps to `None`. One BatchGetItem per 100.
+    async fn conversations_of(
+        &self,
+        mut contacts: Vec<ContactId>,
+        found: &mut HashMap<ContactId, Option<Conversation>>,
+    ) -> Result<(), StoreError> {
+        contacts.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        contacts.dedup();
+        for chunk in contacts.chunks(100) {
+            let keys = chunk.iter().map(|c| key(keys::contact_pk(c), keys::PROFILE)).collect::<Vec<_>>();
+            let mut pending = Some(
+                KeysAndAttributes::builder()
+                    .set_keys(Some(keys))
+                    .projection_expression("contact_id, #owner")
+                    .expression_attribute_names("#owner", "owner")
+                    .build()
+                    .map_err(unavailable)?,
+            );
+            for _ in 0..8 {
+                let Some(request) = pending.take() else { break };
+                let out = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, request)
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
+                for item in out.responses().and_then(|r| r.get(&self.table)).into_iter().flatten() {
+                    if let Some(id) = get_s(item, "contact_id").and_then(|c| ContactId::parse(&c)) {
+                        let conversation = Conversation { owner: get_s(item, "owner"), ..Conversation::default() };
+                        found.insert(id, Some(conversation));
+                    }
+                }
+                pending = out.unprocessed_keys().and_then(|u| u.get(&self.table)).cloned();
+            }
+            if pending.is_some() {
+                return Err(StoreError::Unavailable("batch read kept being throttled".into()));
+            }
+            for contact in chunk {
+                found.entry(contact.clone()).or_insert(None);
+            }
+        }
+        Ok(())
+    }
 }
 
 #[async_trait::async_trait]
 impl crate::ports::DealStore for DynamoStore {
     async fn pipelines(&self) -> Result<Vec<Pipeline>, StoreError> {
-        let out = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(keys::PIPELINES))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        out.items()
+            .expression_attribute_values(":pk", s(keys::PIPELINES));
+        self.query_all(query)
+            .await?
             .iter()
             .map(|i| {
                 serde_json::from_str(&req_s(i, "pipeline")?).map_err(|e| StoreError::Corrupt(format!("pipeline: {e}")))
@@ -137,14 +268,24 @@ impl crate::ports::DealStore for DynamoStore {
                 ("kind".to_owned(), s(&event.kind)),
                 ("payload".to_owned(), s(&event.payload)),
                 ("at".to_owned(), n(event.at.0)),
+                (keys::TTL.to_owned(), n(event.at.0 / 1000 + EVENT_RETENTION_SECONDS)),
             ]);
             items.push(self.put(item, None)?);
         }
         super::transact_checked(&self.client, items).await
     }
 
-    async fn deals_in_stage(&self, pipeline: &str, stage: &str, page: &PageRequest) -> Result<Page<Deal>, StoreError> {
-        self.query_deals((keys::GSI3, "gsi3pk", keys::stage_board(pipeline, stage)), page).await
+    async fn deals_in_stage(
+        &self,
+        pipeline: &str,
+        stage: &str,
+        only_visible_to: Option<&Viewer>,
+        page: &PageRequest,
+    ) -> Result<Page<Deal>, StoreError> {
+        match only_visible_to {
+            Some(viewer) => self.query_visible_deals(pipeline, stage, viewer, page).await,
+            None => self.query_deals((keys::GSI3, STAGE_INDEX.0, keys::stage_board(pipeline, stage)), page).await,
+        }
     }
 
     async fn contact_deals(&self, contact: &ContactId, page: &PageRequest) -> Result<Page<Deal>, StoreError> {

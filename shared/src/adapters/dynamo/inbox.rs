@@ -72,11 +72,19 @@ impl crate::ports::InboxStore for DynamoStore {
         audit: &AuditEntry,
     ) -> Result<bool, StoreError> {
         let status = if close { "closed" } else { "open" };
+        // Only a change of state is written (and audited): closing needs a
+        // conversation that is not closed, reopening one that is.
+        let condition = if close {
+            "attribute_exists(pk) AND (attribute_not_exists(#status) OR #status <> :closed)"
+        } else {
+            "attribute_exists(pk) AND #status = :closed"
+        };
         let mut update = Update::builder()
             .table_name(&self.table)
             .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
-            .condition_expression("attribute_exists(pk)")
+            .condition_expression(condition)
             .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":closed", s("closed"))
             .expression_attribute_values(":st", s(status))
             .expression_attribute_values(":q", s(keys::status_queue(status)));
         update = if close {

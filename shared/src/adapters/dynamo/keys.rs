@@ -7,7 +7,8 @@ use crate::domain::{ContactId, MessageRef, Millis};
 pub const PK: &str = "pk";
 /// Sort key attribute.
 pub const SK: &str = "sk";
-/// The TTL attribute (garbage only: sessions, spent dedup records).
+/// The TTL attribute (garbage only: sessions, spent dedup records, domain
+/// events automation has had time to read).
 pub const TTL: &str = "expires_at";
 /// The activity index: contacts newest activity first.
 pub const GSI1: &str = "gsi1";
@@ -310,3 +311,22 @@ pub fn tallied_pk(digest: &str) -> String {
 
 /// The sort key of a [`tallied_pk`] marker.
 pub const TALLIED: &str = "TALLIED";
+
+/// An export job's partition.
+pub fn export_pk(id: &str) -> String {
+    format!("X#{id}")
+}
+
+/// An export job's sort key.
+pub const EXPORT: &str = "EXPORT";
+
+/// A month's first-response aggregates (`YYYY-MM`): one item per day and
+/// agent, so a report reads one partition per month of its range.
+pub fn first_response_pk(month: &str) -> String {
+    format!("FR#{month}")
+}
+
+/// A first-response aggregate's sort key: the day, then the agent.
+pub fn first_response_sk(day: &str, agent: &str) -> String {
+    format!("{day}#{agent}")
+}

@@ -40,7 +40,7 @@ const DEAL_ATTEMPTS: usize = 4;
 /// Audit detail that replaces what an erased contact's audit lines said.
 const REDACTED: &str = r#"{"redacted":true}"#;
 
-/// Where [`DynamoStore::query_all`] looks.
+/// Where [`DynamoStore::query_partition`] looks.
 #[derive(Clone, Copy)]
 enum Under {
     /// A table partition, read consistently.
@@ -51,11 +51,11 @@ enum Under {
 
 impl DynamoStore {
     async fn partition(&self, contact: &ContactId) -> Result<Vec<Item>, StoreError> {
-        self.query_all(keys::contact_pk(contact), Under::Table).await
+        self.query_partition(keys::contact_pk(contact), Under::Table).await
     }
 
     /// Every item under one key.
-    async fn query_all(&self, pk: String, under: Under) -> Result<Vec<Item>, StoreError> {
+    async fn query_partition(&self, pk: String, under: Under) -> Result<Vec<Item>, StoreError> {
         let mut items = Vec::new();
         let mut start = None;
         loop {
@@ -127,7 +127,7 @@ impl DynamoStore {
     async fn identity_pointers(&self, owners: &[ContactId], profile: Option<&Item>) -> Result<Vec<Item>, StoreError> {
         let mut found = BTreeSet::new();
         for owner in owners {
-            for item in self.query_all(keys::contact_identities(owner), Under::Gsi1).await? {
+            for item in self.query_partition(keys::contact_identities(owner), Under::Gsi1).await? {
                 if let (Some(pk), Some(sk)) = (get_s(&item, keys::PK), get_s(&item, keys::SK)) {
                     found.insert((pk, sk));
                 }
@@ -150,7 +150,7 @@ impl DynamoStore {
         let mut erased = key(keys::erased_message_pk(&self.ids.pseudonym(id)), keys::ERASED);
         erased.insert(keys::TTL.to_owned(), n(unix_seconds_now() + ERASED_MESSAGE_TTL_SECONDS));
         self.client.put_item().table_name(&self.table).set_item(Some(erased)).send().await.map_err(unavailable)?;
-        let items = self.query_all(keys::wamid_pk(id), Under::Table).await?;
+        let items = self.query_partition(keys::wamid_pk(id), Under::Table).await?;
         self.delete_all(items.iter().filter_map(key_of).collect()).await
     }
 
@@ -194,14 +194,14 @@ impl DynamoStore {
     }
 
     async fn erase_deals(&self, contact: &ContactId) -> Result<usize, StoreError> {
-        let deals = self.query_all(keys::contact_deals(contact), Under::Gsi1).await?;
+        let deals = self.query_partition(keys::contact_deals(contact), Under::Gsi1).await?;
         self.delete_all(deals.iter().filter_map(key_of).collect()).await
     }
 
     /// Keeps each audit fact about the contact (who, what, when) and drops
     /// what it said; the record of the erasure itself is kept whole.
     async fn redact_audit(&self, contact: &ContactId) -> Result<(), StoreError> {
-        for line in self.query_all(keys::contact_audit(contact), Under::Gsi1).await? {
+        for line in self.query_partition(keys::contact_audit(contact), Under::Gsi1).await? {
             let Some(line_key) = key_of(&line) else { continue };
             if get_s(&line, "action").as_deref() == Some("erase") || get_s(&line, "detail").as_deref() == Some(REDACTED)
             {
@@ -311,7 +311,7 @@ impl DynamoStore {
     }
 
     async fn move_tasks(&self, into: &ContactId, from: &ContactId) -> Result<(), StoreError> {
-        for item in self.query_all(keys::contact_tasks(from), Under::Gsi1).await? {
+        for item in self.query_partition(keys::contact_tasks(from), Under::Gsi1).await? {
             let mut task = super::tasks::task_from(&item)?;
             task.contact_id = Some(into.clone());
             crate::ports::TaskStore::create_task(self, &task).await?;
@@ -432,7 +432,7 @@ impl crate::ports::ContactLifecycleStore for DynamoStore {
             self.forget_twin(&twin, contact).await?;
         }
         for owner in &owners {
-            let tasks = self.query_all(keys::contact_tasks(owner), Under::Gsi1).await?;
+            let tasks = self.query_partition(keys::contact_tasks(owner), Under::Gsi1).await?;
             removed += self.delete_all(tasks.iter().filter_map(key_of).collect()).await?;
             self.redact_audit(owner).await?;
         }

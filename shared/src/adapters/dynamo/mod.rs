@@ -19,7 +19,9 @@ mod consent;
 mod contacts;
 mod cursor;
 mod deals;
+mod exports;
 mod failure;
+mod first_responses;
 mod inbound;
 mod inbox;
 mod invites;
@@ -28,6 +30,7 @@ pub mod keys;
 mod lifecycle;
 mod login_throttle;
 mod outbox;
+mod paging;
 mod record;
 mod sessions;
 mod spend;
@@ -47,13 +50,22 @@ pub struct DynamoStore {
     client: Client,
     table: String,
     ids: crate::domain::ContactIdKey,
+    read_page_size: Option<i32>,
 }
 
 impl DynamoStore {
     /// A store over `table`, using a client built once at cold start; new
     /// contacts' ids (and erasure tombstones) are keyed with `ids`.
     pub fn new(client: Client, table: impl Into<String>, ids: crate::domain::ContactIdKey) -> Self {
-        DynamoStore { client, table: table.into(), ids }
+        DynamoStore { client, table: table.into(), ids, read_page_size: None }
+    }
+
+    /// Caps the pages of reads that need every item (pipelines, the team,
+    /// templates, report counters), which otherwise end only at DynamoDB's
+    /// 1 MB: lets a test prove that each of them follows every page.
+    pub fn with_read_page_size(mut self, items: i32) -> Self {
+        self.read_page_size = Some(items);
+        self
     }
 
     /// The table's name.
@@ -123,7 +135,8 @@ pub(super) fn is_condition_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetad
 
 /// Maps any SDK failure to an unavailable store, keeping the messages of the
 /// error and its causes but never their debug form, which holds the raw
-/// response and any items it returned (a contact, with its phone).
+/// response and any items it returned (a contact, with its phone). A
+/// starting key DynamoDB refused is a bad cursor (the caller's mistake).
 fn unavailable<E: std::error::Error>(e: E) -> crate::ports::StoreError {
     let mut text = e.to_string();
     let mut cause = e.source();
@@ -131,6 +144,9 @@ fn unavailable<E: std::error::Error>(e: E) -> crate::ports::StoreError {
         text.push_str(": ");
         text.push_str(&inner.to_string());
         cause = inner.source();
+    }
+    if cursor::refused_start_key(&text) {
+        return crate::ports::StoreError::BadCursor;
     }
     crate::ports::StoreError::Unavailable(text)
 }

@@ -9,7 +9,7 @@ use crate::domain::outbound::OutboundContent;
 use crate::domain::pricing::Estimate;
 use crate::domain::OutboundMessage;
 use crate::domain::{ContactId, DeliveryError, DeliveryStatus, MessageRef, Millis};
-use crate::ports::{Created, IdempotencyKey, OutboundStanding, StoreError, StuckState};
+use crate::ports::{Created, FirstResponse, IdempotencyKey, OutboundStanding, StoreError, StuckState};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
@@ -25,6 +25,110 @@ const IDEMPOTENCY_TTL_SECONDS: i64 = 24 * 3600;
 const MAX_REDIRECTS: usize = 4;
 
 impl DynamoStore {
+    /// One attempt; `None` when `first_response` was given but the
+    /// conversation already has its first answer (nothing was written).
+    async fn try_put_outbound(
+        &self,
+        m: &OutboundMessage,
+        text: &str,
+        estimate: &Estimate,
+        idempotency_key: Option<&IdempotencyKey>,
+        audit: Option<&crate::domain::AuditEntry>,
+        first_response: Option<&FirstResponse>,
+    ) -> Result<Option<Created>, StoreError> {
+        let contact_pk = keys::contact_pk(&m.reference.contact);
+        let message_sk = keys::referenced_sk(&m.reference);
+        let content = serde_json::to_string(&m.content).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let estimate_json = serde_json::to_string(estimate).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut item = key(&contact_pk, &message_sk);
+        item.extend([
+            ("id".to_owned(), s(&m.id)),
+            ("contact_id".to_owned(), s(m.reference.contact.as_str())),
+            ("direction".to_owned(), s("out")),
+            ("type".to_owned(), s(m.content.type_name())),
+            ("text".to_owned(), s(text)),
+            ("at".to_owned(), n(m.created_at.0)),
+            ("status".to_owned(), s(DeliveryStatus::Queued.as_str())),
+            ("status_rank".to_owned(), n(i64::from(DeliveryStatus::Queued.rank()))),
+            ("attempts".to_owned(), n(0)),
+            ("outbound".to_owned(), s(content)),
+            ("estimate".to_owned(), s(estimate_json)),
+            ("phone_number_id".to_owned(), s(&m.phone_number_id)),
+            ("to".to_owned(), s(&m.to)),
+            (keys::GSI2_PK.to_owned(), s(OUTBOX)),
+            (keys::GSI2_SK.to_owned(), s(keys::outbox_sk("queued", m.created_at, &m.id))),
+        ]);
+        if let Some(reply_to) = &m.reply_to {
+            item.insert("context".to_owned(), s(serde_json::json!({ "message_id": reply_to }).to_string()));
+            item.insert("reply_to".to_owned(), s(reply_to));
+        }
+        let mut pointer = key(keys::wamid_pk(&m.id), keys::WAMID);
+        pointer.extend([
+            ("contact_id".to_owned(), s(m.reference.contact.as_str())),
+            ("message_sk".to_owned(), s(&message_sk)),
+        ]);
+        let mut items = vec![put(&self.table, item, true)?, put(&self.table, pointer, true)?];
+        if let Some(k) = idempotency_key {
+            let mut record = key(keys::idempotency_pk(&k.scope), "K");
+            record.extend([
+                ("message_id".to_owned(), s(&m.id)),
+                ("request".to_owned(), s(&k.request)),
+                (keys::TTL.to_owned(), n(m.created_at.0 / 1000 + IDEMPOTENCY_TTL_SECONDS)),
+            ]);
+            items.push(put(&self.table, record, true)?);
+        }
+        // The team wrote last: the customer owes an answer, the SLA clock
+        // stops, and the first answer's time is kept (counted into the
+        // day's figures when the caller expects this to be the first).
+        let (first_at, first_condition) = match first_response {
+            Some(_) => (":at", " AND attribute_not_exists(first_response_at)"),
+            None => ("if_not_exists(first_response_at, :at)", ""),
+        };
+        let activity_index = items.len();
+        let activity = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(&contact_pk, keys::PROFILE)))
+            .update_expression(format!(
+                "SET last_activity_at = :at, gsi1sk = :g, #status = :woc, gsi3pk = :q, gsi3sk = :g, gsi4sk = :g, \
+                 first_response_at = {first_at} \
+                 REMOVE awaiting_since, gsi5pk, gsi5sk"
+            ))
+            // Not onto a contact being merged away or erased: it would be orphaned.
+            .condition_expression(format!(
+                "attribute_exists(pk) AND attribute_not_exists(merged_into) AND attribute_not_exists(erasing)\
+                 {first_condition}"
+            ))
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":at", n(m.created_at.0))
+            .expression_attribute_values(":g", s(keys::activity_sk(m.created_at, &m.reference.contact)))
+            .expression_attribute_values(":woc", s("waiting_on_customer"))
+            .expression_attribute_values(":q", s(keys::status_queue("waiting_on_customer")))
+            .build()
+            .map_err(unavailable)?;
+        items.push(TransactWriteItem::builder().update(activity).build());
+        if let Some(entry) = audit {
+            items.push(self.audit_put(entry)?);
+        }
+        items.push(super::stats::count_message(&self.table, m.created_at, "outbound", &m.id)?);
+        if let Some(first) = first_response {
+            items.push(super::first_responses::count_first_response(&self.table, first, m.created_at)?);
+        }
+        let idempotency_index = idempotency_key.map(|_| 2);
+        if let Err(err) = self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+            let reasons = cancellation_reasons(&err);
+            if let Some(k) = idempotency_key.filter(|_| {
+                idempotency_index.is_some_and(|i| reasons.get(i).is_some_and(|r| r == "ConditionalCheckFailed"))
+            }) {
+                return self.existing_for_key(k).await.map(Some);
+            }
+            if first_response.is_some() && reasons.get(activity_index).is_some_and(|r| r == "ConditionalCheckFailed") {
+                return Ok(None);
+            }
+            return Err(unavailable(err));
+        }
+        Ok(Some(Created::New))
+    }
+
     async fn existing_for_key(&self, idempotency_key: &IdempotencyKey) -> Result<Created, StoreError> {
         let out = self
             .client
@@ -165,85 +269,14 @@ impl crate::ports::OutboxStore for DynamoStore {
         estimate: &Estimate,
         idempotency_key: Option<&IdempotencyKey>,
         audit: Option<&crate::domain::AuditEntry>,
+        first_response: Option<&FirstResponse>,
     ) -> Result<Created, StoreError> {
-        let contact_pk = keys::contact_pk(&m.reference.contact);
-        let message_sk = keys::referenced_sk(&m.reference);
-        let content = serde_json::to_string(&m.content).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let estimate_json = serde_json::to_string(estimate).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut item = key(&contact_pk, &message_sk);
-        item.extend([
-            ("id".to_owned(), s(&m.id)),
-            ("contact_id".to_owned(), s(m.reference.contact.as_str())),
-            ("direction".to_owned(), s("out")),
-            ("type".to_owned(), s(m.content.type_name())),
-            ("text".to_owned(), s(text)),
-            ("at".to_owned(), n(m.created_at.0)),
-            ("status".to_owned(), s(DeliveryStatus::Queued.as_str())),
-            ("status_rank".to_owned(), n(i64::from(DeliveryStatus::Queued.rank()))),
-            ("attempts".to_owned(), n(0)),
-            ("outbound".to_owned(), s(content)),
-            ("estimate".to_owned(), s(estimate_json)),
-            ("phone_number_id".to_owned(), s(&m.phone_number_id)),
-            ("to".to_owned(), s(&m.to)),
-            (keys::GSI2_PK.to_owned(), s(OUTBOX)),
-            (keys::GSI2_SK.to_owned(), s(keys::outbox_sk("queued", m.created_at, &m.id))),
-        ]);
-        if let Some(reply_to) = &m.reply_to {
-            item.insert("context".to_owned(), s(serde_json::json!({ "message_id": reply_to }).to_string()));
-            item.insert("reply_to".to_owned(), s(reply_to));
+        if let Some(created) = self.try_put_outbound(m, text, estimate, idempotency_key, audit, first_response).await? {
+            return Ok(created);
         }
-        let mut pointer = key(keys::wamid_pk(&m.id), keys::WAMID);
-        pointer.extend([
-            ("contact_id".to_owned(), s(m.reference.contact.as_str())),
-            ("message_sk".to_owned(), s(&message_sk)),
-        ]);
-        let mut items = vec![put(&self.table, item, true)?, put(&self.table, pointer, true)?];
-        if let Some(k) = idempotency_key {
-            let mut record = key(keys::idempotency_pk(&k.scope), "K");
-            record.extend([
-                ("message_id".to_owned(), s(&m.id)),
-                ("request".to_owned(), s(&k.request)),
-                (keys::TTL.to_owned(), n(m.created_at.0 / 1000 + IDEMPOTENCY_TTL_SECONDS)),
-            ]);
-            items.push(put(&self.table, record, true)?);
-        }
-        // The team wrote last: the customer owes an answer, the SLA clock
-        // stops, and the first answer's time is kept.
-        let activity = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(key(&contact_pk, keys::PROFILE)))
-            .update_expression(
-                "SET last_activity_at = :at, gsi1sk = :g, #status = :woc, gsi3pk = :q, gsi3sk = :g, gsi4sk = :g, \
-                 first_response_at = if_not_exists(first_response_at, :at) \
-                 REMOVE awaiting_since, gsi5pk, gsi5sk",
-            )
-            // Not onto a contact being merged away or erased: it would be orphaned.
-            .condition_expression(
-                "attribute_exists(pk) AND attribute_not_exists(merged_into) AND attribute_not_exists(erasing)",
-            )
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":at", n(m.created_at.0))
-            .expression_attribute_values(":g", s(keys::activity_sk(m.created_at, &m.reference.contact)))
-            .expression_attribute_values(":woc", s("waiting_on_customer"))
-            .expression_attribute_values(":q", s(keys::status_queue("waiting_on_customer")))
-            .build()
-            .map_err(unavailable)?;
-        items.push(TransactWriteItem::builder().update(activity).build());
-        if let Some(entry) = audit {
-            items.push(self.audit_put(entry)?);
-        }
-        items.push(super::stats::count_message(&self.table, m.created_at, "outbound", &m.id)?);
-        let idempotency_index = idempotency_key.map(|_| 2);
-        if let Err(err) = self.client.transact_write_items().set_transact_items(Some(items)).send().await {
-            let reasons = cancellation_reasons(&err);
-            if let Some(k) = idempotency_key.filter(|_| {
-                idempotency_index.is_some_and(|i| reasons.get(i).is_some_and(|r| r == "ConditionalCheckFailed"))
-            }) {
-                return self.existing_for_key(k).await;
-            }
-            return Err(unavailable(err));
-        }
-        Ok(Created::New)
+        // Another answer was the first meanwhile: this one is a later answer.
+        let created = self.try_put_outbound(m, text, estimate, idempotency_key, audit, None).await?;
+        created.ok_or_else(|| StoreError::Unavailable("outbound write refused twice".into()))
     }
 
     async fn claim(&self, message: &MessageRef) -> Result<Option<OutboundMessage>, StoreError> {

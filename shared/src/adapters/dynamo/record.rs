@@ -8,47 +8,96 @@ use super::{cursor, unavailable, DynamoStore};
 use crate::domain::{Contact, ContactId, Millis};
 use crate::domain::{ContactPatch, Note};
 use crate::ports::{Page, PageRequest, StoreError};
+use aws_sdk_dynamodb::operation::update_item::{UpdateItemError, UpdateItemOutput};
 use aws_sdk_dynamodb::types::AttributeValue;
+use std::collections::HashMap;
 
-#[async_trait::async_trait]
-impl crate::ports::ContactRecordStore for DynamoStore {
-    async fn patch_contact(&self, contact: &ContactId, patch: &ContactPatch) -> Result<(), StoreError> {
-        let mut sets = Vec::new();
-        let mut removes = Vec::new();
-        let mut request = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)));
+/// `true` when the update was written, `false` when its condition failed.
+fn applied<R: std::fmt::Debug>(
+    result: Result<UpdateItemOutput, aws_sdk_dynamodb::error::SdkError<UpdateItemError, R>>,
+) -> Result<bool, StoreError> {
+    match result {
+        Ok(_) => Ok(true),
+        Err(e) if e.as_service_error().is_some_and(UpdateItemError::is_conditional_check_failed_exception) => Ok(false),
+        Err(e) => Err(unavailable(e)),
+    }
+}
+
+impl DynamoStore {
+    pub(super) async fn update_record(&self, contact: &ContactId, patch: &ContactPatch) -> Result<bool, StoreError> {
+        let mut sets: Vec<String> = Vec::new();
+        let mut removes: Vec<String> = Vec::new();
+        let mut conditions = vec!["attribute_exists(pk)".to_owned()];
+        let mut names: HashMap<String, String> = HashMap::new();
+        let mut values: HashMap<String, AttributeValue> = HashMap::new();
         match &patch.display_name {
             Some(Some(name)) => {
-                let sk = keys::name_sk(name, contact);
-                sets.extend(["display_name = :dn", "display_name_sk = :dsk", "gsi6pk = :by_name", "gsi6sk = :dsk"]);
-                request = request
-                    .expression_attribute_values(":dn", s(name))
-                    .expression_attribute_values(":dsk", s(sk))
-                    .expression_attribute_values(":by_name", s(keys::BY_NAME));
+                sets.extend(
+                    ["display_name = :dn", "display_name_sk = :dsk", "gsi6pk = :by_name", "gsi6sk = :dsk"]
+                        .map(String::from),
+                );
+                values.insert(":dn".into(), s(name));
+                values.insert(":dsk".into(), s(keys::name_sk(name, contact)));
+                values.insert(":by_name".into(), s(keys::BY_NAME));
             }
-            Some(None) => removes.extend(["display_name", "display_name_sk"]),
+            Some(None) => {
+                // Search follows the shown name: back to the profile name's
+                // key, or out of name search when there is none.
+                removes.extend(["display_name", "display_name_sk"].map(String::from));
+                names.insert("#name".into(), "name".into());
+                match &patch.profile_name {
+                    Some(profile) => {
+                        sets.extend(["gsi6pk = :by_name", "gsi6sk = :psk"].map(String::from));
+                        values.insert(":by_name".into(), s(keys::BY_NAME));
+                        values.insert(":psk".into(), s(keys::name_sk(profile, contact)));
+                        values.insert(":profile".into(), s(profile));
+                        conditions.push("#name = :profile".into());
+                    }
+                    None => {
+                        removes.extend(["gsi6pk", "gsi6sk"].map(String::from));
+                        conditions.push("attribute_not_exists(#name)".into());
+                    }
+                }
+            }
             None => {}
         }
         if let Some(tags) = &patch.tags {
             if tags.is_empty() {
-                removes.push("tags");
+                removes.push("tags".into());
             } else {
-                sets.push("tags = :tags");
-                request = request.expression_attribute_values(":tags", AttributeValue::Ss(tags.clone()));
+                sets.push("tags = :tags".into());
+                values.insert(":tags".into(), AttributeValue::Ss(tags.clone()));
             }
         }
-        if let Some(fields) = &patch.fields {
-            sets.push("#fields = :fields");
-            let map = fields.iter().map(|(k, v)| (k.clone(), s(v))).collect();
-            request = request
-                .expression_attribute_names("#fields", "fields")
-                .expression_attribute_values(":fields", AttributeValue::M(map));
+        let fields = patch.fields.as_ref().filter(|f| !f.is_empty());
+        if let Some(fields) = fields {
+            // Each key on its own path, so that concurrent edits of other
+            // keys are kept; the room and the keys counted on are checked.
+            names.insert("#fields".into(), "fields".into());
+            let mut placeholder = 0;
+            let mut name_of = |names: &mut HashMap<String, String>, key: &str| {
+                placeholder += 1;
+                let name = format!("#f{placeholder}");
+                names.insert(name.clone(), key.to_owned());
+                name
+            };
+            for (key, value) in &fields.set {
+                let name = name_of(&mut names, key);
+                let value_name = format!(":v{}", name.trim_start_matches("#f"));
+                sets.push(format!("#fields.{name} = {value_name}"));
+                values.insert(value_name, s(value));
+            }
+            for key in &fields.remove {
+                removes.push(format!("#fields.{}", name_of(&mut names, key)));
+            }
+            conditions.push("size(#fields) <= :room".into());
+            values.insert(":room".into(), n(i64::try_from(fields.max_before).unwrap_or(i64::MAX)));
+            for key in &fields.present {
+                conditions.push(format!("attribute_exists(#fields.{})", name_of(&mut names, key)));
+            }
         }
         if sets.is_empty() && removes.is_empty() {
-            return Ok(());
+            return Ok(true);
         }
         let mut expression = String::new();
         if !sets.is_empty() {
@@ -57,16 +106,44 @@ impl crate::ports::ContactRecordStore for DynamoStore {
         if !removes.is_empty() {
             expression.push_str(&format!("REMOVE {}", removes.join(", ")));
         }
-        request
+        let update = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
             .update_expression(expression)
-            .condition_expression("attribute_exists(pk)")
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(())
+            .condition_expression(conditions.join(" AND "))
+            .set_expression_attribute_names((!names.is_empty()).then_some(names))
+            .set_expression_attribute_values((!values.is_empty()).then_some(values));
+        if applied(update.clone().send().await)? {
+            return Ok(true);
+        }
+        // A contact that never had fields has no map to put keys in: make
+        // an empty one (a no-op if a concurrent edit made it) and try once more.
+        if fields.is_none() || !self.ensure_fields_map(contact).await? {
+            return Ok(false);
+        }
+        applied(update.send().await)
     }
 
-    async fn add_note(&self, contact: &ContactId, note: &Note) -> Result<(), StoreError> {
+    /// Gives the contact an empty field map unless it has one; `false` when
+    /// the contact is gone.
+    async fn ensure_fields_map(&self, contact: &ContactId) -> Result<bool, StoreError> {
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
+            .update_expression("SET #fields = if_not_exists(#fields, :empty)")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#fields", "fields")
+            .expression_attribute_values(":empty", AttributeValue::M(HashMap::new()))
+            .send()
+            .await;
+        applied(out)
+    }
+
+    pub(super) async fn put_note(&self, contact: &ContactId, note: &Note) -> Result<(), StoreError> {
         let mut item = key(keys::contact_pk(contact), keys::note_sk(note.at, &note.id));
         item.extend([
             ("id".to_owned(), s(&note.id)),
@@ -78,7 +155,7 @@ impl crate::ports::ContactRecordStore for DynamoStore {
         Ok(())
     }
 
-    async fn notes(&self, contact: &ContactId, page: &PageRequest) -> Result<Page<Note>, StoreError> {
+    pub(super) async fn query_notes(&self, contact: &ContactId, page: &PageRequest) -> Result<Page<Note>, StoreError> {
         let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK])?;
         let out = self
             .client
@@ -106,7 +183,7 @@ impl crate::ports::ContactRecordStore for DynamoStore {
         Ok(Page { items: notes, next_cursor: cursor::encode(out.last_evaluated_key()) })
     }
 
-    async fn search(
+    pub(super) async fn search_contacts(
         &self,
         query: &str,
         visible_to: Option<&str>,
@@ -136,5 +213,29 @@ impl crate::ports::ContactRecordStore for DynamoStore {
             items: out.items().iter().map(contact_from).collect::<Result<_, _>>()?,
             next_cursor: cursor::encode(out.last_evaluated_key()),
         })
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::ports::ContactRecordStore for DynamoStore {
+    async fn patch_contact(&self, contact: &ContactId, patch: &ContactPatch) -> Result<bool, StoreError> {
+        self.update_record(contact, patch).await
+    }
+
+    async fn add_note(&self, contact: &ContactId, note: &Note) -> Result<(), StoreError> {
+        self.put_note(contact, note).await
+    }
+
+    async fn notes(&self, contact: &ContactId, page: &PageRequest) -> Result<Page<Note>, StoreError> {
+        self.query_notes(contact, page).await
+    }
+
+    async fn search(
+        &self,
+        query: &str,
+        only_visible_to: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<Contact>, StoreError> {
+        self.search_contacts(query, only_visible_to, page).await
     }
 }

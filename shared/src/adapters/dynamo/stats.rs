@@ -1,12 +1,11 @@
 //! Daily message counters (aggregates that survive a contact's erasure) and
 //! the report queries.
 
-use super::contacts::contact_from;
 use super::item::s;
 use super::keys;
 use super::tally::{pending_entry, Counter};
 use super::{unavailable, DynamoStore};
-use crate::domain::{Contact, Millis};
+use crate::domain::Millis;
 use crate::ports::StoreError;
 use aws_sdk_dynamodb::types::{Select, TransactWriteItem};
 
@@ -85,30 +84,12 @@ impl crate::ports::ReportStore for DynamoStore {
         Ok(days.into_iter().map(|(day, (i, o))| (day, i, o)).collect())
     }
 
-    /// Every contact (paged Queries on the activity index, never a Scan).
-    async fn every_contact(&self) -> Result<Vec<Contact>, StoreError> {
-        let mut contacts = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(keys::GSI1)
-                .key_condition_expression("gsi1pk = :p")
-                .expression_attribute_values(":p", s(keys::CONTACTS_BY_ACTIVITY))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            for item in out.items() {
-                contacts.push(contact_from(item)?);
-            }
-            match out.last_evaluated_key() {
-                Some(k) => start = Some(k.clone()),
-                None => return Ok(contacts),
-            }
-        }
+    async fn first_responses(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, String, crate::domain::response_figures::ResponseFigures)>, StoreError> {
+        self.query_first_responses(from, to).await
     }
 
     async fn count_unassigned(&self) -> Result<u64, StoreError> {

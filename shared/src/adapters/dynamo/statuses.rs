@@ -199,11 +199,8 @@ impl DynamoStore {
             .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
             .expression_attribute_values(":pk", s(keys::wamid_pk(wamid)))
             .expression_attribute_values(":prefix", s(keys::PENDING_STATUS_PREFIX))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        for item in parked.items() {
+            .consistent_read(true);
+        for item in &self.query_all(parked).await? {
             let raw = get_s(item, "raw").unwrap_or_default();
             let phone_number_id = get_s(item, "phone_number_id").unwrap_or_default();
             let received = super::item::get_n(item, "at").map(crate::domain::Millis).unwrap_or_default();

@@ -16,8 +16,8 @@ impl DynamoStore {
                 .expression_attribute_values(":name", s(format!("{name}#"))),
             None => query.key_condition_expression("pk = :pk"),
         };
-        let out = query.send().await.map_err(unavailable)?;
-        out.items()
+        self.query_all(query)
+            .await?
             .iter()
             .map(|item| {
                 serde_json::from_str(&req_s(item, "template")?)

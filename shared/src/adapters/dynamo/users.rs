@@ -48,28 +48,14 @@ pub(super) fn user_from(item: &Item) -> Result<User, StoreError> {
 #[async_trait::async_trait]
 impl crate::ports::UserStore for DynamoStore {
     async fn list_users(&self) -> Result<Vec<User>, StoreError> {
-        let mut users = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(keys::GSI1)
-                .key_condition_expression("gsi1pk = :u")
-                .expression_attribute_values(":u", s(keys::USERS))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            for item in out.items() {
-                users.push(user_from(item)?);
-            }
-            match out.last_evaluated_key() {
-                Some(last) => start = Some(last.clone()),
-                None => return Ok(users),
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI1)
+            .key_condition_expression("gsi1pk = :u")
+            .expression_attribute_values(":u", s(keys::USERS));
+        self.query_all(query).await?.iter().map(user_from).collect()
     }
 
     async fn update_user(&self, email: &str, patch: &UserPatch) -> Result<Option<User>, StoreError> {

@@ -1,5 +1,5 @@
 use super::fixture::{inbound, World, PHONE_NUMBER_ID};
-use crate::app::data_ownership::{DataError, DataOwnership, Format};
+use crate::app::data_ownership::{DataError, DataOwnership};
 use crate::app::send_message::{SendCommand, SendMessage};
 use crate::app::tasks::{NewTask, Tasks};
 use crate::domain::outbound::OutboundContent;
@@ -11,7 +11,7 @@ use crate::ports::{
 };
 
 fn data(w: &World) -> DataOwnership {
-    DataOwnership::new(w.store.clone(), w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone())
+    DataOwnership::new(w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone())
 }
 
 #[tokio::test]
@@ -31,10 +31,9 @@ async fn erasure_is_for_admins_audited_first_and_removes_the_timeline() {
 }
 
 #[tokio::test]
-async fn merging_joins_the_histories_and_exports_are_for_supervisors() {
+async fn merging_joins_the_histories() {
     let w = World::new();
     let boss = w.teammate("boss@shop.test", Role::Manager).await;
-    let a = w.teammate("a@shop.test", Role::Agent).await;
     let into = w.customer_says("15550001111", "wamid.1", "hi").await;
     let from = w.customer_says("15550002222", "wamid.2", "it's me, new phone").await;
     let data = data(&w);
@@ -42,9 +41,6 @@ async fn merging_joins_the_histories_and_exports_are_for_supervisors() {
     data.merge(&boss, &into, &from).await.unwrap();
     assert!(w.store.contact(&from).await.unwrap().is_none());
     assert_eq!(w.store.timeline(&into, &PageRequest::default()).await.unwrap().items.len(), 2);
-    assert!(matches!(data.export_contacts(&a, Format::Csv).await, Err(DataError::Forbidden(_))));
-    let csv = data.export_conversations(&boss, Format::Csv).await.unwrap();
-    assert_eq!(csv.lines().count(), 3, "a header and both messages: {csv}");
 }
 
 /// A message from a customer known by `wa_id`, `user_id` (a BSUID), or both.
@@ -201,4 +197,36 @@ async fn merging_moves_tasks_and_a_late_send_result_follows_the_message() {
     };
     assert_eq!(w.store.apply_status(&read).await.unwrap(), StatusOutcome::Applied);
     assert_eq!(w.store.message(&moved).unwrap().status, Some(DeliveryStatus::Read));
+}
+
+#[tokio::test]
+async fn an_export_is_a_job_for_supervisors_written_by_the_worker() {
+    use crate::app::exports::{ExportError, Exports};
+    use crate::domain::export::{ExportFormat, ExportKind, ExportStatus};
+    use crate::ports::memory::{MemoryExportQueue, MemoryFiles};
+    let w = World::new();
+    let boss = w.teammate("boss@shop.test", Role::Manager).await;
+    let a = w.teammate("a@shop.test", Role::Agent).await;
+    w.customer_says("15550001111", "wamid.1", "hi").await;
+    w.customer_says("15550002222", "wamid.2", "hello").await;
+    let queue = std::sync::Arc::new(MemoryExportQueue::default());
+    let files = MemoryFiles::default();
+    let exports = Exports::new(
+        w.store.clone(),
+        queue.clone(),
+        std::sync::Arc::new(files.clone()),
+        w.store.clone(),
+        w.store.clone(),
+        w.clock.clone(),
+    );
+    assert!(matches!(exports.request(&a, ExportKind::Contacts, ExportFormat::Csv).await, Err(ExportError::Forbidden)));
+    let job = exports.request(&boss, ExportKind::Conversations, ExportFormat::Csv).await.unwrap();
+    assert_eq!(queue.enqueued(), vec![job.id.clone()]);
+    assert!(w.store.audit_lines().iter().any(|l| l.actor == "boss@shop.test"));
+    exports.run(&job.id).await.unwrap();
+    let view = exports.status(&boss, &job.id).await.unwrap();
+    assert_eq!(view.job.status, ExportStatus::Done);
+    assert!(view.download_url.is_some());
+    let csv = String::from_utf8(files.file(&job.object_key()).unwrap()).unwrap();
+    assert_eq!(csv.lines().count(), 3, "a header and both messages: {csv}");
 }

@@ -345,9 +345,21 @@ impl ConsentStore for MemoryStore {
 
 #[async_trait::async_trait]
 impl ContactRecordStore for MemoryStore {
-    async fn patch_contact(&self, contact: &ContactId, patch: &ContactPatch) -> Result<(), StoreError> {
+    async fn patch_contact(&self, contact: &ContactId, patch: &ContactPatch) -> Result<bool, StoreError> {
         let mut state = self.state();
-        let Some(row) = state.contacts.get_mut(contact) else { return Ok(()) };
+        let Some(row) = state.contacts.get_mut(contact) else { return Ok(false) };
+        // The same checks as the DynamoDB store's conditions: clearing
+        // staff's name expects the profile name read; a field edit expects
+        // the room and the keys it was planned against.
+        if patch.display_name == Some(None) && row.contact.name != patch.profile_name {
+            return Ok(false);
+        }
+        if let Some(fields) = patch.fields.as_ref().filter(|f| !f.is_empty()) {
+            let current = &row.contact.fields;
+            if current.len() > fields.max_before || !fields.present.iter().all(|k| current.contains_key(k)) {
+                return Ok(false);
+            }
+        }
         if let Some(name) = &patch.display_name {
             row.contact.display_name = name.clone();
         }
@@ -355,9 +367,12 @@ impl ContactRecordStore for MemoryStore {
             row.contact.tags = tags.clone();
         }
         if let Some(fields) = &patch.fields {
-            row.contact.fields = fields.clone();
+            for key in &fields.remove {
+                row.contact.fields.remove(key);
+            }
+            row.contact.fields.extend(fields.set.clone());
         }
-        Ok(())
+        Ok(true)
     }
 
     async fn add_note(&self, contact: &ContactId, note: &Note) -> Result<(), StoreError> {

@@ -37,6 +37,11 @@ impl InboxStore for MemoryStore {
     ) -> Result<bool, StoreError> {
         let mut state = self.state();
         let Some(row) = state.contacts.get_mut(contact) else { return Ok(false) };
+        // Only a change of state is written (and audited).
+        let closed = row.contact.conversation.status == Some(ConversationStatus::Closed);
+        if closed == close {
+            return Ok(false);
+        }
         if close {
             row.contact.conversation.status = Some(ConversationStatus::Closed);
             row.contact.conversation.awaiting_since = None;

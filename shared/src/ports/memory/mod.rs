@@ -7,6 +7,7 @@
 
 mod clock;
 mod contacts;
+mod exports;
 mod inbox;
 mod outbox;
 mod queue;
@@ -15,13 +16,16 @@ mod team;
 mod whatsapp;
 
 pub use clock::ManualClock;
+pub use exports::{MemoryExportQueue, MemoryFiles};
 pub use queue::MemoryQueue;
 pub use whatsapp::ScriptedWhatsApp;
 
 use super::{Clock, Page, PageRequest, StoreError, SystemClock};
+use crate::domain::export::ExportJob;
 use crate::domain::message::Message;
 use crate::domain::outbound::OutboundContent;
 use crate::domain::pipeline::{Deal, Pipeline};
+use crate::domain::response_figures::ResponseFigures;
 use crate::domain::task::Task;
 use crate::domain::template::Template;
 use crate::domain::unprocessable::UnprocessableItem;
@@ -165,6 +169,10 @@ struct State {
     templates: BTreeMap<(String, String), Template>,
     spend: BTreeMap<(String, String), (u64, u64)>,
     message_counts: BTreeMap<String, (u64, u64)>,
+    /// First-response figures by (day, agent).
+    first_responses: BTreeMap<(String, String), ResponseFigures>,
+    /// Export jobs by id.
+    exports: BTreeMap<String, ExportJob>,
     users: BTreeMap<String, User>,
     sessions: HashMap<String, Session>,
     /// Links by token hash; a replaced or revoked one stays (until TTL in

@@ -8,8 +8,8 @@ use crate::domain::{
     AuditEntry, DeliveryError, DeliveryStatus, Direction, Message, MessageRef, Millis, OutboundMessage, SpendLine,
 };
 use crate::ports::{
-    CounterStore, Created, IdempotencyKey, OutboundStanding, OutboxStore, SpendStore, StatusStore, StoreError,
-    StuckState, TemplateCatalog,
+    CounterStore, Created, FirstResponse, IdempotencyKey, OutboundStanding, OutboxStore, SpendStore, StatusStore,
+    StoreError, StuckState, TemplateCatalog,
 };
 
 impl MemoryStore {
@@ -53,6 +53,7 @@ impl OutboxStore for MemoryStore {
         estimate: &Estimate,
         idempotency_key: Option<&IdempotencyKey>,
         audit: Option<&AuditEntry>,
+        first_response: Option<&FirstResponse>,
     ) -> Result<Created, StoreError> {
         let mut state = self.state();
         if let Some(k) = idempotency_key {
@@ -104,12 +105,20 @@ impl OutboxStore for MemoryStore {
         if let Some(key) = idempotency_key {
             state.idempotency.insert(key.scope.clone(), (key.request.clone(), message.id.clone()));
         }
+        let mut first_figures = None;
         if let Some(row) = state.contacts.get_mut(contact) {
             // The team wrote last: the customer owes an answer, the SLA clock stops.
             let c = &mut row.contact;
             c.last_activity_at = Some(message.created_at);
             c.conversation.status = Some(ConversationStatus::WaitingOnCustomer);
             c.conversation.awaiting_since = None;
+            // Counted only as the conversation's first answer: one that came
+            // after another is stored as any later answer.
+            if let Some(first) = first_response.filter(|_| c.conversation.first_response_ms.is_none()) {
+                let ms = (message.created_at.0 - first.first_inbound_at.0).max(0);
+                let day = first.first_inbound_at.to_rfc3339()[..10].to_owned();
+                first_figures = Some(((day, first.agent.clone()), ms));
+            }
             if c.conversation.first_response_ms.is_none() {
                 c.conversation.first_response_ms =
                     row.first_inbound_at.map(|i| message.created_at.0 - i.0).filter(|ms| *ms >= 0);
@@ -119,6 +128,9 @@ impl OutboxStore for MemoryStore {
             state.audit.push(entry.clone());
         }
         state.count_message(message.created_at, false);
+        if let Some((key, ms)) = first_figures {
+            state.first_responses.entry(key).or_default().record(ms);
+        }
         Ok(Created::New)
     }
 

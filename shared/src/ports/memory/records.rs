@@ -1,9 +1,11 @@
 //! Pipelines and deals, tasks, and what the reports read.
 
-use super::{by_activity, page_of, MemoryStore};
+use super::{page_of, MemoryStore};
+use crate::domain::conversation::Viewer;
 use crate::domain::pipeline::{Deal, Pipeline};
+use crate::domain::response_figures::ResponseFigures;
 use crate::domain::task::Task;
-use crate::domain::{AuditEntry, Contact, ContactId, DomainEvent, Millis};
+use crate::domain::{AuditEntry, ContactId, DomainEvent, Millis};
 use crate::ports::{DealStore, Page, PageRequest, ReportStore, StoreError, TaskStore};
 
 #[async_trait::async_trait]
@@ -50,9 +52,27 @@ impl DealStore for MemoryStore {
         Ok(true)
     }
 
-    async fn deals_in_stage(&self, pipeline: &str, stage: &str, page: &PageRequest) -> Result<Page<Deal>, StoreError> {
-        let mut deals: Vec<Deal> =
-            self.state().deals.values().filter(|d| d.pipeline == pipeline && d.stage == stage).cloned().collect();
+    async fn deals_in_stage(
+        &self,
+        pipeline: &str,
+        stage: &str,
+        only_visible_to: Option<&Viewer>,
+        page: &PageRequest,
+    ) -> Result<Page<Deal>, StoreError> {
+        let state = self.state();
+        let mut deals: Vec<Deal> = state
+            .deals
+            .values()
+            .filter(|d| d.pipeline == pipeline && d.stage == stage)
+            .filter(|d| {
+                only_visible_to.is_none_or(|viewer| {
+                    let conversation = state.contacts.get(&d.contact_id).map(|r| &r.contact.conversation);
+                    viewer.can_see_deal(d, conversation)
+                })
+            })
+            .cloned()
+            .collect();
+        drop(state);
         deals.sort_by(|a, b| (b.updated_at, &b.id).cmp(&(a.updated_at, &a.id)));
         page_of(deals, page)
     }
@@ -116,8 +136,18 @@ impl ReportStore for MemoryStore {
         Ok(days.map(|(day, (inbound, outbound))| (day.clone(), *inbound, *outbound)).collect())
     }
 
-    async fn every_contact(&self) -> Result<Vec<Contact>, StoreError> {
-        Ok(by_activity(self.state().contacts.values().map(|r| r.contact.clone()).collect()))
+    async fn first_responses(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, String, ResponseFigures)>, StoreError> {
+        let state = self.state();
+        Ok(state
+            .first_responses
+            .iter()
+            .filter(|((day, _), _)| day.as_str() >= from && day.as_str() <= to)
+            .map(|((day, agent), figures)| (day.clone(), agent.clone(), figures.clone()))
+            .collect())
     }
 
     async fn count_unassigned(&self) -> Result<u64, StoreError> {

@@ -1,0 +1,86 @@
+//! The SQS-driven export worker: each record names one export job, which
+//! is written to the export bucket page by page. A failed job is marked
+//! failed for its requester; only an unreadable record or a storage outage
+//! is handed back to SQS (and, after its retries, the dead-letter queue).
+
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use parley::adapters::aws::{self, ExportBucket, SdkConfig};
+use parley::adapters::sqs::ExportRequest;
+use parley::app::exports::Exports;
+use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
+use parley::config::{ConfigError, Environment};
+use parley::ports::SystemClock;
+use std::sync::Arc;
+
+/// What the export worker runs with.
+#[derive(Debug, Clone)]
+pub struct ExportSettings {
+    /// `TABLE_NAME`.
+    pub table: String,
+    /// `EXPORT_QUEUE_URL` (a job's request is re-queued there).
+    pub export_queue_url: String,
+    /// `EXPORT_BUCKET`.
+    pub bucket: ExportBucket,
+    /// The contact-id key (the store needs it even though exports derive no ids).
+    pub secrets: SecretSource,
+}
+
+impl ExportSettings {
+    /// Reads the settings; a missing one is an error naming it.
+    pub fn from_environment(env: &Environment) -> Result<Self, ConfigError> {
+        Ok(ExportSettings {
+            table: env.required("TABLE_NAME")?,
+            export_queue_url: env.required("EXPORT_QUEUE_URL")?,
+            bucket: ExportBucket::from_environment(env)?,
+            secrets: SecretSource::from_environment(env, &[SecretName::ContactIdKey])?,
+        })
+    }
+}
+
+/// The worker.
+pub struct Worker {
+    /// The use case.
+    pub exports: Exports,
+}
+
+/// Builds the worker from settings and the loaded secrets, with clients
+/// made here, once per container (on Lambda: at the first batch).
+pub fn build(settings: &ExportSettings, sdk: &SdkConfig, secrets: &AppSecrets) -> Result<Worker, SecretsError> {
+    let store = Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?));
+    let exports = Exports::new(
+        store.clone(),
+        Arc::new(aws::export_queue(sdk, &settings.export_queue_url)),
+        Arc::new(aws::export_files(sdk, &settings.bucket)),
+        store.clone(),
+        store,
+        Arc::new(SystemClock),
+    );
+    Ok(Worker { exports })
+}
+
+/// Handles one SQS batch.
+pub async fn handle(worker: &Worker, event: SqsEvent) -> SqsBatchResponse {
+    let mut failures = Vec::new();
+    for record in event.records {
+        let id = record.message_id.clone().unwrap_or_default();
+        let request = record.body.as_deref().and_then(|b| serde_json::from_str::<ExportRequest>(b).ok());
+        let Some(request) = request else {
+            tracing::error!(sqs_message_id = %id, "unreadable export request");
+            failures.push(failure(id));
+            continue;
+        };
+        if let Err(e) = worker.exports.run(&request.export_id).await {
+            tracing::error!(error = %e, export_id = %request.export_id, "export job failed on storage; SQS will redeliver");
+            failures.push(failure(id));
+        }
+    }
+    let mut response = SqsBatchResponse::default();
+    response.batch_item_failures = failures;
+    response
+}
+
+fn failure(id: String) -> BatchItemFailure {
+    let mut failure = BatchItemFailure::default();
+    failure.item_identifier = id;
+    failure
+}

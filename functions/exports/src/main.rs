@@ -1,0 +1,22 @@
+//! Lambda glue for the export worker. Settings are parsed at init; the
+//! contact-id key and the clients come with the first batch (no network at init).
+
+use aws_lambda_events::event::sqs::SqsEvent;
+use lambda_runtime::{service_fn, LambdaEvent};
+use parley::adapters::secrets_manager::{BuiltOnFirstUse, SecretStore};
+use parley::config::Environment;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    parley::telemetry::init();
+    let settings = exports::ExportSettings::from_environment(&Environment::process())?;
+    let sdk = parley::adapters::aws::load_config().await;
+    let secrets = SecretStore::new(settings.secrets.clone(), &sdk);
+    let worker = BuiltOnFirstUse::new(secrets, move |secrets| Ok(exports::build(&settings, &sdk, secrets)?));
+    let worker = &worker;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
+        let worker = worker.get().await?;
+        Ok::<_, lambda_runtime::Error>(exports::handle(worker, event.payload).await)
+    }))
+    .await
+}

@@ -1,0 +1,390 @@
+//! The role × route × object matrix: every route of the API, called as an
+//! admin, a manager, an agent on their own object, an agent on a teammate's
+//! object, and anonymously, answers with the status the rules say. A route
+//! missing from the matrix fails the test.
+
+use parley_e2e::TestStack;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+/// One route in the matrix.
+struct Row {
+    method: &'static str,
+    /// The route as the table declares it (checked against `OPERATIONS`).
+    route: &'static str,
+    /// The concrete path for: admin, manager, agent on their own object,
+    /// agent on a teammate's object (also used anonymously).
+    paths: [String; 4],
+    body: Option<Value>,
+    /// admin, manager, agent (own), agent (teammate's), anonymous.
+    expected: [u16; 5],
+}
+
+fn row(method: &'static str, route: &'static str, paths: [String; 4], body: Option<Value>, expected: [u16; 5]) -> Row {
+    Row { method, route, paths, body, expected }
+}
+
+/// The same path for every caller.
+fn all(path: &str) -> [String; 4] {
+    [path.to_owned(), path.to_owned(), path.to_owned(), path.to_owned()]
+}
+
+/// Supervisors and the agent act on the teammate's object, except in the
+/// agent's own column.
+fn objects(route: &str, own: &str, theirs: &str) -> [String; 4] {
+    let at = |id: &str| route.replace("{id}", id);
+    [at(theirs), at(theirs), at(own), at(theirs)]
+}
+
+async fn contact(t: &TestStack, admin: &str, wa_id: &str, name: &str, owner: Option<&str>) -> String {
+    t.customer_says(wa_id, name, "hello").await;
+    let (_, found) = t.get(admin, &format!("/api/contacts?q={}", name.to_lowercase().replace(' ', "%20"))).await;
+    let id = found["items"][0]["id"].as_str().unwrap().to_owned();
+    if let Some(owner) = owner {
+        let (status, body) = t.post(admin, &format!("/api/contacts/{id}/assign"), &json!({"owner": owner}), None).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    id
+}
+
+async fn created(t: &TestStack, cookie: &str, path: &str, body: Value) -> Value {
+    let (status, created) = t.post(cookie, path, &body, None).await;
+    assert!(status == 201 || status == 202, "POST {path}: {status} {created}");
+    created
+}
+
+fn ids(page: &Value) -> Vec<String> {
+    page["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn every_route_answers_each_role_and_object_as_the_rules_say() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let manager = t.teammate(&admin, "manager@shop.test", "manager").await;
+    let agent = t.teammate(&admin, "agent@shop.test", "agent").await;
+    let _other = t.teammate(&admin, "other@shop.test", "agent").await;
+    let mine = contact(&t, &admin, "919800000001", "Mine Contact", Some("agent@shop.test")).await;
+    let theirs = contact(&t, &admin, "919800000002", "Theirs Contact", Some("other@shop.test")).await;
+    let erase_a = contact(&t, &admin, "919800000003", "Erase A", None).await;
+    let erase_m = contact(&t, &admin, "919800000004", "Erase M", None).await;
+    let merge_into_a = contact(&t, &admin, "919800000005", "Into A", None).await;
+    let merge_from_a = contact(&t, &admin, "919800000006", "From A", None).await;
+    let merge_into_m = contact(&t, &admin, "919800000007", "Into M", None).await;
+    let merge_from_m = contact(&t, &admin, "919800000008", "From M", None).await;
+
+    let my_deal = created(&t, &agent, "/api/deals", json!({"contact_id": mine, "title": "mine", "value_minor": 1}))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let their_deal = created(
+        &t,
+        &admin,
+        "/api/deals",
+        json!({"contact_id": theirs, "title": "theirs", "value_minor": 1, "owner": "other@shop.test"}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let due = "2030-01-01T10:00:00Z";
+    let my_task = created(&t, &agent, "/api/tasks", json!({"title": "mine", "due_at": due})).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let their_task =
+        created(&t, &admin, "/api/tasks", json!({"title": "theirs", "due_at": due, "owner": "other@shop.test"})).await
+            ["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let text = json!({"type": "text", "text": "hello"});
+    let my_message = created(&t, &agent, &format!("/api/contacts/{mine}/messages"), text.clone()).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let their_message = created(&t, &admin, &format!("/api/contacts/{theirs}/messages"), text.clone()).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, export) = t.post(&admin, "/api/exports", &json!({"what": "deals"}), None).await;
+    let export_id = export["id"].as_str().unwrap().to_owned();
+    let day = &parley::domain::Millis(
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64,
+    )
+    .to_rfc3339()[..10];
+    let repairs = json!({"name": "Repairs", "stages": [
+        {"id": "received", "name": "Received", "kind": "open"},
+        {"id": "fixed", "name": "Fixed", "kind": "won"},
+        {"id": "scrapped", "name": "Scrapped", "kind": "lost"}]});
+
+    let c = |route: &str| objects(route, &mine, &theirs);
+    let rows = vec![
+        row("post", "/api/login", all("/api/login"), Some(json!({})), [400, 400, 400, 400, 400]),
+        row("get", "/api/me", all("/api/me"), None, [200, 200, 200, 200, 401]),
+        // An empty body: changing a password here would end the sessions below.
+        row("post", "/api/me/password", all("/api/me/password"), Some(json!({})), [400, 400, 400, 400, 401]),
+        row("get", "/api/contacts", all("/api/contacts"), None, [200, 200, 200, 200, 401]),
+        row("get", "/api/contacts/{id}", c("/api/contacts/{id}"), None, [200, 200, 200, 404, 401]),
+        row(
+            "patch",
+            "/api/contacts/{id}",
+            c("/api/contacts/{id}"),
+            Some(json!({"tags": ["vip"]})),
+            [200, 200, 200, 404, 401],
+        ),
+        row(
+            "delete",
+            "/api/contacts/{id}",
+            [
+                format!("/api/contacts/{erase_a}"),
+                format!("/api/contacts/{erase_m}"),
+                format!("/api/contacts/{mine}"),
+                format!("/api/contacts/{theirs}"),
+            ],
+            None,
+            [200, 403, 403, 403, 401],
+        ),
+        row(
+            "post",
+            "/api/contacts/{id}/merge",
+            [
+                format!("/api/contacts/{merge_into_a}/merge"),
+                format!("/api/contacts/{merge_into_m}/merge"),
+                format!("/api/contacts/{mine}/merge"),
+                format!("/api/contacts/{theirs}/merge"),
+            ],
+            None,
+            [200, 200, 403, 403, 401],
+        ),
+        row("post", "/api/exports", all("/api/exports"), Some(json!({"what": "contacts"})), [202, 202, 403, 403, 401]),
+        row("get", "/api/exports/{id}", all(&format!("/api/exports/{export_id}")), None, [200, 200, 403, 403, 401]),
+        row("get", "/api/admin/dlq", all("/api/admin/dlq"), None, [200, 403, 403, 403, 401]),
+        row("get", "/api/contacts/{id}/notes", c("/api/contacts/{id}/notes"), None, [200, 200, 200, 404, 401]),
+        row(
+            "post",
+            "/api/contacts/{id}/notes",
+            c("/api/contacts/{id}/notes"),
+            Some(json!({"text": "n"})),
+            [201, 201, 201, 404, 401],
+        ),
+        row("get", "/api/contacts/{id}/messages", c("/api/contacts/{id}/messages"), None, [200, 200, 200, 404, 401]),
+        row(
+            "post",
+            "/api/contacts/{id}/messages",
+            c("/api/contacts/{id}/messages"),
+            Some(text.clone()),
+            [202, 202, 202, 404, 401],
+        ),
+        row(
+            "post",
+            "/api/contacts/{id}/opt_out",
+            c("/api/contacts/{id}/opt_out"),
+            Some(json!({"opted_out": false})),
+            [200, 200, 403, 404, 401],
+        ),
+        row("post", "/api/contacts/{id}/assign", c("/api/contacts/{id}/assign"), None, [200, 200, 200, 404, 401]),
+        row("post", "/api/contacts/{id}/close", c("/api/contacts/{id}/close"), None, [200, 200, 200, 404, 401]),
+        row("post", "/api/contacts/{id}/reopen", c("/api/contacts/{id}/reopen"), None, [200, 200, 200, 404, 401]),
+        row("get", "/api/contacts/{id}/deals", c("/api/contacts/{id}/deals"), None, [200, 200, 200, 404, 401]),
+        row(
+            "post",
+            "/api/messages/{id}/retry",
+            objects("/api/messages/{id}/retry", &my_message, &their_message),
+            None,
+            [409, 409, 409, 404, 401],
+        ),
+        row("get", "/api/conversations", all("/api/conversations?queue=mine"), None, [200, 200, 200, 200, 401]),
+        row("get", "/api/templates", all("/api/templates"), None, [200, 200, 200, 200, 401]),
+        row("post", "/api/templates/sync", all("/api/templates/sync"), None, [200, 200, 403, 403, 401]),
+        row("get", "/api/reports/spend", all("/api/reports/spend"), None, [200, 200, 403, 403, 401]),
+        row("get", "/api/reports/first_response", all("/api/reports/first_response"), None, [200, 200, 403, 403, 401]),
+        row("get", "/api/reports/workload", all("/api/reports/workload"), None, [200, 200, 403, 403, 401]),
+        row("get", "/api/reports/funnel", all("/api/reports/funnel"), None, [200, 200, 403, 403, 401]),
+        row("get", "/api/reports/messages", all("/api/reports/messages"), None, [200, 200, 403, 403, 401]),
+        row(
+            "get",
+            "/api/audit",
+            [
+                format!("/api/audit?day={day}"),
+                format!("/api/audit?contact={theirs}"),
+                format!("/api/audit?contact={mine}"),
+                format!("/api/audit?contact={theirs}"),
+            ],
+            None,
+            [200, 200, 403, 403, 401],
+        ),
+        row("get", "/api/users", all("/api/users"), None, [200, 200, 403, 403, 401]),
+        row(
+            "post",
+            "/api/users",
+            all("/api/users"),
+            Some(json!({"email": "new@shop.test", "role": "agent"})),
+            [201, 403, 403, 403, 401],
+        ),
+        row(
+            "patch",
+            "/api/users/{email}",
+            [
+                "/api/users/other@shop.test".into(),
+                "/api/users/other@shop.test".into(),
+                "/api/users/agent@shop.test".into(),
+                "/api/users/other@shop.test".into(),
+            ],
+            Some(json!({"available": true})),
+            [200, 403, 200, 403, 401],
+        ),
+        row(
+            "post",
+            "/api/users/{email}/invite",
+            all("/api/users/other@shop.test/invite"),
+            None,
+            [201, 403, 403, 403, 401],
+        ),
+        row(
+            "delete",
+            "/api/users/{email}/invite",
+            all("/api/users/other@shop.test/invite"),
+            None,
+            [204, 403, 403, 403, 401],
+        ),
+        row("post", "/api/invites/accept", all("/api/invites/accept"), Some(json!({})), [400, 400, 400, 400, 400]),
+        row("get", "/api/pipelines", all("/api/pipelines"), None, [200, 200, 200, 200, 401]),
+        row("put", "/api/pipelines/{id}", all("/api/pipelines/repairs"), Some(repairs), [200, 200, 403, 403, 401]),
+        row("get", "/api/pipelines/{id}/board", all("/api/pipelines/sales/board"), None, [200, 200, 200, 200, 401]),
+        row(
+            "get",
+            "/api/pipelines/{id}/stages/{stage}/deals",
+            all("/api/pipelines/sales/stages/enquiry/deals"),
+            None,
+            [200, 200, 200, 200, 401],
+        ),
+        row(
+            "post",
+            "/api/deals",
+            all("/api/deals"),
+            Some(json!({"contact_id": theirs, "title": "t", "value_minor": 1})),
+            [201, 201, 201, 404, 401],
+        ),
+        row(
+            "get",
+            "/api/deals/{id}",
+            objects("/api/deals/{id}", &my_deal, &their_deal),
+            None,
+            [200, 200, 200, 404, 401],
+        ),
+        row(
+            "patch",
+            "/api/deals/{id}",
+            objects("/api/deals/{id}", &my_deal, &their_deal),
+            Some(json!({"title": "renamed"})),
+            [200, 200, 200, 404, 401],
+        ),
+        row(
+            "post",
+            "/api/deals/{id}/stage",
+            objects("/api/deals/{id}/stage", &my_deal, &their_deal),
+            Some(json!({"stage": "qualified"})),
+            [200, 200, 200, 404, 401],
+        ),
+        row("get", "/api/tasks", all("/api/tasks?due=open"), None, [200, 200, 200, 200, 401]),
+        row(
+            "post",
+            "/api/tasks",
+            all("/api/tasks"),
+            Some(json!({"title": "t", "due_at": due})),
+            [201, 201, 201, 403, 401],
+        ),
+        row(
+            "post",
+            "/api/tasks/{id}/done",
+            objects("/api/tasks/{id}/done", &my_task, &their_task),
+            None,
+            [200, 200, 200, 403, 401],
+        ),
+        // Last: it ends the sessions the rows above use.
+        row("post", "/api/logout", all("/api/logout"), None, [204, 204, 204, 204, 204]),
+    ];
+
+    let declared: BTreeSet<(String, String)> =
+        parley_api::OPERATIONS.iter().map(|o| (o.method.to_owned(), o.path.to_owned())).collect();
+    let covered: BTreeSet<(String, String)> = rows.iter().map(|r| (r.method.to_owned(), r.route.to_owned())).collect();
+    assert_eq!(covered, declared, "the matrix covers every route, and only those");
+
+    // The agent's own-object rows that create or change something for
+    // someone else need bodies naming the right object.
+    let bodies_for = |r: &Row, column: usize| -> Option<Value> {
+        match (r.route, column) {
+            ("/api/contacts/{id}/merge", 0) => Some(json!({"from": merge_from_a})),
+            ("/api/contacts/{id}/merge", 1) => Some(json!({"from": merge_from_m})),
+            ("/api/contacts/{id}/merge", _) => Some(json!({"from": theirs})),
+            ("/api/contacts/{id}/assign", 2) => Some(json!({"owner": "agent@shop.test"})),
+            ("/api/contacts/{id}/assign", _) => Some(json!({"owner": "other@shop.test"})),
+            ("/api/deals", 2) => Some(json!({"contact_id": mine, "title": "t", "value_minor": 1})),
+            ("/api/tasks", 3) => Some(json!({"title": "t", "due_at": due, "owner": "other@shop.test"})),
+            _ => r.body.clone(),
+        }
+    };
+    let callers =
+        [("admin", &admin), ("manager", &manager), ("agent on their own", &agent), ("agent on a teammate's", &agent)];
+    let mut failures = Vec::new();
+    for r in &rows {
+        for (column, (who, cookie)) in callers.iter().enumerate() {
+            let body = bodies_for(r, column).or_else(|| (r.method != "get").then(|| json!({})));
+            let path = &r.paths[column];
+            let (status, answer) = t.request(cookie, &r.method.to_uppercase(), path, body.as_ref()).await;
+            if status != r.expected[column] {
+                failures
+                    .push(format!("{who} {} {path}: {status}, expected {} ({answer})", r.method, r.expected[column]));
+            }
+            if status >= 400 && !answer["error"]["code"].is_string() {
+                failures.push(format!("{who} {} {path}: {status} without the error shape ({answer})", r.method));
+            }
+        }
+        let body = bodies_for(r, 3).or_else(|| (r.method != "get").then(|| json!({})));
+        let (status, _) = t.request("parley_session=none", &r.method.to_uppercase(), &r.paths[3], body.as_ref()).await;
+        if status != r.expected[4] {
+            failures.push(format!("anonymous {} {}: {status}, expected {}", r.method, r.paths[3], r.expected[4]));
+        }
+    }
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[tokio::test]
+async fn lists_hold_only_what_an_agent_may_see() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let agent = t.teammate(&admin, "agent@shop.test", "agent").await;
+    let other = t.teammate(&admin, "other@shop.test", "agent").await;
+    let mine = contact(&t, &admin, "919800000001", "Mine Contact", Some("agent@shop.test")).await;
+    let theirs = contact(&t, &admin, "919800000002", "Theirs Contact", Some("other@shop.test")).await;
+    let my_deal = created(&t, &agent, "/api/deals", json!({"contact_id": mine, "title": "mine", "value_minor": 1}))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let their_deal =
+        created(&t, &other, "/api/deals", json!({"contact_id": theirs, "title": "theirs", "value_minor": 1})).await
+            ["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let due = "2030-01-01T10:00:00Z";
+    created(&t, &other, "/api/tasks", json!({"title": "theirs", "due_at": due})).await;
+
+    for path in ["/api/contacts", "/api/conversations?queue=waiting_on_us", "/api/contacts?q=theirs"] {
+        let (_, page) = t.get(&agent, path).await;
+        assert!(!ids(&page).contains(&theirs), "{path}");
+        assert!(ids(&page).contains(&mine) || path.contains("q=theirs"), "{path}");
+    }
+    let (_, board) = t.get(&agent, "/api/pipelines/sales/board").await;
+    let on_board: Vec<String> = board["columns"].as_array().unwrap().iter().flat_map(ids).collect();
+    assert_eq!(on_board, std::slice::from_ref(&my_deal));
+    let (_, stage) = t.get(&agent, "/api/pipelines/sales/stages/enquiry/deals").await;
+    assert_eq!(ids(&stage), [my_deal]);
+    let (_, everything) = t.get(&admin, "/api/pipelines/sales/stages/enquiry/deals").await;
+    assert!(ids(&everything).contains(&their_deal));
+    let (_, tasks) = t.get(&agent, "/api/tasks?due=open").await;
+    assert!(tasks["items"].as_array().unwrap().is_empty(), "{tasks}");
+}
