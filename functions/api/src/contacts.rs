@@ -1,9 +1,11 @@
 //! Contacts and their timelines.
 
+use crate::json_body::ApiJson;
 use crate::session::Staff;
 use crate::views::{ContactView, MessageView, PageView};
+use crate::visible_contact::VisibleContact;
 use crate::{ApiError, ApiState};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use parley::domain::contact_fields::plan_field_edit;
@@ -54,20 +56,16 @@ pub(crate) async fn list(
 
 pub(crate) async fn one(
     State(state): State<Arc<ApiState>>,
-    Staff(session): Staff,
-    Path(id): Path<String>,
+    VisibleContact { contact, .. }: VisibleContact,
 ) -> Result<Json<ContactView>, ApiError> {
-    let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?;
     Ok(Json(ContactView::new(contact, state.clock.now(), state.inbox.settings().sla_minutes)))
 }
 
 pub(crate) async fn messages(
     State(state): State<Arc<ApiState>>,
-    Staff(session): Staff,
-    Path(id): Path<String>,
+    VisibleContact { contact, .. }: VisibleContact,
     Query(page): Query<PageQuery>,
 ) -> Result<Json<PageView<MessageView>>, ApiError> {
-    let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?;
     let page = state.store.timeline(&contact.id, &page.into()).await?;
     Ok(Json(PageView::from_page(page, MessageView::from)))
 }
@@ -82,22 +80,14 @@ pub(crate) struct PatchBody {
 
 pub(crate) async fn patch(
     State(state): State<Arc<ApiState>>,
-    Staff(session): Staff,
-    Path(id): Path<String>,
-    body: Result<Json<PatchBody>, axum::extract::rejection::JsonRejection>,
+    VisibleContact { session, contact }: VisibleContact,
+    ApiJson(body): ApiJson<PatchBody>,
 ) -> Result<Json<ContactView>, ApiError> {
-    let Json(body) = body?;
-    let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?;
-    let tags = body.tags.map(|tags| {
-        let mut clean: Vec<String> =
-            tags.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty() && t.len() <= 40).collect();
-        clean.sort();
-        clean.dedup();
-        clean
-    });
-    if tags.as_ref().is_some_and(|t| t.len() > 30) {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "at most 30 tags"));
-    }
+    let tags = body
+        .tags
+        .map(|tags| parley::domain::tags::normalize_tags(&tags))
+        .transpose()
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))?;
     let name = body.name.map(|n| n.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()));
     // Fields change key by key (a value sets, an empty value removes). The
     // store refuses a patch planned on fields that changed meanwhile; then
@@ -132,33 +122,20 @@ pub(crate) struct NoteBody {
 
 pub(crate) async fn add_note(
     State(state): State<Arc<ApiState>>,
-    Staff(session): Staff,
-    Path(id): Path<String>,
-    body: Result<Json<NoteBody>, axum::extract::rejection::JsonRejection>,
+    VisibleContact { session, contact }: VisibleContact,
+    ApiJson(body): ApiJson<NoteBody>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
-    let Json(body) = body?;
-    let text = body.text.trim();
-    if text.is_empty() || text.chars().count() > 10_000 {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "a note needs 1 to 10000 characters"));
-    }
-    let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?;
-    let note = Note {
-        id: parley::app::send_message::new_message_id().replacen("pm.", "nt.", 1),
-        author: session.email,
-        text: text.to_owned(),
-        at: state.clock.now(),
-    };
+    let note = parley::app::notes::new_note(&session.email, &body.text, state.clock.now())
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))?;
     state.records.add_note(&contact.id, &note).await?;
     Ok((StatusCode::CREATED, Json(note_view(&note))))
 }
 
 pub(crate) async fn notes(
     State(state): State<Arc<ApiState>>,
-    Staff(session): Staff,
-    Path(id): Path<String>,
+    VisibleContact { contact, .. }: VisibleContact,
     Query(page): Query<PageQuery>,
 ) -> Result<Json<PageView<serde_json::Value>>, ApiError> {
-    let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?;
     let notes = state.records.notes(&contact.id, &page.into()).await?;
     Ok(Json(PageView::from_page(notes, |n| note_view(&n))))
 }

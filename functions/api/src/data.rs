@@ -1,6 +1,7 @@
 //! Export jobs, erasure, merging.
 
 use crate::contacts::contact_id;
+use crate::json_body::ApiJson;
 use crate::session::Staff;
 use crate::views::ContactView;
 use crate::{ApiError, ApiState};
@@ -81,9 +82,8 @@ impl From<ExportView> for ExportJobView {
 pub(crate) async fn start_export(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
-    body: Result<Json<ExportBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(body): ApiJson<ExportBody>,
 ) -> Result<(StatusCode, Json<ExportJobView>), ApiError> {
-    let Json(body) = body?;
     let kind = ExportKind::parse(&body.what).ok_or_else(|| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "what is contacts, conversations or deals")
     })?;
@@ -119,9 +119,8 @@ pub(crate) async fn merge(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Path(id): Path<String>,
-    body: Result<Json<MergeBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(body): ApiJson<MergeBody>,
 ) -> Result<Json<ContactView>, ApiError> {
-    let Json(body) = body?;
     let contact = state.data.merge(&session, &contact_id(&id)?, &contact_id(&body.from)?).await?;
     Ok(Json(ContactView::new(contact, state.clock.now(), state.inbox.settings().sla_minutes)))
 }

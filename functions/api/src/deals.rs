@@ -1,7 +1,9 @@
 //! Pipelines, deals and the board.
 
 use crate::contacts::{contact_id, PageQuery};
+use crate::json_body::ApiJson;
 use crate::session::Staff;
+use crate::visible_contact::VisibleContact;
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -68,9 +70,8 @@ pub(crate) async fn put_pipeline(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Path(id): Path<String>,
-    b: Result<Json<PipelineBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(b): ApiJson<PipelineBody>,
 ) -> Result<Json<Pipeline>, ApiError> {
-    let Json(b) = b?;
     Ok(Json(state.deals.put_pipeline(&session, Pipeline { id, name: b.name, stages: b.stages }).await?))
 }
 
@@ -119,9 +120,8 @@ pub(crate) struct CreateBody {
 pub(crate) async fn create(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
-    b: Result<Json<CreateBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(b): ApiJson<CreateBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let Json(b) = b?;
     let contact = state.inbox.visible_contact(&session, &contact_id(&b.contact_id)?).await?;
     let new = NewDeal {
         contact: Some(contact.id),
@@ -163,9 +163,8 @@ pub(crate) async fn update(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Path(id): Path<String>,
-    b: Result<Json<PatchBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(b): ApiJson<PatchBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let Json(b) = b?;
     let patch = DealPatch {
         title: b.title,
         value_minor: b.value_minor,
@@ -186,18 +185,15 @@ pub(crate) async fn move_stage(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Path(id): Path<String>,
-    b: Result<Json<MoveBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(b): ApiJson<MoveBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let Json(b) = b?;
     Ok(Json(view(&state.deals.move_to(&session, &id, &b.stage).await?)))
 }
 
 pub(crate) async fn for_contact(
     State(state): State<Arc<ApiState>>,
-    Staff(session): Staff,
-    Path(id): Path<String>,
+    VisibleContact { contact, .. }: VisibleContact,
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?;
     Ok(Json(page_view(state.deals.for_contact(&contact.id, &page.into()).await?)))
 }

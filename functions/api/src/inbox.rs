@@ -1,6 +1,7 @@
 //! Ownership, status, queues and the audit log.
 
 use crate::contacts::{contact_id, PageQuery};
+use crate::json_body::ApiJson;
 use crate::session::Staff;
 use crate::views::{ContactView, PageView};
 use crate::{ApiError, ApiState};
@@ -20,9 +21,8 @@ pub(crate) async fn assign(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Path(id): Path<String>,
-    body: Result<Json<AssignBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(body): ApiJson<AssignBody>,
 ) -> Result<Json<ContactView>, ApiError> {
-    let Json(body) = body?;
     let contact = state.inbox.assign(&session, &contact_id(&id)?, body.owner).await?;
     Ok(Json(ContactView::new(contact, state.clock.now(), state.inbox.settings().sla_minutes)))
 }

@@ -8,6 +8,7 @@ mod data;
 mod deals;
 mod error;
 mod inbox;
+mod json_body;
 mod login;
 mod nullable;
 mod openapi;
@@ -18,6 +19,7 @@ mod settings;
 mod tasks;
 mod team;
 mod views;
+mod visible_contact;
 
 use axum::routing::get;
 use axum::Router;

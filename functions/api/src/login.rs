@@ -1,6 +1,7 @@
 //! `POST /api/login`, `POST /api/logout`, `GET /api/me`, `POST /api/me/password`.
 
 use crate::client_address::ClientAddress;
+use crate::json_body::ApiJson;
 use crate::session::{self, Staff};
 use crate::{ApiError, ApiState};
 use axum::extract::State;
@@ -22,9 +23,8 @@ pub(crate) struct Credentials {
 pub(crate) async fn login(
     State(state): State<Arc<ApiState>>,
     ClientAddress(from): ClientAddress,
-    body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
+    ApiJson(credentials): ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
-    let Json(credentials) = body?;
     let (token, session) =
         state.auth.login(&credentials.email, &credentials.password, from).await.inspect_err(|e| {
             // Which kind only: never the e-mail, and storage errors log themselves.
@@ -62,9 +62,8 @@ pub(crate) async fn change_password(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     ClientAddress(from): ClientAddress,
-    body: Result<Json<PasswordChange>, axum::extract::rejection::JsonRejection>,
+    ApiJson(change): ApiJson<PasswordChange>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let Json(change) = body?;
     state.auth.change_password(&session, from, &change.current_password, &change.new_password).await?;
     tracing::info!("password changed; other sessions ended");
     Ok(Json(json!({"email": session.email, "password_changed": true})))

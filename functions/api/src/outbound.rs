@@ -2,6 +2,7 @@
 //! the template catalog and the spend report.
 
 use crate::contacts::contact_id;
+use crate::json_body::ApiJson;
 use crate::session::Staff;
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, Query, State};
@@ -59,9 +60,8 @@ pub(crate) async fn send(
     Staff(session): Staff,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Result<Json<SendBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(body): ApiJson<SendBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let Json(body) = body?;
     let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?.id;
     let (content, context) = match body {
         SendBody::Text { text, context } => (OutboundContent::Text { text }, context),
@@ -176,9 +176,8 @@ pub(crate) async fn opt_out(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Path(id): Path<String>,
-    body: Result<Json<OptOutBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(body): ApiJson<OptOutBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let Json(body) = body?;
     let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?.id;
     state.opt_outs.set(&session, &contact, body.opted_out).await?;
     Ok(Json(json!({"id": id, "opted_out": body.opted_out})))

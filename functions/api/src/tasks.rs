@@ -1,5 +1,6 @@
 //! Tasks and follow-ups.
 
+use crate::json_body::ApiJson;
 use crate::session::Staff;
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, Query, State};
@@ -44,9 +45,8 @@ pub(crate) struct CreateBody {
 pub(crate) async fn create(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
-    body: Result<Json<CreateBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(b): ApiJson<CreateBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let Json(b) = body?;
     let due_at = Millis::parse_rfc3339(&b.due_at).ok_or_else(|| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -1,6 +1,7 @@
 //! The team: list, invite, issue or revoke a one-time link, accept a link,
 //! change a teammate.
 
+use crate::json_body::ApiJson;
 use crate::session::Staff;
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, State};
@@ -82,9 +83,8 @@ pub(crate) struct InviteBody {
 pub(crate) async fn invite(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
-    body: Result<Json<InviteBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(body): ApiJson<InviteBody>,
 ) -> Result<(StatusCode, Json<LinkView>), ApiError> {
-    let Json(body) = body?;
     let invitation = state.team.invite(&session, &body.email, &body.name, role(&body.role)?).await?;
     Ok((StatusCode::CREATED, Json(invitation.into())))
 }
@@ -115,9 +115,8 @@ pub(crate) struct AcceptBody {
 
 pub(crate) async fn accept(
     State(state): State<Arc<ApiState>>,
-    body: Result<Json<AcceptBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(body): ApiJson<AcceptBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let Json(body) = body?;
     let email = state.team.accept(&body.token, &body.password).await?;
     Ok(Json(json!({"email": email, "active": true})))
 }
@@ -134,9 +133,8 @@ pub(crate) async fn update(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Path(email): Path<String>,
-    body: Result<Json<PatchBody>, axum::extract::rejection::JsonRejection>,
+    ApiJson(body): ApiJson<PatchBody>,
 ) -> Result<Json<UserView>, ApiError> {
-    let Json(body) = body?;
     let patch = UserPatch {
         role: body.role.as_deref().map(role).transpose()?,
         active: body.active,

@@ -7,6 +7,7 @@ pub mod deliver;
 pub mod exports;
 pub mod inbox;
 pub mod ingest_webhook;
+pub mod notes;
 pub mod opt_out;
 pub mod reports;
 pub mod send_message;

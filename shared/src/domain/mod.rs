@@ -26,6 +26,7 @@ pub mod service_window;
 pub mod session;
 pub mod spend;
 pub mod status;
+pub mod tags;
 pub mod task;
 pub mod template;
 pub mod timestamp;

@@ -1,0 +1,45 @@
+//! Writing an internal note: the rules a note must meet and its id, so that
+//! every caller (API, automation later) makes notes the same way.
+
+use crate::domain::{Millis, Note};
+
+/// The longest note, in characters.
+pub const MAX_NOTE_CHARS: usize = 10_000;
+
+/// Why a note was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum NoteError {
+    /// Empty after trimming, or longer than [`MAX_NOTE_CHARS`].
+    #[error("a note needs 1 to {MAX_NOTE_CHARS} characters")]
+    Length,
+}
+
+/// A new note by `author` at `at`, trimmed, with a fresh `nt.` id.
+pub fn new_note(author: &str, text: &str, at: Millis) -> Result<Note, NoteError> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > MAX_NOTE_CHARS {
+        return Err(NoteError::Length);
+    }
+    let id = super::send_message::new_message_id().replacen("pm.", "nt.", 1);
+    Ok(Note { id, author: author.to_owned(), text: text.to_owned(), at })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_note_is_trimmed_and_gets_its_own_kind_of_id() {
+        let note = new_note("a@shop.test", "  call back at 5 ", Millis(7)).unwrap();
+        assert_eq!(note.text, "call back at 5");
+        assert!(note.id.starts_with("nt.") && note.id.len() > 3, "{}", note.id);
+        assert_ne!(note.id, new_note("a@shop.test", "x", Millis(7)).unwrap().id);
+    }
+
+    #[test]
+    fn blank_and_overlong_notes_are_refused() {
+        assert_eq!(new_note("a", "   ", Millis(0)), Err(NoteError::Length));
+        assert_eq!(new_note("a", &"x".repeat(MAX_NOTE_CHARS + 1), Millis(0)), Err(NoteError::Length));
+        assert!(new_note("a", &"x".repeat(MAX_NOTE_CHARS), Millis(0)).is_ok());
+    }
+}
