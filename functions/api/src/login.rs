@@ -3,6 +3,7 @@
 use crate::client_address::ClientAddress;
 use crate::json_body::ApiJson;
 use crate::session::{self, Staff};
+use crate::views::{PasswordChangedView, SignedInView};
 use crate::{ApiError, ApiState};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -11,7 +12,6 @@ use axum::Json;
 use parley::app::auth::SESSION_HOURS;
 use parley::app::AuthError;
 use serde::Deserialize;
-use serde_json::json;
 use std::sync::Arc;
 
 #[derive(Deserialize)]
@@ -37,8 +37,7 @@ pub(crate) async fn login(
         })?;
     tracing::info!(role = session.role.as_str(), "signed in");
     let cookie = session::set_cookie(&token, SESSION_HOURS * 3600);
-    Ok(([(header::SET_COOKIE, cookie)], Json(json!({"email": session.email, "role": session.role.as_str()})))
-        .into_response())
+    Ok(([(header::SET_COOKIE, cookie)], Json(SignedInView::new(session.email, session.role))).into_response())
 }
 
 pub(crate) async fn logout(State(state): State<Arc<ApiState>>, headers: HeaderMap) -> Result<Response, ApiError> {
@@ -48,8 +47,8 @@ pub(crate) async fn logout(State(state): State<Arc<ApiState>>, headers: HeaderMa
     Ok(([(header::SET_COOKIE, session::set_cookie("", 0))], StatusCode::NO_CONTENT).into_response())
 }
 
-pub(crate) async fn me(Staff(session): Staff) -> Json<serde_json::Value> {
-    Json(json!({"email": session.email, "role": session.role.as_str()}))
+pub(crate) async fn me(Staff(session): Staff) -> Json<SignedInView> {
+    Json(SignedInView::new(session.email, session.role))
 }
 
 #[derive(Deserialize)]
@@ -63,8 +62,8 @@ pub(crate) async fn change_password(
     Staff(session): Staff,
     ClientAddress(from): ClientAddress,
     ApiJson(change): ApiJson<PasswordChange>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<PasswordChangedView>, ApiError> {
     state.auth.change_password(&session, from, &change.current_password, &change.new_password).await?;
     tracing::info!("password changed; other sessions ended");
-    Ok(Json(json!({"email": session.email, "password_changed": true})))
+    Ok(Json(PasswordChangedView::new(session.email)))
 }

@@ -4,15 +4,17 @@
 use crate::contacts::contact_id;
 use crate::json_body::ApiJson;
 use crate::session::Staff;
+use crate::views::{OptOutView, PageView, QueuedView, RequeuedView, SpendView, TemplatesSyncedView};
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use parley::app::send_message::{RetryError, SendCommand, SendError};
 use parley::domain::outbound::{OutboundContent, SendRefusal};
+use parley::domain::template::Template;
 use parley::domain::Millis;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::sync::Arc;
 
 #[derive(Deserialize)]
@@ -61,7 +63,7 @@ pub(crate) async fn send(
     Path(id): Path<String>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<SendBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<QueuedView>), ApiError> {
     let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?.id;
     let (content, context) = match body {
         SendBody::Text { text, context } => (OutboundContent::Text { text }, context),
@@ -91,17 +93,14 @@ pub(crate) async fn send(
         }
         SendError::Store(s) => s.into(),
     })?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(json!({"id": queued.id, "status": "queued", "replayed": queued.replayed, "estimate": queued.estimate})),
-    ))
+    Ok((StatusCode::ACCEPTED, Json(queued.into())))
 }
 
 pub(crate) async fn retry(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Path(id): Path<String>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<RequeuedView>), ApiError> {
     let message = state.outbound.outbox.locate(&id).await?.ok_or_else(|| ApiError::not_found("message"))?;
     state.inbox.visible_contact(&session, &message.contact).await.map_err(|_| ApiError::not_found("message"))?;
     state.outbound.send.retry(&message).await.map_err(|e| match e {
@@ -112,18 +111,21 @@ pub(crate) async fn retry(
         RetryError::Refused(r) => refusal(r),
         RetryError::Store(s) => s.into(),
     })?;
-    Ok((StatusCode::ACCEPTED, Json(json!({"id": id, "status": "queued"}))))
+    Ok((StatusCode::ACCEPTED, Json(RequeuedView::new(id))))
 }
 
-pub(crate) async fn templates(State(state): State<Arc<ApiState>>, _staff: Staff) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn templates(
+    State(state): State<Arc<ApiState>>,
+    _staff: Staff,
+) -> Result<Json<PageView<Template>>, ApiError> {
     let templates = state.outbound.templates.list_templates().await?;
-    Ok(Json(json!({"items": templates, "next_cursor": null})))
+    Ok(Json(PageView::whole(templates)))
 }
 
 pub(crate) async fn sync_templates(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TemplatesSyncedView>, ApiError> {
     if !session.role.supervises() {
         return Err(ApiError::forbidden("only managers and administrators sync templates"));
     }
@@ -136,7 +138,7 @@ pub(crate) async fn sync_templates(
         )
     })?;
     state.outbound.templates.put_templates(&templates).await?;
-    Ok(Json(json!({"synced": templates.len()})))
+    Ok(Json(TemplatesSyncedView::new(templates.len())))
 }
 
 #[derive(Deserialize)]
@@ -148,7 +150,7 @@ pub(crate) async fn spend(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Query(q): Query<MonthQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SpendView>, ApiError> {
     if !session.role.supervises() {
         return Err(ApiError::forbidden("only managers and administrators read reports"));
     }
@@ -160,11 +162,7 @@ pub(crate) async fn spend(
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_month", "month must be YYYY-MM"));
     }
     let lines = state.outbound.spend.spend(&month).await?;
-    let items: Vec<Value> = lines
-        .iter()
-        .map(|l| json!({"month": l.month, "category": l.category, "billable": l.billable, "free": l.free}))
-        .collect();
-    Ok(Json(json!({"month": month, "items": items})))
+    Ok(Json(SpendView::new(month, lines)))
 }
 
 #[derive(Deserialize)]
@@ -177,8 +175,8 @@ pub(crate) async fn opt_out(
     Staff(session): Staff,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<OptOutBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<OptOutView>, ApiError> {
     let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?.id;
     state.opt_outs.set(&session, &contact, body.opted_out).await?;
-    Ok(Json(json!({"id": id, "opted_out": body.opted_out})))
+    Ok(Json(OptOutView::new(id, body.opted_out)))
 }

@@ -2,16 +2,16 @@
 
 use crate::json_body::ApiJson;
 use crate::session::Staff;
+use crate::views::{PageView, TaskView};
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use parley::app::tasks::{NewTask, TaskError};
-use parley::domain::task::{Due, Task};
+use parley::domain::task::Due;
 use parley::domain::Millis;
 use parley::ports::PageRequest;
 use serde::Deserialize;
-use serde_json::{json, Value};
 use std::sync::Arc;
 
 impl From<TaskError> for ApiError {
@@ -23,14 +23,6 @@ impl From<TaskError> for ApiError {
             TaskError::Store(s) => s.into(),
         }
     }
-}
-
-fn view(t: &Task) -> Value {
-    json!({
-        "id": t.id, "title": t.title, "due_at": t.due_at.to_rfc3339(), "owner": t.owner,
-        "contact_id": t.contact_id, "deal_id": t.deal_id, "done": t.done,
-        "done_at": t.done_at.map(Millis::to_rfc3339), "created_by": t.created_by, "created_at": t.created_at.to_rfc3339(),
-    })
 }
 
 #[derive(Deserialize)]
@@ -46,7 +38,7 @@ pub(crate) async fn create(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     ApiJson(b): ApiJson<CreateBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<TaskView>), ApiError> {
     let due_at = Millis::parse_rfc3339(&b.due_at).ok_or_else(|| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -60,15 +52,15 @@ pub(crate) async fn create(
     };
     let new = NewTask { title: b.title, due_at, owner: b.owner, contact_id, deal_id: b.deal_id };
     let task = state.tasks.create(&session, new).await?;
-    Ok((StatusCode::CREATED, Json(view(&task))))
+    Ok((StatusCode::CREATED, Json(task.into())))
 }
 
 pub(crate) async fn done(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(view(&state.tasks.complete(&session, &id).await?)))
+) -> Result<Json<TaskView>, ApiError> {
+    Ok(Json(state.tasks.complete(&session, &id).await?.into()))
 }
 
 #[derive(Deserialize)]
@@ -82,7 +74,7 @@ pub(crate) async fn list(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Query(q): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PageView<TaskView>>, ApiError> {
     let due = match q.due.as_deref().unwrap_or("open") {
         "overdue" => Due::Overdue,
         "today" => Due::Today,
@@ -95,5 +87,5 @@ pub(crate) async fn list(
         _ => return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "scope must be mine or team")),
     };
     let page = state.tasks.list(&session, team, due, &PageRequest { cursor: q.cursor, limit: None }).await?;
-    Ok(Json(json!({"items": page.items.iter().map(view).collect::<Vec<_>>(), "next_cursor": page.next_cursor})))
+    Ok(Json(PageView::from_page(page, TaskView::from)))
 }

@@ -3,63 +3,15 @@
 
 use crate::json_body::ApiJson;
 use crate::session::Staff;
+use crate::views::{LinkAcceptedView, LinkView, PageView, UserView};
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use parley::app::team::{Invitation, LinkKind};
+use parley::domain::Role;
 use parley::domain::UserPatch;
-use parley::domain::{Role, User};
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde::Deserialize;
 use std::sync::Arc;
-
-#[derive(Serialize)]
-pub(crate) struct UserView {
-    email: String,
-    name: String,
-    role: &'static str,
-    active: bool,
-    available: bool,
-    invited: bool,
-}
-
-impl From<User> for UserView {
-    fn from(u: User) -> Self {
-        UserView {
-            email: u.email,
-            name: u.name,
-            role: u.role.as_str(),
-            active: u.active,
-            available: u.available,
-            invited: u.invited,
-        }
-    }
-}
-
-#[derive(Serialize)]
-pub(crate) struct LinkView {
-    email: String,
-    kind: &'static str,
-    invite_path: String,
-    token: String,
-    expires_at: String,
-}
-
-impl From<Invitation> for LinkView {
-    fn from(i: Invitation) -> Self {
-        LinkView {
-            kind: match i.kind {
-                LinkKind::Invitation => "invitation",
-                LinkKind::PasswordReset => "password_reset",
-            },
-            invite_path: format!("/#accept={}", i.token),
-            email: i.email,
-            token: i.token,
-            expires_at: i.expires_at.to_rfc3339(),
-        }
-    }
-}
 
 fn role(text: &str) -> Result<Role, ApiError> {
     Role::parse(text).ok_or_else(|| {
@@ -67,9 +19,12 @@ fn role(text: &str) -> Result<Role, ApiError> {
     })
 }
 
-pub(crate) async fn list(State(state): State<Arc<ApiState>>, Staff(session): Staff) -> Result<Json<Value>, ApiError> {
-    let users: Vec<UserView> = state.team.list(&session).await?.into_iter().map(UserView::from).collect();
-    Ok(Json(json!({"items": users, "next_cursor": null})))
+pub(crate) async fn list(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+) -> Result<Json<PageView<UserView>>, ApiError> {
+    let users = state.team.list(&session).await?.into_iter().map(UserView::from).collect();
+    Ok(Json(PageView::whole(users)))
 }
 
 #[derive(Deserialize)]
@@ -116,9 +71,9 @@ pub(crate) struct AcceptBody {
 pub(crate) async fn accept(
     State(state): State<Arc<ApiState>>,
     ApiJson(body): ApiJson<AcceptBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<LinkAcceptedView>, ApiError> {
     let email = state.team.accept(&body.token, &body.password).await?;
-    Ok(Json(json!({"email": email, "active": true})))
+    Ok(Json(LinkAcceptedView::new(email)))
 }
 
 #[derive(Deserialize)]

@@ -6,6 +6,28 @@ use parley::ports::Page;
 use serde::Serialize;
 use serde_json::Value;
 
+mod link;
+mod link_accepted;
+mod opt_out;
+mod password_changed;
+mod queued;
+mod signed_in;
+mod spend;
+mod task;
+mod templates_synced;
+mod user;
+
+pub use link::LinkView;
+pub use link_accepted::LinkAcceptedView;
+pub use opt_out::OptOutView;
+pub use password_changed::PasswordChangedView;
+pub use queued::{QueuedView, RequeuedView};
+pub use signed_in::SignedInView;
+pub use spend::SpendView;
+pub use task::TaskView;
+pub use templates_synced::TemplatesSyncedView;
+pub use user::UserView;
+
 /// `{"items": [...], "next_cursor": …}`.
 #[derive(Serialize)]
 pub struct PageView<T> {
@@ -17,6 +39,11 @@ impl<T> PageView<T> {
     /// Maps a store page to its view.
     pub fn from_page<U>(page: Page<U>, view: impl FnMut(U) -> T) -> Self {
         PageView { items: page.items.into_iter().map(view).collect(), next_cursor: page.next_cursor }
+    }
+
+    /// A list the API returns whole: `next_cursor` is always `null`.
+    pub fn whole(items: Vec<T>) -> Self {
+        PageView { items, next_cursor: None }
     }
 }
 

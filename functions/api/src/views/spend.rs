@@ -1,0 +1,32 @@
+//! The spend report: messages by Meta pricing category for one month.
+
+use parley::domain::spend::SpendLine;
+use serde::Serialize;
+
+/// One month's counts; a category with no messages has no line.
+#[derive(Serialize)]
+pub struct SpendView {
+    /// `YYYY-MM`, as asked (or the current month).
+    month: String,
+    items: Vec<SpendLineView>,
+}
+
+/// Billable and free message counts of one category.
+#[derive(Serialize)]
+pub struct SpendLineView {
+    month: String,
+    category: String,
+    billable: u64,
+    free: u64,
+}
+
+impl SpendView {
+    /// The report for `month` from its lines.
+    pub fn new(month: String, lines: Vec<SpendLine>) -> Self {
+        let items = lines
+            .into_iter()
+            .map(|l| SpendLineView { month: l.month, category: l.category, billable: l.billable, free: l.free })
+            .collect();
+        SpendView { month, items }
+    }
+}
