@@ -183,7 +183,7 @@ export interface paths {
         get: operations["get_contacts__id__messages"];
         put?: never;
         /**
-         * Send text or a template (202; Idempotency-Key honoured)
+         * Send text or a template (202; an Idempotency-Key is the sender's own for this contact, and reusing it for another body is 422)
          * @description Roles: all who can see it.
          */
         post: operations["post_contacts__id__messages"];
@@ -491,7 +491,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Retry a failed or unknown-outcome send (202)
+         * Retry a failed send, or one whose outcome is unknown once the status grace period is over (202), under the send rules of the moment
          * @description Roles: all who can see it.
          */
         post: operations["post_messages__id__retry"];
