@@ -88,24 +88,23 @@ fn visible_to(
     }
 }
 
+/// Which of a transaction's conditions are the caller's own checks (a
+/// failure of those is an answer, not an error).
+#[derive(Debug, Clone, Copy)]
+enum Checked {
+    /// Only the first item's (an optimistic check on the item being changed).
+    FirstItem,
+    /// Every item's.
+    AnyItem,
+}
+
 /// Runs a transaction; `false` when its first item's condition failed (the
 /// caller's optimistic check), an error for anything else.
 async fn transact_checked(
     client: &aws_sdk_dynamodb::Client,
     items: Vec<aws_sdk_dynamodb::types::TransactWriteItem>,
 ) -> Result<bool, crate::ports::StoreError> {
-    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-    match client.transact_write_items().set_transact_items(Some(items)).send().await {
-        Ok(_) => Ok(true),
-        Err(err) => match err.as_service_error() {
-            Some(TransactWriteItemsError::TransactionCanceledException(e))
-                if e.cancellation_reasons().first().and_then(|r| r.code()) == Some("ConditionalCheckFailed") =>
-            {
-                Ok(false)
-            }
-            _ => Err(unavailable(err)),
-        },
-    }
+    transact_checking(client, items, Checked::FirstItem).await
 }
 
 /// Runs a transaction; `false` when any of its items' conditions failed
@@ -114,12 +113,24 @@ async fn transact_checked_all(
     client: &aws_sdk_dynamodb::Client,
     items: Vec<aws_sdk_dynamodb::types::TransactWriteItem>,
 ) -> Result<bool, crate::ports::StoreError> {
+    transact_checking(client, items, Checked::AnyItem).await
+}
+
+async fn transact_checking(
+    client: &aws_sdk_dynamodb::Client,
+    items: Vec<aws_sdk_dynamodb::types::TransactWriteItem>,
+    checked: Checked,
+) -> Result<bool, crate::ports::StoreError> {
     use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+    let is_check = |r: &aws_sdk_dynamodb::types::CancellationReason| r.code() == Some("ConditionalCheckFailed");
     match client.transact_write_items().set_transact_items(Some(items)).send().await {
         Ok(_) => Ok(true),
         Err(err) => match err.as_service_error() {
             Some(TransactWriteItemsError::TransactionCanceledException(e))
-                if e.cancellation_reasons().iter().any(|r| r.code() == Some("ConditionalCheckFailed")) =>
+                if match checked {
+                    Checked::FirstItem => e.cancellation_reasons().first().is_some_and(is_check),
+                    Checked::AnyItem => e.cancellation_reasons().iter().any(is_check),
+                } =>
             {
                 Ok(false)
             }
