@@ -15,7 +15,7 @@ const SENDS: u64 = 100;
 
 async fn run(label: &str, faults: Faults, body: serde_json::Value) {
     // No sweep during the measurement: it would add its own queries.
-    let t = TestStack::start_with_sweep(faults, Duration::from_secs(3600)).await;
+    let t = TestStack::builder().faults(faults).sweep_every(Duration::from_secs(3600)).start().await;
     t.customer_says("919812345678", "Bench", "hi").await;
     let cookie = t.login().await;
     let (status, _) = t.post(&cookie, "/api/templates/sync", &json!({}), None).await;

@@ -100,40 +100,66 @@ pub struct TestStack {
 /// The access token the simulator accepts.
 pub const ACCESS_TOKEN: &str = "test-access-token";
 
-impl TestStack {
-    /// Starts a stack on a fresh table and a free port, with a fault-free
-    /// Cloud API simulator.
-    pub async fn start() -> Self {
-        Self::start_with(Faults::default()).await
+/// How a test's stack differs from the default one. Built with
+/// [`TestStack::builder`]; every knob defaults to what most tests want.
+#[derive(Debug, Clone)]
+pub struct TestStackBuilder {
+    faults: Faults,
+    sweep_every: Duration,
+    inbox: InboxSettings,
+    transaction_conflicts: bool,
+}
+
+impl TestStackBuilder {
+    /// The Cloud API simulator injects these faults.
+    pub fn faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
+        self
     }
 
-    /// As [`TestStack::start`], with the simulator injecting `faults`.
-    pub async fn start_with(faults: Faults) -> Self {
-        Self::start_with_sweep(faults, Duration::from_millis(500)).await
+    /// The outbox sweep runs this often (default 500 ms).
+    pub fn sweep_every(mut self, every: Duration) -> Self {
+        self.sweep_every = every;
+        self
     }
 
-    /// As [`TestStack::start_with`], sweeping the outbox every `sweep_every`.
-    pub async fn start_with_sweep(faults: Faults, sweep_every: Duration) -> Self {
-        Self::start_configured(faults, sweep_every, InboxSettings::default()).await
+    /// Routing, SLA and visibility settings of the inbox.
+    pub fn inbox(mut self, inbox: InboxSettings) -> Self {
+        self.inbox = inbox;
+        self
     }
 
-    /// A stack with these inbox settings (routing, SLA, visibility).
-    pub async fn start_with_inbox(inbox: InboxSettings) -> Self {
-        Self::start_configured(Faults::default(), Duration::from_millis(500), inbox).await
-    }
-
-    /// A stack whose DynamoDB reports transaction conflicts as AWS does
+    /// DynamoDB reports transaction conflicts as AWS does under contention
     /// (DynamoDB Local never does), for tests of behaviour under load.
-    pub async fn start_with_transaction_conflicts() -> Self {
-        Self::start_full(Faults::default(), Duration::from_millis(500), InboxSettings::default(), true).await
+    pub fn transaction_conflicts(mut self) -> Self {
+        self.transaction_conflicts = true;
+        self
     }
 
-    /// The most general start.
-    pub async fn start_configured(faults: Faults, sweep_every: Duration, inbox: InboxSettings) -> Self {
-        Self::start_full(faults, sweep_every, inbox, false).await
+    /// Starts the stack on a fresh table and a free port.
+    pub async fn start(self) -> TestStack {
+        TestStack::start_full(self).await
+    }
+}
+
+impl TestStack {
+    /// A stack with a fault-free simulator and default settings.
+    pub async fn start() -> Self {
+        Self::builder().start().await
     }
 
-    async fn start_full(faults: Faults, sweep_every: Duration, inbox: InboxSettings, conflicts: bool) -> Self {
+    /// A stack that differs from the default one in what the builder sets.
+    pub fn builder() -> TestStackBuilder {
+        TestStackBuilder {
+            faults: Faults::default(),
+            sweep_every: Duration::from_millis(500),
+            inbox: InboxSettings::default(),
+            transaction_conflicts: false,
+        }
+    }
+
+    async fn start_full(options: TestStackBuilder) -> Self {
+        let TestStackBuilder { faults, sweep_every, inbox, transaction_conflicts } = options;
         require_emulators();
         // Logs go to the captured output, shown when a test fails.
         parley::telemetry::init();
@@ -160,7 +186,7 @@ impl TestStack {
             sweep_every,
             inbox,
             contact_id_key: contact_id_key(),
-            transaction_conflicts: conflicts,
+            transaction_conflicts,
         };
         let clock = std::sync::Arc::new(TestClock::default());
         let stack = LocalStack::start_with_clock(config, clock.clone()).await.expect("local stack starts");

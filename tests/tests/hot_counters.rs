@@ -49,7 +49,7 @@ async fn outbound_message(t: &TestStack, dynamo: &aws_sdk_dynamodb::Client, i: u
 
 #[tokio::test]
 async fn a_burst_of_priced_statuses_and_messages_is_answered_200_and_counted_exactly() {
-    let t = TestStack::start_with_transaction_conflicts().await;
+    let t = TestStack::builder().transaction_conflicts().start().await;
     let dynamo = t.dynamo().await;
     let phone = BusinessPhone::default();
     let mut bodies = Vec::new();

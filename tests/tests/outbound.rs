@@ -153,7 +153,10 @@ async fn a_retried_request_with_the_same_idempotency_key_sends_once() {
 
 #[tokio::test]
 async fn a_permanent_failure_is_shown_with_metas_reason_and_can_be_retried() {
-    let t = TestStack::start_with(Faults { failing_recipient_suffix: Some("5678".into()), ..Faults::default() }).await;
+    let t = TestStack::builder()
+        .faults(Faults { failing_recipient_suffix: Some("5678".into()), ..Faults::default() })
+        .start()
+        .await;
     t.customer_says(CUSTOMER, "Asha", "hi").await;
     let cookie = t.login().await;
     let contact = contact_id(&t, &cookie).await;
@@ -220,7 +223,7 @@ async fn under_faults_every_send_reaches_one_final_state_and_meta_gets_each_once
         shuffle_statuses: true,
         ..Faults::default()
     };
-    let t = TestStack::start_with(faults).await;
+    let t = TestStack::builder().faults(faults).start().await;
     t.customer_says(CUSTOMER, "Asha", "send me everything").await;
     let cookie = t.login().await;
     let contact = contact_id(&t, &cookie).await;
@@ -256,7 +259,7 @@ async fn under_faults_every_send_reaches_one_final_state_and_meta_gets_each_once
 
 #[tokio::test]
 async fn throttling_backs_off_and_still_sends_each_once() {
-    let t = TestStack::start_with(Faults { max_per_second: Some(3), ..Faults::default() }).await;
+    let t = TestStack::builder().faults(Faults { max_per_second: Some(3), ..Faults::default() }).start().await;
     t.customer_says(CUSTOMER, "Asha", "hi").await;
     let cookie = t.login().await;
     let contact = contact_id(&t, &cookie).await;
@@ -280,7 +283,7 @@ async fn throttling_backs_off_and_still_sends_each_once() {
 
 #[tokio::test]
 async fn the_spend_report_counts_billable_and_free_messages_once() {
-    let t = TestStack::start_with(Faults { duplicate_statuses: true, ..Faults::default() }).await;
+    let t = TestStack::builder().faults(Faults { duplicate_statuses: true, ..Faults::default() }).start().await;
     t.customer_says(CUSTOMER, "Asha", "hi").await;
     let cookie = t.login().await;
     synced(&t, &cookie).await;
@@ -416,7 +419,10 @@ async fn an_idempotency_key_belongs_to_its_user_route_and_request() {
 
 #[tokio::test]
 async fn a_2xx_without_a_readable_answer_is_unknown_and_not_retried_within_the_grace_period() {
-    let t = TestStack::start_with(Faults { garbage_success: true, withhold_statuses: true, ..Faults::default() }).await;
+    let t = TestStack::builder()
+        .faults(Faults { garbage_success: true, withhold_statuses: true, ..Faults::default() })
+        .start()
+        .await;
     t.customer_says(CUSTOMER, "Asha", "hi").await;
     let cookie = t.login().await;
     let contact = contact_id(&t, &cookie).await;
@@ -445,7 +451,10 @@ async fn a_2xx_without_a_readable_answer_is_unknown_and_not_retried_within_the_g
 #[tokio::test]
 async fn a_retry_obeys_the_send_rules_as_they_are_now() {
     use parley::ports::TemplateCatalog;
-    let t = TestStack::start_with(Faults { failing_recipient_suffix: Some("5678".into()), ..Faults::default() }).await;
+    let t = TestStack::builder()
+        .faults(Faults { failing_recipient_suffix: Some("5678".into()), ..Faults::default() })
+        .start()
+        .await;
     t.customer_says(CUSTOMER, "Asha", "hi").await;
     let cookie = t.login().await;
     synced(&t, &cookie).await;

@@ -252,7 +252,9 @@ async fn ownership_status_first_response_and_queues() {
 
 #[tokio::test]
 async fn round_robin_routes_new_conversations_to_available_agents_in_turn() {
-    let t = TestStack::start_with_inbox(InboxSettings { routing: RoutingRule::RoundRobin, ..InboxSettings::default() })
+    let t = TestStack::builder()
+        .inbox(InboxSettings { routing: RoutingRule::RoundRobin, ..InboxSettings::default() })
+        .start()
         .await;
     let admin = t.login().await;
     t.teammate(&admin, "a@shop.test", "agent").await;
