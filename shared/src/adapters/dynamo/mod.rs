@@ -15,10 +15,12 @@
 //! `gsi1` (`gsi1pk`, `gsi1sk`) lists contacts by last activity.
 
 mod audit;
+mod business_profile;
 mod consent;
 mod contacts;
 mod cursor;
 mod deals;
+mod enrolment;
 mod exports;
 mod failure;
 mod first_responses;
@@ -31,6 +33,7 @@ mod lifecycle;
 mod login_throttle;
 mod outbox;
 mod paging;
+mod read_markers;
 mod record;
 mod sessions;
 mod spend;
