@@ -43,8 +43,9 @@ use parley::app::Auth;
 use parley::config::secrets::{AppSecrets, SecretName};
 use parley::domain::pricing::RateCards;
 use parley::ports::{
-    BusinessProfileStore, Clock, ContactEnrolment, ReadMarkers, ContactRecordStore, ConversationStore, DeadLetterQueues, ExportFiles, ExportQueue, OutboundQueue,
-    OutboxStore, SpendStore, SystemClock, TemplateCatalog, WhatsAppClient,
+    BusinessProfileStore, Clock, ContactEnrolment, ContactRecordStore, ConversationStore, DeadLetterQueues,
+    ExportFiles, ExportQueue, OutboundQueue, OutboxStore, ReadMarkers, SpendStore, SystemClock, TemplateCatalog,
+    WhatsAppClient,
 };
 use std::sync::Arc;
 

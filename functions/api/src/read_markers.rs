@@ -30,7 +30,11 @@ pub(crate) async fn mark_read(
         ReadBody::default()
     } else {
         serde_json::from_slice(&body).map_err(|e| {
-            ApiError::new(axum::http::StatusCode::BAD_REQUEST, "bad_request", format!("the body is not JSON we read: {e}"))
+            ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!("the body is not JSON we read: {e}"),
+            )
         })?
     };
     let asked = match body.through {
@@ -66,8 +70,11 @@ pub(crate) async fn page_with_unread(
     page: Page<Contact>,
 ) -> Result<PageView<ContactView>, ApiError> {
     let asked: Vec<_> = page.items.iter().filter(|c| c.last_inbound_at.is_some()).map(|c| c.id.clone()).collect();
-    let marks =
-        if asked.is_empty() { Default::default() } else { state.read_markers.read_through(&session.email, &asked).await? };
+    let marks = if asked.is_empty() {
+        Default::default()
+    } else {
+        state.read_markers.read_through(&session.email, &asked).await?
+    };
     let (now, sla) = (state.clock.now(), state.inbox.settings().sla_minutes);
     Ok(PageView::from_page(page, |c| {
         let unread = is_unread(c.last_inbound_at, marks.get(&c.id).copied());

@@ -58,8 +58,19 @@ pub enum ProfileError {
 pub const MAX_NAME: usize = 120;
 
 /// The first part of every IANA zone name in use (besides `UTC`).
-const ZONE_AREAS: &[&str] =
-    &["Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific", "Etc"];
+const ZONE_AREAS: &[&str] = &[
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+    "Etc",
+];
 
 impl BusinessProfile {
     /// Trims and upper-cases what staff typed, then checks every field.

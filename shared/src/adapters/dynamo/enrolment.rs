@@ -90,12 +90,17 @@ impl DynamoStore {
             // An erased person added again starts a fresh record on the
             // tombstone, as their own next message would.
             .update_expression(format!("SET {} REMOVE erased, erased_at", sets.join(", ")))
-            .condition_expression("attribute_not_exists(pk) OR (attribute_exists(erased) AND attribute_not_exists(erasing))")
+            .condition_expression(
+                "attribute_not_exists(pk) OR (attribute_exists(erased) AND attribute_not_exists(erasing))",
+            )
             .set_expression_attribute_values(Some(values))
             .set_expression_attribute_names(Some(names))
             .build()
             .map_err(unavailable)?;
-        Ok(vec![TransactWriteItem::builder().put(pointer).build(), TransactWriteItem::builder().update(profile).build()])
+        Ok(vec![
+            TransactWriteItem::builder().put(pointer).build(),
+            TransactWriteItem::builder().update(profile).build(),
+        ])
     }
 
     /// The contact the number's identity pointer names, if any.

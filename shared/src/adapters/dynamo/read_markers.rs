@@ -50,8 +50,13 @@ impl crate::ports::ReadMarkers for DynamoStore {
                     .projection_expression("contact_id, read_through")
                     .build()
                     .map_err(unavailable)?;
-                let out =
-                    self.client.batch_get_item().request_items(&self.table, request).send().await.map_err(unavailable)?;
+                let out = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, request)
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
                 for item in out.responses().and_then(|r| r.get(&self.table)).into_iter().flatten() {
                     let id = get_s(item, "contact_id").and_then(|id| ContactId::parse(&id));
                     if let (Some(id), Some(at)) = (id, get_n(item, "read_through")) {
