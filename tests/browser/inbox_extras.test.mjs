@@ -12,7 +12,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { WEB_DIR, SCREENSHOTS, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable, eventually, byTestId, contactRow } from './harness.mjs';
+import { ROOT, WEB_DIR, SCREENSHOTS, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable, eventually, byTestId, contactRow } from './harness.mjs';
 
 const WAIT = 30_000;
 const TEST = { timeout: 180_000 };
@@ -33,8 +33,18 @@ async function customerWrites(from, name, textBody) {
   return (await res.json()).wamid;
 }
 
+const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+/** axe-core's serious and critical violations (the context bypasses the CSP to inject it). */
+async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
+}
+
 async function newPage(viewport = { width: 360, height: 740 }) {
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext({ viewport, bypassCSP: true });
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
@@ -106,6 +116,7 @@ test('a new conversation by phone opens with templates only, and the customer\'s
     await byTestId(form, 'new-conversation-phone').fill('098765 43210');
     await byTestId(form, 'new-conversation-name').fill('Asha New');
     await noSidewaysScroll(page);
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on the new-conversation form');
     await screenshot(page, 'new-conversation-360.png');
     await byTestId(form, 'new-conversation-submit').click();
     await eventually(async () => assert.equal(await byTestId(page, 'conversation-name').textContent(), 'Asha New'));
@@ -155,6 +166,7 @@ test('the unread dot shows for a new inbound message and clears on opening', TES
     await sleep(1100);
     await customerWrites('919700000201', 'Ravi Unread', 'second question');
     await eventually(async () => assert.equal(await contactRow(page, 'Ravi Unread').getAttribute('data-unread'), 'true'), { timeout: WAIT });
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on the list with an unread dot');
     await screenshot(page, 'unread-360.png');
     assert.deepEqual(page.errors, []);
   } finally {
@@ -184,6 +196,8 @@ test('an admin sets the business currency in Settings and deal values follow it'
     await byTestId(form, 'business-save').click();
     await eventually(async () => assert.equal(await byTestId(form, 'business-message').textContent(), 'Business profile saved.'));
     assert.equal(await byTestId(form, 'business-error').textContent(), '');
+    // Meta's card stays in its own currency, and the page says so.
+    assert.match(await byTestId(page, 'rate-card-currency').textContent(), /estimates stay in INR/);
     await noSidewaysScroll(page);
     await screenshot(page, 'business-profile-1280.png');
 

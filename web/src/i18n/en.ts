@@ -407,6 +407,7 @@ export const en = {
   'business.saved': 'Business profile saved.',
   'business.rateCard': 'Rate card',
   'business.rateCardNote': 'What Meta charges per delivered template, used for the estimate before each send. Replies inside the 24-hour window are free.',
+  'business.rateCardCurrency': 'Meta prices this card in {currency}, so estimates stay in {currency} whatever the business currency.',
   'business.market': 'Customer\'s country code',
   'business.otherMarkets': 'Other countries',
   'newConv.open': 'New conversation',

@@ -402,6 +402,7 @@ export const hi: Catalog = {
   'business.saved': 'व्यवसाय प्रोफ़ाइल सहेजी गई।',
   'business.rateCard': 'रेट कार्ड',
   'business.rateCardNote': 'हर डिलीवर हुए टेम्पलेट पर Meta का शुल्क, जो भेजने से पहले अनुमान में लगता है। 24 घंटे की विंडो में जवाब मुफ़्त हैं।',
+  'business.rateCardCurrency': 'Meta यह कार्ड {currency} में तय करता है, इसलिए अनुमान व्यवसाय की मुद्रा चाहे जो हो, {currency} में ही रहते हैं।',
   'business.market': 'ग्राहक का देश कोड',
   'business.otherMarkets': 'अन्य देश',
   'newConv.open': 'नई बातचीत',

@@ -28,6 +28,9 @@ function RateCardTable() {
     <div class="rate-card" data-testid="rate-card">
       <h3 class="side-heading">{t('business.rateCard')}</h3>
       <p class="muted">{t('business.rateCardNote')}</p>
+      {card.fallback.currency !== business.value.currency ? (
+        <p class="muted" data-testid="rate-card-currency">{t('business.rateCardCurrency', { currency: card.fallback.currency })}</p>
+      ) : null}
       <table class="table">
         <thead><tr><th scope="col">{t('business.market')}</th>{categories.map((c) => <th scope="col" key={c}>{categoryLabel(c)}</th>)}</tr></thead>
         <tbody>
