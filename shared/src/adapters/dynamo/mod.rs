@@ -4,6 +4,8 @@
 //! |---|---|---|
 //! | contact | `C#<contactId>` | `PROFILE` |
 //! | message | `C#<contactId>` | `M#<millis>#<id>` |
+//! | read marker (per person) | `C#<contactId>` | `READ#<email>` |
+//! | business profile | `BUSINESS` | `BUSINESS` |
 //! | identity pointer | `I#<phoneNumberId>#<wa:…\|bsuid:…>` | `I` |
 //! | wamid pointer | `W#<wamid>` | `W` |
 //! | pending status | `W#<wamid>` | `PS#<rank>#<millis>` |
