@@ -180,6 +180,7 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
         ['pipeline', '#/pipeline', 'board'],
         ['dashboard', '#/dashboard', 'dash-workload'],
         ['settings', '#/settings/team', 'settings-team'],
+        ['business', '#/settings/business', 'business-form'],
       ];
       for (const [name, hash, ready] of screens) {
         await page.goto(`${base}/${hash}`);

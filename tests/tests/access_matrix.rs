@@ -126,6 +126,24 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
         // An empty body: changing a password here would end the sessions below.
         row("post", "/api/me/password", all("/api/me/password"), Some(json!({})), [400, 400, 400, 400, 401]),
         row("get", "/api/contacts", all("/api/contacts"), None, [200, 200, 200, 200, 401]),
+        // The admin adds the number; everyone after finds it (unassigned).
+        row(
+            "post",
+            "/api/contacts",
+            all("/api/contacts"),
+            Some(json!({"phone": "+919800000099"})),
+            [201, 200, 200, 200, 401],
+        ),
+        row("post", "/api/contacts/{id}/read", c("/api/contacts/{id}/read"), None, [200, 200, 200, 404, 401]),
+        row("get", "/api/business", all("/api/business"), None, [200, 200, 200, 200, 401]),
+        row(
+            "put",
+            "/api/business",
+            all("/api/business"),
+            Some(json!({"name": "Shop", "country": "IN", "currency": "INR", "time_zone": "Asia/Kolkata"})),
+            [200, 403, 403, 403, 401],
+        ),
+        row("get", "/api/rate_card", all("/api/rate_card"), None, [200, 200, 200, 200, 401]),
         row("get", "/api/contacts/{id}", c("/api/contacts/{id}"), None, [200, 200, 200, 404, 401]),
         row(
             "patch",

@@ -3,6 +3,7 @@
 
 mod access_matrix;
 mod api;
+mod business_profile;
 mod contact_record;
 mod data_ownership;
 mod deals;
@@ -11,6 +12,7 @@ mod exports;
 mod hot_counters;
 mod inbound_webhook;
 mod lambda_events;
+mod new_conversation;
 mod openapi;
 mod outbound;
 mod paging;
@@ -20,4 +22,5 @@ mod sign_in;
 mod statuses;
 mod tasks;
 mod team_and_inbox;
+mod unread_markers;
 mod webhook_parsing;

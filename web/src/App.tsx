@@ -3,6 +3,7 @@ import { lazy, Suspense } from 'preact/compat';
 import { Shell } from './components/Shell';
 import { t } from './i18n';
 import { Inbox } from './inbox/Inbox';
+import { loadBusiness } from './lib/business';
 import { route } from './lib/router';
 import { booted, user } from './lib/session';
 import { Accept, SignIn } from './screens/SignIn';
@@ -24,6 +25,8 @@ export function App() {
     );
   }
   if (!user.value) return r.name === 'accept' ? <Accept token={r.token} /> : <SignIn />;
+  // Once per sign-in (memoized): money and estimates follow the business profile.
+  void loadBusiness();
   let screen;
   switch (r.name) {
     case 'tasks':

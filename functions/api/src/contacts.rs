@@ -50,8 +50,7 @@ pub(crate) async fn list(
         Some(q) => state.records.search(q, visible_to.as_deref(), &page).await?,
         None => state.store.list_contacts(&page, visible_to.as_deref()).await?,
     };
-    let (now, sla) = (state.clock.now(), state.inbox.settings().sla_minutes);
-    Ok(Json(PageView::from_page(page, |c| ContactView::new(c, now, sla))))
+    Ok(Json(crate::read_markers::page_with_unread(&state, &session, page).await?))
 }
 
 pub(crate) async fn one(

@@ -123,13 +123,18 @@ pub(crate) async fn create(
     ApiJson(b): ApiJson<CreateBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let contact = state.inbox.visible_contact(&session, &contact_id(&b.contact_id)?).await?;
+    // A value without a currency is in the business's.
+    let currency = match b.currency {
+        Some(currency) => Some(currency),
+        None => Some(crate::business::current_profile(&state).await?.currency),
+    };
     let new = NewDeal {
         contact: Some(contact.id),
         pipeline: b.pipeline,
         stage: b.stage,
         title: b.title,
         value_minor: b.value_minor,
-        currency: b.currency,
+        currency,
         owner: b.owner,
         expected_close: b.expected_close,
         custom_fields: b.custom_fields,

@@ -60,8 +60,7 @@ pub(crate) async fn queue(
     let name = q.queue.as_deref().unwrap_or("mine");
     let page = PageQuery { cursor: q.cursor, limit: q.limit };
     let contacts = state.inbox.queue(&session, name, &page.into()).await?;
-    let (now, sla) = (state.clock.now(), state.inbox.settings().sla_minutes);
-    Ok(Json(PageView::from_page(contacts, |c| ContactView::new(c, now, sla))))
+    Ok(Json(crate::read_markers::page_with_unread(&state, &session, contacts).await?))
 }
 
 #[derive(Deserialize)]

@@ -2,6 +2,7 @@
 //! and the local runner mounts as it is.
 
 mod admin;
+mod business;
 mod client_address;
 mod contacts;
 mod data;
@@ -10,9 +11,11 @@ mod error;
 mod inbox;
 mod json_body;
 mod login;
+mod new_contact;
 mod nullable;
 mod openapi;
 mod outbound;
+mod read_markers;
 mod reports;
 mod session;
 mod settings;
@@ -40,8 +43,9 @@ use parley::app::Auth;
 use parley::config::secrets::{AppSecrets, SecretName};
 use parley::domain::pricing::RateCards;
 use parley::ports::{
-    Clock, ContactRecordStore, ConversationStore, DeadLetterQueues, ExportFiles, ExportQueue, OutboundQueue,
-    OutboxStore, SpendStore, SystemClock, TemplateCatalog, WhatsAppClient,
+    BusinessProfileStore, Clock, ContactEnrolment, ContactRecordStore, ConversationStore, DeadLetterQueues,
+    ExportFiles, ExportQueue, OutboundQueue, OutboxStore, ReadMarkers, SpendStore, SystemClock, TemplateCatalog,
+    WhatsAppClient,
 };
 use std::sync::Arc;
 
@@ -110,6 +114,12 @@ pub struct ApiState {
     pub outbound: Outbound,
     /// Contacts and timelines.
     pub store: Arc<dyn ConversationStore>,
+    /// The business profile.
+    pub business: Arc<dyn BusinessProfileStore>,
+    /// Contacts added by phone number.
+    pub enrolment: Arc<dyn ContactEnrolment>,
+    /// Who has read what.
+    pub read_markers: Arc<dyn ReadMarkers>,
     /// Sign-in and sessions.
     pub auth: Auth,
     /// Marketing opt-outs.
@@ -198,6 +208,9 @@ pub fn state(
         auth: Auth::new(store.clone(), store.clone(), store.clone(), clock.clone(), admin),
         opt_outs: OptOuts::new(store.clone(), clock.clone()),
         origin_key,
+        business: store.clone(),
+        enrolment: store.clone(),
+        read_markers: store.clone(),
         store,
         clock,
     }
@@ -209,6 +222,7 @@ openapi::api_routes! {
     get "/api/me" => login::me, "Who is signed in", "all";
     post "/api/me/password" => login::change_password, "Change one's own password (current one required; other sessions end)", "all";
     get "/api/contacts" => contacts::list, "Contacts, newest activity first; `?q=` searches name or phone prefix", "all (agents: unassigned and their own)";
+    post "/api/contacts" => new_contact::create, "Add a contact by phone number (normalized to E.164 with the business's default country): 201 with the new contact, 200 with the one the number already has", "all (agents own what they add)";
     get "/api/contacts/{id}" => contacts::one, "One contact", "all who can see it";
     patch "/api/contacts/{id}" => contacts::patch, "Rename, tag, set custom fields", "all who can see it";
     delete "/api/contacts/{id}" => data::erase, "Erase the contact's personal data (aggregates kept; audited)", "admins";
@@ -224,6 +238,7 @@ openapi::api_routes! {
     post "/api/contacts/{id}/assign" => inbox::assign, "Assign, transfer or unassign", "agents take unassigned or release their own; managers, admins any";
     post "/api/contacts/{id}/close" => inbox::close, "Close the conversation (closing a closed one changes nothing)", "all who can see it";
     post "/api/contacts/{id}/reopen" => inbox::reopen, "Reopen a closed conversation (reopening one that is not closed changes nothing)", "all who can see it";
+    post "/api/contacts/{id}/read" => read_markers::mark_read, "Mark the conversation read for the caller through `through` (default: the latest inbound message); a marker never moves back", "all who can see it";
     get "/api/contacts/{id}/deals" => deals::for_contact, "A contact's deals", "all who can see it";
     post "/api/messages/{id}/retry" => outbound::retry, "Retry a failed send, or one whose outcome is unknown once the status grace period is over (202), under the send rules of the moment", "all who can see it";
     get "/api/conversations" => inbox::queue, "A queue: unassigned, mine, waiting_on_us, waiting_on_customer, overdue, open, closed", "all (agents: filtered)";
@@ -235,6 +250,9 @@ openapi::api_routes! {
     get "/api/reports/funnel" => reports::funnel, "Deals per stage, stage-to-stage conversion, won value (`?pipeline=`)", "managers, admins";
     get "/api/reports/messages" => reports::messages, "Messages in and out per day (`?from=&to=`)", "managers, admins";
     get "/api/audit" => inbox::audit, "The audit log for `?contact=` or `?day=`", "managers, admins";
+    get "/api/business" => business::get, "The business profile: name, default country, currency, time zone (defaults until an admin saves one)", "all";
+    put "/api/business" => business::put, "Save the business profile (422 on an unknown country, currency or time zone; audited)", "admins";
+    get "/api/rate_card" => business::rate_card, "The rate card send estimates are priced with, in minor units per delivered template", "all";
     get "/api/users" => team::list, "The team", "managers, admins";
     post "/api/users" => team::invite, "Invite a teammate (201, returns the one-time link)", "admins";
     patch "/api/users/{email}" => team::update, "Change role, active, available", "admins (anyone: own availability)";

@@ -6,22 +6,28 @@ use parley::ports::Page;
 use serde::Serialize;
 use serde_json::Value;
 
+mod business_profile;
 mod link;
 mod link_accepted;
 mod opt_out;
 mod password_changed;
 mod queued;
+mod rate_card;
+mod read_marker;
 mod signed_in;
 mod spend;
 mod task;
 mod templates_synced;
 mod user;
 
+pub use business_profile::BusinessProfileView;
 pub use link::LinkView;
 pub use link_accepted::LinkAcceptedView;
 pub use opt_out::OptOutView;
 pub use password_changed::PasswordChangedView;
 pub use queued::{QueuedView, RequeuedView};
+pub use rate_card::RateCardView;
+pub use read_marker::ReadMarkerView;
 pub use signed_in::SignedInView;
 pub use spend::SpendView;
 pub use task::TaskView;
@@ -71,6 +77,8 @@ pub struct ContactView {
     fields: std::collections::BTreeMap<String, String>,
     /// Other records of the same person, for staff to merge.
     merge_suggested: Vec<String>,
+    /// The customer wrote after the caller last read it (lists only).
+    unread: bool,
 }
 
 /// The service window, stated before any send is tried.
@@ -110,7 +118,14 @@ impl ContactView {
             },
             created_at: contact.created_at.to_rfc3339(),
             opted_out: contact.opted_out,
+            unread: false,
         }
+    }
+
+    /// Says whether the caller has unread messages here.
+    pub fn with_unread(mut self, unread: bool) -> Self {
+        self.unread = unread;
+        self
     }
 }
 

@@ -126,6 +126,11 @@ impl SendMessage {
         self
     }
 
+    /// The rate cards estimates are priced with (shown to staff before a send).
+    pub fn rate_cards(&self) -> &RateCards {
+        &self.rates
+    }
+
     /// Checks, stores and enqueues. A failed enqueue is logged, not returned:
     /// the message is durably `queued` and the sweep sends it.
     pub async fn send(&self, command: SendCommand) -> Result<Queued, SendError> {

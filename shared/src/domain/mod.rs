@@ -1,10 +1,13 @@
 //! Pure types and rules: no I/O, no AWS types, no async.
 
 pub mod audit;
+pub mod business_profile;
 pub mod contact;
 pub mod contact_fields;
 pub mod contact_patch;
 pub mod conversation;
+pub mod country;
+pub mod currency;
 pub mod deal_access;
 pub mod event;
 pub mod export;
@@ -18,8 +21,10 @@ pub mod metrics;
 pub mod note;
 pub mod outbound;
 pub mod outbound_message;
+pub mod phone_number;
 pub mod pipeline;
 pub mod pricing;
+pub mod read_marker;
 pub mod response_figures;
 pub mod routing;
 pub mod service_window;
@@ -35,6 +40,7 @@ pub mod user;
 pub mod user_patch;
 
 pub use audit::AuditEntry;
+pub use business_profile::BusinessProfile;
 pub use contact::Contact;
 pub use contact_patch::ContactPatch;
 pub use event::DomainEvent;

@@ -3,8 +3,10 @@
 //! at the edge; use cases and handlers only ever see these.
 
 mod audit;
+mod business_profile;
 mod clock;
 mod consent;
+mod contact_enrolment;
 mod contact_record;
 mod conversations;
 mod counters;
@@ -22,6 +24,7 @@ pub mod memory;
 mod outbox;
 mod page;
 mod queue;
+mod read_markers;
 mod reports;
 mod sessions;
 mod spend;
@@ -32,8 +35,10 @@ mod users;
 mod whatsapp;
 
 pub use audit::AuditLog;
+pub use business_profile::BusinessProfileStore;
 pub use clock::{Clock, SystemClock};
 pub use consent::ConsentStore;
+pub use contact_enrolment::{ContactEnrolment, Enrolled, NewContact};
 pub use contact_record::ContactRecordStore;
 pub use conversations::ConversationStore;
 pub use counters::CounterStore;
@@ -49,6 +54,7 @@ pub use login_throttle::LoginThrottle;
 pub use outbox::{Created, FirstResponse, IdempotencyKey, OutboundStanding, OutboxStore, StuckState};
 pub use page::{Page, PageRequest};
 pub use queue::{OutboundQueue, QueueError};
+pub use read_markers::ReadMarkers;
 pub use reports::ReportStore;
 pub use sessions::SessionStore;
 pub use spend::SpendStore;

@@ -28,6 +28,8 @@ export interface Contact {
   fields: Record<string, string>;
   /** Other records of the same person (they wrote with ids two contacts held), for staff to merge. */
   merge_suggested: string[];
+  /** The customer wrote after the signed-in person last read it (lists only). */
+  unread?: boolean;
 }
 export interface Note {
   id: string;

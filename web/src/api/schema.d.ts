@@ -41,6 +41,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/business": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The business profile: name, default country, currency, time zone (defaults until an admin saves one)
+         * @description Roles: all.
+         */
+        get: operations["get_business"];
+        /**
+         * Save the business profile (422 on an unknown country, currency or time zone; audited)
+         * @description Roles: admins.
+         */
+        put: operations["put_business"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contacts": {
         parameters: {
             query?: never;
@@ -54,7 +78,11 @@ export interface paths {
          */
         get: operations["get_contacts"];
         put?: never;
-        post?: never;
+        /**
+         * Add a contact by phone number (normalized to E.164 with the business's default country): 201 with the new contact, 200 with the one the number already has
+         * @description Roles: all (agents own what they add).
+         */
+        post: operations["post_contacts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -231,6 +259,26 @@ export interface paths {
          * @description Roles: all who can see it (clearing: managers, admins).
          */
         post: operations["post_contacts__id__opt_out"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark the conversation read for the caller through `through` (default: the latest inbound message); a marker never moves back
+         * @description Roles: all who can see it.
+         */
+        post: operations["post_contacts__id__read"];
         delete?: never;
         options?: never;
         head?: never;
@@ -581,6 +629,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rate_card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rate card send estimates are priced with, in minor units per delivered template
+         * @description Roles: all.
+         */
+        get: operations["get_rate_card"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/first_response": {
         parameters: {
             query?: never;
@@ -906,6 +974,64 @@ export interface operations {
             };
         };
     };
+    get_business: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success (201 or 202 where the summary says so). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    put_business: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Success (201 or 202 where the summary says so). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     get_contacts: {
         parameters: {
             query?: never;
@@ -914,6 +1040,37 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Success (201 or 202 where the summary says so). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_contacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
         responses: {
             /** @description Success (201 or 202 where the summary says so). */
             200: {
@@ -1277,6 +1434,39 @@ export interface operations {
         };
     };
     post_contacts__id__opt_out: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Success (201 or 202 where the summary says so). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_contacts__id__read: {
         parameters: {
             query?: never;
             header?: never;
@@ -1836,6 +2026,33 @@ export interface operations {
                 id: string;
                 stage: string;
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success (201 or 202 where the summary says so). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_rate_card: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;

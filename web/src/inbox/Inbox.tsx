@@ -7,6 +7,8 @@ import type { Key } from '../i18n/en';
 import { fmtFull } from '../lib/format';
 import { navigate } from '../lib/router';
 import { statusLabel, WindowBadge, Conversation } from './Conversation';
+import { NewConversation } from './NewConversation';
+import { useReadMarker } from './readMarker';
 import { activityTime, avatarClass, displayName, initials, relativeTime, secondaryLine, str } from './model';
 import {
   QUEUES, backgroundError, chooseQueue, deliveryUnderway, loadContacts, loadCounts, loadTeam, ownerLabel, refreshConversation, refreshPanel,
@@ -75,14 +77,17 @@ function ContactRow({ c, now }: { c: Contact; now: number }) {
   const at = activityTime(c);
   const sub = secondaryLine(c);
   const status = str(c.status);
+  const unread = c.unread === true && !selected;
   return (
     <li class="contact-item">
-      <button type="button" class={`contact${selected ? ' is-selected' : ''}`} data-testid="contact" data-contact-id={id}
+      <button type="button" class={`contact${selected ? ' is-selected' : ''}${unread ? ' is-unread' : ''}`} data-testid="contact" data-contact-id={id}
+        data-unread={unread ? 'true' : 'false'}
         aria-current={selected ? 'true' : undefined} onClick={() => navigate({ name: 'inbox', contact: id })}>
         <span class={avatarClass(id)} aria-hidden="true">{initials(c)}</span>
         <span class="contact-main">
           <span class="contact-top">
             <span class="contact-name" data-testid="contact-name">{displayName(c)}</span>
+            {unread ? <span class="unread-dot" data-testid="unread-dot" role="img" aria-label={t('inbox.unread')} /> : null}
             {at === null ? null : (
               <time class="contact-time" data-testid="contact-time" dateTime={new Date(at).toISOString()} title={t('contact.lastActivity', { at: fmtFull(at) })}>
                 {relativeTime(at, now)}
@@ -150,6 +155,7 @@ export function Inbox({ contact }: { contact: string | null }) {
   const [search, setSearch] = useState('');
   const [loadingMore, setLoadingMore] = useState(false);
   useEffect(() => select(contact), [contact]);
+  useReadMarker(contact);
   useEffect(() => {
     whenLost(() => navigate({ name: 'inbox', contact: null }, { replace: true }));
     return () => select(null);
@@ -171,6 +177,7 @@ export function Inbox({ contact }: { contact: string | null }) {
               {!state.contactsLoaded ? '' : state.filter ? t('inbox.countOf', { shown: visible.length, total }) : `${total}${state.nextCursor ? '+' : ''}`}
             </span>
           </div>
+          <NewConversation />
           <QueueTabs />
           <div class="search">
             <label class="visually-hidden" for="contact-search">{t('inbox.search')}</label>

@@ -5,14 +5,13 @@ import type { Contact, ServiceWindow } from '../api/contacts';
 import type { Estimate, Message } from '../api/messages';
 import { t } from '../i18n';
 import type { Key } from '../i18n/en';
-import { DAY_MS, DEFAULT_CURRENCY, fmtFull, fmtTime, fmtUntil, fmtWeekday, money, parseTime } from '../lib/format';
+import { cardFor } from '../lib/business';
+import { DAY_MS, businessCurrency, fmtFull, fmtTime, fmtUntil, fmtWeekday, money, parseTime } from '../lib/format';
 
 export type Category = 'utility' | 'authentication' | 'marketing';
 export const CATEGORIES: Category[] = ['utility', 'authentication', 'marketing'];
 // The default rate card (India), for the price shown before a send. No API
 // route serves the rate card yet; the API's own estimate wins once it answers.
-const RATE_CARD: Record<Category, number> = { marketing: 91, utility: 13, authentication: 13 };
-
 export const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null);
 
 export function humanize(code: unknown): string | null {
@@ -101,10 +100,11 @@ export function fillTemplate(body: string, params: string[]): string {
   });
 }
 
-/** What the rate card will say for a send of `category`, computed before sending. */
-export function localEstimate(category: Category | 'service', windowOpen: boolean): Estimate {
+/** What the API's rate card will say for a send of `category` to `waId`, computed before sending. */
+export function localEstimate(category: Category | 'service', windowOpen: boolean, waId?: string | null): Estimate {
   const free = category === 'service' || (category === 'utility' && windowOpen);
-  return { category, free, amount_minor: free ? 0 : RATE_CARD[category as Category] ?? 0, currency: DEFAULT_CURRENCY };
+  const card = cardFor(waId);
+  return { category, free, amount_minor: free ? 0 : card?.per_message[category] ?? Number.NaN, currency: card?.currency ?? businessCurrency() };
 }
 
 const CATEGORY_KEYS: Record<string, Key> = {
@@ -115,7 +115,7 @@ const CATEGORY_KEYS: Record<string, Key> = {
 };
 export const categoryLabel = (c: string): string => (CATEGORY_KEYS[c] ? t(CATEGORY_KEYS[c]) : humanize(c) ?? t('category.message'));
 
-/** "₹0.91 · Marketing", "Free · Service reply": the words after "estimate". */
+/** "<price> · Marketing", "Free · Service reply": the words after "estimate". */
 export function estimateWords(e: Estimate): string {
   const category = categoryLabel(e.category);
   if (e.free) return e.category === 'utility' ? t('estimate.freeInWindow', { category }) : t('estimate.free', { category });

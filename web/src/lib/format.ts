@@ -1,14 +1,19 @@
 // Dates, numbers and money, always through Intl. Times follow the browser's
-// locale; money follows the business's locale and the currency the API
-// gives (an estimate's, a deal's).
+// locale; money follows the business's country and the currency the API
+// gives (an estimate's, a deal's), else the business's currency.
 
 import { locale } from '../i18n';
+import { business } from './business';
 
 export const DAY_MS = 86_400_000;
-/** The business's locale for money and numbers (no business-profile route exists yet). */
-export const BUSINESS_LOCALE = 'en-IN';
-/** The currency used when the API does not name one (the default rate card's). */
-export const DEFAULT_CURRENCY = 'INR';
+/** The business's locale for money and numbers: the UI language in the business's country. */
+export function businessLocale(): string {
+  return `${locale.value === 'hi' ? 'hi' : 'en'}-${business.value.country}`;
+}
+/** The currency used when the API does not name one: the business's. */
+export function businessCurrency(): string {
+  return business.value.currency;
+}
 
 const cache = new Map<string, Intl.DateTimeFormat>();
 function dateFmt(name: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
@@ -55,26 +60,26 @@ export function isoDay(t: number): string {
 }
 
 export function money(minor: number, currency: string | null | undefined): string {
-  const code = currency || DEFAULT_CURRENCY;
+  const code = currency || businessCurrency();
   try {
-    const f = new Intl.NumberFormat(BUSINESS_LOCALE, { style: 'currency', currency: code });
+    const f = new Intl.NumberFormat(businessLocale(), { style: 'currency', currency: code });
     return f.format(minor / 10 ** (f.resolvedOptions().maximumFractionDigits ?? 2));
   } catch {
     return `${(minor / 100).toFixed(2)} ${code}`;
   }
 }
 
-/** The currency's symbol, for a label such as "Value (₹)". */
-export function currencySymbol(currency: string = DEFAULT_CURRENCY): string {
+/** The currency's symbol (the business's by default), for a label such as "Value in $". */
+export function currencySymbol(currency: string = businessCurrency()): string {
   try {
-    return new Intl.NumberFormat(BUSINESS_LOCALE, { style: 'currency', currency }).formatToParts(0).find((p) => p.type === 'currency')?.value ?? currency;
+    return new Intl.NumberFormat(businessLocale(), { style: 'currency', currency }).formatToParts(0).find((p) => p.type === 'currency')?.value ?? currency;
   } catch {
     return currency;
   }
 }
 
 export function number(n: number): string {
-  return new Intl.NumberFormat(BUSINESS_LOCALE).format(n);
+  return new Intl.NumberFormat(businessLocale()).format(n);
 }
 
 export function languageLabel(code: string): string {

@@ -14,6 +14,7 @@ import { isManager } from '../lib/session';
 import { useError } from '../lib/useError';
 import { categoryLabel } from '../inbox/model';
 import { Account } from '../settings/Account';
+import { BusinessProfile } from '../settings/BusinessProfile';
 import { ExportButton } from '../settings/ExportButton';
 import { Team } from '../settings/Team';
 
@@ -122,6 +123,7 @@ const SECTIONS: { id: string; key: Key; manager: boolean }[] = [
   { id: 'templates', key: 'settings.templates', manager: true },
   { id: 'audit', key: 'settings.audit', manager: true },
   { id: 'data', key: 'settings.data', manager: true },
+  { id: 'business', key: 'settings.business', manager: false },
   { id: 'account', key: 'settings.account', manager: false },
   { id: 'language', key: 'settings.language', manager: false },
 ];
@@ -139,7 +141,7 @@ export function Settings({ section }: { section: string }) {
         ))}
       </nav>
       {current?.id === 'team' ? <Team /> : current?.id === 'templates' ? <Templates /> : current?.id === 'audit' ? <Audit /> : current?.id === 'data' ? <Data />
-        : current?.id === 'account' ? <Account /> : <Language />}
+        : current?.id === 'business' ? <BusinessProfile /> : current?.id === 'account' ? <Account /> : <Language />}
     </section>
   );
 }

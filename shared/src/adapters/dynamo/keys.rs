@@ -330,3 +330,12 @@ pub fn first_response_pk(month: &str) -> String {
 pub fn first_response_sk(day: &str, agent: &str) -> String {
     format!("{day}#{agent}")
 }
+
+/// The business profile's partition (and sort key): one small item.
+pub const BUSINESS_PROFILE: &str = "BUSINESS";
+
+/// The sort key of one person's read marker, under the contact's partition
+/// (so erasure, which empties the partition, takes it too).
+pub fn read_marker_sk(user: &str) -> String {
+    format!("READ#{user}")
+}

@@ -4,6 +4,8 @@
 //! |---|---|---|
 //! | contact | `C#<contactId>` | `PROFILE` |
 //! | message | `C#<contactId>` | `M#<millis>#<id>` |
+//! | read marker (per person) | `C#<contactId>` | `READ#<email>` |
+//! | business profile | `BUSINESS` | `BUSINESS` |
 //! | identity pointer | `I#<phoneNumberId>#<wa:…\|bsuid:…>` | `I` |
 //! | wamid pointer | `W#<wamid>` | `W` |
 //! | pending status | `W#<wamid>` | `PS#<rank>#<millis>` |
@@ -15,10 +17,12 @@
 //! `gsi1` (`gsi1pk`, `gsi1sk`) lists contacts by last activity.
 
 mod audit;
+mod business_profile;
 mod consent;
 mod contacts;
 mod cursor;
 mod deals;
+mod enrolment;
 mod exports;
 mod failure;
 mod first_responses;
@@ -31,6 +35,7 @@ mod lifecycle;
 mod login_throttle;
 mod outbox;
 mod paging;
+mod read_markers;
 mod record;
 mod sessions;
 mod spend;

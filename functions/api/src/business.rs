@@ -1,0 +1,73 @@
+//! The business profile and the rate card estimates are priced with.
+
+use crate::json_body::ApiJson;
+use crate::session::Staff;
+use crate::views::{BusinessProfileView, RateCardView};
+use crate::{ApiError, ApiState};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use parley::domain::{AuditEntry, BusinessProfile, Role};
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// The saved profile, or the defaults (an Indian shop) before one is saved.
+pub(crate) async fn current_profile(state: &ApiState) -> Result<BusinessProfile, ApiError> {
+    Ok(state.business.business_profile().await?.unwrap_or_default())
+}
+
+pub(crate) async fn get(
+    State(state): State<Arc<ApiState>>,
+    Staff(_session): Staff,
+) -> Result<Json<BusinessProfileView>, ApiError> {
+    let saved = state.business.business_profile().await?;
+    let configured = saved.is_some();
+    Ok(Json(BusinessProfileView::new(saved.unwrap_or_default(), configured)))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ProfileBody {
+    #[serde(default)]
+    name: String,
+    country: String,
+    currency: String,
+    time_zone: String,
+    #[serde(default)]
+    phone_number_id: Option<String>,
+}
+
+pub(crate) async fn put(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    ApiJson(body): ApiJson<ProfileBody>,
+) -> Result<Json<BusinessProfileView>, ApiError> {
+    if session.role != Role::Admin {
+        return Err(ApiError::forbidden("only administrators change the business profile"));
+    }
+    let profile = BusinessProfile {
+        name: body.name,
+        country: body.country,
+        currency: body.currency,
+        time_zone: body.time_zone,
+        phone_number_id: body.phone_number_id,
+    }
+    .validated()
+    .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))?;
+    let audit = AuditEntry {
+        at: state.clock.now(),
+        actor: session.email.clone(),
+        action: "business_profile".to_owned(),
+        contact: None,
+        detail: serde_json::json!({
+            "country": profile.country, "currency": profile.currency, "time_zone": profile.time_zone,
+        })
+        .to_string(),
+    };
+    state.business.save_business_profile(&profile, &audit).await?;
+    tracing::info!(country = %profile.country, currency = %profile.currency, "business profile saved");
+    Ok(Json(BusinessProfileView::new(profile, true)))
+}
+
+pub(crate) async fn rate_card(State(state): State<Arc<ApiState>>, Staff(_session): Staff) -> Json<RateCardView> {
+    Json(RateCardView::new(state.outbound.send.rate_cards()))
+}

@@ -1,0 +1,83 @@
+//! Unread markers per person: opening a conversation marks it read; lists
+//! say per row whether it is unread for the caller.
+
+use crate::views::{ContactView, PageView, ReadMarkerView};
+use crate::visible_contact::VisibleContact;
+use crate::{ApiError, ApiState};
+use axum::extract::State;
+use axum::Json;
+use parley::domain::read_marker::is_unread;
+use parley::domain::{Contact, Millis, Session};
+use parley::ports::Page;
+use serde::Deserialize;
+use std::sync::Arc;
+
+#[derive(Deserialize, Default)]
+pub(crate) struct ReadBody {
+    /// The time of the newest message the reader saw (RFC 3339); default:
+    /// the contact's latest inbound message.
+    #[serde(default)]
+    through: Option<String>,
+}
+
+pub(crate) async fn mark_read(
+    State(state): State<Arc<ApiState>>,
+    VisibleContact { session, contact }: VisibleContact,
+    body: axum::body::Bytes,
+) -> Result<Json<ReadMarkerView>, ApiError> {
+    // The body is optional: an empty one marks everything that has arrived.
+    let body: ReadBody = if body.iter().all(u8::is_ascii_whitespace) {
+        ReadBody::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| {
+            ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!("the body is not JSON we read: {e}"),
+            )
+        })?
+    };
+    let asked = match body.through {
+        Some(text) => Some(Millis::parse_rfc3339(&text).ok_or_else(|| {
+            ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "through must be an RFC 3339 time such as 2026-01-31T09:30:00Z",
+            )
+        })?),
+        None => None,
+    };
+    // Nobody reads past what has arrived.
+    let through = match (asked, contact.last_inbound_at) {
+        (Some(asked), Some(latest)) => Some(asked.min(latest)),
+        (None, latest) => latest,
+        (Some(_), None) => None,
+    };
+    if let Some(through) = through {
+        state.read_markers.mark_read(&contact.id, &session.email, through).await?;
+    }
+    let marks = state.read_markers.read_through(&session.email, std::slice::from_ref(&contact.id)).await?;
+    let read_through = marks.get(&contact.id).copied();
+    Ok(Json(ReadMarkerView::new(&contact.id, read_through, is_unread(contact.last_inbound_at, read_through))))
+}
+
+/// A page of contacts as the caller sees it, each row saying whether it is
+/// unread for them: one BatchGetItem for a page of up to 100 rows that have
+/// inbound messages (rows without any are never unread and are not asked).
+pub(crate) async fn page_with_unread(
+    state: &ApiState,
+    session: &Session,
+    page: Page<Contact>,
+) -> Result<PageView<ContactView>, ApiError> {
+    let asked: Vec<_> = page.items.iter().filter(|c| c.last_inbound_at.is_some()).map(|c| c.id.clone()).collect();
+    let marks = if asked.is_empty() {
+        Default::default()
+    } else {
+        state.read_markers.read_through(&session.email, &asked).await?
+    };
+    let (now, sla) = (state.clock.now(), state.inbox.settings().sla_minutes);
+    Ok(PageView::from_page(page, |c| {
+        let unread = is_unread(c.last_inbound_at, marks.get(&c.id).copied());
+        ContactView::new(c, now, sla).with_unread(unread)
+    }))
+}

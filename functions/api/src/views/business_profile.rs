@@ -1,0 +1,33 @@
+//! The business profile.
+
+use parley::domain::BusinessProfile;
+use serde::Serialize;
+
+/// The profile in force; `configured` is false while the defaults apply.
+#[derive(Serialize)]
+pub struct BusinessProfileView {
+    name: String,
+    /// ISO 3166-1 alpha-2.
+    country: String,
+    /// ISO 4217.
+    currency: String,
+    /// IANA zone name.
+    time_zone: String,
+    /// Meta's id of the number new conversations start from, when set.
+    phone_number_id: Option<String>,
+    configured: bool,
+}
+
+impl BusinessProfileView {
+    /// The view of `profile`.
+    pub fn new(profile: BusinessProfile, configured: bool) -> Self {
+        BusinessProfileView {
+            name: profile.name,
+            country: profile.country,
+            currency: profile.currency,
+            time_zone: profile.time_zone,
+            phone_number_id: profile.phone_number_id,
+            configured,
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! The rate card send estimates are priced with.
+
+use parley::domain::pricing::{RateCard, RateCards};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The cards by calling-code prefix (longest match wins) and the fallback.
+#[derive(Serialize)]
+pub struct RateCardView {
+    by_prefix: BTreeMap<String, RateCardLineView>,
+    fallback: RateCardLineView,
+}
+
+/// One market's prices per delivered template, in minor units.
+#[derive(Serialize)]
+pub struct RateCardLineView {
+    /// ISO 4217.
+    currency: String,
+    /// `marketing`, `utility`, `authentication` → minor units.
+    per_message: BTreeMap<String, u64>,
+}
+
+impl From<&RateCard> for RateCardLineView {
+    fn from(card: &RateCard) -> Self {
+        RateCardLineView {
+            currency: card.currency.clone(),
+            per_message: card.per_message.iter().map(|(c, p)| (c.as_str().to_owned(), *p)).collect(),
+        }
+    }
+}
+
+impl RateCardView {
+    /// The view of `cards`.
+    pub fn new(cards: &RateCards) -> Self {
+        RateCardView {
+            by_prefix: cards.by_prefix.iter().map(|(p, c)| (p.clone(), c.into())).collect(),
+            fallback: (&cards.fallback).into(),
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! The business profile: one item (`BUSINESS`/`BUSINESS`), saved with its
+//! audit line in one transaction.
+
+use super::item::{get_s, key, s};
+use super::keys::BUSINESS_PROFILE;
+use super::{transact_checked_all, unavailable, DynamoStore};
+use crate::domain::{AuditEntry, BusinessProfile};
+use crate::ports::StoreError;
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+
+#[async_trait::async_trait]
+impl crate::ports::BusinessProfileStore for DynamoStore {
+    async fn business_profile(&self) -> Result<Option<BusinessProfile>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(BUSINESS_PROFILE, BUSINESS_PROFILE)))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(out.item().map(|item| {
+            let defaults = BusinessProfile::default();
+            BusinessProfile {
+                name: get_s(item, "name").unwrap_or(defaults.name),
+                country: get_s(item, "country").unwrap_or(defaults.country),
+                currency: get_s(item, "currency").unwrap_or(defaults.currency),
+                time_zone: get_s(item, "time_zone").unwrap_or(defaults.time_zone),
+                phone_number_id: get_s(item, "phone_number_id"),
+            }
+        }))
+    }
+
+    async fn save_business_profile(&self, profile: &BusinessProfile, audit: &AuditEntry) -> Result<(), StoreError> {
+        let mut item = key(BUSINESS_PROFILE, BUSINESS_PROFILE);
+        item.extend([
+            ("name".to_owned(), s(&profile.name)),
+            ("country".to_owned(), s(&profile.country)),
+            ("currency".to_owned(), s(&profile.currency)),
+            ("time_zone".to_owned(), s(&profile.time_zone)),
+        ]);
+        if let Some(number) = &profile.phone_number_id {
+            item.insert("phone_number_id".to_owned(), s(number));
+        }
+        let put = Put::builder().table_name(&self.table).set_item(Some(item)).build().map_err(unavailable)?;
+        let items = vec![TransactWriteItem::builder().put(put).build(), self.audit_put(audit)?];
+        // The audit line's key is fresh, so a failed check is a broken invariant.
+        if transact_checked_all(&self.client, items).await? {
+            Ok(())
+        } else {
+            Err(StoreError::Unavailable("the audit line collided; retry".into()))
+        }
+    }
+}

@@ -1,0 +1,219 @@
+// Browser tests for a new conversation by phone, unread markers per person
+// and the business profile: the page against its own parley-local and
+// Cloud API simulator (free ports, a table of its own).
+//
+//   cargo build -p parley-local -p parley-simulator && npm run build
+//   eval "$(./infra/emulators.sh start)"
+//   node --test tests/browser/inbox_extras.test.mjs
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { ROOT, WEB_DIR, SCREENSHOTS, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable, eventually, byTestId, contactRow } from './harness.mjs';
+
+const WAIT = 30_000;
+const TEST = { timeout: 180_000 };
+
+let sim;
+let runner;
+let base;
+let table;
+let browser;
+
+async function customerWrites(from, name, textBody) {
+  const res = await fetch(`${sim.base}/sim/customer`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from, name, text: textBody }),
+  });
+  assert.equal(res.status, 200, `the simulator answered ${res.status}`);
+  return (await res.json()).wamid;
+}
+
+const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+/** axe-core's serious and critical violations (the context bypasses the CSP to inject it). */
+async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
+}
+
+async function newPage(viewport = { width: 360, height: 740 }) {
+  const context = await browser.newContext({ viewport, bypassCSP: true });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  return { context, page };
+}
+
+async function signIn(page) {
+  await page.goto(base);
+  await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
+  await byTestId(page, 'login-email').fill(ENV.PARLEY_ADMIN_EMAIL);
+  await byTestId(page, 'login-password').fill(ENV.PARLEY_ADMIN_PASSWORD);
+  await byTestId(page, 'login-submit').click();
+  await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
+}
+
+async function showAll(page) {
+  await page.locator('[data-testid="queue-tab"][data-queue="all"]').click();
+}
+
+async function noSidewaysScroll(page) {
+  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  assert.ok(scroll <= client, `the page scrolls sideways: ${scroll} > ${client}`);
+}
+
+async function screenshot(page, name) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, name) });
+}
+
+before(async () => {
+  assert.ok(ENV.AWS_ENDPOINT_URL_DYNAMODB, 'AWS_ENDPOINT_URL_DYNAMODB must point at a running DynamoDB Local');
+  for (const binary of [RUNNER, SIMULATOR]) assert.ok(fs.existsSync(binary), `${binary} is missing`);
+  assert.ok(fs.existsSync(path.join(WEB_DIR, 'index.html')), `${WEB_DIR} is missing: run npm run build first`);
+  const [port, simPort] = [await freePort(), await freePort()];
+  base = `http://127.0.0.1:${port}`;
+  table = `ui-inboxp-${crypto.randomBytes(6).toString('hex')}`;
+  const common = { ...ENV, PARLEY_PORT: String(port), PARLEY_SIMULATOR_PORT: String(simPort) };
+  delete common.PARLEY_SIMULATOR_FAULTS;
+  sim = start(SIMULATOR, ['serve'], common);
+  sim.base = `http://127.0.0.1:${simPort}`;
+  await waitUntilUp(sim, 'parley-simulator', `${sim.base}/sim/accepted`);
+  runner = start(RUNNER, [], { ...common, TABLE_NAME: table, PARLEY_WEB_DIR: WEB_DIR, WHATSAPP_API_BASE: sim.base });
+  await waitUntilUp(runner, 'parley-local', `${base}/healthz`);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-dev-shm-usage'],
+  });
+}, { timeout: 200_000 });
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await stop(runner);
+  await stop(sim);
+  await dropTable(table);
+});
+
+test('a new conversation by phone opens with templates only, and the customer\'s reply lands in it', TEST, async () => {
+  // Someone wrote once, so the business number is known without configuring it.
+  await customerWrites('919700000101', 'First Customer', 'hello');
+  const { context, page } = await newPage();
+  try {
+    await signIn(page);
+    await byTestId(page, 'new-conversation').click();
+    const form = byTestId(page, 'new-conversation-form');
+    await byTestId(form, 'new-conversation-phone').fill('12');
+    await byTestId(form, 'new-conversation-submit').click();
+    await eventually(async () => assert.equal(await byTestId(form, 'new-conversation-error').textContent(), 'the phone number is too short'));
+
+    await byTestId(form, 'new-conversation-phone').fill('098765 43210');
+    await byTestId(form, 'new-conversation-name').fill('Asha New');
+    await noSidewaysScroll(page);
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on the new-conversation form');
+    await screenshot(page, 'new-conversation-360.png');
+    await byTestId(form, 'new-conversation-submit').click();
+    await eventually(async () => assert.equal(await byTestId(page, 'conversation-name').textContent(), 'Asha New'));
+    assert.match(page.url(), /#\/inbox\/[0-9a-f]{24}$/);
+    const id = page.url().split('/').pop();
+    const composer = byTestId(page, 'composer');
+    await composer.waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await composer.getAttribute('data-window'), 'closed');
+    assert.equal(await byTestId(page, 'composer-input').isVisible(), false, 'no free-form text before the customer writes');
+    await byTestId(page, 'template-picker').waitFor({ state: 'visible', timeout: WAIT });
+
+    const wamid = await customerWrites('919876543210', 'Asha WhatsApp', 'Got your number from the shop');
+    await page.locator(`[data-testid="message"][data-message-id="${wamid}"]`).waitFor({ state: 'visible', timeout: WAIT });
+    await eventually(async () => assert.equal(await composer.getAttribute('data-window'), 'open'));
+    const contacts = await page.evaluate(async () => (await (await fetch('/api/contacts', { credentials: 'same-origin' })).json()).items);
+    const asha = contacts.filter((c) => c.phone === '+919876543210');
+    assert.equal(asha.length, 1, JSON.stringify(contacts));
+    assert.equal(asha[0].id, id);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the unread dot shows for a new inbound message and clears on opening', TEST, async () => {
+  await customerWrites('919700000201', 'Ravi Unread', 'first question');
+  await customerWrites('919700000202', 'Other Person', 'hi');
+  const { context, page } = await newPage();
+  try {
+    await signIn(page);
+    await showAll(page);
+    const ravi = contactRow(page, 'Ravi Unread');
+    await ravi.waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await ravi.getAttribute('data-unread'), 'true');
+    assert.equal(await byTestId(ravi, 'unread-dot').getAttribute('aria-label'), 'Unread');
+    await ravi.click();
+    await eventually(async () => assert.equal(await byTestId(page, 'conversation-name').textContent(), 'Ravi Unread'));
+
+    // Read on the server, not only on this page: a reload shows it read.
+    await page.goto(`${base}/#/inbox`);
+    await showAll(page);
+    await contactRow(page, 'Ravi Unread').waitFor({ state: 'visible', timeout: WAIT });
+    await eventually(async () => assert.equal(await contactRow(page, 'Ravi Unread').getAttribute('data-unread'), 'false'));
+    assert.equal(await contactRow(page, 'Other Person').getAttribute('data-unread'), 'true', 'the other one is still unread');
+
+    // Whole-second webhook timestamps: the next message is a second later.
+    await sleep(1100);
+    await customerWrites('919700000201', 'Ravi Unread', 'second question');
+    await eventually(async () => assert.equal(await contactRow(page, 'Ravi Unread').getAttribute('data-unread'), 'true'), { timeout: WAIT });
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on the list with an unread dot');
+    await screenshot(page, 'unread-360.png');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('an admin sets the business currency in Settings and deal values follow it', TEST, async () => {
+  await customerWrites('919700000301', 'Deal Customer', 'I want 12 sarees');
+  // A desktop: the contact panel sits beside the conversation.
+  const { context, page } = await newPage({ width: 1280, height: 860 });
+  try {
+    await signIn(page);
+    await page.goto(`${base}/#/settings/business`);
+    const form = byTestId(page, 'business-form');
+    await form.waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await byTestId(form, 'business-currency').inputValue(), 'INR');
+    assert.ok((await byTestId(page, 'rate-card-row').count()) >= 1, 'the rate card comes from the API');
+    assert.match(await byTestId(page, 'rate-card').textContent(), /₹0\.91/);
+
+    await byTestId(form, 'business-country').fill('XX');
+    await byTestId(form, 'business-save').click();
+    await eventually(async () => assert.match(await byTestId(form, 'business-error').textContent(), /country must be an ISO 3166-1 alpha-2 code/));
+    await byTestId(form, 'business-country').fill('IN');
+    await byTestId(form, 'business-currency').fill('usd');
+    await byTestId(form, 'business-name').fill('Asha Textiles');
+    await byTestId(form, 'business-save').click();
+    await eventually(async () => assert.equal(await byTestId(form, 'business-message').textContent(), 'Business profile saved.'));
+    assert.equal(await byTestId(form, 'business-error').textContent(), '');
+    // Meta's card stays in its own currency, and the page says so.
+    assert.match(await byTestId(page, 'rate-card-currency').textContent(), /estimates stay in INR/);
+    await noSidewaysScroll(page);
+    await screenshot(page, 'business-profile-1280.png');
+
+    await page.goto(`${base}/#/inbox`);
+    await showAll(page);
+    await contactRow(page, 'Deal Customer').click();
+    await eventually(async () => assert.equal(await byTestId(page, 'conversation-name').textContent(), 'Deal Customer'));
+    const value = byTestId(page, 'deal-value-input');
+    await value.waitFor({ state: 'attached', timeout: WAIT });
+    assert.equal(await page.locator('label[for="deal-value"]').textContent(), 'Value in $');
+    await byTestId(page, 'deal-title-input').fill('Twelve sarees');
+    await value.fill('120');
+    await byTestId(page, 'deal-create').click();
+    await eventually(async () => assert.equal(await byTestId(page, 'deal-value').first().textContent(), '$120.00'), { timeout: WAIT });
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,69 @@
+//! The business profile: defaults until an admin saves one, validated,
+//! audited, readable by everyone; and the rate card estimates use.
+
+use parley_e2e::TestStack;
+use serde_json::json;
+
+#[tokio::test]
+async fn defaults_until_an_admin_saves_a_valid_profile() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let agent = t.teammate(&admin, "agent@shop.test", "agent").await;
+    let (status, profile) = t.get(&agent, "/api/business").await;
+    assert_eq!(status, 200, "{profile}");
+    assert_eq!(
+        (&profile["country"], &profile["currency"], &profile["time_zone"]),
+        (&json!("IN"), &json!("INR"), &json!("Asia/Kolkata"))
+    );
+    assert_eq!(profile["configured"], false);
+
+    let good = json!({"name": "Corner Shop", "country": "us", "currency": "usd", "time_zone": "America/New_York"});
+    for (field, bad) in [("country", "XX"), ("currency", "RUP"), ("time_zone", "Mars/Base"), ("time_zone", "EST5EDT x")]
+    {
+        let mut body = good.clone();
+        body[field] = json!(bad);
+        let (status, answer) = t.request(&admin, "PUT", "/api/business", Some(&body)).await;
+        assert_eq!(status, 422, "{field}={bad}: {answer}");
+        assert!(answer["error"]["message"].as_str().unwrap().contains(if field == "time_zone" {
+            "time zone"
+        } else {
+            field
+        }));
+    }
+    let (_, unchanged) = t.get(&agent, "/api/business").await;
+    assert_eq!(unchanged["configured"], false, "refused saves change nothing");
+
+    let (status, saved) = t.request(&admin, "PUT", "/api/business", Some(&good)).await;
+    assert_eq!(status, 200, "{saved}");
+    let (_, read) = t.get(&agent, "/api/business").await;
+    assert_eq!(
+        (&read["name"], &read["country"], &read["currency"]),
+        (&json!("Corner Shop"), &json!("US"), &json!("USD"))
+    );
+    assert_eq!(read["configured"], true);
+
+    let (status, _) = t.request(&agent, "PUT", "/api/business", Some(&good)).await;
+    assert_eq!(status, 403);
+
+    let day = &read_day();
+    let (_, audit) = t.get(&admin, &format!("/api/audit?day={day}")).await;
+    let line = audit["items"].as_array().unwrap().iter().find(|l| l["action"] == "business_profile").cloned();
+    let line = line.unwrap_or_else(|| panic!("no audit line: {audit}"));
+    assert_eq!((&line["actor"], &line["detail"]["currency"]), (&json!(parley_e2e::ADMIN_EMAIL), &json!("USD")));
+}
+
+fn read_day() -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    parley::domain::Millis(now).to_rfc3339()[..10].to_owned()
+}
+
+#[tokio::test]
+async fn the_rate_card_is_the_one_estimates_use() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let (status, card) = t.get(&admin, "/api/rate_card").await;
+    assert_eq!(status, 200, "{card}");
+    let india = parley::domain::pricing::RateCards::default();
+    assert_eq!(card["fallback"]["currency"], india.fallback.currency.as_str());
+    assert_eq!(card["by_prefix"]["91"]["per_message"]["marketing"], 91);
+}
