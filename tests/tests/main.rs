@@ -3,6 +3,7 @@
 
 mod access_matrix;
 mod api;
+mod changes;
 mod contact_record;
 mod data_ownership;
 mod deals;

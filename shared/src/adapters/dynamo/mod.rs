@@ -17,6 +17,7 @@
 mod audit;
 mod consent;
 mod contacts;
+mod conversation_watch;
 mod cursor;
 mod deals;
 mod exports;
