@@ -94,6 +94,7 @@ export function poller(options: PollerOptions): ChangeFeed {
   };
   const onVisibility = () => {
     if (document.visibilityState === 'visible') sooner(0);
+    else if (running && !inFlight) schedule(pace());
   };
 
   function stop(): void {
