@@ -216,3 +216,23 @@ async fn an_agent_never_sees_a_conversation_they_may_not_see() {
     assert!(!news.to_string().contains("are you there?"));
     assert_eq!(news["counts"]["all"]["n"], 1);
 }
+
+#[tokio::test]
+async fn a_message_stamped_behind_the_clock_still_shows() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let customer = parley_simulator::Customer::new(CUSTOMER, "Asha");
+    let an_hour_ago = t.clock.now().0 / 1000 - 3600;
+    let first = customer.webhook(vec![customer.text("wamid.LAG1", an_hour_ago, "Hello?")]);
+    assert_eq!(t.post_json_webhook(&first).await.status(), 200);
+    let contact = t.contacts(&admin).await[0]["id"].as_str().unwrap().to_owned();
+    let start = poll(&t, &admin, Some(&contact), None).await;
+    let idle = poll(&t, &admin, Some(&contact), Some(&cursor(&start))).await;
+    assert_nothing(&idle, "the first message was shown");
+
+    // Meta delivers the next one late: its time is the customer's, 59 minutes ago.
+    let second = customer.webhook(vec![customer.text("wamid.LAG2", an_hour_ago + 60, "Anyone there?")]);
+    assert_eq!(t.post_json_webhook(&second).await.status(), 200);
+    let news = poll(&t, &admin, Some(&contact), Some(&cursor(&idle))).await;
+    assert_eq!(message_ids(&news), ["wamid.LAG2"], "{news}");
+}

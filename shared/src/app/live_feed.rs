@@ -133,7 +133,7 @@ impl LiveFeed {
                 return Err(InboxError::NotFound.into());
             }
             let seen = if same { before.messages.clone() } else { BTreeSet::new() };
-            next.from = next_window_start(&watched.messages, now).0;
+            next.from = next_window_start(&watched.messages, now, watched.contact.last_activity_at).0;
             let (mut fresh, prints) = unseen(&seen, watched.messages);
             fresh.reverse();
             changes.messages = fresh;

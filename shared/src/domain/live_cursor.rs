@@ -8,7 +8,8 @@
 //! contact, its notes and the queue counts — and an answer carries only
 //! what no longer matches. The message window reaches back to the oldest
 //! outbound message still on its way (so a tick on it is seen) or a few
-//! minutes (so a message stored a little late is seen), whichever is older.
+//! minutes before the conversation's latest activity (so a message whose
+//! timestamp is a little behind is seen), whichever is older.
 //!
 //! The cursor is opaque to clients but not secret: it holds no data, only
 //! fingerprints and instants, and every read behind it is re-checked
@@ -151,10 +152,13 @@ pub fn unseen<T: Debug>(seen: &BTreeSet<String>, now_shown: Vec<T>) -> (Vec<T>, 
 }
 
 /// Where the next message window starts: the oldest outbound message still
-/// on its way (sent within [`WATCH_OUTBOUND_MS`]), or `now` less the margin.
-pub fn next_window_start(messages: &[Message], now: Millis) -> Millis {
+/// on its way (sent within [`WATCH_OUTBOUND_MS`]), or the margin before the
+/// conversation's latest activity (message times are the sender's clock: a
+/// message Meta delivers late is older than `now`, but never older than the
+/// latest activity it moves), whichever is older.
+pub fn next_window_start(messages: &[Message], now: Millis, last_activity: Option<Millis>) -> Millis {
     let watch_after = now.0 - WATCH_OUTBOUND_MS;
-    let floor = now.0 - MESSAGE_MARGIN_MS;
+    let floor = last_activity.map_or(now.0, |at| at.0.min(now.0)) - MESSAGE_MARGIN_MS;
     let oldest_underway = messages
         .iter()
         .filter(|m| m.direction == Direction::Out && m.at.0 >= watch_after && !settled(m.status))
@@ -244,11 +248,22 @@ mod tests {
             message("b", Direction::Out, Some(DeliveryStatus::Read), now.0 - 2 * Millis::HOUR),
             message("c", Direction::In, None, now.0 - 3 * Millis::HOUR),
         ];
-        assert_eq!(next_window_start(&messages, now), Millis(sent_an_hour_ago));
+        assert_eq!(next_window_start(&messages, now, Some(now)), Millis(sent_an_hour_ago));
         let all_settled = &messages[1..];
-        assert_eq!(next_window_start(all_settled, now), Millis(now.0 - MESSAGE_MARGIN_MS));
+        assert_eq!(next_window_start(all_settled, now, Some(now)), Millis(now.0 - MESSAGE_MARGIN_MS));
         let long_ago = [message("d", Direction::Out, Some(DeliveryStatus::Sent), now.0 - 25 * Millis::HOUR)];
-        assert_eq!(next_window_start(&long_ago, now), Millis(now.0 - MESSAGE_MARGIN_MS));
+        assert_eq!(next_window_start(&long_ago, now, None), Millis(now.0 - MESSAGE_MARGIN_MS));
+    }
+
+    #[test]
+    fn the_window_reaches_back_before_the_latest_activity() {
+        let now = Millis(10 * Millis::HOUR);
+        let customer_wrote = Millis(now.0 - Millis::HOUR);
+        let settled = [message("a", Direction::In, None, customer_wrote.0)];
+        assert_eq!(
+            next_window_start(&settled, now, Some(customer_wrote)),
+            Millis(customer_wrote.0 - MESSAGE_MARGIN_MS)
+        );
     }
 
     #[test]
