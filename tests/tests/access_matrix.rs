@@ -214,6 +214,7 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             [409, 409, 409, 404, 401],
         ),
         row("get", "/api/conversations", all("/api/conversations?queue=mine"), None, [200, 200, 200, 200, 401]),
+        row("get", "/api/changes", c("/api/changes?contact={id}"), None, [200, 200, 200, 404, 401]),
         row("get", "/api/templates", all("/api/templates"), None, [200, 200, 200, 200, 401]),
         row("post", "/api/templates/sync", all("/api/templates/sync"), None, [200, 200, 403, 403, 401]),
         row("get", "/api/reports/spend", all("/api/reports/spend"), None, [200, 200, 403, 403, 401]),

@@ -4,6 +4,7 @@
 mod access_matrix;
 mod api;
 mod business_profile;
+mod changes;
 mod contact_record;
 mod data_ownership;
 mod deals;

@@ -3,6 +3,7 @@
 
 mod admin;
 mod business;
+mod changes;
 mod client_address;
 mod contacts;
 mod data;
@@ -34,6 +35,7 @@ use parley::app::data_ownership::DataOwnership;
 use parley::app::deals::Deals;
 use parley::app::exports::Exports;
 use parley::app::inbox::{Inbox, InboxSettings};
+use parley::app::live_feed::LiveFeed;
 use parley::app::opt_out::OptOuts;
 use parley::app::reports::Reports;
 use parley::app::send_message::SendMessage;
@@ -94,6 +96,8 @@ impl Background {
 pub struct ApiState {
     /// Visibility, ownership, queues, audit.
     pub inbox: Arc<Inbox>,
+    /// What changed since a cursor (live updates).
+    pub live: LiveFeed,
     /// The team.
     pub team: Team,
     /// Pipelines and deals.
@@ -181,6 +185,7 @@ pub fn state(
     let inbox =
         Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone(), settings));
     ApiState {
+        live: LiveFeed::new(inbox.clone(), store.clone(), store.clone(), clock.clone()),
         inbox,
         team: Team::new(store.clone(), store.clone(), store.clone(), clock.clone()),
         deals: Deals::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings.agents_see_all),
@@ -241,6 +246,7 @@ openapi::api_routes! {
     post "/api/contacts/{id}/read" => read_markers::mark_read, "Mark the conversation read for the caller through `through` (default: the latest inbound message); a marker never moves back", "all who can see it";
     get "/api/contacts/{id}/deals" => deals::for_contact, "A contact's deals", "all who can see it";
     post "/api/messages/{id}/retry" => outbound::retry, "Retry a failed send, or one whose outcome is unknown once the status grace period is over (202), under the send rules of the moment", "all who can see it";
+    get "/api/changes" => changes::changes, "What changed since `?since=` (the last answer's cursor; none at first): the open `?contact=`'s new messages and ticks, list rows whose activity moved, queue counts when they changed; 400 for a cursor it did not hand out", "all (agents: what they may see)";
     get "/api/conversations" => inbox::queue, "A queue: unassigned, mine, waiting_on_us, waiting_on_customer, overdue, open, closed", "all (agents: filtered)";
     get "/api/templates" => outbound::templates, "The template catalog", "all";
     post "/api/templates/sync" => outbound::sync_templates, "Sync templates from the WhatsApp Business Account", "managers, admins";

@@ -7,6 +7,7 @@ pub mod deliver;
 pub mod exports;
 pub mod inbox;
 pub mod ingest_webhook;
+pub mod live_feed;
 pub mod notes;
 pub mod opt_out;
 pub mod reports;

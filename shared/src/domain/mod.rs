@@ -13,6 +13,7 @@ pub mod event;
 pub mod export;
 pub mod identity;
 pub mod invite;
+pub mod live_cursor;
 pub mod login_throttle;
 pub mod message;
 pub mod message_content;

@@ -11,10 +11,11 @@ import { NewConversation } from './NewConversation';
 import { useReadMarker } from './readMarker';
 import { activityTime, avatarClass, displayName, initials, relativeTime, secondaryLine, str } from './model';
 import {
-  QUEUES, backgroundError, chooseQueue, deliveryUnderway, loadContacts, loadCounts, loadTeam, ownerLabel, refreshConversation, refreshPanel,
+  QUEUES, applyChanges, backgroundError, chooseQueue, deliveryUnderway, liveContact, liveFailed, loadContacts, loadTeam, ownerLabel,
   rev, select, setFilter, state, visibleContacts, whenLost,
 } from './store';
-import { user } from '../lib/session';
+import { setFeed } from '../live/feed';
+import { poller } from '../live/poller';
 
 const QUEUE_KEYS: Record<Queue, Key> = {
   mine: 'queue.mine', unassigned: 'queue.unassigned', waiting_on_us: 'queue.waiting_on_us', waiting_on_customer: 'queue.waiting_on_customer',
@@ -25,48 +26,20 @@ const EMPTY_KEYS: Record<Queue, Key> = {
   overdue: 'queueEmpty.overdue', closed: 'queueEmpty.closed', all: 'queueEmpty.all',
 };
 
-// Live updates: the open timeline and the shown queue every few seconds
-// while the tab is visible; the other queues' counts and the panel less
-// often. One place, so a push channel can replace it.
-const POLL_MS = 3000;
-const FAST_POLL_MS = 1500;
-const SLOW_EVERY = 5;
-
+// Live updates come from one change feed (web/src/live), started with the
+// inbox and stopped when it goes; a push channel can replace the poller.
 function useLive(): void {
   useEffect(() => {
-    let timer = 0;
-    let ticks = 0;
-    let stopped = false;
-    const tick = async () => {
-      timer = 0;
-      if (stopped || !user.value) return;
-      if (document.visibilityState === 'visible') {
-        ticks++;
-        const slow = ticks % SLOW_EVERY === 0;
-        await Promise.all([
-          loadContacts().catch(backgroundError),
-          refreshConversation().catch(backgroundError),
-          slow ? loadCounts().catch(() => {}) : null,
-          slow ? refreshPanel() : null,
-        ]);
-      }
-      if (!stopped) timer = window.setTimeout(tick, deliveryUnderway() ? FAST_POLL_MS : POLL_MS);
-    };
-    const onVisible = () => {
-      if (document.visibilityState === 'visible' && !stopped) {
-        clearTimeout(timer);
-        tick();
-      }
-    };
+    const feed = poller({ contact: liveContact, underway: deliveryUnderway, failed: liveFailed });
+    const unsubscribe = feed.onChange(applyChanges);
+    setFeed(feed);
     loadContacts().catch(backgroundError);
-    loadCounts().catch(() => {});
     loadTeam().catch(() => {});
-    timer = window.setTimeout(tick, POLL_MS);
-    document.addEventListener('visibilitychange', onVisible);
+    feed.start();
     return () => {
-      stopped = true;
-      clearTimeout(timer);
-      document.removeEventListener('visibilitychange', onVisible);
+      unsubscribe();
+      feed.stop();
+      setFeed(null);
     };
   }, []);
 }

@@ -3,6 +3,7 @@
 // after any change; the state itself is plain data.
 
 import { signal } from '@preact/signals';
+import type { Changes } from '../api/changes';
 import { ApiError, SignedOut, items, nextCursor } from '../api/client';
 import * as contactsApi from '../api/contacts';
 import type { Contact, Note, Queue } from '../api/contacts';
@@ -17,6 +18,7 @@ import type { Template } from '../api/templates';
 import { t } from '../i18n';
 import { fmtFull, parseTime } from '../lib/format';
 import { generation, isManager, onReset, user } from '../lib/session';
+import { expectChanges } from '../live/feed';
 import { displayName, fillTemplate, localEstimate, windowInfo, type Category, CATEGORIES } from './model';
 
 export const rev = signal(0);
@@ -176,21 +178,6 @@ export async function loadContacts({ more = false } = {}): Promise<void> {
   changed();
 }
 
-/** The first page of every other queue, for the counts on the tabs. */
-export async function loadCounts(): Promise<void> {
-  const g = generation();
-  await Promise.all(QUEUES.filter((q) => q !== state.queue).map(async (q) => {
-    try {
-      const page = await contactsApi.queuePage(q, null);
-      if (stale(g) || q === state.queue) return;
-      state.counts.set(q, { n: items(page).length, more: Boolean(nextCursor(page)) });
-    } catch (e) {
-      if (quiet(e)) throw e;
-    }
-  }));
-  if (!stale(g)) changed();
-}
-
 export function chooseQueue(queue: Queue): void {
   if (queue === state.queue || !user.value) return;
   state.queue = queue;
@@ -286,9 +273,13 @@ async function fetchAllMessages(id: string): Promise<Message[]> {
     cursor = nextCursor(page);
     pages++;
   } while (cursor && pages < MAX_MESSAGE_PAGES);
+  return mergedTimeline([], all);
+}
+
+/** `base` with `newer` laid over it by id, oldest first (as the API pages them; the sort is stable). */
+function mergedTimeline(base: Message[], newer: Message[]): Message[] {
   const seen = new Map<string, Message>();
-  for (const m of all) if (m && m.id !== undefined) seen.set(String(m.id), m);
-  // Oldest first, as the API pages them; the sort is stable.
+  for (const m of [...base, ...newer]) if (m && m.id !== undefined) seen.set(String(m.id), m);
   return [...seen.values()].sort((a, b) => (parseTime(a.at) ?? 0) - (parseTime(b.at) ?? 0));
 }
 
@@ -334,12 +325,46 @@ export function deliveryUnderway(): boolean {
   return timeline().some((m) => m.direction === 'out' && (m.status === 'queued' || m.status === 'sending') && m.outcome_unknown !== true);
 }
 
-let soonTimer = 0;
+/** A send or retry went out: the live feed brings its progress. */
 export function refreshSoon(): void {
-  clearTimeout(soonTimer);
-  soonTimer = window.setTimeout(() => {
-    if (user.value) refreshConversation().catch(backgroundError);
-  }, 600);
+  expectChanges();
+}
+
+// ---------------------------------------------------------------------------
+// Live updates (the feed in ../live delivers them)
+
+/** The conversation the live feed follows: the open one, once its timeline is loaded (so what the feed brings is newer). */
+export function liveContact(): string | null {
+  const id = state.selectedId;
+  return id && state.timelineFor === id ? id : null;
+}
+
+/** Folds one answer of the live feed into the state. */
+export function applyChanges(changes: Changes, contact: string | null, askedAt: number): void {
+  const rows = Array.isArray(changes?.contacts) ? changes.contacts : [];
+  for (const c of rows) storeContact(c, askedAt);
+  if (changes?.contact) storeContact(changes.contact, askedAt);
+  const messages = Array.isArray(changes?.messages) ? changes.messages : [];
+  if (contact && contact === state.selectedId && state.timelineFor === contact && messages.length) {
+    state.serverMessages = mergedTimeline(state.serverMessages, messages);
+  }
+  if (changes?.notes_changed && contact && contact === state.selectedId) refreshPanel();
+  // A row the list does not hold, or one whose queue may have changed: the shown queue is read again.
+  let reload = rows.some((c) => !state.list.includes(String(c?.id))) || (state.queue !== 'all' && rows.length > 0);
+  for (const [queue, count] of Object.entries(changes?.counts ?? {}) as [Queue, { n: number; more: boolean }][]) {
+    if (!count || typeof count.n !== 'number') continue;
+    if (queue !== state.queue) state.counts.set(queue, count);
+    else if (state.pages === 1 && state.counts.get(queue)?.n !== count.n) reload = true;
+  }
+  if (reload) loadContacts().catch(backgroundError);
+  state.appError = '';
+  changed();
+}
+
+/** A poll failed: the open conversation went out of view, or the API is unreachable. */
+export function liveFailed(error: unknown, contact: string | null): void {
+  if (error instanceof ApiError && error.status === 404 && contact) lostConversation(contact);
+  else backgroundError(error);
 }
 
 export async function retryMessage(id: string): Promise<void> {
@@ -403,7 +428,7 @@ export async function contactAction(action: 'assign' | 'close' | 'reopen', owner
     if (stale(g)) return;
     acceptContact(id, c);
     loadContacts().catch(() => {});
-    loadCounts().catch(() => {});
+    expectChanges();
   } catch (e) {
     if (quiet(e) || stale(g)) return;
     if (e instanceof ApiError && e.status === 404) lostConversation(id);

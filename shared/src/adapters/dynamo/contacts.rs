@@ -58,7 +58,7 @@ fn conversation_from(item: &Item) -> Conversation {
     }
 }
 
-fn message_from(item: &Item, contact: &ContactId) -> Result<Message, StoreError> {
+pub(super) fn message_from(item: &Item, contact: &ContactId) -> Result<Message, StoreError> {
     let direction = match get_s(item, "direction").as_deref() {
         Some("out") => Direction::Out,
         _ => Direction::In,

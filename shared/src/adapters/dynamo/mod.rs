@@ -20,6 +20,7 @@ mod audit;
 mod business_profile;
 mod consent;
 mod contacts;
+mod conversation_watch;
 mod cursor;
 mod deals;
 mod enrolment;

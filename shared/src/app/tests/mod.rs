@@ -8,6 +8,7 @@ mod deals;
 mod deliver;
 mod inbox;
 mod ingest_webhook;
+mod live_feed;
 mod reports;
 mod send_message;
 mod sweep;

@@ -1,0 +1,69 @@
+//! `GET /api/changes`: what changed since the caller's cursor, for the web
+//! app's live updates (see `parley::app::live_feed`).
+
+use crate::contacts::contact_id;
+use crate::session::Staff;
+use crate::views::{ContactView, MessageView};
+use crate::{ApiError, ApiState};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use parley::app::live_feed::{Changes, LiveFeedError, QueueCount};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+pub(crate) struct ChangesQuery {
+    /// The cursor of the previous answer; none on the first call.
+    since: Option<String>,
+    /// The conversation on screen, if any.
+    contact: Option<String>,
+}
+
+/// What changed: only what the cursor had not shown yet.
+#[derive(Serialize)]
+pub(crate) struct ChangesView {
+    cursor: String,
+    contact: Option<ContactView>,
+    messages: Vec<MessageView>,
+    notes_changed: bool,
+    contacts: Vec<ContactView>,
+    counts: Option<BTreeMap<&'static str, CountView>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct CountView {
+    n: usize,
+    more: bool,
+}
+
+impl From<LiveFeedError> for ApiError {
+    fn from(e: LiveFeedError) -> Self {
+        match e {
+            LiveFeedError::BadCursor(bad) => ApiError::new(StatusCode::BAD_REQUEST, "bad_cursor", bad.to_string()),
+            LiveFeedError::Inbox(e) => e.into(),
+        }
+    }
+}
+
+pub(crate) async fn changes(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    Query(q): Query<ChangesQuery>,
+) -> Result<Json<ChangesView>, ApiError> {
+    let open = q.contact.as_deref().filter(|c| !c.is_empty()).map(contact_id).transpose()?;
+    let since = q.since.as_deref().filter(|c| !c.is_empty());
+    let Changes { cursor, contact, messages, notes_changed, rows, counts } =
+        state.live.since(&session, since, open.as_ref()).await?;
+    let (now, sla) = (state.clock.now(), state.inbox.settings().sla_minutes);
+    let count = |c: QueueCount| (c.queue, CountView { n: c.shown, more: c.more });
+    Ok(Json(ChangesView {
+        cursor,
+        contact: contact.map(|c| ContactView::new(c, now, sla)),
+        messages: messages.into_iter().map(MessageView::from).collect(),
+        notes_changed,
+        contacts: rows.into_iter().map(|c| ContactView::new(c, now, sla)).collect(),
+        counts: counts.map(|counts| counts.into_iter().map(count).collect()),
+    }))
+}

@@ -1,0 +1,150 @@
+// Live updates at a price a shop can pay: an idle tab with a conversation
+// open makes at most 6 API requests a minute, a hidden one fewer, and a new
+// message from the customer still shows up. The requests are counted as the
+// browser makes them (page.on('request')); nothing here measures time.
+//
+//   cargo build -p parley-local -p parley-simulator
+//   eval "$(./infra/emulators.sh start)"   # DynamoDB Local and moto (SQS)
+//   npm run build && node --test tests/browser/live.test.mjs
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { WEB_DIR, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable, eventually, byTestId } from './harness.mjs';
+
+const WAIT = 30_000;
+// The interval each count is taken over: half a minute, so "at most 6 a
+// minute" is "at most 3 here".
+const INTERVAL_MS = 30_000;
+const IDLE_BUDGET = 3;
+const TEST = { timeout: 240_000 };
+
+let sim;
+let runner;
+let base;
+let table;
+let browser;
+
+async function customerWrites(from, name, text) {
+  const res = await fetch(`${sim.base}/sim/customer`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from, name, text }),
+  });
+  assert.equal(res.status, 200, `the simulator answered ${res.status}`);
+  return (await res.json()).wamid;
+}
+
+/** Signs in without a keystroke or a click (input makes the feed poll faster for a while). */
+async function signInQuietly(page) {
+  await page.goto(base);
+  const status = await page.evaluate(async ([email, password]) => {
+    const res = await fetch('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    return res.status;
+  }, [ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD]);
+  assert.equal(status, 200);
+}
+
+async function contactId(page, name) {
+  return eventually(async () => {
+    const list = await page.evaluate(async () => (await fetch('/api/contacts')).json());
+    const found = list.items.find((c) => c.name === name);
+    assert.ok(found, `${name} is listed`);
+    return found.id;
+  }, { timeout: WAIT });
+}
+
+/** Shows or hides the tab as the browser would report it. */
+async function setHidden(page, hidden) {
+  await page.evaluate((hide) => {
+    window.__hidden = hide;
+    if (!window.__visibilityPatched) {
+      window.__visibilityPatched = true;
+      Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get: () => (window.__hidden ? 'hidden' : 'visible') });
+      Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => Boolean(window.__hidden) });
+    }
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}
+
+/** The API requests the page makes during `INTERVAL_MS`. */
+async function apiRequestsOver(page) {
+  const seen = [];
+  const onRequest = (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith('/api/')) seen.push(url.pathname);
+  };
+  page.on('request', onRequest);
+  await sleep(INTERVAL_MS);
+  page.off('request', onRequest);
+  return seen;
+}
+
+before(async () => {
+  for (const binary of [RUNNER, SIMULATOR]) {
+    assert.ok(fs.existsSync(binary), `${binary} is missing: run cargo build -p parley-local -p parley-simulator first`);
+  }
+  assert.ok(fs.existsSync(path.join(WEB_DIR, 'index.html')), `${WEB_DIR} is missing: run npm run build first`);
+  const [port, simPort] = [await freePort(), await freePort()];
+  base = `http://127.0.0.1:${port}`;
+  table = `ui-live-${crypto.randomBytes(6).toString('hex')}`;
+  const common = { ...ENV, PARLEY_PORT: String(port), PARLEY_SIMULATOR_PORT: String(simPort) };
+  delete common.PARLEY_SIMULATOR_FAULTS;
+  sim = start(SIMULATOR, ['serve'], common);
+  sim.base = `http://127.0.0.1:${simPort}`;
+  await waitUntilUp(sim, 'parley-simulator', `${sim.base}/sim/accepted`);
+  runner = start(RUNNER, [], { ...common, TABLE_NAME: table, PARLEY_WEB_DIR: WEB_DIR, WHATSAPP_API_BASE: sim.base });
+  await waitUntilUp(runner, 'parley-local', `${base}/healthz`);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}, { timeout: 200_000 });
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await stop(runner);
+  await stop(sim);
+  await dropTable(table);
+});
+
+test('an idle tab stays within 6 requests a minute, a hidden one makes fewer, and news still shows', TEST, async (t) => {
+  const name = 'Idle Ishaan';
+  const from = '919700000901';
+  const first = await customerWrites(from, name, 'Is the shop open on Sunday?');
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  try {
+    await signInQuietly(page);
+    const id = await contactId(page, name);
+    await page.goto(`${base}/#/inbox/${id}`);
+    await page.reload();
+    await eventually(async () => assert.equal(await byTestId(page, 'conversation-name').textContent(), name), { timeout: WAIT });
+    await page.locator(`[data-testid="message"][data-message-id="${first}"]`).waitFor({ state: 'visible', timeout: WAIT });
+    // The opening reads (list, timeline, panel, team) are done before counting starts.
+    await page.waitForLoadState('networkidle');
+
+    const idle = await apiRequestsOver(page);
+    t.diagnostic(`idle, visible: ${idle.length} API requests in ${INTERVAL_MS / 1000} s`);
+    assert.ok(idle.length <= IDLE_BUDGET, `an idle tab made ${idle.length} API requests in 30 s: ${idle.join(', ')}`);
+    assert.ok(idle.length >= 1, 'the tab still looks for changes');
+    assert.deepEqual([...new Set(idle)], ['/api/changes'], 'only the change feed, no per-panel re-reads');
+
+    await setHidden(page, true);
+    const hidden = await apiRequestsOver(page);
+    t.diagnostic(`hidden: ${hidden.length} API requests in ${INTERVAL_MS / 1000} s`);
+    assert.ok(hidden.length < idle.length, `a hidden tab made ${hidden.length} requests, an idle visible one ${idle.length}`);
+
+    await setHidden(page, false);
+    const later = await customerWrites(from, name, 'And what time do you close?');
+    const bubble = page.locator(`[data-testid="message"][data-message-id="${later}"]`);
+    await bubble.waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await bubble.locator('[data-testid="message-text"]').textContent(), 'And what time do you close?');
+  } finally {
+    await context.close();
+  }
+});
