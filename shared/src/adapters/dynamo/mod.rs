@@ -20,6 +20,7 @@ mod contacts;
 mod cursor;
 mod deals;
 mod exports;
+mod fan_out;
 mod failure;
 mod first_responses;
 mod inbound;
