@@ -10,6 +10,7 @@ mod deployment;
 mod exports;
 mod hot_counters;
 mod inbound_webhook;
+mod index_shards;
 mod lambda_events;
 mod openapi;
 mod outbound;

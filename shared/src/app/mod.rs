@@ -6,6 +6,7 @@ pub mod deals;
 pub mod deliver;
 pub mod exports;
 pub mod inbox;
+pub mod index_backfill;
 pub mod ingest_webhook;
 pub mod notes;
 pub mod opt_out;

@@ -1,8 +1,8 @@
 //! The read side: the contact list (one Query per shard, in parallel) and
 //! timelines (one Query).
 
-use super::item::{get_n, get_s, key, req_s, Item};
 use super::fan_out::{ShardedRead, ACTIVITY};
+use super::item::{get_n, get_s, key, req_s, Item};
 use super::keys;
 use super::{cursor, unavailable, DynamoStore};
 use crate::domain::conversation::{Conversation, ConversationStatus};

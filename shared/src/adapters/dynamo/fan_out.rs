@@ -60,9 +60,8 @@ impl ShardedIndex {
     /// How `a` and `b` (items or keys) compare in list order; the table key
     /// breaks ties, so no two items compare equal.
     fn order(&self, a: &Item, b: &Item) -> Ordering {
-        let rank = |item: &Item| {
-            [self.sk, keys::PK, keys::SK].map(|name| item.get(name).and_then(|v| v.as_s().ok()).cloned())
-        };
+        let rank =
+            |item: &Item| [self.sk, keys::PK, keys::SK].map(|name| item.get(name).and_then(|v| v.as_s().ok()).cloned());
         let ascending = rank(a).cmp(&rank(b));
         if self.descending {
             ascending.reverse()
@@ -191,8 +190,12 @@ impl DynamoStore {
             pages.push(match query {
                 None => None,
                 Some(running) => {
-                    let out = running.await.map_err(|e| StoreError::Unavailable(e.to_string()))?.map_err(unavailable)?;
-                    Some(ShardPage { last_evaluated: out.last_evaluated_key().cloned(), items: out.items.unwrap_or_default() })
+                    let out =
+                        running.await.map_err(|e| StoreError::Unavailable(e.to_string()))?.map_err(unavailable)?;
+                    Some(ShardPage {
+                        last_evaluated: out.last_evaluated_key().cloned(),
+                        items: out.items.unwrap_or_default(),
+                    })
                 }
             });
         }
@@ -229,8 +232,8 @@ impl DynamoStore {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::super::item::s;
+    use super::*;
 
     /// An activity-list item of contact `id` at `at` in `shard`.
     fn contact(shard: usize, at: u32, id: &str) -> Item {

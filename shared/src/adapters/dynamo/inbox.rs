@@ -7,8 +7,8 @@
 //! status and its audit line (see `audit.rs`) are one transaction.
 
 use super::contacts::contact_from;
-use super::item::{get_n, key, n, s};
 use super::fan_out::{ShardedIndex, ShardedRead, AWAITING, BY_OWNER, BY_STATUS};
+use super::item::{get_n, key, n, s};
 use super::keys::{self, Shard};
 use super::{unavailable, DynamoStore};
 use crate::domain::AuditEntry;

@@ -2,8 +2,8 @@
 //! conditional write so that redelivery, two senders at once or a retried
 //! request never send anything twice.
 
-use super::item::{get_n, get_s, key, n, req_s, s, Item};
 use super::fan_out::{ShardedRead, OUTBOX};
+use super::item::{get_n, get_s, key, n, req_s, s, Item};
 use super::keys::{self, Shard};
 use super::{is_condition_failure, unavailable, DynamoStore};
 use crate::domain::outbound::OutboundContent;
@@ -103,7 +103,10 @@ impl DynamoStore {
             .expression_attribute_values(":at", n(m.created_at.0))
             .expression_attribute_values(":g", s(keys::activity_sk(m.created_at, &m.reference.contact)))
             .expression_attribute_values(":woc", s("waiting_on_customer"))
-            .expression_attribute_values(":q", s(keys::status_queue("waiting_on_customer", Shard::of(&m.reference.contact))))
+            .expression_attribute_values(
+                ":q",
+                s(keys::status_queue("waiting_on_customer", Shard::of(&m.reference.contact))),
+            )
             .build()
             .map_err(unavailable)?;
         items.push(TransactWriteItem::builder().update(activity).build());

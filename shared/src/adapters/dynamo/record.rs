@@ -2,8 +2,8 @@
 //! by name or phone prefix (each on its own index, one Query per shard).
 
 use super::contacts::contact_from;
-use super::item::{get_n, get_s, key, n, s};
 use super::fan_out::{ShardedRead, BY_NAME, BY_PHONE};
+use super::item::{get_n, get_s, key, n, s};
 use super::keys::{self, Shard};
 use super::{cursor, unavailable, DynamoStore};
 use crate::domain::{Contact, ContactId, Millis};

@@ -1,8 +1,8 @@
 //! Daily message counters (aggregates that survive a contact's erasure) and
 //! the report queries.
 
-use super::item::s;
 use super::fan_out::{ShardedRead, AWAITING, BY_OWNER};
+use super::item::s;
 use super::keys;
 use super::tally::{pending_entry, Counter};
 use super::{unavailable, DynamoStore};
