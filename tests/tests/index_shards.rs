@@ -226,6 +226,54 @@ fn unsharded(attribute: &str, item: &HashMap<String, AttributeValue>) -> Option<
 
 const INDEX_KEYS: [&str; 7] = ["gsi1pk", "gsi3pk", "gsi4pk", "owner_key", "gsi5pk", "gsi6pk", "gsi7pk"];
 
+/// Gives every contact the index keys the code wrote before sharding, and
+/// forgets that the backfill ever finished.
+async fn write_as_before_sharding(t: &TestStack) {
+    let dynamo = t.dynamo().await;
+    for profile in profiles(t).await {
+        let mut update =
+            dynamo.update_item().table_name(&t.table).key("pk", profile["pk"].clone()).key("sk", profile["sk"].clone());
+        let mut sets = Vec::new();
+        for (i, attribute) in INDEX_KEYS.iter().enumerate() {
+            if let Some(old) = unsharded(attribute, &profile) {
+                sets.push(format!("{attribute} = :v{i}"));
+                update = update.expression_attribute_values(format!(":v{i}"), AttributeValue::S(old));
+            }
+        }
+        assert!(sets.len() >= 6, "{profile:?}");
+        update.update_expression(format!("SET {}", sets.join(", "))).send().await.unwrap();
+    }
+    dynamo
+        .delete_item()
+        .table_name(&t.table)
+        .key("pk", AttributeValue::S(keys::SHARD_BACKFILL.into()))
+        .key("sk", AttributeValue::S(keys::SHARD_BACKFILL.into()))
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_schedule_runs_the_backfill() {
+    let t = TestStack::start().await;
+    for i in 0..5 {
+        t.customer_says(&format!("91982000000{i}"), "Before", "hi").await;
+    }
+    let admin = t.login().await;
+    let ids = every_page(&t, &admin, "/api/contacts", 50).await.concat();
+    assert_eq!(ids.len(), 5);
+    write_as_before_sharding(&t).await;
+    // The stack's schedule (every 500 ms, as EventBridge every minute)
+    // moves them back into the lists.
+    for _ in 0..100 {
+        if every_page(&t, &admin, "/api/contacts", 50).await.concat() == ids {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("the scheduled backfill never moved the contacts");
+}
+
 #[tokio::test]
 async fn the_backfill_moves_items_written_before_sharding_onto_their_shards() {
     // The stack's own schedule runs once at start (an empty table: done at
@@ -258,20 +306,8 @@ async fn the_backfill_moves_items_written_before_sharding_onto_their_shards() {
 
     // Written by the code before sharding: every index key unsharded, and
     // one send still queued in the old outbox.
+    write_as_before_sharding(&t).await;
     let dynamo = t.dynamo().await;
-    for profile in profiles(&t).await {
-        let mut update =
-            dynamo.update_item().table_name(&t.table).key("pk", profile["pk"].clone()).key("sk", profile["sk"].clone());
-        let mut sets = Vec::new();
-        for (i, attribute) in INDEX_KEYS.iter().enumerate() {
-            if let Some(old) = unsharded(attribute, &profile) {
-                sets.push(format!("{attribute} = :v{i}"));
-                update = update.expression_attribute_values(format!(":v{i}"), AttributeValue::S(old));
-            }
-        }
-        assert!(sets.len() >= 6, "{profile:?}");
-        update.update_expression(format!("SET {}", sets.join(", "))).send().await.unwrap();
-    }
     let contact = ContactId::parse(&ids[0]).unwrap();
     let sk = keys::message_sk(Millis(1_700_000_000_000), "queued-before");
     dynamo
@@ -283,14 +319,6 @@ async fn the_backfill_moves_items_written_before_sharding_onto_their_shards() {
         .item("status", AttributeValue::S("queued".into()))
         .item("gsi2pk", AttributeValue::S("OUTBOX".into()))
         .item("gsi2sk", AttributeValue::S(keys::outbox_sk("queued", Millis(1_700_000_000_000), &sk)))
-        .send()
-        .await
-        .unwrap();
-    dynamo
-        .delete_item()
-        .table_name(&t.table)
-        .key("pk", AttributeValue::S(keys::SHARD_BACKFILL.into()))
-        .key("sk", AttributeValue::S(keys::SHARD_BACKFILL.into()))
         .send()
         .await
         .unwrap();

@@ -12,7 +12,10 @@
 //! | invitation or reset link | `INV#<token hash>` | `INV` (TTL) |
 //! | login counter | `LT#se#<source>#<email>`, `LT#s#<source>`, `LT#e#<email>` | `W#<window start>` (TTL) |
 //!
-//! `gsi1` (`gsi1pk`, `gsi1sk`) lists contacts by last activity.
+//! `gsi1` (`gsi1pk`, `gsi1sk`) lists contacts by last activity. The lists
+//! every contact can be in (activity, outbox, queues, name and phone search)
+//! spread their partition key over `keys::INDEX_SHARDS` values by contact,
+//! so no list is one hot partition; `fan_out.rs` reads them back as one.
 
 mod audit;
 mod consent;

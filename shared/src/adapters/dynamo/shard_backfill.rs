@@ -177,16 +177,19 @@ impl DynamoStore {
 #[async_trait::async_trait]
 impl crate::ports::IndexBackfillStore for DynamoStore {
     async fn backfill_progress(&self) -> Result<BackfillProgress, StoreError> {
+        // A Query of the one item, not a GetItem: the scheduled function's
+        // role grants Query and UpdateItem only.
         let out = self
             .client
-            .get_item()
+            .query()
             .table_name(&self.table)
-            .set_key(Some(key(keys::SHARD_BACKFILL, keys::SHARD_BACKFILL)))
+            .key_condition_expression("pk = :m AND sk = :m")
+            .expression_attribute_values(":m", s(keys::SHARD_BACKFILL))
             .consistent_read(true)
             .send()
             .await
             .map_err(unavailable)?;
-        let Some(item) = out.item() else {
+        let Some(item) = out.items().first() else {
             return Ok(BackfillProgress::Running { at: None, found: false });
         };
         if item.get("done").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false) {
@@ -233,19 +236,30 @@ impl crate::ports::IndexBackfillStore for DynamoStore {
     }
 
     async fn save_backfill_progress(&self, progress: &BackfillProgress) -> Result<(), StoreError> {
-        let mut item = key(keys::SHARD_BACKFILL, keys::SHARD_BACKFILL);
-        match progress {
-            BackfillProgress::Done => {
-                item.insert("done".into(), AttributeValue::Bool(true));
-            }
-            BackfillProgress::Running { at, found } => {
-                item.insert("found".into(), AttributeValue::Bool(*found));
-                if let Some(at) = at {
-                    item.insert("at".into(), s(at));
-                }
-            }
-        }
-        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(unavailable)?;
+        let update = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::SHARD_BACKFILL, keys::SHARD_BACKFILL)));
+        let update = match progress {
+            BackfillProgress::Done => update
+                .update_expression("SET #done = :t REMOVE #found, #at")
+                .expression_attribute_values(":t", AttributeValue::Bool(true)),
+            BackfillProgress::Running { at: Some(at), found } => update
+                .update_expression("SET #found = :f, #at = :at REMOVE #done")
+                .expression_attribute_values(":f", AttributeValue::Bool(*found))
+                .expression_attribute_values(":at", s(at)),
+            BackfillProgress::Running { at: None, found } => update
+                .update_expression("SET #found = :f REMOVE #done, #at")
+                .expression_attribute_values(":f", AttributeValue::Bool(*found)),
+        };
+        update
+            .expression_attribute_names("#at", "at")
+            .expression_attribute_names("#done", "done")
+            .expression_attribute_names("#found", "found")
+            .send()
+            .await
+            .map_err(unavailable)?;
         Ok(())
     }
 }
