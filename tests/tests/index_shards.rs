@@ -4,7 +4,8 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use base64::Engine;
 use parley::adapters::aws::dynamo_client;
-use parley::adapters::dynamo::{keys, DynamoStore};
+use parley::adapters::dynamo::keys::{self, Shard};
+use parley::adapters::dynamo::DynamoStore;
 use parley::adapters::request_counter::RequestCounter;
 use parley::app::index_backfill::{BackfillReport, IndexBackfill};
 use parley::domain::{ContactId, Millis};
@@ -355,4 +356,53 @@ async fn the_backfill_moves_items_written_before_sharding_onto_their_shards() {
         }
     }
     assert_eq!(backfill.run().await.unwrap(), BackfillReport { moved: 0, conflicts: 0, done: true });
+}
+
+#[tokio::test]
+async fn a_send_still_queued_moves_to_the_survivors_outbox_shard_on_merge() {
+    // No scheduled sweep during the test: the queued send stays queued.
+    let t = TestStack::builder().sweep_every(Duration::from_secs(3600)).start().await;
+    for i in 0..8 {
+        t.customer_says(&format!("91983000000{i}"), "Twin", "hi").await;
+    }
+    let admin = t.login().await;
+    let ids: Vec<ContactId> = every_page(&t, &admin, "/api/contacts", 50)
+        .await
+        .concat()
+        .iter()
+        .map(|id| ContactId::parse(id).unwrap())
+        .collect();
+    let from = ids[0].clone();
+    let into = ids.iter().find(|id| Shard::of(id) != Shard::of(&from)).expect("8 contacts in one shard").clone();
+    let sk = keys::message_sk(Millis(1_700_000_000_000), "queued-before-merge");
+    let dynamo = t.dynamo().await;
+    dynamo
+        .put_item()
+        .table_name(&t.table)
+        .item("pk", AttributeValue::S(keys::contact_pk(&from)))
+        .item("sk", AttributeValue::S(sk.clone()))
+        .item("id", AttributeValue::S("queued-before-merge".into()))
+        .item("direction", AttributeValue::S("out".into()))
+        .item("status", AttributeValue::S("queued".into()))
+        .item("gsi2pk", AttributeValue::S(keys::outbox(Shard::of(&from))))
+        .item("gsi2sk", AttributeValue::S(keys::outbox_sk("queued", Millis(1_700_000_000_000), &sk)))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) =
+        t.post(&admin, &format!("/api/contacts/{into}/merge"), &serde_json::json!({"from": from.as_str()}), None).await;
+    assert_eq!(status, 200, "{body}");
+    let moved = dynamo
+        .get_item()
+        .table_name(&t.table)
+        .key("pk", AttributeValue::S(keys::contact_pk(&into)))
+        .key("sk", AttributeValue::S(sk.clone()))
+        .send()
+        .await
+        .unwrap();
+    let gsi2pk = moved.item().and_then(|i| i.get("gsi2pk")).and_then(|v| v.as_s().ok()).cloned();
+    assert_eq!(gsi2pk, Some(keys::outbox(Shard::of(&into))), "in the survivor's shard, with its other rows");
+    let store = DynamoStore::new(dynamo, t.table.clone(), parley_e2e::contact_id_key());
+    let stuck = store.stuck(StuckState::Queued, Millis(1_800_000_000_000), 100).await.unwrap();
+    assert_eq!(stuck, [keys::message_ref(&into, &sk)], "the sweep finds it under the survivor");
 }
