@@ -1,12 +1,15 @@
 //! The every-minute schedule: sweeps the outbox so nothing stays `queued`,
-//! and flags sends whose outcome is unknown.
+//! and flags sends whose outcome is unknown; then moves a bounded step of
+//! the items written before the list indexes were sharded (one read a run
+//! once that is done).
 
 use parley::adapters::aws::{self, SdkConfig};
 use parley::adapters::dynamo::DynamoStore;
-use parley::app::sweep::{Sweep, SweepPolicy};
+use parley::app::index_backfill::{BackfillReport, IndexBackfill};
+use parley::app::sweep::{Sweep, SweepPolicy, SweepReport};
 use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
 use parley::config::{ConfigError, Environment};
-use parley::ports::{Clock, OutboundQueue, SystemClock};
+use parley::ports::{Clock, OutboundQueue, StoreError, SystemClock};
 use std::sync::Arc;
 
 /// What the schedule function runs with.
@@ -45,10 +48,43 @@ pub fn sweep(
     Sweep::new(store, counters, queue, clock, policy)
 }
 
-/// Builds the sweep from settings and the loaded secrets, with clients made
-/// here, once per container (on Lambda: at the first run).
-pub fn build(settings: &RemindersSettings, sdk: &SdkConfig, secrets: &AppSecrets) -> Result<Sweep, SecretsError> {
+/// Pages of the index backfill one run reads (up to 100 items each, each a
+/// conditional write when it must move): well inside the function's timeout.
+const BACKFILL_PAGES_PER_RUN: u32 = 3;
+
+/// What one scheduled run does.
+pub struct Scheduled {
+    sweep: Sweep,
+    backfill: IndexBackfill,
+}
+
+/// What one scheduled run did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScheduledReport {
+    /// The sweep's.
+    pub sweep: SweepReport,
+    /// The index backfill's step.
+    pub backfill: BackfillReport,
+}
+
+impl Scheduled {
+    /// The sweep, then a step of the index backfill over `store`.
+    pub fn new(sweep: Sweep, store: Arc<DynamoStore>) -> Self {
+        Scheduled { sweep, backfill: IndexBackfill::new(store, BACKFILL_PAGES_PER_RUN) }
+    }
+
+    /// One run: the sweep first, so a backfill failure never holds it up.
+    pub async fn run(&self) -> Result<ScheduledReport, StoreError> {
+        let sweep = self.sweep.run().await?;
+        let backfill = self.backfill.run().await?;
+        Ok(ScheduledReport { sweep, backfill })
+    }
+}
+
+/// Builds the scheduled work from settings and the loaded secrets, with
+/// clients made here, once per container (on Lambda: at the first run).
+pub fn build(settings: &RemindersSettings, sdk: &SdkConfig, secrets: &AppSecrets) -> Result<Scheduled, SecretsError> {
     let store = Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?));
     let queue = Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url));
-    Ok(sweep(store.clone(), store, queue, Arc::new(SystemClock), settings.sweep))
+    Ok(Scheduled::new(sweep(store.clone(), store.clone(), queue, Arc::new(SystemClock), settings.sweep), store))
 }

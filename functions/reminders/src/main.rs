@@ -1,4 +1,4 @@
-//! Lambda glue for the scheduled sweep. Settings are parsed at init; the
+//! Lambda glue for the scheduled sweep and index backfill. Settings are parsed at init; the
 //! contact-id key and the clients come with the first run (no network at init).
 
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
@@ -12,11 +12,16 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let settings = reminders::RemindersSettings::from_environment(&Environment::process())?;
     let sdk = parley::adapters::aws::load_config().await;
     let secrets = SecretStore::new(settings.secrets.clone(), &sdk);
-    let sweep = BuiltOnFirstUse::new(secrets, move |secrets| Ok(reminders::build(&settings, &sdk, secrets)?));
-    let sweep = &sweep;
+    let scheduled = BuiltOnFirstUse::new(secrets, move |secrets| Ok(reminders::build(&settings, &sdk, secrets)?));
+    let scheduled = &scheduled;
     lambda_runtime::run(service_fn(move |_: LambdaEvent<EventBridgeEvent>| async move {
-        let report = sweep.get().await?.run().await?;
-        Ok::<_, lambda_runtime::Error>(serde_json::json!({"requeued": report.requeued, "flagged": report.flagged}))
+        let report = scheduled.get().await?.run().await?;
+        Ok::<_, lambda_runtime::Error>(serde_json::json!({
+            "requeued": report.sweep.requeued,
+            "flagged": report.sweep.flagged,
+            "backfill_moved": report.backfill.moved,
+            "backfill_done": report.backfill.done,
+        }))
     }))
     .await
 }

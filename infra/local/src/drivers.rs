@@ -3,7 +3,7 @@
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use aws_sdk_sqs::types::MessageSystemAttributeName;
-use parley::app::sweep::Sweep;
+use reminders::Scheduled;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -88,13 +88,13 @@ where
     }
 }
 
-/// Runs the sweep every `every`, like the EventBridge schedule.
-pub async fn schedule(sweep: Sweep, every: Duration) {
+/// Runs the scheduled work every `every`, like the EventBridge schedule.
+pub async fn schedule(scheduled: Scheduled, every: Duration) {
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
-        if let Err(e) = sweep.run().await {
-            tracing::warn!(error = %e, "sweep failed");
+        if let Err(e) = scheduled.run().await {
+            tracing::warn!(error = %e, "scheduled run failed");
         }
     }
 }

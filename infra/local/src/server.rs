@@ -177,7 +177,9 @@ impl LocalStack {
                 clock.clone(),
             ),
         };
-        let sweep = reminders::sweep(background.clone(), background, Arc::new(queue), clock.clone(), config.sweep);
+        let sweep =
+            reminders::sweep(background.clone(), background.clone(), Arc::new(queue), clock.clone(), config.sweep);
+        let scheduled = reminders::Scheduled::new(sweep, background);
         let sender_jobs = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let drivers = vec![
             tokio::spawn(crate::drivers::sqs_event_source(
@@ -186,7 +188,7 @@ impl LocalStack {
                 sender,
                 sender_jobs.clone(),
             )),
-            tokio::spawn(crate::drivers::schedule(sweep, config.sweep_every)),
+            tokio::spawn(crate::drivers::schedule(scheduled, config.sweep_every)),
             tokio::spawn(crate::drivers::export_event_source(sqs_client, queue_url("ExportQueue")?, worker)),
         ];
         let app = Router::new()

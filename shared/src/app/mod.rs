@@ -6,6 +6,7 @@ pub mod deals;
 pub mod deliver;
 pub mod exports;
 pub mod inbox;
+pub mod index_backfill;
 pub mod ingest_webhook;
 pub mod live_feed;
 pub mod notes;

@@ -1,7 +1,9 @@
-//! The read side: contact lists and timelines, each one Query.
+//! The read side: the contact list (one Query per shard, in parallel) and
+//! timelines (one Query).
 
+use super::fan_out::{ShardedRead, ACTIVITY};
 use super::item::{get_n, get_s, key, req_s, Item};
-use super::keys::{self, CONTACTS_BY_ACTIVITY};
+use super::keys;
 use super::{cursor, unavailable, DynamoStore};
 use crate::domain::conversation::{Conversation, ConversationStatus};
 use crate::domain::{Contact, ContactId, DeliveryStatus, Direction, Message, MessageContent, Millis, ServiceWindow};
@@ -89,23 +91,14 @@ impl crate::ports::ConversationStore for DynamoStore {
         page: &PageRequest,
         only_visible_to: Option<&str>,
     ) -> Result<Page<Contact>, StoreError> {
-        let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, keys::GSI1_PK, keys::GSI1_SK])?;
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(keys::GSI1)
-            .key_condition_expression("gsi1pk = :p")
-            .expression_attribute_values(":p", super::item::s(CONTACTS_BY_ACTIVITY))
-            .scan_index_forward(false)
-            .limit(page_size(page))
-            .set_exclusive_start_key(start);
-        let query = super::visible_to(query, only_visible_to);
-        let out = query.send().await.map_err(unavailable)?;
-        Ok(Page {
-            items: out.items().iter().map(contact_from).collect::<Result<_, _>>()?,
-            next_cursor: cursor::encode(out.last_evaluated_key()),
-        })
+        let read = ShardedRead {
+            index: &ACTIVITY,
+            partition: &keys::contacts_by_activity,
+            sort_condition: "",
+            refine: &|query| super::visible_to(query, only_visible_to),
+        };
+        let (items, next_cursor) = self.fan_out(&read, page.cursor.as_deref(), page_size(page)).await?;
+        Ok(Page { items: items.iter().map(contact_from).collect::<Result<_, _>>()?, next_cursor })
     }
 
     async fn contact(&self, id: &ContactId) -> Result<Option<Contact>, StoreError> {

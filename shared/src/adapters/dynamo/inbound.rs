@@ -21,7 +21,7 @@
 
 use super::failure::refused_or_unavailable;
 use super::item::{get_s, key, n, s, Item};
-use super::keys::{self, CONTACTS_BY_ACTIVITY};
+use super::keys::{self, Shard};
 use super::{unavailable, DynamoStore};
 use crate::domain::conversation::ConversationStatus;
 use crate::domain::identity::IdentityKey;
@@ -354,6 +354,7 @@ fn contact_update(
     twin: Option<&ContactId>,
 ) -> Result<TransactWriteItem, StoreError> {
     let window = ServiceWindow::opened_by(message.at, message.referral.is_some());
+    let shard = Shard::of(contact);
     let mut sets = vec![
         "contact_id = :cid",
         "phone_number_id = :pnid",
@@ -381,19 +382,19 @@ fn contact_update(
         (":pnid".to_owned(), s(&message.phone_number_id)),
         (":at".to_owned(), n(message.at.0)),
         (":su".to_owned(), n(window.service_until.map_or(0, |m| m.0))),
-        (":g1pk".to_owned(), s(CONTACTS_BY_ACTIVITY)),
+        (":g1pk".to_owned(), s(keys::contacts_by_activity(shard))),
         (":g1sk".to_owned(), s(keys::activity_sk(message.at, contact))),
         (":wou".to_owned(), s(ConversationStatus::WaitingOnUs.as_str())),
-        (":q_wou".to_owned(), s(keys::status_queue(ConversationStatus::WaitingOnUs.as_str()))),
-        (":unassigned".to_owned(), s(keys::owner_queue(None))),
-        (":await".to_owned(), s(keys::AWAITING)),
+        (":q_wou".to_owned(), s(keys::status_queue(ConversationStatus::WaitingOnUs.as_str(), shard))),
+        (":unassigned".to_owned(), s(keys::owner_queue(None, shard))),
+        (":await".to_owned(), s(keys::awaiting(shard))),
         (":await_sk".to_owned(), s(keys::activity_sk(message.at, contact))),
     ]);
     let mut names = HashMap::from([("#status".to_owned(), "status".to_owned())]);
     if let Some(wa) = message.from.wa_id() {
         sets.extend(["wa_id = :wa", "gsi7pk = :by_phone", "gsi7sk = :phone_sk"]);
         values.insert(":wa".to_owned(), s(wa));
-        values.insert(":by_phone".to_owned(), s(keys::BY_PHONE));
+        values.insert(":by_phone".to_owned(), s(keys::by_phone(shard)));
         values.insert(":phone_sk".to_owned(), s(format!("{wa}#{contact}")));
     }
     if let Some(user) = message.from.user_id() {
@@ -405,7 +406,7 @@ fn contact_update(
         // follows whichever name is shown.
         sets.extend(["#name = :name", "gsi6pk = :by_name", "gsi6sk = if_not_exists(display_name_sk, :name_sk)"]);
         values.insert(":name".to_owned(), s(name));
-        values.insert(":by_name".to_owned(), s(keys::BY_NAME));
+        values.insert(":by_name".to_owned(), s(keys::by_name(shard)));
         values.insert(":name_sk".to_owned(), s(keys::name_sk(name, contact)));
         names.insert("#name".to_owned(), "name".to_owned());
     }

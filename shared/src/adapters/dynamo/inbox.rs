@@ -1,14 +1,16 @@
 //! Ownership, conversation status, the queues and round-robin turns.
 //!
-//! Each queue is one Query on its own index: `gsi3` by status, `gsi4` by
-//! owner (`OWNER#-` is the unassigned queue; closed conversations leave it),
-//! `gsi5` the conversations waiting on us, by how long. A change of owner or
+//! Each queue is read from its own index, one Query per shard in parallel:
+//! `gsi3` by status, `gsi4` by owner (`OWNER#-#<shard>` is the unassigned
+//! queue; closed conversations leave it), `gsi5` the conversations waiting
+//! on us, by how long. A change of owner or
 //! status and its audit line (see `audit.rs`) are one transaction.
 
 use super::contacts::contact_from;
+use super::fan_out::{ShardedIndex, ShardedRead, AWAITING, BY_OWNER, BY_STATUS};
 use super::item::{get_n, key, n, s};
-use super::keys;
-use super::{cursor, unavailable, DynamoStore};
+use super::keys::{self, Shard};
+use super::{unavailable, DynamoStore};
 use crate::domain::AuditEntry;
 use crate::domain::{Contact, ContactId};
 use crate::ports::{Page, PageRequest, QueueQuery, StoreError};
@@ -36,7 +38,7 @@ impl crate::ports::InboxStore for DynamoStore {
         closed: bool,
         audit: &AuditEntry,
     ) -> Result<bool, StoreError> {
-        let owner_key = keys::owner_queue(to);
+        let owner_key = keys::owner_queue(to, Shard::of(contact));
         let mut sets = vec!["owner_key = :ok"];
         if !closed {
             sets.push("gsi4pk = :ok");
@@ -86,13 +88,13 @@ impl crate::ports::InboxStore for DynamoStore {
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":closed", s("closed"))
             .expression_attribute_values(":st", s(status))
-            .expression_attribute_values(":q", s(keys::status_queue(status)));
+            .expression_attribute_values(":q", s(keys::status_queue(status, Shard::of(contact))));
         update = if close {
             update.update_expression("SET #status = :st, gsi3pk = :q REMOVE gsi4pk, gsi5pk, gsi5sk, awaiting_since")
         } else {
             update
                 .update_expression("SET #status = :st, gsi3pk = :q, gsi4pk = :ok")
-                .expression_attribute_values(":ok", s(keys::owner_queue(owner)))
+                .expression_attribute_values(":ok", s(keys::owner_queue(owner, Shard::of(contact))))
         };
         self.with_audit(update.build().map_err(unavailable)?, audit).await
     }
@@ -103,34 +105,31 @@ impl crate::ports::InboxStore for DynamoStore {
         visible_to: Option<&str>,
         page: &PageRequest,
     ) -> Result<Page<Contact>, StoreError> {
-        let (index, pk_attr, sk_attr, pk) = match query {
-            QueueQuery::Unassigned => (keys::GSI4, "gsi4pk", "gsi4sk", keys::owner_queue(None)),
-            QueueQuery::OwnedBy(owner) => (keys::GSI4, "gsi4pk", "gsi4sk", keys::owner_queue(Some(owner))),
-            QueueQuery::Status(status) => (keys::GSI3, "gsi3pk", "gsi3sk", keys::status_queue(status.as_str())),
-            QueueQuery::WaitingSince(_) => (keys::GSI5, "gsi5pk", "gsi5sk", keys::AWAITING.to_owned()),
+        let partition: Box<dyn Fn(Shard) -> String + Send + Sync> = match query {
+            QueueQuery::Unassigned => Box::new(|shard| keys::owner_queue(None, shard)),
+            QueueQuery::OwnedBy(owner) => Box::new(move |shard| keys::owner_queue(Some(owner), shard)),
+            QueueQuery::Status(status) => Box::new(move |shard| keys::status_queue(status.as_str(), shard)),
+            QueueQuery::WaitingSince(_) => Box::new(keys::awaiting),
         };
-        let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, pk_attr, sk_attr])?;
-        let mut request = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(index)
-            .scan_index_forward(false)
-            .limit(page.limit.map_or(PAGE, |l| i32::try_from(l.clamp(1, 200)).unwrap_or(PAGE)))
-            .set_exclusive_start_key(start)
-            .expression_attribute_values(":pk", s(pk));
-        request = match query {
-            QueueQuery::WaitingSince(before) => request
-                .key_condition_expression(format!("{pk_attr} = :pk AND {sk_attr} < :before"))
-                .expression_attribute_values(":before", s(before.sortable())),
-            _ => request.key_condition_expression(format!("{pk_attr} = :pk")),
+        let index: &ShardedIndex = match query {
+            QueueQuery::Unassigned | QueueQuery::OwnedBy(_) => &BY_OWNER,
+            QueueQuery::Status(_) => &BY_STATUS,
+            QueueQuery::WaitingSince(_) => &AWAITING,
         };
-        request = super::visible_to(request, visible_to);
-        let out = request.send().await.map_err(unavailable)?;
-        Ok(Page {
-            items: out.items().iter().map(contact_from).collect::<Result<_, _>>()?,
-            next_cursor: cursor::encode(out.last_evaluated_key()),
-        })
+        let sort_condition = match query {
+            QueueQuery::WaitingSince(_) => format!(" AND {} < :before", index.sk),
+            _ => String::new(),
+        };
+        let refine = |mut request: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder| {
+            if let QueueQuery::WaitingSince(before) = query {
+                request = request.expression_attribute_values(":before", s(before.sortable()));
+            }
+            super::visible_to(request, visible_to)
+        };
+        let read = ShardedRead { index, partition: &*partition, sort_condition: &sort_condition, refine: &refine };
+        let limit = page.limit.map_or(PAGE, |l| i32::try_from(l.clamp(1, 200)).unwrap_or(PAGE));
+        let (items, next_cursor) = self.fan_out(&read, page.cursor.as_deref(), limit).await?;
+        Ok(Page { items: items.iter().map(contact_from).collect::<Result<_, _>>()?, next_cursor })
     }
 
     async fn next_turn(&self) -> Result<u64, StoreError> {

@@ -463,6 +463,10 @@ impl crate::ports::ContactLifecycleStore for DynamoStore {
             let mut moved = (*item).clone();
             moved.insert(keys::PK.to_owned(), s(keys::contact_pk(into)));
             moved.insert("contact_id".to_owned(), s(into.as_str()));
+            // An unfinished send joins the survivor's shard of the outbox.
+            if moved.contains_key(keys::GSI2_PK) {
+                moved.insert(keys::GSI2_PK.to_owned(), s(keys::outbox(keys::Shard::of(into))));
+            }
             moved
         });
         let count = moving.len();

@@ -14,7 +14,10 @@
 //! | invitation or reset link | `INV#<token hash>` | `INV` (TTL) |
 //! | login counter | `LT#se#<source>#<email>`, `LT#s#<source>`, `LT#e#<email>` | `W#<window start>` (TTL) |
 //!
-//! `gsi1` (`gsi1pk`, `gsi1sk`) lists contacts by last activity.
+//! `gsi1` (`gsi1pk`, `gsi1sk`) lists contacts by last activity. The lists
+//! every contact can be in (activity, outbox, queues, name and phone search)
+//! spread their partition key over `keys::INDEX_SHARDS` values by contact,
+//! so no list is one hot partition; `fan_out.rs` reads them back as one.
 
 mod audit;
 mod business_profile;
@@ -26,6 +29,7 @@ mod deals;
 mod enrolment;
 mod exports;
 mod failure;
+mod fan_out;
 mod first_responses;
 mod inbound;
 mod inbox;
@@ -39,6 +43,7 @@ mod paging;
 mod read_markers;
 mod record;
 mod sessions;
+mod shard_backfill;
 mod spend;
 mod stats;
 mod statuses;

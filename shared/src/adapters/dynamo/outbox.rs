@@ -2,8 +2,9 @@
 //! conditional write so that redelivery, two senders at once or a retried
 //! request never send anything twice.
 
+use super::fan_out::{ShardedRead, OUTBOX};
 use super::item::{get_n, get_s, key, n, req_s, s, Item};
-use super::keys::{self, OUTBOX};
+use super::keys::{self, Shard};
 use super::{is_condition_failure, unavailable, DynamoStore};
 use crate::domain::outbound::OutboundContent;
 use crate::domain::pricing::Estimate;
@@ -55,7 +56,7 @@ impl DynamoStore {
             ("estimate".to_owned(), s(estimate_json)),
             ("phone_number_id".to_owned(), s(&m.phone_number_id)),
             ("to".to_owned(), s(&m.to)),
-            (keys::GSI2_PK.to_owned(), s(OUTBOX)),
+            (keys::GSI2_PK.to_owned(), s(keys::outbox(Shard::of(&m.reference.contact)))),
             (keys::GSI2_SK.to_owned(), s(keys::outbox_sk("queued", m.created_at, &m.id))),
         ]);
         if let Some(reply_to) = &m.reply_to {
@@ -102,7 +103,10 @@ impl DynamoStore {
             .expression_attribute_values(":at", n(m.created_at.0))
             .expression_attribute_values(":g", s(keys::activity_sk(m.created_at, &m.reference.contact)))
             .expression_attribute_values(":woc", s("waiting_on_customer"))
-            .expression_attribute_values(":q", s(keys::status_queue("waiting_on_customer")))
+            .expression_attribute_values(
+                ":q",
+                s(keys::status_queue("waiting_on_customer", Shard::of(&m.reference.contact))),
+            )
             .build()
             .map_err(unavailable)?;
         items.push(TransactWriteItem::builder().update(activity).build());
@@ -347,7 +351,7 @@ impl crate::ports::OutboxStore for DynamoStore {
                 (":sending", s("sending")),
                 (":r", n(0)),
                 (":e", s(error)),
-                (":o", s(OUTBOX)),
+                (":o", s(keys::outbox(Shard::of(contact)))),
                 (":g", s(keys::outbox_sk("queued", due, sk))),
             ],
         )
@@ -418,7 +422,7 @@ impl crate::ports::OutboxStore for DynamoStore {
                 (":queued", s("queued")),
                 (":r", n(0)),
                 (":zero", n(0)),
-                (":o", s(OUTBOX)),
+                (":o", s(keys::outbox(Shard::of(contact)))),
                 (":g", s(keys::outbox_sk("queued", now(), sk))),
                 (":out", s("out")),
                 (":failed", s("failed")),
@@ -434,21 +438,18 @@ impl crate::ports::OutboxStore for DynamoStore {
             StuckState::Queued => "queued",
             StuckState::Sending => "sending",
         };
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(keys::GSI2)
-            .key_condition_expression("gsi2pk = :o AND gsi2sk BETWEEN :from AND :to")
-            .expression_attribute_values(":o", s(OUTBOX))
-            .expression_attribute_values(":from", s(format!("{prefix}#")))
-            .expression_attribute_values(":to", s(format!("{prefix}#{}", before.sortable())))
-            .limit(limit)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(out
-            .items()
+        let (from, to) = (format!("{prefix}#"), format!("{prefix}#{}", before.sortable()));
+        let refine = |query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder| {
+            query.expression_attribute_values(":from", s(&from)).expression_attribute_values(":to", s(&to))
+        };
+        let read = ShardedRead {
+            index: &OUTBOX,
+            partition: &keys::outbox,
+            sort_condition: " AND gsi2sk BETWEEN :from AND :to",
+            refine: &refine,
+        };
+        let (items, _) = self.fan_out(&read, None, limit).await?;
+        Ok(items
             .iter()
             .filter_map(|item| {
                 let pk = get_s(item, keys::PK)?;

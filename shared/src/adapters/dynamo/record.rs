@@ -1,9 +1,10 @@
 //! The contact record: staff's name, tags, custom fields, notes, and search
-//! by name or phone prefix (each a Query on its own index).
+//! by name or phone prefix (each on its own index, one Query per shard).
 
 use super::contacts::contact_from;
+use super::fan_out::{ShardedRead, BY_NAME, BY_PHONE};
 use super::item::{get_n, get_s, key, n, s};
-use super::keys;
+use super::keys::{self, Shard};
 use super::{cursor, unavailable, DynamoStore};
 use crate::domain::{Contact, ContactId, Millis};
 use crate::domain::{ContactPatch, Note};
@@ -38,7 +39,7 @@ impl DynamoStore {
                 );
                 values.insert(":dn".into(), s(name));
                 values.insert(":dsk".into(), s(keys::name_sk(name, contact)));
-                values.insert(":by_name".into(), s(keys::BY_NAME));
+                values.insert(":by_name".into(), s(keys::by_name(Shard::of(contact))));
             }
             Some(None) => {
                 // Search follows the shown name: back to the profile name's
@@ -48,7 +49,7 @@ impl DynamoStore {
                 match &patch.profile_name {
                     Some(profile) => {
                         sets.extend(["gsi6pk = :by_name", "gsi6sk = :psk"].map(String::from));
-                        values.insert(":by_name".into(), s(keys::BY_NAME));
+                        values.insert(":by_name".into(), s(keys::by_name(Shard::of(contact))));
                         values.insert(":psk".into(), s(keys::name_sk(profile, contact)));
                         values.insert(":profile".into(), s(profile));
                         conditions.push("#name = :profile".into());
@@ -191,28 +192,19 @@ impl DynamoStore {
     ) -> Result<Page<Contact>, StoreError> {
         let digits: String = query.chars().filter(char::is_ascii_digit).collect();
         let phone_like = !digits.is_empty() && query.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
-        let (index, pk_attr, sk_attr, pk, prefix) = if phone_like {
-            (keys::GSI7, "gsi7pk", "gsi7sk", keys::BY_PHONE, digits)
+        let (index, partition, prefix): (_, &(dyn Fn(Shard) -> String + Sync), _) = if phone_like {
+            (&BY_PHONE, &keys::by_phone, digits)
         } else {
-            (keys::GSI6, "gsi6pk", "gsi6sk", keys::BY_NAME, keys::fold_name(query))
+            (&BY_NAME, &keys::by_name, keys::fold_name(query))
         };
-        let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, pk_attr, sk_attr])?;
-        let mut request = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(index)
-            .key_condition_expression(format!("{pk_attr} = :pk AND begins_with({sk_attr}, :prefix)"))
-            .expression_attribute_values(":pk", s(pk))
-            .expression_attribute_values(":prefix", s(prefix))
-            .limit(page.limit.map_or(50, |l| i32::try_from(l.clamp(1, 200)).unwrap_or(50)))
-            .set_exclusive_start_key(start);
-        request = super::visible_to(request, visible_to);
-        let out = request.send().await.map_err(unavailable)?;
-        Ok(Page {
-            items: out.items().iter().map(contact_from).collect::<Result<_, _>>()?,
-            next_cursor: cursor::encode(out.last_evaluated_key()),
-        })
+        let sort_condition = format!(" AND begins_with({}, :prefix)", index.sk);
+        let refine = |request: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder| {
+            super::visible_to(request.expression_attribute_values(":prefix", s(&prefix)), visible_to)
+        };
+        let read = ShardedRead { index, partition, sort_condition: &sort_condition, refine: &refine };
+        let limit = page.limit.map_or(50, |l| i32::try_from(l.clamp(1, 200)).unwrap_or(50));
+        let (items, next_cursor) = self.fan_out(&read, page.cursor.as_deref(), limit).await?;
+        Ok(Page { items: items.iter().map(contact_from).collect::<Result<_, _>>()?, next_cursor })
     }
 }
 

@@ -1,6 +1,7 @@
 //! Daily message counters (aggregates that survive a contact's erasure) and
 //! the report queries.
 
+use super::fan_out::{ShardedRead, AWAITING, BY_OWNER};
 use super::item::s;
 use super::keys;
 use super::tally::{pending_entry, Counter};
@@ -93,12 +94,26 @@ impl crate::ports::ReportStore for DynamoStore {
     }
 
     async fn count_unassigned(&self) -> Result<u64, StoreError> {
-        self.count_index(keys::GSI4, "gsi4pk", &keys::owner_queue(None), None).await
+        let read = ShardedRead {
+            index: &BY_OWNER,
+            partition: &|shard| keys::owner_queue(None, shard),
+            sort_condition: "",
+            refine: &|query| query,
+        };
+        self.count_sharded(&read).await
     }
 
     async fn count_waiting_since(&self, before: Millis) -> Result<u64, StoreError> {
-        self.count_index(keys::GSI5, "gsi5pk", keys::AWAITING, Some(("gsi5sk", "0".to_owned(), before.sortable())))
-            .await
+        let refine = |query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder| {
+            query.expression_attribute_values(":low", s("0")).expression_attribute_values(":high", s(before.sortable()))
+        };
+        let read = ShardedRead {
+            index: &AWAITING,
+            partition: &keys::awaiting,
+            sort_condition: " AND gsi5sk BETWEEN :low AND :high",
+            refine: &refine,
+        };
+        self.count_sharded(&read).await
     }
 
     async fn count_team_tasks(&self, from: Option<Millis>, before: Millis) -> Result<u64, StoreError> {

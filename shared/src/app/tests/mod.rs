@@ -7,6 +7,7 @@ mod data_ownership;
 mod deals;
 mod deliver;
 mod inbox;
+mod index_backfill;
 mod ingest_webhook;
 mod live_feed;
 mod reports;

@@ -1,0 +1,46 @@
+//! Moving items written before the list indexes were sharded onto their
+//! shards, a bounded page at a time.
+
+use super::StoreError;
+
+/// Where the backfill stands between runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BackfillProgress {
+    /// Nothing is left to move: runs cost one read.
+    Done,
+    /// A pass over the unsharded keys is under way.
+    Running {
+        /// Where the pass continues (`None`: at its start), as the store
+        /// wrote it.
+        at: Option<String>,
+        /// Whether this pass has found anything to move so far (only a pass
+        /// that found nothing proves the work finished).
+        found: bool,
+    },
+}
+
+/// What one page of the backfill did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BackfillPage {
+    /// Items whose index keys were rewritten.
+    pub moved: usize,
+    /// Items changed meanwhile by someone else (left for the next pass).
+    pub conflicts: usize,
+    /// Where the pass continues; `None` at its end.
+    pub next: Option<String>,
+}
+
+/// The unsharded index keys and the backfill's progress.
+#[async_trait::async_trait]
+pub trait IndexBackfillStore: Send + Sync {
+    /// Where the backfill stands (`Running` from the start when it never ran).
+    async fn backfill_progress(&self) -> Result<BackfillProgress, StoreError>;
+
+    /// Rewrites the index keys of the items of one page of up to `limit`,
+    /// starting `at`; each item is rewritten only if it still holds the old
+    /// keys it was read with, so a concurrent update is never lost.
+    async fn backfill_page(&self, at: Option<&str>, limit: i32) -> Result<BackfillPage, StoreError>;
+
+    /// Records where the backfill stands.
+    async fn save_backfill_progress(&self, progress: &BackfillProgress) -> Result<(), StoreError>;
+}
