@@ -8,7 +8,7 @@
 
 use super::failure::refused_or_unavailable;
 use super::item::{get_s, key, n, s};
-use super::keys::{self, CONTACTS_BY_ACTIVITY};
+use super::keys::{self, Shard};
 use super::{unavailable, DynamoStore};
 use crate::domain::conversation::ConversationStatus;
 use crate::domain::identity::IdentityKey;
@@ -41,6 +41,7 @@ impl DynamoStore {
             .map_err(unavailable)?;
 
         let activity = keys::activity_sk(new.at, id);
+        let shard = Shard::of(id);
         let open = ConversationStatus::Open.as_str();
         let mut sets = vec![
             "contact_id = :cid",
@@ -63,14 +64,14 @@ impl DynamoStore {
             (":cid".to_owned(), s(id.as_str())),
             (":pnid".to_owned(), s(&new.number.0)),
             (":wa".to_owned(), s(&new.wa_id)),
-            (":by_phone".to_owned(), s(keys::BY_PHONE)),
+            (":by_phone".to_owned(), s(keys::by_phone(shard))),
             (":phone_sk".to_owned(), s(format!("{}#{id}", new.wa_id))),
             (":at".to_owned(), n(new.at.0)),
-            (":g1pk".to_owned(), s(CONTACTS_BY_ACTIVITY)),
+            (":g1pk".to_owned(), s(keys::contacts_by_activity(shard))),
             (":act".to_owned(), s(&activity)),
             (":open".to_owned(), s(open)),
-            (":q_open".to_owned(), s(keys::status_queue(open))),
-            (":ok".to_owned(), s(keys::owner_queue(new.owner.as_deref()))),
+            (":q_open".to_owned(), s(keys::status_queue(open, shard))),
+            (":ok".to_owned(), s(keys::owner_queue(new.owner.as_deref(), shard))),
         ]);
         let mut names = HashMap::from([("#status".to_owned(), "status".to_owned())]);
         if let Some(owner) = &new.owner {
@@ -82,7 +83,7 @@ impl DynamoStore {
             sets.extend(["display_name = :dn", "display_name_sk = :dsk", "gsi6pk = :by_name", "gsi6sk = :dsk"]);
             values.insert(":dn".to_owned(), s(name));
             values.insert(":dsk".to_owned(), s(keys::name_sk(name, id)));
-            values.insert(":by_name".to_owned(), s(keys::BY_NAME));
+            values.insert(":by_name".to_owned(), s(keys::by_name(shard)));
         }
         let profile = Update::builder()
             .table_name(&self.table)
