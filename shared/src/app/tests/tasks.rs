@@ -17,7 +17,7 @@ async fn today_ends_at_the_business_midnight_and_overdue_is_before_now() {
     let w = World::new();
     w.clock.set(MORNING);
     let a = w.teammate("a@shop.test", Role::Agent).await;
-    let tasks = Tasks::new(w.store.clone(), w.store.clone(), w.clock.clone(), 330);
+    let tasks = Tasks::new(w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone(), 330);
     tasks.create(&a, task("yesterday", Millis(MORNING.0 - 20 * HOUR))).await.unwrap();
     tasks.create(&a, task("tonight", Millis(MORNING.0 + 13 * HOUR))).await.unwrap();
     // 00:30 tomorrow in India, though still "today" in UTC.
@@ -40,7 +40,7 @@ async fn owners_and_supervisors_complete_tasks_and_agents_keep_to_their_own() {
     let a = w.teammate("a@shop.test", Role::Agent).await;
     let b = w.teammate("b@shop.test", Role::Agent).await;
     let boss = w.teammate("boss@shop.test", Role::Manager).await;
-    let tasks = Tasks::new(w.store.clone(), w.store.clone(), w.clock.clone(), 330);
+    let tasks = Tasks::new(w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone(), 330);
     let for_b = NewTask { owner: Some("b@shop.test".into()), ..task("call back", MORNING) };
     assert!(matches!(tasks.create(&a, for_b.clone()).await, Err(TaskError::Forbidden(_))));
     let created = tasks.create(&boss, for_b).await.unwrap();
