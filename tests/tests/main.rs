@@ -3,6 +3,7 @@
 
 mod access_matrix;
 mod api;
+mod contact_export;
 mod contact_record;
 mod data_ownership;
 mod deals;
@@ -14,10 +15,12 @@ mod lambda_events;
 mod openapi;
 mod outbound;
 mod paging;
+mod pipeline_editing;
 mod reports;
 mod secrets;
 mod sign_in;
 mod statuses;
+mod task_changes;
 mod tasks;
 mod team_and_inbox;
 mod webhook_parsing;

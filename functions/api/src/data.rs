@@ -1,9 +1,9 @@
 //! Export jobs, erasure, merging.
 
 use crate::contacts::contact_id;
+use crate::inbox::AuditView;
 use crate::json_body::ApiJson;
 use crate::session::Staff;
-use crate::inbox::AuditView;
 use crate::views::{ContactView, MessageView, TaskView};
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, State};
