@@ -58,6 +58,15 @@ async fn a_snooze_moves_a_task_to_upcoming_and_a_reassignment_to_the_other_list(
     }
     let (status, _) = t.request(&admin, "PATCH", &path, Some(&json!({"due_at": "next week"}))).await;
     assert_eq!(status, 422);
+    let (status, _) = t.request(&admin, "PATCH", &path, Some(&json!({"snooze": "someday"}))).await;
+    assert_eq!(status, 422);
+    let (status, body) = t.request(&agent, "PATCH", &path, Some(&json!({"snooze": "tomorrow"}))).await;
+    assert_eq!(status, 200, "{body}");
+    let due = Millis::parse_rfc3339(body["due_at"].as_str().unwrap()).unwrap();
+    let now = parley::ports::Clock::now(t.clock.as_ref());
+    assert!(due.0 > now.0 && due.0 <= now.0 + 2 * 86_400_000, "{body}");
+    assert_eq!(due.0 % (30 * 60_000), 0, "a round morning hour: {body}");
+    assert_eq!(titles(&t.get(&agent, "/api/tasks?due=upcoming").await.1), [hostile], "tomorrow is upcoming");
     let (status, _) = t.request(&admin, "PATCH", &path, Some(&json!({"title": "  "}))).await;
     assert_eq!(status, 422);
     let (status, body) = t.request(&admin, "PATCH", &path, Some(&json!({"owner": "Other@Shop.test"}))).await;
@@ -71,9 +80,10 @@ async fn a_snooze_moves_a_task_to_upcoming_and_a_reassignment_to_the_other_list(
     let (_, trail) = t.get(&admin, &format!("/api/audit?contact={contact}")).await;
     let changes: Vec<&Value> =
         trail["items"].as_array().unwrap().iter().filter(|e| e["action"] == "task_update").collect();
-    assert_eq!(changes.len(), 3, "{trail}");
+    assert_eq!(changes.len(), 4, "{trail}");
     assert_eq!(changes[0]["detail"]["changed"], json!(["title"]));
     assert_eq!(changes[2]["detail"]["changed"], json!(["due_at"]));
+    assert_eq!(changes[1]["actor"], parley_e2e::ADMIN_EMAIL);
     assert!(!trail.to_string().contains("onerror"), "titles stay out of the audit log");
 
     let (status, _) = t.post(&other, &format!("{path}/done"), &json!({}), None).await;

@@ -264,7 +264,7 @@ openapi::api_routes! {
     get "/api/tasks" => tasks::list, "Open tasks by `?due=` (overdue, today, upcoming, open), or the last 14 days' done (`done`), for `?scope=` (mine, team)", "all (team: managers, admins)";
     post "/api/tasks" => tasks::create, "Create a task (201)", "all (for others: managers, admins)";
     post "/api/tasks/{id}/done" => tasks::done, "Complete a task", "its owner, managers, admins";
-    patch "/api/tasks/{id}" => tasks::update, "Retitle, snooze (`due_at`) or reassign (`owner`, an active teammate, else 422) an open task; 409 once done or changed meanwhile (audited)", "its owner (agents reassign only to themselves), managers, admins";
+    patch "/api/tasks/{id}" => tasks::update, "Retitle, snooze (`due_at`, or `snooze`: hour, tomorrow or next_week at 9:00 business time) or reassign (`owner`, an active teammate, else 422) an open task; 409 once done or changed meanwhile (audited)", "its owner (agents reassign only to themselves), managers, admins";
 }
 
 /// The OpenAPI document the API serves at `/api/openapi.json`, without a

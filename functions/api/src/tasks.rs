@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use parley::app::tasks::{NewTask, TaskChange, TaskError};
+use parley::domain::snooze::Snooze;
 use parley::domain::task::Due;
 use parley::domain::Millis;
 use parley::ports::PageRequest;
@@ -72,6 +73,7 @@ pub(crate) async fn done(
 pub(crate) struct PatchBody {
     title: Option<String>,
     due_at: Option<String>,
+    snooze: Option<String>,
     owner: Option<String>,
 }
 
@@ -81,7 +83,17 @@ pub(crate) async fn update(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<PatchBody>,
 ) -> Result<Json<TaskView>, ApiError> {
-    let change = TaskChange { title: b.title, due_at: b.due_at.as_deref().map(due_at).transpose()?, owner: b.owner };
+    let snooze = b
+        .snooze
+        .as_deref()
+        .map(|s| {
+            Snooze::parse(s).ok_or_else(|| {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "snooze must be hour, tomorrow or next_week")
+            })
+        })
+        .transpose()?;
+    let change =
+        TaskChange { title: b.title, due_at: b.due_at.as_deref().map(due_at).transpose()?, snooze, owner: b.owner };
     Ok(Json(state.tasks.update(&session, &id, change).await?.into()))
 }
 

@@ -1,6 +1,7 @@
 //! Follow-ups: create, complete, edit (snooze, reassign, retitle), and the
 //! overdue, today, upcoming and done lists per owner and for the team.
 
+use crate::domain::snooze::Snooze;
 use crate::domain::task::{end_of_day, Due, Task, DONE_WINDOW_DAYS};
 use crate::domain::{AuditEntry, Session};
 use crate::domain::{ContactId, Millis, Role};
@@ -48,8 +49,10 @@ pub struct NewTask {
 pub struct TaskChange {
     /// A new title.
     pub title: Option<String>,
-    /// A new due time (a snooze).
+    /// A new due time (a snooze to a chosen moment).
     pub due_at: Option<Millis>,
+    /// A snooze to a preset moment in business time.
+    pub snooze: Option<Snooze>,
     /// A new owner (a reassignment).
     pub owner: Option<String>,
 }
@@ -108,8 +111,11 @@ impl Tasks {
         if let Some(title) = &change.title {
             after.title = Self::valid_title(title)?.to_owned();
         }
-        if let Some(due_at) = change.due_at {
-            after.due_at = due_at;
+        match (change.due_at, change.snooze) {
+            (Some(_), Some(_)) => return Err(TaskError::Invalid("give due_at or snooze, not both".into())),
+            (Some(due_at), None) => after.due_at = due_at,
+            (None, Some(snooze)) => after.due_at = snooze.until(self.clock.now(), self.utc_offset_minutes),
+            (None, None) => {}
         }
         if let Some(owner) = &change.owner {
             let owner = crate::domain::user::normalize_email(owner);
