@@ -58,6 +58,18 @@ async fn a_snooze_moves_a_task_to_upcoming_and_a_reassignment_to_the_other_list(
     }
     let (status, _) = t.request(&admin, "PATCH", &path, Some(&json!({"due_at": "next week"}))).await;
     assert_eq!(status, 422);
+    let (status, quick) = t
+        .post(&agent, "/api/tasks", &json!({"title": "Follow up", "snooze": "tomorrow", "contact_id": contact}), None)
+        .await;
+    assert_eq!(status, 201, "a follow-up in one request, due tomorrow morning: {quick}");
+    let quick_due = Millis::parse_rfc3339(quick["due_at"].as_str().unwrap()).unwrap();
+    let (status, _) = t
+        .post(&agent, "/api/tasks", &json!({"title": "Follow up", "snooze": "tomorrow", "due_at": at(&t, 5)}), None)
+        .await;
+    assert_eq!(status, 422, "one due time");
+    let (status, _) =
+        t.post(&agent, &format!("/api/tasks/{}/done", quick["id"].as_str().unwrap()), &json!({}), None).await;
+    assert_eq!(status, 200);
     let (status, _) = t.request(&admin, "PATCH", &path, Some(&json!({"snooze": "someday"}))).await;
     assert_eq!(status, 422);
     let (status, body) = t.request(&agent, "PATCH", &path, Some(&json!({"snooze": "tomorrow"}))).await;
@@ -66,6 +78,7 @@ async fn a_snooze_moves_a_task_to_upcoming_and_a_reassignment_to_the_other_list(
     let now = parley::ports::Clock::now(t.clock.as_ref());
     assert!(due.0 > now.0 && due.0 <= now.0 + 2 * 86_400_000, "{body}");
     assert_eq!(due.0 % (30 * 60_000), 0, "a round morning hour: {body}");
+    assert_eq!(due, quick_due, "the same morning whether created or snoozed there");
     assert_eq!(titles(&t.get(&agent, "/api/tasks?due=upcoming").await.1), [hostile], "tomorrow is upcoming");
     let (status, _) = t.request(&admin, "PATCH", &path, Some(&json!({"title": "  "}))).await;
     assert_eq!(status, 422);

@@ -262,7 +262,7 @@ openapi::api_routes! {
     patch "/api/deals/{id}" => deals::update, "Edit a deal; the owner must be an active teammate (422)", "agents: their own, or unowned ones they see, naming only themselves; managers, admins any";
     post "/api/deals/{id}/stage" => deals::move_stage, "Move a deal to a stage", "agents: their own, or unowned ones they see; managers, admins any";
     get "/api/tasks" => tasks::list, "Open tasks by `?due=` (overdue, today, upcoming, open), or the last 14 days' done (`done`), for `?scope=` (mine, team)", "all (team: managers, admins)";
-    post "/api/tasks" => tasks::create, "Create a task (201)", "all (for others: managers, admins)";
+    post "/api/tasks" => tasks::create, "Create a task (201), due at `due_at` or at a `snooze` preset (hour, tomorrow, next_week at 9:00 business time)", "all (for others: managers, admins)";
     post "/api/tasks/{id}/done" => tasks::done, "Complete a task", "its owner, managers, admins";
     patch "/api/tasks/{id}" => tasks::update, "Retitle, snooze (`due_at`, or `snooze`: hour, tomorrow or next_week at 9:00 business time) or reassign (`owner`, an active teammate, else 422) an open task; 409 once done or changed meanwhile (audited)", "its owner (agents reassign only to themselves), managers, admins";
 }

@@ -30,7 +30,8 @@ impl From<TaskError> for ApiError {
 #[derive(Deserialize)]
 pub(crate) struct CreateBody {
     title: String,
-    due_at: String,
+    due_at: Option<String>,
+    snooze: Option<String>,
     owner: Option<String>,
     contact_id: Option<String>,
     deal_id: Option<String>,
@@ -46,12 +47,28 @@ fn due_at(text: &str) -> Result<Millis, ApiError> {
     })
 }
 
+fn snooze(text: &str) -> Result<Snooze, ApiError> {
+    Snooze::parse(text).ok_or_else(|| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "snooze must be hour, tomorrow or next_week")
+    })
+}
+
 pub(crate) async fn create(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     ApiJson(b): ApiJson<CreateBody>,
 ) -> Result<(StatusCode, Json<TaskView>), ApiError> {
-    let due_at = due_at(&b.due_at)?;
+    let due_at = match (b.due_at.as_deref(), b.snooze.as_deref()) {
+        (Some(text), None) => due_at(text)?,
+        (None, Some(preset)) => state.tasks.snoozed(snooze(preset)?),
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "give due_at (RFC 3339) or snooze (hour, tomorrow, next_week)",
+            ))
+        }
+    };
     let contact_id = match b.contact_id {
         Some(id) => Some(state.inbox.visible_contact(&session, &crate::contacts::contact_id(&id)?).await?.id),
         None => None,
@@ -83,15 +100,7 @@ pub(crate) async fn update(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<PatchBody>,
 ) -> Result<Json<TaskView>, ApiError> {
-    let snooze = b
-        .snooze
-        .as_deref()
-        .map(|s| {
-            Snooze::parse(s).ok_or_else(|| {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "snooze must be hour, tomorrow or next_week")
-            })
-        })
-        .transpose()?;
+    let snooze = b.snooze.as_deref().map(snooze).transpose()?;
     let change =
         TaskChange { title: b.title, due_at: b.due_at.as_deref().map(due_at).transpose()?, snooze, owner: b.owner };
     Ok(Json(state.tasks.update(&session, &id, change).await?.into()))

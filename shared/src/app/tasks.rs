@@ -95,6 +95,11 @@ impl Tasks {
             .ok_or_else(|| TaskError::Invalid(format!("{email} is not an active teammate")))
     }
 
+    /// When a snooze preset falls, from now, in business time.
+    pub fn snoozed(&self, snooze: Snooze) -> Millis {
+        snooze.until(self.clock.now(), self.utc_offset_minutes)
+    }
+
     /// Edits an open task: its owner or a supervisor may retitle or snooze
     /// it; supervisors reassign it to any active teammate, agents only to
     /// themselves. The write holds only if nobody changed the task since it
@@ -114,7 +119,7 @@ impl Tasks {
         match (change.due_at, change.snooze) {
             (Some(_), Some(_)) => return Err(TaskError::Invalid("give due_at or snooze, not both".into())),
             (Some(due_at), None) => after.due_at = due_at,
-            (None, Some(snooze)) => after.due_at = snooze.until(self.clock.now(), self.utc_offset_minutes),
+            (None, Some(snooze)) => after.due_at = self.snoozed(snooze),
             (None, None) => {}
         }
         if let Some(owner) = &change.owner {

@@ -15,6 +15,7 @@ import { useError } from '../lib/useError';
 import { categoryLabel } from '../inbox/model';
 import { Account } from '../settings/Account';
 import { ExportButton } from '../settings/ExportButton';
+import { Pipelines } from '../settings/Pipelines';
 import { Team } from '../settings/Team';
 
 function Templates() {
@@ -120,6 +121,7 @@ function Language() {
 const SECTIONS: { id: string; key: Key; manager: boolean }[] = [
   { id: 'team', key: 'settings.team', manager: true },
   { id: 'templates', key: 'settings.templates', manager: true },
+  { id: 'pipelines', key: 'settings.pipelines', manager: true },
   { id: 'audit', key: 'settings.audit', manager: true },
   { id: 'data', key: 'settings.data', manager: true },
   { id: 'account', key: 'settings.account', manager: false },
@@ -138,7 +140,7 @@ export function Settings({ section }: { section: string }) {
             aria-current={current?.id === s.id ? 'page' : undefined}><span class="queue-label">{t(s.key)}</span></a>
         ))}
       </nav>
-      {current?.id === 'team' ? <Team /> : current?.id === 'templates' ? <Templates /> : current?.id === 'audit' ? <Audit /> : current?.id === 'data' ? <Data />
+      {current?.id === 'team' ? <Team /> : current?.id === 'templates' ? <Templates /> : current?.id === 'pipelines' ? <Pipelines /> : current?.id === 'audit' ? <Audit /> : current?.id === 'data' ? <Data />
         : current?.id === 'account' ? <Account /> : <Language />}
     </section>
   );
