@@ -114,7 +114,8 @@ export function Pipelines() {
   const load = (select?: string) => dealsApi.pipelines().then((p) => {
     const all = items(p);
     setList(all);
-    setChosen(all.find((x) => x.id === select) ?? all[0] ?? fresh());
+    // A pipeline being written meanwhile stays on screen.
+    setChosen((current) => all.find((x) => x.id === select) ?? current ?? all[0] ?? fresh());
   }).catch(fail);
   useEffect(() => { load(); }, []);
   const isNew = chosen !== null && chosen.id === '';
