@@ -57,12 +57,21 @@ async fn a_contact_export_holds_every_kind_of_record_about_them_and_only_them() 
             "not for agents, even the owner"
         );
     }
+    let before = t.stack.api_round_trips.get();
+    t.get(&manager, "/api/me").await;
+    let session_cost = t.stack.api_round_trips.get() - before;
+    let before = t.stack.api_round_trips.get();
     let response =
         t.http.get(t.url(&format!("/api/contacts/{asha}/export"))).header("cookie", &manager).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
     assert_eq!(disposition, format!("attachment; filename=\"contact-{asha}.json\""));
     let export: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        t.stack.api_round_trips.get() - before - session_cost,
+        7,
+        "the contact, the audit line, then one Query each for messages, notes, deals, tasks and audit lines"
+    );
 
     assert_eq!(export["contact"]["id"], asha);
     assert_eq!(export["contact"]["name"], "Asha");
