@@ -311,6 +311,49 @@ test('a pipeline created in Settings, with stages renamed, added and reordered, 
     await select.selectOption({ label: `Repairs ${XSS}` });
     await eventually(async () => assert.deepEqual(await page.locator('.column-title').allTextContents(), [`Fixing ${XSS}`, 'Received', 'Fixed', 'Scrapped']), { timeout: WAIT });
     assert.equal(await page_pwned(page), undefined);
+
+    // A stage that holds a deal cannot be removed: the editor says why.
+    await customerWrites('919811100008', 'Pia Pipeline', 'My machine is broken');
+    const contact = await eventually(async () => {
+      const id = await contactId(page, 'Pia Pipeline');
+      assert.ok(id);
+      return id;
+    }, { timeout: WAIT });
+    const pipeline = (await api(page, 'GET', '/api/pipelines')).body.items.find((p) => p.name === `Repairs ${XSS}`);
+    const deal = await api(page, 'POST', '/api/deals', { contact_id: contact, title: 'Machine', value_minor: 100, pipeline: pipeline.id });
+    assert.equal(deal.status, 201, JSON.stringify(deal.body));
+    await page.goto(`${base}/#/settings/pipelines`);
+    await eventually(async () => assert.ok((await byTestId(page, 'pipeline-pick').locator('option').allTextContents()).includes(`Repairs ${XSS}`)), { timeout: WAIT });
+    await byTestId(page, 'pipeline-pick').selectOption({ label: `Repairs ${XSS}` });
+    await eventually(async () => assert.equal(await byTestId(page, 'stage-name').first().inputValue(), `Fixing ${XSS}`), { timeout: WAIT });
+    await byTestId(page, 'stage-remove').first().click();
+    await byTestId(page, 'pipeline-save').click();
+    await eventually(async () => assert.match(await byTestId(page, 'pipeline-error').textContent(), /still holds deals/), { timeout: WAIT });
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a manager downloads everything held about a contact as JSON', TEST, async () => {
+  await customerWrites('919811100009', 'Dev Download', 'What do you hold about me?');
+  const { context, page } = await newPage();
+  try {
+    await signIn(page);
+    const id = await eventually(async () => {
+      const found = await contactId(page, 'Dev Download');
+      assert.ok(found);
+      return found;
+    }, { timeout: WAIT });
+    await openConversation(page, 'Dev Download');
+    await byTestId(page, 'conv-actions').click();
+    const [download] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'action-export').click()]);
+    assert.equal(download.suggestedFilename(), `contact-${id}.json`);
+    const file = await download.path();
+    const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert.equal(exported.contact.id, id);
+    assert.deepEqual(exported.messages.map((m) => m.text), ['What do you hold about me?']);
+    assert.ok(exported.audit.some((a) => a.action === 'contact_export'));
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();

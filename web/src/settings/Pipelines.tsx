@@ -23,9 +23,8 @@ function Editor({ initial, isNew, taken, onSaved }: { initial: Pipeline; isNew: 
   const [name, setName] = useState(initial.name);
   const [stages, setStages] = useState<Stage[]>(initial.stages);
   const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState('');
   const [error, setError, fail] = useError();
-  useEffect(() => { setName(initial.name); setStages(initial.stages); setSaved(''); setError(''); }, [initial]);
+  useEffect(() => { setName(initial.name); setStages(initial.stages); setError(''); }, [initial]);
   const edit = (i: number, change: Partial<Stage>) => setStages(stages.map((s, j) => (j === i ? { ...s, ...change } : s)));
   const swap = (i: number, j: number) => {
     const next = [...stages];
@@ -38,7 +37,6 @@ function Editor({ initial, isNew, taken, onSaved }: { initial: Pipeline; isNew: 
       return;
     }
     setBusy(true);
-    setSaved('');
     try {
       const id = isNew ? slug(name, taken) : initial.id;
       // Stages added here get ids from their final names; saved ones keep theirs.
@@ -52,7 +50,6 @@ function Editor({ initial, isNew, taken, onSaved }: { initial: Pipeline; isNew: 
       });
       const out = await dealsApi.putPipeline({ id, name: name.trim(), stages: named });
       setError('');
-      setSaved(t('pipelines.saved', { name: out.name }));
       onSaved(out);
     } catch (e) {
       fail(e);
@@ -92,7 +89,6 @@ function Editor({ initial, isNew, taken, onSaved }: { initial: Pipeline; isNew: 
         <button type="submit" class="button button--primary" data-testid="pipeline-save" disabled={busy}>{t('common.save')}</button>
       </div>
       {error ? <p class="form-error" role="alert" data-testid="pipeline-error">{error}</p> : null}
-      <p role="status" data-testid="pipeline-saved">{saved}</p>
     </form>
   );
 }
@@ -110,6 +106,7 @@ const fresh = (): Pipeline => ({
 export function Pipelines() {
   const [list, setList] = useState<Pipeline[] | null>(null);
   const [chosen, setChosen] = useState<Pipeline | null>(null);
+  const [saved, setSaved] = useState('');
   const [error, , fail] = useError();
   const load = (select?: string) => dealsApi.pipelines().then((p) => {
     const all = items(p);
@@ -126,13 +123,17 @@ export function Pipelines() {
       <div class="field-form">
         <label for="pipeline-pick">{t('pipelines.edit')}</label>
         <select id="pipeline-pick" data-testid="pipeline-pick" value={isNew ? '' : chosen?.id ?? ''}
-          onChange={(e) => setChosen(list?.find((p) => p.id === (e.currentTarget as HTMLSelectElement).value) ?? null)}>
+          onChange={(e) => {
+            setSaved('');
+            setChosen(list?.find((p) => p.id === (e.currentTarget as HTMLSelectElement).value) ?? null);
+          }}>
           {isNew ? <option value="">{t('pipelines.unsaved')}</option> : null}
           {(list ?? []).map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
         </select>
-        <button type="button" class="button button--small button--secondary" data-testid="pipeline-new" onClick={() => setChosen(fresh())}>{t('pipelines.create')}</button>
+        <button type="button" class="button button--small button--secondary" data-testid="pipeline-new" onClick={() => { setSaved(''); setChosen(fresh()); }}>{t('pipelines.create')}</button>
       </div>
-      {chosen ? <Editor initial={chosen} isNew={isNew} taken={(list ?? []).map((p) => p.id)} onSaved={(p) => load(p.id)} /> : null}
+      {chosen ? <Editor initial={chosen} isNew={isNew} taken={(list ?? []).map((p) => p.id)} onSaved={(p) => { setSaved(t('pipelines.saved', { name: p.name })); load(p.id); }} /> : null}
+      <p role="status" data-testid="pipeline-saved">{saved}</p>
     </section>
   );
 }
