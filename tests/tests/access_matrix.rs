@@ -307,6 +307,7 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             Some(json!({"stage": "qualified"})),
             [200, 200, 200, 404, 401],
         ),
+        row("get", "/api/contacts/{id}/export", c("/api/contacts/{id}/export"), None, [200, 200, 403, 403, 401]),
         row("get", "/api/tasks", all("/api/tasks?due=open"), None, [200, 200, 200, 200, 401]),
         row(
             "post",
@@ -314,6 +315,13 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             all("/api/tasks"),
             Some(json!({"title": "t", "due_at": due})),
             [201, 201, 201, 403, 401],
+        ),
+        row(
+            "patch",
+            "/api/tasks/{id}",
+            objects("/api/tasks/{id}", &my_task, &their_task),
+            Some(json!({"title": "renamed"})),
+            [200, 200, 200, 403, 401],
         ),
         row(
             "post",

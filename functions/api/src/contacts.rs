@@ -139,6 +139,6 @@ pub(crate) async fn notes(
     Ok(Json(PageView::from_page(notes, |n| note_view(&n))))
 }
 
-fn note_view(note: &Note) -> serde_json::Value {
+pub(crate) fn note_view(note: &Note) -> serde_json::Value {
     serde_json::json!({"id": note.id, "author": note.author, "text": note.text, "at": note.at.to_rfc3339()})
 }

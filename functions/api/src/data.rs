@@ -1,12 +1,14 @@
 //! Export jobs, erasure, merging.
 
 use crate::contacts::contact_id;
+use crate::inbox::AuditView;
 use crate::json_body::ApiJson;
 use crate::session::Staff;
-use crate::views::ContactView;
+use crate::views::{ContactView, MessageView, TaskView};
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
 use axum::Json;
 use parley::app::data_ownership::DataError;
 use parley::app::exports::{ExportError, ExportView, LINK_SECONDS};
@@ -108,6 +110,27 @@ pub(crate) async fn erase(
 ) -> Result<Json<Value>, ApiError> {
     let removed = state.data.erase(&session, &contact_id(&id)?).await?;
     Ok(Json(json!({"id": id, "erased": true, "removed_items": removed})))
+}
+
+pub(crate) async fn export_contact(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let dossier = state.contact_export.export(&session, &contact_id(&id)?).await?;
+    let now = state.clock.now();
+    let body = json!({
+        "exported_at": now.to_rfc3339(),
+        "contact": ContactView::new(dossier.contact, now, state.inbox.settings().sla_minutes),
+        "messages": dossier.messages.into_iter().map(MessageView::from).collect::<Vec<_>>(),
+        "notes": dossier.notes.iter().map(crate::contacts::note_view).collect::<Vec<_>>(),
+        "deals": dossier.deals.iter().map(crate::deals::view).collect::<Vec<_>>(),
+        "tasks": dossier.tasks.into_iter().map(TaskView::from).collect::<Vec<_>>(),
+        "audit": dossier.audit.into_iter().map(AuditView::from).collect::<Vec<_>>(),
+    });
+    // The id is a keyed hash (no personal data), safe in a file name.
+    let disposition = format!("attachment; filename=\"contact-{id}.json\"");
+    Ok(([(header::CONTENT_DISPOSITION, disposition)], Json(body)))
 }
 
 #[derive(Deserialize)]

@@ -28,13 +28,14 @@ impl From<DealError> for ApiError {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_owner", e.to_string())
             }
             DealError::Conflict => ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string()),
+            DealError::StageHoldsDeals(_) => ApiError::new(StatusCode::CONFLICT, "stage_not_empty", e.to_string()),
             DealError::Overflow(_) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "value_overflow", e.to_string()),
             DealError::Store(s) => s.into(),
         }
     }
 }
 
-fn view(deal: &Deal) -> Value {
+pub(crate) fn view(deal: &Deal) -> Value {
     json!({
         "id": deal.id,
         "contact_id": deal.contact_id,

@@ -31,6 +31,7 @@ use parley::adapters::aws;
 use parley::adapters::cloud_api::CloudApi;
 use parley::adapters::dynamo::DynamoStore;
 use parley::app::auth::BootstrapAdmin;
+use parley::app::contact_export::ContactExport;
 use parley::app::data_ownership::DataOwnership;
 use parley::app::deals::Deals;
 use parley::app::exports::Exports;
@@ -110,6 +111,8 @@ pub struct ApiState {
     pub reports: Reports,
     /// Erase, merge.
     pub data: DataOwnership,
+    /// A data-subject export of one contact.
+    pub contact_export: ContactExport,
     /// Export jobs.
     pub exports: Exports,
     /// The dead-letter queues (administrators).
@@ -190,9 +193,17 @@ pub fn state(
         team: Team::new(store.clone(), store.clone(), store.clone(), clock.clone()),
         deals: Deals::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings.agents_see_all),
         records: store.clone(),
-        tasks: Tasks::new(store.clone(), store.clone(), clock.clone(), settings.utc_offset_minutes),
+        tasks: Tasks::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings.utc_offset_minutes),
         reports: Reports::new(store.clone(), clock.clone(), settings.sla_minutes, settings.utc_offset_minutes),
         data: DataOwnership::new(store.clone(), store.clone(), store.clone(), clock.clone()),
+        contact_export: ContactExport::new(
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            clock.clone(),
+        ),
         exports: Exports::new(
             store.clone(),
             background.exports,
@@ -231,6 +242,7 @@ openapi::api_routes! {
     get "/api/contacts/{id}" => contacts::one, "One contact", "all who can see it";
     patch "/api/contacts/{id}" => contacts::patch, "Rename, tag, set custom fields", "all who can see it";
     delete "/api/contacts/{id}" => data::erase, "Erase the contact's personal data (aggregates kept; audited)", "admins";
+    get "/api/contacts/{id}/export" => data::export_contact, "Everything held about the contact (profile, messages, notes, deals, tasks, audit lines) as a JSON download (audited)", "managers, admins";
     post "/api/contacts/{id}/merge" => data::merge, "Merge `from` into this contact (histories joined)", "managers, admins";
     post "/api/exports" => data::start_export, "Start exporting `what` (contacts, conversations, deals) as `format` (csv, json); 202 with the job (audited)", "managers, admins";
     get "/api/exports/{id}" => data::export_status, "An export job; once done, a download link valid 15 minutes", "managers, admins";
@@ -273,9 +285,10 @@ openapi::api_routes! {
     get "/api/deals/{id}" => deals::get, "One deal with its stage history", "all who can see it (agents: their deals and those of conversations they see)";
     patch "/api/deals/{id}" => deals::update, "Edit a deal; the owner must be an active teammate (422)", "agents: their own, or unowned ones they see, naming only themselves; managers, admins any";
     post "/api/deals/{id}/stage" => deals::move_stage, "Move a deal to a stage", "agents: their own, or unowned ones they see; managers, admins any";
-    get "/api/tasks" => tasks::list, "Open tasks by `?due=` (overdue, today, open) for `?scope=` (mine, team)", "all (team: managers, admins)";
-    post "/api/tasks" => tasks::create, "Create a task (201)", "all (for others: managers, admins)";
+    get "/api/tasks" => tasks::list, "Open tasks by `?due=` (overdue, today, upcoming, open), or the last 14 days' done (`done`), for `?scope=` (mine, team)", "all (team: managers, admins)";
+    post "/api/tasks" => tasks::create, "Create a task (201), due at `due_at` or at a `snooze` preset (hour, tomorrow, next_week at 9:00 business time)", "all (for others: managers, admins)";
     post "/api/tasks/{id}/done" => tasks::done, "Complete a task", "its owner, managers, admins";
+    patch "/api/tasks/{id}" => tasks::update, "Retitle, snooze (`due_at`, or `snooze`: hour, tomorrow or next_week at 9:00 business time) or reassign (`owner`, an active teammate, else 422) an open task; 409 once done or changed meanwhile (audited)", "its owner (agents reassign only to themselves), managers, admins";
 }
 
 /// The OpenAPI document the API serves at `/api/openapi.json`, without a

@@ -7,7 +7,8 @@ use crate::{ApiError, ApiState};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use parley::app::tasks::{NewTask, TaskError};
+use parley::app::tasks::{NewTask, TaskChange, TaskError};
+use parley::domain::snooze::Snooze;
 use parley::domain::task::Due;
 use parley::domain::Millis;
 use parley::ports::PageRequest;
@@ -20,6 +21,7 @@ impl From<TaskError> for ApiError {
             TaskError::NotFound => ApiError::not_found("task"),
             TaskError::Forbidden(_) => ApiError::forbidden(&e.to_string()),
             TaskError::Invalid(_) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()),
+            TaskError::Conflict(_) => ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string()),
             TaskError::Store(s) => s.into(),
         }
     }
@@ -28,10 +30,27 @@ impl From<TaskError> for ApiError {
 #[derive(Deserialize)]
 pub(crate) struct CreateBody {
     title: String,
-    due_at: String,
+    due_at: Option<String>,
+    snooze: Option<String>,
     owner: Option<String>,
     contact_id: Option<String>,
     deal_id: Option<String>,
+}
+
+fn due_at(text: &str) -> Result<Millis, ApiError> {
+    Millis::parse_rfc3339(text).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "due_at must be RFC 3339, e.g. 2026-11-24T10:00:00+05:30",
+        )
+    })
+}
+
+fn snooze(text: &str) -> Result<Snooze, ApiError> {
+    Snooze::parse(text).ok_or_else(|| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "snooze must be hour, tomorrow or next_week")
+    })
 }
 
 pub(crate) async fn create(
@@ -39,13 +58,17 @@ pub(crate) async fn create(
     Staff(session): Staff,
     ApiJson(b): ApiJson<CreateBody>,
 ) -> Result<(StatusCode, Json<TaskView>), ApiError> {
-    let due_at = Millis::parse_rfc3339(&b.due_at).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "due_at must be RFC 3339, e.g. 2026-11-24T10:00:00+05:30",
-        )
-    })?;
+    let due_at = match (b.due_at.as_deref(), b.snooze.as_deref()) {
+        (Some(text), None) => due_at(text)?,
+        (None, Some(preset)) => state.tasks.snoozed(snooze(preset)?),
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "give due_at (RFC 3339) or snooze (hour, tomorrow, next_week)",
+            ))
+        }
+    };
     let contact_id = match b.contact_id {
         Some(id) => Some(state.inbox.visible_contact(&session, &crate::contacts::contact_id(&id)?).await?.id),
         None => None,
@@ -64,6 +87,26 @@ pub(crate) async fn done(
 }
 
 #[derive(Deserialize)]
+pub(crate) struct PatchBody {
+    title: Option<String>,
+    due_at: Option<String>,
+    snooze: Option<String>,
+    owner: Option<String>,
+}
+
+pub(crate) async fn update(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<PatchBody>,
+) -> Result<Json<TaskView>, ApiError> {
+    let snooze = b.snooze.as_deref().map(snooze).transpose()?;
+    let change =
+        TaskChange { title: b.title, due_at: b.due_at.as_deref().map(due_at).transpose()?, snooze, owner: b.owner };
+    Ok(Json(state.tasks.update(&session, &id, change).await?.into()))
+}
+
+#[derive(Deserialize)]
 pub(crate) struct ListQuery {
     scope: Option<String>,
     due: Option<String>,
@@ -78,8 +121,16 @@ pub(crate) async fn list(
     let due = match q.due.as_deref().unwrap_or("open") {
         "overdue" => Due::Overdue,
         "today" => Due::Today,
+        "upcoming" => Due::Upcoming,
         "open" => Due::Open,
-        _ => return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "due must be overdue, today or open")),
+        "done" => Due::Done,
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "due must be overdue, today, upcoming, open or done",
+            ))
+        }
     };
     let team = match q.scope.as_deref().unwrap_or("mine") {
         "mine" => false,

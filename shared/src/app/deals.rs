@@ -33,6 +33,10 @@ pub enum DealError {
     /// Someone changed the deal first.
     #[error("the deal changed meanwhile; reload and try again")]
     Conflict,
+    /// A redefinition drops a stage that still holds deals (they would
+    /// vanish from the board).
+    #[error("stage {0:?} still holds deals; move them to another stage before removing it")]
+    StageHoldsDeals(String),
     /// The values to total do not fit in a number.
     #[error(transparent)]
     Overflow(#[from] ValueOverflow),
@@ -135,8 +139,18 @@ impl Deals {
             return Err(DealError::Forbidden("only managers and administrators configure pipelines"));
         }
         pipeline.validate()?;
+        let existing = self.store.pipelines().await?;
+        let known = if existing.is_empty() { vec![Pipeline::default_sales()] } else { existing.clone() };
+        if let Some(before) = known.iter().find(|p| p.id == pipeline.id) {
+            let one = PageRequest { cursor: None, limit: Some(1) };
+            for gone in before.stages.iter().filter(|s| !pipeline.stages.iter().any(|kept| kept.id == s.id)) {
+                if !self.store.deals_in_stage(&pipeline.id, &gone.id, None, &one).await?.items.is_empty() {
+                    return Err(DealError::StageHoldsDeals(gone.name.clone()));
+                }
+            }
+        }
         let audit = self.entry(actor, "pipeline", None, serde_json::json!({"pipeline": pipeline.id}));
-        if self.store.pipelines().await?.is_empty() && pipeline.id != "sales" {
+        if existing.is_empty() && pipeline.id != "sales" {
             // Keep the default pipeline once another is added.
             self.store.put_pipeline(&Pipeline::default_sales(), &audit).await?;
         }

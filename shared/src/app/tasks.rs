@@ -1,10 +1,11 @@
-//! Follow-ups: create, complete, and the due-today and overdue lists per
-//! owner and for the team.
+//! Follow-ups: create, complete, edit (snooze, reassign, retitle), and the
+//! overdue, today, upcoming and done lists per owner and for the team.
 
-use crate::domain::task::{end_of_day, Due, Task};
-use crate::domain::Session;
+use crate::domain::snooze::Snooze;
+use crate::domain::task::{end_of_day, Due, Task, DONE_WINDOW_DAYS};
+use crate::domain::{AuditEntry, Session};
 use crate::domain::{ContactId, Millis, Role};
-use crate::ports::{Clock, Page, PageRequest, StoreError, TaskStore, UserStore};
+use crate::ports::{Clock, Page, PageRequest, StoreError, TaskLedger, TaskStore, UserStore};
 use rand::RngCore;
 use std::sync::Arc;
 
@@ -20,6 +21,9 @@ pub enum TaskError {
     /// A bad field.
     #[error("{0}")]
     Invalid(String),
+    /// The task is done, or changed since it was read.
+    #[error("{0}")]
+    Conflict(&'static str),
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -40,9 +44,23 @@ pub struct NewTask {
     pub deal_id: Option<String>,
 }
 
+/// What an edit changes; `None` keeps the field.
+#[derive(Debug, Clone, Default)]
+pub struct TaskChange {
+    /// A new title.
+    pub title: Option<String>,
+    /// A new due time (a snooze to a chosen moment).
+    pub due_at: Option<Millis>,
+    /// A snooze to a preset moment in business time.
+    pub snooze: Option<Snooze>,
+    /// A new owner (a reassignment).
+    pub owner: Option<String>,
+}
+
 /// The tasks use case.
 pub struct Tasks {
     store: Arc<dyn TaskStore>,
+    ledger: Arc<dyn TaskLedger>,
     users: Arc<dyn UserStore>,
     clock: Arc<dyn Clock>,
     utc_offset_minutes: i64,
@@ -52,28 +70,98 @@ impl Tasks {
     /// Wires the use case; `utc_offset_minutes` places the business day.
     pub fn new(
         store: Arc<dyn TaskStore>,
+        ledger: Arc<dyn TaskLedger>,
         users: Arc<dyn UserStore>,
         clock: Arc<dyn Clock>,
         utc_offset_minutes: i64,
     ) -> Self {
-        Tasks { store, users, clock, utc_offset_minutes }
+        Tasks { store, ledger, users, clock, utc_offset_minutes }
+    }
+
+    fn valid_title(title: &str) -> Result<&str, TaskError> {
+        let title = title.trim();
+        if title.is_empty() || title.chars().count() > 500 {
+            return Err(TaskError::Invalid("a task needs a title of 1 to 500 characters".into()));
+        }
+        Ok(title)
+    }
+
+    async fn active_teammate(&self, email: &str) -> Result<(), TaskError> {
+        self.users
+            .user(email)
+            .await?
+            .filter(|u| u.active)
+            .map(|_| ())
+            .ok_or_else(|| TaskError::Invalid(format!("{email} is not an active teammate")))
+    }
+
+    /// When a snooze preset falls, from now, in business time.
+    pub fn snoozed(&self, snooze: Snooze) -> Millis {
+        snooze.until(self.clock.now(), self.utc_offset_minutes)
+    }
+
+    /// Edits an open task: its owner or a supervisor may retitle or snooze
+    /// it; supervisors reassign it to any active teammate, agents only to
+    /// themselves. The write holds only if nobody changed the task since it
+    /// was read, so a stale snooze cannot reopen a task completed meanwhile.
+    pub async fn update(&self, actor: &Session, id: &str, change: TaskChange) -> Result<Task, TaskError> {
+        let before = self.store.task(id).await?.ok_or(TaskError::NotFound)?;
+        if before.owner != actor.email && !actor.role.supervises() {
+            return Err(TaskError::Forbidden("only the task's owner or a manager can change it"));
+        }
+        if before.done {
+            return Err(TaskError::Conflict("the task is done; done tasks are not changed"));
+        }
+        let mut after = before.clone();
+        if let Some(title) = &change.title {
+            after.title = Self::valid_title(title)?.to_owned();
+        }
+        match (change.due_at, change.snooze) {
+            (Some(_), Some(_)) => return Err(TaskError::Invalid("give due_at or snooze, not both".into())),
+            (Some(due_at), None) => after.due_at = due_at,
+            (None, Some(snooze)) => after.due_at = self.snoozed(snooze),
+            (None, None) => {}
+        }
+        if let Some(owner) = &change.owner {
+            let owner = crate::domain::user::normalize_email(owner);
+            if owner != actor.email && !actor.role.supervises() {
+                return Err(TaskError::Forbidden("agents reassign tasks only to themselves"));
+            }
+            self.active_teammate(&owner).await?;
+            after.owner = owner;
+        }
+        if after == before {
+            return Ok(before);
+        }
+        let changed: Vec<&str> = [
+            ("title", after.title != before.title),
+            ("due_at", after.due_at != before.due_at),
+            ("owner", after.owner != before.owner),
+        ]
+        .into_iter()
+        .filter_map(|(field, differs)| differs.then_some(field))
+        .collect();
+        let audit = AuditEntry {
+            at: self.clock.now(),
+            actor: actor.email.clone(),
+            action: "task_update".into(),
+            contact: before.contact_id.clone(),
+            detail: serde_json::json!({"task": before.id, "changed": changed}).to_string(),
+        };
+        if !self.ledger.replace_task(&before, &after, &audit).await? {
+            return Err(TaskError::Conflict("the task changed meanwhile; reload and try again"));
+        }
+        Ok(after)
     }
 
     /// Creates a task; agents create their own, supervisors for anyone.
     pub async fn create(&self, actor: &Session, new: NewTask) -> Result<Task, TaskError> {
-        let title = new.title.trim();
-        if title.is_empty() || title.chars().count() > 500 {
-            return Err(TaskError::Invalid("a task needs a title of 1 to 500 characters".into()));
-        }
+        let title = Self::valid_title(&new.title)?;
         let owner = new.owner.map(|o| crate::domain::user::normalize_email(&o)).unwrap_or_else(|| actor.email.clone());
         if owner != actor.email && actor.role == Role::Agent {
             return Err(TaskError::Forbidden("agents create tasks for themselves"));
         }
-        self.users
-            .user(&owner)
-            .await?
-            .filter(|u| u.active)
-            .ok_or_else(|| TaskError::Invalid(format!("{owner} is not an active teammate")))?;
+        self.active_teammate(&owner).await?;
         let mut bytes = [0u8; 10];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         let task = Task {
@@ -102,8 +190,8 @@ impl Tasks {
         self.store.task(id).await?.ok_or(TaskError::NotFound)
     }
 
-    /// Open tasks by due time: the actor's own, or (`team`, supervisors
-    /// only) everyone's.
+    /// Open tasks by due time, or the recently done: the actor's own, or
+    /// (`team`, supervisors only) everyone's.
     pub async fn list(
         &self,
         actor: &Session,
@@ -115,12 +203,18 @@ impl Tasks {
             return Err(TaskError::Forbidden("only managers and administrators see the team's tasks"));
         }
         let now = self.clock.now();
+        let owner = (!team).then_some(actor.email.as_str());
+        let end_of_today = end_of_day(now, self.utc_offset_minutes);
         let (from, before) = match due {
             Due::Overdue => (None, Some(now)),
-            Due::Today => (Some(now), Some(end_of_day(now, self.utc_offset_minutes))),
+            Due::Today => (Some(now), Some(end_of_today)),
+            Due::Upcoming => (Some(end_of_today), None),
             Due::Open => (None, None),
+            Due::Done => {
+                let since = Millis(now.0 - DONE_WINDOW_DAYS * 86_400_000);
+                return Ok(self.ledger.done_tasks(owner, since, now, page).await?);
+            }
         };
-        let owner = (!team).then_some(actor.email.as_str());
         Ok(self.store.due_tasks(owner, from, before, page).await?)
     }
 }

@@ -30,6 +30,7 @@ pub mod response_figures;
 pub mod routing;
 pub mod service_window;
 pub mod session;
+pub mod snooze;
 pub mod spend;
 pub mod status;
 pub mod tags;

@@ -35,9 +35,17 @@ pub enum Due {
     Overdue,
     /// Due from now until the end of the business day.
     Today,
+    /// Open and due after today, soonest first.
+    Upcoming,
     /// Everything open, soonest first.
     Open,
+    /// Completed recently (see `DONE_WINDOW_DAYS`), most recently done first.
+    Done,
 }
+
+/// How far back the done list reaches: long enough to find what was just
+/// ticked off by mistake, short enough to stay a handful of queries.
+pub const DONE_WINDOW_DAYS: i64 = 14;
 
 /// The end of the business day containing `now`, for a business whose
 /// clocks run `utc_offset_minutes` ahead of UTC.

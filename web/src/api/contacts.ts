@@ -1,5 +1,5 @@
 // Contacts, queues, and what staff change on a conversation.
-import { get, patch, post, type Page } from './client';
+import { del, errorFrom, get, patch, post, SignedOut, url, type Page, type PathFor } from './client';
 
 export interface ServiceWindow {
   open: boolean;
@@ -62,3 +62,14 @@ export const reopen = (id: string) => post<Contact>('/api/contacts/{id}/reopen',
 export const notes = (id: string) => get<Page<Note>>('/api/contacts/{id}/notes', { params: { id } });
 export const addNote = (id: string, text: string) => post<Note>('/api/contacts/{id}/notes', { params: { id }, json: { text } });
 export const merge = (id: string, from: string) => post<Contact>('/api/contacts/{id}/merge', { params: { id }, json: { from } });
+export const searchContacts = (q: string) => get<Page<Contact>>('/api/contacts', { query: { q, limit: 10 } });
+export const erase = (id: string) => del<{ erased: boolean }>('/api/contacts/{id}', { params: { id } });
+/** Everything held about a contact, as the JSON file the API names. */
+export async function exportContact(id: string): Promise<{ blob: Blob; filename: string }> {
+  const path: PathFor<'get'> = '/api/contacts/{id}/export';
+  const res = await fetch(url(path, { id }), { credentials: 'same-origin', cache: 'no-store' });
+  if (res.status === 401) throw new SignedOut('signed out');
+  if (!res.ok) throw await errorFrom(res);
+  const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '');
+  return { blob: await res.blob(), filename: named?.[1] ?? 'contact.json' };
+}

@@ -197,6 +197,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contacts/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything held about the contact (profile, messages, notes, deals, tasks, audit lines) as a JSON download (audited)
+         * @description Roles: managers, admins.
+         */
+        get: operations["get_contacts__id__export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contacts/{id}/merge": {
         parameters: {
             query?: never;
@@ -777,13 +797,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Open tasks by `?due=` (overdue, today, open) for `?scope=` (mine, team)
+         * Open tasks by `?due=` (overdue, today, upcoming, open), or the last 14 days' done (`done`), for `?scope=` (mine, team)
          * @description Roles: all (team: managers, admins).
          */
         get: operations["get_tasks"];
         put?: never;
         /**
-         * Create a task (201)
+         * Create a task (201), due at `due_at` or at a `snooze` preset (hour, tomorrow, next_week at 9:00 business time)
          * @description Roles: all (for others: managers, admins).
          */
         post: operations["post_tasks"];
@@ -791,6 +811,26 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Retitle, snooze (`due_at`, or `snooze`: hour, tomorrow or next_week at 9:00 business time) or reassign (`owner`, an active teammate, else 422) an open task; 409 once done or changed meanwhile (audited)
+         * @description Roles: its owner (agents reassign only to themselves), managers, admins.
+         */
+        patch: operations["patch_tasks__id"];
         trace?: never;
     };
     "/api/tasks/{id}/done": {
@@ -1295,6 +1335,35 @@ export interface operations {
         };
     };
     get_contacts__id__deals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success (201 or 202 where the summary says so). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_contacts__id__export: {
         parameters: {
             query?: never;
             header?: never;
@@ -2289,6 +2358,39 @@ export interface operations {
             query?: never;
             header?: never;
             path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Success (201 or 202 where the summary says so). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patch_tasks__id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: {

@@ -6,10 +6,13 @@ import { t } from '../i18n';
 import { fmtDay, parseTime, startOfDay, startOfPreviousDay } from '../lib/format';
 import { navigate } from '../lib/router';
 import { isManager, user } from '../lib/session';
-import { Composer } from './Composer';
+import { ComposerArea } from './ComposerArea';
+import { ConversationActions } from './ConversationActions';
 import { MessageView, messageSig } from './Message';
 import { avatarClass, displayName, humanize, initials, secondaryLine, snippet, str, windowInfo } from './model';
 import { Panel } from './Panel';
+import { QuickFollowUp } from './QuickFollowUp';
+import { TimelineNote } from './TimelineNote';
 import { contactAction, ownerLabel, rev, state, timeline, toggleOptOut } from './store';
 import type { Key } from '../i18n/en';
 
@@ -129,9 +132,25 @@ function Timeline({ contactId }: { contactId: string }) {
     return () => observer.disconnect();
   }, []);
 
+  // Internal notes sit among the messages by time (a stable sort keeps the
+  // messages' own order).
+  const entries = [
+    ...list.map((m) => ({ at: parseTime(m.at) ?? 0, m, n: null })),
+    ...state.notes.map((n) => ({ at: parseTime(n.at) ?? 0, m: null, n })),
+  ].sort((a, b) => a.at - b.at);
   let lastDay: number | null = null;
   const rows = [];
-  for (const m of list) {
+  for (const { m, n, at: noteAt } of entries) {
+    if (n) {
+      const day = startOfDay(noteAt);
+      if (day !== lastDay) {
+        rows.push(<li class="day" key={`day-${day}`}><span>{dayLabel(noteAt, now)}</span></li>);
+        lastDay = day;
+      }
+      rows.push(<TimelineNote key={`note-${String(n.id)}`} n={n} />);
+      continue;
+    }
+    if (!m) continue;
     const at = parseTime(m.at);
     const day = at === null ? null : startOfDay(at);
     if (day !== null && day !== lastDay && at !== null) {
@@ -209,12 +228,14 @@ export function Conversation({ contactId }: { contactId: string }) {
         {c ? (
           <div class="conv-tools-row">
             <Tools c={c} />
+            <QuickFollowUp c={c} />
+            <ConversationActions c={c} />
             <button class="button button--small button--ghost details-toggle" type="button" aria-controls="side-panel" aria-expanded={open}
               data-testid="details-toggle" onClick={() => setPanelOpen(!open)}>{open ? t('conv.hideDetails') : t('conv.details')}</button>
           </div>
         ) : null}
         <Timeline contactId={contactId} />
-        {c ? <Composer c={c} /> : null}
+        {c ? <ComposerArea c={c} /> : null}
       </div>
       {c ? <Panel c={c} onClose={() => setPanelOpen(false)} /> : null}
     </div>

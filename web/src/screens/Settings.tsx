@@ -16,6 +16,7 @@ import { categoryLabel } from '../inbox/model';
 import { Account } from '../settings/Account';
 import { BusinessProfile } from '../settings/BusinessProfile';
 import { ExportButton } from '../settings/ExportButton';
+import { Pipelines } from '../settings/Pipelines';
 import { Team } from '../settings/Team';
 
 function Templates() {
@@ -118,14 +119,15 @@ function Language() {
   );
 }
 
-const SECTIONS: { id: string; key: Key; manager: boolean }[] = [
-  { id: 'team', key: 'settings.team', manager: true },
-  { id: 'templates', key: 'settings.templates', manager: true },
-  { id: 'audit', key: 'settings.audit', manager: true },
-  { id: 'data', key: 'settings.data', manager: true },
-  { id: 'business', key: 'settings.business', manager: false },
-  { id: 'account', key: 'settings.account', manager: false },
-  { id: 'language', key: 'settings.language', manager: false },
+const SECTIONS: { id: string; key: Key; manager: boolean; Screen: () => preact.JSX.Element }[] = [
+  { id: 'team', key: 'settings.team', manager: true, Screen: Team },
+  { id: 'templates', key: 'settings.templates', manager: true, Screen: Templates },
+  { id: 'pipelines', key: 'settings.pipelines', manager: true, Screen: Pipelines },
+  { id: 'audit', key: 'settings.audit', manager: true, Screen: Audit },
+  { id: 'data', key: 'settings.data', manager: true, Screen: Data },
+  { id: 'business', key: 'settings.business', manager: false, Screen: BusinessProfile },
+  { id: 'account', key: 'settings.account', manager: false, Screen: Account },
+  { id: 'language', key: 'settings.language', manager: false, Screen: Language },
 ];
 
 export function Settings({ section }: { section: string }) {
@@ -140,8 +142,7 @@ export function Settings({ section }: { section: string }) {
             aria-current={current?.id === s.id ? 'page' : undefined}><span class="queue-label">{t(s.key)}</span></a>
         ))}
       </nav>
-      {current?.id === 'team' ? <Team /> : current?.id === 'templates' ? <Templates /> : current?.id === 'audit' ? <Audit /> : current?.id === 'data' ? <Data />
-        : current?.id === 'business' ? <BusinessProfile /> : current?.id === 'account' ? <Account /> : <Language />}
+      {current ? <current.Screen /> : null}
     </section>
   );
 }

@@ -1,54 +1,58 @@
-// Tasks: today, overdue and upcoming, for me or the team; mark done.
+// Tasks: today, overdue, upcoming and recently done, for me or the team;
+// each one can be marked done, snoozed or (managers) reassigned.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, SignedOut, items } from '../api/client';
+import { items, nextCursor } from '../api/client';
 import * as tasksApi from '../api/tasks';
 import type { Task } from '../api/tasks';
+import * as teamApi from '../api/team';
+import type { User } from '../api/team';
 import { t } from '../i18n';
 import type { Key } from '../i18n/en';
-import { fmtFull, parseTime, startOfDay, DAY_MS } from '../lib/format';
-import { href } from '../lib/router';
 import { isManager } from '../lib/session';
+import { useError } from '../lib/useError';
+import { TaskItem } from '../tasks/TaskItem';
 
-type View = 'today' | 'overdue' | 'upcoming';
+type View = 'today' | 'overdue' | 'upcoming' | 'done';
 const VIEWS: { id: View; key: Key }[] = [
   { id: 'today', key: 'tasks.today' },
   { id: 'overdue', key: 'tasks.overdue' },
   { id: 'upcoming', key: 'tasks.upcoming' },
+  { id: 'done', key: 'tasks.doneTab' },
 ];
 
 export function Tasks() {
   const [view, setView] = useState<View>('today');
   const [scope, setScope] = useState<tasksApi.Scope>('mine');
   const [list, setList] = useState<Task[] | null>(null);
-  const [error, setError] = useState('');
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [team, setTeam] = useState<User[]>([]);
+  const [error, setError, fail] = useError();
   const [rev, setRev] = useState(0);
+  useEffect(() => {
+    if (isManager()) teamApi.users().then((p) => setTeam(items(p).filter((u) => u.active && !u.invited))).catch(fail);
+  }, []);
   useEffect(() => {
     let live = true;
     setList(null);
-    (async () => {
-      try {
-        const page = await tasksApi.tasks(view === 'upcoming' ? 'open' : view, scope);
-        let found = items(page);
-        // "Upcoming" is every open task due after today.
-        if (view === 'upcoming') found = found.filter((x) => (parseTime(x.due_at) ?? 0) >= startOfDay(Date.now()) + DAY_MS);
-        if (live) {
-          setList(found);
-          setError('');
-        }
-      } catch (e) {
-        if (live && !(e instanceof SignedOut)) setError(e instanceof ApiError ? e.message : t('app.unreachable'));
-      }
-    })();
+    tasksApi.tasks(view, scope)
+      .then((page) => {
+        if (!live) return;
+        setList(items(page));
+        setCursor(nextCursor(page));
+        setError('');
+      })
+      .catch((e) => { if (live) fail(e); });
     return () => {
       live = false;
     };
   }, [view, scope, rev]);
-  const done = async (task: Task) => {
+  const more = async () => {
     try {
-      await tasksApi.completeTask(task.id);
-      setRev(rev + 1);
+      const page = await tasksApi.tasks(view, scope, cursor);
+      setList([...(list ?? []), ...items(page)]);
+      setCursor(nextCursor(page));
     } catch (e) {
-      if (!(e instanceof SignedOut)) setError(e instanceof ApiError ? e.message : t('app.unreachable'));
+      fail(e);
     }
   };
   return (
@@ -65,9 +69,9 @@ export function Tasks() {
           </div>
         ) : null}
       </div>
-      <div class="queue-tabs" role="tablist" aria-label={t('nav.tasks')}>
+      <div class="queue-tabs" role="group" aria-label={t('nav.tasks')}>
         {VIEWS.map((v) => (
-          <button key={v.id} type="button" role="tab" class={`queue-tab${view === v.id ? ' is-selected' : ''}`} aria-selected={view === v.id}
+          <button key={v.id} type="button" class={`queue-tab${view === v.id ? ' is-selected' : ''}`} aria-pressed={view === v.id}
             data-testid="tasks-tab" data-view={v.id} onClick={() => setView(v.id)}>
             <span class="queue-label">{t(v.key)}</span>
           </button>
@@ -75,26 +79,13 @@ export function Tasks() {
       </div>
       {error ? <p class="form-error" role="alert">{error}</p> : null}
       {list === null ? <p class="muted">{t('app.loading')}</p> : list.length === 0 ? <p class="muted" data-testid="tasks-empty">{t('tasks.empty')}</p> : (
-        <ul class="task-list">
-          {list.map((task) => {
-            const due = parseTime(task.due_at);
-            const overdue = due !== null && due < Date.now();
-            return (
-              <li class={`task${overdue ? ' is-overdue' : ''}`} data-testid="task" data-task-id={task.id} key={task.id}>
-                <div class="task-main">
-                  <span class="task-title" data-testid="task-title">{task.title}</span>
-                  <span class="task-meta">
-                    {due !== null ? <time dateTime={task.due_at}>{fmtFull(due)}</time> : null}
-                    {scope === 'team' && task.owner ? ` · ${task.owner}` : ''}
-                    {task.contact_id ? <> · <a href={href({ name: 'inbox', contact: task.contact_id })}>{t('tasks.openConversation')}</a></> : null}
-                  </span>
-                </div>
-                <button type="button" class="button button--small button--secondary" data-testid="task-done" onClick={() => done(task)}>{t('tasks.done')}</button>
-              </li>
-            );
-          })}
+        <ul class="task-list" data-testid="task-list" data-view={view}>
+          {list.map((task) => (
+            <TaskItem key={task.id} task={task} team={team} showOwner={scope === 'team'} onChanged={() => setRev(rev + 1)} onError={fail} />
+          ))}
         </ul>
       )}
+      {cursor ? <button type="button" class="button button--secondary" data-testid="tasks-more" onClick={more}>{t('tasks.more')}</button> : null}
     </section>
   );
 }

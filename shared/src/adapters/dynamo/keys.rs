@@ -362,6 +362,17 @@ pub fn contact_tasks(contact: &ContactId) -> String {
     format!("CT#{contact}")
 }
 
+/// `gsi3pk` of one person's done tasks (sorted by when they were done).
+pub fn owner_done_tasks(owner: &str) -> String {
+    format!("DONE#{owner}")
+}
+
+/// `gsi5pk` of the team's tasks done on one UTC day: a partition a day, so
+/// completions spread over time instead of piling onto one key.
+pub fn team_done_tasks(day: &str) -> String {
+    format!("DONE#{day}")
+}
+
 /// `gsi4pk` of the team's open tasks.
 pub const TEAM_TASKS: &str = "TASKS";
 

@@ -48,6 +48,7 @@ mod spend;
 mod stats;
 mod statuses;
 mod tally;
+mod task_ledger;
 mod tasks;
 mod templates;
 mod unprocessable;

@@ -1,5 +1,6 @@
 //! Tasks: one item each; while open, indexed by owner and for the team,
-//! by due time (so today's and overdue lists are one Query each).
+//! by due time (so today's and overdue lists are one Query each); once
+//! done, by owner and by day of completion (see `task_ledger`).
 
 use super::item::{key, req_s, s, Item};
 use super::keys;
@@ -8,7 +9,7 @@ use crate::domain::task::Task;
 use crate::domain::Millis;
 use crate::ports::{Page, PageRequest, StoreError};
 
-fn task_item(task: &Task) -> Result<Item, StoreError> {
+pub(super) fn task_item(task: &Task) -> Result<Item, StoreError> {
     let mut item = key(keys::task_pk(&task.id), "TASK");
     item.insert("task".to_owned(), s(serde_json::to_string(task).map_err(|e| StoreError::Corrupt(e.to_string()))?));
     if let Some(contact) = &task.contact_id {
@@ -25,6 +26,14 @@ fn task_item(task: &Task) -> Result<Item, StoreError> {
             ("gsi3sk".to_owned(), s(&due)),
             ("gsi4pk".to_owned(), s(keys::TEAM_TASKS)),
             ("gsi4sk".to_owned(), s(due)),
+        ]);
+    } else if let Some(done_at) = task.done_at {
+        let done = format!("{}#{}", done_at.sortable(), task.id);
+        item.extend([
+            ("gsi3pk".to_owned(), s(keys::owner_done_tasks(&task.owner))),
+            ("gsi3sk".to_owned(), s(&done)),
+            ("gsi5pk".to_owned(), s(keys::team_done_tasks(&done_at.to_rfc3339()[..10]))),
+            ("gsi5sk".to_owned(), s(done)),
         ]);
     }
     Ok(item)

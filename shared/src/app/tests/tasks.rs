@@ -1,5 +1,6 @@
 use super::fixture::World;
-use crate::app::tasks::{NewTask, TaskError, Tasks};
+use crate::app::tasks::{NewTask, TaskChange, TaskError, Tasks};
+use crate::domain::snooze::Snooze;
 use crate::domain::task::Due;
 use crate::domain::{Millis, Role};
 use crate::ports::PageRequest;
@@ -17,7 +18,7 @@ async fn today_ends_at_the_business_midnight_and_overdue_is_before_now() {
     let w = World::new();
     w.clock.set(MORNING);
     let a = w.teammate("a@shop.test", Role::Agent).await;
-    let tasks = Tasks::new(w.store.clone(), w.store.clone(), w.clock.clone(), 330);
+    let tasks = Tasks::new(w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone(), 330);
     tasks.create(&a, task("yesterday", Millis(MORNING.0 - 20 * HOUR))).await.unwrap();
     tasks.create(&a, task("tonight", Millis(MORNING.0 + 13 * HOUR))).await.unwrap();
     // 00:30 tomorrow in India, though still "today" in UTC.
@@ -32,6 +33,34 @@ async fn today_ends_at_the_business_midnight_and_overdue_is_before_now() {
     assert_eq!(titles(Due::Overdue).await, ["yesterday"]);
     assert_eq!(titles(Due::Today).await, ["tonight"]);
     assert_eq!(titles(Due::Open).await, ["yesterday", "tonight", "tomorrow"]);
+    assert_eq!(titles(Due::Upcoming).await, ["tomorrow"], "after the business midnight");
+}
+
+#[tokio::test]
+async fn a_snooze_lands_in_business_time_and_a_done_task_is_not_changed() {
+    let w = World::new();
+    w.clock.set(MORNING);
+    let a = w.teammate("a@shop.test", Role::Agent).await;
+    let b = w.teammate("b@shop.test", Role::Agent).await;
+    let boss = w.teammate("boss@shop.test", Role::Manager).await;
+    let tasks = Tasks::new(w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone(), 330);
+    let made = tasks.create(&a, task("call back", Millis(MORNING.0 + HOUR))).await.unwrap();
+    let snooze = |s| TaskChange { snooze: Some(s), ..TaskChange::default() };
+    let moved = tasks.update(&a, &made.id, snooze(Snooze::Tomorrow)).await.unwrap();
+    assert_eq!(moved.due_at.to_rfc3339(), "2023-11-16T03:30:00Z", "9:00 tomorrow in India");
+    let to_b = TaskChange { owner: Some("b@shop.test".into()), ..TaskChange::default() };
+    assert!(matches!(tasks.update(&a, &made.id, to_b.clone()).await, Err(TaskError::Forbidden(_))));
+    assert!(matches!(tasks.update(&b, &made.id, snooze(Snooze::Hour)).await, Err(TaskError::Forbidden(_))));
+    let both = TaskChange { due_at: Some(MORNING), snooze: Some(Snooze::Hour), ..TaskChange::default() };
+    assert!(matches!(tasks.update(&a, &made.id, both).await, Err(TaskError::Invalid(_))));
+    assert_eq!(tasks.update(&boss, &made.id, to_b).await.unwrap().owner, "b@shop.test");
+
+    tasks.complete(&b, &made.id).await.unwrap();
+    assert!(matches!(tasks.update(&boss, &made.id, snooze(Snooze::NextWeek)).await, Err(TaskError::Conflict(_))));
+    let done = tasks.list(&b, false, Due::Done, &PageRequest::default()).await.unwrap().items;
+    assert_eq!((done.len(), done[0].due_at), (1, moved.due_at), "done, and not moved again");
+    let actions: Vec<String> = w.store.audit_lines().into_iter().map(|e| e.action).collect();
+    assert_eq!(actions, ["task_update", "task_update"], "the snooze and the reassignment, not the refusals");
 }
 
 #[tokio::test]
@@ -40,7 +69,7 @@ async fn owners_and_supervisors_complete_tasks_and_agents_keep_to_their_own() {
     let a = w.teammate("a@shop.test", Role::Agent).await;
     let b = w.teammate("b@shop.test", Role::Agent).await;
     let boss = w.teammate("boss@shop.test", Role::Manager).await;
-    let tasks = Tasks::new(w.store.clone(), w.store.clone(), w.clock.clone(), 330);
+    let tasks = Tasks::new(w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone(), 330);
     let for_b = NewTask { owner: Some("b@shop.test".into()), ..task("call back", MORNING) };
     assert!(matches!(tasks.create(&a, for_b.clone()).await, Err(TaskError::Forbidden(_))));
     let created = tasks.create(&boss, for_b).await.unwrap();

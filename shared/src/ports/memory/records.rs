@@ -6,7 +6,7 @@ use crate::domain::pipeline::{Deal, Pipeline};
 use crate::domain::response_figures::ResponseFigures;
 use crate::domain::task::Task;
 use crate::domain::{AuditEntry, ContactId, DomainEvent, Millis};
-use crate::ports::{DealStore, Page, PageRequest, ReportStore, StoreError, TaskStore};
+use crate::ports::{DealStore, Page, PageRequest, ReportStore, StoreError, TaskLedger, TaskStore};
 
 #[async_trait::async_trait]
 impl DealStore for MemoryStore {
@@ -124,6 +124,45 @@ impl TaskStore for MemoryStore {
             .cloned()
             .collect();
         tasks.sort_by(|a, b| (a.due_at, &a.id).cmp(&(b.due_at, &b.id)));
+        page_of(tasks, page)
+    }
+}
+
+#[async_trait::async_trait]
+impl TaskLedger for MemoryStore {
+    async fn replace_task(&self, before: &Task, after: &Task, audit: &AuditEntry) -> Result<bool, StoreError> {
+        let mut state = self.state();
+        if state.tasks.get(&before.id) != Some(before) {
+            return Ok(false);
+        }
+        state.tasks.insert(after.id.clone(), after.clone());
+        state.audit.push(audit.clone());
+        Ok(true)
+    }
+
+    async fn done_tasks(
+        &self,
+        owner: Option<&str>,
+        since: Millis,
+        until: Millis,
+        page: &PageRequest,
+    ) -> Result<Page<Task>, StoreError> {
+        let mut tasks: Vec<Task> = self
+            .state()
+            .tasks
+            .values()
+            .filter(|t| owner.is_none_or(|o| t.owner == o))
+            .filter(|t| t.done && t.done_at.is_some_and(|at| at >= since && at <= until))
+            .cloned()
+            .collect();
+        tasks.sort_by(|a, b| (b.done_at, &b.id).cmp(&(a.done_at, &a.id)));
+        page_of(tasks, page)
+    }
+
+    async fn contact_tasks(&self, contact: &ContactId, page: &PageRequest) -> Result<Page<Task>, StoreError> {
+        let mut tasks: Vec<Task> =
+            self.state().tasks.values().filter(|t| t.contact_id.as_ref() == Some(contact)).cloned().collect();
+        tasks.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
         page_of(tasks, page)
     }
 }

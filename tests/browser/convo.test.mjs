@@ -1,0 +1,361 @@
+// Browser tests for the conversation's data actions (merge, erase with a
+// typed confirmation), internal notes inline, a two-tap follow-up, task
+// snooze and reassignment, and pipelines edited in Settings. Hostile text
+// renders as text; axe finds no serious or critical violation in the dialogs.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { ROOT, WEB_DIR, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, start, waitUntilUp, stop, dropTable, eventually, byTestId, contactRow } from './harness.mjs';
+
+const WAIT = 30_000;
+const TEST = { timeout: 240_000 };
+const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+const XSS = '<img src=x onerror=window.__pwned=1>';
+const AGENT = { email: 'ravi@team.example', password: 'ravi password 1' };
+
+let sim;
+let runner;
+let base;
+let table;
+let browser;
+
+async function customerWrites(from, name, text) {
+  const res = await fetch(`${sim.base}/sim/customer`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, name, text }),
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
+// Without the CSP, an injected handler would run: the hostile-text checks
+// then prove the rendering, not the policy (and axe can be injected).
+async function newPage(viewport = { width: 1280, height: 860 }) {
+  const context = await browser.newContext({ viewport, bypassCSP: true });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  return { context, page };
+}
+
+async function signIn(page, email = ENV.PARLEY_ADMIN_EMAIL, password = ENV.PARLEY_ADMIN_PASSWORD) {
+  await page.goto(base);
+  await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
+  await byTestId(page, 'login-email').fill(email);
+  await byTestId(page, 'login-password').fill(password);
+  await byTestId(page, 'login-submit').click();
+  await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
+}
+
+/** The API as the page's signed-in user. */
+async function api(page, method, url, data) {
+  const res = await page.request.fetch(`${base}${url}`, { method, data });
+  const text = await res.text();
+  return { status: res.status(), body: text ? JSON.parse(text) : null };
+}
+
+async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
+}
+
+async function openConversation(page, name) {
+  const id = await eventually(async () => {
+    const found = await contactId(page, name);
+    assert.ok(found, `${name} is listed`);
+    return found;
+  }, { timeout: WAIT });
+  await page.goto(`${base}/#/inbox/${encodeURIComponent(id)}`);
+  await eventually(async () => assert.equal(await byTestId(page, 'conversation-name').textContent(), name), { timeout: WAIT });
+}
+
+/** The inbox's "All" queue, where every contact is listed. */
+async function showAll(page) {
+  await page.goto(`${base}/#/inbox`);
+  await byTestId(page, 'queue-tab').and(page.locator('[data-queue="all"]')).click();
+}
+
+async function contactId(page, name) {
+  const { body } = await api(page, 'GET', `/api/contacts?q=${encodeURIComponent(name.toLowerCase())}`);
+  return body.items.find((c) => c.name === name)?.id ?? null;
+}
+
+before(async () => {
+  for (const binary of [RUNNER, SIMULATOR]) assert.ok(fs.existsSync(binary), `${binary} is missing: run cargo build -p parley-local -p parley-simulator first`);
+  assert.ok(fs.existsSync(path.join(WEB_DIR, 'index.html')), `${WEB_DIR} is missing: run npm run build first`);
+  const [port, simPort] = [await freePort(), await freePort()];
+  base = `http://127.0.0.1:${port}`;
+  table = `ui-convo-${crypto.randomBytes(6).toString('hex')}`;
+  const common = { ...ENV, PARLEY_PORT: String(port), PARLEY_SIMULATOR_PORT: String(simPort) };
+  delete common.PARLEY_SIMULATOR_FAULTS;
+  sim = start(SIMULATOR, ['serve'], common);
+  sim.base = `http://127.0.0.1:${simPort}`;
+  await waitUntilUp(sim, 'parley-simulator', `${sim.base}/sim/accepted`);
+  runner = start(RUNNER, [], { ...common, TABLE_NAME: table, PARLEY_WEB_DIR: WEB_DIR, WHATSAPP_API_BASE: sim.base });
+  await waitUntilUp(runner, 'parley-local', `${base}/healthz`);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  // One agent for the reassignment and role checks.
+  const admin = await newPage();
+  try {
+    await signIn(admin.page);
+    const invite = await api(admin.page, 'POST', '/api/users', { email: AGENT.email, name: 'Ravi', role: 'agent' });
+    assert.equal(invite.status, 201, JSON.stringify(invite.body));
+    const res = await fetch(`${base}/api/invites/accept`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: invite.body.token, password: AGENT.password }),
+    });
+    assert.equal(res.status, 200, await res.text());
+  } finally {
+    await admin.context.close();
+  }
+}, { timeout: 200_000 });
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await stop(runner);
+  await stop(sim);
+  await dropTable(table);
+});
+
+test('a note written in the composer appears inline, marked as not sent, as plain text', TEST, async () => {
+  await customerWrites('919811100001', 'Nadia Note', 'Is the blue one in stock?');
+  const { context, page } = await newPage({ width: 360, height: 740 });
+  try {
+    await signIn(page);
+    await openConversation(page, 'Nadia Note');
+    await byTestId(page, 'compose-note').click();
+    await byTestId(page, 'note-composer-input').fill(`${XSS} check stock with the warehouse`);
+    await byTestId(page, 'note-composer-add').click();
+    const note = byTestId(page, 'timeline-note');
+    await eventually(async () => assert.equal(await note.count(), 1), { timeout: WAIT });
+    assert.equal(await byTestId(page, 'timeline-note-text').textContent(), `${XSS} check stock with the warehouse`);
+    assert.match(await note.textContent(), /Internal note — not sent to the customer/);
+    assert.equal(await note.locator('img').count(), 0, 'the note is text, not markup');
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    // After the customer's message, in time order.
+    const order = await byTestId(page, 'timeline').locator(':scope > li').evaluateAll((els) => els.map((e) => e.dataset.testid ?? e.className));
+    assert.ok(order.indexOf('timeline-note') > order.findIndex((x) => /msg/.test(x)), order.join(','));
+    assert.equal(await byTestId(page, 'composer-input').count(), 0, 'the note mode hides the message composer');
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1), false);
+    assert.deepEqual(await axeViolations(page), []);
+    // Nothing went to the customer.
+    const accepted = await (await fetch(`${sim.base}/sim/accepted`)).json();
+    assert.ok(!JSON.stringify(accepted).includes('warehouse'));
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a manager merges a contact picked by search after a confirmation naming both; agents see no actions', TEST, async () => {
+  await customerWrites('919811100002', 'Meera Main', 'Hello from my main number');
+  await customerWrites('919811100003', 'Meera Spare', 'Hello from my other phone');
+  const admin = await newPage();
+  const agent = await newPage();
+  try {
+    await signIn(admin.page);
+    const spare = await contactId(admin.page, 'Meera Spare');
+    await openConversation(admin.page, 'Meera Main');
+    await byTestId(admin.page, 'conv-actions').click();
+    await byTestId(admin.page, 'action-merge').click();
+    const dialog = byTestId(admin.page, 'merge-dialog');
+    await dialog.waitFor({ state: 'visible', timeout: WAIT });
+    await byTestId(admin.page, 'merge-search').fill('meera');
+    await eventually(async () => assert.deepEqual(await byTestId(admin.page, 'merge-pick').locator('.pick-name').allTextContents(), ['Meera Spare']), { timeout: WAIT });
+    assert.deepEqual(await axeViolations(admin.page), []);
+    await byTestId(admin.page, 'merge-pick').click();
+    const confirm = await byTestId(admin.page, 'merge-confirm-text').textContent();
+    assert.match(confirm, /Merge Meera Spare into Meera Main\?/);
+    await byTestId(admin.page, 'merge-confirm').click();
+    await dialog.waitFor({ state: 'detached', timeout: WAIT });
+    await eventually(async () => {
+      const texts = await byTestId(admin.page, 'timeline').textContent();
+      assert.ok(texts.includes('Hello from my other phone'), 'the histories are joined');
+    }, { timeout: WAIT });
+    assert.equal((await api(admin.page, 'GET', `/api/contacts/${spare}`)).status, 404);
+    await showAll(admin.page);
+    await eventually(async () => assert.equal(await contactRow(admin.page, 'Meera Main').count(), 1), { timeout: WAIT });
+    assert.equal(await contactRow(admin.page, 'Meera Spare').count(), 0);
+
+    await signIn(agent.page, AGENT.email, AGENT.password);
+    await customerWrites('919811100004', 'Ajay Agentview', 'hi');
+    await openConversation(agent.page, 'Ajay Agentview');
+    assert.equal(await byTestId(agent.page, 'conv-actions').count(), 0, 'merge, export and erase are not for agents');
+    assert.deepEqual(admin.page.errors, []);
+    assert.deepEqual(agent.page.errors, []);
+  } finally {
+    await admin.context.close();
+    await agent.context.close();
+  }
+});
+
+test('an admin erases a contact only after typing its name; the inbox returns without it', TEST, async () => {
+  await customerWrites('919811100005', 'Erin Erase', 'Please delete my data');
+  await customerWrites('919811100007', 'Evan Stays', 'Keep my data');
+  const { context, page } = await newPage({ width: 360, height: 740 });
+  try {
+    await signIn(page);
+    const id = await contactId(page, 'Erin Erase');
+    await openConversation(page, 'Erin Erase');
+    await byTestId(page, 'conv-actions').click();
+    await byTestId(page, 'action-erase').click();
+    await byTestId(page, 'erase-dialog').waitFor({ state: 'visible', timeout: WAIT });
+    assert.deepEqual(await axeViolations(page), []);
+    const button = byTestId(page, 'erase-confirm');
+    assert.equal(await button.isDisabled(), true);
+    await byTestId(page, 'erase-input').fill('Erin');
+    assert.equal(await button.isDisabled(), true, 'a partial name does not do');
+    await byTestId(page, 'erase-input').fill('Erin Erase');
+    assert.equal(await button.isDisabled(), false);
+    await button.click();
+    await eventually(async () => assert.equal(new URL(page.url()).hash, '#/inbox'), { timeout: WAIT });
+    const erased = await api(page, 'GET', `/api/contacts/${id}`);
+    assert.deepEqual([erased.body.name, erased.body.phone], [null, null], 'only a blank record is left');
+    assert.deepEqual((await api(page, 'GET', '/api/contacts?q=erin')).body.items, []);
+    await showAll(page);
+    await eventually(async () => assert.equal(await contactRow(page, 'Evan Stays').count(), 1), { timeout: WAIT });
+    assert.equal(await contactRow(page, 'Erin Erase').count(), 0);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a follow-up takes two taps; snooze moves a task from Today to Upcoming; reassigning shows it under the agent', TEST, async () => {
+  await customerWrites('919811100006', 'Tara Task', 'Call me later');
+  const admin = await newPage({ width: 360, height: 740 });
+  const agent = await newPage();
+  try {
+    await signIn(admin.page);
+    await openConversation(admin.page, 'Tara Task');
+    await byTestId(admin.page, 'quick-follow-up').click();
+    await byTestId(admin.page, 'follow-up-tomorrow').click();
+    await eventually(async () => assert.match(await byTestId(admin.page, 'quick-follow-up-result').textContent(), /Follow up with Tara Task/), { timeout: WAIT });
+
+    const title = `${XSS} ring the tailor`;
+    const due = new Date(Date.now() + 20 * 60_000).toISOString();
+    assert.equal((await api(admin.page, 'POST', '/api/tasks', { title, due_at: due })).status, 201);
+    await admin.page.goto(`${base}/#/tasks`);
+    const titles = () => byTestId(admin.page, 'task-title').allTextContents();
+    await eventually(async () => assert.deepEqual(await titles(), [title]), { timeout: WAIT });
+    assert.equal(await page_pwned(admin.page), undefined);
+    const task = byTestId(admin.page, 'task').filter({ hasText: 'ring the tailor' });
+    await task.locator('[data-testid="task-snooze"]').click();
+    assert.deepEqual(await axeViolations(admin.page), []);
+    await task.locator('[data-testid="snooze-tomorrow"]').click();
+    await eventually(async () => assert.equal(await byTestId(admin.page, 'tasks-empty').count(), 1), { timeout: WAIT });
+    await byTestId(admin.page, 'tasks-tab').and(admin.page.locator('[data-view="upcoming"]')).click();
+    await eventually(async () => assert.deepEqual((await titles()).sort(), ['Follow up with Tara Task', title].sort()), { timeout: WAIT });
+
+    await byTestId(admin.page, 'task').filter({ hasText: 'ring the tailor' }).locator('[data-testid="task-owner"]').selectOption(AGENT.email);
+    await eventually(async () => assert.deepEqual(await titles(), ['Follow up with Tara Task']), { timeout: WAIT });
+    await byTestId(admin.page, 'tasks-scope-team').click();
+    await eventually(async () => {
+      const row = byTestId(admin.page, 'task').filter({ hasText: 'ring the tailor' });
+      assert.equal(await row.getAttribute('data-owner'), AGENT.email);
+    }, { timeout: WAIT });
+    assert.equal(await admin.page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1), false);
+
+    await signIn(agent.page, AGENT.email, AGENT.password);
+    await agent.page.goto(`${base}/#/tasks`);
+    await byTestId(agent.page, 'tasks-tab').and(agent.page.locator('[data-view="upcoming"]')).click();
+    await eventually(async () => assert.deepEqual(await byTestId(agent.page, 'task-title').allTextContents(), [title]), { timeout: WAIT });
+    assert.equal(await byTestId(agent.page, 'task-owner').count(), 0, 'agents do not reassign');
+    await byTestId(agent.page, 'task-done').click();
+    await eventually(async () => assert.equal(await byTestId(agent.page, 'tasks-empty').count(), 1), { timeout: WAIT });
+    await byTestId(agent.page, 'tasks-tab').and(agent.page.locator('[data-view="done"]')).click();
+    await eventually(async () => assert.deepEqual(await byTestId(agent.page, 'task-title').allTextContents(), [title]), { timeout: WAIT });
+    assert.deepEqual(admin.page.errors, []);
+    assert.deepEqual(agent.page.errors, []);
+  } finally {
+    await admin.context.close();
+    await agent.context.close();
+  }
+});
+
+const page_pwned = (page) => page.evaluate(() => window.__pwned);
+
+test('a pipeline created in Settings, with stages renamed, added and reordered, appears on the Pipeline screen', TEST, async () => {
+  const { context, page } = await newPage({ width: 360, height: 740 });
+  try {
+    await signIn(page);
+    await page.goto(`${base}/#/settings/pipelines`);
+    await eventually(async () => assert.ok((await byTestId(page, 'pipeline-pick').locator('option').count()) > 0), { timeout: WAIT });
+    await byTestId(page, 'pipeline-new').click();
+    await byTestId(page, 'pipeline-name').fill(`Repairs ${XSS}`);
+    const names = byTestId(page, 'stage-name');
+    await names.nth(0).fill('Received');
+    await byTestId(page, 'stage-add').click();
+    await names.nth(1).fill(`Fixing ${XSS}`);
+    // Keyboard-only reorder: the new stage goes above Received.
+    await byTestId(page, 'stage-up').nth(1).focus();
+    await page.keyboard.press('Enter');
+    await names.nth(2).fill('Fixed');
+    await names.nth(3).fill('Scrapped');
+    assert.deepEqual(await byTestId(page, 'stage-kind').evaluateAll((els) => els.map((e) => e.value)), ['open', 'open', 'won', 'lost']);
+    assert.deepEqual(await axeViolations(page), []);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1), false);
+    await byTestId(page, 'pipeline-save').click();
+    await eventually(async () => assert.match(await byTestId(page, 'pipeline-saved').textContent(), /Saved/), { timeout: WAIT });
+
+    await page.goto(`${base}/#/pipeline`);
+    const select = byTestId(page, 'pipeline-select');
+    await eventually(async () => assert.ok((await select.locator('option').allTextContents()).includes(`Repairs ${XSS}`)), { timeout: WAIT });
+    await select.selectOption({ label: `Repairs ${XSS}` });
+    await eventually(async () => assert.deepEqual(await page.locator('.column-title').allTextContents(), [`Fixing ${XSS}`, 'Received', 'Fixed', 'Scrapped']), { timeout: WAIT });
+    assert.equal(await page_pwned(page), undefined);
+
+    // A stage that holds a deal cannot be removed: the editor says why.
+    await customerWrites('919811100008', 'Pia Pipeline', 'My machine is broken');
+    const contact = await eventually(async () => {
+      const id = await contactId(page, 'Pia Pipeline');
+      assert.ok(id);
+      return id;
+    }, { timeout: WAIT });
+    const pipeline = (await api(page, 'GET', '/api/pipelines')).body.items.find((p) => p.name === `Repairs ${XSS}`);
+    const deal = await api(page, 'POST', '/api/deals', { contact_id: contact, title: 'Machine', value_minor: 100, pipeline: pipeline.id });
+    assert.equal(deal.status, 201, JSON.stringify(deal.body));
+    await page.goto(`${base}/#/settings/pipelines`);
+    await eventually(async () => assert.ok((await byTestId(page, 'pipeline-pick').locator('option').allTextContents()).includes(`Repairs ${XSS}`)), { timeout: WAIT });
+    await byTestId(page, 'pipeline-pick').selectOption({ label: `Repairs ${XSS}` });
+    await eventually(async () => assert.equal(await byTestId(page, 'stage-name').first().inputValue(), `Fixing ${XSS}`), { timeout: WAIT });
+    await byTestId(page, 'stage-remove').first().click();
+    await byTestId(page, 'pipeline-save').click();
+    await eventually(async () => assert.match(await byTestId(page, 'pipeline-error').textContent(), /still holds deals/), { timeout: WAIT });
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a manager downloads everything held about a contact as JSON', TEST, async () => {
+  await customerWrites('919811100009', 'Dev Download', 'What do you hold about me?');
+  const { context, page } = await newPage();
+  try {
+    await signIn(page);
+    const id = await eventually(async () => {
+      const found = await contactId(page, 'Dev Download');
+      assert.ok(found);
+      return found;
+    }, { timeout: WAIT });
+    await openConversation(page, 'Dev Download');
+    await byTestId(page, 'conv-actions').click();
+    const [download] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'action-export').click()]);
+    assert.equal(download.suggestedFilename(), `contact-${id}.json`);
+    const file = await download.path();
+    const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert.equal(exported.contact.id, id);
+    assert.deepEqual(exported.messages.map((m) => m.text), ['What do you hold about me?']);
+    assert.ok(exported.audit.some((a) => a.action === 'contact_export'));
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
