@@ -11,6 +11,7 @@ use parley::app::tasks::{NewTask, TaskError};
 use parley::domain::task::Due;
 use parley::domain::Millis;
 use parley::ports::PageRequest;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -25,9 +26,12 @@ impl From<TaskError> for ApiError {
     }
 }
 
-#[derive(Deserialize)]
+/// A follow-up; the owner defaults to the caller.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "NewTask")]
 pub(crate) struct CreateBody {
     title: String,
+    /// RFC 3339, e.g. `2026-11-24T10:00:00+05:30`.
     due_at: String,
     owner: Option<String>,
     contact_id: Option<String>,
@@ -63,9 +67,13 @@ pub(crate) async fn done(
     Ok(Json(state.tasks.complete(&session, &id).await?.into()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct ListQuery {
+    /// `mine` unless said.
+    #[schemars(extend("enum" = ["mine", "team", null]))]
     scope: Option<String>,
+    /// `open` unless said.
+    #[schemars(extend("enum" = ["overdue", "today", "open", null]))]
     due: Option<String>,
     cursor: Option<String>,
 }
