@@ -126,10 +126,28 @@ fn query_parameters(query: SchemaFn) -> Vec<Value> {
             if let Some(description) = property.as_object_mut().and_then(|p| p.remove("description")) {
                 parameter["description"] = description;
             }
-            parameter["schema"] = property;
+            parameter["schema"] = without_null(property);
             parameter
         })
         .collect()
+}
+
+/// An absent query parameter is how a query says "none": `null` is no
+/// value a query string can carry.
+fn without_null(mut schema: Value) -> Value {
+    if let Some(values) = schema.get_mut("enum").and_then(Value::as_array_mut) {
+        values.retain(|v| !v.is_null());
+    }
+    let types = schema
+        .get("type")
+        .and_then(Value::as_array)
+        .map(|types| types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect::<Vec<_>>());
+    match types.as_deref() {
+        Some([only]) => schema["type"] = only.clone(),
+        Some(several) => schema["type"] = Value::Array(several.to_vec()),
+        None => {}
+    }
+    schema
 }
 
 /// The OpenAPI 3.1 document for `operations`. Request bodies are described
@@ -238,12 +256,21 @@ mod tests {
     }
 
     #[test]
-    fn query_fields_become_optional_query_parameters_with_their_descriptions() {
+    fn query_fields_become_optional_non_null_query_parameters_with_their_descriptions() {
         let parameters = query_parameters(schema_of::<crate::contacts::PageQuery>);
         let names: Vec<&str> = parameters.iter().filter_map(|p| p["name"].as_str()).collect();
         assert_eq!(names, ["cursor", "limit"]);
         assert!(parameters.iter().all(|p| p["in"] == "query" && p["required"] == false));
         assert!(parameters.iter().all(|p| p["schema"].get("description").is_none()));
+        assert_eq!(parameters[0]["schema"]["type"], "string");
+        assert_eq!(parameters[1]["schema"]["type"], "integer");
+    }
+
+    #[test]
+    fn a_query_enum_lists_its_values_without_null() {
+        let parameters = query_parameters(schema_of::<crate::tasks::ListQuery>);
+        let due = parameters.iter().find(|p| p["name"] == "due").map(|p| p["schema"].clone()).unwrap_or_default();
+        assert_eq!(due, json!({"type": "string", "enum": ["overdue", "today", "open"]}));
     }
 
     #[test]

@@ -1534,10 +1534,10 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A contact id. */
-                contact?: string | null;
-                cursor?: string | null;
+                contact?: string;
+                cursor?: string;
                 /** @description A day, `YYYY-MM-DD`. */
-                day?: string | null;
+                day?: string;
             };
             header?: never;
             path?: never;
@@ -1568,10 +1568,10 @@ export interface operations {
     get_contacts: {
         parameters: {
             query?: {
-                cursor?: string | null;
-                limit?: number | null;
+                cursor?: string;
+                limit?: number;
                 /** @description Searches name or phone prefix. */
-                q?: string | null;
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -1765,8 +1765,8 @@ export interface operations {
     get_contacts__id__deals: {
         parameters: {
             query?: {
-                cursor?: string | null;
-                limit?: number | null;
+                cursor?: string;
+                limit?: number;
             };
             header?: never;
             path: {
@@ -1834,8 +1834,8 @@ export interface operations {
     get_contacts__id__messages: {
         parameters: {
             query?: {
-                cursor?: string | null;
-                limit?: number | null;
+                cursor?: string;
+                limit?: number;
             };
             header?: never;
             path: {
@@ -1903,8 +1903,8 @@ export interface operations {
     get_contacts__id__notes: {
         parameters: {
             query?: {
-                cursor?: string | null;
-                limit?: number | null;
+                cursor?: string;
+                limit?: number;
             };
             header?: never;
             path: {
@@ -2038,10 +2038,10 @@ export interface operations {
     get_conversations: {
         parameters: {
             query?: {
-                cursor?: string | null;
-                limit?: number | null;
+                cursor?: string;
+                limit?: number;
                 /** @description Which queue; `mine` unless said. */
-                queue?: "unassigned" | "mine" | "waiting_on_us" | "waiting_on_customer" | "overdue" | "open" | "closed" | null;
+                queue?: "unassigned" | "mine" | "waiting_on_us" | "waiting_on_customer" | "overdue" | "open" | "closed";
             };
             header?: never;
             path?: never;
@@ -2551,8 +2551,8 @@ export interface operations {
     get_pipelines__id__stages__stage__deals: {
         parameters: {
             query?: {
-                cursor?: string | null;
-                limit?: number | null;
+                cursor?: string;
+                limit?: number;
             };
             header?: never;
             path: {
@@ -2587,9 +2587,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description First day, `YYYY-MM-DD`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last day, `YYYY-MM-DD`. */
-                to?: string | null;
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -2621,7 +2621,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description The pipeline id; `sales` unless said. */
-                pipeline?: string | null;
+                pipeline?: string;
             };
             header?: never;
             path?: never;
@@ -2653,9 +2653,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description First day, `YYYY-MM-DD`. */
-                from?: string | null;
+                from?: string;
                 /** @description Last day, `YYYY-MM-DD`. */
-                to?: string | null;
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -2687,7 +2687,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `YYYY-MM`; the current month unless said. */
-                month?: string | null;
+                month?: string;
             };
             header?: never;
             path?: never;
@@ -2747,11 +2747,11 @@ export interface operations {
     get_tasks: {
         parameters: {
             query?: {
-                cursor?: string | null;
+                cursor?: string;
                 /** @description `open` unless said. */
-                due?: "overdue" | "today" | "open" | null;
+                due?: "overdue" | "today" | "open";
                 /** @description `mine` unless said. */
-                scope?: "mine" | "team" | null;
+                scope?: "mine" | "team";
             };
             header?: never;
             path?: never;
