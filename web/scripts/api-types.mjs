@@ -27,7 +27,7 @@ export function openapiDocument() {
 
 /** The TypeScript the document generates. */
 export async function generate(document) {
-  const ast = await openapiTS(document, { alphabetize: true });
+  const ast = await openapiTS(document, { alphabetize: true, defaultNonNullable: false });
   return HEADER + astToString(ast);
 }
 

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use parley::domain::{AuditEntry, BusinessProfile, Role};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -25,7 +26,9 @@ pub(crate) async fn get(
     Ok(Json(BusinessProfileView::new(saved.unwrap_or_default(), configured)))
 }
 
-#[derive(Deserialize)]
+/// The business profile to save.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "BusinessProfileInput")]
 pub(crate) struct ProfileBody {
     #[serde(default)]
     name: String,

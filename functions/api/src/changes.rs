@@ -9,11 +9,12 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use parley::app::live_feed::{Changes, LiveFeedError, QueueCount};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct ChangesQuery {
     /// The cursor of the previous answer; none on the first call.
     since: Option<String>,
@@ -22,7 +23,8 @@ pub(crate) struct ChangesQuery {
 }
 
 /// What changed: only what the cursor had not shown yet.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Changes")]
 pub(crate) struct ChangesView {
     cursor: String,
     contact: Option<ContactView>,
@@ -32,7 +34,9 @@ pub(crate) struct ChangesView {
     counts: Option<BTreeMap<&'static str, CountView>>,
 }
 
-#[derive(Serialize)]
+/// A queue's count; `more` when it stopped counting at the cap.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "QueueCount")]
 pub(crate) struct CountView {
     n: usize,
     more: bool,

@@ -2,7 +2,7 @@
 
 use crate::json_body::ApiJson;
 use crate::session::Staff;
-use crate::views::{ContactView, MessageView, PageView};
+use crate::views::{ContactView, MessageView, NoteView, PageView};
 use crate::visible_contact::VisibleContact;
 use crate::{ApiError, ApiState};
 use axum::extract::{Query, State};
@@ -10,13 +10,15 @@ use axum::http::StatusCode;
 use axum::Json;
 use parley::domain::contact_fields::plan_field_edit;
 use parley::domain::ContactId;
-use parley::domain::{ContactPatch, Note};
+use parley::domain::ContactPatch;
 use parley::ports::PageRequest;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-#[derive(Deserialize)]
+/// `?cursor=` from the previous page's `next_cursor`; `?limit=` caps the page.
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct PageQuery {
     pub(crate) cursor: Option<String>,
     pub(crate) limit: Option<u32>,
@@ -32,8 +34,9 @@ pub(crate) fn contact_id(text: &str) -> Result<ContactId, ApiError> {
     ContactId::parse(text).ok_or_else(|| ApiError::not_found("contact"))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct ListQuery {
+    /// Searches name or phone prefix.
     q: Option<String>,
     cursor: Option<String>,
     limit: Option<u32>,
@@ -69,11 +72,16 @@ pub(crate) async fn messages(
     Ok(Json(PageView::from_page(page, MessageView::from)))
 }
 
-#[derive(Deserialize)]
+/// What changes; an absent key stays as it is.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "ContactPatch")]
 pub(crate) struct PatchBody {
+    /// The name staff give; `null` or empty falls back to the profile name.
     #[serde(default, deserialize_with = "crate::nullable::present")]
     name: Option<Option<String>>,
+    /// The whole new tag list.
     tags: Option<Vec<String>>,
+    /// Field by field: a value sets, an empty value removes.
     fields: Option<BTreeMap<String, String>>,
 }
 
@@ -114,7 +122,8 @@ pub(crate) async fn patch(
 /// caller is asked to retry.
 const PATCH_ATTEMPTS: usize = 5;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "NewNote")]
 pub(crate) struct NoteBody {
     text: String,
 }
@@ -123,22 +132,18 @@ pub(crate) async fn add_note(
     State(state): State<Arc<ApiState>>,
     VisibleContact { session, contact }: VisibleContact,
     ApiJson(body): ApiJson<NoteBody>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<NoteView>), ApiError> {
     let note = parley::app::notes::new_note(&session.email, &body.text, state.clock.now())
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))?;
     state.records.add_note(&contact.id, &note).await?;
-    Ok((StatusCode::CREATED, Json(note_view(&note))))
+    Ok((StatusCode::CREATED, Json(note.into())))
 }
 
 pub(crate) async fn notes(
     State(state): State<Arc<ApiState>>,
     VisibleContact { contact, .. }: VisibleContact,
     Query(page): Query<PageQuery>,
-) -> Result<Json<PageView<serde_json::Value>>, ApiError> {
+) -> Result<Json<PageView<NoteView>>, ApiError> {
     let notes = state.records.notes(&contact.id, &page.into()).await?;
-    Ok(Json(PageView::from_page(notes, |n| note_view(&n))))
-}
-
-pub(crate) fn note_view(note: &Note) -> serde_json::Value {
-    serde_json::json!({"id": note.id, "author": note.author, "text": note.text, "at": note.at.to_rfc3339()})
+    Ok(Json(PageView::from_page(notes, NoteView::from)))
 }

@@ -1,20 +1,18 @@
 //! Export jobs, erasure, merging.
 
 use crate::contacts::contact_id;
-use crate::inbox::AuditView;
 use crate::json_body::ApiJson;
 use crate::session::Staff;
-use crate::views::{ContactView, MessageView, TaskView};
+use crate::views::{ContactExportView, ContactView, ErasedView, ExportJobView};
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
-use axum::response::IntoResponse;
+use axum::http::{header, HeaderName, StatusCode};
 use axum::Json;
 use parley::app::data_ownership::DataError;
-use parley::app::exports::{ExportError, ExportView, LINK_SECONDS};
+use parley::app::exports::{ExportError, ExportView};
 use parley::domain::export::{ExportFormat, ExportKind};
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use schemars::JsonSchema;
+use serde::Deserialize;
 use std::sync::Arc;
 
 impl From<DataError> for ApiError {
@@ -42,43 +40,14 @@ impl From<ExportError> for ApiError {
     }
 }
 
-#[derive(Deserialize)]
+/// What to export, and as what (`csv` unless said).
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "NewExport")]
 pub(crate) struct ExportBody {
+    #[schemars(extend("enum" = ["contacts", "conversations", "deals"]))]
     what: String,
+    #[schemars(extend("enum" = ["csv", "json", null]))]
     format: Option<String>,
-}
-
-/// An export job as the API shows it.
-#[derive(Serialize)]
-pub(crate) struct ExportJobView {
-    id: String,
-    what: &'static str,
-    format: &'static str,
-    status: &'static str,
-    rows: Option<u64>,
-    requested_by: String,
-    requested_at: String,
-    finished_at: Option<String>,
-    download_url: Option<String>,
-    download_expires_in_seconds: Option<u64>,
-}
-
-impl From<ExportView> for ExportJobView {
-    fn from(view: ExportView) -> Self {
-        let job = view.job;
-        ExportJobView {
-            id: job.id,
-            what: job.kind.as_str(),
-            format: job.format.as_str(),
-            status: job.status.as_str(),
-            rows: job.rows,
-            requested_by: job.requested_by,
-            requested_at: job.requested_at.to_rfc3339(),
-            finished_at: job.finished_at.map(|f| f.to_rfc3339()),
-            download_expires_in_seconds: view.download_url.as_ref().map(|_| LINK_SECONDS),
-            download_url: view.download_url,
-        }
-    }
 }
 
 pub(crate) async fn start_export(
@@ -107,33 +76,26 @@ pub(crate) async fn erase(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ErasedView>, ApiError> {
     let removed = state.data.erase(&session, &contact_id(&id)?).await?;
-    Ok(Json(json!({"id": id, "erased": true, "removed_items": removed})))
+    Ok(Json(ErasedView::new(id, removed)))
 }
 
 pub(crate) async fn export_contact(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Path(id): Path<String>,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<([(HeaderName, String); 1], Json<ContactExportView>), ApiError> {
     let dossier = state.contact_export.export(&session, &contact_id(&id)?).await?;
-    let now = state.clock.now();
-    let body = json!({
-        "exported_at": now.to_rfc3339(),
-        "contact": ContactView::new(dossier.contact, now, state.inbox.settings().sla_minutes),
-        "messages": dossier.messages.into_iter().map(MessageView::from).collect::<Vec<_>>(),
-        "notes": dossier.notes.iter().map(crate::contacts::note_view).collect::<Vec<_>>(),
-        "deals": dossier.deals.iter().map(crate::deals::view).collect::<Vec<_>>(),
-        "tasks": dossier.tasks.into_iter().map(TaskView::from).collect::<Vec<_>>(),
-        "audit": dossier.audit.into_iter().map(AuditView::from).collect::<Vec<_>>(),
-    });
+    let body = ContactExportView::new(dossier, state.clock.now(), state.inbox.settings().sla_minutes);
     // The id is a keyed hash (no personal data), safe in a file name.
     let disposition = format!("attachment; filename=\"contact-{id}.json\"");
     Ok(([(header::CONTENT_DISPOSITION, disposition)], Json(body)))
 }
 
-#[derive(Deserialize)]
+/// The contact merged into this one (and then gone).
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "Merge")]
 pub(crate) struct MergeBody {
     from: String,
 }

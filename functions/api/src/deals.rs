@@ -3,16 +3,16 @@
 use crate::contacts::{contact_id, PageQuery};
 use crate::json_body::ApiJson;
 use crate::session::Staff;
+use crate::views::{BoardView, DealView, PageView};
 use crate::visible_contact::VisibleContact;
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use parley::app::deals::{DealError, DealPatch, NewDeal};
-use parley::domain::pipeline::{Deal, Pipeline, Stage};
-use parley::ports::Page;
+use parley::domain::pipeline::{Pipeline, Stage};
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -35,33 +35,16 @@ impl From<DealError> for ApiError {
     }
 }
 
-pub(crate) fn view(deal: &Deal) -> Value {
-    json!({
-        "id": deal.id,
-        "contact_id": deal.contact_id,
-        "pipeline": deal.pipeline,
-        "stage": deal.stage,
-        "title": deal.title,
-        "value_minor": deal.value_minor,
-        "currency": deal.currency,
-        "owner": deal.owner,
-        "expected_close": deal.expected_close,
-        "custom_fields": deal.custom_fields,
-        "history": deal.history.iter().map(|h| json!({"from": h.from, "to": h.to, "by": h.by, "at": h.at.to_rfc3339()})).collect::<Vec<_>>(),
-        "created_at": deal.created_at.to_rfc3339(),
-        "updated_at": deal.updated_at.to_rfc3339(),
-    })
+pub(crate) async fn pipelines(
+    State(state): State<Arc<ApiState>>,
+    _staff: Staff,
+) -> Result<Json<PageView<Pipeline>>, ApiError> {
+    Ok(Json(PageView::whole(state.deals.pipelines().await?)))
 }
 
-fn page_view(page: Page<Deal>) -> Value {
-    json!({"items": page.items.iter().map(view).collect::<Vec<_>>(), "next_cursor": page.next_cursor})
-}
-
-pub(crate) async fn pipelines(State(state): State<Arc<ApiState>>, _staff: Staff) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({"items": state.deals.pipelines().await?, "next_cursor": null})))
-}
-
-#[derive(Deserialize)]
+/// A pipeline's name and its stages in order (open ones, then a won and a lost one at least).
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "PipelineDefinition")]
 pub(crate) struct PipelineBody {
     name: String,
     stages: Vec<Stage>,
@@ -80,18 +63,9 @@ pub(crate) async fn board(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<BoardView>, ApiError> {
     let (pipeline, columns) = state.deals.board(&session, &id).await?;
-    let columns: Vec<Value> = columns
-        .into_iter()
-        .map(|c| {
-            let mut column = page_view(c.page);
-            column["stage"] = json!(c.stage);
-            column["value_minor"] = json!(c.value_minor);
-            column
-        })
-        .collect();
-    Ok(Json(json!({"pipeline": pipeline.id, "name": pipeline.name, "columns": columns})))
+    Ok(Json(BoardView::new(pipeline, columns)))
 }
 
 pub(crate) async fn stage(
@@ -99,11 +73,13 @@ pub(crate) async fn stage(
     Staff(session): Staff,
     Path((id, stage)): Path<(String, String)>,
     Query(page): Query<PageQuery>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(page_view(state.deals.stage(&session, &id, &stage, &page.into()).await?)))
+) -> Result<Json<PageView<DealView>>, ApiError> {
+    Ok(Json(PageView::from_page(state.deals.stage(&session, &id, &stage, &page.into()).await?, DealView::from)))
 }
 
-#[derive(Deserialize)]
+/// A new deal on a contact; the pipeline defaults to `sales` and the stage to its first.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "NewDeal")]
 pub(crate) struct CreateBody {
     contact_id: String,
     title: String,
@@ -122,7 +98,7 @@ pub(crate) async fn create(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     ApiJson(b): ApiJson<CreateBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<DealView>), ApiError> {
     let contact = state.inbox.visible_contact(&session, &contact_id(&b.contact_id)?).await?;
     // A value without a currency is in the business's.
     let currency = match b.currency {
@@ -141,18 +117,20 @@ pub(crate) async fn create(
         custom_fields: b.custom_fields,
     };
     let deal = state.deals.create(&session, new).await?;
-    Ok((StatusCode::CREATED, Json(view(&deal))))
+    Ok((StatusCode::CREATED, Json(deal.into())))
 }
 
 pub(crate) async fn get(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(view(&state.deals.get(&session, &id).await?)))
+) -> Result<Json<DealView>, ApiError> {
+    Ok(Json(state.deals.get(&session, &id).await?.into()))
 }
 
-#[derive(Deserialize)]
+/// What changes; an absent key stays as it is, `null` clears `owner` or `expected_close`.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "DealPatch")]
 pub(crate) struct PatchBody {
     title: Option<String>,
     value_minor: Option<i64>,
@@ -170,7 +148,7 @@ pub(crate) async fn update(
     Staff(session): Staff,
     Path(id): Path<String>,
     ApiJson(b): ApiJson<PatchBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DealView>, ApiError> {
     let patch = DealPatch {
         title: b.title,
         value_minor: b.value_minor,
@@ -179,10 +157,11 @@ pub(crate) async fn update(
         expected_close: b.expected_close,
         custom_fields: b.custom_fields,
     };
-    Ok(Json(view(&state.deals.update(&session, &id, patch).await?)))
+    Ok(Json(state.deals.update(&session, &id, patch).await?.into()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "StageMove")]
 pub(crate) struct MoveBody {
     stage: String,
 }
@@ -192,14 +171,14 @@ pub(crate) async fn move_stage(
     Staff(session): Staff,
     Path(id): Path<String>,
     ApiJson(b): ApiJson<MoveBody>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(view(&state.deals.move_to(&session, &id, &b.stage).await?)))
+) -> Result<Json<DealView>, ApiError> {
+    Ok(Json(state.deals.move_to(&session, &id, &b.stage).await?.into()))
 }
 
 pub(crate) async fn for_contact(
     State(state): State<Arc<ApiState>>,
     VisibleContact { contact, .. }: VisibleContact,
     Query(page): Query<PageQuery>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(page_view(state.deals.for_contact(&contact.id, &page.into()).await?)))
+) -> Result<Json<PageView<DealView>>, ApiError> {
+    Ok(Json(PageView::from_page(state.deals.for_contact(&contact.id, &page.into()).await?, DealView::from)))
 }

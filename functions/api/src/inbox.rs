@@ -3,16 +3,18 @@
 use crate::contacts::{contact_id, PageQuery};
 use crate::json_body::ApiJson;
 use crate::session::Staff;
-use crate::views::{ContactView, PageView};
+use crate::views::{AuditEntryView, ContactView, PageView};
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use parley::domain::AuditEntry;
-use serde::{Deserialize, Serialize};
+use schemars::JsonSchema;
+use serde::Deserialize;
 use std::sync::Arc;
 
-#[derive(Deserialize)]
+/// The new owner's e-mail; `null` unassigns.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "Assignment")]
 pub(crate) struct AssignBody {
     owner: Option<String>,
 }
@@ -45,8 +47,10 @@ pub(crate) async fn reopen(
     Ok(Json(ContactView::new(contact, state.clock.now(), state.inbox.settings().sla_minutes)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct QueueQuery {
+    /// Which queue; `mine` unless said.
+    #[schemars(extend("enum" = ["unassigned", "mine", "waiting_on_us", "waiting_on_customer", "overdue", "open", "closed", null]))]
     queue: Option<String>,
     cursor: Option<String>,
     limit: Option<u32>,
@@ -63,46 +67,28 @@ pub(crate) async fn queue(
     Ok(Json(crate::read_markers::page_with_unread(&state, &session, contacts).await?))
 }
 
-#[derive(Deserialize)]
+/// One of `contact` or `day`.
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct AuditQuery {
+    /// A contact id.
     contact: Option<String>,
+    /// A day, `YYYY-MM-DD`.
     day: Option<String>,
     cursor: Option<String>,
-}
-
-#[derive(Serialize)]
-pub(crate) struct AuditView {
-    at: String,
-    actor: String,
-    action: String,
-    contact_id: Option<String>,
-    detail: serde_json::Value,
-}
-
-impl From<AuditEntry> for AuditView {
-    fn from(e: AuditEntry) -> Self {
-        AuditView {
-            at: e.at.to_rfc3339(),
-            actor: e.actor,
-            action: e.action,
-            contact_id: e.contact.map(|c| c.to_string()),
-            detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
-        }
-    }
 }
 
 pub(crate) async fn audit(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Query(q): Query<AuditQuery>,
-) -> Result<Json<PageView<AuditView>>, ApiError> {
+) -> Result<Json<PageView<AuditEntryView>>, ApiError> {
     let page = parley::ports::PageRequest { cursor: q.cursor, limit: None };
     let entries = match (q.contact, q.day) {
         (Some(contact), _) => state.inbox.audit_for_contact(&session, &contact_id(&contact)?, &page).await?,
         (None, Some(day)) if is_day(&day) => state.inbox.audit_for_day(&session, &day, &page).await?,
         _ => return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "pass ?contact=ID or ?day=YYYY-MM-DD")),
     };
-    Ok(Json(PageView::from_page(entries, AuditView::from)))
+    Ok(Json(PageView::from_page(entries, AuditEntryView::from)))
 }
 
 fn is_day(text: &str) -> bool {

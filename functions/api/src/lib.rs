@@ -9,6 +9,7 @@ mod contacts;
 mod data;
 mod deals;
 mod error;
+mod handler_contract;
 mod inbox;
 mod json_body;
 mod login;
@@ -44,13 +45,21 @@ use parley::app::tasks::Tasks;
 use parley::app::team::Team;
 use parley::app::Auth;
 use parley::config::secrets::{AppSecrets, SecretName};
+use parley::domain::pipeline::Pipeline;
 use parley::domain::pricing::RateCards;
+use parley::domain::template::Template;
 use parley::ports::{
     BusinessProfileStore, Clock, ContactEnrolment, ContactRecordStore, ConversationStore, DeadLetterQueues,
     ExportFiles, ExportQueue, OutboundQueue, OutboxStore, ReadMarkers, SpendStore, SystemClock, TemplateCatalog,
     WhatsAppClient,
 };
 use std::sync::Arc;
+use views::{
+    AuditEntryView, BoardView, BusinessProfileView, ContactExportView, ContactView, DeadLetterQueueView, DealView,
+    ErasedView, ExportJobView, FirstResponseView, FunnelView, LinkAcceptedView, LinkView, MessageCountsView,
+    MessageView, NoteView, OptOutView, PageView, PasswordChangedView, QueuedView, RateCardView, ReadMarkerView,
+    RequeuedView, SignedInView, SpendView, TaskView, TemplatesSyncedView, UserView, WorkloadView,
+};
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
 pub use error::ApiError;
@@ -233,62 +242,62 @@ pub fn state(
 }
 
 openapi::api_routes! {
-    post "/api/login" => login::login, "Sign in; sets the HttpOnly session cookie", "anyone", public;
-    post "/api/logout" => login::logout, "Sign out", "anyone", public;
-    get "/api/me" => login::me, "Who is signed in", "all";
-    post "/api/me/password" => login::change_password, "Change one's own password (current one required; other sessions end)", "all";
-    get "/api/contacts" => contacts::list, "Contacts, newest activity first; `?q=` searches name or phone prefix", "all (agents: unassigned and their own)";
-    post "/api/contacts" => new_contact::create, "Add a contact by phone number (normalized to E.164 with the business's default country): 201 with the new contact, 200 with the one the number already has", "all (agents own what they add)";
-    get "/api/contacts/{id}" => contacts::one, "One contact", "all who can see it";
-    patch "/api/contacts/{id}" => contacts::patch, "Rename, tag, set custom fields", "all who can see it";
-    delete "/api/contacts/{id}" => data::erase, "Erase the contact's personal data (aggregates kept; audited)", "admins";
-    get "/api/contacts/{id}/export" => data::export_contact, "Everything held about the contact (profile, messages, notes, deals, tasks, audit lines) as a JSON download (audited)", "managers, admins";
-    post "/api/contacts/{id}/merge" => data::merge, "Merge `from` into this contact (histories joined)", "managers, admins";
-    post "/api/exports" => data::start_export, "Start exporting `what` (contacts, conversations, deals) as `format` (csv, json); 202 with the job (audited)", "managers, admins";
-    get "/api/exports/{id}" => data::export_status, "An export job; once done, a download link valid 15 minutes", "managers, admins";
-    get "/api/admin/dlq" => admin::dead_letters, "Each dead-letter queue's depth and its first messages' ids", "admins";
-    get "/api/contacts/{id}/notes" => contacts::notes, "Internal notes, newest first", "all who can see it";
-    post "/api/contacts/{id}/notes" => contacts::add_note, "Add an internal note (201)", "all who can see it";
-    get "/api/contacts/{id}/messages" => contacts::messages, "The timeline, oldest first", "all who can see it";
-    post "/api/contacts/{id}/messages" => outbound::send, "Send text or a template (202; an Idempotency-Key is the sender's own for this contact, and reusing it for another body is 422)", "all who can see it";
-    post "/api/contacts/{id}/opt_out" => outbound::opt_out, "Record the marketing opt-out, or clear it (audited)", "all who can see it (clearing: managers, admins)";
-    post "/api/contacts/{id}/assign" => inbox::assign, "Assign, transfer or unassign", "agents take unassigned or release their own; managers, admins any";
-    post "/api/contacts/{id}/close" => inbox::close, "Close the conversation (closing a closed one changes nothing)", "all who can see it";
-    post "/api/contacts/{id}/reopen" => inbox::reopen, "Reopen a closed conversation (reopening one that is not closed changes nothing)", "all who can see it";
-    post "/api/contacts/{id}/read" => read_markers::mark_read, "Mark the conversation read for the caller through `through` (default: the latest inbound message); a marker never moves back", "all who can see it";
-    get "/api/contacts/{id}/deals" => deals::for_contact, "A contact's deals", "all who can see it";
-    post "/api/messages/{id}/retry" => outbound::retry, "Retry a failed send, or one whose outcome is unknown once the status grace period is over (202), under the send rules of the moment", "all who can see it";
-    get "/api/changes" => changes::changes, "What changed since `?since=` (the last answer's cursor; none at first): the open `?contact=`'s new messages and ticks, list rows whose activity moved, queue counts when they changed; 400 for a cursor it did not hand out", "all (agents: what they may see)";
-    get "/api/conversations" => inbox::queue, "A queue: unassigned, mine, waiting_on_us, waiting_on_customer, overdue, open, closed", "all (agents: filtered)";
-    get "/api/templates" => outbound::templates, "The template catalog", "all";
-    post "/api/templates/sync" => outbound::sync_templates, "Sync templates from the WhatsApp Business Account", "managers, admins";
-    get "/api/reports/spend" => outbound::spend, "Billable and free messages by category for `?month=`", "managers, admins";
-    get "/api/reports/first_response" => reports::first_response, "First-response median and p90 by agent and day (`?from=&to=`)", "managers, admins";
-    get "/api/reports/workload" => reports::workload, "Unassigned and overdue conversations, follow-ups due today and overdue", "managers, admins";
-    get "/api/reports/funnel" => reports::funnel, "Deals per stage, stage-to-stage conversion, won value (`?pipeline=`)", "managers, admins";
-    get "/api/reports/messages" => reports::messages, "Messages in and out per day (`?from=&to=`)", "managers, admins";
-    get "/api/audit" => inbox::audit, "The audit log for `?contact=` or `?day=`", "managers, admins";
-    get "/api/business" => business::get, "The business profile: name, default country, currency, time zone (defaults until an admin saves one)", "all";
-    put "/api/business" => business::put, "Save the business profile (422 on an unknown country, currency or time zone; audited)", "admins";
-    get "/api/rate_card" => business::rate_card, "The rate card send estimates are priced with, in minor units per delivered template", "all";
-    get "/api/users" => team::list, "The team", "managers, admins";
-    post "/api/users" => team::invite, "Invite a teammate (201, returns the one-time link)", "admins";
-    patch "/api/users/{email}" => team::update, "Change role, active, available", "admins (anyone: own availability)";
-    post "/api/users/{email}/invite" => team::issue_link, "A fresh one-time link (201): the invitation again, or a password reset", "admins";
-    delete "/api/users/{email}/invite" => team::revoke_link, "Revoke the teammate's outstanding invitation or reset link (204)", "admins";
-    post "/api/invites/accept" => team::accept, "Accept an invitation or reset link and set a password", "anyone with the link", public;
-    get "/api/pipelines" => deals::pipelines, "Pipelines and their stages", "all";
-    put "/api/pipelines/{id}" => deals::put_pipeline, "Create or redefine a pipeline", "managers, admins";
-    get "/api/pipelines/{id}/board" => deals::board, "The board: the first page of every stage", "all (agents: their deals and those of conversations they see)";
-    get "/api/pipelines/{id}/stages/{stage}/deals" => deals::stage, "Deals in one stage, paginated", "all (agents: their deals and those of conversations they see)";
-    post "/api/deals" => deals::create, "Open a deal (201); the owner must be an active teammate (422)", "all who can see the contact (agents: owned by themselves)";
-    get "/api/deals/{id}" => deals::get, "One deal with its stage history", "all who can see it (agents: their deals and those of conversations they see)";
-    patch "/api/deals/{id}" => deals::update, "Edit a deal; the owner must be an active teammate (422)", "agents: their own, or unowned ones they see, naming only themselves; managers, admins any";
-    post "/api/deals/{id}/stage" => deals::move_stage, "Move a deal to a stage", "agents: their own, or unowned ones they see; managers, admins any";
-    get "/api/tasks" => tasks::list, "Open tasks by `?due=` (overdue, today, upcoming, open), or the last 14 days' done (`done`), for `?scope=` (mine, team)", "all (team: managers, admins)";
-    post "/api/tasks" => tasks::create, "Create a task (201), due at `due_at` or at a `snooze` preset (hour, tomorrow, next_week at 9:00 business time)", "all (for others: managers, admins)";
-    post "/api/tasks/{id}/done" => tasks::done, "Complete a task", "its owner, managers, admins";
-    patch "/api/tasks/{id}" => tasks::update, "Retitle, snooze (`due_at`, or `snooze`: hour, tomorrow or next_week at 9:00 business time) or reassign (`owner`, an active teammate, else 422) an open task; 409 once done or changed meanwhile (audited)", "its owner (agents reassign only to themselves), managers, admins";
+    post "/api/login" => login::login, body login::Credentials, returns 200 SignedInView, "Sign in; sets the HttpOnly session cookie", "anyone", public;
+    post "/api/logout" => login::logout, returns 204, "Sign out", "anyone", public;
+    get "/api/me" => login::me, returns 200 SignedInView, "Who is signed in", "all";
+    post "/api/me/password" => login::change_password, body login::PasswordChange, returns 200 PasswordChangedView, "Change one's own password (current one required; other sessions end)", "all";
+    get "/api/contacts" => contacts::list, query contacts::ListQuery, returns 200 PageView<ContactView>, "Contacts, newest activity first; `?q=` searches name or phone prefix", "all (agents: unassigned and their own)";
+    post "/api/contacts" => new_contact::create, body new_contact::NewContactBody, returns 201 ContactView, "Add a contact by phone number (normalized to E.164 with the business's default country): 201 with the new contact, 200 with the one the number already has", "all (agents own what they add)";
+    get "/api/contacts/{id}" => contacts::one, returns 200 ContactView, "One contact", "all who can see it";
+    patch "/api/contacts/{id}" => contacts::patch, body contacts::PatchBody, returns 200 ContactView, "Rename, tag, set custom fields", "all who can see it";
+    delete "/api/contacts/{id}" => data::erase, returns 200 ErasedView, "Erase the contact's personal data (aggregates kept; audited)", "admins";
+    get "/api/contacts/{id}/export" => data::export_contact, returns 200 ContactExportView, "Everything held about the contact (profile, messages, notes, deals, tasks, audit lines) as a JSON download (audited)", "managers, admins";
+    post "/api/contacts/{id}/merge" => data::merge, body data::MergeBody, returns 200 ContactView, "Merge `from` into this contact (histories joined)", "managers, admins";
+    post "/api/exports" => data::start_export, body data::ExportBody, returns 202 ExportJobView, "Start exporting `what` (contacts, conversations, deals) as `format` (csv, json); 202 with the job (audited)", "managers, admins";
+    get "/api/exports/{id}" => data::export_status, returns 200 ExportJobView, "An export job; once done, a download link valid 15 minutes", "managers, admins";
+    get "/api/admin/dlq" => admin::dead_letters, returns 200 PageView<DeadLetterQueueView>, "Each dead-letter queue's depth and its first messages' ids", "admins";
+    get "/api/contacts/{id}/notes" => contacts::notes, query contacts::PageQuery, returns 200 PageView<NoteView>, "Internal notes, newest first", "all who can see it";
+    post "/api/contacts/{id}/notes" => contacts::add_note, body contacts::NoteBody, returns 201 NoteView, "Add an internal note (201)", "all who can see it";
+    get "/api/contacts/{id}/messages" => contacts::messages, query contacts::PageQuery, returns 200 PageView<MessageView>, "The timeline, oldest first", "all who can see it";
+    post "/api/contacts/{id}/messages" => outbound::send, body outbound::SendBody, returns 202 QueuedView, "Send text or a template (202; an Idempotency-Key is the sender's own for this contact, and reusing it for another body is 422)", "all who can see it";
+    post "/api/contacts/{id}/opt_out" => outbound::opt_out, body outbound::OptOutBody, returns 200 OptOutView, "Record the marketing opt-out, or clear it (audited)", "all who can see it (clearing: managers, admins)";
+    post "/api/contacts/{id}/assign" => inbox::assign, body inbox::AssignBody, returns 200 ContactView, "Assign, transfer or unassign", "agents take unassigned or release their own; managers, admins any";
+    post "/api/contacts/{id}/close" => inbox::close, returns 200 ContactView, "Close the conversation (closing a closed one changes nothing)", "all who can see it";
+    post "/api/contacts/{id}/reopen" => inbox::reopen, returns 200 ContactView, "Reopen a closed conversation (reopening one that is not closed changes nothing)", "all who can see it";
+    post "/api/contacts/{id}/read" => read_markers::mark_read, body read_markers::ReadBody, returns 200 ReadMarkerView, "Mark the conversation read for the caller through `through` (default: the latest inbound message); a marker never moves back", "all who can see it";
+    get "/api/contacts/{id}/deals" => deals::for_contact, query contacts::PageQuery, returns 200 PageView<DealView>, "A contact's deals", "all who can see it";
+    post "/api/messages/{id}/retry" => outbound::retry, returns 202 RequeuedView, "Retry a failed send, or one whose outcome is unknown once the status grace period is over (202), under the send rules of the moment", "all who can see it";
+    get "/api/changes" => changes::changes, query changes::ChangesQuery, returns 200 changes::ChangesView, "What changed since `?since=` (the last answer's cursor; none at first): the open `?contact=`'s new messages and ticks, list rows whose activity moved, queue counts when they changed; 400 for a cursor it did not hand out", "all (agents: what they may see)";
+    get "/api/conversations" => inbox::queue, query inbox::QueueQuery, returns 200 PageView<ContactView>, "A queue: unassigned, mine, waiting_on_us, waiting_on_customer, overdue, open, closed", "all (agents: filtered)";
+    get "/api/templates" => outbound::templates, returns 200 PageView<Template>, "The template catalog", "all";
+    post "/api/templates/sync" => outbound::sync_templates, returns 200 TemplatesSyncedView, "Sync templates from the WhatsApp Business Account", "managers, admins";
+    get "/api/reports/spend" => outbound::spend, query outbound::MonthQuery, returns 200 SpendView, "Billable and free messages by category for `?month=`", "managers, admins";
+    get "/api/reports/first_response" => reports::first_response, query reports::Range, returns 200 FirstResponseView, "First-response median and p90 by agent and day (`?from=&to=`)", "managers, admins";
+    get "/api/reports/workload" => reports::workload, returns 200 WorkloadView, "Unassigned and overdue conversations, follow-ups due today and overdue", "managers, admins";
+    get "/api/reports/funnel" => reports::funnel, query reports::FunnelQuery, returns 200 FunnelView, "Deals per stage, stage-to-stage conversion, won value (`?pipeline=`)", "managers, admins";
+    get "/api/reports/messages" => reports::messages, query reports::Range, returns 200 MessageCountsView, "Messages in and out per day (`?from=&to=`)", "managers, admins";
+    get "/api/audit" => inbox::audit, query inbox::AuditQuery, returns 200 PageView<AuditEntryView>, "The audit log for `?contact=` or `?day=`", "managers, admins";
+    get "/api/business" => business::get, returns 200 BusinessProfileView, "The business profile: name, default country, currency, time zone (defaults until an admin saves one)", "all";
+    put "/api/business" => business::put, body business::ProfileBody, returns 200 BusinessProfileView, "Save the business profile (422 on an unknown country, currency or time zone; audited)", "admins";
+    get "/api/rate_card" => business::rate_card, returns 200 RateCardView, "The rate card send estimates are priced with, in minor units per delivered template", "all";
+    get "/api/users" => team::list, returns 200 PageView<UserView>, "The team", "managers, admins";
+    post "/api/users" => team::invite, body team::InviteBody, returns 201 LinkView, "Invite a teammate (201, returns the one-time link)", "admins";
+    patch "/api/users/{email}" => team::update, body team::PatchBody, returns 200 UserView, "Change role, active, available", "admins (anyone: own availability)";
+    post "/api/users/{email}/invite" => team::issue_link, returns 201 LinkView, "A fresh one-time link (201): the invitation again, or a password reset", "admins";
+    delete "/api/users/{email}/invite" => team::revoke_link, returns 204, "Revoke the teammate's outstanding invitation or reset link (204)", "admins";
+    post "/api/invites/accept" => team::accept, body team::AcceptBody, returns 200 LinkAcceptedView, "Accept an invitation or reset link and set a password", "anyone with the link", public;
+    get "/api/pipelines" => deals::pipelines, returns 200 PageView<Pipeline>, "Pipelines and their stages", "all";
+    put "/api/pipelines/{id}" => deals::put_pipeline, body deals::PipelineBody, returns 200 Pipeline, "Create or redefine a pipeline", "managers, admins";
+    get "/api/pipelines/{id}/board" => deals::board, returns 200 BoardView, "The board: the first page of every stage", "all (agents: their deals and those of conversations they see)";
+    get "/api/pipelines/{id}/stages/{stage}/deals" => deals::stage, query contacts::PageQuery, returns 200 PageView<DealView>, "Deals in one stage, paginated", "all (agents: their deals and those of conversations they see)";
+    post "/api/deals" => deals::create, body deals::CreateBody, returns 201 DealView, "Open a deal (201); the owner must be an active teammate (422)", "all who can see the contact (agents: owned by themselves)";
+    get "/api/deals/{id}" => deals::get, returns 200 DealView, "One deal with its stage history", "all who can see it (agents: their deals and those of conversations they see)";
+    patch "/api/deals/{id}" => deals::update, body deals::PatchBody, returns 200 DealView, "Edit a deal; the owner must be an active teammate (422)", "agents: their own, or unowned ones they see, naming only themselves; managers, admins any";
+    post "/api/deals/{id}/stage" => deals::move_stage, body deals::MoveBody, returns 200 DealView, "Move a deal to a stage", "agents: their own, or unowned ones they see; managers, admins any";
+    get "/api/tasks" => tasks::list, query tasks::ListQuery, returns 200 PageView<TaskView>, "Open tasks by `?due=` (overdue, today, upcoming, open), or the last 14 days' done (`done`), for `?scope=` (mine, team)", "all (team: managers, admins)";
+    post "/api/tasks" => tasks::create, body tasks::CreateBody, returns 201 TaskView, "Create a task (201), due at `due_at` or at a `snooze` preset (hour, tomorrow, next_week at 9:00 business time)", "all (for others: managers, admins)";
+    post "/api/tasks/{id}/done" => tasks::done, returns 200 TaskView, "Complete a task", "its owner, managers, admins";
+    patch "/api/tasks/{id}" => tasks::update, body tasks::PatchBody, returns 200 TaskView, "Retitle, snooze (`due_at`, or `snooze`: hour, tomorrow or next_week at 9:00 business time) or reassign (`owner`, an active teammate, else 422) an open task; 409 once done or changed meanwhile (audited)", "its owner (agents reassign only to themselves), managers, admins";
 }
 
 /// The OpenAPI document the API serves at `/api/openapi.json`, without a

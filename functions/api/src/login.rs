@@ -6,15 +6,15 @@ use crate::session::{self, Staff};
 use crate::views::{PasswordChangedView, SignedInView};
 use crate::{ApiError, ApiState};
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, HeaderMap, HeaderName, StatusCode};
 use axum::Json;
 use parley::app::auth::SESSION_HOURS;
 use parley::app::AuthError;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::sync::Arc;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct Credentials {
     email: String,
     password: String,
@@ -24,7 +24,7 @@ pub(crate) async fn login(
     State(state): State<Arc<ApiState>>,
     ClientAddress(from): ClientAddress,
     ApiJson(credentials): ApiJson<Credentials>,
-) -> Result<Response, ApiError> {
+) -> Result<([(HeaderName, String); 1], Json<SignedInView>), ApiError> {
     let (token, session) =
         state.auth.login(&credentials.email, &credentials.password, from).await.inspect_err(|e| {
             // Which kind only: never the e-mail, and storage errors log themselves.
@@ -37,21 +37,24 @@ pub(crate) async fn login(
         })?;
     tracing::info!(role = session.role.as_str(), "signed in");
     let cookie = session::set_cookie(&token, SESSION_HOURS * 3600);
-    Ok(([(header::SET_COOKIE, cookie)], Json(SignedInView::new(session.email, session.role))).into_response())
+    Ok(([(header::SET_COOKIE, cookie)], Json(SignedInView::new(session.email, session.role))))
 }
 
-pub(crate) async fn logout(State(state): State<Arc<ApiState>>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub(crate) async fn logout(
+    State(state): State<Arc<ApiState>>,
+    headers: HeaderMap,
+) -> Result<([(HeaderName, String); 1], StatusCode), ApiError> {
     if let Some(token) = session::session_token(&headers) {
         state.auth.logout(&token).await?;
     }
-    Ok(([(header::SET_COOKIE, session::set_cookie("", 0))], StatusCode::NO_CONTENT).into_response())
+    Ok(([(header::SET_COOKIE, session::set_cookie("", 0))], StatusCode::NO_CONTENT))
 }
 
 pub(crate) async fn me(Staff(session): Staff) -> Json<SignedInView> {
     Json(SignedInView::new(session.email, session.role))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct PasswordChange {
     current_password: String,
     new_password: String,

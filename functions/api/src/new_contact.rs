@@ -11,10 +11,13 @@ use axum::Json;
 use parley::domain::phone_number::normalize_phone;
 use parley::domain::{BusinessNumber, Role};
 use parley::ports::{Enrolled, NewContact, PageRequest};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::sync::Arc;
 
-#[derive(Deserialize)]
+/// A phone number as typed (national numbers are in the business's default country).
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "NewContact")]
 pub(crate) struct NewContactBody {
     phone: String,
     #[serde(default)]

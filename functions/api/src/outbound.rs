@@ -13,12 +13,15 @@ use parley::app::send_message::{RetryError, SendCommand, SendError};
 use parley::domain::outbound::{OutboundContent, SendRefusal};
 use parley::domain::template::Template;
 use parley::domain::Millis;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
 
-#[derive(Deserialize)]
+/// Free text (inside the service window) or an approved template.
+#[derive(Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[schemars(rename = "Send")]
 pub(crate) enum SendBody {
     Text {
         text: String,
@@ -32,12 +35,16 @@ pub(crate) enum SendBody {
     },
 }
 
-#[derive(Deserialize)]
+/// The message replied to.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "ReplyContext")]
 pub(crate) struct ContextBody {
     message_id: String,
 }
 
-#[derive(Deserialize)]
+/// A template by name and language, with its body parameters in order.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "TemplateSend")]
 pub(crate) struct TemplateBody {
     name: String,
     language: String,
@@ -141,8 +148,9 @@ pub(crate) async fn sync_templates(
     Ok(Json(TemplatesSyncedView::new(templates.len())))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct MonthQuery {
+    /// `YYYY-MM`; the current month unless said.
     month: Option<String>,
 }
 
@@ -165,7 +173,8 @@ pub(crate) async fn spend(
     Ok(Json(SpendView::new(month, lines)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "OptOutChange")]
 pub(crate) struct OptOutBody {
     opted_out: bool,
 }

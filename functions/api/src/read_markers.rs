@@ -1,6 +1,7 @@
 //! Unread markers per person: opening a conversation marks it read; lists
 //! say per row whether it is unread for the caller.
 
+use crate::json_body::ApiJson;
 use crate::views::{ContactView, PageView, ReadMarkerView};
 use crate::visible_contact::VisibleContact;
 use crate::{ApiError, ApiState};
@@ -9,10 +10,13 @@ use axum::Json;
 use parley::domain::read_marker::is_unread;
 use parley::domain::{Contact, Millis, Session};
 use parley::ports::Page;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::sync::Arc;
 
-#[derive(Deserialize, Default)]
+/// How far the caller has read (`{}`: everything that has arrived).
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "ReadThrough")]
 pub(crate) struct ReadBody {
     /// The time of the newest message the reader saw (RFC 3339); default:
     /// the contact's latest inbound message.
@@ -23,20 +27,8 @@ pub(crate) struct ReadBody {
 pub(crate) async fn mark_read(
     State(state): State<Arc<ApiState>>,
     VisibleContact { session, contact }: VisibleContact,
-    body: axum::body::Bytes,
+    ApiJson(body): ApiJson<ReadBody>,
 ) -> Result<Json<ReadMarkerView>, ApiError> {
-    // The body is optional: an empty one marks everything that has arrived.
-    let body: ReadBody = if body.iter().all(u8::is_ascii_whitespace) {
-        ReadBody::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|e| {
-            ApiError::new(
-                axum::http::StatusCode::BAD_REQUEST,
-                "bad_request",
-                format!("the body is not JSON we read: {e}"),
-            )
-        })?
-    };
     let asked = match body.through {
         Some(text) => Some(Millis::parse_rfc3339(&text).ok_or_else(|| {
             ApiError::new(

@@ -1,14 +1,14 @@
 //! Reports for managers.
 
 use crate::session::Staff;
+use crate::views::{FirstResponseView, FunnelView, MessageCountsView, WorkloadView};
 use crate::{ApiError, ApiState};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use parley::app::reports::ReportError;
-use parley::domain::metrics::ResponseStats;
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{json, Value};
 use std::sync::Arc;
 
 impl From<ReportError> for ApiError {
@@ -21,10 +21,18 @@ impl From<ReportError> for ApiError {
     }
 }
 
-#[derive(Deserialize)]
+/// Days `YYYY-MM-DD`, inclusive; the last 30 days unless said.
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct Range {
+    /// First day, `YYYY-MM-DD`.
     from: Option<String>,
+    /// Last day, `YYYY-MM-DD`.
     to: Option<String>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub(crate) struct FunnelQuery {
+    /// The pipeline id; `sales` unless said.
     pipeline: Option<String>,
 }
 
@@ -44,57 +52,39 @@ fn range(state: &ApiState, r: &Range) -> Result<(String, String), ApiError> {
     Ok((from, to))
 }
 
-fn stats_view(rows: Vec<ResponseStats>, key: &str) -> Vec<Value> {
-    rows.into_iter()
-        .map(|r| json!({key: r.key, "answered": r.answered, "median_seconds": r.median_seconds, "p90_seconds": r.p90_seconds, "mean_seconds": r.mean_seconds}))
-        .collect()
-}
-
 pub(crate) async fn first_response(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Query(r): Query<Range>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<FirstResponseView>, ApiError> {
     let (from, to) = range(&state, &r)?;
     let (by_agent, by_day) = state.reports.first_response(&session, &from, &to).await?;
-    Ok(Json(
-        json!({"from": from, "to": to, "by_agent": stats_view(by_agent, "agent"), "by_day": stats_view(by_day, "day")}),
-    ))
+    Ok(Json(FirstResponseView::new(from, to, by_agent, by_day)))
 }
 
 pub(crate) async fn workload(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
-) -> Result<Json<Value>, ApiError> {
-    let w = state.reports.workload(&session).await?;
-    Ok(Json(json!({
-        "unassigned": w.unassigned, "overdue": w.overdue,
-        "tasks_due_today": w.tasks_due_today, "tasks_overdue": w.tasks_overdue,
-    })))
+) -> Result<Json<WorkloadView>, ApiError> {
+    Ok(Json(state.reports.workload(&session).await?.into()))
 }
 
 pub(crate) async fn messages(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Query(r): Query<Range>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<MessageCountsView>, ApiError> {
     let (from, to) = range(&state, &r)?;
     let days = state.reports.messages(&session, &from, &to).await?;
-    let items: Vec<Value> =
-        days.into_iter().map(|(day, i, o)| json!({"day": day, "inbound": i, "outbound": o})).collect();
-    Ok(Json(json!({"from": from, "to": to, "items": items})))
+    Ok(Json(MessageCountsView::new(from, to, days)))
 }
 
 pub(crate) async fn funnel(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
-    Query(r): Query<Range>,
-) -> Result<Json<Value>, ApiError> {
+    Query(r): Query<FunnelQuery>,
+) -> Result<Json<FunnelView>, ApiError> {
     let pipeline = r.pipeline.unwrap_or_else(|| "sales".to_owned());
     let (steps, won) = state.reports.funnel(&session, &state.deals, &pipeline).await?;
-    let steps: Vec<Value> = steps
-        .into_iter()
-        .map(|s| json!({"stage": s.stage, "current": s.current, "reached": s.reached, "conversion_percent": s.conversion_percent}))
-        .collect();
-    Ok(Json(json!({"pipeline": pipeline, "stages": steps, "won_value_minor": won})))
+    Ok(Json(FunnelView::new(pipeline, steps, won)))
 }

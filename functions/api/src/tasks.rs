@@ -12,6 +12,7 @@ use parley::domain::snooze::Snooze;
 use parley::domain::task::Due;
 use parley::domain::Millis;
 use parley::ports::PageRequest;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -27,10 +28,15 @@ impl From<TaskError> for ApiError {
     }
 }
 
-#[derive(Deserialize)]
+/// A follow-up; the owner defaults to the caller.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "NewTask")]
 pub(crate) struct CreateBody {
     title: String,
+    /// RFC 3339, e.g. `2026-11-24T10:00:00+05:30`; or give `snooze` instead.
     due_at: Option<String>,
+    /// A preset in business time instead of `due_at`.
+    #[schemars(extend("enum" = ["hour", "tomorrow", "next_week", null]))]
     snooze: Option<String>,
     owner: Option<String>,
     contact_id: Option<String>,
@@ -86,11 +92,17 @@ pub(crate) async fn done(
     Ok(Json(state.tasks.complete(&session, &id).await?.into()))
 }
 
-#[derive(Deserialize)]
+/// What to change in a task; what is left out stays.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "TaskPatch")]
 pub(crate) struct PatchBody {
     title: Option<String>,
+    /// RFC 3339.
     due_at: Option<String>,
+    /// A preset in business time instead of `due_at`.
+    #[schemars(extend("enum" = ["hour", "tomorrow", "next_week", null]))]
     snooze: Option<String>,
+    /// An active teammate's e-mail (agents: only themselves).
     owner: Option<String>,
 }
 
@@ -106,9 +118,13 @@ pub(crate) async fn update(
     Ok(Json(state.tasks.update(&session, &id, change).await?.into()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct ListQuery {
+    /// `mine` unless said.
+    #[schemars(extend("enum" = ["mine", "team", null]))]
     scope: Option<String>,
+    /// `open` unless said.
+    #[schemars(extend("enum" = ["overdue", "today", "upcoming", "open", "done", null]))]
     due: Option<String>,
     cursor: Option<String>,
 }

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use parley::domain::Role;
 use parley::domain::UserPatch;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -27,11 +28,13 @@ pub(crate) async fn list(
     Ok(Json(PageView::whole(users)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "Invitation")]
 pub(crate) struct InviteBody {
     email: String,
     #[serde(default)]
     name: String,
+    #[schemars(extend("enum" = ["admin", "manager", "agent"]))]
     role: String,
 }
 
@@ -62,7 +65,9 @@ pub(crate) async fn revoke_link(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+/// The token from the link and the password to set.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "LinkAcceptance")]
 pub(crate) struct AcceptBody {
     token: String,
     password: String,
@@ -76,8 +81,11 @@ pub(crate) async fn accept(
     Ok(Json(LinkAcceptedView::new(email)))
 }
 
-#[derive(Deserialize)]
+/// What changes; an absent key stays as it is.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "UserPatch")]
 pub(crate) struct PatchBody {
+    #[schemars(extend("enum" = ["admin", "manager", "agent", null]))]
     role: Option<String>,
     active: Option<bool>,
     available: Option<bool>,

@@ -2,10 +2,10 @@
 //! conversation's new messages and ticks, the list rows whose activity
 //! moved, and the queue counts when they changed.
 //!
-//! A poll when nothing changed costs two reads, made at once: one Query of
-//! the open contact's partition (its profile, notes and the message window,
-//! see [`crate::domain::live_cursor`]) and the first rows of the activity
-//! list. The queue counts (one Query per queue) are recounted only when
+//! A poll when nothing changed costs one step of reads made at once: one
+//! Query of the open contact's partition (its profile, notes and the message
+//! window, see [`crate::domain::live_cursor`]) and the first rows of the
+//! activity list (one Query per index shard). The queue counts (one Query per queue) are recounted only when
 //! something changed or every
 //! [`crate::domain::live_cursor::COUNTS_EVERY_MS`].
 

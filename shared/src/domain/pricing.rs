@@ -46,6 +46,7 @@ impl Default for RateCards {
 }
 
 /// A price shown before a send.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Estimate {
     /// The category Meta will bill.

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// How Meta bills a template.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
@@ -41,6 +42,7 @@ impl Category {
 }
 
 /// One approved (or pending, or rejected) template in one language.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Template {
     /// Template name.

@@ -1,7 +1,6 @@
 // A thin typed client over fetch. URLs and methods are checked against the
-// paths generated from the API's OpenAPI document (schema.d.ts); bodies use
-// the local interfaces of each resource file until the document describes
-// them, when switching to the generated types is a change of type names.
+// paths generated from the API's OpenAPI document (schema.d.ts); each
+// resource file names the generated schemas of its bodies and answers.
 
 import type { paths } from './schema';
 
@@ -92,7 +91,7 @@ async function call<T>(method: Method, path: string, options: Options & { params
 type WithParams = Options & { params?: Record<string, string> };
 
 // The path is checked against the generated document; the answer's type is
-// the resource file's (the document says `object` for every body today).
+// the generated schema the resource file names.
 export const get = <T>(path: PathFor<'get'>, options: WithParams = {}) => call<T>('get', path, options);
 export const post = <T>(path: PathFor<'post'>, options: WithParams = {}) => call<T>('post', path, options);
 export const patch = <T>(path: PathFor<'patch'>, options: WithParams) => call<T>('patch', path, options);

@@ -1,48 +1,17 @@
 // Contacts, queues, and what staff change on a conversation.
 import { del, errorFrom, get, patch, post, SignedOut, url, type Page, type PathFor } from './client';
+import type { components, paths } from './schema';
 
-export interface ServiceWindow {
-  open: boolean;
-  closes_at: string | null;
-}
-export type ConversationStatus = 'open' | 'waiting_on_us' | 'waiting_on_customer' | 'closed';
-export interface Contact {
-  id: string;
-  phone: string | null;
-  wa_id: string | null;
-  user_id: string | null;
-  name: string | null;
-  phone_number_id: string;
-  last_activity_at: string | null;
-  last_inbound_at: string | null;
-  window: ServiceWindow;
-  created_at: string;
-  opted_out: boolean;
-  owner: string | null;
-  status: ConversationStatus | null;
-  awaiting_since: string | null;
-  overdue: boolean;
-  first_response_seconds: number | null;
-  profile_name: string | null;
-  tags: string[];
-  fields: Record<string, string>;
-  /** Other records of the same person (they wrote with ids two contacts held), for staff to merge. */
-  merge_suggested: string[];
-  /** The customer wrote after the signed-in person last read it (lists only). */
-  unread?: boolean;
-}
-export interface Note {
-  id: string;
-  text: string;
-  author: string | null;
-  at: string;
-}
-export type Queue = 'unassigned' | 'mine' | 'waiting_on_us' | 'waiting_on_customer' | 'overdue' | 'closed' | 'all';
-export interface ContactPatch {
-  name?: string | null;
-  tags?: string[];
-  fields?: Record<string, string>;
-}
+type Schemas = components['schemas'];
+export type ServiceWindow = Schemas['ServiceWindow'];
+export type Contact = Schemas['Contact'];
+export type ConversationStatus = NonNullable<Contact['status']>;
+export type Note = Schemas['Note'];
+/** The queues of `/api/conversations`, plus `all`: every contact. */
+type QueueQuery = NonNullable<paths['/api/conversations']['get']['parameters']['query']>;
+/** The queues the inbox offers (the API's, but `open`), plus `all`: every contact. */
+export type Queue = Exclude<NonNullable<QueueQuery['queue']>, 'open'> | 'all';
+export type ContactPatch = Schemas['ContactPatch'];
 
 export const PAGE = 50;
 
@@ -55,7 +24,7 @@ export function queuePage(queue: Queue, cursor: string | null, q?: string): Prom
 export const contact = (id: string) => get<Contact>('/api/contacts/{id}', { params: { id } });
 export const patchContact = (id: string, body: ContactPatch) => patch<Contact>('/api/contacts/{id}', { params: { id }, json: body });
 export const setOptOut = (id: string, opted_out: boolean) =>
-  post<{ opted_out?: boolean }>('/api/contacts/{id}/opt_out', { params: { id }, json: { opted_out } });
+  post<Schemas['OptOut']>('/api/contacts/{id}/opt_out', { params: { id }, json: { opted_out } });
 export const assign = (id: string, owner: string | null) => post<Contact>('/api/contacts/{id}/assign', { params: { id }, json: { owner } });
 export const close = (id: string) => post<Contact>('/api/contacts/{id}/close', { params: { id }, json: {} });
 export const reopen = (id: string) => post<Contact>('/api/contacts/{id}/reopen', { params: { id }, json: {} });

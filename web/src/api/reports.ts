@@ -1,44 +1,14 @@
 // Reports for managers and administrators, and the audit log.
 import { get, type Page } from './client';
+import type { components } from './schema';
 
-export interface ResponseStats {
-  answered: number;
-  median_seconds: number | null;
-  p90_seconds: number | null;
-}
-export interface FirstResponse {
-  from: string;
-  to: string;
-  by_agent: (ResponseStats & { agent: string })[];
-  by_day: (ResponseStats & { day: string })[];
-}
-export interface MessagesPerDay {
-  from: string;
-  to: string;
-  items: { day: string; inbound: number; outbound: number }[];
-}
-export interface Funnel {
-  pipeline: string;
-  stages: { stage: string; current: number; reached: number; conversion_percent: number | null }[];
-  won_value_minor: number;
-}
-export interface Workload {
-  unassigned: number;
-  overdue: number;
-  tasks_due_today: number;
-  tasks_overdue: number;
-}
-export interface Spend {
-  month: string;
-  items: { month: string; category: string; billable: number; free: number }[];
-}
-export interface AuditEntry {
-  at: string;
-  actor: string;
-  action: string;
-  contact_id: string | null;
-  detail: unknown;
-}
+type Schemas = components['schemas'];
+export type FirstResponse = Schemas['FirstResponse'];
+export type MessagesPerDay = Schemas['MessageCounts'];
+export type Funnel = Schemas['Funnel'];
+export type Workload = Schemas['Workload'];
+export type Spend = Schemas['Spend'];
+export type AuditEntry = Schemas['AuditEntry'];
 export type Range = { from: string; to: string };
 
 export const firstResponse = (r: Range) => get<FirstResponse>('/api/reports/first_response', { query: r });

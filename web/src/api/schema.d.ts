@@ -965,11 +965,769 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description One agent's figures (`agent` is an e-mail, or `unassigned`). */
+        AgentFirstResponse: {
+            agent: string;
+            /** Format: uint64 */
+            answered: number;
+            /** Format: int64 */
+            mean_seconds: number | null;
+            /** Format: int64 */
+            median_seconds: number | null;
+            /** Format: int64 */
+            p90_seconds: number | null;
+        };
+        /** @description The new owner's e-mail; `null` unassigns. */
+        Assignment: {
+            owner?: string | null;
+        };
+        /** @description Who did what, when, to which contact; `detail` depends on `action`. */
+        AuditEntry: {
+            action: string;
+            actor: string;
+            at: string;
+            contact_id: string | null;
+            detail: unknown;
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        AuditEntryPage: {
+            items: components["schemas"]["AuditEntry"][];
+            next_cursor: string | null;
+        };
+        /** @description Every stage of a pipeline, in order, with the first page of its deals. */
+        Board: {
+            columns: components["schemas"]["BoardColumn"][];
+            name: string;
+            pipeline: string;
+        };
+        /**
+         * @description One stage's first page; `value_minor` adds up the deals on that page.
+         *     Further pages come from the stage's own list.
+         */
+        BoardColumn: {
+            items: components["schemas"]["Deal"][];
+            next_cursor: string | null;
+            stage: components["schemas"]["Stage"];
+            /** Format: int64 */
+            value_minor: number;
+        };
+        /** @description The profile in force; `configured` is false while the defaults apply. */
+        BusinessProfile: {
+            configured: boolean;
+            /** @description ISO 3166-1 alpha-2. */
+            country: string;
+            /** @description ISO 4217. */
+            currency: string;
+            name: string;
+            /** @description Meta's id of the number new conversations start from, when set. */
+            phone_number_id: string | null;
+            /** @description IANA zone name. */
+            time_zone: string;
+        };
+        /** @description The business profile to save. */
+        BusinessProfileInput: {
+            country: string;
+            currency: string;
+            /** @default  */
+            name?: string;
+            /** @default null */
+            phone_number_id?: string | null;
+            time_zone: string;
+        };
+        /** @description How Meta bills a template. */
+        Category: "marketing" | "utility" | "authentication" | "service";
+        /** @description What changed: only what the cursor had not shown yet. */
+        Changes: {
+            contact: components["schemas"]["Contact"] | null;
+            contacts: components["schemas"]["Contact"][];
+            counts: {
+                [key: string]: components["schemas"]["QueueCount"];
+            } | null;
+            cursor: string;
+            messages: components["schemas"]["Message"][];
+            notes_changed: boolean;
+        };
+        /** @description A contact as the API shows it; times are RFC 3339. */
+        Contact: {
+            awaiting_since: string | null;
+            created_at: string;
+            fields: {
+                [key: string]: string;
+            };
+            /** Format: int64 */
+            first_response_seconds: number | null;
+            id: string;
+            last_activity_at: string | null;
+            last_inbound_at: string | null;
+            /** @description Other records of the same person, for staff to merge. */
+            merge_suggested: string[];
+            /** @description The name staff gave, else the WhatsApp profile name. */
+            name: string | null;
+            opted_out: boolean;
+            overdue: boolean;
+            owner: string | null;
+            phone: string | null;
+            phone_number_id: string;
+            profile_name: string | null;
+            /** @enum {string|null} */
+            status: "open" | "waiting_on_us" | "waiting_on_customer" | "closed" | null;
+            tags: string[];
+            /** @description The customer wrote after the caller last read it (lists only). */
+            unread: boolean;
+            user_id: string | null;
+            wa_id: string | null;
+            window: components["schemas"]["ServiceWindow"];
+        };
+        /** @description The contact with every record about them, at `exported_at`. */
+        ContactExport: {
+            /** @description Audit lines about the contact (who did what to their record). */
+            audit: components["schemas"]["AuditEntry"][];
+            contact: components["schemas"]["Contact"];
+            deals: components["schemas"]["Deal"][];
+            exported_at: string;
+            messages: components["schemas"]["Message"][];
+            notes: components["schemas"]["Note"][];
+            tasks: components["schemas"]["Task"][];
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        ContactPage: {
+            items: components["schemas"]["Contact"][];
+            next_cursor: string | null;
+        };
+        /** @description What changes; an absent key stays as it is. */
+        ContactPatch: {
+            /** @description Field by field: a value sets, an empty value removes. */
+            fields?: {
+                [key: string]: string;
+            } | null;
+            /**
+             * @description The name staff give; `null` or empty falls back to the profile name.
+             * @default null
+             */
+            name?: string | null;
+            /** @description The whole new tag list. */
+            tags?: string[] | null;
+        };
+        Credentials: {
+            email: string;
+            password: string;
+        };
+        /** @description One day's figures. */
+        DayFirstResponse: {
+            /** Format: uint64 */
+            answered: number;
+            day: string;
+            /** Format: int64 */
+            mean_seconds: number | null;
+            /** Format: int64 */
+            median_seconds: number | null;
+            /** Format: int64 */
+            p90_seconds: number | null;
+        };
+        /** @description One day's counts. */
+        DayMessageCount: {
+            day: string;
+            /** Format: uint64 */
+            inbound: number;
+            /** Format: uint64 */
+            outbound: number;
+        };
+        /**
+         * @description One dead message: SQS's id and the ids its body names (`contact_id`,
+         *     `message_id`, `export_id`), never the body itself.
+         */
+        DeadLetter: {
+            refers_to: {
+                [key: string]: string;
+            };
+            sqs_message_id: string;
+        };
+        /** @description One queue: its approximate depth and its first few messages' ids. */
+        DeadLetterQueue: {
+            /** Format: uint64 */
+            approximate_depth: number;
+            first: components["schemas"]["DeadLetter"][];
+            queue: string;
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        DeadLetterQueuePage: {
+            items: components["schemas"]["DeadLetterQueue"][];
+            next_cursor: string | null;
+        };
+        /**
+         * @description A deal; `value_minor` is in minor units of `currency`, times are RFC 3339
+         *     and `expected_close` is a day, `YYYY-MM-DD`.
+         */
+        Deal: {
+            contact_id: string;
+            created_at: string;
+            currency: string;
+            custom_fields: {
+                [key: string]: string;
+            };
+            expected_close: string | null;
+            /** @description Every stage it has been in, oldest first. */
+            history: components["schemas"]["StageChange"][];
+            id: string;
+            owner: string | null;
+            pipeline: string;
+            stage: string;
+            title: string;
+            updated_at: string;
+            /** Format: int64 */
+            value_minor: number;
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        DealPage: {
+            items: components["schemas"]["Deal"][];
+            next_cursor: string | null;
+        };
+        /** @description What changes; an absent key stays as it is, `null` clears `owner` or `expected_close`. */
+        DealPatch: {
+            currency?: string | null;
+            /** @default {} */
+            custom_fields?: {
+                [key: string]: string;
+            };
+            /** @default null */
+            expected_close?: string | null;
+            /** @default null */
+            owner?: string | null;
+            title?: string | null;
+            /** Format: int64 */
+            value_minor?: number | null;
+        };
+        /**
+         * @description The contact whose personal data is gone; aggregates (counts, reports)
+         *     are kept.
+         */
+        Erased: {
+            erased: boolean;
+            id: string;
+            /**
+             * Format: uint
+             * @description How many stored items were removed.
+             */
+            removed_items: number;
+        };
         Error: {
             error: {
                 code: string;
                 message: string;
             };
+        };
+        /** @description A price shown before a send. */
+        Estimate: {
+            /**
+             * Format: uint64
+             * @description Price in minor units (0 when free).
+             */
+            amount_minor: number;
+            /** @description The category Meta will bill. */
+            category: components["schemas"]["Category"];
+            /** @description ISO 4217 currency. */
+            currency: string;
+            /** @description Whether this send is free (service reply, or utility in an open window). */
+            free: boolean;
+        };
+        /**
+         * @description An export job as the API shows it; once `done`, `download_url` is a link
+         *     valid for `download_expires_in_seconds`.
+         */
+        ExportJob: {
+            /** Format: uint64 */
+            download_expires_in_seconds: number | null;
+            download_url: string | null;
+            finished_at: string | null;
+            /** @enum {string} */
+            format: "csv" | "json";
+            id: string;
+            requested_at: string;
+            requested_by: string;
+            /** Format: uint64 */
+            rows: number | null;
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed";
+            /** @enum {string} */
+            what: "contacts" | "conversations" | "deals";
+        };
+        /**
+         * @description First-response figures between two days (`YYYY-MM-DD`, inclusive), by
+         *     agent and by day. Median and p90 are bucket-approximate, the mean exact;
+         *     all are `null` where nothing was answered.
+         */
+        FirstResponse: {
+            by_agent: components["schemas"]["AgentFirstResponse"][];
+            by_day: components["schemas"]["DayFirstResponse"][];
+            from: string;
+            to: string;
+        };
+        /**
+         * @description Deals per stage and the conversion between stages, from the deals'
+         *     histories; `won_value_minor` adds up the won deals' values.
+         */
+        Funnel: {
+            pipeline: string;
+            stages: components["schemas"]["FunnelStep"][];
+            /** Format: int64 */
+            won_value_minor: number;
+        };
+        /**
+         * @description One stage: deals in it now, deals that ever reached it, and `reached`
+         *     as a percentage of the previous open stage's (`null` for the first).
+         */
+        FunnelStep: {
+            /** Format: uint32 */
+            conversion_percent: number | null;
+            /** Format: uint */
+            current: number;
+            /** Format: uint */
+            reached: number;
+            stage: string;
+        };
+        Invitation: {
+            email: string;
+            /** @default  */
+            name?: string;
+            /** @enum {string} */
+            role: "admin" | "manager" | "agent";
+        };
+        /**
+         * @description The link an administrator passes on to the teammate out of band; the token
+         *     works once, until `expires_at`.
+         */
+        Link: {
+            email: string;
+            expires_at: string;
+            /** @description The UI path that accepts it, token included. */
+            invite_path: string;
+            /**
+             * @description `invitation` or `password_reset`.
+             * @enum {string}
+             */
+            kind: "invitation" | "password_reset";
+            token: string;
+        };
+        /** @description The token from the link and the password to set. */
+        LinkAcceptance: {
+            password: string;
+            token: string;
+        };
+        /**
+         * @description The account the link belonged to, now active with the password just set;
+         *     the caller still has to sign in.
+         */
+        LinkAccepted: {
+            active: boolean;
+            email: string;
+        };
+        /** @description The contact merged into this one (and then gone). */
+        Merge: {
+            from: string;
+        };
+        /**
+         * @description A message as the API shows it. `content`, `context` and `referral` are
+         *     the WhatsApp objects as received or sent; `errors` and `pricing` are
+         *     Meta's, passed on as they came.
+         */
+        Message: {
+            at: string;
+            /** Format: uint32 */
+            attempts: number | null;
+            content: {
+                [key: string]: unknown;
+            } | null;
+            context: {
+                [key: string]: unknown;
+            } | null;
+            /** @enum {string} */
+            direction: "in" | "out";
+            errors: unknown;
+            /** @description The price shown before sending (outbound messages). */
+            estimate: components["schemas"]["Estimate"] | null;
+            id: string;
+            outcome_unknown: boolean;
+            pricing: unknown;
+            referral: {
+                [key: string]: unknown;
+            } | null;
+            /** @enum {string|null} */
+            status: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | null;
+            text: string | null;
+            type: string;
+        };
+        /** @description Daily message counts between two days (`YYYY-MM-DD`, inclusive). */
+        MessageCounts: {
+            from: string;
+            items: components["schemas"]["DayMessageCount"][];
+            to: string;
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        MessagePage: {
+            items: components["schemas"]["Message"][];
+            next_cursor: string | null;
+        };
+        /** @description A phone number as typed (national numbers are in the business's default country). */
+        NewContact: {
+            /** @default null */
+            name?: string | null;
+            phone: string;
+        };
+        /** @description A new deal on a contact; the pipeline defaults to `sales` and the stage to its first. */
+        NewDeal: {
+            contact_id: string;
+            currency?: string | null;
+            /** @default {} */
+            custom_fields?: {
+                [key: string]: string;
+            };
+            expected_close?: string | null;
+            owner?: string | null;
+            pipeline?: string | null;
+            stage?: string | null;
+            title: string;
+            /**
+             * Format: int64
+             * @default 0
+             */
+            value_minor?: number;
+        };
+        /** @description What to export, and as what (`csv` unless said). */
+        NewExport: {
+            /** @enum {string|null} */
+            format?: "csv" | "json" | null;
+            /** @enum {string} */
+            what: "contacts" | "conversations" | "deals";
+        };
+        NewNote: {
+            text: string;
+        };
+        /** @description A follow-up; the owner defaults to the caller. */
+        NewTask: {
+            contact_id?: string | null;
+            deal_id?: string | null;
+            /** @description RFC 3339, e.g. `2026-11-24T10:00:00+05:30`; or give `snooze` instead. */
+            due_at?: string | null;
+            owner?: string | null;
+            /**
+             * @description A preset in business time instead of `due_at`.
+             * @enum {string|null}
+             */
+            snooze?: "hour" | "tomorrow" | "next_week" | null;
+            title: string;
+        };
+        /** @description A note staff wrote; customers never see it. */
+        Note: {
+            at: string;
+            author: string;
+            id: string;
+            text: string;
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        NotePage: {
+            items: components["schemas"]["Note"][];
+            next_cursor: string | null;
+        };
+        /**
+         * @description The contact's opt-out as now stored; templates of the marketing category
+         *     are refused while `opted_out` is true.
+         */
+        OptOut: {
+            id: string;
+            opted_out: boolean;
+        };
+        OptOutChange: {
+            opted_out: boolean;
+        };
+        PasswordChange: {
+            current_password: string;
+            new_password: string;
+        };
+        /** @description Confirms the new password took; by then every other session of `email` has ended. */
+        PasswordChanged: {
+            email: string;
+            password_changed: boolean;
+        };
+        /** @description A sales (or support, or onboarding…) pipeline. */
+        Pipeline: {
+            /** @description Stable id. */
+            id: string;
+            /** @description Display name. */
+            name: string;
+            /** @description Stages in order. */
+            stages: components["schemas"]["Stage"][];
+        };
+        /** @description A pipeline's name and its stages in order (open ones, then a won and a lost one at least). */
+        PipelineDefinition: {
+            name: string;
+            stages: components["schemas"]["Stage"][];
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        PipelinePage: {
+            items: components["schemas"]["Pipeline"][];
+            next_cursor: string | null;
+        };
+        /** @description A queue's count; `more` when it stopped counting at the cap. */
+        QueueCount: {
+            more: boolean;
+            /** Format: uint */
+            n: number;
+        };
+        /** @description A new send, or the replay of one whose Idempotency-Key was seen before. */
+        Queued: {
+            /** @description The price shown before sending; `null` for a replay. */
+            estimate: components["schemas"]["Estimate"] | null;
+            id: string;
+            /** @description True when the key was seen before and nothing new was queued. */
+            replayed: boolean;
+            /** @enum {string} */
+            status: "queued";
+        };
+        /** @description The cards by calling-code prefix (longest match wins) and the fallback. */
+        RateCard: {
+            by_prefix: {
+                [key: string]: components["schemas"]["RateCardLine"];
+            };
+            fallback: components["schemas"]["RateCardLine"];
+        };
+        /** @description One market's prices per delivered template, in minor units. */
+        RateCardLine: {
+            /** @description ISO 4217. */
+            currency: string;
+            /** @description `marketing`, `utility`, `authentication` → minor units. */
+            per_message: {
+                [key: string]: number;
+            };
+        };
+        /** @description How far the caller has read the conversation. */
+        ReadMarker: {
+            contact_id: string;
+            /** @description The newest inbound message's time the caller has read; `null`: never. */
+            read_through: string | null;
+            unread: boolean;
+        };
+        /** @description How far the caller has read (`{}`: everything that has arrived). */
+        ReadThrough: {
+            /**
+             * @description The time of the newest message the reader saw (RFC 3339); default:
+             *     the contact's latest inbound message.
+             * @default null
+             */
+            through?: string | null;
+        };
+        /** @description The message replied to. */
+        ReplyContext: {
+            message_id: string;
+        };
+        /** @description A retried send: the same message id goes back on the queue. */
+        Requeued: {
+            id: string;
+            /** @enum {string} */
+            status: "queued";
+        };
+        /** @description Free text (inside the service window) or an approved template. */
+        Send: {
+            context?: components["schemas"]["ReplyContext"] | null;
+            text: string;
+            /** @constant */
+            type: "text";
+        } | {
+            context?: components["schemas"]["ReplyContext"] | null;
+            template: components["schemas"]["TemplateSend"];
+            /** @constant */
+            type: "template";
+        };
+        /** @description The service window, stated before any send is tried. */
+        ServiceWindow: {
+            closes_at: string | null;
+            open: boolean;
+        };
+        /**
+         * @description The signed-in teammate, answered by sign-in and `GET /api/me`; the UI picks
+         *     which screens to offer from `role`.
+         */
+        SignedIn: {
+            email: string;
+            /** @enum {string} */
+            role: "admin" | "manager" | "agent";
+        };
+        /** @description One month's counts; a category with no messages has no line. */
+        Spend: {
+            items: components["schemas"]["SpendLine"][];
+            /** @description `YYYY-MM`, as asked (or the current month). */
+            month: string;
+        };
+        /** @description Billable and free message counts of one category. */
+        SpendLine: {
+            /** Format: uint64 */
+            billable: number;
+            category: string;
+            /** Format: uint64 */
+            free: number;
+            month: string;
+        };
+        /** @description One stage of a pipeline. */
+        Stage: {
+            /** @description Stable id (`enquiry`, `quote_sent`…), used in keys. */
+            id: string;
+            /** @description Open, won or lost. */
+            kind: components["schemas"]["StageKind"];
+            /** @description Display name. */
+            name: string;
+        };
+        /** @description One move; `from` is `null` for the stage the deal was opened in. */
+        StageChange: {
+            at: string;
+            by: string;
+            from: string | null;
+            to: string;
+        };
+        /** @description What reaching a stage means. */
+        StageKind: "open" | "won" | "lost";
+        StageMove: {
+            stage: string;
+        };
+        /**
+         * @description A follow-up, with times in RFC 3339; `contact_id`, `deal_id` and `done_at`
+         *     are `null` when unset.
+         */
+        Task: {
+            contact_id: string | null;
+            created_at: string;
+            created_by: string;
+            deal_id: string | null;
+            done: boolean;
+            done_at: string | null;
+            due_at: string;
+            id: string;
+            owner: string;
+            title: string;
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        TaskPage: {
+            items: components["schemas"]["Task"][];
+            next_cursor: string | null;
+        };
+        /** @description What to change in a task; what is left out stays. */
+        TaskPatch: {
+            /** @description RFC 3339. */
+            due_at?: string | null;
+            /** @description An active teammate's e-mail (agents: only themselves). */
+            owner?: string | null;
+            /**
+             * @description A preset in business time instead of `due_at`.
+             * @enum {string|null}
+             */
+            snooze?: "hour" | "tomorrow" | "next_week" | null;
+            title?: string | null;
+        };
+        /** @description One approved (or pending, or rejected) template in one language. */
+        Template: {
+            /** @description The body text, for showing staff what will be sent. */
+            body: string;
+            /**
+             * Format: uint
+             * @description How many `{{n}}` parameters the body takes.
+             */
+            body_params: number;
+            /** @description Billing category. */
+            category: components["schemas"]["Category"];
+            /** @description Language code, e.g. `en_US`. */
+            language: string;
+            /** @description Template name. */
+            name: string;
+            /** @description Meta's review status: `APPROVED`, `PENDING`, `REJECTED`, `PAUSED`… */
+            status: string;
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        TemplatePage: {
+            items: components["schemas"]["Template"][];
+            next_cursor: string | null;
+        };
+        /** @description A template by name and language, with its body parameters in order. */
+        TemplateSend: {
+            language: string;
+            name: string;
+            /** @default [] */
+            params?: string[];
+        };
+        /**
+         * @description How many templates (one per name and language) the catalog holds after a
+         *     sync from the WhatsApp Business Account.
+         */
+        TemplatesSynced: {
+            /** Format: uint */
+            synced: number;
+        };
+        /**
+         * @description A teammate; never the password hash. `invited` is true until the teammate
+         *     accepts the invitation and sets a password.
+         */
+        User: {
+            active: boolean;
+            available: boolean;
+            email: string;
+            invited: boolean;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "manager" | "agent";
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        UserPage: {
+            items: components["schemas"]["User"][];
+            next_cursor: string | null;
+        };
+        /** @description What changes; an absent key stays as it is. */
+        UserPatch: {
+            active?: boolean | null;
+            available?: boolean | null;
+            name?: string | null;
+            /** @enum {string|null} */
+            role?: "admin" | "manager" | "agent" | null;
+        };
+        /**
+         * @description Conversations nobody owns or waiting past the SLA, and the team's
+         *     follow-ups due today or already late.
+         */
+        Workload: {
+            /** Format: uint64 */
+            overdue: number;
+            /** Format: uint64 */
+            tasks_due_today: number;
+            /** Format: uint64 */
+            tasks_overdue: number;
+            /** Format: uint64 */
+            unassigned: number;
         };
     };
     responses: never;
@@ -989,12 +1747,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeadLetterQueuePage"];
+                };
             };
             /** @description Error */
             default: {
@@ -1009,19 +1769,27 @@ export interface operations {
     };
     get_audit: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A contact id. */
+                contact?: string;
+                cursor?: string;
+                /** @description A day, `YYYY-MM-DD`. */
+                day?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AuditEntryPage"];
+                };
             };
             /** @description Error */
             default: {
@@ -1043,12 +1811,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BusinessProfile"];
+                };
             };
             /** @description Error */
             default: {
@@ -1068,18 +1838,20 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["BusinessProfileInput"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BusinessProfile"];
+                };
             };
             /** @description Error */
             default: {
@@ -1094,19 +1866,26 @@ export interface operations {
     };
     get_changes: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The conversation on screen, if any. */
+                contact?: string;
+                /** @description The cursor of the previous answer; none on the first call. */
+                since?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Changes"];
+                };
             };
             /** @description Error */
             default: {
@@ -1121,19 +1900,26 @@ export interface operations {
     };
     get_contacts: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string;
+                limit?: number;
+                /** @description Searches name or phone prefix. */
+                q?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ContactPage"];
+                };
             };
             /** @description Error */
             default: {
@@ -1153,18 +1939,20 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["NewContact"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
             };
             /** @description Error */
             default: {
@@ -1188,12 +1976,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
             };
             /** @description Error */
             default: {
@@ -1217,12 +2007,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Erased"];
+                };
             };
             /** @description Error */
             default: {
@@ -1244,18 +2036,20 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["ContactPatch"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
             };
             /** @description Error */
             default: {
@@ -1277,18 +2071,20 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["Assignment"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
             };
             /** @description Error */
             default: {
@@ -1310,18 +2106,16 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
-            content: {
-                "application/json": Record<string, never>;
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
             };
             /** @description Error */
             default: {
@@ -1336,7 +2130,10 @@ export interface operations {
     };
     get_contacts__id__deals: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -1345,12 +2142,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DealPage"];
+                };
             };
             /** @description Error */
             default: {
@@ -1374,12 +2173,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ContactExport"];
+                };
             };
             /** @description Error */
             default: {
@@ -1401,18 +2202,20 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["Merge"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
             };
             /** @description Error */
             default: {
@@ -1427,7 +2230,10 @@ export interface operations {
     };
     get_contacts__id__messages: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -1436,12 +2242,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MessagePage"];
+                };
             };
             /** @description Error */
             default: {
@@ -1463,18 +2271,20 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["Send"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
-            200: {
+            /** @description Accepted */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Queued"];
+                };
             };
             /** @description Error */
             default: {
@@ -1489,7 +2299,10 @@ export interface operations {
     };
     get_contacts__id__notes: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -1498,12 +2311,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["NotePage"];
+                };
             };
             /** @description Error */
             default: {
@@ -1525,18 +2340,20 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["NewNote"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Note"];
+                };
             };
             /** @description Error */
             default: {
@@ -1558,18 +2375,20 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["OptOutChange"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OptOut"];
+                };
             };
             /** @description Error */
             default: {
@@ -1591,18 +2410,20 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["ReadThrough"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReadMarker"];
+                };
             };
             /** @description Error */
             default: {
@@ -1624,18 +2445,16 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
-            content: {
-                "application/json": Record<string, never>;
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
             };
             /** @description Error */
             default: {
@@ -1650,19 +2469,26 @@ export interface operations {
     };
     get_conversations: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string;
+                limit?: number;
+                /** @description Which queue; `mine` unless said. */
+                queue?: "unassigned" | "mine" | "waiting_on_us" | "waiting_on_customer" | "overdue" | "open" | "closed";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ContactPage"];
+                };
             };
             /** @description Error */
             default: {
@@ -1682,18 +2508,20 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["NewDeal"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Deal"];
+                };
             };
             /** @description Error */
             default: {
@@ -1717,12 +2545,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Deal"];
+                };
             };
             /** @description Error */
             default: {
@@ -1744,18 +2574,20 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["DealPatch"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Deal"];
+                };
             };
             /** @description Error */
             default: {
@@ -1777,18 +2609,20 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["StageMove"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Deal"];
+                };
             };
             /** @description Error */
             default: {
@@ -1808,18 +2642,20 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["NewExport"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
-            200: {
+            /** @description Accepted */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
+                };
             };
             /** @description Error */
             default: {
@@ -1843,12 +2679,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
+                };
             };
             /** @description Error */
             default: {
@@ -1868,18 +2706,20 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["LinkAcceptance"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LinkAccepted"];
+                };
             };
             /** @description Error */
             default: {
@@ -1899,18 +2739,20 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["Credentials"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
             };
             /** @description Error */
             default: {
@@ -1930,14 +2772,10 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
-            content: {
-                "application/json": Record<string, never>;
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
-            200: {
+            /** @description No content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1963,12 +2801,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
             };
             /** @description Error */
             default: {
@@ -1988,18 +2828,20 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["PasswordChange"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PasswordChanged"];
+                };
             };
             /** @description Error */
             default: {
@@ -2021,18 +2863,16 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
-            content: {
-                "application/json": Record<string, never>;
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
-            200: {
+            /** @description Accepted */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Requeued"];
+                };
             };
             /** @description Error */
             default: {
@@ -2054,12 +2894,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PipelinePage"];
+                };
             };
             /** @description Error */
             default: {
@@ -2081,18 +2923,20 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["PipelineDefinition"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Pipeline"];
+                };
             };
             /** @description Error */
             default: {
@@ -2116,12 +2960,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Board"];
+                };
             };
             /** @description Error */
             default: {
@@ -2136,7 +2982,10 @@ export interface operations {
     };
     get_pipelines__id__stages__stage__deals: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -2146,12 +2995,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DealPage"];
+                };
             };
             /** @description Error */
             default: {
@@ -2173,12 +3024,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RateCard"];
+                };
             };
             /** @description Error */
             default: {
@@ -2193,19 +3046,26 @@ export interface operations {
     };
     get_reports_first_response: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description First day, `YYYY-MM-DD`. */
+                from?: string;
+                /** @description Last day, `YYYY-MM-DD`. */
+                to?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FirstResponse"];
+                };
             };
             /** @description Error */
             default: {
@@ -2220,19 +3080,24 @@ export interface operations {
     };
     get_reports_funnel: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The pipeline id; `sales` unless said. */
+                pipeline?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Funnel"];
+                };
             };
             /** @description Error */
             default: {
@@ -2247,19 +3112,26 @@ export interface operations {
     };
     get_reports_messages: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description First day, `YYYY-MM-DD`. */
+                from?: string;
+                /** @description Last day, `YYYY-MM-DD`. */
+                to?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MessageCounts"];
+                };
             };
             /** @description Error */
             default: {
@@ -2274,19 +3146,24 @@ export interface operations {
     };
     get_reports_spend: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `YYYY-MM`; the current month unless said. */
+                month?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Spend"];
+                };
             };
             /** @description Error */
             default: {
@@ -2308,12 +3185,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Workload"];
+                };
             };
             /** @description Error */
             default: {
@@ -2328,19 +3207,27 @@ export interface operations {
     };
     get_tasks: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string;
+                /** @description `open` unless said. */
+                due?: "overdue" | "today" | "upcoming" | "open" | "done";
+                /** @description `mine` unless said. */
+                scope?: "mine" | "team";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TaskPage"];
+                };
             };
             /** @description Error */
             default: {
@@ -2360,18 +3247,20 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["NewTask"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
             };
             /** @description Error */
             default: {
@@ -2393,18 +3282,20 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["TaskPatch"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
             };
             /** @description Error */
             default: {
@@ -2426,18 +3317,16 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
-            content: {
-                "application/json": Record<string, never>;
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
             };
             /** @description Error */
             default: {
@@ -2459,12 +3348,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TemplatePage"];
+                };
             };
             /** @description Error */
             default: {
@@ -2484,18 +3375,16 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
-            content: {
-                "application/json": Record<string, never>;
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TemplatesSynced"];
+                };
             };
             /** @description Error */
             default: {
@@ -2517,12 +3406,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserPage"];
+                };
             };
             /** @description Error */
             default: {
@@ -2542,18 +3433,20 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["Invitation"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Link"];
+                };
             };
             /** @description Error */
             default: {
@@ -2575,18 +3468,20 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["UserPatch"];
             };
         };
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
             };
             /** @description Error */
             default: {
@@ -2608,18 +3503,16 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
-            content: {
-                "application/json": Record<string, never>;
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Link"];
+                };
             };
             /** @description Error */
             default: {
@@ -2643,8 +3536,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (201 or 202 where the summary says so). */
-            200: {
+            /** @description No content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,30 +1,14 @@
 // The team, invitations and password-reset links.
 import { del, get, patch, post, type Page } from './client';
+import type { components } from './schema';
 import type { Role } from './session';
 
-export interface User {
-  email: string;
-  name: string;
-  role: Role;
-  active: boolean;
-  available: boolean;
-  /** Invited and not yet joined: inviting the e-mail again replaces the invitation. */
-  invited: boolean;
-}
+type Schemas = components['schemas'];
+/** A teammate; `invited` until they join (inviting the e-mail again replaces the invitation). */
+export type User = Schemas['User'];
 /** A one-time link that sets a password: an invitation, or a reset for a teammate who forgot theirs. */
-export interface Link {
-  email: string;
-  kind: 'invitation' | 'password_reset';
-  invite_path: string;
-  token: string;
-  expires_at: string;
-}
-export interface UserPatch {
-  role?: Role;
-  active?: boolean;
-  available?: boolean;
-  name?: string;
-}
+export type Link = Schemas['Link'];
+export type UserPatch = Schemas['UserPatch'];
 
 export const users = () => get<Page<User>>('/api/users');
 export const invite = (email: string, name: string, role: Role) => post<Link>('/api/users', { json: { email, name, role } });

@@ -1,14 +1,8 @@
 // The template catalog.
 import { get, post, type Page } from './client';
+import type { components } from './schema';
 
-export interface Template {
-  name: string;
-  language: string;
-  status: string;
-  category: string;
-  body_params?: number;
-  body?: string;
-}
+export type Template = components['schemas']['Template'];
 
 export const templatesPage = (cursor: string | null) => get<Page<Template>>('/api/templates', { query: { cursor } });
-export const syncTemplates = () => post<{ synced?: number }>('/api/templates/sync');
+export const syncTemplates = () => post<components['schemas']['TemplatesSynced']>('/api/templates/sync');

@@ -641,7 +641,7 @@ export async function submit(kind: 'text' | 'template'): Promise<boolean> {
     }
     if (stale(g)) return false;
     if (kind === 'text') {
-      if (draft.text === payload.text) draft.text = '';
+      if (payload.type === 'text' && draft.text === payload.text) draft.text = '';
     } else {
       draft.params.delete(draft.template ?? '');
       if (open) draft.mode = 'text';

@@ -1,10 +1,12 @@
 //! The business profile.
 
 use parley::domain::BusinessProfile;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// The profile in force; `configured` is false while the defaults apply.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "BusinessProfile")]
 pub struct BusinessProfileView {
     name: String,
     /// ISO 3166-1 alpha-2.

@@ -1,9 +1,11 @@
 //! The answer to a password change.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// Confirms the new password took; by then every other session of `email` has ended.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "PasswordChanged")]
 pub struct PasswordChangedView {
     email: String,
     password_changed: bool,

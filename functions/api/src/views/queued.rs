@@ -3,12 +3,15 @@
 
 use parley::app::send_message::Queued;
 use parley::domain::pricing::Estimate;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// A new send, or the replay of one whose Idempotency-Key was seen before.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Queued")]
 pub struct QueuedView {
     id: String,
+    #[schemars(extend("enum" = ["queued"]))]
     status: &'static str,
     /// True when the key was seen before and nothing new was queued.
     replayed: bool,
@@ -23,9 +26,11 @@ impl From<Queued> for QueuedView {
 }
 
 /// A retried send: the same message id goes back on the queue.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Requeued")]
 pub struct RequeuedView {
     id: String,
+    #[schemars(extend("enum" = ["queued"]))]
     status: &'static str,
 }
 

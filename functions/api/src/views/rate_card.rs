@@ -1,18 +1,21 @@
 //! The rate card send estimates are priced with.
 
 use parley::domain::pricing::{RateCard, RateCards};
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The cards by calling-code prefix (longest match wins) and the fallback.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "RateCard")]
 pub struct RateCardView {
     by_prefix: BTreeMap<String, RateCardLineView>,
     fallback: RateCardLineView,
 }
 
 /// One market's prices per delivered template, in minor units.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "RateCardLine")]
 pub struct RateCardLineView {
     /// ISO 4217.
     currency: String,

@@ -1,10 +1,12 @@
 //! One person's read marker on a conversation.
 
 use parley::domain::{ContactId, Millis};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// How far the caller has read the conversation.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "ReadMarker")]
 pub struct ReadMarkerView {
     contact_id: String,
     /// The newest inbound message's time the caller has read; `null`: never.

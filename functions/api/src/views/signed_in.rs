@@ -1,13 +1,16 @@
 //! Who holds the session.
 
 use parley::domain::Role;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// The signed-in teammate, answered by sign-in and `GET /api/me`; the UI picks
 /// which screens to offer from `role`.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "SignedIn")]
 pub struct SignedInView {
     email: String,
+    #[schemars(extend("enum" = ["admin", "manager", "agent"]))]
     role: &'static str,
 }
 

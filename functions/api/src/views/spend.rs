@@ -1,10 +1,12 @@
 //! The spend report: messages by Meta pricing category for one month.
 
 use parley::domain::spend::SpendLine;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// One month's counts; a category with no messages has no line.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Spend")]
 pub struct SpendView {
     /// `YYYY-MM`, as asked (or the current month).
     month: String,
@@ -12,7 +14,8 @@ pub struct SpendView {
 }
 
 /// Billable and free message counts of one category.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "SpendLine")]
 pub struct SpendLineView {
     month: String,
     category: String,

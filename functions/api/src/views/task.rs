@@ -2,11 +2,13 @@
 
 use parley::domain::task::Task;
 use parley::domain::Millis;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// A follow-up, with times in RFC 3339; `contact_id`, `deal_id` and `done_at`
 /// are `null` when unset.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Task")]
 pub struct TaskView {
     id: String,
     title: String,

@@ -1,0 +1,87 @@
+//! A contact and its conversation.
+
+use parley::domain::conversation::is_overdue;
+use parley::domain::{Contact, Millis};
+use schemars::JsonSchema;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A contact as the API shows it; times are RFC 3339.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Contact")]
+pub struct ContactView {
+    id: String,
+    phone: Option<String>,
+    wa_id: Option<String>,
+    user_id: Option<String>,
+    /// The name staff gave, else the WhatsApp profile name.
+    name: Option<String>,
+    phone_number_id: String,
+    last_activity_at: Option<String>,
+    last_inbound_at: Option<String>,
+    window: WindowView,
+    created_at: String,
+    opted_out: bool,
+    owner: Option<String>,
+    #[schemars(extend("enum" = ["open", "waiting_on_us", "waiting_on_customer", "closed", null]))]
+    status: Option<&'static str>,
+    awaiting_since: Option<String>,
+    overdue: bool,
+    first_response_seconds: Option<i64>,
+    profile_name: Option<String>,
+    tags: Vec<String>,
+    fields: BTreeMap<String, String>,
+    /// Other records of the same person, for staff to merge.
+    merge_suggested: Vec<String>,
+    /// The customer wrote after the caller last read it (lists only).
+    unread: bool,
+}
+
+/// The service window, stated before any send is tried.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "ServiceWindow")]
+pub struct WindowView {
+    open: bool,
+    closes_at: Option<String>,
+}
+
+impl ContactView {
+    /// The view of `contact` at `now`.
+    pub fn new(contact: Contact, now: Millis, sla_minutes: i64) -> Self {
+        let conversation = &contact.conversation;
+        let shown_name = contact.shown_name().map(str::to_owned);
+        let overdue = conversation.awaiting_since.is_some_and(|since| is_overdue(since, sla_minutes, now));
+        ContactView {
+            owner: conversation.owner.clone(),
+            status: conversation.status.map(|s| s.as_str()),
+            awaiting_since: conversation.awaiting_since.map(Millis::to_rfc3339),
+            overdue,
+            first_response_seconds: conversation.first_response_ms.map(|ms| ms / 1000),
+            profile_name: contact.name.clone(),
+            tags: contact.tags.clone(),
+            fields: contact.fields.clone(),
+            merge_suggested: contact.merge_suggested.iter().map(ToString::to_string).collect(),
+            phone: contact.phone(),
+            id: contact.id.to_string(),
+            wa_id: contact.wa_id,
+            user_id: contact.user_id,
+            name: shown_name,
+            phone_number_id: contact.phone_number_id,
+            last_activity_at: contact.last_activity_at.map(Millis::to_rfc3339),
+            last_inbound_at: contact.last_inbound_at.map(Millis::to_rfc3339),
+            window: WindowView {
+                open: contact.window.is_open(now),
+                closes_at: contact.window.closes_at().map(Millis::to_rfc3339),
+            },
+            created_at: contact.created_at.to_rfc3339(),
+            opted_out: contact.opted_out,
+            unread: false,
+        }
+    }
+
+    /// Says whether the caller has unread messages here.
+    pub fn with_unread(mut self, unread: bool) -> Self {
+        self.unread = unread;
+        self
+    }
+}

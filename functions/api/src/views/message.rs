@@ -1,0 +1,62 @@
+//! A message of the timeline.
+
+use parley::domain::pricing::Estimate;
+use parley::domain::Message;
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// A message as the API shows it. `content`, `context` and `referral` are
+/// the WhatsApp objects as received or sent; `errors` and `pricing` are
+/// Meta's, passed on as they came.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Message")]
+pub struct MessageView {
+    id: String,
+    #[schemars(extend("enum" = ["in", "out"]))]
+    direction: &'static str,
+    #[serde(rename = "type")]
+    type_name: String,
+    text: Option<String>,
+    #[schemars(extend("enum" = ["queued", "sending", "sent", "delivered", "read", "failed", null]))]
+    status: Option<&'static str>,
+    at: String,
+    #[schemars(with = "Option<Map<String, Value>>")]
+    content: Option<Value>,
+    #[schemars(with = "Option<Map<String, Value>>")]
+    context: Option<Value>,
+    #[schemars(with = "Option<Map<String, Value>>")]
+    referral: Option<Value>,
+    errors: Option<Value>,
+    pricing: Option<Value>,
+    attempts: Option<u32>,
+    outcome_unknown: bool,
+    /// The price shown before sending (outbound messages).
+    #[schemars(with = "Option<Estimate>")]
+    estimate: Option<Value>,
+}
+
+fn json(text: Option<String>) -> Option<Value> {
+    text.and_then(|t| serde_json::from_str(&t).ok())
+}
+
+impl From<Message> for MessageView {
+    fn from(m: Message) -> Self {
+        MessageView {
+            id: m.id,
+            direction: m.direction.as_str(),
+            type_name: m.type_name,
+            text: m.text,
+            status: m.status.map(|s| s.as_str()),
+            at: m.at.to_rfc3339(),
+            content: m.content.and_then(|c| serde_json::to_value(c).ok()),
+            context: json(m.context),
+            referral: json(m.referral),
+            errors: json(m.errors),
+            pricing: json(m.pricing),
+            attempts: m.attempts,
+            outcome_unknown: m.outcome_unknown,
+            estimate: json(m.estimate),
+        }
+    }
+}
