@@ -62,10 +62,22 @@ pub fn require_emulators() {
 }
 
 /// The machine's time plus an offset a test moves forward, so that rules
-/// about time (windows, grace periods) are tested without sleeping.
-#[derive(Debug, Default)]
+/// about time (windows, grace periods) are tested without sleeping. A test
+/// that counts within a fixed window pins it, so that a slow run cannot
+/// cross into the next window halfway.
+#[derive(Debug)]
 pub struct TestClock {
     offset_ms: std::sync::atomic::AtomicI64,
+    pinned_ms: std::sync::atomic::AtomicI64,
+}
+
+/// `pinned_ms` when the clock runs.
+const RUNNING: i64 = i64::MIN;
+
+impl Default for TestClock {
+    fn default() -> Self {
+        TestClock { offset_ms: 0.into(), pinned_ms: RUNNING.into() }
+    }
 }
 
 impl TestClock {
@@ -74,12 +86,21 @@ impl TestClock {
         let ms = i64::try_from(by.as_millis()).expect("a test-sized duration");
         self.offset_ms.fetch_add(ms, std::sync::atomic::Ordering::SeqCst);
     }
+
+    /// Stops the stack's time where it is; [`TestClock::advance`] still moves it.
+    pub fn pin(&self) {
+        let now = parley::ports::Clock::now(&parley::ports::SystemClock).0;
+        self.pinned_ms.store(now, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 impl parley::ports::Clock for TestClock {
     fn now(&self) -> parley::domain::Millis {
-        let now = parley::ports::Clock::now(&parley::ports::SystemClock);
-        parley::domain::Millis(now.0 + self.offset_ms.load(std::sync::atomic::Ordering::SeqCst))
+        let base = match self.pinned_ms.load(std::sync::atomic::Ordering::SeqCst) {
+            RUNNING => parley::ports::Clock::now(&parley::ports::SystemClock).0,
+            pinned => pinned,
+        };
+        parley::domain::Millis(base + self.offset_ms.load(std::sync::atomic::Ordering::SeqCst))
     }
 }
 

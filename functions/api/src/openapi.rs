@@ -270,7 +270,7 @@ mod tests {
     fn a_query_enum_lists_its_values_without_null() {
         let parameters = query_parameters(schema_of::<crate::tasks::ListQuery>);
         let due = parameters.iter().find(|p| p["name"] == "due").map(|p| p["schema"].clone()).unwrap_or_default();
-        assert_eq!(due, json!({"type": "string", "enum": ["overdue", "today", "open"]}));
+        assert_eq!(due, json!({"type": "string", "enum": ["overdue", "today", "upcoming", "open", "done"]}));
     }
 
     #[test]
