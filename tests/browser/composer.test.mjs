@@ -430,13 +430,17 @@ test('a window that closed while staff were typing: the text is refused with the
   const { context, page } = await newPage();
   // The page last heard the window was open; Parley knows it has closed.
   let stale = true;
-  const contactsApi = (url) => /^\/api\/contacts(\/[^/]+)?$/.test(url.pathname);
+  // Every read that carries the contact: lists, the contact, and the live feed.
+  const contactsApi = (url) => /^\/api\/(contacts(\/[^/]+)?|changes)$/.test(url.pathname);
   await page.route(contactsApi, async (route) => {
     const response = await route.fetch();
     const json = await response.json();
     if (!stale || route.request().method() !== 'GET') return route.fulfill({ response, json });
-    const reopen = (c) => (c.name === 'Meena Iyer' ? { ...c, window: { open: true, closes_at: new Date(Date.now() + 3_600_000).toISOString() } } : c);
-    await route.fulfill({ response, json: Array.isArray(json.items) ? { ...json, items: json.items.map(reopen) } : reopen(json) });
+    const reopen = (c) => (c?.name === 'Meena Iyer' ? { ...c, window: { open: true, closes_at: new Date(Date.now() + 3_600_000).toISOString() } } : c);
+    const feed = new URL(route.request().url()).pathname === '/api/changes';
+    const stalled = feed ? { ...json, contact: reopen(json.contact), contacts: json.contacts.map(reopen) }
+      : Array.isArray(json.items) ? { ...json, items: json.items.map(reopen) } : reopen(json);
+    await route.fulfill({ response, json: stalled });
   });
   try {
     await signIn(page);

@@ -110,6 +110,7 @@ async fn each_change_shows_once_and_an_idle_poll_is_empty_and_one_step_of_reads(
     let texts: Vec<&str> = news["messages"].as_array().unwrap().iter().map(|m| m["text"].as_str().unwrap()).collect();
     assert_eq!(texts, ["And in red?"], "{news}");
     assert_eq!(row_ids(&news), [contact.as_str()], "its row moved");
+    assert_eq!(news["contacts"][0]["unread"], true, "and says it is unread, as the list does: {news}");
     let again = poll(&t, &admin, Some(&contact), Some(&cursor(&news))).await;
     assert_nothing(&again, "the message was shown");
 

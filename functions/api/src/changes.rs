@@ -2,6 +2,7 @@
 //! app's live updates (see `parley::app::live_feed`).
 
 use crate::contacts::contact_id;
+use crate::read_markers::rows_with_unread;
 use crate::session::Staff;
 use crate::views::{ContactView, MessageView};
 use crate::{ApiError, ApiState};
@@ -62,12 +63,15 @@ pub(crate) async fn changes(
         state.live.since(&session, since, open.as_ref()).await?;
     let (now, sla) = (state.clock.now(), state.inbox.settings().sla_minutes);
     let count = |c: QueueCount| (c.queue, CountView { n: c.shown, more: c.more });
+    // Moved rows replace the client's: they say whether they are unread, as
+    // the list's do (one more read, and only when a row moved).
+    let contacts = if rows.is_empty() { Vec::new() } else { rows_with_unread(&state, &session, rows).await? };
     Ok(Json(ChangesView {
         cursor,
         contact: contact.map(|c| ContactView::new(c, now, sla)),
         messages: messages.into_iter().map(MessageView::from).collect(),
         notes_changed,
-        contacts: rows.into_iter().map(|c| ContactView::new(c, now, sla)).collect(),
+        contacts,
         counts: counts.map(|counts| counts.into_iter().map(count).collect()),
     }))
 }

@@ -54,22 +54,37 @@ pub(crate) async fn mark_read(
 }
 
 /// A page of contacts as the caller sees it, each row saying whether it is
-/// unread for them: one BatchGetItem for a page of up to 100 rows that have
-/// inbound messages (rows without any are never unread and are not asked).
+/// unread for them (see [`rows_with_unread`]).
 pub(crate) async fn page_with_unread(
     state: &ApiState,
     session: &Session,
     page: Page<Contact>,
 ) -> Result<PageView<ContactView>, ApiError> {
-    let asked: Vec<_> = page.items.iter().filter(|c| c.last_inbound_at.is_some()).map(|c| c.id.clone()).collect();
+    let next_cursor = page.next_cursor;
+    let items = rows_with_unread(state, session, page.items).await?;
+    Ok(PageView::from_page(Page { items, next_cursor }, |row| row))
+}
+
+/// List rows as the caller sees them, each saying whether it is unread for
+/// them: one BatchGetItem for up to 100 rows that have inbound messages
+/// (rows without any are never unread and are not asked).
+pub(crate) async fn rows_with_unread(
+    state: &ApiState,
+    session: &Session,
+    rows: Vec<Contact>,
+) -> Result<Vec<ContactView>, ApiError> {
+    let asked: Vec<_> = rows.iter().filter(|c| c.last_inbound_at.is_some()).map(|c| c.id.clone()).collect();
     let marks = if asked.is_empty() {
         Default::default()
     } else {
         state.read_markers.read_through(&session.email, &asked).await?
     };
     let (now, sla) = (state.clock.now(), state.inbox.settings().sla_minutes);
-    Ok(PageView::from_page(page, |c| {
-        let unread = is_unread(c.last_inbound_at, marks.get(&c.id).copied());
-        ContactView::new(c, now, sla).with_unread(unread)
-    }))
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let unread = is_unread(c.last_inbound_at, marks.get(&c.id).copied());
+            ContactView::new(c, now, sla).with_unread(unread)
+        })
+        .collect())
 }
