@@ -419,6 +419,8 @@ export const en = {
   'newConv.cancel': 'Cancel',
   'newConv.phoneRequired': 'Enter a phone number.',
   'inbox.unread': 'Unread',
+  // The whole day: the dashboard's message totals as text.
+  'dash.messagesTotal': 'In this range: {inbound} in, {outbound} out.',
 };
 
 export type Key = keyof typeof en;

@@ -414,4 +414,6 @@ export const hi: Catalog = {
   'newConv.cancel': 'रद्द करें',
   'newConv.phoneRequired': 'फ़ोन नंबर लिखें।',
   'inbox.unread': 'अपठित',
+  // The whole day: the dashboard's message totals as text.
+  'dash.messagesTotal': 'इस अवधि में: {inbound} आए, {outbound} गए।',
 };

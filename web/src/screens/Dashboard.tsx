@@ -9,6 +9,10 @@ import { t } from '../i18n';
 import { DAY_MS, isoDay, money, number } from '../lib/format';
 import { isManager } from '../lib/session';
 import { categoryLabel } from '../inbox/model';
+import * as dealsApi from '../api/deals';
+import type { Stage } from '../api/deals';
+import { items } from '../api/client';
+import { stageName } from '../inbox/Panel';
 
 interface Series {
   label: string;
@@ -46,6 +50,7 @@ export function Dashboard() {
   const [to, setTo] = useState(isoDay(now));
   const [data, setData] = useState<{
     first: reportsApi.FirstResponse; messages: reportsApi.MessagesPerDay; funnel: reportsApi.Funnel; workload: reportsApi.Workload; spend: reportsApi.Spend;
+    stages: Stage[];
   } | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {
@@ -53,9 +58,11 @@ export function Dashboard() {
     let live = true;
     Promise.all([
       reportsApi.firstResponse({ from, to }), reportsApi.messagesPerDay({ from, to }), reportsApi.funnel('sales'), reportsApi.workload(), reportsApi.spend(to.slice(0, 7)),
-    ]).then(([first, messages, funnel, workload, spend]) => {
+      dealsApi.pipelines(),
+    ]).then(([first, messages, funnel, workload, spend, pipelines]) => {
       if (live) {
-        setData({ first, messages, funnel, workload, spend });
+        const stages = items(pipelines).find((p) => p.id === funnel.pipeline)?.stages ?? [];
+        setData({ first, messages, funnel, workload, spend, stages });
         setError('');
       }
     }).catch((e) => {
@@ -93,6 +100,15 @@ export function Dashboard() {
             { label: t('dash.inbound'), values: data.messages.items.map((d) => d.inbound), stroke: '#128c7e' },
             { label: t('dash.outbound'), values: data.messages.items.map((d) => d.outbound), stroke: '#3b82f6' },
           ]} />
+          {/* The chart is a picture: the range's totals are also given as text. */}
+          <p class="muted" data-testid="dash-messages-total"
+            data-inbound={String(data.messages.items.reduce((n, d) => n + d.inbound, 0))}
+            data-outbound={String(data.messages.items.reduce((n, d) => n + d.outbound, 0))}>
+            {t('dash.messagesTotal', {
+              inbound: number(data.messages.items.reduce((n, d) => n + d.inbound, 0)),
+              outbound: number(data.messages.items.reduce((n, d) => n + d.outbound, 0)),
+            })}
+          </p>
           <Chart title={t('dash.firstResponse')} testid="chart-first-response" days={data.first.by_day.map((d) => d.day)} series={[
             { label: t('dash.median'), values: data.first.by_day.map((d) => minutes(d.median_seconds)), stroke: '#128c7e' },
             { label: t('dash.p90'), values: data.first.by_day.map((d) => minutes(d.p90_seconds)), stroke: '#d97706' },
@@ -102,7 +118,7 @@ export function Dashboard() {
             <table class="table">
               <thead><tr><th scope="col">{t('dash.agent')}</th><th scope="col">{t('dash.answered')}</th><th scope="col">{t('dash.median')}</th><th scope="col">{t('dash.p90')}</th></tr></thead>
               <tbody>{data.first.by_agent.map((a) => (
-                <tr key={a.agent}><td>{a.agent}</td><td>{number(a.answered)}</td><td>{minutes(a.median_seconds) ?? '—'}</td><td>{minutes(a.p90_seconds) ?? '—'}</td></tr>
+                <tr key={a.agent} data-testid="dash-agent" data-answered={String(a.answered)}><td>{a.agent}</td><td>{number(a.answered)}</td><td>{minutes(a.median_seconds) ?? '—'}</td><td>{minutes(a.p90_seconds) ?? '—'}</td></tr>
               ))}</tbody>
             </table>
           </section>
@@ -113,9 +129,9 @@ export function Dashboard() {
               {data.funnel.stages.map((s) => {
                 const top = Math.max(1, ...data.funnel.stages.map((x) => x.reached));
                 return (
-                  <li key={s.stage}>
-                    <span class="funnel-label">{s.stage}</span>
-                    <meter min={0} max={top} value={s.reached} aria-label={s.stage} />
+                  <li key={s.stage} data-testid="funnel-stage" data-stage={s.stage} data-reached={String(s.reached)}>
+                    <span class="funnel-label">{stageName(data.stages, s.stage)}</span>
+                    <meter min={0} max={top} value={s.reached} aria-label={stageName(data.stages, s.stage)} />
                     <span>{number(s.reached)}{s.conversion_percent !== null ? ` · ${s.conversion_percent}%` : ''}</span>
                   </li>
                 );
