@@ -236,6 +236,13 @@ test('the whole day of a shop, on a phone', { timeout: 300_000 }, async () => {
     assert.equal(await totals.getAttribute('data-inbound'), '1');
     assert.equal(await totals.getAttribute('data-outbound'), '1');
   }, { timeout: WAIT });
+  // The chart's time axis spans the chosen range, not years around one day.
+  const span = async (edge) => manager.locator('[data-testid="chart-messages"] [role="img"]').getAttribute(`data-x-${edge}`);
+  const day = async (id) => Date.parse(`${await manager.locator(id).inputValue()}T00:00:00Z`) / 1000;
+  await eventually(async () => {
+    assert.equal(Number(await span('min')), await day('#dash-from'));
+    assert.equal(Number(await span('max')), await day('#dash-to'));
+  }, { timeout: WAIT });
   const reached = async (stage) => Number(await manager.locator(`[data-testid="funnel-stage"][data-stage="${stage}"]`).getAttribute('data-reached'));
   assert.equal(await reached(firstStage), 1);
   assert.equal(await reached(nextStage), 1);

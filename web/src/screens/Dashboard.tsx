@@ -21,21 +21,34 @@ interface Series {
 }
 
 /** A line chart of `series` over days; labels are set as text by uPlot. */
-function Chart({ title, days, series, testid }: { title: string; days: string[]; series: Series[]; testid: string }) {
+function Chart({ title, days, series, testid, range }: { title: string; days: string[]; series: Series[]; testid: string; range: [string, string] }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
     if (!el || days.length === 0) return undefined;
     const xs = days.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000);
     const width = Math.max(280, Math.min(el.clientWidth || 600, 900));
+    // The x axis spans the chosen range: left to itself, uPlot stretches a
+    // single day over years.
+    const start = Date.parse(`${range[0]}T00:00:00Z`) / 1000;
+    const end = Date.parse(`${range[1]}T00:00:00Z`) / 1000;
     const plot = new uPlot({
       width, height: 220,
+      scales: { x: { time: true, range: () => [start, Math.max(end, start + 86_400)] } },
+      hooks: {
+        // The span drawn, readable where the canvas is not.
+        setScale: [(u, key) => {
+          if (key !== 'x') return;
+          el.dataset.xMin = String(u.scales.x?.min ?? '');
+          el.dataset.xMax = String(u.scales.x?.max ?? '');
+        }],
+      },
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.stroke, width: 2 }))],
       axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor' }],
       legend: { show: true },
     }, [xs, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
     return () => plot.destroy();
-  }, [JSON.stringify([days, series])]);
+  }, [JSON.stringify([days, series, range])]);
   return (
     <figure class="chart" data-testid={testid}>
       <figcaption class="side-heading">{title}</figcaption>
@@ -96,7 +109,7 @@ export function Dashboard() {
             <div class="stat"><span class="stat-value">{number(data.workload.tasks_due_today)}</span><span class="stat-label">{t('dash.tasksToday')}</span></div>
             <div class="stat"><span class="stat-value">{number(data.workload.tasks_overdue)}</span><span class="stat-label">{t('dash.tasksOverdue')}</span></div>
           </section>
-          <Chart title={t('dash.messages')} testid="chart-messages" days={data.messages.items.map((d) => d.day)} series={[
+          <Chart title={t('dash.messages')} testid="chart-messages" range={[from, to]} days={data.messages.items.map((d) => d.day)} series={[
             { label: t('dash.inbound'), values: data.messages.items.map((d) => d.inbound), stroke: '#128c7e' },
             { label: t('dash.outbound'), values: data.messages.items.map((d) => d.outbound), stroke: '#3b82f6' },
           ]} />
@@ -109,7 +122,7 @@ export function Dashboard() {
               outbound: number(data.messages.items.reduce((n, d) => n + d.outbound, 0)),
             })}
           </p>
-          <Chart title={t('dash.firstResponse')} testid="chart-first-response" days={data.first.by_day.map((d) => d.day)} series={[
+          <Chart title={t('dash.firstResponse')} testid="chart-first-response" range={[from, to]} days={data.first.by_day.map((d) => d.day)} series={[
             { label: t('dash.median'), values: data.first.by_day.map((d) => minutes(d.median_seconds)), stroke: '#128c7e' },
             { label: t('dash.p90'), values: data.first.by_day.map((d) => minutes(d.p90_seconds)), stroke: '#d97706' },
           ]} />
