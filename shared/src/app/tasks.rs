@@ -1,7 +1,8 @@
 //! Follow-ups: create, complete, and the due-today and overdue lists per
 //! owner and for the team.
 
-use crate::domain::task::{end_of_day, Due, Task};
+use super::business_calendar::BusinessCalendar;
+use crate::domain::task::{Due, Task};
 use crate::domain::Session;
 use crate::domain::{ContactId, Millis, Role};
 use crate::ports::{Clock, Page, PageRequest, StoreError, TaskStore, UserStore};
@@ -45,18 +46,18 @@ pub struct Tasks {
     store: Arc<dyn TaskStore>,
     users: Arc<dyn UserStore>,
     clock: Arc<dyn Clock>,
-    utc_offset_minutes: i64,
+    calendar: BusinessCalendar,
 }
 
 impl Tasks {
-    /// Wires the use case; `utc_offset_minutes` places the business day.
+    /// Wires the use case; `calendar` places the business day.
     pub fn new(
         store: Arc<dyn TaskStore>,
         users: Arc<dyn UserStore>,
         clock: Arc<dyn Clock>,
-        utc_offset_minutes: i64,
+        calendar: BusinessCalendar,
     ) -> Self {
-        Tasks { store, users, clock, utc_offset_minutes }
+        Tasks { store, users, clock, calendar }
     }
 
     /// Creates a task; agents create their own, supervisors for anyone.
@@ -117,7 +118,7 @@ impl Tasks {
         let now = self.clock.now();
         let (from, before) = match due {
             Due::Overdue => (None, Some(now)),
-            Due::Today => (Some(now), Some(end_of_day(now, self.utc_offset_minutes))),
+            Due::Today => (Some(now), Some(self.calendar.current().await?.end_of_day(now))),
             Due::Open => (None, None),
         };
         let owner = (!team).then_some(actor.email.as_str());

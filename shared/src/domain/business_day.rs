@@ -77,7 +77,10 @@ mod tests {
         assert_eq!(india.end_of_day(at("2026-07-01T18:30:00Z")).to_rfc3339(), "2026-07-02T18:30:00Z");
         assert_eq!(india.day_of(at("2026-11-23T20:00:00Z")), "2026-11-24");
         // The same as the fixed offset the settings carried.
-        assert_eq!(BusinessDay::FixedOffset(330).end_of_day(at("2026-11-23T20:00:00Z")), india.end_of_day(at("2026-11-23T20:00:00Z")));
+        assert_eq!(
+            BusinessDay::FixedOffset(330).end_of_day(at("2026-11-23T20:00:00Z")),
+            india.end_of_day(at("2026-11-23T20:00:00Z"))
+        );
     }
 
     #[test]
@@ -92,7 +95,10 @@ mod tests {
         let start = at("2026-03-29T00:00:00Z");
         assert_eq!(london.end_of_day(start).0 - start.0, 23 * Millis::HOUR);
         // A fixed winter offset gets the summer wrong by an hour.
-        assert_ne!(BusinessDay::FixedOffset(0).end_of_day(at("2026-07-15T12:00:00Z")), london.end_of_day(at("2026-07-15T12:00:00Z")));
+        assert_ne!(
+            BusinessDay::FixedOffset(0).end_of_day(at("2026-07-15T12:00:00Z")),
+            london.end_of_day(at("2026-07-15T12:00:00Z"))
+        );
     }
 
     #[test]

@@ -157,7 +157,17 @@ mod tests {
         assert_eq!(profile("XX", "INR", "UTC").validated(), Err(ProfileError::Country));
         assert_eq!(profile("IND", "INR", "UTC").validated(), Err(ProfileError::Country));
         assert_eq!(profile("IN", "RUP", "UTC").validated(), Err(ProfileError::Currency));
-        for zone in ["", "Kolkata", "Mars/Olympus", "Asia/Atlantis", "Asia/", "Asia/kolkata", "Asia/Kol kata", "Asia/../x", "IST"] {
+        for zone in [
+            "",
+            "Kolkata",
+            "Mars/Olympus",
+            "Asia/Atlantis",
+            "Asia/",
+            "Asia/kolkata",
+            "Asia/Kol kata",
+            "Asia/../x",
+            "IST",
+        ] {
             assert_eq!(profile("IN", "INR", zone).validated(), Err(ProfileError::TimeZone), "{zone}");
         }
         let mut long = profile("IN", "INR", "UTC");
