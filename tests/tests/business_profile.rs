@@ -18,8 +18,14 @@ async fn defaults_until_an_admin_saves_a_valid_profile() {
     assert_eq!(profile["configured"], false);
 
     let good = json!({"name": "Corner Shop", "country": "us", "currency": "usd", "time_zone": "America/New_York"});
-    for (field, bad) in [("country", "XX"), ("currency", "RUP"), ("time_zone", "Mars/Base"), ("time_zone", "EST5EDT x")]
-    {
+    for (field, bad) in [
+        ("country", "XX"),
+        ("currency", "RUP"),
+        ("time_zone", "Mars/Base"),
+        ("time_zone", "EST5EDT x"),
+        // The right shape, but not in the zone database: no day could be placed in it.
+        ("time_zone", "Asia/Atlantis"),
+    ] {
         let mut body = good.clone();
         body[field] = json!(bad);
         let (status, answer) = t.request(&admin, "PUT", "/api/business", Some(&body)).await;

@@ -32,6 +32,7 @@ use parley::adapters::aws;
 use parley::adapters::cloud_api::CloudApi;
 use parley::adapters::dynamo::DynamoStore;
 use parley::app::auth::BootstrapAdmin;
+use parley::app::business_calendar::BusinessCalendar;
 use parley::app::contact_export::ContactExport;
 use parley::app::data_ownership::DataOwnership;
 use parley::app::deals::Deals;
@@ -194,6 +195,7 @@ pub fn state(
         clock.clone(),
         RateCards::default(),
     );
+    let calendar = BusinessCalendar::new(store.clone(), settings.utc_offset_minutes);
     let inbox =
         Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone(), settings));
     ApiState {
@@ -202,8 +204,8 @@ pub fn state(
         team: Team::new(store.clone(), store.clone(), store.clone(), clock.clone()),
         deals: Deals::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings.agents_see_all),
         records: store.clone(),
-        tasks: Tasks::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings.utc_offset_minutes),
-        reports: Reports::new(store.clone(), clock.clone(), settings.sla_minutes, settings.utc_offset_minutes),
+        tasks: Tasks::new(store.clone(), store.clone(), store.clone(), clock.clone(), calendar.clone()),
+        reports: Reports::new(store.clone(), clock.clone(), settings.sla_minutes, calendar),
         data: DataOwnership::new(store.clone(), store.clone(), store.clone(), clock.clone()),
         contact_export: ContactExport::new(
             store.clone(),

@@ -66,7 +66,7 @@ pub(crate) async fn create(
 ) -> Result<(StatusCode, Json<TaskView>), ApiError> {
     let due_at = match (b.due_at.as_deref(), b.snooze.as_deref()) {
         (Some(text), None) => due_at(text)?,
-        (None, Some(preset)) => state.tasks.snoozed(snooze(preset)?),
+        (None, Some(preset)) => state.tasks.snoozed(snooze(preset)?).await?,
         _ => {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,

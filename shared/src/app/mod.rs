@@ -1,6 +1,7 @@
 //! Use cases: orchestrate the domain over the ports.
 
 pub mod auth;
+pub mod business_calendar;
 pub mod contact_export;
 pub mod data_ownership;
 pub mod deals;

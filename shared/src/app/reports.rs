@@ -1,8 +1,8 @@
 //! Reports for managers: response times, workload, funnel, message volume.
 
+use super::business_calendar::BusinessCalendar;
 use super::deals::{DealError, Deals};
 use crate::domain::metrics::{first_response, funnel, FunnelStep, ResponseStats};
-use crate::domain::task::end_of_day;
 use crate::domain::Millis;
 use crate::domain::Session;
 use crate::ports::{Clock, ReportStore, StoreError};
@@ -40,13 +40,18 @@ pub struct Reports {
     store: Arc<dyn ReportStore>,
     clock: Arc<dyn Clock>,
     sla_minutes: i64,
-    utc_offset_minutes: i64,
+    calendar: BusinessCalendar,
 }
 
 impl Reports {
     /// Wires the use case.
-    pub fn new(store: Arc<dyn ReportStore>, clock: Arc<dyn Clock>, sla_minutes: i64, utc_offset_minutes: i64) -> Self {
-        Reports { store, clock, sla_minutes, utc_offset_minutes }
+    pub fn new(
+        store: Arc<dyn ReportStore>,
+        clock: Arc<dyn Clock>,
+        sla_minutes: i64,
+        calendar: BusinessCalendar,
+    ) -> Self {
+        Reports { store, clock, sla_minutes, calendar }
     }
 
     fn check(actor: &Session) -> Result<(), ReportError> {
@@ -76,7 +81,10 @@ impl Reports {
         Ok(Workload {
             unassigned: self.store.count_unassigned().await?,
             overdue: self.store.count_waiting_since(Millis(now.0 - self.sla_minutes * 60_000)).await?,
-            tasks_due_today: self.store.count_team_tasks(Some(now), end_of_day(now, self.utc_offset_minutes)).await?,
+            tasks_due_today: self
+                .store
+                .count_team_tasks(Some(now), self.calendar.current().await?.end_of_day(now))
+                .await?,
             tasks_overdue: self.store.count_team_tasks(None, now).await?,
         })
     }

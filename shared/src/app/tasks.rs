@@ -1,8 +1,9 @@
 //! Follow-ups: create, complete, edit (snooze, reassign, retitle), and the
 //! overdue, today, upcoming and done lists per owner and for the team.
 
+use super::business_calendar::BusinessCalendar;
 use crate::domain::snooze::Snooze;
-use crate::domain::task::{end_of_day, Due, Task, DONE_WINDOW_DAYS};
+use crate::domain::task::{Due, Task, DONE_WINDOW_DAYS};
 use crate::domain::{AuditEntry, Session};
 use crate::domain::{ContactId, Millis, Role};
 use crate::ports::{Clock, Page, PageRequest, StoreError, TaskLedger, TaskStore, UserStore};
@@ -63,19 +64,19 @@ pub struct Tasks {
     ledger: Arc<dyn TaskLedger>,
     users: Arc<dyn UserStore>,
     clock: Arc<dyn Clock>,
-    utc_offset_minutes: i64,
+    calendar: BusinessCalendar,
 }
 
 impl Tasks {
-    /// Wires the use case; `utc_offset_minutes` places the business day.
+    /// Wires the use case; `calendar` places the business day.
     pub fn new(
         store: Arc<dyn TaskStore>,
         ledger: Arc<dyn TaskLedger>,
         users: Arc<dyn UserStore>,
         clock: Arc<dyn Clock>,
-        utc_offset_minutes: i64,
+        calendar: BusinessCalendar,
     ) -> Self {
-        Tasks { store, ledger, users, clock, utc_offset_minutes }
+        Tasks { store, ledger, users, clock, calendar }
     }
 
     fn valid_title(title: &str) -> Result<&str, TaskError> {
@@ -96,8 +97,8 @@ impl Tasks {
     }
 
     /// When a snooze preset falls, from now, in business time.
-    pub fn snoozed(&self, snooze: Snooze) -> Millis {
-        snooze.until(self.clock.now(), self.utc_offset_minutes)
+    pub async fn snoozed(&self, snooze: Snooze) -> Result<Millis, TaskError> {
+        Ok(snooze.until(self.clock.now(), &self.calendar.current().await?))
     }
 
     /// Edits an open task: its owner or a supervisor may retitle or snooze
@@ -119,7 +120,7 @@ impl Tasks {
         match (change.due_at, change.snooze) {
             (Some(_), Some(_)) => return Err(TaskError::Invalid("give due_at or snooze, not both".into())),
             (Some(due_at), None) => after.due_at = due_at,
-            (None, Some(snooze)) => after.due_at = self.snoozed(snooze),
+            (None, Some(snooze)) => after.due_at = self.snoozed(snooze).await?,
             (None, None) => {}
         }
         if let Some(owner) = &change.owner {
@@ -204,11 +205,10 @@ impl Tasks {
         }
         let now = self.clock.now();
         let owner = (!team).then_some(actor.email.as_str());
-        let end_of_today = end_of_day(now, self.utc_offset_minutes);
         let (from, before) = match due {
             Due::Overdue => (None, Some(now)),
-            Due::Today => (Some(now), Some(end_of_today)),
-            Due::Upcoming => (Some(end_of_today), None),
+            Due::Today => (Some(now), Some(self.calendar.current().await?.end_of_day(now))),
+            Due::Upcoming => (Some(self.calendar.current().await?.end_of_day(now)), None),
             Due::Open => (None, None),
             Due::Done => {
                 let since = Millis(now.0 - DONE_WINDOW_DAYS * 86_400_000);

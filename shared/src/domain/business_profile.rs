@@ -1,6 +1,7 @@
 //! Who the business is: its name, and the country, currency and time zone
 //! that phone numbers, money and days are read in.
 
+use super::business_day::BusinessDay;
 use super::country::calling_code;
 use super::currency::is_currency;
 use serde::{Deserialize, Serialize};
@@ -46,7 +47,7 @@ pub enum ProfileError {
     /// Not an ISO 4217 code.
     #[error("currency must be an ISO 4217 code such as INR or USD")]
     Currency,
-    /// Not shaped like an IANA zone name.
+    /// Not shaped like an IANA zone name, or not in the zone database.
     #[error("time zone must be an IANA name such as Asia/Kolkata or UTC")]
     TimeZone,
     /// Not Meta's numeric id.
@@ -91,7 +92,7 @@ impl BusinessProfile {
         if !is_currency(&profile.currency) {
             return Err(ProfileError::Currency);
         }
-        if !is_time_zone_name(&profile.time_zone) {
+        if !is_time_zone_name(&profile.time_zone) || BusinessDay::in_zone(&profile.time_zone).is_err() {
             return Err(ProfileError::TimeZone);
         }
         if profile.phone_number_id.as_deref().is_some_and(|p| p.len() > 32 || !p.bytes().all(|b| b.is_ascii_digit())) {
@@ -156,7 +157,17 @@ mod tests {
         assert_eq!(profile("XX", "INR", "UTC").validated(), Err(ProfileError::Country));
         assert_eq!(profile("IND", "INR", "UTC").validated(), Err(ProfileError::Country));
         assert_eq!(profile("IN", "RUP", "UTC").validated(), Err(ProfileError::Currency));
-        for zone in ["", "Kolkata", "Mars/Olympus", "Asia/", "Asia/kolkata", "Asia/Kol kata", "Asia/../x", "IST"] {
+        for zone in [
+            "",
+            "Kolkata",
+            "Mars/Olympus",
+            "Asia/Atlantis",
+            "Asia/",
+            "Asia/kolkata",
+            "Asia/Kol kata",
+            "Asia/../x",
+            "IST",
+        ] {
             assert_eq!(profile("IN", "INR", zone).validated(), Err(ProfileError::TimeZone), "{zone}");
         }
         let mut long = profile("IN", "INR", "UTC");

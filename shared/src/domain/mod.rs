@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O, no AWS types, no async.
 
 pub mod audit;
+pub mod business_day;
 pub mod business_profile;
 pub mod contact;
 pub mod contact_fields;
@@ -42,6 +43,7 @@ pub mod user;
 pub mod user_patch;
 
 pub use audit::AuditEntry;
+pub use business_day::BusinessDay;
 pub use business_profile::BusinessProfile;
 pub use contact::Contact;
 pub use contact_patch::ContactPatch;

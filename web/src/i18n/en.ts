@@ -472,6 +472,8 @@ export const en = {
   'tasks.snoozePick': 'Pick a time',
   'tasks.reassign': 'Owner of “{title}”',
   'tasks.more': 'Show more',
+  // The whole day: the dashboard's message totals as text.
+  'dash.messagesTotal': 'In this range: {inbound} in, {outbound} out.',
 };
 
 export type Key = keyof typeof en;

@@ -466,4 +466,6 @@ export const hi: Catalog = {
   'tasks.snoozePick': 'समय चुनें',
   'tasks.reassign': '“{title}” का मालिक',
   'tasks.more': 'और दिखाएँ',
+  // The whole day: the dashboard's message totals as text.
+  'dash.messagesTotal': 'इस अवधि में: {inbound} आए, {outbound} गए।',
 };

@@ -9,6 +9,10 @@ import { t } from '../i18n';
 import { DAY_MS, isoDay, money, number } from '../lib/format';
 import { isManager } from '../lib/session';
 import { categoryLabel } from '../inbox/model';
+import * as dealsApi from '../api/deals';
+import type { Stage } from '../api/deals';
+import { items } from '../api/client';
+import { stageName } from '../inbox/Panel';
 
 interface Series {
   label: string;
@@ -17,21 +21,34 @@ interface Series {
 }
 
 /** A line chart of `series` over days; labels are set as text by uPlot. */
-function Chart({ title, days, series, testid }: { title: string; days: string[]; series: Series[]; testid: string }) {
+function Chart({ title, days, series, testid, range }: { title: string; days: string[]; series: Series[]; testid: string; range: [string, string] }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
     if (!el || days.length === 0) return undefined;
     const xs = days.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000);
     const width = Math.max(280, Math.min(el.clientWidth || 600, 900));
+    // The x axis spans the chosen range: left to itself, uPlot stretches a
+    // single day over years.
+    const start = Date.parse(`${range[0]}T00:00:00Z`) / 1000;
+    const end = Date.parse(`${range[1]}T00:00:00Z`) / 1000;
     const plot = new uPlot({
       width, height: 220,
+      scales: { x: { time: true, range: () => [start, Math.max(end, start + 86_400)] } },
+      hooks: {
+        // The span drawn, readable where the canvas is not.
+        setScale: [(u, key) => {
+          if (key !== 'x') return;
+          el.dataset.xMin = String(u.scales.x?.min ?? '');
+          el.dataset.xMax = String(u.scales.x?.max ?? '');
+        }],
+      },
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.stroke, width: 2 }))],
       axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor' }],
       legend: { show: true },
     }, [xs, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
     return () => plot.destroy();
-  }, [JSON.stringify([days, series])]);
+  }, [JSON.stringify([days, series, range])]);
   return (
     <figure class="chart" data-testid={testid}>
       <figcaption class="side-heading">{title}</figcaption>
@@ -46,6 +63,7 @@ export function Dashboard() {
   const [to, setTo] = useState(isoDay(now));
   const [data, setData] = useState<{
     first: reportsApi.FirstResponse; messages: reportsApi.MessagesPerDay; funnel: reportsApi.Funnel; workload: reportsApi.Workload; spend: reportsApi.Spend;
+    stages: Stage[];
   } | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {
@@ -53,9 +71,11 @@ export function Dashboard() {
     let live = true;
     Promise.all([
       reportsApi.firstResponse({ from, to }), reportsApi.messagesPerDay({ from, to }), reportsApi.funnel('sales'), reportsApi.workload(), reportsApi.spend(to.slice(0, 7)),
-    ]).then(([first, messages, funnel, workload, spend]) => {
+      dealsApi.pipelines(),
+    ]).then(([first, messages, funnel, workload, spend, pipelines]) => {
       if (live) {
-        setData({ first, messages, funnel, workload, spend });
+        const stages = items(pipelines).find((p) => p.id === funnel.pipeline)?.stages ?? [];
+        setData({ first, messages, funnel, workload, spend, stages });
         setError('');
       }
     }).catch((e) => {
@@ -89,11 +109,20 @@ export function Dashboard() {
             <div class="stat"><span class="stat-value">{number(data.workload.tasks_due_today)}</span><span class="stat-label">{t('dash.tasksToday')}</span></div>
             <div class="stat"><span class="stat-value">{number(data.workload.tasks_overdue)}</span><span class="stat-label">{t('dash.tasksOverdue')}</span></div>
           </section>
-          <Chart title={t('dash.messages')} testid="chart-messages" days={data.messages.items.map((d) => d.day)} series={[
+          <Chart title={t('dash.messages')} testid="chart-messages" range={[from, to]} days={data.messages.items.map((d) => d.day)} series={[
             { label: t('dash.inbound'), values: data.messages.items.map((d) => d.inbound), stroke: '#128c7e' },
             { label: t('dash.outbound'), values: data.messages.items.map((d) => d.outbound), stroke: '#3b82f6' },
           ]} />
-          <Chart title={t('dash.firstResponse')} testid="chart-first-response" days={data.first.by_day.map((d) => d.day)} series={[
+          {/* The chart is a picture: the range's totals are also given as text. */}
+          <p class="muted" data-testid="dash-messages-total"
+            data-inbound={String(data.messages.items.reduce((n, d) => n + d.inbound, 0))}
+            data-outbound={String(data.messages.items.reduce((n, d) => n + d.outbound, 0))}>
+            {t('dash.messagesTotal', {
+              inbound: number(data.messages.items.reduce((n, d) => n + d.inbound, 0)),
+              outbound: number(data.messages.items.reduce((n, d) => n + d.outbound, 0)),
+            })}
+          </p>
+          <Chart title={t('dash.firstResponse')} testid="chart-first-response" range={[from, to]} days={data.first.by_day.map((d) => d.day)} series={[
             { label: t('dash.median'), values: data.first.by_day.map((d) => minutes(d.median_seconds)), stroke: '#128c7e' },
             { label: t('dash.p90'), values: data.first.by_day.map((d) => minutes(d.p90_seconds)), stroke: '#d97706' },
           ]} />
@@ -102,7 +131,7 @@ export function Dashboard() {
             <table class="table">
               <thead><tr><th scope="col">{t('dash.agent')}</th><th scope="col">{t('dash.answered')}</th><th scope="col">{t('dash.median')}</th><th scope="col">{t('dash.p90')}</th></tr></thead>
               <tbody>{data.first.by_agent.map((a) => (
-                <tr key={a.agent}><td>{a.agent}</td><td>{number(a.answered)}</td><td>{minutes(a.median_seconds) ?? '—'}</td><td>{minutes(a.p90_seconds) ?? '—'}</td></tr>
+                <tr key={a.agent} data-testid="dash-agent" data-answered={String(a.answered)}><td>{a.agent}</td><td>{number(a.answered)}</td><td>{minutes(a.median_seconds) ?? '—'}</td><td>{minutes(a.p90_seconds) ?? '—'}</td></tr>
               ))}</tbody>
             </table>
           </section>
@@ -113,9 +142,9 @@ export function Dashboard() {
               {data.funnel.stages.map((s) => {
                 const top = Math.max(1, ...data.funnel.stages.map((x) => x.reached));
                 return (
-                  <li key={s.stage}>
-                    <span class="funnel-label">{s.stage}</span>
-                    <meter min={0} max={top} value={s.reached} aria-label={s.stage} />
+                  <li key={s.stage} data-testid="funnel-stage" data-stage={s.stage} data-reached={String(s.reached)}>
+                    <span class="funnel-label">{stageName(data.stages, s.stage)}</span>
+                    <meter min={0} max={top} value={s.reached} aria-label={stageName(data.stages, s.stage)} />
                     <span>{number(s.reached)}{s.conversion_percent !== null ? ` · ${s.conversion_percent}%` : ''}</span>
                   </li>
                 );

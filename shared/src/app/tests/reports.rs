@@ -1,4 +1,5 @@
 use super::fixture::World;
+use crate::app::business_calendar::BusinessCalendar;
 use crate::app::deals::{Deals, NewDeal};
 use crate::app::inbox::{Inbox, InboxSettings};
 use crate::app::reports::{ReportError, Reports, Workload};
@@ -21,7 +22,7 @@ async fn workload_counts_unassigned_overdue_and_due_follow_ups_for_supervisors_o
         InboxSettings::default(),
     );
     inbox.assign(&a, &first, Some("a@shop.test".into())).await.unwrap();
-    let reports = Reports::new(w.store.clone(), w.clock.clone(), 15, 330);
+    let reports = Reports::new(w.store.clone(), w.clock.clone(), 15, BusinessCalendar::new(w.store.clone(), 330));
     assert!(matches!(reports.workload(&a).await, Err(ReportError::Forbidden)));
     let workload = reports.workload(&boss).await.unwrap();
     assert_eq!(workload, Workload { unassigned: 1, overdue: 1, tasks_due_today: 0, tasks_overdue: 0 });
@@ -36,4 +37,40 @@ async fn workload_counts_unassigned_overdue_and_due_follow_ups_for_supervisors_o
     let (steps, won) = reports.funnel(&boss, &deals, "sales").await.unwrap();
     assert_eq!(won, 900);
     assert!(!steps.is_empty());
+}
+
+#[tokio::test]
+async fn tasks_due_today_on_the_dashboard_follow_the_business_zone() {
+    use crate::app::tasks::{NewTask, Tasks};
+    use crate::domain::{AuditEntry, BusinessProfile, Millis};
+    use crate::ports::{BusinessProfileStore, Clock};
+    let w = World::new();
+    // 22:30 BST in London.
+    w.clock.set(Millis::parse_rfc3339("2026-07-15T21:30:00Z").unwrap());
+    let a = w.teammate("a@shop.test", Role::Agent).await;
+    let boss = w.teammate("boss@shop.test", Role::Manager).await;
+    let calendar = BusinessCalendar::new(w.store.clone(), 0);
+    let tasks = Tasks::new(w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone(), calendar.clone());
+    for (title, due) in [("tonight", "2026-07-15T22:45:00Z"), ("tomorrow in London", "2026-07-15T23:30:00Z")] {
+        let new = NewTask {
+            title: title.into(),
+            due_at: Millis::parse_rfc3339(due).unwrap(),
+            owner: None,
+            contact_id: None,
+            deal_id: None,
+        };
+        tasks.create(&a, new).await.unwrap();
+    }
+    let reports = Reports::new(w.store.clone(), w.clock.clone(), 15, calendar);
+    assert_eq!(reports.workload(&boss).await.unwrap().tasks_due_today, 2);
+    let profile = BusinessProfile { time_zone: "Europe/London".into(), ..BusinessProfile::default() };
+    let audit = AuditEntry {
+        at: w.clock.now(),
+        actor: "admin@shop.test".into(),
+        action: "business".into(),
+        contact: None,
+        detail: "{}".into(),
+    };
+    w.store.save_business_profile(&profile, &audit).await.unwrap();
+    assert_eq!(reports.workload(&boss).await.unwrap().tasks_due_today, 1);
 }

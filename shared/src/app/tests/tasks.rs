@@ -1,9 +1,11 @@
 use super::fixture::World;
+use crate::app::business_calendar::BusinessCalendar;
 use crate::app::tasks::{NewTask, TaskChange, TaskError, Tasks};
 use crate::domain::snooze::Snooze;
 use crate::domain::task::Due;
-use crate::domain::{Millis, Role};
+use crate::domain::{AuditEntry, BusinessProfile, Millis, Role};
 use crate::ports::PageRequest;
+use crate::ports::{BusinessProfileStore, Clock};
 
 /// 2023-11-15T10:00:00+05:30, a morning in the business's time zone.
 const MORNING: Millis = Millis(1_700_022_600_000);
@@ -18,7 +20,13 @@ async fn today_ends_at_the_business_midnight_and_overdue_is_before_now() {
     let w = World::new();
     w.clock.set(MORNING);
     let a = w.teammate("a@shop.test", Role::Agent).await;
-    let tasks = Tasks::new(w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone(), 330);
+    let tasks = Tasks::new(
+        w.store.clone(),
+        w.store.clone(),
+        w.store.clone(),
+        w.clock.clone(),
+        BusinessCalendar::new(w.store.clone(), 330),
+    );
     tasks.create(&a, task("yesterday", Millis(MORNING.0 - 20 * HOUR))).await.unwrap();
     tasks.create(&a, task("tonight", Millis(MORNING.0 + 13 * HOUR))).await.unwrap();
     // 00:30 tomorrow in India, though still "today" in UTC.
@@ -43,7 +51,13 @@ async fn a_snooze_lands_in_business_time_and_a_done_task_is_not_changed() {
     let a = w.teammate("a@shop.test", Role::Agent).await;
     let b = w.teammate("b@shop.test", Role::Agent).await;
     let boss = w.teammate("boss@shop.test", Role::Manager).await;
-    let tasks = Tasks::new(w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone(), 330);
+    let tasks = Tasks::new(
+        w.store.clone(),
+        w.store.clone(),
+        w.store.clone(),
+        w.clock.clone(),
+        BusinessCalendar::new(w.store.clone(), 330),
+    );
     let made = tasks.create(&a, task("call back", Millis(MORNING.0 + HOUR))).await.unwrap();
     let snooze = |s| TaskChange { snooze: Some(s), ..TaskChange::default() };
     let moved = tasks.update(&a, &made.id, snooze(Snooze::Tomorrow)).await.unwrap();
@@ -69,7 +83,13 @@ async fn owners_and_supervisors_complete_tasks_and_agents_keep_to_their_own() {
     let a = w.teammate("a@shop.test", Role::Agent).await;
     let b = w.teammate("b@shop.test", Role::Agent).await;
     let boss = w.teammate("boss@shop.test", Role::Manager).await;
-    let tasks = Tasks::new(w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone(), 330);
+    let tasks = Tasks::new(
+        w.store.clone(),
+        w.store.clone(),
+        w.store.clone(),
+        w.clock.clone(),
+        BusinessCalendar::new(w.store.clone(), 330),
+    );
     let for_b = NewTask { owner: Some("b@shop.test".into()), ..task("call back", MORNING) };
     assert!(matches!(tasks.create(&a, for_b.clone()).await, Err(TaskError::Forbidden(_))));
     let created = tasks.create(&boss, for_b).await.unwrap();
@@ -78,4 +98,74 @@ async fn owners_and_supervisors_complete_tasks_and_agents_keep_to_their_own() {
     assert!(matches!(tasks.list(&a, true, Due::Open, &PageRequest::default()).await, Err(TaskError::Forbidden(_))));
     let ghost = NewTask { owner: Some("ghost@shop.test".into()), ..task("x", MORNING) };
     assert!(matches!(tasks.create(&boss, ghost).await, Err(TaskError::Invalid(_))));
+}
+
+/// Saves a profile in `zone`, as an admin would from Settings.
+async fn business_in(w: &World, zone: &str) {
+    let profile = BusinessProfile { time_zone: zone.into(), ..BusinessProfile::default() }.validated().unwrap();
+    let audit = AuditEntry {
+        at: w.clock.now(),
+        actor: "admin@shop.test".into(),
+        action: "business".into(),
+        contact: None,
+        detail: "{}".into(),
+    };
+    w.store.save_business_profile(&profile, &audit).await.unwrap();
+}
+
+async fn today_titles(tasks: &Tasks, who: &crate::domain::Session) -> Vec<String> {
+    tasks
+        .list(who, false, Due::Today, &PageRequest::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|t| t.title)
+        .collect()
+}
+
+#[tokio::test]
+async fn today_follows_the_business_zone_through_summer_time_once_one_is_saved() {
+    let w = World::new();
+    // 22:30 on 15 July in London (BST, +01:00), 21:30 UTC.
+    w.clock.set(Millis::parse_rfc3339("2026-07-15T21:30:00Z").unwrap());
+    let a = w.teammate("a@shop.test", Role::Agent).await;
+    // The settings' fixed offset is UTC's.
+    let tasks = Tasks::new(
+        w.store.clone(),
+        w.store.clone(),
+        w.store.clone(),
+        w.clock.clone(),
+        BusinessCalendar::new(w.store.clone(), 0),
+    );
+    tasks.create(&a, task("before midnight", Millis::parse_rfc3339("2026-07-15T22:45:00Z").unwrap())).await.unwrap();
+    tasks.create(&a, task("after midnight", Millis::parse_rfc3339("2026-07-15T23:30:00Z").unwrap())).await.unwrap();
+    // Without a profile, the fixed offset places midnight at 00:00Z.
+    assert_eq!(today_titles(&tasks, &a).await, ["before midnight", "after midnight"]);
+    // London's midnight that night is 23:00Z.
+    business_in(&w, "Europe/London").await;
+    assert_eq!(today_titles(&tasks, &a).await, ["before midnight"]);
+    // In winter the same zone's midnight is 00:00Z.
+    w.clock.set(Millis::parse_rfc3339("2026-01-15T21:30:00Z").unwrap());
+    tasks.create(&a, task("winter night", Millis::parse_rfc3339("2026-01-15T23:30:00Z").unwrap())).await.unwrap();
+    assert_eq!(today_titles(&tasks, &a).await, ["winter night"]);
+}
+
+#[tokio::test]
+async fn today_ends_at_kolkata_midnight_whatever_the_fixed_offset_says() {
+    let w = World::new();
+    // 23:30 in India.
+    w.clock.set(Millis::parse_rfc3339("2026-07-15T18:00:00Z").unwrap());
+    let a = w.teammate("a@shop.test", Role::Agent).await;
+    let tasks = Tasks::new(
+        w.store.clone(),
+        w.store.clone(),
+        w.store.clone(),
+        w.clock.clone(),
+        BusinessCalendar::new(w.store.clone(), 0),
+    );
+    tasks.create(&a, task("23:50 IST", Millis::parse_rfc3339("2026-07-15T18:20:00Z").unwrap())).await.unwrap();
+    tasks.create(&a, task("00:10 IST", Millis::parse_rfc3339("2026-07-15T18:40:00Z").unwrap())).await.unwrap();
+    business_in(&w, "Asia/Kolkata").await;
+    assert_eq!(today_titles(&tasks, &a).await, ["23:50 IST"]);
 }

@@ -190,6 +190,7 @@ struct State {
     events: Vec<DomainEvent>,
     notes: BTreeMap<ContactId, Vec<Note>>,
     tasks: BTreeMap<String, Task>,
+    business_profile: Option<crate::domain::BusinessProfile>,
     /// Merged-away contacts, to the contact that absorbed them.
     merged_into: HashMap<ContactId, ContactId>,
     /// The contacts each contact absorbed (erasing it reaches them too).

@@ -5,8 +5,24 @@ use crate::domain::conversation::Viewer;
 use crate::domain::pipeline::{Deal, Pipeline};
 use crate::domain::response_figures::ResponseFigures;
 use crate::domain::task::Task;
-use crate::domain::{AuditEntry, ContactId, DomainEvent, Millis};
-use crate::ports::{DealStore, Page, PageRequest, ReportStore, StoreError, TaskLedger, TaskStore};
+use crate::domain::{AuditEntry, BusinessProfile, ContactId, DomainEvent, Millis};
+use crate::ports::{
+    BusinessProfileStore, DealStore, Page, PageRequest, ReportStore, StoreError, TaskLedger, TaskStore,
+};
+
+#[async_trait::async_trait]
+impl BusinessProfileStore for MemoryStore {
+    async fn business_profile(&self) -> Result<Option<BusinessProfile>, StoreError> {
+        Ok(self.state().business_profile.clone())
+    }
+
+    async fn save_business_profile(&self, profile: &BusinessProfile, audit: &AuditEntry) -> Result<(), StoreError> {
+        let mut state = self.state();
+        state.business_profile = Some(profile.clone());
+        state.audit.push(audit.clone());
+        Ok(())
+    }
+}
 
 #[async_trait::async_trait]
 impl DealStore for MemoryStore {
