@@ -76,13 +76,14 @@ async function invite(admin, email, name, role) {
   return link;
 }
 
-/** Opens the link in a fresh browser, sets a password, and lands signed in. */
-async function accept(link, email, password) {
+/** Opens the link in a fresh browser, gives a name and a password, and lands signed in. */
+async function accept(link, email, password, name) {
   const page = await newPhone();
   // The link is absolute and points at this runner.
   assert.ok(link.startsWith(base), `the link ${link} points at ${base}`);
   await page.goto(link);
   await byTestId(page, 'accept-form').waitFor({ state: 'visible', timeout: WAIT });
+  await byTestId(page, 'accept-name').fill(name);
   await byTestId(page, 'accept-password').fill(password);
   await byTestId(page, 'accept-again').fill(password);
   await byTestId(page, 'accept-submit').click();
@@ -152,7 +153,7 @@ test('the whole day of a shop, on a phone', { timeout: 300_000 }, async () => {
   const managerLink = await invite(admin, managerEmail, 'Mira Manager', 'manager');
 
   // The agent takes the link to a phone of their own.
-  const agent = await accept(agentLink, agentEmail, 'ravi password 1');
+  const agent = await accept(agentLink, agentEmail, 'ravi password 1', 'Ravi Kumar');
   await shot(agent, 'agent-signed-in');
   await eventually(async () => assert.equal(await contactRow(agent, customer.name).count(), 0));
 
@@ -229,7 +230,7 @@ test('the whole day of a shop, on a phone', { timeout: 300_000 }, async () => {
   await shot(agent, 'task-found');
 
   // Evening: the manager opens the Dashboard and finds the day in it.
-  const manager = await accept(managerLink, managerEmail, 'mira password 1');
+  const manager = await accept(managerLink, managerEmail, 'mira password 1', 'Mira Shah');
   await goTo(manager, 'dashboard', 'dash-workload');
   await eventually(async () => {
     const totals = byTestId(manager, 'dash-messages-total');

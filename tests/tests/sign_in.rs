@@ -229,3 +229,36 @@ async fn round_trips_of_signing_in() {
     assert_eq!(login_from(&t, &client_from(9), "nobody@shop.test", "x").await, 401);
     assert_eq!(trips() - before, 4, "an unknown e-mail costs the same round trips");
 }
+
+#[tokio::test]
+async fn an_invitee_gives_their_own_name_when_accepting() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let token = invite(&t, &admin, "priya@shop.test", "agent").await;
+    let name_of = |team: &Value| {
+        let me = team["items"].as_array().unwrap().iter().find(|u| u["email"] == "priya@shop.test").cloned();
+        me.unwrap()["name"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(name_of(&t.get(&admin, "/api/users").await.1), "priya@shop.test", "until then, the e-mail");
+
+    let long = "x".repeat(121);
+    let (status, body) = t
+        .post(
+            "",
+            "/api/invites/accept",
+            &json!({"token": token, "password": "a good long password", "name": long}),
+            None,
+        )
+        .await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("invalid")), "{body}");
+    let (status, body) = t
+        .post(
+            "",
+            "/api/invites/accept",
+            &json!({"token": token, "password": "a good long password", "name": "  Priya Nair "}),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "the refused name left the link usable: {body}");
+    assert_eq!(name_of(&t.get(&admin, "/api/users").await.1), "Priya Nair");
+}

@@ -92,6 +92,7 @@ impl From<parley::app::team::TeamError> for ApiError {
             E::Deactivated(_) => (StatusCode::CONFLICT, "deactivated"),
             E::BadInvite => (StatusCode::GONE, "bad_invite"),
             E::WeakPassword => (StatusCode::UNPROCESSABLE_ENTITY, "weak_password"),
+            E::LongName => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             E::SelfLockout => (StatusCode::CONFLICT, "self_lockout"),
             E::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable"),
         };

@@ -71,13 +71,16 @@ pub(crate) async fn revoke_link(
 pub(crate) struct AcceptBody {
     token: String,
     password: String,
+    /// The name teammates see; absent or blank keeps the one the admin gave.
+    #[serde(default)]
+    name: Option<String>,
 }
 
 pub(crate) async fn accept(
     State(state): State<Arc<ApiState>>,
     ApiJson(body): ApiJson<AcceptBody>,
 ) -> Result<Json<LinkAcceptedView>, ApiError> {
-    let email = state.team.accept(&body.token, &body.password).await?;
+    let email = state.team.accept(&body.token, &body.password, body.name.as_deref()).await?;
     Ok(Json(LinkAcceptedView::new(email)))
 }
 

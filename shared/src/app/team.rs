@@ -17,6 +17,9 @@ pub const INVITE_DAYS: i64 = 7;
 pub const RESET_HOURS: i64 = 24;
 
 /// Why a team change was refused.
+/// The longest name a teammate may give themselves.
+pub const MAX_NAME: usize = 120;
+
 #[derive(Debug, thiserror::Error)]
 pub enum TeamError {
     /// The caller's role does not allow it.
@@ -40,6 +43,9 @@ pub enum TeamError {
     /// Too short.
     #[error("a password needs at least {MIN_PASSWORD} characters")]
     WeakPassword,
+    /// A name longer than anyone's.
+    #[error("a name has at most {MAX_NAME} characters")]
+    LongName,
     /// An administrator demoting or deactivating themselves.
     #[error("you cannot demote or deactivate yourself")]
     SelfLockout,
@@ -167,9 +173,13 @@ impl Team {
     /// Accepts an invitation or reset link: sets the password, activates the
     /// user and ends their older sessions, all in one write, so a storage
     /// error leaves the link usable.
-    pub async fn accept(&self, token: &str, password: &str) -> Result<String, TeamError> {
+    pub async fn accept(&self, token: &str, password: &str, name: Option<&str>) -> Result<String, TeamError> {
         if password.chars().count() < MIN_PASSWORD {
             return Err(TeamError::WeakPassword);
+        }
+        let name = name.map(str::trim).filter(|n| !n.is_empty());
+        if name.is_some_and(|n| n.chars().count() > MAX_NAME) {
+            return Err(TeamError::LongName);
         }
         let now = self.clock.now();
         let invite = self.invites.invite(&token_hash(token), now).await?.ok_or(TeamError::BadInvite)?;
@@ -181,7 +191,7 @@ impl Team {
             contact: None,
             detail: "{}".to_owned(),
         };
-        if !self.invites.accept_invite(&invite, &hash, now, &audit).await? {
+        if !self.invites.accept_invite(&invite, &hash, name, now, &audit).await? {
             return Err(TeamError::BadInvite);
         }
         Ok(invite.email)

@@ -23,14 +23,16 @@ pub trait InviteStore: Send + Sync {
     /// The link behind a token hash, unless unknown or expired (a replaced or
     /// revoked link is still found here; accepting it fails).
     async fn invite(&self, token_hash: &str, now: Millis) -> Result<Option<Invite>, StoreError>;
-    /// In one write: uses up `invite`, sets the password, activates the user
-    /// and ends their sessions from before `at`. `false` (and nothing
+    /// In one write: uses up `invite`, sets the password (and the name the
+    /// teammate gave, if any), activates the user and ends their sessions
+    /// from before `at`. `false` (and nothing
     /// changed) when the link was used, replaced or revoked meanwhile, or the
     /// user was deactivated. A storage error leaves the link usable.
     async fn accept_invite(
         &self,
         invite: &Invite,
         password_hash: &str,
+        name: Option<&str>,
         at: Millis,
         audit: &AuditEntry,
     ) -> Result<bool, StoreError>;

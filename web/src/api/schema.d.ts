@@ -1322,6 +1322,11 @@ export interface components {
         };
         /** @description The token from the link and the password to set. */
         LinkAcceptance: {
+            /**
+             * @description The name teammates see; absent or blank keeps the one the admin gave.
+             * @default null
+             */
+            name?: string | null;
             password: string;
             token: string;
         };

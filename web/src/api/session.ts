@@ -13,8 +13,8 @@ export const me = () => get<Me>('/api/me');
 export const login = (email: string, password: string) => post<Me>('/api/login', { json: { email, password } });
 export const logout = () => post<null>('/api/logout');
 /** Sets the password a link is for (an invitation or a reset); the link then works no more. */
-export const acceptInvite = (token: string, password: string) =>
-  post<Schemas['LinkAccepted']>('/api/invites/accept', { json: { token, password } });
+export const acceptInvite = (token: string, password: string, name: string) =>
+  post<Schemas['LinkAccepted']>('/api/invites/accept', { json: { token, password, name: name.trim() || null } });
 /** Changes one's own password; every other session of theirs ends. */
 export const changePassword = (current_password: string, new_password: string) =>
   post<Schemas['PasswordChanged']>('/api/me/password', { json: { current_password, new_password } });

@@ -44,6 +44,8 @@ export const en = {
 
   'accept.title': 'Set your Parley password',
   'accept.sub': 'Choose a password to join your team, or to replace one you forgot.',
+  'accept.name': 'Your name',
+  'accept.nameHint': 'What your teammates see. Leave it empty to keep the one your administrator gave.',
   'accept.password': 'New password',
   'accept.again': 'Password again',
   'accept.submit': 'Set password and sign in',

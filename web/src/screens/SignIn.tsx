@@ -69,6 +69,7 @@ export function SignIn() {
 }
 
 export function Accept({ token }: { token: string }) {
+  const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
   const [error, setError] = useState('');
@@ -86,7 +87,7 @@ export function Accept({ token }: { token: string }) {
     setError('');
     setBusy(true);
     try {
-      const { email } = await sessionApi.acceptInvite(token, password);
+      const { email } = await sessionApi.acceptInvite(token, password, name);
       const me = await sessionApi.login(email, password);
       navigate({ name: 'inbox', contact: null }, { replace: true });
       signedIn(me);
@@ -104,6 +105,12 @@ export function Accept({ token }: { token: string }) {
         <h1 class="signin-title">{t('accept.title')}</h1>
         <p class="signin-sub">{t('accept.sub')}</p>
         <form class="form" data-testid="accept-form" novalidate onSubmit={onSubmit}>
+          <div class="field">
+            <label for="accept-name">{t('accept.name')}</label>
+            <input id="accept-name" type="text" autocomplete="name" maxLength={120} data-testid="accept-name" value={name}
+              aria-describedby="accept-name-hint" onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} />
+            <p class="field-hint" id="accept-name-hint">{t('accept.nameHint')}</p>
+          </div>
           <div class="field">
             <label for="accept-password">{t('accept.password')}</label>
             <input id="accept-password" type="password" autocomplete="new-password" required data-testid="accept-password" value={password}

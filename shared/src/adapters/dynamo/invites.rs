@@ -10,6 +10,7 @@ use super::{transact_checked, transact_checked_all, unavailable, DynamoStore};
 use crate::domain::{AuditEntry, Invite, Millis, User};
 use crate::ports::StoreError;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use std::collections::HashMap;
 
 impl DynamoStore {
     fn invite_put(&self, invite: &Invite) -> Result<TransactWriteItem, StoreError> {
@@ -99,19 +100,23 @@ impl crate::ports::InviteStore for DynamoStore {
         &self,
         invite: &Invite,
         password_hash: &str,
+        name: Option<&str>,
         at: Millis,
         audit: &AuditEntry,
     ) -> Result<bool, StoreError> {
         // One transaction: the link is used up only if the password is set,
         // and only while it is the user's current link (a deactivation, a
         // revocation or a newer link removed or replaced `invite_hash`).
+        let named = if name.is_some() { ", #name = :name" } else { "" };
         let user = Update::builder()
             .table_name(&self.table)
             .set_key(Some(key(keys::user_pk(&invite.email), keys::USER)))
-            .update_expression(
-                "SET password_hash = :p, active = :t, password_changed_ms = :at REMOVE invite_hash, invited",
-            )
+            .update_expression(format!(
+                "SET password_hash = :p, active = :t, password_changed_ms = :at{named} REMOVE invite_hash, invited"
+            ))
             .condition_expression("invite_hash = :h")
+            .set_expression_attribute_names(name.map(|_| HashMap::from([("#name".to_owned(), "name".to_owned())])))
+            .set_expression_attribute_values(name.map(|n| HashMap::from([(":name".to_owned(), s(n))])))
             .expression_attribute_values(":p", s(password_hash))
             .expression_attribute_values(":t", AttributeValue::Bool(true))
             .expression_attribute_values(":at", n(at.0))

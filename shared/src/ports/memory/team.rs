@@ -127,6 +127,7 @@ impl InviteStore for MemoryStore {
         &self,
         invite: &Invite,
         password_hash: &str,
+        name: Option<&str>,
         at: Millis,
         audit: &AuditEntry,
     ) -> Result<bool, StoreError> {
@@ -136,6 +137,9 @@ impl InviteStore for MemoryStore {
         let State { users, links, invites, audit: log, .. } = &mut *state;
         let Some(user) = users.get_mut(&invite.email).filter(|_| current && unexpired) else { return Ok(false) };
         user.password_hash = password_hash.to_owned();
+        if let Some(name) = name {
+            name.clone_into(&mut user.name);
+        }
         user.active = true;
         user.invited = false;
         user.password_changed_at = at;
