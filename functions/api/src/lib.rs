@@ -11,6 +11,7 @@ mod deals;
 mod error;
 mod inbox;
 mod json_body;
+mod list_filter;
 mod login;
 mod new_contact;
 mod nullable;
@@ -226,7 +227,7 @@ openapi::api_routes! {
     post "/api/logout" => login::logout, "Sign out", "anyone", public;
     get "/api/me" => login::me, "Who is signed in", "all";
     post "/api/me/password" => login::change_password, "Change one's own password (current one required; other sessions end)", "all";
-    get "/api/contacts" => contacts::list, "Contacts, newest activity first; `?q=` searches name or phone prefix", "all (agents: unassigned and their own)";
+    get "/api/contacts" => contacts::list, "Contacts, newest activity first; `?q=` searches name or phone prefix, `?q=#vip` the contacts tagged vip (by id); `owner=<email>|unassigned`, `tag=` and `number=<phone_number_id>` filter (422 on a bad one)", "all (agents: unassigned and their own)";
     post "/api/contacts" => new_contact::create, "Add a contact by phone number (normalized to E.164 with the business's default country): 201 with the new contact, 200 with the one the number already has", "all (agents own what they add)";
     get "/api/contacts/{id}" => contacts::one, "One contact", "all who can see it";
     patch "/api/contacts/{id}" => contacts::patch, "Rename, tag, set custom fields", "all who can see it";
@@ -247,7 +248,7 @@ openapi::api_routes! {
     get "/api/contacts/{id}/deals" => deals::for_contact, "A contact's deals", "all who can see it";
     post "/api/messages/{id}/retry" => outbound::retry, "Retry a failed send, or one whose outcome is unknown once the status grace period is over (202), under the send rules of the moment", "all who can see it";
     get "/api/changes" => changes::changes, "What changed since `?since=` (the last answer's cursor; none at first): the open `?contact=`'s new messages and ticks, list rows whose activity moved, queue counts when they changed; 400 for a cursor it did not hand out", "all (agents: what they may see)";
-    get "/api/conversations" => inbox::queue, "A queue: unassigned, mine, waiting_on_us, waiting_on_customer, overdue, open, closed", "all (agents: filtered)";
+    get "/api/conversations" => inbox::queue, "A queue: unassigned, mine, waiting_on_us, waiting_on_customer, overdue, open, closed; `owner=<email>|unassigned`, `tag=` and `number=<phone_number_id>` filter it (422 on a bad one)", "all (agents: filtered)";
     get "/api/templates" => outbound::templates, "The template catalog", "all";
     post "/api/templates/sync" => outbound::sync_templates, "Sync templates from the WhatsApp Business Account", "managers, admins";
     get "/api/reports/spend" => outbound::spend, "Billable and free messages by category for `?month=`", "managers, admins";
