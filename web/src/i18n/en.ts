@@ -419,6 +419,17 @@ export const en = {
   'newConv.cancel': 'Cancel',
   'newConv.phoneRequired': 'Enter a phone number.',
   'inbox.unread': 'Unread',
+  // Inbox filters (owner, tag, business number)
+  'filters.label': 'Filter conversations',
+  'filters.owner': 'Owner',
+  'filters.anyOwner': 'Anyone',
+  'filters.mine': 'Mine',
+  'filters.tag': 'Tag',
+  'filters.tagPlaceholder': 'e.g. vip',
+  'filters.number': 'Business number',
+  'filters.anyNumber': 'Any number',
+  'filters.clear': 'Clear filters',
+  'filters.none': 'No conversations match these filters.',
 };
 
 export type Key = keyof typeof en;

@@ -414,4 +414,15 @@ export const hi: Catalog = {
   'newConv.cancel': 'रद्द करें',
   'newConv.phoneRequired': 'फ़ोन नंबर लिखें।',
   'inbox.unread': 'अपठित',
+  // Inbox filters (owner, tag, business number)
+  'filters.label': 'बातचीत छाँटें',
+  'filters.owner': 'मालिक',
+  'filters.anyOwner': 'कोई भी',
+  'filters.mine': 'मेरी',
+  'filters.tag': 'टैग',
+  'filters.tagPlaceholder': 'जैसे vip',
+  'filters.number': 'व्यवसाय नंबर',
+  'filters.anyNumber': 'कोई भी नंबर',
+  'filters.clear': 'फ़िल्टर हटाएँ',
+  'filters.none': 'इन फ़िल्टरों से कोई बातचीत नहीं मिली।',
 };
