@@ -135,8 +135,8 @@ async fn paging_a_filtered_list_hands_out_each_item_once() {
     let mut tagged = BTreeSet::new();
     let mut second = BTreeSet::new();
     for i in 0..14 {
-        let id = writes_in(&t, &admin, &format!("9198000001{i:02}"), &format!("P{i}"), 1_700_000_000 + i, i % 2 == 0)
-            .await;
+        let id =
+            writes_in(&t, &admin, &format!("9198000001{i:02}"), &format!("P{i}"), 1_700_000_000 + i, i % 2 == 0).await;
         if i % 3 == 0 {
             tag(&t, &admin, &id, &["bulk"]).await;
             tagged.insert(id.clone());

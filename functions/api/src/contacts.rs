@@ -55,9 +55,10 @@ pub(crate) async fn list(
     // The most selective index serves the read; the rest of the filter
     // narrows its page (which may then come out shorter than asked).
     let searched_tag = match search {
-        Some(q) if q.starts_with('#') => Some(crate::list_filter::tag_of(q)?.ok_or_else(|| {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "q: a tag after #")
-        })?),
+        Some(q) if q.starts_with('#') => Some(
+            crate::list_filter::tag_of(q)?
+                .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "q: a tag after #"))?,
+        ),
         _ => None,
     };
     let mut page = match (search, searched_tag.or_else(|| filter.tag.clone())) {

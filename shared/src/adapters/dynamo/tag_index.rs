@@ -18,8 +18,7 @@ use aws_sdk_dynamodb::types::{Delete, KeysAndAttributes, Put, TransactWriteItem}
 use std::collections::HashMap;
 
 /// Contacts carrying a tag, in contact id order.
-const TAGGED: ShardedIndex =
-    ShardedIndex { name: keys::GSI1, pk: keys::GSI1_PK, sk: keys::GSI1_SK, descending: false };
+const TAGGED: ShardedIndex = ShardedIndex { name: keys::GSI1, pk: keys::GSI1_PK, sk: keys::GSI1_SK, descending: false };
 
 /// The membership item of `contact` in `tag`.
 pub(super) fn membership(contact: &ContactId, tag: &str) -> Item {

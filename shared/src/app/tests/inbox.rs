@@ -71,7 +71,10 @@ async fn closing_takes_a_conversation_out_of_the_queues_and_the_next_message_reo
     inbox.close(&a, &contact, true).await.unwrap();
     w.customer_says("15550001111", "wamid.2", "still there?").await;
     assert_eq!(inbox.queue(&a, "waiting_on_us", &ListFilter::default(), &page).await.unwrap().items.len(), 1);
-    assert!(matches!(inbox.queue(&a, "someday", &ListFilter::default(), &page).await, Err(InboxError::UnknownQueue(_))));
+    assert!(matches!(
+        inbox.queue(&a, "someday", &ListFilter::default(), &page).await,
+        Err(InboxError::UnknownQueue(_))
+    ));
 }
 
 #[tokio::test]
