@@ -200,3 +200,28 @@ async fn a_filter_that_cannot_be_used_is_refused_with_its_name() {
     let (status, body) = t.get(&admin, "/api/contacts?q=%23").await;
     assert_eq!(status, 422, "{body}");
 }
+
+#[tokio::test]
+async fn concurrent_tag_edits_leave_the_tag_index_matching_the_tags() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let id = writes_in(&t, &admin, "919800000031", "Raced", 1_700_000_001, false).await;
+    let sets: [&[&str]; 5] = [&["a", "b"], &["b", "c"], &["c", "d"], &["a", "d"], &["e"]];
+    let path = format!("/api/contacts/{id}");
+    let bodies = sets.map(|tags| json!({"tags": tags}));
+    let edit = |body| t.request(&admin, "PATCH", &path, Some(body));
+    let answers =
+        tokio::join!(edit(&bodies[0]), edit(&bodies[1]), edit(&bodies[2]), edit(&bodies[3]), edit(&bodies[4]));
+    for (status, body) in [answers.0, answers.1, answers.2, answers.3, answers.4] {
+        assert!(status == 200 || status == 409, "{status}: {body}");
+    }
+    let (_, contact) = t.get(&admin, &format!("/api/contacts/{id}")).await;
+    let kept: BTreeSet<String> =
+        contact["tags"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_owned()).collect();
+    assert!(!kept.is_empty(), "one of the edits won: {contact}");
+    for tag in ["a", "b", "c", "d", "e"] {
+        let found = ids(&t, &admin, &format!("/api/contacts?q=%23{tag}")).await;
+        let expected = if kept.contains(tag) { set(&[&id]) } else { BTreeSet::new() };
+        assert_eq!(found, expected, "#{tag} with tags {kept:?}");
+    }
+}
