@@ -85,6 +85,9 @@ impl DynamoStore {
             .iter()
             .filter_map(|id| profiles.get(id.as_str()))
             .filter(|p| !p.contains_key("merged_into") && !p.contains_key("erased"))
+            // The profile is the truth: a membership a writer left behind
+            // (a crash between runs of a backfill, say) never shows.
+            .filter(|p| p.get("tags").and_then(|t| t.as_ss().ok()).is_some_and(|tags| tags.iter().any(|t| t == tag)))
             .filter(|p| visible_to.is_none_or(|me| get_s(p, "owner").is_none_or(|owner| owner == me)))
             .map(contact_from)
             .collect::<Result<_, _>>()?;
