@@ -155,13 +155,13 @@ async fn a_list_page_is_one_parallel_query_per_shard() {
     let sdk = parley::adapters::aws::load_config().await;
     let store = DynamoStore::new(dynamo_client(&sdk, &counter), t.table.clone(), parley_e2e::contact_id_key());
     let first = PageRequest { limit: Some(3), cursor: None };
-    let page = store.list_contacts(&first, None).await.unwrap();
+    let page = store.list_contacts(&first, None, &parley::ports::ListFilter::default()).await.unwrap();
     assert_eq!(counter.get(), 8, "the first page: one Query per shard, sent together");
     let next = PageRequest { limit: Some(3), cursor: page.next_cursor };
-    store.list_contacts(&next, None).await.unwrap();
+    store.list_contacts(&next, None, &parley::ports::ListFilter::default()).await.unwrap();
     assert!(counter.get() - 8 <= 8, "a later page: at most one per shard (none for one read to its end)");
     let before = counter.get();
-    store.queue(&QueueQuery::Unassigned, None, &first).await.unwrap();
+    store.queue(&QueueQuery::Unassigned, None, &parley::ports::ListFilter::default(), &first).await.unwrap();
     store.count_unassigned().await.unwrap();
     assert_eq!(counter.get() - before, 16, "a queue page and a queue count: 8 Queries each");
     assert!(request >= 8, "{request} round trips for a page: the session's reads and the 8 Queries");

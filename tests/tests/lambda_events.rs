@@ -79,7 +79,8 @@ async fn a_base64_body_from_api_gateway_is_verified_over_its_decoded_bytes() {
     )));
     let response = router.oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let contacts = store.list_contacts(&PageRequest::default(), None).await.unwrap();
+    let contacts =
+        store.list_contacts(&PageRequest::default(), None, &parley::ports::ListFilter::default()).await.unwrap();
     assert_eq!(contacts.items.len(), 1);
     assert_eq!(
         store.timeline(&contacts.items[0].id, &PageRequest::default()).await.unwrap().items[0].id,
@@ -109,7 +110,12 @@ async fn a_signature_over_the_base64_text_instead_of_the_bytes_is_refused() {
         APP_SECRET,
     )));
     assert_eq!(router.oneshot(request).await.unwrap().status(), StatusCode::UNAUTHORIZED);
-    assert!(store.list_contacts(&PageRequest::default(), None).await.unwrap().items.is_empty());
+    assert!(store
+        .list_contacts(&PageRequest::default(), None, &parley::ports::ListFilter::default())
+        .await
+        .unwrap()
+        .items
+        .is_empty());
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@ mod deployment;
 mod exports;
 mod hot_counters;
 mod inbound_webhook;
+mod inbox_filters;
 mod index_shards;
 mod lambda_events;
 mod new_conversation;

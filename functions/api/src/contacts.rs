@@ -1,6 +1,7 @@
 //! Contacts and their timelines.
 
 use crate::json_body::ApiJson;
+use crate::list_filter::FilterParams;
 use crate::session::Staff;
 use crate::views::{ContactView, MessageView, NoteView, PageView};
 use crate::visible_contact::VisibleContact;
@@ -40,6 +41,9 @@ pub(crate) struct ListQuery {
     q: Option<String>,
     cursor: Option<String>,
     limit: Option<u32>,
+    owner: Option<String>,
+    tag: Option<String>,
+    number: Option<String>,
 }
 
 pub(crate) async fn list(
@@ -48,11 +52,24 @@ pub(crate) async fn list(
     Query(query): Query<ListQuery>,
 ) -> Result<Json<PageView<ContactView>>, ApiError> {
     let visible_to = state.inbox.visibility_filter(&session);
+    let filter = FilterParams { owner: query.owner, tag: query.tag, number: query.number }.parse()?;
     let page = PageRequest { cursor: query.cursor, limit: query.limit };
-    let page = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        Some(q) => state.records.search(q, visible_to.as_deref(), &page).await?,
-        None => state.store.list_contacts(&page, visible_to.as_deref()).await?,
+    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    // The most selective index serves the read; the rest of the filter
+    // narrows its page (which may then come out shorter than asked).
+    let searched_tag = match search {
+        Some(q) if q.starts_with('#') => Some(
+            crate::list_filter::tag_of(q)?
+                .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "q: a tag after #"))?,
+        ),
+        _ => None,
     };
+    let mut page = match (search, searched_tag.or_else(|| filter.tag.clone())) {
+        (Some(q), None) => state.records.search(q, visible_to.as_deref(), &page).await?,
+        (_, Some(tag)) => state.records.tagged(&tag, visible_to.as_deref(), &page).await?,
+        (None, None) => state.store.list_contacts(&page, visible_to.as_deref(), &filter).await?,
+    };
+    page.items.retain(|contact| filter.keeps(contact));
     Ok(Json(crate::read_markers::page_with_unread(&state, &session, page).await?))
 }
 

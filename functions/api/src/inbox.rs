@@ -54,6 +54,9 @@ pub(crate) struct QueueQuery {
     queue: Option<String>,
     cursor: Option<String>,
     limit: Option<u32>,
+    owner: Option<String>,
+    tag: Option<String>,
+    number: Option<String>,
 }
 
 pub(crate) async fn queue(
@@ -62,8 +65,9 @@ pub(crate) async fn queue(
     Query(q): Query<QueueQuery>,
 ) -> Result<Json<PageView<ContactView>>, ApiError> {
     let name = q.queue.as_deref().unwrap_or("mine");
+    let filter = crate::list_filter::FilterParams { owner: q.owner, tag: q.tag, number: q.number }.parse()?;
     let page = PageQuery { cursor: q.cursor, limit: q.limit };
-    let contacts = state.inbox.queue(&session, name, &page.into()).await?;
+    let contacts = state.inbox.queue(&session, name, &filter, &page.into()).await?;
     Ok(Json(crate::read_markers::page_with_unread(&state, &session, contacts).await?))
 }
 

@@ -12,6 +12,7 @@ mod error;
 mod handler_contract;
 mod inbox;
 mod json_body;
+mod list_filter;
 mod login;
 mod new_contact;
 mod nullable;
@@ -248,7 +249,7 @@ openapi::api_routes! {
     post "/api/logout" => login::logout, returns 204, "Sign out", "anyone", public;
     get "/api/me" => login::me, returns 200 SignedInView, "Who is signed in", "all";
     post "/api/me/password" => login::change_password, body login::PasswordChange, returns 200 PasswordChangedView, "Change one's own password (current one required; other sessions end)", "all";
-    get "/api/contacts" => contacts::list, query contacts::ListQuery, returns 200 PageView<ContactView>, "Contacts, newest activity first; `?q=` searches name or phone prefix", "all (agents: unassigned and their own)";
+    get "/api/contacts" => contacts::list, query contacts::ListQuery, returns 200 PageView<ContactView>, "Contacts, newest activity first; `?q=` searches name or phone prefix, `?q=#vip` the contacts tagged vip (by id); `owner=<email>|unassigned`, `tag=` and `number=<phone_number_id>` filter (422 on a bad one)", "all (agents: unassigned and their own)";
     post "/api/contacts" => new_contact::create, body new_contact::NewContactBody, returns 201 ContactView, "Add a contact by phone number (normalized to E.164 with the business's default country): 201 with the new contact, 200 with the one the number already has", "all (agents own what they add)";
     get "/api/contacts/{id}" => contacts::one, returns 200 ContactView, "One contact", "all who can see it";
     patch "/api/contacts/{id}" => contacts::patch, body contacts::PatchBody, returns 200 ContactView, "Rename, tag, set custom fields", "all who can see it";
@@ -270,7 +271,7 @@ openapi::api_routes! {
     get "/api/contacts/{id}/deals" => deals::for_contact, query contacts::PageQuery, returns 200 PageView<DealView>, "A contact's deals", "all who can see it";
     post "/api/messages/{id}/retry" => outbound::retry, returns 202 RequeuedView, "Retry a failed send, or one whose outcome is unknown once the status grace period is over (202), under the send rules of the moment", "all who can see it";
     get "/api/changes" => changes::changes, query changes::ChangesQuery, returns 200 changes::ChangesView, "What changed since `?since=` (the last answer's cursor; none at first): the open `?contact=`'s new messages and ticks, list rows whose activity moved, queue counts when they changed; 400 for a cursor it did not hand out", "all (agents: what they may see)";
-    get "/api/conversations" => inbox::queue, query inbox::QueueQuery, returns 200 PageView<ContactView>, "A queue: unassigned, mine, waiting_on_us, waiting_on_customer, overdue, open, closed", "all (agents: filtered)";
+    get "/api/conversations" => inbox::queue, query inbox::QueueQuery, returns 200 PageView<ContactView>, "A queue: unassigned, mine, waiting_on_us, waiting_on_customer, overdue, open, closed; `owner=<email>|unassigned`, `tag=` and `number=<phone_number_id>` filter it (422 on a bad one)", "all (agents: filtered)";
     get "/api/templates" => outbound::templates, returns 200 PageView<Template>, "The template catalog", "all";
     post "/api/templates/sync" => outbound::sync_templates, returns 200 TemplatesSyncedView, "Sync templates from the WhatsApp Business Account", "managers, admins";
     get "/api/reports/spend" => outbound::spend, query outbound::MonthQuery, returns 200 SpendView, "Billable and free messages by category for `?month=`", "managers, admins";

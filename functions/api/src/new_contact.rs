@@ -85,6 +85,9 @@ pub(crate) async fn create(
 /// The business number the latest customer wrote to: the default until an
 /// admin names one (one Query of one item).
 async fn latest_business_number(state: &ApiState) -> Result<Option<String>, ApiError> {
-    let latest = state.store.list_contacts(&PageRequest { cursor: None, limit: Some(1) }, None).await?;
+    let latest = state
+        .store
+        .list_contacts(&PageRequest { cursor: None, limit: Some(1) }, None, &parley::ports::ListFilter::default())
+        .await?;
     Ok(latest.items.into_iter().map(|c| c.phone_number_id).find(|n| !n.is_empty()))
 }

@@ -170,7 +170,7 @@ impl Exports {
                 file.start(&CONTACT_COLUMNS);
                 let mut page = PageRequest { cursor: None, limit: Some(PAGE) };
                 loop {
-                    let found = self.contacts.list_contacts(&page, None).await?;
+                    let found = self.contacts.list_contacts(&page, None, &crate::ports::ListFilter::default()).await?;
                     for contact in &found.items {
                         file.row(|| contact_row(contact), || contact_json(contact));
                     }
@@ -185,7 +185,7 @@ impl Exports {
                 file.start(&MESSAGE_COLUMNS);
                 let mut page = PageRequest { cursor: None, limit: Some(PAGE) };
                 loop {
-                    let found = self.contacts.list_contacts(&page, None).await?;
+                    let found = self.contacts.list_contacts(&page, None, &crate::ports::ListFilter::default()).await?;
                     for contact in &found.items {
                         self.write_conversation(contact, &mut file, out).await?;
                     }

@@ -6,7 +6,7 @@ use crate::domain::routing::{next_in_turn, RoutingRule};
 use crate::domain::{AuditEntry, Session};
 use crate::domain::{Contact, ContactId, Millis};
 use crate::ports::{
-    AuditLog, Clock, ConversationStore, InboxStore, Page, PageRequest, QueueQuery, StoreError, UserStore,
+    AuditLog, Clock, ConversationStore, InboxStore, ListFilter, Page, PageRequest, QueueQuery, StoreError, UserStore,
 };
 use std::sync::Arc;
 
@@ -182,8 +182,14 @@ impl Inbox {
         self.contacts.contact(id).await?.ok_or(InboxError::NotFound)
     }
 
-    /// One of the named queues, as the viewer may see it.
-    pub async fn queue(&self, session: &Session, name: &str, page: &PageRequest) -> Result<Page<Contact>, InboxError> {
+    /// One of the named queues, as the viewer may see it, narrowed by `filter`.
+    pub async fn queue(
+        &self,
+        session: &Session,
+        name: &str,
+        filter: &ListFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Contact>, InboxError> {
         let now = self.clock.now();
         let query = match name {
             "unassigned" => QueueQuery::Unassigned,
@@ -193,7 +199,7 @@ impl Inbox {
                 ConversationStatus::parse(other).ok_or_else(|| InboxError::UnknownQueue(other.to_owned()))?,
             ),
         };
-        Ok(self.inbox.queue(&query, self.visibility_filter(session).as_deref(), page).await?)
+        Ok(self.inbox.queue(&query, self.visibility_filter(session).as_deref(), filter, page).await?)
     }
 
     /// Routes a conversation nobody owns, under the routing rule. Called

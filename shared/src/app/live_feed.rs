@@ -12,7 +12,7 @@
 use super::inbox::{Inbox, InboxError};
 use crate::domain::live_cursor::{fingerprint, first_window_start, next_window_start, unseen, BadCursor, LiveCursor};
 use crate::domain::{Contact, ContactId, Message, Millis, Session};
-use crate::ports::{Clock, ConversationStore, ConversationWatch, PageRequest, StoreError};
+use crate::ports::{Clock, ConversationStore, ConversationWatch, ListFilter, PageRequest, StoreError};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -108,6 +108,7 @@ impl LiveFeed {
         let same = before.same_conversation(open_key.as_deref());
         let from = if same { Millis(before.from) } else { first_window_start(now) };
         let rows_page = PageRequest { cursor: None, limit: Some(WATCHED_ROWS) };
+        let unfiltered = ListFilter::default();
         let (watched, rows) = tokio::try_join!(
             async {
                 match open {
@@ -115,7 +116,7 @@ impl LiveFeed {
                     None => Ok(None),
                 }
             },
-            self.contacts.list_contacts(&rows_page, visible_to.as_deref()),
+            self.contacts.list_contacts(&rows_page, visible_to.as_deref(), &unfiltered),
         )?;
 
         let mut next = LiveCursor::start();
@@ -174,9 +175,9 @@ impl LiveFeed {
             let page = page.clone();
             async move {
                 let listed = if queue == "all" {
-                    self.contacts.list_contacts(&page, visible_to).await?
+                    self.contacts.list_contacts(&page, visible_to, &ListFilter::default()).await?
                 } else {
-                    self.inbox.queue(session, queue, &page).await?
+                    self.inbox.queue(session, queue, &ListFilter::default(), &page).await?
                 };
                 Ok::<_, LiveFeedError>(QueueCount {
                     queue,

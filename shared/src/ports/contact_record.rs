@@ -23,4 +23,13 @@ pub trait ContactRecordStore: Send + Sync {
         only_visible_to: Option<&str>,
         page: &PageRequest,
     ) -> Result<Page<Contact>, StoreError>;
+    /// Contacts carrying `tag` (normalized), in a stable order (by id),
+    /// each once across pages; `only_visible_to` keeps an agent's own and
+    /// unassigned ones (a page may then hold fewer than asked).
+    async fn tagged(
+        &self,
+        tag: &str,
+        only_visible_to: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<Contact>, StoreError>;
 }

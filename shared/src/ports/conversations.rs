@@ -1,6 +1,6 @@
 //! Reading contacts and their timelines.
 
-use super::{Page, PageRequest, StoreError};
+use super::{ListFilter, Page, PageRequest, StoreError};
 use crate::domain::{Contact, ContactId, Message};
 use async_trait::async_trait;
 
@@ -8,11 +8,12 @@ use async_trait::async_trait;
 #[async_trait]
 pub trait ConversationStore: Send + Sync {
     /// Contacts, most recent activity first; `only_visible_to` keeps an
-    /// agent's own and the unassigned ones.
+    /// agent's own and the unassigned ones, and `filter` narrows further.
     async fn list_contacts(
         &self,
         page: &PageRequest,
         only_visible_to: Option<&str>,
+        filter: &ListFilter,
     ) -> Result<Page<Contact>, StoreError>;
 
     /// One contact.

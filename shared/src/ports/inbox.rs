@@ -1,6 +1,6 @@
 //! Conversation ownership, status, queues and round-robin turns.
 
-use super::{Page, PageRequest, StoreError};
+use super::{ListFilter, Page, PageRequest, StoreError};
 use crate::domain::conversation::ConversationStatus;
 use crate::domain::{AuditEntry, Contact, ContactId, Millis};
 use async_trait::async_trait;
@@ -42,11 +42,13 @@ pub trait InboxStore: Send + Sync {
         owner: Option<&str>,
         audit: &AuditEntry,
     ) -> Result<bool, StoreError>;
-    /// One queue, newest activity first; `only_visible_to` keeps an agent's own and unassigned ones.
+    /// One queue, newest activity first; `only_visible_to` keeps an agent's
+    /// own and unassigned ones, and `filter` narrows further.
     async fn queue(
         &self,
         query: &QueueQuery,
         only_visible_to: Option<&str>,
+        filter: &ListFilter,
         page: &PageRequest,
     ) -> Result<Page<Contact>, StoreError>;
     /// The next round-robin turn.

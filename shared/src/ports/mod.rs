@@ -20,6 +20,7 @@ mod inbox;
 mod index_backfill;
 mod invites;
 mod lifecycle;
+mod list_filter;
 mod login_throttle;
 #[cfg(any(test, feature = "memory"))]
 pub mod memory;
@@ -55,6 +56,7 @@ pub use inbox::{InboxStore, QueueQuery};
 pub use index_backfill::{BackfillPage, BackfillProgress, IndexBackfillStore};
 pub use invites::InviteStore;
 pub use lifecycle::ContactLifecycleStore;
+pub use list_filter::{ListFilter, OwnerFilter};
 pub use login_throttle::LoginThrottle;
 pub use outbox::{Created, FirstResponse, IdempotencyKey, OutboundStanding, OutboxStore, StuckState};
 pub use page::{Page, PageRequest};

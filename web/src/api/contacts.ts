@@ -15,11 +15,19 @@ export type ContactPatch = Schemas['ContactPatch'];
 
 export const PAGE = 50;
 
-/** One page of a queue; `all` is every contact, newest activity first. */
-export function queuePage(queue: Queue, cursor: string | null, q?: string): Promise<Page<Contact>> {
+/** What narrows a list (empty values are left out): `owner` is an e-mail or `unassigned`. */
+export interface ListFilters {
+  owner: string;
+  tag: string;
+  number: string;
+}
+
+/** One page of a queue; `all` is every contact, newest activity first (by id when a tag narrows it). */
+export function queuePage(queue: Queue, cursor: string | null, filters?: ListFilters): Promise<Page<Contact>> {
+  const narrow = { owner: filters?.owner || null, tag: filters?.tag || null, number: filters?.number || null };
   return queue === 'all'
-    ? get<Page<Contact>>('/api/contacts', { query: { limit: PAGE, cursor, q } })
-    : get<Page<Contact>>('/api/conversations', { query: { queue, limit: PAGE, cursor } });
+    ? get<Page<Contact>>('/api/contacts', { query: { limit: PAGE, cursor, ...narrow } })
+    : get<Page<Contact>>('/api/conversations', { query: { queue, limit: PAGE, cursor, ...narrow } });
 }
 export const contact = (id: string) => get<Contact>('/api/contacts/{id}', { params: { id } });
 export const patchContact = (id: string, body: ContactPatch) => patch<Contact>('/api/contacts/{id}', { params: { id }, json: body });

@@ -93,7 +93,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Contacts, newest activity first; `?q=` searches name or phone prefix
+         * Contacts, newest activity first; `?q=` searches name or phone prefix, `?q=#vip` the contacts tagged vip (by id); `owner=<email>|unassigned`, `tag=` and `number=<phone_number_id>` filter (422 on a bad one)
          * @description Roles: all (agents: unassigned and their own).
          */
         get: operations["get_contacts"];
@@ -353,7 +353,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A queue: unassigned, mine, waiting_on_us, waiting_on_customer, overdue, open, closed
+         * A queue: unassigned, mine, waiting_on_us, waiting_on_customer, overdue, open, closed; `owner=<email>|unassigned`, `tag=` and `number=<phone_number_id>` filter it (422 on a bad one)
          * @description Roles: all (agents: filtered).
          */
         get: operations["get_conversations"];
@@ -1908,8 +1908,11 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
+                number?: string;
+                owner?: string;
                 /** @description Searches name or phone prefix. */
                 q?: string;
+                tag?: string;
             };
             header?: never;
             path?: never;
@@ -2477,8 +2480,11 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
+                number?: string;
+                owner?: string;
                 /** @description Which queue; `mine` unless said. */
                 queue?: "unassigned" | "mine" | "waiting_on_us" | "waiting_on_customer" | "overdue" | "open" | "closed";
+                tag?: string;
             };
             header?: never;
             path?: never;

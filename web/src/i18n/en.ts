@@ -476,6 +476,17 @@ export const en = {
   'tasks.more': 'Show more',
   // The whole day: the dashboard's message totals as text.
   'dash.messagesTotal': 'In this range: {inbound} in, {outbound} out.',
+  // Inbox filters (owner, tag, business number)
+  'filters.label': 'Filter conversations',
+  'filters.owner': 'Owner',
+  'filters.anyOwner': 'Anyone',
+  'filters.mine': 'Mine',
+  'filters.tag': 'Tag',
+  'filters.tagPlaceholder': 'e.g. vip',
+  'filters.number': 'Business number',
+  'filters.anyNumber': 'Any number',
+  'filters.clear': 'Clear filters',
+  'filters.none': 'No conversations match these filters.',
 };
 
 export type Key = keyof typeof en;

@@ -470,4 +470,15 @@ export const hi: Catalog = {
   'tasks.more': 'और दिखाएँ',
   // The whole day: the dashboard's message totals as text.
   'dash.messagesTotal': 'इस अवधि में: {inbound} आए, {outbound} गए।',
+  // Inbox filters (owner, tag, business number)
+  'filters.label': 'बातचीत छाँटें',
+  'filters.owner': 'मालिक',
+  'filters.anyOwner': 'कोई भी',
+  'filters.mine': 'मेरी',
+  'filters.tag': 'टैग',
+  'filters.tagPlaceholder': 'जैसे vip',
+  'filters.number': 'व्यवसाय नंबर',
+  'filters.anyNumber': 'कोई भी नंबर',
+  'filters.clear': 'फ़िल्टर हटाएँ',
+  'filters.none': 'इन फ़िल्टरों से कोई बातचीत नहीं मिली।',
 };

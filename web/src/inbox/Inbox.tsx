@@ -7,12 +7,14 @@ import type { Key } from '../i18n/en';
 import { fmtFull } from '../lib/format';
 import { navigate } from '../lib/router';
 import { statusLabel, WindowBadge, Conversation } from './Conversation';
+import { FilterBar } from './FilterBar';
+import { filters, hasFilters, normalizeTag, setFilters } from './filters';
 import { NewConversation } from './NewConversation';
 import { useReadMarker } from './readMarker';
 import { activityTime, avatarClass, displayName, initials, relativeTime, secondaryLine, str } from './model';
 import {
   QUEUES, applyChanges, backgroundError, chooseQueue, deliveryUnderway, liveContact, liveFailed, loadContacts, loadTeam, ownerLabel,
-  rev, select, setFilter, state, visibleContacts, whenLost,
+  refilter, rev, select, setFilter, state, visibleContacts, whenLost,
 } from './store';
 import { setFeed } from '../live/feed';
 import { poller } from '../live/poller';
@@ -128,6 +130,7 @@ export function Inbox({ contact }: { contact: string | null }) {
   const [search, setSearch] = useState('');
   const [loadingMore, setLoadingMore] = useState(false);
   useEffect(() => select(contact), [contact]);
+  useEffect(() => refilter(), [filters.value]);
   useReadMarker(contact);
   useEffect(() => {
     whenLost(() => navigate({ name: 'inbox', contact: null }, { replace: true }));
@@ -137,7 +140,7 @@ export function Inbox({ contact }: { contact: string | null }) {
   const visible = visibleContacts();
   const total = state.list.length;
   let empty = '';
-  if (state.contactsLoaded && total === 0) empty = t(EMPTY_KEYS[state.queue]);
+  if (state.contactsLoaded && total === 0) empty = hasFilters(filters.value) ? t('filters.none') : t(EMPTY_KEYS[state.queue]);
   else if (state.contactsLoaded && visible.length === 0) empty = t('inbox.noMatch', { q: search.trim() });
   return (
     <div class={`inbox${contact ? ' has-selection' : ''}`} data-testid="inbox">
@@ -152,11 +155,21 @@ export function Inbox({ contact }: { contact: string | null }) {
           </div>
           <NewConversation />
           <QueueTabs />
-          <div class="search">
+          <form class="search" role="search" onSubmit={(e) => {
+            e.preventDefault();
+            // `#vip` asks the server for every contact tagged vip (the tag filter), not only the loaded ones.
+            if (search.trim().startsWith('#')) {
+              setFilters({ ...filters.value, tag: normalizeTag(search) });
+              setSearch('');
+              setFilter('');
+            }
+          }}>
             <label class="visually-hidden" for="contact-search">{t('inbox.search')}</label>
             <input id="contact-search" class="search-input" type="search" placeholder={t('inbox.searchPlaceholder')} autocomplete="off" spellcheck={false}
-              data-testid="contact-search" value={search} onInput={(e) => { const v = (e.currentTarget as HTMLInputElement).value; setSearch(v); setFilter(v); }} />
-          </div>
+              data-testid="contact-search" value={search}
+              onInput={(e) => { const v = (e.currentTarget as HTMLInputElement).value; setSearch(v); setFilter(v.trim().replace(/^#/, '')); }} />
+          </form>
+          <FilterBar />
           <div class="contacts-scroll">
             <ul id="contact-list" class="contact-list" data-testid="contact-list" aria-labelledby={`queue-${state.queue}`}>
               {visible.map((c) => <ContactRow c={c} now={now} key={c.id} />)}

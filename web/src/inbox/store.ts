@@ -19,6 +19,7 @@ import { t } from '../i18n';
 import { fmtFull, parseTime } from '../lib/format';
 import { generation, isManager, onReset, user } from '../lib/session';
 import { expectChanges } from '../live/feed';
+import { filters, hasFilters, keeps } from './filters';
 import { displayName, fillTemplate, localEstimate, windowInfo, type Category, CATEGORIES } from './model';
 
 export const rev = signal(0);
@@ -145,13 +146,14 @@ export function backgroundError(e: unknown): void {
 export async function loadContacts({ more = false } = {}): Promise<void> {
   const g = generation();
   const { queue, listEpoch: epoch } = state;
+  const narrow = filters.value;
   const asked = Date.now();
   let ids: string[];
   let next: string | null;
   if (more) {
     if (!state.nextCursor) return;
-    const page = await contactsApi.queuePage(queue, state.nextCursor);
-    if (stale(g) || queue !== state.queue || epoch !== state.listEpoch) return;
+    const page = await contactsApi.queuePage(queue, state.nextCursor, narrow);
+    if (stale(g) || queue !== state.queue || epoch !== state.listEpoch || narrow !== filters.value) return;
     for (const c of items(page)) storeContact(c, asked);
     ids = [...state.list, ...items(page).map((c) => String(c?.id))];
     next = nextCursor(page);
@@ -161,19 +163,20 @@ export async function loadContacts({ more = false } = {}): Promise<void> {
     ids = [];
     next = null;
     for (let i = 0; i < state.pages; i++) {
-      const page = await contactsApi.queuePage(queue, next);
+      const page = await contactsApi.queuePage(queue, next, narrow);
       if (stale(g)) return;
       for (const c of items(page)) storeContact(c, asked);
       ids.push(...items(page).map((c) => String(c?.id)));
       next = nextCursor(page);
       if (!next) break;
     }
-    if (queue !== state.queue || epoch !== state.listEpoch) return;
+    if (queue !== state.queue || epoch !== state.listEpoch || narrow !== filters.value) return;
   }
   state.list = [...new Set(ids.filter((id) => id !== 'undefined' && state.contacts.has(id)))];
   state.nextCursor = next;
   state.contactsLoaded = true;
-  state.counts.set(queue, { n: state.list.length, more: Boolean(next) });
+  // The tabs count whole queues: a filtered list does not stand for one.
+  if (!hasFilters(narrow)) state.counts.set(queue, { n: state.list.length, more: Boolean(next) });
   state.appError = '';
   changed();
 }
@@ -186,6 +189,21 @@ export function chooseQueue(queue: Queue): void {
   } catch {
     // not remembered
   }
+  state.list = [];
+  state.pages = 1;
+  state.nextCursor = null;
+  state.listEpoch++;
+  state.contactsLoaded = false;
+  changed();
+  loadContacts().catch(backgroundError);
+}
+
+let shownFilters = filters.value;
+
+/** Reads the list again when the URL's filters changed (a choice in the filter bar, Back, a reload). */
+export function refilter(): void {
+  if (shownFilters === filters.value) return;
+  shownFilters = filters.value;
   state.list = [];
   state.pages = 1;
   state.nextCursor = null;
@@ -350,10 +368,16 @@ export function applyChanges(changes: Changes, contact: string | null, askedAt: 
   }
   if (changes?.notes_changed && contact && contact === state.selectedId) refreshPanel();
   // A row the list does not hold, or one whose queue may have changed: the shown queue is read again.
-  let reload = rows.some((c) => !state.list.includes(String(c?.id))) || (state.queue !== 'all' && rows.length > 0);
+  // The feed's rows are unfiltered: under filters only rows the list holds or the filters keep count,
+  // and the list is read again from the API (filtered), never extended with the feed's rows.
+  const narrow = filters.value;
+  const filtered = hasFilters(narrow);
+  const listed = (c: Contact) => state.list.includes(String(c?.id));
+  const relevant = rows.filter((c) => !filtered || listed(c) || keeps(c, narrow));
+  let reload = relevant.some((c) => !listed(c) || (filtered && !keeps(c, narrow))) || (state.queue !== 'all' && relevant.length > 0);
   for (const [queue, count] of Object.entries(changes?.counts ?? {}) as [Queue, { n: number; more: boolean }][]) {
     if (!count || typeof count.n !== 'number') continue;
-    if (queue !== state.queue) state.counts.set(queue, count);
+    if (queue !== state.queue || filtered) state.counts.set(queue, count);
     else if (state.pages === 1 && state.counts.get(queue)?.n !== count.n) reload = true;
   }
   if (reload) loadContacts().catch(backgroundError);

@@ -13,7 +13,8 @@ export type Route =
   | { name: 'accept'; token: string };
 
 export function parse(hash: string): Route {
-  const h = hash.replace(/^#/, '');
+  // A query after the path (the inbox's filters) is not part of the route.
+  const h = hash.replace(/^#/, '').split('?')[0] ?? '';
   if (h.startsWith('accept=')) return { name: 'accept', token: decodeURIComponent(h.slice('accept='.length)) };
   if (h.startsWith('c=')) return { name: 'inbox', contact: decodeURIComponent(h.slice(2)) };
   const parts = h.replace(/^\//, '').split('/').map((p) => decodeURIComponent(p));
@@ -35,10 +36,16 @@ export function parse(hash: string): Route {
   }
 }
 
+/** The inbox's filters stay in its URLs while it is open. */
+function inboxQuery(): string {
+  const i = location.hash.indexOf('?');
+  return i >= 0 && location.hash.startsWith('#/inbox') ? location.hash.slice(i) : '';
+}
+
 export function href(route: Route): string {
   switch (route.name) {
     case 'inbox':
-      return route.contact ? `#/inbox/${encodeURIComponent(route.contact)}` : '#/inbox';
+      return `${route.contact ? `#/inbox/${encodeURIComponent(route.contact)}` : '#/inbox'}${inboxQuery()}`;
     case 'settings':
       return `#/settings/${encodeURIComponent(route.section)}`;
     case 'accept':

@@ -7,7 +7,7 @@ use super::keys;
 use super::{cursor, unavailable, DynamoStore};
 use crate::domain::conversation::{Conversation, ConversationStatus};
 use crate::domain::{Contact, ContactId, DeliveryStatus, Direction, Message, MessageContent, Millis, ServiceWindow};
-use crate::ports::{Page, PageRequest, StoreError};
+use crate::ports::{ListFilter, Page, PageRequest, StoreError};
 
 const DEFAULT_PAGE: u32 = 50;
 const MAX_PAGE: u32 = 200;
@@ -90,12 +90,13 @@ impl crate::ports::ConversationStore for DynamoStore {
         &self,
         page: &PageRequest,
         only_visible_to: Option<&str>,
+        filter: &ListFilter,
     ) -> Result<Page<Contact>, StoreError> {
         let read = ShardedRead {
             index: &ACTIVITY,
             partition: &keys::contacts_by_activity,
             sort_condition: "",
-            refine: &|query| super::visible_to(query, only_visible_to),
+            refine: &|query| super::narrowed(query, only_visible_to, filter),
         };
         let (items, next_cursor) = self.fan_out(&read, page.cursor.as_deref(), page_size(page)).await?;
         Ok(Page { items: items.iter().map(contact_from).collect::<Result<_, _>>()?, next_cursor })

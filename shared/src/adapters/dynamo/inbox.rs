@@ -13,7 +13,7 @@ use super::keys::{self, Shard};
 use super::{unavailable, DynamoStore};
 use crate::domain::AuditEntry;
 use crate::domain::{Contact, ContactId};
-use crate::ports::{Page, PageRequest, QueueQuery, StoreError};
+use crate::ports::{ListFilter, Page, PageRequest, QueueQuery, StoreError};
 use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 
 const PAGE: i32 = 50;
@@ -103,6 +103,7 @@ impl crate::ports::InboxStore for DynamoStore {
         &self,
         query: &QueueQuery,
         visible_to: Option<&str>,
+        filter: &ListFilter,
         page: &PageRequest,
     ) -> Result<Page<Contact>, StoreError> {
         let partition: Box<dyn Fn(Shard) -> String + Send + Sync> = match query {
@@ -124,7 +125,7 @@ impl crate::ports::InboxStore for DynamoStore {
             if let QueueQuery::WaitingSince(before) = query {
                 request = request.expression_attribute_values(":before", s(before.sortable()));
             }
-            super::visible_to(request, visible_to)
+            super::narrowed(request, visible_to, filter)
         };
         let read = ShardedRead { index, partition: &*partition, sort_condition: &sort_condition, refine: &refine };
         let limit = page.limit.map_or(PAGE, |l| i32::try_from(l.clamp(1, 200)).unwrap_or(PAGE));

@@ -425,3 +425,18 @@ pub const BUSINESS_PROFILE: &str = "BUSINESS";
 pub fn read_marker_sk(user: &str) -> String {
     format!("READ#{user}")
 }
+
+/// `gsi1pk` of the contacts in `shard` carrying `tag` (a normalized tag;
+/// the shard comes last so a tag holding `#` cannot collide with another).
+pub fn tagged(tag: &str, shard: Shard) -> String {
+    format!("TAG#{tag}#{shard}")
+}
+
+/// The sort key of a contact's membership item for `tag`, under the
+/// contact's partition (so erasure, which empties it, takes it too).
+pub fn tag_sk(tag: &str) -> String {
+    format!("{TAG_PREFIX}{tag}")
+}
+
+/// Prefix of every tag membership sort key.
+pub const TAG_PREFIX: &str = "TAG#";

@@ -467,6 +467,13 @@ impl crate::ports::ContactLifecycleStore for DynamoStore {
             if moved.contains_key(keys::GSI2_PK) {
                 moved.insert(keys::GSI2_PK.to_owned(), s(keys::outbox(keys::Shard::of(into))));
             }
+            // A tag membership becomes the survivor's (whose profile takes
+            // the tags in `absorb_profile`).
+            if super::tag_index::is_membership(item) {
+                if let Some(tag) = get_s(item, "tag") {
+                    moved = super::tag_index::membership(into, &tag);
+                }
+            }
             moved
         });
         let count = moving.len();

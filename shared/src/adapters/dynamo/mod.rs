@@ -47,6 +47,7 @@ mod shard_backfill;
 mod spend;
 mod stats;
 mod statuses;
+mod tag_index;
 mod tally;
 mod task_ledger;
 mod tasks;
@@ -98,6 +99,46 @@ fn visible_to(
             .expression_attribute_values(":me", item::s(me)),
         None => query,
     }
+}
+
+/// Narrows a query to what an agent may see and what `filter` keeps, in one
+/// FilterExpression (the items are still read: a filter costs reads, not
+/// round trips, and the fan-out pages past what it drops).
+fn narrowed(
+    query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    me: Option<&str>,
+    filter: &crate::ports::ListFilter,
+) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
+    use crate::ports::OwnerFilter;
+    let mut terms = Vec::new();
+    let mut query = query;
+    if let Some(me) = me {
+        terms.push("(attribute_not_exists(#owner) OR #owner = :me)");
+        query = query.expression_attribute_values(":me", item::s(me));
+    }
+    match &filter.owner {
+        Some(OwnerFilter::Unassigned) => terms.push("attribute_not_exists(#owner)"),
+        Some(OwnerFilter::Owner(owner)) => {
+            terms.push("#owner = :filter_owner");
+            query = query.expression_attribute_values(":filter_owner", item::s(owner));
+        }
+        None => {}
+    }
+    if let Some(tag) = &filter.tag {
+        terms.push("contains(tags, :filter_tag)");
+        query = query.expression_attribute_values(":filter_tag", item::s(tag));
+    }
+    if let Some(number) = &filter.number {
+        terms.push("phone_number_id = :filter_number");
+        query = query.expression_attribute_values(":filter_number", item::s(number));
+    }
+    if terms.is_empty() {
+        return query;
+    }
+    if me.is_some() || filter.owner.is_some() {
+        query = query.expression_attribute_names("#owner", "owner");
+    }
+    query.filter_expression(terms.join(" AND "))
 }
 
 /// Which of a transaction's conditions are the caller's own checks (a

@@ -10,7 +10,7 @@ use crate::domain::{Contact, ContactId, Millis};
 use crate::domain::{ContactPatch, Note};
 use crate::ports::{Page, PageRequest, StoreError};
 use aws_sdk_dynamodb::operation::update_item::{UpdateItemError, UpdateItemOutput};
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use std::collections::HashMap;
 
 /// `true` when the update was written, `false` when its condition failed.
@@ -62,7 +62,22 @@ impl DynamoStore {
             }
             None => {}
         }
+        let mut tag_writes = Vec::new();
         if let Some(tags) = &patch.tags {
+            // The membership items change in the same write, planned on
+            // the tags read now: a concurrent change fails the condition.
+            let before = self.current_tags(contact).await?;
+            if before.is_empty() {
+                conditions.push("attribute_not_exists(tags)".into());
+            } else {
+                conditions.push("size(tags) = :tag_count".into());
+                values.insert(":tag_count".into(), n(i64::try_from(before.len()).unwrap_or(i64::MAX)));
+                for (i, tag) in before.iter().enumerate() {
+                    conditions.push(format!("contains(tags, :had{i})"));
+                    values.insert(format!(":had{i}"), s(tag));
+                }
+            }
+            tag_writes = self.tag_writes(contact, &before, tags)?;
             if tags.is_empty() {
                 removes.push("tags".into());
             } else {
@@ -107,6 +122,26 @@ impl DynamoStore {
         if !removes.is_empty() {
             expression.push_str(&format!("REMOVE {}", removes.join(", ")));
         }
+        if !tag_writes.is_empty() {
+            let update = Update::builder()
+                .table_name(&self.table)
+                .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
+                .update_expression(expression)
+                .condition_expression(conditions.join(" AND "))
+                .set_expression_attribute_names((!names.is_empty()).then_some(names))
+                .set_expression_attribute_values((!values.is_empty()).then_some(values))
+                .build()
+                .map_err(unavailable)?;
+            let mut writes = vec![TransactWriteItem::builder().update(update).build()];
+            writes.extend(tag_writes);
+            if super::transact_checked(&self.client, writes.clone()).await? {
+                return Ok(true);
+            }
+            if fields.is_none() || !self.ensure_fields_map(contact).await? {
+                return Ok(false);
+            }
+            return super::transact_checked(&self.client, writes).await;
+        }
         let update = self
             .client
             .update_item()
@@ -125,6 +160,21 @@ impl DynamoStore {
             return Ok(false);
         }
         applied(update.send().await)
+    }
+
+    /// The tags the contact carries now (a strongly consistent read).
+    async fn current_tags(&self, contact: &ContactId) -> Result<Vec<String>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
+            .projection_expression("tags")
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(out.item().and_then(|i| i.get("tags")).and_then(|t| t.as_ss().ok()).cloned().unwrap_or_default())
     }
 
     /// Gives the contact an empty field map unless it has one; `false` when
@@ -229,5 +279,14 @@ impl crate::ports::ContactRecordStore for DynamoStore {
         page: &PageRequest,
     ) -> Result<Page<Contact>, StoreError> {
         self.search_contacts(query, only_visible_to, page).await
+    }
+
+    async fn tagged(
+        &self,
+        tag: &str,
+        only_visible_to: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<Contact>, StoreError> {
+        self.tagged_contacts(tag, only_visible_to, page).await
     }
 }

@@ -2,7 +2,7 @@ use super::fixture::World;
 use crate::app::inbox::{Inbox, InboxError, InboxSettings};
 use crate::domain::conversation::ConversationStatus;
 use crate::domain::Role;
-use crate::ports::PageRequest;
+use crate::ports::{ListFilter, PageRequest};
 
 fn inbox(w: &World) -> Inbox {
     Inbox::new(
@@ -27,8 +27,8 @@ async fn two_agents_taking_one_conversation_leave_it_with_the_first() {
     // B loaded the conversation while it was unassigned; A's is now theirs, so B cannot see it.
     assert!(matches!(inbox.assign(&b, &contact, Some("b@shop.test".into())).await, Err(InboxError::NotFound)));
     let page = PageRequest::default();
-    assert!(inbox.queue(&b, "unassigned", &page).await.unwrap().items.is_empty());
-    assert_eq!(inbox.queue(&a, "mine", &page).await.unwrap().items.len(), 1);
+    assert!(inbox.queue(&b, "unassigned", &ListFilter::default(), &page).await.unwrap().items.is_empty());
+    assert_eq!(inbox.queue(&a, "mine", &ListFilter::default(), &page).await.unwrap().items.len(), 1);
     let audit = w.store.audit_lines();
     assert_eq!(audit.iter().filter(|e| e.action == "assign").count(), 1);
 }
@@ -60,18 +60,21 @@ async fn closing_takes_a_conversation_out_of_the_queues_and_the_next_message_reo
     let contact = w.customer_says("15550001111", "wamid.1", "hi").await;
     let inbox = inbox(&w);
     let page = PageRequest::default();
-    assert_eq!(inbox.queue(&a, "waiting_on_us", &page).await.unwrap().items.len(), 1);
+    assert_eq!(inbox.queue(&a, "waiting_on_us", &ListFilter::default(), &page).await.unwrap().items.len(), 1);
     let closed = inbox.close(&a, &contact, true).await.unwrap();
     assert_eq!(closed.conversation.status, Some(ConversationStatus::Closed));
-    assert!(inbox.queue(&a, "unassigned", &page).await.unwrap().items.is_empty());
-    assert_eq!(inbox.queue(&a, "closed", &page).await.unwrap().items.len(), 1);
+    assert!(inbox.queue(&a, "unassigned", &ListFilter::default(), &page).await.unwrap().items.is_empty());
+    assert_eq!(inbox.queue(&a, "closed", &ListFilter::default(), &page).await.unwrap().items.len(), 1);
     let reopened = inbox.close(&a, &contact, false).await.unwrap();
     assert_eq!(reopened.conversation.status, Some(ConversationStatus::Open));
-    assert_eq!(inbox.queue(&a, "unassigned", &page).await.unwrap().items.len(), 1);
+    assert_eq!(inbox.queue(&a, "unassigned", &ListFilter::default(), &page).await.unwrap().items.len(), 1);
     inbox.close(&a, &contact, true).await.unwrap();
     w.customer_says("15550001111", "wamid.2", "still there?").await;
-    assert_eq!(inbox.queue(&a, "waiting_on_us", &page).await.unwrap().items.len(), 1);
-    assert!(matches!(inbox.queue(&a, "someday", &page).await, Err(InboxError::UnknownQueue(_))));
+    assert_eq!(inbox.queue(&a, "waiting_on_us", &ListFilter::default(), &page).await.unwrap().items.len(), 1);
+    assert!(matches!(
+        inbox.queue(&a, "someday", &ListFilter::default(), &page).await,
+        Err(InboxError::UnknownQueue(_))
+    ));
 }
 
 #[tokio::test]

@@ -51,11 +51,18 @@ async fn a_redelivered_message_is_stored_once_and_a_bad_signature_stores_nothing
     let delivery = body(vec![text("wamid.A", 1_700_000_000)], vec![]);
     let err = ingest.handle(&delivery, Some("sha256=00")).await.unwrap_err();
     assert!(matches!(err, IngestError::Signature(_)));
-    assert!(w.store.list_contacts(&PageRequest::default(), None).await.unwrap().items.is_empty());
+    assert!(w
+        .store
+        .list_contacts(&PageRequest::default(), None, &crate::ports::ListFilter::default())
+        .await
+        .unwrap()
+        .items
+        .is_empty());
     assert_eq!(post(&ingest, &delivery).await.unwrap().stored, 1);
     let again = post(&ingest, &delivery).await.unwrap();
     assert_eq!((again.stored, again.duplicates), (0, 1));
-    let contacts = w.store.list_contacts(&PageRequest::default(), None).await.unwrap().items;
+    let contacts =
+        w.store.list_contacts(&PageRequest::default(), None, &crate::ports::ListFilter::default()).await.unwrap().items;
     assert_eq!(contacts.len(), 1);
     assert_eq!(w.store.timeline(&contacts[0].id, &PageRequest::default()).await.unwrap().items.len(), 1);
 }
@@ -121,7 +128,7 @@ async fn with_round_robin_a_new_conversation_goes_to_the_next_available_agent() 
     post(&ingest, &second).await.unwrap();
     let mut owners: Vec<Option<String>> = w
         .store
-        .list_contacts(&PageRequest::default(), None)
+        .list_contacts(&PageRequest::default(), None, &crate::ports::ListFilter::default())
         .await
         .unwrap()
         .items
@@ -156,7 +163,8 @@ async fn a_poison_item_is_parked_and_the_rest_of_its_delivery_is_stored() {
         let report = post(&ingest, &delivery).await.unwrap();
         assert_eq!(report.parked, 3);
     }
-    let contacts = w.store.list_contacts(&PageRequest::default(), None).await.unwrap().items;
+    let contacts =
+        w.store.list_contacts(&PageRequest::default(), None, &crate::ports::ListFilter::default()).await.unwrap().items;
     let timeline = w.store.timeline(&contacts[0].id, &PageRequest::default()).await.unwrap().items;
     let ids: Vec<&str> = timeline.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(ids, ["wamid.A", "wamid.B"]);
@@ -185,7 +193,8 @@ async fn an_outage_on_one_item_fails_the_delivery_after_storing_the_others() {
     );
     let answer = post(&ingest, &delivery).await;
     assert!(matches!(answer, Err(IngestError::Store(StoreError::Unavailable(_)))), "Meta must retry");
-    let contacts = w.store.list_contacts(&PageRequest::default(), None).await.unwrap().items;
+    let contacts =
+        w.store.list_contacts(&PageRequest::default(), None, &crate::ports::ListFilter::default()).await.unwrap().items;
     let stored = w.store.timeline(&contacts[0].id, &PageRequest::default()).await.unwrap().items;
     assert_eq!(stored.len(), 2, "the rest is not held hostage");
     assert_eq!(w.store.parked_items().len(), 1);

@@ -145,12 +145,14 @@ impl ConversationStore for MemoryStore {
         &self,
         page: &PageRequest,
         only_visible_to: Option<&str>,
+        filter: &crate::ports::ListFilter,
     ) -> Result<Page<Contact>, StoreError> {
         let state = self.state();
         let contacts = state
             .contacts
             .values()
             .filter(|r| r.contact.last_activity_at.is_some() && visible(&r.contact, only_visible_to))
+            .filter(|r| filter.keeps(&r.contact))
             .map(|r| r.contact.clone())
             .collect();
         page_of(by_activity(contacts), page)
@@ -411,6 +413,23 @@ impl ContactRecordStore for MemoryStore {
             .collect();
         found.sort_by(|a, b| (&a.0, &a.1.id).cmp(&(&b.0, &b.1.id)));
         page_of(found.into_iter().map(|(_, c)| c).collect(), page)
+    }
+
+    async fn tagged(
+        &self,
+        tag: &str,
+        only_visible_to: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<Contact>, StoreError> {
+        let state = self.state();
+        let mut found: Vec<Contact> = state
+            .contacts
+            .values()
+            .filter(|r| visible(&r.contact, only_visible_to) && r.contact.tags.iter().any(|t| t == tag))
+            .map(|r| r.contact.clone())
+            .collect();
+        found.sort_by(|a, b| a.id.cmp(&b.id));
+        page_of(found, page)
     }
 }
 

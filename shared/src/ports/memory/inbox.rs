@@ -58,6 +58,7 @@ impl InboxStore for MemoryStore {
         &self,
         query: &QueueQuery,
         only_visible_to: Option<&str>,
+        filter: &crate::ports::ListFilter,
         page: &PageRequest,
     ) -> Result<Page<Contact>, StoreError> {
         let state = self.state();
@@ -76,6 +77,7 @@ impl InboxStore for MemoryStore {
                 }
             })
             .filter(|r| r.contact.last_activity_at.is_some() && visible(&r.contact, only_visible_to))
+            .filter(|r| filter.keeps(&r.contact))
             .map(|r| r.contact.clone())
             .collect();
         found = match query {
