@@ -184,6 +184,8 @@ test('an admin sets the business currency in Settings and deal values follow it'
     const form = byTestId(page, 'business-form');
     await form.waitFor({ state: 'visible', timeout: WAIT });
     assert.equal(await byTestId(form, 'business-currency').inputValue(), 'INR');
+    // The rate card is a read of its own, beside the profile's.
+    await byTestId(page, 'rate-card-row').first().waitFor({ state: 'visible', timeout: WAIT });
     assert.ok((await byTestId(page, 'rate-card-row').count()) >= 1, 'the rate card comes from the API');
     assert.match(await byTestId(page, 'rate-card').textContent(), /₹0\.91/);
 
