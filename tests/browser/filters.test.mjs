@@ -7,40 +7,19 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { ROOT, WEB_DIR, SCREENSHOTS, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable, eventually, byTestId, contactRow } from './harness.mjs';
+import { SCREENSHOTS, ENV, sleep, eventually, byTestId, contactRow, startStack, stopStack, customerWritesTo, axeViolations } from './harness.mjs';
 
 const WAIT = 30_000;
 const TEST = { timeout: 180_000 };
 
+let stack;
 let sim;
-let runner;
 let base;
-let table;
 let browser;
 
-async function customerWrites(from, name, textBody) {
-  const res = await fetch(`${sim.base}/sim/customer`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ from, name, text: textBody }),
-  });
-  assert.equal(res.status, 200, `the simulator answered ${res.status}`);
-  return (await res.json()).wamid;
-}
-
-const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
-
-/** axe-core's serious and critical violations (the context bypasses the CSP to inject it). */
-async function axeViolations(page) {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
-}
+const customerWrites = (from, name, text) => customerWritesTo(sim.base, from, name, text);
 
 async function newPage(viewport = { width: 360, height: 740 }) {
   const context = await browser.newContext({ viewport, bypassCSP: true });
@@ -75,30 +54,11 @@ async function screenshot(page, name) {
 
 before(async () => {
   assert.ok(ENV.AWS_ENDPOINT_URL_DYNAMODB, 'AWS_ENDPOINT_URL_DYNAMODB must point at a running DynamoDB Local');
-  for (const binary of [RUNNER, SIMULATOR]) assert.ok(fs.existsSync(binary), `${binary} is missing`);
-  assert.ok(fs.existsSync(path.join(WEB_DIR, 'index.html')), `${WEB_DIR} is missing: run npm run build first`);
-  const [port, simPort] = [await freePort(), await freePort()];
-  base = `http://127.0.0.1:${port}`;
-  table = `ui-filters-${crypto.randomBytes(6).toString('hex')}`;
-  const common = { ...ENV, PARLEY_PORT: String(port), PARLEY_SIMULATOR_PORT: String(simPort) };
-  delete common.PARLEY_SIMULATOR_FAULTS;
-  sim = start(SIMULATOR, ['serve'], common);
-  sim.base = `http://127.0.0.1:${simPort}`;
-  await waitUntilUp(sim, 'parley-simulator', `${sim.base}/sim/accepted`);
-  runner = start(RUNNER, [], { ...common, TABLE_NAME: table, PARLEY_WEB_DIR: WEB_DIR, WHATSAPP_API_BASE: sim.base });
-  await waitUntilUp(runner, 'parley-local', `${base}/healthz`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-dev-shm-usage'],
-  });
+  stack = await startStack('filters');
+  ({ sim, base, browser } = stack);
 }, { timeout: 200_000 });
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  await stop(runner);
-  await stop(sim);
-  await dropTable(table);
-});
+after(() => stopStack(stack));
 
 
 /** Calls the API as the signed-in page. */

@@ -2,10 +2,14 @@
 // and clean-up. Each test file starts its own runner (and simulator) with a
 // table of its own, so files can run in parallel.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The built web app (npm run build), which the runner serves. */
@@ -118,4 +122,58 @@ export const byTestId = (root, id) => root.locator(`[data-testid="${id}"]`);
 /** The contact-list row showing `name`. */
 export function contactRow(page, name) {
   return byTestId(page, 'contact').filter({ has: page.locator('[data-testid="contact-name"]', { hasText: name }) });
+}
+
+/**
+ * One test file's stack: the simulator, the runner on a table of its own
+ * (named after `name`) serving the built web app, and headless chromium.
+ * `stopStack` ends it.
+ */
+export async function startStack(name) {
+  for (const binary of [RUNNER, SIMULATOR]) assert.ok(fs.existsSync(binary), `${binary} is missing: run cargo build -p parley-local -p parley-simulator first`);
+  assert.ok(fs.existsSync(path.join(WEB_DIR, 'index.html')), `${WEB_DIR} is missing: run npm run build first`);
+  const [port, simPort] = [await freePort(), await freePort()];
+  const table = `ui-${name}-${crypto.randomBytes(6).toString('hex')}`;
+  const common = { ...ENV, PARLEY_PORT: String(port), PARLEY_SIMULATOR_PORT: String(simPort) };
+  delete common.PARLEY_SIMULATOR_FAULTS;
+  const sim = start(SIMULATOR, ['serve'], common);
+  sim.base = `http://127.0.0.1:${simPort}`;
+  await waitUntilUp(sim, 'parley-simulator', `${sim.base}/sim/accepted`);
+  const base = `http://127.0.0.1:${port}`;
+  const runner = start(RUNNER, [], { ...common, TABLE_NAME: table, PARLEY_WEB_DIR: WEB_DIR, WHATSAPP_API_BASE: sim.base });
+  await waitUntilUp(runner, 'parley-local', `${base}/healthz`);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-dev-shm-usage'],
+  });
+  return { base, sim, runner, table, browser };
+}
+
+/** Ends what `startStack` started, and drops its table. */
+export async function stopStack(stack) {
+  await stack?.browser.close().catch(() => {});
+  await stop(stack?.runner);
+  await stop(stack?.sim);
+  await dropTable(stack?.table);
+}
+
+/** A customer writes in through the simulator at `simBase`; returns the message's wamid. */
+export async function customerWritesTo(simBase, from, name, text) {
+  const res = await fetch(`${simBase}/sim/customer`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from, name, text }),
+  });
+  assert.equal(res.status, 200, `the simulator answered ${res.status}`);
+  return (await res.json()).wamid;
+}
+
+const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+/** axe-core's serious and critical violations (the context must bypass the CSP to inject it). */
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
 }
