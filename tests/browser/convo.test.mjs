@@ -5,11 +5,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { ROOT, WEB_DIR, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, start, waitUntilUp, stop, dropTable, eventually, byTestId, contactRow, sleep } from './harness.mjs';
+import { ROOT, ENV, eventually, byTestId, contactRow, sleep, startStack, stopStack } from './harness.mjs';
 
 const WAIT = 30_000;
 const TEST = { timeout: 240_000 };
@@ -17,10 +15,9 @@ const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const XSS = '<img src=x onerror=window.__pwned=1>';
 const AGENT = { email: 'ravi@team.example', password: 'ravi password 1' };
 
+let stack;
 let sim;
-let runner;
 let base;
-let table;
 let browser;
 
 async function customerWrites(from, name, text) {
@@ -85,23 +82,8 @@ async function contactId(page, name) {
 }
 
 before(async () => {
-  for (const binary of [RUNNER, SIMULATOR]) assert.ok(fs.existsSync(binary), `${binary} is missing: run cargo build -p parley-local -p parley-simulator first`);
-  assert.ok(fs.existsSync(path.join(WEB_DIR, 'index.html')), `${WEB_DIR} is missing: run npm run build first`);
-  const [port, simPort] = [await freePort(), await freePort()];
-  base = `http://127.0.0.1:${port}`;
-  table = `ui-convo-${crypto.randomBytes(6).toString('hex')}`;
-  const common = { ...ENV, PARLEY_PORT: String(port), PARLEY_SIMULATOR_PORT: String(simPort) };
-  delete common.PARLEY_SIMULATOR_FAULTS;
-  sim = start(SIMULATOR, ['serve'], common);
-  sim.base = `http://127.0.0.1:${simPort}`;
-  await waitUntilUp(sim, 'parley-simulator', `${sim.base}/sim/accepted`);
-  runner = start(RUNNER, [], { ...common, TABLE_NAME: table, PARLEY_WEB_DIR: WEB_DIR, WHATSAPP_API_BASE: sim.base });
-  await waitUntilUp(runner, 'parley-local', `${base}/healthz`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
+  stack = await startStack('convo');
+  ({ sim, base, browser } = stack);
   // One agent for the reassignment and role checks.
   const admin = await newPage();
   try {
@@ -117,12 +99,7 @@ before(async () => {
   }
 }, { timeout: 200_000 });
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  await stop(runner);
-  await stop(sim);
-  await dropTable(table);
-});
+after(() => stopStack(stack));
 
 test('a note written in the composer appears inline, marked as not sent, as plain text', TEST, async () => {
   await customerWrites('919811100001', 'Nadia Note', 'Is the blue one in stock?');

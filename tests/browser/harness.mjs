@@ -132,6 +132,7 @@ export function contactRow(page, name) {
 export async function startStack(name) {
   for (const binary of [RUNNER, SIMULATOR]) assert.ok(fs.existsSync(binary), `${binary} is missing: run cargo build -p parley-local -p parley-simulator first`);
   assert.ok(fs.existsSync(path.join(WEB_DIR, 'index.html')), `${WEB_DIR} is missing: run npm run build first`);
+  assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: run ./infra/setup.sh --browser`);
   const [port, simPort] = [await freePort(), await freePort()];
   const table = `ui-${name}-${crypto.randomBytes(6).toString('hex')}`;
   const common = { ...ENV, PARLEY_PORT: String(port), PARLEY_SIMULATOR_PORT: String(simPort) };
@@ -144,7 +145,10 @@ export async function startStack(name) {
   await waitUntilUp(runner, 'parley-local', `${base}/healthz`);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-dev-shm-usage'],
+    // Without the background-networking flags chromium keeps dialling out,
+    // and this machine's closed network refuses it.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
   return { base, sim, runner, table, browser };
 }

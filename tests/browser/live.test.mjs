@@ -9,11 +9,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { WEB_DIR, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable, eventually, byTestId } from './harness.mjs';
+import { ENV, sleep, eventually, byTestId, startStack, stopStack } from './harness.mjs';
 
 const WAIT = 30_000;
 // The interval each count is taken over: half a minute, so "at most 6 a
@@ -22,10 +20,9 @@ const INTERVAL_MS = 30_000;
 const IDLE_BUDGET = 3;
 const TEST = { timeout: 240_000 };
 
+let stack;
 let sim;
-let runner;
 let base;
-let table;
 let browser;
 
 async function customerWrites(from, name, text) {
@@ -84,33 +81,11 @@ async function apiRequestsOver(page) {
 }
 
 before(async () => {
-  for (const binary of [RUNNER, SIMULATOR]) {
-    assert.ok(fs.existsSync(binary), `${binary} is missing: run cargo build -p parley-local -p parley-simulator first`);
-  }
-  assert.ok(fs.existsSync(path.join(WEB_DIR, 'index.html')), `${WEB_DIR} is missing: run npm run build first`);
-  const [port, simPort] = [await freePort(), await freePort()];
-  base = `http://127.0.0.1:${port}`;
-  table = `ui-live-${crypto.randomBytes(6).toString('hex')}`;
-  const common = { ...ENV, PARLEY_PORT: String(port), PARLEY_SIMULATOR_PORT: String(simPort) };
-  delete common.PARLEY_SIMULATOR_FAULTS;
-  sim = start(SIMULATOR, ['serve'], common);
-  sim.base = `http://127.0.0.1:${simPort}`;
-  await waitUntilUp(sim, 'parley-simulator', `${sim.base}/sim/accepted`);
-  runner = start(RUNNER, [], { ...common, TABLE_NAME: table, PARLEY_WEB_DIR: WEB_DIR, WHATSAPP_API_BASE: sim.base });
-  await waitUntilUp(runner, 'parley-local', `${base}/healthz`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
+  stack = await startStack('live');
+  ({ sim, base, browser } = stack);
 }, { timeout: 200_000 });
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  await stop(runner);
-  await stop(sim);
-  await dropTable(table);
-});
+after(() => stopStack(stack));
 
 test('an idle tab stays within 6 requests a minute, a hidden one makes fewer, and news still shows', TEST, async (t) => {
   const name = 'Idle Ishaan';
