@@ -1,8 +1,7 @@
 use super::fixture::{inbound, World, PHONE_NUMBER_ID};
-use crate::app::business_calendar::BusinessCalendar;
 use crate::app::data_ownership::{DataError, DataOwnership};
 use crate::app::send_message::{SendCommand, SendMessage};
-use crate::app::tasks::{NewTask, Tasks};
+use crate::app::tasks::NewTask;
 use crate::domain::outbound::OutboundContent;
 use crate::domain::pricing::RateCards;
 use crate::domain::{AuditEntry, ContactId, CustomerIdentity, DeliveryStatus, MessageRef, Role, StatusUpdate};
@@ -94,13 +93,7 @@ async fn erasure_leaves_nothing_of_the_person_and_a_redelivery_stores_nothing() 
     let w = World::new();
     let admin = w.teammate("admin@shop.test", Role::Admin).await;
     let contact = w.customer_says("15550001111", "wamid.1", "my address is …").await;
-    let tasks = Tasks::new(
-        w.store.clone(),
-        w.store.clone(),
-        w.store.clone(),
-        w.clock.clone(),
-        BusinessCalendar::new(w.store.clone(), 330),
-    );
+    let tasks = w.tasks(330);
     let call = NewTask {
         title: "call back".into(),
         due_at: w.clock.now().plus_hours(1),
@@ -155,13 +148,7 @@ async fn merging_moves_tasks_and_a_late_send_result_follows_the_message() {
     let boss = w.teammate("boss@shop.test", Role::Manager).await;
     let into = w.customer_says("15550001111", "wamid.1", "hi").await;
     let from = w.customer_says("15550002222", "wamid.2", "new phone").await;
-    let tasks = Tasks::new(
-        w.store.clone(),
-        w.store.clone(),
-        w.store.clone(),
-        w.clock.clone(),
-        BusinessCalendar::new(w.store.clone(), 330),
-    );
+    let tasks = w.tasks(330);
     let call = NewTask {
         title: "call".into(),
         due_at: w.clock.now().plus_hours(1),

@@ -1,5 +1,7 @@
 //! One in-memory world per test: store, clock, queue and Cloud API.
 
+use crate::app::business_calendar::BusinessCalendar;
+use crate::app::tasks::Tasks;
 use crate::domain::message::InboundMessage;
 use crate::domain::{ContactId, CustomerIdentity, MessageContent, Millis, Role, Session, User};
 use crate::ports::memory::{ManualClock, MemoryQueue, MemoryStore, ScriptedWhatsApp};
@@ -26,6 +28,18 @@ impl World {
             queue: Arc::new(MemoryQueue::default()),
             whatsapp: Arc::new(ScriptedWhatsApp::default()),
         }
+    }
+
+    /// The tasks use case over this world, its business day at a fixed
+    /// `utc_offset_minutes` until a profile names a zone.
+    pub fn tasks(&self, utc_offset_minutes: i64) -> Tasks {
+        Tasks::new(
+            self.store.clone(),
+            self.store.clone(),
+            self.store.clone(),
+            self.clock.clone(),
+            BusinessCalendar::new(self.store.clone(), utc_offset_minutes),
+        )
     }
 
     /// A customer writes `text` now; their contact.
