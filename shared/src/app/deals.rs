@@ -6,7 +6,7 @@ use crate::domain::pipeline::{
     total_value, Deal, Pipeline, PipelineError, Stage, StageChange, StageKind, ValueOverflow,
 };
 use crate::domain::ContactId;
-use crate::domain::{AuditEntry, DomainEvent, Session};
+use crate::domain::{AuditEntry, Event, EventKind, Session};
 use crate::ports::{Clock, ConversationStore, DealStore, Page, PageRequest, StoreError, UserStore};
 use rand::RngCore;
 use std::collections::BTreeMap;
@@ -294,10 +294,11 @@ impl Deals {
         let detail = serde_json::json!({"deal": deal.id, "from": from, "to": target.id});
         let audit = self.entry(actor, "stage_move", Some(&deal.contact_id), detail.clone());
         let mut payload = detail;
-        payload["contact_id"] = serde_json::json!(deal.contact_id);
+        payload["pipeline"] = serde_json::json!(deal.pipeline);
         payload["won"] = serde_json::json!(target.kind == StageKind::Won);
         payload["lost"] = serde_json::json!(target.kind == StageKind::Lost);
-        let event = DomainEvent { at: now, kind: "deal.stage_changed".into(), payload: payload.to_string() };
+        let id = format!("deal.stage_changed:{}:{}", deal.id, now.0);
+        let event = Event::new(EventKind::DealStageChanged, id, now, payload).about(&deal.contact_id).by(&actor.email);
         if !self.store.save_deal(&deal, expected, &audit, Some(&event)).await? {
             return Err(DealError::Conflict);
         }

@@ -13,6 +13,7 @@ pub mod ingest_webhook;
 pub mod live_feed;
 pub mod notes;
 pub mod opt_out;
+pub mod reactions;
 pub mod reports;
 pub mod send_message;
 pub mod sweep;

@@ -2,7 +2,7 @@
 
 use super::{Page, PageRequest, StoreError};
 use crate::domain::pipeline::{Deal, Pipeline};
-use crate::domain::{AuditEntry, ContactId, DomainEvent, Millis};
+use crate::domain::{AuditEntry, ContactId, Event, Millis};
 use async_trait::async_trait;
 
 /// Pipelines and deals.
@@ -24,7 +24,7 @@ pub trait DealStore: Send + Sync {
         deal: &Deal,
         expected_updated_at: Millis,
         audit: &AuditEntry,
-        event: Option<&DomainEvent>,
+        event: Option<&Event>,
     ) -> Result<bool, StoreError>;
     /// Deals in one stage, most recently changed first.
     /// With `only_visible_to`, only the deals that viewer may see, still in

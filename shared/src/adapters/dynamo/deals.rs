@@ -6,7 +6,7 @@ use super::keys;
 use super::{cursor, unavailable, DynamoStore};
 use crate::domain::conversation::{Conversation, Viewer};
 use crate::domain::pipeline::{Deal, Pipeline};
-use crate::domain::{AuditEntry, DomainEvent};
+use crate::domain::{AuditEntry, Event};
 use crate::domain::{ContactId, Millis};
 use crate::ports::{Page, PageRequest, StoreError};
 use aws_sdk_dynamodb::types::{KeysAndAttributes, Put, TransactWriteItem};
@@ -255,7 +255,7 @@ impl crate::ports::DealStore for DynamoStore {
         deal: &Deal,
         expected: Millis,
         audit: &AuditEntry,
-        event: Option<&DomainEvent>,
+        event: Option<&Event>,
     ) -> Result<bool, StoreError> {
         let mut items = vec![
             self.put(deal_item(deal)?, Some(("attribute_exists(pk) AND updated_at = :expected", expected)))?,
@@ -265,8 +265,10 @@ impl crate::ports::DealStore for DynamoStore {
             let mut item =
                 key(keys::events_pk(&event.at.to_rfc3339()[..10]), format!("{}#{}", event.at.sortable(), deal.id));
             item.extend([
-                ("kind".to_owned(), s(&event.kind)),
-                ("payload".to_owned(), s(&event.payload)),
+                ("id".to_owned(), s(&event.id)),
+                ("kind".to_owned(), s(event.kind.as_str())),
+                ("v".to_owned(), n(i64::from(event.version))),
+                ("payload".to_owned(), s(event.data.to_string())),
                 ("at".to_owned(), n(event.at.0)),
                 (keys::TTL.to_owned(), n(event.at.0 / 1000 + EVENT_RETENTION_SECONDS)),
             ]);

@@ -20,7 +20,8 @@ async fn moving_a_deal_keeps_its_history_and_emits_won_for_automation() {
     assert_eq!(won.history.len(), 2);
     let events = w.store.events();
     assert_eq!(events.len(), 1);
-    let payload: serde_json::Value = serde_json::from_str(&events[0].payload).unwrap();
+    let payload = &events[0].data;
+    assert_eq!(events[0].kind, crate::domain::EventKind::DealStageChanged);
     assert_eq!((payload["from"].as_str(), payload["won"].as_bool()), (Some("enquiry"), Some(true)));
     assert!(matches!(deals.move_to(&a, &deal.id, "nowhere").await, Err(DealError::Invalid(_))));
     let board = deals.board(&a, "sales").await.unwrap().1;

@@ -10,15 +10,19 @@ mod contacts;
 mod conversation_watch;
 mod exports;
 mod inbox;
+mod notifications;
 mod outbox;
 mod queue;
 mod records;
+mod scheduler;
 mod team;
 mod whatsapp;
 
 pub use clock::ManualClock;
 pub use exports::{MemoryExportQueue, MemoryFiles};
+pub use notifications::MemoryNotifications;
 pub use queue::MemoryQueue;
+pub use scheduler::MemoryScheduler;
 pub use whatsapp::ScriptedWhatsApp;
 
 use super::{Clock, Page, PageRequest, StoreError, SystemClock};
@@ -31,8 +35,7 @@ use crate::domain::task::Task;
 use crate::domain::template::Template;
 use crate::domain::unprocessable::UnprocessableItem;
 use crate::domain::{
-    AuditEntry, Contact, ContactId, ContactIdKey, DomainEvent, Invite, MessageRef, Millis, Note, Session, StatusUpdate,
-    User,
+    AuditEntry, Contact, ContactId, ContactIdKey, Event, Invite, MessageRef, Millis, Note, Session, StatusUpdate, User,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -112,7 +115,7 @@ impl MemoryStore {
     }
 
     /// Every domain event, oldest first.
-    pub fn events(&self) -> Vec<DomainEvent> {
+    pub fn events(&self) -> Vec<Event> {
         self.state().events.clone()
     }
 
@@ -187,7 +190,7 @@ struct State {
     turn: u64,
     pipelines: BTreeMap<String, Pipeline>,
     deals: BTreeMap<String, Deal>,
-    events: Vec<DomainEvent>,
+    events: Vec<Event>,
     notes: BTreeMap<ContactId, Vec<Note>>,
     tasks: BTreeMap<String, Task>,
     business_profile: Option<crate::domain::BusinessProfile>,

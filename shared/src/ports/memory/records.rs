@@ -5,7 +5,7 @@ use crate::domain::conversation::Viewer;
 use crate::domain::pipeline::{Deal, Pipeline};
 use crate::domain::response_figures::ResponseFigures;
 use crate::domain::task::Task;
-use crate::domain::{AuditEntry, BusinessProfile, ContactId, DomainEvent, Millis};
+use crate::domain::{AuditEntry, BusinessProfile, ContactId, Event, Millis};
 use crate::ports::{
     BusinessProfileStore, DealStore, Page, PageRequest, ReportStore, StoreError, TaskLedger, TaskStore,
 };
@@ -56,7 +56,7 @@ impl DealStore for MemoryStore {
         deal: &Deal,
         expected_updated_at: Millis,
         audit: &AuditEntry,
-        event: Option<&DomainEvent>,
+        event: Option<&Event>,
     ) -> Result<bool, StoreError> {
         let mut state = self.state();
         if state.deals.get(&deal.id).is_none_or(|d| d.updated_at != expected_updated_at) {
