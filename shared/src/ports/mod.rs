@@ -25,6 +25,7 @@ mod login_throttle;
 #[cfg(any(test, feature = "memory"))]
 pub mod memory;
 mod notifications;
+mod opening_hours;
 mod outbox;
 mod page;
 mod queue;
@@ -61,6 +62,7 @@ pub use lifecycle::ContactLifecycleStore;
 pub use list_filter::{ListFilter, OwnerFilter};
 pub use login_throttle::LoginThrottle;
 pub use notifications::Notifications;
+pub use opening_hours::{OpenState, OpeningHours};
 pub use outbox::{Created, FirstResponse, IdempotencyKey, OutboundStanding, OutboxStore, StuckState};
 pub use page::{Page, PageRequest};
 pub use queue::{OutboundQueue, QueueError};

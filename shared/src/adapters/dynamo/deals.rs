@@ -19,10 +19,6 @@ const PAGE: i32 = 50;
 /// few of a stage's many deals.
 const MAX_EXAMINED: usize = 1_000;
 
-/// Domain events are garbage once automation has had this long to read
-/// them (DynamoDB's TTL removes them; the audit log keeps the history).
-const EVENT_RETENTION_SECONDS: i64 = 30 * 86_400;
-
 /// The index attributes of the board's columns.
 const STAGE_INDEX: (&str, &str) = ("gsi3pk", "gsi3sk");
 
@@ -262,17 +258,7 @@ impl crate::ports::DealStore for DynamoStore {
             self.audit_put(audit)?,
         ];
         if let Some(event) = event {
-            let mut item =
-                key(keys::events_pk(&event.at.to_rfc3339()[..10]), format!("{}#{}", event.at.sortable(), deal.id));
-            item.extend([
-                ("id".to_owned(), s(&event.id)),
-                ("kind".to_owned(), s(event.kind.as_str())),
-                ("v".to_owned(), n(i64::from(event.version))),
-                ("payload".to_owned(), s(event.data.to_string())),
-                ("at".to_owned(), n(event.at.0)),
-                (keys::TTL.to_owned(), n(event.at.0 / 1000 + EVENT_RETENTION_SECONDS)),
-            ]);
-            items.push(self.put(item, None)?);
+            items.push(self.put(super::event_item::event_item(event), None)?);
         }
         super::transact_checked(&self.client, items).await
     }

@@ -27,6 +27,7 @@ mod conversation_watch;
 mod cursor;
 mod deals;
 mod enrolment;
+mod event_item;
 mod exports;
 mod failure;
 mod fan_out;
