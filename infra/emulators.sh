@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# start|stop the AWS emulators: DynamoDB Local (from node_modules) and moto
-# (SQS, S3, Secrets Manager). An endpoint already set in
-# AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL_S3 /
-# AWS_ENDPOINT_URL_SECRETS_MANAGER is used as it is and nothing is started for
+# start|stop the AWS emulators: DynamoDB Local (from node_modules, with its
+# streams) and moto (the services in MOTO_SERVICES). An endpoint already set
+# in AWS_ENDPOINT_URL_<service> is used as it is and nothing is started for
 # it. `start` prints the environment to eval.
 #   PARLEY_STATE   where pids, logs and data live (default .parley)
 #   DYNAMODB_PORT  default 8000;  MOTO_PORT default 5000
@@ -24,6 +23,9 @@ wait_for() { # url name log
   exit 1
 }
 
+# The AWS services moto plays, by the SDK's endpoint variable suffix.
+MOTO_SERVICES="SQS S3 SECRETS_MANAGER SCHEDULER EVENTBRIDGE APIGATEWAYMANAGEMENTAPI"
+
 start() {
   local ddb_port=${DYNAMODB_PORT:-8000} moto_port=${MOTO_PORT:-5000}
   if [ -z "${AWS_ENDPOINT_URL_DYNAMODB:-}" ]; then
@@ -41,15 +43,19 @@ start() {
     wait_for "http://127.0.0.1:$ddb_port" "DynamoDB Local" "$run/dynamodb.log"
     echo "export AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$ddb_port"
   fi
-  if [ -z "${AWS_ENDPOINT_URL_SQS:-}" ] || [ -z "${AWS_ENDPOINT_URL_S3:-}" ] \
-    || [ -z "${AWS_ENDPOINT_URL_SECRETS_MANAGER:-}" ]; then
+  # DynamoDB Local serves its streams on the same port.
+  [ -n "${AWS_ENDPOINT_URL_DYNAMODB_STREAMS:-}" ] \
+    || echo "export AWS_ENDPOINT_URL_DYNAMODB_STREAMS=${AWS_ENDPOINT_URL_DYNAMODB:-http://127.0.0.1:$ddb_port}"
+  local service missing=()
+  for service in $MOTO_SERVICES; do
+    local var="AWS_ENDPOINT_URL_$service"
+    [ -n "${!var:-}" ] || missing+=("$var")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
     .venv/bin/moto_server -H 127.0.0.1 -p "$moto_port" >"$run/moto.log" 2>&1 &
     echo $! >"$run/moto.pid"
     wait_for "http://127.0.0.1:$moto_port/moto-api/" "moto" "$run/moto.log"
-    [ -n "${AWS_ENDPOINT_URL_SQS:-}" ] || echo "export AWS_ENDPOINT_URL_SQS=http://127.0.0.1:$moto_port"
-    [ -n "${AWS_ENDPOINT_URL_S3:-}" ] || echo "export AWS_ENDPOINT_URL_S3=http://127.0.0.1:$moto_port"
-    [ -n "${AWS_ENDPOINT_URL_SECRETS_MANAGER:-}" ] \
-      || echo "export AWS_ENDPOINT_URL_SECRETS_MANAGER=http://127.0.0.1:$moto_port"
+    for var in "${missing[@]}"; do echo "export $var=http://127.0.0.1:$moto_port"; done
   fi
 }
 
