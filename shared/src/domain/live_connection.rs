@@ -55,7 +55,11 @@ pub struct LiveNotice {
 impl LiveNotice {
     /// The notice for `event`.
     pub fn of(event: &Event) -> Self {
-        LiveNotice { kind: event.kind.as_str(), contact_id: event.contact_id.as_ref().map(|c| c.to_string()), at: event.at.0 }
+        LiveNotice {
+            kind: event.kind.as_str(),
+            contact_id: event.contact_id.as_ref().map(|c| c.to_string()),
+            at: event.at.0,
+        }
     }
 
     /// The JSON text sent down the socket.
@@ -71,7 +75,8 @@ mod tests {
 
     #[test]
     fn a_notice_carries_kind_contact_and_time_only() {
-        let event = Event::new(EventKind::MessageReceived, "e1", Millis(42), serde_json::json!({"text": "secret body"}));
+        let event =
+            Event::new(EventKind::MessageReceived, "e1", Millis(42), serde_json::json!({"text": "secret body"}));
         let json = LiveNotice::of(&event).to_json();
         assert_eq!(json, r#"{"type":"message.received","contact_id":null,"at":42}"#);
     }

@@ -10,7 +10,12 @@ use crate::domain::{Millis, Role};
 use crate::ports::StoreError;
 
 impl DynamoStore {
-    async fn live_connections_by(&self, index: &str, pk: &str, value: String) -> Result<Vec<LiveConnection>, StoreError> {
+    async fn live_connections_by(
+        &self,
+        index: &str,
+        pk: &str,
+        value: String,
+    ) -> Result<Vec<LiveConnection>, StoreError> {
         let query = self
             .client
             .query()

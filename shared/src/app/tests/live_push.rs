@@ -46,7 +46,8 @@ impl Push {
 }
 
 fn received(contact: &ContactId) -> Event {
-    Event::new(EventKind::MessageReceived, "message.received:w1", T0, serde_json::json!({"text": "hello"})).about(contact)
+    Event::new(EventKind::MessageReceived, "message.received:w1", T0, serde_json::json!({"text": "hello"}))
+        .about(contact)
 }
 
 #[tokio::test]
