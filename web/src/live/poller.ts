@@ -6,7 +6,8 @@
 // - an idle visible tab: every 12 s (5 requests a minute; the budget is 6);
 // - a hidden tab: once a minute, and at once when it is shown again;
 // - while a push socket is up (live/socket.ts): once a minute as a safety
-//   net, plus one request per pushed notice (`refresh`).
+//   net (every 3 s after a send, as above; typing does not speed it up),
+//   plus one request per pushed notice (`refresh`).
 // Each request is one Lambda invocation and, when nothing changed, two
 // DynamoDB reads (see the API's live feed).
 import { changes as fetchChanges, type Changes } from '../api/changes';
@@ -56,10 +57,13 @@ export function poller(options: PollerOptions): Poller {
 
   const pace = (): number => {
     if (document.visibilityState === 'hidden') return HIDDEN_MS;
-    if (options.pushed?.()) return failures ? Math.min(MAX_BACKOFF_MS, FAST_MS * 2 ** failures) : PUSHED_MS;
     const now = Date.now();
-    const busy = now < lastInput + ACTIVE_FOR_MS || now < lastExpect + EXPECT_FOR_MS || (now < lastExpect + UNDERWAY_FOR_MS && options.underway());
-    const ms = busy ? FAST_MS : IDLE_MS;
+    // A send's early states (queued, sending) are written by the sender, not
+    // announced as events: after a send, look quickly even with push.
+    const sending = now < lastExpect + EXPECT_FOR_MS || (now < lastExpect + UNDERWAY_FOR_MS && options.underway());
+    const pushed = options.pushed?.() ?? false;
+    const busy = sending || (!pushed && now < lastInput + ACTIVE_FOR_MS);
+    const ms = busy ? FAST_MS : pushed ? PUSHED_MS : IDLE_MS;
     return failures ? Math.min(MAX_BACKOFF_MS, ms * 2 ** failures) : ms;
   };
 
