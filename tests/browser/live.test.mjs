@@ -1,6 +1,7 @@
-// Live updates at a price a shop can pay: an idle tab with a conversation
-// open makes at most 6 API requests a minute, a hidden one fewer, and a new
-// message from the customer still shows up. The requests are counted as the
+// Live updates at a price a shop can pay when the push socket is down (the
+// poller the app falls back to): an idle tab with a conversation open makes
+// at most 6 API requests a minute, a hidden one fewer, and a new message
+// from the customer still shows up. The requests are counted as the
 // browser makes them (page.on('request')); nothing here measures time.
 //
 //   cargo build -p parley-local -p parley-simulator
@@ -93,6 +94,9 @@ test('an idle tab stays within 6 requests a minute, a hidden one makes fewer, an
   const first = await customerWrites(from, name, 'Is the shop open on Sunday?');
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
+  // The push socket refused: this is the poller the app falls back to
+  // (push.test.mjs covers the socket).
+  await page.routeWebSocket(/\/ws$/, (ws) => ws.close());
   try {
     await signInQuietly(page);
     const id = await contactId(page, name);

@@ -21,6 +21,7 @@ mod openapi;
 mod outbound;
 mod paging;
 mod pipeline_editing;
+mod push;
 mod reports;
 mod secrets;
 mod sign_in;

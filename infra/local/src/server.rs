@@ -2,6 +2,7 @@
 //! the static UI, exactly as API Gateway and CloudFront put them together.
 
 use crate::bootstrap;
+use crate::live_sockets::{self, LiveSocketServer, LocalPushChannel};
 use crate::template::Template;
 use crate::transaction_conflicts::TransactionConflicts;
 use anyhow::{Context, Result};
@@ -22,6 +23,7 @@ use parley::app::auth::BootstrapAdmin;
 use parley::app::deliver::RetryPolicy;
 use parley::app::exports::Exports;
 use parley::app::inbox::InboxSettings;
+use parley::app::live_push::LivePush;
 use parley::app::sweep::SweepPolicy;
 use parley::ports::{Clock, SystemClock};
 use std::future::Future;
@@ -84,6 +86,11 @@ pub struct LocalStack {
     pub store: Arc<DynamoStore>,
     /// The outbound queue's URL.
     pub outbound_queue_url: String,
+    /// The local sockets of `/ws`.
+    pub live_channel: Arc<LocalPushChannel>,
+    /// The live-push reaction over those sockets: what the events stream
+    /// reader hands each event to.
+    pub live_push: Arc<LivePush>,
     server: tokio::task::JoinHandle<()>,
     drivers: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -191,15 +198,31 @@ impl LocalStack {
             tokio::spawn(crate::drivers::schedule(scheduled, config.sweep_every)),
             tokio::spawn(crate::drivers::export_event_source(sqs_client, queue_url("ExportQueue")?, worker)),
         ];
+        // Live push: the push function's routes on /ws, and the reaction
+        // that posts to those sockets (for the events stream reader).
+        let push_store = Arc::new(DynamoStore::new(
+            aws::dynamo_client(&dynamo_sdk, &RequestCounter::default()),
+            config.table.clone(),
+            config.contact_id_key.clone(),
+        ));
+        let live_channel = Arc::new(LocalPushChannel::default());
+        let live_push =
+            Arc::new(push::live_push(push_store.clone(), live_channel.clone(), config.inbox.agents_see_all));
+        let live = Arc::new(LiveSocketServer {
+            sockets: push::sockets(push_store, clock.clone()),
+            channel: live_channel.clone(),
+        });
         let app = Router::new()
             .merge(webhook_verify::router(webhook_verify::VerifyConfig { verify_token: config.verify_token.clone() }))
             .merge(webhook_inbound::router(Arc::new(ingest)))
             .route("/healthz", get(|| async { "ok" }))
+            .merge(Router::new().route("/ws", get(live_sockets::upgrade)).with_state(live))
             .fallback(same_origin(
                 parley_api::router(api),
                 ServeDir::new(&config.web_dir),
                 security_headers(&template)?,
-            ));
+            ))
+            .layer(axum::middleware::from_fn_with_state(live_channel.clone(), live_sockets::poke_after_writes));
 
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
@@ -218,6 +241,8 @@ impl LocalStack {
             sender_jobs,
             store,
             outbound_queue_url,
+            live_channel,
+            live_push,
             server,
             drivers,
         })

@@ -11,6 +11,8 @@ pub mod inbox;
 pub mod index_backfill;
 pub mod ingest_webhook;
 pub mod live_feed;
+pub mod live_push;
+pub mod live_sockets;
 pub mod notes;
 pub mod opt_out;
 pub mod reactions;

@@ -14,6 +14,7 @@ pub mod event;
 pub mod export;
 pub mod identity;
 pub mod invite;
+pub mod live_connection;
 pub mod live_cursor;
 pub mod login_throttle;
 pub mod message;

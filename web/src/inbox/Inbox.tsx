@@ -17,7 +17,7 @@ import {
   refilter, rev, select, setFilter, state, visibleContacts, whenLost,
 } from './store';
 import { setFeed } from '../live/feed';
-import { poller } from '../live/poller';
+import { socketFeed } from '../live/socket';
 
 const QUEUE_KEYS: Record<Queue, Key> = {
   mine: 'queue.mine', unassigned: 'queue.unassigned', waiting_on_us: 'queue.waiting_on_us', waiting_on_customer: 'queue.waiting_on_customer',
@@ -29,10 +29,10 @@ const EMPTY_KEYS: Record<Queue, Key> = {
 };
 
 // Live updates come from one change feed (web/src/live), started with the
-// inbox and stopped when it goes; a push channel can replace the poller.
+// inbox and stopped when it goes: pushed over a socket, polled when it is down.
 function useLive(): void {
   useEffect(() => {
-    const feed = poller({ contact: liveContact, underway: deliveryUnderway, failed: liveFailed });
+    const feed = socketFeed({ contact: liveContact, underway: deliveryUnderway, failed: liveFailed });
     const unsubscribe = feed.onChange(applyChanges);
     setFeed(feed);
     loadContacts().catch(backgroundError);

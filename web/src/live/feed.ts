@@ -1,5 +1,5 @@
-// The app's one source of live updates. Today a poller fills it; a socket
-// push (the event stream) can replace it behind the same interface.
+// The app's one source of live updates: a push socket that says when to look
+// (live/socket.ts), over the poller it falls back to (live/poller.ts).
 import type { Changes } from '../api/changes';
 
 export type ChangeListener = (changes: Changes, contact: string | null, askedAt: number) => void;

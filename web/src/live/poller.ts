@@ -4,7 +4,10 @@
 //   at most 2 minutes after that send, while a delivery is on its way):
 //   every 3 s, so new messages and ticks show within about 3 s;
 // - an idle visible tab: every 12 s (5 requests a minute; the budget is 6);
-// - a hidden tab: once a minute, and at once when it is shown again.
+// - a hidden tab: once a minute, and at once when it is shown again;
+// - while a push socket is up (live/socket.ts): once a minute as a safety
+//   net (every 3 s after a send, as above; typing does not speed it up),
+//   plus one request per pushed notice (`refresh`).
 // Each request is one Lambda invocation and, when nothing changed, two
 // DynamoDB reads (see the API's live feed).
 import { changes as fetchChanges, type Changes } from '../api/changes';
@@ -14,6 +17,7 @@ import type { ChangeFeed, ChangeListener } from './feed';
 export const FAST_MS = 3_000;
 export const IDLE_MS = 12_000;
 export const HIDDEN_MS = 60_000;
+export const PUSHED_MS = 60_000;
 const ACTIVE_FOR_MS = 20_000;
 const EXPECT_FOR_MS = 30_000;
 const UNDERWAY_FOR_MS = 120_000;
@@ -27,9 +31,19 @@ export interface PollerOptions {
   underway(): boolean;
   /** A poll failed (not a sign-out, which stops the poller). */
   failed(error: unknown, contact: string | null): void;
+  /** A push socket is up: changes are announced, so poll only as a safety net. */
+  pushed?(): boolean;
+  /** The feed stopped by itself (the session ended). */
+  stopped?(): void;
 }
 
-export function poller(options: PollerOptions): ChangeFeed {
+/** The polling feed, which a push channel can also tell to look now. */
+export interface Poller extends ChangeFeed {
+  /** Asks for changes now (once more after the request under way, if any). */
+  refresh(): void;
+}
+
+export function poller(options: PollerOptions): Poller {
   const listeners = new Set<ChangeListener>();
   let cursor: string | null = null;
   let running = false;
@@ -39,12 +53,17 @@ export function poller(options: PollerOptions): ChangeFeed {
   let lastInput = 0;
   let lastExpect = -Infinity;
   let failures = 0;
+  let again = false;
 
   const pace = (): number => {
     if (document.visibilityState === 'hidden') return HIDDEN_MS;
     const now = Date.now();
-    const busy = now < lastInput + ACTIVE_FOR_MS || now < lastExpect + EXPECT_FOR_MS || (now < lastExpect + UNDERWAY_FOR_MS && options.underway());
-    const ms = busy ? FAST_MS : IDLE_MS;
+    // A send's early states (queued, sending) are written by the sender, not
+    // announced as events: after a send, look quickly even with push.
+    const sending = now < lastExpect + EXPECT_FOR_MS || (now < lastExpect + UNDERWAY_FOR_MS && options.underway());
+    const pushed = options.pushed?.() ?? false;
+    const busy = sending || (!pushed && now < lastInput + ACTIVE_FOR_MS);
+    const ms = busy ? FAST_MS : pushed ? PUSHED_MS : IDLE_MS;
     return failures ? Math.min(MAX_BACKOFF_MS, ms * 2 ** failures) : ms;
   };
 
@@ -76,6 +95,7 @@ export function poller(options: PollerOptions): ChangeFeed {
     } catch (e) {
       if (e instanceof SignedOut) {
         stop();
+        options.stopped?.();
         return;
       }
       // A cursor from before a deploy, or a conversation gone from view: not the network's fault.
@@ -85,12 +105,17 @@ export function poller(options: PollerOptions): ChangeFeed {
     } finally {
       inFlight = false;
     }
+    if (again) {
+      again = false;
+      schedule(0);
+      return;
+    }
     schedule(pace());
   }
 
   const onInput = () => {
     lastInput = Date.now();
-    sooner(FAST_MS);
+    if (!options.pushed?.()) sooner(FAST_MS);
   };
   const onVisibility = () => {
     if (document.visibilityState === 'visible') sooner(0);
@@ -123,6 +148,11 @@ export function poller(options: PollerOptions): ChangeFeed {
     expect() {
       lastExpect = Date.now();
       sooner(SOON_MS);
+    },
+    refresh() {
+      if (!running) return;
+      if (inFlight) again = true;
+      else schedule(0);
     },
   };
 }

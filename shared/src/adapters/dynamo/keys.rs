@@ -313,6 +313,25 @@ pub fn session_pk(token_hash: &str) -> String {
 /// A session's sort key.
 pub const SESSION: &str = "SESSION";
 
+/// A live-push connection's partition.
+pub fn live_connection_pk(id: &str) -> String {
+    format!("L#{id}")
+}
+
+/// A live-push connection's sort key.
+pub const LIVE_CONNECTION: &str = "L";
+
+/// `gsi4pk` of one staff member's live connections (the owner index).
+pub fn live_connections_of(email: &str) -> String {
+    format!("LU#{email}")
+}
+
+/// `gsi3pk` of the live connections of everyone with a role: three small
+/// partitions, each read once per pushed event and written once per socket.
+pub fn live_connections_with_role(role: crate::domain::Role) -> String {
+    format!("LR#{}", role.as_str())
+}
+
 /// The sort key of a referenced message: the locator is what follows the
 /// prefix (see [`MessageRef::new`], which matches [`message_sk`]).
 pub fn referenced_sk(message: &MessageRef) -> String {

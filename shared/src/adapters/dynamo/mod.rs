@@ -12,6 +12,7 @@
 //! | user | `U#<email>` | `USER` |
 //! | session | `S#<token hash>` | `SESSION` (TTL) |
 //! | invitation or reset link | `INV#<token hash>` | `INV` (TTL) |
+//! | live-push connection | `L#<connectionId>` | `L` (TTL; gsi4 `LU#<email>`, gsi3 `LR#<role>`) |
 //! | login counter | `LT#se#<source>#<email>`, `LT#s#<source>`, `LT#e#<email>` | `W#<window start>` (TTL) |
 //!
 //! `gsi1` (`gsi1pk`, `gsi1sk`) lists contacts by last activity. The lists
@@ -38,6 +39,7 @@ mod invites;
 mod item;
 pub mod keys;
 mod lifecycle;
+mod live_connections;
 mod login_throttle;
 mod outbox;
 mod paging;

@@ -10,6 +10,7 @@ mod inbox;
 mod index_backfill;
 mod ingest_webhook;
 mod live_feed;
+mod live_push;
 mod reports;
 mod send_message;
 mod sweep;

@@ -10,6 +10,7 @@ mod contacts;
 mod conversation_watch;
 mod exports;
 mod inbox;
+mod live_push;
 mod notifications;
 mod opening_hours;
 mod outbox;
@@ -21,6 +22,7 @@ mod whatsapp;
 
 pub use clock::ManualClock;
 pub use exports::{MemoryExportQueue, MemoryFiles};
+pub use live_push::{MemoryLiveConnections, RecordingPush};
 pub use notifications::MemoryNotifications;
 pub use opening_hours::FixedOpeningHours;
 pub use queue::MemoryQueue;
