@@ -7,5 +7,6 @@ pub mod drivers;
 pub mod server;
 pub mod template;
 pub mod transaction_conflicts;
+pub mod webhooks;
 
 pub use server::{LocalConfig, LocalStack};

@@ -12,6 +12,8 @@
 //! | user | `U#<email>` | `USER` |
 //! | session | `S#<token hash>` | `SESSION` (TTL) |
 //! | invitation or reset link | `INV#<token hash>` | `INV` (TTL) |
+//! | webhook subscription | `WEBHOOKS` | `WH#<id>` |
+//! | webhook delivery | `WD#<subscriptionId>` | `<event millis>-<hash>` (TTL) |
 //! | login counter | `LT#se#<source>#<email>`, `LT#s#<source>`, `LT#e#<email>` | `W#<window start>` (TTL) |
 //!
 //! `gsi1` (`gsi1pk`, `gsi1sk`) lists contacts by last activity. The lists
@@ -55,6 +57,7 @@ mod tasks;
 mod templates;
 mod unprocessable;
 mod users;
+mod webhooks;
 
 use aws_sdk_dynamodb::Client;
 
