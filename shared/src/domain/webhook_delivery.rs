@@ -131,7 +131,7 @@ pub struct WebhookRetry {
 }
 
 impl Default for WebhookRetry {
-    /// 8 attempts over about 4 hours: 30 s, 1, 2, 4, 8, 16, 32 minutes... capped at 2 hours.
+    /// 8 attempts over about an hour: 30 s, then 1, 2, 4, 8, 16 and 32 minutes (each delay capped at 2 hours).
     fn default() -> Self {
         WebhookRetry { max_attempts: 8, base_seconds: 30, max_seconds: 7_200 }
     }
