@@ -120,7 +120,8 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
         {"id": "scrapped", "name": "Scrapped", "kind": "lost"}]});
 
     let hook = json!({"name": "CRM", "url": "https://hooks.example.test/parley", "kinds": ["deal.created"]});
-    let webhook = created(&t, &admin, "/api/webhooks", hook.clone()).await["webhook"]["id"].as_str().unwrap().to_owned();
+    let webhook =
+        created(&t, &admin, "/api/webhooks", hook.clone()).await["webhook"]["id"].as_str().unwrap().to_owned();
     let doomed = created(&t, &admin, "/api/webhooks", hook.clone()).await["webhook"]["id"].as_str().unwrap().to_owned();
     let wh = |suffix: &str| all(&format!("/api/webhooks/{webhook}{suffix}"));
 

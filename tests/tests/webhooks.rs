@@ -187,7 +187,10 @@ async fn a_receiver_answering_500_is_retried_until_it_succeeds() {
     assert_eq!(statuses(&settled[0]), vec![json!(500), json!(503), json!(200)]);
     let got = receiver.got();
     assert_eq!(got.len(), 3);
-    assert!(got.iter().all(|r| r.event_id == "deal-d2-moved-1" && verifies(&secret, r)), "every retry is signed afresh");
+    assert!(
+        got.iter().all(|r| r.event_id == "deal-d2-moved-1" && verifies(&secret, r)),
+        "every retry is signed afresh"
+    );
 }
 
 #[tokio::test]

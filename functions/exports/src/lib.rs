@@ -4,9 +4,9 @@
 //! is handed back to SQS (and, after its retries, the dead-letter queue).
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
-use parley::adapters::sqs_batch::BatchFailures;
 use parley::adapters::aws::{self, ExportBucket, SdkConfig};
 use parley::adapters::sqs::ExportRequest;
+use parley::adapters::sqs_batch::BatchFailures;
 use parley::app::exports::Exports;
 use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
 use parley::config::{ConfigError, Environment};

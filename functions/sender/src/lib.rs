@@ -2,11 +2,11 @@
 //! failures put only the failed records back, after their backoff.
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
-use parley::adapters::sqs_batch::BatchFailures;
 use parley::adapters::aws::{self, SdkConfig};
 use parley::adapters::cloud_api::CloudApi;
 use parley::adapters::dynamo::DynamoStore;
 use parley::adapters::sqs::{SendJob, SqsQueue};
+use parley::adapters::sqs_batch::BatchFailures;
 use parley::app::deliver::{Deliver, JobOutcome, RetryPolicy};
 use parley::config::secrets::{AppSecrets, SecretName, SecretSource};
 use parley::config::{CloudApiSettings, ConfigError, Environment};

@@ -84,7 +84,10 @@ pub async fn handle(worker: &Worker, event: SqsEvent) -> SqsBatchResponse {
     for record in event.records {
         let job = record.body.as_deref().and_then(|b| serde_json::from_str::<WebhookJob>(b).ok());
         let Some(job) = job else {
-            tracing::error!(sqs_message_id = record.message_id.as_deref().unwrap_or_default(), "unreadable webhook job");
+            tracing::error!(
+                sqs_message_id = record.message_id.as_deref().unwrap_or_default(),
+                "unreadable webhook job"
+            );
             // Back soon: after the queue's maxReceiveCount it is in the DLQ.
             retry_after(worker, record.receipt_handle.as_deref(), worker.deliver.retry().base_seconds).await;
             failures.retry(&record);

@@ -188,12 +188,8 @@ impl LocalStack {
         let sweep =
             reminders::sweep(background.clone(), background.clone(), Arc::new(queue), clock.clone(), config.sweep);
         let scheduled = reminders::Scheduled::new(sweep, background.clone());
-        let webhook_worker = crate::webhooks::worker(
-            background.clone(),
-            webhook_queue,
-            clock.clone(),
-            config.webhook_retry,
-        )?;
+        let webhook_worker =
+            crate::webhooks::worker(background.clone(), webhook_queue, clock.clone(), config.webhook_retry)?;
         let sender_jobs = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let drivers = vec![
             tokio::spawn(crate::drivers::sqs_event_source(

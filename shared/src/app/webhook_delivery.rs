@@ -52,7 +52,8 @@ impl DeliverWebhook {
         // The lease outlasts the POST, so a duplicate queue message cannot
         // post the same delivery concurrently.
         let lease = self.timeout.as_millis() as i64 + 20_000;
-        let delivery = match self.store.claim_delivery(subscription_id, delivery_id, now, Millis(now.0 + lease)).await? {
+        let delivery = match self.store.claim_delivery(subscription_id, delivery_id, now, Millis(now.0 + lease)).await?
+        {
             DeliveryClaim::Claimed(delivery) => delivery,
             DeliveryClaim::Settled => return Ok(AttemptOutcome::Done),
             DeliveryClaim::Busy => return Ok(AttemptOutcome::RetryAfter((lease / 1000) as i32)),

@@ -3,9 +3,7 @@
 //! and send a test event.
 
 use crate::domain::webhook_subscription::{check_name, check_url, parse_kinds, WebhookFieldError};
-use crate::domain::{
-    AuditEntry, Event, Millis, Role, Session, WebhookDelivery, WebhookSecret, WebhookSubscription,
-};
+use crate::domain::{AuditEntry, Event, Millis, Role, Session, WebhookDelivery, WebhookSecret, WebhookSubscription};
 use crate::ports::{Clock, DeliveryRecorded, Page, PageRequest, StoreError, WebhookQueue, WebhookStore};
 use rand::RngCore;
 use sha2::{Digest, Sha256};

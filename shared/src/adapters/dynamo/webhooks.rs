@@ -312,7 +312,12 @@ impl WebhookStore for DynamoStore {
         }
     }
 
-    async fn redeliver(&self, subscription_id: &str, delivery_id: &str, audit: &AuditEntry) -> Result<bool, StoreError> {
+    async fn redeliver(
+        &self,
+        subscription_id: &str,
+        delivery_id: &str,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
         let update = Update::builder()
             .table_name(&self.table)
             .set_key(Some(Self::delivery_key(subscription_id, delivery_id)))
