@@ -279,3 +279,36 @@ fn random_hex(bytes: usize) -> String {
     rand::rngs::OsRng.fill_bytes(&mut buffer);
     hex::encode(buffer)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::EventKind;
+
+    fn subscription(id: &str) -> WebhookSubscription {
+        WebhookSubscription {
+            id: id.to_owned(),
+            name: "CRM".to_owned(),
+            url: "https://crm.example".to_owned(),
+            kinds: vec![EventKind::DealCreated],
+            active: true,
+            created_at: Millis(0),
+        }
+    }
+
+    #[test]
+    fn a_delivery_id_is_the_same_for_a_republished_event_and_sorts_by_event_time() {
+        let event = Event::new(EventKind::DealCreated, "deal-1-created", Millis(1_700_000_000_000), json_data());
+        let first = delivery_for(&subscription("w1"), &event);
+        assert_eq!(first, delivery_for(&subscription("w1"), &event.clone()));
+        assert_ne!(first.id, delivery_for(&subscription("w2"), &event).id);
+        let later = Event::new(EventKind::DealCreated, "deal-0-created", Millis(1_700_000_000_001), json_data());
+        assert!(delivery_for(&subscription("w1"), &later).id > first.id);
+        let body: serde_json::Value = serde_json::from_str(&first.body).unwrap_or_default();
+        assert_eq!((body["id"].as_str(), body["type"].as_str()), (Some("deal-1-created"), Some("deal.created")));
+    }
+
+    fn json_data() -> serde_json::Value {
+        serde_json::json!({ "deal_id": "d1" })
+    }
+}
