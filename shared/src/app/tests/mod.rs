@@ -15,3 +15,4 @@ mod send_message;
 mod sweep;
 mod tasks;
 mod team;
+mod webhooks;
