@@ -157,6 +157,7 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
         ['dashboard', '#/dashboard', 'dash-workload'],
         ['settings', '#/settings/team', 'settings-team'],
         ['business', '#/settings/business', 'business-form'],
+        ['webhooks', '#/settings/webhooks', 'settings-webhooks'],
       ];
       for (const [name, hash, ready] of screens) {
         await page.goto(`${base}/${hash}`);

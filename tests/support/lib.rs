@@ -203,6 +203,7 @@ impl TestStack {
                 timeout: Duration::from_millis(400),
             },
             retry: RetryPolicy { max_attempts: 8, base_seconds: 1, max_seconds: 2 },
+            webhook_retry: parley::domain::WebhookRetry { max_attempts: 3, base_seconds: 1, max_seconds: 2 },
             sweep: SweepPolicy { queued_after_ms: 1_500, sending_after_ms: 60_000 },
             sweep_every,
             inbox,

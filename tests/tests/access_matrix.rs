@@ -119,6 +119,12 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
         {"id": "fixed", "name": "Fixed", "kind": "won"},
         {"id": "scrapped", "name": "Scrapped", "kind": "lost"}]});
 
+    let hook = json!({"name": "CRM", "url": "https://hooks.example.test/parley", "kinds": ["deal.created"]});
+    let webhook =
+        created(&t, &admin, "/api/webhooks", hook.clone()).await["webhook"]["id"].as_str().unwrap().to_owned();
+    let doomed = created(&t, &admin, "/api/webhooks", hook.clone()).await["webhook"]["id"].as_str().unwrap().to_owned();
+    let wh = |suffix: &str| all(&format!("/api/webhooks/{webhook}{suffix}"));
+
     let c = |route: &str| objects(route, &mine, &theirs);
     let rows = vec![
         row("post", "/api/login", all("/api/login"), Some(json!({})), [400, 400, 400, 400, 400]),
@@ -330,6 +336,22 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             None,
             [200, 200, 200, 403, 401],
         ),
+        // Outbound webhooks: administrators only.
+        row("get", "/api/webhooks", all("/api/webhooks"), None, [200, 403, 403, 403, 401]),
+        row("post", "/api/webhooks", all("/api/webhooks"), Some(hook.clone()), [201, 403, 403, 403, 401]),
+        row("patch", "/api/webhooks/{id}", wh(""), Some(json!({"name": "renamed"})), [200, 403, 403, 403, 401]),
+        row("post", "/api/webhooks/{id}/secret", wh("/secret"), None, [200, 403, 403, 403, 401]),
+        row("get", "/api/webhooks/{id}/deliveries", wh("/deliveries"), None, [200, 403, 403, 403, 401]),
+        row("post", "/api/webhooks/{id}/test", wh("/test"), None, [202, 403, 403, 403, 401]),
+        // No such delivery: the admin learns so, the others learn nothing.
+        row(
+            "post",
+            "/api/webhooks/{id}/deliveries/{delivery}/redeliver",
+            wh("/deliveries/0000000000000-none/redeliver"),
+            None,
+            [404, 403, 403, 403, 401],
+        ),
+        row("delete", "/api/webhooks/{id}", all(&format!("/api/webhooks/{doomed}")), None, [204, 403, 403, 403, 401]),
         // Last: it ends the sessions the rows above use.
         row("post", "/api/logout", all("/api/logout"), None, [204, 204, 204, 204, 204]),
     ];

@@ -31,3 +31,4 @@ mod tasks;
 mod team_and_inbox;
 mod unread_markers;
 mod webhook_parsing;
+mod webhooks;

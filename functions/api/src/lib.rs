@@ -26,6 +26,7 @@ mod tasks;
 mod team;
 mod views;
 mod visible_contact;
+mod webhooks;
 
 use axum::routing::get;
 use axum::Router;
@@ -45,6 +46,7 @@ use parley::app::reports::Reports;
 use parley::app::send_message::SendMessage;
 use parley::app::tasks::Tasks;
 use parley::app::team::Team;
+use parley::app::webhooks::Webhooks;
 use parley::app::Auth;
 use parley::config::secrets::{AppSecrets, SecretName};
 use parley::domain::pipeline::Pipeline;
@@ -53,14 +55,15 @@ use parley::domain::template::Template;
 use parley::ports::{
     BusinessProfileStore, Clock, ContactEnrolment, ContactRecordStore, ConversationStore, DeadLetterQueues,
     ExportFiles, ExportQueue, OutboundQueue, OutboxStore, ReadMarkers, SpendStore, SystemClock, TemplateCatalog,
-    WhatsAppClient,
+    WebhookQueue, WhatsAppClient,
 };
 use std::sync::Arc;
 use views::{
     AuditEntryView, BoardView, BusinessProfileView, ContactExportView, ContactView, DeadLetterQueueView, DealView,
     ErasedView, ExportJobView, FirstResponseView, FunnelView, LinkAcceptedView, LinkView, MessageCountsView,
     MessageView, NoteView, OptOutView, PageView, PasswordChangedView, QueuedView, RateCardView, ReadMarkerView,
-    RequeuedView, SignedInView, SpendView, TaskView, TemplatesSyncedView, UserView, WorkloadView,
+    RequeuedView, SignedInView, SpendView, TaskView, TemplatesSyncedView, UserView, WebhookDeliveryView,
+    WebhookSecretView, WebhookView, WorkloadView,
 };
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
@@ -91,6 +94,8 @@ pub struct Background {
     pub export_files: Arc<dyn ExportFiles>,
     /// The dead-letter queues.
     pub dead_letters: Arc<dyn DeadLetterQueues>,
+    /// The webhook delivery queue (redeliveries and test events).
+    pub webhooks: Arc<dyn WebhookQueue>,
 }
 
 impl Background {
@@ -100,6 +105,7 @@ impl Background {
             exports: Arc::new(aws::export_queue(sdk, &settings.export_queue_url)),
             export_files: Arc::new(aws::export_files(sdk, &settings.export_bucket)),
             dead_letters: Arc::new(aws::dead_letters(sdk, settings.dead_letter_queues.clone())),
+            webhooks: Arc::new(aws::webhook_queue(sdk, &settings.webhook_queue_url)),
         }
     }
 }
@@ -142,6 +148,8 @@ pub struct ApiState {
     pub auth: Auth,
     /// Marketing opt-outs.
     pub opt_outs: OptOuts,
+    /// Outbound webhook subscriptions (administrators).
+    pub webhooks: Webhooks,
     /// The key CloudFront sends to vouch for `CloudFront-Viewer-Address`;
     /// without it only API Gateway's `sourceIp` (or the TCP peer) counts.
     pub origin_key: Option<String>,
@@ -235,6 +243,7 @@ pub fn state(
         },
         auth: Auth::new(store.clone(), store.clone(), store.clone(), clock.clone(), admin),
         opt_outs: OptOuts::new(store.clone(), clock.clone()),
+        webhooks: Webhooks::new(store.clone(), background.webhooks, clock.clone()),
         origin_key,
         business: store.clone(),
         enrolment: store.clone(),
@@ -300,6 +309,14 @@ openapi::api_routes! {
     get "/api/tasks" => tasks::list, query tasks::ListQuery, returns 200 PageView<TaskView>, "Open tasks by `?due=` (overdue, today, upcoming, open), or the last 14 days' done (`done`), for `?scope=` (mine, team)", "all (team: managers, admins)";
     post "/api/tasks" => tasks::create, body tasks::CreateBody, returns 201 TaskView, "Create a task (201), due at `due_at` or at a `snooze` preset (hour, tomorrow, next_week at 9:00 business time)", "all (for others: managers, admins)";
     post "/api/tasks/{id}/done" => tasks::done, returns 200 TaskView, "Complete a task", "its owner, managers, admins";
+    get "/api/webhooks" => webhooks::list, returns 200 PageView<WebhookView>, "Outbound webhook subscriptions (never their secrets)", "admins";
+    post "/api/webhooks" => webhooks::create, body webhooks::CreateBody, returns 201 WebhookSecretView, "Register a receiver (https, or http to 127.0.0.1/localhost) for event types; 201 with its signing secret, shown this once (audited)", "admins";
+    patch "/api/webhooks/{id}" => webhooks::update, body webhooks::PatchBody, returns 200 WebhookView, "Rename, re-target, change event types, pause or resume (audited)", "admins";
+    delete "/api/webhooks/{id}" => webhooks::delete, returns 204, "Delete a subscription (204; audited)", "admins";
+    post "/api/webhooks/{id}/secret" => webhooks::rotate_secret, returns 200 WebhookSecretView, "Rotate the signing secret: the new one is shown this once and signs from now on (audited)", "admins";
+    get "/api/webhooks/{id}/deliveries" => webhooks::deliveries, query contacts::PageQuery, returns 200 PageView<WebhookDeliveryView>, "The delivery log, newest first, with every attempt's status, duration and error class", "admins";
+    post "/api/webhooks/{id}/deliveries/{delivery}/redeliver" => webhooks::redeliver, returns 202 WebhookDeliveryView, "Send a failed or dead delivery again with a fresh retry budget (202; 409 otherwise; audited)", "admins";
+    post "/api/webhooks/{id}/test" => webhooks::send_test, returns 202 WebhookDeliveryView, "Queue a test event (`data.test = true`) to the receiver (202)", "admins";
     patch "/api/tasks/{id}" => tasks::update, body tasks::PatchBody, returns 200 TaskView, "Retitle, snooze (`due_at`, or `snooze`: hour, tomorrow or next_week at 9:00 business time) or reassign (`owner`, an active teammate, else 422) an open task; 409 once done or changed meanwhile (audited)", "its owner (agents reassign only to themselves), managers, admins";
 }
 

@@ -36,8 +36,10 @@ pub struct BackgroundSettings {
     pub export_queue_url: String,
     /// `EXPORT_BUCKET`.
     pub export_bucket: ExportBucket,
-    /// `OUTBOUND_DLQ_URL` and `EXPORT_DLQ_URL`, by the name admins see.
+    /// `OUTBOUND_DLQ_URL`, `EXPORT_DLQ_URL` and `WEBHOOK_DLQ_URL`, by the name admins see.
     pub dead_letter_queues: Vec<(String, String)>,
+    /// `WEBHOOK_QUEUE_URL`.
+    pub webhook_queue_url: String,
 }
 
 impl BackgroundSettings {
@@ -49,7 +51,9 @@ impl BackgroundSettings {
             dead_letter_queues: vec![
                 ("outbound".to_owned(), env.required("OUTBOUND_DLQ_URL")?),
                 ("exports".to_owned(), env.required("EXPORT_DLQ_URL")?),
+                ("webhooks".to_owned(), env.required("WEBHOOK_DLQ_URL")?),
             ],
+            webhook_queue_url: env.required("WEBHOOK_QUEUE_URL")?,
         })
     }
 }
@@ -93,7 +97,7 @@ pub fn bootstrap_admin(email: Option<&str>, secrets: &AppSecrets) -> Option<Boot
 mod tests {
     use super::*;
 
-    const BASE: [(&str, &str); 7] = [
+    const BASE: [(&str, &str); 9] = [
         ("TABLE_NAME", "parley"),
         ("OUTBOUND_QUEUE_URL", "http://q"),
         ("WHATSAPP_ACCESS_TOKEN", "t"),
@@ -101,6 +105,8 @@ mod tests {
         ("EXPORT_BUCKET", "exports"),
         ("OUTBOUND_DLQ_URL", "http://od"),
         ("EXPORT_DLQ_URL", "http://xd"),
+        ("WEBHOOK_QUEUE_URL", "http://w"),
+        ("WEBHOOK_DLQ_URL", "http://wd"),
     ];
 
     #[test]

@@ -28,6 +28,7 @@ mod spend;
 mod task;
 mod templates_synced;
 mod user;
+mod webhook;
 mod workload;
 
 pub use audit_entry::AuditEntryView;
@@ -57,4 +58,5 @@ pub use spend::SpendView;
 pub use task::TaskView;
 pub use templates_synced::TemplatesSyncedView;
 pub use user::UserView;
+pub use webhook::{WebhookDeliveryView, WebhookSecretView, WebhookView};
 pub use workload::WorkloadView;

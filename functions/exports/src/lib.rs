@@ -3,9 +3,10 @@
 //! failed for its requester; only an unreadable record or a storage outage
 //! is handed back to SQS (and, after its retries, the dead-letter queue).
 
-use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use parley::adapters::aws::{self, ExportBucket, SdkConfig};
 use parley::adapters::sqs::ExportRequest;
+use parley::adapters::sqs_batch::BatchFailures;
 use parley::app::exports::Exports;
 use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
 use parley::config::{ConfigError, Environment};
@@ -60,27 +61,19 @@ pub fn build(settings: &ExportSettings, sdk: &SdkConfig, secrets: &AppSecrets) -
 
 /// Handles one SQS batch.
 pub async fn handle(worker: &Worker, event: SqsEvent) -> SqsBatchResponse {
-    let mut failures = Vec::new();
+    let mut failures = BatchFailures::new();
     for record in event.records {
-        let id = record.message_id.clone().unwrap_or_default();
+        let id = record.message_id.as_deref().unwrap_or_default();
         let request = record.body.as_deref().and_then(|b| serde_json::from_str::<ExportRequest>(b).ok());
         let Some(request) = request else {
             tracing::error!(sqs_message_id = %id, "unreadable export request");
-            failures.push(failure(id));
+            failures.retry(&record);
             continue;
         };
         if let Err(e) = worker.exports.run(&request.export_id).await {
             tracing::error!(error = %e, export_id = %request.export_id, "export job failed on storage; SQS will redeliver");
-            failures.push(failure(id));
+            failures.retry(&record);
         }
     }
-    let mut response = SqsBatchResponse::default();
-    response.batch_item_failures = failures;
-    response
-}
-
-fn failure(id: String) -> BatchItemFailure {
-    let mut failure = BatchItemFailure::default();
-    failure.item_identifier = id;
-    failure
+    failures.into_response()
 }

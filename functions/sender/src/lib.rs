@@ -1,11 +1,12 @@
 //! The SQS-driven sender: each record names one queued message; partial batch
 //! failures put only the failed records back, after their backoff.
 
-use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use parley::adapters::aws::{self, SdkConfig};
 use parley::adapters::cloud_api::CloudApi;
 use parley::adapters::dynamo::DynamoStore;
 use parley::adapters::sqs::{SendJob, SqsQueue};
+use parley::adapters::sqs_batch::BatchFailures;
 use parley::app::deliver::{Deliver, JobOutcome, RetryPolicy};
 use parley::config::secrets::{AppSecrets, SecretName, SecretSource};
 use parley::config::{CloudApiSettings, ConfigError, Environment};
@@ -103,9 +104,9 @@ pub fn build(
 
 /// Handles one SQS batch.
 pub async fn handle(sender: &Sender, event: SqsEvent) -> SqsBatchResponse {
-    let mut failures = Vec::new();
+    let mut failures = BatchFailures::new();
     for record in event.records {
-        let id = record.message_id.clone().unwrap_or_default();
+        let id = record.message_id.as_deref().unwrap_or_default();
         let job = record.body.as_deref().and_then(|b| serde_json::from_str::<SendJob>(b).ok());
         let Some(job) = job else {
             // Poison: after the queue's maxReceiveCount it lands in the DLQ.
@@ -114,7 +115,7 @@ pub async fn handle(sender: &Sender, event: SqsEvent) -> SqsBatchResponse {
             if let Some(receipt) = record.receipt_handle.as_deref() {
                 let _ = sender.queue.retry_after(receipt, sender.poison_delay_seconds).await;
             }
-            failures.push(failure(id));
+            failures.retry(&record);
             continue;
         };
         match sender.deliver.deliver(&job.message()).await {
@@ -125,23 +126,15 @@ pub async fn handle(sender: &Sender, event: SqsEvent) -> SqsBatchResponse {
                         tracing::warn!(error = %e, "could not set the retry delay; the queue's default applies");
                     }
                 }
-                failures.push(failure(id));
+                failures.retry(&record);
             }
             Err(e) => {
                 tracing::error!(error = %e, contact_id = %job.contact_id, "send job failed on storage; SQS will redeliver");
-                failures.push(failure(id));
+                failures.retry(&record);
             }
         }
     }
-    let mut response = SqsBatchResponse::default();
-    response.batch_item_failures = failures;
-    response
-}
-
-fn failure(id: String) -> BatchItemFailure {
-    let mut failure = BatchItemFailure::default();
-    failure.item_identifier = id;
-    failure
+    failures.into_response()
 }
 
 #[cfg(test)]

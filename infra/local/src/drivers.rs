@@ -38,7 +38,7 @@ pub async fn export_event_source(client: aws_sdk_sqs::Client, queue_url: String,
 
 /// Lambda's SQS event source over any handler: receive a batch, hand it
 /// over, delete what the handler did not report as failed.
-async fn poll_queue<F, Fut>(client: aws_sdk_sqs::Client, queue_url: String, jobs: Arc<AtomicU64>, handler: F)
+pub(crate) async fn poll_queue<F, Fut>(client: aws_sdk_sqs::Client, queue_url: String, jobs: Arc<AtomicU64>, handler: F)
 where
     F: Fn(SqsEvent) -> Fut,
     Fut: std::future::Future<Output = aws_lambda_events::event::sqs::SqsBatchResponse>,

@@ -8,5 +8,6 @@ pub mod live_sockets;
 pub mod server;
 pub mod template;
 pub mod transaction_conflicts;
+pub mod webhooks;
 
 pub use server::{LocalConfig, LocalStack};

@@ -34,6 +34,7 @@ async fn main() -> anyhow::Result<()> {
         admin: parley_api::bootstrap_admin(admin_email.as_deref(), &secrets),
         whatsapp: CloudApiSettings::from_environment(&env)?.with_token(secrets.get(SecretName::WhatsAppAccessToken)?),
         retry: sender::retry_policy(&env)?,
+        webhook_retry: webhooks::retry_policy(&env)?,
         sweep: Default::default(),
         sweep_every: std::time::Duration::from_secs(60),
         inbox: parley::app::inbox::InboxSettings::from_environment(&env)?,

@@ -57,6 +57,8 @@ pub struct LocalConfig {
     pub whatsapp: CloudApiConfig,
     /// The sender's retry policy.
     pub retry: RetryPolicy,
+    /// The webhook deliveries' retry schedule.
+    pub webhook_retry: parley::domain::WebhookRetry,
     /// The sweep's thresholds.
     pub sweep: SweepPolicy,
     /// How often the scheduler runs the sweep (EventBridge: every minute).
@@ -91,6 +93,8 @@ pub struct LocalStack {
     /// The live-push reaction over those sockets: what the events stream
     /// reader hands each event to.
     pub live_push: Arc<LivePush>,
+    /// The webhook delivery queue's URL.
+    pub webhook_queue_url: String,
     server: tokio::task::JoinHandle<()>,
     drivers: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -149,8 +153,11 @@ impl LocalStack {
             vec![
                 ("outbound".to_owned(), queue_url("OutboundDeadLetterQueue")?),
                 ("exports".to_owned(), queue_url("ExportDeadLetterQueue")?),
+                ("webhooks".to_owned(), queue_url("WebhookDeadLetterQueue")?),
             ],
         );
+        let webhook_queue_url = queue_url("WebhookQueue")?;
+        let webhook_queue = SqsQueue::new(sqs_client.clone(), webhook_queue_url.clone());
         let api = parley_api::state(
             api_store,
             Arc::new(queue.clone()),
@@ -162,6 +169,7 @@ impl LocalStack {
                 exports: Arc::new(export_queue.clone()),
                 export_files: export_files.clone(),
                 dead_letters: Arc::new(dead_letters),
+                webhooks: Arc::new(webhook_queue.clone()),
             },
             None,
         );
@@ -186,7 +194,9 @@ impl LocalStack {
         };
         let sweep =
             reminders::sweep(background.clone(), background.clone(), Arc::new(queue), clock.clone(), config.sweep);
-        let scheduled = reminders::Scheduled::new(sweep, background);
+        let scheduled = reminders::Scheduled::new(sweep, background.clone());
+        let webhook_worker =
+            crate::webhooks::worker(background.clone(), webhook_queue, clock.clone(), config.webhook_retry)?;
         let sender_jobs = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let drivers = vec![
             tokio::spawn(crate::drivers::sqs_event_source(
@@ -196,7 +206,8 @@ impl LocalStack {
                 sender_jobs.clone(),
             )),
             tokio::spawn(crate::drivers::schedule(scheduled, config.sweep_every)),
-            tokio::spawn(crate::drivers::export_event_source(sqs_client, queue_url("ExportQueue")?, worker)),
+            tokio::spawn(crate::drivers::export_event_source(sqs_client.clone(), queue_url("ExportQueue")?, worker)),
+            tokio::spawn(crate::webhooks::event_source(sqs_client, webhook_queue_url.clone(), webhook_worker)),
         ];
         // Live push: the push function's routes on /ws, and the reaction
         // that posts to those sockets (for the events stream reader).
@@ -243,6 +254,7 @@ impl LocalStack {
             outbound_queue_url,
             live_channel,
             live_push,
+            webhook_queue_url,
             server,
             drivers,
         })

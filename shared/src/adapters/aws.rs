@@ -44,6 +44,11 @@ pub fn export_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
     super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url)
 }
 
+/// The webhook delivery queue at `url`.
+pub fn webhook_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
+    super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url)
+}
+
 /// The dead-letter queues administrators watch, `(name, url)` each.
 pub fn dead_letters(config: &SdkConfig, queues: Vec<(String, String)>) -> super::dead_letters::SqsDeadLetters {
     super::dead_letters::SqsDeadLetters::new(aws_sdk_sqs::Client::new(config), queues)

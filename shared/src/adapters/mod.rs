@@ -9,3 +9,5 @@ pub mod request_counter;
 pub mod s3_exports;
 pub mod secrets_manager;
 pub mod sqs;
+pub mod sqs_batch;
+pub mod webhook_http;

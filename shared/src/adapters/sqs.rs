@@ -2,7 +2,7 @@
 
 use super::dynamo::keys;
 use crate::domain::{ContactId, MessageRef};
-use crate::ports::{ExportQueue, OutboundQueue, QueueError};
+use crate::ports::{ExportQueue, OutboundQueue, QueueError, WebhookQueue};
 use serde::{Deserialize, Serialize};
 
 /// The body of one outbound queue message: where the message item lives.
@@ -32,6 +32,15 @@ impl SendJob {
 pub struct ExportRequest {
     /// The export job.
     pub export_id: String,
+}
+
+/// The body of one webhook delivery queue message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookJob {
+    /// The subscription.
+    pub webhook_id: String,
+    /// The delivery.
+    pub delivery_id: String,
 }
 
 /// SQS implementation of [`OutboundQueue`] and [`ExportQueue`] (one
@@ -83,6 +92,22 @@ impl ExportQueue for SqsQueue {
     async fn enqueue_export(&self, id: &str) -> Result<(), QueueError> {
         let body = serde_json::to_string(&ExportRequest { export_id: id.to_owned() })
             .map_err(|e| QueueError(e.to_string()))?;
+        self.client
+            .send_message()
+            .queue_url(&self.url)
+            .message_body(body)
+            .send()
+            .await
+            .map_err(|e| QueueError(format!("{e:?}")))?;
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl WebhookQueue for SqsQueue {
+    async fn enqueue_delivery(&self, subscription_id: &str, delivery_id: &str) -> Result<(), QueueError> {
+        let job = WebhookJob { webhook_id: subscription_id.to_owned(), delivery_id: delivery_id.to_owned() };
+        let body = serde_json::to_string(&job).map_err(|e| QueueError(e.to_string()))?;
         self.client
             .send_message()
             .queue_url(&self.url)

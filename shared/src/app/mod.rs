@@ -21,6 +21,9 @@ pub mod send_message;
 pub mod sweep;
 pub mod tasks;
 pub mod team;
+pub mod webhook_delivery;
+pub mod webhook_fanout;
+pub mod webhooks;
 
 pub use auth::{Auth, AuthError};
 pub use ingest_webhook::{IngestError, IngestReport, IngestWebhook};

@@ -44,6 +44,9 @@ pub mod timestamp;
 pub mod unprocessable;
 pub mod user;
 pub mod user_patch;
+pub mod webhook_delivery;
+pub mod webhook_signature;
+pub mod webhook_subscription;
 
 pub use audit::AuditEntry;
 pub use business_day::BusinessDay;
@@ -65,3 +68,5 @@ pub use status::{DeliveryError, DeliveryStatus, Pricing, StatusUpdate};
 pub use timestamp::Millis;
 pub use user::{Role, User};
 pub use user_patch::UserPatch;
+pub use webhook_delivery::{Attempt, AttemptError, DeliveryState, WebhookDelivery, WebhookRetry};
+pub use webhook_subscription::{WebhookSecret, WebhookSubscription};

@@ -41,6 +41,9 @@ mod task_ledger;
 mod tasks;
 mod templates;
 mod users;
+mod webhook_poster;
+mod webhook_queue;
+mod webhooks;
 mod whatsapp;
 
 pub use audit::AuditLog;
@@ -80,4 +83,7 @@ pub use task_ledger::TaskLedger;
 pub use tasks::TaskStore;
 pub use templates::TemplateCatalog;
 pub use users::UserStore;
+pub use webhook_poster::WebhookPoster;
+pub use webhook_queue::WebhookQueue;
+pub use webhooks::{DeliveryClaim, DeliveryRecorded, WebhookStore};
 pub use whatsapp::{CatalogError, WhatsAppClient};

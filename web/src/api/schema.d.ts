@@ -961,6 +961,134 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Outbound webhook subscriptions (never their secrets)
+         * @description Roles: admins.
+         */
+        get: operations["get_webhooks"];
+        put?: never;
+        /**
+         * Register a receiver (https, or http to 127.0.0.1/localhost) for event types; 201 with its signing secret, shown this once (audited)
+         * @description Roles: admins.
+         */
+        post: operations["post_webhooks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a subscription (204; audited)
+         * @description Roles: admins.
+         */
+        delete: operations["delete_webhooks__id"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename, re-target, change event types, pause or resume (audited)
+         * @description Roles: admins.
+         */
+        patch: operations["patch_webhooks__id"];
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log, newest first, with every attempt's status, duration and error class
+         * @description Roles: admins.
+         */
+        get: operations["get_webhooks__id__deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries/{delivery}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a failed or dead delivery again with a fresh retry budget (202; 409 otherwise; audited)
+         * @description Roles: admins.
+         */
+        post: operations["post_webhooks__id__deliveries__delivery__redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret: the new one is shown this once and signs from now on (audited)
+         * @description Roles: admins.
+         */
+        post: operations["post_webhooks__id__secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue a test event (`data.test = true`) to the receiver (202)
+         * @description Roles: admins.
+         */
+        post: operations["post_webhooks__id__test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1436,6 +1564,19 @@ export interface components {
             snooze?: "hour" | "tomorrow" | "next_week" | null;
             title: string;
         };
+        /** @description A receiver to register. */
+        NewWebhook: {
+            /**
+             * @description Default true.
+             * @default null
+             */
+            active?: boolean | null;
+            /** @description Public event type names (at least one). */
+            kinds: string[];
+            name: string;
+            /** @description https, or http://127.0.0.1 / localhost for development. */
+            url: string;
+        };
         /** @description A note staff wrote; customers never see it. */
         Note: {
             at: string;
@@ -1719,6 +1860,76 @@ export interface components {
             name?: string | null;
             /** @enum {string|null} */
             role?: "admin" | "manager" | "agent" | null;
+        };
+        /** @description A subscription; never its secret. */
+        Webhook: {
+            active: boolean;
+            /** @description RFC 3339. */
+            created_at: string;
+            id: string;
+            kinds: ("message.received" | "message.status_changed" | "conversation.assigned" | "conversation.closed" | "deal.created" | "deal.stage_changed" | "task.created" | "task.done" | "contact.created" | "contact.merged" | "rule.executed")[];
+            name: string;
+            url: string;
+        };
+        /** @description One POST to the receiver. */
+        WebhookAttempt: {
+            /** @description RFC 3339. */
+            at: string;
+            /** Format: uint64 */
+            duration_ms: number;
+            /**
+             * @description Why there was no answer.
+             * @enum {string|null}
+             */
+            error: "timeout" | "connect" | "transport" | "no_subscription" | null;
+            /**
+             * Format: uint16
+             * @description The receiver's HTTP status, when it answered.
+             */
+            status: number | null;
+        };
+        /** @description One event's delivery to one subscription, with its attempts (oldest first). */
+        WebhookDelivery: {
+            attempts: components["schemas"]["WebhookAttempt"][];
+            /** @description RFC 3339: when the event happened. */
+            created_at: string;
+            event_id: string;
+            /** @enum {string} */
+            event_type: "message.received" | "message.status_changed" | "conversation.assigned" | "conversation.closed" | "deal.created" | "deal.stage_changed" | "task.created" | "task.done" | "contact.created" | "contact.merged" | "rule.executed";
+            id: string;
+            /** @enum {string} */
+            state: "pending" | "delivered" | "failed" | "dead";
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            next_cursor: string | null;
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        WebhookPage: {
+            items: components["schemas"]["Webhook"][];
+            next_cursor: string | null;
+        };
+        /** @description What changes; an absent key stays as it is. */
+        WebhookPatch: {
+            active?: boolean | null;
+            kinds?: string[] | null;
+            name?: string | null;
+            url?: string | null;
+        };
+        /**
+         * @description A subscription with its signing secret: the only answers that carry it
+         *     (creation and rotation). Store it now; it is never shown again.
+         */
+        WebhookWithSecret: {
+            secret: string;
+            webhook: components["schemas"]["Webhook"];
         };
         /**
          * @description Conversations nobody owns or waiting past the SLA, and the team's
@@ -3553,6 +3764,260 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_webhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPage"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_webhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewWebhook"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecret"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_webhooks__id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patch_webhooks__id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPatch"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_webhooks__id__deliveries: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_webhooks__id__deliveries__delivery__redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delivery: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_webhooks__id__secret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecret"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_webhooks__id__test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
             };
             /** @description Error */
             default: {

@@ -10,7 +10,7 @@ import { locale, setLocale, t, type Locale } from '../i18n';
 import type { Key } from '../i18n/en';
 import { fmtFull, isoDay, parseTime } from '../lib/format';
 import { href } from '../lib/router';
-import { isManager } from '../lib/session';
+import { isAdmin, isManager } from '../lib/session';
 import { useError } from '../lib/useError';
 import { categoryLabel } from '../inbox/model';
 import { Account } from '../settings/Account';
@@ -18,6 +18,7 @@ import { BusinessProfile } from '../settings/BusinessProfile';
 import { ExportButton } from '../settings/ExportButton';
 import { Pipelines } from '../settings/Pipelines';
 import { Team } from '../settings/Team';
+import { Webhooks } from '../settings/Webhooks';
 
 function Templates() {
   const [list, setList] = useState<Template[] | null>(null);
@@ -119,19 +120,20 @@ function Language() {
   );
 }
 
-const SECTIONS: { id: string; key: Key; manager: boolean; Screen: () => preact.JSX.Element }[] = [
+const SECTIONS: { id: string; key: Key; manager: boolean; admin?: boolean; Screen: () => preact.JSX.Element }[] = [
   { id: 'team', key: 'settings.team', manager: true, Screen: Team },
   { id: 'templates', key: 'settings.templates', manager: true, Screen: Templates },
   { id: 'pipelines', key: 'settings.pipelines', manager: true, Screen: Pipelines },
   { id: 'audit', key: 'settings.audit', manager: true, Screen: Audit },
   { id: 'data', key: 'settings.data', manager: true, Screen: Data },
+  { id: 'webhooks', key: 'webhooks.title', manager: true, admin: true, Screen: Webhooks },
   { id: 'business', key: 'settings.business', manager: false, Screen: BusinessProfile },
   { id: 'account', key: 'settings.account', manager: false, Screen: Account },
   { id: 'language', key: 'settings.language', manager: false, Screen: Language },
 ];
 
 export function Settings({ section }: { section: string }) {
-  const allowed = SECTIONS.filter((s) => !s.manager || isManager());
+  const allowed = SECTIONS.filter((s) => (!s.manager || isManager()) && (!s.admin || isAdmin()));
   const current = allowed.find((s) => s.id === section) ?? allowed[allowed.length - 1];
   return (
     <section class="page" data-testid="settings" aria-labelledby="settings-heading">

@@ -459,3 +459,17 @@ pub fn tag_sk(tag: &str) -> String {
 
 /// Prefix of every tag membership sort key.
 pub const TAG_PREFIX: &str = "TAG#";
+
+/// The partition of every webhook subscription (a handful, read whole).
+pub const WEBHOOKS: &str = "WEBHOOKS";
+
+/// A webhook subscription's sort key.
+pub fn webhook_sk(id: &str) -> String {
+    format!("WH#{id}")
+}
+
+/// The partition of one subscription's delivery log (sort key: the
+/// delivery id, which starts with the event's time).
+pub fn webhook_deliveries_pk(subscription_id: &str) -> String {
+    format!("WD#{subscription_id}")
+}

@@ -13,6 +13,8 @@
 //! | session | `S#<token hash>` | `SESSION` (TTL) |
 //! | invitation or reset link | `INV#<token hash>` | `INV` (TTL) |
 //! | live-push connection | `L#<connectionId>` | `L` (TTL; gsi4 `LU#<email>`, gsi3 `LR#<role>`) |
+//! | webhook subscription | `WEBHOOKS` | `WH#<id>` |
+//! | webhook delivery | `WD#<subscriptionId>` | `<event millis>-<hash>` (TTL) |
 //! | login counter | `LT#se#<source>#<email>`, `LT#s#<source>`, `LT#e#<email>` | `W#<window start>` (TTL) |
 //!
 //! `gsi1` (`gsi1pk`, `gsi1sk`) lists contacts by last activity. The lists
@@ -57,6 +59,7 @@ mod tasks;
 mod templates;
 mod unprocessable;
 mod users;
+mod webhooks;
 
 use aws_sdk_dynamodb::Client;
 

@@ -16,3 +16,4 @@ mod send_message;
 mod sweep;
 mod tasks;
 mod team;
+mod webhooks;

@@ -18,6 +18,9 @@ mod queue;
 mod records;
 mod scheduler;
 mod team;
+mod webhook_poster;
+mod webhook_queue;
+mod webhooks;
 mod whatsapp;
 
 pub use clock::ManualClock;
@@ -27,6 +30,9 @@ pub use notifications::MemoryNotifications;
 pub use opening_hours::FixedOpeningHours;
 pub use queue::MemoryQueue;
 pub use scheduler::MemoryScheduler;
+pub use webhook_poster::{Posted, ScriptedPoster};
+pub use webhook_queue::MemoryWebhookQueue;
+pub use webhooks::MemoryWebhooks;
 pub use whatsapp::ScriptedWhatsApp;
 
 use super::{Clock, Page, PageRequest, StoreError, SystemClock};
