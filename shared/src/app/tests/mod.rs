@@ -11,6 +11,7 @@ mod index_backfill;
 mod ingest_webhook;
 mod live_feed;
 mod reports;
+mod rules;
 mod send_message;
 mod sweep;
 mod tasks;
