@@ -22,6 +22,7 @@ mod outbound;
 mod paging;
 mod pipeline_editing;
 mod reports;
+mod rules;
 mod secrets;
 mod sign_in;
 mod statuses;

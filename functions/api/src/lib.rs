@@ -20,6 +20,7 @@ mod openapi;
 mod outbound;
 mod read_markers;
 mod reports;
+mod rules;
 mod session;
 mod settings;
 mod tasks;
@@ -42,6 +43,7 @@ use parley::app::inbox::{Inbox, InboxSettings};
 use parley::app::live_feed::LiveFeed;
 use parley::app::opt_out::OptOuts;
 use parley::app::reports::Reports;
+use parley::app::rules::{DryRun, RuleEditor};
 use parley::app::send_message::SendMessage;
 use parley::app::tasks::Tasks;
 use parley::app::team::Team;
@@ -58,9 +60,10 @@ use parley::ports::{
 use std::sync::Arc;
 use views::{
     AuditEntryView, BoardView, BusinessProfileView, ContactExportView, ContactView, DeadLetterQueueView, DealView,
-    ErasedView, ExportJobView, FirstResponseView, FunnelView, LinkAcceptedView, LinkView, MessageCountsView,
-    MessageView, NoteView, OptOutView, PageView, PasswordChangedView, QueuedView, RateCardView, ReadMarkerView,
-    RequeuedView, SignedInView, SpendView, TaskView, TemplatesSyncedView, UserView, WorkloadView,
+    DryRunView, ErasedView, ExportJobView, FirstResponseView, FunnelView, LinkAcceptedView, LinkView,
+    MessageCountsView, MessageView, NoteView, OptOutView, PageView, PasswordChangedView, QueuedView, RateCardView,
+    ReadMarkerView, RequeuedView, RuleLogEntryView, RuleView, SignedInView, SpendView, TaskView, TemplatesSyncedView,
+    UserView, WorkloadView,
 };
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
@@ -138,6 +141,10 @@ pub struct ApiState {
     pub enrolment: Arc<dyn ContactEnrolment>,
     /// Who has read what.
     pub read_markers: Arc<dyn ReadMarkers>,
+    /// Automation rules.
+    pub rules: RuleEditor,
+    /// Rule dry runs over the stored events.
+    pub dry_run: DryRun,
     /// Sign-in and sessions.
     pub auth: Auth,
     /// Marketing opt-outs.
@@ -233,6 +240,14 @@ pub fn state(
             queue,
             whatsapp,
         },
+        rules: RuleEditor::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone()),
+        dry_run: DryRun::new(
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            Arc::new(parley::adapters::always_open::AlwaysOpen),
+            clock.clone(),
+        ),
         auth: Auth::new(store.clone(), store.clone(), store.clone(), clock.clone(), admin),
         opt_outs: OptOuts::new(store.clone(), clock.clone()),
         origin_key,
@@ -300,6 +315,13 @@ openapi::api_routes! {
     get "/api/tasks" => tasks::list, query tasks::ListQuery, returns 200 PageView<TaskView>, "Open tasks by `?due=` (overdue, today, upcoming, open), or the last 14 days' done (`done`), for `?scope=` (mine, team)", "all (team: managers, admins)";
     post "/api/tasks" => tasks::create, body tasks::CreateBody, returns 201 TaskView, "Create a task (201), due at `due_at` or at a `snooze` preset (hour, tomorrow, next_week at 9:00 business time)", "all (for others: managers, admins)";
     post "/api/tasks/{id}/done" => tasks::done, returns 200 TaskView, "Complete a task", "its owner, managers, admins";
+    get "/api/rules" => rules::list, returns 200 PageView<RuleView>, "Automation rules (the day-one defaults included), each with its failing mark", "all";
+    post "/api/rules" => rules::create, body rules::CreateBody, returns 201 RuleView, "Create a rule (201); an enabled rule naming an unknown template, stage or teammate is 422 (audited)", "managers, admins";
+    get "/api/rules/{id}" => rules::one, returns 200 RuleView, "One rule", "all";
+    patch "/api/rules/{id}" => rules::update, body rules::PatchBody, returns 200 RuleView, "Change or switch a rule (clears its failing mark); 409 when changed meanwhile, 422 as on create (audited)", "managers, admins";
+    delete "/api/rules/{id}" => rules::delete, returns 204, "Delete a rule (204); a default rule is switched off instead (422) (audited)", "managers, admins";
+    get "/api/rules/{id}/log" => rules::log, query rules::LogQuery, returns 200 PageView<RuleLogEntryView>, "A rule's executions, newest first: cause, each action's outcome, result", "all";
+    post "/api/rules/{id}/dry_run" => rules::dry_run, returns 200 DryRunView, "What the rule would have done over the last 7 days of events, acting on nothing", "managers, admins";
     patch "/api/tasks/{id}" => tasks::update, body tasks::PatchBody, returns 200 TaskView, "Retitle, snooze (`due_at`, or `snooze`: hour, tomorrow or next_week at 9:00 business time) or reassign (`owner`, an active teammate, else 422) an open task; 409 once done or changed meanwhile (audited)", "its owner (agents reassign only to themselves), managers, admins";
 }
 

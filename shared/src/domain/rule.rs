@@ -50,6 +50,7 @@ pub struct RuleFailure {
 }
 
 /// What starts a rule.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Trigger {
@@ -102,6 +103,7 @@ pub enum Trigger {
 }
 
 /// Something that must hold for a rule to act.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Condition {
@@ -155,6 +157,7 @@ pub enum Condition {
 }
 
 /// Something a rule does.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Action {
@@ -384,6 +387,13 @@ fn known_teammate(refs: &RuleReferences, email: &str) -> Result<(), RuleInvalid>
     }
 }
 
+/// The id of the execution of `rule_id` for `key` (its cause): the same
+/// cause gives the same id, so claims and log lines dedupe on it.
+pub fn execution_id(rule_id: &str, key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(&Sha256::digest(format!("{rule_id}|{key}").as_bytes())[..12])
+}
+
 /// One line of a rule's log: what it did, why, and how it went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleLogEntry {
@@ -404,6 +414,7 @@ pub struct RuleLogEntry {
 }
 
 /// How an execution ended.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleResult {

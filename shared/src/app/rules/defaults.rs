@@ -81,3 +81,16 @@ pub async fn seed_default_rules(rules: &dyn RuleStore, now: Millis) -> Result<us
     }
     Ok(created)
 }
+
+/// `rules` with any default not created yet created now: whoever reads the
+/// rules first (the engine on the first event, or the Automation screen)
+/// seeds them, and afterwards this costs nothing (defaults are switched off,
+/// never deleted, so a missing one was never created).
+pub async fn with_defaults(store: &dyn RuleStore, mut rules: Vec<Rule>, now: Millis) -> Result<Vec<Rule>, StoreError> {
+    if default_rules(now).iter().all(|d| rules.iter().any(|r| r.id == d.id)) {
+        return Ok(rules);
+    }
+    seed_default_rules(store, now).await?;
+    rules = store.rules().await?;
+    Ok(rules)
+}

@@ -83,14 +83,24 @@ impl RuleEditor {
         RuleEditor { rules, templates, deals, users, clock }
     }
 
-    /// Every rule.
+    /// Every rule (the day-one defaults included, created on first read).
     pub async fn list(&self) -> Result<Vec<Rule>, RuleError> {
-        Ok(self.rules.rules().await?)
+        let rules = self.rules.rules().await?;
+        Ok(super::defaults::with_defaults(&*self.rules, rules, self.clock.now()).await?)
     }
 
     /// One rule.
     pub async fn get(&self, id: &str) -> Result<Rule, RuleError> {
-        self.rules.rule(id).await?.ok_or(RuleError::NotFound)
+        if let Some(rule) = self.rules.rule(id).await? {
+            return Ok(rule);
+        }
+        // A default nobody has read yet is created on first use.
+        let is_default = super::defaults::default_rules(Millis(0)).iter().any(|d| d.id == id);
+        if !is_default {
+            return Err(RuleError::NotFound);
+        }
+        let rules = self.list().await?;
+        rules.into_iter().find(|r| r.id == id).ok_or(RuleError::NotFound)
     }
 
     /// A rule's log, newest first.

@@ -7,13 +7,14 @@
 //! and a `rule.executed` event in one write; a rule that cannot act is
 //! marked failing and the next rule runs regardless.
 
-use super::execution::{execution_id, Execution};
+use super::execution::Execution;
 use crate::app::deals::{DealError, Deals};
 use crate::app::reactions::{Reaction, ReactionError};
 use crate::app::send_message::{SendCommand, SendError, SendMessage};
 use crate::domain::notification::{Notification, NotificationKind};
 use crate::domain::outbound::OutboundContent;
 use crate::domain::pipeline::Deal;
+use crate::domain::rule::execution_id;
 use crate::domain::rule::{Action, Rule, RuleFailure, RuleLogEntry, RuleResult, Trigger};
 use crate::domain::rule_match::{caused_by_rule, fill_fields, RuleFacts, TriggerMatch, RULE_ACTOR_PREFIX};
 use crate::domain::scheduled_job::ScheduledJob;
@@ -357,6 +358,7 @@ impl RuleEngine {
     /// keep the rules that ran from running twice.
     async fn run_rules(&self, event: &Event) -> Result<(), ReactionError> {
         let rules = self.ports.rules.rules().await?;
+        let rules = super::defaults::with_defaults(&*self.ports.rules, rules, self.ports.clock.now()).await?;
         let mut outage = None;
         for rule in rules.iter().filter(|r| r.enabled) {
             if let Err(error) = self.run_rule(rule, event).await {

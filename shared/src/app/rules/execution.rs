@@ -4,13 +4,6 @@
 use crate::domain::rule::{RuleLogEntry, RuleResult};
 use crate::domain::rule_match::RULE_ACTOR_PREFIX;
 use crate::domain::{AuditEntry, Event, EventKind};
-use sha2::{Digest, Sha256};
-
-/// The id of the execution of `rule_id` for `key`: the same cause gives the
-/// same id, so a retried record changes nothing.
-pub fn execution_id(rule_id: &str, key: &str) -> String {
-    hex::encode(&Sha256::digest(format!("{rule_id}|{key}").as_bytes())[..12])
-}
 
 /// One finished execution.
 pub(super) struct Execution {

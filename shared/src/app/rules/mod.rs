@@ -10,4 +10,3 @@ mod execution;
 pub use dry_run::{DryRun, DryRunLine};
 pub use editor::{RuleEditor, RuleError};
 pub use engine::{RuleEngine, RulePorts};
-pub use execution::execution_id;
