@@ -3,12 +3,9 @@
 //! the day-one defaults end to end through SQS, the sender and the simulator.
 
 use async_trait::async_trait;
-use parley::app::deals::Deals;
 use parley::app::reactions::Reaction;
 use parley::app::rules::{RuleEngine, RulePorts};
-use parley::app::send_message::SendMessage;
 use parley::domain::notification::Notification;
-use parley::domain::pricing::RateCards;
 use parley::domain::scheduled_job::ScheduledJob;
 use parley::domain::{BusinessNumber, Event, EventKind, Millis};
 use parley::ports::{Clock, EventLog, Notifications, OpenState, OpeningHours, Scheduler, StoreError};
@@ -61,24 +58,7 @@ async fn engine(t: &TestStack, scheduler: Arc<Wakeups>, hours: Arc<dyn OpeningHo
     let clock: Arc<dyn Clock> = t.clock.clone();
     let sdk = parley::adapters::aws::load_config().await;
     let queue = Arc::new(parley::adapters::aws::outbound_queue(&sdk, &t.stack.outbound_queue_url));
-    let send =
-        SendMessage::new(store.clone(), store.clone(), store.clone(), queue, clock.clone(), RateCards::default());
-    RuleEngine::new(RulePorts {
-        rules: store.clone(),
-        contacts: store.clone(),
-        deal_store: store.clone(),
-        deals: Arc::new(Deals::new(store.clone(), store.clone(), store.clone(), clock.clone(), false)),
-        tasks: store.clone(),
-        records: store.clone(),
-        users: store.clone(),
-        inbox: store.clone(),
-        send: Arc::new(send),
-        notifications: Arc::new(Bell::default()),
-        scheduler,
-        hours,
-        webhooks: None,
-        clock,
-    })
+    RuleEngine::new(RulePorts::over_store(store, queue, scheduler, Arc::new(Bell::default()), hours, clock))
 }
 
 async fn contact(t: &TestStack, cookie: &str) -> String {

@@ -254,6 +254,23 @@ impl Trigger {
     }
 }
 
+impl Rule {
+    /// The trigger's public name, for logs.
+    pub fn trigger_name(&self) -> &'static str {
+        match self.trigger {
+            Trigger::MessageReceived { .. } => "message_received",
+            Trigger::Keyword { .. } => "keyword",
+            Trigger::StageChanged { .. } => "stage_changed",
+            Trigger::NoCustomerReply { .. } => "no_customer_reply",
+            Trigger::NoAgentReply { .. } => "no_agent_reply",
+            Trigger::DealIdle { .. } => "deal_idle",
+            Trigger::OutsideHours => "outside_hours",
+            Trigger::NewLead { .. } => "new_lead",
+            Trigger::TaskDue => "task_due",
+        }
+    }
+}
+
 /// What a rule may refer to, as the store holds it now: validation refuses
 /// a rule naming anything else.
 #[derive(Debug, Clone, Default)]

@@ -495,7 +495,7 @@ export const en = {
   'rules.new': 'New rule',
   'rules.delete': 'Delete rule',
   'rules.failing': 'Failing',
-  'rules.enabledFor': '{name} is on',
+  'rules.enabledFor': 'Run “{name}”',
   'rules.name': 'Rule name',
   'rules.nameNeeded': 'Give the rule a name.',
   'rules.when': 'When',

@@ -489,7 +489,7 @@ export const hi: Catalog = {
   'rules.new': 'नया नियम',
   'rules.delete': 'नियम हटाएँ',
   'rules.failing': 'विफल',
-  'rules.enabledFor': '{name} चालू है',
+  'rules.enabledFor': '“{name}” चलाएँ',
   'rules.name': 'नियम का नाम',
   'rules.nameNeeded': 'नियम को नाम दें।',
   'rules.when': 'जब',

@@ -80,7 +80,7 @@ export function Automation() {
           {manager ? <RuleEditor initial={chosen} choices={choices} onSaved={(r) => { setChosen(r); load(); }} /> : null}
           {chosen.id ? <RuleActivity rule={chosen} /> : null}
           {manager && chosen.id && !chosen.default_key ? (
-            <button type="button" class="button button--small button--ghost" data-testid="rule-delete" onClick={async () => {
+            <button type="button" class="button button--ghost" data-testid="rule-delete" onClick={async () => {
               try {
                 await rulesApi.deleteRule(chosen.id);
                 setChosen(null);

@@ -38,7 +38,7 @@ export function RuleActivity({ rule }: { rule: Rule }) {
         ))}
       </ul>
       {isManager() ? (
-        <button type="button" class="button button--small button--secondary" data-testid="rule-dry-run" disabled={busy} onClick={async () => {
+        <button type="button" class="button button--secondary" data-testid="rule-dry-run" disabled={busy} onClick={async () => {
           setBusy(true);
           try {
             setDry(await rulesApi.dryRun(rule.id));

@@ -75,7 +75,7 @@ export function RuleEditor({ initial, choices, onSaved }: { initial: Rule; choic
           onChange={(p) => setConditions(conditions.map((x, j) => (j === i ? p : x)))}
           onRemove={() => setConditions(conditions.filter((_, j) => j !== i))} />
       ))}
-      <button type="button" class="button button--small button--secondary" data-testid="rule-add-condition"
+      <button type="button" class="button button--secondary" data-testid="rule-add-condition"
         onClick={() => setConditions([...conditions, blank('has_tag', CONDITIONS)])}>{t('rules.addCondition')}</button>
       <h3 class="side-heading">{t('rules.then')}</h3>
       {actions.map((a, i) => (
@@ -83,7 +83,7 @@ export function RuleEditor({ initial, choices, onSaved }: { initial: Rule; choic
           onChange={(p) => setActions(actions.map((x, j) => (j === i ? p : x)))}
           onRemove={actions.length > 1 ? () => setActions(actions.filter((_, j) => j !== i)) : undefined} />
       ))}
-      <button type="button" class="button button--small button--secondary" data-testid="rule-add-action"
+      <button type="button" class="button button--secondary" data-testid="rule-add-action"
         onClick={() => setActions([...actions, blank('add_tag', ACTIONS)])}>{t('rules.addAction')}</button>
       <p class="muted">{t('rules.fieldsHint')}</p>
       <div class="modal-actions">

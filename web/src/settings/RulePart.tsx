@@ -84,7 +84,7 @@ export function RulePart({ id, group, part, specs, choices, onChange, onRemove }
         </select>
       </div>
       {(specs[part.type] ?? []).map((spec) => <Field key={spec.key} id={id} spec={spec} part={part} choices={choices} onChange={onChange} />)}
-      {onRemove ? <button type="button" class="button button--small button--ghost" onClick={onRemove}>{t('common.remove')}</button> : null}
+      {onRemove ? <button type="button" class="button button--ghost" onClick={onRemove}>{t('common.remove')}</button> : null}
     </fieldset>
   );
 }

@@ -60,6 +60,56 @@ pub struct RulePorts {
     pub clock: Arc<dyn Clock>,
 }
 
+impl RulePorts {
+    /// Every port over one store that implements them all (the DynamoDB
+    /// store in the functions), with the other features' pieces beside it.
+    pub fn over_store<S>(
+        store: Arc<S>,
+        queue: Arc<dyn crate::ports::OutboundQueue>,
+        scheduler: Arc<dyn Scheduler>,
+        notifications: Arc<dyn Notifications>,
+        hours: Arc<dyn OpeningHours>,
+        clock: Arc<dyn Clock>,
+    ) -> Self
+    where
+        S: RuleStore
+            + ConversationStore
+            + DealStore
+            + TaskStore
+            + ContactRecordStore
+            + UserStore
+            + InboxStore
+            + crate::ports::OutboxStore
+            + crate::ports::TemplateCatalog
+            + 'static,
+    {
+        let send = SendMessage::new(
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            queue,
+            clock.clone(),
+            crate::domain::pricing::RateCards::default(),
+        );
+        RulePorts {
+            rules: store.clone(),
+            contacts: store.clone(),
+            deal_store: store.clone(),
+            deals: Arc::new(Deals::new(store.clone(), store.clone(), store.clone(), clock.clone(), false)),
+            tasks: store.clone(),
+            records: store.clone(),
+            users: store.clone(),
+            inbox: store,
+            send: Arc::new(send),
+            notifications,
+            scheduler,
+            hours,
+            webhooks: None,
+            clock,
+        }
+    }
+}
+
 /// The rule engine.
 pub struct RuleEngine {
     ports: RulePorts,
@@ -406,23 +456,6 @@ fn system_session(actor: &str, now: Millis) -> Session {
         role: Role::Admin,
         issued_at: now,
         expires_at: now.plus_hours(1),
-    }
-}
-
-impl Rule {
-    /// The trigger's public name, for logs.
-    pub fn trigger_name(&self) -> &'static str {
-        match self.trigger {
-            Trigger::MessageReceived { .. } => "message_received",
-            Trigger::Keyword { .. } => "keyword",
-            Trigger::StageChanged { .. } => "stage_changed",
-            Trigger::NoCustomerReply { .. } => "no_customer_reply",
-            Trigger::NoAgentReply { .. } => "no_agent_reply",
-            Trigger::DealIdle { .. } => "deal_idle",
-            Trigger::OutsideHours => "outside_hours",
-            Trigger::NewLead { .. } => "new_lead",
-            Trigger::TaskDue => "task_due",
-        }
     }
 }
 
