@@ -120,7 +120,7 @@ test('switching on a rule whose template is gone is refused with the reason', TE
   // The API refuses to create an enabled rule naming a template that does
   // not exist, so this one is created off.
   const { status } = await api(page, 'POST', '/api/rules', {
-    name: 'Old promo', enabled: false, trigger: { type: 'message_received' },
+    name: 'Old promo', enabled: false, trigger: { type: 'message_received', first_only: false },
     actions: [{ type: 'send_template', name: 'gone_promo', language: 'en', params: [] }],
   });
   assert.equal(status, 201);

@@ -103,7 +103,7 @@ async fn rules_are_listed_with_the_defaults_edited_by_supervisors_and_refused_wh
     let (status, body) = t.post(&admin, "/api/rules", &bad, None).await;
     assert_eq!((status, body["error"]["code"].as_str()), (422, Some("invalid")), "{body}");
     assert!(body["error"]["message"].as_str().unwrap().contains("unknown template no_such"), "{body}");
-    let ghost = json!({"name": "Notify", "trigger": {"type": "message_received"},
+    let ghost = json!({"name": "Notify", "trigger": {"type": "message_received", "first_only": false},
         "actions": [{"type": "notify", "to": "ghost@shop.test"}]});
     let (status, body) = t.post(&admin, "/api/rules", &ghost, None).await;
     assert_eq!(status, 422, "{body}");

@@ -57,7 +57,6 @@ pub enum Trigger {
     /// A customer message arrives; with `first_only`, only the one that opens a conversation.
     MessageReceived {
         /// Only the first message of a conversation.
-        #[serde(default)]
         first_only: bool,
     },
     /// A received text contains one of these words (case-insensitive, whole words).
@@ -68,10 +67,10 @@ pub enum Trigger {
     /// A deal moves between stages; `None` is "any".
     StageChanged {
         /// The stage it left.
-        #[serde(default)]
+        #[cfg_attr(feature = "schemars", schemars(required))]
         from: Option<String>,
         /// The stage it entered.
-        #[serde(default)]
+        #[cfg_attr(feature = "schemars", schemars(required))]
         to: Option<String>,
     },
     /// The customer has not written for `hours` since we wrote or the deal moved.
@@ -95,7 +94,7 @@ pub enum Trigger {
     /// `source` narrows it to Meta's `source_type` (`ad`, `post`).
     NewLead {
         /// The referral's source type, or any.
-        #[serde(default)]
+        #[cfg_attr(feature = "schemars", schemars(required))]
         source: Option<String>,
     },
     /// A task falls due.
@@ -112,7 +111,7 @@ pub enum Condition {
         /// The pipeline.
         pipeline: String,
         /// The stage, or any of the pipeline.
-        #[serde(default)]
+        #[cfg_attr(feature = "schemars", schemars(required))]
         stage: Option<String>,
     },
     /// The contact carries this tag.
@@ -168,7 +167,6 @@ pub enum Action {
         /// Language code.
         language: String,
         /// Body parameters, in order.
-        #[serde(default)]
         params: Vec<String>,
     },
     /// Sends a text, only while the service window is open (skipped otherwise).
@@ -181,16 +179,15 @@ pub enum Action {
         /// Its title (fields allowed).
         title: String,
         /// Due this many hours after the rule runs.
-        #[serde(default)]
         due_in_hours: u32,
         /// Whose; the conversation's or deal's owner when empty.
-        #[serde(default)]
+        #[cfg_attr(feature = "schemars", schemars(required))]
         owner: Option<String>,
     },
     /// Assigns the conversation to `to`, or round-robin among available agents when empty.
     Assign {
         /// The teammate, or round-robin.
-        #[serde(default)]
+        #[cfg_attr(feature = "schemars", schemars(required))]
         to: Option<String>,
     },
     /// Adds a tag.
@@ -211,10 +208,10 @@ pub enum Action {
     /// Notifies a teammate (the owner when empty).
     Notify {
         /// Their e-mail, or the owner.
-        #[serde(default)]
+        #[cfg_attr(feature = "schemars", schemars(required))]
         to: Option<String>,
         /// The notification's line (fields allowed).
-        #[serde(default)]
+        #[cfg_attr(feature = "schemars", schemars(required))]
         title: Option<String>,
     },
     /// Calls a registered outbound webhook with the triggering event.

@@ -1063,10 +1063,7 @@ export interface components {
             language: string;
             /** @description Template name. */
             name: string;
-            /**
-             * @description Body parameters, in order.
-             * @default []
-             */
+            /** @description Body parameters, in order. */
             params: string[];
             /** @constant */
             type: "send_template";
@@ -1079,24 +1076,17 @@ export interface components {
             /**
              * Format: uint32
              * @description Due this many hours after the rule runs.
-             * @default 0
              */
             due_in_hours: number;
-            /**
-             * @description Whose; the conversation's or deal's owner when empty.
-             * @default null
-             */
-            owner: string | null;
+            /** @description Whose; the conversation's or deal's owner when empty. */
+            owner: string;
             /** @description Its title (fields allowed). */
             title: string;
             /** @constant */
             type: "create_task";
         } | {
-            /**
-             * @description The teammate, or round-robin.
-             * @default null
-             */
-            to: string | null;
+            /** @description The teammate, or round-robin. */
+            to: string;
             /** @constant */
             type: "assign";
         } | {
@@ -1115,16 +1105,10 @@ export interface components {
             /** @constant */
             type: "move_stage";
         } | {
-            /**
-             * @description The notification's line (fields allowed).
-             * @default null
-             */
-            title: string | null;
-            /**
-             * @description Their e-mail, or the owner.
-             * @default null
-             */
-            to: string | null;
+            /** @description The notification's line (fields allowed). */
+            title: string;
+            /** @description Their e-mail, or the owner. */
+            to: string;
             /** @constant */
             type: "notify";
         } | {
@@ -1222,11 +1206,8 @@ export interface components {
         Condition: {
             /** @description The pipeline. */
             pipeline: string;
-            /**
-             * @description The stage, or any of the pipeline.
-             * @default null
-             */
-            stage: string | null;
+            /** @description The stage, or any of the pipeline. */
+            stage: string;
             /** @constant */
             type: "stage";
         } | {
@@ -2006,10 +1987,7 @@ export interface components {
         };
         /** @description What starts a rule. */
         Trigger: {
-            /**
-             * @description Only the first message of a conversation.
-             * @default false
-             */
+            /** @description Only the first message of a conversation. */
             first_only: boolean;
             /** @constant */
             type: "message_received";
@@ -2019,16 +1997,10 @@ export interface components {
             /** @constant */
             type: "keyword";
         } | {
-            /**
-             * @description The stage it left.
-             * @default null
-             */
-            from: string | null;
-            /**
-             * @description The stage it entered.
-             * @default null
-             */
-            to: string | null;
+            /** @description The stage it left. */
+            from: string;
+            /** @description The stage it entered. */
+            to: string;
             /** @constant */
             type: "stage_changed";
         } | {
@@ -2059,11 +2031,8 @@ export interface components {
             /** @constant */
             type: "outside_hours";
         } | {
-            /**
-             * @description The referral's source type, or any.
-             * @default null
-             */
-            source: string | null;
+            /** @description The referral's source type, or any. */
+            source: string;
             /** @constant */
             type: "new_lead";
         } | {
