@@ -99,6 +99,20 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             .as_str()
             .unwrap()
             .to_owned();
+    // Automation rules: one to read and change, one each for the two supervisors to delete.
+    let rule_body = json!({"name": "r", "trigger": {"type": "keyword", "keywords": ["price"]},
+        "actions": [{"type": "add_tag", "tag": "pricing"}]});
+    let mut rule_ids = Vec::new();
+    for _ in 0..3 {
+        rule_ids.push(created(&t, &admin, "/api/rules", rule_body.clone()).await["id"].as_str().unwrap().to_owned());
+    }
+    let rule_path = |suffix: &str| all(&format!("/api/rules/{}{suffix}", rule_ids[0]));
+    let rule_delete = [
+        format!("/api/rules/{}", rule_ids[1]),
+        format!("/api/rules/{}", rule_ids[2]),
+        format!("/api/rules/{}", rule_ids[0]),
+        format!("/api/rules/{}", rule_ids[0]),
+    ];
     let text = json!({"type": "text", "text": "hello"});
     let my_message = created(&t, &agent, &format!("/api/contacts/{mine}/messages"), text.clone()).await["id"]
         .as_str()
@@ -352,6 +366,14 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             [404, 403, 403, 403, 401],
         ),
         row("delete", "/api/webhooks/{id}", all(&format!("/api/webhooks/{doomed}")), None, [204, 403, 403, 403, 401]),
+        // Automation rules: everyone reads, supervisors change.
+        row("get", "/api/rules", all("/api/rules"), None, [200, 200, 200, 200, 401]),
+        row("post", "/api/rules", all("/api/rules"), Some(rule_body.clone()), [201, 201, 403, 403, 401]),
+        row("get", "/api/rules/{id}", rule_path(""), None, [200, 200, 200, 200, 401]),
+        row("patch", "/api/rules/{id}", rule_path(""), Some(json!({"enabled": false})), [200, 200, 403, 403, 401]),
+        row("delete", "/api/rules/{id}", rule_delete, None, [204, 204, 403, 403, 401]),
+        row("get", "/api/rules/{id}/log", rule_path("/log"), None, [200, 200, 200, 200, 401]),
+        row("post", "/api/rules/{id}/dry_run", rule_path("/dry_run"), None, [200, 200, 403, 403, 401]),
         // Last: it ends the sessions the rows above use.
         row("post", "/api/logout", all("/api/logout"), None, [204, 204, 204, 204, 204]),
     ];

@@ -23,6 +23,7 @@ mod paging;
 mod pipeline_editing;
 mod push;
 mod reports;
+mod rules;
 mod secrets;
 mod sign_in;
 mod statuses;

@@ -20,6 +20,7 @@ mod openapi;
 mod outbound;
 mod read_markers;
 mod reports;
+mod rules;
 mod session;
 mod settings;
 mod tasks;
@@ -43,6 +44,7 @@ use parley::app::inbox::{Inbox, InboxSettings};
 use parley::app::live_feed::LiveFeed;
 use parley::app::opt_out::OptOuts;
 use parley::app::reports::Reports;
+use parley::app::rules::{DryRun, RuleEditor};
 use parley::app::send_message::SendMessage;
 use parley::app::tasks::Tasks;
 use parley::app::team::Team;
@@ -60,10 +62,10 @@ use parley::ports::{
 use std::sync::Arc;
 use views::{
     AuditEntryView, BoardView, BusinessProfileView, ContactExportView, ContactView, DeadLetterQueueView, DealView,
-    ErasedView, ExportJobView, FirstResponseView, FunnelView, LinkAcceptedView, LinkView, MessageCountsView,
-    MessageView, NoteView, OptOutView, PageView, PasswordChangedView, QueuedView, RateCardView, ReadMarkerView,
-    RequeuedView, SignedInView, SpendView, TaskView, TemplatesSyncedView, UserView, WebhookDeliveryView,
-    WebhookSecretView, WebhookView, WorkloadView,
+    DryRunView, ErasedView, ExportJobView, FirstResponseView, FunnelView, LinkAcceptedView, LinkView,
+    MessageCountsView, MessageView, NoteView, OptOutView, PageView, PasswordChangedView, QueuedView, RateCardView,
+    ReadMarkerView, RequeuedView, RuleLogEntryView, RuleView, SignedInView, SpendView, TaskView, TemplatesSyncedView,
+    UserView, WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
 };
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
@@ -144,6 +146,10 @@ pub struct ApiState {
     pub enrolment: Arc<dyn ContactEnrolment>,
     /// Who has read what.
     pub read_markers: Arc<dyn ReadMarkers>,
+    /// Automation rules.
+    pub rules: RuleEditor,
+    /// Rule dry runs over the stored events.
+    pub dry_run: DryRun,
     /// Sign-in and sessions.
     pub auth: Auth,
     /// Marketing opt-outs.
@@ -241,6 +247,14 @@ pub fn state(
             queue,
             whatsapp,
         },
+        rules: RuleEditor::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone()),
+        dry_run: DryRun::new(
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            Arc::new(parley::adapters::always_open::AlwaysOpen),
+            clock.clone(),
+        ),
         auth: Auth::new(store.clone(), store.clone(), store.clone(), clock.clone(), admin),
         opt_outs: OptOuts::new(store.clone(), clock.clone()),
         webhooks: Webhooks::new(store.clone(), background.webhooks, clock.clone()),
@@ -317,6 +331,13 @@ openapi::api_routes! {
     get "/api/webhooks/{id}/deliveries" => webhooks::deliveries, query contacts::PageQuery, returns 200 PageView<WebhookDeliveryView>, "The delivery log, newest first, with every attempt's status, duration and error class", "admins";
     post "/api/webhooks/{id}/deliveries/{delivery}/redeliver" => webhooks::redeliver, returns 202 WebhookDeliveryView, "Send a failed or dead delivery again with a fresh retry budget (202; 409 otherwise; audited)", "admins";
     post "/api/webhooks/{id}/test" => webhooks::send_test, returns 202 WebhookDeliveryView, "Queue a test event (`data.test = true`) to the receiver (202)", "admins";
+    get "/api/rules" => rules::list, returns 200 PageView<RuleView>, "Automation rules (the day-one defaults included), each with its failing mark", "all";
+    post "/api/rules" => rules::create, body rules::CreateBody, returns 201 RuleView, "Create a rule (201); an enabled rule naming an unknown template, stage or teammate is 422 (audited)", "managers, admins";
+    get "/api/rules/{id}" => rules::one, returns 200 RuleView, "One rule", "all";
+    patch "/api/rules/{id}" => rules::update, body rules::PatchBody, returns 200 RuleView, "Change or switch a rule (clears its failing mark); 409 when changed meanwhile, 422 as on create (audited)", "managers, admins";
+    delete "/api/rules/{id}" => rules::delete, returns 204, "Delete a rule (204); a default rule is switched off instead (422) (audited)", "managers, admins";
+    get "/api/rules/{id}/log" => rules::log, query rules::LogQuery, returns 200 PageView<RuleLogEntryView>, "A rule's executions, newest first: cause, each action's outcome, result", "all";
+    post "/api/rules/{id}/dry_run" => rules::dry_run, returns 200 DryRunView, "What the rule would have done over the last 7 days of events, acting on nothing", "managers, admins";
     patch "/api/tasks/{id}" => tasks::update, body tasks::PatchBody, returns 200 TaskView, "Retitle, snooze (`due_at`, or `snooze`: hour, tomorrow or next_week at 9:00 business time) or reassign (`owner`, an active teammate, else 422) an open task; 409 once done or changed meanwhile (audited)", "its owner (agents reassign only to themselves), managers, admins";
 }
 

@@ -17,6 +17,7 @@ pub mod notes;
 pub mod opt_out;
 pub mod reactions;
 pub mod reports;
+pub mod rules;
 pub mod send_message;
 pub mod sweep;
 pub mod tasks;

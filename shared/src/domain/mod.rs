@@ -31,6 +31,8 @@ pub mod pricing;
 pub mod read_marker;
 pub mod response_figures;
 pub mod routing;
+pub mod rule;
+pub mod rule_match;
 pub mod scheduled_job;
 pub mod service_window;
 pub mod session;

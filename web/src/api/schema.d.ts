@@ -789,6 +789,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Automation rules (the day-one defaults included), each with its failing mark
+         * @description Roles: all.
+         */
+        get: operations["get_rules"];
+        put?: never;
+        /**
+         * Create a rule (201); an enabled rule naming an unknown template, stage or teammate is 422 (audited)
+         * @description Roles: managers, admins.
+         */
+        post: operations["post_rules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One rule
+         * @description Roles: all.
+         */
+        get: operations["get_rules__id"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a rule (204); a default rule is switched off instead (422) (audited)
+         * @description Roles: managers, admins.
+         */
+        delete: operations["delete_rules__id"];
+        options?: never;
+        head?: never;
+        /**
+         * Change or switch a rule (clears its failing mark); 409 when changed meanwhile, 422 as on create (audited)
+         * @description Roles: managers, admins.
+         */
+        patch: operations["patch_rules__id"];
+        trace?: never;
+    };
+    "/api/rules/{id}/dry_run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What the rule would have done over the last 7 days of events, acting on nothing
+         * @description Roles: managers, admins.
+         */
+        post: operations["post_rules__id__dry_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/{id}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A rule's executions, newest first: cause, each action's outcome, result
+         * @description Roles: all.
+         */
+        get: operations["get_rules__id__log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks": {
         parameters: {
             query?: never;
@@ -1093,6 +1185,66 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Something a rule does. */
+        Action: {
+            /** @description Language code. */
+            language: string;
+            /** @description Template name. */
+            name: string;
+            /** @description Body parameters, in order. */
+            params: string[];
+            /** @constant */
+            type: "send_template";
+        } | {
+            /** @description The text (fields allowed). */
+            text: string;
+            /** @constant */
+            type: "send_text";
+        } | {
+            /**
+             * Format: uint32
+             * @description Due this many hours after the rule runs.
+             */
+            due_in_hours: number;
+            /** @description Whose; the conversation's or deal's owner when empty. */
+            owner: string;
+            /** @description Its title (fields allowed). */
+            title: string;
+            /** @constant */
+            type: "create_task";
+        } | {
+            /** @description The teammate, or round-robin. */
+            to: string;
+            /** @constant */
+            type: "assign";
+        } | {
+            /** @description The tag. */
+            tag: string;
+            /** @constant */
+            type: "add_tag";
+        } | {
+            /** @description The tag. */
+            tag: string;
+            /** @constant */
+            type: "remove_tag";
+        } | {
+            /** @description The stage id. */
+            stage: string;
+            /** @constant */
+            type: "move_stage";
+        } | {
+            /** @description The notification's line (fields allowed). */
+            title: string;
+            /** @description Their e-mail, or the owner. */
+            to: string;
+            /** @constant */
+            type: "notify";
+        } | {
+            /** @constant */
+            type: "call_webhook";
+            /** @description The webhook subscription's id. */
+            webhook: string;
+        };
         /** @description One agent's figures (`agent` is an e-mail, or `unassigned`). */
         AgentFirstResponse: {
             agent: string;
@@ -1177,6 +1329,55 @@ export interface components {
             cursor: string;
             messages: components["schemas"]["Message"][];
             notes_changed: boolean;
+        };
+        /** @description Something that must hold for a rule to act. */
+        Condition: {
+            /** @description The pipeline. */
+            pipeline: string;
+            /** @description The stage, or any of the pipeline. */
+            stage: string;
+            /** @constant */
+            type: "stage";
+        } | {
+            /** @description The tag. */
+            tag: string;
+            /** @constant */
+            type: "has_tag";
+        } | {
+            /** @description The tag. */
+            tag: string;
+            /** @constant */
+            type: "lacks_tag";
+        } | {
+            /** @description Their e-mail. */
+            email: string;
+            /** @constant */
+            type: "owner_is";
+        } | {
+            /** @constant */
+            type: "unassigned";
+        } | {
+            /** @description Open or closed. */
+            open: boolean;
+            /** @constant */
+            type: "window";
+        } | {
+            /** @description Opted out or not. */
+            opted_out: boolean;
+            /** @constant */
+            type: "opted_out";
+        } | {
+            /** @description The field. */
+            field: string;
+            /** @constant */
+            type: "field_equals";
+            /** @description The value. */
+            value: string;
+        } | {
+            /** @description Meta's `phone_number_id`. */
+            phone_number_id: string;
+            /** @constant */
+            type: "business_number";
         };
         /** @description A contact as the API shows it; times are RFC 3339. */
         Contact: {
@@ -1336,6 +1537,27 @@ export interface components {
             title?: string | null;
             /** Format: int64 */
             value_minor?: number | null;
+        };
+        /** @description A dry run over the last `days` days of events; nothing was done. */
+        DryRun: {
+            /** Format: int64 */
+            days: number;
+            lines: components["schemas"]["DryRunLine"][];
+        };
+        /**
+         * @description What the rule would have done for one past event: `run` its actions, or
+         *     arm a `timer` due at `due_at` (re-checked then). Conditions were checked
+         *     on today's state.
+         */
+        DryRunLine: {
+            actions: string[];
+            at: string;
+            contact_id: string | null;
+            due_at: string | null;
+            event_id: string;
+            event_type: string;
+            /** @enum {string} */
+            outcome: "run" | "timer";
         };
         /**
          * @description The contact whose personal data is gone; aggregates (counts, reports)
@@ -1550,6 +1772,20 @@ export interface components {
         NewNote: {
             text: string;
         };
+        /**
+         * @description A new rule: when (`trigger`), if (`conditions`, all must hold), do
+         *     (`actions`, in order). An enabled rule may name only existing templates,
+         *     stages and teammates (422 otherwise).
+         */
+        NewRule: {
+            actions: components["schemas"]["Action"][];
+            /** @default [] */
+            conditions?: components["schemas"]["Condition"][];
+            /** @default true */
+            enabled?: boolean;
+            name: string;
+            trigger: components["schemas"]["Trigger"];
+        };
         /** @description A follow-up; the owner defaults to the caller. */
         NewTask: {
             contact_id?: string | null;
@@ -1692,6 +1928,64 @@ export interface components {
             /** @enum {string} */
             status: "queued";
         };
+        /**
+         * @description A rule; `failing` is `null` while it works, `default_key` names a
+         *     day-one default (switched off, never deleted).
+         */
+        Rule: {
+            actions: components["schemas"]["Action"][];
+            conditions: components["schemas"]["Condition"][];
+            default_key: string | null;
+            enabled: boolean;
+            failing: components["schemas"]["RuleFailure"] | null;
+            id: string;
+            name: string;
+            trigger: components["schemas"]["Trigger"];
+            updated_at: string;
+        };
+        /** @description Why a rule is failing: when it last could not act, and what went wrong. */
+        RuleFailure: {
+            at: string;
+            error: string;
+        };
+        /** @description One execution of a rule: its cause, each action's outcome, the result. */
+        RuleLogEntry: {
+            at: string;
+            cause: string;
+            contact_id: string | null;
+            id: string;
+            outcomes: string[];
+            result: components["schemas"]["RuleResult"];
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        RuleLogEntryPage: {
+            items: components["schemas"]["RuleLogEntry"][];
+            next_cursor: string | null;
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        RulePage: {
+            items: components["schemas"]["Rule"][];
+            next_cursor: string | null;
+        };
+        /**
+         * @description A change to a rule: each part given replaces the rule's; saving clears
+         *     the failing mark.
+         */
+        RulePatch: {
+            actions?: components["schemas"]["Action"][] | null;
+            conditions?: components["schemas"]["Condition"][] | null;
+            enabled?: boolean | null;
+            name?: string | null;
+            trigger?: components["schemas"]["Trigger"] | null;
+        };
+        /** @description How an execution ended. */
+        RuleResult: "ok" | "failed";
         /** @description Free text (inside the service window) or an approved template. */
         Send: {
             context?: components["schemas"]["ReplyContext"] | null;
@@ -1831,6 +2125,60 @@ export interface components {
         TemplatesSynced: {
             /** Format: uint */
             synced: number;
+        };
+        /** @description What starts a rule. */
+        Trigger: {
+            /** @description Only the first message of a conversation. */
+            first_only: boolean;
+            /** @constant */
+            type: "message_received";
+        } | {
+            /** @description The words (or phrases). */
+            keywords: string[];
+            /** @constant */
+            type: "keyword";
+        } | {
+            /** @description The stage it left. */
+            from: string;
+            /** @description The stage it entered. */
+            to: string;
+            /** @constant */
+            type: "stage_changed";
+        } | {
+            /**
+             * Format: uint32
+             * @description How long.
+             */
+            hours: number;
+            /** @constant */
+            type: "no_customer_reply";
+        } | {
+            /**
+             * Format: uint32
+             * @description How long.
+             */
+            minutes: number;
+            /** @constant */
+            type: "no_agent_reply";
+        } | {
+            /**
+             * Format: uint32
+             * @description How long.
+             */
+            days: number;
+            /** @constant */
+            type: "deal_idle";
+        } | {
+            /** @constant */
+            type: "outside_hours";
+        } | {
+            /** @description The referral's source type, or any. */
+            source: string;
+            /** @constant */
+            type: "new_lead";
+        } | {
+            /** @constant */
+            type: "task_due";
         };
         /**
          * @description A teammate; never the password hash. `invited` is true until the teammate
@@ -3414,6 +3762,228 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Workload"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulePage"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewRule"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_rules__id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_rules__id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patch_rules__id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RulePatch"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_rules__id__dry_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRun"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_rules__id__log: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleLogEntryPage"];
                 };
             };
             /** @description Error */

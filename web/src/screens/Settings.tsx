@@ -14,6 +14,7 @@ import { isAdmin, isManager } from '../lib/session';
 import { useError } from '../lib/useError';
 import { categoryLabel } from '../inbox/model';
 import { Account } from '../settings/Account';
+import { Automation } from '../settings/Automation';
 import { BusinessProfile } from '../settings/BusinessProfile';
 import { ExportButton } from '../settings/ExportButton';
 import { Pipelines } from '../settings/Pipelines';
@@ -124,6 +125,7 @@ const SECTIONS: { id: string; key: Key; manager: boolean; admin?: boolean; Scree
   { id: 'team', key: 'settings.team', manager: true, Screen: Team },
   { id: 'templates', key: 'settings.templates', manager: true, Screen: Templates },
   { id: 'pipelines', key: 'settings.pipelines', manager: true, Screen: Pipelines },
+  { id: 'automation', key: 'settings.automation', manager: false, Screen: Automation },
   { id: 'audit', key: 'settings.audit', manager: true, Screen: Audit },
   { id: 'data', key: 'settings.data', manager: true, Screen: Data },
   { id: 'webhooks', key: 'webhooks.title', manager: true, admin: true, Screen: Webhooks },

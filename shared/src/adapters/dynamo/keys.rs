@@ -473,3 +473,22 @@ pub fn webhook_sk(id: &str) -> String {
 pub fn webhook_deliveries_pk(subscription_id: &str) -> String {
     format!("WD#{subscription_id}")
 }
+
+/// The partition of every automation rule: rules are a few tens that staff
+/// write by hand, so one partition is listed in one Query and never hot.
+pub const RULES: &str = "RULES";
+
+/// A rule's sort key under [`RULES`].
+pub fn rule_sk(id: &str) -> String {
+    format!("R#{id}")
+}
+
+/// The claim of one rule execution (its id digests the rule and the cause).
+pub fn rule_claim_pk(execution_id: &str) -> String {
+    format!("RX#{execution_id}")
+}
+
+/// A rule's log, newest last by sort key.
+pub fn rule_log_pk(rule_id: &str) -> String {
+    format!("RL#{rule_id}")
+}

@@ -47,6 +47,7 @@ mod outbox;
 mod paging;
 mod read_markers;
 mod record;
+mod rules;
 mod sessions;
 mod shard_backfill;
 mod spend;

@@ -51,6 +51,11 @@ impl World {
         }
     }
 
+    /// The clock's time.
+    pub fn clock_now(&self) -> Millis {
+        crate::ports::Clock::now(&*self.clock)
+    }
+
     /// An active teammate.
     pub async fn teammate(&self, email: &str, role: Role) -> Session {
         let user = User {

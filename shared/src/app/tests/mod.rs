@@ -12,6 +12,7 @@ mod ingest_webhook;
 mod live_feed;
 mod live_push;
 mod reports;
+mod rules;
 mod send_message;
 mod sweep;
 mod tasks;

@@ -16,6 +16,7 @@ mod opening_hours;
 mod outbox;
 mod queue;
 mod records;
+mod rules;
 mod scheduler;
 mod team;
 mod webhook_poster;
@@ -201,6 +202,8 @@ struct State {
     pipelines: BTreeMap<String, Pipeline>,
     deals: BTreeMap<String, Deal>,
     events: Vec<Event>,
+    /// Rules, their claims and logs.
+    rules: rules::RuleState,
     notes: BTreeMap<ContactId, Vec<Note>>,
     tasks: BTreeMap<String, Task>,
     business_profile: Option<crate::domain::BusinessProfile>,

@@ -1,0 +1,438 @@
+use super::fixture::{World, PHONE_NUMBER_ID};
+use crate::app::deals::{Deals, NewDeal};
+use crate::app::reactions::Reaction;
+use crate::app::rules::defaults::{seed_default_rules, AWAY_MESSAGE, QUOTE_FOLLOW_UP};
+use crate::app::rules::editor::{RuleChange, RuleDraft};
+use crate::app::rules::{DryRun, RuleEditor, RuleEngine, RuleError, RulePorts};
+use crate::app::send_message::SendMessage;
+use crate::domain::pricing::RateCards;
+use crate::domain::rule::{Action, Condition, Rule, RuleInvalid, RuleResult, Trigger};
+use crate::domain::scheduled_job::ScheduledJob;
+use crate::domain::template::{Category, Template};
+use crate::domain::{AuditEntry, ContactId, Event, EventKind, Millis, Role};
+use crate::ports::memory::{FixedOpeningHours, MemoryNotifications, MemoryScheduler};
+use crate::ports::{ConversationStore, PageRequest, RuleStore, TaskStore, TemplateCatalog};
+use serde_json::json;
+use std::sync::Arc;
+
+struct Rig {
+    w: World,
+    engine: RuleEngine,
+    deals: Arc<Deals>,
+    scheduler: Arc<MemoryScheduler>,
+    hours: Arc<FixedOpeningHours>,
+    notifications: Arc<MemoryNotifications>,
+}
+
+fn rig() -> Rig {
+    let w = World::new();
+    let deals = Arc::new(Deals::new(w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone(), false));
+    let scheduler = Arc::new(MemoryScheduler::default());
+    let hours = Arc::new(FixedOpeningHours::default());
+    let notifications = Arc::new(MemoryNotifications::default());
+    let send = SendMessage::new(
+        w.store.clone(),
+        w.store.clone(),
+        w.store.clone(),
+        w.queue.clone(),
+        w.clock.clone(),
+        RateCards::default(),
+    );
+    let engine = RuleEngine::new(RulePorts {
+        rules: w.store.clone(),
+        contacts: w.store.clone(),
+        deal_store: w.store.clone(),
+        deals: deals.clone(),
+        tasks: w.store.clone(),
+        records: w.store.clone(),
+        users: w.store.clone(),
+        inbox: w.store.clone(),
+        send: Arc::new(send),
+        notifications: notifications.clone(),
+        scheduler: scheduler.clone(),
+        hours: hours.clone(),
+        webhooks: None,
+        clock: w.clock.clone(),
+    });
+    Rig { w, engine, deals, scheduler, hours, notifications }
+}
+
+fn rule(id: &str, trigger: Trigger, conditions: Vec<Condition>, actions: Vec<Action>) -> Rule {
+    Rule {
+        id: id.into(),
+        name: id.into(),
+        enabled: true,
+        trigger,
+        conditions,
+        actions,
+        failing: None,
+        default_key: None,
+        updated_at: Millis(0),
+    }
+}
+
+fn audit() -> AuditEntry {
+    AuditEntry { at: Millis(0), actor: "test".into(), action: "rule_create".into(), contact: None, detail: "{}".into() }
+}
+
+async fn catalog(w: &World, name: &str) {
+    let t = Template {
+        name: name.into(),
+        language: "en".into(),
+        category: Category::Utility,
+        status: "APPROVED".into(),
+        body_params: 1,
+        body: "Thanks {{1}}".into(),
+    };
+    w.store.put_templates(&[t]).await.unwrap();
+}
+
+fn received(contact: &ContactId, id: &str, at: Millis, data: serde_json::Value) -> Event {
+    Event::new(EventKind::MessageReceived, id, at, data).about(contact)
+}
+
+impl Rig {
+    async fn add(&self, rule: Rule) {
+        assert!(self.w.store.create_rule(&rule, &audit()).await.unwrap());
+    }
+
+    /// Hands every event stored since `from` to the engine, as the events function would.
+    async fn publish_from(&self, from: usize) -> usize {
+        let events = self.w.store.events();
+        for event in &events[from..] {
+            self.engine.react(event).await.unwrap();
+        }
+        events.len()
+    }
+
+    async fn log_results(&self, rule: &str) -> Vec<RuleResult> {
+        let page = self.w.store.rule_log(rule, &PageRequest::default()).await.unwrap();
+        page.items.iter().map(|e| e.result).collect()
+    }
+}
+
+#[tokio::test]
+async fn a_won_deal_sends_the_thank_you_template_once_per_move_with_fields_filled() {
+    let r = rig();
+    let agent = r.w.teammate("a@shop.test", Role::Agent).await;
+    catalog(&r.w, "thanks").await;
+    let send =
+        Action::SendTemplate { name: "thanks".into(), language: "en".into(), params: vec!["{{contact.name}}".into()] };
+    r.add(rule("won", Trigger::StageChanged { from: None, to: Some("won".into()) }, vec![], vec![send])).await;
+    let contact = r.w.customer_says("15550001111", "wamid.1", "hi").await;
+    let new = NewDeal { contact: Some(contact.clone()), title: "Sofa".into(), value_minor: 100, ..NewDeal::default() };
+    let deal = r.deals.create(&agent, new).await.unwrap();
+    r.w.clock.advance_ms(1_000);
+    r.deals.move_to(&agent, &deal.id, "won").await.unwrap();
+    let seen = r.publish_from(0).await;
+    // The stage event delivered again (at least once) sends nothing more.
+    r.publish_from(0).await;
+    assert_eq!(r.w.queue.enqueued().len(), 1);
+    let message = r.w.store.message(&r.w.queue.enqueued()[0]).unwrap();
+    assert_eq!(message.text.as_deref(), Some("Thanks Asha"));
+    assert_eq!(r.log_results("won").await, vec![RuleResult::Ok]);
+    // The execution is on the contact's trail and published as rule.executed, in the same write.
+    let events = r.w.store.events();
+    let executed: Vec<&Event> = events[seen..].iter().filter(|e| e.kind == EventKind::RuleExecuted).collect();
+    assert_eq!(executed.len(), 1);
+    assert_eq!(executed[0].actor.as_deref(), Some("rule:won"));
+    assert!(r
+        .w
+        .store
+        .audit_lines()
+        .iter()
+        .any(|a| a.action == "rule_executed" && a.contact.as_ref() == Some(&contact)));
+}
+
+#[tokio::test]
+async fn a_rule_reacting_to_its_own_stage_moves_runs_once_and_does_not_loop() {
+    let r = rig();
+    let agent = r.w.teammate("a@shop.test", Role::Agent).await;
+    // Two rules that undo each other: without the guard each move triggers the next.
+    r.add(rule(
+        "bounce",
+        Trigger::StageChanged { from: None, to: Some("qualified".into()) },
+        vec![],
+        vec![Action::MoveStage { stage: "negotiation".into() }],
+    ))
+    .await;
+    r.add(rule(
+        "back",
+        Trigger::StageChanged { from: None, to: Some("negotiation".into()) },
+        vec![],
+        vec![Action::MoveStage { stage: "qualified".into() }],
+    ))
+    .await;
+    let contact = r.w.customer_says("15550001111", "wamid.1", "hi").await;
+    let new = NewDeal { contact: Some(contact), title: "Sofa".into(), value_minor: 100, ..NewDeal::default() };
+    let deal = r.deals.create(&agent, new).await.unwrap();
+    r.w.clock.advance_ms(1_000);
+    r.deals.move_to(&agent, &deal.id, "qualified").await.unwrap();
+    let mut seen = 0;
+    for _ in 0..5 {
+        r.w.clock.advance_ms(1_000);
+        seen = r.publish_from(seen).await;
+    }
+    let moved = r.w.store.events().iter().filter(|e| e.kind == EventKind::DealStageChanged).count();
+    assert_eq!(moved, 2, "the staff move and the rule's one move");
+    assert_eq!(r.log_results("bounce").await.len(), 1);
+    assert_eq!(r.deals.get(&agent, &deal.id).await.unwrap().stage, "negotiation");
+    assert!(r.log_results("back").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_broken_rule_is_marked_failing_and_does_not_stop_the_others() {
+    let r = rig();
+    let contact = r.w.customer_says("15550001111", "wamid.1", "price please").await;
+    let gone = Action::SendTemplate { name: "deleted".into(), language: "en".into(), params: vec![] };
+    r.add(rule("a-broken", Trigger::Keyword { keywords: vec!["price".into()] }, vec![], vec![gone])).await;
+    r.add(rule(
+        "b-tag",
+        Trigger::Keyword { keywords: vec!["PRICE".into()] },
+        vec![],
+        vec![Action::AddTag { tag: "pricing".into() }],
+    ))
+    .await;
+    r.engine.react(&received(&contact, "ev-1", r.w.clock_now(), json!({"text": "price please"}))).await.unwrap();
+    let broken = r.w.store.rule("a-broken").await.unwrap().unwrap();
+    let failure = broken.failing.expect("marked failing");
+    assert!(failure.error.contains("deleted"), "{}", failure.error);
+    assert_eq!(r.log_results("a-broken").await, vec![RuleResult::Failed]);
+    assert_eq!(r.w.store.contact(&contact).await.unwrap().unwrap().tags, vec!["pricing".to_owned()]);
+    assert!(r.w.queue.enqueued().is_empty());
+}
+
+#[tokio::test]
+async fn the_away_message_goes_once_per_conversation_per_closed_period_and_only_when_closed() {
+    let r = rig();
+    seed_default_rules(&*r.w.store, r.w.clock_now()).await.unwrap();
+    let t0 = r.w.clock_now();
+    r.hours.close(Millis(t0.0 - 1_000), t0.plus_hours(8));
+    let contact = r.w.customer_says("15550001111", "wamid.1", "hello?").await;
+    r.engine.react(&received(&contact, "m1", t0, json!({"first": true}))).await.unwrap();
+    r.w.clock.advance_ms(60_000);
+    r.engine.react(&received(&contact, "m2", r.w.clock_now(), json!({}))).await.unwrap();
+    assert_eq!(r.w.queue.enqueued().len(), 1, "one away message for the evening");
+    // Open: nothing.
+    r.w.clock.set(t0.plus_hours(9));
+    r.w.customer_says("15550001111", "wamid.2", "morning").await;
+    r.engine.react(&received(&contact, "m3", r.w.clock_now(), json!({}))).await.unwrap();
+    assert_eq!(r.w.queue.enqueued().len(), 1);
+    // The next evening is another closed period.
+    r.hours.close(t0.plus_hours(20), t0.plus_hours(30));
+    r.w.clock.set(t0.plus_hours(21));
+    r.w.customer_says("15550001111", "wamid.3", "still there?").await;
+    r.engine.react(&received(&contact, "m4", r.w.clock_now(), json!({}))).await.unwrap();
+    assert_eq!(r.w.queue.enqueued().len(), 2);
+    let away = r.w.store.message(&r.w.queue.enqueued()[0]).unwrap();
+    assert!(away.text.unwrap_or_default().contains("closed right now"));
+}
+
+#[tokio::test]
+async fn quote_sent_without_a_reply_for_two_days_gives_the_owner_a_task_unless_the_customer_replied() {
+    let r = rig();
+    seed_default_rules(&*r.w.store, r.w.clock_now()).await.unwrap();
+    let agent = r.w.teammate("a@shop.test", Role::Agent).await;
+    let quiet = r.w.customer_says("15550001111", "wamid.1", "hi").await;
+    let chatty = r.w.customer_says("15550002222", "wamid.2", "hi").await;
+    let mut deals = Vec::new();
+    for contact in [&quiet, &chatty] {
+        let new =
+            NewDeal { contact: Some(contact.clone()), title: "Sofa".into(), value_minor: 100, ..NewDeal::default() };
+        deals.push(r.deals.create(&agent, new).await.unwrap());
+    }
+    r.w.clock.advance_ms(1_000);
+    for deal in &deals {
+        r.deals.move_to(&agent, &deal.id, "quote_sent").await.unwrap();
+    }
+    r.publish_from(0).await;
+    assert_eq!(r.scheduler.scheduled().len(), 2, "one timer per conversation");
+    // The second customer replies a day later.
+    r.w.clock.advance_ms(24 * Millis::HOUR);
+    r.w.customer_says("15550002222", "wamid.3", "thinking about it").await;
+    r.w.clock.advance_ms(25 * Millis::HOUR);
+    let due = r.scheduler.take_due(r.w.clock_now());
+    assert_eq!(due.len(), 2);
+    for job in due.iter().chain(due.iter()) {
+        let ScheduledJob::RuleTimer { rule_id, subject, since } = job else { panic!("{job:?}") };
+        r.engine.fire_timer(rule_id, subject, *since).await.unwrap();
+    }
+    assert_eq!(r.log_results(QUOTE_FOLLOW_UP).await.len(), 1, "once, for the quiet customer only");
+    let tasks = r.w.store.due_tasks(Some("a@shop.test"), None, None, &PageRequest::default()).await.unwrap().items;
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(tasks[0].contact_id.as_ref(), Some(&quiet));
+    assert!(tasks[0].title.contains("Asha"));
+}
+
+#[tokio::test]
+async fn conditions_are_checked_on_the_state_re_read_before_acting() {
+    let r = rig();
+    let boss = r.w.teammate("boss@shop.test", Role::Manager).await;
+    let contact = r.w.customer_says("15550001111", "wamid.1", "hi").await;
+    let notify = Action::Notify { to: Some(boss.email.clone()), title: Some("VIP {{contact.name}} wrote".into()) };
+    let conditions =
+        vec![Condition::HasTag { tag: "vip".into() }, Condition::Unassigned, Condition::Window { open: true }];
+    r.add(rule("vip", Trigger::MessageReceived { first_only: false }, conditions, vec![notify])).await;
+    r.engine.react(&received(&contact, "m1", r.w.clock_now(), json!({}))).await.unwrap();
+    assert!(r.notifications.raised().is_empty(), "not tagged yet");
+    let patch = crate::domain::ContactPatch { tags: Some(vec!["vip".into()]), ..Default::default() };
+    crate::ports::ContactRecordStore::patch_contact(&*r.w.store, &contact, &patch).await.unwrap();
+    r.engine.react(&received(&contact, "m2", r.w.clock_now(), json!({}))).await.unwrap();
+    let raised = r.notifications.raised();
+    assert_eq!(raised.len(), 1);
+    assert_eq!((raised[0].recipient.as_str(), raised[0].title.as_str()), ("boss@shop.test", "VIP Asha wrote"));
+}
+
+#[tokio::test]
+async fn new_leads_from_an_ad_are_routed_round_robin_and_sent_text_only_inside_the_window() {
+    let r = rig();
+    r.w.teammate("a@shop.test", Role::Agent).await;
+    let contact = r.w.customer_says("15550001111", "wamid.1", "hi").await;
+    let actions = vec![Action::Assign { to: None }, Action::SendText { text: "Welcome {{contact.name}}".into() }];
+    r.add(rule("leads", Trigger::NewLead { source: Some("ad".into()) }, vec![], actions)).await;
+    let organic = received(&contact, "m0", r.w.clock_now(), json!({"first": true}));
+    r.engine.react(&organic).await.unwrap();
+    assert!(r.log_results("leads").await.is_empty());
+    let lead = received(&contact, "m1", r.w.clock_now(), json!({"first": true, "referral": {"source_type": "ad"}}));
+    r.engine.react(&lead).await.unwrap();
+    let stored = r.w.store.contact(&contact).await.unwrap().unwrap();
+    assert_eq!(stored.conversation.owner.as_deref(), Some("a@shop.test"));
+    assert_eq!(r.w.queue.enqueued().len(), 1);
+    // Later, the window closed: the text is skipped, not failed.
+    r.w.clock.advance_ms(30 * Millis::HOUR);
+    let late = received(&contact, "m2", r.w.clock_now(), json!({"first": true, "referral": {"source_type": "ad"}}));
+    r.engine.react(&late).await.unwrap();
+    assert_eq!(r.w.queue.enqueued().len(), 1);
+    assert_eq!(r.log_results("leads").await, vec![RuleResult::Ok, RuleResult::Ok]);
+    let log = r.w.store.rule_log("leads", &PageRequest::default()).await.unwrap().items;
+    assert!(log[0].outcomes.iter().any(|o| o == "send_text: skipped, window closed"), "{:?}", log[0].outcomes);
+}
+
+#[tokio::test]
+async fn no_agent_reply_and_task_due_timers_fire_only_while_still_true() {
+    let r = rig();
+    let agent = r.w.teammate("a@shop.test", Role::Agent).await;
+    let contact = r.w.customer_says("15550001111", "wamid.1", "hello").await;
+    r.add(rule(
+        "slow",
+        Trigger::NoAgentReply { minutes: 30 },
+        vec![],
+        vec![Action::Notify { to: Some(agent.email.clone()), title: None }],
+    ))
+    .await;
+    let at = r.w.clock_now();
+    r.engine.react(&received(&contact, "m1", at, json!({}))).await.unwrap();
+    let (due_at, _) = r.scheduler.scheduled().into_values().next().unwrap();
+    assert_eq!(due_at, Millis(at.0 + 30 * 60_000));
+    // Too early: nothing.
+    r.engine.fire_timer("slow", contact.as_str(), at).await.unwrap();
+    assert!(r.notifications.raised().is_empty());
+    r.w.clock.advance_ms(31 * 60_000);
+    r.engine.fire_timer("slow", contact.as_str(), at).await.unwrap();
+    assert_eq!(r.notifications.raised().len(), 1);
+
+    let task = crate::domain::task::Task {
+        id: "t1".into(),
+        title: "Call back".into(),
+        due_at: r.w.clock_now().plus_hours(1),
+        owner: agent.email.clone(),
+        contact_id: Some(contact.clone()),
+        deal_id: None,
+        done: false,
+        done_at: None,
+        created_by: agent.email.clone(),
+        created_at: r.w.clock_now(),
+    };
+    r.w.store.create_task(&task).await.unwrap();
+    r.add(rule("due", Trigger::TaskDue, vec![], vec![Action::AddTag { tag: "callback".into() }])).await;
+    let created = Event::new(
+        EventKind::TaskCreated,
+        "task.created:t1",
+        r.w.clock_now(),
+        json!({"task": "t1", "due_at": task.due_at.0}),
+    );
+    r.engine.react(&created).await.unwrap();
+    assert!(r.scheduler.scheduled().values().any(|(at, _)| *at == task.due_at));
+    r.w.store.complete_task("t1", r.w.clock_now()).await.unwrap();
+    r.w.clock.advance_ms(2 * Millis::HOUR);
+    r.engine.fire_timer("due", "t1", created.at).await.unwrap();
+    assert!(r.log_results("due").await.is_empty(), "a task done before it fell due fires nothing");
+}
+
+#[tokio::test]
+async fn a_dry_run_lists_what_would_have_happened_and_acts_on_nothing() {
+    let r = rig();
+    let contact = r.w.customer_says("15550001111", "wamid.1", "hi").await;
+    let keyword = rule(
+        "kw",
+        Trigger::Keyword { keywords: vec!["refund".into()] },
+        vec![],
+        vec![Action::AddTag { tag: "refund".into() }],
+    );
+    r.add(keyword.clone()).await;
+    let old = Millis(r.w.clock_now().0 - 8 * 24 * Millis::HOUR);
+    let events = [
+        received(&contact, "old", old, json!({"text": "refund"})),
+        received(&contact, "hit", r.w.clock_now(), json!({"text": "I want a REFUND"})),
+        received(&contact, "miss", r.w.clock_now(), json!({"text": "thanks"})),
+    ];
+    let dry = DryRun::new(r.w.store.clone(), r.w.store.clone(), r.w.store.clone(), r.hours.clone(), r.w.clock.clone());
+    r.w.store.record_events(&events);
+    let lines = dry.run(&keyword).await.unwrap();
+    assert_eq!(lines.iter().map(|l| l.event_id.as_str()).collect::<Vec<_>>(), vec!["hit"]);
+    assert_eq!(lines[0].actions, vec!["add_tag"]);
+    assert!(r.w.store.contact(&contact).await.unwrap().unwrap().tags.is_empty());
+    assert!(r.log_results("kw").await.is_empty());
+    // Nothing was claimed: the real run still acts.
+    r.engine.react(&events[1]).await.unwrap();
+    assert_eq!(r.log_results("kw").await, vec![RuleResult::Ok]);
+}
+
+#[tokio::test]
+async fn the_editor_refuses_unknown_references_and_agents_and_keeps_defaults_switchable() {
+    let r = rig();
+    let boss = r.w.teammate("boss@shop.test", Role::Manager).await;
+    let agent = r.w.teammate("a@shop.test", Role::Agent).await;
+    let editor =
+        RuleEditor::new(r.w.store.clone(), r.w.store.clone(), r.w.store.clone(), r.w.store.clone(), r.w.clock.clone());
+    let draft = |actions| RuleDraft {
+        name: "Thanks".into(),
+        enabled: true,
+        trigger: Trigger::StageChanged { from: None, to: Some("won".into()) },
+        conditions: vec![],
+        actions,
+    };
+    let unknown = draft(vec![Action::SendTemplate { name: "nope".into(), language: "en".into(), params: vec![] }]);
+    assert!(matches!(
+        editor.create(&boss, unknown.clone()).await,
+        Err(RuleError::Invalid(RuleInvalid::UnknownTemplate(..)))
+    ));
+    assert!(matches!(editor.create(&agent, unknown).await, Err(RuleError::Forbidden)));
+    let ghost = draft(vec![Action::Notify { to: Some("ghost@shop.test".into()), title: None }]);
+    assert!(matches!(editor.create(&boss, ghost).await, Err(RuleError::Invalid(RuleInvalid::UnknownTeammate(_)))));
+    // The seed runs twice and creates each default once.
+    assert_eq!(seed_default_rules(&*r.w.store, r.w.clock_now()).await.unwrap(), 3);
+    assert_eq!(seed_default_rules(&*r.w.store, r.w.clock_now()).await.unwrap(), 0);
+    let off =
+        editor.update(&boss, AWAY_MESSAGE, RuleChange { enabled: Some(false), ..Default::default() }).await.unwrap();
+    assert!(!off.enabled);
+    assert_eq!(seed_default_rules(&*r.w.store, r.w.clock_now()).await.unwrap(), 0);
+    assert!(!editor.get(AWAY_MESSAGE).await.unwrap().enabled, "the seed keeps staff's switch");
+    // The thank-you default stays off until a real template is chosen.
+    let on = RuleChange { enabled: Some(true), ..Default::default() };
+    assert!(matches!(
+        editor.update(&boss, crate::app::rules::defaults::WON_THANKS, on).await,
+        Err(RuleError::Invalid(_))
+    ));
+    assert!(matches!(editor.delete(&boss, AWAY_MESSAGE).await, Err(RuleError::DefaultRule)));
+    // A stale save loses.
+    let stale = editor.get(QUOTE_FOLLOW_UP).await.unwrap();
+    editor
+        .update(&boss, QUOTE_FOLLOW_UP, RuleChange { name: Some("Chase quotes".into()), ..Default::default() })
+        .await
+        .unwrap();
+    let mut older = stale.clone();
+    older.name = "Old".into();
+    assert!(!r.w.store.save_rule(&older, stale.updated_at, &audit()).await.unwrap());
+    let _ = PHONE_NUMBER_ID;
+}
