@@ -195,7 +195,8 @@ pub fn state(
         queue.clone(),
         clock.clone(),
         RateCards::default(),
-    );
+    )
+    .with_business(store.clone());
     let calendar = BusinessCalendar::new(store.clone(), settings.utc_offset_minutes);
     let inbox =
         Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone(), settings));

@@ -27,6 +27,7 @@ pub mod outbound_message;
 pub mod phone_number;
 pub mod pipeline;
 pub mod pricing;
+pub mod rate_catalog;
 pub mod read_marker;
 pub mod response_figures;
 pub mod routing;
