@@ -56,7 +56,7 @@ pub use error::StoreError;
 pub use exports::{ExportFiles, ExportQueue, ExportStore, FileError, FileUpload};
 pub use inbound::{InboundStore, Recorded};
 pub use inbox::{InboxStore, QueueQuery};
-pub use index_backfill::{BackfillPage, BackfillProgress, IndexBackfillStore};
+pub use index_backfill::{BackfillPage, BackfillProgress, BackfillStep, IndexBackfillStore};
 pub use invites::InviteStore;
 pub use lifecycle::ContactLifecycleStore;
 pub use list_filter::{ListFilter, OwnerFilter};

@@ -226,6 +226,9 @@ pub mod unsharded {
 /// The backfill's progress item (pk and sk).
 pub const SHARD_BACKFILL: &str = "MIGRATION#INDEX_SHARDS";
 
+/// `pk` = `sk` of the tag index backfill's progress item.
+pub const TAG_BACKFILL: &str = "MIGRATION#TAG_INDEX";
+
 /// A contact's partition (profile and timeline).
 pub fn contact_pk(id: &ContactId) -> String {
     format!("C#{id}")

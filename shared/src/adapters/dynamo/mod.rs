@@ -49,6 +49,7 @@ mod shard_backfill;
 mod spend;
 mod stats;
 mod statuses;
+mod tag_backfill;
 mod tag_index;
 mod tally;
 mod task_ledger;
