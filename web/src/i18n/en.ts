@@ -487,6 +487,8 @@ export const en = {
   'filters.anyNumber': 'Any number',
   'filters.clear': 'Clear filters',
   'filters.none': 'No conversations match these filters.',
+  // --- hours helper: dashboard funnel pipeline, business hours ---
+  'dash.funnelPipeline': 'Funnel pipeline',
 };
 
 export type Key = keyof typeof en;

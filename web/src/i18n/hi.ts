@@ -481,4 +481,6 @@ export const hi: Catalog = {
   'filters.anyNumber': 'कोई भी नंबर',
   'filters.clear': 'फ़िल्टर हटाएँ',
   'filters.none': 'इन फ़िल्टरों से कोई बातचीत नहीं मिली।',
+  // --- hours helper: dashboard funnel pipeline, business hours ---
+  'dash.funnelPipeline': 'फ़नल पाइपलाइन',
 };
