@@ -31,6 +31,17 @@ pub struct SendCommand {
     pub actor: String,
 }
 
+/// Whose first-response figures an answer counts in: the owner's, else
+/// the teammate who sent it (staff act under their e-mail address), else
+/// `unassigned` (an answer the system sent on nobody's behalf).
+fn credited_agent(owner: Option<&str>, actor: &str) -> String {
+    match owner {
+        Some(owner) => owner.to_owned(),
+        None if actor.contains('@') => actor.to_owned(),
+        None => "unassigned".to_owned(),
+    }
+}
+
 /// Why nothing was queued.
 #[derive(Debug, thiserror::Error)]
 pub enum SendError {
@@ -185,10 +196,11 @@ impl SendMessage {
             detail: serde_json::json!({"message_id": message.id, "type": message.content.type_name(), "estimate": plan.estimate}).to_string(),
         };
         // The conversation's first answer counts into the response figures
-        // of its owner (at this moment) and of the day the customer first wrote.
+        // of its owner (at this moment), or of the teammate who answered an
+        // unowned one, and of the day the customer first wrote.
         let first_response = (contact.conversation.first_response_ms.is_none() && contact.last_inbound_at.is_some())
             .then(|| FirstResponse {
-                agent: contact.conversation.owner.clone().unwrap_or_else(|| "unassigned".to_owned()),
+                agent: credited_agent(contact.conversation.owner.as_deref(), &command.actor),
                 first_inbound_at: contact.created_at,
             });
         let created = self
