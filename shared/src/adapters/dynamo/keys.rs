@@ -426,8 +426,11 @@ pub const BUSINESS_PROFILE: &str = "BUSINESS";
 /// The sort key of one person's read marker, under the contact's partition
 /// (so erasure, which empties the partition, takes it too).
 pub fn read_marker_sk(user: &str) -> String {
-    format!("READ#{user}")
+    format!("{READ_MARKER_PREFIX}{user}")
 }
+
+/// Prefix of every read marker's sort key.
+pub const READ_MARKER_PREFIX: &str = "READ#";
 
 /// `gsi1pk` of the contacts in `shard` carrying `tag` (a normalized tag;
 /// the shard comes last so a tag holding `#` cannot collide with another).
