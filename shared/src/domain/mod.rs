@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod business_day;
+pub mod business_hours;
 pub mod business_profile;
 pub mod contact;
 pub mod contact_fields;
