@@ -3,6 +3,7 @@
 //! at the edge; use cases and handlers only ever see these.
 
 mod audit;
+mod business_hours;
 mod business_profile;
 mod clock;
 mod consent;
@@ -42,6 +43,7 @@ mod users;
 mod whatsapp;
 
 pub use audit::AuditLog;
+pub use business_hours::BusinessHoursStore;
 pub use business_profile::BusinessProfileStore;
 pub use clock::{Clock, SystemClock};
 pub use consent::ConsentStore;

@@ -20,6 +20,7 @@
 //! so no list is one hot partition; `fan_out.rs` reads them back as one.
 
 mod audit;
+mod business_hours;
 mod business_profile;
 mod consent;
 mod contacts;
