@@ -138,6 +138,6 @@ mod tests {
         assert_eq!(to_minor(1_400, "USD"), 1);
         assert_eq!(to_minor(0, "USD"), 0);
         assert_eq!(to_minor(784_600, "INR"), 78);
-        assert_eq!(to_minor(41_100, "IDR"), 0 + 1, "whole rupiah");
+        assert_eq!(to_minor(2_500_000, "IDR"), 3, "whole rupiah");
     }
 }
