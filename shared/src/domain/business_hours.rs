@@ -31,7 +31,7 @@ pub struct Holiday {
     /// `YYYY-MM-DD`, local.
     pub date: String,
     /// What staff call it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -44,7 +44,7 @@ pub struct BusinessHours {
     /// Seven days, Monday first, each with its openings.
     pub weekly: Vec<Vec<Interval>>,
     /// Closed days.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub holidays: Vec<Holiday>,
 }
 

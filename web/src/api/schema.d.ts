@@ -1056,11 +1056,8 @@ export interface components {
         };
         /** @description A number's weekly hours, holidays and time zone. */
         BusinessHours: {
-            /**
-             * @description Closed days.
-             * @default []
-             */
-            holidays: components["schemas"]["Holiday"][];
+            /** @description Closed days. */
+            holidays?: components["schemas"]["Holiday"][];
             /** @description IANA zone (`Asia/Kolkata`). */
             time_zone: string;
             /** @description Seven days, Monday first, each with its openings. */
@@ -1357,11 +1354,8 @@ export interface components {
         Holiday: {
             /** @description `YYYY-MM-DD`, local. */
             date: string;
-            /**
-             * @description What staff call it.
-             * @default null
-             */
-            name: string | null;
+            /** @description What staff call it. */
+            name?: string | null;
         };
         /**
          * @description One opening, in local wall-clock time (`"09:00"`–`"18:00"`); a close at
