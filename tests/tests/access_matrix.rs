@@ -163,6 +163,16 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             Some(json!({"name": "Shop", "country": "IN", "currency": "INR", "time_zone": "Asia/Kolkata"})),
             [200, 403, 403, 403, 401],
         ),
+        row("get", "/api/business/hours", all("/api/business/hours"), None, [200, 200, 200, 200, 401]),
+        row(
+            "put",
+            "/api/business/hours/{number}",
+            all("/api/business/hours/106540352242922"),
+            Some(
+                json!({"time_zone": "Asia/Kolkata", "weekly": [[{"open": "09:00", "close": "18:00"}], [], [], [], [], [], []]}),
+            ),
+            [200, 403, 403, 403, 401],
+        ),
         row("get", "/api/rate_card", all("/api/rate_card"), None, [200, 200, 200, 200, 401]),
         row("get", "/api/contacts/{id}", c("/api/contacts/{id}"), None, [200, 200, 200, 404, 401]),
         row(

@@ -71,5 +71,36 @@ async fn the_rate_card_is_the_one_estimates_use() {
     assert_eq!(status, 200, "{card}");
     let india = parley::domain::pricing::RateCards::default();
     assert_eq!(card["fallback"]["currency"], india.fallback.currency.as_str());
-    assert_eq!(card["by_prefix"]["91"]["per_message"]["marketing"], 91);
+    let marketing = india.by_prefix["91"].per_message[&parley::domain::template::Category::Marketing];
+    assert_eq!(card["by_prefix"]["91"]["per_message"]["marketing"], marketing);
+    assert_eq!(card["by_prefix"]["91"]["currency"], "INR", "Meta publishes an INR card for India");
+}
+
+#[tokio::test]
+async fn a_brazilian_business_is_quoted_brazils_usd_rates_not_indian_rupees() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let brazil = json!({"name": "Loja", "country": "BR", "currency": "BRL", "time_zone": "America/Sao_Paulo"});
+    assert_eq!(t.request(&admin, "PUT", "/api/business", Some(&brazil)).await.0, 200);
+    let (_, card) = t.get(&admin, "/api/rate_card").await;
+    let currencies: Vec<&str> = card["by_prefix"]
+        .as_object()
+        .unwrap()
+        .values()
+        .chain([&card["fallback"]])
+        .map(|line| line["currency"].as_str().unwrap())
+        .collect();
+    assert!(!currencies.contains(&"INR"), "{card}");
+    // Meta publishes no BRL card: Brazil's market rates in USD.
+    assert_eq!(card["by_prefix"]["55"]["currency"], "USD");
+    assert_eq!(card["by_prefix"]["55"]["per_message"]["marketing"], 6, "US$0.0625, to the cent");
+
+    t.customer_says("5511987654321", "Ana", "Oi").await;
+    assert_eq!(t.post(&admin, "/api/templates/sync", &json!({}), None).await.0, 200);
+    let id = t.contacts(&admin).await[0]["id"].as_str().unwrap().to_owned();
+    let promo =
+        json!({"type": "template", "template": {"name": "diwali_sale", "language": "en_US", "params": ["Ana"]}});
+    let (status, queued) = t.post(&admin, &format!("/api/contacts/{id}/messages"), &promo, None).await;
+    assert_eq!(status, 202, "{queued}");
+    assert_eq!((&queued["estimate"]["currency"], &queued["estimate"]["amount_minor"]), (&json!("USD"), &json!(6)));
 }

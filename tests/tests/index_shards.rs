@@ -355,7 +355,7 @@ async fn the_backfill_moves_items_written_before_sharding_onto_their_shards() {
             assert_ne!(value, unsharded(attribute, &profile).as_ref(), "{attribute} still unsharded");
         }
     }
-    assert_eq!(backfill.run().await.unwrap(), BackfillReport { moved: 0, conflicts: 0, done: true });
+    assert_eq!(backfill.run().await.unwrap(), BackfillReport { moved: 0, tagged: 0, conflicts: 0, done: true });
 }
 
 #[tokio::test]
@@ -405,4 +405,103 @@ async fn a_send_still_queued_moves_to_the_survivors_outbox_shard_on_merge() {
     let store = DynamoStore::new(dynamo, t.table.clone(), parley_e2e::contact_id_key());
     let stuck = store.stuck(StuckState::Queued, Millis(1_800_000_000_000), 100).await.unwrap();
     assert_eq!(stuck, [keys::message_ref(&into, &sk)], "the sweep finds it under the survivor");
+}
+
+/// Runs the backfill to its end; the tag memberships it wrote.
+async fn tagged_until_done(backfill: &IndexBackfill) -> usize {
+    let mut tagged = 0;
+    for _ in 0..60 {
+        let report = backfill.run().await.unwrap();
+        tagged += report.tagged;
+        if report.done {
+            return tagged;
+        }
+    }
+    panic!("the backfill ends");
+}
+
+#[tokio::test]
+async fn tags_written_before_the_tag_index_are_found_after_the_backfill() {
+    // The stack's own schedule runs the backfill too: here only at start,
+    // so that the runs counted below are the only writers.
+    let t = TestStack::builder().sweep_every(Duration::from_secs(3600)).start().await;
+    let admin = t.login().await;
+    for (i, name) in ["Asha", "Bala", "Chitra"].iter().enumerate() {
+        let c = Customer::new(&format!("91981000100{i}"), name);
+        assert_eq!(
+            t.post_json_webhook(&c.webhook(vec![c.text(&format!("wamid.T{i}"), 1_700_000_000 + i as i64, "hi")]))
+                .await
+                .status(),
+            200
+        );
+    }
+    let id_of = |name: &str| {
+        let t = &t;
+        let admin = &admin;
+        let name = name.to_owned();
+        async move {
+            let (_, found) = t.get(admin, &format!("/api/contacts?q={name}")).await;
+            found["items"][0]["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let (asha, bala, chitra) = (id_of("Asha").await, id_of("Bala").await, id_of("Chitra").await);
+    let patch = serde_json::json!({"tags": ["vip"]});
+    assert_eq!(t.request(&admin, "PATCH", &format!("/api/contacts/{asha}"), Some(&patch)).await.0, 200);
+    // Tags as the code before the tag index wrote them: on the profile only.
+    let dynamo = t.dynamo().await;
+    for (id, tags) in [(&bala, vec!["vip", "wholesale"]), (&chitra, vec!["vip"])] {
+        dynamo
+            .update_item()
+            .table_name(&t.table)
+            .key("pk", AttributeValue::S(keys::contact_pk(&ContactId::parse(id).unwrap())))
+            .key("sk", AttributeValue::S(keys::PROFILE.into()))
+            .update_expression("SET tags = :tags")
+            .expression_attribute_values(":tags", AttributeValue::Ss(tags.into_iter().map(str::to_owned).collect()))
+            .send()
+            .await
+            .unwrap();
+    }
+    let found = |query: &'static str| {
+        let (t, admin) = (&t, &admin);
+        async move {
+            every_page(t, admin, &format!("/api/contacts?q={query}"), 50)
+                .await
+                .concat()
+                .into_iter()
+                .collect::<BTreeSet<_>>()
+        }
+    };
+    assert_eq!(found("%23vip").await, BTreeSet::from([asha.clone()]), "the old tags are missed");
+
+    let store = Arc::new(DynamoStore::new(dynamo.clone(), t.table.clone(), parley_e2e::contact_id_key()));
+    // Runs of one page, as the schedule would: the shard step first (done at
+    // once on a new table), then the tag pass.
+    let backfill = IndexBackfill::new(store.clone(), 1);
+    assert_eq!(tagged_until_done(&backfill).await, 3, "bala's two tags and chitra's one; asha's was indexed");
+    assert_eq!(found("%23vip").await, BTreeSet::from([asha.clone(), bala.clone(), chitra.clone()]));
+    assert_eq!(found("%23wholesale").await, BTreeSet::from([bala.clone()]));
+    assert_eq!(backfill.run().await.unwrap(), BackfillReport { moved: 0, tagged: 0, conflicts: 0, done: true });
+
+    // Run again from scratch, twice at once: every membership is there, so
+    // nothing is written; one lost since is written once.
+    dynamo
+        .delete_item()
+        .table_name(&t.table)
+        .key("pk", AttributeValue::S(keys::TAG_BACKFILL.into()))
+        .key("sk", AttributeValue::S(keys::TAG_BACKFILL.into()))
+        .send()
+        .await
+        .unwrap();
+    dynamo
+        .delete_item()
+        .table_name(&t.table)
+        .key("pk", AttributeValue::S(keys::contact_pk(&ContactId::parse(&chitra).unwrap())))
+        .key("sk", AttributeValue::S(keys::tag_sk("vip")))
+        .send()
+        .await
+        .unwrap();
+    let twin = IndexBackfill::new(store.clone(), 1);
+    let (a, b) = tokio::join!(tagged_until_done(&backfill), tagged_until_done(&twin));
+    assert_eq!(a + b, 1, "overlapping runs write the missing membership once");
+    assert_eq!(found("%23vip").await, BTreeSet::from([asha, bala, chitra]));
 }

@@ -3,6 +3,7 @@
 
 mod access_matrix;
 mod api;
+mod business_hours;
 mod business_profile;
 mod changes;
 mod contact_export;

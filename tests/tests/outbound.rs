@@ -104,7 +104,7 @@ async fn outside_the_window_text_is_refused_with_a_reason_and_a_template_goes() 
 
     let (status, queued) = t.post(&cookie, &path, &template("order_update", "en_US", &["Asha", "#1182"]), None).await;
     assert_eq!(status, 202, "{queued}");
-    assert_eq!(queued["estimate"]["amount_minor"], 13, "a utility template outside the window is billed");
+    assert_eq!(queued["estimate"]["amount_minor"], 12, "a utility template outside the window is billed");
     assert_eq!(queued["estimate"]["currency"], "INR");
     let id = queued["id"].as_str().unwrap();
     let m = wait_for(&t, &cookie, &contact, id, |m| m["status"] == "read").await;
@@ -293,7 +293,7 @@ async fn the_spend_report_counts_billable_and_free_messages_once() {
     let path = format!("/api/contacts/{contact}/messages");
     let (_, reply) = t.post(&cookie, &path, &text("Thanks!"), None).await;
     let (_, promo) = t.post(&cookie, &path, &template("diwali_sale", "en_US", &["Asha"]), None).await;
-    assert_eq!(promo["estimate"]["amount_minor"], 91, "marketing is billed even inside the window");
+    assert_eq!(promo["estimate"]["amount_minor"], 78, "marketing is billed even inside the window");
     let (_, update) = t.post(&cookie, &path, &template("order_update", "en_US", &["Asha", "#7"]), None).await;
     assert_eq!(update["estimate"]["free"], true, "utility inside the window is free");
     for queued in [&reply, &promo, &update] {

@@ -97,7 +97,9 @@ async fn first_response_figures_come_from_daily_aggregates_that_outlive_erasure(
             assert_eq!(status, 202);
         }
     }
-    let day = &parley::domain::Millis(now * 1000).to_rfc3339()[..10];
+    // Days are the business's (the default profile's Asia/Kolkata).
+    let kolkata = parley::domain::BusinessDay::in_zone("Asia/Kolkata").unwrap();
+    let day = &kolkata.day_of(parley::domain::Millis((now - 600) * 1000));
     let path = format!("/api/reports/first_response?from={day}&to={day}");
     let before = t.stack.api_round_trips.get();
     let (_, me) = t.get(&admin, "/api/me").await;
@@ -108,7 +110,8 @@ async fn first_response_figures_come_from_daily_aggregates_that_outlive_erasure(
     assert_eq!(status, 200, "{report}");
     assert_eq!(t.stack.api_round_trips.get() - before - session_cost, 1, "one Query for a one-month range");
     let row = &report["by_agent"][0];
-    assert_eq!((row["agent"].as_str(), row["answered"].as_u64()), (Some("unassigned"), Some(2)), "first answers only");
+    // Nobody owned the conversations: the admin who answered gets the credit.
+    assert_eq!((row["agent"].as_str(), row["answered"].as_u64()), (Some(ADMIN_EMAIL), Some(2)), "first answers only");
     let (median, p90) = (row["median_seconds"].as_i64().unwrap(), row["p90_seconds"].as_i64().unwrap());
     assert!((120..=150).contains(&median), "the 2-minute answer's bucket: {row}");
     assert!((600..=720).contains(&p90), "the 10-minute answer's bucket: {row}");
@@ -118,4 +121,39 @@ async fn first_response_figures_come_from_daily_aggregates_that_outlive_erasure(
     assert_eq!(t.request(&admin, "DELETE", &format!("/api/contacts/{erased}"), None).await.0, 200);
     let (_, after) = t.get(&admin, &path).await;
     assert_eq!(after["by_agent"], report["by_agent"], "aggregates are kept when a contact's data is erased");
+}
+
+#[tokio::test]
+async fn a_message_at_2000_utc_counts_on_the_next_day_in_kolkata() {
+    use parley_simulator::Customer;
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let profile = json!({"name": "Shop", "country": "IN", "currency": "INR", "time_zone": "Asia/Kolkata"});
+    assert_eq!(t.request(&admin, "PUT", "/api/business", Some(&profile)).await.0, 200);
+    // The latest 20:00 UTC: 01:30 the next morning in India, and recent
+    // enough that the customer's window is still open for the reply.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let evening = (now - 20 * 3600).div_euclid(86_400) * 86_400 + 20 * 3600;
+    let utc_day = parley::domain::Millis(evening * 1000).to_rfc3339()[..10].to_owned();
+    let india_day = parley::domain::Millis((evening + 86_400) * 1000).to_rfc3339()[..10].to_owned();
+    let c = Customer::new("919800000001", "Late writer");
+    assert_eq!(t.post_json_webhook(&c.webhook(vec![c.text("wamid.LATE", evening, "still open?")])).await.status(), 200);
+    let id = t.contacts(&admin).await[0]["id"].as_str().unwrap().to_owned();
+    let reply = json!({"type": "text", "text": "Yes!"});
+    assert_eq!(t.post(&admin, &format!("/api/contacts/{id}/messages"), &reply, None).await.0, 202);
+
+    let range = format!("from={utc_day}&to={india_day}");
+    let (status, messages) = t.get(&admin, &format!("/api/reports/messages?{range}")).await;
+    assert_eq!(status, 200, "{messages}");
+    let inbound: Vec<(String, u64)> = messages["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["inbound"].as_u64() > Some(0))
+        .map(|d| (d["day"].as_str().unwrap().to_owned(), d["inbound"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(inbound, [(india_day.clone(), 1)], "counted on the Indian date, not the UTC one");
+    let (_, response) = t.get(&admin, &format!("/api/reports/first_response?{range}")).await;
+    let days: Vec<&str> = response["by_day"].as_array().unwrap().iter().map(|d| d["day"].as_str().unwrap()).collect();
+    assert_eq!(days, [india_day.as_str()], "the first response belongs to the day the customer wrote, in India");
 }

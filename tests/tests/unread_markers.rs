@@ -110,3 +110,48 @@ async fn erasing_a_contact_erases_everyones_read_markers() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(markers().await, 0);
 }
+
+#[tokio::test]
+async fn a_merge_keeps_each_persons_newer_marker() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let manager = t.teammate(&admin, "manager@shop.test", "manager").await;
+    t.customer_says("919844444444", "Survivor", "hello").await;
+    t.customer_says("919855555555", "Merged", "hi").await;
+    let contacts = t.contacts(&admin).await;
+    let id_of = |name: &str| contacts.iter().find(|c| c["name"] == name).unwrap()["id"].as_str().unwrap().to_owned();
+    let (survivor, merged) = (id_of("Survivor"), id_of("Merged"));
+    let latest =
+        |id: &str| contacts.iter().find(|c| c["id"] == id).unwrap()["last_inbound_at"].as_str().unwrap().to_owned();
+    let (survivor_latest, merged_latest) = (latest(&survivor), latest(&merged));
+    let old = "2020-01-01T00:00:00Z";
+    let mark = |cookie: &str, id: &str, through: &str| {
+        let (t, path, body) = (&t, format!("/api/contacts/{id}/read"), json!({"through": through}));
+        let cookie = cookie.to_owned();
+        async move {
+            let (status, marker) = t.post(&cookie, &path, &body, None).await;
+            assert_eq!(status, 200, "{marker}");
+            marker["read_through"].as_str().unwrap().to_owned()
+        }
+    };
+    // The admin read the survivor last; the manager read the merged one last.
+    mark(&admin, &survivor, &survivor_latest).await;
+    mark(&admin, &merged, old).await;
+    mark(&manager, &survivor, old).await;
+    mark(&manager, &merged, &merged_latest).await;
+
+    let (status, body) =
+        t.post(&admin, &format!("/api/contacts/{survivor}/merge"), &json!({"from": merged}), None).await;
+    assert_eq!(status, 200, "{body}");
+    // An older read returns the marker as it stands.
+    assert_eq!(
+        mark(&admin, &survivor, "2000-01-01T00:00:00Z").await,
+        survivor_latest,
+        "the admin's newer marker stays"
+    );
+    assert_eq!(
+        mark(&manager, &survivor, "2000-01-01T00:00:00Z").await,
+        merged_latest,
+        "the manager's newer one moves over"
+    );
+}

@@ -71,6 +71,9 @@ pub(crate) async fn put(
     Ok(Json(BusinessProfileView::new(profile, true)))
 }
 
-pub(crate) async fn rate_card(State(state): State<Arc<ApiState>>, Staff(_session): Staff) -> Json<RateCardView> {
-    Json(RateCardView::new(state.outbound.send.rate_cards()))
+pub(crate) async fn rate_card(
+    State(state): State<Arc<ApiState>>,
+    Staff(_session): Staff,
+) -> Result<Json<RateCardView>, ApiError> {
+    Ok(Json(RateCardView::new(&state.outbound.send.rate_cards().await?)))
 }

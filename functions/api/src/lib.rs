@@ -3,6 +3,7 @@
 
 mod admin;
 mod business;
+mod business_hours;
 mod changes;
 mod client_address;
 mod contacts;
@@ -61,11 +62,12 @@ use parley::ports::{
 };
 use std::sync::Arc;
 use views::{
-    AuditEntryView, BoardView, BusinessProfileView, ContactExportView, ContactView, DeadLetterQueueView, DealView,
-    DryRunView, ErasedView, ExportJobView, FirstResponseView, FunnelView, LinkAcceptedView, LinkView,
-    MessageCountsView, MessageView, NoteView, OptOutView, PageView, PasswordChangedView, QueuedView, RateCardView,
-    ReadMarkerView, RequeuedView, RuleLogEntryView, RuleView, SignedInView, SpendView, TaskView, TemplatesSyncedView,
-    UserView, WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
+    AuditEntryView, BoardView, BusinessHoursListView, BusinessProfileView, ContactExportView, ContactView,
+    DeadLetterQueueView, DealView, DryRunView, ErasedView, ExportJobView, FirstResponseView, FunnelView,
+    LinkAcceptedView, LinkView, MessageCountsView, MessageView, NoteView, NumberHoursView, OptOutView, PageView,
+    PasswordChangedView, QueuedView, RateCardView, ReadMarkerView, RequeuedView, RuleLogEntryView, RuleView,
+    SignedInView, SpendView, TaskView, TemplatesSyncedView, UserView, WebhookDeliveryView, WebhookSecretView,
+    WebhookView, WorkloadView,
 };
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
@@ -142,6 +144,8 @@ pub struct ApiState {
     pub store: Arc<dyn ConversationStore>,
     /// The business profile.
     pub business: Arc<dyn BusinessProfileStore>,
+    /// Opening hours per business number.
+    pub hours: Arc<dyn parley::ports::BusinessHoursStore>,
     /// Contacts added by phone number.
     pub enrolment: Arc<dyn ContactEnrolment>,
     /// Who has read what.
@@ -209,7 +213,8 @@ pub fn state(
         queue.clone(),
         clock.clone(),
         RateCards::default(),
-    );
+    )
+    .with_business(store.clone());
     let calendar = BusinessCalendar::new(store.clone(), settings.utc_offset_minutes);
     let inbox =
         Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone(), settings));
@@ -260,6 +265,7 @@ pub fn state(
         webhooks: Webhooks::new(store.clone(), background.webhooks, clock.clone()),
         origin_key,
         business: store.clone(),
+        hours: store.clone(),
         enrolment: store.clone(),
         read_markers: store.clone(),
         store,
@@ -305,6 +311,8 @@ openapi::api_routes! {
     get "/api/audit" => inbox::audit, query inbox::AuditQuery, returns 200 PageView<AuditEntryView>, "The audit log for `?contact=` or `?day=`", "managers, admins";
     get "/api/business" => business::get, returns 200 BusinessProfileView, "The business profile: name, default country, currency, time zone (defaults until an admin saves one)", "all";
     put "/api/business" => business::put, body business::ProfileBody, returns 200 BusinessProfileView, "Save the business profile (422 on an unknown country, currency or time zone; audited)", "admins";
+    get "/api/business/hours" => business_hours::list, returns 200 BusinessHoursListView, "Opening hours of every business number (the profile's number listed even without hours; none set: always open)", "all";
+    put "/api/business/hours/{number}" => business_hours::put, body parley::domain::business_hours::BusinessHours, returns 200 NumberHoursView, "Set a business number's weekly hours, holidays and time zone (422 when invalid; audited)", "admins";
     get "/api/rate_card" => business::rate_card, returns 200 RateCardView, "The rate card send estimates are priced with, in minor units per delivered template", "all";
     get "/api/users" => team::list, returns 200 PageView<UserView>, "The team", "managers, admins";
     post "/api/users" => team::invite, body team::InviteBody, returns 201 LinkView, "Invite a teammate (201, returns the one-time link)", "admins";

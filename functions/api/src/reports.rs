@@ -36,12 +36,15 @@ pub(crate) struct FunnelQuery {
     pipeline: Option<String>,
 }
 
-/// `from`/`to` days, defaulting to the last 30 days.
-fn range(state: &ApiState, r: &Range) -> Result<(String, String), ApiError> {
-    let now = state.clock.now();
-    let from =
-        r.from.clone().unwrap_or_else(|| parley::domain::Millis(now.0 - 30 * 86_400_000).to_rfc3339()[..10].to_owned());
-    let to = r.to.clone().unwrap_or_else(|| now.to_rfc3339()[..10].to_owned());
+/// `from`/`to` days, defaulting to the last 30 business days.
+async fn range(state: &ApiState, r: &Range) -> Result<(String, String), ApiError> {
+    let (from, to) = match (&r.from, &r.to) {
+        (Some(from), Some(to)) => (from.clone(), to.clone()),
+        _ => {
+            let (from, to) = state.reports.last_days(30).await?;
+            (r.from.clone().unwrap_or(from), r.to.clone().unwrap_or(to))
+        }
+    };
     for day in [&from, &to] {
         let ok = day.len() == 10
             && day.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
@@ -57,7 +60,7 @@ pub(crate) async fn first_response(
     Staff(session): Staff,
     Query(r): Query<Range>,
 ) -> Result<Json<FirstResponseView>, ApiError> {
-    let (from, to) = range(&state, &r)?;
+    let (from, to) = range(&state, &r).await?;
     let (by_agent, by_day) = state.reports.first_response(&session, &from, &to).await?;
     Ok(Json(FirstResponseView::new(from, to, by_agent, by_day)))
 }
@@ -74,7 +77,7 @@ pub(crate) async fn messages(
     Staff(session): Staff,
     Query(r): Query<Range>,
 ) -> Result<Json<MessageCountsView>, ApiError> {
-    let (from, to) = range(&state, &r)?;
+    let (from, to) = range(&state, &r).await?;
     let days = state.reports.messages(&session, &from, &to).await?;
     Ok(Json(MessageCountsView::new(from, to, days)))
 }

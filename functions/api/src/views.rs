@@ -3,6 +3,7 @@
 
 mod audit_entry;
 mod board;
+mod business_hours;
 mod business_profile;
 mod contact;
 mod contact_export;
@@ -34,6 +35,7 @@ mod workload;
 
 pub use audit_entry::AuditEntryView;
 pub use board::BoardView;
+pub use business_hours::{BusinessHoursListView, NumberHoursView};
 pub use business_profile::BusinessProfileView;
 pub use contact::ContactView;
 pub use contact_export::ContactExportView;

@@ -123,6 +123,9 @@ impl LocalStack {
         let spec = Template::load(&config.template)?.table()?;
         bootstrap::ensure_table(&client, &config.table, &spec).await?;
         let store = Arc::new(DynamoStore::new(client, config.table.clone(), config.contact_id_key.clone()));
+        // The inbound function's cold start: it reads the business time zone
+        // its report counters are bucketed in once, before the first message.
+        store.warm_report_calendar().await;
         let sqs_client = aws_sdk_sqs::Client::new(&sdk);
         let template = Template::load(&config.template)?;
         let queues = bootstrap::ensure_queues(&sqs_client, &config.table, &template.queues()).await?;

@@ -5,8 +5,13 @@
 //! nothing left to move writes the done marker, after which a run costs one
 //! read. Every move is conditional, so overlapping runs and concurrent
 //! updates are safe, and re-running is harmless.
+//!
+//! Once the shards are done, the same runs fill the tag index: tags written
+//! before it existed have no membership item, so `#tag` search misses them.
+//! That pass walks every contact (the sharded activity lists, a page at a
+//! time) and writes each missing membership, only if it is still missing.
 
-use crate::ports::{BackfillProgress, IndexBackfillStore, StoreError};
+use crate::ports::{BackfillProgress, BackfillStep, IndexBackfillStore, StoreError};
 use std::sync::Arc;
 
 /// Items one page reads (each a conditional write when it must move).
@@ -17,9 +22,11 @@ const PAGE: i32 = 100;
 pub struct BackfillReport {
     /// Items moved onto their shards.
     pub moved: usize,
+    /// Tag membership items written for tags the index missed.
+    pub tagged: usize,
     /// Items left for the next pass because they changed meanwhile.
     pub conflicts: usize,
-    /// Whether the backfill is finished.
+    /// Whether the backfill (every step) is finished.
     pub done: bool,
 }
 
@@ -35,21 +42,51 @@ impl IndexBackfill {
         IndexBackfill { store, pages_per_run }
     }
 
-    /// One bounded run.
+    /// One bounded run: the steps in order, each starting only once the one
+    /// before is done, sharing the run's page budget.
     pub async fn run(&self) -> Result<BackfillReport, StoreError> {
         let mut report = BackfillReport::default();
-        let (mut at, mut found) = match self.store.backfill_progress().await? {
-            BackfillProgress::Done => {
-                report.done = true;
-                return Ok(report);
+        let mut pages_left = self.pages_per_run;
+        for step in [BackfillStep::IndexShards, BackfillStep::TagIndex] {
+            let (changed, conflicts, done) = self.run_step(step, &mut pages_left).await?;
+            match step {
+                BackfillStep::IndexShards => report.moved += changed,
+                BackfillStep::TagIndex => report.tagged += changed,
             }
+            report.conflicts += conflicts;
+            if !done {
+                break;
+            }
+            report.done = step == BackfillStep::TagIndex;
+        }
+        if report.moved > 0 || report.tagged > 0 || report.conflicts > 0 || report.done {
+            tracing::info!(
+                moved = report.moved,
+                tagged = report.tagged,
+                conflicts = report.conflicts,
+                done = report.done,
+                "index backfill"
+            );
+        }
+        Ok(report)
+    }
+
+    /// Up to `pages_left` pages of one step: (changed, conflicts, done).
+    async fn run_step(&self, step: BackfillStep, pages_left: &mut u32) -> Result<(usize, usize, bool), StoreError> {
+        let (mut at, mut found) = match self.store.backfill_progress(step).await? {
+            BackfillProgress::Done => return Ok((0, 0, true)),
             BackfillProgress::Running { at, found } => (at, found),
         };
+        if *pages_left == 0 {
+            return Ok((0, 0, false));
+        }
+        let (mut changed, mut conflicts) = (0, 0);
         let mut progress = None;
-        for _ in 0..self.pages_per_run {
-            let page = self.store.backfill_page(at.as_deref(), PAGE).await?;
-            report.moved += page.moved;
-            report.conflicts += page.conflicts;
+        while *pages_left > 0 {
+            *pages_left -= 1;
+            let page = self.store.backfill_page(step, at.as_deref(), PAGE).await?;
+            changed += page.moved;
+            conflicts += page.conflicts;
             found |= page.moved > 0 || page.conflicts > 0;
             match page.next {
                 Some(next) => at = Some(next),
@@ -64,11 +101,8 @@ impl IndexBackfill {
             }
         }
         let progress = progress.unwrap_or(BackfillProgress::Running { at, found });
-        report.done = progress == BackfillProgress::Done;
-        self.store.save_backfill_progress(&progress).await?;
-        if report.moved > 0 || report.conflicts > 0 || report.done {
-            tracing::info!(moved = report.moved, conflicts = report.conflicts, done = report.done, "index backfill");
-        }
-        Ok(report)
+        let done = progress == BackfillProgress::Done;
+        self.store.save_backfill_progress(step, &progress).await?;
+        Ok((changed, conflicts, done))
     }
 }

@@ -89,6 +89,14 @@ impl Reports {
         })
     }
 
+    /// The business dates (`YYYY-MM-DD`, business time zone) from `days`
+    /// ago to today: the range a report shows when none is asked for.
+    pub async fn last_days(&self, days: i64) -> Result<(String, String), ReportError> {
+        let calendar = self.calendar.current().await?;
+        let now = self.clock.now();
+        Ok((calendar.day_of(Millis(now.0 - days * 86_400_000)), calendar.day_of(now)))
+    }
+
     /// Messages in and out per day.
     pub async fn messages(
         &self,

@@ -4,12 +4,13 @@
 
 use crate::domain::outbound::{plan_send, OutboundContent, Recipient, SendRefusal};
 use crate::domain::pricing::{Estimate, RateCards};
+use crate::domain::rate_catalog::RateCatalog;
 use crate::domain::AuditEntry;
 use crate::domain::OutboundMessage;
 use crate::domain::{ContactId, DeliveryStatus, MessageRef, Millis};
 use crate::ports::{
-    Clock, ConversationStore, Created, FirstResponse, IdempotencyKey, OutboundQueue, OutboxStore, StoreError,
-    TemplateCatalog,
+    BusinessProfileStore, Clock, ConversationStore, Created, FirstResponse, IdempotencyKey, OutboundQueue, OutboxStore,
+    StoreError, TemplateCatalog,
 };
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -28,6 +29,17 @@ pub struct SendCommand {
     pub idempotency_key: Option<String>,
     /// Who pressed send (for the audit log).
     pub actor: String,
+}
+
+/// Whose first-response figures an answer counts in: the owner's, else
+/// the teammate who sent it (staff act under their e-mail address), else
+/// `unassigned` (an answer the system sent on nobody's behalf).
+fn credited_agent(owner: Option<&str>, actor: &str) -> String {
+    match owner {
+        Some(owner) => owner.to_owned(),
+        None if actor.contains('@') => actor.to_owned(),
+        None => "unassigned".to_owned(),
+    }
 }
 
 /// Why nothing was queued.
@@ -104,6 +116,7 @@ pub struct SendMessage {
     queue: Arc<dyn OutboundQueue>,
     clock: Arc<dyn Clock>,
     rates: RateCards,
+    business: Option<Arc<dyn BusinessProfileStore>>,
     settings: SendSettings,
 }
 
@@ -117,7 +130,16 @@ impl SendMessage {
         clock: Arc<dyn Clock>,
         rates: RateCards,
     ) -> Self {
-        SendMessage { conversations, templates, outbox, queue, clock, rates, settings: SendSettings::default() }
+        SendMessage {
+            conversations,
+            templates,
+            outbox,
+            queue,
+            clock,
+            rates,
+            business: None,
+            settings: SendSettings::default(),
+        }
     }
 
     /// Uses these settings instead of the defaults.
@@ -126,9 +148,18 @@ impl SendMessage {
         self
     }
 
+    /// Prices estimates with Meta's card in the business profile's currency
+    /// (one profile read per send) instead of the fixed cards given to `new`.
+    pub fn with_business(mut self, profiles: Arc<dyn BusinessProfileStore>) -> Self {
+        self.business = Some(profiles);
+        self
+    }
+
     /// The rate cards estimates are priced with (shown to staff before a send).
-    pub fn rate_cards(&self) -> &RateCards {
-        &self.rates
+    pub async fn rate_cards(&self) -> Result<RateCards, StoreError> {
+        let Some(profiles) = &self.business else { return Ok(self.rates.clone()) };
+        let currency = profiles.business_profile().await?.unwrap_or_default().currency;
+        Ok(RateCatalog::published().for_currency(&currency))
     }
 
     /// Checks, stores and enqueues. A failed enqueue is logged, not returned:
@@ -139,7 +170,7 @@ impl SendMessage {
         let now = self.clock.now();
         let recipient =
             Recipient { window: contact.window, opted_out: contact.opted_out, wa_id: contact.wa_id.clone() };
-        let plan = plan_send(&recipient, &command.content, &translations, &self.rates, now)?;
+        let plan = plan_send(&recipient, &command.content, &translations, &self.rate_cards().await?, now)?;
         let template = match &command.content {
             OutboundContent::Template { language, .. } => translations.iter().find(|t| &t.language == language),
             OutboundContent::Text { .. } => None,
@@ -165,10 +196,11 @@ impl SendMessage {
             detail: serde_json::json!({"message_id": message.id, "type": message.content.type_name(), "estimate": plan.estimate}).to_string(),
         };
         // The conversation's first answer counts into the response figures
-        // of its owner (at this moment) and of the day the customer first wrote.
+        // of its owner (at this moment), or of the teammate who answered an
+        // unowned one, and of the day the customer first wrote.
         let first_response = (contact.conversation.first_response_ms.is_none() && contact.last_inbound_at.is_some())
             .then(|| FirstResponse {
-                agent: contact.conversation.owner.clone().unwrap_or_else(|| "unassigned".to_owned()),
+                agent: credited_agent(contact.conversation.owner.as_deref(), &command.actor),
                 first_inbound_at: contact.created_at,
             });
         let created = self
@@ -219,7 +251,7 @@ impl SendMessage {
         let translations = self.translations(&standing.message.content).await?;
         let recipient =
             Recipient { window: recipient.window, opted_out: recipient.opted_out, wa_id: recipient.wa_id.clone() };
-        plan_send(&recipient, &standing.message.content, &translations, &self.rates, now)?;
+        plan_send(&recipient, &standing.message.content, &translations, &self.rate_cards().await?, now)?;
         // Conditional on the state read above: a status that settled the
         // message meanwhile makes this a no.
         if !self.outbox.requeue(message).await? {

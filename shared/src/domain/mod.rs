@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod business_day;
+pub mod business_hours;
 pub mod business_profile;
 pub mod contact;
 pub mod contact_fields;
@@ -28,6 +29,7 @@ pub mod outbound_message;
 pub mod phone_number;
 pub mod pipeline;
 pub mod pricing;
+pub mod rate_catalog;
 pub mod read_marker;
 pub mod response_figures;
 pub mod routing;

@@ -264,7 +264,7 @@ mod tests {
         let catalog = [template(Category::Utility)];
         let closed = recipient(false, false);
         let plan = plan_send(&closed, &send_template(2, "en_US"), &catalog, &rates, Millis(1)).unwrap();
-        assert_eq!((plan.estimate.free, plan.estimate.amount_minor), (false, 13));
+        assert_eq!((plan.estimate.free, plan.estimate.amount_minor), (false, 12));
         assert!(matches!(
             plan_send(&closed, &send_template(1, "en_US"), &catalog, &rates, Millis(1)),
             Err(SendRefusal::ParamCount { expected: 2, given: 1, .. })

@@ -40,8 +40,10 @@ pub struct RateCards {
 }
 
 impl Default for RateCards {
+    /// The cards of the default business (billed in INR): Meta's published
+    /// figures from [`super::rate_catalog`].
     fn default() -> Self {
-        RateCards { by_prefix: BTreeMap::from([("91".to_owned(), RateCard::india())]), fallback: RateCard::india() }
+        super::rate_catalog::RateCatalog::published().for_currency("INR")
     }
 }
 
@@ -92,9 +94,9 @@ mod tests {
     fn prices_by_category_and_window() {
         let cards = RateCards::default();
         let marketing = cards.estimate(Some("919812345678"), Category::Marketing, true);
-        assert_eq!((marketing.free, marketing.amount_minor, marketing.currency.as_str()), (false, 91, "INR"));
+        assert_eq!((marketing.free, marketing.amount_minor, marketing.currency.as_str()), (false, 78, "INR"));
         assert!(cards.estimate(Some("919812345678"), Category::Utility, true).free);
-        assert_eq!(cards.estimate(Some("919812345678"), Category::Utility, false).amount_minor, 13);
+        assert_eq!(cards.estimate(Some("919812345678"), Category::Utility, false).amount_minor, 12);
         assert!(cards.estimate(None, Category::Service, true).free);
     }
 
@@ -104,6 +106,6 @@ mod tests {
         let brazil = RateCard { currency: "BRL".into(), per_message: BTreeMap::from([(Category::Marketing, 35)]) };
         cards.by_prefix.insert("55".into(), brazil);
         assert_eq!(cards.card_for(Some("5511999990000")).currency, "BRL");
-        assert_eq!(cards.card_for(Some("254700000000")).currency, "INR", "fallback");
+        assert_eq!(cards.card_for(Some("254700000000")).currency, "USD", "fallback: the USD card's other markets");
     }
 }

@@ -1,7 +1,18 @@
 //! Moving items written before the list indexes were sharded onto their
-//! shards, a bounded page at a time.
+//! shards, and indexing tags written before the tag index, a bounded page
+//! at a time.
 
 use super::StoreError;
+
+/// The passes of the backfill, in the order they run: the tag index is
+/// filled from the contacts' activity lists, which must be sharded first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackfillStep {
+    /// Items still under the unsharded list keys move onto their shards.
+    IndexShards,
+    /// Tags written before the tag index existed get their membership items.
+    TagIndex,
+}
 
 /// Where the backfill stands between runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,13 +45,16 @@ pub struct BackfillPage {
 #[async_trait::async_trait]
 pub trait IndexBackfillStore: Send + Sync {
     /// Where the backfill stands (`Running` from the start when it never ran).
-    async fn backfill_progress(&self) -> Result<BackfillProgress, StoreError>;
+    async fn backfill_progress(&self, step: BackfillStep) -> Result<BackfillProgress, StoreError>;
 
     /// Rewrites the index keys of the items of one page of up to `limit`,
     /// starting `at`; each item is rewritten only if it still holds the old
     /// keys it was read with, so a concurrent update is never lost.
-    async fn backfill_page(&self, at: Option<&str>, limit: i32) -> Result<BackfillPage, StoreError>;
+    /// For [`BackfillStep::TagIndex`], "rewrites" is a conditional write of
+    /// each missing membership item (`moved` counts those written).
+    async fn backfill_page(&self, step: BackfillStep, at: Option<&str>, limit: i32)
+        -> Result<BackfillPage, StoreError>;
 
     /// Records where the backfill stands.
-    async fn save_backfill_progress(&self, progress: &BackfillProgress) -> Result<(), StoreError>;
+    async fn save_backfill_progress(&self, step: BackfillStep, progress: &BackfillProgress) -> Result<(), StoreError>;
 }

@@ -3,6 +3,7 @@
 //! at the edge; use cases and handlers only ever see these.
 
 mod audit;
+mod business_hours;
 mod business_profile;
 mod clock;
 mod consent;
@@ -50,6 +51,7 @@ mod webhooks;
 mod whatsapp;
 
 pub use audit::AuditLog;
+pub use business_hours::BusinessHoursStore;
 pub use business_profile::BusinessProfileStore;
 pub use clock::{Clock, SystemClock};
 pub use consent::ConsentStore;
@@ -65,7 +67,7 @@ pub use event_log::EventLog;
 pub use exports::{ExportFiles, ExportQueue, ExportStore, FileError, FileUpload};
 pub use inbound::{InboundStore, Recorded};
 pub use inbox::{InboxStore, QueueQuery};
-pub use index_backfill::{BackfillPage, BackfillProgress, IndexBackfillStore};
+pub use index_backfill::{BackfillPage, BackfillProgress, BackfillStep, IndexBackfillStore};
 pub use invites::InviteStore;
 pub use lifecycle::ContactLifecycleStore;
 pub use list_filter::{ListFilter, OwnerFilter};

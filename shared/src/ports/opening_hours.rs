@@ -27,3 +27,13 @@ pub trait OpeningHours: Send + Sync {
     /// Whether `number` is open at `at`. A number with no hours set is always open.
     async fn state_at(&self, number: &BusinessNumber, at: Millis) -> Result<OpenState, StoreError>;
 }
+
+impl From<crate::domain::business_hours::HoursState> for OpenState {
+    fn from(state: crate::domain::business_hours::HoursState) -> Self {
+        use crate::domain::business_hours::HoursState;
+        match state {
+            HoursState::Open => OpenState::Open,
+            HoursState::Closed { since, reopens } => OpenState::Closed { since, reopens },
+        }
+    }
+}

@@ -65,6 +65,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/business/hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Opening hours of every business number (the profile's number listed even without hours; none set: always open)
+         * @description Roles: all.
+         */
+        get: operations["get_business_hours"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/business/hours/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a business number's weekly hours, holidays and time zone (422 when invalid; audited)
+         * @description Roles: admins.
+         */
+        put: operations["put_business_hours__number"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/changes": {
         parameters: {
             query?: never;
@@ -1294,6 +1334,19 @@ export interface components {
             /** Format: int64 */
             value_minor: number;
         };
+        /** @description A number's weekly hours, holidays and time zone. */
+        BusinessHours: {
+            /** @description Closed days. */
+            holidays?: components["schemas"]["Holiday"][];
+            /** @description IANA zone (`Asia/Kolkata`). */
+            time_zone: string;
+            /** @description Seven days, Monday first, each with its openings. */
+            weekly: components["schemas"]["Interval"][][];
+        };
+        /** @description Every number with hours, and the profile's number. */
+        BusinessHoursList: {
+            items: components["schemas"]["NumberHours"][];
+        };
         /** @description The profile in force; `configured` is false while the defaults apply. */
         BusinessProfile: {
             configured: boolean;
@@ -1647,6 +1700,24 @@ export interface components {
             reached: number;
             stage: string;
         };
+        /** @description A day the business is closed all day (its openings do not start). */
+        Holiday: {
+            /** @description `YYYY-MM-DD`, local. */
+            date: string;
+            /** @description What staff call it. */
+            name?: string | null;
+        };
+        /**
+         * @description One opening, in local wall-clock time (`"09:00"`–`"18:00"`); a close at
+         *     or before the open is the next day's (`"22:00"`–`"02:00"`), `"24:00"` is
+         *     midnight at the end of the day.
+         */
+        Interval: {
+            /** @description `HH:MM`, 00:00–24:00. */
+            close: string;
+            /** @description `HH:MM`, 00:00–23:59. */
+            open: string;
+        };
         Invitation: {
             email: string;
             /** @default  */
@@ -1827,6 +1898,12 @@ export interface components {
         NotePage: {
             items: components["schemas"]["Note"][];
             next_cursor: string | null;
+        };
+        /** @description One number and its hours (`null`: none set, always open). */
+        NumberHours: {
+            hours: components["schemas"]["BusinessHours"] | null;
+            /** @description Meta's `phone_number_id`. */
+            number: string;
         };
         /**
          * @description The contact's opt-out as now stored; templates of the marketing category
@@ -2415,6 +2492,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BusinessProfile"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_business_hours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessHoursList"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    put_business_hours__number: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BusinessHours"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NumberHours"];
                 };
             };
             /** @description Error */

@@ -610,6 +610,8 @@ export const en = {
   'rules.field.notifyTo': 'Teammate e-mail (empty = the owner)',
   'rules.field.notifyTitle': 'Notification text (empty = the rule name)',
   'rules.field.webhook': 'Webhook id',
+  // --- hours helper: dashboard funnel pipeline, business hours ---
+  'dash.funnelPipeline': 'Funnel pipeline',
 };
 
 export type Key = keyof typeof en;

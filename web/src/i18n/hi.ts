@@ -604,4 +604,6 @@ export const hi: Catalog = {
   'rules.field.notifyTo': 'साथी का ई-मेल (खाली = मालिक)',
   'rules.field.notifyTitle': 'सूचना का टेक्स्ट (खाली = नियम का नाम)',
   'rules.field.webhook': 'वेबहुक id',
+  // --- hours helper: dashboard funnel pipeline, business hours ---
+  'dash.funnelPipeline': 'फ़नल पाइपलाइन',
 };

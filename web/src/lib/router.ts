@@ -1,6 +1,7 @@
 // The hash router: every screen has its own URL, so reload and back work.
 //   #/inbox  #/inbox/<contactId>  #/tasks  #/pipeline  #/dashboard
-//   #/settings/<section>  #/accept/<token>  (and the API's /#accept=<token>)
+//   #/dashboard?pipeline=<id>  #/settings/<section>  #/accept/<token>
+//   (and the API's /#accept=<token>)
 
 import { signal } from '@preact/signals';
 
@@ -8,7 +9,7 @@ export type Route =
   | { name: 'inbox'; contact: string | null }
   | { name: 'tasks' }
   | { name: 'pipeline' }
-  | { name: 'dashboard' }
+  | { name: 'dashboard'; pipeline?: string }
   | { name: 'settings'; section: string }
   | { name: 'accept'; token: string };
 
@@ -25,8 +26,10 @@ export function parse(hash: string): Route {
       return { name: 'tasks' };
     case 'pipeline':
       return { name: 'pipeline' };
-    case 'dashboard':
-      return { name: 'dashboard' };
+    case 'dashboard': {
+      const pipeline = new URLSearchParams(hash.split('?')[1] ?? '').get('pipeline');
+      return pipeline ? { name: 'dashboard', pipeline } : { name: 'dashboard' };
+    }
     case 'settings':
       return { name: 'settings', section: parts[1] || 'team' };
     case 'accept':
@@ -50,6 +53,8 @@ export function href(route: Route): string {
       return `#/settings/${encodeURIComponent(route.section)}`;
     case 'accept':
       return `#/accept/${encodeURIComponent(route.token)}`;
+    case 'dashboard':
+      return route.pipeline ? `#/dashboard?pipeline=${encodeURIComponent(route.pipeline)}` : '#/dashboard';
     default:
       return `#/${route.name}`;
   }

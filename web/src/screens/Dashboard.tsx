@@ -8,6 +8,8 @@ import * as reportsApi from '../api/reports';
 import { t } from '../i18n';
 import { DAY_MS, isoDay, money, number } from '../lib/format';
 import { isManager } from '../lib/session';
+import { navigate, route } from '../lib/router';
+import type { Pipeline } from '../api/deals';
 import { categoryLabel } from '../inbox/model';
 import * as dealsApi from '../api/deals';
 import type { Stage } from '../api/deals';
@@ -66,14 +68,19 @@ export function Dashboard() {
     stages: Stage[];
   } | null>(null);
   const [error, setError] = useState('');
+  const [pipelines, setPipelines] = useState<Pipeline[]>([]);
+  // The funnel's pipeline is in the URL (#/dashboard?pipeline=<id>).
+  const current = route.value;
+  const pipeline = (current.name === 'dashboard' ? current.pipeline : undefined) ?? 'sales';
   useEffect(() => {
     if (!isManager()) return;
     let live = true;
     Promise.all([
-      reportsApi.firstResponse({ from, to }), reportsApi.messagesPerDay({ from, to }), reportsApi.funnel('sales'), reportsApi.workload(), reportsApi.spend(to.slice(0, 7)),
+      reportsApi.firstResponse({ from, to }), reportsApi.messagesPerDay({ from, to }), reportsApi.funnel(pipeline), reportsApi.workload(), reportsApi.spend(to.slice(0, 7)),
       dealsApi.pipelines(),
     ]).then(([first, messages, funnel, workload, spend, pipelines]) => {
       if (live) {
+        setPipelines(items(pipelines));
         const stages = items(pipelines).find((p) => p.id === funnel.pipeline)?.stages ?? [];
         setData({ first, messages, funnel, workload, spend, stages });
         setError('');
@@ -84,7 +91,7 @@ export function Dashboard() {
     return () => {
       live = false;
     };
-  }, [from, to]);
+  }, [from, to, pipeline]);
   if (!isManager()) {
     return <section class="page" data-testid="dashboard"><h1 class="pane-title">{t('nav.dashboard')}</h1><p class="muted">{t('dash.managersOnly')}</p></section>;
   }
@@ -137,6 +144,16 @@ export function Dashboard() {
           </section>
           <section data-testid="dash-funnel">
             <h2 class="side-heading">{t('dash.funnel')}</h2>
+            {pipelines.length > 1 ? (
+              <label class="inline-label">
+                <span>{t('dash.funnelPipeline')}</span>
+                <select data-testid="funnel-pipeline" value={pipeline} onChange={(e) => {
+                  navigate({ name: 'dashboard', pipeline: (e.currentTarget as HTMLSelectElement).value }, { replace: true });
+                }}>
+                  {pipelines.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+                </select>
+              </label>
+            ) : null}
             <p>{t('dash.wonValue', { value: money(data.funnel.won_value_minor, null) })}</p>
             <ol class="funnel">
               {data.funnel.stages.map((s) => {

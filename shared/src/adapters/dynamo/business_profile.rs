@@ -46,6 +46,7 @@ impl crate::ports::BusinessProfileStore for DynamoStore {
         let items = vec![TransactWriteItem::builder().put(put).build(), self.audit_put(audit)?];
         // The audit line's key is fresh, so a failed check is a broken invariant.
         if transact_checked_all(&self.client, items).await? {
+            self.calendar.remember(Some(profile));
             Ok(())
         } else {
             Err(StoreError::Unavailable("the audit line collided; retry".into()))

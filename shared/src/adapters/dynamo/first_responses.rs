@@ -10,15 +10,15 @@ use crate::domain::Millis;
 use crate::ports::{FirstResponse, StoreError};
 use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 
-/// `ADD` the response at `answered_at` to its day's and agent's figures,
-/// as a transaction item. Additive, so concurrent answers never conflict.
+/// `ADD` the response at `answered_at` to its agent's figures of `day`
+/// (the business date the customer first wrote on), as a transaction item. Additive, so concurrent answers never conflict.
 pub(super) fn count_first_response(
     table: &str,
     first: &FirstResponse,
+    day: &str,
     answered_at: Millis,
 ) -> Result<TransactWriteItem, StoreError> {
     let ms = (answered_at.0 - first.first_inbound_at.0).max(0);
-    let day = &first.first_inbound_at.to_rfc3339()[..10];
     let update = Update::builder()
         .table_name(table)
         .set_key(Some(key(keys::first_response_pk(&day[..7]), keys::first_response_sk(day, &first.agent))))

@@ -75,6 +75,7 @@ impl DynamoStore {
         message: &InboundMessage,
         identities: &[IdentityKey],
         plan: &Plan,
+        day: String,
     ) -> Result<Vec<TransactWriteItem>, StoreError> {
         let contact = &plan.contact;
         let contact_pk = keys::contact_pk(contact);
@@ -115,7 +116,7 @@ impl DynamoStore {
             ContactUpdate::Older => contact_still_open(&self.table, contact, plan.twin.as_ref())?,
         });
         // Counted in the same transaction, so a redelivery never counts twice.
-        items.push(super::stats::count_message(&self.table, message.at, "inbound", &message.wamid)?);
+        items.push(super::stats::count_message(&self.table, day, "inbound", &message.wamid)?);
         if let Some(twin) = &plan.twin {
             items.push(flag_twin(&self.table, twin, contact)?);
             items.push(self.audit_put(&AuditEntry {
@@ -454,7 +455,7 @@ impl crate::ports::InboundStore for DynamoStore {
         let contact_at = FIRST_IDENTITY + identities.len();
         let twin_at = contact_at + 2;
         for _ in 0..MAX_ATTEMPTS {
-            let items = self.inbound_transaction(message, &identities, &plan)?;
+            let items = self.inbound_transaction(message, &identities, &plan, self.report_day_of(message.at).await)?;
             let outcome = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
             let reasons = match outcome {
                 Ok(_) => {

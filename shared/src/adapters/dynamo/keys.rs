@@ -226,6 +226,9 @@ pub mod unsharded {
 /// The backfill's progress item (pk and sk).
 pub const SHARD_BACKFILL: &str = "MIGRATION#INDEX_SHARDS";
 
+/// `pk` = `sk` of the tag index backfill's progress item.
+pub const TAG_BACKFILL: &str = "MIGRATION#TAG_INDEX";
+
 /// A contact's partition (profile and timeline).
 pub fn contact_pk(id: &ContactId) -> String {
     format!("C#{id}")
@@ -442,8 +445,11 @@ pub const BUSINESS_PROFILE: &str = "BUSINESS";
 /// The sort key of one person's read marker, under the contact's partition
 /// (so erasure, which empties the partition, takes it too).
 pub fn read_marker_sk(user: &str) -> String {
-    format!("READ#{user}")
+    format!("{READ_MARKER_PREFIX}{user}")
 }
+
+/// Prefix of every read marker's sort key.
+pub const READ_MARKER_PREFIX: &str = "READ#";
 
 /// `gsi1pk` of the contacts in `shard` carrying `tag` (a normalized tag;
 /// the shard comes last so a tag holding `#` cannot collide with another).

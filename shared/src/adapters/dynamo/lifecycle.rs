@@ -21,7 +21,7 @@
 //! and the wamid pointers follow them (status lookups fall back to these when
 //! the callback key names the old home), and `from` ends as a bare redirect.
 
-use super::item::{get_s, key, n, s, Item};
+use super::item::{get_n, get_s, key, n, s, Item};
 use super::keys;
 use super::{unavailable, DynamoStore};
 use crate::domain::identity::IdentityKey;
@@ -352,6 +352,10 @@ impl DynamoStore {
     }
 }
 
+fn is_read_marker(item: &Item) -> bool {
+    get_s(item, keys::SK).is_some_and(|sk| sk.starts_with(keys::READ_MARKER_PREFIX))
+}
+
 fn is_message(item: &Item) -> bool {
     get_s(item, keys::SK).is_some_and(|sk| sk.starts_with(keys::MESSAGE_PREFIX))
 }
@@ -459,7 +463,19 @@ impl crate::ports::ContactLifecycleStore for DynamoStore {
         let items = self.partition(from).await?;
         let moving: Vec<&Item> =
             items.iter().filter(|i| get_s(i, keys::SK).as_deref() != Some(keys::PROFILE)).collect();
-        let copies = moving.iter().map(|item| {
+        // Read markers are per person: the survivor may hold a newer one for
+        // the same person, so each moves by the monotonic conditional write
+        // (only forward), never by an overwriting copy.
+        let (markers, moving_copies): (Vec<&Item>, Vec<&Item>) =
+            moving.iter().copied().partition(|i| is_read_marker(i));
+        for marker in markers {
+            let user =
+                get_s(marker, keys::SK).and_then(|sk| sk.strip_prefix(keys::READ_MARKER_PREFIX).map(str::to_owned));
+            if let (Some(user), Some(through)) = (user, get_n(marker, "read_through")) {
+                crate::ports::ReadMarkers::mark_read(self, into, &user, crate::domain::Millis(through)).await?;
+            }
+        }
+        let copies = moving_copies.iter().map(|item| {
             let mut moved = (*item).clone();
             moved.insert(keys::PK.to_owned(), s(keys::contact_pk(into)));
             moved.insert("contact_id".to_owned(), s(into.as_str()));

@@ -23,6 +23,7 @@
 //! so no list is one hot partition; `fan_out.rs` reads them back as one.
 
 mod audit;
+mod business_hours;
 mod business_profile;
 mod consent;
 mod contacts;
@@ -47,12 +48,14 @@ mod outbox;
 mod paging;
 mod read_markers;
 mod record;
+mod report_calendar;
 mod rules;
 mod sessions;
 mod shard_backfill;
 mod spend;
 mod stats;
 mod statuses;
+mod tag_backfill;
 mod tag_index;
 mod tally;
 mod task_ledger;
@@ -71,13 +74,15 @@ pub struct DynamoStore {
     table: String,
     ids: crate::domain::ContactIdKey,
     read_page_size: Option<i32>,
+    // Shared by clones: one copy per container.
+    calendar: std::sync::Arc<report_calendar::ReportCalendar>,
 }
 
 impl DynamoStore {
     /// A store over `table`, using a client built once at cold start; new
     /// contacts' ids (and erasure tombstones) are keyed with `ids`.
     pub fn new(client: Client, table: impl Into<String>, ids: crate::domain::ContactIdKey) -> Self {
-        DynamoStore { client, table: table.into(), ids, read_page_size: None }
+        DynamoStore { client, table: table.into(), ids, read_page_size: None, calendar: Default::default() }
     }
 
     /// Caps the pages of reads that need every item (pipelines, the team,

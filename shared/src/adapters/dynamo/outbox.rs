@@ -113,9 +113,11 @@ impl DynamoStore {
         if let Some(entry) = audit {
             items.push(self.audit_put(entry)?);
         }
-        items.push(super::stats::count_message(&self.table, m.created_at, "outbound", &m.id)?);
+        let day = self.report_day_of(m.created_at).await;
+        items.push(super::stats::count_message(&self.table, day, "outbound", &m.id)?);
         if let Some(first) = first_response {
-            items.push(super::first_responses::count_first_response(&self.table, first, m.created_at)?);
+            let first_day = self.report_day_of(first.first_inbound_at).await;
+            items.push(super::first_responses::count_first_response(&self.table, first, &first_day, m.created_at)?);
         }
         let idempotency_index = idempotency_key.map(|_| 2);
         if let Err(err) = self.client.transact_write_items().set_transact_items(Some(items)).send().await {

@@ -15,7 +15,7 @@ use super::keys::{self, unsharded, Shard};
 use super::{is_condition_failure, unavailable, DynamoStore};
 use crate::domain::conversation::ConversationStatus;
 use crate::domain::ContactId;
-use crate::ports::{BackfillPage, BackfillProgress, StoreError};
+use crate::ports::{BackfillPage, BackfillProgress, BackfillStep, StoreError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
 
@@ -78,6 +78,14 @@ fn moves(item: &Item) -> Vec<(&'static str, String, String)> {
             Some((attribute, old, new))
         })
         .collect()
+}
+
+/// The item recording where `step` stands.
+fn progress_key(step: BackfillStep) -> &'static str {
+    match step {
+        BackfillStep::IndexShards => keys::SHARD_BACKFILL,
+        BackfillStep::TagIndex => keys::TAG_BACKFILL,
+    }
 }
 
 /// A pass position: which old partition, and where in it.
@@ -176,7 +184,7 @@ impl DynamoStore {
 
 #[async_trait::async_trait]
 impl crate::ports::IndexBackfillStore for DynamoStore {
-    async fn backfill_progress(&self) -> Result<BackfillProgress, StoreError> {
+    async fn backfill_progress(&self, step: BackfillStep) -> Result<BackfillProgress, StoreError> {
         // A Query of the one item, not a GetItem: the scheduled function's
         // role grants Query and UpdateItem only.
         let out = self
@@ -184,7 +192,7 @@ impl crate::ports::IndexBackfillStore for DynamoStore {
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :m AND sk = :m")
-            .expression_attribute_values(":m", s(keys::SHARD_BACKFILL))
+            .expression_attribute_values(":m", s(progress_key(step)))
             .consistent_read(true)
             .send()
             .await
@@ -201,7 +209,15 @@ impl crate::ports::IndexBackfillStore for DynamoStore {
         })
     }
 
-    async fn backfill_page(&self, at: Option<&str>, limit: i32) -> Result<BackfillPage, StoreError> {
+    async fn backfill_page(
+        &self,
+        step: BackfillStep,
+        at: Option<&str>,
+        limit: i32,
+    ) -> Result<BackfillPage, StoreError> {
+        if step == BackfillStep::TagIndex {
+            return self.tag_backfill_page(at, limit).await;
+        }
         let partitions = self.old_partitions().await?;
         let (partition, start) = decode_position(at, &partitions)?;
         let Some(old) = partitions.get(partition) else {
@@ -235,12 +251,12 @@ impl crate::ports::IndexBackfillStore for DynamoStore {
         Ok(page)
     }
 
-    async fn save_backfill_progress(&self, progress: &BackfillProgress) -> Result<(), StoreError> {
+    async fn save_backfill_progress(&self, step: BackfillStep, progress: &BackfillProgress) -> Result<(), StoreError> {
         let update = self
             .client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(key(keys::SHARD_BACKFILL, keys::SHARD_BACKFILL)));
+            .set_key(Some(key(progress_key(step), progress_key(step))));
         let update = match progress {
             BackfillProgress::Done => update
                 .update_expression("SET #done = :t REMOVE #found, #at")

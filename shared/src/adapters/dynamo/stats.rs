@@ -10,21 +10,18 @@ use crate::domain::Millis;
 use crate::ports::StoreError;
 use aws_sdk_dynamodb::types::{Select, TransactWriteItem};
 
-/// The pending entry counting one message of `direction` on its day, as a
+/// The pending entry counting one message of `direction` on its business
+/// `day` (`YYYY-MM-DD` in the business time zone), as a
 /// transaction item of the message's own (exactly-once) write; `event` is
 /// the message's id. Touches no shared item, so concurrent messages never
 /// conflict over it (see [`super::tally`]).
 pub(super) fn count_message(
     table: &str,
-    at: Millis,
+    day: String,
     direction: &str,
     event: &str,
 ) -> Result<TransactWriteItem, StoreError> {
-    let counter = Counter {
-        pk: keys::MESSAGE_STATS.to_owned(),
-        sk: at.to_rfc3339()[..10].to_owned(),
-        field: direction.to_owned(),
-    };
+    let counter = Counter { pk: keys::MESSAGE_STATS.to_owned(), sk: day, field: direction.to_owned() };
     pending_entry(table, &counter, &format!("message|{direction}|{event}"))
 }
 

@@ -275,13 +275,13 @@ impl DynamoStore {
         Ok(Found::Outcome(outcome))
     }
 
-    /// Adds a priced message to its month's spend counters, once however
+    /// Adds a priced message to its business month's spend counters, once however
     /// often Meta reports its pricing, without touching any item another
     /// message's status writes (see [`super::tally`]).
     async fn count_spend(&self, update: &StatusUpdate) -> Result<(), StoreError> {
         let Some(pricing) = &update.pricing else { return Ok(()) };
         let counter = Counter {
-            pk: keys::spend_pk(&update.at.month()),
+            pk: keys::spend_pk(&self.report_month_of(update.at).await),
             sk: super::spend::spend_category(pricing.category.as_deref()),
             field: if pricing.billable { "billable" } else { "free" }.to_owned(),
         };

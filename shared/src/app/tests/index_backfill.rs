@@ -2,7 +2,7 @@
 //! list of items still under old keys, read in pages by position.
 
 use crate::app::index_backfill::{BackfillReport, IndexBackfill};
-use crate::ports::{BackfillPage, BackfillProgress, IndexBackfillStore, StoreError};
+use crate::ports::{BackfillPage, BackfillProgress, BackfillStep, IndexBackfillStore, StoreError};
 use std::sync::{Arc, Mutex};
 
 #[derive(Default)]
@@ -25,12 +25,22 @@ struct FakeStore(Mutex<OldKeys>);
 
 #[async_trait::async_trait]
 impl IndexBackfillStore for FakeStore {
-    async fn backfill_progress(&self) -> Result<BackfillProgress, StoreError> {
+    async fn backfill_progress(&self, step: BackfillStep) -> Result<BackfillProgress, StoreError> {
         let state = self.0.lock().unwrap();
+        if step == BackfillStep::TagIndex {
+            // The tag pass is another store's business: here it is done.
+            return Ok(BackfillProgress::Done);
+        }
         Ok(state.progress.clone().unwrap_or(BackfillProgress::Running { at: None, found: false }))
     }
 
-    async fn backfill_page(&self, at: Option<&str>, limit: i32) -> Result<BackfillPage, StoreError> {
+    async fn backfill_page(
+        &self,
+        step: BackfillStep,
+        at: Option<&str>,
+        limit: i32,
+    ) -> Result<BackfillPage, StoreError> {
+        assert_eq!(step, BackfillStep::IndexShards);
         let mut state = self.0.lock().unwrap();
         state.pages_read += 1;
         let after: u32 = at.map_or(0, |a| a.parse().unwrap());
@@ -54,7 +64,8 @@ impl IndexBackfillStore for FakeStore {
         Ok(result)
     }
 
-    async fn save_backfill_progress(&self, progress: &BackfillProgress) -> Result<(), StoreError> {
+    async fn save_backfill_progress(&self, step: BackfillStep, progress: &BackfillProgress) -> Result<(), StoreError> {
+        assert_eq!(step, BackfillStep::IndexShards);
         self.0.lock().unwrap().progress = Some(progress.clone());
         Ok(())
     }
@@ -97,7 +108,7 @@ async fn runs_move_everything_a_few_pages_at_a_time_then_stop_reading() {
     assert_eq!(reports.iter().map(|r| r.conflicts).sum::<usize>(), 2);
     assert!(reports.iter().all(|r| r.moved <= 200), "a run reads at most 2 pages of 100");
 
-    assert_eq!(backfill.run().await.unwrap(), BackfillReport { moved: 0, conflicts: 0, done: true });
+    assert_eq!(backfill.run().await.unwrap(), BackfillReport { moved: 0, tagged: 0, conflicts: 0, done: true });
     assert_eq!(store.0.lock().unwrap().pages_read, pages, "once done, a run reads no page");
 }
 
@@ -107,7 +118,7 @@ async fn a_pass_that_moved_something_is_followed_by_one_that_checks() {
     store.0.lock().unwrap().old = vec![1, 2, 3];
     let backfill = IndexBackfill::new(store.clone(), 1);
     let first = backfill.run().await.unwrap();
-    assert_eq!(first, BackfillReport { moved: 3, conflicts: 0, done: false });
+    assert_eq!(first, BackfillReport { moved: 3, tagged: 0, conflicts: 0, done: false });
     let second = backfill.run().await.unwrap();
-    assert_eq!(second, BackfillReport { moved: 0, conflicts: 0, done: true });
+    assert_eq!(second, BackfillReport { moved: 0, tagged: 0, conflicts: 0, done: true });
 }

@@ -149,3 +149,23 @@ async fn an_unknown_outcome_is_retried_only_after_the_status_grace_period() {
     let standing = w.store.outbound(&message).await.unwrap().unwrap();
     assert_eq!((standing.status, standing.outcome_unknown), (DeliveryStatus::Queued, false));
 }
+
+#[tokio::test]
+async fn the_first_answer_on_an_unassigned_conversation_is_credited_to_who_answered() {
+    use crate::app::business_calendar::BusinessCalendar;
+    use crate::app::reports::Reports;
+    use crate::domain::Role;
+    let w = World::new();
+    let boss = w.teammate("boss@shop.test", Role::Manager).await;
+    let unowned = w.customer_says("15550001111", "wamid.1", "hi").await;
+    let automated = w.customer_says("15550002222", "wamid.2", "hello").await;
+    let send = send_message(&w);
+    w.clock.advance_ms(60_000);
+    send.send(text(&unowned, "Hello!", None)).await.unwrap();
+    // Nobody to credit: an answer sent by the system stays unassigned.
+    send.send(SendCommand { actor: "system".into(), ..text(&automated, "We are closed", None) }).await.unwrap();
+    let reports = Reports::new(w.store.clone(), w.clock.clone(), 15, BusinessCalendar::new(w.store.clone(), 330));
+    let (by_agent, _) = reports.first_response(&boss, "2000-01-01", "2100-01-01").await.unwrap();
+    let credited: Vec<(&str, u64)> = by_agent.iter().map(|r| (r.key.as_str(), r.answered)).collect();
+    assert_eq!(credited, [("agent@shop.test", 1), ("unassigned", 1)]);
+}

@@ -50,9 +50,17 @@ fn fold(text: &str) -> String {
 }
 
 impl State {
+    /// The business date of `at`, in the saved profile's zone (the default
+    /// profile's until one is saved), as the DynamoDB store buckets reports.
+    pub(super) fn report_day_of(&self, at: Millis) -> String {
+        let default = crate::domain::BusinessProfile::default();
+        let zone = self.business_profile.as_ref().map_or(default.time_zone.as_str(), |p| p.time_zone.as_str());
+        crate::domain::BusinessDay::in_zone(zone).unwrap_or(crate::domain::BusinessDay::FixedOffset(0)).day_of(at)
+    }
+
     /// The day's counters, as the reports read them.
     pub(super) fn count_message(&mut self, at: Millis, inbound: bool) {
-        let day = at.to_rfc3339()[..10].to_owned();
+        let day = self.report_day_of(at);
         let counts = self.message_counts.entry(day).or_default();
         if inbound {
             counts.0 += 1;
@@ -128,7 +136,7 @@ impl State {
         row.spend_counted |= update.pricing.is_some();
         if let (Some(pricing), false) = (&update.pricing, counted) {
             let category = pricing.category.clone().unwrap_or_else(|| "unknown".to_owned());
-            let line = self.spend.entry((update.at.month(), category)).or_default();
+            let line = self.spend.entry((self.report_day_of(update.at)[..7].to_owned(), category)).or_default();
             if pricing.billable {
                 line.0 += 1;
             } else {

@@ -106,6 +106,7 @@ impl OutboxStore for MemoryStore {
             state.idempotency.insert(key.scope.clone(), (key.request.clone(), message.id.clone()));
         }
         let mut first_figures = None;
+        let first_day = first_response.map(|first| state.report_day_of(first.first_inbound_at));
         if let Some(row) = state.contacts.get_mut(contact) {
             // The team wrote last: the customer owes an answer, the SLA clock stops.
             let c = &mut row.contact;
@@ -116,7 +117,7 @@ impl OutboxStore for MemoryStore {
             // after another is stored as any later answer.
             if let Some(first) = first_response.filter(|_| c.conversation.first_response_ms.is_none()) {
                 let ms = (message.created_at.0 - first.first_inbound_at.0).max(0);
-                let day = first.first_inbound_at.to_rfc3339()[..10].to_owned();
+                let day = first_day.clone().unwrap_or_default();
                 first_figures = Some(((day, first.agent.clone()), ms));
             }
             if c.conversation.first_response_ms.is_none() {
