@@ -91,6 +91,8 @@ pub struct Background {
     pub export_files: Arc<dyn ExportFiles>,
     /// The dead-letter queues.
     pub dead_letters: Arc<dyn DeadLetterQueues>,
+    /// Wakes the reminders function when a task falls due.
+    pub scheduler: Arc<dyn parley::ports::Scheduler>,
 }
 
 impl Background {
@@ -100,6 +102,7 @@ impl Background {
             exports: Arc::new(aws::export_queue(sdk, &settings.export_queue_url)),
             export_files: Arc::new(aws::export_files(sdk, &settings.export_bucket)),
             dead_letters: Arc::new(aws::dead_letters(sdk, settings.dead_letter_queues.clone())),
+            scheduler: Arc::new(aws::scheduler(sdk, settings.schedules.clone())),
         }
     }
 }
@@ -205,7 +208,15 @@ pub fn state(
         team: Team::new(store.clone(), store.clone(), store.clone(), clock.clone()),
         deals: Deals::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings.agents_see_all),
         records: store.clone(),
-        tasks: Tasks::new(store.clone(), store.clone(), store.clone(), clock.clone(), calendar.clone()),
+        tasks: Tasks::new(
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            clock.clone(),
+            calendar.clone(),
+            background.scheduler.clone(),
+            store.clone(),
+        ),
         reports: Reports::new(store.clone(), clock.clone(), settings.sla_minutes, calendar),
         data: DataOwnership::new(store.clone(), store.clone(), store.clone(), clock.clone()),
         contact_export: ContactExport::new(

@@ -38,6 +38,8 @@ pub struct BackgroundSettings {
     pub export_bucket: ExportBucket,
     /// `OUTBOUND_DLQ_URL` and `EXPORT_DLQ_URL`, by the name admins see.
     pub dead_letter_queues: Vec<(String, String)>,
+    /// Where task wake-ups are scheduled.
+    pub schedules: parley::adapters::scheduler::ScheduleTarget,
 }
 
 impl BackgroundSettings {
@@ -50,6 +52,7 @@ impl BackgroundSettings {
                 ("outbound".to_owned(), env.required("OUTBOUND_DLQ_URL")?),
                 ("exports".to_owned(), env.required("EXPORT_DLQ_URL")?),
             ],
+            schedules: parley::adapters::scheduler::ScheduleTarget::from_environment(env)?,
         })
     }
 }
@@ -93,7 +96,7 @@ pub fn bootstrap_admin(email: Option<&str>, secrets: &AppSecrets) -> Option<Boot
 mod tests {
     use super::*;
 
-    const BASE: [(&str, &str); 7] = [
+    const BASE: [(&str, &str); 10] = [
         ("TABLE_NAME", "parley"),
         ("OUTBOUND_QUEUE_URL", "http://q"),
         ("WHATSAPP_ACCESS_TOKEN", "t"),
@@ -101,6 +104,9 @@ mod tests {
         ("EXPORT_BUCKET", "exports"),
         ("OUTBOUND_DLQ_URL", "http://od"),
         ("EXPORT_DLQ_URL", "http://xd"),
+        ("SCHEDULE_GROUP", "parley-due"),
+        ("REMINDERS_FUNCTION_ARN", "arn:aws:lambda:eu-west-1:1:function:parley-reminders"),
+        ("SCHEDULER_ROLE_ARN", "arn:aws:iam::1:role/parley-scheduler"),
     ];
 
     #[test]

@@ -3,11 +3,13 @@
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use aws_sdk_sqs::types::MessageSystemAttributeName;
-use reminders::Scheduled;
+use parley::app::due_work::DueWork;
+use parley::domain::scheduled_job::ScheduledJob;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
 
 /// Polls `queue_url` like Lambda's SQS event source: up to 10 records a
 /// batch, records not reported as failures are deleted, failures come back
@@ -88,13 +90,30 @@ where
     }
 }
 
-/// Runs the scheduled work every `every`, like the EventBridge schedule.
-pub async fn schedule(scheduled: Scheduled, every: Duration) {
+/// Runs each fired job, as Scheduler invokes the reminders function.
+pub async fn reminders(work: Arc<DueWork>, mut fired: UnboundedReceiver<ScheduledJob>) {
+    while let Some(job) = fired.recv().await {
+        let work = work.clone();
+        // Jobs run side by side, like concurrent invocations.
+        tokio::spawn(async move {
+            if let Err(e) = work.run(&job).await {
+                tracing::warn!(job = %job.name(), error = %e, "scheduled job failed");
+            }
+        });
+    }
+}
+
+/// Until the send path arms the sweep itself, the local runner still sweeps
+/// (and steps the index backfill) every `every`, through the same jobs
+/// Scheduler would fire; AWS runs no such period.
+pub async fn schedule(work: Arc<DueWork>, every: Duration) {
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
-        if let Err(e) = scheduled.run().await {
-            tracing::warn!(error = %e, "scheduled run failed");
+        for job in [ScheduledJob::OutboxSweep, ScheduledJob::IndexBackfill] {
+            if let Err(e) = work.run(&job).await {
+                tracing::warn!(job = %job.name(), error = %e, "scheduled run failed");
+            }
         }
     }
 }

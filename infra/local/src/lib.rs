@@ -4,6 +4,7 @@
 
 pub mod bootstrap;
 pub mod drivers;
+pub mod local_scheduler;
 pub mod server;
 pub mod template;
 pub mod transaction_conflicts;

@@ -84,6 +84,10 @@ pub struct LocalStack {
     pub store: Arc<DynamoStore>,
     /// The outbound queue's URL.
     pub outbound_queue_url: String,
+    /// The scheduler the local runner plays (wake-ups not yet fired).
+    pub scheduler: Arc<crate::local_scheduler::LocalScheduler>,
+    /// What a fired wake-up runs (tests run jobs with it directly).
+    pub due_work: Arc<parley::app::due_work::DueWork>,
     server: tokio::task::JoinHandle<()>,
     drivers: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -144,6 +148,8 @@ impl LocalStack {
                 ("exports".to_owned(), queue_url("ExportDeadLetterQueue")?),
             ],
         );
+        let (fire, fired) = tokio::sync::mpsc::unbounded_channel();
+        let scheduler = crate::local_scheduler::LocalScheduler::new(clock.clone(), fire);
         let api = parley_api::state(
             api_store,
             Arc::new(queue.clone()),
@@ -155,6 +161,7 @@ impl LocalStack {
                 exports: Arc::new(export_queue.clone()),
                 export_files: export_files.clone(),
                 dead_letters: Arc::new(dead_letters),
+                scheduler: scheduler.clone(),
             },
             None,
         );
@@ -177,9 +184,18 @@ impl LocalStack {
                 clock.clone(),
             ),
         };
-        let sweep =
-            reminders::sweep(background.clone(), background.clone(), Arc::new(queue), clock.clone(), config.sweep);
-        let scheduled = reminders::Scheduled::new(sweep, background);
+        let due_work = Arc::new(reminders::due_work(
+            reminders::Wiring {
+                store: background.clone(),
+                queue: Arc::new(queue),
+                scheduler: scheduler.clone(),
+                notifications: background.clone(),
+                clock: clock.clone(),
+                rule_timers: None,
+            },
+            config.sweep,
+            parley::app::due_work::SlaPolicy { minutes: config.inbox.sla_minutes },
+        ));
         let sender_jobs = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let drivers = vec![
             tokio::spawn(crate::drivers::sqs_event_source(
@@ -188,7 +204,8 @@ impl LocalStack {
                 sender,
                 sender_jobs.clone(),
             )),
-            tokio::spawn(crate::drivers::schedule(scheduled, config.sweep_every)),
+            tokio::spawn(crate::drivers::schedule(due_work.clone(), config.sweep_every)),
+            tokio::spawn(crate::drivers::reminders(due_work.clone(), fired)),
             tokio::spawn(crate::drivers::export_event_source(sqs_client, queue_url("ExportQueue")?, worker)),
         ];
         let app = Router::new()
@@ -218,6 +235,8 @@ impl LocalStack {
             sender_jobs,
             store,
             outbound_queue_url,
+            scheduler,
+            due_work,
             server,
             drivers,
         })

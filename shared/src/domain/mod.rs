@@ -12,6 +12,7 @@ pub mod currency;
 pub mod deal_access;
 pub mod event;
 pub mod export;
+pub mod follow_up_template;
 pub mod identity;
 pub mod invite;
 pub mod live_cursor;

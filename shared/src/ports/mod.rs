@@ -24,6 +24,7 @@ mod list_filter;
 mod login_throttle;
 #[cfg(any(test, feature = "memory"))]
 pub mod memory;
+mod notification_inbox;
 mod notifications;
 mod opening_hours;
 mod outbox;
@@ -61,6 +62,7 @@ pub use invites::InviteStore;
 pub use lifecycle::ContactLifecycleStore;
 pub use list_filter::{ListFilter, OwnerFilter};
 pub use login_throttle::LoginThrottle;
+pub use notification_inbox::NotificationInbox;
 pub use notifications::Notifications;
 pub use opening_hours::{OpenState, OpeningHours};
 pub use outbox::{Created, FirstResponse, IdempotencyKey, OutboundStanding, OutboxStore, StuckState};

@@ -440,3 +440,16 @@ pub fn tag_sk(tag: &str) -> String {
 
 /// Prefix of every tag membership sort key.
 pub const TAG_PREFIX: &str = "TAG#";
+
+/// One staff member's notifications (`N#<email>`): newest first under
+/// `AT#<at>#<id>`, a pointer per id under `ID#<id>` (dedup, and where the
+/// item is), and the unread counter under `UNREAD`. Per recipient, so no
+/// partition grows with the team.
+pub fn notifications_pk(recipient: &str) -> String {
+    format!("N#{recipient}")
+}
+
+/// A notification's sort key: its time, then its id.
+pub fn notification_sk(at: Millis, id: &str) -> String {
+    format!("AT#{}#{id}", at.sortable())
+}

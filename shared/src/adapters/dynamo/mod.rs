@@ -39,6 +39,7 @@ mod item;
 pub mod keys;
 mod lifecycle;
 mod login_throttle;
+mod notifications;
 mod outbox;
 mod paging;
 mod read_markers;
