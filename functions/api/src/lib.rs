@@ -15,6 +15,7 @@ mod json_body;
 mod list_filter;
 mod login;
 mod new_contact;
+mod notifications;
 mod nullable;
 mod openapi;
 mod outbound;
@@ -59,8 +60,9 @@ use std::sync::Arc;
 use views::{
     AuditEntryView, BoardView, BusinessProfileView, ContactExportView, ContactView, DeadLetterQueueView, DealView,
     ErasedView, ExportJobView, FirstResponseView, FunnelView, LinkAcceptedView, LinkView, MessageCountsView,
-    MessageView, NoteView, OptOutView, PageView, PasswordChangedView, QueuedView, RateCardView, ReadMarkerView,
-    RequeuedView, SignedInView, SpendView, TaskView, TemplatesSyncedView, UserView, WorkloadView,
+    MessageView, NoteView, NotificationsReadView, NotificationsView, OptOutView, PageView, PasswordChangedView,
+    QueuedView, RateCardView, ReadMarkerView, RequeuedView, SignedInView, SpendView, TaskView, TemplatesSyncedView,
+    UserView, WorkloadView,
 };
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
@@ -141,6 +143,12 @@ pub struct ApiState {
     pub enrolment: Arc<dyn ContactEnrolment>,
     /// Who has read what.
     pub read_markers: Arc<dyn ReadMarkers>,
+    /// Each staff member's notifications.
+    pub notifications: Arc<dyn parley::ports::NotificationInbox>,
+    /// Raises notifications (`@name` mentions).
+    pub notifier: Arc<dyn parley::ports::Notifications>,
+    /// The team (who a mention names).
+    pub users: Arc<dyn parley::ports::UserStore>,
     /// Sign-in and sessions.
     pub auth: Auth,
     /// Marketing opt-outs.
@@ -191,6 +199,13 @@ pub fn state(
     background: Background,
     origin_key: Option<String>,
 ) -> ApiState {
+    // Every send arms the outbox sweep (debounced): nothing sweeps periodically.
+    let queue: Arc<dyn OutboundQueue> = Arc::new(parley::app::sweep_arming::SweepArming::new(
+        queue,
+        background.scheduler.clone(),
+        clock.clone(),
+        parley::app::sweep::SweepPolicy::default().queued_after_ms,
+    ));
     let send = SendMessage::new(
         store.clone(),
         store.clone(),
@@ -250,6 +265,9 @@ pub fn state(
         business: store.clone(),
         enrolment: store.clone(),
         read_markers: store.clone(),
+        notifications: store.clone(),
+        notifier: store.clone(),
+        users: store.clone(),
         store,
         clock,
     }
@@ -278,6 +296,9 @@ openapi::api_routes! {
     post "/api/contacts/{id}/assign" => inbox::assign, body inbox::AssignBody, returns 200 ContactView, "Assign, transfer or unassign", "agents take unassigned or release their own; managers, admins any";
     post "/api/contacts/{id}/close" => inbox::close, returns 200 ContactView, "Close the conversation (closing a closed one changes nothing)", "all who can see it";
     post "/api/contacts/{id}/reopen" => inbox::reopen, returns 200 ContactView, "Reopen a closed conversation (reopening one that is not closed changes nothing)", "all who can see it";
+    get "/api/notifications" => notifications::list, query contacts::PageQuery, returns 200 NotificationsView, "The caller's notifications, newest first, paged, with how many are unread", "all (their own)";
+    post "/api/notifications/read_all" => notifications::read_all, returns 200 NotificationsReadView, "Mark all the caller's notifications read; the unread count after", "all (their own)";
+    post "/api/notifications/{id}/read" => notifications::read, returns 200 NotificationsReadView, "Mark one of the caller's notifications read (404: not theirs or none); the unread count after", "all (their own)";
     post "/api/contacts/{id}/read" => read_markers::mark_read, body read_markers::ReadBody, returns 200 ReadMarkerView, "Mark the conversation read for the caller through `through` (default: the latest inbound message); a marker never moves back", "all who can see it";
     get "/api/contacts/{id}/deals" => deals::for_contact, query contacts::PageQuery, returns 200 PageView<DealView>, "A contact's deals", "all who can see it";
     post "/api/messages/{id}/retry" => outbound::retry, returns 202 RequeuedView, "Retry a failed send, or one whose outcome is unknown once the status grace period is over (202), under the send rules of the moment", "all who can see it";

@@ -22,6 +22,7 @@ pub mod send_message;
 pub mod sla_watch;
 pub mod staff_notifier;
 pub mod sweep;
+pub mod sweep_arming;
 pub mod tasks;
 pub mod team;
 

@@ -17,6 +17,7 @@ pub mod identity;
 pub mod invite;
 pub mod live_cursor;
 pub mod login_throttle;
+pub mod mention;
 pub mod message;
 pub mod message_content;
 pub mod message_ref;

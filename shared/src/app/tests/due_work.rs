@@ -258,3 +258,46 @@ async fn an_idle_deal_notifies_its_owner_once_and_a_move_makes_it_stale() {
     let moved = ScheduledJob::DealIdle { deal_id: deal.id.clone(), stage: "elsewhere".into(), since: T0 };
     assert_eq!(work.run(&moved).await.unwrap(), Fired::Stale);
 }
+
+#[tokio::test]
+async fn a_burst_of_sends_arms_one_sweep_and_a_stuck_message_is_requeued_when_it_fires() {
+    use crate::app::send_message::SendCommand;
+    use crate::app::sweep_arming::SweepArming;
+    use crate::domain::outbound::OutboundContent;
+    use crate::domain::MessageRef;
+    use crate::ports::{OutboundQueue, QueueError};
+
+    /// A queue that loses every message, as a crash between the write and the enqueue would.
+    struct Lost;
+    #[async_trait::async_trait]
+    impl OutboundQueue for Lost {
+        async fn enqueue(&self, _: &MessageRef) -> Result<(), QueueError> {
+            Err(QueueError("lost".into()))
+        }
+    }
+    let w = World::new();
+    let policy = SweepPolicy::default();
+    let arming =
+        Arc::new(SweepArming::new(Arc::new(Lost), w.scheduler.clone(), w.clock.clone(), policy.queued_after_ms));
+    let s = w.store.clone();
+    let send = SendMessage::new(s.clone(), s.clone(), s.clone(), arming, w.clock.clone(), RateCards::default());
+    let contact = w.customer_says("919800000001", "wamid.1", "hi").await;
+    for n in 0..3 {
+        let command = SendCommand {
+            contact: contact.clone(),
+            content: OutboundContent::Text { text: format!("reply {n}") },
+            reply_to: None,
+            idempotency_key: None,
+            actor: "a@shop.test".into(),
+        };
+        let _ = send.send(command).await;
+    }
+    let armed = w.scheduler.scheduled();
+    assert_eq!(armed.len(), 1, "one sweep for the burst: {armed:?}");
+    w.clock.advance_ms(policy.queued_after_ms + 1);
+    let jobs = w.scheduler.take_due(w.clock.now());
+    assert_eq!(jobs, [ScheduledJob::OutboxSweep]);
+    let fired = due_work(&w).run(&jobs[0]).await.unwrap();
+    assert!(matches!(fired, Fired::Swept { requeued: 3, .. }), "{fired:?}");
+    assert_eq!(w.queue.enqueued().len(), 3, "the stuck messages are enqueued again");
+}
