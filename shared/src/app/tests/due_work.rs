@@ -301,3 +301,53 @@ async fn a_burst_of_sends_arms_one_sweep_and_a_stuck_message_is_requeued_when_it
     assert!(matches!(fired, Fired::Swept { requeued: 3, .. }), "{fired:?}");
     assert_eq!(w.queue.enqueued().len(), 3, "the stuck messages are enqueued again");
 }
+
+#[tokio::test]
+async fn a_due_follow_up_sends_its_template_filled_from_the_contact_and_refuses_a_bad_one_at_creation() {
+    use crate::app::tasks::TaskError;
+    use crate::domain::follow_up_template::FollowUpTemplate;
+    use crate::domain::outbound::OutboundContent;
+    use crate::domain::template::{Category, Template};
+    use crate::ports::{OutboxStore, TemplateCatalog};
+
+    let w = World::new();
+    let a = w.teammate("a@shop.test", Role::Agent).await;
+    let contact = w.customer_says("919800000001", "wamid.1", "price?").await;
+    let approved = Template {
+        name: "check_in".into(),
+        language: "en_US".into(),
+        category: Category::Utility,
+        status: "APPROVED".into(),
+        body_params: 2,
+        body: "Hi {{1}}, still keen on {{2}}?".into(),
+    };
+    w.store.put_templates(&[approved]).await.unwrap();
+    let with = |params: &[&str]| NewTask {
+        contact_id: Some(contact.clone()),
+        template: Some(FollowUpTemplate {
+            name: "check_in".into(),
+            language: "en_US".into(),
+            params: params.iter().map(|p| (*p).to_owned()).collect(),
+        }),
+        ..follow_up("check in", T0.plus_hours(1))
+    };
+    let tasks = w.tasks(0);
+    assert!(matches!(tasks.create(&a, with(&["{{contact.name}}"])).await, Err(TaskError::Invalid(_))), "too few");
+    assert!(matches!(tasks.create(&a, with(&["{{deal.value}}", "x"])).await, Err(TaskError::Invalid(_))), "no deal");
+    let task = tasks.create(&a, with(&["{{contact.name}}", "the blue sofa"])).await.unwrap();
+    w.clock.set(T0.plus_hours(1));
+    let job = ScheduledJob::TaskDue { task_id: task.id.clone(), due_at: task.due_at };
+    let fired = due_work(&w).run(&job).await.unwrap();
+    assert_eq!(fired, Fired::Notified { recipients: vec!["a@shop.test".into()], sent: true });
+    let queued = w.queue.enqueued();
+    assert_eq!(queued.len(), 1);
+    let message = w.store.claim(&queued[0]).await.unwrap().expect("the template is queued");
+    assert_eq!(
+        message.content,
+        OutboundContent::Template {
+            name: "check_in".into(),
+            language: "en_US".into(),
+            params: vec!["Asha".into(), "the blue sofa".into()],
+        }
+    );
+}
