@@ -4,6 +4,8 @@
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use aws_sdk_sqs::types::MessageSystemAttributeName;
 use parley::app::due_work::DueWork;
+use parley::app::index_backfill::IndexBackfill;
+use parley::app::sweep::Sweep;
 use parley::domain::scheduled_job::ScheduledJob;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -103,17 +105,19 @@ pub async fn reminders(work: Arc<DueWork>, mut fired: UnboundedReceiver<Schedule
     }
 }
 
-/// Until the send path arms the sweep itself, the local runner still sweeps
-/// (and steps the index backfill) every `every`, through the same jobs
-/// Scheduler would fire; AWS runs no such period.
-pub async fn schedule(work: Arc<DueWork>, every: Duration) {
+/// The local runner still sweeps (and steps the index backfill) every
+/// `every`, as a safety net for the tests' short thresholds; the sweep here
+/// does not re-arm itself (the periodic run already covers that), so it
+/// adds no wake-ups of its own. AWS runs no such period.
+pub async fn schedule(sweep: Sweep, backfill: IndexBackfill, every: Duration) {
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
-        for job in [ScheduledJob::OutboxSweep, ScheduledJob::IndexBackfill] {
-            if let Err(e) = work.run(&job).await {
-                tracing::warn!(job = %job.name(), error = %e, "scheduled run failed");
-            }
+        if let Err(e) = sweep.run().await {
+            tracing::warn!(error = %e, "sweep failed");
+        }
+        if let Err(e) = backfill.run().await {
+            tracing::warn!(error = %e, "index backfill step failed");
         }
     }
 }

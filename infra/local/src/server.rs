@@ -187,7 +187,7 @@ impl LocalStack {
         let due_work = Arc::new(reminders::due_work(
             reminders::Wiring {
                 store: background.clone(),
-                queue: Arc::new(queue),
+                queue: Arc::new(queue.clone()),
                 scheduler: scheduler.clone(),
                 notifications: background.clone(),
                 clock: clock.clone(),
@@ -204,7 +204,17 @@ impl LocalStack {
                 sender,
                 sender_jobs.clone(),
             )),
-            tokio::spawn(crate::drivers::schedule(due_work.clone(), config.sweep_every)),
+            tokio::spawn(crate::drivers::schedule(
+                parley::app::sweep::Sweep::new(
+                    background.clone(),
+                    background.clone(),
+                    Arc::new(queue),
+                    clock.clone(),
+                    config.sweep,
+                ),
+                parley::app::index_backfill::IndexBackfill::new(background.clone(), 3),
+                config.sweep_every,
+            )),
             tokio::spawn(crate::drivers::reminders(due_work.clone(), fired)),
             tokio::spawn(crate::drivers::export_event_source(sqs_client, queue_url("ExportQueue")?, worker)),
         ];
