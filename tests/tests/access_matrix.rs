@@ -246,6 +246,16 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
         row("get", "/api/conversations", all("/api/conversations?queue=mine"), None, [200, 200, 200, 200, 401]),
         row("get", "/api/changes", c("/api/changes?contact={id}"), None, [200, 200, 200, 404, 401]),
         row("get", "/api/templates", all("/api/templates"), None, [200, 200, 200, 200, 401]),
+        // --- due work: everyone reads and marks only their own notifications ---
+        row("get", "/api/notifications", all("/api/notifications"), None, [200, 200, 200, 200, 401]),
+        row("post", "/api/notifications/read_all", all("/api/notifications/read_all"), None, [200, 200, 200, 200, 401]),
+        row(
+            "post",
+            "/api/notifications/{id}/read",
+            all("/api/notifications/nobody-has-this/read"),
+            None,
+            [404, 404, 404, 404, 401],
+        ),
         row("post", "/api/templates/sync", all("/api/templates/sync"), None, [200, 200, 403, 403, 401]),
         row("get", "/api/reports/spend", all("/api/reports/spend"), None, [200, 200, 403, 403, 401]),
         row("get", "/api/reports/first_response", all("/api/reports/first_response"), None, [200, 200, 403, 403, 401]),

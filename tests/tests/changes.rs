@@ -93,9 +93,9 @@ async fn each_change_shows_once_and_an_idle_poll_is_empty_and_one_step_of_reads(
     let idle = poll(&t, &admin, Some(&contact), Some(&cursor(&first))).await;
     assert_eq!(
         t.stack.api_round_trips.get() - before - session_cost,
-        1 + u64::from(parley::adapters::dynamo::keys::INDEX_SHARDS),
-        "an idle poll reads the open conversation's partition and the top of each shard of the activity list \
-         (the shard Queries run side by side: one step)"
+        2 + u64::from(parley::adapters::dynamo::keys::INDEX_SHARDS),
+        "an idle poll reads the open conversation's partition, the top of each shard of the activity list \
+         (the shard Queries run side by side: one step) and the caller's unread notification count"
     );
     assert_nothing(&idle, "an idle interval");
 

@@ -176,6 +176,11 @@ async fn logins_are_throttled_by_api_gateways_source_ip_or_a_viewer_address_clou
                 export_bucket: aws::ExportBucket { name: "unused".into(), path_style: true },
                 dead_letter_queues: Vec::new(),
                 webhook_queue_url: "http://127.0.0.1:9/unused".into(),
+                schedules: parley::adapters::scheduler::ScheduleTarget {
+                    group: "unused".into(),
+                    function_arn: "arn:aws:lambda:us-east-1:123456789012:function:unused".into(),
+                    role_arn: "arn:aws:iam::123456789012:role/unused".into(),
+                },
             },
         ),
         Some("the origin key".into()),

@@ -11,6 +11,7 @@ mod contact_record;
 mod data_ownership;
 mod deals;
 mod deployment;
+mod due_work;
 mod exports;
 mod hot_counters;
 mod inbound_webhook;

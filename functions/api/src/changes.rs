@@ -33,6 +33,8 @@ pub(crate) struct ChangesView {
     notes_changed: bool,
     contacts: Vec<ContactView>,
     counts: Option<BTreeMap<&'static str, CountView>>,
+    /// The caller's unread notifications, so the bell stays fresh with no other request.
+    unread_notifications: u64,
 }
 
 /// A queue's count; `more` when it stopped counting at the cap.
@@ -65,6 +67,7 @@ pub(crate) async fn changes(
     let count = |c: QueueCount| (c.queue, CountView { n: c.shown, more: c.more });
     // Moved rows replace the client's: they say whether they are unread, as
     // the list's do (one more read, and only when a row moved).
+    let unread_notifications = state.notifications.unread_count(&session.email).await?;
     let contacts = if rows.is_empty() { Vec::new() } else { rows_with_unread(&state, &session, rows).await? };
     Ok(Json(ChangesView {
         cursor,
@@ -73,5 +76,6 @@ pub(crate) async fn changes(
         notes_changed,
         contacts,
         counts: counts.map(|counts| counts.into_iter().map(count).collect()),
+        unread_notifications,
     }))
 }

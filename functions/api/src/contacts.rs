@@ -153,6 +153,7 @@ pub(crate) async fn add_note(
     let note = parley::app::notes::new_note(&session.email, &body.text, state.clock.now())
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))?;
     state.records.add_note(&contact.id, &note).await?;
+    parley::app::notes::notify_mentions(&*state.users, &*state.notifier, &note, &contact).await?;
     Ok((StatusCode::CREATED, Json(note.into())))
 }
 

@@ -16,6 +16,7 @@ mod json_body;
 mod list_filter;
 mod login;
 mod new_contact;
+mod notifications;
 mod nullable;
 mod openapi;
 mod outbound;
@@ -64,10 +65,10 @@ use std::sync::Arc;
 use views::{
     AuditEntryView, BoardView, BusinessHoursListView, BusinessProfileView, ContactExportView, ContactView,
     DeadLetterQueueView, DealView, DryRunView, ErasedView, ExportJobView, FirstResponseView, FunnelView,
-    LinkAcceptedView, LinkView, MessageCountsView, MessageView, NoteView, NumberHoursView, OptOutView, PageView,
-    PasswordChangedView, QueuedView, RateCardView, ReadMarkerView, RequeuedView, RuleLogEntryView, RuleView,
-    SignedInView, SpendView, TaskView, TemplatesSyncedView, UserView, WebhookDeliveryView, WebhookSecretView,
-    WebhookView, WorkloadView,
+    LinkAcceptedView, LinkView, MessageCountsView, MessageView, NoteView, NotificationsReadView, NotificationsView,
+    NumberHoursView, OptOutView, PageView, PasswordChangedView, QueuedView, RateCardView, ReadMarkerView, RequeuedView,
+    RuleLogEntryView, RuleView, SignedInView, SpendView, TaskView, TemplatesSyncedView, UserView, WebhookDeliveryView,
+    WebhookSecretView, WebhookView, WorkloadView,
 };
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
@@ -100,6 +101,8 @@ pub struct Background {
     pub dead_letters: Arc<dyn DeadLetterQueues>,
     /// The webhook delivery queue (redeliveries and test events).
     pub webhooks: Arc<dyn WebhookQueue>,
+    /// Wakes the reminders function when a task falls due.
+    pub scheduler: Arc<dyn parley::ports::Scheduler>,
 }
 
 impl Background {
@@ -110,6 +113,7 @@ impl Background {
             export_files: Arc::new(aws::export_files(sdk, &settings.export_bucket)),
             dead_letters: Arc::new(aws::dead_letters(sdk, settings.dead_letter_queues.clone())),
             webhooks: Arc::new(aws::webhook_queue(sdk, &settings.webhook_queue_url)),
+            scheduler: Arc::new(aws::scheduler(sdk, settings.schedules.clone())),
         }
     }
 }
@@ -154,6 +158,12 @@ pub struct ApiState {
     pub rules: RuleEditor,
     /// Rule dry runs over the stored events.
     pub dry_run: DryRun,
+    /// Each staff member's notifications.
+    pub notifications: Arc<dyn parley::ports::NotificationInbox>,
+    /// Raises notifications (`@name` mentions).
+    pub notifier: Arc<dyn parley::ports::Notifications>,
+    /// The team (who a mention names).
+    pub users: Arc<dyn parley::ports::UserStore>,
     /// Sign-in and sessions.
     pub auth: Auth,
     /// Marketing opt-outs.
@@ -206,6 +216,13 @@ pub fn state(
     background: Background,
     origin_key: Option<String>,
 ) -> ApiState {
+    // Every send arms the outbox sweep (debounced): nothing sweeps periodically.
+    let queue: Arc<dyn OutboundQueue> = Arc::new(parley::app::sweep_arming::SweepArming::new(
+        queue,
+        background.scheduler.clone(),
+        clock.clone(),
+        parley::app::sweep::SweepPolicy::default().queued_after_ms,
+    ));
     let send = SendMessage::new(
         store.clone(),
         store.clone(),
@@ -224,7 +241,15 @@ pub fn state(
         team: Team::new(store.clone(), store.clone(), store.clone(), clock.clone()),
         deals: Deals::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings.agents_see_all),
         records: store.clone(),
-        tasks: Tasks::new(store.clone(), store.clone(), store.clone(), clock.clone(), calendar.clone()),
+        tasks: Tasks::new(
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            clock.clone(),
+            calendar.clone(),
+            background.scheduler.clone(),
+            store.clone(),
+        ),
         reports: Reports::new(store.clone(), clock.clone(), settings.sla_minutes, calendar),
         data: DataOwnership::new(store.clone(), store.clone(), store.clone(), clock.clone()),
         contact_export: ContactExport::new(
@@ -268,6 +293,9 @@ pub fn state(
         hours: store.clone(),
         enrolment: store.clone(),
         read_markers: store.clone(),
+        notifications: store.clone(),
+        notifier: store.clone(),
+        users: store.clone(),
         store,
         clock,
     }
@@ -296,6 +324,9 @@ openapi::api_routes! {
     post "/api/contacts/{id}/assign" => inbox::assign, body inbox::AssignBody, returns 200 ContactView, "Assign, transfer or unassign", "agents take unassigned or release their own; managers, admins any";
     post "/api/contacts/{id}/close" => inbox::close, returns 200 ContactView, "Close the conversation (closing a closed one changes nothing)", "all who can see it";
     post "/api/contacts/{id}/reopen" => inbox::reopen, returns 200 ContactView, "Reopen a closed conversation (reopening one that is not closed changes nothing)", "all who can see it";
+    get "/api/notifications" => notifications::list, query contacts::PageQuery, returns 200 NotificationsView, "The caller's notifications, newest first, paged, with how many are unread", "all (their own)";
+    post "/api/notifications/read_all" => notifications::read_all, returns 200 NotificationsReadView, "Mark all the caller's notifications read; the unread count after", "all (their own)";
+    post "/api/notifications/{id}/read" => notifications::read, returns 200 NotificationsReadView, "Mark one of the caller's notifications read (404: not theirs or none); the unread count after", "all (their own)";
     post "/api/contacts/{id}/read" => read_markers::mark_read, body read_markers::ReadBody, returns 200 ReadMarkerView, "Mark the conversation read for the caller through `through` (default: the latest inbound message); a marker never moves back", "all who can see it";
     get "/api/contacts/{id}/deals" => deals::for_contact, query contacts::PageQuery, returns 200 PageView<DealView>, "A contact's deals", "all who can see it";
     post "/api/messages/{id}/retry" => outbound::retry, returns 202 RequeuedView, "Retry a failed send, or one whose outcome is unknown once the status grace period is over (202), under the send rules of the moment", "all who can see it";

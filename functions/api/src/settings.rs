@@ -40,6 +40,8 @@ pub struct BackgroundSettings {
     pub dead_letter_queues: Vec<(String, String)>,
     /// `WEBHOOK_QUEUE_URL`.
     pub webhook_queue_url: String,
+    /// Where task wake-ups are scheduled.
+    pub schedules: parley::adapters::scheduler::ScheduleTarget,
 }
 
 impl BackgroundSettings {
@@ -54,6 +56,7 @@ impl BackgroundSettings {
                 ("webhooks".to_owned(), env.required("WEBHOOK_DLQ_URL")?),
             ],
             webhook_queue_url: env.required("WEBHOOK_QUEUE_URL")?,
+            schedules: parley::adapters::scheduler::ScheduleTarget::from_environment(env)?,
         })
     }
 }
@@ -97,7 +100,7 @@ pub fn bootstrap_admin(email: Option<&str>, secrets: &AppSecrets) -> Option<Boot
 mod tests {
     use super::*;
 
-    const BASE: [(&str, &str); 9] = [
+    const BASE: [(&str, &str); 12] = [
         ("TABLE_NAME", "parley"),
         ("OUTBOUND_QUEUE_URL", "http://q"),
         ("WHATSAPP_ACCESS_TOKEN", "t"),
@@ -107,6 +110,9 @@ mod tests {
         ("EXPORT_DLQ_URL", "http://xd"),
         ("WEBHOOK_QUEUE_URL", "http://w"),
         ("WEBHOOK_DLQ_URL", "http://wd"),
+        ("SCHEDULE_GROUP", "parley-due"),
+        ("REMINDERS_FUNCTION_ARN", "arn:aws:lambda:eu-west-1:1:function:parley-reminders"),
+        ("SCHEDULER_ROLE_ARN", "arn:aws:iam::1:role/parley-scheduler"),
     ];
 
     #[test]

@@ -41,6 +41,23 @@ pub(crate) struct CreateBody {
     owner: Option<String>,
     contact_id: Option<String>,
     deal_id: Option<String>,
+    /// Cancel this follow-up when the customer writes before it falls due.
+    #[serde(default)]
+    cancel_on_reply: bool,
+    /// An approved template to send the customer when it falls due;
+    /// `params` are literals or `{{contact.name}}`, `{{contact.<field>}}`,
+    /// `{{deal.title}}`, `{{deal.value}}`, `{{deal.<field>}}`.
+    template: Option<TemplateBody>,
+}
+
+/// The template a follow-up sends.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "FollowUpTemplate")]
+pub(crate) struct TemplateBody {
+    name: String,
+    language: String,
+    #[serde(default)]
+    params: Vec<String>,
 }
 
 fn due_at(text: &str) -> Result<Millis, ApiError> {
@@ -79,7 +96,20 @@ pub(crate) async fn create(
         Some(id) => Some(state.inbox.visible_contact(&session, &crate::contacts::contact_id(&id)?).await?.id),
         None => None,
     };
-    let new = NewTask { title: b.title, due_at, owner: b.owner, contact_id, deal_id: b.deal_id };
+    let template = b.template.map(|t| parley::domain::follow_up_template::FollowUpTemplate {
+        name: t.name,
+        language: t.language,
+        params: t.params,
+    });
+    let new = NewTask {
+        title: b.title,
+        due_at,
+        owner: b.owner,
+        contact_id,
+        deal_id: b.deal_id,
+        cancel_on_reply: b.cancel_on_reply,
+        template,
+    };
     let task = state.tasks.create(&session, new).await?;
     Ok((StatusCode::CREATED, Json(task.into())))
 }

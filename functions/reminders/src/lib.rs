@@ -1,18 +1,22 @@
-//! The every-minute schedule: sweeps the outbox so nothing stays `queued`,
-//! and flags sends whose outcome is unknown; then moves a bounded step of
-//! the items written before the list indexes were sharded (one read a run
-//! once that is done).
+//! The reminders function: woken by one EventBridge Scheduler one-time
+//! schedule per job (a task falling due, an SLA running out, a deal gone
+//! quiet, an outbox sweep, an index backfill step, a rule timer), with the
+//! job's JSON as its input. Nothing runs when nothing is due.
 
 use parley::adapters::aws::{self, SdkConfig};
 use parley::adapters::dynamo::DynamoStore;
-use parley::app::index_backfill::{BackfillReport, IndexBackfill};
-use parley::app::sweep::{Sweep, SweepPolicy, SweepReport};
+use parley::adapters::scheduler::ScheduleTarget;
+use parley::app::due_work::{DueWork, DueWorkPorts, RuleTimers, SlaPolicy};
+use parley::app::index_backfill::IndexBackfill;
+use parley::app::send_message::SendMessage;
+use parley::app::sweep::{Sweep, SweepPolicy};
 use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
 use parley::config::{ConfigError, Environment};
-use parley::ports::{Clock, OutboundQueue, StoreError, SystemClock};
+use parley::domain::pricing::RateCards;
+use parley::ports::{Clock, Notifications, OutboundQueue, Scheduler, SystemClock};
 use std::sync::Arc;
 
-/// What the schedule function runs with.
+/// What the reminders function runs with.
 #[derive(Debug, Clone)]
 pub struct RemindersSettings {
     /// `TABLE_NAME`.
@@ -21,70 +25,92 @@ pub struct RemindersSettings {
     pub outbound_queue_url: String,
     /// When a message counts as stuck.
     pub sweep: SweepPolicy,
-    /// The contact-id key (the store needs it even though the sweep derives no ids).
+    /// `PARLEY_SLA_MINUTES`, as the inbox reads it.
+    pub sla: SlaPolicy,
+    /// Where re-armed jobs are scheduled.
+    pub schedules: ScheduleTarget,
+    /// The contact-id key.
     pub secrets: SecretSource,
 }
 
 impl RemindersSettings {
     /// Reads the settings; a missing one is an error naming it.
     pub fn from_environment(env: &Environment) -> Result<Self, ConfigError> {
+        let inbox = parley::app::inbox::InboxSettings::from_environment(env)?;
         Ok(RemindersSettings {
             table: env.required("TABLE_NAME")?,
             outbound_queue_url: env.required("OUTBOUND_QUEUE_URL")?,
             sweep: SweepPolicy::default(),
+            sla: SlaPolicy { minutes: inbox.sla_minutes },
+            schedules: ScheduleTarget::from_environment(env)?,
             secrets: SecretSource::from_environment(env, &[SecretName::ContactIdKey])?,
         })
     }
 }
 
-/// The sweep over one store and queue: what both Lambda and the local runner use.
-pub fn sweep(
-    store: Arc<DynamoStore>,
-    counters: Arc<DynamoStore>,
-    queue: Arc<dyn OutboundQueue>,
-    clock: Arc<dyn Clock>,
-    policy: SweepPolicy,
-) -> Sweep {
-    Sweep::new(store, counters, queue, clock, policy)
-}
-
-/// Pages of the index backfill one run reads (up to 100 items each, each a
+/// Pages of the index backfill one step reads (up to 100 items each, each a
 /// conditional write when it must move): well inside the function's timeout.
 const BACKFILL_PAGES_PER_RUN: u32 = 3;
 
-/// What one scheduled run does.
-pub struct Scheduled {
-    sweep: Sweep,
-    backfill: IndexBackfill,
+/// The clients the due work runs over.
+pub struct Wiring {
+    /// The table.
+    pub store: Arc<DynamoStore>,
+    /// The outbound queue (sweep, follow-up templates).
+    pub queue: Arc<dyn OutboundQueue>,
+    /// Re-arms jobs.
+    pub scheduler: Arc<dyn Scheduler>,
+    /// Where notifications go (the table, in production).
+    pub notifications: Arc<dyn Notifications>,
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+    /// The rules engine's timers, once plugged in.
+    pub rule_timers: Option<Arc<dyn RuleTimers>>,
 }
 
-/// What one scheduled run did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ScheduledReport {
-    /// The sweep's.
-    pub sweep: SweepReport,
-    /// The index backfill's step.
-    pub backfill: BackfillReport,
+/// The due work over one store: what both Lambda and the local runner use.
+pub fn due_work(wiring: Wiring, sweep: SweepPolicy, sla: SlaPolicy) -> DueWork {
+    let Wiring { store, queue, scheduler, notifications, clock, rule_timers } = wiring;
+    let send = SendMessage::new(
+        store.clone(),
+        store.clone(),
+        store.clone(),
+        queue.clone(),
+        clock.clone(),
+        RateCards::default(),
+    );
+    let sweeper = Sweep::new(store.clone(), store.clone(), queue, clock.clone(), sweep);
+    DueWork::new(
+        DueWorkPorts {
+            tasks: store.clone(),
+            ledger: store.clone(),
+            conversations: store.clone(),
+            deals: store.clone(),
+            users: store.clone(),
+            notifications,
+            scheduler,
+            outbox: store.clone(),
+            clock,
+        },
+        send,
+        (sweeper, sweep),
+        IndexBackfill::new(store, BACKFILL_PAGES_PER_RUN),
+        rule_timers,
+        sla,
+    )
 }
 
-impl Scheduled {
-    /// The sweep, then a step of the index backfill over `store`.
-    pub fn new(sweep: Sweep, store: Arc<DynamoStore>) -> Self {
-        Scheduled { sweep, backfill: IndexBackfill::new(store, BACKFILL_PAGES_PER_RUN) }
-    }
-
-    /// One run: the sweep first, so a backfill failure never holds it up.
-    pub async fn run(&self) -> Result<ScheduledReport, StoreError> {
-        let sweep = self.sweep.run().await?;
-        let backfill = self.backfill.run().await?;
-        Ok(ScheduledReport { sweep, backfill })
-    }
-}
-
-/// Builds the scheduled work from settings and the loaded secrets, with
-/// clients made here, once per container (on Lambda: at the first run).
-pub fn build(settings: &RemindersSettings, sdk: &SdkConfig, secrets: &AppSecrets) -> Result<Scheduled, SecretsError> {
+/// Builds the due work from settings and the loaded secrets, with clients
+/// made here, once per container (on Lambda: at the first run).
+pub fn build(settings: &RemindersSettings, sdk: &SdkConfig, secrets: &AppSecrets) -> Result<DueWork, SecretsError> {
     let store = Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?));
-    let queue = Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url));
-    Ok(Scheduled::new(sweep(store.clone(), store.clone(), queue, Arc::new(SystemClock), settings.sweep), store))
+    let wiring = Wiring {
+        store: store.clone(),
+        queue: Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url)),
+        scheduler: Arc::new(aws::scheduler(sdk, settings.schedules.clone())),
+        notifications: store,
+        clock: Arc::new(SystemClock),
+        rule_timers: None,
+    };
+    Ok(due_work(wiring, settings.sweep, settings.sla))
 }

@@ -3,11 +3,15 @@
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use aws_sdk_sqs::types::MessageSystemAttributeName;
-use reminders::Scheduled;
+use parley::app::due_work::DueWork;
+use parley::app::index_backfill::IndexBackfill;
+use parley::app::sweep::Sweep;
+use parley::domain::scheduled_job::ScheduledJob;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
 
 /// Polls `queue_url` like Lambda's SQS event source: up to 10 records a
 /// batch, records not reported as failures are deleted, failures come back
@@ -88,13 +92,32 @@ where
     }
 }
 
-/// Runs the scheduled work every `every`, like the EventBridge schedule.
-pub async fn schedule(scheduled: Scheduled, every: Duration) {
+/// Runs each fired job, as Scheduler invokes the reminders function.
+pub async fn reminders(work: Arc<DueWork>, mut fired: UnboundedReceiver<ScheduledJob>) {
+    while let Some(job) = fired.recv().await {
+        let work = work.clone();
+        // Jobs run side by side, like concurrent invocations.
+        tokio::spawn(async move {
+            if let Err(e) = work.run(&job).await {
+                tracing::warn!(job = %job.name(), error = %e, "scheduled job failed");
+            }
+        });
+    }
+}
+
+/// The local runner still sweeps (and steps the index backfill) every
+/// `every`, as a safety net for the tests' short thresholds; the sweep here
+/// does not re-arm itself (the periodic run already covers that), so it
+/// adds no wake-ups of its own. AWS runs no such period.
+pub async fn schedule(sweep: Sweep, backfill: IndexBackfill, every: Duration) {
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
-        if let Err(e) = scheduled.run().await {
-            tracing::warn!(error = %e, "scheduled run failed");
+        if let Err(e) = sweep.run().await {
+            tracing::warn!(error = %e, "sweep failed");
+        }
+        if let Err(e) = backfill.run().await {
+            tracing::warn!(error = %e, "index backfill step failed");
         }
     }
 }

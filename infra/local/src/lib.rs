@@ -5,6 +5,7 @@
 pub mod bootstrap;
 pub mod drivers;
 pub mod live_sockets;
+pub mod local_scheduler;
 pub mod server;
 pub mod template;
 pub mod transaction_conflicts;

@@ -95,6 +95,10 @@ pub struct LocalStack {
     pub live_push: Arc<LivePush>,
     /// The webhook delivery queue's URL.
     pub webhook_queue_url: String,
+    /// The scheduler the local runner plays (wake-ups not yet fired).
+    pub scheduler: Arc<crate::local_scheduler::LocalScheduler>,
+    /// What a fired wake-up runs (tests run jobs with it directly).
+    pub due_work: Arc<parley::app::due_work::DueWork>,
     server: tokio::task::JoinHandle<()>,
     drivers: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -161,6 +165,8 @@ impl LocalStack {
         );
         let webhook_queue_url = queue_url("WebhookQueue")?;
         let webhook_queue = SqsQueue::new(sqs_client.clone(), webhook_queue_url.clone());
+        let (fire, fired) = tokio::sync::mpsc::unbounded_channel();
+        let scheduler = crate::local_scheduler::LocalScheduler::new(clock.clone(), fire);
         let api = parley_api::state(
             api_store,
             Arc::new(queue.clone()),
@@ -173,6 +179,7 @@ impl LocalStack {
                 export_files: export_files.clone(),
                 dead_letters: Arc::new(dead_letters),
                 webhooks: Arc::new(webhook_queue.clone()),
+                scheduler: scheduler.clone(),
             },
             None,
         );
@@ -195,11 +202,20 @@ impl LocalStack {
                 clock.clone(),
             ),
         };
-        let sweep =
-            reminders::sweep(background.clone(), background.clone(), Arc::new(queue), clock.clone(), config.sweep);
-        let scheduled = reminders::Scheduled::new(sweep, background.clone());
         let webhook_worker =
             crate::webhooks::worker(background.clone(), webhook_queue, clock.clone(), config.webhook_retry)?;
+        let due_work = Arc::new(reminders::due_work(
+            reminders::Wiring {
+                store: background.clone(),
+                queue: Arc::new(queue.clone()),
+                scheduler: scheduler.clone(),
+                notifications: background.clone(),
+                clock: clock.clone(),
+                rule_timers: None,
+            },
+            config.sweep,
+            parley::app::due_work::SlaPolicy { minutes: config.inbox.sla_minutes },
+        ));
         let sender_jobs = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let drivers = vec![
             tokio::spawn(crate::drivers::sqs_event_source(
@@ -208,9 +224,20 @@ impl LocalStack {
                 sender,
                 sender_jobs.clone(),
             )),
-            tokio::spawn(crate::drivers::schedule(scheduled, config.sweep_every)),
-            tokio::spawn(crate::drivers::export_event_source(sqs_client.clone(), queue_url("ExportQueue")?, worker)),
-            tokio::spawn(crate::webhooks::event_source(sqs_client, webhook_queue_url.clone(), webhook_worker)),
+            tokio::spawn(crate::webhooks::event_source(sqs_client.clone(), webhook_queue_url.clone(), webhook_worker)),
+            tokio::spawn(crate::drivers::schedule(
+                parley::app::sweep::Sweep::new(
+                    background.clone(),
+                    background.clone(),
+                    Arc::new(queue),
+                    clock.clone(),
+                    config.sweep,
+                ),
+                parley::app::index_backfill::IndexBackfill::new(background.clone(), 3),
+                config.sweep_every,
+            )),
+            tokio::spawn(crate::drivers::reminders(due_work.clone(), fired)),
+            tokio::spawn(crate::drivers::export_event_source(sqs_client, queue_url("ExportQueue")?, worker)),
         ];
         // Live push: the push function's routes on /ws, and the reaction
         // that posts to those sockets (for the events stream reader).
@@ -258,6 +285,8 @@ impl LocalStack {
             live_channel,
             live_push,
             webhook_queue_url,
+            scheduler,
+            due_work,
             server,
             drivers,
         })

@@ -73,3 +73,11 @@ impl ExportBucket {
         })
     }
 }
+
+/// The EventBridge Scheduler that wakes the reminders function.
+pub fn scheduler(
+    config: &SdkConfig,
+    target: super::scheduler::ScheduleTarget,
+) -> super::scheduler::EventBridgeScheduler {
+    super::scheduler::EventBridgeScheduler::new(aws_sdk_scheduler::Client::new(config), target)
+}

@@ -8,6 +8,7 @@ pub mod dead_letters;
 pub mod dynamo;
 pub mod request_counter;
 pub mod s3_exports;
+pub mod scheduler;
 pub mod secrets_manager;
 pub mod sqs;
 pub mod sqs_batch;

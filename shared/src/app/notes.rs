@@ -24,6 +24,37 @@ pub fn new_note(author: &str, text: &str, at: Millis) -> Result<Note, NoteError>
     Ok(Note { id, author: author.to_owned(), text: text.to_owned(), at })
 }
 
+/// Notifies the teammates a note mentions as `@name` (idempotent per
+/// note and person); the title is the contact's name, never the note.
+pub async fn notify_mentions(
+    users: &dyn crate::ports::UserStore,
+    notifications: &dyn crate::ports::Notifications,
+    note: &Note,
+    contact: &crate::domain::Contact,
+) -> Result<usize, crate::ports::StoreError> {
+    use crate::domain::notification::{Notification, NotificationKind};
+    if !note.text.contains('@') {
+        return Ok(0);
+    }
+    let team = users.list_users().await?;
+    let named = crate::domain::mention::mentioned(&note.text, &team, &note.author);
+    for user in &named {
+        let notification = Notification {
+            id: format!("mention-{}-{}", note.id, user.email),
+            recipient: user.email.clone(),
+            kind: NotificationKind::Mention,
+            at: note.at,
+            contact_id: Some(contact.id.clone()),
+            task_id: None,
+            deal_id: None,
+            title: contact.shown_name().unwrap_or("A customer").to_owned(),
+            read: false,
+        };
+        notifications.notify(&notification).await?;
+    }
+    Ok(named.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

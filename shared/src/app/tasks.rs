@@ -2,11 +2,15 @@
 //! overdue, today, upcoming and done lists per owner and for the team.
 
 use super::business_calendar::BusinessCalendar;
+use crate::domain::follow_up_template::FollowUpTemplate;
+use crate::domain::scheduled_job::ScheduledJob;
 use crate::domain::snooze::Snooze;
 use crate::domain::task::{Due, Task, DONE_WINDOW_DAYS};
 use crate::domain::{AuditEntry, Session};
 use crate::domain::{ContactId, Millis, Role};
-use crate::ports::{Clock, Page, PageRequest, StoreError, TaskLedger, TaskStore, UserStore};
+use crate::ports::{
+    Clock, Page, PageRequest, Scheduler, StoreError, TaskLedger, TaskStore, TemplateCatalog, UserStore,
+};
 use rand::RngCore;
 use std::sync::Arc;
 
@@ -43,6 +47,10 @@ pub struct NewTask {
     pub contact_id: Option<ContactId>,
     /// About which deal.
     pub deal_id: Option<String>,
+    /// Cancelled by the customer's next message.
+    pub cancel_on_reply: bool,
+    /// An approved template to send the customer when it falls due.
+    pub template: Option<FollowUpTemplate>,
 }
 
 /// What an edit changes; `None` keeps the field.
@@ -65,18 +73,52 @@ pub struct Tasks {
     users: Arc<dyn UserStore>,
     clock: Arc<dyn Clock>,
     calendar: BusinessCalendar,
+    scheduler: Arc<dyn Scheduler>,
+    templates: Arc<dyn TemplateCatalog>,
+}
+
+/// The wake-up a task's due time sets.
+pub fn due_job(task: &Task) -> ScheduledJob {
+    ScheduledJob::TaskDue { task_id: task.id.clone(), due_at: task.due_at }
 }
 
 impl Tasks {
-    /// Wires the use case; `calendar` places the business day.
+    /// Wires the use case; `calendar` places the business day; `scheduler`
+    /// wakes the reminders function when a task falls due; `templates`
+    /// checks a follow-up's template at creation.
     pub fn new(
         store: Arc<dyn TaskStore>,
         ledger: Arc<dyn TaskLedger>,
         users: Arc<dyn UserStore>,
         clock: Arc<dyn Clock>,
         calendar: BusinessCalendar,
+        scheduler: Arc<dyn Scheduler>,
+        templates: Arc<dyn TemplateCatalog>,
     ) -> Self {
-        Tasks { store, ledger, users, clock, calendar }
+        Tasks { store, ledger, users, clock, calendar, scheduler, templates }
+    }
+
+    /// The template must exist, be approved in that language, take as many
+    /// parameters as given, and name only fields that can be filled.
+    async fn valid_template(&self, template: &FollowUpTemplate, new: &NewTask) -> Result<(), TaskError> {
+        if new.contact_id.is_none() {
+            return Err(TaskError::Invalid("a template follow-up needs a contact to send to".into()));
+        }
+        template.check(new.deal_id.is_some()).map_err(|e| TaskError::Invalid(e.to_string()))?;
+        let translations = self.templates.template_translations(&template.name).await?;
+        let translation =
+            translations.iter().find(|t| t.language == template.language && t.is_approved()).ok_or_else(|| {
+                TaskError::Invalid(format!("no approved template {} in {}", template.name, template.language))
+            })?;
+        if translation.body_params != template.params.len() {
+            return Err(TaskError::Invalid(format!(
+                "template {} takes {} parameters, {} given",
+                template.name,
+                translation.body_params,
+                template.params.len()
+            )));
+        }
+        Ok(())
     }
 
     fn valid_title(title: &str) -> Result<&str, TaskError> {
@@ -149,8 +191,15 @@ impl Tasks {
             contact: before.contact_id.clone(),
             detail: serde_json::json!({"task": before.id, "changed": changed}).to_string(),
         };
+        if after.due_at != before.due_at {
+            // A new due time is a new wake-up, which may fire again.
+            after.fired_at = None;
+        }
         if !self.ledger.replace_task(&before, &after, &audit).await? {
             return Err(TaskError::Conflict("the task changed meanwhile; reload and try again"));
+        }
+        if after.due_at != before.due_at {
+            self.scheduler.schedule(after.due_at, &due_job(&after)).await?;
         }
         Ok(after)
     }
@@ -158,11 +207,15 @@ impl Tasks {
     /// Creates a task; agents create their own, supervisors for anyone.
     pub async fn create(&self, actor: &Session, new: NewTask) -> Result<Task, TaskError> {
         let title = Self::valid_title(&new.title)?;
-        let owner = new.owner.map(|o| crate::domain::user::normalize_email(&o)).unwrap_or_else(|| actor.email.clone());
+        let owner =
+            new.owner.as_deref().map(crate::domain::user::normalize_email).unwrap_or_else(|| actor.email.clone());
         if owner != actor.email && actor.role == Role::Agent {
             return Err(TaskError::Forbidden("agents create tasks for themselves"));
         }
         self.active_teammate(&owner).await?;
+        if let Some(template) = &new.template {
+            self.valid_template(template, &new).await?;
+        }
         let mut bytes = [0u8; 10];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         let task = Task {
@@ -176,7 +229,14 @@ impl Tasks {
             done_at: None,
             created_by: actor.email.clone(),
             created_at: self.clock.now(),
+            cancel_on_reply: new.cancel_on_reply,
+            fired_at: None,
+            cancelled_at: None,
+            template: new.template,
         };
+        // The wake-up first: one for a task that failed to store finds no
+        // task and does nothing, whereas a stored task without one never fires.
+        self.scheduler.schedule(task.due_at, &due_job(&task)).await?;
         self.store.create_task(&task).await?;
         Ok(task)
     }
@@ -188,6 +248,11 @@ impl Tasks {
             return Err(TaskError::Forbidden("only the task's owner or a manager can complete it"));
         }
         self.store.complete_task(id, self.clock.now()).await?;
+        // A wake-up left behind finds the task done and does nothing, so a
+        // failed cancel costs one idle invocation, not a wrong reminder.
+        if let Err(error) = self.scheduler.cancel(&due_job(&task).name()).await {
+            tracing::warn!(task = %task.id, error = %error, "could not cancel a done task's wake-up");
+        }
         self.store.task(id).await?.ok_or(TaskError::NotFound)
     }
 

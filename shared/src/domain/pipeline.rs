@@ -28,6 +28,10 @@ pub struct Stage {
     pub name: String,
     /// Open, won or lost.
     pub kind: StageKind,
+    /// Days a deal may stay in this stage before its owner hears it has
+    /// gone quiet; none: never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_days: Option<u32>,
 }
 
 /// A sales (or support, or onboarding…) pipeline.
@@ -74,7 +78,7 @@ pub fn valid_id(text: &str) -> bool {
 impl Pipeline {
     /// The default sales pipeline.
     pub fn default_sales() -> Self {
-        let stage = |id: &str, name: &str, kind| Stage { id: id.into(), name: name.into(), kind };
+        let stage = |id: &str, name: &str, kind| Stage { id: id.into(), name: name.into(), kind, idle_days: None };
         Pipeline {
             id: "sales".into(),
             name: "Sales".into(),

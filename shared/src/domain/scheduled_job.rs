@@ -37,6 +37,9 @@ pub enum ScheduledJob {
     },
     /// Outbound messages may be stuck in `queued` or `sending`: sweep them.
     OutboxSweep,
+    /// Moves a bounded step of the items written before the list indexes
+    /// were sharded; re-arms itself until nothing is left.
+    IndexBackfill,
     /// A rule's time trigger ("no reply for N hours", "idle for N days") for
     /// one subject.
     RuleTimer {
@@ -59,6 +62,7 @@ impl ScheduledJob {
             ScheduledJob::SlaCheck { contact_id, .. } => format!("sla-{contact_id}"),
             ScheduledJob::DealIdle { deal_id, .. } => format!("idle-{deal_id}"),
             ScheduledJob::OutboxSweep => "outbox-sweep".to_owned(),
+            ScheduledJob::IndexBackfill => "index-backfill".to_owned(),
             ScheduledJob::RuleTimer { rule_id, subject, .. } => format!("rule-{rule_id}-{subject}"),
         };
         schedule_safe(&name)

@@ -26,6 +26,19 @@ pub struct Task {
     pub created_by: String,
     /// When.
     pub created_at: Millis,
+    /// A follow-up "unless the customer replies": a customer message after
+    /// `created_at` cancels it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cancel_on_reply: bool,
+    /// When its due wake-up fired (claimed once; a snooze clears it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fired_at: Option<Millis>,
+    /// When a customer reply cancelled it; a cancelled task is also done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_at: Option<Millis>,
+    /// An approved template sent to the customer when it falls due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<super::follow_up_template::FollowUpTemplate>,
 }
 
 /// Which tasks a list shows.

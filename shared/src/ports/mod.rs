@@ -27,6 +27,7 @@ mod live_connections;
 mod login_throttle;
 #[cfg(any(test, feature = "memory"))]
 pub mod memory;
+mod notification_inbox;
 mod notifications;
 mod opening_hours;
 mod outbox;
@@ -73,6 +74,7 @@ pub use lifecycle::ContactLifecycleStore;
 pub use list_filter::{ListFilter, OwnerFilter};
 pub use live_connections::LiveConnections;
 pub use login_throttle::LoginThrottle;
+pub use notification_inbox::NotificationInbox;
 pub use notifications::Notifications;
 pub use opening_hours::{OpenState, OpeningHours};
 pub use outbox::{Created, FirstResponse, IdempotencyKey, OutboundStanding, OutboxStore, StuckState};

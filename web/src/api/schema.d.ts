@@ -629,6 +629,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's notifications, newest first, paged, with how many are unread
+         * @description Roles: all (their own).
+         */
+        get: operations["get_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark one of the caller's notifications read (404: not theirs or none); the unread count after
+         * @description Roles: all (their own).
+         */
+        post: operations["post_notifications__id__read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read_all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark all the caller's notifications read; the unread count after
+         * @description Roles: all (their own).
+         */
+        post: operations["post_notifications_read_all"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/pipelines": {
         parameters: {
             query?: never;
@@ -1382,6 +1442,11 @@ export interface components {
             cursor: string;
             messages: components["schemas"]["Message"][];
             notes_changed: boolean;
+            /**
+             * Format: uint64
+             * @description The caller's unread notifications, so the bell stays fresh with no other request.
+             */
+            unread_notifications: number;
         };
         /** @description Something that must hold for a rule to act. */
         Condition: {
@@ -1677,6 +1742,13 @@ export interface components {
             from: string;
             to: string;
         };
+        /** @description The template a follow-up sends. */
+        FollowUpTemplate: {
+            language: string;
+            name: string;
+            /** @default [] */
+            params?: string[];
+        };
         /**
          * @description Deals per stage and the conversion between stages, from the deals'
          *     histories; `won_value_minor` adds up the won deals' values.
@@ -1859,6 +1931,11 @@ export interface components {
         };
         /** @description A follow-up; the owner defaults to the caller. */
         NewTask: {
+            /**
+             * @description Cancel this follow-up when the customer writes before it falls due.
+             * @default false
+             */
+            cancel_on_reply?: boolean;
             contact_id?: string | null;
             deal_id?: string | null;
             /** @description RFC 3339, e.g. `2026-11-24T10:00:00+05:30`; or give `snooze` instead. */
@@ -1869,6 +1946,12 @@ export interface components {
              * @enum {string|null}
              */
             snooze?: "hour" | "tomorrow" | "next_week" | null;
+            /**
+             * @description An approved template to send the customer when it falls due;
+             *     `params` are literals or `{{contact.name}}`, `{{contact.<field>}}`,
+             *     `{{deal.title}}`, `{{deal.value}}`, `{{deal.<field>}}`.
+             */
+            template?: components["schemas"]["FollowUpTemplate"] | null;
             title: string;
         };
         /** @description A receiver to register. */
@@ -1898,6 +1981,34 @@ export interface components {
         NotePage: {
             items: components["schemas"]["Note"][];
             next_cursor: string | null;
+        };
+        /**
+         * @description One notification; `contact_id`, `task_id` and `deal_id` say what it
+         *     links to (`null` when unset).
+         */
+        Notification: {
+            at: string;
+            contact_id: string | null;
+            deal_id: string | null;
+            id: string;
+            /** @enum {string} */
+            kind: "new_message" | "assigned" | "task_due" | "sla_breach" | "deal_idle" | "mention" | "rule";
+            read: boolean;
+            task_id: string | null;
+            /** @description A contact's name or a task's title; never a phone number or a message body. */
+            title: string;
+        };
+        /** @description A page of the caller's notifications, newest first, with how many are unread. */
+        Notifications: {
+            items: components["schemas"]["Notification"][];
+            next_cursor: string | null;
+            /** Format: uint64 */
+            unread: number;
+        };
+        /** @description How many the caller has unread after a change. */
+        NotificationsRead: {
+            /** Format: uint64 */
+            unread: number;
         };
         /** @description One number and its hours (`null`: none set, always open). */
         NumberHours: {
@@ -2108,6 +2219,12 @@ export interface components {
         Stage: {
             /** @description Stable id (`enquiry`, `quote_sent`…), used in keys. */
             id: string;
+            /**
+             * Format: uint32
+             * @description Days a deal may stay in this stage before its owner hears it has
+             *     gone quiet; none: never.
+             */
+            idle_days?: number | null;
             /** @description Open, won or lost. */
             kind: components["schemas"]["StageKind"];
             /** @description Display name. */
@@ -2130,6 +2247,10 @@ export interface components {
          *     are `null` when unset.
          */
         Task: {
+            /** @description Cancelled by the customer's reply ("unless they reply"). */
+            cancel_on_reply: boolean;
+            /** @description When the customer's reply cancelled it; `null` otherwise. */
+            cancelled_at: string | null;
             contact_id: string | null;
             created_at: string;
             created_by: string;
@@ -2137,8 +2258,12 @@ export interface components {
             done: boolean;
             done_at: string | null;
             due_at: string;
+            /** @description When its due reminder fired; `null` before. */
+            fired_at: string | null;
             id: string;
             owner: string;
+            /** @description The template name it sends the customer when due; `null` for none. */
+            template: string | null;
             title: string;
         };
         /**
@@ -3583,6 +3708,98 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Requeued"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_notifications: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notifications"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_notifications__id__read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsRead"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_notifications_read_all: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsRead"];
                 };
             };
             /** @description Error */

@@ -9,6 +9,7 @@ import type { Key } from '../i18n/en';
 import type { IconName } from '../inbox/model';
 import { href, route, type Route } from '../lib/router';
 import { signedOut, user } from '../lib/session';
+import { Bell } from '../notifications/Bell';
 import { DeadLetters } from './DeadLetters';
 import { Icon } from './Icon';
 
@@ -51,6 +52,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
           ))}
         </nav>
         <div class="topbar-user">
+          <Bell />
           {me?.role === 'admin' ? <DeadLetters /> : null}
           <span class="user-label">
             <span class="user-email" data-testid="user-email">{me?.email ?? ''}</span>

@@ -612,6 +612,30 @@ export const en = {
   'rules.field.webhook': 'Webhook id',
   // --- hours helper: dashboard funnel pipeline, business hours ---
   'dash.funnelPipeline': 'Funnel pipeline',
+  // Notifications (due work): the bell, its panel, follow-up options.
+  'bell.label': { one: 'Notifications: {n} unread', other: 'Notifications: {n} unread' } as Plural,
+  'bell.title': 'Notifications',
+  'bell.readAll': 'Mark all read',
+  'bell.markRead': 'Mark “{title}” read',
+  'bell.alerts': 'Sound and browser alert while Parley is open',
+  'bell.failed': 'Notifications could not be loaded.',
+  'bell.empty': 'No notifications yet.',
+  'bell.new': 'You have a new notification.',
+  'bell.kind.new_message': 'New message',
+  'bell.kind.assigned': 'Assigned to you',
+  'bell.kind.task_due': 'Task due',
+  'bell.kind.sla_breach': 'Waiting too long',
+  'bell.kind.deal_idle': 'Deal gone quiet',
+  'bell.kind.mention': 'Mentioned you',
+  'bell.kind.rule': 'Automation',
+  'followup.unlessReply': 'Cancel if they reply',
+  'followup.template': 'Send a template when due',
+  'followup.noTemplate': 'No template',
+  'followup.params': 'Template parameters, comma-separated (e.g. {{contact.name}}, {{deal.value}})',
+  'tasks.cancelled': 'Cancelled: the customer replied',
+  'tasks.fired': 'Reminder sent',
+  'tasks.unlessReply': 'Unless they reply',
+  'pipelines.idleDays': 'Days before “{name}” deals count as gone quiet',
 };
 
 export type Key = keyof typeof en;

@@ -11,6 +11,8 @@
 // Each request is one Lambda invocation and, when nothing changed, two
 // DynamoDB reads (see the API's live feed).
 import { changes as fetchChanges, type Changes } from '../api/changes';
+import { alertNew } from '../notifications/alert';
+import { setUnread } from '../notifications/store';
 import { ApiError, SignedOut } from '../api/client';
 import type { ChangeFeed, ChangeListener } from './feed';
 
@@ -88,6 +90,8 @@ export function poller(options: PollerOptions): Poller {
     const askedAt = Date.now();
     try {
       const answer: Changes = await fetchChanges(cursor, contact);
+      // The bell rides on the same answer: no request of its own.
+      setUnread(answer.unread_notifications, alertNew);
       if (!running) return;
       cursor = typeof answer?.cursor === 'string' ? answer.cursor : null;
       failures = 0;

@@ -72,6 +72,13 @@ function Editor({ initial, isNew, taken, onSaved }: { initial: Pipeline; isNew: 
             <select id={`stage-kind-${s.id}`} data-testid="stage-kind" value={s.kind} onChange={(e) => edit(i, { kind: (e.currentTarget as HTMLSelectElement).value as StageKind })}>
               {KINDS.map((k) => <option key={k} value={k}>{t(kindKey(k))}</option>)}
             </select>
+            <label class="visually-hidden" for={`stage-idle-${s.id}`}>{t('pipelines.idleDays', { name: s.name })}</label>
+            <input id={`stage-idle-${s.id}`} class="stage-idle" type="number" min={1} max={365} inputMode="numeric" data-testid="stage-idle"
+              placeholder="—" value={s.idle_days ?? ''} title={t('pipelines.idleDays', { name: s.name })}
+              onInput={(e) => {
+                const days = Number.parseInt((e.currentTarget as HTMLInputElement).value, 10);
+                edit(i, { idle_days: Number.isFinite(days) && days > 0 ? days : null });
+              }} />
             <button type="button" class="button button--small button--ghost" data-testid="stage-up" disabled={i === 0}
               aria-label={t('pipelines.up', { name: s.name })} onClick={() => swap(i, i - 1)}>↑</button>
             <button type="button" class="button button--small button--ghost" data-testid="stage-down" disabled={i === stages.length - 1}

@@ -45,6 +45,9 @@ export function TaskItem({ task, team, showOwner, onChanged, onError }: {
           {task.done && doneAt !== null ? <>{t('tasks.doneAt')} <time dateTime={task.done_at ?? ''}>{fmtFull(doneAt)}</time></>
             : due !== null ? <time dateTime={task.due_at} data-testid="task-due">{fmtFull(due)}</time> : null}
           {showOwner && task.owner ? ` · ${task.owner}` : ''}
+          {task.cancelled_at ? <> · <span class="task-state" data-testid="task-cancelled">{t('tasks.cancelled')}</span></>
+            : task.fired_at && !task.done ? <> · <span class="task-state" data-testid="task-fired">{t('tasks.fired')}</span></>
+            : task.cancel_on_reply && !task.done ? <> · <span class="task-state" data-testid="task-unless-reply">{t('tasks.unlessReply')}</span></> : null}
           {task.contact_id ? <> · <a href={href({ name: 'inbox', contact: task.contact_id })}>{t('tasks.openConversation')}</a></> : null}
         </span>
       </div>

@@ -20,6 +20,14 @@ pub struct TaskView {
     done_at: Option<String>,
     created_by: String,
     created_at: String,
+    /// Cancelled by the customer's reply ("unless they reply").
+    cancel_on_reply: bool,
+    /// When its due reminder fired; `null` before.
+    fired_at: Option<String>,
+    /// When the customer's reply cancelled it; `null` otherwise.
+    cancelled_at: Option<String>,
+    /// The template name it sends the customer when due; `null` for none.
+    template: Option<String>,
 }
 
 impl From<Task> for TaskView {
@@ -35,6 +43,10 @@ impl From<Task> for TaskView {
             done_at: t.done_at.map(Millis::to_rfc3339),
             created_by: t.created_by,
             created_at: t.created_at.to_rfc3339(),
+            cancel_on_reply: t.cancel_on_reply,
+            fired_at: t.fired_at.map(Millis::to_rfc3339),
+            cancelled_at: t.cancelled_at.map(Millis::to_rfc3339),
+            template: t.template.map(|t| t.name),
         }
     }
 }
@@ -57,6 +69,10 @@ mod tests {
             done_at,
             created_by: "m@example.com".into(),
             created_at: Millis(1_764_460_800_000),
+            cancel_on_reply: false,
+            fired_at: None,
+            cancelled_at: None,
+            template: None,
         }
     }
 
@@ -69,6 +85,7 @@ mod tests {
                 "id": "t1", "title": "Call back", "due_at": Millis(1_764_547_200_000).to_rfc3339(),
                 "owner": "a@example.com", "contact_id": null, "deal_id": null, "done": false, "done_at": null,
                 "created_by": "m@example.com", "created_at": Millis(1_764_460_800_000).to_rfc3339(),
+                "cancel_on_reply": false, "fired_at": null, "cancelled_at": null, "template": null,
             }))
         );
     }

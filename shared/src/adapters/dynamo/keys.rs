@@ -498,3 +498,16 @@ pub fn rule_claim_pk(execution_id: &str) -> String {
 pub fn rule_log_pk(rule_id: &str) -> String {
     format!("RL#{rule_id}")
 }
+
+/// One staff member's notifications (`N#<email>`): newest first under
+/// `AT#<at>#<id>`, a pointer per id under `ID#<id>` (dedup, and where the
+/// item is), and the unread counter under `UNREAD`. Per recipient, so no
+/// partition grows with the team.
+pub fn notifications_pk(recipient: &str) -> String {
+    format!("N#{recipient}")
+}
+
+/// A notification's sort key: its time, then its id.
+pub fn notification_sk(at: Millis, id: &str) -> String {
+    format!("AT#{}#{id}", at.sortable())
+}

@@ -44,6 +44,7 @@ pub mod keys;
 mod lifecycle;
 mod live_connections;
 mod login_throttle;
+mod notifications;
 mod outbox;
 mod paging;
 mod read_markers;

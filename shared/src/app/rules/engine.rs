@@ -264,8 +264,15 @@ impl RuleEngine {
                     done_at: None,
                     created_by: actor,
                     created_at: now,
+                    cancel_on_reply: false,
+                    fired_at: None,
+                    cancelled_at: None,
+                    template: None,
                 };
                 self.ports.tasks.create_task(&task).await?;
+                // The task falls due like any other: its owner is notified then.
+                let due = ScheduledJob::TaskDue { task_id: task.id.clone(), due_at: task.due_at };
+                self.ports.scheduler.schedule(task.due_at, &due).await?;
                 Ok(format!("task {}", task.id))
             }
             Action::Assign { to } => {

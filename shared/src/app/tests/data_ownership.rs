@@ -100,6 +100,8 @@ async fn erasure_leaves_nothing_of_the_person_and_a_redelivery_stores_nothing() 
         owner: None,
         contact_id: Some(contact.clone()),
         deal_id: None,
+        cancel_on_reply: false,
+        template: None,
     };
     let task = tasks.create(&admin, call).await.unwrap();
     let said = AuditEntry {
@@ -155,6 +157,8 @@ async fn merging_moves_tasks_and_a_late_send_result_follows_the_message() {
         owner: None,
         contact_id: Some(from.clone()),
         deal_id: None,
+        cancel_on_reply: false,
+        template: None,
     };
     let task = tasks.create(&boss, call).await.unwrap();
     let send = SendMessage::new(

@@ -4,7 +4,9 @@ use crate::app::business_calendar::BusinessCalendar;
 use crate::app::tasks::Tasks;
 use crate::domain::message::InboundMessage;
 use crate::domain::{ContactId, CustomerIdentity, MessageContent, Millis, Role, Session, User};
-use crate::ports::memory::{ManualClock, MemoryQueue, MemoryStore, ScriptedWhatsApp};
+use crate::ports::memory::{
+    ManualClock, MemoryNotifications, MemoryQueue, MemoryScheduler, MemoryStore, ScriptedWhatsApp,
+};
 use crate::ports::{InboundStore, Recorded, UserStore};
 use std::sync::Arc;
 
@@ -17,6 +19,8 @@ pub struct World {
     pub clock: Arc<ManualClock>,
     pub queue: Arc<MemoryQueue>,
     pub whatsapp: Arc<ScriptedWhatsApp>,
+    pub scheduler: Arc<MemoryScheduler>,
+    pub notifications: Arc<MemoryNotifications>,
 }
 
 impl World {
@@ -27,6 +31,8 @@ impl World {
             clock,
             queue: Arc::new(MemoryQueue::default()),
             whatsapp: Arc::new(ScriptedWhatsApp::default()),
+            scheduler: Arc::new(MemoryScheduler::default()),
+            notifications: Arc::new(MemoryNotifications::default()),
         }
     }
 
@@ -39,6 +45,8 @@ impl World {
             self.store.clone(),
             self.clock.clone(),
             BusinessCalendar::new(self.store.clone(), utc_offset_minutes),
+            self.scheduler.clone(),
+            self.store.clone(),
         )
     }
 

@@ -6,6 +6,7 @@ mod auth;
 mod data_ownership;
 mod deals;
 mod deliver;
+mod due_work;
 mod inbox;
 mod index_backfill;
 mod ingest_webhook;

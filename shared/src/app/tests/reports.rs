@@ -51,7 +51,15 @@ async fn tasks_due_today_on_the_dashboard_follow_the_business_zone() {
     let a = w.teammate("a@shop.test", Role::Agent).await;
     let boss = w.teammate("boss@shop.test", Role::Manager).await;
     let calendar = BusinessCalendar::new(w.store.clone(), 0);
-    let tasks = Tasks::new(w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone(), calendar.clone());
+    let tasks = Tasks::new(
+        w.store.clone(),
+        w.store.clone(),
+        w.store.clone(),
+        w.clock.clone(),
+        calendar.clone(),
+        w.scheduler.clone(),
+        w.store.clone(),
+    );
     for (title, due) in [("tonight", "2026-07-15T22:45:00Z"), ("tomorrow in London", "2026-07-15T23:30:00Z")] {
         let new = NewTask {
             title: title.into(),
@@ -59,6 +67,8 @@ async fn tasks_due_today_on_the_dashboard_follow_the_business_zone() {
             owner: None,
             contact_id: None,
             deal_id: None,
+            cancel_on_reply: false,
+            template: None,
         };
         tasks.create(&a, new).await.unwrap();
     }

@@ -342,6 +342,10 @@ async fn no_agent_reply_and_task_due_timers_fire_only_while_still_true() {
         done_at: None,
         created_by: agent.email.clone(),
         created_at: r.w.clock_now(),
+        cancel_on_reply: false,
+        fired_at: None,
+        cancelled_at: None,
+        template: None,
     };
     r.w.store.create_task(&task).await.unwrap();
     r.add(rule("due", Trigger::TaskDue, vec![], vec![Action::AddTag { tag: "callback".into() }])).await;

@@ -11,7 +11,15 @@ const MORNING: Millis = Millis(1_700_022_600_000);
 const HOUR: i64 = 3_600_000;
 
 fn task(title: &str, due_at: Millis) -> NewTask {
-    NewTask { title: title.into(), due_at, owner: None, contact_id: None, deal_id: None }
+    NewTask {
+        title: title.into(),
+        due_at,
+        owner: None,
+        contact_id: None,
+        deal_id: None,
+        cancel_on_reply: false,
+        template: None,
+    }
 }
 
 #[tokio::test]
