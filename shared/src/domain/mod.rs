@@ -10,6 +10,7 @@ pub mod conversation;
 pub mod country;
 pub mod currency;
 pub mod deal_access;
+pub mod change_event;
 pub mod event;
 pub mod export;
 pub mod identity;

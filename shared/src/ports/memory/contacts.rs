@@ -135,6 +135,9 @@ impl State {
                 line.1 += 1;
             }
         }
+        if outcome == StatusOutcome::Applied {
+            self.events.push(crate::domain::change_event::message_status_changed(update, &reference.contact));
+        }
         outcome
     }
 }
@@ -276,6 +279,7 @@ impl InboundStore for MemoryStore {
                 detail: serde_json::json!({"other": twin, "wamid": message.wamid}).to_string(),
             });
         }
+        state.events.push(crate::domain::change_event::message_received(message, &contact));
         Ok(Recorded::New(contact))
     }
 

@@ -7,6 +7,7 @@
 
 mod clock;
 mod contacts;
+mod event_log;
 mod conversation_watch;
 mod exports;
 mod inbox;
