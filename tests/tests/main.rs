@@ -10,6 +10,7 @@ mod contact_record;
 mod data_ownership;
 mod deals;
 mod deployment;
+mod events;
 mod exports;
 mod hot_counters;
 mod inbound_webhook;

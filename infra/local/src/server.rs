@@ -66,6 +66,8 @@ pub struct LocalConfig {
     pub transaction_conflicts: bool,
     /// The key contact ids are derived with.
     pub contact_id_key: parley::domain::ContactIdKey,
+    /// The example extension's settings; `None` leaves it out.
+    pub won_deals: Option<example_won_deals::WonDealsSettings>,
 }
 
 /// A running local stack.
@@ -84,6 +86,10 @@ pub struct LocalStack {
     pub store: Arc<DynamoStore>,
     /// The outbound queue's URL.
     pub outbound_queue_url: String,
+    /// Invocations of the events function (stream batches handed over).
+    pub events_invocations: Arc<std::sync::atomic::AtomicU64>,
+    /// The EventBridge bus (in moto) events are put on.
+    pub event_bus_name: String,
     server: tokio::task::JoinHandle<()>,
     drivers: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -191,6 +197,10 @@ impl LocalStack {
             tokio::spawn(crate::drivers::schedule(scheduled, config.sweep_every)),
             tokio::spawn(crate::drivers::export_event_source(sqs_client, queue_url("ExportQueue")?, worker)),
         ];
+        let (event_bus_name, events_invocations, player) =
+            crate::event_wiring::play_events(&sdk, &config, &template).await?;
+        let mut drivers = drivers;
+        drivers.push(tokio::spawn(player.run(Duration::from_millis(300))));
         let app = Router::new()
             .merge(webhook_verify::router(webhook_verify::VerifyConfig { verify_token: config.verify_token.clone() }))
             .merge(webhook_inbound::router(Arc::new(ingest)))
@@ -218,6 +228,8 @@ impl LocalStack {
             sender_jobs,
             store,
             outbound_queue_url,
+            events_invocations,
+            event_bus_name,
             server,
             drivers,
         })
