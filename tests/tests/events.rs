@@ -156,6 +156,26 @@ async fn each_committed_change_is_published_once_and_a_refused_one_never() {
     let (status, _) = t.post(&admin, &format!("/api/tasks/{task_id}/done"), &json!({}), None).await;
     assert_eq!(status, 200, "done again is no change");
 
+    // A write whose own check fails (a stale version) commits nothing,
+    // so the event in its transaction is never written nor published.
+    let store = &t.stack.store;
+    let stored = parley::ports::DealStore::deal(&**store, &id).await.unwrap().unwrap();
+    let stale = parley::domain::Event::new(
+        parley::domain::EventKind::DealStageChanged,
+        format!("deal.stage_changed:{id}:stale"),
+        stored.updated_at,
+        json!({"deal": id}),
+    );
+    let audit = parley::domain::AuditEntry {
+        at: stored.updated_at,
+        actor: "test".into(),
+        action: "stage_move".into(),
+        contact: None,
+        detail: "{}".into(),
+    };
+    let saved = parley::ports::DealStore::save_deal(&**store, &stored, Millis(1), &audit, Some(&stale)).await.unwrap();
+    assert!(!saved, "the stale version is refused");
+
     let expected = 1 + 1 + committed + 2;
     let published = tap.published(expected).await;
     let counts = kinds(&published);
@@ -169,13 +189,14 @@ async fn each_committed_change_is_published_once_and_a_refused_one_never() {
     assert_eq!(created["actor"], parley_e2e::ADMIN_EMAIL);
     let ids: std::collections::BTreeSet<&str> = published.iter().map(|e| e["detail"]["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), published.len(), "no event published twice: {published:?}");
+    assert!(!ids.iter().any(|id| id.ends_with(":stale")), "a refused write publishes nothing");
 
     // What the bus got is what the log reads back for a window (automation's dry run).
     let now = parley::ports::Clock::now(&*t.clock).0;
     let mut logged = Vec::new();
     let mut page = PageRequest { cursor: None, limit: Some(2) };
     loop {
-        let got = t.stack.store.events_between(Millis(0), Millis(now + 86_400_000), &page).await.unwrap();
+        let got = t.stack.store.events_between(Millis(now - 86_400_000), Millis(now + 60_000), &page).await.unwrap();
         logged.extend(got.items.into_iter().map(|e| e.id));
         match got.next_cursor {
             Some(next) => page.cursor = Some(next),

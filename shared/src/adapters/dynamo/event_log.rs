@@ -15,6 +15,9 @@ use base64::Engine;
 const DAY_MILLIS: i64 = 86_400_000;
 const PAGE: u32 = 100;
 const MAX_PAGE: u32 = 1_000;
+/// Partitions one page may visit: bounds a page's round trips however wide
+/// (or empty) the window, at the price of a short page with a cursor.
+const MAX_PARTITIONS: usize = 64;
 
 /// Where a read of the log stands: the partition (day index from the
 /// window's first day, shard) and the last sort key read in it.
@@ -60,7 +63,9 @@ impl EventLog for DynamoStore {
         let days = (until.0 - 1).div_euclid(DAY_MILLIS) - first_day + 1;
         let mut position = Position::decode(page.cursor.as_deref())?;
         let mut items = Vec::new();
-        while position.day < days && until.0 > from.0 {
+        let mut visited = 0;
+        while position.day < days && until.0 > from.0 && visited < MAX_PARTITIONS {
+            visited += 1;
             let day = Millis((first_day + position.day) * DAY_MILLIS).to_rfc3339();
             let want = i32::try_from(limit - items.len()).unwrap_or(i32::MAX);
             let mut query = self
