@@ -71,7 +71,10 @@ async fn a_deal_moves_through_the_default_pipeline_with_history_audit_and_an_eve
             .query()
             .table_name(&t.table)
             .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", AttributeValue::S(parley::adapters::dynamo::keys::events_pk(day, shard)))
+            .expression_attribute_values(
+                ":pk",
+                AttributeValue::S(parley::adapters::dynamo::keys::events_pk(day, shard)),
+            )
             .send()
             .await
             .unwrap();

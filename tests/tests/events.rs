@@ -131,8 +131,9 @@ async fn each_committed_change_is_published_once_and_a_refused_one_never() {
     let admin = t.login().await;
     t.customer_says("919812345678", "Asha", "I need 20 kurtas").await;
     let contact = t.contacts(&admin).await[0]["id"].as_str().unwrap().to_owned();
-    let (status, deal) =
-        t.post(&admin, "/api/deals", &json!({"contact_id": contact, "title": "Kurtas", "value_minor": 4_000_000}), None).await;
+    let (status, deal) = t
+        .post(&admin, "/api/deals", &json!({"contact_id": contact, "title": "Kurtas", "value_minor": 4_000_000}), None)
+        .await;
     assert_eq!(status, 201, "{deal}");
     let id = deal["id"].as_str().unwrap().to_owned();
     // Two moves of one deal at once: each that commits publishes one event,
@@ -147,7 +148,12 @@ async fn each_committed_change_is_published_once_and_a_refused_one_never() {
     let (status, _) = t.post(&admin, &format!("/api/deals/{id}/stage"), &json!({"stage": "teleported"}), None).await;
     assert_eq!(status, 422);
     let (status, task) = t
-        .post(&admin, "/api/tasks", &json!({"title": "Call back", "due_at": "2030-01-01T10:00:00Z", "contact_id": contact}), None)
+        .post(
+            &admin,
+            "/api/tasks",
+            &json!({"title": "Call back", "due_at": "2030-01-01T10:00:00Z", "contact_id": contact}),
+            None,
+        )
         .await;
     assert_eq!(status, 201, "{task}");
     let task_id = task["id"].as_str().unwrap();
@@ -185,7 +191,10 @@ async fn each_committed_change_is_published_once_and_a_refused_one_never() {
     assert_eq!(counts.get("task.created"), Some(&1), "{counts:?}");
     assert_eq!(counts.get("task.done"), Some(&1), "{counts:?}");
     let created = &of_kind(&published, "deal.created")[0]["detail"];
-    assert_eq!((created["data"]["deal"].as_str(), created["data"]["value_minor"].as_i64()), (Some(id.as_str()), Some(4_000_000)));
+    assert_eq!(
+        (created["data"]["deal"].as_str(), created["data"]["value_minor"].as_i64()),
+        (Some(id.as_str()), Some(4_000_000))
+    );
     assert_eq!(created["actor"], parley_e2e::ADMIN_EMAIL);
     let ids: std::collections::BTreeSet<&str> = published.iter().map(|e| e["detail"]["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), published.len(), "no event published twice: {published:?}");
@@ -208,9 +217,12 @@ async fn each_committed_change_is_published_once_and_a_refused_one_never() {
     assert_eq!(logged.len(), ids.len());
 }
 
+/// What the sheet endpoint received: the Authorization header and the row.
+type PostedRow = (Option<String>, Value);
+
 #[tokio::test]
 async fn the_example_function_receives_a_won_deal_locally_and_posts_its_row() {
-    let rows: Arc<Mutex<Vec<(Option<String>, Value)>>> = Arc::default();
+    let rows: Arc<Mutex<Vec<PostedRow>>> = Arc::default();
     let sheet = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let sheet_url = format!("http://{}/rows", sheet.local_addr().unwrap());
     let recorded = rows.clone();
@@ -230,8 +242,9 @@ async fn the_example_function_receives_a_won_deal_locally_and_posts_its_row() {
     let admin = t.login().await;
     t.customer_says("919812345678", "Asha", "I need 20 kurtas").await;
     let contact = t.contacts(&admin).await[0]["id"].as_str().unwrap().to_owned();
-    let (_, deal) =
-        t.post(&admin, "/api/deals", &json!({"contact_id": contact, "title": "Kurtas", "value_minor": 4_000_000}), None).await;
+    let (_, deal) = t
+        .post(&admin, "/api/deals", &json!({"contact_id": contact, "title": "Kurtas", "value_minor": 4_000_000}), None)
+        .await;
     let id = deal["id"].as_str().unwrap();
     let (status, _) = t.post(&admin, &format!("/api/deals/{id}/stage"), &json!({"stage": "quote_sent"}), None).await;
     assert_eq!(status, 200);
@@ -258,9 +271,11 @@ async fn the_example_function_receives_a_won_deal_locally_and_posts_its_row() {
 #[tokio::test]
 async fn published_events_match_the_versioned_schema() {
     let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(repo_root().join("docs/events/v1.schema.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(repo_root().join("docs/events/v1.schema.json")).unwrap())
+            .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let documented: Vec<&str> = schema["$defs"]["kind"]["enum"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
+    let documented: Vec<&str> =
+        schema["$defs"]["kind"]["enum"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
     let kinds: Vec<&str> = parley::domain::EventKind::ALL.iter().map(|k| k.as_str()).collect();
     assert_eq!(documented, kinds, "every kind is documented, in order");
 
@@ -269,12 +284,18 @@ async fn published_events_match_the_versioned_schema() {
     let admin = t.login().await;
     t.customer_says("919812345678", "Asha", "hello").await;
     let contact = t.contacts(&admin).await[0]["id"].as_str().unwrap().to_owned();
-    let (_, deal) =
-        t.post(&admin, "/api/deals", &json!({"contact_id": contact, "title": "Kurtas", "value_minor": 100}), None).await;
+    let (_, deal) = t
+        .post(&admin, "/api/deals", &json!({"contact_id": contact, "title": "Kurtas", "value_minor": 100}), None)
+        .await;
     let id = deal["id"].as_str().unwrap();
     t.post(&admin, &format!("/api/deals/{id}/stage"), &json!({"stage": "won"}), None).await;
     let (_, task) = t
-        .post(&admin, "/api/tasks", &json!({"title": "Call", "due_at": "2030-01-01T10:00:00Z", "contact_id": contact}), None)
+        .post(
+            &admin,
+            "/api/tasks",
+            &json!({"title": "Call", "due_at": "2030-01-01T10:00:00Z", "contact_id": contact}),
+            None,
+        )
         .await;
     t.post(&admin, &format!("/api/tasks/{}/done", task["id"].as_str().unwrap()), &json!({}), None).await;
     let published = tap.published(5).await;

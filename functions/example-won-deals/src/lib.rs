@@ -98,7 +98,10 @@ impl WonDeals {
 
     /// Handles one EventBridge delivery: posts the row of a won deal, and
     /// says what it posted.
-    pub async fn handle(&self, delivery: EventBridgeEvent<serde_json::Value>) -> Result<Option<WonDealRow>, WonDealsError> {
+    pub async fn handle(
+        &self,
+        delivery: EventBridgeEvent<serde_json::Value>,
+    ) -> Result<Option<WonDealRow>, WonDealsError> {
         let event: Event =
             serde_json::from_value(delivery.detail).map_err(|e| WonDealsError::NotAnEvent(e.to_string()))?;
         let Some(row) = WonDealRow::from_event(&event) else { return Ok(None) };
@@ -129,10 +132,14 @@ mod tests {
     #[test]
     fn only_a_move_into_a_won_stage_makes_a_row() {
         let row = WonDealRow::from_event(&moved(true)).expect("a row");
-        assert_eq!((row.deal_id.as_str(), row.value_minor, row.owner.as_deref()), ("d1", 4_500_000, Some("a@shop.test")));
+        assert_eq!(
+            (row.deal_id.as_str(), row.value_minor, row.owner.as_deref()),
+            ("d1", 4_500_000, Some("a@shop.test"))
+        );
         assert_eq!(row.won_at, "2023-11-14T22:13:20Z");
         assert_eq!(WonDealRow::from_event(&moved(false)), None);
-        let created = Event::new(EventKind::DealCreated, "deal.created:d1", Millis(1), json!({"deal": "d1", "won": true}));
+        let created =
+            Event::new(EventKind::DealCreated, "deal.created:d1", Millis(1), json!({"deal": "d1", "won": true}));
         assert_eq!(WonDealRow::from_event(&created), None);
     }
 

@@ -12,8 +12,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 /// A local extension function: takes one EventBridge delivery.
-pub type Extension =
-    Arc<dyn Fn(EventBridgeEvent<serde_json::Value>) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send + Sync>;
+pub type Extension = Arc<
+    dyn Fn(EventBridgeEvent<serde_json::Value>) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>>
+        + Send
+        + Sync,
+>;
 
 /// moto's bus plus the local extensions.
 pub struct LocalBus {
@@ -91,7 +94,8 @@ mod tests {
 
     #[test]
     fn a_pattern_matches_as_eventbridge_does() {
-        let pattern = json!({"source": ["parley"], "detail-type": ["deal.stage_changed"], "detail": {"data": {"won": [true]}}});
+        let pattern =
+            json!({"source": ["parley"], "detail-type": ["deal.stage_changed"], "detail": {"data": {"won": [true]}}});
         let won = json!({"source": "parley", "detail-type": "deal.stage_changed", "detail": {"data": {"won": true, "deal": "d1"}}});
         assert!(matches(&pattern, &won));
         let lost = json!({"source": "parley", "detail-type": "deal.stage_changed", "detail": {"data": {"won": false}}});

@@ -96,8 +96,7 @@ impl StreamPlayer {
                 if self.shards.contains_key(id) {
                     continue;
                 }
-                let closed =
-                    shard.sequence_number_range().and_then(|r| r.ending_sequence_number()).is_some();
+                let closed = shard.sequence_number_range().and_then(|r| r.ending_sequence_number()).is_some();
                 let kind = if closed { ShardIteratorType::TrimHorizon } else { start.clone() };
                 let iterator = self.iterator(id, kind, None).await?;
                 self.shards.insert(id.to_owned(), ShardState { iterator, ..ShardState::default() });
@@ -109,12 +108,7 @@ impl StreamPlayer {
         }
     }
 
-    async fn iterator(
-        &self,
-        shard: &str,
-        kind: ShardIteratorType,
-        sequence: Option<&str>,
-    ) -> Result<Option<String>> {
+    async fn iterator(&self, shard: &str, kind: ShardIteratorType, sequence: Option<&str>) -> Result<Option<String>> {
         let out = self
             .client
             .get_shard_iterator()

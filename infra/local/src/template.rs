@@ -88,8 +88,7 @@ impl Template {
             .filter(|t| t.get("Enabled").and_then(Value::as_bool) == Some(true))
             .map(|t| text(t, "AttributeName"))
             .transpose()?;
-        let stream_view_type =
-            props.get("StreamSpecification").map(|s| text(s, "StreamViewType")).transpose()?;
+        let stream_view_type = props.get("StreamSpecification").map(|s| text(s, "StreamViewType")).transpose()?;
         Ok(TableSpec { attributes, keys: key_schema(props)?, indexes, ttl_attribute, stream_view_type })
     }
 }

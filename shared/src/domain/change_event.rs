@@ -71,7 +71,8 @@ fn task_data(task: &Task) -> serde_json::Value {
 
 /// A task or follow-up was created (once per task id).
 pub fn task_created(task: &Task) -> Event {
-    let event = Event::new(EventKind::TaskCreated, format!("task.created:{}", task.id), task.created_at, task_data(task));
+    let event =
+        Event::new(EventKind::TaskCreated, format!("task.created:{}", task.id), task.created_at, task_data(task));
     let event = event.by(&task.created_by);
     match &task.contact_id {
         Some(contact) => event.about(contact),

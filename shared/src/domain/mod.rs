@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod business_day;
 pub mod business_profile;
+pub mod change_event;
 pub mod contact;
 pub mod contact_fields;
 pub mod contact_patch;
@@ -10,7 +11,6 @@ pub mod conversation;
 pub mod country;
 pub mod currency;
 pub mod deal_access;
-pub mod change_event;
 pub mod event;
 pub mod export;
 pub mod identity;

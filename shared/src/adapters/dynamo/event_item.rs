@@ -108,9 +108,14 @@ mod tests {
     #[test]
     fn an_event_round_trips_through_its_item_and_its_stream_image() {
         let contact = ContactId::parse("0123456789abcdef01234567").expect("an id");
-        let event = Event::new(EventKind::DealCreated, "deal.created:d1", Millis(1_700_000_000_000), serde_json::json!({"deal": "d1"}))
-            .about(&contact)
-            .by("owner@example.com");
+        let event = Event::new(
+            EventKind::DealCreated,
+            "deal.created:d1",
+            Millis(1_700_000_000_000),
+            serde_json::json!({"deal": "d1"}),
+        )
+        .about(&contact)
+        .by("owner@example.com");
         let item = event_item(&event);
         assert_eq!(event_from(&item).ok(), Some(event.clone()));
         assert_eq!(event_from_image(&image_of(&item)).and_then(Result::ok), Some(event));

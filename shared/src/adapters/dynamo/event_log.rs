@@ -76,7 +76,7 @@ impl EventLog for DynamoStore {
                 .expression_attribute_values(":pk", s(keys::events_pk(&day[..10], position.shard)))
                 .expression_attribute_values(":from", s(from.sortable()))
                 // Every sort key is `<sortable at>#<id>`: `#` sorts before digits.
-                .expression_attribute_values(":until", s(format!("{}", Millis(until.0 - 1).sortable() + "~")))
+                .expression_attribute_values(":until", s(Millis(until.0 - 1).sortable() + "~"))
                 .limit(want);
             if let Some(after) = &position.after {
                 let mut start = super::item::key(keys::events_pk(&day[..10], position.shard), after);

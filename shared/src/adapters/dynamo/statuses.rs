@@ -272,7 +272,8 @@ impl DynamoStore {
             Ok(_) => StatusOutcome::Applied,
             Err(e) => match e.as_service_error() {
                 Some(TransactWriteItemsError::TransactionCanceledException(cancelled))
-                    if cancelled.cancellation_reasons().first().and_then(|r| r.code()) == Some("ConditionalCheckFailed") =>
+                    if cancelled.cancellation_reasons().first().and_then(|r| r.code())
+                        == Some("ConditionalCheckFailed") =>
                 {
                     if cancelled.cancellation_reasons().first().and_then(|r| r.item()).is_none() {
                         return Ok(Found::Nothing);

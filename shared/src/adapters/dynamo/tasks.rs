@@ -51,7 +51,8 @@ const COMPLETE_ATTEMPTS: usize = 3;
 #[async_trait::async_trait]
 impl crate::ports::TaskStore for DynamoStore {
     async fn create_task(&self, task: &Task) -> Result<(), StoreError> {
-        let put = Put::builder().table_name(&self.table).set_item(Some(task_item(task)?)).build().map_err(unavailable)?;
+        let put =
+            Put::builder().table_name(&self.table).set_item(Some(task_item(task)?)).build().map_err(unavailable)?;
         let items =
             vec![TransactWriteItem::builder().put(put).build(), self.event_put(&change_event::task_created(task))?];
         self.client.transact_write_items().set_transact_items(Some(items)).send().await.map_err(unavailable)?;
@@ -90,8 +91,10 @@ impl crate::ports::TaskStore for DynamoStore {
                 .expression_attribute_values(":before", s(stored))
                 .build()
                 .map_err(unavailable)?;
-            let items =
-                vec![TransactWriteItem::builder().put(put).build(), self.event_put(&change_event::task_done(&after, at))?];
+            let items = vec![
+                TransactWriteItem::builder().put(put).build(),
+                self.event_put(&change_event::task_done(&after, at))?,
+            ];
             if super::transact_checked(&self.client, items).await? {
                 return Ok(true);
             }

@@ -7,8 +7,8 @@
 
 mod clock;
 mod contacts;
-mod event_log;
 mod conversation_watch;
+mod event_log;
 mod exports;
 mod inbox;
 mod notifications;
