@@ -59,6 +59,10 @@ impl StreamPlayer {
             .to_owned();
         let mut player = StreamPlayer { client, arn, handler, invocations, shards: BTreeMap::new() };
         player.discover(ShardIteratorType::Latest).await?;
+        // A first read pins each LATEST iterator to a position now: DynamoDB
+        // Local resolves LATEST when the iterator is first used, so a write
+        // landing before the first poll would otherwise be missed.
+        player.poll_once().await;
         Ok(player)
     }
 

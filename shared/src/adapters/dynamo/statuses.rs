@@ -23,7 +23,6 @@ use crate::whatsapp::status::parse_status;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, CancellationReason, ConditionCheck, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
-    Update,
 };
 use std::collections::HashMap;
 
@@ -243,7 +242,9 @@ impl DynamoStore {
             sets.push("errors = :errors".to_owned());
         }
         let names = HashMap::from([("#st".to_owned(), "status".to_owned())]);
-        let advance = Update::builder()
+        let advanced = self
+            .client
+            .update_item()
             .table_name(&self.table)
             .set_key(Some(key(&at.pk, &at.sk)))
             // Meta's word settles it: off the outbox, and no longer "unknown".
@@ -253,29 +254,15 @@ impl DynamoStore {
             .set_expression_attribute_values(Some(values))
             // Tells "already further along" from "not here" without a read.
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .build()
-            .map_err(unavailable)?;
-        let mut items = vec![TransactWriteItem::builder().update(advance).build()];
-        // The move's event rides in the same write (one round trip, as the
-        // update alone was): a stale status moves nothing and says nothing.
-        if let Some(contact) = at.pk.strip_prefix("C#").and_then(ContactId::parse) {
-            let event = crate::domain::change_event::message_status_changed(update, &contact);
-            let put = Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(super::event_item::event_item(&event)))
-                .build()
-                .map_err(unavailable)?;
-            items.push(TransactWriteItem::builder().put(put).build());
-        }
-        let advanced = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
+            .send()
+            .await;
         let outcome = match advanced {
             Ok(_) => StatusOutcome::Applied,
             Err(e) => match e.as_service_error() {
-                Some(TransactWriteItemsError::TransactionCanceledException(cancelled))
-                    if cancelled.cancellation_reasons().first().and_then(|r| r.code())
-                        == Some("ConditionalCheckFailed") =>
-                {
-                    if cancelled.cancellation_reasons().first().and_then(|r| r.item()).is_none() {
+                Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(
+                    failed,
+                )) => {
+                    if failed.item().is_none() {
                         return Ok(Found::Nothing);
                     }
                     self.note_stale(at, update).await?;

@@ -135,9 +135,6 @@ impl State {
                 line.1 += 1;
             }
         }
-        if outcome == StatusOutcome::Applied {
-            self.events.push(crate::domain::change_event::message_status_changed(update, &reference.contact));
-        }
         outcome
     }
 }
