@@ -129,6 +129,7 @@ pub struct TestStackBuilder {
     sweep_every: Duration,
     inbox: InboxSettings,
     transaction_conflicts: bool,
+    won_deals: Option<example_won_deals::WonDealsSettings>,
 }
 
 impl TestStackBuilder {
@@ -157,6 +158,15 @@ impl TestStackBuilder {
         self
     }
 
+    /// The example extension function runs, posting won deals to `url`.
+    pub fn won_deals_sheet(mut self, url: &str, bearer_token: Option<&str>) -> Self {
+        self.won_deals = Some(example_won_deals::WonDealsSettings {
+            sheet_url: url.to_owned(),
+            bearer_token: bearer_token.map(str::to_owned),
+        });
+        self
+    }
+
     /// Starts the stack on a fresh table and a free port.
     pub async fn start(self) -> TestStack {
         TestStack::start_full(self).await
@@ -176,11 +186,12 @@ impl TestStack {
             sweep_every: Duration::from_millis(500),
             inbox: InboxSettings::default(),
             transaction_conflicts: false,
+            won_deals: None,
         }
     }
 
     async fn start_full(options: TestStackBuilder) -> Self {
-        let TestStackBuilder { faults, sweep_every, inbox, transaction_conflicts } = options;
+        let TestStackBuilder { faults, sweep_every, inbox, transaction_conflicts, won_deals } = options;
         require_emulators();
         // Logs go to the captured output, shown when a test fails.
         parley::telemetry::init();
@@ -209,6 +220,7 @@ impl TestStack {
             inbox,
             contact_id_key: contact_id_key(),
             transaction_conflicts,
+            won_deals,
         };
         let clock = std::sync::Arc::new(TestClock::default());
         let stack = LocalStack::start_with_clock(config, clock.clone()).await.expect("local stack starts");

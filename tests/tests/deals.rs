@@ -64,25 +64,30 @@ async fn a_deal_moves_through_the_default_pipeline_with_history_audit_and_an_eve
     assert_eq!(actions, ["deal_update", "stage_move", "deal_create"]);
 
     let day = &moved["updated_at"].as_str().unwrap()[..10];
-    let events = t
-        .dynamo()
-        .await
-        .query()
-        .table_name(&t.table)
-        .key_condition_expression("pk = :pk")
-        .expression_attribute_values(":pk", AttributeValue::S(format!("E#{day}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(events.items().len(), 1, "one event for automation");
-    let at_seconds = events.items()[0]["at"].as_n().unwrap().parse::<i64>().unwrap() / 1000;
-    let expires = events.items()[0]
+    let dynamo = t.dynamo().await;
+    let mut moves = Vec::new();
+    for shard in 0..parley::adapters::dynamo::keys::EVENT_SHARDS {
+        let events = dynamo
+            .query()
+            .table_name(&t.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(
+                ":pk",
+                AttributeValue::S(parley::adapters::dynamo::keys::events_pk(day, shard)),
+            )
+            .send()
+            .await
+            .unwrap();
+        moves.extend(events.items().iter().filter(|e| e["kind"].as_s().unwrap() == "deal.stage_changed").cloned());
+    }
+    assert_eq!(moves.len(), 1, "one stage move, one event for automation");
+    let at_seconds = moves[0]["at"].as_n().unwrap().parse::<i64>().unwrap() / 1000;
+    let expires = moves[0]
         .get(parley::adapters::dynamo::keys::TTL)
         .and_then(|v| v.as_n().ok())
         .map(|n| n.parse::<i64>().unwrap());
     assert_eq!(expires, Some(at_seconds + 30 * 86_400), "events are garbage once automation had 30 days to read them");
-    let payload: Value = serde_json::from_str(events.items()[0]["payload"].as_s().unwrap()).unwrap();
-    assert_eq!(events.items()[0]["kind"].as_s().unwrap(), "deal.stage_changed");
+    let payload: Value = serde_json::from_str(moves[0]["payload"].as_s().unwrap()).unwrap();
     assert_eq!(
         (payload["from"].as_str(), payload["to"].as_str(), payload["won"].as_bool()),
         (Some("enquiry"), Some("quote_sent"), Some(false))

@@ -12,6 +12,7 @@ mod data_ownership;
 mod deals;
 mod deployment;
 mod due_work;
+mod events;
 mod exports;
 mod hot_counters;
 mod inbound_webhook;

@@ -5,7 +5,7 @@ use crate::template::{KeyElement, TableSpec};
 use anyhow::{Context, Result};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType, TimeToLiveSpecification,
+    ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
 };
 use aws_sdk_dynamodb::Client;
 
@@ -36,6 +36,13 @@ pub async fn ensure_table(client: &Client, name: &str, spec: &TableSpec) -> Resu
                 .map_err(anyhow::Error::from)
         })
         .collect::<Result<Vec<_>>>()?;
+    let stream = spec
+        .stream_view_type
+        .as_deref()
+        .map(|view| {
+            StreamSpecification::builder().stream_enabled(true).stream_view_type(StreamViewType::from(view)).build()
+        })
+        .transpose()?;
     let created = client
         .create_table()
         .table_name(name)
@@ -43,6 +50,7 @@ pub async fn ensure_table(client: &Client, name: &str, spec: &TableSpec) -> Resu
         .set_attribute_definitions(Some(attributes))
         .set_key_schema(Some(schema(&spec.keys)?))
         .set_global_secondary_indexes((!indexes.is_empty()).then_some(indexes))
+        .set_stream_specification(stream)
         .send()
         .await;
     if let Err(e) = created {

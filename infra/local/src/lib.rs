@@ -4,6 +4,9 @@
 
 pub mod bootstrap;
 pub mod drivers;
+pub mod event_bus;
+pub mod event_stream;
+pub mod event_wiring;
 pub mod live_sockets;
 pub mod local_scheduler;
 pub mod server;

@@ -40,6 +40,10 @@ async fn main() -> anyhow::Result<()> {
         inbox: parley::app::inbox::InboxSettings::from_environment(&env)?,
         contact_id_key: secrets.contact_id_key()?,
         transaction_conflicts: false,
+        won_deals: match env.optional("WON_DEALS_SHEET_URL") {
+            Some(_) => Some(example_won_deals::WonDealsSettings::from_environment(&env)?),
+            None => None,
+        },
     };
     let stack = LocalStack::start(config).await?;
     tracing::info!(url = %stack.url(), "parley is up");

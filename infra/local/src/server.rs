@@ -70,6 +70,8 @@ pub struct LocalConfig {
     pub transaction_conflicts: bool,
     /// The key contact ids are derived with.
     pub contact_id_key: parley::domain::ContactIdKey,
+    /// The example extension's settings; `None` leaves it out.
+    pub won_deals: Option<example_won_deals::WonDealsSettings>,
 }
 
 /// A running local stack.
@@ -99,6 +101,10 @@ pub struct LocalStack {
     pub scheduler: Arc<crate::local_scheduler::LocalScheduler>,
     /// What a fired wake-up runs (tests run jobs with it directly).
     pub due_work: Arc<parley::app::due_work::DueWork>,
+    /// Invocations of the events function (stream batches handed over).
+    pub events_invocations: Arc<std::sync::atomic::AtomicU64>,
+    /// The EventBridge bus (in moto) events are put on.
+    pub event_bus_name: String,
     server: tokio::task::JoinHandle<()>,
     drivers: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -253,6 +259,10 @@ impl LocalStack {
             sockets: push::sockets(push_store, clock.clone()),
             channel: live_channel.clone(),
         });
+        let (event_bus_name, events_invocations, player) =
+            crate::event_wiring::play_events(&sdk, &config, &template).await?;
+        let mut drivers = drivers;
+        drivers.push(tokio::spawn(player.run(Duration::from_millis(300))));
         let app = Router::new()
             .merge(webhook_verify::router(webhook_verify::VerifyConfig { verify_token: config.verify_token.clone() }))
             .merge(webhook_inbound::router(Arc::new(ingest)))
@@ -287,6 +297,8 @@ impl LocalStack {
             webhook_queue_url,
             scheduler,
             due_work,
+            events_invocations,
+            event_bus_name,
             server,
             drivers,
         })

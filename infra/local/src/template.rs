@@ -36,6 +36,8 @@ pub struct TableSpec {
     pub indexes: Vec<IndexSpec>,
     /// TTL attribute, if enabled.
     pub ttl_attribute: Option<String>,
+    /// The stream's view type (`NEW_IMAGE`), if the table has a stream.
+    pub stream_view_type: Option<String>,
 }
 
 /// The template, parsed.
@@ -86,7 +88,8 @@ impl Template {
             .filter(|t| t.get("Enabled").and_then(Value::as_bool) == Some(true))
             .map(|t| text(t, "AttributeName"))
             .transpose()?;
-        Ok(TableSpec { attributes, keys: key_schema(props)?, indexes, ttl_attribute })
+        let stream_view_type = props.get("StreamSpecification").map(|s| text(s, "StreamViewType")).transpose()?;
+        Ok(TableSpec { attributes, keys: key_schema(props)?, indexes, ttl_attribute, stream_view_type })
     }
 }
 
@@ -182,5 +185,43 @@ impl Template {
             headers.push(("referrer-policy".to_owned(), text(referrer, "ReferrerPolicy")?));
         }
         Ok(headers)
+    }
+}
+
+/// An extension function and the EventBridge rule pattern that feeds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtensionRule {
+    /// The function's binary (its crate under `functions/`).
+    pub binary: String,
+    /// The rule's event pattern, as JSON.
+    pub pattern: serde_json::Value,
+}
+
+impl Template {
+    /// Every function fed by an EventBridge rule on the bus, with the rule's
+    /// pattern: what the local runner matches published events against.
+    pub fn extension_rules(&self) -> Vec<ExtensionRule> {
+        let Some(resources) = self.0.get("Resources").and_then(Value::as_mapping) else {
+            return Vec::new();
+        };
+        let mut rules = Vec::new();
+        for function in resources.values() {
+            if function.get("Type").and_then(Value::as_str) != Some("AWS::Serverless::Function") {
+                continue;
+            }
+            let binary = function.get("Metadata").and_then(|m| m.get("BuildProperties")).and_then(|b| b.get("Binary"));
+            let Some(binary) = binary.and_then(Value::as_str) else { continue };
+            let events = function.get("Properties").and_then(|p| p.get("Events")).and_then(Value::as_mapping);
+            for event in events.into_iter().flat_map(|e| e.values()) {
+                if event.get("Type").and_then(Value::as_str) != Some("EventBridgeRule") {
+                    continue;
+                }
+                let pattern = event.get("Properties").and_then(|p| p.get("Pattern"));
+                if let Some(pattern) = pattern.and_then(|p| serde_json::to_value(p).ok()) {
+                    rules.push(ExtensionRule { binary: binary.to_owned(), pattern });
+                }
+            }
+        }
+        rules
     }
 }

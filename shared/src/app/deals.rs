@@ -297,6 +297,9 @@ impl Deals {
         payload["pipeline"] = serde_json::json!(deal.pipeline);
         payload["won"] = serde_json::json!(target.kind == StageKind::Won);
         payload["lost"] = serde_json::json!(target.kind == StageKind::Lost);
+        payload["value_minor"] = serde_json::json!(deal.value_minor);
+        payload["currency"] = serde_json::json!(deal.currency);
+        payload["owner"] = serde_json::json!(deal.owner);
         let id = format!("deal.stage_changed:{}:{}", deal.id, now.0);
         let event = Event::new(EventKind::DealStageChanged, id, now, payload).about(&deal.contact_id).by(&actor.email);
         if !self.store.save_deal(&deal, expected, &audit, Some(&event)).await? {

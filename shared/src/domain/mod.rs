@@ -4,6 +4,7 @@ pub mod audit;
 pub mod business_day;
 pub mod business_hours;
 pub mod business_profile;
+pub mod change_event;
 pub mod contact;
 pub mod contact_fields;
 pub mod contact_patch;

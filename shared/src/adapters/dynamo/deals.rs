@@ -227,7 +227,8 @@ impl crate::ports::DealStore for DynamoStore {
 
     async fn create_deal(&self, deal: &Deal, audit: &AuditEntry) -> Result<(), StoreError> {
         let put = self.put(deal_item(deal)?, Some(("attribute_not_exists(pk)", deal.updated_at)))?;
-        if !super::transact_checked(&self.client, vec![put, self.audit_put(audit)?]).await? {
+        let event = crate::domain::change_event::deal_created(deal).by(&audit.actor);
+        if !super::transact_checked(&self.client, vec![put, self.audit_put(audit)?, self.event_put(&event)?]).await? {
             return Err(StoreError::Corrupt(format!("deal {} exists", deal.id)));
         }
         Ok(())
@@ -258,7 +259,7 @@ impl crate::ports::DealStore for DynamoStore {
             self.audit_put(audit)?,
         ];
         if let Some(event) = event {
-            items.push(self.put(super::event_item::event_item(event), None)?);
+            items.push(self.event_put(event)?);
         }
         super::transact_checked(&self.client, items).await
     }

@@ -1,10 +1,13 @@
 //! How a domain event is stored: one item, put in the same transaction as
-//! the change it describes (the transactional outbox), in a partition per
-//! day so that automation can read back a window of days.
+//! the change it describes (the transactional outbox), in one of a day's
+//! shards (see `keys::EVENT_SHARDS`) so that automation can read back a
+//! window of days and no burst of events makes one hot partition.
 
-use super::item::{key, n, s, Item};
+use super::item::{get_n, get_s, key, n, s, Item};
 use super::keys;
-use crate::domain::Event;
+use crate::domain::{ContactId, Event, EventKind, Millis};
+use crate::ports::StoreError;
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
 /// Domain events are garbage once automation has had this long to read
 /// them (DynamoDB's TTL removes them; the audit log keeps the history).
@@ -12,7 +15,8 @@ pub(crate) const EVENT_RETENTION_SECONDS: i64 = 30 * 86_400;
 
 /// The item to put, inside the transaction of the change, for `event`.
 pub(crate) fn event_item(event: &Event) -> Item {
-    let mut item = key(keys::events_pk(&event.at.to_rfc3339()[..10]), format!("{}#{}", event.at.sortable(), event.id));
+    let pk = keys::events_pk(&event.at.to_rfc3339()[..10], keys::event_shard(&event.id));
+    let mut item = key(pk, format!("{}#{}", event.at.sortable(), event.id));
     item.extend([
         ("id".to_owned(), s(&event.id)),
         ("kind".to_owned(), s(event.kind.as_str())),
@@ -28,4 +32,108 @@ pub(crate) fn event_item(event: &Event) -> Item {
         item.insert("actor".to_owned(), s(actor));
     }
     item
+}
+
+impl super::DynamoStore {
+    /// The transaction item that writes `event` beside its change.
+    pub(super) fn event_put(&self, event: &Event) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(event_item(event)))
+            .build()
+            .map_err(super::unavailable)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+}
+
+/// The event an outbox item holds (what the stream consumer and the event
+/// log decode).
+pub(crate) fn event_from(item: &Item) -> Result<Event, StoreError> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("event item: {what}"));
+    let id = get_s(item, "id").ok_or_else(|| corrupt("no id"))?;
+    let kind = get_s(item, "kind").and_then(|k| EventKind::parse(&k)).ok_or_else(|| corrupt("unknown kind"))?;
+    let version = get_n(item, "v").and_then(|v| u32::try_from(v).ok()).ok_or_else(|| corrupt("no version"))?;
+    let at = get_n(item, "at").map(Millis).ok_or_else(|| corrupt("no instant"))?;
+    let data = get_s(item, "payload")
+        .and_then(|p| serde_json::from_str(&p).ok())
+        .ok_or_else(|| corrupt("payload is not JSON"))?;
+    Ok(Event {
+        id,
+        kind,
+        version,
+        at,
+        contact_id: get_s(item, "contact").and_then(|c| ContactId::parse(&c)),
+        actor: get_s(item, "actor"),
+        data,
+    })
+}
+
+/// The event in an outbox item's image as DynamoDB Streams delivers it (the
+/// attribute-value JSON of a stream record's `NewImage`, as Lambda passes it
+/// and as the local runner rebuilds it); `None` for any other item.
+pub fn event_from_image(image: &serde_json::Value) -> Option<Result<Event, StoreError>> {
+    let pk = image.get(keys::PK)?.get("S")?.as_str()?;
+    if !pk.starts_with(keys::EVENTS_PREFIX) {
+        return None;
+    }
+    let attributes = image.as_object()?;
+    let mut item = Item::new();
+    for (name, value) in attributes {
+        if let Some(text) = value.get("S").and_then(|v| v.as_str()) {
+            item.insert(name.clone(), s(text));
+        } else if let Some(number) = value.get("N").and_then(|v| v.as_str()) {
+            item.insert(name.clone(), aws_sdk_dynamodb::types::AttributeValue::N(number.to_owned()));
+        }
+    }
+    Some(event_from(&item))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Event, EventKind, Millis};
+
+    fn image_of(item: &Item) -> serde_json::Value {
+        let attributes = item.iter().map(|(name, value)| {
+            let value = match value {
+                aws_sdk_dynamodb::types::AttributeValue::S(text) => serde_json::json!({"S": text}),
+                aws_sdk_dynamodb::types::AttributeValue::N(number) => serde_json::json!({"N": number}),
+                _ => serde_json::json!({"NULL": true}),
+            };
+            (name.clone(), value)
+        });
+        serde_json::Value::Object(attributes.collect())
+    }
+
+    #[test]
+    fn an_event_round_trips_through_its_item_and_its_stream_image() {
+        let contact = ContactId::parse("0123456789abcdef01234567").expect("an id");
+        let event = Event::new(
+            EventKind::DealCreated,
+            "deal.created:d1",
+            Millis(1_700_000_000_000),
+            serde_json::json!({"deal": "d1"}),
+        )
+        .about(&contact)
+        .by("owner@example.com");
+        let item = event_item(&event);
+        assert_eq!(event_from(&item).ok(), Some(event.clone()));
+        assert_eq!(event_from_image(&image_of(&item)).and_then(Result::ok), Some(event));
+        let contact_image = serde_json::json!({"pk": {"S": "C#0123456789abcdef01234567"}, "sk": {"S": "PROFILE"}});
+        assert!(event_from_image(&contact_image).is_none(), "only outbox items are events");
+    }
+
+    #[test]
+    fn the_same_event_always_lands_on_the_same_key_and_events_spread_over_shards() {
+        let at = Millis(1_700_000_000_000);
+        let key_of = |id: &str| {
+            let item = event_item(&Event::new(EventKind::MessageReceived, id, at, serde_json::json!({})));
+            (get_s(&item, keys::PK), get_s(&item, keys::SK))
+        };
+        assert_eq!(key_of("message.received:wamid.1"), key_of("message.received:wamid.1"));
+        let partitions: std::collections::BTreeSet<_> =
+            (0..200).filter_map(|i| key_of(&format!("message.received:wamid.{i}")).0).collect();
+        assert_eq!(partitions.len(), usize::from(keys::EVENT_SHARDS), "{partitions:?}");
+        assert!(partitions.iter().all(|pk| pk.starts_with("E#2023-11-14#")));
+    }
 }

@@ -42,7 +42,8 @@ use std::collections::HashMap;
 const MAX_ATTEMPTS: usize = 6;
 
 /// Positions in the transaction; the identity claims follow, then the
-/// contact, the day's counter and, with a twin, its flag and audit line.
+/// contact, the day's counter, the `message.received` event and, with a
+/// twin, its flag and audit line.
 const POINTER: usize = 0;
 const NOT_ERASED: usize = 1;
 const FIRST_IDENTITY: usize = 3;
@@ -117,6 +118,14 @@ impl DynamoStore {
         });
         // Counted in the same transaction, so a redelivery never counts twice.
         items.push(super::stats::count_message(&self.table, day, "inbound", &message.wamid)?);
+        // Its event rides in the same write: published only if this commits.
+        let event = crate::domain::change_event::message_received(message, contact);
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(super::event_item::event_item(&event)))
+            .build()
+            .map_err(unavailable)?;
+        items.push(TransactWriteItem::builder().put(put).build());
         if let Some(twin) = &plan.twin {
             items.push(flag_twin(&self.table, twin, contact)?);
             items.push(self.audit_put(&AuditEntry {
@@ -453,7 +462,8 @@ impl crate::ports::InboundStore for DynamoStore {
             twin: None,
         };
         let contact_at = FIRST_IDENTITY + identities.len();
-        let twin_at = contact_at + 2;
+        // After the contact: the day's counter and the event.
+        let twin_at = contact_at + 3;
         for _ in 0..MAX_ATTEMPTS {
             let items = self.inbound_transaction(message, &identities, &plan, self.report_day_of(message.at).await)?;
             let outcome = self.client.transact_write_items().set_transact_items(Some(items)).send().await;

@@ -12,19 +12,21 @@ use super::item::{get_n, key, n, s};
 use super::keys::{self, Shard};
 use super::{unavailable, DynamoStore};
 use crate::domain::AuditEntry;
-use crate::domain::{Contact, ContactId};
+use crate::domain::{change_event, Contact, ContactId, Event};
 use crate::ports::{ListFilter, Page, PageRequest, QueueQuery, StoreError};
 use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 
 const PAGE: i32 = 50;
 
 impl DynamoStore {
-    async fn with_audit(&self, update: Update, audit: &AuditEntry) -> Result<bool, StoreError> {
-        super::transact_checked(
-            &self.client,
-            vec![TransactWriteItem::builder().update(update).build(), self.audit_put(audit)?],
-        )
-        .await
+    /// The change, its audit line and (when it publishes one) its event, in
+    /// one transaction.
+    async fn with_audit(&self, update: Update, audit: &AuditEntry, event: Option<&Event>) -> Result<bool, StoreError> {
+        let mut items = vec![TransactWriteItem::builder().update(update).build(), self.audit_put(audit)?];
+        if let Some(event) = event {
+            items.push(self.event_put(event)?);
+        }
+        super::transact_checked(&self.client, items).await
     }
 }
 
@@ -63,7 +65,8 @@ impl crate::ports::InboxStore for DynamoStore {
             None => update.condition_expression("attribute_exists(pk) AND attribute_not_exists(#owner)"),
         };
         let update = update.update_expression(expression).build().map_err(unavailable)?;
-        self.with_audit(update, audit).await
+        let event = change_event::conversation_assigned(contact, from, to, audit.at).by(&audit.actor);
+        self.with_audit(update, audit, Some(&event)).await
     }
 
     async fn set_status(
@@ -96,7 +99,9 @@ impl crate::ports::InboxStore for DynamoStore {
                 .update_expression("SET #status = :st, gsi3pk = :q, gsi4pk = :ok")
                 .expression_attribute_values(":ok", s(keys::owner_queue(owner, Shard::of(contact))))
         };
-        self.with_audit(update.build().map_err(unavailable)?, audit).await
+        // Reopening publishes nothing: the customer's next message does.
+        let event = close.then(|| change_event::conversation_closed(contact, owner, audit.at).by(&audit.actor));
+        self.with_audit(update.build().map_err(unavailable)?, audit, event.as_ref()).await
     }
 
     async fn queue(

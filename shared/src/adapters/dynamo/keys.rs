@@ -364,9 +364,27 @@ pub fn contact_deals(contact: &ContactId) -> String {
     format!("CD#{contact}")
 }
 
-/// A day's domain events (for automation).
-pub fn events_pk(day: &str) -> String {
-    format!("E#{day}")
+/// How many partitions each day's domain events spread over. A campaign's
+/// status storm writes thousands of events a minute: one key value per day
+/// would be a single hot partition (about 1,000 writes a second), so each
+/// event goes to the shard its id picks. Reading a window back costs one
+/// Query per (day, shard).
+pub const EVENT_SHARDS: u8 = 8;
+
+/// The shard of the event `id` (fixed by the id, so a retried write lands
+/// on the same key and stays one item).
+pub fn event_shard(id: &str) -> u8 {
+    Sha256::digest(id.as_bytes())[0] % EVENT_SHARDS
+}
+
+/// What every outbox item's partition key starts with (what the stream's
+/// filter lets through to the events function).
+pub const EVENTS_PREFIX: &str = "E#";
+
+/// One shard of a day's domain events (the transactional outbox, read by
+/// the stream and by automation's dry runs).
+pub fn events_pk(day: &str, shard: u8) -> String {
+    format!("{EVENTS_PREFIX}{day}#{shard}")
 }
 
 /// A task's partition.

@@ -27,7 +27,9 @@ use super::{unavailable, DynamoStore};
 use crate::domain::identity::IdentityKey;
 use crate::domain::ContactId;
 use crate::ports::{PageRequest, StoreError};
-use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, ReturnValue, WriteRequest};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, DeleteRequest, Put, PutRequest, ReturnValue, TransactWriteItem, WriteRequest,
+};
 use std::collections::BTreeSet;
 
 /// Erased-message records outlive Meta's retries (up to a week) by far;
@@ -518,7 +520,12 @@ impl crate::ports::ContactLifecycleStore for DynamoStore {
         // still telling late writers where its messages went.
         let mut redirect = key(keys::contact_pk(from), keys::PROFILE);
         redirect.extend([("contact_id".to_owned(), s(from.as_str())), ("merged_into".to_owned(), s(into.as_str()))]);
-        self.client.put_item().table_name(&self.table).set_item(Some(redirect)).send().await.map_err(unavailable)?;
+        // The merge is done when the redirect lands, so its event rides with it.
+        let at = crate::domain::Millis(unix_seconds_now() * 1000);
+        let event = crate::domain::change_event::contact_merged(into, from, at);
+        let redirect = Put::builder().table_name(&self.table).set_item(Some(redirect)).build().map_err(unavailable)?;
+        let items = vec![TransactWriteItem::builder().put(redirect).build(), self.event_put(&event)?];
+        self.client.transact_write_items().set_transact_items(Some(items)).send().await.map_err(unavailable)?;
         Ok(count)
     }
 }

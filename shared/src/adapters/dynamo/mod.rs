@@ -32,6 +32,8 @@ mod cursor;
 mod deals;
 mod enrolment;
 mod event_item;
+mod event_log;
+pub use event_item::event_from_image;
 mod exports;
 mod failure;
 mod fan_out;

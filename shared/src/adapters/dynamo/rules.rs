@@ -9,7 +9,7 @@ use super::keys;
 use super::{cursor, is_condition_failure, transact_checked, unavailable, DynamoStore};
 use crate::domain::rule::{execution_id, Rule, RuleFailure, RuleLogEntry};
 use crate::domain::{AuditEntry, Event, Millis};
-use crate::ports::{EventLog, Page, PageRequest, RuleStore, StoreError};
+use crate::ports::{Page, PageRequest, RuleStore, StoreError};
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 
 /// Claims outlive any redelivery of their cause (events are kept 30 days).
@@ -41,18 +41,6 @@ fn rule_from(item: &Item) -> Result<Rule, StoreError> {
 
 fn log_from(item: &Item) -> Result<RuleLogEntry, StoreError> {
     serde_json::from_str(&req_s(item, "entry")?).map_err(|e| corrupt("rule log", e))
-}
-
-fn event_from(item: &Item) -> Result<Event, StoreError> {
-    let kind = req_s(item, "kind")?;
-    let kind = crate::domain::EventKind::parse(&kind).ok_or_else(|| corrupt("event kind", &kind))?;
-    let at = super::item::get_n(item, "at").ok_or_else(|| corrupt("event", "no at"))?;
-    let data = serde_json::from_str(&req_s(item, "payload")?).map_err(|e| corrupt("event payload", e))?;
-    let mut event = Event::new(kind, req_s(item, "id")?, Millis(at), data);
-    event.version = super::item::get_n(item, "v").and_then(|v| u32::try_from(v).ok()).unwrap_or(event.version);
-    event.contact_id = get_s(item, "contact").as_deref().and_then(crate::domain::ContactId::parse);
-    event.actor = get_s(item, "actor");
-    Ok(event)
 }
 
 impl DynamoStore {
@@ -196,30 +184,5 @@ impl RuleStore for DynamoStore {
             items: out.items().iter().map(log_from).collect::<Result<_, _>>()?,
             next_cursor: cursor::encode(out.last_evaluated_key()),
         })
-    }
-}
-
-#[async_trait::async_trait]
-impl EventLog for DynamoStore {
-    async fn events_between(&self, from: Millis, until: Millis) -> Result<Vec<Event>, StoreError> {
-        let mut events = Vec::new();
-        let mut day = Millis(from.0 - from.0.rem_euclid(24 * Millis::HOUR));
-        // One Query per day partition (a week: seven round trips).
-        while day < until {
-            let query = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND sk BETWEEN :low AND :high")
-                .expression_attribute_values(":pk", s(keys::events_pk(&day.to_rfc3339()[..10])))
-                .expression_attribute_values(":low", s(from.sortable()))
-                .expression_attribute_values(":high", s(format!("{}#", Millis(until.0 - 1).sortable())));
-            for item in self.query_all(query).await? {
-                events.push(event_from(&item)?);
-            }
-            day = day.plus_hours(24);
-        }
-        events.retain(|e| e.at >= from && e.at < until);
-        Ok(events)
     }
 }

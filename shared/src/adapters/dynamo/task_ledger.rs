@@ -67,7 +67,10 @@ impl TaskLedger for DynamoStore {
             .expression_attribute_values(":before", s(stored))
             .build()
             .map_err(unavailable)?;
-        let items = vec![TransactWriteItem::builder().put(put).build(), self.audit_put(audit)?];
+        let mut items = vec![TransactWriteItem::builder().put(put).build(), self.audit_put(audit)?];
+        if let (false, true, Some(at)) = (before.done, after.done, after.done_at) {
+            items.push(self.event_put(&crate::domain::change_event::task_done(after, at))?);
+        }
         super::transact_checked(&self.client, items).await
     }
 

@@ -5,9 +5,11 @@
 use super::item::{key, req_s, s, Item};
 use super::keys;
 use super::{cursor, unavailable, DynamoStore};
+use crate::domain::change_event;
 use crate::domain::task::Task;
 use crate::domain::Millis;
 use crate::ports::{Page, PageRequest, StoreError};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
 pub(super) fn task_item(task: &Task) -> Result<Item, StoreError> {
     let mut item = key(keys::task_pk(&task.id), "TASK");
@@ -43,16 +45,17 @@ pub(super) fn task_from(item: &Item) -> Result<Task, StoreError> {
     serde_json::from_str(&req_s(item, "task")?).map_err(|e| StoreError::Corrupt(format!("task: {e}")))
 }
 
+/// How often completing a task re-reads it after a concurrent change.
+const COMPLETE_ATTEMPTS: usize = 3;
+
 #[async_trait::async_trait]
 impl crate::ports::TaskStore for DynamoStore {
     async fn create_task(&self, task: &Task) -> Result<(), StoreError> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(task_item(task)?))
-            .send()
-            .await
-            .map_err(unavailable)?;
+        let put =
+            Put::builder().table_name(&self.table).set_item(Some(task_item(task)?)).build().map_err(unavailable)?;
+        let items =
+            vec![TransactWriteItem::builder().put(put).build(), self.event_put(&change_event::task_created(task))?];
+        self.client.transact_write_items().set_transact_items(Some(items)).send().await.map_err(unavailable)?;
         Ok(())
     }
 
@@ -69,14 +72,34 @@ impl crate::ports::TaskStore for DynamoStore {
     }
 
     async fn complete_task(&self, id: &str, at: Millis) -> Result<bool, StoreError> {
-        let Some(mut task) = crate::ports::TaskStore::task(self, id).await? else { return Ok(false) };
-        if task.done {
-            return Ok(true);
+        // Conditional on the task as read, so two completions at once write
+        // one `task.done`: the loser re-reads and finds it done.
+        for _ in 0..COMPLETE_ATTEMPTS {
+            let Some(before) = crate::ports::TaskStore::task(self, id).await? else { return Ok(false) };
+            if before.done {
+                return Ok(true);
+            }
+            let mut after = before.clone();
+            after.done = true;
+            after.done_at = Some(at);
+            let stored = serde_json::to_string(&before).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(task_item(&after)?))
+                .condition_expression("#task = :before")
+                .expression_attribute_names("#task", "task")
+                .expression_attribute_values(":before", s(stored))
+                .build()
+                .map_err(unavailable)?;
+            let items = vec![
+                TransactWriteItem::builder().put(put).build(),
+                self.event_put(&change_event::task_done(&after, at))?,
+            ];
+            if super::transact_checked(&self.client, items).await? {
+                return Ok(true);
+            }
         }
-        task.done = true;
-        task.done_at = Some(at);
-        crate::ports::TaskStore::create_task(self, &task).await?;
-        Ok(true)
+        Err(StoreError::Unavailable(format!("task {id} kept changing")))
     }
 
     async fn due_tasks(

@@ -6,7 +6,7 @@
 use crate::domain::pipeline::Deal;
 use crate::domain::rule::Rule;
 use crate::domain::rule_match::{caused_by_rule, RuleFacts, TriggerMatch};
-use crate::domain::{BusinessNumber, Contact, ContactId, Millis};
+use crate::domain::{BusinessNumber, Contact, ContactId, Event, Millis};
 use crate::ports::{Clock, ConversationStore, DealStore, EventLog, OpenState, OpeningHours, PageRequest, StoreError};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -57,11 +57,28 @@ impl DryRun {
         DryRun { events, contacts, deals, hours, clock }
     }
 
+    /// Every event of the window in time order: the log pages per partition,
+    /// so the pages are gathered and sorted here.
+    async fn window(&self, from: Millis, until: Millis) -> Result<Vec<Event>, StoreError> {
+        let mut events = Vec::new();
+        let mut page = PageRequest::default();
+        loop {
+            let got = self.events.events_between(from, until, &page).await?;
+            events.extend(got.items);
+            match got.next_cursor {
+                Some(cursor) => page.cursor = Some(cursor),
+                None => break,
+            }
+        }
+        events.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+        Ok(events)
+    }
+
     /// What `rule` would have done over the last [`DRY_RUN_DAYS`], oldest first.
     pub async fn run(&self, rule: &Rule) -> Result<Vec<DryRunLine>, StoreError> {
         let now = self.clock.now();
         let from = Millis(now.0 - DRY_RUN_DAYS * 24 * Millis::HOUR);
-        let events = self.events.events_between(from, Millis(now.0 + 1)).await?;
+        let events = self.window(from, Millis(now.0 + 1)).await?;
         let mut contacts: HashMap<ContactId, Option<Contact>> = HashMap::new();
         let mut seen_keys = BTreeSet::new();
         let mut lines = Vec::new();

@@ -18,10 +18,11 @@ async fn moving_a_deal_keeps_its_history_and_emits_won_for_automation() {
     w.clock.advance_ms(1_000);
     let won = deals.move_to(&a, &deal.id, "won").await.unwrap();
     assert_eq!(won.history.len(), 2);
-    let events = w.store.events();
+    let events: Vec<_> =
+        w.store.events().into_iter().filter(|e| e.kind == crate::domain::EventKind::DealStageChanged).collect();
     assert_eq!(events.len(), 1);
     let payload = &events[0].data;
-    assert_eq!(events[0].kind, crate::domain::EventKind::DealStageChanged);
+    assert_eq!(payload["value_minor"], 45_000, "what an extension needs to report a won deal");
     assert_eq!((payload["from"].as_str(), payload["won"].as_bool()), (Some("enquiry"), Some(true)));
     assert!(matches!(deals.move_to(&a, &deal.id, "nowhere").await, Err(DealError::Invalid(_))));
     let board = deals.board(&a, "sales").await.unwrap().1;

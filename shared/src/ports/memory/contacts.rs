@@ -284,6 +284,7 @@ impl InboundStore for MemoryStore {
                 detail: serde_json::json!({"other": twin, "wamid": message.wamid}).to_string(),
             });
         }
+        state.events.push(crate::domain::change_event::message_received(message, &contact));
         Ok(Recorded::New(contact))
     }
 

@@ -8,6 +8,7 @@
 mod clock;
 mod contacts;
 mod conversation_watch;
+mod event_log;
 mod exports;
 mod inbox;
 mod live_push;

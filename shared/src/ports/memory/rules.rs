@@ -4,7 +4,7 @@
 use super::MemoryStore;
 use crate::domain::rule::{Rule, RuleFailure, RuleLogEntry};
 use crate::domain::{AuditEntry, Event, Millis};
-use crate::ports::{EventLog, Page, PageRequest, RuleStore, StoreError};
+use crate::ports::{Page, PageRequest, RuleStore, StoreError};
 use async_trait::async_trait;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -105,15 +105,5 @@ impl RuleStore for MemoryStore {
         let items: Vec<RuleLogEntry> = newest_first.iter().skip(skip).take(limit).cloned().collect();
         let next_cursor = (skip + items.len() < newest_first.len()).then(|| (skip + items.len()).to_string());
         Ok(Page { items, next_cursor })
-    }
-}
-
-#[async_trait]
-impl EventLog for MemoryStore {
-    async fn events_between(&self, from: Millis, until: Millis) -> Result<Vec<Event>, StoreError> {
-        let mut events: Vec<Event> =
-            self.state().events.iter().filter(|e| e.at >= from && e.at < until).cloned().collect();
-        events.sort_by_key(|e| e.at);
-        Ok(events)
     }
 }

@@ -1,0 +1,154 @@
+//! The events function: takes the committed domain events from the table's
+//! stream (only inserts of event items reach it), puts them on the event
+//! bus, then hands each to every reaction.
+//!
+//! Delivery is at least once end to end. A record is "done" when its event
+//! is on the bus and every reaction has taken it (or refused it for good).
+//! The first record that is not done is reported as the batch's failure, so
+//! Lambda (or the local runner) delivers it and everything after it again;
+//! events before it are never redone. A record that is not an event, or an
+//! event item that cannot be decoded, can never succeed: it is logged
+//! (ids only) and skipped.
+
+pub mod bus;
+pub mod reactions;
+pub mod stream;
+
+use bus::{EventBus, PUT_EVENTS_BATCH};
+use parley::adapters::dynamo::event_from_image;
+use parley::app::reactions::Reaction;
+use parley::config::{ConfigError, Environment};
+use parley::domain::Event;
+use std::sync::Arc;
+use stream::{BatchResponse, ItemFailure, StreamBatch};
+
+/// How often entries the bus refused are offered again within one batch
+/// before the record is left for the stream's own retry.
+const PUBLISH_ATTEMPTS: usize = 3;
+
+/// The events function's settings.
+#[derive(Debug, Clone)]
+pub struct EventsSettings {
+    /// The EventBridge bus events are put on.
+    pub bus_name: String,
+}
+
+impl EventsSettings {
+    /// Reads `EVENT_BUS_NAME`; fails at cold start when it is missing.
+    pub fn from_environment(env: &Environment) -> Result<Self, ConfigError> {
+        Ok(EventsSettings { bus_name: env.required("EVENT_BUS_NAME")? })
+    }
+}
+
+/// What one batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Handled {
+    /// Events put on the bus.
+    pub published: usize,
+    /// Records skipped because they can never be handled.
+    pub skipped: usize,
+    /// What to tell Lambda: the first record to deliver again, if any.
+    pub response: BatchResponse,
+}
+
+/// Publishes and reacts; built once per cold start.
+pub struct EventsHandler {
+    bus: Arc<dyn EventBus>,
+    reactions: Vec<Arc<dyn Reaction>>,
+}
+
+impl EventsHandler {
+    /// A handler over `bus` running `reactions` for each event.
+    pub fn new(bus: Arc<dyn EventBus>, reactions: Vec<Arc<dyn Reaction>>) -> Self {
+        EventsHandler { bus, reactions }
+    }
+
+    /// Handles one stream batch.
+    pub async fn handle(&self, batch: StreamBatch) -> Handled {
+        let mut handled = Handled::default();
+        let mut events: Vec<(String, Event)> = Vec::with_capacity(batch.records.len());
+        for record in batch.records {
+            let position = record.dynamodb.sequence_number;
+            if record.event_name != "INSERT" {
+                handled.skipped += 1;
+                continue;
+            }
+            match event_from_image(&record.dynamodb.new_image) {
+                Some(Ok(event)) => events.push((position, event)),
+                Some(Err(error)) => {
+                    handled.skipped += 1;
+                    tracing::error!(sequence_number = %position, error = %error, "event item cannot be decoded; skipped");
+                }
+                None => handled.skipped += 1,
+            }
+        }
+        let published = self.publish(&events).await;
+        handled.published = published;
+        for (position, event) in &events[..published] {
+            if !self.react(event).await {
+                handled.response = failure_at(position);
+                return handled;
+            }
+        }
+        if let Some((position, _)) = events.get(published) {
+            handled.response = failure_at(position);
+        }
+        handled
+    }
+
+    /// Puts the events on the bus in order, ten at a time, offering refused
+    /// entries again; how many from the start are on the bus.
+    async fn publish(&self, events: &[(String, Event)]) -> usize {
+        let mut done = 0;
+        for chunk in events.chunks(PUT_EVENTS_BATCH) {
+            let batch: Vec<Event> = chunk.iter().map(|(_, e)| e.clone()).collect();
+            let mut accepted = vec![false; batch.len()];
+            for attempt in 1..=PUBLISH_ATTEMPTS {
+                let pending: Vec<usize> = (0..batch.len()).filter(|i| !accepted[*i]).collect();
+                if pending.is_empty() {
+                    break;
+                }
+                let offered: Vec<Event> = pending.iter().map(|i| batch[*i].clone()).collect();
+                match self.bus.put(&offered).await {
+                    Ok(answers) => {
+                        for (i, ok) in pending.iter().zip(answers) {
+                            accepted[*i] |= ok;
+                        }
+                    }
+                    Err(error) => tracing::warn!(attempt, error = %error, "putting events on the bus failed"),
+                }
+            }
+            let in_order = accepted.iter().take_while(|ok| **ok).count();
+            done += in_order;
+            if in_order < batch.len() {
+                tracing::error!(event_id = %batch[in_order].id, "event not accepted by the bus; the stream delivers it again");
+                break;
+            }
+        }
+        done
+    }
+
+    /// Runs every reaction; `false` when one failed in a way a retry can fix.
+    async fn react(&self, event: &Event) -> bool {
+        for reaction in &self.reactions {
+            if let Err(error) = reaction.react(event).await {
+                if error.is_transient() {
+                    tracing::warn!(reaction = reaction.name(), event_id = %event.id, error = %error, "reaction failed; the event is delivered again");
+                    return false;
+                }
+                tracing::error!(reaction = reaction.name(), event_id = %event.id, kind = event.kind.as_str(), error = %error, "reaction refused the event for good");
+            }
+        }
+        true
+    }
+}
+
+fn failure_at(position: &str) -> BatchResponse {
+    BatchResponse { batch_item_failures: vec![ItemFailure { item_identifier: position.to_owned() }] }
+}
+
+/// The production handler: the EventBridge bus and every reaction.
+pub fn build(settings: &EventsSettings, sdk: &parley::adapters::aws::SdkConfig) -> EventsHandler {
+    let bus = bus::EventBridgeBus::new(aws_sdk_eventbridge::Client::new(sdk), &settings.bus_name);
+    EventsHandler::new(Arc::new(bus), reactions::reactions())
+}
