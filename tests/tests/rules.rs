@@ -230,7 +230,7 @@ async fn quote_sent_and_won_defaults_run_end_to_end_from_the_stored_stage_events
     t.post(&admin, &format!("/api/deals/{deal}/stage"), &json!({"stage": "quote_sent"}), None).await;
 
     let wakeups = Arc::new(Wakeups::default());
-    let engine = engine(&t, wakeups.clone(), Arc::new(parley::adapters::always_open::AlwaysOpen)).await;
+    let engine = engine(&t, wakeups.clone(), t.stack.store.clone()).await;
     for event in recent_events(&t).await {
         engine.react(&event).await.unwrap();
     }

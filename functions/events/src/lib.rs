@@ -15,10 +15,16 @@ pub mod reactions;
 pub mod stream;
 
 use bus::{EventBus, PUT_EVENTS_BATCH};
+use parley::adapters::aws::{self, SdkConfig};
 use parley::adapters::dynamo::event_from_image;
+use parley::adapters::scheduler::ScheduleTarget;
+use parley::app::due_work::SlaPolicy;
+use parley::app::inbox::InboxSettings;
 use parley::app::reactions::Reaction;
+use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
 use parley::config::{ConfigError, Environment};
 use parley::domain::Event;
+use parley::ports::SystemClock;
 use std::sync::Arc;
 use stream::{BatchResponse, ItemFailure, StreamBatch};
 
@@ -31,12 +37,35 @@ const PUBLISH_ATTEMPTS: usize = 3;
 pub struct EventsSettings {
     /// The EventBridge bus events are put on.
     pub bus_name: String,
+    /// `TABLE_NAME`.
+    pub table: String,
+    /// `OUTBOUND_QUEUE_URL`: rule sends.
+    pub outbound_queue_url: String,
+    /// `WEBHOOK_QUEUE_URL`: outbound webhook deliveries.
+    pub webhook_queue_url: String,
+    /// `PUSH_ENDPOINT`: the WebSocket stage's management endpoint.
+    pub push_endpoint: String,
+    /// Where SLA checks, quiet-deal checks and rule timers are scheduled.
+    pub schedules: ScheduleTarget,
+    /// The inbox's SLA and visibility, as the API reads them.
+    pub inbox: InboxSettings,
+    /// The contact-id key.
+    pub secrets: SecretSource,
 }
 
 impl EventsSettings {
-    /// Reads `EVENT_BUS_NAME`; fails at cold start when it is missing.
+    /// Reads the settings; fails at cold start naming a missing or bad one.
     pub fn from_environment(env: &Environment) -> Result<Self, ConfigError> {
-        Ok(EventsSettings { bus_name: env.required("EVENT_BUS_NAME")? })
+        Ok(EventsSettings {
+            bus_name: env.required("EVENT_BUS_NAME")?,
+            table: env.required("TABLE_NAME")?,
+            outbound_queue_url: env.required("OUTBOUND_QUEUE_URL")?,
+            webhook_queue_url: env.required("WEBHOOK_QUEUE_URL")?,
+            push_endpoint: env.required("PUSH_ENDPOINT")?,
+            schedules: ScheduleTarget::from_environment(env)?,
+            inbox: InboxSettings::from_environment(env)?,
+            secrets: SecretSource::from_environment(env, &[SecretName::ContactIdKey])?,
+        })
     }
 }
 
@@ -147,8 +176,19 @@ fn failure_at(position: &str) -> BatchResponse {
     BatchResponse { batch_item_failures: vec![ItemFailure { item_identifier: position.to_owned() }] }
 }
 
-/// The production handler: the EventBridge bus and every reaction.
-pub fn build(settings: &EventsSettings, sdk: &parley::adapters::aws::SdkConfig) -> EventsHandler {
+/// The production handler: the EventBridge bus and every reaction, built
+/// with the first batch (the contact-id key comes from Secrets Manager).
+pub fn build(settings: &EventsSettings, sdk: &SdkConfig, secrets: &AppSecrets) -> Result<EventsHandler, SecretsError> {
     let bus = bus::EventBridgeBus::new(aws_sdk_eventbridge::Client::new(sdk), &settings.bus_name);
-    EventsHandler::new(Arc::new(bus), reactions::reactions())
+    let parts = reactions::ReactionParts {
+        store: Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?)),
+        outbound: Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url)),
+        scheduler: Arc::new(aws::scheduler(sdk, settings.schedules.clone())),
+        webhooks: Arc::new(aws::webhook_queue(sdk, &settings.webhook_queue_url)),
+        push: push::api_gateway_channel(sdk, &settings.push_endpoint),
+        clock: Arc::new(SystemClock),
+        sla: SlaPolicy { minutes: settings.inbox.sla_minutes },
+        agents_see_all: settings.inbox.agents_see_all,
+    };
+    Ok(EventsHandler::new(Arc::new(bus), reactions::reactions(&parts)))
 }

@@ -1,14 +1,62 @@
-//! What Parley does with each published event, in order. The other areas'
-//! reactions (rules, notifications, outbound webhooks, live push) are added
-//! to this list; each must be idempotent on the event id.
+//! What Parley does with each published event, in order. Each reaction is
+//! idempotent on the event id, so a redelivered batch repeats nothing.
 
+use parley::adapters::dynamo::DynamoStore;
+use parley::app::deal_idle_watch::DealIdleWatch;
+use parley::app::due_work::SlaPolicy;
+use parley::app::follow_up_cancellation::FollowUpCancellation;
 use parley::app::reactions::{Reaction, ReactionError};
+use parley::app::rules::{RuleEngine, RulePorts};
+use parley::app::sla_watch::SlaWatch;
+use parley::app::staff_notifier::StaffNotifier;
+use parley::app::webhook_fanout::WebhookFanout;
 use parley::domain::Event;
+use parley::ports::{Clock, OutboundQueue, PushChannel, Scheduler, WebhookQueue};
 use std::sync::Arc;
 
-/// Every reaction, in the order they run for each event.
-pub fn reactions() -> Vec<Arc<dyn Reaction>> {
-    vec![Arc::new(PublishedLog)]
+/// The clients the reactions run over, built once per cold start (or once
+/// by the local runner).
+pub struct ReactionParts {
+    /// The table.
+    pub store: Arc<DynamoStore>,
+    /// Rule sends go through the sender like any other.
+    pub outbound: Arc<dyn OutboundQueue>,
+    /// Wake-ups for SLA checks, quiet deals and rule timers.
+    pub scheduler: Arc<dyn Scheduler>,
+    /// Outbound webhook deliveries.
+    pub webhooks: Arc<dyn WebhookQueue>,
+    /// The staff's open sockets.
+    pub push: Arc<dyn PushChannel>,
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+    /// How long a conversation may wait on us.
+    pub sla: SlaPolicy,
+    /// Whether agents see every conversation (who is pushed what).
+    pub agents_see_all: bool,
+}
+
+/// Every reaction, in the order they run for each event: the cheap
+/// bookkeeping first, automation next, then what leaves the stack.
+pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
+    let store = parts.store.clone();
+    let rules = RulePorts::over_store(
+        store.clone(),
+        parts.outbound.clone(),
+        parts.scheduler.clone(),
+        store.clone(),
+        store.clone(),
+        parts.clock.clone(),
+    );
+    vec![
+        Arc::new(PublishedLog),
+        Arc::new(FollowUpCancellation::new(store.clone(), parts.scheduler.clone())),
+        Arc::new(SlaWatch::new(store.clone(), parts.scheduler.clone(), parts.sla)),
+        Arc::new(DealIdleWatch::new(store.clone(), parts.scheduler.clone())),
+        Arc::new(StaffNotifier::new(store.clone(), store.clone())),
+        Arc::new(RuleEngine::new(rules)),
+        Arc::new(WebhookFanout::new(store.clone(), parts.webhooks.clone())),
+        Arc::new(push::live_push(store, parts.push.clone(), parts.agents_see_all)),
+    ]
 }
 
 /// Logs each event it is handed (ids and kind only: an event holds no

@@ -8,6 +8,7 @@ use parley::adapters::dynamo::DynamoStore;
 use parley::adapters::scheduler::ScheduleTarget;
 use parley::app::due_work::{DueWork, DueWorkPorts, RuleTimers, SlaPolicy};
 use parley::app::index_backfill::IndexBackfill;
+use parley::app::rules::{RuleEngine, RulePorts};
 use parley::app::send_message::SendMessage;
 use parley::app::sweep::{Sweep, SweepPolicy};
 use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
@@ -104,13 +105,24 @@ pub fn due_work(wiring: Wiring, sweep: SweepPolicy, sla: SlaPolicy) -> DueWork {
 /// made here, once per container (on Lambda: at the first run).
 pub fn build(settings: &RemindersSettings, sdk: &SdkConfig, secrets: &AppSecrets) -> Result<DueWork, SecretsError> {
     let store = Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?));
+    let queue: Arc<dyn OutboundQueue> = Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url));
+    let scheduler: Arc<dyn Scheduler> = Arc::new(aws::scheduler(sdk, settings.schedules.clone()));
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let rules = RulePorts::over_store(
+        store.clone(),
+        queue.clone(),
+        scheduler.clone(),
+        store.clone(),
+        store.clone(),
+        clock.clone(),
+    );
     let wiring = Wiring {
         store: store.clone(),
-        queue: Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url)),
-        scheduler: Arc::new(aws::scheduler(sdk, settings.schedules.clone())),
+        queue,
+        scheduler,
         notifications: store,
-        clock: Arc::new(SystemClock),
-        rule_timers: None,
+        clock,
+        rule_timers: Some(Arc::new(RuleEngine::new(rules))),
     };
     Ok(due_work(wiring, settings.sweep, settings.sla))
 }

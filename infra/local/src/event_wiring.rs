@@ -18,6 +18,7 @@ pub async fn play_events(
     sdk: &parley::adapters::aws::SdkConfig,
     config: &LocalConfig,
     template: &Template,
+    reactions: &events::reactions::ReactionParts,
 ) -> Result<(String, Arc<AtomicU64>, StreamPlayer)> {
     let bus_name = format!("{}-events", config.table);
     let eventbridge = aws_sdk_eventbridge::Client::new(sdk);
@@ -34,7 +35,7 @@ pub async fn play_events(
         }
     }
     let bus = LocalBus::new(EventBridgeBus::new(eventbridge, &bus_name), extensions);
-    let handler = Arc::new(events::EventsHandler::new(Arc::new(bus), events::reactions::reactions()));
+    let handler = Arc::new(events::EventsHandler::new(Arc::new(bus), events::reactions::reactions(reactions)));
     let invocations = Arc::new(AtomicU64::new(0));
     // Its own client: the stream's reads are not the handlers' round trips.
     let dynamo = aws_sdk_dynamodb::Client::new(sdk);

@@ -5,11 +5,9 @@
 //! Gateway's management API.
 
 use aws_lambda_events::event::apigw::ApiGatewayWebsocketProxyRequest;
-use axum::body::Body;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode};
-use axum::middleware::Next;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use parley::app::live_sockets::LiveSockets;
 use parley::ports::{PushChannel, PushError};
@@ -35,18 +33,6 @@ impl LocalPushChannel {
     /// How many sockets are open.
     pub fn open_sockets(&self) -> usize {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).len()
-    }
-
-    /// Tells every socket that something changed, about no contact in
-    /// particular. Interim: until the runner's stream reader hands events to
-    /// [`parley::app::live_push::LivePush`], this is how `make dev` pushes;
-    /// the notice names nothing, and `/api/changes` still decides what each
-    /// person may read.
-    pub fn poke_all(&self, at: i64) {
-        let text = serde_json::json!({"type": "changed", "contact_id": null, "at": at}).to_string();
-        for tx in self.0.lock().unwrap_or_else(PoisonError::into_inner).values() {
-            let _ = tx.send(text.clone());
-        }
     }
 }
 
@@ -117,24 +103,4 @@ async fn serve(
     }
     live.channel.close(&id);
     push::handle(&live.sockets, route("$disconnect", &id, HeaderMap::new(), None)).await;
-}
-
-/// Interim change observer (see [`LocalPushChannel::poke_all`]): after a
-/// webhook delivery or a staff write succeeded, every socket is told.
-pub async fn poke_after_writes(
-    State(channel): State<Arc<LocalPushChannel>>,
-    request: Request<Body>,
-    next: Next,
-) -> Response {
-    let path = request.uri().path();
-    let writes = request.method() != Method::GET
-        && request.method() != Method::HEAD
-        && (path == "/webhook" || path.starts_with("/api/"));
-    let response = next.run(request).await;
-    if writes && response.status().is_success() {
-        let now =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-        channel.poke_all(i64::try_from(now).unwrap_or(i64::MAX));
-    }
-    response
 }

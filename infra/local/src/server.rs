@@ -209,7 +209,15 @@ impl LocalStack {
             ),
         };
         let webhook_worker =
-            crate::webhooks::worker(background.clone(), webhook_queue, clock.clone(), config.webhook_retry)?;
+            crate::webhooks::worker(background.clone(), webhook_queue.clone(), clock.clone(), config.webhook_retry)?;
+        let rule_timers = parley::app::rules::RuleEngine::new(parley::app::rules::RulePorts::over_store(
+            background.clone(),
+            Arc::new(queue.clone()),
+            scheduler.clone(),
+            background.clone(),
+            background.clone(),
+            clock.clone(),
+        ));
         let due_work = Arc::new(reminders::due_work(
             reminders::Wiring {
                 store: background.clone(),
@@ -217,7 +225,7 @@ impl LocalStack {
                 scheduler: scheduler.clone(),
                 notifications: background.clone(),
                 clock: clock.clone(),
-                rule_timers: None,
+                rule_timers: Some(Arc::new(rule_timers)),
             },
             config.sweep,
             parley::app::due_work::SlaPolicy { minutes: config.inbox.sla_minutes },
@@ -235,7 +243,7 @@ impl LocalStack {
                 parley::app::sweep::Sweep::new(
                     background.clone(),
                     background.clone(),
-                    Arc::new(queue),
+                    Arc::new(queue.clone()),
                     clock.clone(),
                     config.sweep,
                 ),
@@ -259,8 +267,24 @@ impl LocalStack {
             sockets: push::sockets(push_store, clock.clone()),
             channel: live_channel.clone(),
         });
+        // The events function's reactions, over a client of its own (its
+        // round trips are not the handlers').
+        let reaction_parts = events::reactions::ReactionParts {
+            store: Arc::new(DynamoStore::new(
+                aws::dynamo_client(&dynamo_sdk, &RequestCounter::default()),
+                config.table.clone(),
+                config.contact_id_key.clone(),
+            )),
+            outbound: Arc::new(queue),
+            scheduler: scheduler.clone(),
+            webhooks: Arc::new(webhook_queue),
+            push: live_channel.clone(),
+            clock: clock.clone(),
+            sla: parley::app::due_work::SlaPolicy { minutes: config.inbox.sla_minutes },
+            agents_see_all: config.inbox.agents_see_all,
+        };
         let (event_bus_name, events_invocations, player) =
-            crate::event_wiring::play_events(&sdk, &config, &template).await?;
+            crate::event_wiring::play_events(&sdk, &config, &template, &reaction_parts).await?;
         let mut drivers = drivers;
         drivers.push(tokio::spawn(player.run(Duration::from_millis(300))));
         let app = Router::new()
@@ -272,8 +296,7 @@ impl LocalStack {
                 parley_api::router(api),
                 ServeDir::new(&config.web_dir),
                 security_headers(&template)?,
-            ))
-            .layer(axum::middleware::from_fn_with_state(live_channel.clone(), live_sockets::poke_after_writes));
+            ));
 
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;

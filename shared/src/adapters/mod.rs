@@ -1,6 +1,5 @@
 //! The edge: AWS and Meta implementations of [`crate::ports`].
 
-pub mod always_open;
 pub mod api_gateway_push;
 pub mod aws;
 pub mod cloud_api;

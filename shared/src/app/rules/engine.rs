@@ -479,3 +479,20 @@ impl Reaction for RuleEngine {
         self.run_rules(event).await
     }
 }
+
+/// The reminders function hands rule timers to the engine: a permanent
+/// failure is already recorded on the rule, so only a transient one goes
+/// back to the Scheduler's retry.
+#[async_trait::async_trait]
+impl crate::app::due_work::RuleTimers for RuleEngine {
+    async fn fire(&self, rule_id: &str, subject: &str, since: Millis) -> Result<(), StoreError> {
+        match self.fire_timer(rule_id, subject, since).await {
+            Ok(()) => Ok(()),
+            Err(ReactionError::Store(error)) => Err(error),
+            Err(ReactionError::Permanent(reason)) => {
+                tracing::warn!(rule_id, reason = %reason, "rule timer could not act");
+                Ok(())
+            }
+        }
+    }
+}
