@@ -52,6 +52,15 @@ fn text(event: &Event, field: &str) -> Option<String> {
 }
 
 impl Trigger {
+    /// Whether matching needs what a `message.received` event leaves out
+    /// (the text, the referral, whether it opened the conversation).
+    pub fn reads_message_facts(&self) -> bool {
+        matches!(
+            self,
+            Trigger::MessageReceived { first_only: true } | Trigger::Keyword { .. } | Trigger::NewLead { .. }
+        )
+    }
+
     /// What `event` means for this trigger.
     pub fn on_event(&self, event: &Event) -> TriggerMatch {
         let fire = || TriggerMatch::Fire { key: event.id.clone() };

@@ -1,7 +1,7 @@
 //! Reading contacts and their timelines.
 
 use super::{ListFilter, Page, PageRequest, StoreError};
-use crate::domain::{Contact, ContactId, Message};
+use crate::domain::{Contact, ContactId, Message, MessageRef};
 use async_trait::async_trait;
 
 /// Contacts and their timelines, as staff read them.
@@ -21,4 +21,8 @@ pub trait ConversationStore: Send + Sync {
 
     /// A contact's messages, oldest first.
     async fn timeline(&self, id: &ContactId, page: &PageRequest) -> Result<Page<Message>, StoreError>;
+
+    /// One message of a timeline, by its reference (an inbound message's is
+    /// its contact, time and wamid, which its `message.received` event carries).
+    async fn message_at(&self, reference: &MessageRef) -> Result<Option<Message>, StoreError>;
 }

@@ -6,7 +6,9 @@ use super::item::{get_n, get_s, key, req_s, Item};
 use super::keys;
 use super::{cursor, unavailable, DynamoStore};
 use crate::domain::conversation::{Conversation, ConversationStatus};
-use crate::domain::{Contact, ContactId, DeliveryStatus, Direction, Message, MessageContent, Millis, ServiceWindow};
+use crate::domain::{
+    Contact, ContactId, DeliveryStatus, Direction, Message, MessageContent, MessageRef, Millis, ServiceWindow,
+};
 use crate::ports::{ListFilter, Page, PageRequest, StoreError};
 
 const DEFAULT_PAGE: u32 = 50;
@@ -134,5 +136,19 @@ impl crate::ports::ConversationStore for DynamoStore {
             items: out.items().iter().map(|i| message_from(i, id)).collect::<Result<_, _>>()?,
             next_cursor: cursor::encode(out.last_evaluated_key()),
         })
+    }
+
+    async fn message_at(&self, reference: &MessageRef) -> Result<Option<Message>, StoreError> {
+        let sk = format!("{}{}", keys::MESSAGE_PREFIX, reference.locator());
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(keys::PK, super::item::s(keys::contact_pk(&reference.contact)))
+            .key(keys::SK, super::item::s(sk))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        out.item().map(|item| message_from(item, &reference.contact)).transpose()
     }
 }

@@ -86,6 +86,13 @@ impl DryRun {
             if lines.len() >= DRY_RUN_LIMIT {
                 break;
             }
+            let enriched;
+            let event = if rule.trigger.reads_message_facts() {
+                enriched = super::message_facts::with_message_facts(self.contacts.as_ref(), event).await?;
+                &enriched
+            } else {
+                event
+            };
             let matched = rule.trigger.on_event(event);
             if matched == TriggerMatch::No {
                 continue;

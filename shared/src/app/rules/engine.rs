@@ -476,7 +476,8 @@ impl Reaction for RuleEngine {
         if caused_by_rule(event) || event.kind == EventKind::RuleExecuted {
             return Ok(());
         }
-        self.run_rules(event).await
+        let event = super::message_facts::with_message_facts(self.ports.contacts.as_ref(), event).await?;
+        self.run_rules(&event).await
     }
 }
 

@@ -6,6 +6,7 @@ pub mod dry_run;
 pub mod editor;
 pub mod engine;
 mod execution;
+pub mod message_facts;
 
 pub use dry_run::{DryRun, DryRunLine};
 pub use editor::{RuleEditor, RuleError};

@@ -440,3 +440,33 @@ async fn the_editor_refuses_unknown_references_and_agents_and_keeps_defaults_swi
     assert!(!r.w.store.save_rule(&older, stale.updated_at, &audit()).await.unwrap());
     let _ = PHONE_NUMBER_ID;
 }
+
+#[tokio::test]
+async fn a_received_event_is_matched_with_the_text_and_opening_read_back_from_the_store() {
+    use crate::app::rules::message_facts::with_message_facts;
+    use crate::domain::change_event::message_received;
+    let w = World::new();
+    let first =
+        crate::app::tests::fixture::inbound("919800000001", "wamid.FACTS1", "Price of the blue kurta?", w.clock_now());
+    let contact = match crate::ports::InboundStore::record_inbound(&*w.store, &first).await.unwrap() {
+        crate::ports::Recorded::New(contact) => contact,
+        crate::ports::Recorded::Duplicate => unreachable!("stored once"),
+    };
+    // The published event carries no body, so a keyword rule alone could not match it.
+    let event = message_received(&first, &contact);
+    let keyword = Trigger::Keyword { keywords: vec!["price".into()] };
+    assert_eq!(keyword.on_event(&event), crate::domain::rule_match::TriggerMatch::No);
+
+    let read_back = with_message_facts(&*w.store, &event).await.unwrap();
+    assert_eq!(read_back.data["text"], "Price of the blue kurta?");
+    assert_eq!(read_back.data["first"], true, "a new contact's first message opens the conversation");
+    assert!(matches!(keyword.on_event(&read_back), crate::domain::rule_match::TriggerMatch::Fire { .. }));
+
+    // A second message while the first still waits does not open anything.
+    w.clock.advance_ms(60_000);
+    let second = crate::app::tests::fixture::inbound("919800000001", "wamid.FACTS2", "hello?", w.clock_now());
+    crate::ports::InboundStore::record_inbound(&*w.store, &second).await.unwrap();
+    let later = with_message_facts(&*w.store, &message_received(&second, &contact)).await.unwrap();
+    assert_eq!(later.data["first"], false);
+    assert_eq!(later.data["text"], "hello?");
+}

@@ -175,6 +175,10 @@ impl ConversationStore for MemoryStore {
         let messages = state.messages.get(id).map(|m| m.values().map(|r| r.message.clone()).collect());
         page_of(messages.unwrap_or_default(), page)
     }
+
+    async fn message_at(&self, reference: &MessageRef) -> Result<Option<Message>, StoreError> {
+        Ok(self.message(reference))
+    }
 }
 
 #[async_trait::async_trait]
