@@ -39,7 +39,8 @@ pub struct ReactionParts {
 /// bookkeeping first, automation next, then what leaves the stack.
 pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
     let store = parts.store.clone();
-    let rules = RulePorts::over_store(
+    let webhooks = Arc::new(WebhookFanout::new(store.clone(), parts.webhooks.clone()));
+    let mut rules = RulePorts::over_store(
         store.clone(),
         parts.outbound.clone(),
         parts.scheduler.clone(),
@@ -47,6 +48,7 @@ pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
         store.clone(),
         parts.clock.clone(),
     );
+    rules.webhooks = Some(webhooks.clone());
     vec![
         Arc::new(PublishedLog),
         Arc::new(FollowUpCancellation::new(store.clone(), parts.scheduler.clone())),
@@ -54,7 +56,7 @@ pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
         Arc::new(DealIdleWatch::new(store.clone(), parts.scheduler.clone())),
         Arc::new(StaffNotifier::new(store.clone(), store.clone())),
         Arc::new(RuleEngine::new(rules)),
-        Arc::new(WebhookFanout::new(store.clone(), parts.webhooks.clone())),
+        webhooks,
         Arc::new(push::live_push(store, parts.push.clone(), parts.agents_see_all)),
     ]
 }

@@ -11,6 +11,7 @@ use parley::app::index_backfill::IndexBackfill;
 use parley::app::rules::{RuleEngine, RulePorts};
 use parley::app::send_message::SendMessage;
 use parley::app::sweep::{Sweep, SweepPolicy};
+use parley::app::webhook_fanout::WebhookFanout;
 use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
 use parley::config::{ConfigError, Environment};
 use parley::domain::pricing::RateCards;
@@ -24,6 +25,8 @@ pub struct RemindersSettings {
     pub table: String,
     /// `OUTBOUND_QUEUE_URL`.
     pub outbound_queue_url: String,
+    /// `WEBHOOK_QUEUE_URL`: a timed rule's "call a webhook" action.
+    pub webhook_queue_url: String,
     /// When a message counts as stuck.
     pub sweep: SweepPolicy,
     /// `PARLEY_SLA_MINUTES`, as the inbox reads it.
@@ -41,6 +44,7 @@ impl RemindersSettings {
         Ok(RemindersSettings {
             table: env.required("TABLE_NAME")?,
             outbound_queue_url: env.required("OUTBOUND_QUEUE_URL")?,
+            webhook_queue_url: env.required("WEBHOOK_QUEUE_URL")?,
             sweep: SweepPolicy::default(),
             sla: SlaPolicy { minutes: inbox.sla_minutes },
             schedules: ScheduleTarget::from_environment(env)?,
@@ -108,7 +112,7 @@ pub fn build(settings: &RemindersSettings, sdk: &SdkConfig, secrets: &AppSecrets
     let queue: Arc<dyn OutboundQueue> = Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url));
     let scheduler: Arc<dyn Scheduler> = Arc::new(aws::scheduler(sdk, settings.schedules.clone()));
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let rules = RulePorts::over_store(
+    let mut rules = RulePorts::over_store(
         store.clone(),
         queue.clone(),
         scheduler.clone(),
@@ -116,6 +120,8 @@ pub fn build(settings: &RemindersSettings, sdk: &SdkConfig, secrets: &AppSecrets
         store.clone(),
         clock.clone(),
     );
+    let webhooks = aws::webhook_queue(sdk, &settings.webhook_queue_url);
+    rules.webhooks = Some(Arc::new(WebhookFanout::new(store.clone(), Arc::new(webhooks))));
     let wiring = Wiring {
         store: store.clone(),
         queue,

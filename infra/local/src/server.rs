@@ -210,14 +210,19 @@ impl LocalStack {
         };
         let webhook_worker =
             crate::webhooks::worker(background.clone(), webhook_queue.clone(), clock.clone(), config.webhook_retry)?;
-        let rule_timers = parley::app::rules::RuleEngine::new(parley::app::rules::RulePorts::over_store(
+        let mut timer_ports = parley::app::rules::RulePorts::over_store(
             background.clone(),
             Arc::new(queue.clone()),
             scheduler.clone(),
             background.clone(),
             background.clone(),
             clock.clone(),
-        ));
+        );
+        timer_ports.webhooks = Some(Arc::new(parley::app::webhook_fanout::WebhookFanout::new(
+            background.clone(),
+            Arc::new(webhook_queue.clone()),
+        )));
+        let rule_timers = parley::app::rules::RuleEngine::new(timer_ports);
         let due_work = Arc::new(reminders::due_work(
             reminders::Wiring {
                 store: background.clone(),

@@ -4,7 +4,7 @@
 use super::reactions::{Reaction, ReactionError};
 use super::webhooks::delivery_for;
 use crate::domain::Event;
-use crate::ports::{DeliveryRecorded, StoreError, WebhookQueue, WebhookStore};
+use crate::ports::{DeliveryRecorded, StoreError, WebhookCalls, WebhookQueue, WebhookStore};
 use std::sync::Arc;
 
 /// Records and queues a delivery for every active subscription wanting the
@@ -42,6 +42,33 @@ impl Reaction for WebhookFanout {
             })?;
             tracing::info!(webhook_id = %subscription.id, delivery_id = %delivery.id, kind = event.kind.as_str(), "webhook delivery queued");
         }
+        Ok(())
+    }
+}
+
+/// A rule's "call a webhook" action: one delivery of the triggering event to
+/// the named subscription, whatever kinds it subscribed to. The delivery id
+/// is the fan-out's, so a subscription that also wants the kind still gets
+/// the event once.
+#[async_trait::async_trait]
+impl WebhookCalls for WebhookFanout {
+    async fn call(&self, webhook: &str, event: &Event) -> Result<(), String> {
+        let found = self.store.webhook(webhook).await.map_err(|_| "the webhooks could not be read".to_owned())?;
+        let Some((subscription, _)) = found else { return Err("that webhook no longer exists".into()) };
+        if !subscription.active {
+            return Err("that webhook is paused".into());
+        }
+        let delivery = delivery_for(&subscription, event);
+        let recorded =
+            self.store.record_delivery(&delivery).await.map_err(|_| "the delivery could not be recorded".to_owned())?;
+        if recorded == DeliveryRecorded::Known {
+            return Ok(());
+        }
+        self.queue
+            .enqueue_delivery(&subscription.id, &delivery.id)
+            .await
+            .map_err(|_| "the delivery could not be queued".to_owned())?;
+        tracing::info!(webhook_id = %subscription.id, delivery_id = %delivery.id, "webhook delivery queued by a rule");
         Ok(())
     }
 }

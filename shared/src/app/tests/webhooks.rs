@@ -191,3 +191,30 @@ async fn only_administrators_manage_webhooks() {
     }
     assert!(w.store.webhooks().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_rules_webhook_call_delivers_to_that_subscription_once_even_when_it_also_wants_the_kind() {
+    use crate::ports::WebhookCalls;
+    let w = world();
+    let admin = session(Role::Admin);
+    let named = w.webhooks.create(&admin, hook(&["task.done"])).await.unwrap().subscription;
+    let also_wants = w.webhooks.create(&admin, hook(&["deal.stage_changed"])).await.unwrap().subscription;
+
+    // The rule names a subscription that did not ask for this kind: it still gets it.
+    w.fanout.call(&named.id, &won("e1")).await.unwrap();
+    // Through a rule and through the fan-out, the same event reaches a subscription once.
+    w.fanout.call(&also_wants.id, &won("e1")).await.unwrap();
+    w.fanout.react(&won("e1")).await.unwrap();
+    w.fanout.call(&named.id, &won("e1")).await.unwrap();
+    // An untried delivery may be queued again (its attempt is claimed once);
+    // what matters is one delivery per subscription.
+    for sub in [&named.id, &also_wants.id] {
+        let recorded = w.store.deliveries(sub, &PageRequest::default()).await.unwrap().items;
+        assert_eq!(recorded.len(), 1, "one delivery of the event to {sub}");
+        assert!(w.queue.queued().iter().any(|(queued, _)| queued == sub));
+    }
+
+    assert!(w.fanout.call("no-such-hook", &won("e2")).await.is_err(), "a deleted webhook is the rule's error");
+    w.webhooks.update(&admin, &named.id, WebhookPatch { active: Some(false), ..Default::default() }).await.unwrap();
+    assert!(w.fanout.call(&named.id, &won("e3")).await.is_err(), "a paused webhook is the rule's error");
+}
