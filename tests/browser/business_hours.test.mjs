@@ -10,7 +10,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENV, byTestId, startStack, stopStack, axeViolations } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ENV, SCREENSHOTS, byTestId, startStack, stopStack, axeViolations } from './harness.mjs';
 
 const WAIT = 30_000;
 const TEST = { timeout: 180_000 };
@@ -133,6 +135,8 @@ test('an admin sets weekday hours with a holiday, they are kept, and refused hou
     const scroll = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(scroll <= 0, `the page scrolls sideways by ${scroll}px`);
     assert.deepEqual(await axeViolations(page), []);
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'hours-form-360.png'), fullPage: true });
 
     // Kept across a reload.
     await page.reload();
