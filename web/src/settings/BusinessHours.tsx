@@ -7,6 +7,7 @@ import type { BusinessHours as Hours, NumberHours } from '../api/hours';
 import { t } from '../i18n';
 import type { Key } from '../i18n/en';
 import { business } from '../lib/business';
+import { href } from '../lib/router';
 import { isAdmin } from '../lib/session';
 import { useError } from '../lib/useError';
 import { DayHours } from './DayHours';
@@ -101,7 +102,11 @@ export function BusinessHours() {
       <h2 id="hours-heading" class="side-heading">{t('hours.title')}</h2>
       <p class="muted">{t('hours.note')}</p>
       {error ? <p class="form-error" role="alert">{error}</p> : null}
-      {list && list.length === 0 ? <p class="muted" data-testid="hours-no-numbers">{t('hours.noNumbers')}</p> : null}
+      {list && list.length === 0 ? (
+        <p class="muted" data-testid="hours-no-numbers">
+          {t('hours.noNumbers')} <a href={href({ name: 'settings', section: 'business' })}>{t('hours.setNumber')}</a>
+        </p>
+      ) : null}
       {(list ?? []).map((entry) => (
         <section key={entry.number} class="hours-number" data-testid="hours-number" aria-labelledby={`hours-number-${domId(entry.number)}`}>
           <h3 id={`hours-number-${domId(entry.number)}`} class="hours-number-title">{t('hours.number', { number: entry.number })}</h3>
