@@ -158,6 +158,7 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
         ['settings', '#/settings/team', 'settings-team'],
         ['business', '#/settings/business', 'business-form'],
         ['webhooks', '#/settings/webhooks', 'settings-webhooks'],
+        ['hours', '#/settings/hours', 'settings-hours'],
       ];
       for (const [name, hash, ready] of screens) {
         await page.goto(`${base}/${hash}`);

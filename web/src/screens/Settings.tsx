@@ -15,6 +15,7 @@ import { useError } from '../lib/useError';
 import { categoryLabel } from '../inbox/model';
 import { Account } from '../settings/Account';
 import { Automation } from '../settings/Automation';
+import { BusinessHours } from '../settings/BusinessHours';
 import { BusinessProfile } from '../settings/BusinessProfile';
 import { ExportButton } from '../settings/ExportButton';
 import { Pipelines } from '../settings/Pipelines';
@@ -130,6 +131,7 @@ const SECTIONS: { id: string; key: Key; manager: boolean; admin?: boolean; Scree
   { id: 'data', key: 'settings.data', manager: true, Screen: Data },
   { id: 'webhooks', key: 'webhooks.title', manager: true, admin: true, Screen: Webhooks },
   { id: 'business', key: 'settings.business', manager: false, Screen: BusinessProfile },
+  { id: 'hours', key: 'hours.title', manager: false, Screen: BusinessHours },
   { id: 'account', key: 'settings.account', manager: false, Screen: Account },
   { id: 'language', key: 'settings.language', manager: false, Screen: Language },
 ];
