@@ -58,10 +58,12 @@ impl StreamPlayer {
             .context("the table has no stream (template.yaml's StreamSpecification)")?
             .to_owned();
         let mut player = StreamPlayer { client, arn, handler, invocations, shards: BTreeMap::new() };
-        player.discover(ShardIteratorType::Latest).await?;
-        // A first read pins each LATEST iterator to a position now: DynamoDB
-        // Local resolves LATEST when the iterator is first used, so a write
-        // landing before the first poll would otherwise be missed.
+        // From the oldest record the stream keeps, as Lambda's TRIM_HORIZON
+        // event source does: DynamoDB Local resolves LATEST only when an
+        // iterator is first used, so a write landing before that was missed
+        // under load. A restarted `make dev` hands the kept records over
+        // again, which the reactions, idempotent on the event id, ignore.
+        player.discover(ShardIteratorType::TrimHorizon).await?;
         player.poll_once().await;
         Ok(player)
     }
@@ -137,7 +139,7 @@ impl StreamPlayer {
                 let state = self.shards.get(&id).map(|s| s.last.clone()).unwrap_or_default();
                 let fresh = match &state {
                     Some(last) => self.iterator(&id, ShardIteratorType::AfterSequenceNumber, Some(last)).await,
-                    None => self.iterator(&id, ShardIteratorType::Latest, None).await,
+                    None => self.iterator(&id, ShardIteratorType::TrimHorizon, None).await,
                 };
                 if let (Ok(iterator), Some(shard)) = (fresh, self.shards.get_mut(&id)) {
                     shard.iterator = iterator;
