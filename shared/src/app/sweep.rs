@@ -63,6 +63,7 @@ impl Sweep {
         let mut report = SweepReport::default();
         for message in self.outbox.stuck(StuckState::Queued, Millis(now.0 - self.policy.queued_after_ms), 100).await? {
             if self.queue.enqueue(&message).await.is_ok() {
+                self.outbox.restamp_queued(&message, now).await?;
                 report.requeued += 1;
             }
         }

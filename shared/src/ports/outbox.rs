@@ -100,6 +100,11 @@ pub trait OutboxStore: Send + Sync {
     async fn outbound(&self, message: &MessageRef) -> Result<Option<OutboundStanding>, StoreError>;
     /// `failed` (or outcome unknown) `→ queued` again, on staff's say-so.
     async fn requeue(&self, message: &MessageRef) -> Result<bool, StoreError>;
+    /// Restarts a still-`queued` message's stuck clock at `at`, after the
+    /// sweep put it on the queue again: however many sweeps overlap, each
+    /// stuck message is re-enqueued at most once per threshold. `false` when
+    /// it is no longer queued.
+    async fn restamp_queued(&self, message: &MessageRef, at: Millis) -> Result<bool, StoreError>;
     /// Messages still `queued` (or `sending`) since before `before`.
     async fn stuck(&self, state: StuckState, before: Millis, limit: i32) -> Result<Vec<MessageRef>, StoreError>;
 }

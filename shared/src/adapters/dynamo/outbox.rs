@@ -435,6 +435,18 @@ impl crate::ports::OutboxStore for DynamoStore {
         .await
     }
 
+    async fn restamp_queued(&self, message: &MessageRef, at: Millis) -> Result<bool, StoreError> {
+        let (contact, sk) = (&message.contact, &keys::referenced_sk(message));
+        self.transition(
+            contact,
+            sk,
+            "SET gsi2sk = :g",
+            "#st = :queued",
+            vec![(":g", s(keys::outbox_sk("queued", at, sk))), (":queued", s("queued"))],
+        )
+        .await
+    }
+
     async fn stuck(&self, state: StuckState, before: Millis, limit: i32) -> Result<Vec<MessageRef>, StoreError> {
         let prefix = match state {
             StuckState::Queued => "queued",

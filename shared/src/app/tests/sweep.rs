@@ -40,6 +40,10 @@ async fn the_sweep_enqueues_what_was_never_sent_and_flags_what_hung_mid_send() {
     let report = sweep.run().await.unwrap();
     assert_eq!(report, SweepReport { requeued: 1, flagged: 1, folded: 0 });
     assert_eq!(w.queue.enqueued().len(), 2);
+    // Overlapping sweeps (the safety net and a wake-up) do not pile copies
+    // on the queue: the stuck clock restarted when it was re-enqueued.
+    assert_eq!(sweep.run().await.unwrap().requeued, 0, "re-enqueued once per threshold");
+    assert_eq!(w.queue.enqueued().len(), 2);
     assert!(w.store.message(&hanging).unwrap().outcome_unknown);
     // The re-enqueued message then goes out normally.
     let lost = w.queue.enqueued()[1].clone();

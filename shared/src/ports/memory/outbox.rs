@@ -290,6 +290,18 @@ impl OutboxStore for MemoryStore {
         ))
     }
 
+    async fn restamp_queued(&self, message: &MessageRef, at: Millis) -> Result<bool, StoreError> {
+        let mut store = self.state();
+        let row = store.messages.get_mut(&message.contact).and_then(|m| m.get_mut(message.locator()));
+        match row.and_then(|r| r.outbound.as_mut()).and_then(|o| o.outbox.as_mut()) {
+            Some((state, since)) if *state == "queued" => {
+                *since = at;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     async fn stuck(&self, state: StuckState, before: Millis, limit: i32) -> Result<Vec<MessageRef>, StoreError> {
         let wanted = match state {
             StuckState::Queued => "queued",
