@@ -3,6 +3,7 @@
 
 mod access_matrix;
 mod api;
+mod automation_wiring;
 mod business_hours;
 mod business_profile;
 mod changes;

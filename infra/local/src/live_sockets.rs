@@ -42,7 +42,11 @@ impl PushChannel for LocalPushChannel {
         let sent = self.0.lock().unwrap_or_else(PoisonError::into_inner).get(id).map(|tx| tx.send(text.to_owned()));
         match sent {
             Some(Ok(())) => Ok(()),
-            _ => Err(PushError::Gone),
+            // Closed here: its $disconnect forgets it.
+            Some(Err(_)) => Err(PushError::Gone),
+            // Not a socket of this runner (another runner's, or one a test
+            // registered for a stand-in channel): not ours to forget.
+            None => Err(PushError::Unavailable("not a socket of this runner".into())),
         }
     }
 }
