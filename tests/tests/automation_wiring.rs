@@ -59,11 +59,9 @@ async fn moving_a_deal_to_won_runs_the_rule_and_calls_the_registered_webhook() {
         tokio::time::sleep(Duration::from_millis(300)).await;
         let (_, record) = t.get(&admin, &format!("/api/contacts/{contact}")).await;
         tagged = record.to_string().contains("\"customer\"");
-        called = posts
-            .lock()
-            .unwrap()
-            .iter()
-            .any(|(kind, body)| kind == "deal.stage_changed" && body["data"]["to"] == "won" && body["data"]["deal"] == deal_id);
+        called = posts.lock().unwrap().iter().any(|(kind, body)| {
+            kind == "deal.stage_changed" && body["data"]["to"] == "won" && body["data"]["deal"] == deal_id
+        });
         let (_, log) = t.get(&admin, &format!("/api/rules/{rule_id}/log")).await;
         logged = log["items"].as_array().is_some_and(|items| items.len() == 1);
     }
