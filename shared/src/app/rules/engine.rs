@@ -417,7 +417,10 @@ impl RuleEngine {
         let rules = self.ports.rules.rules().await?;
         let rules = super::defaults::with_defaults(&*self.ports.rules, rules, self.ports.clock.now()).await?;
         let mut outage = None;
-        for rule in rules.iter().filter(|r| r.enabled) {
+        // A rule acts on what happens once it is in place: an event the stream
+        // hands over late, from before the rule was created or changed, is
+        // the dry run's business, not the rule's.
+        for rule in rules.iter().filter(|r| r.enabled && event.at >= r.updated_at) {
             if let Err(error) = self.run_rule(rule, event).await {
                 tracing::warn!(rule_id = %rule.id, error = %error, "rule did not run");
                 if error.is_transient() {
