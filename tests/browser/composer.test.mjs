@@ -362,7 +362,7 @@ test('outside the window only a template can be sent: synced, filled in, priced,
     const language = byTestId(picker, 'template-language');
     assert.deepEqual(await optionValues(language), ['en_US', 'hi']);
     await language.selectOption('en_US');
-    assert.match(await byTestId(picker, 'template-estimate').textContent(), /estimate.*\$0\.01.*Utility/i);
+    assert.match(await byTestId(picker, 'template-estimate').textContent(), /estimate.*₹0\.12.*Utility/i);
 
     // Every parameter must be filled in: the page does not send an incomplete template.
     const params = byTestId(picker, 'template-param');
@@ -403,11 +403,11 @@ test('outside the window only a template can be sent: synced, filled in, priced,
     const sent = outbound(page, 'Hi Meena, your order #A-1182 has shipped.');
     await sent.waitFor({ state: 'visible', timeout: WAIT });
     assert.equal(await byTestId(page, 'composer-error').textContent(), '');
-    assert.match(await byTestId(page, 'send-result').textContent(), /Queued.*estimate.*\$0\.01.*Utility/i);
+    assert.match(await byTestId(page, 'send-result').textContent(), /Queued.*estimate.*₹0\.12.*Utility/i);
     assert.match(await sent.locator('[data-testid="placeholder"]').textContent(), /Template/);
     await eventually(async () => assert.equal(await statusOf(sent), 'read'));
     // Priced on the bubble too: a utility template outside the window is billed.
-    assert.match(await sent.locator('[data-testid="message-estimate"]').textContent(), /\$0\.01/);
+    assert.match(await sent.locator('[data-testid="message-estimate"]').textContent(), /₹0\.12/);
     // Still only templates here, with a fresh form.
     assert.equal(await byTestId(page, 'composer-input').isVisible(), false);
     assert.equal(await params.nth(0).inputValue(), '');
@@ -553,7 +553,7 @@ test('an unknown outcome and a send being retried are explained on the bubble', 
     assert.equal(await unknown.locator('[data-testid="delivery-unknown"]').textContent(), 'Delivery unknown — Meta did not answer');
     assert.equal(await bubble(page, 'pm.retrying').locator('[data-testid="delivery-retrying"]').textContent(), 'retrying (attempt 2)');
     assert.equal(await bubble(page, 'pm.retrying').locator('[data-testid="retry"]').count(), 0);
-    assert.match(await bubble(page, 'pm.promo').locator('[data-testid="message-estimate"]').textContent(), /estimate.*\$0\.06.*Marketing/i);
+    assert.match(await bubble(page, 'pm.promo').locator('[data-testid="message-estimate"]').textContent(), /estimate.*₹0\.91.*Marketing/i);
 
     await unknown.locator('[data-testid="retry"]').click();
     await eventually(async () => assert.equal(await unknown.locator('[data-testid="retry-error"]').textContent(),
@@ -581,7 +581,7 @@ test('opting a customer out hides marketing templates, and so does their STOP', 
     const name = byTestId(picker, 'template-name');
     await eventually(async () => assert.ok((await optionValues(name)).includes('diwali_sale')));
     await name.selectOption('diwali_sale');
-    assert.match(await byTestId(picker, 'template-estimate').textContent(), /\$0\.06.*Marketing/);
+    assert.match(await byTestId(picker, 'template-estimate').textContent(), /₹0\.78.*Marketing/);
     // Inside the window a utility template is free.
     await name.selectOption('order_update');
     assert.match(await byTestId(picker, 'template-estimate').textContent(), /Free.*Utility/);

@@ -9,7 +9,7 @@
 use super::reactions::{Reaction, ReactionError};
 use crate::domain::conversation::{Conversation, Viewer};
 use crate::domain::live_connection::{LiveConnection, LiveNotice};
-use crate::domain::{Event, Role};
+use crate::domain::{Event, EventKind, Role};
 use crate::ports::{Clock, ConversationStore, LiveConnections, PushChannel, PushError, StoreError};
 use async_trait::async_trait;
 use std::collections::BTreeMap;
@@ -70,7 +70,27 @@ impl LivePush {
             }
         })?;
         candidates.extend(agents);
-        Ok(self.visible(candidates, &conversation))
+        let mut audience = self.visible(candidates, &conversation);
+        // The agent a conversation was taken from can no longer see it, yet
+        // their open queue still lists it until their tab asks again.
+        if let Some(previous) = Self::taken_from(event) {
+            let now = self.clock.now();
+            let theirs = self.connections.connections_of(previous).await?;
+            for connection in theirs.into_iter().filter(|c| c.expires_at > now) {
+                if !audience.iter().any(|a| a.id == connection.id) {
+                    audience.push(connection);
+                }
+            }
+        }
+        Ok(audience)
+    }
+
+    /// The former owner named by a `conversation.assigned` event.
+    fn taken_from(event: &Event) -> Option<&str> {
+        if event.kind != EventKind::ConversationAssigned {
+            return None;
+        }
+        event.data.get("from").and_then(|from| from.as_str())
     }
 
     /// Pushes the notice for `event` to its audience, deleting the

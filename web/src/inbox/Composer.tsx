@@ -146,7 +146,7 @@ function TemplatePicker({ c, draft, open }: { c: Contact; draft: Draft; open: bo
             </div>
           </div>
           <div class="template-foot">
-            <span class="estimate" data-testid="template-estimate">{tr ? <EstimateChip estimate={localEstimate(tr.category, open)} /> : null}</span>
+            <span class="estimate" data-testid="template-estimate">{tr ? <EstimateChip estimate={localEstimate(tr.category, open, c.wa_id)} /> : null}</span>
             <span class="template-hint" data-testid="template-hint">
               {tr && missing > 0 ? (values.length === 1 ? t('tpl.fillOne') : t('tpl.fillEvery', { n: missing })) : ''}
             </span>
@@ -235,7 +235,7 @@ export function Composer({ c }: { c: Contact }) {
       <div class="composer-meta" hidden={mode !== 'text'}>
         <span id="composer-hint" class="composer-hint">{t('composer.hint')}</span>
         <span class={`text-counter${tooLong ? ' is-over' : ''}`} data-testid="text-counter">{chars > MAX_TEXT - 500 ? `${chars} / ${MAX_TEXT}` : ''}</span>
-        <span class="estimate" data-testid="text-estimate"><EstimateChip estimate={localEstimate('service', true)} /></span>
+        <span class="estimate" data-testid="text-estimate"><EstimateChip estimate={localEstimate('service', true, c.wa_id)} /></span>
       </div>
       {mode === 'template' ? <TemplatePicker c={c} draft={draft} open={open} /> : null}
       <div class="composer-error" data-testid="composer-error" role="alert">{draft.error}</div>

@@ -101,7 +101,7 @@ export function fillTemplate(body: string, params: string[]): string {
 }
 
 /** What the API's rate card will say for a send of `category` to `waId`, computed before sending. */
-export function localEstimate(category: Category | 'service', windowOpen: boolean, waId?: string | null): Estimate {
+export function localEstimate(category: Category | 'service', windowOpen: boolean, waId: string | null | undefined): Estimate {
   const free = category === 'service' || (category === 'utility' && windowOpen);
   const card = cardFor(waId);
   return { category, free, amount_minor: free ? 0 : card?.per_message[category] ?? Number.NaN, currency: card?.currency ?? businessCurrency() };

@@ -685,7 +685,7 @@ export async function submit(kind: 'text' | 'template'): Promise<boolean> {
     }
     state.inFlight.delete(id);
     // A replayed request answers without an estimate: show the rate card's.
-    const estimate = res?.estimate ?? localEstimate(category, open);
+    const estimate = res?.estimate ?? localEstimate(category, open, c.wa_id);
     if (state.selectedId === id) setSendResult({ replayed: res?.replayed === true, estimate });
     else draft.result = { replayed: res?.replayed === true, estimate };
     refreshSoon();

@@ -71,6 +71,22 @@ async fn an_owned_conversation_reaches_its_owner_and_those_who_see_all_only() {
 }
 
 #[tokio::test]
+async fn the_agent_a_conversation_was_taken_from_hears_of_the_transfer() {
+    let push = Push::new().await;
+    let contact = push.world.customer_says("919800000001", "w1", "hi").await;
+    push.owned_by(&contact, "a2@x").await;
+    let transfer = Event::new(
+        EventKind::ConversationAssigned,
+        "conversation.assigned:1",
+        T0,
+        serde_json::json!({"from": "a1@x", "to": "a2@x"}),
+    )
+    .about(&contact);
+    push.reaction(false).react(&transfer).await.unwrap();
+    assert_eq!(push.channel.recipients(), ["a1-laptop", "a1-phone", "a2", "boss", "m"]);
+}
+
+#[tokio::test]
 async fn agents_who_see_all_get_every_push() {
     let push = Push::new().await;
     let contact = push.world.customer_says("919800000001", "w1", "hi").await;
