@@ -43,7 +43,9 @@ else
 fi
 
 step "browser tests (headless chromium)"
-node --test tests/browser/
+# Each file runs its own stack (runner, simulator, table, browser) and most of
+# a browser test is waiting, so four files run at once.
+node --test --test-concurrency=4 tests/browser/
 
 step "deployment checks"
 .venv/bin/cfn-lint template.yaml

@@ -168,6 +168,16 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
         assert.deepEqual(await axeViolations(page), [], `axe-core on ${name} at ${width} px`);
         await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`) });
       }
+      // A slow network shows "Loading messages…" on the timeline: it must be readable too.
+      let release;
+      const held = new Promise((resolve) => { release = resolve; });
+      await page.route('**/api/contacts/*/messages*', async (route) => { await held; await route.fallback(); });
+      await page.goto(`${base}/#/inbox/${encodeURIComponent(id)}`);
+      await page.reload();
+      await eventually(async () => assert.notEqual(await byTestId(page, 'timeline-status').textContent(), ''));
+      assert.deepEqual(await axeViolations(page), [], `axe-core on a loading conversation at ${width} px`);
+      release();
+      await page.unroute('**/api/contacts/*/messages*');
       // Hindi, with a Devanagari font for the screenshot.
       await page.evaluate(() => localStorage.setItem('parley.locale', 'hi'));
       await page.goto(`${base}/#/inbox/${encodeURIComponent(id)}`);
