@@ -29,6 +29,9 @@ pub struct Faults {
     pub timeout_ms: u64,
     /// Sends per second above which calls get 130429.
     pub max_per_second: Option<u32>,
+    /// The next this-many sends get 130429 whatever their pace, so a test
+    /// meets throttling on a machine too loaded to reach any rate.
+    pub throttle_next: u32,
     /// Post every status webhook twice.
     pub duplicate_statuses: bool,
     /// Post a message's statuses in random order.
@@ -139,7 +142,22 @@ async fn send(
             "the access token is not valid",
         );
     }
-    let faults = sim.faults.lock().map(|f| f.clone()).unwrap_or_default();
+    let (faults, throttled) = match sim.faults.lock() {
+        Ok(mut f) => {
+            let throttled = f.throttle_next > 0;
+            f.throttle_next = f.throttle_next.saturating_sub(1);
+            (f.clone(), throttled)
+        }
+        Err(_) => (Faults::default(), false),
+    };
+    if throttled {
+        return meta_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            130429,
+            "Rate limit hit",
+            "Cloud API message throughput has been reached",
+        );
+    }
     if let Some(limit) = faults.max_per_second {
         let mut window = sim.sends_this_second.lock().unwrap_or_else(|e| e.into_inner());
         if window.0.elapsed() >= Duration::from_secs(1) {
