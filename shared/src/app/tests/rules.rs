@@ -470,3 +470,16 @@ async fn a_received_event_is_matched_with_the_text_and_opening_read_back_from_th
     assert_eq!(later.data["first"], false);
     assert_eq!(later.data["text"], "hello?");
 }
+
+#[tokio::test]
+async fn the_first_event_a_business_ever_has_runs_the_default_rules_it_seeds() {
+    // Nobody opened Settings → Automation: the engine seeds the defaults on
+    // the first event, which the stream hands over a moment after it happened.
+    let r = rig();
+    let t0 = r.w.clock_now();
+    r.hours.close(Millis(t0.0 - 60_000), t0.plus_hours(8));
+    let contact = r.w.customer_says("15550001111", "wamid.1", "hello?").await;
+    r.w.clock.advance_ms(1_500);
+    r.engine.react(&received(&contact, "m1", t0, json!({"first": true}))).await.unwrap();
+    assert_eq!(r.w.queue.enqueued().len(), 1, "the away message answers the very first message");
+}
