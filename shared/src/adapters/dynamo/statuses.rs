@@ -37,7 +37,7 @@ const PENDING_STATUS_TTL_SECONDS: i64 = 30 * 24 * 3600;
 const MAX_REDIRECTS: usize = 4;
 
 /// How often a status is tried while other writes to its message cancel it.
-const STATUS_ATTEMPTS: u32 = 5;
+const STATUS_ATTEMPTS: u32 = 8;
 
 /// Where a message item lives.
 #[derive(PartialEq, Eq)]
@@ -268,8 +268,7 @@ impl DynamoStore {
                 return Err(unavailable(err));
             }
             // Another status of the same message is being written: let it land.
-            let backoff = 20u64 << attempt;
-            tokio::time::sleep(std::time::Duration::from_millis(backoff + rand::random::<u64>() % backoff)).await;
+            conflict_pause(attempt).await;
         };
         self.count_spend(update).await?;
         Ok(Found::Outcome(outcome))
@@ -345,22 +344,38 @@ impl DynamoStore {
         if !adds.is_empty() {
             expression.push_str(&format!("ADD {}", adds.join(", ")));
         }
-        let noted = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(at.pk(), &at.sk)))
-            .update_expression(expression)
-            .condition_expression("attribute_exists(pk)")
-            .set_expression_attribute_values(Some(values))
-            .send()
-            .await;
-        match noted {
-            Ok(_) => Ok(()),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(()),
-            Err(e) => Err(unavailable(e)),
+        let mut attempt = 0;
+        loop {
+            let noted = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(key(at.pk(), &at.sk)))
+                .update_expression(&expression)
+                .condition_expression("attribute_exists(pk)")
+                .set_expression_attribute_values(Some(values.clone()))
+                .send()
+                .await;
+            let Err(e) = noted else { return Ok(()) };
+            if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) {
+                return Ok(());
+            }
+            // Another status of the message is being written in a transaction.
+            let conflicted = e.as_service_error().is_some_and(|s| s.is_transaction_conflict_exception());
+            attempt += 1;
+            if !conflicted || attempt >= STATUS_ATTEMPTS {
+                return Err(unavailable(e));
+            }
+            conflict_pause(attempt).await;
         }
     }
+}
+
+/// A short, growing, jittered wait before writing a message another
+/// transaction holds again.
+async fn conflict_pause(attempt: u32) {
+    let backoff = 20u64 << attempt.min(4);
+    tokio::time::sleep(std::time::Duration::from_millis(backoff + rand::random::<u64>() % backoff)).await;
 }
 
 /// `SET` clauses for Meta's pricing, with their values.
