@@ -2,7 +2,9 @@
 // 09:00–18:00 in Asia/Kolkata with a holiday, saves, and finds it kept after
 // a reload; hours the API refuses (an opening that closes when it opens)
 // show the API's reason and change nothing stored; 360 px wide, axe-clean;
-// an agent reads the hours and cannot edit them.
+// an agent reads the hours and cannot edit them; a customer writing while
+// the number is closed finds the away message in the conversation, and an
+// admin clears the hours back to "always open".
 //
 //   cargo build -p parley-local -p parley-simulator && npm run build
 //   eval "$(./infra/emulators.sh start)"
@@ -12,7 +14,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ENV, SCREENSHOTS, byTestId, startStack, stopStack, axeViolations } from './harness.mjs';
+import { ENV, SCREENSHOTS, byTestId, customerWritesTo, eventually, startStack, stopStack, axeViolations } from './harness.mjs';
 
 const WAIT = 30_000;
 const TEST = { timeout: 180_000 };
@@ -184,6 +186,40 @@ test('an agent reads the business hours and cannot change them', TEST, async () 
 
     const scroll = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(scroll <= 0, `the page scrolls sideways by ${scroll}px`);
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a customer writing while closed gets the away message, and cleared hours count as always open', TEST, async () => {
+  const { context, page } = await phonePage();
+  try {
+    await signIn(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
+    const closed = { time_zone: 'Asia/Kolkata', weekly: [[], [], [], [], [], [], []], holidays: [] };
+    const saved = await api(page, 'PUT', `/api/business/hours/${NUMBER}`, closed);
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    await customerWritesTo(stack.sim.base, '919833300001', 'Chitra Late', 'Are you still open?');
+    const contactId = await eventually(async () => {
+      const { body } = await api(page, 'GET', '/api/contacts?q=chitra');
+      assert.equal(body.items.length, 1);
+      return body.items[0].id;
+    }, { timeout: WAIT });
+    await page.goto(`${base}/#/inbox/${encodeURIComponent(contactId)}`);
+    const away = byTestId(page, 'message').filter({ hasText: 'closed right now' });
+    await eventually(async () => assert.equal(await away.count(), 1), { timeout: WAIT });
+    assert.equal(await away.getAttribute('data-direction'), 'out');
+
+    await page.goto(`${base}/#/settings/hours`);
+    const section = byTestId(page, 'hours-number').filter({ hasText: NUMBER });
+    await byTestId(section, 'hours-clear').waitFor({ state: 'visible', timeout: WAIT });
+    page.once('dialog', (dialog) => dialog.accept());
+    await byTestId(section, 'hours-clear').click();
+    await eventually(async () => assert.equal(await byTestId(section, 'hours-always-open').count(), 1), { timeout: WAIT });
+    assert.equal(await byTestId(section, 'hours-clear').count(), 0, 'nothing left to clear');
+    const { body } = await api(page, 'GET', '/api/business/hours');
+    assert.equal(body.items.find((i) => i.number === NUMBER).hours, null);
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(page.errors, []);
   } finally {

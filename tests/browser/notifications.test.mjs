@@ -88,3 +88,31 @@ test('the bell shows a mention and links to the conversation', TEST, async () =>
     await context.close();
   }
 });
+
+test('a follow-up falling due rings the bell once, with the task', { timeout: 240_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, bypassCSP: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  try {
+    await signIn(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
+    // Due a few seconds from now: the local runner's scheduler fires it.
+    const due = new Date(Date.now() + 4_000).toISOString();
+    const task = await api(page, 'POST', '/api/tasks', { title: 'Call Bina back', due_at: due, contact_id: contactId });
+    assert.equal(task.status, 201, JSON.stringify(task.body));
+    // A due task's notification is not pushed over the socket: the bell
+    // learns of it at the next live poll, which is once a minute while the
+    // socket is up.
+    await eventually(async () => assert.equal(await byTestId(page, 'bell-count').textContent(), '1'), { timeout: 75_000 });
+    await byTestId(page, 'bell').click();
+    const item = byTestId(page, 'bell-item');
+    await eventually(async () => assert.equal(await item.count(), 1), { timeout: WAIT });
+    assert.equal(await item.getAttribute('data-kind'), 'task_due');
+    assert.match(await item.textContent(), /Call Bina back/);
+    const { body } = await api(page, 'GET', '/api/notifications');
+    assert.equal(body.items.filter((n) => n.kind === 'task_due').length, 1, 'one notification for the follow-up');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -71,3 +71,55 @@ fn saved_day() -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
     Millis(now).to_rfc3339()[..10].to_owned()
 }
+
+#[tokio::test]
+async fn every_number_customers_write_to_is_listed_and_hours_can_be_cleared_back_to_always_open() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let agent = t.teammate(&admin, "agent@shop.test", "agent").await;
+    let main = parley_simulator::webhook::BusinessPhone::default();
+    let second = parley_simulator::webhook::BusinessPhone {
+        phone_number_id: "200200200200".into(),
+        display_phone_number: "15550000002".into(),
+    };
+    for (i, phone) in [&main, &second, &main].into_iter().enumerate() {
+        let mut customer = parley_simulator::Customer::new(&format!("91980000000{i}"), "Asha");
+        customer.phone = phone.clone();
+        let webhook = customer.webhook(vec![customer.text(&format!("wamid.KN{i}"), 1_700_000_000 + i as i64, "hi")]);
+        assert_eq!(t.post_json_webhook(&webhook).await.status(), 200);
+    }
+    let always_closed = json!({"time_zone": "Asia/Kolkata", "weekly": [[], [], [], [], [], [], []]});
+    let path = format!("/api/business/hours/{}", main.phone_number_id);
+    assert_eq!(t.request(&admin, "PUT", &path, Some(&always_closed)).await.0, 200);
+    assert_eq!(t.request(&admin, "PUT", "/api/business/hours/1001", Some(&always_closed)).await.0, 200);
+
+    let listed = |list: &serde_json::Value| -> Vec<(String, bool)> {
+        let items = list["items"].as_array().unwrap().iter();
+        items.map(|i| (i["number"].as_str().unwrap().to_owned(), !i["hours"].is_null())).collect()
+    };
+    let (status, list) = t.get(&agent, "/api/business/hours").await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(
+        listed(&list),
+        [("1001".to_owned(), true), (main.phone_number_id.clone(), true), (second.phone_number_id.clone(), false)],
+        "numbers with hours and every number customers wrote to, without a profile"
+    );
+    let number = BusinessNumber(main.phone_number_id.clone());
+    let now = Millis(1_700_000_000_000);
+    assert!(matches!(t.stack.store.state_at(&number, now).await.unwrap(), OpenState::Closed { .. }));
+
+    assert_eq!(t.request(&agent, "DELETE", &path, None).await.0, 403);
+    assert_eq!(t.request(&admin, "DELETE", "/api/business/hours/not-a-number", None).await.0, 422);
+    let (status, cleared) = t.request(&admin, "DELETE", &path, None).await;
+    assert_eq!(status, 200, "{cleared}");
+    assert_eq!(cleared, json!({"number": main.phone_number_id, "hours": null}));
+    assert_eq!(t.stack.store.state_at(&number, now).await.unwrap(), OpenState::Open, "no hours: always open");
+    assert_eq!(t.request(&admin, "DELETE", &path, None).await.0, 200, "clearing again changes nothing");
+    let (_, list) = t.get(&agent, "/api/business/hours").await;
+    assert_eq!(
+        listed(&list),
+        [("1001".to_owned(), true), (main.phone_number_id.clone(), false), (second.phone_number_id.clone(), false)]
+    );
+    let (_, audit) = t.get(&admin, &format!("/api/audit?day={}", &saved_day())).await;
+    assert!(audit["items"].as_array().unwrap().iter().any(|e| e["action"] == "business_hours_cleared"), "{audit}");
+}

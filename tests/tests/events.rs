@@ -6,6 +6,7 @@
 use parley::domain::Millis;
 use parley::ports::{EventLog, PageRequest};
 use parley_e2e::{repo_root, unique_table, TestStack};
+use parley_simulator::webhook::BusinessPhone;
 use parley_simulator::Customer;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -106,9 +107,13 @@ async fn an_inbound_message_is_published_once_and_its_redelivery_publishes_nothi
     }
     assert_eq!(t.round_trips() - before, 2, "a redelivery is still one round trip");
 
-    let published = tap.published(1).await;
-    assert_eq!(kinds(&published), BTreeMap::from([("message.received".to_owned(), 1)]), "{published:?}");
-    let event = &published[0];
+    let published = tap.published(2).await;
+    assert_eq!(
+        kinds(&published),
+        BTreeMap::from([("contact.created".to_owned(), 1), ("message.received".to_owned(), 1)]),
+        "{published:?}"
+    );
+    let event = of_kind(&published, "message.received")[0];
     assert_eq!(event["source"], "parley");
     let detail = &event["detail"];
     assert_eq!(detail["id"], "message.received:wamid.EV1");
@@ -120,7 +125,7 @@ async fn an_inbound_message_is_published_once_and_its_redelivery_publishes_nothi
     assert_eq!(
         t.stack.events_invocations.load(std::sync::atomic::Ordering::SeqCst),
         1,
-        "one events invocation: redeliveries write no event item, so nothing reaches the function"
+        "one events invocation (both events of the one transaction): redeliveries write no event item, so nothing reaches the function"
     );
 }
 
@@ -213,6 +218,10 @@ async fn each_committed_change_is_published_once_and_a_refused_one_never() {
         }
     }
     logged.sort();
+    // Except the contact's announcement, kept at the contact's own key (it
+    // is what tells its first message from the later ones), not a day's.
+    let ids: std::collections::BTreeSet<&str> =
+        ids.into_iter().filter(|id| !id.starts_with("contact.created:")).collect();
     assert_eq!(logged.iter().map(String::as_str).collect::<std::collections::BTreeSet<_>>(), ids, "{logged:?}");
     assert_eq!(logged.len(), ids.len());
 }
@@ -306,4 +315,133 @@ async fn published_events_match_the_versioned_schema() {
     }
     let wrong = json!({"id": "x", "type": "deal.stage_changed", "version": 1, "at": 1, "data": {"deal": "d1"}});
     assert!(!validator.is_valid(&wrong), "a stage move without its stages is refused");
+}
+
+/// Writes an outbound message as the sender leaves it before Meta's first
+/// status (`sending`); returns its callback key.
+async fn sending_message(t: &TestStack, contact: &parley::domain::ContactId, id: &str) -> String {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use parley::adapters::dynamo::keys;
+    let at = Millis(1_700_000_000_000);
+    let sk = keys::message_sk(at, id);
+    let s = |v: &str| AttributeValue::S(v.to_owned());
+    let item = std::collections::HashMap::from([
+        ("pk".to_owned(), s(&keys::contact_pk(contact))),
+        ("sk".to_owned(), s(&sk)),
+        ("id".to_owned(), s(id)),
+        ("contact_id".to_owned(), s(contact.as_str())),
+        ("direction".to_owned(), s("out")),
+        ("type".to_owned(), s("text")),
+        ("text".to_owned(), s("Your order has shipped")),
+        ("at".to_owned(), AttributeValue::N(at.0.to_string())),
+        ("status".to_owned(), s("sending")),
+        ("status_rank".to_owned(), AttributeValue::N("1".into())),
+    ]);
+    t.dynamo().await.put_item().table_name(&t.table).set_item(Some(item)).send().await.unwrap();
+    keys::message_ref(contact, &sk).callback_data()
+}
+
+#[tokio::test]
+async fn each_status_change_is_published_once_and_a_duplicate_or_late_one_never() {
+    use parley_simulator::webhook::{envelope, messages_change, status, BusinessPhone};
+    let t = TestStack::builder().transaction_conflicts().start().await;
+    let tap = BusTap::on(&t).await;
+    let contact = parley::domain::ContactId::parse("0123456789abcdef0123abcd").unwrap();
+    let callback = sending_message(&t, &contact, "m-status-events").await;
+    let webhook = |name: &str, at: i64| {
+        let mut s = status("wamid.STEV", name, at, "919812345678");
+        s["biz_opaque_callback_data"] = json!(callback);
+        envelope(vec![messages_change(&BusinessPhone::default(), vec![], vec![], vec![s])])
+    };
+
+    let before = t.round_trips();
+    assert_eq!(t.post_json_webhook(&webhook("sent", 1_700_000_001)).await.status(), 200);
+    assert_eq!(t.round_trips() - before, 2, "the status and its event in one transaction, plus the spend count");
+    // Meta delivers the same status several times at once: each write of the
+    // message cancels the others' transactions, which are tried again and
+    // then find nothing left to change.
+    let mut at_once = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let (http, url, body) = (t.http.clone(), t.url("/webhook"), webhook("delivered", 1_700_000_002));
+        at_once.spawn(async move {
+            let body = serde_json::to_vec(&body).unwrap();
+            parley_simulator::webhook::post_signed(&http, &url, parley_e2e::APP_SECRET, body)
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        });
+    }
+    while let Some(answer) = at_once.join_next().await {
+        assert_eq!(answer.unwrap(), 200, "a conflicting write is retried, not failed");
+    }
+    // A late `sent` changes nothing; `read` moves on in one round trip.
+    assert_eq!(t.post_json_webhook(&webhook("sent", 1_700_000_001)).await.status(), 200);
+    let before = t.round_trips();
+    assert_eq!(t.post_json_webhook(&webhook("read", 1_700_000_003)).await.status(), 200);
+    assert_eq!(t.round_trips() - before, 1, "an unpriced status is one TransactWriteItems");
+
+    let published = tap.published(3).await;
+    let statuses: Vec<(&str, &str)> = of_kind(&published, "message.status_changed")
+        .iter()
+        .map(|e| (e["detail"]["data"]["status"].as_str().unwrap(), e["detail"]["contact_id"].as_str().unwrap()))
+        .collect();
+    let mut sorted = statuses.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        vec![("delivered", contact.as_str()), ("read", contact.as_str()), ("sent", contact.as_str())],
+        "one event per status the message moved to: {published:?}"
+    );
+    let text = serde_json::to_string(&published).unwrap();
+    assert!(!text.contains("919812345678"), "no recipient number in the events");
+}
+
+#[tokio::test]
+async fn a_contact_is_created_by_its_first_message_only() {
+    let t = TestStack::start().await;
+    let tap = BusTap::on(&t).await;
+    let admin = t.login().await;
+    let asha = Customer::new("919812345678", "Asha");
+    let first = asha.webhook(vec![asha.text("wamid.CC1", 1_700_000_000, "hello")]);
+    let before = t.round_trips();
+    assert_eq!(t.post_json_webhook(&first).await.status(), 200);
+    assert_eq!(t.round_trips() - before, 1, "the new contact's event rides in the message's one transaction");
+    assert_eq!(t.post_json_webhook(&first).await.status(), 200, "a redelivery");
+    let before = t.round_trips();
+    let later = asha.webhook(vec![asha.text("wamid.CC2", 1_700_000_060, "are you there?")]);
+    assert_eq!(t.post_json_webhook(&later).await.status(), 200);
+    assert_eq!(t.round_trips() - before, 1, "a known contact's message is still one round trip");
+    // A late older message does not make the contact new again either.
+    let older = asha.webhook(vec![asha.text("wamid.CC0", 1_699_999_000, "earlier")]);
+    assert_eq!(t.post_json_webhook(&older).await.status(), 200);
+    // A contact staff added is created once, by staff: their first message is not a second creation.
+    let (status, added) =
+        t.post(&admin, "/api/contacts", &json!({"phone": "+919800000001", "name": "Ravi"}), None).await;
+    assert_eq!(status, 201, "{added}");
+    let ravi = Customer::new("919800000001", "Ravi");
+    assert_eq!(
+        t.post_json_webhook(&ravi.webhook(vec![ravi.text("wamid.CC3", 1_700_000_100, "hi")])).await.status(),
+        200
+    );
+
+    let published = tap.published(6).await;
+    let created: Vec<(&str, &str)> = of_kind(&published, "contact.created")
+        .iter()
+        .map(|e| (e["detail"]["contact_id"].as_str().unwrap(), e["detail"]["data"]["source"].as_str().unwrap()))
+        .collect();
+    let asha_id = t.contacts(&admin).await.iter().find(|c| c["phone"] == "+919812345678").map(|c| c["id"].clone());
+    let asha_id = asha_id.and_then(|id| id.as_str().map(str::to_owned)).expect("Asha's contact");
+    let ravi_id = added["id"].as_str().unwrap();
+    let mut created = created;
+    created.sort();
+    let mut expected = vec![(asha_id.as_str(), "whatsapp"), (ravi_id, "staff")];
+    expected.sort();
+    assert_eq!(created, expected, "one creation per contact: {published:?}");
+    let asha_event = of_kind(&published, "contact.created")
+        .into_iter()
+        .find(|e| e["detail"]["contact_id"] == asha_id.as_str())
+        .unwrap();
+    assert_eq!(asha_event["detail"]["data"]["business_number"], BusinessPhone::default().phone_number_id);
+    assert_eq!(asha_event["detail"]["at"], 1_700_000_000_000i64, "created by the first message, at its time");
+    assert_eq!(of_kind(&published, "message.received").len(), 4);
 }

@@ -12,6 +12,7 @@ mod contact_record;
 mod data_ownership;
 mod deals;
 mod deployment;
+mod done_when;
 mod due_work;
 mod events;
 mod exports;

@@ -150,6 +150,8 @@ pub struct ApiState {
     pub business: Arc<dyn BusinessProfileStore>,
     /// Opening hours per business number.
     pub hours: Arc<dyn parley::ports::BusinessHoursStore>,
+    /// The business numbers customers write to.
+    pub numbers: Arc<dyn parley::ports::BusinessNumbers>,
     /// Contacts added by phone number.
     pub enrolment: Arc<dyn ContactEnrolment>,
     /// Who has read what.
@@ -232,7 +234,7 @@ pub fn state(
         RateCards::default(),
     )
     .with_business(store.clone());
-    let calendar = BusinessCalendar::new(store.clone(), settings.utc_offset_minutes);
+    let calendar = BusinessCalendar::new(store.clone());
     let inbox =
         Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone(), settings));
     ApiState {
@@ -285,6 +287,7 @@ pub fn state(
         origin_key,
         business: store.clone(),
         hours: store.clone(),
+        numbers: store.clone(),
         enrolment: store.clone(),
         read_markers: store.clone(),
         notifications: store.clone(),
@@ -336,8 +339,9 @@ openapi::api_routes! {
     get "/api/audit" => inbox::audit, query inbox::AuditQuery, returns 200 PageView<AuditEntryView>, "The audit log for `?contact=` or `?day=`", "managers, admins";
     get "/api/business" => business::get, returns 200 BusinessProfileView, "The business profile: name, default country, currency, time zone (defaults until an admin saves one)", "all";
     put "/api/business" => business::put, body business::ProfileBody, returns 200 BusinessProfileView, "Save the business profile (422 on an unknown country, currency or time zone; audited)", "admins";
-    get "/api/business/hours" => business_hours::list, returns 200 BusinessHoursListView, "Opening hours of every business number (the profile's number listed even without hours; none set: always open)", "all";
+    get "/api/business/hours" => business_hours::list, returns 200 BusinessHoursListView, "Opening hours of every business number Parley knows (the profile's, those customers wrote to, those with hours; `hours` null: none set, always open)", "all";
     put "/api/business/hours/{number}" => business_hours::put, body parley::domain::business_hours::BusinessHours, returns 200 NumberHoursView, "Set a business number's weekly hours, holidays and time zone (422 when invalid; audited)", "admins";
+    delete "/api/business/hours/{number}" => business_hours::clear, returns 200 NumberHoursView, "Clear a business number's hours: it counts as always open again (no hours is no change; audited)", "admins";
     get "/api/rate_card" => business::rate_card, returns 200 RateCardView, "The rate card send estimates are priced with, in minor units per delivered template", "all";
     get "/api/users" => team::list, returns 200 PageView<UserView>, "The team", "managers, admins";
     post "/api/users" => team::invite, body team::InviteBody, returns 201 LinkView, "Invite a teammate (201, returns the one-time link)", "admins";

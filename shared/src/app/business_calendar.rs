@@ -1,8 +1,7 @@
-//! Which calendar "today" is read in: the business profile's time zone once
-//! an admin has saved one, else the fixed UTC offset from the settings (the
-//! behaviour from before the profile existed).
+//! Which calendar "today" is read in: the business profile's IANA time zone,
+//! that of the default profile (`Asia/Kolkata`) until an admin saves one.
 
-use crate::domain::BusinessDay;
+use crate::domain::{BusinessDay, BusinessProfile};
 use crate::ports::{BusinessProfileStore, StoreError};
 use std::sync::Arc;
 
@@ -10,26 +9,33 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct BusinessCalendar {
     profiles: Arc<dyn BusinessProfileStore>,
-    fallback_offset_minutes: i64,
+    unsaved: BusinessDay,
 }
 
 impl BusinessCalendar {
-    /// `fallback_offset_minutes` places the day until a profile is saved.
-    pub fn new(profiles: Arc<dyn BusinessProfileStore>, fallback_offset_minutes: i64) -> Self {
-        BusinessCalendar { profiles, fallback_offset_minutes }
+    /// The calendar of the saved profile, or of the default profile's zone.
+    pub fn new(profiles: Arc<dyn BusinessProfileStore>) -> Self {
+        let unsaved =
+            BusinessDay::in_zone(&BusinessProfile::default().time_zone).unwrap_or(BusinessDay::FixedOffset(0));
+        BusinessCalendar { profiles, unsaved }
+    }
+
+    /// The same, with `unsaved` in force until a profile is saved (tests
+    /// that reason in UTC).
+    pub fn with_unsaved(profiles: Arc<dyn BusinessProfileStore>, unsaved: BusinessDay) -> Self {
+        BusinessCalendar { profiles, unsaved }
     }
 
     /// The calendar in force now.
     pub async fn current(&self) -> Result<BusinessDay, StoreError> {
-        let fallback = BusinessDay::FixedOffset(self.fallback_offset_minutes);
         let Some(profile) = self.profiles.business_profile().await? else {
-            return Ok(fallback);
+            return Ok(self.unsaved.clone());
         };
         Ok(BusinessDay::in_zone(&profile.time_zone).unwrap_or_else(|_| {
             // Saved profiles are validated against the same database, so
             // this is a zone a newer or older build dropped.
-            tracing::warn!(time_zone = %profile.time_zone, "the business time zone is unknown; using the fixed offset");
-            fallback
+            tracing::warn!(time_zone = %profile.time_zone, "the business time zone is unknown; using UTC");
+            BusinessDay::FixedOffset(0)
         }))
     }
 }

@@ -10,6 +10,10 @@ use crate::ports::{
 };
 use std::sync::Arc;
 
+/// The fixed UTC offset the business day used before the business profile
+/// had a time zone.
+const RETIRED_UTC_OFFSET: &str = "PARLEY_UTC_OFFSET_MINUTES";
+
 /// Inbox settings.
 #[derive(Debug, Clone, Copy)]
 pub struct InboxSettings {
@@ -19,25 +23,21 @@ pub struct InboxSettings {
     pub sla_minutes: i64,
     /// Who gets conversations nobody owns.
     pub routing: RoutingRule,
-    /// The business's clock: minutes ahead of UTC (India: 330).
-    pub utc_offset_minutes: i64,
 }
 
 impl Default for InboxSettings {
     fn default() -> Self {
-        InboxSettings {
-            agents_see_all: false,
-            sla_minutes: 15,
-            routing: RoutingRule::OwnerOrUnassigned,
-            utc_offset_minutes: 330,
-        }
+        InboxSettings { agents_see_all: false, sla_minutes: 15, routing: RoutingRule::OwnerOrUnassigned }
     }
 }
 
 impl InboxSettings {
-    /// Reads `PARLEY_AGENTS_SEE_ALL`, `PARLEY_SLA_MINUTES`, `PARLEY_ROUTING`
-    /// and `PARLEY_UTC_OFFSET_MINUTES`; unset ones keep their defaults, and a
-    /// value that cannot be used is an error naming its variable.
+    /// Reads `PARLEY_AGENTS_SEE_ALL`, `PARLEY_SLA_MINUTES` and
+    /// `PARLEY_ROUTING`; unset ones keep their defaults, and a value that
+    /// cannot be used is an error naming its variable. The retired
+    /// `PARLEY_UTC_OFFSET_MINUTES` (the business day follows the business
+    /// profile's time zone) is ignored with a warning, so that a deployment
+    /// that still sets it starts.
     pub fn from_environment(env: &crate::config::Environment) -> Result<Self, crate::config::ConfigError> {
         use crate::config::ConfigError;
         let default = InboxSettings::default();
@@ -52,20 +52,16 @@ impl InboxSettings {
         if sla_minutes <= 0 {
             return Err(ConfigError::Invalid { name: "PARLEY_SLA_MINUTES", expected: "a whole number of minutes" });
         }
-        let utc_offset_minutes: i64 = env
-            .parsed("PARLEY_UTC_OFFSET_MINUTES", "whole minutes ahead of UTC")?
-            .unwrap_or(default.utc_offset_minutes);
-        if utc_offset_minutes.abs() > 14 * 60 {
-            return Err(ConfigError::Invalid {
-                name: "PARLEY_UTC_OFFSET_MINUTES",
-                expected: "whole minutes ahead of UTC, between -840 and 840",
-            });
+        if env.optional(RETIRED_UTC_OFFSET).is_some() {
+            tracing::warn!(
+                variable = RETIRED_UTC_OFFSET,
+                "ignored: the business day follows the business profile's time zone (Settings > Business profile)"
+            );
         }
         Ok(InboxSettings {
             agents_see_all: env.flag("PARLEY_AGENTS_SEE_ALL")?.unwrap_or(default.agents_see_all),
             sla_minutes,
             routing,
-            utc_offset_minutes,
         })
     }
 }
@@ -281,8 +277,8 @@ mod settings_tests {
         let settings = InboxSettings::from_environment(&Environment::from_pairs([])).unwrap();
         let default = InboxSettings::default();
         assert_eq!(
-            (settings.agents_see_all, settings.sla_minutes, settings.routing, settings.utc_offset_minutes),
-            (default.agents_see_all, default.sla_minutes, default.routing, default.utc_offset_minutes)
+            (settings.agents_see_all, settings.sla_minutes, settings.routing),
+            (default.agents_see_all, default.sla_minutes, default.routing)
         );
     }
 
@@ -292,13 +288,20 @@ mod settings_tests {
             ("PARLEY_AGENTS_SEE_ALL", "true"),
             ("PARLEY_SLA_MINUTES", "30"),
             ("PARLEY_ROUTING", "round_robin"),
-            ("PARLEY_UTC_OFFSET_MINUTES", "-180"),
         ]);
         let settings = InboxSettings::from_environment(&env).unwrap();
         assert!(settings.agents_see_all);
         assert_eq!(settings.sla_minutes, 30);
         assert_eq!(settings.routing, RoutingRule::RoundRobin);
-        assert_eq!(settings.utc_offset_minutes, -180);
+    }
+
+    #[test]
+    fn a_retired_utc_offset_left_in_the_environment_is_ignored() {
+        for value in ["330", "-180", "5:30"] {
+            let env = Environment::from_pairs([("PARLEY_UTC_OFFSET_MINUTES", value), ("PARLEY_SLA_MINUTES", "30")]);
+            let settings = InboxSettings::from_environment(&env).expect("a deployment that still sets it starts");
+            assert_eq!(settings.sla_minutes, 30);
+        }
     }
 
     #[test]
@@ -307,8 +310,6 @@ mod settings_tests {
             ("PARLEY_SLA_MINUTES", "15m"),
             ("PARLEY_SLA_MINUTES", "0"),
             ("PARLEY_ROUTING", "random"),
-            ("PARLEY_UTC_OFFSET_MINUTES", "5:30"),
-            ("PARLEY_UTC_OFFSET_MINUTES", "3300"),
             ("PARLEY_AGENTS_SEE_ALL", "yes please"),
         ] {
             let error = InboxSettings::from_environment(&Environment::from_pairs([(name, value)])).unwrap_err();

@@ -12,4 +12,7 @@ pub trait BusinessHoursStore: Send + Sync {
     async fn all_hours(&self) -> Result<Vec<(String, BusinessHours)>, StoreError>;
     /// Saves (replaces) `number`'s hours with their audit line, atomically.
     async fn save_hours(&self, number: &str, hours: &BusinessHours, audit: &AuditEntry) -> Result<(), StoreError>;
+    /// Removes `number`'s hours (it counts as always open again) with its
+    /// audit line, atomically; a number without hours is no change.
+    async fn clear_hours(&self, number: &str, audit: &AuditEntry) -> Result<(), StoreError>;
 }

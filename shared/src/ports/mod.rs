@@ -4,6 +4,7 @@
 
 mod audit;
 mod business_hours;
+mod business_numbers;
 mod business_profile;
 mod clock;
 mod consent;
@@ -53,6 +54,7 @@ mod whatsapp;
 
 pub use audit::AuditLog;
 pub use business_hours::BusinessHoursStore;
+pub use business_numbers::BusinessNumbers;
 pub use business_profile::BusinessProfileStore;
 pub use clock::{Clock, SystemClock};
 pub use consent::ConsentStore;

@@ -1,5 +1,5 @@
 // Business hours per WhatsApp number: read by all staff, set by admins.
-import { get, put } from './client';
+import { del, get, put } from './client';
 import type { components } from './schema';
 
 type Schemas = components['schemas'];
@@ -14,3 +14,6 @@ export const businessHours = () => get<BusinessHoursList>('/api/business/hours')
 /** 422 with the reason when the hours do not validate. */
 export const saveBusinessHours = (number: string, body: BusinessHours) =>
   put<NumberHours>('/api/business/hours/{number}', { params: { number }, json: body });
+/** Back to "no hours set": the number counts as always open. */
+export const clearBusinessHours = (number: string) =>
+  del<NumberHours>('/api/business/hours/{number}', { params: { number } });

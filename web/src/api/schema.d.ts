@@ -73,7 +73,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Opening hours of every business number (the profile's number listed even without hours; none set: always open)
+         * Opening hours of every business number Parley knows (the profile's, those customers wrote to, those with hours; `hours` null: none set, always open)
          * @description Roles: all.
          */
         get: operations["get_business_hours"];
@@ -99,7 +99,11 @@ export interface paths {
          */
         put: operations["put_business_hours__number"];
         post?: never;
-        delete?: never;
+        /**
+         * Clear a business number's hours: it counts as always open again (no hours is no change; audited)
+         * @description Roles: admins.
+         */
+        delete: operations["delete_business_hours__number"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1403,7 +1407,7 @@ export interface components {
             /** @description Seven days, Monday first, each with its openings. */
             weekly: components["schemas"]["Interval"][][];
         };
-        /** @description Every number with hours, and the profile's number. */
+        /** @description Every number Parley knows: with hours, the profile's, and those customers wrote to. */
         BusinessHoursList: {
             items: components["schemas"]["NumberHours"][];
         };
@@ -2673,6 +2677,37 @@ export interface operations {
                 "application/json": components["schemas"]["BusinessHours"];
             };
         };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NumberHours"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_business_hours__number: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description Success */
             200: {

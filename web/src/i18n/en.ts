@@ -667,6 +667,10 @@ export const en = {
   'hours.addHoliday': 'Add holiday',
   'hours.save': 'Save hours',
   'hours.saved': 'Business hours saved.',
+  // Business hours: clearing a number's hours
+  'hours.clear': 'Clear hours',
+  'hours.clearConfirm': 'Clear the hours of number {number}? It will count as always open.',
+  'hours.cleared': 'Hours cleared: this number counts as always open.',
 };
 
 export type Key = keyof typeof en;

@@ -661,4 +661,8 @@ export const hi: Catalog = {
   'hours.addHoliday': 'छुट्टी जोड़ें',
   'hours.save': 'घंटे सहेजें',
   'hours.saved': 'कारोबार के घंटे सहेजे गए।',
+  // Business hours: clearing a number's hours
+  'hours.clear': 'घंटे हटाएँ',
+  'hours.clearConfirm': 'नंबर {number} के घंटे हटाएँ? यह हमेशा खुला माना जाएगा।',
+  'hours.cleared': 'घंटे हटाए गए: यह नंबर हमेशा खुला माना जाएगा।',
 };

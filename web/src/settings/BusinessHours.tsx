@@ -72,6 +72,22 @@ function NumberHoursForm({ entry, onSaved }: { entry: NumberHours; onSaved: (sav
       setBusy(false);
     }
   };
+  const onClear = async () => {
+    if (!confirm(t('hours.clearConfirm', { number: entry.number }))) return;
+    setBusy(true);
+    setMessage('');
+    try {
+      const cleared = await hoursApi.clearBusinessHours(entry.number);
+      setError('');
+      setMessage(t('hours.cleared'));
+      setDraft(blank());
+      onSaved(cleared);
+    } catch (err) {
+      fail(err);
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <form class="form hours-form" data-testid="hours-form" novalidate onSubmit={onSubmit} aria-busy={busy ? 'true' : undefined}>
       {!entry.hours ? <p class="muted" data-testid="hours-always-open">{t('hours.alwaysOpen')}</p> : null}
@@ -87,6 +103,9 @@ function NumberHoursForm({ entry, onSaved }: { entry: NumberHours; onSaved: (sav
       <p role="status" data-testid="hours-message">{message}</p>
       <div class="form-actions">
         <button class="button button--primary" type="submit" data-testid="hours-save" disabled={busy}>{t('hours.save')}</button>
+        {entry.hours ? (
+          <button class="button" type="button" data-testid="hours-clear" disabled={busy} onClick={onClear}>{t('hours.clear')}</button>
+        ) : null}
       </div>
     </form>
   );

@@ -20,7 +20,7 @@ impl NumberHoursView {
     }
 }
 
-/// Every number with hours, and the profile's number.
+/// Every number Parley knows: with hours, the profile's, and those customers wrote to.
 #[derive(Serialize, JsonSchema)]
 #[schemars(rename = "BusinessHoursList")]
 pub struct BusinessHoursListView {

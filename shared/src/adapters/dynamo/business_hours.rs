@@ -9,7 +9,7 @@ use super::{transact_checked_all, unavailable, DynamoStore};
 use crate::domain::business_hours::BusinessHours;
 use crate::domain::{AuditEntry, BusinessNumber, Millis};
 use crate::ports::{OpenState, StoreError};
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 
 /// The partition of every number's hours.
 const HOURS: &str = "HOURS";
@@ -43,6 +43,17 @@ impl crate::ports::BusinessHoursStore for DynamoStore {
         let put = Put::builder().table_name(&self.table).set_item(Some(item)).build().map_err(unavailable)?;
         let items = vec![TransactWriteItem::builder().put(put).build(), self.audit_put(audit)?];
         // The audit line's key is fresh, so a failed check is a broken invariant.
+        if transact_checked_all(&self.client, items).await? {
+            Ok(())
+        } else {
+            Err(StoreError::Unavailable("the audit line collided; retry".into()))
+        }
+    }
+
+    async fn clear_hours(&self, number: &str, audit: &AuditEntry) -> Result<(), StoreError> {
+        let delete =
+            Delete::builder().table_name(&self.table).set_key(Some(key(HOURS, number))).build().map_err(unavailable)?;
+        let items = vec![TransactWriteItem::builder().delete(delete).build(), self.audit_put(audit)?];
         if transact_checked_all(&self.client, items).await? {
             Ok(())
         } else {

@@ -102,7 +102,17 @@ impl DynamoStore {
         Ok(vec![
             TransactWriteItem::builder().put(pointer).build(),
             TransactWriteItem::builder().update(profile).build(),
-            self.event_put(&event)?,
+            // At the contact's own key: the customer's first message then
+            // finds the contact announced and announces nothing.
+            TransactWriteItem::builder()
+                .put(
+                    Put::builder()
+                        .table_name(&self.table)
+                        .set_item(Some(super::event_item::contact_created_item(&event, id)))
+                        .build()
+                        .map_err(unavailable)?,
+                )
+                .build(),
         ])
     }
 

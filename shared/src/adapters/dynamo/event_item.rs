@@ -7,7 +7,8 @@ use super::item::{get_n, get_s, key, n, s, Item};
 use super::keys;
 use crate::domain::{ContactId, Event, EventKind, Millis};
 use crate::ports::StoreError;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+use std::collections::HashMap;
 
 /// Domain events are garbage once automation has had this long to read
 /// them (DynamoDB's TTL removes them; the audit log keeps the history).
@@ -34,7 +35,51 @@ pub(crate) fn event_item(event: &Event) -> Item {
     item
 }
 
+/// A `contact.created` event's item, at the contact's own key (see
+/// [`keys::contact_created_pk`]) and without an expiry: it also marks the
+/// contact as announced for as long as the contact exists.
+pub(crate) fn contact_created_item(event: &Event, contact: &ContactId) -> Item {
+    let mut item = event_item(event);
+    item.remove(keys::TTL);
+    item.extend(key(keys::contact_created_pk(contact), keys::CONTACT_CREATED));
+    item
+}
+
 impl super::DynamoStore {
+    /// Writes a contact's `contact.created` event only if the contact has
+    /// none yet: an update that fills only missing attributes creates the
+    /// item (a stream INSERT, published) the first time, and changes nothing
+    /// afterwards (no INSERT, nothing published), with no condition that
+    /// could cancel the transaction it rides in.
+    pub(super) fn contact_created_once(
+        &self,
+        event: &Event,
+        contact: &ContactId,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let mut item = contact_created_item(event, contact);
+        let (Some(pk), Some(sk)) = (item.remove(keys::PK), item.remove(keys::SK)) else {
+            return Err(StoreError::Corrupt("an event item without its key".into()));
+        };
+        let mut sets = Vec::new();
+        let mut names = HashMap::new();
+        let mut values = HashMap::new();
+        for (i, (name, value)) in item.into_iter().enumerate() {
+            sets.push(format!("#a{i} = if_not_exists(#a{i}, :v{i})"));
+            names.insert(format!("#a{i}"), name);
+            values.insert(format!(":v{i}"), value);
+        }
+        let update = Update::builder()
+            .table_name(&self.table)
+            .key(keys::PK, pk)
+            .key(keys::SK, sk)
+            .update_expression(format!("SET {}", sets.join(", ")))
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
+            .build()
+            .map_err(super::unavailable)?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
     /// The transaction item that writes `event` beside its change.
     pub(super) fn event_put(&self, event: &Event) -> Result<TransactWriteItem, StoreError> {
         let put = Put::builder()

@@ -18,6 +18,11 @@
 //!   record once the erasure is done;
 //! - a message older than the contact's latest: written without moving the
 //!   contact's activity backwards.
+//!
+//! The message that creates a contact also inserts its `contact.created`
+//! event, at a key of the contact's own: later messages update that item
+//! without changing it, which publishes nothing, so no read is needed to
+//! tell a new contact from a known one.
 
 use super::failure::refused_or_unavailable;
 use super::item::{get_s, key, n, s, Item};
@@ -42,8 +47,9 @@ use std::collections::HashMap;
 const MAX_ATTEMPTS: usize = 6;
 
 /// Positions in the transaction; the identity claims follow, then the
-/// contact, the day's counter, the `message.received` event and, with a
-/// twin, its flag and audit line.
+/// contact, the day's and the number's counters, the `message.received`
+/// event, with a twin its
+/// flag and audit line, and last the contact's `contact.created` event.
 const POINTER: usize = 0;
 const NOT_ERASED: usize = 1;
 const FIRST_IDENTITY: usize = 3;
@@ -118,6 +124,8 @@ impl DynamoStore {
         });
         // Counted in the same transaction, so a redelivery never counts twice.
         items.push(super::stats::count_message(&self.table, day, "inbound", &message.wamid)?);
+        // So is the business number, which lists it in Settings without a Scan.
+        items.push(super::business_numbers::count_inbound(&self.table, &message.phone_number_id, &message.wamid)?);
         // Its event rides in the same write: published only if this commits.
         let event = crate::domain::change_event::message_received(message, contact);
         let put = Put::builder()
@@ -136,6 +144,12 @@ impl DynamoStore {
                 detail: serde_json::json!({"other": twin, "wamid": message.wamid}).to_string(),
             })?);
         }
+        // Last, so the positions above stay put. Inserted only by the message
+        // that creates the contact; a no-op for every later one.
+        let source = if message.referral.is_some() { "ad" } else { "whatsapp" };
+        let created =
+            crate::domain::change_event::contact_created(contact, &message.phone_number_id, source, message.at);
+        items.push(self.contact_created_once(&created, contact)?);
         Ok(items)
     }
 
@@ -462,8 +476,8 @@ impl crate::ports::InboundStore for DynamoStore {
             twin: None,
         };
         let contact_at = FIRST_IDENTITY + identities.len();
-        // After the contact: the day's counter and the event.
-        let twin_at = contact_at + 3;
+        // After the contact: the day's and the number's counters, and the event.
+        let twin_at = contact_at + 4;
         for _ in 0..MAX_ATTEMPTS {
             let items = self.inbound_transaction(message, &identities, &plan, self.report_day_of(message.at).await)?;
             let outcome = self.client.transact_write_items().set_transact_items(Some(items)).send().await;

@@ -381,6 +381,18 @@ pub fn event_shard(id: &str) -> u8 {
 /// filter lets through to the events function).
 pub const EVENTS_PREFIX: &str = "E#";
 
+/// Where a contact's `contact.created` event is kept: a key of the
+/// contact's own (not a day's, and with no expiry), so that the message that
+/// creates the contact inserts it and every later message finds it there,
+/// in the same transaction and with no read (a stream INSERT is what gets
+/// published; a later message's no-op update is none).
+pub fn contact_created_pk(contact: &ContactId) -> String {
+    format!("{EVENTS_PREFIX}C#{contact}")
+}
+
+/// The sort key of a contact's `contact.created` item.
+pub const CONTACT_CREATED: &str = "CREATED";
+
 /// One shard of a day's domain events (the transactional outbox, read by
 /// the stream and by automation's dry runs).
 pub fn events_pk(day: &str, shard: u8) -> String {

@@ -443,7 +443,9 @@ impl crate::ports::ContactLifecycleStore for DynamoStore {
             self.redact_audit(owner).await?;
         }
         let own_profile = key(keys::contact_pk(contact), keys::PROFILE);
-        let leftovers: Vec<Item> = everything.iter().filter_map(key_of).filter(|k| *k != own_profile).collect();
+        let mut leftovers: Vec<Item> = everything.iter().filter_map(key_of).filter(|k| *k != own_profile).collect();
+        // A fresh record after the erasure is a new contact, announced again.
+        leftovers.extend(owners.iter().map(|o| key(keys::contact_created_pk(o), keys::CONTACT_CREATED)));
         removed += self.delete_all(leftovers).await?;
 
         // The tombstone: no name, no phone, out of every list and queue.

@@ -24,6 +24,7 @@
 
 mod audit;
 mod business_hours;
+mod business_numbers;
 mod business_profile;
 mod consent;
 mod contacts;

@@ -4,7 +4,9 @@
 //! message key, no read needed) or the wamid pointer; when the message is no
 //! longer where the callback key says (a merge moved it), the pointer, which
 //! the merge moved along, finds it. The update carries its own monotonic
-//! condition, so a late `sent` or a duplicate changes nothing; pricing and
+//! condition and writes its `message.status_changed` event in the same
+//! transaction, so a late `sent` or a duplicate changes nothing and publishes
+//! nothing; pricing and
 //! failure reasons on a stale status are still noted. A status for a message
 //! Parley has not linked yet is parked beside the wamid pointer in the same
 //! transaction that checks the pointer is absent, so it can never slip
@@ -23,6 +25,7 @@ use crate::whatsapp::status::parse_status;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, CancellationReason, ConditionCheck, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
+    Update,
 };
 use std::collections::HashMap;
 
@@ -33,11 +36,20 @@ const PENDING_STATUS_TTL_SECONDS: i64 = 30 * 24 * 3600;
 /// How many merges a late wamid link follows before giving up.
 const MAX_REDIRECTS: usize = 4;
 
+/// How often a status is tried while other writes to its message cancel it.
+const STATUS_ATTEMPTS: u32 = 8;
+
 /// Where a message item lives.
 #[derive(PartialEq, Eq)]
 struct Location {
-    pk: String,
+    contact: ContactId,
     sk: String,
+}
+
+impl Location {
+    fn pk(&self) -> String {
+        keys::contact_pk(&self.contact)
+    }
 }
 
 /// What a status update found at a location.
@@ -132,7 +144,7 @@ impl DynamoStore {
             .map_err(refused_or_unavailable)?;
         Ok(found.item().and_then(|item| {
             let contact = ContactId::parse(&get_s(item, "contact_id")?)?;
-            Some(Location { pk: keys::contact_pk(&contact), sk: get_s(item, "message_sk")? })
+            Some(Location { contact, sk: get_s(item, "message_sk")? })
         }))
     }
 
@@ -225,7 +237,46 @@ impl DynamoStore {
         Ok(())
     }
 
+    /// Moves the message to the status and writes its `message.status_changed`
+    /// event in the same transaction, so the event exists exactly when the
+    /// status changed. A transaction another write to the same message
+    /// cancelled is tried again.
     async fn update_message_status(&self, at: &Location, update: &StatusUpdate) -> Result<Found, StoreError> {
+        let items = vec![
+            TransactWriteItem::builder().update(self.status_advance(at, update)?).build(),
+            self.event_put(&crate::domain::change_event::message_status_changed(update, &at.contact))?,
+        ];
+        let mut attempt = 0;
+        let outcome = loop {
+            let advanced = self.client.transact_write_items().set_transact_items(Some(items.clone())).send().await;
+            let Err(err) = advanced else { break StatusOutcome::Applied };
+            let reasons = match err.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(e)) => e.cancellation_reasons().to_vec(),
+                _ => return Err(refused_or_unavailable(err)),
+            };
+            if let Some(failed) = reasons.first().filter(|r| r.code() == Some("ConditionalCheckFailed")) {
+                // Tells "already further along" from "not here" without a read.
+                if failed.item().is_none() {
+                    return Ok(Found::Nothing);
+                }
+                self.note_stale(at, update).await?;
+                break StatusOutcome::Stale;
+            }
+            let conflicted = reasons.iter().any(|r| r.code() == Some("TransactionConflict"));
+            attempt += 1;
+            if !conflicted || attempt >= STATUS_ATTEMPTS {
+                return Err(unavailable(err));
+            }
+            // Another status of the same message is being written: let it land.
+            conflict_pause(attempt).await;
+        };
+        self.count_spend(update).await?;
+        Ok(Found::Outcome(outcome))
+    }
+
+    /// The monotonic update of the message: only a status further along
+    /// than the stored one applies.
+    fn status_advance(&self, at: &Location, update: &StatusUpdate) -> Result<Update, StoreError> {
         let mut values: HashMap<String, AttributeValue> = HashMap::from([
             (":st".to_owned(), s(update.status.as_str())),
             (":r".to_owned(), n(i64::from(update.status.rank()))),
@@ -242,37 +293,17 @@ impl DynamoStore {
             sets.push("errors = :errors".to_owned());
         }
         let names = HashMap::from([("#st".to_owned(), "status".to_owned())]);
-        let advanced = self
-            .client
-            .update_item()
+        Update::builder()
             .table_name(&self.table)
-            .set_key(Some(key(&at.pk, &at.sk)))
+            .set_key(Some(key(at.pk(), &at.sk)))
             // Meta's word settles it: off the outbox, and no longer "unknown".
             .update_expression(format!("SET {} REMOVE gsi2pk, gsi2sk, outcome_unknown", sets.join(", ")))
             .condition_expression("attribute_exists(pk) AND (attribute_not_exists(status_rank) OR status_rank < :r)")
             .set_expression_attribute_names(Some(names))
             .set_expression_attribute_values(Some(values))
-            // Tells "already further along" from "not here" without a read.
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .send()
-            .await;
-        let outcome = match advanced {
-            Ok(_) => StatusOutcome::Applied,
-            Err(e) => match e.as_service_error() {
-                Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(
-                    failed,
-                )) => {
-                    if failed.item().is_none() {
-                        return Ok(Found::Nothing);
-                    }
-                    self.note_stale(at, update).await?;
-                    StatusOutcome::Stale
-                }
-                _ => return Err(refused_or_unavailable(e)),
-            },
-        };
-        self.count_spend(update).await?;
-        Ok(Found::Outcome(outcome))
+            .build()
+            .map_err(unavailable)
     }
 
     /// Adds a priced message to its business month's spend counters, once however
@@ -313,22 +344,38 @@ impl DynamoStore {
         if !adds.is_empty() {
             expression.push_str(&format!("ADD {}", adds.join(", ")));
         }
-        let noted = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(&at.pk, &at.sk)))
-            .update_expression(expression)
-            .condition_expression("attribute_exists(pk)")
-            .set_expression_attribute_values(Some(values))
-            .send()
-            .await;
-        match noted {
-            Ok(_) => Ok(()),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(()),
-            Err(e) => Err(unavailable(e)),
+        let mut attempt = 0;
+        loop {
+            let noted = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(key(at.pk(), &at.sk)))
+                .update_expression(&expression)
+                .condition_expression("attribute_exists(pk)")
+                .set_expression_attribute_values(Some(values.clone()))
+                .send()
+                .await;
+            let Err(e) = noted else { return Ok(()) };
+            if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) {
+                return Ok(());
+            }
+            // Another status of the message is being written in a transaction.
+            let conflicted = e.as_service_error().is_some_and(|s| s.is_transaction_conflict_exception());
+            attempt += 1;
+            if !conflicted || attempt >= STATUS_ATTEMPTS {
+                return Err(unavailable(e));
+            }
+            conflict_pause(attempt).await;
         }
     }
+}
+
+/// A short, growing, jittered wait before writing a message another
+/// transaction holds again.
+async fn conflict_pause(attempt: u32) {
+    let backoff = 20u64 << attempt.min(4);
+    tokio::time::sleep(std::time::Duration::from_millis(backoff + rand::random::<u64>() % backoff)).await;
 }
 
 /// `SET` clauses for Meta's pricing, with their values.
@@ -364,7 +411,7 @@ impl crate::ports::StatusStore for DynamoStore {
     async fn apply_status(&self, update: &StatusUpdate) -> Result<StatusOutcome, StoreError> {
         let mut tried = None;
         if let Some(message) = update.callback_data.as_deref().and_then(MessageRef::from_callback_data) {
-            let location = Location { pk: keys::contact_pk(&message.contact), sk: keys::referenced_sk(&message) };
+            let location = Location { contact: message.contact.clone(), sk: keys::referenced_sk(&message) };
             if let Found::Outcome(outcome) = self.update_message_status(&location, update).await? {
                 return Ok(outcome);
             }
@@ -391,7 +438,7 @@ impl crate::ports::StatusStore for DynamoStore {
         let sk = &keys::referenced_sk(message);
         let mut contact = message.contact.clone();
         for _ in 0..MAX_REDIRECTS {
-            let location = Location { pk: keys::contact_pk(&contact), sk: sk.to_owned() };
+            let location = Location { contact: contact.clone(), sk: sk.to_owned() };
             let reasons = match self.put_pointer(&contact, sk, wamid).await? {
                 None => return self.apply_pending(wamid, &location).await,
                 Some(reasons) => reasons,

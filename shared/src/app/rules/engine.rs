@@ -415,7 +415,10 @@ impl RuleEngine {
     /// keep the rules that ran from running twice.
     async fn run_rules(&self, event: &Event) -> Result<(), ReactionError> {
         let rules = self.ports.rules.rules().await?;
-        let rules = super::defaults::with_defaults(&*self.ports.rules, rules, self.ports.clock.now()).await?;
+        // Defaults seeded by this very event (the business's first) act on it:
+        // they are in place from the business's start, not from this read.
+        let seeded_at = self.ports.clock.now().min(event.at);
+        let rules = super::defaults::with_defaults(&*self.ports.rules, rules, seeded_at).await?;
         let mut outage = None;
         // A rule acts on what happens once it is in place: an event the stream
         // hands over late, from before the rule was created or changed, is

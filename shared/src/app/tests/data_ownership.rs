@@ -93,7 +93,7 @@ async fn erasure_leaves_nothing_of_the_person_and_a_redelivery_stores_nothing() 
     let w = World::new();
     let admin = w.teammate("admin@shop.test", Role::Admin).await;
     let contact = w.customer_says("15550001111", "wamid.1", "my address is …").await;
-    let tasks = w.tasks(330);
+    let tasks = w.tasks();
     let call = NewTask {
         title: "call back".into(),
         due_at: w.clock.now().plus_hours(1),
@@ -150,7 +150,7 @@ async fn merging_moves_tasks_and_a_late_send_result_follows_the_message() {
     let boss = w.teammate("boss@shop.test", Role::Manager).await;
     let into = w.customer_says("15550001111", "wamid.1", "hi").await;
     let from = w.customer_says("15550002222", "wamid.2", "new phone").await;
-    let tasks = w.tasks(330);
+    let tasks = w.tasks();
     let call = NewTask {
         title: "call".into(),
         due_at: w.clock.now().plus_hours(1),

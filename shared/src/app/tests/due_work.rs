@@ -81,7 +81,7 @@ fn follow_up(title: &str, due_at: Millis) -> NewTask {
 async fn a_due_task_fires_once_under_overlapping_runs() {
     let w = World::new();
     let a = w.teammate("a@shop.test", Role::Agent).await;
-    let task = w.tasks(0).create(&a, follow_up("call back", T0.plus_hours(2))).await.unwrap();
+    let task = w.tasks_in_utc().create(&a, follow_up("call back", T0.plus_hours(2))).await.unwrap();
     let armed = w.scheduler.scheduled();
     assert_eq!(armed.get(&format!("task-{}", task.id)).map(|(at, _)| *at), Some(T0.plus_hours(2)));
     w.clock.set(T0.plus_hours(2));
@@ -103,7 +103,7 @@ async fn a_due_task_fires_once_under_overlapping_runs() {
 async fn a_snoozed_tasks_old_wake_up_does_nothing() {
     let w = World::new();
     let a = w.teammate("a@shop.test", Role::Agent).await;
-    let tasks = w.tasks(0);
+    let tasks = w.tasks_in_utc();
     let task = tasks.create(&a, follow_up("call back", T0.plus_hours(1))).await.unwrap();
     let old = ScheduledJob::TaskDue { task_id: task.id.clone(), due_at: task.due_at };
     let change = TaskChange { due_at: Some(T0.plus_hours(5)), ..TaskChange::default() };
@@ -122,7 +122,7 @@ async fn a_snoozed_tasks_old_wake_up_does_nothing() {
 async fn done_tasks_lose_their_wake_up() {
     let w = World::new();
     let a = w.teammate("a@shop.test", Role::Agent).await;
-    let tasks = w.tasks(0);
+    let tasks = w.tasks_in_utc();
     let task = tasks.create(&a, follow_up("call back", T0.plus_hours(1))).await.unwrap();
     tasks.complete(&a, &task.id).await.unwrap();
     assert!(w.scheduler.scheduled().is_empty());
@@ -138,9 +138,9 @@ async fn a_customer_reply_cancels_a_pending_follow_up() {
     w.clock.advance_ms(60_000);
     let new =
         NewTask { contact_id: Some(contact.clone()), cancel_on_reply: true, ..follow_up("chase", T0.plus_hours(24)) };
-    let task = w.tasks(0).create(&a, new).await.unwrap();
+    let task = w.tasks_in_utc().create(&a, new).await.unwrap();
     let plain = w
-        .tasks(0)
+        .tasks_in_utc()
         .create(&a, NewTask { contact_id: Some(contact.clone()), ..follow_up("ring", T0.plus_hours(24)) })
         .await
         .unwrap();
@@ -166,7 +166,7 @@ async fn the_runner_cancels_a_replied_follow_up_even_before_the_reaction_ran() {
     w.clock.advance_ms(60_000);
     let new =
         NewTask { contact_id: Some(contact.clone()), cancel_on_reply: true, ..follow_up("chase", T0.plus_hours(2)) };
-    let task = w.tasks(0).create(&a, new).await.unwrap();
+    let task = w.tasks_in_utc().create(&a, new).await.unwrap();
     w.clock.advance_ms(HOUR);
     w.customer_says("919800000001", "wamid.2", "yes please").await;
     w.clock.set(T0.plus_hours(2));
@@ -331,7 +331,7 @@ async fn a_due_follow_up_sends_its_template_filled_from_the_contact_and_refuses_
         }),
         ..follow_up("check in", T0.plus_hours(1))
     };
-    let tasks = w.tasks(0);
+    let tasks = w.tasks_in_utc();
     assert!(matches!(tasks.create(&a, with(&["{{contact.name}}"])).await, Err(TaskError::Invalid(_))), "too few");
     assert!(matches!(tasks.create(&a, with(&["{{deal.value}}", "x"])).await, Err(TaskError::Invalid(_))), "no deal");
     let task = tasks.create(&a, with(&["{{contact.name}}", "the blue sofa"])).await.unwrap();

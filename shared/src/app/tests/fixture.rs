@@ -36,15 +36,25 @@ impl World {
         }
     }
 
-    /// The tasks use case over this world, its business day at a fixed
-    /// `utc_offset_minutes` until a profile names a zone.
-    pub fn tasks(&self, utc_offset_minutes: i64) -> Tasks {
+    /// The tasks use case over this world, its business day in the
+    /// default profile's zone (Asia/Kolkata) until a profile names one.
+    pub fn tasks(&self) -> Tasks {
+        self.tasks_with(BusinessCalendar::new(self.store.clone()))
+    }
+
+    /// The same, with days in UTC until a profile names a zone.
+    pub fn tasks_in_utc(&self) -> Tasks {
+        let utc = crate::domain::BusinessDay::FixedOffset(0);
+        self.tasks_with(BusinessCalendar::with_unsaved(self.store.clone(), utc))
+    }
+
+    fn tasks_with(&self, calendar: BusinessCalendar) -> Tasks {
         Tasks::new(
             self.store.clone(),
             self.store.clone(),
             self.store.clone(),
             self.clock.clone(),
-            BusinessCalendar::new(self.store.clone(), utc_offset_minutes),
+            calendar,
             self.scheduler.clone(),
             self.store.clone(),
         )

@@ -22,7 +22,7 @@ async fn workload_counts_unassigned_overdue_and_due_follow_ups_for_supervisors_o
         InboxSettings::default(),
     );
     inbox.assign(&a, &first, Some("a@shop.test".into())).await.unwrap();
-    let reports = Reports::new(w.store.clone(), w.clock.clone(), 15, BusinessCalendar::new(w.store.clone(), 330));
+    let reports = Reports::new(w.store.clone(), w.clock.clone(), 15, BusinessCalendar::new(w.store.clone()));
     assert!(matches!(reports.workload(&a).await, Err(ReportError::Forbidden)));
     let workload = reports.workload(&boss).await.unwrap();
     assert_eq!(workload, Workload { unassigned: 1, overdue: 1, tasks_due_today: 0, tasks_overdue: 0 });
@@ -50,7 +50,7 @@ async fn tasks_due_today_on_the_dashboard_follow_the_business_zone() {
     w.clock.set(Millis::parse_rfc3339("2026-07-15T21:30:00Z").unwrap());
     let a = w.teammate("a@shop.test", Role::Agent).await;
     let boss = w.teammate("boss@shop.test", Role::Manager).await;
-    let calendar = BusinessCalendar::new(w.store.clone(), 0);
+    let calendar = BusinessCalendar::with_unsaved(w.store.clone(), crate::domain::BusinessDay::FixedOffset(0));
     let tasks = Tasks::new(
         w.store.clone(),
         w.store.clone(),

@@ -470,3 +470,50 @@ async fn a_received_event_is_matched_with_the_text_and_opening_read_back_from_th
     assert_eq!(later.data["first"], false);
     assert_eq!(later.data["text"], "hello?");
 }
+
+#[tokio::test]
+async fn the_first_event_a_business_ever_has_runs_the_default_rules_it_seeds() {
+    // Nobody opened Settings → Automation: the engine seeds the defaults on
+    // the first event, which the stream hands over a moment after it happened.
+    let r = rig();
+    let t0 = r.w.clock_now();
+    r.hours.close(Millis(t0.0 - 60_000), t0.plus_hours(8));
+    let contact = r.w.customer_says("15550001111", "wamid.1", "hello?").await;
+    r.w.clock.advance_ms(1_500);
+    r.engine.react(&received(&contact, "m1", t0, json!({"first": true}))).await.unwrap();
+    assert_eq!(r.w.queue.enqueued().len(), 1, "the away message answers the very first message");
+}
+
+#[tokio::test]
+async fn a_sent_status_re_arms_the_no_reply_follow_up_from_when_the_message_went_out() {
+    let r = rig();
+    seed_default_rules(&*r.w.store, r.w.clock_now()).await.unwrap();
+    let agent = r.w.teammate("a@shop.test", Role::Agent).await;
+    let quiet = r.w.customer_says("15550001111", "wamid.1", "hi").await;
+    let new = NewDeal { contact: Some(quiet.clone()), title: "Sofa".into(), value_minor: 100, ..NewDeal::default() };
+    let deal = r.deals.create(&agent, new).await.unwrap();
+    r.w.clock.advance_ms(1_000);
+    r.deals.move_to(&agent, &deal.id, "quote_sent").await.unwrap();
+    r.publish_from(0).await;
+    // Ten hours later the quote itself goes out: the event the status webhook writes.
+    r.w.clock.advance_ms(10 * Millis::HOUR);
+    let sent_at = r.w.clock_now();
+    let raw = json!({"id": "wamid.OUT1", "status": "sent", "timestamp": (sent_at.0 / 1000).to_string(),
+        "recipient_id": "15550001111"});
+    let update = crate::whatsapp::status::parse_status(&raw, "pn-1", sent_at).unwrap();
+    let event = crate::domain::change_event::message_status_changed(&update, &quiet);
+    r.engine.react(&event).await.unwrap();
+    let timers = r.scheduler.scheduled();
+    assert_eq!(timers.len(), 1, "{timers:?}");
+    let (at, _) = timers.values().next().unwrap();
+    assert_eq!(*at, update.at.plus_hours(48), "48 hours from the message, not from the stage move");
+    // 48 hours after the move, 38 after the message: not yet.
+    r.w.clock.advance_ms(39 * Millis::HOUR);
+    assert!(r.scheduler.take_due(r.w.clock_now()).is_empty());
+    r.w.clock.advance_ms(10 * Millis::HOUR);
+    for job in r.scheduler.take_due(r.w.clock_now()) {
+        let ScheduledJob::RuleTimer { rule_id, subject, since } = job else { panic!("{job:?}") };
+        r.engine.fire_timer(&rule_id, &subject, since).await.unwrap();
+    }
+    assert_eq!(r.log_results(QUOTE_FOLLOW_UP).await.len(), 1);
+}

@@ -164,7 +164,7 @@ async fn the_first_answer_on_an_unassigned_conversation_is_credited_to_who_answe
     send.send(text(&unowned, "Hello!", None)).await.unwrap();
     // Nobody to credit: an answer sent by the system stays unassigned.
     send.send(SendCommand { actor: "system".into(), ..text(&automated, "We are closed", None) }).await.unwrap();
-    let reports = Reports::new(w.store.clone(), w.clock.clone(), 15, BusinessCalendar::new(w.store.clone(), 330));
+    let reports = Reports::new(w.store.clone(), w.clock.clone(), 15, BusinessCalendar::new(w.store.clone()));
     let (by_agent, _) = reports.first_response(&boss, "2000-01-01", "2100-01-01").await.unwrap();
     let credited: Vec<(&str, u64)> = by_agent.iter().map(|r| (r.key.as_str(), r.answered)).collect();
     assert_eq!(credited, [("agent@shop.test", 1), ("unassigned", 1)]);

@@ -27,7 +27,7 @@ async fn today_ends_at_the_business_midnight_and_overdue_is_before_now() {
     let w = World::new();
     w.clock.set(MORNING);
     let a = w.teammate("a@shop.test", Role::Agent).await;
-    let tasks = w.tasks(330);
+    let tasks = w.tasks();
     tasks.create(&a, task("yesterday", Millis(MORNING.0 - 20 * HOUR))).await.unwrap();
     tasks.create(&a, task("tonight", Millis(MORNING.0 + 13 * HOUR))).await.unwrap();
     // 00:30 tomorrow in India, though still "today" in UTC.
@@ -52,7 +52,7 @@ async fn a_snooze_lands_in_business_time_and_a_done_task_is_not_changed() {
     let a = w.teammate("a@shop.test", Role::Agent).await;
     let b = w.teammate("b@shop.test", Role::Agent).await;
     let boss = w.teammate("boss@shop.test", Role::Manager).await;
-    let tasks = w.tasks(330);
+    let tasks = w.tasks();
     let made = tasks.create(&a, task("call back", Millis(MORNING.0 + HOUR))).await.unwrap();
     let snooze = |s| TaskChange { snooze: Some(s), ..TaskChange::default() };
     let moved = tasks.update(&a, &made.id, snooze(Snooze::Tomorrow)).await.unwrap();
@@ -78,7 +78,7 @@ async fn owners_and_supervisors_complete_tasks_and_agents_keep_to_their_own() {
     let a = w.teammate("a@shop.test", Role::Agent).await;
     let b = w.teammate("b@shop.test", Role::Agent).await;
     let boss = w.teammate("boss@shop.test", Role::Manager).await;
-    let tasks = w.tasks(330);
+    let tasks = w.tasks();
     let for_b = NewTask { owner: Some("b@shop.test".into()), ..task("call back", MORNING) };
     assert!(matches!(tasks.create(&a, for_b.clone()).await, Err(TaskError::Forbidden(_))));
     let created = tasks.create(&boss, for_b).await.unwrap();
@@ -120,7 +120,7 @@ async fn today_follows_the_business_zone_through_summer_time_once_one_is_saved()
     w.clock.set(Millis::parse_rfc3339("2026-07-15T21:30:00Z").unwrap());
     let a = w.teammate("a@shop.test", Role::Agent).await;
     // The settings' fixed offset is UTC's.
-    let tasks = w.tasks(0);
+    let tasks = w.tasks_in_utc();
     tasks.create(&a, task("before midnight", Millis::parse_rfc3339("2026-07-15T22:45:00Z").unwrap())).await.unwrap();
     tasks.create(&a, task("after midnight", Millis::parse_rfc3339("2026-07-15T23:30:00Z").unwrap())).await.unwrap();
     // Without a profile, the fixed offset places midnight at 00:00Z.
@@ -140,7 +140,7 @@ async fn today_ends_at_kolkata_midnight_whatever_the_fixed_offset_says() {
     // 23:30 in India.
     w.clock.set(Millis::parse_rfc3339("2026-07-15T18:00:00Z").unwrap());
     let a = w.teammate("a@shop.test", Role::Agent).await;
-    let tasks = w.tasks(0);
+    let tasks = w.tasks_in_utc();
     tasks.create(&a, task("23:50 IST", Millis::parse_rfc3339("2026-07-15T18:20:00Z").unwrap())).await.unwrap();
     tasks.create(&a, task("00:10 IST", Millis::parse_rfc3339("2026-07-15T18:40:00Z").unwrap())).await.unwrap();
     business_in(&w, "Asia/Kolkata").await;

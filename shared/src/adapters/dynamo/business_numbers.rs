@@ -1,0 +1,31 @@
+//! The business numbers customers write to, counted per number with the
+//! once-only counters of [`super::tally`]: each inbound message's own
+//! transaction adds a pending entry (touching no shared item, so a burst of
+//! messages to one number never conflicts), and the list is one read of
+//! the counters plus the entries not folded yet. No Scan of the contacts.
+
+use super::tally::{pending_entry, Counter};
+use super::DynamoStore;
+use crate::ports::StoreError;
+use aws_sdk_dynamodb::types::TransactWriteItem;
+
+/// The counters' partition: one item per business number.
+const NUMBER_STATS: &str = "STATS#NUM";
+
+/// The pending entry counting inbound message `wamid` on its business number.
+pub(super) fn count_inbound(table: &str, phone_number_id: &str, wamid: &str) -> Result<TransactWriteItem, StoreError> {
+    let counter = Counter { pk: NUMBER_STATS.to_owned(), sk: phone_number_id.to_owned(), field: "inbound".to_owned() };
+    pending_entry(table, &counter, &format!("number|{wamid}"))
+}
+
+#[async_trait::async_trait]
+impl crate::ports::BusinessNumbers for DynamoStore {
+    async fn known_numbers(&self) -> Result<Vec<String>, StoreError> {
+        // Meta's phone_number_id is digits; the range holds any printable id.
+        let tallies = self.read_tallies(NUMBER_STATS, " ", "~").await?;
+        let mut numbers: Vec<String> =
+            tallies.counted.into_iter().filter(|(_, n)| *n > 0).map(|((sk, _), _)| sk).collect();
+        numbers.dedup();
+        Ok(numbers)
+    }
+}
