@@ -210,27 +210,13 @@ impl LocalStack {
         };
         let webhook_worker =
             crate::webhooks::worker(background.clone(), webhook_queue.clone(), clock.clone(), config.webhook_retry)?;
-        let mut timer_ports = parley::app::rules::RulePorts::over_store(
-            background.clone(),
-            Arc::new(queue.clone()),
-            scheduler.clone(),
-            background.clone(),
-            background.clone(),
-            clock.clone(),
-        );
-        timer_ports.webhooks = Some(Arc::new(parley::app::webhook_fanout::WebhookFanout::new(
-            background.clone(),
-            Arc::new(webhook_queue.clone()),
-        )));
-        let rule_timers = parley::app::rules::RuleEngine::new(timer_ports);
         let due_work = Arc::new(reminders::due_work(
             reminders::Wiring {
                 store: background.clone(),
                 queue: Arc::new(queue.clone()),
                 scheduler: scheduler.clone(),
-                notifications: background.clone(),
+                webhooks: Arc::new(webhook_queue.clone()),
                 clock: clock.clone(),
-                rule_timers: Some(Arc::new(rule_timers)),
             },
             config.sweep,
             parley::app::due_work::SlaPolicy { minutes: config.inbox.sla_minutes },
