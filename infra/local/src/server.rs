@@ -61,7 +61,8 @@ pub struct LocalConfig {
     pub webhook_retry: parley::domain::WebhookRetry,
     /// The sweep's thresholds.
     pub sweep: SweepPolicy,
-    /// How often the scheduler runs the sweep (EventBridge: every minute).
+    /// How often the runner fires the sweep and backfill jobs as a safety
+    /// net (on AWS they run only when armed: see `drivers::schedule`).
     pub sweep_every: Duration,
     /// Visibility, SLA and routing.
     pub inbox: InboxSettings,
@@ -172,6 +173,7 @@ impl LocalStack {
         let webhook_queue_url = queue_url("WebhookQueue")?;
         let webhook_queue = SqsQueue::new(sqs_client.clone(), webhook_queue_url.clone());
         let (fire, fired) = tokio::sync::mpsc::unbounded_channel();
+        let ticks = fire.clone();
         let scheduler = crate::local_scheduler::LocalScheduler::new(clock.clone(), fire);
         let api = parley_api::state(
             api_store,
@@ -230,17 +232,7 @@ impl LocalStack {
                 sender_jobs.clone(),
             )),
             tokio::spawn(crate::webhooks::event_source(sqs_client.clone(), webhook_queue_url.clone(), webhook_worker)),
-            tokio::spawn(crate::drivers::schedule(
-                parley::app::sweep::Sweep::new(
-                    background.clone(),
-                    background.clone(),
-                    Arc::new(queue.clone()),
-                    clock.clone(),
-                    config.sweep,
-                ),
-                parley::app::index_backfill::IndexBackfill::new(background.clone(), 3),
-                config.sweep_every,
-            )),
+            tokio::spawn(crate::drivers::schedule(ticks, config.sweep_every)),
             tokio::spawn(crate::drivers::reminders(due_work.clone(), fired)),
             tokio::spawn(crate::drivers::export_event_source(sqs_client, queue_url("ExportQueue")?, worker)),
         ];
