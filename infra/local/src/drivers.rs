@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tokio::sync::mpsc::UnboundedReceiver;
 
 /// Polls `queue_url` like Lambda's SQS event source: up to 10 records a
 /// batch, records not reported as failures are deleted, failures come back
@@ -103,22 +103,22 @@ pub async fn reminders(work: Arc<DueWork>, mut fired: UnboundedReceiver<Schedule
     }
 }
 
-/// Every `every`, fires the outbox sweep and an index backfill step into
-/// the reminders driver: the same scheduled jobs AWS runs, not a second
-/// sweep of the runner's own. AWS has no such period (each send arms the
-/// sweep); the runner keeps it as a safety net because some of what the
-/// tests do arms nothing: a message written but never enqueued
+/// Every `every`, runs the outbox sweep and an index backfill step: the
+/// same scheduled jobs AWS runs (through the reminders' `DueWork`), not a
+/// second sweep of the runner's own. Each tick waits for its runs, so a
+/// slow sweep never overlaps the next one. AWS has no such period (each
+/// send arms the sweep); the runner keeps it as a safety net because some
+/// of what the tests do arms nothing: a message written but never enqueued
 /// (`outbound::a_message_never_enqueued_is_sent_by_the_sweep`), counter
 /// entries from a burst of statuses with no send to arm a fold
 /// (`hot_counters`), and items left for the index backfill.
-pub async fn schedule(fire: UnboundedSender<ScheduledJob>, every: Duration) {
+pub async fn schedule(work: Arc<DueWork>, every: Duration) {
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
         for job in [ScheduledJob::OutboxSweep, ScheduledJob::IndexBackfill] {
-            if fire.send(job).is_err() {
-                // The reminders driver is gone: the runner is shutting down.
-                return;
+            if let Err(e) = work.run(&job).await {
+                tracing::warn!(job = %job.name(), error = %e, "periodic job failed");
             }
         }
     }

@@ -173,7 +173,6 @@ impl LocalStack {
         let webhook_queue_url = queue_url("WebhookQueue")?;
         let webhook_queue = SqsQueue::new(sqs_client.clone(), webhook_queue_url.clone());
         let (fire, fired) = tokio::sync::mpsc::unbounded_channel();
-        let ticks = fire.clone();
         let scheduler = crate::local_scheduler::LocalScheduler::new(clock.clone(), fire);
         let api = parley_api::state(
             api_store,
@@ -232,7 +231,7 @@ impl LocalStack {
                 sender_jobs.clone(),
             )),
             tokio::spawn(crate::webhooks::event_source(sqs_client.clone(), webhook_queue_url.clone(), webhook_worker)),
-            tokio::spawn(crate::drivers::schedule(ticks, config.sweep_every)),
+            tokio::spawn(crate::drivers::schedule(due_work.clone(), config.sweep_every)),
             tokio::spawn(crate::drivers::reminders(due_work.clone(), fired)),
             tokio::spawn(crate::drivers::export_event_source(sqs_client, queue_url("ExportQueue")?, worker)),
         ];
