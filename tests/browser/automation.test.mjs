@@ -11,46 +11,25 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCREENSHOTS, ENV, eventually, byTestId, startStack, stopStack, axeViolations } from './harness.mjs';
+import { SCREENSHOTS, ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, PHONE, newPage, signIn, api } from './harness.mjs';
 
-const WAIT = 30_000;
 const TEST = { timeout: 180_000 };
 
 let stack;
 let base;
-let browser;
 
 before(async () => {
   assert.ok(ENV.AWS_ENDPOINT_URL_DYNAMODB, 'AWS_ENDPOINT_URL_DYNAMODB must point at a running DynamoDB Local');
   stack = await startStack('automation');
-  ({ base, browser } = stack);
+  ({ base } = stack);
 }, { timeout: 200_000 });
 
 after(() => stopStack(stack));
 
 async function signedIn() {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, bypassCSP: true });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  await page.goto(base);
-  await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
-  await byTestId(page, 'login-email').fill(ENV.PARLEY_ADMIN_EMAIL);
-  await byTestId(page, 'login-password').fill(ENV.PARLEY_ADMIN_PASSWORD);
-  await byTestId(page, 'login-submit').click();
-  await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
-  return { context, page };
-}
-
-async function api(page, method, url, json) {
-  return page.evaluate(async ({ method, url, json }) => {
-    const res = await fetch(url, {
-      method, credentials: 'same-origin',
-      headers: json === undefined ? {} : { 'content-type': 'application/json' },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
-    return { status: res.status, body: await res.json().catch(() => null) };
-  }, { method, url, json });
+  const opened = await newPage(stack, { viewport: PHONE, bypassCSP: true });
+  await signIn(stack, opened.page);
+  return opened;
 }
 
 const row = (page, name) => byTestId(page, 'rule-row').filter({ hasText: name });
@@ -82,7 +61,7 @@ test('rules are built from form fields, switched, logged and dry-run on a phone'
   await byTestId(editor, 'rule-condition-type').selectOption('window');
   await byTestId(editor, 'rule-save').click();
   await eventually(async () => assert.equal(await row(page, 'Price askers').count(), 1));
-  const { body: list } = await api(page, 'GET', '/api/rules');
+  const { body: list } = await api(stack, page, 'GET', '/api/rules');
   const saved = list.items.find((r) => r.name === 'Price askers');
   assert.deepEqual(saved.trigger, { type: 'keyword', keywords: ['price', 'how much'] });
   assert.deepEqual(saved.conditions, [{ type: 'window', open: true }]);
@@ -93,7 +72,7 @@ test('rules are built from form fields, switched, logged and dry-run on a phone'
   await toggle.focus();
   await page.keyboard.press('Space');
   await eventually(async () => {
-    const { body } = await api(page, 'GET', `/api/rules/${saved.id}`);
+    const { body } = await api(stack, page, 'GET', `/api/rules/${saved.id}`);
     assert.equal(body.enabled, false);
   });
   await eventually(async () => assert.equal(await toggle.isChecked(), false));
@@ -119,7 +98,7 @@ test('switching on a rule whose template is gone is refused with the reason', TE
   const { context, page } = await signedIn();
   // The API refuses to create an enabled rule naming a template that does
   // not exist, so this one is created off.
-  const { status } = await api(page, 'POST', '/api/rules', {
+  const { status } = await api(stack, page, 'POST', '/api/rules', {
     name: 'Old promo', enabled: false, trigger: { type: 'message_received', first_only: false },
     actions: [{ type: 'send_template', name: 'gone_promo', language: 'en', params: [] }],
   });

@@ -14,9 +14,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ENV, SCREENSHOTS, byTestId, customerWritesTo, eventually, startStack, stopStack, axeViolations } from './harness.mjs';
+import { ENV, SCREENSHOTS, byTestId, customerWrites, eventually, startStack, stopStack, axeViolations, WAIT, PHONE, newPage, signIn, api } from './harness.mjs';
 
-const WAIT = 30_000;
 const TEST = { timeout: 180_000 };
 const AGENT = { email: 'ravi@team.example', password: 'ravi password 1' };
 const WEEKDAYS = [0, 1, 2, 3, 4];
@@ -27,29 +26,6 @@ let stack;
 let base;
 let browser;
 
-async function signIn(page, email, password) {
-  await page.goto(base);
-  await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
-  await byTestId(page, 'login-email').fill(email);
-  await byTestId(page, 'login-password').fill(password);
-  await byTestId(page, 'login-submit').click();
-  await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
-}
-
-async function api(page, method, url, data) {
-  const res = await page.request.fetch(`${base}${url}`, { method, data });
-  const text = await res.text();
-  return { status: res.status(), body: text ? JSON.parse(text) : null };
-}
-
-async function phonePage() {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, bypassCSP: true });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  return { context, page };
-}
-
 before(async () => {
   assert.ok(ENV.AWS_ENDPOINT_URL_DYNAMODB, 'AWS_ENDPOINT_URL_DYNAMODB must point at a running DynamoDB Local');
   stack = await startStack('hours');
@@ -57,15 +33,15 @@ before(async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   try {
-    await signIn(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
-    const invite = await api(page, 'POST', '/api/users', { email: AGENT.email, name: 'Ravi Kumar', role: 'agent' });
+    await signIn(stack, page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
+    const invite = await api(stack, page, 'POST', '/api/users', { email: AGENT.email, name: 'Ravi Kumar', role: 'agent' });
     assert.equal(invite.status, 201, JSON.stringify(invite.body));
     const res = await fetch(`${base}/api/invites/accept`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: invite.body.token, password: AGENT.password }),
     });
     assert.equal(res.status, 200, await res.text());
     // Hours belong to a number: the profile names the one new conversations start from.
-    const profile = await api(page, 'PUT', '/api/business', { name: 'Chai Point', country: 'IN', currency: 'INR', time_zone: 'Asia/Kolkata', phone_number_id: NUMBER });
+    const profile = await api(stack, page, 'PUT', '/api/business', { name: 'Chai Point', country: 'IN', currency: 'INR', time_zone: 'Asia/Kolkata', phone_number_id: NUMBER });
     assert.equal(profile.status, 200, JSON.stringify(profile.body));
   } finally {
     await context.close();
@@ -95,10 +71,10 @@ const OFFICE_HOURS = {
 };
 
 test('an admin sets weekday hours with a holiday, they are kept, and refused hours say why', TEST, async () => {
-  const { context, page } = await phonePage();
+  const { context, page } = await newPage(stack, { viewport: PHONE, bypassCSP: true });
   try {
-    await signIn(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
-    const before = await api(page, 'GET', '/api/business/hours');
+    await signIn(stack, page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
+    const before = await api(stack, page, 'GET', '/api/business/hours');
     assert.equal(before.status, 200);
     assert.deepEqual(before.body.items, [{ number: NUMBER, hours: null }], 'the profile\'s number is listed without hours');
     const number = NUMBER;
@@ -131,7 +107,7 @@ test('an admin sets weekday hours with a holiday, they are kept, and refused hou
     await page.waitForFunction(() => document.querySelector('[data-testid="hours-message"]')?.textContent === 'Business hours saved.', null, { timeout: WAIT });
     assert.equal(await byTestId(form, 'hours-error').textContent(), '');
 
-    const stored = await api(page, 'GET', '/api/business/hours');
+    const stored = await api(stack, page, 'GET', '/api/business/hours');
     assert.deepEqual(stored.body.items, [{ number, hours: OFFICE_HOURS }]);
 
     const scroll = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -158,7 +134,7 @@ test('an admin sets weekday hours with a holiday, they are kept, and refused hou
     assert.equal(await byTestId(kept, 'hours-error').textContent(), 'an opening must last longer than no time');
     assert.equal(await byTestId(kept, 'hours-message').textContent(), '');
     assert.equal(await byTestId(byTestId(kept, 'hours-day').nth(0), 'hours-close').inputValue(), '09:00');
-    assert.deepEqual((await api(page, 'GET', '/api/business/hours')).body.items, [{ number, hours: OFFICE_HOURS }]);
+    assert.deepEqual((await api(stack, page, 'GET', '/api/business/hours')).body.items, [{ number, hours: OFFICE_HOURS }]);
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(page.errors, []);
   } finally {
@@ -168,9 +144,9 @@ test('an admin sets weekday hours with a holiday, they are kept, and refused hou
 
 // Runs after the admin's test (node --test runs a file's tests in order): it reads the hours saved there.
 test('an agent reads the business hours and cannot change them', TEST, async () => {
-  const { context, page } = await phonePage();
+  const { context, page } = await newPage(stack, { viewport: PHONE, bypassCSP: true });
   try {
-    await signIn(page, AGENT.email, AGENT.password);
+    await signIn(stack, page, AGENT.email, AGENT.password);
     await page.goto(`${base}/#/settings/hours`);
     const read = byTestId(page, 'hours-read');
     await read.waitFor({ state: 'visible', timeout: WAIT });
@@ -181,7 +157,7 @@ test('an agent reads the business hours and cannot change them', TEST, async () 
       ['09:00–18:00', '09:00–18:00', '09:00–18:00', '09:00–18:00', '09:00–18:00', 'Closed', 'Closed']);
     assert.equal(await byTestId(read, 'hours-read-holidays').textContent(), '2027-01-26 (Republic Day)');
 
-    const refused = await api(page, 'PUT', `/api/business/hours/${NUMBER}`, { ...OFFICE_HOURS, holidays: [] });
+    const refused = await api(stack, page, 'PUT', `/api/business/hours/${NUMBER}`, { ...OFFICE_HOURS, holidays: [] });
     assert.equal(refused.status, 403);
 
     const scroll = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -194,15 +170,15 @@ test('an agent reads the business hours and cannot change them', TEST, async () 
 });
 
 test('a customer writing while closed gets the away message, and cleared hours count as always open', TEST, async () => {
-  const { context, page } = await phonePage();
+  const { context, page } = await newPage(stack, { viewport: PHONE, bypassCSP: true });
   try {
-    await signIn(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
+    await signIn(stack, page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
     const closed = { time_zone: 'Asia/Kolkata', weekly: [[], [], [], [], [], [], []], holidays: [] };
-    const saved = await api(page, 'PUT', `/api/business/hours/${NUMBER}`, closed);
+    const saved = await api(stack, page, 'PUT', `/api/business/hours/${NUMBER}`, closed);
     assert.equal(saved.status, 200, JSON.stringify(saved.body));
-    await customerWritesTo(stack.sim.base, '919833300001', 'Chitra Late', 'Are you still open?');
+    await customerWrites(stack, '919833300001', 'Chitra Late', 'Are you still open?');
     const contactId = await eventually(async () => {
-      const { body } = await api(page, 'GET', '/api/contacts?q=chitra');
+      const { body } = await api(stack, page, 'GET', '/api/contacts?q=chitra');
       assert.equal(body.items.length, 1);
       return body.items[0].id;
     }, { timeout: WAIT });
@@ -218,7 +194,7 @@ test('a customer writing while closed gets the away message, and cleared hours c
     await byTestId(section, 'hours-clear').click();
     await eventually(async () => assert.equal(await byTestId(section, 'hours-always-open').count(), 1), { timeout: WAIT });
     assert.equal(await byTestId(section, 'hours-clear').count(), 0, 'nothing left to clear');
-    const { body } = await api(page, 'GET', '/api/business/hours');
+    const { body } = await api(stack, page, 'GET', '/api/business/hours');
     assert.equal(body.items.find((i) => i.number === NUMBER).hours, null);
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(page.errors, []);

@@ -12,35 +12,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { ROOT, WEB_DIR, SCREENSHOTS, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable, eventually, byTestId, contactRow } from './harness.mjs';
+import { ENV, eventually, byTestId, contactRow, WAIT, startStack, stopStack, newPage, signIn, customerWrites, openConversation, assertNoPageErrors, screenshot } from './harness.mjs';
 
-const WAIT = 30_000; // generous: sends go through SQS, the simulator and three status webhooks
 const TEST = { timeout: 180_000 };
 
-let sim; // { process, log, base }
-let runner; // { process, log }
+let stack;
+let sim;
 let base;
-let table;
-let browser;
 
 // ---------------------------------------------------------------------------
 // The customer's and Meta's side
-
-/** A customer writes through the simulator, which also opens its own 24-hour window for them. */
-async function customerWrites(from, name, textBody) {
-  const res = await fetch(`${sim.base}/sim/customer`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ from, name, text: textBody }),
-  });
-  const body = await res.json();
-  assert.equal(res.status, 200, `the simulator answered ${res.status}: ${JSON.stringify(body)}`);
-  return body.wamid;
-}
 
 /** A message posted straight to Parley's /webhook, signed, written `agoSeconds` ago (the simulator never saw it). */
 async function customerWroteLongAgo(waId, name, textBody, agoSeconds) {
@@ -89,33 +70,11 @@ async function setFaults(faults) {
 // ---------------------------------------------------------------------------
 // The browser's side
 
-async function newPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, ...options });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) page.errors.push(m.text());
-  });
-  return { context, page };
-}
-
-async function signIn(page) {
-  await page.goto(base);
-  await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
-  await byTestId(page, 'login-email').fill(ENV.PARLEY_ADMIN_EMAIL);
-  await byTestId(page, 'login-password').fill(ENV.PARLEY_ADMIN_PASSWORD);
-  await byTestId(page, 'login-submit').click();
-  await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
-}
-
-async function openConversation(page, name) {
-  const row = contactRow(page, name);
-  await row.waitFor({ state: 'visible', timeout: WAIT });
-  await row.click();
-  await eventually(async () => assert.equal(await byTestId(page, 'conversation-name').textContent(), name));
+/** Opens `name`'s conversation and waits for its composer; returns the contact's id. */
+async function openComposer(page, name) {
+  const id = await openConversation(page, name);
   await byTestId(page, 'composer').waitFor({ state: 'visible', timeout: WAIT });
-  return row.getAttribute('data-contact-id');
+  return id;
 }
 
 const bubble = (page, id) => page.locator(`[data-testid="message"][data-message-id="${id}"]`);
@@ -156,71 +115,27 @@ const optionValues = (select) => select.locator('option').evaluateAll((os) => os
 /** Staff's view through the API, with the page's own session. */
 const apiGet = (page, url) => page.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).json(), url);
 
-function assertNoPageErrors(page) {
-  assert.deepEqual(page.errors, [], 'errors in the page');
-}
-
-async function screenshot(page, name) {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, name) });
-}
-
 // ---------------------------------------------------------------------------
 
 before(async () => {
   assert.ok(ENV.AWS_ENDPOINT_URL_DYNAMODB, 'AWS_ENDPOINT_URL_DYNAMODB must point at a running DynamoDB Local (see infra/emulators.sh)');
   assert.ok(ENV.AWS_ENDPOINT_URL_SQS, 'AWS_ENDPOINT_URL_SQS must point at a running SQS emulator (see infra/emulators.sh)');
-  for (const binary of [RUNNER, SIMULATOR]) {
-    assert.ok(fs.existsSync(binary), `${binary} is missing: run cargo build -p parley-local -p parley-simulator first`);
-  }
-  assert.ok(fs.existsSync(path.join(WEB_DIR, 'index.html')), `${WEB_DIR} is missing: run npm run build first`);
-  assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: run ./infra/setup.sh --browser`);
-
-  const [port, simPort] = [await freePort(), await freePort()];
-  base = `http://127.0.0.1:${port}`;
-  table = `ui-composer-${crypto.randomBytes(6).toString('hex')}`;
-  const common = { ...ENV, PARLEY_PORT: String(port), PARLEY_SIMULATOR_PORT: String(simPort) };
-  delete common.PARLEY_SIMULATOR_FAULTS;
-
-  sim = start(SIMULATOR, ['serve'], common);
-  sim.base = `http://127.0.0.1:${simPort}`;
-  await waitUntilUp(sim, 'parley-simulator', `${sim.base}/sim/accepted`);
-
-  runner = start(RUNNER, [], {
-    ...common,
-    TABLE_NAME: table,
-    PARLEY_WEB_DIR: WEB_DIR,
-    WHATSAPP_API_BASE: sim.base,
-    // A send that keeps failing gives up after two attempts, a second apart.
-    SEND_MAX_ATTEMPTS: '2',
-    SEND_RETRY_BASE_SECONDS: '1',
-  });
-  await waitUntilUp(runner, 'parley-local', `${base}/healthz`);
-
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-dev-shm-usage'],
-  });
+  // A send that keeps failing gives up after two attempts, a second apart.
+  stack = await startStack('composer', { env: { SEND_MAX_ATTEMPTS: '2', SEND_RETRY_BASE_SECONDS: '1' } });
+  ({ sim, base } = stack);
 }, { timeout: 200_000 });
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  await stop(runner);
-  await stop(sim);
-  await dropTable(table);
-});
+after(() => stopStack(stack));
 
 // ---------------------------------------------------------------------------
 
 test('a reply inside the window goes out once, queued and then read, quoting the customer', TEST, async () => {
   const kiran = '919700000001';
-  const question = await customerWrites(kiran, 'Kiran Rao', 'Do you have the blue kurta in size M?');
-  const { context, page } = await newPage();
+  const question = await customerWrites(stack, kiran, 'Kiran Rao', 'Do you have the blue kurta in size M?');
+  const { context, page } = await newPage(stack);
   try {
-    await signIn(page);
-    await openConversation(page, 'Kiran Rao');
+    await signIn(stack, page);
+    await openComposer(page, 'Kiran Rao');
     await bubble(page, question).waitFor({ state: 'visible', timeout: WAIT });
     assert.match(await byTestId(page, 'window-note').textContent(), /^Service window open until .+ — free-form replies are allowed\.$/);
 
@@ -283,10 +198,10 @@ test('a reply inside the window goes out once, queued and then read, quoting the
 
 test('a double click on Send, or an answer lost on the way back, still sends once', TEST, async () => {
   const kiran = '919700000001';
-  const { context, page } = await newPage();
+  const { context, page } = await newPage(stack);
   try {
-    await signIn(page);
-    await openConversation(page, 'Kiran Rao');
+    await signIn(stack, page);
+    await openComposer(page, 'Kiran Rao');
     const input = byTestId(page, 'composer-input');
     const before = (await accepted(kiran)).length;
 
@@ -330,14 +245,14 @@ test('a double click on Send, or an answer lost on the way back, still sends onc
 test('outside the window only a template can be sent: synced, filled in, priced, refused when incomplete', TEST, async () => {
   const meena = '919700000002';
   await customerWroteLongAgo(meena, 'Meena Iyer', 'Where is my order?', 2 * 86_400);
-  const { context, page } = await newPage();
+  const { context, page } = await newPage(stack);
   const sends = [];
   page.on('request', (r) => {
     if (r.method() === 'POST' && /\/api\/contacts\/[^/]+\/messages$/.test(new URL(r.url()).pathname)) sends.push(r);
   });
   try {
-    await signIn(page);
-    await openConversation(page, 'Meena Iyer');
+    await signIn(stack, page);
+    await openComposer(page, 'Meena Iyer');
     assert.match(await byTestId(page, 'window-note').textContent(),
       /^The 24-hour window closed at .+; only an approved template can be sent\.$/);
     // No way to type a free-form message.
@@ -427,7 +342,7 @@ test('outside the window only a template can be sent: synced, filled in, priced,
 test('a window that closed while staff were typing: the text is refused with the reason, kept, and templates offered', TEST, async () => {
   const meena = '919700000002';
   const before = (await accepted(meena)).length;
-  const { context, page } = await newPage();
+  const { context, page } = await newPage(stack);
   // The page last heard the window was open; Parley knows it has closed.
   let stale = true;
   // Every read that carries the contact: lists, the contact, and the live feed.
@@ -443,8 +358,8 @@ test('a window that closed while staff were typing: the text is refused with the
     await route.fulfill({ response, json: stalled });
   });
   try {
-    await signIn(page);
-    await openConversation(page, 'Meena Iyer');
+    await signIn(stack, page);
+    await openComposer(page, 'Meena Iyer');
     const input = byTestId(page, 'composer-input');
     await input.waitFor({ state: 'visible', timeout: WAIT });
     await input.fill('Are you still there?');
@@ -469,11 +384,11 @@ test('a window that closed while staff were typing: the text is refused with the
 
 test('a failed send shows Meta\'s error, and Retry sends it again', TEST, async () => {
   const farah = '919700005678';
-  await customerWrites(farah, 'Farah Khan', 'Please send the invoice');
-  const { context, page } = await newPage();
+  await customerWrites(stack, farah, 'Farah Khan', 'Please send the invoice');
+  const { context, page } = await newPage(stack);
   try {
-    await signIn(page);
-    await openConversation(page, 'Farah Khan');
+    await signIn(stack, page);
+    await openComposer(page, 'Farah Khan');
     const input = byTestId(page, 'composer-input');
 
     // Meta accepts the message, then reports it undeliverable.
@@ -524,7 +439,7 @@ test('an unknown outcome and a send being retried are explained on the bubble', 
   // Whether Meta got a message it did not answer is settled by its status
   // webhook, which the simulator always sends: the page is given the states
   // the API documents for those moments.
-  const { context, page } = await newPage();
+  const { context, page } = await newPage(stack);
   const retried = [];
   try {
     await page.route('**/api/contacts/*/messages*', async (route) => {
@@ -545,8 +460,8 @@ test('an unknown outcome and a send being retried are explained on the bubble', 
       retried.push(new URL(route.request().url()).pathname);
       await route.fulfill({ status: 409, json: { error: { code: 'not_retryable', message: 'only a failed message, or one whose outcome is unknown, can be retried' } } });
     });
-    await signIn(page);
-    await openConversation(page, 'Kiran Rao');
+    await signIn(stack, page);
+    await openComposer(page, 'Kiran Rao');
 
     const unknown = bubble(page, 'pm.unknown');
     await unknown.waitFor({ state: 'visible', timeout: WAIT });
@@ -567,11 +482,11 @@ test('an unknown outcome and a send being retried are explained on the bubble', 
 
 test('opting a customer out hides marketing templates, and so does their STOP', TEST, async () => {
   const vikram = '919700000003';
-  await customerWrites(vikram, 'Vikram Shah', 'Hi, any offers this week?');
-  const { context, page } = await newPage();
+  await customerWrites(stack, vikram, 'Vikram Shah', 'Hi, any offers this week?');
+  const { context, page } = await newPage(stack);
   try {
-    await signIn(page);
-    const id = await openConversation(page, 'Vikram Shah');
+    await signIn(stack, page);
+    const id = await openComposer(page, 'Vikram Shah');
     const toggle = byTestId(page, 'opt-out-toggle');
     assert.equal(await toggle.getAttribute('aria-checked'), 'true');
     assert.equal(await byTestId(page, 'opt-out-state').textContent(), 'Marketing allowed');
@@ -606,7 +521,7 @@ test('opting a customer out hides marketing templates, and so does their STOP', 
     assert.equal((await apiGet(page, `/api/contacts/${id}`)).opted_out, false);
 
     // The customer writes STOP: the next refresh shows them opted out.
-    await customerWrites(vikram, 'Vikram Shah', 'STOP');
+    await customerWrites(stack, vikram, 'Vikram Shah', 'STOP');
     await eventually(async () => assert.equal(await toggle.getAttribute('aria-checked'), 'false'));
     await eventually(async () => assert.deepEqual(await optionValues(name), ['order_update', 'login_code']));
     assertNoPageErrors(page);
@@ -618,15 +533,15 @@ test('opting a customer out hides marketing templates, and so does their STOP', 
 test('markup typed into a reply or a template parameter is sent and shown as text', TEST, async () => {
   const mallory = '919700000004';
   const evilQuestion = '<img src=x onerror=window.__pwned=3>';
-  const question = await customerWrites(mallory, 'Mallory', evilQuestion);
+  const question = await customerWrites(stack, mallory, 'Mallory', evilQuestion);
   const typed = '<img src=x onerror="window.__pwned=1">';
   const param = '<script>window.__pwned=2</script>';
   const order = '<b>1182</b>';
   // Without the page's Content-Security-Policy: what is tested is the rendering itself.
-  const { context, page } = await newPage({ bypassCSP: true });
+  const { context, page } = await newPage(stack, { bypassCSP: true });
   try {
-    await signIn(page);
-    await openConversation(page, 'Mallory');
+    await signIn(stack, page);
+    await openComposer(page, 'Mallory');
     await bubble(page, question).hover();
     await bubble(page, question).locator('[data-testid="reply-action"]').click();
     assert.equal(await byTestId(page, 'reply-preview-text').textContent(), evilQuestion);

@@ -6,59 +6,18 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import { ROOT, ENV, eventually, byTestId, contactRow, sleep, startStack, stopStack } from './harness.mjs';
+import { eventually, byTestId, contactRow, sleep, startStack, stopStack, WAIT, PHONE, newPage, signIn, customerWrites, axeViolations, api } from './harness.mjs';
 
-const WAIT = 30_000;
 const TEST = { timeout: 240_000 };
-const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+// Pages here bypass the CSP, so an injected handler would run: the
+// hostile-text checks then prove the rendering, not the policy (and axe can
+// be injected).
 const XSS = '<img src=x onerror=window.__pwned=1>';
 const AGENT = { email: 'ravi@team.example', password: 'ravi password 1' };
 
 let stack;
 let sim;
 let base;
-let browser;
-
-async function customerWrites(from, name, text) {
-  const res = await fetch(`${sim.base}/sim/customer`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, name, text }),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
-
-// Without the CSP, an injected handler would run: the hostile-text checks
-// then prove the rendering, not the policy (and axe can be injected).
-async function newPage(viewport = { width: 1280, height: 860 }) {
-  const context = await browser.newContext({ viewport, bypassCSP: true });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  return { context, page };
-}
-
-async function signIn(page, email = ENV.PARLEY_ADMIN_EMAIL, password = ENV.PARLEY_ADMIN_PASSWORD) {
-  await page.goto(base);
-  await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
-  await byTestId(page, 'login-email').fill(email);
-  await byTestId(page, 'login-password').fill(password);
-  await byTestId(page, 'login-submit').click();
-  await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
-}
-
-/** The API as the page's signed-in user. */
-async function api(page, method, url, data) {
-  const res = await page.request.fetch(`${base}${url}`, { method, data });
-  const text = await res.text();
-  return { status: res.status(), body: text ? JSON.parse(text) : null };
-}
-
-async function axeViolations(page) {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
-}
 
 async function openConversation(page, name) {
   const id = await eventually(async () => {
@@ -77,18 +36,18 @@ async function showAll(page) {
 }
 
 async function contactId(page, name) {
-  const { body } = await api(page, 'GET', `/api/contacts?q=${encodeURIComponent(name.toLowerCase())}`);
+  const { body } = await api(stack, page, 'GET', `/api/contacts?q=${encodeURIComponent(name.toLowerCase())}`);
   return body.items.find((c) => c.name === name)?.id ?? null;
 }
 
 before(async () => {
   stack = await startStack('convo');
-  ({ sim, base, browser } = stack);
+  ({ sim, base } = stack);
   // One agent for the reassignment and role checks.
-  const admin = await newPage();
+  const admin = await newPage(stack, { bypassCSP: true });
   try {
-    await signIn(admin.page);
-    const invite = await api(admin.page, 'POST', '/api/users', { email: AGENT.email, name: 'Ravi', role: 'agent' });
+    await signIn(stack, admin.page);
+    const invite = await api(stack, admin.page, 'POST', '/api/users', { email: AGENT.email, name: 'Ravi', role: 'agent' });
     assert.equal(invite.status, 201, JSON.stringify(invite.body));
     const res = await fetch(`${base}/api/invites/accept`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: invite.body.token, password: AGENT.password }),
@@ -102,10 +61,10 @@ before(async () => {
 after(() => stopStack(stack));
 
 test('a note written in the composer appears inline, marked as not sent, as plain text', TEST, async () => {
-  await customerWrites('919811100001', 'Nadia Note', 'Is the blue one in stock?');
-  const { context, page } = await newPage({ width: 360, height: 740 });
+  await customerWrites(stack, '919811100001', 'Nadia Note', 'Is the blue one in stock?');
+  const { context, page } = await newPage(stack, { viewport: PHONE, bypassCSP: true });
   try {
-    await signIn(page);
+    await signIn(stack, page);
     await openConversation(page, 'Nadia Note');
     await byTestId(page, 'compose-note').click();
     await byTestId(page, 'note-composer-input').fill(`${XSS} check stock with the warehouse`);
@@ -132,12 +91,12 @@ test('a note written in the composer appears inline, marked as not sent, as plai
 });
 
 test('a manager merges a contact picked by search after a confirmation naming both; agents see no actions', TEST, async () => {
-  await customerWrites('919811100002', 'Meera Main', 'Hello from my main number');
-  await customerWrites('919811100003', 'Meera Spare', 'Hello from my other phone');
-  const admin = await newPage();
-  const agent = await newPage();
+  await customerWrites(stack, '919811100002', 'Meera Main', 'Hello from my main number');
+  await customerWrites(stack, '919811100003', 'Meera Spare', 'Hello from my other phone');
+  const admin = await newPage(stack, { bypassCSP: true });
+  const agent = await newPage(stack, { bypassCSP: true });
   try {
-    await signIn(admin.page);
+    await signIn(stack, admin.page);
     const spare = await contactId(admin.page, 'Meera Spare');
     await openConversation(admin.page, 'Meera Main');
     await byTestId(admin.page, 'conv-actions').click();
@@ -156,13 +115,13 @@ test('a manager merges a contact picked by search after a confirmation naming bo
       const texts = await byTestId(admin.page, 'timeline').textContent();
       assert.ok(texts.includes('Hello from my other phone'), 'the histories are joined');
     }, { timeout: WAIT });
-    assert.equal((await api(admin.page, 'GET', `/api/contacts/${spare}`)).status, 404);
+    assert.equal((await api(stack, admin.page, 'GET', `/api/contacts/${spare}`)).status, 404);
     await showAll(admin.page);
     await eventually(async () => assert.equal(await contactRow(admin.page, 'Meera Main').count(), 1), { timeout: WAIT });
     assert.equal(await contactRow(admin.page, 'Meera Spare').count(), 0);
 
-    await signIn(agent.page, AGENT.email, AGENT.password);
-    await customerWrites('919811100004', 'Ajay Agentview', 'hi');
+    await signIn(stack, agent.page, AGENT.email, AGENT.password);
+    await customerWrites(stack, '919811100004', 'Ajay Agentview', 'hi');
     await openConversation(agent.page, 'Ajay Agentview');
     assert.equal(await byTestId(agent.page, 'conv-actions').count(), 0, 'merge, export and erase are not for agents');
     assert.deepEqual(admin.page.errors, []);
@@ -174,11 +133,11 @@ test('a manager merges a contact picked by search after a confirmation naming bo
 });
 
 test('an admin erases a contact only after typing its name; the inbox returns without it', TEST, async () => {
-  await customerWrites('919811100005', 'Erin Erase', 'Please delete my data');
-  await customerWrites('919811100007', 'Evan Stays', 'Keep my data');
-  const { context, page } = await newPage({ width: 360, height: 740 });
+  await customerWrites(stack, '919811100005', 'Erin Erase', 'Please delete my data');
+  await customerWrites(stack, '919811100007', 'Evan Stays', 'Keep my data');
+  const { context, page } = await newPage(stack, { viewport: PHONE, bypassCSP: true });
   try {
-    await signIn(page);
+    await signIn(stack, page);
     const id = await contactId(page, 'Erin Erase');
     await openConversation(page, 'Erin Erase');
     await byTestId(page, 'conv-actions').click();
@@ -193,9 +152,9 @@ test('an admin erases a contact only after typing its name; the inbox returns wi
     assert.equal(await button.isDisabled(), false);
     await button.click();
     await eventually(async () => assert.equal(new URL(page.url()).hash, '#/inbox'), { timeout: WAIT });
-    const erased = await api(page, 'GET', `/api/contacts/${id}`);
+    const erased = await api(stack, page, 'GET', `/api/contacts/${id}`);
     assert.deepEqual([erased.body.name, erased.body.phone], [null, null], 'only a blank record is left');
-    assert.deepEqual((await api(page, 'GET', '/api/contacts?q=erin')).body.items, []);
+    assert.deepEqual((await api(stack, page, 'GET', '/api/contacts?q=erin')).body.items, []);
     await showAll(page);
     await eventually(async () => assert.equal(await contactRow(page, 'Evan Stays').count(), 1), { timeout: WAIT });
     assert.equal(await contactRow(page, 'Erin Erase').count(), 0);
@@ -220,11 +179,11 @@ async function laterToday() {
 }
 
 test('a follow-up takes two taps; snooze moves a task from Today to Upcoming; reassigning shows it under the agent', TEST, async () => {
-  await customerWrites('919811100006', 'Tara Task', 'Call me later');
-  const admin = await newPage({ width: 360, height: 740 });
-  const agent = await newPage();
+  await customerWrites(stack, '919811100006', 'Tara Task', 'Call me later');
+  const admin = await newPage(stack, { viewport: PHONE, bypassCSP: true });
+  const agent = await newPage(stack, { bypassCSP: true });
   try {
-    await signIn(admin.page);
+    await signIn(stack, admin.page);
     await openConversation(admin.page, 'Tara Task');
     await byTestId(admin.page, 'quick-follow-up').click();
     await byTestId(admin.page, 'follow-up-tomorrow').click();
@@ -232,7 +191,7 @@ test('a follow-up takes two taps; snooze moves a task from Today to Upcoming; re
 
     const title = `${XSS} ring the tailor`;
     const due = (await laterToday()).toISOString();
-    assert.equal((await api(admin.page, 'POST', '/api/tasks', { title, due_at: due })).status, 201);
+    assert.equal((await api(stack, admin.page, 'POST', '/api/tasks', { title, due_at: due })).status, 201);
     await admin.page.goto(`${base}/#/tasks`);
     const titles = () => byTestId(admin.page, 'task-title').allTextContents();
     await eventually(async () => assert.deepEqual(await titles(), [title]), { timeout: WAIT });
@@ -254,7 +213,7 @@ test('a follow-up takes two taps; snooze moves a task from Today to Upcoming; re
     }, { timeout: WAIT });
     assert.equal(await admin.page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1), false);
 
-    await signIn(agent.page, AGENT.email, AGENT.password);
+    await signIn(stack, agent.page, AGENT.email, AGENT.password);
     await agent.page.goto(`${base}/#/tasks`);
     await byTestId(agent.page, 'tasks-tab').and(agent.page.locator('[data-view="upcoming"]')).click();
     await eventually(async () => assert.deepEqual(await byTestId(agent.page, 'task-title').allTextContents(), [title]), { timeout: WAIT });
@@ -274,9 +233,9 @@ test('a follow-up takes two taps; snooze moves a task from Today to Upcoming; re
 const page_pwned = (page) => page.evaluate(() => window.__pwned);
 
 test('a pipeline created in Settings, with stages renamed, added and reordered, appears on the Pipeline screen', TEST, async () => {
-  const { context, page } = await newPage({ width: 360, height: 740 });
+  const { context, page } = await newPage(stack, { viewport: PHONE, bypassCSP: true });
   try {
-    await signIn(page);
+    await signIn(stack, page);
     await page.goto(`${base}/#/settings/pipelines`);
     await eventually(async () => assert.ok((await byTestId(page, 'pipeline-pick').locator('option').count()) > 0), { timeout: WAIT });
     await byTestId(page, 'pipeline-new').click();
@@ -304,14 +263,14 @@ test('a pipeline created in Settings, with stages renamed, added and reordered, 
     assert.equal(await page_pwned(page), undefined);
 
     // A stage that holds a deal cannot be removed: the editor says why.
-    await customerWrites('919811100008', 'Pia Pipeline', 'My machine is broken');
+    await customerWrites(stack, '919811100008', 'Pia Pipeline', 'My machine is broken');
     const contact = await eventually(async () => {
       const id = await contactId(page, 'Pia Pipeline');
       assert.ok(id);
       return id;
     }, { timeout: WAIT });
-    const pipeline = (await api(page, 'GET', '/api/pipelines')).body.items.find((p) => p.name === `Repairs ${XSS}`);
-    const deal = await api(page, 'POST', '/api/deals', { contact_id: contact, title: 'Machine', value_minor: 100, pipeline: pipeline.id });
+    const pipeline = (await api(stack, page, 'GET', '/api/pipelines')).body.items.find((p) => p.name === `Repairs ${XSS}`);
+    const deal = await api(stack, page, 'POST', '/api/deals', { contact_id: contact, title: 'Machine', value_minor: 100, pipeline: pipeline.id });
     assert.equal(deal.status, 201, JSON.stringify(deal.body));
     await page.goto(`${base}/#/settings/pipelines`);
     await eventually(async () => assert.ok((await byTestId(page, 'pipeline-pick').locator('option').allTextContents()).includes(`Repairs ${XSS}`)), { timeout: WAIT });
@@ -327,10 +286,10 @@ test('a pipeline created in Settings, with stages renamed, added and reordered, 
 });
 
 test('a manager downloads everything held about a contact as JSON', TEST, async () => {
-  await customerWrites('919811100009', 'Dev Download', 'What do you hold about me?');
-  const { context, page } = await newPage();
+  await customerWrites(stack, '919811100009', 'Dev Download', 'What do you hold about me?');
+  const { context, page } = await newPage(stack, { bypassCSP: true });
   try {
-    await signIn(page);
+    await signIn(stack, page);
     const id = await eventually(async () => {
       const found = await contactId(page, 'Dev Download');
       assert.ok(found);

@@ -7,41 +7,26 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENV, eventually, byTestId, startStack, stopStack, axeViolations } from './harness.mjs';
-
-const WAIT = 30_000;
+import { ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, PHONE, newPage, signIn, api } from './harness.mjs';
 
 let stack;
 let base;
-let browser;
 
 before(async () => {
   assert.ok(ENV.AWS_ENDPOINT_URL_DYNAMODB, 'AWS_ENDPOINT_URL_DYNAMODB must point at a running DynamoDB Local');
   stack = await startStack('dashboard_funnel');
-  ({ base, browser } = stack);
+  ({ base } = stack);
 }, { timeout: 200_000 });
 
 after(async () => {
   await stopStack(stack);
 });
 
-async function api(page, method, url, data) {
-  const res = await page.request.fetch(`${base}${url}`, { method, data });
-  const text = await res.text();
-  return { status: res.status(), body: text ? JSON.parse(text) : null };
-}
-
 const stages = (page) => page.locator('[data-testid="funnel-stage"]').evaluateAll((els) => els.map((e) => e.dataset.stage));
 
 test('the dashboard funnel follows the pipeline chosen, kept in the URL', { timeout: 180_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, bypassCSP: true });
-  const page = await context.newPage();
-  await page.goto(base);
-  await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
-  await byTestId(page, 'login-email').fill(ENV.PARLEY_ADMIN_EMAIL);
-  await byTestId(page, 'login-password').fill(ENV.PARLEY_ADMIN_PASSWORD);
-  await byTestId(page, 'login-submit').click();
-  await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
+  const { context, page } = await newPage(stack, { viewport: PHONE, bypassCSP: true });
+  await signIn(stack, page);
   const support = {
     name: 'Support',
     stages: [
@@ -51,7 +36,7 @@ test('the dashboard funnel follows the pipeline chosen, kept in the URL', { time
       { id: 'dropped', name: 'Dropped', kind: 'lost' },
     ],
   };
-  const saved = await api(page, 'PUT', '/api/pipelines/support', support);
+  const saved = await api(stack, page, 'PUT', '/api/pipelines/support', support);
   assert.equal(saved.status, 200, JSON.stringify(saved.body));
 
   await page.goto(`${base}/#/dashboard`);

@@ -127,9 +127,9 @@ export function contactRow(page, name) {
 /**
  * One test file's stack: the simulator, the runner on a table of its own
  * (named after `name`) serving the built web app, and headless chromium.
- * `stopStack` ends it.
+ * `env` adds to (or overrides) the runner's environment. `stopStack` ends it.
  */
-export async function startStack(name) {
+export async function startStack(name, { env = {} } = {}) {
   for (const binary of [RUNNER, SIMULATOR]) assert.ok(fs.existsSync(binary), `${binary} is missing: run cargo build -p parley-local -p parley-simulator first`);
   assert.ok(fs.existsSync(path.join(WEB_DIR, 'index.html')), `${WEB_DIR} is missing: run npm run build first`);
   assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: run ./infra/setup.sh --browser`);
@@ -141,16 +141,22 @@ export async function startStack(name) {
   sim.base = `http://127.0.0.1:${simPort}`;
   await waitUntilUp(sim, 'parley-simulator', `${sim.base}/sim/accepted`);
   const base = `http://127.0.0.1:${port}`;
-  const runner = start(RUNNER, [], { ...common, TABLE_NAME: table, PARLEY_WEB_DIR: WEB_DIR, WHATSAPP_API_BASE: sim.base });
+  const runner = start(RUNNER, [], { ...common, TABLE_NAME: table, PARLEY_WEB_DIR: WEB_DIR, WHATSAPP_API_BASE: sim.base, ...env });
   await waitUntilUp(runner, 'parley-local', `${base}/healthz`);
-  const browser = await chromium.launch({
+  const browser = await launchBrowser();
+  return { base, sim, runner, table, browser };
+}
+
+/** Headless chromium, as every test file drives it. */
+export function launchBrowser() {
+  return chromium.launch({
     executablePath: CHROMIUM,
     // Without the background-networking flags chromium keeps dialling out,
-    // and this machine's closed network refuses it.
+    // and this machine's closed network refuses it. Containers often give
+    // /dev/shm only 64 MB, which crashes chromium's renderers.
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
-  return { base, sim, runner, table, browser };
 }
 
 /** Ends what `startStack` started, and drops its table. */
@@ -168,8 +174,87 @@ export async function customerWritesTo(simBase, from, name, text) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ from, name, text }),
   });
-  assert.equal(res.status, 200, `the simulator answered ${res.status}`);
-  return (await res.json()).wamid;
+  const body = await res.text();
+  assert.equal(res.status, 200, `the simulator answered ${res.status}: ${body}`);
+  return JSON.parse(body).wamid;
+}
+
+/** A customer writes in through `stack`'s simulator; returns the message's wamid. */
+export function customerWrites(stack, from, name, text) {
+  return customerWritesTo(stack.sim.base, from, name, text);
+}
+
+/** How long a test waits for the UI to show something: sends go through SQS, the simulator and status webhooks. */
+export const WAIT = 30_000;
+
+/**
+ * A fresh context and page in `stack`'s chromium (a desktop window unless
+ * `viewport` says otherwise; other context options as given). `page.errors`
+ * collects uncaught errors and whatever the Content-Security-Policy blocked:
+ * the UI itself must cause neither. With `failOnDialog`, a browser dialog
+ * (alert, confirm) is dismissed and counted as an error too: the UI asks in
+ * the page.
+ */
+export async function newPage(stack, { viewport = { width: 1280, height: 860 }, failOnDialog = false, ...options } = {}) {
+  const context = await stack.browser.newContext({ viewport, ...options });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) page.errors.push(m.text());
+  });
+  if (failOnDialog) {
+    page.on('dialog', (d) => {
+      page.errors.push(`dialog: ${d.message()}`);
+      d.dismiss().catch(() => {});
+    });
+  }
+  return { context, page };
+}
+
+/** A phone-sized window (the mobile-first width). */
+export const PHONE = { width: 360, height: 740 };
+
+/** Signs in through the form on `stack` (the bootstrap admin unless told) and waits for the inbox. */
+export async function signIn(stack, page, email = ENV.PARLEY_ADMIN_EMAIL, password = ENV.PARLEY_ADMIN_PASSWORD) {
+  await page.goto(stack.base);
+  await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
+  await byTestId(page, 'login-email').fill(email);
+  await byTestId(page, 'login-password').fill(password);
+  await byTestId(page, 'login-submit').click();
+  await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
+}
+
+/** Signs in on `stack` as the bootstrap admin without a keystroke or a click (input makes the live feed poll faster for a while). */
+export async function signInQuietly(stack, page) {
+  await page.goto(stack.base);
+  const status = await page.evaluate(async ([email, password]) => {
+    const res = await fetch('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    return res.status;
+  }, [ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD]);
+  assert.equal(status, 200);
+}
+
+/** Opens `name`'s conversation from the contact list; returns the contact's id. */
+export async function openConversation(page, name) {
+  const row = contactRow(page, name);
+  await row.waitFor({ state: 'visible', timeout: WAIT });
+  await row.click();
+  await eventually(async () => assert.equal(await byTestId(page, 'conversation-name').textContent(), name));
+  return row.getAttribute('data-contact-id');
+}
+
+/** Calls the API on `stack` with the page's session; the body parsed when it is JSON, else null. */
+export async function api(stack, page, method, url, data) {
+  const res = await page.request.fetch(`${stack.base}${url}`, { method, data });
+  const text = await res.text();
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: the status says what happened
+  }
+  return { status: res.status(), body };
 }
 
 const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
@@ -180,4 +265,26 @@ export async function axeViolations(page) {
   return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
+}
+
+/** Fails the test if the page threw or the Content-Security-Policy blocked anything. */
+export function assertNoPageErrors(page) {
+  assert.deepEqual(page.errors, [], 'errors in the page');
+}
+
+/** Saves a screenshot under tests/browser/screenshots (for a human to look at). */
+export async function screenshot(page, name) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, name) });
+}
+
+/** Switches the inbox to every conversation (not only the signed-in user's queue). */
+export async function showAll(page) {
+  await page.locator('[data-testid="queue-tab"][data-queue="all"]').click();
+}
+
+/** Fails when the page is wider than the window (mobile-first: no sideways scroll). */
+export async function noSidewaysScroll(page) {
+  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  assert.ok(scroll <= client, `the page scrolls sideways: ${scroll} > ${client}`);
 }

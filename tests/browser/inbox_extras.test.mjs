@@ -8,65 +8,27 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { SCREENSHOTS, ENV, sleep, eventually, byTestId, contactRow, startStack, stopStack, customerWritesTo, axeViolations } from './harness.mjs';
+import { ENV, sleep, eventually, byTestId, contactRow, startStack, stopStack, axeViolations, WAIT, PHONE, newPage, signIn, showAll, noSidewaysScroll, screenshot, customerWrites } from './harness.mjs';
 
-const WAIT = 30_000;
 const TEST = { timeout: 180_000 };
 
 let stack;
-let sim;
 let base;
-let browser;
-
-const customerWrites = (from, name, text) => customerWritesTo(sim.base, from, name, text);
-
-async function newPage(viewport = { width: 360, height: 740 }) {
-  const context = await browser.newContext({ viewport, bypassCSP: true });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  return { context, page };
-}
-
-async function signIn(page) {
-  await page.goto(base);
-  await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
-  await byTestId(page, 'login-email').fill(ENV.PARLEY_ADMIN_EMAIL);
-  await byTestId(page, 'login-password').fill(ENV.PARLEY_ADMIN_PASSWORD);
-  await byTestId(page, 'login-submit').click();
-  await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
-}
-
-async function showAll(page) {
-  await page.locator('[data-testid="queue-tab"][data-queue="all"]').click();
-}
-
-async function noSidewaysScroll(page) {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  assert.ok(scroll <= client, `the page scrolls sideways: ${scroll} > ${client}`);
-}
-
-async function screenshot(page, name) {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, name) });
-}
 
 before(async () => {
   assert.ok(ENV.AWS_ENDPOINT_URL_DYNAMODB, 'AWS_ENDPOINT_URL_DYNAMODB must point at a running DynamoDB Local');
   stack = await startStack('inboxp');
-  ({ sim, base, browser } = stack);
+  ({ base } = stack);
 }, { timeout: 200_000 });
 
 after(() => stopStack(stack));
 
 test('a new conversation by phone opens with templates only, and the customer\'s reply lands in it', TEST, async () => {
   // Someone wrote once, so the business number is known without configuring it.
-  await customerWrites('919700000101', 'First Customer', 'hello');
-  const { context, page } = await newPage();
+  await customerWrites(stack, '919700000101', 'First Customer', 'hello');
+  const { context, page } = await newPage(stack, { viewport: PHONE, bypassCSP: true });
   try {
-    await signIn(page);
+    await signIn(stack, page);
     await byTestId(page, 'new-conversation').click();
     const form = byTestId(page, 'new-conversation-form');
     await byTestId(form, 'new-conversation-phone').fill('12');
@@ -88,7 +50,7 @@ test('a new conversation by phone opens with templates only, and the customer\'s
     assert.equal(await byTestId(page, 'composer-input').isVisible(), false, 'no free-form text before the customer writes');
     await byTestId(page, 'template-picker').waitFor({ state: 'visible', timeout: WAIT });
 
-    const wamid = await customerWrites('919876543210', 'Asha WhatsApp', 'Got your number from the shop');
+    const wamid = await customerWrites(stack, '919876543210', 'Asha WhatsApp', 'Got your number from the shop');
     await page.locator(`[data-testid="message"][data-message-id="${wamid}"]`).waitFor({ state: 'visible', timeout: WAIT });
     await eventually(async () => assert.equal(await composer.getAttribute('data-window'), 'open'));
     const contacts = await page.evaluate(async () => (await (await fetch('/api/contacts', { credentials: 'same-origin' })).json()).items);
@@ -102,11 +64,11 @@ test('a new conversation by phone opens with templates only, and the customer\'s
 });
 
 test('the unread dot shows for a new inbound message and clears on opening', TEST, async () => {
-  await customerWrites('919700000201', 'Ravi Unread', 'first question');
-  await customerWrites('919700000202', 'Other Person', 'hi');
-  const { context, page } = await newPage();
+  await customerWrites(stack, '919700000201', 'Ravi Unread', 'first question');
+  await customerWrites(stack, '919700000202', 'Other Person', 'hi');
+  const { context, page } = await newPage(stack, { viewport: PHONE, bypassCSP: true });
   try {
-    await signIn(page);
+    await signIn(stack, page);
     await showAll(page);
     const ravi = contactRow(page, 'Ravi Unread');
     await ravi.waitFor({ state: 'visible', timeout: WAIT });
@@ -124,7 +86,7 @@ test('the unread dot shows for a new inbound message and clears on opening', TES
 
     // Whole-second webhook timestamps: the next message is a second later.
     await sleep(1100);
-    await customerWrites('919700000201', 'Ravi Unread', 'second question');
+    await customerWrites(stack, '919700000201', 'Ravi Unread', 'second question');
     await eventually(async () => assert.equal(await contactRow(page, 'Ravi Unread').getAttribute('data-unread'), 'true'), { timeout: WAIT });
     assert.deepEqual(await axeViolations(page), [], 'axe-core on the list with an unread dot');
     await screenshot(page, 'unread-360.png');
@@ -135,11 +97,11 @@ test('the unread dot shows for a new inbound message and clears on opening', TES
 });
 
 test('an admin sets the business currency in Settings and deal values follow it', TEST, async () => {
-  await customerWrites('919700000301', 'Deal Customer', 'I want 12 sarees');
+  await customerWrites(stack, '919700000301', 'Deal Customer', 'I want 12 sarees');
   // A desktop: the contact panel sits beside the conversation.
-  const { context, page } = await newPage({ width: 1280, height: 860 });
+  const { context, page } = await newPage(stack, { bypassCSP: true });
   try {
-    await signIn(page);
+    await signIn(stack, page);
     await page.goto(`${base}/#/settings/business`);
     const form = byTestId(page, 'business-form');
     await form.waitFor({ state: 'visible', timeout: WAIT });

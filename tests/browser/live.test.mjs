@@ -10,11 +10,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { ENV, sleep, eventually, byTestId, startStack, stopStack } from './harness.mjs';
+import { sleep, eventually, byTestId, startStack, stopStack, WAIT, signInQuietly, customerWrites } from './harness.mjs';
 
-const WAIT = 30_000;
 // The interval each count is taken over: half a minute, so "at most 6 a
 // minute" is "at most 3 here".
 const INTERVAL_MS = 30_000;
@@ -22,29 +19,8 @@ const IDLE_BUDGET = 3;
 const TEST = { timeout: 240_000 };
 
 let stack;
-let sim;
 let base;
 let browser;
-
-async function customerWrites(from, name, text) {
-  const res = await fetch(`${sim.base}/sim/customer`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ from, name, text }),
-  });
-  assert.equal(res.status, 200, `the simulator answered ${res.status}`);
-  return (await res.json()).wamid;
-}
-
-/** Signs in without a keystroke or a click (input makes the feed poll faster for a while). */
-async function signInQuietly(page) {
-  await page.goto(base);
-  const status = await page.evaluate(async ([email, password]) => {
-    const res = await fetch('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-    return res.status;
-  }, [ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD]);
-  assert.equal(status, 200);
-}
 
 async function contactId(page, name) {
   return eventually(async () => {
@@ -83,7 +59,7 @@ async function apiRequestsOver(page) {
 
 before(async () => {
   stack = await startStack('live');
-  ({ sim, base, browser } = stack);
+  ({ base, browser } = stack);
 }, { timeout: 200_000 });
 
 after(() => stopStack(stack));
@@ -91,14 +67,14 @@ after(() => stopStack(stack));
 test('an idle tab stays within 6 requests a minute, a hidden one makes fewer, and news still shows', TEST, async (t) => {
   const name = 'Idle Ishaan';
   const from = '919700000901';
-  const first = await customerWrites(from, name, 'Is the shop open on Sunday?');
+  const first = await customerWrites(stack, from, name, 'Is the shop open on Sunday?');
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
   // The push socket refused: this is the poller the app falls back to
   // (push.test.mjs covers the socket).
   await page.routeWebSocket(/\/ws$/, (ws) => ws.close());
   try {
-    await signInQuietly(page);
+    await signInQuietly(stack, page);
     const id = await contactId(page, name);
     await page.goto(`${base}/#/inbox/${id}`);
     await page.reload();
@@ -119,7 +95,7 @@ test('an idle tab stays within 6 requests a minute, a hidden one makes fewer, an
     assert.ok(hidden.length < idle.length, `a hidden tab made ${hidden.length} requests, an idle visible one ${idle.length}`);
 
     await setHidden(page, false);
-    const later = await customerWrites(from, name, 'And what time do you close?');
+    const later = await customerWrites(stack, from, name, 'And what time do you close?');
     const bubble = page.locator(`[data-testid="message"][data-message-id="${later}"]`);
     await bubble.waitFor({ state: 'visible', timeout: WAIT });
     assert.equal(await bubble.locator('[data-testid="message-text"]').textContent(), 'And what time do you close?');

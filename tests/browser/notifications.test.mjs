@@ -5,9 +5,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENV, eventually, byTestId, customerWritesTo, startStack, stopStack, axeViolations } from './harness.mjs';
+import { ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, signIn, api, customerWrites, newPage, PHONE } from './harness.mjs';
 
-const WAIT = 30_000;
 const TEST = { timeout: 240_000 };
 const AGENT = { email: 'meera@team.example', password: 'meera password 1' };
 
@@ -15,44 +14,29 @@ let stack;
 let base;
 let browser;
 
-async function signIn(page, email, password) {
-  await page.goto(base);
-  await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
-  await byTestId(page, 'login-email').fill(email);
-  await byTestId(page, 'login-password').fill(password);
-  await byTestId(page, 'login-submit').click();
-  await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
-}
-
-async function api(page, method, url, data) {
-  const res = await page.request.fetch(`${base}${url}`, { method, data });
-  const text = await res.text();
-  return { status: res.status(), body: text ? JSON.parse(text) : null };
-}
-
 let contactId;
 
 before(async () => {
   stack = await startStack('bell');
   ({ base, browser } = stack);
-  await customerWritesTo(stack.sim.base, '919822200001', 'Bina Bell', 'Do you deliver on Sunday?');
+  await customerWrites(stack, '919822200001', 'Bina Bell', 'Do you deliver on Sunday?');
   const context = await browser.newContext();
   const page = await context.newPage();
   try {
-    await signIn(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
-    const invite = await api(page, 'POST', '/api/users', { email: AGENT.email, name: 'Meera Shah', role: 'agent' });
+    await signIn(stack, page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
+    const invite = await api(stack, page, 'POST', '/api/users', { email: AGENT.email, name: 'Meera Shah', role: 'agent' });
     assert.equal(invite.status, 201, JSON.stringify(invite.body));
     const res = await fetch(`${base}/api/invites/accept`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: invite.body.token, password: AGENT.password }),
     });
     assert.equal(res.status, 200, await res.text());
     contactId = await eventually(async () => {
-      const { body } = await api(page, 'GET', '/api/contacts?q=bina');
+      const { body } = await api(stack, page, 'GET', '/api/contacts?q=bina');
       const found = body.items.find((c) => c.name === 'Bina Bell');
       assert.ok(found, 'the contact is listed');
       return found.id;
     }, { timeout: WAIT });
-    const note = await api(page, 'POST', `/api/contacts/${encodeURIComponent(contactId)}/notes`, { text: '@Meera can you answer this one?' });
+    const note = await api(stack, page, 'POST', `/api/contacts/${encodeURIComponent(contactId)}/notes`, { text: '@Meera can you answer this one?' });
     assert.equal(note.status, 201, JSON.stringify(note.body));
   } finally {
     await context.close();
@@ -67,7 +51,7 @@ test('the bell shows a mention and links to the conversation', TEST, async () =>
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   try {
-    await signIn(page, AGENT.email, AGENT.password);
+    await signIn(stack, page, AGENT.email, AGENT.password);
     await eventually(async () => assert.equal(await byTestId(page, 'bell-count').textContent(), '1'), { timeout: WAIT });
     await byTestId(page, 'bell').click();
     const item = byTestId(page, 'bell-item');
@@ -81,7 +65,7 @@ test('the bell shows a mention and links to the conversation', TEST, async () =>
     await eventually(async () => assert.equal(new URL(page.url()).hash, `#/inbox/${encodeURIComponent(contactId)}`), { timeout: WAIT });
     await eventually(async () => assert.equal(await byTestId(page, 'conversation-name').textContent(), 'Bina Bell'), { timeout: WAIT });
     await eventually(async () => assert.equal(await byTestId(page, 'bell-count').count(), 0), { timeout: WAIT });
-    const { body } = await api(page, 'GET', '/api/notifications');
+    const { body } = await api(stack, page, 'GET', '/api/notifications');
     assert.equal(body.unread, 0);
     assert.deepEqual(errors, []);
   } finally {
@@ -90,15 +74,12 @@ test('the bell shows a mention and links to the conversation', TEST, async () =>
 });
 
 test('a follow-up falling due rings the bell once, with the task', { timeout: 240_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, bypassCSP: true });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const { context, page } = await newPage(stack, { viewport: PHONE, bypassCSP: true });
   try {
-    await signIn(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
+    await signIn(stack, page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
     // Due a few seconds from now: the local runner's scheduler fires it.
     const due = new Date(Date.now() + 4_000).toISOString();
-    const task = await api(page, 'POST', '/api/tasks', { title: 'Call Bina back', due_at: due, contact_id: contactId });
+    const task = await api(stack, page, 'POST', '/api/tasks', { title: 'Call Bina back', due_at: due, contact_id: contactId });
     assert.equal(task.status, 201, JSON.stringify(task.body));
     // A due task's notification is not pushed over the socket: the bell
     // learns of it at the next live poll, which is once a minute while the
@@ -109,9 +90,9 @@ test('a follow-up falling due rings the bell once, with the task', { timeout: 24
     await eventually(async () => assert.equal(await item.count(), 1), { timeout: WAIT });
     assert.equal(await item.getAttribute('data-kind'), 'task_due');
     assert.match(await item.textContent(), /Call Bina back/);
-    const { body } = await api(page, 'GET', '/api/notifications');
+    const { body } = await api(stack, page, 'GET', '/api/notifications');
     assert.equal(body.items.filter((n) => n.kind === 'task_due').length, 1, 'one notification for the follow-up');
-    assert.deepEqual(errors, []);
+    assert.deepEqual(page.errors, []);
   } finally {
     await context.close();
   }

@@ -10,9 +10,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENV, sleep, eventually, byTestId, startStack, stopStack, customerWritesTo } from './harness.mjs';
+import { sleep, eventually, byTestId, startStack, stopStack, WAIT, signInQuietly, customerWrites } from './harness.mjs';
 
-const WAIT = 30_000;
 const MINUTE_MS = 60_000;
 const TEST = { timeout: 300_000 };
 
@@ -26,20 +25,10 @@ before(async () => {
 
 after(() => stopStack(stack));
 
-/** Signs in without a keystroke or a click. */
-async function signInQuietly(page) {
-  await page.goto(base);
-  const status = await page.evaluate(async ([email, password]) => {
-    const res = await fetch('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-    return res.status;
-  }, [ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD]);
-  assert.equal(status, 200);
-}
-
 test('with the socket up an idle tab asks once a minute at most, and a pushed notice brings the message', TEST, async (t) => {
   const name = 'Pushed Priya';
   const from = '919700000951';
-  const first = await customerWritesTo(stack.sim.base, from, name, 'Do you deliver to Pune?');
+  const first = await customerWrites(stack, from, name, 'Do you deliver to Pune?');
   const context = await stack.browser.newContext({ viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
   // One timeline of what the page did: API requests and frames its socket received.
@@ -54,7 +43,7 @@ test('with the socket up an idle tab asks once a minute at most, and a pushed no
     ws.on('framereceived', (frame) => log.push({ kind: 'notice', data: String(frame.payload) }));
   });
   try {
-    await signInQuietly(page);
+    await signInQuietly(stack, page);
     const id = await eventually(async () => {
       const list = await page.evaluate(async () => (await fetch('/api/contacts')).json());
       const found = list.items.find((c) => c.name === name);
@@ -77,7 +66,7 @@ test('with the socket up an idle tab asks once a minute at most, and a pushed no
     assert.ok(sockets.some((ws) => !ws.isClosed()), 'the socket stayed up');
 
     const from1 = log.length;
-    const later = await customerWritesTo(stack.sim.base, from, name, 'And on Sundays?');
+    const later = await customerWrites(stack, from, name, 'And on Sundays?');
     const bubble = page.locator(`[data-testid="message"][data-message-id="${later}"]`);
     await bubble.waitFor({ state: 'visible', timeout: WAIT });
     assert.equal(await bubble.locator('[data-testid="message-text"]').textContent(), 'And on Sundays?');

@@ -7,68 +7,28 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, SCREENSHOTS, ENV, eventually, byTestId, contactRow, startStack, stopStack } from './harness.mjs';
+import { SCREENSHOTS, eventually, byTestId, contactRow, startStack, stopStack, WAIT, PHONE, newPage, signIn, customerWrites, axeViolations } from './harness.mjs';
 
-const WAIT = 30_000;
 const TEST = { timeout: 240_000 };
-const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const XSS = '<img src=x onerror=window.__pwned=1>';
 
 let stack;
-let sim;
 let base;
-let browser;
-
-async function customerWrites(from, name, text) {
-  const res = await fetch(`${sim.base}/sim/customer`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, name, text }),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
-
-async function newPage(viewport = { width: 1280, height: 860 }, options = {}) {
-  const context = await browser.newContext({ viewport, ...options });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) page.errors.push(m.text());
-  });
-  return { context, page };
-}
-
-async function signIn(page, email = ENV.PARLEY_ADMIN_EMAIL, password = ENV.PARLEY_ADMIN_PASSWORD) {
-  await page.goto(base);
-  await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
-  await byTestId(page, 'login-email').fill(email);
-  await byTestId(page, 'login-password').fill(password);
-  await byTestId(page, 'login-submit').click();
-  await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
-}
-
-/** axe-core's serious and critical violations on the page as it is. */
-async function axeViolations(page) {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
-  return violations;
-}
 
 const sideways = (page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
 
 before(async () => {
   stack = await startStack('screens');
-  ({ sim, base, browser } = stack);
+  ({ base } = stack);
 }, { timeout: 200_000 });
 
 after(() => stopStack(stack));
 
 test('an admin invites an agent; the agent accepts the link, signs in, and a used link says so', TEST, async () => {
-  const admin = await newPage();
-  const agent = await newPage({ width: 360, height: 740 });
+  const admin = await newPage(stack);
+  const agent = await newPage(stack, { viewport: PHONE });
   try {
-    await signIn(admin.page);
+    await signIn(stack, admin.page);
     await admin.page.goto(`${base}/#/settings/team`);
     await byTestId(admin.page, 'invite-email').fill('nisha@team.example');
     await byTestId(admin.page, 'invite-name').fill('Nisha Agent');
@@ -94,7 +54,7 @@ test('an admin invites an agent; the agent accepts the link, signs in, and a use
     await byTestId(agent.page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
 
     // The link works once.
-    const again = await newPage();
+    const again = await newPage(stack);
     try {
       await again.page.goto(`${base}/#/accept/${encodeURIComponent(token)}`);
       await byTestId(again.page, 'accept-password').fill('someone else 12');
@@ -115,9 +75,9 @@ test('an admin invites an agent; the agent accepts the link, signs in, and a use
 test('every avatar colour keeps its initials readable', TEST, async () => {
   // A contact's colour comes from its id, which is keyed per deployment: any
   // of them may appear on any screen, so each is checked, not only today's.
-  const { context, page } = await newPage({ width: 1280, height: 860 }, { bypassCSP: true });
+  const { context, page } = await newPage(stack, { bypassCSP: true });
   try {
-    await signIn(page);
+    await signIn(stack, page);
     const classes = await page.evaluate(() => {
       const row = document.createElement('div');
       row.dataset.testid = 'avatar-palette';
@@ -138,14 +98,14 @@ test('every avatar colour keeps its initials readable', TEST, async () => {
 });
 
 test('every screen fits a phone and a desktop, passes axe-core, and is photographed', TEST, async () => {
-  await customerWrites('919811000101', XSS, 'Hello, I want 20 sarees');
-  await customerWrites('919811000102', 'अनिल कुमार', 'नमस्ते, क्या आज डिलीवरी होगी?');
+  await customerWrites(stack, '919811000101', XSS, 'Hello, I want 20 sarees');
+  await customerWrites(stack, '919811000102', 'अनिल कुमार', 'नमस्ते, क्या आज डिलीवरी होगी?');
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   for (const [width, height] of [[360, 740], [1280, 860]]) {
     // axe-core is injected as a script of the test's own: the page's CSP would refuse it.
-    const { context, page } = await newPage({ width, height }, { bypassCSP: true });
+    const { context, page } = await newPage(stack, { viewport: { width, height }, bypassCSP: true });
     try {
-      await signIn(page);
+      await signIn(stack, page);
       const row = contactRow(page, 'अनिल कुमार');
       await row.waitFor({ state: 'visible', timeout: WAIT });
       const id = await row.getAttribute('data-contact-id');

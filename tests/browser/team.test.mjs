@@ -11,33 +11,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { ROOT, WEB_DIR, SCREENSHOTS, CHROMIUM, RUNNER, SIMULATOR, ENV, freePort, sleep, start, waitUntilUp, stop, dropTable, eventually, byTestId, contactRow } from './harness.mjs';
+import { ENV, eventually, byTestId, contactRow, WAIT, startStack, stopStack, newPage, signIn, customerWrites, openConversation, assertNoPageErrors, screenshot } from './harness.mjs';
 
-const WAIT = 30_000;
 const TEST = { timeout: 180_000 };
 const PASSWORD = 'team password 1';
 
-let sim; // { process, log, base }
-let runner; // { process, log }
+let stack;
 let base;
-let table;
-let browser;
 
 // ---------------------------------------------------------------------------
 // The customer's side and the API
-
-async function customerWrites(from, name, textBody) {
-  const res = await fetch(`${sim.base}/sim/customer`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ from, name, text: textBody }),
-  });
-  assert.equal(res.status, 200, `the simulator answered ${res.status}: ${await res.text()}`);
-}
 
 /** A cookie-carrying API client for one user, outside the browser. */
 async function apiAs(email, password) {
@@ -77,109 +60,49 @@ async function addUser(key, email, name, role) {
 // ---------------------------------------------------------------------------
 // The browser's side
 
-async function newPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) page.errors.push(m.text());
-  });
-  page.on('dialog', (d) => {
-    page.errors.push(`dialog: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
-  return { context, page };
-}
-
-async function signIn(page, email, password = PASSWORD) {
-  await page.goto(base);
-  await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
-  await byTestId(page, 'login-email').fill(email);
-  await byTestId(page, 'login-password').fill(password);
-  await byTestId(page, 'login-submit').click();
-  await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
-}
+/** Signs a teammate in (with the team's password unless told). */
+const signInAs = (page, email, password = PASSWORD) => signIn(stack, page, email, password);
 
 const tab = (page, queue) => page.locator(`[data-testid="queue-tab"][data-queue="${queue}"]`);
 
-async function openConversation(page, name) {
-  const row = contactRow(page, name);
-  await row.waitFor({ state: 'visible', timeout: WAIT });
-  await row.click();
-  await eventually(async () => assert.equal(await byTestId(page, 'conversation-name').textContent(), name));
+/** Opens `name`'s conversation and waits for its tools. */
+async function openTools(page, name) {
+  await openConversation(page, name);
   await byTestId(page, 'conv-tools').waitFor({ state: 'visible', timeout: WAIT });
 }
 
 const ownerShown = (page) => byTestId(page, 'conv-owner').getAttribute('data-owner');
-
-function assertNoPageErrors(page) {
-  assert.deepEqual(page.errors, [], 'errors in the page');
-}
-
-async function screenshot(page, name) {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, name) });
-}
 
 // ---------------------------------------------------------------------------
 
 before(async () => {
   assert.ok(ENV.AWS_ENDPOINT_URL_DYNAMODB, 'AWS_ENDPOINT_URL_DYNAMODB must point at a running DynamoDB Local (see infra/emulators.sh)');
   assert.ok(ENV.AWS_ENDPOINT_URL_SQS, 'AWS_ENDPOINT_URL_SQS must point at a running SQS emulator (see infra/emulators.sh)');
-  for (const binary of [RUNNER, SIMULATOR]) {
-    assert.ok(fs.existsSync(binary), `${binary} is missing: run cargo build -p parley-local -p parley-simulator first`);
-  }
-  assert.ok(fs.existsSync(path.join(WEB_DIR, 'index.html')), `${WEB_DIR} is missing: run npm run build first`);
-  assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: run ./infra/setup.sh --browser`);
-
-  const [port, simPort] = [await freePort(), await freePort()];
-  base = `http://127.0.0.1:${port}`;
-  table = `ui-team-${crypto.randomBytes(6).toString('hex')}`;
-  const common = { ...ENV, PARLEY_PORT: String(port), PARLEY_SIMULATOR_PORT: String(simPort) };
-  delete common.PARLEY_SIMULATOR_FAULTS;
-
-  sim = start(SIMULATOR, ['serve'], common);
-  sim.base = `http://127.0.0.1:${simPort}`;
-  await waitUntilUp(sim, 'parley-simulator', `${sim.base}/sim/accepted`);
-
-  runner = start(RUNNER, [], { ...common, TABLE_NAME: table, PARLEY_WEB_DIR: WEB_DIR, WHATSAPP_API_BASE: sim.base });
-  await waitUntilUp(runner, 'parley-local', `${base}/healthz`);
+  stack = await startStack('team');
+  ({ base } = stack);
 
   admin = await apiAs(ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
   await addUser('asha', 'asha@team.example', 'Asha Agent', 'agent');
   await addUser('bilal', 'bilal@team.example', 'Bilal Agent', 'agent');
   await addUser('meera', 'meera@team.example', 'Meera Manager', 'manager');
-
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-dev-shm-usage'],
-  });
 }, { timeout: 200_000 });
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  await stop(runner);
-  await stop(sim);
-  await dropTable(table);
-});
+after(() => stopStack(stack));
 
 // ---------------------------------------------------------------------------
 
 test('an agent takes an unassigned conversation, a manager transfers it and closes it', TEST, async () => {
   const name = 'Queue Customer';
-  await customerWrites('919811000001', name, 'Is the blue kurta in stock?');
+  await customerWrites(stack, '919811000001', name, 'Is the blue kurta in stock?');
 
-  const agent = await newPage();
-  const manager = await newPage();
+  const agent = await newPage(stack, { viewport: { width: 1280, height: 900 }, failOnDialog: true });
+  const manager = await newPage(stack, { viewport: { width: 1280, height: 900 }, failOnDialog: true });
   try {
     const { page } = agent;
-    await signIn(page, team.asha.email);
+    await signInAs(page, team.asha.email);
     await tab(page, 'unassigned').click();
     await eventually(async () => assert.equal(await tab(page, 'unassigned').getAttribute('aria-selected'), 'true'));
-    await openConversation(page, name);
+    await openTools(page, name);
     await eventually(async () => assert.equal(await ownerShown(page), ''));
     await byTestId(page, 'assign-me').click();
     await eventually(async () => assert.equal(await ownerShown(page), team.asha.email));
@@ -199,9 +122,9 @@ test('an agent takes an unassigned conversation, a manager transfers it and clos
 
     // A manager transfers it to another agent and closes it.
     const m = manager.page;
-    await signIn(m, team.meera.email);
+    await signInAs(m, team.meera.email);
     await tab(m, 'all').click();
-    await openConversation(m, name);
+    await openTools(m, name);
     await eventually(async () => assert.equal(await ownerShown(m), team.asha.email));
     const select = byTestId(m, 'owner-select');
     await eventually(async () => assert.ok((await select.locator('option').allTextContents()).some((t) => t.includes('Bilal Agent'))));
@@ -229,11 +152,11 @@ test('an agent takes an unassigned conversation, a manager transfers it and clos
 
 test('tags, custom fields, notes, deals and follow-ups are saved from the side panel', TEST, async () => {
   const name = 'Panel Customer';
-  await customerWrites('919811000002', name, 'Please send a quote for 20 sarees');
-  const { context, page } = await newPage();
+  await customerWrites(stack, '919811000002', name, 'Please send a quote for 20 sarees');
+  const { context, page } = await newPage(stack, { viewport: { width: 1280, height: 900 }, failOnDialog: true });
   try {
-    await signIn(page, team.bilal.email);
-    await openConversation(page, name);
+    await signInAs(page, team.bilal.email);
+    await openTools(page, name);
     const panel = byTestId(page, 'side-panel');
     await panel.waitFor({ state: 'visible', timeout: WAIT });
     await eventually(async () => assert.equal(await byTestId(page, 'panel-name').textContent(), name));
@@ -296,11 +219,11 @@ test('tags, custom fields, notes, deals and follow-ups are saved from the side p
 test('markup in a tag, a note and a deal title renders as literal text', TEST, async () => {
   const name = 'Markup Customer';
   const xss = '<img src=x onerror=alert(1)>';
-  await customerWrites('919811000003', name, 'hello');
-  const { context, page } = await newPage();
+  await customerWrites(stack, '919811000003', name, 'hello');
+  const { context, page } = await newPage(stack, { viewport: { width: 1280, height: 900 }, failOnDialog: true });
   try {
-    await signIn(page, team.asha.email);
-    await openConversation(page, name);
+    await signInAs(page, team.asha.email);
+    await openTools(page, name);
     await byTestId(page, 'side-panel').waitFor({ state: 'visible', timeout: WAIT });
     // One step at a time, as a person would: each save re-renders the panel.
     await byTestId(page, 'tag-input').fill(xss);
@@ -321,11 +244,11 @@ test('markup in a tag, a note and a deal title renders as literal text', TEST, a
 
 test('an admin hands a teammate a reset link; the teammate sets a password with it, then changes it', TEST, async () => {
   await addUser('ravi', 'ravi@team.example', 'Ravi Agent', 'agent');
-  const adminSide = await newPage();
-  const teammateSide = await newPage();
+  const adminSide = await newPage(stack, { viewport: { width: 1280, height: 900 }, failOnDialog: true });
+  const teammateSide = await newPage(stack, { viewport: { width: 1280, height: 900 }, failOnDialog: true });
   try {
     const { page } = adminSide;
-    await signIn(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
+    await signInAs(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
     await page.goto(`${base}/#/settings/team`);
     const row = page.locator('[data-testid="member"][data-email="ravi@team.example"]');
     await row.waitFor({ state: 'visible', timeout: WAIT });
@@ -397,12 +320,12 @@ test('a pending invitee gets a new invitation link, and an agent cannot clear an
   assert.equal(invited.status, 201, JSON.stringify(invited.body));
   await addUser('kiran', 'kiran@team.example', 'Kiran Agent', 'agent');
   const name = 'Opted Out Customer';
-  await customerWrites('919811000004', name, 'STOP sending offers please');
-  const adminSide = await newPage();
-  const agentSide = await newPage();
+  await customerWrites(stack, '919811000004', name, 'STOP sending offers please');
+  const adminSide = await newPage(stack, { viewport: { width: 1280, height: 900 }, failOnDialog: true });
+  const agentSide = await newPage(stack, { viewport: { width: 1280, height: 900 }, failOnDialog: true });
   try {
     const { page } = adminSide;
-    await signIn(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
+    await signInAs(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
     await page.goto(`${base}/#/settings/team`);
     const row = page.locator('[data-testid="member"][data-email="neha@team.example"]');
     await row.waitFor({ state: 'visible', timeout: WAIT });
@@ -422,8 +345,8 @@ test('a pending invitee gets a new invitation link, and an agent cannot clear an
     assert.ok(id, JSON.stringify(contacts.body));
     assert.equal((await admin('POST', `/api/contacts/${encodeURIComponent(id)}/opt_out`, { opted_out: true })).status, 200);
     const a = agentSide.page;
-    await signIn(a, 'kiran@team.example');
-    await openConversation(a, name);
+    await signInAs(a, 'kiran@team.example');
+    await openTools(a, name);
     const toggle = byTestId(a, 'opt-out-toggle');
     await eventually(async () => assert.equal(await toggle.getAttribute('data-opted-out'), 'true'));
     assert.equal(await toggle.isDisabled(), true, 'agents do not clear an opt-out');
@@ -439,13 +362,13 @@ test('a pending invitee gets a new invitation link, and an agent cannot clear an
 });
 
 test('supervisors export as a job and get a download link; admins see the dead letters; agents see neither', TEST, async () => {
-  await customerWrites('919811000099', 'Export Customer', 'Please send the catalogue');
-  const adminPage = await newPage();
-  const managerPage = await newPage();
-  const agentPage = await newPage();
+  await customerWrites(stack, '919811000099', 'Export Customer', 'Please send the catalogue');
+  const adminPage = await newPage(stack, { viewport: { width: 1280, height: 900 }, failOnDialog: true });
+  const managerPage = await newPage(stack, { viewport: { width: 1280, height: 900 }, failOnDialog: true });
+  const agentPage = await newPage(stack, { viewport: { width: 1280, height: 900 }, failOnDialog: true });
   try {
     const { page } = adminPage;
-    await signIn(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
+    await signInAs(page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
     const deadLetters = byTestId(page, 'dead-letters');
     await deadLetters.waitFor({ state: 'visible', timeout: WAIT });
     assert.match(await deadLetters.textContent(), /^Dead letters: \d+$/);
@@ -460,14 +383,14 @@ test('supervisors export as a job and get a download link; admins see the dead l
     assertNoPageErrors(page);
 
     const m = managerPage.page;
-    await signIn(m, team.meera.email);
+    await signInAs(m, team.meera.email);
     await m.goto(`${base}/#/settings/data`);
     await byTestId(m, 'export-deals-json').waitFor({ state: 'visible', timeout: WAIT });
     assert.equal(await byTestId(m, 'dead-letters').count(), 0, 'only admins see the dead letters');
     assertNoPageErrors(m);
 
     const a = agentPage.page;
-    await signIn(a, team.asha.email);
+    await signInAs(a, team.asha.email);
     await a.goto(`${base}/#/settings/data`);
     await byTestId(a, 'settings').waitFor({ state: 'visible', timeout: WAIT });
     assert.equal(await byTestId(a, 'export-contacts-csv').count(), 0, 'agents cannot export');

@@ -12,59 +12,22 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { ROOT, WEB_DIR, SCREENSHOTS, CHROMIUM, RUNNER, ENV, freePort, sleep, dropTable, byTestId, contactRow } from './harness.mjs';
+import { WEB_DIR, SCREENSHOTS, CHROMIUM, RUNNER, ENV, freePort, dropTable, byTestId, contactRow, eventually, newPage, signIn, openConversation, assertNoPageErrors, start, waitUntilUp, stop, launchBrowser } from './harness.mjs';
 
 const WAIT = 20_000; // generous: CI machines are slow, polling runs every 3 s
 const TEST = { timeout: 120_000 };
+const DESKTOP = { width: 1280, height: 800 };
 const XSS_NAME = '<img src=x onerror=window.__pwned=1>';
 const XSS_TEXT = '<script>window.__pwned=1</script>';
 const XSS_FILE = '<svg onload=window.__pwned=3>.pdf';
 
 let runner;
-let runnerLog = '';
 let base;
 let table;
-let browser;
-
-// ---------------------------------------------------------------------------
-// Harness
-
-/** Retries `check` until it stops throwing, then returns its value. */
-async function eventually(check, { timeout = WAIT, interval = 100 } = {}) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await sleep(interval);
-    }
-  }
-}
-
-async function waitForRunner() {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (runner.exitCode !== null || runner.signalCode !== null) {
-      const hint = ENV.AWS_ENDPOINT_URL_SQS ? '' : ' (AWS_ENDPOINT_URL_SQS is not set: the runner creates its queues at start)';
-      throw new Error(`parley-local exited (${runner.exitCode ?? runner.signalCode}) before it was healthy${hint}:\n${runnerLog}`);
-    }
-    try {
-      const res = await fetch(`${base}/healthz`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(150);
-  }
-  throw new Error(`parley-local did not answer ${base}/healthz within 90 s:\n${runnerLog}`);
-}
+let stack; // { base, browser }: what the harness's page helpers need
 
 // ---------------------------------------------------------------------------
 // Meta's side: signed webhooks
@@ -119,36 +82,6 @@ const text = (body, extra) => message('text', { body }, extra);
 // ---------------------------------------------------------------------------
 // The browser's side
 
-async function newPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  // The page's Content-Security-Policy must not block anything the UI itself does.
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) page.errors.push(m.text());
-  });
-  return { context, page };
-}
-
-async function signIn(page) {
-  await page.goto(base);
-  await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
-  await byTestId(page, 'login-email').fill(ENV.PARLEY_ADMIN_EMAIL);
-  await byTestId(page, 'login-password').fill(ENV.PARLEY_ADMIN_PASSWORD);
-  await byTestId(page, 'login-submit').click();
-  await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
-}
-
-/** The contact row whose name is exactly `name`. */
-
-async function openConversation(page, name) {
-  const row = contactRow(page, name);
-  await row.waitFor({ state: 'visible', timeout: WAIT });
-  await row.click();
-  await eventually(async () => assert.equal(await byTestId(page, 'conversation-name').textContent(), name));
-}
-
 /** The timeline bubble for the message with wamid `id`. */
 const bubble = (page, id) => page.locator(`[data-testid="message"][data-message-id="${id}"]`);
 
@@ -158,14 +91,12 @@ async function bubbleText(page, id) {
   return (await el.innerText()).replace(/\s+/g, ' ').trim();
 }
 
-function assertNoPageErrors(page) {
-  assert.deepEqual(page.errors, [], 'errors in the page');
-}
-
 // ---------------------------------------------------------------------------
 
+// No simulator here: Meta's side is the signed webhooks above.
 before(async () => {
   assert.ok(ENV.AWS_ENDPOINT_URL_DYNAMODB, 'AWS_ENDPOINT_URL_DYNAMODB must point at a running DynamoDB Local (see infra/emulators.sh)');
+  assert.ok(ENV.AWS_ENDPOINT_URL_SQS, 'AWS_ENDPOINT_URL_SQS must point at a running SQS emulator: the runner creates its queues at start');
   assert.ok(fs.existsSync(RUNNER), `${RUNNER} is missing: run cargo build -p parley-local -p parley-simulator first`);
   assert.ok(fs.existsSync(path.join(WEB_DIR, 'index.html')), `${WEB_DIR} is missing: run npm run build first`);
   assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: run ./infra/setup.sh --browser`);
@@ -173,42 +104,21 @@ before(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   table = `ui-${crypto.randomBytes(6).toString('hex')}`;
-  runner = spawn(RUNNER, [], {
-    cwd: ROOT,
-    env: { ...ENV, PARLEY_PORT: String(port), TABLE_NAME: table, PARLEY_WEB_DIR: WEB_DIR },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (chunk) => {
-    runnerLog = (runnerLog + chunk).slice(-20_000);
-  };
-  runner.stdout.setEncoding('utf8').on('data', keep);
-  runner.stderr.setEncoding('utf8').on('data', keep);
-  await waitForRunner();
-
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      // Containers often give /dev/shm only 64 MB, which crashes chromium's renderers.
-      '--disable-dev-shm-usage'],
-  });
+  runner = start(RUNNER, [], { ...ENV, PARLEY_PORT: String(port), TABLE_NAME: table, PARLEY_WEB_DIR: WEB_DIR });
+  await waitUntilUp(runner, 'parley-local', `${base}/healthz`);
+  stack = { base, browser: await launchBrowser() };
 }, { timeout: 150_000 });
 
 after(async () => {
-  await browser?.close().catch(() => {});
-  if (runner && runner.exitCode === null && runner.signalCode === null) {
-    const exited = new Promise((resolve) => runner.once('exit', resolve));
-    runner.kill('SIGTERM');
-    await Promise.race([exited, sleep(5000)]);
-    if (runner.exitCode === null && runner.signalCode === null) runner.kill('SIGKILL');
-  }
+  await stack?.browser.close().catch(() => {});
+  await stop(runner);
   await dropTable(table);
 });
 
 // ---------------------------------------------------------------------------
 
 test('a wrong password is refused with the API\'s message; the right one opens the inbox', TEST, async () => {
-  const { context, page } = await newPage();
+  const { context, page } = await newPage(stack, { viewport: DESKTOP });
   try {
     await page.goto(base);
     await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
@@ -247,9 +157,9 @@ test('customer messages reach the contact list and the timeline, and new ones ar
   // Wrote three days ago: the service window has closed.
   await customerSays({ name: 'Old Customer', waId: '14155550123', at: Math.floor(Date.now() / 1000) - 3 * 86_400 }, text('Thanks!'));
 
-  const { context, page } = await newPage();
+  const { context, page } = await newPage(stack, { viewport: DESKTOP });
   try {
-    await signIn(page);
+    await signIn(stack, page);
 
     const row = contactRow(page, 'Ravi Kumar');
     await row.waitFor({ state: 'visible', timeout: WAIT });
@@ -294,9 +204,9 @@ test('customer-supplied markup renders as literal text and never runs', TEST, as
 
   // Without the page's Content-Security-Policy: what is tested here is the
   // rendering itself, not the policy that would also block inline handlers.
-  const { context, page } = await newPage({ bypassCSP: true });
+  const { context, page } = await newPage(stack, { viewport: DESKTOP, bypassCSP: true });
   try {
-    await signIn(page);
+    await signIn(stack, page);
     const row = contactRow(page, XSS_NAME);
     await row.waitFor({ state: 'visible', timeout: WAIT });
     assert.equal(await byTestId(row, 'contact-name').textContent(), XSS_NAME);
@@ -345,9 +255,9 @@ test('every kind of message renders as something a person can read', TEST, async
   const react = message('reaction', { message_id: imageSent.id, emoji: '👍' });
   await customerSays(priya, reply, voice, doc, location, card, order, sticker, button, unsupported, system, unreact, react);
 
-  const { context, page } = await newPage();
+  const { context, page } = await newPage(stack, { viewport: DESKTOP });
   try {
-    await signIn(page);
+    await signIn(stack, page);
     await openConversation(page, 'Priya Shah');
     await bubble(page, react.id).waitFor({ state: 'visible', timeout: WAIT });
 
@@ -412,7 +322,7 @@ test('outbound messages show their delivery status', TEST, async () => {
   // the outbound shapes the API documents, one per status.
   const [hello] = await customerSays({ name: 'Status Check', waId: '12025550199' }, text('Did my order ship?'));
   const statuses = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed'];
-  const { context, page } = await newPage();
+  const { context, page } = await newPage(stack, { viewport: DESKTOP });
   try {
     await page.route('**/api/contacts/*/messages*', async (route) => {
       const response = await route.fetch();
@@ -427,7 +337,7 @@ test('outbound messages show their delivery status', TEST, async () => {
       }
       await route.fulfill({ response, json });
     });
-    await signIn(page);
+    await signIn(stack, page);
     await openConversation(page, 'Status Check');
     for (const [i, status] of statuses.entries()) {
       const out = bubble(page, `wamid.OUT${i}`);
@@ -450,9 +360,9 @@ test('outbound messages show their delivery status', TEST, async () => {
 });
 
 test('signing out returns to the sign-in form and stays there after a reload; an ended session does too', TEST, async () => {
-  const { context, page } = await newPage();
+  const { context, page } = await newPage(stack, { viewport: DESKTOP });
   try {
-    await signIn(page);
+    await signIn(stack, page);
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await byTestId(page, 'sign-out').click();
     await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
@@ -467,7 +377,7 @@ test('signing out returns to the sign-in form and stays there after a reload; an
 
     // A session that ends while the inbox is open (expired, revoked): the
     // next poll gets 401 and the page goes back to the sign-in form.
-    await signIn(page);
+    await signIn(stack, page);
     await context.clearCookies();
     await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
     assert.match(await byTestId(page, 'error').textContent(), /session has ended/);
@@ -482,9 +392,9 @@ test('a customer with two records is flagged in the panel and merged in one clic
   await customerSays({ name: 'Hidden Profile 2002', userId: 'IN.2002' }, text('hello from my private profile'));
   await customerSays({ name: 'Anjali Shah', waId: '919800002002' }, text('hello from my phone'));
   await customerSays({ name: 'Anjali Shah', waId: '919800002002', userId: 'IN.2002' }, text('both ids at last'));
-  const { context, page } = await newPage();
+  const { context, page } = await newPage(stack, { viewport: DESKTOP });
   try {
-    await signIn(page);
+    await signIn(stack, page);
     await openConversation(page, 'Anjali Shah');
     const suggestion = byTestId(page, 'merge-suggestion');
     await suggestion.waitFor({ state: 'visible', timeout: WAIT });
@@ -501,12 +411,12 @@ test('a customer with two records is flagged in the panel and merged in one clic
 });
 
 test('"Load more" pages through the contact list', TEST, async () => {
-  const { context, page } = await newPage();
+  const { context, page } = await newPage(stack, { viewport: DESKTOP });
   try {
     for (let i = 0; i < 52; i++) {
       await customerSays({ name: `Bulk customer ${String(i).padStart(2, '0')}`, waId: `4477009${String(i).padStart(5, '0')}` }, text(`order #${i}`));
     }
-    await signIn(page);
+    await signIn(stack, page);
     const more = byTestId(page, 'load-more');
     await more.waitFor({ state: 'visible', timeout: WAIT });
     assert.equal(await byTestId(page, 'contact').count(), 50);

@@ -11,14 +11,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
-import { ENV, eventually, byTestId, startStack, stopStack, axeViolations } from './harness.mjs';
+import { ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, PHONE, newPage, signIn } from './harness.mjs';
 
-const WAIT = 30_000;
 const TEST = { timeout: 180_000 };
 
 let stack;
 let base;
-let browser;
 let receiver;
 const received = [];
 let answer = 204;
@@ -26,7 +24,7 @@ let answer = 204;
 before(async () => {
   assert.ok(ENV.AWS_ENDPOINT_URL_DYNAMODB, 'AWS_ENDPOINT_URL_DYNAMODB must point at a running DynamoDB Local');
   stack = await startStack('webhooks');
-  ({ base, browser } = stack);
+  ({ base } = stack);
   receiver = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
@@ -52,16 +50,9 @@ function verifies(secret, { signature, body }) {
 }
 
 async function signedInPage() {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, bypassCSP: true });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  await page.goto(base);
-  await byTestId(page, 'login-email').fill(ENV.PARLEY_ADMIN_EMAIL);
-  await byTestId(page, 'login-password').fill(ENV.PARLEY_ADMIN_PASSWORD);
-  await byTestId(page, 'login-submit').click();
-  await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
-  return { context, page };
+  const opened = await newPage(stack, { viewport: PHONE, bypassCSP: true });
+  await signIn(stack, opened.page);
+  return opened;
 }
 
 async function deliveryStates(page, hook) {

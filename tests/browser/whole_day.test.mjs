@@ -11,29 +11,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCREENSHOTS, ENV, eventually, byTestId, contactRow, startStack, stopStack } from './harness.mjs';
-
-const WAIT = 30_000;
-const PHONE = { width: 360, height: 740 };
+import { SCREENSHOTS, ENV, eventually, byTestId, contactRow, startStack, stopStack, WAIT, PHONE, newPage, customerWrites } from './harness.mjs';
 
 let stack;
-let sim;
 let base;
-let browser;
 const pages = [];
 
 async function newPhone() {
-  const context = await browser.newContext({ viewport: PHONE });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) page.errors.push(m.text());
-  });
-  page.on('dialog', (d) => {
-    page.errors.push(`dialog: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
+  const { page } = await newPage(stack, { viewport: PHONE, failOnDialog: true });
   pages.push(page);
   return page;
 }
@@ -89,13 +74,6 @@ async function accept(link, email, password, name) {
   return page;
 }
 
-async function customerWrites(from, name, text) {
-  const res = await fetch(`${sim.base}/sim/customer`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, name, text }),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
-
 /** `yyyy-mm-ddThh:mm` in the browser's own zone, for a datetime-local input. */
 const localInput = (page, ms) => page.evaluate((at) => {
   const d = new Date(at);
@@ -105,7 +83,7 @@ const localInput = (page, ms) => page.evaluate((at) => {
 
 before(async () => {
   stack = await startStack('day');
-  ({ sim, base, browser } = stack);
+  ({ base } = stack);
 }, { timeout: 200_000 });
 
 after(() => stopStack(stack));
@@ -135,7 +113,7 @@ test('the whole day of a shop, on a phone', { timeout: 300_000 }, async () => {
 
   // A customer writes; the conversation turns up in the agent's open inbox, unprompted.
   const question = 'Do you have the green silk saree for Saturday?';
-  await customerWrites(customer.phone, customer.name, question);
+  await customerWrites(stack, customer.phone, customer.name, question);
   const row = contactRow(agent, customer.name);
   await row.waitFor({ state: 'visible', timeout: WAIT });
   await shot(agent, 'conversation-arrived');

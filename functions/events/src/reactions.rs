@@ -6,7 +6,7 @@ use parley::app::deal_idle_watch::DealIdleWatch;
 use parley::app::due_work::SlaPolicy;
 use parley::app::follow_up_cancellation::FollowUpCancellation;
 use parley::app::reactions::{Reaction, ReactionError};
-use parley::app::rules::{RuleEngine, RulePorts};
+use parley::app::rules::RuleEngine;
 use parley::app::sla_watch::SlaWatch;
 use parley::app::staff_notifier::StaffNotifier;
 use parley::app::webhook_fanout::WebhookFanout;
@@ -39,24 +39,21 @@ pub struct ReactionParts {
 /// bookkeeping first, automation next, then what leaves the stack.
 pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
     let store = parts.store.clone();
-    let webhooks = Arc::new(WebhookFanout::new(store.clone(), parts.webhooks.clone()));
-    let mut rules = RulePorts::over_store(
+    let rules = RuleEngine::over_table(
         store.clone(),
         parts.outbound.clone(),
         parts.scheduler.clone(),
-        store.clone(),
-        store.clone(),
+        parts.webhooks.clone(),
         parts.clock.clone(),
     );
-    rules.webhooks = Some(webhooks.clone());
     vec![
         Arc::new(PublishedLog),
         Arc::new(FollowUpCancellation::new(store.clone(), parts.scheduler.clone())),
         Arc::new(SlaWatch::new(store.clone(), parts.scheduler.clone(), parts.sla)),
         Arc::new(DealIdleWatch::new(store.clone(), parts.scheduler.clone())),
         Arc::new(StaffNotifier::new(store.clone(), store.clone())),
-        Arc::new(RuleEngine::new(rules)),
-        webhooks,
+        Arc::new(rules),
+        Arc::new(WebhookFanout::new(store.clone(), parts.webhooks.clone())),
         Arc::new(push::live_push(store, parts.push.clone(), parts.agents_see_all)),
     ]
 }

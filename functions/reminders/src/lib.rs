@@ -6,16 +6,15 @@
 use parley::adapters::aws::{self, SdkConfig};
 use parley::adapters::dynamo::DynamoStore;
 use parley::adapters::scheduler::ScheduleTarget;
-use parley::app::due_work::{DueWork, DueWorkPorts, RuleTimers, SlaPolicy};
+use parley::app::due_work::{DueWork, DueWorkPorts, SlaPolicy};
 use parley::app::index_backfill::IndexBackfill;
-use parley::app::rules::{RuleEngine, RulePorts};
+use parley::app::rules::RuleEngine;
 use parley::app::send_message::SendMessage;
 use parley::app::sweep::{Sweep, SweepPolicy};
-use parley::app::webhook_fanout::WebhookFanout;
 use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
 use parley::config::{ConfigError, Environment};
 use parley::domain::pricing::RateCards;
-use parley::ports::{Clock, Notifications, OutboundQueue, Scheduler, SystemClock};
+use parley::ports::{Clock, OutboundQueue, Scheduler, SystemClock, WebhookQueue};
 use std::sync::Arc;
 
 /// What the reminders function runs with.
@@ -59,23 +58,21 @@ const BACKFILL_PAGES_PER_RUN: u32 = 3;
 
 /// The clients the due work runs over.
 pub struct Wiring {
-    /// The table.
+    /// The table (notifications included).
     pub store: Arc<DynamoStore>,
-    /// The outbound queue (sweep, follow-up templates).
+    /// The outbound queue (sweep, follow-up templates, timed rules' sends).
     pub queue: Arc<dyn OutboundQueue>,
     /// Re-arms jobs.
     pub scheduler: Arc<dyn Scheduler>,
-    /// Where notifications go (the table, in production).
-    pub notifications: Arc<dyn Notifications>,
+    /// A timed rule's "call a webhook" action.
+    pub webhooks: Arc<dyn WebhookQueue>,
     /// The time.
     pub clock: Arc<dyn Clock>,
-    /// The rules engine's timers, once plugged in.
-    pub rule_timers: Option<Arc<dyn RuleTimers>>,
 }
 
 /// The due work over one store: what both Lambda and the local runner use.
 pub fn due_work(wiring: Wiring, sweep: SweepPolicy, sla: SlaPolicy) -> DueWork {
-    let Wiring { store, queue, scheduler, notifications, clock, rule_timers } = wiring;
+    let Wiring { store, queue, scheduler, webhooks, clock } = wiring;
     let send = SendMessage::new(
         store.clone(),
         store.clone(),
@@ -84,6 +81,7 @@ pub fn due_work(wiring: Wiring, sweep: SweepPolicy, sla: SlaPolicy) -> DueWork {
         clock.clone(),
         RateCards::default(),
     );
+    let rule_timers = RuleEngine::over_table(store.clone(), queue.clone(), scheduler.clone(), webhooks, clock.clone());
     let sweeper = Sweep::new(store.clone(), store.clone(), queue, clock.clone(), sweep);
     DueWork::new(
         DueWorkPorts {
@@ -92,7 +90,7 @@ pub fn due_work(wiring: Wiring, sweep: SweepPolicy, sla: SlaPolicy) -> DueWork {
             conversations: store.clone(),
             deals: store.clone(),
             users: store.clone(),
-            notifications,
+            notifications: store.clone(),
             scheduler,
             outbox: store.clone(),
             clock,
@@ -100,7 +98,7 @@ pub fn due_work(wiring: Wiring, sweep: SweepPolicy, sla: SlaPolicy) -> DueWork {
         send,
         (sweeper, sweep),
         IndexBackfill::new(store, BACKFILL_PAGES_PER_RUN),
-        rule_timers,
+        Some(Arc::new(rule_timers)),
         sla,
     )
 }
@@ -108,27 +106,12 @@ pub fn due_work(wiring: Wiring, sweep: SweepPolicy, sla: SlaPolicy) -> DueWork {
 /// Builds the due work from settings and the loaded secrets, with clients
 /// made here, once per container (on Lambda: at the first run).
 pub fn build(settings: &RemindersSettings, sdk: &SdkConfig, secrets: &AppSecrets) -> Result<DueWork, SecretsError> {
-    let store = Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?));
-    let queue: Arc<dyn OutboundQueue> = Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url));
-    let scheduler: Arc<dyn Scheduler> = Arc::new(aws::scheduler(sdk, settings.schedules.clone()));
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let mut rules = RulePorts::over_store(
-        store.clone(),
-        queue.clone(),
-        scheduler.clone(),
-        store.clone(),
-        store.clone(),
-        clock.clone(),
-    );
-    let webhooks = aws::webhook_queue(sdk, &settings.webhook_queue_url);
-    rules.webhooks = Some(Arc::new(WebhookFanout::new(store.clone(), Arc::new(webhooks))));
     let wiring = Wiring {
-        store: store.clone(),
-        queue,
-        scheduler,
-        notifications: store,
-        clock,
-        rule_timers: Some(Arc::new(RuleEngine::new(rules))),
+        store: Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?)),
+        queue: Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url)),
+        scheduler: Arc::new(aws::scheduler(sdk, settings.schedules.clone())),
+        webhooks: Arc::new(aws::webhook_queue(sdk, &settings.webhook_queue_url)),
+        clock: Arc::new(SystemClock),
     };
     Ok(due_work(wiring, settings.sweep, settings.sla))
 }

@@ -1,11 +1,9 @@
 //! What AWS does around the functions, played locally: the SQS event source
-//! (batches, partial failures, deletes) and the EventBridge schedule.
+//! (batches, partial failures, deletes) and Scheduler's wake-ups.
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use aws_sdk_sqs::types::MessageSystemAttributeName;
 use parley::app::due_work::DueWork;
-use parley::app::index_backfill::IndexBackfill;
-use parley::app::sweep::Sweep;
 use parley::domain::scheduled_job::ScheduledJob;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -105,19 +103,23 @@ pub async fn reminders(work: Arc<DueWork>, mut fired: UnboundedReceiver<Schedule
     }
 }
 
-/// The local runner still sweeps (and steps the index backfill) every
-/// `every`, as a safety net for the tests' short thresholds; the sweep here
-/// does not re-arm itself (the periodic run already covers that), so it
-/// adds no wake-ups of its own. AWS runs no such period.
-pub async fn schedule(sweep: Sweep, backfill: IndexBackfill, every: Duration) {
+/// Every `every`, runs the outbox sweep and an index backfill step: the
+/// same scheduled jobs AWS runs (through the reminders' `DueWork`), not a
+/// second sweep of the runner's own. Each tick waits for its runs, so a
+/// slow sweep never overlaps the next one. AWS has no such period (each
+/// send arms the sweep); the runner keeps it as a safety net because some
+/// of what the tests do arms nothing: a message written but never enqueued
+/// (`outbound::a_message_never_enqueued_is_sent_by_the_sweep`), counter
+/// entries from a burst of statuses with no send to arm a fold
+/// (`hot_counters`), and items left for the index backfill.
+pub async fn schedule(work: Arc<DueWork>, every: Duration) {
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
-        if let Err(e) = sweep.run().await {
-            tracing::warn!(error = %e, "sweep failed");
-        }
-        if let Err(e) = backfill.run().await {
-            tracing::warn!(error = %e, "index backfill step failed");
+        for job in [ScheduledJob::OutboxSweep, ScheduledJob::IndexBackfill] {
+            if let Err(e) = work.run(&job).await {
+                tracing::warn!(job = %job.name(), error = %e, "periodic job failed");
+            }
         }
     }
 }

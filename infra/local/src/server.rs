@@ -61,7 +61,8 @@ pub struct LocalConfig {
     pub webhook_retry: parley::domain::WebhookRetry,
     /// The sweep's thresholds.
     pub sweep: SweepPolicy,
-    /// How often the scheduler runs the sweep (EventBridge: every minute).
+    /// How often the runner fires the sweep and backfill jobs as a safety
+    /// net (on AWS they run only when armed: see `drivers::schedule`).
     pub sweep_every: Duration,
     /// Visibility, SLA and routing.
     pub inbox: InboxSettings,
@@ -210,27 +211,13 @@ impl LocalStack {
         };
         let webhook_worker =
             crate::webhooks::worker(background.clone(), webhook_queue.clone(), clock.clone(), config.webhook_retry)?;
-        let mut timer_ports = parley::app::rules::RulePorts::over_store(
-            background.clone(),
-            Arc::new(queue.clone()),
-            scheduler.clone(),
-            background.clone(),
-            background.clone(),
-            clock.clone(),
-        );
-        timer_ports.webhooks = Some(Arc::new(parley::app::webhook_fanout::WebhookFanout::new(
-            background.clone(),
-            Arc::new(webhook_queue.clone()),
-        )));
-        let rule_timers = parley::app::rules::RuleEngine::new(timer_ports);
         let due_work = Arc::new(reminders::due_work(
             reminders::Wiring {
                 store: background.clone(),
                 queue: Arc::new(queue.clone()),
                 scheduler: scheduler.clone(),
-                notifications: background.clone(),
+                webhooks: Arc::new(webhook_queue.clone()),
                 clock: clock.clone(),
-                rule_timers: Some(Arc::new(rule_timers)),
             },
             config.sweep,
             parley::app::due_work::SlaPolicy { minutes: config.inbox.sla_minutes },
@@ -244,17 +231,7 @@ impl LocalStack {
                 sender_jobs.clone(),
             )),
             tokio::spawn(crate::webhooks::event_source(sqs_client.clone(), webhook_queue_url.clone(), webhook_worker)),
-            tokio::spawn(crate::drivers::schedule(
-                parley::app::sweep::Sweep::new(
-                    background.clone(),
-                    background.clone(),
-                    Arc::new(queue.clone()),
-                    clock.clone(),
-                    config.sweep,
-                ),
-                parley::app::index_backfill::IndexBackfill::new(background.clone(), 3),
-                config.sweep_every,
-            )),
+            tokio::spawn(crate::drivers::schedule(due_work.clone(), config.sweep_every)),
             tokio::spawn(crate::drivers::reminders(due_work.clone(), fired)),
             tokio::spawn(crate::drivers::export_event_source(sqs_client, queue_url("ExportQueue")?, worker)),
         ];

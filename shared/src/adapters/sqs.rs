@@ -43,8 +43,8 @@ pub struct WebhookJob {
     pub delivery_id: String,
 }
 
-/// SQS implementation of [`OutboundQueue`] and [`ExportQueue`] (one
-/// instance per queue).
+/// SQS implementation of [`OutboundQueue`], [`ExportQueue`] and
+/// [`WebhookQueue`] (one instance per queue).
 #[derive(Debug, Clone)]
 pub struct SqsQueue {
     client: aws_sdk_sqs::Client,
@@ -70,12 +70,10 @@ impl SqsQueue {
             .map_err(|e| QueueError(format!("{e:?}")))?;
         Ok(())
     }
-}
 
-#[async_trait::async_trait]
-impl OutboundQueue for SqsQueue {
-    async fn enqueue(&self, message: &MessageRef) -> Result<(), QueueError> {
-        let body = serde_json::to_string(&SendJob::new(message)).map_err(|e| QueueError(e.to_string()))?;
+    /// Sends `job` as one message, its JSON the body.
+    async fn send(&self, job: &(impl Serialize + Sync)) -> Result<(), QueueError> {
+        let body = serde_json::to_string(job).map_err(|e| QueueError(e.to_string()))?;
         self.client
             .send_message()
             .queue_url(&self.url)
@@ -84,37 +82,26 @@ impl OutboundQueue for SqsQueue {
             .await
             .map_err(|e| QueueError(format!("{e:?}")))?;
         Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl OutboundQueue for SqsQueue {
+    async fn enqueue(&self, message: &MessageRef) -> Result<(), QueueError> {
+        self.send(&SendJob::new(message)).await
     }
 }
 
 #[async_trait::async_trait]
 impl ExportQueue for SqsQueue {
     async fn enqueue_export(&self, id: &str) -> Result<(), QueueError> {
-        let body = serde_json::to_string(&ExportRequest { export_id: id.to_owned() })
-            .map_err(|e| QueueError(e.to_string()))?;
-        self.client
-            .send_message()
-            .queue_url(&self.url)
-            .message_body(body)
-            .send()
-            .await
-            .map_err(|e| QueueError(format!("{e:?}")))?;
-        Ok(())
+        self.send(&ExportRequest { export_id: id.to_owned() }).await
     }
 }
 
 #[async_trait::async_trait]
 impl WebhookQueue for SqsQueue {
     async fn enqueue_delivery(&self, subscription_id: &str, delivery_id: &str) -> Result<(), QueueError> {
-        let job = WebhookJob { webhook_id: subscription_id.to_owned(), delivery_id: delivery_id.to_owned() };
-        let body = serde_json::to_string(&job).map_err(|e| QueueError(e.to_string()))?;
-        self.client
-            .send_message()
-            .queue_url(&self.url)
-            .message_body(body)
-            .send()
-            .await
-            .map_err(|e| QueueError(format!("{e:?}")))?;
-        Ok(())
+        self.send(&WebhookJob { webhook_id: subscription_id.to_owned(), delivery_id: delivery_id.to_owned() }).await
     }
 }

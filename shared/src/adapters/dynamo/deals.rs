@@ -3,6 +3,7 @@
 
 use super::item::{get_s, key, n, req_s, s, Item};
 use super::keys;
+use super::paging::PageSize;
 use super::{cursor, unavailable, DynamoStore};
 use crate::domain::conversation::{Conversation, Viewer};
 use crate::domain::pipeline::{Deal, Pipeline};
@@ -12,7 +13,7 @@ use crate::ports::{Page, PageRequest, StoreError};
 use aws_sdk_dynamodb::types::{KeysAndAttributes, Put, TransactWriteItem};
 use std::collections::HashMap;
 
-const PAGE: i32 = 50;
+const DEAL_PAGE: PageSize = PageSize { default: 50, max: 200 };
 
 /// How many deals one filtered page may read before it answers with what
 /// it has (and a cursor): bounds one request's work when an agent may see
@@ -21,10 +22,6 @@ const MAX_EXAMINED: usize = 1_000;
 
 /// The index attributes of the board's columns.
 const STAGE_INDEX: (&str, &str) = ("gsi3pk", "gsi3sk");
-
-fn page_size(page: &PageRequest) -> i32 {
-    page.limit.map_or(PAGE, |l| i32::try_from(l.clamp(1, 200)).unwrap_or(PAGE))
-}
 
 /// The item's position in the stage index, as a cursor names it.
 fn stage_position(item: &Item) -> Item {
@@ -71,24 +68,15 @@ impl DynamoStore {
     ) -> Result<Page<Deal>, StoreError> {
         let (index, attr, value) = index_pk;
         let sk_attr = if attr == "gsi3pk" { "gsi3sk" } else { keys::GSI1_SK };
-        let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, attr, sk_attr])?;
-        let out = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .index_name(index)
             .key_condition_expression(format!("{attr} = :pk"))
             .expression_attribute_values(":pk", s(value))
-            .scan_index_forward(false)
-            .limit(page_size(page))
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(Page {
-            items: out.items().iter().map(deal_from).collect::<Result<_, _>>()?,
-            next_cursor: cursor::encode(out.last_evaluated_key()),
-        })
+            .scan_index_forward(false);
+        self.query_page(query, page, DEAL_PAGE, &[keys::PK, keys::SK, attr, sk_attr], deal_from).await
     }
 
     /// A stage's deals that `viewer` may see, in full pages: reads on past
@@ -103,7 +91,7 @@ impl DynamoStore {
         page: &PageRequest,
     ) -> Result<Page<Deal>, StoreError> {
         let (attr, sk_attr) = STAGE_INDEX;
-        let want = usize::try_from(page_size(page)).unwrap_or(50);
+        let want = usize::try_from(DEAL_PAGE.of(page)).unwrap_or(50);
         let mut start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, attr, sk_attr])?;
         let mut kept: Vec<Deal> = Vec::with_capacity(want);
         let mut conversations: HashMap<ContactId, Option<Conversation>> = HashMap::new();
@@ -117,7 +105,7 @@ impl DynamoStore {
                 .key_condition_expression(format!("{attr} = :pk"))
                 .expression_attribute_values(":pk", s(keys::stage_board(pipeline, stage)))
                 .scan_index_forward(false)
-                .limit(i32::try_from(want.max(25)).unwrap_or(PAGE))
+                .limit(i32::try_from(want.max(25)).unwrap_or(50))
                 .set_exclusive_start_key(start)
                 .send()
                 .await

@@ -5,7 +5,8 @@
 //! in the same transactions, so the bell reads one item.
 
 use super::item::{get_n, key, n, req_s, s, Item};
-use super::{cursor, keys, transact_checked, unavailable, DynamoStore};
+use super::paging::PageSize;
+use super::{keys, transact_checked, unavailable, DynamoStore};
 use crate::domain::notification::Notification;
 use crate::ports::{NotificationInbox, Notifications, Page, PageRequest, StoreError};
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
@@ -82,24 +83,16 @@ impl Notifications for DynamoStore {
 #[async_trait::async_trait]
 impl NotificationInbox for DynamoStore {
     async fn notifications(&self, recipient: &str, page: &PageRequest) -> Result<Page<Notification>, StoreError> {
-        let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK])?;
-        let out = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk AND begins_with(sk, :at)")
             .expression_attribute_values(":pk", s(keys::notifications_pk(recipient)))
             .expression_attribute_values(":at", s("AT#"))
-            .scan_index_forward(false)
-            .limit(page.limit.map_or(30, |l| i32::try_from(l.clamp(1, 100)).unwrap_or(30)))
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(Page {
-            items: out.items().iter().map(notification_from).collect::<Result<_, _>>()?,
-            next_cursor: cursor::encode(out.last_evaluated_key()),
-        })
+            .scan_index_forward(false);
+        let size = PageSize { default: 30, max: 100 };
+        self.query_page(query, page, size, &[keys::PK, keys::SK], notification_from).await
     }
 
     async fn unread_count(&self, recipient: &str) -> Result<u64, StoreError> {

@@ -6,7 +6,8 @@
 use super::event_item::event_item;
 use super::item::{get_s, key, n, req_s, s, Item};
 use super::keys;
-use super::{cursor, is_condition_failure, transact_checked, unavailable, DynamoStore};
+use super::paging::PageSize;
+use super::{is_condition_failure, transact_checked, unavailable, DynamoStore};
 use crate::domain::rule::{execution_id, Rule, RuleFailure, RuleLogEntry};
 use crate::domain::{AuditEntry, Event, Millis};
 use crate::ports::{Page, PageRequest, RuleStore, StoreError};
@@ -167,22 +168,13 @@ impl RuleStore for DynamoStore {
     }
 
     async fn rule_log(&self, rule_id: &str, page: &PageRequest) -> Result<Page<RuleLogEntry>, StoreError> {
-        let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK])?;
-        let out = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk")
             .expression_attribute_values(":pk", s(keys::rule_log_pk(rule_id)))
-            .scan_index_forward(false)
-            .limit(page.limit.map_or(50, |l| i32::try_from(l.clamp(1, 200)).unwrap_or(50)))
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(Page {
-            items: out.items().iter().map(log_from).collect::<Result<_, _>>()?,
-            next_cursor: cursor::encode(out.last_evaluated_key()),
-        })
+            .scan_index_forward(false);
+        self.query_page(query, page, PageSize { default: 50, max: 200 }, &[keys::PK, keys::SK], log_from).await
     }
 }

@@ -5,6 +5,7 @@
 
 use super::item::{s, Item};
 use super::keys;
+use super::paging::PageSize;
 use super::tasks::{task_from, task_item};
 use super::{cursor, unavailable, DynamoStore};
 use crate::domain::task::Task;
@@ -129,22 +130,14 @@ impl TaskLedger for DynamoStore {
     }
 
     async fn contact_tasks(&self, contact: &ContactId, page: &PageRequest) -> Result<Page<Task>, StoreError> {
-        let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, keys::GSI1_PK, keys::GSI1_SK])?;
-        let out = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .index_name(keys::GSI1)
             .key_condition_expression(format!("{} = :pk", keys::GSI1_PK))
-            .expression_attribute_values(":pk", s(keys::contact_tasks(contact)))
-            .limit(page.limit.map_or(100, |l| i32::try_from(l.clamp(1, 200)).unwrap_or(100)))
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(Page {
-            items: out.items().iter().map(task_from).collect::<Result<_, _>>()?,
-            next_cursor: cursor::encode(out.last_evaluated_key()),
-        })
+            .expression_attribute_values(":pk", s(keys::contact_tasks(contact)));
+        let size = PageSize { default: 100, max: 200 };
+        self.query_page(query, page, size, &[keys::PK, keys::SK, keys::GSI1_PK, keys::GSI1_SK], task_from).await
     }
 }

@@ -4,7 +4,8 @@
 
 use super::item::{key, req_s, s, Item};
 use super::keys;
-use super::{cursor, unavailable, DynamoStore};
+use super::paging::PageSize;
+use super::{unavailable, DynamoStore};
 use crate::domain::change_event;
 use crate::domain::task::Task;
 use crate::domain::Millis;
@@ -113,10 +114,9 @@ impl crate::ports::TaskStore for DynamoStore {
             Some(owner) => (keys::GSI3, "gsi3pk", "gsi3sk", keys::owner_tasks(owner)),
             None => (keys::GSI4, "gsi4pk", "gsi4sk", keys::TEAM_TASKS.to_owned()),
         };
-        let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, pk_attr, sk_attr])?;
         let low = from.map_or_else(|| "0".to_owned(), Millis::sortable);
         let high = before.map_or_else(|| "~".to_owned(), Millis::sortable);
-        let out = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
@@ -124,15 +124,8 @@ impl crate::ports::TaskStore for DynamoStore {
             .key_condition_expression(format!("{pk_attr} = :pk AND {sk_attr} BETWEEN :low AND :high"))
             .expression_attribute_values(":pk", s(pk))
             .expression_attribute_values(":low", s(low))
-            .expression_attribute_values(":high", s(high))
-            .limit(page.limit.map_or(50, |l| i32::try_from(l.clamp(1, 200)).unwrap_or(50)))
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(Page {
-            items: out.items().iter().map(task_from).collect::<Result<_, _>>()?,
-            next_cursor: cursor::encode(out.last_evaluated_key()),
-        })
+            .expression_attribute_values(":high", s(high));
+        let size = PageSize { default: 50, max: 200 };
+        self.query_page(query, page, size, &[keys::PK, keys::SK, pk_attr, sk_attr], task_from).await
     }
 }

@@ -3,7 +3,8 @@
 
 use super::item::{get_n, get_s, key, n, req_s, s, Item};
 use super::keys;
-use super::{cursor, is_condition_failure, transact_checked, unavailable, DynamoStore};
+use super::paging::PageSize;
+use super::{is_condition_failure, transact_checked, unavailable, DynamoStore};
 use crate::domain::webhook_delivery::MAX_LOGGED_ATTEMPTS;
 use crate::domain::{
     Attempt, AuditEntry, DeliveryState, EventKind, Millis, WebhookDelivery, WebhookSecret, WebhookSubscription,
@@ -13,8 +14,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, ReturnValue, Transact
 
 /// How long the delivery log keeps an entry (garbage after that).
 const LOG_DAYS: i64 = 30;
-const DEFAULT_PAGE: u32 = 25;
-const MAX_PAGE: u32 = 100;
+const DELIVERY_PAGE: PageSize = PageSize { default: 25, max: 100 };
 
 fn subscription_from(item: &Item) -> Result<WebhookSubscription, StoreError> {
     let kinds = req_s(item, "kinds")?
@@ -217,23 +217,14 @@ impl WebhookStore for DynamoStore {
     }
 
     async fn deliveries(&self, subscription_id: &str, page: &PageRequest) -> Result<Page<WebhookDelivery>, StoreError> {
-        let limit = page.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE) as i32;
-        let out = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk")
             .expression_attribute_values(":pk", s(keys::webhook_deliveries_pk(subscription_id)))
-            .scan_index_forward(false)
-            .limit(limit)
-            .set_exclusive_start_key(cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK])?)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(Page {
-            items: out.items().iter().map(delivery_from).collect::<Result<_, _>>()?,
-            next_cursor: cursor::encode(out.last_evaluated_key()),
-        })
+            .scan_index_forward(false);
+        self.query_page(query, page, DELIVERY_PAGE, &[keys::PK, keys::SK], delivery_from).await
     }
 
     async fn claim_delivery(

@@ -11,6 +11,7 @@ use super::execution::Execution;
 use crate::app::deals::{DealError, Deals};
 use crate::app::reactions::{Reaction, ReactionError};
 use crate::app::send_message::{SendCommand, SendError, SendMessage};
+use crate::app::webhook_fanout::WebhookFanout;
 use crate::domain::notification::{Notification, NotificationKind};
 use crate::domain::outbound::OutboundContent;
 use crate::domain::pipeline::Deal;
@@ -23,7 +24,8 @@ use crate::domain::{AuditEntry, BusinessNumber, Contact, ContactId, ContactPatch
 use crate::domain::{Session, User};
 use crate::ports::{
     Clock, ContactRecordStore, ConversationStore, DealStore, InboxStore, Notifications, OpenState, OpeningHours,
-    PageRequest, RuleStore, Scheduler, StoreError, TaskStore, UserStore, WebhookCalls,
+    OutboundQueue, PageRequest, RuleStore, Scheduler, StoreError, TaskStore, UserStore, WebhookCalls, WebhookQueue,
+    WebhookStore,
 };
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -65,7 +67,7 @@ impl RulePorts {
     /// store in the functions), with the other features' pieces beside it.
     pub fn over_store<S>(
         store: Arc<S>,
-        queue: Arc<dyn crate::ports::OutboundQueue>,
+        queue: Arc<dyn OutboundQueue>,
         scheduler: Arc<dyn Scheduler>,
         notifications: Arc<dyn Notifications>,
         hours: Arc<dyn OpeningHours>,
@@ -128,6 +130,37 @@ impl RuleEngine {
     /// An engine over these ports.
     pub fn new(ports: RulePorts) -> Self {
         RuleEngine { ports }
+    }
+
+    /// The engine as the functions run it (events, reminders, and the local
+    /// runner playing both): every port over the one table, notifications
+    /// and business hours included; "call a webhook" queues a delivery
+    /// through `webhook_queue` as the fan-out does.
+    pub fn over_table<S>(
+        store: Arc<S>,
+        outbound: Arc<dyn OutboundQueue>,
+        scheduler: Arc<dyn Scheduler>,
+        webhook_queue: Arc<dyn WebhookQueue>,
+        clock: Arc<dyn Clock>,
+    ) -> Self
+    where
+        S: RuleStore
+            + ConversationStore
+            + DealStore
+            + TaskStore
+            + ContactRecordStore
+            + UserStore
+            + InboxStore
+            + crate::ports::OutboxStore
+            + crate::ports::TemplateCatalog
+            + Notifications
+            + OpeningHours
+            + WebhookStore
+            + 'static,
+    {
+        let mut ports = RulePorts::over_store(store.clone(), outbound, scheduler, store.clone(), store.clone(), clock);
+        ports.webhooks = Some(Arc::new(WebhookFanout::new(store, webhook_queue)));
+        RuleEngine::new(ports)
     }
 
     /// A rule timer fired (`ScheduledJob::RuleTimer`): re-reads the subject
@@ -419,12 +452,20 @@ impl RuleEngine {
         // they are in place from the business's start, not from this read.
         let seeded_at = self.ports.clock.now().min(event.at);
         let rules = super::defaults::with_defaults(&*self.ports.rules, rules, seeded_at).await?;
-        let mut outage = None;
         // A rule acts on what happens once it is in place: an event the stream
         // hands over late, from before the rule was created or changed, is
         // the dry run's business, not the rule's.
-        for rule in rules.iter().filter(|r| r.enabled && event.at >= r.updated_at) {
-            if let Err(error) = self.run_rule(rule, event).await {
+        let live: Vec<&Rule> = rules.iter().filter(|r| r.enabled && event.at >= r.updated_at).collect();
+        // Reading the message back costs two GetItems: only when a rule
+        // matches on what the event leaves out.
+        let matched_on = if live.iter().any(|r| r.trigger.reads_message_facts()) {
+            super::message_facts::with_message_facts(self.ports.contacts.as_ref(), event).await?
+        } else {
+            event.clone()
+        };
+        let mut outage = None;
+        for rule in live {
+            if let Err(error) = self.run_rule(rule, &matched_on).await {
                 tracing::warn!(rule_id = %rule.id, error = %error, "rule did not run");
                 if error.is_transient() {
                     outage = Some(error);
@@ -482,8 +523,7 @@ impl Reaction for RuleEngine {
         if caused_by_rule(event) || event.kind == EventKind::RuleExecuted {
             return Ok(());
         }
-        let event = super::message_facts::with_message_facts(self.ports.contacts.as_ref(), event).await?;
-        self.run_rules(&event).await
+        self.run_rules(event).await
     }
 }
 

@@ -1,9 +1,8 @@
 use super::fixture::{inbound, World, PHONE_NUMBER_ID};
 use crate::app::data_ownership::{DataError, DataOwnership};
-use crate::app::send_message::{SendCommand, SendMessage};
+use crate::app::send_message::SendCommand;
 use crate::app::tasks::NewTask;
 use crate::domain::outbound::OutboundContent;
-use crate::domain::pricing::RateCards;
 use crate::domain::{AuditEntry, ContactId, CustomerIdentity, DeliveryStatus, MessageRef, Role, StatusUpdate};
 use crate::ports::{
     AuditLog, Clock, ConversationStore, InboundStore, OutboxStore, PageRequest, Recorded, StatusOutcome, StatusStore,
@@ -161,14 +160,7 @@ async fn merging_moves_tasks_and_a_late_send_result_follows_the_message() {
         template: None,
     };
     let task = tasks.create(&boss, call).await.unwrap();
-    let send = SendMessage::new(
-        w.store.clone(),
-        w.store.clone(),
-        w.store.clone(),
-        w.queue.clone(),
-        w.clock.clone(),
-        RateCards::default(),
-    );
+    let send = w.send_message();
     let command = SendCommand {
         contact: from.clone(),
         content: OutboundContent::Text { text: "on its way".into() },

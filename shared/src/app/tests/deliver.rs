@@ -1,8 +1,7 @@
 use super::fixture::World;
 use crate::app::deliver::{Deliver, JobOutcome, RetryPolicy};
-use crate::app::send_message::{SendCommand, SendMessage};
+use crate::app::send_message::SendCommand;
 use crate::domain::outbound::OutboundContent;
-use crate::domain::pricing::RateCards;
 use crate::domain::{DeliveryError, DeliveryStatus, MessageRef};
 use crate::whatsapp::send::{ErrorClass, SendFailure, SendOutcome};
 
@@ -10,14 +9,7 @@ const POLICY: RetryPolicy = RetryPolicy { max_attempts: 2, base_seconds: 5, max_
 
 async fn queued(w: &World) -> MessageRef {
     let contact = w.customer_says("15550001111", "wamid.in1", "hello").await;
-    let send = SendMessage::new(
-        w.store.clone(),
-        w.store.clone(),
-        w.store.clone(),
-        w.queue.clone(),
-        w.clock.clone(),
-        RateCards::default(),
-    );
+    let send = w.send_message();
     send.send(SendCommand {
         contact,
         content: OutboundContent::Text { text: "hi".into() },

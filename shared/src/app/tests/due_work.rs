@@ -1,7 +1,7 @@
 //! Due work over the in-memory ports with a controllable clock: each job
 //! fires once, and a wake-up whose subject moved on does nothing.
 
-use super::fixture::{World, T0};
+use super::fixture::{new_task, World, T0};
 use crate::app::deal_idle_watch::DealIdleWatch;
 use crate::app::deals::{Deals, NewDeal};
 use crate::app::due_work::{DueWork, DueWorkPorts, Fired, SlaPolicy};
@@ -41,8 +41,7 @@ impl IndexBackfillStore for NothingToBackfill {
 
 fn due_work(w: &World) -> DueWork {
     let s = w.store.clone();
-    let send =
-        SendMessage::new(s.clone(), s.clone(), s.clone(), w.queue.clone(), w.clock.clone(), RateCards::default());
+    let send = w.send_message();
     let policy = SweepPolicy::default();
     let sweep = Sweep::new(s.clone(), s.clone(), w.queue.clone(), w.clock.clone(), policy);
     DueWork::new(
@@ -65,23 +64,11 @@ fn due_work(w: &World) -> DueWork {
     )
 }
 
-fn follow_up(title: &str, due_at: Millis) -> NewTask {
-    NewTask {
-        title: title.into(),
-        due_at,
-        owner: None,
-        contact_id: None,
-        deal_id: None,
-        cancel_on_reply: false,
-        template: None,
-    }
-}
-
 #[tokio::test]
 async fn a_due_task_fires_once_under_overlapping_runs() {
     let w = World::new();
     let a = w.teammate("a@shop.test", Role::Agent).await;
-    let task = w.tasks_in_utc().create(&a, follow_up("call back", T0.plus_hours(2))).await.unwrap();
+    let task = w.tasks_in_utc().create(&a, new_task("call back", T0.plus_hours(2))).await.unwrap();
     let armed = w.scheduler.scheduled();
     assert_eq!(armed.get(&format!("task-{}", task.id)).map(|(at, _)| *at), Some(T0.plus_hours(2)));
     w.clock.set(T0.plus_hours(2));
@@ -96,7 +83,7 @@ async fn a_due_task_fires_once_under_overlapping_runs() {
     let raised = w.notifications.raised();
     assert_eq!(raised.len(), 1);
     assert_eq!((raised[0].kind, raised[0].recipient.as_str()), (NotificationKind::TaskDue, "a@shop.test"));
-    assert_eq!(w.store.task(&task.id).await.unwrap().unwrap().fired_at, Some(T0.plus_hours(2)));
+    assert_eq!(w.store.new_task(&task.id).await.unwrap().unwrap().fired_at, Some(T0.plus_hours(2)));
 }
 
 #[tokio::test]
@@ -104,7 +91,7 @@ async fn a_snoozed_tasks_old_wake_up_does_nothing() {
     let w = World::new();
     let a = w.teammate("a@shop.test", Role::Agent).await;
     let tasks = w.tasks_in_utc();
-    let task = tasks.create(&a, follow_up("call back", T0.plus_hours(1))).await.unwrap();
+    let task = tasks.create(&a, new_task("call back", T0.plus_hours(1))).await.unwrap();
     let old = ScheduledJob::TaskDue { task_id: task.id.clone(), due_at: task.due_at };
     let change = TaskChange { due_at: Some(T0.plus_hours(5)), ..TaskChange::default() };
     tasks.update(&a, &task.id, change).await.unwrap();
@@ -123,7 +110,7 @@ async fn done_tasks_lose_their_wake_up() {
     let w = World::new();
     let a = w.teammate("a@shop.test", Role::Agent).await;
     let tasks = w.tasks_in_utc();
-    let task = tasks.create(&a, follow_up("call back", T0.plus_hours(1))).await.unwrap();
+    let task = tasks.create(&a, new_task("call back", T0.plus_hours(1))).await.unwrap();
     tasks.complete(&a, &task.id).await.unwrap();
     assert!(w.scheduler.scheduled().is_empty());
     let job = ScheduledJob::TaskDue { task_id: task.id.clone(), due_at: task.due_at };
@@ -137,11 +124,11 @@ async fn a_customer_reply_cancels_a_pending_follow_up() {
     let contact = w.customer_says("919800000001", "wamid.1", "price?").await;
     w.clock.advance_ms(60_000);
     let new =
-        NewTask { contact_id: Some(contact.clone()), cancel_on_reply: true, ..follow_up("chase", T0.plus_hours(24)) };
+        NewTask { contact_id: Some(contact.clone()), cancel_on_reply: true, ..new_task("chase", T0.plus_hours(24)) };
     let task = w.tasks_in_utc().create(&a, new).await.unwrap();
     let plain = w
         .tasks_in_utc()
-        .create(&a, NewTask { contact_id: Some(contact.clone()), ..follow_up("ring", T0.plus_hours(24)) })
+        .create(&a, NewTask { contact_id: Some(contact.clone()), ..new_task("ring", T0.plus_hours(24)) })
         .await
         .unwrap();
     w.clock.advance_ms(HOUR);
@@ -152,9 +139,9 @@ async fn a_customer_reply_cancels_a_pending_follow_up() {
             .about(&contact);
     cancel.react(&event).await.unwrap();
     cancel.react(&event).await.unwrap();
-    let stored = w.store.task(&task.id).await.unwrap().unwrap();
+    let stored = w.store.new_task(&task.id).await.unwrap().unwrap();
     assert!(stored.done && stored.cancelled_at.is_some(), "{stored:?}");
-    assert!(!w.store.task(&plain.id).await.unwrap().unwrap().done, "a plain follow-up stays");
+    assert!(!w.store.new_task(&plain.id).await.unwrap().unwrap().done, "a plain follow-up stays");
     assert!(!w.scheduler.scheduled().contains_key(&format!("task-{}", task.id)));
 }
 
@@ -165,7 +152,7 @@ async fn the_runner_cancels_a_replied_follow_up_even_before_the_reaction_ran() {
     let contact = w.customer_says("919800000001", "wamid.1", "price?").await;
     w.clock.advance_ms(60_000);
     let new =
-        NewTask { contact_id: Some(contact.clone()), cancel_on_reply: true, ..follow_up("chase", T0.plus_hours(2)) };
+        NewTask { contact_id: Some(contact.clone()), cancel_on_reply: true, ..new_task("chase", T0.plus_hours(2)) };
     let task = w.tasks_in_utc().create(&a, new).await.unwrap();
     w.clock.advance_ms(HOUR);
     w.customer_says("919800000001", "wamid.2", "yes please").await;
@@ -173,7 +160,7 @@ async fn the_runner_cancels_a_replied_follow_up_even_before_the_reaction_ran() {
     let job = ScheduledJob::TaskDue { task_id: task.id.clone(), due_at: task.due_at };
     assert_eq!(due_work(&w).run(&job).await.unwrap(), Fired::Cancelled);
     assert!(w.notifications.raised().is_empty());
-    assert!(w.store.task(&task.id).await.unwrap().unwrap().cancelled_at.is_some());
+    assert!(w.store.new_task(&task.id).await.unwrap().unwrap().cancelled_at.is_some());
 }
 
 #[tokio::test]
@@ -329,7 +316,7 @@ async fn a_due_follow_up_sends_its_template_filled_from_the_contact_and_refuses_
             language: "en_US".into(),
             params: params.iter().map(|p| (*p).to_owned()).collect(),
         }),
-        ..follow_up("check in", T0.plus_hours(1))
+        ..new_task("check in", T0.plus_hours(1))
     };
     let tasks = w.tasks_in_utc();
     assert!(matches!(tasks.create(&a, with(&["{{contact.name}}"])).await, Err(TaskError::Invalid(_))), "too few");

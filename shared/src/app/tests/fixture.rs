@@ -1,8 +1,10 @@
 //! One in-memory world per test: store, clock, queue and Cloud API.
 
 use crate::app::business_calendar::BusinessCalendar;
-use crate::app::tasks::Tasks;
+use crate::app::send_message::SendMessage;
+use crate::app::tasks::{NewTask, Tasks};
 use crate::domain::message::InboundMessage;
+use crate::domain::pricing::RateCards;
 use crate::domain::{ContactId, CustomerIdentity, MessageContent, Millis, Role, Session, User};
 use crate::ports::memory::{
     ManualClock, MemoryNotifications, MemoryQueue, MemoryScheduler, MemoryStore, ScriptedWhatsApp,
@@ -60,6 +62,18 @@ impl World {
         )
     }
 
+    /// Sending over this world's store, queue and clock, at the default rates.
+    pub fn send_message(&self) -> SendMessage {
+        SendMessage::new(
+            self.store.clone(),
+            self.store.clone(),
+            self.store.clone(),
+            self.queue.clone(),
+            self.clock.clone(),
+            RateCards::default(),
+        )
+    }
+
     /// A customer writes `text` now; their contact.
     pub async fn customer_says(&self, wa_id: &str, wamid: &str, text: &str) -> ContactId {
         let message = inbound(wa_id, wamid, text, crate::ports::Clock::now(&*self.clock));
@@ -98,6 +112,19 @@ pub fn session(email: &str, role: Role) -> Session {
         role,
         issued_at: T0,
         expires_at: T0.plus_hours(12),
+    }
+}
+
+/// A task nobody owns yet, about nothing in particular.
+pub fn new_task(title: &str, due_at: Millis) -> NewTask {
+    NewTask {
+        title: title.into(),
+        due_at,
+        owner: None,
+        contact_id: None,
+        deal_id: None,
+        cancel_on_reply: false,
+        template: None,
     }
 }
 

@@ -83,14 +83,7 @@ async fn statuses_before_their_message_wait_for_it_and_then_apply_in_order() {
     .await
     .unwrap();
     assert_eq!(report.statuses_pending, 2);
-    let send = crate::app::send_message::SendMessage::new(
-        w.store.clone(),
-        w.store.clone(),
-        w.store.clone(),
-        w.queue.clone(),
-        w.clock.clone(),
-        crate::domain::pricing::RateCards::default(),
-    );
+    let send = w.send_message();
     send.send(crate::app::send_message::SendCommand {
         contact,
         content: crate::domain::outbound::OutboundContent::Text { text: "hi".into() },

@@ -4,8 +4,6 @@ use crate::app::reactions::Reaction;
 use crate::app::rules::defaults::{seed_default_rules, AWAY_MESSAGE, QUOTE_FOLLOW_UP};
 use crate::app::rules::editor::{RuleChange, RuleDraft};
 use crate::app::rules::{DryRun, RuleEditor, RuleEngine, RuleError, RulePorts};
-use crate::app::send_message::SendMessage;
-use crate::domain::pricing::RateCards;
 use crate::domain::rule::{Action, Condition, Rule, RuleInvalid, RuleResult, Trigger};
 use crate::domain::scheduled_job::ScheduledJob;
 use crate::domain::template::{Category, Template};
@@ -30,14 +28,7 @@ fn rig() -> Rig {
     let scheduler = Arc::new(MemoryScheduler::default());
     let hours = Arc::new(FixedOpeningHours::default());
     let notifications = Arc::new(MemoryNotifications::default());
-    let send = SendMessage::new(
-        w.store.clone(),
-        w.store.clone(),
-        w.store.clone(),
-        w.queue.clone(),
-        w.clock.clone(),
-        RateCards::default(),
-    );
+    let send = w.send_message();
     let engine = RuleEngine::new(RulePorts {
         rules: w.store.clone(),
         contacts: w.store.clone(),
@@ -516,4 +507,26 @@ async fn a_sent_status_re_arms_the_no_reply_follow_up_from_when_the_message_went
         r.engine.fire_timer(&rule_id, &subject, since).await.unwrap();
     }
     assert_eq!(r.log_results(QUOTE_FOLLOW_UP).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_received_message_is_read_back_only_when_an_enabled_rule_matches_on_its_text_or_opening() {
+    let r = rig();
+    let greet = vec![Action::AddTag { tag: "talked".into() }];
+    r.add(rule("any-message", Trigger::MessageReceived { first_only: false }, vec![], greet)).await;
+    let mut quiet = rule("price", Trigger::Keyword { keywords: vec!["price".into()] }, vec![], vec![]);
+    quiet.enabled = false;
+    r.add(quiet).await;
+    r.w.customer_says("15550001111", "wamid.R1", "price of the blue kurta?").await;
+    let seen = r.publish_from(0).await;
+    assert_eq!(r.log_results("any-message").await, vec![RuleResult::Ok]);
+    assert_eq!(r.w.store.message_reads(), 0, "no enabled rule matches on the text: nothing is read back");
+
+    let tag = vec![Action::AddTag { tag: "pricing".into() }];
+    r.add(rule("price-live", Trigger::Keyword { keywords: vec!["price".into()] }, vec![], tag)).await;
+    r.w.clock.advance_ms(60_000);
+    r.w.customer_says("15550001111", "wamid.R2", "and the price of the red one?").await;
+    r.publish_from(seen).await;
+    assert_eq!(r.w.store.message_reads(), 1, "one read for the one message a keyword rule needs");
+    assert_eq!(r.log_results("price-live").await, vec![RuleResult::Ok]);
 }

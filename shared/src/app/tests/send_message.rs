@@ -1,21 +1,9 @@
 use super::fixture::{World, T0};
-use crate::app::send_message::{RetryError, SendCommand, SendError, SendMessage};
+use crate::app::send_message::{RetryError, SendCommand, SendError};
 use crate::domain::outbound::{OutboundContent, SendRefusal};
-use crate::domain::pricing::RateCards;
 use crate::domain::template::{Category, Template};
 use crate::domain::{ContactId, DeliveryStatus, Millis};
 use crate::ports::{ConversationStore, OutboxStore, PageRequest, TemplateCatalog};
-
-fn send_message(w: &World) -> SendMessage {
-    SendMessage::new(
-        w.store.clone(),
-        w.store.clone(),
-        w.store.clone(),
-        w.queue.clone(),
-        w.clock.clone(),
-        RateCards::default(),
-    )
-}
 
 fn text(contact: &ContactId, body: &str, key: Option<&str>) -> SendCommand {
     SendCommand {
@@ -50,7 +38,7 @@ async fn catalog(w: &World, name: &str, category: Category) {
 async fn a_text_inside_the_window_is_stored_queued_enqueued_and_audited() {
     let w = World::new();
     let contact = w.customer_says("15550001111", "wamid.in1", "hello").await;
-    let queued = send_message(&w).send(text(&contact, "hi there", None)).await.unwrap();
+    let queued = w.send_message().send(text(&contact, "hi there", None)).await.unwrap();
     assert!(!queued.replayed);
     assert!(queued.estimate.is_some());
     assert_eq!(w.queue.enqueued().len(), 1);
@@ -68,7 +56,7 @@ async fn a_text_after_the_window_closed_is_refused_and_nothing_is_queued() {
     let w = World::new();
     let contact = w.customer_says("15550001111", "wamid.in1", "hello").await;
     w.clock.set(Millis(T0.0 + 25 * 3_600_000));
-    let err = send_message(&w).send(text(&contact, "too late", None)).await.unwrap_err();
+    let err = w.send_message().send(text(&contact, "too late", None)).await.unwrap_err();
     assert!(matches!(err, SendError::Refused(SendRefusal::WindowClosed { .. })), "{err:?}");
     assert!(w.queue.enqueued().is_empty());
     let timeline = w.store.timeline(&contact, &PageRequest::default()).await.unwrap().items;
@@ -80,7 +68,7 @@ async fn templates_must_exist_and_marketing_respects_the_opt_out() {
     let w = World::new();
     let contact = w.customer_says("15550001111", "wamid.in1", "STOP").await;
     assert!(w.store.contact(&contact).await.unwrap().unwrap().opted_out, "STOP opts out");
-    let send = send_message(&w);
+    let send = w.send_message();
     let err = send.send(template(&contact, "nope")).await.unwrap_err();
     assert!(matches!(err, SendError::Refused(SendRefusal::UnknownTemplate(_))), "{err:?}");
     catalog(&w, "promo", Category::Marketing).await;
@@ -96,7 +84,7 @@ async fn templates_must_exist_and_marketing_respects_the_opt_out() {
 async fn the_same_idempotency_key_replays_the_first_send() {
     let w = World::new();
     let contact = w.customer_says("15550001111", "wamid.in1", "hello").await;
-    let send = send_message(&w);
+    let send = w.send_message();
     let first = send.send(text(&contact, "once", Some("key-1"))).await.unwrap();
     let again = send.send(text(&contact, "once", Some("key-1"))).await.unwrap();
     assert!(again.replayed);
@@ -112,9 +100,9 @@ async fn an_unknown_contact_is_not_found_and_a_failed_enqueue_still_queues() {
     let w = World::new();
     let contact = w.customer_says("15550001111", "wamid.in1", "hello").await;
     let stranger = ContactId::parse("0123456789abcdef01234567").unwrap();
-    assert!(matches!(send_message(&w).send(text(&stranger, "hi", None)).await, Err(SendError::NotFound)));
+    assert!(matches!(w.send_message().send(text(&stranger, "hi", None)).await, Err(SendError::NotFound)));
     w.queue.fail(true);
-    let queued = send_message(&w).send(text(&contact, "hi", None)).await.unwrap();
+    let queued = w.send_message().send(text(&contact, "hi", None)).await.unwrap();
     let timeline = w.store.timeline(&contact, &PageRequest::default()).await.unwrap().items;
     assert!(timeline.iter().any(|m| m.id == queued.id && m.status == Some(DeliveryStatus::Queued)));
 }
@@ -123,7 +111,7 @@ async fn an_unknown_contact_is_not_found_and_a_failed_enqueue_still_queues() {
 async fn an_idempotency_key_reused_for_another_body_is_refused() {
     let w = World::new();
     let contact = w.customer_says("15550001111", "wamid.in1", "hello").await;
-    let send = send_message(&w);
+    let send = w.send_message();
     send.send(text(&contact, "once", Some("key-1"))).await.unwrap();
     let err = send.send(text(&contact, "something else", Some("key-1"))).await.unwrap_err();
     assert!(matches!(err, SendError::KeyReused), "{err:?}");
@@ -134,7 +122,7 @@ async fn an_idempotency_key_reused_for_another_body_is_refused() {
 async fn an_unknown_outcome_is_retried_only_after_the_status_grace_period() {
     let w = World::new();
     let contact = w.customer_says("15550001111", "wamid.in1", "hello").await;
-    let send = send_message(&w);
+    let send = w.send_message();
     send.send(text(&contact, "did it go?", None)).await.unwrap();
     let message = w.queue.enqueued().remove(0);
     assert!(matches!(send.retry(&message).await, Err(RetryError::NotRetryable)), "a queued message");
@@ -159,7 +147,7 @@ async fn the_first_answer_on_an_unassigned_conversation_is_credited_to_who_answe
     let boss = w.teammate("boss@shop.test", Role::Manager).await;
     let unowned = w.customer_says("15550001111", "wamid.1", "hi").await;
     let automated = w.customer_says("15550002222", "wamid.2", "hello").await;
-    let send = send_message(&w);
+    let send = w.send_message();
     w.clock.advance_ms(60_000);
     send.send(text(&unowned, "Hello!", None)).await.unwrap();
     // Nobody to credit: an answer sent by the system stays unassigned.

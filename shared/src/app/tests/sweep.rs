@@ -1,9 +1,8 @@
 use super::fixture::{World, T0};
 use crate::app::deliver::{Deliver, RetryPolicy};
-use crate::app::send_message::{SendCommand, SendMessage};
+use crate::app::send_message::SendCommand;
 use crate::app::sweep::{Sweep, SweepPolicy, SweepReport};
 use crate::domain::outbound::OutboundContent;
-use crate::domain::pricing::RateCards;
 use crate::domain::Millis;
 use crate::whatsapp::send::SendOutcome;
 
@@ -11,14 +10,7 @@ use crate::whatsapp::send::SendOutcome;
 async fn the_sweep_enqueues_what_was_never_sent_and_flags_what_hung_mid_send() {
     let w = World::new();
     let contact = w.customer_says("15550001111", "wamid.in1", "hello").await;
-    let send = SendMessage::new(
-        w.store.clone(),
-        w.store.clone(),
-        w.store.clone(),
-        w.queue.clone(),
-        w.clock.clone(),
-        RateCards::default(),
-    );
+    let send = w.send_message();
     let command = |text: &str| SendCommand {
         contact: contact.clone(),
         content: OutboundContent::Text { text: text.into() },

@@ -1,4 +1,4 @@
-use super::fixture::World;
+use super::fixture::{new_task, World};
 use crate::app::tasks::{NewTask, TaskChange, TaskError, Tasks};
 use crate::domain::snooze::Snooze;
 use crate::domain::task::Due;
@@ -10,28 +10,16 @@ use crate::ports::{BusinessProfileStore, Clock};
 const MORNING: Millis = Millis(1_700_022_600_000);
 const HOUR: i64 = 3_600_000;
 
-fn task(title: &str, due_at: Millis) -> NewTask {
-    NewTask {
-        title: title.into(),
-        due_at,
-        owner: None,
-        contact_id: None,
-        deal_id: None,
-        cancel_on_reply: false,
-        template: None,
-    }
-}
-
 #[tokio::test]
 async fn today_ends_at_the_business_midnight_and_overdue_is_before_now() {
     let w = World::new();
     w.clock.set(MORNING);
     let a = w.teammate("a@shop.test", Role::Agent).await;
     let tasks = w.tasks();
-    tasks.create(&a, task("yesterday", Millis(MORNING.0 - 20 * HOUR))).await.unwrap();
-    tasks.create(&a, task("tonight", Millis(MORNING.0 + 13 * HOUR))).await.unwrap();
+    tasks.create(&a, new_task("yesterday", Millis(MORNING.0 - 20 * HOUR))).await.unwrap();
+    tasks.create(&a, new_task("tonight", Millis(MORNING.0 + 13 * HOUR))).await.unwrap();
     // 00:30 tomorrow in India, though still "today" in UTC.
-    tasks.create(&a, task("tomorrow", Millis(MORNING.0 + 14 * HOUR + 30 * 60_000))).await.unwrap();
+    tasks.create(&a, new_task("tomorrow", Millis(MORNING.0 + 14 * HOUR + 30 * 60_000))).await.unwrap();
     let page = PageRequest::default();
     let titles = |due| {
         let tasks = &tasks;
@@ -53,7 +41,7 @@ async fn a_snooze_lands_in_business_time_and_a_done_task_is_not_changed() {
     let b = w.teammate("b@shop.test", Role::Agent).await;
     let boss = w.teammate("boss@shop.test", Role::Manager).await;
     let tasks = w.tasks();
-    let made = tasks.create(&a, task("call back", Millis(MORNING.0 + HOUR))).await.unwrap();
+    let made = tasks.create(&a, new_task("call back", Millis(MORNING.0 + HOUR))).await.unwrap();
     let snooze = |s| TaskChange { snooze: Some(s), ..TaskChange::default() };
     let moved = tasks.update(&a, &made.id, snooze(Snooze::Tomorrow)).await.unwrap();
     assert_eq!(moved.due_at.to_rfc3339(), "2023-11-16T03:30:00Z", "9:00 tomorrow in India");
@@ -79,13 +67,13 @@ async fn owners_and_supervisors_complete_tasks_and_agents_keep_to_their_own() {
     let b = w.teammate("b@shop.test", Role::Agent).await;
     let boss = w.teammate("boss@shop.test", Role::Manager).await;
     let tasks = w.tasks();
-    let for_b = NewTask { owner: Some("b@shop.test".into()), ..task("call back", MORNING) };
+    let for_b = NewTask { owner: Some("b@shop.test".into()), ..new_task("call back", MORNING) };
     assert!(matches!(tasks.create(&a, for_b.clone()).await, Err(TaskError::Forbidden(_))));
     let created = tasks.create(&boss, for_b).await.unwrap();
     assert!(matches!(tasks.complete(&a, &created.id).await, Err(TaskError::Forbidden(_))));
     assert!(tasks.complete(&b, &created.id).await.unwrap().done);
     assert!(matches!(tasks.list(&a, true, Due::Open, &PageRequest::default()).await, Err(TaskError::Forbidden(_))));
-    let ghost = NewTask { owner: Some("ghost@shop.test".into()), ..task("x", MORNING) };
+    let ghost = NewTask { owner: Some("ghost@shop.test".into()), ..new_task("x", MORNING) };
     assert!(matches!(tasks.create(&boss, ghost).await, Err(TaskError::Invalid(_))));
 }
 
@@ -121,8 +109,8 @@ async fn today_follows_the_business_zone_through_summer_time_once_one_is_saved()
     let a = w.teammate("a@shop.test", Role::Agent).await;
     // The settings' fixed offset is UTC's.
     let tasks = w.tasks_in_utc();
-    tasks.create(&a, task("before midnight", Millis::parse_rfc3339("2026-07-15T22:45:00Z").unwrap())).await.unwrap();
-    tasks.create(&a, task("after midnight", Millis::parse_rfc3339("2026-07-15T23:30:00Z").unwrap())).await.unwrap();
+    tasks.create(&a, new_task("before midnight", Millis::parse_rfc3339("2026-07-15T22:45:00Z").unwrap())).await.unwrap();
+    tasks.create(&a, new_task("after midnight", Millis::parse_rfc3339("2026-07-15T23:30:00Z").unwrap())).await.unwrap();
     // Without a profile, the fixed offset places midnight at 00:00Z.
     assert_eq!(today_titles(&tasks, &a).await, ["before midnight", "after midnight"]);
     // London's midnight that night is 23:00Z.
@@ -130,7 +118,7 @@ async fn today_follows_the_business_zone_through_summer_time_once_one_is_saved()
     assert_eq!(today_titles(&tasks, &a).await, ["before midnight"]);
     // In winter the same zone's midnight is 00:00Z.
     w.clock.set(Millis::parse_rfc3339("2026-01-15T21:30:00Z").unwrap());
-    tasks.create(&a, task("winter night", Millis::parse_rfc3339("2026-01-15T23:30:00Z").unwrap())).await.unwrap();
+    tasks.create(&a, new_task("winter night", Millis::parse_rfc3339("2026-01-15T23:30:00Z").unwrap())).await.unwrap();
     assert_eq!(today_titles(&tasks, &a).await, ["winter night"]);
 }
 
@@ -141,8 +129,8 @@ async fn today_ends_at_kolkata_midnight_whatever_the_fixed_offset_says() {
     w.clock.set(Millis::parse_rfc3339("2026-07-15T18:00:00Z").unwrap());
     let a = w.teammate("a@shop.test", Role::Agent).await;
     let tasks = w.tasks_in_utc();
-    tasks.create(&a, task("23:50 IST", Millis::parse_rfc3339("2026-07-15T18:20:00Z").unwrap())).await.unwrap();
-    tasks.create(&a, task("00:10 IST", Millis::parse_rfc3339("2026-07-15T18:40:00Z").unwrap())).await.unwrap();
+    tasks.create(&a, new_task("23:50 IST", Millis::parse_rfc3339("2026-07-15T18:20:00Z").unwrap())).await.unwrap();
+    tasks.create(&a, new_task("00:10 IST", Millis::parse_rfc3339("2026-07-15T18:40:00Z").unwrap())).await.unwrap();
     business_in(&w, "Asia/Kolkata").await;
     assert_eq!(today_titles(&tasks, &a).await, ["23:50 IST"]);
 }

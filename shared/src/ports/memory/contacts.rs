@@ -177,6 +177,7 @@ impl ConversationStore for MemoryStore {
     }
 
     async fn message_at(&self, reference: &MessageRef) -> Result<Option<Message>, StoreError> {
+        self.state().message_reads += 1;
         Ok(self.message(reference))
     }
 }

@@ -126,6 +126,12 @@ impl MemoryStore {
         self.state().audit.clone()
     }
 
+    /// How many messages were read back by their reference (what a
+    /// DynamoDB store pays a GetItem for), to count a use case's reads.
+    pub fn message_reads(&self) -> u64 {
+        self.state().message_reads
+    }
+
     /// Every domain event, oldest first.
     pub fn events(&self) -> Vec<Event> {
         self.state().events.clone()
@@ -174,6 +180,8 @@ struct OutboundRow {
 #[derive(Default)]
 struct State {
     contacts: BTreeMap<ContactId, ContactRow>,
+    /// How many times a message was read back by its reference.
+    message_reads: u64,
     identities: HashMap<(String, String), ContactId>,
     /// Per contact, by locator (which sorts like time).
     messages: BTreeMap<ContactId, BTreeMap<String, MessageRow>>,
