@@ -48,6 +48,9 @@ pub struct Faults {
     /// The next this many media urls handed out are already expired when
     /// fetched (a worker that waited past Meta's 5 minutes).
     pub expire_media_urls: u32,
+    /// Media a customer sends is already gone at Meta when Parley asks
+    /// (its id outlived Meta's 7 days, or it was deleted).
+    pub media_gone: bool,
 }
 
 /// How the simulator reaches Parley.
@@ -100,6 +103,7 @@ pub fn router(config: SimulatorConfig, faults: Faults) -> Router {
         .route("/{version}/{id}/message_templates", get(templates))
         .route("/{version}/{id}", get(media_info).delete(media_delete))
         .route("/sim/media-download", get(media_download))
+        .route("/sim/media-lookups", get(media_lookups))
         .route("/sim/customer", post(customer_writes))
         .route("/sim/accepted", get(accepted))
         .route("/sim/faults", put(set_faults))
@@ -226,6 +230,11 @@ async fn media_info(
         Lookup::Found(info) => Json(info).into_response(),
         Lookup::Gone => media_gone(&media_id),
     }
+}
+
+/// How often each media id was looked up, for tests.
+async fn media_lookups(State(sim): State<Arc<Sim>>) -> Json<HashMap<String, u32>> {
+    Json(sim.media.lookups())
 }
 
 /// `DELETE /<version>/<MEDIA_ID>`.
@@ -393,6 +402,7 @@ async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerS
         windows.insert(says.from.clone(), now);
     }
     let wamid = new_wamid();
+    let mut hosted = None;
     let message = match says.media.as_deref() {
         None => customer.text(&wamid, now as i64, &says.text),
         Some(name) => {
@@ -401,7 +411,9 @@ async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerS
                 return (StatusCode::BAD_REQUEST, Json(json!({"error": format!("media is one of {known:?}")})))
                     .into_response();
             };
-            let media_id = sim.media.host(sample);
+            let gone = sim.faults.lock().map(|f| f.media_gone).unwrap_or(false);
+            let media_id = if gone { sim.media.gone() } else { sim.media.host(sample) };
+            hosted = Some(media_id.clone());
             customer.message(&wamid, now as i64, sample.kind, sample.webhook_body(&media_id, Some(&says.text)))
         }
     };
@@ -409,7 +421,7 @@ async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerS
     match post_signed(&sim.http, &sim.config.webhook_url, &sim.config.app_secret, body).await {
         Ok(r) => (
             StatusCode::from_u16(r.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY),
-            Json(json!({"wamid": wamid})),
+            Json(json!({"wamid": wamid, "media_id": hosted, "timestamp": now})),
         )
             .into_response(),
         Err(e) => (StatusCode::BAD_GATEWAY, Json(json!({"error": e.to_string()}))).into_response(),

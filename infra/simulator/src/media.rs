@@ -111,6 +111,7 @@ struct Link {
 pub struct MediaLibrary {
     hosted: Mutex<HashMap<String, Sample>>,
     links: Mutex<HashMap<String, Link>>,
+    lookups: Mutex<HashMap<String, u32>>,
 }
 
 /// What the media endpoint answers.
@@ -133,11 +134,25 @@ impl MediaLibrary {
     /// Hosts `sample` under a fresh media id, as Meta does when a customer
     /// sends a file.
     pub fn host(&self, sample: Sample) -> String {
-        let id = format!("{}", rand::thread_rng().gen_range(1_000_000_000_000_000u64..9_999_999_999_999_999));
+        let id = Self::new_id();
         if let Ok(mut hosted) = self.hosted.lock() {
             hosted.insert(id.clone(), sample);
         }
         id
+    }
+
+    /// A media id Meta no longer has (past its 7 days, or deleted).
+    pub fn gone(&self) -> String {
+        Self::new_id()
+    }
+
+    fn new_id() -> String {
+        format!("{}", rand::thread_rng().gen_range(1_000_000_000_000_000u64..9_999_999_999_999_999))
+    }
+
+    /// How often each media id was looked up (`GET /<MEDIA_ID>`).
+    pub fn lookups(&self) -> HashMap<String, u32> {
+        self.lookups.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     /// Deletes a media id; `false` when there was none.
@@ -147,6 +162,9 @@ impl MediaLibrary {
 
     /// `GET /<MEDIA_ID>`: a fresh url (born expired when `expired`), or gone.
     pub fn lookup(&self, media_id: &str, base_url: &str, expired: bool) -> Lookup {
+        if let Ok(mut lookups) = self.lookups.lock() {
+            *lookups.entry(media_id.to_owned()).or_default() += 1;
+        }
         let Some(sample) = self.hosted.lock().ok().and_then(|h| h.get(media_id).copied()) else {
             return Lookup::Gone;
         };
@@ -168,11 +186,10 @@ impl MediaLibrary {
 
     /// The download url's answer for `hash`.
     pub fn download(&self, hash: &str) -> Download {
-        let media_id = self
-            .links
-            .lock()
-            .ok()
-            .and_then(|l| l.get(hash).filter(|link| Instant::now() < link.expires).map(|link| link.media_id.clone()));
+        let media_id =
+            self.links.lock().ok().and_then(|l| {
+                l.get(hash).filter(|link| Instant::now() < link.expires).map(|link| link.media_id.clone())
+            });
         let sample = media_id.and_then(|id| self.hosted.lock().ok().and_then(|h| h.get(&id).copied()));
         match sample {
             Some(sample) => Download::Bytes(sample.bytes, sample.mime_type),

@@ -667,6 +667,17 @@ export const en = {
   'hours.addHoliday': 'Add holiday',
   'hours.save': 'Save hours',
   'hours.saved': 'Business hours saved.',
+  // Customers' media kept in the business's bucket (issue 10 §1): inline photos, players, downloads.
+  'media.fetching': 'Fetching…',
+  'media.failed': 'Not kept: {reason}',
+  'media.reason.expired': 'expired at Meta',
+  'media.reason.tooLarge': 'too large',
+  'media.reason.checksum': 'checksum mismatch',
+  'media.reason.size': 'size mismatch',
+  'media.reason.unavailable': 'could not be fetched',
+  'media.enlarge': 'Enlarge {what}',
+  'media.viewerTitle': 'Photo',
+  'media.download': 'Download',
 };
 
 export type Key = keyof typeof en;

@@ -46,6 +46,7 @@ pub mod keys;
 mod lifecycle;
 mod live_connections;
 mod login_throttle;
+mod media;
 mod notifications;
 mod outbox;
 mod paging;
