@@ -110,6 +110,18 @@ async fn each_kind_of_file_is_copied_to_the_bucket_and_its_link_returns_the_same
         assert_eq!(hex::encode(Sha256::digest(&bytes)), digest, "{}: the link gives the exact bytes", sample.name);
         assert_eq!(bytes, sample.bytes);
     }
+    // The answer, media and all, is what the OpenAPI document says.
+    let (status, page) = t.get(&admin, &format!("/api/contacts/{contact}/messages")).await;
+    assert_eq!(status, 200);
+    let doc = parley_api::openapi_document();
+    let mut schema = doc["paths"]["/api/contacts/{id}/messages"]["get"]["responses"]["200"]["content"]
+        ["application/json"]["schema"]
+        .clone();
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema".into();
+    schema["components"] = doc["components"].clone();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&page).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:?}");
     let pdf = sent.iter().find(|(s, _)| s.name == "pdf").map(|(_, sent)| sent).unwrap();
     let message = settled(&t, &admin, &contact, &pdf.wamid).await;
     assert_eq!(message["media"]["filename"], "brochure.pdf");

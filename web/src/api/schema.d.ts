@@ -1840,6 +1840,22 @@ export interface components {
          *     the WhatsApp objects as received or sent; `errors` and `pricing` are
          *     Meta's, passed on as they came.
          */
+        /**
+         * @description The file and where its copy stands. `url` is a short-lived link to the
+         *     exact bytes, present once `status` is `stored` (and only in answers to
+         *     staff who may see the contact); `reason` says why a copy `failed`.
+         */
+        Media: {
+            filename: string | null;
+            mime_type: string | null;
+            reason: string | null;
+            sha256: string | null;
+            /** Format: uint64 */
+            size: number | null;
+            /** @enum {string} */
+            status: "pending" | "stored" | "failed";
+            url: string | null;
+        };
         Message: {
             at: string;
             /** Format: uint32 */
@@ -1856,6 +1872,11 @@ export interface components {
             /** @description The price shown before sending (outbound messages). */
             estimate: components["schemas"]["Estimate"] | null;
             id: string;
+            /**
+             * @description A customer's file (image, audio, video, document, sticker) and its
+             *     copy in the business's bucket.
+             */
+            media: components["schemas"]["Media"] | null;
             outcome_unknown: boolean;
             pricing: unknown;
             referral: {
