@@ -1831,15 +1831,6 @@ export interface components {
             active: boolean;
             email: string;
         };
-        /** @description The contact merged into this one (and then gone). */
-        Merge: {
-            from: string;
-        };
-        /**
-         * @description A message as the API shows it. `content`, `context` and `referral` are
-         *     the WhatsApp objects as received or sent; `errors` and `pricing` are
-         *     Meta's, passed on as they came.
-         */
         /**
          * @description The file and where its copy stands. `url` is a short-lived link to the
          *     exact bytes, present once `status` is `stored` (and only in answers to
@@ -1856,6 +1847,15 @@ export interface components {
             status: "pending" | "stored" | "failed";
             url: string | null;
         };
+        /** @description The contact merged into this one (and then gone). */
+        Merge: {
+            from: string;
+        };
+        /**
+         * @description A message as the API shows it. `content`, `context` and `referral` are
+         *     the WhatsApp objects as received or sent; `errors` and `pricing` are
+         *     Meta's, passed on as they came.
+         */
         Message: {
             at: string;
             /** Format: uint32 */
