@@ -274,7 +274,13 @@ fn cloudfront_sends_security_headers_on_the_ui_and_the_api() {
     let hsts = &headers["StrictTransportSecurity"];
     assert!(hsts["AccessControlMaxAgeSec"].as_i64().unwrap() >= 31_536_000);
     assert_eq!(hsts["Override"].as_bool(), Some(true));
-    let csp = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"].as_str().unwrap();
+    // A `!Sub`: media loads from the stack's own media bucket only.
+    let csp = match &headers["ContentSecurityPolicy"]["ContentSecurityPolicy"] {
+        Value::Tagged(sub) => sub.value.as_str(),
+        plain => plain.as_str(),
+    }
+    .unwrap();
+    assert!(csp.contains("media-src https://${MediaBucket.RegionalDomainName};"), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(csp.contains("default-src 'self'"), "{csp}");
     assert_eq!(headers["ContentTypeOptions"]["Override"].as_bool(), Some(true), "nosniff");

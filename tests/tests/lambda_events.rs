@@ -174,6 +174,7 @@ async fn logins_are_throttled_by_api_gateways_source_ip_or_a_viewer_address_clou
             &parley_api::BackgroundSettings {
                 export_queue_url: "http://127.0.0.1:9/unused".into(),
                 export_bucket: aws::ExportBucket { name: "unused".into(), path_style: true },
+                media_bucket: aws::MediaBucket { name: "unused".into(), path_style: true },
                 dead_letter_queues: Vec::new(),
                 webhook_queue_url: "http://127.0.0.1:9/unused".into(),
                 schedules: parley::adapters::scheduler::ScheduleTarget {

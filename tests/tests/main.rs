@@ -21,6 +21,7 @@ mod inbound_webhook;
 mod inbox_filters;
 mod index_shards;
 mod lambda_events;
+mod media;
 mod new_conversation;
 mod openapi;
 mod outbound;

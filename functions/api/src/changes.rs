@@ -72,10 +72,19 @@ pub(crate) async fn changes(
     Ok(Json(ChangesView {
         cursor,
         contact: contact.map(|c| ContactView::new(c, now, sla)),
-        messages: messages.into_iter().map(MessageView::from).collect(),
+        messages: linked(&state, messages).await,
         notes_changed,
         contacts,
         counts: counts.map(|counts| counts.into_iter().map(count).collect()),
         unread_notifications,
     }))
+}
+
+/// New messages with links to their files (the contact is one the caller may see).
+async fn linked(state: &ApiState, messages: Vec<parley::domain::Message>) -> Vec<MessageView> {
+    let mut views = Vec::with_capacity(messages.len());
+    for message in messages {
+        views.push(MessageView::linked(message, state.media.as_ref()).await);
+    }
+    views
 }

@@ -103,6 +103,8 @@ pub struct Background {
     pub webhooks: Arc<dyn WebhookQueue>,
     /// Wakes the reminders function when a task falls due.
     pub scheduler: Arc<dyn parley::ports::Scheduler>,
+    /// Customers' files (links to them; erasure deletes them).
+    pub media: Arc<dyn parley::ports::MediaVault>,
 }
 
 impl Background {
@@ -114,6 +116,7 @@ impl Background {
             dead_letters: Arc::new(aws::dead_letters(sdk, settings.dead_letter_queues.clone())),
             webhooks: Arc::new(aws::webhook_queue(sdk, &settings.webhook_queue_url)),
             scheduler: Arc::new(aws::scheduler(sdk, settings.schedules.clone())),
+            media: Arc::new(aws::media_vault(sdk, &settings.media_bucket)),
         }
     }
 }
@@ -175,6 +178,8 @@ pub struct ApiState {
     /// The key CloudFront sends to vouch for `CloudFront-Viewer-Address`;
     /// without it only API Gateway's `sourceIp` (or the TCP peer) counts.
     pub origin_key: Option<String>,
+    /// Customers' files in the media bucket.
+    pub media: Arc<dyn parley::ports::MediaVault>,
     /// The time.
     pub clock: Arc<dyn Clock>,
 }
@@ -253,7 +258,8 @@ pub fn state(
             store.clone(),
         ),
         reports: Reports::new(store.clone(), clock.clone(), settings.sla_minutes, calendar),
-        data: DataOwnership::new(store.clone(), store.clone(), store.clone(), clock.clone()),
+        data: DataOwnership::new(store.clone(), store.clone(), store.clone(), clock.clone())
+            .with_media(background.media.clone()),
         contact_export: ContactExport::new(
             store.clone(),
             store.clone(),
@@ -294,6 +300,7 @@ pub fn state(
         notifier: store.clone(),
         users: store.clone(),
         store,
+        media: background.media,
         clock,
     }
 }

@@ -36,12 +36,14 @@ pub struct BackgroundSettings {
     pub export_queue_url: String,
     /// `EXPORT_BUCKET`.
     pub export_bucket: ExportBucket,
-    /// `OUTBOUND_DLQ_URL`, `EXPORT_DLQ_URL` and `WEBHOOK_DLQ_URL`, by the name admins see.
+    /// `OUTBOUND_DLQ_URL`, `EXPORT_DLQ_URL`, `WEBHOOK_DLQ_URL` and `MEDIA_DLQ_URL`, by the name admins see.
     pub dead_letter_queues: Vec<(String, String)>,
     /// `WEBHOOK_QUEUE_URL`.
     pub webhook_queue_url: String,
     /// Where task wake-ups are scheduled.
     pub schedules: parley::adapters::scheduler::ScheduleTarget,
+    /// `MEDIA_BUCKET`: customers' files.
+    pub media_bucket: parley::adapters::aws::MediaBucket,
 }
 
 impl BackgroundSettings {
@@ -50,10 +52,12 @@ impl BackgroundSettings {
         Ok(BackgroundSettings {
             export_queue_url: env.required("EXPORT_QUEUE_URL")?,
             export_bucket: ExportBucket::from_environment(env)?,
+            media_bucket: parley::adapters::aws::MediaBucket::from_environment(env)?,
             dead_letter_queues: vec![
                 ("outbound".to_owned(), env.required("OUTBOUND_DLQ_URL")?),
                 ("exports".to_owned(), env.required("EXPORT_DLQ_URL")?),
                 ("webhooks".to_owned(), env.required("WEBHOOK_DLQ_URL")?),
+                ("media".to_owned(), env.required("MEDIA_DLQ_URL")?),
             ],
             webhook_queue_url: env.required("WEBHOOK_QUEUE_URL")?,
             schedules: parley::adapters::scheduler::ScheduleTarget::from_environment(env)?,
@@ -100,7 +104,9 @@ pub fn bootstrap_admin(email: Option<&str>, secrets: &AppSecrets) -> Option<Boot
 mod tests {
     use super::*;
 
-    const BASE: [(&str, &str); 12] = [
+    const BASE: [(&str, &str); 14] = [
+        ("MEDIA_BUCKET", "media"),
+        ("MEDIA_DLQ_URL", "http://md"),
         ("TABLE_NAME", "parley"),
         ("OUTBOUND_QUEUE_URL", "http://q"),
         ("WHATSAPP_ACCESS_TOKEN", "t"),

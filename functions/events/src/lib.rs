@@ -43,6 +43,8 @@ pub struct EventsSettings {
     pub outbound_queue_url: String,
     /// `WEBHOOK_QUEUE_URL`: outbound webhook deliveries.
     pub webhook_queue_url: String,
+    /// `MEDIA_QUEUE_URL`: copies of customers' files.
+    pub media_queue_url: String,
     /// `PUSH_ENDPOINT`: the WebSocket stage's management endpoint.
     pub push_endpoint: String,
     /// Where SLA checks, quiet-deal checks and rule timers are scheduled.
@@ -61,6 +63,7 @@ impl EventsSettings {
             table: env.required("TABLE_NAME")?,
             outbound_queue_url: env.required("OUTBOUND_QUEUE_URL")?,
             webhook_queue_url: env.required("WEBHOOK_QUEUE_URL")?,
+            media_queue_url: env.required("MEDIA_QUEUE_URL")?,
             push_endpoint: env.required("PUSH_ENDPOINT")?,
             schedules: ScheduleTarget::from_environment(env)?,
             inbox: InboxSettings::from_environment(env)?,
@@ -189,6 +192,7 @@ pub fn build(settings: &EventsSettings, sdk: &SdkConfig, secrets: &AppSecrets) -
         clock: Arc::new(SystemClock),
         sla: SlaPolicy { minutes: settings.inbox.sla_minutes },
         agents_see_all: settings.inbox.agents_see_all,
+        media: Arc::new(aws::media_queue(sdk, &settings.media_queue_url)),
     };
     Ok(EventsHandler::new(Arc::new(bus), reactions::reactions(&parts)))
 }

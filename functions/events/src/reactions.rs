@@ -5,13 +5,14 @@ use parley::adapters::dynamo::DynamoStore;
 use parley::app::deal_idle_watch::DealIdleWatch;
 use parley::app::due_work::SlaPolicy;
 use parley::app::follow_up_cancellation::FollowUpCancellation;
+use parley::app::media_copy_request::MediaCopyRequest;
 use parley::app::reactions::{Reaction, ReactionError};
 use parley::app::rules::RuleEngine;
 use parley::app::sla_watch::SlaWatch;
 use parley::app::staff_notifier::StaffNotifier;
 use parley::app::webhook_fanout::WebhookFanout;
 use parley::domain::Event;
-use parley::ports::{Clock, OutboundQueue, PushChannel, Scheduler, WebhookQueue};
+use parley::ports::{Clock, MediaQueue, OutboundQueue, PushChannel, Scheduler, WebhookQueue};
 use std::sync::Arc;
 
 /// The clients the reactions run over, built once per cold start (or once
@@ -33,6 +34,8 @@ pub struct ReactionParts {
     pub sla: SlaPolicy,
     /// Whether agents see every conversation (who is pushed what).
     pub agents_see_all: bool,
+    /// Copies of customers' files into the media bucket.
+    pub media: Arc<dyn MediaQueue>,
 }
 
 /// Every reaction, in the order they run for each event: the cheap
@@ -55,6 +58,7 @@ pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
         Arc::new(rules),
         Arc::new(WebhookFanout::new(store.clone(), parts.webhooks.clone())),
         Arc::new(push::live_push(store, parts.push.clone(), parts.agents_see_all)),
+        Arc::new(MediaCopyRequest::new(parts.media.clone())),
     ]
 }
 

@@ -73,6 +73,11 @@ where
                 record.message_id = m.message_id.clone();
                 record.receipt_handle = m.receipt_handle.clone();
                 record.body = m.body.clone();
+                // As Lambda passes them: consumers count attempts with these.
+                record.attributes = m
+                    .attributes()
+                    .map(|a| a.iter().map(|(k, v)| (k.as_str().to_owned(), v.clone())).collect())
+                    .unwrap_or_default();
                 record
             })
             .collect();

@@ -9,6 +9,7 @@ pub mod event_stream;
 pub mod event_wiring;
 pub mod live_sockets;
 pub mod local_scheduler;
+pub mod media;
 pub mod server;
 pub mod template;
 pub mod transaction_conflicts;

@@ -106,6 +106,8 @@ pub struct LocalStack {
     pub events_invocations: Arc<std::sync::atomic::AtomicU64>,
     /// The EventBridge bus (in moto) events are put on.
     pub event_bus_name: String,
+    /// The media bucket (in moto).
+    pub media_bucket: String,
     server: tokio::task::JoinHandle<()>,
     drivers: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -161,6 +163,8 @@ impl LocalStack {
         let s3 = aws::s3_client(&sdk, parley::config::Environment::process().optional("AWS_ENDPOINT_URL_S3").is_some());
         let export_bucket = bootstrap::bucket_name(&config.table, "exports");
         bootstrap::ensure_bucket(&s3, &export_bucket).await?;
+        let media = crate::media::bucket(s3.clone(), &config.table).await?;
+        let media_queue = SqsQueue::new(sqs_client.clone(), queue_url("MediaQueue")?);
         let export_files = Arc::new(S3ExportFiles::new(s3, export_bucket));
         let dead_letters = SqsDeadLetters::new(
             sqs_client.clone(),
@@ -168,6 +172,7 @@ impl LocalStack {
                 ("outbound".to_owned(), queue_url("OutboundDeadLetterQueue")?),
                 ("exports".to_owned(), queue_url("ExportDeadLetterQueue")?),
                 ("webhooks".to_owned(), queue_url("WebhookDeadLetterQueue")?),
+                ("media".to_owned(), queue_url("MediaDeadLetterQueue")?),
             ],
         );
         let webhook_queue_url = queue_url("WebhookQueue")?;
@@ -187,6 +192,7 @@ impl LocalStack {
                 dead_letters: Arc::new(dead_letters),
                 webhooks: Arc::new(webhook_queue.clone()),
                 scheduler: scheduler.clone(),
+                media: media.vault.clone(),
             },
             None,
         );
@@ -199,6 +205,12 @@ impl LocalStack {
             config.contact_id_key.clone(),
         ));
         let sender = sender::Sender::new(background.clone(), whatsapp, queue.clone(), config.retry);
+        let media_worker = crate::media::worker(
+            background.clone(),
+            config.whatsapp.clone(),
+            media.vault.clone(),
+            media_queue.clone(),
+        )?;
         let worker = exports::Worker {
             exports: Exports::new(
                 background.clone(),
@@ -233,7 +245,8 @@ impl LocalStack {
             tokio::spawn(crate::webhooks::event_source(sqs_client.clone(), webhook_queue_url.clone(), webhook_worker)),
             tokio::spawn(crate::drivers::schedule(due_work.clone(), config.sweep_every)),
             tokio::spawn(crate::drivers::reminders(due_work.clone(), fired)),
-            tokio::spawn(crate::drivers::export_event_source(sqs_client, queue_url("ExportQueue")?, worker)),
+            tokio::spawn(crate::drivers::export_event_source(sqs_client.clone(), queue_url("ExportQueue")?, worker)),
+            tokio::spawn(crate::media::event_source(sqs_client, queue_url("MediaQueue")?, media_worker)),
         ];
         // Live push: the push function's routes on /ws, and the reaction
         // that posts to those sockets (for the events stream reader).
@@ -264,6 +277,7 @@ impl LocalStack {
             clock: clock.clone(),
             sla: parley::app::due_work::SlaPolicy { minutes: config.inbox.sla_minutes },
             agents_see_all: config.inbox.agents_see_all,
+            media: Arc::new(media_queue),
         };
         let (event_bus_name, events_invocations, player) =
             crate::event_wiring::play_events(&sdk, &config, &template, &reaction_parts).await?;
@@ -277,7 +291,7 @@ impl LocalStack {
             .fallback(same_origin(
                 parley_api::router(api),
                 ServeDir::new(&config.web_dir),
-                security_headers(&template)?,
+                security_headers(&template, &media.origin)?,
             ));
 
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
@@ -304,6 +318,7 @@ impl LocalStack {
             due_work,
             events_invocations,
             event_bus_name,
+            media_bucket: media.bucket,
             server,
             drivers,
         })
@@ -320,10 +335,11 @@ impl LocalStack {
     }
 }
 
-/// The security headers template.yaml's CloudFront policy adds.
-fn security_headers(template: &Template) -> Result<Arc<Vec<(HeaderName, HeaderValue)>>> {
+/// The security headers template.yaml's CloudFront policy adds, with the
+/// local media origin where the stack's bucket would be.
+fn security_headers(template: &Template, media_origin: &str) -> Result<Arc<Vec<(HeaderName, HeaderValue)>>> {
     let headers = template
-        .security_headers()?
+        .security_headers_for(media_origin)?
         .into_iter()
         .map(|(name, value)| Ok((HeaderName::try_from(name)?, HeaderValue::try_from(value)?)))
         .collect::<Result<Vec<_>>>()?;

@@ -97,6 +97,22 @@ fn list<'a>(value: &'a Value, key: &str) -> &'a [Value] {
     value.get(key).and_then(Value::as_sequence).map(Vec::as_slice).unwrap_or_default()
 }
 
+/// How the content security policy names the media bucket's origin (a
+/// `!Sub` the stack resolves), for presigned media links.
+pub const MEDIA_ORIGIN: &str = "https://${MediaBucket.RegionalDomainName}";
+
+/// The policy's text, a plain string or a `!Sub` over the media origin.
+fn csp_text(value: &Value, media_origin: &str) -> Result<String> {
+    let policy = value.get("ContentSecurityPolicy");
+    let raw = match policy {
+        Some(Value::Tagged(t)) if t.tag == "Sub" => t.value.as_str(),
+        Some(other) => other.as_str(),
+        None => None,
+    };
+    let raw = raw.ok_or_else(|| anyhow!("template.yaml: missing ContentSecurityPolicy"))?;
+    Ok(raw.replace(MEDIA_ORIGIN, media_origin))
+}
+
 fn text(value: &Value, key: &str) -> Result<String> {
     value.get(key).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| anyhow!("template.yaml: missing {key}"))
 }
@@ -149,6 +165,12 @@ impl Template {
     /// `(lower-case name, value)`, so that the local origin sends exactly
     /// what CloudFront adds.
     pub fn security_headers(&self) -> Result<Vec<(String, String)>> {
+        self.security_headers_for(MEDIA_ORIGIN)
+    }
+
+    /// As [`Template::security_headers`], with `media_origin` (the local
+    /// bucket's origin) where the stack's media bucket is named.
+    pub fn security_headers_for(&self, media_origin: &str) -> Result<Vec<(String, String)>> {
         let policies = self.resources_of_type("AWS::CloudFront::ResponseHeadersPolicy");
         let [(_, props)] = policies.as_slice() else {
             return Err(anyhow!("template.yaml must declare one response headers policy, found {}", policies.len()));
@@ -173,7 +195,7 @@ impl Template {
             headers.push(("strict-transport-security".to_owned(), value));
         }
         if let Some(csp) = config.get("ContentSecurityPolicy") {
-            headers.push(("content-security-policy".to_owned(), text(csp, "ContentSecurityPolicy")?));
+            headers.push(("content-security-policy".to_owned(), csp_text(csp, media_origin)?));
         }
         if config.get("ContentTypeOptions").is_some() {
             headers.push(("x-content-type-options".to_owned(), "nosniff".to_owned()));

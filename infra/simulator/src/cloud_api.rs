@@ -3,6 +3,7 @@
 //! that arrive late, twice and out of order on demand.
 
 use crate::customer::new_wamid;
+use crate::media::{Download, Lookup, MediaLibrary};
 use crate::webhook::{envelope, messages_change, post_signed, BusinessPhone};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -47,6 +48,12 @@ pub struct Faults {
     /// as `paging.next` (Meta's links carry `access_token`). The simulator
     /// answers `after=2` with the second page and `after=FAIL` with a 500.
     pub templates_next: Option<String>,
+    /// The next this many media urls handed out are already expired when
+    /// fetched (a worker that waited past Meta's 5 minutes).
+    pub expire_media_urls: u32,
+    /// Media a customer sends is already gone at Meta when Parley asks
+    /// (its id outlived Meta's 7 days, or it was deleted).
+    pub media_gone: bool,
 }
 
 /// How the simulator reaches Parley.
@@ -80,6 +87,7 @@ struct Sim {
     last_inbound: Mutex<HashMap<String, u64>>,
     sends_this_second: Mutex<(Instant, u32)>,
     http: reqwest::Client,
+    media: MediaLibrary,
 }
 
 /// The simulator's routes.
@@ -91,10 +99,14 @@ pub fn router(config: SimulatorConfig, faults: Faults) -> Router {
         last_inbound: Mutex::new(HashMap::new()),
         sends_this_second: Mutex::new((Instant::now(), 0)),
         http: reqwest::Client::new(),
+        media: MediaLibrary::default(),
     });
     Router::new()
         .route("/{version}/{id}/messages", post(send))
         .route("/{version}/{id}/message_templates", get(templates))
+        .route("/{version}/{id}", get(media_info).delete(media_delete))
+        .route("/sim/media-download", get(media_download))
+        .route("/sim/media-lookups", get(media_lookups))
         .route("/sim/customer", post(customer_writes))
         .route("/sim/accepted", get(accepted))
         .route("/sim/faults", put(set_faults))
@@ -133,14 +145,8 @@ async fn send(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> Response {
-    let token = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    if token != Some(sim.config.access_token.as_str()) {
-        return meta_error(
-            StatusCode::UNAUTHORIZED,
-            190,
-            "Invalid OAuth access token",
-            "the access token is not valid",
-        );
+    if let Some(refusal) = refuse_token(&sim, &headers) {
+        return refusal;
     }
     let (faults, throttled) = match sim.faults.lock() {
         Ok(mut f) => {
@@ -202,6 +208,81 @@ async fn send(
         return (StatusCode::OK, "<html><body>upstream answered</body></html>").into_response();
     }
     Json(json!({"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}], "messages": [{"id": wamid, "message_status": "accepted"}]})).into_response()
+}
+
+/// Meta's answer to a missing or wrong access token, if it is.
+fn refuse_token(sim: &Sim, headers: &HeaderMap) -> Option<Response> {
+    let token = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    (token != Some(sim.config.access_token.as_str())).then(|| {
+        meta_error(StatusCode::UNAUTHORIZED, 190, "Invalid OAuth access token", "the access token is not valid")
+    })
+}
+
+fn media_gone(media_id: &str) -> Response {
+    meta_error(
+        StatusCode::NOT_FOUND,
+        100,
+        &format!("Unsupported get request. Object with ID '{media_id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation."),
+        "media not found",
+    )
+}
+
+/// `GET /<version>/<MEDIA_ID>`: the media's details and a 5-minute url.
+async fn media_info(
+    State(sim): State<Arc<Sim>>,
+    Path((_version, media_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(refusal) = refuse_token(&sim, &headers) {
+        return refusal;
+    }
+    let expired = match sim.faults.lock() {
+        Ok(mut faults) if faults.expire_media_urls > 0 => {
+            faults.expire_media_urls -= 1;
+            true
+        }
+        _ => false,
+    };
+    let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    match sim.media.lookup(&media_id, &format!("http://{host}"), expired) {
+        Lookup::Found(info) => Json(info).into_response(),
+        Lookup::Gone => media_gone(&media_id),
+    }
+}
+
+/// How often each media id was looked up, for tests.
+async fn media_lookups(State(sim): State<Arc<Sim>>) -> Json<HashMap<String, u32>> {
+    Json(sim.media.lookups())
+}
+
+/// `DELETE /<version>/<MEDIA_ID>`.
+async fn media_delete(
+    State(sim): State<Arc<Sim>>,
+    Path((_version, media_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(refusal) = refuse_token(&sim, &headers) {
+        return refusal;
+    }
+    match sim.media.delete(&media_id) {
+        true => Json(json!({"success": true})).into_response(),
+        false => media_gone(&media_id),
+    }
+}
+
+/// The download url: the bytes, with the bearer token, until it expires.
+async fn media_download(
+    State(sim): State<Arc<Sim>>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(refusal) = refuse_token(&sim, &headers) {
+        return refusal;
+    }
+    match sim.media.download(query.get("hash").map(String::as_str).unwrap_or_default()) {
+        Download::Bytes(bytes, mime) => ([("content-type", mime)], bytes).into_response(),
+        Download::Gone => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 fn validate(sim: &Sim, body: &Value, to: &str) -> Option<Response> {
@@ -323,8 +404,13 @@ pub struct CustomerSays {
     pub from: String,
     /// Profile name.
     pub name: String,
-    /// The text.
+    /// The text (a media message's caption).
+    #[serde(default)]
     pub text: String,
+    /// A sample file to send instead of text: `photo`, `voice`, `pdf`,
+    /// `video` or `sticker`.
+    #[serde(default)]
+    pub media: Option<String>,
 }
 
 async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerSays>) -> Response {
@@ -334,12 +420,26 @@ async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerS
         windows.insert(says.from.clone(), now);
     }
     let wamid = new_wamid();
-    let body =
-        serde_json::to_vec(&customer.webhook(vec![customer.text(&wamid, now as i64, &says.text)])).unwrap_or_default();
+    let mut hosted = None;
+    let message = match says.media.as_deref() {
+        None => customer.text(&wamid, now as i64, &says.text),
+        Some(name) => {
+            let Some(sample) = crate::media::sample(name) else {
+                let known: Vec<&str> = crate::media::SAMPLES.iter().map(|s| s.name).collect();
+                return (StatusCode::BAD_REQUEST, Json(json!({"error": format!("media is one of {known:?}")})))
+                    .into_response();
+            };
+            let gone = sim.faults.lock().map(|f| f.media_gone).unwrap_or(false);
+            let media_id = if gone { sim.media.gone() } else { sim.media.host(sample) };
+            hosted = Some(media_id.clone());
+            customer.message(&wamid, now as i64, sample.kind, sample.webhook_body(&media_id, Some(&says.text)))
+        }
+    };
+    let body = serde_json::to_vec(&customer.webhook(vec![message])).unwrap_or_default();
     match post_signed(&sim.http, &sim.config.webhook_url, &sim.config.app_secret, body).await {
         Ok(r) => (
             StatusCode::from_u16(r.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY),
-            Json(json!({"wamid": wamid})),
+            Json(json!({"wamid": wamid, "media_id": hosted, "timestamp": now})),
         )
             .into_response(),
         Err(e) => (StatusCode::BAD_GATEWAY, Json(json!({"error": e.to_string()}))).into_response(),

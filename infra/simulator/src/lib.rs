@@ -3,6 +3,7 @@
 
 pub mod cloud_api;
 pub mod customer;
+pub mod media;
 pub mod seed;
 pub mod webhook;
 

@@ -39,6 +39,36 @@ pub fn export_files(config: &SdkConfig, bucket: &ExportBucket) -> super::s3_expo
     super::s3_exports::S3ExportFiles::new(s3_client(config, bucket.path_style), bucket.name.clone())
 }
 
+/// The media bucket's files.
+pub fn media_vault(config: &SdkConfig, bucket: &MediaBucket) -> super::s3_media::S3MediaVault {
+    super::s3_media::S3MediaVault::new(s3_client(config, bucket.path_style), bucket.name.clone())
+}
+
+/// The media copy queue at `url`.
+pub fn media_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
+    super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url)
+}
+
+/// Where customers' media is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaBucket {
+    /// `MEDIA_BUCKET`.
+    pub name: String,
+    /// Path-style addressing, when `AWS_ENDPOINT_URL_S3` points at an
+    /// emulator.
+    pub path_style: bool,
+}
+
+impl MediaBucket {
+    /// Reads `MEDIA_BUCKET` (and whether S3 is emulated).
+    pub fn from_environment(env: &crate::config::Environment) -> Result<Self, crate::config::ConfigError> {
+        Ok(MediaBucket {
+            name: env.required("MEDIA_BUCKET")?,
+            path_style: env.optional("AWS_ENDPOINT_URL_S3").is_some(),
+        })
+    }
+}
+
 /// The export queue at `url`.
 pub fn export_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
     super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url)

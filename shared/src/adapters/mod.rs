@@ -3,10 +3,12 @@
 pub mod api_gateway_push;
 pub mod aws;
 pub mod cloud_api;
+pub mod cloud_api_media;
 pub mod dead_letters;
 pub mod dynamo;
 pub mod request_counter;
 pub mod s3_exports;
+pub mod s3_media;
 pub mod scheduler;
 pub mod secrets_manager;
 pub mod sqs;

@@ -2,7 +2,7 @@
 
 use super::dynamo::keys;
 use crate::domain::{ContactId, MessageRef};
-use crate::ports::{ExportQueue, OutboundQueue, QueueError, WebhookQueue};
+use crate::ports::{ExportQueue, MediaQueue, OutboundQueue, QueueError, WebhookQueue};
 use serde::{Deserialize, Serialize};
 
 /// The body of one outbound queue message: where the message item lives.
@@ -33,6 +33,10 @@ pub struct ExportRequest {
     /// The export job.
     pub export_id: String,
 }
+
+/// The body of one media queue message: the message whose file to copy
+/// (the same shape as [`SendJob`]).
+pub type MediaJob = SendJob;
 
 /// The body of one webhook delivery queue message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,5 +107,20 @@ impl ExportQueue for SqsQueue {
 impl WebhookQueue for SqsQueue {
     async fn enqueue_delivery(&self, subscription_id: &str, delivery_id: &str) -> Result<(), QueueError> {
         self.send(&WebhookJob { webhook_id: subscription_id.to_owned(), delivery_id: delivery_id.to_owned() }).await
+    }
+}
+
+#[async_trait::async_trait]
+impl MediaQueue for SqsQueue {
+    async fn enqueue_media(&self, message: &MessageRef) -> Result<(), QueueError> {
+        let body = serde_json::to_string(&MediaJob::new(message)).map_err(|e| QueueError(e.to_string()))?;
+        self.client
+            .send_message()
+            .queue_url(&self.url)
+            .message_body(body)
+            .send()
+            .await
+            .map_err(|e| QueueError(format!("{e:?}")))?;
+        Ok(())
     }
 }

@@ -1,9 +1,10 @@
 //! The business owns its data: erase a contact's personal data; merge two
 //! contacts. Both audited. (Exports are jobs: see [`super::exports`].)
 
+use crate::domain::media_copy::contact_media_prefix;
 use crate::domain::{AuditEntry, Session};
 use crate::domain::{Contact, ContactId, Role};
-use crate::ports::{AuditLog, Clock, ContactLifecycleStore, ConversationStore, StoreError};
+use crate::ports::{AuditLog, Clock, ContactLifecycleStore, ConversationStore, MediaVault, StoreError};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -30,6 +31,7 @@ pub struct DataOwnership {
     lifecycle: Arc<dyn ContactLifecycleStore>,
     audit: Arc<dyn AuditLog>,
     clock: Arc<dyn Clock>,
+    media: Option<Arc<dyn MediaVault>>,
 }
 
 impl DataOwnership {
@@ -40,7 +42,22 @@ impl DataOwnership {
         audit: Arc<dyn AuditLog>,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        DataOwnership { contacts, lifecycle, audit, clock }
+        DataOwnership { contacts, lifecycle, audit, clock, media: None }
+    }
+
+    /// Erasure also deletes the contact's files from the media bucket.
+    pub fn with_media(mut self, media: Arc<dyn MediaVault>) -> Self {
+        self.media = Some(media);
+        self
+    }
+
+    /// Deletes the contact's files; how many went.
+    async fn erase_media(&self, id: &ContactId) -> Result<usize, DataError> {
+        let Some(media) = &self.media else { return Ok(0) };
+        media
+            .delete_under(&contact_media_prefix(id))
+            .await
+            .map_err(|e| DataError::Store(StoreError::Unavailable(e.to_string())))
     }
 
     async fn audited(
@@ -76,8 +93,12 @@ impl DataOwnership {
         self.contacts.contact(id).await?.ok_or(DataError::NotFound)?;
         // Audited before the erasure: the record of the request outlives the data.
         self.audited(actor, "erase", Some(id), json!({"requested": true})).await?;
+        // Files first, so that a failure leaves the contact there to erase
+        // again; and once more after, for a copy that landed in between.
+        let mut files = self.erase_media(id).await?;
         let removed = self.lifecycle.erase_contact(id).await?;
-        tracing::info!(contact_id = %id, removed, "contact erased");
+        files += self.erase_media(id).await?;
+        tracing::info!(contact_id = %id, removed, files, "contact erased");
         Ok(removed)
     }
 

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod business_calendar;
 pub mod contact_export;
+pub mod copy_media;
 pub mod data_ownership;
 pub mod deal_idle_watch;
 pub mod deals;
@@ -16,6 +17,7 @@ pub mod ingest_webhook;
 pub mod live_feed;
 pub mod live_push;
 pub mod live_sockets;
+pub mod media_copy_request;
 pub mod notes;
 pub mod opt_out;
 pub mod reactions;

@@ -200,6 +200,7 @@ mod tests {
             attempts: None,
             outcome_unknown: false,
             estimate: None,
+            media: None,
         }
     }
 

@@ -82,4 +82,6 @@ pub struct Message {
     pub outcome_unknown: bool,
     /// Parley's price estimate when it was queued, as JSON.
     pub estimate: Option<String>,
+    /// The copy of a customer's file in the business's bucket.
+    pub media: Option<super::media_copy::MediaCopy>,
 }

@@ -20,6 +20,7 @@ pub mod invite;
 pub mod live_connection;
 pub mod live_cursor;
 pub mod login_throttle;
+pub mod media_copy;
 pub mod mention;
 pub mod message;
 pub mod message_content;

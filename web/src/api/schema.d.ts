@@ -1835,6 +1835,22 @@ export interface components {
             active: boolean;
             email: string;
         };
+        /**
+         * @description The file and where its copy stands. `url` is a short-lived link to the
+         *     exact bytes, present once `status` is `stored` (and only in answers to
+         *     staff who may see the contact); `reason` says why a copy `failed`.
+         */
+        Media: {
+            filename: string | null;
+            mime_type: string | null;
+            reason: string | null;
+            sha256: string | null;
+            /** Format: uint64 */
+            size: number | null;
+            /** @enum {string} */
+            status: "pending" | "stored" | "failed";
+            url: string | null;
+        };
         /** @description The contact merged into this one (and then gone). */
         Merge: {
             from: string;
@@ -1860,6 +1876,11 @@ export interface components {
             /** @description The price shown before sending (outbound messages). */
             estimate: components["schemas"]["Estimate"] | null;
             id: string;
+            /**
+             * @description A customer's file (image, audio, video, document, sticker) and its
+             *     copy in the business's bucket.
+             */
+            media: components["schemas"]["Media"] | null;
             outcome_unknown: boolean;
             pricing: unknown;
             referral: {

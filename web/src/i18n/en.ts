@@ -671,6 +671,17 @@ export const en = {
   'hours.clear': 'Clear hours',
   'hours.clearConfirm': 'Clear the hours of number {number}? It will count as always open.',
   'hours.cleared': 'Hours cleared: this number counts as always open.',
+  // Customers' media kept in the business's bucket (issue 10 §1): inline photos, players, downloads.
+  'media.fetching': 'Fetching…',
+  'media.failed': 'Not kept: {reason}',
+  'media.reason.expired': 'expired at Meta',
+  'media.reason.tooLarge': 'too large',
+  'media.reason.checksum': 'checksum mismatch',
+  'media.reason.size': 'size mismatch',
+  'media.reason.unavailable': 'could not be fetched',
+  'media.enlarge': 'Enlarge {what}',
+  'media.viewerTitle': 'Photo',
+  'media.download': 'Download',
 };
 
 export type Key = keyof typeof en;

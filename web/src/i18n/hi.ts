@@ -665,4 +665,15 @@ export const hi: Catalog = {
   'hours.clear': 'घंटे हटाएँ',
   'hours.clearConfirm': 'नंबर {number} के घंटे हटाएँ? यह हमेशा खुला माना जाएगा।',
   'hours.cleared': 'घंटे हटाए गए: यह नंबर हमेशा खुला माना जाएगा।',
+  // ग्राहकों की मीडिया फ़ाइलें कारोबार के अपने बकेट में (issue 10 §1): फ़ोटो, प्लेयर, डाउनलोड।
+  'media.fetching': 'ला रहे हैं…',
+  'media.failed': 'सहेजा नहीं गया: {reason}',
+  'media.reason.expired': 'Meta पर समय-सीमा ख़त्म',
+  'media.reason.tooLarge': 'बहुत बड़ी फ़ाइल',
+  'media.reason.checksum': 'चेकसम मेल नहीं खाया',
+  'media.reason.size': 'आकार मेल नहीं खाया',
+  'media.reason.unavailable': 'लाई नहीं जा सकी',
+  'media.enlarge': '{what} बड़ा करके देखें',
+  'media.viewerTitle': 'फ़ोटो',
+  'media.download': 'डाउनलोड करें',
 };

@@ -8,6 +8,7 @@ import { navigate } from '../lib/router';
 import { isManager, user } from '../lib/session';
 import { ComposerArea } from './ComposerArea';
 import { ConversationActions } from './ConversationActions';
+import { awaitMedia } from './mediaRefresh';
 import { MessageView, messageSig } from './Message';
 import { avatarClass, displayName, humanize, initials, secondaryLine, snippet, str, windowInfo } from './model';
 import { Panel } from './Panel';
@@ -119,6 +120,11 @@ function Timeline({ contactId }: { contactId: string }) {
     if (stuck.current) scrollToBottom();
     else if (newInbound) setJump(true);
     seen.current = { contact: contactId, ids };
+  });
+
+  // A customer's file still being copied: read the timeline again soon.
+  useEffect(() => {
+    if (loaded && list.some((m) => m.media?.status === 'pending')) awaitMedia(contactId);
   });
 
   useEffect(() => {

@@ -5,6 +5,7 @@ import type { Estimate, Message } from '../api/messages';
 import { Icon } from '../components/Icon';
 import { t } from '../i18n';
 import { fmtFull, fmtTime, parseTime } from '../lib/format';
+import { MediaAttachment } from './MediaAttachment';
 import { describe, errorLines, estimateWords, humanize, outboundErrors, snippet, STATUS, str } from './model';
 import { retryMessage, updateDraft, type LocalMessage } from './store';
 
@@ -129,9 +130,10 @@ function MessageItem({ m, quoted, reactionTarget, busy, retryError }: Props) {
             <span class="referral-headline">{str(ref.headline) ?? humanize(ref.source_type) ?? t('msg.ctwa')}</span>
           </div>
         ) : null}
-        {d.label ? (
+        {d.label && m.media?.status !== 'stored' ? (
           <div class={`placeholder${d.compact ? ' placeholder--compact' : ''}`} data-testid="placeholder"><Icon name={d.icon ?? 'info'} /><span>{d.label}</span></div>
         ) : null}
+        {m.media ? <MediaAttachment media={m.media} type={String(m.type ?? '')} /> : null}
         {(d.lines ?? []).filter(Boolean).map((line, i) => <div class="detail" key={`l${i}`}>{line}</div>)}
         {d.link ? <a class="map-link" href={d.link} target="_blank" rel="noopener noreferrer">{t('msg.openMap')}</a> : null}
         {d.text ? (
@@ -169,7 +171,7 @@ export const MessageView = memo(MessageItem, (a, b) => a.sig === b.sig);
 
 export function messageSig(m: LocalMessage, quoted: string | null, reactionTarget: string | null, busy: boolean, retryError: string | undefined): string {
   return JSON.stringify([m.id, m.direction, m.type, m.text, m.status, m.at, m.content, m.context, m.referral, m.errors,
-    m.attempts, m.outcome_unknown, m.estimate, m.local === true, quoted, reactionTarget, busy, retryError ?? null]);
+    m.attempts, m.outcome_unknown, m.estimate, m.local === true, m.media?.status ?? null, m.media?.sha256 ?? null, quoted, reactionTarget, busy, retryError ?? null]);
 }
 
 export { snippet };

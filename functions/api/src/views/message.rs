@@ -1,7 +1,9 @@
 //! A message of the timeline.
 
+use super::MediaView;
 use parley::domain::pricing::Estimate;
 use parley::domain::Message;
+use parley::ports::MediaVault;
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -34,15 +36,28 @@ pub struct MessageView {
     /// The price shown before sending (outbound messages).
     #[schemars(with = "Option<Estimate>")]
     estimate: Option<Value>,
+    /// A customer's file (image, audio, video, document, sticker) and its
+    /// copy in the business's bucket.
+    media: Option<MediaView>,
 }
 
 fn json(text: Option<String>) -> Option<Value> {
     text.and_then(|t| serde_json::from_str(&t).ok())
 }
 
+impl MessageView {
+    /// The view with a link to its file, when the file is stored.
+    pub async fn linked(m: Message, vault: &dyn MediaVault) -> Self {
+        let media = MediaView::linked(&m, vault).await;
+        MessageView { media, ..MessageView::from(m) }
+    }
+}
+
 impl From<Message> for MessageView {
     fn from(m: Message) -> Self {
+        let media = MediaView::of(&m);
         MessageView {
+            media,
             id: m.id,
             direction: m.direction.as_str(),
             type_name: m.type_name,

@@ -83,6 +83,7 @@ pub(super) fn message_from(item: &Item, contact: &ContactId) -> Result<Message, 
         attempts: get_n(item, "attempts").and_then(|a| u32::try_from(a).ok()),
         outcome_unknown: item.get("outcome_unknown").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
         estimate: get_s(item, "estimate"),
+        media: super::media::media_copy_from(item),
     })
 }
 

@@ -365,6 +365,11 @@ fn message_item(message: &InboundMessage, contact: &ContactId, contact_pk: &str,
         ("referral", message.referral.clone()),
     ];
     item.extend(optional.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_owned(), s(v)))));
+    // A file is copied to the bucket after this write (see `app::copy_media`).
+    if crate::domain::media_copy::MediaFile::of(&message.content).is_some() {
+        let pending = crate::domain::media_copy::MediaStatus::Pending.as_str();
+        item.insert(super::media::MEDIA_STATUS.to_owned(), s(pending));
+    }
     item
 }
 

@@ -47,6 +47,7 @@ pub mod keys;
 mod lifecycle;
 mod live_connections;
 mod login_throttle;
+mod media;
 mod notifications;
 mod outbox;
 mod paging;

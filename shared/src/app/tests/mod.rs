@@ -12,6 +12,7 @@ mod index_backfill;
 mod ingest_webhook;
 mod live_feed;
 mod live_push;
+mod media;
 mod reports;
 mod rules;
 mod send_message;

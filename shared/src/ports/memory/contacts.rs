@@ -236,6 +236,7 @@ impl InboundStore for MemoryStore {
             attempts: None,
             outcome_unknown: false,
             estimate: None,
+            media: None,
         };
         let row = MessageRow {
             message: stored,

@@ -86,6 +86,7 @@ impl OutboxStore for MemoryStore {
                 attempts: Some(0),
                 outcome_unknown: false,
                 estimate: serde_json::to_string(estimate).ok(),
+                media: None,
             },
             outbound: Some(OutboundRow {
                 phone_number_id: message.phone_number_id.clone(),

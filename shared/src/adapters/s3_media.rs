@@ -1,0 +1,132 @@
+//! Customers' media in the private media bucket: written encrypted
+//! (SSE-S3), read through short-lived presigned GET links that only the
+//! API hands out, deleted by contact prefix on erasure.
+
+use crate::ports::{FileError, LinkDisposition, MediaVault};
+use aws_sdk_s3::presigning::PresigningConfig;
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{Delete, ObjectIdentifier, ServerSideEncryption};
+use std::time::Duration;
+
+/// The error's message chain, never its debug form (which holds the request).
+fn failed<E: std::error::Error>(e: E) -> FileError {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    FileError(text)
+}
+
+/// The media bucket.
+#[derive(Debug, Clone)]
+pub struct S3MediaVault {
+    client: aws_sdk_s3::Client,
+    bucket: String,
+}
+
+impl S3MediaVault {
+    /// The bucket `bucket`, with a client built once per container.
+    pub fn new(client: aws_sdk_s3::Client, bucket: impl Into<String>) -> Self {
+        S3MediaVault { client, bucket: bucket.into() }
+    }
+}
+
+/// A file name safe inside a quoted `Content-Disposition` value.
+fn header_safe(filename: &str) -> String {
+    let clean: String = filename.chars().filter(|c| !c.is_control() && *c != '"' && *c != '\\').take(120).collect();
+    if clean.trim().is_empty() {
+        "file".to_owned()
+    } else {
+        clean
+    }
+}
+
+#[async_trait::async_trait]
+impl MediaVault for S3MediaVault {
+    async fn put(&self, key: &str, bytes: Vec<u8>, mime_type: &str) -> Result<(), FileError> {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(mime_type)
+            .server_side_encryption(ServerSideEncryption::Aes256)
+            .body(ByteStream::from(bytes))
+            .send()
+            .await
+            .map_err(failed)?;
+        Ok(())
+    }
+
+    async fn link(
+        &self,
+        key: &str,
+        mime_type: &str,
+        filename: &str,
+        disposition: LinkDisposition,
+        valid_for_seconds: u64,
+    ) -> Result<String, FileError> {
+        let config = PresigningConfig::expires_in(Duration::from_secs(valid_for_seconds))
+            .map_err(|e| FileError(e.to_string()))?;
+        let how = match disposition {
+            LinkDisposition::Inline => "inline",
+            LinkDisposition::Attachment => "attachment",
+        };
+        let request = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .response_content_type(mime_type)
+            .response_content_disposition(format!("{how}; filename=\"{}\"", header_safe(filename)))
+            .presigned(config)
+            .await
+            .map_err(failed)?;
+        Ok(request.uri().to_owned())
+    }
+
+    async fn delete_under(&self, prefix: &str) -> Result<usize, FileError> {
+        let mut deleted = 0;
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .client
+                .list_objects_v2()
+                .bucket(&self.bucket)
+                .prefix(prefix)
+                .set_continuation_token(token.take())
+                .send()
+                .await
+                .map_err(failed)?;
+            let ids = page
+                .contents()
+                .iter()
+                .filter_map(|o| o.key())
+                .map(|k| ObjectIdentifier::builder().key(k).build().map_err(failed))
+                .collect::<Result<Vec<_>, _>>()?;
+            if !ids.is_empty() {
+                let count = ids.len();
+                let delete = Delete::builder().set_objects(Some(ids)).quiet(true).build().map_err(failed)?;
+                self.client.delete_objects().bucket(&self.bucket).delete(delete).send().await.map_err(failed)?;
+                deleted += count;
+            }
+            match page.next_continuation_token() {
+                Some(next) if page.is_truncated() == Some(true) => token = Some(next.to_owned()),
+                _ => return Ok(deleted),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::header_safe;
+
+    #[test]
+    fn a_file_name_cannot_break_out_of_its_header() {
+        assert_eq!(header_safe("po \"final\".pdf\r\nX-Evil: 1"), "po final.pdfX-Evil: 1");
+        assert_eq!(header_safe("  "), "file");
+    }
+}
