@@ -156,7 +156,9 @@ pub fn check_send(entry: &Value, sent: &Value) -> Result<(), Refusal> {
 
     let buttons = approved_part("BUTTONS").and_then(|b| b["buttons"].as_array().cloned()).unwrap_or_default();
     let sent_buttons: Vec<&Value> = given.iter().filter(|c| upper(c, "type") == "BUTTON").collect();
-    let index_of = |b: &Value| b["index"].as_str().and_then(|i| i.parse::<usize>().ok()).or(b["index"].as_u64().map(|i| i as usize));
+    let index_of = |b: &Value| {
+        b["index"].as_str().and_then(|i| i.parse::<usize>().ok()).or(b["index"].as_u64().map(|i| i as usize))
+    };
     for sent in &sent_buttons {
         let index = index_of(sent);
         let fits = index.and_then(|i| buttons.get(i)).is_some_and(|b| {
@@ -169,7 +171,10 @@ pub fn check_send(entry: &Value, sent: &Value) -> Result<(), Refusal> {
             return Err(Refusal {
                 code: 131009,
                 message: "Parameter value is not valid",
-                details: format!("button at index {index:?} of sub_type {} is not in the template", upper(sent, "sub_type")),
+                details: format!(
+                    "button at index {index:?} of sub_type {} is not in the template",
+                    upper(sent, "sub_type")
+                ),
             });
         }
     }

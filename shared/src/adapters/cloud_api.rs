@@ -1,10 +1,10 @@
 //! The WhatsApp Cloud API over HTTPS (reqwest), or the simulator locally.
 
 use crate::domain::template::Template;
-pub use crate::whatsapp::template_catalog::template_from;
 use crate::domain::DeliveryError;
 use crate::ports::{CatalogError, WhatsAppClient};
 use crate::whatsapp::send::{parse_response, ErrorClass, SendFailure, SendOutcome, SendRequest};
+pub use crate::whatsapp::template_catalog::template_from;
 use serde_json::Value;
 use std::time::Duration;
 

@@ -201,11 +201,7 @@ pub fn plan_send(
                 .map_err(|problem| SendRefusal::TemplatePart { name: name.clone(), problem })?;
             let given = if checked.named.is_empty() { params.len() } else { checked.named.len() };
             if template.body_params != given {
-                return Err(SendRefusal::ParamCount {
-                    name: name.clone(),
-                    expected: template.body_params,
-                    given,
-                });
+                return Err(SendRefusal::ParamCount { name: name.clone(), expected: template.body_params, given });
             }
             if let Some(i) = params.iter().position(|p| !param_ok(p)) {
                 return Err(SendRefusal::BadParam { position: i + 1 });

@@ -227,7 +227,9 @@ fn check_buttons(template: &Template, given: &[ButtonInput]) -> Result<Vec<Butto
                     return Err(TemplatePartProblem::ButtonValue(index));
                 }
             }
-            (_, ButtonInput::Url { .. }) => return Err(TemplatePartProblem::ButtonMismatch { index, what: "a URL suffix" }),
+            (_, ButtonInput::Url { .. }) => {
+                return Err(TemplatePartProblem::ButtonMismatch { index, what: "a URL suffix" })
+            }
             (_, ButtonInput::CopyCode { .. }) => {
                 return Err(TemplatePartProblem::ButtonMismatch { index, what: "a coupon code" })
             }
@@ -270,7 +272,13 @@ mod tests {
             parameter_format: ParameterFormat::Named,
             body_param_names: vec!["customer_name".into(), "part".into()],
             body_params: 2,
-            ..Template::body_only("part_offer", "en_US", Category::Marketing, "APPROVED", "Hi {{customer_name}}, {{part}}")
+            ..Template::body_only(
+                "part_offer",
+                "en_US",
+                Category::Marketing,
+                "APPROVED",
+                "Hi {{customer_name}}, {{part}}",
+            )
         }
     }
 

@@ -186,8 +186,13 @@ mod template_sends {
         };
         let recipient = Recipient { window: ServiceWindow::default(), opted_out: false, wa_id: None };
         let plan = plan_send(&recipient, &content, &[template], &RateCards::default(), Millis(1)).unwrap();
-        let request =
-            SendRequest { phone_number_id: "1".into(), to: "9".into(), content: plan.content, reply_to: None, callback_data: "c".into() };
+        let request = SendRequest {
+            phone_number_id: "1".into(),
+            to: "9".into(),
+            content: plan.content,
+            reply_to: None,
+            callback_data: "c".into(),
+        };
         request.body()
     }
 

@@ -79,15 +79,11 @@ fn button_from(button: &Value) -> TemplateButton {
             TemplateButton::Url { text: label, url, dynamic }
         }
         "COPY_CODE" => TemplateButton::CopyCode {
-            example: button["example"]
-                .as_str()
-                .or_else(|| button["example"][0].as_str())
-                .map(str::to_owned),
+            example: button["example"].as_str().or_else(|| button["example"][0].as_str()).map(str::to_owned),
         },
-        "PHONE_NUMBER" => TemplateButton::PhoneNumber {
-            text: label,
-            phone_number: text(button, "phone_number").unwrap_or_default(),
-        },
+        "PHONE_NUMBER" => {
+            TemplateButton::PhoneNumber { text: label, phone_number: text(button, "phone_number").unwrap_or_default() }
+        }
         other => TemplateButton::Other { kind: other.to_owned(), text: label },
     }
 }

@@ -16,7 +16,11 @@ pub fn template_object(name: &str, language: &str, params: &[String], inputs: &T
     let body: Vec<Value> = if inputs.named.is_empty() {
         params.iter().map(|p| json!({ "type": "text", "text": p })).collect()
     } else {
-        inputs.named.iter().map(|p| json!({ "type": "text", "parameter_name": p.parameter_name, "text": p.text })).collect()
+        inputs
+            .named
+            .iter()
+            .map(|p| json!({ "type": "text", "parameter_name": p.parameter_name, "text": p.text }))
+            .collect()
     };
     if !body.is_empty() {
         components.push(json!({ "type": "body", "parameters": body }));
