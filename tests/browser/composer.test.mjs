@@ -266,9 +266,9 @@ test('outside the window only a template can be sent: synced, filled in, priced,
     await byTestId(picker, 'templates-empty').waitFor({ state: 'visible', timeout: WAIT });
     await byTestId(picker, 'sync-templates').click();
     const name = byTestId(picker, 'template-name');
-    await eventually(async () => assert.deepEqual(await optionValues(name), ['order_update', 'login_code', 'diwali_sale']),
+    await eventually(async () => assert.deepEqual(await optionValues(name), ['order_shipped', 'order_update', 'quote_ready', 'store_visit', 'login_code', 'diwali_sale', 'festive_coupon', 'part_offer']),
       { timeout: WAIT });
-    assert.match(await byTestId(page, 'send-result').textContent(), /Synced 5 templates/);
+    assert.match(await byTestId(page, 'send-result').textContent(), /Synced 10 templates/);
     assert.equal(await byTestId(picker, 'templates-empty').isVisible(), false);
     // Grouped by category; the pending one is not offered.
     assert.deepEqual(await name.locator('optgroup').evaluateAll((gs) => gs.map((g) => g.label)), ['Utility', 'Authentication', 'Marketing']);
@@ -505,8 +505,8 @@ test('opting a customer out hides marketing templates, and so does their STOP', 
     await toggle.click();
     await eventually(async () => assert.equal(await toggle.getAttribute('aria-checked'), 'false'));
     assert.equal(await byTestId(page, 'opt-out-state').textContent(), 'Opted out of marketing');
-    assert.deepEqual(await optionValues(name), ['order_update', 'login_code']);
-    assert.equal(await byTestId(picker, 'optout-note').textContent(), '1 marketing template is hidden: this customer opted out of marketing messages.');
+    assert.deepEqual(await optionValues(name), ['order_shipped', 'order_update', 'quote_ready', 'store_visit', 'login_code']);
+    assert.equal(await byTestId(picker, 'optout-note').textContent(), '3 marketing templates are hidden: this customer opted out of marketing messages.');
     assert.equal((await apiGet(page, `/api/contacts/${id}`)).opted_out, true);
     await byTestId(contactRow(page, 'Vikram Shah'), 'opted-out').waitFor({ state: 'visible', timeout: WAIT });
     // Replies are not marketing: the text composer is still there.
@@ -516,7 +516,7 @@ test('opting a customer out hides marketing templates, and so does their STOP', 
 
     await toggle.click();
     await eventually(async () => assert.equal(await toggle.getAttribute('aria-checked'), 'true'));
-    assert.deepEqual(await optionValues(name), ['order_update', 'login_code', 'diwali_sale']);
+    assert.deepEqual(await optionValues(name), ['order_shipped', 'order_update', 'quote_ready', 'store_visit', 'login_code', 'diwali_sale', 'festive_coupon', 'part_offer']);
     assert.equal(await byTestId(picker, 'optout-note').isVisible(), false);
     assert.equal((await apiGet(page, `/api/contacts/${id}`)).opted_out, false);
 

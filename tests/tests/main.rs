@@ -36,6 +36,7 @@ mod statuses;
 mod task_changes;
 mod tasks;
 mod team_and_inbox;
+mod template_components;
 mod unread_markers;
 mod webhook_parsing;
 mod webhooks;

@@ -12,10 +12,12 @@ use axum::Json;
 use parley::app::send_message::{RetryError, SendCommand, SendError};
 use parley::domain::outbound::{OutboundContent, SendRefusal};
 use parley::domain::template::Template;
+use parley::domain::template_inputs::{ButtonInput, HeaderInput, NamedParam, TemplateInputs};
 use parley::domain::Millis;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Free text (inside the service window) or an approved template.
@@ -42,7 +44,10 @@ pub(crate) struct ContextBody {
     message_id: String,
 }
 
-/// A template by name and language, with its body parameters in order.
+/// A template by name and language, with what each of its components needs:
+/// positional body parameters in order (`params`) or named ones by name
+/// (`named`), the header's value, and values for URL (suffix), copy-code and
+/// quick-reply buttons by their index.
 #[derive(Deserialize, JsonSchema)]
 #[schemars(rename = "TemplateSend")]
 pub(crate) struct TemplateBody {
@@ -50,6 +55,24 @@ pub(crate) struct TemplateBody {
     language: String,
     #[serde(default)]
     params: Vec<String>,
+    #[serde(default)]
+    named: BTreeMap<String, String>,
+    #[serde(default)]
+    header: Option<HeaderInput>,
+    #[serde(default)]
+    buttons: Vec<ButtonInput>,
+}
+
+impl TemplateBody {
+    fn into_content(self) -> OutboundContent {
+        let named = self.named.into_iter().map(|(parameter_name, text)| NamedParam { parameter_name, text }).collect();
+        OutboundContent::Template {
+            name: self.name,
+            language: self.language,
+            params: self.params,
+            inputs: TemplateInputs { header: self.header, named, buttons: self.buttons },
+        }
+    }
 }
 
 fn refusal(e: SendRefusal) -> ApiError {
@@ -74,10 +97,7 @@ pub(crate) async fn send(
     let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?.id;
     let (content, context) = match body {
         SendBody::Text { text, context } => (OutboundContent::Text { text }, context),
-        SendBody::Template { template, context } => (
-            OutboundContent::Template { name: template.name, language: template.language, params: template.params },
-            context,
-        ),
+        SendBody::Template { template, context } => (template.into_content(), context),
     };
     let idempotency_key = headers
         .get("idempotency-key")

@@ -113,21 +113,7 @@ pub fn router(config: SimulatorConfig, faults: Faults) -> Router {
         .with_state(sim)
 }
 
-/// The templates the simulated business account has.
-pub fn catalog() -> Value {
-    json!([
-        {"name": "order_update", "language": "en_US", "status": "APPROVED", "category": "UTILITY", "id": "1",
-         "components": [{"type": "BODY", "text": "Hi {{1}}, your order {{2}} has shipped."}]},
-        {"name": "order_update", "language": "hi", "status": "APPROVED", "category": "UTILITY", "id": "2",
-         "components": [{"type": "BODY", "text": "नमस्ते {{1}}, आपका ऑर्डर {{2}} भेज दिया गया है।"}]},
-        {"name": "diwali_sale", "language": "en_US", "status": "APPROVED", "category": "MARKETING", "id": "3",
-         "components": [{"type": "HEADER", "format": "TEXT", "text": "Diwali sale"}, {"type": "BODY", "text": "{{1}}, 20% off everything this week."}]},
-        {"name": "login_code", "language": "en_US", "status": "APPROVED", "category": "AUTHENTICATION", "id": "4",
-         "components": [{"type": "BODY", "text": "{{1}} is your verification code."}]},
-        {"name": "winter_teaser", "language": "en_US", "status": "PENDING", "category": "MARKETING", "id": "5",
-         "components": [{"type": "BODY", "text": "Something warm is coming."}]}
-    ])
-}
+pub use crate::templates::catalog;
 
 fn meta_error(status: StatusCode, code: i64, message: &str, details: &str) -> Response {
     let body = json!({"error": {"message": message, "type": "OAuthException", "code": code,
@@ -305,12 +291,9 @@ fn validate(sim: &Sim, body: &Value, to: &str) -> Option<Response> {
                     "template name or language not found",
                 ));
             };
-            let text = template["components"].as_array()?.iter().find(|c| c["type"] == "BODY")?["text"]
-                .as_str()
-                .unwrap_or_default();
-            let expected = parley::domain::template::Template::count_params(text);
-            let given = body["template"]["components"][0]["parameters"].as_array().map_or(0, Vec::len);
-            (expected != given).then(|| meta_error(StatusCode::BAD_REQUEST, 132000, "Number of parameters does not match the expected number of params", &format!("body: number of localizable_params ({given}) does not match the expected number of params ({expected})")))
+            crate::templates::check_send(template, &body["template"])
+                .err()
+                .map(|r| meta_error(StatusCode::BAD_REQUEST, r.code, r.message, &r.details))
         }
         _ => None,
     }

@@ -5,6 +5,7 @@ pub mod cloud_api;
 pub mod customer;
 pub mod media;
 pub mod seed;
+pub mod templates;
 pub mod webhook;
 
 pub use customer::Customer;

@@ -1,9 +1,10 @@
 //! The WhatsApp Cloud API over HTTPS (reqwest), or the simulator locally.
 
-use crate::domain::template::{Category, Template};
+use crate::domain::template::Template;
 use crate::domain::DeliveryError;
 use crate::ports::{CatalogError, WhatsAppClient};
 use crate::whatsapp::send::{parse_response, ErrorClass, SendFailure, SendOutcome, SendRequest};
+pub use crate::whatsapp::template_catalog::template_from;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -130,25 +131,6 @@ fn network_failure(e: reqwest::Error) -> SendOutcome {
     SendOutcome::Failed(SendFailure {
         class: ErrorClass::Retryable,
         error: DeliveryError { code: 0, title: "network error".to_owned(), details: Some(e.without_url().to_string()) },
-    })
-}
-
-/// Reads one entry of `GET /{waba-id}/message_templates`.
-pub fn template_from(value: &Value) -> Option<Template> {
-    let body = value["components"]
-        .as_array()?
-        .iter()
-        .find(|c| c["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case("BODY")))
-        .and_then(|c| c["text"].as_str())
-        .unwrap_or_default()
-        .to_owned();
-    Some(Template {
-        name: value["name"].as_str()?.to_owned(),
-        language: value["language"].as_str()?.to_owned(),
-        category: Category::parse(value["category"].as_str()?)?,
-        status: value["status"].as_str().unwrap_or("PENDING").to_owned(),
-        body_params: Template::count_params(&body),
-        body,
     })
 }
 

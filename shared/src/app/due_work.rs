@@ -229,6 +229,7 @@ impl DueWork {
                 name: template.name.clone(),
                 language: template.language.clone(),
                 params,
+                inputs: Default::default(),
             },
             reply_to: None,
             idempotency_key: Some(format!("task-due-{}-{}", task.id, task.due_at.0)),

@@ -182,12 +182,12 @@ impl SendMessage {
             id,
             phone_number_id: contact.phone_number_id.clone(),
             to: contact.wa_id.clone().or(contact.user_id.clone()).unwrap_or_default(),
-            content: command.content.clone(),
+            content: plan.content.clone(),
             reply_to: command.reply_to.clone(),
             attempts: 0,
             created_at: now,
         };
-        let text = command.content.summary(template);
+        let text = plan.content.summary(template);
         let audit = AuditEntry {
             at: now,
             actor: command.actor.clone(),

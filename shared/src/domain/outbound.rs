@@ -4,6 +4,8 @@
 
 use super::pricing::{Estimate, RateCards};
 use super::template::{Category, Template};
+use super::template_check::{check_inputs, param_ok, TemplatePartProblem};
+use super::template_inputs::TemplateInputs;
 use super::{Millis, ServiceWindow};
 use serde::{Deserialize, Serialize};
 
@@ -22,8 +24,11 @@ pub enum OutboundContent {
         name: String,
         /// Language code.
         language: String,
-        /// Body parameters, in order.
+        /// Positional body parameters, in order.
         params: Vec<String>,
+        /// The header's value, named body parameters, button values.
+        #[serde(default, skip_serializing_if = "TemplateInputs::is_empty")]
+        inputs: TemplateInputs,
     },
 }
 
@@ -40,16 +45,20 @@ impl OutboundContent {
     pub fn summary(&self, template: Option<&Template>) -> String {
         match self {
             OutboundContent::Text { text } => text.clone(),
-            OutboundContent::Template { name, params, .. } => match template {
-                Some(t) => fill(&t.body, params),
+            OutboundContent::Template { name, params, inputs, .. } => match template {
+                Some(t) => {
+                    let named = inputs.named.iter().map(|p| (p.parameter_name.clone(), p.text.clone()));
+                    let positional = params.iter().enumerate().map(|(i, p)| ((i + 1).to_string(), p.clone()));
+                    fill(&t.body, positional.chain(named))
+                }
                 None => format!("[template {name}]"),
             },
         }
     }
 }
 
-fn fill(body: &str, params: &[String]) -> String {
-    params.iter().enumerate().fold(body.to_owned(), |text, (i, p)| text.replace(&format!("{{{{{}}}}}", i + 1), p))
+fn fill(body: &str, values: impl Iterator<Item = (String, String)>) -> String {
+    values.fold(body.to_owned(), |text, (name, value)| text.replace(&format!("{{{{{name}}}}}"), &value))
 }
 
 /// Why a send is refused before it is queued.
@@ -99,6 +108,14 @@ pub enum SendRefusal {
         /// 1-based position.
         position: usize,
     },
+    /// A header, named parameter or button value is missing or wrong.
+    #[error("template {name:?}: {problem}")]
+    TemplatePart {
+        /// Template name.
+        name: String,
+        /// What is missing or wrong.
+        problem: TemplatePartProblem,
+    },
     /// The contact opted out of marketing.
     #[error("this contact opted out of marketing messages")]
     OptedOut,
@@ -126,6 +143,7 @@ impl SendRefusal {
             SendRefusal::WrongLanguage { .. } => "template_language",
             SendRefusal::NotApproved { .. } => "template_not_approved",
             SendRefusal::ParamCount { .. } | SendRefusal::BadParam { .. } => "template_params",
+            SendRefusal::TemplatePart { .. } => "template_components",
             SendRefusal::OptedOut => "opted_out",
             SendRefusal::BadText => "bad_text",
         }
@@ -148,6 +166,9 @@ pub struct Recipient {
 pub struct SendPlan {
     /// What it will cost.
     pub estimate: Estimate,
+    /// What will be sent: a template's values bound to the catalog's
+    /// template (parameter names filled in, named values in its order).
+    pub content: OutboundContent,
 }
 
 /// Applies the rules. `translations` are the catalog's templates with the
@@ -160,6 +181,7 @@ pub fn plan_send(
     now: Millis,
 ) -> Result<SendPlan, SendRefusal> {
     let open = recipient.window.is_open(now);
+    let mut bound = content.clone();
     let category = match content {
         OutboundContent::Text { text } => {
             if text.trim().is_empty() || text.chars().count() > 4096 {
@@ -170,17 +192,16 @@ pub fn plan_send(
             }
             Category::Service
         }
-        OutboundContent::Template { name, language, params } => {
+        OutboundContent::Template { name, language, params, inputs } => {
             let template = pick_translation(name, language, translations)?;
             if !template.is_approved() {
                 return Err(SendRefusal::NotApproved { name: name.clone(), status: template.status.clone() });
             }
-            if template.body_params != params.len() {
-                return Err(SendRefusal::ParamCount {
-                    name: name.clone(),
-                    expected: template.body_params,
-                    given: params.len(),
-                });
+            let checked = check_inputs(template, params, inputs)
+                .map_err(|problem| SendRefusal::TemplatePart { name: name.clone(), problem })?;
+            let given = if checked.named.is_empty() { params.len() } else { checked.named.len() };
+            if template.body_params != given {
+                return Err(SendRefusal::ParamCount { name: name.clone(), expected: template.body_params, given });
             }
             if let Some(i) = params.iter().position(|p| !param_ok(p)) {
                 return Err(SendRefusal::BadParam { position: i + 1 });
@@ -188,14 +209,13 @@ pub fn plan_send(
             if template.category == Category::Marketing && recipient.opted_out {
                 return Err(SendRefusal::OptedOut);
             }
+            if let OutboundContent::Template { inputs, .. } = &mut bound {
+                *inputs = checked;
+            }
             template.category
         }
     };
-    Ok(SendPlan { estimate: rates.estimate(recipient.wa_id.as_deref(), category, open) })
-}
-
-fn param_ok(param: &str) -> bool {
-    !param.trim().is_empty() && !param.contains(['\n', '\t']) && !param.contains("     ")
+    Ok(SendPlan { estimate: rates.estimate(recipient.wa_id.as_deref(), category, open), content: bound })
 }
 
 fn pick_translation<'a>(name: &str, language: &str, translations: &'a [Template]) -> Result<&'a Template, SendRefusal> {
@@ -226,14 +246,7 @@ mod tests {
     }
 
     fn template(category: Category) -> Template {
-        Template {
-            name: "order_update".into(),
-            language: "en_US".into(),
-            category,
-            status: "APPROVED".into(),
-            body_params: 2,
-            body: "Hi {{1}}, order {{2}} shipped".into(),
-        }
+        Template::body_only("order_update", "en_US", category, "APPROVED", "Hi {{1}}, order {{2}} shipped")
     }
 
     fn send_template(params: usize, language: &str) -> OutboundContent {
@@ -241,6 +254,7 @@ mod tests {
             name: "order_update".into(),
             language: language.into(),
             params: (0..params).map(|i| format!("p{i}")).collect(),
+            inputs: TemplateInputs::default(),
         }
     }
 
@@ -293,6 +307,7 @@ mod tests {
             name: "order_update".into(),
             language: "en_US".into(),
             params: vec!["Asha".into(), p.into()],
+            inputs: TemplateInputs::default(),
         };
         for bad in ["", "  ", "a\nb", "a\tb", "a     b"] {
             assert_eq!(
@@ -330,6 +345,7 @@ mod tests {
             name: t.name.clone(),
             language: t.language.clone(),
             params: vec!["Asha".into(), "#42".into()],
+            inputs: TemplateInputs::default(),
         };
         assert_eq!(content.summary(Some(&t)), "Hi Asha, order #42 shipped");
     }

@@ -153,6 +153,12 @@ pub enum Condition {
         /// Meta's `phone_number_id`.
         phone_number_id: String,
     },
+    /// The message is a tap on a template's quick-reply button whose
+    /// payload is this (compared case-insensitively).
+    ButtonPayload {
+        /// The payload set when the template was sent.
+        payload: String,
+    },
 }
 
 /// Something a rule does.
@@ -331,6 +337,9 @@ impl Rule {
                 Condition::OwnerIs { email } => known_teammate(refs, email)?,
                 Condition::HasTag { tag } | Condition::LacksTag { tag } if tag.trim().is_empty() => {
                     return Err(RuleInvalid::EmptyText("tag"))
+                }
+                Condition::ButtonPayload { payload } if payload.trim().is_empty() => {
+                    return Err(RuleInvalid::EmptyText("button payload"))
                 }
                 _ => {}
             }

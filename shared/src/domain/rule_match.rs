@@ -8,7 +8,7 @@
 //! `phone_number_id` and `referral` (Meta's, with `source_type`);
 //! `deal.stage_changed` `deal`, `pipeline`, `from`, `to`; `deal.created`
 //! `deal`; `task.created` `task` and `due_at`; `message.status_changed`
-//! `status`.
+//! `status`; a tap on a quick-reply button adds `button_payload`.
 
 use super::pipeline::Deal;
 use super::rule::{Condition, Trigger};
@@ -176,9 +176,18 @@ pub struct RuleFacts<'a> {
     pub deal: Option<&'a Deal>,
     /// Now.
     pub now: Millis,
+    /// The payload of the quick-reply button the customer tapped, when the
+    /// event is that tap.
+    pub button_payload: Option<&'a str>,
 }
 
 impl Condition {
+    /// Whether checking it needs the message itself (read back by the rules
+    /// before matching).
+    pub fn reads_message_facts(&self) -> bool {
+        matches!(self, Condition::ButtonPayload { .. })
+    }
+
     /// Whether it holds.
     pub fn holds(&self, facts: &RuleFacts<'_>) -> bool {
         let contact = facts.contact;
@@ -198,6 +207,9 @@ impl Condition {
                 .is_some_and(|c| c.fields.get(field).is_some_and(|v| v.trim().eq_ignore_ascii_case(value.trim()))),
             Condition::BusinessNumber { phone_number_id } => {
                 contact.is_some_and(|c| &c.phone_number_id == phone_number_id)
+            }
+            Condition::ButtonPayload { payload } => {
+                facts.button_payload.is_some_and(|tapped| tapped.trim().eq_ignore_ascii_case(payload.trim()))
             }
         }
     }
@@ -297,8 +309,17 @@ mod tests {
     }
 
     #[test]
+    fn a_button_payload_condition_holds_only_on_that_tap() {
+        let accept = Condition::ButtonPayload { payload: "ACCEPT_QT-1".into() };
+        let tapped = |payload| RuleFacts { contact: None, deal: None, now: Millis(0), button_payload: payload };
+        assert!(accept.holds(&tapped(Some("accept_qt-1"))));
+        assert!(!accept.holds(&tapped(Some("ASK_QT-1"))));
+        assert!(!accept.holds(&tapped(None)), "a text message is no tap");
+    }
+
+    #[test]
     fn placeholders_are_filled_from_fields() {
-        let facts = RuleFacts { contact: None, deal: None, now: Millis(0) };
+        let facts = RuleFacts { contact: None, deal: None, now: Millis(0), button_payload: None };
         assert_eq!(fill_fields("Hi {{contact.name}}, {{nope}}!", &facts), "Hi , !");
         assert_eq!(fill_fields("broken {{contact.name", &facts), "broken {{contact.name");
         assert_eq!(format_minor(123_456, "INR"), "INR 1234.56");

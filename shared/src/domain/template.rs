@@ -1,6 +1,7 @@
 //! Message templates: the only thing that may be sent once the service window
 //! has closed, each approved by Meta and billed by category.
 
+use super::template_component::{ParameterFormat, TemplateButton, TemplateHeader};
 use serde::{Deserialize, Serialize};
 
 /// How Meta bills a template.
@@ -53,13 +54,49 @@ pub struct Template {
     pub category: Category,
     /// Meta's review status: `APPROVED`, `PENDING`, `REJECTED`, `PAUSED`…
     pub status: String,
-    /// How many `{{n}}` parameters the body takes.
+    /// How many parameters the body takes (`{{n}}` or named).
     pub body_params: usize,
     /// The body text, for showing staff what will be sent.
     pub body: String,
+    /// `{{1}}`-style or `{{name}}`-style placeholders.
+    #[serde(default)]
+    pub parameter_format: ParameterFormat,
+    /// A named template's body placeholders, in order of appearance.
+    #[serde(default)]
+    #[cfg_attr(feature = "schemars", schemars(required))]
+    pub body_param_names: Vec<String>,
+    /// The header, if the template has one.
+    #[serde(default)]
+    #[cfg_attr(feature = "schemars", schemars(required))]
+    pub header: Option<TemplateHeader>,
+    /// The small print under the body.
+    #[serde(default)]
+    #[cfg_attr(feature = "schemars", schemars(required))]
+    pub footer: Option<String>,
+    /// The buttons, in Meta's order (their `index`).
+    #[serde(default)]
+    #[cfg_attr(feature = "schemars", schemars(required))]
+    pub buttons: Vec<TemplateButton>,
 }
 
 impl Template {
+    /// A positional template with only a body (no header, footer or buttons).
+    pub fn body_only(name: &str, language: &str, category: Category, status: &str, body: &str) -> Self {
+        Template {
+            name: name.to_owned(),
+            language: language.to_owned(),
+            category,
+            status: status.to_owned(),
+            body_params: Template::count_params(body),
+            body: body.to_owned(),
+            parameter_format: ParameterFormat::Positional,
+            body_param_names: Vec::new(),
+            header: None,
+            footer: None,
+            buttons: Vec::new(),
+        }
+    }
+
     /// Counts the distinct `{{1}}`, `{{2}}`… placeholders in a body text.
     pub fn count_params(body: &str) -> usize {
         let mut highest = 0;

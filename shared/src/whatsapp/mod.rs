@@ -5,6 +5,8 @@ pub mod send;
 pub mod signature;
 pub mod status;
 pub mod subscription;
+pub mod template_catalog;
+pub mod template_message;
 pub mod webhook;
 
 pub use signature::{sign, verify_signature, SignatureError};

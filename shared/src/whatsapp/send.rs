@@ -2,6 +2,7 @@
 //! its response, and which of its errors are worth retrying.
 
 use super::status::delivery_error;
+use super::template_message::template_object;
 use crate::domain::outbound::OutboundContent;
 use crate::domain::DeliveryError;
 use serde_json::{json, Value};
@@ -35,14 +36,9 @@ impl SendRequest {
                 body["type"] = json!("text");
                 body["text"] = json!({ "preview_url": false, "body": text });
             }
-            OutboundContent::Template { name, language, params } => {
+            OutboundContent::Template { name, language, params, inputs } => {
                 body["type"] = json!("template");
-                let parameters: Vec<Value> = params.iter().map(|p| json!({"type": "text", "text": p})).collect();
-                let mut template = json!({ "name": name, "language": { "code": language } });
-                if !parameters.is_empty() {
-                    template["components"] = json!([{ "type": "body", "parameters": parameters }]);
-                }
-                body["template"] = template;
+                body["template"] = template_object(name, language, params, inputs);
             }
         }
         if let Some(wamid) = &self.reply_to {
@@ -130,6 +126,7 @@ mod tests {
                 name: "order_update".into(),
                 language: "en_US".into(),
                 params: vec!["Asha".into()],
+                inputs: Default::default(),
             },
             reply_to: Some("wamid.Q".into()),
             callback_data: "c|M#1".into(),
@@ -165,5 +162,82 @@ mod tests {
         for code in [131047, 132000, 132001, 131026, 131049, 190] {
             assert_eq!(classify(400, code), ErrorClass::Permanent, "{code}");
         }
+    }
+}
+
+#[cfg(test)]
+mod template_sends {
+    //! The mistakes other inboxes shipped, checked from what staff give to
+    //! the JSON that leaves for Meta.
+    use super::*;
+    use crate::domain::outbound::{plan_send, Recipient};
+    use crate::domain::pricing::RateCards;
+    use crate::domain::template::{Category, Template};
+    use crate::domain::template_component::{ParameterFormat, TemplateHeader};
+    use crate::domain::template_inputs::{HeaderInput, NamedParam, TemplateInputs};
+    use crate::domain::{Millis, ServiceWindow};
+
+    fn sent(template: Template, params: Vec<String>, inputs: TemplateInputs) -> Value {
+        let content = OutboundContent::Template {
+            name: template.name.clone(),
+            language: template.language.clone(),
+            params,
+            inputs,
+        };
+        let recipient = Recipient { window: ServiceWindow::default(), opted_out: false, wa_id: None };
+        let plan = plan_send(&recipient, &content, &[template], &RateCards::default(), Millis(1)).unwrap();
+        let request = SendRequest {
+            phone_number_id: "1".into(),
+            to: "9".into(),
+            content: plan.content,
+            reply_to: None,
+            callback_data: "c".into(),
+        };
+        request.body()
+    }
+
+    #[test]
+    fn header_parameters_are_not_dropped() {
+        let mut t = Template::body_only("order_shipped", "en_US", Category::Utility, "APPROVED", "Hi {{1}}");
+        t.header = Some(TemplateHeader::Text { text: "Order {{1}}".into(), parameter: Some("1".into()) });
+        let inputs = TemplateInputs {
+            header: Some(HeaderInput::Text { text: "#42".into(), parameter_name: None }),
+            ..TemplateInputs::default()
+        };
+        let body = sent(t, vec!["Asha".into()], inputs);
+        assert_eq!(
+            body["template"]["components"][0],
+            serde_json::json!({"type": "header", "parameters": [{"type": "text", "text": "#42"}]})
+        );
+        assert_eq!(body["template"]["components"][1]["type"], "body");
+    }
+
+    #[test]
+    fn named_parameters_leave_with_their_names() {
+        let mut t =
+            Template::body_only("offer", "en_US", Category::Utility, "APPROVED", "Hi {{first_name}}, {{part}} is in");
+        t.parameter_format = ParameterFormat::Named;
+        t.body_param_names = vec!["first_name".into(), "part".into()];
+        t.body_params = 2;
+        t.header = Some(TemplateHeader::Text { text: "{{shop}} news".into(), parameter: Some("shop".into()) });
+        let inputs = TemplateInputs {
+            header: Some(HeaderInput::Text { text: "Kumar Motors".into(), parameter_name: None }),
+            named: vec![
+                NamedParam { parameter_name: "part".into(), text: "the pump".into() },
+                NamedParam { parameter_name: "first_name".into(), text: "Asha".into() },
+            ],
+            buttons: vec![],
+        };
+        let body = sent(t, vec![], inputs);
+        assert_eq!(
+            body["template"]["components"],
+            serde_json::json!([
+                {"type": "header", "parameters": [{"type": "text", "parameter_name": "shop", "text": "Kumar Motors"}]},
+                {"type": "body", "parameters": [
+                    {"type": "text", "parameter_name": "first_name", "text": "Asha"},
+                    {"type": "text", "parameter_name": "part", "text": "the pump"}
+                ]}
+            ])
+        );
     }
 }

@@ -1434,6 +1434,38 @@ export interface components {
             phone_number_id?: string | null;
             time_zone: string;
         };
+        /** @description A button's value, by the button's place in the template (from 0). */
+        ButtonInput: {
+            /**
+             * Format: uint8
+             * @description The button's place.
+             */
+            index: number;
+            /** @description The suffix. */
+            text: string;
+            /** @constant */
+            type: "url";
+        } | {
+            /** @description The code (at most 15 characters). */
+            coupon_code: string;
+            /**
+             * Format: uint8
+             * @description The button's place.
+             */
+            index: number;
+            /** @constant */
+            type: "copy_code";
+        } | {
+            /**
+             * Format: uint8
+             * @description The button's place.
+             */
+            index: number;
+            /** @description The payload. */
+            payload: string;
+            /** @constant */
+            type: "quick_reply";
+        };
         /** @description How Meta bills a template. */
         Category: "marketing" | "utility" | "authentication" | "service";
         /** @description What changed: only what the cursor had not shown yet. */
@@ -1500,6 +1532,11 @@ export interface components {
             phone_number_id: string;
             /** @constant */
             type: "business_number";
+        } | {
+            /** @description The payload set when the template was sent. */
+            payload: string;
+            /** @constant */
+            type: "button_payload";
         };
         /** @description A contact as the API shows it; times are RFC 3339. */
         Contact: {
@@ -1776,6 +1813,46 @@ export interface components {
             reached: number;
             stage: string;
         };
+        /** @description The header's value, one kind per header format. */
+        HeaderInput: {
+            /**
+             * @description The placeholder's name, for a named template; filled in from the
+             *     catalog when the message is queued.
+             */
+            parameter_name?: string | null;
+            /** @description The value. */
+            text: string;
+            /** @constant */
+            type: "text";
+        } | {
+            /** @description The picture. */
+            image: components["schemas"]["MediaSource"];
+            /** @constant */
+            type: "image";
+        } | {
+            /** @constant */
+            type: "video";
+            /** @description The video. */
+            video: components["schemas"]["MediaSource"];
+        } | {
+            /** @description The file. */
+            document: components["schemas"]["MediaSource"];
+            /** @description The name the customer sees. */
+            filename?: string | null;
+            /** @constant */
+            type: "document";
+        } | {
+            /** @description Its address. */
+            address?: string | null;
+            /** @description Latitude, -90 to 90. */
+            latitude: string;
+            /** @description Longitude, -180 to 180. */
+            longitude: string;
+            /** @description The place's name. */
+            name?: string | null;
+            /** @constant */
+            type: "location";
+        };
         /** @description A day the business is closed all day (its openings do not start). */
         Holiday: {
             /** @description `YYYY-MM-DD`, local. */
@@ -1836,20 +1913,18 @@ export interface components {
             email: string;
         };
         /**
-         * @description The file and where its copy stands. `url` is a short-lived link to the
-         *     exact bytes, present once `status` is `stored` (and only in answers to
-         *     staff who may see the contact); `reason` says why a copy `failed`.
+         * @description Where a media header's file is. Serialized as Meta's media object:
+         *     `{"link": "https://…"}` or `{"id": "<media id>"}`.
+         *
+         *     Staff uploads (a file in the business's own bucket) will be a third
+         *     source that the sender turns into a Meta media id or a short-lived link
+         *     just before sending; validation and the request builder already treat
+         *     the source as opaque.
          */
-        Media: {
-            filename: string | null;
-            mime_type: string | null;
-            reason: string | null;
-            sha256: string | null;
-            /** Format: uint64 */
-            size: number | null;
-            /** @enum {string} */
-            status: "pending" | "stored" | "failed";
-            url: string | null;
+        MediaSource: {
+            link: string;
+        } | {
+            id: string;
         };
         /** @description The contact merged into this one (and then gone). */
         Merge: {
@@ -2052,6 +2127,12 @@ export interface components {
         OptOutChange: {
             opted_out: boolean;
         };
+        /**
+         * @description How a template's placeholders are written: `{{1}}`, `{{2}}`… or
+         *     `{{first_name}}`. A named template must be sent with `parameter_name` on
+         *     every parameter; Meta refuses positional values for it (132012).
+         */
+        ParameterFormat: "positional" | "named";
         PasswordChange: {
             current_password: string;
             new_password: string;
@@ -2317,18 +2398,104 @@ export interface components {
             /** @description The body text, for showing staff what will be sent. */
             body: string;
             /**
+             * @description A named template's body placeholders, in order of appearance.
+             * @default []
+             */
+            body_param_names: string[];
+            /**
              * Format: uint
-             * @description How many `{{n}}` parameters the body takes.
+             * @description How many parameters the body takes (`{{n}}` or named).
              */
             body_params: number;
+            /**
+             * @description The buttons, in Meta's order (their `index`).
+             * @default []
+             */
+            buttons: components["schemas"]["TemplateButton"][];
             /** @description Billing category. */
             category: components["schemas"]["Category"];
+            /**
+             * @description The small print under the body.
+             * @default null
+             */
+            footer: string;
+            /**
+             * @description The header, if the template has one.
+             * @default null
+             */
+            header: {
+                /** @constant */
+                format: "text";
+                /**
+                 * @description The placeholder's name (`1` for a positional template), when the
+                 *     text has one.
+                 * @default null
+                 */
+                parameter: string;
+                /** @description The text as approved, placeholder included. */
+                text: string;
+            } | {
+                /** @constant */
+                format: "image";
+            } | {
+                /** @constant */
+                format: "video";
+            } | {
+                /** @constant */
+                format: "document";
+            } | {
+                /** @constant */
+                format: "location";
+            };
             /** @description Language code, e.g. `en_US`. */
             language: string;
             /** @description Template name. */
             name: string;
+            /**
+             * @description `{{1}}`-style or `{{name}}`-style placeholders.
+             * @default positional
+             */
+            parameter_format: components["schemas"]["ParameterFormat"];
             /** @description Meta's review status: `APPROVED`, `PENDING`, `REJECTED`, `PAUSED`… */
             status: string;
+        };
+        /** @description One button under the message, at its place (Meta's `index`, from 0). */
+        TemplateButton: {
+            /** @description The label. */
+            text: string;
+            /** @constant */
+            type: "quick_reply";
+        } | {
+            /** @description Whether a suffix must be sent. */
+            dynamic: boolean;
+            /** @description The label. */
+            text: string;
+            /** @constant */
+            type: "url";
+            /** @description The URL as approved. */
+            url: string;
+        } | {
+            /**
+             * @description Meta's example code, for showing staff.
+             * @default null
+             */
+            example: string;
+            /** @constant */
+            type: "copy_code";
+        } | {
+            /** @description The number dialled. */
+            phone_number: string;
+            /** @description The label. */
+            text: string;
+            /** @constant */
+            type: "phone_number";
+        } | {
+            /** @description Meta's button type. */
+            kind: string;
+            /** @description The label. */
+            text: string;
+            /** @constant */
+            type: "other";
         };
         /**
          * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
@@ -2338,10 +2505,23 @@ export interface components {
             items: components["schemas"]["Template"][];
             next_cursor: string | null;
         };
-        /** @description A template by name and language, with its body parameters in order. */
+        /**
+         * @description A template by name and language, with what each of its components needs:
+         *     positional body parameters in order (`params`) or named ones by name
+         *     (`named`), the header's value, and values for URL (suffix), copy-code and
+         *     quick-reply buttons by their index.
+         */
         TemplateSend: {
+            /** @default [] */
+            buttons?: components["schemas"]["ButtonInput"][];
+            /** @default null */
+            header?: components["schemas"]["HeaderInput"] | null;
             language: string;
             name: string;
+            /** @default {} */
+            named?: {
+                [key: string]: string;
+            };
             /** @default [] */
             params?: string[];
         };

@@ -93,13 +93,6 @@ export function closedExplanation(c: Contact): string {
   return closes !== null ? t('window.closedAt', { at: fmtFull(closes) }) : t('window.neverOpened');
 }
 
-export function fillTemplate(body: string, params: string[]): string {
-  return String(body).replace(/\{\{(\d+)\}\}/g, (all, n: string) => {
-    const v = params[Number(n) - 1];
-    return typeof v === 'string' ? v : all;
-  });
-}
-
 /** What the API's rate card will say for a send of `category` to `waId`, computed before sending. */
 export function localEstimate(category: Category | 'service', windowOpen: boolean, waId: string | null | undefined): Estimate {
   const free = category === 'service' || (category === 'utility' && windowOpen);

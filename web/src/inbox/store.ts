@@ -20,7 +20,8 @@ import { fmtFull, parseTime } from '../lib/format';
 import { generation, isManager, onReset, user } from '../lib/session';
 import { expectChanges } from '../live/feed';
 import { filters, hasFilters, keeps } from './filters';
-import { displayName, fillTemplate, localEstimate, windowInfo, type Category, CATEGORIES } from './model';
+import { displayName, localEstimate, windowInfo, type Category, CATEGORIES } from './model';
+import { fillBody, missingCount, templateSend } from './template/fields';
 
 export const rev = signal(0);
 const changed = () => {
@@ -40,6 +41,8 @@ export interface Draft {
   template: string | null;
   language: string | null;
   params: Map<string, string[]>;
+  /** Header, named-parameter and button values, by `template|language`, then field key. */
+  fields: Map<string, Record<string, string>>;
   key: string | null;
   keySig: string | null;
   error: string;
@@ -54,7 +57,7 @@ export interface LocalMessage extends Message {
 export interface TemplateGroup {
   name: string;
   category: Category;
-  translations: { language: string; category: Category; params: number; body: string }[];
+  translations: { language: string; category: Category; params: number; body: string; template: Template }[];
 }
 
 function storedQueue(): Queue {
@@ -117,7 +120,7 @@ const quiet = (e: unknown) => e instanceof SignedOut;
 export function draftFor(id: string): Draft {
   let d = state.drafts.get(id);
   if (!d) {
-    d = { text: '', replyTo: null, mode: 'text', template: null, language: null, params: new Map(), key: null, keySig: null, error: '', result: null };
+    d = { text: '', replyTo: null, mode: 'text', template: null, language: null, params: new Map(), fields: new Map(), key: null, keySig: null, error: '', result: null };
     state.drafts.set(id, d);
   }
   return d;
@@ -486,8 +489,11 @@ export function templateGroups(): TemplateGroup[] {
       g = { name: tpl.name, category, translations: [] };
       byName.set(tpl.name, g);
     }
-    const params = Number.isInteger(tpl.body_params) && (tpl.body_params ?? 0) >= 0 ? Math.min(tpl.body_params ?? 0, 50) : 0;
-    g.translations.push({ language: tpl.language, category, params, body: typeof tpl.body === 'string' ? tpl.body : '' });
+    // A named template's values are asked for by name, not by position.
+    const positional = tpl.parameter_format !== 'named';
+    const params = positional && Number.isInteger(tpl.body_params) && (tpl.body_params ?? 0) >= 0 ? Math.min(tpl.body_params ?? 0, 50) : 0;
+    const template = { ...tpl, buttons: Array.isArray(tpl.buttons) ? tpl.buttons : [], body_param_names: Array.isArray(tpl.body_param_names) ? tpl.body_param_names : [] };
+    g.translations.push({ language: tpl.language, category, params, body: typeof tpl.body === 'string' ? tpl.body : '', template });
   }
   const groups = [...byName.values()];
   for (const g of groups) g.translations.sort((a, b) => a.language.localeCompare(b.language));
@@ -633,9 +639,10 @@ export async function submit(kind: 'text' | 'template'): Promise<boolean> {
     const tr = selectedTranslation(draft);
     if (!tr || !draft.template || !draft.language) return false;
     const params = paramValues(draft, tr).map((v) => v.trim());
-    if (params.some((v) => !v)) return false;
-    payload = { type: 'template', template: { name: draft.template, language: draft.language, params } };
-    shown = fillTemplate(tr.body, params);
+    const fields = draft.fields.get(`${draft.template}|${draft.language}`) ?? {};
+    if (params.some((v) => !v) || missingCount(tr.template, fields) > 0) return false;
+    payload = { type: 'template', template: templateSend(tr.template, params, fields) };
+    shown = fillBody(tr.template, params, fields);
     category = tr.category;
   }
   if (draft.replyTo) payload.context = { message_id: draft.replyTo };
@@ -668,6 +675,7 @@ export async function submit(kind: 'text' | 'template'): Promise<boolean> {
       if (payload.type === 'text' && draft.text === payload.text) draft.text = '';
     } else {
       draft.params.delete(draft.template ?? '');
+      draft.fields.delete(`${draft.template}|${draft.language}`);
       if (open) draft.mode = 'text';
     }
     draft.replyTo = null;

@@ -35,6 +35,7 @@ export const CONDITIONS: Specs = {
   opted_out: [f('opted_out', 'bool')],
   field_equals: [f('field', 'text'), f('value', 'text')],
   business_number: [f('phone_number_id', 'text')],
+  button_payload: [f('payload', 'text')],
 };
 
 export const ACTIONS: Specs = {

@@ -87,7 +87,8 @@ impl DryRun {
                 break;
             }
             let enriched;
-            let event = if rule.trigger.reads_message_facts() {
+            let reads = rule.trigger.reads_message_facts() || rule.conditions.iter().any(|c| c.reads_message_facts());
+            let event = if reads {
                 enriched = super::message_facts::with_message_facts(self.contacts.as_ref(), event).await?;
                 &enriched
             } else {
@@ -124,7 +125,12 @@ impl DryRun {
                 continue;
             }
             let deal = self.deal(event, contact.as_ref()).await?;
-            let facts = RuleFacts { contact: contact.as_ref(), deal: deal.as_ref(), now };
+            let facts = RuleFacts {
+                contact: contact.as_ref(),
+                deal: deal.as_ref(),
+                now,
+                button_payload: event.data.get("button_payload").and_then(|v| v.as_str()),
+            };
             if !rule.conditions.iter().all(|c| c.holds(&facts)) {
                 continue;
             }

@@ -185,7 +185,7 @@ impl RuleEngine {
         };
         let contact = self.contact(contact_id.as_ref()).await?;
         let deal = self.deal(deal_id.as_deref(), contact.as_ref()).await?;
-        let facts = RuleFacts { contact: contact.as_ref(), deal: deal.as_ref(), now };
+        let facts = RuleFacts { contact: contact.as_ref(), deal: deal.as_ref(), now, button_payload: None };
         if !rule.trigger.still_due(since, now, &facts, task.as_ref()) {
             tracing::debug!(rule_id, "rule timer stale; nothing to do");
             return Ok(());
@@ -273,7 +273,12 @@ impl RuleEngine {
             Action::SendTemplate { name, language, params } => {
                 let Some(contact) = contact else { return Ok("skipped, no contact".into()) };
                 let params = params.iter().map(|p| fill_fields(p, facts)).collect();
-                let content = OutboundContent::Template { name: name.clone(), language: language.clone(), params };
+                let content = OutboundContent::Template {
+                    name: name.clone(),
+                    language: language.clone(),
+                    params,
+                    inputs: Default::default(),
+                };
                 self.send(contact, content, execution, &actor).await
             }
             Action::SendText { text } => {
@@ -497,7 +502,12 @@ impl RuleEngine {
         let contact = self.contact(event.contact_id.as_ref()).await?;
         let deal_id = event.data.get("deal").and_then(|v| v.as_str());
         let deal = self.deal(deal_id, contact.as_ref()).await?;
-        let facts = RuleFacts { contact: contact.as_ref(), deal: deal.as_ref(), now: self.ports.clock.now() };
+        let facts = RuleFacts {
+            contact: contact.as_ref(),
+            deal: deal.as_ref(),
+            now: self.ports.clock.now(),
+            button_payload: event.data.get("button_payload").and_then(|v| v.as_str()),
+        };
         let cause = format!("{} {}", event.kind.as_str(), event.id);
         self.execute(rule, &key, &cause, &facts, None, event).await
     }

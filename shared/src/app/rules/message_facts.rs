@@ -1,14 +1,15 @@
 //! What a `message.received` event leaves out and rules need. Events carry
 //! no message bodies (they leave the stack through the bus and webhooks), so
 //! before matching, the rules read the message and its contact back: the
-//! text for keywords, the referral for new leads, and whether the message
+//! text for keywords, the referral for new leads, a tapped quick reply's
+//! payload for button conditions, and whether the message
 //! began the conversation's current wait on us ("first").
 
-use crate::domain::{Event, EventKind, MessageRef, Millis};
+use crate::domain::{Event, EventKind, MessageContent, MessageRef, Millis};
 use crate::ports::{ConversationStore, StoreError};
 use serde_json::{json, Value};
 
-/// `event` with `text`, `referral`, `first` and `phone_number_id` added to
+/// `event` with `text`, `referral`, `button_payload`, `first` and `phone_number_id` added to
 /// its data when it is a `message.received` that lacks them; any other event
 /// as it is. Costs one GetItem for the message and one for the contact.
 pub async fn with_message_facts(contacts: &dyn ConversationStore, event: &Event) -> Result<Event, StoreError> {
@@ -27,6 +28,9 @@ pub async fn with_message_facts(contacts: &dyn ConversationStore, event: &Event)
     if let Some(message) = &message {
         if let Some(text) = &message.text {
             data.insert("text".into(), json!(text));
+        }
+        if let Some(MessageContent::Button { payload: Some(payload), .. }) = &message.content {
+            data.insert("button_payload".into(), json!(payload));
         }
         if let Some(referral) = message.referral.as_deref().and_then(|r| serde_json::from_str::<Value>(r).ok()) {
             data.insert("referral".into(), referral);

@@ -300,14 +300,8 @@ async fn a_due_follow_up_sends_its_template_filled_from_the_contact_and_refuses_
     let w = World::new();
     let a = w.teammate("a@shop.test", Role::Agent).await;
     let contact = w.customer_says("919800000001", "wamid.1", "price?").await;
-    let approved = Template {
-        name: "check_in".into(),
-        language: "en_US".into(),
-        category: Category::Utility,
-        status: "APPROVED".into(),
-        body_params: 2,
-        body: "Hi {{1}}, still keen on {{2}}?".into(),
-    };
+    let approved =
+        Template::body_only("check_in", "en_US", Category::Utility, "APPROVED", "Hi {{1}}, still keen on {{2}}?");
     w.store.put_templates(&[approved]).await.unwrap();
     let with = |params: &[&str]| NewTask {
         contact_id: Some(contact.clone()),
@@ -335,6 +329,7 @@ async fn a_due_follow_up_sends_its_template_filled_from_the_contact_and_refuses_
             name: "check_in".into(),
             language: "en_US".into(),
             params: vec!["Asha".into(), "the blue sofa".into()],
+            inputs: Default::default(),
         }
     );
 }

@@ -67,14 +67,7 @@ fn audit() -> AuditEntry {
 }
 
 async fn catalog(w: &World, name: &str) {
-    let t = Template {
-        name: name.into(),
-        language: "en".into(),
-        category: Category::Utility,
-        status: "APPROVED".into(),
-        body_params: 1,
-        body: "Thanks {{1}}".into(),
-    };
+    let t = Template::body_only(name, "en", Category::Utility, "APPROVED", "Thanks {{1}}");
     w.store.put_templates(&[t]).await.unwrap();
 }
 

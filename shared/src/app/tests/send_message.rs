@@ -17,20 +17,18 @@ fn text(contact: &ContactId, body: &str, key: Option<&str>) -> SendCommand {
 
 fn template(contact: &ContactId, name: &str) -> SendCommand {
     SendCommand {
-        content: OutboundContent::Template { name: name.into(), language: "en_US".into(), params: vec![] },
+        content: OutboundContent::Template {
+            name: name.into(),
+            language: "en_US".into(),
+            params: vec![],
+            inputs: Default::default(),
+        },
         ..text(contact, "", None)
     }
 }
 
 async fn catalog(w: &World, name: &str, category: Category) {
-    let t = Template {
-        name: name.into(),
-        language: "en_US".into(),
-        category,
-        status: "APPROVED".into(),
-        body_params: 0,
-        body: "Hello".into(),
-    };
+    let t = Template::body_only(name, "en_US", category, "APPROVED", "Hello");
     w.store.put_templates(&[t]).await.unwrap();
 }
 
