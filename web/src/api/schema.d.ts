@@ -1913,6 +1913,22 @@ export interface components {
             email: string;
         };
         /**
+         * @description The file and where its copy stands. `url` is a short-lived link to the
+         *     exact bytes, present once `status` is `stored` (and only in answers to
+         *     staff who may see the contact); `reason` says why a copy `failed`.
+         */
+        Media: {
+            filename: string | null;
+            mime_type: string | null;
+            reason: string | null;
+            sha256: string | null;
+            /** Format: uint64 */
+            size: number | null;
+            /** @enum {string} */
+            status: "pending" | "stored" | "failed";
+            url: string | null;
+        };
+        /**
          * @description Where a media header's file is. Serialized as Meta's media object:
          *     `{"link": "https://…"}` or `{"id": "<media id>"}`.
          *

@@ -83,7 +83,7 @@ async fn a_due_task_fires_once_under_overlapping_runs() {
     let raised = w.notifications.raised();
     assert_eq!(raised.len(), 1);
     assert_eq!((raised[0].kind, raised[0].recipient.as_str()), (NotificationKind::TaskDue, "a@shop.test"));
-    assert_eq!(w.store.new_task(&task.id).await.unwrap().unwrap().fired_at, Some(T0.plus_hours(2)));
+    assert_eq!(w.store.task(&task.id).await.unwrap().unwrap().fired_at, Some(T0.plus_hours(2)));
 }
 
 #[tokio::test]
@@ -139,9 +139,9 @@ async fn a_customer_reply_cancels_a_pending_follow_up() {
             .about(&contact);
     cancel.react(&event).await.unwrap();
     cancel.react(&event).await.unwrap();
-    let stored = w.store.new_task(&task.id).await.unwrap().unwrap();
+    let stored = w.store.task(&task.id).await.unwrap().unwrap();
     assert!(stored.done && stored.cancelled_at.is_some(), "{stored:?}");
-    assert!(!w.store.new_task(&plain.id).await.unwrap().unwrap().done, "a plain follow-up stays");
+    assert!(!w.store.task(&plain.id).await.unwrap().unwrap().done, "a plain follow-up stays");
     assert!(!w.scheduler.scheduled().contains_key(&format!("task-{}", task.id)));
 }
 
@@ -160,7 +160,7 @@ async fn the_runner_cancels_a_replied_follow_up_even_before_the_reaction_ran() {
     let job = ScheduledJob::TaskDue { task_id: task.id.clone(), due_at: task.due_at };
     assert_eq!(due_work(&w).run(&job).await.unwrap(), Fired::Cancelled);
     assert!(w.notifications.raised().is_empty());
-    assert!(w.store.new_task(&task.id).await.unwrap().unwrap().cancelled_at.is_some());
+    assert!(w.store.task(&task.id).await.unwrap().unwrap().cancelled_at.is_some());
 }
 
 #[tokio::test]

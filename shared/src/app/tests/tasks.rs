@@ -109,7 +109,10 @@ async fn today_follows_the_business_zone_through_summer_time_once_one_is_saved()
     let a = w.teammate("a@shop.test", Role::Agent).await;
     // The settings' fixed offset is UTC's.
     let tasks = w.tasks_in_utc();
-    tasks.create(&a, new_task("before midnight", Millis::parse_rfc3339("2026-07-15T22:45:00Z").unwrap())).await.unwrap();
+    tasks
+        .create(&a, new_task("before midnight", Millis::parse_rfc3339("2026-07-15T22:45:00Z").unwrap()))
+        .await
+        .unwrap();
     tasks.create(&a, new_task("after midnight", Millis::parse_rfc3339("2026-07-15T23:30:00Z").unwrap())).await.unwrap();
     // Without a profile, the fixed offset places midnight at 00:00Z.
     assert_eq!(today_titles(&tasks, &a).await, ["before midnight", "after midnight"]);
