@@ -11,7 +11,7 @@
 //! `status`; a tap on a quick-reply button adds `button_payload`.
 
 use super::pipeline::Deal;
-use super::rule::{Condition, Trigger};
+use super::rule::{Condition, Rule, Trigger};
 use super::task::Task;
 use super::{Contact, Event, EventKind, Millis};
 
@@ -49,6 +49,14 @@ pub fn caused_by_rule(event: &Event) -> bool {
 
 fn text(event: &Event, field: &str) -> Option<String> {
     event.data.get(field).and_then(|v| v.as_str()).map(str::to_owned)
+}
+
+impl Rule {
+    /// Whether its trigger or one of its conditions needs the message a
+    /// `message.received` event points at, read back before matching.
+    pub fn reads_message_facts(&self) -> bool {
+        self.trigger.reads_message_facts() || self.conditions.iter().any(Condition::reads_message_facts)
+    }
 }
 
 impl Trigger {

@@ -87,8 +87,7 @@ impl DryRun {
                 break;
             }
             let enriched;
-            let reads = rule.trigger.reads_message_facts() || rule.conditions.iter().any(|c| c.reads_message_facts());
-            let event = if reads {
+            let event = if rule.reads_message_facts() {
                 enriched = super::message_facts::with_message_facts(self.contacts.as_ref(), event).await?;
                 &enriched
             } else {

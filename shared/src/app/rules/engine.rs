@@ -463,7 +463,7 @@ impl RuleEngine {
         let live: Vec<&Rule> = rules.iter().filter(|r| r.enabled && event.at >= r.updated_at).collect();
         // Reading the message back costs two GetItems: only when a rule
         // matches on what the event leaves out.
-        let matched_on = if live.iter().any(|r| r.trigger.reads_message_facts()) {
+        let matched_on = if live.iter().any(|r| r.reads_message_facts()) {
             super::message_facts::with_message_facts(self.ports.contacts.as_ref(), event).await?
         } else {
             event.clone()

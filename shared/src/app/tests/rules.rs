@@ -523,3 +523,32 @@ async fn a_received_message_is_read_back_only_when_an_enabled_rule_matches_on_it
     assert_eq!(r.w.store.message_reads(), 1, "one read for the one message a keyword rule needs");
     assert_eq!(r.log_results("price-live").await, vec![RuleResult::Ok]);
 }
+
+#[tokio::test]
+async fn a_button_payload_condition_reads_the_tap_back_though_the_trigger_needs_nothing_more() {
+    // The trigger (any message) matches on the event alone; the condition
+    // needs the tapped payload the event leaves out.
+    let r = rig();
+    let interested = vec![Condition::ButtonPayload { payload: "INTERESTED_PUMP".into() }];
+    let tag = vec![Action::AddTag { tag: "pump-lead".into() }];
+    r.add(rule("pump", Trigger::MessageReceived { first_only: false }, interested, tag)).await;
+    let tap = |wamid: &str, payload: &str| crate::domain::message::InboundMessage {
+        type_name: "button".into(),
+        content: crate::domain::MessageContent::Button {
+            payload: Some(payload.into()),
+            text: Some("Interested".into()),
+        },
+        ..crate::app::tests::fixture::inbound("919800000001", wamid, "", r.w.clock_now())
+    };
+    let other = tap("wamid.T1", "ASK_QUESTION");
+    let contact = match crate::ports::InboundStore::record_inbound(&*r.w.store, &other).await.unwrap() {
+        crate::ports::Recorded::New(contact) => contact,
+        crate::ports::Recorded::Duplicate => unreachable!("stored once"),
+    };
+    let seen = r.publish_from(0).await;
+    assert!(r.w.store.contact(&contact).await.unwrap().unwrap().tags.is_empty(), "another button");
+    r.w.clock.advance_ms(1_000);
+    crate::ports::InboundStore::record_inbound(&*r.w.store, &tap("wamid.T2", "INTERESTED_PUMP")).await.unwrap();
+    r.publish_from(seen).await;
+    assert_eq!(r.w.store.contact(&contact).await.unwrap().unwrap().tags, vec!["pump-lead".to_owned()]);
+}
