@@ -367,6 +367,37 @@ impl TestStack {
         self.stack.dynamo_round_trips.get()
     }
 
+    /// Writes an outbound text to `contact` as the send path leaves it in
+    /// `status` (`queued` is rank 0, `sending` rank 1), without sending it;
+    /// returns its sort key.
+    pub async fn plant_outbound(
+        &self,
+        contact: &parley::domain::ContactId,
+        id: &str,
+        at: parley::domain::Millis,
+        status: &str,
+    ) -> String {
+        use aws_sdk_dynamodb::types::AttributeValue;
+        use parley::adapters::dynamo::keys;
+        let rank = if status == "queued" { "0" } else { "1" };
+        let sk = keys::message_sk(at, id);
+        let s = |v: &str| AttributeValue::S(v.to_owned());
+        let item = std::collections::HashMap::from([
+            ("pk".to_owned(), s(&keys::contact_pk(contact))),
+            ("sk".to_owned(), s(&sk)),
+            ("id".to_owned(), s(id)),
+            ("contact_id".to_owned(), s(contact.as_str())),
+            ("direction".to_owned(), s("out")),
+            ("type".to_owned(), s("text")),
+            ("text".to_owned(), s("Your order has shipped")),
+            ("at".to_owned(), AttributeValue::N(at.0.to_string())),
+            ("status".to_owned(), s(status)),
+            ("status_rank".to_owned(), AttributeValue::N(rank.into())),
+        ]);
+        self.dynamo().await.put_item().table_name(&self.table).set_item(Some(item)).send().await.unwrap();
+        sk
+    }
+
     /// A raw DynamoDB client on the test's emulator.
     pub async fn dynamo(&self) -> aws_sdk_dynamodb::Client {
         let sdk = parley::adapters::aws::load_config().await;

@@ -3,7 +3,6 @@
 //! exactly once; a cursor the feed did not hand out is refused; an agent
 //! never learns of a conversation they may not see.
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use base64::Engine;
 use parley::adapters::dynamo::keys;
 use parley::domain::ContactId;
@@ -11,7 +10,6 @@ use parley::ports::Clock;
 use parley_e2e::TestStack;
 use parley_simulator::webhook::{envelope, messages_change, status, BusinessPhone};
 use serde_json::{json, Value};
-use std::collections::HashMap;
 
 const CUSTOMER: &str = "919812340001";
 
@@ -46,28 +44,6 @@ fn assert_nothing(changes: &Value, after: &str) {
     assert_eq!(changes["contact"], Value::Null, "no contact after {after}: {changes}");
     assert_eq!(changes["counts"], Value::Null, "no counts after {after}: {changes}");
     assert_eq!(changes["notes_changed"], false, "no notes after {after}");
-}
-
-/// Stores an outbound message as the send path does (`queued`), at the
-/// stack's now, without sending it (the simulator would tick it on its own).
-async fn queued_message(t: &TestStack, contact: &ContactId, id: &str) -> String {
-    let at = t.clock.now();
-    let sk = keys::message_sk(at, id);
-    let s = |v: &str| AttributeValue::S(v.to_owned());
-    let item = HashMap::from([
-        ("pk".to_owned(), s(&keys::contact_pk(contact))),
-        ("sk".to_owned(), s(&sk)),
-        ("id".to_owned(), s(id)),
-        ("contact_id".to_owned(), s(contact.as_str())),
-        ("direction".to_owned(), s("out")),
-        ("type".to_owned(), s("text")),
-        ("text".to_owned(), s("Your order has shipped")),
-        ("at".to_owned(), AttributeValue::N(at.0.to_string())),
-        ("status".to_owned(), s("queued")),
-        ("status_rank".to_owned(), AttributeValue::N("0".into())),
-    ]);
-    t.dynamo().await.put_item().table_name(&t.table).set_item(Some(item)).send().await.unwrap();
-    sk
 }
 
 #[tokio::test]
@@ -115,7 +91,7 @@ async fn each_change_shows_once_and_an_idle_poll_is_empty_and_one_step_of_reads(
     assert_nothing(&again, "the message was shown");
 
     // A tick on an outbound message: the message once per status.
-    let sk = queued_message(&t, &contact_id, "pm.live-1").await;
+    let sk = t.plant_outbound(&contact_id, "pm.live-1", t.clock.now(), "queued").await;
     let queued = poll(&t, &admin, Some(&contact), Some(&cursor(&again))).await;
     assert_eq!(message_ids(&queued), ["pm.live-1"]);
     assert_eq!(queued["messages"][0]["status"], "queued");

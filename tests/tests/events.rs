@@ -317,37 +317,14 @@ async fn published_events_match_the_versioned_schema() {
     assert!(!validator.is_valid(&wrong), "a stage move without its stages is refused");
 }
 
-/// Writes an outbound message as the sender leaves it before Meta's first
-/// status (`sending`); returns its callback key.
-async fn sending_message(t: &TestStack, contact: &parley::domain::ContactId, id: &str) -> String {
-    use aws_sdk_dynamodb::types::AttributeValue;
-    use parley::adapters::dynamo::keys;
-    let at = Millis(1_700_000_000_000);
-    let sk = keys::message_sk(at, id);
-    let s = |v: &str| AttributeValue::S(v.to_owned());
-    let item = std::collections::HashMap::from([
-        ("pk".to_owned(), s(&keys::contact_pk(contact))),
-        ("sk".to_owned(), s(&sk)),
-        ("id".to_owned(), s(id)),
-        ("contact_id".to_owned(), s(contact.as_str())),
-        ("direction".to_owned(), s("out")),
-        ("type".to_owned(), s("text")),
-        ("text".to_owned(), s("Your order has shipped")),
-        ("at".to_owned(), AttributeValue::N(at.0.to_string())),
-        ("status".to_owned(), s("sending")),
-        ("status_rank".to_owned(), AttributeValue::N("1".into())),
-    ]);
-    t.dynamo().await.put_item().table_name(&t.table).set_item(Some(item)).send().await.unwrap();
-    keys::message_ref(contact, &sk).callback_data()
-}
-
 #[tokio::test]
 async fn each_status_change_is_published_once_and_a_duplicate_or_late_one_never() {
     use parley_simulator::webhook::{envelope, messages_change, status, BusinessPhone};
     let t = TestStack::builder().transaction_conflicts().start().await;
     let tap = BusTap::on(&t).await;
     let contact = parley::domain::ContactId::parse("0123456789abcdef0123abcd").unwrap();
-    let callback = sending_message(&t, &contact, "m-status-events").await;
+    let sk = t.plant_outbound(&contact, "m-status-events", Millis(1_700_000_000_000), "sending").await;
+    let callback = parley::adapters::dynamo::keys::message_ref(&contact, &sk).callback_data();
     let webhook = |name: &str, at: i64| {
         let mut s = status("wamid.STEV", name, at, "919812345678");
         s["biz_opaque_callback_data"] = json!(callback);

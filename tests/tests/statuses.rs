@@ -25,26 +25,6 @@ fn contact_id(phone: &BusinessPhone) -> ContactId {
     )
 }
 
-/// Writes a queued outbound message; returns its sort key.
-async fn queued_message(t: &TestStack, contact: &ContactId, id: &str) -> String {
-    let sk = keys::message_sk(Millis(1_700_000_000_000), id);
-    let s = |v: &str| AttributeValue::S(v.to_owned());
-    let item = HashMap::from([
-        ("pk".to_owned(), s(&keys::contact_pk(contact))),
-        ("sk".to_owned(), s(&sk)),
-        ("id".to_owned(), s(id)),
-        ("contact_id".to_owned(), s(contact.as_str())),
-        ("direction".to_owned(), s("out")),
-        ("type".to_owned(), s("text")),
-        ("text".to_owned(), s("Your order has shipped")),
-        ("at".to_owned(), AttributeValue::N("1700000000000".into())),
-        ("status".to_owned(), s("queued")),
-        ("status_rank".to_owned(), AttributeValue::N("0".into())),
-    ]);
-    t.dynamo().await.put_item().table_name(&t.table).set_item(Some(item)).send().await.unwrap();
-    sk
-}
-
 async fn message_item(t: &TestStack, contact: &ContactId, sk: &str) -> HashMap<String, AttributeValue> {
     let key = HashMap::from([
         ("pk".to_owned(), AttributeValue::S(keys::contact_pk(contact))),
@@ -82,7 +62,7 @@ async fn a_status_before_its_message_is_kept_and_applied_when_the_message_appear
     ]);
     assert_eq!(t.post_json_webhook(&body).await.status(), 200);
 
-    let sk = queued_message(&t, &contact, "m-1").await;
+    let sk = t.plant_outbound(&contact, "m-1", Millis(1_700_000_000_000), "queued").await;
     t.stack.store.link_wamid(&keys::message_ref(&contact, &sk), "wamid.EARLY").await.unwrap();
     let item = message_item(&t, &contact, &sk).await;
     assert_eq!(text(&item, "status").as_deref(), Some("delivered"), "the parked statuses applied, in order");
@@ -102,7 +82,7 @@ async fn duplicated_and_shuffled_statuses_end_at_the_furthest_state() {
     // The customer wrote first, so the contact exists for the timeline.
     let customer = parley_simulator::Customer::new(RECIPIENT, "test user name");
     t.post_json_webhook(&customer.webhook(vec![customer.text("wamid.HELLO", 1_600_000_000, "hello")])).await;
-    let sk = queued_message(&t, &contact, "m-2").await;
+    let sk = t.plant_outbound(&contact, "m-2", Millis(1_700_000_000_000), "queued").await;
     t.stack.store.link_wamid(&keys::message_ref(&contact, &sk), "ABGGFlA5Fpa").await.unwrap();
     // Meta's own samples: read first, then delivered twice, then a late sent.
     for file in [
@@ -130,8 +110,8 @@ async fn duplicated_and_shuffled_statuses_end_at_the_furthest_state() {
 async fn a_failure_after_read_is_a_note_and_a_failure_before_delivery_sticks() {
     let t = TestStack::start().await;
     let contact = contact_id(&BusinessPhone::default());
-    let read_sk = queued_message(&t, &contact, "m-read").await;
-    let failed_sk = queued_message(&t, &contact, "m-failed").await;
+    let read_sk = t.plant_outbound(&contact, "m-read", Millis(1_700_000_000_000), "queued").await;
+    let failed_sk = t.plant_outbound(&contact, "m-failed", Millis(1_700_000_000_000), "queued").await;
     t.stack.store.link_wamid(&keys::message_ref(&contact, &read_sk), "wamid.R").await.unwrap();
     t.stack.store.link_wamid(&keys::message_ref(&contact, &failed_sk), "wamid.F").await.unwrap();
     let body = statuses_webhook(vec![
@@ -161,7 +141,7 @@ async fn a_failure_after_read_is_a_note_and_a_failure_before_delivery_sticks() {
 async fn our_callback_key_maps_a_status_home_without_a_lookup() {
     let t = TestStack::start().await;
     let contact = contact_id(&BusinessPhone::default());
-    let sk = queued_message(&t, &contact, "m-cb").await;
+    let sk = t.plant_outbound(&contact, "m-cb", Millis(1_700_000_000_000), "queued").await;
     let mut sent = status("wamid.CB", "sent", 1_700_000_001, RECIPIENT);
     sent["biz_opaque_callback_data"] = json!(keys::message_ref(&contact, &sk).callback_data());
     let before = t.round_trips();
@@ -216,7 +196,7 @@ async fn two_records_with_a_message_on_from(t: &TestStack, cookie: &str) -> (Con
     t.post_json_webhook(&from_customer.webhook(vec![from_customer.text("wamid.IN2", 1_700_000_010, "hi")])).await;
     let into = contact_by(t, cookie, "919800000001").await;
     let from = contact_by(t, cookie, RECIPIENT).await;
-    let sk = queued_message(t, &from, "pm.merged").await;
+    let sk = t.plant_outbound(&from, "pm.merged", Millis(1_700_000_000_000), "queued").await;
     (into, from, sk)
 }
 
@@ -300,7 +280,7 @@ async fn a_parked_status_keeps_no_phone_number_and_expires() {
 
     // It still applies once its message is known.
     let contact = contact_id(&BusinessPhone::default());
-    let sk = queued_message(&t, &contact, "m-parked").await;
+    let sk = t.plant_outbound(&contact, "m-parked", Millis(1_700_000_000_000), "queued").await;
     t.stack.store.link_wamid(&keys::message_ref(&contact, &sk), "wamid.PARKED").await.unwrap();
     assert_eq!(text(&message_item(&t, &contact, &sk).await, "status").as_deref(), Some("delivered"));
 }

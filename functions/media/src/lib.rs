@@ -103,14 +103,17 @@ pub async fn handle(worker: &Worker, event: SqsEvent) -> SqsBatchResponse {
         let job = record.body.as_deref().and_then(|b| serde_json::from_str::<MediaJob>(b).ok());
         let Some(job) = job else {
             tracing::error!(sqs_message_id = record.message_id.as_deref().unwrap_or_default(), "unreadable media job");
-            retry_after(worker, record.receipt_handle.as_deref(), worker.poison_delay_seconds).await;
+            worker.queue.retry_record_after(record.receipt_handle.as_deref(), worker.poison_delay_seconds).await;
             failures.retry(&record);
             continue;
         };
         let message = job.message();
         match worker.copy.run(&message, attempt_of(&record)).await {
             Ok(CopyOutcome::RetryIn(seconds)) => {
-                retry_after(worker, record.receipt_handle.as_deref(), i32::try_from(seconds).unwrap_or(900)).await;
+                worker
+                    .queue
+                    .retry_record_after(record.receipt_handle.as_deref(), i32::try_from(seconds).unwrap_or(900))
+                    .await;
                 failures.retry(&record);
             }
             Ok(_) => {}
@@ -121,14 +124,6 @@ pub async fn handle(worker: &Worker, event: SqsEvent) -> SqsBatchResponse {
         }
     }
     failures.into_response()
-}
-
-async fn retry_after(worker: &Worker, receipt: Option<&str>, seconds: i32) {
-    if let Some(receipt) = receipt {
-        if let Err(e) = worker.queue.retry_after(receipt, seconds).await {
-            tracing::warn!(error = %e, "could not set the retry delay; the queue's default applies");
-        }
-    }
 }
 
 #[cfg(test)]

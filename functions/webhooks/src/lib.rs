@@ -89,14 +89,17 @@ pub async fn handle(worker: &Worker, event: SqsEvent) -> SqsBatchResponse {
                 "unreadable webhook job"
             );
             // Back soon: after the queue's maxReceiveCount it is in the DLQ.
-            retry_after(worker, record.receipt_handle.as_deref(), worker.deliver.retry().base_seconds).await;
+            worker
+                .queue
+                .retry_record_after(record.receipt_handle.as_deref(), worker.deliver.retry().base_seconds)
+                .await;
             failures.retry(&record);
             continue;
         };
         match worker.deliver.attempt(&job.webhook_id, &job.delivery_id).await {
             Ok(AttemptOutcome::Done) => {}
             Ok(AttemptOutcome::RetryAfter(seconds)) => {
-                retry_after(worker, record.receipt_handle.as_deref(), seconds).await;
+                worker.queue.retry_record_after(record.receipt_handle.as_deref(), seconds).await;
                 failures.retry(&record);
             }
             Err(e) => {
@@ -106,14 +109,6 @@ pub async fn handle(worker: &Worker, event: SqsEvent) -> SqsBatchResponse {
         }
     }
     failures.into_response()
-}
-
-async fn retry_after(worker: &Worker, receipt: Option<&str>, seconds: i32) {
-    if let Some(receipt) = receipt {
-        if let Err(e) = worker.queue.retry_after(receipt, seconds).await {
-            tracing::warn!(error = %e, "could not set the retry delay; the queue's default applies");
-        }
-    }
 }
 
 #[cfg(test)]

@@ -75,6 +75,17 @@ impl SqsQueue {
         Ok(())
     }
 
+    /// [`Self::retry_after`] for a record that may lack its receipt handle,
+    /// for handlers that report the record as failed either way: when the
+    /// delay cannot be set, the queue's own visibility timeout applies, so
+    /// the failure is logged and not returned.
+    pub async fn retry_record_after(&self, receipt_handle: Option<&str>, delay_seconds: i32) {
+        let Some(receipt_handle) = receipt_handle else { return };
+        if let Err(e) = self.retry_after(receipt_handle, delay_seconds).await {
+            tracing::warn!(error = %e, "could not set the retry delay; the queue's default applies");
+        }
+    }
+
     /// Sends `job` as one message, its JSON the body.
     async fn send(&self, job: &(impl Serialize + Sync)) -> Result<(), QueueError> {
         let body = serde_json::to_string(job).map_err(|e| QueueError(e.to_string()))?;

@@ -62,6 +62,34 @@ pub struct RulePorts {
     pub clock: Arc<dyn Clock>,
 }
 
+/// What one store must implement for [`RulePorts::over_store`] to build
+/// every port of the rules over it.
+pub trait RuleTable:
+    RuleStore
+    + ConversationStore
+    + DealStore
+    + TaskStore
+    + ContactRecordStore
+    + UserStore
+    + InboxStore
+    + crate::ports::OutboxStore
+    + crate::ports::TemplateCatalog
+{
+}
+
+impl<S> RuleTable for S where
+    S: RuleStore
+        + ConversationStore
+        + DealStore
+        + TaskStore
+        + ContactRecordStore
+        + UserStore
+        + InboxStore
+        + crate::ports::OutboxStore
+        + crate::ports::TemplateCatalog
+{
+}
+
 impl RulePorts {
     /// Every port over one store that implements them all (the DynamoDB
     /// store in the functions), with the other features' pieces beside it.
@@ -74,16 +102,7 @@ impl RulePorts {
         clock: Arc<dyn Clock>,
     ) -> Self
     where
-        S: RuleStore
-            + ConversationStore
-            + DealStore
-            + TaskStore
-            + ContactRecordStore
-            + UserStore
-            + InboxStore
-            + crate::ports::OutboxStore
-            + crate::ports::TemplateCatalog
-            + 'static,
+        S: RuleTable + 'static,
     {
         let send = SendMessage::new(
             store.clone(),
@@ -144,19 +163,7 @@ impl RuleEngine {
         clock: Arc<dyn Clock>,
     ) -> Self
     where
-        S: RuleStore
-            + ConversationStore
-            + DealStore
-            + TaskStore
-            + ContactRecordStore
-            + UserStore
-            + InboxStore
-            + crate::ports::OutboxStore
-            + crate::ports::TemplateCatalog
-            + Notifications
-            + OpeningHours
-            + WebhookStore
-            + 'static,
+        S: RuleTable + Notifications + OpeningHours + WebhookStore + 'static,
     {
         let mut ports = RulePorts::over_store(store.clone(), outbound, scheduler, store.clone(), store.clone(), clock);
         ports.webhooks = Some(Arc::new(WebhookFanout::new(store, webhook_queue)));
