@@ -88,7 +88,6 @@ impl QuoteState {
 }
 
 /// One state change in a quote's life.
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuoteChange {
     /// The state entered.
@@ -100,7 +99,6 @@ pub struct QuoteChange {
 }
 
 /// A quotation (and its invoice once converted).
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
     /// Id (`qt.` and random hex).
@@ -111,7 +109,6 @@ pub struct Quote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// The customer.
-    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub contact_id: ContactId,
     /// The deal it prices, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
