@@ -140,6 +140,46 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
     let wh = |suffix: &str| all(&format!("/api/webhooks/{webhook}{suffix}"));
 
     let c = |route: &str| objects(route, &mine, &theirs);
+    // Products and quotes: one quote per column in the state each action needs.
+    let product_body = json!({"name": "Kurta", "unit_price_minor": 100, "tax_rate_bp": 500});
+    let mut product_ids = Vec::new();
+    for _ in 0..2 {
+        product_ids
+            .push(created(&t, &admin, "/api/products", product_body.clone()).await["id"].as_str().unwrap().to_owned());
+    }
+    let quote_body = |contact: &str| {
+        json!({"contact_id": contact, "tax": {"kind": "single", "name": "VAT"}, "valid_until": "2030-01-01",
+            "lines": [{"description": "Kurta", "quantity_milli": 1000, "unit_price_minor": 100, "tax_rate_bp": 500}]})
+    };
+    let quote_in = |contact: String, actions: &'static [&'static str]| {
+        let t = &t;
+        let admin = &admin;
+        let body = quote_body(&contact);
+        async move {
+            let id = created(t, admin, "/api/quotes", body).await["id"].as_str().unwrap().to_owned();
+            for action in actions {
+                let (status, body) = t.post(admin, &format!("/api/quotes/{id}/{action}"), &json!({}), None).await;
+                assert_eq!(status, 200, "{body}");
+            }
+            id
+        }
+    };
+    let mut quote_columns: Vec<[String; 4]> = Vec::new();
+    for actions in [&[][..], &["send"][..], &["send"][..], &["send", "accept"][..], &["send", "accept", "invoice"][..]]
+    {
+        let a = quote_in(theirs.clone(), actions).await;
+        let m = quote_in(theirs.clone(), actions).await;
+        let own = quote_in(mine.clone(), actions).await;
+        quote_columns.push([a.clone(), m, own, a]);
+    }
+    let quote_paths =
+        |column: usize, suffix: &str| quote_columns[column].clone().map(|id| format!("/api/quotes/{id}{suffix}"));
+    let product_paths = [
+        format!("/api/products/{}", product_ids[0]),
+        format!("/api/products/{}", product_ids[1]),
+        format!("/api/products/{}", product_ids[0]),
+        format!("/api/products/{}", product_ids[0]),
+    ];
     let rows = vec![
         row("post", "/api/login", all("/api/login"), Some(json!({})), [400, 400, 400, 400, 400]),
         row("get", "/api/me", all("/api/me"), None, [200, 200, 200, 200, 401]),
@@ -401,6 +441,33 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
         row("delete", "/api/rules/{id}", rule_delete, None, [204, 204, 403, 403, 401]),
         row("get", "/api/rules/{id}/log", rule_path("/log"), None, [200, 200, 200, 200, 401]),
         row("post", "/api/rules/{id}/dry_run", rule_path("/dry_run"), None, [200, 200, 403, 403, 401]),
+        row("get", "/api/products", all("/api/products"), None, [200, 200, 200, 200, 401]),
+        row("post", "/api/products", all("/api/products"), Some(product_body.clone()), [201, 201, 403, 403, 401]),
+        row("put", "/api/products/{id}", product_paths.clone(), Some(product_body.clone()), [200, 200, 403, 403, 401]),
+        row("delete", "/api/products/{id}", product_paths.clone(), None, [204, 204, 403, 403, 401]),
+        row(
+            "post",
+            "/api/quotes/preview",
+            all("/api/quotes/preview"),
+            Some(json!({"tax": quote_body(&theirs)["tax"], "lines": quote_body(&theirs)["lines"]})),
+            [200, 200, 200, 200, 401],
+        ),
+        row("post", "/api/quotes", all("/api/quotes"), Some(quote_body(&theirs)), [201, 201, 201, 404, 401]),
+        row("get", "/api/quotes/{id}", quote_paths(0, ""), None, [200, 200, 200, 404, 401]),
+        row("put", "/api/quotes/{id}", quote_paths(0, ""), Some(quote_body(&theirs)), [200, 200, 200, 404, 401]),
+        row("post", "/api/quotes/{id}/send", quote_paths(0, "/send"), None, [200, 200, 200, 404, 401]),
+        row("post", "/api/quotes/{id}/accept", quote_paths(1, "/accept"), None, [200, 200, 200, 404, 401]),
+        row("post", "/api/quotes/{id}/decline", quote_paths(2, "/decline"), None, [200, 200, 200, 404, 401]),
+        row("post", "/api/quotes/{id}/invoice", quote_paths(3, "/invoice"), None, [200, 200, 200, 404, 401]),
+        row("post", "/api/quotes/{id}/paid", quote_paths(4, "/paid"), None, [200, 200, 200, 404, 401]),
+        row("get", "/api/contacts/{id}/quotes", c("/api/contacts/{id}/quotes"), None, [200, 200, 200, 404, 401]),
+        row(
+            "get",
+            "/api/deals/{id}/quotes",
+            objects("/api/deals/{id}/quotes", &my_deal, &their_deal),
+            None,
+            [200, 200, 200, 404, 401],
+        ),
         // Last: it ends the sessions the rows above use.
         row("post", "/api/logout", all("/api/logout"), None, [204, 204, 204, 204, 204]),
     ];
@@ -420,6 +487,7 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             ("/api/contacts/{id}/assign", 2) => Some(json!({"owner": "agent@shop.test"})),
             ("/api/contacts/{id}/assign", _) => Some(json!({"owner": "other@shop.test"})),
             ("/api/deals", 2) => Some(json!({"contact_id": mine, "title": "t", "value_minor": 1})),
+            ("/api/quotes" | "/api/quotes/{id}", 2) => Some(quote_body(&mine)),
             ("/api/tasks", 3) => Some(json!({"title": "t", "due_at": due, "owner": "other@shop.test"})),
             _ => r.body.clone(),
         }

@@ -28,6 +28,7 @@ mod outbound;
 mod paging;
 mod pipeline_editing;
 mod push;
+mod quotes;
 mod reports;
 mod rules;
 mod secrets;

@@ -48,6 +48,9 @@ pub(crate) async fn pipelines(
 pub(crate) struct PipelineBody {
     name: String,
     stages: Vec<Stage>,
+    /// The open stage a deal moves to when its quote is sent (default `quote_sent`, if present).
+    #[serde(default)]
+    quote_stage: Option<String>,
 }
 
 pub(crate) async fn put_pipeline(
@@ -56,7 +59,12 @@ pub(crate) async fn put_pipeline(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<PipelineBody>,
 ) -> Result<Json<Pipeline>, ApiError> {
-    Ok(Json(state.deals.put_pipeline(&session, Pipeline { id, name: b.name, stages: b.stages }).await?))
+    Ok(Json(
+        state
+            .deals
+            .put_pipeline(&session, Pipeline { id, name: b.name, stages: b.stages, quote_stage: b.quote_stage })
+            .await?,
+    ))
 }
 
 pub(crate) async fn board(

@@ -20,6 +20,7 @@ mod notifications;
 mod nullable;
 mod openapi;
 mod outbound;
+mod quotes;
 mod read_markers;
 mod reports;
 mod rules;
@@ -55,6 +56,8 @@ use parley::app::Auth;
 use parley::config::secrets::{AppSecrets, SecretName};
 use parley::domain::pipeline::Pipeline;
 use parley::domain::pricing::RateCards;
+use parley::domain::product::Product;
+use parley::domain::quote::QuoteTotals;
 use parley::domain::template::Template;
 use parley::ports::{
     BusinessProfileStore, Clock, ContactEnrolment, ContactRecordStore, ConversationStore, DeadLetterQueues,
@@ -66,9 +69,9 @@ use views::{
     AuditEntryView, BoardView, BusinessHoursListView, BusinessProfileView, ContactExportView, ContactView,
     DeadLetterQueueView, DealView, DryRunView, ErasedView, ExportJobView, FirstResponseView, FunnelView,
     LinkAcceptedView, LinkView, MessageCountsView, MessageView, NoteView, NotificationsReadView, NotificationsView,
-    NumberHoursView, OptOutView, PageView, PasswordChangedView, QueuedView, RateCardView, ReadMarkerView, RequeuedView,
-    RuleLogEntryView, RuleView, SignedInView, SpendView, TaskView, TemplatesSyncedView, UserView, WebhookDeliveryView,
-    WebhookSecretView, WebhookView, WorkloadView,
+    NumberHoursView, OptOutView, PageView, PasswordChangedView, QueuedView, QuoteView, RateCardView, ReadMarkerView,
+    RequeuedView, RuleLogEntryView, RuleView, SignedInView, SpendView, TaskView, TemplatesSyncedView, UserView,
+    WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
 };
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
@@ -131,6 +134,8 @@ pub struct ApiState {
     pub team: Team,
     /// Pipelines and deals.
     pub deals: Deals,
+    /// Products, quotes and invoices.
+    pub quotes: parley::app::quotes::Quotes,
     /// Notes, tags, fields, search.
     pub records: Arc<dyn ContactRecordStore>,
     /// Follow-ups.
@@ -247,6 +252,14 @@ pub fn state(
         inbox,
         team: Team::new(store.clone(), store.clone(), store.clone(), clock.clone()),
         deals: Deals::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings.agents_see_all),
+        quotes: parley::app::quotes::Quotes::new(
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            Deals::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings.agents_see_all),
+            clock.clone(),
+            settings.agents_see_all,
+        ),
         records: store.clone(),
         tasks: Tasks::new(
             store.clone(),
@@ -382,6 +395,21 @@ openapi::api_routes! {
     delete "/api/rules/{id}" => rules::delete, returns 204, "Delete a rule (204); a default rule is switched off instead (422) (audited)", "managers, admins";
     get "/api/rules/{id}/log" => rules::log, query rules::LogQuery, returns 200 PageView<RuleLogEntryView>, "A rule's executions, newest first: cause, each action's outcome, result", "all";
     post "/api/rules/{id}/dry_run" => rules::dry_run, returns 200 DryRunView, "What the rule would have done over the last 7 days of events, acting on nothing", "managers, admins";
+    get "/api/products" => quotes::products, returns 200 PageView<Product>, "The product catalog, by name", "all";
+    post "/api/products" => quotes::create_product, body quotes::ProductBody, returns 201 Product, "Add a product (201; 422 naming the bad field; audited)", "managers, admins";
+    put "/api/products/{id}" => quotes::put_product, body quotes::ProductBody, returns 200 Product, "Change a product (quotes keep their own copies of lines; audited)", "managers, admins";
+    delete "/api/products/{id}" => quotes::delete_product, returns 204, "Remove a product (204; audited)", "managers, admins";
+    post "/api/quotes/preview" => quotes::preview, body quotes::PreviewBody, returns 200 QuoteTotals, "The totals of lines under a tax scheme, exactly as a saved quote's (per-line half-up rounding); 422 naming the bad line", "all";
+    post "/api/quotes" => quotes::create, body quotes::QuoteBody, returns 201 QuoteView, "Write a draft quote with the next QT- number (201); GST needs both states (422 asks for the customer's)", "all who can see the contact";
+    get "/api/quotes/{id}" => quotes::get, returns 200 QuoteView, "One quote with its totals and history", "all who can see its contact";
+    put "/api/quotes/{id}" => quotes::revise, body quotes::QuoteBody, returns 200 QuoteView, "Rewrite a draft (422 once sent; 409 when changed meanwhile; audited)", "all who can see its contact";
+    post "/api/quotes/{id}/send" => quotes::send, returns 200 QuoteView, "Mark a draft sent (`quote.sent`); its deal moves forward to the pipeline's quote stage; 409 from another state", "all who can see its contact (and change its deal)";
+    post "/api/quotes/{id}/accept" => quotes::accept, returns 200 QuoteView, "Mark a sent quote accepted (`quote.accepted`); its deal takes the quote's total and is Won; a repeat lets the deal catch up", "all who can see its contact (and change its deal)";
+    post "/api/quotes/{id}/decline" => quotes::decline, returns 200 QuoteView, "Mark a sent quote declined (`quote.declined`)", "all who can see its contact";
+    post "/api/quotes/{id}/invoice" => quotes::invoice, returns 200 QuoteView, "Convert an accepted quote to an invoice with the next INV- number (`quote.invoiced`)", "all who can see its contact";
+    post "/api/quotes/{id}/paid" => quotes::paid, returns 200 QuoteView, "Mark an invoice paid (`quote.paid`)", "all who can see its contact";
+    get "/api/contacts/{id}/quotes" => quotes::for_contact, query contacts::PageQuery, returns 200 PageView<QuoteView>, "A contact's quotes and invoices, newest first", "all who can see it";
+    get "/api/deals/{id}/quotes" => quotes::for_deal, query contacts::PageQuery, returns 200 PageView<QuoteView>, "A deal's quotes, newest first", "all who can see the deal";
     patch "/api/tasks/{id}" => tasks::update, body tasks::PatchBody, returns 200 TaskView, "Retitle, snooze (`due_at`, or `snooze`: hour, tomorrow or next_week at 9:00 business time) or reassign (`owner`, an active teammate, else 422) an open task; 409 once done or changed meanwhile (audited)", "its owner (agents reassign only to themselves), managers, admins";
 }
 

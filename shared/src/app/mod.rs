@@ -20,6 +20,7 @@ pub mod live_sockets;
 pub mod media_copy_request;
 pub mod notes;
 pub mod opt_out;
+pub mod quotes;
 pub mod reactions;
 pub mod reports;
 pub mod rules;

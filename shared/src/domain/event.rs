@@ -46,11 +46,26 @@ pub enum EventKind {
     /// An automation rule acted (or tried to).
     #[serde(rename = "rule.executed")]
     RuleExecuted,
+    /// A quote was sent to its customer.
+    #[serde(rename = "quote.sent")]
+    QuoteSent,
+    /// A quote was accepted (by staff, or the customer's Accept reply).
+    #[serde(rename = "quote.accepted")]
+    QuoteAccepted,
+    /// A quote was declined.
+    #[serde(rename = "quote.declined")]
+    QuoteDeclined,
+    /// A quote became an invoice.
+    #[serde(rename = "quote.invoiced")]
+    QuoteInvoiced,
+    /// An invoice was marked paid.
+    #[serde(rename = "quote.paid")]
+    QuotePaid,
 }
 
 impl EventKind {
     /// Every kind, in the order the schema documents them.
-    pub const ALL: [EventKind; 11] = [
+    pub const ALL: [EventKind; 16] = [
         EventKind::MessageReceived,
         EventKind::MessageStatusChanged,
         EventKind::ConversationAssigned,
@@ -62,6 +77,11 @@ impl EventKind {
         EventKind::ContactCreated,
         EventKind::ContactMerged,
         EventKind::RuleExecuted,
+        EventKind::QuoteSent,
+        EventKind::QuoteAccepted,
+        EventKind::QuoteDeclined,
+        EventKind::QuoteInvoiced,
+        EventKind::QuotePaid,
     ];
 
     /// The public dotted name.
@@ -78,6 +98,11 @@ impl EventKind {
             EventKind::ContactCreated => "contact.created",
             EventKind::ContactMerged => "contact.merged",
             EventKind::RuleExecuted => "rule.executed",
+            EventKind::QuoteSent => "quote.sent",
+            EventKind::QuoteAccepted => "quote.accepted",
+            EventKind::QuoteDeclined => "quote.declined",
+            EventKind::QuoteInvoiced => "quote.invoiced",
+            EventKind::QuotePaid => "quote.paid",
         }
     }
 

@@ -44,6 +44,10 @@ pub struct Pipeline {
     pub name: String,
     /// Stages in order.
     pub stages: Vec<Stage>,
+    /// The open stage a deal moves to when its quote is sent; none: the
+    /// stage with id `quote_sent`, if the pipeline has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_stage: Option<String>,
 }
 
 /// Why a pipeline definition or a stage move is refused.
@@ -58,6 +62,9 @@ pub enum PipelineError {
     /// Two stages with one id.
     #[error("stage {0:?} appears twice")]
     DuplicateStage(String),
+    /// Quotes are sent while a deal is still open.
+    #[error("the quote stage {0:?} must be an open stage")]
+    QuoteStageNotOpen(String),
     /// No such stage.
     #[error("pipeline {pipeline:?} has no stage {stage:?}")]
     UnknownStage {
@@ -90,6 +97,7 @@ impl Pipeline {
                 stage("won", "Won", StageKind::Won),
                 stage("lost", "Lost", StageKind::Lost),
             ],
+            quote_stage: None,
         }
     }
 
@@ -107,6 +115,11 @@ impl Pipeline {
                 return Err(PipelineError::DuplicateStage(stage.id.clone()));
             }
         }
+        if let Some(quote_stage) = &self.quote_stage {
+            if self.stage(quote_stage)?.kind != StageKind::Open {
+                return Err(PipelineError::QuoteStageNotOpen(quote_stage.clone()));
+            }
+        }
         let has = |kind| self.stages.iter().any(|s| s.kind == kind);
         if !(has(StageKind::Open) && has(StageKind::Won) && has(StageKind::Lost)) {
             return Err(PipelineError::Incomplete);
@@ -120,6 +133,23 @@ impl Pipeline {
             .iter()
             .find(|s| s.id == id)
             .ok_or_else(|| PipelineError::UnknownStage { pipeline: self.id.clone(), stage: id.to_owned() })
+    }
+
+    /// The stage a deal moves to when its quote is sent, if any.
+    pub fn quote_stage(&self) -> Option<&Stage> {
+        let id = self.quote_stage.as_deref().unwrap_or("quote_sent");
+        self.stages.iter().find(|s| s.id == id && s.kind == StageKind::Open)
+    }
+
+    /// Whether stage `a` comes before stage `b` in this pipeline.
+    pub fn is_before(&self, a: &str, b: &str) -> bool {
+        let at = |id: &str| self.stages.iter().position(|s| s.id == id);
+        matches!((at(a), at(b)), (Some(a), Some(b)) if a < b)
+    }
+
+    /// The first won stage, where accepted quotes take their deal.
+    pub fn won_stage(&self) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.kind == StageKind::Won)
     }
 
     /// The first stage new deals start in.
@@ -235,5 +265,19 @@ mod tests {
         let mut r = Pipeline::default_sales();
         r.stages[1].id = "enquiry".into();
         assert!(matches!(r.validate(), Err(PipelineError::DuplicateStage(_))));
+    }
+
+    #[test]
+    fn the_quote_stage_is_configurable_and_must_be_open() {
+        let mut p = Pipeline::default_sales();
+        assert_eq!(p.quote_stage().unwrap().id, "quote_sent");
+        assert!(p.is_before("qualified", "quote_sent") && !p.is_before("negotiation", "quote_sent"));
+        p.quote_stage = Some("negotiation".into());
+        assert_eq!((p.validate(), p.quote_stage().unwrap().id.as_str()), (Ok(()), "negotiation"));
+        p.quote_stage = Some("won".into());
+        assert_eq!(p.validate(), Err(PipelineError::QuoteStageNotOpen("won".into())));
+        p.quote_stage = Some("nope".into());
+        assert!(matches!(p.validate(), Err(PipelineError::UnknownStage { .. })));
+        assert_eq!(p.won_stage().unwrap().id, "won");
     }
 }

@@ -39,6 +39,7 @@ mod outbox;
 mod page;
 mod push_channel;
 mod queue;
+mod quotes;
 mod read_markers;
 mod reports;
 mod rules;
@@ -91,6 +92,7 @@ pub use outbox::{Created, FirstResponse, IdempotencyKey, OutboundStanding, Outbo
 pub use page::{Page, PageRequest};
 pub use push_channel::{PushChannel, PushError};
 pub use queue::{OutboundQueue, QueueError};
+pub use quotes::{ProductStore, QuoteStore};
 pub use read_markers::ReadMarkers;
 pub use reports::ReportStore;
 pub use rules::RuleStore;

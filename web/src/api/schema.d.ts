@@ -349,6 +349,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contacts/{id}/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A contact's quotes and invoices, newest first
+         * @description Roles: all who can see it.
+         */
+        get: operations["get_contacts__id__quotes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contacts/{id}/read": {
         parameters: {
             query?: never;
@@ -451,6 +471,26 @@ export interface paths {
          * @description Roles: agents: their own, or unowned ones they see, naming only themselves; managers, admins any.
          */
         patch: operations["patch_deals__id"];
+        trace?: never;
+    };
+    "/api/deals/{id}/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A deal's quotes, newest first
+         * @description Roles: all who can see the deal.
+         */
+        get: operations["get_deals__id__quotes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/deals/{id}/stage": {
@@ -767,6 +807,218 @@ export interface paths {
         get: operations["get_pipelines__id__stages__stage__deals"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The product catalog, by name
+         * @description Roles: all.
+         */
+        get: operations["get_products"];
+        put?: never;
+        /**
+         * Add a product (201; 422 naming the bad field; audited)
+         * @description Roles: managers, admins.
+         */
+        post: operations["post_products"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a product (quotes keep their own copies of lines; audited)
+         * @description Roles: managers, admins.
+         */
+        put: operations["put_products__id"];
+        post?: never;
+        /**
+         * Remove a product (204; audited)
+         * @description Roles: managers, admins.
+         */
+        delete: operations["delete_products__id"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write a draft quote with the next QT- number (201); GST needs both states (422 asks for the customer's)
+         * @description Roles: all who can see the contact.
+         */
+        post: operations["post_quotes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/quotes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One quote with its totals and history
+         * @description Roles: all who can see its contact.
+         */
+        get: operations["get_quotes__id"];
+        /**
+         * Rewrite a draft (422 once sent; 409 when changed meanwhile; audited)
+         * @description Roles: all who can see its contact.
+         */
+        put: operations["put_quotes__id"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/quotes/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a sent quote accepted (`quote.accepted`); its deal takes the quote's total and is Won; a repeat lets the deal catch up
+         * @description Roles: all who can see its contact (and change its deal).
+         */
+        post: operations["post_quotes__id__accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/quotes/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a sent quote declined (`quote.declined`)
+         * @description Roles: all who can see its contact.
+         */
+        post: operations["post_quotes__id__decline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/quotes/{id}/invoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Convert an accepted quote to an invoice with the next INV- number (`quote.invoiced`)
+         * @description Roles: all who can see its contact.
+         */
+        post: operations["post_quotes__id__invoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/quotes/{id}/paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark an invoice paid (`quote.paid`)
+         * @description Roles: all who can see its contact.
+         */
+        post: operations["post_quotes__id__paid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/quotes/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a draft sent (`quote.sent`); its deal moves forward to the pipeline's quote stage; 409 from another state
+         * @description Roles: all who can see its contact (and change its deal).
+         */
+        post: operations["post_quotes__id__send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/quotes/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The totals of lines under a tax scheme, exactly as a saved quote's (per-line half-up rounding); 422 naming the bad line
+         * @description Roles: all.
+         */
+        post: operations["post_quotes_preview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1878,6 +2130,31 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "manager" | "agent";
         };
+        /** @description What one line comes to. */
+        LineAmounts: {
+            /**
+             * Format: int64
+             * @description The discount taken off.
+             */
+            discount_minor: number;
+            /**
+             * Format: int64
+             * @description Quantity × unit price.
+             */
+            gross_minor: number;
+            /**
+             * Format: int64
+             * @description Gross less discount: what tax is charged on.
+             */
+            taxable_minor: number;
+            /** @description Each tax. */
+            taxes: components["schemas"]["TaxAmount"][];
+            /**
+             * Format: int64
+             * @description Taxable plus taxes.
+             */
+            total_minor: number;
+        };
         /**
          * @description The link an administrator passes on to the teammate out of band; the token
          *     works once, until `expires_at`.
@@ -2164,12 +2441,22 @@ export interface components {
             id: string;
             /** @description Display name. */
             name: string;
+            /**
+             * @description The open stage a deal moves to when its quote is sent; none: the
+             *     stage with id `quote_sent`, if the pipeline has one.
+             */
+            quote_stage?: string | null;
             /** @description Stages in order. */
             stages: components["schemas"]["Stage"][];
         };
         /** @description A pipeline's name and its stages in order (open ones, then a won and a lost one at least). */
         PipelineDefinition: {
             name: string;
+            /**
+             * @description The open stage a deal moves to when its quote is sent (default `quote_sent`, if present).
+             * @default null
+             */
+            quote_stage?: string | null;
             stages: components["schemas"]["Stage"][];
         };
         /**
@@ -2178,6 +2465,53 @@ export interface components {
          */
         PipelinePage: {
             items: components["schemas"]["Pipeline"][];
+            next_cursor: string | null;
+        };
+        /** @description One catalog entry. */
+        Product: {
+            /** @description Id (`pr.` and random hex). */
+            id: string;
+            /** @description What it is. */
+            name: string;
+            /**
+             * @description The business's stock-keeping code, if it uses one.
+             * @default
+             */
+            sku: string;
+            /**
+             * Format: uint32
+             * @description Tax rate in basis points (1800 = 18% GST).
+             */
+            tax_rate_bp: number;
+            /**
+             * @description What one unit is (`pc`, `m`, `kg`).
+             * @default
+             */
+            unit: string;
+            /**
+             * Format: int64
+             * @description Price of one unit, in minor units of the business currency.
+             */
+            unit_price_minor: number;
+        };
+        /** @description A catalog entry; prices in minor units of the business currency, tax in basis points (1800 = 18%). */
+        ProductInput: {
+            name: string;
+            /** @default  */
+            sku?: string;
+            /** Format: uint32 */
+            tax_rate_bp: number;
+            /** @default  */
+            unit?: string;
+            /** Format: int64 */
+            unit_price_minor: number;
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        ProductPage: {
+            items: components["schemas"]["Product"][];
             next_cursor: string | null;
         };
         /** @description A queue's count; `more` when it stopped counting at the cap. */
@@ -2195,6 +2529,129 @@ export interface components {
             replayed: boolean;
             /** @enum {string} */
             status: "queued";
+        };
+        /**
+         * @description A quote; amounts are minor units of `currency`, times RFC 3339,
+         *     `valid_until` a day (`YYYY-MM-DD`). `totals` are the server's: the
+         *     builder's preview shows the same numbers.
+         */
+        Quote: {
+            contact_id: string;
+            created_at: string;
+            created_by: string;
+            currency: string;
+            deal_id: string | null;
+            /** @description Every state it has been in, oldest first. */
+            history: components["schemas"]["QuoteChange"][];
+            id: string;
+            /** @description `INV-2026-0001` once invoiced. */
+            invoice_number: string | null;
+            lines: components["schemas"]["QuoteLine"][];
+            /** @description `QT-2026-0001`. */
+            number: string;
+            state: components["schemas"]["QuoteState"];
+            tax: components["schemas"]["TaxScheme"];
+            terms: string;
+            totals: components["schemas"]["QuoteTotals"];
+            updated_at: string;
+            valid_until: string;
+        };
+        /** @description One state change. */
+        QuoteChange: {
+            at: string;
+            by: string;
+            to: components["schemas"]["QuoteState"];
+        };
+        /**
+         * @description A quote as written: lines (quantity in thousandths, prices in minor units, discount and tax in
+         *     basis points), the tax scheme (`gst` with both states, or `single` with a name), validity and terms.
+         */
+        QuoteInput: {
+            contact_id: string;
+            /** @description ISO 4217; the business's when absent. */
+            currency?: string | null;
+            deal_id?: string | null;
+            lines: components["schemas"]["QuoteLine"][];
+            tax: components["schemas"]["TaxScheme"];
+            /** @default  */
+            terms?: string;
+            /** @description `YYYY-MM-DD`. */
+            valid_until: string;
+        };
+        /** @description One line, as it is quoted. */
+        QuoteLine: {
+            /** @description What is sold. */
+            description: string;
+            /**
+             * Format: uint32
+             * @description Discount on the line, in basis points (1000 = 10%).
+             * @default 0
+             */
+            discount_bp: number;
+            /** @description The catalog product it came from; none for free text. */
+            product_id?: string | null;
+            /**
+             * Format: int64
+             * @description How many, in thousandths (2.5 m = 2500).
+             */
+            quantity_milli: number;
+            /**
+             * Format: uint32
+             * @description The line's tax rate in basis points (1800 = 18%).
+             */
+            tax_rate_bp: number;
+            /**
+             * @description What is one unit (`pc`, `m`).
+             * @default
+             */
+            unit: string;
+            /**
+             * Format: int64
+             * @description Price of one unit, in minor units.
+             */
+            unit_price_minor: number;
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        QuotePage: {
+            items: components["schemas"]["Quote"][];
+            next_cursor: string | null;
+        };
+        /** @description Lines and a tax scheme to total, as the builder previews them. */
+        QuotePreviewInput: {
+            lines: components["schemas"]["QuoteLine"][];
+            tax: components["schemas"]["TaxScheme"];
+        };
+        /** @description Where a quote stands. */
+        QuoteState: "draft" | "sent" | "accepted" | "declined" | "invoiced" | "paid";
+        /** @description A quote's totals: the lines' rounded amounts summed. */
+        QuoteTotals: {
+            /**
+             * Format: int64
+             * @description Sum of the discounts.
+             */
+            discount_minor: number;
+            /**
+             * Format: int64
+             * @description Sum of the lines' gross.
+             */
+            gross_minor: number;
+            /** @description Each line's amounts, in line order. */
+            lines: components["schemas"]["LineAmounts"][];
+            /**
+             * Format: int64
+             * @description Sum of the taxable amounts.
+             */
+            taxable_minor: number;
+            /** @description Each tax at each rate, summed over the lines (`CGST 9%`, `SGST 9%`). */
+            taxes: components["schemas"]["TaxAmount"][];
+            /**
+             * Format: int64
+             * @description What the customer pays.
+             */
+            total_minor: number;
         };
         /** @description The cards by calling-code prefix (longest match wins) and the fallback. */
         RateCard: {
@@ -2408,6 +2865,35 @@ export interface components {
              */
             snooze?: "hour" | "tomorrow" | "next_week" | null;
             title?: string | null;
+        };
+        /** @description One tax on one line. */
+        TaxAmount: {
+            /**
+             * Format: int64
+             * @description The amount, in minor units.
+             */
+            amount_minor: number;
+            /** @description `CGST`, `SGST`, `IGST`, `VAT`… */
+            name: string;
+            /**
+             * Format: uint32
+             * @description The rate charged under this name, in basis points (CGST 9% = 900).
+             */
+            rate_bp: number;
+        };
+        /** @description How a quote's lines are taxed. */
+        TaxScheme: {
+            /** @description The business's state (ISO 3166-2:IN code, `MH`). */
+            business_state: string;
+            /** @description The customer's state: the place of supply. */
+            customer_state: string;
+            /** @constant */
+            kind: "gst";
+        } | {
+            /** @constant */
+            kind: "single";
+            /** @description Its name on the quote (`VAT`, `Sales tax`). */
+            name: string;
         };
         /** @description One approved (or pending, or rejected) template in one language. */
         Template: {
@@ -3486,6 +3972,40 @@ export interface operations {
             };
         };
     };
+    get_contacts__id__quotes: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotePage"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     post_contacts__id__read: {
         parameters: {
             query?: never;
@@ -3675,6 +4195,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Deal"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_deals__id__quotes: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotePage"];
                 };
             };
             /** @description Error */
@@ -4182,6 +4736,419 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DealPage"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_products: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductPage"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_products: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    put_products__id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_products__id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_quotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_quotes__id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    put_quotes__id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_quotes__id__accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_quotes__id__decline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_quotes__id__invoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_quotes__id__paid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_quotes__id__send: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_quotes_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuotePreviewInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteTotals"];
                 };
             };
             /** @description Error */

@@ -8,8 +8,9 @@ import { Icon } from '../components/Icon';
 import { t } from '../i18n';
 import { currencySymbol, fmtFull, money, parseTime } from '../lib/format';
 import { MergeSuggestions } from './MergeSuggestions';
+import { QuotesSection } from './QuotesSection';
 import { displayName, humanize, relativeTime, str } from './model';
-import { addNote, changeTags, createDeal, moveDeal, ownerLabel, patchContact, rev, setPanelError, state } from './store';
+import { addNote, changeTags, createDeal, moveDeal, ownerLabel, patchContact, refreshPanel, rev, setPanelError, state } from './store';
 
 const val = (e: Event) => (e.currentTarget as HTMLInputElement).value;
 
@@ -250,6 +251,8 @@ export function Panel({ c, onClose }: { c: Contact; onClose: () => void }) {
           <button class="button button--small button--secondary" type="submit" data-testid="deal-create" disabled={busy === 'deal'}>{t('panel.newDeal')}</button>
         </form>
       </section>
+
+      <QuotesSection contactId={c.id} dealId={state.deals[0]?.id ?? null} onDealChanged={refreshPanel} />
 
       <section class="side-section" aria-labelledby="followup-heading">
         <h3 id="followup-heading" class="side-heading">{t('panel.followUp')}</h3>

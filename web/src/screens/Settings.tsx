@@ -19,6 +19,7 @@ import { BusinessHours } from '../settings/BusinessHours';
 import { BusinessProfile } from '../settings/BusinessProfile';
 import { ExportButton } from '../settings/ExportButton';
 import { Pipelines } from '../settings/Pipelines';
+import { Products } from '../settings/Products';
 import { Team } from '../settings/Team';
 import { Webhooks } from '../settings/Webhooks';
 
@@ -126,6 +127,7 @@ const SECTIONS: { id: string; key: Key; manager: boolean; admin?: boolean; Scree
   { id: 'team', key: 'settings.team', manager: true, Screen: Team },
   { id: 'templates', key: 'settings.templates', manager: true, Screen: Templates },
   { id: 'pipelines', key: 'settings.pipelines', manager: true, Screen: Pipelines },
+  { id: 'products', key: 'products.title', manager: true, Screen: Products },
   { id: 'automation', key: 'settings.automation', manager: false, Screen: Automation },
   { id: 'audit', key: 'settings.audit', manager: true, Screen: Audit },
   { id: 'data', key: 'settings.data', manager: true, Screen: Data },

@@ -364,6 +364,27 @@ pub fn contact_deals(contact: &ContactId) -> String {
     format!("CD#{contact}")
 }
 
+/// The product catalog's partition.
+pub const PRODUCTS: &str = "PRODUCTS";
+
+/// The numbering counters' partition (one item per series and year).
+pub const SERIES: &str = "SERIES";
+
+/// A quote's partition.
+pub fn quote_pk(id: &str) -> String {
+    format!("Q#{id}")
+}
+
+/// `gsi1pk` of a contact's quotes.
+pub fn contact_quotes(contact: &ContactId) -> String {
+    format!("CQ#{contact}")
+}
+
+/// `gsi3pk` of a deal's quotes.
+pub fn deal_quotes(deal: &str) -> String {
+    format!("DQ#{deal}")
+}
+
 /// How many partitions each day's domain events spread over. A campaign's
 /// status storm writes thousands of events a minute: one key value per day
 /// would be a single hot partition (about 1,000 writes a second), so each

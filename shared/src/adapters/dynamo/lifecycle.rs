@@ -195,9 +195,11 @@ impl DynamoStore {
         }
     }
 
+    /// The contact's deals and the quotes and invoices made out to them.
     async fn erase_deals(&self, contact: &ContactId) -> Result<usize, StoreError> {
-        let deals = self.query_partition(keys::contact_deals(contact), Under::Gsi1).await?;
-        self.delete_all(deals.iter().filter_map(key_of).collect()).await
+        let mut items = self.query_partition(keys::contact_deals(contact), Under::Gsi1).await?;
+        items.extend(self.query_partition(keys::contact_quotes(contact), Under::Gsi1).await?);
+        self.delete_all(items.iter().filter_map(key_of).collect()).await
     }
 
     /// Keeps each audit fact about the contact (who, what, when) and drops

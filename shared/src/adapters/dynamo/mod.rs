@@ -51,6 +51,7 @@ mod media;
 mod notifications;
 mod outbox;
 mod paging;
+mod quotes;
 mod read_markers;
 mod record;
 mod report_calendar;

@@ -1,0 +1,54 @@
+// The contact panel's quotes: the list with its actions and the builder,
+// priced against the contact's latest deal when there is one (sending moves
+// that deal to the quote stage, acceptance wins it).
+import { useEffect, useState } from 'preact/hooks';
+import { t } from '../i18n';
+import { businessCurrency } from '../lib/format';
+import { actOnQuote, createQuote, products as loadProducts, quotesFor, type Product, type Quote, type QuoteAction, type QuoteInput } from '../api/quotes';
+import { QuoteBuilder } from './QuoteBuilder';
+import { QuoteList } from './QuoteList';
+
+export function QuotesSection({ contactId, dealId, onDealChanged }: { contactId: string; dealId: string | null; onDealChanged: () => void }) {
+  const [quotes, setQuotes] = useState<Quote[]>([]);
+  const [catalog, setCatalog] = useState<Product[]>([]);
+  const [building, setBuilding] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+
+  const reload = async () => setQuotes((await quotesFor(contactId)).items ?? []);
+  useEffect(() => {
+    setBuilding(false);
+    setError('');
+    reload().catch((e: Error) => setError(e.message));
+    loadProducts().then((p) => setCatalog(p.items ?? []), () => setCatalog([]));
+  }, [contactId]);
+
+  const work = async (job: () => Promise<unknown>) => {
+    setBusy(true);
+    setError('');
+    try {
+      await job();
+      await reload();
+      onDealChanged();
+    } catch (e) {
+      setError(t('quotes.failed', { message: (e as Error).message }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="side-section" aria-labelledby="quotes-heading" data-testid="quotes-section">
+      <h3 id="quotes-heading" class="side-heading">{t('quotes.title')}</h3>
+      <QuoteList quotes={quotes} busy={busy} onAct={(q: Quote, a: QuoteAction) => work(() => actOnQuote(q.id, a))} />
+      {building ? (
+        <QuoteBuilder contactId={contactId} dealId={dealId} currency={businessCurrency()} products={catalog}
+          onCancel={() => setBuilding(false)}
+          onSave={(body: QuoteInput) => work(async () => { await createQuote(body); setBuilding(false); })} />
+      ) : (
+        <button type="button" class="button button--small button--secondary" data-testid="quote-new" onClick={() => setBuilding(true)}>{t('quotes.new')}</button>
+      )}
+      {error ? <p class="form-error" role="alert" data-testid="quotes-error">{error}</p> : null}
+    </section>
+  );
+}
