@@ -31,6 +31,7 @@ mod push;
 mod reports;
 mod rules;
 mod secrets;
+mod send_media;
 mod sign_in;
 mod statuses;
 mod task_changes;
