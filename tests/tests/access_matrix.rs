@@ -274,6 +274,13 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
         ),
         row(
             "post",
+            "/api/contacts/{id}/uploads",
+            c("/api/contacts/{id}/uploads"),
+            Some(json!({"mime_type": "application/pdf", "size": 1000, "filename": "brochure.pdf"})),
+            [201, 201, 201, 404, 401],
+        ),
+        row(
+            "post",
             "/api/contacts/{id}/opt_out",
             c("/api/contacts/{id}/opt_out"),
             Some(json!({"opted_out": false})),

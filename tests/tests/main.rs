@@ -32,6 +32,7 @@ mod quotes;
 mod reports;
 mod rules;
 mod secrets;
+mod send_media;
 mod sign_in;
 mod statuses;
 mod task_changes;

@@ -28,6 +28,7 @@ mod session;
 mod settings;
 mod tasks;
 mod team;
+mod uploads;
 mod views;
 mod visible_contact;
 mod webhooks;
@@ -70,8 +71,8 @@ use views::{
     DeadLetterQueueView, DealView, DryRunView, ErasedView, ExportJobView, FirstResponseView, FunnelView,
     LinkAcceptedView, LinkView, MessageCountsView, MessageView, NoteView, NotificationsReadView, NotificationsView,
     NumberHoursView, OptOutView, PageView, PasswordChangedView, QueuedView, QuoteView, RateCardView, ReadMarkerView,
-    RequeuedView, RuleLogEntryView, RuleView, SignedInView, SpendView, TaskView, TemplatesSyncedView, UserView,
-    WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
+    RequeuedView, RuleLogEntryView, RuleView, SignedInView, SpendView, TaskView, TemplatesSyncedView, UploadView,
+    UserView, WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
 };
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
@@ -108,6 +109,8 @@ pub struct Background {
     pub scheduler: Arc<dyn parley::ports::Scheduler>,
     /// Customers' files (links to them; erasure deletes them).
     pub media: Arc<dyn parley::ports::MediaVault>,
+    /// Staff's uploads into the same bucket.
+    pub uploads: Arc<dyn parley::ports::MediaUploads>,
 }
 
 impl Background {
@@ -120,6 +123,7 @@ impl Background {
             webhooks: Arc::new(aws::webhook_queue(sdk, &settings.webhook_queue_url)),
             scheduler: Arc::new(aws::scheduler(sdk, settings.schedules.clone())),
             media: Arc::new(aws::media_vault(sdk, &settings.media_bucket)),
+            uploads: Arc::new(aws::media_vault(sdk, &settings.media_bucket)),
         }
     }
 }
@@ -185,6 +189,8 @@ pub struct ApiState {
     pub origin_key: Option<String>,
     /// Customers' files in the media bucket.
     pub media: Arc<dyn parley::ports::MediaVault>,
+    /// Presigned PUTs for files staff attach.
+    pub uploads: parley::app::media_upload::MediaUpload,
     /// The time.
     pub clock: Arc<dyn Clock>,
 }
@@ -243,7 +249,8 @@ pub fn state(
         clock.clone(),
         RateCards::default(),
     )
-    .with_business(store.clone());
+    .with_business(store.clone())
+    .with_uploads(background.uploads.clone());
     let calendar = BusinessCalendar::new(store.clone());
     let inbox =
         Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone(), settings));
@@ -314,6 +321,7 @@ pub fn state(
         users: store.clone(),
         store,
         media: background.media,
+        uploads: parley::app::media_upload::MediaUpload::new(background.uploads),
         clock,
     }
 }
@@ -336,7 +344,8 @@ openapi::api_routes! {
     get "/api/contacts/{id}/notes" => contacts::notes, query contacts::PageQuery, returns 200 PageView<NoteView>, "Internal notes, newest first", "all who can see it";
     post "/api/contacts/{id}/notes" => contacts::add_note, body contacts::NoteBody, returns 201 NoteView, "Add an internal note (201)", "all who can see it";
     get "/api/contacts/{id}/messages" => contacts::messages, query contacts::PageQuery, returns 200 PageView<MessageView>, "The timeline, oldest first", "all who can see it";
-    post "/api/contacts/{id}/messages" => outbound::send, body outbound::SendBody, returns 202 QueuedView, "Send text or a template (202; an Idempotency-Key is the sender's own for this contact, and reusing it for another body is 422)", "all who can see it";
+    post "/api/contacts/{id}/messages" => outbound::send, body outbound::SendBody, returns 202 QueuedView, "Send text, a template or an uploaded file (202; a file is checked against WhatsApp's type and size limits on the uploaded object, 422 naming the limit; an Idempotency-Key is the sender's own for this contact, and reusing it for another body is 422)", "all who can see it";
+    post "/api/contacts/{id}/uploads" => uploads::create, body uploads::UploadBody, returns 201 UploadView, "A presigned PUT for a file to send (201): the type and size are checked against WhatsApp's limits first (422 naming the limit)", "all who can see it";
     post "/api/contacts/{id}/opt_out" => outbound::opt_out, body outbound::OptOutBody, returns 200 OptOutView, "Record the marketing opt-out, or clear it (audited)", "all who can see it (clearing: managers, admins)";
     post "/api/contacts/{id}/assign" => inbox::assign, body inbox::AssignBody, returns 200 ContactView, "Assign, transfer or unassign", "agents take unassigned or release their own; managers, admins any";
     post "/api/contacts/{id}/close" => inbox::close, returns 200 ContactView, "Close the conversation (closing a closed one changes nothing)", "all who can see it";

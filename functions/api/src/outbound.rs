@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use parley::app::send_message::{RetryError, SendCommand, SendError};
 use parley::domain::outbound::{OutboundContent, SendRefusal};
+use parley::domain::outbound_media::{MediaKind, OutboundFile};
 use parley::domain::template::Template;
 use parley::domain::template_inputs::{ButtonInput, HeaderInput, NamedParam, TemplateInputs};
 use parley::domain::Millis;
@@ -35,6 +36,43 @@ pub(crate) enum SendBody {
         #[serde(default)]
         context: Option<ContextBody>,
     },
+    /// A file uploaded with `POST /api/contacts/{id}/uploads`.
+    Media {
+        media: MediaBody,
+        #[serde(default)]
+        context: Option<ContextBody>,
+    },
+}
+
+/// An uploaded file by its `key`, with the type it was uploaded as, a
+/// caption (not for audio) and, for a document, the name it is shown under.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "MediaSend")]
+pub(crate) struct MediaBody {
+    key: String,
+    mime_type: String,
+    #[serde(default)]
+    caption: Option<String>,
+    #[serde(default)]
+    filename: Option<String>,
+}
+
+impl MediaBody {
+    /// The content, its size and kind to be read from the bucket at send
+    /// time (an unknown type is refused there, naming it).
+    fn into_content(self) -> OutboundContent {
+        let caption = self.caption.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+        OutboundContent::Media {
+            file: OutboundFile {
+                kind: MediaKind::of(&self.mime_type).unwrap_or(MediaKind::Document),
+                key: self.key,
+                mime_type: self.mime_type,
+                size: 0,
+                filename: self.filename,
+                caption,
+            },
+        }
+    }
 }
 
 /// The message replied to.
@@ -98,6 +136,7 @@ pub(crate) async fn send(
     let (content, context) = match body {
         SendBody::Text { text, context } => (OutboundContent::Text { text }, context),
         SendBody::Template { template, context } => (template.into_content(), context),
+        SendBody::Media { media, context } => (media.into_content(), context),
     };
     let idempotency_key = headers
         .get("idempotency-key")

@@ -2,7 +2,7 @@
 //! failures put only the failed records back, after their backoff.
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
-use parley::adapters::aws::{self, SdkConfig};
+use parley::adapters::aws::{self, MediaBucket, SdkConfig};
 use parley::adapters::cloud_api::CloudApi;
 use parley::adapters::dynamo::DynamoStore;
 use parley::adapters::sqs::{SendJob, SqsQueue};
@@ -10,7 +10,7 @@ use parley::adapters::sqs_batch::BatchFailures;
 use parley::app::deliver::{Deliver, JobOutcome, RetryPolicy};
 use parley::config::secrets::{AppSecrets, SecretName, SecretSource};
 use parley::config::{CloudApiSettings, ConfigError, Environment};
-use parley::ports::WhatsAppClient;
+use parley::ports::{MediaVault, WhatsAppClient};
 use std::sync::Arc;
 
 /// The sender and the queue it reschedules retries on.
@@ -34,6 +34,12 @@ impl Sender {
     ) -> Self {
         Sender { deliver: Deliver::new(store, whatsapp, retry), queue, poison_delay_seconds: retry.base_seconds }
     }
+
+    /// Sends staff's files from `media` by presigned link.
+    pub fn with_media(mut self, media: Arc<dyn MediaVault>) -> Self {
+        self.deliver = self.deliver.with_media(media);
+        self
+    }
 }
 
 /// What the sender function runs with.
@@ -49,6 +55,8 @@ pub struct SenderSettings {
     pub retry: RetryPolicy,
     /// The access token and the contact-id key.
     pub secrets: SecretSource,
+    /// `MEDIA_BUCKET`: where staff's files are linked from.
+    pub media_bucket: MediaBucket,
 }
 
 impl SenderSettings {
@@ -60,6 +68,7 @@ impl SenderSettings {
             cloud_api: CloudApiSettings::from_environment(env)?,
             retry: retry_policy(env)?,
             secrets: SecretSource::from_environment(env, &[SecretName::WhatsAppAccessToken, SecretName::ContactIdKey])?,
+            media_bucket: MediaBucket::from_environment(env)?,
         })
     }
 }
@@ -99,7 +108,8 @@ pub fn build(
     let queue = aws::outbound_queue(sdk, &settings.outbound_queue_url);
     let token = secrets.get(SecretName::WhatsAppAccessToken)?;
     let whatsapp = Arc::new(CloudApi::new(settings.cloud_api.with_token(token))?);
-    Ok(Sender::new(store, whatsapp, queue, settings.retry))
+    let media = Arc::new(aws::media_vault(sdk, &settings.media_bucket));
+    Ok(Sender::new(store, whatsapp, queue, settings.retry).with_media(media))
 }
 
 /// Handles one SQS batch.

@@ -30,11 +30,27 @@ pub struct LocalMedia {
 pub async fn bucket(s3: aws_sdk_s3::Client, table: &str) -> anyhow::Result<LocalMedia> {
     let bucket = crate::bootstrap::bucket_name(table, "media");
     crate::bootstrap::ensure_bucket(&s3, &bucket).await?;
+    allow_browser_uploads(&s3, &bucket).await?;
     let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".to_owned());
     let origin = std::env::var("AWS_ENDPOINT_URL_S3")
         .map(|url| url.trim_end_matches('/').to_owned())
         .unwrap_or_else(|_| format!("https://{bucket}.s3.{region}.amazonaws.com"));
     Ok(LocalMedia { vault: Arc::new(S3MediaVault::new(s3, bucket.clone())), bucket, origin })
+}
+
+/// The bucket's CORS rule, as `MediaBucket` has it in template.yaml:
+/// browsers may PUT (with the API's presigned link) and nothing else.
+async fn allow_browser_uploads(s3: &aws_sdk_s3::Client, bucket: &str) -> anyhow::Result<()> {
+    use aws_sdk_s3::types::{CorsConfiguration, CorsRule};
+    let rule = CorsRule::builder()
+        .allowed_methods("PUT")
+        .allowed_origins("*")
+        .allowed_headers("content-type")
+        .max_age_seconds(3600)
+        .build()?;
+    let cors = CorsConfiguration::builder().cors_rules(rule).build()?;
+    s3.put_bucket_cors().bucket(bucket).cors_configuration(cors).send().await?;
+    Ok(())
 }
 
 /// The media function's worker over the local store, the simulator and the bucket.

@@ -193,6 +193,7 @@ impl LocalStack {
                 webhooks: Arc::new(webhook_queue.clone()),
                 scheduler: scheduler.clone(),
                 media: media.vault.clone(),
+                uploads: media.vault.clone(),
             },
             None,
         );
@@ -204,7 +205,8 @@ impl LocalStack {
             config.table.clone(),
             config.contact_id_key.clone(),
         ));
-        let sender = sender::Sender::new(background.clone(), whatsapp, queue.clone(), config.retry);
+        let sender = sender::Sender::new(background.clone(), whatsapp, queue.clone(), config.retry)
+            .with_media(media.vault.clone());
         let media_worker = crate::media::worker(
             background.clone(),
             config.whatsapp.clone(),

@@ -4,6 +4,7 @@
 
 use crate::customer::new_wamid;
 use crate::media::{Download, Lookup, MediaLibrary};
+use crate::media_send::{check_shape, MediaSendRefusal, MediaSource, SENT_MEDIA_TYPES};
 use crate::webhook::{envelope, messages_change, post_signed, BusinessPhone};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -78,6 +79,9 @@ pub struct Accepted {
     pub callback_data: Option<String>,
     /// The request body.
     pub body: Value,
+    /// For a file sent by link: the SHA-256 of the bytes fetched from it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_sha256: Option<String>,
 }
 
 struct Sim {
@@ -173,12 +177,17 @@ async fn send(
     if let Some(refusal) = validate(&sim, &body, &to) {
         return refusal;
     }
+    let media_sha256 = match fetch_media(&sim, &body).await {
+        Ok(digest) => digest,
+        Err(r) => return meta_error(StatusCode::BAD_REQUEST, r.code, r.message, &r.details),
+    };
     let wamid = new_wamid();
     let accepted = Accepted {
         wamid: wamid.clone(),
         to: to.clone(),
         callback_data: body["biz_opaque_callback_data"].as_str().map(str::to_owned),
         body,
+        media_sha256,
     };
     if let Ok(mut list) = sim.accepted.lock() {
         list.push(accepted.clone());
@@ -271,8 +280,33 @@ async fn media_download(
     }
 }
 
+/// A file sent by link is fetched, as Meta does before it accepts the
+/// message; one sent by id must be a media id Meta hosts.
+async fn fetch_media(sim: &Sim, body: &Value) -> Result<Option<String>, MediaSendRefusal> {
+    let Some(kind) = body["type"].as_str().filter(|t| SENT_MEDIA_TYPES.contains(t)) else { return Ok(None) };
+    match check_shape(body, kind)? {
+        MediaSource::Link(link) => Ok(Some(crate::media_send::fetch(&sim.http, &link, kind).await?.sha256)),
+        MediaSource::Id(id) => match sim.media.lookup(&id, "http://127.0.0.1", false) {
+            Lookup::Found(_) => Ok(None),
+            Lookup::Gone => Err(MediaSendRefusal {
+                code: 131053,
+                message: "Media upload error",
+                details: format!("media id {id} is not known"),
+            }),
+        },
+    }
+}
+
 fn validate(sim: &Sim, body: &Value, to: &str) -> Option<Response> {
     match body["type"].as_str() {
+        Some(kind) if SENT_MEDIA_TYPES.contains(&kind) => {
+            if let Err(r) = check_shape(body, kind) {
+                return Some(meta_error(StatusCode::BAD_REQUEST, r.code, r.message, &r.details));
+            }
+            let last = sim.last_inbound.lock().ok()?.get(to).copied();
+            let open = last.is_some_and(|t| now_seconds() < t + 24 * 3600);
+            (!open).then(|| meta_error(StatusCode::BAD_REQUEST, 131047, "Re-engagement message", "Message failed to send because more than 24 hours have passed since the customer last replied to this number."))
+        }
         Some("text") => {
             let last = sim.last_inbound.lock().ok()?.get(to).copied();
             let open = last.is_some_and(|t| now_seconds() < t + 24 * 3600);

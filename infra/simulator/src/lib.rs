@@ -4,6 +4,7 @@
 pub mod cloud_api;
 pub mod customer;
 pub mod media;
+pub mod media_send;
 pub mod seed;
 pub mod templates;
 pub mod webhook;

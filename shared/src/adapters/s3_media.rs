@@ -2,7 +2,7 @@
 //! (SSE-S3), read through short-lived presigned GET links that only the
 //! API hands out, deleted by contact prefix on erasure.
 
-use crate::ports::{FileError, LinkDisposition, MediaVault};
+use crate::ports::{FileError, LinkDisposition, MediaUploads, MediaVault, UploadedObject};
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{Delete, ObjectIdentifier, ServerSideEncryption};
@@ -116,6 +116,38 @@ impl MediaVault for S3MediaVault {
                 Some(next) if page.is_truncated() == Some(true) => token = Some(next.to_owned()),
                 _ => return Ok(deleted),
             }
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl MediaUploads for S3MediaVault {
+    async fn upload_link(&self, key: &str, mime_type: &str, valid_for_seconds: u64) -> Result<String, FileError> {
+        let config = PresigningConfig::expires_in(Duration::from_secs(valid_for_seconds))
+            .map_err(|e| FileError(e.to_string()))?;
+        // The signature covers the type: the browser must send it, so the
+        // object is typed as declared. The bucket's default encryption
+        // (SSE-S3) encrypts it without a header the browser would have to add.
+        let request = self
+            .client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(mime_type)
+            .presigned(config)
+            .await
+            .map_err(failed)?;
+        Ok(request.uri().to_owned())
+    }
+
+    async fn uploaded(&self, key: &str) -> Result<Option<UploadedObject>, FileError> {
+        match self.client.head_object().bucket(&self.bucket).key(key).send().await {
+            Ok(head) => Ok(Some(UploadedObject {
+                size: head.content_length().and_then(|n| u64::try_from(n).ok()).unwrap_or_default(),
+                mime_type: head.content_type().unwrap_or_default().to_owned(),
+            })),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(None),
+            Err(e) => Err(failed(e)),
         }
     }
 }

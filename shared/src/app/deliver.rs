@@ -2,9 +2,11 @@
 //! it went. Redelivered jobs and concurrent senders are harmless: only the
 //! one that wins the `queued → sending` claim calls Meta.
 
-use crate::domain::{DeliveryError, MessageRef};
-use crate::ports::{OutboxStore, StoreError, WhatsAppClient};
-use crate::whatsapp::send::{ErrorClass, SendOutcome, SendRequest};
+use crate::domain::outbound::OutboundContent;
+use crate::domain::outbound_media::MediaKind;
+use crate::domain::{DeliveryError, MessageRef, OutboundMessage};
+use crate::ports::{LinkDisposition, MediaVault, OutboxStore, StoreError, WhatsAppClient};
+use crate::whatsapp::send::{ErrorClass, SendFailure, SendOutcome, SendRequest};
 use std::sync::Arc;
 
 /// What to do with the queue message afterwards.
@@ -41,17 +43,61 @@ impl RetryPolicy {
     }
 }
 
+/// How long the link Meta fetches a staff file from works: Meta fetches
+/// it when it takes the message, and may again while it retries its own
+/// delivery; an hour covers that without leaving a long-lived link about.
+pub const SENT_MEDIA_LINK_SECONDS: u64 = 3600;
+
 /// The sender use case.
 pub struct Deliver {
     outbox: Arc<dyn OutboxStore>,
     client: Arc<dyn WhatsAppClient>,
     policy: RetryPolicy,
+    media: Option<Arc<dyn MediaVault>>,
 }
 
 impl Deliver {
     /// Wires the use case.
     pub fn new(outbox: Arc<dyn OutboxStore>, client: Arc<dyn WhatsAppClient>, policy: RetryPolicy) -> Self {
-        Deliver { outbox, client, policy }
+        Deliver { outbox, client, policy, media: None }
+    }
+
+    /// Sends staff's files from this bucket (by presigned link); without
+    /// it a file fails for good, saying why.
+    pub fn with_media(mut self, media: Arc<dyn MediaVault>) -> Self {
+        self.media = Some(media);
+        self
+    }
+
+    /// The request for `message`: for a file, with a fresh link to it
+    /// (signed here, at each attempt, so a retry never sends a dead link).
+    async fn request(&self, message: &OutboundMessage) -> Result<SendRequest, SendFailure> {
+        let media_link = match &message.content {
+            OutboundContent::Media { file } => {
+                let Some(media) = &self.media else {
+                    return Err(link_failure(ErrorClass::Permanent, "media sending is not configured".to_owned()));
+                };
+                let disposition = match file.kind {
+                    MediaKind::Document => LinkDisposition::Attachment,
+                    _ => LinkDisposition::Inline,
+                };
+                let name = file.filename.as_deref().unwrap_or(file.kind.as_str());
+                let link = media
+                    .link(&file.key, &file.mime_type, name, disposition, SENT_MEDIA_LINK_SECONDS)
+                    .await
+                    .map_err(|e| link_failure(ErrorClass::Retryable, e.to_string()))?;
+                Some(link)
+            }
+            _ => None,
+        };
+        Ok(SendRequest {
+            phone_number_id: message.phone_number_id.clone(),
+            to: message.to.clone(),
+            content: message.content.clone(),
+            reply_to: message.reply_to.clone(),
+            callback_data: message.reference.callback_data(),
+            media_link,
+        })
     }
 
     /// Handles one job.
@@ -60,14 +106,11 @@ impl Deliver {
             tracing::info!(contact_id = %job.contact, "already claimed or finished; nothing to send");
             return Ok(JobOutcome::Done);
         };
-        let request = SendRequest {
-            phone_number_id: message.phone_number_id.clone(),
-            to: message.to.clone(),
-            content: message.content.clone(),
-            reply_to: message.reply_to.clone(),
-            callback_data: message.reference.callback_data(),
+        let outcome = match self.request(&message).await {
+            Ok(request) => self.client.send(&request).await,
+            Err(failure) => SendOutcome::Failed(failure),
         };
-        match self.client.send(&request).await {
+        match outcome {
             SendOutcome::Accepted { wamid } => {
                 self.outbox.mark_sent(job, &wamid).await?;
                 tracing::info!(message_id = %message.id, wamid = %wamid, contact_id = %job.contact, "sent");
@@ -100,6 +143,13 @@ impl Deliver {
                 Ok(JobOutcome::Done)
             }
         }
+    }
+}
+
+fn link_failure(class: ErrorClass, details: String) -> SendFailure {
+    SendFailure {
+        class,
+        error: DeliveryError { code: 0, title: "the file's link could not be made".to_owned(), details: Some(details) },
     }
 }
 

@@ -18,6 +18,7 @@ pub mod live_feed;
 pub mod live_push;
 pub mod live_sockets;
 pub mod media_copy_request;
+pub mod media_upload;
 pub mod notes;
 pub mod opt_out;
 pub mod quotes;

@@ -3,14 +3,15 @@
 //! never a second send while Meta may still report on the first.
 
 use crate::domain::outbound::{plan_send, OutboundContent, Recipient, SendRefusal};
+use crate::domain::outbound_media::{is_upload_key, MediaRefusal};
 use crate::domain::pricing::{Estimate, RateCards};
 use crate::domain::rate_catalog::RateCatalog;
 use crate::domain::AuditEntry;
 use crate::domain::OutboundMessage;
 use crate::domain::{ContactId, DeliveryStatus, MessageRef, Millis};
 use crate::ports::{
-    BusinessProfileStore, Clock, ConversationStore, Created, FirstResponse, IdempotencyKey, OutboundQueue, OutboxStore,
-    StoreError, TemplateCatalog,
+    BusinessProfileStore, Clock, ConversationStore, Created, FirstResponse, IdempotencyKey, MediaUploads,
+    OutboundQueue, OutboxStore, StoreError, TemplateCatalog,
 };
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -117,6 +118,7 @@ pub struct SendMessage {
     clock: Arc<dyn Clock>,
     rates: RateCards,
     business: Option<Arc<dyn BusinessProfileStore>>,
+    uploads: Option<Arc<dyn MediaUploads>>,
     settings: SendSettings,
 }
 
@@ -138,6 +140,7 @@ impl SendMessage {
             clock,
             rates,
             business: None,
+            uploads: None,
             settings: SendSettings::default(),
         }
     }
@@ -152,6 +155,13 @@ impl SendMessage {
     /// (one profile read per send) instead of the fixed cards given to `new`.
     pub fn with_business(mut self, profiles: Arc<dyn BusinessProfileStore>) -> Self {
         self.business = Some(profiles);
+        self
+    }
+
+    /// Lets staff send files they uploaded to the media bucket; without
+    /// it every file is refused as not uploaded.
+    pub fn with_uploads(mut self, uploads: Arc<dyn MediaUploads>) -> Self {
+        self.uploads = Some(uploads);
         self
     }
 
@@ -170,10 +180,11 @@ impl SendMessage {
         let now = self.clock.now();
         let recipient =
             Recipient { window: contact.window, opted_out: contact.opted_out, wa_id: contact.wa_id.clone() };
-        let plan = plan_send(&recipient, &command.content, &translations, &self.rate_cards().await?, now)?;
+        let content = self.with_uploaded_file(&contact.id, &command.content).await?;
+        let plan = plan_send(&recipient, &content, &translations, &self.rate_cards().await?, now)?;
         let template = match &command.content {
             OutboundContent::Template { language, .. } => translations.iter().find(|t| &t.language == language),
-            OutboundContent::Text { .. } => None,
+            OutboundContent::Text { .. } | OutboundContent::Media { .. } => None,
         };
         let idempotency_key = command.idempotency_key.as_deref().map(|key| scoped_key(&command, key));
         let id = new_message_id();
@@ -270,8 +281,32 @@ impl SendMessage {
     ) -> Result<Vec<crate::domain::template::Template>, StoreError> {
         match content {
             OutboundContent::Template { name, .. } => self.templates.template_translations(name).await,
-            OutboundContent::Text { .. } => Ok(Vec::new()),
+            OutboundContent::Text { .. } | OutboundContent::Media { .. } => Ok(Vec::new()),
         }
+    }
+
+    /// A file's content with what the bucket says of the upload (one HEAD):
+    /// its real size and stored type, whatever the browser claimed, so the
+    /// limits are checked on the bytes that would go to Meta.
+    async fn with_uploaded_file(
+        &self,
+        contact: &ContactId,
+        content: &OutboundContent,
+    ) -> Result<OutboundContent, SendError> {
+        let OutboundContent::Media { file } = content else { return Ok(content.clone()) };
+        if !is_upload_key(contact, &file.key) {
+            return Err(SendRefusal::from(MediaRefusal::ForeignKey).into());
+        }
+        let uploads = self.uploads.as_ref().ok_or(SendRefusal::Media(MediaRefusal::NotUploaded))?;
+        let object = uploads
+            .uploaded(&file.key)
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?
+            .ok_or(SendRefusal::Media(MediaRefusal::NotUploaded))?;
+        let mut file = file.clone();
+        file.size = object.size;
+        file.mime_type = object.mime_type;
+        Ok(OutboundContent::Media { file })
     }
 }
 

@@ -143,6 +143,12 @@ pub struct MediaFile {
 impl MediaFile {
     /// The file in `content`, when it carries one with a media id.
     pub fn of(content: &MessageContent) -> Option<Self> {
+        Self::described(content).filter(|file| !file.media_id.is_empty())
+    }
+
+    /// The file in `content`, with or without a media id (staff's own
+    /// files are sent by link and have none: `media_id` is empty then).
+    pub fn described(content: &MessageContent) -> Option<Self> {
         let (media, filename) = match content {
             MessageContent::Image { media }
             | MessageContent::Audio { media, .. }
@@ -151,7 +157,8 @@ impl MediaFile {
             MessageContent::Document { media, filename } => (media, filename.clone()),
             _ => return None,
         };
-        Some(MediaFile { media_id: media.id.clone()?, mime_type: media.mime_type.clone(), filename })
+        let media_id = media.id.clone().unwrap_or_default();
+        Some(MediaFile { media_id, mime_type: media.mime_type.clone(), filename })
     }
 }
 

@@ -32,6 +32,7 @@ pub mod minor_units;
 pub mod note;
 pub mod notification;
 pub mod outbound;
+pub mod outbound_media;
 pub mod outbound_message;
 pub mod phone_number;
 pub mod pipeline;

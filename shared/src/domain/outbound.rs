@@ -2,6 +2,7 @@
 //! same rules Meta enforces (window, template, parameters), caught early with
 //! a reason staff can act on, plus Parley's own (opt-outs).
 
+use super::outbound_media::{check_file, check_labels, MediaRefusal, OutboundFile};
 use super::pricing::{Estimate, RateCards};
 use super::template::{Category, Template};
 use super::template_check::{check_inputs, param_ok, TemplatePartProblem};
@@ -30,6 +31,11 @@ pub enum OutboundContent {
         #[serde(default, skip_serializing_if = "TemplateInputs::is_empty")]
         inputs: TemplateInputs,
     },
+    /// A file staff uploaded to the media bucket (service window only).
+    Media {
+        /// The file, its kind and what goes with it.
+        file: OutboundFile,
+    },
 }
 
 impl OutboundContent {
@@ -38,6 +44,7 @@ impl OutboundContent {
         match self {
             OutboundContent::Text { .. } => "text",
             OutboundContent::Template { .. } => "template",
+            OutboundContent::Media { file } => file.kind.as_str(),
         }
     }
 
@@ -53,6 +60,11 @@ impl OutboundContent {
                 }
                 None => format!("[template {name}]"),
             },
+            OutboundContent::Media { file } => file
+                .caption
+                .clone()
+                .or_else(|| file.filename.clone())
+                .unwrap_or_else(|| format!("[{}]", file.kind.as_str())),
         }
     }
 }
@@ -122,6 +134,9 @@ pub enum SendRefusal {
     /// An empty text.
     #[error("a text message needs some text (at most 4096 characters)")]
     BadText,
+    /// A file Meta would refuse (type, size, caption, name), or none.
+    #[error(transparent)]
+    Media(#[from] MediaRefusal),
 }
 
 fn window_closed_message(closed_at: Option<Millis>) -> String {
@@ -146,6 +161,7 @@ impl SendRefusal {
             SendRefusal::TemplatePart { .. } => "template_components",
             SendRefusal::OptedOut => "opted_out",
             SendRefusal::BadText => "bad_text",
+            SendRefusal::Media(refusal) => refusal.code(),
         }
     }
 }
@@ -189,6 +205,17 @@ pub fn plan_send(
             }
             if !open {
                 return Err(SendRefusal::WindowClosed { closed_at: recipient.window.closes_at() });
+            }
+            Category::Service
+        }
+        OutboundContent::Media { file } => {
+            let kind = check_file(&file.mime_type, file.size)?;
+            check_labels(kind, file.caption.as_deref(), file.filename.as_deref())?;
+            if !open {
+                return Err(SendRefusal::WindowClosed { closed_at: recipient.window.closes_at() });
+            }
+            if let OutboundContent::Media { file } = &mut bound {
+                file.kind = kind;
             }
             Category::Service
         }
@@ -256,6 +283,33 @@ mod tests {
             params: (0..params).map(|i| format!("p{i}")).collect(),
             inputs: TemplateInputs::default(),
         }
+    }
+
+    fn pdf(size: u64, caption: Option<&str>) -> OutboundContent {
+        use crate::domain::outbound_media::MediaKind;
+        OutboundContent::Media {
+            file: OutboundFile {
+                kind: MediaKind::Document,
+                key: "media/x/out-1".into(),
+                mime_type: "application/pdf".into(),
+                size,
+                filename: Some("brochure.pdf".into()),
+                caption: caption.map(str::to_owned),
+            },
+        }
+    }
+
+    #[test]
+    fn media_needs_an_open_window_and_metas_limits() {
+        let rates = RateCards::default();
+        let plan = plan_send(&recipient(true, false), &pdf(1000, Some("Brochure")), &[], &rates, Millis(1)).unwrap();
+        assert!(plan.estimate.free);
+        assert_eq!(plan.content.type_name(), "document");
+        assert_eq!(plan.content.summary(None), "Brochure");
+        let closed = plan_send(&recipient(false, false), &pdf(1000, None), &[], &rates, Millis(1)).unwrap_err();
+        assert_eq!(closed.code(), "window_closed");
+        let big = plan_send(&recipient(true, false), &pdf(101 * 1024 * 1024, None), &[], &rates, Millis(1));
+        assert_eq!(big.unwrap_err().code(), "media_too_large");
     }
 
     #[test]

@@ -29,6 +29,7 @@ mod login_throttle;
 mod media_queue;
 mod media_records;
 mod media_source;
+mod media_uploads;
 mod media_vault;
 #[cfg(any(test, feature = "memory"))]
 pub mod memory;
@@ -84,6 +85,7 @@ pub use login_throttle::LoginThrottle;
 pub use media_queue::MediaQueue;
 pub use media_records::{MediaMessage, MediaRecords};
 pub use media_source::{MediaDescriptor, MediaSource, MediaSourceError};
+pub use media_uploads::{MediaUploads, UploadedObject};
 pub use media_vault::{LinkDisposition, MediaVault};
 pub use notification_inbox::NotificationInbox;
 pub use notifications::Notifications;

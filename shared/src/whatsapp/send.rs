@@ -4,6 +4,7 @@
 use super::status::delivery_error;
 use super::template_message::template_object;
 use crate::domain::outbound::OutboundContent;
+use crate::domain::outbound_media::MediaKind;
 use crate::domain::DeliveryError;
 use serde_json::{json, Value};
 
@@ -20,6 +21,8 @@ pub struct SendRequest {
     pub reply_to: Option<String>,
     /// Our message key, echoed back on every status webhook.
     pub callback_data: String,
+    /// Where Meta fetches a file from (a presigned GET), for a file.
+    pub media_link: Option<String>,
 }
 
 impl SendRequest {
@@ -39,6 +42,20 @@ impl SendRequest {
             OutboundContent::Template { name, language, params, inputs } => {
                 body["type"] = json!("template");
                 body["template"] = template_object(name, language, params, inputs);
+            }
+            OutboundContent::Media { file } => {
+                // By link: Meta fetches the file from the bucket itself (see
+                // README, "Staff send media").
+                let kind = file.kind.as_str();
+                let mut media = json!({ "link": self.media_link });
+                if let Some(caption) = file.caption.as_ref().filter(|_| file.kind.takes_caption()) {
+                    media["caption"] = json!(caption);
+                }
+                if let (MediaKind::Document, Some(name)) = (file.kind, &file.filename) {
+                    media["filename"] = json!(name);
+                }
+                body["type"] = json!(kind);
+                body[kind] = media;
             }
         }
         if let Some(wamid) = &self.reply_to {
@@ -118,6 +135,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_document_goes_by_link_with_its_caption_and_name_and_audio_without_a_caption() {
+        use crate::domain::outbound_media::OutboundFile;
+        let file = |kind: MediaKind, mime: &str| OutboundFile {
+            kind,
+            key: "media/x/out-1".into(),
+            mime_type: mime.into(),
+            size: 10,
+            filename: Some("brochure.pdf".into()),
+            caption: Some("Our range".into()),
+        };
+        let request = |file: OutboundFile| SendRequest {
+            phone_number_id: "1".into(),
+            to: "919812345678".into(),
+            content: OutboundContent::Media { file },
+            reply_to: None,
+            callback_data: "c".into(),
+            media_link: Some("https://bucket.test/media/x/out-1?sig".into()),
+        };
+        let body = request(file(MediaKind::Document, "application/pdf")).body();
+        assert_eq!(body["type"], "document");
+        assert_eq!(
+            body["document"],
+            serde_json::json!({"link": "https://bucket.test/media/x/out-1?sig", "caption": "Our range", "filename": "brochure.pdf"})
+        );
+        let body = request(file(MediaKind::Audio, "audio/mpeg")).body();
+        assert_eq!(body["type"], "audio");
+        assert_eq!(body["audio"], serde_json::json!({"link": "https://bucket.test/media/x/out-1?sig"}));
+        let body = request(file(MediaKind::Image, "image/png")).body();
+        assert_eq!(body["image"]["caption"], "Our range");
+        assert!(body["image"].get("filename").is_none());
+    }
+
+    #[test]
     fn builds_metas_template_body_with_our_callback_key() {
         let request = SendRequest {
             phone_number_id: "1".into(),
@@ -130,6 +180,7 @@ mod tests {
             },
             reply_to: Some("wamid.Q".into()),
             callback_data: "c|M#1".into(),
+            media_link: None,
         };
         let body = request.body();
         assert_eq!(body["template"]["components"][0]["parameters"][0]["text"], "Asha");
@@ -192,6 +243,7 @@ mod template_sends {
             content: plan.content,
             reply_to: None,
             callback_data: "c".into(),
+            media_link: None,
         };
         request.body()
     }

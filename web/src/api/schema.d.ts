@@ -295,7 +295,7 @@ export interface paths {
         get: operations["get_contacts__id__messages"];
         put?: never;
         /**
-         * Send text or a template (202; an Idempotency-Key is the sender's own for this contact, and reusing it for another body is 422)
+         * Send text, a template or an uploaded file (202; a file is checked against WhatsApp's type and size limits on the uploaded object, 422 naming the limit; an Idempotency-Key is the sender's own for this contact, and reusing it for another body is 422)
          * @description Roles: all who can see it.
          */
         post: operations["post_contacts__id__messages"];
@@ -403,6 +403,26 @@ export interface paths {
          * @description Roles: all who can see it.
          */
         post: operations["post_contacts__id__reopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{id}/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A presigned PUT for a file to send (201): the type and size are checked against WhatsApp's limits first (422 naming the limit)
+         * @description Roles: all who can see it.
+         */
+        post: operations["post_contacts__id__uploads"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2206,6 +2226,18 @@ export interface components {
             url: string | null;
         };
         /**
+         * @description An uploaded file by its `key`, with the type it was uploaded as, a
+         *     caption (not for audio) and, for a document, the name it is shown under.
+         */
+        MediaSend: {
+            /** @default null */
+            caption?: string | null;
+            /** @default null */
+            filename?: string | null;
+            key: string;
+            mime_type: string;
+        };
+        /**
          * @description Where a media header's file is. Serialized as Meta's media object:
          *     `{"link": "https://…"}` or `{"id": "<media id>"}`.
          *
@@ -2764,6 +2796,11 @@ export interface components {
             template: components["schemas"]["TemplateSend"];
             /** @constant */
             type: "template";
+        } | {
+            context?: components["schemas"]["ReplyContext"] | null;
+            media: components["schemas"]["MediaSend"];
+            /** @constant */
+            type: "media";
         };
         /** @description The service window, stated before any send is tried. */
         ServiceWindow: {
@@ -3088,6 +3125,31 @@ export interface components {
         } | {
             /** @constant */
             type: "task_due";
+        };
+        /**
+         * @description A presigned PUT: the browser sends the file's bytes to `url` with
+         *     `Content-Type: mime_type` within `expires_in` seconds, then sends the
+         *     message with `key`. `kind` is what WhatsApp will show it as.
+         */
+        Upload: {
+            /** Format: uint64 */
+            expires_in: number;
+            key: string;
+            /** @enum {string} */
+            kind: "image" | "document" | "audio" | "video";
+            mime_type: string;
+            url: string;
+        };
+        /**
+         * @description The file the browser is about to upload, as the browser sees it (the
+         *     send checks the uploaded object itself).
+         */
+        UploadRequest: {
+            /** @default null */
+            filename?: string | null;
+            mime_type: string;
+            /** Format: uint64 */
+            size: number;
         };
         /**
          * @description A teammate; never the password hash. `invited` is true until the teammate
@@ -4059,6 +4121,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_contacts__id__uploads: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
                 };
             };
             /** @description Error */

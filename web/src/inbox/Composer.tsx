@@ -6,6 +6,7 @@ import { t } from '../i18n';
 import { EstimateChip } from './Message';
 import { closedExplanation, displayName, localEstimate, snippet, windowInfo } from './model';
 import { MAX_TEXT, draftFor, rev, setSendResult, state, submit, timeline, updateDraft } from './store';
+import { AttachFile } from './AttachFile';
 import { TemplatePicker } from './template/TemplatePicker';
 
 export function Composer({ c }: { c: Contact }) {
@@ -85,6 +86,7 @@ export function Composer({ c }: { c: Contact }) {
         <span class={`text-counter${tooLong ? ' is-over' : ''}`} data-testid="text-counter">{chars > MAX_TEXT - 500 ? `${chars} / ${MAX_TEXT}` : ''}</span>
         <span class="estimate" data-testid="text-estimate"><EstimateChip estimate={localEstimate('service', true, c.wa_id)} /></span>
       </div>
+      {mode === 'text' ? <AttachFile contactId={c.id} disabled={busy} /> : null}
       {mode === 'template' ? <TemplatePicker c={c} draft={draft} open={open} /> : null}
       <div class="composer-error" data-testid="composer-error" role="alert">{draft.error}</div>
       <div class="send-result" data-testid="send-result" role="status" aria-live="polite"

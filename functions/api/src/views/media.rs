@@ -48,7 +48,7 @@ impl MediaView {
     /// The view of `message`'s file, if it carries one; no url.
     pub fn of(message: &Message) -> Option<Self> {
         let content = message.content.as_ref()?;
-        let file = MediaFile::of(content)?;
+        let file = MediaFile::described(content)?;
         let copy = message.media.clone()?;
         let stored = copy.stored.as_ref();
         let mime_type = stored.map(|s| s.mime_type.clone()).or_else(|| file.mime_type.clone());

@@ -8,6 +8,7 @@ use super::item::{get_n, get_s, key, n, s, Item};
 use super::keys;
 use super::{is_condition_failure, unavailable, DynamoStore};
 use crate::domain::media_copy::{MediaCopy, MediaFailure, MediaFile, MediaStatus, StoredMedia};
+use crate::domain::outbound::OutboundContent;
 use crate::domain::{MessageContent, MessageRef};
 use crate::ports::{MediaMessage, MediaRecords, StoreError};
 
@@ -29,6 +30,25 @@ pub(super) fn media_copy_from(item: &Item) -> Option<MediaCopy> {
             mime_type: get_s(item, "media_mime").unwrap_or_default(),
         }),
     })
+}
+
+/// The attributes of a message staff sent with a file: its content as
+/// the timeline reads it, and the file `stored` already (staff uploaded it
+/// to the bucket before sending), so it is shown and linked like an
+/// inbound copy and erased with the contact's prefix.
+pub(super) fn sent_file_attributes(
+    content: &OutboundContent,
+) -> Result<Vec<(String, aws_sdk_dynamodb::types::AttributeValue)>, StoreError> {
+    let OutboundContent::Media { file } = content else { return Ok(Vec::new()) };
+    let shown = serde_json::to_string(&file.as_message_content()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let size = i64::try_from(file.size).map_err(|_| StoreError::Rejected("media size".into()))?;
+    Ok(vec![
+        ("content".to_owned(), s(shown)),
+        (MEDIA_STATUS.to_owned(), s(MediaStatus::Stored.as_str())),
+        ("media_key".to_owned(), s(&file.key)),
+        ("media_size".to_owned(), n(size)),
+        ("media_mime".to_owned(), s(&file.mime_type)),
+    ])
 }
 
 impl DynamoStore {

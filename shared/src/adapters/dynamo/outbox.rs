@@ -59,6 +59,7 @@ impl DynamoStore {
             (keys::GSI2_PK.to_owned(), s(keys::outbox(Shard::of(&m.reference.contact)))),
             (keys::GSI2_SK.to_owned(), s(keys::outbox_sk("queued", m.created_at, &m.id))),
         ]);
+        item.extend(super::media::sent_file_attributes(&m.content)?);
         if let Some(reply_to) = &m.reply_to {
             item.insert("context".to_owned(), s(serde_json::json!({ "message_id": reply_to }).to_string()));
             item.insert("reply_to".to_owned(), s(reply_to));

@@ -15,6 +15,7 @@ mod live_push;
 mod media;
 mod reports;
 mod rules;
+mod send_media;
 mod send_message;
 mod sweep;
 mod tasks;

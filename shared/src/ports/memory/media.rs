@@ -5,7 +5,7 @@ use crate::domain::media_copy::{MediaCopy, MediaFailure, StoredMedia};
 use crate::domain::MessageRef;
 use crate::ports::{
     FileError, LinkDisposition, MediaDescriptor, MediaMessage, MediaQueue, MediaRecords, MediaSource, MediaSourceError,
-    MediaVault, QueueError, StoreError,
+    MediaUploads, MediaVault, QueueError, StoreError, UploadedObject,
 };
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard};
@@ -186,6 +186,19 @@ impl MediaVault for MemoryVault {
         let before = objects.len();
         objects.retain(|k, _| !k.starts_with(prefix));
         Ok(before - objects.len())
+    }
+}
+
+#[async_trait::async_trait]
+impl MediaUploads for MemoryVault {
+    async fn upload_link(&self, key: &str, mime_type: &str, valid_for_seconds: u64) -> Result<String, FileError> {
+        Ok(format!("memory://{key}?put&type={mime_type}&ttl={valid_for_seconds}"))
+    }
+
+    async fn uploaded(&self, key: &str) -> Result<Option<UploadedObject>, FileError> {
+        Ok(lock(&self.objects)
+            .get(key)
+            .map(|(bytes, mime_type)| UploadedObject { size: bytes.len() as u64, mime_type: mime_type.clone() }))
     }
 }
 

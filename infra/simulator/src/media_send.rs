@@ -1,0 +1,116 @@
+//! Media messages as Meta takes them: `type` image, document, audio or
+//! video, with `id` (an uploaded media id) or `link` (Meta fetches it), a
+//! caption except for audio, a file name for documents only. A link Meta
+//! cannot fetch, or whose file breaks the type and size limits, is refused
+//! with 131053 as Meta does.
+
+use parley::domain::outbound_media::{check_file, MediaKind};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// The message types that carry a file staff send.
+pub const SENT_MEDIA_TYPES: [&str; 4] = ["image", "document", "audio", "video"];
+
+/// Why Meta refuses a media message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaSendRefusal {
+    /// Meta's code.
+    pub code: i64,
+    /// Meta's title.
+    pub message: &'static str,
+    /// `error_data.details`.
+    pub details: String,
+}
+
+fn invalid(details: impl Into<String>) -> MediaSendRefusal {
+    MediaSendRefusal { code: 131009, message: "Parameter value is not valid", details: details.into() }
+}
+
+fn upload_error(details: impl Into<String>) -> MediaSendRefusal {
+    MediaSendRefusal { code: 131053, message: "Media upload error", details: details.into() }
+}
+
+/// Where the file comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MediaSource {
+    /// A media id uploaded before.
+    Id(String),
+    /// A URL Meta fetches.
+    Link(String),
+}
+
+/// Checks the shape of the media object of `body` (type `kind`).
+pub fn check_shape(body: &Value, kind: &str) -> Result<MediaSource, MediaSendRefusal> {
+    let media =
+        body.get(kind).and_then(Value::as_object).ok_or_else(|| invalid(format!("{kind} object is required")))?;
+    let source = match (media.get("id").and_then(Value::as_str), media.get("link").and_then(Value::as_str)) {
+        (Some(id), None) if !id.is_empty() => MediaSource::Id(id.to_owned()),
+        (None, Some(link)) if link.starts_with("https://") || link.starts_with("http://") => {
+            MediaSource::Link(link.to_owned())
+        }
+        (Some(_), Some(_)) => return Err(invalid(format!("{kind} takes either id or link, not both"))),
+        _ => return Err(invalid(format!("{kind} needs an id or an http(s) link"))),
+    };
+    if kind == "audio" && media.contains_key("caption") {
+        return Err(invalid("audio does not take a caption"));
+    }
+    if kind != "document" && media.contains_key("filename") {
+        return Err(invalid(format!("{kind} does not take a filename")));
+    }
+    if let Some(caption) = media.get("caption") {
+        if caption.as_str().is_none_or(|c| c.chars().count() > 1024) {
+            return Err(invalid("caption must be text of at most 1024 characters"));
+        }
+    }
+    Ok(source)
+}
+
+/// What Meta fetched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    /// Bytes.
+    pub size: usize,
+    /// Hex SHA-256.
+    pub sha256: String,
+    /// The `Content-Type` served.
+    pub mime_type: String,
+}
+
+/// Fetches `link` as Meta does and checks the file against the limits of `kind`.
+pub async fn fetch(http: &reqwest::Client, link: &str, kind: &str) -> Result<Fetched, MediaSendRefusal> {
+    let response = http.get(link).send().await.map_err(|_| upload_error("the media link could not be reached"))?;
+    if !response.status().is_success() {
+        return Err(upload_error(format!("the media link answered HTTP {}", response.status().as_u16())));
+    }
+    let mime_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+        .to_owned();
+    let bytes = response.bytes().await.map_err(|_| upload_error("the media could not be downloaded"))?;
+    let checked = check_file(&mime_type, bytes.len() as u64).map_err(|e| upload_error(e.to_string()))?;
+    if checked.as_str() != kind && !(kind == "document" && checked != MediaKind::Image) {
+        return Err(upload_error(format!("a {mime_type} file cannot be sent as {kind}")));
+    }
+    Ok(Fetched { size: bytes.len(), sha256: hex::encode(Sha256::digest(&bytes)), mime_type })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn shapes_meta_refuses_are_refused() {
+        let ok = json!({"type": "document", "document": {"link": "https://b/x", "caption": "c", "filename": "a.pdf"}});
+        assert_eq!(check_shape(&ok, "document"), Ok(MediaSource::Link("https://b/x".into())));
+        let both = json!({"audio": {"id": "1", "link": "https://b/x"}});
+        assert_eq!(check_shape(&both, "audio").unwrap_err().code, 131009);
+        let captioned_audio = json!({"audio": {"id": "1", "caption": "hi"}});
+        assert!(check_shape(&captioned_audio, "audio").is_err());
+        let named_image = json!({"image": {"id": "1", "filename": "a.jpg"}});
+        assert!(check_shape(&named_image, "image").is_err());
+        assert!(check_shape(&json!({"video": {}}), "video").is_err());
+    }
+}
