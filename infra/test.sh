@@ -43,6 +43,14 @@ else
 fi
 
 step "browser tests (headless chromium)"
+# Fresh emulators: the integration tests leave DynamoDB Local holding a few
+# hundred tables, and it slows down enough under them to time the browser
+# tests out on a loaded machine.
+./infra/emulators.sh stop
+unset "${!AWS_ENDPOINT_URL_@}"
+DYNAMODB_PORT=$(free_port) MOTO_PORT=$(free_port)
+eval "$(./infra/emulators.sh start)"
+export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3 AWS_ENDPOINT_URL_SECRETS_MANAGER
 # Each file runs its own stack (runner, simulator, table, browser) and most of
 # a browser test is waiting, so four files run at once.
 node --test --test-concurrency=4 tests/browser/
