@@ -149,7 +149,7 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
     }
     let quote_body = |contact: &str| {
         json!({"contact_id": contact, "tax": {"kind": "single", "name": "VAT"}, "valid_until": "2030-01-01",
-            "lines": [{"description": "Kurta", "quantity_milli": 1000, "unit_price_minor": 100, "tax_rate_bp": 500}]})
+            "lines": [{"description": "Kurta", "quantity_milli": 1000, "unit": "pc", "unit_price_minor": 100, "discount_bp": 0, "tax_rate_bp": 500}]})
     };
     let quote_in = |contact: String, actions: &'static [&'static str]| {
         let t = &t;

@@ -18,7 +18,7 @@ fn gst_quote(contact: &str, deal: Option<&str>, customer_state: &str) -> Value {
         "tax": {"kind": "gst", "business_state": "MH", "customer_state": customer_state},
         "lines": [
             {"description": "Cotton kurta", "quantity_milli": 3000, "unit": "pc", "unit_price_minor": 49_900, "discount_bp": 1000, "tax_rate_bp": 1800},
-            {"description": "Stitching", "quantity_milli": 1000, "unit_price_minor": 30_000, "tax_rate_bp": 500}
+            {"description": "Stitching", "quantity_milli": 1000, "unit": "job", "unit_price_minor": 30_000, "discount_bp": 0, "tax_rate_bp": 500}
         ],
         "valid_until": "2026-12-31",
         "terms": "50% advance"

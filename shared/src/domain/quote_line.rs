@@ -28,12 +28,10 @@ pub struct QuoteLine {
     /// How many, in thousandths (2.5 m = 2500).
     pub quantity_milli: i64,
     /// What is one unit (`pc`, `m`).
-    #[serde(default)]
     pub unit: String,
     /// Price of one unit, in minor units.
     pub unit_price_minor: i64,
     /// Discount on the line, in basis points (1000 = 10%).
-    #[serde(default)]
     pub discount_bp: u32,
     /// The line's tax rate in basis points (1800 = 18%).
     pub tax_rate_bp: u32,

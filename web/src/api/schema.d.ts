@@ -2617,7 +2617,6 @@ export interface components {
             /**
              * Format: uint32
              * @description Discount on the line, in basis points (1000 = 10%).
-             * @default 0
              */
             discount_bp: number;
             /** @description The catalog product it came from; none for free text. */
@@ -2632,10 +2631,7 @@ export interface components {
              * @description The line's tax rate in basis points (1800 = 18%).
              */
             tax_rate_bp: number;
-            /**
-             * @description What is one unit (`pc`, `m`).
-             * @default
-             */
+            /** @description What is one unit (`pc`, `m`). */
             unit: string;
             /**
              * Format: int64
@@ -3186,7 +3182,7 @@ export interface components {
             /** @description RFC 3339. */
             created_at: string;
             id: string;
-            kinds: ("message.received" | "message.status_changed" | "conversation.assigned" | "conversation.closed" | "deal.created" | "deal.stage_changed" | "task.created" | "task.done" | "contact.created" | "contact.merged" | "rule.executed")[];
+            kinds: ("message.received" | "message.status_changed" | "conversation.assigned" | "conversation.closed" | "deal.created" | "deal.stage_changed" | "task.created" | "task.done" | "contact.created" | "contact.merged" | "rule.executed" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "quote.paid")[];
             name: string;
             url: string;
         };
@@ -3214,7 +3210,7 @@ export interface components {
             created_at: string;
             event_id: string;
             /** @enum {string} */
-            event_type: "message.received" | "message.status_changed" | "conversation.assigned" | "conversation.closed" | "deal.created" | "deal.stage_changed" | "task.created" | "task.done" | "contact.created" | "contact.merged" | "rule.executed";
+            event_type: "message.received" | "message.status_changed" | "conversation.assigned" | "conversation.closed" | "deal.created" | "deal.stage_changed" | "task.created" | "task.done" | "contact.created" | "contact.merged" | "rule.executed" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "quote.paid";
             id: string;
             /** @enum {string} */
             state: "pending" | "delivered" | "failed" | "dead";

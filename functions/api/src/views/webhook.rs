@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 /// The public event type names a subscription can ask for.
-const KINDS: [&str; 11] = [
+const KINDS: [&str; 16] = [
     "message.received",
     "message.status_changed",
     "conversation.assigned",
@@ -18,6 +18,11 @@ const KINDS: [&str; 11] = [
     "contact.created",
     "contact.merged",
     "rule.executed",
+    "quote.sent",
+    "quote.accepted",
+    "quote.declined",
+    "quote.invoiced",
+    "quote.paid",
 ];
 
 /// A subscription; never its secret.
