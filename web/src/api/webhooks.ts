@@ -27,6 +27,11 @@ export const EVENT_TYPES: readonly EventType[] = [
   'contact.created',
   'contact.merged',
   'rule.executed',
+  'quote.sent',
+  'quote.accepted',
+  'quote.declined',
+  'quote.invoiced',
+  'quote.paid',
 ];
 
 export const webhooks = () => get<Page<Webhook>>('/api/webhooks');
