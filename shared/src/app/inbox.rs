@@ -257,13 +257,7 @@ impl Inbox {
         contact: Option<&ContactId>,
         detail: serde_json::Value,
     ) -> AuditEntry {
-        AuditEntry {
-            at: self.clock.now(),
-            actor: session.email.clone(),
-            action: action.to_owned(),
-            contact: contact.cloned(),
-            detail: detail.to_string(),
-        }
+        AuditEntry::by(session, self.clock.now(), action, contact, detail)
     }
 }
 

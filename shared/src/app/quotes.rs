@@ -320,13 +320,7 @@ impl Quotes {
         contact: Option<&ContactId>,
         detail: serde_json::Value,
     ) -> AuditEntry {
-        AuditEntry {
-            at: self.clock.now(),
-            actor: actor.email.clone(),
-            action: action.into(),
-            contact: contact.cloned(),
-            detail: detail.to_string(),
-        }
+        AuditEntry::by(actor, self.clock.now(), action, contact, detail)
     }
 }
 
