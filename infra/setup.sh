@@ -12,25 +12,43 @@ need python3 "Python 3.11+"
 need npm "Node.js 20+"
 need java "Java 17+, for DynamoDB Local"
 
-if [ ! -x .venv/bin/python ]; then
-  python3 -m venv .venv
-fi
-if ! cmp -s infra/requirements.txt .venv/.installed 2>/dev/null; then
-  echo "setup: installing Python tools into .venv"
-  .venv/bin/pip install --quiet --disable-pip-version-check -r infra/requirements.txt
-  cp infra/requirements.txt .venv/.installed
-fi
+python_tools() {
+  if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+  fi
+  if ! cmp -s infra/requirements.txt .venv/.installed 2>/dev/null; then
+    echo "setup: installing Python tools into .venv"
+    .venv/bin/pip install --quiet --disable-pip-version-check -r infra/requirements.txt
+    cp infra/requirements.txt .venv/.installed
+  fi
+}
 
-if ! cmp -s package-lock.json node_modules/.parley-installed 2>/dev/null; then
-  echo "setup: installing node_modules"
-  npm ci --no-audit --no-fund --loglevel=error
-  cp package-lock.json node_modules/.parley-installed
-fi
+node_tools() {
+  if ! cmp -s package-lock.json node_modules/.parley-installed 2>/dev/null; then
+    echo "setup: installing node_modules"
+    npm ci --no-audit --no-fund --loglevel=error
+    cp package-lock.json node_modules/.parley-installed
+  fi
+}
 
 # Noto has Devanagari: without it the screenshots show Hindi as empty boxes.
-if [ "${1:-}" = "--browser" ] && { ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-core >/dev/null 2>&1; }; then
-  echo "setup: installing Debian's chromium and fonts-noto-core for the browser tests"
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-core >/dev/null
-fi
+browser() {
+  if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-core >/dev/null 2>&1; then
+    echo "setup: installing Debian's chromium and fonts-noto-core for the browser tests"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-core >/dev/null
+  fi
+}
+
+# The three installs wait on the network more than on the machine, so they
+# run side by side; any one failing fails setup.
+python_tools & python_pid=$!
+node_tools & node_pid=$!
+browser_pid=""
+if [ "${1:-}" = "--browser" ]; then browser & browser_pid=$!; fi
+failed=0
+for pid in $python_pid $node_pid $browser_pid; do
+  wait "$pid" || failed=1
+done
+[ "$failed" = 0 ] || { echo "setup: an install failed (see above)" >&2; exit 1; }

@@ -5,15 +5,24 @@
 # then the deployment checks (cfn-lint, sam build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./infra/setup.sh --browser
 # shellcheck source=infra/defaults.sh
 . infra/defaults.sh
 
 step() { printf '\n== %s\n' "$*"; }
 
+# Setup mostly waits on the network and clippy needs none of what it
+# installs, so the two overlap; setup's output follows clippy's.
+setup_log=$(mktemp)
+./infra/setup.sh --browser >"$setup_log" 2>&1 & setup_pid=$!
+
 step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
+step "setup"
+setup_status=0
+wait "$setup_pid" || setup_status=$?
+cat "$setup_log"; rm -f "$setup_log"
+[ "$setup_status" = 0 ] || exit "$setup_status"
 npm run --silent lint
 
 # The UI is built before the Rust tests: they check that the runner serves it.

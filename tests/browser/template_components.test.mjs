@@ -79,6 +79,11 @@ test('a header image, named parameters and a URL suffix are asked for, previewed
     assert.deepEqual(await axeViolations(page), []);
 
     assert.equal(await send.isEnabled(), true);
+    // The phone's bottom bar never covers the composer's button.
+    await send.scrollIntoViewIfNeeded();
+    const button = await send.boundingBox();
+    const bar = await page.locator('.nav').boundingBox();
+    assert.ok(button && bar && button.y + button.height <= bar.y, `send button ${JSON.stringify(button)} under the bottom bar ${JSON.stringify(bar)}`);
     await send.click();
     const sent = page.locator('[data-testid="message"][data-direction="out"]')
       .filter({ hasText: 'Hi Ravi, the fuel pump you asked about is in stock.' });

@@ -118,6 +118,25 @@ pub struct TestStack {
     pub clock: std::sync::Arc<TestClock>,
 }
 
+/// Drops the test's table when the test ends: DynamoDB Local slows down
+/// under the hundreds of tables (each with its stream) a full run would
+/// otherwise leave behind, and every later test pays for them.
+impl Drop for TestStack {
+    fn drop(&mut self) {
+        let table = std::mem::take(&mut self.table);
+        // Drop cannot await, and the test's runtime may be the current
+        // thread's: the delete runs on a thread and runtime of its own.
+        let deleting = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            runtime.block_on(async {
+                let sdk = parley::adapters::aws::load_config().await;
+                let _ = aws_sdk_dynamodb::Client::new(&sdk).delete_table().table_name(table).send().await;
+            });
+        });
+        let _ = deleting.join();
+    }
+}
+
 /// The access token the simulator accepts.
 pub const ACCESS_TOKEN: &str = "test-access-token";
 
