@@ -23,6 +23,39 @@ setup_status=0
 wait "$setup_pid" || setup_status=$?
 cat "$setup_log"; rm -f "$setup_log"
 [ "$setup_status" = 0 ] || exit "$setup_status"
+
+# The deployment checks' cross-build for arm64 is the longest single step
+# and needs nothing the tests make. It starts now, at the lowest CPU
+# priority, so it takes only what the tests leave idle (the browser tests
+# mostly wait), in a target directory of its own (cargo locks one per build).
+#
+# What it proves is that every function cross-compiles for arm64 and that
+# sam finds, builds and packages each one the template names. The optimised
+# release profile (opt-level s, fat LTO, one codegen unit) would spend about
+# eight minutes of this machine's two cores proving nothing more, so the
+# check overrides it with a quick one; `make sam-build` and deploys keep the
+# real profile and the small binaries the README quotes.
+deploy_env=(CARGO_TARGET_DIR="$PWD/target/deployment-check" PATH="$PWD/.venv/bin:$PATH"
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256
+  CARGO_PROFILE_RELEASE_STRIP=true CARGO_PROFILE_RELEASE_DEBUG=false)
+functions=$(sed -n 's/^ *Binary: *//p' template.yaml)
+deploy_log=$(mktemp)
+# sam build runs one `cargo lambda build --bin <function>` per function, one
+# after another; building them all in one cargo run shares the work across
+# both cores, and sam then finds each binary fresh. The flags match sam's.
+env "${deploy_env[@]}" nice -n 19 cargo lambda build --release --arm64 $(printf -- '--bin %s ' $functions) \
+  >"$deploy_log" 2>&1 & deploy_pid=$!
+cleanup() {
+  kill "$deploy_pid" 2>/dev/null || true
+  # Only the test's own emulators: never a `make dev` stack in this checkout.
+  if [ -n "${PARLEY_STATE:-}" ]; then
+    ./infra/emulators.sh stop
+    rm -rf "$PARLEY_STATE"
+  fi
+  rm -f "$deploy_log"
+}
+trap cleanup EXIT
+
 npm run --silent lint
 
 # The UI is built before the Rust tests: they check that the runner serves it.
@@ -36,7 +69,6 @@ unset "${!AWS_ENDPOINT_URL_@}"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PARLEY_STATE=$(mktemp -d)
 export PARLEY_STATE PARLEY_DYNAMODB_DATA=memory DYNAMODB_PORT=$(free_port) MOTO_PORT=$(free_port)
-trap './infra/emulators.sh stop; rm -rf "$PARLEY_STATE"' EXIT
 step "emulators"
 endpoints=$(./infra/emulators.sh start)
 eval "$endpoints"
@@ -66,22 +98,11 @@ node --test --test-concurrency=4 tests/browser/
 
 step "deployment checks"
 .venv/bin/cfn-lint template.yaml
-# What this step proves is that every function cross-compiles for arm64 and
-# that sam finds, builds and packages each one the template names. The
-# optimised release profile (opt-level s, fat LTO, one codegen unit) spends
-# about eight minutes of this machine's two cores proving nothing more, so the
-# check overrides it with a quick one; `make sam-build` and deploys keep the
-# real profile and the small binaries the README quotes.
-export CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 \
-  CARGO_PROFILE_RELEASE_STRIP=true CARGO_PROFILE_RELEASE_DEBUG=false
-# sam build runs one `cargo lambda build --bin <function>` per function, one
-# after another. Building every function's binary in one cargo run first
-# shares the work across both cores; sam build then finds each binary fresh
-# and only packages it. The flags match the ones sam passes.
-functions=$(sed -n 's/^ *Binary: *//p' template.yaml)
-PATH="$PWD/.venv/bin:$PATH" cargo lambda build --release --arm64 $(printf -- '--bin %s ' $functions)
-PATH="$PWD/.venv/bin:$PATH" SAM_CLI_BETA_RUST_CARGO_LAMBDA=1 SAM_CLI_TELEMETRY=0 \
-  sam build --beta-features
+deploy_status=0
+wait "$deploy_pid" || deploy_status=$?
+cat "$deploy_log"
+[ "$deploy_status" = 0 ] || { echo "deployment checks: the arm64 build failed" >&2; exit "$deploy_status"; }
+env "${deploy_env[@]}" SAM_CLI_BETA_RUST_CARGO_LAMBDA=1 SAM_CLI_TELEMETRY=0 sam build --beta-features
 # Each function the template names is packaged as an executable arm64 ELF
 # (e_machine 0xb7 at byte 18).
 packaged=0
