@@ -32,12 +32,14 @@ node_tools() {
 }
 
 # Noto has Devanagari: without it the screenshots show Hindi as empty boxes.
+# pdftotext (poppler-utils) reads the quotation PDFs back in the parley tests.
 browser() {
-  if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-core >/dev/null 2>&1; then
-    echo "setup: installing Debian's chromium and fonts-noto-core for the browser tests"
+  if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
+    || ! dpkg -s fonts-noto-core >/dev/null 2>&1; then
+    echo "setup: installing Debian's chromium, fonts-noto-core and poppler-utils for the browser and PDF tests"
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-core >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-core poppler-utils >/dev/null
   fi
 }
 
