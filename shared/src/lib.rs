@@ -13,5 +13,6 @@ pub mod app;
 pub mod config;
 pub mod domain;
 pub mod ports;
+pub mod quote_pdf;
 pub mod telemetry;
 pub mod whatsapp;

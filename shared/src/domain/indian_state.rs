@@ -15,6 +15,50 @@ pub fn indian_state(code: &str) -> Option<String> {
     CODES.contains(&code.as_str()).then_some(code)
 }
 
+/// The name printed for a state or union territory code (as
+/// [`indian_state`] returns it), e.g. on an invoice's place of supply.
+pub fn indian_state_name(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "AN" => "Andaman and Nicobar Islands",
+        "AP" => "Andhra Pradesh",
+        "AR" => "Arunachal Pradesh",
+        "AS" => "Assam",
+        "BR" => "Bihar",
+        "CH" => "Chandigarh",
+        "CG" => "Chhattisgarh",
+        "DH" => "Dadra and Nagar Haveli and Daman and Diu",
+        "DL" => "Delhi",
+        "GA" => "Goa",
+        "GJ" => "Gujarat",
+        "HR" => "Haryana",
+        "HP" => "Himachal Pradesh",
+        "JK" => "Jammu and Kashmir",
+        "JH" => "Jharkhand",
+        "KA" => "Karnataka",
+        "KL" => "Kerala",
+        "LA" => "Ladakh",
+        "LD" => "Lakshadweep",
+        "MP" => "Madhya Pradesh",
+        "MH" => "Maharashtra",
+        "MN" => "Manipur",
+        "ML" => "Meghalaya",
+        "MZ" => "Mizoram",
+        "NL" => "Nagaland",
+        "OD" => "Odisha",
+        "PB" => "Punjab",
+        "PY" => "Puducherry",
+        "RJ" => "Rajasthan",
+        "SK" => "Sikkim",
+        "TN" => "Tamil Nadu",
+        "TS" => "Telangana",
+        "TR" => "Tripura",
+        "UP" => "Uttar Pradesh",
+        "UK" => "Uttarakhand",
+        "WB" => "West Bengal",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -26,5 +70,14 @@ mod tests {
         for stale_or_wrong in ["OR", "UT", "XX", "", "MAH"] {
             assert_eq!(indian_state(stale_or_wrong), None, "{stale_or_wrong}");
         }
+    }
+
+    #[test]
+    fn every_code_has_a_name() {
+        for code in CODES {
+            assert!(indian_state_name(code).is_some(), "{code}");
+        }
+        assert_eq!(indian_state_name("MH"), Some("Maharashtra"));
+        assert_eq!(indian_state_name("OR"), None);
     }
 }
