@@ -74,6 +74,14 @@ fn pdftotext(pdf: &[u8], name: &str, mode: &str) -> String {
     String::from_utf8(output.stdout).expect("pdftotext writes UTF-8")
 }
 
+/// Leaves a copy in `$PARLEY_QUOTE_PDF_DIR`, when set, to look at.
+fn keep(pdf: &[u8], name: &str) {
+    if let Some(dir) = std::env::var_os("PARLEY_QUOTE_PDF_DIR") {
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.pdf")), pdf)
+            .expect("the PDF is written where asked");
+    }
+}
+
 fn render(doc: &QuoteDocument) -> Vec<u8> {
     let pdf = render_pdf(doc).expect("the document renders");
     assert!(pdf.starts_with(b"%PDF-"));
@@ -85,9 +93,7 @@ fn an_intra_state_gst_quote_reads_back_with_the_hindi_name_and_cgst_sgst() {
     let q = quote("MH");
     let doc = QuoteDocument::from_quote(&q, business(), customer(), "2026-12-01".into()).expect("amounts fit");
     let pdf = render(&doc);
-    if let Some(path) = std::env::var_os("PARLEY_QUOTE_PDF_OUT") {
-        std::fs::write(path, &pdf).expect("the PDF is written where asked");
-    }
+    keep(&pdf, "gst-intra");
     let text = pdftotext(&pdf, "gst-intra", "-layout");
     println!("GST quote PDF: {} bytes\n{text}", pdf.len());
     let totals = q.totals().expect("amounts fit");
@@ -184,6 +190,7 @@ fn a_hundred_long_lines_run_over_pages_and_every_description_reads_back() {
         .collect();
     let doc = QuoteDocument::from_quote(&q, business(), customer(), "2026-12-01".into()).expect("amounts fit");
     let pdf = render(&doc);
+    keep(&pdf, "long");
     // Reading order (-raw) keeps a wrapped description's lines together.
     let text = pdftotext(&pdf, "long", "-raw");
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
