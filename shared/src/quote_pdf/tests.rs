@@ -211,3 +211,21 @@ fn totals_for_other_lines_are_refused() {
     doc.lines.pop();
     assert_eq!(render_pdf(&doc), Err(QuotePdfError::TotalsMismatch { totals: 3, lines: 2 }));
 }
+
+#[test]
+fn only_an_invoiced_or_paid_quote_with_its_number_is_an_invoice() {
+    let mut q = quote("MH");
+    q.invoice_number = Some("INV-2026-0007".into());
+    for (state, kind, number) in [
+        (QuoteState::Accepted, DocumentKind::Quotation, "QT-2026-0001"),
+        (QuoteState::Invoiced, DocumentKind::Invoice, "INV-2026-0007"),
+        (QuoteState::Paid, DocumentKind::Invoice, "INV-2026-0007"),
+    ] {
+        q.state = state;
+        let doc = QuoteDocument::from_quote(&q, business(), customer(), "2026-12-01".into()).expect("amounts fit");
+        assert_eq!((doc.kind, doc.number.as_str()), (kind, number), "{state:?}");
+    }
+    q.invoice_number = None;
+    let doc = QuoteDocument::from_quote(&q, business(), customer(), "2026-12-01".into()).expect("amounts fit");
+    assert_eq!(doc.kind, DocumentKind::Quotation);
+}
