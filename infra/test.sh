@@ -23,36 +23,12 @@ setup_status=0
 wait "$setup_pid" || setup_status=$?
 cat "$setup_log"; rm -f "$setup_log"
 [ "$setup_status" = 0 ] || exit "$setup_status"
-
-# The deployment checks' cross-build for arm64 is the longest single step
-# and needs nothing the tests make. It starts now, at the lowest CPU
-# priority, so it takes only what the tests leave idle (the browser tests
-# mostly wait), in a target directory of its own (cargo locks one per build).
-#
-# What it proves is that every function cross-compiles for arm64 and that
-# sam finds, builds and packages each one the template names. The optimised
-# release profile (opt-level s, fat LTO, one codegen unit) would spend about
-# eight minutes of this machine's two cores proving nothing more, so the
-# check overrides it with a quick one; `make sam-build` and deploys keep the
-# real profile and the small binaries the README quotes.
-deploy_env=(CARGO_TARGET_DIR="$PWD/target/deployment-check" PATH="$PWD/.venv/bin:$PATH"
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256
-  CARGO_PROFILE_RELEASE_STRIP=true CARGO_PROFILE_RELEASE_DEBUG=false)
-functions=$(sed -n 's/^ *Binary: *//p' template.yaml)
-deploy_log=$(mktemp)
-# sam build runs one `cargo lambda build --bin <function>` per function, one
-# after another; building them all in one cargo run shares the work across
-# both cores, and sam then finds each binary fresh. The flags match sam's.
-env "${deploy_env[@]}" nice -n 19 cargo lambda build --release --arm64 $(printf -- '--bin %s ' $functions) \
-  >"$deploy_log" 2>&1 & deploy_pid=$!
 cleanup() {
-  kill "$deploy_pid" 2>/dev/null || true
   # Only the test's own emulators: never a `make dev` stack in this checkout.
   if [ -n "${PARLEY_STATE:-}" ]; then
     ./infra/emulators.sh stop
     rm -rf "$PARLEY_STATE"
   fi
-  rm -f "$deploy_log"
 }
 trap cleanup EXIT
 
@@ -84,9 +60,8 @@ else
 fi
 
 step "browser tests (headless chromium)"
-# Fresh emulators: the integration tests leave DynamoDB Local holding a few
-# hundred tables, and it slows down enough under them to time the browser
-# tests out on a loaded machine.
+# Fresh emulators: a clean slate for the browser tests (DynamoDB Local keeps
+# the integration tests' stream records for 24 hours, moto their queues).
 ./infra/emulators.sh stop
 unset "${!AWS_ENDPOINT_URL_@}"
 DYNAMODB_PORT=$(free_port) MOTO_PORT=$(free_port)
@@ -98,10 +73,22 @@ node --test --test-concurrency=4 tests/browser/
 
 step "deployment checks"
 .venv/bin/cfn-lint template.yaml
-deploy_status=0
-wait "$deploy_pid" || deploy_status=$?
-cat "$deploy_log"
-[ "$deploy_status" = 0 ] || { echo "deployment checks: the arm64 build failed" >&2; exit "$deploy_status"; }
+# What this step proves is that every function cross-compiles for arm64 and
+# that sam finds, builds and packages each one the template names. (Run
+# beside the tests at low priority, the cross-build slowed them more than it
+# saved, and timed a browser test out.) The optimised
+# release profile (opt-level s, fat LTO, one codegen unit) would spend about
+# eight minutes of this machine's two cores proving nothing more, so the
+# check overrides it with a quick one; `make sam-build` and deploys keep the
+# real profile and the small binaries the README quotes.
+deploy_env=(PATH="$PWD/.venv/bin:$PATH"
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256
+  CARGO_PROFILE_RELEASE_STRIP=true CARGO_PROFILE_RELEASE_DEBUG=false)
+functions=$(sed -n 's/^ *Binary: *//p' template.yaml)
+# sam build runs one `cargo lambda build --bin <function>` per function, one
+# after another; building them all in one cargo run shares the work across
+# both cores, and sam then finds each binary fresh. The flags match sam's.
+env "${deploy_env[@]}" cargo lambda build --release --arm64 $(printf -- '--bin %s ' $functions)
 env "${deploy_env[@]}" SAM_CLI_BETA_RUST_CARGO_LAMBDA=1 SAM_CLI_TELEMETRY=0 sam build --beta-features
 # Each function the template names is packaged as an executable arm64 ELF
 # (e_machine 0xb7 at byte 18).

@@ -1,6 +1,7 @@
 // Browser test for quotations: a GST quote built in the contact panel shows
-// the server's totals, and sending and accepting it moves the deal to Quote
-// Sent and then Won; then it becomes an invoice and is marked paid.
+// the server's totals and downloads as a PDF; sent on WhatsApp it moves the
+// deal to Quote Sent, and the customer's Accept tap wins it; then it becomes
+// an invoice and is marked paid.
 //
 //   cargo build -p parley-local -p parley-simulator && npm run build
 //   eval "$(./infra/emulators.sh start)"
@@ -51,10 +52,22 @@ test('a GST quote shows its totals, and sending and accepting it wins the deal',
   assert.match(await byTestId(page, 'quote-number').innerText(), /^QT-\d{4}-0001$/);
   assert.match(await byTestId(page, 'quote-total').innerText(), /1,589\.82/);
 
+  const number = await byTestId(page, 'quote-number').innerText();
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: WAIT }), byTestId(page, 'quote-pdf').click()]);
+  assert.equal(download.suggestedFilename(), `${number}.pdf`);
+
+  // Sent on WhatsApp: the PDF with Accept and Ask a question, shown in the timeline.
   await byTestId(page, 'quote-send').click();
   await eventually(async () => assert.equal(await quote.getAttribute('data-state'), 'sent'), { timeout: WAIT });
   await eventually(async () => assert.equal(await page.locator('[data-testid="deal"]').getAttribute('data-stage'), 'quote_sent'), { timeout: WAIT });
-  await byTestId(page, 'quote-accept').click();
+  await page.locator('[data-testid="message"][data-direction="out"]').filter({ hasText: `${number}.pdf` }).waitFor({ state: 'visible', timeout: WAIT });
+
+  // The customer taps Accept on their phone: the quote is accepted and the deal Won, live.
+  const tap = await fetch(`${stack.sim.base}/sim/customer`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from: '919812340001', name: 'आशा वर्मा', taps: 'Accept' }),
+  });
+  assert.equal(tap.status, 200, await tap.text());
   await eventually(async () => assert.equal(await quote.getAttribute('data-state'), 'accepted'), { timeout: WAIT });
   await eventually(async () => assert.equal(await page.locator('[data-testid="deal"]').getAttribute('data-stage'), 'won'), { timeout: WAIT });
   await byTestId(page, 'quote-invoice').click();

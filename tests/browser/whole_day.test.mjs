@@ -178,7 +178,9 @@ test('the whole day of a shop, on a phone', { timeout: 300_000 }, async () => {
 
   // The follow-up waits under Tasks.
   await goTo(agent, 'tasks', 'tasks');
-  const sameDay = await agent.evaluate((at) => new Date(at).toDateString() === new Date().toDateString(), dueAt);
+  // "Today" is the business's day (the default profile's Asia/Kolkata), not the browser's.
+  const businessDate = (at) => new Date(at).toLocaleDateString('en-CA', { timeZone: 'Asia/Kolkata' });
+  const sameDay = businessDate(dueAt) === businessDate(Date.now());
   await agent.locator(`[data-testid="tasks-tab"][data-view="${sameDay ? 'today' : 'upcoming'}"]`).click();
   await byTestId(agent, 'task').filter({ has: agent.locator('[data-testid="task-title"]', { hasText: followUp }) }).waitFor({ state: 'visible', timeout: WAIT });
   await shot(agent, 'task-found');

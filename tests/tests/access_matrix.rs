@@ -462,6 +462,7 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
         row("post", "/api/quotes", all("/api/quotes"), Some(quote_body(&theirs)), [201, 201, 201, 404, 401]),
         row("get", "/api/quotes/{id}", quote_paths(0, ""), None, [200, 200, 200, 404, 401]),
         row("put", "/api/quotes/{id}", quote_paths(0, ""), Some(quote_body(&theirs)), [200, 200, 200, 404, 401]),
+        row("get", "/api/quotes/{id}/pdf", quote_paths(0, "/pdf"), None, [200, 200, 200, 404, 401]),
         row("post", "/api/quotes/{id}/send", quote_paths(0, "/send"), None, [200, 200, 200, 404, 401]),
         row("post", "/api/quotes/{id}/accept", quote_paths(1, "/accept"), None, [200, 200, 200, 404, 401]),
         row("post", "/api/quotes/{id}/decline", quote_paths(2, "/decline"), None, [200, 200, 200, 404, 401]),

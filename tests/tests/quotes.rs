@@ -195,3 +195,131 @@ async fn concurrent_quotes_never_share_a_number_and_agents_see_only_their_contac
     let (status, _) = t.post(&agent, &format!("/api/quotes/{id}/send"), &json!({}), None).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn a_sent_quote_reaches_the_customer_as_its_pdf_with_buttons_and_their_accept_tap_wins_the_deal() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let contact = contact(&t, &admin).await;
+    let (_, deal) =
+        t.post(&admin, "/api/deals", &json!({"contact_id": contact, "title": "Kurtas", "value_minor": 1}), None).await;
+    let deal_id = deal["id"].as_str().unwrap();
+    let (_, quote) = t.post(&admin, "/api/quotes", &gst_quote(&contact, Some(deal_id), "MH"), None).await;
+    let id = quote["id"].as_str().unwrap();
+    let number = quote["number"].as_str().unwrap();
+
+    // The PDF, on request: a download link to the file under its number.
+    let (status, pdf) = t.get(&admin, &format!("/api/quotes/{id}/pdf")).await;
+    assert_eq!(status, 200, "{pdf}");
+    assert_eq!(pdf["filename"], format!("{number}.pdf"));
+    let bytes = t.http.get(pdf["url"].as_str().unwrap()).send().await.unwrap().bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF comes back");
+
+    // Sent twice (a double click): one WhatsApp message, the PDF as the
+    // header of Meta's interactive reply-buttons message.
+    for _ in 0..2 {
+        let (status, sent) = t.post(&admin, &format!("/api/quotes/{id}/send"), &json!({}), None).await;
+        assert_eq!((status, sent["state"].as_str()), (200, Some("sent")), "{sent}");
+    }
+    let delivered =
+        || async { t.accepted().await.into_iter().filter(|a| a["body"]["type"] == "interactive").collect::<Vec<_>>() };
+    for _ in 0..100 {
+        if !delivered().await.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let sent = delivered().await;
+    assert_eq!(sent.len(), 1, "one message however often Send is pressed");
+    let interactive = &sent[0]["body"]["interactive"];
+    assert_eq!(interactive["header"]["type"], "document");
+    assert_eq!(interactive["header"]["document"]["filename"], format!("{number}.pdf"));
+    assert!(sent[0]["media_sha256"].is_string(), "Meta fetched the PDF from its link");
+    let titles: Vec<&str> = interactive["action"]["buttons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["reply"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Accept", "Ask a question"]);
+    assert!(interactive["body"]["text"].as_str().unwrap().contains(number));
+    let (_, deal_now) = t.get(&admin, &format!("/api/deals/{deal_id}")).await;
+    assert_eq!(deal_now["stage"], "quote_sent");
+
+    // The customer taps Accept: the quote is theirs, accepted, and the deal Won at its total.
+    let tap = t
+        .http
+        .post(format!("{}/sim/customer", t.simulator_url))
+        .json(&json!({"from": "919812345678", "name": "आशा वर्मा", "taps": "Accept"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(tap.status().is_success(), "{}", tap.text().await.unwrap());
+    // The quote is written first, then the deal follows.
+    let (mut accepted, mut won) = (Value::Null, Value::Null);
+    for _ in 0..150 {
+        accepted = t.get(&admin, &format!("/api/quotes/{id}")).await.1;
+        won = t.get(&admin, &format!("/api/deals/{deal_id}")).await.1;
+        if accepted["state"] == "accepted" && won["stage"] == "won" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(accepted["state"], "accepted", "{accepted}");
+    assert_eq!(accepted["history"].as_array().unwrap().last().unwrap()["by"], "customer");
+    assert_eq!((won["stage"].as_str(), &won["value_minor"]), (Some("won"), &accepted["totals"]["total_minor"]));
+}
+
+#[tokio::test]
+async fn a_tap_on_another_customers_quote_changes_nothing_and_a_quote_whatsapp_would_refuse_stays_a_draft() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let contact = contact(&t, &admin).await;
+    t.customer_says("919812345679", "Ravi Kumar", "Me too").await;
+    let ravi = t.contacts(&admin).await.into_iter().find(|c| c["id"] != contact.as_str()).unwrap();
+    let ravi = ravi["id"].as_str().unwrap();
+    let me = json!({"owner": "owner@shop.test"});
+    assert_eq!(t.post(&admin, &format!("/api/contacts/{ravi}/assign"), &me, None).await.0, 200);
+    let (_, quote) = t.post(&admin, "/api/quotes", &gst_quote(&contact, None, "KA"), None).await;
+    let id = quote["id"].as_str().unwrap();
+    assert_eq!(t.post(&admin, &format!("/api/quotes/{id}/send"), &json!({}), None).await.0, 200);
+
+    // Ravi taps an Accept carrying Asha's quote id: not his to accept.
+    use parley::app::quote_delivery::{button_id, QuoteAnswer};
+    let forged = parley_simulator::Customer::new("919812345679", "Ravi Kumar");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let button =
+        json!({"type": "button_reply", "button_reply": {"id": button_id(id, QuoteAnswer::Accept), "title": "Accept"}});
+    let tap = forged.message("wamid.FORGED", now, "interactive", button);
+    assert_eq!(t.post_json_webhook(&forged.webhook(vec![tap])).await.status(), 200);
+    // Ravi's owner is told of his message by a reaction that runs after the
+    // one that reads quote taps: once told, the tap has been handled.
+    let mut told = false;
+    for _ in 0..150 {
+        let (_, inbox) = t.get(&admin, "/api/notifications").await;
+        if inbox["items"].as_array().unwrap().iter().any(|n| n["contact_id"] == ravi) {
+            told = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(told, "the owner hears of Ravi's message");
+    assert_eq!(
+        t.get(&admin, &format!("/api/quotes/{id}")).await.1["state"],
+        "sent",
+        "Asha's quote is not Ravi's to accept"
+    );
+
+    // A day later Asha's window is closed: WhatsApp would refuse the document.
+    let (_, second) = t.post(&admin, "/api/quotes", &gst_quote(&contact, None, "MH"), None).await;
+    let second = second["id"].as_str().unwrap();
+    t.clock.advance(std::time::Duration::from_secs(25 * 3600));
+    let admin = t.login().await;
+    let (status, refused) = t.post(&admin, &format!("/api/quotes/{second}/send"), &json!({}), None).await;
+    assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("window_closed")), "{refused}");
+    assert_eq!(
+        t.get(&admin, &format!("/api/quotes/{second}")).await.1["state"],
+        "draft",
+        "nothing sent, nothing marked"
+    );
+}

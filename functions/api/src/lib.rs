@@ -70,9 +70,9 @@ use views::{
     AuditEntryView, BoardView, BusinessHoursListView, BusinessProfileView, ContactExportView, ContactView,
     DeadLetterQueueView, DealView, DryRunView, ErasedView, ExportJobView, FirstResponseView, FunnelView,
     LinkAcceptedView, LinkView, MessageCountsView, MessageView, NoteView, NotificationsReadView, NotificationsView,
-    NumberHoursView, OptOutView, PageView, PasswordChangedView, QueuedView, QuoteView, RateCardView, ReadMarkerView,
-    RequeuedView, RuleLogEntryView, RuleView, SignedInView, SpendView, TaskView, TemplatesSyncedView, UploadView,
-    UserView, WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
+    NumberHoursView, OptOutView, PageView, PasswordChangedView, QueuedView, QuotePdfView, QuoteView, RateCardView,
+    ReadMarkerView, RequeuedView, RuleLogEntryView, RuleView, SignedInView, SpendView, TaskView, TemplatesSyncedView,
+    UploadView, UserView, WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
 };
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
@@ -140,6 +140,8 @@ pub struct ApiState {
     pub deals: Deals,
     /// Products, quotes and invoices.
     pub quotes: parley::app::quotes::Quotes,
+    /// Quote PDFs, and the WhatsApp message that sends one.
+    pub quote_delivery: parley::app::quote_delivery::QuoteDelivery,
     /// Notes, tags, fields, search.
     pub records: Arc<dyn ContactRecordStore>,
     /// Follow-ups.
@@ -266,6 +268,12 @@ pub fn state(
             Deals::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings.agents_see_all),
             clock.clone(),
             settings.agents_see_all,
+        ),
+        quote_delivery: parley::app::quote_delivery::QuoteDelivery::new(
+            background.media.clone(),
+            store.clone(),
+            store.clone(),
+            clock.clone(),
         ),
         records: store.clone(),
         tasks: Tasks::new(
@@ -412,7 +420,8 @@ openapi::api_routes! {
     post "/api/quotes" => quotes::create, body quotes::QuoteBody, returns 201 QuoteView, "Write a draft quote with the next QT- number (201); GST needs both states (422 asks for the customer's)", "all who can see the contact";
     get "/api/quotes/{id}" => quotes::get, returns 200 QuoteView, "One quote with its totals and history", "all who can see its contact";
     put "/api/quotes/{id}" => quotes::revise, body quotes::QuoteBody, returns 200 QuoteView, "Rewrite a draft (422 once sent; 409 when changed meanwhile; audited)", "all who can see its contact";
-    post "/api/quotes/{id}/send" => quotes::send, returns 200 QuoteView, "Mark a draft sent (`quote.sent`); its deal moves forward to the pipeline's quote stage; 409 from another state", "all who can see its contact (and change its deal)";
+    post "/api/quotes/{id}/send" => quotes::send, returns 200 QuoteView, "Send a draft to the customer on WhatsApp (its PDF, with Accept and Ask a question buttons; one message per quote however often this is repeated) and mark it sent (`quote.sent`); its deal moves forward to the pipeline's quote stage; 409 `window_closed` or `opted_out` when WhatsApp would refuse the message, the quote staying a draft; 409 `illegal_transition` from another state", "all who can see its contact (and change its deal)";
+    get "/api/quotes/{id}/pdf" => quotes::pdf, returns 200 QuotePdfView, "A 15-minute download link to the quote's PDF as it stands (Devanagari and Latin names shaped; kept among the contact's files, so erasure removes it)", "all who can see its contact";
     post "/api/quotes/{id}/accept" => quotes::accept, returns 200 QuoteView, "Mark a sent quote accepted (`quote.accepted`); its deal takes the quote's total and is Won; a repeat lets the deal catch up", "all who can see its contact (and change its deal)";
     post "/api/quotes/{id}/decline" => quotes::decline, returns 200 QuoteView, "Mark a sent quote declined (`quote.declined`)", "all who can see its contact";
     post "/api/quotes/{id}/invoice" => quotes::invoice, returns 200 QuoteView, "Convert an accepted quote to an invoice with the next INV- number (`quote.invoiced`)", "all who can see its contact";

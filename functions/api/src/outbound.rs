@@ -70,6 +70,7 @@ impl MediaBody {
                 size: 0,
                 filename: self.filename,
                 caption,
+                buttons: vec![],
             },
         }
     }
@@ -151,15 +152,20 @@ pub(crate) async fn send(
         idempotency_key,
         actor: session.email.clone(),
     };
-    let queued = state.outbound.send.send(command).await.map_err(|e| match e {
+    let queued = state.outbound.send.send(command).await.map_err(send_error)?;
+    Ok((StatusCode::ACCEPTED, Json(queued.into())))
+}
+
+/// The answer to a send that queued nothing.
+pub(crate) fn send_error(e: SendError) -> ApiError {
+    match e {
         SendError::NotFound => ApiError::not_found("contact"),
         SendError::Refused(r) => refusal(r),
         e @ SendError::KeyReused => {
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", e.to_string())
         }
         SendError::Store(s) => s.into(),
-    })?;
-    Ok((StatusCode::ACCEPTED, Json(queued.into())))
+    }
 }
 
 pub(crate) async fn retry(

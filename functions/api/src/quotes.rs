@@ -2,19 +2,23 @@
 
 use crate::contacts::{contact_id, PageQuery};
 use crate::json_body::ApiJson;
+use crate::outbound::send_error;
 use crate::session::Staff;
-use crate::views::{PageView, QuoteView};
+use crate::views::{PageView, QuotePdfView, QuoteView};
 use crate::visible_contact::VisibleContact;
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use parley::app::quote_delivery::QuoteDeliveryError;
 use parley::app::quotes::{QuoteDraft, QuoteError};
+use parley::app::send_message::SendCommand;
 use parley::domain::product::Product;
-use parley::domain::quote::{totals, Quote, QuoteAction, QuoteTotals};
+use parley::domain::quote::{totals, Quote, QuoteAction, QuoteState, QuoteTotals};
 use parley::domain::quote_line::QuoteLine;
 use parley::domain::tax_scheme::TaxScheme;
 use parley::domain::Session;
+use parley::ports::LinkDisposition;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -208,12 +212,66 @@ async fn act(state: &ApiState, session: &Session, id: &str, action: QuoteAction)
     Ok(Json(view(state.quotes.act(session, id, action).await?)?))
 }
 
+impl From<QuoteDeliveryError> for ApiError {
+    fn from(e: QuoteDeliveryError) -> Self {
+        match e {
+            QuoteDeliveryError::NoContact => ApiError::not_found("contact"),
+            QuoteDeliveryError::Overflow(_) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string())
+            }
+            QuoteDeliveryError::Store(s) => s.into(),
+            QuoteDeliveryError::Pdf(_) | QuoteDeliveryError::Bucket(_) => {
+                tracing::error!(error = %e, "a quote's PDF could not be made or kept");
+                ApiError::new(StatusCode::BAD_GATEWAY, "quote_pdf", "the quote's PDF could not be made; try again")
+            }
+        }
+    }
+}
+
+/// Sends the quote to the customer on WhatsApp (its PDF with Accept and Ask
+/// a question buttons), then marks it sent. The message is keyed on the
+/// quote, so a repeat (a double click, a retry after a lost answer) sends
+/// nothing twice, and a refusal (the window closed, an opted-out customer)
+/// leaves the quote a draft.
 pub(crate) async fn send(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<QuoteView>, ApiError> {
+    let quote = state.quotes.get(&session, &id).await?;
+    if matches!(quote.state, QuoteState::Draft | QuoteState::Sent) {
+        let content = state.quote_delivery.prepare(&quote).await?;
+        let command = SendCommand {
+            contact: quote.contact_id.clone(),
+            content,
+            reply_to: None,
+            idempotency_key: Some(format!("quote:{}", quote.id)),
+            actor: session.email.clone(),
+        };
+        state.outbound.send.send(command).await.map_err(send_error)?;
+    }
     act(&state, &session, &id, QuoteAction::Send).await
+}
+
+/// How long a PDF link works.
+const PDF_LINK_SECONDS: u64 = 900;
+
+/// The quote's PDF as it stands now: rendered, kept among the contact's
+/// files, and handed out as a short-lived download link.
+pub(crate) async fn pdf(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    Path(id): Path<String>,
+) -> Result<Json<QuotePdfView>, ApiError> {
+    let quote = state.quotes.get(&session, &id).await?;
+    let file = state.quote_delivery.render(&quote).await?;
+    let key = state.quote_delivery.keep(&quote, file.bytes).await?;
+    let url = state
+        .media
+        .link(&key, "application/pdf", &file.filename, LinkDisposition::Attachment, PDF_LINK_SECONDS)
+        .await
+        .map_err(QuoteDeliveryError::from)?;
+    Ok(Json(QuotePdfView { url, filename: file.filename, expires_in: PDF_LINK_SECONDS }))
 }
 
 pub(crate) async fn accept(

@@ -3,9 +3,12 @@
 
 use parley::adapters::dynamo::DynamoStore;
 use parley::app::deal_idle_watch::DealIdleWatch;
+use parley::app::deals::Deals;
 use parley::app::due_work::SlaPolicy;
 use parley::app::follow_up_cancellation::FollowUpCancellation;
 use parley::app::media_copy_request::MediaCopyRequest;
+use parley::app::quote_replies::QuoteReplies;
+use parley::app::quotes::Quotes;
 use parley::app::reactions::{Reaction, ReactionError};
 use parley::app::rules::RuleEngine;
 use parley::app::sla_watch::SlaWatch;
@@ -54,12 +57,20 @@ pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
         Arc::new(FollowUpCancellation::new(store.clone(), parts.scheduler.clone())),
         Arc::new(SlaWatch::new(store.clone(), parts.scheduler.clone(), parts.sla)),
         Arc::new(DealIdleWatch::new(store.clone(), parts.scheduler.clone())),
+        // Before the notifier: once staff hear of a tap, it has been handled.
+        Arc::new(QuoteReplies::new(store.clone(), quotes(&store, parts))),
         Arc::new(StaffNotifier::new(store.clone(), store.clone())),
         Arc::new(rules),
         Arc::new(WebhookFanout::new(store.clone(), parts.webhooks.clone())),
         Arc::new(push::live_push(store, parts.push.clone(), parts.agents_see_all)),
         Arc::new(MediaCopyRequest::new(parts.media.clone())),
     ]
+}
+
+/// The quotes use case, for the customer's Accept tap.
+fn quotes(store: &Arc<DynamoStore>, parts: &ReactionParts) -> Quotes {
+    let deals = Deals::new(store.clone(), store.clone(), store.clone(), parts.clock.clone(), parts.agents_see_all);
+    Quotes::new(store.clone(), store.clone(), store.clone(), deals, parts.clock.clone(), parts.agents_see_all)
 }
 
 /// Logs each event it is handed (ids and kind only: an event holds no

@@ -283,8 +283,15 @@ async fn media_download(
 /// A file sent by link is fetched, as Meta does before it accepts the
 /// message; one sent by id must be a media id Meta hosts.
 async fn fetch_media(sim: &Sim, body: &Value) -> Result<Option<String>, MediaSendRefusal> {
-    let Some(kind) = body["type"].as_str().filter(|t| SENT_MEDIA_TYPES.contains(t)) else { return Ok(None) };
-    match check_shape(body, kind)? {
+    let (kind, holder) = match body["type"].as_str() {
+        Some(kind) if SENT_MEDIA_TYPES.contains(&kind) => (kind, body),
+        Some("interactive") => match crate::media_send::check_interactive(body)? {
+            Some(header) => header,
+            None => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    match check_shape(holder, kind)? {
         MediaSource::Link(link) => Ok(Some(crate::media_send::fetch(&sim.http, &link, kind).await?.sha256)),
         MediaSource::Id(id) => match sim.media.lookup(&id, "http://127.0.0.1", false) {
             Lookup::Found(_) => Ok(None),
@@ -307,7 +314,12 @@ fn validate(sim: &Sim, body: &Value, to: &str) -> Option<Response> {
             let open = last.is_some_and(|t| now_seconds() < t + 24 * 3600);
             (!open).then(|| meta_error(StatusCode::BAD_REQUEST, 131047, "Re-engagement message", "Message failed to send because more than 24 hours have passed since the customer last replied to this number."))
         }
-        Some("text") => {
+        Some(kind @ ("text" | "interactive")) => {
+            if kind == "interactive" {
+                if let Err(r) = crate::media_send::check_interactive(body) {
+                    return Some(meta_error(StatusCode::BAD_REQUEST, r.code, r.message, &r.details));
+                }
+            }
             let last = sim.last_inbound.lock().ok()?.get(to).copied();
             let open = last.is_some_and(|t| now_seconds() < t + 24 * 3600);
             (!open).then(|| meta_error(StatusCode::BAD_REQUEST, 131047, "Re-engagement message", "Message failed to send because more than 24 hours have passed since the customer last replied to this number."))
@@ -428,6 +440,28 @@ pub struct CustomerSays {
     /// `video` or `sticker`.
     #[serde(default)]
     pub media: Option<String>,
+    /// Taps the reply button with this title (`Accept`) on the latest
+    /// message with buttons sent to this customer, instead of writing.
+    #[serde(default)]
+    pub taps: Option<String>,
+}
+
+/// The customer's tap on the button titled `title` of the latest
+/// interactive message sent to them: Meta's `interactive.button_reply`,
+/// with the tapped message as its context.
+fn button_tap(sim: &Sim, customer: &crate::Customer, to: &str, title: &str, wamid: &str, now: i64) -> Option<Value> {
+    let accepted = sim.accepted.lock().ok()?;
+    let (sent, button) =
+        accepted.iter().rev().filter(|a| a.to == to && a.body["type"] == "interactive").find_map(|a| {
+            let buttons = a.body["interactive"]["action"]["buttons"].as_array()?;
+            let button =
+                buttons.iter().find(|b| b["reply"]["title"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(title)))?;
+            Some((a.wamid.clone(), button["reply"].clone()))
+        })?;
+    let mut message =
+        customer.message(wamid, now, "interactive", json!({"type": "button_reply", "button_reply": button}));
+    message["context"] = json!({"from": "15550783881", "id": sent});
+    Some(message)
 }
 
 async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerSays>) -> Response {
@@ -438,9 +472,16 @@ async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerS
     }
     let wamid = new_wamid();
     let mut hosted = None;
-    let message = match says.media.as_deref() {
-        None => customer.text(&wamid, now as i64, &says.text),
-        Some(name) => {
+    let message = match (says.taps.as_deref(), says.media.as_deref()) {
+        (Some(title), _) => match button_tap(&sim, &customer, &says.from, title, &wamid, now as i64) {
+            Some(tap) => tap,
+            None => {
+                let error = format!("no button titled {title:?} on a message sent to this customer");
+                return (StatusCode::BAD_REQUEST, Json(json!({"error": error}))).into_response();
+            }
+        },
+        (None, None) => customer.text(&wamid, now as i64, &says.text),
+        (None, Some(name)) => {
             let Some(sample) = crate::media::sample(name) else {
                 let known: Vec<&str> = crate::media::SAMPLES.iter().map(|s| s.name).collect();
                 return (StatusCode::BAD_REQUEST, Json(json!({"error": format!("media is one of {known:?}")})))

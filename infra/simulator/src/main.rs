@@ -19,7 +19,7 @@ async fn main() -> anyhow::Result<()> {
         Some("serve") => serve().await,
         Some("customer") => customer(&args).await,
         Some("seed") => seed(&args).await,
-        _ => bail!("usage: parley-simulator serve | customer (--says TEXT | --sends photo|voice|pdf|video|sticker) [--from WA_ID] [--name NAME] | seed [--contacts N] [--agents N]"),
+        _ => bail!("usage: parley-simulator serve | customer (--says TEXT | --sends photo|voice|pdf|video|sticker | --taps BUTTON) [--from WA_ID] [--name NAME] | seed [--contacts N] [--agents N]"),
     }
 }
 
@@ -42,24 +42,26 @@ async fn serve() -> anyhow::Result<()> {
 
 async fn customer(args: &[String]) -> anyhow::Result<()> {
     let media = arg(args, "--sends");
-    let says = match (arg(args, "--says"), &media) {
-        (Some(says), _) => says,
-        (None, Some(_)) => String::new(),
-        (None, None) => bail!("--says TEXT or --sends photo|voice|pdf|video|sticker is required"),
+    let taps = arg(args, "--taps");
+    let says = match (arg(args, "--says"), &media, &taps) {
+        (Some(says), _, _) => says,
+        (None, Some(_), _) | (None, None, Some(_)) => String::new(),
+        (None, None, None) => bail!("--says TEXT, --sends photo|voice|pdf|video|sticker or --taps BUTTON is required"),
     };
     let from = arg(args, "--from").unwrap_or_else(|| "919876543210".to_owned());
     let name = arg(args, "--name").unwrap_or_else(|| "Asha Verma".to_owned());
     let url = format!("http://127.0.0.1:{}/sim/customer", env_or("PARLEY_SIMULATOR_PORT", "8090"));
     let response = reqwest::Client::new()
         .post(&url)
-        .json(&serde_json::json!({"from": from, "name": name, "text": says, "media": media}))
+        .json(&serde_json::json!({"from": from, "name": name, "text": says, "media": media, "taps": taps}))
         .send()
         .await
         .with_context(|| format!("reaching the simulator at {url}; is `make dev` running?"))?;
     let status = response.status();
-    match &media {
-        Some(media) => println!("{name} (+{from}) sends a {media}: Parley answered {status}"),
-        None => println!("{name} (+{from}) says {says:?}: Parley answered {status}"),
+    match (&media, &taps) {
+        (_, Some(button)) => println!("{name} (+{from}) taps {button:?}: Parley answered {status}"),
+        (Some(media), None) => println!("{name} (+{from}) sends a {media}: Parley answered {status}"),
+        (None, None) => println!("{name} (+{from}) says {says:?}: Parley answered {status}"),
     }
     if !status.is_success() {
         bail!("{}", response.text().await.unwrap_or_default());

@@ -65,6 +65,43 @@ pub fn check_shape(body: &Value, kind: &str) -> Result<MediaSource, MediaSendRef
     Ok(source)
 }
 
+/// Checks an interactive reply-buttons message (`type` interactive,
+/// `interactive.type` button): a body of 1 to 1024 characters, 1 to 3
+/// reply buttons with distinct ids (at most 256 characters) and titles of
+/// 1 to 20, and an optional header; a file header is shaped like a media
+/// message without a caption. Its file, if any: the kind and the header
+/// object that holds it.
+pub fn check_interactive(body: &Value) -> Result<Option<(&'static str, &Value)>, MediaSendRefusal> {
+    let interactive = body.get("interactive").ok_or_else(|| invalid("interactive object is required"))?;
+    if interactive["type"] != "button" {
+        return Err(invalid("only interactive type button is played by this simulator"));
+    }
+    let text = interactive["body"]["text"].as_str().unwrap_or_default();
+    if text.trim().is_empty() || text.chars().count() > 1024 {
+        return Err(invalid("interactive body text is required, at most 1024 characters"));
+    }
+    let buttons = interactive["action"]["buttons"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let ids: Vec<&str> = buttons.iter().filter_map(|b| b["reply"]["id"].as_str()).collect();
+    let titles_fit = buttons.iter().all(|b| {
+        b["type"] == "reply" && b["reply"]["title"].as_str().is_some_and(|t| (1..=20).contains(&t.chars().count()))
+    });
+    let ids_fit = ids.len() == buttons.len()
+        && ids.iter().enumerate().all(|(i, id)| (1..=256).contains(&id.chars().count()) && !ids[..i].contains(id));
+    if !(1..=3).contains(&buttons.len()) || !titles_fit || !ids_fit {
+        return Err(invalid("1 to 3 reply buttons, each with a distinct id and a title of 1 to 20 characters"));
+    }
+    let header = &interactive["header"];
+    let Some(kind) = header["type"].as_str() else { return Ok(None) };
+    let Some(kind) = ["image", "document", "video"].into_iter().find(|k| *k == kind) else {
+        return if kind == "text" { Ok(None) } else { Err(invalid(format!("header type {kind} is not valid"))) };
+    };
+    check_shape(header, kind)?;
+    if header[kind].get("caption").is_some() {
+        return Err(invalid("a header file takes no caption"));
+    }
+    Ok(Some((kind, header)))
+}
+
 /// What Meta fetched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fetched {

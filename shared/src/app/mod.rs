@@ -21,6 +21,8 @@ pub mod media_copy_request;
 pub mod media_upload;
 pub mod notes;
 pub mod opt_out;
+pub mod quote_delivery;
+pub mod quote_replies;
 pub mod quotes;
 pub mod reactions;
 pub mod reports;

@@ -246,6 +246,25 @@ impl Quotes {
         Ok(quote)
     }
 
+    /// The customer's Accept tap on quote `id`, arriving on `contact`'s
+    /// conversation: accepted as staff's Accept would, recorded as the
+    /// customer's. A tap on another contact's quote, or on one no longer
+    /// waiting for an answer (drafts, declined, already invoiced), changes
+    /// nothing; `true` when the quote is accepted now or was already.
+    pub async fn accept_for_customer(&self, contact: &ContactId, id: &str) -> Result<bool, QuoteError> {
+        let customer = crate::app::rules::engine::system_session(CUSTOMER, self.clock.now());
+        let quote = match self.get(&customer, id).await {
+            Ok(quote) if &quote.contact_id == contact => quote,
+            Ok(_) | Err(QuoteError::NotFound(_)) => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        if !matches!(quote.state, QuoteState::Sent | QuoteState::Accepted) {
+            return Ok(false);
+        }
+        self.act(&customer, id, QuoteAction::Accept).await?;
+        Ok(true)
+    }
+
     /// Sent: the deal moves forward to its pipeline's quote stage (never
     /// back). Accepted: the deal takes the quote's value and is Won.
     async fn deal_follows(&self, actor: &Session, quote: &Quote, action: QuoteAction) -> Result<(), QuoteError> {
@@ -323,6 +342,9 @@ impl Quotes {
         AuditEntry::by(actor, self.clock.now(), action, contact, detail)
     }
 }
+
+/// Who a customer's own answer is recorded as (history, audit, events).
+pub const CUSTOMER: &str = "customer";
 
 /// The state before the latest change (draft for a new quote).
 fn previous(quote: &Quote) -> QuoteState {

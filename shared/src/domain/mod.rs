@@ -42,6 +42,7 @@ pub mod quote;
 pub mod quote_line;
 pub mod rate_catalog;
 pub mod read_marker;
+pub mod reply_button;
 pub mod response_figures;
 pub mod routing;
 pub mod rule;

@@ -2,7 +2,7 @@
 //! same rules Meta enforces (window, template, parameters), caught early with
 //! a reason staff can act on, plus Parley's own (opt-outs).
 
-use super::outbound_media::{check_file, check_labels, MediaRefusal, OutboundFile};
+use super::outbound_media::{check_buttons, check_file, check_labels, MediaRefusal, OutboundFile};
 use super::pricing::{Estimate, RateCards};
 use super::template::{Category, Template};
 use super::template_check::{check_inputs, param_ok, TemplatePartProblem};
@@ -211,6 +211,7 @@ pub fn plan_send(
         OutboundContent::Media { file } => {
             let kind = check_file(&file.mime_type, file.size)?;
             check_labels(kind, file.caption.as_deref(), file.filename.as_deref())?;
+            check_buttons(&OutboundFile { kind, ..file.clone() })?;
             if !open {
                 return Err(SendRefusal::WindowClosed { closed_at: recipient.window.closes_at() });
             }
@@ -295,6 +296,7 @@ mod tests {
                 size,
                 filename: Some("brochure.pdf".into()),
                 caption: caption.map(str::to_owned),
+                buttons: vec![],
             },
         }
     }

@@ -111,6 +111,11 @@ pub struct OutboundFile {
     pub filename: Option<String>,
     /// The text under an image, video or document.
     pub caption: Option<String>,
+    /// Reply buttons under it (a quotation's Accept and Ask a question):
+    /// the file then goes as the header of an interactive message, and the
+    /// caption as its body.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buttons: Vec<super::reply_button::ReplyButton>,
 }
 
 impl OutboundFile {
@@ -161,6 +166,9 @@ pub enum MediaRefusal {
     /// A file name too long or with control characters.
     #[error("a file name has at most 240 characters and no control characters")]
     BadFilename,
+    /// Reply buttons Meta would refuse, or buttons with no text above them.
+    #[error("{0}, under a caption (their message's text)")]
+    BadButtons(#[from] super::reply_button::BadReplyButtons),
 }
 
 impl MediaRefusal {
@@ -174,6 +182,7 @@ impl MediaRefusal {
             MediaRefusal::ForeignKey => "media_key",
             MediaRefusal::BadCaption => "media_caption",
             MediaRefusal::BadFilename => "media_filename",
+            MediaRefusal::BadButtons(_) => "media_buttons",
         }
     }
 }
@@ -189,6 +198,19 @@ pub fn check_file(mime_type: &str, size: u64) -> Result<MediaKind, MediaRefusal>
         return Err(MediaRefusal::TooLarge { kind, size });
     }
     Ok(kind)
+}
+
+/// Checks a file's reply buttons: Meta's limits, and a caption to carry
+/// them (an interactive message needs a body).
+pub fn check_buttons(file: &OutboundFile) -> Result<(), MediaRefusal> {
+    if file.buttons.is_empty() {
+        return Ok(());
+    }
+    super::reply_button::check_reply_buttons(&file.buttons)?;
+    if file.caption.as_deref().is_none_or(|c| c.trim().is_empty()) || !file.kind.takes_caption() {
+        return Err(super::reply_button::BadReplyButtons.into());
+    }
+    Ok(())
 }
 
 /// Checks what staff typed with a file: its caption and name.

@@ -54,8 +54,26 @@ impl SendRequest {
                 if let (MediaKind::Document, Some(name)) = (file.kind, &file.filename) {
                     media["filename"] = json!(name);
                 }
-                body["type"] = json!(kind);
-                body[kind] = media;
+                if file.buttons.is_empty() {
+                    body["type"] = json!(kind);
+                    body[kind] = media;
+                } else {
+                    // Meta's interactive reply-buttons message: the file is its
+                    // header (which takes no caption), the caption its body.
+                    let caption = media.as_object_mut().and_then(|m| m.remove("caption"));
+                    let buttons: Vec<Value> = file
+                        .buttons
+                        .iter()
+                        .map(|b| json!({"type": "reply", "reply": {"id": b.id, "title": b.title}}))
+                        .collect();
+                    body["type"] = json!("interactive");
+                    body["interactive"] = json!({
+                        "type": "button",
+                        "header": {"type": kind, kind: media},
+                        "body": {"text": caption.unwrap_or_default()},
+                        "action": {"buttons": buttons},
+                    });
+                }
             }
         }
         if let Some(wamid) = &self.reply_to {
@@ -135,6 +153,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_document_with_reply_buttons_goes_as_the_header_of_an_interactive_message() {
+        use crate::domain::outbound_media::OutboundFile;
+        use crate::domain::reply_button::ReplyButton;
+        let file = OutboundFile {
+            kind: MediaKind::Document,
+            key: "media/x/out-1".into(),
+            mime_type: "application/pdf".into(),
+            size: 10,
+            filename: Some("QT-2026-0001.pdf".into()),
+            caption: Some("Your quotation".into()),
+            buttons: vec![
+                ReplyButton { id: "quote:qt.1:accept".into(), title: "Accept".into() },
+                ReplyButton { id: "quote:qt.1:ask".into(), title: "Ask a question".into() },
+            ],
+        };
+        let request = SendRequest {
+            phone_number_id: "1".into(),
+            to: "919812345678".into(),
+            content: OutboundContent::Media { file },
+            reply_to: None,
+            callback_data: "c".into(),
+            media_link: Some("https://bucket.test/q?sig".into()),
+        };
+        let body = request.body();
+        assert_eq!(body["type"], "interactive");
+        assert_eq!(
+            body["interactive"],
+            serde_json::json!({
+                "type": "button",
+                "header": {"type": "document", "document": {"link": "https://bucket.test/q?sig", "filename": "QT-2026-0001.pdf"}},
+                "body": {"text": "Your quotation"},
+                "action": {"buttons": [
+                    {"type": "reply", "reply": {"id": "quote:qt.1:accept", "title": "Accept"}},
+                    {"type": "reply", "reply": {"id": "quote:qt.1:ask", "title": "Ask a question"}},
+                ]},
+            })
+        );
+    }
+
+    #[test]
     fn a_document_goes_by_link_with_its_caption_and_name_and_audio_without_a_caption() {
         use crate::domain::outbound_media::OutboundFile;
         let file = |kind: MediaKind, mime: &str| OutboundFile {
@@ -144,6 +202,7 @@ mod tests {
             size: 10,
             filename: Some("brochure.pdf".into()),
             caption: Some("Our range".into()),
+            buttons: vec![],
         };
         let request = |file: OutboundFile| SendRequest {
             phone_number_id: "1".into(),

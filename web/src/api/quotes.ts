@@ -9,6 +9,7 @@ export type Quote = Schemas['Quote'];
 export type QuoteInput = Schemas['QuoteInput'];
 export type QuoteLine = Schemas['QuoteLine'];
 export type QuoteTotals = Schemas['QuoteTotals'];
+export type QuotePdf = Schemas['QuotePdf'];
 export type TaxScheme = Schemas['TaxScheme'];
 export type QuoteAction = 'send' | 'accept' | 'decline' | 'invoice' | 'paid';
 
@@ -29,6 +30,8 @@ const ACTION_PATHS = {
 } as const;
 
 export const actOnQuote = (id: string, action: QuoteAction) => post<Quote>(ACTION_PATHS[action], { params: { id } });
+/// A short-lived download link to the quote's PDF as it stands.
+export const quotePdf = (id: string) => get<QuotePdf>('/api/quotes/{id}/pdf', { params: { id } });
 
 /// The actions a quote in `state` offers (the server refuses the rest).
 export function actionsFor(state: Quote['state']): QuoteAction[] {

@@ -1005,6 +1005,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/quotes/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A 15-minute download link to the quote's PDF as it stands (Devanagari and Latin names shaped; kept among the contact's files, so erasure removes it)
+         * @description Roles: all who can see its contact.
+         */
+        get: operations["get_quotes__id__pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/quotes/{id}/send": {
         parameters: {
             query?: never;
@@ -1015,7 +1035,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Mark a draft sent (`quote.sent`); its deal moves forward to the pipeline's quote stage; 409 from another state
+         * Send a draft to the customer on WhatsApp (its PDF, with Accept and Ask a question buttons; one message per quote however often this is repeated) and mark it sent (`quote.sent`); its deal moves forward to the pipeline's quote stage; 409 `window_closed` or `opted_out` when WhatsApp would refuse the message, the quote staying a draft; 409 `illegal_transition` from another state
          * @description Roles: all who can see its contact (and change its deal).
          */
         post: operations["post_quotes__id__send"];
@@ -2646,6 +2666,21 @@ export interface components {
         QuotePage: {
             items: components["schemas"]["Quote"][];
             next_cursor: string | null;
+        };
+        /**
+         * @description A short-lived link to the quote's PDF as it stands now (rendered on
+         *     request and kept among the contact's files).
+         */
+        QuotePdf: {
+            /**
+             * Format: uint64
+             * @description Seconds the link works.
+             */
+            expires_in: number;
+            /** @description `QT-2026-0001.pdf`, or the invoice's number once invoiced. */
+            filename: string;
+            /** @description A presigned GET that downloads the file under `filename`. */
+            url: string;
         };
         /** @description Lines and a tax scheme to total, as the builder previews them. */
         QuotePreviewInput: {
@@ -5178,6 +5213,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_quotes__id__pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotePdf"];
                 };
             };
             /** @description Error */

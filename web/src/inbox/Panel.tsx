@@ -252,7 +252,7 @@ export function Panel({ c, onClose }: { c: Contact; onClose: () => void }) {
         </form>
       </section>
 
-      <QuotesSection contactId={c.id} dealId={state.deals[0]?.id ?? null} onDealChanged={refreshPanel} />
+      <QuotesSection contactId={c.id} dealId={state.deals[0]?.id ?? null} lastActivity={c.last_activity_at ?? null} onDealChanged={refreshPanel} />
 
       <section class="side-section" aria-labelledby="followup-heading">
         <h3 id="followup-heading" class="side-heading">{t('panel.followUp')}</h3>

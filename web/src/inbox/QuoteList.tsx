@@ -1,5 +1,6 @@
 // A contact's quotes and invoices with their state and the next actions
-// (send, accept, decline, convert to invoice, mark paid).
+// (send on WhatsApp, accept, decline, convert to invoice, mark paid) and
+// its PDF.
 import { t } from '../i18n';
 import { money } from '../lib/format';
 import { actionsFor, type Quote, type QuoteAction } from '../api/quotes';
@@ -12,7 +13,7 @@ const ACTION_KEYS = {
   paid: 'quotes.paid',
 } as const;
 
-export function QuoteList({ quotes, busy, onAct }: { quotes: Quote[]; busy: boolean; onAct: (q: Quote, a: QuoteAction) => void }) {
+export function QuoteList({ quotes, busy, onAct, onPdf }: { quotes: Quote[]; busy: boolean; onAct: (q: Quote, a: QuoteAction) => void; onPdf: (q: Quote) => void }) {
   if (!quotes.length) return <p class="side-empty">{t('quotes.none')}</p>;
   return (
     <ul class="deal-list" data-testid="quotes">
@@ -24,6 +25,9 @@ export function QuoteList({ quotes, busy, onAct }: { quotes: Quote[]; busy: bool
           </div>
           <div class="deal-stage-row">
             <span class="chip chip--stage" data-testid="quote-state">{t(`quotes.state.${q.state}`)}</span>
+            <button type="button" class="button button--small button--secondary" data-testid="quote-pdf" disabled={busy} onClick={() => onPdf(q)}>
+              {t('quotes.pdf')}
+            </button>
             {actionsFor(q.state).map((a) => (
               <button key={a} type="button" class="button button--small button--secondary" data-testid={`quote-${a}`} disabled={busy} onClick={() => onAct(q, a)}>
                 {t(ACTION_KEYS[a])}

@@ -4,11 +4,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { businessCurrency } from '../lib/format';
-import { actOnQuote, createQuote, products as loadProducts, quotesFor, type Product, type Quote, type QuoteAction, type QuoteInput } from '../api/quotes';
+import { actOnQuote, createQuote, products as loadProducts, quotePdf, quotesFor, type Product, type Quote, type QuoteAction, type QuoteInput } from '../api/quotes';
 import { QuoteBuilder } from './QuoteBuilder';
 import { QuoteList } from './QuoteList';
 
-export function QuotesSection({ contactId, dealId, onDealChanged }: { contactId: string; dealId: string | null; onDealChanged: () => void }) {
+/// How long after the customer's latest message the list looks again: their
+/// Accept tap is applied by a reaction a moment after the tap itself shows.
+const TAP_SETTLES_MS = 2_500;
+
+export function QuotesSection({ contactId, dealId, lastActivity, onDealChanged }: { contactId: string; dealId: string | null; lastActivity: string | null; onDealChanged: () => void }) {
   const [quotes, setQuotes] = useState<Quote[]>([]);
   const [catalog, setCatalog] = useState<Product[]>([]);
   const [building, setBuilding] = useState(false);
@@ -22,6 +26,14 @@ export function QuotesSection({ contactId, dealId, onDealChanged }: { contactId:
     reload().catch((e: Error) => setError(e.message));
     loadProducts().then((p) => setCatalog(p.items ?? []), () => setCatalog([]));
   }, [contactId]);
+  // A new message may be the customer's answer to a quote.
+  useEffect(() => {
+    if (!lastActivity) return undefined;
+    const again = window.setTimeout(() => {
+      reload().then(onDealChanged, () => undefined);
+    }, TAP_SETTLES_MS);
+    return () => window.clearTimeout(again);
+  }, [contactId, lastActivity]);
 
   const work = async (job: () => Promise<unknown>) => {
     setBusy(true);
@@ -40,7 +52,8 @@ export function QuotesSection({ contactId, dealId, onDealChanged }: { contactId:
   return (
     <section class="side-section" aria-labelledby="quotes-heading" data-testid="quotes-section">
       <h3 id="quotes-heading" class="side-heading">{t('quotes.title')}</h3>
-      <QuoteList quotes={quotes} busy={busy} onAct={(q: Quote, a: QuoteAction) => work(() => actOnQuote(q.id, a))} />
+      <QuoteList quotes={quotes} busy={busy} onAct={(q: Quote, a: QuoteAction) => work(() => actOnQuote(q.id, a))}
+        onPdf={(q: Quote) => work(async () => { window.location.assign((await quotePdf(q.id)).url); })} />
       {building ? (
         <QuoteBuilder contactId={contactId} dealId={dealId} currency={businessCurrency()} products={catalog}
           onCancel={() => setBuilding(false)}

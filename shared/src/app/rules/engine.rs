@@ -520,7 +520,9 @@ impl RuleEngine {
     }
 }
 
-fn system_session(actor: &str, now: Millis) -> Session {
+/// A session for what Parley does on nobody's sign-in (a rule, the
+/// customer's own tap): an administrator's reach, recorded as `actor`.
+pub(crate) fn system_session(actor: &str, now: Millis) -> Session {
     Session {
         token_hash: String::new(),
         email: actor.to_owned(),

@@ -22,6 +22,7 @@ fn attach(contact: &ContactId, key: &str, claimed: &str) -> SendCommand {
                 size: 0,
                 filename: Some("brochure.pdf".into()),
                 caption: Some("Our 2026 range".into()),
+                buttons: vec![],
             },
         },
         reply_to: None,

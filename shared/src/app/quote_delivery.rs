@@ -1,0 +1,171 @@
+//! A quotation reaches the customer on WhatsApp: its PDF, rendered from the
+//! quote as it stands, is kept in the media bucket among the contact's own
+//! files (so erasure takes it with them), and goes as a document with
+//! "Accept" and "Ask a question" reply buttons. The tap comes back through
+//! [`crate::app::quote_replies`].
+
+use crate::domain::business_day::BusinessDay;
+use crate::domain::outbound::OutboundContent;
+use crate::domain::outbound_media::{upload_key, MediaKind, OutboundFile};
+use crate::domain::quote::Quote;
+use crate::domain::reply_button::ReplyButton;
+use crate::domain::Contact;
+use crate::ports::{BusinessProfileStore, Clock, ConversationStore, FileError, MediaVault, StoreError};
+use crate::quote_pdf::{format_money, render_pdf, Party, QuoteDocument, QuotePdfError};
+use std::sync::Arc;
+
+/// Why a quote's PDF could not be made or kept.
+#[derive(Debug, thiserror::Error)]
+pub enum QuoteDeliveryError {
+    /// The quote's contact is gone (erased or merged away).
+    #[error("the quote's contact no longer exists")]
+    NoContact,
+    /// The PDF could not be rendered.
+    #[error(transparent)]
+    Pdf(#[from] QuotePdfError),
+    /// The amounts do not fit.
+    #[error(transparent)]
+    Overflow(#[from] crate::domain::minor_units::AmountOverflow),
+    /// The bucket failed.
+    #[error("the quote's PDF could not be stored: {0}")]
+    Bucket(#[from] FileError),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A rendered quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteFile {
+    /// `QT-2026-0001.pdf` (or the invoice's number once invoiced).
+    pub filename: String,
+    /// The PDF.
+    pub bytes: Vec<u8>,
+}
+
+/// What a reply button of a quote's message says back: `quote:<id>:accept`.
+pub fn button_id(quote_id: &str, answer: QuoteAnswer) -> String {
+    format!("quote:{quote_id}:{}", answer.as_str())
+}
+
+/// The customer's answer to a quote, by the button they tapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuoteAnswer {
+    /// "Accept".
+    Accept,
+    /// "Ask a question".
+    Ask,
+}
+
+impl QuoteAnswer {
+    fn as_str(self) -> &'static str {
+        match self {
+            QuoteAnswer::Accept => "accept",
+            QuoteAnswer::Ask => "ask",
+        }
+    }
+
+    /// The quote id and answer a button id carries, if it is one of ours.
+    pub fn parse(button_id: &str) -> Option<(&str, QuoteAnswer)> {
+        let rest = button_id.strip_prefix("quote:")?;
+        let (id, answer) = rest.rsplit_once(':')?;
+        let answer = match answer {
+            "accept" => QuoteAnswer::Accept,
+            "ask" => QuoteAnswer::Ask,
+            _ => return None,
+        };
+        (id.starts_with("qt.") && id.len() <= 40).then_some((id, answer))
+    }
+}
+
+/// The quote PDF and WhatsApp document use case.
+pub struct QuoteDelivery {
+    media: Arc<dyn MediaVault>,
+    business: Arc<dyn BusinessProfileStore>,
+    contacts: Arc<dyn ConversationStore>,
+    clock: Arc<dyn Clock>,
+}
+
+impl QuoteDelivery {
+    /// Wires the use case.
+    pub fn new(
+        media: Arc<dyn MediaVault>,
+        business: Arc<dyn BusinessProfileStore>,
+        contacts: Arc<dyn ConversationStore>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        QuoteDelivery { media, business, contacts, clock }
+    }
+
+    /// The quote's PDF as it stands now, dated today in the business's zone.
+    pub async fn render(&self, quote: &Quote) -> Result<QuoteFile, QuoteDeliveryError> {
+        let contact = self.contacts.contact(&quote.contact_id).await?.ok_or(QuoteDeliveryError::NoContact)?;
+        let profile = self.business.business_profile().await?.unwrap_or_default();
+        let day = BusinessDay::in_zone(&profile.time_zone).unwrap_or(BusinessDay::FixedOffset(0));
+        let today = day.day_of(self.clock.now());
+        let business = Party { name: profile.name.clone(), lines: Vec::new() };
+        let document = QuoteDocument::from_quote(quote, business, customer(&contact), today)?;
+        let number = quote.invoice_number.as_deref().unwrap_or(&quote.number);
+        Ok(QuoteFile { filename: format!("{number}.pdf"), bytes: render_pdf(&document)? })
+    }
+
+    /// Keeps `pdf` as the quote's file among its contact's (one key per
+    /// quote: a newer rendering replaces the older); its key.
+    pub async fn keep(&self, quote: &Quote, pdf: Vec<u8>) -> Result<String, QuoteDeliveryError> {
+        let key = upload_key(&quote.contact_id, quote.id.trim_start_matches("qt."));
+        self.media.put(&key, pdf, "application/pdf").await?;
+        Ok(key)
+    }
+
+    /// Renders the quote, keeps the PDF among the contact's files (the same
+    /// key each time, so a repeat replaces it) and gives the message that
+    /// sends it: the document, a caption with the total, and the buttons.
+    pub async fn prepare(&self, quote: &Quote) -> Result<OutboundContent, QuoteDeliveryError> {
+        let file = self.render(quote).await?;
+        let size = file.bytes.len() as u64;
+        let key = self.keep(quote, file.bytes).await?;
+        let total = quote.totals()?.total_minor;
+        let caption = format!(
+            "Quotation {} for {}, valid until {}. Tap Accept to confirm, or ask us anything.",
+            quote.number,
+            format_money(total, &quote.currency),
+            quote.valid_until
+        );
+        Ok(OutboundContent::Media {
+            file: OutboundFile {
+                kind: MediaKind::Document,
+                key,
+                mime_type: "application/pdf".to_owned(),
+                size,
+                filename: Some(file.filename),
+                caption: Some(caption),
+                buttons: vec![
+                    ReplyButton { id: button_id(&quote.id, QuoteAnswer::Accept), title: "Accept".to_owned() },
+                    ReplyButton { id: button_id(&quote.id, QuoteAnswer::Ask), title: "Ask a question".to_owned() },
+                ],
+            },
+        })
+    }
+}
+
+/// The customer as the quote names them: staff's name for them, else
+/// their WhatsApp profile name.
+fn customer(contact: &Contact) -> Party {
+    let name = contact.display_name.clone().or_else(|| contact.name.clone()).unwrap_or_default();
+    Party { name, lines: Vec::new() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_button_id_round_trips_and_nothing_else_parses() {
+        for answer in [QuoteAnswer::Accept, QuoteAnswer::Ask] {
+            assert_eq!(QuoteAnswer::parse(&button_id("qt.0a1b", answer)), Some(("qt.0a1b", answer)));
+        }
+        for other in ["confirm", "quote:qt.1:maybe", "quote:pr.1:accept", "quote::accept", "STOP_PROMOS"] {
+            assert_eq!(QuoteAnswer::parse(other), None, "{other}");
+        }
+    }
+}
