@@ -53,10 +53,15 @@ export function startOfPreviousDay(t: number): number {
   return d.getTime();
 }
 
-/** `YYYY-MM-DD` of the local day of `t`. */
+/** `YYYY-MM-DD` of the business's day at `t`: reports count days in the
+ *  business's time zone, which may be a date ahead of or behind the browser's. */
 export function isoDay(t: number): string {
-  const d = new Date(t);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  try {
+    return new Date(t).toLocaleDateString('en-CA', { timeZone: business.value.time_zone });
+  } catch {
+    const d = new Date(t);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  }
 }
 
 export function money(minor: number, currency: string | null | undefined): string {
