@@ -304,26 +304,28 @@ async fn fetch_media(sim: &Sim, body: &Value) -> Result<Option<String>, MediaSen
     }
 }
 
+/// Meta's refusal of a free-form message once the customer's 24-hour window has closed.
+fn window_closed(sim: &Sim, to: &str) -> Option<Response> {
+    let last = sim.last_inbound.lock().ok()?.get(to).copied();
+    let open = last.is_some_and(|t| now_seconds() < t + 24 * 3600);
+    (!open).then(|| meta_error(StatusCode::BAD_REQUEST, 131047, "Re-engagement message", "Message failed to send because more than 24 hours have passed since the customer last replied to this number."))
+}
+
 fn validate(sim: &Sim, body: &Value, to: &str) -> Option<Response> {
     match body["type"].as_str() {
         Some(kind) if SENT_MEDIA_TYPES.contains(&kind) => {
             if let Err(r) = check_shape(body, kind) {
                 return Some(meta_error(StatusCode::BAD_REQUEST, r.code, r.message, &r.details));
             }
-            let last = sim.last_inbound.lock().ok()?.get(to).copied();
-            let open = last.is_some_and(|t| now_seconds() < t + 24 * 3600);
-            (!open).then(|| meta_error(StatusCode::BAD_REQUEST, 131047, "Re-engagement message", "Message failed to send because more than 24 hours have passed since the customer last replied to this number."))
+            window_closed(sim, to)
         }
-        Some(kind @ ("text" | "interactive")) => {
-            if kind == "interactive" {
-                if let Err(r) = crate::media_send::check_interactive(body) {
-                    return Some(meta_error(StatusCode::BAD_REQUEST, r.code, r.message, &r.details));
-                }
+        Some("interactive") => {
+            if let Err(r) = crate::media_send::check_interactive(body) {
+                return Some(meta_error(StatusCode::BAD_REQUEST, r.code, r.message, &r.details));
             }
-            let last = sim.last_inbound.lock().ok()?.get(to).copied();
-            let open = last.is_some_and(|t| now_seconds() < t + 24 * 3600);
-            (!open).then(|| meta_error(StatusCode::BAD_REQUEST, 131047, "Re-engagement message", "Message failed to send because more than 24 hours have passed since the customer last replied to this number."))
+            window_closed(sim, to)
         }
+        Some("text") => window_closed(sim, to),
         Some("template") => {
             let name = body["template"]["name"].as_str().unwrap_or_default();
             let language = body["template"]["language"]["code"].as_str().unwrap_or_default();
