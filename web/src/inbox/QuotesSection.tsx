@@ -1,7 +1,7 @@
 // The contact panel's quotes: the list with its actions and the builder,
 // priced against the contact's latest deal when there is one (sending moves
 // that deal to the quote stage, acceptance wins it).
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { businessCurrency } from '../lib/format';
 import { actOnQuote, createQuote, products as loadProducts, quotePdf, quotesFor, type Product, type Quote, type QuoteAction, type QuoteInput } from '../api/quotes';
@@ -26,9 +26,15 @@ export function QuotesSection({ contactId, dealId, lastActivity, onDealChanged }
     reload().catch((e: Error) => setError(e.message));
     loadProducts().then((p) => setCatalog(p.items ?? []), () => setCatalog([]));
   }, [contactId]);
-  // A new message may be the customer's answer to a quote.
+  // A new message may be the customer's answer to a sent quote. Only a change
+  // seen while the panel is open counts, and only while a quote awaits an
+  // answer: an idle panel makes no reads of its own.
+  const seenActivity = useRef<{ contactId: string; at: string | null } | null>(null);
   useEffect(() => {
-    if (!lastActivity) return undefined;
+    const seen = seenActivity.current;
+    seenActivity.current = { contactId, at: lastActivity };
+    if (!seen || seen.contactId !== contactId || seen.at === lastActivity) return undefined;
+    if (!quotes.some((q) => q.state === 'sent')) return undefined;
     const again = window.setTimeout(() => {
       reload().then(onDealChanged, () => undefined);
     }, TAP_SETTLES_MS);
