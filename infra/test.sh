@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # shellcheck source=infra/defaults.sh
 . infra/defaults.sh
 
-step() { printf '\n== %s\n' "$*"; }
+# Each step says when it began, so a CI log shows where the time goes.
+step() { printf '\n== %s (%s)\n' "$*" "$(date -u +%T)"; }
 
 # Setup mostly waits on the network and clippy needs none of what it
 # installs, so the two overlap; setup's output follows clippy's.
@@ -35,9 +36,17 @@ trap cleanup EXIT
 npm run --silent lint
 
 # The UI is built before the Rust tests: they check that the runner serves it.
-step "web app: build (with the first-load budget) and API types drift"
+step "web app: build (with the first-load budget)"
 npm run --silent build
-npm run --silent api-types:check
+
+# One build of every binary and test, with the features the whole workspace
+# needs. Building a package on its own (`-p`, or `cargo run -p parley-api`
+# for the API types) resolves its dependencies' features differently, and
+# cargo would compile a hundred of them a second time.
+step "build"
+cargo build --quiet --workspace --bins --tests
+step "API types drift"
+PARLEY_OPENAPI_BIN=target/debug/openapi npm run --silent api-types:check
 
 # Tests always run against emulators of their own, on free ports, in memory:
 # never against whatever endpoint the shell happens to point at.
@@ -52,7 +61,6 @@ export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3 AWS_EN
 echo "DynamoDB Local $AWS_ENDPOINT_URL_DYNAMODB, moto $AWS_ENDPOINT_URL_SQS"
 
 step "unit, integration and end-to-end tests"
-cargo build --quiet -p parley-local -p parley-simulator
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --no-fail-fast
 else
