@@ -271,7 +271,7 @@ async fn a_sent_quote_reaches_the_customer_as_its_pdf_with_buttons_and_their_acc
 }
 
 #[tokio::test]
-async fn a_tap_on_another_customers_quote_changes_nothing_and_a_quote_whatsapp_would_refuse_stays_a_draft() {
+async fn a_tap_on_another_customers_quote_changes_nothing_and_outside_the_window_a_quote_goes_as_a_template() {
     let t = TestStack::start().await;
     let admin = t.login().await;
     let contact = contact(&t, &admin).await;
@@ -310,16 +310,68 @@ async fn a_tap_on_another_customers_quote_changes_nothing_and_a_quote_whatsapp_w
         "Asha's quote is not Ravi's to accept"
     );
 
-    // A day later Asha's window is closed: WhatsApp would refuse the document.
+    // A day later Asha's window is closed: the document cannot go, and
+    // without a synced catalog there is no template to carry it.
     let (_, second) = t.post(&admin, "/api/quotes", &gst_quote(&contact, None, "MH"), None).await;
+    let number = second["number"].as_str().unwrap().to_owned();
     let second = second["id"].as_str().unwrap();
     t.clock.advance(std::time::Duration::from_secs(25 * 3600));
     let admin = t.login().await;
     let (status, refused) = t.post(&admin, &format!("/api/quotes/{second}/send"), &json!({}), None).await;
-    assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("window_closed")), "{refused}");
+    assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("no_quote_template")), "{refused}");
     assert_eq!(
         t.get(&admin, &format!("/api/quotes/{second}")).await.1["state"],
         "draft",
         "nothing sent, nothing marked"
     );
+
+    // Once the catalog is synced, the utility template with a document
+    // header carries the PDF, its body filled from the quote.
+    assert_eq!(t.post(&admin, "/api/templates/sync", &json!({}), None).await.0, 200);
+    let (status, sent) = t.post(&admin, &format!("/api/quotes/{second}/send"), &json!({}), None).await;
+    assert_eq!((status, sent["state"].as_str()), (200, Some("sent")), "{sent}");
+    let template = || async {
+        t.accepted().await.into_iter().find(|a| a["body"]["type"] == "template" && a["to"] == "919812345678")
+    };
+    let mut delivered = None;
+    for _ in 0..100 {
+        delivered = template().await;
+        if delivered.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let delivered = delivered.expect("the quote went as a template");
+    let body = &delivered["body"]["template"];
+    assert_eq!(body["name"], "quote_ready");
+    let components = body["components"].as_array().unwrap();
+    let header = &components[0]["parameters"][0];
+    assert_eq!(
+        (header["type"].as_str(), &header["document"]["filename"]),
+        (Some("document"), &json!(format!("{number}.pdf")))
+    );
+    assert!(delivered["media_sha256"].is_string(), "Meta fetched the PDF from its link");
+    let params: Vec<&str> =
+        components[1]["parameters"].as_array().unwrap().iter().map(|p| p["text"].as_str().unwrap()).collect();
+    assert_eq!(params, ["आशा वर्मा", number.as_str()]);
+
+    // Asha taps the template's Accept: the quote is accepted as hers.
+    let tap = t
+        .http
+        .post(format!("{}/sim/customer", t.simulator_url))
+        .json(&json!({"from": "919812345678", "name": "आशा वर्मा", "taps": "Accept"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(tap.status().is_success(), "{}", tap.text().await.unwrap());
+    let mut state = Value::Null;
+    for _ in 0..150 {
+        state = t.get(&admin, &format!("/api/quotes/{second}")).await.1;
+        if state["state"] == "accepted" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(state["state"], "accepted", "{state}");
+    assert_eq!(state["history"].as_array().unwrap().last().unwrap()["by"], "customer");
 }

@@ -273,6 +273,7 @@ pub fn state(
             background.media.clone(),
             store.clone(),
             store.clone(),
+            store.clone(),
             clock.clone(),
         ),
         records: store.clone(),

@@ -220,6 +220,7 @@ impl From<QuoteDeliveryError> for ApiError {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string())
             }
             QuoteDeliveryError::Store(s) => s.into(),
+            QuoteDeliveryError::NoTemplate => ApiError::new(StatusCode::CONFLICT, "no_quote_template", e.to_string()),
             QuoteDeliveryError::Pdf(_) | QuoteDeliveryError::Bucket(_) => {
                 tracing::error!(error = %e, "a quote's PDF could not be made or kept");
                 ApiError::new(StatusCode::BAD_GATEWAY, "quote_pdf", "the quote's PDF could not be made; try again")
@@ -229,23 +230,28 @@ impl From<QuoteDeliveryError> for ApiError {
 }
 
 /// Sends the quote to the customer on WhatsApp (its PDF with Accept and Ask
-/// a question buttons), then marks it sent. The message is keyed on the
+/// a question buttons; outside the 24-hour window as a utility template
+/// carrying the PDF), then marks it sent. The message is keyed on the
 /// quote, so a repeat (a double click, a retry after a lost answer) sends
-/// nothing twice, and a refusal (the window closed, an opted-out customer)
-/// leaves the quote a draft.
+/// nothing twice, and a refusal (no template for a closed window, an
+/// opted-out customer) leaves the quote a draft.
 pub(crate) async fn send(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<QuoteView>, ApiError> {
     let quote = state.quotes.get(&session, &id).await?;
-    if matches!(quote.state, QuoteState::Draft | QuoteState::Sent) {
+    // Only a draft goes out: once sent, a repeat only confirms the state.
+    // The key names the draft's version, so a double click (or a retry
+    // after a crash before the quote was marked) replays the one message,
+    // while a draft edited after a refused send is a new one.
+    if quote.state == QuoteState::Draft {
         let content = state.quote_delivery.prepare(&quote).await?;
         let command = SendCommand {
             contact: quote.contact_id.clone(),
             content,
             reply_to: None,
-            idempotency_key: Some(format!("quote:{}", quote.id)),
+            idempotency_key: Some(format!("quote:{}:{}", quote.id, quote.updated_at.0)),
             actor: session.email.clone(),
         };
         state.outbound.send.send(command).await.map_err(send_error)?;

@@ -289,6 +289,10 @@ async fn fetch_media(sim: &Sim, body: &Value) -> Result<Option<String>, MediaSen
             Some(header) => header,
             None => return Ok(None),
         },
+        Some("template") => match crate::templates::header_file(&body["template"]) {
+            Some(header) => header,
+            None => return Ok(None),
+        },
         _ => return Ok(None),
     };
     match check_shape(holder, kind)? {
@@ -327,11 +331,7 @@ fn validate(sim: &Sim, body: &Value, to: &str) -> Option<Response> {
         }
         Some("text") => window_closed(sim, to),
         Some("template") => {
-            let name = body["template"]["name"].as_str().unwrap_or_default();
-            let language = body["template"]["language"]["code"].as_str().unwrap_or_default();
-            let catalog = catalog();
-            let Some(template) = catalog.as_array()?.iter().find(|t| t["name"] == name && t["language"] == language)
-            else {
+            let Some(template) = crate::templates::entry_for(&body["template"]) else {
                 return Some(meta_error(
                     StatusCode::NOT_FOUND,
                     132001,
@@ -339,7 +339,7 @@ fn validate(sim: &Sim, body: &Value, to: &str) -> Option<Response> {
                     "template name or language not found",
                 ));
             };
-            crate::templates::check_send(template, &body["template"])
+            crate::templates::check_send(&template, &body["template"])
                 .err()
                 .map(|r| meta_error(StatusCode::BAD_REQUEST, r.code, r.message, &r.details))
         }
@@ -448,22 +448,54 @@ pub struct CustomerSays {
     pub taps: Option<String>,
 }
 
-/// The customer's tap on the button titled `title` of the latest
-/// interactive message sent to them: Meta's `interactive.button_reply`,
-/// with the tapped message as its context.
+/// The customer's tap on the button titled `title` of the latest message
+/// with buttons sent to them, with the tapped message as its context: on an
+/// interactive message Meta's `interactive.button_reply`; on a template's
+/// quick reply a `button` message with the payload sent for that button
+/// (or its label, when none was).
 fn button_tap(sim: &Sim, customer: &crate::Customer, to: &str, title: &str, wamid: &str, now: i64) -> Option<Value> {
     let accepted = sim.accepted.lock().ok()?;
-    let (sent, button) =
-        accepted.iter().rev().filter(|a| a.to == to && a.body["type"] == "interactive").find_map(|a| {
-            let buttons = a.body["interactive"]["action"]["buttons"].as_array()?;
-            let button =
-                buttons.iter().find(|b| b["reply"]["title"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(title)))?;
-            Some((a.wamid.clone(), button["reply"].clone()))
-        })?;
-    let mut message =
-        customer.message(wamid, now, "interactive", json!({"type": "button_reply", "button_reply": button}));
+    let (sent, kind, reply) = accepted.iter().rev().filter(|a| a.to == to).find_map(|a| {
+        let reply = match a.body["type"].as_str()? {
+            "interactive" => interactive_reply(&a.body, title).map(|r| ("interactive", r)),
+            "template" => template_reply(&a.body["template"], title).map(|r| ("button", r)),
+            _ => None,
+        }?;
+        Some((a.wamid.clone(), reply.0, reply.1))
+    })?;
+    let mut message = customer.message(wamid, now, kind, reply);
     message["context"] = json!({"from": "15550783881", "id": sent});
     Some(message)
+}
+
+fn interactive_reply(body: &Value, title: &str) -> Option<Value> {
+    let buttons = body["interactive"]["action"]["buttons"].as_array()?;
+    let button =
+        buttons.iter().find(|b| b["reply"]["title"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(title)))?;
+    Some(json!({"type": "button_reply", "button_reply": button["reply"].clone()}))
+}
+
+fn template_reply(sent: &Value, title: &str) -> Option<Value> {
+    let entry = crate::templates::entry_for(sent)?;
+    let buttons =
+        entry["components"].as_array()?.iter().find(|c| c["type"] == "BUTTONS")?["buttons"].as_array()?.clone();
+    let index = buttons.iter().position(|b| {
+        b["type"] == "QUICK_REPLY" && b["text"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(title))
+    })?;
+    let text = buttons[index]["text"].as_str()?.to_owned();
+    let payload = sent["components"]
+        .as_array()
+        .and_then(|components| {
+            components.iter().find(|c| {
+                c["type"] == "button"
+                    && c["sub_type"] == "quick_reply"
+                    && c["index"].as_str() == Some(&index.to_string())
+            })
+        })
+        .and_then(|c| c["parameters"][0]["payload"].as_str())
+        .unwrap_or(&text)
+        .to_owned();
+    Some(json!({"payload": payload, "text": text}))
 }
 
 async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerSays>) -> Response {

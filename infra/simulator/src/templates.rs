@@ -67,6 +67,23 @@ pub fn catalog() -> Value {
     ])
 }
 
+/// The catalog entry a send's `template` object names, by name and language.
+pub fn entry_for(sent: &Value) -> Option<Value> {
+    let name = sent["name"].as_str()?;
+    let language = sent["language"]["code"].as_str()?;
+    catalog().as_array()?.iter().find(|t| t["name"] == name && t["language"] == language).cloned()
+}
+
+/// The header file of a template send, with its kind (`document`,
+/// `image`, `video`), when it has one.
+pub fn header_file(sent: &Value) -> Option<(&'static str, &Value)> {
+    let components = sent["components"].as_array()?;
+    let header = components.iter().find(|c| upper(c, "type") == "HEADER")?;
+    let parameter = header["parameters"].as_array()?.first()?;
+    let kind = ["document", "image", "video"].into_iter().find(|k| parameter["type"] == *k)?;
+    Some((kind, parameter))
+}
+
 /// Why Meta refuses a template send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
@@ -122,7 +139,10 @@ pub fn check_send(entry: &Value, sent: &Value) -> Result<(), Refusal> {
             let object = header_params.first().map(|p| &p[wanted.to_ascii_lowercase()]).cloned().unwrap_or_default();
             let usable = match wanted.as_str() {
                 "LOCATION" => object.get("latitude").is_some() && object.get("longitude").is_some(),
-                _ => object["link"].as_str().is_some_and(|l| l.starts_with("https://")) || object["id"].is_string(),
+                _ => {
+                    object["link"].as_str().is_some_and(|l| l.starts_with("https://") || l.starts_with("http://"))
+                        || object["id"].is_string()
+                }
             };
             if received != wanted || !usable {
                 return Err(format(format!("header: Format mismatch, expected {wanted}, received {received}")));

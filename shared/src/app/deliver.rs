@@ -4,6 +4,7 @@
 
 use crate::domain::outbound::OutboundContent;
 use crate::domain::outbound_media::MediaKind;
+use crate::domain::template_inputs::HeaderInput;
 use crate::domain::{DeliveryError, MessageRef, OutboundMessage};
 use crate::ports::{LinkDisposition, MediaVault, OutboxStore, StoreError, WhatsAppClient};
 use crate::whatsapp::send::{ErrorClass, SendFailure, SendOutcome, SendRequest};
@@ -69,26 +70,30 @@ impl Deliver {
         self
     }
 
-    /// The request for `message`: for a file, with a fresh link to it
-    /// (signed here, at each attempt, so a retry never sends a dead link).
+    /// The request for `message`: for a file, or a template whose header
+    /// file is in the bucket, with a fresh link to it (signed here, at each
+    /// attempt, so a retry never sends a dead link).
     async fn request(&self, message: &OutboundMessage) -> Result<SendRequest, SendFailure> {
         let media_link = match &message.content {
             OutboundContent::Media { file } => {
-                let Some(media) = &self.media else {
-                    return Err(link_failure(ErrorClass::Permanent, "media sending is not configured".to_owned()));
-                };
                 let disposition = match file.kind {
                     MediaKind::Document => LinkDisposition::Attachment,
                     _ => LinkDisposition::Inline,
                 };
                 let name = file.filename.as_deref().unwrap_or(file.kind.as_str());
-                let link = media
-                    .link(&file.key, &file.mime_type, name, disposition, SENT_MEDIA_LINK_SECONDS)
-                    .await
-                    .map_err(|e| link_failure(ErrorClass::Retryable, e.to_string()))?;
-                Some(link)
+                Some(self.link(&file.key, &file.mime_type, name, disposition).await?)
             }
-            _ => None,
+            OutboundContent::Template { inputs, .. } => match (inputs.stored_header(), &inputs.header) {
+                (Some(file), Some(HeaderInput::Document { filename, .. })) => {
+                    let name = filename.as_deref().unwrap_or("document");
+                    Some(self.link(&file.key, &file.mime_type, name, LinkDisposition::Attachment).await?)
+                }
+                (Some(file), _) => {
+                    Some(self.link(&file.key, &file.mime_type, "header", LinkDisposition::Inline).await?)
+                }
+                (None, _) => None,
+            },
+            OutboundContent::Text { .. } => None,
         };
         Ok(SendRequest {
             phone_number_id: message.phone_number_id.clone(),
@@ -98,6 +103,22 @@ impl Deliver {
             callback_data: message.reference.callback_data(),
             media_link,
         })
+    }
+
+    async fn link(
+        &self,
+        key: &str,
+        mime_type: &str,
+        name: &str,
+        disposition: LinkDisposition,
+    ) -> Result<String, SendFailure> {
+        let Some(media) = &self.media else {
+            return Err(link_failure(ErrorClass::Permanent, "media sending is not configured".to_owned()));
+        };
+        media
+            .link(key, mime_type, name, disposition, SENT_MEDIA_LINK_SECONDS)
+            .await
+            .map_err(|e| link_failure(ErrorClass::Retryable, e.to_string()))
     }
 
     /// Handles one job.

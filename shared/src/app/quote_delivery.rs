@@ -1,16 +1,21 @@
 //! A quotation reaches the customer on WhatsApp: its PDF, rendered from the
 //! quote as it stands, is kept in the media bucket among the contact's own
 //! files (so erasure takes it with them), and goes as a document with
-//! "Accept" and "Ask a question" reply buttons. The tap comes back through
-//! [`crate::app::quote_replies`].
+//! "Accept" and "Ask a question" reply buttons while the customer's 24-hour
+//! window is open, or as a utility template with the PDF as its header
+//! (see [`crate::domain::quote_template`]) once it has closed. Either tap
+//! comes back through [`crate::app::quote_replies`].
 
 use crate::domain::business_day::BusinessDay;
 use crate::domain::outbound::OutboundContent;
 use crate::domain::outbound_media::{upload_key, MediaKind, OutboundFile};
 use crate::domain::quote::Quote;
+use crate::domain::quote_template::{choose, quote_template_content, QuoteAnswers, QuoteTemplateValues};
 use crate::domain::reply_button::ReplyButton;
 use crate::domain::Contact;
-use crate::ports::{BusinessProfileStore, Clock, ConversationStore, FileError, MediaVault, StoreError};
+use crate::ports::{
+    BusinessProfileStore, Clock, ConversationStore, FileError, MediaVault, StoreError, TemplateCatalog,
+};
 use crate::quote_pdf::{format_money, render_pdf, Party, QuoteDocument, QuotePdfError};
 use std::sync::Arc;
 
@@ -29,6 +34,9 @@ pub enum QuoteDeliveryError {
     /// The bucket failed.
     #[error("the quote's PDF could not be stored: {0}")]
     Bucket(#[from] FileError),
+    /// The window is closed and the catalog has no template a quote can go as.
+    #[error("the customer's 24-hour window is closed and no approved utility template with a document header can carry a quotation; add one (its body may ask for customer_name, quote_number, total and valid_until) and sync templates")]
+    NoTemplate,
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -83,6 +91,7 @@ pub struct QuoteDelivery {
     media: Arc<dyn MediaVault>,
     business: Arc<dyn BusinessProfileStore>,
     contacts: Arc<dyn ConversationStore>,
+    templates: Arc<dyn TemplateCatalog>,
     clock: Arc<dyn Clock>,
 }
 
@@ -92,19 +101,24 @@ impl QuoteDelivery {
         media: Arc<dyn MediaVault>,
         business: Arc<dyn BusinessProfileStore>,
         contacts: Arc<dyn ConversationStore>,
+        templates: Arc<dyn TemplateCatalog>,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        QuoteDelivery { media, business, contacts, clock }
+        QuoteDelivery { media, business, contacts, templates, clock }
     }
 
     /// The quote's PDF as it stands now, dated today in the business's zone.
     pub async fn render(&self, quote: &Quote) -> Result<QuoteFile, QuoteDeliveryError> {
         let contact = self.contacts.contact(&quote.contact_id).await?.ok_or(QuoteDeliveryError::NoContact)?;
+        self.render_for(quote, &contact).await
+    }
+
+    async fn render_for(&self, quote: &Quote, contact: &Contact) -> Result<QuoteFile, QuoteDeliveryError> {
         let profile = self.business.business_profile().await?.unwrap_or_default();
         let day = BusinessDay::in_zone(&profile.time_zone).unwrap_or(BusinessDay::FixedOffset(0));
         let today = day.day_of(self.clock.now());
         let business = Party { name: profile.name.clone(), lines: Vec::new() };
-        let document = QuoteDocument::from_quote(quote, business, customer(&contact), today)?;
+        let document = QuoteDocument::from_quote(quote, business, customer(contact), today)?;
         let number = quote.invoice_number.as_deref().unwrap_or(&quote.number);
         Ok(QuoteFile { filename: format!("{number}.pdf"), bytes: render_pdf(&document)? })
     }
@@ -119,17 +133,39 @@ impl QuoteDelivery {
 
     /// Renders the quote, keeps the PDF among the contact's files (the same
     /// key each time, so a repeat replaces it) and gives the message that
-    /// sends it: the document, a caption with the total, and the buttons.
+    /// sends it: inside the window the document with a caption and the
+    /// buttons; outside it the template that carries the document.
     pub async fn prepare(&self, quote: &Quote) -> Result<OutboundContent, QuoteDeliveryError> {
-        let file = self.render(quote).await?;
+        let contact = self.contacts.contact(&quote.contact_id).await?.ok_or(QuoteDeliveryError::NoContact)?;
+        let window_open = contact.window.is_open(self.clock.now());
+        // Chosen before anything is rendered or stored: a closed window
+        // without a template is refused having changed nothing.
+        let template = if window_open {
+            None
+        } else {
+            let catalog = self.templates.list_templates().await?;
+            Some(choose(&catalog).cloned().ok_or(QuoteDeliveryError::NoTemplate)?)
+        };
+        let file = self.render_for(quote, &contact).await?;
         let size = file.bytes.len() as u64;
         let key = self.keep(quote, file.bytes).await?;
-        let total = quote.totals()?.total_minor;
+        let total = format_money(quote.totals()?.total_minor, &quote.currency);
+        if let Some(template) = template {
+            let values = QuoteTemplateValues {
+                customer_name: customer(&contact).name,
+                quote_number: quote.number.clone(),
+                total,
+                valid_until: quote.valid_until.clone(),
+            };
+            let answers = QuoteAnswers {
+                accept: button_id(&quote.id, QuoteAnswer::Accept),
+                ask: button_id(&quote.id, QuoteAnswer::Ask),
+            };
+            return Ok(quote_template_content(&template, &values, &key, &file.filename, &answers));
+        }
         let caption = format!(
-            "Quotation {} for {}, valid until {}. Tap Accept to confirm, or ask us anything.",
-            quote.number,
-            format_money(total, &quote.currency),
-            quote.valid_until
+            "Quotation {} for {total}, valid until {}. Tap Accept to confirm, or ask us anything.",
+            quote.number, quote.valid_until
         );
         Ok(OutboundContent::Media {
             file: OutboundFile {

@@ -11,7 +11,7 @@ use crate::domain::OutboundMessage;
 use crate::domain::{ContactId, DeliveryStatus, MessageRef, Millis};
 use crate::ports::{
     BusinessProfileStore, Clock, ConversationStore, Created, FirstResponse, IdempotencyKey, MediaUploads,
-    OutboundQueue, OutboxStore, StoreError, TemplateCatalog,
+    OutboundQueue, OutboxStore, StoreError, TemplateCatalog, UploadedObject,
 };
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -293,20 +293,41 @@ impl SendMessage {
         contact: &ContactId,
         content: &OutboundContent,
     ) -> Result<OutboundContent, SendError> {
-        let OutboundContent::Media { file } = content else { return Ok(content.clone()) };
-        if !is_upload_key(contact, &file.key) {
+        match content {
+            OutboundContent::Media { file } => {
+                let object = self.uploaded(contact, &file.key).await?;
+                let mut file = file.clone();
+                file.size = object.size;
+                file.mime_type = object.mime_type;
+                Ok(OutboundContent::Media { file })
+            }
+            OutboundContent::Template { name, language, params, inputs } => {
+                // A header file from the bucket must be this contact's and
+                // be there; Meta checks its type and size when it fetches.
+                let Some(stored) = inputs.stored_header() else { return Ok(content.clone()) };
+                let object = self.uploaded(contact, &stored.key).await?;
+                Ok(OutboundContent::Template {
+                    name: name.clone(),
+                    language: language.clone(),
+                    params: params.clone(),
+                    inputs: inputs.clone().with_stored_type(&object.mime_type),
+                })
+            }
+            OutboundContent::Text { .. } => Ok(content.clone()),
+        }
+    }
+
+    /// The object at `key`, which must be among `contact`'s uploads.
+    async fn uploaded(&self, contact: &ContactId, key: &str) -> Result<UploadedObject, SendError> {
+        if !is_upload_key(contact, key) {
             return Err(SendRefusal::from(MediaRefusal::ForeignKey).into());
         }
         let uploads = self.uploads.as_ref().ok_or(SendRefusal::Media(MediaRefusal::NotUploaded))?;
-        let object = uploads
-            .uploaded(&file.key)
+        Ok(uploads
+            .uploaded(key)
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?
-            .ok_or(SendRefusal::Media(MediaRefusal::NotUploaded))?;
-        let mut file = file.clone();
-        file.size = object.size;
-        file.mime_type = object.mime_type;
-        Ok(OutboundContent::Media { file })
+            .ok_or(SendRefusal::Media(MediaRefusal::NotUploaded))?)
     }
 }
 

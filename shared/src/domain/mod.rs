@@ -40,6 +40,7 @@ pub mod pricing;
 pub mod product;
 pub mod quote;
 pub mod quote_line;
+pub mod quote_template;
 pub mod rate_catalog;
 pub mod read_marker;
 pub mod reply_button;

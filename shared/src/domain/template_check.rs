@@ -197,6 +197,8 @@ fn media_ok(media: &MediaSource) -> bool {
                 && !link.contains(char::is_whitespace)
         }
         MediaSource::Id(id) => !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_digit()),
+        // Whose file it is, and that it is there, is the send's to check.
+        MediaSource::Stored(file) => !file.key.is_empty(),
     }
 }
 

@@ -5,13 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Where a media header's file is. Serialized as Meta's media object:
-/// `{"link": "https://…"}` or `{"id": "<media id>"}`.
-///
-/// Staff uploads (a file in the business's own bucket) will be a third
-/// source that the sender turns into a Meta media id or a short-lived link
-/// just before sending; validation and the request builder already treat
-/// the source as opaque.
+/// Where a media header's file is. Serialized as Meta's media object
+/// (`{"link": "https://…"}` or `{"id": "<media id>"}`), or as
+/// `{"stored": "<key>"}` for a file in the business's own media bucket,
+/// which the sender signs a fresh link to at each attempt (a quotation's
+/// PDF outside the 24-hour window).
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -20,6 +18,18 @@ pub enum MediaSource {
     Link(String),
     /// A media id from an earlier upload to Meta.
     Id(String),
+    /// A file among the contact's own in the media bucket.
+    Stored(StoredFile),
+}
+
+/// A file in the business's media bucket, sent as a template header.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredFile {
+    /// Its key (under the contact's prefix).
+    pub key: String,
+    /// Its type, as the bucket has it once the send has checked it.
+    pub mime_type: String,
 }
 
 /// The header's value, one kind per header format.
@@ -148,8 +158,35 @@ pub struct TemplateInputs {
 }
 
 impl TemplateInputs {
+    /// The header's file from the bucket, with its type as the bucket has it.
+    pub fn with_stored_type(mut self, mime_type: &str) -> Self {
+        if let Some(
+            HeaderInput::Image { image: MediaSource::Stored(file) }
+            | HeaderInput::Video { video: MediaSource::Stored(file) }
+            | HeaderInput::Document { document: MediaSource::Stored(file), .. },
+        ) = &mut self.header
+        {
+            mime_type.clone_into(&mut file.mime_type);
+        }
+        self
+    }
+
     /// Nothing beyond the positional body parameters.
     pub fn is_empty(&self) -> bool {
         self.header.is_none() && self.named.is_empty() && self.buttons.is_empty()
+    }
+
+    /// The header's file, when it is one of the business's own.
+    pub fn stored_header(&self) -> Option<&StoredFile> {
+        let source = match self.header.as_ref()? {
+            HeaderInput::Image { image } => image,
+            HeaderInput::Video { video } => video,
+            HeaderInput::Document { document, .. } => document,
+            HeaderInput::Text { .. } | HeaderInput::Location { .. } => return None,
+        };
+        match source {
+            MediaSource::Stored(file) => Some(file),
+            MediaSource::Link(_) | MediaSource::Id(_) => None,
+        }
     }
 }

@@ -21,7 +21,8 @@ pub struct SendRequest {
     pub reply_to: Option<String>,
     /// Our message key, echoed back on every status webhook.
     pub callback_data: String,
-    /// Where Meta fetches a file from (a presigned GET), for a file.
+    /// Where Meta fetches a file from (a presigned GET), for a file or a
+    /// template header kept in the business's bucket.
     pub media_link: Option<String>,
 }
 
@@ -41,7 +42,7 @@ impl SendRequest {
             }
             OutboundContent::Template { name, language, params, inputs } => {
                 body["type"] = json!("template");
-                body["template"] = template_object(name, language, params, inputs);
+                body["template"] = template_object(name, language, params, inputs, self.media_link.as_deref());
             }
             OutboundContent::Media { file } => {
                 // By link: Meta fetches the file from the bucket itself (see

@@ -7,11 +7,18 @@
 use crate::domain::template_inputs::{ButtonInput, HeaderInput, MediaSource, TemplateInputs};
 use serde_json::{json, Map, Value};
 
-/// The `template` object for `name` in `language`.
-pub fn template_object(name: &str, language: &str, params: &[String], inputs: &TemplateInputs) -> Value {
+/// The `template` object for `name` in `language`. `stored_link` is the
+/// link signed for a header file kept in the business's bucket.
+pub fn template_object(
+    name: &str,
+    language: &str,
+    params: &[String],
+    inputs: &TemplateInputs,
+    stored_link: Option<&str>,
+) -> Value {
     let mut components = Vec::new();
     if let Some(header) = &inputs.header {
-        components.push(json!({ "type": "header", "parameters": [header_parameter(header)] }));
+        components.push(json!({ "type": "header", "parameters": [header_parameter(header, stored_link)] }));
     }
     let body: Vec<Value> = if inputs.named.is_empty() {
         params.iter().map(|p| json!({ "type": "text", "text": p })).collect()
@@ -33,25 +40,26 @@ pub fn template_object(name: &str, language: &str, params: &[String], inputs: &T
     template
 }
 
-fn media_object(source: &MediaSource) -> Map<String, Value> {
+fn media_object(source: &MediaSource, stored_link: Option<&str>) -> Map<String, Value> {
     let mut object = Map::new();
     match source {
         MediaSource::Link(link) => object.insert("link".into(), json!(link)),
         MediaSource::Id(id) => object.insert("id".into(), json!(id)),
+        MediaSource::Stored(_) => object.insert("link".into(), json!(stored_link)),
     };
     object
 }
 
-fn header_parameter(header: &HeaderInput) -> Value {
+fn header_parameter(header: &HeaderInput, stored_link: Option<&str>) -> Value {
     match header {
         HeaderInput::Text { text, parameter_name: Some(name) } => {
             json!({ "type": "text", "parameter_name": name, "text": text })
         }
         HeaderInput::Text { text, parameter_name: None } => json!({ "type": "text", "text": text }),
-        HeaderInput::Image { image } => json!({ "type": "image", "image": media_object(image) }),
-        HeaderInput::Video { video } => json!({ "type": "video", "video": media_object(video) }),
+        HeaderInput::Image { image } => json!({ "type": "image", "image": media_object(image, stored_link) }),
+        HeaderInput::Video { video } => json!({ "type": "video", "video": media_object(video, stored_link) }),
         HeaderInput::Document { document, filename } => {
-            let mut object = media_object(document);
+            let mut object = media_object(document, stored_link);
             if let Some(filename) = filename {
                 object.insert("filename".into(), json!(filename));
             }
@@ -88,7 +96,7 @@ mod tests {
     //! reference, and the media, location, coupon-code and named-parameter
     //! guides), with the example's values.
     use super::*;
-    use crate::domain::template_inputs::NamedParam;
+    use crate::domain::template_inputs::{NamedParam, StoredFile};
 
     fn named(pairs: &[(&str, &str)]) -> Vec<NamedParam> {
         pairs.iter().map(|(n, t)| NamedParam { parameter_name: (*n).into(), text: (*t).into() }).collect()
@@ -100,7 +108,7 @@ mod tests {
             header: Some(HeaderInput::Text { text: "#12345".into(), parameter_name: None }),
             ..TemplateInputs::default()
         };
-        let got = template_object("order_shipped", "en_US", &["Pablo".into(), "860198-230332".into()], &inputs);
+        let got = template_object("order_shipped", "en_US", &["Pablo".into(), "860198-230332".into()], &inputs, None);
         let expected = json!({
             "name": "order_shipped",
             "language": { "code": "en_US" },
@@ -122,7 +130,7 @@ mod tests {
             named: named(&[("first_name", "Jessica"), ("order_number", "SKBUP2-4CPIG9")]),
             ..TemplateInputs::default()
         };
-        let got = template_object("order_confirmation", "en_US", &[], &inputs);
+        let got = template_object("order_confirmation", "en_US", &[], &inputs, None);
         let expected = json!({
             "name": "order_confirmation",
             "language": { "code": "en_US" },
@@ -148,7 +156,7 @@ mod tests {
             ..TemplateInputs::default()
         };
         assert_eq!(
-            template_object("t", "en_US", &[], &image)["components"][0],
+            template_object("t", "en_US", &[], &image, None)["components"][0],
             json!({ "type": "header", "parameters": [
                 { "type": "image", "image": { "link": "https://www.luckyshrub.com/assets/lucky-shrub-banner-logo-v1.png" } }
             ] })
@@ -158,7 +166,7 @@ mod tests {
             ..TemplateInputs::default()
         };
         assert_eq!(
-            template_object("t", "en_US", &[], &video)["components"][0],
+            template_object("t", "en_US", &[], &video, None)["components"][0],
             json!({ "type": "header", "parameters": [ { "type": "video", "video": { "id": "1166846181421424" } } ] })
         );
         let document = TemplateInputs {
@@ -169,10 +177,32 @@ mod tests {
             ..TemplateInputs::default()
         };
         assert_eq!(
-            template_object("t", "en_US", &[], &document)["components"][0],
+            template_object("t", "en_US", &[], &document, None)["components"][0],
             json!({ "type": "header", "parameters": [ { "type": "document", "document": {
                 "link": "https://www.example.com/receipts/5521.pdf", "filename": "receipt.pdf"
             } } ] })
+        );
+    }
+
+    #[test]
+    fn a_stored_header_file_goes_by_the_link_signed_for_this_attempt() {
+        let inputs = TemplateInputs {
+            header: Some(HeaderInput::Document {
+                document: MediaSource::Stored(StoredFile {
+                    key: "media/c1/out-q1".into(),
+                    mime_type: "application/pdf".into(),
+                }),
+                filename: Some("QT-2026-0001.pdf".into()),
+            }),
+            ..TemplateInputs::default()
+        };
+        assert_eq!(inputs.stored_header().map(|f| f.key.as_str()), Some("media/c1/out-q1"));
+        assert_eq!(
+            template_object("quote_ready", "en_US", &[], &inputs, Some("https://bucket.test/q?sig"))["components"][0],
+            json!({ "type": "header", "parameters": [ { "type": "document", "document": {
+                "link": "https://bucket.test/q?sig", "filename": "QT-2026-0001.pdf"
+            } } ] }),
+            "the bucket key itself never reaches Meta"
         );
     }
 
@@ -188,7 +218,7 @@ mod tests {
             ..TemplateInputs::default()
         };
         assert_eq!(
-            template_object("t", "en_US", &[], &inputs)["components"][0],
+            template_object("t", "en_US", &[], &inputs, None)["components"][0],
             json!({ "type": "header", "parameters": [ { "type": "location", "location": {
                 "latitude": "37.483307",
                 "longitude": "-122.148981",
@@ -208,7 +238,7 @@ mod tests {
             ],
             ..TemplateInputs::default()
         };
-        let got = template_object("t", "en_US", &[], &inputs)["components"].clone();
+        let got = template_object("t", "en_US", &[], &inputs, None)["components"].clone();
         let expected = json!([
             { "type": "button", "sub_type": "url", "index": "0",
               "parameters": [ { "type": "text", "text": "summer2023" } ] },
@@ -223,7 +253,7 @@ mod tests {
     #[test]
     fn a_template_without_values_has_no_components() {
         assert_eq!(
-            template_object("hello_world", "en_US", &[], &TemplateInputs::default()),
+            template_object("hello_world", "en_US", &[], &TemplateInputs::default(), None),
             json!({ "name": "hello_world", "language": { "code": "en_US" } })
         );
     }

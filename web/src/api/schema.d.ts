@@ -2258,18 +2258,18 @@ export interface components {
             mime_type: string;
         };
         /**
-         * @description Where a media header's file is. Serialized as Meta's media object:
-         *     `{"link": "https://…"}` or `{"id": "<media id>"}`.
-         *
-         *     Staff uploads (a file in the business's own bucket) will be a third
-         *     source that the sender turns into a Meta media id or a short-lived link
-         *     just before sending; validation and the request builder already treat
-         *     the source as opaque.
+         * @description Where a media header's file is. Serialized as Meta's media object
+         *     (`{"link": "https://…"}` or `{"id": "<media id>"}`), or as
+         *     `{"stored": "<key>"}` for a file in the business's own media bucket,
+         *     which the sender signs a fresh link to at each attempt (a quotation's
+         *     PDF outside the 24-hour window).
          */
         MediaSource: {
             link: string;
         } | {
             id: string;
+        } | {
+            stored: components["schemas"]["StoredFile"];
         };
         /** @description The contact merged into this one (and then gone). */
         Merge: {
@@ -2888,6 +2888,13 @@ export interface components {
         StageKind: "open" | "won" | "lost";
         StageMove: {
             stage: string;
+        };
+        /** @description A file in the business's media bucket, sent as a template header. */
+        StoredFile: {
+            /** @description Its key (under the contact's prefix). */
+            key: string;
+            /** @description Its type, as the bucket has it once the send has checked it. */
+            mime_type: string;
         };
         /**
          * @description A follow-up, with times in RFC 3339; `contact_id`, `deal_id` and `done_at`

@@ -13,6 +13,7 @@ mod ingest_webhook;
 mod live_feed;
 mod live_push;
 mod media;
+mod quote_delivery;
 mod reports;
 mod rules;
 mod send_media;
