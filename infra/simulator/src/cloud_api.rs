@@ -289,9 +289,12 @@ async fn fetch_media(sim: &Sim, body: &Value) -> Result<Option<String>, MediaSen
             Some(header) => header,
             None => return Ok(None),
         },
+        // The simulator runs offline: a template header's link on this
+        // machine (the stack's bucket, as a quote's PDF) is fetched as Meta
+        // would; one elsewhere (the catalog examples' CDNs) is taken on trust.
         Some("template") => match crate::templates::header_file(&body["template"]) {
-            Some(header) => header,
-            None => return Ok(None),
+            Some((kind, header)) if header[kind]["link"].as_str().is_some_and(is_on_this_machine) => (kind, header),
+            _ => return Ok(None),
         },
         _ => return Ok(None),
     };
@@ -306,6 +309,12 @@ async fn fetch_media(sim: &Sim, body: &Value) -> Result<Option<String>, MediaSen
             }),
         },
     }
+}
+
+fn is_on_this_machine(link: &str) -> bool {
+    ["http://127.0.0.1", "http://localhost", "https://127.0.0.1", "https://localhost"]
+        .iter()
+        .any(|host| link.strip_prefix(host).is_some_and(|rest| rest.starts_with([':', '/'])))
 }
 
 /// Meta's refusal of a free-form message once the customer's 24-hour window has closed.
