@@ -45,7 +45,7 @@ async fn erasure_removes_personal_data_and_keeps_aggregates() {
 }
 
 #[tokio::test]
-async fn merging_joins_histories_identities_and_deals() {
+async fn merging_joins_histories_identities_deals_and_quotes() {
     let t = TestStack::start().await;
     let admin = t.login().await;
     let phone = Customer::new("919812345678", "Asha Verma");
@@ -62,6 +62,11 @@ async fn merging_joins_histories_identities_and_deals() {
     let (_, deal) = t
         .post(&admin, "/api/deals", &json!({"contact_id": from, "title": "Saree order", "value_minor": 120_000}), None)
         .await;
+    let line = json!({"description": "Saree", "quantity_milli": 1000, "unit": "pc", "unit_price_minor": 120_000, "discount_bp": 0, "tax_rate_bp": 500});
+    let quote = json!({"contact_id": from, "deal_id": deal["id"], "lines": [line], "valid_until": "2026-12-31",
+        "tax": {"kind": "gst", "business_state": "MH", "customer_state": "MH"}});
+    let (status, quote) = t.post(&admin, "/api/quotes", &quote, None).await;
+    assert_eq!(status, 201, "{quote}");
 
     let (status, merged) = t.post(&admin, &format!("/api/contacts/{into}/merge"), &json!({"from": from}), None).await;
     assert_eq!(status, 200, "{merged}");
@@ -74,6 +79,9 @@ async fn merging_joins_histories_identities_and_deals() {
     assert_eq!(t.contacts(&admin).await.len(), 1);
     let (_, deals) = t.get(&admin, &format!("/api/contacts/{into}/deals")).await;
     assert_eq!(deals["items"][0]["id"], deal["id"]);
+    let (_, quotes) = t.get(&admin, &format!("/api/contacts/{into}/quotes")).await;
+    assert_eq!(quotes["items"][0]["id"], quote["id"], "the quote follows its customer: {quotes}");
+    assert_eq!(quotes["items"][0]["contact_id"], json!(into));
 
     write(&t, &private, "wamid.M4", 1_700_002_000, "and again from the private profile").await;
     assert_eq!(t.timeline(&admin, &into).await.len(), 4, "the merged identity now finds the surviving contact");

@@ -334,14 +334,16 @@ async fn a_tap_on_another_customers_quote_changes_nothing_and_outside_the_window
         t.accepted().await.into_iter().find(|a| a["body"]["type"] == "template" && a["to"] == "919812345678")
     };
     let mut delivered = None;
-    for _ in 0..100 {
+    for _ in 0..150 {
         delivered = template().await;
         if delivered.is_some() {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
-    let delivered = delivered.expect("the quote went as a template");
+    let Some(delivered) = delivered else {
+        panic!("the quote never went as a template: {:?}", t.timeline(&admin, &contact).await);
+    };
     let body = &delivered["body"]["template"];
     assert_eq!(body["name"], "quote_ready");
     let components = body["components"].as_array().unwrap();

@@ -267,6 +267,7 @@ pub fn state(
             store.clone(),
             Deals::new(store.clone(), store.clone(), store.clone(), clock.clone(), settings.agents_see_all),
             clock.clone(),
+            calendar.clone(),
             settings.agents_see_all,
         ),
         quote_delivery: parley::app::quote_delivery::QuoteDelivery::new(

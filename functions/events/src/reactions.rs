@@ -70,7 +70,8 @@ pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
 /// The quotes use case, for the customer's Accept tap.
 fn quotes(store: &Arc<DynamoStore>, parts: &ReactionParts) -> Quotes {
     let deals = Deals::new(store.clone(), store.clone(), store.clone(), parts.clock.clone(), parts.agents_see_all);
-    Quotes::new(store.clone(), store.clone(), store.clone(), deals, parts.clock.clone(), parts.agents_see_all)
+    let calendar = parley::app::business_calendar::BusinessCalendar::new(store.clone());
+    Quotes::new(store.clone(), store.clone(), store.clone(), deals, parts.clock.clone(), calendar, parts.agents_see_all)
 }
 
 /// Logs each event it is handed (ids and kind only: an event holds no

@@ -9,10 +9,10 @@
 use crate::domain::business_day::BusinessDay;
 use crate::domain::outbound::OutboundContent;
 use crate::domain::outbound_media::{upload_key, MediaKind, OutboundFile};
-use crate::domain::quote::Quote;
+use crate::domain::quote::{Quote, QuoteState};
 use crate::domain::quote_template::{choose, quote_template_content, QuoteAnswers, QuoteTemplateValues};
 use crate::domain::reply_button::ReplyButton;
-use crate::domain::Contact;
+use crate::domain::{Contact, Millis};
 use crate::ports::{
     BusinessProfileStore, Clock, ConversationStore, FileError, MediaVault, StoreError, TemplateCatalog,
 };
@@ -107,7 +107,9 @@ impl QuoteDelivery {
         QuoteDelivery { media, business, contacts, templates, clock }
     }
 
-    /// The quote's PDF as it stands now, dated today in the business's zone.
+    /// The quote's PDF as it stands now, dated in the business's zone the
+    /// day it was issued (a draft: today), so a copy fetched later is the
+    /// same document.
     pub async fn render(&self, quote: &Quote) -> Result<QuoteFile, QuoteDeliveryError> {
         let contact = self.contacts.contact(&quote.contact_id).await?.ok_or(QuoteDeliveryError::NoContact)?;
         self.render_for(quote, &contact).await
@@ -116,9 +118,9 @@ impl QuoteDelivery {
     async fn render_for(&self, quote: &Quote, contact: &Contact) -> Result<QuoteFile, QuoteDeliveryError> {
         let profile = self.business.business_profile().await?.unwrap_or_default();
         let day = BusinessDay::in_zone(&profile.time_zone).unwrap_or(BusinessDay::FixedOffset(0));
-        let today = day.day_of(self.clock.now());
         let business = Party { name: profile.name.clone(), lines: Vec::new() };
-        let document = QuoteDocument::from_quote(quote, business, customer(contact), today)?;
+        let issued_on = day.day_of(issued_at(quote).unwrap_or_else(|| self.clock.now()));
+        let document = QuoteDocument::from_quote(quote, business, customer(contact), issued_on)?;
         let number = quote.invoice_number.as_deref().unwrap_or(&quote.number);
         Ok(QuoteFile { filename: format!("{number}.pdf"), bytes: render_pdf(&document)? })
     }
@@ -182,6 +184,13 @@ impl QuoteDelivery {
             },
         })
     }
+}
+
+/// When the document was issued: an invoice when it was raised, a
+/// quotation when it was first sent; `None` for a draft.
+fn issued_at(quote: &Quote) -> Option<Millis> {
+    let issuing = if quote.invoice_number.is_some() { QuoteState::Invoiced } else { QuoteState::Sent };
+    quote.history.iter().find(|change| change.to == issuing).map(|change| change.at)
 }
 
 /// The customer as the quote names them: staff's name for them, else

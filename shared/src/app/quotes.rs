@@ -3,6 +3,7 @@
 //! and let the deal follow (sent → the pipeline's quote stage, accepted →
 //! Won at the quote's value).
 
+use crate::app::business_calendar::BusinessCalendar;
 use crate::app::deals::{DealError, DealPatch, Deals};
 use crate::domain::conversation::Viewer;
 use crate::domain::currency::is_currency;
@@ -81,6 +82,7 @@ pub struct Quotes {
     contacts: Arc<dyn ConversationStore>,
     deals: Deals,
     clock: Arc<dyn Clock>,
+    calendar: BusinessCalendar,
     agents_see_all: bool,
 }
 
@@ -92,9 +94,18 @@ impl Quotes {
         contacts: Arc<dyn ConversationStore>,
         deals: Deals,
         clock: Arc<dyn Clock>,
+        calendar: BusinessCalendar,
         agents_see_all: bool,
     ) -> Self {
-        Quotes { quotes, products, contacts, deals, clock, agents_see_all }
+        Quotes { quotes, products, contacts, deals, clock, calendar, agents_see_all }
+    }
+
+    /// The year a number issued now belongs to: the business's, so a quote
+    /// written in Mumbai on the morning of 1 January is numbered in the new
+    /// year although it is still the old one in UTC.
+    async fn numbering_year(&self, now: Millis) -> Result<i32, QuoteError> {
+        let day = self.calendar.current().await?.day_of(now);
+        Ok(day.get(..4).and_then(|y| y.parse().ok()).unwrap_or(1970))
     }
 
     /// The catalog.
@@ -135,10 +146,11 @@ impl Quotes {
     pub async fn create(&self, actor: &Session, draft: QuoteDraft) -> Result<Quote, QuoteError> {
         let draft = self.checked(actor, draft).await?;
         let now = self.clock.now();
-        let sequence = self.quotes.next_in_series(&Series::Quote.counter(year_of(now))).await?;
+        let year = self.numbering_year(now).await?;
+        let sequence = self.quotes.next_in_series(&Series::Quote.counter(year)).await?;
         let quote = Quote {
             id: new_id("qt"),
-            number: Series::Quote.number(year_of(now), sequence),
+            number: Series::Quote.number(year, sequence),
             invoice_number: None,
             contact_id: draft.contact,
             deal_id: draft.deal_id,
@@ -218,8 +230,8 @@ impl Quotes {
             let expected = quote.updated_at;
             let now = self.clock.now();
             quote.apply(action, &actor.email, now)?;
-            let year = year_of(now);
             if action == QuoteAction::Invoice {
+                let year = self.numbering_year(now).await?;
                 let sequence = self.quotes.next_in_series(&Series::Invoice.counter(year)).await?;
                 quote.invoice_number = Some(Series::Invoice.number(year, sequence));
             }
@@ -370,9 +382,4 @@ fn new_id(prefix: &str) -> String {
     let mut bytes = [0u8; 10];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     format!("{prefix}.{}", hex::encode(bytes))
-}
-
-/// The UTC year of `at`: numbering series restart on 1 January.
-fn year_of(at: Millis) -> i32 {
-    time::OffsetDateTime::from_unix_timestamp(at.0.div_euclid(1000)).map_or(1970, |t| t.year())
 }

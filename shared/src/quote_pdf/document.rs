@@ -46,6 +46,8 @@ pub struct QuoteDocument {
     pub issued_on: String,
     /// Until when a quotation holds (`YYYY-MM-DD`); not printed on invoices.
     pub valid_until: String,
+    /// The quotation an invoice was raised against (its number).
+    pub against_quotation: Option<String>,
     /// Who sells.
     pub business: Party,
     /// Who buys ("Bill to").
@@ -75,9 +77,9 @@ impl QuoteDocument {
             QuoteState::Invoiced | QuoteState::Paid => quote.invoice_number.clone(),
             _ => None,
         };
-        let (kind, number) = match invoice_number {
-            Some(number) => (DocumentKind::Invoice, number),
-            None => (DocumentKind::Quotation, quote.number.clone()),
+        let (kind, number, against_quotation) = match invoice_number {
+            Some(number) => (DocumentKind::Invoice, number, Some(quote.number.clone())),
+            None => (DocumentKind::Quotation, quote.number.clone(), None),
         };
         let place_of_supply = match &quote.tax {
             TaxScheme::Gst { customer_state, .. } => indian_state(customer_state)
@@ -89,6 +91,7 @@ impl QuoteDocument {
             number,
             issued_on,
             valid_until: quote.valid_until.clone(),
+            against_quotation,
             business,
             customer,
             place_of_supply,

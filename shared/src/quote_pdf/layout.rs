@@ -168,6 +168,9 @@ impl Composer<'_> {
         if doc.kind == super::DocumentKind::Quotation && !doc.valid_until.is_empty() {
             right.push((format!("Valid until {}", doc.valid_until), Weight::Regular, BODY));
         }
+        if let Some(quotation) = &doc.against_quotation {
+            right.push((format!("Against quotation {quotation}"), Weight::Regular, BODY));
+        }
         let mut y = self.y;
         for (text, weight, size) in right {
             let shaped = self.shape(&text, weight, size);

@@ -134,6 +134,7 @@ fn an_inter_state_gst_invoice_charges_igst() {
         CUSTOMER,
         "Tax invoice",
         "INV-2026-0001",
+        "Against quotation QT-2026-0001",
         "Place of supply: Karnataka (KA)",
         "IGST 18%",
         &format_money(totals.taxes[0].amount_minor, "INR"),

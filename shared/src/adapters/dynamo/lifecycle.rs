@@ -314,6 +314,47 @@ impl DynamoStore {
         Err(StoreError::Unavailable(format!("deal {id} kept changing during the merge")))
     }
 
+    /// Each of `from`'s quotes becomes `into`'s, by a save conditional on
+    /// its version (a concurrent staff edit makes it read and try again).
+    async fn move_quotes(&self, into: &ContactId, from: &ContactId) -> Result<(), StoreError> {
+        use crate::ports::QuoteStore;
+        let mut ids = Vec::new();
+        let mut page = PageRequest { cursor: None, limit: Some(200) };
+        loop {
+            let found = self.contact_quotes(from, &page).await?;
+            ids.extend(found.items.into_iter().map(|q| q.id));
+            match found.next_cursor {
+                Some(next) => page.cursor = Some(next),
+                None => break,
+            }
+        }
+        for id in ids {
+            let mut moved = false;
+            for _ in 0..DEAL_ATTEMPTS {
+                let Some(mut quote) = self.quote(&id).await? else { break };
+                if quote.contact_id != *from {
+                    break;
+                }
+                quote.contact_id = into.clone();
+                let audit = crate::domain::AuditEntry {
+                    at: quote.updated_at,
+                    actor: "merge".into(),
+                    action: "quote_moved".into(),
+                    contact: Some(into.clone()),
+                    detail: serde_json::json!({"quote": quote.id, "from_contact": from}).to_string(),
+                };
+                if self.save_quote(&quote, quote.updated_at, &audit, None).await? {
+                    moved = true;
+                    break;
+                }
+            }
+            if !moved && self.quote(&id).await?.is_some_and(|q| q.contact_id == *from) {
+                return Err(StoreError::Unavailable(format!("quote {id} kept changing during the merge")));
+            }
+        }
+        Ok(())
+    }
+
     async fn move_tasks(&self, into: &ContactId, from: &ContactId) -> Result<(), StoreError> {
         for item in self.query_partition(keys::contact_tasks(from), Under::Gsi1).await? {
             let mut task = super::tasks::task_from(&item)?;
@@ -519,6 +560,7 @@ impl crate::ports::ContactLifecycleStore for DynamoStore {
         self.delete_all(moving.iter().filter_map(|i| key_of(i)).collect()).await?;
         self.move_deals(into, from).await?;
         self.move_tasks(into, from).await?;
+        self.move_quotes(into, from).await?;
         self.absorb_profile(into, from, &from_profile).await?;
         // `from` ends as a bare redirect: no personal data, in no list, and
         // still telling late writers where its messages went.

@@ -14,6 +14,7 @@ mod live_feed;
 mod live_push;
 mod media;
 mod quote_delivery;
+mod quotes;
 mod reports;
 mod rules;
 mod send_media;

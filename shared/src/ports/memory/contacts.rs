@@ -469,12 +469,19 @@ impl ContactLifecycleStore for MemoryStore {
             }
             removed += state.notes.remove(owner).map_or(0, |n| n.len());
         }
-        let before = state.identities.len() + state.pointers.len() + state.deals.len() + state.tasks.len();
+        let before =
+            state.identities.len() + state.pointers.len() + state.deals.len() + state.tasks.len() + state.quotes.len();
         state.identities.retain(|_, c| !owners.contains(c));
         state.pointers.retain(|_, r| !owners.contains(&r.contact));
         state.deals.retain(|_, d| !owners.contains(&d.contact_id));
         state.tasks.retain(|_, t| t.contact_id.as_ref().is_none_or(|c| !owners.contains(c)));
-        removed += before - state.identities.len() - state.pointers.len() - state.deals.len() - state.tasks.len();
+        state.quotes.retain(|_, q| !owners.contains(&q.contact_id));
+        removed += before
+            - state.identities.len()
+            - state.pointers.len()
+            - state.deals.len()
+            - state.tasks.len()
+            - state.quotes.len();
         // The audit facts stay; what they said about the person goes.
         for line in state.audit.iter_mut() {
             if line.contact.as_ref().is_some_and(|c| owners.contains(c)) && line.action != "erase" {
@@ -526,6 +533,10 @@ impl ContactLifecycleStore for MemoryStore {
         }
         for task in state.tasks.values_mut().filter(|t| t.contact_id.as_ref() == Some(from)) {
             task.contact_id = Some(into.clone());
+            moved += 1;
+        }
+        for quote in state.quotes.values_mut().filter(|q| q.contact_id == *from) {
+            quote.contact_id = into.clone();
             moved += 1;
         }
         if let Some(other) = state.contacts.remove(from) {

@@ -17,6 +17,7 @@ mod notifications;
 mod opening_hours;
 mod outbox;
 mod queue;
+mod quotes;
 mod records;
 mod rules;
 mod scheduler;
@@ -44,6 +45,8 @@ use crate::domain::export::ExportJob;
 use crate::domain::message::Message;
 use crate::domain::outbound::OutboundContent;
 use crate::domain::pipeline::{Deal, Pipeline};
+use crate::domain::product::Product;
+use crate::domain::quote::Quote;
 use crate::domain::response_figures::ResponseFigures;
 use crate::domain::task::Task;
 use crate::domain::template::Template;
@@ -228,6 +231,10 @@ struct State {
     unprocessable: BTreeMap<(String, &'static str, String), UnprocessableItem>,
     /// Wamids whose writes fail as an outage would.
     outages: HashSet<String>,
+    products: BTreeMap<String, Product>,
+    quotes: BTreeMap<String, Quote>,
+    /// The last number issued in each series.
+    series: HashMap<String, u64>,
 }
 
 impl State {
