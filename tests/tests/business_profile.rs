@@ -25,16 +25,19 @@ async fn defaults_until_an_admin_saves_a_valid_profile() {
         ("time_zone", "EST5EDT x"),
         // The right shape, but not in the zone database: no day could be placed in it.
         ("time_zone", "Asia/Atlantis"),
+        ("state", "XX"),
+        ("tax_id", "27AAAPL1234C1Z5<b>"),
     ] {
         let mut body = good.clone();
         body[field] = json!(bad);
         let (status, answer) = t.request(&admin, "PUT", "/api/business", Some(&body)).await;
         assert_eq!(status, 422, "{field}={bad}: {answer}");
-        assert!(answer["error"]["message"].as_str().unwrap().contains(if field == "time_zone" {
-            "time zone"
-        } else {
-            field
-        }));
+        let named = match field {
+            "time_zone" => "time zone",
+            "tax_id" => "tax id",
+            _ => field,
+        };
+        assert!(answer["error"]["message"].as_str().unwrap().contains(named), "{answer}");
     }
     let (_, unchanged) = t.get(&agent, "/api/business").await;
     assert_eq!(unchanged["configured"], false, "refused saves change nothing");
@@ -47,6 +50,22 @@ async fn defaults_until_an_admin_saves_a_valid_profile() {
         (&json!("Corner Shop"), &json!("US"), &json!("USD"))
     );
     assert_eq!(read["configured"], true);
+    assert_eq!((&read["state"], &read["tax_id"], &read["address"]), (&json!(null), &json!(null), &json!("")));
+
+    // What quotes and invoices print: tidied, and read back as saved.
+    let mut documents = good.clone();
+    documents["state"] = json!(" ny ");
+    assert_eq!(t.request(&admin, "PUT", "/api/business", Some(&documents)).await.0, 422, "not an Indian state");
+    documents["state"] = json!(" mh ");
+    documents["tax_id"] = json!(" 27aaapl1234c1z5 ");
+    documents["address"] = json!("12 Linking Road\n\n  Bandra West, Mumbai ");
+    let (status, saved) = t.request(&admin, "PUT", "/api/business", Some(&documents)).await;
+    assert_eq!(status, 200, "{saved}");
+    let (_, read) = t.get(&agent, "/api/business").await;
+    assert_eq!(
+        (&read["state"], &read["tax_id"], &read["address"]),
+        (&json!("MH"), &json!("27AAAPL1234C1Z5"), &json!("12 Linking Road\nBandra West, Mumbai"))
+    );
 
     let (status, _) = t.request(&agent, "PUT", "/api/business", Some(&good)).await;
     assert_eq!(status, 403);

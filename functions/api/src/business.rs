@@ -37,6 +37,15 @@ pub(crate) struct ProfileBody {
     time_zone: String,
     #[serde(default)]
     phone_number_id: Option<String>,
+    /// The Indian state the business is registered in (`MH`), for GST.
+    #[serde(default)]
+    state: Option<String>,
+    /// GSTIN or VAT number, printed on quotes and invoices.
+    #[serde(default)]
+    tax_id: Option<String>,
+    /// Postal address, one line per line, printed on quotes and invoices.
+    #[serde(default)]
+    address: String,
 }
 
 pub(crate) async fn put(
@@ -53,6 +62,9 @@ pub(crate) async fn put(
         currency: body.currency,
         time_zone: body.time_zone,
         phone_number_id: body.phone_number_id,
+        state: body.state,
+        tax_id: body.tax_id,
+        address: body.address,
     }
     .validated()
     .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))?;

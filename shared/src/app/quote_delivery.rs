@@ -12,7 +12,7 @@ use crate::domain::outbound_media::{upload_key, MediaKind, OutboundFile};
 use crate::domain::quote::{Quote, QuoteState};
 use crate::domain::quote_template::{choose, quote_template_content, QuoteAnswers, QuoteTemplateValues};
 use crate::domain::reply_button::ReplyButton;
-use crate::domain::{Contact, Millis};
+use crate::domain::{BusinessProfile, Contact, Millis};
 use crate::ports::{
     BusinessProfileStore, Clock, ConversationStore, FileError, MediaVault, StoreError, TemplateCatalog,
 };
@@ -118,7 +118,7 @@ impl QuoteDelivery {
     async fn render_for(&self, quote: &Quote, contact: &Contact) -> Result<QuoteFile, QuoteDeliveryError> {
         let profile = self.business.business_profile().await?.unwrap_or_default();
         let day = BusinessDay::in_zone(&profile.time_zone).unwrap_or(BusinessDay::FixedOffset(0));
-        let business = Party { name: profile.name.clone(), lines: Vec::new() };
+        let business = Party { name: profile.name.clone(), lines: business_lines(&profile) };
         let issued_on = day.day_of(issued_at(quote).unwrap_or_else(|| self.clock.now()));
         let document = QuoteDocument::from_quote(quote, business, customer(contact), issued_on)?;
         let number = quote.invoice_number.as_deref().unwrap_or(&quote.number);
@@ -184,6 +184,17 @@ impl QuoteDelivery {
             },
         })
     }
+}
+
+/// What the documents print under the business's name: its address, then
+/// its tax registration (`GSTIN …` under GST, `Tax id …` elsewhere).
+fn business_lines(profile: &BusinessProfile) -> Vec<String> {
+    let mut lines: Vec<String> = profile.address.lines().map(str::to_owned).collect();
+    if let Some(id) = &profile.tax_id {
+        let label = if profile.country == "IN" { "GSTIN" } else { "Tax id" };
+        lines.push(format!("{label} {id}"));
+    }
+    lines
 }
 
 /// When the document was issued: an invoice when it was raised, a

@@ -4,6 +4,7 @@
 use super::business_day::BusinessDay;
 use super::country::calling_code;
 use super::currency::is_currency;
+use super::indian_state::indian_state;
 use serde::{Deserialize, Serialize};
 
 /// The business profile (one per deployment).
@@ -20,6 +21,17 @@ pub struct BusinessProfile {
     /// Meta's `phone_number_id` that new conversations start from; until
     /// set, the number the latest customer wrote to.
     pub phone_number_id: Option<String>,
+    /// The Indian state or union territory the business is registered in
+    /// (`MH`): a quote's place of supply is compared with it for GST.
+    #[serde(default)]
+    pub state: Option<String>,
+    /// The tax registration printed on quotes and invoices (a GSTIN, a VAT
+    /// number), as issued.
+    #[serde(default)]
+    pub tax_id: Option<String>,
+    /// The postal address printed on quotes and invoices, a line per line.
+    #[serde(default)]
+    pub address: String,
 }
 
 impl Default for BusinessProfile {
@@ -31,6 +43,9 @@ impl Default for BusinessProfile {
             currency: "INR".to_owned(),
             time_zone: "Asia/Kolkata".to_owned(),
             phone_number_id: None,
+            state: None,
+            tax_id: None,
+            address: String::new(),
         }
     }
 }
@@ -53,10 +68,25 @@ pub enum ProfileError {
     /// Not Meta's numeric id.
     #[error("the WhatsApp phone number id is Meta's numeric id")]
     PhoneNumberId,
+    /// Not a code of an Indian state or union territory.
+    #[error("state must be the code of an Indian state or union territory, such as MH or KA")]
+    State,
+    /// Longer or stranger than any tax registration.
+    #[error("the tax id is at most {MAX_TAX_ID} letters, digits, spaces, dots and dashes")]
+    TaxId,
+    /// Longer than an address.
+    #[error("the address is at most {MAX_ADDRESS_LINES} lines of {MAX_ADDRESS_LINE} characters")]
+    Address,
 }
 
 /// The longest business name kept.
 pub const MAX_NAME: usize = 120;
+/// The longest tax id kept (a GSTIN has 15 characters, EU VAT ids up to 14).
+pub const MAX_TAX_ID: usize = 20;
+/// The most address lines printed.
+pub const MAX_ADDRESS_LINES: usize = 5;
+/// The longest address line printed.
+pub const MAX_ADDRESS_LINE: usize = 80;
 
 /// The first part of every IANA zone name in use (besides `UTC`).
 const ZONE_AREAS: &[&str] = &[
@@ -82,6 +112,9 @@ impl BusinessProfile {
             currency: self.currency.trim().to_ascii_uppercase(),
             time_zone: self.time_zone.trim().to_owned(),
             phone_number_id: self.phone_number_id.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()),
+            state: self.state.map(|s| s.trim().to_ascii_uppercase()).filter(|s| !s.is_empty()),
+            tax_id: self.tax_id.map(|t| t.trim().to_ascii_uppercase()).filter(|t| !t.is_empty()),
+            address: self.address.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n"),
         };
         if profile.name.chars().count() > MAX_NAME {
             return Err(ProfileError::NameTooLong);
@@ -97,6 +130,19 @@ impl BusinessProfile {
         }
         if profile.phone_number_id.as_deref().is_some_and(|p| p.len() > 32 || !p.bytes().all(|b| b.is_ascii_digit())) {
             return Err(ProfileError::PhoneNumberId);
+        }
+        if profile.state.as_deref().is_some_and(|s| indian_state(s).is_none()) {
+            return Err(ProfileError::State);
+        }
+        let tax_id_ok = |t: &str| {
+            t.len() <= MAX_TAX_ID && t.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'.' | b'-'))
+        };
+        if profile.tax_id.as_deref().is_some_and(|t| !tax_id_ok(t)) {
+            return Err(ProfileError::TaxId);
+        }
+        let lines: Vec<&str> = profile.address.lines().collect();
+        if lines.len() > MAX_ADDRESS_LINES || lines.iter().any(|l| l.chars().count() > MAX_ADDRESS_LINE) {
+            return Err(ProfileError::Address);
         }
         Ok(profile)
     }
@@ -131,7 +177,25 @@ mod tests {
             currency: currency.into(),
             time_zone: zone.into(),
             phone_number_id: Some(" 106540352242922 ".into()),
+            state: Some(" mh ".into()),
+            tax_id: Some(" 27aaapl1234c1z5 ".into()),
+            address: "  12 Linking Road \n\n Bandra West, Mumbai 400050 ".into(),
         }
+    }
+
+    #[test]
+    fn the_documents_details_are_tidied_and_checked() {
+        let p = profile("IN", "INR", "Asia/Kolkata").validated().unwrap();
+        assert_eq!(p.state.as_deref(), Some("MH"));
+        assert_eq!(p.tax_id.as_deref(), Some("27AAAPL1234C1Z5"));
+        assert_eq!(p.address, "12 Linking Road\nBandra West, Mumbai 400050");
+        let bad_state = BusinessProfile { state: Some("XX".into()), ..profile("IN", "INR", "Asia/Kolkata") };
+        assert_eq!(bad_state.validated(), Err(ProfileError::State));
+        let bad_tax =
+            BusinessProfile { tax_id: Some("27AAAPL<script>".into()), ..profile("IN", "INR", "Asia/Kolkata") };
+        assert_eq!(bad_tax.validated(), Err(ProfileError::TaxId));
+        let long = BusinessProfile { address: "a\nb\nc\nd\ne\nf".into(), ..profile("IN", "INR", "Asia/Kolkata") };
+        assert_eq!(long.validated(), Err(ProfileError::Address));
     }
 
     #[test]

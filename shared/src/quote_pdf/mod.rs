@@ -11,7 +11,7 @@ pub mod shaping;
 pub mod writer;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use document::{DocumentKind, Party, QuoteDocument};
 pub use error::QuotePdfError;

@@ -62,7 +62,7 @@ fn customer() -> Party {
 }
 
 /// The text poppler extracts from `pdf`; fails (never skips) without it.
-fn pdftotext(pdf: &[u8], name: &str, mode: &str) -> String {
+pub(crate) fn pdftotext(pdf: &[u8], name: &str, mode: &str) -> String {
     let path = std::env::temp_dir().join(format!("parley-{name}-{}.pdf", std::process::id()));
     std::fs::write(&path, pdf).expect("the temp dir is writable");
     let output = Command::new("pdftotext").args([mode, "-enc", "UTF-8"]).arg(&path).arg("-").output();

@@ -1705,6 +1705,8 @@ export interface components {
         };
         /** @description The profile in force; `configured` is false while the defaults apply. */
         BusinessProfile: {
+            /** @description Postal address, a line per line. */
+            address: string;
             configured: boolean;
             /** @description ISO 3166-1 alpha-2. */
             country: string;
@@ -1713,17 +1715,36 @@ export interface components {
             name: string;
             /** @description Meta's id of the number new conversations start from, when set. */
             phone_number_id: string | null;
+            /** @description The Indian state registered in, for GST (`MH`), when set. */
+            state: string | null;
+            /** @description GSTIN or VAT number, when set. */
+            tax_id: string | null;
             /** @description IANA zone name. */
             time_zone: string;
         };
         /** @description The business profile to save. */
         BusinessProfileInput: {
+            /**
+             * @description Postal address, one line per line, printed on quotes and invoices.
+             * @default
+             */
+            address?: string;
             country: string;
             currency: string;
             /** @default  */
             name?: string;
             /** @default null */
             phone_number_id?: string | null;
+            /**
+             * @description The Indian state the business is registered in (`MH`), for GST.
+             * @default null
+             */
+            state?: string | null;
+            /**
+             * @description GSTIN or VAT number, printed on quotes and invoices.
+             * @default null
+             */
+            tax_id?: string | null;
             time_zone: string;
         };
         /** @description A button's value, by the button's place in the template (from 0). */

@@ -3,7 +3,8 @@
 // are the server's own (`/api/quotes/preview`), so they match the saved quote.
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n';
-import { money } from '../lib/format';
+import { business } from '../lib/business';
+import { isoDay, money } from '../lib/format';
 import { previewQuote, type Product, type QuoteInput, type QuoteLine, type QuoteTotals, type TaxScheme } from '../api/quotes';
 
 interface Row { description: string; quantity: string; price: string; discount: string; tax: string; unit: string; productId?: string }
@@ -25,8 +26,9 @@ function toLine(r: Row): QuoteLine | null {
   };
 }
 
+/** The business's date `days` from now (its zone, not the browser's). */
 function inDays(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  return isoDay(Date.now() + days * 86_400_000);
 }
 
 export function QuoteBuilder({ contactId, dealId, currency, products, onSave, onCancel }: {
@@ -35,7 +37,8 @@ export function QuoteBuilder({ contactId, dealId, currency, products, onSave, on
 }) {
   const [rows, setRows] = useState<Row[]>([emptyRow()]);
   const [gst, setGst] = useState(currency === 'INR');
-  const [businessState, setBusinessState] = useState('');
+  // The profile's GST state, so only the customer's needs typing.
+  const [businessState, setBusinessState] = useState(business.value.state ?? '');
   const [customerState, setCustomerState] = useState('');
   const [taxName, setTaxName] = useState('VAT');
   const [validUntil, setValidUntil] = useState(inDays(15));

@@ -1,6 +1,7 @@
-// Settings → Business profile: name, default country, currency, time zone
-// and the WhatsApp number new conversations start from. Admins edit it;
-// everyone else reads it. Below it, the rate card estimates use.
+// Settings → Business profile: name, default country, currency, time zone,
+// the WhatsApp number new conversations start from, and what quotes and
+// invoices print (GST state, tax id, address). Admins edit it; everyone
+// else reads it. Below it, the rate card estimates use.
 import { useEffect, useState } from 'preact/hooks';
 import * as businessApi from '../api/business';
 import type { BusinessProfileInput } from '../api/business';
@@ -11,12 +12,18 @@ import { isAdmin } from '../lib/session';
 import { useError } from '../lib/useError';
 import { categoryLabel } from '../inbox/model';
 
-const FIELDS: { id: keyof BusinessProfileInput; label: 'business.name' | 'business.country' | 'business.currency' | 'business.timeZone' | 'business.phoneNumberId'; hint?: 'business.countryHint' | 'business.currencyHint' | 'business.timeZoneHint' | 'business.phoneNumberIdHint' }[] = [
+type Label = 'business.name' | 'business.country' | 'business.currency' | 'business.timeZone' | 'business.phoneNumberId' | 'business.state' | 'business.taxId' | 'business.address';
+type Hint = 'business.countryHint' | 'business.currencyHint' | 'business.timeZoneHint' | 'business.phoneNumberIdHint' | 'business.stateHint' | 'business.taxIdHint' | 'business.addressHint';
+
+const FIELDS: { id: keyof BusinessProfileInput; label: Label; hint?: Hint; multiline?: boolean }[] = [
   { id: 'name', label: 'business.name' },
   { id: 'country', label: 'business.country', hint: 'business.countryHint' },
   { id: 'currency', label: 'business.currency', hint: 'business.currencyHint' },
   { id: 'time_zone', label: 'business.timeZone', hint: 'business.timeZoneHint' },
   { id: 'phone_number_id', label: 'business.phoneNumberId', hint: 'business.phoneNumberIdHint' },
+  { id: 'state', label: 'business.state', hint: 'business.stateHint' },
+  { id: 'tax_id', label: 'business.taxId', hint: 'business.taxIdHint' },
+  { id: 'address', label: 'business.address', hint: 'business.addressHint', multiline: true },
 ];
 
 function RateCardTable() {
@@ -54,7 +61,7 @@ export function BusinessProfile() {
   useEffect(() => {
     businessApi.businessProfile().then((p) => {
       setBusiness(p);
-      setDraft({ name: p.name, country: p.country, currency: p.currency, time_zone: p.time_zone, phone_number_id: p.phone_number_id });
+      setDraft({ name: p.name, country: p.country, currency: p.currency, time_zone: p.time_zone, phone_number_id: p.phone_number_id, state: p.state, tax_id: p.tax_id, address: p.address });
     }).catch(fail);
     void loadBusiness();
   }, []);
@@ -65,7 +72,8 @@ export function BusinessProfile() {
     setBusy(true);
     setMessage('');
     try {
-      const saved = await businessApi.saveBusinessProfile({ ...draft, phone_number_id: draft.phone_number_id?.trim() || null });
+      const optional = (v: string | null | undefined) => v?.trim() || null;
+      const saved = await businessApi.saveBusinessProfile({ ...draft, phone_number_id: optional(draft.phone_number_id), state: optional(draft.state), tax_id: optional(draft.tax_id) });
       setBusiness(saved);
       setError('');
       setMessage(t('business.saved'));
@@ -88,9 +96,15 @@ export function BusinessProfile() {
           {FIELDS.map((f) => (
             <div class="field" key={f.id}>
               <label for={`business-${f.id}`}>{t(f.label)}</label>
-              <input id={`business-${f.id}`} type="text" autocomplete="off" data-testid={`business-${f.id}`} value={draft[f.id] ?? ''}
-                aria-describedby={f.hint ? `business-${f.id}-hint` : undefined}
-                onInput={(e) => setDraft({ ...draft, [f.id]: (e.currentTarget as HTMLInputElement).value })} />
+              {f.multiline ? (
+                <textarea id={`business-${f.id}`} rows={3} data-testid={`business-${f.id}`} value={draft[f.id] ?? ''}
+                  aria-describedby={f.hint ? `business-${f.id}-hint` : undefined}
+                  onInput={(e) => setDraft({ ...draft, [f.id]: (e.currentTarget as HTMLTextAreaElement).value })} />
+              ) : (
+                <input id={`business-${f.id}`} type="text" autocomplete="off" data-testid={`business-${f.id}`} value={draft[f.id] ?? ''}
+                  aria-describedby={f.hint ? `business-${f.id}-hint` : undefined}
+                  onInput={(e) => setDraft({ ...draft, [f.id]: (e.currentTarget as HTMLInputElement).value })} />
+              )}
               {f.hint ? <p id={`business-${f.id}-hint`} class="muted">{t(f.hint)}</p> : null}
             </div>
           ))}

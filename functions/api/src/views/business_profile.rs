@@ -17,6 +17,12 @@ pub struct BusinessProfileView {
     time_zone: String,
     /// Meta's id of the number new conversations start from, when set.
     phone_number_id: Option<String>,
+    /// The Indian state registered in, for GST (`MH`), when set.
+    state: Option<String>,
+    /// GSTIN or VAT number, when set.
+    tax_id: Option<String>,
+    /// Postal address, a line per line.
+    address: String,
     configured: bool,
 }
 
@@ -29,6 +35,9 @@ impl BusinessProfileView {
             currency: profile.currency,
             time_zone: profile.time_zone,
             phone_number_id: profile.phone_number_id,
+            state: profile.state,
+            tax_id: profile.tax_id,
+            address: profile.address,
             configured,
         }
     }

@@ -27,6 +27,9 @@ impl crate::ports::BusinessProfileStore for DynamoStore {
                 currency: get_s(item, "currency").unwrap_or(defaults.currency),
                 time_zone: get_s(item, "time_zone").unwrap_or(defaults.time_zone),
                 phone_number_id: get_s(item, "phone_number_id"),
+                state: get_s(item, "state"),
+                tax_id: get_s(item, "tax_id"),
+                address: get_s(item, "address").unwrap_or_default(),
             }
         }))
     }
@@ -39,8 +42,16 @@ impl crate::ports::BusinessProfileStore for DynamoStore {
             ("currency".to_owned(), s(&profile.currency)),
             ("time_zone".to_owned(), s(&profile.time_zone)),
         ]);
-        if let Some(number) = &profile.phone_number_id {
-            item.insert("phone_number_id".to_owned(), s(number));
+        let optional = [
+            ("phone_number_id", profile.phone_number_id.as_deref()),
+            ("state", profile.state.as_deref()),
+            ("tax_id", profile.tax_id.as_deref()),
+            ("address", Some(profile.address.as_str()).filter(|a| !a.is_empty())),
+        ];
+        for (name, value) in optional {
+            if let Some(value) = value {
+                item.insert(name.to_owned(), s(value));
+            }
         }
         let put = Put::builder().table_name(&self.table).set_item(Some(item)).build().map_err(unavailable)?;
         let items = vec![TransactWriteItem::builder().put(put).build(), self.audit_put(audit)?];

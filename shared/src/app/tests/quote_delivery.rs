@@ -162,3 +162,47 @@ async fn a_template_header_from_another_contacts_files_or_a_missing_file_is_refu
     assert_eq!(refusal(absent), MediaRefusal::NotUploaded);
     assert!(w.queue.enqueued().is_empty());
 }
+
+#[tokio::test]
+async fn an_invoice_prints_the_business_address_and_gstin_cites_its_quotation_and_keeps_its_date() {
+    use crate::domain::quote::QuoteChange;
+    use crate::domain::BusinessProfile;
+    use crate::ports::BusinessProfileStore;
+    let w = World::new();
+    let vault = Arc::new(MemoryVault::default());
+    let contact = w.customer_says("919812345678", "wamid.in1", "a quote please").await;
+    let profile = BusinessProfile {
+        name: "Asha Textiles".into(),
+        state: Some("MH".into()),
+        tax_id: Some("27AAAPL1234C1Z5".into()),
+        address: "12 Linking Road\nBandra West, Mumbai".into(),
+        ..BusinessProfile::default()
+    };
+    let audit = crate::domain::AuditEntry {
+        at: Millis(0),
+        actor: "owner@shop.test".into(),
+        action: "business_profile".into(),
+        contact: None,
+        detail: String::new(),
+    };
+    w.store.save_business_profile(&profile, &audit).await.unwrap();
+    let mut invoice = quote_for(&contact);
+    invoice.state = QuoteState::Invoiced;
+    invoice.invoice_number = Some("INV-2026-0003".into());
+    // Invoiced at T0: already 15 November 2023 in India, where the business is.
+    let raised = crate::app::tests::fixture::T0;
+    invoice.history = vec![QuoteChange { to: QuoteState::Invoiced, by: "owner@shop.test".into(), at: raised }];
+    w.clock.advance_ms(40 * DAY_MS);
+    let file = delivery(&w, &vault).render(&invoice).await.unwrap();
+    assert_eq!(file.filename, "INV-2026-0003.pdf");
+    let text = crate::quote_pdf::tests::pdftotext(&file.bytes, "invoice-business", "-layout");
+    for expected in [
+        "12 Linking Road",
+        "Bandra West, Mumbai",
+        "GSTIN 27AAAPL1234C1Z5",
+        "Against quotation QT-2026-0007",
+        "Date 2023-11-15",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+    }
+}
