@@ -1,7 +1,8 @@
 // Browser test for quotations: a GST quote built in the contact panel shows
 // the server's totals and downloads as a PDF; sent on WhatsApp it moves the
 // deal to Quote Sent, and the customer's Accept tap wins it; then it becomes
-// an invoice and is marked paid.
+// an invoice and is marked paid. From the board's deal drawer a quote starts
+// from the business profile's GST state.
 //
 //   cargo build -p parley-local -p parley-simulator && npm run build
 //   eval "$(./infra/emulators.sh start)"
@@ -9,7 +10,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, newPage, signIn, customerWrites, openConversation } from './harness.mjs';
+import { ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, newPage, signIn, customerWrites, openConversation, api } from './harness.mjs';
 
 let stack;
 
@@ -74,6 +75,45 @@ test('a GST quote shows its totals, and sending and accepting it wins the deal',
   await eventually(async () => assert.match(await byTestId(page, 'quote-number').innerText(), /^INV-\d{4}-0001$/), { timeout: WAIT });
   await byTestId(page, 'quote-paid').click();
   await eventually(async () => assert.equal(await quote.getAttribute('data-state'), 'paid'), { timeout: WAIT });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('from the board\'s deal drawer a quote starts from the profile\'s GST state and, sent, moves the deal', { timeout: 180_000 }, async () => {
+  const { context, page } = await newPage(stack, { bypassCSP: true });
+  await signIn(stack, page);
+  const { body: business } = await api(stack, page, 'GET', '/api/business');
+  const { status, body: saved } = await api(stack, page, 'PUT', '/api/business', {
+    name: 'Asha Textiles', country: business.country, currency: business.currency, time_zone: business.time_zone,
+    state: 'MH', tax_id: '27AAAPL1234C1Z5', address: '12 Linking Road\nMumbai',
+  });
+  assert.equal(status, 200, JSON.stringify(saved));
+  assert.equal(saved.state, 'MH');
+  await customerWrites(stack, '919812340002', 'Ravi Kumar', 'Price for 10 shirts?');
+  const { body: contacts } = await api(stack, page, 'GET', '/api/contacts');
+  const ravi = contacts.items.find((c) => c.name === 'Ravi Kumar');
+  const { body: deal } = await api(stack, page, 'POST', '/api/deals', { contact_id: ravi.id, title: 'Shirts', value_minor: 100 });
+
+  await page.goto(`${stack.base}/#/pipeline`);
+  await page.reload();
+  await page.locator(`[data-testid="card"][data-deal-id="${deal.id}"] [data-testid="card-open"]`).click();
+  const drawer = byTestId(page, 'deal-drawer');
+  await byTestId(drawer, 'quote-new').click();
+  assert.equal(await byTestId(drawer, 'quote-business-state').inputValue(), 'MH', 'the profile\'s state, not a blank');
+  await byTestId(drawer, 'quote-line-description').fill('Formal shirt');
+  await byTestId(drawer, 'quote-line-quantity').fill('10');
+  await byTestId(drawer, 'quote-line-price').fill('800');
+  await byTestId(drawer, 'quote-customer-state').fill('KA');
+  // 10 × 800 = 8000.00, IGST 18% (another state) = 1440.00: 9440.00.
+  await eventually(async () => assert.match(await byTestId(drawer, 'quote-preview-total').innerText(), /9,440\.00/), { timeout: WAIT });
+  await byTestId(drawer, 'quote-save').click();
+  const quote = drawer.locator('[data-testid="quote"]');
+  await eventually(async () => assert.equal(await quote.getAttribute('data-state'), 'draft'), { timeout: WAIT });
+  await byTestId(drawer, 'quote-send').click();
+  await eventually(async () => assert.equal(await quote.getAttribute('data-state'), 'sent'), { timeout: WAIT });
+  const card = page.locator(`[data-testid="column"][data-stage="quote_sent"] [data-deal-id="${deal.id}"]`);
+  await card.waitFor({ state: 'visible', timeout: WAIT });
+  assert.deepEqual(await axeViolations(page), []);
   assert.deepEqual(page.errors, []);
   await context.close();
 });

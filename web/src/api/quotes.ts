@@ -17,6 +17,7 @@ export const products = () => get<Page<Product>>('/api/products');
 export const createProduct = (body: ProductInput) => post<Product>('/api/products', { json: body });
 export const deleteProduct = (id: string) => del<null>('/api/products/{id}', { params: { id } });
 export const quotesFor = (id: string) => get<Page<Quote>>('/api/contacts/{id}/quotes', { params: { id } });
+export const quotesForDeal = (id: string) => get<Page<Quote>>('/api/deals/{id}/quotes', { params: { id } });
 export const createQuote = (body: QuoteInput) => post<Quote>('/api/quotes', { json: body });
 export const previewQuote = (tax: TaxScheme, lines: QuoteLine[]) =>
   post<QuoteTotals>('/api/quotes/preview', { json: { tax, lines } });

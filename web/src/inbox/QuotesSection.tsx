@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { businessCurrency } from '../lib/format';
-import { actOnQuote, createQuote, products as loadProducts, quotePdf, quotesFor, type Product, type Quote, type QuoteAction, type QuoteInput } from '../api/quotes';
+import { actOnQuote, createQuote, products as loadProducts, quotePdf, quotesFor, quotesForDeal, type Product, type Quote, type QuoteAction, type QuoteInput } from '../api/quotes';
 import { QuoteBuilder } from './QuoteBuilder';
 import { QuoteList } from './QuoteList';
 
@@ -12,20 +12,22 @@ import { QuoteList } from './QuoteList';
 /// Accept tap is applied by a reaction a moment after the tap itself shows.
 const TAP_SETTLES_MS = 2_500;
 
-export function QuotesSection({ contactId, dealId, lastActivity, onDealChanged }: { contactId: string; dealId: string | null; lastActivity: string | null; onDealChanged: () => void }) {
+/** In the contact panel: the contact's quotes, new ones pricing their
+ *  latest deal. In the board's deal drawer (`ofDeal`): that deal's quotes. */
+export function QuotesSection({ contactId, dealId, lastActivity, onDealChanged, ofDeal = false }: { contactId: string; dealId: string | null; lastActivity: string | null; onDealChanged: () => void; ofDeal?: boolean }) {
   const [quotes, setQuotes] = useState<Quote[]>([]);
   const [catalog, setCatalog] = useState<Product[]>([]);
   const [building, setBuilding] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
 
-  const reload = async () => setQuotes((await quotesFor(contactId)).items ?? []);
+  const reload = async () => setQuotes((await (ofDeal && dealId ? quotesForDeal(dealId) : quotesFor(contactId))).items ?? []);
   useEffect(() => {
     setBuilding(false);
     setError('');
     reload().catch((e: Error) => setError(e.message));
     loadProducts().then((p) => setCatalog(p.items ?? []), () => setCatalog([]));
-  }, [contactId]);
+  }, [contactId, ofDeal ? dealId : null]);
   // A new message may be the customer's answer to a sent quote. Only a change
   // seen while the panel is open counts, and only while a quote awaits an
   // answer: an idle panel makes no reads of its own.

@@ -8,6 +8,7 @@ import { t } from '../i18n';
 import { fmtFull, money, parseTime } from '../lib/format';
 import { href } from '../lib/router';
 import { stageName } from '../inbox/Panel';
+import { QuotesSection } from '../inbox/QuotesSection';
 
 export function PipelineBoard() {
   const [pipelines, setPipelines] = useState<Pipeline[]>([]);
@@ -28,6 +29,17 @@ export function PipelineBoard() {
   };
   useEffect(load, [id]);
   const stages = pipelines.find((p) => p.id === id)?.stages ?? [];
+  // A quote sent or accepted from the drawer moves its deal: the board and
+  // the drawer show where it went.
+  const refreshOpen = async () => {
+    if (!open) return;
+    try {
+      setOpen(await dealsApi.deal(open.id));
+      load();
+    } catch (e) {
+      fail(e);
+    }
+  };
   const move = async (deal: string, stage: string) => {
     try {
       const moved = await dealsApi.moveDeal(deal, stage);
@@ -109,6 +121,9 @@ export function PipelineBoard() {
               return <li key={i}>{`${stageName(stages, h.from) || t('panel.new')} → ${stageName(stages, h.to)} · ${h.by}${at !== null ? ` · ${fmtFull(at)}` : ''}`}</li>;
             })}
           </ol>
+          {open.contact_id ? (
+            <QuotesSection key={open.id} contactId={open.contact_id} dealId={open.id} lastActivity={null} ofDeal onDealChanged={() => void refreshOpen()} />
+          ) : null}
           {open.contact_id ? <a class="button button--secondary" href={href({ name: 'inbox', contact: open.contact_id })}>{t('pipeline.openConversation')}</a> : null}
         </aside>
       ) : null}
