@@ -279,6 +279,23 @@ test('a pipeline created in Settings, with stages renamed, added and reordered, 
     await byTestId(page, 'stage-remove').first().click();
     await byTestId(page, 'pipeline-save').click();
     await eventually(async () => assert.match(await byTestId(page, 'pipeline-error').textContent(), /still holds deals/), { timeout: WAIT });
+
+    // The stage a sent quote moves its deal to is chosen here, and a later
+    // save (a rename) keeps it.
+    await page.reload();
+    await eventually(async () => assert.ok((await byTestId(page, 'pipeline-pick').locator('option').allTextContents()).includes(`Repairs ${XSS}`)), { timeout: WAIT });
+    await byTestId(page, 'pipeline-pick').selectOption({ label: `Repairs ${XSS}` });
+    await eventually(async () => assert.equal(await byTestId(page, 'stage-name').first().inputValue(), `Fixing ${XSS}`), { timeout: WAIT });
+    await byTestId(page, 'pipeline-quote-stage').selectOption({ label: 'Received' });
+    await byTestId(page, 'pipeline-save').click();
+    await eventually(async () => assert.match(await byTestId(page, 'pipeline-saved').textContent(), /Saved/), { timeout: WAIT });
+    await byTestId(page, 'pipeline-name').fill('Repairs desk');
+    await byTestId(page, 'pipeline-save').click();
+    await eventually(async () => assert.match(await byTestId(page, 'pipeline-saved').textContent(), /Repairs desk/), { timeout: WAIT });
+    const saved = (await api(stack, page, 'GET', '/api/pipelines')).body.items.find((p) => p.id === pipeline.id);
+    assert.equal(saved.name, 'Repairs desk');
+    const received = saved.stages.find((st) => st.name === 'Received');
+    assert.equal(saved.quote_stage, received.id, 'the rename kept the quote stage');
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();

@@ -14,7 +14,7 @@ export type NewDeal = Schemas['NewDeal'];
 export type DealPatch = Schemas['DealPatch'];
 
 export const pipelines = () => get<Page<Pipeline>>('/api/pipelines');
-export const putPipeline = (p: Pipeline) => put<Pipeline>('/api/pipelines/{id}', { params: { id: p.id }, json: { name: p.name, stages: p.stages } });
+export const putPipeline = (p: Pipeline) => put<Pipeline>('/api/pipelines/{id}', { params: { id: p.id }, json: { name: p.name, stages: p.stages, quote_stage: p.quote_stage ?? null } });
 export const board = (id: string) => get<Board>('/api/pipelines/{id}/board', { params: { id } });
 export const deal = (id: string) => get<Deal>('/api/deals/{id}', { params: { id } });
 export const dealsFor = (id: string) => get<Page<Deal>>('/api/contacts/{id}/deals', { params: { id } });

@@ -456,6 +456,8 @@ export const en = {
   'pipelines.defaultNew': 'New',
   'pipelines.namesNeeded': 'Give the pipeline and every stage a name.',
   'pipelines.saved': 'Saved “{name}”.',
+  'pipelines.quoteStage': 'Sending a quote moves its deal to',
+  'pipelines.quoteStageDefault': 'The stage “quote_sent”, if there is one',
   'actions.more': 'More',
   'actions.mergeWith': 'Merge with another contact…',
   'actions.mergeTitle': 'Merge another contact into {name}',

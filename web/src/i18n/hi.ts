@@ -450,6 +450,8 @@ export const hi: Catalog = {
   'pipelines.defaultNew': 'नया',
   'pipelines.namesNeeded': 'पाइपलाइन और हर चरण को नाम दें।',
   'pipelines.saved': '“{name}” सहेजी गई।',
+  'pipelines.quoteStage': 'कोटेशन भेजने पर डील इस चरण में जाती है',
+  'pipelines.quoteStageDefault': 'चरण “quote_sent”, यदि हो',
   'actions.more': 'और',
   'actions.mergeWith': 'किसी दूसरे संपर्क के साथ मिलाएँ…',
   'actions.mergeTitle': '{name} में कोई दूसरा संपर्क मिलाएँ',

@@ -1,6 +1,7 @@
 // Settings > Pipelines (managers, admins): create a pipeline, rename it,
 // add, rename, reorder (up/down buttons) and remove stages, mark the won
-// and lost ones, and save. The API refuses removing a stage that holds deals.
+// and lost ones, choose the stage a sent quote moves its deal to, and save.
+// The API refuses removing a stage that holds deals.
 import { useEffect, useState } from 'preact/hooks';
 import { items } from '../api/client';
 import * as dealsApi from '../api/deals';
@@ -22,9 +23,10 @@ const kindKey = (k: StageKind) => (k === 'open' ? 'pipelines.kindOpen' : k === '
 function Editor({ initial, isNew, taken, onSaved }: { initial: Pipeline; isNew: boolean; taken: string[]; onSaved: (p: Pipeline) => void }) {
   const [name, setName] = useState(initial.name);
   const [stages, setStages] = useState<Stage[]>(initial.stages);
+  const [quoteStage, setQuoteStage] = useState<string | null>(initial.quote_stage ?? null);
   const [busy, setBusy] = useState(false);
   const [error, setError, fail] = useError();
-  useEffect(() => { setName(initial.name); setStages(initial.stages); setError(''); }, [initial]);
+  useEffect(() => { setName(initial.name); setStages(initial.stages); setQuoteStage(initial.quote_stage ?? null); setError(''); }, [initial]);
   const edit = (i: number, change: Partial<Stage>) => setStages(stages.map((s, j) => (j === i ? { ...s, ...change } : s)));
   const swap = (i: number, j: number) => {
     const next = [...stages];
@@ -48,7 +50,9 @@ function Editor({ initial, isNew, taken, onSaved }: { initial: Pipeline; isNew: 
         ids.push(stageId);
         return { ...s, id: stageId, name: s.name.trim() };
       });
-      const out = await dealsApi.putPipeline({ id, name: name.trim(), stages: named });
+      // A quote stage removed or no longer open falls back to the default.
+      const quoteStageKept = named.some((s) => s.id === quoteStage && s.kind === 'open') ? quoteStage : null;
+      const out = await dealsApi.putPipeline({ id, name: name.trim(), stages: named, quote_stage: quoteStageKept });
       setError('');
       onSaved(out);
     } catch (e) {
@@ -92,6 +96,12 @@ function Editor({ initial, isNew, taken, onSaved }: { initial: Pipeline; isNew: 
         const label = t('pipelines.newStage');
         setStages([...stages.filter((s) => s.kind === 'open'), { id: slug(label, stages.map((s) => s.id)), name: label, kind: 'open' }, ...stages.filter((s) => s.kind !== 'open')]);
       }}>{t('pipelines.addStage')}</button>
+      <label for="pipeline-quote-stage">{t('pipelines.quoteStage')}</label>
+      <select id="pipeline-quote-stage" data-testid="pipeline-quote-stage" value={quoteStage ?? ''}
+        onChange={(e) => setQuoteStage((e.currentTarget as HTMLSelectElement).value || null)}>
+        <option value="">{t('pipelines.quoteStageDefault')}</option>
+        {stages.filter((s) => s.kind === 'open' && initial.stages.some((k) => k.id === s.id)).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+      </select>
       <div class="modal-actions">
         <button type="submit" class="button button--primary" data-testid="pipeline-save" disabled={busy}>{t('common.save')}</button>
       </div>
