@@ -23,7 +23,7 @@ before(async () => {
 
 after(() => stopStack(stack));
 
-test('a new conversation by phone opens with templates only, and the customer\'s reply lands in it', TEST, async () => {
+test('a new lead by phone, with its tags, source and owner, opens with templates only, and the customer\'s reply lands in it', TEST, async () => {
   // Someone wrote once, so the business number is known without configuring it.
   await customerWrites(stack, '919700000101', 'First Customer', 'hello');
   const { context, page } = await newPage(stack, { viewport: PHONE, bypassCSP: true });
@@ -37,6 +37,10 @@ test('a new conversation by phone opens with templates only, and the customer\'s
 
     await byTestId(form, 'new-conversation-phone').fill('098765 43210');
     await byTestId(form, 'new-conversation-name').fill('Asha New');
+    await byTestId(form, 'new-conversation-tags').fill('Wholesale, diwali');
+    await byTestId(form, 'new-conversation-source').fill('exhibition');
+    await eventually(async () => assert.ok((await byTestId(form, 'new-conversation-owner').locator('option').count()) > 1, 'the team to choose from'));
+    await byTestId(form, 'new-conversation-owner').selectOption(ENV.PARLEY_ADMIN_EMAIL);
     await noSidewaysScroll(page);
     assert.deepEqual(await axeViolations(page), [], 'axe-core on the new-conversation form');
     await screenshot(page, 'new-conversation-360.png');
@@ -57,6 +61,9 @@ test('a new conversation by phone opens with templates only, and the customer\'s
     const asha = contacts.filter((c) => c.phone === '+919876543210');
     assert.equal(asha.length, 1, JSON.stringify(contacts));
     assert.equal(asha[0].id, id);
+    assert.deepEqual(asha[0].tags, ['diwali', 'wholesale']);
+    assert.equal(asha[0].fields.source, 'exhibition');
+    assert.equal(asha[0].owner, ENV.PARLEY_ADMIN_EMAIL);
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();

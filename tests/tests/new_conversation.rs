@@ -1,6 +1,8 @@
-//! A new conversation by phone number: the contact staff add is the one the
-//! customer's first message lands in, however the number was typed, and
-//! adding a number twice (or at once from two tabs) makes one contact.
+//! A new conversation (a lead) by phone number: the contact staff add is the
+//! one the customer's first message lands in, however the number was typed,
+//! and adding a number twice (or at once from two tabs) makes one contact.
+//! A lead carries its tags, source and owner, and adding it again (a retry)
+//! ends the same.
 
 use parley_e2e::TestStack;
 use serde_json::{json, Value};
@@ -117,4 +119,55 @@ async fn a_number_that_is_not_one_is_refused_without_being_repeated() {
     let (status, _) = t.post(&admin, "/api/contacts", &json!({"name": "no phone"}), None).await;
     assert!(status == 400 || status == 422, "{status}");
     assert!(t.contacts(&admin).await.is_empty(), "nothing was created");
+}
+
+#[tokio::test]
+async fn a_lead_keeps_its_tags_source_and_owner_and_adding_it_again_changes_nothing() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    set_profile(&t, &admin, "IN").await;
+    let agent = t.teammate(&admin, "agent@shop.test", "agent").await;
+    let lead = json!({"phone": "+91 98200 12345", "name": "Meena", "tags": ["Wholesale", " diwali "],
+        "source": "exhibition", "owner": "Agent@Shop.test"});
+    let (status, added) = t.post(&admin, "/api/contacts", &lead, None).await;
+    assert_eq!(status, 201, "{added}");
+    assert_eq!(added["tags"], json!(["diwali", "wholesale"]));
+    assert_eq!(added["fields"]["source"], "exhibition");
+    assert_eq!(added["owner"], "agent@shop.test", "a manager names the owner");
+    let (_, mine) = t.get(&agent, "/api/conversations?queue=mine").await;
+    assert_eq!(mine["items"][0]["id"], added["id"], "in the owner's queue: {mine}");
+
+    // A retry (or a second click) finds the contact and changes nothing;
+    // new tags are added, a source it has is kept.
+    let (status, again) = t.post(&admin, "/api/contacts", &lead, None).await;
+    assert_eq!((status, &again["id"], &again["tags"]), (200, &added["id"], &added["tags"]), "{again}");
+    let more = json!({"phone": "9820012345", "tags": ["vip"], "source": "website"});
+    let (_, more) = t.post(&admin, "/api/contacts", &more, None).await;
+    assert_eq!(more["tags"], json!(["diwali", "vip", "wholesale"]));
+    assert_eq!(more["fields"]["source"], "exhibition", "the first source stays");
+    assert_eq!(t.contacts(&admin).await.len(), 1);
+
+    // The lead's first custom field made its field map: the event stream
+    // reads past that write, and the customer's message reaches the rules.
+    let handled = || t.stack.events_invocations.finished.load(std::sync::atomic::Ordering::SeqCst);
+    let before = handled();
+    t.customer_says("919820012345", "Meena", "Is the Diwali offer on?").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while handled() == before && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(handled() > before, "the events function ran on the lead's first message");
+
+    // An agent's lead is their own; they cannot hand it to someone else,
+    // and nobody can hand one to a stranger.
+    let (status, body) =
+        t.post(&agent, "/api/contacts", &json!({"phone": "9820099999", "owner": "owner@shop.test"}), None).await;
+    assert_eq!(status, 403, "{body}");
+    let (status, body) =
+        t.post(&admin, "/api/contacts", &json!({"phone": "9820099999", "owner": "nobody@shop.test"}), None).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("unknown_owner")), "{body}");
+    let long = "x".repeat(2_000);
+    let (status, _) = t.post(&admin, "/api/contacts", &json!({"phone": "9820099999", "source": long}), None).await;
+    assert_eq!(status, 422);
+    assert_eq!(t.contacts(&admin).await.len(), 1, "refused leads store nothing");
 }

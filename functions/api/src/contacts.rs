@@ -118,24 +118,33 @@ pub(crate) async fn patch(
         .transpose()
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))?;
     let name = body.name.map(|n| n.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()));
-    // Fields change key by key (a value sets, an empty value removes). The
-    // store refuses a patch planned on fields that changed meanwhile; then
-    // it is planned again on what is there now.
-    let mut contact = contact;
-    for _ in 0..PATCH_ATTEMPTS {
+    let updated = patch_settled(&state, &session, contact, |contact| {
         let fields = body
             .fields
             .as_ref()
             .map(|edit| plan_field_edit(&contact.fields, edit))
             .transpose()
             .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))?;
-        let patch =
-            ContactPatch { display_name: name.clone(), profile_name: contact.name.clone(), tags: tags.clone(), fields };
-        if state.records.patch_contact(&contact.id, &patch).await? {
-            let updated = state.inbox.visible_contact(&session, &contact.id).await?;
-            return Ok(Json(ContactView::new(updated, state.clock.now(), state.inbox.settings().sla_minutes)));
+        Ok(ContactPatch { display_name: name.clone(), profile_name: contact.name.clone(), tags: tags.clone(), fields })
+    })
+    .await?;
+    Ok(Json(ContactView::new(updated, state.clock.now(), state.inbox.settings().sla_minutes)))
+}
+
+/// Applies the patch `plan` makes of the contact as last read. The store
+/// refuses a patch planned on fields or a profile name that changed
+/// meanwhile; then it is planned again on what is there now.
+pub(crate) async fn patch_settled(
+    state: &ApiState,
+    session: &parley::domain::Session,
+    mut contact: parley::domain::Contact,
+    plan: impl Fn(&parley::domain::Contact) -> Result<ContactPatch, ApiError>,
+) -> Result<parley::domain::Contact, ApiError> {
+    for _ in 0..PATCH_ATTEMPTS {
+        if state.records.patch_contact(&contact.id, &plan(&contact)?).await? {
+            return Ok(state.inbox.visible_contact(session, &contact.id).await?);
         }
-        contact = state.inbox.visible_contact(&session, &contact.id).await?;
+        contact = state.inbox.visible_contact(session, &contact.id).await?;
     }
     Err(ApiError::new(StatusCode::CONFLICT, "conflict", "the contact kept changing meanwhile; reload and try again"))
 }

@@ -1,5 +1,5 @@
-//! A new conversation by phone number: staff add the contact first and
-//! start with a template.
+//! A new lead or conversation by phone number: staff add the contact (with
+//! its tags, source and owner) first and start with a template.
 
 use crate::json_body::ApiJson;
 use crate::session::Staff;
@@ -8,21 +8,42 @@ use crate::{ApiError, ApiState};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use parley::domain::contact_fields::plan_field_edit;
 use parley::domain::phone_number::normalize_phone;
-use parley::domain::{BusinessNumber, Role};
+use parley::domain::tags::normalize_tags;
+use parley::domain::user::normalize_email;
+use parley::domain::{BusinessNumber, ContactPatch, Role, Session};
 use parley::ports::{Enrolled, NewContact, PageRequest};
 use schemars::JsonSchema;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// A phone number as typed (national numbers are in the business's default country).
+/// A lead: a phone number as typed (national numbers are in the business's
+/// default country) and what staff know of it. Adding a number that is
+/// already a contact adds the tags to it and sets a source it lacks, so a
+/// retried request ends the same as one that went through.
 #[derive(Deserialize, JsonSchema)]
 #[schemars(rename = "NewContact")]
 pub(crate) struct NewContactBody {
     phone: String,
     #[serde(default)]
     name: Option<String>,
+    /// Labels the lead starts with.
+    #[serde(default)]
+    tags: Vec<String>,
+    /// Where the lead came from (`walk_in`, `website`, `referral`…), kept
+    /// as the contact's `source` field.
+    #[serde(default)]
+    source: Option<String>,
+    /// The teammate who owns it: managers and admins choose; an agent's
+    /// lead is their own.
+    #[serde(default)]
+    owner: Option<String>,
 }
+
+/// The contact field a lead's source is kept in.
+const SOURCE_FIELD: &str = "source";
 
 /// The longest name kept for a contact added by hand.
 const MAX_NAME: usize = 120;
@@ -44,6 +65,14 @@ pub(crate) async fn create(
             format!("a name is at most {MAX_NAME} characters"),
         ));
     }
+    let tags = normalize_tags(&body.tags)
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))?;
+    let source = body.source.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    if let Some(source) = &source {
+        plan_field_edit(&BTreeMap::new(), &BTreeMap::from([(SOURCE_FIELD.to_owned(), source.clone())]))
+            .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("source: {e}")))?;
+    }
+    let owner = lead_owner(&state, &session, body.owner).await?;
     let number = match profile.phone_number_id {
         Some(number) => number,
         None => latest_business_number(&state).await?.ok_or_else(|| {
@@ -54,9 +83,6 @@ pub(crate) async fn create(
             )
         })?,
     };
-    // An agent's new conversation is their own; others' wait for routing
-    // (the customer's reply routes it like any unassigned conversation).
-    let owner = (session.role == Role::Agent).then(|| session.email.clone());
     let new = NewContact {
         number: BusinessNumber(number),
         wa_id: phone.wa_id().to_owned(),
@@ -79,7 +105,53 @@ pub(crate) async fn create(
         ),
         other => other.into(),
     })?;
+    let contact = if tags.is_empty() && source.is_none() {
+        contact
+    } else {
+        crate::contacts::patch_settled(&state, &session, contact, |contact| {
+            let mut all = contact.tags.clone();
+            all.extend(tags.iter().cloned());
+            let all = normalize_tags(&all)
+                .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))?;
+            let source_edit: BTreeMap<String, String> = source
+                .iter()
+                .filter(|_| !contact.fields.contains_key(SOURCE_FIELD))
+                .map(|s| (SOURCE_FIELD.to_owned(), s.clone()))
+                .collect();
+            let fields = (!source_edit.is_empty())
+                .then(|| plan_field_edit(&contact.fields, &source_edit))
+                .transpose()
+                .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("source: {e}")))?;
+            Ok(ContactPatch { display_name: None, profile_name: contact.name.clone(), tags: Some(all), fields })
+        })
+        .await?
+    };
     Ok((status, Json(ContactView::new(contact, state.clock.now(), state.inbox.settings().sla_minutes))))
+}
+
+/// Who owns a new lead: an agent's is their own (naming anyone else is
+/// refused); a manager's or admin's is the active teammate they name, or
+/// unassigned until the customer's reply routes it.
+async fn lead_owner(state: &ApiState, session: &Session, named: Option<String>) -> Result<Option<String>, ApiError> {
+    let named = named.map(|e| normalize_email(&e)).filter(|e| !e.is_empty());
+    if session.role == Role::Agent {
+        return match named {
+            Some(other) if other != session.email => {
+                Err(ApiError::forbidden("agents add leads for themselves; a manager assigns them to others"))
+            }
+            _ => Ok(Some(session.email.clone())),
+        };
+    }
+    let Some(owner) = named else { return Ok(None) };
+    let active = state.users.user(&owner).await?.is_some_and(|u| u.active);
+    if !active {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_owner",
+            "the owner is not an active teammate",
+        ));
+    }
+    Ok(Some(owner))
 }
 
 /// The business number the latest customer wrote to: the default until an

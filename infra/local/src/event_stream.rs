@@ -31,12 +31,22 @@ struct ShardState {
     done: bool,
 }
 
+/// Invocations of the events function: begun, and finished (every reaction
+/// of the batch has run), so a test can wait for what the rules did.
+#[derive(Debug, Default)]
+pub struct Invocations {
+    /// Batches handed to the function.
+    pub started: AtomicU64,
+    /// Batches it has returned from.
+    pub finished: AtomicU64,
+}
+
 /// The stream reader of one table.
 pub struct StreamPlayer {
     client: aws_sdk_dynamodbstreams::Client,
     arn: String,
     handler: Arc<EventsHandler>,
-    invocations: Arc<AtomicU64>,
+    invocations: Arc<Invocations>,
     shards: BTreeMap<String, ShardState>,
 }
 
@@ -49,7 +59,7 @@ impl StreamPlayer {
         client: aws_sdk_dynamodbstreams::Client,
         table: &str,
         handler: Arc<EventsHandler>,
-        invocations: Arc<AtomicU64>,
+        invocations: Arc<Invocations>,
     ) -> Result<Self> {
         let described = dynamo.describe_table().table_name(table).send().await.context("describing the table")?;
         let arn = described
@@ -134,7 +144,7 @@ impl StreamPlayer {
             self.shards.iter().filter(|(_, s)| !s.done && s.iterator.is_some()).map(|(id, _)| id.clone()).collect();
         for id in ids {
             if let Err(e) = self.poll_shard(&id).await {
-                tracing::warn!(shard = %id, error = %e, "reading the stream failed; trying again");
+                tracing::warn!(shard = %id, error = %format_args!("{e:#}"), "reading the stream failed; trying again");
                 // An expired or refused iterator: pick up after the last record done.
                 let state = self.shards.get(&id).map(|s| s.last.clone()).unwrap_or_default();
                 let fresh = match &state {
@@ -158,8 +168,9 @@ impl StreamPlayer {
         let failed = if records.is_empty() {
             None
         } else {
-            self.invocations.fetch_add(1, Ordering::SeqCst);
+            self.invocations.started.fetch_add(1, Ordering::SeqCst);
             let handled = self.handler.handle(StreamBatch { records }).await;
+            self.invocations.finished.fetch_add(1, Ordering::SeqCst);
             handled.response.batch_item_failures.first().map(|f| f.item_identifier.clone())
         };
         match failed {

@@ -3,12 +3,11 @@
 //! reader that hands the table's event items to the same handler Lambda runs.
 
 use crate::event_bus::{Extension, LocalBus};
-use crate::event_stream::StreamPlayer;
+use crate::event_stream::{Invocations, StreamPlayer};
 use crate::server::LocalConfig;
 use crate::template::Template;
 use anyhow::{Context, Result};
 use events::bus::EventBridgeBus;
-use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 /// Creates the bus, builds the handler and positions the stream reader at
@@ -19,7 +18,7 @@ pub async fn play_events(
     config: &LocalConfig,
     template: &Template,
     reactions: &events::reactions::ReactionParts,
-) -> Result<(String, Arc<AtomicU64>, StreamPlayer)> {
+) -> Result<(String, Arc<Invocations>, StreamPlayer)> {
     let bus_name = format!("{}-events", config.table);
     let eventbridge = aws_sdk_eventbridge::Client::new(sdk);
     let created = eventbridge.create_event_bus().name(&bus_name).send().await;
@@ -36,7 +35,7 @@ pub async fn play_events(
     }
     let bus = LocalBus::new(EventBridgeBus::new(eventbridge, &bus_name), extensions);
     let handler = Arc::new(events::EventsHandler::new(Arc::new(bus), events::reactions::reactions(reactions)));
-    let invocations = Arc::new(AtomicU64::new(0));
+    let invocations = Arc::new(Invocations::default());
     // Its own client: the stream's reads are not the handlers' round trips.
     let dynamo = aws_sdk_dynamodb::Client::new(sdk);
     let streams = aws_sdk_dynamodbstreams::Client::new(sdk);

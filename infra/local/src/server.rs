@@ -103,7 +103,7 @@ pub struct LocalStack {
     /// What a fired wake-up runs (tests run jobs with it directly).
     pub due_work: Arc<parley::app::due_work::DueWork>,
     /// Invocations of the events function (stream batches handed over).
-    pub events_invocations: Arc<std::sync::atomic::AtomicU64>,
+    pub events_invocations: Arc<crate::event_stream::Invocations>,
     /// The EventBridge bus (in moto) events are put on.
     pub event_bus_name: String,
     /// The media bucket (in moto).

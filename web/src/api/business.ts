@@ -13,6 +13,7 @@ export type ReadMarker = Schemas['ReadMarker'];
 export const businessProfile = () => get<BusinessProfile>('/api/business');
 export const saveBusinessProfile = (body: BusinessProfileInput) => put<BusinessProfile>('/api/business', { json: body });
 export const rateCard = () => get<RateCard>('/api/rate_card');
-/** 201 with a new contact, 200 with the one the number already has. */
-export const addContact = (phone: string, name: string | null) => post<Contact>('/api/contacts', { json: { phone, name } });
+export type NewLead = Schemas['NewContact'];
+/** 201 with a new contact, 200 with the one the number already has (its tags added to, a missing source set). */
+export const addContact = (lead: NewLead) => post<Contact>('/api/contacts', { json: lead });
 export const markRead = (id: string) => post<ReadMarker>('/api/contacts/{id}/read', { params: { id }, json: {} });

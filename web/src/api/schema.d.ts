@@ -2346,11 +2346,33 @@ export interface components {
             items: components["schemas"]["Message"][];
             next_cursor: string | null;
         };
-        /** @description A phone number as typed (national numbers are in the business's default country). */
+        /**
+         * @description A lead: a phone number as typed (national numbers are in the business's
+         *     default country) and what staff know of it. Adding a number that is
+         *     already a contact adds the tags to it and sets a source it lacks, so a
+         *     retried request ends the same as one that went through.
+         */
         NewContact: {
             /** @default null */
             name?: string | null;
+            /**
+             * @description The teammate who owns it: managers and admins choose; an agent's
+             *     lead is their own.
+             * @default null
+             */
+            owner?: string | null;
             phone: string;
+            /**
+             * @description Where the lead came from (`walk_in`, `website`, `referral`…), kept
+             *     as the contact's `source` field.
+             * @default null
+             */
+            source?: string | null;
+            /**
+             * @description Labels the lead starts with.
+             * @default []
+             */
+            tags?: string[];
         };
         /** @description A new deal on a contact; the pipeline defaults to `sales` and the stage to its first. */
         NewDeal: {

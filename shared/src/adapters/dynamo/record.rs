@@ -137,8 +137,9 @@ impl DynamoStore {
             if super::transact_checked(&self.client, writes.clone()).await? {
                 return Ok(true);
             }
-            if fields.is_none() || !self.ensure_fields_map(contact).await? {
-                return Ok(false);
+            match fields {
+                Some(fields) if self.seed_fields_map(contact, &fields.set).await? => {}
+                _ => return Ok(false),
             }
             return super::transact_checked(&self.client, writes).await;
         }
@@ -155,9 +156,10 @@ impl DynamoStore {
             return Ok(true);
         }
         // A contact that never had fields has no map to put keys in: make
-        // an empty one (a no-op if a concurrent edit made it) and try once more.
-        if fields.is_none() || !self.ensure_fields_map(contact).await? {
-            return Ok(false);
+        // one (a no-op if a concurrent edit made it) and try once more.
+        match fields {
+            Some(fields) if self.seed_fields_map(contact, &fields.set).await? => {}
+            _ => return Ok(false),
         }
         applied(update.send().await)
     }
@@ -177,18 +179,28 @@ impl DynamoStore {
         Ok(out.item().and_then(|i| i.get("tags")).and_then(|t| t.as_ss().ok()).cloned().unwrap_or_default())
     }
 
-    /// Gives the contact an empty field map unless it has one; `false` when
-    /// the contact is gone.
-    async fn ensure_fields_map(&self, contact: &ContactId) -> Result<bool, StoreError> {
+    /// Gives the contact a field map holding `first` unless it has one;
+    /// `false` when the contact is gone. Never an empty map: DynamoDB Local
+    /// writes an empty map into stream records as `{}`, which no SDK can
+    /// read, and the local event stream would stop at it.
+    async fn seed_fields_map(
+        &self,
+        contact: &ContactId,
+        first: &std::collections::BTreeMap<String, String>,
+    ) -> Result<bool, StoreError> {
+        if first.is_empty() {
+            return Ok(false);
+        }
+        let seed = first.iter().map(|(k, v)| (k.clone(), s(v))).collect();
         let out = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
-            .update_expression("SET #fields = if_not_exists(#fields, :empty)")
+            .update_expression("SET #fields = if_not_exists(#fields, :seed)")
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_names("#fields", "fields")
-            .expression_attribute_values(":empty", AttributeValue::M(HashMap::new()))
+            .expression_attribute_values(":seed", AttributeValue::M(seed))
             .send()
             .await;
         applied(out)
