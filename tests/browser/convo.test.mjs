@@ -289,6 +289,11 @@ test('a pipeline created in Settings, with stages renamed, added and reordered, 
     await byTestId(page, 'pipeline-quote-stage').selectOption({ label: 'Received' });
     await byTestId(page, 'pipeline-save').click();
     await eventually(async () => assert.match(await byTestId(page, 'pipeline-saved').textContent(), /Saved/), { timeout: WAIT });
+    await page.reload();
+    await eventually(async () => assert.ok((await byTestId(page, 'pipeline-pick').locator('option').allTextContents()).includes(`Repairs ${XSS}`)), { timeout: WAIT });
+    await byTestId(page, 'pipeline-pick').selectOption({ label: `Repairs ${XSS}` });
+    await eventually(async () => assert.equal(await byTestId(page, 'pipeline-name').inputValue(), `Repairs ${XSS}`), { timeout: WAIT });
+    await eventually(async () => assert.notEqual(await byTestId(page, 'pipeline-quote-stage').inputValue(), ''), { timeout: WAIT });
     await byTestId(page, 'pipeline-name').fill('Repairs desk');
     await byTestId(page, 'pipeline-save').click();
     await eventually(async () => assert.match(await byTestId(page, 'pipeline-saved').textContent(), /Repairs desk/), { timeout: WAIT });
