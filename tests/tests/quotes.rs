@@ -25,6 +25,18 @@ fn gst_quote(contact: &str, deal: Option<&str>, customer_state: &str) -> Value {
     })
 }
 
+/// Asha taps Accept on the latest message with buttons sent to her, in the simulator.
+async fn asha_taps_accept(t: &TestStack) {
+    let tap = t
+        .http
+        .post(format!("{}/sim/customer", t.simulator_url))
+        .json(&json!({"from": "919812345678", "name": "आशा वर्मा", "taps": "Accept"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(tap.status().is_success(), "{}", tap.text().await.unwrap());
+}
+
 async fn events_of(t: &TestStack, day: &str, prefix: &str) -> Vec<String> {
     let dynamo = t.dynamo().await;
     let mut kinds = Vec::new();
@@ -247,14 +259,7 @@ async fn a_sent_quote_reaches_the_customer_as_its_pdf_with_buttons_and_their_acc
     assert_eq!(deal_now["stage"], "quote_sent");
 
     // The customer taps Accept: the quote is theirs, accepted, and the deal Won at its total.
-    let tap = t
-        .http
-        .post(format!("{}/sim/customer", t.simulator_url))
-        .json(&json!({"from": "919812345678", "name": "आशा वर्मा", "taps": "Accept"}))
-        .send()
-        .await
-        .unwrap();
-    assert!(tap.status().is_success(), "{}", tap.text().await.unwrap());
+    asha_taps_accept(&t).await;
     // The quote is written first, then the deal follows.
     let (mut accepted, mut won) = (Value::Null, Value::Null);
     for _ in 0..150 {
@@ -358,14 +363,7 @@ async fn a_tap_on_another_customers_quote_changes_nothing_and_outside_the_window
     assert_eq!(params, ["आशा वर्मा", number.as_str()]);
 
     // Asha taps the template's Accept: the quote is accepted as hers.
-    let tap = t
-        .http
-        .post(format!("{}/sim/customer", t.simulator_url))
-        .json(&json!({"from": "919812345678", "name": "आशा वर्मा", "taps": "Accept"}))
-        .send()
-        .await
-        .unwrap();
-    assert!(tap.status().is_success(), "{}", tap.text().await.unwrap());
+    asha_taps_accept(&t).await;
     let mut state = Value::Null;
     for _ in 0..150 {
         state = t.get(&admin, &format!("/api/quotes/{second}")).await.1;
