@@ -329,30 +329,31 @@ impl DynamoStore {
             }
         }
         for id in ids {
-            let mut moved = false;
-            for _ in 0..DEAL_ATTEMPTS {
-                let Some(mut quote) = self.quote(&id).await? else { break };
-                if quote.contact_id != *from {
-                    break;
-                }
-                quote.contact_id = into.clone();
-                let audit = crate::domain::AuditEntry {
-                    at: quote.updated_at,
-                    actor: "merge".into(),
-                    action: "quote_moved".into(),
-                    contact: Some(into.clone()),
-                    detail: serde_json::json!({"quote": quote.id, "from_contact": from}).to_string(),
-                };
-                if self.save_quote(&quote, quote.updated_at, &audit, None).await? {
-                    moved = true;
-                    break;
-                }
-            }
-            if !moved && self.quote(&id).await?.is_some_and(|q| q.contact_id == *from) {
-                return Err(StoreError::Unavailable(format!("quote {id} kept changing during the merge")));
-            }
+            self.move_quote(&id, into, from).await?;
         }
         Ok(())
+    }
+
+    async fn move_quote(&self, id: &str, into: &ContactId, from: &ContactId) -> Result<(), StoreError> {
+        use crate::ports::QuoteStore;
+        for _ in 0..DEAL_ATTEMPTS {
+            let Some(mut quote) = self.quote(id).await? else { return Ok(()) };
+            if quote.contact_id != *from {
+                return Ok(());
+            }
+            quote.contact_id = into.clone();
+            let audit = crate::domain::AuditEntry {
+                at: quote.updated_at,
+                actor: "merge".into(),
+                action: "quote_moved".into(),
+                contact: Some(into.clone()),
+                detail: serde_json::json!({"quote": quote.id, "from_contact": from}).to_string(),
+            };
+            if self.save_quote(&quote, quote.updated_at, &audit, None).await? {
+                return Ok(());
+            }
+        }
+        Err(StoreError::Unavailable(format!("quote {id} kept changing during the merge")))
     }
 
     async fn move_tasks(&self, into: &ContactId, from: &ContactId) -> Result<(), StoreError> {
