@@ -11,14 +11,28 @@ cd "$(dirname "$0")/.."
 # Each step says when it began, so a CI log shows where the time goes.
 step() { printf '\n== %s (%s)\n' "$*" "$(date -u +%T)"; }
 
-# Setup mostly waits on the network and clippy needs none of what it
-# installs, so the two overlap; setup's output follows clippy's.
+# Setup mostly waits on the network and the build needs none of what it
+# installs, so the two overlap; setup's output follows the build's.
 setup_log=$(mktemp)
 ./infra/setup.sh --browser >"$setup_log" 2>&1 & setup_pid=$!
 
-step "format and lints"
+step "format"
 cargo fmt --all -- --check
-cargo clippy --quiet --workspace --all-targets -- -D warnings
+
+# One build of every binary, test and bench, with the features the whole
+# workspace needs, and clippy's lints in the same pass: clippy-driver is
+# rustc with the lints added, so running it as the workspace crates'
+# compiler checks them while they compile (`cargo clippy` would first type
+# check every dependency a second time, for metadata only). Every later
+# cargo run keeps the same wrapper, or it would rebuild the workspace.
+# Building a package on its own (`-p`, or `cargo run -p parley-api` for
+# the API types) resolves its dependencies' features differently, and
+# cargo would compile a hundred of them a second time.
+RUSTC_WORKSPACE_WRAPPER="$(rustc --print sysroot)/bin/clippy-driver"
+CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+export RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS
+step "build, with clippy's lints"
+cargo build --quiet --workspace --all-targets
 step "setup"
 setup_status=0
 wait "$setup_pid" || setup_status=$?
@@ -39,12 +53,6 @@ npm run --silent lint
 step "web app: build (with the first-load budget)"
 npm run --silent build
 
-# One build of every binary and test, with the features the whole workspace
-# needs. Building a package on its own (`-p`, or `cargo run -p parley-api`
-# for the API types) resolves its dependencies' features differently, and
-# cargo would compile a hundred of them a second time.
-step "build"
-cargo build --quiet --workspace --bins --tests
 step "API types drift"
 PARLEY_OPENAPI_BIN=target/debug/openapi npm run --silent api-types:check
 

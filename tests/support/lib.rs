@@ -353,6 +353,20 @@ impl TestStack {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// The contact once `settled` holds for it (the events function acts
+    /// after the write that announced the change); panics after a minute.
+    pub async fn contact_once(&self, cookie: &str, contact_id: &str, settled: impl Fn(&Value) -> bool) -> Value {
+        let path = format!("/api/contacts/{contact_id}");
+        for _ in 0..600 {
+            let (status, contact) = self.get(cookie, &path).await;
+            if status == 200 && settled(&contact) {
+                return contact;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("contact {contact_id} never settled: {:?}", self.get(cookie, &path).await);
+    }
+
     /// All contacts, following cursors.
     pub async fn contacts(&self, cookie: &str) -> Vec<Value> {
         self.follow(cookie, "/api/contacts").await

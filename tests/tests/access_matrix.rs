@@ -180,6 +180,15 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
         format!("/api/products/{}", product_ids[0]),
         format!("/api/products/{}", product_ids[0]),
     ];
+    let lead_source = |id: &str| {
+        json!({"id": id, "name": "Matrix form", "auth": "bearer", "pipeline": "sales", "stage": null,
+            "owner": {"kind": "unassigned"}, "tags": [], "mapping": {}})
+    };
+    for id in ["gone-a", "gone-m"] {
+        let path = format!("/api/lead_sources/{id}");
+        assert_eq!(t.request(&admin, "PUT", &path, Some(&lead_source(id))).await.0, 200);
+    }
+    let gone = |column: &str| format!("/api/lead_sources/gone-{column}");
     let rows = vec![
         row("post", "/api/login", all("/api/login"), Some(json!({})), [400, 400, 400, 400, 400]),
         row("get", "/api/me", all("/api/me"), None, [200, 200, 200, 200, 401]),
@@ -219,6 +228,15 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             all("/api/business/hours/106540352242922"),
             None,
             [200, 403, 403, 403, 401],
+        ),
+        row("get", "/api/business/consent", all("/api/business/consent"), None, [200, 200, 200, 200, 401]),
+        row(
+            "put",
+            "/api/business/consent",
+            all("/api/business/consent"),
+            Some(json!({"strict": false, "languages": [{"language": "en", "opt_out": ["STOP"], "opt_in": ["START"],
+                "opt_out_reply": "Stopped.", "opt_in_reply": "Welcome back."}]})),
+            [200, 200, 403, 403, 401],
         ),
         row("get", "/api/rate_card", all("/api/rate_card"), None, [200, 200, 200, 200, 401]),
         row("get", "/api/contacts/{id}", c("/api/contacts/{id}"), None, [200, 200, 200, 404, 401]),
@@ -285,6 +303,13 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             c("/api/contacts/{id}/opt_out"),
             Some(json!({"opted_out": false})),
             [200, 200, 403, 404, 401],
+        ),
+        row(
+            "post",
+            "/api/contacts/{id}/consent",
+            c("/api/contacts/{id}/consent"),
+            Some(json!({"method": "staff", "categories": ["marketing"]})),
+            [200, 200, 200, 404, 401],
         ),
         row("post", "/api/contacts/{id}/assign", c("/api/contacts/{id}/assign"), None, [200, 200, 200, 404, 401]),
         row("post", "/api/contacts/{id}/close", c("/api/contacts/{id}/close"), None, [200, 200, 200, 404, 401]),
@@ -440,6 +465,30 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             [404, 403, 403, 403, 401],
         ),
         row("delete", "/api/webhooks/{id}", all(&format!("/api/webhooks/{doomed}")), None, [204, 403, 403, 403, 401]),
+        // Lead sources: supervisors; posts prove the source's secret, not a session.
+        row("post", "/leads/{source}", all("/leads/nowhere"), Some(json!({"lead_id": "1"})), [401, 401, 401, 401, 401]),
+        row("get", "/api/lead_sources", all("/api/lead_sources"), None, [200, 200, 403, 403, 401]),
+        row(
+            "put",
+            "/api/lead_sources/{id}",
+            all("/api/lead_sources/matrix"),
+            Some(lead_source("matrix")),
+            [200, 200, 403, 403, 401],
+        ),
+        row(
+            "post",
+            "/api/lead_sources/{id}/rotate",
+            all("/api/lead_sources/matrix/rotate"),
+            None,
+            [200, 200, 403, 403, 401],
+        ),
+        row(
+            "delete",
+            "/api/lead_sources/{id}",
+            [gone("a"), gone("m"), gone("a"), gone("a")],
+            None,
+            [204, 204, 403, 403, 401],
+        ),
         // Automation rules: everyone reads, supervisors change.
         row("get", "/api/rules", all("/api/rules"), None, [200, 200, 200, 200, 401]),
         row("post", "/api/rules", all("/api/rules"), Some(rule_body.clone()), [201, 201, 403, 403, 401]),

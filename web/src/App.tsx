@@ -9,10 +9,11 @@ import { booted, user } from './lib/session';
 import { Accept, SignIn } from './screens/SignIn';
 import { Tasks } from './screens/Tasks';
 import { PipelineBoard } from './screens/Pipeline';
-import { Settings } from './screens/Settings';
 
 // The dashboard carries the chart library: its own chunk, loaded when opened.
 const Dashboard = lazy(() => import('./screens/Dashboard').then((m) => m.Dashboard));
+// Settings are visited now and then: their screens load when first opened.
+const Settings = lazy(() => import('./screens/Settings').then((m) => m.Settings));
 
 export function App() {
   const r = route.value;
@@ -43,7 +44,11 @@ export function App() {
       );
       break;
     case 'settings':
-      screen = <Settings section={r.section} />;
+      screen = (
+        <Suspense fallback={<p class="screen-loading">{t('app.loading')}</p>}>
+          <Settings section={r.section} />
+        </Suspense>
+      );
       break;
     default:
       screen = <Inbox contact={r.name === 'inbox' ? r.contact : null} />;

@@ -26,6 +26,10 @@ impl<T, A: Answer<T>, E> Answer<T> for Result<A, E> {}
 pub trait ReadsBody<B> {}
 
 impl<B> ReadsBody<B> for ApiJson<B> {}
+/// A signed body is read raw, so the signature is checked on the very
+/// bytes sent; it is documented as any JSON (the sender's own shape).
+impl ReadsBody<serde_json::Value> for axum::body::Bytes {}
+impl<Q> ReadsQuery<Q> for axum::body::Bytes {}
 impl ReadsBody<()> for () {}
 impl<Q> ReadsBody<()> for Query<Q> {}
 

@@ -6,6 +6,7 @@ mod business;
 mod business_hours;
 mod changes;
 mod client_address;
+mod consent;
 mod contacts;
 mod data;
 mod deals;
@@ -13,6 +14,7 @@ mod error;
 mod handler_contract;
 mod inbox;
 mod json_body;
+mod leads;
 mod list_filter;
 mod login;
 mod new_contact;
@@ -67,12 +69,13 @@ use parley::ports::{
 };
 use std::sync::Arc;
 use views::{
-    AuditEntryView, BoardView, BusinessHoursListView, BusinessProfileView, ContactExportView, ContactView,
-    DeadLetterQueueView, DealView, DryRunView, ErasedView, ExportJobView, FirstResponseView, FunnelView,
-    LinkAcceptedView, LinkView, MessageCountsView, MessageView, NoteView, NotificationsReadView, NotificationsView,
-    NumberHoursView, OptOutView, PageView, PasswordChangedView, QueuedView, QuotePdfView, QuoteView, RateCardView,
-    ReadMarkerView, RequeuedView, RuleLogEntryView, RuleView, SignedInView, SpendView, TaskView, TemplatesSyncedView,
-    UploadView, UserView, WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
+    AuditEntryView, BoardView, BusinessHoursListView, BusinessProfileView, ConsentSettingsView, ConsentView,
+    ContactExportView, ContactView, DeadLetterQueueView, DealView, DryRunView, ErasedView, ExportJobView,
+    FirstResponseView, FunnelView, LeadReceivedView, LeadSourceView, LinkAcceptedView, LinkView, MessageCountsView,
+    MessageView, NoteView, NotificationsReadView, NotificationsView, NumberHoursView, OptOutView, PageView,
+    PasswordChangedView, QueuedView, QuotePdfView, QuoteView, RateCardView, ReadMarkerView, RequeuedView,
+    RuleLogEntryView, RuleView, SignedInView, SpendView, TaskView, TemplatesSyncedView, UploadView, UserView,
+    WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
 };
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
@@ -184,6 +187,12 @@ pub struct ApiState {
     pub auth: Auth,
     /// Marketing opt-outs.
     pub opt_outs: OptOuts,
+    /// Opt-ins staff record, and the consent settings.
+    pub consents: parley::app::consent::Consents,
+    /// Leads posted by their sources.
+    pub lead_intake: parley::app::lead_intake::LeadIntake,
+    /// The sources managers configure.
+    pub lead_sources: parley::app::lead_sources::LeadSources,
     /// Outbound webhook subscriptions (administrators).
     pub webhooks: Webhooks,
     /// The key CloudFront sends to vouch for `CloudFront-Viewer-Address`;
@@ -250,6 +259,7 @@ pub fn state(
         queue.clone(),
         clock.clone(),
         RateCards::default(),
+        store.clone(),
     )
     .with_business(store.clone())
     .with_uploads(background.uploads.clone());
@@ -319,6 +329,25 @@ pub fn state(
         dry_run: DryRun::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone()),
         auth: Auth::new(store.clone(), store.clone(), store.clone(), clock.clone(), admin),
         opt_outs: OptOuts::new(store.clone(), clock.clone()),
+        consents: parley::app::consent::Consents::new(store.clone(), store.clone(), clock.clone()),
+        lead_intake: parley::app::lead_intake::LeadIntake::new(parley::app::lead_intake::LeadIntakePorts {
+            sources: store.clone(),
+            business: store.clone(),
+            enrolment: store.clone(),
+            contacts: store.clone(),
+            records: store.clone(),
+            consent: store.clone(),
+            deals: store.clone(),
+            users: store.clone(),
+            inbox: store.clone(),
+            clock: clock.clone(),
+        }),
+        lead_sources: parley::app::lead_sources::LeadSources::new(
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            clock.clone(),
+        ),
         webhooks: Webhooks::new(store.clone(), background.webhooks, clock.clone()),
         origin_key,
         business: store.clone(),
@@ -357,6 +386,7 @@ openapi::api_routes! {
     post "/api/contacts/{id}/messages" => outbound::send, body outbound::SendBody, returns 202 QueuedView, "Send text, a template or an uploaded file (202; a file is checked against WhatsApp's type and size limits on the uploaded object, 422 naming the limit; an Idempotency-Key is the sender's own for this contact, and reusing it for another body is 422)", "all who can see it";
     post "/api/contacts/{id}/uploads" => uploads::create, body uploads::UploadBody, returns 201 UploadView, "A presigned PUT for a file to send (201): the type and size are checked against WhatsApp's limits first (422 naming the limit)", "all who can see it";
     post "/api/contacts/{id}/opt_out" => outbound::opt_out, body outbound::OptOutBody, returns 200 OptOutView, "Record the marketing opt-out, or clear it (audited)", "all who can see it (clearing: managers, admins)";
+    post "/api/contacts/{id}/consent" => consent::record, body consent::ConsentBody, returns 200 ConsentView, "Record the opt-in the customer gave (a form, an import, or told staff): when is now, how is `method`, to what is `categories`; it replaces the one on record and does not lift an opt-out (422 on an unknown category, or `keyword`/`inbound_message`, which Parley records itself; audited)", "all who can see it";
     post "/api/contacts/{id}/assign" => inbox::assign, body inbox::AssignBody, returns 200 ContactView, "Assign, transfer or unassign", "agents take unassigned or release their own; managers, admins any";
     post "/api/contacts/{id}/close" => inbox::close, returns 200 ContactView, "Close the conversation (closing a closed one changes nothing)", "all who can see it";
     post "/api/contacts/{id}/reopen" => inbox::reopen, returns 200 ContactView, "Reopen a closed conversation (reopening one that is not closed changes nothing)", "all who can see it";
@@ -381,6 +411,13 @@ openapi::api_routes! {
     get "/api/business/hours" => business_hours::list, returns 200 BusinessHoursListView, "Opening hours of every business number Parley knows (the profile's, those customers wrote to, those with hours; `hours` null: none set, always open)", "all";
     put "/api/business/hours/{number}" => business_hours::put, body parley::domain::business_hours::BusinessHours, returns 200 NumberHoursView, "Set a business number's weekly hours, holidays and time zone (422 when invalid; audited)", "admins";
     delete "/api/business/hours/{number}" => business_hours::clear, returns 200 NumberHoursView, "Clear a business number's hours: it counts as always open again (no hours is no change; audited)", "admins";
+    get "/api/business/consent" => consent::settings, returns 200 ConsentSettingsView, "The consent settings: strict mode (marketing only to contacts with a marketing opt-in) and the opt-out and opt-in keywords per language with the reply each gets once (defaults until saved)", "all";
+    put "/api/business/consent" => consent::save_settings, body parley::domain::consent_policy::ConsentPolicy, returns 200 ConsentSettingsView, "Save the consent settings (422 when a keyword is blank, too long, listed both ways, or a reply is empty; audited)", "managers, admins";
+    post "/leads/{source}" => leads::receive, body serde_json::Value, returns 201 LeadReceivedView, "A lead from a configured source, proven by `Parley-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">` or `Authorization: Bearer <secret>` as the source says (401 otherwise, nothing stored). The body is the source's JSON, read through its mapping, else Parley's shape: `lead_id` and `phone` required; `name`, `tags`, `fields`, `value_minor`, `consent` optional (422 naming what is missing). The contact is found by phone or added; a deal opens in the source's pipeline and stage; the same `lead_id` again answers 200 with the same contact and deal", "a lead source (its secret)", public;
+    get "/api/lead_sources" => leads::list, returns 200 PageView<LeadSourceView>, "The lead sources, each with the path it posts to and its secret", "managers, admins";
+    put "/api/lead_sources/{id}" => leads::save, body parley::domain::lead_source::LeadSource, returns 200 LeadSourceView, "Create a lead source (with a fresh secret) or change one (its secret kept): pipeline and stage, owner (`unassigned`, `round_robin` or a teammate), tags, and the mapping of the sender's JSON (422 when invalid; audited)", "managers, admins";
+    post "/api/lead_sources/{id}/rotate" => leads::rotate, returns 200 LeadSourceView, "Give the source a fresh secret; the old one stops working (audited)", "managers, admins";
+    delete "/api/lead_sources/{id}" => leads::delete, returns 204, "Remove a lead source: its posts are refused from then on; its leads stay (audited)", "managers, admins";
     get "/api/rate_card" => business::rate_card, returns 200 RateCardView, "The rate card send estimates are priced with, in minor units per delivered template", "all";
     get "/api/users" => team::list, returns 200 PageView<UserView>, "The team", "managers, admins";
     post "/api/users" => team::invite, body team::InviteBody, returns 201 LinkView, "Invite a teammate (201, returns the one-time link)", "admins";

@@ -8,11 +8,12 @@ use crate::{ApiError, ApiState};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use parley::domain::consent::{staff_consent, ConsentMethod};
 use parley::domain::contact_fields::plan_field_edit;
 use parley::domain::phone_number::normalize_phone;
 use parley::domain::tags::normalize_tags;
 use parley::domain::user::normalize_email;
-use parley::domain::{BusinessNumber, ContactPatch, Role, Session};
+use parley::domain::{BusinessNumber, Contact, ContactPatch, Role, Session};
 use parley::ports::{Enrolled, NewContact, PageRequest};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -40,6 +41,11 @@ pub(crate) struct NewContactBody {
     /// lead is their own.
     #[serde(default)]
     owner: Option<String>,
+    /// What the lead agreed to receive on this form (`marketing`,
+    /// `utility`): recorded as their opt-in, method `form`, now. A lead
+    /// already holding that opt-in keeps the one on record.
+    #[serde(default)]
+    consent: Vec<String>,
 }
 
 /// The contact field a lead's source is kept in.
@@ -72,6 +78,11 @@ pub(crate) async fn create(
         plan_field_edit(&BTreeMap::new(), &BTreeMap::from([(SOURCE_FIELD.to_owned(), source.clone())]))
             .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("source: {e}")))?;
     }
+    if !body.consent.is_empty() {
+        // Checked before anything is stored: a bad category adds no contact.
+        staff_consent(state.clock.now(), ConsentMethod::Form, &body.consent)
+            .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("consent: {e}")))?;
+    }
     let owner = lead_owner(&state, &session, body.owner).await?;
     let number = match profile.phone_number_id {
         Some(number) => number,
@@ -89,6 +100,7 @@ pub(crate) async fn create(
         name,
         owner,
         at: state.clock.now(),
+        source: "staff".to_owned(),
     };
     let (status, id) = match state.enrolment.enrol_contact(&new).await? {
         Enrolled::Created(id) => {
@@ -105,6 +117,7 @@ pub(crate) async fn create(
         ),
         other => other.into(),
     })?;
+    let contact = with_form_consent(&state, &session, contact, &body.consent).await?;
     let contact = if tags.is_empty() && source.is_none() {
         contact
     } else {
@@ -127,6 +140,23 @@ pub(crate) async fn create(
         .await?
     };
     Ok((status, Json(ContactView::new(contact, state.clock.now(), state.inbox.settings().sla_minutes))))
+}
+
+/// `contact` with the opt-in the form reports recorded, unless the one on
+/// record already covers it (so a retried request records nothing new).
+async fn with_form_consent(
+    state: &ApiState,
+    session: &Session,
+    contact: Contact,
+    categories: &[String],
+) -> Result<Contact, ApiError> {
+    let held: Vec<&str> = contact.consent.iter().flat_map(|c| c.categories.iter().map(|c| c.as_str())).collect();
+    if categories.iter().all(|c| held.contains(&c.as_str())) {
+        return Ok(contact);
+    }
+    let all: Vec<String> = categories.iter().cloned().chain(held.iter().map(|c| (*c).to_owned())).collect();
+    state.consents.record(session, &contact.id, ConsentMethod::Form, &all).await?;
+    Ok(state.inbox.visible_contact(session, &contact.id).await?)
 }
 
 /// Who owns a new lead: an agent's is their own (naming anyone else is

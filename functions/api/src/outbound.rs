@@ -116,7 +116,9 @@ impl TemplateBody {
 
 fn refusal(e: SendRefusal) -> ApiError {
     let status = match e {
-        SendRefusal::WindowClosed { .. } | SendRefusal::OptedOut => StatusCode::CONFLICT,
+        SendRefusal::WindowClosed { .. } | SendRefusal::OptedOut | SendRefusal::NoMarketingConsent => {
+            StatusCode::CONFLICT
+        }
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
     let mut error = ApiError::new(status, e.code(), e.to_string());

@@ -2,6 +2,7 @@
 //! idempotent on the event id, so a redelivered batch repeats nothing.
 
 use parley::adapters::dynamo::DynamoStore;
+use parley::app::consent_keywords::ConsentKeywords;
 use parley::app::deal_idle_watch::DealIdleWatch;
 use parley::app::deals::Deals;
 use parley::app::due_work::SlaPolicy;
@@ -11,6 +12,7 @@ use parley::app::quote_replies::QuoteReplies;
 use parley::app::quotes::Quotes;
 use parley::app::reactions::{Reaction, ReactionError};
 use parley::app::rules::RuleEngine;
+use parley::app::send_message::SendMessage;
 use parley::app::sla_watch::SlaWatch;
 use parley::app::staff_notifier::StaffNotifier;
 use parley::app::webhook_fanout::WebhookFanout;
@@ -60,11 +62,27 @@ pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
         // Before the notifier: once staff hear of a tap, it has been handled.
         Arc::new(QuoteReplies::new(store.clone(), quotes(&store, parts))),
         Arc::new(StaffNotifier::new(store.clone(), store.clone())),
+        // Before the rules: a customer who just said STOP gets no offer from them.
+        Arc::new(consent_keywords(&store, parts)),
         Arc::new(rules),
         Arc::new(WebhookFanout::new(store.clone(), parts.webhooks.clone())),
         Arc::new(push::live_push(store, parts.push.clone(), parts.agents_see_all)),
         Arc::new(MediaCopyRequest::new(parts.media.clone())),
     ]
+}
+
+/// Opt-outs and opt-ins by keyword, replying through the sender.
+fn consent_keywords(store: &Arc<DynamoStore>, parts: &ReactionParts) -> ConsentKeywords {
+    let send = SendMessage::new(
+        store.clone(),
+        store.clone(),
+        store.clone(),
+        parts.outbound.clone(),
+        parts.clock.clone(),
+        parley::domain::pricing::RateCards::default(),
+        store.clone(),
+    );
+    ConsentKeywords::new(store.clone(), store.clone(), store.clone(), Arc::new(send))
 }
 
 /// The quotes use case, for the customer's Accept tap.

@@ -80,6 +80,7 @@ pub fn due_work(wiring: Wiring, sweep: SweepPolicy, sla: SlaPolicy) -> DueWork {
         queue.clone(),
         clock.clone(),
         RateCards::default(),
+        store.clone(),
     );
     let rule_timers = RuleEngine::over_table(store.clone(), queue.clone(), scheduler.clone(), webhooks, clock.clone());
     let sweeper = Sweep::new(store.clone(), store.clone(), queue, clock.clone(), sweep);

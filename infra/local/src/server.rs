@@ -348,7 +348,7 @@ fn security_headers(template: &Template, media_origin: &str) -> Result<Arc<Vec<(
     Ok(Arc::new(headers))
 }
 
-/// CloudFront's behaviours: `/api/*` goes whole to the api function (whose
+/// CloudFront's behaviours: `/api/*` and `/leads/*` go whole to the api function (whose
 /// own fallback answers unknown routes), everything else to the UI bucket;
 /// both with the response headers policy's security headers.
 fn same_origin(
@@ -359,7 +359,8 @@ fn same_origin(
     move |request: Request| {
         let (api, web, headers) = (api.clone(), web.clone(), headers.clone());
         Box::pin(async move {
-            let mut response = if request.uri().path().starts_with("/api/") {
+            let path = request.uri().path();
+            let mut response = if path.starts_with("/api/") || path.starts_with("/leads/") {
                 api.oneshot(request).await.into_response()
             } else {
                 web.oneshot(request).await.into_response()

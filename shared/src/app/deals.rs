@@ -124,8 +124,7 @@ impl Deals {
 
     /// Every pipeline; the default sales pipeline when none is configured.
     pub async fn pipelines(&self) -> Result<Vec<Pipeline>, DealError> {
-        let pipelines = self.store.pipelines().await?;
-        Ok(if pipelines.is_empty() { vec![Pipeline::default_sales()] } else { pipelines })
+        Ok(Pipeline::or_default(self.store.pipelines().await?))
     }
 
     /// One pipeline.

@@ -2,6 +2,8 @@
 
 pub mod auth;
 pub mod business_calendar;
+pub mod consent;
+pub mod consent_keywords;
 pub mod contact_export;
 pub mod copy_media;
 pub mod data_ownership;
@@ -14,6 +16,8 @@ pub mod follow_up_cancellation;
 pub mod inbox;
 pub mod index_backfill;
 pub mod ingest_webhook;
+pub mod lead_intake;
+pub mod lead_sources;
 pub mod live_feed;
 pub mod live_push;
 pub mod live_sockets;

@@ -6,12 +6,14 @@ use crate::domain::outbound::{plan_send, OutboundContent, Recipient, SendRefusal
 use crate::domain::outbound_media::{is_upload_key, MediaRefusal};
 use crate::domain::pricing::{Estimate, RateCards};
 use crate::domain::rate_catalog::RateCatalog;
+use crate::domain::template::{Category, Template};
 use crate::domain::AuditEntry;
+use crate::domain::Contact;
 use crate::domain::OutboundMessage;
 use crate::domain::{ContactId, DeliveryStatus, MessageRef, Millis};
 use crate::ports::{
-    BusinessProfileStore, Clock, ConversationStore, Created, FirstResponse, IdempotencyKey, MediaUploads,
-    OutboundQueue, OutboxStore, StoreError, TemplateCatalog, UploadedObject,
+    BusinessProfileStore, Clock, ConsentPolicyStore, ConversationStore, Created, FirstResponse, IdempotencyKey,
+    MediaUploads, OutboundQueue, OutboxStore, StoreError, TemplateCatalog, UploadedObject,
 };
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -117,13 +119,15 @@ pub struct SendMessage {
     queue: Arc<dyn OutboundQueue>,
     clock: Arc<dyn Clock>,
     rates: RateCards,
+    consent: Arc<dyn ConsentPolicyStore>,
     business: Option<Arc<dyn BusinessProfileStore>>,
     uploads: Option<Arc<dyn MediaUploads>>,
     settings: SendSettings,
 }
 
 impl SendMessage {
-    /// Wires the use case.
+    /// Wires the use case. `consent` says whether marketing needs a
+    /// recorded opt-in (read only when a marketing template is sent).
     pub fn new(
         conversations: Arc<dyn ConversationStore>,
         templates: Arc<dyn TemplateCatalog>,
@@ -131,6 +135,7 @@ impl SendMessage {
         queue: Arc<dyn OutboundQueue>,
         clock: Arc<dyn Clock>,
         rates: RateCards,
+        consent: Arc<dyn ConsentPolicyStore>,
     ) -> Self {
         SendMessage {
             conversations,
@@ -139,6 +144,7 @@ impl SendMessage {
             queue,
             clock,
             rates,
+            consent,
             business: None,
             uploads: None,
             settings: SendSettings::default(),
@@ -178,8 +184,7 @@ impl SendMessage {
         let contact = self.conversations.contact(&command.contact).await?.ok_or(SendError::NotFound)?;
         let translations = self.translations(&command.content).await?;
         let now = self.clock.now();
-        let recipient =
-            Recipient { window: contact.window, opted_out: contact.opted_out, wa_id: contact.wa_id.clone() };
+        let recipient = self.recipient(&contact, &command.content, &translations).await?;
         let content = self.with_uploaded_file(&contact.id, &command.content).await?;
         let plan = plan_send(&recipient, &content, &translations, &self.rate_cards().await?, now)?;
         let template = match &command.content {
@@ -260,8 +265,7 @@ impl SendMessage {
         }
         let recipient = self.conversations.contact(contact).await?.ok_or(RetryError::NotFound)?;
         let translations = self.translations(&standing.message.content).await?;
-        let recipient =
-            Recipient { window: recipient.window, opted_out: recipient.opted_out, wa_id: recipient.wa_id.clone() };
+        let recipient = self.recipient(&recipient, &standing.message.content, &translations).await?;
         plan_send(&recipient, &standing.message.content, &translations, &self.rate_cards().await?, now)?;
         // Conditional on the state read above: a status that settled the
         // message meanwhile makes this a no.
@@ -275,10 +279,25 @@ impl SendMessage {
         Ok(())
     }
 
-    async fn translations(
+    /// The contact as the send rules see it. The consent settings are read
+    /// only for a marketing template: nothing else depends on them.
+    async fn recipient(
         &self,
+        contact: &Contact,
         content: &OutboundContent,
-    ) -> Result<Vec<crate::domain::template::Template>, StoreError> {
+        translations: &[Template],
+    ) -> Result<Recipient, StoreError> {
+        let marketing = match content {
+            OutboundContent::Template { language, .. } => {
+                translations.iter().any(|t| &t.language == language && t.category == Category::Marketing)
+            }
+            OutboundContent::Text { .. } | OutboundContent::Media { .. } => false,
+        };
+        let strict = marketing && self.consent.consent_policy().await?.unwrap_or_default().strict;
+        Ok(Recipient::of(contact, strict))
+    }
+
+    async fn translations(&self, content: &OutboundContent) -> Result<Vec<Template>, StoreError> {
         match content {
             OutboundContent::Template { name, .. } => self.templates.template_translations(name).await,
             OutboundContent::Text { .. } | OutboundContent::Media { .. } => Ok(Vec::new()),

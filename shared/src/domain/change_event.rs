@@ -9,6 +9,18 @@ use super::task::Task;
 use super::{ContactId, Event, EventKind, Millis, StatusUpdate};
 use serde_json::json;
 
+/// Whether a message is short enough to be a consent keyword (STOP,
+/// रोकें, a tapped "Stop promotions"): only those are read back to check,
+/// so a long message costs the keyword check nothing.
+fn is_keyword_candidate(message: &InboundMessage) -> bool {
+    let short = |text: &str| text.chars().count() <= 2 * super::consent_policy::MAX_KEYWORD_CHARS;
+    match &message.content {
+        super::MessageContent::Text { body } => short(body),
+        super::MessageContent::Button { text: Some(text), .. } => short(text),
+        _ => false,
+    }
+}
+
 /// A customer message was stored; one per wamid. `from_ad` says it came
 /// from a click-to-WhatsApp ad (a lead source).
 pub fn message_received(message: &InboundMessage, contact: &ContactId) -> Event {
@@ -18,6 +30,7 @@ pub fn message_received(message: &InboundMessage, contact: &ContactId) -> Event 
         "business_number": message.phone_number_id,
         "from_ad": message.referral.is_some(),
         "reply_to": message.context.is_some(),
+        "keyword_candidate": is_keyword_candidate(message),
     });
     Event::new(EventKind::MessageReceived, format!("message.received:{}", message.wamid), message.at, data)
         .about(contact)

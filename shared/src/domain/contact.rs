@@ -23,8 +23,10 @@ pub struct Contact {
     pub window: ServiceWindow,
     /// When the contact first wrote.
     pub created_at: Millis,
-    /// Opted out of marketing (wrote STOP, or staff marked them).
+    /// Opted out of marketing (sent an opt-out keyword, or staff marked them).
     pub opted_out: bool,
+    /// The latest opt-in on record, if any.
+    pub consent: Option<super::consent::Consent>,
     /// Ownership, status and response times.
     pub conversation: super::conversation::Conversation,
     /// The name staff gave the contact (wins over the profile name).
@@ -42,6 +44,18 @@ impl Contact {
     /// The name to show: staff's, else WhatsApp's profile name.
     pub fn shown_name(&self) -> Option<&str> {
         self.display_name.as_deref().or(self.name.as_deref())
+    }
+
+    /// Whether a marketing template may go to them: never after an
+    /// opt-out, and in strict mode only with a marketing opt-in on record.
+    pub fn marketing_allowed(&self, strict: bool) -> Result<(), super::outbound::SendRefusal> {
+        if self.opted_out {
+            return Err(super::outbound::SendRefusal::OptedOut);
+        }
+        if strict && !self.consent.as_ref().is_some_and(super::consent::Consent::covers_marketing) {
+            return Err(super::outbound::SendRefusal::NoMarketingConsent);
+        }
+        Ok(())
     }
 
     /// The phone in E.164, or `None` when Meta withheld the number.

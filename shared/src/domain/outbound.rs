@@ -131,6 +131,9 @@ pub enum SendRefusal {
     /// The contact opted out of marketing.
     #[error("this contact opted out of marketing messages")]
     OptedOut,
+    /// Strict consent mode is on and the contact has no marketing opt-in.
+    #[error("strict consent mode is on and this contact has no marketing opt-in on record; record their opt-in first")]
+    NoMarketingConsent,
     /// An empty text.
     #[error("a text message needs some text (at most 4096 characters)")]
     BadText,
@@ -160,6 +163,7 @@ impl SendRefusal {
             SendRefusal::ParamCount { .. } | SendRefusal::BadParam { .. } => "template_params",
             SendRefusal::TemplatePart { .. } => "template_components",
             SendRefusal::OptedOut => "opted_out",
+            SendRefusal::NoMarketingConsent => "no_marketing_consent",
             SendRefusal::BadText => "bad_text",
             SendRefusal::Media(refusal) => refusal.code(),
         }
@@ -171,10 +175,21 @@ impl SendRefusal {
 pub struct Recipient {
     /// The service window.
     pub window: ServiceWindow,
-    /// Opted out of marketing.
-    pub opted_out: bool,
+    /// Why a marketing template may not go to them, if it may not.
+    pub marketing_refused: Option<SendRefusal>,
     /// Their `wa_id` (for the rate card).
     pub wa_id: Option<String>,
+}
+
+impl Recipient {
+    /// What `contact`'s record says, under the business's consent mode.
+    pub fn of(contact: &super::Contact, strict_consent: bool) -> Self {
+        Recipient {
+            window: contact.window,
+            marketing_refused: contact.marketing_allowed(strict_consent).err(),
+            wa_id: contact.wa_id.clone(),
+        }
+    }
 }
 
 /// A send that may go, with its price.
@@ -234,8 +249,8 @@ pub fn plan_send(
             if let Some(i) = params.iter().position(|p| !param_ok(p)) {
                 return Err(SendRefusal::BadParam { position: i + 1 });
             }
-            if template.category == Category::Marketing && recipient.opted_out {
-                return Err(SendRefusal::OptedOut);
+            if let (Category::Marketing, Some(refusal)) = (template.category, &recipient.marketing_refused) {
+                return Err(refusal.clone());
             }
             if let OutboundContent::Template { inputs, .. } = &mut bound {
                 *inputs = checked;
@@ -257,20 +272,17 @@ fn pick_translation<'a>(name: &str, language: &str, translations: &'a [Template]
     })
 }
 
-/// Words that opt a customer out of marketing when sent on their own.
-pub fn is_opt_out(text: &str) -> bool {
-    const WORDS: &[&str] = &["stop", "unsubscribe", "stop promotions", "opt out", "optout", "cancel"];
-    let normalized = text.trim().trim_end_matches(['.', '!']).to_lowercase();
-    WORDS.contains(&normalized.as_str())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn recipient(open: bool, opted_out: bool) -> Recipient {
         let window = if open { ServiceWindow::opened_by(Millis(0), false) } else { ServiceWindow::default() };
-        Recipient { window, opted_out, wa_id: Some("919812345678".into()) }
+        Recipient {
+            window,
+            marketing_refused: opted_out.then_some(SendRefusal::OptedOut),
+            wa_id: Some("919812345678".into()),
+        }
     }
 
     fn template(category: Category) -> Template {
@@ -385,13 +397,6 @@ mod tests {
             Err(SendRefusal::OptedOut)
         );
         assert!(plan_send(&out, &send_template(2, "en_US"), &[template(Category::Utility)], &rates, Millis(1)).is_ok());
-    }
-
-    #[test]
-    fn opt_out_words() {
-        assert!(is_opt_out(" STOP "));
-        assert!(is_opt_out("Unsubscribe."));
-        assert!(!is_opt_out("please don't stop sending offers"));
     }
 
     #[test]

@@ -83,6 +83,16 @@ pub fn valid_id(text: &str) -> bool {
 }
 
 impl Pipeline {
+    /// The pipelines a business has: those it configured, else the
+    /// default sales pipeline.
+    pub fn or_default(configured: Vec<Pipeline>) -> Vec<Pipeline> {
+        if configured.is_empty() {
+            vec![Pipeline::default_sales()]
+        } else {
+            configured
+        }
+    }
+
     /// The default sales pipeline.
     pub fn default_sales() -> Self {
         let stage = |id: &str, name: &str, kind| Stage { id: id.into(), name: name.into(), kind, idle_days: None };

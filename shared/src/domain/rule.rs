@@ -90,10 +90,11 @@ pub enum Trigger {
     },
     /// A customer message arrives while the business number is closed.
     OutsideHours,
-    /// A conversation opens from a click-to-WhatsApp ad or another referral;
-    /// `source` narrows it to Meta's `source_type` (`ad`, `post`).
+    /// A conversation opens from a click-to-WhatsApp ad or another referral,
+    /// or a lead source posts a new contact; `source` narrows it to Meta's
+    /// `source_type` (`ad`, `post`) or to the lead source's id.
     NewLead {
-        /// The referral's source type, or any.
+        /// The referral's source type or the lead source's id, or any.
         #[cfg_attr(feature = "schemars", schemars(required))]
         source: Option<String>,
     },

@@ -129,6 +129,15 @@ impl Trigger {
                     _ => fire(),
                 }
             }
+            // A lead a source posted (`POST /leads/{source}`): `source` narrows it to that source's id.
+            (Trigger::NewLead { source }, EventKind::ContactCreated) => {
+                let from = event.data.get("source").and_then(|v| v.as_str()).and_then(|s| s.strip_prefix("lead:"));
+                match (from, source) {
+                    (None, _) => TriggerMatch::No,
+                    (Some(from), Some(wanted)) if !from.eq_ignore_ascii_case(wanted) => TriggerMatch::No,
+                    _ => fire(),
+                }
+            }
             (Trigger::TaskDue, EventKind::TaskCreated) => {
                 let due = event.data.get("due_at").and_then(|v| v.as_i64());
                 match (text(event, "task"), due) {
@@ -298,6 +307,15 @@ mod tests {
         );
         assert_eq!(Trigger::NewLead { source: Some("post".into()) }.on_event(&first), TriggerMatch::No);
         assert_eq!(Trigger::NewLead { source: None }.on_event(&later), TriggerMatch::No);
+        let posted =
+            Event::new(EventKind::ContactCreated, "c1", Millis(1), serde_json::json!({"source": "lead:website"}));
+        let added = Event::new(EventKind::ContactCreated, "c2", Millis(1), serde_json::json!({"source": "staff"}));
+        assert!(matches!(
+            Trigger::NewLead { source: Some("website".into()) }.on_event(&posted),
+            TriggerMatch::Fire { .. }
+        ));
+        assert_eq!(Trigger::NewLead { source: Some("expo".into()) }.on_event(&posted), TriggerMatch::No);
+        assert_eq!(Trigger::NewLead { source: None }.on_event(&added), TriggerMatch::No);
         assert_eq!(Trigger::OutsideHours.on_event(&later), TriggerMatch::FireIfClosed);
     }
 

@@ -17,6 +17,9 @@ pub struct NewContact {
     pub owner: Option<String>,
     /// When it was added.
     pub at: Millis,
+    /// Where it came from, as `contact.created` says: `staff`, or
+    /// `lead:<source id>`.
+    pub source: String,
 }
 
 /// Whether the number was new.

@@ -295,7 +295,7 @@ mod template_sends {
             params,
             inputs,
         };
-        let recipient = Recipient { window: ServiceWindow::default(), opted_out: false, wa_id: None };
+        let recipient = Recipient { window: ServiceWindow::default(), marketing_refused: None, wa_id: None };
         let plan = plan_send(&recipient, &content, &[template], &RateCards::default(), Millis(1)).unwrap();
         let request = SendRequest {
             phone_number_id: "1".into(),

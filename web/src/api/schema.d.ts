@@ -65,6 +65,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/business/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The consent settings: strict mode (marketing only to contacts with a marketing opt-in) and the opt-out and opt-in keywords per language with the reply each gets once (defaults until saved)
+         * @description Roles: all.
+         */
+        get: operations["get_business_consent"];
+        /**
+         * Save the consent settings (422 when a keyword is blank, too long, listed both ways, or a reply is empty; audited)
+         * @description Roles: managers, admins.
+         */
+        put: operations["put_business_consent"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/business/hours": {
         parameters: {
             query?: never;
@@ -215,6 +239,26 @@ export interface paths {
          * @description Roles: all who can see it.
          */
         post: operations["post_contacts__id__close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{id}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the opt-in the customer gave (a form, an import, or told staff): when is now, how is `method`, to what is `categories`; it replaces the one on record and does not lift an opt-out (422 on an unknown category, or `keyword`/`inbound_message`, which Parley records itself; audited)
+         * @description Roles: all who can see it.
+         */
+        post: operations["post_contacts__id__consent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -587,6 +631,70 @@ export interface paths {
          * @description Roles: anyone with the link.
          */
         post: operations["post_invites_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lead_sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The lead sources, each with the path it posts to and its secret
+         * @description Roles: managers, admins.
+         */
+        get: operations["get_lead_sources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lead_sources/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create a lead source (with a fresh secret) or change one (its secret kept): pipeline and stage, owner (`unassigned`, `round_robin` or a teammate), tags, and the mapping of the sender's JSON (422 when invalid; audited)
+         * @description Roles: managers, admins.
+         */
+        put: operations["put_lead_sources__id"];
+        post?: never;
+        /**
+         * Remove a lead source: its posts are refused from then on; its leads stay (audited)
+         * @description Roles: managers, admins.
+         */
+        delete: operations["delete_lead_sources__id"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lead_sources/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give the source a fresh secret; the old one stops working (audited)
+         * @description Roles: managers, admins.
+         */
+        post: operations["post_lead_sources__id__rotate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1577,6 +1685,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/leads/{source}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A lead from a configured source, proven by `Parley-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` or `Authorization: Bearer <secret>` as the source says (401 otherwise, nothing stored). The body is the source's JSON, read through its mapping, else Parley's shape: `lead_id` and `phone` required; `name`, `tags`, `fields`, `value_minor`, `consent` optional (422 naming what is missing). The contact is found by phone or added; a deal opens in the source's pipeline and stage; the same `lead_id` again answers 200 with the same contact and deal
+         * @description Roles: a lead source (its secret).
+         */
+        post: operations["post_leads__source"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1851,9 +1979,52 @@ export interface components {
             /** @constant */
             type: "button_payload";
         };
+        /** @description The opt-in on record: when, how and to what. */
+        Consent: {
+            at: string;
+            categories: components["schemas"]["ConsentCategory"][];
+            method: components["schemas"]["ConsentMethod"];
+        };
+        /** @description What a customer agreed to receive. */
+        ConsentCategory: "marketing" | "utility";
+        /** @description An opt-in the customer gave staff. */
+        ConsentInput: {
+            /** @description `marketing`, `utility` or both. */
+            categories: string[];
+            /**
+             * @description How it was given: `form`, `import` or `staff` (keywords and first
+             *     messages are recorded by Parley itself).
+             */
+            method: components["schemas"]["ConsentMethod"];
+        };
+        /** @description How the opt-in was collected. */
+        ConsentMethod: "form" | "import" | "inbound_message" | "keyword" | "staff";
+        /** @description The consent settings. */
+        ConsentPolicy: {
+            /** @description Keywords per language. */
+            languages: components["schemas"]["KeywordLanguage"][];
+            /**
+             * @description Marketing templates go only to contacts with a recorded marketing
+             *     opt-in; without it they go to anyone who has not opted out.
+             */
+            strict: boolean;
+        };
+        /** @description The consent settings: strict mode, and the keywords customers send. */
+        ConsentSettings: {
+            /** @description False while these are the defaults nobody saved yet. */
+            configured: boolean;
+            languages: components["schemas"]["KeywordLanguage"][];
+            /** @description Marketing templates go only to contacts with a marketing opt-in. */
+            strict: boolean;
+        };
         /** @description A contact as the API shows it; times are RFC 3339. */
         Contact: {
             awaiting_since: string | null;
+            /**
+             * @description The opt-in on record (`inbound_message`, updates only, when the
+             *     customer wrote first and nobody recorded more).
+             */
+            consent: components["schemas"]["Consent"] | null;
             created_at: string;
             fields: {
                 [key: string]: string;
@@ -2191,6 +2362,105 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "manager" | "agent";
         };
+        /** @description One language's keywords and replies. */
+        KeywordLanguage: {
+            /** @description A language code such as `en`, `hi` or `pt_BR`. */
+            language: string;
+            /** @description Whole messages that opt them back in to offers and updates. */
+            opt_in: string[];
+            /** @description Sent once when a customer opts back in. */
+            opt_in_reply: string;
+            /** @description Whole messages that opt the customer out of marketing. */
+            opt_out: string[];
+            /** @description Sent once when a customer opts out. */
+            opt_out_reply: string;
+        };
+        /** @description How a source proves a post is its own. */
+        LeadAuth: "hmac" | "bearer";
+        /** @description Who owns a source's leads. */
+        LeadOwner: {
+            /** @constant */
+            kind: "unassigned";
+        } | {
+            /** @constant */
+            kind: "round_robin";
+        } | {
+            /** @description Their e-mail. */
+            email: string;
+            /** @constant */
+            kind: "teammate";
+        };
+        /** @description The contact and deal a lead post landed in. */
+        LeadReceived: {
+            contact_id: string;
+            /** @description False when the same lead id came before: nothing new was made. */
+            created: boolean;
+            deal_id: string;
+        };
+        /** @description A configured lead source. */
+        LeadSource: {
+            /** @description How posts are authenticated. */
+            auth: components["schemas"]["LeadAuth"];
+            /** @description The URL's `{id}` and the contacts' `source` field: `website`, `expo_form`. */
+            id: string;
+            /**
+             * @description Where each lead field is in the sender's JSON: `phone` → `mobile`,
+             *     `name` → `contact.full_name`, `fields.city` → `city`. Fields not
+             *     mapped are read from Parley's own shape (`lead_id`, `phone`, `name`,
+             *     `tags`, `fields`, `value_minor`, `consent`).
+             */
+            mapping: {
+                [key: string]: string;
+            };
+            /** @description What staff call it. */
+            name: string;
+            /** @description Who owns the lead. */
+            owner: components["schemas"]["LeadOwner"];
+            /** @description The pipeline a lead's deal opens in. */
+            pipeline: string;
+            /** @description The stage it opens at (`None`: the pipeline's first). */
+            stage?: string | null;
+            /** @description Tags every lead from here gets. */
+            tags: string[];
+        };
+        /** @description A lead source with what its sender needs: the URL path and the secret. */
+        LeadSourceEntry: {
+            /** @description How posts are authenticated. */
+            auth: components["schemas"]["LeadAuth"];
+            /** @description The URL's `{id}` and the contacts' `source` field: `website`, `expo_form`. */
+            id: string;
+            /**
+             * @description Where each lead field is in the sender's JSON: `phone` → `mobile`,
+             *     `name` → `contact.full_name`, `fields.city` → `city`. Fields not
+             *     mapped are read from Parley's own shape (`lead_id`, `phone`, `name`,
+             *     `tags`, `fields`, `value_minor`, `consent`).
+             */
+            mapping: {
+                [key: string]: string;
+            };
+            /** @description What staff call it. */
+            name: string;
+            /** @description Who owns the lead. */
+            owner: components["schemas"]["LeadOwner"];
+            /** @description Where it posts, on this deployment's origin. */
+            path: string;
+            /** @description The pipeline a lead's deal opens in. */
+            pipeline: string;
+            /** @description The HMAC key or bearer token. */
+            secret: string;
+            /** @description The stage it opens at (`None`: the pipeline's first). */
+            stage: string | null;
+            /** @description Tags every lead from here gets. */
+            tags: string[];
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        LeadSourceEntryPage: {
+            items: components["schemas"]["LeadSourceEntry"][];
+            next_cursor: string | null;
+        };
         /** @description What one line comes to. */
         LineAmounts: {
             /**
@@ -2353,6 +2623,13 @@ export interface components {
          *     retried request ends the same as one that went through.
          */
         NewContact: {
+            /**
+             * @description What the lead agreed to receive on this form (`marketing`,
+             *     `utility`): recorded as their opt-in, method `form`, now. A lead
+             *     already holding that opt-in keeps the one on record.
+             * @default []
+             */
+            consent?: string[];
             /** @default null */
             name?: string | null;
             /**
@@ -3199,7 +3476,7 @@ export interface components {
             /** @constant */
             type: "outside_hours";
         } | {
-            /** @description The referral's source type, or any. */
+            /** @description The referral's source type or the lead source's id, or any. */
             source: string;
             /** @constant */
             type: "new_lead";
@@ -3467,6 +3744,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BusinessProfile"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_business_consent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentSettings"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    put_business_consent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentPolicy"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentSettings"];
                 };
             };
             /** @description Error */
@@ -3829,6 +4168,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_contacts__id__consent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Consent"];
                 };
             };
             /** @description Error */
@@ -4539,6 +4913,130 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LinkAccepted"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_lead_sources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadSourceEntryPage"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    put_lead_sources__id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeadSource"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadSourceEntry"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_lead_sources__id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_lead_sources__id__rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadSourceEntry"];
                 };
             };
             /** @description Error */
@@ -6373,6 +6871,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_leads__source: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                source: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadReceived"];
                 };
             };
             /** @description Error */

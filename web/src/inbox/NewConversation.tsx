@@ -1,5 +1,6 @@
 // "New lead": a phone number, with an optional name, tags, where the lead
-// came from and (for managers) its owner, becomes a contact, normalized by
+// came from, what they agreed to receive (their opt-in, recorded as given on
+// this form) and (for managers) its owner, becomes a contact, normalized by
 // the API with the business's default country; the conversation then
 // opens, where only templates are offered until the customer writes.
 import { useEffect, useState } from 'preact/hooks';
@@ -10,6 +11,8 @@ import { navigate } from '../lib/router';
 import { useError } from '../lib/useError';
 import { business } from '../lib/business';
 import { isManager } from '../lib/session';
+import type { ConsentCategory } from '../api/consent';
+import { ConsentChoices } from './ConsentChoices';
 import { backgroundError, loadContacts, loadTeam, state } from './store';
 
 /** Sources most small shops' leads come from; any other can be typed. */
@@ -22,6 +25,7 @@ export function NewConversation() {
   const [tags, setTags] = useState('');
   const [source, setSource] = useState('');
   const [owner, setOwner] = useState('');
+  const [consent, setConsent] = useState<ConsentCategory[]>([]);
   const [busy, setBusy] = useState(false);
   const manager = isManager();
   useEffect(() => { if (open && manager && !state.users.length) loadTeam().catch(backgroundError); }, [open]);
@@ -51,12 +55,14 @@ export function NewConversation() {
         tags: tags.split(',').map((x) => x.trim()).filter(Boolean),
         source: source.trim() || null,
         owner: owner || null,
+        consent,
       });
       setPhone('');
       setName('');
       setTags('');
       setSource('');
       setOwner('');
+      setConsent([]);
       close();
       loadContacts().catch(backgroundError);
       navigate({ name: 'inbox', contact: String(contact.id) });
@@ -92,6 +98,7 @@ export function NewConversation() {
           value={source} onInput={(e) => setSource((e.currentTarget as HTMLInputElement).value)} />
         <datalist id="new-conversation-sources">{SOURCES.map((s) => <option key={s} value={s} />)}</datalist>
       </div>
+      <ConsentChoices id="new-conversation" value={consent} onChange={setConsent} />
       {manager ? (
         <div class="field">
           <label for="new-conversation-owner">{t('newConv.owner')}</label>

@@ -1,4 +1,4 @@
-// The contact side panel: name, tags, fields, notes, deals, follow-ups.
+// The contact side panel: name, tags, consent, fields, notes, deals, follow-ups.
 import { useEffect, useState } from 'preact/hooks';
 import type { Contact } from '../api/contacts';
 import type { Deal } from '../api/deals';
@@ -7,6 +7,7 @@ import { ApiError, SignedOut } from '../api/client';
 import { Icon } from '../components/Icon';
 import { t } from '../i18n';
 import { currencySymbol, fmtFull, money, parseTime } from '../lib/format';
+import { ConsentSection } from './ConsentSection';
 import { MergeSuggestions } from './MergeSuggestions';
 import { QuotesSection } from './QuotesSection';
 import { displayName, humanize, relativeTime, str } from './model';
@@ -151,6 +152,8 @@ export function Panel({ c, onClose }: { c: Contact; onClose: () => void }) {
           <button class="button button--small button--secondary" type="submit" data-testid="tag-add">{t('common.add')}</button>
         </form>
       </section>
+
+      <ConsentSection c={c} />
 
       <section class="side-section" aria-labelledby="fields-heading">
         <h3 id="fields-heading" class="side-heading">{t('panel.fields')}</h3>

@@ -5,6 +5,8 @@
 import { signal } from '@preact/signals';
 import type { Changes } from '../api/changes';
 import { ApiError, SignedOut, items, nextCursor } from '../api/client';
+import * as consentApi from '../api/consent';
+import type { ConsentInput } from '../api/consent';
 import * as contactsApi from '../api/contacts';
 import type { Contact, Note, Queue } from '../api/contacts';
 import * as dealsApi from '../api/deals';
@@ -702,7 +704,7 @@ export async function submit(kind: 'text' | 'template'): Promise<boolean> {
     if (quiet(e) || stale(g)) return false;
     draft.error = sendErrorMessage(e, c);
     if (e instanceof ApiError) {
-      if (e.code === 'window_closed' || e.code === 'opted_out') fetchContact(id);
+      if (e.code === 'window_closed' || e.code === 'opted_out' || e.code === 'no_marketing_consent') fetchContact(id);
       if (e.code === 'unknown_template' || e.code === 'template_language' || e.code === 'template_not_approved') loadTemplates();
     }
     return false;
@@ -789,6 +791,16 @@ export async function addNote(text: string): Promise<boolean> {
   if (note.id !== undefined && !state.notes.some((n) => n.id === note.id)) state.notes = [note, ...state.notes];
   changed();
   refreshPanel();
+  return true;
+}
+
+/** Records the opt-in a customer gave staff, then shows the contact as stored. */
+export async function recordConsent(body: ConsentInput): Promise<boolean> {
+  const id = state.selectedId;
+  if (!id) return false;
+  const done = await panelCall(() => consentApi.recordConsent(id, body), (message) => t('consent.recordFailed', { message }));
+  if (!done) return false;
+  await fetchContact(id);
   return true;
 }
 

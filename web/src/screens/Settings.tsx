@@ -17,7 +17,9 @@ import { Account } from '../settings/Account';
 import { Automation } from '../settings/Automation';
 import { BusinessHours } from '../settings/BusinessHours';
 import { BusinessProfile } from '../settings/BusinessProfile';
+import { Consent } from '../settings/Consent';
 import { ExportButton } from '../settings/ExportButton';
+import { LeadSources } from '../settings/LeadSources';
 import { Pipelines } from '../settings/Pipelines';
 import { Products } from '../settings/Products';
 import { Team } from '../settings/Team';
@@ -131,9 +133,11 @@ const SECTIONS: { id: string; key: Key; manager: boolean; admin?: boolean; Scree
   { id: 'automation', key: 'settings.automation', manager: false, Screen: Automation },
   { id: 'audit', key: 'settings.audit', manager: true, Screen: Audit },
   { id: 'data', key: 'settings.data', manager: true, Screen: Data },
+  { id: 'leads', key: 'leads.title', manager: true, Screen: LeadSources },
   { id: 'webhooks', key: 'webhooks.title', manager: true, admin: true, Screen: Webhooks },
   { id: 'business', key: 'settings.business', manager: false, Screen: BusinessProfile },
   { id: 'hours', key: 'hours.title', manager: false, Screen: BusinessHours },
+  { id: 'consent', key: 'consentSettings.title', manager: false, Screen: Consent },
   { id: 'account', key: 'settings.account', manager: false, Screen: Account },
   { id: 'language', key: 'settings.language', manager: false, Screen: Language },
 ];

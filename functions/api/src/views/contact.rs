@@ -22,6 +22,9 @@ pub struct ContactView {
     window: WindowView,
     created_at: String,
     opted_out: bool,
+    /// The opt-in on record (`inbound_message`, updates only, when the
+    /// customer wrote first and nobody recorded more).
+    consent: Option<super::ConsentView>,
     owner: Option<String>,
     #[schemars(extend("enum" = ["open", "waiting_on_us", "waiting_on_customer", "closed", null]))]
     status: Option<&'static str>,
@@ -75,6 +78,7 @@ impl ContactView {
             },
             created_at: contact.created_at.to_rfc3339(),
             opted_out: contact.opted_out,
+            consent: contact.consent.as_ref().map(super::ConsentView::new),
             unread: false,
         }
     }

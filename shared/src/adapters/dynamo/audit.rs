@@ -8,6 +8,7 @@ use crate::domain::{AuditEntry, ContactId, Millis};
 use crate::ports::{Page, PageRequest, StoreError};
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use rand::RngCore;
+use sha2::Digest;
 
 const PAGE: i32 = 50;
 
@@ -15,7 +16,30 @@ impl DynamoStore {
     pub(super) fn audit_put(&self, entry: &AuditEntry) -> Result<TransactWriteItem, StoreError> {
         let mut suffix = [0u8; 6];
         rand::rngs::OsRng.fill_bytes(&mut suffix);
-        let sk = format!("{}#{}", entry.at.sortable(), hex::encode(suffix));
+        self.audit_line(entry, &hex::encode(suffix), Some("attribute_not_exists(pk)"))
+    }
+
+    /// `write` and its audit line in one transaction; `false` when the
+    /// write's condition failed.
+    pub(super) async fn audited(&self, write: TransactWriteItem, audit: &AuditEntry) -> Result<bool, StoreError> {
+        super::transact_checked(&self.client, vec![write, self.audit_put(audit)?]).await
+    }
+
+    /// The audit line of a change made once per `id` (an event's, say), at
+    /// a key derived from it: a redelivery that repeats the change writes
+    /// the same line again instead of a second one.
+    pub(super) fn audit_put_once(&self, entry: &AuditEntry, id: &str) -> Result<TransactWriteItem, StoreError> {
+        let digest = sha2::Sha256::digest(id.as_bytes());
+        self.audit_line(entry, &hex::encode(&digest[..6]), None)
+    }
+
+    fn audit_line(
+        &self,
+        entry: &AuditEntry,
+        suffix: &str,
+        condition: Option<&str>,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let sk = format!("{}#{suffix}", entry.at.sortable());
         let mut item = key(keys::audit_pk(&entry.at.to_rfc3339()[..10]), &sk);
         item.extend([
             ("at".to_owned(), n(entry.at.0)),
@@ -31,7 +55,7 @@ impl DynamoStore {
         let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
+            .set_condition_expression(condition.map(str::to_owned))
             .build()
             .map_err(unavailable)?;
         Ok(TransactWriteItem::builder().put(put).build())

@@ -35,6 +35,7 @@ pub(super) fn contact_from(item: &Item) -> Result<Contact, StoreError> {
         },
         created_at: get_n(item, "created_at").map(Millis).unwrap_or_default(),
         opted_out: item.get("opted_out").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
+        consent: super::consent::consent_from(item),
         conversation: conversation_from(item),
         display_name: get_s(item, "display_name"),
         tags: item.get("tags").and_then(|v| v.as_ss().ok()).cloned().unwrap_or_default(),

@@ -98,7 +98,7 @@ impl DynamoStore {
             .set_expression_attribute_names(Some(names))
             .build()
             .map_err(unavailable)?;
-        let event = crate::domain::change_event::contact_created(id, &new.number.0, "staff", new.at);
+        let event = crate::domain::change_event::contact_created(id, &new.number.0, &new.source, new.at);
         Ok(vec![
             TransactWriteItem::builder().put(pointer).build(),
             TransactWriteItem::builder().update(profile).build(),

@@ -28,6 +28,7 @@ use super::failure::refused_or_unavailable;
 use super::item::{get_s, key, n, s, Item};
 use super::keys::{self, Shard};
 use super::{unavailable, DynamoStore};
+use crate::domain::consent::Consent;
 use crate::domain::conversation::ConversationStatus;
 use crate::domain::identity::IdentityKey;
 use crate::domain::message::InboundMessage;
@@ -439,12 +440,10 @@ fn contact_update(
         values.insert(":name_sk".to_owned(), s(keys::name_sk(name, contact)));
         names.insert("#name".to_owned(), "name".to_owned());
     }
-    if let MessageContent::Text { body } = &message.content {
-        if crate::domain::outbound::is_opt_out(body) {
-            sets.push("opted_out = :opted_out");
-            values.insert(":opted_out".to_owned(), AttributeValue::Bool(true));
-        }
-    }
+    // Writing first is consent to hear back about it; an opt-in recorded
+    // earlier (a form, an import) stays.
+    sets.push("consent = if_not_exists(consent, :consent)");
+    values.insert(":consent".to_owned(), super::consent::consent_value(&Consent::by_writing_first(message.at)));
     if let Some(free) = window.free_entry_until {
         sets.push("free_entry_until = :fe");
         values.insert(":fe".to_owned(), n(free.0));

@@ -365,7 +365,7 @@ impl DynamoStore {
         Ok(())
     }
 
-    /// Tags join; the surviving contact keeps its own fields and name, learns
+    /// Tags join; an opt-out holds for both; the surviving contact keeps its own fields and name, learns
     /// the other's identities it lacks, and remembers whom it absorbed (so
     /// erasing it reaches them too); the pair no longer needs merging.
     async fn absorb_profile(&self, into: &ContactId, from: &ContactId, other: &Item) -> Result<(), StoreError> {
@@ -381,6 +381,16 @@ impl DynamoStore {
                 sets.push(format!("{attribute} = if_not_exists({attribute}, :{attribute})"));
                 request = request.expression_attribute_values(format!(":{attribute}"), s(value));
             }
+        }
+        // The same person said stop on either record: the survivor says it
+        // too. An opt-in it lacks comes across; its own stays.
+        if other.get("opted_out").and_then(|v| v.as_bool().ok()) == Some(&true) {
+            sets.push("opted_out = :opted_out".to_owned());
+            request = request.expression_attribute_values(":opted_out", AttributeValue::Bool(true));
+        }
+        if let Some(consent) = other.get("consent") {
+            sets.push("consent = if_not_exists(consent, :consent)".to_owned());
+            request = request.expression_attribute_values(":consent", consent.clone());
         }
         let mut adds = vec!["merged_from :from"];
         if let Some(tags) = other.get("tags").and_then(|t| t.as_ss().ok()) {

@@ -4,7 +4,7 @@
 use super::item::{get_n, get_s, key, n, req_s, s, Item};
 use super::keys;
 use super::paging::PageSize;
-use super::{is_condition_failure, transact_checked, unavailable, DynamoStore};
+use super::{is_condition_failure, unavailable, DynamoStore};
 use crate::domain::webhook_delivery::MAX_LOGGED_ATTEMPTS;
 use crate::domain::{
     Attempt, AuditEntry, DeliveryState, EventKind, Millis, WebhookDelivery, WebhookSecret, WebhookSubscription,
@@ -69,10 +69,6 @@ impl DynamoStore {
             .await
             .map_err(unavailable)?;
         Ok(out.item)
-    }
-
-    async fn audited(&self, write: TransactWriteItem, audit: &AuditEntry) -> Result<bool, StoreError> {
-        transact_checked(&self.client, vec![write, self.audit_put(audit)?]).await
     }
 }
 

@@ -74,6 +74,7 @@ pub trait RuleTable:
     + InboxStore
     + crate::ports::OutboxStore
     + crate::ports::TemplateCatalog
+    + crate::ports::ConsentPolicyStore
 {
 }
 
@@ -87,6 +88,7 @@ impl<S> RuleTable for S where
         + InboxStore
         + crate::ports::OutboxStore
         + crate::ports::TemplateCatalog
+        + crate::ports::ConsentPolicyStore
 {
 }
 
@@ -111,6 +113,7 @@ impl RulePorts {
             queue,
             clock.clone(),
             crate::domain::pricing::RateCards::default(),
+            store.clone(),
         );
         RulePorts {
             rules: store.clone(),

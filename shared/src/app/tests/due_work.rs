@@ -267,7 +267,8 @@ async fn a_burst_of_sends_arms_one_sweep_and_a_stuck_message_is_requeued_when_it
     let arming =
         Arc::new(SweepArming::new(Arc::new(Lost), w.scheduler.clone(), w.clock.clone(), policy.queued_after_ms));
     let s = w.store.clone();
-    let send = SendMessage::new(s.clone(), s.clone(), s.clone(), arming, w.clock.clone(), RateCards::default());
+    let send =
+        SendMessage::new(s.clone(), s.clone(), s.clone(), arming, w.clock.clone(), RateCards::default(), s.clone());
     let contact = w.customer_says("919800000001", "wamid.1", "hi").await;
     for n in 0..3 {
         let command = SendCommand {

@@ -71,6 +71,7 @@ impl World {
             self.queue.clone(),
             self.clock.clone(),
             RateCards::default(),
+            self.store.clone(),
         )
     }
 

@@ -3,6 +3,7 @@
 mod fixture;
 
 mod auth;
+mod consent;
 mod data_ownership;
 mod deals;
 mod deliver;

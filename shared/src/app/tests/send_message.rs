@@ -64,8 +64,15 @@ async fn a_text_after_the_window_closed_is_refused_and_nothing_is_queued() {
 #[tokio::test]
 async fn templates_must_exist_and_marketing_respects_the_opt_out() {
     let w = World::new();
-    let contact = w.customer_says("15550001111", "wamid.in1", "STOP").await;
-    assert!(w.store.contact(&contact).await.unwrap().unwrap().opted_out, "STOP opts out");
+    let contact = w.customer_says("15550001111", "wamid.in1", "hello").await;
+    let audit = crate::domain::AuditEntry {
+        at: T0,
+        actor: "agent@shop.test".into(),
+        action: "opt_out".into(),
+        contact: Some(contact.clone()),
+        detail: "{}".into(),
+    };
+    assert!(crate::ports::ConsentStore::set_opt_out(&*w.store, &contact, true, &audit).await.unwrap());
     let send = w.send_message();
     let err = send.send(template(&contact, "nope")).await.unwrap_err();
     assert!(matches!(err, SendError::Refused(SendRefusal::UnknownTemplate(_))), "{err:?}");

@@ -2,16 +2,17 @@
 //! record, consent, and erasure and merging.
 
 use super::{by_activity, page_of, storable, visible, ContactRow, MemoryStore, MessageRow, State};
+use crate::domain::consent::Consent;
 use crate::domain::conversation::{Conversation, ConversationStatus};
 use crate::domain::message::InboundMessage;
 use crate::domain::unprocessable::UnprocessableItem;
 use crate::domain::{
-    AuditEntry, BusinessNumber, Contact, ContactId, ContactPatch, Direction, Message, MessageContent, MessageRef,
-    Millis, Note, ServiceWindow, StatusUpdate,
+    AuditEntry, BusinessNumber, Contact, ContactId, ContactPatch, Direction, Message, MessageRef, Millis, Note,
+    ServiceWindow, StatusUpdate,
 };
 use crate::ports::{
-    ConsentStore, ContactLifecycleStore, ContactRecordStore, ConversationStore, InboundStore, Page, PageRequest,
-    Recorded, StatusOutcome, StatusStore, StoreError,
+    ContactLifecycleStore, ContactRecordStore, ConversationStore, InboundStore, Page, PageRequest, Recorded,
+    StatusOutcome, StatusStore, StoreError,
 };
 use std::collections::BTreeSet;
 
@@ -28,6 +29,7 @@ fn new_contact(id: &ContactId, phone_number_id: &str, at: Millis) -> ContactRow 
             window: ServiceWindow::default(),
             created_at: at,
             opted_out: false,
+            consent: None,
             conversation: Conversation::default(),
             display_name: None,
             tags: Vec::new(),
@@ -273,11 +275,9 @@ impl InboundStore for MemoryStore {
             if let Some(name) = &message.profile_name {
                 c.name = Some(name.clone());
             }
-            if let MessageContent::Text { body } = &message.content {
-                if crate::domain::outbound::is_opt_out(body) {
-                    c.opted_out = true;
-                }
-            }
+            // Writing first is consent to hear back about it (an opt-in
+            // recorded earlier, say from a form, stays).
+            c.consent.get_or_insert_with(|| Consent::by_writing_first(message.at));
         }
         if let Some(twin) = twin {
             state.suggest_merge(&contact, &twin);
@@ -346,17 +346,6 @@ impl StatusStore for MemoryStore {
             state.apply_to(&target, update);
         }
         Ok(())
-    }
-}
-
-#[async_trait::async_trait]
-impl ConsentStore for MemoryStore {
-    async fn set_opt_out(&self, contact: &ContactId, opted_out: bool, audit: &AuditEntry) -> Result<bool, StoreError> {
-        let mut state = self.state();
-        let Some(row) = state.contacts.get_mut(contact) else { return Ok(false) };
-        row.contact.opted_out = opted_out;
-        state.audit.push(audit.clone());
-        Ok(true)
     }
 }
 
@@ -547,6 +536,9 @@ impl ContactLifecycleStore for MemoryStore {
                 c.last_activity_at = c.last_activity_at.max(other.contact.last_activity_at);
                 c.last_inbound_at = c.last_inbound_at.max(other.contact.last_inbound_at);
                 c.opted_out |= other.contact.opted_out;
+                if c.consent.is_none() {
+                    c.consent = other.contact.consent;
+                }
                 // The pair no longer needs merging.
                 c.merge_suggested.retain(|c| c != from);
                 for tag in other.contact.tags {

@@ -6,6 +6,7 @@
 //! was asked to send, a scripted Cloud API and a clock the test moves.
 
 mod clock;
+mod consent;
 mod contacts;
 mod conversation_watch;
 mod event_log;
@@ -221,6 +222,9 @@ struct State {
     notes: BTreeMap<ContactId, Vec<Note>>,
     tasks: BTreeMap<String, Task>,
     business_profile: Option<crate::domain::BusinessProfile>,
+    consent_policy: Option<crate::domain::consent_policy::ConsentPolicy>,
+    /// The event whose keyword last changed each contact's consent.
+    keyword_events: HashMap<ContactId, String>,
     /// Merged-away contacts, to the contact that absorbed them.
     merged_into: HashMap<ContactId, ContactId>,
     /// The contacts each contact absorbed (erasing it reaches them too).

@@ -1,0 +1,267 @@
+//! `POST /leads/{source}`: a lead a form or another system posts becomes a
+//! contact (found by phone, or added) with the source's tags and the lead's
+//! fields, and a deal in the source's pipeline and stage, owned as the
+//! source says. A lead is keyed by the source's own id for it: its deal's
+//! id is derived from it, so a post repeated (a retry, a double submit, a
+//! crash half-way) ends with the one contact and the one deal.
+
+use crate::domain::consent::{staff_consent, ConsentMethod};
+use crate::domain::contact_fields::plan_field_edit;
+use crate::domain::lead::{read_lead, Lead, LeadProblem};
+use crate::domain::lead_source::{LeadAuth, LeadOwner, LeadSource};
+use crate::domain::phone_number::normalize_phone;
+use crate::domain::pipeline::{Deal, StageChange};
+use crate::domain::tags::normalize_tags;
+use crate::domain::webhook_signature::verify_signature;
+use crate::domain::{AuditEntry, BusinessNumber, ContactId, ContactPatch, Millis};
+use crate::ports::{
+    BusinessProfileStore, Clock, ConsentStore, ContactEnrolment, ContactRecordStore, ConversationStore, DealStore,
+    Enrolled, InboxStore, LeadSourceStore, NewContact, StoreError, UserStore,
+};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// How a post proves itself: the headers it came with.
+#[derive(Debug, Clone, Default)]
+pub struct Credentials {
+    /// `Parley-Signature`, for HMAC sources.
+    pub signature: Option<String>,
+    /// The token of `Authorization: Bearer …`, for bearer sources.
+    pub bearer: Option<String>,
+}
+
+/// What a post became.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeadOutcome {
+    /// The contact.
+    pub contact: ContactId,
+    /// The lead's deal.
+    pub deal: String,
+    /// False when this lead came before: nothing new was made.
+    pub created: bool,
+}
+
+/// Why a post was refused (and nothing stored).
+#[derive(Debug, thiserror::Error)]
+pub enum LeadError {
+    /// No such source, or the post does not prove it is the source's (one
+    /// answer for both, so ids cannot be probed).
+    #[error("unknown source or bad credentials")]
+    Unauthorized,
+    /// The body is not a lead.
+    #[error(transparent)]
+    NotALead(#[from] LeadProblem),
+    /// The lead is readable but cannot be taken as it is.
+    #[error("{0}")]
+    Invalid(String),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The ports the intake runs over.
+pub struct LeadIntakePorts {
+    /// The sources.
+    pub sources: Arc<dyn LeadSourceStore>,
+    /// The default country and business number.
+    pub business: Arc<dyn BusinessProfileStore>,
+    /// Contacts added by phone.
+    pub enrolment: Arc<dyn ContactEnrolment>,
+    /// Reading a contact back.
+    pub contacts: Arc<dyn ConversationStore>,
+    /// Its tags and fields.
+    pub records: Arc<dyn ContactRecordStore>,
+    /// The form's opt-in.
+    pub consent: Arc<dyn ConsentStore>,
+    /// Pipelines and deals.
+    pub deals: Arc<dyn DealStore>,
+    /// The team, for the next agent in turn.
+    pub users: Arc<dyn UserStore>,
+    /// The round-robin turn.
+    pub inbox: Arc<dyn InboxStore>,
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+}
+
+/// The lead intake use case.
+pub struct LeadIntake {
+    ports: LeadIntakePorts,
+}
+
+/// How often a tag and field change is tried against concurrent edits.
+const PATCH_ATTEMPTS: usize = 4;
+
+impl LeadIntake {
+    /// Wires the use case.
+    pub fn new(ports: LeadIntakePorts) -> Self {
+        LeadIntake { ports }
+    }
+
+    /// Takes one post to `source_id`.
+    pub async fn receive(
+        &self,
+        source_id: &str,
+        credentials: &Credentials,
+        body: &[u8],
+    ) -> Result<LeadOutcome, LeadError> {
+        let stored = self.ports.sources.lead_source(source_id).await?.ok_or(LeadError::Unauthorized)?;
+        let now = self.ports.clock.now();
+        if !authentic(stored.source.auth, &stored.secret, credentials, body, now) {
+            return Err(LeadError::Unauthorized);
+        }
+        let source = stored.source;
+        let payload: serde_json::Value = serde_json::from_slice(body).map_err(|_| LeadProblem::NotAnObject)?;
+        let lead = read_lead(&payload, &source.mapping)?;
+        let deal_id = deal_id(&source.id, &lead.lead_id);
+        if let Some(deal) = self.ports.deals.deal(&deal_id).await? {
+            return Ok(LeadOutcome { contact: deal.contact_id, deal: deal.id, created: false });
+        }
+        let profile = self.ports.business.business_profile().await?.unwrap_or_default();
+        let phone =
+            normalize_phone(&lead.phone, &profile.country).map_err(|e| LeadError::Invalid(format!("phone: {e}")))?;
+        let number = profile.phone_number_id.clone().ok_or_else(|| {
+            LeadError::Invalid("the business has no WhatsApp number yet: set it in Settings > Business profile".into())
+        })?;
+        let consent = (!lead.consent.is_empty())
+            .then(|| staff_consent(now, ConsentMethod::Form, &lead.consent))
+            .transpose()
+            .map_err(|e| LeadError::Invalid(format!("consent: {e}")))?;
+        let pipelines = crate::domain::pipeline::Pipeline::or_default(self.ports.deals.pipelines().await?);
+        let pipeline = pipelines
+            .iter()
+            .find(|p| p.id == source.pipeline)
+            .ok_or_else(|| LeadError::Invalid(format!("the source's pipeline {} no longer exists", source.pipeline)))?;
+        let stage = match &source.stage {
+            Some(stage) => pipeline.stage(stage).map_err(|e| LeadError::Invalid(e.to_string()))?.id.clone(),
+            None => pipeline
+                .first_stage()
+                .map(|s| s.id.clone())
+                .ok_or_else(|| LeadError::Invalid("the pipeline has no stages".into()))?,
+        };
+        let owner = self.owner(&source.owner).await?;
+        let new = NewContact {
+            number: BusinessNumber(number),
+            wa_id: phone.wa_id().to_owned(),
+            name: lead.name.clone(),
+            owner: owner.clone(),
+            at: now,
+            source: format!("lead:{}", source.id),
+        };
+        let contact = match self.ports.enrolment.enrol_contact(&new).await? {
+            Enrolled::Created(id) | Enrolled::Existing(id) => id,
+        };
+        self.label(&contact, &source, &lead).await?;
+        let actor = format!("lead:{}", source.id);
+        if let Some(consent) = consent {
+            let audit =
+                self.audit(&actor, "opt_in", &contact, serde_json::json!({"method": "form", "lead_id": lead.lead_id}));
+            self.ports.consent.record_consent(&contact, &consent, &audit).await?;
+        }
+        let deal = Deal {
+            id: deal_id,
+            contact_id: contact.clone(),
+            pipeline: pipeline.id.clone(),
+            stage: stage.clone(),
+            title: format!("{} · {}", lead.name.as_deref().unwrap_or("New lead"), source.name),
+            value_minor: lead.value_minor,
+            currency: profile.currency.clone(),
+            owner,
+            expected_close: None,
+            custom_fields: BTreeMap::from([("lead_id".to_owned(), lead.lead_id.clone())]),
+            history: vec![StageChange { from: None, to: stage, by: actor.clone(), at: now }],
+            created_at: now,
+            updated_at: now,
+        };
+        let audit =
+            self.audit(&actor, "deal_create", &contact, serde_json::json!({"deal": deal.id, "lead_id": lead.lead_id}));
+        if let Err(e) = self.ports.deals.create_deal(&deal, &audit).await {
+            // The same lead posted twice at once: the other post made it.
+            return match self.ports.deals.deal(&deal.id).await? {
+                Some(made) => Ok(LeadOutcome { contact: made.contact_id, deal: made.id, created: false }),
+                None => Err(e.into()),
+            };
+        }
+        tracing::info!(contact_id = %contact, deal = %deal.id, source = %source.id, "lead received");
+        Ok(LeadOutcome { contact, deal: deal.id, created: true })
+    }
+
+    /// The source's tags and the lead's, its fields, and `source` (kept if
+    /// the contact already came from somewhere), tried again over
+    /// concurrent edits.
+    async fn label(&self, contact: &ContactId, source: &LeadSource, lead: &Lead) -> Result<(), LeadError> {
+        for _ in 0..PATCH_ATTEMPTS {
+            let Some(current) = self.ports.contacts.contact(contact).await? else { return Ok(()) };
+            let mut tags = current.tags.clone();
+            tags.extend(source.tags.iter().cloned());
+            tags.extend(lead.tags.iter().cloned());
+            let tags = normalize_tags(&tags).map_err(|e| LeadError::Invalid(e.to_string()))?;
+            let mut edit: BTreeMap<String, String> = lead
+                .fields
+                .iter()
+                .filter(|(k, v)| current.fields.get(*k) != Some(v))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            if !current.fields.contains_key("source") {
+                edit.insert("source".to_owned(), source.id.clone());
+            }
+            let fields = (!edit.is_empty())
+                .then(|| plan_field_edit(&current.fields, &edit))
+                .transpose()
+                .map_err(|e| LeadError::Invalid(format!("fields: {e}")))?;
+            if tags == current.tags && fields.is_none() {
+                return Ok(());
+            }
+            let patch =
+                ContactPatch { display_name: None, profile_name: current.name.clone(), tags: Some(tags), fields };
+            if self.ports.records.patch_contact(contact, &patch).await? {
+                return Ok(());
+            }
+        }
+        Err(StoreError::Unavailable("the contact kept changing; post the lead again".into()).into())
+    }
+
+    async fn owner(&self, owner: &LeadOwner) -> Result<Option<String>, StoreError> {
+        match owner {
+            LeadOwner::Unassigned => Ok(None),
+            LeadOwner::Teammate { email } => {
+                Ok(self.ports.users.user(email).await?.filter(|u| u.active).map(|u| u.email))
+            }
+            LeadOwner::RoundRobin => {
+                let team = self.ports.users.list_users().await?;
+                let turn = self.ports.inbox.next_turn().await?;
+                Ok(crate::domain::routing::next_in_turn(&team, turn).map(|u| u.email.clone()))
+            }
+        }
+    }
+
+    fn audit(&self, actor: &str, action: &str, contact: &ContactId, detail: serde_json::Value) -> AuditEntry {
+        AuditEntry {
+            at: self.ports.clock.now(),
+            actor: actor.to_owned(),
+            action: action.to_owned(),
+            contact: Some(contact.clone()),
+            detail: detail.to_string(),
+        }
+    }
+}
+
+/// The lead's deal id: the same for every post of the same lead.
+pub fn deal_id(source: &str, lead_id: &str) -> String {
+    let digest = Sha256::digest(format!("{source}\n{lead_id}").as_bytes());
+    format!("dl.lead.{}", hex::encode(&digest[..10]))
+}
+
+/// Whether the post carries the source's proof, compared in constant time.
+fn authentic(auth: LeadAuth, secret: &str, credentials: &Credentials, body: &[u8], now: Millis) -> bool {
+    match auth {
+        LeadAuth::Hmac => credentials
+            .signature
+            .as_deref()
+            .is_some_and(|header| verify_signature(secret, header, body, now.0.div_euclid(1000))),
+        LeadAuth::Bearer => credentials.bearer.as_deref().is_some_and(|token| {
+            use subtle::ConstantTimeEq;
+            token.as_bytes().ct_eq(secret.as_bytes()).into()
+        }),
+    }
+}

@@ -1,0 +1,72 @@
+// Browser test for lead sources: a manager adds a website form as a lead
+// source in Settings, copies its token, and the form's post lands on the
+// pipeline board as a deal at the chosen stage, with the contact tagged,
+// sourced and owned as the source says; a second post of it adds nothing.
+//
+//   cargo build -p parley-local -p parley-simulator && npm run build
+//   eval "$(./infra/emulators.sh start)"
+//   node --test tests/browser/leads.test.mjs
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, newPage, signIn, api, openConversation } from './harness.mjs';
+
+let stack;
+
+before(async () => {
+  assert.ok(ENV.AWS_ENDPOINT_URL_DYNAMODB, 'AWS_ENDPOINT_URL_DYNAMODB must point at a running DynamoDB Local');
+  stack = await startStack('leads');
+}, { timeout: 200_000 });
+
+after(async () => {
+  await stopStack(stack);
+});
+
+test('a lead source set up in Settings puts posted leads on the board', { timeout: 180_000 }, async () => {
+  const { context, page } = await newPage(stack, { bypassCSP: true });
+  await signIn(stack, page);
+  const profile = { name: 'Asha Textiles', country: 'IN', currency: 'INR', time_zone: 'Asia/Kolkata', phone_number_id: '106540352242922' };
+  assert.equal((await api(stack, page, 'PUT', '/api/business', profile)).status, 200);
+
+  await page.goto(`${stack.base}/#/settings/leads`);
+  await byTestId(page, 'lead-source-add').click();
+  await byTestId(page, 'lead-source-id').fill('website');
+  await byTestId(page, 'lead-source-name').fill('Website enquiry form');
+  await byTestId(page, 'lead-source-auth').selectOption('bearer');
+  await byTestId(page, 'lead-source-stage').selectOption('qualified');
+  await byTestId(page, 'lead-source-owner').selectOption('teammate:admin@parley.local');
+  await byTestId(page, 'lead-source-tags').fill('web, diwali');
+  await byTestId(page, 'lead-mapping-add').click();
+  await byTestId(page, 'lead-mapping-field').fill('phone');
+  await byTestId(page, 'lead-mapping-path').fill('contact.mobile');
+  assert.deepEqual(await axeViolations(page), []);
+  await byTestId(page, 'lead-source-save').click();
+  const card = page.locator('[data-testid="lead-source"][data-source="website"]');
+  await card.waitFor({ state: 'visible', timeout: WAIT });
+  assert.equal(await byTestId(card, 'lead-source-url').innerText(), `${stack.base}/leads/website`);
+  await byTestId(card, 'lead-source-show').click();
+  const token = await byTestId(card, 'lead-source-secret').innerText();
+  assert.match(token, /^lsk_[0-9a-f]{48}$/);
+
+  const post = () => fetch(`${stack.base}/leads/website`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ lead_id: 'W-1', name: 'Kavya Nair', contact: { mobile: '098470 12345' }, fields: { product: 'Silk saree' }, value_minor: 450000 }),
+  });
+  assert.equal((await post()).status, 201);
+  assert.equal((await post()).status, 200, 'the same lead again adds nothing');
+
+  await page.goto(`${stack.base}/#/pipeline`);
+  const deal = page.locator('[data-testid="card"]').filter({ hasText: 'Kavya Nair' });
+  await deal.waitFor({ state: 'visible', timeout: WAIT });
+  assert.equal(await deal.count(), 1);
+  assert.match(await deal.innerText(), /Website enquiry form/);
+
+  await page.goto(`${stack.base}/#/inbox`);
+  await openConversation(page, 'Kavya Nair');
+  const tags = await page.locator('[data-testid="tag-text"]').allTextContents();
+  assert.deepEqual(tags.sort(), ['diwali', 'web']);
+  await eventually(async () => assert.match(await byTestId(page, 'fields').innerText(), /website/), { timeout: WAIT });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

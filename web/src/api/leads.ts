@@ -1,0 +1,15 @@
+// Lead sources: where forms and other systems post leads, each with its
+// secret, pipeline, owner, tags and mapping (managers and admins).
+import { del, get, post, put, type Page } from './client';
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
+export type LeadSource = Schemas['LeadSource'];
+export type LeadSourceEntry = Schemas['LeadSourceEntry'];
+export type LeadOwner = Schemas['LeadOwner'];
+export type LeadAuth = Schemas['LeadAuth'];
+
+export const leadSources = () => get<Page<LeadSourceEntry>>('/api/lead_sources');
+export const saveLeadSource = (source: LeadSource) => put<LeadSourceEntry>('/api/lead_sources/{id}', { params: { id: source.id }, json: source });
+export const rotateLeadSecret = (id: string) => post<LeadSourceEntry>('/api/lead_sources/{id}/rotate', { params: { id }, json: {} });
+export const deleteLeadSource = (id: string) => del<null>('/api/lead_sources/{id}', { params: { id } });
