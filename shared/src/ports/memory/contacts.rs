@@ -16,7 +16,7 @@ use crate::ports::{
 };
 use std::collections::BTreeSet;
 
-fn new_contact(id: &ContactId, phone_number_id: &str, at: Millis) -> ContactRow {
+pub(super) fn new_contact(id: &ContactId, phone_number_id: &str, at: Millis) -> ContactRow {
     ContactRow {
         contact: Contact {
             id: id.clone(),

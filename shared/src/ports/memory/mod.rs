@@ -12,6 +12,7 @@ mod conversation_watch;
 mod event_log;
 mod exports;
 mod inbox;
+mod leads;
 mod live_push;
 mod media;
 mod notifications;
@@ -225,6 +226,7 @@ struct State {
     consent_policy: Option<crate::domain::consent_policy::ConsentPolicy>,
     /// The event whose keyword last changed each contact's consent.
     keyword_events: HashMap<ContactId, String>,
+    lead_sources: BTreeMap<String, crate::ports::StoredLeadSource>,
     /// Merged-away contacts, to the contact that absorbed them.
     merged_into: HashMap<ContactId, ContactId>,
     /// The contacts each contact absorbed (erasing it reaches them too).
