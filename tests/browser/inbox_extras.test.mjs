@@ -81,7 +81,11 @@ test('the unread dot shows for a new inbound message and clears on opening', TES
     await ravi.waitFor({ state: 'visible', timeout: WAIT });
     assert.equal(await ravi.getAttribute('data-unread'), 'true');
     assert.equal(await byTestId(ravi, 'unread-dot').getAttribute('aria-label'), 'Unread');
+    // Leaving before the read marker is stored would cancel it: under load
+    // the reload below could otherwise come first.
+    const stored = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/read'), { timeout: WAIT });
     await ravi.click();
+    await stored;
     await eventually(async () => assert.equal(await byTestId(page, 'conversation-name').textContent(), 'Ravi Unread'));
 
     // Read on the server, not only on this page: a reload shows it read.
