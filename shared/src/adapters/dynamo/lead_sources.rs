@@ -20,27 +20,8 @@ fn source_from(item: &Item) -> Result<StoredLeadSource, StoreError> {
 #[async_trait::async_trait]
 impl crate::ports::LeadSourceStore for DynamoStore {
     async fn lead_sources(&self) -> Result<Vec<StoredLeadSource>, StoreError> {
-        let mut sources = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk")
-                .expression_attribute_values(":pk", s(LEAD_SOURCES))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            for item in out.items() {
-                sources.push(source_from(item)?);
-            }
-            match out.last_evaluated_key() {
-                Some(last) => start = Some(last.clone()),
-                None => return Ok(sources),
-            }
-        }
+        let items = self.query_partition(LEAD_SOURCES.to_owned(), super::lifecycle::Under::Table).await?;
+        items.iter().map(source_from).collect()
     }
 
     async fn lead_source(&self, id: &str) -> Result<Option<StoredLeadSource>, StoreError> {

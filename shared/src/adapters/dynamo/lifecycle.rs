@@ -44,7 +44,7 @@ const REDACTED: &str = r#"{"redacted":true}"#;
 
 /// Where [`DynamoStore::query_partition`] looks.
 #[derive(Clone, Copy)]
-enum Under {
+pub(super) enum Under {
     /// A table partition, read consistently.
     Table,
     /// A `gsi1` partition.
@@ -57,7 +57,7 @@ impl DynamoStore {
     }
 
     /// Every item under one key.
-    async fn query_partition(&self, pk: String, under: Under) -> Result<Vec<Item>, StoreError> {
+    pub(super) async fn query_partition(&self, pk: String, under: Under) -> Result<Vec<Item>, StoreError> {
         let mut items = Vec::new();
         let mut start = None;
         loop {
