@@ -29,6 +29,7 @@ export const ENV = {
   PARLEY_ADMIN_EMAIL: 'admin@parley.local',
   PARLEY_ADMIN_PASSWORD: 'parley-admin-pass',
   PARLEY_CONTACT_ID_KEY: 'dev-contact-id-key-not-secret',
+  INDIAMART_CRM_KEY: 'dev-indiamart-key',
   ...process.env,
 };
 

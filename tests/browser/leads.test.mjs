@@ -70,3 +70,51 @@ test('a lead source set up in Settings puts posted leads on the board', { timeou
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('Facebook Lead Ads and IndiaMART set up in Settings put their leads on the board, assigned', { timeout: 180_000 }, async () => {
+  const { context, page } = await newPage(stack, { bypassCSP: true });
+  await signIn(stack, page);
+  const profile = { name: 'Asha Textiles', country: 'IN', currency: 'INR', time_zone: 'Asia/Kolkata', phone_number_id: '106540352242922' };
+  assert.equal((await api(stack, page, 'PUT', '/api/business', profile)).status, 200);
+  const enquiry = { name: 'Ravi Kumar', mobile: '+91-9876501234', product: 'Cotton Sarees', message: 'Need 200 pieces', city: 'Surat' };
+  const asked = await fetch(`${stack.sim.base}/sim/indiamart`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(enquiry) });
+  assert.equal(asked.status, 200);
+
+  await page.goto(`${stack.base}/#/settings/leads`);
+  for (const [auth, name] of [['indiamart', 'IndiaMART enquiries'], ['facebook_lead_ads', 'Diwali lead ads']]) {
+    await byTestId(page, 'lead-source-add').click();
+    await byTestId(page, 'lead-source-auth').selectOption(auth);
+    assert.equal(await byTestId(page, 'lead-source-id').inputValue(), auth, 'a fed source has its fixed id');
+    assert.equal(await byTestId(page, 'lead-source-id').isDisabled(), true);
+    assert.equal(await byTestId(page, 'lead-source-mapping').count(), 0);
+    await byTestId(page, 'lead-source-name').fill(name);
+    await byTestId(page, 'lead-source-owner').selectOption('teammate:admin@parley.local');
+    await byTestId(page, 'lead-source-save').click();
+    await page.locator(`[data-testid="lead-source"][data-source="${auth}"]`).waitFor({ state: 'visible', timeout: WAIT });
+  }
+  const indiamart = page.locator('[data-testid="lead-source"][data-source="indiamart"]');
+  assert.equal(await byTestId(indiamart, 'lead-source-secret').count(), 0, 'no secret for a pulled source');
+  // Saving the IndiaMART source starts its pull; the card shows what it took.
+  await eventually(async () => {
+    await page.reload();
+    assert.match(await byTestId(indiamart, 'lead-feed-taken').innerText(), /^1 /);
+  }, { timeout: WAIT });
+  assert.equal(await byTestId(indiamart, 'lead-feed').getAttribute('data-outcome'), 'ok');
+
+  const form = { phone: '098201 55501', name: 'Kavya Iyer', answers: { 'Which city?': 'Chennai' } };
+  const submitted = await fetch(`${stack.sim.base}/sim/lead_ad`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(form) });
+  assert.equal(submitted.status, 200, 'Parley took Meta’s leadgen webhook');
+  assert.deepEqual(await axeViolations(page), []);
+
+  await page.goto(`${stack.base}/#/pipeline`);
+  for (const [who, source] of [['Ravi Kumar', /IndiaMART enquiries/], ['Kavya Iyer', /Diwali lead ads/]]) {
+    const deal = page.locator('[data-testid="card"]').filter({ hasText: who });
+    await deal.waitFor({ state: 'visible', timeout: WAIT });
+    assert.match(await deal.innerText(), source);
+  }
+  await page.goto(`${stack.base}/#/inbox`);
+  await openConversation(page, 'Kavya Iyer');
+  await eventually(async () => assert.match(await byTestId(page, 'fields').innerText(), /Chennai/), { timeout: WAIT });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

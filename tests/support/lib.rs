@@ -140,6 +140,9 @@ impl Drop for TestStack {
 /// The access token the simulator accepts.
 pub const ACCESS_TOKEN: &str = "test-access-token";
 
+/// The IndiaMART CRM key the simulator accepts.
+pub const INDIAMART_KEY: &str = "test-indiamart-key";
+
 /// How a test's stack differs from the default one. Built with
 /// [`TestStack::builder`]; every knob defaults to what most tests want.
 #[derive(Debug, Clone)]
@@ -225,6 +228,10 @@ impl TestStack {
             verify_token: VERIFY_TOKEN.to_owned(),
             app_secret: APP_SECRET.to_owned(),
             admin: Some(BootstrapAdmin { email: ADMIN_EMAIL.to_owned(), password: ADMIN_PASSWORD.to_owned() }),
+            indiamart: Some(
+                parley::adapters::indiamart_http::IndiaMartHttp::new(&simulator_url, INDIAMART_KEY)
+                    .expect("an HTTP client"),
+            ),
             whatsapp: CloudApiConfig {
                 base_url: simulator_url.clone(),
                 version: "v23.0".to_owned(),
@@ -247,6 +254,7 @@ impl TestStack {
             webhook_url: format!("{}/webhook", stack.url()),
             app_secret: APP_SECRET.to_owned(),
             access_token: ACCESS_TOKEN.to_owned(),
+            indiamart_key: INDIAMART_KEY.to_owned(),
         };
         tokio::spawn(async move {
             let _ = axum::serve(simulator, parley_simulator::cloud_api::router(sim, faults)).await;

@@ -142,3 +142,124 @@ async fn a_bearer_source_takes_parleys_own_shape_and_a_removed_source_is_refused
     assert_eq!(t.request(&admin, "DELETE", "/api/lead_sources/expo", None).await.0, 204);
     assert_eq!(post_bearer(&t, "expo", &token, &json!({"lead_id": 78, "phone": "0712345679"})).await.0, 401);
 }
+
+/// Polls the source's feed until it has taken `n` leads (a pull runs on its own timer).
+async fn feed_when(t: &TestStack, admin: &str, id: &str, n: u64) -> Value {
+    for _ in 0..100 {
+        let feed = feed_of(t, admin, id).await;
+        if feed["leads_taken"].as_u64() >= Some(n) {
+            return feed;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{n} leads never arrived");
+}
+
+async fn feed_of(t: &TestStack, admin: &str, id: &str) -> Value {
+    let sources = t.get(admin, "/api/lead_sources").await.1;
+    sources["items"].as_array().unwrap().iter().find(|s| s["id"] == id).expect("the source is listed")["feed"].clone()
+}
+
+#[tokio::test]
+async fn a_facebook_lead_form_is_read_from_the_graph_api_and_lands_assigned_once() {
+    let t = TestStack::start().await;
+    let admin = ready(&t).await;
+    t.teammate(&admin, "agent@shop.test", "agent").await;
+    let source = json!({"id": "facebook_lead_ads", "name": "Diwali lead ads", "auth": "facebook_lead_ads",
+        "pipeline": "sales", "stage": "qualified", "owner": {"kind": "teammate", "email": "agent@shop.test"},
+        "tags": ["Diwali"], "mapping": {}});
+    let (status, saved) = t.request(&admin, "PUT", "/api/lead_sources/facebook_lead_ads", Some(&source)).await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!((&saved["path"], &saved["secret"]), (&Value::Null, &Value::Null), "nothing posts to a fed source");
+    let mut misnamed = source.clone();
+    misnamed["id"] = json!("fb");
+    assert_eq!(t.request(&admin, "PUT", "/api/lead_sources/fb", Some(&misnamed)).await.0, 422);
+
+    let form = json!({"phone": "098201 55501", "name": "Kavya Iyer", "answers": {"Which city?": "Chennai"}});
+    let submitted = t.http.post(format!("{}/sim/lead_ad", t.simulator_url)).json(&form).send().await.unwrap();
+    assert_eq!(submitted.status().as_u16(), 200, "Parley answered Meta's leadgen webhook");
+    let leadgen_id = submitted.json::<Value>().await.unwrap()["leadgen_id"].as_str().unwrap().to_owned();
+    let contacts = t.contacts(&admin).await;
+    assert_eq!(contacts.len(), 1);
+    let contact = &contacts[0];
+    assert_eq!(contact["phone"], "+919820155501");
+    assert_eq!(contact["name"], "Kavya Iyer");
+    assert_eq!(contact["owner"], "agent@shop.test");
+    assert_eq!(contact["tags"], json!(["diwali"]));
+    assert_eq!(contact["fields"]["which_city"], "Chennai");
+    assert_eq!(contact["fields"]["source"], "facebook_lead_ads");
+    assert!(contact["fields"]["fb_ad_id"].is_string(), "{contact}");
+    let id = contact["id"].as_str().unwrap();
+    let deals = t.get(&admin, &format!("/api/contacts/{id}/deals")).await.1["items"].clone();
+    assert_eq!((deals.as_array().unwrap().len(), &deals[0]["stage"]), (1, &json!("qualified")));
+
+    // Meta delivers the same change again: nothing new.
+    let form = parley_simulator::lead_ads::LeadForm {
+        phone: String::new(),
+        name: String::new(),
+        answers: Default::default(),
+        form_id: "129595594131704".into(),
+        ad_id: "6011245987123".into(),
+    };
+    let again = parley_simulator::lead_ads::leadgen_webhook(&leadgen_id, &form, 1_796_000_000);
+    assert_eq!(t.post_json_webhook(&again).await.status().as_u16(), 200);
+    let deals = t.get(&admin, &format!("/api/contacts/{id}/deals")).await.1;
+    assert_eq!(deals["items"].as_array().unwrap().len(), 1, "a redelivery makes no second deal");
+
+    // A lead the Graph API will not give: 503, so Meta delivers it again; nothing stored.
+    let unknown = parley_simulator::lead_ads::leadgen_webhook("424242", &form, 1_796_000_000);
+    assert_eq!(t.post_json_webhook(&unknown).await.status().as_u16(), 503);
+    assert_eq!(t.contacts(&admin).await.len(), 1);
+    let feed = feed_of(&t, &admin, "facebook_lead_ads").await;
+    assert_eq!((&feed["leads_taken"], &feed["outcome"]), (&json!(1), &json!("key_rejected")), "{feed}");
+    assert!(!feed.to_string().contains(parley_e2e::ACCESS_TOKEN), "no token in what staff see");
+
+    let (status, _) = post_bearer(&t, "facebook_lead_ads", "anything", &json!({"lead_id": 1, "phone": "1"})).await;
+    assert_eq!(status, 401, "a fed source takes no posts");
+}
+
+#[tokio::test]
+async fn indiamart_enquiries_are_pulled_into_the_pipeline_once_within_its_rate_limit() {
+    let t = TestStack::start().await;
+    let admin = ready(&t).await;
+    t.teammate(&admin, "agent@shop.test", "agent").await;
+    let enquire = |mobile: &str, name: &str| {
+        let body = json!({"mobile": mobile, "name": name, "product": "Cotton Sarees", "message": "Need 200 pieces"});
+        t.http.post(format!("{}/sim/indiamart", t.simulator_url)).json(&body).send()
+    };
+    assert!(enquire("+91-9876501234", "Ravi Kumar").await.unwrap().status().is_success());
+
+    let source = json!({"id": "indiamart", "name": "IndiaMART", "auth": "indiamart", "pipeline": "sales",
+        "stage": null, "owner": {"kind": "round_robin"}, "tags": ["indiamart"], "mapping": {}});
+    let (status, saved) = t.request(&admin, "PUT", "/api/lead_sources/indiamart", Some(&source)).await;
+    assert_eq!(status, 200, "{saved}");
+    // Saving the source starts the pull at once, on the scheduler's timer.
+    let feed = feed_when(&t, &admin, "indiamart", 1).await;
+    assert_eq!(feed["outcome"], "ok", "{feed}");
+    let contacts = t.contacts(&admin).await;
+    assert_eq!(contacts[0]["phone"], "+919876501234");
+    assert_eq!(contacts[0]["owner"], "agent@shop.test");
+    assert_eq!(contacts[0]["fields"]["product"], "Cotton Sarees");
+    let next = t.stack.scheduler.pending();
+    assert!(next.contains_key("lead-pull-indiamart"), "the next pull is set: {:?}", next.keys());
+
+    // Five minutes on by Parley's clock, but IndiaMART's own clock says the
+    // last call was a moment ago: it refuses, and the window stays.
+    t.clock.advance(std::time::Duration::from_secs(300));
+    t.stack.due_work.run(&parley::domain::scheduled_job::ScheduledJob::LeadPull).await.unwrap();
+    assert_eq!(feed_of(&t, &admin, "indiamart").await["outcome"], "rate_limited");
+
+    let faults = json!({"indiamart_min_interval_ms": 0});
+    t.http.put(format!("{}/sim/faults", t.simulator_url)).json(&faults).send().await.unwrap();
+    assert!(enquire("09876505678", "Meera Shah").await.unwrap().status().is_success());
+    t.clock.advance(std::time::Duration::from_secs(300));
+    t.stack.due_work.run(&parley::domain::scheduled_job::ScheduledJob::LeadPull).await.unwrap();
+    let contacts = t.contacts(&admin).await;
+    assert_eq!(contacts.len(), 2, "the first enquiry, read again, makes nothing new");
+    let feed = feed_of(&t, &admin, "indiamart").await;
+    assert_eq!((&feed["outcome"], &feed["leads_taken"]), (&json!("ok"), &json!(2)), "{feed}");
+    for contact in &contacts {
+        let deals = t.get(&admin, &format!("/api/contacts/{}/deals", contact["id"].as_str().unwrap())).await.1;
+        assert_eq!(deals["items"].as_array().unwrap().len(), 1, "one deal per enquiry: {deals}");
+    }
+}

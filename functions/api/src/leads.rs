@@ -61,7 +61,7 @@ pub(crate) async fn list(
     Staff(session): Staff,
 ) -> Result<Json<PageView<LeadSourceView>>, ApiError> {
     let sources = state.lead_sources.list(&session).await?;
-    Ok(Json(PageView::whole(sources.into_iter().map(LeadSourceView::new).collect())))
+    Ok(Json(PageView::whole(sources.into_iter().map(LeadSourceView::listed).collect())))
 }
 
 pub(crate) async fn save(
@@ -83,9 +83,9 @@ pub(crate) async fn rotate(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<LeadSourceView>, ApiError> {
-    let current = state.lead_sources.list(&session).await?.into_iter().find(|s| s.source.id == id);
+    let current = state.lead_sources.list(&session).await?.into_iter().find(|s| s.stored.source.id == id);
     let current = current.ok_or_else(|| ApiError::not_found("lead source"))?;
-    let stored = state.lead_sources.save(&session, current.source, true).await?;
+    let stored = state.lead_sources.save(&session, current.stored.source, true).await?;
     tracing::info!(source = %stored.source.id, "lead source secret rotated");
     Ok(Json(LeadSourceView::new(stored)))
 }

@@ -5,16 +5,19 @@
 
 use parley::adapters::aws::{self, SdkConfig};
 use parley::adapters::dynamo::DynamoStore;
+use parley::adapters::indiamart_http::{IndiaMartHttp, INDIAMART_BASE};
 use parley::adapters::scheduler::ScheduleTarget;
 use parley::app::due_work::{DueWork, DueWorkPorts, SlaPolicy};
 use parley::app::index_backfill::IndexBackfill;
+use parley::app::indiamart_pull::IndiaMartPull;
+use parley::app::lead_intake::{LeadIntake, LeadIntakePorts};
 use parley::app::rules::RuleEngine;
 use parley::app::send_message::SendMessage;
 use parley::app::sweep::{Sweep, SweepPolicy};
-use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
+use parley::config::secrets::{AppSecrets, SecretName, SecretSource};
 use parley::config::{ConfigError, Environment};
 use parley::domain::pricing::RateCards;
-use parley::ports::{Clock, OutboundQueue, Scheduler, SystemClock, WebhookQueue};
+use parley::ports::{Clock, IndiaMartApi, OutboundQueue, Scheduler, SystemClock, WebhookQueue};
 use std::sync::Arc;
 
 /// What the reminders function runs with.
@@ -32,8 +35,10 @@ pub struct RemindersSettings {
     pub sla: SlaPolicy,
     /// Where re-armed jobs are scheduled.
     pub schedules: ScheduleTarget,
-    /// The contact-id key.
+    /// The contact-id key (and IndiaMART's CRM key, when set).
     pub secrets: SecretSource,
+    /// `INDIAMART_API_BASE`: IndiaMART's address (the simulator's locally).
+    pub indiamart_base: String,
 }
 
 impl RemindersSettings {
@@ -48,6 +53,7 @@ impl RemindersSettings {
             sla: SlaPolicy { minutes: inbox.sla_minutes },
             schedules: ScheduleTarget::from_environment(env)?,
             secrets: SecretSource::from_environment(env, &[SecretName::ContactIdKey])?,
+            indiamart_base: env.optional("INDIAMART_API_BASE").unwrap_or_else(|| INDIAMART_BASE.to_owned()),
         })
     }
 }
@@ -68,11 +74,15 @@ pub struct Wiring {
     pub webhooks: Arc<dyn WebhookQueue>,
     /// The time.
     pub clock: Arc<dyn Clock>,
+    /// IndiaMART's lead API; `None` without a CRM key.
+    pub indiamart: Option<Arc<dyn IndiaMartApi>>,
 }
 
 /// The due work over one store: what both Lambda and the local runner use.
 pub fn due_work(wiring: Wiring, sweep: SweepPolicy, sla: SlaPolicy) -> DueWork {
-    let Wiring { store, queue, scheduler, webhooks, clock } = wiring;
+    let Wiring { store, queue, scheduler, webhooks, clock, indiamart } = wiring;
+    let intake = Arc::new(LeadIntake::new(LeadIntakePorts::over_store(store.clone(), clock.clone())));
+    let pull = IndiaMartPull::new(indiamart, intake, store.clone(), store.clone(), scheduler.clone(), clock.clone());
     let send = SendMessage::new(
         store.clone(),
         store.clone(),
@@ -102,17 +112,27 @@ pub fn due_work(wiring: Wiring, sweep: SweepPolicy, sla: SlaPolicy) -> DueWork {
         Some(Arc::new(rule_timers)),
         sla,
     )
+    .with_lead_pull(Arc::new(pull))
 }
 
 /// Builds the due work from settings and the loaded secrets, with clients
 /// made here, once per container (on Lambda: at the first run).
-pub fn build(settings: &RemindersSettings, sdk: &SdkConfig, secrets: &AppSecrets) -> Result<DueWork, SecretsError> {
+pub fn build(
+    settings: &RemindersSettings,
+    sdk: &SdkConfig,
+    secrets: &AppSecrets,
+) -> Result<DueWork, Box<dyn std::error::Error + Send + Sync>> {
+    let indiamart: Option<Arc<dyn IndiaMartApi>> = match secrets.optional(SecretName::IndiaMartKey) {
+        Some(key) => Some(Arc::new(IndiaMartHttp::new(&settings.indiamart_base, key)?)),
+        None => None,
+    };
     let wiring = Wiring {
         store: Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?)),
         queue: Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url)),
         scheduler: Arc::new(aws::scheduler(sdk, settings.schedules.clone())),
         webhooks: Arc::new(aws::webhook_queue(sdk, &settings.webhook_queue_url)),
         clock: Arc::new(SystemClock),
+        indiamart,
     };
     Ok(due_work(wiring, settings.sweep, settings.sla))
 }

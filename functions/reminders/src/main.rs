@@ -13,7 +13,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let settings = reminders::RemindersSettings::from_environment(&Environment::process())?;
     let sdk = parley::adapters::aws::load_config().await;
     let secrets = SecretStore::new(settings.secrets.clone(), &sdk);
-    let work = BuiltOnFirstUse::new(secrets, move |secrets| Ok(reminders::build(&settings, &sdk, secrets)?));
+    let work = BuiltOnFirstUse::new(secrets, move |secrets| reminders::build(&settings, &sdk, secrets));
     let work = &work;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<ScheduledJob>| async move {
         let fired = work.get().await?.run(&event.payload).await?;

@@ -9,12 +9,15 @@ use axum::routing::post;
 use axum::{Json, Router};
 use parley::adapters::aws::SdkConfig;
 use parley::adapters::dynamo::DynamoStore;
+use parley::adapters::graph_leads::GraphLeads;
 use parley::api_error::ErrorBody;
+use parley::app::facebook_leads::FacebookLeads;
 use parley::app::inbox::{Inbox, InboxSettings};
+use parley::app::lead_intake::{LeadIntake, LeadIntakePorts};
 use parley::app::{IngestError, IngestWebhook};
-use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
-use parley::config::{ConfigError, Environment};
-use parley::ports::{Clock, SystemClock};
+use parley::config::secrets::{AppSecrets, SecretName, SecretSource};
+use parley::config::{CloudApiSettings, ConfigError, Environment};
+use parley::ports::{Clock, LeadAdsApi, SystemClock};
 use std::sync::Arc;
 
 /// What the inbound webhook function runs with.
@@ -24,8 +27,10 @@ pub struct InboundSettings {
     pub table: String,
     /// Routing of new conversations.
     pub inbox: InboxSettings,
-    /// The app secret.
+    /// The app secret (and the access token Facebook leads are read with).
     pub secrets: SecretSource,
+    /// Where the Graph API is, for Facebook leads.
+    pub cloud_api: CloudApiSettings,
 }
 
 impl InboundSettings {
@@ -35,21 +40,46 @@ impl InboundSettings {
             table: env.required("TABLE_NAME")?,
             inbox: InboxSettings::from_environment(env)?,
             secrets: SecretSource::from_environment(env, &[SecretName::WhatsAppAppSecret, SecretName::ContactIdKey])?,
+            cloud_api: CloudApiSettings::from_environment(env)?,
         })
     }
 }
 
 /// The use case over one store: what both Lambda and the local runner use.
-pub fn ingest(store: Arc<DynamoStore>, clock: Arc<dyn Clock>, inbox: InboxSettings, app_secret: &str) -> IngestWebhook {
+/// With `lead_ads`, Facebook lead forms are read and taken as leads.
+pub fn ingest(
+    store: Arc<DynamoStore>,
+    clock: Arc<dyn Clock>,
+    inbox: InboxSettings,
+    app_secret: &str,
+    lead_ads: Option<Arc<dyn LeadAdsApi>>,
+) -> IngestWebhook {
     let routing = Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone(), inbox);
-    IngestWebhook::new(store.clone(), store, clock, app_secret).with_routing(Arc::new(routing))
+    let ingest = IngestWebhook::new(store.clone(), store.clone(), clock.clone(), app_secret);
+    let ingest = ingest.with_routing(Arc::new(routing));
+    match lead_ads {
+        Some(api) => {
+            let intake = LeadIntake::new(LeadIntakePorts::over_store(store.clone(), clock.clone()));
+            ingest.with_lead_ads(Arc::new(FacebookLeads::new(api, Arc::new(intake), store, clock)))
+        }
+        None => ingest,
+    }
 }
 
 /// Builds the use case from settings and the loaded secrets, with a client
 /// made here, once per container (on Lambda: at the first request).
-pub fn build(settings: &InboundSettings, sdk: &SdkConfig, secrets: &AppSecrets) -> Result<IngestWebhook, SecretsError> {
+pub fn build(
+    settings: &InboundSettings,
+    sdk: &SdkConfig,
+    secrets: &AppSecrets,
+) -> Result<IngestWebhook, Box<dyn std::error::Error + Send + Sync>> {
     let store = Arc::new(parley::adapters::aws::store(sdk, &settings.table, secrets.contact_id_key()?));
-    Ok(ingest(store, Arc::new(SystemClock), settings.inbox, secrets.get(SecretName::WhatsAppAppSecret)?))
+    let lead_ads: Option<Arc<dyn LeadAdsApi>> = match secrets.optional(SecretName::WhatsAppAccessToken) {
+        Some(token) => Some(Arc::new(GraphLeads::new(settings.cloud_api.with_token(token))?)),
+        None => None,
+    };
+    let app_secret = secrets.get(SecretName::WhatsAppAppSecret)?;
+    Ok(ingest(store, Arc::new(SystemClock), settings.inbox, app_secret, lead_ads))
 }
 
 /// The function's routes.

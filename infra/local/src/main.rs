@@ -24,6 +24,7 @@ async fn main() -> anyhow::Result<()> {
         ],
     )?;
     let secrets = SecretStore::new(source, &parley::adapters::aws::load_config().await).get().await?.clone();
+    let cloud_api = CloudApiSettings::from_environment(&env)?;
     let config = LocalConfig {
         listen: format!("127.0.0.1:{port}").parse().context("PARLEY_PORT")?,
         table: env.optional("TABLE_NAME").unwrap_or_else(|| "parley".to_owned()),
@@ -32,7 +33,14 @@ async fn main() -> anyhow::Result<()> {
         verify_token: webhook_verify::VerifyConfig::from_secrets(&secrets)?.verify_token,
         app_secret: secrets.get(SecretName::WhatsAppAppSecret)?.to_owned(),
         admin: parley_api::bootstrap_admin(admin_email.as_deref(), &secrets),
-        whatsapp: CloudApiSettings::from_environment(&env)?.with_token(secrets.get(SecretName::WhatsAppAccessToken)?),
+        whatsapp: cloud_api.with_token(secrets.get(SecretName::WhatsAppAccessToken)?),
+        indiamart: match secrets.optional(SecretName::IndiaMartKey) {
+            Some(key) => Some(parley::adapters::indiamart_http::IndiaMartHttp::new(
+                &env.optional("INDIAMART_API_BASE").unwrap_or_else(|| cloud_api.base_url.clone()),
+                key,
+            )?),
+            None => None,
+        },
         retry: sender::retry_policy(&env)?,
         webhook_retry: webhooks::retry_policy(&env)?,
         sweep: Default::default(),

@@ -55,6 +55,8 @@ pub struct LocalConfig {
     pub admin: Option<BootstrapAdmin>,
     /// The Cloud API (the simulator, locally).
     pub whatsapp: CloudApiConfig,
+    /// IndiaMART's lead API (the simulator, locally); `None` without a key.
+    pub indiamart: Option<parley::adapters::indiamart_http::IndiaMartHttp>,
     /// The sender's retry policy.
     pub retry: RetryPolicy,
     /// The webhook deliveries' retry schedule.
@@ -147,7 +149,9 @@ impl LocalStack {
         let queue = SqsQueue::new(sqs_client.clone(), outbound_queue_url.clone());
         let whatsapp = Arc::new(CloudApi::new(config.whatsapp.clone())?);
 
-        let ingest = webhook_inbound::ingest(store.clone(), clock.clone(), config.inbox, &config.app_secret);
+        let lead_ads = Arc::new(parley::adapters::graph_leads::GraphLeads::new(config.whatsapp.clone())?);
+        let ingest =
+            webhook_inbound::ingest(store.clone(), clock.clone(), config.inbox, &config.app_secret, Some(lead_ads));
         // Each function has its own client, as on Lambda, so round trips
         // are counted per function.
         let api_counter = RequestCounter::default();
@@ -232,6 +236,7 @@ impl LocalStack {
                 scheduler: scheduler.clone(),
                 webhooks: Arc::new(webhook_queue.clone()),
                 clock: clock.clone(),
+                indiamart: config.indiamart.clone().map(|api| Arc::new(api) as Arc<dyn parley::ports::IndiaMartApi>),
             },
             config.sweep,
             parley::app::due_work::SlaPolicy { minutes: config.inbox.sla_minutes },

@@ -3,6 +3,8 @@
 //! that arrive late, twice and out of order on demand.
 
 use crate::customer::new_wamid;
+use crate::indiamart::{CrmQuery, Enquiry, IndiaMartDesk};
+use crate::lead_ads::{leadgen_webhook, LeadAdsBook, LeadForm};
 use crate::media::{Download, Lookup, MediaLibrary};
 use crate::media_send::{check_shape, MediaSendRefusal, MediaSource, SENT_MEDIA_TYPES};
 use crate::webhook::{envelope, messages_change, post_signed, BusinessPhone};
@@ -55,6 +57,9 @@ pub struct Faults {
     /// Media a customer sends is already gone at Meta when Parley asks
     /// (its id outlived Meta's 7 days, or it was deleted).
     pub media_gone: bool,
+    /// IndiaMART's least time between two pulls with one key, in ms
+    /// (`None`: its documented five minutes).
+    pub indiamart_min_interval_ms: Option<u64>,
 }
 
 /// How the simulator reaches Parley.
@@ -66,6 +71,8 @@ pub struct SimulatorConfig {
     pub app_secret: String,
     /// The only access token it accepts.
     pub access_token: String,
+    /// The only IndiaMART CRM key it accepts.
+    pub indiamart_key: String,
 }
 
 /// A message the simulator accepted.
@@ -92,18 +99,22 @@ struct Sim {
     sends_this_second: Mutex<(Instant, u32)>,
     http: reqwest::Client,
     media: MediaLibrary,
+    lead_ads: LeadAdsBook,
+    indiamart: IndiaMartDesk,
 }
 
 /// The simulator's routes.
 pub fn router(config: SimulatorConfig, faults: Faults) -> Router {
     let sim = Arc::new(Sim {
-        config,
         faults: Mutex::new(faults),
         accepted: Mutex::new(Vec::new()),
         last_inbound: Mutex::new(HashMap::new()),
         sends_this_second: Mutex::new((Instant::now(), 0)),
         http: reqwest::Client::new(),
         media: MediaLibrary::default(),
+        lead_ads: LeadAdsBook::default(),
+        indiamart: IndiaMartDesk::new(&config.indiamart_key),
+        config,
     });
     Router::new()
         .route("/{version}/{id}/messages", post(send))
@@ -114,6 +125,9 @@ pub fn router(config: SimulatorConfig, faults: Faults) -> Router {
         .route("/sim/customer", post(customer_writes))
         .route("/sim/accepted", get(accepted))
         .route("/sim/faults", put(set_faults))
+        .route("/sim/lead_ad", post(lead_form_submitted))
+        .route("/sim/indiamart", post(indiamart_enquiry))
+        .route("/wservce/crm/crmListing/v2/", get(indiamart_listing))
         .with_state(sim)
 }
 
@@ -230,6 +244,10 @@ async fn media_info(
 ) -> Response {
     if let Some(refusal) = refuse_token(&sim, &headers) {
         return refusal;
+    }
+    // Graph ids name any object: a lead is read at the same path as media.
+    if let Some(lead) = sim.lead_ads.lead(&media_id) {
+        return Json(lead).into_response();
     }
     let expired = match sim.faults.lock() {
         Ok(mut faults) if faults.expire_media_urls > 0 => {
@@ -545,6 +563,33 @@ async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerS
             .into_response(),
         Err(e) => (StatusCode::BAD_GATEWAY, Json(json!({"error": e.to_string()}))).into_response(),
     }
+}
+
+/// Someone submits a lead form: the lead is stored and its `leadgen`
+/// change posted, signed, to Parley; answers Parley's status and the id.
+async fn lead_form_submitted(State(sim): State<Arc<Sim>>, Json(form): Json<LeadForm>) -> Response {
+    let now = now_seconds();
+    let leadgen_id = sim.lead_ads.submit(&form, now);
+    let body = serde_json::to_vec(&leadgen_webhook(&leadgen_id, &form, now)).unwrap_or_default();
+    match post_signed(&sim.http, &sim.config.webhook_url, &sim.config.app_secret, body).await {
+        Ok(r) => (
+            StatusCode::from_u16(r.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY),
+            Json(json!({"leadgen_id": leadgen_id})),
+        )
+            .into_response(),
+        Err(e) => (StatusCode::BAD_GATEWAY, Json(json!({"error": e.to_string()}))).into_response(),
+    }
+}
+
+/// Someone sends an enquiry on IndiaMART; it waits for Parley's next pull.
+async fn indiamart_enquiry(State(sim): State<Arc<Sim>>, Json(enquiry): Json<Enquiry>) -> Json<Value> {
+    let id = sim.indiamart.receive(&enquiry, now_seconds() as i64);
+    Json(json!({"unique_query_id": id}))
+}
+
+async fn indiamart_listing(State(sim): State<Arc<Sim>>, Query(query): Query<CrmQuery>) -> Json<Value> {
+    let interval = sim.faults.lock().ok().and_then(|f| f.indiamart_min_interval_ms).unwrap_or(300_000);
+    Json(sim.indiamart.listing(&query, Duration::from_millis(interval)))
 }
 
 async fn accepted(State(sim): State<Arc<Sim>>) -> Json<Vec<Accepted>> {

@@ -3,6 +3,8 @@
 
 pub mod cloud_api;
 pub mod customer;
+pub mod indiamart;
+pub mod lead_ads;
 pub mod media;
 pub mod media_send;
 pub mod seed;

@@ -19,7 +19,9 @@ async fn main() -> anyhow::Result<()> {
         Some("serve") => serve().await,
         Some("customer") => customer(&args).await,
         Some("seed") => seed(&args).await,
-        _ => bail!("usage: parley-simulator serve | customer (--says TEXT | --sends photo|voice|pdf|video|sticker | --taps BUTTON) [--from WA_ID] [--name NAME] | seed [--contacts N] [--agents N]"),
+        Some("lead-ad") => lead_ad(&args).await,
+        Some("indiamart") => indiamart(&args).await,
+        _ => bail!("usage: parley-simulator serve | customer (--says TEXT | --sends photo|voice|pdf|video|sticker | --taps BUTTON) [--from WA_ID] [--name NAME] | seed [--contacts N] [--agents N] | lead-ad --phone PHONE --name NAME | indiamart --mobile MOBILE --name NAME [--product P] [--message M]"),
     }
 }
 
@@ -29,6 +31,7 @@ async fn serve() -> anyhow::Result<()> {
         webhook_url: format!("http://127.0.0.1:{}/webhook", env_or("PARLEY_PORT", "8080")),
         app_secret: env_or("WHATSAPP_APP_SECRET", "dev-app-secret"),
         access_token: env_or("WHATSAPP_ACCESS_TOKEN", "dev-access-token"),
+        indiamart_key: env_or("INDIAMART_CRM_KEY", "dev-indiamart-key"),
     };
     let faults: Faults = match std::env::var("PARLEY_SIMULATOR_FAULTS") {
         Ok(json) => serde_json::from_str(&json).context("PARLEY_SIMULATOR_FAULTS")?,
@@ -93,5 +96,44 @@ async fn seed(args: &[String]) -> anyhow::Result<()> {
         report.deals,
         report.tasks
     );
+    Ok(())
+}
+
+async fn post_to_simulator(path: &str, body: serde_json::Value) -> anyhow::Result<serde_json::Value> {
+    let url = format!("http://127.0.0.1:{}{path}", env_or("PARLEY_SIMULATOR_PORT", "8090"));
+    let response = reqwest::Client::new()
+        .post(&url)
+        .json(&body)
+        .send()
+        .await
+        .with_context(|| format!("reaching the simulator at {url}; is `make dev` running?"))?;
+    let status = response.status();
+    let answer: serde_json::Value = response.json().await.unwrap_or_default();
+    if !status.is_success() {
+        bail!("{status}: {answer}");
+    }
+    Ok(answer)
+}
+
+/// Someone fills in a Facebook lead form; Meta tells Parley at once.
+async fn lead_ad(args: &[String]) -> anyhow::Result<()> {
+    let phone = arg(args, "--phone").unwrap_or_else(|| "+91 98201 55501".to_owned());
+    let name = arg(args, "--name").unwrap_or_else(|| "Kavya Iyer".to_owned());
+    let answer = post_to_simulator("/sim/lead_ad", serde_json::json!({"phone": phone, "name": name})).await?;
+    println!("{name} submitted a Facebook lead form (lead {}); Parley took it", answer["leadgen_id"]);
+    Ok(())
+}
+
+/// Someone sends an enquiry on IndiaMART; Parley's next pull takes it.
+async fn indiamart(args: &[String]) -> anyhow::Result<()> {
+    let body = serde_json::json!({
+        "mobile": arg(args, "--mobile").unwrap_or_else(|| "+91-9876501234".to_owned()),
+        "name": arg(args, "--name").unwrap_or_else(|| "Ravi Kumar".to_owned()),
+        "product": arg(args, "--product").unwrap_or_else(|| "Cotton Sarees".to_owned()),
+        "message": arg(args, "--message").unwrap_or_else(|| "Need 200 pieces before Diwali".to_owned()),
+        "city": "Surat",
+    });
+    let answer = post_to_simulator("/sim/indiamart", body).await?;
+    println!("IndiaMART enquiry {} is waiting; Parley pulls every five minutes", answer["unique_query_id"]);
     Ok(())
 }

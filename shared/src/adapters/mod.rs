@@ -6,6 +6,8 @@ pub mod cloud_api;
 pub mod cloud_api_media;
 pub mod dead_letters;
 pub mod dynamo;
+pub mod graph_leads;
+pub mod indiamart_http;
 pub mod request_counter;
 pub mod s3_exports;
 pub mod s3_media;

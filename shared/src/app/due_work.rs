@@ -39,6 +39,8 @@ pub trait RuleTimers: Send + Sync {
 /// What a job did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fired {
+    /// The IndiaMART pull ran.
+    LeadsPulled(super::indiamart_pull::Pulled),
     /// The subject moved on (done, snoozed, answered, moved stage) or this
     /// run lost the claim to another: nothing done.
     Stale,
@@ -98,6 +100,7 @@ pub struct DueWork {
     backfill: IndexBackfill,
     rule_timers: Option<Arc<dyn RuleTimers>>,
     sla: SlaPolicy,
+    lead_pull: Option<Arc<super::indiamart_pull::IndiaMartPull>>,
 }
 
 /// How long after a backfill step the next one runs.
@@ -114,7 +117,14 @@ impl DueWork {
         rule_timers: Option<Arc<dyn RuleTimers>>,
         sla: SlaPolicy,
     ) -> Self {
-        DueWork { ports, send, sweep: sweep.0, sweep_policy: sweep.1, backfill, rule_timers, sla }
+        DueWork { ports, send, sweep: sweep.0, sweep_policy: sweep.1, backfill, rule_timers, sla, lead_pull: None }
+    }
+
+    /// Runs the IndiaMART pull when its job comes (without it the job is
+    /// logged and dropped).
+    pub fn with_lead_pull(mut self, pull: Arc<super::indiamart_pull::IndiaMartPull>) -> Self {
+        self.lead_pull = Some(pull);
+        self
     }
 
     /// Runs one job.
@@ -139,6 +149,13 @@ impl DueWork {
                 }
                 None => {
                     tracing::warn!(rule = %rule_id, "a rule timer fired with no rules engine plugged in");
+                    Fired::Stale
+                }
+            },
+            ScheduledJob::LeadPull => match &self.lead_pull {
+                Some(pull) => Fired::LeadsPulled(pull.run().await?),
+                None => {
+                    tracing::warn!("the IndiaMART pull is due but not plugged in");
                     Fired::Stale
                 }
             },

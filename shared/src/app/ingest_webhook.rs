@@ -47,6 +47,8 @@ pub struct IngestReport {
     pub parked: usize,
     /// Changes of other webhook fields, acknowledged.
     pub other_changes: usize,
+    /// Facebook lead forms taken (or found taken before).
+    pub leads: usize,
 }
 
 /// The inbound webhook use case.
@@ -56,6 +58,7 @@ pub struct IngestWebhook {
     clock: Arc<dyn Clock>,
     app_secret: String,
     routing: Option<Arc<super::inbox::Inbox>>,
+    leads: Option<Arc<super::facebook_leads::FacebookLeads>>,
 }
 
 /// An item that failed: parked when no retry can help, else the failure
@@ -77,12 +80,19 @@ impl IngestWebhook {
         clock: Arc<dyn Clock>,
         app_secret: impl Into<String>,
     ) -> Self {
-        IngestWebhook { store, statuses, clock, app_secret: app_secret.into(), routing: None }
+        IngestWebhook { store, statuses, clock, app_secret: app_secret.into(), routing: None, leads: None }
     }
 
     /// Routes conversations nobody owns after their message is stored.
     pub fn with_routing(mut self, inbox: Arc<super::inbox::Inbox>) -> Self {
         self.routing = Some(inbox);
+        self
+    }
+
+    /// Takes the Facebook lead forms Meta posts (without it they are logged
+    /// and acknowledged).
+    pub fn with_lead_ads(mut self, leads: Arc<super::facebook_leads::FacebookLeads>) -> Self {
+        self.leads = Some(leads);
         self
     }
 
@@ -104,6 +114,18 @@ impl IngestWebhook {
             tracing::info!(field = %field, "webhook change acknowledged");
         }
         let mut transient: Option<StoreError> = None;
+        for notice in &batch.leadgen {
+            let Some(leads) = &self.leads else {
+                tracing::warn!(leadgen_id = %notice.leadgen_id, "a Facebook lead came but lead ads are not set up");
+                continue;
+            };
+            match leads.take(notice).await {
+                Ok(_) => report.leads += 1,
+                Err(e) => {
+                    transient.get_or_insert(e);
+                }
+            }
+        }
         for message in &batch.messages {
             match self.store.record_inbound(message).await {
                 Ok(Recorded::New(contact)) => {

@@ -84,6 +84,36 @@ pub struct LeadIntakePorts {
     pub clock: Arc<dyn Clock>,
 }
 
+impl LeadIntakePorts {
+    /// Every port over one store (the DynamoDB table, or memory in tests).
+    pub fn over_store<S>(store: Arc<S>, clock: Arc<dyn Clock>) -> Self
+    where
+        S: LeadSourceStore
+            + BusinessProfileStore
+            + ContactEnrolment
+            + ConversationStore
+            + ContactRecordStore
+            + ConsentStore
+            + DealStore
+            + UserStore
+            + InboxStore
+            + 'static,
+    {
+        LeadIntakePorts {
+            sources: store.clone(),
+            business: store.clone(),
+            enrolment: store.clone(),
+            contacts: store.clone(),
+            records: store.clone(),
+            consent: store.clone(),
+            deals: store.clone(),
+            users: store.clone(),
+            inbox: store,
+            clock,
+        }
+    }
+}
+
 /// The lead intake use case.
 pub struct LeadIntake {
     ports: LeadIntakePorts,
@@ -106,13 +136,34 @@ impl LeadIntake {
         body: &[u8],
     ) -> Result<LeadOutcome, LeadError> {
         let stored = self.ports.sources.lead_source(source_id).await?.ok_or(LeadError::Unauthorized)?;
-        let now = self.ports.clock.now();
-        if !authentic(stored.source.auth, &stored.secret, credentials, body, now) {
+        if !authentic(stored.source.auth, &stored.secret, credentials, body, self.ports.clock.now()) {
             return Err(LeadError::Unauthorized);
         }
-        let source = stored.source;
         let payload: serde_json::Value = serde_json::from_slice(body).map_err(|_| LeadProblem::NotAnObject)?;
-        let lead = read_lead(&payload, &source.mapping)?;
+        self.take(&stored.source, &payload).await
+    }
+
+    /// Takes a lead a feed Parley reads itself brought (`payload` in
+    /// Parley's lead shape), through the feed's source as staff set it up,
+    /// or where [`LeadSource::unconfigured`] sends it when they have not.
+    pub async fn receive_fed(&self, feed: LeadAuth, payload: &serde_json::Value) -> Result<LeadOutcome, LeadError> {
+        let id = feed.fixed_id().ok_or_else(|| LeadError::Invalid("posted sources are not fed".into()))?;
+        let source = match self.ports.sources.lead_source(id).await? {
+            Some(stored) if stored.source.auth == feed => stored.source,
+            _ => {
+                let pipelines = crate::domain::pipeline::Pipeline::or_default(self.ports.deals.pipelines().await?);
+                let pipeline = pipelines.first().map(|p| p.id.clone()).unwrap_or_default();
+                LeadSource::unconfigured(feed, &pipeline)
+                    .ok_or_else(|| LeadError::Invalid("posted sources are not fed".into()))?
+            }
+        };
+        self.take(&source, payload).await
+    }
+
+    /// Takes one lead of `source`, read from `payload` through its mapping.
+    async fn take(&self, source: &LeadSource, payload: &serde_json::Value) -> Result<LeadOutcome, LeadError> {
+        let now = self.ports.clock.now();
+        let lead = read_lead(payload, &source.mapping)?;
         let deal_id = deal_id(&source.id, &lead.lead_id);
         if let Some(deal) = self.ports.deals.deal(&deal_id).await? {
             return Ok(LeadOutcome { contact: deal.contact_id, deal: deal.id, created: false });
@@ -151,7 +202,7 @@ impl LeadIntake {
         let contact = match self.ports.enrolment.enrol_contact(&new).await? {
             Enrolled::Created(id) | Enrolled::Existing(id) => id,
         };
-        self.label(&contact, &source, &lead).await?;
+        self.label(&contact, source, &lead).await?;
         let actor = format!("lead:{}", source.id);
         if let Some(consent) = consent {
             let audit =
@@ -263,5 +314,7 @@ fn authentic(auth: LeadAuth, secret: &str, credentials: &Credentials, body: &[u8
             use subtle::ConstantTimeEq;
             token.as_bytes().ct_eq(secret.as_bytes()).into()
         }),
+        // Their leads come from the provider, never by post.
+        LeadAuth::FacebookLeadAds | LeadAuth::IndiaMart => false,
     }
 }

@@ -1,10 +1,14 @@
 //! Managing lead sources (managers and administrators): each gets a secret
 //! of its own when it is created, shown to them for the sender's settings.
 
-use crate::domain::lead_source::{LeadOwner, LeadSource};
+use crate::domain::lead_feed_status::LeadFeedStatus;
+use crate::domain::lead_source::{LeadAuth, LeadOwner, LeadSource};
+use crate::domain::scheduled_job::ScheduledJob;
 use crate::domain::tags::normalize_tags;
 use crate::domain::{AuditEntry, Session};
-use crate::ports::{Clock, DealStore, LeadSourceStore, StoreError, StoredLeadSource, UserStore};
+use crate::ports::{
+    Clock, DealStore, LeadFeedStore, LeadSourceStore, Scheduler, StoreError, StoredLeadSource, UserStore,
+};
 use rand::RngCore;
 use std::sync::Arc;
 
@@ -33,7 +37,18 @@ pub struct LeadSources {
     sources: Arc<dyn LeadSourceStore>,
     deals: Arc<dyn DealStore>,
     users: Arc<dyn UserStore>,
+    feeds: Arc<dyn LeadFeedStore>,
     clock: Arc<dyn Clock>,
+    pulls: Option<Arc<dyn Scheduler>>,
+}
+
+/// A source as managers see it: for one Parley reads itself, how its feed is doing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedLeadSource {
+    /// The source and its secret.
+    pub stored: StoredLeadSource,
+    /// The feed's standing (Facebook Lead Ads and IndiaMART sources, once they ran).
+    pub feed: Option<LeadFeedStatus>,
 }
 
 fn new_secret() -> String {
@@ -48,15 +63,31 @@ impl LeadSources {
         sources: Arc<dyn LeadSourceStore>,
         deals: Arc<dyn DealStore>,
         users: Arc<dyn UserStore>,
+        feeds: Arc<dyn LeadFeedStore>,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        LeadSources { sources, deals, users, clock }
+        LeadSources { sources, deals, users, feeds, clock, pulls: None }
+    }
+
+    /// Starts the IndiaMART pull when its source is saved (without it the
+    /// pull waits for its next scheduled run).
+    pub fn with_pulls(mut self, scheduler: Arc<dyn Scheduler>) -> Self {
+        self.pulls = Some(scheduler);
+        self
     }
 
     /// Every source, with its secret (managers and administrators only).
-    pub async fn list(&self, actor: &Session) -> Result<Vec<StoredLeadSource>, LeadSourceError> {
+    pub async fn list(&self, actor: &Session) -> Result<Vec<ListedLeadSource>, LeadSourceError> {
         supervisor(actor)?;
-        Ok(self.sources.lead_sources().await?)
+        let mut listed = Vec::new();
+        for stored in self.sources.lead_sources().await? {
+            let feed = match stored.source.auth.fixed_id() {
+                Some(feed) => self.feeds.feed_status(feed).await?,
+                None => None,
+            };
+            listed.push(ListedLeadSource { stored, feed });
+        }
+        Ok(listed)
     }
 
     /// Creates `source` with a fresh secret, or replaces its settings
@@ -86,6 +117,10 @@ impl LeadSources {
         let audit = self.audit(actor, action, &stored.source.id);
         if !self.sources.put_lead_source(&stored, new, &audit).await? {
             return Err(LeadSourceError::Exists);
+        }
+        if let (LeadAuth::IndiaMart, Some(scheduler)) = (stored.source.auth, &self.pulls) {
+            // At once: the run itself keeps to IndiaMART's five minutes.
+            scheduler.schedule(self.clock.now(), &ScheduledJob::LeadPull).await?;
         }
         Ok(stored)
     }

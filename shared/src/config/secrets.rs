@@ -24,17 +24,20 @@ pub enum SecretName {
     /// What CloudFront sends the API to prove a request came through it, so
     /// that its `CloudFront-Viewer-Address` can be trusted.
     OriginKey,
+    /// IndiaMART's CRM key (optional: without it nothing is pulled).
+    IndiaMartKey,
 }
 
 impl SecretName {
     /// Every secret.
-    pub const ALL: [SecretName; 6] = [
+    pub const ALL: [SecretName; 7] = [
         SecretName::WhatsAppAppSecret,
         SecretName::WhatsAppVerifyToken,
         SecretName::WhatsAppAccessToken,
         SecretName::AdminPassword,
         SecretName::ContactIdKey,
         SecretName::OriginKey,
+        SecretName::IndiaMartKey,
     ];
 
     /// The variable the local stack reads it from.
@@ -46,6 +49,7 @@ impl SecretName {
             SecretName::AdminPassword => "PARLEY_ADMIN_PASSWORD",
             SecretName::ContactIdKey => "PARLEY_CONTACT_ID_KEY",
             SecretName::OriginKey => "PARLEY_ORIGIN_KEY",
+            SecretName::IndiaMartKey => "INDIAMART_CRM_KEY",
         }
     }
 
@@ -58,6 +62,7 @@ impl SecretName {
             SecretName::AdminPassword => "admin_password",
             SecretName::ContactIdKey => "contact_id_key",
             SecretName::OriginKey => "origin_key",
+            SecretName::IndiaMartKey => "indiamart_crm_key",
         }
     }
 }

@@ -17,7 +17,36 @@ pub enum LeadAuth {
     Hmac,
     /// `Authorization: Bearer <secret>`, for senders that cannot sign.
     Bearer,
+    /// Meta's `leadgen` webhook (signed with the app secret, as WhatsApp's
+    /// are), each lead then read from the Graph API; posts to
+    /// `/leads/facebook_lead_ads` are refused.
+    FacebookLeadAds,
+    /// Parley pulls IndiaMART's CRM lead API every five minutes (its rate
+    /// limit) with the key in the stack's secrets; posts are refused.
+    #[serde(rename = "indiamart")]
+    IndiaMart,
 }
+
+impl LeadAuth {
+    /// The one id a source fed this way has, or `None` for posted sources.
+    pub fn fixed_id(self) -> Option<&'static str> {
+        match self {
+            LeadAuth::Hmac | LeadAuth::Bearer => None,
+            LeadAuth::FacebookLeadAds => Some(FACEBOOK_LEAD_ADS),
+            LeadAuth::IndiaMart => Some(INDIAMART),
+        }
+    }
+
+    /// True for a source whose leads are posted to `/leads/{id}`.
+    pub fn is_posted(self) -> bool {
+        self.fixed_id().is_none()
+    }
+}
+
+/// The id of the Facebook Lead Ads source (and its contacts' `source`).
+pub const FACEBOOK_LEAD_ADS: &str = "facebook_lead_ads";
+/// The id of the IndiaMART source.
+pub const INDIAMART: &str = "indiamart";
 
 /// Who owns a source's leads.
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -64,10 +93,38 @@ pub struct LeadSource {
 pub const MAPPABLE: [&str; 5] = ["lead_id", "phone", "name", "value_minor", "consent"];
 
 impl LeadSource {
+    /// Where a fed source's leads go before staff configure it: the default
+    /// pipeline's first stage, the next agent in turn. A lead that arrives
+    /// before anyone set the source up is still taken.
+    pub fn unconfigured(auth: LeadAuth, pipeline: &str) -> Option<LeadSource> {
+        let id = auth.fixed_id()?;
+        let name = match auth {
+            LeadAuth::FacebookLeadAds => "Facebook Lead Ads",
+            _ => "IndiaMART",
+        };
+        Some(LeadSource {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            auth,
+            pipeline: pipeline.to_owned(),
+            stage: None,
+            owner: LeadOwner::RoundRobin,
+            tags: vec![id.replace('_', "-")],
+            mapping: BTreeMap::new(),
+        })
+    }
+
     /// Checks a source staff saved; the first problem found.
     pub fn check(&self) -> Result<(), String> {
         if !super::pipeline::valid_id(&self.id) {
             return Err("a source id is 1 to 40 lower-case letters, digits, - or _".into());
+        }
+        if let Some(id) = self.auth.fixed_id() {
+            if self.id != id {
+                return Err(format!("this kind of source has the id {id}"));
+            }
+        } else if [FACEBOOK_LEAD_ADS, INDIAMART].contains(&self.id.as_str()) {
+            return Err(format!("the id {} is kept for its own kind of source", self.id));
         }
         if self.name.trim().is_empty() || self.name.chars().count() > 80 {
             return Err("a source needs a name of at most 80 characters".into());
@@ -112,6 +169,17 @@ mod tests {
             tags: vec!["web".into()],
             mapping: BTreeMap::from([("phone".into(), "mobile".into()), ("fields.city".into(), "address.city".into())]),
         }
+    }
+
+    #[test]
+    fn a_fed_source_has_its_fixed_id_and_no_posted_source_takes_it() {
+        let facebook = LeadSource { id: FACEBOOK_LEAD_ADS.into(), auth: LeadAuth::FacebookLeadAds, ..source() };
+        assert_eq!(facebook.check(), Ok(()));
+        assert!(LeadSource { id: "fb".into(), ..facebook.clone() }.check().is_err());
+        assert!(LeadSource { auth: LeadAuth::Hmac, ..facebook }.check().is_err());
+        let indiamart = LeadSource::unconfigured(LeadAuth::IndiaMart, "sales").unwrap();
+        assert_eq!((indiamart.id.as_str(), indiamart.check()), (INDIAMART, Ok(())));
+        assert_eq!(LeadSource::unconfigured(LeadAuth::Bearer, "sales"), None);
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub enum ScheduledJob {
         /// The instant the trigger counts from; a later state change makes it stale.
         since: Millis,
     },
+    /// The IndiaMART pull; each run schedules the next while the source is set up.
+    LeadPull,
 }
 
 impl ScheduledJob {
@@ -63,6 +65,7 @@ impl ScheduledJob {
             ScheduledJob::DealIdle { deal_id, .. } => format!("idle-{deal_id}"),
             ScheduledJob::OutboxSweep => "outbox-sweep".to_owned(),
             ScheduledJob::IndexBackfill => "index-backfill".to_owned(),
+            ScheduledJob::LeadPull => "lead-pull-indiamart".to_owned(),
             ScheduledJob::RuleTimer { rule_id, subject, .. } => format!("rule-{rule_id}-{subject}"),
         };
         schedule_safe(&name)

@@ -50,6 +50,9 @@ pub struct WebhookBatch {
     /// Changes of fields other than `messages` (template status, account
     /// updates…): `(field, raw value)`, acknowledged and logged.
     pub other_changes: Vec<(String, String)>,
+    /// Lead forms submitted (`leadgen` changes of a Facebook Page the app
+    /// is subscribed to, posted to the same callback and signed alike).
+    pub leadgen: Vec<crate::domain::facebook_lead::LeadgenNotice>,
     /// Items that could not be attributed, with the reason: logged, answered 200
     /// (Meta would only resend the same thing).
     pub rejected: Vec<String>,
@@ -58,10 +61,20 @@ pub struct WebhookBatch {
 /// Parses a verified webhook body.
 pub fn parse_webhook(body: &[u8], received_at: Millis) -> Result<WebhookBatch, WebhookError> {
     let envelope: Envelope = serde_json::from_slice(body)?;
+    let mut batch = WebhookBatch::default();
+    if envelope.object == "page" {
+        for change in envelope.entry.into_iter().flat_map(|e| e.changes) {
+            match (change.field.as_str(), crate::domain::facebook_lead::LeadgenNotice::from_change(&change.value)) {
+                ("leadgen", Some(notice)) => batch.leadgen.push(notice),
+                ("leadgen", None) => batch.rejected.push("leadgen change without leadgen_id".to_owned()),
+                _ => batch.other_changes.push((change.field, change.value.to_string())),
+            }
+        }
+        return Ok(batch);
+    }
     if envelope.object != "whatsapp_business_account" {
         return Err(WebhookError::NotWhatsApp(envelope.object));
     }
-    let mut batch = WebhookBatch::default();
     for change in envelope.entry.into_iter().flat_map(|e| e.changes) {
         if change.field != "messages" {
             batch.other_changes.push((change.field, change.value.to_string()));

@@ -1,5 +1,6 @@
 // Lead sources: where forms and other systems post leads, each with its
-// secret, pipeline, owner, tags and mapping (managers and admins).
+// secret, pipeline, owner, tags and mapping, and the Facebook Lead Ads and
+// IndiaMART feeds Parley reads itself (managers and admins).
 import { del, get, post, put, type Page } from './client';
 import type { components } from './schema';
 
@@ -8,6 +9,10 @@ export type LeadSource = Schemas['LeadSource'];
 export type LeadSourceEntry = Schemas['LeadSourceEntry'];
 export type LeadOwner = Schemas['LeadOwner'];
 export type LeadAuth = Schemas['LeadAuth'];
+export type LeadFeed = Schemas['LeadFeed'];
+
+/** The id a source fed by a provider must have; `undefined` for posted sources. */
+export const FIXED_ID: Partial<Record<LeadAuth, string>> = { facebook_lead_ads: 'facebook_lead_ads', indiamart: 'indiamart' };
 
 export const leadSources = () => get<Page<LeadSourceEntry>>('/api/lead_sources');
 export const saveLeadSource = (source: LeadSource) => put<LeadSourceEntry>('/api/lead_sources/{id}', { params: { id: source.id }, json: source });

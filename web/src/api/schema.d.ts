@@ -2256,6 +2256,8 @@ export interface components {
             /** @enum {string} */
             what: "contacts" | "conversations" | "deals";
         };
+        /** @description What the feed's last attempt came to. */
+        FeedOutcome: "ok" | "rate_limited" | "key_rejected" | "failed" | "no_key";
         /**
          * @description First-response figures between two days (`YYYY-MM-DD`, inclusive), by
          *     agent and by day. Median and p90 are bucket-approximate, the mean exact;
@@ -2376,7 +2378,27 @@ export interface components {
             opt_out_reply: string;
         };
         /** @description How a source proves a post is its own. */
-        LeadAuth: "hmac" | "bearer";
+        LeadAuth: "hmac" | "bearer" | "facebook_lead_ads" | "indiamart";
+        /** @description How a feed Parley reads itself is doing. */
+        LeadFeed: {
+            /** @description The provider's words for a failure, or why the last lead was refused. */
+            detail: string | null;
+            /** @description When the provider was last called (RFC 3339). */
+            last_call_at: string | null;
+            /** @description When the last lead came (RFC 3339). */
+            last_lead_at: string | null;
+            /**
+             * Format: uint64
+             * @description Leads refused (no usable phone number).
+             */
+            leads_refused: number;
+            /**
+             * Format: uint64
+             * @description Leads taken since the feed started.
+             */
+            leads_taken: number;
+            outcome: components["schemas"]["FeedOutcome"];
+        };
         /** @description Who owns a source's leads. */
         LeadOwner: {
             /** @constant */
@@ -2423,10 +2445,15 @@ export interface components {
             /** @description Tags every lead from here gets. */
             tags: string[];
         };
-        /** @description A lead source with what its sender needs: the URL path and the secret. */
+        /**
+         * @description A lead source with what its sender needs (the URL path and the secret),
+         *     or, for one Parley reads itself, how its feed is doing.
+         */
         LeadSourceEntry: {
             /** @description How posts are authenticated. */
             auth: components["schemas"]["LeadAuth"];
+            /** @description The feed's standing (Facebook Lead Ads and IndiaMART, once they ran). */
+            feed: components["schemas"]["LeadFeed"] | null;
             /** @description The URL's `{id}` and the contacts' `source` field: `website`, `expo_form`. */
             id: string;
             /**
@@ -2442,12 +2469,12 @@ export interface components {
             name: string;
             /** @description Who owns the lead. */
             owner: components["schemas"]["LeadOwner"];
-            /** @description Where it posts, on this deployment's origin. */
-            path: string;
+            /** @description Where it posts, on this deployment's origin (posted sources only). */
+            path: string | null;
             /** @description The pipeline a lead's deal opens in. */
             pipeline: string;
-            /** @description The HMAC key or bearer token. */
-            secret: string;
+            /** @description The HMAC key or bearer token (posted sources only). */
+            secret: string | null;
             /** @description The stage it opens at (`None`: the pipeline's first). */
             stage: string | null;
             /** @description Tags every lead from here gets. */

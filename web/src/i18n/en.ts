@@ -835,6 +835,22 @@ export const en = {
   'leads.leadField': 'Lead field',
   'leads.path': 'Path in the sender’s JSON',
   'leads.addMapping': 'Add a mapping',
+  'leads.authFacebook': 'Facebook Lead Ads (Meta posts each lead form to Parley’s webhook)',
+  'leads.authIndiaMart': 'IndiaMART (Parley pulls enquiries every five minutes)',
+  'leads.fedFacebook': 'Subscribe your Facebook Page to the app’s leadgen webhook (same callback URL and app as WhatsApp); the system-user token needs leads_retrieval.',
+  'leads.fedIndiaMart': 'Put the CRM key from IndiaMART’s Lead Manager in the stack’s IndiaMartCrmKey parameter; saving this source starts the pull.',
+  'leads.feedWaiting': 'No lead has come yet.',
+  'leads.feedState': 'Last attempt',
+  'leads.feedOk': 'Working',
+  'leads.feedRateLimited': 'Asked to slow down; tries again in five minutes',
+  'leads.feedKeyRejected': 'The key or token was refused: replace it',
+  'leads.feedFailed': 'Could not reach the provider; trying again',
+  'leads.feedNoKey': 'No key configured',
+  'leads.feedTaken': 'Leads',
+  'leads.feedCounts': '{taken} taken, {refused} refused',
+  'leads.feedLastLead': 'Last lead',
+  'leads.feedLastCall': 'Last checked',
+  'leads.feedNever': 'never',
 };
 
 export type Key = keyof typeof en;

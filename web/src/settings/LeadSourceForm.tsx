@@ -1,10 +1,11 @@
 // Adding or changing a lead source: its id and name, how posts prove
-// themselves, where its leads go, and the mapping of the sender's JSON
-// (lead field ← path such as contact.mobile).
+// themselves (or which provider feeds it, whose id is fixed), where its
+// leads go, and the mapping of the sender's JSON (lead field ← path such as
+// contact.mobile).
 import { useState } from 'preact/hooks';
 import type { Pipeline } from '../api/deals';
 import * as leadsApi from '../api/leads';
-import type { LeadAuth, LeadSource } from '../api/leads';
+import { FIXED_ID, type LeadAuth, type LeadSource } from '../api/leads';
 import type { User } from '../api/team';
 import { t } from '../i18n';
 import { useError } from '../lib/useError';
@@ -35,6 +36,12 @@ export function LeadSourceForm({ initial, isNew, pipelines, team, onCancel, onSa
   const [busy, setBusy] = useState(false);
   const [error, setError, fail] = useError();
   const stages = pipelines.find((p) => p.id === draft.pipeline)?.stages ?? [];
+  const fixedId = FIXED_ID[draft.auth];
+  const setAuth = (auth: LeadAuth) => {
+    const id = FIXED_ID[auth] ?? (FIXED_ID[draft.auth] ? '' : draft.id);
+    setDraft({ ...draft, auth, id });
+    if (FIXED_ID[auth]) setRows([]);
+  };
   const setRow = (i: number, row: [string, string] | null) => {
     const next = rows.slice();
     if (row) next[i] = row;
@@ -59,7 +66,7 @@ export function LeadSourceForm({ initial, isNew, pipelines, team, onCancel, onSa
     <form class="form lead-source-form" data-testid="lead-source-form" novalidate onSubmit={onSubmit} aria-busy={busy ? 'true' : undefined}>
       <div class="field">
         <label for="lead-source-id">{t('leads.id')}</label>
-        <input id="lead-source-id" type="text" autocomplete="off" maxLength={40} data-testid="lead-source-id" value={draft.id} disabled={!isNew}
+        <input id="lead-source-id" type="text" autocomplete="off" maxLength={40} data-testid="lead-source-id" value={draft.id} disabled={!isNew || Boolean(fixedId)}
           aria-describedby="lead-source-id-hint" onInput={(e) => setDraft({ ...draft, id: val(e).trim() })} />
         <p id="lead-source-id-hint" class="muted">{t('leads.idHint')}</p>
       </div>
@@ -69,9 +76,11 @@ export function LeadSourceForm({ initial, isNew, pipelines, team, onCancel, onSa
       </div>
       <div class="field">
         <label for="lead-source-auth">{t('leads.auth')}</label>
-        <select id="lead-source-auth" data-testid="lead-source-auth" value={draft.auth} onChange={(e) => setDraft({ ...draft, auth: val(e) as LeadAuth })}>
+        <select id="lead-source-auth" data-testid="lead-source-auth" value={draft.auth} disabled={!isNew && Boolean(fixedId)} onChange={(e) => setAuth(val(e) as LeadAuth)}>
           <option value="hmac">{t('leads.authHmac')}</option>
           <option value="bearer">{t('leads.authBearer')}</option>
+          {isNew || fixedId ? <option value="facebook_lead_ads">{t('leads.authFacebook')}</option> : null}
+          {isNew || fixedId ? <option value="indiamart">{t('leads.authIndiaMart')}</option> : null}
         </select>
       </div>
       <div class="field">
@@ -99,7 +108,7 @@ export function LeadSourceForm({ initial, isNew, pipelines, team, onCancel, onSa
         <label for="lead-source-tags">{t('leads.tags')}</label>
         <input id="lead-source-tags" type="text" autocomplete="off" data-testid="lead-source-tags" value={tags} onInput={(e) => setTags(val(e))} />
       </div>
-      <fieldset class="field lead-mapping" data-testid="lead-source-mapping">
+      {fixedId ? null : <fieldset class="field lead-mapping" data-testid="lead-source-mapping">
         <legend>{t('leads.mapping')}</legend>
         <p class="muted">{t('leads.mappingHint')}</p>
         {rows.map(([field, path], i) => (
@@ -114,7 +123,7 @@ export function LeadSourceForm({ initial, isNew, pipelines, team, onCancel, onSa
         ))}
         <datalist id="lead-fields">{FIELDS.map((f) => <option key={f} value={f} />)}<option value="fields.city" /></datalist>
         <button class="button button--small button--secondary" type="button" data-testid="lead-mapping-add" onClick={() => setRows([...rows, ['', '']])}>{t('leads.addMapping')}</button>
-      </fieldset>
+      </fieldset>}
       <div class="form-error" role="alert" data-testid="lead-source-error">{error}</div>
       <div class="form-actions">
         <button class="button button--primary" type="submit" data-testid="lead-source-save" disabled={busy}>{t('common.save')}</button>

@@ -1,6 +1,7 @@
 // Settings → Lead sources: where a website form, a landing page or another
-// system posts leads. Each source shows the URL and secret its sender needs
-// and says where its leads go: pipeline and stage, owner, tags, and how its
+// system posts leads, and the Facebook Lead Ads and IndiaMART feeds. A posted
+// source shows the URL and secret its sender needs, a fed one how its feed
+// is doing; each says where its leads go: pipeline and stage, owner, tags, and how its
 // JSON maps onto a lead. Managers and admins.
 import { useEffect, useState } from 'preact/hooks';
 import { items } from '../api/client';
@@ -12,32 +13,43 @@ import * as teamApi from '../api/team';
 import type { User } from '../api/team';
 import { t } from '../i18n';
 import { useError } from '../lib/useError';
+import { LeadFeedStatus } from './LeadFeedStatus';
 import { LeadSourceForm } from './LeadSourceForm';
 
 const blank = (): LeadSource => ({ id: '', name: '', auth: 'hmac', pipeline: 'sales', stage: null, owner: { kind: 'round_robin' }, tags: [], mapping: {} });
 
-function SourceCard({ entry, onEdit, onChanged, fail }: { entry: LeadSourceEntry; onEdit: () => void; onChanged: () => void; fail: (e: unknown) => void }) {
+function PostedSource({ entry }: { entry: LeadSourceEntry }) {
   const [shown, setShown] = useState(false);
-  const url = `${location.origin}${entry.path}`;
+  return (
+    <>
+      <dt>{t('leads.url')}</dt><dd><code data-testid="lead-source-url">{`${location.origin}${entry.path ?? ''}`}</code></dd>
+      <dt>{entry.auth === 'hmac' ? t('leads.hmacSecret') : t('leads.bearerToken')}</dt>
+      <dd>
+        <code data-testid="lead-source-secret">{shown ? entry.secret : '••••••••'}</code>{' '}
+        <button class="link-button" type="button" data-testid="lead-source-show" onClick={() => setShown(!shown)}>{shown ? t('leads.hide') : t('leads.show')}</button>
+      </dd>
+    </>
+  );
+}
+
+function SourceCard({ entry, onEdit, onChanged, fail }: { entry: LeadSourceEntry; onEdit: () => void; onChanged: () => void; fail: (e: unknown) => void }) {
+  const fed = entry.auth === 'facebook_lead_ads' || entry.auth === 'indiamart';
   return (
     <li class="lead-source" data-testid="lead-source" data-source={entry.id}>
       <div class="lead-source-head">
         <strong>{entry.name}</strong> <code>{entry.id}</code>
       </div>
+      {fed ? <p class="muted">{t(entry.auth === 'indiamart' ? 'leads.fedIndiaMart' : 'leads.fedFacebook')}</p> : null}
       <dl class="kv">
-        <dt>{t('leads.url')}</dt><dd><code data-testid="lead-source-url">{url}</code></dd>
-        <dt>{entry.auth === 'hmac' ? t('leads.hmacSecret') : t('leads.bearerToken')}</dt>
-        <dd>
-          <code data-testid="lead-source-secret">{shown ? entry.secret : '••••••••'}</code>{' '}
-          <button class="link-button" type="button" data-testid="lead-source-show" onClick={() => setShown(!shown)}>{shown ? t('leads.hide') : t('leads.show')}</button>
-        </dd>
+        {fed ? null : <PostedSource entry={entry} />}
         <dt>{t('leads.goesTo')}</dt><dd data-testid="lead-source-target">{`${entry.pipeline}${entry.stage ? ` · ${entry.stage}` : ''}`}</dd>
       </dl>
+      {fed ? <LeadFeedStatus feed={entry.feed} /> : null}
       <div class="form-actions">
         <button class="button button--small button--secondary" type="button" data-testid="lead-source-edit" onClick={onEdit}>{t('leads.edit')}</button>
-        <button class="button button--small button--ghost" type="button" data-testid="lead-source-rotate" onClick={async () => {
+        {fed ? null : <button class="button button--small button--ghost" type="button" data-testid="lead-source-rotate" onClick={async () => {
           try { await leadsApi.rotateLeadSecret(entry.id); onChanged(); } catch (e) { fail(e); }
-        }}>{t('leads.rotate')}</button>
+        }}>{t('leads.rotate')}</button>}
         <button class="button button--small button--ghost" type="button" data-testid="lead-source-delete" onClick={async () => {
           if (!confirm(t('leads.confirmDelete', { name: entry.name }))) return;
           try { await leadsApi.deleteLeadSource(entry.id); onChanged(); } catch (e) { fail(e); }

@@ -44,6 +44,7 @@ mod inbox;
 mod invites;
 mod item;
 pub mod keys;
+mod lead_feeds;
 mod lead_sources;
 mod lifecycle;
 mod live_connections;

@@ -50,7 +50,7 @@ async fn shop(w: &World, source: LeadSource) -> String {
     w.store.save_business_profile(&profile, &audit).await.unwrap();
     w.teammate("ravi@shop.test", Role::Agent).await;
     w.teammate("sita@shop.test", Role::Agent).await;
-    let sources = LeadSources::new(w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone());
+    let sources = LeadSources::new(w.store.clone(), w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone());
     let agent = session("ravi@shop.test", Role::Agent);
     assert!(matches!(sources.save(&agent, source.clone(), false).await, Err(LeadSourceError::Forbidden)));
     let manager = session("manager@shop.test", Role::Manager);

@@ -11,6 +11,7 @@ mod due_work;
 mod inbox;
 mod index_backfill;
 mod ingest_webhook;
+mod lead_feeds;
 mod lead_intake;
 mod live_feed;
 mod live_push;

@@ -1,11 +1,14 @@
-//! Contacts added by phone, and lead sources, as the DynamoDB store keeps
+//! Contacts added by phone, lead sources and lead feeds, as the DynamoDB store keeps
 //! them: an added contact claims the same identity a first message would.
 
 use super::MemoryStore;
 use crate::domain::conversation::ConversationStatus;
 use crate::domain::identity::IdentityKey;
+use crate::domain::lead_feed_status::LeadFeedStatus;
 use crate::domain::{AuditEntry, ContactId};
-use crate::ports::{ContactEnrolment, Enrolled, LeadSourceStore, NewContact, StoreError, StoredLeadSource};
+use crate::ports::{
+    ContactEnrolment, Enrolled, FeedRun, LeadFeedStore, LeadSourceStore, NewContact, StoreError, StoredLeadSource,
+};
 
 #[async_trait::async_trait]
 impl ContactEnrolment for MemoryStore {
@@ -21,6 +24,7 @@ impl ContactEnrolment for MemoryStore {
         let mut row = super::contacts::new_contact(&id, &new.number.0, new.at);
         row.contact.wa_id = Some(new.wa_id.clone());
         row.contact.display_name = new.name.clone();
+        row.contact.last_activity_at = Some(new.at);
         row.contact.conversation.owner = new.owner.clone();
         row.contact.conversation.status = Some(ConversationStatus::Open);
         state.contacts.insert(id.clone(), row);
@@ -61,5 +65,27 @@ impl LeadSourceStore for MemoryStore {
         }
         state.audit.push(audit.clone());
         Ok(true)
+    }
+}
+
+#[async_trait::async_trait]
+impl LeadFeedStore for MemoryStore {
+    async fn feed_status(&self, feed: &str) -> Result<Option<LeadFeedStatus>, StoreError> {
+        Ok(self.state().lead_feeds.get(feed).cloned())
+    }
+
+    async fn record_feed_run(&self, feed: &str, run: &FeedRun) -> Result<(), StoreError> {
+        let mut state = self.state();
+        let status = state.lead_feeds.entry(feed.to_owned()).or_default();
+        status.last_call_at = Some(run.at);
+        status.outcome = run.outcome;
+        status.detail = run.detail.clone();
+        status.cursor = run.cursor.or(status.cursor);
+        status.leads_taken += run.taken;
+        status.leads_refused += run.refused;
+        if run.taken > 0 {
+            status.last_lead_at = Some(run.at);
+        }
+        Ok(())
     }
 }

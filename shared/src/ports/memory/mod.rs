@@ -227,6 +227,7 @@ struct State {
     /// The event whose keyword last changed each contact's consent.
     keyword_events: HashMap<ContactId, String>,
     lead_sources: BTreeMap<String, crate::ports::StoredLeadSource>,
+    lead_feeds: BTreeMap<String, crate::domain::lead_feed_status::LeadFeedStatus>,
     /// Merged-away contacts, to the contact that absorbed them.
     merged_into: HashMap<ContactId, ContactId>,
     /// The contacts each contact absorbed (erasing it reaches them too).
