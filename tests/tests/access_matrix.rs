@@ -189,6 +189,8 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
         assert_eq!(t.request(&admin, "PUT", &path, Some(&lead_source(id))).await.0, 200);
     }
     let gone = |column: &str| format!("/api/lead_sources/gone-{column}");
+    let import = created(&t, &admin, "/api/imports", json!({"filename": "matrix.csv", "size": 10})).await;
+    let import = import["id"].as_str().unwrap().to_owned();
     let rows = vec![
         row("post", "/api/login", all("/api/login"), Some(json!({})), [400, 400, 400, 400, 400]),
         row("get", "/api/me", all("/api/me"), None, [200, 200, 200, 200, 401]),
@@ -488,6 +490,30 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             [gone("a"), gone("m"), gone("a"), gone("a")],
             None,
             [204, 204, 403, 403, 401],
+        ),
+        // Contact imports: supervisors. The file was never uploaded.
+        row(
+            "post",
+            "/api/imports",
+            all("/api/imports"),
+            Some(json!({"filename": "m.csv", "size": 10})),
+            [201, 201, 403, 403, 401],
+        ),
+        row("get", "/api/imports", all("/api/imports"), None, [200, 200, 403, 403, 401]),
+        row("get", "/api/imports/{id}", all(&format!("/api/imports/{import}")), None, [200, 200, 403, 403, 401]),
+        row(
+            "get",
+            "/api/imports/{id}/preview",
+            all(&format!("/api/imports/{import}/preview")),
+            None,
+            [409, 409, 403, 403, 401],
+        ),
+        row(
+            "post",
+            "/api/imports/{id}/start",
+            all(&format!("/api/imports/{import}/start")),
+            Some(json!({"mapping": ["phone"]})),
+            [409, 409, 403, 403, 401],
         ),
         // Automation rules: everyone reads, supervisors change.
         row("get", "/api/rules", all("/api/rules"), None, [200, 200, 200, 200, 401]),

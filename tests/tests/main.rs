@@ -18,6 +18,7 @@ mod due_work;
 mod events;
 mod exports;
 mod hot_counters;
+mod imports;
 mod inbound_webhook;
 mod inbox_filters;
 mod index_shards;

@@ -12,6 +12,7 @@ mod data;
 mod deals;
 mod error;
 mod handler_contract;
+mod imports;
 mod inbox;
 mod json_body;
 mod leads;
@@ -71,11 +72,11 @@ use std::sync::Arc;
 use views::{
     AuditEntryView, BoardView, BusinessHoursListView, BusinessProfileView, ConsentSettingsView, ConsentView,
     ContactExportView, ContactView, DeadLetterQueueView, DealView, DryRunView, ErasedView, ExportJobView,
-    FirstResponseView, FunnelView, LeadReceivedView, LeadSourceView, LinkAcceptedView, LinkView, MessageCountsView,
-    MessageView, NoteView, NotificationsReadView, NotificationsView, NumberHoursView, OptOutView, PageView,
-    PasswordChangedView, QueuedView, QuotePdfView, QuoteView, RateCardView, ReadMarkerView, RequeuedView,
-    RuleLogEntryView, RuleView, SignedInView, SpendView, TaskView, TemplatesSyncedView, UploadView, UserView,
-    WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
+    FirstResponseView, FunnelView, ImportJobView, ImportPreviewView, LeadReceivedView, LeadSourceView,
+    LinkAcceptedView, LinkView, MessageCountsView, MessageView, NoteView, NotificationsReadView, NotificationsView,
+    NumberHoursView, OptOutView, PageView, PasswordChangedView, QueuedView, QuotePdfView, QuoteView, RateCardView,
+    ReadMarkerView, RequeuedView, RuleLogEntryView, RuleView, SignedInView, SpendView, TaskView, TemplatesSyncedView,
+    UploadView, UserView, WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
 };
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
@@ -114,6 +115,10 @@ pub struct Background {
     pub media: Arc<dyn parley::ports::MediaVault>,
     /// Staff's uploads into the same bucket.
     pub uploads: Arc<dyn parley::ports::MediaUploads>,
+    /// Import files, uploaded into the same bucket.
+    pub import_files: Arc<dyn parley::ports::ImportFiles>,
+    /// The import worker's queue (the export worker's).
+    pub imports: Arc<dyn parley::ports::ImportQueue>,
 }
 
 impl Background {
@@ -127,6 +132,8 @@ impl Background {
             scheduler: Arc::new(aws::scheduler(sdk, settings.schedules.clone())),
             media: Arc::new(aws::media_vault(sdk, &settings.media_bucket)),
             uploads: Arc::new(aws::media_vault(sdk, &settings.media_bucket)),
+            import_files: Arc::new(aws::media_vault(sdk, &settings.media_bucket)),
+            imports: Arc::new(aws::export_queue(sdk, &settings.export_queue_url)),
         }
     }
 }
@@ -193,6 +200,8 @@ pub struct ApiState {
     pub lead_intake: parley::app::lead_intake::LeadIntake,
     /// The sources managers configure.
     pub lead_sources: parley::app::lead_sources::LeadSources,
+    /// Contact imports from CSV.
+    pub imports: parley::app::contact_imports::ContactImports,
     /// Outbound webhook subscriptions (administrators).
     pub webhooks: Webhooks,
     /// The key CloudFront sends to vouch for `CloudFront-Viewer-Address`;
@@ -311,7 +320,7 @@ pub fn state(
         exports: Exports::new(
             store.clone(),
             background.exports,
-            background.export_files,
+            background.export_files.clone(),
             store.clone(),
             store.clone(),
             clock.clone(),
@@ -342,6 +351,15 @@ pub fn state(
             clock.clone(),
         )
         .with_pulls(background.scheduler.clone()),
+        imports: parley::app::contact_imports::ContactImports::new(
+            parley::app::contact_imports::ImportPorts::over_store(
+                store.clone(),
+                background.import_files.clone(),
+                background.export_files.clone(),
+                background.imports.clone(),
+                clock.clone(),
+            ),
+        ),
         webhooks: Webhooks::new(store.clone(), background.webhooks, clock.clone()),
         origin_key,
         business: store.clone(),
@@ -408,6 +426,11 @@ openapi::api_routes! {
     get "/api/business/consent" => consent::settings, returns 200 ConsentSettingsView, "The consent settings: strict mode (marketing only to contacts with a marketing opt-in) and the opt-out and opt-in keywords per language with the reply each gets once (defaults until saved)", "all";
     put "/api/business/consent" => consent::save_settings, body parley::domain::consent_policy::ConsentPolicy, returns 200 ConsentSettingsView, "Save the consent settings (422 when a keyword is blank, too long, listed both ways, or a reply is empty; audited)", "managers, admins";
     post "/leads/{source}" => leads::receive, body serde_json::Value, returns 201 LeadReceivedView, "A lead from a configured source, proven by `Parley-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">` or `Authorization: Bearer <secret>` as the source says (401 otherwise, nothing stored). The body is the source's JSON, read through its mapping, else Parley's shape: `lead_id` and `phone` required; `name`, `tags`, `fields`, `value_minor`, `consent` optional (422 naming what is missing). The contact is found by phone or added; a deal opens in the source's pipeline and stage; the same `lead_id` again answers 200 with the same contact and deal", "a lead source (its secret)", public;
+    post "/api/imports" => imports::create, body imports::CreateBody, returns 201 ImportJobView, "Start a CSV import of contacts: 201 with `upload_url`, where the browser PUTs the file (`Content-Type: text/csv`, at most 20 MB; 422 for another kind of file; audited)", "managers, admins";
+    get "/api/imports" => imports::list, returns 200 PageView<ImportJobView>, "The latest imports, newest first, with their counts and report links", "managers, admins";
+    get "/api/imports/{id}" => imports::one, returns 200 ImportJobView, "One import: its status and counts as the worker goes, and the link to its report of rejected and skipped rows once done", "managers, admins";
+    get "/api/imports/{id}/preview" => imports::preview, returns 200 ImportPreviewView, "The uploaded file's delimiter, header, first ten rows and a guess at each column (409 `not_uploaded` before the file is there)", "managers, admins";
+    post "/api/imports/{id}/start" => imports::start, body imports::StartBody, returns 202 ImportJobView, "Start the import with one target per column (one must be `phone`), the pipeline deals open in when a stage or value column is mapped, and tags for every row (422 when the mapping does not hold; 409 once started)", "managers, admins";
     get "/api/lead_sources" => leads::list, returns 200 PageView<LeadSourceView>, "The lead sources, each with the path it posts to and its secret", "managers, admins";
     put "/api/lead_sources/{id}" => leads::save, body parley::domain::lead_source::LeadSource, returns 200 LeadSourceView, "Create a lead source (with a fresh secret) or change one (its secret kept): pipeline and stage, owner (`unassigned`, `round_robin` or a teammate), tags, and the mapping of the sender's JSON (422 when invalid; audited)", "managers, admins";
     post "/api/lead_sources/{id}/rotate" => leads::rotate, returns 200 LeadSourceView, "Give the source a fresh secret; the old one stops working (audited)", "managers, admins";

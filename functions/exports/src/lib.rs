@@ -1,12 +1,14 @@
 //! The SQS-driven export worker: each record names one export job, which
-//! is written to the export bucket page by page. A failed job is marked
+//! is written to the export bucket page by page, or one step of a contact
+//! import (which queues its next step itself). A failed job is marked
 //! failed for its requester; only an unreadable record or a storage outage
 //! is handed back to SQS (and, after its retries, the dead-letter queue).
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
-use parley::adapters::aws::{self, ExportBucket, SdkConfig};
-use parley::adapters::sqs::ExportRequest;
+use parley::adapters::aws::{self, ExportBucket, MediaBucket, SdkConfig};
+use parley::adapters::sqs::{ExportRequest, ImportRequest};
 use parley::adapters::sqs_batch::BatchFailures;
+use parley::app::contact_imports::{ContactImports, ImportPorts};
 use parley::app::exports::Exports;
 use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
 use parley::config::{ConfigError, Environment};
@@ -22,6 +24,8 @@ pub struct ExportSettings {
     pub export_queue_url: String,
     /// `EXPORT_BUCKET`.
     pub bucket: ExportBucket,
+    /// `MEDIA_BUCKET`: where import files are uploaded.
+    pub media_bucket: MediaBucket,
     /// The contact-id key (the store needs it even though exports derive no ids).
     pub secrets: SecretSource,
 }
@@ -33,6 +37,7 @@ impl ExportSettings {
             table: env.required("TABLE_NAME")?,
             export_queue_url: env.required("EXPORT_QUEUE_URL")?,
             bucket: ExportBucket::from_environment(env)?,
+            media_bucket: MediaBucket::from_environment(env)?,
             secrets: SecretSource::from_environment(env, &[SecretName::ContactIdKey])?,
         })
     }
@@ -42,21 +47,30 @@ impl ExportSettings {
 pub struct Worker {
     /// The use case.
     pub exports: Exports,
+    /// Contact imports, a step per request.
+    pub imports: ContactImports,
+}
+
+/// One queue message: an export, or an import's next step.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Request {
+    Export(ExportRequest),
+    Import(ImportRequest),
 }
 
 /// Builds the worker from settings and the loaded secrets, with clients
 /// made here, once per container (on Lambda: at the first batch).
 pub fn build(settings: &ExportSettings, sdk: &SdkConfig, secrets: &AppSecrets) -> Result<Worker, SecretsError> {
     let store = Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?));
-    let exports = Exports::new(
-        store.clone(),
-        Arc::new(aws::export_queue(sdk, &settings.export_queue_url)),
-        Arc::new(aws::export_files(sdk, &settings.bucket)),
-        store.clone(),
-        store,
-        Arc::new(SystemClock),
-    );
-    Ok(Worker { exports })
+    let queue = Arc::new(aws::export_queue(sdk, &settings.export_queue_url));
+    let files = Arc::new(aws::export_files(sdk, &settings.bucket));
+    let clock = Arc::new(SystemClock);
+    let exports =
+        Exports::new(store.clone(), queue.clone(), files.clone(), store.clone(), store.clone(), clock.clone());
+    let uploads = Arc::new(aws::media_vault(sdk, &settings.media_bucket));
+    let imports = ContactImports::new(ImportPorts::over_store(store, uploads, files, queue, clock));
+    Ok(Worker { exports, imports })
 }
 
 /// Handles one SQS batch.
@@ -64,15 +78,24 @@ pub async fn handle(worker: &Worker, event: SqsEvent) -> SqsBatchResponse {
     let mut failures = BatchFailures::new();
     for record in event.records {
         let id = record.message_id.as_deref().unwrap_or_default();
-        let request = record.body.as_deref().and_then(|b| serde_json::from_str::<ExportRequest>(b).ok());
-        let Some(request) = request else {
-            tracing::error!(sqs_message_id = %id, "unreadable export request");
-            failures.retry(&record);
-            continue;
-        };
-        if let Err(e) = worker.exports.run(&request.export_id).await {
-            tracing::error!(error = %e, export_id = %request.export_id, "export job failed on storage; SQS will redeliver");
-            failures.retry(&record);
+        let request = record.body.as_deref().and_then(|b| serde_json::from_str::<Request>(b).ok());
+        match request {
+            Some(Request::Export(request)) => {
+                if let Err(e) = worker.exports.run(&request.export_id).await {
+                    tracing::error!(error = %e, export_id = %request.export_id, "export job failed on storage; SQS will redeliver");
+                    failures.retry(&record);
+                }
+            }
+            Some(Request::Import(request)) => {
+                if let Err(e) = worker.imports.run(&request.import_id).await {
+                    tracing::error!(error = %e, import = %request.import_id, "import step failed on storage; SQS will redeliver");
+                    failures.retry(&record);
+                }
+            }
+            None => {
+                tracing::error!(sqs_message_id = %id, "unreadable export or import request");
+                failures.retry(&record);
+            }
         }
     }
     failures.into_response()

@@ -20,6 +20,7 @@ use parley::adapters::request_counter::RequestCounter;
 use parley::adapters::s3_exports::S3ExportFiles;
 use parley::adapters::sqs::SqsQueue;
 use parley::app::auth::BootstrapAdmin;
+use parley::app::contact_imports::{ContactImports, ImportPorts};
 use parley::app::deliver::RetryPolicy;
 use parley::app::exports::Exports;
 use parley::app::inbox::InboxSettings;
@@ -198,6 +199,8 @@ impl LocalStack {
                 scheduler: scheduler.clone(),
                 media: media.vault.clone(),
                 uploads: media.vault.clone(),
+                import_files: media.vault.clone(),
+                imports: Arc::new(export_queue.clone()),
             },
             None,
         );
@@ -220,12 +223,19 @@ impl LocalStack {
         let worker = exports::Worker {
             exports: Exports::new(
                 background.clone(),
-                Arc::new(export_queue),
-                export_files,
+                Arc::new(export_queue.clone()),
+                export_files.clone(),
                 background.clone(),
                 background.clone(),
                 clock.clone(),
             ),
+            imports: ContactImports::new(ImportPorts::over_store(
+                background.clone(),
+                media.vault.clone(),
+                export_files,
+                Arc::new(export_queue),
+                clock.clone(),
+            )),
         };
         let webhook_worker =
             crate::webhooks::worker(background.clone(), webhook_queue.clone(), clock.clone(), config.webhook_retry)?;

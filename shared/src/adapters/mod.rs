@@ -10,6 +10,7 @@ pub mod graph_leads;
 pub mod indiamart_http;
 pub mod request_counter;
 pub mod s3_exports;
+pub mod s3_imports;
 pub mod s3_media;
 pub mod scheduler;
 pub mod secrets_manager;

@@ -28,6 +28,16 @@ pub struct S3MediaVault {
 }
 
 impl S3MediaVault {
+    /// The client (the import files share the bucket).
+    pub(super) fn client(&self) -> &aws_sdk_s3::Client {
+        &self.client
+    }
+
+    /// The bucket's name.
+    pub(super) fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
     /// The bucket `bucket`, with a client built once per container.
     pub fn new(client: aws_sdk_s3::Client, bucket: impl Into<String>) -> Self {
         S3MediaVault { client, bucket: bucket.into() }

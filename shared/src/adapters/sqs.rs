@@ -34,6 +34,14 @@ pub struct ExportRequest {
     pub export_id: String,
 }
 
+/// The body of an export queue message asking for an import's next rows
+/// (the export worker runs imports too).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRequest {
+    /// The import job.
+    pub import_id: String,
+}
+
 /// The body of one media queue message: the message whose file to copy
 /// (the same shape as [`SendJob`]).
 pub type MediaJob = SendJob;
@@ -111,6 +119,13 @@ impl OutboundQueue for SqsQueue {
 impl ExportQueue for SqsQueue {
     async fn enqueue_export(&self, id: &str) -> Result<(), QueueError> {
         self.send(&ExportRequest { export_id: id.to_owned() }).await
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::ports::ImportQueue for SqsQueue {
+    async fn enqueue_import(&self, id: &str) -> Result<(), QueueError> {
+        self.send(&ImportRequest { import_id: id.to_owned() }).await
     }
 }
 

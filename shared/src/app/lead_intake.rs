@@ -5,15 +5,14 @@
 //! id is derived from it, so a post repeated (a retry, a double submit, a
 //! crash half-way) ends with the one contact and the one deal.
 
+use super::contact_labels::{add_labels, LabelError};
 use crate::domain::consent::{staff_consent, ConsentMethod};
-use crate::domain::contact_fields::plan_field_edit;
-use crate::domain::lead::{read_lead, Lead, LeadProblem};
+use crate::domain::lead::{read_lead, LeadProblem};
 use crate::domain::lead_source::{LeadAuth, LeadOwner, LeadSource};
 use crate::domain::phone_number::normalize_phone;
 use crate::domain::pipeline::{Deal, StageChange};
-use crate::domain::tags::normalize_tags;
 use crate::domain::webhook_signature::verify_signature;
-use crate::domain::{AuditEntry, BusinessNumber, ContactId, ContactPatch, Millis};
+use crate::domain::{AuditEntry, BusinessNumber, ContactId, Millis};
 use crate::ports::{
     BusinessProfileStore, Clock, ConsentStore, ContactEnrolment, ContactRecordStore, ConversationStore, DealStore,
     Enrolled, InboxStore, LeadSourceStore, NewContact, StoreError, UserStore,
@@ -119,9 +118,6 @@ pub struct LeadIntake {
     ports: LeadIntakePorts,
 }
 
-/// How often a tag and field change is tried against concurrent edits.
-const PATCH_ATTEMPTS: usize = 4;
-
 impl LeadIntake {
     /// Wires the use case.
     pub fn new(ports: LeadIntakePorts) -> Self {
@@ -202,7 +198,13 @@ impl LeadIntake {
         let contact = match self.ports.enrolment.enrol_contact(&new).await? {
             Enrolled::Created(id) | Enrolled::Existing(id) => id,
         };
-        self.label(&contact, source, &lead).await?;
+        let mut tags = source.tags.clone();
+        tags.extend(lead.tags.iter().cloned());
+        let (contacts, records) = (&*self.ports.contacts, &*self.ports.records);
+        add_labels(contacts, records, &contact, &tags, &lead.fields, &source.id).await.map_err(|e| match e {
+            LabelError::Invalid(why) => LeadError::Invalid(why),
+            LabelError::Store(e) => LeadError::Store(e),
+        })?;
         let actor = format!("lead:{}", source.id);
         if let Some(consent) = consent {
             let audit =
@@ -235,41 +237,6 @@ impl LeadIntake {
         }
         tracing::info!(contact_id = %contact, deal = %deal.id, source = %source.id, "lead received");
         Ok(LeadOutcome { contact, deal: deal.id, created: true })
-    }
-
-    /// The source's tags and the lead's, its fields, and `source` (kept if
-    /// the contact already came from somewhere), tried again over
-    /// concurrent edits.
-    async fn label(&self, contact: &ContactId, source: &LeadSource, lead: &Lead) -> Result<(), LeadError> {
-        for _ in 0..PATCH_ATTEMPTS {
-            let Some(current) = self.ports.contacts.contact(contact).await? else { return Ok(()) };
-            let mut tags = current.tags.clone();
-            tags.extend(source.tags.iter().cloned());
-            tags.extend(lead.tags.iter().cloned());
-            let tags = normalize_tags(&tags).map_err(|e| LeadError::Invalid(e.to_string()))?;
-            let mut edit: BTreeMap<String, String> = lead
-                .fields
-                .iter()
-                .filter(|(k, v)| current.fields.get(*k) != Some(v))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            if !current.fields.contains_key("source") {
-                edit.insert("source".to_owned(), source.id.clone());
-            }
-            let fields = (!edit.is_empty())
-                .then(|| plan_field_edit(&current.fields, &edit))
-                .transpose()
-                .map_err(|e| LeadError::Invalid(format!("fields: {e}")))?;
-            if tags == current.tags && fields.is_none() {
-                return Ok(());
-            }
-            let patch =
-                ContactPatch { display_name: None, profile_name: current.name.clone(), tags: Some(tags), fields };
-            if self.ports.records.patch_contact(contact, &patch).await? {
-                return Ok(());
-            }
-        }
-        Err(StoreError::Unavailable("the contact kept changing; post the lead again".into()).into())
     }
 
     async fn owner(&self, owner: &LeadOwner) -> Result<Option<String>, StoreError> {

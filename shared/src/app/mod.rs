@@ -5,6 +5,8 @@ pub mod business_calendar;
 pub mod consent;
 pub mod consent_keywords;
 pub mod contact_export;
+pub mod contact_imports;
+pub mod contact_labels;
 pub mod copy_media;
 pub mod data_ownership;
 pub mod deal_idle_watch;

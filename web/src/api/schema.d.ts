@@ -617,6 +617,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest imports, newest first, with their counts and report links
+         * @description Roles: managers, admins.
+         */
+        get: operations["get_imports"];
+        put?: never;
+        /**
+         * Start a CSV import of contacts: 201 with `upload_url`, where the browser PUTs the file (`Content-Type: text/csv`, at most 20 MB; 422 for another kind of file; audited)
+         * @description Roles: managers, admins.
+         */
+        post: operations["post_imports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One import: its status and counts as the worker goes, and the link to its report of rejected and skipped rows once done
+         * @description Roles: managers, admins.
+         */
+        get: operations["get_imports__id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The uploaded file's delimiter, header, first ten rows and a guess at each column (409 `not_uploaded` before the file is there)
+         * @description Roles: managers, admins.
+         */
+        get: operations["get_imports__id__preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start the import with one target per column (one must be `phone`), the pipeline deals open in when a stage or value column is mapped, and tags for every row (422 when the mapping does not hold; 409 once started)
+         * @description Roles: managers, admins.
+         */
+        post: operations["post_imports__id__start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invites/accept": {
         parameters: {
             query?: never;
@@ -2346,6 +2430,78 @@ export interface components {
             /** @description What staff call it. */
             name?: string | null;
         };
+        /** @description The file about to be uploaded. */
+        ImportCreate: {
+            filename: string;
+            /** Format: uint64 */
+            size: number;
+        };
+        /**
+         * @description An import as the API shows it: `upload_url` only when it was just
+         *     created (PUT the file there with `Content-Type: text/csv`), the counts
+         *     as the worker goes, and `report_url` (rejected and skipped rows with
+         *     their reasons) once done, when there are any.
+         */
+        ImportJob: {
+            /** Format: uint64 */
+            created: number;
+            error: string | null;
+            filename: string;
+            finished_at: string | null;
+            id: string;
+            pipeline: string | null;
+            /** Format: uint64 */
+            rejected: number;
+            report_url: string | null;
+            requested_at: string;
+            requested_by: string;
+            /**
+             * Format: uint64
+             * @description Data rows in the file (known once started).
+             */
+            rows: number;
+            /** Format: uint64 */
+            skipped: number;
+            status: components["schemas"]["ImportStatus"];
+            /** Format: uint64 */
+            unchanged: number;
+            /** Format: uint64 */
+            updated: number;
+            upload_url: string | null;
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        ImportJobPage: {
+            items: components["schemas"]["ImportJob"][];
+            next_cursor: string | null;
+        };
+        /**
+         * @description The uploaded file's first rows, and a guess at what each column is
+         *     (`""` ignored, `name`, `phone`, `tags`, `owner`, `stage`, `value`,
+         *     `consent` or `fields.<key>`).
+         */
+        ImportPreview: {
+            columns: string[];
+            delimiter: string;
+            rows: string[][];
+            suggested: string[];
+        };
+        /** @description What each column is, the pipeline deals open in, and tags for every row. */
+        ImportStart: {
+            /**
+             * @description One target per column: `""`, `name`, `phone`, `tags`, `owner`,
+             *     `stage`, `value`, `consent` or `fields.<key>`.
+             */
+            mapping: string[];
+            /** @default null */
+            pipeline?: string | null;
+            /** @default [] */
+            tags?: string[];
+        };
+        /** @description Where an import stands. */
+        ImportStatus: "awaiting_upload" | "queued" | "running" | "done" | "failed";
         /**
          * @description One opening, in local wall-clock time (`"09:00"`–`"18:00"`); a close at
          *     or before the open is the next day's (`"22:00"`–`"02:00"`), `"24:00"` is
@@ -4907,6 +5063,165 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExportJob"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_imports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobPage"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_imports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_imports__id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_imports__id__preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreview"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_imports__id__start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportStart"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
                 };
             };
             /** @description Error */

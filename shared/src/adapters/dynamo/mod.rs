@@ -39,6 +39,7 @@ mod exports;
 mod failure;
 mod fan_out;
 mod first_responses;
+mod imports;
 mod inbound;
 mod inbox;
 mod invites;
