@@ -4,6 +4,7 @@ mod fixture;
 
 mod auth;
 mod consent;
+mod contact_imports;
 mod data_ownership;
 mod deals;
 mod deliver;

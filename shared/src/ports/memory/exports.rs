@@ -69,6 +69,11 @@ pub struct MemoryFiles {
 }
 
 impl MemoryFiles {
+    /// Puts a file at `key`, as a browser's upload would.
+    pub fn put(&self, key: &str, bytes: &[u8]) {
+        self.files.lock().unwrap_or_else(PoisonError::into_inner).insert(key.to_owned(), bytes.to_vec());
+    }
+
     /// The completed file at `key`.
     pub fn file(&self, key: &str) -> Option<Vec<u8>> {
         self.files.lock().unwrap_or_else(PoisonError::into_inner).get(key).cloned()

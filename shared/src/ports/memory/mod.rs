@@ -11,6 +11,7 @@ mod contacts;
 mod conversation_watch;
 mod event_log;
 mod exports;
+mod imports;
 mod inbox;
 mod leads;
 mod live_push;
@@ -31,6 +32,7 @@ mod whatsapp;
 
 pub use clock::ManualClock;
 pub use exports::{MemoryExportQueue, MemoryFiles};
+pub use imports::MemoryImportQueue;
 pub use live_push::{MemoryLiveConnections, RecordingPush};
 pub use media::{MemoryMediaQueue, MemoryMediaRecords, MemoryVault, MetaAnswer, ScriptedMediaSource};
 pub use notifications::MemoryNotifications;
@@ -228,6 +230,8 @@ struct State {
     keyword_events: HashMap<ContactId, String>,
     lead_sources: BTreeMap<String, crate::ports::StoredLeadSource>,
     lead_feeds: BTreeMap<String, crate::domain::lead_feed_status::LeadFeedStatus>,
+    imports: BTreeMap<String, crate::domain::contact_import::ContactImport>,
+    failing_import_steps: u32,
     /// Merged-away contacts, to the contact that absorbed them.
     merged_into: HashMap<ContactId, ContactId>,
     /// The contacts each contact absorbed (erasing it reaches them too).
