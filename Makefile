@@ -1,5 +1,5 @@
 # Parley. The first two targets are the ones you need.
-.PHONY: dev test customer seed setup lint fmt bench build sam-build clean
+.PHONY: dev test customer lead-ad indiamart seed setup lint fmt bench build sam-build clean
 
 SAYS ?= Hi! Do you deliver today?
 
@@ -43,6 +43,16 @@ sam-build:
 clean:
 	cargo clean
 	rm -rf .aws-sam .parley
+
+## lead-ad: someone submits a Facebook lead form (PHONE=..., NAME=...); Meta's leadgen webhook reaches Parley
+lead-ad:
+	@. infra/defaults.sh && cargo run --quiet -p parley-simulator -- lead-ad \
+		$(if $(PHONE),--phone "$(PHONE)") $(if $(NAME),--name "$(NAME)")
+
+## indiamart: someone sends an IndiaMART enquiry (MOBILE=..., NAME=..., PRODUCT=...); Parley's next pull takes it
+indiamart:
+	@. infra/defaults.sh && cargo run --quiet -p parley-simulator -- indiamart \
+		$(if $(MOBILE),--mobile "$(MOBILE)") $(if $(NAME),--name "$(NAME)") $(if $(PRODUCT),--product "$(PRODUCT)")
 
 ## seed: a realistic shop in the running `make dev` stack (agents, 300 contacts, ~3000 messages, deals, tasks)
 seed:

@@ -18,6 +18,7 @@ import { Automation } from '../settings/Automation';
 import { BusinessHours } from '../settings/BusinessHours';
 import { BusinessProfile } from '../settings/BusinessProfile';
 import { Consent } from '../settings/Consent';
+import { ContactImport } from '../settings/ContactImport';
 import { ExportButton } from '../settings/ExportButton';
 import { LeadSources } from '../settings/LeadSources';
 import { Pipelines } from '../settings/Pipelines';
@@ -134,6 +135,7 @@ const SECTIONS: { id: string; key: Key; manager: boolean; admin?: boolean; Scree
   { id: 'audit', key: 'settings.audit', manager: true, Screen: Audit },
   { id: 'data', key: 'settings.data', manager: true, Screen: Data },
   { id: 'leads', key: 'leads.title', manager: true, Screen: LeadSources },
+  { id: 'import', key: 'imports.title', manager: true, Screen: ContactImport },
   { id: 'webhooks', key: 'webhooks.title', manager: true, admin: true, Screen: Webhooks },
   { id: 'business', key: 'settings.business', manager: false, Screen: BusinessProfile },
   { id: 'hours', key: 'hours.title', manager: false, Screen: BusinessHours },
