@@ -243,6 +243,20 @@ fn bodies_that_are_not_whatsapp_webhooks_are_refused() {
     assert!(matches!(parse_webhook(b"{not json", NOW), Err(WebhookError::Malformed(_))));
     assert!(matches!(parse_webhook(b"[]", NOW), Err(WebhookError::Malformed(_))));
     assert!(
-        matches!(parse_webhook(br#"{"object":"page","entry":[]}"#, NOW), Err(WebhookError::NotWhatsApp(o)) if o == "page")
+        matches!(parse_webhook(br#"{"object":"instagram","entry":[]}"#, NOW), Err(WebhookError::NotWhatsApp(o)) if o == "instagram")
     );
+}
+
+#[test]
+fn a_page_webhook_carries_lead_forms_and_nothing_else() {
+    let body = br#"{"object":"page","entry":[{"id":"516540199134611","time":1796000000,"changes":[
+        {"field":"leadgen","value":{"ad_id":"6011","form_id":"1295","leadgen_id":"2438704","created_time":1796000000,"page_id":"5165"}},
+        {"field":"leadgen","value":{"form_id":"1295"}},
+        {"field":"feed","value":{"item":"post"}}]}]}"#;
+    let batch = parse_webhook(body, NOW).unwrap();
+    assert_eq!(batch.leadgen.len(), 1);
+    assert_eq!(batch.leadgen[0].leadgen_id, "2438704");
+    assert_eq!(batch.rejected, ["leadgen change without leadgen_id"]);
+    assert_eq!(batch.other_changes.len(), 1);
+    assert!(batch.messages.is_empty() && batch.statuses.is_empty());
 }
