@@ -16,7 +16,8 @@ use crate::domain::pipeline::{Deal, Pipeline, StageChange};
 use crate::domain::{AuditEntry, BusinessNumber, ContactId, Millis, Session};
 use crate::ports::{
     BusinessProfileStore, Clock, ConsentStore, ContactEnrolment, ContactRecordStore, ConversationStore, DealStore,
-    Enrolled, ExportFiles, FileError, ImportFiles, ImportQueue, ImportStore, NewContact, StoreError, UserStore,
+    Enrolled, ExportFiles, FileError, ImportFile, ImportFiles, ImportQueue, ImportStore, NewContact, StoreError,
+    UserStore,
 };
 use futures_util::StreamExt;
 use rand::RngCore;
@@ -244,17 +245,17 @@ impl ContactImports {
         Ok(Some(self.ports.reports.download_link(&job.report_key(), &name, REPORT_LINK_SECONDS).await?))
     }
 
-    async fn sheet(&self, job: &ContactImport) -> Result<Sheet, ImportError> {
-        if self.ports.files.import_file(&job.file_key()).await?.is_none() {
-            return Err(ImportError::NotUploaded);
-        }
-        read_sheet(&self.ports.files.read_import(&job.file_key()).await?).map_err(ImportError::Invalid)
+    /// The uploaded file (one HEAD) and its rows.
+    async fn uploaded(&self, job: &ContactImport) -> Result<(ImportFile, Sheet), ImportError> {
+        let file = self.ports.files.import_file(&job.file_key()).await?.ok_or(ImportError::NotUploaded)?;
+        let sheet = read_sheet(&self.ports.files.read_import(&job.file_key()).await?).map_err(ImportError::Invalid)?;
+        Ok((file, sheet))
     }
 
     /// The uploaded file's first rows and a guess at each column.
     pub async fn preview(&self, actor: &Session, id: &str) -> Result<ImportPreview, ImportError> {
         let job = self.get(actor, id).await?;
-        let sheet = self.sheet(&job).await?;
+        let (_, sheet) = self.uploaded(&job).await?;
         Ok(ImportPreview {
             delimiter: sheet.delimiter,
             suggested: sheet.columns.iter().map(|c| suggest(c)).collect(),
@@ -269,8 +270,7 @@ impl ContactImports {
         if job.status != ImportStatus::AwaitingUpload {
             return Err(ImportError::Started);
         }
-        let file = self.ports.files.import_file(&job.file_key()).await?.ok_or(ImportError::NotUploaded)?;
-        let sheet = self.sheet(&job).await?;
+        let (file, sheet) = self.uploaded(&job).await?;
         check_mapping(&choice.mapping, sheet.columns.len()).map_err(ImportError::Invalid)?;
         let makes_deals = choice.mapping.iter().any(|t| matches!(t, ImportTarget::Stage | ImportTarget::Value));
         let pipeline = match (makes_deals, choice.pipeline.filter(|p| !p.is_empty())) {

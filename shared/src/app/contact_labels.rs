@@ -26,7 +26,9 @@ pub enum LabelError {
 /// What was added.
 #[derive(Debug, Clone)]
 pub struct Labelled {
-    /// The contact as it is now (`None`: it is gone).
+    /// The contact as read before the write (`None`: it is gone). Its
+    /// consent and opt-out are current: the write touches only tags and
+    /// fields, so they are not read back.
     pub contact: Option<Contact>,
     /// Whether anything was written.
     pub changed: bool,
@@ -70,8 +72,7 @@ pub async fn add_labels(
             fields: field_edit,
         };
         if records.patch_contact(contact, &patch).await? {
-            let now = contacts.contact(contact).await?;
-            return Ok(Labelled { contact: now, changed: true });
+            return Ok(Labelled { contact: Some(current), changed: true });
         }
     }
     Err(StoreError::Unavailable("the contact kept changing; try again".into()).into())
