@@ -38,7 +38,32 @@ setup_status=0
 wait "$setup_pid" || setup_status=$?
 cat "$setup_log"; rm -f "$setup_log"
 [ "$setup_status" = 0 ] || exit "$setup_status"
+
+# What the deployment checks prove is that every function cross-compiles
+# for arm64 and that sam finds, builds and packages each one the template
+# names. The optimised release profile (opt-level s, fat LTO, one codegen
+# unit) would spend about eight minutes of this machine's two cores proving
+# nothing more, so the check overrides it with a quick one; `make sam-build`
+# and deploys keep the real profile and the small binaries the README quotes.
+# clippy's wrapper is left out: the build above linted the same code.
+deploy_env=(-u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS PATH="$PWD/.venv/bin:$PATH"
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256
+  CARGO_PROFILE_RELEASE_STRIP=true CARGO_PROFILE_RELEASE_DEBUG=false)
+functions=$(sed -n 's/^ *Binary: *//p' template.yaml)
+# sam build runs one `cargo lambda build --bin <function>` per function, one
+# after another; building them all in one cargo run shares the work across
+# both cores, and sam then finds each binary fresh. The flags match sam's.
+# It needs setup's cargo-lambda and zig, and nothing after it needs it
+# until the end, so it starts now and runs beside the tests at the lowest
+# priority: the emulators and browsers leave a core idle much of the time,
+# and it takes that idle CPU, never the tests'.
+cross_log=$(mktemp)
+# shellcheck disable=SC2086
+nice -n 19 env "${deploy_env[@]}" cargo lambda build --release --arm64 $(printf -- '--bin %s ' $functions) >"$cross_log" 2>&1 &
+cross_pid=$!
 cleanup() {
+  # A red step ends the run: the cross-build beside it is not waited for.
+  kill "$cross_pid" 2>/dev/null || true
   # Only the test's own emulators: never a `make dev` stack in this checkout.
   if [ -n "${PARLEY_STATE:-}" ]; then
     ./infra/emulators.sh stop
@@ -75,7 +100,7 @@ else
   cargo test --workspace --no-fail-fast
 fi
 
-step "browser tests (headless chromium), and the arm64 cross-build beside them"
+step "browser tests (headless chromium)"
 # Fresh emulators: a clean slate for the browser tests (DynamoDB Local keeps
 # the integration tests' stream records for 24 hours, moto their queues).
 ./infra/emulators.sh stop
@@ -84,26 +109,6 @@ DYNAMODB_PORT=$(free_port) MOTO_PORT=$(free_port)
 eval "$(./infra/emulators.sh start)"
 export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3 AWS_ENDPOINT_URL_SECRETS_MANAGER
 
-# What the deployment checks prove is that every function cross-compiles
-# for arm64 and that sam finds, builds and packages each one the template
-# names. The optimised release profile (opt-level s, fat LTO, one codegen
-# unit) would spend about eight minutes of this machine's two cores proving
-# nothing more, so the check overrides it with a quick one; `make sam-build`
-# and deploys keep the real profile and the small binaries the README quotes.
-deploy_env=(PATH="$PWD/.venv/bin:$PATH"
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256
-  CARGO_PROFILE_RELEASE_STRIP=true CARGO_PROFILE_RELEASE_DEBUG=false)
-functions=$(sed -n 's/^ *Binary: *//p' template.yaml)
-# sam build runs one `cargo lambda build --bin <function>` per function, one
-# after another; building them all in one cargo run shares the work across
-# both cores, and sam then finds each binary fresh. The flags match sam's.
-# A browser test mostly waits on the page (about half this machine's CPU
-# sits idle meanwhile), so the cross-build runs beside them at the lowest
-# priority: it takes the idle CPU, never the tests'.
-cross_log=$(mktemp)
-# shellcheck disable=SC2086
-nice -n 19 env "${deploy_env[@]}" cargo lambda build --release --arm64 $(printf -- '--bin %s ' $functions) >"$cross_log" 2>&1 &
-cross_pid=$!
 
 # Each file runs its own stack (runner, simulator, table, browser) and most of
 # a browser test is waiting, so four files run at once.

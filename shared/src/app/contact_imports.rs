@@ -350,6 +350,18 @@ impl ContactImports {
             tags: &job.tags,
         };
         let verdicts = judge_rows(&sheet, &rules);
+        // Shown as running, with its row count, from the moment a worker
+        // picks it up rather than when its first step is done.
+        let job = if job.status == ImportStatus::Queued {
+            let running = ContactImport { status: ImportStatus::Running, rows: verdicts.len() as u64, ..job.clone() };
+            if !self.ports.jobs.advance_import(&job, &running).await? {
+                tracing::info!(import = %job.id, "another worker picked this import up first");
+                return Ok(());
+            }
+            running
+        } else {
+            job
+        };
         let from = usize::try_from(job.next_row).unwrap_or(usize::MAX).min(verdicts.len());
         let to = (from + ROWS_PER_STEP).min(verdicts.len());
         let mut counts = ImportCounts::default();

@@ -432,6 +432,7 @@ export const en = {
   'newConv.source': 'Where the lead came from (optional)',
   'newConv.owner': 'Owner',
   'newConv.unassigned': 'Unassigned (the reply routes it)',
+  'newConv.teamUnavailable': 'The team could not be loaded, so the lead can only be left unassigned for now.',
   'newConv.phone': 'Phone number',
   'newConv.hint': 'With country code (+…), or a number in {country}.',
   'newConv.name': 'Name (optional)',

@@ -427,6 +427,7 @@ export const hi: Catalog = {
   'newConv.source': 'लीड कहाँ से आई (वैकल्पिक)',
   'newConv.owner': 'मालिक',
   'newConv.unassigned': 'किसी को नहीं (जवाब आने पर रूटिंग होगी)',
+  'newConv.teamUnavailable': 'टीम लोड नहीं हो सकी, इसलिए अभी लीड किसी को सौंपी नहीं जा सकती।',
   'newConv.phone': 'फ़ोन नंबर',
   'newConv.hint': 'देश कोड (+…) के साथ, या {country} का नंबर।',
   'newConv.name': 'नाम (वैकल्पिक)',

@@ -15,6 +15,38 @@ import type { ConsentCategory } from '../api/consent';
 import { ConsentChoices } from './ConsentChoices';
 import { backgroundError, loadContacts, loadTeam, state } from './store';
 
+/** How many times the team is asked for before the form says it could not be. */
+const TEAM_TRIES = 5;
+const TEAM_RETRY_MS = 2_000;
+
+/**
+ * Loads the team the owner is chosen from, again while it is missing: the
+ * inbox's own load may have failed or been dropped by a sign-in landing
+ * meanwhile, and a form left without owners would say nothing of it.
+ */
+function useTeamChoices(wanted: boolean, unavailable: () => void): void {
+  useEffect(() => {
+    if (!wanted) return undefined;
+    let tries = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let live = true;
+    const attempt = (): void => {
+      if (!live || state.users.length) return;
+      tries++;
+      loadTeam().catch(() => undefined).finally(() => {
+        if (!live || state.users.length) return;
+        if (tries < TEAM_TRIES) timer = setTimeout(attempt, TEAM_RETRY_MS);
+        else unavailable();
+      });
+    };
+    attempt();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [wanted]);
+}
+
 /** Sources most small shops' leads come from; any other can be typed. */
 const SOURCES = ['walk_in', 'phone_call', 'website', 'referral', 'instagram', 'facebook', 'indiamart', 'exhibition'];
 
@@ -28,8 +60,8 @@ export function NewConversation() {
   const [consent, setConsent] = useState<ConsentCategory[]>([]);
   const [busy, setBusy] = useState(false);
   const manager = isManager();
-  useEffect(() => { if (open && manager && !state.users.length) loadTeam().catch(backgroundError); }, [open]);
   const [error, setError, fail] = useError();
+  useTeamChoices(open && manager, () => setError(t('newConv.teamUnavailable')));
   const close = () => {
     setOpen(false);
     setError('');

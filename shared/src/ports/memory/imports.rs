@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use std::sync::{Mutex, PoisonError};
 
 impl MemoryStore {
-    /// The next `n` step records fail as storage outages.
+    /// The next `n` records of a step's rows fail as storage outages.
     pub fn fail_import_steps(&self, n: u32) {
         self.state().failing_import_steps = n;
     }
@@ -37,7 +37,8 @@ impl ImportStore for MemoryStore {
 
     async fn advance_import(&self, from: &ContactImport, job: &ContactImport) -> Result<bool, StoreError> {
         let mut state = self.state();
-        if state.failing_import_steps > 0 {
+        // Only records of rows taken: picking the import up is not a step.
+        if state.failing_import_steps > 0 && job.next_row > from.next_row {
             state.failing_import_steps -= 1;
             return Err(StoreError::Unavailable("the step's record was lost".into()));
         }
