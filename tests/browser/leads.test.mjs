@@ -2,6 +2,9 @@
 // source in Settings, copies its token, and the form's post lands on the
 // pipeline board as a deal at the chosen stage, with the contact tagged,
 // sourced and owned as the source says; a second post of it adds nothing.
+// Facebook Lead Ads and IndiaMART feed the board the same way, and a
+// customer who writes from a click-to-WhatsApp ad shows the ad on their
+// contact and in the dashboard's lead sources.
 //
 //   cargo build -p parley-local -p parley-simulator && npm run build
 //   eval "$(./infra/emulators.sh start)"
@@ -115,6 +118,45 @@ test('Facebook Lead Ads and IndiaMART set up in Settings put their leads on the 
   await page.goto(`${stack.base}/#/inbox`);
   await openConversation(page, 'Kavya Iyer');
   await eventually(async () => assert.match(await byTestId(page, 'fields').innerText(), /Chennai/), { timeout: WAIT });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a customer from a click-to-WhatsApp ad shows the ad on their contact, and the dashboard counts them per source and per ad', { timeout: 180_000 }, async () => {
+  const { context, page } = await newPage(stack, { bypassCSP: true });
+  await signIn(stack, page);
+  const res = await fetch(`${stack.sim.base}/sim/customer`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from: '919700000777', name: 'Meera Ad', text: 'Saw your Diwali ad', ad: { id: '120200777', headline: 'Diwali silk sale' } }),
+  });
+  assert.equal(res.status, 200, await res.text());
+
+  await page.goto(`${stack.base}/#/inbox`);
+  await openConversation(page, 'Meera Ad');
+  const source = byTestId(page, 'panel-source');
+  await source.waitFor({ state: 'visible', timeout: WAIT });
+  assert.equal(await source.getAttribute('data-source'), 'ad');
+  assert.equal(await source.textContent(), 'Click-to-WhatsApp ads');
+  const ad = byTestId(page, 'panel-ad');
+  assert.equal(await ad.getAttribute('data-ad-id'), '120200777');
+  assert.match(await ad.textContent(), /Diwali silk sale/);
+  assert.equal(await ad.locator('a').getAttribute('href'), 'https://fb.me/120200777');
+  assert.match(await byTestId(page, 'panel-ad-click').textContent(), /click ARA/);
+
+  // The events function counts her; the dashboard reads the counts.
+  await page.goto(`${stack.base}/#/dashboard`);
+  await eventually(async () => {
+    await page.reload();
+    const row = page.locator('[data-testid="dash-ad"][data-ad-id="120200777"]');
+    await row.waitFor({ state: 'visible', timeout: 5_000 });
+    assert.deepEqual([await row.getAttribute('data-leads'), await row.getAttribute('data-conversations')], ['1', '1']);
+    assert.match(await row.textContent(), /Diwali silk sale/);
+  }, { timeout: 60_000, interval: 1_000 });
+  const adsSource = page.locator('[data-testid="dash-source"][data-source="ad"]');
+  assert.equal(await adsSource.getAttribute('data-leads'), '1');
+  assert.match(await adsSource.textContent(), /Click-to-WhatsApp ads/);
+  assert.deepEqual(await axeViolations(page), [], 'axe-core on the dashboard with lead sources');
   assert.deepEqual(page.errors, []);
   await context.close();
 });

@@ -343,6 +343,7 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
         row("get", "/api/reports/workload", all("/api/reports/workload"), None, [200, 200, 403, 403, 401]),
         row("get", "/api/reports/funnel", all("/api/reports/funnel"), None, [200, 200, 403, 403, 401]),
         row("get", "/api/reports/messages", all("/api/reports/messages"), None, [200, 200, 403, 403, 401]),
+        row("get", "/api/reports/sources", all("/api/reports/sources"), None, [200, 200, 403, 403, 401]),
         row(
             "get",
             "/api/audit",

@@ -37,6 +37,7 @@ mod rules;
 mod secrets;
 mod send_media;
 mod sign_in;
+mod source_report;
 mod statuses;
 mod task_changes;
 mod tasks;

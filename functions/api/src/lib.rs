@@ -53,6 +53,7 @@ use parley::app::opt_out::OptOuts;
 use parley::app::reports::Reports;
 use parley::app::rules::{DryRun, RuleEditor};
 use parley::app::send_message::SendMessage;
+use parley::app::source_report::SourceReport;
 use parley::app::tasks::Tasks;
 use parley::app::team::Team;
 use parley::app::webhooks::Webhooks;
@@ -75,8 +76,8 @@ use views::{
     FirstResponseView, FunnelView, ImportJobView, ImportPreviewView, LeadReceivedView, LeadSourceView,
     LinkAcceptedView, LinkView, MessageCountsView, MessageView, NoteView, NotificationsReadView, NotificationsView,
     NumberHoursView, OptOutView, PageView, PasswordChangedView, QueuedView, QuotePdfView, QuoteView, RateCardView,
-    ReadMarkerView, RequeuedView, RuleLogEntryView, RuleView, SignedInView, SpendView, TaskView, TemplatesSyncedView,
-    UploadView, UserView, WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
+    ReadMarkerView, RequeuedView, RuleLogEntryView, RuleView, SignedInView, SourceReportView, SpendView, TaskView,
+    TemplatesSyncedView, UploadView, UserView, WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
 };
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
@@ -158,6 +159,8 @@ pub struct ApiState {
     pub tasks: Tasks,
     /// Reports.
     pub reports: Reports,
+    /// Leads, conversations and won deals per source and ad.
+    pub source_report: SourceReport,
     /// Erase, merge.
     pub data: DataOwnership,
     /// A data-subject export of one contact.
@@ -307,6 +310,7 @@ pub fn state(
             store.clone(),
         ),
         reports: Reports::new(store.clone(), clock.clone(), settings.sla_minutes, calendar),
+        source_report: SourceReport::new(store.clone(), store.clone()),
         data: DataOwnership::new(store.clone(), store.clone(), store.clone(), clock.clone())
             .with_media(background.media.clone()),
         contact_export: ContactExport::new(
@@ -417,6 +421,7 @@ openapi::api_routes! {
     get "/api/reports/workload" => reports::workload, returns 200 WorkloadView, "Unassigned and overdue conversations, follow-ups due today and overdue", "managers, admins";
     get "/api/reports/funnel" => reports::funnel, query reports::FunnelQuery, returns 200 FunnelView, "Deals per stage, stage-to-stage conversion, won value (`?pipeline=`)", "managers, admins";
     get "/api/reports/messages" => reports::messages, query reports::Range, returns 200 MessageCountsView, "Messages in and out per day (`?from=&to=`)", "managers, admins";
+    get "/api/reports/sources" => reports::sources, query reports::Range, returns 200 SourceReportView, "Leads, conversations and won deals per source and per click-to-WhatsApp ad (`?from=&to=`)", "managers, admins";
     get "/api/audit" => inbox::audit, query inbox::AuditQuery, returns 200 PageView<AuditEntryView>, "The audit log for `?contact=` or `?day=`", "managers, admins";
     get "/api/business" => business::get, returns 200 BusinessProfileView, "The business profile: name, default country, currency, time zone (defaults until an admin saves one)", "all";
     put "/api/business" => business::put, body business::ProfileBody, returns 200 BusinessProfileView, "Save the business profile (422 on an unknown country, currency or time zone; audited)", "admins";

@@ -100,7 +100,8 @@ pub(crate) async fn create(
         name,
         owner,
         at: state.clock.now(),
-        source: "staff".to_owned(),
+        // What staff typed names the lead's source in the lead-source report.
+        source: source.as_ref().map_or_else(|| "staff".to_owned(), |typed| format!("staff:{}", typed.to_lowercase())),
     };
     let (status, id) = match state.enrolment.enrol_contact(&new).await? {
         Enrolled::Created(id) => {

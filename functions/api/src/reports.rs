@@ -1,7 +1,7 @@
 //! Reports for managers.
 
 use crate::session::Staff;
-use crate::views::{FirstResponseView, FunnelView, MessageCountsView, WorkloadView};
+use crate::views::{FirstResponseView, FunnelView, MessageCountsView, SourceReportView, WorkloadView};
 use crate::{ApiError, ApiState};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -90,4 +90,15 @@ pub(crate) async fn funnel(
     let pipeline = r.pipeline.unwrap_or_else(|| "sales".to_owned());
     let (steps, won) = state.reports.funnel(&session, &state.deals, &pipeline).await?;
     Ok(Json(FunnelView::new(pipeline, steps, won)))
+}
+
+pub(crate) async fn sources(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    Query(r): Query<Range>,
+) -> Result<Json<SourceReportView>, ApiError> {
+    let (from, to) = range(&state, &r).await?;
+    let lines = state.source_report.lines(&session, &from, &to).await?;
+    let currency = crate::business::current_profile(&state).await?.currency;
+    Ok(Json(SourceReportView::new(from, to, currency, lines)))
 }

@@ -14,6 +14,7 @@ use parley::app::reactions::{Reaction, ReactionError};
 use parley::app::rules::RuleEngine;
 use parley::app::send_message::SendMessage;
 use parley::app::sla_watch::SlaWatch;
+use parley::app::source_counting::SourceCounting;
 use parley::app::staff_notifier::StaffNotifier;
 use parley::app::webhook_fanout::WebhookFanout;
 use parley::domain::Event;
@@ -59,6 +60,7 @@ pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
         Arc::new(FollowUpCancellation::new(store.clone(), parts.scheduler.clone())),
         Arc::new(SlaWatch::new(store.clone(), parts.scheduler.clone(), parts.sla)),
         Arc::new(DealIdleWatch::new(store.clone(), parts.scheduler.clone())),
+        Arc::new(SourceCounting::new(store.clone(), store.clone(), store.clone())),
         // Before the notifier: once staff hear of a tap, it has been handled.
         Arc::new(QuoteReplies::new(store.clone(), quotes(&store, parts))),
         Arc::new(StaffNotifier::new(store.clone(), store.clone())),

@@ -473,6 +473,35 @@ pub struct CustomerSays {
     /// message with buttons sent to this customer, instead of writing.
     #[serde(default)]
     pub taps: Option<String>,
+    /// Writes from a click-to-WhatsApp ad: the message carries Meta's
+    /// `referral` for this ad.
+    #[serde(default)]
+    pub ad: Option<AdClick>,
+}
+
+/// The ad a customer tapped before writing.
+#[derive(Debug, Deserialize)]
+pub struct AdClick {
+    /// The ad's id (`source_id`).
+    pub id: String,
+    /// Its headline.
+    #[serde(default)]
+    pub headline: Option<String>,
+}
+
+/// Meta's `referral` on the first message after a click on `ad`, with a
+/// fresh click id.
+fn referral(ad: &AdClick) -> Value {
+    json!({
+        "source_url": format!("https://fb.me/{}", ad.id),
+        "source_id": ad.id,
+        "source_type": "ad",
+        "headline": ad.headline.clone().unwrap_or_else(|| "Chat with us".to_owned()),
+        "body": "Tap to send us a message on WhatsApp",
+        "media_type": "image",
+        "image_url": format!("https://scontent.example/{}.jpg", ad.id),
+        "ctwa_clid": format!("ARA{}", new_wamid().trim_start_matches("wamid.").chars().take(24).collect::<String>()),
+    })
 }
 
 /// The customer's tap on the button titled `title` of the latest message
@@ -554,6 +583,10 @@ async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerS
             customer.message(&wamid, now as i64, sample.kind, sample.webhook_body(&media_id, Some(&says.text)))
         }
     };
+    let mut message = message;
+    if let Some(ad) = &says.ad {
+        message["referral"] = referral(ad);
+    }
     let body = serde_json::to_vec(&customer.webhook(vec![message])).unwrap_or_default();
     match post_signed(&sim.http, &sim.config.webhook_url, &sim.config.app_secret, body).await {
         Ok(r) => (

@@ -21,7 +21,7 @@ async fn main() -> anyhow::Result<()> {
         Some("seed") => seed(&args).await,
         Some("lead-ad") => lead_ad(&args).await,
         Some("indiamart") => indiamart(&args).await,
-        _ => bail!("usage: parley-simulator serve | customer (--says TEXT | --sends photo|voice|pdf|video|sticker | --taps BUTTON) [--from WA_ID] [--name NAME] | seed [--contacts N] [--agents N] | lead-ad --phone PHONE --name NAME | indiamart --mobile MOBILE --name NAME [--product P] [--message M]"),
+        _ => bail!("usage: parley-simulator serve | customer (--says TEXT | --sends photo|voice|pdf|video|sticker | --taps BUTTON) [--from WA_ID] [--name NAME] [--from-ad AD_ID[:HEADLINE]] | seed [--contacts N] [--agents N] | lead-ad --phone PHONE --name NAME | indiamart --mobile MOBILE --name NAME [--product P] [--message M]"),
     }
 }
 
@@ -53,10 +53,15 @@ async fn customer(args: &[String]) -> anyhow::Result<()> {
     };
     let from = arg(args, "--from").unwrap_or_else(|| "919876543210".to_owned());
     let name = arg(args, "--name").unwrap_or_else(|| "Asha Verma".to_owned());
+    // `--from-ad 120200:Diwali sale`: the message comes from that ad.
+    let ad = arg(args, "--from-ad").map(|ad| match ad.split_once(':') {
+        Some((id, headline)) => serde_json::json!({"id": id.trim(), "headline": headline.trim()}),
+        None => serde_json::json!({"id": ad.trim()}),
+    });
     let url = format!("http://127.0.0.1:{}/sim/customer", env_or("PARLEY_SIMULATOR_PORT", "8090"));
     let response = reqwest::Client::new()
         .post(&url)
-        .json(&serde_json::json!({"from": from, "name": name, "text": says, "media": media, "taps": taps}))
+        .json(&serde_json::json!({"from": from, "name": name, "text": says, "media": media, "taps": taps, "ad": ad}))
         .send()
         .await
         .with_context(|| format!("reaching the simulator at {url}; is `make dev` running?"))?;

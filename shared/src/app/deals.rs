@@ -296,6 +296,8 @@ impl Deals {
         payload["pipeline"] = serde_json::json!(deal.pipeline);
         payload["won"] = serde_json::json!(target.kind == StageKind::Won);
         payload["lost"] = serde_json::json!(target.kind == StageKind::Lost);
+        // So the lead-source report can take a win back when a deal leaves won.
+        payload["was_won"] = serde_json::json!(pipeline.stage(&from).is_ok_and(|s| s.kind == StageKind::Won));
         payload["value_minor"] = serde_json::json!(deal.value_minor);
         payload["currency"] = serde_json::json!(deal.currency);
         payload["owner"] = serde_json::json!(deal.owner);

@@ -37,6 +37,8 @@ pub mod reports;
 pub mod rules;
 pub mod send_message;
 pub mod sla_watch;
+pub mod source_counting;
+pub mod source_report;
 pub mod staff_notifier;
 pub mod sweep;
 pub mod sweep_arming;

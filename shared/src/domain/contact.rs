@@ -38,6 +38,17 @@ pub struct Contact {
     /// Other records that are the same person (they wrote with identities
     /// that two contacts held): for staff to merge.
     pub merge_suggested: Vec<ContactId>,
+    /// Where the contact was first seen: `whatsapp` or `ad` (it wrote
+    /// first), `lead:<source id>`, `import`, `staff` or `staff:<what staff
+    /// typed>`; `None` for contacts from before sources were kept.
+    pub source: Option<String>,
+    /// The first click-to-WhatsApp ad it came from, click id included.
+    pub first_ad: Option<super::ad_referral::AdReferral>,
+    /// When its first message came (the first to arrive, if Meta sent
+    /// them out of order).
+    pub first_inbound_at: Option<Millis>,
+    /// That message's wamid: two messages can share a second.
+    pub first_wamid: Option<String>,
 }
 
 impl Contact {
@@ -61,5 +72,20 @@ impl Contact {
     /// The phone in E.164, or `None` when Meta withheld the number.
     pub fn phone(&self) -> Option<String> {
         self.wa_id.as_deref().and_then(super::identity::e164)
+    }
+
+    /// Whether `wamid`, sent at `at`, is the contact's first message.
+    /// Contacts that wrote before the wamid was kept never match: their
+    /// first message is long past.
+    pub fn is_first_message(&self, wamid: &str, at: Millis) -> bool {
+        self.first_inbound_at == Some(at) && self.first_wamid.as_deref() == Some(wamid)
+    }
+
+    /// Its first touch, as the lead-source report credits it.
+    pub fn first_touch(&self) -> super::source_figures::FirstTouch {
+        super::source_figures::FirstTouch {
+            source: self.source.clone(),
+            ad: self.first_ad.as_ref().map(|ad| ad.ad_id.clone()),
+        }
     }
 }

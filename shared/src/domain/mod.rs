@@ -1,5 +1,6 @@
 //! Pure types and rules: no I/O, no AWS types, no async.
 
+pub mod ad_referral;
 pub mod audit;
 pub mod business_day;
 pub mod business_hours;
@@ -62,6 +63,7 @@ pub mod scheduled_job;
 pub mod service_window;
 pub mod session;
 pub mod snooze;
+pub mod source_figures;
 pub mod spend;
 pub mod status;
 pub mod tags;

@@ -1337,6 +1337,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leads, conversations and won deals per source and per click-to-WhatsApp ad (`?from=&to=`)
+         * @description Roles: managers, admins.
+         */
+        get: operations["get_reports_sources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/spend": {
         parameters: {
             query?: never;
@@ -1853,6 +1873,51 @@ export interface components {
             /** @description The webhook subscription's id. */
             webhook: string;
         };
+        /** @description One ad's figures. */
+        AdLine: {
+            ad: components["schemas"]["AdReferral"];
+            /**
+             * Format: int64
+             * @description Conversations started.
+             */
+            conversations: number;
+            /**
+             * Format: int64
+             * @description New contacts.
+             */
+            leads: number;
+            /**
+             * Format: double
+             * @description Won deals per lead, in percent.
+             */
+            win_rate_percent: number | null;
+            /**
+             * Format: int64
+             * @description Deals won.
+             */
+            won: number;
+            /**
+             * Format: int64
+             * @description Their value, in minor units of the business currency.
+             */
+            won_minor: number;
+        };
+        /** @description The ad a contact came from. */
+        AdReferral: {
+            /** @description Meta's ad (or post) id: `source_id`. */
+            ad_id: string;
+            /**
+             * @description The click's id, for Meta's conversions API. Personal: kept on the
+             *     contact only, so an erasure takes it.
+             */
+            ctwa_clid?: string | null;
+            /** @description The ad's headline, when it has one. */
+            headline?: string | null;
+            /** @description `ad` or `post`. */
+            source_type: string;
+            /** @description Where the ad or post can be seen. */
+            source_url?: string | null;
+        };
         /** @description One agent's figures (`agent` is an e-mail, or `unassigned`). */
         AgentFirstResponse: {
             agent: string;
@@ -2103,6 +2168,8 @@ export interface components {
         };
         /** @description A contact as the API shows it; times are RFC 3339. */
         Contact: {
+            /** @description The first click-to-WhatsApp ad it came from. */
+            ad: components["schemas"]["AdReferral"] | null;
             awaiting_since: string | null;
             /**
              * @description The opt-in on record (`inbound_message`, updates only, when the
@@ -2128,6 +2195,12 @@ export interface components {
             phone: string | null;
             phone_number_id: string;
             profile_name: string | null;
+            /**
+             * @description Where the contact was first seen: `whatsapp`, `ad`, `lead:<source
+             *     id>`, `import`, `staff` or `staff:<what staff typed>` (none for
+             *     contacts from before sources were kept).
+             */
+            source: string | null;
             /** @enum {string|null} */
             status: "open" | "waiting_on_us" | "waiting_on_customer" | "closed" | null;
             tags: string[];
@@ -3349,6 +3422,59 @@ export interface components {
             email: string;
             /** @enum {string} */
             role: "admin" | "manager" | "agent";
+        };
+        /** @description One source's figures. */
+        SourceLine: {
+            /**
+             * Format: int64
+             * @description Conversations started.
+             */
+            conversations: number;
+            /**
+             * Format: int64
+             * @description New contacts.
+             */
+            leads: number;
+            /** @description The lead source's name, for `lead:<id>`. */
+            name: string | null;
+            /**
+             * @description `whatsapp` (wrote first), `ad`, `lead:<source id>`, `import`,
+             *     `staff`, `staff:<what staff typed>`, or `unknown` (contacts from
+             *     before sources were kept).
+             */
+            source: string;
+            /**
+             * Format: double
+             * @description Won deals per lead, in percent.
+             */
+            win_rate_percent: number | null;
+            /**
+             * Format: int64
+             * @description Deals won.
+             */
+            won: number;
+            /**
+             * Format: int64
+             * @description Their value, in minor units of the business currency.
+             */
+            won_minor: number;
+        };
+        /**
+         * @description Leads, conversations and won deals per first-touch source and per
+         *     click-to-WhatsApp ad, over `[from, to]` (business days).
+         */
+        SourceReport: {
+            /**
+             * @description Most conversations first. A conversation here is every chat the ad
+             *     started, a returning customer's too.
+             */
+            ads: components["schemas"]["AdLine"][];
+            /** @description The business currency won values are in. */
+            currency: string;
+            from: string;
+            /** @description Most leads first. A conversation here is a contact's first message. */
+            sources: components["schemas"]["SourceLine"][];
+            to: string;
         };
         /** @description One month's counts; a category with no messages has no line. */
         Spend: {
@@ -6327,6 +6453,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessageCounts"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_reports_sources: {
+        parameters: {
+            query?: {
+                /** @description First day, `YYYY-MM-DD`. */
+                from?: string;
+                /** @description Last day, `YYYY-MM-DD`. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceReport"];
                 };
             };
             /** @description Error */

@@ -8,6 +8,7 @@ import { Icon } from '../components/Icon';
 import { t } from '../i18n';
 import { currencySymbol, fmtFull, money, parseTime } from '../lib/format';
 import { ConsentSection } from './ConsentSection';
+import { ContactSource } from './ContactSource';
 import { MergeSuggestions } from './MergeSuggestions';
 import { QuotesSection } from './QuotesSection';
 import { displayName, humanize, relativeTime, str } from './model';
@@ -123,6 +124,7 @@ export function Panel({ c, onClose }: { c: Contact; onClose: () => void }) {
         <dl class="kv">
           <dt>{t('panel.phone')}</dt><dd data-testid="panel-phone">{c.phone || c.user_id || '—'}</dd>
           <dt>{t('panel.whatsAppName')}</dt><dd data-testid="panel-profile-name">{str(c.profile_name) ?? '—'}</dd>
+          <ContactSource c={c} />
         </dl>
         <MergeSuggestions c={c} />
       </section>

@@ -15,6 +15,7 @@ import * as dealsApi from '../api/deals';
 import type { Stage } from '../api/deals';
 import { items } from '../api/client';
 import { stageName } from '../inbox/Panel';
+import { LeadSourceReport } from './LeadSourceReport';
 
 interface Series {
   label: string;
@@ -168,6 +169,7 @@ export function Dashboard() {
               })}
             </ol>
           </section>
+          <LeadSourceReport from={from} to={to} />
           <section data-testid="dash-spend">
             <h2 class="side-heading">{t('dash.spend', { month: data.spend.month })}</h2>
             <table class="table">

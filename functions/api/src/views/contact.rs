@@ -36,6 +36,12 @@ pub struct ContactView {
     fields: BTreeMap<String, String>,
     /// Other records of the same person, for staff to merge.
     merge_suggested: Vec<String>,
+    /// Where the contact was first seen: `whatsapp`, `ad`, `lead:<source
+    /// id>`, `import`, `staff` or `staff:<what staff typed>` (none for
+    /// contacts from before sources were kept).
+    source: Option<String>,
+    /// The first click-to-WhatsApp ad it came from.
+    ad: Option<parley::domain::ad_referral::AdReferral>,
     /// The customer wrote after the caller last read it (lists only).
     unread: bool,
 }
@@ -64,6 +70,8 @@ impl ContactView {
             tags: contact.tags.clone(),
             fields: contact.fields.clone(),
             merge_suggested: contact.merge_suggested.iter().map(ToString::to_string).collect(),
+            source: contact.source.clone(),
+            ad: contact.first_ad.clone(),
             phone: contact.phone(),
             id: contact.id.to_string(),
             wa_id: contact.wa_id,

@@ -49,6 +49,10 @@ pub(super) fn contact_from(item: &Item) -> Result<Contact, StoreError> {
             .and_then(|v| v.as_ss().ok())
             .map(|ids| ids.iter().filter_map(|id| ContactId::parse(id)).collect())
             .unwrap_or_default(),
+        source: get_s(item, "lead_source"),
+        first_ad: get_s(item, "first_ad").and_then(|ad| serde_json::from_str(&ad).ok()),
+        first_inbound_at: get_n(item, "first_inbound_at").map(Millis),
+        first_wamid: get_s(item, "first_wamid"),
     })
 }
 

@@ -1,6 +1,7 @@
 //! Pipelines (one small partition) and deals (one item each, indexed by
 //! pipeline stage for the board and by contact for the contact record).
 
+use super::batch_read::Projection;
 use super::item::{get_s, key, n, req_s, s, Item};
 use super::keys;
 use super::paging::PageSize;
@@ -10,7 +11,7 @@ use crate::domain::pipeline::{Deal, Pipeline};
 use crate::domain::{AuditEntry, Event};
 use crate::domain::{ContactId, Millis};
 use crate::ports::{Page, PageRequest, StoreError};
-use aws_sdk_dynamodb::types::{KeysAndAttributes, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use std::collections::HashMap;
 
 const DEAL_PAGE: PageSize = PageSize { default: 50, max: 200 };
@@ -144,44 +145,19 @@ impl DynamoStore {
     /// contact that is gone maps to `None`. One BatchGetItem per 100.
     async fn conversations_of(
         &self,
-        mut contacts: Vec<ContactId>,
+        contacts: Vec<ContactId>,
         found: &mut HashMap<ContactId, Option<Conversation>>,
     ) -> Result<(), StoreError> {
-        contacts.sort_by(|a, b| a.as_str().cmp(b.as_str()));
-        contacts.dedup();
-        for chunk in contacts.chunks(100) {
-            let keys = chunk.iter().map(|c| key(keys::contact_pk(c), keys::PROFILE)).collect::<Vec<_>>();
-            let mut pending = Some(
-                KeysAndAttributes::builder()
-                    .set_keys(Some(keys))
-                    .projection_expression("contact_id, #owner")
-                    .expression_attribute_names("#owner", "owner")
-                    .build()
-                    .map_err(unavailable)?,
-            );
-            for _ in 0..8 {
-                let Some(request) = pending.take() else { break };
-                let out = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.table, request)
-                    .send()
-                    .await
-                    .map_err(unavailable)?;
-                for item in out.responses().and_then(|r| r.get(&self.table)).into_iter().flatten() {
-                    if let Some(id) = get_s(item, "contact_id").and_then(|c| ContactId::parse(&c)) {
-                        let conversation = Conversation { owner: get_s(item, "owner"), ..Conversation::default() };
-                        found.insert(id, Some(conversation));
-                    }
-                }
-                pending = out.unprocessed_keys().and_then(|u| u.get(&self.table)).cloned();
+        let wanted: Vec<Item> = contacts.iter().map(|c| key(keys::contact_pk(c), keys::PROFILE)).collect();
+        let projection = Projection { expression: "contact_id, #owner", names: &[("#owner", "owner")] };
+        for item in self.batch_read(wanted, Some(projection)).await? {
+            if let Some(id) = get_s(&item, "contact_id").and_then(|c| ContactId::parse(&c)) {
+                let conversation = Conversation { owner: get_s(&item, "owner"), ..Conversation::default() };
+                found.insert(id, Some(conversation));
             }
-            if pending.is_some() {
-                return Err(StoreError::Unavailable("batch read kept being throttled".into()));
-            }
-            for contact in chunk {
-                found.entry(contact.clone()).or_insert(None);
-            }
+        }
+        for contact in contacts {
+            found.entry(contact).or_insert(None);
         }
         Ok(())
     }

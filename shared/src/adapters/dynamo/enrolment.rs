@@ -59,6 +59,7 @@ impl DynamoStore {
             "owner_key = :ok",
             "gsi4pk = :ok",
             "gsi4sk = :act",
+            "lead_source = :lsrc",
         ];
         let mut values = HashMap::from([
             (":cid".to_owned(), s(id.as_str())),
@@ -72,6 +73,7 @@ impl DynamoStore {
             (":open".to_owned(), s(open)),
             (":q_open".to_owned(), s(keys::status_queue(open, shard))),
             (":ok".to_owned(), s(keys::owner_queue(new.owner.as_deref(), shard))),
+            (":lsrc".to_owned(), s(&new.source)),
         ]);
         let mut names = HashMap::from([("#status".to_owned(), "status".to_owned())]);
         if let Some(owner) = &new.owner {

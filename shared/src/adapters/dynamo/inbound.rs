@@ -147,9 +147,7 @@ impl DynamoStore {
         }
         // Last, so the positions above stay put. Inserted only by the message
         // that creates the contact; a no-op for every later one.
-        let source = if message.referral.is_some() { "ad" } else { "whatsapp" };
-        let created =
-            crate::domain::change_event::contact_created(contact, &message.phone_number_id, source, message.at);
+        let created = crate::domain::change_event::contact_wrote_first(message, contact);
         items.push(self.contact_created_once(&created, contact)?);
         Ok(items)
     }
@@ -403,6 +401,7 @@ fn contact_update(
         "gsi4pk = if_not_exists(owner_key, :unassigned)",
         "gsi4sk = :g1sk",
         "first_inbound_at = if_not_exists(first_inbound_at, :at)",
+        "first_wamid = if_not_exists(first_wamid, :wamid)",
         "awaiting_since = if_not_exists(awaiting_since, :at)",
         "gsi5pk = :await",
         "gsi5sk = if_not_exists(gsi5sk, :await_sk)",
@@ -411,6 +410,7 @@ fn contact_update(
         (":cid".to_owned(), s(contact.as_str())),
         (":pnid".to_owned(), s(&message.phone_number_id)),
         (":at".to_owned(), n(message.at.0)),
+        (":wamid".to_owned(), s(&message.wamid)),
         (":su".to_owned(), n(window.service_until.map_or(0, |m| m.0))),
         (":g1pk".to_owned(), s(keys::contacts_by_activity(shard))),
         (":g1sk".to_owned(), s(keys::activity_sk(message.at, contact))),
@@ -421,6 +421,14 @@ fn contact_update(
         (":await_sk".to_owned(), s(keys::activity_sk(message.at, contact))),
     ]);
     let mut names = HashMap::from([("#status".to_owned(), "status".to_owned())]);
+    // The first touch: kept from the first message (or from whoever added
+    // the contact before it wrote), for the lead-source report.
+    sets.push("lead_source = if_not_exists(lead_source, :lsrc)");
+    values.insert(":lsrc".to_owned(), s(if message.referral.is_some() { "ad" } else { "whatsapp" }));
+    if let Some(ad) = message.referral.as_deref().and_then(crate::domain::ad_referral::AdReferral::parse) {
+        sets.push("first_ad = if_not_exists(first_ad, :ad)");
+        values.insert(":ad".to_owned(), s(serde_json::to_string(&ad).map_err(|e| StoreError::Corrupt(e.to_string()))?));
+    }
     if let Some(wa) = message.from.wa_id() {
         sets.extend(["wa_id = :wa", "gsi7pk = :by_phone", "gsi7sk = :phone_sk"]);
         values.insert(":wa".to_owned(), s(wa));

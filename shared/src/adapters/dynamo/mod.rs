@@ -23,6 +23,7 @@
 //! so no list is one hot partition; `fan_out.rs` reads them back as one.
 
 mod audit;
+mod batch_read;
 mod business_hours;
 mod business_numbers;
 mod business_profile;
@@ -61,6 +62,7 @@ mod report_calendar;
 mod rules;
 mod sessions;
 mod shard_backfill;
+mod source_figures;
 mod spend;
 mod stats;
 mod statuses;

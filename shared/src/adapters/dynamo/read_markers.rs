@@ -2,17 +2,12 @@
 //! forward only, by one conditional write; a page's markers are read with
 //! one BatchGetItem per 100 contacts.
 
-use super::item::{get_n, get_s, key, n, s, Item};
+use super::batch_read::Projection;
+use super::item::{get_n, get_s, key, n, s};
 use super::{is_condition_failure, keys, unavailable, DynamoStore};
 use crate::domain::{ContactId, Millis};
 use crate::ports::StoreError;
-use aws_sdk_dynamodb::types::KeysAndAttributes;
 use std::collections::HashMap;
-
-/// BatchGetItem's limit.
-const BATCH: usize = 100;
-/// How often unprocessed keys (throttling) are asked for again.
-const BATCH_ROUNDS: usize = 4;
 
 #[async_trait::async_trait]
 impl crate::ports::ReadMarkers for DynamoStore {
@@ -36,41 +31,13 @@ impl crate::ports::ReadMarkers for DynamoStore {
     }
 
     async fn read_through(&self, user: &str, contacts: &[ContactId]) -> Result<HashMap<ContactId, Millis>, StoreError> {
+        let wanted = contacts.iter().map(|c| key(keys::contact_pk(c), keys::read_marker_sk(user))).collect();
+        let projection = Projection { expression: "contact_id, read_through", names: &[] };
         let mut found = HashMap::new();
-        for chunk in contacts.chunks(BATCH) {
-            let mut wanted: Vec<Item> =
-                chunk.iter().map(|c| key(keys::contact_pk(c), keys::read_marker_sk(user))).collect();
-            wanted.dedup();
-            for _ in 0..BATCH_ROUNDS {
-                if wanted.is_empty() {
-                    break;
-                }
-                let request = KeysAndAttributes::builder()
-                    .set_keys(Some(std::mem::take(&mut wanted)))
-                    .projection_expression("contact_id, read_through")
-                    .build()
-                    .map_err(unavailable)?;
-                let out = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.table, request)
-                    .send()
-                    .await
-                    .map_err(unavailable)?;
-                for item in out.responses().and_then(|r| r.get(&self.table)).into_iter().flatten() {
-                    let id = get_s(item, "contact_id").and_then(|id| ContactId::parse(&id));
-                    if let (Some(id), Some(at)) = (id, get_n(item, "read_through")) {
-                        found.insert(id, Millis(at));
-                    }
-                }
-                wanted = out
-                    .unprocessed_keys()
-                    .and_then(|u| u.get(&self.table))
-                    .map(|k| k.keys().to_vec())
-                    .unwrap_or_default();
-            }
-            if !wanted.is_empty() {
-                return Err(StoreError::Unavailable("read markers kept being throttled".into()));
+        for item in self.batch_read(wanted, Some(projection)).await? {
+            let id = get_s(&item, "contact_id").and_then(|id| ContactId::parse(&id));
+            if let (Some(id), Some(at)) = (id, get_n(&item, "read_through")) {
+                found.insert(id, Millis(at));
             }
         }
         Ok(found)

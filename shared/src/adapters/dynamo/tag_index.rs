@@ -14,7 +14,7 @@ use super::keys::{self, Shard};
 use super::{unavailable, DynamoStore};
 use crate::domain::{Contact, ContactId};
 use crate::ports::{Page, PageRequest, StoreError};
-use aws_sdk_dynamodb::types::{Delete, KeysAndAttributes, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 use std::collections::HashMap;
 
 /// Contacts carrying a tag, in contact id order.
@@ -102,20 +102,10 @@ impl DynamoStore {
             return Ok(found);
         }
         let wanted = ids.iter().map(|id| key(keys::contact_pk(id), keys::PROFILE)).collect();
-        let mut pending = Some(KeysAndAttributes::builder().set_keys(Some(wanted)).build().map_err(unavailable)?);
-        for _ in 0..8 {
-            let Some(request) = pending.take() else { break };
-            let out =
-                self.client.batch_get_item().request_items(&self.table, request).send().await.map_err(unavailable)?;
-            for item in out.responses().and_then(|r| r.get(&self.table)).into_iter().flatten() {
-                if let Some(id) = get_s(item, "contact_id") {
-                    found.insert(id, item.clone());
-                }
+        for item in self.batch_read(wanted, None).await? {
+            if let Some(id) = get_s(&item, "contact_id") {
+                found.insert(id, item);
             }
-            pending = out.unprocessed_keys().and_then(|u| u.get(&self.table)).cloned();
-        }
-        if pending.is_some() {
-            return Err(StoreError::Unavailable("batch read kept being throttled".into()));
         }
         Ok(found)
     }

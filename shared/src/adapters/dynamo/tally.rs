@@ -79,6 +79,13 @@ impl Tallies {
     }
 }
 
+/// What an entry adds, when it is not one.
+const AMOUNT: &str = "amount";
+
+fn amount_of(entry: &Item) -> i64 {
+    get_n(entry, AMOUNT).unwrap_or(1)
+}
+
 /// A stable, personal-data-free name for an event (its digest: a wamid
 /// carries the customer's number, and entries outlive erasure).
 fn event_digest(event: &str) -> String {
@@ -92,6 +99,11 @@ fn shard_of(digest: &str) -> u64 {
 /// The pending entry that adds one to `counter` for `event`, whose name
 /// must be unique to the event (it is what makes a repeat harmless).
 pub(super) fn pending_entry(table: &str, counter: &Counter, event: &str) -> Result<TransactWriteItem, StoreError> {
+    pending_amount(table, counter, event, 1)
+}
+
+/// The pending entry that adds `amount` (an entry without one adds one).
+fn pending_amount(table: &str, counter: &Counter, event: &str, amount: i64) -> Result<TransactWriteItem, StoreError> {
     let digest = event_digest(event);
     let mut item = key(keys::tally_pk(shard_of(&digest)), &digest);
     item.extend([
@@ -99,6 +111,9 @@ pub(super) fn pending_entry(table: &str, counter: &Counter, event: &str) -> Resu
         ("counter_sk".to_owned(), s(&counter.sk)),
         ("field".to_owned(), s(&counter.field)),
     ]);
+    if amount != 1 {
+        item.insert(AMOUNT.to_owned(), n(amount));
+    }
     let put = Put::builder().table_name(table).set_item(Some(item)).build().map_err(unavailable)?;
     Ok(TransactWriteItem::builder().put(put).build())
 }
@@ -124,6 +139,30 @@ impl DynamoStore {
         event: &str,
         now_seconds: i64,
     ) -> Result<bool, StoreError> {
+        self.tally_amounts_once(&[(counter.clone(), 1)], event, now_seconds).await
+    }
+
+    /// Adds each amount to its counter once for `event`, in one
+    /// transaction with the event's marker (at most 99 counters).
+    pub(super) async fn tally_amounts_once(
+        &self,
+        amounts: &[(Counter, i64)],
+        event: &str,
+        now_seconds: i64,
+    ) -> Result<bool, StoreError> {
+        if amounts.len() >= TRANSACTION_ITEMS {
+            return Err(StoreError::Rejected(format!("{} counters for one event", amounts.len())));
+        }
+        let mut entries = Vec::with_capacity(amounts.len());
+        for (counter, amount) in amounts {
+            // Each entry is named after the event and its counter: one
+            // event's entries must not overwrite each other.
+            let name =
+                if amounts.len() == 1 { event.to_owned() } else { format!("{event}|{}|{}", counter.sk, counter.field) };
+            entries.push(pending_amount(&self.table, counter, &name, *amount)?);
+        }
+        let Some(first) = amounts.first() else { return Ok(true) };
+        let counter = &first.0;
         let mut marker = key(keys::tallied_pk(&event_digest(event)), keys::TALLIED);
         marker.insert(keys::TTL.to_owned(), n(now_seconds + MARKER_TTL_SECONDS));
         let marker = Put::builder()
@@ -136,8 +175,11 @@ impl DynamoStore {
             let result = self
                 .client
                 .transact_write_items()
-                .transact_items(TransactWriteItem::builder().put(marker.clone()).build())
-                .transact_items(pending_entry(&self.table, counter, event)?)
+                .set_transact_items(Some(
+                    std::iter::once(TransactWriteItem::builder().put(marker.clone()).build())
+                        .chain(entries.iter().cloned())
+                        .collect(),
+                ))
                 .send()
                 .await;
             let Err(err) = result else { return Ok(true) };
@@ -170,7 +212,7 @@ impl DynamoStore {
                     continue;
                 };
                 if counter_pk == pk && sk.as_str() >= from && sk.as_str() <= to {
-                    tallies.add(sk, field, 1);
+                    tallies.add(sk, field, amount_of(&entry));
                 }
             }
             for item in self.counter_items(pk, from, to).await? {
@@ -295,7 +337,7 @@ impl DynamoStore {
             if let (Some(counter_pk), Some(counter_sk), Some(field)) =
                 (get_s(entry, "counter_pk"), get_s(entry, "counter_sk"), get_s(entry, "field"))
             {
-                *sums.entry((counter_pk, counter_sk)).or_default().entry(field).or_default() += 1;
+                *sums.entry((counter_pk, counter_sk)).or_default().entry(field).or_default() += amount_of(entry);
             }
         }
         for ((pk, sk), fields) in sums {

@@ -23,6 +23,7 @@ mod reports;
 mod rules;
 mod send_media;
 mod send_message;
+mod source_counting;
 mod sweep;
 mod tasks;
 mod team;

@@ -35,6 +35,10 @@ pub(super) fn new_contact(id: &ContactId, phone_number_id: &str, at: Millis) -> 
             tags: Vec::new(),
             fields: Default::default(),
             merge_suggested: Vec::new(),
+            source: None,
+            first_ad: None,
+            first_inbound_at: None,
+            first_wamid: None,
         },
         in_owner_queue: true,
         first_inbound_at: None,
@@ -266,6 +270,13 @@ impl InboundStore for MemoryStore {
             c.conversation.awaiting_since.get_or_insert(message.at);
             row.in_owner_queue = true;
             row.first_inbound_at.get_or_insert(message.at);
+            c.first_inbound_at.get_or_insert(message.at);
+            c.first_wamid.get_or_insert_with(|| message.wamid.clone());
+            let ad = message.referral.as_deref().and_then(crate::domain::ad_referral::AdReferral::parse);
+            c.source.get_or_insert_with(|| if message.referral.is_some() { "ad" } else { "whatsapp" }.to_owned());
+            if c.first_ad.is_none() {
+                c.first_ad = ad;
+            }
             if let Some(wa) = message.from.wa_id() {
                 c.wa_id = Some(wa.to_owned());
             }

@@ -26,6 +26,7 @@ impl ContactEnrolment for MemoryStore {
         row.contact.display_name = new.name.clone();
         row.contact.last_activity_at = Some(new.at);
         row.contact.conversation.owner = new.owner.clone();
+        row.contact.source = Some(new.source.clone());
         row.contact.conversation.status = Some(ConversationStatus::Open);
         state.contacts.insert(id.clone(), row);
         state.events.push(crate::domain::change_event::contact_created(&id, &new.number.0, &new.source, new.at));

@@ -24,6 +24,7 @@ mod quotes;
 mod records;
 mod rules;
 mod scheduler;
+mod source_figures;
 mod team;
 mod webhook_poster;
 mod webhook_queue;
@@ -232,6 +233,11 @@ struct State {
     lead_feeds: BTreeMap<String, crate::domain::lead_feed_status::LeadFeedStatus>,
     imports: BTreeMap<String, crate::domain::contact_import::ContactImport>,
     failing_import_steps: u32,
+    /// The lead-source counters by (day, line key, field), the events
+    /// counted, and the ads noted.
+    source_counts: BTreeMap<(String, String, String), i64>,
+    source_events: HashSet<String>,
+    ads: BTreeMap<String, crate::domain::ad_referral::AdReferral>,
     /// Merged-away contacts, to the contact that absorbed them.
     merged_into: HashMap<ContactId, ContactId>,
     /// The contacts each contact absorbed (erasing it reaches them too).
