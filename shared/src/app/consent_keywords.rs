@@ -7,7 +7,7 @@ use super::send_message::{SendCommand, SendError, SendMessage};
 use crate::domain::consent::{Consent, ConsentCategory, ConsentMethod};
 use crate::domain::consent_policy::KeywordKind;
 use crate::domain::outbound::{OutboundContent, SendRefusal};
-use crate::domain::{AuditEntry, Event, EventKind, MessageRef};
+use crate::domain::{AuditEntry, ContactId, Event, EventKind, MessageRef};
 use crate::ports::{ConsentPolicyStore, ConsentStore, ConversationStore, KeywordApplied, KeywordChange, StoreError};
 use std::sync::Arc;
 
@@ -31,18 +31,34 @@ impl ConsentKeywords {
     }
 
     /// The text of the message `event` announces, when it could be a keyword
-    /// (one GetItem, only for short messages).
-    async fn candidate_text(&self, event: &Event) -> Result<Option<String>, StoreError> {
+    /// (one GetItem, only for short messages), and the contact that holds
+    /// it now: a merge since the message came moved it to the survivor.
+    async fn candidate_text(&self, event: &Event) -> Result<Option<(ContactId, String)>, StoreError> {
         let candidate = event.data.get("keyword_candidate").and_then(serde_json::Value::as_bool) == Some(true);
         let (EventKind::MessageReceived, true, Some(contact), Some(wamid)) =
             (event.kind, candidate, &event.contact_id, event.data.get("wamid").and_then(serde_json::Value::as_str))
         else {
             return Ok(None);
         };
-        let message = self.conversations.message_at(&MessageRef::new(contact.clone(), event.at, wamid)).await?;
-        Ok(message.and_then(|m| m.text))
+        let mut contact = contact.clone();
+        for _ in 0..=MAX_MERGES {
+            let message = self.conversations.message_at(&MessageRef::new(contact.clone(), event.at, wamid)).await?;
+            if let Some(message) = message {
+                return Ok(message.text.map(|text| (contact, text)));
+            }
+            match self.conversations.merged_into(&contact).await? {
+                Some(survivor) => contact = survivor,
+                // Erased, or never stored: nothing to act on.
+                None => return Ok(None),
+            }
+        }
+        Ok(None)
     }
 }
+
+/// Merges followed from the contact a message came to, to the one that
+/// holds it now.
+const MAX_MERGES: usize = 4;
 
 #[async_trait::async_trait]
 impl Reaction for ConsentKeywords {
@@ -51,7 +67,7 @@ impl Reaction for ConsentKeywords {
     }
 
     async fn react(&self, event: &Event) -> Result<(), ReactionError> {
-        let (Some(text), Some(contact)) = (self.candidate_text(event).await?, &event.contact_id) else { return Ok(()) };
+        let Some((mut contact, text)) = self.candidate_text(event).await? else { return Ok(()) };
         let policy = self.policies.consent_policy().await?.unwrap_or_default();
         let Some(hit) = policy.keyword(&text) else { return Ok(()) };
         let (change, action) = match hit.kind {
@@ -61,15 +77,28 @@ impl Reaction for ConsentKeywords {
                 (KeywordChange::OptIn(Consent::new(event.at, ConsentMethod::Keyword, everything)), "opt_in")
             }
         };
-        // At the message's time, so each delivery of the event writes the same line.
-        let audit = AuditEntry {
-            at: event.at,
-            actor: "customer".to_owned(),
-            action: action.to_owned(),
-            contact: Some(contact.clone()),
-            detail: serde_json::json!({"method": "keyword", "language": hit.language, "event": event.id}).to_string(),
-        };
-        if self.consent.apply_keyword(contact, &change, &event.id, &audit).await? != KeywordApplied::Changed {
+        let mut applied = KeywordApplied::NoContact;
+        for _ in 0..=MAX_MERGES {
+            // At the message's time, so each delivery of the event writes the same line.
+            let audit = AuditEntry {
+                at: event.at,
+                actor: "customer".to_owned(),
+                action: action.to_owned(),
+                contact: Some(contact.clone()),
+                detail: serde_json::json!({"method": "keyword", "language": hit.language, "event": event.id})
+                    .to_string(),
+            };
+            applied = self.consent.apply_keyword(&contact, &change, &event.id, &audit).await?;
+            if applied != KeywordApplied::NoContact {
+                break;
+            }
+            // Merged away between the read and the change: the survivor stands for them.
+            match self.conversations.merged_into(&contact).await? {
+                Some(survivor) => contact = survivor,
+                None => break,
+            }
+        }
+        if applied != KeywordApplied::Changed {
             return Ok(());
         }
         tracing::info!(contact_id = %contact, event_id = %event.id, action, language = %hit.language, "consent keyword applied");

@@ -25,4 +25,8 @@ pub trait ConversationStore: Send + Sync {
     /// One message of a timeline, by its reference (an inbound message's is
     /// its contact, time and wamid, which its `message.received` event carries).
     async fn message_at(&self, reference: &MessageRef) -> Result<Option<Message>, StoreError>;
+
+    /// The contact a merged-away contact was merged into (`None` for a
+    /// contact that was not merged away, or is gone).
+    async fn merged_into(&self, id: &ContactId) -> Result<Option<ContactId>, StoreError>;
 }

@@ -157,4 +157,8 @@ impl crate::ports::ConversationStore for DynamoStore {
             .map_err(unavailable)?;
         out.item().map(|item| message_from(item, &reference.contact)).transpose()
     }
+
+    async fn merged_into(&self, id: &ContactId) -> Result<Option<ContactId>, StoreError> {
+        DynamoStore::merged_into(self, id).await
+    }
 }

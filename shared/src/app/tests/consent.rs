@@ -178,3 +178,23 @@ async fn staff_cannot_claim_a_keyword_opt_in_or_one_to_nothing() {
     let consent = w.store.contact(&contact).await.unwrap().unwrap().consent.expect("kept");
     assert_eq!(consent.method, ConsentMethod::InboundMessage, "nothing was replaced");
 }
+
+#[tokio::test]
+async fn a_stop_whose_contact_was_merged_away_before_its_event_came_opts_out_the_survivor_once() {
+    let w = World::new();
+    let reaction = keywords(&w);
+    let survivor = w.customer_says("919800000002", "wamid.other", "hello").await;
+    w.clock.set(Millis(w.clock_now().0 + 60_000));
+    let merged = w.customer_says("919800000001", "wamid.stop", "STOP").await;
+    // Staff merge the two before the events function gets to the STOP.
+    crate::ports::ContactLifecycleStore::merge_contacts(&*w.store, &survivor, &merged).await.unwrap();
+    let event = received(&w, "wamid.stop");
+    assert_eq!(event.contact_id.as_ref(), Some(&merged), "the event names the merged-away contact");
+
+    reaction.react(&event).await.unwrap();
+    reaction.react(&event).await.unwrap();
+    assert!(w.store.contact(&survivor).await.unwrap().unwrap().opted_out, "the survivor is opted out");
+    let sent = replies(&w, &survivor).await;
+    assert_eq!(sent.len(), 1, "confirmed once: {sent:?}");
+    assert_eq!(w.queue.enqueued().len(), 1);
+}

@@ -186,6 +186,10 @@ impl ConversationStore for MemoryStore {
         self.state().message_reads += 1;
         Ok(self.message(reference))
     }
+
+    async fn merged_into(&self, id: &ContactId) -> Result<Option<ContactId>, StoreError> {
+        Ok(self.state().merged_into.get(id).cloned())
+    }
 }
 
 #[async_trait::async_trait]
