@@ -55,8 +55,8 @@ functions=$(sed -n 's/^ *Binary: *//p' template.yaml)
 # both cores, and sam then finds each binary fresh. The flags match sam's.
 # It needs setup's cargo-lambda and zig, and nothing after it needs it
 # until the end, so it starts now and runs beside the tests at the lowest
-# priority: the emulators and browsers leave a core idle much of the time,
-# and it takes that idle CPU, never the tests'.
+# priority: it takes whatever CPU the tests leave, never theirs (on two
+# cores that is little, so most of it still runs after the browser tests).
 cross_log=$(mktemp)
 # shellcheck disable=SC2086
 nice -n 19 env "${deploy_env[@]}" cargo lambda build --release --arm64 $(printf -- '--bin %s ' $functions) >"$cross_log" 2>&1 &

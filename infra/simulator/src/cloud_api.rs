@@ -562,7 +562,7 @@ async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerS
     }
     let wamid = new_wamid();
     let mut hosted = None;
-    let message = match (says.taps.as_deref(), says.media.as_deref()) {
+    let mut message = match (says.taps.as_deref(), says.media.as_deref()) {
         (Some(title), _) => match button_tap(&sim, &customer, &says.from, title, &wamid, now as i64) {
             Some(tap) => tap,
             None => {
@@ -583,7 +583,6 @@ async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerS
             customer.message(&wamid, now as i64, sample.kind, sample.webhook_body(&media_id, Some(&says.text)))
         }
     };
-    let mut message = message;
     if let Some(ad) = &says.ad {
         message["referral"] = referral(ad);
     }

@@ -3,7 +3,6 @@
 //! (ids, names and flags only: never a phone number, a name typed by a
 //! customer, or a message body).
 
-use super::ad_referral::AdReferral;
 use super::message::InboundMessage;
 use super::pipeline::Deal;
 use super::task::Task;
@@ -26,7 +25,7 @@ fn is_keyword_candidate(message: &InboundMessage) -> bool {
 /// from a click-to-WhatsApp ad (a lead source).
 pub fn message_received(message: &InboundMessage, contact: &ContactId) -> Event {
     // The ad without its click id: events reach registered webhooks.
-    let ad = message.referral.as_deref().and_then(AdReferral::parse).map(|ad| ad.without_click());
+    let ad = message.ad().map(|ad| ad.without_click());
     let data = json!({
         "wamid": message.wamid,
         "message_type": message.type_name,
@@ -111,10 +110,8 @@ pub fn task_done(task: &Task, at: Millis) -> Event {
 /// A contact that wrote first: its source is `ad` (with the ad's id) when
 /// the message came from an ad, else `whatsapp`.
 pub fn contact_wrote_first(message: &InboundMessage, contact: &ContactId) -> Event {
-    let ad = message.referral.as_deref().and_then(AdReferral::parse);
-    let source = if message.referral.is_some() { "ad" } else { "whatsapp" };
-    let mut event = contact_created(contact, &message.phone_number_id, source, message.at);
-    if let Some(ad) = ad {
+    let mut event = contact_created(contact, &message.phone_number_id, message.first_touch_source(), message.at);
+    if let Some(ad) = message.ad() {
         event.data["ad"] = json!(ad.ad_id);
     }
     event

@@ -49,6 +49,23 @@ pub struct InboundMessage {
     pub raw: String,
 }
 
+impl InboundMessage {
+    /// The ad its `referral` names, if it names one.
+    pub fn ad(&self) -> Option<super::ad_referral::AdReferral> {
+        self.referral.as_deref().and_then(super::ad_referral::AdReferral::parse)
+    }
+
+    /// The source of a contact this message is the first touch of: `ad`
+    /// when it came with a `referral`, else `whatsapp`.
+    pub fn first_touch_source(&self) -> &'static str {
+        if self.referral.is_some() {
+            "ad"
+        } else {
+            "whatsapp"
+        }
+    }
+}
+
 /// A stored message as the timeline shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {

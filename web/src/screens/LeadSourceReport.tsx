@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, SignedOut } from '../api/client';
 import * as reportsApi from '../api/reports';
+import { AdLink } from '../components/AdLink';
 import { t } from '../i18n';
 import { money, number } from '../lib/format';
 import { sourceLabel } from '../lib/leadSource';
@@ -59,7 +60,7 @@ export function LeadSourceReport({ from, to }: { from: string; to: string }) {
                 <tbody>{report.ads.map((a) => (
                   <tr key={a.ad.ad_id} data-testid="dash-ad" data-ad-id={a.ad.ad_id} data-leads={String(a.leads)} data-conversations={String(a.conversations)} data-won={String(a.won)} data-won-minor={String(a.won_minor)}>
                     <td>
-                      {a.ad.source_url ? <a href={a.ad.source_url} target="_blank" rel="noopener noreferrer">{a.ad.headline || a.ad.ad_id}</a> : (a.ad.headline || a.ad.ad_id)}
+                      <AdLink ad={a.ad} />
                       <span class="muted small"> · {a.ad.ad_id}</span>
                     </td>
                     <td>{number(a.leads)}</td><td>{number(a.conversations)}</td><td>{number(a.won)}</td><td>{money(a.won_minor, report.currency)}</td>

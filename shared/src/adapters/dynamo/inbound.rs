@@ -424,8 +424,8 @@ fn contact_update(
     // The first touch: kept from the first message (or from whoever added
     // the contact before it wrote), for the lead-source report.
     sets.push("lead_source = if_not_exists(lead_source, :lsrc)");
-    values.insert(":lsrc".to_owned(), s(if message.referral.is_some() { "ad" } else { "whatsapp" }));
-    if let Some(ad) = message.referral.as_deref().and_then(crate::domain::ad_referral::AdReferral::parse) {
+    values.insert(":lsrc".to_owned(), s(message.first_touch_source()));
+    if let Some(ad) = message.ad() {
         sets.push("first_ad = if_not_exists(first_ad, :ad)");
         values.insert(":ad".to_owned(), s(serde_json::to_string(&ad).map_err(|e| StoreError::Corrupt(e.to_string()))?));
     }

@@ -41,7 +41,6 @@ pub(super) fn new_contact(id: &ContactId, phone_number_id: &str, at: Millis) -> 
             first_wamid: None,
         },
         in_owner_queue: true,
-        first_inbound_at: None,
     }
 }
 
@@ -273,13 +272,11 @@ impl InboundStore for MemoryStore {
             c.conversation.status = Some(ConversationStatus::WaitingOnUs);
             c.conversation.awaiting_since.get_or_insert(message.at);
             row.in_owner_queue = true;
-            row.first_inbound_at.get_or_insert(message.at);
             c.first_inbound_at.get_or_insert(message.at);
             c.first_wamid.get_or_insert_with(|| message.wamid.clone());
-            let ad = message.referral.as_deref().and_then(crate::domain::ad_referral::AdReferral::parse);
-            c.source.get_or_insert_with(|| if message.referral.is_some() { "ad" } else { "whatsapp" }.to_owned());
+            c.source.get_or_insert_with(|| message.first_touch_source().to_owned());
             if c.first_ad.is_none() {
-                c.first_ad = ad;
+                c.first_ad = message.ad();
             }
             if let Some(wa) = message.from.wa_id() {
                 c.wa_id = Some(wa.to_owned());

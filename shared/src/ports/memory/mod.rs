@@ -125,9 +125,11 @@ impl MemoryStore {
     }
 
     /// Puts a contact as it is (a test's starting point).
-    pub fn put_contact(&self, contact: Contact) {
+    pub fn put_contact(&self, mut contact: Contact) {
         let mut state = self.state();
-        let row = ContactRow { in_owner_queue: true, first_inbound_at: contact.last_inbound_at, contact };
+        // A contact that has written has a first message, as one stored by the inbound path.
+        contact.first_inbound_at = contact.first_inbound_at.or(contact.last_inbound_at);
+        let row = ContactRow { in_owner_queue: true, contact };
         state.contacts.insert(row.contact.id.clone(), row);
     }
 
@@ -161,7 +163,6 @@ struct ContactRow {
     contact: Contact,
     /// In its owner's (or the unassigned) queue; closed conversations leave it.
     in_owner_queue: bool,
-    first_inbound_at: Option<Millis>,
 }
 
 /// A message with what the sender and the status path keep beside it.

@@ -123,7 +123,7 @@ impl OutboxStore for MemoryStore {
             }
             if c.conversation.first_response_ms.is_none() {
                 c.conversation.first_response_ms =
-                    row.first_inbound_at.map(|i| message.created_at.0 - i.0).filter(|ms| *ms >= 0);
+                    c.first_inbound_at.map(|i| message.created_at.0 - i.0).filter(|ms| *ms >= 0);
             }
         }
         if let Some(entry) = audit {
