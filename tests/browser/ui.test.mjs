@@ -376,9 +376,12 @@ test('signing out returns to the sign-in form and stays there after a reload; an
     await page.screenshot({ path: path.join(SCREENSHOTS, 'signin.png') });
 
     // A session that ends while the inbox is open (expired, revoked): the
-    // next poll gets 401 and the page goes back to the sign-in form.
+    // next request gets 401 and the page goes back to the sign-in form.
+    // With the push socket up the next poll may be a minute away, so the
+    // request is opening Tasks.
     await signIn(stack, page);
     await context.clearCookies();
+    await page.evaluate(() => { window.location.hash = '#/tasks'; });
     await byTestId(page, 'login-form').waitFor({ state: 'visible', timeout: WAIT });
     assert.match(await byTestId(page, 'error').textContent(), /session has ended/);
     assertNoPageErrors(page);
