@@ -4,6 +4,7 @@
 mod admin;
 mod business;
 mod business_hours;
+mod campaigns;
 mod changes;
 mod client_address;
 mod consent;
@@ -71,12 +72,13 @@ use parley::ports::{
 };
 use std::sync::Arc;
 use views::{
-    AuditEntryView, BoardView, BusinessHoursListView, BusinessProfileView, ConsentSettingsView, ConsentView,
+    AuditEntryView, BoardView, BusinessHoursListView, BusinessProfileView, CampaignPreviewView, CampaignView,
+    ConsentSettingsView, ConsentView,
     ContactExportView, ContactView, DeadLetterQueueView, DealView, DryRunView, ErasedView, ExportJobView,
     FirstResponseView, FunnelView, ImportJobView, ImportPreviewView, LeadReceivedView, LeadSourceView,
     LinkAcceptedView, LinkView, MessageCountsView, MessageView, NoteView, NotificationsReadView, NotificationsView,
     NumberHoursView, OptOutView, PageView, PasswordChangedView, QueuedView, QuotePdfView, QuoteView, RateCardView,
-    ReadMarkerView, RequeuedView, RuleLogEntryView, RuleView, SignedInView, SourceReportView, SpendView, TaskView,
+    ReadMarkerView, RecipientView, RequeuedView, RuleLogEntryView, RuleView, SignedInView, SourceReportView, SpendView, TaskView,
     TemplatesSyncedView, UploadView, UserView, WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
 };
 
@@ -120,6 +122,8 @@ pub struct Background {
     pub import_files: Arc<dyn parley::ports::ImportFiles>,
     /// The import worker's queue (the export worker's).
     pub imports: Arc<dyn parley::ports::ImportQueue>,
+    /// The campaign worker's queue (the export worker's too).
+    pub campaigns: Arc<dyn parley::ports::CampaignQueue>,
 }
 
 impl Background {
@@ -135,6 +139,7 @@ impl Background {
             uploads: Arc::new(aws::media_vault(sdk, &settings.media_bucket)),
             import_files: Arc::new(aws::media_vault(sdk, &settings.media_bucket)),
             imports: Arc::new(aws::export_queue(sdk, &settings.export_queue_url)),
+            campaigns: Arc::new(aws::export_queue(sdk, &settings.export_queue_url)),
         }
     }
 }
@@ -205,6 +210,8 @@ pub struct ApiState {
     pub lead_sources: parley::app::lead_sources::LeadSources,
     /// Contact imports from CSV.
     pub imports: parley::app::contact_imports::ContactImports,
+    /// Campaigns.
+    pub campaigns: parley::app::campaigns::Campaigns,
     /// Outbound webhook subscriptions (administrators).
     pub webhooks: Webhooks,
     /// The key CloudFront sends to vouch for `CloudFront-Viewer-Address`;
@@ -264,17 +271,25 @@ pub fn state(
         clock.clone(),
         parley::app::sweep::SweepPolicy::default().queued_after_ms,
     ));
-    let send = SendMessage::new(
-        store.clone(),
-        store.clone(),
-        store.clone(),
-        queue.clone(),
-        clock.clone(),
-        RateCards::default(),
-        store.clone(),
-    )
-    .with_business(store.clone())
-    .with_uploads(background.uploads.clone());
+    let sending = || {
+        SendMessage::new(
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            queue.clone(),
+            clock.clone(),
+            RateCards::default(),
+            store.clone(),
+        )
+        .with_business(store.clone())
+        .with_uploads(background.uploads.clone())
+    };
+    let send = sending();
+    let campaigns = parley::app::campaigns::Campaigns::new(
+        parley::app::campaigns::CampaignPorts::over_store(store.clone(), background.campaigns.clone(), clock.clone()),
+        Arc::new(sending()),
+        parley::app::campaigns::CampaignPace::default(),
+    );
     let calendar = BusinessCalendar::new(store.clone());
     let inbox =
         Arc::new(Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone(), settings));
@@ -364,6 +379,7 @@ pub fn state(
                 clock.clone(),
             ),
         ),
+        campaigns,
         webhooks: Webhooks::new(store.clone(), background.webhooks, clock.clone()),
         origin_key,
         business: store.clone(),
@@ -436,6 +452,14 @@ openapi::api_routes! {
     get "/api/imports/{id}" => imports::one, returns 200 ImportJobView, "One import: its status and counts as the worker goes, and the link to its report of rejected and skipped rows once done", "managers, admins";
     get "/api/imports/{id}/preview" => imports::preview, returns 200 ImportPreviewView, "The uploaded file's delimiter, header, first ten rows and a guess at each column (409 `not_uploaded` before the file is there)", "managers, admins";
     post "/api/imports/{id}/start" => imports::start, body imports::StartBody, returns 202 ImportJobView, "Start the import with one target per column (one must be `phone`), the pipeline deals open in when a stage or value column is mapped, and tags for every row (422 when the mapping does not hold; 409 once started)", "managers, admins";
+    post "/api/campaigns/preview" => campaigns::preview, body campaigns::PreviewBody, returns 200 CampaignPreviewView, "Count and price a campaign's segment a few pages at a time: add the answers up, asking again with `next_cursor` until it is null (who is in the segment, who would get the message, who is left out and why, some of those lacking a parameter's field, the price by market from Meta's rate card); 422 when the template is not approved, takes a header or button value, or the parameters do not match it", "managers, admins";
+    post "/api/campaigns" => campaigns::create, body campaigns::CreateBody, returns 201 CampaignView, "Create a campaign with the estimate the admin confirmed (in the business's currency, else 422) and send it now or at `send_at`; the worker hands its recipients to the sender paced to the number's throughput, each at most once (audited)", "managers, admins";
+    get "/api/campaigns" => campaigns::list, returns 200 PageView<CampaignView>, "The latest campaigns, newest first", "managers, admins";
+    get "/api/campaigns/{id}" => campaigns::one, returns 200 CampaignView, "One campaign with its results: sent, delivered, read, failed by code, left out by reason, replied within 72 hours, opted out after", "managers, admins";
+    get "/api/campaigns/{id}/recipients" => campaigns::recipients, query contacts::PageQuery, returns 200 PageView<RecipientView>, "A campaign's recipients and where each stands, paged", "managers, admins";
+    post "/api/campaigns/{id}/pause" => campaigns::pause, returns 200 CampaignView, "Pause a scheduled or sending campaign: no recipient is reached after the step running now (409 from another state; audited)", "managers, admins";
+    post "/api/campaigns/{id}/resume" => campaigns::resume, returns 200 CampaignView, "Resume a paused campaign where it stopped (409 from another state; audited)", "managers, admins";
+    post "/api/campaigns/{id}/cancel" => campaigns::cancel, returns 200 CampaignView, "Cancel a campaign for good: recipients not yet reached get nothing (409 once finished or cancelled; audited)", "managers, admins";
     get "/api/lead_sources" => leads::list, returns 200 PageView<LeadSourceView>, "The lead sources, each with the path it posts to and its secret", "managers, admins";
     put "/api/lead_sources/{id}" => leads::save, body parley::domain::lead_source::LeadSource, returns 200 LeadSourceView, "Create a lead source (with a fresh secret) or change one (its secret kept): pipeline and stage, owner (`unassigned`, `round_robin` or a teammate), tags, and the mapping of the sender's JSON (422 when invalid; audited)", "managers, admins";
     post "/api/lead_sources/{id}/rotate" => leads::rotate, returns 200 LeadSourceView, "Give the source a fresh secret; the old one stops working (audited)", "managers, admins";

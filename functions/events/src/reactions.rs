@@ -2,6 +2,7 @@
 //! idempotent on the event id, so a redelivered batch repeats nothing.
 
 use parley::adapters::dynamo::DynamoStore;
+use parley::app::campaign_tracking::CampaignTracking;
 use parley::app::consent_keywords::ConsentKeywords;
 use parley::app::deal_idle_watch::DealIdleWatch;
 use parley::app::deals::Deals;
@@ -66,6 +67,8 @@ pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
         Arc::new(StaffNotifier::new(store.clone(), store.clone())),
         // Before the rules: a customer who just said STOP gets no offer from them.
         Arc::new(consent_keywords(&store, parts)),
+        // After the keywords: a reply that opts out counts as an opt-out after the campaign.
+        Arc::new(CampaignTracking::new(store.clone(), store.clone())),
         Arc::new(rules),
         Arc::new(WebhookFanout::new(store.clone(), parts.webhooks.clone())),
         Arc::new(push::live_push(store, parts.push.clone(), parts.agents_see_all)),

@@ -1,18 +1,24 @@
 //! The SQS-driven export worker: each record names one export job, which
 //! is written to the export bucket page by page, or one step of a contact
-//! import (which queues its next step itself). A failed job is marked
+//! import or of a campaign (each queues its next step itself). A failed job is marked
 //! failed for its requester; only an unreadable record or a storage outage
 //! is handed back to SQS (and, after its retries, the dead-letter queue).
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use parley::adapters::aws::{self, ExportBucket, MediaBucket, SdkConfig};
-use parley::adapters::sqs::{ExportRequest, ImportRequest};
+use parley::adapters::scheduler::ScheduleTarget;
+use parley::adapters::sqs::{CampaignRequest, ExportRequest, ImportRequest};
 use parley::adapters::sqs_batch::BatchFailures;
+use parley::app::campaigns::{CampaignPace, CampaignPorts, Campaigns};
 use parley::app::contact_imports::{ContactImports, ImportPorts};
 use parley::app::exports::Exports;
 use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
 use parley::config::{ConfigError, Environment};
-use parley::ports::SystemClock;
+use parley::app::send_message::SendMessage;
+use parley::app::sweep::SweepPolicy;
+use parley::app::sweep_arming::SweepArming;
+use parley::domain::pricing::RateCards;
+use parley::ports::{Clock, OutboundQueue, Scheduler, SystemClock};
 use std::sync::Arc;
 
 /// What the export worker runs with.
@@ -28,6 +34,12 @@ pub struct ExportSettings {
     pub media_bucket: MediaBucket,
     /// The contact-id key (the store needs it even though exports derive no ids).
     pub secrets: SecretSource,
+    /// `OUTBOUND_QUEUE_URL`: where campaign sends go.
+    pub outbound_queue_url: String,
+    /// Where the outbox sweep is armed (each send arms it, as the API's do).
+    pub schedules: ScheduleTarget,
+    /// `CAMPAIGN_SENDS_PER_SECOND`: the campaign pace (default 40).
+    pub pace: CampaignPace,
 }
 
 impl ExportSettings {
@@ -39,8 +51,21 @@ impl ExportSettings {
             bucket: ExportBucket::from_environment(env)?,
             media_bucket: MediaBucket::from_environment(env)?,
             secrets: SecretSource::from_environment(env, &[SecretName::ContactIdKey])?,
+            outbound_queue_url: env.required("OUTBOUND_QUEUE_URL")?,
+            schedules: ScheduleTarget::from_environment(env)?,
+            pace: campaign_pace(env)?,
         })
     }
+}
+
+/// `CAMPAIGN_SENDS_PER_SECOND`: 1 to 1,000 (Meta's highest tier), 40 when unset.
+pub fn campaign_pace(env: &Environment) -> Result<CampaignPace, ConfigError> {
+    const EXPECTED: &str = "a whole number of sends a second, from 1 to 1000";
+    let pace: u32 = env.parsed("CAMPAIGN_SENDS_PER_SECOND", EXPECTED)?.unwrap_or(CampaignPace::default().sends_per_second);
+    if !(1..=1000).contains(&pace) {
+        return Err(ConfigError::Invalid { name: "CAMPAIGN_SENDS_PER_SECOND", expected: EXPECTED });
+    }
+    Ok(CampaignPace { sends_per_second: pace })
 }
 
 /// The worker.
@@ -49,14 +74,42 @@ pub struct Worker {
     pub exports: Exports,
     /// Contact imports, a step per request.
     pub imports: ContactImports,
+    /// Campaigns, a step per request.
+    pub campaigns: Campaigns,
 }
 
-/// One queue message: an export, or an import's next step.
+/// One queue message: an export, or an import's or a campaign's next step.
 #[derive(serde::Deserialize)]
 #[serde(untagged)]
 enum Request {
     Export(ExportRequest),
     Import(ImportRequest),
+    Campaign(CampaignRequest),
+}
+
+/// Campaigns over `store`, sending through `outbound` (which arms the
+/// outbox sweep as every send does) and stepping through `steps`.
+pub fn campaigns(
+    store: Arc<parley::adapters::dynamo::DynamoStore>,
+    outbound: Arc<dyn OutboundQueue>,
+    scheduler: Arc<dyn Scheduler>,
+    steps: Arc<dyn parley::ports::CampaignQueue>,
+    clock: Arc<dyn Clock>,
+    pace: CampaignPace,
+) -> Campaigns {
+    let outbound: Arc<dyn OutboundQueue> =
+        Arc::new(SweepArming::new(outbound, scheduler, clock.clone(), SweepPolicy::default().queued_after_ms));
+    let send = SendMessage::new(
+        store.clone(),
+        store.clone(),
+        store.clone(),
+        outbound,
+        clock.clone(),
+        RateCards::default(),
+        store.clone(),
+    )
+    .with_business(store.clone());
+    Campaigns::new(CampaignPorts::over_store(store, steps, clock), Arc::new(send), pace)
 }
 
 /// Builds the worker from settings and the loaded secrets, with clients
@@ -69,8 +122,16 @@ pub fn build(settings: &ExportSettings, sdk: &SdkConfig, secrets: &AppSecrets) -
     let exports =
         Exports::new(store.clone(), queue.clone(), files.clone(), store.clone(), store.clone(), clock.clone());
     let uploads = Arc::new(aws::media_vault(sdk, &settings.media_bucket));
-    let imports = ContactImports::new(ImportPorts::over_store(store, uploads, files, queue, clock));
-    Ok(Worker { exports, imports })
+    let imports = ContactImports::new(ImportPorts::over_store(store.clone(), uploads, files, queue.clone(), clock.clone()));
+    let campaigns = campaigns(
+        store,
+        Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url)),
+        Arc::new(aws::scheduler(sdk, settings.schedules.clone())),
+        queue,
+        clock,
+        settings.pace,
+    );
+    Ok(Worker { exports, imports, campaigns })
 }
 
 /// Handles one SQS batch.
@@ -92,8 +153,14 @@ pub async fn handle(worker: &Worker, event: SqsEvent) -> SqsBatchResponse {
                     failures.retry(&record);
                 }
             }
+            Some(Request::Campaign(request)) => {
+                if let Err(e) = worker.campaigns.run(&request.campaign_id).await {
+                    tracing::error!(error = %e, campaign = %request.campaign_id, "campaign step failed on storage; SQS will redeliver");
+                    failures.retry(&record);
+                }
+            }
             None => {
-                tracing::error!(sqs_message_id = %id, "unreadable export or import request");
+                tracing::error!(sqs_message_id = %id, "unreadable export, import or campaign request");
                 failures.retry(&record);
             }
         }

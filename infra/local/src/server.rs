@@ -201,6 +201,7 @@ impl LocalStack {
                 uploads: media.vault.clone(),
                 import_files: media.vault.clone(),
                 imports: Arc::new(export_queue.clone()),
+                campaigns: Arc::new(export_queue.clone()),
             },
             None,
         );
@@ -233,9 +234,17 @@ impl LocalStack {
                 background.clone(),
                 media.vault.clone(),
                 export_files,
-                Arc::new(export_queue),
+                Arc::new(export_queue.clone()),
                 clock.clone(),
             )),
+            campaigns: exports::campaigns(
+                background.clone(),
+                Arc::new(queue.clone()),
+                scheduler.clone(),
+                Arc::new(export_queue),
+                clock.clone(),
+                parley::app::campaigns::CampaignPace::default(),
+            ),
         };
         let webhook_worker =
             crate::webhooks::worker(background.clone(), webhook_queue.clone(), clock.clone(), config.webhook_retry)?;

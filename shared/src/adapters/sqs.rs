@@ -42,6 +42,14 @@ pub struct ImportRequest {
     pub import_id: String,
 }
 
+/// The body of an export queue message asking for a campaign's next step
+/// (the export worker runs campaigns too).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignRequest {
+    /// The campaign.
+    pub campaign_id: String,
+}
+
 /// The body of one media queue message: the message whose file to copy
 /// (the same shape as [`SendJob`]).
 pub type MediaJob = SendJob;
@@ -96,11 +104,17 @@ impl SqsQueue {
 
     /// Sends `job` as one message, its JSON the body.
     async fn send(&self, job: &(impl Serialize + Sync)) -> Result<(), QueueError> {
+        self.send_later(job, 0).await
+    }
+
+    /// Sends `job`, delivered after `delay_seconds` (at most 900).
+    async fn send_later(&self, job: &(impl Serialize + Sync), delay_seconds: i32) -> Result<(), QueueError> {
         let body = serde_json::to_string(job).map_err(|e| QueueError(e.to_string()))?;
         self.client
             .send_message()
             .queue_url(&self.url)
             .message_body(body)
+            .delay_seconds(delay_seconds.clamp(0, 900))
             .send()
             .await
             .map_err(|e| QueueError(format!("{e:?}")))?;
@@ -126,6 +140,13 @@ impl ExportQueue for SqsQueue {
 impl crate::ports::ImportQueue for SqsQueue {
     async fn enqueue_import(&self, id: &str) -> Result<(), QueueError> {
         self.send(&ImportRequest { import_id: id.to_owned() }).await
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::ports::CampaignQueue for SqsQueue {
+    async fn enqueue_campaign(&self, id: &str, delay_seconds: i32) -> Result<(), QueueError> {
+        self.send_later(&CampaignRequest { campaign_id: id.to_owned() }, delay_seconds).await
     }
 }
 

@@ -100,6 +100,42 @@ impl Default for SendSettings {
     }
 }
 
+/// What sends of one content read besides their contact (see
+/// [`SendMessage::context`]).
+#[derive(Debug, Clone)]
+pub struct SendContext {
+    translations: Vec<Template>,
+    strict: bool,
+    rates: RateCards,
+}
+
+impl SendContext {
+    /// The template's translations (empty for text and files).
+    pub fn translations(&self) -> &[Template] {
+        &self.translations
+    }
+
+    /// Whether a marketing opt-in is required (strict mode, marketing template).
+    pub fn strict(&self) -> bool {
+        self.strict
+    }
+
+    /// The rate cards estimates are priced with.
+    pub fn rates(&self) -> &RateCards {
+        &self.rates
+    }
+}
+
+/// Who sends, and the message's id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendOrigin {
+    /// A teammate: the send is audited and may be the conversation's first answer.
+    Staff(String),
+    /// A campaign, whose message id is the same however often its step
+    /// runs: the store refuses an id twice, so nobody gets it twice.
+    Campaign(String),
+}
+
 /// A queued send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Queued {
@@ -182,17 +218,48 @@ impl SendMessage {
     /// the message is durably `queued` and the sweep sends it.
     pub async fn send(&self, command: SendCommand) -> Result<Queued, SendError> {
         let contact = self.conversations.contact(&command.contact).await?.ok_or(SendError::NotFound)?;
-        let translations = self.translations(&command.content).await?;
+        let context = self.context(&command.content).await?;
+        self.send_with(&contact, command, &context, SendOrigin::Staff(new_message_id())).await
+    }
+
+    /// What sends of `content` read besides their contact: read once for
+    /// a whole campaign step rather than once a recipient.
+    pub async fn context(&self, content: &OutboundContent) -> Result<SendContext, StoreError> {
+        let translations = self.translations(content).await?;
+        let marketing = match content {
+            OutboundContent::Template { language, .. } => {
+                translations.iter().any(|t| &t.language == language && t.category == Category::Marketing)
+            }
+            OutboundContent::Text { .. } | OutboundContent::Media { .. } => false,
+        };
+        // The consent settings matter only to a marketing template.
+        let strict = marketing && self.consent.consent_policy().await?.unwrap_or_default().strict;
+        Ok(SendContext { translations, strict, rates: self.rate_cards().await?})
+    }
+
+    /// [`SendMessage::send`] to a contact already read, with its context.
+    pub async fn send_with(
+        &self,
+        contact: &Contact,
+        command: SendCommand,
+        context: &SendContext,
+        origin: SendOrigin,
+    ) -> Result<Queued, SendError> {
         let now = self.clock.now();
-        let recipient = self.recipient(&contact, &command.content, &translations).await?;
+        let recipient = Recipient::of(contact, context.strict);
         let content = self.with_uploaded_file(&contact.id, &command.content).await?;
-        let plan = plan_send(&recipient, &content, &translations, &self.rate_cards().await?, now)?;
+        let plan = plan_send(&recipient, &content, &context.translations, &context.rates, now)?;
         let template = match &command.content {
-            OutboundContent::Template { language, .. } => translations.iter().find(|t| &t.language == language),
+            OutboundContent::Template { language, .. } => {
+                context.translations.iter().find(|t| &t.language == language)
+            }
             OutboundContent::Text { .. } | OutboundContent::Media { .. } => None,
         };
         let idempotency_key = command.idempotency_key.as_deref().map(|key| scoped_key(&command, key));
-        let id = new_message_id();
+        let (id, staff) = match origin {
+            SendOrigin::Staff(id) => (id, true),
+            SendOrigin::Campaign(id) => (id, false),
+        };
         let message = OutboundMessage {
             reference: MessageRef::new(contact.id.clone(), now, &id),
             id,
@@ -204,21 +271,25 @@ impl SendMessage {
             created_at: now,
         };
         let text = plan.content.summary(template);
-        let audit = AuditEntry {
+        // A campaign is audited once, not once a recipient.
+        let audit = staff.then(|| AuditEntry {
             at: now,
             actor: command.actor.clone(),
             action: "send".to_owned(),
             contact: Some(message.reference.contact.clone()),
             detail: serde_json::json!({"message_id": message.id, "type": message.content.type_name(), "estimate": plan.estimate}).to_string(),
-        };
+        });
         // The conversation's first answer counts into the response figures
         // of its owner (at this moment), or of the teammate who answered an
-        // unowned one, and of the day the customer first wrote.
-        let first_response = (contact.conversation.first_response_ms.is_none() && contact.last_inbound_at.is_some())
-            .then(|| FirstResponse {
-                agent: credited_agent(contact.conversation.owner.as_deref(), &command.actor),
-                first_inbound_at: contact.created_at,
-            });
+        // unowned one, and of the day the customer first wrote. A campaign
+        // answers nobody.
+        let first_response =
+            (staff && contact.conversation.first_response_ms.is_none() && contact.last_inbound_at.is_some()).then(
+                || FirstResponse {
+                    agent: credited_agent(contact.conversation.owner.as_deref(), &command.actor),
+                    first_inbound_at: contact.created_at,
+                },
+            );
         let created = self
             .outbox
             .create_outbound(
@@ -226,7 +297,7 @@ impl SendMessage {
                 &text,
                 &plan.estimate,
                 idempotency_key.as_ref(),
-                Some(&audit),
+                audit.as_ref(),
                 first_response.as_ref(),
             )
             .await?;
@@ -264,9 +335,9 @@ impl SendMessage {
             }
         }
         let recipient = self.conversations.contact(contact).await?.ok_or(RetryError::NotFound)?;
-        let translations = self.translations(&standing.message.content).await?;
-        let recipient = self.recipient(&recipient, &standing.message.content, &translations).await?;
-        plan_send(&recipient, &standing.message.content, &translations, &self.rate_cards().await?, now)?;
+        let context = self.context(&standing.message.content).await?;
+        let recipient = Recipient::of(&recipient, context.strict);
+        plan_send(&recipient, &standing.message.content, &context.translations, &context.rates, now)?;
         // Conditional on the state read above: a status that settled the
         // message meanwhile makes this a no.
         if !self.outbox.requeue(message).await? {
@@ -277,24 +348,6 @@ impl SendMessage {
         }
         tracing::info!(message_id = %standing.message.id, contact_id = %contact, "message queued again");
         Ok(())
-    }
-
-    /// The contact as the send rules see it. The consent settings are read
-    /// only for a marketing template: nothing else depends on them.
-    async fn recipient(
-        &self,
-        contact: &Contact,
-        content: &OutboundContent,
-        translations: &[Template],
-    ) -> Result<Recipient, StoreError> {
-        let marketing = match content {
-            OutboundContent::Template { language, .. } => {
-                translations.iter().any(|t| &t.language == language && t.category == Category::Marketing)
-            }
-            OutboundContent::Text { .. } | OutboundContent::Media { .. } => false,
-        };
-        let strict = marketing && self.consent.consent_policy().await?.unwrap_or_default().strict;
-        Ok(Recipient::of(contact, strict))
     }
 
     async fn translations(&self, content: &OutboundContent) -> Result<Vec<Template>, StoreError> {

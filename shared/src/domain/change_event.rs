@@ -39,12 +39,14 @@ pub fn message_received(message: &InboundMessage, contact: &ContactId) -> Event 
         .about(contact)
 }
 
-/// An outbound message moved to a new status; statuses only ever move
-/// forward, so each (wamid, status) happens at most once.
-pub fn message_status_changed(update: &StatusUpdate, contact: &ContactId) -> Event {
+/// An outbound message (Parley's `message_id`) moved to a new status;
+/// statuses only ever move forward, so each (wamid, status) happens at
+/// most once.
+pub fn message_status_changed(update: &StatusUpdate, contact: &ContactId, message_id: &str) -> Event {
     let errors: Vec<i64> = update.errors.iter().map(|e| e.code).collect();
     let data = json!({
         "wamid": update.wamid,
+        "message_id": message_id,
         "status": update.status.as_str(),
         "business_number": update.phone_number_id,
         "error_codes": errors,

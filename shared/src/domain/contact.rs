@@ -52,6 +52,33 @@ pub struct Contact {
 }
 
 impl Contact {
+    /// A contact known only by its id and business number, first seen at
+    /// `at`: what a store starts a new record from.
+    pub fn blank(id: ContactId, phone_number_id: &str, at: Millis) -> Self {
+        Contact {
+            id,
+            phone_number_id: phone_number_id.to_owned(),
+            wa_id: None,
+            user_id: None,
+            name: None,
+            last_activity_at: None,
+            last_inbound_at: None,
+            window: ServiceWindow::default(),
+            created_at: at,
+            opted_out: false,
+            consent: None,
+            conversation: super::conversation::Conversation::default(),
+            display_name: None,
+            tags: Vec::new(),
+            fields: Default::default(),
+            merge_suggested: Vec::new(),
+            source: None,
+            first_ad: None,
+            first_inbound_at: None,
+            first_wamid: None,
+        }
+    }
+
     /// The name to show: staff's, else WhatsApp's profile name.
     pub fn shown_name(&self) -> Option<&str> {
         self.display_name.as_deref().or(self.name.as_deref())

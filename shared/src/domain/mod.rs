@@ -5,6 +5,8 @@ pub mod audit;
 pub mod business_day;
 pub mod business_hours;
 pub mod business_profile;
+pub mod campaign;
+pub mod campaign_audience;
 pub mod change_event;
 pub mod consent;
 pub mod consent_policy;

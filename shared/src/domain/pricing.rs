@@ -72,6 +72,13 @@ impl RateCards {
             .map_or(&self.fallback, |(_, card)| card)
     }
 
+    /// The calling-code prefix whose card prices `wa_id` (`None`: the
+    /// fallback card), so estimates can be told apart by market.
+    pub fn market_of(&self, wa_id: Option<&str>) -> Option<&str> {
+        let digits = wa_id.unwrap_or_default();
+        self.by_prefix.keys().filter(|prefix| digits.starts_with(prefix.as_str())).max_by_key(|p| p.len()).map(String::as_str)
+    }
+
     /// Prices one send. Free-form replies are service messages (free); a
     /// utility template inside an open service window is free too.
     pub fn estimate(&self, wa_id: Option<&str>, category: Category, window_open: bool) -> Estimate {

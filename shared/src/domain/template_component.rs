@@ -44,6 +44,11 @@ pub enum TemplateHeader {
 }
 
 impl TemplateHeader {
+    /// Whether a send must give it a value (a file, a place, a text's parameter).
+    pub fn takes_input(&self) -> bool {
+        !matches!(self, TemplateHeader::Text { parameter: None, .. })
+    }
+
     /// Meta's format name, upper case as in the catalog.
     pub fn format_name(&self) -> &'static str {
         match self {
@@ -101,6 +106,11 @@ pub enum TemplateButton {
 }
 
 impl TemplateButton {
+    /// Whether a send must give it a value (a URL suffix, a coupon code).
+    pub fn takes_input(&self) -> bool {
+        matches!(self, TemplateButton::Url { dynamic: true, .. } | TemplateButton::CopyCode { .. })
+    }
+
     /// The label shown to the customer.
     pub fn label(&self) -> &str {
         match self {

@@ -133,6 +133,150 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest campaigns, newest first
+         * @description Roles: managers, admins.
+         */
+        get: operations["get_campaigns"];
+        put?: never;
+        /**
+         * Create a campaign with the estimate the admin confirmed (in the business's currency, else 422) and send it now or at `send_at`; the worker hands its recipients to the sender paced to the number's throughput, each at most once (audited)
+         * @description Roles: managers, admins.
+         */
+        post: operations["post_campaigns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One campaign with its results: sent, delivered, read, failed by code, left out by reason, replied within 72 hours, opted out after
+         * @description Roles: managers, admins.
+         */
+        get: operations["get_campaigns__id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a campaign for good: recipients not yet reached get nothing (409 once finished or cancelled; audited)
+         * @description Roles: managers, admins.
+         */
+        post: operations["post_campaigns__id__cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a scheduled or sending campaign: no recipient is reached after the step running now (409 from another state; audited)
+         * @description Roles: managers, admins.
+         */
+        post: operations["post_campaigns__id__pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign's recipients and where each stands, paged
+         * @description Roles: managers, admins.
+         */
+        get: operations["get_campaigns__id__recipients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused campaign where it stopped (409 from another state; audited)
+         * @description Roles: managers, admins.
+         */
+        post: operations["post_campaigns__id__resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Count and price a campaign's segment a few pages at a time: add the answers up, asking again with `next_cursor` until it is null (who is in the segment, who would get the message, who is left out and why, some of those lacking a parameter's field, the price by market from Meta's rate card); 422 when the template is not approved, takes a header or button value, or the parameters do not match it
+         * @description Roles: managers, admins.
+         */
+        post: operations["post_campaigns_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/changes": {
         parameters: {
             query?: never;
@@ -1934,6 +2078,50 @@ export interface components {
         Assignment: {
             owner?: string | null;
         };
+        /**
+         * @description Who a campaign goes to. Every part narrows; an empty audience is every
+         *     contact of the business.
+         */
+        Audience: {
+            /**
+             * @description A custom field that must hold this value (case-insensitive).
+             * @default null
+             */
+            field: components["schemas"]["FieldChoice"] | null;
+            /**
+             * Format: uint32
+             * @description Only contacts that wrote within this many days.
+             * @default null
+             */
+            inbound_within_days: number | null;
+            /**
+             * @description Only contacts with a marketing opt-in on record (the others are
+             *     counted as excluded for no consent).
+             * @default false
+             */
+            opted_in_only: boolean;
+            /**
+             * @description `unassigned`, or the owner's e-mail address.
+             * @default null
+             */
+            owner: string | null;
+            /**
+             * @description The lead source (`whatsapp`, `ad`, `import`, `staff`, `lead:<id>`);
+             *     a value ending in `:` takes every source it begins (`lead:`).
+             * @default null
+             */
+            source: string | null;
+            /**
+             * @description Contacts with an open deal in this pipeline stage.
+             * @default null
+             */
+            stage: components["schemas"]["StageChoice"] | null;
+            /**
+             * @description Contacts carrying this tag (normalized).
+             * @default null
+             */
+            tag: string | null;
+        };
         /** @description Who did what, when, to which contact; `detail` depends on `action`. */
         AuditEntry: {
             action: string;
@@ -2055,6 +2243,214 @@ export interface components {
             payload: string;
             /** @constant */
             type: "quick_reply";
+        };
+        /**
+         * @description A campaign as the API shows it; `totals` (counted from every
+         *     recipient) on the one-campaign answers, `null` in the list.
+         */
+        Campaign: {
+            audience: components["schemas"]["Audience"];
+            created_at: string;
+            created_by: string;
+            currency: string;
+            /**
+             * Format: uint64
+             * @description The estimate the admin confirmed, in minor units of `currency`.
+             */
+            estimate_minor: number;
+            /** Format: uint64 */
+            estimated_recipients: number;
+            finished_at: string | null;
+            id: string;
+            language: string;
+            name: string;
+            /** @description Why the worker stopped it, if it did. */
+            note: string | null;
+            params: components["schemas"]["ParamSource"][];
+            /** @description When it starts (or started). */
+            send_at: string;
+            status: components["schemas"]["CampaignStatus"];
+            template: string;
+            totals: components["schemas"]["CampaignTotals"] | null;
+        };
+        /** @description A campaign to create. */
+        CampaignCreate: {
+            /**
+             * @default {
+             *       "field": null,
+             *       "inbound_within_days": null,
+             *       "opted_in_only": false,
+             *       "owner": null,
+             *       "source": null,
+             *       "stage": null,
+             *       "tag": null
+             *     }
+             */
+            audience?: components["schemas"]["Audience"];
+            estimate: components["schemas"]["CampaignEstimate"];
+            language: string;
+            name: string;
+            /**
+             * @description One source per body parameter, in order.
+             * @default []
+             */
+            params?: components["schemas"]["ParamSource"][];
+            /**
+             * @description RFC 3339; absent or past: at once.
+             * @default null
+             */
+            send_at?: string | null;
+            /** @description An approved template's name. */
+            template: string;
+        };
+        /** @description The estimate the admin saw (the summed preview) and confirms. */
+        CampaignEstimate: {
+            /** Format: uint64 */
+            amount_minor: number;
+            currency: string;
+            /** Format: uint64 */
+            recipients: number;
+        };
+        /** @description A contact the campaign would leave out for an empty field. */
+        CampaignMissingField: {
+            contact_id: string;
+            field: string;
+            name: string | null;
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        CampaignPage: {
+            items: components["schemas"]["Campaign"][];
+            next_cursor: string | null;
+        };
+        /**
+         * @description Part of a segment's count and price: add the answers up, asking again
+         *     with `next_cursor` until it is `null`.
+         */
+        CampaignPreview: {
+            /** @description The business's currency: the total is the sum of the markets priced in it. */
+            currency: string;
+            /** @description The others by reason: `opted_out`, `no_consent`, `no_identity`, `missing_field`. */
+            excluded: {
+                [key: string]: number;
+            };
+            /**
+             * Format: uint64
+             * @description Contacts in the segment on these pages.
+             */
+            in_segment: number;
+            /** @description The sendable ones' price by market (calling code), each in its card's currency. */
+            markets: components["schemas"]["MarketCost"][];
+            /** @description Some of those left out for an empty field (at most 20 a page). */
+            missing: components["schemas"]["CampaignMissingField"][];
+            next_cursor: string | null;
+            /**
+             * Format: uint64
+             * @description Of those, the ones that would get the message.
+             */
+            sendable: number;
+        };
+        /** @description A segment to count from `cursor` (none at first). */
+        CampaignPreviewRequest: {
+            /**
+             * @default {
+             *       "field": null,
+             *       "inbound_within_days": null,
+             *       "opted_in_only": false,
+             *       "owner": null,
+             *       "source": null,
+             *       "stage": null,
+             *       "tag": null
+             *     }
+             */
+            audience?: components["schemas"]["Audience"];
+            /** @default null */
+            cursor?: string | null;
+            language: string;
+            /**
+             * @description One source per body parameter, in order.
+             * @default []
+             */
+            params?: components["schemas"]["ParamSource"][];
+            /** @description An approved template's name. */
+            template: string;
+        };
+        /** @description One recipient of a campaign. */
+        CampaignRecipient: {
+            contact_id: string;
+            /**
+             * Format: int64
+             * @description Meta's error code for a failure (`0`: refused by Parley's send rules).
+             */
+            error_code: number | null;
+            /** @description Why it was left out. */
+            excluded: string | null;
+            opted_out_after: boolean;
+            replied_at: string | null;
+            state: components["schemas"]["RecipientState"];
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        CampaignRecipientPage: {
+            items: components["schemas"]["CampaignRecipient"][];
+            next_cursor: string | null;
+        };
+        /** @description Where a campaign stands. */
+        CampaignStatus: "scheduled" | "sending" | "paused" | "cancelled" | "finished";
+        /** @description What a campaign came to, counted from its recipients. */
+        CampaignTotals: {
+            /**
+             * Format: uint64
+             * @description Delivered (at least).
+             */
+            delivered: number;
+            /** @description Left out, by reason. */
+            excluded: {
+                [key: string]: number;
+            };
+            /**
+             * Format: uint64
+             * @description Failed, by Meta's code (`0` for Parley's own reasons).
+             */
+            failed: number;
+            /** @description Failures by code. */
+            failed_by_code: {
+                [key: string]: number;
+            };
+            /**
+             * Format: uint64
+             * @description Opted out after it reached them.
+             */
+            opted_out_after: number;
+            /**
+             * Format: uint64
+             * @description Handed to the sender, no answer from Meta yet.
+             */
+            queued: number;
+            /**
+             * Format: uint64
+             * @description Read.
+             */
+            read: number;
+            /**
+             * Format: uint64
+             * @description Recipients recorded so far.
+             */
+            recipients: number;
+            /**
+             * Format: uint64
+             * @description Wrote back within 72 hours.
+             */
+            replied: number;
+            /**
+             * Format: uint64
+             * @description Sent (at least), delivered and read count separately too.
+             */
+            sent: number;
         };
         /** @description How Meta bills a template. */
         Category: "marketing" | "utility" | "authentication" | "service";
@@ -2415,6 +2811,13 @@ export interface components {
         };
         /** @description What the feed's last attempt came to. */
         FeedOutcome: "ok" | "rate_limited" | "key_rejected" | "failed" | "no_key";
+        /** @description A custom field and the value it must hold. */
+        FieldChoice: {
+            /** @description The field's key. */
+            name: string;
+            /** @description The value. */
+            value: string;
+        };
         /**
          * @description First-response figures between two days (`YYYY-MM-DD`, inclusive), by
          *     agent and by day. Median and p90 are bucket-approximate, the mean exact;
@@ -2776,6 +3179,23 @@ export interface components {
             active: boolean;
             email: string;
         };
+        /** @description The cost of one market's recipients. */
+        MarketCost: {
+            /**
+             * Format: uint64
+             * @description What they cost, in minor units of `currency`.
+             */
+            amount_minor: number;
+            /** @description The card's currency. */
+            currency: string;
+            /** @description The calling code priced (`other` for the rest of the world). */
+            market: string;
+            /**
+             * Format: uint64
+             * @description Recipients in it.
+             */
+            recipients: number;
+        };
         /**
          * @description The file and where its copy stands. `url` is a short-lived link to the
          *     exact bytes, present once `status` is `stored` (and only in answers to
@@ -3054,6 +3474,24 @@ export interface components {
          *     every parameter; Meta refuses positional values for it (132012).
          */
         ParameterFormat: "positional" | "named";
+        /** @description Where one body parameter's text comes from. */
+        ParamSource: {
+            /** @constant */
+            kind: "text";
+            /** @description The text. */
+            text: string;
+        } | {
+            /**
+             * @description Used where the contact lacks it; without one, such contacts are
+             *     left out (and shown before sending).
+             * @default null
+             */
+            fallback: string | null;
+            /** @description Which field. */
+            field: string;
+            /** @constant */
+            kind: "field";
+        };
         PasswordChange: {
             current_password: string;
             new_password: string;
@@ -3324,6 +3762,8 @@ export interface components {
              */
             through?: string | null;
         };
+        /** @description One recipient's state, as far as it got. */
+        RecipientState: "excluded" | "queued" | "sent" | "delivered" | "read" | "failed";
         /** @description The message replied to. */
         ReplyContext: {
             message_id: string;
@@ -3512,6 +3952,13 @@ export interface components {
             by: string;
             from: string | null;
             to: string;
+        };
+        /** @description A pipeline stage. */
+        StageChoice: {
+            /** @description The pipeline's id. */
+            pipeline: string;
+            /** @description The stage's id. */
+            stage: string;
         };
         /** @description What reaching a stage means. */
         StageKind: "open" | "won" | "lost";
@@ -4210,6 +4657,259 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NumberHours"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_campaigns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignPage"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_campaigns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_campaigns__id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_campaigns__id__cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_campaigns__id__pause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_campaigns__id__recipients: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignRecipientPage"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_campaigns__id__resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_campaigns_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignPreview"];
                 };
             };
             /** @description Error */

@@ -242,6 +242,11 @@ pub fn message_sk(at: Millis, id: &str) -> String {
     format!("M#{}#{id}", at.sortable())
 }
 
+/// The message id at the end of a message sort key.
+pub fn message_id_of_sk(sk: &str) -> &str {
+    sk.rsplit('#').next().unwrap_or_default()
+}
+
 /// Prefix of every message sort key.
 pub const MESSAGE_PREFIX: &str = "M#";
 

@@ -488,6 +488,13 @@ impl crate::ports::ContactLifecycleStore for DynamoStore {
             removed += usize::from(self.delete_identity(pointer, &owners).await?);
         }
         removed += self.erase_deals(contact).await?;
+        // The campaigns' records of this person, found through the markers.
+        let recipients = everything
+            .iter()
+            .filter_map(super::campaigns::marker_target)
+            .map(|(campaign, recipient)| super::campaigns::recipient_key(&campaign, &recipient))
+            .collect();
+        removed += self.delete_all(recipients).await?;
         for twin in ids_in(profile, "merge_suggested") {
             self.forget_twin(&twin, contact).await?;
         }

@@ -27,6 +27,7 @@ mod batch_read;
 mod business_hours;
 mod business_numbers;
 mod business_profile;
+mod campaigns;
 mod consent;
 mod contacts;
 mod conversation_watch;

@@ -128,6 +128,10 @@ impl DynamoStore {
             }) {
                 return self.existing_for_key(k).await.map(Some);
             }
+            // The message id was used before: a campaign's step run again.
+            if reasons.get(1).is_some_and(|r| r == "ConditionalCheckFailed") {
+                return Ok(Some(Created::Existing(m.id.clone())));
+            }
             if first_response.is_some() && reasons.get(activity_index).is_some_and(|r| r == "ConditionalCheckFailed") {
                 return Ok(None);
             }

@@ -244,7 +244,11 @@ impl DynamoStore {
     async fn update_message_status(&self, at: &Location, update: &StatusUpdate) -> Result<Found, StoreError> {
         let items = vec![
             TransactWriteItem::builder().update(self.status_advance(at, update)?).build(),
-            self.event_put(&crate::domain::change_event::message_status_changed(update, &at.contact))?,
+            self.event_put(&crate::domain::change_event::message_status_changed(
+                update,
+                &at.contact,
+                keys::message_id_of_sk(&at.sk),
+            ))?,
         ];
         let mut attempt = 0;
         let outcome = loop {

@@ -96,7 +96,7 @@ impl DynamoStore {
 
     /// The profiles of `ids` (at most 100) by id, in one BatchGetItem
     /// (repeated only for what DynamoDB hands back unprocessed).
-    async fn profiles(&self, ids: &[ContactId]) -> Result<HashMap<String, Item>, StoreError> {
+    pub(super) async fn profiles(&self, ids: &[ContactId]) -> Result<HashMap<String, Item>, StoreError> {
         let mut found = HashMap::new();
         if ids.is_empty() {
             return Ok(found);

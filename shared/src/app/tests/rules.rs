@@ -485,7 +485,7 @@ async fn a_sent_status_re_arms_the_no_reply_follow_up_from_when_the_message_went
     let raw = json!({"id": "wamid.OUT1", "status": "sent", "timestamp": (sent_at.0 / 1000).to_string(),
         "recipient_id": "15550001111"});
     let update = crate::whatsapp::status::parse_status(&raw, "pn-1", sent_at).unwrap();
-    let event = crate::domain::change_event::message_status_changed(&update, &quiet);
+    let event = crate::domain::change_event::message_status_changed(&update, &quiet, "pm.1");
     r.engine.react(&event).await.unwrap();
     let timers = r.scheduler.scheduled();
     assert_eq!(timers.len(), 1, "{timers:?}");

@@ -3,7 +3,7 @@
 
 use super::{by_activity, page_of, storable, visible, ContactRow, MemoryStore, MessageRow, State};
 use crate::domain::consent::Consent;
-use crate::domain::conversation::{Conversation, ConversationStatus};
+use crate::domain::conversation::ConversationStatus;
 use crate::domain::message::InboundMessage;
 use crate::domain::unprocessable::UnprocessableItem;
 use crate::domain::{
@@ -18,28 +18,7 @@ use std::collections::BTreeSet;
 
 pub(super) fn new_contact(id: &ContactId, phone_number_id: &str, at: Millis) -> ContactRow {
     ContactRow {
-        contact: Contact {
-            id: id.clone(),
-            phone_number_id: phone_number_id.to_owned(),
-            wa_id: None,
-            user_id: None,
-            name: None,
-            last_activity_at: None,
-            last_inbound_at: None,
-            window: ServiceWindow::default(),
-            created_at: at,
-            opted_out: false,
-            consent: None,
-            conversation: Conversation::default(),
-            display_name: None,
-            tags: Vec::new(),
-            fields: Default::default(),
-            merge_suggested: Vec::new(),
-            source: None,
-            first_ad: None,
-            first_inbound_at: None,
-            first_wamid: None,
-        },
+        contact: Contact::blank(id.clone(), phone_number_id, at),
         in_owner_queue: true,
     }
 }

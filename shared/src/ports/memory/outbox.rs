@@ -65,8 +65,11 @@ impl OutboxStore for MemoryStore {
             }
         }
         let contact = &message.reference.contact;
+        if state.pointers.contains_key(&message.id) {
+            return Ok(Created::Existing(message.id.clone()));
+        }
         let taken = state.messages.get(contact).is_some_and(|m| m.contains_key(message.reference.locator()));
-        if taken || state.pointers.contains_key(&message.id) || !state.contacts.contains_key(contact) {
+        if taken || !state.contacts.contains_key(contact) {
             return Err(StoreError::Unavailable("transaction cancelled".into()));
         }
         let row = MessageRow {

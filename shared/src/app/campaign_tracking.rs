@@ -1,0 +1,63 @@
+//! Keeps each campaign recipient's record current: a status of a campaign
+//! message moves its recipient on (its id names the campaign, so this
+//! reads nothing), and a customer writing within 72 hours of a campaign
+//! is its reply (and, after an opt-out keyword, an opt-out after it).
+
+use super::reactions::{Reaction, ReactionError};
+use crate::domain::campaign::{campaign_of_message, RecipientState, REPLY_WINDOW_MS};
+use crate::domain::{DeliveryStatus, Event, EventKind};
+use crate::ports::{CampaignStore, ConversationStore};
+use async_trait::async_trait;
+use std::sync::Arc;
+
+/// The reaction on `message.status_changed` and `message.received`.
+pub struct CampaignTracking {
+    campaigns: Arc<dyn CampaignStore>,
+    contacts: Arc<dyn ConversationStore>,
+}
+
+impl CampaignTracking {
+    /// Over the recipients and the contacts (re-read only after a possible
+    /// opt-out keyword).
+    pub fn new(campaigns: Arc<dyn CampaignStore>, contacts: Arc<dyn ConversationStore>) -> Self {
+        CampaignTracking { campaigns, contacts }
+    }
+}
+
+#[async_trait]
+impl Reaction for CampaignTracking {
+    fn name(&self) -> &'static str {
+        "campaign_tracking"
+    }
+
+    async fn react(&self, event: &Event) -> Result<(), ReactionError> {
+        let Some(contact) = &event.contact_id else { return Ok(()) };
+        let text = |name: &str| event.data.get(name).and_then(|v| v.as_str());
+        match event.kind {
+            EventKind::MessageStatusChanged => {
+                let Some((campaign, recipient)) = text("message_id").and_then(campaign_of_message) else {
+                    return Ok(());
+                };
+                let Some(state) = text("status").and_then(DeliveryStatus::parse).and_then(RecipientState::of_status)
+                else {
+                    return Ok(());
+                };
+                let code = event.data.get("error_codes").and_then(|c| c.get(0)).and_then(serde_json::Value::as_i64);
+                self.campaigns.recipient_reached(campaign, &recipient, state, code).await?;
+            }
+            EventKind::MessageReceived => {
+                let Some(reach) = self.campaigns.latest_campaign_of(contact).await? else { return Ok(()) };
+                let since = event.at.0 - reach.at.0;
+                if !(0..=REPLY_WINDOW_MS).contains(&since) {
+                    return Ok(());
+                }
+                // The keyword reaction ran first: a STOP is on the contact now.
+                let keyword = event.data.get("keyword_candidate").and_then(serde_json::Value::as_bool) == Some(true);
+                let opted_out = keyword && self.contacts.contact(contact).await?.is_some_and(|c| c.opted_out);
+                self.campaigns.note_reply(&reach, event.at, opted_out).await?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
