@@ -141,7 +141,12 @@ pub(crate) async fn recipients(
     Ok(Json(PageView::from_page(page, RecipientView::from)))
 }
 
-async fn change(state: &ApiState, session: &parley::domain::Session, id: &str, to: CampaignStatus) -> Result<Json<CampaignView>, ApiError> {
+async fn change(
+    state: &ApiState,
+    session: &parley::domain::Session,
+    id: &str,
+    to: CampaignStatus,
+) -> Result<Json<CampaignView>, ApiError> {
     state.campaigns.change(session, id, to).await?;
     let (campaign, totals) = state.campaigns.get(session, id).await?;
     Ok(Json(CampaignView::new(campaign, Some(totals))))

@@ -73,13 +73,13 @@ use parley::ports::{
 use std::sync::Arc;
 use views::{
     AuditEntryView, BoardView, BusinessHoursListView, BusinessProfileView, CampaignPreviewView, CampaignView,
-    ConsentSettingsView, ConsentView,
-    ContactExportView, ContactView, DeadLetterQueueView, DealView, DryRunView, ErasedView, ExportJobView,
-    FirstResponseView, FunnelView, ImportJobView, ImportPreviewView, LeadReceivedView, LeadSourceView,
-    LinkAcceptedView, LinkView, MessageCountsView, MessageView, NoteView, NotificationsReadView, NotificationsView,
-    NumberHoursView, OptOutView, PageView, PasswordChangedView, QueuedView, QuotePdfView, QuoteView, RateCardView,
-    ReadMarkerView, RecipientView, RequeuedView, RuleLogEntryView, RuleView, SignedInView, SourceReportView, SpendView, TaskView,
-    TemplatesSyncedView, UploadView, UserView, WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
+    ConsentSettingsView, ConsentView, ContactExportView, ContactView, DeadLetterQueueView, DealView, DryRunView,
+    ErasedView, ExportJobView, FirstResponseView, FunnelView, ImportJobView, ImportPreviewView, LeadReceivedView,
+    LeadSourceView, LinkAcceptedView, LinkView, MessageCountsView, MessageView, NoteView, NotificationsReadView,
+    NotificationsView, NumberHoursView, OptOutView, PageView, PasswordChangedView, QueuedView, QuotePdfView, QuoteView,
+    RateCardView, ReadMarkerView, RecipientView, RequeuedView, RuleLogEntryView, RuleView, SignedInView,
+    SourceReportView, SpendView, TaskView, TemplatesSyncedView, UploadView, UserView, WebhookDeliveryView,
+    WebhookSecretView, WebhookView, WorkloadView,
 };
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};

@@ -12,11 +12,11 @@ use parley::adapters::sqs_batch::BatchFailures;
 use parley::app::campaigns::{CampaignPace, CampaignPorts, Campaigns};
 use parley::app::contact_imports::{ContactImports, ImportPorts};
 use parley::app::exports::Exports;
-use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
-use parley::config::{ConfigError, Environment};
 use parley::app::send_message::SendMessage;
 use parley::app::sweep::SweepPolicy;
 use parley::app::sweep_arming::SweepArming;
+use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
+use parley::config::{ConfigError, Environment};
 use parley::domain::pricing::RateCards;
 use parley::ports::{Clock, OutboundQueue, Scheduler, SystemClock};
 use std::sync::Arc;
@@ -61,7 +61,8 @@ impl ExportSettings {
 /// `CAMPAIGN_SENDS_PER_SECOND`: 1 to 1,000 (Meta's highest tier), 40 when unset.
 pub fn campaign_pace(env: &Environment) -> Result<CampaignPace, ConfigError> {
     const EXPECTED: &str = "a whole number of sends a second, from 1 to 1000";
-    let pace: u32 = env.parsed("CAMPAIGN_SENDS_PER_SECOND", EXPECTED)?.unwrap_or(CampaignPace::default().sends_per_second);
+    let pace: u32 =
+        env.parsed("CAMPAIGN_SENDS_PER_SECOND", EXPECTED)?.unwrap_or(CampaignPace::default().sends_per_second);
     if !(1..=1000).contains(&pace) {
         return Err(ConfigError::Invalid { name: "CAMPAIGN_SENDS_PER_SECOND", expected: EXPECTED });
     }
@@ -122,7 +123,8 @@ pub fn build(settings: &ExportSettings, sdk: &SdkConfig, secrets: &AppSecrets) -
     let exports =
         Exports::new(store.clone(), queue.clone(), files.clone(), store.clone(), store.clone(), clock.clone());
     let uploads = Arc::new(aws::media_vault(sdk, &settings.media_bucket));
-    let imports = ContactImports::new(ImportPorts::over_store(store.clone(), uploads, files, queue.clone(), clock.clone()));
+    let imports =
+        ContactImports::new(ImportPorts::over_store(store.clone(), uploads, files, queue.clone(), clock.clone()));
     let campaigns = campaigns(
         store,
         Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url)),

@@ -188,12 +188,10 @@ impl Campaigns {
     async fn template_of(&self, draft: &CampaignDraft) -> Result<(Template, SendContext), CampaignError> {
         let content = content(draft, Vec::new());
         let context = self.send.context(&content).await?;
-        let template = context
-            .translations()
-            .iter()
-            .find(|t| t.language == draft.language)
-            .cloned()
-            .ok_or_else(|| CampaignError::Invalid(format!("no template {} in {}", draft.template, draft.language)))?;
+        let template =
+            context.translations().iter().find(|t| t.language == draft.language).cloned().ok_or_else(|| {
+                CampaignError::Invalid(format!("no template {} in {}", draft.template, draft.language))
+            })?;
         if let Some(problem) = template_problem(&template, &draft.params) {
             return Err(CampaignError::Invalid(problem));
         }
@@ -222,7 +220,8 @@ impl Campaigns {
         let mut costs = CostTally::default();
         let mut cursor = cursor.map(str::to_owned);
         for _ in 0..PREVIEW_PAGES {
-            let page = self.ports.audience.audience_page(&draft.audience, cursor.as_deref(), RECIPIENTS_PER_STEP).await?;
+            let page =
+                self.ports.audience.audience_page(&draft.audience, cursor.as_deref(), RECIPIENTS_PER_STEP).await?;
             for contact in &page.items {
                 match rules.judge(contact) {
                     Verdict::Outside => continue,
@@ -378,12 +377,10 @@ impl Campaigns {
             }
             let now = self.ports.clock.now();
             // A scheduled campaign resumed before its time waits for it.
-            let status = if to == CampaignStatus::Sending && from.send_at > now { CampaignStatus::Scheduled } else { to };
-            let changed = Campaign {
-                status,
-                finished_at: (to == CampaignStatus::Cancelled).then_some(now),
-                ..from.clone()
-            };
+            let status =
+                if to == CampaignStatus::Sending && from.send_at > now { CampaignStatus::Scheduled } else { to };
+            let changed =
+                Campaign { status, finished_at: (to == CampaignStatus::Cancelled).then_some(now), ..from.clone() };
             let audit = self.audit(&actor.email, &format!("campaign_{verb}"), serde_json::json!({"campaign": id}));
             if !self.ports.campaigns.advance_campaign(&from, &changed, Some(&audit)).await? {
                 continue;
@@ -512,7 +509,10 @@ impl Campaigns {
                 // The send rules refused what the segment let through (a
                 // rule this judgement does not know): a failure with Parley's code.
                 tracing::warn!(campaign = %campaign.id, contact_id = %contact.id, reason = %refused, "campaign send refused");
-                self.ports.campaigns.recipient_reached(&campaign.id, &contact.id, RecipientState::Failed, Some(0)).await?;
+                self.ports
+                    .campaigns
+                    .recipient_reached(&campaign.id, &contact.id, RecipientState::Failed, Some(0))
+                    .await?;
                 Ok(false)
             }
         }
@@ -558,10 +558,9 @@ fn content(draft: &CampaignDraft, params: Vec<String>) -> OutboundContent {
 fn content_for(campaign: &Campaign, template: &Template, values: Vec<(String, String)>) -> OutboundContent {
     let (params, named) = match template.parameter_format {
         ParameterFormat::Positional => (values.into_iter().map(|(_, v)| v).collect(), Vec::new()),
-        ParameterFormat::Named => (
-            Vec::new(),
-            values.into_iter().map(|(parameter_name, text)| NamedParam { parameter_name, text }).collect(),
-        ),
+        ParameterFormat::Named => {
+            (Vec::new(), values.into_iter().map(|(parameter_name, text)| NamedParam { parameter_name, text }).collect())
+        }
     };
     OutboundContent::Template {
         name: campaign.template.clone(),

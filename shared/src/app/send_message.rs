@@ -234,7 +234,7 @@ impl SendMessage {
         };
         // The consent settings matter only to a marketing template.
         let strict = marketing && self.consent.consent_policy().await?.unwrap_or_default().strict;
-        Ok(SendContext { translations, strict, rates: self.rate_cards().await?})
+        Ok(SendContext { translations, strict, rates: self.rate_cards().await? })
     }
 
     /// [`SendMessage::send`] to a contact already read, with its context.
@@ -250,9 +250,7 @@ impl SendMessage {
         let content = self.with_uploaded_file(&contact.id, &command.content).await?;
         let plan = plan_send(&recipient, &content, &context.translations, &context.rates, now)?;
         let template = match &command.content {
-            OutboundContent::Template { language, .. } => {
-                context.translations.iter().find(|t| &t.language == language)
-            }
+            OutboundContent::Template { language, .. } => context.translations.iter().find(|t| &t.language == language),
             OutboundContent::Text { .. } | OutboundContent::Media { .. } => None,
         };
         let idempotency_key = command.idempotency_key.as_deref().map(|key| scoped_key(&command, key));
@@ -283,13 +281,13 @@ impl SendMessage {
         // of its owner (at this moment), or of the teammate who answered an
         // unowned one, and of the day the customer first wrote. A campaign
         // answers nobody.
-        let first_response =
-            (staff && contact.conversation.first_response_ms.is_none() && contact.last_inbound_at.is_some()).then(
-                || FirstResponse {
-                    agent: credited_agent(contact.conversation.owner.as_deref(), &command.actor),
-                    first_inbound_at: contact.created_at,
-                },
-            );
+        let first_response = (staff
+            && contact.conversation.first_response_ms.is_none()
+            && contact.last_inbound_at.is_some())
+        .then(|| FirstResponse {
+            agent: credited_agent(contact.conversation.owner.as_deref(), &command.actor),
+            first_inbound_at: contact.created_at,
+        });
         let created = self
             .outbox
             .create_outbound(

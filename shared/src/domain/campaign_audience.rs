@@ -95,17 +95,14 @@ impl AudienceRules<'_> {
             Some(prefix) if prefix.ends_with(':') => source.starts_with(prefix),
             Some(wanted) => source == wanted,
         };
-        let field_ok = a.field.as_ref().is_none_or(|f| {
-            contact.fields.get(&f.name).is_some_and(|v| v.trim().eq_ignore_ascii_case(f.value.trim()))
-        });
-        let recent_ok = a.inbound_within_days.is_none_or(|days| {
-            contact.last_inbound_at.is_some_and(|at| self.now.0 - at.0 <= i64::from(days) * DAY_MS)
-        });
-        owner_ok
-            && source_ok
-            && field_ok
-            && recent_ok
-            && a.tag.as_ref().is_none_or(|tag| contact.tags.contains(tag))
+        let field_ok = a
+            .field
+            .as_ref()
+            .is_none_or(|f| contact.fields.get(&f.name).is_some_and(|v| v.trim().eq_ignore_ascii_case(f.value.trim())));
+        let recent_ok = a
+            .inbound_within_days
+            .is_none_or(|days| contact.last_inbound_at.is_some_and(|at| self.now.0 - at.0 <= i64::from(days) * DAY_MS));
+        owner_ok && source_ok && field_ok && recent_ok && a.tag.as_ref().is_none_or(|tag| contact.tags.contains(tag))
     }
 }
 
@@ -238,7 +235,8 @@ mod tests {
             ParamSource::Field { field: "city".into(), fallback: None },
         ];
         let template = offer(2);
-        let rules = AudienceRules { audience: &audience, params: &params, template: &template, strict: true, now: Millis(0) };
+        let rules =
+            AudienceRules { audience: &audience, params: &params, template: &template, strict: true, now: Millis(0) };
         let mut asha = contact(Some("919812345678"));
         assert_eq!(rules.judge(&asha), Verdict::Excluded { reason: Exclusion::NoConsent, field: None });
         asha.consent = Some(Consent::new(Millis(0), ConsentMethod::Form, [ConsentCategory::Marketing]));
@@ -292,7 +290,10 @@ mod tests {
         assert_eq!(markets[0].recipients, 2);
         let india = rates.estimate(Some("919812345678"), Category::Marketing, false).amount_minor;
         assert_eq!(markets[0].amount_minor, 2 * india);
-        assert_eq!(tally.total_in("INR"), markets.iter().filter(|m| m.currency == "INR").map(|m| m.amount_minor).sum::<u64>());
+        assert_eq!(
+            tally.total_in("INR"),
+            markets.iter().filter(|m| m.currency == "INR").map(|m| m.amount_minor).sum::<u64>()
+        );
         assert_eq!(markets.iter().map(|m| m.recipients).sum::<u64>(), 3);
     }
 }

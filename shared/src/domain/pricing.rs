@@ -76,7 +76,11 @@ impl RateCards {
     /// fallback card), so estimates can be told apart by market.
     pub fn market_of(&self, wa_id: Option<&str>) -> Option<&str> {
         let digits = wa_id.unwrap_or_default();
-        self.by_prefix.keys().filter(|prefix| digits.starts_with(prefix.as_str())).max_by_key(|p| p.len()).map(String::as_str)
+        self.by_prefix
+            .keys()
+            .filter(|prefix| digits.starts_with(prefix.as_str()))
+            .max_by_key(|p| p.len())
+            .map(String::as_str)
     }
 
     /// Prices one send. Free-form replies are service messages (free); a

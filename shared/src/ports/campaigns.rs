@@ -37,8 +37,12 @@ pub trait CampaignStore: Send + Sync {
     /// Records a recipient the first time it is reached (and notes on the
     /// contact that this campaign reached it at `at`, for replies and
     /// erasure); a recipient recorded before is left as it is.
-    async fn record_recipient(&self, campaign: &str, recipient: &Recipient, at: Millis)
-        -> Result<RecipientRecord, StoreError>;
+    async fn record_recipient(
+        &self,
+        campaign: &str,
+        recipient: &Recipient,
+        at: Millis,
+    ) -> Result<RecipientRecord, StoreError>;
     /// Moves a recipient on to `state` (never back), with Meta's error
     /// code for a failure.
     async fn recipient_reached(

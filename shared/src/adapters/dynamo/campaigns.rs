@@ -345,7 +345,8 @@ impl crate::ports::AudienceSource for DynamoStore {
     ) -> Result<Page<Contact>, StoreError> {
         let page = PageRequest { cursor: cursor.map(str::to_owned), limit: Some(limit) };
         if let Some(stage) = &audience.stage {
-            let deals = crate::ports::DealStore::deals_in_stage(self, &stage.pipeline, &stage.stage, None, &page).await?;
+            let deals =
+                crate::ports::DealStore::deals_in_stage(self, &stage.pipeline, &stage.stage, None, &page).await?;
             let ids: Vec<ContactId> = deals.items.iter().map(|d| d.contact_id.clone()).collect();
             let profiles = self.profiles(&ids).await?;
             let mut seen = std::collections::HashSet::new();
@@ -370,4 +371,3 @@ impl crate::ports::AudienceSource for DynamoStore {
         crate::ports::ConversationStore::list_contacts(self, &page, None, &filter).await
     }
 }
-

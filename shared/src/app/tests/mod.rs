@@ -3,6 +3,7 @@
 mod fixture;
 
 mod auth;
+mod campaigns;
 mod consent;
 mod contact_imports;
 mod data_ownership;

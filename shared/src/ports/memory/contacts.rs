@@ -17,10 +17,7 @@ use crate::ports::{
 use std::collections::BTreeSet;
 
 pub(super) fn new_contact(id: &ContactId, phone_number_id: &str, at: Millis) -> ContactRow {
-    ContactRow {
-        contact: Contact::blank(id.clone(), phone_number_id, at),
-        in_owner_queue: true,
-    }
+    ContactRow { contact: Contact::blank(id.clone(), phone_number_id, at), in_owner_queue: true }
 }
 
 /// How many merges a late writer follows, as the DynamoDB store.

@@ -5,6 +5,7 @@
 //! complete erasure, DynamoDB's size limits), a queue that records what it
 //! was asked to send, a scripted Cloud API and a clock the test moves.
 
+mod campaigns;
 mod clock;
 mod consent;
 mod contacts;
@@ -31,6 +32,7 @@ mod webhook_queue;
 mod webhooks;
 mod whatsapp;
 
+pub use campaigns::MemoryCampaignQueue;
 pub use clock::ManualClock;
 pub use exports::{MemoryExportQueue, MemoryFiles};
 pub use imports::MemoryImportQueue;
@@ -234,6 +236,12 @@ struct State {
     lead_feeds: BTreeMap<String, crate::domain::lead_feed_status::LeadFeedStatus>,
     imports: BTreeMap<String, crate::domain::contact_import::ContactImport>,
     failing_import_steps: u32,
+    campaigns: BTreeMap<String, crate::domain::campaign::Campaign>,
+    failing_campaign_steps: u32,
+    /// By (campaign, contact).
+    recipients: BTreeMap<(String, ContactId), crate::domain::campaign::Recipient>,
+    /// The campaigns that reached each contact, by campaign id (time-ordered).
+    campaign_marks: BTreeMap<ContactId, BTreeMap<String, crate::domain::campaign::CampaignReach>>,
     /// The lead-source counters by (day, line key, field), the events
     /// counted, and the ads noted.
     source_counts: BTreeMap<(String, String, String), i64>,

@@ -1,0 +1,250 @@
+use super::fixture::{session, World};
+use crate::app::campaign_tracking::CampaignTracking;
+use crate::app::campaigns::{CampaignDraft, CampaignError, CampaignPace, CampaignPorts, Campaigns, ConfirmedEstimate};
+use crate::app::reactions::Reaction;
+use crate::domain::campaign::{
+    Audience, Campaign, CampaignStatus, Exclusion, ParamSource, RecipientState, REPLY_WINDOW_MS,
+};
+use crate::domain::template::{Category, Template};
+use crate::domain::{ContactId, ContactPatch, DeliveryStatus, Event, EventKind, Millis, Role, Session};
+use crate::ports::memory::MemoryCampaignQueue;
+use crate::ports::{CampaignStore, ConsentStore, ContactRecordStore, TemplateCatalog};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+fn campaigns(w: &World, queue: &Arc<MemoryCampaignQueue>) -> Campaigns {
+    let ports = CampaignPorts::over_store(w.store.clone(), queue.clone(), w.clock.clone());
+    Campaigns::new(ports, Arc::new(w.send_message()), CampaignPace { sends_per_second: 40 })
+}
+
+fn manager() -> Session {
+    session("manager@shop.test", Role::Manager)
+}
+
+fn offer() -> CampaignDraft {
+    CampaignDraft {
+        template: "diwali_offer".into(),
+        language: "en_US".into(),
+        params: vec![ParamSource::Field { field: "first_name".into(), fallback: Some("friend".into()) }],
+        audience: Audience { tag: Some("diwali".into()), ..Audience::default() },
+    }
+}
+
+/// `n` customers tagged `diwali` who wrote in; every tenth opted out.
+async fn shop(w: &World, n: usize) -> Vec<ContactId> {
+    let template =
+        Template::body_only("diwali_offer", "en_US", Category::Marketing, "APPROVED", "{{1}}, 20% off this week");
+    w.store.put_templates(&[template]).await.unwrap();
+    let mut contacts = Vec::new();
+    for i in 0..n {
+        let contact = w.customer_says(&format!("9198{i:08}"), &format!("wamid.in{i}"), "hi").await;
+        let patch = ContactPatch { tags: Some(vec!["diwali".into()]), ..ContactPatch::default() };
+        w.store.patch_contact(&contact, &patch).await.unwrap();
+        if i % 10 == 9 {
+            let audit = crate::domain::AuditEntry {
+                at: w.clock_now(),
+                actor: "t".into(),
+                action: "opt_out".into(),
+                contact: Some(contact.clone()),
+                detail: "{}".into(),
+            };
+            w.store.set_opt_out(&contact, true, &audit).await.unwrap();
+        }
+        contacts.push(contact);
+    }
+    contacts
+}
+
+async fn whole_preview(c: &Campaigns) -> (u64, u64, u64) {
+    let (mut sendable, mut opted_out, mut cost) = (0, 0, 0);
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = c.preview(&manager(), &offer(), cursor.as_deref()).await.unwrap();
+        sendable += page.sendable;
+        opted_out += page.excluded.get(&Exclusion::OptedOut).copied().unwrap_or(0);
+        cost += page.markets.iter().map(|m| m.amount_minor).sum::<u64>();
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return (sendable, opted_out, cost),
+        }
+    }
+}
+
+async fn create(c: &Campaigns, send_at: Option<Millis>) -> Campaign {
+    let estimate = ConfirmedEstimate { recipients: 0, amount_minor: 0, currency: "INR".into() };
+    c.create(&manager(), "Diwali offer", offer(), send_at, estimate).await.unwrap()
+}
+
+/// Runs the worker until the campaign asks for no further step.
+async fn run_out(c: &Campaigns, queue: &MemoryCampaignQueue, id: &str) {
+    for _ in 0..100 {
+        let asked = queue.take();
+        if asked.is_empty() {
+            return;
+        }
+        for _ in asked {
+            c.run(id).await.unwrap();
+        }
+    }
+    panic!("the campaign never stopped asking for steps");
+}
+
+#[tokio::test]
+async fn the_live_count_adds_up_over_pages_and_prices_only_those_that_get_it() {
+    let w = World::new();
+    shop(&w, 230).await;
+    let queue = Arc::new(MemoryCampaignQueue::default());
+    let c = campaigns(&w, &queue);
+    let (sendable, opted_out, cost) = whole_preview(&c).await;
+    assert_eq!((sendable, opted_out), (207, 23));
+    let per_message = crate::domain::pricing::RateCards::default()
+        .estimate(Some("919800000000"), Category::Marketing, true)
+        .amount_minor;
+    assert_eq!(cost, 207 * per_message, "marketing is billed inside the window too");
+    let agent = session("agent@shop.test", Role::Agent);
+    assert!(matches!(c.preview(&agent, &offer(), None).await, Err(CampaignError::Forbidden)));
+    let too_many = CampaignDraft { params: vec![], ..offer() };
+    assert!(matches!(c.preview(&manager(), &too_many, None).await, Err(CampaignError::Invalid(_))));
+}
+
+#[tokio::test]
+async fn each_recipient_gets_the_campaign_once_through_redelivered_and_crashed_steps() {
+    let w = World::new();
+    let contacts = shop(&w, 250).await;
+    let queue = Arc::new(MemoryCampaignQueue::default());
+    let c = campaigns(&w, &queue);
+    let campaign = create(&c, None).await;
+    // Every step is delivered twice, and one step's record is lost after
+    // its sends (a crash): it is redone.
+    w.store.fail_campaign_steps(1);
+    for _ in 0..100 {
+        let asked = queue.take();
+        if asked.is_empty() {
+            break;
+        }
+        for _ in asked {
+            // SQS redelivers a step that failed until it goes through.
+            while c.run(&campaign.id).await.is_err() {}
+            c.run(&campaign.id).await.unwrap();
+        }
+    }
+    let sends = w.queue.enqueued();
+    let recipients: HashSet<&ContactId> = sends.iter().map(|m| &m.contact).collect();
+    assert_eq!(sends.len(), 225, "250 tagged, 25 opted out");
+    assert_eq!(recipients.len(), sends.len(), "nobody twice");
+    let (stored, totals) = c.get(&manager(), &campaign.id).await.unwrap();
+    assert_eq!(stored.status, CampaignStatus::Finished);
+    assert_eq!((totals.recipients, totals.queued), (250, 225));
+    assert_eq!(totals.excluded.get("opted_out"), Some(&25));
+    let opted_out: Vec<&ContactId> = contacts.iter().skip(9).step_by(10).collect();
+    assert!(opted_out.iter().all(|c| !recipients.contains(c)), "no opted-out contact was sent anything");
+}
+
+#[tokio::test]
+async fn pause_holds_the_campaign_after_its_step_and_resume_goes_on_where_it_stopped() {
+    let w = World::new();
+    shop(&w, 250).await;
+    let queue = Arc::new(MemoryCampaignQueue::default());
+    let c = campaigns(&w, &queue);
+    let campaign = create(&c, None).await;
+    queue.take();
+    c.run(&campaign.id).await.unwrap();
+    let after_one = w.queue.enqueued().len();
+    assert!(after_one > 0 && after_one < 225);
+    let paused = c.change(&manager(), &campaign.id, CampaignStatus::Paused).await.unwrap();
+    assert_eq!(paused.status, CampaignStatus::Paused);
+    for _ in queue.take() {
+        c.run(&campaign.id).await.unwrap();
+    }
+    assert_eq!(w.queue.enqueued().len(), after_one, "nothing goes out while paused");
+    assert!(matches!(
+        c.change(&manager(), &campaign.id, CampaignStatus::Paused).await,
+        Err(CampaignError::Conflict { status: CampaignStatus::Paused, .. })
+    ));
+    c.change(&manager(), &campaign.id, CampaignStatus::Sending).await.unwrap();
+    run_out(&c, &queue, &campaign.id).await;
+    assert_eq!(w.queue.enqueued().len(), 225);
+    let finished = c.get(&manager(), &campaign.id).await.unwrap().0;
+    assert!(matches!(
+        c.change(&manager(), &finished.id, CampaignStatus::Cancelled).await,
+        Err(CampaignError::Conflict { status: CampaignStatus::Finished, .. })
+    ));
+    let audit = w.store.audit_lines();
+    assert!(
+        audit.iter().any(|a| a.action == "campaign_paused") && audit.iter().any(|a| a.action == "campaign_resumed")
+    );
+}
+
+#[tokio::test]
+async fn a_scheduled_campaign_waits_for_its_time_and_a_cancelled_one_sends_nothing() {
+    let w = World::new();
+    shop(&w, 20).await;
+    let queue = Arc::new(MemoryCampaignQueue::default());
+    let c = campaigns(&w, &queue);
+    let later = create(&c, Some(Millis(w.clock_now().0 + 3_600_000))).await;
+    assert_eq!(later.status, CampaignStatus::Scheduled);
+    let asked = queue.take();
+    assert_eq!(asked, vec![(later.id.clone(), 900)], "the longest delay SQS takes, then again");
+    c.run(&later.id).await.unwrap();
+    assert!(w.queue.enqueued().is_empty());
+    assert_eq!(queue.take(), vec![(later.id.clone(), 900)]);
+    w.clock.set(Millis(w.clock_now().0 + 3_600_000));
+    c.run(&later.id).await.unwrap();
+    assert_eq!(w.queue.enqueued().len(), 18, "sent once its time came");
+
+    let cancelled = create(&c, Some(Millis(w.clock_now().0 + 60_000))).await;
+    c.change(&manager(), &cancelled.id, CampaignStatus::Cancelled).await.unwrap();
+    w.clock.set(Millis(w.clock_now().0 + 120_000));
+    c.run(&cancelled.id).await.unwrap();
+    assert_eq!(w.queue.enqueued().len(), 18, "a cancelled campaign sends nothing");
+    assert_eq!(c.get(&manager(), &cancelled.id).await.unwrap().1.recipients, 0);
+}
+
+fn status_event(message_id: &str, contact: &ContactId, status: DeliveryStatus, code: Option<i64>) -> Event {
+    let data = serde_json::json!({"message_id": message_id, "status": status.as_str(), "error_codes": code.into_iter().collect::<Vec<_>>()});
+    Event::new(EventKind::MessageStatusChanged, format!("s:{message_id}:{}", status.as_str()), Millis(0), data)
+        .about(contact)
+}
+
+#[tokio::test]
+async fn statuses_move_recipients_forward_and_replies_within_72_hours_count_once() {
+    let w = World::new();
+    let contacts = shop(&w, 3).await;
+    let queue = Arc::new(MemoryCampaignQueue::default());
+    let c = campaigns(&w, &queue);
+    let campaign = create(&c, None).await;
+    run_out(&c, &queue, &campaign.id).await;
+    let tracking = CampaignTracking::new(w.store.clone(), w.store.clone());
+    let (asha, ravi) = (&contacts[0], &contacts[1]);
+    let asha_message = campaign.message_id(asha.as_str());
+    // Out of order and repeated: read, then a late sent, then read again.
+    for status in [DeliveryStatus::Read, DeliveryStatus::Sent, DeliveryStatus::Read] {
+        tracking.react(&status_event(&asha_message, asha, status, None)).await.unwrap();
+    }
+    let ravi_message = campaign.message_id(ravi.as_str());
+    tracking.react(&status_event(&ravi_message, ravi, DeliveryStatus::Failed, Some(131049))).await.unwrap();
+    // A message that is not a campaign's changes nothing.
+    tracking.react(&status_event("pm.0123", asha, DeliveryStatus::Failed, Some(1))).await.unwrap();
+
+    let reply = |contact: &ContactId, after_ms: i64, wamid: &str| {
+        Event::new(
+            EventKind::MessageReceived,
+            format!("r:{wamid}"),
+            Millis(w.clock_now().0 + after_ms),
+            serde_json::json!({"wamid": wamid}),
+        )
+        .about(contact)
+    };
+    tracking.react(&reply(asha, 3_600_000, "wamid.r1")).await.unwrap();
+    tracking.react(&reply(asha, 7_200_000, "wamid.r2")).await.unwrap();
+    tracking.react(&reply(&contacts[2], REPLY_WINDOW_MS + 60_000, "wamid.late")).await.unwrap();
+
+    let totals = c.get(&manager(), &campaign.id).await.unwrap().1;
+    assert_eq!((totals.read, totals.delivered, totals.sent, totals.failed, totals.queued), (1, 1, 1, 1, 1));
+    assert_eq!(totals.failed_by_code.get("131049"), Some(&1));
+    assert_eq!(totals.replied, 1, "one reply within 72 hours, counted once");
+    let page = w.store.recipients(&campaign.id, &Default::default()).await.unwrap();
+    let asha_record = page.items.iter().find(|r| &r.contact == asha).unwrap();
+    assert_eq!(asha_record.state, RecipientState::Read);
+    assert_eq!(asha_record.replied_at, Some(Millis(w.clock_now().0 + 3_600_000)));
+}
