@@ -12,6 +12,6 @@ trap './infra/emulators.sh stop; rm -rf "$PARLEY_STATE"' EXIT
 endpoints=$(./infra/emulators.sh start)
 eval "$endpoints"
 export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3
-RUST_LOG=error cargo bench -p parley-e2e --bench inbound --bench outbound --bench imports
+RUST_LOG=error cargo bench -p parley-e2e --bench inbound --bench outbound --bench imports --bench campaigns
 # Webhook-to-playable times are dominated by the local polls, not by code speed.
 RUST_LOG=error cargo bench -p parley-e2e --bench media --profile dev

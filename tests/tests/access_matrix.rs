@@ -191,6 +191,7 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
     let gone = |column: &str| format!("/api/lead_sources/gone-{column}");
     let import = created(&t, &admin, "/api/imports", json!({"filename": "matrix.csv", "size": 10})).await;
     let import = import["id"].as_str().unwrap().to_owned();
+    let campaign = |suffix: &str| format!("/api/campaigns/cp00000000000000000000{suffix}");
     let rows = vec![
         row("post", "/api/login", all("/api/login"), Some(json!({})), [400, 400, 400, 400, 400]),
         row("get", "/api/me", all("/api/me"), None, [200, 200, 200, 200, 401]),
@@ -516,6 +517,28 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             Some(json!({"mapping": ["phone"]})),
             [409, 409, 403, 403, 401],
         ),
+        // Campaigns: supervisors. No such template, and no such campaign.
+        row(
+            "post",
+            "/api/campaigns/preview",
+            all("/api/campaigns/preview"),
+            Some(json!({"template": "none", "language": "en_US"})),
+            [422, 422, 403, 403, 401],
+        ),
+        row(
+            "post",
+            "/api/campaigns",
+            all("/api/campaigns"),
+            Some(json!({"name": "M", "template": "none", "language": "en_US",
+                "estimate": {"recipients": 0, "amount_minor": 0, "currency": "INR"}})),
+            [422, 422, 403, 403, 401],
+        ),
+        row("get", "/api/campaigns", all("/api/campaigns"), None, [200, 200, 403, 403, 401]),
+        row("get", "/api/campaigns/{id}", all(&campaign("")), None, [404, 404, 403, 403, 401]),
+        row("get", "/api/campaigns/{id}/recipients", all(&campaign("/recipients")), None, [404, 404, 403, 403, 401]),
+        row("post", "/api/campaigns/{id}/pause", all(&campaign("/pause")), None, [404, 404, 403, 403, 401]),
+        row("post", "/api/campaigns/{id}/resume", all(&campaign("/resume")), None, [404, 404, 403, 403, 401]),
+        row("post", "/api/campaigns/{id}/cancel", all(&campaign("/cancel")), None, [404, 404, 403, 403, 401]),
         // Automation rules: everyone reads, supervisors change.
         row("get", "/api/rules", all("/api/rules"), None, [200, 200, 200, 200, 401]),
         row("post", "/api/rules", all("/api/rules"), Some(rule_body.clone()), [201, 201, 403, 403, 401]),

@@ -189,6 +189,23 @@ async fn erasure_leaves_no_personal_data_anywhere_in_the_table() {
         .await;
     assert_eq!(status, 202, "{queued}");
     wait_until_sent(&t, &admin, &id, queued["id"].as_str().unwrap()).await;
+    // A campaign to the VIPs reaches her (its record keeps her name).
+    assert_eq!(t.post(&admin, "/api/templates/sync", &json!({}), None).await.0, 200);
+    let offer = json!({"name": "VIP offer", "template": "diwali_sale", "language": "en_US",
+        "params": [{"kind": "field", "field": "first_name", "fallback": null}], "audience": {"tag": "vip"},
+        "estimate": {"recipients": 1, "amount_minor": 0, "currency": "INR"}});
+    let (status, campaign) = t.post(&admin, "/api/campaigns", &offer, None).await;
+    assert_eq!(status, 201, "{campaign}");
+    let campaign = format!("/api/campaigns/{}", campaign["id"].as_str().unwrap());
+    let mut totals = json!(null);
+    for _ in 0..240 {
+        totals = t.get(&admin, &campaign).await.1["totals"].clone();
+        if totals["read"] == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(totals["read"], 1, "{totals}");
     // A status Meta sent for a message Parley never linked, naming her number.
     let parked = parley_simulator::webhook::status("wamid.NEVER-LINKED", "delivered", now, "919811112222");
     let body = parley_simulator::webhook::envelope(vec![parley_simulator::webhook::messages_change(
@@ -210,6 +227,10 @@ async fn erasure_leaves_no_personal_data_anywhere_in_the_table() {
         .flat_map(|item| personal.iter().filter(|p| item.contains(**p)).map(|p| (*p, item.clone())).collect::<Vec<_>>())
         .collect();
     assert!(leftovers.is_empty(), "personal data left behind: {leftovers:#?}");
+    let kept = t.get(&admin, &campaign).await.1["totals"].clone();
+    assert_eq!((kept["recipients"].clone(), kept["read"].clone()), (json!(1), json!(1)), "the campaign's figures stay");
+    let recipients = t.get(&admin, &format!("{campaign}/recipients")).await.1;
+    assert!(!recipients.to_string().contains(id.as_str()), "{recipients}");
     let (_, trail) = t.get(&admin, &format!("/api/audit?contact={id}")).await;
     let erase = trail["items"].as_array().unwrap().iter().find(|e| e["action"] == "erase").cloned();
     assert_eq!(

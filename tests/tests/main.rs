@@ -6,6 +6,7 @@ mod api;
 mod automation_wiring;
 mod business_hours;
 mod business_profile;
+mod campaigns;
 mod changes;
 mod consent;
 mod contact_export;

@@ -14,6 +14,8 @@ import { PipelineBoard } from './screens/Pipeline';
 const Dashboard = lazy(() => import('./screens/Dashboard').then((m) => m.Dashboard));
 // Settings are visited now and then: their screens load when first opened.
 const Settings = lazy(() => import('./screens/Settings').then((m) => m.Settings));
+// Campaigns are for managers and admins: their screens load when opened.
+const Campaigns = lazy(() => import('./campaigns/Campaigns').then((m) => m.Campaigns));
 
 export function App() {
   const r = route.value;
@@ -47,6 +49,13 @@ export function App() {
       screen = (
         <Suspense fallback={<p class="screen-loading">{t('app.loading')}</p>}>
           <Settings section={r.section} />
+        </Suspense>
+      );
+      break;
+    case 'campaigns':
+      screen = (
+        <Suspense fallback={<p class="screen-loading">{t('app.loading')}</p>}>
+          <Campaigns campaign={r.campaign} />
         </Suspense>
       );
       break;

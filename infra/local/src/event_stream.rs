@@ -145,8 +145,11 @@ impl StreamPlayer {
         for id in ids {
             if let Err(e) = self.poll_shard(&id).await {
                 tracing::warn!(shard = %id, error = %format_args!("{e:#}"), "reading the stream failed; trying again");
-                // An expired or refused iterator: pick up after the last record done.
-                let state = self.shards.get(&id).map(|s| s.last.clone()).unwrap_or_default();
+                // An expired or refused iterator: pick up after the last record
+                // done, or at the oldest one kept when that one was trimmed
+                // away (DynamoDB Local keeps a day; reactions are idempotent).
+                let trimmed = format!("{e:?}").contains("TrimmedDataAccess");
+                let state = self.shards.get(&id).and_then(|s| s.last.clone()).filter(|_| !trimmed);
                 let fresh = match &state {
                     Some(last) => self.iterator(&id, ShardIteratorType::AfterSequenceNumber, Some(last)).await,
                     None => self.iterator(&id, ShardIteratorType::TrimHorizon, None).await,

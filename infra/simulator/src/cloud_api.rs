@@ -42,6 +42,9 @@ pub struct Faults {
     pub shuffle_statuses: bool,
     /// Recipients whose `to` ends with this fail with 131026.
     pub failing_recipient_suffix: Option<String>,
+    /// Recipients whose `to` ends with this fail with 131049: Meta's
+    /// per-user marketing limit, told in the failed status, never on the send.
+    pub marketing_limited_suffix: Option<String>,
     /// Accept sends but answer 200 with a body that is not Meta's JSON
     /// (a proxy's error page, a cut-off answer).
     pub garbage_success: bool,
@@ -206,7 +209,14 @@ async fn send(
     if let Ok(mut list) = sim.accepted.lock() {
         list.push(accepted.clone());
     }
-    let fail = faults.failing_recipient_suffix.as_deref().is_some_and(|s| !s.is_empty() && to.ends_with(s));
+    let ends_with = |suffix: &Option<String>| suffix.as_deref().is_some_and(|s| !s.is_empty() && to.ends_with(s));
+    let fail = if ends_with(&faults.failing_recipient_suffix) {
+        Some(131026)
+    } else if ends_with(&faults.marketing_limited_suffix) {
+        Some(131049)
+    } else {
+        None
+    };
     if !faults.withhold_statuses {
         tokio::spawn(post_statuses(sim.clone(), phone_number_id, accepted, fail, faults.clone()));
     }
@@ -374,8 +384,8 @@ fn validate(sim: &Sim, body: &Value, to: &str) -> Option<Response> {
     }
 }
 
-async fn post_statuses(sim: Arc<Sim>, phone_number_id: String, accepted: Accepted, fail: bool, faults: Faults) {
-    let names: &[&str] = if fail { &["failed"] } else { &["sent", "delivered", "read"] };
+async fn post_statuses(sim: Arc<Sim>, phone_number_id: String, accepted: Accepted, fail: Option<i64>, faults: Faults) {
+    let names: &[&str] = if fail.is_some() { &["failed"] } else { &["sent", "delivered", "read"] };
     let base = now_seconds();
     let window_open =
         sim.last_inbound.lock().ok().and_then(|w| w.get(&accepted.to).copied()).is_some_and(|t| base < t + 24 * 3600);
@@ -390,6 +400,11 @@ async fn post_statuses(sim: Arc<Sim>, phone_number_id: String, accepted: Accepte
             }
             if s.get("pricing").is_some() {
                 s["pricing"] = pricing.clone();
+            }
+            if fail == Some(131049) {
+                s["errors"] = json!([{"code": 131049, "title": "This message was not delivered to maintain healthy ecosystem engagement.",
+                    "message": "This message was not delivered to maintain healthy ecosystem engagement.",
+                    "error_data": {"details": "In order to maintain a healthy ecosystem engagement, the message failed to be delivered."}}]);
             }
             s
         })

@@ -207,6 +207,7 @@ impl Campaigns {
         cursor: Option<&str>,
     ) -> Result<AudiencePreview, CampaignError> {
         supervisor(actor)?;
+        let draft = &CampaignDraft { audience: draft.audience.clone().normalized(), ..draft.clone() };
         let (template, context) = self.template_of(draft).await?;
         let now = self.ports.clock.now();
         let rules = AudienceRules {
@@ -282,7 +283,7 @@ impl Campaigns {
             template: draft.template,
             language: draft.language,
             params: draft.params,
-            audience: draft.audience,
+            audience: draft.audience.normalized(),
             status: if send_at.is_some() { CampaignStatus::Scheduled } else { CampaignStatus::Sending },
             send_at: send_at.unwrap_or(now),
             estimate_minor: confirmed.amount_minor,
@@ -470,6 +471,7 @@ impl Campaigns {
         let now = self.ports.clock.now();
         let recipient = |state, excluded| Recipient {
             contact: contact.id.clone(),
+            name: contact.shown_name().map(str::to_owned),
             state,
             excluded,
             error_code: None,

@@ -79,6 +79,18 @@ pub struct Audience {
     pub opted_in_only: bool,
 }
 
+impl Audience {
+    /// The audience as the stores key it: the tag as tags are stored
+    /// ("Diwali " is `diwali`), the owner's address in lower case, blanks
+    /// as nothing.
+    pub fn normalized(mut self) -> Self {
+        self.tag = self.tag.and_then(|t| super::tags::normalize_tags(&[t]).ok()).and_then(|t| t.into_iter().next());
+        self.owner = self.owner.map(|o| o.trim().to_lowercase()).filter(|o| !o.is_empty());
+        self.source = self.source.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        self
+    }
+}
+
 /// A pipeline stage.
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -300,6 +312,9 @@ impl RecipientState {
 pub struct Recipient {
     /// The contact.
     pub contact: super::ContactId,
+    /// Its name when the campaign reached it (the record goes with the
+    /// contact on erasure).
+    pub name: Option<String>,
     /// As far as it got.
     pub state: RecipientState,
     /// Why it was left out.
@@ -412,6 +427,7 @@ mod tests {
         let mut totals = CampaignTotals::default();
         let r = |state, code: Option<i64>, excluded| Recipient {
             contact: contact.clone(),
+            name: None,
             state,
             excluded,
             error_code: code,

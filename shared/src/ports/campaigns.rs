@@ -54,8 +54,9 @@ pub trait CampaignStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// The latest campaign that reached `contact` (or a contact merged into it).
     async fn latest_campaign_of(&self, contact: &ContactId) -> Result<Option<CampaignReach>, StoreError>;
-    /// Notes the recipient's reply at `at` (the first one counts) and
-    /// whether it opted out; `false` when it was left out or is unknown.
+    /// Notes the recipient's reply at `at` (the first one counts), or,
+    /// when the message opted it out, that it opted out after the campaign
+    /// (an opt-out is not a reply); `false` when it was left out or is unknown.
     async fn note_reply(&self, reach: &CampaignReach, at: Millis, opted_out: bool) -> Result<bool, StoreError>;
     /// A page of a campaign's recipients.
     async fn recipients(&self, campaign: &str, page: &PageRequest) -> Result<Page<Recipient>, StoreError>;

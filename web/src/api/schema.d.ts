@@ -2387,6 +2387,8 @@ export interface components {
             error_code: number | null;
             /** @description Why it was left out. */
             excluded: string | null;
+            /** @description Its name when the campaign reached it. */
+            name: string | null;
             opted_out_after: boolean;
             replied_at: string | null;
             state: components["schemas"]["RecipientState"];

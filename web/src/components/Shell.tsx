@@ -8,16 +8,17 @@ import { t } from '../i18n';
 import type { Key } from '../i18n/en';
 import type { IconName } from '../inbox/model';
 import { href, route, type Route } from '../lib/router';
-import { signedOut, user } from '../lib/session';
+import { isManager, signedOut, user } from '../lib/session';
 import { Bell } from '../notifications/Bell';
 import { DeadLetters } from './DeadLetters';
 import { Icon } from './Icon';
 
-const NAV: { name: Route['name']; to: Route; key: Key; icon: IconName }[] = [
+const NAV: { name: Route['name']; to: Route; key: Key; icon: IconName; managers?: true }[] = [
   { name: 'inbox', to: { name: 'inbox', contact: null }, key: 'nav.inbox', icon: 'inbox' },
   { name: 'tasks', to: { name: 'tasks' }, key: 'nav.tasks', icon: 'tasks' },
   { name: 'pipeline', to: { name: 'pipeline' }, key: 'nav.pipeline', icon: 'pipeline' },
   { name: 'dashboard', to: { name: 'dashboard' }, key: 'nav.dashboard', icon: 'dashboard' },
+  { name: 'campaigns', to: { name: 'campaigns', campaign: null }, key: 'nav.campaigns', icon: 'ad', managers: true },
   { name: 'settings', to: { name: 'settings', section: 'team' }, key: 'nav.settings', icon: 'settings' },
 ];
 
@@ -43,7 +44,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
           <span class="brand-name">Parley</span>
         </div>
         <nav class="nav" aria-label={t('nav.label')}>
-          {NAV.map((n) => (
+          {NAV.filter((n) => !n.managers || isManager()).map((n) => (
             <a key={n.name} href={href(n.to)} class={`nav-item${current === n.name ? ' is-current' : ''}`} aria-current={current === n.name ? 'page' : undefined}
               data-testid={`nav-${n.name}`}>
               <Icon name={n.icon} />

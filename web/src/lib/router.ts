@@ -1,6 +1,7 @@
 // The hash router: every screen has its own URL, so reload and back work.
 //   #/inbox  #/inbox/<contactId>  #/tasks  #/pipeline  #/dashboard
 //   #/dashboard?pipeline=<id>  #/settings/<section>  #/accept/<token>
+//   #/campaigns  #/campaigns/new  #/campaigns/<campaignId>
 //   (and the API's /#accept=<token>)
 
 import { signal } from '@preact/signals';
@@ -10,6 +11,8 @@ export type Route =
   | { name: 'tasks' }
   | { name: 'pipeline' }
   | { name: 'dashboard'; pipeline?: string }
+  /** The list; `new`: the composer; else one campaign. */
+  | { name: 'campaigns'; campaign: string | null }
   | { name: 'settings'; section: string }
   | { name: 'accept'; token: string };
 
@@ -32,6 +35,8 @@ export function parse(hash: string): Route {
     }
     case 'settings':
       return { name: 'settings', section: parts[1] || 'team' };
+    case 'campaigns':
+      return { name: 'campaigns', campaign: parts[1] || null };
     case 'accept':
       return { name: 'accept', token: parts[1] ?? '' };
     default:
@@ -51,6 +56,8 @@ export function href(route: Route): string {
       return `${route.contact ? `#/inbox/${encodeURIComponent(route.contact)}` : '#/inbox'}${inboxQuery()}`;
     case 'settings':
       return `#/settings/${encodeURIComponent(route.section)}`;
+    case 'campaigns':
+      return route.campaign ? `#/campaigns/${encodeURIComponent(route.campaign)}` : '#/campaigns';
     case 'accept':
       return `#/accept/${encodeURIComponent(route.token)}`;
     case 'dashboard':

@@ -113,6 +113,8 @@ impl CampaignPreviewView {
 #[schemars(rename = "CampaignRecipient")]
 pub struct RecipientView {
     contact_id: String,
+    /// Its name when the campaign reached it.
+    name: Option<String>,
     state: RecipientState,
     /// Why it was left out.
     excluded: Option<String>,
@@ -126,6 +128,7 @@ impl From<Recipient> for RecipientView {
     fn from(r: Recipient) -> Self {
         RecipientView {
             contact_id: r.contact.to_string(),
+            name: r.name,
             state: r.state,
             excluded: r.excluded.map(|e| e.as_str().to_owned()),
             error_code: r.error_code,

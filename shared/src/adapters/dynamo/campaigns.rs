@@ -59,9 +59,21 @@ fn campaign_from(item: &Item) -> Result<Campaign, StoreError> {
     serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("campaign: {e}")))
 }
 
+/// The sort key prefix of a recipient record whose contact was erased:
+/// its state still counts in the totals, nothing says whose it was.
+const ERASED_PREFIX: &str = "erased#";
+
+/// Stands in for an erased recipient's contact when the totals count it.
+fn erased_contact() -> Option<ContactId> {
+    ContactId::parse("000000000000000000000000")
+}
+
 fn recipient_from(item: &Item) -> Option<Recipient> {
+    let sk = get_s(item, keys::SK)?;
+    let contact = if sk.starts_with(ERASED_PREFIX) { erased_contact()? } else { ContactId::parse(&sk)? };
     Some(Recipient {
-        contact: ContactId::parse(&get_s(item, keys::SK)?)?,
+        contact,
+        name: get_s(item, "name"),
         state: RecipientState::parse(&get_s(item, "state")?)?,
         excluded: get_s(item, "excluded").as_deref().and_then(Exclusion::parse),
         error_code: get_n(item, "error_code"),
@@ -73,6 +85,49 @@ fn recipient_from(item: &Item) -> Option<Recipient> {
 
 fn rank(state: RecipientState) -> AttributeValue {
     n(i64::from(state.rank()))
+}
+
+impl DynamoStore {
+    /// Erasure: each of the contact's recipient records (found through its
+    /// markers) becomes one that says only how far the message got, so the
+    /// campaign's totals stay whole and nothing is left of the person.
+    pub(super) async fn forget_recipients(&self, records: Vec<Item>) -> Result<usize, StoreError> {
+        let mut forgotten = 0;
+        for record in records {
+            let found = self
+                .client
+                .get_item()
+                .table_name(&self.table)
+                .set_key(Some(record.clone()))
+                .consistent_read(true)
+                .send()
+                .await;
+            let Some(mut item) = found.map_err(unavailable)?.item().cloned() else { continue };
+            // The message id names the contact; the state, code and reply
+            // time, with no one to tie them to, are figures.
+            for personal in ["name", "message_id"] {
+                item.remove(personal);
+            }
+            let mut suffix = [0u8; 8];
+            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut suffix);
+            item.insert(keys::SK.to_owned(), s(format!("{ERASED_PREFIX}{}", hex::encode(suffix))));
+            let put = Put::builder().table_name(&self.table).set_item(Some(item)).build().map_err(unavailable)?;
+            let delete = aws_sdk_dynamodb::types::Delete::builder()
+                .table_name(&self.table)
+                .set_key(Some(record))
+                .build()
+                .map_err(unavailable)?;
+            self.client
+                .transact_write_items()
+                .transact_items(TransactWriteItem::builder().put(put).build())
+                .transact_items(TransactWriteItem::builder().delete(delete).build())
+                .send()
+                .await
+                .map_err(unavailable)?;
+            forgotten += 1;
+        }
+        Ok(forgotten)
+    }
 }
 
 #[async_trait::async_trait]
@@ -156,6 +211,9 @@ impl crate::ports::CampaignStore for DynamoStore {
         }
         if let Some(id) = &recipient.message_id {
             item.insert("message_id".to_owned(), s(id));
+        }
+        if let Some(name) = &recipient.name {
+            item.insert("name".to_owned(), s(name));
         }
         let put = Put::builder()
             .table_name(&self.table)
@@ -245,13 +303,12 @@ impl crate::ports::CampaignStore for DynamoStore {
     }
 
     async fn note_reply(&self, reach: &CampaignReach, at: Millis, opted_out: bool) -> Result<bool, StoreError> {
-        let mut values: Item =
-            [(":at".to_owned(), n(at.0)), (":excluded".to_owned(), rank(RecipientState::Excluded))].into();
-        let mut expression = "SET replied_at = if_not_exists(replied_at, :at)".to_owned();
-        if opted_out {
-            values.insert(":t".to_owned(), AttributeValue::Bool(true));
-            expression.push_str(", opted_out_after = :t");
-        }
+        let (expression, value) = if opted_out {
+            ("SET opted_out_after = :v", AttributeValue::Bool(true))
+        } else {
+            ("SET replied_at = if_not_exists(replied_at, :v)", n(at.0))
+        };
+        let values: Item = [(":v".to_owned(), value), (":excluded".to_owned(), rank(RecipientState::Excluded))].into();
         let result = self
             .client
             .update_item()

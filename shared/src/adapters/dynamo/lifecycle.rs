@@ -494,7 +494,7 @@ impl crate::ports::ContactLifecycleStore for DynamoStore {
             .filter_map(super::campaigns::marker_target)
             .map(|(campaign, recipient)| super::campaigns::recipient_key(&campaign, &recipient))
             .collect();
-        removed += self.delete_all(recipients).await?;
+        removed += self.forget_recipients(recipients).await?;
         for twin in ids_in(profile, "merge_suggested") {
             self.forget_twin(&twin, contact).await?;
         }

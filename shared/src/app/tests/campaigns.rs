@@ -209,7 +209,7 @@ fn status_event(message_id: &str, contact: &ContactId, status: DeliveryStatus, c
 #[tokio::test]
 async fn statuses_move_recipients_forward_and_replies_within_72_hours_count_once() {
     let w = World::new();
-    let contacts = shop(&w, 3).await;
+    let contacts = shop(&w, 4).await;
     let queue = Arc::new(MemoryCampaignQueue::default());
     let c = campaigns(&w, &queue);
     let campaign = create(&c, None).await;
@@ -238,13 +238,183 @@ async fn statuses_move_recipients_forward_and_replies_within_72_hours_count_once
     tracking.react(&reply(asha, 3_600_000, "wamid.r1")).await.unwrap();
     tracking.react(&reply(asha, 7_200_000, "wamid.r2")).await.unwrap();
     tracking.react(&reply(&contacts[2], REPLY_WINDOW_MS + 60_000, "wamid.late")).await.unwrap();
+    // A STOP (the keyword reaction has opted the contact out by now) is an
+    // opt-out after the campaign, not a reply to it.
+    let stop_audit = crate::domain::AuditEntry {
+        at: w.clock_now(),
+        actor: "keyword".into(),
+        action: "opt_out".into(),
+        contact: Some(contacts[3].clone()),
+        detail: "{}".into(),
+    };
+    w.store.set_opt_out(&contacts[3], true, &stop_audit).await.unwrap();
+    let mut stop = reply(&contacts[3], 60_000, "wamid.stop");
+    stop.data["keyword_candidate"] = serde_json::json!(true);
+    tracking.react(&stop).await.unwrap();
 
     let totals = c.get(&manager(), &campaign.id).await.unwrap().1;
-    assert_eq!((totals.read, totals.delivered, totals.sent, totals.failed, totals.queued), (1, 1, 1, 1, 1));
+    assert_eq!((totals.read, totals.delivered, totals.sent, totals.failed, totals.queued), (1, 1, 1, 1, 2));
+    assert_eq!(totals.opted_out_after, 1);
     assert_eq!(totals.failed_by_code.get("131049"), Some(&1));
     assert_eq!(totals.replied, 1, "one reply within 72 hours, counted once");
     let page = w.store.recipients(&campaign.id, &Default::default()).await.unwrap();
     let asha_record = page.items.iter().find(|r| &r.contact == asha).unwrap();
     assert_eq!(asha_record.state, RecipientState::Read);
     assert_eq!(asha_record.replied_at, Some(Millis(w.clock_now().0 + 3_600_000)));
+}
+
+/// Meta under faults, for the sender: a tenth of calls answered 500, a
+/// tenth accepted but answered too late (the outcome unknown), some
+/// throttled (130429) or pair-rate limited (131056). Deterministic.
+#[derive(Default)]
+struct FaultyMeta {
+    roll: std::sync::Mutex<u64>,
+    accepted: std::sync::Mutex<Vec<crate::whatsapp::send::SendRequest>>,
+}
+
+#[async_trait::async_trait]
+impl crate::ports::WhatsAppClient for FaultyMeta {
+    async fn send(&self, request: &crate::whatsapp::send::SendRequest) -> crate::whatsapp::send::SendOutcome {
+        use crate::whatsapp::send::{ErrorClass, SendFailure, SendOutcome};
+        let roll = {
+            let mut state = self.roll.lock().unwrap();
+            *state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (*state >> 33) % 100
+        };
+        let refused = |code: i64| {
+            let error = crate::domain::DeliveryError { code, title: "simulated".into(), details: None };
+            SendOutcome::Failed(SendFailure { class: ErrorClass::Retryable, error })
+        };
+        match roll {
+            0..=9 => return refused(1),
+            10..=11 => return refused(130_429),
+            12 => return refused(131_056),
+            _ => {}
+        }
+        let mut accepted = self.accepted.lock().unwrap();
+        accepted.push(request.clone());
+        let wamid = format!("wamid.c{}", accepted.len());
+        if roll < 23 {
+            SendOutcome::Unknown
+        } else {
+            SendOutcome::Accepted { wamid }
+        }
+    }
+
+    async fn templates(&self) -> Result<Vec<Template>, crate::ports::CatalogError> {
+        Ok(Vec::new())
+    }
+}
+
+#[tokio::test]
+async fn a_campaign_of_2000_under_faults_reaches_each_recipient_once_in_one_final_state() {
+    use crate::app::deliver::{Deliver, JobOutcome, RetryPolicy};
+    use crate::domain::{DeliveryError, StatusUpdate};
+    use crate::ports::StatusStore;
+    let w = World::new();
+    let contacts = shop(&w, 2_000).await;
+    let queue = Arc::new(MemoryCampaignQueue::default());
+    let c = campaigns(&w, &queue);
+    let campaign = create(&c, None).await;
+    let meta = Arc::new(FaultyMeta::default());
+    let policy = RetryPolicy { max_attempts: 50, base_seconds: 1, max_seconds: 1 };
+    let deliver = Deliver::new(w.store.clone(), meta.clone(), policy);
+    // The worker's steps, each delivered twice; the sender's jobs, every
+    // seventh delivered twice, retried ones again until they settle.
+    let mut handed = 0;
+    for _ in 0..1_000 {
+        let steps = queue.take();
+        for _ in &steps {
+            c.run(&campaign.id).await.unwrap();
+            c.run(&campaign.id).await.unwrap();
+        }
+        let mut jobs: Vec<_> = w.queue.enqueued()[handed..].to_vec();
+        handed += jobs.len();
+        if steps.is_empty() && jobs.is_empty() {
+            break;
+        }
+        let mut round = 0;
+        while !jobs.is_empty() {
+            round += 1;
+            let mut again = Vec::new();
+            for (i, job) in jobs.iter().enumerate() {
+                let times = if (i + round) % 7 == 0 { 2 } else { 1 };
+                for _ in 0..times {
+                    if let JobOutcome::RetryAfter(_) = deliver.deliver(job).await.unwrap() {
+                        again.push(job.clone());
+                    }
+                }
+            }
+            jobs = again;
+        }
+    }
+    let accepted = meta.accepted.lock().unwrap().clone();
+    let callbacks: HashSet<&str> = accepted.iter().map(|r| r.callback_data.as_str()).collect();
+    assert_eq!(callbacks.len(), accepted.len(), "Meta took a recipient's message twice");
+    assert_eq!(accepted.len(), 1_800, "2,000 tagged, 200 opted out");
+
+    // Meta's statuses, every one twice and out of order; recipients ending
+    // in 13 are undeliverable (131026), in 41 held back by Meta's
+    // per-user marketing limit (131049).
+    let mut updates = Vec::new();
+    for (i, request) in accepted.iter().enumerate() {
+        let wamid = format!("wamid.c{}", i + 1);
+        let failure = [("13", 131_026), ("41", 131_049)].into_iter().find(|(s, _)| request.to.ends_with(s));
+        let statuses: &[DeliveryStatus] = match failure {
+            Some(_) => &[DeliveryStatus::Failed],
+            None => &[DeliveryStatus::Sent, DeliveryStatus::Delivered, DeliveryStatus::Read],
+        };
+        for (n, status) in statuses.iter().enumerate() {
+            let update = StatusUpdate {
+                wamid: wamid.clone(),
+                status: *status,
+                at: Millis(w.clock_now().0 + n as i64 * 1_000),
+                phone_number_id: "pn".into(),
+                recipient_id: Some(request.to.clone()),
+                pricing: None,
+                errors: failure
+                    .map(|(_, code)| DeliveryError { code, title: "failed".into(), details: None })
+                    .into_iter()
+                    .collect(),
+                callback_data: Some(request.callback_data.clone()),
+                raw: "{}".into(),
+            };
+            updates.push(update.clone());
+            updates.push(update);
+        }
+    }
+    updates.reverse();
+    updates.rotate_left(1_234);
+    let tracking = CampaignTracking::new(w.store.clone(), w.store.clone());
+    for update in &updates {
+        if w.store.apply_status(update).await.unwrap() == crate::ports::StatusOutcome::Applied {
+            let reference =
+                crate::domain::MessageRef::from_callback_data(update.callback_data.as_deref().unwrap()).unwrap();
+            let message_id = reference.locator().rsplit('#').next().unwrap().to_owned();
+            let event = crate::domain::change_event::message_status_changed(update, &reference.contact, &message_id);
+            tracking.react(&event).await.unwrap();
+        }
+    }
+
+    let (_, totals) = c.get(&manager(), &campaign.id).await.unwrap();
+    let ending = |suffix: &str| accepted.iter().filter(|r| r.to.ends_with(suffix)).count() as u64;
+    assert_eq!((totals.recipients, totals.queued), (2_000, 0), "{totals:?}");
+    assert_eq!(totals.failed_by_code.get("131026"), Some(&ending("13")));
+    assert_eq!(totals.failed_by_code.get("131049"), Some(&ending("41")));
+    assert_eq!(totals.read + totals.failed, 1_800, "each recipient sent to ends read or failed");
+    assert_eq!(totals.excluded.get("opted_out"), Some(&200));
+    let opted_out: HashSet<String> = contacts.iter().skip(9).step_by(10).map(|c| c.to_string()).collect();
+    assert!(accepted.iter().all(|r| !opted_out.iter().any(|c| r.callback_data.starts_with(c.as_str()))));
+    let mut recounted = crate::domain::campaign::CampaignTotals::default();
+    let mut cursor = None;
+    loop {
+        let page =
+            w.store.recipients(&campaign.id, &crate::ports::PageRequest { cursor, limit: Some(200) }).await.unwrap();
+        page.items.iter().for_each(|r| recounted.add(r));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(recounted, totals, "the totals are the recipients' own states");
 }

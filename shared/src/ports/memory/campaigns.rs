@@ -101,8 +101,11 @@ impl CampaignStore for MemoryStore {
         let mut state = self.state();
         match state.recipients.get_mut(&(reach.campaign.clone(), reach.recipient.clone())) {
             Some(r) if r.state != RecipientState::Excluded => {
-                r.replied_at.get_or_insert(at);
-                r.opted_out_after |= opted_out;
+                if opted_out {
+                    r.opted_out_after = true;
+                } else {
+                    r.replied_at.get_or_insert(at);
+                }
                 Ok(true)
             }
             _ => Ok(false),
