@@ -243,7 +243,11 @@ async fn a_reply_within_72_hours_lands_in_the_inbox_and_counts_for_the_campaign(
     }
     assert_eq!(now["totals"]["replied"], 1, "{now}");
     let timeline = t.timeline(&cookie, &asha).await;
-    assert!(timeline.iter().any(|m| m["direction"] == "in" && m["text"] == "Is the 20% on sarees too?"));
+    let campaign_of = |text: &str| timeline.iter().find(|m| m["text"] == text).map(|m| m["campaign_id"].clone());
+    assert_eq!(campaign_of("Is the 20% on sarees too?"), Some(json!(id)), "the reply is marked with the campaign");
+    assert_eq!(campaign_of("and kurtas?"), Some(json!(null)), "the first reply only");
+    assert_eq!(campaign_of("hello"), Some(json!(null)), "what came before is no reply");
+    assert!(timeline.iter().any(|m| m["direction"] == "out" && m["campaign_id"] == json!(id)));
     // Managers and admins only.
     let agent = t.teammate(&cookie, "agent@shop.test", "agent").await;
     assert_eq!(t.get(&agent, &format!("/api/campaigns/{id}")).await.0, 403);

@@ -54,7 +54,11 @@ impl Reaction for CampaignTracking {
                 // The keyword reaction ran first: a STOP is on the contact now.
                 let keyword = event.data.get("keyword_candidate").and_then(serde_json::Value::as_bool) == Some(true);
                 let opted_out = keyword && self.contacts.contact(contact).await?.is_some_and(|c| c.opted_out);
-                self.campaigns.note_reply(&reach, event.at, opted_out).await?;
+                let noted = self.campaigns.note_reply(&reach, event.at, opted_out).await?;
+                if let (true, false, Some(wamid)) = (noted, opted_out, text("wamid")) {
+                    let message = crate::domain::MessageRef::new(contact.clone(), event.at, wamid);
+                    self.campaigns.mark_reply(&message, &reach.campaign).await?;
+                }
             }
             _ => {}
         }

@@ -201,6 +201,7 @@ mod tests {
             outcome_unknown: false,
             estimate: None,
             media: None,
+            campaign: None,
         }
     }
 

@@ -101,4 +101,6 @@ pub struct Message {
     pub estimate: Option<String>,
     /// The copy of a customer's file in the business's bucket.
     pub media: Option<super::media_copy::MediaCopy>,
+    /// The campaign that sent it, or that a customer's message replied to.
+    pub campaign: Option<String>,
 }

@@ -58,6 +58,9 @@ pub trait CampaignStore: Send + Sync {
     /// when the message opted it out, that it opted out after the campaign
     /// (an opt-out is not a reply); `false` when it was left out or is unknown.
     async fn note_reply(&self, reach: &CampaignReach, at: Millis, opted_out: bool) -> Result<bool, StoreError>;
+    /// Marks a customer's message as a reply to `campaign` (nothing when
+    /// the message is gone).
+    async fn mark_reply(&self, message: &crate::domain::MessageRef, campaign: &str) -> Result<(), StoreError>;
     /// A page of a campaign's recipients.
     async fn recipients(&self, campaign: &str, page: &PageRequest) -> Result<Page<Recipient>, StoreError>;
     /// A campaign's results, counted from every recipient.

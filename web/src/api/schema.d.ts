@@ -3253,6 +3253,8 @@ export interface components {
             at: string;
             /** Format: uint32 */
             attempts: number | null;
+            /** @description The campaign that sent it, or that the customer replied to. */
+            campaign_id: string | null;
             content: {
                 [key: string]: unknown;
             } | null;

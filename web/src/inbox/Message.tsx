@@ -5,6 +5,8 @@ import type { Estimate, Message } from '../api/messages';
 import { Icon } from '../components/Icon';
 import { t } from '../i18n';
 import { fmtFull, fmtTime, parseTime } from '../lib/format';
+import { href } from '../lib/router';
+import { isManager } from '../lib/session';
 import { MediaAttachment } from './MediaAttachment';
 import { describe, errorLines, estimateWords, humanize, outboundErrors, snippet, STATUS, str } from './model';
 import { retryMessage, updateDraft, type LocalMessage } from './store';
@@ -130,6 +132,7 @@ function MessageItem({ m, quoted, reactionTarget, busy, retryError }: Props) {
             <span class="referral-headline">{str(ref.headline) ?? humanize(ref.source_type) ?? t('msg.ctwa')}</span>
           </div>
         ) : null}
+        {m.campaign_id ? <CampaignMark id={m.campaign_id} direction={direction} /> : null}
         {d.label && m.media?.status !== 'stored' ? (
           <div class={`placeholder${d.compact ? ' placeholder--compact' : ''}`} data-testid="placeholder"><Icon name={d.icon ?? 'info'} /><span>{d.label}</span></div>
         ) : null}
@@ -166,12 +169,23 @@ function MessageItem({ m, quoted, reactionTarget, busy, retryError }: Props) {
   );
 }
 
+/** Which campaign sent the message, or which one the customer answered. */
+function CampaignMark({ id, direction }: { id: string; direction: string }) {
+  const label = direction === 'out' ? t('msg.campaignSent') : t('msg.campaignReply');
+  return (
+    <div class="referral" data-testid="campaign-mark" data-campaign-id={id}>
+      <span class="tag tag--ad"><Icon name="ad" class="icon icon--tiny" />{t('msg.campaign')}</span>
+      {isManager() ? <a href={href({ name: 'campaigns', campaign: id })}>{label}</a> : <span>{label}</span>}
+    </div>
+  );
+}
+
 /** Re-renders only when what it shows changed. */
 export const MessageView = memo(MessageItem, (a, b) => a.sig === b.sig);
 
 export function messageSig(m: LocalMessage, quoted: string | null, reactionTarget: string | null, busy: boolean, retryError: string | undefined): string {
   return JSON.stringify([m.id, m.direction, m.type, m.text, m.status, m.at, m.content, m.context, m.referral, m.errors,
-    m.attempts, m.outcome_unknown, m.estimate, m.local === true, m.media?.status ?? null, m.media?.sha256 ?? null, quoted, reactionTarget, busy, retryError ?? null]);
+    m.attempts, m.outcome_unknown, m.estimate, m.campaign_id ?? null, m.local === true, m.media?.status ?? null, m.media?.sha256 ?? null, quoted, reactionTarget, busy, retryError ?? null]);
 }
 
 export { snippet };

@@ -39,6 +39,8 @@ pub struct MessageView {
     /// A customer's file (image, audio, video, document, sticker) and its
     /// copy in the business's bucket.
     media: Option<MediaView>,
+    /// The campaign that sent it, or that the customer replied to.
+    campaign_id: Option<String>,
 }
 
 fn json(text: Option<String>) -> Option<Value> {
@@ -72,6 +74,7 @@ impl From<Message> for MessageView {
             attempts: m.attempts,
             outcome_unknown: m.outcome_unknown,
             estimate: json(m.estimate),
+            campaign_id: m.campaign,
         }
     }
 }

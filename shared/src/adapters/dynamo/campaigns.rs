@@ -327,6 +327,24 @@ impl crate::ports::CampaignStore for DynamoStore {
         }
     }
 
+    async fn mark_reply(&self, message: &crate::domain::MessageRef, campaign: &str) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::contact_pk(&message.contact), keys::referenced_sk(message))))
+            .update_expression("SET campaign_id = :c")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":c", s(campaign))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
     async fn recipients(&self, campaign: &str, page: &PageRequest) -> Result<Page<Recipient>, StoreError> {
         // Shard by shard: the cursor is the shard and the last key in it.
         let (mut shard, mut start) = match page.cursor.as_deref().and_then(|c| c.split_once(':')) {

@@ -89,6 +89,11 @@ pub(super) fn message_from(item: &Item, contact: &ContactId) -> Result<Message, 
         outcome_unknown: item.get("outcome_unknown").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
         estimate: get_s(item, "estimate"),
         media: super::media::media_copy_from(item),
+        // A campaign's message names it in its id; a reply is marked.
+        campaign: get_s(item, "campaign_id").or_else(|| {
+            get_s(item, "id")
+                .and_then(|id| crate::domain::campaign::campaign_of_message(&id).map(|(c, _)| c.to_owned()))
+        }),
     })
 }
 

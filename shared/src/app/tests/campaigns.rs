@@ -8,7 +8,7 @@ use crate::domain::campaign::{
 use crate::domain::template::{Category, Template};
 use crate::domain::{ContactId, ContactPatch, DeliveryStatus, Event, EventKind, Millis, Role, Session};
 use crate::ports::memory::MemoryCampaignQueue;
-use crate::ports::{CampaignStore, ConsentStore, ContactRecordStore, TemplateCatalog};
+use crate::ports::{CampaignStore, ConsentStore, ContactRecordStore, ConversationStore, TemplateCatalog};
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -261,6 +261,9 @@ async fn statuses_move_recipients_forward_and_replies_within_72_hours_count_once
     let asha_record = page.items.iter().find(|r| &r.contact == asha).unwrap();
     assert_eq!(asha_record.state, RecipientState::Read);
     assert_eq!(asha_record.replied_at, Some(Millis(w.clock_now().0 + 3_600_000)));
+    let timeline = w.store.timeline(asha, &Default::default()).await.unwrap().items;
+    let marked: Vec<_> = timeline.iter().filter(|m| m.campaign.as_deref() == Some(campaign.id.as_str())).collect();
+    assert_eq!(marked.len(), 1, "the campaign's message is marked with it: {timeline:?}");
 }
 
 /// Meta under faults, for the sender: a tenth of calls answered 500, a

@@ -112,6 +112,14 @@ impl CampaignStore for MemoryStore {
         }
     }
 
+    async fn mark_reply(&self, message: &crate::domain::MessageRef, campaign: &str) -> Result<(), StoreError> {
+        let mut state = self.state();
+        if let Some(row) = state.messages.get_mut(&message.contact).and_then(|m| m.get_mut(message.locator())) {
+            row.message.campaign = Some(campaign.to_owned());
+        }
+        Ok(())
+    }
+
     async fn recipients(&self, campaign: &str, page: &PageRequest) -> Result<Page<Recipient>, StoreError> {
         let all: Vec<Recipient> =
             self.state().recipients.iter().filter(|((c, _), _)| c == campaign).map(|(_, r)| r.clone()).collect();

@@ -222,6 +222,7 @@ impl InboundStore for MemoryStore {
             outcome_unknown: false,
             estimate: None,
             media: None,
+            campaign: None,
         };
         let row = MessageRow {
             message: stored,

@@ -90,6 +90,7 @@ impl OutboxStore for MemoryStore {
                 outcome_unknown: false,
                 estimate: serde_json::to_string(estimate).ok(),
                 media: None,
+                campaign: crate::domain::campaign::campaign_of_message(&message.id).map(|(c, _)| c.to_owned()),
             },
             outbound: Some(OutboundRow {
                 phone_number_id: message.phone_number_id.clone(),
