@@ -195,6 +195,8 @@ async fn a_campaign_under_faults_reaches_each_recipient_once_and_its_totals_matc
     assert_eq!(by_state.get("excluded").copied().unwrap_or(0), opted_out + unnamed);
     assert_eq!(by_state.keys().cloned().collect::<Vec<_>>(), ["excluded", "failed", "read"]);
     assert_eq!(serde_json::to_value(&by_code).unwrap(), totals["failed_by_code"]);
+    let price = amount / sendable;
+    assert_eq!(totals["delivered_cost_minor"], totals["delivered"].as_u64().unwrap() * price, "{totals}");
     let fails = |suffix: &str| {
         contacts.iter().enumerate().filter(|(i, (_, wa))| i % 20 != 19 && i % 50 != 7 && wa.ends_with(suffix)).count()
             as u64

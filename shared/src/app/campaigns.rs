@@ -478,6 +478,7 @@ impl Campaigns {
             message_id: None,
             replied_at: None,
             opted_out_after: false,
+            price_minor: None,
         };
         let values = match rules.judge(contact) {
             Verdict::Outside => return Ok(false),
@@ -489,7 +490,13 @@ impl Campaigns {
             Verdict::Send(values) => values,
         };
         let message_id = campaign.message_id(contact.id.as_str());
-        let queued = Recipient { message_id: Some(message_id.clone()), ..recipient(RecipientState::Queued, None) };
+        let price =
+            context.rates().estimate(contact.wa_id.as_deref(), rules.template.category, contact.window.is_open(now));
+        let queued = Recipient {
+            message_id: Some(message_id.clone()),
+            price_minor: Some(price.amount_minor),
+            ..recipient(RecipientState::Queued, None)
+        };
         // Recorded before the send, so a status never finds it missing; a
         // step run again sends only to recipients it did not leave out.
         if let RecipientRecord::Existing(RecipientState::Excluded) =

@@ -327,6 +327,9 @@ pub struct Recipient {
     pub replied_at: Option<Millis>,
     /// Whether the customer opted out after the campaign reached them.
     pub opted_out_after: bool,
+    /// The rate card's price of its message when it was queued (minor
+    /// units of the campaign's currency).
+    pub price_minor: Option<u64>,
 }
 
 /// What a campaign came to, counted from its recipients.
@@ -353,6 +356,9 @@ pub struct CampaignTotals {
     pub replied: u64,
     /// Opted out after it reached them.
     pub opted_out_after: u64,
+    /// What the delivered messages cost, in minor units: Meta bills a
+    /// template per delivered message, each at its rate card price.
+    pub delivered_cost_minor: u64,
 }
 
 impl CampaignTotals {
@@ -372,8 +378,12 @@ impl CampaignTotals {
             }
             RecipientState::Sent | RecipientState::Delivered | RecipientState::Read => {
                 self.sent += 1;
-                self.delivered += u64::from(rank >= RecipientState::Delivered.rank());
+                let delivered = rank >= RecipientState::Delivered.rank();
+                self.delivered += u64::from(delivered);
                 self.read += u64::from(rank >= RecipientState::Read.rank());
+                if delivered {
+                    self.delivered_cost_minor += recipient.price_minor.unwrap_or(0);
+                }
             }
         }
         self.replied += u64::from(recipient.replied_at.is_some());
@@ -434,6 +444,7 @@ mod tests {
             message_id: None,
             replied_at: None,
             opted_out_after: false,
+            price_minor: Some(78),
         };
         totals.add(&r(RecipientState::Read, None, None));
         totals.add(&r(RecipientState::Delivered, None, None));
@@ -442,5 +453,6 @@ mod tests {
         assert_eq!((totals.recipients, totals.sent, totals.delivered, totals.read, totals.failed), (4, 2, 2, 1, 1));
         assert_eq!(totals.failed_by_code.get("131049"), Some(&1));
         assert_eq!(totals.excluded.get("opted_out"), Some(&1));
+        assert_eq!(totals.delivered_cost_minor, 2 * 78, "the two delivered, not the failed or left out");
     }
 }

@@ -2410,6 +2410,12 @@ export interface components {
              * @description Delivered (at least).
              */
             delivered: number;
+            /**
+             * Format: uint64
+             * @description What the delivered messages cost, in minor units: Meta bills a
+             *     template per delivered message, each at its rate card price.
+             */
+            delivered_cost_minor: number;
             /** @description Left out, by reason. */
             excluded: {
                 [key: string]: number;

@@ -4,7 +4,7 @@
 import type { Campaign, CampaignTotals } from '../api/campaigns';
 import { t } from '../i18n';
 import type { Key } from '../i18n/en';
-import { number } from '../lib/format';
+import { money, number } from '../lib/format';
 import { exclusionLabel } from './AudienceCount';
 import { excludedTotal } from './model';
 
@@ -16,6 +16,7 @@ const codeLabel = (code: string) => (KNOWN_CODES.includes(code) ? t(`campaigns.c
 
 const zero: CampaignTotals = {
   recipients: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, failed_by_code: {}, excluded: {}, replied: 0, opted_out_after: 0,
+  delivered_cost_minor: 0,
 };
 
 export function CampaignResults({ campaign }: { campaign: Campaign }) {
@@ -41,6 +42,12 @@ export function CampaignResults({ campaign }: { campaign: Campaign }) {
           </div>
         ))}
       </dl>
+      <p class="campaign-cost" data-testid="campaign-cost" data-value={String(totals.delivered_cost_minor)}>
+        {t('campaigns.deliveredCost', {
+          cost: money(totals.delivered_cost_minor, campaign.currency),
+          estimate: money(campaign.estimate_minor, campaign.currency),
+        })}
+      </p>
       {failures.length ? (
         <table class="table campaign-table" data-testid="campaign-failures">
           <caption class="campaign-caption">{t('campaigns.failedByCode')}</caption>

@@ -80,6 +80,7 @@ fn recipient_from(item: &Item) -> Option<Recipient> {
         message_id: get_s(item, "message_id"),
         replied_at: get_n(item, "replied_at").map(Millis),
         opted_out_after: item.get("opted_out_after").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
+        price_minor: get_n(item, "price_minor").and_then(|p| u64::try_from(p).ok()),
     })
 }
 
@@ -214,6 +215,9 @@ impl crate::ports::CampaignStore for DynamoStore {
         }
         if let Some(name) = &recipient.name {
             item.insert("name".to_owned(), s(name));
+        }
+        if let Some(price) = recipient.price_minor {
+            item.insert("price_minor".to_owned(), n(i64::try_from(price).unwrap_or(i64::MAX)));
         }
         let put = Put::builder()
             .table_name(&self.table)
@@ -396,7 +400,7 @@ impl crate::ports::CampaignStore for DynamoStore {
                 .table_name(&self.table)
                 .key_condition_expression("pk = :pk")
                 .expression_attribute_values(":pk", s(recipients_pk(campaign, shard)))
-                .projection_expression("sk, #state, excluded, error_code, replied_at, opted_out_after")
+                .projection_expression("sk, #state, excluded, error_code, replied_at, opted_out_after, price_minor")
                 .expression_attribute_names("#state", "state");
             self.query_all(query)
         });

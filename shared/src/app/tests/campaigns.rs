@@ -406,6 +406,8 @@ async fn a_campaign_of_2000_under_faults_reaches_each_recipient_once_in_one_fina
     assert_eq!(totals.failed_by_code.get("131049"), Some(&ending("41")));
     assert_eq!(totals.read + totals.failed, 1_800, "each recipient sent to ends read or failed");
     assert_eq!(totals.excluded.get("opted_out"), Some(&200));
+    let price = crate::domain::pricing::RateCards::default().estimate(Some("919800000000"), Category::Marketing, true);
+    assert_eq!(totals.delivered_cost_minor, totals.delivered * price.amount_minor, "Meta bills what was delivered");
     let opted_out: HashSet<String> = contacts.iter().skip(9).step_by(10).map(|c| c.to_string()).collect();
     assert!(accepted.iter().all(|r| !opted_out.iter().any(|c| r.callback_data.starts_with(c.as_str()))));
     let mut recounted = crate::domain::campaign::CampaignTotals::default();
