@@ -103,9 +103,10 @@ async fn all_recipients(t: &TestStack, cookie: &str, id: &str) -> Vec<Value> {
 #[tokio::test]
 async fn a_campaign_under_faults_reaches_each_recipient_once_and_its_totals_match_its_recipients() {
     // The use-case test takes 2,000 recipients through the same faults in
-    // memory; here the real stack, where a recipient costs about 40
-    // DynamoDB Local requests end to end, takes a class-sized list.
-    const RECIPIENTS: usize = 120;
+    // memory; on the real stack every recipient is a dozen DynamoDB Local
+    // round trips plus the events function's (120 took 824 s under CI's
+    // load), so this takes one step's worth.
+    const RECIPIENTS: usize = 40;
     // 20 % of send calls fail (half answered 500, half accepted but
     // answered too late), throttling, duplicated and shuffled statuses,
     // and recipients Meta refuses (131026) or holds back (131049).
@@ -117,7 +118,7 @@ async fn a_campaign_under_faults_reaches_each_recipient_once_and_its_totals_matc
         duplicate_statuses: true,
         shuffle_statuses: true,
         failing_recipient_suffix: Some("3".into()),
-        marketing_limited_suffix: Some("41".into()),
+        marketing_limited_suffix: Some("7".into()),
         ..Faults::default()
     };
     let t = TestStack::builder().faults(faults).start().await;
@@ -202,7 +203,7 @@ async fn a_campaign_under_faults_reaches_each_recipient_once_and_its_totals_matc
             as u64
     };
     assert_eq!(by_code.get("131026").copied(), Some(fails("3")));
-    assert_eq!(by_code.get("131049").copied(), Some(fails("41")));
+    assert_eq!(by_code.get("131049").copied(), Some(fails("7")));
 }
 
 #[tokio::test]
@@ -236,20 +237,25 @@ async fn a_reply_within_72_hours_lands_in_the_inbox_and_counts_for_the_campaign(
     assert!(timeline.iter().any(|m| m["direction"] == "out" && m["text"].as_str().is_some_and(|t| t.contains("Asha"))));
     t.customer_says("919812340001", "Asha Rao", "Is the 20% on sarees too?").await;
     t.customer_says("919812340001", "Asha Rao", "and kurtas?").await;
+    // Every message within 72 hours is marked as a reply; one reply counts.
+    let replies = ["Is the 20% on sarees too?", "and kurtas?"];
+    let mut timeline = Vec::new();
     for _ in 0..240 {
-        now = t.get(&cookie, &format!("/api/campaigns/{id}")).await.1;
-        if now["totals"]["replied"] == 1 {
+        timeline = t.timeline(&cookie, &asha).await;
+        let marked = |text: &str| timeline.iter().any(|m| m["text"] == text && m["campaign_id"] == json!(id));
+        if replies.iter().all(|r| marked(r)) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    assert_eq!(now["totals"]["replied"], 1, "{now}");
-    let timeline = t.timeline(&cookie, &asha).await;
     let campaign_of = |text: &str| timeline.iter().find(|m| m["text"] == text).map(|m| m["campaign_id"].clone());
-    assert_eq!(campaign_of("Is the 20% on sarees too?"), Some(json!(id)), "the reply is marked with the campaign");
-    assert_eq!(campaign_of("and kurtas?"), Some(json!(null)), "the first reply only");
+    for reply in replies {
+        assert_eq!(campaign_of(reply), Some(json!(id)), "{reply:?} is marked with the campaign");
+    }
     assert_eq!(campaign_of("hello"), Some(json!(null)), "what came before is no reply");
     assert!(timeline.iter().any(|m| m["direction"] == "out" && m["campaign_id"] == json!(id)));
+    now = t.get(&cookie, &format!("/api/campaigns/{id}")).await.1;
+    assert_eq!(now["totals"]["replied"], 1, "{now}");
     // Managers and admins only.
     let agent = t.teammate(&cookie, "agent@shop.test", "agent").await;
     assert_eq!(t.get(&agent, &format!("/api/campaigns/{id}")).await.0, 403);

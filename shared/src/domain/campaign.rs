@@ -55,28 +55,28 @@ impl CampaignStatus {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Audience {
     /// Contacts carrying this tag (normalized).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Contacts with an open deal in this pipeline stage.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<StageChoice>,
     /// `unassigned`, or the owner's e-mail address.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// The lead source (`whatsapp`, `ad`, `import`, `staff`, `lead:<id>`);
     /// a value ending in `:` takes every source it begins (`lead:`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// A custom field that must hold this value (case-insensitive).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<FieldChoice>,
     /// Only contacts that wrote within this many days.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbound_within_days: Option<u32>,
     /// Only contacts with a marketing opt-in on record (the others are
-    /// counted as excluded for no consent).
-    #[serde(default)]
-    pub opted_in_only: bool,
+    /// counted as excluded for no consent); absent is no.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opted_in_only: Option<bool>,
 }
 
 impl Audience {
@@ -127,7 +127,7 @@ pub enum ParamSource {
         field: String,
         /// Used where the contact lacks it; without one, such contacts are
         /// left out (and shown before sending).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         fallback: Option<String>,
     },
 }

@@ -55,11 +55,12 @@ impl AudienceRules<'_> {
             return excluded(Exclusion::NoIdentity);
         }
         let marketing = self.template.category == Category::Marketing;
-        if contact.opted_out && (marketing || self.audience.opted_in_only) {
+        let opted_in_only = self.audience.opted_in_only.unwrap_or(false);
+        if contact.opted_out && (marketing || opted_in_only) {
             return excluded(Exclusion::OptedOut);
         }
         let opted_in = contact.consent.as_ref().is_some_and(super::consent::Consent::covers_marketing);
-        if !opted_in && (self.audience.opted_in_only || (marketing && self.strict)) {
+        if !opted_in && (opted_in_only || (marketing && self.strict)) {
             return excluded(Exclusion::NoConsent);
         }
         let mut values = Vec::new();

@@ -2083,44 +2083,29 @@ export interface components {
          *     contact of the business.
          */
         Audience: {
-            /**
-             * @description A custom field that must hold this value (case-insensitive).
-             * @default null
-             */
-            field: components["schemas"]["FieldChoice"] | null;
+            /** @description A custom field that must hold this value (case-insensitive). */
+            field?: components["schemas"]["FieldChoice"] | null;
             /**
              * Format: uint32
              * @description Only contacts that wrote within this many days.
-             * @default null
              */
-            inbound_within_days: number | null;
+            inbound_within_days?: number | null;
             /**
              * @description Only contacts with a marketing opt-in on record (the others are
-             *     counted as excluded for no consent).
-             * @default false
+             *     counted as excluded for no consent); absent is no.
              */
-            opted_in_only: boolean;
-            /**
-             * @description `unassigned`, or the owner's e-mail address.
-             * @default null
-             */
-            owner: string | null;
+            opted_in_only?: boolean | null;
+            /** @description `unassigned`, or the owner's e-mail address. */
+            owner?: string | null;
             /**
              * @description The lead source (`whatsapp`, `ad`, `import`, `staff`, `lead:<id>`);
              *     a value ending in `:` takes every source it begins (`lead:`).
-             * @default null
              */
-            source: string | null;
-            /**
-             * @description Contacts with an open deal in this pipeline stage.
-             * @default null
-             */
-            stage: components["schemas"]["StageChoice"] | null;
-            /**
-             * @description Contacts carrying this tag (normalized).
-             * @default null
-             */
-            tag: string | null;
+            source?: string | null;
+            /** @description Contacts with an open deal in this pipeline stage. */
+            stage?: components["schemas"]["StageChoice"] | null;
+            /** @description Contacts carrying this tag (normalized). */
+            tag?: string | null;
         };
         /** @description Who did what, when, to which contact; `detail` depends on `action`. */
         AuditEntry: {
@@ -2275,17 +2260,7 @@ export interface components {
         };
         /** @description A campaign to create. */
         CampaignCreate: {
-            /**
-             * @default {
-             *       "field": null,
-             *       "inbound_within_days": null,
-             *       "opted_in_only": false,
-             *       "owner": null,
-             *       "source": null,
-             *       "stage": null,
-             *       "tag": null
-             *     }
-             */
+            /** @default {} */
             audience?: components["schemas"]["Audience"];
             estimate: components["schemas"]["CampaignEstimate"];
             language: string;
@@ -2354,17 +2329,7 @@ export interface components {
         };
         /** @description A segment to count from `cursor` (none at first). */
         CampaignPreviewRequest: {
-            /**
-             * @default {
-             *       "field": null,
-             *       "inbound_within_days": null,
-             *       "opted_in_only": false,
-             *       "owner": null,
-             *       "source": null,
-             *       "stage": null,
-             *       "tag": null
-             *     }
-             */
+            /** @default {} */
             audience?: components["schemas"]["Audience"];
             /** @default null */
             cursor?: string | null;
@@ -3494,9 +3459,8 @@ export interface components {
             /**
              * @description Used where the contact lacks it; without one, such contacts are
              *     left out (and shown before sending).
-             * @default null
              */
-            fallback: string | null;
+            fallback?: string | null;
             /** @description Which field. */
             field: string;
             /** @constant */

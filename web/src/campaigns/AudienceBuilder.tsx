@@ -21,7 +21,7 @@ const value = (e: Event) => (e.currentTarget as HTMLInputElement | HTMLSelectEle
 
 export function AudienceBuilder({ audience: a, onChange, pipelines, team }: Props) {
   const set = (patch: Partial<Audience>) => onChange({ ...a, ...patch });
-  const narrowed = a.stage !== null || a.owner !== null || a.source !== null || !!(a.field?.name || a.field?.value) || a.inbound_within_days !== null || a.opted_in_only;
+  const narrowed = Boolean(a.stage || a.owner || a.source || a.field?.name || a.field?.value || a.inbound_within_days || a.opted_in_only);
   // Open at first when a filter is set; then as staff leave it.
   const [open] = useState(narrowed);
   const stageValue = a.stage ? JSON.stringify([a.stage.pipeline, a.stage.stage]) : '';
@@ -87,7 +87,7 @@ export function AudienceBuilder({ audience: a, onChange, pipelines, team }: Prop
               }} />
           </div>
           <label class="check">
-            <input type="checkbox" data-testid="campaign-opted-in" checked={a.opted_in_only}
+            <input type="checkbox" data-testid="campaign-opted-in" checked={a.opted_in_only === true}
               onChange={(e) => set({ opted_in_only: (e.currentTarget as HTMLInputElement).checked })} />
             <span>{t('campaigns.aud.optedIn')}</span>
           </label>

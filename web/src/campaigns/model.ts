@@ -43,7 +43,7 @@ export function cleanAudience(a: Audience): Audience {
   const tag = a.tag?.trim().toLowerCase() || null;
   const field = a.field && a.field.name.trim() && a.field.value.trim() ? { name: a.field.name.trim(), value: a.field.value.trim() } : null;
   const days = a.inbound_within_days;
-  return { ...a, tag, field, inbound_within_days: days !== null && Number.isFinite(days) && days > 0 ? Math.floor(days) : null };
+  return { ...a, tag, field, inbound_within_days: typeof days === 'number' && Number.isFinite(days) && days > 0 ? Math.floor(days) : null };
 }
 
 /** The params as sent: a blank fallback is none. */
