@@ -160,14 +160,6 @@ impl WebhookQueue for SqsQueue {
 #[async_trait::async_trait]
 impl MediaQueue for SqsQueue {
     async fn enqueue_media(&self, message: &MessageRef) -> Result<(), QueueError> {
-        let body = serde_json::to_string(&MediaJob::new(message)).map_err(|e| QueueError(e.to_string()))?;
-        self.client
-            .send_message()
-            .queue_url(&self.url)
-            .message_body(body)
-            .send()
-            .await
-            .map_err(|e| QueueError(format!("{e:?}")))?;
-        Ok(())
+        self.send(&MediaJob::new(message)).await
     }
 }
