@@ -5,7 +5,7 @@
 use http::StatusCode;
 use parley::adapters::aws;
 use parley::adapters::dynamo::DynamoStore;
-use parley::app::IngestWebhook;
+use parley::app::{IngestStores, IngestWebhook};
 use parley::ports::{ConversationStore, PageRequest, SystemClock};
 use parley_e2e::{fixture, require_emulators, unique_table, APP_SECRET};
 use parley_simulator::webhook::signature;
@@ -72,8 +72,7 @@ async fn a_base64_body_from_api_gateway_is_verified_over_its_decoded_bytes() {
     );
     let request = lambda_http::request::from_str(&event).expect("a valid HTTP API event");
     let router = webhook_inbound::router(Arc::new(IngestWebhook::new(
-        store.clone(),
-        store.clone(),
+        IngestStores::over(store.clone()),
         Arc::new(SystemClock),
         APP_SECRET,
     )));
@@ -104,8 +103,7 @@ async fn a_signature_over_the_base64_text_instead_of_the_bytes_is_refused() {
     );
     let request = lambda_http::request::from_str(&event).unwrap();
     let router = webhook_inbound::router(Arc::new(IngestWebhook::new(
-        store.clone(),
-        store.clone(),
+        IngestStores::over(store.clone()),
         Arc::new(SystemClock),
         APP_SECRET,
     )));

@@ -8,6 +8,7 @@ mod business_hours;
 mod business_profile;
 mod campaigns;
 mod changes;
+mod coexistence;
 mod consent;
 mod contact_export;
 mod contact_record;

@@ -260,3 +260,79 @@ fn a_page_webhook_carries_lead_forms_and_nothing_else() {
     assert_eq!(batch.other_changes.len(), 1);
     assert!(batch.messages.is_empty() && batch.statuses.is_empty());
 }
+
+#[test]
+fn a_message_typed_in_the_business_app_is_the_business_s_to_its_recipient() {
+    use parley::domain::message::{Arrival, Direction};
+    let batch = parse_webhook(&fixture("meta_reference_smb_message_echoes.json"), NOW).unwrap();
+    assert!(batch.messages.is_empty() && batch.other_changes.is_empty() && batch.rejected.is_empty());
+    let [echo] = batch.echoes.as_slice() else { panic!("one echo: {:?}", batch.echoes) };
+    assert_eq!(echo.arrival, Arrival::PhoneApp);
+    assert_eq!(echo.arrival.direction(), Direction::Out);
+    // Meta writes the recipient with a `+` here: it is the same `wa_id` a
+    // message from them carries.
+    assert_eq!(echo.from.wa_id(), Some("16505551234"));
+    assert_eq!(echo.phone_number_id, "106540352242922");
+    assert_eq!(echo.at, Millis(1_739_321_024_000));
+    assert!(matches!(&echo.content, MessageContent::Text { body } if body.starts_with("Here's the info")));
+}
+
+#[test]
+fn a_history_thread_keeps_who_wrote_each_message() {
+    use parley::domain::message::Arrival;
+    let batch = parse_webhook(&fixture("meta_reference_history.json"), NOW).unwrap();
+    let [thread] = batch.history.as_slice() else { panic!("one thread") };
+    assert_eq!(thread.customer.wa_id(), Some("16505551234"));
+    let arrivals: Vec<Arrival> = thread.messages.iter().map(|m| m.arrival).collect();
+    assert_eq!(arrivals, [Arrival::History { from_business: false }, Arrival::History { from_business: true }]);
+    assert!(thread.messages.iter().all(|m| m.from.wa_id() == Some("16505551234")));
+    assert_eq!(thread.messages[1].content.summary_text(), Some("Yes, we have two left."));
+    // Without `from_me`, a message not from the thread's customer is the business's.
+    let mut unmarked: Value = serde_json::from_slice(&fixture("meta_reference_history.json")).unwrap();
+    let messages = &mut unmarked["entry"][0]["changes"][0]["value"]["history"][0]["threads"][0]["messages"];
+    messages[1]["history_context"].as_object_mut().unwrap().remove("from_me");
+    let batch = parse_webhook(&serde_json::to_vec(&unmarked).unwrap(), NOW).unwrap();
+    assert_eq!(batch.history[0].messages[1].arrival, Arrival::History { from_business: true });
+}
+
+#[test]
+fn a_declined_history_share_is_acknowledged_and_imports_nothing() {
+    let declined = json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "history", "value": {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
+        "history": [{"errors": [{"code": 2593109, "title": "History sync is turned off by the business"}]}]}}]}]});
+    let batch = parse_webhook(&serde_json::to_vec(&declined).unwrap(), NOW).unwrap();
+    assert!(batch.history.is_empty());
+    assert_eq!(batch.rejected, ["history not shared (code 2593109)"]);
+}
+
+#[test]
+fn an_address_book_change_names_the_customer_or_removes_the_name() {
+    let batch = parse_webhook(&fixture("meta_reference_smb_app_state_sync.json"), NOW).unwrap();
+    let [added] = batch.address_book.as_slice() else { panic!("one change") };
+    assert_eq!(added.name.as_deref(), Some("Pablo Morales"));
+    assert_eq!(added.customer.wa_id(), Some("16505551234"));
+    assert_eq!(added.at, Millis(1_739_321_024_000));
+    let mut removed: Value = serde_json::from_slice(&fixture("meta_reference_smb_app_state_sync.json")).unwrap();
+    let change = &mut removed["entry"][0]["changes"][0]["value"]["state_sync"][0];
+    change["action"] = json!("remove");
+    change["contact"] = json!({"phone_number": "16505551234"});
+    let batch = parse_webhook(&serde_json::to_vec(&removed).unwrap(), NOW).unwrap();
+    assert_eq!(batch.address_book[0].name, None);
+}
+
+#[test]
+fn an_edit_and_a_revoke_name_the_message_they_change() {
+    let edit = parse_webhook(&fixture("meta_reference_edit.json"), NOW).unwrap().messages.remove(0);
+    let MessageContent::Revision { original_message_id, content: Some(content) } = &edit.content else {
+        panic!("an edit: {:?}", edit.content)
+    };
+    assert!(original_message_id.starts_with("wamid.HBgLMTQxMjU1NTA4Mjk"));
+    assert!(matches!(content.as_ref(), MessageContent::Image { .. }));
+    assert_eq!(edit.content.summary_text(), Some("The blue one, not the red one"));
+    let edited = original_message_id.clone();
+    let revoke = parse_webhook(&fixture("meta_reference_revoke.json"), NOW).unwrap().messages.remove(0);
+    assert!(
+        matches!(&revoke.content, MessageContent::Revision { content: None, original_message_id } if *original_message_id == edited)
+    );
+}

@@ -14,7 +14,7 @@ use parley::api_error::ErrorBody;
 use parley::app::facebook_leads::FacebookLeads;
 use parley::app::inbox::{Inbox, InboxSettings};
 use parley::app::lead_intake::{LeadIntake, LeadIntakePorts};
-use parley::app::{IngestError, IngestWebhook};
+use parley::app::{IngestError, IngestStores, IngestWebhook};
 use parley::config::secrets::{AppSecrets, SecretName, SecretSource};
 use parley::config::{CloudApiSettings, ConfigError, Environment};
 use parley::ports::{Clock, LeadAdsApi, SystemClock};
@@ -55,7 +55,7 @@ pub fn ingest(
     lead_ads: Option<Arc<dyn LeadAdsApi>>,
 ) -> IngestWebhook {
     let routing = Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone(), inbox);
-    let ingest = IngestWebhook::new(store.clone(), store.clone(), clock.clone(), app_secret);
+    let ingest = IngestWebhook::new(IngestStores::over(store.clone()), clock.clone(), app_secret);
     let ingest = ingest.with_routing(Arc::new(routing));
     match lead_ads {
         Some(api) => {

@@ -126,6 +126,10 @@ pub fn router(config: SimulatorConfig, faults: Faults) -> Router {
         .route("/sim/media-download", get(media_download))
         .route("/sim/media-lookups", get(media_lookups))
         .route("/sim/customer", post(customer_writes))
+        .route("/sim/customer/revision", post(customer_revises))
+        .route("/sim/phone-app", post(phone_app_sends))
+        .route("/sim/history", post(history_shared))
+        .route("/sim/address-book", post(address_book_changed))
         .route("/sim/accepted", get(accepted))
         .route("/sim/faults", put(set_faults))
         .route("/sim/lead_ad", post(lead_form_submitted))
@@ -601,15 +605,99 @@ async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerS
     if let Some(ad) = &says.ad {
         message["referral"] = referral(ad);
     }
-    let body = serde_json::to_vec(&customer.webhook(vec![message])).unwrap_or_default();
+    relay(&sim, &customer.webhook(vec![message]), json!({"wamid": wamid, "media_id": hosted, "timestamp": now})).await
+}
+
+/// Posts a webhook body, signed, to Parley; answers Parley's status with
+/// `answer` (or the failure to reach Parley).
+async fn relay(sim: &Sim, body: &Value, answer: Value) -> Response {
+    let body = serde_json::to_vec(body).unwrap_or_default();
     match post_signed(&sim.http, &sim.config.webhook_url, &sim.config.app_secret, body).await {
-        Ok(r) => (
-            StatusCode::from_u16(r.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY),
-            Json(json!({"wamid": wamid, "media_id": hosted, "timestamp": now})),
-        )
-            .into_response(),
+        Ok(r) => {
+            (StatusCode::from_u16(r.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY), Json(answer)).into_response()
+        }
         Err(e) => (StatusCode::BAD_GATEWAY, Json(json!({"error": e.to_string()}))).into_response(),
     }
+}
+
+/// The shopkeeper types in the WhatsApp Business app on the number's phone.
+#[derive(Debug, Deserialize)]
+pub struct PhoneAppSends {
+    /// The customer's `wa_id`.
+    pub to: String,
+    /// What they typed.
+    pub text: String,
+}
+
+async fn phone_app_sends(State(sim): State<Arc<Sim>>, Json(sends): Json<PhoneAppSends>) -> Response {
+    let wamid = new_wamid();
+    let body =
+        crate::coexistence::echo(&BusinessPhone::default(), &sends.to, &wamid, now_seconds() as i64, &sends.text);
+    relay(&sim, &body, json!({"wamid": wamid})).await
+}
+
+/// The business shares its chats from before onboarding.
+#[derive(Debug, Deserialize)]
+pub struct HistoryShared {
+    /// The chats.
+    pub chats: Vec<crate::coexistence::PastChat>,
+    /// Names the chunk: the same chunk again carries the same wamids, as
+    /// Meta's redelivery does (a fresh one when left out).
+    #[serde(default)]
+    pub chunk: Option<String>,
+}
+
+async fn history_shared(State(sim): State<Arc<Sim>>, Json(shared): Json<HistoryShared>) -> Response {
+    let chunk = shared.chunk.unwrap_or_else(|| new_wamid().trim_start_matches("wamid.HBgM").chars().take(12).collect());
+    let wamid_of = |chat: usize, message: usize| format!("wamid.HIST{chunk}.{chat}.{message}");
+    let body = crate::coexistence::history(&BusinessPhone::default(), &shared.chats, now_seconds() as i64, wamid_of);
+    let messages: usize = shared.chats.iter().map(|c| c.messages.len()).sum();
+    relay(&sim, &body, json!({"chunk": chunk, "messages": messages})).await
+}
+
+/// The shopkeeper saves or removes a contact in the app's address book.
+#[derive(Debug, Deserialize)]
+pub struct AddressBookChanged {
+    /// The contact's phone number.
+    pub phone: String,
+    /// The saved name; left out for a removal.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+async fn address_book_changed(State(sim): State<Arc<Sim>>, Json(change): Json<AddressBookChanged>) -> Response {
+    let body = crate::coexistence::address_book(
+        &BusinessPhone::default(),
+        &change.phone,
+        change.name.as_deref(),
+        now_seconds() as i64,
+    );
+    relay(&sim, &body, json!({})).await
+}
+
+/// A customer edits (with `text`) or deletes (without) a message they sent.
+#[derive(Debug, Deserialize)]
+pub struct CustomerRevises {
+    /// `wa_id`.
+    pub from: String,
+    /// Profile name.
+    pub name: String,
+    /// The wamid of the message changed.
+    pub original: String,
+    /// What it says now; left out to delete it.
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+async fn customer_revises(State(sim): State<Arc<Sim>>, Json(revises): Json<CustomerRevises>) -> Response {
+    let customer = crate::Customer::new(&revises.from, &revises.name);
+    let (kind, body) = match &revises.text {
+        Some(text) => crate::coexistence::edited(&revises.original, text),
+        None => crate::coexistence::revoked(&revises.original),
+    };
+    let wamid = new_wamid();
+    let message = customer.message(&wamid, now_seconds() as i64, kind, body);
+    relay(&sim, &customer.webhook(vec![message]), json!({"wamid": wamid})).await
 }
 
 /// Someone submits a lead form: the lead is stored and its `leadgen`
@@ -617,15 +705,7 @@ async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerS
 async fn lead_form_submitted(State(sim): State<Arc<Sim>>, Json(form): Json<LeadForm>) -> Response {
     let now = now_seconds();
     let leadgen_id = sim.lead_ads.submit(&form, now);
-    let body = serde_json::to_vec(&leadgen_webhook(&leadgen_id, &form, now)).unwrap_or_default();
-    match post_signed(&sim.http, &sim.config.webhook_url, &sim.config.app_secret, body).await {
-        Ok(r) => (
-            StatusCode::from_u16(r.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY),
-            Json(json!({"leadgen_id": leadgen_id})),
-        )
-            .into_response(),
-        Err(e) => (StatusCode::BAD_GATEWAY, Json(json!({"error": e.to_string()}))).into_response(),
-    }
+    relay(&sim, &leadgen_webhook(&leadgen_id, &form, now), json!({"leadgen_id": leadgen_id})).await
 }
 
 /// Someone sends an enquiry on IndiaMART; it waits for Parley's next pull.

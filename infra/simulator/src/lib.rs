@@ -2,6 +2,7 @@
 //! and a customer you can play: it signs and posts the webhooks Meta would.
 
 pub mod cloud_api;
+pub mod coexistence;
 pub mod customer;
 pub mod indiamart;
 pub mod lead_ads;

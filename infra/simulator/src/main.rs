@@ -21,7 +21,9 @@ async fn main() -> anyhow::Result<()> {
         Some("seed") => seed(&args).await,
         Some("lead-ad") => lead_ad(&args).await,
         Some("indiamart") => indiamart(&args).await,
-        _ => bail!("usage: parley-simulator serve | customer (--says TEXT | --sends photo|voice|pdf|video|sticker | --taps BUTTON) [--from WA_ID] [--name NAME] [--from-ad AD_ID[:HEADLINE]] | seed [--contacts N] [--agents N] | lead-ad --phone PHONE --name NAME | indiamart --mobile MOBILE --name NAME [--product P] [--message M]"),
+        Some("phone-app") => phone_app(&args).await,
+        Some("history") => history(&args).await,
+        _ => bail!("usage: parley-simulator serve | customer (--says TEXT | --sends photo|voice|pdf|video|sticker | --taps BUTTON) [--from WA_ID] [--name NAME] [--from-ad AD_ID[:HEADLINE]] | seed [--contacts N] [--agents N] | lead-ad --phone PHONE --name NAME | indiamart --mobile MOBILE --name NAME [--product P] [--message M] | phone-app --says TEXT [--to WA_ID] | history [--from WA_ID]"),
     }
 }
 
@@ -118,6 +120,38 @@ async fn post_to_simulator(path: &str, body: serde_json::Value) -> anyhow::Resul
         bail!("{status}: {answer}");
     }
     Ok(answer)
+}
+
+/// The shopkeeper answers from the WhatsApp Business app on the number's
+/// phone (coexistence): Meta echoes it to Parley.
+async fn phone_app(args: &[String]) -> anyhow::Result<()> {
+    let Some(says) = arg(args, "--says") else { bail!("--says TEXT is required") };
+    let to = arg(args, "--to").unwrap_or_else(|| "919876543210".to_owned());
+    post_to_simulator("/sim/phone-app", serde_json::json!({"to": to, "text": says})).await?;
+    println!("the shopkeeper typed {says:?} to +{to} in the WhatsApp Business app; Parley has it");
+    Ok(())
+}
+
+/// The business shares a chat from before onboarding (coexistence's
+/// history backfill).
+async fn history(args: &[String]) -> anyhow::Result<()> {
+    let from = arg(args, "--from").unwrap_or_else(|| "919811122233".to_owned());
+    let lines = [
+        (false, "Hello, do you stitch blouses too?", 4320),
+        (true, "Yes madam, 3 days, Rs 650", 4310),
+        (false, "Ok I will come Saturday", 4300),
+        (true, "Welcome! We open at 10", 4290),
+    ];
+    let messages: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|(from_business, text, minutes_ago)| {
+            serde_json::json!({"from_business": from_business, "text": text, "minutes_ago": minutes_ago})
+        })
+        .collect();
+    let body = serde_json::json!({"chats": [{"customer": from, "messages": messages}], "chunk": format!("demo{from}")});
+    let answer = post_to_simulator("/sim/history", body).await?;
+    println!("the chat with +{from} from before onboarding ({} messages) reached Parley", answer["messages"]);
+    Ok(())
 }
 
 /// Someone fills in a Facebook lead form; Meta tells Parley at once.

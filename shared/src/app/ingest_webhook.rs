@@ -6,9 +6,10 @@
 //! (5xx), and Meta's retry redoes only what is missing, every write being
 //! idempotent.
 
+use crate::domain::message::InboundMessage;
 use crate::domain::unprocessable::{ItemKind, UnprocessableItem};
 use crate::domain::Millis;
-use crate::ports::{Clock, InboundStore, Recorded, StatusOutcome, StatusStore, StoreError};
+use crate::ports::{AddressBook, ChatHistory, Clock, InboundStore, Recorded, StatusOutcome, StatusStore, StoreError};
 use crate::whatsapp::{parse_webhook, verify_signature, SignatureError, WebhookError};
 use std::sync::Arc;
 
@@ -49,12 +50,40 @@ pub struct IngestReport {
     pub other_changes: usize,
     /// Facebook lead forms taken (or found taken before).
     pub leads: usize,
+    /// Messages the business typed in the WhatsApp Business app, stored now.
+    pub echoes: usize,
+    /// Messages of the chat history backfill stored now.
+    pub history_stored: usize,
+    /// Messages of the backfill stored before.
+    pub history_duplicates: usize,
+    /// Address-book names kept or cleared.
+    pub address_book: usize,
+}
+
+/// Where a webhook's items are stored. One store usually serves them all:
+/// see [`IngestStores::over`].
+#[derive(Clone)]
+pub struct IngestStores {
+    /// Messages, customers' and the business's phone app's.
+    pub inbound: Arc<dyn InboundStore>,
+    /// Delivery statuses.
+    pub statuses: Arc<dyn StatusStore>,
+    /// The coexistence backfill.
+    pub history: Arc<dyn ChatHistory>,
+    /// The WhatsApp Business app's address book.
+    pub address_book: Arc<dyn AddressBook>,
+}
+
+impl IngestStores {
+    /// Every part over one store.
+    pub fn over<S: InboundStore + StatusStore + ChatHistory + AddressBook + 'static>(store: Arc<S>) -> Self {
+        IngestStores { inbound: store.clone(), statuses: store.clone(), history: store.clone(), address_book: store }
+    }
 }
 
 /// The inbound webhook use case.
 pub struct IngestWebhook {
-    store: Arc<dyn InboundStore>,
-    statuses: Arc<dyn StatusStore>,
+    stores: IngestStores,
     clock: Arc<dyn Clock>,
     app_secret: String,
     routing: Option<Arc<super::inbox::Inbox>>,
@@ -72,15 +101,23 @@ struct Failed<'a> {
     error: StoreError,
 }
 
+impl<'a> Failed<'a> {
+    fn message(message: &'a InboundMessage, error: StoreError) -> Self {
+        Failed {
+            kind: ItemKind::Message,
+            wamid: &message.wamid,
+            phone_number_id: &message.phone_number_id,
+            at: message.at,
+            raw: &message.raw,
+            error,
+        }
+    }
+}
+
 impl IngestWebhook {
     /// Wires the use case.
-    pub fn new(
-        store: Arc<dyn InboundStore>,
-        statuses: Arc<dyn StatusStore>,
-        clock: Arc<dyn Clock>,
-        app_secret: impl Into<String>,
-    ) -> Self {
-        IngestWebhook { store, statuses, clock, app_secret: app_secret.into(), routing: None, leads: None }
+    pub fn new(stores: IngestStores, clock: Arc<dyn Clock>, app_secret: impl Into<String>) -> Self {
+        IngestWebhook { stores, clock, app_secret: app_secret.into(), routing: None, leads: None }
     }
 
     /// Routes conversations nobody owns after their message is stored.
@@ -127,31 +164,48 @@ impl IngestWebhook {
             }
         }
         for message in &batch.messages {
-            match self.store.record_inbound(message).await {
-                Ok(Recorded::New(contact)) => {
-                    report.stored += 1;
-                    tracing::info!(wamid = %message.wamid, contact_id = %contact, kind = %message.type_name, "message stored");
-                    self.route(&contact).await;
-                }
-                Ok(Recorded::Duplicate) => {
-                    report.duplicates += 1;
-                    tracing::info!(wamid = %message.wamid, "duplicate message ignored");
+            if let Some(contact) = self.record(message, received_at, &mut report, &mut transient).await {
+                report.stored += 1;
+                self.route(&contact).await;
+            }
+        }
+        // What the business typed on its phone is the team's answer: stored
+        // as such, and routed nowhere.
+        for echo in &batch.echoes {
+            if self.record(echo, received_at, &mut report, &mut transient).await.is_some() {
+                report.echoes += 1;
+            }
+        }
+        for thread in &batch.history {
+            match self.stores.history.record_history(thread).await {
+                Ok(recorded) => {
+                    report.history_stored += recorded.stored;
+                    report.history_duplicates += recorded.duplicates;
+                    tracing::info!(contact_id = %recorded.contact, stored = recorded.stored, duplicates = recorded.duplicates, "chat history stored");
+                    for (index, error) in recorded.refused {
+                        if let Some(message) = thread.messages.get(index) {
+                            self.settle(Failed::message(message, error), received_at, &mut report, &mut transient)
+                                .await;
+                        }
+                    }
                 }
                 Err(error) => {
-                    let failed = Failed {
-                        kind: ItemKind::Message,
-                        wamid: &message.wamid,
-                        phone_number_id: &message.phone_number_id,
-                        at: message.at,
-                        raw: &message.raw,
-                        error,
-                    };
-                    self.settle(failed, received_at, &mut report, &mut transient).await;
+                    tracing::error!(error = %error, "chat history not stored; Meta will retry");
+                    transient.get_or_insert(error);
+                }
+            }
+        }
+        for entry in &batch.address_book {
+            match self.stores.address_book.note_address_book(entry).await {
+                Ok(applied) => report.address_book += usize::from(applied),
+                Err(error) => {
+                    tracing::error!(error = %error, "address-book change not stored; Meta will retry");
+                    transient.get_or_insert(error);
                 }
             }
         }
         for status in &batch.statuses {
-            match self.statuses.apply_status(status).await {
+            match self.stores.statuses.apply_status(status).await {
                 Ok(outcome) => {
                     match outcome {
                         StatusOutcome::Applied => report.statuses_applied += 1,
@@ -177,6 +231,33 @@ impl IngestWebhook {
         match transient {
             Some(error) => Err(IngestError::Store(error)),
             None => Ok(report),
+        }
+    }
+
+    /// Stores one message; the contact it is on when it is new, `None` when
+    /// it was stored before or failed (parked, or remembered as transient).
+    async fn record(
+        &self,
+        message: &InboundMessage,
+        received_at: Millis,
+        report: &mut IngestReport,
+        transient: &mut Option<StoreError>,
+    ) -> Option<crate::domain::ContactId> {
+        match self.stores.inbound.record_inbound(message).await {
+            Ok(Recorded::New(contact)) => {
+                let origin = message.arrival.origin().unwrap_or("customer");
+                tracing::info!(wamid = %message.wamid, contact_id = %contact, kind = %message.type_name, origin, "message stored");
+                Some(contact)
+            }
+            Ok(Recorded::Duplicate) => {
+                report.duplicates += 1;
+                tracing::info!(wamid = %message.wamid, "duplicate message ignored");
+                None
+            }
+            Err(error) => {
+                self.settle(Failed::message(message, error), received_at, report, transient).await;
+                None
+            }
         }
     }
 
@@ -215,7 +296,7 @@ impl IngestWebhook {
             reason: failed.error.to_string(),
             raw: failed.raw.to_owned(),
         };
-        match self.store.park_unprocessable(&parked).await {
+        match self.stores.inbound.park_unprocessable(&parked).await {
             Ok(()) => {
                 report.parked += 1;
                 tracing::error!(wamid = %failed.wamid, kind, reason = %parked.reason, "webhook item parked: it can never be stored as it is");

@@ -51,7 +51,7 @@ pub mod webhook_fanout;
 pub mod webhooks;
 
 pub use auth::{Auth, AuthError};
-pub use ingest_webhook::{IngestError, IngestReport, IngestWebhook};
+pub use ingest_webhook::{IngestError, IngestReport, IngestStores, IngestWebhook};
 
 #[cfg(test)]
 mod tests;

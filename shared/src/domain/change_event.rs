@@ -39,6 +39,18 @@ pub fn message_received(message: &InboundMessage, contact: &ContactId) -> Event 
         .about(contact)
 }
 
+/// The business wrote to the customer from the WhatsApp Business app;
+/// one per wamid.
+pub fn message_sent_from_phone_app(message: &InboundMessage, contact: &ContactId) -> Event {
+    let data = json!({
+        "wamid": message.wamid,
+        "message_type": message.type_name,
+        "business_number": message.phone_number_id,
+    });
+    let id = format!("message.sent_from_phone_app:{}", message.wamid);
+    Event::new(EventKind::MessageSentFromPhoneApp, id, message.at, data).about(contact)
+}
+
 /// An outbound message (Parley's `message_id`) moved to a new status;
 /// statuses only ever move forward, so each (wamid, status) happens at
 /// most once.
@@ -151,6 +163,7 @@ mod tests {
             context: None,
             referral: Some("{}".into()),
             raw: "{}".into(),
+            arrival: Default::default(),
         }
     }
 

@@ -49,6 +49,9 @@ pub struct Contact {
     pub first_inbound_at: Option<Millis>,
     /// That message's wamid: two messages can share a second.
     pub first_wamid: Option<String>,
+    /// The name the business saved them under in the WhatsApp Business
+    /// app's address book (coexistence's `smb_app_state_sync`).
+    pub address_book_name: Option<String>,
 }
 
 impl Contact {
@@ -76,12 +79,14 @@ impl Contact {
             first_ad: None,
             first_inbound_at: None,
             first_wamid: None,
+            address_book_name: None,
         }
     }
 
-    /// The name to show: staff's, else WhatsApp's profile name.
+    /// The name to show: staff's, else the one in the business's phone
+    /// address book, else WhatsApp's profile name.
     pub fn shown_name(&self) -> Option<&str> {
-        self.display_name.as_deref().or(self.name.as_deref())
+        self.display_name.as_deref().or(self.address_book_name.as_deref()).or(self.name.as_deref())
     }
 
     /// Whether a marketing template may go to them: never after an

@@ -19,6 +19,10 @@ pub enum EventKind {
     /// An outbound message moved on (sent, delivered, read, failed).
     #[serde(rename = "message.status_changed")]
     MessageStatusChanged,
+    /// The business wrote to a customer from the WhatsApp Business app on
+    /// its phone (coexistence), once per wamid.
+    #[serde(rename = "message.sent_from_phone_app")]
+    MessageSentFromPhoneApp,
     /// A conversation got an owner, or changed owner.
     #[serde(rename = "conversation.assigned")]
     ConversationAssigned,
@@ -65,9 +69,10 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every kind, in the order the schema documents them.
-    pub const ALL: [EventKind; 16] = [
+    pub const ALL: [EventKind; 17] = [
         EventKind::MessageReceived,
         EventKind::MessageStatusChanged,
+        EventKind::MessageSentFromPhoneApp,
         EventKind::ConversationAssigned,
         EventKind::ConversationClosed,
         EventKind::DealCreated,
@@ -89,6 +94,7 @@ impl EventKind {
         match self {
             EventKind::MessageReceived => "message.received",
             EventKind::MessageStatusChanged => "message.status_changed",
+            EventKind::MessageSentFromPhoneApp => "message.sent_from_phone_app",
             EventKind::ConversationAssigned => "conversation.assigned",
             EventKind::ConversationClosed => "conversation.closed",
             EventKind::DealCreated => "deal.created",

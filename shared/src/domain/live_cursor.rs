@@ -202,6 +202,7 @@ mod tests {
             estimate: None,
             media: None,
             campaign: None,
+            origin: None,
         }
     }
 

@@ -24,7 +24,49 @@ impl Direction {
     }
 }
 
-/// A message a customer sent, as Parley understood it.
+/// How a message Meta reported reached Parley. It decides the message's
+/// direction and what it sets off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Arrival {
+    /// The customer wrote it just now (`messages`): it opens the service
+    /// window, is counted, routed and handed to the rules.
+    #[default]
+    Live,
+    /// The business typed it in the WhatsApp Business app on its phone
+    /// (`smb_message_echoes`, coexistence). It is the team's answer, but
+    /// Meta neither bills it nor counts it for the service window.
+    PhoneApp,
+    /// A message from before the number was onboarded (`history`). It is
+    /// kept, and it sets off nothing: no rule, notification or routing.
+    History {
+        /// The business sent it (else the customer did).
+        from_business: bool,
+    },
+}
+
+impl Arrival {
+    /// Which way the message went.
+    pub fn direction(self) -> Direction {
+        match self {
+            Arrival::Live | Arrival::History { from_business: false } => Direction::In,
+            Arrival::PhoneApp | Arrival::History { from_business: true } => Direction::Out,
+        }
+    }
+
+    /// The name the timeline shows a message's origin by; `None` for a
+    /// customer's live message.
+    pub fn origin(self) -> Option<&'static str> {
+        match self {
+            Arrival::Live => None,
+            Arrival::PhoneApp => Some("phone_app"),
+            Arrival::History { .. } => Some("history"),
+        }
+    }
+}
+
+/// A message Meta reported on the business's number: a customer's, or,
+/// under coexistence, one the business sent from the WhatsApp Business app
+/// (see [`Arrival`]). `from` is always the customer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InboundMessage {
     /// Meta's message id (wamid); the idempotency key.
@@ -47,6 +89,8 @@ pub struct InboundMessage {
     pub referral: Option<String>,
     /// The message object exactly as Meta sent it.
     pub raw: String,
+    /// How it reached Parley.
+    pub arrival: Arrival,
 }
 
 impl InboundMessage {
@@ -103,4 +147,7 @@ pub struct Message {
     pub media: Option<super::media_copy::MediaCopy>,
     /// The campaign that sent it, or that a customer's message replied to.
     pub campaign: Option<String>,
+    /// `phone_app` or `history` for a message that came through
+    /// coexistence (see [`Arrival::origin`]); `None` otherwise.
+    pub origin: Option<String>,
 }

@@ -153,6 +153,16 @@ pub enum MessageContent {
         /// The customer's new BSUID after an id change.
         new_user_id: Option<String>,
     },
+    /// A change to an earlier message: its new content (an edit, Meta
+    /// allows one within 15 minutes) or, with `content: None`, its deletion
+    /// for everyone (a revoke, within two days). The timeline shows it on
+    /// the message it changes.
+    Revision {
+        /// The wamid of the message changed.
+        original_message_id: String,
+        /// What it says now; `None` when it was deleted.
+        content: Option<Box<MessageContent>>,
+    },
     /// Something Meta could not deliver to us in a supported form, or a type
     /// Parley does not understand yet.
     Unsupported {
@@ -176,6 +186,7 @@ impl MessageContent {
             MessageContent::Order { text, .. } => text.as_deref(),
             MessageContent::System { body, .. } => body.as_deref(),
             MessageContent::Location { name, .. } => name.as_deref(),
+            MessageContent::Revision { content, .. } => content.as_deref().and_then(MessageContent::summary_text),
             MessageContent::Audio { .. }
             | MessageContent::Sticker { .. }
             | MessageContent::Contacts { .. }

@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O, no AWS types, no async.
 
 pub mod ad_referral;
+pub mod address_book;
 pub mod audit;
 pub mod business_day;
 pub mod business_hours;
@@ -8,6 +9,7 @@ pub mod business_profile;
 pub mod campaign;
 pub mod campaign_audience;
 pub mod change_event;
+pub mod chat_history;
 pub mod consent;
 pub mod consent_policy;
 pub mod contact;

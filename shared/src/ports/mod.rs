@@ -2,11 +2,13 @@
 //! so that each use case asks only for what it uses. Adapters implement them
 //! at the edge; use cases and handlers only ever see these.
 
+mod address_book;
 mod audit;
 mod business_hours;
 mod business_numbers;
 mod business_profile;
 mod campaigns;
+mod chat_history;
 mod clock;
 mod consent;
 mod contact_enrolment;
@@ -63,11 +65,13 @@ mod webhook_queue;
 mod webhooks;
 mod whatsapp;
 
+pub use address_book::AddressBook;
 pub use audit::AuditLog;
 pub use business_hours::BusinessHoursStore;
 pub use business_numbers::BusinessNumbers;
 pub use business_profile::BusinessProfileStore;
 pub use campaigns::{AudienceSource, CampaignQueue, CampaignStore, RecipientRecord};
+pub use chat_history::{ChatHistory, HistoryRecorded};
 pub use clock::{Clock, SystemClock};
 pub use consent::{ConsentPolicyStore, ConsentStore, KeywordApplied, KeywordChange};
 pub use contact_enrolment::{ContactEnrolment, Enrolled, NewContact};

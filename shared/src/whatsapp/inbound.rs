@@ -4,7 +4,7 @@
 //! so an unknown type becomes `Unsupported` and unknown fields are ignored;
 //! the raw JSON travels with the message either way.
 
-use crate::domain::message::InboundMessage;
+use crate::domain::message::{Arrival, InboundMessage};
 use crate::domain::message_content::{ContactCard, InteractiveKind, Media, OrderItem};
 use crate::domain::{CustomerIdentity, MessageContent, Millis};
 use serde_json::Value;
@@ -46,8 +46,6 @@ pub fn parse_message(
     contacts: &[WireContact],
     received_at: Millis,
 ) -> Result<InboundMessage, InboundError> {
-    let raw = value.to_string();
-    let wamid = text(value, "id").unwrap_or_else(|| synthetic_wamid(&raw));
     let from_wa = text(value, "from");
     let from_user = text(value, "from_user_id");
     let sender = contacts
@@ -57,21 +55,49 @@ pub fn parse_message(
         from_wa.clone().or_else(|| sender.and_then(|c| c.wa_id.clone())),
         from_user.or_else(|| sender.and_then(|c| c.user_id.clone())),
     )
-    .ok_or_else(|| InboundError::NoSender(wamid.clone()))?;
-    let type_name = text(value, "type").unwrap_or_else(|| "unknown".to_owned());
-    let at = text(value, "timestamp").and_then(|t| Millis::parse_unix_seconds(&t)).unwrap_or(received_at);
-    Ok(InboundMessage {
-        wamid,
-        phone_number_id: phone_number_id.to_owned(),
-        from: identity,
-        profile_name: sender.and_then(|c| c.name.clone()),
-        at,
-        content: parse_content(&type_name, value),
-        type_name,
-        context: value.get("context").map(Value::to_string),
-        referral: value.get("referral").map(Value::to_string),
-        raw,
-    })
+    .ok_or_else(|| InboundError::NoSender(message_id(value)))?;
+    let message = MessageOf { phone_number_id, customer: identity, received_at, arrival: Arrival::Live };
+    Ok(message.read(value, sender.and_then(|c| c.name.clone())))
+}
+
+/// What a message object is read against: everything the object itself
+/// does not say. Under coexistence the customer is the thread or the
+/// echo's recipient, not the sender.
+pub(crate) struct MessageOf<'a> {
+    /// The business number.
+    pub phone_number_id: &'a str,
+    /// The customer whose timeline it is on.
+    pub customer: CustomerIdentity,
+    /// Stands in for a missing or bad timestamp.
+    pub received_at: Millis,
+    /// How it reached Parley.
+    pub arrival: Arrival,
+}
+
+impl MessageOf<'_> {
+    /// Reads one message object.
+    pub fn read(self, value: &Value, profile_name: Option<String>) -> InboundMessage {
+        let type_name = text(value, "type").unwrap_or_else(|| "unknown".to_owned());
+        let at = text(value, "timestamp").and_then(|t| Millis::parse_unix_seconds(&t)).unwrap_or(self.received_at);
+        InboundMessage {
+            wamid: message_id(value),
+            phone_number_id: self.phone_number_id.to_owned(),
+            from: self.customer,
+            profile_name,
+            at,
+            content: parse_content(&type_name, value),
+            type_name,
+            context: value.get("context").map(Value::to_string),
+            referral: value.get("referral").map(Value::to_string),
+            raw: value.to_string(),
+            arrival: self.arrival,
+        }
+    }
+}
+
+/// The message's wamid, or one derived from its bytes when Meta sent none.
+fn message_id(value: &Value) -> String {
+    text(value, "id").unwrap_or_else(|| synthetic_wamid(&value.to_string()))
 }
 
 /// Idempotency for a message Meta sent without an id: the same bytes give the
@@ -125,6 +151,18 @@ fn parse_content(type_name: &str, message: &Value) -> MessageContent {
                 .and_then(Value::as_array)
                 .map(|items| items.iter().map(order_item).collect())
                 .unwrap_or_default(),
+        },
+        "edit" => match (text(body, "original_message_id"), body.get("message")) {
+            (Some(original_message_id), Some(edited)) => {
+                let edited_type = text(edited, "type").unwrap_or_default();
+                let content = Some(Box::new(parse_content(&edited_type, edited)));
+                MessageContent::Revision { original_message_id, content }
+            }
+            _ => unsupported(message),
+        },
+        "revoke" => match text(body, "original_message_id") {
+            Some(original_message_id) => MessageContent::Revision { original_message_id, content: None },
+            None => unsupported(message),
         },
         "system" => MessageContent::System {
             body: text(body, "body"),

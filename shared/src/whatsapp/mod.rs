@@ -1,5 +1,6 @@
 //! Meta's WhatsApp Cloud API wire formats.
 
+pub mod coexistence;
 pub mod inbound;
 pub mod send;
 pub mod signature;

@@ -1,6 +1,7 @@
 //! The webhook envelope: `object → entry[] → changes[] → value`, with every
 //! entry, change, message and status read (never just `entry[0]`).
 
+use super::coexistence;
 use super::inbound::{parse_message, WireContact};
 use super::status::parse_status;
 use crate::domain::message::InboundMessage;
@@ -47,6 +48,13 @@ pub struct WebhookBatch {
     pub messages: Vec<InboundMessage>,
     /// Status updates, in the order Meta sent them.
     pub statuses: Vec<StatusUpdate>,
+    /// Messages the business typed in the WhatsApp Business app
+    /// (coexistence), each [`crate::domain::message::Arrival::PhoneApp`].
+    pub echoes: Vec<InboundMessage>,
+    /// Chats from before the number was onboarded, one thread per customer.
+    pub history: Vec<crate::domain::chat_history::HistoryThread>,
+    /// Changes to the WhatsApp Business app's address book.
+    pub address_book: Vec<crate::domain::address_book::AddressBookEntry>,
     /// Changes of fields other than `messages` (template status, account
     /// updates…): `(field, raw value)`, acknowledged and logged.
     pub other_changes: Vec<(String, String)>,
@@ -76,32 +84,38 @@ pub fn parse_webhook(body: &[u8], received_at: Millis) -> Result<WebhookBatch, W
         return Err(WebhookError::NotWhatsApp(envelope.object));
     }
     for change in envelope.entry.into_iter().flat_map(|e| e.changes) {
-        if change.field != "messages" {
-            batch.other_changes.push((change.field, change.value.to_string()));
+        let read: fn(&Value, &str, Millis, &mut WebhookBatch) = match change.field.as_str() {
+            "messages" => read_messages_change,
+            "smb_message_echoes" => coexistence::read_echoes,
+            "history" => coexistence::read_history,
+            "smb_app_state_sync" => coexistence::read_state_sync,
+            _ => {
+                batch.other_changes.push((change.field, change.value.to_string()));
+                continue;
+            }
+        };
+        let phone_number_id =
+            change.value.get("metadata").and_then(|m| super::inbound::text(m, "phone_number_id")).unwrap_or_default();
+        if phone_number_id.is_empty() {
+            batch.rejected.push(format!("{} change without metadata.phone_number_id", change.field));
             continue;
         }
-        read_messages_change(&change.value, received_at, &mut batch);
+        read(&change.value, &phone_number_id, received_at, &mut batch);
     }
     Ok(batch)
 }
 
-fn read_messages_change(value: &Value, received_at: Millis, batch: &mut WebhookBatch) {
-    let phone_number_id =
-        value.get("metadata").and_then(|m| super::inbound::text(m, "phone_number_id")).unwrap_or_default();
-    if phone_number_id.is_empty() {
-        batch.rejected.push("messages change without metadata.phone_number_id".to_owned());
-        return;
-    }
+fn read_messages_change(value: &Value, phone_number_id: &str, received_at: Millis, batch: &mut WebhookBatch) {
     let list = |key: &str| value.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
     let contacts: Vec<WireContact> = list("contacts").iter().map(WireContact::from_json).collect();
     for message in list("messages") {
-        match parse_message(&message, &phone_number_id, &contacts, received_at) {
+        match parse_message(&message, phone_number_id, &contacts, received_at) {
             Ok(m) => batch.messages.push(m),
             Err(e) => batch.rejected.push(e.to_string()),
         }
     }
     for status in list("statuses") {
-        match parse_status(&status, &phone_number_id, received_at) {
+        match parse_status(&status, phone_number_id, received_at) {
             Ok(s) => batch.statuses.push(s),
             Err(e) => batch.rejected.push(e.to_string()),
         }

@@ -2539,6 +2539,11 @@ export interface components {
         Contact: {
             /** @description The first click-to-WhatsApp ad it came from. */
             ad: components["schemas"]["AdReferral"] | null;
+            /**
+             * @description The name in the WhatsApp Business app's address book on the
+             *     business's phone, synced under coexistence.
+             */
+            address_book_name: string | null;
             awaiting_since: string | null;
             /**
              * @description The opt-in on record (`inbound_message`, updates only, when the
@@ -2556,7 +2561,10 @@ export interface components {
             last_inbound_at: string | null;
             /** @description Other records of the same person, for staff to merge. */
             merge_suggested: string[];
-            /** @description The name staff gave, else the WhatsApp profile name. */
+            /**
+             * @description The name staff gave, else the one in the business's phone address
+             *     book (WhatsApp Business app), else the WhatsApp profile name.
+             */
             name: string | null;
             opted_out: boolean;
             overdue: boolean;
@@ -3243,6 +3251,13 @@ export interface components {
              *     copy in the business's bucket.
              */
             media: components["schemas"]["Media"] | null;
+            /**
+             * @description How a message came through coexistence with the WhatsApp Business
+             *     app: `phone_app` (the business typed it on its phone) or `history`
+             *     (from before the number was onboarded); absent otherwise.
+             * @enum {string|null}
+             */
+            origin: "phone_app" | "history" | null;
             outcome_unknown: boolean;
             pricing: unknown;
             referral: {
@@ -4274,7 +4289,7 @@ export interface components {
             /** @description RFC 3339. */
             created_at: string;
             id: string;
-            kinds: ("message.received" | "message.status_changed" | "conversation.assigned" | "conversation.closed" | "deal.created" | "deal.stage_changed" | "task.created" | "task.done" | "contact.created" | "contact.merged" | "rule.executed" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "quote.paid")[];
+            kinds: ("message.received" | "message.status_changed" | "message.sent_from_phone_app" | "conversation.assigned" | "conversation.closed" | "deal.created" | "deal.stage_changed" | "task.created" | "task.done" | "contact.created" | "contact.merged" | "rule.executed" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "quote.paid")[];
             name: string;
             url: string;
         };
@@ -4302,7 +4317,7 @@ export interface components {
             created_at: string;
             event_id: string;
             /** @enum {string} */
-            event_type: "message.received" | "message.status_changed" | "conversation.assigned" | "conversation.closed" | "deal.created" | "deal.stage_changed" | "task.created" | "task.done" | "contact.created" | "contact.merged" | "rule.executed" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "quote.paid";
+            event_type: "message.received" | "message.status_changed" | "message.sent_from_phone_app" | "conversation.assigned" | "conversation.closed" | "deal.created" | "deal.stage_changed" | "task.created" | "task.done" | "contact.created" | "contact.merged" | "rule.executed" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "quote.paid";
             id: string;
             /** @enum {string} */
             state: "pending" | "delivered" | "failed" | "dead";

@@ -14,7 +14,8 @@ pub struct ContactView {
     phone: Option<String>,
     wa_id: Option<String>,
     user_id: Option<String>,
-    /// The name staff gave, else the WhatsApp profile name.
+    /// The name staff gave, else the one in the business's phone address
+    /// book (WhatsApp Business app), else the WhatsApp profile name.
     name: Option<String>,
     phone_number_id: String,
     last_activity_at: Option<String>,
@@ -32,6 +33,9 @@ pub struct ContactView {
     overdue: bool,
     first_response_seconds: Option<i64>,
     profile_name: Option<String>,
+    /// The name in the WhatsApp Business app's address book on the
+    /// business's phone, synced under coexistence.
+    address_book_name: Option<String>,
     tags: Vec<String>,
     fields: BTreeMap<String, String>,
     /// Other records of the same person, for staff to merge.
@@ -67,6 +71,7 @@ impl ContactView {
             overdue,
             first_response_seconds: conversation.first_response_ms.map(|ms| ms / 1000),
             profile_name: contact.name.clone(),
+            address_book_name: contact.address_book_name.clone(),
             tags: contact.tags.clone(),
             fields: contact.fields.clone(),
             merge_suggested: contact.merge_suggested.iter().map(ToString::to_string).collect(),

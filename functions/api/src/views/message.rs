@@ -41,6 +41,11 @@ pub struct MessageView {
     media: Option<MediaView>,
     /// The campaign that sent it, or that the customer replied to.
     campaign_id: Option<String>,
+    /// How a message came through coexistence with the WhatsApp Business
+    /// app: `phone_app` (the business typed it on its phone) or `history`
+    /// (from before the number was onboarded); absent otherwise.
+    #[schemars(extend("enum" = ["phone_app", "history", null]))]
+    origin: Option<String>,
 }
 
 fn json(text: Option<String>) -> Option<Value> {
@@ -75,6 +80,7 @@ impl From<Message> for MessageView {
             outcome_unknown: m.outcome_unknown,
             estimate: json(m.estimate),
             campaign_id: m.campaign,
+            origin: m.origin,
         }
     }
 }

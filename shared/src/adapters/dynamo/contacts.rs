@@ -53,6 +53,7 @@ pub(super) fn contact_from(item: &Item) -> Result<Contact, StoreError> {
         first_ad: get_s(item, "first_ad").and_then(|ad| serde_json::from_str(&ad).ok()),
         first_inbound_at: get_n(item, "first_inbound_at").map(Millis),
         first_wamid: get_s(item, "first_wamid"),
+        address_book_name: get_s(item, "address_book_name"),
     })
 }
 
@@ -94,6 +95,7 @@ pub(super) fn message_from(item: &Item, contact: &ContactId) -> Result<Message, 
             get_s(item, "id")
                 .and_then(|id| crate::domain::campaign::campaign_of_message(&id).map(|(c, _)| c.to_owned()))
         }),
+        origin: get_s(item, "origin"),
     })
 }
 

@@ -31,7 +31,7 @@ use super::{unavailable, DynamoStore};
 use crate::domain::consent::Consent;
 use crate::domain::conversation::ConversationStatus;
 use crate::domain::identity::IdentityKey;
-use crate::domain::message::InboundMessage;
+use crate::domain::message::{Arrival, InboundMessage};
 use crate::domain::message_content::MessageContent;
 use crate::domain::unprocessable::UnprocessableItem;
 use crate::domain::{AuditEntry, BusinessNumber, ContactId, ServiceWindow};
@@ -56,7 +56,7 @@ const NOT_ERASED: usize = 1;
 const FIRST_IDENTITY: usize = 3;
 
 /// A contact that can take messages: not merged away, not being erased.
-const OPEN: &str = "attribute_not_exists(merged_into) AND attribute_not_exists(erasing)";
+pub(super) const OPEN: &str = "attribute_not_exists(merged_into) AND attribute_not_exists(erasing)";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum ContactUpdate {
@@ -88,14 +88,8 @@ impl DynamoStore {
         let contact = &plan.contact;
         let contact_pk = keys::contact_pk(contact);
         let message_sk = keys::message_sk(message.at, &message.wamid);
-        let mut pointer = key(keys::wamid_pk(&message.wamid), keys::WAMID);
-        pointer.extend([
-            ("contact_id".to_owned(), s(contact.as_str())),
-            ("message_sk".to_owned(), s(&message_sk)),
-            ("direction".to_owned(), s("in")),
-        ]);
         let mut items = vec![
-            put_if_absent(&self.table, pointer)?,
+            put_if_absent(&self.table, wamid_pointer(message, contact, &message_sk))?,
             self.not_erased(&message.wamid)?,
             TransactWriteItem::builder()
                 .put(
@@ -109,26 +103,27 @@ impl DynamoStore {
         ];
         for identity in identities {
             let claim = IdentityClaim::new(&message.phone_number_id, identity, contact, &plan.reclaim_from);
-            let update = Update::builder()
-                .table_name(&self.table)
-                .set_key(Some(claim.key))
-                .update_expression(claim.update)
-                .condition_expression(claim.condition)
-                .set_expression_attribute_values(Some(claim.values))
-                .build()
-                .map_err(unavailable)?;
-            items.push(TransactWriteItem::builder().update(update).build());
+            items.push(claim.in_transaction(&self.table)?);
         }
-        items.push(match plan.mode {
-            ContactUpdate::Newest => contact_update(&self.table, message, contact, plan.twin.as_ref())?,
-            ContactUpdate::Older => contact_still_open(&self.table, contact, plan.twin.as_ref())?,
+        items.push(match (plan.mode, message.arrival) {
+            (ContactUpdate::Newest, Arrival::Live) => {
+                contact_update(&self.table, message, contact, plan.twin.as_ref())?
+            }
+            (ContactUpdate::Newest, _) => {
+                super::coexistence::answered_from_phone(&self.table, message, contact, plan.twin.as_ref())?
+            }
+            (ContactUpdate::Older, _) => contact_still_open(&self.table, contact, plan.twin.as_ref())?,
         });
-        // Counted in the same transaction, so a redelivery never counts twice.
-        items.push(super::stats::count_message(&self.table, day, "inbound", &message.wamid)?);
-        // So is the business number, which lists it in Settings without a Scan.
-        items.push(super::business_numbers::count_inbound(&self.table, &message.phone_number_id, &message.wamid)?);
+        let event = if message.arrival == Arrival::Live {
+            // Counted in the same transaction, so a redelivery never counts twice.
+            items.push(super::stats::count_message(&self.table, day, "inbound", &message.wamid)?);
+            // So is the business number, which lists it in Settings without a Scan.
+            items.push(super::business_numbers::count_inbound(&self.table, &message.phone_number_id, &message.wamid)?);
+            crate::domain::change_event::message_received(message, contact)
+        } else {
+            crate::domain::change_event::message_sent_from_phone_app(message, contact)
+        };
         // Its event rides in the same write: published only if this commits.
-        let event = crate::domain::change_event::message_received(message, contact);
         let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(super::event_item::event_item(&event)))
@@ -147,13 +142,15 @@ impl DynamoStore {
         }
         // Last, so the positions above stay put. Inserted only by the message
         // that creates the contact; a no-op for every later one.
-        let created = crate::domain::change_event::contact_wrote_first(message, contact);
-        items.push(self.contact_created_once(&created, contact)?);
+        if message.arrival == Arrival::Live {
+            let created = crate::domain::change_event::contact_wrote_first(message, contact);
+            items.push(self.contact_created_once(&created, contact)?);
+        }
         Ok(items)
     }
 
     /// Fails when the message was erased before (see [`DynamoStore::erase`]).
-    fn not_erased(&self, wamid: &str) -> Result<TransactWriteItem, StoreError> {
+    pub(super) fn not_erased(&self, wamid: &str) -> Result<TransactWriteItem, StoreError> {
         let check = ConditionCheck::builder()
             .table_name(&self.table)
             .set_key(Some(key(keys::erased_message_pk(&self.ids.pseudonym(wamid)), keys::ERASED)))
@@ -190,7 +187,7 @@ impl DynamoStore {
     }
 
     /// The contact an identity pointer names, if any.
-    async fn identity_owner(
+    pub(super) async fn identity_owner(
         &self,
         phone_number_id: &str,
         identity: &IdentityKey,
@@ -253,7 +250,18 @@ impl DynamoStore {
     }
 }
 
-fn put_if_absent(table: &str, item: Item) -> Result<TransactWriteItem, StoreError> {
+/// The wamid's pointer to the message: the dedup guard, put if absent.
+pub(super) fn wamid_pointer(message: &InboundMessage, contact: &ContactId, message_sk: &str) -> Item {
+    let mut pointer = key(keys::wamid_pk(&message.wamid), keys::WAMID);
+    pointer.extend([
+        ("contact_id".to_owned(), s(contact.as_str())),
+        ("message_sk".to_owned(), s(message_sk)),
+        ("direction".to_owned(), s(message.arrival.direction().as_str())),
+    ]);
+    pointer
+}
+
+pub(super) fn put_if_absent(table: &str, item: Item) -> Result<TransactWriteItem, StoreError> {
     let put = Put::builder()
         .table_name(table)
         .set_item(Some(item))
@@ -270,7 +278,7 @@ fn identity_key(phone_number_id: &str, identity: &IdentityKey) -> Item {
 /// Creates an identity pointer, confirms it names the contact, or moves it
 /// over from one of the contacts it is reclaimed from. The pointer is listed
 /// under its contact so that erasure finds every number a person ever had.
-struct IdentityClaim {
+pub(super) struct IdentityClaim {
     key: Item,
     update: String,
     condition: String,
@@ -278,7 +286,12 @@ struct IdentityClaim {
 }
 
 impl IdentityClaim {
-    fn new(phone_number_id: &str, identity: &IdentityKey, contact: &ContactId, reclaim_from: &[ContactId]) -> Self {
+    pub(super) fn new(
+        phone_number_id: &str,
+        identity: &IdentityKey,
+        contact: &ContactId,
+        reclaim_from: &[ContactId],
+    ) -> Self {
         let mut values = HashMap::from([
             (":cid".to_owned(), s(contact.as_str())),
             (":ci".to_owned(), s(keys::contact_identities(contact))),
@@ -298,11 +311,24 @@ impl IdentityClaim {
             values,
         }
     }
+
+    /// The claim as one write of a transaction.
+    pub(super) fn in_transaction(self, table: &str) -> Result<TransactWriteItem, StoreError> {
+        let update = Update::builder()
+            .table_name(table)
+            .set_key(Some(self.key))
+            .update_expression(self.update)
+            .condition_expression(self.condition)
+            .set_expression_attribute_values(Some(self.values))
+            .build()
+            .map_err(unavailable)?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
 }
 
 /// In place of the contact update for an older message: the contact must
 /// still take messages (and, with a twin, learns of it).
-fn contact_still_open(
+pub(super) fn contact_still_open(
     table: &str,
     contact: &ContactId,
     twin: Option<&ContactId>,
@@ -343,13 +369,13 @@ fn flag_twin(table: &str, twin: &ContactId, winner: &ContactId) -> Result<Transa
     Ok(TransactWriteItem::builder().update(update).build())
 }
 
-fn message_item(message: &InboundMessage, contact: &ContactId, contact_pk: &str, message_sk: &str) -> Item {
+pub(super) fn message_item(message: &InboundMessage, contact: &ContactId, contact_pk: &str, message_sk: &str) -> Item {
     let mut item = key(contact_pk, message_sk);
     item.extend([
         ("id".to_owned(), s(&message.wamid)),
         ("wamid".to_owned(), s(&message.wamid)),
         ("contact_id".to_owned(), s(contact.as_str())),
-        ("direction".to_owned(), s("in")),
+        ("direction".to_owned(), s(message.arrival.direction().as_str())),
         ("type".to_owned(), s(&message.type_name)),
         ("at".to_owned(), n(message.at.0)),
         ("phone_number_id".to_owned(), s(&message.phone_number_id)),
@@ -362,6 +388,7 @@ fn message_item(message: &InboundMessage, contact: &ContactId, contact_pk: &str,
         ("text", message.content.summary_text().map(str::to_owned)),
         ("context", message.context.clone()),
         ("referral", message.referral.clone()),
+        ("origin", message.arrival.origin().map(str::to_owned)),
     ];
     item.extend(optional.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_owned(), s(v)))));
     // A file is copied to the bucket after this write (see `app::copy_media`).
@@ -488,8 +515,9 @@ impl crate::ports::InboundStore for DynamoStore {
             twin: None,
         };
         let contact_at = FIRST_IDENTITY + identities.len();
-        // After the contact: the day's and the number's counters, and the event.
-        let twin_at = contact_at + 4;
+        // After the contact: a customer's message has the day's and the
+        // number's counters, then the event; the business's has its event.
+        let twin_at = contact_at + if message.arrival == Arrival::Live { 4 } else { 2 };
         for _ in 0..MAX_ATTEMPTS {
             let items = self.inbound_transaction(message, &identities, &plan, self.report_day_of(message.at).await)?;
             let outcome = self.client.transact_write_items().set_transact_items(Some(items)).send().await;

@@ -28,6 +28,7 @@ mod business_hours;
 mod business_numbers;
 mod business_profile;
 mod campaigns;
+mod coexistence;
 mod consent;
 mod contacts;
 mod conversation_watch;

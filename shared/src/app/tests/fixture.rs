@@ -141,5 +141,6 @@ pub fn inbound(wa_id: &str, wamid: &str, text: &str, at: Millis) -> InboundMessa
         context: None,
         referral: None,
         raw: "{}".into(),
+        arrival: Default::default(),
     }
 }

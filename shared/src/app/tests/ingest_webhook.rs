@@ -37,7 +37,7 @@ fn status(wamid: &str, status: &str, seconds: i64) -> Value {
 }
 
 fn ingest(w: &World) -> IngestWebhook {
-    IngestWebhook::new(w.store.clone(), w.store.clone(), w.clock.clone(), SECRET)
+    IngestWebhook::new(crate::app::ingest_webhook::IngestStores::over(w.store.clone()), w.clock.clone(), SECRET)
 }
 
 async fn post(ingest: &IngestWebhook, body: &[u8]) -> Result<crate::app::IngestReport, IngestError> {

@@ -4,6 +4,7 @@ mod fixture;
 
 mod auth;
 mod campaigns;
+mod coexistence;
 mod consent;
 mod contact_imports;
 mod data_ownership;

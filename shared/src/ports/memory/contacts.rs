@@ -4,11 +4,11 @@
 use super::{by_activity, page_of, storable, visible, ContactRow, MemoryStore, MessageRow, State};
 use crate::domain::consent::Consent;
 use crate::domain::conversation::ConversationStatus;
-use crate::domain::message::InboundMessage;
+use crate::domain::message::{Arrival, InboundMessage};
 use crate::domain::unprocessable::UnprocessableItem;
 use crate::domain::{
-    AuditEntry, BusinessNumber, Contact, ContactId, ContactPatch, Direction, Message, MessageRef, Millis, Note,
-    ServiceWindow, StatusUpdate,
+    AuditEntry, BusinessNumber, Contact, ContactId, ContactPatch, Message, MessageRef, Millis, Note, ServiceWindow,
+    StatusUpdate,
 };
 use crate::ports::{
     ContactLifecycleStore, ContactRecordStore, ConversationStore, InboundStore, Page, PageRequest, Recorded,
@@ -31,6 +31,42 @@ fn fold(text: &str) -> String {
 }
 
 impl State {
+    /// Puts a message Meta reported on its contact's timeline, with its
+    /// wamid pointer.
+    pub(super) fn keep_message(&mut self, message: &InboundMessage, contact: &ContactId) {
+        let reference = MessageRef::new(contact.clone(), message.at, &message.wamid);
+        self.pointers.insert(message.wamid.clone(), reference.clone());
+        let stored = Message {
+            id: message.wamid.clone(),
+            contact_id: contact.clone(),
+            direction: message.arrival.direction(),
+            type_name: message.type_name.clone(),
+            text: message.content.summary_text().map(str::to_owned),
+            status: None,
+            at: message.at,
+            content: Some(message.content.clone()),
+            context: message.context.clone(),
+            referral: message.referral.clone(),
+            errors: None,
+            pricing: None,
+            attempts: None,
+            outcome_unknown: false,
+            estimate: None,
+            media: None,
+            campaign: None,
+            origin: message.arrival.origin().map(str::to_owned),
+        };
+        let row = MessageRow {
+            message: stored,
+            outbound: None,
+            rank: None,
+            wamid: Some(message.wamid.clone()),
+            error_notes: Default::default(),
+            spend_counted: false,
+        };
+        self.messages.entry(contact.clone()).or_default().insert(reference.locator().to_owned(), row);
+    }
+
     /// The business date of `at`, in the saved profile's zone (the default
     /// profile's until one is saved), as the DynamoDB store buckets reports.
     pub(super) fn report_day_of(&self, at: Millis) -> String {
@@ -203,36 +239,23 @@ impl InboundStore for MemoryStore {
         for identity in &identities {
             state.identities.insert((pnid.clone(), identity.as_key()), contact.clone());
         }
-        let reference = MessageRef::new(contact.clone(), message.at, &message.wamid);
-        state.pointers.insert(message.wamid.clone(), reference.clone());
-        let stored = Message {
-            id: message.wamid.clone(),
-            contact_id: contact.clone(),
-            direction: Direction::In,
-            type_name: message.type_name.clone(),
-            text: message.content.summary_text().map(str::to_owned),
-            status: None,
-            at: message.at,
-            content: Some(message.content.clone()),
-            context: message.context.clone(),
-            referral: message.referral.clone(),
-            errors: None,
-            pricing: None,
-            attempts: None,
-            outcome_unknown: false,
-            estimate: None,
-            media: None,
-            campaign: None,
-        };
-        let row = MessageRow {
-            message: stored,
-            outbound: None,
-            rank: None,
-            wamid: Some(message.wamid.clone()),
-            error_notes: Default::default(),
-            spend_counted: false,
-        };
-        state.messages.entry(contact.clone()).or_default().insert(reference.locator().to_owned(), row);
+        state.keep_message(message, &contact);
+        if message.arrival != Arrival::Live {
+            let row = state.contacts.entry(contact.clone()).or_insert_with(|| new_contact(&contact, &pnid, message.at));
+            let c = &mut row.contact;
+            // The team answered from the phone: as a reply from Parley, but
+            // the customer's window stays as it was.
+            if c.last_activity_at.is_none_or(|last| last <= message.at) {
+                c.last_activity_at = Some(message.at);
+                c.conversation.status = Some(ConversationStatus::WaitingOnCustomer);
+                c.conversation.awaiting_since = None;
+                if let Some(wa) = message.from.wa_id() {
+                    c.wa_id = Some(wa.to_owned());
+                }
+            }
+            state.events.push(crate::domain::change_event::message_sent_from_phone_app(message, &contact));
+            return Ok(Recorded::New(contact));
+        }
         state.count_message(message.at, true);
         let row = state.contacts.entry(contact.clone()).or_insert_with(|| new_contact(&contact, &pnid, message.at));
         let c = &mut row.contact;

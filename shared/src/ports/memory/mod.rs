@@ -7,6 +7,7 @@
 
 mod campaigns;
 mod clock;
+mod coexistence;
 mod consent;
 mod contacts;
 mod conversation_watch;
@@ -253,6 +254,8 @@ struct State {
     merged_from: BTreeMap<ContactId, BTreeSet<ContactId>>,
     /// Message ids (Parley's and Meta's) of erased messages.
     erased_ids: HashSet<String>,
+    /// When each contact's address-book name last changed.
+    address_book_at: HashMap<ContactId, Millis>,
     /// Webhook items no retry could store, one per (day, kind, wamid).
     unprocessable: BTreeMap<(String, &'static str, String), UnprocessableItem>,
     /// Wamids whose writes fail as an outage would.

@@ -91,6 +91,7 @@ impl OutboxStore for MemoryStore {
                 estimate: serde_json::to_string(estimate).ok(),
                 media: None,
                 campaign: crate::domain::campaign::campaign_of_message(&message.id).map(|(c, _)| c.to_owned()),
+                origin: None,
             },
             outbound: Some(OutboundRow {
                 phone_number_id: message.phone_number_id.clone(),
