@@ -1,5 +1,5 @@
 # Parley. The first two targets are the ones you need.
-.PHONY: dev test customer phone-app history lead-ad indiamart seed setup lint fmt bench build sam-build clean
+.PHONY: dev test customer call phone-app history lead-ad indiamart seed setup lint fmt bench build sam-build clean
 
 SAYS ?= Hi! Do you deliver today?
 
@@ -19,6 +19,11 @@ customer:
 	@. infra/defaults.sh && cargo run --quiet -p parley-simulator -- customer \
 		$(if $(TAPS),--taps "$(TAPS)",$(if $(SENDS),--sends "$(SENDS)" $(if $(filter command line,$(origin SAYS)),--says "$(SAYS)"),--says "$(SAYS)")) \
 		$(if $(FROM),--from "$(FROM)") $(if $(NAME),--name "$(NAME)") $(if $(AD),--from-ad "$(AD)")
+
+## call: a customer calls on WhatsApp (FROM=..., NAME=...); missed unless ANSWERED=<seconds>
+call:
+	@. infra/defaults.sh && cargo run --quiet -p parley-simulator -- call \
+		$(if $(FROM),--from "$(FROM)") $(if $(NAME),--name "$(NAME)") $(if $(ANSWERED),--answered "$(ANSWERED)")
 
 ## phone-app: the shopkeeper answers from the WhatsApp Business app on the phone (coexistence),
 ##   e.g. make phone-app SAYS="Yes, 2 left" TO=919876543210

@@ -285,6 +285,13 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             Some(json!({"text": "n"})),
             [201, 201, 201, 404, 401],
         ),
+        row(
+            "post",
+            "/api/contacts/{id}/calls",
+            c("/api/contacts/{id}/calls"),
+            Some(json!({"outcome": "no_answer"})),
+            [201, 201, 201, 404, 401],
+        ),
         row("get", "/api/contacts/{id}/messages", c("/api/contacts/{id}/messages"), None, [200, 200, 200, 404, 401]),
         row(
             "post",

@@ -6,6 +6,7 @@ mod api;
 mod automation_wiring;
 mod business_hours;
 mod business_profile;
+mod calls;
 mod campaigns;
 mod changes;
 mod coexistence;

@@ -336,3 +336,26 @@ fn an_edit_and_a_revoke_name_the_message_they_change() {
         matches!(&revoke.content, MessageContent::Revision { content: None, original_message_id } if *original_message_id == edited)
     );
 }
+
+#[test]
+fn a_customer_s_call_is_kept_at_its_end_and_its_ringing_is_acknowledged() {
+    let customer = Customer::new("16505551234", "Sheena");
+    let missed = parley_simulator::calls::call_ended(&customer, "wacid.M", 1_750_000_000, None);
+    let answered = parley_simulator::calls::call_ended(&customer, "wacid.A", 1_750_000_100, Some(42));
+    let batch = parse_webhook(&serde_json::to_vec(&missed).unwrap(), NOW).unwrap();
+    let [call] = batch.messages.as_slice() else { panic!("one call") };
+    assert_eq!((call.wamid.as_str(), call.type_name.as_str()), ("wacid.M", "call"));
+    assert_eq!(call.from.wa_id(), Some("16505551234"));
+    assert_eq!(call.profile_name.as_deref(), Some("Sheena"));
+    assert!(matches!(&call.content, MessageContent::Call { missed: true, duration_seconds: None, .. }));
+    let batch = parse_webhook(&serde_json::to_vec(&answered).unwrap(), NOW).unwrap();
+    assert!(matches!(
+        &batch.messages[0].content,
+        MessageContent::Call { missed: false, duration_seconds: Some(42), .. }
+    ));
+    let mut ringing = answered.clone();
+    ringing["entry"][0]["changes"][0]["value"]["calls"][0]["event"] = json!("connect");
+    let batch = parse_webhook(&serde_json::to_vec(&ringing).unwrap(), NOW).unwrap();
+    assert!(batch.messages.is_empty());
+    assert_eq!(batch.other_changes.len(), 1);
+}

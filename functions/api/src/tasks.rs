@@ -60,7 +60,7 @@ pub(crate) struct TemplateBody {
     params: Vec<String>,
 }
 
-fn due_at(text: &str) -> Result<Millis, ApiError> {
+pub(crate) fn due_at(text: &str) -> Result<Millis, ApiError> {
     Millis::parse_rfc3339(text).ok_or_else(|| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -64,7 +64,7 @@ pub use link_accepted::LinkAcceptedView;
 pub use media::MediaView;
 pub use message::MessageView;
 pub use message_counts::MessageCountsView;
-pub use note::NoteView;
+pub use note::{CallLoggedView, NoteView};
 pub use notification::{NotificationsReadView, NotificationsView};
 pub use opt_out::OptOutView;
 pub use page::PageView;

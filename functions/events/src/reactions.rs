@@ -9,6 +9,7 @@ use parley::app::deals::Deals;
 use parley::app::due_work::SlaPolicy;
 use parley::app::follow_up_cancellation::FollowUpCancellation;
 use parley::app::media_copy_request::MediaCopyRequest;
+use parley::app::missed_call_follow_up::MissedCallFollowUp;
 use parley::app::quote_replies::QuoteReplies;
 use parley::app::quotes::Quotes;
 use parley::app::reactions::{Reaction, ReactionError};
@@ -65,6 +66,7 @@ pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
         // Before the notifier: once staff hear of a tap, it has been handled.
         Arc::new(QuoteReplies::new(store.clone(), quotes(&store, parts))),
         Arc::new(StaffNotifier::new(store.clone(), store.clone())),
+        Arc::new(MissedCallFollowUp::new(store.clone(), store.clone(), store.clone(), parts.scheduler.clone())),
         // Before the rules: a customer who just said STOP gets no offer from them.
         Arc::new(consent_keywords(&store, parts)),
         // After the keywords: a reply that opts out counts as an opt-out after the campaign.

@@ -127,6 +127,7 @@ pub fn router(config: SimulatorConfig, faults: Faults) -> Router {
         .route("/sim/media-lookups", get(media_lookups))
         .route("/sim/customer", post(customer_writes))
         .route("/sim/customer/revision", post(customer_revises))
+        .route("/sim/customer/call", post(customer_calls))
         .route("/sim/phone-app", post(phone_app_sends))
         .route("/sim/history", post(history_shared))
         .route("/sim/address-book", post(address_book_changed))
@@ -698,6 +699,29 @@ async fn customer_revises(State(sim): State<Arc<Sim>>, Json(revises): Json<Custo
     let wamid = new_wamid();
     let message = customer.message(&wamid, now_seconds() as i64, kind, body);
     relay(&sim, &customer.webhook(vec![message]), json!({"wamid": wamid})).await
+}
+
+/// A customer calls the business on WhatsApp.
+#[derive(Debug, Deserialize)]
+pub struct CustomerCalls {
+    /// `wa_id`.
+    pub from: String,
+    /// Profile name.
+    pub name: String,
+    /// Seconds the call was connected; left out when nobody answered.
+    #[serde(default)]
+    pub answered_seconds: Option<i64>,
+}
+
+async fn customer_calls(State(sim): State<Arc<Sim>>, Json(calls): Json<CustomerCalls>) -> Response {
+    let customer = crate::Customer::new(&calls.from, &calls.name);
+    let call_id = new_wamid().replacen("wamid.", "wacid.", 1);
+    if let Ok(mut windows) = sim.last_inbound.lock() {
+        // A call opens the customer service window, as a message does.
+        windows.insert(calls.from.clone(), now_seconds());
+    }
+    let body = crate::calls::call_ended(&customer, &call_id, now_seconds() as i64, calls.answered_seconds);
+    relay(&sim, &body, json!({"call_id": call_id})).await
 }
 
 /// Someone submits a lead form: the lead is stored and its `leadgen`

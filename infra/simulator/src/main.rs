@@ -23,7 +23,8 @@ async fn main() -> anyhow::Result<()> {
         Some("indiamart") => indiamart(&args).await,
         Some("phone-app") => phone_app(&args).await,
         Some("history") => history(&args).await,
-        _ => bail!("usage: parley-simulator serve | customer (--says TEXT | --sends photo|voice|pdf|video|sticker | --taps BUTTON) [--from WA_ID] [--name NAME] [--from-ad AD_ID[:HEADLINE]] | seed [--contacts N] [--agents N] | lead-ad --phone PHONE --name NAME | indiamart --mobile MOBILE --name NAME [--product P] [--message M] | phone-app --says TEXT [--to WA_ID] | history [--from WA_ID]"),
+        Some("call") => call(&args).await,
+        _ => bail!("usage: parley-simulator serve | customer (--says TEXT | --sends photo|voice|pdf|video|sticker | --taps BUTTON) [--from WA_ID] [--name NAME] [--from-ad AD_ID[:HEADLINE]] | seed [--contacts N] [--agents N] | lead-ad --phone PHONE --name NAME | indiamart --mobile MOBILE --name NAME [--product P] [--message M] | phone-app --says TEXT [--to WA_ID] | history [--from WA_ID] | call [--from WA_ID] [--name NAME] [--answered SECONDS]"),
     }
 }
 
@@ -129,6 +130,20 @@ async fn phone_app(args: &[String]) -> anyhow::Result<()> {
     let to = arg(args, "--to").unwrap_or_else(|| "919876543210".to_owned());
     post_to_simulator("/sim/phone-app", serde_json::json!({"to": to, "text": says})).await?;
     println!("the shopkeeper typed {says:?} to +{to} in the WhatsApp Business app; Parley has it");
+    Ok(())
+}
+
+/// A customer calls on WhatsApp: missed, or answered for `--answered` seconds.
+async fn call(args: &[String]) -> anyhow::Result<()> {
+    let from = arg(args, "--from").unwrap_or_else(|| "919876543210".to_owned());
+    let name = arg(args, "--name").unwrap_or_else(|| "Asha Verma".to_owned());
+    let answered: Option<i64> = arg(args, "--answered").and_then(|s| s.parse().ok());
+    let body = serde_json::json!({"from": from, "name": name, "answered_seconds": answered});
+    post_to_simulator("/sim/customer/call", body).await?;
+    match answered {
+        Some(seconds) => println!("{name} (+{from}) called; answered for {seconds}s"),
+        None => println!("{name} (+{from}) called; nobody answered"),
+    }
     Ok(())
 }
 

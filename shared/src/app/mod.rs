@@ -29,6 +29,7 @@ pub mod live_push;
 pub mod live_sockets;
 pub mod media_copy_request;
 pub mod media_upload;
+pub mod missed_call_follow_up;
 pub mod notes;
 pub mod opt_out;
 pub mod quote_delivery;

@@ -1,6 +1,7 @@
 //! Writing an internal note: the rules a note must meet and its id, so that
 //! every caller (API, automation later) makes notes the same way.
 
+use crate::domain::logged_call::{CallOutcome, LoggedCall};
 use crate::domain::{Millis, Note};
 
 /// The longest note, in characters.
@@ -12,6 +13,9 @@ pub enum NoteError {
     /// Empty after trimming, or longer than [`MAX_NOTE_CHARS`].
     #[error("a note needs 1 to {MAX_NOTE_CHARS} characters")]
     Length,
+    /// A call that did not connect has no duration.
+    #[error("only a call that connected has a duration")]
+    DurationWithoutAnswer,
 }
 
 /// A new note by `author` at `at`, trimmed, with a fresh `nt.` id.
@@ -20,8 +24,24 @@ pub fn new_note(author: &str, text: &str, at: Millis) -> Result<Note, NoteError>
     if text.is_empty() || text.chars().count() > MAX_NOTE_CHARS {
         return Err(NoteError::Length);
     }
-    let id = super::send_message::new_message_id().replacen("pm.", "nt.", 1);
-    Ok(Note { id, author: author.to_owned(), text: text.to_owned(), at })
+    Ok(Note { id: note_id(), author: author.to_owned(), text: text.to_owned(), at, call: None })
+}
+
+/// A call `author` made and logged at `at`, with their notes (which may be
+/// empty); a duration only for a call that connected.
+pub fn logged_call(author: &str, call: LoggedCall, notes: &str, at: Millis) -> Result<Note, NoteError> {
+    let notes = notes.trim();
+    if notes.chars().count() > MAX_NOTE_CHARS {
+        return Err(NoteError::Length);
+    }
+    if call.duration_seconds.is_some() && call.outcome != CallOutcome::Connected {
+        return Err(NoteError::DurationWithoutAnswer);
+    }
+    Ok(Note { id: note_id(), author: author.to_owned(), text: notes.to_owned(), at, call: Some(call) })
+}
+
+fn note_id() -> String {
+    super::send_message::new_message_id().replacen("pm.", "nt.", 1)
 }
 
 /// Notifies the teammates a note mentions as `@name` (idempotent per
@@ -65,6 +85,17 @@ mod tests {
         assert_eq!(note.text, "call back at 5");
         assert!(note.id.starts_with("nt.") && note.id.len() > 3, "{}", note.id);
         assert_ne!(note.id, new_note("a@shop.test", "x", Millis(7)).unwrap().id);
+    }
+
+    #[test]
+    fn a_call_log_may_have_no_notes_but_only_a_connected_call_has_a_duration() {
+        let rang_out = LoggedCall { outcome: CallOutcome::NoAnswer, duration_seconds: None };
+        let logged = logged_call("a@shop.test", rang_out, "  ", Millis(3)).unwrap();
+        assert_eq!((logged.text.as_str(), logged.call), ("", Some(rang_out)));
+        let odd = LoggedCall { outcome: CallOutcome::Busy, duration_seconds: Some(30) };
+        assert_eq!(logged_call("a", odd, "", Millis(3)), Err(NoteError::DurationWithoutAnswer));
+        let talked = LoggedCall { outcome: CallOutcome::Connected, duration_seconds: Some(240) };
+        assert!(logged_call("a", talked, "wants 40 pcs", Millis(3)).is_ok());
     }
 
     #[test]

@@ -153,6 +153,18 @@ pub enum MessageContent {
         /// The customer's new BSUID after an id change.
         new_user_id: Option<String>,
     },
+    /// A WhatsApp call the customer made to the business (the Calling
+    /// API's `calls` webhook, its `terminate` event).
+    Call {
+        /// Meta's call id (`wacid.…`).
+        call_id: String,
+        /// Nobody answered it.
+        missed: bool,
+        /// How long it was connected, when it was answered.
+        duration_seconds: Option<u64>,
+        /// Meta's status (`COMPLETED`, `FAILED`…), as sent.
+        status: Option<String>,
+    },
     /// A change to an earlier message: its new content (an edit, Meta
     /// allows one within 15 minutes) or, with `content: None`, its deletion
     /// for everyone (a revoke, within two days). The timeline shows it on
@@ -188,6 +200,7 @@ impl MessageContent {
             MessageContent::Location { name, .. } => name.as_deref(),
             MessageContent::Revision { content, .. } => content.as_deref().and_then(MessageContent::summary_text),
             MessageContent::Audio { .. }
+            | MessageContent::Call { .. }
             | MessageContent::Sticker { .. }
             | MessageContent::Contacts { .. }
             | MessageContent::Unsupported { .. } => None,

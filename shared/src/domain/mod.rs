@@ -36,6 +36,7 @@ pub mod lead_feed_status;
 pub mod lead_source;
 pub mod live_connection;
 pub mod live_cursor;
+pub mod logged_call;
 pub mod login_throttle;
 pub mod media_copy;
 pub mod mention;

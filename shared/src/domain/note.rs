@@ -13,4 +13,7 @@ pub struct Note {
     pub text: String,
     /// When.
     pub at: Millis,
+    /// The call it logs, when it is a call log (its text is then the
+    /// caller's notes, possibly empty).
+    pub call: Option<super::logged_call::LoggedCall>,
 }

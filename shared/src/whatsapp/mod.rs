@@ -1,5 +1,6 @@
 //! Meta's WhatsApp Cloud API wire formats.
 
+pub mod calls;
 pub mod coexistence;
 pub mod inbound;
 pub mod send;

@@ -89,6 +89,7 @@ pub fn parse_webhook(body: &[u8], received_at: Millis) -> Result<WebhookBatch, W
             "smb_message_echoes" => coexistence::read_echoes,
             "history" => coexistence::read_history,
             "smb_app_state_sync" => coexistence::read_state_sync,
+            "calls" => super::calls::read_calls,
             _ => {
                 batch.other_changes.push((change.field, change.value.to_string()));
                 continue;

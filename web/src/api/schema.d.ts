@@ -369,6 +369,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contacts/{id}/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log a phone call made to the contact: outcome, notes, and an optional follow-up to call again (201)
+         * @description Roles: all who can see it.
+         */
+        post: operations["post_contacts__id__calls"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contacts/{id}/close": {
         parameters: {
             query?: never;
@@ -2229,6 +2249,15 @@ export interface components {
             /** @constant */
             type: "quick_reply";
         };
+        /** @description A logged call, and the follow-up set from it. */
+        CallLogged: {
+            /** @description The follow-up to call again, when one was asked for. */
+            follow_up: components["schemas"]["Task"] | null;
+            /** @description The call log, on the timeline with the notes. */
+            note: components["schemas"]["Note"];
+        };
+        /** @description How a call went. */
+        CallOutcome: "connected" | "no_answer" | "busy" | "wrong_number";
         /**
          * @description A campaign as the API shows it; `totals` (counted from every
          *     recipient) on the one-campaign answers, `null` in the list.
@@ -3160,6 +3189,16 @@ export interface components {
             active: boolean;
             email: string;
         };
+        /** @description What staff logged about a call. */
+        LoggedCall: {
+            /**
+             * Format: uint32
+             * @description How long they talked, when it connected.
+             */
+            duration_seconds: number | null;
+            /** @description How it went. */
+            outcome: components["schemas"]["CallOutcome"];
+        };
         /** @description The cost of one market's recipients. */
         MarketCost: {
             /**
@@ -3282,6 +3321,25 @@ export interface components {
             items: components["schemas"]["Message"][];
             next_cursor: string | null;
         };
+        NewCallLog: {
+            /**
+             * Format: uint32
+             * @description How long they talked (a connected call only).
+             * @default null
+             */
+            duration_seconds?: number | null;
+            /**
+             * @description When to call again (RFC 3339): a follow-up for the caller.
+             * @default null
+             */
+            follow_up_at?: string | null;
+            /**
+             * @description What was said or agreed.
+             * @default
+             */
+            notes?: string;
+            outcome: components["schemas"]["CallOutcome"];
+        };
         /**
          * @description A lead: a phone number as typed (national numbers are in the business's
          *     default country) and what staff know of it. Adding a number that is
@@ -3402,7 +3460,10 @@ export interface components {
         Note: {
             at: string;
             author: string;
+            /** @description The call this note logs, when it is a call log. */
+            call: components["schemas"]["LoggedCall"] | null;
             id: string;
+            /** @description The note; for a call log, the caller's notes (possibly empty). */
             text: string;
         };
         /**
@@ -5135,6 +5196,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_contacts__id__calls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCallLog"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallLogged"];
                 };
             };
             /** @description Error */

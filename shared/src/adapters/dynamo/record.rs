@@ -214,6 +214,10 @@ impl DynamoStore {
             ("text".to_owned(), s(&note.text)),
             ("at".to_owned(), n(note.at.0)),
         ]);
+        if let Some(call) = &note.call {
+            let call = serde_json::to_string(call).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            item.insert("call".to_owned(), s(call));
+        }
         self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(unavailable)?;
         Ok(())
     }
@@ -241,6 +245,7 @@ impl DynamoStore {
                 author: get_s(i, "author").unwrap_or_default(),
                 text: get_s(i, "text").unwrap_or_default(),
                 at: Millis(get_n(i, "at").unwrap_or(0)),
+                call: get_s(i, "call").and_then(|c| serde_json::from_str(&c).ok()),
             })
             .collect();
         Ok(Page { items: notes, next_cursor: cursor::encode(out.last_evaluated_key()) })

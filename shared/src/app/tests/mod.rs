@@ -3,6 +3,7 @@
 mod fixture;
 
 mod auth;
+mod calls;
 mod campaigns;
 mod coexistence;
 mod consent;
