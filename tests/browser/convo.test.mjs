@@ -331,3 +331,95 @@ test('a manager downloads everything held about a contact as JSON', TEST, async 
     await context.close();
   }
 });
+
+/** Posts `body` to the simulator's `path` (JSON); returns its answer. */
+async function simPost(path, body) {
+  const res = await fetch(`${sim.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  assert.equal(res.status, 200, `${path} answered ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+test('coexistence: a phone-app reply is marked, edits and deletions show on their message, the address-book name and chat history appear', TEST, async () => {
+  const WA = '919811100010';
+  const first = await customerWrites(stack, WA, 'Asha Coexist', 'Do you have the red kurta in M?');
+  const { context, page } = await newPage(stack, { bypassCSP: true });
+  try {
+    await signIn(stack, page);
+    await openConversation(page, 'Asha Coexist');
+    const messages = byTestId(page, 'message');
+    const row = (wamid) => page.locator(`[data-testid="message"][data-message-id="${wamid}"]`);
+    await eventually(async () => assert.equal(await row(first).count(), 1), { timeout: WAIT });
+
+    // The shopkeeper answers on the phone: the team's answer, marked, with no ticks.
+    await simPost('/sim/phone-app', { to: WA, text: 'Yes, M is in stock at 1,299' });
+    const reply = messages.filter({ hasText: 'Yes, M is in stock at 1,299' });
+    await eventually(async () => assert.equal(await reply.count(), 1), { timeout: WAIT });
+    assert.equal(await reply.getAttribute('data-direction'), 'out');
+    assert.equal(await byTestId(reply, 'origin-mark').getAttribute('data-origin'), 'phone_app');
+    assert.equal(await byTestId(reply, 'origin-mark').textContent(), 'From the phone app');
+    assert.equal(await byTestId(reply, 'status').count(), 0, 'no delivery ticks');
+    assert.equal(await byTestId(reply, 'retry').count(), 0);
+    assert.equal(await byTestId(row(first), 'origin-mark').count(), 0, 'the customer’s live message is not marked');
+
+    // The customer edits the first message: the original shows it, no row of its own.
+    await simPost('/sim/customer/revision', { from: WA, name: 'Asha Coexist', original: first, text: 'Do you have the blue kurta in M?' });
+    await eventually(async () => assert.equal(await byTestId(row(first), 'message-text').textContent(), 'Do you have the blue kurta in M?'), { timeout: WAIT });
+    const edited = byTestId(row(first), 'edited-mark');
+    assert.equal(await edited.textContent(), 'Edited');
+    assert.match(await edited.getAttribute('title'), /red kurta/);
+    assert.equal(await page.locator('[data-testid="message"][data-type="edit"]').count(), 0, 'no separate edit row');
+    assert.equal(await messages.filter({ hasText: 'Edited a message' }).count(), 0);
+
+    // A second message, deleted for everyone.
+    const second = await customerWrites(stack, WA, 'Asha Coexist', 'Wrong chat, sorry');
+    await eventually(async () => assert.equal(await row(second).count(), 1), { timeout: WAIT });
+    await simPost('/sim/customer/revision', { from: WA, name: 'Asha Coexist', original: second });
+    await eventually(async () => assert.equal(await byTestId(row(second), 'revoked-mark').textContent(), 'This message was deleted'), { timeout: WAIT });
+    assert.equal(await byTestId(row(second), 'message-text').count(), 0);
+    assert.ok(!(await byTestId(page, 'timeline').textContent()).includes('Wrong chat'), 'the deleted text is gone');
+    assert.equal(await page.locator('[data-testid="message"][data-type="revoke"]').count(), 0, 'no separate deletion row');
+    assert.equal(await messages.count(), 3);
+
+    // The phone's address book names the customer.
+    // The sync is stored with no live notice (the open page would learn it at the feed's next
+    // safety-net poll, up to a minute later): once Parley has it, the page is loaded again.
+    await simPost('/sim/address-book', { phone: WA, name: 'Asha Rao (Pune)' });
+    await eventually(async () => {
+      const { body } = await api(stack, page, 'GET', '/api/contacts?q=asha');
+      assert.ok(body.items.some((c) => c.address_book_name === 'Asha Rao (Pune)'));
+    }, { timeout: WAIT });
+    await page.reload();
+    await eventually(async () => assert.equal(await byTestId(page, 'address-book-name').textContent(), 'Saved on the phone as Asha Rao (Pune)'), { timeout: WAIT });
+    await eventually(async () => assert.equal(await byTestId(page, 'conversation-name').textContent(), 'Asha Rao (Pune)'), { timeout: WAIT });
+    assert.equal(await byTestId(page, 'name-revert').count(), 0, 'the phone’s name is not one staff gave');
+    assert.deepEqual(await axeViolations(page), []);
+
+    // A chat from before the number joined Parley: a closed conversation, every message marked.
+    const OLD = '919811100011';
+    const shared = await simPost('/sim/history', {
+      chats: [{ customer: OLD, messages: [
+        { from_business: false, text: 'Is the shop open on Sunday?', minutes_ago: 3000 },
+        { from_business: true, text: 'Yes, from 10 to 2', minutes_ago: 2990 },
+      ] }],
+      chunk: 'convo-history',
+    });
+    assert.equal(shared.messages, 2);
+    await eventually(async () => assert.equal((await api(stack, page, 'GET', '/api/contacts?q=919811100011')).body.items.length, 1), { timeout: WAIT });
+    await page.goto(`${base}/#/inbox`);
+    await byTestId(page, 'queue-tab').and(page.locator('[data-queue="closed"]')).click();
+    await byTestId(page, 'contact-search').fill('9811100011');
+    const contact = byTestId(page, 'contact');
+    await eventually(async () => assert.equal(await contact.count(), 1), { timeout: WAIT });
+    await contact.click();
+    await eventually(async () => assert.equal(await messages.count(), 2), { timeout: WAIT });
+    assert.deepEqual(await messages.evaluateAll((els) => els.map((e) => [e.dataset.direction, e.querySelector('[data-testid="origin-mark"]')?.dataset.origin])),
+      [['in', 'history'], ['out', 'history']]);
+    assert.deepEqual(await byTestId(page, 'origin-mark').allTextContents(), ['Chat history', 'Chat history']);
+    assert.deepEqual(await byTestId(page, 'message-text').allTextContents(), ['Is the shop open on Sunday?', 'Yes, from 10 to 2']);
+    assert.equal(await byTestId(page, 'conv-status').getAttribute('data-status'), 'closed');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -37,6 +37,9 @@ const ICONS: Record<IconName, Shape[]> = {
   settings: [['circle', { cx: 12, cy: 12, r: 3 }], ['path', { d: 'M12 2.5v3M12 18.5v3M2.5 12h3M18.5 12h3M5.3 5.3l2.1 2.1M16.6 16.6l2.1 2.1M5.3 18.7l2.1-2.1M16.6 7.4l2.1-2.1' }]],
   signout: [['path', { d: 'M14 4H6a1.5 1.5 0 0 0-1.5 1.5v13A1.5 1.5 0 0 0 6 20h8' }], ['path', { d: 'M10 12h10M16.5 8.5L20 12l-3.5 3.5' }]],
   plus: [['path', { d: 'M12 5v14M5 12h14' }]],
+  phone: [['rect', { x: 7, y: 2.5, width: 10, height: 19, rx: 2 }], ['path', { d: 'M11 18h2' }]],
+  edit: [['path', { d: 'M4.5 19.5h4l10-10a2.8 2.8 0 0 0-4-4l-10 10z' }], ['path', { d: 'M13 7l4 4' }]],
+  deleted: [['circle', { cx: 12, cy: 12, r: 8.5 }], ['path', { d: 'M6 6l12 12' }]],
 };
 
 export function Icon({ name, class: className = 'icon' }: { name: IconName; class?: string }) {

@@ -10,9 +10,10 @@ import { ComposerArea } from './ComposerArea';
 import { ConversationActions } from './ConversationActions';
 import { awaitMedia } from './mediaRefresh';
 import { MessageView, messageSig } from './Message';
-import { avatarClass, displayName, humanize, initials, secondaryLine, snippet, str, windowInfo } from './model';
+import { avatarClass, displayName, humanize, initials, secondaryLine, str, windowInfo } from './model';
 import { Panel } from './Panel';
 import { QuickFollowUp } from './QuickFollowUp';
+import { latestRevisions, revisedId, revisedSnippet } from './revisions';
 import { TimelineNote } from './TimelineNote';
 import { contactAction, ownerLabel, rev, state, timeline, toggleOptOut } from './store';
 import type { Key } from '../i18n/en';
@@ -99,6 +100,8 @@ function Timeline({ contactId }: { contactId: string }) {
   const loaded = state.timelineFor === contactId;
   const now = Date.now();
   const byId = new Map(list.map((m) => [String(m.id), m]));
+  // Customers' edits and deletions show on the message they change.
+  const revisions = latestRevisions(list);
 
   const scrollToBottom = () => {
     const el = scroller.current;
@@ -157,6 +160,8 @@ function Timeline({ contactId }: { contactId: string }) {
       continue;
     }
     if (!m) continue;
+    const changes = revisedId(m);
+    if (changes !== null && byId.has(changes)) continue;
     const at = parseTime(m.at);
     const day = at === null ? null : startOfDay(at);
     if (day !== null && day !== lastDay && at !== null) {
@@ -164,12 +169,14 @@ function Timeline({ contactId }: { contactId: string }) {
       lastDay = day;
     }
     const ctx = m.context && typeof m.context === 'object' ? (m.context as Record<string, unknown>) : null;
-    const quoted = ctx ? snippet(byId.get(String(ctx.id ?? ctx.message_id))) : null;
-    const reactionTarget = m.type === 'reaction' ? snippet(byId.get(String((m.content as Record<string, unknown> | null)?.message_id))) : null;
+    const quoted = ctx ? revisedSnippet(byId.get(String(ctx.id ?? ctx.message_id)), revisions) : null;
+    const reactionTarget = m.type === 'reaction' ? revisedSnippet(byId.get(String((m.content as Record<string, unknown> | null)?.message_id)), revisions) : null;
     const id = String(m.id);
     const busy = state.retrying.has(id);
     const retryError = state.retryErrors.get(id);
-    rows.push(<MessageView key={id} m={m} quoted={quoted} reactionTarget={reactionTarget} busy={busy} retryError={retryError} sig={messageSig(m, quoted, reactionTarget, busy, retryError)} />);
+    const revision = revisions.get(id) ?? null;
+    rows.push(<MessageView key={id} m={m} quoted={quoted} reactionTarget={reactionTarget} busy={busy} retryError={retryError} revision={revision}
+      sig={messageSig(m, quoted, reactionTarget, busy, retryError, revision)} />);
   }
   return (
     <div class="timeline-wrap">

@@ -1,5 +1,6 @@
 // One message of the timeline. Every string a customer, Meta or staff wrote
 // is rendered as text.
+import type { ComponentChildren } from 'preact';
 import { memo } from 'preact/compat';
 import type { Estimate, Message } from '../api/messages';
 import { Icon } from '../components/Icon';
@@ -9,6 +10,8 @@ import { href } from '../lib/router';
 import { isManager } from '../lib/session';
 import { MediaAttachment } from './MediaAttachment';
 import { describe, errorLines, estimateWords, humanize, outboundErrors, snippet, STATUS, str } from './model';
+import { OriginMark } from './OriginMark';
+import { asEdited, revisionSig } from './revisions';
 import { retryMessage, updateDraft, type LocalMessage } from './store';
 
 export function EstimateChip({ estimate }: { estimate: Estimate | null | undefined }) {
@@ -84,20 +87,27 @@ interface Props {
   reactionTarget: string | null;
   busy: boolean;
   retryError: string | undefined;
+  /** The customer's latest edit or deletion of this message, shown on it. */
+  revision: Message | null;
   sig: string;
 }
 
-function MessageItem({ m, quoted, reactionTarget, busy, retryError }: Props) {
+function MessageItem({ m, quoted, reactionTarget, busy, retryError, revision }: Props) {
   const index = new Map<string, Message>();
   if (m.type === 'reaction' && reactionTarget !== null) {
     const target = String((m.content as Record<string, unknown> | null)?.message_id);
     index.set(target, { id: target, text: reactionTarget, type: 'text' } as Message);
   }
-  const d = describe(m, index);
   const direction = m.direction === 'out' ? 'out' : 'in';
   const at = parseTime(m.at);
   const time = at === null ? null : <time class="msg-time" dateTime={new Date(at).toISOString()} title={fmtFull(at)}>{fmtTime(at)}</time>;
-  const attrs = { 'data-testid': 'message', 'data-message-id': String(m.id), 'data-direction': direction, 'data-type': String(m.type ?? '') };
+  const attrs = {
+    'data-testid': 'message', 'data-message-id': String(m.id), 'data-direction': direction, 'data-type': String(m.type ?? ''),
+    'data-revision': revision ? String(revision.type) : undefined,
+  };
+  if (revision?.type === 'revoke') return <Revoked attrs={attrs} direction={direction} origin={m.origin} time={time} />;
+  const edited = revision?.type === 'edit';
+  const d = describe(asEdited(m, revision), index);
 
   if (d.kind === 'system') {
     return (
@@ -133,6 +143,7 @@ function MessageItem({ m, quoted, reactionTarget, busy, retryError }: Props) {
           </div>
         ) : null}
         {m.campaign_id ? <CampaignMark id={m.campaign_id} direction={direction} /> : null}
+        <OriginMark origin={m.origin} />
         {d.label && m.media?.status !== 'stored' ? (
           <div class={`placeholder${d.compact ? ' placeholder--compact' : ''}`} data-testid="placeholder"><Icon name={d.icon ?? 'info'} /><span>{d.label}</span></div>
         ) : null}
@@ -149,8 +160,11 @@ function MessageItem({ m, quoted, reactionTarget, busy, retryError }: Props) {
         {inboundErrors.length ? (
           <div class="msg-errors" data-testid="message-errors"><Icon name="warning" /><span>{inboundErrors.join('; ')}</span></div>
         ) : null}
-        <span class="meta-spacer" aria-hidden="true" />
+        <span class={`meta-spacer${edited ? ' meta-spacer--edited' : ''}`} aria-hidden="true" />
         <div class="msg-meta">
+          {edited ? (
+            <span class="edited-mark" data-testid="edited-mark" title={t('msg.editedTitle', { text: describe(m, index).text ?? snippet(m) ?? '' })}>{t('msg.edited')}</span>
+          ) : null}
           {time}
           {status ? (
             <span class={`ticks ticks--${String(m.status).replace(/[^a-z]/g, '')}`} data-testid="status" data-status={String(m.status)} role="img" aria-label={statusLabel} title={statusLabel}>
@@ -159,7 +173,7 @@ function MessageItem({ m, quoted, reactionTarget, busy, retryError }: Props) {
           ) : null}
         </div>
       </div>
-      {direction === 'in' && m.type !== 'reaction' && m.id !== undefined && m.id !== null ? (
+      {direction === 'in' && m.type !== 'reaction' && m.type !== 'edit' && m.type !== 'revoke' && m.id !== undefined && m.id !== null ? (
         <button type="button" class="msg-action" data-testid="reply-action" aria-label={t('msg.replyTo')} title={t('msg.reply')}
           onClick={() => updateDraft((draft) => { draft.replyTo = String(m.id); })}>
           <Icon name="reply" />
@@ -180,12 +194,27 @@ function CampaignMark({ id, direction }: { id: string; direction: string }) {
   );
 }
 
+/** A message its sender deleted for everyone: neither its text nor its media is shown. */
+function Revoked({ attrs, direction, origin, time }: { attrs: Record<string, string | undefined>; direction: string; origin: unknown; time: ComponentChildren }) {
+  return (
+    <li {...attrs} class={`msg msg--${direction} msg--revoked`}>
+      <div class="bubble">
+        <OriginMark origin={origin} />
+        <div class="revoked-mark" data-testid="revoked-mark"><Icon name="deleted" /><span>{t('msg.deleted')}</span></div>
+        <span class="meta-spacer" aria-hidden="true" />
+        <div class="msg-meta">{time}</div>
+      </div>
+    </li>
+  );
+}
+
 /** Re-renders only when what it shows changed. */
 export const MessageView = memo(MessageItem, (a, b) => a.sig === b.sig);
 
-export function messageSig(m: LocalMessage, quoted: string | null, reactionTarget: string | null, busy: boolean, retryError: string | undefined): string {
+export function messageSig(m: LocalMessage, quoted: string | null, reactionTarget: string | null, busy: boolean, retryError: string | undefined, revision: Message | null): string {
   return JSON.stringify([m.id, m.direction, m.type, m.text, m.status, m.at, m.content, m.context, m.referral, m.errors,
-    m.attempts, m.outcome_unknown, m.estimate, m.campaign_id ?? null, m.local === true, m.media?.status ?? null, m.media?.sha256 ?? null, quoted, reactionTarget, busy, retryError ?? null]);
+    m.attempts, m.outcome_unknown, m.estimate, m.campaign_id ?? null, m.origin ?? null, m.local === true, m.media?.status ?? null, m.media?.sha256 ?? null,
+    quoted, reactionTarget, busy, retryError ?? null, revisionSig(revision)]);
 }
 
 export { snippet };

@@ -7,6 +7,7 @@ import { ApiError, SignedOut } from '../api/client';
 import { Icon } from '../components/Icon';
 import { t } from '../i18n';
 import { currencySymbol, fmtFull, money, parseTime } from '../lib/format';
+import { AddressBookName } from './AddressBookName';
 import { ConsentSection } from './ConsentSection';
 import { ContactSource } from './ContactSource';
 import { MergeSuggestions } from './MergeSuggestions';
@@ -79,7 +80,10 @@ export function Panel({ c, onClose }: { c: Contact; onClose: () => void }) {
 
   const tags = Array.isArray(c.tags) ? c.tags.filter((x) => typeof x === 'string') : [];
   const fields = c.fields && typeof c.fields === 'object' ? Object.entries(c.fields) : [];
-  const custom = str(c.name) && str(c.profile_name) && c.name !== c.profile_name;
+  // Without staff's name the contact is named from the phone's address book, else the WhatsApp profile.
+  const phoneName = str(c.address_book_name);
+  const fallback = phoneName ?? str(c.profile_name);
+  const custom = str(c.name) && fallback && c.name !== fallback;
   const run = async (what: string, work: () => Promise<unknown>) => {
     setBusy(what);
     try {
@@ -118,9 +122,10 @@ export function Panel({ c, onClose }: { c: Contact; onClose: () => void }) {
         )}
         {custom ? (
           <button class="link-button" type="button" data-testid="name-revert" onClick={() => patchContact({ name: null }, t('panel.name'))}>
-            {t('panel.useWhatsAppName', { name: c.profile_name ?? '' })}
+            {phoneName ? t('panel.usePhoneName', { name: phoneName }) : t('panel.useWhatsAppName', { name: fallback ?? '' })}
           </button>
         ) : null}
+        <AddressBookName c={c} />
         <dl class="kv">
           <dt>{t('panel.phone')}</dt><dd data-testid="panel-phone">{c.phone || c.user_id || '—'}</dd>
           <dt>{t('panel.whatsAppName')}</dt><dd data-testid="panel-profile-name">{str(c.profile_name) ?? '—'}</dd>

@@ -32,9 +32,11 @@ export function secondaryLine(c: Contact): string {
 export function initials(c: Contact): string {
   const name = (c.name || '').trim();
   if (!name) return '#';
-  const words = name.split(/\s+/).filter(Boolean);
-  const first = Array.from(words[0] ?? '')[0] ?? '';
-  const second = words.length > 1 ? (Array.from(words[words.length - 1] ?? '')[0] ?? '') : '';
+  // A word's first letter or digit: "Asha Rao (Pune)" is AP, not A(.
+  const lead = (w: string | undefined) => Array.from(w ?? '').find((ch) => /[\p{L}\p{N}]/u.test(ch)) ?? '';
+  const words = name.split(/\s+/).filter((w) => lead(w));
+  const first = lead(words[0]);
+  const second = words.length > 1 ? lead(words[words.length - 1]) : '';
   return (first + second).toUpperCase() || '#';
 }
 
@@ -123,7 +125,8 @@ export function estimateWords(e: Estimate): string {
 export type IconName =
   | 'image' | 'video' | 'document' | 'mic' | 'audio' | 'sticker' | 'location' | 'contact' | 'cart' | 'reaction' | 'tap'
   | 'info' | 'warning' | 'reply' | 'forward' | 'ad' | 'check' | 'checks' | 'clock' | 'back' | 'down' | 'send' | 'close'
-  | 'retry' | 'template' | 'shield' | 'inbox' | 'tasks' | 'pipeline' | 'dashboard' | 'settings' | 'signout' | 'plus';
+  | 'retry' | 'template' | 'shield' | 'inbox' | 'tasks' | 'pipeline' | 'dashboard' | 'settings' | 'signout' | 'plus'
+  | 'phone' | 'edit' | 'deleted';
 
 export interface Described {
   kind?: 'system';
@@ -216,6 +219,14 @@ export function describe(m: Message, index: Map<string, Message>): Described {
       const total = orderTotal(list);
       return { icon: 'cart', label: t('msg.order', { n: list.length }), lines: [total ? t('msg.orderTotal', { total }) : null], text: str(c.text) ?? text };
     }
+    case 'edit': {
+      // A customer's edit whose original is not on the timeline (the
+      // timeline shows an edit on the message it changes).
+      const now = obj(c.content);
+      return { icon: 'edit', label: t('msg.editedMessage'), text: text ?? str(now.body) ?? str(obj(now.media).caption) };
+    }
+    case 'revoke':
+      return { icon: 'deleted', label: t('msg.deletedMessage') };
     case 'template':
       return { icon: 'template', label: t('msg.template'), text: text ?? '', compact: true };
     case 'system':
