@@ -114,6 +114,8 @@ async fn a_history_delivered_twice_is_stored_once_and_sets_off_no_rule() {
         assert_eq!(contact["tags"], json!([]), "no rule fired for the history");
         assert_eq!((contact["status"].as_str(), contact["owner"].as_str()), (Some("closed"), None));
         assert_eq!(contact["window"]["open"], false);
+        assert_eq!(contact["source"], "whatsapp");
+        assert!(contact["last_inbound_at"].is_string(), "{contact}");
         let timeline = t.timeline(&admin, contact["id"].as_str().unwrap()).await;
         assert_eq!(timeline.len(), 200, "each message once");
         assert!(timeline.iter().all(|m| m["origin"] == "history"));

@@ -263,3 +263,33 @@ async fn indiamart_enquiries_are_pulled_into_the_pipeline_once_within_its_rate_l
         assert_eq!(deals["items"].as_array().unwrap().len(), 1, "one deal per enquiry: {deals}");
     }
 }
+
+#[tokio::test]
+async fn a_completed_whatsapp_flow_is_a_lead_of_its_flow_source_with_the_answers_as_fields() {
+    let t = TestStack::start().await;
+    let admin = ready(&t).await;
+    let source = json!({"id": "kurta_form", "name": "Kurta enquiry form", "auth": "whatsapp_flow", "pipeline": "sales",
+        "stage": "qualified", "owner": {"kind": "unassigned"}, "tags": ["flow"], "mapping": {"name": "full_name"}});
+    let (status, saved) = t.request(&admin, "PUT", "/api/lead_sources/kurta_form", Some(&source)).await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(post_bearer(&t, "kurta_form", saved["secret"].as_str().unwrap_or(""), &json!({})).await.0, 401);
+
+    let form = json!({"from": "919812388001", "name": "Meera", "flow_token": "kurta_form",
+        "answers": {"full_name": "Meera Iyer", "city": "Pune", "size": "M"}});
+    let response = t.http.post(format!("{}/sim/customer/flow", t.simulator_url)).json(&form).send().await.unwrap();
+    assert!(response.status().is_success());
+    let id = t.contacts(&admin).await[0]["id"].as_str().unwrap().to_owned();
+    let contact = t.contact_once(&admin, &id, |c| c["fields"]["city"] == "Pune").await;
+    assert_eq!(contact["fields"]["size"], "M");
+    assert_eq!(contact["tags"], json!(["flow"]));
+    let timeline = t.timeline(&admin, &id).await;
+    assert_eq!(timeline[0]["content"]["answers"]["city"], "Pune");
+    assert_eq!(timeline[0]["content"]["flow_token"], "kurta_form");
+    let (_, deals) = t.get(&admin, &format!("/api/contacts/{id}/deals")).await;
+    let deals = deals["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(deals.len(), 1, "{deals:?}");
+    assert_eq!(
+        (deals[0]["stage"].as_str(), deals[0]["title"].as_str()),
+        (Some("qualified"), Some("Meera Iyer · Kurta enquiry form"))
+    );
+}

@@ -359,3 +359,25 @@ fn a_customer_s_call_is_kept_at_its_end_and_its_ringing_is_acknowledged() {
     assert!(batch.messages.is_empty());
     assert_eq!(batch.other_changes.len(), 1);
 }
+
+#[test]
+fn a_completed_flow_carries_its_token_and_answers() {
+    let customer = Customer::new("16505551234", "Sheena");
+    let answers =
+        serde_json::Map::from_iter([("city".to_owned(), json!("Pune")), ("sizes".to_owned(), json!(["M", "L"]))]);
+    let (kind, body) = parley_simulator::customer::flow_completed("kurta_form", &answers);
+    let batch = parse_webhook(
+        &serde_json::to_vec(&customer.webhook(vec![customer.message("wamid.F", 1, kind, body)])).unwrap(),
+        NOW,
+    )
+    .unwrap();
+    let MessageContent::Interactive { reply: InteractiveKind::NfmReply, flow_token, answers, .. } =
+        &batch.messages[0].content
+    else {
+        panic!("a flow reply: {:?}", batch.messages[0].content)
+    };
+    assert_eq!(flow_token.as_deref(), Some("kurta_form"));
+    assert_eq!(answers.get("city").map(String::as_str), Some("Pune"));
+    assert_eq!(answers.get("sizes").map(String::as_str), Some("M, L"));
+    assert!(!answers.contains_key("flow_token"));
+}

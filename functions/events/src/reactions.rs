@@ -7,7 +7,9 @@ use parley::app::consent_keywords::ConsentKeywords;
 use parley::app::deal_idle_watch::DealIdleWatch;
 use parley::app::deals::Deals;
 use parley::app::due_work::SlaPolicy;
+use parley::app::flow_leads::FlowLeads;
 use parley::app::follow_up_cancellation::FollowUpCancellation;
+use parley::app::lead_intake::{LeadIntake, LeadIntakePorts};
 use parley::app::media_copy_request::MediaCopyRequest;
 use parley::app::missed_call_follow_up::MissedCallFollowUp;
 use parley::app::quote_replies::QuoteReplies;
@@ -67,6 +69,10 @@ pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
         Arc::new(QuoteReplies::new(store.clone(), quotes(&store, parts))),
         Arc::new(StaffNotifier::new(store.clone(), store.clone())),
         Arc::new(MissedCallFollowUp::new(store.clone(), store.clone(), store.clone(), parts.scheduler.clone())),
+        Arc::new(FlowLeads::new(
+            store.clone(),
+            Arc::new(LeadIntake::new(LeadIntakePorts::over_store(store.clone(), parts.clock.clone()))),
+        )),
         // Before the rules: a customer who just said STOP gets no offer from them.
         Arc::new(consent_keywords(&store, parts)),
         // After the keywords: a reply that opts out counts as an opt-out after the campaign.

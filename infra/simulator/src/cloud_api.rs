@@ -128,6 +128,7 @@ pub fn router(config: SimulatorConfig, faults: Faults) -> Router {
         .route("/sim/customer", post(customer_writes))
         .route("/sim/customer/revision", post(customer_revises))
         .route("/sim/customer/call", post(customer_calls))
+        .route("/sim/customer/flow", post(customer_completes_flow))
         .route("/sim/phone-app", post(phone_app_sends))
         .route("/sim/history", post(history_shared))
         .route("/sim/address-book", post(address_book_changed))
@@ -696,6 +697,31 @@ async fn customer_revises(State(sim): State<Arc<Sim>>, Json(revises): Json<Custo
         Some(text) => crate::coexistence::edited(&revises.original, text),
         None => crate::coexistence::revoked(&revises.original),
     };
+    let wamid = new_wamid();
+    let message = customer.message(&wamid, now_seconds() as i64, kind, body);
+    relay(&sim, &customer.webhook(vec![message]), json!({"wamid": wamid})).await
+}
+
+/// A customer completes a WhatsApp Flow (a form inside WhatsApp).
+#[derive(Debug, Deserialize)]
+pub struct CustomerCompletesFlow {
+    /// `wa_id`.
+    pub from: String,
+    /// Profile name.
+    pub name: String,
+    /// The token the business sent the Flow with.
+    pub flow_token: String,
+    /// The form's answers.
+    #[serde(default)]
+    pub answers: serde_json::Map<String, Value>,
+}
+
+async fn customer_completes_flow(State(sim): State<Arc<Sim>>, Json(form): Json<CustomerCompletesFlow>) -> Response {
+    let customer = crate::Customer::new(&form.from, &form.name);
+    if let Ok(mut windows) = sim.last_inbound.lock() {
+        windows.insert(form.from.clone(), now_seconds());
+    }
+    let (kind, body) = crate::customer::flow_completed(&form.flow_token, &form.answers);
     let wamid = new_wamid();
     let message = customer.message(&wamid, now_seconds() as i64, kind, body);
     relay(&sim, &customer.webhook(vec![message]), json!({"wamid": wamid})).await

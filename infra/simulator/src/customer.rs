@@ -161,3 +161,13 @@ pub fn every_message_type() -> Vec<(&'static str, Value, Value)> {
         ),
     ]
 }
+
+/// A completed WhatsApp Flow (`interactive.nfm_reply`), as the type and body
+/// of a message object: Meta sends the form's answers, with the
+/// `flow_token` the business sent the Flow with, as a JSON string.
+pub fn flow_completed(flow_token: &str, answers: &serde_json::Map<String, Value>) -> (&'static str, Value) {
+    let mut response = answers.clone();
+    response.insert("flow_token".to_owned(), json!(flow_token));
+    let reply = json!({"name": "flow", "body": "Sent", "response_json": Value::Object(response).to_string()});
+    ("interactive", json!({"type": "nfm_reply", "nfm_reply": reply}))
+}

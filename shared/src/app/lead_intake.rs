@@ -136,7 +136,7 @@ impl LeadIntake {
             return Err(LeadError::Unauthorized);
         }
         let payload: serde_json::Value = serde_json::from_slice(body).map_err(|_| LeadProblem::NotAnObject)?;
-        self.take(&stored.source, &payload).await
+        self.take(&stored.source, &payload, None).await
     }
 
     /// Takes a lead a feed Parley reads itself brought (`payload` in
@@ -153,11 +153,35 @@ impl LeadIntake {
                     .ok_or_else(|| LeadError::Invalid("posted sources are not fed".into()))?
             }
         };
-        self.take(&source, payload).await
+        self.take(&source, payload, None).await
     }
 
-    /// Takes one lead of `source`, read from `payload` through its mapping.
-    async fn take(&self, source: &LeadSource, payload: &serde_json::Value) -> Result<LeadOutcome, LeadError> {
+    /// Takes a WhatsApp Flow's completed form as a lead of the flow source
+    /// `source_id` (its `flow_token`), for the customer on business number
+    /// `number` who sent it. `None` when no flow source has that id: the
+    /// answers stay on the timeline only.
+    pub async fn receive_flow(
+        &self,
+        source_id: &str,
+        number: &str,
+        payload: &serde_json::Value,
+    ) -> Result<Option<LeadOutcome>, LeadError> {
+        match self.ports.sources.lead_source(source_id).await? {
+            Some(stored) if stored.source.auth == LeadAuth::WhatsAppFlow => {
+                self.take(&stored.source, payload, Some(number)).await.map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Takes one lead of `source`, read from `payload` through its mapping,
+    /// on the business number given (else the business profile's).
+    async fn take(
+        &self,
+        source: &LeadSource,
+        payload: &serde_json::Value,
+        number: Option<&str>,
+    ) -> Result<LeadOutcome, LeadError> {
         let now = self.ports.clock.now();
         let lead = read_lead(payload, &source.mapping)?;
         let deal_id = deal_id(&source.id, &lead.lead_id);
@@ -167,7 +191,7 @@ impl LeadIntake {
         let profile = self.ports.business.business_profile().await?.unwrap_or_default();
         let phone =
             normalize_phone(&lead.phone, &profile.country).map_err(|e| LeadError::Invalid(format!("phone: {e}")))?;
-        let number = profile.phone_number_id.clone().ok_or_else(|| {
+        let number = number.map(str::to_owned).or_else(|| profile.phone_number_id.clone()).ok_or_else(|| {
             LeadError::Invalid("the business has no WhatsApp number yet: set it in Settings > Business profile".into())
         })?;
         let consent = (!lead.consent.is_empty())
@@ -282,6 +306,6 @@ fn authentic(auth: LeadAuth, secret: &str, credentials: &Credentials, body: &[u8
             token.as_bytes().ct_eq(secret.as_bytes()).into()
         }),
         // Their leads come from the provider, never by post.
-        LeadAuth::FacebookLeadAds | LeadAuth::IndiaMart => false,
+        LeadAuth::FacebookLeadAds | LeadAuth::IndiaMart | LeadAuth::WhatsAppFlow => false,
     }
 }

@@ -17,6 +17,7 @@ pub mod deliver;
 pub mod due_work;
 pub mod exports;
 pub mod facebook_leads;
+pub mod flow_leads;
 pub mod follow_up_cancellation;
 pub mod inbox;
 pub mod index_backfill;

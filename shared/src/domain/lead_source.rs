@@ -25,13 +25,19 @@ pub enum LeadAuth {
     /// limit) with the key in the stack's secrets; posts are refused.
     #[serde(rename = "indiamart")]
     IndiaMart,
+    /// A WhatsApp Flow (a lead form inside WhatsApp) sent with this
+    /// source's id as its `flow_token`: each completed form (`nfm_reply`)
+    /// is a lead from the customer who sent it, its answers read through
+    /// the mapping; posts are refused.
+    #[serde(rename = "whatsapp_flow")]
+    WhatsAppFlow,
 }
 
 impl LeadAuth {
     /// The one id a source fed this way has, or `None` for posted sources.
     pub fn fixed_id(self) -> Option<&'static str> {
         match self {
-            LeadAuth::Hmac | LeadAuth::Bearer => None,
+            LeadAuth::Hmac | LeadAuth::Bearer | LeadAuth::WhatsAppFlow => None,
             LeadAuth::FacebookLeadAds => Some(FACEBOOK_LEAD_ADS),
             LeadAuth::IndiaMart => Some(INDIAMART),
         }
@@ -39,7 +45,7 @@ impl LeadAuth {
 
     /// True for a source whose leads are posted to `/leads/{id}`.
     pub fn is_posted(self) -> bool {
-        self.fixed_id().is_none()
+        matches!(self, LeadAuth::Hmac | LeadAuth::Bearer)
     }
 }
 

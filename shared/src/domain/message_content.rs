@@ -118,6 +118,12 @@ pub enum MessageContent {
         title: Option<String>,
         /// A list row's description.
         description: Option<String>,
+        /// A completed WhatsApp Flow's `flow_token`: which form it is.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        flow_token: Option<String>,
+        /// A completed Flow's answers, by the form's field names.
+        #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+        answers: std::collections::BTreeMap<String, String>,
     },
     /// A tap on a template's quick-reply button.
     Button {

@@ -8,6 +8,7 @@ use crate::domain::message::{Arrival, InboundMessage};
 use crate::domain::message_content::{ContactCard, InteractiveKind, Media, OrderItem};
 use crate::domain::{CustomerIdentity, MessageContent, Millis};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// The sender's entry in the change's `contacts[]`.
 #[derive(Debug, Clone, Default)]
@@ -183,12 +184,45 @@ fn interactive(body: &Value) -> MessageContent {
         _ => InteractiveKind::Other,
     };
     let chosen = body.get(&kind_name).unwrap_or(&Value::Null);
+    let (flow_token, answers) = flow_answers(chosen);
     MessageContent::Interactive {
         reply,
         id: text(chosen, "id"),
         title: text(chosen, "title").or_else(|| text(chosen, "body")),
         description: text(chosen, "description"),
+        flow_token,
+        answers,
     }
+}
+
+/// A completed Flow's `response_json` (a JSON object Meta sends as a
+/// string): its `flow_token` and its answers, each as text (a list joined
+/// with commas, anything else as its JSON).
+fn flow_answers(reply: &Value) -> (Option<String>, BTreeMap<String, String>) {
+    let Some(Value::Object(response)) = text(reply, "response_json").and_then(|j| serde_json::from_str(&j).ok()) else {
+        return (None, BTreeMap::new());
+    };
+    let mut token = None;
+    let mut answers = BTreeMap::new();
+    for (key, value) in response {
+        let value = match value {
+            Value::String(s) => s,
+            Value::Array(items) => items
+                .iter()
+                .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Value::Null => continue,
+            other => other.to_string(),
+        };
+        match key.as_str() {
+            "flow_token" => token = Some(value),
+            _ => {
+                answers.insert(key, value);
+            }
+        }
+    }
+    (token, answers)
 }
 
 fn unsupported(message: &Value) -> MessageContent {

@@ -3020,7 +3020,7 @@ export interface components {
             opt_out_reply: string;
         };
         /** @description How a source proves a post is its own. */
-        LeadAuth: "hmac" | "bearer" | "facebook_lead_ads" | "indiamart";
+        LeadAuth: "hmac" | "bearer" | "facebook_lead_ads" | "indiamart" | "whatsapp_flow";
         /** @description How a feed Parley reads itself is doing. */
         LeadFeed: {
             /** @description The provider's words for a failure, or why the last lead was refused. */

@@ -18,7 +18,7 @@ use crate::domain::address_book::AddressBookEntry;
 use crate::domain::chat_history::HistoryThread;
 use crate::domain::conversation::ConversationStatus;
 use crate::domain::message::InboundMessage;
-use crate::domain::{BusinessNumber, ContactId};
+use crate::domain::{BusinessNumber, ContactId, Direction, Millis};
 use crate::ports::{HistoryRecorded, StoreError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update};
@@ -62,12 +62,28 @@ pub(super) fn answered_from_phone(
 /// The contact update for a thread of the backfill, at its newest message:
 /// the contact exists, is listed by that activity, and keeps whatever
 /// conversation status it has (a new one is closed: nobody owes anybody).
-fn history_settled(table: &str, newest: &InboundMessage, contact: &ContactId) -> Result<TransactWriteItem, StoreError> {
+/// A contact new from the history came by WhatsApp, and last wrote when
+/// its newest message in the thread was sent (never the window's start).
+fn history_settled(
+    table: &str,
+    newest: &InboundMessage,
+    customer_wrote: Option<Millis>,
+    contact: &ContactId,
+) -> Result<TransactWriteItem, StoreError> {
     let closed = ConversationStatus::Closed.as_str();
     let (mut sets, mut values) = listed_at(newest, contact);
-    sets.extend(["#status = if_not_exists(#status, :st)", "gsi3pk = if_not_exists(gsi3pk, :q)"]);
+    sets.extend([
+        "#status = if_not_exists(#status, :st)",
+        "gsi3pk = if_not_exists(gsi3pk, :q)",
+        "lead_source = if_not_exists(lead_source, :whatsapp)",
+    ]);
     values.insert(":st".to_owned(), s(closed));
     values.insert(":q".to_owned(), s(keys::status_queue(closed, Shard::of(contact))));
+    values.insert(":whatsapp".to_owned(), s("whatsapp"));
+    if let Some(wrote) = customer_wrote {
+        sets.push("last_inbound_at = if_not_exists(last_inbound_at, :wrote)");
+        values.insert(":wrote".to_owned(), n(wrote.0));
+    }
     newest_only(table, contact, format!("SET {}", sets.join(", ")), values)
 }
 
@@ -147,11 +163,13 @@ impl DynamoStore {
             Some(owner) => owner,
             None => ContactId::derive(&self.ids, &number, &identity),
         };
+        let customer_wrote =
+            thread.messages.iter().filter(|m| m.arrival.direction() == Direction::In).map(|m| m.at).max();
         let mut newer = true;
         for _ in 0..MAX_ATTEMPTS {
             let claim = IdentityClaim::new(&thread.phone_number_id, &identity, &contact, &[]);
             let settle = match newer {
-                true => history_settled(&self.table, newest, &contact)?,
+                true => history_settled(&self.table, newest, customer_wrote, &contact)?,
                 false => contact_still_open(&self.table, &contact, None)?,
             };
             let items = vec![claim.in_transaction(&self.table)?, settle];

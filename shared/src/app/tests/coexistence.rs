@@ -180,6 +180,8 @@ async fn a_history_of_5000_messages_delivered_twice_is_stored_once_and_sets_noth
         assert_eq!(contact.conversation.owner, None, "not routed");
         assert_eq!(contact.conversation.status, Some(ConversationStatus::Closed), "nobody owes an answer");
         assert!(!contact.window.is_open(T0), "history opens no window");
+        assert_eq!(contact.source.as_deref(), Some("whatsapp"));
+        assert!(contact.last_inbound_at.is_some_and(|at| at < T0), "the customer wrote, in the past");
         let timeline = whole_timeline(&w, &contact.id).await;
         assert!(timeline.iter().all(|m| m.origin.as_deref() == Some("history")));
         assert_eq!(timeline.iter().filter(|m| m.direction == Direction::Out).count(), 50);

@@ -124,3 +124,55 @@ async fn a_lead_without_a_phone_or_with_a_bad_one_stores_nothing() {
     assert!(matches!(refused, Err(LeadError::Invalid(_))), "{refused:?}");
     assert!(w.store.events().is_empty());
 }
+
+/// The customer's completed Flow, through the webhook use case.
+async fn completes_flow(w: &World, wamid: &str, token: &str) {
+    let answers = serde_json::Map::from_iter([
+        ("full_name".to_owned(), json!("Meera Iyer")),
+        ("city".to_owned(), json!("Pune")),
+        ("sizes".to_owned(), json!(["M", "L"])),
+    ]);
+    let mut response = answers.clone();
+    response.insert("flow_token".into(), json!(token));
+    let reply =
+        json!({"name": "flow", "body": "Sent", "response_json": serde_json::Value::Object(response).to_string()});
+    let message = json!({"from": "919812300001", "id": wamid, "timestamp": "1700000000", "type": "interactive",
+        "interactive": {"type": "nfm_reply", "nfm_reply": reply}});
+    let value = json!({"messaging_product": "whatsapp", "metadata": {"display_phone_number": "1", "phone_number_id": PHONE_NUMBER_ID},
+        "contacts": [{"profile": {"name": "Meera"}, "wa_id": "919812300001"}], "messages": [message]});
+    let body = json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": value}]}]}).to_string();
+    let ingest = crate::app::IngestWebhook::new(crate::app::IngestStores::over(w.store.clone()), w.clock.clone(), "s");
+    ingest.handle(body.as_bytes(), Some(&crate::whatsapp::sign(b"s", body.as_bytes()))).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_completed_flow_of_a_flow_source_is_one_lead_with_its_answers_in_the_contact_s_fields() {
+    use crate::app::flow_leads::FlowLeads;
+    use crate::app::reactions::Reaction;
+    let w = World::new();
+    let mut kurta =
+        source("kurta_form", LeadAuth::WhatsAppFlow, LeadOwner::Teammate { email: "sita@shop.test".into() });
+    kurta.mapping = BTreeMap::from([("name".into(), "full_name".into())]);
+    shop(&w, kurta).await;
+    // Posting to a flow source is refused like a wrong secret.
+    let posted = intake(&w).receive("kurta_form", &bearer("anything"), b"{}").await;
+    assert!(matches!(posted, Err(LeadError::Unauthorized)));
+
+    completes_flow(&w, "wamid.FLOW1", "kurta_form").await;
+    completes_flow(&w, "wamid.OTHER", "no_such_form").await;
+    let reaction = FlowLeads::new(w.store.clone(), std::sync::Arc::new(intake(&w)));
+    for _ in 0..2 {
+        for event in w.store.events() {
+            reaction.react(&event).await.unwrap();
+        }
+    }
+    let contact =
+        w.store.list_contacts(&PageRequest::default(), None, &Default::default()).await.unwrap().items.remove(0);
+    assert_eq!(deals_of(&w, &contact.id).await, 1, "one lead, however often its event comes; none for an unknown form");
+    assert_eq!(contact.fields.get("city").map(String::as_str), Some("Pune"), "every answer is a field: {contact:?}");
+    assert_eq!(contact.fields.get("sizes").map(String::as_str), Some("M, L"), "a list reads as one line");
+    assert!(contact.tags.contains(&"web".to_owned()));
+    let deal = w.store.contact_deals(&contact.id, &PageRequest::default()).await.unwrap().items.remove(0);
+    assert_eq!(deal.owner.as_deref(), Some("sita@shop.test"));
+    assert!(deal.title.starts_with("Meera Iyer"), "the mapping names the answer holding the name: {}", deal.title);
+}

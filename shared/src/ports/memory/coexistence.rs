@@ -5,7 +5,7 @@ use super::{storable, MemoryStore};
 use crate::domain::address_book::AddressBookEntry;
 use crate::domain::chat_history::HistoryThread;
 use crate::domain::conversation::ConversationStatus;
-use crate::domain::{BusinessNumber, ContactId};
+use crate::domain::{BusinessNumber, ContactId, Direction};
 use crate::ports::{AddressBook, ChatHistory, HistoryRecorded, StoreError};
 
 #[async_trait::async_trait]
@@ -52,6 +52,11 @@ impl ChatHistory for MemoryStore {
             }
             if let Some(wa) = thread.customer.wa_id() {
                 c.wa_id.get_or_insert_with(|| wa.to_owned());
+            }
+            c.source.get_or_insert_with(|| "whatsapp".to_owned());
+            let wrote = thread.messages.iter().filter(|m| m.arrival.direction() == Direction::In).map(|m| m.at).max();
+            if let (None, Some(wrote)) = (c.last_inbound_at, wrote) {
+                c.last_inbound_at = Some(wrote);
             }
         }
         Ok(recorded)
