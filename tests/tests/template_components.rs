@@ -228,3 +228,25 @@ async fn a_tapped_quick_reply_payload_reaches_the_rules() {
     let taps: Vec<_> = timeline.iter().filter(|m| m["type"] == "button").collect();
     assert_eq!(taps.len(), 2, "both taps are on the timeline");
 }
+
+#[tokio::test]
+async fn a_template_meta_pauses_by_webhook_is_shown_paused_and_refused_with_the_reason() {
+    let t = TestStack::start().await;
+    let (cookie, contact) = ready(&t).await;
+    let pause = json!({"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "time": 1_900_000_000,
+        "changes": [{"field": "message_template_status_update", "value": {"event": "PAUSED",
+            "message_template_id": 3, "message_template_name": "diwali_sale", "message_template_language": "en_US",
+            "reason": "NONE", "other_info": {"title": "FIRST_PAUSE",
+                "description": "Your WhatsApp message template has been paused for 3 hours."}}}]}]});
+    assert_eq!(t.post_json_webhook(&pause).await.status(), 200);
+    let (_, templates) = t.get(&cookie, "/api/templates").await;
+    let diwali = templates["items"].as_array().unwrap().iter().find(|t| t["name"] == "diwali_sale").unwrap().clone();
+    assert_eq!(diwali["status"], "PAUSED");
+    assert!(diwali["status_reason"].as_str().unwrap().contains("paused for 3 hours"));
+    let send =
+        json!({"type": "template", "template": {"name": "diwali_sale", "language": "en_US", "params": ["Asha"]}});
+    let (status, body) = t.post(&cookie, &format!("/api/contacts/{contact}/messages"), &send, Some("pause-1")).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("paused for 3 hours"), "{body}");
+    assert!(t.accepted().await.is_empty(), "nothing reached Meta");
+}

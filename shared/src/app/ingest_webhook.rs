@@ -9,7 +9,9 @@
 use crate::domain::message::InboundMessage;
 use crate::domain::unprocessable::{ItemKind, UnprocessableItem};
 use crate::domain::Millis;
-use crate::ports::{AddressBook, ChatHistory, Clock, InboundStore, Recorded, StatusOutcome, StatusStore, StoreError};
+use crate::ports::{
+    AddressBook, ChatHistory, Clock, InboundStore, Recorded, StatusOutcome, StatusStore, StoreError, TemplateCatalog,
+};
 use crate::whatsapp::{parse_webhook, verify_signature, SignatureError, WebhookError};
 use std::sync::Arc;
 
@@ -58,6 +60,8 @@ pub struct IngestReport {
     pub history_duplicates: usize,
     /// Address-book names kept or cleared.
     pub address_book: usize,
+    /// Template statuses kept.
+    pub template_statuses: usize,
 }
 
 /// Where a webhook's items are stored. One store usually serves them all:
@@ -72,12 +76,23 @@ pub struct IngestStores {
     pub history: Arc<dyn ChatHistory>,
     /// The WhatsApp Business app's address book.
     pub address_book: Arc<dyn AddressBook>,
+    /// The template catalog, whose statuses Meta's webhook keeps current.
+    pub templates: Arc<dyn TemplateCatalog>,
 }
 
 impl IngestStores {
     /// Every part over one store.
-    pub fn over<S: InboundStore + StatusStore + ChatHistory + AddressBook + 'static>(store: Arc<S>) -> Self {
-        IngestStores { inbound: store.clone(), statuses: store.clone(), history: store.clone(), address_book: store }
+    pub fn over<S>(store: Arc<S>) -> Self
+    where
+        S: InboundStore + StatusStore + ChatHistory + AddressBook + TemplateCatalog + 'static,
+    {
+        IngestStores {
+            inbound: store.clone(),
+            statuses: store.clone(),
+            history: store.clone(),
+            address_book: store.clone(),
+            templates: store,
+        }
     }
 }
 
@@ -200,6 +215,18 @@ impl IngestWebhook {
                 Ok(applied) => report.address_book += usize::from(applied),
                 Err(error) => {
                     tracing::error!(error = %error, "address-book change not stored; Meta will retry");
+                    transient.get_or_insert(error);
+                }
+            }
+        }
+        for change in &batch.template_statuses {
+            match self.stores.templates.note_template_status(change).await {
+                Ok(kept) => {
+                    report.template_statuses += usize::from(kept);
+                    tracing::info!(template = %change.name, language = %change.language, status = %change.status, kept, "template status");
+                }
+                Err(error) => {
+                    tracing::error!(error = %error, "template status not stored; Meta will retry");
                     transient.get_or_insert(error);
                 }
             }

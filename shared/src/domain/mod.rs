@@ -78,6 +78,7 @@ pub mod template;
 pub mod template_check;
 pub mod template_component;
 pub mod template_inputs;
+pub mod template_status;
 pub mod timestamp;
 pub mod unprocessable;
 pub mod user;

@@ -96,12 +96,14 @@ pub enum SendRefusal {
         available: String,
     },
     /// Meta has not approved it (or paused it).
-    #[error("template {name:?} is {status}, not APPROVED")]
+    #[error("template {name:?} is {status}, not APPROVED{}", because.as_deref().map(|why| format!(": {why}")).unwrap_or_default())]
     NotApproved {
         /// Template name.
         name: String,
         /// Meta's status.
         status: String,
+        /// Why, when Meta said.
+        because: Option<String>,
     },
     /// Wrong number of body parameters (Meta's 132000).
     #[error("template {name:?} takes {expected} parameter(s), {given} given")]
@@ -238,7 +240,11 @@ pub fn plan_send(
         OutboundContent::Template { name, language, params, inputs } => {
             let template = pick_translation(name, language, translations)?;
             if !template.is_approved() {
-                return Err(SendRefusal::NotApproved { name: name.clone(), status: template.status.clone() });
+                return Err(SendRefusal::NotApproved {
+                    name: name.clone(),
+                    status: template.status.clone(),
+                    because: template.status_reason.clone(),
+                });
             }
             let checked = check_inputs(template, params, inputs)
                 .map_err(|problem| SendRefusal::TemplatePart { name: name.clone(), problem })?;

@@ -77,6 +77,10 @@ pub struct Template {
     #[serde(default)]
     #[cfg_attr(feature = "schemars", schemars(required))]
     pub buttons: Vec<TemplateButton>,
+    /// Why Meta last changed its status, as its `message_template_status_update`
+    /// webhook said (a pause's description, a rejection's reason).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
 }
 
 impl Template {
@@ -94,6 +98,7 @@ impl Template {
             header: None,
             footer: None,
             buttons: Vec::new(),
+            status_reason: None,
         }
     }
 

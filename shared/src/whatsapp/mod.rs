@@ -9,6 +9,7 @@ pub mod status;
 pub mod subscription;
 pub mod template_catalog;
 pub mod template_message;
+pub mod template_status;
 pub mod webhook;
 
 pub use signature::{sign, verify_signature, SignatureError};

@@ -51,6 +51,8 @@ pub fn template_from(value: &Value) -> Option<Template> {
             .and_then(|c| c["buttons"].as_array())
             .map(|buttons| buttons.iter().map(button_from).collect())
             .unwrap_or_default(),
+        // The catalog gives the status, not why: the webhook does.
+        status_reason: None,
     })
 }
 

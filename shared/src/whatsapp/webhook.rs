@@ -31,6 +31,10 @@ struct Envelope {
 struct Entry {
     #[serde(default)]
     changes: Vec<Change>,
+    /// When Meta sent the entry (Unix seconds), for changes that carry no
+    /// time of their own.
+    #[serde(default)]
+    time: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -55,6 +59,8 @@ pub struct WebhookBatch {
     pub history: Vec<crate::domain::chat_history::HistoryThread>,
     /// Changes to the WhatsApp Business app's address book.
     pub address_book: Vec<crate::domain::address_book::AddressBookEntry>,
+    /// Templates Meta approved, rejected, paused…
+    pub template_statuses: Vec<crate::domain::template_status::TemplateStatusChange>,
     /// Changes of fields other than `messages` (template status, account
     /// updates…): `(field, raw value)`, acknowledged and logged.
     pub other_changes: Vec<(String, String)>,
@@ -83,27 +89,42 @@ pub fn parse_webhook(body: &[u8], received_at: Millis) -> Result<WebhookBatch, W
     if envelope.object != "whatsapp_business_account" {
         return Err(WebhookError::NotWhatsApp(envelope.object));
     }
-    for change in envelope.entry.into_iter().flat_map(|e| e.changes) {
-        let read: fn(&Value, &str, Millis, &mut WebhookBatch) = match change.field.as_str() {
-            "messages" => read_messages_change,
-            "smb_message_echoes" => coexistence::read_echoes,
-            "history" => coexistence::read_history,
-            "smb_app_state_sync" => coexistence::read_state_sync,
-            "calls" => super::calls::read_calls,
-            _ => {
-                batch.other_changes.push((change.field, change.value.to_string()));
-                continue;
-            }
-        };
-        let phone_number_id =
-            change.value.get("metadata").and_then(|m| super::inbound::text(m, "phone_number_id")).unwrap_or_default();
-        if phone_number_id.is_empty() {
-            batch.rejected.push(format!("{} change without metadata.phone_number_id", change.field));
-            continue;
+    for entry in envelope.entry {
+        let at = entry.time.map_or(received_at, |seconds| Millis(seconds.saturating_mul(1000)));
+        for change in entry.changes {
+            read_change(change, at, received_at, &mut batch);
         }
-        read(&change.value, &phone_number_id, received_at, &mut batch);
     }
     Ok(batch)
+}
+
+/// One change of a WhatsApp Business Account entry sent at `at`.
+fn read_change(change: Change, at: Millis, received_at: Millis, batch: &mut WebhookBatch) {
+    if change.field == "message_template_status_update" {
+        match super::template_status::read_template_status(&change.value, at) {
+            Some(status) => batch.template_statuses.push(status),
+            None => batch.rejected.push("template status update without a template".to_owned()),
+        }
+        return;
+    }
+    let read: fn(&Value, &str, Millis, &mut WebhookBatch) = match change.field.as_str() {
+        "messages" => read_messages_change,
+        "smb_message_echoes" => coexistence::read_echoes,
+        "history" => coexistence::read_history,
+        "smb_app_state_sync" => coexistence::read_state_sync,
+        "calls" => super::calls::read_calls,
+        _ => {
+            batch.other_changes.push((change.field, change.value.to_string()));
+            return;
+        }
+    };
+    let phone_number_id =
+        change.value.get("metadata").and_then(|m| super::inbound::text(m, "phone_number_id")).unwrap_or_default();
+    if phone_number_id.is_empty() {
+        batch.rejected.push(format!("{} change without metadata.phone_number_id", change.field));
+        return;
+    }
+    read(&change.value, &phone_number_id, received_at, batch);
 }
 
 fn read_messages_change(value: &Value, phone_number_id: &str, received_at: Millis, batch: &mut WebhookBatch) {

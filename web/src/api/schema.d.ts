@@ -4161,6 +4161,11 @@ export interface components {
             parameter_format: components["schemas"]["ParameterFormat"];
             /** @description Meta's review status: `APPROVED`, `PENDING`, `REJECTED`, `PAUSED`… */
             status: string;
+            /**
+             * @description Why Meta last changed its status, as its `message_template_status_update`
+             *     webhook said (a pause's description, a rejection's reason).
+             */
+            status_reason?: string | null;
         };
         /** @description One button under the message, at its place (Meta's `index`, from 0). */
         TemplateButton: {

@@ -49,4 +49,45 @@ impl crate::ports::TemplateCatalog for DynamoStore {
     async fn list_templates(&self) -> Result<Vec<crate::domain::template::Template>, crate::ports::StoreError> {
         self.query_templates(None).await
     }
+
+    async fn note_template_status(
+        &self,
+        change: &crate::domain::template_status::TemplateStatusChange,
+    ) -> Result<bool, crate::ports::StoreError> {
+        let key = key(keys::TEMPLATES, keys::template_sk(&change.name, &change.language));
+        let read = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key.clone()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let Some(stored) = read.item().and_then(|i| super::item::get_s(i, "template")) else { return Ok(false) };
+        let mut template: crate::domain::template::Template =
+            serde_json::from_str(&stored).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        template.status = change.status.clone();
+        template.status_reason = change.reason.clone();
+        let json = serde_json::to_string(&template).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // Only onto the translation as read (a sync in between wins), and
+        // only when no newer change was kept.
+        let written = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key))
+            .update_expression("SET template = :new, status_at = :at")
+            .condition_expression("template = :old AND (attribute_not_exists(status_at) OR status_at <= :at)")
+            .expression_attribute_values(":new", s(json))
+            .expression_attribute_values(":old", s(stored))
+            .expression_attribute_values(":at", super::item::n(change.at.0))
+            .send()
+            .await;
+        match written {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
 }

@@ -162,3 +162,47 @@ async fn the_first_answer_on_an_unassigned_conversation_is_credited_to_who_answe
     let credited: Vec<(&str, u64)> = by_agent.iter().map(|r| (r.key.as_str(), r.answered)).collect();
     assert_eq!(credited, [("agent@shop.test", 1), ("unassigned", 1)]);
 }
+
+/// Meta's `message_template_status_update` for `name` (en_US), sent at `seconds`.
+fn template_status(name: &str, event: &str, title: Option<&str>, seconds: i64) -> Vec<u8> {
+    let mut value = serde_json::json!({"event": event, "message_template_id": 1689556908129832_i64,
+        "message_template_name": name, "message_template_language": "en_US", "reason": "NONE",
+        "message_template_category": "MARKETING"});
+    if let Some(title) = title {
+        value["other_info"] = serde_json::json!({"title": title,
+            "description": "Your WhatsApp message template has been paused for 3 hours because of low quality."});
+    }
+    serde_json::json!({"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "time": seconds,
+        "changes": [{"field": "message_template_status_update", "value": value}]}]})
+    .to_string()
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn a_template_meta_paused_is_refused_before_sending_with_meta_s_reason_until_the_pause_lifts() {
+    let w = World::new();
+    let contact = w.customer_says("15550001111", "wamid.in1", "hello").await;
+    catalog(&w, "diwali_offer", Category::Marketing).await;
+    let ingest =
+        crate::app::IngestWebhook::new(crate::app::IngestStores::over(w.store.clone()), w.clock.clone(), "secret");
+    let post = |body: Vec<u8>| {
+        let ingest = &ingest;
+        async move { ingest.handle(&body, Some(&crate::whatsapp::sign(b"secret", &body))).await.unwrap() }
+    };
+    let paused = post(template_status("diwali_offer", "PAUSED", Some("FIRST_PAUSE"), 1_700_000_100)).await;
+    assert_eq!(paused.template_statuses, 1);
+    let err = w.send_message().send(template(&contact, "diwali_offer")).await.unwrap_err();
+    let SendError::Refused(refusal @ SendRefusal::NotApproved { .. }) = &err else { panic!("refused: {err:?}") };
+    assert!(refusal.to_string().contains("PAUSED") && refusal.to_string().contains("low quality"), "{refusal}");
+    assert!(w.queue.enqueued().is_empty(), "nothing reaches Meta");
+
+    post(template_status("diwali_offer", "PAUSED", Some("UNPAUSE"), 1_700_000_300)).await;
+    // A pause sent before the unpause, arriving after it, changes nothing.
+    let late = post(template_status("diwali_offer", "PAUSED", Some("SECOND_PAUSE"), 1_700_000_200)).await;
+    assert_eq!(late.template_statuses, 0);
+    w.send_message().send(template(&contact, "diwali_offer")).await.unwrap();
+    assert_eq!(w.queue.enqueued().len(), 1);
+    // A template the catalog does not hold yet waits for the next sync.
+    let unknown = post(template_status("not_synced_yet", "APPROVED", None, 1_700_000_400)).await;
+    assert_eq!(unknown.template_statuses, 0);
+}

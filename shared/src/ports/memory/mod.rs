@@ -254,6 +254,8 @@ struct State {
     merged_from: BTreeMap<ContactId, BTreeSet<ContactId>>,
     /// Message ids (Parley's and Meta's) of erased messages.
     erased_ids: HashSet<String>,
+    /// When each template translation's status last changed.
+    template_status_at: HashMap<(String, String), Millis>,
     /// When each contact's address-book name last changed.
     address_book_at: HashMap<ContactId, Millis>,
     /// Webhook items no retry could store, one per (day, kind, wamid).

@@ -347,6 +347,22 @@ impl TemplateCatalog for MemoryStore {
     async fn list_templates(&self) -> Result<Vec<Template>, StoreError> {
         Ok(self.state().templates.values().cloned().collect())
     }
+
+    async fn note_template_status(
+        &self,
+        change: &crate::domain::template_status::TemplateStatusChange,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.state();
+        let key = (change.name.clone(), change.language.clone());
+        if state.template_status_at.get(&key).is_some_and(|kept| *kept > change.at) {
+            return Ok(false);
+        }
+        let Some(template) = state.templates.get_mut(&key) else { return Ok(false) };
+        template.status = change.status.clone();
+        template.status_reason = change.reason.clone();
+        state.template_status_at.insert(key, change.at);
+        Ok(true)
+    }
 }
 
 #[async_trait::async_trait]
