@@ -1,7 +1,9 @@
 // Browser tests for the conversation's data actions (merge, erase with a
 // typed confirmation), internal notes inline, a two-tap follow-up, task
-// snooze and reassignment, and pipelines edited in Settings. Hostile text
-// renders as text; axe finds no serious or critical violation in the dialogs.
+// snooze and reassignment, pipelines edited in Settings, a customer's
+// WhatsApp calls and the calls staff log, and a WhatsApp Flow lead source.
+// Hostile text renders as text; axe finds no serious or critical violation
+// in the dialogs.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -418,6 +420,158 @@ test('coexistence: a phone-app reply is marked, edits and deletions show on thei
     assert.deepEqual(await byTestId(page, 'origin-mark').allTextContents(), ['Chat history', 'Chat history']);
     assert.deepEqual(await byTestId(page, 'message-text').allTextContents(), ['Is the shop open on Sunday?', 'Yes, from 10 to 2']);
     assert.equal(await byTestId(page, 'conv-status').getAttribute('data-status'), 'closed');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+/** Tomorrow at `hh:mm` in the page's time zone, as a datetime-local input takes it. */
+const tomorrowAt = (page, hhmm) => page.evaluate((time) => {
+  const d = new Date(Date.now() + 86_400_000);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${time}`;
+}, hhmm);
+
+test('calls: a customer\'s calls are on the timeline, a missed one becomes a call-back task; the number is a tel: link; a logged call and its follow-up appear at once', TEST, async () => {
+  const WA = '919811100012';
+  await customerWrites(stack, WA, 'Meera Caller', 'Please call me about the silk saree');
+  const { context, page } = await newPage(stack, { bypassCSP: true });
+  try {
+    await signIn(stack, page);
+    await openConversation(page, 'Meera Caller');
+    assert.equal(await byTestId(page, 'call-link').getAttribute('href'), `tel:+${WA}`);
+    assert.equal(await byTestId(page, 'call-link').textContent(), `+${WA}`);
+
+    // An answered call, then a missed one, while the conversation is open.
+    const calls = byTestId(page, 'call-entry');
+    await simPost('/sim/customer/call', { from: WA, name: 'Meera Caller', answered_seconds: 140 });
+    await eventually(async () => assert.equal(await calls.count(), 1), { timeout: WAIT });
+    assert.equal(await calls.first().getAttribute('data-missed'), 'false');
+    assert.equal(await calls.first().textContent(), 'WhatsApp call · 2 min 20 s');
+    await simPost('/sim/customer/call', { from: WA, name: 'Meera Caller' });
+    await eventually(async () => assert.equal(await calls.count(), 2), { timeout: WAIT });
+    assert.equal(await calls.nth(1).getAttribute('data-missed'), 'true');
+    assert.equal(await calls.nth(1).textContent(), 'Missed WhatsApp call');
+    assert.equal(await byTestId(page, 'message').filter({ has: calls }).locator('[data-testid="reply-action"]').count(), 0, 'a call is not replied to');
+
+    // The missed call's call-back task shows in the panel, with no reload.
+    const titles = () => byTestId(byTestId(page, 'contact-tasks'), 'task-title').allTextContents();
+    await eventually(async () => assert.deepEqual(await titles(), ['Call back Meera Caller (missed WhatsApp call)']), { timeout: WAIT });
+
+    // Staff call back and log it: duration only for a connected call.
+    await byTestId(page, 'call-log-open').click();
+    const form = byTestId(page, 'call-log-form');
+    await form.waitFor({ state: 'visible', timeout: WAIT });
+    const outcome = (o) => form.locator(`[data-testid="call-outcome"][value="${o}"]`);
+    const duration = byTestId(form, 'call-duration');
+    assert.equal(await duration.isDisabled(), true, 'no duration before an outcome is picked');
+    await outcome('connected').check();
+    assert.equal(await duration.isDisabled(), false);
+    await duration.fill('3');
+    for (const o of ['busy', 'no_answer', 'wrong_number']) {
+      await outcome(o).check();
+      assert.equal(await duration.isDisabled(), true, `no duration for ${o}`);
+    }
+    await outcome('no_answer').check();
+    await byTestId(form, 'call-notes').fill('left voicemail');
+    await byTestId(form, 'call-again').fill(await tomorrowAt(page, '11:00'));
+    assert.deepEqual(await axeViolations(page), []);
+
+    // A refusal (422) is shown in the form, which keeps what was typed.
+    await page.route('**/api/contacts/*/calls', (route) => route.fulfill({ status: 422, json: { error: { code: 'invalid', message: 'follow_up_at is not a date' } } }), { times: 1 });
+    await byTestId(form, 'call-log-save').click();
+    await eventually(async () => assert.match(await byTestId(form, 'call-log-error').textContent(), /follow_up_at is not a date/), { timeout: WAIT });
+    assert.equal(await byTestId(form, 'call-log-error').getAttribute('role'), 'alert');
+    assert.equal(await byTestId(form, 'call-notes').inputValue(), 'left voicemail');
+    assert.equal(await byTestId(page, 'call-log').count(), 0);
+
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/calls')),
+      byTestId(form, 'call-log-save').click(),
+    ]);
+    const sent = request.postDataJSON();
+    assert.deepEqual(Object.keys(sent).sort(), ['follow_up_at', 'notes', 'outcome']);
+    assert.equal(sent.outcome, 'no_answer');
+    assert.equal(sent.notes, 'left voicemail');
+    assert.match(sent.follow_up_at, /T11:00:00[+-]\d\d:\d\d$/, 'RFC 3339 with the browser’s offset');
+
+    const log = byTestId(page, 'call-log');
+    await eventually(async () => assert.equal(await log.count(), 1), { timeout: WAIT });
+    assert.equal(await log.getAttribute('data-outcome'), 'no_answer');
+    assert.equal(await byTestId(log, 'call-log-line').textContent(), 'You called · No answer');
+    assert.equal(await byTestId(log, 'call-log-notes').textContent(), 'left voicemail');
+    await eventually(async () => assert.deepEqual((await titles()).sort(), ['Call Meera Caller again', 'Call back Meera Caller (missed WhatsApp call)']), { timeout: WAIT });
+    assert.equal(await form.count(), 0, 'the form closes once the call is logged');
+    assert.equal(await byTestId(page, 'call-log-result').textContent(), 'Call logged; follow-up “Call Meera Caller again” added.');
+
+    // A connected call: its duration, no notes, no follow-up.
+    await byTestId(page, 'call-log-open').click();
+    await outcome('connected').check();
+    await duration.fill('4');
+    await byTestId(form, 'call-log-save').click();
+    const connected = page.locator('[data-testid="call-log"][data-outcome="connected"]');
+    await eventually(async () => assert.equal(await connected.count(), 1), { timeout: WAIT });
+    assert.equal(await byTestId(connected, 'call-log-line').textContent(), 'You called · Connected · 4 min');
+    assert.equal(await byTestId(connected, 'call-log-notes').count(), 0);
+    assert.equal((await titles()).length, 2);
+    // The panel's notes list the logs too.
+    await eventually(async () => assert.deepEqual(await byTestId(page, 'note-call').allTextContents(), ['You called · Connected · 4 min', 'You called · No answer']), { timeout: WAIT });
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a WhatsApp Flow lead source made in Settings: a completed form shows its answers under "Submitted a form" and becomes a lead', TEST, async () => {
+  const { context, page } = await newPage(stack, { bypassCSP: true });
+  try {
+    await signIn(stack, page);
+    await page.goto(`${base}/#/settings/leads`);
+    await byTestId(page, 'lead-source-add').click();
+    await byTestId(page, 'lead-source-auth').selectOption('whatsapp_flow');
+    const id = byTestId(page, 'lead-source-id');
+    assert.equal(await id.isDisabled(), false, 'staff choose the id (the flow_token)');
+    await id.fill('kurta_form');
+    await byTestId(page, 'lead-source-name').fill('Kurta size form');
+    assert.match(await byTestId(page, 'lead-source-flow-hint').textContent(), /flow_token.*each completed form becomes a lead/);
+    assert.equal(await byTestId(page, 'lead-source-mapping').count(), 1, 'the answers are mapped like a post');
+    assert.deepEqual(await axeViolations(page), []);
+    await byTestId(page, 'lead-source-save').click();
+    const card = page.locator('[data-testid="lead-source"][data-source="kurta_form"]');
+    await card.waitFor({ state: 'visible', timeout: WAIT });
+    assert.match(await byTestId(card, 'lead-source-flow').textContent(), /flow_token/);
+    for (const posted of ['lead-source-url', 'lead-source-secret', 'lead-source-rotate']) {
+      assert.equal(await byTestId(card, posted).count(), 0, `no ${posted} for a Flow source`);
+    }
+    const sources = (await api(stack, page, 'GET', '/api/lead_sources')).body.items;
+    assert.equal(sources.find((s) => s.id === 'kurta_form')?.auth, 'whatsapp_flow');
+
+    // The customer completes the Flow.
+    const WA = '919811100013';
+    await simPost('/sim/customer/flow', { from: WA, name: 'Meera Flow', flow_token: 'kurta_form', answers: { name: 'Meera Iyer', city: 'Pune', size: 'M' } });
+    const contact = await eventually(async () => {
+      const { body } = await api(stack, page, 'GET', `/api/contacts?q=${WA}`);
+      assert.equal(body.items.length, 1);
+      return body.items[0].id;
+    }, { timeout: WAIT });
+    await page.goto(`${base}/#/inbox/${encodeURIComponent(contact)}`);
+    const submitted = page.locator('[data-testid="message"][data-type="interactive"]');
+    await eventually(async () => assert.equal(await submitted.count(), 1), { timeout: WAIT });
+    assert.equal(await byTestId(submitted, 'placeholder').textContent(), 'Submitted a form');
+    const answers = byTestId(submitted, 'flow-answers');
+    const pairs = async () => {
+      const keys = await answers.locator('dt').allTextContents();
+      const values = await answers.locator('dd').allTextContents();
+      return Object.fromEntries(keys.map((k, i) => [k, values[i]]));
+    };
+    assert.deepEqual(await pairs(), { name: 'Meera Iyer', city: 'Pune', size: 'M' });
+    assert.deepEqual(await axeViolations(page), []);
+
+    // The lead intake (the events function, asynchronously) copies the unmapped answers into the contact's fields.
+    await eventually(async () => assert.equal((await api(stack, page, 'GET', `/api/contacts/${contact}`)).body.fields?.city, 'Pune'), { timeout: WAIT });
+    const city = page.locator('[data-testid="field"][data-key="city"] [data-testid="field-value-text"]');
+    await eventually(async () => assert.equal(await city.textContent({ timeout: 1000 }), 'Pune'), { timeout: WAIT });
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();

@@ -12,6 +12,9 @@ type QueueQuery = NonNullable<paths['/api/conversations']['get']['parameters']['
 /** The queues the inbox offers (the API's, but `open`), plus `all`: every contact. */
 export type Queue = Exclude<NonNullable<QueueQuery['queue']>, 'open'> | 'all';
 export type ContactPatch = Schemas['ContactPatch'];
+export type NewCallLog = Schemas['NewCallLog'];
+export type CallLogged = Schemas['CallLogged'];
+export type CallOutcome = Schemas['CallOutcome'];
 
 export const PAGE = 50;
 
@@ -38,6 +41,8 @@ export const close = (id: string) => post<Contact>('/api/contacts/{id}/close', {
 export const reopen = (id: string) => post<Contact>('/api/contacts/{id}/reopen', { params: { id }, json: {} });
 export const notes = (id: string) => get<Page<Note>>('/api/contacts/{id}/notes', { params: { id } });
 export const addNote = (id: string, text: string) => post<Note>('/api/contacts/{id}/notes', { params: { id }, json: { text } });
+/** A call staff made, with its outcome, notes and when to call again (a follow-up for the caller). */
+export const logCall = (id: string, body: NewCallLog) => post<CallLogged>('/api/contacts/{id}/calls', { params: { id }, json: body });
 export const merge = (id: string, from: string) => post<Contact>('/api/contacts/{id}/merge', { params: { id }, json: { from } });
 export const searchContacts = (q: string) => get<Page<Contact>>('/api/contacts', { query: { q, limit: 10 } });
 export const erase = (id: string) => del<{ erased: boolean }>('/api/contacts/{id}', { params: { id } });

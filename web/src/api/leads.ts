@@ -1,6 +1,7 @@
 // Lead sources: where forms and other systems post leads, each with its
 // secret, pipeline, owner, tags and mapping, and the Facebook Lead Ads and
-// IndiaMART feeds Parley reads itself (managers and admins).
+// IndiaMART feeds Parley reads itself, and WhatsApp Flows whose completed
+// forms become leads (managers and admins).
 import { del, get, post, put, type Page } from './client';
 import type { components } from './schema';
 
@@ -13,6 +14,8 @@ export type LeadFeed = Schemas['LeadFeed'];
 
 /** The id a source fed by a provider must have; `undefined` for posted sources. */
 export const FIXED_ID: Partial<Record<LeadAuth, string>> = { facebook_lead_ads: 'facebook_lead_ads', indiamart: 'indiamart' };
+/** True for a source whose leads are posted to its URL with its secret (not fed by a provider or a WhatsApp Flow). */
+export const isPosted = (auth: LeadAuth): boolean => auth === 'hmac' || auth === 'bearer';
 
 export const leadSources = () => get<Page<LeadSourceEntry>>('/api/lead_sources');
 export const saveLeadSource = (source: LeadSource) => put<LeadSourceEntry>('/api/lead_sources/{id}', { params: { id: source.id }, json: source });

@@ -144,7 +144,11 @@ function MessageItem({ m, quoted, reactionTarget, busy, retryError, revision }: 
         ) : null}
         {m.campaign_id ? <CampaignMark id={m.campaign_id} direction={direction} /> : null}
         <OriginMark origin={m.origin} />
-        {d.label && m.media?.status !== 'stored' ? (
+        {d.call ? (
+          <div class={`placeholder call-entry${d.call.missed ? ' call-entry--missed' : ''}`} data-testid="call-entry" data-missed={String(d.call.missed)}>
+            <Icon name="phone" /><span>{d.label}</span>
+          </div>
+        ) : d.label && m.media?.status !== 'stored' ? (
           <div class={`placeholder${d.compact ? ' placeholder--compact' : ''}`} data-testid="placeholder"><Icon name={d.icon ?? 'info'} /><span>{d.label}</span></div>
         ) : null}
         {m.media ? <MediaAttachment media={m.media} type={String(m.type ?? '')} /> : null}
@@ -156,6 +160,11 @@ function MessageItem({ m, quoted, reactionTarget, busy, retryError, revision }: 
           <p class="msg-text msg-text--empty" data-testid="message-text">{d.emptyText ?? t('msg.empty')}</p>
         ) : null}
         {(d.trailing ?? []).filter(Boolean).map((line, i) => <div class="detail detail--trailing" key={`t${i}`}>{line}</div>)}
+        {d.answers?.length ? (
+          <dl class="flow-answers" data-testid="flow-answers">
+            {d.answers.flatMap(([k, v]) => [<dt key={`k-${k}`}>{k}</dt>, <dd key={`v-${k}`} data-key={k}>{v}</dd>])}
+          </dl>
+        ) : null}
         {direction === 'out' ? <DeliveryNotes m={m} busy={busy} retryError={retryError} /> : null}
         {inboundErrors.length ? (
           <div class="msg-errors" data-testid="message-errors"><Icon name="warning" /><span>{inboundErrors.join('; ')}</span></div>
@@ -173,7 +182,7 @@ function MessageItem({ m, quoted, reactionTarget, busy, retryError, revision }: 
           ) : null}
         </div>
       </div>
-      {direction === 'in' && m.type !== 'reaction' && m.type !== 'edit' && m.type !== 'revoke' && m.id !== undefined && m.id !== null ? (
+      {direction === 'in' && m.type !== 'reaction' && m.type !== 'edit' && m.type !== 'revoke' && m.type !== 'call' && m.id !== undefined && m.id !== null ? (
         <button type="button" class="msg-action" data-testid="reply-action" aria-label={t('msg.replyTo')} title={t('msg.reply')}
           onClick={() => updateDraft((draft) => { draft.replyTo = String(m.id); })}>
           <Icon name="reply" />

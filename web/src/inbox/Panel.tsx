@@ -1,4 +1,6 @@
-// The contact side panel: name, tags, consent, fields, notes, deals, follow-ups.
+// The contact side panel: name, phone (tap to call, then log the call), tags,
+// consent, fields, notes, deals, follow-ups and the contact's open tasks.
+import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useState } from 'preact/hooks';
 import type { Contact } from '../api/contacts';
 import type { Deal } from '../api/deals';
@@ -8,12 +10,17 @@ import { Icon } from '../components/Icon';
 import { t } from '../i18n';
 import { currencySymbol, fmtFull, money, parseTime } from '../lib/format';
 import { AddressBookName } from './AddressBookName';
+import { callLogLine } from './calls';
 import { ConsentSection } from './ConsentSection';
 import { ContactSource } from './ContactSource';
+import { ContactTasks } from './ContactTasks';
 import { MergeSuggestions } from './MergeSuggestions';
 import { QuotesSection } from './QuotesSection';
 import { displayName, humanize, relativeTime, str } from './model';
-import { addNote, changeTags, createDeal, moveDeal, ownerLabel, patchContact, refreshPanel, rev, setPanelError, state } from './store';
+import { addNote, changeTags, createDeal, moveDeal, ownerLabel, patchContact, refreshPanel, refreshTasks, rev, setPanelError, state } from './store';
+
+// Logging a call is occasional: its form loads when first opened.
+const CallLogForm = lazy(() => import('./CallLogForm').then((m) => m.CallLogForm));
 
 const val = (e: Event) => (e.currentTarget as HTMLInputElement).value;
 
@@ -73,8 +80,12 @@ export function Panel({ c, onClose }: { c: Contact; onClose: () => void }) {
   const [followDue, setFollowDue] = useState('');
   const [followResult, setFollowResult] = useState('');
   const [busy, setBusy] = useState('');
+  const [logging, setLogging] = useState(false);
+  const [callResult, setCallResult] = useState('');
   useEffect(() => {
     setEditing(false);
+    setLogging(false);
+    setCallResult('');
     setTag(''); setFieldKey(''); setFieldValue(''); setNote(''); setDealTitle(''); setDealValue(''); setFollowTitle(''); setFollowDue(''); setFollowResult('');
   }, [c.id]);
 
@@ -127,10 +138,23 @@ export function Panel({ c, onClose }: { c: Contact; onClose: () => void }) {
         ) : null}
         <AddressBookName c={c} />
         <dl class="kv">
-          <dt>{t('panel.phone')}</dt><dd data-testid="panel-phone">{c.phone || c.user_id || '—'}</dd>
+          <dt>{t('panel.phone')}</dt>
+          <dd data-testid="panel-phone">
+            {c.phone ? <a href={`tel:${c.phone}`} data-testid="call-link" title={t('call.phoneTitle', { phone: c.phone })}>{c.phone}</a> : c.user_id || '—'}
+          </dd>
           <dt>{t('panel.whatsAppName')}</dt><dd data-testid="panel-profile-name">{str(c.profile_name) ?? '—'}</dd>
           <ContactSource c={c} />
         </dl>
+        <div class="call-log-actions">
+          <button class="button button--small button--secondary" type="button" data-testid="call-log-open" aria-expanded={logging}
+            onClick={() => { setCallResult(''); setLogging(!logging); }}>{t('call.log')}</button>
+          <span class="visually-hidden" role="status" data-testid="call-log-result">{callResult}</span>
+        </div>
+        {logging ? (
+          <Suspense fallback={<p class="muted" role="status">{t('app.loading')}</p>}>
+            <CallLogForm key={c.id} onCancel={() => setLogging(false)} onLogged={(message) => { setLogging(false); setCallResult(message); }} />
+          </Suspense>
+        ) : null}
         <MergeSuggestions c={c} />
       </section>
 
@@ -215,9 +239,11 @@ export function Panel({ c, onClose }: { c: Contact; onClose: () => void }) {
           {state.notes.map((n) => {
             const at = parseTime(n.at);
             const author = ownerLabel(str(n.author));
+            const call = callLogLine(n, author === t('owner.unassigned') ? t('panel.someone') : author);
             return (
               <li class="note" data-testid="note" data-note-id={String(n.id ?? '')} key={String(n.id)}>
-                <p class="note-text" data-testid="note-text">{String(n.text ?? '')}</p>
+                {call ? <p class="note-call" data-testid="note-call">{call}</p> : null}
+                {call && !String(n.text ?? '').trim() ? null : <p class="note-text" data-testid="note-text">{String(n.text ?? '')}</p>}
                 <p class="note-meta">
                   <span>{author === t('owner.unassigned') ? t('panel.someone') : author}</span>
                   {at === null ? null : <time dateTime={new Date(at).toISOString()} title={fmtFull(at)}>{` · ${relativeTime(at, Date.now())}`}</time>}
@@ -286,6 +312,7 @@ export function Panel({ c, onClose }: { c: Contact; onClose: () => void }) {
               setFollowTitle('');
               setFollowDue('');
               setFollowResult(t('panel.followUpAdded', { title, due: fmtFull(due.getTime()) }));
+              refreshTasks();
             } catch (err) {
               if (err instanceof SignedOut) return;
               setPanelError(t('panel.followUpFailed', { message: err instanceof ApiError ? err.message : String(err) }));
@@ -299,6 +326,7 @@ export function Panel({ c, onClose }: { c: Contact; onClose: () => void }) {
           <button class="button button--small button--secondary" type="submit" data-testid="followup-add" disabled={busy === 'followup'}>{t('panel.addFollowUp')}</button>
         </form>
         <p class="followup-result" data-testid="followup-result" role="status">{followResult}</p>
+        <ContactTasks contactId={c.id} />
       </section>
     </aside>
   );

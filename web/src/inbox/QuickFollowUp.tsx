@@ -8,6 +8,7 @@ import type { Template } from '../api/templates';
 import { t } from '../i18n';
 import { useError } from '../lib/useError';
 import { displayName } from './model';
+import { refreshTasks } from './store';
 
 export function QuickFollowUp({ c }: { c: Contact }) {
   const [open, setOpen] = useState(false);
@@ -34,6 +35,7 @@ export function QuickFollowUp({ c }: { c: Contact }) {
         template: chosen ? { name: chosen.name, language: chosen.language, params: filled } : null,
       });
       setDone(t('followup.created', { title: task.title }));
+      refreshTasks();
     } catch (e) {
       setDone('');
       fail(e);

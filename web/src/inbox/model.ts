@@ -7,6 +7,7 @@ import { t } from '../i18n';
 import type { Key } from '../i18n/en';
 import { cardFor } from '../lib/business';
 import { DAY_MS, businessCurrency, fmtFull, fmtTime, fmtUntil, fmtWeekday, money, parseTime } from '../lib/format';
+import { callDuration } from './calls';
 
 export type Category = 'utility' | 'authentication' | 'marketing';
 export const CATEGORIES: Category[] = ['utility', 'authentication', 'marketing'];
@@ -138,6 +139,10 @@ export interface Described {
   trailing?: (string | null)[];
   link?: string | null;
   compact?: boolean;
+  /** A customer's WhatsApp call: whether nobody answered it. */
+  call?: { missed: boolean };
+  /** A completed form's answers, by the form's field names. */
+  answers?: [string, string][];
 }
 
 export function snippet(m: Message | undefined): string | null {
@@ -205,7 +210,13 @@ export function describe(m: Message, index: Map<string, Message>): Described {
     case 'interactive': {
       const labels: Record<string, Key> = { button_reply: 'msg.tappedButton', list_reply: 'msg.choseFromList', nfm_reply: 'msg.submittedForm' };
       const key = labels[String(c.reply)];
-      return { icon: 'tap', label: key ? t(key) : t('msg.interactive'), text: text ?? str(c.title), trailing: [str(c.description)] };
+      const answers = Object.entries(obj(c.answers)).filter((e): e is [string, string] => typeof e[1] === 'string');
+      return { icon: 'tap', label: key ? t(key) : t('msg.interactive'), text: text ?? str(c.title), trailing: [str(c.description)], answers };
+    }
+    case 'call': {
+      if (c.missed === true) return { icon: 'phone', label: t('msg.missedCall'), call: { missed: true } };
+      const duration = callDuration(c.duration_seconds);
+      return { icon: 'phone', label: duration ? `${t('msg.call')} · ${duration}` : t('msg.call'), call: { missed: false } };
     }
     case 'button':
       return { icon: 'tap', label: t('msg.tappedTemplateButton'), text: str(c.text) ?? text };

@@ -8,11 +8,13 @@ import { ApiError, SignedOut, items, nextCursor } from '../api/client';
 import * as consentApi from '../api/consent';
 import type { ConsentInput } from '../api/consent';
 import * as contactsApi from '../api/contacts';
-import type { Contact, Note, Queue } from '../api/contacts';
+import type { CallLogged, Contact, NewCallLog, Note, Queue } from '../api/contacts';
 import * as dealsApi from '../api/deals';
 import type { Deal, Pipeline } from '../api/deals';
 import * as messagesApi from '../api/messages';
 import type { Estimate, Message, SendBody } from '../api/messages';
+import * as tasksApi from '../api/tasks';
+import type { Task } from '../api/tasks';
 import * as teamApi from '../api/team';
 import type { User } from '../api/team';
 import * as templatesApi from '../api/templates';
@@ -101,6 +103,10 @@ function fresh() {
     pipelines: null as Pipeline[] | null,
     notes: [] as Note[],
     deals: [] as Deal[],
+    /** The open conversation's open tasks (`tasksFor` says whose). */
+    tasks: [] as Task[],
+    tasksFor: null as string | null,
+    tasksError: '',
     panelFor: null as string | null,
     appError: '',
     convError: '',
@@ -266,6 +272,9 @@ export function select(id: string | null): void {
   state.panelError = '';
   state.notes = [];
   state.deals = [];
+  state.tasks = [];
+  state.tasksFor = null;
+  state.tasksError = '';
   state.panelFor = id;
   changed();
   if (!id) return;
@@ -368,10 +377,16 @@ export function applyChanges(changes: Changes, contact: string | null, askedAt: 
   for (const c of rows) storeContact(c, askedAt);
   if (changes?.contact) storeContact(changes.contact, askedAt);
   const messages = Array.isArray(changes?.messages) ? changes.messages : [];
+  const known = new Set(state.serverMessages.map((m) => String(m.id)));
   if (contact && contact === state.selectedId && state.timelineFor === contact && messages.length) {
     state.serverMessages = mergedTimeline(state.serverMessages, messages);
   }
   if (changes?.notes_changed && contact && contact === state.selectedId) refreshPanel();
+  // A missed call becomes a call-back task shortly after it arrives (no change
+  // the feed reports): the panel's tasks are read again a few times.
+  if (contact && contact === state.selectedId && messages.some((m) => m?.type === 'call' && (m.content as { missed?: unknown } | null)?.missed === true && !known.has(String(m.id)))) {
+    tasksSoon(contact);
+  }
   // A row the list does not hold, or one whose queue may have changed: the shown queue is read again.
   // The feed's rows are unfiltered: under filters only rows the list holds or the filters keep count,
   // and the list is read again from the API (filtered), never extended with the feed's rows.
@@ -724,6 +739,7 @@ export async function refreshPanel(): Promise<void> {
   if (!id) return;
   const g = generation();
   try {
+    refreshTasks();
     const [n, d] = await Promise.all([contactsApi.notes(id), dealsApi.dealsFor(id), state.pipelines ? null : loadTeam().catch(() => {})]);
     if (stale(g) || state.selectedId !== id || state.panelFor !== id) return;
     state.notes = items(n);
@@ -736,6 +752,38 @@ export async function refreshPanel(): Promise<void> {
       changed();
     }
   }
+}
+
+let tasksSeq = 0;
+/** Reads the open conversation's open tasks again (the caller's; a manager's or admin's: the team's). */
+export async function refreshTasks(): Promise<void> {
+  const id = state.selectedId;
+  if (!id) return;
+  const g = generation();
+  const seq = ++tasksSeq;
+  try {
+    const list = await tasksApi.contactTasks(id, isManager());
+    if (stale(g) || seq !== tasksSeq || state.selectedId !== id) return;
+    state.tasks = list;
+    state.tasksFor = id;
+    state.tasksError = '';
+  } catch (e) {
+    if (quiet(e) || stale(g) || seq !== tasksSeq || state.selectedId !== id) return;
+    state.tasksError = t('panel.tasksFailed', { message: (e as Error).message });
+  }
+  changed();
+}
+
+const TASK_RECHECKS_MS = [1500, 4000, 9000, 20_000, 45_000];
+let taskTimers: ReturnType<typeof setTimeout>[] = [];
+/** Reads `contact`'s tasks again a few times over the next seconds, while it is open, until a new one shows. */
+function tasksSoon(contact: string): void {
+  for (const timer of taskTimers) clearTimeout(timer);
+  const before = new Set(state.tasksFor === contact ? state.tasks.map((x) => x.id) : []);
+  const arrived = () => state.tasksFor === contact && state.tasks.some((x) => !before.has(x.id));
+  taskTimers = TASK_RECHECKS_MS.map((ms) => setTimeout(() => {
+    if (state.selectedId === contact && !arrived()) refreshTasks();
+  }, ms));
 }
 
 async function panelCall<T>(what: () => Promise<T>, failure: (message: string) => string): Promise<T | null> {
@@ -792,6 +840,32 @@ export async function addNote(text: string): Promise<boolean> {
   changed();
   refreshPanel();
   return true;
+}
+
+/**
+ * Logs a call staff made to the open contact: its note joins the timeline and
+ * its follow-up (when one was asked for) the panel's tasks. Returns the API's
+ * answer, or the reason it was refused.
+ */
+export async function logCall(body: NewCallLog): Promise<{ logged: CallLogged } | { error: string }> {
+  const id = state.selectedId;
+  if (!id) return { error: '' };
+  const g = generation();
+  try {
+    const logged = await contactsApi.logCall(id, body);
+    if (stale(g) || state.selectedId !== id) return { logged };
+    const note = logged.note;
+    if (note?.id !== undefined && !state.notes.some((n) => n.id === note.id)) state.notes = [note, ...state.notes];
+    const task = logged.follow_up;
+    if (task && !state.tasks.some((x) => x.id === task.id)) state.tasks = [...state.tasks, task];
+    changed();
+    refreshPanel();
+    return { logged };
+  } catch (e) {
+    if (quiet(e) || stale(g)) return { error: '' };
+    if (e instanceof ApiError && e.status === 404) lostConversation(id);
+    return { error: e instanceof ApiError ? e.message : t('app.unreachable') };
+  }
 }
 
 /** Records the opt-in a customer gave staff, then shows the contact as stored. */

@@ -1,11 +1,12 @@
 // Adding or changing a lead source: its id and name, how posts prove
-// themselves (or which provider feeds it, whose id is fixed), where its
-// leads go, and the mapping of the sender's JSON (lead field ← path such as
+// themselves (or which provider feeds it, whose id is fixed, or the WhatsApp
+// Flow whose flow_token is its id), where its leads go, and the mapping of
+// the sender's JSON or the Flow's answers (lead field ← path such as
 // contact.mobile).
 import { useState } from 'preact/hooks';
 import type { Pipeline } from '../api/deals';
 import * as leadsApi from '../api/leads';
-import { FIXED_ID, type LeadAuth, type LeadSource } from '../api/leads';
+import { FIXED_ID, isPosted, type LeadAuth, type LeadSource } from '../api/leads';
 import type { User } from '../api/team';
 import { t } from '../i18n';
 import { useError } from '../lib/useError';
@@ -37,6 +38,9 @@ export function LeadSourceForm({ initial, isNew, pipelines, team, onCancel, onSa
   const [error, setError, fail] = useError();
   const stages = pipelines.find((p) => p.id === draft.pipeline)?.stages ?? [];
   const fixedId = FIXED_ID[draft.auth];
+  const flow = draft.auth === 'whatsapp_flow';
+  // A source's kind stays what it is, but a posted one may switch its proof.
+  const kindFixed = !isNew && !isPosted(initial.auth);
   const setAuth = (auth: LeadAuth) => {
     const id = FIXED_ID[auth] ?? (FIXED_ID[draft.auth] ? '' : draft.id);
     setDraft({ ...draft, auth, id });
@@ -76,12 +80,15 @@ export function LeadSourceForm({ initial, isNew, pipelines, team, onCancel, onSa
       </div>
       <div class="field">
         <label for="lead-source-auth">{t('leads.auth')}</label>
-        <select id="lead-source-auth" data-testid="lead-source-auth" value={draft.auth} disabled={!isNew && Boolean(fixedId)} onChange={(e) => setAuth(val(e) as LeadAuth)}>
+        <select id="lead-source-auth" data-testid="lead-source-auth" value={draft.auth} disabled={kindFixed} onChange={(e) => setAuth(val(e) as LeadAuth)}
+          aria-describedby={flow ? 'lead-source-flow-hint' : undefined}>
           <option value="hmac">{t('leads.authHmac')}</option>
           <option value="bearer">{t('leads.authBearer')}</option>
           {isNew || fixedId ? <option value="facebook_lead_ads">{t('leads.authFacebook')}</option> : null}
           {isNew || fixedId ? <option value="indiamart">{t('leads.authIndiaMart')}</option> : null}
+          {isNew || flow ? <option value="whatsapp_flow">{t('leads.authFlow')}</option> : null}
         </select>
+        {flow ? <p id="lead-source-flow-hint" class="muted" data-testid="lead-source-flow-hint">{t('leads.flowHint')}</p> : null}
       </div>
       <div class="field">
         <label for="lead-source-pipeline">{t('leads.pipeline')}</label>
@@ -109,8 +116,8 @@ export function LeadSourceForm({ initial, isNew, pipelines, team, onCancel, onSa
         <input id="lead-source-tags" type="text" autocomplete="off" data-testid="lead-source-tags" value={tags} onInput={(e) => setTags(val(e))} />
       </div>
       {fixedId ? null : <fieldset class="field lead-mapping" data-testid="lead-source-mapping">
-        <legend>{t('leads.mapping')}</legend>
-        <p class="muted">{t('leads.mappingHint')}</p>
+        <legend>{t(flow ? 'leads.flowMapping' : 'leads.mapping')}</legend>
+        <p class="muted">{t(flow ? 'leads.flowMappingHint' : 'leads.mappingHint')}</p>
         {rows.map(([field, path], i) => (
           <div class="lead-mapping-row" key={i} data-testid="lead-mapping-row">
             <label class="visually-hidden" for={`lead-map-field-${i}`}>{t('leads.leadField')}</label>

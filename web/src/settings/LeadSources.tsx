@@ -1,8 +1,10 @@
 // Settings → Lead sources: where a website form, a landing page or another
-// system posts leads, and the Facebook Lead Ads and IndiaMART feeds. A posted
-// source shows the URL and secret its sender needs, a fed one how its feed
-// is doing; each says where its leads go: pipeline and stage, owner, tags, and how its
-// JSON maps onto a lead. Managers and admins.
+// system posts leads, the Facebook Lead Ads and IndiaMART feeds, and WhatsApp
+// Flows (lead forms inside WhatsApp). A posted source shows the URL and
+// secret its sender needs, a fed one how its feed is doing, a Flow one how to
+// send its Flow; each says where its leads go: pipeline and stage, owner,
+// tags, and how its JSON (or the Flow's answers) maps onto a lead. Managers
+// and admins.
 import { useEffect, useState } from 'preact/hooks';
 import { items } from '../api/client';
 import * as dealsApi from '../api/deals';
@@ -34,20 +36,22 @@ function PostedSource({ entry }: { entry: LeadSourceEntry }) {
 
 function SourceCard({ entry, onEdit, onChanged, fail }: { entry: LeadSourceEntry; onEdit: () => void; onChanged: () => void; fail: (e: unknown) => void }) {
   const fed = entry.auth === 'facebook_lead_ads' || entry.auth === 'indiamart';
+  const posted = leadsApi.isPosted(entry.auth);
   return (
     <li class="lead-source" data-testid="lead-source" data-source={entry.id}>
       <div class="lead-source-head">
         <strong>{entry.name}</strong> <code>{entry.id}</code>
       </div>
       {fed ? <p class="muted">{t(entry.auth === 'indiamart' ? 'leads.fedIndiaMart' : 'leads.fedFacebook')}</p> : null}
+      {entry.auth === 'whatsapp_flow' ? <p class="muted" data-testid="lead-source-flow">{t('leads.flowHint')}</p> : null}
       <dl class="kv">
-        {fed ? null : <PostedSource entry={entry} />}
+        {posted ? <PostedSource entry={entry} /> : null}
         <dt>{t('leads.goesTo')}</dt><dd data-testid="lead-source-target">{`${entry.pipeline}${entry.stage ? ` · ${entry.stage}` : ''}`}</dd>
       </dl>
       {fed ? <LeadFeedStatus feed={entry.feed} /> : null}
       <div class="form-actions">
         <button class="button button--small button--secondary" type="button" data-testid="lead-source-edit" onClick={onEdit}>{t('leads.edit')}</button>
-        {fed ? null : <button class="button button--small button--ghost" type="button" data-testid="lead-source-rotate" onClick={async () => {
+        {!posted ? null : <button class="button button--small button--ghost" type="button" data-testid="lead-source-rotate" onClick={async () => {
           try { await leadsApi.rotateLeadSecret(entry.id); onChanged(); } catch (e) { fail(e); }
         }}>{t('leads.rotate')}</button>}
         <button class="button button--small button--ghost" type="button" data-testid="lead-source-delete" onClick={async () => {

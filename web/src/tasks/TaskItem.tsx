@@ -9,10 +9,12 @@ import { fmtFull, parseTime } from '../lib/format';
 import { href } from '../lib/router';
 import { isManager, user } from '../lib/session';
 
-export function TaskItem({ task, team, showOwner, onChanged, onError }: {
+export function TaskItem({ task, team, showOwner, hideContact = false, onChanged, onError }: {
   task: Task;
   team: User[];
   showOwner: boolean;
+  /** Shown in its contact's conversation: no link to it. */
+  hideContact?: boolean;
   onChanged: () => void;
   onError: (e: unknown) => void;
 }) {
@@ -48,7 +50,7 @@ export function TaskItem({ task, team, showOwner, onChanged, onError }: {
           {task.cancelled_at ? <> · <span class="task-state" data-testid="task-cancelled">{t('tasks.cancelled')}</span></>
             : task.fired_at && !task.done ? <> · <span class="task-state" data-testid="task-fired">{t('tasks.fired')}</span></>
             : task.cancel_on_reply && !task.done ? <> · <span class="task-state" data-testid="task-unless-reply">{t('tasks.unlessReply')}</span></> : null}
-          {task.contact_id ? <> · <a href={href({ name: 'inbox', contact: task.contact_id })}>{t('tasks.openConversation')}</a></> : null}
+          {task.contact_id && !hideContact ? <> · <a href={href({ name: 'inbox', contact: task.contact_id })}>{t('tasks.openConversation')}</a></> : null}
         </span>
       </div>
       {mayChange ? (
