@@ -292,6 +292,7 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             Some(json!({"outcome": "no_answer"})),
             [201, 201, 201, 404, 401],
         ),
+        row("get", "/api/contacts/{id}/tasks", c("/api/contacts/{id}/tasks"), None, [200, 200, 200, 404, 401]),
         row("get", "/api/contacts/{id}/messages", c("/api/contacts/{id}/messages"), None, [200, 200, 200, 404, 401]),
         row(
             "post",

@@ -186,3 +186,12 @@ pub(crate) async fn list(
     let page = state.tasks.list(&session, team, due, &PageRequest { cursor: q.cursor, limit: None }).await?;
     Ok(Json(PageView::from_page(page, TaskView::from)))
 }
+
+pub(crate) async fn for_contact(
+    State(state): State<Arc<ApiState>>,
+    crate::visible_contact::VisibleContact { contact, .. }: crate::visible_contact::VisibleContact,
+    Query(page): Query<crate::contacts::PageQuery>,
+) -> Result<Json<PageView<TaskView>>, ApiError> {
+    let tasks = state.tasks.of_contact(&contact.id, &page.into()).await?;
+    Ok(Json(PageView::from_page(tasks, TaskView::from)))
+}

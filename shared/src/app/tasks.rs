@@ -256,6 +256,17 @@ impl Tasks {
         self.store.task(id).await?.ok_or(TaskError::NotFound)
     }
 
+    /// A page of a contact's open tasks (pages in the order the tasks were
+    /// made, each soonest due first; the caller has checked that the actor
+    /// may see the contact): everyone's, since whoever answers the customer
+    /// should see who promised what.
+    pub async fn of_contact(&self, contact: &ContactId, page: &PageRequest) -> Result<Page<Task>, TaskError> {
+        let mut tasks = self.ledger.contact_tasks(contact, page).await?;
+        tasks.items.retain(|t| !t.done && t.cancelled_at.is_none());
+        tasks.items.sort_by_key(|t| t.due_at);
+        Ok(tasks)
+    }
+
     /// Open tasks by due time, or the recently done: the actor's own, or
     /// (`team`, supervisors only) everyone's.
     pub async fn list(

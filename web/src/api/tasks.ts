@@ -15,22 +15,14 @@ export const createTask = (body: components['schemas']['NewTask']) => post<Task>
 export const completeTask = (id: string) => post<Task>('/api/tasks/{id}/done', { params: { id } });
 export const updateTask = (id: string, body: TaskChange) => patch<Task>('/api/tasks/{id}', { params: { id }, json: body });
 
-/** How many pages of open tasks are read to find one contact's. */
-const CONTACT_TASK_PAGES = 5;
-
-/**
- * The open tasks about `contactId` (the caller's, or the team's with `team`),
- * soonest first. The API lists tasks by due date only, so its pages are read
- * and filtered here.
- */
-export async function contactTasks(contactId: string, team: boolean): Promise<Task[]> {
+/** A contact's open tasks, everyone's, soonest due first (all pages). */
+export async function contactTasks(contactId: string): Promise<Task[]> {
   const found: Task[] = [];
   let cursor: string | null = null;
-  for (let i = 0; i < CONTACT_TASK_PAGES; i++) {
-    const page: Page<Task> = await tasks('open', team ? 'team' : 'mine', cursor);
-    found.push(...items(page).filter((task) => task.contact_id === contactId));
+  do {
+    const page: Page<Task> = await get<Page<Task>>('/api/contacts/{id}/tasks', { params: { id: contactId }, query: { cursor } });
+    found.push(...items(page));
     cursor = nextCursor(page);
-    if (!cursor) break;
-  }
-  return found;
+  } while (cursor);
+  return found.sort((a, b) => String(a.due_at).localeCompare(String(b.due_at)));
 }

@@ -255,6 +255,7 @@ export const en = {
   'tpl.syncAgain': 'Sync again once Meta has reviewed them.',
   'tpl.fetchApproved': 'Fetch the approved ones from your WhatsApp Business account.',
   'tpl.askManager': 'Ask a manager or an administrator to sync them from your WhatsApp Business account.',
+  'tpl.held': '{name} ({language}) is {status} by Meta and cannot be sent now.',
   'tpl.allMarketing': 'This customer opted out of marketing, and every approved template is a marketing one.',
   'tpl.hiddenMarketing': {
     one: '{n} marketing template is hidden: this customer opted out of marketing messages.',

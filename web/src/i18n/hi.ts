@@ -250,6 +250,7 @@ export const hi: Catalog = {
   'tpl.syncAgain': 'Meta की समीक्षा के बाद फिर सिंक करें।',
   'tpl.fetchApproved': 'अपने WhatsApp Business खाते से स्वीकृत टेम्पलेट लाएँ।',
   'tpl.askManager': 'किसी मैनेजर या एडमिन से इन्हें WhatsApp Business खाते से सिंक करने को कहें।',
+  'tpl.held': '{name} ({language}) को Meta ने {status} किया है, अभी भेजा नहीं जा सकता।',
   'tpl.allMarketing': 'इस ग्राहक ने मार्केटिंग से ऑप्ट-आउट किया है, और हर स्वीकृत टेम्पलेट मार्केटिंग का है।',
   'tpl.hiddenMarketing': {
     one: '{n} मार्केटिंग टेम्पलेट छिपा है: इस ग्राहक ने मार्केटिंग संदेशों से ऑप्ट-आउट किया है।',

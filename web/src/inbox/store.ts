@@ -762,7 +762,7 @@ export async function refreshTasks(): Promise<void> {
   const g = generation();
   const seq = ++tasksSeq;
   try {
-    const list = await tasksApi.contactTasks(id, isManager());
+    const list = await tasksApi.contactTasks(id);
     if (stale(g) || seq !== tasksSeq || state.selectedId !== id) return;
     state.tasks = list;
     state.tasksFor = id;

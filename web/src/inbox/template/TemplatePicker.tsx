@@ -10,6 +10,7 @@ import { EstimateChip } from '../Message';
 import { CATEGORIES, categoryLabel, localEstimate } from '../model';
 import { loadTemplates, paramValues, rev, state, submit, syncTemplates, templateGroups, updateDraft, type Draft } from '../store';
 import { missingCount } from './fields';
+import { HeldTemplates } from './HeldTemplates';
 import { TemplateFields } from './TemplateFields';
 import { TemplatePreview } from './TemplatePreview';
 
@@ -91,6 +92,7 @@ export function TemplatePicker({ c, draft, open }: { c: Contact; draft: Draft; o
           ) : null}
         </div>
       ) : null}
+      <HeldTemplates />
       {optedOut && hiddenCount > 0 ? (
         <p class="optout-note" data-testid="optout-note"><Icon name="shield" /><span>{t('tpl.hiddenMarketing', { n: hiddenCount })}</span></p>
       ) : null}
