@@ -14,11 +14,13 @@ test:
 ## customer: play a customer writing in, e.g. make customer SAYS="hi" FROM=919812345678 NAME="Ravi";
 ##   SENDS=photo|voice|pdf|video|sticker sends a real sample file instead (SAYS becomes its caption);
 ##   TAPS=Accept taps that reply button on the latest message with buttons sent to them (a quotation's);
-##   AD="120200:Diwali sale" writes from that click-to-WhatsApp ad (Meta's referral on the message)
+##   AD="120200:Diwali sale" writes from that click-to-WhatsApp ad (Meta's referral on the message);
+##   TO_NUMBER=<phone_number_id> writes to a second business number (its own conversations)
 customer:
 	@. infra/defaults.sh && cargo run --quiet -p parley-simulator -- customer \
 		$(if $(TAPS),--taps "$(TAPS)",$(if $(SENDS),--sends "$(SENDS)" $(if $(filter command line,$(origin SAYS)),--says "$(SAYS)"),--says "$(SAYS)")) \
-		$(if $(FROM),--from "$(FROM)") $(if $(NAME),--name "$(NAME)") $(if $(AD),--from-ad "$(AD)")
+		$(if $(FROM),--from "$(FROM)") $(if $(NAME),--name "$(NAME)") $(if $(AD),--from-ad "$(AD)") \
+		$(if $(TO_NUMBER),--to-number "$(TO_NUMBER)")
 
 ## call: a customer calls on WhatsApp (FROM=..., NAME=...); missed unless ANSWERED=<seconds>
 call:

@@ -29,6 +29,7 @@ mod lambda_events;
 mod leads;
 mod media;
 mod new_conversation;
+mod numbers;
 mod openapi;
 mod outbound;
 mod paging;

@@ -85,6 +85,8 @@ pub struct Accepted {
     pub wamid: String,
     /// The recipient.
     pub to: String,
+    /// The business number it left from (the `phone_number_id` in the path).
+    pub from: String,
     /// `biz_opaque_callback_data`.
     pub callback_data: Option<String>,
     /// The request body.
@@ -208,6 +210,7 @@ async fn send(
     let accepted = Accepted {
         wamid: wamid.clone(),
         to: to.clone(),
+        from: phone_number_id.clone(),
         callback_data: body["biz_opaque_callback_data"].as_str().map(str::to_owned),
         body,
         media_sha256,
@@ -498,6 +501,10 @@ pub struct CustomerSays {
     /// `referral` for this ad.
     #[serde(default)]
     pub ad: Option<AdClick>,
+    /// Writes to this business number (`phone_number_id`) instead of the
+    /// simulator's default one: a deployment can run several.
+    #[serde(default)]
+    pub to_number: Option<String>,
 }
 
 /// The ad a customer tapped before writing.
@@ -576,7 +583,10 @@ fn template_reply(sent: &Value, title: &str) -> Option<Value> {
 }
 
 async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerSays>) -> Response {
-    let customer = crate::Customer::new(&says.from, &says.name);
+    let mut customer = crate::Customer::new(&says.from, &says.name);
+    if let Some(number) = &says.to_number {
+        customer.phone = BusinessPhone::numbered(number);
+    }
     let now = now_seconds();
     if let Ok(mut windows) = sim.last_inbound.lock() {
         windows.insert(says.from.clone(), now);

@@ -24,7 +24,7 @@ async fn main() -> anyhow::Result<()> {
         Some("phone-app") => phone_app(&args).await,
         Some("history") => history(&args).await,
         Some("call") => call(&args).await,
-        _ => bail!("usage: parley-simulator serve | customer (--says TEXT | --sends photo|voice|pdf|video|sticker | --taps BUTTON) [--from WA_ID] [--name NAME] [--from-ad AD_ID[:HEADLINE]] | seed [--contacts N] [--agents N] | lead-ad --phone PHONE --name NAME | indiamart --mobile MOBILE --name NAME [--product P] [--message M] | phone-app --says TEXT [--to WA_ID] | history [--from WA_ID] | call [--from WA_ID] [--name NAME] [--answered SECONDS]"),
+        _ => bail!("usage: parley-simulator serve | customer (--says TEXT | --sends photo|voice|pdf|video|sticker | --taps BUTTON) [--from WA_ID] [--name NAME] [--from-ad AD_ID[:HEADLINE]] [--to-number PHONE_NUMBER_ID] | seed [--contacts N] [--agents N] | lead-ad --phone PHONE --name NAME | indiamart --mobile MOBILE --name NAME [--product P] [--message M] | phone-app --says TEXT [--to WA_ID] | history [--from WA_ID] | call [--from WA_ID] [--name NAME] [--answered SECONDS]"),
     }
 }
 
@@ -64,7 +64,8 @@ async fn customer(args: &[String]) -> anyhow::Result<()> {
     let url = format!("http://127.0.0.1:{}/sim/customer", env_or("PARLEY_SIMULATOR_PORT", "8090"));
     let response = reqwest::Client::new()
         .post(&url)
-        .json(&serde_json::json!({"from": from, "name": name, "text": says, "media": media, "taps": taps, "ad": ad}))
+        .json(&serde_json::json!({"from": from, "name": name, "text": says, "media": media, "taps": taps, "ad": ad,
+            "to_number": arg(args, "--to-number")}))
         .send()
         .await
         .with_context(|| format!("reaching the simulator at {url}; is `make dev` running?"))?;

@@ -17,6 +17,16 @@ impl Default for BusinessPhone {
     }
 }
 
+impl BusinessPhone {
+    /// Another number of the same business: `phone_number_id`, shown as a
+    /// US test number ending in its last digits.
+    pub fn numbered(phone_number_id: &str) -> Self {
+        let digits: String = phone_number_id.chars().filter(char::is_ascii_digit).collect();
+        let tail = &digits[digits.len().saturating_sub(7)..];
+        BusinessPhone { phone_number_id: phone_number_id.to_owned(), display_phone_number: format!("1555{tail:0>7}") }
+    }
+}
+
 /// Wraps a `messages` change value in the full envelope.
 pub fn envelope(changes: Vec<Value>) -> Value {
     json!({
