@@ -150,6 +150,16 @@ fn meta_error(status: StatusCode, code: i64, message: &str, details: &str) -> Re
     (status, Json(body)).into_response()
 }
 
+impl Sim {
+    /// The customer `wa_id` wrote (or called) at `at`: their service window
+    /// opens, as Meta's does.
+    fn customer_wrote(&self, wa_id: &str, at: u64) {
+        if let Ok(mut windows) = self.last_inbound.lock() {
+            windows.insert(wa_id.to_owned(), at);
+        }
+    }
+}
+
 fn now_seconds() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
@@ -588,9 +598,7 @@ async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerS
         customer.phone = BusinessPhone::numbered(number);
     }
     let now = now_seconds();
-    if let Ok(mut windows) = sim.last_inbound.lock() {
-        windows.insert(says.from.clone(), now);
-    }
+    sim.customer_wrote(&says.from, now);
     let wamid = new_wamid();
     let mut hosted = None;
     let mut message = match (says.taps.as_deref(), says.media.as_deref()) {
@@ -728,9 +736,7 @@ pub struct CustomerCompletesFlow {
 
 async fn customer_completes_flow(State(sim): State<Arc<Sim>>, Json(form): Json<CustomerCompletesFlow>) -> Response {
     let customer = crate::Customer::new(&form.from, &form.name);
-    if let Ok(mut windows) = sim.last_inbound.lock() {
-        windows.insert(form.from.clone(), now_seconds());
-    }
+    sim.customer_wrote(&form.from, now_seconds());
     let (kind, body) = crate::customer::flow_completed(&form.flow_token, &form.answers);
     let wamid = new_wamid();
     let message = customer.message(&wamid, now_seconds() as i64, kind, body);
@@ -752,10 +758,8 @@ pub struct CustomerCalls {
 async fn customer_calls(State(sim): State<Arc<Sim>>, Json(calls): Json<CustomerCalls>) -> Response {
     let customer = crate::Customer::new(&calls.from, &calls.name);
     let call_id = new_wamid().replacen("wamid.", "wacid.", 1);
-    if let Ok(mut windows) = sim.last_inbound.lock() {
-        // A call opens the customer service window, as a message does.
-        windows.insert(calls.from.clone(), now_seconds());
-    }
+    // A call opens the customer service window, as a message does.
+    sim.customer_wrote(&calls.from, now_seconds());
     let body = crate::calls::call_ended(&customer, &call_id, now_seconds() as i64, calls.answered_seconds);
     relay(&sim, &body, json!({"call_id": call_id})).await
 }

@@ -7,7 +7,7 @@
 use super::lead_intake::{LeadError, LeadIntake};
 use super::reactions::{Reaction, ReactionError};
 use crate::domain::message_content::InteractiveKind;
-use crate::domain::{Event, EventKind, MessageContent, MessageRef};
+use crate::domain::{Event, MessageContent};
 use crate::ports::ConversationStore;
 use async_trait::async_trait;
 use serde_json::{json, Map, Value};
@@ -49,13 +49,11 @@ impl Reaction for FlowLeads {
     }
 
     async fn react(&self, event: &Event) -> Result<(), ReactionError> {
-        let (EventKind::MessageReceived, Some(contact_id)) = (event.kind, &event.contact_id) else { return Ok(()) };
-        if event.data.get("message_type").and_then(Value::as_str) != Some("interactive") {
+        let (Some("interactive"), Some(reference)) = (event.received_type(), event.received_message()) else {
             return Ok(());
-        }
-        let Some(wamid) = event.data.get("wamid").and_then(Value::as_str) else { return Ok(()) };
-        let reference = MessageRef::new(contact_id.clone(), event.at, wamid);
+        };
         let Some(message) = self.conversations.message_at(&reference).await? else { return Ok(()) };
+        let (contact_id, wamid) = (&reference.contact, message.id.as_str());
         let Some(MessageContent::Interactive {
             reply: InteractiveKind::NfmReply,
             flow_token: Some(token),

@@ -5,7 +5,7 @@
 use super::reactions::{Reaction, ReactionError};
 use crate::domain::scheduled_job::ScheduledJob;
 use crate::domain::task::Task;
-use crate::domain::{Event, EventKind, MessageContent, MessageRef, Millis, Role};
+use crate::domain::{Event, MessageContent, Millis, Role};
 use crate::ports::{ConversationStore, Scheduler, TaskStore, UserStore};
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};
@@ -59,13 +59,9 @@ impl Reaction for MissedCallFollowUp {
     }
 
     async fn react(&self, event: &Event) -> Result<(), ReactionError> {
-        let (EventKind::MessageReceived, Some(contact_id)) = (event.kind, &event.contact_id) else { return Ok(()) };
-        if event.data.get("message_type").and_then(|t| t.as_str()) != Some("call") {
-            return Ok(());
-        }
-        let Some(wamid) = event.data.get("wamid").and_then(|w| w.as_str()) else { return Ok(()) };
-        let reference = MessageRef::new(contact_id.clone(), event.at, wamid);
+        let (Some("call"), Some(reference)) = (event.received_type(), event.received_message()) else { return Ok(()) };
         let Some(message) = self.conversations.message_at(&reference).await? else { return Ok(()) };
+        let contact_id = &reference.contact;
         let Some(MessageContent::Call { call_id, missed: true, .. }) = message.content else { return Ok(()) };
         let id = Self::task_id(&call_id);
         if self.tasks.task(&id).await?.is_some() {

@@ -7,7 +7,7 @@ use super::quote_delivery::QuoteAnswer;
 use super::quotes::{QuoteError, Quotes};
 use super::reactions::{Reaction, ReactionError};
 use crate::domain::message_content::InteractiveKind;
-use crate::domain::{Event, EventKind, MessageContent, MessageRef};
+use crate::domain::{Event, MessageContent};
 use crate::ports::ConversationStore;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -41,9 +41,9 @@ impl Reaction for QuoteReplies {
     }
 
     async fn react(&self, event: &Event) -> Result<(), ReactionError> {
-        let (EventKind::MessageReceived, Some(contact)) = (event.kind, &event.contact_id) else { return Ok(()) };
-        let Some(wamid) = event.data["wamid"].as_str() else { return Ok(()) };
-        let message = self.contacts.message_at(&MessageRef::new(contact.clone(), event.at, wamid)).await?;
+        let Some(reference) = event.received_message() else { return Ok(()) };
+        let contact = &reference.contact;
+        let message = self.contacts.message_at(&reference).await?;
         let Some(button) = message.as_ref().and_then(|m| m.content.as_ref()).and_then(tapped) else { return Ok(()) };
         let Some((quote_id, QuoteAnswer::Accept)) = QuoteAnswer::parse(button) else { return Ok(()) };
         match self.quotes.accept_for_customer(contact, quote_id).await {

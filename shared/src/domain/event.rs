@@ -160,6 +160,23 @@ impl Event {
         self.actor = Some(actor.to_owned());
         self
     }
+
+    /// Where the message a `message.received` event announces is stored:
+    /// the event carries the message's own time, its contact and wamid.
+    /// `None` for any other event.
+    pub fn received_message(&self) -> Option<super::MessageRef> {
+        if self.kind != EventKind::MessageReceived {
+            return None;
+        }
+        let wamid = self.data.get("wamid")?.as_str()?;
+        Some(super::MessageRef::new(self.contact_id.clone()?, self.at, wamid))
+    }
+
+    /// Meta's type name (`text`, `call`, `interactive`…) of the message a
+    /// `message.received` event announces.
+    pub fn received_type(&self) -> Option<&str> {
+        (self.kind == EventKind::MessageReceived).then(|| self.data.get("message_type")?.as_str()).flatten()
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! they do not conflict with each other, and a chunk of hundreds fits
 //! Meta's webhook timeout.
 
-use super::failure::refused_or_unavailable;
+use super::failure::{applied, cancellation};
 use super::inbound::{contact_still_open, message_item, put_if_absent, wamid_pointer, IdentityClaim, OPEN};
 use super::item::{get_s, key, n, s, Item};
 use super::keys::{self, Shard};
@@ -20,7 +20,6 @@ use crate::domain::conversation::ConversationStatus;
 use crate::domain::message::InboundMessage;
 use crate::domain::{BusinessNumber, ContactId, Direction, Millis};
 use crate::ports::{HistoryRecorded, StoreError};
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update};
 use futures_util::StreamExt;
 use std::collections::HashMap;
@@ -173,13 +172,8 @@ impl DynamoStore {
                 false => contact_still_open(&self.table, &contact, None)?,
             };
             let items = vec![claim.in_transaction(&self.table)?, settle];
-            let reasons = match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
-                Ok(_) => return Ok(contact),
-                Err(err) => match err.as_service_error() {
-                    Some(TransactWriteItemsError::TransactionCanceledException(e)) => e.cancellation_reasons().to_vec(),
-                    _ => return Err(refused_or_unavailable(err)),
-                },
-            };
+            let outcome = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
+            let Some(reasons) = cancellation(outcome)? else { return Ok(contact) };
             let failed = |i: usize| reasons.get(i).and_then(|r| r.code()) == Some("ConditionalCheckFailed");
             if failed(0) {
                 // The number belongs to another contact now: write there.
@@ -224,18 +218,13 @@ impl DynamoStore {
             self.not_erased(&message.wamid)?,
             TransactWriteItem::builder().put(put).build(),
         ];
-        let reasons = match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
-            Ok(_) => return Ok(Written::New),
-            Err(err) => match err.as_service_error() {
-                Some(TransactWriteItemsError::TransactionCanceledException(e)) => e.cancellation_reasons().to_vec(),
-                _ => {
-                    return match refused_or_unavailable(err) {
-                        refused @ StoreError::Rejected(_) => Ok(Written::Refused(refused)),
-                        other => Err(other),
-                    }
-                }
-            },
-        };
+        let reasons =
+            match cancellation(self.client.transact_write_items().set_transact_items(Some(items)).send().await) {
+                Ok(None) => return Ok(Written::New),
+                Ok(Some(reasons)) => reasons,
+                Err(refused @ StoreError::Rejected(_)) => return Ok(Written::Refused(refused)),
+                Err(other) => return Err(other),
+            };
         if let Some(invalid) = reasons.iter().find(|r| r.code() == Some("ValidationError")) {
             return Ok(Written::Refused(StoreError::Rejected(invalid.message().unwrap_or("invalid item").to_owned())));
         }
@@ -298,10 +287,6 @@ impl crate::ports::AddressBook for DynamoStore {
                 .expression_attribute_values(":name", s(name)),
             None => update.update_expression("SET address_book_at = :at REMOVE address_book_name"),
         };
-        match update.send().await {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(false),
-            Err(e) => Err(unavailable(e)),
-        }
+        applied(update.send().await)
     }
 }

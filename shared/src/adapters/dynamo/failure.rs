@@ -2,6 +2,9 @@
 
 use crate::ports::StoreError;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::transact_write_items::{TransactWriteItemsError, TransactWriteItemsOutput};
+use aws_sdk_dynamodb::operation::update_item::{UpdateItemError, UpdateItemOutput};
+use aws_sdk_dynamodb::types::CancellationReason;
 
 /// `Rejected` for DynamoDB's `ValidationException` (an item over 400 KB, a
 /// key over its size limit: the same request fails the same way for ever),
@@ -16,6 +19,35 @@ where
             StoreError::Rejected(e.message().unwrap_or("the request was invalid").to_owned())
         }
         _ => super::unavailable(err),
+    }
+}
+
+/// Whether a conditional update was made: `false` when its condition
+/// failed, an error for anything else.
+pub(super) fn applied<R: std::fmt::Debug>(
+    result: Result<UpdateItemOutput, SdkError<UpdateItemError, R>>,
+) -> Result<bool, StoreError> {
+    match result {
+        Ok(_) => Ok(true),
+        Err(e) if e.as_service_error().is_some_and(UpdateItemError::is_conditional_check_failed_exception) => Ok(false),
+        Err(e) => Err(super::unavailable(e)),
+    }
+}
+
+/// How a transaction ended: `None` when it was written, else DynamoDB's
+/// reason for each of its items when it was cancelled; any other failure
+/// is the error (see [`refused_or_unavailable`]).
+pub(super) fn cancellation<R: std::fmt::Debug>(
+    outcome: Result<TransactWriteItemsOutput, SdkError<TransactWriteItemsError, R>>,
+) -> Result<Option<Vec<CancellationReason>>, StoreError> {
+    match outcome {
+        Ok(_) => Ok(None),
+        Err(err) => match err.as_service_error() {
+            Some(TransactWriteItemsError::TransactionCanceledException(e)) => {
+                Ok(Some(e.cancellation_reasons().to_vec()))
+            }
+            _ => Err(refused_or_unavailable(err)),
+        },
     }
 }
 

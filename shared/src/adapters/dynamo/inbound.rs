@@ -24,7 +24,7 @@
 //! without changing it, which publishes nothing, so no read is needed to
 //! tell a new contact from a known one.
 
-use super::failure::refused_or_unavailable;
+use super::failure::cancellation;
 use super::item::{get_s, key, n, s, Item};
 use super::keys::{self, Shard};
 use super::{unavailable, DynamoStore};
@@ -36,7 +36,6 @@ use crate::domain::message_content::MessageContent;
 use crate::domain::unprocessable::UnprocessableItem;
 use crate::domain::{AuditEntry, BusinessNumber, ContactId, ServiceWindow};
 use crate::ports::{Recorded, StoreError};
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, ConditionCheck, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
 };
@@ -521,15 +520,9 @@ impl crate::ports::InboundStore for DynamoStore {
         for _ in 0..MAX_ATTEMPTS {
             let items = self.inbound_transaction(message, &identities, &plan, self.report_day_of(message.at).await)?;
             let outcome = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
-            let reasons = match outcome {
-                Ok(_) => {
-                    self.note_changed_identity(message, &plan.contact).await?;
-                    return Ok(Recorded::New(plan.contact));
-                }
-                Err(err) => match err.as_service_error() {
-                    Some(TransactWriteItemsError::TransactionCanceledException(e)) => e.cancellation_reasons().to_vec(),
-                    _ => return Err(refused_or_unavailable(err)),
-                },
+            let Some(reasons) = cancellation(outcome)? else {
+                self.note_changed_identity(message, &plan.contact).await?;
+                return Ok(Recorded::New(plan.contact));
             };
             if let Some(invalid) = reasons.iter().find(|r| r.code() == Some("ValidationError")) {
                 // A key or an item over DynamoDB's limits: the same every time.

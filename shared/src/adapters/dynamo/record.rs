@@ -2,6 +2,7 @@
 //! by name or phone prefix (each on its own index, one Query per shard).
 
 use super::contacts::contact_from;
+use super::failure::applied;
 use super::fan_out::{ShardedRead, BY_NAME, BY_PHONE};
 use super::item::{get_n, get_s, key, n, s};
 use super::keys::{self, Shard};
@@ -9,21 +10,10 @@ use super::{cursor, unavailable, DynamoStore};
 use crate::domain::{Contact, ContactId, Millis};
 use crate::domain::{ContactPatch, Note};
 use crate::ports::{Page, PageRequest, StoreError};
-use aws_sdk_dynamodb::operation::update_item::{UpdateItemError, UpdateItemOutput};
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use std::collections::HashMap;
 
 /// `true` when the update was written, `false` when its condition failed.
-fn applied<R: std::fmt::Debug>(
-    result: Result<UpdateItemOutput, aws_sdk_dynamodb::error::SdkError<UpdateItemError, R>>,
-) -> Result<bool, StoreError> {
-    match result {
-        Ok(_) => Ok(true),
-        Err(e) if e.as_service_error().is_some_and(UpdateItemError::is_conditional_check_failed_exception) => Ok(false),
-        Err(e) => Err(unavailable(e)),
-    }
-}
-
 impl DynamoStore {
     pub(super) async fn update_record(&self, contact: &ContactId, patch: &ContactPatch) -> Result<bool, StoreError> {
         let mut sets: Vec<String> = Vec::new();

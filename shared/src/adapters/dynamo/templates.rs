@@ -84,10 +84,6 @@ impl crate::ports::TemplateCatalog for DynamoStore {
             .expression_attribute_values(":at", super::item::n(change.at.0))
             .send()
             .await;
-        match written {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(false),
-            Err(e) => Err(unavailable(e)),
-        }
+        super::failure::applied(written)
     }
 }
