@@ -7,6 +7,7 @@ mod automation_wiring;
 mod business_hours;
 mod business_profile;
 mod calls;
+mod campaign_at_scale;
 mod campaigns;
 mod changes;
 mod coexistence;

@@ -63,6 +63,9 @@ pub struct Faults {
     /// IndiaMART's least time between two pulls with one key, in ms
     /// (`None`: its documented five minutes).
     pub indiamart_min_interval_ms: Option<u64>,
+    /// The next this-many sends get 131056: too many messages from the
+    /// business to one customer in a short time (Meta's pair rate limit).
+    pub pair_rate_next: u32,
 }
 
 /// How the simulator reaches Parley.
@@ -173,14 +176,26 @@ async fn send(
     if let Some(refusal) = refuse_token(&sim, &headers) {
         return refusal;
     }
-    let (faults, throttled) = match sim.faults.lock() {
+    let (faults, throttled, pair_limited) = match sim.faults.lock() {
         Ok(mut f) => {
             let throttled = f.throttle_next > 0;
             f.throttle_next = f.throttle_next.saturating_sub(1);
-            (f.clone(), throttled)
+            let pair_limited = !throttled && f.pair_rate_next > 0;
+            if pair_limited {
+                f.pair_rate_next -= 1;
+            }
+            (f.clone(), throttled, pair_limited)
         }
-        Err(_) => (Faults::default(), false),
+        Err(_) => (Faults::default(), false, false),
     };
+    if pair_limited {
+        return meta_error(
+            StatusCode::BAD_REQUEST,
+            131056,
+            "(Business Account, Consumer Account) pair rate limit hit",
+            "Too many messages sent from this phone number to the same phone number in a short period of time",
+        );
+    }
     if throttled {
         return meta_error(
             StatusCode::TOO_MANY_REQUESTS,
