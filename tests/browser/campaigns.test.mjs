@@ -85,7 +85,7 @@ async function compose(page, name, param) {
   const template = byTestId(page, 'campaign-template');
   await eventually(async () => assert.ok(await template.locator('option[value="diwali_sale|en_US"]').count() === 1, 'diwali_sale is offered'), { timeout: WAIT });
   assert.equal(await template.locator('option[value="login_code|en_US"]').isDisabled(), true, 'an authentication template is greyed out');
-  assert.equal(await template.locator('option[value="part_offer|en_US"]').isDisabled(), true, 'a template whose header takes a file is greyed out');
+  assert.equal(await template.locator('option[value="part_offer|en_US"]').isDisabled(), false, 'a template whose header takes a file can go too');
   await template.selectOption('diwali_sale|en_US');
   assert.equal(await byTestId(page, 'campaign-param').count(), 1, 'one row for {{1}}');
   assert.equal(await byTestId(page, 'campaign-count').getAttribute('data-state'), 'idle', 'nothing is counted before {{1}} has a source');
@@ -328,6 +328,49 @@ test('the live count adds every page up as it comes, starts over when the draft 
   await byTestId(page, 'campaign-tag').fill('vip');
   await countComplete(page);
   assert.equal(await byTestId(page, 'campaign-cost-confirm').isChecked(), false, 'the estimate must be confirmed again');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a festive coupon: the video header and the code are asked for once, and every recipient gets both', { timeout: 240_000 }, async () => {
+  const { context, page } = await newPage(stack);
+  await signIn(stack, page);
+  if ((await api(stack, page, 'GET', '/api/templates')).body?.items?.length === 0) {
+    assert.equal((await api(stack, page, 'POST', '/api/templates/sync')).status, 200);
+  }
+  await byTestId(page, 'nav-campaigns').click();
+  await byTestId(page, 'campaign-new').click();
+  await byTestId(page, 'campaign-name').fill('Festive coupon');
+  const template = byTestId(page, 'campaign-template');
+  await eventually(async () => assert.equal(await template.locator('option[value="festive_coupon|en_US"]').count(), 1), { timeout: WAIT });
+  await template.selectOption('festive_coupon|en_US');
+  const fields = byTestId(page, 'campaign-fixed-parts');
+  const video = fields.locator('[data-key="header.media"]');
+  const code = fields.locator('[data-key="button.0"]');
+  await video.waitFor({ state: 'visible', timeout: WAIT });
+  await byTestId(page, 'campaign-param-text').fill('Dear customer');
+  await byTestId(page, 'campaign-tag').fill('diwali');
+  assert.equal(await byTestId(page, 'campaign-count').getAttribute('data-state'), 'idle', 'nothing is counted before the video and the code are given');
+  await video.fill('https://cdn.example.com/diwali.mp4');
+  await code.fill('DIWALI10');
+  await countComplete(page);
+  const sendable = await figure(page, 'sendable');
+  await byTestId(page, 'campaign-cost-confirm').check();
+  await byTestId(page, 'campaign-review').click();
+  await byTestId(page, 'campaign-send').click();
+  await byTestId(page, 'campaign-status').waitFor({ state: 'visible', timeout: WAIT });
+
+  // What Meta (the simulator) took: the video and the code in every message of the campaign.
+  await eventually(async () => {
+    const accepted = await (await fetch(`${stack.sim.base}/sim/accepted`)).json();
+    const sent = accepted.filter((a) => a.body.type === 'template' && a.body.template.name === 'festive_coupon');
+    assert.ok(sendable > 0 && sent.length === sendable, `sent ${sent.length} of ${sendable}`);
+    for (const a of sent) {
+      const parts = a.body.template.components;
+      assert.equal(parts.find((c) => c.type === 'header').parameters[0].video.link, 'https://cdn.example.com/diwali.mp4');
+      assert.equal(parts.find((c) => c.type === 'button').parameters[0].coupon_code, 'DIWALI10');
+    }
+  }, { timeout: CAMPAIGN_WAIT, interval: 500 });
   assert.deepEqual(page.errors, []);
   await context.close();
 });

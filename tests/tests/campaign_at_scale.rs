@@ -202,6 +202,7 @@ async fn a_campaign_of_2000_against_the_simulator_reaches_each_recipient_once_in
         template: "diwali_sale".into(),
         language: "en_US".into(),
         params: vec![ParamSource::Field { field: "first_name".into(), fallback: None }],
+        inputs: Default::default(),
         audience: Audience { tag: Some("festival".into()), ..Audience::default() },
     };
     let estimate = ConfirmedEstimate { recipients: 0, amount_minor: 0, currency: "INR".into() };

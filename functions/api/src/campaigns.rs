@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use parley::app::campaigns::{CampaignDraft, CampaignError, ConfirmedEstimate};
 use parley::domain::campaign::{Audience, CampaignStatus, ParamSource};
+use parley::domain::template_inputs::{ButtonInput, HeaderInput, TemplateInputs};
 use parley::domain::Millis;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -38,13 +39,28 @@ pub(crate) struct DraftBody {
     /// One source per body parameter, in order.
     #[serde(default)]
     params: Vec<ParamSource>,
+    /// The header's value (text, an https link or a Meta media id, a
+    /// location), when the template's header takes one; the same for every
+    /// recipient.
+    #[serde(default)]
+    header: Option<HeaderInput>,
+    /// Values for the template's URL (suffix), copy-code and quick-reply
+    /// buttons, by index; the same for every recipient.
+    #[serde(default)]
+    buttons: Vec<ButtonInput>,
     #[serde(default)]
     audience: Audience,
 }
 
 impl From<DraftBody> for CampaignDraft {
     fn from(body: DraftBody) -> Self {
-        CampaignDraft { template: body.template, language: body.language, params: body.params, audience: body.audience }
+        CampaignDraft {
+            template: body.template,
+            language: body.language,
+            params: body.params,
+            inputs: TemplateInputs { header: body.header, named: Vec::new(), buttons: body.buttons },
+            audience: body.audience,
+        }
     }
 }
 

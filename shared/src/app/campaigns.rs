@@ -13,6 +13,7 @@ use crate::domain::campaign::{
 use crate::domain::campaign_audience::{template_problem, AudienceRules, CostTally, MarketCost, Verdict};
 use crate::domain::outbound::OutboundContent;
 use crate::domain::template::Template;
+use crate::domain::template_check::check_fixed_parts;
 use crate::domain::template_component::ParameterFormat;
 use crate::domain::template_inputs::{NamedParam, TemplateInputs};
 use crate::domain::{AuditEntry, Contact, ContactId, Millis, Session};
@@ -81,6 +82,8 @@ pub struct CampaignDraft {
     pub language: String,
     /// One source per body parameter.
     pub params: Vec<ParamSource>,
+    /// The header's value and the buttons' values, the same for everyone.
+    pub inputs: TemplateInputs,
     /// The segment.
     pub audience: Audience,
 }
@@ -186,6 +189,12 @@ impl Campaigns {
     /// The template's translation a draft names, checked for campaigns,
     /// and what its sends read.
     async fn template_of(&self, draft: &CampaignDraft) -> Result<(Template, SendContext), CampaignError> {
+        self.checked(draft).await.map(|(template, context, _)| (template, context))
+    }
+
+    /// [`Self::template_of`], with the draft's header and button values
+    /// bound to that template.
+    async fn checked(&self, draft: &CampaignDraft) -> Result<(Template, SendContext, TemplateInputs), CampaignError> {
         let content = content(draft, Vec::new());
         let context = self.send.context(&content).await?;
         let template =
@@ -195,7 +204,8 @@ impl Campaigns {
         if let Some(problem) = template_problem(&template, &draft.params) {
             return Err(CampaignError::Invalid(problem));
         }
-        Ok((template, context))
+        let inputs = check_fixed_parts(&template, &draft.inputs).map_err(|p| CampaignError::Invalid(p.to_string()))?;
+        Ok((template, context, inputs))
     }
 
     /// Counts and prices up to a few pages of the segment from `cursor`;
@@ -274,7 +284,7 @@ impl Campaigns {
                 confirmed.currency
             )));
         }
-        self.template_of(&draft).await?;
+        let (_, _, inputs) = self.checked(&draft).await?;
         let now = self.ports.clock.now();
         let send_at = send_at.filter(|at| *at > now);
         let campaign = Campaign {
@@ -283,6 +293,7 @@ impl Campaigns {
             template: draft.template,
             language: draft.language,
             params: draft.params,
+            inputs,
             audience: draft.audience.normalized(),
             status: if send_at.is_some() { CampaignStatus::Scheduled } else { CampaignStatus::Sending },
             send_at: send_at.unwrap_or(now),
@@ -417,6 +428,7 @@ impl Campaigns {
             template: campaign.template.clone(),
             language: campaign.language.clone(),
             params: campaign.params.clone(),
+            inputs: campaign.inputs.clone(),
             audience: campaign.audience.clone(),
         };
         let (template, context) = match self.template_of(&draft).await {
@@ -575,6 +587,6 @@ fn content_for(campaign: &Campaign, template: &Template, values: Vec<(String, St
         name: campaign.template.clone(),
         language: campaign.language.clone(),
         params,
-        inputs: TemplateInputs { named, ..TemplateInputs::default() },
+        inputs: TemplateInputs { named, ..campaign.inputs.clone() },
     }
 }

@@ -5,6 +5,7 @@
 //! twice. What happened to each recipient is kept beside the campaign;
 //! the results are counted from those records, so they always agree.
 
+use super::template_inputs::TemplateInputs;
 use super::Millis;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -179,6 +180,10 @@ pub struct Campaign {
     pub language: String,
     /// One source per body parameter, in order.
     pub params: Vec<ParamSource>,
+    /// The header's value and the buttons' values, the same for every
+    /// recipient (checked against the template when it was created).
+    #[serde(default)]
+    pub inputs: TemplateInputs,
     /// Who it goes to.
     pub audience: Audience,
     /// Where it stands.
@@ -405,6 +410,7 @@ mod tests {
             template: "offer".into(),
             language: "en".into(),
             params: vec![],
+            inputs: TemplateInputs::default(),
             audience: Audience::default(),
             status: CampaignStatus::Sending,
             send_at: Millis(0),

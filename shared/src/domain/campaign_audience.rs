@@ -5,7 +5,7 @@
 use super::campaign::{Audience, Exclusion, ParamSource};
 use super::pricing::RateCards;
 use super::template::{Category, Template};
-use super::template_component::{ParameterFormat, TemplateButton, TemplateHeader};
+use super::template_component::ParameterFormat;
 use super::{Contact, Millis};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -133,12 +133,6 @@ pub fn template_problem(template: &Template, params: &[ParamSource]) -> Option<S
     }
     if template.category == Category::Authentication {
         return Some("an authentication template cannot go to a campaign".into());
-    }
-    if template.header.as_ref().is_some_and(TemplateHeader::takes_input) {
-        return Some("templates whose header takes a value or a file are not yet sent by campaigns".into());
-    }
-    if template.buttons.iter().any(TemplateButton::takes_input) {
-        return Some("templates whose buttons take a value are not yet sent by campaigns".into());
     }
     if params.len() != template.body_params {
         return Some(format!("the template takes {} parameters; {} were given", template.body_params, params.len()));

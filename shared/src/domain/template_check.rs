@@ -105,6 +105,27 @@ pub fn check_inputs(
     Ok(TemplateInputs { header, named, buttons })
 }
 
+/// Checks the parts of a template that are the same for every recipient of
+/// a campaign, its header's value and its buttons' values, and returns them
+/// bound to it. A file in the business's bucket is kept under one contact,
+/// so a campaign's header takes a link or a Meta media id instead.
+pub fn check_fixed_parts(template: &Template, inputs: &TemplateInputs) -> Result<TemplateInputs, TemplatePartProblem> {
+    let stored = |input: &HeaderInput| {
+        matches!(
+            input,
+            HeaderInput::Image { image: MediaSource::Stored(_) }
+                | HeaderInput::Video { video: MediaSource::Stored(_) }
+                | HeaderInput::Document { document: MediaSource::Stored(_), .. }
+        )
+    };
+    if inputs.header.as_ref().is_some_and(stored) {
+        return Err(TemplatePartProblem::MediaSource);
+    }
+    let header = check_header(template, inputs.header.as_ref())?;
+    let buttons = check_buttons(template, &inputs.buttons)?;
+    Ok(TemplateInputs { header, named: Vec::new(), buttons })
+}
+
 fn check_named(
     template: &Template,
     positional: &[String],

@@ -2284,6 +2284,8 @@ export interface components {
          */
         Campaign: {
             audience: components["schemas"]["Audience"];
+            /** @description The buttons' values. */
+            buttons: components["schemas"]["ButtonInput"][];
             created_at: string;
             created_by: string;
             currency: string;
@@ -2295,6 +2297,8 @@ export interface components {
             /** Format: uint64 */
             estimated_recipients: number;
             finished_at: string | null;
+            /** @description The header's value, when the template takes one. */
+            header: components["schemas"]["HeaderInput"] | null;
             id: string;
             language: string;
             name: string;
@@ -2311,7 +2315,20 @@ export interface components {
         CampaignCreate: {
             /** @default {} */
             audience?: components["schemas"]["Audience"];
+            /**
+             * @description Values for the template's URL (suffix), copy-code and quick-reply
+             *     buttons, by index; the same for every recipient.
+             * @default []
+             */
+            buttons?: components["schemas"]["ButtonInput"][];
             estimate: components["schemas"]["CampaignEstimate"];
+            /**
+             * @description The header's value (text, an https link or a Meta media id, a
+             *     location), when the template's header takes one; the same for every
+             *     recipient.
+             * @default null
+             */
+            header?: components["schemas"]["HeaderInput"] | null;
             language: string;
             name: string;
             /**
@@ -2380,8 +2397,21 @@ export interface components {
         CampaignPreviewRequest: {
             /** @default {} */
             audience?: components["schemas"]["Audience"];
+            /**
+             * @description Values for the template's URL (suffix), copy-code and quick-reply
+             *     buttons, by index; the same for every recipient.
+             * @default []
+             */
+            buttons?: components["schemas"]["ButtonInput"][];
             /** @default null */
             cursor?: string | null;
+            /**
+             * @description The header's value (text, an https link or a Meta media id, a
+             *     location), when the template's header takes one; the same for every
+             *     recipient.
+             * @default null
+             */
+            header?: components["schemas"]["HeaderInput"] | null;
             language: string;
             /**
              * @description One source per body parameter, in order.

@@ -14,6 +14,7 @@ import { AudienceBuilder } from './AudienceBuilder';
 import { AudienceCount } from './AudienceCount';
 import { BodyPreview } from './BodyPreview';
 import { CostEstimate } from './CostEstimate';
+import { FixedParts, fixedParts, fixedPartsMissing } from './FixedParts';
 import { cleanAudience, cleanParams, emptyAudience, estimateOf, paramReady, placeholders, templateKey, templateProblem } from './model';
 import { ParamRows } from './ParamRows';
 import { ScheduleChoice, type When } from './ScheduleChoice';
@@ -31,6 +32,7 @@ export function CampaignComposer() {
   const [name, setName] = useState('');
   const [tplKey, setTplKey] = useState('');
   const [params, setParams] = useState<ParamSource[]>([]);
+  const [fixed, setFixed] = useState<Record<string, string>>({});
   const [audience, setAudience] = useState<Audience>(emptyAudience);
   const [when, setWhen] = useState<When>({ mode: 'now' });
   const [confirmedKey, setConfirmedKey] = useState<string | null>(null);
@@ -41,9 +43,9 @@ export function CampaignComposer() {
 
   const tpl = (catalog.templates ?? []).find((x) => templateKey(x) === tplKey && templateProblem(x) === null) ?? null;
   const tokens = tpl ? placeholders(tpl) : [];
-  const ready = tpl !== null && params.length === tokens.length && params.every(paramReady);
+  const ready = tpl !== null && params.length === tokens.length && params.every(paramReady) && fixedPartsMissing(tpl, fixed) === 0;
   const request = ready && tpl
-    ? { template: tpl.name, language: tpl.language, params: cleanParams(params), audience: cleanAudience(audience) }
+    ? { template: tpl.name, language: tpl.language, params: cleanParams(params), ...fixedParts(tpl, fixed), audience: cleanAudience(audience) }
     : null;
   const live = useLiveCount(request);
   // Any change to the draft undoes the confirmation, even back to a draft confirmed before.
@@ -70,6 +72,7 @@ export function CampaignComposer() {
     setTplKey(key);
     const next = (catalog.templates ?? []).find((x) => templateKey(x) === key);
     setParams(next ? placeholders(next).map(() => ({ kind: 'text', text: '' })) : []);
+    setFixed({});
   };
 
   const sync = async () => {
@@ -124,6 +127,7 @@ export function CampaignComposer() {
           ) : null}
           {tpl ? (
             <>
+              <FixedParts tpl={tpl} values={fixed} onChange={setFixed} />
               <ParamRows tokens={tokens} params={params} onChange={setParams} />
               <BodyPreview tpl={tpl} params={params} />
             </>

@@ -16,8 +16,6 @@ export function templateProblem(tpl: Template): Key | null {
   if (String(tpl.status).toUpperCase() !== 'APPROVED') return 'campaigns.tpl.notApproved';
   const category = String(tpl.category).toLowerCase();
   if (category !== 'marketing' && category !== 'utility') return 'campaigns.tpl.category';
-  if (tpl.header && !(tpl.header.format === 'text' && !tpl.header.parameter)) return 'campaigns.tpl.header';
-  if (tpl.buttons.some((b) => (b.type === 'url' && b.dynamic) || b.type === 'copy_code')) return 'campaigns.tpl.buttons';
   return null;
 }
 

@@ -1011,8 +1011,6 @@ export const en = {
   'campaigns.tpl.unusable': 'Not usable for campaigns',
   'campaigns.tpl.notApproved': 'not approved',
   'campaigns.tpl.category': 'authentication or service',
-  'campaigns.tpl.header': 'its header takes a value or a file',
-  'campaigns.tpl.buttons': 'its buttons take a value',
   'campaigns.preview': 'Message preview',
   'campaigns.params': 'Parameters',
   'campaigns.param.none': 'This template has no parameters.',

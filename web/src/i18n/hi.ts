@@ -1006,8 +1006,6 @@ export const hi: Catalog = {
   'campaigns.tpl.unusable': 'कैंपेन के लिए उपयोगी नहीं',
   'campaigns.tpl.notApproved': 'स्वीकृत नहीं',
   'campaigns.tpl.category': 'ऑथेंटिकेशन या सर्विस',
-  'campaigns.tpl.header': 'इसके हेडर को मान या फ़ाइल चाहिए',
-  'campaigns.tpl.buttons': 'इसके बटन को मान चाहिए',
   'campaigns.preview': 'संदेश का पूर्वावलोकन',
   'campaigns.params': 'पैरामीटर',
   'campaigns.param.none': 'इस टेम्पलेट में कोई पैरामीटर नहीं है।',

@@ -6,6 +6,7 @@ use parley::domain::campaign::{
     Audience, Campaign, CampaignStatus, CampaignTotals, ParamSource, Recipient, RecipientState,
 };
 use parley::domain::campaign_audience::MarketCost;
+use parley::domain::template_inputs::{ButtonInput, HeaderInput};
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -20,6 +21,10 @@ pub struct CampaignView {
     template: String,
     language: String,
     params: Vec<ParamSource>,
+    /// The header's value, when the template takes one.
+    header: Option<HeaderInput>,
+    /// The buttons' values.
+    buttons: Vec<ButtonInput>,
     audience: Audience,
     status: CampaignStatus,
     /// When it starts (or started).
@@ -45,6 +50,8 @@ impl CampaignView {
             template: campaign.template,
             language: campaign.language,
             params: campaign.params,
+            header: campaign.inputs.header,
+            buttons: campaign.inputs.buttons,
             audience: campaign.audience,
             status: campaign.status,
             send_at: campaign.send_at.to_rfc3339(),

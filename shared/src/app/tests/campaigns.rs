@@ -26,6 +26,7 @@ fn offer() -> CampaignDraft {
         template: "diwali_offer".into(),
         language: "en_US".into(),
         params: vec![ParamSource::Field { field: "first_name".into(), fallback: Some("friend".into()) }],
+        inputs: Default::default(),
         audience: Audience { tag: Some("diwali".into()), ..Audience::default() },
     }
 }
@@ -422,4 +423,70 @@ async fn a_campaign_of_2000_under_faults_reaches_each_recipient_once_in_one_fina
         }
     }
     assert_eq!(recounted, totals, "the totals are the recipients' own states");
+}
+
+#[tokio::test]
+async fn a_template_with_a_video_header_and_a_coupon_code_goes_to_each_recipient_with_both() {
+    use crate::app::deliver::{Deliver, RetryPolicy};
+    use crate::domain::template_component::{TemplateButton, TemplateHeader};
+    use crate::domain::template_inputs::{ButtonInput, HeaderInput, MediaSource, StoredFile, TemplateInputs};
+    let w = World::new();
+    shop(&w, 3).await;
+    let mut coupon = Template::body_only(
+        "festive_coupon",
+        "en_US",
+        Category::Marketing,
+        "APPROVED",
+        "{{1}}, a festive code for you.",
+    );
+    coupon.header = Some(TemplateHeader::Video);
+    coupon.buttons = vec![TemplateButton::CopyCode { example: Some("DIWALI10".into()) }];
+    w.store.put_templates(&[coupon]).await.unwrap();
+    let queue = Arc::new(MemoryCampaignQueue::default());
+    let c = campaigns(&w, &queue);
+    let estimate = || ConfirmedEstimate { recipients: 0, amount_minor: 0, currency: "INR".into() };
+    let draft = |inputs: TemplateInputs| CampaignDraft { template: "festive_coupon".into(), inputs, ..offer() };
+    let video = |video: MediaSource| Some(HeaderInput::Video { video });
+    let code = vec![ButtonInput::CopyCode { index: 0, coupon_code: "DIWALI10".into() }];
+
+    let bare = c.create(&manager(), "Coupons", draft(TemplateInputs::default()), None, estimate()).await;
+    assert!(matches!(&bare, Err(CampaignError::Invalid(why)) if why.contains("VIDEO")), "{bare:?}");
+    let no_code =
+        TemplateInputs { header: video(MediaSource::Link("https://shop.test/d.mp4".into())), ..Default::default() };
+    let refused = c.create(&manager(), "Coupons", draft(no_code), None, estimate()).await;
+    assert!(matches!(&refused, Err(CampaignError::Invalid(why)) if why.contains("button 0")), "{refused:?}");
+    let one_contacts_file = StoredFile { key: "c/x.mp4".into(), mime_type: "video/mp4".into() };
+    let stored = TemplateInputs {
+        header: video(MediaSource::Stored(one_contacts_file)),
+        buttons: code.clone(),
+        ..Default::default()
+    };
+    let refused = c.create(&manager(), "Coupons", draft(stored), None, estimate()).await;
+    assert!(matches!(&refused, Err(CampaignError::Invalid(why)) if why.contains("https link")), "{refused:?}");
+
+    let inputs = TemplateInputs {
+        header: video(MediaSource::Link("https://shop.test/d.mp4".into())),
+        buttons: code,
+        ..Default::default()
+    };
+    let campaign = c.create(&manager(), "Coupons", draft(inputs), None, estimate()).await.unwrap();
+    run_out(&c, &queue, &campaign.id).await;
+    let deliver = Deliver::new(
+        w.store.clone(),
+        w.whatsapp.clone(),
+        RetryPolicy { max_attempts: 3, base_seconds: 1, max_seconds: 1 },
+    );
+    for job in w.queue.enqueued() {
+        deliver.deliver(&job).await.unwrap();
+    }
+    let sent = w.whatsapp.requests();
+    assert_eq!(sent.len(), 3);
+    for request in &sent {
+        let components = request.body()["template"]["components"].clone();
+        let header = components.as_array().unwrap().iter().find(|c| c["type"] == "header").unwrap();
+        assert_eq!(header["parameters"][0]["video"]["link"], "https://shop.test/d.mp4", "{components}");
+        let button = components.as_array().unwrap().iter().find(|c| c["type"] == "button").unwrap();
+        assert_eq!(button["parameters"][0]["coupon_code"], "DIWALI10", "{components}");
+        assert_eq!(button["sub_type"], "copy_code");
+    }
 }

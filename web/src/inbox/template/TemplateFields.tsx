@@ -29,7 +29,8 @@ function Field({ def, value, onChange }: { def: FieldDef; value: string; onChang
   );
 }
 
-function Group({ title, defs, values, onChange }: { title: string; defs: FieldDef[] } & Omit<Props, 'tpl'>) {
+/** One titled group of fields (the header's, the body's or the buttons'). */
+export function TemplateFieldGroup({ title, defs, values, onChange }: { title: string; defs: FieldDef[] } & Omit<Props, 'tpl'>) {
   if (!defs.length) return null;
   return (
     <fieldset class="template-params template-group">
@@ -42,9 +43,9 @@ function Group({ title, defs, values, onChange }: { title: string; defs: FieldDe
 export function TemplateFields({ tpl, values, onChange }: Props) {
   return (
     <>
-      <Group title={t('tpl.headerGroup')} defs={headerFields(tpl)} values={values} onChange={onChange} />
-      <Group title={t('tpl.bodyGroup')} defs={namedFields(tpl)} values={values} onChange={onChange} />
-      <Group title={t('tpl.buttonsGroup')} defs={buttonFields(tpl)} values={values} onChange={onChange} />
+      <TemplateFieldGroup title={t('tpl.headerGroup')} defs={headerFields(tpl)} values={values} onChange={onChange} />
+      <TemplateFieldGroup title={t('tpl.bodyGroup')} defs={namedFields(tpl)} values={values} onChange={onChange} />
+      <TemplateFieldGroup title={t('tpl.buttonsGroup')} defs={buttonFields(tpl)} values={values} onChange={onChange} />
     </>
   );
 }
