@@ -28,6 +28,7 @@ mod inbox_filters;
 mod index_shards;
 mod lambda_events;
 mod leads;
+mod log_hygiene;
 mod media;
 mod new_conversation;
 mod numbers;

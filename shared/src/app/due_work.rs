@@ -69,6 +69,21 @@ pub enum Fired {
     RuleTimer,
 }
 
+impl Fired {
+    /// Its name in the logs (the recipients' e-mails stay out of them).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Fired::LeadsPulled(_) => "leads_pulled",
+            Fired::Stale => "stale",
+            Fired::Cancelled => "cancelled",
+            Fired::Notified { .. } => "notified",
+            Fired::Swept { .. } => "swept",
+            Fired::Backfilled { .. } => "backfilled",
+            Fired::RuleTimer => "rule_timer",
+        }
+    }
+}
+
 /// The ports the due work runs over.
 pub struct DueWorkPorts {
     /// Tasks.
@@ -160,7 +175,7 @@ impl DueWork {
                 }
             },
         };
-        tracing::info!(job = %job.name(), outcome = ?std::mem::discriminant(&fired), "job ran");
+        tracing::info!(job = %job.name(), outcome = fired.name(), "job ran");
         Ok(fired)
     }
 
