@@ -1,5 +1,5 @@
 # Parley. The first two targets are the ones you need.
-.PHONY: dev test customer call phone-app history lead-ad indiamart seed setup lint fmt bench build sam-build clean
+.PHONY: dev test customer call phone-app history lead-ad indiamart seed setup lint fmt bench build sam-build clean deploy destroy
 
 SAYS ?= Hi! Do you deliver today?
 
@@ -56,6 +56,15 @@ bench:
 sam-build:
 	npm run --silent build
 	PATH="$(CURDIR)/.venv/bin:$$PATH" SAM_CLI_BETA_RUST_CARGO_LAMBDA=1 SAM_CLI_TELEMETRY=0 sam build --beta-features
+
+## deploy: build everything and deploy it to your AWS account (asks what it needs the first time;
+##   ROTATE=<SecretParameter> asks for a secret's new value; DRY_RUN=1 prints the commands)
+deploy:
+	./infra/deploy.sh deploy
+
+## destroy: delete the stack but keep the data; DELETE_DATA=<stack name> deletes the data too
+destroy:
+	./infra/deploy.sh destroy
 
 clean:
 	cargo clean

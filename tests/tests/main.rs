@@ -16,6 +16,7 @@ mod contact_export;
 mod contact_record;
 mod data_ownership;
 mod deals;
+mod deploy_scripts;
 mod deployment;
 mod done_when;
 mod due_work;
