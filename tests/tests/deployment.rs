@@ -312,3 +312,12 @@ fn the_http_api_throttles_every_route() {
     let rate = settings["ThrottlingRateLimit"].as_f64().expect("a rate limit");
     assert!(burst > 0 && rate > 0.0 && (rate as u64) <= burst, "burst {burst}, rate {rate}");
 }
+
+#[test]
+fn each_deploy_asks_the_reminders_function_for_the_newest_data_version() {
+    let raw = raw_template();
+    let (_, migrations) = resources_of(&raw, "Custom::Migrations").pop().expect("a Migrations custom resource");
+    let newest = parley::ports::BackfillStep::ALL.iter().map(|s| s.version()).max();
+    assert_eq!(migrations["Properties"]["DataVersion"].as_u64().map(|v| v as u32), newest);
+    assert_eq!(names(&migrations["Properties"]["ServiceToken"]).as_deref(), Some("RemindersFunction"));
+}

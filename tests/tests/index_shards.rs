@@ -33,7 +33,7 @@ async fn many_customers(t: &TestStack) {
 
 /// Every page of `path` with `limit` items per page (asserting each is at
 /// most `limit` long), as the ids of the items.
-async fn every_page(t: &TestStack, cookie: &str, path: &str, limit: usize) -> Vec<Vec<String>> {
+pub(super) async fn every_page(t: &TestStack, cookie: &str, path: &str, limit: usize) -> Vec<Vec<String>> {
     let sep = if path.contains('?') { '&' } else { '?' };
     let mut pages = Vec::new();
     let mut cursor = String::new();
@@ -229,7 +229,7 @@ const INDEX_KEYS: [&str; 7] = ["gsi1pk", "gsi3pk", "gsi4pk", "owner_key", "gsi5p
 
 /// Gives every contact the index keys the code wrote before sharding, and
 /// forgets that the backfill ever finished.
-async fn write_as_before_sharding(t: &TestStack) {
+pub(super) async fn write_as_before_sharding(t: &TestStack) {
     let dynamo = t.dynamo().await;
     for profile in profiles(t).await {
         let mut update =

@@ -31,6 +31,7 @@ mod lambda_events;
 mod leads;
 mod log_hygiene;
 mod media;
+mod migrations;
 mod new_conversation;
 mod numbers;
 mod openapi;

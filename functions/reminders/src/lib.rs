@@ -1,9 +1,12 @@
 //! The reminders function: woken by one EventBridge Scheduler one-time
 //! schedule per job (a task falling due, an SLA running out, a deal gone
 //! quiet, an outbox sweep, an index backfill step, a rule timer), with the
-//! job's JSON as its input. Nothing runs when nothing is due.
+//! job's JSON as its input. Nothing runs when nothing is due. A deploy
+//! wakes it too, through the stack's `Migrations` custom resource, to start
+//! the data migrations the new version needs.
 
 use parley::adapters::aws::{self, SdkConfig};
+use parley::adapters::cloudformation::{CustomResourceRequest, CustomResourceResponse, ResponseError};
 use parley::adapters::dynamo::DynamoStore;
 use parley::adapters::indiamart_http::{IndiaMartHttp, INDIAMART_BASE};
 use parley::adapters::scheduler::ScheduleTarget;
@@ -11,12 +14,14 @@ use parley::app::due_work::{DueWork, DueWorkPorts, SlaPolicy};
 use parley::app::index_backfill::IndexBackfill;
 use parley::app::indiamart_pull::IndiaMartPull;
 use parley::app::lead_intake::{LeadIntake, LeadIntakePorts};
+use parley::app::migrations::{MigrationStatus, Migrations};
 use parley::app::rules::RuleEngine;
 use parley::app::send_message::SendMessage;
 use parley::app::sweep::{Sweep, SweepPolicy};
 use parley::config::secrets::{AppSecrets, SecretName, SecretSource};
 use parley::config::{ConfigError, Environment};
 use parley::domain::pricing::RateCards;
+use parley::domain::scheduled_job::ScheduledJob;
 use parley::ports::{Clock, IndiaMartApi, OutboundQueue, Scheduler, SystemClock, WebhookQueue};
 use std::sync::Arc;
 
@@ -115,24 +120,73 @@ pub fn due_work(wiring: Wiring, sweep: SweepPolicy, sla: SlaPolicy) -> DueWork {
     .with_lead_pull(Arc::new(pull))
 }
 
-/// Builds the due work from settings and the loaded secrets, with clients
-/// made here, once per container (on Lambda: at the first run).
+/// Builds the function's use cases from settings and the loaded secrets,
+/// with clients made here, once per container (on Lambda: at the first run).
 pub fn build(
     settings: &RemindersSettings,
     sdk: &SdkConfig,
     secrets: &AppSecrets,
-) -> Result<DueWork, Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<Reminders, Box<dyn std::error::Error + Send + Sync>> {
     let indiamart: Option<Arc<dyn IndiaMartApi>> = match secrets.optional(SecretName::IndiaMartKey) {
         Some(key) => Some(Arc::new(IndiaMartHttp::new(&settings.indiamart_base, key)?)),
         None => None,
     };
+    let store = Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?));
+    let scheduler: Arc<dyn Scheduler> = Arc::new(aws::scheduler(sdk, settings.schedules.clone()));
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let migrations = Migrations::new(store.clone(), scheduler.clone(), clock.clone());
     let wiring = Wiring {
-        store: Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?)),
+        store,
         queue: Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url)),
-        scheduler: Arc::new(aws::scheduler(sdk, settings.schedules.clone())),
+        scheduler,
         webhooks: Arc::new(aws::webhook_queue(sdk, &settings.webhook_queue_url)),
-        clock: Arc::new(SystemClock),
+        clock,
         indiamart,
     };
-    Ok(due_work(wiring, settings.sweep, settings.sla))
+    Ok(Reminders { work: due_work(wiring, settings.sweep, settings.sla), migrations })
+}
+
+/// What woke the function: a scheduled job, or a deploy asking for the
+/// data migrations through the stack's custom resource.
+#[derive(Debug, serde::Deserialize)]
+#[serde(untagged)]
+pub enum Wake {
+    /// CloudFormation's request (create, update or delete of `Migrations`).
+    Deploy(CustomResourceRequest),
+    /// A Scheduler wake-up.
+    Job(ScheduledJob),
+}
+
+/// The function's use cases, built once per container.
+pub struct Reminders {
+    /// What scheduled jobs run.
+    pub work: DueWork,
+    /// What a deploy runs.
+    pub migrations: Migrations,
+}
+
+/// Answers a deploy's request, always (CloudFormation waits an hour for an
+/// answer that never comes): migrations scheduled or up to date, a delete
+/// acknowledged, or the failure (the function could not start, the table
+/// could not be read) as the reason the deploy rolls back.
+pub async fn answer_deploy(
+    migrations: Result<&Migrations, String>,
+    request: &CustomResourceRequest,
+) -> Result<String, ResponseError> {
+    let outcome = if request.is_delete() {
+        Ok("nothing to migrate when the stack deletes it".to_owned())
+    } else {
+        match migrations {
+            Ok(migrations) => match migrations.on_deploy().await {
+                Ok(MigrationStatus::UpToDate { version }) => Ok(format!("data up to date (version {version})")),
+                Ok(MigrationStatus::Started { pending }) => Ok(format!("migrating: {}", pending.join(", "))),
+                Err(e) => Err(format!("the table could not be read: {e}")),
+            },
+            Err(why) => Err(format!("the function could not start: {why}")),
+        }
+    };
+    let response = CustomResourceResponse::to(request, outcome);
+    tracing::info!(request = %request.request_type, status = response.status, reason = %response.reason, "deploy answered");
+    response.send(&request.response_url).await?;
+    Ok(response.reason)
 }

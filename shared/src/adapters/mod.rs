@@ -4,6 +4,7 @@ pub mod api_gateway_push;
 pub mod aws;
 pub mod cloud_api;
 pub mod cloud_api_media;
+pub mod cloudformation;
 pub mod dead_letters;
 pub mod dynamo;
 pub mod graph_leads;

@@ -47,7 +47,7 @@ impl IndexBackfill {
     pub async fn run(&self) -> Result<BackfillReport, StoreError> {
         let mut report = BackfillReport::default();
         let mut pages_left = self.pages_per_run;
-        for step in [BackfillStep::IndexShards, BackfillStep::TagIndex] {
+        for step in BackfillStep::ALL {
             let (changed, conflicts, done) = self.run_step(step, &mut pages_left).await?;
             match step {
                 BackfillStep::IndexShards => report.moved += changed,

@@ -30,6 +30,7 @@ pub mod live_push;
 pub mod live_sockets;
 pub mod media_copy_request;
 pub mod media_upload;
+pub mod migrations;
 pub mod missed_call_follow_up;
 pub mod notes;
 pub mod opt_out;

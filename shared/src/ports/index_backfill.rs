@@ -14,6 +14,27 @@ pub enum BackfillStep {
     TagIndex,
 }
 
+impl BackfillStep {
+    /// Every step, oldest first: the order they run in.
+    pub const ALL: [BackfillStep; 2] = [BackfillStep::IndexShards, BackfillStep::TagIndex];
+
+    /// The data version the step brings a table to.
+    pub fn version(self) -> u32 {
+        match self {
+            BackfillStep::IndexShards => 1,
+            BackfillStep::TagIndex => 2,
+        }
+    }
+
+    /// Its name in logs and deploy output.
+    pub fn name(self) -> &'static str {
+        match self {
+            BackfillStep::IndexShards => "index-shards",
+            BackfillStep::TagIndex => "tag-index",
+        }
+    }
+}
+
 /// Where the backfill stands between runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BackfillProgress {

@@ -122,3 +122,20 @@ async fn a_pass_that_moved_something_is_followed_by_one_that_checks() {
     let second = backfill.run().await.unwrap();
     assert_eq!(second, BackfillReport { moved: 0, tagged: 0, conflicts: 0, done: true });
 }
+
+#[tokio::test]
+async fn a_deploy_wakes_the_backfill_while_a_step_is_left_and_only_reports_once_all_are_done() {
+    use crate::app::migrations::{MigrationStatus, Migrations};
+    use crate::ports::memory::{ManualClock, MemoryScheduler};
+    let store = Arc::new(FakeStore::default());
+    store.0.lock().unwrap().old = vec![1, 2];
+    let scheduler = Arc::new(MemoryScheduler::default());
+    let now = crate::domain::Millis(1_700_000_000_000);
+    let migrations = Migrations::new(store.clone(), scheduler.clone(), Arc::new(ManualClock::at(now)));
+
+    assert_eq!(migrations.on_deploy().await.unwrap(), MigrationStatus::Started { pending: vec!["index-shards"] });
+    assert_eq!(scheduler.take_due(now), [crate::domain::scheduled_job::ScheduledJob::IndexBackfill]);
+    run_until_done(&IndexBackfill::new(store.clone(), 1)).await;
+    assert_eq!(migrations.on_deploy().await.unwrap(), MigrationStatus::UpToDate { version: 2 });
+    assert!(scheduler.scheduled().is_empty(), "a deploy of the same data version wakes nothing");
+}
