@@ -321,3 +321,59 @@ fn each_deploy_asks_the_reminders_function_for_the_newest_data_version() {
     assert_eq!(migrations["Properties"]["DataVersion"].as_u64().map(|v| v as u32), newest);
     assert_eq!(names(&migrations["Properties"]["ServiceToken"]).as_deref(), Some("RemindersFunction"));
 }
+
+/// Every `"…"` message literal the Rust sources log.
+fn logged_messages() -> String {
+    fn walk(dir: &std::path::Path, into: &mut String) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() && !path.ends_with("target") {
+                walk(&path, into);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                into.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
+            }
+        }
+    }
+    let mut sources = String::new();
+    for dir in ["shared/src", "functions"] {
+        walk(&parley_e2e::repo_root().join(dir), &mut sources);
+    }
+    sources
+}
+
+#[test]
+fn every_alarm_e_mails_the_admin_and_every_log_metric_counts_a_line_the_code_writes() {
+    let raw = raw_template();
+    let alarms = resources_of(&raw, "AWS::CloudWatch::Alarm");
+    for wanted in [
+        "FunctionErrorsAlarm",
+        "FunctionThrottlesAlarm",
+        "Webhook5xxAlarm",
+        "SendFailureRateAlarm",
+        "AccessTokenRejectedAlarm",
+        "TemplatePausedAlarm",
+    ] {
+        assert!(alarms.iter().any(|(id, _)| id == wanted), "{wanted} is missing");
+    }
+    for (id, alarm) in &alarms {
+        let actions = alarm["Properties"]["AlarmActions"].as_sequence().cloned().unwrap_or_default();
+        assert!(actions.iter().any(|a| names(a).as_deref() == Some("AlarmTopic")), "{id} tells nobody");
+        assert!(alarm["Properties"]["AlarmDescription"].as_str().is_some_and(|d| d.len() > 40), "{id} says what to do");
+    }
+    let token = alarms.iter().find(|(id, _)| id == "AccessTokenRejectedAlarm").map(|(_, a)| a.clone()).unwrap();
+    assert!(token["Properties"]["AlarmDescription"].as_str().unwrap().contains("ROTATE=WhatsAppAccessToken"));
+
+    let sources = logged_messages();
+    let filters = resources_of(&raw, "AWS::Logs::MetricFilter");
+    assert!(filters.len() >= 6);
+    for (id, filter) in filters {
+        let pattern = filter["Properties"]["FilterPattern"].as_str().unwrap_or_default();
+        let message = pattern.split("$.fields.message = \"").nth(1).and_then(|rest| rest.split('"').next());
+        let message = message.unwrap_or_else(|| panic!("{id} matches no log message: {pattern}"));
+        assert!(sources.contains(&format!("\"{message}\"")), "{id} counts {message:?}, which no code logs");
+        assert!(
+            filter["Properties"]["MetricTransformations"][0].get("DefaultValue").is_none(),
+            "{id} would publish (and bill) a metric while idle"
+        );
+    }
+}
