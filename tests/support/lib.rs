@@ -292,6 +292,13 @@ impl TestStack {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// The URL of the stack's SQS queue `resource` (its logical id in the
+    /// template, e.g. `ExportDeadLetterQueue`).
+    pub async fn queue_url(&self, sqs: &aws_sdk_sqs::Client, resource: &str) -> String {
+        let found = sqs.get_queue_url().queue_name(format!("{}-{resource}", self.table)).send().await;
+        found.expect("the stack made its queues").queue_url.expect("a queue URL")
+    }
+
     /// `base + path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.stack.url())
@@ -444,4 +451,10 @@ impl TestStack {
         let sdk = parley::adapters::aws::load_config().await;
         aws_sdk_dynamodb::Client::new(&sdk)
     }
+}
+
+/// Today's date (UTC, `YYYY-MM-DD`), as the audit log keys its days.
+pub fn today() -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_millis();
+    parley::domain::Millis(i64::try_from(now).expect("a date this century")).to_rfc3339()[..10].to_owned()
 }

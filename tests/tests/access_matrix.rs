@@ -277,6 +277,14 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
         row("post", "/api/exports", all("/api/exports"), Some(json!({"what": "contacts"})), [202, 202, 403, 403, 401]),
         row("get", "/api/exports/{id}", all(&format!("/api/exports/{export_id}")), None, [200, 200, 403, 403, 401]),
         row("get", "/api/admin/dlq", all("/api/admin/dlq"), None, [200, 403, 403, 403, 401]),
+        row("get", "/api/admin/health", all("/api/admin/health"), None, [200, 403, 403, 403, 401]),
+        row(
+            "post",
+            "/api/admin/dlq/{queue}/redrive",
+            all("/api/admin/dlq/media/redrive"),
+            None,
+            [200, 403, 403, 403, 401],
+        ),
         row("get", "/api/contacts/{id}/notes", c("/api/contacts/{id}/notes"), None, [200, 200, 200, 404, 401]),
         row(
             "post",

@@ -44,7 +44,7 @@ async fn hours_saved_per_number_decide_open_and_closed_in_their_zone() {
     let numbers: Vec<&str> = list["items"].as_array().unwrap().iter().map(|i| i["number"].as_str().unwrap()).collect();
     assert_eq!(numbers, ["1001", "2002"]);
     assert_eq!(list["items"][0]["hours"]["holidays"][0]["name"], "Christmas");
-    let (_, audit) = t.get(&admin, &format!("/api/audit?day={}", &saved_day())).await;
+    let (_, audit) = t.get(&admin, &format!("/api/audit?day={}", &parley_e2e::today())).await;
     assert!(audit["items"].as_array().unwrap().iter().any(|e| e["action"] == "business_hours"), "{audit}");
 
     let hours = &t.stack.store;
@@ -65,11 +65,6 @@ async fn hours_saved_per_number_decide_open_and_closed_in_their_zone() {
         OpenState::Open,
         "a number without hours is always open"
     );
-}
-
-fn saved_day() -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
-    Millis(now).to_rfc3339()[..10].to_owned()
 }
 
 #[tokio::test]
@@ -120,6 +115,6 @@ async fn every_number_customers_write_to_is_listed_and_hours_can_be_cleared_back
         listed(&list),
         [("1001".to_owned(), true), (main.phone_number_id.clone(), false), (second.phone_number_id.clone(), false)]
     );
-    let (_, audit) = t.get(&admin, &format!("/api/audit?day={}", &saved_day())).await;
+    let (_, audit) = t.get(&admin, &format!("/api/audit?day={}", &parley_e2e::today())).await;
     assert!(audit["items"].as_array().unwrap().iter().any(|e| e["action"] == "business_hours_cleared"), "{audit}");
 }

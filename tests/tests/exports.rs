@@ -103,14 +103,7 @@ async fn administrators_see_the_dead_letter_queues_without_emptying_them() {
 
     let sdk = parley::adapters::aws::load_config().await;
     let sqs = aws_sdk_sqs::Client::new(&sdk);
-    let dlq = sqs
-        .get_queue_url()
-        .queue_name(format!("{}-OutboundDeadLetterQueue", t.table))
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let dlq = t.queue_url(&sqs, "OutboundDeadLetterQueue").await;
     let body =
         json!({"contact_id": "0123456789abcdef01234567", "sk": "M#00001700000000000#pm.0123456789abcdef01234567"});
     let sent = sqs.send_message().queue_url(&dlq).message_body(body.to_string()).send().await.unwrap();

@@ -22,6 +22,7 @@ mod done_when;
 mod due_work;
 mod events;
 mod exports;
+mod health;
 mod hot_counters;
 mod imports;
 mod inbound_webhook;

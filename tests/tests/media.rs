@@ -188,8 +188,7 @@ async fn a_duplicate_webhook_and_a_redelivered_job_store_the_file_once() {
     // SQS hands the copy over again after it succeeded.
     let sdk = parley::adapters::aws::load_config().await;
     let sqs = aws_sdk_sqs::Client::new(&sdk);
-    let queue = sqs.get_queue_url().queue_name(format!("{}-MediaQueue", t.table)).send().await.unwrap();
-    let queue = queue.queue_url().unwrap().to_owned();
+    let queue = t.queue_url(&sqs, "MediaQueue").await;
     let job = parley::adapters::sqs::MediaJob::new(&parley::domain::MessageRef::new(
         parley::domain::ContactId::parse(&contact).unwrap(),
         parley::domain::Millis(sent.at * 1000),

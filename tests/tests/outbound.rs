@@ -330,14 +330,7 @@ async fn an_unreadable_job_ends_in_the_dead_letter_queue() {
     let t = TestStack::start().await;
     let sqs = aws_sdk_sqs::Client::new(&parley::adapters::aws::load_config().await);
     sqs.send_message().queue_url(&t.stack.outbound_queue_url).message_body("not a job").send().await.unwrap();
-    let dlq = sqs
-        .get_queue_url()
-        .queue_name(format!("{}-OutboundDeadLetterQueue", t.table))
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let dlq = t.queue_url(&sqs, "OutboundDeadLetterQueue").await;
     for _ in 0..300 {
         let got = sqs.receive_message().queue_url(&dlq).wait_time_seconds(1).send().await.unwrap();
         if let Some(m) = got.messages().first() {

@@ -75,11 +75,11 @@ use std::sync::Arc;
 use views::{
     AuditEntryView, BoardView, BusinessHoursListView, BusinessProfileView, CallLoggedView, CampaignPreviewView,
     CampaignView, ConsentSettingsView, ConsentView, ContactExportView, ContactView, DeadLetterQueueView, DealView,
-    DryRunView, ErasedView, ExportJobView, FirstResponseView, FunnelView, ImportJobView, ImportPreviewView,
+    DryRunView, ErasedView, ExportJobView, FirstResponseView, FunnelView, HealthView, ImportJobView, ImportPreviewView,
     LeadReceivedView, LeadSourceView, LinkAcceptedView, LinkView, MessageCountsView, MessageView, NoteView,
     NotificationsReadView, NotificationsView, NumberHoursView, OptOutView, PageView, PasswordChangedView, QueuedView,
-    QuotePdfView, QuoteView, RateCardView, ReadMarkerView, RecipientView, RequeuedView, RuleLogEntryView, RuleView,
-    SignedInView, SourceReportView, SpendView, TaskView, TemplatesSyncedView, UploadView, UserView,
+    QuotePdfView, QuoteView, RateCardView, ReadMarkerView, RecipientView, RedrivenView, RequeuedView, RuleLogEntryView,
+    RuleView, SignedInView, SourceReportView, SpendView, TaskView, TemplatesSyncedView, UploadView, UserView,
     WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
 };
 
@@ -175,6 +175,8 @@ pub struct ApiState {
     pub exports: Exports,
     /// The dead-letter queues (administrators).
     pub dead_letters: Arc<dyn DeadLetterQueues>,
+    /// The health page: arrivals, queues, the token, the data's shape.
+    pub health: parley::app::health::Health,
     /// Sending.
     pub outbound: Outbound,
     /// Contacts and timelines.
@@ -258,7 +260,7 @@ pub fn build(
 pub fn state(
     store: Arc<DynamoStore>,
     queue: Arc<dyn OutboundQueue>,
-    whatsapp: Arc<dyn WhatsAppClient>,
+    whatsapp: Arc<CloudApi>,
     clock: Arc<dyn Clock>,
     admin: Option<BootstrapAdmin>,
     settings: InboxSettings,
@@ -345,6 +347,13 @@ pub fn state(
             store.clone(),
             clock.clone(),
         ),
+        health: parley::app::health::Health::new(
+            store.clone(),
+            background.dead_letters.clone(),
+            whatsapp.clone(),
+            store.clone(),
+            store.clone(),
+        ),
         dead_letters: background.dead_letters,
         outbound: Outbound {
             send,
@@ -412,6 +421,8 @@ openapi::api_routes! {
     post "/api/contacts/{id}/merge" => data::merge, body data::MergeBody, returns 200 ContactView, "Merge `from` into this contact (histories joined)", "managers, admins";
     post "/api/exports" => data::start_export, body data::ExportBody, returns 202 ExportJobView, "Start exporting `what` (contacts, conversations, deals) as `format` (csv, json); 202 with the job (audited)", "managers, admins";
     get "/api/exports/{id}" => data::export_status, returns 200 ExportJobView, "An export job; once done, a download link valid 15 minutes", "managers, admins";
+    get "/api/admin/health" => admin::health, returns 200 HealthView, "The deployment's health: when the newest customer message arrived, each work queue's waiting and in-flight messages beside its dead-letter queue (depth and first messages' ids), whether Meta takes the access token now (one Graph API call), the data migrations still to run, the code's version", "admins";
+    post "/api/admin/dlq/{queue}/redrive" => admin::redrive, returns 200 RedrivenView, "Move up to 100 messages of a dead-letter queue (`outbound`, `exports`, `webhooks`, `media`) back to the queue they failed from, for another try (their work is idempotent); how many moved (404: no such queue; audited)", "admins";
     get "/api/admin/dlq" => admin::dead_letters, returns 200 PageView<DeadLetterQueueView>, "Each dead-letter queue's depth and its first messages' ids", "admins";
     get "/api/contacts/{id}/notes" => contacts::notes, query contacts::PageQuery, returns 200 PageView<NoteView>, "Internal notes, newest first", "all who can see it";
     post "/api/contacts/{id}/notes" => contacts::add_note, body contacts::NoteBody, returns 201 NoteView, "Add an internal note (201)", "all who can see it";

@@ -1,6 +1,7 @@
 //! The api function's settings, parsed once at cold start.
 
 use parley::adapters::aws::ExportBucket;
+use parley::adapters::dead_letters::WatchedQueue;
 use parley::app::auth::BootstrapAdmin;
 use parley::app::inbox::InboxSettings;
 use parley::app::send_message::SendSettings;
@@ -36,8 +37,9 @@ pub struct BackgroundSettings {
     pub export_queue_url: String,
     /// `EXPORT_BUCKET`.
     pub export_bucket: ExportBucket,
-    /// `OUTBOUND_DLQ_URL`, `EXPORT_DLQ_URL`, `WEBHOOK_DLQ_URL` and `MEDIA_DLQ_URL`, by the name admins see.
-    pub dead_letter_queues: Vec<(String, String)>,
+    /// `OUTBOUND_DLQ_URL`, `EXPORT_DLQ_URL`, `WEBHOOK_DLQ_URL` and `MEDIA_DLQ_URL`, by the name admins see,
+    /// each with the queue it catches the failures of (`*_QUEUE_URL`).
+    pub dead_letter_queues: Vec<WatchedQueue>,
     /// `WEBHOOK_QUEUE_URL`.
     pub webhook_queue_url: String,
     /// Where task wake-ups are scheduled.
@@ -54,15 +56,19 @@ impl BackgroundSettings {
             export_bucket: ExportBucket::from_environment(env)?,
             media_bucket: parley::adapters::aws::MediaBucket::from_environment(env)?,
             dead_letter_queues: vec![
-                ("outbound".to_owned(), env.required("OUTBOUND_DLQ_URL")?),
-                ("exports".to_owned(), env.required("EXPORT_DLQ_URL")?),
-                ("webhooks".to_owned(), env.required("WEBHOOK_DLQ_URL")?),
-                ("media".to_owned(), env.required("MEDIA_DLQ_URL")?),
+                watched("outbound", env.required("OUTBOUND_DLQ_URL")?, env.required("OUTBOUND_QUEUE_URL")?),
+                watched("exports", env.required("EXPORT_DLQ_URL")?, env.required("EXPORT_QUEUE_URL")?),
+                watched("webhooks", env.required("WEBHOOK_DLQ_URL")?, env.required("WEBHOOK_QUEUE_URL")?),
+                watched("media", env.required("MEDIA_DLQ_URL")?, env.required("MEDIA_QUEUE_URL")?),
             ],
             webhook_queue_url: env.required("WEBHOOK_QUEUE_URL")?,
             schedules: parley::adapters::scheduler::ScheduleTarget::from_environment(env)?,
         })
     }
+}
+
+fn watched(name: &str, dead_letter_url: String, work_url: String) -> WatchedQueue {
+    WatchedQueue { name: name.to_owned(), dead_letter_url, work_url }
 }
 
 impl ApiSettings {
@@ -104,8 +110,9 @@ pub fn bootstrap_admin(email: Option<&str>, secrets: &AppSecrets) -> Option<Boot
 mod tests {
     use super::*;
 
-    const BASE: [(&str, &str); 14] = [
+    const BASE: [(&str, &str); 15] = [
         ("MEDIA_BUCKET", "media"),
+        ("MEDIA_QUEUE_URL", "http://m"),
         ("MEDIA_DLQ_URL", "http://md"),
         ("TABLE_NAME", "parley"),
         ("OUTBOUND_QUEUE_URL", "http://q"),

@@ -54,6 +54,15 @@ async fn main() -> anyhow::Result<()> {
         },
     };
     let stack = LocalStack::start(config).await?;
+    // What a deploy's custom resource asks in AWS: the data migrations this
+    // version ships, run through the reminders' scheduled job.
+    let migrations = parley::app::migrations::Migrations::new(
+        stack.store.clone(),
+        stack.scheduler.clone(),
+        std::sync::Arc::new(parley::ports::SystemClock),
+    );
+    let status = migrations.on_deploy().await.context("data migrations")?;
+    tracing::info!(?status, "data migrations asked");
     tracing::info!(url = %stack.url(), "parley is up");
     tokio::select! {
         result = stack.wait() => result,

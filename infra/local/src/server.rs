@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::Router;
 use parley::adapters::aws;
 use parley::adapters::cloud_api::{CloudApi, CloudApiConfig};
-use parley::adapters::dead_letters::SqsDeadLetters;
+use parley::adapters::dead_letters::{SqsDeadLetters, WatchedQueue};
 use parley::adapters::dynamo::DynamoStore;
 use parley::adapters::request_counter::RequestCounter;
 use parley::adapters::s3_exports::S3ExportFiles;
@@ -173,12 +173,21 @@ impl LocalStack {
         let export_files = Arc::new(S3ExportFiles::new(s3, export_bucket));
         let dead_letters = SqsDeadLetters::new(
             sqs_client.clone(),
-            vec![
-                ("outbound".to_owned(), queue_url("OutboundDeadLetterQueue")?),
-                ("exports".to_owned(), queue_url("ExportDeadLetterQueue")?),
-                ("webhooks".to_owned(), queue_url("WebhookDeadLetterQueue")?),
-                ("media".to_owned(), queue_url("MediaDeadLetterQueue")?),
-            ],
+            [
+                ("outbound", "OutboundDeadLetterQueue", "OutboundQueue"),
+                ("exports", "ExportDeadLetterQueue", "ExportQueue"),
+                ("webhooks", "WebhookDeadLetterQueue", "WebhookQueue"),
+                ("media", "MediaDeadLetterQueue", "MediaQueue"),
+            ]
+            .into_iter()
+            .map(|(name, dead, work)| {
+                Ok(WatchedQueue {
+                    name: name.to_owned(),
+                    dead_letter_url: queue_url(dead)?,
+                    work_url: queue_url(work)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?,
         );
         let webhook_queue_url = queue_url("WebhookQueue")?;
         let webhook_queue = SqsQueue::new(sqs_client.clone(), webhook_queue_url.clone());

@@ -66,6 +66,9 @@ pub struct Faults {
     /// The next this-many sends get 131056: too many messages from the
     /// business to one customer in a short time (Meta's pair rate limit).
     pub pair_rate_next: u32,
+    /// Meta has revoked the access token: every call is refused with 190
+    /// (a system user's token removed or its app's permissions withdrawn).
+    pub token_revoked: bool,
 }
 
 /// How the simulator reaches Parley.
@@ -127,6 +130,7 @@ pub fn router(config: SimulatorConfig, faults: Faults) -> Router {
     Router::new()
         .route("/{version}/{id}/messages", post(send))
         .route("/{version}/{id}/message_templates", get(templates))
+        .route("/{version}/me", get(token_owner))
         .route("/{version}/{id}", get(media_info).delete(media_delete))
         .route("/sim/media-download", get(media_download))
         .route("/sim/media-lookups", get(media_lookups))
@@ -263,12 +267,21 @@ async fn send(
     Json(json!({"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}], "messages": [{"id": wamid, "message_status": "accepted"}]})).into_response()
 }
 
-/// Meta's answer to a missing or wrong access token, if it is.
+/// Meta's answer to a missing, wrong or revoked access token, if it is.
 fn refuse_token(sim: &Sim, headers: &HeaderMap) -> Option<Response> {
     let token = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    (token != Some(sim.config.access_token.as_str())).then(|| {
+    let revoked = sim.faults.lock().map(|f| f.token_revoked).unwrap_or(false);
+    (revoked || token != Some(sim.config.access_token.as_str())).then(|| {
         meta_error(StatusCode::UNAUTHORIZED, 190, "Invalid OAuth access token", "the access token is not valid")
     })
+}
+
+/// `GET /<version>/me`: the token's owner, a system user.
+async fn token_owner(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response {
+    if let Some(refusal) = refuse_token(&sim, &headers) {
+        return refusal;
+    }
+    Json(json!({"id": "1029384756", "name": "Parley system user"})).into_response()
 }
 
 fn media_gone(media_id: &str) -> Response {

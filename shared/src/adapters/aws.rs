@@ -80,7 +80,10 @@ pub fn webhook_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
 }
 
 /// The dead-letter queues administrators watch, `(name, url)` each.
-pub fn dead_letters(config: &SdkConfig, queues: Vec<(String, String)>) -> super::dead_letters::SqsDeadLetters {
+pub fn dead_letters(
+    config: &SdkConfig,
+    queues: Vec<super::dead_letters::WatchedQueue>,
+) -> super::dead_letters::SqsDeadLetters {
     super::dead_letters::SqsDeadLetters::new(aws_sdk_sqs::Client::new(config), queues)
 }
 

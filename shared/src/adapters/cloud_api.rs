@@ -2,7 +2,7 @@
 
 use crate::domain::template::Template;
 use crate::domain::DeliveryError;
-use crate::ports::{CatalogError, WhatsAppClient};
+use crate::ports::{AccessTokenCheck, CatalogError, TokenState, WhatsAppClient};
 use crate::whatsapp::send::{parse_response, ErrorClass, SendFailure, SendOutcome, SendRequest};
 pub use crate::whatsapp::template_catalog::template_from;
 use serde_json::Value;
@@ -91,6 +91,38 @@ impl WhatsAppClient for CloudApi {
     }
 }
 
+#[async_trait::async_trait]
+impl AccessTokenCheck for CloudApi {
+    /// `GET /me`: the cheapest call that needs a valid token, and reads
+    /// nothing of the business's.
+    async fn check_access_token(&self) -> TokenState {
+        let url = format!("{}/{}/me?fields=id", self.config.base_url, self.config.version);
+        let response = match self.http.get(url).bearer_auth(&self.config.access_token).send().await {
+            Ok(response) => response,
+            Err(e) => {
+                tracing::warn!(error = %e.without_url(), "token check: Cloud API unreachable");
+                return TokenState::Unknown;
+            }
+        };
+        let status = response.status();
+        if status.is_success() {
+            return TokenState::Valid;
+        }
+        let code = response.json::<Value>().await.ok().and_then(|body| body["error"]["code"].as_i64());
+        token_refusal(status.as_u16(), code)
+    }
+}
+
+/// Meta's OAuth refusals: 190 (expired, revoked, wrong), 102 (session) and
+/// the permission errors 10 and 200, which a renewed token with the right
+/// scopes cures. Anything else (a 5xx, throttling) says nothing of the token.
+fn token_refusal(status: u16, code: Option<i64>) -> TokenState {
+    match code {
+        Some(code @ (190 | 102 | 10 | 200)) if (400..500).contains(&status) => TokenState::Rejected { code },
+        _ => TokenState::Unknown,
+    }
+}
+
 /// Pages of 100 templates read at most (Meta allows far fewer templates).
 const MAX_TEMPLATE_PAGES: usize = 50;
 
@@ -136,7 +168,8 @@ fn network_failure(e: reqwest::Error) -> SendOutcome {
 
 #[cfg(test)]
 mod tests {
-    use super::same_origin;
+    use super::{same_origin, token_refusal};
+    use crate::ports::TokenState;
 
     #[test]
     fn next_pages_are_followed_only_on_the_configured_origin() {
@@ -148,5 +181,14 @@ mod tests {
         assert!(!same_origin(base, "https://graph.facebook.com:8443/v23.0"));
         assert!(!same_origin(base, "not a url"));
         assert!(same_origin("http://127.0.0.1:8090", "http://127.0.0.1:8090/v23.0/1/message_templates"));
+    }
+
+    #[test]
+    fn only_oauth_refusals_condemn_the_token() {
+        assert_eq!(token_refusal(401, Some(190)), TokenState::Rejected { code: 190 });
+        assert_eq!(token_refusal(403, Some(200)), TokenState::Rejected { code: 200 });
+        assert_eq!(token_refusal(500, Some(190)), TokenState::Unknown);
+        assert_eq!(token_refusal(429, Some(4)), TokenState::Unknown);
+        assert_eq!(token_refusal(400, None), TokenState::Unknown);
     }
 }

@@ -42,18 +42,24 @@ impl Migrations {
     /// What a deploy calls: schedules the backfill at once when any step is
     /// not done. Asking again before it finishes only moves that one wake-up.
     pub async fn on_deploy(&self) -> Result<MigrationStatus, StoreError> {
-        let mut pending = Vec::new();
-        for step in BackfillStep::ALL {
-            if self.store.backfill_progress(step).await? != BackfillProgress::Done {
-                pending.push(step.name());
-            }
-        }
+        let pending: Vec<&'static str> =
+            pending_steps(self.store.as_ref()).await?.into_iter().map(|s| s.name()).collect();
         if pending.is_empty() {
-            let version = BackfillStep::ALL.iter().map(|s| s.version()).max().unwrap_or(0);
-            return Ok(MigrationStatus::UpToDate { version });
+            return Ok(MigrationStatus::UpToDate { version: BackfillStep::newest_version() });
         }
         self.scheduler.schedule(self.clock.now(), &ScheduledJob::IndexBackfill).await?;
         tracing::info!(pending = ?pending, "data migrations scheduled");
         Ok(MigrationStatus::Started { pending })
     }
+}
+
+/// The steps not done yet, oldest first: one read each.
+pub async fn pending_steps(store: &dyn IndexBackfillStore) -> Result<Vec<BackfillStep>, StoreError> {
+    let mut pending = Vec::new();
+    for step in BackfillStep::ALL {
+        if store.backfill_progress(step).await? != BackfillProgress::Done {
+            pending.push(step);
+        }
+    }
+    Ok(pending)
 }

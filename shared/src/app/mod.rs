@@ -19,6 +19,7 @@ pub mod exports;
 pub mod facebook_leads;
 pub mod flow_leads;
 pub mod follow_up_cancellation;
+pub mod health;
 pub mod inbox;
 pub mod index_backfill;
 pub mod indiamart_pull;

@@ -10,6 +10,10 @@ pub struct DeadLetters {
     pub queue: String,
     /// Messages in it, approximately (SQS's own count).
     pub approximate_depth: u64,
+    /// Messages waiting in the queue it catches failures of.
+    pub work_waiting: u64,
+    /// Messages of that queue being worked on now.
+    pub work_in_flight: u64,
     /// The first few, peeked without taking them.
     pub first: Vec<DeadLetter>,
 }
@@ -29,4 +33,9 @@ pub struct DeadLetter {
 pub trait DeadLetterQueues: Send + Sync {
     /// Each queue's depth and its first `peek` messages.
     async fn dead_letters(&self, peek: usize) -> Result<Vec<DeadLetters>, QueueError>;
+
+    /// Moves up to `limit` messages of the dead-letter queue named `queue`
+    /// back to the queue they failed from, for another try; how many moved.
+    /// `None` when no queue has that name.
+    async fn redrive(&self, queue: &str, limit: usize) -> Result<Option<usize>, QueueError>;
 }

@@ -26,6 +26,11 @@ impl BackfillStep {
         }
     }
 
+    /// The data version a table is at once every step is done.
+    pub fn newest_version() -> u32 {
+        BackfillStep::ALL.iter().map(|s| s.version()).max().unwrap_or(0)
+    }
+
     /// Its name in logs and deploy output.
     pub fn name(self) -> &'static str {
         match self {

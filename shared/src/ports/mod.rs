@@ -2,6 +2,7 @@
 //! so that each use case asks only for what it uses. Adapters implement them
 //! at the edge; use cases and handlers only ever see these.
 
+mod access_token;
 mod address_book;
 mod audit;
 mod business_hours;
@@ -65,6 +66,7 @@ mod webhook_queue;
 mod webhooks;
 mod whatsapp;
 
+pub use access_token::{AccessTokenCheck, TokenState};
 pub use address_book::AddressBook;
 pub use audit::AuditLog;
 pub use business_hours::BusinessHoursStore;

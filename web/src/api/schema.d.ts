@@ -21,6 +21,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/dlq/{queue}/redrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move up to 100 messages of a dead-letter queue (`outbound`, `exports`, `webhooks`, `media`) back to the queue they failed from, for another try (their work is idempotent); how many moved (404: no such queue; audited)
+         * @description Roles: admins.
+         */
+        post: operations["post_admin_dlq__queue__redrive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The deployment's health: when the newest customer message arrived, each work queue's waiting and in-flight messages beside its dead-letter queue (depth and first messages' ids), whether Meta takes the access token now (one Graph API call), the data migrations still to run, the code's version
+         * @description Roles: admins.
+         */
+        get: operations["get_admin_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit": {
         parameters: {
             query?: never;
@@ -2733,12 +2773,20 @@ export interface components {
             };
             sqs_message_id: string;
         };
-        /** @description One queue: its approximate depth and its first few messages' ids. */
+        /**
+         * @description One dead-letter queue: its approximate depth and its first few
+         *     messages' ids, beside the work queue it catches the failures of
+         *     (messages waiting there, and being worked on now).
+         */
         DeadLetterQueue: {
             /** Format: uint64 */
             approximate_depth: number;
             first: components["schemas"]["DeadLetter"][];
             queue: string;
+            /** Format: uint64 */
+            work_in_flight: number;
+            /** Format: uint64 */
+            work_waiting: number;
         };
         /**
          * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
@@ -2958,6 +3006,36 @@ export interface components {
             name?: string | null;
             /** @constant */
             type: "location";
+        };
+        /** @description The deployment's health. */
+        Health: {
+            /**
+             * @description `valid`, `rejected` (renew it: see `access_token_code`) or `unknown`
+             *     (Meta could not be asked).
+             */
+            access_token: string;
+            /**
+             * Format: int64
+             * @description Meta's error code when rejected (190: expired or revoked).
+             */
+            access_token_code: number | null;
+            /** @description The deployed code's version. */
+            code_version: string;
+            /**
+             * Format: uint32
+             * @description The data version this code reads.
+             */
+            data_version: number;
+            /**
+             * @description When the newest customer message arrived (RFC 3339; null: none
+             *     yet, or unreadable, then `last_customer_message_known` is false).
+             */
+            last_customer_message_at: string | null;
+            last_customer_message_known: boolean;
+            /** @description Data migrations still to run (null: unreadable; empty: up to date). */
+            migrations_pending: string[] | null;
+            /** @description Every watched queue (null: SQS could not be read). */
+            queues: components["schemas"]["DeadLetterQueue"][] | null;
         };
         /** @description A day the business is closed all day (its openings do not start). */
         Holiday: {
@@ -3864,6 +3942,12 @@ export interface components {
         };
         /** @description One recipient's state, as far as it got. */
         RecipientState: "excluded" | "queued" | "sent" | "delivered" | "read" | "failed";
+        /** @description How many dead messages a redrive moved back to their work queue. */
+        Redriven: {
+            /** Format: uint */
+            moved: number;
+            queue: string;
+        };
         /** @description The message replied to. */
         ReplyContext: {
             message_id: string;
@@ -4508,6 +4592,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeadLetterQueuePage"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_admin_dlq__queue__redrive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Redriven"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_admin_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             /** @description Error */

@@ -1,9 +1,11 @@
 // For administrators, in the top bar: how many messages wait in the
-// dead-letter queues (each one also alarms by e-mail).
+// dead-letter queues (each one also alarms by e-mail); it opens the health
+// page, where they are redriven.
 import { useEffect, useState } from 'preact/hooks';
 import * as exportsApi from '../api/exports';
 import type { DeadLetterQueue } from '../api/exports';
 import { t } from '../i18n';
+import { href } from '../lib/router';
 import { generation } from '../lib/session';
 
 export function DeadLetters() {
@@ -19,9 +21,9 @@ export function DeadLetters() {
   const depth = queues.reduce((sum, q) => sum + Number(q.approximate_depth ?? 0), 0);
   const detail = queues.map((q) => `${q.queue}: ${Number(q.approximate_depth ?? 0)}`).join(', ');
   return (
-    <span class={`dead-letters${depth > 0 ? ' dead-letters--waiting' : ''}`} data-testid="dead-letters"
-      title={`${t('shell.deadLettersTitle')} (${detail})`}>
+    <a class={`dead-letters${depth > 0 ? ' dead-letters--waiting' : ''}`} data-testid="dead-letters"
+      href={href({ name: 'settings', section: 'health' })} title={`${t('shell.deadLettersTitle')} (${detail})`}>
       {t('shell.deadLetters', { n: depth })}
-    </span>
+    </a>
   );
 }

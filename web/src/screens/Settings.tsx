@@ -20,6 +20,7 @@ import { BusinessProfile } from '../settings/BusinessProfile';
 import { Consent } from '../settings/Consent';
 import { ContactImport } from '../settings/ContactImport';
 import { ExportButton } from '../settings/ExportButton';
+import { Health } from '../settings/Health';
 import { LeadSources } from '../settings/LeadSources';
 import { Pipelines } from '../settings/Pipelines';
 import { Products } from '../settings/Products';
@@ -137,6 +138,7 @@ const SECTIONS: { id: string; key: Key; manager: boolean; admin?: boolean; Scree
   { id: 'leads', key: 'leads.title', manager: true, Screen: LeadSources },
   { id: 'import', key: 'imports.title', manager: true, Screen: ContactImport },
   { id: 'webhooks', key: 'webhooks.title', manager: true, admin: true, Screen: Webhooks },
+  { id: 'health', key: 'health.title', manager: true, admin: true, Screen: Health },
   { id: 'business', key: 'settings.business', manager: false, Screen: BusinessProfile },
   { id: 'hours', key: 'hours.title', manager: false, Screen: BusinessHours },
   { id: 'consent', key: 'consentSettings.title', manager: false, Screen: Consent },

@@ -5,12 +5,16 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// One queue: its approximate depth and its first few messages' ids.
+/// One dead-letter queue: its approximate depth and its first few
+/// messages' ids, beside the work queue it catches the failures of
+/// (messages waiting there, and being worked on now).
 #[derive(Serialize, JsonSchema)]
 #[schemars(rename = "DeadLetterQueue")]
 pub struct DeadLetterQueueView {
     queue: String,
     approximate_depth: u64,
+    work_waiting: u64,
+    work_in_flight: u64,
     first: Vec<DeadLetterView>,
 }
 
@@ -34,6 +38,8 @@ impl From<DeadLetters> for DeadLetterQueueView {
         DeadLetterQueueView {
             queue: q.queue,
             approximate_depth: q.approximate_depth,
+            work_waiting: q.work_waiting,
+            work_in_flight: q.work_in_flight,
             first: q.first.into_iter().map(DeadLetterView::from).collect(),
         }
     }

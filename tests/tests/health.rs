@@ -1,0 +1,73 @@
+//! The health page against the local stack: the newest customer message,
+//! the queues beside their dead letters, the token as Meta (the simulator)
+//! judges it, the data migrations, and a redrive that moves a dead message
+//! back to its work queue.
+
+use parley_e2e::TestStack;
+use serde_json::{json, Value};
+
+fn queue<'a>(health: &'a Value, name: &str) -> &'a Value {
+    health["queues"].as_array().expect("queues read").iter().find(|q| q["queue"] == name).expect("queue listed")
+}
+
+#[tokio::test]
+async fn admins_see_arrivals_queues_token_and_data_and_redrive_a_dead_letter() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let manager = t.teammate(&admin, "manager@shop.test", "manager").await;
+
+    let (status, before) = t.get(&admin, "/api/admin/health").await;
+    assert_eq!(status, 200, "{before}");
+    assert_eq!(before["last_customer_message_at"], Value::Null, "no customer yet");
+    assert_eq!(before["last_customer_message_known"], true);
+    assert_eq!(before["access_token"], "valid", "{before}");
+    assert_eq!(before["data_version"], 2);
+    assert!(before["migrations_pending"].is_array(), "{before}");
+    assert_eq!(before["code_version"], env!("CARGO_PKG_VERSION"));
+
+    t.customer_says("919800000011", "Asha", "Is the blue one in stock?").await;
+    let contact = t.contacts(&admin).await.into_iter().next().expect("the customer's contact");
+    let contact = t.contact_once(&admin, contact["id"].as_str().unwrap(), |c| !c["last_inbound_at"].is_null()).await;
+    let (_, after) = t.get(&admin, "/api/admin/health").await;
+    assert_eq!(after["last_customer_message_at"], contact["last_inbound_at"], "{after}");
+
+    // A job that failed its tries waits in the exports dead-letter queue.
+    let sdk = parley::adapters::aws::load_config().await;
+    let sqs = aws_sdk_sqs::Client::new(&sdk);
+    let dlq = t.queue_url(&sqs, "ExportDeadLetterQueue").await;
+    sqs.send_message().queue_url(&dlq).message_body(json!({"export_id": "ex.gone"}).to_string()).send().await.unwrap();
+    let (_, dead) = t.get(&admin, "/api/admin/health").await;
+    let exports = queue(&dead, "exports");
+    assert_eq!(exports["approximate_depth"], 1, "{dead}");
+    assert_eq!(exports["first"][0]["refers_to"]["export_id"], "ex.gone");
+    assert!(exports["work_waiting"].is_u64() && exports["work_in_flight"].is_u64());
+
+    assert_eq!(t.post(&manager, "/api/admin/dlq/exports/redrive", &json!({}), None).await.0, 403);
+    assert_eq!(t.get(&manager, "/api/admin/health").await.0, 403);
+    let (status, unknown) = t.post(&admin, "/api/admin/dlq/nowhere/redrive", &json!({}), None).await;
+    assert_eq!(status, 404, "{unknown}");
+
+    let (status, redriven) = t.post(&admin, "/api/admin/dlq/exports/redrive", &json!({}), None).await;
+    assert_eq!((status, &redriven["moved"]), (200, &json!(1)), "{redriven}");
+    let (_, emptied) = t.get(&admin, "/api/admin/health").await;
+    assert_eq!(queue(&emptied, "exports")["approximate_depth"], 0, "{emptied}");
+    let (status, again) = t.post(&admin, "/api/admin/dlq/exports/redrive", &json!({}), None).await;
+    assert_eq!((status, &again["moved"]), (200, &json!(0)), "nothing left to move");
+
+    let (_, audit) = t.get(&admin, &format!("/api/audit?day={}", parley_e2e::today())).await;
+    let lines: Vec<&Value> =
+        audit["items"].as_array().unwrap().iter().filter(|e| e["action"] == "dead_letters_redriven").collect();
+    assert_eq!(lines.len(), 2, "each redrive audited: {audit}");
+    let mut moved: Vec<&Value> = lines.iter().map(|e| &e["detail"]["moved"]).collect();
+    moved.sort_by_key(|m| m.as_u64());
+    assert_eq!(moved, [&json!(0), &json!(1)], "{audit}");
+    assert!(lines.iter().all(|e| e["detail"]["queue"] == "exports"));
+
+    // Meta revokes the token: the page says so, with Meta's code.
+    let faults = json!({"token_revoked": true});
+    let r = t.http.put(format!("{}/sim/faults", t.simulator_url)).json(&faults).send().await.unwrap();
+    assert!(r.status().is_success());
+    let (_, revoked) = t.get(&admin, "/api/admin/health").await;
+    assert_eq!((&revoked["access_token"], &revoked["access_token_code"]), (&json!("rejected"), &json!(190)));
+    assert_eq!(queue(&revoked, "exports")["approximate_depth"], 0, "the other parts still read: {revoked}");
+}
