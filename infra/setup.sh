@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the local stack and the tests need, project-locally and pinned:
-# .venv (moto, aws-sam-cli, cfn-lint, cargo-lambda, ziglang) and node_modules
+# .venv (moto, aws-sam-cli, cfn-lint, cargo-lambda, ziglang), .venv-checkov and node_modules
 # (DynamoDB Local's jar, playwright-core, the web app's toolchain). With --browser, also Debian's
 # chromium for the browser tests. Re-running is cheap: stamps skip done work.
 set -euo pipefail
@@ -20,6 +20,19 @@ python_tools() {
     echo "setup: installing Python tools into .venv"
     .venv/bin/pip install --quiet --disable-pip-version-check -r infra/requirements.txt
     cp infra/requirements.txt .venv/.installed
+  fi
+}
+
+# checkov pins versions of boto3 and friends that aws-sam-cli and moto
+# cannot share, so it has a venv of its own.
+checkov_tool() {
+  if [ ! -x .venv-checkov/bin/python ]; then
+    python3 -m venv .venv-checkov
+  fi
+  if ! cmp -s infra/requirements-checkov.txt .venv-checkov/.installed 2>/dev/null; then
+    echo "setup: installing checkov into .venv-checkov"
+    .venv-checkov/bin/pip install --quiet --disable-pip-version-check -r infra/requirements-checkov.txt
+    cp infra/requirements-checkov.txt .venv-checkov/.installed
   fi
 }
 
@@ -46,11 +59,12 @@ browser() {
 # The three installs wait on the network more than on the machine, so they
 # run side by side; any one failing fails setup.
 python_tools & python_pid=$!
+checkov_tool & checkov_pid=$!
 node_tools & node_pid=$!
 browser_pid=""
 if [ "${1:-}" = "--browser" ]; then browser & browser_pid=$!; fi
 failed=0
-for pid in $python_pid $node_pid $browser_pid; do
+for pid in $python_pid $checkov_pid $node_pid $browser_pid; do
   wait "$pid" || failed=1
 done
 [ "$failed" = 0 ] || { echo "setup: an install failed (see above)" >&2; exit 1; }

@@ -377,3 +377,23 @@ fn every_alarm_e_mails_the_admin_and_every_log_metric_counts_a_line_the_code_wri
         );
     }
 }
+
+/// checkov (in `make test`) passes a finding skipped in the resource's
+/// metadata, with or without a reason: each skip must give one.
+#[test]
+fn every_security_finding_left_unfixed_says_why() {
+    let raw = raw_template();
+    let resources = raw["Resources"].as_mapping().expect("resources");
+    let mut skips = 0;
+    for (name, resource) in resources {
+        let name = name.as_str().unwrap_or_default();
+        for skip in resource["Metadata"]["checkov"]["skip"].as_sequence().into_iter().flatten() {
+            let id = skip["id"].as_str().unwrap_or_default();
+            assert!(id.starts_with("CKV_"), "{name}: a skip names a checkov check: {skip:?}");
+            let reason = skip["comment"].as_str().unwrap_or_default();
+            assert!(reason.len() >= 60, "{name} skips {id} without a real reason: {reason:?}");
+            skips += 1;
+        }
+    }
+    assert!(skips > 0, "the template's skips are where the test looks");
+}
