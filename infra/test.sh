@@ -2,7 +2,7 @@
 # `make test`: every check CI runs. Lints, unit tests, emulator integration
 # and end-to-end tests (cargo nextest), the web app's build and API types,
 # browser tests (headless chromium),
-# then the deployment checks (cfn-lint, checkov, sam build).
+# then the deployment checks (cfn-lint, sam validate --lint, checkov, sam build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=infra/defaults.sh
@@ -122,6 +122,7 @@ cat "$cross_log"; rm -f "$cross_log"
 [ "$browser_status" = 0 ] || exit "$browser_status"
 [ "$cross_status" = 0 ] || { echo "deployment checks: the arm64 cross-build failed" >&2; exit "$cross_status"; }
 .venv/bin/cfn-lint template.yaml
+env "${deploy_env[@]}" SAM_CLI_TELEMETRY=0 sam validate --lint --region us-east-1
 # Every checkov finding is fixed or skipped in the template with its reason
 # (the resource's Metadata.checkov.skip); a new one fails the run.
 .venv-checkov/bin/checkov -f template.yaml --framework cloudformation --quiet --compact --skip-download
