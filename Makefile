@@ -1,5 +1,5 @@
 # Parley. The first two targets are the ones you need.
-.PHONY: dev test customer call phone-app history lead-ad indiamart seed setup lint fmt bench build sam-build clean deploy destroy
+.PHONY: dev test customer call phone-app history lead-ad indiamart seed setup lint fmt bench cost build sam-build clean deploy destroy
 
 SAYS ?= Hi! Do you deliver today?
 
@@ -51,6 +51,11 @@ fmt:
 ## bench: DynamoDB round trips and handler CPU per inbound message (needs emulators; see README)
 bench:
 	./infra/bench.sh
+
+## cost: AWS cost per 1,000 inbound messages, sends and campaign recipients, per idle day and open tab,
+##   from `make bench`'s figures and infra/cost/prices.json
+cost:
+	python3 infra/cost/cost.py
 
 ## sam-build: the Lambda binaries, and the UI's static files in web/dist (synced to the UI bucket)
 sam-build:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: benchmark figures against emulators of its own.
+# `make bench`: benchmark figures against emulators of its own; they are
+# kept in target/bench for `make cost`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./infra/setup.sh
@@ -12,6 +13,13 @@ trap './infra/emulators.sh stop; rm -rf "$PARLEY_STATE"' EXIT
 endpoints=$(./infra/emulators.sh start)
 eval "$endpoints"
 export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3
+# Each function's release binary (this machine's architecture, the deploy
+# profile) and the do-nothing floor, run the way Lambda runs them: cold
+# start, peak RSS, size, and webhook-inbound's CPU per message beside the
+# floor's and a Python boto3 handler's, in one run.
+CARGO_TARGET_DIR=target/bench cargo build --release --quiet \
+  $(sed -n 's/^ *Binary: *//p' template.yaml | sed 's/^api$/parley-api/' | sed 's/^/-p /') -p lambda-floor
+.venv/bin/python infra/bench/lambda_bench.py
 RUST_LOG=error cargo bench -p parley-e2e --bench inbound --bench outbound --bench imports --bench campaigns
 # Webhook-to-playable times are dominated by the local polls, not by code speed.
 RUST_LOG=error cargo bench -p parley-e2e --bench media --profile dev

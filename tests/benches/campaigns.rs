@@ -11,7 +11,7 @@
 use futures_util::StreamExt;
 use parley::domain::{BusinessNumber, ContactPatch, Millis};
 use parley::ports::{ContactEnrolment, ContactRecordStore, Enrolled, NewContact};
-use parley_e2e::TestStack;
+use parley_e2e::{record_figures, TestStack};
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -47,6 +47,7 @@ async fn main() {
         "params": [{"kind": "field", "field": "first_name", "fallback": "friend"}], "audience": {"tag": "festival"}});
     let (api_before, webhook_before, background_before) =
         (t.stack.api_round_trips.get(), t.round_trips(), t.stack.background_round_trips.get());
+    let before = t.usage();
     let started = Instant::now();
     let (mut sendable, mut amount, mut cursor, mut previews) = (0, 0, Value::Null, 0);
     loop {
@@ -96,6 +97,12 @@ async fn main() {
         per(t.round_trips() - webhook_before)
     );
     println!("  Cloud API calls accepted: {:.2}", per(t.accepted().await.len() as u64));
+    t.settle().await;
+    // Per recipient; the worker runs once per 100 recipients (its steps).
+    record_figures(
+        "campaigns",
+        &json!({"recipient": t.usage().since(&before, n as f64), "worker_invocations": 1.0 / 100.0}),
+    );
     let handed_out = handed_out.unwrap_or(settled).as_secs_f64();
     println!(
         "  handed out in {handed_out:.1} s ({:.1} a second), all read after {:.1} s (local)",

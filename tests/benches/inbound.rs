@@ -8,7 +8,7 @@
 
 use parley::domain::Millis;
 use parley::whatsapp::{parse_webhook, sign, verify_signature};
-use parley_e2e::{fixture, TestStack};
+use parley_e2e::{fixture, record_figures, TestStack, Usage};
 use parley_simulator::webhook::{envelope, messages_change, status, BusinessPhone};
 use parley_simulator::Customer;
 use std::time::Instant;
@@ -33,12 +33,14 @@ fn cpu_per_message() {
     );
 }
 
-async fn measure<F, Fut>(t: &TestStack, label: &str, mut post: F)
+/// Posts `ROUNDS` webhooks; what one cost the handler, and the whole stack.
+async fn measure<F, Fut>(t: &TestStack, label: &str, mut post: F) -> Usage
 where
     F: FnMut(u32) -> Fut,
     Fut: std::future::Future<Output = reqwest::Response>,
 {
     let trips = t.round_trips();
+    let before = t.usage();
     let start = Instant::now();
     for i in 0..ROUNDS {
         let r = post(i).await;
@@ -50,6 +52,8 @@ where
         "{label:<44} {per_trip:>4.2} DynamoDB round trips, {:>6.2} ms wall (local)",
         elapsed.as_secs_f64() * 1e3 / f64::from(ROUNDS)
     );
+    t.settle().await;
+    t.usage().since(&before, f64::from(ROUNDS))
 }
 
 #[tokio::main]
@@ -59,14 +63,14 @@ async fn main() {
     let t = &stack;
     let known = Customer::new("919800000000", "Known");
     println!("per webhook, averaged over {ROUNDS}:");
-    measure(t, "message from a new contact", |i| {
+    let new = measure(t, "message from a new contact", |i| {
         let c = Customer::new(&format!("9198{i:08}"), "New");
         let body = c.webhook(vec![c.text(&format!("wamid.new.{i}"), 1_700_000_000 + i64::from(i), "hello")]);
         async move { t.post_json_webhook(&body).await }
     })
     .await;
     let known = &known;
-    measure(t, "message from a known contact", |i| {
+    let known_usage = measure(t, "message from a known contact", |i| {
         let body = known.webhook(vec![known.text(&format!("wamid.k.{i}"), 1_700_000_000 + i64::from(i), "again")]);
         async move { t.post_json_webhook(&body).await }
     })
@@ -86,4 +90,7 @@ async fn main() {
         async move { t.post_json_webhook(&body).await }
     })
     .await;
+    // Per message, everything it caused (the events function's reactions
+    // too): what `make cost` prices.
+    record_figures("inbound", &serde_json::json!({"new_contact": new, "known_contact": known_usage}));
 }

@@ -5,7 +5,7 @@
 //!
 //! Run with `make bench` (it starts the emulators).
 
-use parley_e2e::TestStack;
+use parley_e2e::{record_figures, TestStack, Usage};
 use parley_simulator::cloud_api::Faults;
 use serde_json::json;
 use std::sync::atomic::Ordering;
@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 
 const SENDS: u64 = 100;
 
-async fn run(label: &str, faults: Faults, body: serde_json::Value) {
+/// Sends `SENDS` messages and follows them to `read`; what one cost the
+/// whole stack (the API, the sender, the three status webhooks, reactions).
+async fn run(label: &str, faults: Faults, body: serde_json::Value) -> Usage {
     // No sweep during the measurement: it would add its own queries.
     let t = TestStack::builder().faults(faults).sweep_every(Duration::from_secs(3600)).start().await;
     t.customer_says("919812345678", "Bench", "hi").await;
@@ -24,6 +26,7 @@ async fn run(label: &str, faults: Faults, body: serde_json::Value) {
     let api_before = t.stack.api_round_trips.get();
     let webhook_before = t.round_trips();
     let background_before = t.stack.background_round_trips.get();
+    let before = t.usage();
     let start = Instant::now();
     for _ in 0..SENDS {
         let (status, _) = t.post(&cookie, &format!("/api/contacts/{contact}/messages"), &body, None).await;
@@ -52,18 +55,21 @@ async fn run(label: &str, faults: Faults, body: serde_json::Value) {
     println!("  Cloud API calls accepted: {:.2}", per(t.accepted().await.len() as u64));
     println!("  status webhooks (sent, delivered, read): {:.2} DynamoDB round trips in all", per(webhook_trips));
     println!("  wall time to `read`, all {SENDS} sends: {:.0} ms (local)", elapsed.as_secs_f64() * 1e3);
+    t.settle().await;
+    t.usage().since(&before, SENDS as f64)
 }
 
 #[tokio::main]
 async fn main() {
     println!("per send, averaged over {SENDS}:");
-    run("service reply (text, window open)", Faults::default(), json!({"type": "text", "text": "Thanks!"})).await;
-    run(
+    let reply = run("service reply (text, window open)", Faults::default(), json!({"type": "text", "text": "Thanks!"})).await;
+    let template = run(
         "utility template",
         Faults::default(),
         json!({"type": "template", "template": {"name": "order_update", "language": "en_US", "params": ["Asha", "#1"]}}),
     )
     .await;
+    record_figures("outbound", &json!({"text_reply": reply, "utility_template": template}));
     run(
         "service reply with 30% faults (5xx/timeouts)",
         Faults { server_error_rate: 0.15, timeout_rate: 0.15, timeout_ms: 1_000, ..Faults::default() },

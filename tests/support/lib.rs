@@ -292,6 +292,37 @@ impl TestStack {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// Waits until the events function has no stream batch in hand and
+    /// none came for a second: what a benchmark's last action caused has
+    /// been counted.
+    pub async fn settle(&self) {
+        let invocations = &self.stack.events_invocations;
+        let load = |n: &std::sync::atomic::AtomicU64| n.load(std::sync::atomic::Ordering::Relaxed);
+        loop {
+            let started = load(&invocations.started);
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            if started == load(&invocations.started) && started == load(&invocations.finished) {
+                return;
+            }
+        }
+    }
+
+    /// What the whole stack has used so far: every function's DynamoDB
+    /// round trips and capacity units, and the invocations of the functions
+    /// that run per event (the sender per SQS record, the events function
+    /// per stream batch). Benchmarks subtract two of these.
+    pub fn usage(&self) -> Usage {
+        let s = &self.stack;
+        let counters = [&s.dynamo_round_trips, &s.api_round_trips, &s.background_round_trips, &s.reactions_round_trips];
+        Usage {
+            round_trips: counters.iter().map(|c| c.get()).sum::<u64>() as f64,
+            read_units: counters.iter().map(|c| c.read_units()).sum(),
+            write_units: counters.iter().map(|c| c.write_units()).sum(),
+            sender_invocations: s.sender_jobs.load(std::sync::atomic::Ordering::Relaxed) as f64,
+            events_invocations: s.events_invocations.started.load(std::sync::atomic::Ordering::Relaxed) as f64,
+        }
+    }
+
     /// The URL of the stack's SQS queue `resource` (its logical id in the
     /// template, e.g. `ExportDeadLetterQueue`).
     pub async fn queue_url(&self, sqs: &aws_sdk_sqs::Client, resource: &str) -> String {
@@ -457,4 +488,41 @@ impl TestStack {
 pub fn today() -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_millis();
     parley::domain::Millis(i64::try_from(now).expect("a date this century")).to_rfc3339()[..10].to_owned()
+}
+
+/// A stack's use of AWS, as [`TestStack::usage`] counts it.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Usage {
+    /// DynamoDB requests.
+    pub round_trips: f64,
+    /// DynamoDB read capacity units (what on-demand bills).
+    pub read_units: f64,
+    /// DynamoDB write capacity units.
+    pub write_units: f64,
+    /// Sender invocations (one per SQS record locally).
+    pub sender_invocations: f64,
+    /// Events function invocations (stream batches).
+    pub events_invocations: f64,
+}
+
+impl Usage {
+    /// What was used since `before`, per one of `n` actions.
+    pub fn since(&self, before: &Usage, n: f64) -> Usage {
+        Usage {
+            round_trips: (self.round_trips - before.round_trips) / n,
+            read_units: (self.read_units - before.read_units) / n,
+            write_units: (self.write_units - before.write_units) / n,
+            sender_invocations: (self.sender_invocations - before.sender_invocations) / n,
+            events_invocations: (self.events_invocations - before.events_invocations) / n,
+        }
+    }
+}
+
+/// Writes a benchmark's figures to `target/bench/figures/<name>.json`, where
+/// `make cost` reads them.
+pub fn record_figures(name: &str, figures: &serde_json::Value) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench/figures");
+    std::fs::create_dir_all(&dir).expect("target/bench/figures is writable");
+    let text = serde_json::to_string_pretty(figures).expect("figures are JSON");
+    std::fs::write(dir.join(format!("{name}.json")), text).expect("figures written");
 }

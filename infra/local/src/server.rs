@@ -88,6 +88,8 @@ pub struct LocalStack {
     pub api_round_trips: RequestCounter,
     /// DynamoDB round trips made by the sender and the schedule so far.
     pub background_round_trips: RequestCounter,
+    /// DynamoDB round trips made by the events and push functions so far.
+    pub reactions_round_trips: RequestCounter,
     /// SQS messages the sender has been handed (one per invocation record).
     pub sender_jobs: Arc<std::sync::atomic::AtomicU64>,
     /// The store the handlers use (for tests that inspect it).
@@ -134,7 +136,7 @@ impl LocalStack {
                 .build(),
             false => sdk.clone(),
         };
-        let counter = RequestCounter::default();
+        let counter = RequestCounter::measuring_capacity();
         let client = aws::dynamo_client(&dynamo_sdk, &counter);
         let spec = Template::load(&config.template)?.table()?;
         bootstrap::ensure_table(&client, &config.table, &spec).await?;
@@ -155,7 +157,7 @@ impl LocalStack {
             webhook_inbound::ingest(store.clone(), clock.clone(), config.inbox, &config.app_secret, Some(lead_ads));
         // Each function has its own client, as on Lambda, so round trips
         // are counted per function.
-        let api_counter = RequestCounter::default();
+        let api_counter = RequestCounter::measuring_capacity();
         let api_store = Arc::new(DynamoStore::new(
             aws::dynamo_client(&dynamo_sdk, &api_counter),
             config.table.clone(),
@@ -216,7 +218,7 @@ impl LocalStack {
         );
         // The sender and the schedule are other functions: their round trips
         // are counted apart from the request handlers'.
-        let background_counter = RequestCounter::default();
+        let background_counter = RequestCounter::measuring_capacity();
         let background = Arc::new(DynamoStore::new(
             aws::dynamo_client(&dynamo_sdk, &background_counter),
             config.table.clone(),
@@ -285,8 +287,9 @@ impl LocalStack {
         ];
         // Live push: the push function's routes on /ws, and the reaction
         // that posts to those sockets (for the events stream reader).
+        let reactions_counter = RequestCounter::measuring_capacity();
         let push_store = Arc::new(DynamoStore::new(
-            aws::dynamo_client(&dynamo_sdk, &RequestCounter::default()),
+            aws::dynamo_client(&dynamo_sdk, &reactions_counter),
             config.table.clone(),
             config.contact_id_key.clone(),
         ));
@@ -301,7 +304,7 @@ impl LocalStack {
         // round trips are not the handlers').
         let reaction_parts = events::reactions::ReactionParts {
             store: Arc::new(DynamoStore::new(
-                aws::dynamo_client(&dynamo_sdk, &RequestCounter::default()),
+                aws::dynamo_client(&dynamo_sdk, &reactions_counter),
                 config.table.clone(),
                 config.contact_id_key.clone(),
             )),
@@ -343,6 +346,7 @@ impl LocalStack {
             dynamo_round_trips: counter,
             api_round_trips: api_counter,
             background_round_trips: background_counter,
+            reactions_round_trips: reactions_counter,
             sender_jobs,
             store,
             outbound_queue_url,

@@ -1,0 +1,364 @@
+#!/usr/bin/env python3
+"""Runs Parley's release function binaries the way Lambda runs them, against a
+Lambda Runtime API emulator, and measures them from outside:
+
+- cold start: from exec to the function's first `GET .../invocation/next`
+  (its init), median of --runs, beside a do-nothing lambda_runtime function
+  built with the same profile (the floor) and a Python boto3 handler;
+- peak RSS (VmHWM) after init and after the steady-state run;
+- the steady state of webhook-inbound: CPU (user + system, from /proc) per
+  signed inbound message over --messages API Gateway events against DynamoDB
+  Local, beside the floor's CPU per call and the Python handler's (a custom
+  runtime loop that does a PutItem per message, the AWS samples' shape);
+- the size of each binary, gzipped.
+
+Writes the figures as JSON (--out) for `make cost` and prints a table.
+Needs DynamoDB Local at AWS_ENDPOINT_URL_DYNAMODB and boto3 (in .venv).
+"""
+
+import argparse
+import gzip
+import hashlib
+import hmac
+import json
+import os
+import queue
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_SECRET = "bench-app-secret"
+PHONE_NUMBER_ID = "106540352242922"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+# The functions of template.yaml, with what each needs to start. Secrets come
+# as plain variables (read at the first request, never at init, either way).
+COMMON_ENV = {
+    "AWS_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_LAMBDA_FUNCTION_NAME": "bench",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128",
+    "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+    "AWS_LAMBDA_LOG_STREAM_NAME": "bench",
+    "AWS_LAMBDA_LOG_GROUP_NAME": "bench",
+    "PARLEY_ROUTING": "manual",
+    "PARLEY_SLA_MINUTES": "30",
+    "WHATSAPP_API_VERSION": "v23.0",
+    "WHATSAPP_WABA_ID": "102290129340398",
+    "WHATSAPP_API_BASE": "http://127.0.0.1:9",
+    "WHATSAPP_APP_SECRET": APP_SECRET,
+    "WHATSAPP_VERIFY_TOKEN": "bench-verify-token",
+    "WHATSAPP_ACCESS_TOKEN": "bench-access-token",
+    "PARLEY_CONTACT_ID_KEY": "bench-contact-id-key",
+    "PARLEY_ADMIN_EMAIL": "admin@parley.local",
+    "PARLEY_ADMIN_PASSWORD": "bench admin password",
+    "RUST_LOG": "warn",
+}
+
+
+def placeholder(name):
+    """A value of the right shape for a variable that names a resource."""
+    if name.endswith("_URL") and "QUEUE" in name or name.endswith("_DLQ_URL"):
+        return f"http://127.0.0.1:9/123456789012/{name.lower()}"
+    if name.endswith("_ARN"):
+        kind = "role" if "ROLE" in name else "function"
+        return f"arn:aws:iam::123456789012:{kind}/bench" if kind == "role" else "arn:aws:lambda:us-east-1:123456789012:function:bench"
+    if name == "PUSH_ENDPOINT":
+        return "https://example.execute-api.us-east-1.amazonaws.com/live"
+    if name == "WON_DEALS_SHEET_URL":
+        return "https://example.com/sheet"
+    if name == "CAMPAIGN_SENDS_PER_SECOND":
+        return "40"
+    return f"bench-{name.lower().replace('_', '-')}"
+
+
+def template():
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def tag(loader, suffix, node):
+        if isinstance(node, yaml.ScalarNode):
+            return {"!" + suffix: loader.construct_scalar(node)}
+        if isinstance(node, yaml.SequenceNode):
+            return {"!" + suffix: loader.construct_sequence(node, deep=True)}
+        return {"!" + suffix: loader.construct_mapping(node, deep=True)}
+
+    Loader.add_multi_constructor("!", tag)
+    return yaml.load((ROOT / "template.yaml").read_text(), Loader=Loader)
+
+
+def functions(tpl):
+    """(binary, environment) of every function the template deploys."""
+    found = []
+    for resource in tpl["Resources"].values():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        binary = resource["Metadata"]["BuildProperties"]["Binary"]
+        names = list(tpl.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {}))
+        names += list(resource["Properties"].get("Environment", {}).get("Variables", {}))
+        env = {n: placeholder(n) for n in names if not n.endswith("SECRET_ID") and n != "PARLEY_SECRETS_ID"}
+        env.pop("RUST_LOG", None)
+        found.append((binary, env))
+    return found
+
+
+class RuntimeApi:
+    """Lambda's Runtime API for one function process at a time."""
+
+    def __init__(self):
+        self.events = queue.Queue()
+        self.first_next = None
+        self.done = queue.Queue()
+        self.errors = []
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                if not self.path.endswith("/invocation/next"):
+                    self.send_error(404)
+                    return
+                if api.first_next is None:
+                    api.first_next = time.perf_counter()
+                event = api.events.get()
+                if event is None:
+                    # Nothing more to run: hold the poll, as Lambda freezes it.
+                    time.sleep(3600)
+                    return
+                body = json.dumps(event).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Lambda-Runtime-Aws-Request-Id", str(uuid.uuid4()))
+                self.send_header("Lambda-Runtime-Deadline-Ms", str(int(time.time() * 1000) + 30_000))
+                self.send_header("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:bench")
+                self.send_header("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                payload = self.rfile.read(length)
+                if "/error" in self.path:
+                    api.errors.append(payload.decode(errors="replace")[:500])
+                self.send_response(202)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                if "/invocation/" in self.path:
+                    api.done.put(payload)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.address = f"127.0.0.1:{self.server.server_address[1]}"
+
+    def reset(self):
+        self.events = queue.Queue()
+        self.done = queue.Queue()
+        self.first_next = None
+        self.errors = []
+
+
+def cpu_seconds(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def peak_rss_mib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Running:
+    """One function process under the emulator."""
+
+    def __init__(self, api, command, env):
+        api.reset()
+        self.api = api
+        full = {"PATH": os.environ["PATH"], **COMMON_ENV, **env, "AWS_LAMBDA_RUNTIME_API": api.address}
+        for name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_SECRETS_MANAGER"):
+            if name in os.environ:
+                full[name] = os.environ[name]
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(command, env=full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def init_ms(self, timeout=20):
+        deadline = time.perf_counter() + timeout
+        while self.api.first_next is None:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"exited {self.process.returncode}: {self.process.stderr.read().decode()[-800:]}")
+            if time.perf_counter() > deadline:
+                raise RuntimeError("no first poll")
+            time.sleep(0.0002)
+        return (self.api.first_next - self.started) * 1000
+
+    def invoke_all(self, events):
+        for event in events:
+            self.api.events.put(event)
+        for _ in events:
+            self.api.done.get(timeout=60)
+
+    def stop(self):
+        self.process.kill()
+        self.process.wait()
+
+
+def cold_start(api, command, env, runs):
+    times, rss = [], []
+    for _ in range(runs):
+        running = Running(api, command, env)
+        try:
+            times.append(running.init_ms())
+            rss.append(peak_rss_mib(running.process.pid))
+        finally:
+            running.stop()
+    return statistics.median(times), max(rss)
+
+
+def signed_event(body):
+    signature = "sha256=" + hmac.new(APP_SECRET.encode(), body.encode(), hashlib.sha256).hexdigest()
+    now = int(time.time())
+    return {
+        "version": "2.0",
+        "routeKey": "POST /webhook",
+        "rawPath": "/webhook",
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json", "x-hub-signature-256": signature, "user-agent": "facebookexternalua"},
+        "requestContext": {
+            "accountId": "123456789012", "apiId": "bench", "domainName": "bench.execute-api.us-east-1.amazonaws.com",
+            "domainPrefix": "bench", "requestId": str(uuid.uuid4()), "routeKey": "POST /webhook", "stage": "$default",
+            "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)), "timeEpoch": now * 1000,
+            "http": {"method": "POST", "path": "/webhook", "protocol": "HTTP/1.1", "sourceIp": "173.252.95.1", "userAgent": "facebookexternalua"},
+        },
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
+def inbound_bodies(count, run):
+    """Signed `messages` webhooks, one customer message each, from 100 customers."""
+    bodies = []
+    base = int(time.time()) - count
+    for i in range(count):
+        customer = f"9198{run:02d}{i % 100:06d}"
+        value = {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550001111", "phone_number_id": PHONE_NUMBER_ID},
+            "contacts": [{"profile": {"name": f"Customer {i % 100}"}, "wa_id": customer}],
+            "messages": [{"from": customer, "id": f"wamid.bench{run}x{i}", "timestamp": str(base + i), "type": "text",
+                          "text": {"body": f"Is item {i} in stock?"}}],
+        }
+        bodies.append(json.dumps({"object": "whatsapp_business_account",
+                                  "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": value}]}]}))
+    return bodies
+
+
+def create_table(name, tpl):
+    import boto3
+
+    props = tpl["Resources"]["Table"]["Properties"]
+    client = boto3.client("dynamodb", endpoint_url=os.environ["AWS_ENDPOINT_URL_DYNAMODB"], region_name="us-east-1",
+                          aws_access_key_id="local", aws_secret_access_key="local")
+    args = {k: props[k] for k in ("AttributeDefinitions", "KeySchema", "BillingMode", "GlobalSecondaryIndexes") if k in props}
+    if "StreamSpecification" in props:
+        args["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+    client.create_table(TableName=name, **args)
+    return client
+
+
+def steady_state(api, command, env, events):
+    """CPU seconds per event after the first (which builds the clients), and peak RSS."""
+    running = Running(api, command, env)
+    try:
+        running.init_ms()
+        running.invoke_all(events[:1])
+        cpu_before, wall_before = cpu_seconds(running.process.pid), time.perf_counter()
+        running.invoke_all(events[1:])
+        cpu, wall = cpu_seconds(running.process.pid) - cpu_before, time.perf_counter() - wall_before
+        if api.errors:
+            raise RuntimeError(f"invocation errors: {api.errors[:2]}")
+        return {"cpu_us_per_event": cpu / (len(events) - 1) * 1e6, "wall_us_per_event": wall / (len(events) - 1) * 1e6,
+                "peak_rss_mib": peak_rss_mib(running.process.pid)}
+    finally:
+        running.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--release-dir", default=str(ROOT / "target" / "bench" / "release"))
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--out", default=str(ROOT / "target" / "bench" / "lambda.json"))
+    args = parser.parse_args()
+    release = Path(args.release_dir)
+    tpl = template()
+    api = RuntimeApi()
+    python = [sys.executable, str(ROOT / "infra" / "bench" / "python_handler.py")]
+    results = {"machine": os.uname().machine, "runs": args.runs, "messages": args.messages, "functions": {}}
+
+    floor_ms, floor_rss = cold_start(api, [str(release / "lambda-floor")], {}, args.runs)
+    results["floor"] = {"init_ms": floor_ms, "peak_rss_mib": floor_rss, "gzip_bytes": gzipped(release / "lambda-floor")}
+    for binary, env in functions(tpl):
+        path = release / binary
+        if not path.exists():
+            print(f"skipped {binary}: {path} not built", file=sys.stderr)
+            continue
+        init, rss = cold_start(api, [str(path)], env, args.runs)
+        results["functions"][binary] = {"init_ms": init, "init_x_floor": init / floor_ms, "peak_rss_mib": rss,
+                                        "gzip_bytes": gzipped(path)}
+    table = f"bench-{uuid.uuid4().hex[:8]}"
+    create_table(table, tpl)
+    python_ms, python_rss = cold_start(api, python, {"TABLE_NAME": table}, args.runs)
+    results["python"] = {"init_ms": python_ms, "peak_rss_mib": python_rss}
+
+    inbound_env = dict(functions(tpl))["webhook-inbound"] | {"TABLE_NAME": table}
+    results["floor"].update(steady_state(api, [str(release / "lambda-floor")], {}, [{}] * args.messages))
+    results["inbound"] = steady_state(api, [str(release / "webhook-inbound")], inbound_env,
+                                      [signed_event(b) for b in inbound_bodies(args.messages, 1)])
+    results["python"].update(steady_state(api, python, {"TABLE_NAME": table},
+                                          [signed_event(b) for b in inbound_bodies(args.messages, 2)]))
+    results["inbound"]["above_floor_us"] = results["inbound"]["cpu_us_per_event"] - results["floor"]["cpu_us_per_event"]
+    results["python_over_parley_cpu"] = results["python"]["cpu_us_per_event"] / results["inbound"]["cpu_us_per_event"]
+
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(results, indent=2))
+    report(results)
+
+
+def gzipped(path):
+    return len(gzip.compress(path.read_bytes(), compresslevel=9))
+
+
+def report(r):
+    print(f"\nCold start ({r['machine']}, median of {r['runs']}), peak RSS, gzipped size")
+    print(f"  {'function':<18} {'init ms':>8} {'x floor':>8} {'RSS MiB':>8} {'gzip MB':>8}")
+    print(f"  {'floor':<18} {r['floor']['init_ms']:>8.1f} {1:>8.1f} {r['floor']['peak_rss_mib']:>8.1f} {r['floor']['gzip_bytes'] / 1e6:>8.2f}")
+    for name, f in r["functions"].items():
+        print(f"  {name:<18} {f['init_ms']:>8.1f} {f['init_x_floor']:>8.1f} {f['peak_rss_mib']:>8.1f} {f['gzip_bytes'] / 1e6:>8.2f}")
+    print(f"  {'python boto3':<18} {r['python']['init_ms']:>8.1f} {r['python']['init_ms'] / r['floor']['init_ms']:>8.1f} {r['python']['peak_rss_mib']:>8.1f}")
+    print(f"\nSteady state, {r['messages']} signed inbound messages against DynamoDB Local")
+    print(f"  {'':<18} {'CPU µs/msg':>11} {'wall µs/msg':>12} {'RSS MiB':>8}")
+    for name, key in (("floor (per call)", "floor"), ("webhook-inbound", "inbound"), ("python boto3", "python")):
+        s = r[key]
+        print(f"  {name:<18} {s['cpu_us_per_event']:>11.0f} {s['wall_us_per_event']:>12.0f} {s['peak_rss_mib']:>8.1f}")
+    print(f"  webhook-inbound above the floor: {r['inbound']['above_floor_us']:.0f} µs; "
+          f"Python uses {r['python_over_parley_cpu']:.1f}x Parley's CPU")
+
+
+if __name__ == "__main__":
+    main()
