@@ -3,6 +3,8 @@
 //! at the edge; use cases and handlers only ever see these.
 
 mod address_book;
+mod ai_assistant;
+mod ai_settings;
 mod audit;
 mod business_hours;
 mod business_numbers;
@@ -66,6 +68,8 @@ mod webhooks;
 mod whatsapp;
 
 pub use address_book::AddressBook;
+pub use ai_assistant::{AiAssistant, AiCompletion, AiProviderError};
+pub use ai_settings::{AiKeyStore, AiSettingsStore, KeyStoreError};
 pub use audit::AuditLog;
 pub use business_hours::BusinessHoursStore;
 pub use business_numbers::BusinessNumbers;
