@@ -64,7 +64,9 @@ impl BackgroundSettings {
             ],
             webhook_queue_url: env.required("WEBHOOK_QUEUE_URL")?,
             schedules: parley::adapters::scheduler::ScheduleTarget::from_environment(env)?,
-            ai_key_secret_id: env.optional("AI_KEY_SECRET_ID").unwrap_or_else(|| "parley-ai-key".to_owned()),
+            ai_key_secret_id: env
+                .optional(parley::config::secrets::AI_KEY_SECRET_ID)
+                .unwrap_or_else(|| "parley-ai-key".to_owned()),
         })
     }
 }
