@@ -50,7 +50,7 @@ export function AssistSection({ c }: { c: Contact }) {
       <h3 id="assist-heading" class="side-heading">{t('ai.assist')}</h3>
       <div class="assist-actions">
         {TASKS.map(({ task, label }) => (
-          <button key={task} type="button" class="button button--small button--secondary" data-testid={`assist-${task}`}
+          <button key={task} type="button" class="button button--small button--secondary" data-testid={`assist-ask-${task}`}
             disabled={busy !== null} aria-busy={busy === task ? 'true' : undefined} onClick={() => void ask(task)}>{t(label)}</button>
         ))}
       </div>
