@@ -168,7 +168,7 @@ impl AiAssist {
         let completion = match self.assistant.complete(&settings, &key, &prompt).await {
             Ok(completion) => completion,
             Err(e) => {
-                tracing::warn!(task = ?task, provider = ?settings.provider, error = %e, "ai assist failed");
+                tracing::warn!(task = ?task, provider = ?settings.provider, error = %e.log_label(), "ai assist failed");
                 return Err(e.into());
             }
         };

@@ -39,6 +39,20 @@ pub enum AiProviderError {
     Malformed,
 }
 
+impl AiProviderError {
+    /// What to log: the kind and status, never the provider's own words,
+    /// which may quote the conversation.
+    pub fn log_label(&self) -> String {
+        match self {
+            AiProviderError::Timeout => "timeout".to_owned(),
+            AiProviderError::Unreachable => "unreachable".to_owned(),
+            AiProviderError::Unauthorized(status) => format!("unauthorized {status}"),
+            AiProviderError::Failed { status, .. } => format!("failed {status}"),
+            AiProviderError::Malformed => "malformed".to_owned(),
+        }
+    }
+}
+
 /// Calls the provider the settings name.
 #[async_trait]
 pub trait AiAssistant: Send + Sync {
