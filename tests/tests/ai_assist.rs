@@ -150,3 +150,41 @@ async fn an_outage_fails_only_the_assist_call() {
     let (status, summary) = assist(&t, &admin, &contact, "summary").await;
     assert_eq!(status, 200, "back once the provider is: {summary}");
 }
+
+#[tokio::test]
+async fn a_stalled_or_refusing_provider_is_cut_short_in_one_attempt() {
+    use parley::adapters::ai_http::HttpAiAssistant;
+    use parley::domain::ai_prompt::AiPrompt;
+    use parley::domain::ai_settings::{AiProvider, AiSettings};
+    use parley::ports::{AiAssistant, AiProviderError};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+    let base = format!("http://{}", listener.local_addr().expect("bound"));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, parley_simulator::ai_provider::router()).await;
+    });
+    let http = reqwest::Client::new();
+    let fault = |faults: Value| http.put(format!("{base}/sim/ai/faults")).json(&faults).send();
+    let openai = AiSettings {
+        enabled: true,
+        provider: AiProvider::OpenAi,
+        endpoint: format!("{base}/openai/v1"),
+        model: "m".into(),
+        ..AiSettings::default()
+    };
+    let bedrock = AiSettings { provider: AiProvider::Bedrock, endpoint: format!("{base}/bedrock"), ..openai.clone() };
+    let prompt = AiPrompt { system: "Task: summary".into(), user: "Conversation:\nCustomer: hello".into() };
+    let assistant = HttpAiAssistant::with_timeout(std::time::Duration::from_millis(300));
+
+    assert!(fault(json!({"delay_ms": 5000})).await.is_ok());
+    assert_eq!(assistant.complete(&openai, KEY, &prompt).await, Err(AiProviderError::Timeout));
+    assert!(fault(json!({})).await.is_ok());
+    assert_eq!(assistant.complete(&openai, "", &prompt).await, Err(AiProviderError::Unauthorized(401)));
+    assert_eq!(assistant.complete(&bedrock, "", &prompt).await, Err(AiProviderError::Unauthorized(403)));
+    let answered = assistant.complete(&bedrock, KEY, &prompt).await.expect("an answer");
+    assert!(answered.text.contains("hello") && answered.usage.input_tokens > 0, "{answered:?}");
+    let closed = AiSettings { endpoint: "http://127.0.0.1:9/v1".into(), ..openai };
+    assert_eq!(assistant.complete(&closed, KEY, &prompt).await, Err(AiProviderError::Unreachable));
+    let sent: Vec<Value> = http.get(format!("{base}/sim/ai/requests")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(sent.len(), 4, "one request per call, no retries");
+}

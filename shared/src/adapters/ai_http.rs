@@ -15,15 +15,27 @@ pub const CALL_TIMEOUT: Duration = Duration::from_secs(8);
 pub(crate) const MAX_OUTPUT_TOKENS: u32 = 500;
 
 /// An [`AiAssistant`] speaking OpenAI's or Bedrock's contract.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct HttpAiAssistant {
     client: reqwest::Client,
+    timeout: Duration,
+}
+
+impl Default for HttpAiAssistant {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl HttpAiAssistant {
     /// A client; no request is made. Each call carries [`CALL_TIMEOUT`].
     pub fn new() -> Self {
-        HttpAiAssistant { client: reqwest::Client::new() }
+        Self::with_timeout(CALL_TIMEOUT)
+    }
+
+    /// The same with another bound on each call.
+    pub fn with_timeout(timeout: Duration) -> Self {
+        HttpAiAssistant { client: reqwest::Client::new(), timeout }
     }
 }
 
@@ -39,7 +51,7 @@ impl AiAssistant for HttpAiAssistant {
             AiProvider::OpenAi => ai_openai::request(&self.client, settings, prompt)?,
             AiProvider::Bedrock => ai_bedrock::request(&self.client, settings, prompt)?,
         };
-        let response = request.bearer_auth(key).timeout(CALL_TIMEOUT).send().await.map_err(sent_error)?;
+        let response = request.bearer_auth(key).timeout(self.timeout).send().await.map_err(sent_error)?;
         let status = response.status();
         let body: serde_json::Value = match response.json().await {
             Ok(body) => body,
