@@ -62,7 +62,8 @@ async fn run(label: &str, faults: Faults, body: serde_json::Value) -> Usage {
 #[tokio::main]
 async fn main() {
     println!("per send, averaged over {SENDS}:");
-    let reply = run("service reply (text, window open)", Faults::default(), json!({"type": "text", "text": "Thanks!"})).await;
+    let reply =
+        run("service reply (text, window open)", Faults::default(), json!({"type": "text", "text": "Thanks!"})).await;
     let template = run(
         "utility template",
         Faults::default(),

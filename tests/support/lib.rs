@@ -257,7 +257,11 @@ impl TestStack {
             indiamart_key: INDIAMART_KEY.to_owned(),
         };
         tokio::spawn(async move {
-            let _ = axum::serve(simulator, parley_simulator::cloud_api::router(sim, faults)).await;
+            let _ = axum::serve(
+                simulator,
+                parley_simulator::cloud_api::router(sim, faults).merge(parley_simulator::ai_provider::router()),
+            )
+            .await;
         });
         TestStack { stack, http: reqwest::Client::new(), table, simulator_url, clock }
     }

@@ -232,6 +232,22 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             None,
             [200, 403, 403, 403, 401],
         ),
+        row("get", "/api/ai_settings", all("/api/ai_settings"), None, [200, 403, 403, 403, 401]),
+        row(
+            "put",
+            "/api/ai_settings",
+            all("/api/ai_settings"),
+            Some(json!({"enabled": false, "provider": "open_ai"})),
+            [200, 403, 403, 403, 401],
+        ),
+        // Off (as it is by default): those who see the contact are told so.
+        row(
+            "post",
+            "/api/contacts/{id}/assist",
+            c("/api/contacts/{id}/assist"),
+            Some(json!({"task": "summary"})),
+            [409, 409, 409, 404, 401],
+        ),
         row("get", "/api/business/consent", all("/api/business/consent"), None, [200, 200, 200, 200, 401]),
         row(
             "put",

@@ -2,7 +2,7 @@
 //! local tables and the functions must all agree with it.
 
 use parley::adapters::dynamo::keys;
-use parley::config::secrets::{CONTACT_ID_KEY_SECRET_ID, ORIGIN_KEY_SECRET_ID, SECRETS_ID};
+use parley::config::secrets::{AI_KEY_SECRET_ID, CONTACT_ID_KEY_SECRET_ID, ORIGIN_KEY_SECRET_ID, SECRETS_ID};
 use parley_e2e::{repo_root, require_emulators, unique_table};
 use parley_local::template::{KeyElement, Template};
 use serde_yaml::Value;
@@ -200,6 +200,9 @@ fn mentions(value: &Value, name: &str) -> bool {
     format!("{value:?}").contains(name)
 }
 
+/// The AI provider key's secret.
+const AI_KEY: &str = "AiProviderKey";
+
 #[test]
 fn functions_hold_only_secret_ids_and_may_read_only_those_secrets() {
     let raw = raw_template();
@@ -232,12 +235,15 @@ fn functions_hold_only_secret_ids_and_may_read_only_those_secrets() {
         for name in SECRET_PARAMETERS {
             assert!(!mentions(environment, name), "{id} has the secret {name} in its environment");
         }
-        let readable: Vec<&str> = secrets.iter().copied().filter(|s| mentions(environment, s)).collect();
+        // The AI provider key is written as well as read (admins set it):
+        // its own statement, checked below.
+        let readable: Vec<&str> =
+            secrets.iter().copied().filter(|s| *s != AI_KEY && mentions(environment, s)).collect();
         for (variable, _) in environment["Variables"].as_mapping().into_iter().flatten() {
             let variable = variable.as_str().unwrap();
             if variable.ends_with("SECRET_ID") || variable.ends_with("SECRETS_ID") {
                 assert!(
-                    [SECRETS_ID, CONTACT_ID_KEY_SECRET_ID, ORIGIN_KEY_SECRET_ID].contains(&variable),
+                    [SECRETS_ID, CONTACT_ID_KEY_SECRET_ID, ORIGIN_KEY_SECRET_ID, AI_KEY_SECRET_ID].contains(&variable),
                     "{id}: {variable} is not a variable the code reads"
                 );
             }
@@ -249,6 +255,24 @@ fn functions_hold_only_secret_ids_and_may_read_only_those_secrets() {
             .flat_map(|p| p["Statement"].as_sequence().into_iter().flatten())
             .filter(|s| mentions(&s["Action"], "secretsmanager"))
             .collect();
+        let (ai_key, statements): (Vec<&Value>, Vec<&Value>) =
+            statements.into_iter().partition(|s| mentions(&s["Resource"], AI_KEY));
+        if mentions(environment, AI_KEY) {
+            assert_eq!(id, "ApiFunction", "only the API holds the AI provider key");
+            assert_eq!(ai_key.len(), 1, "{id}: one statement for the AI provider key");
+            let actions = format!("{:?}", ai_key[0]["Action"]);
+            assert!(
+                actions.contains("secretsmanager:GetSecretValue") && actions.contains("secretsmanager:PutSecretValue")
+            );
+            assert_eq!(
+                ai_key[0]["Action"].as_sequence().map(Vec::len),
+                Some(2),
+                "{id}: read and replace, nothing else"
+            );
+            assert!(!mentions(&ai_key[0]["Resource"], "*"), "{id}: no wildcard");
+        } else {
+            assert!(ai_key.is_empty(), "{id} may not touch the AI provider key");
+        }
         if readable.is_empty() {
             assert!(statements.is_empty(), "{id} reads no secret and may read none");
             continue;

@@ -180,6 +180,7 @@ async fn logins_are_throttled_by_api_gateways_source_ip_or_a_viewer_address_clou
                     function_arn: "arn:aws:lambda:us-east-1:123456789012:function:unused".into(),
                     role_arn: "arn:aws:iam::123456789012:role/unused".into(),
                 },
+                ai_key_secret_id: "unused".into(),
             },
         ),
         Some("the origin key".into()),

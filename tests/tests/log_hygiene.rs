@@ -34,6 +34,7 @@ const LEAD: &str = "919812300002";
 const SAYS: &str = "Five Banarasi sarees for the wedding";
 const REPLY: &str = "Twelve in stock in maroon and gold";
 const NOTE: &str = "Budget near forty thousand";
+const AI_KEY: &str = "sk-log-hygiene-ai-key";
 
 #[tokio::test]
 async fn a_day_of_messages_replies_notes_and_leads_logs_no_phone_number_words_or_secret() {
@@ -88,6 +89,16 @@ async fn a_day_of_messages_replies_notes_and_leads_logs_no_phone_number_words_or
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 
+    // AI assist: a summary, then a draft while the provider is down.
+    let ai = json!({"enabled": true, "provider": "open_ai", "endpoint": format!("{}/openai/v1", t.simulator_url),
+        "model": "m", "business_facts": "Sarees from Rs 4,000", "api_key": AI_KEY});
+    assert_eq!(t.request(&admin, "PUT", "/api/ai_settings", Some(&ai)).await.0, 200);
+    let assist = format!("/api/contacts/{contact}/assist");
+    assert_eq!(t.post(&admin, &assist, &json!({"task": "summary"}), None).await.0, 200);
+    let faults = format!("{}/sim/ai/faults", t.simulator_url);
+    assert!(t.http.put(&faults).json(&json!({"status": 500})).send().await.is_ok_and(|r| r.status().is_success()));
+    assert_eq!(t.post(&admin, &assist, &json!({"task": "draft"}), None).await.0, 502);
+
     // The lead is erased.
     let lead_id = lead["id"].as_str().expect("an id");
     let (status, erased) = t.request(&admin, "DELETE", &format!("/api/contacts/{lead_id}"), None).await;
@@ -101,7 +112,8 @@ async fn a_day_of_messages_replies_notes_and_leads_logs_no_phone_number_words_or
     for secret in [CUSTOMER.to_owned(), national(CUSTOMER), LEAD.to_owned(), national(LEAD)] {
         assert!(!logs.contains(&secret), "a phone number is logged: {}", line_with(&logs, &secret));
     }
-    for words in [SAYS, REPLY, NOTE, APP_SECRET, ACCESS_TOKEN, VERIFY_TOKEN, ADMIN_PASSWORD] {
+    assert!(logs.contains("ai assist answered"), "the assist was logged");
+    for words in [SAYS, REPLY, NOTE, APP_SECRET, ACCESS_TOKEN, VERIFY_TOKEN, ADMIN_PASSWORD, AI_KEY] {
         assert!(!logs.contains(words), "{words:?} is logged: {}", line_with(&logs, words));
     }
 }

@@ -2,6 +2,7 @@
 //! and the local runner mounts as it is.
 
 mod admin;
+mod ai_assist;
 mod business;
 mod business_hours;
 mod calls;
@@ -73,14 +74,14 @@ use parley::ports::{
 };
 use std::sync::Arc;
 use views::{
-    AuditEntryView, BoardView, BusinessHoursListView, BusinessProfileView, CallLoggedView, CampaignPreviewView,
-    CampaignView, ConsentSettingsView, ConsentView, ContactExportView, ContactView, DeadLetterQueueView, DealView,
-    DryRunView, ErasedView, ExportJobView, FirstResponseView, FunnelView, HealthView, ImportJobView, ImportPreviewView,
-    LeadReceivedView, LeadSourceView, LinkAcceptedView, LinkView, MessageCountsView, MessageView, NoteView,
-    NotificationsReadView, NotificationsView, NumberHoursView, OptOutView, PageView, PasswordChangedView, QueuedView,
-    QuotePdfView, QuoteView, RateCardView, ReadMarkerView, RecipientView, RedrivenView, RequeuedView, RuleLogEntryView,
-    RuleView, SignedInView, SourceReportView, SpendView, TaskView, TemplatesSyncedView, UploadView, UserView,
-    WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
+    AiSettingsView, AssistView, AuditEntryView, BoardView, BusinessHoursListView, BusinessProfileView, CallLoggedView,
+    CampaignPreviewView, CampaignView, ConsentSettingsView, ConsentView, ContactExportView, ContactView,
+    DeadLetterQueueView, DealView, DryRunView, ErasedView, ExportJobView, FirstResponseView, FunnelView, HealthView,
+    ImportJobView, ImportPreviewView, LeadReceivedView, LeadSourceView, LinkAcceptedView, LinkView, MessageCountsView,
+    MessageView, NoteView, NotificationsReadView, NotificationsView, NumberHoursView, OptOutView, PageView,
+    PasswordChangedView, QueuedView, QuotePdfView, QuoteView, RateCardView, ReadMarkerView, RecipientView,
+    RedrivenView, RequeuedView, RuleLogEntryView, RuleView, SignedInView, SourceReportView, SpendView, TaskView,
+    TemplatesSyncedView, UploadView, UserView, WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
 };
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
@@ -101,6 +102,14 @@ pub struct Outbound {
     pub queue: Arc<dyn OutboundQueue>,
     /// The Cloud API, for the template catalog.
     pub whatsapp: Arc<dyn WhatsAppClient>,
+}
+
+/// AI assist and, locally, the simulator's stand-in of a provider.
+pub struct AiAssistState {
+    /// The use cases.
+    pub assist: parley::app::ai_assist::AiAssist,
+    /// The base URL the settings form suggests (the local stand-in).
+    pub stand_in: Option<String>,
 }
 
 /// What the API hands to other functions, and watches for administrators.
@@ -125,6 +134,8 @@ pub struct Background {
     pub imports: Arc<dyn parley::ports::ImportQueue>,
     /// The campaign worker's queue (the export worker's too).
     pub campaigns: Arc<dyn parley::ports::CampaignQueue>,
+    /// The AI provider's key (its own secret).
+    pub ai_keys: Arc<dyn parley::ports::AiKeyStore>,
 }
 
 impl Background {
@@ -141,6 +152,7 @@ impl Background {
             import_files: Arc::new(aws::media_vault(sdk, &settings.media_bucket)),
             imports: Arc::new(aws::export_queue(sdk, &settings.export_queue_url)),
             campaigns: Arc::new(aws::export_queue(sdk, &settings.export_queue_url)),
+            ai_keys: Arc::new(aws::ai_key(sdk, &settings.ai_key_secret_id)),
         }
     }
 }
@@ -224,6 +236,8 @@ pub struct ApiState {
     pub media: Arc<dyn parley::ports::MediaVault>,
     /// Presigned PUTs for files staff attach.
     pub uploads: parley::app::media_upload::MediaUpload,
+    /// AI assist (off until an admin turns it on).
+    pub ai: AiAssistState,
     /// The time.
     pub clock: Arc<dyn Clock>,
 }
@@ -400,6 +414,16 @@ pub fn state(
         notifications: store.clone(),
         notifier: store.clone(),
         users: store.clone(),
+        ai: AiAssistState {
+            assist: parley::app::ai_assist::AiAssist::new(
+                store.clone(),
+                background.ai_keys,
+                Arc::new(parley::adapters::ai_http::HttpAiAssistant::new()),
+                store.clone(),
+                clock.clone(),
+            ),
+            stand_in: None,
+        },
         store,
         media: background.media,
         uploads: parley::app::media_upload::MediaUpload::new(background.uploads),
@@ -459,6 +483,9 @@ openapi::api_routes! {
     put "/api/business/hours/{number}" => business_hours::put, body parley::domain::business_hours::BusinessHours, returns 200 NumberHoursView, "Set a business number's weekly hours, holidays and time zone (422 when invalid; audited)", "admins";
     delete "/api/business/hours/{number}" => business_hours::clear, returns 200 NumberHoursView, "Clear a business number's hours: it counts as always open again (no hours is no change; audited)", "admins";
     get "/api/business/consent" => consent::settings, returns 200 ConsentSettingsView, "The consent settings: strict mode (marketing only to contacts with a marketing opt-in) and the opt-out and opt-in keywords per language with the reply each gets once (defaults until saved)", "all";
+    get "/api/ai_settings" => ai_assist::get_settings, returns 200 AiSettingsView, "The AI assist settings: on or off (off until saved), provider (`open_ai`: any OpenAI-compatible chat completions endpoint; `bedrock`: Bedrock's Converse API), endpoint, model, per-1k-token prices and the business facts drafts rely on; the provider key only as `key_set`", "admins";
+    put "/api/ai_settings" => ai_assist::put_settings, body ai_assist::SettingsBody, returns 200 AiSettingsView, "Save the AI assist settings; `api_key` stores a new key in the stack's secrets (never returned), `clear_key` removes it (422 on a bad endpoint, model, price or key; audited without the key)", "admins";
+    post "/api/contacts/{id}/assist" => ai_assist::assist, body ai_assist::AssistBody, returns 200 AssistView, "Ask AI assist for a `summary`, the `intent`, the `fields` it finds (name, city, budget) or a `draft` reply from the business facts, with the tokens and cost of this use; nothing is stored or sent (409 `ai_off` or `ai_key_missing`; 422 `nothing_to_read`; 502 `ai_unavailable` when the provider fails or times out, after one attempt)", "all who can see it";
     put "/api/business/consent" => consent::save_settings, body parley::domain::consent_policy::ConsentPolicy, returns 200 ConsentSettingsView, "Save the consent settings (422 when a keyword is blank, too long, listed both ways, or a reply is empty; audited)", "managers, admins";
     post "/leads/{source}" => leads::receive, body serde_json::Value, returns 201 LeadReceivedView, "A lead from a configured source, proven by `Parley-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">` or `Authorization: Bearer <secret>` as the source says (401 otherwise, nothing stored). The body is the source's JSON, read through its mapping, else Parley's shape: `lead_id` and `phone` required; `name`, `tags`, `fields`, `value_minor`, `consent` optional (422 naming what is missing). The contact is found by phone or added; a deal opens in the source's pipeline and stage; the same `lead_id` again answers 200 with the same contact and deal", "a lead source (its secret)", public;
     post "/api/imports" => imports::create, body imports::CreateBody, returns 201 ImportJobView, "Start a CSV import of contacts: 201 with `upload_url`, where the browser PUTs the file (`Content-Type: text/csv`, at most 20 MB; 422 for another kind of file; audited)", "managers, admins";

@@ -46,6 +46,9 @@ pub struct BackgroundSettings {
     pub schedules: parley::adapters::scheduler::ScheduleTarget,
     /// `MEDIA_BUCKET`: customers' files.
     pub media_bucket: parley::adapters::aws::MediaBucket,
+    /// `AI_KEY_SECRET_ID`: the AI provider key's secret (default
+    /// `parley-ai-key`, created in the emulator with the first key set).
+    pub ai_key_secret_id: String,
 }
 
 impl BackgroundSettings {
@@ -63,6 +66,9 @@ impl BackgroundSettings {
             ],
             webhook_queue_url: env.required("WEBHOOK_QUEUE_URL")?,
             schedules: parley::adapters::scheduler::ScheduleTarget::from_environment(env)?,
+            ai_key_secret_id: env
+                .optional(parley::config::secrets::AI_KEY_SECRET_ID)
+                .unwrap_or_else(|| "parley-ai-key".to_owned()),
         })
     }
 }

@@ -1,6 +1,7 @@
 //! The API's JSON shapes: one typed view per answer, each with the JSON
 //! Schema the OpenAPI document publishes for it.
 
+mod ai_assist;
 mod audit_entry;
 mod board;
 mod business_hours;
@@ -44,6 +45,7 @@ mod user;
 mod webhook;
 mod workload;
 
+pub use ai_assist::{AiSettingsView, AssistView};
 pub use audit_entry::AuditEntryView;
 pub use board::BoardView;
 pub use business_hours::{BusinessHoursListView, NumberHoursView};

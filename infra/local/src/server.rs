@@ -195,7 +195,7 @@ impl LocalStack {
         let webhook_queue = SqsQueue::new(sqs_client.clone(), webhook_queue_url.clone());
         let (fire, fired) = tokio::sync::mpsc::unbounded_channel();
         let scheduler = crate::local_scheduler::LocalScheduler::new(clock.clone(), fire);
-        let api = parley_api::state(
+        let mut api = parley_api::state(
             api_store,
             Arc::new(queue.clone()),
             whatsapp.clone(),
@@ -213,9 +213,13 @@ impl LocalStack {
                 import_files: media.vault.clone(),
                 imports: Arc::new(export_queue.clone()),
                 campaigns: Arc::new(export_queue.clone()),
+                ai_keys: Arc::new(aws::ai_key(&sdk, &format!("{}-ai-key", config.table))),
             },
             None,
         );
+        // The simulator plays an OpenAI-compatible provider too: the AI
+        // settings form suggests it, so `make dev` needs no real provider.
+        api.ai.stand_in = Some(format!("{}/openai/v1", config.whatsapp.base_url.trim_end_matches('/')));
         // The sender and the schedule are other functions: their round trips
         // are counted apart from the request handlers'.
         let background_counter = RequestCounter::measuring_capacity();

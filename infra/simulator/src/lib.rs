@@ -1,6 +1,7 @@
 //! A WhatsApp Cloud API simulator that follows Meta's documented contract,
 //! and a customer you can play: it signs and posts the webhooks Meta would.
 
+pub mod ai_provider;
 pub mod calls;
 pub mod cloud_api;
 pub mod coexistence;

@@ -42,7 +42,7 @@ async fn serve() -> anyhow::Result<()> {
     };
     let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
     println!("Cloud API simulator on http://127.0.0.1:{port} → webhooks to {}", config.webhook_url);
-    axum::serve(listener, cloud_api::router(config, faults)).await?;
+    axum::serve(listener, cloud_api::router(config, faults).merge(parley_simulator::ai_provider::router())).await?;
     Ok(())
 }
 

@@ -69,6 +69,11 @@ impl MediaBucket {
     }
 }
 
+/// The AI provider key's secret (`secret_id`: its ARN or name).
+pub fn ai_key(config: &SdkConfig, secret_id: &str) -> super::ai_key_secret::SecretsManagerAiKey {
+    super::ai_key_secret::SecretsManagerAiKey::new(aws_sdk_secretsmanager::Client::new(config), secret_id)
+}
+
 /// The export queue at `url`.
 pub fn export_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
     super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url)

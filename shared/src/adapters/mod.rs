@@ -1,5 +1,9 @@
 //! The edge: AWS and Meta implementations of [`crate::ports`].
 
+pub mod ai_bedrock;
+pub mod ai_http;
+pub mod ai_key_secret;
+pub mod ai_openai;
 pub mod api_gateway_push;
 pub mod aws;
 pub mod cloud_api;

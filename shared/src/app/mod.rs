@@ -1,5 +1,6 @@
 //! Use cases: orchestrate the domain over the ports.
 
+pub mod ai_assist;
 pub mod auth;
 pub mod business_calendar;
 pub mod campaign_tracking;

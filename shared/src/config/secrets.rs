@@ -157,6 +157,9 @@ pub const SECRETS_ID: &str = "PARLEY_SECRETS_ID";
 pub const CONTACT_ID_KEY_SECRET_ID: &str = "PARLEY_CONTACT_ID_KEY_SECRET_ID";
 /// The variable naming the generated CloudFront origin key.
 pub const ORIGIN_KEY_SECRET_ID: &str = "PARLEY_ORIGIN_KEY_SECRET_ID";
+/// The variable naming the AI provider key's secret, which the API reads
+/// and writes (admins set the key) apart from the secrets above.
+pub const AI_KEY_SECRET_ID: &str = "AI_KEY_SECRET_ID";
 
 /// Where a function's secrets come from, chosen by its settings at cold start.
 #[derive(Debug, Clone, PartialEq, Eq)]

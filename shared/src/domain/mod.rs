@@ -2,6 +2,10 @@
 
 pub mod ad_referral;
 pub mod address_book;
+pub mod ai_prompt;
+pub mod ai_settings;
+pub mod ai_task;
+pub mod ai_usage;
 pub mod audit;
 pub mod business_day;
 pub mod business_hours;

@@ -4,6 +4,8 @@
 
 mod access_token;
 mod address_book;
+mod ai_assistant;
+mod ai_settings;
 mod audit;
 mod business_hours;
 mod business_numbers;
@@ -68,6 +70,8 @@ mod whatsapp;
 
 pub use access_token::{AccessTokenCheck, TokenState};
 pub use address_book::AddressBook;
+pub use ai_assistant::{AiAssistant, AiCompletion, AiProviderError};
+pub use ai_settings::{AiKeyStore, AiSettingsStore, KeyStoreError};
 pub use audit::AuditLog;
 pub use business_hours::BusinessHoursStore;
 pub use business_numbers::BusinessNumbers;

@@ -61,6 +61,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ai_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The AI assist settings: on or off (off until saved), provider (`open_ai`: any OpenAI-compatible chat completions endpoint; `bedrock`: Bedrock's Converse API), endpoint, model, per-1k-token prices and the business facts drafts rely on; the provider key only as `key_set`
+         * @description Roles: admins.
+         */
+        get: operations["get_ai_settings"];
+        /**
+         * Save the AI assist settings; `api_key` stores a new key in the stack's secrets (never returned), `clear_key` removes it (422 on a bad endpoint, model, price or key; audited without the key)
+         * @description Roles: admins.
+         */
+        put: operations["put_ai_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit": {
         parameters: {
             query?: never;
@@ -403,6 +427,26 @@ export interface paths {
          * @description Roles: agents take unassigned or release their own; managers, admins any.
          */
         post: operations["post_contacts__id__assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{id}/assist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask AI assist for a `summary`, the `intent`, the `fields` it finds (name, city, budget) or a `draft` reply from the business facts, with the tokens and cost of this use; nothing is stored or sent (409 `ai_off` or `ai_key_missing`; 422 `nothing_to_read`; 502 `ai_unavailable` when the provider fails or times out, after one attempt)
+         * @description Roles: all who can see it.
+         */
+        post: operations["post_contacts__id__assist"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2154,6 +2198,102 @@ export interface components {
             /** Format: int64 */
             p90_seconds: number | null;
         };
+        /**
+         * @description One AI assist answer: the field of its task is set, the others null.
+         *     Nothing is stored or sent: a draft is for staff to edit and send.
+         */
+        AiAssist: {
+            draft: string | null;
+            fields: components["schemas"]["ExtractedFields"] | null;
+            intent: components["schemas"]["Intent"] | null;
+            model: string;
+            provider: components["schemas"]["AiProvider"];
+            summary: string | null;
+            task: components["schemas"]["AiTask"];
+            usage: components["schemas"]["AiUsage"];
+        };
+        /** @description What to ask of the conversation. */
+        AiAssistInput: {
+            task: components["schemas"]["AiTask"];
+        };
+        /** @description The HTTP contract an AI provider speaks. */
+        AiProvider: "open_ai" | "bedrock";
+        /**
+         * @description The AI assist settings. The provider key is never returned: `key_set`
+         *     tells whether one is stored.
+         */
+        AiSettings: {
+            /** @description What drafted replies may rely on. */
+            business_facts: string;
+            /** @description Conversations go to the provider only while this is on. */
+            enabled: boolean;
+            /** @description The base URL (OpenAI-compatible) or Bedrock runtime endpoint. */
+            endpoint: string;
+            /**
+             * Format: double
+             * @description Price of 1,000 input tokens, in the business's currency.
+             */
+            input_price_per_1k: number;
+            key_set: boolean;
+            model: string;
+            /**
+             * Format: double
+             * @description Price of 1,000 output tokens, in the business's currency.
+             */
+            output_price_per_1k: number;
+            provider: components["schemas"]["AiProvider"];
+            /**
+             * @description A base URL to suggest when none is saved (the local simulator's
+             *     stand-in under `make dev`; null on AWS).
+             */
+            suggested_endpoint: string | null;
+        };
+        /** @description The AI assist settings to save. */
+        AiSettingsInput: {
+            /**
+             * @description A new key to store (absent or null: keep the stored one).
+             * @default null
+             */
+            api_key?: string | null;
+            /** @default  */
+            business_facts?: string;
+            /**
+             * @description Remove the stored key.
+             * @default false
+             */
+            clear_key?: boolean;
+            /** @description Turning it on sends conversations to the provider when staff ask. */
+            enabled: boolean;
+            /** @default  */
+            endpoint?: string;
+            /**
+             * Format: double
+             * @default 0
+             */
+            input_price_per_1k?: number;
+            /** @default  */
+            model?: string;
+            /**
+             * Format: double
+             * @default 0
+             */
+            output_price_per_1k?: number;
+            provider: components["schemas"]["AiProvider"];
+        };
+        /** @description One thing AI assist does for a conversation. */
+        AiTask: "summary" | "intent" | "fields" | "draft";
+        /** @description What one use of AI assist cost. */
+        AiUsage: {
+            /**
+             * Format: double
+             * @description At the admin's per-1k prices, in the business's currency.
+             */
+            cost: number;
+            /** Format: uint64 */
+            input_tokens: number;
+            /** Format: uint64 */
+            output_tokens: number;
+        };
         /** @description The new owner's e-mail; `null` unassigns. */
         Assignment: {
             owner?: string | null;
@@ -2917,6 +3057,15 @@ export interface components {
             /** @enum {string} */
             what: "contacts" | "conversations" | "deals";
         };
+        /** @description Contact fields the thread states. */
+        ExtractedFields: {
+            /** @description What they mean to spend, as they said it. */
+            budget: string | null;
+            /** @description Where they are. */
+            city: string | null;
+            /** @description The customer's name. */
+            name: string | null;
+        };
         /** @description What the feed's last attempt came to. */
         FeedOutcome: "ok" | "rate_limited" | "key_rejected" | "failed" | "no_key";
         /** @description A custom field and the value it must hold. */
@@ -3116,6 +3265,8 @@ export interface components {
         };
         /** @description Where an import stands. */
         ImportStatus: "awaiting_upload" | "queued" | "running" | "done" | "failed";
+        /** @description What a conversation is about. */
+        Intent: "sales" | "support" | "billing" | "spam" | "other";
         /**
          * @description One opening, in local wall-clock time (`"09:00"`–`"18:00"`); a close at
          *     or before the open is the next day's (`"22:00"`–`"02:00"`), `"24:00"` is
@@ -4665,6 +4816,68 @@ export interface operations {
             };
         };
     };
+    get_ai_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiSettings"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    put_ai_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AiSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiSettings"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     get_audit: {
         parameters: {
             query?: {
@@ -5395,6 +5608,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_contacts__id__assist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AiAssistInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiAssist"];
                 };
             };
             /** @description Error */

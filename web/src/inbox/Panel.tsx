@@ -21,6 +21,8 @@ import { addNote, changeTags, createDeal, moveDeal, ownerLabel, patchContact, re
 
 // Logging a call is occasional: its form loads when first opened.
 const CallLogForm = lazy(() => import('./CallLogForm').then((m) => m.CallLogForm));
+// AI assist is optional and off by default: its code loads with the panel.
+const AssistSection = lazy(() => import('./AssistSection').then((m) => m.AssistSection));
 
 const val = (e: Event) => (e.currentTarget as HTMLInputElement).value;
 
@@ -185,6 +187,8 @@ export function Panel({ c, onClose }: { c: Contact; onClose: () => void }) {
       </section>
 
       <ConsentSection c={c} />
+
+      <Suspense fallback={null}><AssistSection key={c.id} c={c} /></Suspense>
 
       <section class="side-section" aria-labelledby="fields-heading">
         <h3 id="fields-heading" class="side-heading">{t('panel.fields')}</h3>

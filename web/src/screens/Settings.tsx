@@ -14,6 +14,7 @@ import { isAdmin, isManager } from '../lib/session';
 import { useError } from '../lib/useError';
 import { categoryLabel } from '../inbox/model';
 import { Account } from '../settings/Account';
+import { AiAssist } from '../settings/AiAssist';
 import { Automation } from '../settings/Automation';
 import { BusinessHours } from '../settings/BusinessHours';
 import { BusinessProfile } from '../settings/BusinessProfile';
@@ -140,6 +141,7 @@ const SECTIONS: { id: string; key: Key; manager: boolean; admin?: boolean; Scree
   { id: 'webhooks', key: 'webhooks.title', manager: true, admin: true, Screen: Webhooks },
   { id: 'health', key: 'health.title', manager: true, admin: true, Screen: Health },
   { id: 'business', key: 'settings.business', manager: false, Screen: BusinessProfile },
+  { id: 'ai', key: 'ai.title', manager: true, admin: true, Screen: AiAssist },
   { id: 'hours', key: 'hours.title', manager: false, Screen: BusinessHours },
   { id: 'consent', key: 'consentSettings.title', manager: false, Screen: Consent },
   { id: 'account', key: 'settings.account', manager: false, Screen: Account },

@@ -498,6 +498,9 @@ pub fn first_response_sk(day: &str, agent: &str) -> String {
 /// The business profile's partition (and sort key): one small item.
 pub const BUSINESS_PROFILE: &str = "BUSINESS";
 
+/// The AI assist settings' partition (and sort key): one small item.
+pub const AI_SETTINGS: &str = "AI_SETTINGS";
+
 /// The sort key of one person's read marker, under the contact's partition
 /// (so erasure, which empties the partition, takes it too).
 pub fn read_marker_sk(user: &str) -> String {

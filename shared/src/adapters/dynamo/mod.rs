@@ -22,6 +22,7 @@
 //! spread their partition key over `keys::INDEX_SHARDS` values by contact,
 //! so no list is one hot partition; `fan_out.rs` reads them back as one.
 
+mod ai_settings;
 mod audit;
 mod batch_read;
 mod business_hours;

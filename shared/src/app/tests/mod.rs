@@ -2,6 +2,7 @@
 
 mod fixture;
 
+mod ai_assist;
 mod auth;
 mod calls;
 mod campaigns;

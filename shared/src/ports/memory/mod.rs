@@ -5,6 +5,7 @@
 //! complete erasure, DynamoDB's size limits), a queue that records what it
 //! was asked to send, a scripted Cloud API and a clock the test moves.
 
+mod ai;
 mod campaigns;
 mod clock;
 mod coexistence;
@@ -33,6 +34,7 @@ mod webhook_queue;
 mod webhooks;
 mod whatsapp;
 
+pub use ai::{MemoryAiKey, MemoryAiSettings, ScriptedAssistant};
 pub use campaigns::MemoryCampaignQueue;
 pub use clock::ManualClock;
 pub use exports::{MemoryExportQueue, MemoryFiles};
