@@ -23,6 +23,7 @@ import hmac
 import json
 import os
 import queue
+import socket
 import statistics
 import subprocess
 import sys
@@ -41,6 +42,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # as plain variables (read at the first request, never at init, either way).
 COMMON_ENV = {
     "AWS_REGION": "us-east-1",
+    "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
     "AWS_LAMBDA_FUNCTION_NAME": "bench",
@@ -48,7 +50,7 @@ COMMON_ENV = {
     "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
     "AWS_LAMBDA_LOG_STREAM_NAME": "bench",
     "AWS_LAMBDA_LOG_GROUP_NAME": "bench",
-    "PARLEY_ROUTING": "manual",
+    "PARLEY_ROUTING": "owner_or_unassigned",
     "PARLEY_SLA_MINUTES": "30",
     "WHATSAPP_API_VERSION": "v23.0",
     "WHATSAPP_WABA_ID": "102290129340398",
@@ -105,8 +107,8 @@ def functions(tpl):
         binary = resource["Metadata"]["BuildProperties"]["Binary"]
         names = list(tpl.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {}))
         names += list(resource["Properties"].get("Environment", {}).get("Variables", {}))
-        env = {n: placeholder(n) for n in names if not n.endswith("SECRET_ID") and n != "PARLEY_SECRETS_ID"}
-        env.pop("RUST_LOG", None)
+        env = {n: placeholder(n) for n in names
+               if not n.endswith("SECRET_ID") and n != "PARLEY_SECRETS_ID" and n not in COMMON_ENV}
         found.append((binary, env))
     return found
 
@@ -126,6 +128,12 @@ class RuntimeApi:
 
             def log_message(self, *args):
                 pass
+
+            def setup(self):
+                # Headers and body leave in separate writes: without this,
+                # Nagle's algorithm and the client's delayed ACK add 40 ms.
+                super().setup()
+                self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def do_GET(self):
                 if not self.path.endswith("/invocation/next"):
