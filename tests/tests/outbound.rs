@@ -322,7 +322,14 @@ async fn the_spend_report_counts_billable_and_free_messages_once() {
     assert_eq!(line("marketing")["billable"], 1, "{report}");
     assert_eq!(line("utility")["free"], 1, "{report}");
     assert_eq!(line("service")["free"], 1, "{report}");
+    // The month's end is forecast linearly from the days elapsed.
+    let (elapsed, days) = (report["days_elapsed"].as_u64().unwrap(), report["days_in_month"].as_u64().unwrap());
+    assert!((1..=days).contains(&elapsed) && (28..=31).contains(&days), "{report}");
+    assert_eq!(line("marketing")["billable_forecast"], (days + elapsed / 2) / elapsed, "{report}");
+    let (_, past) = t.get(&cookie, "/api/reports/spend?month=2001-02").await;
+    assert_eq!((past["days_elapsed"].as_u64(), past["days_in_month"].as_u64()), (Some(28), Some(28)), "{past}");
     assert_eq!(t.get(&cookie, "/api/reports/spend?month=2026-13x").await.0, 400);
+    assert_eq!(t.get(&cookie, "/api/reports/spend?month=2026-13").await.0, 400, "no thirteenth month");
 }
 
 #[tokio::test]

@@ -229,15 +229,17 @@ pub(crate) async fn spend(
     if !session.role.supervises() {
         return Err(ApiError::forbidden("only managers and administrators read reports"));
     }
-    let month = q.month.unwrap_or_else(|| state.clock.now().month());
+    let now = state.clock.now();
+    let month = q.month.unwrap_or_else(|| now.month());
     let valid = month.len() == 7
         && month.as_bytes()[4] == b'-'
         && month.bytes().enumerate().all(|(i, b)| i == 4 || b.is_ascii_digit());
-    if !valid {
+    let progress = parley::domain::spend_forecast::month_progress(&month, &now.to_rfc3339()[..10]);
+    let (true, Ok(progress)) = (valid, progress) else {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_month", "month must be YYYY-MM"));
-    }
+    };
     let lines = state.outbound.spend.spend(&month).await?;
-    Ok(Json(SpendView::new(month, lines)))
+    Ok(Json(SpendView::new(month, lines, progress)))
 }
 
 #[derive(Deserialize, JsonSchema)]

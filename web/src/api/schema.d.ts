@@ -4018,6 +4018,17 @@ export interface components {
         };
         /** @description One month's counts; a category with no messages has no line. */
         Spend: {
+            /**
+             * Format: uint32
+             * @description Days of the month counted so far (UTC, today included): the whole
+             *     month once it is over, 0 before it begins.
+             */
+            days_elapsed: number;
+            /**
+             * Format: uint32
+             * @description Days in the month.
+             */
+            days_in_month: number;
             items: components["schemas"]["SpendLine"][];
             /** @description `YYYY-MM`, as asked (or the current month). */
             month: string;
@@ -4026,6 +4037,12 @@ export interface components {
         SpendLine: {
             /** Format: uint64 */
             billable: number;
+            /**
+             * Format: uint64
+             * @description Billable messages the month will end with if it goes on as it has:
+             *     `billable × days_in_month / days_elapsed`, to the nearest message.
+             */
+            billable_forecast: number;
             category: string;
             /** Format: uint64 */
             free: number;

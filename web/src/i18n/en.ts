@@ -420,6 +420,8 @@ export const en = {
   'dash.ad': 'Ad',
   'dash.billable': 'Billable',
   'dash.free': 'Free',
+  'dash.forecast': 'Billable by month end',
+  'dash.forecastNote': 'Forecast: the billable count so far scaled linearly from {elapsed} of {days} days to the whole month.',
 
   'settings.team': 'Team',
   'settings.templates': 'Templates',

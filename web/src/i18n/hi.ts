@@ -415,6 +415,8 @@ export const hi: Catalog = {
   'dash.ad': 'विज्ञापन',
   'dash.billable': 'शुल्क वाले',
   'dash.free': 'मुफ़्त',
+  'dash.forecast': 'महीने के अंत तक शुल्क वाले',
+  'dash.forecastNote': 'अनुमान: अब तक के शुल्क वाले संदेश, {days} में से {elapsed} दिनों से पूरे महीने तक सीधे अनुपात में।',
 
   'settings.team': 'टीम',
   'settings.templates': 'टेम्पलेट',
