@@ -8,7 +8,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, newPage, signIn, api, customerWrites } from './harness.mjs';
+import { ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, newPage, signIn, api, customerWrites, openConversation } from './harness.mjs';
 
 let stack;
 
@@ -33,17 +33,32 @@ test('the spend section shows priced messages by category and the forecast', { t
   }, { timeout: WAIT });
   const sent = await api(stack, page, 'POST', `/api/contacts/${encodeURIComponent(contact)}/messages`, { type: 'text', text: 'Yes, 10 to 6.' });
   assert.equal(sent.status, 202, JSON.stringify(sent.body));
-  // The simulator's status webhooks carry Meta's pricing: a service reply in the window is free.
+  assert.equal((await api(stack, page, 'POST', '/api/templates/sync', {})).status, 200);
+  const promo = await api(stack, page, 'POST', `/api/contacts/${encodeURIComponent(contact)}/messages`,
+    { type: 'template', template: { name: 'diwali_sale', language: 'en_US', params: ['Sunita'] } });
+  assert.equal(promo.status, 202, JSON.stringify(promo.body));
+  // The simulator's status webhooks carry Meta's pricing: a service reply in
+  // the window is free, a marketing template billed.
   await eventually(async () => {
     const { body } = await api(stack, page, 'GET', '/api/reports/spend');
     assert.equal(body.items.find((l) => l.category === 'service')?.free, 1, JSON.stringify(body));
+    assert.equal(body.items.find((l) => l.category === 'marketing')?.billable, 1, JSON.stringify(body));
   }, { timeout: WAIT });
+
+  // The timeline marks how Meta billed each message, priced from the rate card.
+  await page.goto(`${stack.base}/`);
+  await openConversation(page, 'Sunita Rao');
+  const billed = byTestId(page, 'message-billed');
+  await eventually(async () => assert.deepEqual(await billed.allTextContents(), ['not billed: Service reply', 'billed: Marketing ₹0.78']), { timeout: WAIT });
 
   await page.goto(`${stack.base}/#/dashboard`);
   const spend = byTestId(page, 'dash-spend');
   await spend.waitFor({ state: 'visible', timeout: WAIT });
   const row = spend.locator('tbody tr');
-  await eventually(async () => assert.deepEqual(await row.first().locator('td').allTextContents(), ['Service reply', '0', '1', '0']));
+  const { body: now } = await api(stack, page, 'GET', '/api/reports/spend');
+  // Linear by days elapsed, to the nearest message.
+  const expectedForecast = Math.floor((now.days_in_month + Math.floor(now.days_elapsed / 2)) / now.days_elapsed);
+  await eventually(async () => assert.deepEqual(await row.first().locator('td').allTextContents(), ['Marketing', '1', '0', String(expectedForecast)]));
   const { body: report } = await api(stack, page, 'GET', '/api/reports/spend');
   assert.equal(
     await byTestId(page, 'dash-spend-forecast').textContent(),
