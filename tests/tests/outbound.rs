@@ -305,6 +305,17 @@ async fn the_spend_report_counts_billable_and_free_messages_once() {
     let (_, templates) = t.get(&cookie, "/api/templates").await;
     assert_eq!(templates["items"].as_array().unwrap().len(), catalog_size());
     let contact = contact_id(&t, &cookie).await;
+    // Before typing, the composer learns a reply is free inside the window,
+    // and what the template needed once it closes costs.
+    let (status, notice) = t.get(&cookie, &format!("/api/contacts/{contact}/reply_estimate")).await;
+    assert_eq!(status, 200, "{notice}");
+    assert_eq!(notice["window_open"], true, "{notice}");
+    assert_eq!((notice["reply"]["free"].as_bool(), notice["reply"]["amount_minor"].as_u64()), (Some(true), Some(0)));
+    assert_eq!(
+        (notice["template"]["category"].as_str(), notice["template"]["free"].as_bool()),
+        (Some("utility"), Some(false))
+    );
+    assert_eq!(notice["template"]["amount_minor"], 12, "India's utility rate in paise: {notice}");
     let path = format!("/api/contacts/{contact}/messages");
     let (_, reply) = t.post(&cookie, &path, &text("Thanks!"), None).await;
     let (_, promo) = t.post(&cookie, &path, &template("diwali_sale", "en_US", &["Asha"]), None).await;

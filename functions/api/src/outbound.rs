@@ -4,7 +4,8 @@
 use crate::contacts::contact_id;
 use crate::json_body::ApiJson;
 use crate::session::Staff;
-use crate::views::{OptOutView, PageView, QueuedView, RequeuedView, SpendView, TemplatesSyncedView};
+use crate::views::{OptOutView, PageView, QueuedView, ReplyEstimateView, RequeuedView, SpendView, TemplatesSyncedView};
+use crate::visible_contact::VisibleContact;
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -219,6 +220,14 @@ pub(crate) async fn sync_templates(
 pub(crate) struct MonthQuery {
     /// `YYYY-MM`; the current month unless said.
     month: Option<String>,
+}
+
+pub(crate) async fn reply_estimate(
+    State(state): State<Arc<ApiState>>,
+    VisibleContact { contact, .. }: VisibleContact,
+) -> Result<Json<ReplyEstimateView>, ApiError> {
+    let rates = state.outbound.send.rate_cards().await?;
+    Ok(Json(ReplyEstimateView::new(&contact, &rates, state.clock.now())))
 }
 
 pub(crate) async fn spend(

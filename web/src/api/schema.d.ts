@@ -617,6 +617,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contacts/{id}/reply_estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether a reply sent now is billed: inside the service window a free-form reply at the rate card's service price (0 by default), outside it only a template, priced as a utility template
+         * @description Roles: all who can see it.
+         */
+        get: operations["get_contacts__id__reply_estimate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contacts/{id}/tasks": {
         parameters: {
             query?: never;
@@ -3868,6 +3888,20 @@ export interface components {
         ReplyContext: {
             message_id: string;
         };
+        /**
+         * @description A free-form reply's price now, or, with the window closed, what the
+         *     template that must be sent instead costs; prices from the rate card.
+         */
+        ReplyEstimate: {
+            /** @description When the open window closes. */
+            closes_at: string | null;
+            /** @description A free-form (service) reply; `null` while the window is closed. */
+            reply: components["schemas"]["Estimate"] | null;
+            /** @description A utility template, the cheapest way back in once the window closes. */
+            template: components["schemas"]["Estimate"];
+            /** @description A free-form reply can be sent now. */
+            window_open: boolean;
+        };
         /** @description A retried send: the same message id goes back on the queue. */
         Requeued: {
             id: string;
@@ -5742,6 +5776,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_contacts__id__reply_estimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplyEstimate"];
                 };
             };
             /** @description Error */
