@@ -50,6 +50,18 @@ test('the spend section shows priced messages by category and the forecast', { t
   await openConversation(page, 'Sunita Rao');
   const billed = byTestId(page, 'message-billed');
   await eventually(async () => assert.deepEqual(await billed.allTextContents(), ['not billed: Service reply', 'billed: Marketing ₹0.78']), { timeout: WAIT });
+  // Inside the window the composer says the reply is free (the server's
+  // estimate); for a contact who never wrote, that a template is needed and its price.
+  await eventually(async () => assert.equal(await byTestId(page, 'text-estimate').textContent(), 'estimateFree · Service reply'));
+  assert.equal(await byTestId(page, 'reply-billing').count(), 0);
+  const quiet = await api(stack, page, 'POST', '/api/contacts', { phone: '+919812300002', name: 'Quiet Customer' });
+  assert.equal(quiet.status, 201, JSON.stringify(quiet.body));
+  await page.goto(`${stack.base}/`);
+  await openConversation(page, 'Quiet Customer');
+  await eventually(async () => assert.equal(
+    await byTestId(page, 'reply-billing').textContent(),
+    'Outside the window a reply must be a template: ₹0.12 · Utility',
+  ), { timeout: WAIT });
 
   await page.goto(`${stack.base}/#/dashboard`);
   const spend = byTestId(page, 'dash-spend');

@@ -219,6 +219,7 @@ export const en = {
   'composer.message': 'Message',
   'composer.placeholder': 'Type a reply',
   'composer.hint': 'Enter to send · Shift + Enter for a new line',
+  'composer.templateBilled': 'Outside the window a reply must be a template: {price}',
   'composer.send': 'Send',
   'attach.button': 'Attach a photo, document, audio or video',
   'attach.short': 'Attach',

@@ -214,6 +214,7 @@ export const hi: Catalog = {
   'composer.message': 'संदेश',
   'composer.placeholder': 'जवाब लिखें',
   'composer.hint': 'भेजने के लिए Enter · नई पंक्ति के लिए Shift + Enter',
+  'composer.templateBilled': 'विंडो के बाहर जवाब टेम्पलेट ही हो सकता है: {price}',
   'composer.send': 'भेजें',
   'attach.button': 'फ़ोटो, दस्तावेज़, ऑडियो या वीडियो जोड़ें',
   'attach.short': 'जोड़ें',
