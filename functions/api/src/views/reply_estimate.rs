@@ -35,3 +35,35 @@ impl ReplyEstimateView {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parley::domain::service_window::ServiceWindow;
+    use parley::domain::ContactId;
+
+    fn indian_contact() -> Contact {
+        let id = ContactId::parse("0123456789abcdef01234567").expect("a valid id");
+        let mut contact = Contact::blank(id, "pn", Millis(0));
+        contact.wa_id = Some("919812345678".into());
+        contact
+    }
+
+    #[test]
+    fn a_closed_window_offers_no_free_form_reply_and_prices_the_template() {
+        let view = ReplyEstimateView::new(&indian_contact(), &RateCards::default(), Millis(1_000));
+        assert!(!view.window_open && view.reply.is_none() && view.closes_at.is_none());
+        assert_eq!((view.template.category, view.template.free), (Category::Utility, false));
+        assert_eq!((view.template.amount_minor, view.template.currency.as_str()), (12, "INR"));
+    }
+
+    #[test]
+    fn inside_the_window_a_reply_costs_the_rate_cards_service_price() {
+        let mut contact = indian_contact();
+        contact.window = ServiceWindow::opened_by(Millis(0), false);
+        let view = ReplyEstimateView::new(&contact, &RateCards::default(), Millis(1_000));
+        let reply = view.reply.expect("a free-form reply is allowed");
+        assert!(view.window_open && view.closes_at.is_some());
+        assert_eq!((reply.category, reply.free, reply.amount_minor), (Category::Service, true, 0));
+    }
+}
