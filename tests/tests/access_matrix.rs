@@ -303,6 +303,13 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
         ),
         row("get", "/api/contacts/{id}/notes", c("/api/contacts/{id}/notes"), None, [200, 200, 200, 404, 401]),
         row(
+            "get",
+            "/api/contacts/{id}/reply_estimate",
+            c("/api/contacts/{id}/reply_estimate"),
+            None,
+            [200, 200, 200, 404, 401],
+        ),
+        row(
             "post",
             "/api/contacts/{id}/notes",
             c("/api/contacts/{id}/notes"),

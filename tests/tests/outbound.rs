@@ -305,6 +305,17 @@ async fn the_spend_report_counts_billable_and_free_messages_once() {
     let (_, templates) = t.get(&cookie, "/api/templates").await;
     assert_eq!(templates["items"].as_array().unwrap().len(), catalog_size());
     let contact = contact_id(&t, &cookie).await;
+    // Before typing, the composer learns a reply is free inside the window,
+    // and what the template needed once it closes costs.
+    let (status, notice) = t.get(&cookie, &format!("/api/contacts/{contact}/reply_estimate")).await;
+    assert_eq!(status, 200, "{notice}");
+    assert_eq!(notice["window_open"], true, "{notice}");
+    assert_eq!((notice["reply"]["free"].as_bool(), notice["reply"]["amount_minor"].as_u64()), (Some(true), Some(0)));
+    assert_eq!(
+        (notice["template"]["category"].as_str(), notice["template"]["free"].as_bool()),
+        (Some("utility"), Some(false))
+    );
+    assert_eq!(notice["template"]["amount_minor"], 12, "India's utility rate in paise: {notice}");
     let path = format!("/api/contacts/{contact}/messages");
     let (_, reply) = t.post(&cookie, &path, &text("Thanks!"), None).await;
     let (_, promo) = t.post(&cookie, &path, &template("diwali_sale", "en_US", &["Asha"]), None).await;
@@ -322,7 +333,14 @@ async fn the_spend_report_counts_billable_and_free_messages_once() {
     assert_eq!(line("marketing")["billable"], 1, "{report}");
     assert_eq!(line("utility")["free"], 1, "{report}");
     assert_eq!(line("service")["free"], 1, "{report}");
+    // The month's end is forecast linearly from the days elapsed.
+    let (elapsed, days) = (report["days_elapsed"].as_u64().unwrap(), report["days_in_month"].as_u64().unwrap());
+    assert!((1..=days).contains(&elapsed) && (28..=31).contains(&days), "{report}");
+    assert_eq!(line("marketing")["billable_forecast"], (days + elapsed / 2) / elapsed, "{report}");
+    let (_, past) = t.get(&cookie, "/api/reports/spend?month=2001-02").await;
+    assert_eq!((past["days_elapsed"].as_u64(), past["days_in_month"].as_u64()), (Some(28), Some(28)), "{past}");
     assert_eq!(t.get(&cookie, "/api/reports/spend?month=2026-13x").await.0, 400);
+    assert_eq!(t.get(&cookie, "/api/reports/spend?month=2026-13").await.0, 400, "no thirteenth month");
 }
 
 #[tokio::test]

@@ -80,8 +80,9 @@ use views::{
     ImportJobView, ImportPreviewView, LeadReceivedView, LeadSourceView, LinkAcceptedView, LinkView, MessageCountsView,
     MessageView, NoteView, NotificationsReadView, NotificationsView, NumberHoursView, OptOutView, PageView,
     PasswordChangedView, QueuedView, QuotePdfView, QuoteView, RateCardView, ReadMarkerView, RecipientView,
-    RedrivenView, RequeuedView, RuleLogEntryView, RuleView, SignedInView, SourceReportView, SpendView, TaskView,
-    TemplatesSyncedView, UploadView, UserView, WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
+    RedrivenView, ReplyEstimateView, RequeuedView, RuleLogEntryView, RuleView, SignedInView, SourceReportView,
+    SpendView, TaskView, TemplatesSyncedView, UploadView, UserView, WebhookDeliveryView, WebhookSecretView,
+    WebhookView, WorkloadView,
 };
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
@@ -452,6 +453,7 @@ openapi::api_routes! {
     post "/api/contacts/{id}/notes" => contacts::add_note, body contacts::NoteBody, returns 201 NoteView, "Add an internal note (201)", "all who can see it";
     post "/api/contacts/{id}/calls" => calls::log_call, body calls::CallLogBody, returns 201 CallLoggedView, "Log a phone call made to the contact: outcome, notes, and an optional follow-up to call again (201)", "all who can see it";
     get "/api/contacts/{id}/messages" => contacts::messages, query contacts::PageQuery, returns 200 PageView<MessageView>, "The timeline, oldest first", "all who can see it";
+    get "/api/contacts/{id}/reply_estimate" => outbound::reply_estimate, returns 200 ReplyEstimateView, "Whether a reply sent now is billed: inside the service window a free-form reply at the rate card's service price (0 by default), outside it only a template, priced as a utility template", "all who can see it";
     post "/api/contacts/{id}/messages" => outbound::send, body outbound::SendBody, returns 202 QueuedView, "Send text, a template or an uploaded file (202; a file is checked against WhatsApp's type and size limits on the uploaded object, 422 naming the limit; an Idempotency-Key is the sender's own for this contact, and reusing it for another body is 422)", "all who can see it";
     post "/api/contacts/{id}/uploads" => uploads::create, body uploads::UploadBody, returns 201 UploadView, "A presigned PUT for a file to send (201): the type and size are checked against WhatsApp's limits first (422 naming the limit)", "all who can see it";
     post "/api/contacts/{id}/opt_out" => outbound::opt_out, body outbound::OptOutBody, returns 200 OptOutView, "Record the marketing opt-out, or clear it (audited)", "all who can see it (clearing: managers, admins)";

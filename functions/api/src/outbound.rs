@@ -4,7 +4,8 @@
 use crate::contacts::contact_id;
 use crate::json_body::ApiJson;
 use crate::session::Staff;
-use crate::views::{OptOutView, PageView, QueuedView, RequeuedView, SpendView, TemplatesSyncedView};
+use crate::views::{OptOutView, PageView, QueuedView, ReplyEstimateView, RequeuedView, SpendView, TemplatesSyncedView};
+use crate::visible_contact::VisibleContact;
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -221,6 +222,14 @@ pub(crate) struct MonthQuery {
     month: Option<String>,
 }
 
+pub(crate) async fn reply_estimate(
+    State(state): State<Arc<ApiState>>,
+    VisibleContact { contact, .. }: VisibleContact,
+) -> Result<Json<ReplyEstimateView>, ApiError> {
+    let rates = state.outbound.send.rate_cards().await?;
+    Ok(Json(ReplyEstimateView::new(&contact, &rates, state.clock.now())))
+}
+
 pub(crate) async fn spend(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
@@ -229,15 +238,17 @@ pub(crate) async fn spend(
     if !session.role.supervises() {
         return Err(ApiError::forbidden("only managers and administrators read reports"));
     }
-    let month = q.month.unwrap_or_else(|| state.clock.now().month());
+    let now = state.clock.now();
+    let month = q.month.unwrap_or_else(|| now.month());
     let valid = month.len() == 7
         && month.as_bytes()[4] == b'-'
         && month.bytes().enumerate().all(|(i, b)| i == 4 || b.is_ascii_digit());
-    if !valid {
+    let progress = parley::domain::spend_forecast::month_progress(&month, &now.to_rfc3339()[..10]);
+    let (true, Ok(progress)) = (valid, progress) else {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_month", "month must be YYYY-MM"));
-    }
+    };
     let lines = state.outbound.spend.spend(&month).await?;
-    Ok(Json(SpendView::new(month, lines)))
+    Ok(Json(SpendView::new(month, lines, progress)))
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -74,6 +74,7 @@ pub mod session;
 pub mod snooze;
 pub mod source_figures;
 pub mod spend;
+pub mod spend_forecast;
 pub mod status;
 pub mod tags;
 pub mod task;

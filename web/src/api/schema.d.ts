@@ -701,6 +701,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contacts/{id}/reply_estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether a reply sent now is billed: inside the service window a free-form reply at the rate card's service price (0 by default), outside it only a template, priced as a utility template
+         * @description Roles: all who can see it.
+         */
+        get: operations["get_contacts__id__reply_estimate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contacts/{id}/tasks": {
         parameters: {
             query?: never;
@@ -4103,6 +4123,20 @@ export interface components {
         ReplyContext: {
             message_id: string;
         };
+        /**
+         * @description A free-form reply's price now, or, with the window closed, what the
+         *     template that must be sent instead costs; prices from the rate card.
+         */
+        ReplyEstimate: {
+            /** @description When the open window closes. */
+            closes_at: string | null;
+            /** @description A free-form (service) reply; `null` while the window is closed. */
+            reply: components["schemas"]["Estimate"] | null;
+            /** @description A utility template, the cheapest way back in once the window closes. */
+            template: components["schemas"]["Estimate"];
+            /** @description A free-form reply can be sent now. */
+            window_open: boolean;
+        };
         /** @description A retried send: the same message id goes back on the queue. */
         Requeued: {
             id: string;
@@ -4253,6 +4287,17 @@ export interface components {
         };
         /** @description One month's counts; a category with no messages has no line. */
         Spend: {
+            /**
+             * Format: uint32
+             * @description Days of the month counted so far (UTC, today included): the whole
+             *     month once it is over, 0 before it begins.
+             */
+            days_elapsed: number;
+            /**
+             * Format: uint32
+             * @description Days in the month.
+             */
+            days_in_month: number;
             items: components["schemas"]["SpendLine"][];
             /** @description `YYYY-MM`, as asked (or the current month). */
             month: string;
@@ -4261,6 +4306,12 @@ export interface components {
         SpendLine: {
             /** Format: uint64 */
             billable: number;
+            /**
+             * Format: uint64
+             * @description Billable messages the month will end with if it goes on as it has:
+             *     `billable × days_in_month / days_elapsed`, to the nearest message.
+             */
+            billable_forecast: number;
             category: string;
             /** Format: uint64 */
             free: number;
@@ -6117,6 +6168,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_contacts__id__reply_estimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplyEstimate"];
                 };
             };
             /** @description Error */

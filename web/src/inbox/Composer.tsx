@@ -1,10 +1,11 @@
 // The composer: text replies inside the service window, approved templates always.
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { replyEstimate, type ReplyEstimate } from '../api/messages';
 import type { Contact } from '../api/contacts';
 import { Icon } from '../components/Icon';
 import { t } from '../i18n';
 import { EstimateChip } from './Message';
-import { closedExplanation, displayName, localEstimate, snippet, windowInfo } from './model';
+import { closedExplanation, displayName, estimateWords, localEstimate, snippet, windowInfo } from './model';
 import { MAX_TEXT, draftFor, rev, setSendResult, state, submit, timeline, updateDraft } from './store';
 import { AttachFile } from './AttachFile';
 import { TemplatePicker } from './template/TemplatePicker';
@@ -22,6 +23,16 @@ export function Composer({ c }: { c: Contact }) {
   const target = draft.replyTo ? (timeline().find((m) => String(m.id) === draft.replyTo) ?? null) : null;
   const chars = Array.from(draft.text).length;
   const tooLong = chars > MAX_TEXT;
+
+  // The server prices replies from the rate card (service price, window):
+  // asked again when the contact or its window changes.
+  const [billing, setBilling] = useState<ReplyEstimate | null>(null);
+  useEffect(() => {
+    let live = true;
+    setBilling(null);
+    replyEstimate(c.id).then((b) => { if (live) setBilling(b); }, () => {});
+    return () => { live = false; };
+  }, [c.id, open]);
 
   useEffect(() => {
     const el = input.current;
@@ -42,6 +53,9 @@ export function Composer({ c }: { c: Contact }) {
       <p class={`window-note ${open ? 'is-open' : 'is-closed'}${info.soon ? ' is-soon' : ''}`} data-testid="window-note" data-open={String(open)}>
         <Icon name={open ? 'clock' : 'info'} /><span>{note}</span>
       </p>
+      {billing && !billing.window_open ? (
+        <p class="window-note is-closed" data-testid="reply-billing">{t('composer.templateBilled', { price: estimateWords(billing.template) })}</p>
+      ) : null}
       {draft.replyTo ? (
         <div class="reply-preview" data-testid="reply-preview">
           <div class="reply-preview-body">
@@ -84,7 +98,7 @@ export function Composer({ c }: { c: Contact }) {
       <div class="composer-meta" hidden={mode !== 'text'}>
         <span id="composer-hint" class="composer-hint">{t('composer.hint')}</span>
         <span class={`text-counter${tooLong ? ' is-over' : ''}`} data-testid="text-counter">{chars > MAX_TEXT - 500 ? `${chars} / ${MAX_TEXT}` : ''}</span>
-        <span class="estimate" data-testid="text-estimate"><EstimateChip estimate={localEstimate('service', true, c.wa_id)} /></span>
+        <span class="estimate" data-testid="text-estimate"><EstimateChip estimate={billing?.reply ?? localEstimate('service', true, c.wa_id)} /></span>
       </div>
       {mode === 'text' ? <AttachFile contactId={c.id} disabled={busy} /> : null}
       {mode === 'template' ? <TemplatePicker c={c} draft={draft} open={open} /> : null}

@@ -5,11 +5,11 @@ import { memo } from 'preact/compat';
 import type { Estimate, Message } from '../api/messages';
 import { Icon } from '../components/Icon';
 import { t } from '../i18n';
-import { fmtFull, fmtTime, parseTime } from '../lib/format';
+import { fmtFull, fmtTime, money, parseTime } from '../lib/format';
 import { href } from '../lib/router';
 import { isManager } from '../lib/session';
 import { MediaAttachment } from './MediaAttachment';
-import { describe, errorLines, estimateWords, humanize, outboundErrors, snippet, STATUS, str } from './model';
+import { categoryLabel, describe, errorLines, estimateWords, humanize, outboundErrors, snippet, STATUS, str } from './model';
 import { OriginMark } from './OriginMark';
 import { asEdited, revisionSig } from './revisions';
 import { retryMessage, updateDraft, type LocalMessage } from './store';
@@ -22,6 +22,21 @@ export function EstimateChip({ estimate }: { estimate: Estimate | null | undefin
       <span>{estimateWords(estimate)}</span>
     </span>
   );
+}
+
+/**
+ * How Meta billed this message, from the `pricing` of its status webhooks
+ * (for managers and admins). Meta names no amount: the price shown is the
+ * rate card's, when the estimate priced the category Meta billed.
+ */
+export function billedWords(m: Message): string | null {
+  const pricing = m.pricing as { billable?: unknown; category?: unknown } | null | undefined;
+  if (!pricing || typeof pricing !== 'object' || typeof pricing.billable !== 'boolean') return null;
+  const category = categoryLabel(str(pricing.category) || 'unknown');
+  if (!pricing.billable) return t('msg.notBilled', { category });
+  const e = m.estimate;
+  const priced = e && typeof e === 'object' && e.category === pricing.category && !e.free && Number.isFinite(Number(e.amount_minor)) && str(e.currency);
+  return priced ? t('msg.billedAt', { category, amount: money(Number(e.amount_minor), e.currency) }) : t('msg.billed', { category });
 }
 
 function RetryButton({ id, busy }: { id: string; busy: boolean }) {
@@ -72,11 +87,13 @@ function DeliveryNotes({ m, busy, retryError }: { m: Message; busy: boolean; ret
     notes = <div class="msg-note" data-testid="delivery-retrying"><Icon name="clock" /><span>{t('msg.sendingAttempt', { n: attempts })}</span></div>;
   }
   const cost = m.estimate && typeof m.estimate === 'object' && m.estimate.free === false;
+  const billed = isManager() ? billedWords(m) : null;
   return (
     <>
       {notes}
       {retryError ? <div class="msg-retry-error" data-testid="retry-error" role="alert">{retryError}</div> : null}
       {cost ? <div class="msg-cost" data-testid="message-estimate" title={t('msg.estimateTitle')}><EstimateChip estimate={m.estimate} /></div> : null}
+      {billed ? <div class="msg-cost msg-billed" data-testid="message-billed" title={t('msg.billedTitle')}>{billed}</div> : null}
     </>
   );
 }

@@ -173,11 +173,12 @@ export function Dashboard() {
           <section data-testid="dash-spend">
             <h2 class="side-heading">{t('dash.spend', { month: data.spend.month })}</h2>
             <table class="table">
-              <thead><tr><th scope="col">{t('settings.category')}</th><th scope="col">{t('dash.billable')}</th><th scope="col">{t('dash.free')}</th></tr></thead>
+              <thead><tr><th scope="col">{t('settings.category')}</th><th scope="col">{t('dash.billable')}</th><th scope="col">{t('dash.free')}</th><th scope="col">{t('dash.forecast')}</th></tr></thead>
               <tbody>{data.spend.items.map((s) => (
-                <tr key={s.category}><td>{categoryLabel(s.category)}</td><td>{number(s.billable)}</td><td>{number(s.free)}</td></tr>
+                <tr key={s.category}><td>{categoryLabel(s.category)}</td><td>{number(s.billable)}</td><td>{number(s.free)}</td><td>{number(s.billable_forecast)}</td></tr>
               ))}</tbody>
             </table>
+            <p class="muted" data-testid="dash-spend-forecast">{t('dash.forecastNote', { elapsed: number(data.spend.days_elapsed), days: number(data.spend.days_in_month) })}</p>
           </section>
         </div>
       )}

@@ -1,0 +1,81 @@
+// Browser test for the spend section of the dashboard: a service reply that
+// Meta priced (free) appears in its category, and the month's end forecast
+// says how it was made.
+//
+//   cargo build -p parley-local -p parley-simulator && npm run build
+//   eval "$(./infra/emulators.sh start)"
+//   node --test tests/browser/spend.test.mjs
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, newPage, signIn, api, customerWrites, openConversation } from './harness.mjs';
+
+let stack;
+
+before(async () => {
+  assert.ok(ENV.AWS_ENDPOINT_URL_DYNAMODB, 'AWS_ENDPOINT_URL_DYNAMODB must point at a running DynamoDB Local');
+  stack = await startStack('spend');
+}, { timeout: 200_000 });
+
+after(async () => {
+  await stopStack(stack);
+});
+
+test('the spend section shows priced messages by category and the forecast', { timeout: 180_000 }, async () => {
+  const { context, page } = await newPage(stack, { bypassCSP: true });
+  await signIn(stack, page);
+  await customerWrites(stack, '919812300001', 'Sunita Rao', 'Is the shop open on Sunday?');
+  let contact;
+  await eventually(async () => {
+    const { body } = await api(stack, page, 'GET', '/api/contacts?q=sunita');
+    assert.equal(body.items.length, 1);
+    contact = body.items[0].id;
+  }, { timeout: WAIT });
+  const sent = await api(stack, page, 'POST', `/api/contacts/${encodeURIComponent(contact)}/messages`, { type: 'text', text: 'Yes, 10 to 6.' });
+  assert.equal(sent.status, 202, JSON.stringify(sent.body));
+  assert.equal((await api(stack, page, 'POST', '/api/templates/sync', {})).status, 200);
+  const promo = await api(stack, page, 'POST', `/api/contacts/${encodeURIComponent(contact)}/messages`,
+    { type: 'template', template: { name: 'diwali_sale', language: 'en_US', params: ['Sunita'] } });
+  assert.equal(promo.status, 202, JSON.stringify(promo.body));
+  // The simulator's status webhooks carry Meta's pricing: a service reply in
+  // the window is free, a marketing template billed.
+  await eventually(async () => {
+    const { body } = await api(stack, page, 'GET', '/api/reports/spend');
+    assert.equal(body.items.find((l) => l.category === 'service')?.free, 1, JSON.stringify(body));
+    assert.equal(body.items.find((l) => l.category === 'marketing')?.billable, 1, JSON.stringify(body));
+  }, { timeout: WAIT });
+
+  // The timeline marks how Meta billed each message, priced from the rate card.
+  await page.goto(`${stack.base}/`);
+  await openConversation(page, 'Sunita Rao');
+  const billed = byTestId(page, 'message-billed');
+  await eventually(async () => assert.deepEqual(await billed.allTextContents(), ['not billed: Service reply', 'billed: Marketing ₹0.78']), { timeout: WAIT });
+  // Inside the window the composer says the reply is free (the server's
+  // estimate); for a contact who never wrote, that a template is needed and its price.
+  await eventually(async () => assert.equal(await byTestId(page, 'text-estimate').textContent(), 'estimateFree · Service reply'));
+  assert.equal(await byTestId(page, 'reply-billing').count(), 0);
+  const quiet = await api(stack, page, 'POST', '/api/contacts', { phone: '+919812300002', name: 'Quiet Customer' });
+  assert.equal(quiet.status, 201, JSON.stringify(quiet.body));
+  await page.goto(`${stack.base}/`);
+  await openConversation(page, 'Quiet Customer');
+  await eventually(async () => assert.equal(
+    await byTestId(page, 'reply-billing').textContent(),
+    'Outside the window a reply must be a template: ₹0.12 · Utility',
+  ), { timeout: WAIT });
+
+  await page.goto(`${stack.base}/#/dashboard`);
+  const spend = byTestId(page, 'dash-spend');
+  await spend.waitFor({ state: 'visible', timeout: WAIT });
+  const row = spend.locator('tbody tr');
+  const { body: now } = await api(stack, page, 'GET', '/api/reports/spend');
+  // Linear by days elapsed, to the nearest message.
+  const expectedForecast = Math.floor((now.days_in_month + Math.floor(now.days_elapsed / 2)) / now.days_elapsed);
+  await eventually(async () => assert.deepEqual(await row.first().locator('td').allTextContents(), ['Marketing', '1', '0', String(expectedForecast)]));
+  const { body: report } = await api(stack, page, 'GET', '/api/reports/spend');
+  assert.equal(
+    await byTestId(page, 'dash-spend-forecast').textContent(),
+    `Forecast: the billable count so far scaled linearly from ${report.days_elapsed} of ${report.days_in_month} days to the whole month.`,
+  );
+  assert.deepEqual(await axeViolations(page), []);
+  await context.close();
+});
