@@ -2,6 +2,7 @@
 //! same rules Meta enforces (window, template, parameters), caught early with
 //! a reason staff can act on, plus Parley's own (opt-outs).
 
+use super::interactive_message::{check_interactive, BadInteractive, InteractiveMessage};
 use super::outbound_media::{check_buttons, check_file, check_labels, MediaRefusal, OutboundFile};
 use super::pricing::{Estimate, RateCards};
 use super::template::{Category, Template};
@@ -36,6 +37,11 @@ pub enum OutboundContent {
         /// The file, its kind and what goes with it.
         file: OutboundFile,
     },
+    /// Reply buttons or a list (service window only).
+    Interactive {
+        /// The message.
+        interactive: InteractiveMessage,
+    },
 }
 
 impl OutboundContent {
@@ -45,6 +51,7 @@ impl OutboundContent {
             OutboundContent::Text { .. } => "text",
             OutboundContent::Template { .. } => "template",
             OutboundContent::Media { file } => file.kind.as_str(),
+            OutboundContent::Interactive { .. } => "interactive",
         }
     }
 
@@ -65,6 +72,7 @@ impl OutboundContent {
                 .clone()
                 .or_else(|| file.filename.clone())
                 .unwrap_or_else(|| format!("[{}]", file.kind.as_str())),
+            OutboundContent::Interactive { interactive } => interactive.body.clone(),
         }
     }
 }
@@ -142,6 +150,9 @@ pub enum SendRefusal {
     /// A file Meta would refuse (type, size, caption, name), or none.
     #[error(transparent)]
     Media(#[from] MediaRefusal),
+    /// Reply buttons or a list Meta would refuse.
+    #[error(transparent)]
+    Interactive(#[from] BadInteractive),
 }
 
 fn window_closed_message(closed_at: Option<Millis>) -> String {
@@ -168,6 +179,7 @@ impl SendRefusal {
             SendRefusal::NoMarketingConsent => "no_marketing_consent",
             SendRefusal::BadText => "bad_text",
             SendRefusal::Media(refusal) => refusal.code(),
+            SendRefusal::Interactive(bad) => bad.code(),
         }
     }
 }
@@ -234,6 +246,13 @@ pub fn plan_send(
             }
             if let OutboundContent::Media { file } = &mut bound {
                 file.kind = kind;
+            }
+            Category::Service
+        }
+        OutboundContent::Interactive { interactive } => {
+            check_interactive(interactive)?;
+            if !open {
+                return Err(SendRefusal::WindowClosed { closed_at: recipient.window.closes_at() });
             }
             Category::Service
         }
