@@ -352,6 +352,30 @@ mod tests {
     }
 
     #[test]
+    fn interactive_needs_an_open_window_and_metas_limits() {
+        use crate::domain::interactive_message::{InteractiveAction, InteractiveMessage, ReplyButtonSpec};
+        let rates = RateCards::default();
+        let buttons = |titles: &[&str]| OutboundContent::Interactive {
+            interactive: InteractiveMessage {
+                header: None,
+                body: "Deliver tomorrow?".into(),
+                footer: None,
+                action: InteractiveAction::Buttons {
+                    buttons: titles.iter().map(|t| ReplyButtonSpec { id: (*t).into(), title: (*t).into() }).collect(),
+                },
+            },
+        };
+        let plan = plan_send(&recipient(true, false), &buttons(&["Yes", "No"]), &[], &rates, Millis(1)).unwrap();
+        assert!(plan.estimate.free);
+        assert_eq!(plan.content.type_name(), "interactive");
+        assert_eq!(plan.content.summary(None), "Deliver tomorrow?");
+        let closed = plan_send(&recipient(false, false), &buttons(&["Yes"]), &[], &rates, Millis(1)).unwrap_err();
+        assert_eq!(closed.code(), "window_closed");
+        let four = plan_send(&recipient(true, false), &buttons(&["a", "b", "c", "d"]), &[], &rates, Millis(1));
+        assert_eq!(four.unwrap_err().code(), "bad_interactive");
+    }
+
+    #[test]
     fn text_needs_an_open_window() {
         let text = OutboundContent::Text { text: "hi".into() };
         let plan = plan_send(&recipient(true, false), &text, &[], &RateCards::default(), Millis(1)).unwrap();
