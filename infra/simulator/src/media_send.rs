@@ -193,4 +193,24 @@ mod tests {
         assert!(check_shape(&named_image, "image").is_err());
         assert!(check_shape(&json!({"video": {}}), "video").is_err());
     }
+
+    #[test]
+    fn list_messages_are_checked_against_metas_limits() {
+        let list = |sections: Value| json!({"interactive": {"type": "list", "body": {"text": "Pick"}, "action": {"button": "Sizes", "sections": sections}}});
+        let one = list(json!([{"rows": [{"id": "s", "title": "Small", "description": "Chest 36"}]}]));
+        assert_eq!(check_interactive(&one), Ok(None));
+        assert!(check_interactive(&list(json!([]))).is_err());
+        let untitled =
+            list(json!([{"title": "A", "rows": [{"id": "a", "title": "A"}]}, {"rows": [{"id": "b", "title": "B"}]}]));
+        assert!(check_interactive(&untitled).is_err());
+        let twice = list(
+            json!([{"title": "A", "rows": [{"id": "a", "title": "A"}]}, {"title": "B", "rows": [{"id": "a", "title": "B"}]}]),
+        );
+        assert!(check_interactive(&twice).is_err());
+        let eleven: Vec<Value> = (0..11).map(|i| json!({"id": format!("r{i}"), "title": "Row"})).collect();
+        assert!(check_interactive(&list(json!([{"rows": eleven}]))).is_err());
+        assert!(
+            check_interactive(&list(json!([{"rows": [{"id": "a", "title": "twenty-five characters!!!"}]}]))).is_err()
+        );
+    }
 }
