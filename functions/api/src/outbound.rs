@@ -11,6 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use parley::app::send_message::{RetryError, SendCommand, SendError};
+use parley::domain::interactive_message::InteractiveMessage;
 use parley::domain::outbound::{OutboundContent, SendRefusal};
 use parley::domain::outbound_media::{MediaKind, OutboundFile};
 use parley::domain::template::Template;
@@ -40,6 +41,12 @@ pub(crate) enum SendBody {
     /// A file uploaded with `POST /api/contacts/{id}/uploads`.
     Media {
         media: MediaBody,
+        #[serde(default)]
+        context: Option<ContextBody>,
+    },
+    /// Reply buttons or a list (inside the service window).
+    Interactive {
+        interactive: InteractiveMessage,
         #[serde(default)]
         context: Option<ContextBody>,
     },
@@ -141,6 +148,7 @@ pub(crate) async fn send(
         SendBody::Text { text, context } => (OutboundContent::Text { text }, context),
         SendBody::Template { template, context } => (template.into_content(), context),
         SendBody::Media { media, context } => (media.into_content(), context),
+        SendBody::Interactive { interactive, context } => (OutboundContent::Interactive { interactive }, context),
     };
     let idempotency_key = headers
         .get("idempotency-key")

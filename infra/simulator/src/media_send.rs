@@ -73,8 +73,11 @@ pub fn check_shape(body: &Value, kind: &str) -> Result<MediaSource, MediaSendRef
 /// object that holds it.
 pub fn check_interactive(body: &Value) -> Result<Option<(&'static str, &Value)>, MediaSendRefusal> {
     let interactive = body.get("interactive").ok_or_else(|| invalid("interactive object is required"))?;
+    if interactive["type"] == "list" {
+        return check_list(interactive).map(|()| None);
+    }
     if interactive["type"] != "button" {
-        return Err(invalid("only interactive type button is played by this simulator"));
+        return Err(invalid("only interactive types button and list are played by this simulator"));
     }
     let text = interactive["body"]["text"].as_str().unwrap_or_default();
     if text.trim().is_empty() || text.chars().count() > 1024 {
@@ -100,6 +103,46 @@ pub fn check_interactive(body: &Value) -> Result<Option<(&'static str, &Value)>,
         return Err(invalid("a header file takes no caption"));
     }
     Ok(Some((kind, header)))
+}
+
+/// Meta's list-message limits: a body of 1 to 1024 characters, a button
+/// label of 1 to 20, 1 to 10 sections (titled, up to 24, once there are
+/// two) with 1 to 10 rows in all, each row's distinct id 1 to 200, title
+/// 1 to 24 and description at most 72.
+fn check_list(interactive: &Value) -> Result<(), MediaSendRefusal> {
+    let fits = |v: &Value, max: usize| v.as_str().is_some_and(|t| (1..=max).contains(&t.chars().count()));
+    if !fits(&interactive["body"]["text"], 1024) {
+        return Err(invalid("interactive body text is required, at most 1024 characters"));
+    }
+    let action = &interactive["action"];
+    if !fits(&action["button"], 20) {
+        return Err(invalid("a list's action.button is 1 to 20 characters"));
+    }
+    let sections = action["sections"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let rows: Vec<&Value> = sections.iter().flat_map(|s| s["rows"].as_array().into_iter().flatten()).collect();
+    if !(1..=10).contains(&sections.len())
+        || !(1..=10).contains(&rows.len())
+        || sections.iter().any(|s| s["rows"].as_array().is_none_or(Vec::is_empty))
+    {
+        return Err(invalid("a list has 1 to 10 sections, none empty, and at most 10 rows in all"));
+    }
+    if sections.len() > 1 && !sections.iter().all(|s| fits(&s["title"], 24)) {
+        return Err(invalid("with more than one section each needs a title of 1 to 24 characters"));
+    }
+    let ids: Vec<&str> = rows.iter().filter_map(|r| r["id"].as_str()).collect();
+    let rows_fit = ids.len() == rows.len()
+        && rows.iter().all(|r| {
+            fits(&r["id"], 200)
+                && fits(&r["title"], 24)
+                && r.get("description").is_none_or(|d| d.as_str().is_some_and(|d| d.chars().count() <= 72))
+        })
+        && ids.iter().enumerate().all(|(i, id)| !ids[..i].contains(id));
+    if !rows_fit {
+        return Err(invalid(
+            "each row needs a distinct id (1 to 200), a title of 1 to 24 and a description of at most 72",
+        ));
+    }
+    Ok(())
 }
 
 /// What Meta fetched.
@@ -149,5 +192,25 @@ mod tests {
         let named_image = json!({"image": {"id": "1", "filename": "a.jpg"}});
         assert!(check_shape(&named_image, "image").is_err());
         assert!(check_shape(&json!({"video": {}}), "video").is_err());
+    }
+
+    #[test]
+    fn list_messages_are_checked_against_metas_limits() {
+        let list = |sections: Value| json!({"interactive": {"type": "list", "body": {"text": "Pick"}, "action": {"button": "Sizes", "sections": sections}}});
+        let one = list(json!([{"rows": [{"id": "s", "title": "Small", "description": "Chest 36"}]}]));
+        assert_eq!(check_interactive(&one), Ok(None));
+        assert!(check_interactive(&list(json!([]))).is_err());
+        let untitled =
+            list(json!([{"title": "A", "rows": [{"id": "a", "title": "A"}]}, {"rows": [{"id": "b", "title": "B"}]}]));
+        assert!(check_interactive(&untitled).is_err());
+        let twice = list(
+            json!([{"title": "A", "rows": [{"id": "a", "title": "A"}]}, {"title": "B", "rows": [{"id": "a", "title": "B"}]}]),
+        );
+        assert!(check_interactive(&twice).is_err());
+        let eleven: Vec<Value> = (0..11).map(|i| json!({"id": format!("r{i}"), "title": "Row"})).collect();
+        assert!(check_interactive(&list(json!([{"rows": eleven}]))).is_err());
+        assert!(
+            check_interactive(&list(json!([{"rows": [{"id": "a", "title": "twenty-five characters!!!"}]}]))).is_err()
+        );
     }
 }

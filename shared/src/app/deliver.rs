@@ -93,7 +93,7 @@ impl Deliver {
                 }
                 (None, _) => None,
             },
-            OutboundContent::Text { .. } => None,
+            OutboundContent::Text { .. } | OutboundContent::Interactive { .. } => None,
         };
         Ok(SendRequest {
             phone_number_id: message.phone_number_id.clone(),

@@ -230,7 +230,7 @@ impl SendMessage {
             OutboundContent::Template { language, .. } => {
                 translations.iter().any(|t| &t.language == language && t.category == Category::Marketing)
             }
-            OutboundContent::Text { .. } | OutboundContent::Media { .. } => false,
+            OutboundContent::Text { .. } | OutboundContent::Media { .. } | OutboundContent::Interactive { .. } => false,
         };
         // The consent settings matter only to a marketing template.
         let strict = marketing && self.consent.consent_policy().await?.unwrap_or_default().strict;
@@ -251,7 +251,7 @@ impl SendMessage {
         let plan = plan_send(&recipient, &content, &context.translations, &context.rates, now)?;
         let template = match &command.content {
             OutboundContent::Template { language, .. } => context.translations.iter().find(|t| &t.language == language),
-            OutboundContent::Text { .. } | OutboundContent::Media { .. } => None,
+            OutboundContent::Text { .. } | OutboundContent::Media { .. } | OutboundContent::Interactive { .. } => None,
         };
         let idempotency_key = command.idempotency_key.as_deref().map(|key| scoped_key(&command, key));
         let (id, staff) = match origin {
@@ -351,7 +351,9 @@ impl SendMessage {
     async fn translations(&self, content: &OutboundContent) -> Result<Vec<Template>, StoreError> {
         match content {
             OutboundContent::Template { name, .. } => self.templates.template_translations(name).await,
-            OutboundContent::Text { .. } | OutboundContent::Media { .. } => Ok(Vec::new()),
+            OutboundContent::Text { .. } | OutboundContent::Media { .. } | OutboundContent::Interactive { .. } => {
+                Ok(Vec::new())
+            }
         }
     }
 
@@ -383,7 +385,7 @@ impl SendMessage {
                     inputs: inputs.clone().with_stored_type(&object.mime_type),
                 })
             }
-            OutboundContent::Text { .. } => Ok(content.clone()),
+            OutboundContent::Text { .. } | OutboundContent::Interactive { .. } => Ok(content.clone()),
         }
     }
 

@@ -34,6 +34,7 @@ pub mod import_mapping;
 pub mod import_sheet;
 pub mod indiamart;
 pub mod indian_state;
+pub mod interactive_message;
 pub mod invite;
 pub mod lead;
 pub mod lead_feed_status;

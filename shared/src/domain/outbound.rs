@@ -2,6 +2,7 @@
 //! same rules Meta enforces (window, template, parameters), caught early with
 //! a reason staff can act on, plus Parley's own (opt-outs).
 
+use super::interactive_message::{check_interactive, BadInteractive, InteractiveMessage};
 use super::outbound_media::{check_buttons, check_file, check_labels, MediaRefusal, OutboundFile};
 use super::pricing::{Estimate, RateCards};
 use super::template::{Category, Template};
@@ -36,6 +37,11 @@ pub enum OutboundContent {
         /// The file, its kind and what goes with it.
         file: OutboundFile,
     },
+    /// Reply buttons or a list (service window only).
+    Interactive {
+        /// The message.
+        interactive: InteractiveMessage,
+    },
 }
 
 impl OutboundContent {
@@ -45,6 +51,7 @@ impl OutboundContent {
             OutboundContent::Text { .. } => "text",
             OutboundContent::Template { .. } => "template",
             OutboundContent::Media { file } => file.kind.as_str(),
+            OutboundContent::Interactive { .. } => "interactive",
         }
     }
 
@@ -65,6 +72,7 @@ impl OutboundContent {
                 .clone()
                 .or_else(|| file.filename.clone())
                 .unwrap_or_else(|| format!("[{}]", file.kind.as_str())),
+            OutboundContent::Interactive { interactive } => interactive.body.clone(),
         }
     }
 }
@@ -142,6 +150,9 @@ pub enum SendRefusal {
     /// A file Meta would refuse (type, size, caption, name), or none.
     #[error(transparent)]
     Media(#[from] MediaRefusal),
+    /// Reply buttons or a list Meta would refuse.
+    #[error(transparent)]
+    Interactive(#[from] BadInteractive),
 }
 
 fn window_closed_message(closed_at: Option<Millis>) -> String {
@@ -168,6 +179,7 @@ impl SendRefusal {
             SendRefusal::NoMarketingConsent => "no_marketing_consent",
             SendRefusal::BadText => "bad_text",
             SendRefusal::Media(refusal) => refusal.code(),
+            SendRefusal::Interactive(bad) => bad.code(),
         }
     }
 }
@@ -234,6 +246,13 @@ pub fn plan_send(
             }
             if let OutboundContent::Media { file } = &mut bound {
                 file.kind = kind;
+            }
+            Category::Service
+        }
+        OutboundContent::Interactive { interactive } => {
+            check_interactive(interactive)?;
+            if !open {
+                return Err(SendRefusal::WindowClosed { closed_at: recipient.window.closes_at() });
             }
             Category::Service
         }
@@ -330,6 +349,30 @@ mod tests {
         assert_eq!(closed.code(), "window_closed");
         let big = plan_send(&recipient(true, false), &pdf(101 * 1024 * 1024, None), &[], &rates, Millis(1));
         assert_eq!(big.unwrap_err().code(), "media_too_large");
+    }
+
+    #[test]
+    fn interactive_needs_an_open_window_and_metas_limits() {
+        use crate::domain::interactive_message::{InteractiveAction, InteractiveMessage, ReplyButtonSpec};
+        let rates = RateCards::default();
+        let buttons = |titles: &[&str]| OutboundContent::Interactive {
+            interactive: InteractiveMessage {
+                header: None,
+                body: "Deliver tomorrow?".into(),
+                footer: None,
+                action: InteractiveAction::Buttons {
+                    buttons: titles.iter().map(|t| ReplyButtonSpec { id: (*t).into(), title: (*t).into() }).collect(),
+                },
+            },
+        };
+        let plan = plan_send(&recipient(true, false), &buttons(&["Yes", "No"]), &[], &rates, Millis(1)).unwrap();
+        assert!(plan.estimate.free);
+        assert_eq!(plan.content.type_name(), "interactive");
+        assert_eq!(plan.content.summary(None), "Deliver tomorrow?");
+        let closed = plan_send(&recipient(false, false), &buttons(&["Yes"]), &[], &rates, Millis(1)).unwrap_err();
+        assert_eq!(closed.code(), "window_closed");
+        let four = plan_send(&recipient(true, false), &buttons(&["a", "b", "c", "d"]), &[], &rates, Millis(1));
+        assert_eq!(four.unwrap_err().code(), "bad_interactive");
     }
 
     #[test]

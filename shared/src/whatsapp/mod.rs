@@ -3,6 +3,7 @@
 pub mod calls;
 pub mod coexistence;
 pub mod inbound;
+pub mod interactive_message;
 pub mod send;
 pub mod signature;
 pub mod status;

@@ -1,6 +1,7 @@
 //! The Cloud API send contract: `POST /{version}/{phone_number_id}/messages`,
 //! its response, and which of its errors are worth retrying.
 
+use super::interactive_message::interactive_object;
 use super::status::delivery_error;
 use super::template_message::template_object;
 use crate::domain::outbound::OutboundContent;
@@ -43,6 +44,10 @@ impl SendRequest {
             OutboundContent::Template { name, language, params, inputs } => {
                 body["type"] = json!("template");
                 body["template"] = template_object(name, language, params, inputs, self.media_link.as_deref());
+            }
+            OutboundContent::Interactive { interactive } => {
+                body["type"] = json!("interactive");
+                body["interactive"] = interactive_object(interactive);
             }
             OutboundContent::Media { file } => {
                 // By link: Meta fetches the file from the bucket itself (see
