@@ -3287,6 +3287,31 @@ export interface components {
         ImportStatus: "awaiting_upload" | "queued" | "running" | "done" | "failed";
         /** @description What a conversation is about. */
         Intent: "sales" | "support" | "billing" | "spam" | "other";
+        /** @description What the customer can answer with. */
+        InteractiveAction: {
+            /** @description The buttons, in order. */
+            buttons: components["schemas"]["ReplyButtonSpec"][];
+            /** @constant */
+            kind: "buttons";
+        } | {
+            /** @description The label of the button that opens the list. */
+            button: string;
+            /** @constant */
+            kind: "list";
+            /** @description The sections, in order. */
+            sections: components["schemas"]["ListSection"][];
+        };
+        /** @description A reply-buttons or list message. */
+        InteractiveMessage: {
+            /** @description Buttons or a list. */
+            action: components["schemas"]["InteractiveAction"];
+            /** @description The message text. */
+            body: string;
+            /** @description Small grey text below the body. */
+            footer?: string | null;
+            /** @description A text header above the body. */
+            header?: string | null;
+        };
         /**
          * @description One opening, in local wall-clock time (`"09:00"`–`"18:00"`); a close at
          *     or before the open is the next day's (`"22:00"`–`"02:00"`), `"24:00"` is
@@ -3487,6 +3512,22 @@ export interface components {
         LinkAccepted: {
             active: boolean;
             email: string;
+        };
+        /** @description One row the customer can pick. */
+        ListRow: {
+            /** @description A second, smaller line. */
+            description?: string | null;
+            /** @description What the pick sends back. */
+            id: string;
+            /** @description What the customer reads. */
+            title: string;
+        };
+        /** @description A titled group of rows. */
+        ListSection: {
+            /** @description Its rows. */
+            rows: components["schemas"]["ListRow"][];
+            /** @description Shown above its rows; Meta requires it once there are two sections. */
+            title?: string | null;
         };
         /** @description What staff logged about a call. */
         LoggedCall: {
@@ -4119,6 +4160,16 @@ export interface components {
             moved: number;
             queue: string;
         };
+        /**
+         * @description A reply button as staff compose it (same shape as [`ReplyButton`], with
+         *     a schema for the API).
+         */
+        ReplyButtonSpec: {
+            /** @description What the tap sends back. */
+            id: string;
+            /** @description What the customer reads on it. */
+            title: string;
+        };
         /** @description The message replied to. */
         ReplyContext: {
             message_id: string;
@@ -4217,6 +4268,11 @@ export interface components {
             media: components["schemas"]["MediaSend"];
             /** @constant */
             type: "media";
+        } | {
+            context?: components["schemas"]["ReplyContext"] | null;
+            interactive: components["schemas"]["InteractiveMessage"];
+            /** @constant */
+            type: "interactive";
         };
         /** @description The service window, stated before any send is tried. */
         ServiceWindow: {
