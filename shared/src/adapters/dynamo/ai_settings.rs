@@ -4,7 +4,7 @@
 
 use super::item::{get_s, key, s};
 use super::keys::AI_SETTINGS;
-use super::{transact_checked_all, unavailable, DynamoStore};
+use super::{unavailable, DynamoStore};
 use crate::domain::ai_settings::AiSettings;
 use crate::domain::AuditEntry;
 use crate::ports::StoreError;
@@ -33,12 +33,6 @@ impl crate::ports::AiSettingsStore for DynamoStore {
         let mut item = key(AI_SETTINGS, AI_SETTINGS);
         item.insert("settings".to_owned(), s(json));
         let put = Put::builder().table_name(&self.table).set_item(Some(item)).build().map_err(unavailable)?;
-        let items = vec![TransactWriteItem::builder().put(put).build(), self.audit_put(audit)?];
-        // The audit line's key is fresh, so a failed check is a broken invariant.
-        if transact_checked_all(&self.client, items).await? {
-            Ok(())
-        } else {
-            Err(StoreError::Unavailable("the audit line collided; retry".into()))
-        }
+        self.write_audited(TransactWriteItem::builder().put(put).build(), audit).await
     }
 }

@@ -25,6 +25,17 @@ impl DynamoStore {
         super::transact_checked(&self.client, vec![write, self.audit_put(audit)?]).await
     }
 
+    /// An unconditional write (a settings item saved or cleared) and its
+    /// audit line in one transaction. The line's key is fresh, so a failed
+    /// check is a broken invariant, answered as retryable.
+    pub(super) async fn write_audited(&self, write: TransactWriteItem, audit: &AuditEntry) -> Result<(), StoreError> {
+        if super::transact_checked_all(&self.client, vec![write, self.audit_put(audit)?]).await? {
+            Ok(())
+        } else {
+            Err(StoreError::Unavailable("the audit line collided; retry".into()))
+        }
+    }
+
     /// The audit line of a change made once per `id` (an event's, say), at
     /// a key derived from it: a redelivery that repeats the change writes
     /// the same line again instead of a second one.

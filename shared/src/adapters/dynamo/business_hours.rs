@@ -5,7 +5,7 @@
 //! [`crate::ports::OpeningHours`].
 
 use super::item::{get_s, key, s};
-use super::{transact_checked_all, unavailable, DynamoStore};
+use super::{unavailable, DynamoStore};
 use crate::domain::business_hours::BusinessHours;
 use crate::domain::{AuditEntry, BusinessNumber, Millis};
 use crate::ports::{OpenState, StoreError};
@@ -41,24 +41,13 @@ impl crate::ports::BusinessHoursStore for DynamoStore {
         let mut item = key(HOURS, number);
         item.extend([("number".to_owned(), s(number)), ("hours".to_owned(), s(json))]);
         let put = Put::builder().table_name(&self.table).set_item(Some(item)).build().map_err(unavailable)?;
-        let items = vec![TransactWriteItem::builder().put(put).build(), self.audit_put(audit)?];
-        // The audit line's key is fresh, so a failed check is a broken invariant.
-        if transact_checked_all(&self.client, items).await? {
-            Ok(())
-        } else {
-            Err(StoreError::Unavailable("the audit line collided; retry".into()))
-        }
+        self.write_audited(TransactWriteItem::builder().put(put).build(), audit).await
     }
 
     async fn clear_hours(&self, number: &str, audit: &AuditEntry) -> Result<(), StoreError> {
         let delete =
             Delete::builder().table_name(&self.table).set_key(Some(key(HOURS, number))).build().map_err(unavailable)?;
-        let items = vec![TransactWriteItem::builder().delete(delete).build(), self.audit_put(audit)?];
-        if transact_checked_all(&self.client, items).await? {
-            Ok(())
-        } else {
-            Err(StoreError::Unavailable("the audit line collided; retry".into()))
-        }
+        self.write_audited(TransactWriteItem::builder().delete(delete).build(), audit).await
     }
 }
 

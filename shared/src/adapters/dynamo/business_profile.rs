@@ -3,7 +3,7 @@
 
 use super::item::{get_s, key, s};
 use super::keys::BUSINESS_PROFILE;
-use super::{transact_checked_all, unavailable, DynamoStore};
+use super::{unavailable, DynamoStore};
 use crate::domain::{AuditEntry, BusinessProfile};
 use crate::ports::StoreError;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
@@ -54,13 +54,8 @@ impl crate::ports::BusinessProfileStore for DynamoStore {
             }
         }
         let put = Put::builder().table_name(&self.table).set_item(Some(item)).build().map_err(unavailable)?;
-        let items = vec![TransactWriteItem::builder().put(put).build(), self.audit_put(audit)?];
-        // The audit line's key is fresh, so a failed check is a broken invariant.
-        if transact_checked_all(&self.client, items).await? {
-            self.calendar.remember(Some(profile));
-            Ok(())
-        } else {
-            Err(StoreError::Unavailable("the audit line collided; retry".into()))
-        }
+        self.write_audited(TransactWriteItem::builder().put(put).build(), audit).await?;
+        self.calendar.remember(Some(profile));
+        Ok(())
     }
 }

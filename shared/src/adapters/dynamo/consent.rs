@@ -4,7 +4,7 @@
 
 use super::item::{get_n, get_s, key, n, s, Item};
 use super::keys;
-use super::{transact_checked, transact_checked_all, unavailable, DynamoStore};
+use super::{transact_checked, unavailable, DynamoStore};
 use crate::domain::consent::{Consent, ConsentCategory, ConsentMethod};
 use crate::domain::consent_policy::ConsentPolicy;
 use crate::domain::{AuditEntry, ContactId, Millis};
@@ -147,12 +147,6 @@ impl crate::ports::ConsentPolicyStore for DynamoStore {
         let mut item = key(keys::BUSINESS_PROFILE, CONSENT_POLICY);
         item.insert("policy".to_owned(), s(json));
         let put = Put::builder().table_name(&self.table).set_item(Some(item)).build().map_err(unavailable)?;
-        let items = vec![TransactWriteItem::builder().put(put).build(), self.audit_put(audit)?];
-        // The audit line's key is fresh, so a failed check is a broken invariant.
-        if transact_checked_all(&self.client, items).await? {
-            Ok(())
-        } else {
-            Err(StoreError::Unavailable("the audit line collided; retry".into()))
-        }
+        self.write_audited(TransactWriteItem::builder().put(put).build(), audit).await
     }
 }
