@@ -577,3 +577,46 @@ test('markup typed into a reply or a template parameter is sent and shown as tex
     await context.close();
   }
 });
+
+test('reply buttons and a list go out from the composer, and the customer\'s tap lands in the conversation', TEST, async () => {
+  const meena = '919700000021';
+  await customerWrites(stack, meena, 'Meena Iyer', 'When can you deliver?');
+  const { context, page } = await newPage(stack);
+  try {
+    await signIn(stack, page);
+    await openComposer(page, 'Meena Iyer');
+    await byTestId(page, 'interactive-toggle').click();
+    const form = byTestId(page, 'interactive-form');
+    await byTestId(form, 'interactive-body').fill('Which day suits you?');
+    await byTestId(form, 'interactive-option').nth(0).fill('Tomorrow');
+    await byTestId(form, 'interactive-option').nth(1).fill('Saturday');
+    await byTestId(form, 'interactive-send').click();
+    await outbound(page, 'Which day suits you?').waitFor({ state: 'visible', timeout: WAIT });
+    await form.waitFor({ state: 'detached' });
+
+    // A list of slots, opened by its button.
+    await byTestId(page, 'interactive-toggle').click();
+    await byTestId(form, 'interactive-list').check();
+    await byTestId(form, 'interactive-body').fill('Pick a slot');
+    await byTestId(form, 'interactive-list-button').fill('Slots');
+    await byTestId(form, 'interactive-option').nth(0).fill('Morning 9-12');
+    await byTestId(form, 'interactive-option').nth(1).fill('Evening 5-8');
+    await byTestId(form, 'interactive-send').click();
+    await outbound(page, 'Pick a slot').waitFor({ state: 'visible', timeout: WAIT });
+
+    const sent = await (await fetch(`${stack.sim.base}/sim/accepted`)).json();
+    const mine = sent.filter((a) => a.to === meena).map((a) => a.body.interactive);
+    assert.deepEqual(mine.map((i) => i.type), ['button', 'list']);
+    assert.deepEqual(mine[0].action.buttons.map((b) => b.reply.title), ['Tomorrow', 'Saturday']);
+    assert.deepEqual(mine[1].action.sections[0].rows.map((r) => r.title), ['Morning 9-12', 'Evening 5-8']);
+
+    const tap = await fetch(`${stack.sim.base}/sim/customer`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: meena, name: 'Meena Iyer', taps: 'Saturday' }),
+    });
+    assert.equal(tap.status, 200, await tap.text());
+    await page.locator('[data-testid="message"][data-direction="in"]', { hasText: 'Saturday' }).waitFor({ state: 'visible', timeout: WAIT });
+    assertNoPageErrors(page);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,4 +1,5 @@
 // The composer: text replies inside the service window, approved templates always.
+import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { replyEstimate, type ReplyEstimate } from '../api/messages';
 import type { Contact } from '../api/contacts';
@@ -9,6 +10,8 @@ import { closedExplanation, displayName, estimateWords, localEstimate, snippet, 
 import { MAX_TEXT, draftFor, rev, setSendResult, state, submit, timeline, updateDraft } from './store';
 import { AttachFile } from './AttachFile';
 import { TemplatePicker } from './template/TemplatePicker';
+
+const InteractiveComposer = lazy(() => import('./InteractiveComposer').then((m) => m.InteractiveComposer));
 
 export function Composer({ c }: { c: Contact }) {
   void rev.value; // state is plain data: re-render on every store change
@@ -27,6 +30,7 @@ export function Composer({ c }: { c: Contact }) {
   // The server prices replies from the rate card (service price, window):
   // asked again when the contact or its window changes.
   const [billing, setBilling] = useState<ReplyEstimate | null>(null);
+  const [choices, setChoices] = useState(false);
   useEffect(() => {
     let live = true;
     setBilling(null);
@@ -101,6 +105,14 @@ export function Composer({ c }: { c: Contact }) {
         <span class="estimate" data-testid="text-estimate"><EstimateChip estimate={billing?.reply ?? localEstimate('service', true, c.wa_id)} /></span>
       </div>
       {mode === 'text' ? <AttachFile contactId={c.id} disabled={busy} /> : null}
+      {mode === 'text' ? (
+        <button type="button" class="button button--ghost" data-testid="interactive-toggle" aria-expanded={choices} onClick={() => setChoices(!choices)}>
+          {t('interactive.open')}
+        </button>
+      ) : null}
+      {mode === 'text' && choices ? (
+        <Suspense fallback={null}><InteractiveComposer contactId={c.id} onDone={() => setChoices(false)} /></Suspense>
+      ) : null}
       {mode === 'template' ? <TemplatePicker c={c} draft={draft} open={open} /> : null}
       <div class="composer-error" data-testid="composer-error" role="alert">{draft.error}</div>
       <div class="send-result" data-testid="send-result" role="status" aria-live="polite"

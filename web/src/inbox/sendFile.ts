@@ -12,7 +12,8 @@ export interface Attached {
   caption: string;
 }
 
-function newKey(): string {
+/** A fresh Idempotency-Key. */
+export function newKey(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (x) => x.toString(16).padStart(2, '0')).join('');
 }
