@@ -579,12 +579,12 @@ test('markup typed into a reply or a template parameter is sent and shown as tex
 });
 
 test('reply buttons and a list go out from the composer, and the customer\'s tap lands in the conversation', TEST, async () => {
-  const meena = '919700000021';
-  await customerWrites(stack, meena, 'Meena Iyer', 'When can you deliver?');
+  const farida = '919700000021';
+  await customerWrites(stack, farida, 'Farida Sheikh', 'When can you deliver?');
   const { context, page } = await newPage(stack);
   try {
     await signIn(stack, page);
-    await openComposer(page, 'Meena Iyer');
+    await openComposer(page, 'Farida Sheikh');
     await byTestId(page, 'interactive-toggle').click();
     const form = byTestId(page, 'interactive-form');
     await byTestId(form, 'interactive-body').fill('Which day suits you?');
@@ -605,13 +605,13 @@ test('reply buttons and a list go out from the composer, and the customer\'s tap
     await outbound(page, 'Pick a slot').waitFor({ state: 'visible', timeout: WAIT });
 
     const sent = await (await fetch(`${stack.sim.base}/sim/accepted`)).json();
-    const mine = sent.filter((a) => a.to === meena).map((a) => a.body.interactive);
+    const mine = sent.filter((a) => a.to === farida).map((a) => a.body.interactive);
     assert.deepEqual(mine.map((i) => i.type), ['button', 'list']);
     assert.deepEqual(mine[0].action.buttons.map((b) => b.reply.title), ['Tomorrow', 'Saturday']);
     assert.deepEqual(mine[1].action.sections[0].rows.map((r) => r.title), ['Morning 9-12', 'Evening 5-8']);
 
     const tap = await fetch(`${stack.sim.base}/sim/customer`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: meena, name: 'Meena Iyer', taps: 'Saturday' }),
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: farida, name: 'Farida Sheikh', taps: 'Saturday' }),
     });
     assert.equal(tap.status, 200, await tap.text());
     await page.locator('[data-testid="message"][data-direction="in"]', { hasText: 'Saturday' }).waitFor({ state: 'visible', timeout: WAIT });
