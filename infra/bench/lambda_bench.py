@@ -321,7 +321,8 @@ def main():
 
     floor_ms, floor_rss = cold_start(api, [str(release / "lambda-floor")], {}, args.runs)
     results["floor"] = {"init_ms": floor_ms, "peak_rss_mib": floor_rss, "gzip_bytes": gzipped(release / "lambda-floor")}
-    for binary, env in functions(tpl):
+    deployed = functions(tpl)
+    for binary, env in deployed:
         path = release / binary
         if not path.exists():
             print(f"skipped {binary}: {path} not built", file=sys.stderr)
@@ -334,7 +335,7 @@ def main():
     python_ms, python_rss = cold_start(api, python, {"TABLE_NAME": table}, args.runs)
     results["python"] = {"init_ms": python_ms, "peak_rss_mib": python_rss}
 
-    inbound_env = dict(functions(tpl))["webhook-inbound"] | {"TABLE_NAME": table}
+    inbound_env = dict(deployed)["webhook-inbound"] | {"TABLE_NAME": table}
     results["floor"].update(steady_state(api, [str(release / "lambda-floor")], {}, [{}] * args.messages))
     results["inbound"] = steady_state(api, [str(release / "webhook-inbound")], inbound_env,
                                       [signed_event(b) for b in inbound_bodies(args.messages, 1)])

@@ -52,11 +52,14 @@ def handler_cpu_ms():
     return 1.0
 
 
+HANDLER_CPU_MS = handler_cpu_ms()
+
+
 def lambda_cost(invocations, round_trips):
     """Requests, and GB-seconds for each invocation's CPU and its share of the round trips' waiting."""
     if invocations == 0:
         return 0.0
-    billed_ms = math.ceil(handler_cpu_ms() + round_trips / invocations * ROUND_TRIP_MS)
+    billed_ms = math.ceil(HANDLER_CPU_MS + round_trips / invocations * ROUND_TRIP_MS)
     seconds = invocations * billed_ms / 1000
     logs = invocations * LOG_BYTES_PER_INVOCATION / 1e9 * PRICES["logs_per_gb_ingested"]
     return invocations * PRICES["lambda_per_request"] + seconds * MEMORY_GB * PRICES["lambda_arm64_per_gb_second"] + logs

@@ -11,9 +11,6 @@ use parley::app::health::RedriveError;
 use parley::domain::{Role, Session};
 use std::sync::Arc;
 
-/// How many messages of each queue are shown.
-const PEEK: usize = 5;
-
 fn admins_only(session: &Session, what: &str) -> Result<(), ApiError> {
     if session.role == Role::Admin {
         Ok(())
@@ -32,7 +29,7 @@ pub(crate) async fn dead_letters(
     Staff(session): Staff,
 ) -> Result<Json<PageView<DeadLetterQueueView>>, ApiError> {
     admins_only(&session, "see the dead-letter queues")?;
-    let queues = state.dead_letters.dead_letters(PEEK).await.map_err(queues_unavailable)?;
+    let queues = state.health.queues().await.map_err(queues_unavailable)?;
     Ok(Json(PageView::whole(queues.into_iter().map(DeadLetterQueueView::from).collect())))
 }
 

@@ -186,8 +186,6 @@ pub struct ApiState {
     pub contact_export: ContactExport,
     /// Export jobs.
     pub exports: Exports,
-    /// The dead-letter queues (administrators).
-    pub dead_letters: Arc<dyn DeadLetterQueues>,
     /// The health page: arrivals, queues, the token, the data's shape.
     pub health: parley::app::health::Health,
     /// Sending.
@@ -364,12 +362,11 @@ pub fn state(
         ),
         health: parley::app::health::Health::new(
             store.clone(),
-            background.dead_letters.clone(),
+            background.dead_letters,
             whatsapp.clone(),
             store.clone(),
             store.clone(),
         ),
-        dead_letters: background.dead_letters,
         outbound: Outbound {
             send,
             outbox: store.clone(),

@@ -80,7 +80,7 @@ impl Health {
     pub async fn report(&self) -> HealthReport {
         let (last_customer_message_at, queues, access_token, migrations_pending) = tokio::join!(
             self.last_customer_message(),
-            self.queues.dead_letters(PEEK),
+            self.queues(),
             self.token.check_access_token(),
             pending_steps(self.backfill.as_ref()),
         );
@@ -100,6 +100,12 @@ impl Health {
             migrations_pending,
             code_version: env!("CARGO_PKG_VERSION"),
         }
+    }
+
+    /// Each dead-letter queue's depth and first messages beside its work
+    /// queue (the top bar's count reads only this).
+    pub async fn queues(&self) -> Result<Vec<DeadLetters>, QueueError> {
+        self.queues.dead_letters(PEEK).await
     }
 
     async fn last_customer_message(&self) -> Result<Option<Millis>, StoreError> {
