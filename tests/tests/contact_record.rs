@@ -110,3 +110,38 @@ async fn clearing_staff_name_clears_its_search_key() {
     assert_eq!(found(&t.get(&admin, "/api/contacts?q=zubeida").await.1), 0, "the old name no longer finds it");
     assert_eq!(found(&t.get(&admin, "/api/contacts?q=asha").await.1), 1, "the profile name does");
 }
+
+#[tokio::test]
+async fn a_first_field_edit_that_is_refused_writes_nothing_and_one_that_passes_writes_it_all_at_once() {
+    use parley::domain::{ContactId, ContactPatch};
+    use parley::ports::{ContactRecordStore, ConversationStore};
+    let t = TestStack::start().await;
+    t.customer_says("919812345678", "Asha Verma", "hi").await;
+    let admin = t.login().await;
+    let id = ContactId::parse(t.contacts(&admin).await[0]["id"].as_str().unwrap()).unwrap();
+    let sdk = parley::adapters::aws::load_config().await;
+    let counter = parley::adapters::request_counter::RequestCounter::default();
+    let dynamo = parley::adapters::aws::dynamo_client(&sdk, &counter);
+    let store = parley::adapters::dynamo::DynamoStore::new(dynamo, t.table.clone(), parley_e2e::contact_id_key());
+    let fields = parley::domain::contact_fields::plan_field_edit(
+        &Default::default(),
+        &[("city".to_owned(), "Pune".to_owned())].into(),
+    )
+    .unwrap();
+    // Planned on a profile name the customer has since changed: the write
+    // is refused as a whole, so the contact gains no field map and no tag.
+    let stale = ContactPatch {
+        display_name: Some(None),
+        profile_name: Some("Asha V".to_owned()),
+        tags: Some(vec!["vip".to_owned()]),
+        fields: Some(fields.clone()),
+    };
+    assert!(!store.patch_contact(&id, &stale).await.unwrap());
+    let contact = store.contact(&id).await.unwrap().unwrap();
+    assert!(contact.fields.is_empty() && contact.tags.is_empty(), "nothing of a refused edit: {contact:?}");
+
+    let current = ContactPatch { profile_name: Some("Asha Verma".to_owned()), ..stale };
+    assert!(store.patch_contact(&id, &current).await.unwrap());
+    let contact = store.contact(&id).await.unwrap().unwrap();
+    assert_eq!((contact.fields.get("city").map(String::as_str), contact.tags), (Some("Pune"), vec!["vip".to_owned()]));
+}

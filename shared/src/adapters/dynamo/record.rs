@@ -13,9 +13,47 @@ use crate::ports::{Page, PageRequest, StoreError};
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use std::collections::HashMap;
 
+/// Where a patch's fields go: into the map the contact has, or into a map
+/// the same write makes (the contact has none yet).
+#[derive(Clone, Copy)]
+enum FieldMap {
+    Existing,
+    New,
+}
+
 /// `true` when the update was written, `false` when its condition failed.
 impl DynamoStore {
     pub(super) async fn update_record(&self, contact: &ContactId, patch: &ContactPatch) -> Result<bool, StoreError> {
+        // The membership items change in the same write, planned on the
+        // tags read now: a concurrent change fails the condition.
+        let tags_before = match &patch.tags {
+            Some(_) => Some(self.current_tags(contact).await?),
+            None => None,
+        };
+        if self.write_record(contact, patch, tags_before.as_deref(), FieldMap::Existing).await? {
+            return Ok(true);
+        }
+        // A contact that never had fields has no map to put keys in. The
+        // retry makes the map holding them in the same write as the rest of
+        // the edit, so no reader sees the fields without the tags; a map
+        // made meanwhile by a concurrent edit fails it, and the caller reads
+        // again.
+        match patch.fields.as_ref() {
+            Some(fields) if !fields.set.is_empty() && fields.present.is_empty() => {
+                self.write_record(contact, patch, tags_before.as_deref(), FieldMap::New).await
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// One conditional write of `patch`: `false` when a condition failed.
+    async fn write_record(
+        &self,
+        contact: &ContactId,
+        patch: &ContactPatch,
+        tags_before: Option<&[String]>,
+        map: FieldMap,
+    ) -> Result<bool, StoreError> {
         let mut sets: Vec<String> = Vec::new();
         let mut removes: Vec<String> = Vec::new();
         let mut conditions = vec!["attribute_exists(pk)".to_owned()];
@@ -53,10 +91,7 @@ impl DynamoStore {
             None => {}
         }
         let mut tag_writes = Vec::new();
-        if let Some(tags) = &patch.tags {
-            // The membership items change in the same write, planned on
-            // the tags read now: a concurrent change fails the condition.
-            let before = self.current_tags(contact).await?;
+        if let (Some(tags), Some(before)) = (&patch.tags, tags_before) {
             if before.is_empty() {
                 conditions.push("attribute_not_exists(tags)".into());
             } else {
@@ -67,7 +102,7 @@ impl DynamoStore {
                     values.insert(format!(":had{i}"), s(tag));
                 }
             }
-            tag_writes = self.tag_writes(contact, &before, tags)?;
+            tag_writes = self.tag_writes(contact, before, tags)?;
             if tags.is_empty() {
                 removes.push("tags".into());
             } else {
@@ -76,31 +111,44 @@ impl DynamoStore {
             }
         }
         let fields = patch.fields.as_ref().filter(|f| !f.is_empty());
-        if let Some(fields) = fields {
-            // Each key on its own path, so that concurrent edits of other
-            // keys are kept; the room and the keys counted on are checked.
-            names.insert("#fields".into(), "fields".into());
-            let mut placeholder = 0;
-            let mut name_of = |names: &mut HashMap<String, String>, key: &str| {
-                placeholder += 1;
-                let name = format!("#f{placeholder}");
-                names.insert(name.clone(), key.to_owned());
-                name
-            };
-            for (key, value) in &fields.set {
-                let name = name_of(&mut names, key);
-                let value_name = format!(":v{}", name.trim_start_matches("#f"));
-                sets.push(format!("#fields.{name} = {value_name}"));
-                values.insert(value_name, s(value));
+        match (fields, map) {
+            (Some(fields), FieldMap::New) => {
+                // Never an empty map: DynamoDB Local writes an empty map
+                // into stream records as `{}`, which no SDK can read, and
+                // the local event stream would stop at it.
+                names.insert("#fields".into(), "fields".into());
+                let map = fields.set.iter().map(|(k, v)| (k.clone(), s(v))).collect();
+                sets.push("#fields = :new_fields".into());
+                values.insert(":new_fields".into(), AttributeValue::M(map));
+                conditions.push("attribute_not_exists(#fields)".into());
             }
-            for key in &fields.remove {
-                removes.push(format!("#fields.{}", name_of(&mut names, key)));
+            (Some(fields), FieldMap::Existing) => {
+                // Each key on its own path, so that concurrent edits of other
+                // keys are kept; the room and the keys counted on are checked.
+                names.insert("#fields".into(), "fields".into());
+                let mut placeholder = 0;
+                let mut name_of = |names: &mut HashMap<String, String>, key: &str| {
+                    placeholder += 1;
+                    let name = format!("#f{placeholder}");
+                    names.insert(name.clone(), key.to_owned());
+                    name
+                };
+                for (key, value) in &fields.set {
+                    let name = name_of(&mut names, key);
+                    let value_name = format!(":v{}", name.trim_start_matches("#f"));
+                    sets.push(format!("#fields.{name} = {value_name}"));
+                    values.insert(value_name, s(value));
+                }
+                for key in &fields.remove {
+                    removes.push(format!("#fields.{}", name_of(&mut names, key)));
+                }
+                conditions.push("size(#fields) <= :room".into());
+                values.insert(":room".into(), n(i64::try_from(fields.max_before).unwrap_or(i64::MAX)));
+                for key in &fields.present {
+                    conditions.push(format!("attribute_exists(#fields.{})", name_of(&mut names, key)));
+                }
             }
-            conditions.push("size(#fields) <= :room".into());
-            values.insert(":room".into(), n(i64::try_from(fields.max_before).unwrap_or(i64::MAX)));
-            for key in &fields.present {
-                conditions.push(format!("attribute_exists(#fields.{})", name_of(&mut names, key)));
-            }
+            (None, _) => {}
         }
         if sets.is_empty() && removes.is_empty() {
             return Ok(true);
@@ -112,46 +160,33 @@ impl DynamoStore {
         if !removes.is_empty() {
             expression.push_str(&format!("REMOVE {}", removes.join(", ")));
         }
-        if !tag_writes.is_empty() {
-            let update = Update::builder()
+        let names = (!names.is_empty()).then_some(names);
+        let values = (!values.is_empty()).then_some(values);
+        let record_key = key(keys::contact_pk(contact), keys::PROFILE);
+        if tag_writes.is_empty() {
+            let update = self
+                .client
+                .update_item()
                 .table_name(&self.table)
-                .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
+                .set_key(Some(record_key))
                 .update_expression(expression)
                 .condition_expression(conditions.join(" AND "))
-                .set_expression_attribute_names((!names.is_empty()).then_some(names))
-                .set_expression_attribute_values((!values.is_empty()).then_some(values))
-                .build()
-                .map_err(unavailable)?;
-            let mut writes = vec![TransactWriteItem::builder().update(update).build()];
-            writes.extend(tag_writes);
-            if super::transact_checked(&self.client, writes.clone()).await? {
-                return Ok(true);
-            }
-            match fields {
-                Some(fields) if self.seed_fields_map(contact, &fields.set).await? => {}
-                _ => return Ok(false),
-            }
-            return super::transact_checked(&self.client, writes).await;
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values);
+            return applied(update.send().await);
         }
-        let update = self
-            .client
-            .update_item()
+        let update = Update::builder()
             .table_name(&self.table)
-            .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
+            .set_key(Some(record_key))
             .update_expression(expression)
             .condition_expression(conditions.join(" AND "))
-            .set_expression_attribute_names((!names.is_empty()).then_some(names))
-            .set_expression_attribute_values((!values.is_empty()).then_some(values));
-        if applied(update.clone().send().await)? {
-            return Ok(true);
-        }
-        // A contact that never had fields has no map to put keys in: make
-        // one (a no-op if a concurrent edit made it) and try once more.
-        match fields {
-            Some(fields) if self.seed_fields_map(contact, &fields.set).await? => {}
-            _ => return Ok(false),
-        }
-        applied(update.send().await)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .build()
+            .map_err(unavailable)?;
+        let mut writes = vec![TransactWriteItem::builder().update(update).build()];
+        writes.extend(tag_writes);
+        super::transact_checked(&self.client, writes).await
     }
 
     /// The tags the contact carries now (a strongly consistent read).
@@ -167,33 +202,6 @@ impl DynamoStore {
             .await
             .map_err(unavailable)?;
         Ok(out.item().and_then(|i| i.get("tags")).and_then(|t| t.as_ss().ok()).cloned().unwrap_or_default())
-    }
-
-    /// Gives the contact a field map holding `first` unless it has one;
-    /// `false` when the contact is gone. Never an empty map: DynamoDB Local
-    /// writes an empty map into stream records as `{}`, which no SDK can
-    /// read, and the local event stream would stop at it.
-    async fn seed_fields_map(
-        &self,
-        contact: &ContactId,
-        first: &std::collections::BTreeMap<String, String>,
-    ) -> Result<bool, StoreError> {
-        if first.is_empty() {
-            return Ok(false);
-        }
-        let seed = first.iter().map(|(k, v)| (k.clone(), s(v))).collect();
-        let out = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
-            .update_expression("SET #fields = if_not_exists(#fields, :seed)")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_names("#fields", "fields")
-            .expression_attribute_values(":seed", AttributeValue::M(seed))
-            .send()
-            .await;
-        applied(out)
     }
 
     pub(super) async fn put_note(&self, contact: &ContactId, note: &Note) -> Result<(), StoreError> {
