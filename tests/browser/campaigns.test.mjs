@@ -175,6 +175,13 @@ test('a Diwali offer to the tagged contacts: live count with exclusions, missing
   await eventually(async () => assert.equal(await status.getAttribute('data-status'), 'finished'), { timeout: CAMPAIGN_WAIT, interval: 500 });
   assert.equal(await status.innerText(), 'Finished');
   assert.equal(await figure(page, 'failed'), 0);
+  // What Meta billed comes from the pricing on its statuses (a marketing
+  // template: every message billed), at the rate card's price.
+  const cost = byTestId(page, 'campaign-cost');
+  await eventually(async () => assert.equal(await cost.getAttribute('data-billed'), String(SENDABLE)), { timeout: CAMPAIGN_WAIT, interval: 500 });
+  assert.equal(await cost.getAttribute('data-free'), '0');
+  assert.ok(Number(await cost.getAttribute('data-value')) > 0, 'the billed messages cost something');
+  assert.match(await cost.innerText(), new RegExp(`^Meta has billed ${SENDABLE} messages so far: ₹`));
   for (const reason of ['opted_out', 'no_consent', 'missing_field']) {
     assert.equal(await page.locator(`[data-testid="campaign-excluded-reason"][data-reason="${reason}"]`).getAttribute('data-value'), '1', `the campaign recorded ${reason}`);
   }

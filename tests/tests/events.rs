@@ -359,7 +359,13 @@ async fn each_status_change_is_published_once_and_a_duplicate_or_late_one_never(
     assert_eq!(t.post_json_webhook(&webhook("read", 1_700_000_003)).await.status(), 200);
     assert_eq!(t.round_trips() - before, 1, "an unpriced status is one TransactWriteItems");
 
-    let published = tap.published(3).await;
+    // Three statuses moved it; Meta priced it on `sent` and on each
+    // `delivered` (five times in all): one `message.priced`.
+    let published = tap.published(4).await;
+    let priced = of_kind(&published, "message.priced");
+    assert_eq!(priced.len(), 1, "{published:?}");
+    assert_eq!(priced[0]["detail"]["data"]["billable"], json!(true));
+    assert_eq!(priced[0]["detail"]["data"]["category"], json!("utility"));
     let statuses: Vec<(&str, &str)> = of_kind(&published, "message.status_changed")
         .iter()
         .map(|e| (e["detail"]["data"]["status"].as_str().unwrap(), e["detail"]["contact_id"].as_str().unwrap()))

@@ -10,7 +10,8 @@ use crate::ports::{CampaignStore, ConversationStore};
 use async_trait::async_trait;
 use std::sync::Arc;
 
-/// The reaction on `message.status_changed` and `message.received`.
+/// The reaction on `message.status_changed`, `message.priced` and
+/// `message.received`.
 pub struct CampaignTracking {
     campaigns: Arc<dyn CampaignStore>,
     contacts: Arc<dyn ConversationStore>,
@@ -44,6 +45,15 @@ impl Reaction for CampaignTracking {
                 };
                 let code = event.data.get("error_codes").and_then(|c| c.get(0)).and_then(serde_json::Value::as_i64);
                 self.campaigns.recipient_reached(campaign, &recipient, state, code).await?;
+            }
+            EventKind::MessagePriced => {
+                let Some((campaign, recipient)) = text("message_id").and_then(campaign_of_message) else {
+                    return Ok(());
+                };
+                let Some(billed) = event.data.get("billable").and_then(serde_json::Value::as_bool) else {
+                    return Ok(());
+                };
+                self.campaigns.recipient_priced(campaign, &recipient, billed).await?;
             }
             EventKind::MessageReceived => {
                 let Some(reach) = self.campaigns.latest_campaign_of(contact).await? else { return Ok(()) };

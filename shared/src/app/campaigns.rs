@@ -491,6 +491,7 @@ impl Campaigns {
             replied_at: None,
             opted_out_after: false,
             price_minor: None,
+            billed: None,
         };
         let values = match rules.judge(contact) {
             Verdict::Outside => return Ok(false),
@@ -507,6 +508,7 @@ impl Campaigns {
         let queued = Recipient {
             message_id: Some(message_id.clone()),
             price_minor: Some(price.amount_minor),
+            billed: None,
             ..recipient(RecipientState::Queued, None)
         };
         // Recorded before the send, so a status never finds it missing; a

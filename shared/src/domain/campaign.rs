@@ -335,6 +335,9 @@ pub struct Recipient {
     /// The rate card's price of its message when it was queued (minor
     /// units of the campaign's currency).
     pub price_minor: Option<u64>,
+    /// Meta's pricing of its message: billed (`true`) or free; `None`
+    /// until a status carried it.
+    pub billed: Option<bool>,
 }
 
 /// What a campaign came to, counted from its recipients.
@@ -361,9 +364,14 @@ pub struct CampaignTotals {
     pub replied: u64,
     /// Opted out after it reached them.
     pub opted_out_after: u64,
-    /// What the delivered messages cost, in minor units: Meta bills a
-    /// template per delivered message, each at its rate card price.
-    pub delivered_cost_minor: u64,
+    /// Messages Meta's pricing says it bills.
+    pub billed: u64,
+    /// Messages Meta's pricing says are free.
+    pub free: u64,
+    /// What the billed messages cost, in minor units: each at the rate
+    /// card's price for its recipient's market. Only Meta's pricing makes
+    /// a message count here, never the status alone.
+    pub billed_cost_minor: u64,
 }
 
 impl CampaignTotals {
@@ -386,10 +394,15 @@ impl CampaignTotals {
                 let delivered = rank >= RecipientState::Delivered.rank();
                 self.delivered += u64::from(delivered);
                 self.read += u64::from(rank >= RecipientState::Read.rank());
-                if delivered {
-                    self.delivered_cost_minor += recipient.price_minor.unwrap_or(0);
-                }
             }
+        }
+        match recipient.billed {
+            Some(true) => {
+                self.billed += 1;
+                self.billed_cost_minor += recipient.price_minor.unwrap_or(0);
+            }
+            Some(false) => self.free += 1,
+            None => {}
         }
         self.replied += u64::from(recipient.replied_at.is_some());
         self.opted_out_after += u64::from(recipient.opted_out_after);
@@ -441,7 +454,7 @@ mod tests {
     fn totals_count_each_recipient_once_in_its_furthest_state() {
         let contact = super::super::ContactId::parse("0123456789abcdef01234567").unwrap();
         let mut totals = CampaignTotals::default();
-        let r = |state, code: Option<i64>, excluded| Recipient {
+        let r = |state, code: Option<i64>, excluded, billed| Recipient {
             contact: contact.clone(),
             name: None,
             state,
@@ -451,14 +464,17 @@ mod tests {
             replied_at: None,
             opted_out_after: false,
             price_minor: Some(78),
+            billed,
         };
-        totals.add(&r(RecipientState::Read, None, None));
-        totals.add(&r(RecipientState::Delivered, None, None));
-        totals.add(&r(RecipientState::Failed, Some(131049), None));
-        totals.add(&r(RecipientState::Excluded, None, Some(Exclusion::OptedOut)));
-        assert_eq!((totals.recipients, totals.sent, totals.delivered, totals.read, totals.failed), (4, 2, 2, 1, 1));
+        totals.add(&r(RecipientState::Read, None, None, Some(true)));
+        totals.add(&r(RecipientState::Delivered, None, None, None));
+        totals.add(&r(RecipientState::Sent, None, None, Some(false)));
+        totals.add(&r(RecipientState::Failed, Some(131049), None, None));
+        totals.add(&r(RecipientState::Excluded, None, Some(Exclusion::OptedOut), None));
+        assert_eq!((totals.recipients, totals.sent, totals.delivered, totals.read, totals.failed), (5, 3, 2, 1, 1));
         assert_eq!(totals.failed_by_code.get("131049"), Some(&1));
         assert_eq!(totals.excluded.get("opted_out"), Some(&1));
-        assert_eq!(totals.delivered_cost_minor, 2 * 78, "the two delivered, not the failed or left out");
+        assert_eq!((totals.billed, totals.free), (1, 1), "as Meta priced them; one not priced yet");
+        assert_eq!(totals.billed_cost_minor, 78, "only what Meta bills costs, whatever the status");
     }
 }

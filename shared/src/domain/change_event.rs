@@ -6,7 +6,7 @@
 use super::message::InboundMessage;
 use super::pipeline::Deal;
 use super::task::Task;
-use super::{ContactId, Event, EventKind, Millis, StatusUpdate};
+use super::{ContactId, Event, EventKind, Millis, Pricing, StatusUpdate};
 use serde_json::json;
 
 /// Whether a message is short enough to be a consent keyword (STOP,
@@ -65,6 +65,21 @@ pub fn message_status_changed(update: &StatusUpdate, contact: &ContactId, messag
     });
     let id = format!("message.status_changed:{}:{}", update.wamid, update.status.as_str());
     Event::new(EventKind::MessageStatusChanged, id, update.at, data).about(contact)
+}
+
+/// Meta priced an outbound message. Its id is the wamid's alone: the
+/// caller writes it once per wamid, with the spend it counts, whichever
+/// status carried the pricing first.
+pub fn message_priced(update: &StatusUpdate, pricing: &Pricing, contact: &ContactId, message_id: &str) -> Event {
+    let data = json!({
+        "wamid": update.wamid,
+        "message_id": message_id,
+        "business_number": update.phone_number_id,
+        "billable": pricing.billable,
+        "category": pricing.category,
+        "pricing_type": pricing.pricing_type,
+    });
+    Event::new(EventKind::MessagePriced, format!("message.priced:{}", update.wamid), update.at, data).about(contact)
 }
 
 /// A conversation got a new owner (`None`: back to the unassigned queue).

@@ -19,6 +19,10 @@ pub enum EventKind {
     /// An outbound message moved on (sent, delivered, read, failed).
     #[serde(rename = "message.status_changed")]
     MessageStatusChanged,
+    /// Meta priced an outbound message (billed or free, and its category),
+    /// once per wamid, whichever of its statuses said so first.
+    #[serde(rename = "message.priced")]
+    MessagePriced,
     /// The business wrote to a customer from the WhatsApp Business app on
     /// its phone (coexistence), once per wamid.
     #[serde(rename = "message.sent_from_phone_app")]
@@ -69,9 +73,10 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every kind, in the order the schema documents them.
-    pub const ALL: [EventKind; 17] = [
+    pub const ALL: [EventKind; 18] = [
         EventKind::MessageReceived,
         EventKind::MessageStatusChanged,
+        EventKind::MessagePriced,
         EventKind::MessageSentFromPhoneApp,
         EventKind::ConversationAssigned,
         EventKind::ConversationClosed,
@@ -94,6 +99,7 @@ impl EventKind {
         match self {
             EventKind::MessageReceived => "message.received",
             EventKind::MessageStatusChanged => "message.status_changed",
+            EventKind::MessagePriced => "message.priced",
             EventKind::MessageSentFromPhoneApp => "message.sent_from_phone_app",
             EventKind::ConversationAssigned => "conversation.assigned",
             EventKind::ConversationClosed => "conversation.closed",

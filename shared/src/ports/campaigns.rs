@@ -52,6 +52,9 @@ pub trait CampaignStore: Send + Sync {
         state: RecipientState,
         error_code: Option<i64>,
     ) -> Result<(), StoreError>;
+    /// Notes Meta's pricing of the recipient's message (billed or free);
+    /// the same pricing noted again changes nothing.
+    async fn recipient_priced(&self, campaign: &str, contact: &ContactId, billed: bool) -> Result<(), StoreError>;
     /// The latest campaign that reached `contact` (or a contact merged into it).
     async fn latest_campaign_of(&self, contact: &ContactId) -> Result<Option<CampaignReach>, StoreError>;
     /// Notes the recipient's reply at `at` (the first one counts), or,

@@ -2651,15 +2651,21 @@ export interface components {
         CampaignTotals: {
             /**
              * Format: uint64
+             * @description Messages Meta's pricing says it bills.
+             */
+            billed: number;
+            /**
+             * Format: uint64
+             * @description What the billed messages cost, in minor units: each at the rate
+             *     card's price for its recipient's market. Only Meta's pricing makes
+             *     a message count here, never the status alone.
+             */
+            billed_cost_minor: number;
+            /**
+             * Format: uint64
              * @description Delivered (at least).
              */
             delivered: number;
-            /**
-             * Format: uint64
-             * @description What the delivered messages cost, in minor units: Meta bills a
-             *     template per delivered message, each at its rate card price.
-             */
-            delivered_cost_minor: number;
             /** @description Left out, by reason. */
             excluded: {
                 [key: string]: number;
@@ -2673,6 +2679,11 @@ export interface components {
             failed_by_code: {
                 [key: string]: number;
             };
+            /**
+             * Format: uint64
+             * @description Messages Meta's pricing says are free.
+             */
+            free: number;
             /**
              * Format: uint64
              * @description Opted out after it reached them.
@@ -4747,7 +4758,7 @@ export interface components {
             /** @description RFC 3339. */
             created_at: string;
             id: string;
-            kinds: ("message.received" | "message.status_changed" | "message.sent_from_phone_app" | "conversation.assigned" | "conversation.closed" | "deal.created" | "deal.stage_changed" | "task.created" | "task.done" | "contact.created" | "contact.merged" | "rule.executed" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "quote.paid")[];
+            kinds: ("message.received" | "message.status_changed" | "message.priced" | "message.sent_from_phone_app" | "conversation.assigned" | "conversation.closed" | "deal.created" | "deal.stage_changed" | "task.created" | "task.done" | "contact.created" | "contact.merged" | "rule.executed" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "quote.paid")[];
             name: string;
             url: string;
         };
@@ -4775,7 +4786,7 @@ export interface components {
             created_at: string;
             event_id: string;
             /** @enum {string} */
-            event_type: "message.received" | "message.status_changed" | "message.sent_from_phone_app" | "conversation.assigned" | "conversation.closed" | "deal.created" | "deal.stage_changed" | "task.created" | "task.done" | "contact.created" | "contact.merged" | "rule.executed" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "quote.paid";
+            event_type: "message.received" | "message.status_changed" | "message.priced" | "message.sent_from_phone_app" | "conversation.assigned" | "conversation.closed" | "deal.created" | "deal.stage_changed" | "task.created" | "task.done" | "contact.created" | "contact.merged" | "rule.executed" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "quote.paid";
             id: string;
             /** @enum {string} */
             state: "pending" | "delivered" | "failed" | "dead";

@@ -18,6 +18,7 @@ export type EventType = Webhook['kinds'][number];
 export const EVENT_TYPES: readonly EventType[] = [
   'message.received',
   'message.status_changed',
+  'message.priced',
   'message.sent_from_phone_app',
   'conversation.assigned',
   'conversation.closed',

@@ -1,6 +1,7 @@
 // What a campaign came to so far: how far the sending got, sent /
-// delivered / read / replied / failed / opted out after, the failures by
-// Meta's code and who was left out, by reason.
+// delivered / read / replied / failed / opted out after, what Meta billed
+// (from the pricing on its statuses), the failures by Meta's code and who
+// was left out, by reason.
 import type { Campaign, CampaignTotals } from '../api/campaigns';
 import { t } from '../i18n';
 import type { Key } from '../i18n/en';
@@ -16,7 +17,7 @@ const codeLabel = (code: string) => (KNOWN_CODES.includes(code) ? t(`campaigns.c
 
 const zero: CampaignTotals = {
   recipients: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, failed_by_code: {}, excluded: {}, replied: 0, opted_out_after: 0,
-  delivered_cost_minor: 0,
+  billed: 0, free: 0, billed_cost_minor: 0,
 };
 
 export function CampaignResults({ campaign }: { campaign: Campaign }) {
@@ -42,9 +43,13 @@ export function CampaignResults({ campaign }: { campaign: Campaign }) {
           </div>
         ))}
       </dl>
-      <p class="campaign-cost" data-testid="campaign-cost" data-value={String(totals.delivered_cost_minor)}>
-        {t('campaigns.deliveredCost', {
-          cost: money(totals.delivered_cost_minor, campaign.currency),
+      <p class="campaign-cost" data-testid="campaign-cost" data-value={String(totals.billed_cost_minor)}
+        data-billed={String(totals.billed)} data-free={String(totals.free)}>
+        {t('campaigns.billedCost', {
+          billed: number(totals.billed),
+          cost: money(totals.billed_cost_minor, campaign.currency),
+          free: number(totals.free),
+          pending: number(Math.max(0, totals.sent - totals.billed - totals.free)),
           estimate: money(campaign.estimate_minor, campaign.currency),
         })}
       </p>

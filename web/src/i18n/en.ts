@@ -169,7 +169,7 @@ export const en = {
   'msg.aboutProduct': 'about a product in your catalogue',
   'msg.ad': 'Ad',
   'msg.campaign': 'Campaign',
-  'campaigns.deliveredCost': 'Delivered so far cost {cost} at the rate card (Meta bills each delivered message); {estimate} was estimated.',
+  'campaigns.billedCost': 'Meta has billed {billed} messages so far: {cost} at the rate card. {free} were free and {pending} await Meta’s pricing; {estimate} was estimated.',
   'msg.campaignSent': 'Sent by a campaign',
   'msg.campaignReply': 'Reply to a campaign',
   'msg.ctwa': 'Click-to-WhatsApp ad',

@@ -164,7 +164,7 @@ export const hi: Catalog = {
   'msg.aboutProduct': 'आपके कैटलॉग के एक उत्पाद के बारे में',
   'msg.ad': 'विज्ञापन',
   'msg.campaign': 'अभियान',
-  'campaigns.deliveredCost': 'अब तक पहुँचे संदेशों की लागत रेट कार्ड से {cost} (Meta हर पहुँचे संदेश का शुल्क लेता है); अनुमान {estimate} था।',
+  'campaigns.billedCost': 'Meta ने अब तक {billed} संदेशों का शुल्क लिया: रेट कार्ड से {cost}। {free} मुफ़्त थे और {pending} की कीमत Meta से आनी बाकी है; अनुमान {estimate} था।',
   'msg.campaignSent': 'अभियान से भेजा गया',
   'msg.campaignReply': 'अभियान का जवाब',
   'msg.ctwa': 'क्लिक-टू-WhatsApp विज्ञापन',

@@ -6,9 +6,10 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 /// The public event type names a subscription can ask for.
-const KINDS: [&str; 17] = [
+const KINDS: [&str; 18] = [
     "message.received",
     "message.status_changed",
+    "message.priced",
     "message.sent_from_phone_app",
     "conversation.assigned",
     "conversation.closed",

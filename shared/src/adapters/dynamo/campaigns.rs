@@ -81,6 +81,7 @@ fn recipient_from(item: &Item) -> Option<Recipient> {
         replied_at: get_n(item, "replied_at").map(Millis),
         opted_out_after: item.get("opted_out_after").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
         price_minor: get_n(item, "price_minor").and_then(|p| u64::try_from(p).ok()),
+        billed: item.get("billed").and_then(|v| v.as_bool().ok()).copied(),
     })
 }
 
@@ -287,6 +288,25 @@ impl crate::ports::CampaignStore for DynamoStore {
         }
     }
 
+    async fn recipient_priced(&self, campaign: &str, contact: &ContactId, billed: bool) -> Result<(), StoreError> {
+        let priced = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(recipient_key(campaign, contact)))
+            .update_expression("SET billed = :billed")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":billed", AttributeValue::Bool(billed))
+            .send()
+            .await;
+        match priced {
+            Ok(_) => Ok(()),
+            // Erased since: its record is a figure now, without this.
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
     async fn latest_campaign_of(&self, contact: &ContactId) -> Result<Option<CampaignReach>, StoreError> {
         let out = self
             .client
@@ -400,7 +420,9 @@ impl crate::ports::CampaignStore for DynamoStore {
                 .table_name(&self.table)
                 .key_condition_expression("pk = :pk")
                 .expression_attribute_values(":pk", s(recipients_pk(campaign, shard)))
-                .projection_expression("sk, #state, excluded, error_code, replied_at, opted_out_after, price_minor")
+                .projection_expression(
+                    "sk, #state, excluded, error_code, replied_at, opted_out_after, price_minor, billed",
+                )
                 .expression_attribute_names("#state", "state");
             self.query_all(query)
         });

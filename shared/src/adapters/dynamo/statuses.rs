@@ -274,7 +274,7 @@ impl DynamoStore {
             // Another status of the same message is being written: let it land.
             conflict_pause(attempt).await;
         };
-        self.count_spend(update).await?;
+        self.count_spend(at, update).await?;
         Ok(Found::Outcome(outcome))
     }
 
@@ -312,17 +312,22 @@ impl DynamoStore {
 
     /// Adds a priced message to its business month's spend counters, once however
     /// often Meta reports its pricing, without touching any item another
-    /// message's status writes (see [`super::tally`]).
-    async fn count_spend(&self, update: &StatusUpdate) -> Result<(), StoreError> {
+    /// message's status writes (see [`super::tally`]). Its `message.priced`
+    /// event is written with the count: a pricing that only a late status
+    /// carried (one that moved nothing) still reaches the campaign's results.
+    async fn count_spend(&self, at: &Location, update: &StatusUpdate) -> Result<(), StoreError> {
         let Some(pricing) = &update.pricing else { return Ok(()) };
         let counter = Counter {
             pk: keys::spend_pk(&self.report_month_of(update.at).await),
             sk: super::spend::spend_category(pricing.category.as_deref()),
             field: if pricing.billable { "billable" } else { "free" }.to_owned(),
         };
+        let message_id = keys::message_id_of_sk(&at.sk);
+        let priced = crate::domain::change_event::message_priced(update, pricing, &at.contact, message_id);
         // The marker's expiry is garbage collection, so the machine's clock will do.
         let now_seconds = crate::ports::Clock::now(&crate::ports::SystemClock).0 / 1000;
-        self.tally_once(&counter, &format!("spend|{}", update.wamid), now_seconds).await?;
+        self.tally_once(&counter, &format!("spend|{}", update.wamid), now_seconds, Some(self.event_put(&priced)?))
+            .await?;
         Ok(())
     }
 

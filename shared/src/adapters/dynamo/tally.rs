@@ -132,14 +132,16 @@ fn cancellation_codes(
 impl DynamoStore {
     /// Counts `event` once on `counter`, however often it is reported: a
     /// marker named after the event goes in the same transaction as its
-    /// pending entry. Returns `false` when it had been counted before.
+    /// pending entry, and so does `also` (written exactly when the count
+    /// is). Returns `false` when it had been counted before.
     pub(super) async fn tally_once(
         &self,
         counter: &Counter,
         event: &str,
         now_seconds: i64,
+        also: Option<TransactWriteItem>,
     ) -> Result<bool, StoreError> {
-        self.tally_amounts_once(&[(counter.clone(), 1)], event, now_seconds).await
+        self.tally_with(&[(counter.clone(), 1)], event, now_seconds, also).await
     }
 
     /// Adds each amount to its counter once for `event`, in one
@@ -150,7 +152,17 @@ impl DynamoStore {
         event: &str,
         now_seconds: i64,
     ) -> Result<bool, StoreError> {
-        if amounts.len() >= TRANSACTION_ITEMS {
+        self.tally_with(amounts, event, now_seconds, None).await
+    }
+
+    async fn tally_with(
+        &self,
+        amounts: &[(Counter, i64)],
+        event: &str,
+        now_seconds: i64,
+        also: Option<TransactWriteItem>,
+    ) -> Result<bool, StoreError> {
+        if amounts.len() + usize::from(also.is_some()) >= TRANSACTION_ITEMS {
             return Err(StoreError::Rejected(format!("{} counters for one event", amounts.len())));
         }
         let mut entries = Vec::with_capacity(amounts.len());
@@ -178,6 +190,7 @@ impl DynamoStore {
                 .set_transact_items(Some(
                     std::iter::once(TransactWriteItem::builder().put(marker.clone()).build())
                         .chain(entries.iter().cloned())
+                        .chain(also.iter().cloned())
                         .collect(),
                 ))
                 .send()

@@ -6,7 +6,7 @@ use crate::domain::campaign::{
     Audience, Campaign, CampaignStatus, Exclusion, ParamSource, RecipientState, REPLY_WINDOW_MS,
 };
 use crate::domain::template::{Category, Template};
-use crate::domain::{ContactId, ContactPatch, DeliveryStatus, Event, EventKind, Millis, Role, Session};
+use crate::domain::{ContactId, ContactPatch, DeliveryStatus, Event, EventKind, Millis, Pricing, Role, Session};
 use crate::ports::memory::MemoryCampaignQueue;
 use crate::ports::{CampaignStore, ConsentStore, ContactRecordStore, ConversationStore, TemplateCatalog};
 use std::collections::HashSet;
@@ -375,7 +375,13 @@ async fn a_campaign_of_2000_under_faults_reaches_each_recipient_once_in_one_fina
                 at: Millis(w.clock_now().0 + n as i64 * 1_000),
                 phone_number_id: "pn".into(),
                 recipient_id: Some(request.to.clone()),
-                pricing: None,
+                // Meta prices a template on its sent and delivered statuses.
+                pricing: matches!(status, DeliveryStatus::Sent | DeliveryStatus::Delivered).then(|| Pricing {
+                    billable: true,
+                    category: Some("marketing".into()),
+                    pricing_model: Some("PMP".into()),
+                    pricing_type: Some("regular".into()),
+                }),
                 errors: failure
                     .map(|(_, code)| DeliveryError { code, title: "failed".into(), details: None })
                     .into_iter()
@@ -391,11 +397,17 @@ async fn a_campaign_of_2000_under_faults_reaches_each_recipient_once_in_one_fina
     updates.rotate_left(1_234);
     let tracking = CampaignTracking::new(w.store.clone(), w.store.clone());
     for update in &updates {
+        let reference =
+            crate::domain::MessageRef::from_callback_data(update.callback_data.as_deref().unwrap()).unwrap();
+        let message_id = reference.locator().rsplit('#').next().unwrap().to_owned();
         if w.store.apply_status(update).await.unwrap() == crate::ports::StatusOutcome::Applied {
-            let reference =
-                crate::domain::MessageRef::from_callback_data(update.callback_data.as_deref().unwrap()).unwrap();
-            let message_id = reference.locator().rsplit('#').next().unwrap().to_owned();
             let event = crate::domain::change_event::message_status_changed(update, &reference.contact, &message_id);
+            tracking.react(&event).await.unwrap();
+        }
+        // The store writes the priced event once per wamid; its redelivery
+        // (every event is at least once) must change nothing.
+        if let Some(pricing) = &update.pricing {
+            let event = crate::domain::change_event::message_priced(update, pricing, &reference.contact, &message_id);
             tracking.react(&event).await.unwrap();
         }
     }
@@ -408,7 +420,8 @@ async fn a_campaign_of_2000_under_faults_reaches_each_recipient_once_in_one_fina
     assert_eq!(totals.read + totals.failed, 1_800, "each recipient sent to ends read or failed");
     assert_eq!(totals.excluded.get("opted_out"), Some(&200));
     let price = crate::domain::pricing::RateCards::default().estimate(Some("919800000000"), Category::Marketing, true);
-    assert_eq!(totals.delivered_cost_minor, totals.delivered * price.amount_minor, "Meta bills what was delivered");
+    assert_eq!((totals.billed, totals.free), (totals.sent, 0), "Meta priced each message it sent, once");
+    assert_eq!(totals.billed_cost_minor, totals.billed * price.amount_minor, "each at its rate card price");
     let opted_out: HashSet<String> = contacts.iter().skip(9).step_by(10).map(|c| c.to_string()).collect();
     assert!(accepted.iter().all(|r| !opted_out.iter().any(|c| r.callback_data.starts_with(c.as_str()))));
     let mut recounted = crate::domain::campaign::CampaignTotals::default();

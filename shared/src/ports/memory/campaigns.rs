@@ -93,6 +93,13 @@ impl CampaignStore for MemoryStore {
         Ok(())
     }
 
+    async fn recipient_priced(&self, campaign: &str, contact: &ContactId, billed: bool) -> Result<(), StoreError> {
+        if let Some(r) = self.state().recipients.get_mut(&(campaign.to_owned(), contact.clone())) {
+            r.billed = Some(billed);
+        }
+        Ok(())
+    }
+
     async fn latest_campaign_of(&self, contact: &ContactId) -> Result<Option<CampaignReach>, StoreError> {
         Ok(self.state().campaign_marks.get(contact).and_then(|m| m.values().next_back().cloned()))
     }
