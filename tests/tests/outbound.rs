@@ -75,6 +75,34 @@ async fn a_reply_inside_the_window_reaches_meta_once_and_ends_read() {
 }
 
 #[tokio::test]
+async fn a_customer_who_hides_their_number_is_shown_by_username_and_answered_by_their_user_id() {
+    let t = TestStack::start().await;
+    let says =
+        json!({"from": "IN.13491208655302741918", "name": "Meher", "username": "meher.designs", "text": "Price list?"});
+    let r = t.http.post(format!("{}/sim/customer", t.simulator_url)).json(&says).send().await.unwrap();
+    assert!(r.status().is_success());
+    let cookie = t.login().await;
+    let contact = t.contacts(&cookie).await[0].clone();
+    assert_eq!((&contact["phone"], &contact["username"]), (&Value::Null, &json!("meher.designs")), "{contact}");
+    let id = contact["id"].as_str().unwrap();
+    let (status, queued) =
+        t.post(&cookie, &format!("/api/contacts/{id}/messages"), &text("Sending it now"), None).await;
+    assert_eq!(status, 202, "{queued}");
+    wait_for(&t, &cookie, id, queued["id"].as_str().unwrap(), |m| m["status"] == "read").await;
+    let accepted = t.accepted().await;
+    assert_eq!(accepted.len(), 1);
+    assert_eq!(accepted[0]["body"]["recipient"], "IN.13491208655302741918", "{}", accepted[0]["body"]);
+    assert_eq!(accepted[0]["body"].get("to"), None, "no number to put in `to`");
+
+    // A new username on their next message replaces the old one.
+    let says =
+        json!({"from": "IN.13491208655302741918", "name": "Meher", "username": "meher.studio", "text": "Thanks"});
+    t.http.post(format!("{}/sim/customer", t.simulator_url)).json(&says).send().await.unwrap();
+    let (_, shown) = t.get(&cookie, &format!("/api/contacts/{id}")).await;
+    assert_eq!(shown["username"], "meher.studio");
+}
+
+#[tokio::test]
 async fn outside_the_window_text_is_refused_with_a_reason_and_a_template_goes() {
     let t = TestStack::start().await;
     let c = parley_simulator::Customer::new(CUSTOMER, "Asha");

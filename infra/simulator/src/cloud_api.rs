@@ -227,7 +227,16 @@ async fn send(
     if roll < faults.server_error_rate {
         return meta_error(StatusCode::INTERNAL_SERVER_ERROR, 1, "An unknown error occurred", "simulated outage");
     }
-    let to = body["to"].as_str().unwrap_or_default().to_owned();
+    // Meta's contract: a number in `to`, a business-scoped user id in
+    // `recipient` (and `to` wins when both are given).
+    let to = match (body["to"].as_str(), body["recipient"].as_str()) {
+        (Some(number), _) if !number.bytes().all(|b| b.is_ascii_digit()) => {
+            return meta_error(StatusCode::BAD_REQUEST, 100, "Invalid parameter", "to must be a phone number");
+        }
+        (Some(number), _) => number.to_owned(),
+        (None, Some(user)) => user.to_owned(),
+        (None, None) => return meta_error(StatusCode::BAD_REQUEST, 100, "Invalid parameter", "to is required"),
+    };
     if let Some(refusal) = validate(&sim, &body, &to) {
         return refusal;
     }
@@ -520,10 +529,15 @@ async fn templates(State(sim): State<Arc<Sim>>, Query(query): Query<HashMap<Stri
 /// A customer writing in through the simulator (`POST /sim/customer`).
 #[derive(Debug, Deserialize)]
 pub struct CustomerSays {
-    /// `wa_id`.
+    /// `wa_id`, or a business-scoped user id (`IN.1349…`) for a customer
+    /// who hides their number behind a username: Meta then sends no
+    /// number at all.
     pub from: String,
     /// Profile name.
     pub name: String,
+    /// The customer's WhatsApp username (`profile.username`).
+    #[serde(default)]
+    pub username: Option<String>,
     /// The text (a media message's caption).
     #[serde(default)]
     pub text: String,
@@ -622,6 +636,11 @@ fn template_reply(sent: &Value, title: &str) -> Option<Value> {
 
 async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerSays>) -> Response {
     let mut customer = crate::Customer::new(&says.from, &says.name);
+    if !says.from.bytes().all(|b| b.is_ascii_digit()) {
+        customer.wa_id = None;
+        customer.user_id = Some(says.from.clone());
+    }
+    customer.username = says.username.clone();
     if let Some(number) = &says.to_number {
         customer.phone = BusinessPhone::numbered(number);
     }

@@ -14,6 +14,8 @@ pub struct Customer {
     pub user_id: Option<String>,
     /// Profile name.
     pub name: String,
+    /// WhatsApp username, when they set one.
+    pub username: Option<String>,
     /// The business number they write to.
     pub phone: BusinessPhone,
 }
@@ -25,6 +27,7 @@ impl Customer {
             wa_id: Some(wa_id.to_owned()),
             user_id: None,
             name: name.to_owned(),
+            username: None,
             phone: BusinessPhone::default(),
         }
     }
@@ -32,6 +35,9 @@ impl Customer {
     /// The `contacts[]` entry Meta sends alongside their messages.
     pub fn contact(&self) -> Value {
         let mut c = json!({ "profile": { "name": self.name } });
+        if let Some(username) = &self.username {
+            c["profile"]["username"] = json!(username);
+        }
         if let Some(wa) = &self.wa_id {
             c["wa_id"] = json!(wa);
         }

@@ -172,6 +172,7 @@ mod tests {
             phone_number_id: "pn-1".into(),
             from: CustomerIdentity::new(Some("919812345678".into()), None).expect("an identity"),
             profile_name: Some("Asha".into()),
+            username: None,
             at: Millis(at),
             type_name: "text".into(),
             content: MessageContent::Text { body: "my number is 919812345678".into() },

@@ -52,6 +52,9 @@ pub struct Contact {
     /// The name the business saved them under in the WhatsApp Business
     /// app's address book (coexistence's `smb_app_state_sync`).
     pub address_book_name: Option<String>,
+    /// The WhatsApp username the customer goes by (shown in the app in
+    /// place of their number), as their latest message gave it.
+    pub username: Option<String>,
 }
 
 impl Contact {
@@ -80,6 +83,7 @@ impl Contact {
             first_inbound_at: None,
             first_wamid: None,
             address_book_name: None,
+            username: None,
         }
     }
 

@@ -77,6 +77,8 @@ pub struct InboundMessage {
     pub from: CustomerIdentity,
     /// The sender's WhatsApp profile name, when Meta included it.
     pub profile_name: Option<String>,
+    /// The sender's WhatsApp username, when they set one.
+    pub username: Option<String>,
     /// When the customer sent it.
     pub at: Millis,
     /// Meta's type name (`text`, `image`, …), kept verbatim.

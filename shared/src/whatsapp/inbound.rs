@@ -19,6 +19,9 @@ pub struct WireContact {
     pub user_id: Option<String>,
     /// Profile name.
     pub name: Option<String>,
+    /// The WhatsApp username the customer chose (`profile.username`), which
+    /// the app shows instead of their number; it can change at any time.
+    pub username: Option<String>,
 }
 
 impl WireContact {
@@ -28,6 +31,7 @@ impl WireContact {
             wa_id: text(value, "wa_id"),
             user_id: text(value, "user_id"),
             name: value.get("profile").and_then(|p| text(p, "name")),
+            username: value.get("profile").and_then(|p| text(p, "username")),
         }
     }
 }
@@ -58,7 +62,9 @@ pub fn parse_message(
     )
     .ok_or_else(|| InboundError::NoSender(message_id(value)))?;
     let message = MessageOf { phone_number_id, customer: identity, received_at, arrival: Arrival::Live };
-    Ok(message.read(value, sender.and_then(|c| c.name.clone())))
+    let mut read = message.read(value, sender.and_then(|c| c.name.clone()));
+    read.username = sender.and_then(|c| c.username.clone());
+    Ok(read)
 }
 
 /// What a message object is read against: everything the object itself
@@ -85,6 +91,7 @@ impl MessageOf<'_> {
             phone_number_id: self.phone_number_id.to_owned(),
             from: self.customer,
             profile_name,
+            username: None,
             at,
             content: parse_content(&type_name, value),
             type_name,

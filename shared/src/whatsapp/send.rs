@@ -33,9 +33,13 @@ impl SendRequest {
         let mut body = json!({
             "messaging_product": "whatsapp",
             "recipient_type": "individual",
-            "to": self.to,
             "biz_opaque_callback_data": self.callback_data,
         });
+        // A phone number goes in `to`; a business-scoped user id (a
+        // customer who hid their number behind a username) in `recipient`,
+        // as Meta specifies.
+        let addressed_by = if is_phone_number(&self.to) { "to" } else { "recipient" };
+        body[addressed_by] = json!(self.to);
         match &self.content {
             OutboundContent::Text { text } => {
                 body["type"] = json!("text");
@@ -87,6 +91,12 @@ impl SendRequest {
         }
         body
     }
+}
+
+/// Whether `to` is a `wa_id` (digits only) rather than a BSUID
+/// (`CC.` then letters and digits).
+fn is_phone_number(to: &str) -> bool {
+    !to.is_empty() && to.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Whether trying again can help.
@@ -157,6 +167,22 @@ pub fn parse_response(http_status: u16, body: &[u8]) -> SendOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_goes_in_to_and_a_business_scoped_user_id_in_recipient() {
+        let request = |to: &str| SendRequest {
+            phone_number_id: "1".into(),
+            to: to.into(),
+            content: OutboundContent::Text { text: "hi".into() },
+            reply_to: None,
+            callback_data: "c".into(),
+            media_link: None,
+        };
+        let by_phone = request("919812345678").body();
+        assert_eq!((by_phone["to"].as_str(), by_phone.get("recipient")), (Some("919812345678"), None));
+        let by_user = request("IN.13491208655302741918").body();
+        assert_eq!((by_user.get("to"), by_user["recipient"].as_str()), (None, Some("IN.13491208655302741918")));
+    }
 
     #[test]
     fn a_document_with_reply_buttons_goes_as_the_header_of_an_interactive_message() {

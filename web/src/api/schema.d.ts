@@ -2874,6 +2874,8 @@ export interface components {
             /** @description The customer wrote after the caller last read it (lists only). */
             unread: boolean;
             user_id: string | null;
+            /** @description The WhatsApp username the customer goes by, without the `@`. */
+            username: string | null;
             wa_id: string | null;
             window: components["schemas"]["ServiceWindow"];
         };

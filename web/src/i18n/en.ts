@@ -287,6 +287,7 @@ export const en = {
   'panel.usePhoneName': 'Use the name saved on the phone “{name}”',
   'panel.addressBook': 'Saved on the phone as {name}',
   'panel.phone': 'Phone',
+  'panel.username': 'WhatsApp username',
   'panel.whatsAppName': 'WhatsApp name',
   'panel.samePerson': 'Another record is the same person.',
   'panel.mergeIt': 'Merge it into this one',

@@ -282,6 +282,7 @@ export const hi: Catalog = {
   'panel.usePhoneName': 'फ़ोन में सेव नाम “{name}” इस्तेमाल करें',
   'panel.addressBook': 'फ़ोन में “{name}” नाम से सेव है',
   'panel.phone': 'फ़ोन',
+  'panel.username': 'WhatsApp यूज़रनेम',
   'panel.whatsAppName': 'WhatsApp नाम',
   'panel.samePerson': 'एक और रिकॉर्ड इसी व्यक्ति का है।',
   'panel.mergeIt': 'उसे इसमें मिलाएँ',

@@ -145,6 +145,7 @@ export function Panel({ c, onClose }: { c: Contact; onClose: () => void }) {
             {c.phone ? <a href={`tel:${c.phone}`} data-testid="call-link" title={t('call.phoneTitle', { phone: c.phone })}>{c.phone}</a> : c.user_id || '—'}
           </dd>
           <dt>{t('panel.whatsAppName')}</dt><dd data-testid="panel-profile-name">{str(c.profile_name) ?? '—'}</dd>
+          {str(c.username) ? <><dt>{t('panel.username')}</dt><dd data-testid="panel-username">@{c.username}</dd></> : null}
           <ContactSource c={c} />
         </dl>
         <div class="call-log-actions">

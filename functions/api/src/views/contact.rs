@@ -36,6 +36,8 @@ pub struct ContactView {
     /// The name in the WhatsApp Business app's address book on the
     /// business's phone, synced under coexistence.
     address_book_name: Option<String>,
+    /// The WhatsApp username the customer goes by, without the `@`.
+    username: Option<String>,
     tags: Vec<String>,
     fields: BTreeMap<String, String>,
     /// Other records of the same person, for staff to merge.
@@ -72,6 +74,7 @@ impl ContactView {
             first_response_seconds: conversation.first_response_ms.map(|ms| ms / 1000),
             profile_name: contact.name.clone(),
             address_book_name: contact.address_book_name.clone(),
+            username: contact.username.clone(),
             tags: contact.tags.clone(),
             fields: contact.fields.clone(),
             merge_suggested: contact.merge_suggested.iter().map(ToString::to_string).collect(),

@@ -54,6 +54,7 @@ pub(super) fn contact_from(item: &Item) -> Result<Contact, StoreError> {
         first_inbound_at: get_n(item, "first_inbound_at").map(Millis),
         first_wamid: get_s(item, "first_wamid"),
         address_book_name: get_s(item, "address_book_name"),
+        username: get_s(item, "username"),
     })
 }
 

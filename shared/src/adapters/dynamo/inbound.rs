@@ -465,6 +465,10 @@ fn contact_update(
         sets.push("user_id = :uid");
         values.insert(":uid".to_owned(), s(user));
     }
+    if let Some(username) = &message.username {
+        sets.push("username = :uname");
+        values.insert(":uname".to_owned(), s(username));
+    }
     if let Some(name) = &message.profile_name {
         // Staff may have renamed the contact: their name wins, and search
         // follows whichever name is shown.

@@ -135,6 +135,7 @@ pub fn inbound(wa_id: &str, wamid: &str, text: &str, at: Millis) -> InboundMessa
         phone_number_id: PHONE_NUMBER_ID.into(),
         from: CustomerIdentity::new(Some(wa_id.into()), None).unwrap(),
         profile_name: Some("Asha".into()),
+        username: None,
         at,
         type_name: "text".into(),
         content: MessageContent::Text { body: text.into() },

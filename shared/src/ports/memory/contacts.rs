@@ -287,6 +287,9 @@ impl InboundStore for MemoryStore {
             if let Some(name) = &message.profile_name {
                 c.name = Some(name.clone());
             }
+            if let Some(username) = &message.username {
+                c.username = Some(username.clone());
+            }
             // Writing first is consent to hear back about it (an opt-in
             // recorded earlier, say from a form, stays).
             c.consent.get_or_insert_with(|| Consent::by_writing_first(message.at));
