@@ -11,6 +11,7 @@ mod calls;
 mod campaign_at_scale;
 mod campaigns;
 mod changes;
+mod chat_signals;
 mod coexistence;
 mod consent;
 mod contact_export;

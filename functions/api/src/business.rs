@@ -46,6 +46,18 @@ pub(crate) struct ProfileBody {
     /// Postal address, one line per line, printed on quotes and invoices.
     #[serde(default)]
     address: String,
+    /// Tell the customer's phone their message was read when staff open
+    /// the conversation (default on).
+    #[serde(default = "switched_on")]
+    read_receipts: bool,
+    /// Show "typing…" to the customer while staff write (default on;
+    /// needs read receipts, since Meta's indicator marks the message read).
+    #[serde(default = "switched_on")]
+    typing_indicator: bool,
+}
+
+fn switched_on() -> bool {
+    true
 }
 
 pub(crate) async fn put(
@@ -65,6 +77,8 @@ pub(crate) async fn put(
         state: body.state,
         tax_id: body.tax_id,
         address: body.address,
+        read_receipts: body.read_receipts,
+        typing_indicator: body.typing_indicator,
     }
     .validated()
     .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))?;

@@ -81,7 +81,7 @@ use views::{
     MessageView, NoteView, NotificationsReadView, NotificationsView, NumberHoursView, OptOutView, PageView,
     PasswordChangedView, QueuedView, QuotePdfView, QuoteView, RateCardView, ReadMarkerView, RecipientView,
     RedrivenView, ReplyEstimateView, RequeuedView, RuleLogEntryView, RuleView, SignedInView, SourceReportView,
-    SpendView, TaskView, TemplatesSyncedView, UploadView, UserView, WebhookDeliveryView, WebhookSecretView,
+    SpendView, TaskView, TemplatesSyncedView, TypingView, UploadView, UserView, WebhookDeliveryView, WebhookSecretView,
     WebhookView, WorkloadView,
 };
 
@@ -188,6 +188,8 @@ pub struct ApiState {
     pub exports: Exports,
     /// The health page: arrivals, queues, the token, the data's shape.
     pub health: parley::app::health::Health,
+    /// Read receipts and "typing…" to the customer.
+    pub chat_signals: parley::app::chat_signals::ChatSignals,
     /// Sending.
     pub outbound: Outbound,
     /// Contacts and timelines.
@@ -367,6 +369,12 @@ pub fn state(
             store.clone(),
             store.clone(),
         ),
+        chat_signals: parley::app::chat_signals::ChatSignals::new(
+            whatsapp.clone(),
+            store.clone(),
+            store.clone(),
+            clock.clone(),
+        ),
         outbound: Outbound {
             send,
             outbox: store.clone(),
@@ -461,7 +469,8 @@ openapi::api_routes! {
     get "/api/notifications" => notifications::list, query contacts::PageQuery, returns 200 NotificationsView, "The caller's notifications, newest first, paged, with how many are unread", "all (their own)";
     post "/api/notifications/read_all" => notifications::read_all, returns 200 NotificationsReadView, "Mark all the caller's notifications read; the unread count after", "all (their own)";
     post "/api/notifications/{id}/read" => notifications::read, returns 200 NotificationsReadView, "Mark one of the caller's notifications read (404: not theirs or none); the unread count after", "all (their own)";
-    post "/api/contacts/{id}/read" => read_markers::mark_read, body read_markers::ReadBody, returns 200 ReadMarkerView, "Mark the conversation read for the caller through `through` (default: the latest inbound message); a marker never moves back", "all who can see it";
+    post "/api/contacts/{id}/read" => read_markers::mark_read, body read_markers::ReadBody, returns 200 ReadMarkerView, "Mark the conversation read for the caller through `through` (default: the latest inbound message); a marker never moves back. Unless the business switched read receipts off, the customer's latest message is marked read on their phone too, once (`read_receipt`: `sent`, `off`, `not_due` or `failed`)", "all who can see it";
+    post "/api/contacts/{id}/typing" => read_markers::typing, returns 200 TypingView, "Show \"typing…\" to the customer (Meta shows it for up to 25 seconds or until the reply; it marks their latest message read too): `sent`, `off` (switched off), `not_due` (window closed or nothing to answer) or `failed`. Call it again every 20 seconds or so while typing", "all who can see it";
     get "/api/contacts/{id}/tasks" => tasks::for_contact, query contacts::PageQuery, returns 200 PageView<TaskView>, "A contact's open tasks and follow-ups, everyone's, soonest due first within a page", "all who can see it";
     get "/api/contacts/{id}/deals" => deals::for_contact, query contacts::PageQuery, returns 200 PageView<DealView>, "A contact's deals", "all who can see it";
     post "/api/messages/{id}/retry" => outbound::retry, returns 202 RequeuedView, "Retry a failed send, or one whose outcome is unknown once the status grace period is over (202), under the send rules of the moment", "all who can see it";

@@ -1,12 +1,15 @@
-//! Unread markers per person: opening a conversation marks it read; lists
-//! say per row whether it is unread for the caller.
+//! Unread markers per person: opening a conversation marks it read (and,
+//! unless switched off, tells the customer's phone); lists say per row
+//! whether it is unread for the caller. Typing shows "typing…" to the
+//! customer.
 
 use crate::json_body::ApiJson;
-use crate::views::{ContactView, PageView, ReadMarkerView};
+use crate::views::{ContactView, PageView, ReadMarkerView, TypingView};
 use crate::visible_contact::VisibleContact;
 use crate::{ApiError, ApiState};
 use axum::extract::State;
 use axum::Json;
+use parley::domain::chat_signal::ChatSignal;
 use parley::domain::read_marker::is_unread;
 use parley::domain::{Contact, Millis, Session};
 use parley::ports::Page;
@@ -50,7 +53,18 @@ pub(crate) async fn mark_read(
     }
     let marks = state.read_markers.read_through(&session.email, std::slice::from_ref(&contact.id)).await?;
     let read_through = marks.get(&contact.id).copied();
-    Ok(Json(ReadMarkerView::new(&contact.id, read_through, is_unread(contact.last_inbound_at, read_through))))
+    let receipt = state.chat_signals.signal(ChatSignal::Read, &contact).await?;
+    let unread = is_unread(contact.last_inbound_at, read_through);
+    Ok(Json(ReadMarkerView::new(&contact.id, read_through, unread, receipt.as_str())))
+}
+
+/// Staff are typing an answer: the customer sees "typing…".
+pub(crate) async fn typing(
+    State(state): State<Arc<ApiState>>,
+    VisibleContact { contact, .. }: VisibleContact,
+) -> Result<Json<TypingView>, ApiError> {
+    let shown = state.chat_signals.signal(ChatSignal::Typing, &contact).await?;
+    Ok(Json(TypingView { indicator: shown.as_str() }))
 }
 
 /// A page of contacts as the caller sees it, each row saying whether it is

@@ -78,7 +78,7 @@ pub use queued::{QueuedView, RequeuedView};
 pub use quote::QuoteView;
 pub use quote_pdf::QuotePdfView;
 pub use rate_card::RateCardView;
-pub use read_marker::ReadMarkerView;
+pub use read_marker::{ReadMarkerView, TypingView};
 pub use reply_estimate::ReplyEstimateView;
 pub use rule::{DryRunView, RuleLogEntryView, RuleView};
 pub use signed_in::SignedInView;

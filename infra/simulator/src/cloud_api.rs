@@ -112,6 +112,7 @@ struct Sim {
     media: MediaLibrary,
     lead_ads: LeadAdsBook,
     indiamart: IndiaMartDesk,
+    read_marks: crate::read_marks::ReadMarks,
 }
 
 /// The simulator's routes.
@@ -125,6 +126,7 @@ pub fn router(config: SimulatorConfig, faults: Faults) -> Router {
         media: MediaLibrary::default(),
         lead_ads: LeadAdsBook::default(),
         indiamart: IndiaMartDesk::new(&config.indiamart_key),
+        read_marks: crate::read_marks::ReadMarks::default(),
         config,
     });
     Router::new()
@@ -142,6 +144,7 @@ pub fn router(config: SimulatorConfig, faults: Faults) -> Router {
         .route("/sim/history", post(history_shared))
         .route("/sim/address-book", post(address_book_changed))
         .route("/sim/accepted", get(accepted))
+        .route("/sim/read_marks", get(read_marks))
         .route("/sim/faults", put(set_faults))
         .route("/sim/lead_ad", post(lead_form_submitted))
         .route("/sim/indiamart", post(indiamart_enquiry))
@@ -179,6 +182,12 @@ async fn send(
 ) -> Response {
     if let Some(refusal) = refuse_token(&sim, &headers) {
         return refusal;
+    }
+    if body["status"] == "read" {
+        return match sim.read_marks.take(&phone_number_id, &body) {
+            Ok(answer) => Json(answer).into_response(),
+            Err(r) => meta_error(StatusCode::BAD_REQUEST, r.code, "Invalid parameter", r.details),
+        };
     }
     let (faults, throttled, pair_limited) = match sim.faults.lock() {
         Ok(mut f) => {
@@ -828,6 +837,11 @@ async fn indiamart_enquiry(State(sim): State<Arc<Sim>>, Json(enquiry): Json<Enqu
 async fn indiamart_listing(State(sim): State<Arc<Sim>>, Query(query): Query<CrmQuery>) -> Json<Value> {
     let interval = sim.faults.lock().ok().and_then(|f| f.indiamart_min_interval_ms).unwrap_or(300_000);
     Json(sim.indiamart.listing(&query, Duration::from_millis(interval)))
+}
+
+/// The read marks (and typing indicators) the business sent, oldest first.
+async fn read_marks(State(sim): State<Arc<Sim>>) -> Json<Vec<crate::read_marks::ReadMark>> {
+    Json(sim.read_marks.all())
 }
 
 async fn accepted(State(sim): State<Arc<Sim>>) -> Json<Vec<Accepted>> {

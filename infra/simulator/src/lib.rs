@@ -10,6 +10,7 @@ pub mod indiamart;
 pub mod lead_ads;
 pub mod media;
 pub mod media_send;
+pub mod read_marks;
 pub mod seed;
 pub mod templates;
 pub mod webhook;

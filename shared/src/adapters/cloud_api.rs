@@ -2,7 +2,7 @@
 
 use crate::domain::template::Template;
 use crate::domain::DeliveryError;
-use crate::ports::{AccessTokenCheck, CatalogError, TokenState, WhatsAppClient};
+use crate::ports::{AccessTokenCheck, CatalogError, ReadReceipts, ReceiptError, TokenState, WhatsAppClient};
 use crate::whatsapp::send::{parse_response, ErrorClass, SendFailure, SendOutcome, SendRequest};
 pub use crate::whatsapp::template_catalog::template_from;
 use serde_json::Value;
@@ -110,6 +110,29 @@ impl AccessTokenCheck for CloudApi {
         }
         let code = response.json::<Value>().await.ok().and_then(|body| body["error"]["code"].as_i64());
         token_refusal(status.as_u16(), code)
+    }
+}
+
+#[async_trait::async_trait]
+impl ReadReceipts for CloudApi {
+    /// `POST /{phone_number_id}/messages` with `status: read`, and
+    /// `typing_indicator` when asked; Meta answers `{"success": true}`.
+    async fn mark_read(&self, phone_number_id: &str, wamid: &str, typing: bool) -> Result<(), ReceiptError> {
+        let url = format!("{}/{}/{}/messages", self.config.base_url, self.config.version, phone_number_id);
+        let mut body = serde_json::json!({"messaging_product": "whatsapp", "status": "read", "message_id": wamid});
+        if typing {
+            body["typing_indicator"] = serde_json::json!({"type": "text"});
+        }
+        let response = self.http.post(url).bearer_auth(&self.config.access_token).json(&body).send().await;
+        let response = response.map_err(|e| {
+            tracing::warn!(error = %e.without_url(), "read receipt: Cloud API unreachable");
+            ReceiptError::Unreachable
+        })?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        let code = response.json::<Value>().await.ok().and_then(|body| body["error"]["code"].as_i64()).unwrap_or(0);
+        Err(ReceiptError::Refused { code })
     }
 }
 

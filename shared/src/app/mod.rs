@@ -5,6 +5,7 @@ pub mod auth;
 pub mod business_calendar;
 pub mod campaign_tracking;
 pub mod campaigns;
+pub mod chat_signals;
 pub mod consent;
 pub mod consent_keywords;
 pub mod contact_export;

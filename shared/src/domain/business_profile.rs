@@ -32,6 +32,17 @@ pub struct BusinessProfile {
     /// The postal address printed on quotes and invoices, a line per line.
     #[serde(default)]
     pub address: String,
+    /// Whether opening a conversation tells the customer's phone their
+    /// message was read (blue ticks).
+    #[serde(default = "switched_on")]
+    pub read_receipts: bool,
+    /// Whether the customer sees "typing…" while staff write an answer.
+    #[serde(default = "switched_on")]
+    pub typing_indicator: bool,
+}
+
+fn switched_on() -> bool {
+    true
 }
 
 impl Default for BusinessProfile {
@@ -46,6 +57,8 @@ impl Default for BusinessProfile {
             state: None,
             tax_id: None,
             address: String::new(),
+            read_receipts: true,
+            typing_indicator: true,
         }
     }
 }
@@ -115,6 +128,7 @@ impl BusinessProfile {
             state: self.state.map(|s| s.trim().to_ascii_uppercase()).filter(|s| !s.is_empty()),
             tax_id: self.tax_id.map(|t| t.trim().to_ascii_uppercase()).filter(|t| !t.is_empty()),
             address: self.address.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n"),
+            ..self
         };
         if profile.name.chars().count() > MAX_NAME {
             return Err(ProfileError::NameTooLong);
@@ -180,6 +194,7 @@ mod tests {
             state: Some(" mh ".into()),
             tax_id: Some(" 27aaapl1234c1z5 ".into()),
             address: "  12 Linking Road \n\n Bandra West, Mumbai 400050 ".into(),
+            ..BusinessProfile::default()
         }
     }
 

@@ -55,6 +55,11 @@ pub struct Contact {
     /// The WhatsApp username the customer goes by (shown in the app in
     /// place of their number), as their latest message gave it.
     pub username: Option<String>,
+    /// The wamid of the customer's latest message.
+    pub last_inbound_wamid: Option<String>,
+    /// The wamid the business last told the customer's phone it read
+    /// (a read receipt), so opening the conversation again sends none.
+    pub read_receipt_for: Option<String>,
 }
 
 impl Contact {
@@ -84,6 +89,8 @@ impl Contact {
             first_wamid: None,
             address_book_name: None,
             username: None,
+            last_inbound_wamid: None,
+            read_receipt_for: None,
         }
     }
 

@@ -14,6 +14,7 @@ pub mod campaign;
 pub mod campaign_audience;
 pub mod change_event;
 pub mod chat_history;
+pub mod chat_signal;
 pub mod consent;
 pub mod consent_policy;
 pub mod contact;

@@ -671,7 +671,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Mark the conversation read for the caller through `through` (default: the latest inbound message); a marker never moves back
+         * Mark the conversation read for the caller through `through` (default: the latest inbound message); a marker never moves back. Unless the business switched read receipts off, the customer's latest message is marked read on their phone too, once (`read_receipt`: `sent`, `off`, `not_due` or `failed`)
          * @description Roles: all who can see it.
          */
         post: operations["post_contacts__id__read"];
@@ -735,6 +735,26 @@ export interface paths {
         get: operations["get_contacts__id__tasks"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{id}/typing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Show "typing…" to the customer (Meta shows it for up to 25 seconds or until the reply; it marks their latest message read too): `sent`, `off` (switched off), `not_due` (window closed or nothing to answer) or `failed`. Call it again every 20 seconds or so while typing
+         * @description Roles: all who can see it.
+         */
+        post: operations["post_contacts__id__typing"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2405,12 +2425,16 @@ export interface components {
             name: string;
             /** @description Meta's id of the number new conversations start from, when set. */
             phone_number_id: string | null;
+            /** @description Opening a conversation sends the customer a read receipt. */
+            read_receipts: boolean;
             /** @description The Indian state registered in, for GST (`MH`), when set. */
             state: string | null;
             /** @description GSTIN or VAT number, when set. */
             tax_id: string | null;
             /** @description IANA zone name. */
             time_zone: string;
+            /** @description Staff typing shows "typing…" to the customer. */
+            typing_indicator: boolean;
         };
         /** @description The business profile to save. */
         BusinessProfileInput: {
@@ -2426,6 +2450,12 @@ export interface components {
             /** @default null */
             phone_number_id?: string | null;
             /**
+             * @description Tell the customer's phone their message was read when staff open
+             *     the conversation (default on).
+             * @default true
+             */
+            read_receipts?: boolean;
+            /**
              * @description The Indian state the business is registered in (`MH`), for GST.
              * @default null
              */
@@ -2436,6 +2466,12 @@ export interface components {
              */
             tax_id?: string | null;
             time_zone: string;
+            /**
+             * @description Show "typing…" to the customer while staff write (default on;
+             *     needs read receipts, since Meta's indicator marks the message read).
+             * @default true
+             */
+            typing_indicator?: boolean;
         };
         /** @description A button's value, by the button's place in the template (from 0). */
         ButtonInput: {
@@ -4152,6 +4188,14 @@ export interface components {
         /** @description How far the caller has read the conversation. */
         ReadMarker: {
             contact_id: string;
+            /**
+             * @description What the customer's phone was told: `sent` (their latest message is
+             *     marked read), `off` (the business switched receipts off), `not_due`
+             *     (already marked, or nothing to mark) or `failed` (Meta did not take
+             *     it; the next opening tries again).
+             * @enum {string}
+             */
+            read_receipt: "sent" | "off" | "not_due" | "failed";
             /** @description The newest inbound message's time the caller has read; `null`: never. */
             read_through: string | null;
             unread: boolean;
@@ -4699,6 +4743,15 @@ export interface components {
         } | {
             /** @constant */
             type: "task_due";
+        };
+        /** @description What the customer was shown after staff began typing. */
+        Typing: {
+            /**
+             * @description `sent` ("typing…" shows), `off`, `not_due` (the window is closed or
+             *     the customer never wrote) or `failed`.
+             * @enum {string}
+             */
+            indicator: "sent" | "off" | "not_due" | "failed";
         };
         /**
          * @description A presigned PUT: the browser sends the file's bytes to `url` with
@@ -6302,6 +6355,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskPage"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_contacts__id__typing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Typing"];
                 };
             };
             /** @description Error */

@@ -9,6 +9,7 @@ import { EstimateChip } from './Message';
 import { closedExplanation, displayName, estimateWords, localEstimate, snippet, windowInfo } from './model';
 import { MAX_TEXT, draftFor, rev, setSendResult, state, submit, timeline, updateDraft } from './store';
 import { AttachFile } from './AttachFile';
+import { staffTyping } from './typing';
 import { TemplatePicker } from './template/TemplatePicker';
 
 const InteractiveComposer = lazy(() => import('./InteractiveComposer').then((m) => m.InteractiveComposer));
@@ -85,6 +86,7 @@ export function Composer({ c }: { c: Contact }) {
             data-testid="composer-input" aria-describedby="composer-hint" ref={input} value={draft.text} readOnly={busy}
             onInput={(e) => updateDraft((d) => {
               d.text = (e.currentTarget as HTMLTextAreaElement).value;
+              if (open && d.text.trim()) staffTyping(c.id);
               d.error = '';
               if (d.result) setSendResult(null);
             })}

@@ -6,7 +6,7 @@ import type { BusinessProfile, RateCard, RateCardLine } from '../api/business';
 import { onReset } from './session';
 
 /** Until the API answers: the defaults the API itself applies. */
-const DEFAULTS: BusinessProfile = { name: '', country: 'IN', currency: 'INR', time_zone: 'Asia/Kolkata', phone_number_id: null, state: null, tax_id: null, address: '', configured: false };
+const DEFAULTS: BusinessProfile = { name: '', country: 'IN', currency: 'INR', time_zone: 'Asia/Kolkata', phone_number_id: null, state: null, tax_id: null, address: '', read_receipts: true, typing_indicator: true, configured: false };
 
 export const business = signal<BusinessProfile>(DEFAULTS);
 export const rates = signal<RateCard | null>(null);

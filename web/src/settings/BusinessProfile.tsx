@@ -1,7 +1,8 @@
 // Settings → Business profile: name, default country, currency, time zone,
 // the WhatsApp number new conversations start from, and what quotes and
-// invoices print (GST state, tax id, address). Admins edit it; everyone
-// else reads it. Below it, the rate card estimates use.
+// invoices print (GST state, tax id, address), and whether customers see
+// read receipts and "typing…". Admins edit it; everyone else reads it.
+// Below it, the rate card estimates use.
 import { useEffect, useState } from 'preact/hooks';
 import * as businessApi from '../api/business';
 import type { BusinessProfileInput } from '../api/business';
@@ -11,11 +12,14 @@ import { money } from '../lib/format';
 import { isAdmin } from '../lib/session';
 import { useError } from '../lib/useError';
 import { categoryLabel } from '../inbox/model';
+import { ChatSignalSwitches } from './ChatSignalSwitches';
 
 type Label = 'business.name' | 'business.country' | 'business.currency' | 'business.timeZone' | 'business.phoneNumberId' | 'business.state' | 'business.taxId' | 'business.address';
 type Hint = 'business.countryHint' | 'business.currencyHint' | 'business.timeZoneHint' | 'business.phoneNumberIdHint' | 'business.stateHint' | 'business.taxIdHint' | 'business.addressHint';
 
-const FIELDS: { id: keyof BusinessProfileInput; label: Label; hint?: Hint; multiline?: boolean }[] = [
+type TextField = Exclude<keyof BusinessProfileInput, 'read_receipts' | 'typing_indicator'>;
+
+const FIELDS: { id: TextField; label: Label; hint?: Hint; multiline?: boolean }[] = [
   { id: 'name', label: 'business.name' },
   { id: 'country', label: 'business.country', hint: 'business.countryHint' },
   { id: 'currency', label: 'business.currency', hint: 'business.currencyHint' },
@@ -61,7 +65,7 @@ export function BusinessProfile() {
   useEffect(() => {
     businessApi.businessProfile().then((p) => {
       setBusiness(p);
-      setDraft({ name: p.name, country: p.country, currency: p.currency, time_zone: p.time_zone, phone_number_id: p.phone_number_id, state: p.state, tax_id: p.tax_id, address: p.address });
+      setDraft({ name: p.name, country: p.country, currency: p.currency, time_zone: p.time_zone, phone_number_id: p.phone_number_id, state: p.state, tax_id: p.tax_id, address: p.address, read_receipts: p.read_receipts, typing_indicator: p.typing_indicator });
     }).catch(fail);
     void loadBusiness();
   }, []);
@@ -108,6 +112,8 @@ export function BusinessProfile() {
               {f.hint ? <p id={`business-${f.id}-hint`} class="muted">{t(f.hint)}</p> : null}
             </div>
           ))}
+          <ChatSignalSwitches value={{ read_receipts: draft.read_receipts ?? true, typing_indicator: draft.typing_indicator ?? true }}
+            onChange={(next) => setDraft({ ...draft, ...next })} />
           <div class="form-error" role="alert" data-testid="business-error">{error}</div>
           <p role="status" data-testid="business-message">{message}</p>
           <div class="form-actions">

@@ -23,6 +23,10 @@ pub struct BusinessProfileView {
     tax_id: Option<String>,
     /// Postal address, a line per line.
     address: String,
+    /// Opening a conversation sends the customer a read receipt.
+    read_receipts: bool,
+    /// Staff typing shows "typing…" to the customer.
+    typing_indicator: bool,
     configured: bool,
 }
 
@@ -38,6 +42,8 @@ impl BusinessProfileView {
             state: profile.state,
             tax_id: profile.tax_id,
             address: profile.address,
+            read_receipts: profile.read_receipts,
+            typing_indicator: profile.typing_indicator,
             configured,
         }
     }

@@ -6,7 +6,12 @@ use super::keys::BUSINESS_PROFILE;
 use super::{unavailable, DynamoStore};
 use crate::domain::{AuditEntry, BusinessProfile};
 use crate::ports::StoreError;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+
+/// A switch as saved, or its default for profiles saved before it existed.
+fn switch(item: &super::item::Item, name: &str, default: bool) -> bool {
+    item.get(name).and_then(|v| v.as_bool().ok()).copied().unwrap_or(default)
+}
 
 #[async_trait::async_trait]
 impl crate::ports::BusinessProfileStore for DynamoStore {
@@ -30,6 +35,8 @@ impl crate::ports::BusinessProfileStore for DynamoStore {
                 state: get_s(item, "state"),
                 tax_id: get_s(item, "tax_id"),
                 address: get_s(item, "address").unwrap_or_default(),
+                read_receipts: switch(item, "read_receipts", defaults.read_receipts),
+                typing_indicator: switch(item, "typing_indicator", defaults.typing_indicator),
             }
         }))
     }
@@ -41,6 +48,8 @@ impl crate::ports::BusinessProfileStore for DynamoStore {
             ("country".to_owned(), s(&profile.country)),
             ("currency".to_owned(), s(&profile.currency)),
             ("time_zone".to_owned(), s(&profile.time_zone)),
+            ("read_receipts".to_owned(), AttributeValue::Bool(profile.read_receipts)),
+            ("typing_indicator".to_owned(), AttributeValue::Bool(profile.typing_indicator)),
         ]);
         let optional = [
             ("phone_number_id", profile.phone_number_id.as_deref()),

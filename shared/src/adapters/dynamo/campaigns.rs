@@ -299,12 +299,8 @@ impl crate::ports::CampaignStore for DynamoStore {
             .expression_attribute_values(":billed", AttributeValue::Bool(billed))
             .send()
             .await;
-        match priced {
-            Ok(_) => Ok(()),
-            // Erased since: its record is a figure now, without this.
-            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
-            Err(e) => Err(unavailable(e)),
-        }
+        // `false`: erased since, and its record is a figure now, without this.
+        super::failure::applied(priced).map(|_| ())
     }
 
     async fn latest_campaign_of(&self, contact: &ContactId) -> Result<Option<CampaignReach>, StoreError> {

@@ -55,6 +55,8 @@ pub(super) fn contact_from(item: &Item) -> Result<Contact, StoreError> {
         first_wamid: get_s(item, "first_wamid"),
         address_book_name: get_s(item, "address_book_name"),
         username: get_s(item, "username"),
+        last_inbound_wamid: get_s(item, "last_inbound_wamid"),
+        read_receipt_for: get_s(item, "read_receipt_for"),
     })
 }
 

@@ -428,6 +428,8 @@ fn contact_update(
         "gsi4sk = :g1sk",
         "first_inbound_at = if_not_exists(first_inbound_at, :at)",
         "first_wamid = if_not_exists(first_wamid, :wamid)",
+        // What a read receipt marks read (Meta marks the earlier ones too).
+        "last_inbound_wamid = :wamid",
         "awaiting_since = if_not_exists(awaiting_since, :at)",
         "gsi5pk = :await",
         "gsi5sk = if_not_exists(gsi5sk, :await_sk)",

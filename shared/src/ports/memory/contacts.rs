@@ -274,6 +274,7 @@ impl InboundStore for MemoryStore {
             row.in_owner_queue = true;
             c.first_inbound_at.get_or_insert(message.at);
             c.first_wamid.get_or_insert_with(|| message.wamid.clone());
+            c.last_inbound_wamid = Some(message.wamid.clone());
             c.source.get_or_insert_with(|| message.first_touch_source().to_owned());
             if c.first_ad.is_none() {
                 c.first_ad = message.ad();
@@ -359,6 +360,16 @@ impl StatusStore for MemoryStore {
         parked.sort_by_key(|u| (u.status.rank(), u.at));
         for update in &parked {
             state.apply_to(&target, update);
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::ports::ReceiptLog for MemoryStore {
+    async fn note_read_receipt(&self, contact: &ContactId, wamid: &str) -> Result<(), StoreError> {
+        if let Some(row) = self.state().contacts.get_mut(contact) {
+            row.contact.read_receipt_for = Some(wamid.to_owned());
         }
         Ok(())
     }
