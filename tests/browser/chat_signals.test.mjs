@@ -93,3 +93,30 @@ test('an admin switches read receipts off, and typing goes off with them', TEST,
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('staff react to a customer message with an emoji and take it back', TEST, async () => {
+  const wamid = await customerWrites(stack, '919812377002', 'Farah Ali', 'Payment sent, please check');
+  const { context, page } = await newPage(stack, { bypassCSP: true });
+  await signIn(stack, page);
+  await openConversation(page, 'Farah Ali');
+  const message = page.locator(`[data-testid="message"][data-message-id="${wamid}"]`);
+  await message.hover();
+  await byTestId(message, 'react-action').click();
+  const menu = byTestId(message, 'reaction-menu');
+  await menu.waitFor({ timeout: WAIT });
+  assert.equal(await byTestId(menu, 'reaction-remove').count(), 0, 'nothing to remove yet');
+  assert.deepEqual(await axeViolations(page), [], 'axe-core with the reaction menu open');
+  await menu.locator('[data-emoji="🙏"]').click();
+  const reactions = () => accepted().then((all) => all.filter((a) => a.body.type === 'reaction').map((a) => a.body.reaction));
+  await eventually(async () => assert.deepEqual(await reactions(), [{ message_id: wamid, emoji: '🙏' }]), { timeout: WAIT });
+  const ours = page.locator('[data-testid="message"][data-direction="out"][data-type="reaction"]');
+  await eventually(async () => assert.match(await ours.first().innerText(), /Reacted 🙏/), { timeout: WAIT });
+
+  await message.hover();
+  await byTestId(message, 'react-action').click();
+  assert.equal(await menu.locator('[data-emoji="🙏"]').getAttribute('aria-pressed'), 'true');
+  await byTestId(menu, 'reaction-remove').click();
+  await eventually(async () => assert.deepEqual((await reactions()).map((r) => r.emoji), ['🙏', '']), { timeout: WAIT });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -103,6 +103,40 @@ async fn a_customer_who_hides_their_number_is_shown_by_username_and_answered_by_
 }
 
 #[tokio::test]
+async fn staff_react_to_a_customer_message_and_take_the_reaction_back() {
+    let t = TestStack::start().await;
+    t.customer_says(CUSTOMER, "Asha", "Sent the payment just now").await;
+    let cookie = t.login().await;
+    let contact = contact_id(&t, &cookie).await;
+    let wamid = t.timeline(&cookie, &contact).await[0]["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/contacts/{contact}/messages");
+    let react = |emoji: &str| json!({"type": "reaction", "reaction": {"message_id": wamid, "emoji": emoji}});
+
+    let (status, queued) = t.post(&cookie, &path, &react("🙏"), None).await;
+    assert_eq!((status, &queued["estimate"]["free"]), (202, &json!(true)), "{queued}");
+    let shown = wait_for(&t, &cookie, &contact, queued["id"].as_str().unwrap(), |m| m["status"] == "read").await;
+    assert_eq!((&shown["type"], &shown["direction"]), (&json!("reaction"), &json!("out")));
+    assert_eq!(
+        shown["content"],
+        json!({"kind": "reaction", "message_id": wamid, "emoji": "🙏"}),
+        "on the message it is on"
+    );
+    let (status, removed) = t.post(&cookie, &path, &react(""), None).await;
+    assert_eq!(status, 202, "{removed}");
+    wait_for(&t, &cookie, &contact, removed["id"].as_str().unwrap(), |m| m["status"] == "read").await;
+    let bodies: Vec<Value> = t.accepted().await.iter().map(|a| a["body"]["reaction"].clone()).collect();
+    assert_eq!(bodies, [json!({"message_id": wamid, "emoji": "🙏"}), json!({"message_id": wamid, "emoji": ""})]);
+
+    let (status, refused) = t.post(&cookie, &path, &react("thanks"), None).await;
+    assert_eq!((status, &refused["error"]["code"]), (422, &json!("bad_reaction")), "{refused}");
+    t.clock.advance(Duration::from_secs(25 * 3600));
+    let cookie = t.login().await;
+    let (status, refused) = t.post(&cookie, &path, &react("👍"), None).await;
+    assert_eq!((status, &refused["error"]["code"]), (409, &json!("window_closed")), "{refused}");
+    assert_eq!(t.accepted().await.len(), 2, "nothing refused reached Meta");
+}
+
+#[tokio::test]
 async fn outside_the_window_text_is_refused_with_a_reason_and_a_template_goes() {
     let t = TestStack::start().await;
     let c = parley_simulator::Customer::new(CUSTOMER, "Asha");

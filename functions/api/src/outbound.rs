@@ -50,6 +50,18 @@ pub(crate) enum SendBody {
         #[serde(default)]
         context: Option<ContextBody>,
     },
+    /// The business's reaction to a customer's message (inside the service
+    /// window); an empty `emoji` removes it.
+    Reaction { reaction: ReactionBody },
+}
+
+/// One emoji on the customer's message `message_id` (its wamid).
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "ReactionSend")]
+pub(crate) struct ReactionBody {
+    message_id: String,
+    #[serde(default)]
+    emoji: String,
 }
 
 /// An uploaded file by its `key`, with the type it was uploaded as, a
@@ -149,6 +161,10 @@ pub(crate) async fn send(
         SendBody::Template { template, context } => (template.into_content(), context),
         SendBody::Media { media, context } => (media.into_content(), context),
         SendBody::Interactive { interactive, context } => (OutboundContent::Interactive { interactive }, context),
+        SendBody::Reaction { reaction } => {
+            let ReactionBody { message_id, emoji } = reaction;
+            (OutboundContent::Reaction { message_id, emoji: emoji.trim().to_owned() }, None)
+        }
     };
     let idempotency_key = headers
         .get("idempotency-key")

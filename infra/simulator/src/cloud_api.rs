@@ -432,6 +432,19 @@ fn validate(sim: &Sim, body: &Value, to: &str) -> Option<Response> {
             window_closed(sim, to)
         }
         Some("text") => window_closed(sim, to),
+        Some("reaction") => {
+            let reaction = &body["reaction"];
+            let on_a_message = reaction["message_id"].as_str().is_some_and(|id| id.starts_with("wamid."));
+            if !on_a_message || !reaction["emoji"].is_string() {
+                return Some(meta_error(
+                    StatusCode::BAD_REQUEST,
+                    131009,
+                    "Parameter value is not valid",
+                    "reaction needs message_id (a wamid) and emoji (empty to remove)",
+                ));
+            }
+            window_closed(sim, to)
+        }
         Some("template") => {
             let Some(template) = crate::templates::entry_for(&body["template"]) else {
                 return Some(meta_error(

@@ -93,7 +93,9 @@ impl Deliver {
                 }
                 (None, _) => None,
             },
-            OutboundContent::Text { .. } | OutboundContent::Interactive { .. } => None,
+            OutboundContent::Text { .. } | OutboundContent::Interactive { .. } | OutboundContent::Reaction { .. } => {
+                None
+            }
         };
         Ok(SendRequest {
             phone_number_id: message.phone_number_id.clone(),

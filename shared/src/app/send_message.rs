@@ -230,7 +230,10 @@ impl SendMessage {
             OutboundContent::Template { language, .. } => {
                 translations.iter().any(|t| &t.language == language && t.category == Category::Marketing)
             }
-            OutboundContent::Text { .. } | OutboundContent::Media { .. } | OutboundContent::Interactive { .. } => false,
+            OutboundContent::Text { .. }
+            | OutboundContent::Media { .. }
+            | OutboundContent::Interactive { .. }
+            | OutboundContent::Reaction { .. } => false,
         };
         // The consent settings matter only to a marketing template.
         let strict = marketing && self.consent.consent_policy().await?.unwrap_or_default().strict;
@@ -251,7 +254,10 @@ impl SendMessage {
         let plan = plan_send(&recipient, &content, &context.translations, &context.rates, now)?;
         let template = match &command.content {
             OutboundContent::Template { language, .. } => context.translations.iter().find(|t| &t.language == language),
-            OutboundContent::Text { .. } | OutboundContent::Media { .. } | OutboundContent::Interactive { .. } => None,
+            OutboundContent::Text { .. }
+            | OutboundContent::Media { .. }
+            | OutboundContent::Interactive { .. }
+            | OutboundContent::Reaction { .. } => None,
         };
         let idempotency_key = command.idempotency_key.as_deref().map(|key| scoped_key(&command, key));
         let (id, staff) = match origin {
@@ -351,9 +357,10 @@ impl SendMessage {
     async fn translations(&self, content: &OutboundContent) -> Result<Vec<Template>, StoreError> {
         match content {
             OutboundContent::Template { name, .. } => self.templates.template_translations(name).await,
-            OutboundContent::Text { .. } | OutboundContent::Media { .. } | OutboundContent::Interactive { .. } => {
-                Ok(Vec::new())
-            }
+            OutboundContent::Text { .. }
+            | OutboundContent::Media { .. }
+            | OutboundContent::Interactive { .. }
+            | OutboundContent::Reaction { .. } => Ok(Vec::new()),
         }
     }
 
@@ -385,7 +392,9 @@ impl SendMessage {
                     inputs: inputs.clone().with_stored_type(&object.mime_type),
                 })
             }
-            OutboundContent::Text { .. } | OutboundContent::Interactive { .. } => Ok(content.clone()),
+            OutboundContent::Text { .. } | OutboundContent::Interactive { .. } | OutboundContent::Reaction { .. } => {
+                Ok(content.clone())
+            }
         }
     }
 

@@ -42,6 +42,14 @@ pub enum OutboundContent {
         /// The message.
         interactive: InteractiveMessage,
     },
+    /// Staff's reaction to a customer's message (service window only); an
+    /// empty `emoji` removes the business's reaction.
+    Reaction {
+        /// The customer's wamid reacted to.
+        message_id: String,
+        /// One emoji, or empty to remove.
+        emoji: String,
+    },
 }
 
 impl OutboundContent {
@@ -52,6 +60,19 @@ impl OutboundContent {
             OutboundContent::Template { .. } => "template",
             OutboundContent::Media { file } => file.kind.as_str(),
             OutboundContent::Interactive { .. } => "interactive",
+            OutboundContent::Reaction { .. } => "reaction",
+        }
+    }
+
+    /// What the timeline shows of it, where its summary line is not enough:
+    /// a reaction names the message it is on.
+    pub fn shown_content(&self) -> Option<super::MessageContent> {
+        match self {
+            OutboundContent::Reaction { message_id, emoji } => Some(super::MessageContent::Reaction {
+                message_id: message_id.clone(),
+                emoji: Some(emoji.clone()).filter(|e| !e.is_empty()),
+            }),
+            _ => None,
         }
     }
 
@@ -73,8 +94,17 @@ impl OutboundContent {
                 .or_else(|| file.filename.clone())
                 .unwrap_or_else(|| format!("[{}]", file.kind.as_str())),
             OutboundContent::Interactive { interactive } => interactive.body.clone(),
+            OutboundContent::Reaction { emoji, .. } => emoji.clone(),
         }
     }
+}
+
+/// Whether `emoji` is empty (a removal) or one emoji as people type them:
+/// a few code points at most (skin tones, joiners, flags), none of them a
+/// letter, digit or space.
+fn is_one_emoji(emoji: &str) -> bool {
+    let chars = emoji.chars().count();
+    chars <= 8 && emoji.chars().all(|c| !c.is_alphanumeric() && !c.is_whitespace() && !c.is_ascii())
 }
 
 fn fill(body: &str, values: impl Iterator<Item = (String, String)>) -> String {
@@ -153,6 +183,9 @@ pub enum SendRefusal {
     /// Reply buttons or a list Meta would refuse.
     #[error(transparent)]
     Interactive(#[from] BadInteractive),
+    /// A reaction that is not one emoji on a customer's message.
+    #[error("a reaction is one emoji (or none, to remove it) on a message the customer sent")]
+    BadReaction,
 }
 
 fn window_closed_message(closed_at: Option<Millis>) -> String {
@@ -180,6 +213,7 @@ impl SendRefusal {
             SendRefusal::BadText => "bad_text",
             SendRefusal::Media(refusal) => refusal.code(),
             SendRefusal::Interactive(bad) => bad.code(),
+            SendRefusal::BadReaction => "bad_reaction",
         }
     }
 }
@@ -251,6 +285,15 @@ pub fn plan_send(
         }
         OutboundContent::Interactive { interactive } => {
             check_interactive(interactive)?;
+            if !open {
+                return Err(SendRefusal::WindowClosed { closed_at: recipient.window.closes_at() });
+            }
+            Category::Service
+        }
+        OutboundContent::Reaction { message_id, emoji } => {
+            if !message_id.starts_with("wamid.") || !is_one_emoji(emoji) {
+                return Err(SendRefusal::BadReaction);
+            }
             if !open {
                 return Err(SendRefusal::WindowClosed { closed_at: recipient.window.closes_at() });
             }
@@ -349,6 +392,30 @@ mod tests {
         assert_eq!(closed.code(), "window_closed");
         let big = plan_send(&recipient(true, false), &pdf(101 * 1024 * 1024, None), &[], &rates, Millis(1));
         assert_eq!(big.unwrap_err().code(), "media_too_large");
+    }
+
+    #[test]
+    fn a_reaction_is_one_emoji_or_none_on_a_customer_message_inside_the_window() {
+        let rates = RateCards::default();
+        let react = |message_id: &str, emoji: &str| OutboundContent::Reaction {
+            message_id: message_id.into(),
+            emoji: emoji.into(),
+        };
+        for emoji in ["👍", "❤️", "🙏🏽", "👨‍👩‍👧", "🇮🇳", ""] {
+            let plan = plan_send(&recipient(true, false), &react("wamid.A", emoji), &[], &rates, Millis(1));
+            assert!(plan.as_ref().is_ok_and(|p| p.estimate.free), "{emoji:?}: {plan:?}");
+        }
+        for (id, emoji) in [("wamid.A", "ok"), ("wamid.A", "👍👍 great"), ("wamid.A", " "), ("pm.1", "👍")] {
+            let refused = plan_send(&recipient(true, false), &react(id, emoji), &[], &rates, Millis(1));
+            assert_eq!(refused.unwrap_err().code(), "bad_reaction", "{id} {emoji:?}");
+        }
+        let closed = plan_send(&recipient(false, false), &react("wamid.A", "👍"), &[], &rates, Millis(1));
+        assert_eq!(closed.unwrap_err().code(), "window_closed");
+        let removal = react("wamid.A", "").shown_content();
+        assert_eq!(
+            removal,
+            Some(crate::domain::MessageContent::Reaction { message_id: "wamid.A".into(), emoji: None })
+        );
     }
 
     #[test]

@@ -53,6 +53,11 @@ impl SendRequest {
                 body["type"] = json!("interactive");
                 body["interactive"] = interactive_object(interactive);
             }
+            OutboundContent::Reaction { message_id, emoji } => {
+                // An empty emoji is Meta's way of removing the reaction.
+                body["type"] = json!("reaction");
+                body["reaction"] = json!({ "message_id": message_id, "emoji": emoji });
+            }
             OutboundContent::Media { file } => {
                 // By link: Meta fetches the file from the bucket itself (see
                 // README, "Staff send media").

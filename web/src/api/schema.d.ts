@@ -4185,6 +4185,12 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** @description One emoji on the customer's message `message_id` (its wamid). */
+        ReactionSend: {
+            /** @default  */
+            emoji?: string;
+            message_id: string;
+        };
         /** @description How far the caller has read the conversation. */
         ReadMarker: {
             contact_id: string;
@@ -4330,6 +4336,10 @@ export interface components {
             interactive: components["schemas"]["InteractiveMessage"];
             /** @constant */
             type: "interactive";
+        } | {
+            reaction: components["schemas"]["ReactionSend"];
+            /** @constant */
+            type: "reaction";
         };
         /** @description The service window, stated before any send is tried. */
         ServiceWindow: {

@@ -82,6 +82,9 @@ function Tools({ c }: { c: Contact }) {
   );
 }
 
+/** Customer messages WhatsApp lets a business react to. */
+const REACTABLE = new Set(['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'interactive', 'button', 'order']);
+
 function dayLabel(at: number, now: number): string {
   if (at >= startOfDay(now)) return t('time.today');
   if (at >= startOfPreviousDay(now)) return t('time.yesterday');
@@ -102,6 +105,15 @@ function Timeline({ contactId }: { contactId: string }) {
   const byId = new Map(list.map((m) => [String(m.id), m]));
   // Customers' edits and deletions show on the message they change.
   const revisions = latestRevisions(list);
+  // Staff react to a customer's message while the window is open; the
+  // business's latest reaction on each message is what Remove takes back.
+  const contact = state.contacts.get(contactId);
+  const canReact = contact ? windowInfo(contact.window, now).open : false;
+  const ourReactions = new Map<string, string>();
+  for (const m of list) {
+    const c = m.content as Record<string, unknown> | null;
+    if (m.direction === 'out' && m.type === 'reaction' && c) ourReactions.set(String(c.message_id), typeof c.emoji === 'string' ? c.emoji : '');
+  }
 
   const scrollToBottom = () => {
     const el = scroller.current;
@@ -175,8 +187,10 @@ function Timeline({ contactId }: { contactId: string }) {
     const busy = state.retrying.has(id);
     const retryError = state.retryErrors.get(id);
     const revision = revisions.get(id) ?? null;
-    rows.push(<MessageView key={id} m={m} quoted={quoted} reactionTarget={reactionTarget} busy={busy} retryError={retryError} revision={revision}
-      sig={messageSig(m, quoted, reactionTarget, busy, retryError, revision)} />);
+    const reactable = canReact && m.direction === 'in' && REACTABLE.has(String(m.type)) && revision?.type !== 'revoke'
+      ? { contactId, current: ourReactions.get(id) ?? '' } : null;
+    rows.push(<MessageView key={id} m={m} quoted={quoted} reactionTarget={reactionTarget} reactable={reactable} busy={busy} retryError={retryError} revision={revision}
+      sig={messageSig(m, quoted, reactionTarget, reactable, busy, retryError, revision)} />);
   }
   return (
     <div class="timeline-wrap">

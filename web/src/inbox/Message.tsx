@@ -11,6 +11,7 @@ import { isManager } from '../lib/session';
 import { MediaAttachment } from './MediaAttachment';
 import { categoryLabel, describe, errorLines, estimateWords, humanize, outboundErrors, snippet, STATUS, str } from './model';
 import { OriginMark } from './OriginMark';
+import { ReactionPicker, type Reactable } from './ReactionPicker';
 import { asEdited, revisionSig } from './revisions';
 import { retryMessage, updateDraft, type LocalMessage } from './store';
 
@@ -102,6 +103,8 @@ interface Props {
   m: LocalMessage;
   quoted: string | null;
   reactionTarget: string | null;
+  /** Staff may react to it (a customer's message, window open). */
+  reactable: Reactable | null;
   busy: boolean;
   retryError: string | undefined;
   /** The customer's latest edit or deletion of this message, shown on it. */
@@ -109,7 +112,7 @@ interface Props {
   sig: string;
 }
 
-function MessageItem({ m, quoted, reactionTarget, busy, retryError, revision }: Props) {
+function MessageItem({ m, quoted, reactionTarget, reactable, busy, retryError, revision }: Props) {
   const index = new Map<string, Message>();
   if (m.type === 'reaction' && reactionTarget !== null) {
     const target = String((m.content as Record<string, unknown> | null)?.message_id);
@@ -205,6 +208,7 @@ function MessageItem({ m, quoted, reactionTarget, busy, retryError, revision }: 
           <Icon name="reply" />
         </button>
       ) : null}
+      {reactable && m.id !== undefined && m.id !== null ? <ReactionPicker messageId={String(m.id)} target={reactable} /> : null}
     </li>
   );
 }
@@ -237,10 +241,10 @@ function Revoked({ attrs, direction, origin, time }: { attrs: Record<string, str
 /** Re-renders only when what it shows changed. */
 export const MessageView = memo(MessageItem, (a, b) => a.sig === b.sig);
 
-export function messageSig(m: LocalMessage, quoted: string | null, reactionTarget: string | null, busy: boolean, retryError: string | undefined, revision: Message | null): string {
+export function messageSig(m: LocalMessage, quoted: string | null, reactionTarget: string | null, reactable: Reactable | null, busy: boolean, retryError: string | undefined, revision: Message | null): string {
   return JSON.stringify([m.id, m.direction, m.type, m.text, m.status, m.at, m.content, m.context, m.referral, m.errors,
     m.attempts, m.outcome_unknown, m.estimate, m.campaign_id ?? null, m.origin ?? null, m.local === true, m.media?.status ?? null, m.media?.sha256 ?? null,
-    quoted, reactionTarget, busy, retryError ?? null, revisionSig(revision)]);
+    quoted, reactionTarget, reactable?.current ?? null, busy, retryError ?? null, revisionSig(revision)]);
 }
 
 export { snippet };

@@ -1,12 +1,15 @@
 // The contact panel's quotes: the list with its actions and the builder,
 // priced against the contact's latest deal when there is one (sending moves
 // that deal to the quote stage, acceptance wins it).
+import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { businessCurrency } from '../lib/format';
 import { actOnQuote, createQuote, products as loadProducts, quotePdf, quotesFor, quotesForDeal, type Product, type Quote, type QuoteAction, type QuoteInput } from '../api/quotes';
-import { QuoteBuilder } from './QuoteBuilder';
 import { QuoteList } from './QuoteList';
+
+// Opened on demand: the inbox's first load does not carry the builder.
+const QuoteBuilder = lazy(() => import('./QuoteBuilder').then((m) => m.QuoteBuilder));
 
 /// How long after the customer's latest message the list looks again: their
 /// Accept tap is applied by a reaction a moment after the tap itself shows.
@@ -63,9 +66,11 @@ export function QuotesSection({ contactId, dealId, lastActivity, onDealChanged, 
       <QuoteList quotes={quotes} busy={busy} onAct={(q: Quote, a: QuoteAction) => work(() => actOnQuote(q.id, a))}
         onPdf={(q: Quote) => work(async () => { window.location.assign((await quotePdf(q.id)).url); })} />
       {building ? (
-        <QuoteBuilder contactId={contactId} dealId={dealId} currency={businessCurrency()} products={catalog}
-          onCancel={() => setBuilding(false)}
-          onSave={(body: QuoteInput) => work(async () => { await createQuote(body); setBuilding(false); })} />
+        <Suspense fallback={null}>
+          <QuoteBuilder contactId={contactId} dealId={dealId} currency={businessCurrency()} products={catalog}
+            onCancel={() => setBuilding(false)}
+            onSave={(body: QuoteInput) => work(async () => { await createQuote(body); setBuilding(false); })} />
+        </Suspense>
       ) : (
         <button type="button" class="button button--small button--secondary" data-testid="quote-new" onClick={() => setBuilding(true)}>{t('quotes.new')}</button>
       )}

@@ -60,6 +60,10 @@ impl DynamoStore {
             (keys::GSI2_SK.to_owned(), s(keys::outbox_sk("queued", m.created_at, &m.id))),
         ]);
         item.extend(super::media::sent_file_attributes(&m.content)?);
+        if let Some(shown) = m.content.shown_content() {
+            let shown = serde_json::to_string(&shown).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            item.insert("content".to_owned(), s(shown));
+        }
         if let Some(reply_to) = &m.reply_to {
             item.insert("context".to_owned(), s(serde_json::json!({ "message_id": reply_to }).to_string()));
             item.insert("reply_to".to_owned(), s(reply_to));
