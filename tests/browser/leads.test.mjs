@@ -160,3 +160,53 @@ test('a customer from a click-to-WhatsApp ad shows the ad on their contact, and 
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('a form set up on a WhatsApp Flow source is sent from the composer and the filled form is a lead', { timeout: 180_000 }, async () => {
+  const { context, page } = await newPage(stack, { bypassCSP: true });
+  await signIn(stack, page);
+  await page.goto(`${stack.base}/#/settings/leads`);
+  await byTestId(page, 'lead-source-add').click();
+  await byTestId(page, 'lead-source-auth').selectOption('whatsapp_flow');
+  await byTestId(page, 'lead-source-id').fill('blouse_form');
+  await byTestId(page, 'lead-source-name').fill('Blouse stitching form');
+  await byTestId(page, 'lead-source-tags').fill('blouse-form');
+  await byTestId(page, 'lead-source-flow_id').fill('88123456');
+  await byTestId(page, 'lead-source-screen').fill('MEASUREMENTS');
+  await byTestId(page, 'lead-source-cta').fill('Give measurements');
+  assert.deepEqual(await axeViolations(page), [], 'axe-core on the flow source form');
+  await byTestId(page, 'lead-source-save').click();
+  await page.locator('[data-testid="lead-source"][data-source="blouse_form"]').waitFor({ state: 'visible', timeout: WAIT });
+
+  const customer = '919812366001';
+  const wrote = await fetch(`${stack.sim.base}/sim/customer`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from: customer, name: 'Sunita Pillai', text: 'I want a blouse stitched' }) });
+  assert.equal(wrote.status, 200);
+  await page.goto(`${stack.base}/#/inbox`);
+  await openConversation(page, 'Sunita Pillai');
+  await byTestId(page, 'interactive-toggle').click();
+  const form = byTestId(page, 'interactive-form');
+  await byTestId(form, 'interactive-flow').check();
+  await byTestId(form, 'interactive-form-choice').waitFor({ timeout: WAIT });
+  assert.match(await byTestId(form, 'interactive-form-button').innerText(), /Give measurements/);
+  await byTestId(form, 'interactive-body').fill('Please send your measurements');
+  await byTestId(form, 'interactive-send').click();
+  await form.waitFor({ state: 'detached', timeout: WAIT });
+  let flow;
+  await eventually(async () => {
+    const sent = await (await fetch(`${stack.sim.base}/sim/accepted`)).json();
+    flow = sent.find((a) => a.to === customer)?.body.interactive;
+    assert.equal(flow?.type, 'flow');
+  }, { timeout: WAIT });
+  assert.deepEqual([flow.action.parameters.flow_id, flow.action.parameters.flow_token, flow.action.parameters.flow_action_payload.screen], ['88123456', 'blouse_form', 'MEASUREMENTS']);
+
+  const filled = await fetch(`${stack.sim.base}/sim/customer/flow`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from: customer, name: 'Sunita Pillai', flow_token: 'blouse_form', answers: { bust: '36', length: '15' } }) });
+  assert.equal(filled.status, 200);
+  await eventually(async () => {
+    await page.reload();
+    await byTestId(page, 'side-panel').waitFor({ timeout: WAIT });
+    assert.equal(await page.locator('[data-testid="tag"][data-tag="blouse-form"]').count(), 1, 'the lead took its source’s tag');
+  }, { timeout: WAIT });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -208,6 +208,7 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
         ),
         row("post", "/api/contacts/{id}/read", c("/api/contacts/{id}/read"), None, [200, 200, 200, 404, 401]),
         row("post", "/api/contacts/{id}/typing", c("/api/contacts/{id}/typing"), None, [200, 200, 200, 404, 401]),
+        row("get", "/api/flow_forms", all("/api/flow_forms"), None, [200, 200, 200, 200, 401]),
         row("get", "/api/business", all("/api/business"), None, [200, 200, 200, 200, 401]),
         row(
             "put",

@@ -293,3 +293,53 @@ async fn a_completed_whatsapp_flow_is_a_lead_of_its_flow_source_with_the_answers
         (Some("qualified"), Some("Meera Iyer · Kurta enquiry form"))
     );
 }
+
+#[tokio::test]
+async fn staff_send_a_sources_flow_and_the_completed_form_is_its_lead() {
+    let t = TestStack::start().await;
+    let admin = ready(&t).await;
+    let launch = json!({"flow_id": "1290472038", "screen": "ENQUIRY", "cta": "Tell us more"});
+    let source = json!({"id": "saree_form", "name": "Saree enquiry", "auth": "whatsapp_flow", "pipeline": "sales",
+        "stage": null, "owner": {"kind": "unassigned"}, "tags": ["saree-form"], "mapping": {}, "flow": launch});
+    let (status, saved) = t.request(&admin, "PUT", "/api/lead_sources/saree_form", Some(&source)).await;
+    assert_eq!((status, &saved["flow"]), (200, &launch), "{saved}");
+    let mut long = source.clone();
+    long["flow"]["cta"] = json!("Tell us more about what you need");
+    let (status, refused) = t.request(&admin, "PUT", "/api/lead_sources/saree_form", Some(&long)).await;
+    assert_eq!(status, 422, "{refused}");
+
+    let agent = t.teammate(&admin, "agent@shop.test", "agent").await;
+    let (_, forms) = t.get(&agent, "/api/flow_forms").await;
+    assert_eq!(forms["items"], json!([{"source": "saree_form", "name": "Saree enquiry", "flow": launch}]), "no secret");
+
+    t.customer_says("919812388002", "Rekha", "Do you have Banarasi sarees?").await;
+    let id = t.contacts(&admin).await[0]["id"].as_str().unwrap().to_owned();
+    let flow = json!({"type": "interactive", "interactive": {"body": "Tell us the colour and budget", "footer": "Takes a minute",
+        "action": {"kind": "flow", "flow_id": "1290472038", "screen": "ENQUIRY", "cta": "Tell us more", "token": "saree_form"}}});
+    let (status, queued) = t.post(&admin, &format!("/api/contacts/{id}/messages"), &flow, None).await;
+    assert_eq!(status, 202, "{queued}");
+    let mut sent = Vec::new();
+    for _ in 0..300 {
+        sent = t.accepted().await;
+        if !sent.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let interactive = &sent[0]["body"]["interactive"];
+    assert_eq!(interactive["type"], "flow", "{interactive}");
+    assert_eq!(
+        interactive["action"]["parameters"],
+        json!({"flow_message_version": "3", "flow_token": "saree_form", "flow_id": "1290472038", "flow_cta": "Tell us more",
+            "flow_action": "navigate", "flow_action_payload": {"screen": "ENQUIRY"}})
+    );
+
+    let form = json!({"from": "919812388002", "name": "Rekha", "flow_token": "saree_form",
+        "answers": {"colour": "Maroon", "budget": "15000"}});
+    let response = t.http.post(format!("{}/sim/customer/flow", t.simulator_url)).json(&form).send().await.unwrap();
+    assert!(response.status().is_success());
+    let contact = t.contact_once(&admin, &id, |c| c["fields"]["colour"] == "Maroon").await;
+    assert_eq!(contact["tags"], json!(["saree-form"]));
+    let (_, deals) = t.get(&admin, &format!("/api/contacts/{id}/deals")).await;
+    assert_eq!(deals["items"].as_array().map(Vec::len), Some(1), "{deals}");
+}

@@ -3,7 +3,7 @@
 
 use crate::json_body::ApiJson;
 use crate::session::Staff;
-use crate::views::{LeadReceivedView, LeadSourceView, PageView};
+use crate::views::{FlowFormView, LeadReceivedView, LeadSourceView, PageView};
 use crate::{ApiError, ApiState};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -62,6 +62,19 @@ pub(crate) async fn list(
 ) -> Result<Json<PageView<LeadSourceView>>, ApiError> {
     let sources = state.lead_sources.list(&session).await?;
     Ok(Json(PageView::whole(sources.into_iter().map(LeadSourceView::listed).collect())))
+}
+
+/// The forms anyone on the team can send from the composer.
+pub(crate) async fn forms(
+    State(state): State<Arc<ApiState>>,
+    Staff(_session): Staff,
+) -> Result<Json<PageView<FlowFormView>>, ApiError> {
+    let forms = state.lead_sources.forms().await?;
+    let views = forms
+        .into_iter()
+        .filter_map(|source| Some(FlowFormView { flow: source.flow?, source: source.id, name: source.name }))
+        .collect();
+    Ok(Json(PageView::whole(views)))
 }
 
 pub(crate) async fn save(

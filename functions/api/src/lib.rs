@@ -76,10 +76,10 @@ use std::sync::Arc;
 use views::{
     AiSettingsView, AssistView, AuditEntryView, BoardView, BusinessHoursListView, BusinessProfileView, CallLoggedView,
     CampaignPreviewView, CampaignView, ConsentSettingsView, ConsentView, ContactExportView, ContactView,
-    DeadLetterQueueView, DealView, DryRunView, ErasedView, ExportJobView, FirstResponseView, FunnelView, HealthView,
-    ImportJobView, ImportPreviewView, LeadReceivedView, LeadSourceView, LinkAcceptedView, LinkView, MessageCountsView,
-    MessageView, NoteView, NotificationsReadView, NotificationsView, NumberHoursView, OptOutView, PageView,
-    PasswordChangedView, QueuedView, QuotePdfView, QuoteView, RateCardView, ReadMarkerView, RecipientView,
+    DeadLetterQueueView, DealView, DryRunView, ErasedView, ExportJobView, FirstResponseView, FlowFormView, FunnelView,
+    HealthView, ImportJobView, ImportPreviewView, LeadReceivedView, LeadSourceView, LinkAcceptedView, LinkView,
+    MessageCountsView, MessageView, NoteView, NotificationsReadView, NotificationsView, NumberHoursView, OptOutView,
+    PageView, PasswordChangedView, QueuedView, QuotePdfView, QuoteView, RateCardView, ReadMarkerView, RecipientView,
     RedrivenView, ReplyEstimateView, RequeuedView, RuleLogEntryView, RuleView, SignedInView, SourceReportView,
     SpendView, TaskView, TemplatesSyncedView, TypingView, UploadView, UserView, WebhookDeliveryView, WebhookSecretView,
     WebhookView, WorkloadView,
@@ -509,6 +509,7 @@ openapi::api_routes! {
     post "/api/campaigns/{id}/pause" => campaigns::pause, returns 200 CampaignView, "Pause a scheduled or sending campaign: no recipient is reached after the step running now (409 from another state; audited)", "managers, admins";
     post "/api/campaigns/{id}/resume" => campaigns::resume, returns 200 CampaignView, "Resume a paused campaign where it stopped (409 from another state; audited)", "managers, admins";
     post "/api/campaigns/{id}/cancel" => campaigns::cancel, returns 200 CampaignView, "Cancel a campaign for good: recipients not yet reached get nothing (409 once finished or cancelled; audited)", "managers, admins";
+    get "/api/flow_forms" => leads::forms, returns 200 PageView<FlowFormView>, "The forms (published WhatsApp Flows of lead sources) staff can send from the composer, by name; a completed form is a lead of its source", "all";
     get "/api/lead_sources" => leads::list, returns 200 PageView<LeadSourceView>, "The lead sources, each with the path it posts to and its secret", "managers, admins";
     put "/api/lead_sources/{id}" => leads::save, body parley::domain::lead_source::LeadSource, returns 200 LeadSourceView, "Create a lead source (with a fresh secret) or change one (its secret kept): pipeline and stage, owner (`unassigned`, `round_robin` or a teammate), tags, and the mapping of the sender's JSON (422 when invalid; audited)", "managers, admins";
     post "/api/lead_sources/{id}/rotate" => leads::rotate, returns 200 LeadSourceView, "Give the source a fresh secret; the old one stops working (audited)", "managers, admins";

@@ -63,7 +63,7 @@ pub use first_response::FirstResponseView;
 pub use funnel::FunnelView;
 pub use health::{HealthView, RedrivenView};
 pub use import_job::{ImportJobView, ImportPreviewView};
-pub use lead::{LeadReceivedView, LeadSourceView};
+pub use lead::{FlowFormView, LeadReceivedView, LeadSourceView};
 pub use link::LinkView;
 pub use link_accepted::LinkAcceptedView;
 pub use media::MediaView;

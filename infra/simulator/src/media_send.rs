@@ -76,8 +76,11 @@ pub fn check_interactive(body: &Value) -> Result<Option<(&'static str, &Value)>,
     if interactive["type"] == "list" {
         return check_list(interactive).map(|()| None);
     }
+    if interactive["type"] == "flow" {
+        return check_flow(interactive).map(|()| None);
+    }
     if interactive["type"] != "button" {
-        return Err(invalid("only interactive types button and list are played by this simulator"));
+        return Err(invalid("only interactive types button, list and flow are played by this simulator"));
     }
     let text = interactive["body"]["text"].as_str().unwrap_or_default();
     if text.trim().is_empty() || text.chars().count() > 1024 {
@@ -109,6 +112,36 @@ pub fn check_interactive(body: &Value) -> Result<Option<(&'static str, &Value)>,
 /// label of 1 to 20, 1 to 10 sections (titled, up to 24, once there are
 /// two) with 1 to 10 rows in all, each row's distinct id 1 to 200, title
 /// 1 to 24 and description at most 72.
+/// Meta's flow message: a body, and `action.name: flow` whose parameters
+/// name the flow, a `flow_cta` of at most 20 characters, the token, and for
+/// `navigate` the screen it opens at.
+fn check_flow(interactive: &Value) -> Result<(), MediaSendRefusal> {
+    let text = interactive["body"]["text"].as_str().unwrap_or_default();
+    if text.trim().is_empty() || text.chars().count() > 1024 {
+        return Err(invalid("interactive body text is required, at most 1024 characters"));
+    }
+    let action = &interactive["action"];
+    let parameters = &action["parameters"];
+    if action["name"] != "flow" || parameters["flow_message_version"] != "3" {
+        return Err(invalid("a flow message's action is name flow with flow_message_version 3"));
+    }
+    if parameters["flow_id"].as_str().is_none() && parameters["flow_name"].as_str().is_none() {
+        return Err(invalid("flow_id or flow_name is required"));
+    }
+    let cta = parameters["flow_cta"].as_str().unwrap_or_default();
+    if !(1..=20).contains(&cta.chars().count()) {
+        return Err(invalid("flow_cta is 1 to 20 characters"));
+    }
+    if parameters["flow_token"].as_str().is_none_or(str::is_empty) {
+        return Err(invalid("flow_token is required"));
+    }
+    let navigate = parameters["flow_action"].as_str().is_none_or(|a| a == "navigate");
+    if navigate && parameters["flow_action_payload"]["screen"].as_str().is_none_or(str::is_empty) {
+        return Err(invalid("flow_action navigate needs flow_action_payload.screen"));
+    }
+    Ok(())
+}
+
 fn check_list(interactive: &Value) -> Result<(), MediaSendRefusal> {
     let fits = |v: &Value, max: usize| v.as_str().is_some_and(|t| (1..=max).contains(&t.chars().count()));
     if !fits(&interactive["body"]["text"], 1024) {
@@ -192,6 +225,27 @@ mod tests {
         let named_image = json!({"image": {"id": "1", "filename": "a.jpg"}});
         assert!(check_shape(&named_image, "image").is_err());
         assert!(check_shape(&json!({"video": {}}), "video").is_err());
+    }
+
+    #[test]
+    fn flow_messages_need_the_flow_a_short_button_the_token_and_a_screen() {
+        let flow = |parameters: Value| {
+            json!({"interactive": {"type": "flow", "body": {"text": "Tell us what you need"},
+            "action": {"name": "flow", "parameters": parameters}}})
+        };
+        let good = json!({"flow_message_version": "3", "flow_id": "1234", "flow_cta": "Enquire", "flow_token": "kurta_form",
+            "flow_action": "navigate", "flow_action_payload": {"screen": "ENQUIRY"}});
+        assert_eq!(check_interactive(&flow(good.clone())), Ok(None));
+        for (key, value) in
+            [("flow_cta", json!("Open the enquiry form now")), ("flow_token", json!("")), ("flow_id", Value::Null)]
+        {
+            let mut bad = good.clone();
+            bad[key] = value;
+            assert!(check_interactive(&flow(bad)).is_err(), "{key}");
+        }
+        let mut no_screen = good;
+        no_screen["flow_action_payload"] = json!({});
+        assert!(check_interactive(&flow(no_screen)).is_err());
     }
 
     #[test]

@@ -90,6 +90,21 @@ impl LeadSources {
         Ok(listed)
     }
 
+    /// The forms staff can send (any role): each WhatsApp Flow source with
+    /// its flow set, by name, without secrets.
+    pub async fn forms(&self) -> Result<Vec<LeadSource>, LeadSourceError> {
+        let mut forms: Vec<LeadSource> = self
+            .sources
+            .lead_sources()
+            .await?
+            .into_iter()
+            .map(|stored| stored.source)
+            .filter(|source| source.auth == LeadAuth::WhatsAppFlow && source.flow.is_some())
+            .collect();
+        forms.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(forms)
+    }
+
     /// Creates `source` with a fresh secret, or replaces its settings
     /// keeping the secret (`rotate`: a fresh one, the old one stops working).
     pub async fn save(

@@ -10,6 +10,7 @@
 //! there is more than one section), a row title at most 24 and its
 //! description at most 72, row ids at most 200 and distinct.
 
+use super::flow_launch::{check_token, BadFlowLaunch, FlowLaunch};
 use super::reply_button::{check_reply_buttons, ReplyButton};
 use serde::{Deserialize, Serialize};
 
@@ -71,6 +72,16 @@ pub enum InteractiveAction {
         /// The sections, in order.
         sections: Vec<ListSection>,
     },
+    /// A button that opens a published WhatsApp Flow (a form); the
+    /// completed form comes back as `interactive.nfm_reply` with `token`.
+    Flow {
+        /// The flow, its first screen and its button.
+        #[serde(flatten)]
+        launch: FlowLaunch,
+        /// What the completed form carries back: a flow lead source's id
+        /// makes its answers a lead of that source.
+        token: String,
+    },
 }
 
 /// A reply button as staff compose it (same shape as [`ReplyButton`], with
@@ -124,6 +135,9 @@ pub enum BadInteractive {
     /// A row Meta would refuse.
     #[error("a row needs a title of 1 to 24 characters, a description of at most 72 and a distinct id of 1 to 200")]
     Row,
+    /// A flow Meta would refuse to open.
+    #[error(transparent)]
+    Flow(#[from] BadFlowLaunch),
 }
 
 impl BadInteractive {
@@ -154,6 +168,10 @@ pub fn check_interactive(message: &InteractiveMessage) -> Result<(), BadInteract
             }
         }
         InteractiveAction::List { button, sections } => check_list(button, sections)?,
+        InteractiveAction::Flow { launch, token } => {
+            launch.check()?;
+            check_token(token)?;
+        }
     }
     Ok(())
 }

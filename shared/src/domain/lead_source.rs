@@ -93,6 +93,10 @@ pub struct LeadSource {
     /// mapped are read from Parley's own shape (`lead_id`, `phone`, `name`,
     /// `tags`, `fields`, `value_minor`, `consent`).
     pub mapping: BTreeMap<String, String>,
+    /// For a WhatsApp Flow source: the published flow staff send from the
+    /// composer, which opens with this source's id as its token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow: Option<super::flow_launch::FlowLaunch>,
 }
 
 /// The lead fields a mapping may name besides `fields.<name>`.
@@ -117,6 +121,7 @@ impl LeadSource {
             owner: LeadOwner::RoundRobin,
             tags: vec![id.replace('_', "-")],
             mapping: BTreeMap::new(),
+            flow: None,
         })
     }
 
@@ -142,6 +147,11 @@ impl LeadSource {
             if !email.contains('@') {
                 return Err("the owner is a teammate's e-mail".into());
             }
+        }
+        match (&self.flow, self.auth) {
+            (Some(launch), LeadAuth::WhatsAppFlow) => launch.check().map_err(|e| e.to_string())?,
+            (Some(_), _) => return Err("only a WhatsApp Flow source opens a flow".into()),
+            (None, _) => {}
         }
         for (field, path) in &self.mapping {
             let known = MAPPABLE.contains(&field.as_str())
@@ -174,6 +184,7 @@ mod tests {
             owner: LeadOwner::RoundRobin,
             tags: vec!["web".into()],
             mapping: BTreeMap::from([("phone".into(), "mobile".into()), ("fields.city".into(), "address.city".into())]),
+            flow: None,
         }
     }
 

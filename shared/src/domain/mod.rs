@@ -29,6 +29,7 @@ pub mod document_number;
 pub mod event;
 pub mod export;
 pub mod facebook_lead;
+pub mod flow_launch;
 pub mod follow_up_template;
 pub mod identity;
 pub mod import_mapping;

@@ -38,6 +38,17 @@ pub fn interactive_object(message: &InteractiveMessage) -> Value {
                 .collect();
             ("list", json!({ "button": button.trim(), "sections": sections }))
         }
+        InteractiveAction::Flow { launch, token } => {
+            let parameters = json!({
+                "flow_message_version": "3",
+                "flow_token": token,
+                "flow_id": launch.flow_id,
+                "flow_cta": launch.cta.trim(),
+                "flow_action": "navigate",
+                "flow_action_payload": {"screen": launch.screen},
+            });
+            ("flow", json!({ "name": "flow", "parameters": parameters }))
+        }
     };
     let mut object = json!({ "type": kind, "body": {"text": message.body}, "action": action });
     if let Some(header) = &message.header {

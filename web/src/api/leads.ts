@@ -11,6 +11,8 @@ export type LeadSourceEntry = Schemas['LeadSourceEntry'];
 export type LeadOwner = Schemas['LeadOwner'];
 export type LeadAuth = Schemas['LeadAuth'];
 export type LeadFeed = Schemas['LeadFeed'];
+export type FlowForm = Schemas['FlowForm'];
+export type FlowLaunch = Schemas['FlowLaunch'];
 
 /** The id a source fed by a provider must have; `undefined` for posted sources. */
 export const FIXED_ID: Partial<Record<LeadAuth, string>> = { facebook_lead_ads: 'facebook_lead_ads', indiamart: 'indiamart' };
@@ -18,6 +20,8 @@ export const FIXED_ID: Partial<Record<LeadAuth, string>> = { facebook_lead_ads: 
 export const isPosted = (auth: LeadAuth): boolean => auth === 'hmac' || auth === 'bearer';
 
 export const leadSources = () => get<Page<LeadSourceEntry>>('/api/lead_sources');
+/** The forms (WhatsApp Flows of lead sources) anyone can send from the composer. */
+export const flowForms = () => get<Page<FlowForm>>('/api/flow_forms');
 export const saveLeadSource = (source: LeadSource) => put<LeadSourceEntry>('/api/lead_sources/{id}', { params: { id: source.id }, json: source });
 export const rotateLeadSecret = (id: string) => post<LeadSourceEntry>('/api/lead_sources/{id}/rotate', { params: { id }, json: {} });
 export const deleteLeadSource = (id: string) => del<null>('/api/lead_sources/{id}', { params: { id } });

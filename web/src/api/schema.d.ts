@@ -925,6 +925,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/flow_forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The forms (published WhatsApp Flows of lead sources) staff can send from the composer, by name; a completed form is a lead of its source
+         * @description Roles: all.
+         */
+        get: operations["get_flow_forms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/imports": {
         parameters: {
             query?: never;
@@ -3155,6 +3175,37 @@ export interface components {
             from: string;
             to: string;
         };
+        /**
+         * @description A lead source with what its sender needs (the URL path and the secret),
+         *     or, for one Parley reads itself, how its feed is doing.
+         *     A form staff can send from the composer: a WhatsApp Flow lead source's
+         *     published flow. The completed form is a lead of `source`.
+         */
+        FlowForm: {
+            /** @description The flow, its first screen and its button. */
+            flow: components["schemas"]["FlowLaunch"];
+            /** @description What staff call it. */
+            name: string;
+            /** @description The lead source, which is also the flow's token. */
+            source: string;
+        };
+        /**
+         * @description `{"items": [...], "next_cursor": …}`: pass `next_cursor` back as
+         *     `?cursor=` for the next page; `null` means this was the last.
+         */
+        FlowFormPage: {
+            items: components["schemas"]["FlowForm"][];
+            next_cursor: string | null;
+        };
+        /** @description How a flow is opened. */
+        FlowLaunch: {
+            /** @description The label of the button that opens it. */
+            cta: string;
+            /** @description Meta's id of the published flow. */
+            flow_id: string;
+            /** @description The screen it opens at. */
+            screen: string;
+        };
         /** @description The template a follow-up sends. */
         FollowUpTemplate: {
             language: string;
@@ -3349,6 +3400,20 @@ export interface components {
             kind: "list";
             /** @description The sections, in order. */
             sections: components["schemas"]["ListSection"][];
+        } | {
+            /** @description The label of the button that opens it. */
+            cta: string;
+            /** @description Meta's id of the published flow. */
+            flow_id: string;
+            /** @constant */
+            kind: "flow";
+            /** @description The screen it opens at. */
+            screen: string;
+            /**
+             * @description What the completed form carries back: a flow lead source's id
+             *     makes its answers a lead of that source.
+             */
+            token: string;
         };
         /** @description A reply-buttons or list message. */
         InteractiveMessage: {
@@ -3438,6 +3503,11 @@ export interface components {
         LeadSource: {
             /** @description How posts are authenticated. */
             auth: components["schemas"]["LeadAuth"];
+            /**
+             * @description For a WhatsApp Flow source: the published flow staff send from the
+             *     composer, which opens with this source's id as its token.
+             */
+            flow?: components["schemas"]["FlowLaunch"] | null;
             /** @description The URL's `{id}` and the contacts' `source` field: `website`, `expo_form`. */
             id: string;
             /**
@@ -3460,15 +3530,17 @@ export interface components {
             /** @description Tags every lead from here gets. */
             tags: string[];
         };
-        /**
-         * @description A lead source with what its sender needs (the URL path and the secret),
-         *     or, for one Parley reads itself, how its feed is doing.
-         */
+        /** @description A configured lead source. */
         LeadSourceEntry: {
             /** @description How posts are authenticated. */
             auth: components["schemas"]["LeadAuth"];
             /** @description The feed's standing (Facebook Lead Ads and IndiaMART, once they ran). */
             feed: components["schemas"]["LeadFeed"] | null;
+            /**
+             * @description For a WhatsApp Flow source: the published flow staff send from the
+             *     composer, which opens with this source's id as its token.
+             */
+            flow?: components["schemas"]["FlowLaunch"] | null;
             /** @description The URL's `{id}` and the contacts' `source` field: `website`, `expo_form`. */
             id: string;
             /**
@@ -6700,6 +6772,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExportJob"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_flow_forms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowFormPage"];
                 };
             };
             /** @description Error */

@@ -1,40 +1,50 @@
-// Reply buttons or a list, composed by staff inside the service window: the
-// customer answers with a tap, which lands in the conversation. The API
-// checks Meta's limits (422 names the broken one); the form keeps to them.
+// Reply buttons, a list or a form (a lead source's WhatsApp Flow), composed
+// by staff inside the service window: the customer answers with a tap or
+// the filled form, which lands in the conversation. The API checks Meta's
+// limits (422 names the broken one); the form keeps to them.
 import { useState } from 'preact/hooks';
+import type { FlowForm } from '../api/leads';
 import * as messagesApi from '../api/messages';
 import { t } from '../i18n';
 import { useError } from '../lib/useError';
+import { FlowFormChoice } from './FlowFormChoice';
 import { newKey } from './sendFile';
 import { refreshConversation } from './store';
 
-type Kind = 'buttons' | 'list';
+type Kind = 'buttons' | 'list' | 'form';
 const MAX_BUTTONS = 3;
 const MAX_ROWS = 10;
 
-function body(kind: Kind, text: string, labels: string[], button: string): messagesApi.SendBody {
+function body(kind: Kind, text: string, labels: string[], button: string, form: FlowForm | null): messagesApi.SendBody {
   const filled = labels.map((l) => l.trim()).filter(Boolean);
-  const action = kind === 'buttons'
-    ? { kind: 'buttons' as const, buttons: filled.map((title, i) => ({ id: `b${i + 1}`, title })) }
-    : { kind: 'list' as const, button: button.trim(), sections: [{ rows: filled.map((title, i) => ({ id: `r${i + 1}`, title })) }] };
+  const action = kind === 'form' && form
+    ? { kind: 'flow' as const, ...form.flow, token: form.source }
+    : kind === 'buttons'
+      ? { kind: 'buttons' as const, buttons: filled.map((title, i) => ({ id: `b${i + 1}`, title })) }
+      : { kind: 'list' as const, button: button.trim(), sections: [{ rows: filled.map((title, i) => ({ id: `r${i + 1}`, title })) }] };
   return { type: 'interactive', interactive: { body: text.trim(), action } };
 }
+
+const LABELS: Record<Kind, 'interactive.buttons' | 'interactive.list' | 'interactive.formKind'> = {
+  buttons: 'interactive.buttons', list: 'interactive.list', form: 'interactive.formKind',
+};
 
 export function InteractiveComposer({ contactId, onDone }: { contactId: string; onDone: () => void }) {
   const [kind, setKind] = useState<Kind>('buttons');
   const [text, setText] = useState('');
   const [button, setButton] = useState('');
   const [labels, setLabels] = useState<string[]>(['', '', '']);
+  const [form, setForm] = useState<FlowForm | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError, fail] = useError();
-  const slots = kind === 'buttons' ? MAX_BUTTONS : MAX_ROWS;
+  const slots = kind === 'buttons' ? MAX_BUTTONS : kind === 'list' ? MAX_ROWS : 0;
   const shown = labels.slice(0, slots);
   const setLabel = (i: number, v: string) => setLabels((all) => all.map((l, j) => (j === i ? v : l)));
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
     try {
-      await messagesApi.send(contactId, body(kind, text, shown, button), newKey());
+      await messagesApi.send(contactId, body(kind, text, shown, button, form), newKey());
       setError('');
       await refreshConversation();
       onDone();
@@ -48,11 +58,11 @@ export function InteractiveComposer({ contactId, onDone }: { contactId: string; 
     <form class="field-form interactive-form" data-testid="interactive-form" onSubmit={submit}>
       <fieldset>
         <legend>{t('interactive.kind')}</legend>
-        {(['buttons', 'list'] as const).map((k) => (
+        {(['buttons', 'list', 'form'] as const).map((k) => (
           <label key={k}>
-            <input type="radio" name="interactive-kind" value={k} checked={kind === k} data-testid={`interactive-${k}`}
+            <input type="radio" name="interactive-kind" value={k} checked={kind === k} data-testid={k === 'form' ? 'interactive-flow' : `interactive-${k}`}
               onChange={() => { setKind(k); setLabels((all) => [...all, ...Array(MAX_ROWS).fill('')].slice(0, MAX_ROWS)); }} />
-            {t(k === 'buttons' ? 'interactive.buttons' : 'interactive.list')}
+            {t(LABELS[k])}
           </label>
         ))}
       </fieldset>
@@ -66,6 +76,7 @@ export function InteractiveComposer({ contactId, onDone }: { contactId: string; 
             onInput={(e) => setButton((e.currentTarget as HTMLInputElement).value)} />
         </>
       ) : null}
+      {kind === 'form' ? <FlowFormChoice value={form} onChange={setForm} /> : null}
       {shown.map((label, i) => (
         <div key={i}>
           <label for={`interactive-option-${i}`}>{t('interactive.option', { n: i + 1 })}</label>
@@ -75,7 +86,7 @@ export function InteractiveComposer({ contactId, onDone }: { contactId: string; 
       ))}
       {error ? <p class="form-error" role="alert" data-testid="interactive-error">{error}</p> : null}
       <div class="form-actions">
-        <button type="submit" class="button" data-testid="interactive-send" disabled={busy || !text.trim()}>{t('interactive.send')}</button>
+        <button type="submit" class="button" data-testid="interactive-send" disabled={busy || !text.trim() || (kind === 'form' && !form)}>{t('interactive.send')}</button>
         <button type="button" class="button button--secondary" onClick={onDone}>{t('interactive.cancel')}</button>
       </div>
     </form>

@@ -10,6 +10,7 @@ import { FIXED_ID, isPosted, type LeadAuth, type LeadSource } from '../api/leads
 import type { User } from '../api/team';
 import { t } from '../i18n';
 import { useError } from '../lib/useError';
+import { FlowLaunchFields } from './FlowLaunchFields';
 
 const FIELDS = ['lead_id', 'phone', 'name', 'value_minor', 'consent'];
 const val = (e: Event) => (e.currentTarget as HTMLInputElement).value;
@@ -90,6 +91,7 @@ export function LeadSourceForm({ initial, isNew, pipelines, team, onCancel, onSa
         </select>
         {flow ? <p id="lead-source-flow-hint" class="muted" data-testid="lead-source-flow-hint">{t('leads.flowHint')}</p> : null}
       </div>
+      {flow ? <FlowLaunchFields value={draft.flow} onChange={(launch) => setDraft({ ...draft, flow: launch })} /> : null}
       <div class="field">
         <label for="lead-source-pipeline">{t('leads.pipeline')}</label>
         <select id="lead-source-pipeline" data-testid="lead-source-pipeline" value={draft.pipeline} onChange={(e) => setDraft({ ...draft, pipeline: val(e), stage: null })}>

@@ -27,6 +27,19 @@ impl LeadReceivedView {
 
 /// A lead source with what its sender needs (the URL path and the secret),
 /// or, for one Parley reads itself, how its feed is doing.
+/// A form staff can send from the composer: a WhatsApp Flow lead source's
+/// published flow. The completed form is a lead of `source`.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "FlowForm")]
+pub struct FlowFormView {
+    /// The lead source, which is also the flow's token.
+    pub source: String,
+    /// What staff call it.
+    pub name: String,
+    /// The flow, its first screen and its button.
+    pub flow: parley::domain::flow_launch::FlowLaunch,
+}
+
 #[derive(Serialize, JsonSchema)]
 #[schemars(rename = "LeadSourceEntry")]
 pub struct LeadSourceView {

@@ -73,6 +73,7 @@ async fn save_indiamart(w: &World, scheduler: &Arc<MemoryScheduler>) {
         owner: LeadOwner::Teammate { email: "ravi@shop.test".into() },
         tags: vec!["indiamart".into()],
         mapping: Default::default(),
+        flow: None,
     };
     sources.save(&session("manager@shop.test", Role::Manager), source, false).await.unwrap();
 }

@@ -34,6 +34,7 @@ fn source(id: &str, auth: LeadAuth, owner: LeadOwner) -> LeadSource {
         owner,
         tags: vec!["web".into()],
         mapping: BTreeMap::from([("phone".into(), "mobile".into())]),
+        flow: None,
     }
 }
 
