@@ -603,6 +603,9 @@ test('reply buttons and a list go out from the composer, and the customer\'s tap
     await byTestId(form, 'interactive-option').nth(1).fill('Evening 5-8');
     await byTestId(form, 'interactive-send').click();
     await outbound(page, 'Pick a slot').waitFor({ state: 'visible', timeout: WAIT });
+    // The bubbles show what the customer was given to tap.
+    assert.match(await outbound(page, 'Which day suits you?').innerText(), /Reply buttons[\s\S]*▸ Tomorrow[\s\S]*▸ Saturday/);
+    assert.match(await outbound(page, 'Pick a slot').innerText(), /A list, opened with “Slots”[\s\S]*▸ Morning 9-12[\s\S]*▸ Evening 5-8/);
 
     const sent = await (await fetch(`${stack.sim.base}/sim/accepted`)).json();
     const mine = sent.filter((a) => a.to === farida).map((a) => a.body.interactive);

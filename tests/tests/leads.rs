@@ -334,6 +334,16 @@ async fn staff_send_a_sources_flow_and_the_completed_form_is_its_lead() {
             "flow_action": "navigate", "flow_action_payload": {"screen": "ENQUIRY"}})
     );
 
+    let timeline = t.timeline(&admin, &id).await;
+    let offered = timeline.iter().find(|m| m["direction"] == "out").map(|m| m["content"].clone());
+    assert_eq!(
+        offered,
+        Some(
+            json!({"kind": "offered", "style": "flow", "header": null, "options": [], "button": "Tell us more", "footer": "Takes a minute"})
+        ),
+        "the timeline shows what the customer was given"
+    );
+
     let form = json!({"from": "919812388002", "name": "Rekha", "flow_token": "saree_form",
         "answers": {"colour": "Maroon", "budget": "15000"}});
     let response = t.http.post(format!("{}/sim/customer/flow", t.simulator_url)).json(&form).send().await.unwrap();

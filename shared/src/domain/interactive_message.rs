@@ -207,6 +207,30 @@ fn check_list(button: &str, sections: &[ListSection]) -> Result<(), BadInteracti
     Ok(())
 }
 
+impl InteractiveMessage {
+    /// What the timeline keeps of it: what the customer was given to tap.
+    pub fn offered(&self) -> super::MessageContent {
+        let (style, options, button) = match &self.action {
+            InteractiveAction::Buttons { buttons } => {
+                ("buttons", buttons.iter().map(|b| b.title.clone()).collect(), None)
+            }
+            InteractiveAction::List { button, sections } => (
+                "list",
+                sections.iter().flat_map(|s| s.rows.iter().map(|r| r.title.clone())).collect(),
+                Some(button.clone()),
+            ),
+            InteractiveAction::Flow { launch, .. } => ("flow", Vec::new(), Some(launch.cta.clone())),
+        };
+        super::MessageContent::Offered {
+            style: style.to_owned(),
+            header: self.header.clone(),
+            options,
+            button,
+            footer: self.footer.clone(),
+        }
+    }
+}
+
 impl ReplyButtonSpec {
     /// The same button in the shape the reply-button rules take.
     pub fn to_reply_button(&self) -> ReplyButton {

@@ -125,6 +125,21 @@ pub enum MessageContent {
         #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
         answers: std::collections::BTreeMap<String, String>,
     },
+    /// What staff offered in an interactive message of theirs: the reply
+    /// buttons, the list's rows, or the form's button, so the timeline
+    /// shows what the customer was given to tap.
+    Offered {
+        /// `buttons`, `list` or `flow`.
+        style: String,
+        /// The text header, if any.
+        header: Option<String>,
+        /// The buttons' or rows' titles, in order (empty for a form).
+        options: Vec<String>,
+        /// The label of the button that opens the list or the form.
+        button: Option<String>,
+        /// The small text under the body.
+        footer: Option<String>,
+    },
     /// A tap on a template's quick-reply button.
     Button {
         /// The payload we set on the button.
@@ -207,6 +222,7 @@ impl MessageContent {
             MessageContent::Revision { content, .. } => content.as_deref().and_then(MessageContent::summary_text),
             MessageContent::Audio { .. }
             | MessageContent::Call { .. }
+            | MessageContent::Offered { .. }
             | MessageContent::Sticker { .. }
             | MessageContent::Contacts { .. }
             | MessageContent::Unsupported { .. } => None,

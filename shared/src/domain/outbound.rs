@@ -72,6 +72,7 @@ impl OutboundContent {
                 message_id: message_id.clone(),
                 emoji: Some(emoji.clone()).filter(|e| !e.is_empty()),
             }),
+            OutboundContent::Interactive { interactive } => Some(interactive.offered()),
             _ => None,
         }
     }

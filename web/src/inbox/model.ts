@@ -208,6 +208,13 @@ export function describe(m: Message, index: Map<string, Message>): Described {
       return { icon: 'contact', label: t('msg.contactCards', { n: cards.length }), lines };
     }
     case 'interactive': {
+      if (c.kind === 'offered') {
+        // Staff's own: what the customer was given to tap.
+        const options = Array.isArray(c.options) ? c.options.filter((o): o is string => typeof o === 'string') : [];
+        const button = str(c.button) ?? '';
+        const label = c.style === 'flow' ? t('msg.offeredForm', { button }) : c.style === 'list' ? t('msg.offeredList', { button }) : t('msg.offeredButtons');
+        return { icon: 'tap', label, lines: [str(c.header), ...options.map((o) => `▸ ${o}`)], text, trailing: [str(c.footer)] };
+      }
       const labels: Record<string, Key> = { button_reply: 'msg.tappedButton', list_reply: 'msg.choseFromList', nfm_reply: 'msg.submittedForm' };
       const key = labels[String(c.reply)];
       const answers = Object.entries(obj(c.answers)).filter((e): e is [string, string] => typeof e[1] === 'string');
