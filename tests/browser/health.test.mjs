@@ -53,6 +53,19 @@ test('an admin reads the health page and redrives a dead job', TEST, async () =>
   assert.equal(await byTestId(section, 'health-token').innerText(), 'Meta accepts it');
   assert.match(await byTestId(section, 'health-data').innerText(), /Up to date \(version 2\)|Migrations still running/);
   assert.match(await byTestId(section, 'health-code-version').innerText(), /^\d+\.\d+\.\d+/);
+  assert.equal(await byTestId(section, 'health-numbers-none').count(), 1, 'Meta has not rated the number yet');
+
+  // Meta flags the number's quality: the page marks it with what to do.
+  const flagged = await fetch(`${stack.sim.base}/sim/platform`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ field: 'phone_number_quality_update', value: { display_phone_number: '15550783881', event: 'FLAGGED', current_limit: 'TIER_1K' } }) });
+  assert.equal(flagged.status, 200, await flagged.text());
+  await byTestId(section, 'health-refresh').click();
+  const number = section.locator('[data-testid="health-number"][data-number="15550783881"]');
+  await number.waitFor({ timeout: WAIT });
+  assert.equal(await number.getAttribute('data-attention'), 'true');
+  assert.match(await byTestId(number, 'health-number-quality').innerText(), /^flagged/);
+  assert.equal(await byTestId(number, 'health-number-limit').innerText(), 'tier 1k');
+  assert.equal(await byTestId(number, 'health-number-advice').count(), 1);
 
   const exports = byTestId(section, 'health-queue-exports');
   assert.equal(await byTestId(exports, 'health-dead').innerText(), '1');

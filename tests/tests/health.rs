@@ -71,3 +71,48 @@ async fn admins_see_arrivals_queues_token_and_data_and_redrive_a_dead_letter() {
     assert_eq!((&revoked["access_token"], &revoked["access_token_code"]), (&json!("rejected"), &json!(190)));
     assert_eq!(queue(&revoked, "exports")["approximate_depth"], 0, "the other parts still read: {revoked}");
 }
+
+#[tokio::test]
+async fn meta_rating_a_number_shows_on_the_health_page_and_an_older_word_never_wins() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let change = |field: &str, time: i64, value: Value| {
+        json!({"object": "whatsapp_business_account",
+            "entry": [{"id": "102290129340398", "time": time, "changes": [{"field": field, "value": value}]}]})
+    };
+    let flagged = change(
+        "phone_number_quality_update",
+        1_700_000_100,
+        json!({"display_phone_number": "15550783881", "event": "FLAGGED", "current_limit": "TIER_1K"}),
+    );
+    let earlier = change(
+        "phone_number_quality_update",
+        1_700_000_000,
+        json!({"display_phone_number": "15550783881", "event": "UPGRADE", "current_limit": "TIER_10K"}),
+    );
+    let restricted = change(
+        "account_update",
+        1_700_000_200,
+        json!({"phone_number": "15550783881", "event": "ACCOUNT_RESTRICTION",
+            "restriction_info": [{"restriction_type": "RESTRICTED_ADD_PHONE_NUMBER_ACTION", "expiration": 1_700_600_000}]}),
+    );
+    for body in [&flagged, &flagged, &earlier, &restricted] {
+        assert_eq!(t.post_json_webhook(body).await.status(), 200);
+    }
+    let (status, health) = t.get(&admin, "/api/admin/health").await;
+    assert_eq!(status, 200, "{health}");
+    let numbers = health["numbers"].as_array().unwrap();
+    assert_eq!(numbers.len(), 1, "{health}");
+    let number = &numbers[0];
+    assert_eq!(
+        (&number["quality_event"], &number["messaging_limit"], &number["account_event"], &number["account_detail"]),
+        (
+            &json!("FLAGGED"),
+            &json!("TIER_1K"),
+            &json!("ACCOUNT_RESTRICTION"),
+            &json!("RESTRICTED_ADD_PHONE_NUMBER_ACTION")
+        ),
+        "the later quality word stands: {number}"
+    );
+    assert_eq!(number["needs_attention"], true);
+}

@@ -368,6 +368,7 @@ pub fn state(
             whatsapp.clone(),
             store.clone(),
             store.clone(),
+            store.clone(),
         ),
         chat_signals: parley::app::chat_signals::ChatSignals::new(
             whatsapp.clone(),

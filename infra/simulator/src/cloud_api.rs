@@ -143,6 +143,7 @@ pub fn router(config: SimulatorConfig, faults: Faults) -> Router {
         .route("/sim/phone-app", post(phone_app_sends))
         .route("/sim/history", post(history_shared))
         .route("/sim/address-book", post(address_book_changed))
+        .route("/sim/platform", post(platform_changed))
         .route("/sim/accepted", get(accepted))
         .route("/sim/read_marks", get(read_marks))
         .route("/sim/faults", put(set_faults))
@@ -761,6 +762,23 @@ async fn address_book_changed(State(sim): State<Arc<Sim>>, Json(change): Json<Ad
         change.name.as_deref(),
         now_seconds() as i64,
     );
+    relay(&sim, &body, json!({})).await
+}
+
+/// A change Meta sends about the account rather than a conversation
+/// (`phone_number_quality_update`, `account_update`): its `field` and
+/// `value` as Meta's webhook reference shows them.
+#[derive(Debug, Deserialize)]
+pub struct PlatformChange {
+    /// The webhook field.
+    pub field: String,
+    /// The change's value.
+    pub value: Value,
+}
+
+async fn platform_changed(State(sim): State<Arc<Sim>>, Json(change): Json<PlatformChange>) -> Response {
+    let body = json!({"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "time": now_seconds(),
+        "changes": [{"field": change.field, "value": change.value}]}]});
     relay(&sim, &body, json!({})).await
 }
 

@@ -5,7 +5,9 @@
 //! that cannot be read says so and the others still show.
 
 use super::migrations::pending_steps;
+use crate::domain::number_standing::NumberStanding;
 use crate::domain::{AuditEntry, Millis, Session};
+use crate::ports::NumberStandings;
 use crate::ports::{
     AccessTokenCheck, AuditLog, BackfillStep, ConversationStore, DeadLetterQueues, DeadLetters, IndexBackfillStore,
     ListFilter, PageRequest, QueueError, StoreError, TokenState,
@@ -38,6 +40,9 @@ pub struct HealthReport {
     pub migrations_pending: Result<Vec<BackfillStep>, StoreError>,
     /// The code's version (the package's, as built).
     pub code_version: &'static str,
+    /// What Meta last said of each business number's quality, messaging
+    /// limit and account.
+    pub numbers: Result<Vec<NumberStanding>, StoreError>,
 }
 
 /// Why a redrive did not happen.
@@ -61,6 +66,7 @@ pub struct Health {
     token: Arc<dyn AccessTokenCheck>,
     backfill: Arc<dyn IndexBackfillStore>,
     audit: Arc<dyn AuditLog>,
+    standings: Arc<dyn NumberStandings>,
 }
 
 impl Health {
@@ -71,19 +77,24 @@ impl Health {
         token: Arc<dyn AccessTokenCheck>,
         backfill: Arc<dyn IndexBackfillStore>,
         audit: Arc<dyn AuditLog>,
+        standings: Arc<dyn NumberStandings>,
     ) -> Self {
-        Health { conversations, queues, token, backfill, audit }
+        Health { conversations, queues, token, backfill, audit, standings }
     }
 
     /// Reads every part at once: one page of the activity index, two SQS
     /// calls per queue, one Graph API call and one read per data step.
     pub async fn report(&self) -> HealthReport {
-        let (last_customer_message_at, queues, access_token, migrations_pending) = tokio::join!(
+        let (last_customer_message_at, queues, access_token, migrations_pending, numbers) = tokio::join!(
             self.last_customer_message(),
             self.queues(),
             self.token.check_access_token(),
             pending_steps(self.backfill.as_ref()),
+            self.standings.standings(),
         );
+        if let Err(e) = &numbers {
+            tracing::error!(error = %e, "health: number standings unreadable");
+        }
         if let Err(e) = &last_customer_message_at {
             tracing::error!(error = %e, "health: conversations unreadable");
         }
@@ -99,6 +110,7 @@ impl Health {
             access_token,
             migrations_pending,
             code_version: env!("CARGO_PKG_VERSION"),
+            numbers,
         }
     }
 

@@ -78,20 +78,29 @@ pub struct IngestStores {
     pub address_book: Arc<dyn AddressBook>,
     /// The template catalog, whose statuses Meta's webhook keeps current.
     pub templates: Arc<dyn TemplateCatalog>,
+    /// Meta's word on each business number.
+    pub standings: Arc<dyn crate::ports::NumberStandings>,
 }
 
 impl IngestStores {
     /// Every part over one store.
     pub fn over<S>(store: Arc<S>) -> Self
     where
-        S: InboundStore + StatusStore + ChatHistory + AddressBook + TemplateCatalog + 'static,
+        S: InboundStore
+            + StatusStore
+            + ChatHistory
+            + AddressBook
+            + TemplateCatalog
+            + crate::ports::NumberStandings
+            + 'static,
     {
         IngestStores {
             inbound: store.clone(),
             statuses: store.clone(),
             history: store.clone(),
             address_book: store.clone(),
-            templates: store,
+            templates: store.clone(),
+            standings: store,
         }
     }
 }
@@ -227,6 +236,15 @@ impl IngestWebhook {
                 }
                 Err(error) => {
                     tracing::error!(error = %error, "template status not stored; Meta will retry");
+                    transient.get_or_insert(error);
+                }
+            }
+        }
+        for change in &batch.standings {
+            match self.stores.standings.note_standing(change).await {
+                Ok(kept) => tracing::warn!(event = %change.event, limit = ?change.limit, kept, "Meta rated the number"),
+                Err(error) => {
+                    tracing::error!(error = %error, "number standing not stored; Meta will retry");
                     transient.get_or_insert(error);
                 }
             }

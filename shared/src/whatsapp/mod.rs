@@ -4,6 +4,7 @@ pub mod calls;
 pub mod coexistence;
 pub mod inbound;
 pub mod interactive_message;
+pub mod number_standing;
 pub mod send;
 pub mod signature;
 pub mod status;

@@ -61,6 +61,8 @@ pub struct WebhookBatch {
     pub address_book: Vec<crate::domain::address_book::AddressBookEntry>,
     /// Templates Meta approved, rejected, paused…
     pub template_statuses: Vec<crate::domain::template_status::TemplateStatusChange>,
+    /// Meta's quality rating, messaging limit and account standing changes.
+    pub standings: Vec<crate::domain::number_standing::StandingChange>,
     /// Changes of fields other than `messages` (template status, account
     /// updates…): `(field, raw value)`, acknowledged and logged.
     pub other_changes: Vec<(String, String)>,
@@ -105,6 +107,10 @@ fn read_change(change: Change, at: Millis, received_at: Millis, batch: &mut Webh
             Some(status) => batch.template_statuses.push(status),
             None => batch.rejected.push("template status update without a template".to_owned()),
         }
+        return;
+    }
+    if let Some(standing) = super::number_standing::read_standing(&change.field, &change.value, at) {
+        batch.standings.push(standing);
         return;
     }
     let read: fn(&Value, &str, Millis, &mut WebhookBatch) = match change.field.as_str() {

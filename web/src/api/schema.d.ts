@@ -3303,6 +3303,8 @@ export interface components {
             last_customer_message_known: boolean;
             /** @description Data migrations still to run (null: unreadable; empty: up to date). */
             migrations_pending: string[] | null;
+            /** @description What Meta last said of each business number (null: unreadable). */
+            numbers: components["schemas"]["NumberStanding"][] | null;
             /** @description Every watched queue (null: SQS could not be read). */
             queues: components["schemas"]["DeadLetterQueue"][] | null;
         };
@@ -3968,6 +3970,28 @@ export interface components {
             hours: components["schemas"]["BusinessHours"] | null;
             /** @description Meta's `phone_number_id`. */
             number: string;
+        };
+        /** @description Meta's latest word on one business number. */
+        NumberStanding: {
+            account_at: string | null;
+            account_detail: string | null;
+            /**
+             * @description Meta's latest account event (`VERIFIED_ACCOUNT`,
+             *     `ACCOUNT_RESTRICTION`, `ACCOUNT_VIOLATION`, …), its reason, and when.
+             */
+            account_event: string | null;
+            /** @description The messaging limit (`TIER_1K`, `TIER_UNLIMITED`, …). */
+            messaging_limit: string | null;
+            /** @description Flagged, downgraded, restricted, disabled or in violation. */
+            needs_attention: boolean;
+            /** @description The number as Meta shows it. */
+            number: string;
+            quality_at: string | null;
+            /**
+             * @description Meta's latest quality event (`FLAGGED`, `UNFLAGGED`, `UPGRADE`,
+             *     `DOWNGRADE`, …) and when (RFC 3339).
+             */
+            quality_event: string | null;
         };
         /**
          * @description The contact's opt-out as now stored; templates of the marketing category

@@ -1,12 +1,14 @@
 // The deployment's health for administrators: whether customers' messages
 // still arrive, queues and their dead letters (with a redrive), whether Meta
-// still takes the access token, and the versions deployed.
+// still takes the access token, what Meta says of each number's quality and
+// account, and the versions deployed.
 import { useEffect, useState } from 'preact/hooks';
 import * as healthApi from '../api/health';
 import type { Health as HealthReport } from '../api/health';
 import { t } from '../i18n';
 import { fmtFull, parseTime } from '../lib/format';
 import { useError } from '../lib/useError';
+import { NumberStandings } from './NumberStandings';
 import { QueueCard } from './QueueCard';
 
 function TokenState({ report }: { report: HealthReport }) {
@@ -64,6 +66,8 @@ export function Health() {
               ))}
             </ul>
           ) : <p class="muted">{t('health.unreadable')}</p>}
+          <h3 class="side-heading">{t('health.numbers')}</h3>
+          <NumberStandings numbers={report.numbers} />
         </>
       ) : null}
     </section>

@@ -3,6 +3,7 @@
 
 use super::DeadLetterQueueView;
 use parley::app::health::HealthReport;
+use parley::domain::number_standing::NumberStanding;
 use parley::domain::Millis;
 use parley::ports::{BackfillStep, TokenState};
 use schemars::JsonSchema;
@@ -29,6 +30,50 @@ pub struct HealthView {
     migrations_pending: Option<Vec<String>>,
     /// The deployed code's version.
     code_version: String,
+    /// What Meta last said of each business number (null: unreadable).
+    numbers: Option<Vec<NumberStandingView>>,
+}
+
+/// Meta's latest word on one business number.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "NumberStanding")]
+pub struct NumberStandingView {
+    /// The number as Meta shows it.
+    number: String,
+    /// Meta's latest quality event (`FLAGGED`, `UNFLAGGED`, `UPGRADE`,
+    /// `DOWNGRADE`, …) and when (RFC 3339).
+    quality_event: Option<String>,
+    quality_at: Option<String>,
+    /// The messaging limit (`TIER_1K`, `TIER_UNLIMITED`, …).
+    messaging_limit: Option<String>,
+    /// Meta's latest account event (`VERIFIED_ACCOUNT`,
+    /// `ACCOUNT_RESTRICTION`, `ACCOUNT_VIOLATION`, …), its reason, and when.
+    account_event: Option<String>,
+    account_detail: Option<String>,
+    account_at: Option<String>,
+    /// Flagged, downgraded, restricted, disabled or in violation.
+    needs_attention: bool,
+}
+
+impl From<NumberStanding> for NumberStandingView {
+    fn from(n: NumberStanding) -> Self {
+        let needs_attention = n.needs_attention();
+        let (quality_event, quality_at) = n.quality.map(|(e, at)| (e, at.to_rfc3339())).unzip();
+        let (account_event, account_detail, account_at) = match n.account {
+            Some((event, detail, at)) => (Some(event), detail, Some(at.to_rfc3339())),
+            None => (None, None, None),
+        };
+        NumberStandingView {
+            number: n.number,
+            quality_event,
+            quality_at,
+            messaging_limit: n.limit,
+            account_event,
+            account_detail,
+            account_at,
+            needs_attention,
+        }
+    }
 }
 
 impl From<HealthReport> for HealthView {
@@ -47,6 +92,7 @@ impl From<HealthReport> for HealthView {
             data_version: BackfillStep::newest_version(),
             migrations_pending: report.migrations_pending.ok().map(|p| p.iter().map(|s| s.name().to_owned()).collect()),
             code_version: report.code_version.to_owned(),
+            numbers: report.numbers.ok().map(|n| n.into_iter().map(NumberStandingView::from).collect()),
         }
     }
 }

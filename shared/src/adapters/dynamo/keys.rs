@@ -495,6 +495,10 @@ pub fn first_response_sk(day: &str, agent: &str) -> String {
     format!("{day}#{agent}")
 }
 
+/// The partition of Meta's word on the business numbers: one small item
+/// per number (a deployment has a handful).
+pub const NUMBER_STANDINGS: &str = "NUMBER_STANDINGS";
+
 /// The business profile's partition (and sort key): one small item.
 pub const BUSINESS_PROFILE: &str = "BUSINESS";
 

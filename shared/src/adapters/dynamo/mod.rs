@@ -38,6 +38,7 @@ mod deals;
 mod enrolment;
 mod event_item;
 mod event_log;
+mod number_standings;
 mod read_receipts;
 pub use event_item::event_from_image;
 mod exports;

@@ -20,6 +20,7 @@ mod leads;
 mod live_push;
 mod media;
 mod notifications;
+mod number_standings;
 mod opening_hours;
 mod outbox;
 mod queue;
@@ -196,6 +197,8 @@ struct OutboundRow {
 #[derive(Default)]
 struct State {
     contacts: BTreeMap<ContactId, ContactRow>,
+    /// Meta's word per business number.
+    standings: BTreeMap<String, crate::domain::number_standing::NumberStanding>,
     /// How many times a message was read back by its reference.
     message_reads: u64,
     identities: HashMap<(String, String), ContactId>,

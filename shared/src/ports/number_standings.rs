@@ -1,0 +1,15 @@
+//! Where Meta's word on each business number is kept.
+
+use super::StoreError;
+use crate::domain::number_standing::{NumberStanding, StandingChange};
+use async_trait::async_trait;
+
+/// The latest quality and account events per business number.
+#[async_trait]
+pub trait NumberStandings: Send + Sync {
+    /// Keeps `change` unless a later one of its kind is kept already
+    /// (Meta's webhooks come out of order and again); `true` when kept.
+    async fn note_standing(&self, change: &StandingChange) -> Result<bool, StoreError>;
+    /// Every number Meta said something of.
+    async fn standings(&self) -> Result<Vec<NumberStanding>, StoreError>;
+}
