@@ -79,3 +79,31 @@ test('the spend section shows priced messages by category and the forecast', { t
   assert.deepEqual(await axeViolations(page), []);
   await context.close();
 });
+
+test('an admin sets the business’s own price for a market and the rate card shows it', { timeout: 180_000 }, async () => {
+  const { context, page } = await newPage(stack, { bypassCSP: true });
+  await signIn(stack, page);
+  await page.goto(`${stack.base}/#/settings/business`);
+  const editor = byTestId(page, 'rate-overrides');
+  await editor.waitFor({ timeout: WAIT });
+  assert.match(await byTestId(page, 'rate-card-source').innerText(), /Meta’s published figures/);
+  await byTestId(editor, 'rate-override-add').click();
+  await byTestId(editor, 'rate-override-market').fill('+91');
+  await byTestId(editor, 'rate-override-category').selectOption('marketing');
+  await byTestId(editor, 'rate-override-price').fill('0.64');
+  assert.deepEqual(await axeViolations(page), [], 'axe-core on the price editor');
+  await byTestId(editor, 'rate-overrides-save').click();
+  await eventually(async () => assert.equal(await byTestId(editor, 'rate-overrides-message').innerText(), 'Prices saved.'));
+  const card = await api(stack, page, 'GET', '/api/rate_card');
+  assert.equal(card.body.by_prefix['91'].per_message.marketing, 64, 'the +91 market is priced at ₹0.64');
+  assert.deepEqual(card.body.overrides.lines, [{ market: '91', category: 'marketing', amount_minor: 64 }]);
+
+  // A partial price for markets Meta prices in dollars is refused with the reason.
+  await byTestId(editor, 'rate-override-add').click();
+  await byTestId(editor, 'rate-override-market').nth(1).fill('*');
+  await byTestId(editor, 'rate-override-price').nth(1).fill('5');
+  await byTestId(editor, 'rate-overrides-save').click();
+  await eventually(async () => assert.match(await byTestId(editor, 'rate-overrides-error').innerText(), /give all three categories/));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -260,6 +260,7 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             [200, 200, 403, 403, 401],
         ),
         row("get", "/api/rate_card", all("/api/rate_card"), None, [200, 200, 200, 200, 401]),
+        row("put", "/api/rate_card", all("/api/rate_card"), Some(json!({"lines": []})), [200, 403, 403, 403, 401]),
         row("get", "/api/contacts/{id}", c("/api/contacts/{id}"), None, [200, 200, 200, 404, 401]),
         row(
             "patch",

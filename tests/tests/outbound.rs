@@ -583,3 +583,37 @@ async fn a_retry_obeys_the_send_rules_as_they_are_now() {
         assert_eq!(m["status"], "failed", "a refused retry queues nothing: {m}");
     }
 }
+
+#[tokio::test]
+async fn the_business_prices_a_market_and_every_estimate_after_uses_them() {
+    let t = TestStack::start().await;
+    t.customer_says(CUSTOMER, "Asha", "Any offers?").await;
+    let admin = t.login().await;
+    synced(&t, &admin).await;
+    let contact = contact_id(&t, &admin).await;
+    let path = format!("/api/contacts/{contact}/messages");
+    let (_, before) = t.post(&admin, &path, &template("diwali_sale", "en_US", &["Asha"]), None).await;
+    let published = before["estimate"]["amount_minor"].as_u64().unwrap();
+
+    let prices = json!({"lines": [{"market": "91", "category": "marketing", "amount_minor": published + 11}]});
+    let (status, card) = t.request(&admin, "PUT", "/api/rate_card", Some(&prices)).await;
+    assert_eq!(status, 200, "{card}");
+    assert_eq!(card["by_prefix"]["91"]["per_message"]["marketing"], json!(published + 11));
+    assert_eq!(card["overrides"], prices);
+    let (_, after) = t.post(&admin, &path, &template("diwali_sale", "en_US", &["Asha"]), None).await;
+    assert_eq!(
+        after["estimate"]["amount_minor"],
+        json!(published + 11),
+        "the send is priced with the business's price"
+    );
+
+    // Other markets are priced in dollars on the rupee card: all three or none.
+    let partial = json!({"lines": [{"market": "*", "category": "marketing", "amount_minor": 500}]});
+    let (status, refused) = t.request(&admin, "PUT", "/api/rate_card", Some(&partial)).await;
+    assert_eq!((status, &refused["error"]["code"]), (422, &json!("invalid")), "{refused}");
+    let manager = t.teammate(&admin, "manager@shop.test", "manager").await;
+    let (status, _) = t.request(&manager, "PUT", "/api/rate_card", Some(&json!({"lines": []}))).await;
+    assert_eq!(status, 403);
+    let (_, card) = t.get(&manager, "/api/rate_card").await;
+    assert_eq!(card["overrides"], prices, "a refused change changes nothing");
+}

@@ -7,6 +7,8 @@ use crate::{ApiError, ApiState};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use parley::domain::rate_catalog::RateCatalog;
+use parley::domain::rate_overrides::RateOverrides;
 use parley::domain::{AuditEntry, BusinessProfile, Role};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -101,5 +103,30 @@ pub(crate) async fn rate_card(
     State(state): State<Arc<ApiState>>,
     Staff(_session): Staff,
 ) -> Result<Json<RateCardView>, ApiError> {
-    Ok(Json(RateCardView::new(&state.outbound.send.rate_cards().await?)))
+    let overrides = state.rate_overrides.rate_overrides().await?.unwrap_or_default();
+    Ok(Json(RateCardView::new(&state.outbound.send.rate_cards().await?, overrides)))
+}
+
+pub(crate) async fn save_rate_card(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    ApiJson(overrides): ApiJson<RateOverrides>,
+) -> Result<Json<RateCardView>, ApiError> {
+    if session.role != Role::Admin {
+        return Err(ApiError::forbidden("only administrators set the business's prices"));
+    }
+    let currency = current_profile(&state).await?.currency;
+    overrides
+        .check(&RateCatalog::published().for_currency(&currency), &currency)
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))?;
+    let audit = AuditEntry {
+        at: state.clock.now(),
+        actor: session.email.clone(),
+        action: "rate_card".to_owned(),
+        contact: None,
+        detail: serde_json::json!({"lines": overrides.lines.len(), "currency": currency}).to_string(),
+    };
+    state.rate_overrides.save_rate_overrides(&overrides, &audit).await?;
+    tracing::info!(lines = overrides.lines.len(), "rate card prices saved");
+    Ok(Json(RateCardView::new(&state.outbound.send.rate_cards().await?, overrides)))
 }

@@ -196,6 +196,8 @@ pub struct ApiState {
     pub store: Arc<dyn ConversationStore>,
     /// The business profile.
     pub business: Arc<dyn BusinessProfileStore>,
+    /// The business's own prices over Meta's rate card.
+    pub rate_overrides: Arc<dyn parley::ports::RateOverrideStore>,
     /// Opening hours per business number.
     pub hours: Arc<dyn parley::ports::BusinessHoursStore>,
     /// The business numbers customers write to.
@@ -300,6 +302,7 @@ pub fn state(
             store.clone(),
         )
         .with_business(store.clone())
+        .with_prices(store.clone())
         .with_uploads(background.uploads.clone())
     };
     let send = sending();
@@ -414,6 +417,7 @@ pub fn state(
         webhooks: Webhooks::new(store.clone(), background.webhooks, clock.clone()),
         origin_key,
         business: store.clone(),
+        rate_overrides: store.clone(),
         hours: store.clone(),
         numbers: store.clone(),
         enrolment: store.clone(),
@@ -515,7 +519,8 @@ openapi::api_routes! {
     put "/api/lead_sources/{id}" => leads::save, body parley::domain::lead_source::LeadSource, returns 200 LeadSourceView, "Create a lead source (with a fresh secret) or change one (its secret kept): pipeline and stage, owner (`unassigned`, `round_robin` or a teammate), tags, and the mapping of the sender's JSON (422 when invalid; audited)", "managers, admins";
     post "/api/lead_sources/{id}/rotate" => leads::rotate, returns 200 LeadSourceView, "Give the source a fresh secret; the old one stops working (audited)", "managers, admins";
     delete "/api/lead_sources/{id}" => leads::delete, returns 204, "Remove a lead source: its posts are refused from then on; its leads stay (audited)", "managers, admins";
-    get "/api/rate_card" => business::rate_card, returns 200 RateCardView, "The rate card send estimates are priced with, in minor units per delivered template", "all";
+    get "/api/rate_card" => business::rate_card, returns 200 RateCardView, "The rate card send estimates are priced with, in minor units per delivered template: Meta's published card in the business's currency (its source and date) with the business's own prices over it (`overrides`)", "all";
+    put "/api/rate_card" => business::save_rate_card, body parley::domain::rate_overrides::RateOverrides, returns 200 RateCardView, "Replace the business's own prices (per market: a calling-code prefix or `*` for every other market; per category: marketing, utility, authentication; minor units of the business's currency); every estimate after uses them. 422 naming the line Meta would not price so (a market Meta publishes in another currency takes all three categories); audited", "admins";
     get "/api/users" => team::list, returns 200 PageView<UserView>, "The team", "managers, admins";
     post "/api/users" => team::invite, body team::InviteBody, returns 201 LinkView, "Invite a teammate (201, returns the one-time link)", "admins";
     patch "/api/users/{email}" => team::update, body team::PatchBody, returns 200 UserView, "Change role, active, available", "admins (anyone: own availability)";

@@ -109,7 +109,8 @@ pub fn campaigns(
         RateCards::default(),
         store.clone(),
     )
-    .with_business(store.clone());
+    .with_business(store.clone())
+    .with_prices(store.clone());
     Campaigns::new(CampaignPorts::over_store(store, steps, clock), Arc::new(send), pace)
 }
 

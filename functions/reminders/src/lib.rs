@@ -96,7 +96,9 @@ pub fn due_work(wiring: Wiring, sweep: SweepPolicy, sla: SlaPolicy) -> DueWork {
         clock.clone(),
         RateCards::default(),
         store.clone(),
-    );
+    )
+    .with_business(store.clone())
+    .with_prices(store.clone());
     let rule_timers = RuleEngine::over_table(store.clone(), queue.clone(), scheduler.clone(), webhooks, clock.clone());
     let sweeper = Sweep::new(store.clone(), store.clone(), queue, clock.clone(), sweep);
     DueWork::new(

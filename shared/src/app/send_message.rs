@@ -13,7 +13,7 @@ use crate::domain::OutboundMessage;
 use crate::domain::{ContactId, DeliveryStatus, MessageRef, Millis};
 use crate::ports::{
     BusinessProfileStore, Clock, ConsentPolicyStore, ConversationStore, Created, FirstResponse, IdempotencyKey,
-    MediaUploads, OutboundQueue, OutboxStore, StoreError, TemplateCatalog, UploadedObject,
+    MediaUploads, OutboundQueue, OutboxStore, RateOverrideStore, StoreError, TemplateCatalog, UploadedObject,
 };
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -157,6 +157,7 @@ pub struct SendMessage {
     rates: RateCards,
     consent: Arc<dyn ConsentPolicyStore>,
     business: Option<Arc<dyn BusinessProfileStore>>,
+    prices: Option<Arc<dyn RateOverrideStore>>,
     uploads: Option<Arc<dyn MediaUploads>>,
     settings: SendSettings,
 }
@@ -182,6 +183,7 @@ impl SendMessage {
             rates,
             consent,
             business: None,
+            prices: None,
             uploads: None,
             settings: SendSettings::default(),
         }
@@ -200,6 +202,13 @@ impl SendMessage {
         self
     }
 
+    /// Prices estimates with the business's own prices over Meta's card
+    /// (one more read per send context), as admins set them.
+    pub fn with_prices(mut self, prices: Arc<dyn RateOverrideStore>) -> Self {
+        self.prices = Some(prices);
+        self
+    }
+
     /// Lets staff send files they uploaded to the media bucket; without
     /// it every file is refused as not uploaded.
     pub fn with_uploads(mut self, uploads: Arc<dyn MediaUploads>) -> Self {
@@ -211,7 +220,15 @@ impl SendMessage {
     pub async fn rate_cards(&self) -> Result<RateCards, StoreError> {
         let Some(profiles) = &self.business else { return Ok(self.rates.clone()) };
         let currency = profiles.business_profile().await?.unwrap_or_default().currency;
-        Ok(RateCatalog::published().for_currency(&currency))
+        let published = RateCatalog::published().for_currency(&currency);
+        let overrides = match &self.prices {
+            Some(prices) => prices.rate_overrides().await?,
+            None => None,
+        };
+        Ok(match overrides {
+            Some(overrides) => overrides.apply(published, &currency),
+            None => published,
+        })
     }
 
     /// Checks, stores and enqueues. A failed enqueue is logged, not returned:

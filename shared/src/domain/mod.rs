@@ -66,6 +66,7 @@ pub mod quote;
 pub mod quote_line;
 pub mod quote_template;
 pub mod rate_catalog;
+pub mod rate_overrides;
 pub mod read_marker;
 pub mod reply_button;
 pub mod response_figures;

@@ -14,6 +14,8 @@ export type Typing = Schemas['Typing'];
 export const businessProfile = () => get<BusinessProfile>('/api/business');
 export const saveBusinessProfile = (body: BusinessProfileInput) => put<BusinessProfile>('/api/business', { json: body });
 export const rateCard = () => get<RateCard>('/api/rate_card');
+/** Replaces the business's own prices; the card as estimates now price. */
+export const saveRateCard = (overrides: RateCard['overrides']) => put<RateCard>('/api/rate_card', { json: overrides });
 export type NewLead = Schemas['NewContact'];
 /** 201 with a new contact, 200 with the one the number already has (its tags added to, a missing source set). */
 export const addContact = (lead: NewLead) => post<Contact>('/api/contacts', { json: lead });

@@ -1593,11 +1593,15 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The rate card send estimates are priced with, in minor units per delivered template
+         * The rate card send estimates are priced with, in minor units per delivered template: Meta's published card in the business's currency (its source and date) with the business's own prices over it (`overrides`)
          * @description Roles: all.
          */
         get: operations["get_rate_card"];
-        put?: never;
+        /**
+         * Replace the business's own prices (per market: a calling-code prefix or `*` for every other market; per category: marketing, utility, authentication; minor units of the business's currency); every estimate after uses them. 422 naming the line Meta would not price so (a market Meta publishes in another currency takes all three categories); audited
+         * @description Roles: admins.
+         */
+        put: operations["put_rate_card"];
         post?: never;
         delete?: never;
         options?: never;
@@ -4271,6 +4275,11 @@ export interface components {
                 [key: string]: components["schemas"]["RateCardLine"];
             };
             fallback: components["schemas"]["RateCardLine"];
+            /** @description The business's own prices, which the lines above already include. */
+            overrides: components["schemas"]["RateOverrides"];
+            published_effective: string;
+            /** @description Where Meta's published figures come from, and the day they took effect. */
+            published_source: string;
         };
         /** @description One market's prices per delivered template, in minor units. */
         RateCardLine: {
@@ -4280,6 +4289,23 @@ export interface components {
             per_message: {
                 [key: string]: number;
             };
+        };
+        /** @description One price the business set. */
+        RateOverride: {
+            /**
+             * Format: uint64
+             * @description The price per delivered message, in minor units of the business's currency.
+             */
+            amount_minor: number;
+            /** @description `marketing`, `utility` or `authentication` (service replies are free). */
+            category: components["schemas"]["Category"];
+            /** @description A calling-code prefix (`91`, `55`, `1`) or `*` for other markets. */
+            market: string;
+        };
+        /** @description Every price the business set. */
+        RateOverrides: {
+            /** @description The prices, at most one per market and category. */
+            lines: components["schemas"]["RateOverride"][];
         };
         /** @description One emoji on the customer's message `message_id` (its wamid). */
         ReactionSend: {
@@ -7981,6 +8007,39 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateCard"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    put_rate_card: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RateOverrides"];
+            };
+        };
         responses: {
             /** @description Success */
             200: {

@@ -1,13 +1,16 @@
 // The conversation's data actions: merge (managers, admins), export
 // (managers, admins) and erase (admins). Agents have none, so no menu.
+import { lazy, Suspense } from 'preact/compat';
 import { useState } from 'preact/hooks';
 import * as contactsApi from '../api/contacts';
 import type { Contact } from '../api/contacts';
 import { t } from '../i18n';
 import { isAdmin, isManager } from '../lib/session';
 import { useError } from '../lib/useError';
-import { EraseDialog } from './EraseDialog';
-import { MergeDialog } from './MergeDialog';
+
+// Opened rarely, by managers and admins: loaded when opened.
+const EraseDialog = lazy(() => import('./EraseDialog').then((m) => m.EraseDialog));
+const MergeDialog = lazy(() => import('./MergeDialog').then((m) => m.MergeDialog));
 
 type Open = 'menu' | 'merge' | 'erase' | null;
 
@@ -45,8 +48,10 @@ export function ConversationActions({ c }: { c: Contact }) {
       ) : null}
       <span class="visually-hidden" role="status" data-testid="conv-actions-status">{status}</span>
       {error ? <span class="form-error" role="alert">{error}</span> : null}
-      {open === 'merge' ? <MergeDialog c={c} onClose={() => setOpen(null)} /> : null}
-      {open === 'erase' ? <EraseDialog c={c} onClose={() => setOpen(null)} /> : null}
+      <Suspense fallback={null}>
+        {open === 'merge' ? <MergeDialog c={c} onClose={() => setOpen(null)} /> : null}
+        {open === 'erase' ? <EraseDialog c={c} onClose={() => setOpen(null)} /> : null}
+      </Suspense>
     </div>
   );
 }

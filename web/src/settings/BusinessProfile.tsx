@@ -13,6 +13,7 @@ import { isAdmin } from '../lib/session';
 import { useError } from '../lib/useError';
 import { categoryLabel } from '../inbox/model';
 import { ChatSignalSwitches } from './ChatSignalSwitches';
+import { RateOverridesEditor } from './RateOverridesEditor';
 
 type Label = 'business.name' | 'business.country' | 'business.currency' | 'business.timeZone' | 'business.phoneNumberId' | 'business.state' | 'business.taxId' | 'business.address';
 type Hint = 'business.countryHint' | 'business.currencyHint' | 'business.timeZoneHint' | 'business.phoneNumberIdHint' | 'business.stateHint' | 'business.taxIdHint' | 'business.addressHint';
@@ -39,6 +40,7 @@ function RateCardTable() {
     <div class="rate-card" data-testid="rate-card">
       <h3 class="side-heading">{t('business.rateCard')}</h3>
       <p class="muted">{t('business.rateCardNote')}</p>
+      <p class="muted" data-testid="rate-card-source">{t('rates.published', { source: card.published_source, date: card.published_effective })}</p>
       {card.fallback.currency !== business.value.currency ? (
         <p class="muted" data-testid="rate-card-currency">{t('business.rateCardCurrency', { currency: card.fallback.currency })}</p>
       ) : null}
@@ -53,6 +55,7 @@ function RateCardTable() {
           ))}
         </tbody>
       </table>
+      {isAdmin() ? <RateOverridesEditor card={card} currency={business.value.currency} /> : null}
     </div>
   );
 }

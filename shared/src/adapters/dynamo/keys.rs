@@ -505,6 +505,9 @@ pub const BUSINESS_PROFILE: &str = "BUSINESS";
 /// The AI assist settings' partition (and sort key): one small item.
 pub const AI_SETTINGS: &str = "AI_SETTINGS";
 
+/// The business's own prices' partition (and sort key): one small item.
+pub const RATE_OVERRIDES: &str = "RATE_OVERRIDES";
+
 /// The sort key of one person's read marker, under the contact's partition
 /// (so erasure, which empties the partition, takes it too).
 pub fn read_marker_sk(user: &str) -> String {

@@ -39,6 +39,7 @@ mod enrolment;
 mod event_item;
 mod event_log;
 mod number_standings;
+mod rate_overrides;
 mod read_receipts;
 pub use event_item::event_from_image;
 mod exports;

@@ -75,6 +75,8 @@ pub trait RuleTable:
     + crate::ports::OutboxStore
     + crate::ports::TemplateCatalog
     + crate::ports::ConsentPolicyStore
+    + crate::ports::BusinessProfileStore
+    + crate::ports::RateOverrideStore
 {
 }
 
@@ -88,6 +90,8 @@ impl<S> RuleTable for S where
         + InboxStore
         + crate::ports::OutboxStore
         + crate::ports::TemplateCatalog
+        + crate::ports::BusinessProfileStore
+        + crate::ports::RateOverrideStore
         + crate::ports::ConsentPolicyStore
 {
 }
@@ -114,7 +118,9 @@ impl RulePorts {
             clock.clone(),
             crate::domain::pricing::RateCards::default(),
             store.clone(),
-        );
+        )
+        .with_business(store.clone())
+        .with_prices(store.clone());
         RulePorts {
             rules: store.clone(),
             contacts: store.clone(),

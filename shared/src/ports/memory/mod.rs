@@ -25,6 +25,7 @@ mod opening_hours;
 mod outbox;
 mod queue;
 mod quotes;
+mod rate_overrides;
 mod records;
 mod rules;
 mod scheduler;
@@ -199,6 +200,8 @@ struct State {
     contacts: BTreeMap<ContactId, ContactRow>,
     /// Meta's word per business number.
     standings: BTreeMap<String, crate::domain::number_standing::NumberStanding>,
+    /// The business's own prices.
+    rate_overrides: Option<crate::domain::rate_overrides::RateOverrides>,
     /// How many times a message was read back by its reference.
     message_reads: u64,
     identities: HashMap<(String, String), ContactId>,

@@ -1,0 +1,77 @@
+// The business's own prices over Meta's published rate card (admins): per
+// market (a calling code, or every other market) and category, in the
+// business's currency. Every estimate after saving uses them; the API
+// refuses what Meta would not price so, and says why.
+import { useState } from 'preact/hooks';
+import * as businessApi from '../api/business';
+import type { RateCard } from '../api/business';
+import { t } from '../i18n';
+import { rates } from '../lib/business';
+import { useError } from '../lib/useError';
+import { categoryLabel } from '../inbox/model';
+
+type Line = RateCard['overrides']['lines'][number];
+type Row = { market: string; category: Line['category']; price: string };
+const CATEGORIES = ['marketing', 'utility', 'authentication'] as const;
+
+/** Digits after the decimal point in `currency` (2 for INR, 0 for JPY). */
+const digits = (currency: string) => {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+};
+
+export function RateOverridesEditor({ card, currency }: { card: RateCard; currency: string }) {
+  const scale = 10 ** digits(currency);
+  const [rows, setRows] = useState<Row[]>(card.overrides.lines.map((l) => ({ market: l.market, category: l.category, price: String(l.amount_minor / scale) })));
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState('');
+  const [error, setError, fail] = useError();
+  const set = (i: number, row: Partial<Row>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...row } : r)));
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setMessage('');
+    try {
+      const lines = rows.map((r) => ({ market: r.market.trim().replace(/^\+/, ''), category: r.category, amount_minor: Math.round(Number(r.price) * scale) }));
+      if (lines.some((l) => !Number.isFinite(l.amount_minor) || l.amount_minor < 0)) throw new Error(t('rates.badPrice'));
+      rates.value = await businessApi.saveRateCard({ lines });
+      setError('');
+      setMessage(t('rates.saved'));
+    } catch (err) {
+      fail(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="form rate-overrides" data-testid="rate-overrides" novalidate onSubmit={save} aria-busy={busy ? 'true' : undefined}>
+      <h4 class="side-heading">{t('rates.title')}</h4>
+      <p class="muted">{t('rates.hint', { currency })}</p>
+      {rows.map((r, i) => (
+        <div class="rate-override" key={i} data-testid="rate-override">
+          <label>{t('rates.market')}
+            <input value={r.market} data-testid="rate-override-market" placeholder="91" maxLength={5} onInput={(e) => set(i, { market: (e.currentTarget as HTMLInputElement).value })} />
+          </label>
+          <label>{t('rates.category')}
+            <select value={r.category} data-testid="rate-override-category" onChange={(e) => set(i, { category: (e.currentTarget as HTMLSelectElement).value as Row['category'] })}>
+              {CATEGORIES.map((c) => <option key={c} value={c}>{categoryLabel(c)}</option>)}
+            </select>
+          </label>
+          <label>{t('rates.price', { currency })}
+            <input value={r.price} inputMode="decimal" data-testid="rate-override-price" onInput={(e) => set(i, { price: (e.currentTarget as HTMLInputElement).value })} />
+          </label>
+          <button type="button" class="button button--small button--secondary" data-testid="rate-override-remove" onClick={() => setRows(rows.filter((_, j) => j !== i))}>{t('rates.remove')}</button>
+        </div>
+      ))}
+      <div class="form-actions">
+        <button type="button" class="button button--secondary" data-testid="rate-override-add" onClick={() => setRows([...rows, { market: '', category: 'marketing', price: '' }])}>{t('rates.add')}</button>
+        <button type="submit" class="button button--primary" data-testid="rate-overrides-save" disabled={busy}>{t('rates.save')}</button>
+      </div>
+      <div class="form-error" role="alert" data-testid="rate-overrides-error">{error}</div>
+      <p role="status" data-testid="rate-overrides-message">{message}</p>
+    </form>
+  );
+}
