@@ -587,7 +587,9 @@ test('reply buttons and a list go out from the composer, and the customer\'s tap
     await openComposer(page, 'Farida Sheikh');
     await byTestId(page, 'interactive-toggle').click();
     const form = byTestId(page, 'interactive-form');
+    await byTestId(form, 'interactive-header').fill('Delivery day');
     await byTestId(form, 'interactive-body').fill('Which day suits you?');
+    await byTestId(form, 'interactive-footer').fill('Free delivery in Pune');
     await byTestId(form, 'interactive-option').nth(0).fill('Tomorrow');
     await byTestId(form, 'interactive-option').nth(1).fill('Saturday');
     await byTestId(form, 'interactive-send').click();
@@ -604,13 +606,15 @@ test('reply buttons and a list go out from the composer, and the customer\'s tap
     await byTestId(form, 'interactive-send').click();
     await outbound(page, 'Pick a slot').waitFor({ state: 'visible', timeout: WAIT });
     // The bubbles show what the customer was given to tap.
-    assert.match(await outbound(page, 'Which day suits you?').innerText(), /Reply buttons[\s\S]*▸ Tomorrow[\s\S]*▸ Saturday/);
+    assert.match(await outbound(page, 'Which day suits you?').innerText(), /Reply buttons[\s\S]*Delivery day[\s\S]*▸ Tomorrow[\s\S]*▸ Saturday[\s\S]*Free delivery in Pune/);
     assert.match(await outbound(page, 'Pick a slot').innerText(), /A list, opened with “Slots”[\s\S]*▸ Morning 9-12[\s\S]*▸ Evening 5-8/);
 
     const sent = await (await fetch(`${stack.sim.base}/sim/accepted`)).json();
     const mine = sent.filter((a) => a.to === farida).map((a) => a.body.interactive);
     assert.deepEqual(mine.map((i) => i.type), ['button', 'list']);
     assert.deepEqual(mine[0].action.buttons.map((b) => b.reply.title), ['Tomorrow', 'Saturday']);
+    assert.deepEqual([mine[0].header, mine[0].footer], [{ type: 'text', text: 'Delivery day' }, { text: 'Free delivery in Pune' }]);
+    assert.equal(mine[1].header, undefined, 'a blank header is left out');
     assert.deepEqual(mine[1].action.sections[0].rows.map((r) => r.title), ['Morning 9-12', 'Evening 5-8']);
 
     const tap = await fetch(`${stack.sim.base}/sim/customer`, {

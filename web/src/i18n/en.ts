@@ -530,6 +530,8 @@ export const en = {
   'rates.saved': 'Prices saved.',
   'rates.badPrice': 'A price is a number, 0 or more.',
   'rates.published': 'Meta’s published figures: {source}, effective {date}.',
+  'interactive.header': 'Header (optional, up to 60 characters)',
+  'interactive.footer': 'Footer (optional, up to 60 characters)',
   'interactive.formKind': 'A form (a lead source’s WhatsApp Flow)',
   'interactive.form': 'Form',
   'interactive.formButton': 'The customer taps “{label}” to open it; their answers become a lead.',

@@ -522,6 +522,8 @@ export const hi: Catalog = {
   'rates.saved': 'कीमतें सेव हो गईं।',
   'rates.badPrice': 'कीमत 0 या उससे ज़्यादा की संख्या होती है।',
   'rates.published': 'Meta के प्रकाशित आँकड़े: {source}, {date} से लागू।',
+  'interactive.header': 'शीर्षक (वैकल्पिक, 60 अक्षर तक)',
+  'interactive.footer': 'फ़ुटर (वैकल्पिक, 60 अक्षर तक)',
   'interactive.formKind': 'एक फ़ॉर्म (लीड स्रोत का WhatsApp Flow)',
   'interactive.form': 'फ़ॉर्म',
   'interactive.formButton': 'ग्राहक इसे खोलने के लिए “{label}” दबाता है; उसके जवाब लीड बनते हैं।',

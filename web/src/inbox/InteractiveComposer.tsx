@@ -15,14 +15,21 @@ type Kind = 'buttons' | 'list' | 'form';
 const MAX_BUTTONS = 3;
 const MAX_ROWS = 10;
 
-function body(kind: Kind, text: string, labels: string[], button: string, form: FlowForm | null): messagesApi.SendBody {
+interface Frame {
+  header: string;
+  footer: string;
+}
+
+function body(kind: Kind, text: string, labels: string[], button: string, form: FlowForm | null, frame: Frame): messagesApi.SendBody {
   const filled = labels.map((l) => l.trim()).filter(Boolean);
   const action = kind === 'form' && form
     ? { kind: 'flow' as const, ...form.flow, token: form.source }
     : kind === 'buttons'
       ? { kind: 'buttons' as const, buttons: filled.map((title, i) => ({ id: `b${i + 1}`, title })) }
       : { kind: 'list' as const, button: button.trim(), sections: [{ rows: filled.map((title, i) => ({ id: `r${i + 1}`, title })) }] };
-  return { type: 'interactive', interactive: { body: text.trim(), action } };
+  const header = frame.header.trim() || null;
+  const footer = frame.footer.trim() || null;
+  return { type: 'interactive', interactive: { header, body: text.trim(), footer, action } };
 }
 
 const LABELS: Record<Kind, 'interactive.buttons' | 'interactive.list' | 'interactive.formKind'> = {
@@ -35,6 +42,7 @@ export function InteractiveComposer({ contactId, onDone }: { contactId: string; 
   const [button, setButton] = useState('');
   const [labels, setLabels] = useState<string[]>(['', '', '']);
   const [form, setForm] = useState<FlowForm | null>(null);
+  const [frame, setFrame] = useState<Frame>({ header: '', footer: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError, fail] = useError();
   const slots = kind === 'buttons' ? MAX_BUTTONS : kind === 'list' ? MAX_ROWS : 0;
@@ -44,7 +52,7 @@ export function InteractiveComposer({ contactId, onDone }: { contactId: string; 
     e.preventDefault();
     setBusy(true);
     try {
-      await messagesApi.send(contactId, body(kind, text, shown, button, form), newKey());
+      await messagesApi.send(contactId, body(kind, text, shown, button, form, frame), newKey());
       setError('');
       await refreshConversation();
       onDone();
@@ -66,6 +74,9 @@ export function InteractiveComposer({ contactId, onDone }: { contactId: string; 
           </label>
         ))}
       </fieldset>
+      <label for="interactive-header">{t('interactive.header')}</label>
+      <input id="interactive-header" data-testid="interactive-header" maxLength={60} value={frame.header}
+        onInput={(e) => setFrame({ ...frame, header: (e.currentTarget as HTMLInputElement).value })} />
       <label for="interactive-body">{t('interactive.body')}</label>
       <textarea id="interactive-body" data-testid="interactive-body" maxLength={1024} value={text}
         onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
@@ -76,6 +87,9 @@ export function InteractiveComposer({ contactId, onDone }: { contactId: string; 
             onInput={(e) => setButton((e.currentTarget as HTMLInputElement).value)} />
         </>
       ) : null}
+      <label for="interactive-footer">{t('interactive.footer')}</label>
+      <input id="interactive-footer" data-testid="interactive-footer" maxLength={60} value={frame.footer}
+        onInput={(e) => setFrame({ ...frame, footer: (e.currentTarget as HTMLInputElement).value })} />
       {kind === 'form' ? <FlowFormChoice value={form} onChange={setForm} /> : null}
       {shown.map((label, i) => (
         <div key={i}>
