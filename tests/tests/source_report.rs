@@ -80,3 +80,57 @@ async fn an_ad_s_lead_conversations_and_won_value_reach_the_report_and_the_conta
     assert_eq!(line(&after, "ads", "ad_id", "120200").unwrap()["won"], 1);
     assert!(!after.to_string().contains("ARA"), "no click id in the report");
 }
+
+/// A won deal adds its count and its value to its source's line and its
+/// ad's; a report read at any moment, while deals are being won and the
+/// stack's sweep folds them (every 500 ms here), shows every win with its
+/// value, never one without.
+#[tokio::test]
+async fn a_report_read_while_deals_are_won_never_shows_a_win_without_its_value() {
+    use parley::domain::source_figures::FirstTouch;
+    use parley::ports::SourceFigureStore;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    const DEALS: i64 = 300;
+    const VALUE: i64 = 1_000;
+    let t = TestStack::start().await;
+    let sdk = parley::adapters::aws::load_config().await;
+    let counter = parley::adapters::request_counter::RequestCounter::default();
+    let dynamo = parley::adapters::aws::dynamo_client(&sdk, &counter);
+    let store =
+        Arc::new(parley::adapters::dynamo::DynamoStore::new(dynamo, t.table.clone(), parley_e2e::contact_id_key()));
+    let touch = FirstTouch { source: Some("ad".into()), ad: Some("120200".into()) };
+    let now = parley::domain::Millis(
+        i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()).unwrap(),
+    );
+    let done = Arc::new(AtomicBool::new(false));
+
+    let winning = {
+        let (store, done) = (store.clone(), done.clone());
+        tokio::spawn(async move {
+            for i in 0..DEALS {
+                let event = format!("deal.stage_changed:dl.{i}:1");
+                store.count_source(&event, now, &touch.deal_won(VALUE, true)).await.unwrap();
+            }
+            done.store(true, Ordering::SeqCst);
+        })
+    };
+    let year: i32 = parley_e2e::today()[..4].parse().unwrap();
+    let (from, to) = (&format!("{}-12-01", year - 1), &format!("{}-01-31", year + 1));
+    let mut reads = 0;
+    loop {
+        let finished = done.load(Ordering::SeqCst);
+        for (line, totals) in store.source_totals(from, to).await.unwrap() {
+            assert_eq!(totals.won_minor, totals.won * VALUE, "{line:?} after {reads} reads: {totals:?}");
+        }
+        reads += 1;
+        if finished {
+            break;
+        }
+    }
+    winning.await.unwrap();
+    let totals = store.source_totals(from, to).await.unwrap();
+    assert_eq!(totals.len(), 2, "the ad's source and the ad: {totals:?}");
+    assert!(totals.iter().all(|(_, t)| t.won == DEALS && t.won_minor == DEALS * VALUE), "{totals:?}");
+}

@@ -21,13 +21,19 @@
 //! Every fold also bumps a version; a reader takes the counters plus the
 //! entries still pending, and trusts the sum only if no fold committed in
 //! between (otherwise it reads again), so reports are exact at any moment.
+//!
+//! An event that adds to several counters of one report (a won deal: its
+//! count and its value, on its source's line and its ad's) writes *one*
+//! entry listing every addition. A reader queries the shards one after
+//! another, and entries of one event spread over shards could commit
+//! between two of those queries, showing a deal won for nothing.
 
 use super::item::{get_n, get_s, key, n, s, Item};
 use super::keys;
 use super::{unavailable, DynamoStore};
 use crate::ports::StoreError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -81,9 +87,43 @@ impl Tallies {
 
 /// What an entry adds, when it is not one.
 const AMOUNT: &str = "amount";
+/// The additions of an entry that adds to several counters.
+const ADDS: &str = "adds";
 
-fn amount_of(entry: &Item) -> i64 {
-    get_n(entry, AMOUNT).unwrap_or(1)
+/// One addition a pending entry makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Addition {
+    counter: Counter,
+    amount: i64,
+}
+
+/// What `entry` adds: its own counter's field, or each of its list.
+fn additions_of(entry: &Item) -> Vec<Addition> {
+    let one = |fields: &Item| -> Option<Addition> {
+        let counter = Counter {
+            pk: get_s(fields, "counter_pk")?,
+            sk: get_s(fields, "counter_sk")?,
+            field: get_s(fields, "field")?,
+        };
+        Some(Addition { counter, amount: get_n(fields, AMOUNT).unwrap_or(1) })
+    };
+    match entry.get(ADDS).and_then(|adds| adds.as_l().ok()) {
+        Some(adds) => adds.iter().filter_map(|add| add.as_m().ok()).filter_map(one).collect(),
+        None => one(entry).into_iter().collect(),
+    }
+}
+
+/// The attributes naming one addition.
+fn addition_fields(counter: &Counter, amount: i64) -> Item {
+    let mut fields = Item::from([
+        ("counter_pk".to_owned(), s(&counter.pk)),
+        ("counter_sk".to_owned(), s(&counter.sk)),
+        ("field".to_owned(), s(&counter.field)),
+    ]);
+    if amount != 1 {
+        fields.insert(AMOUNT.to_owned(), n(amount));
+    }
+    fields
 }
 
 /// A stable, personal-data-free name for an event (its digest: a wamid
@@ -99,20 +139,20 @@ fn shard_of(digest: &str) -> u64 {
 /// The pending entry that adds one to `counter` for `event`, whose name
 /// must be unique to the event (it is what makes a repeat harmless).
 pub(super) fn pending_entry(table: &str, counter: &Counter, event: &str) -> Result<TransactWriteItem, StoreError> {
-    pending_amount(table, counter, event, 1)
+    pending_amounts(table, &[(counter.clone(), 1)], event)
 }
 
-/// The pending entry that adds `amount` (an entry without one adds one).
-fn pending_amount(table: &str, counter: &Counter, event: &str, amount: i64) -> Result<TransactWriteItem, StoreError> {
+/// The pending entry that adds each amount to its counter (an entry
+/// without an amount adds one).
+fn pending_amounts(table: &str, amounts: &[(Counter, i64)], event: &str) -> Result<TransactWriteItem, StoreError> {
     let digest = event_digest(event);
     let mut item = key(keys::tally_pk(shard_of(&digest)), &digest);
-    item.extend([
-        ("counter_pk".to_owned(), s(&counter.pk)),
-        ("counter_sk".to_owned(), s(&counter.sk)),
-        ("field".to_owned(), s(&counter.field)),
-    ]);
-    if amount != 1 {
-        item.insert(AMOUNT.to_owned(), n(amount));
+    match amounts {
+        [(counter, amount)] => item.extend(addition_fields(counter, *amount)),
+        _ => {
+            let adds = amounts.iter().map(|(counter, amount)| AttributeValue::M(addition_fields(counter, *amount)));
+            item.insert(ADDS.to_owned(), AttributeValue::L(adds.collect()));
+        }
     }
     let put = Put::builder().table_name(table).set_item(Some(item)).build().map_err(unavailable)?;
     Ok(TransactWriteItem::builder().put(put).build())
@@ -165,15 +205,8 @@ impl DynamoStore {
         if amounts.len() + usize::from(also.is_some()) >= TRANSACTION_ITEMS {
             return Err(StoreError::Rejected(format!("{} counters for one event", amounts.len())));
         }
-        let mut entries = Vec::with_capacity(amounts.len());
-        for (counter, amount) in amounts {
-            // Each entry is named after the event and its counter: one
-            // event's entries must not overwrite each other.
-            let name =
-                if amounts.len() == 1 { event.to_owned() } else { format!("{event}|{}|{}", counter.sk, counter.field) };
-            entries.push(pending_amount(&self.table, counter, &name, *amount)?);
-        }
         let Some(first) = amounts.first() else { return Ok(true) };
+        let entry = pending_amounts(&self.table, amounts, event)?;
         let counter = &first.0;
         let mut marker = key(keys::tallied_pk(&event_digest(event)), keys::TALLIED);
         marker.insert(keys::TTL.to_owned(), n(now_seconds + MARKER_TTL_SECONDS));
@@ -189,7 +222,7 @@ impl DynamoStore {
                 .transact_write_items()
                 .set_transact_items(Some(
                     std::iter::once(TransactWriteItem::builder().put(marker.clone()).build())
-                        .chain(entries.iter().cloned())
+                        .chain(std::iter::once(entry.clone()))
                         .chain(also.iter().cloned())
                         .collect(),
                 ))
@@ -219,13 +252,10 @@ impl DynamoStore {
             let before = self.fold_version().await?;
             let mut tallies = Tallies::default();
             for entry in self.pending_entries(None).await? {
-                let (Some(counter_pk), Some(sk), Some(field)) =
-                    (get_s(&entry, "counter_pk"), get_s(&entry, "counter_sk"), get_s(&entry, "field"))
-                else {
-                    continue;
-                };
-                if counter_pk == pk && sk.as_str() >= from && sk.as_str() <= to {
-                    tallies.add(sk, field, amount_of(&entry));
+                for Addition { counter, amount } in additions_of(&entry) {
+                    if counter.pk == pk && counter.sk.as_str() >= from && counter.sk.as_str() <= to {
+                        tallies.add(counter.sk, counter.field, amount);
+                    }
                 }
             }
             for item in self.counter_items(pk, from, to).await? {
@@ -347,10 +377,8 @@ impl DynamoStore {
                 .build()
                 .map_err(unavailable)?;
             items.push(TransactWriteItem::builder().delete(delete).build());
-            if let (Some(counter_pk), Some(counter_sk), Some(field)) =
-                (get_s(entry, "counter_pk"), get_s(entry, "counter_sk"), get_s(entry, "field"))
-            {
-                *sums.entry((counter_pk, counter_sk)).or_default().entry(field).or_default() += amount_of(entry);
+            for Addition { counter, amount } in additions_of(entry) {
+                *sums.entry((counter.pk, counter.sk)).or_default().entry(counter.field).or_default() += amount;
             }
         }
         for ((pk, sk), fields) in sums {
@@ -387,8 +415,8 @@ impl DynamoStore {
     }
 }
 
-fn counter_of(entry: &Item) -> Option<(String, String)> {
-    Some((get_s(entry, "counter_pk")?, get_s(entry, "counter_sk")?))
+fn counters_of(entry: &Item) -> impl Iterator<Item = (String, String)> {
+    additions_of(entry).into_iter().map(|add| (add.counter.pk, add.counter.sk))
 }
 
 /// How many of `entries` one transaction can fold: a delete each, an update
@@ -396,7 +424,7 @@ fn counter_of(entry: &Item) -> Option<(String, String)> {
 fn fitting(entries: &[Item]) -> usize {
     let mut take = entries.len().min(TRANSACTION_ITEMS - 2);
     loop {
-        let counters: std::collections::BTreeSet<_> = entries[..take].iter().filter_map(counter_of).collect();
+        let counters: std::collections::BTreeSet<_> = entries[..take].iter().flat_map(counters_of).collect();
         if take + counters.len() < TRANSACTION_ITEMS || take <= 1 {
             return take;
         }
@@ -421,12 +449,37 @@ mod tests {
             let mut item = key("TALLY#0", format!("{counter}"));
             item.insert("counter_pk".into(), s("SPEND#2026-03"));
             item.insert("counter_sk".into(), s(format!("c{counter}")));
+            item.insert("field".into(), s("count"));
             item
         };
         let one_counter: Vec<Item> = (0..90).map(|_| entry(0)).collect();
         assert_eq!(fitting(&one_counter), 90);
         let all_different: Vec<Item> = (0..90).map(entry).collect();
         assert_eq!(fitting(&all_different), 49, "49 deletes, 49 counters and the version");
+    }
+
+    fn additions(amounts: &[(Counter, i64)]) -> Vec<Addition> {
+        let put = pending_amounts("t", amounts, "source|deal.stage_changed:dl.1:9").unwrap();
+        additions_of(put.put().unwrap().item())
+    }
+
+    #[test]
+    fn one_event_is_one_entry_whatever_it_adds_to() {
+        let counter =
+            |sk: &str, field: &str| Counter { pk: "STATS#SRC#2026-12".into(), sk: sk.into(), field: field.into() };
+        let won = [
+            (counter("2026-12-03#source:ad", "won"), 1),
+            (counter("2026-12-03#source:ad", "won_minor"), 450_000),
+            (counter("2026-12-03#ad:120200", "won"), 1),
+            (counter("2026-12-03#ad:120200", "won_minor"), 450_000),
+        ];
+        let expected: Vec<Addition> =
+            won.iter().map(|(counter, amount)| Addition { counter: counter.clone(), amount: *amount }).collect();
+        assert_eq!(additions(&won), expected);
+        assert_eq!(additions(&won[1..2]), expected[1..2], "a single addition keeps the flat form");
+        assert_eq!(additions(&won[..1]), expected[..1], "and one adds one without an amount");
+        let put = pending_amounts("t", &won[..1], "e").unwrap();
+        assert!(!put.put().unwrap().item().contains_key(AMOUNT));
     }
 
     #[test]
