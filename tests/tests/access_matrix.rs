@@ -234,6 +234,16 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             None,
             [200, 403, 403, 403, 401],
         ),
+        row("get", "/api/numbers", all("/api/numbers"), None, [200, 200, 200, 200, 401]),
+        row(
+            "put",
+            "/api/numbers/{id}",
+            all("/api/numbers/106540352242922"),
+            Some(json!({"name": "Sales"})),
+            [200, 403, 403, 403, 401],
+        ),
+        // Authorised, the admin is told nothing is set up for that number.
+        row("delete", "/api/numbers/{id}", all("/api/numbers/1?updated_at=1"), None, [404, 403, 403, 403, 401]),
         row("get", "/api/ai_settings", all("/api/ai_settings"), None, [200, 403, 403, 403, 401]),
         row(
             "put",

@@ -30,9 +30,9 @@ pub(crate) async fn list(
 ) -> Result<Json<BusinessHoursListView>, ApiError> {
     let saved = state.hours.all_hours().await?;
     // Numbers without hours are listed too, so the settings screen has
-    // something to fill in: the profile's, and every one customers wrote to.
-    let mut without: BTreeSet<String> = state.numbers.known_numbers().await?.into_iter().collect();
-    without.extend(state.business.business_profile().await?.and_then(|p| p.phone_number_id));
+    // something to fill in: every number known.
+    let known = state.number_settings.numbers().await?;
+    let mut without: BTreeSet<String> = known.into_iter().map(|n| n.phone_number_id).collect();
     for (number, _) in &saved {
         without.remove(number);
     }

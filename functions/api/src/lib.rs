@@ -24,6 +24,7 @@ mod login;
 mod new_contact;
 mod notifications;
 mod nullable;
+mod numbers;
 mod openapi;
 mod outbound;
 mod quotes;
@@ -78,11 +79,11 @@ use views::{
     CampaignPreviewView, CampaignView, ConsentSettingsView, ConsentView, ContactExportView, ContactView,
     DeadLetterQueueView, DealView, DryRunView, ErasedView, ExportJobView, FirstResponseView, FlowFormView, FunnelView,
     HealthView, ImportJobView, ImportPreviewView, LeadReceivedView, LeadSourceView, LinkAcceptedView, LinkView,
-    MessageCountsView, MessageView, NoteView, NotificationsReadView, NotificationsView, NumberHoursView, OptOutView,
-    PageView, PasswordChangedView, QueuedView, QuotePdfView, QuoteView, RateCardView, ReadMarkerView, RecipientView,
-    RedrivenView, ReplyEstimateView, RequeuedView, RuleLogEntryView, RuleView, SignedInView, SourceReportView,
-    SpendView, TaskView, TemplatesSyncedView, TypingView, UploadView, UserView, WebhookDeliveryView, WebhookSecretView,
-    WebhookView, WorkloadView,
+    MessageCountsView, MessageView, NoteView, NotificationsReadView, NotificationsView, NumberHoursView,
+    NumberListView, NumberView, OptOutView, PageView, PasswordChangedView, QueuedView, QuotePdfView, QuoteView,
+    RateCardView, ReadMarkerView, RecipientView, RedrivenView, ReplyEstimateView, RequeuedView, RuleLogEntryView,
+    RuleView, SignedInView, SourceReportView, SpendView, TaskView, TemplatesSyncedView, TypingView, UploadView,
+    UserView, WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
 };
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
@@ -200,8 +201,8 @@ pub struct ApiState {
     pub rate_overrides: Arc<dyn parley::ports::RateOverrideStore>,
     /// Opening hours per business number.
     pub hours: Arc<dyn parley::ports::BusinessHoursStore>,
-    /// The business numbers customers write to.
-    pub numbers: Arc<dyn parley::ports::BusinessNumbers>,
+    /// Every business number known, and admins' set-up of each.
+    pub number_settings: parley::app::number_settings::NumberSettings,
     /// Contacts added by phone number.
     pub enrolment: Arc<dyn ContactEnrolment>,
     /// Who has read what.
@@ -419,7 +420,13 @@ pub fn state(
         business: store.clone(),
         rate_overrides: store.clone(),
         hours: store.clone(),
-        numbers: store.clone(),
+        number_settings: parley::app::number_settings::NumberSettings::new(
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            clock.clone(),
+        ),
         enrolment: store.clone(),
         read_markers: store.clone(),
         notifications: store.clone(),
@@ -495,6 +502,9 @@ openapi::api_routes! {
     get "/api/business/hours" => business_hours::list, returns 200 BusinessHoursListView, "Opening hours of every business number Parley knows (the profile's, those customers wrote to, those with hours; `hours` null: none set, always open)", "all";
     put "/api/business/hours/{number}" => business_hours::put, body parley::domain::business_hours::BusinessHours, returns 200 NumberHoursView, "Set a business number's weekly hours, holidays and time zone (422 when invalid; audited)", "admins";
     delete "/api/business/hours/{number}" => business_hours::clear, returns 200 NumberHoursView, "Clear a business number's hours: it counts as always open again (no hours is no change; audited)", "admins";
+    get "/api/numbers" => numbers::list, returns 200 NumberListView, "Every business number known: those admins set up (name, number as dialled, WABA, default owner), by name, then those customers wrote to or the profile names, by id (`profile` null)", "all";
+    put "/api/numbers/{id}" => numbers::save, body parley::domain::number_profile::NumberProfileEdit, returns 200 NumberView, "Add or change a business number by Meta's phone_number_id: what staff call it, the number as dialled, its WABA and the teammate its new conversations go to (before the routing rule, while they are available). `expected_updated_at`: the profile's `updated_at` the form opened at, none when adding; 409 when someone else changed it meanwhile, 422 on a bad field or an owner not on the team; audited", "admins";
+    delete "/api/numbers/{id}" => numbers::remove, query numbers::RemoveQuery, returns 204, "Forget what was set up for a number (its conversations stay, listed by id again); `?updated_at=` as read, 409 when it changed meanwhile; audited", "admins";
     get "/api/business/consent" => consent::settings, returns 200 ConsentSettingsView, "The consent settings: strict mode (marketing only to contacts with a marketing opt-in) and the opt-out and opt-in keywords per language with the reply each gets once (defaults until saved)", "all";
     get "/api/ai_settings" => ai_assist::get_settings, returns 200 AiSettingsView, "The AI assist settings: on or off (off until saved), provider (`open_ai`: any OpenAI-compatible chat completions endpoint; `bedrock`: Bedrock's Converse API), endpoint, model, per-1k-token prices and the business facts drafts rely on; the provider key only as `key_set`", "admins";
     put "/api/ai_settings" => ai_assist::put_settings, body ai_assist::SettingsBody, returns 200 AiSettingsView, "Save the AI assist settings; `api_key` stores a new key in the stack's secrets (never returned), `clear_key` removes it (422 on a bad endpoint, model, price or key; audited without the key)", "admins";

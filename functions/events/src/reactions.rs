@@ -1,6 +1,7 @@
 //! What Parley does with each published event, in order. Each reaction is
 //! idempotent on the event id, so a redelivered batch repeats nothing.
 
+use parley::adapters::cached_number_profiles::{CachedNumberProfiles, NUMBER_PROFILES_KEPT};
 use parley::adapters::dynamo::DynamoStore;
 use parley::app::campaign_tracking::CampaignTracking;
 use parley::app::consent_keywords::ConsentKeywords;
@@ -9,9 +10,11 @@ use parley::app::deals::Deals;
 use parley::app::due_work::SlaPolicy;
 use parley::app::flow_leads::FlowLeads;
 use parley::app::follow_up_cancellation::FollowUpCancellation;
+use parley::app::inbox::{Inbox, InboxSettings};
 use parley::app::lead_intake::{LeadIntake, LeadIntakePorts};
 use parley::app::media_copy_request::MediaCopyRequest;
 use parley::app::missed_call_follow_up::MissedCallFollowUp;
+use parley::app::number_owner_routing::NumberOwnerRouting;
 use parley::app::quote_replies::QuoteReplies;
 use parley::app::quotes::Quotes;
 use parley::app::reactions::{Reaction, ReactionError};
@@ -62,6 +65,8 @@ pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
     vec![
         Arc::new(PublishedLog),
         Arc::new(FollowUpCancellation::new(store.clone(), parts.scheduler.clone())),
+        // Before the notifier and the live push: they tell the new owner.
+        Arc::new(number_owner_routing(&store, parts)),
         Arc::new(SlaWatch::new(store.clone(), parts.scheduler.clone(), parts.sla)),
         Arc::new(DealIdleWatch::new(store.clone(), parts.scheduler.clone())),
         Arc::new(SourceCounting::new(store.clone(), store.clone(), store.clone())),
@@ -96,6 +101,14 @@ fn consent_keywords(store: &Arc<DynamoStore>, parts: &ReactionParts) -> ConsentK
         store.clone(),
     );
     ConsentKeywords::new(store.clone(), store.clone(), store.clone(), Arc::new(send))
+}
+
+/// Default owners per number, read at most every 30 s per container.
+fn number_owner_routing(store: &Arc<DynamoStore>, parts: &ReactionParts) -> NumberOwnerRouting {
+    let settings = InboxSettings { agents_see_all: parts.agents_see_all, ..InboxSettings::default() };
+    let profiles = CachedNumberProfiles::new(store.clone(), NUMBER_PROFILES_KEPT);
+    let inbox = Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), parts.clock.clone(), settings);
+    NumberOwnerRouting::new(Arc::new(inbox.with_number_owners(Arc::new(profiles))))
 }
 
 /// The quotes use case, for the customer's Accept tap.

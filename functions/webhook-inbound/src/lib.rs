@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use parley::adapters::aws::SdkConfig;
+use parley::adapters::cached_number_profiles::{CachedNumberProfiles, NUMBER_PROFILES_KEPT};
 use parley::adapters::dynamo::DynamoStore;
 use parley::adapters::graph_leads::GraphLeads;
 use parley::api_error::ErrorBody;
@@ -17,6 +18,7 @@ use parley::app::lead_intake::{LeadIntake, LeadIntakePorts};
 use parley::app::{IngestError, IngestStores, IngestWebhook};
 use parley::config::secrets::{AppSecrets, SecretName, SecretSource};
 use parley::config::{CloudApiSettings, ConfigError, Environment};
+use parley::domain::routing::RoutingRule;
 use parley::ports::{Clock, LeadAdsApi, SystemClock};
 use std::sync::Arc;
 
@@ -54,7 +56,13 @@ pub fn ingest(
     app_secret: &str,
     lead_ads: Option<Arc<dyn LeadAdsApi>>,
 ) -> IngestWebhook {
-    let routing = Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone(), inbox);
+    let mut routing = Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone(), inbox);
+    // Round robin reads the team on every message anyway, so a number's
+    // default owner is honoured here, before it; otherwise the events
+    // function assigns them and storing stays one round trip.
+    if inbox.routing == RoutingRule::RoundRobin {
+        routing = routing.with_number_owners(Arc::new(CachedNumberProfiles::new(store.clone(), NUMBER_PROFILES_KEPT)));
+    }
     let ingest = IngestWebhook::new(IngestStores::over(store.clone()), clock.clone(), app_secret);
     let ingest = ingest.with_routing(Arc::new(routing));
     match lead_ads {

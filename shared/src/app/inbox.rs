@@ -2,11 +2,12 @@
 //! and routing of new conversations.
 
 use crate::domain::conversation::{ConversationStatus, Viewer};
-use crate::domain::routing::{next_in_turn, RoutingRule};
+use crate::domain::routing::{available_teammate, next_in_turn, RoutingRule};
 use crate::domain::{AuditEntry, Session};
 use crate::domain::{Contact, ContactId, Millis};
 use crate::ports::{
-    AuditLog, Clock, ConversationStore, InboxStore, ListFilter, Page, PageRequest, QueueQuery, StoreError, UserStore,
+    AuditLog, Clock, ConversationStore, InboxStore, ListFilter, NumberProfileStore, Page, PageRequest, QueueQuery,
+    StoreError, UserStore,
 };
 use std::sync::Arc;
 
@@ -97,6 +98,8 @@ pub struct Inbox {
     users: Arc<dyn UserStore>,
     clock: Arc<dyn Clock>,
     settings: InboxSettings,
+    /// Where each number's default owner is set, for routing.
+    number_owners: Option<Arc<dyn NumberProfileStore>>,
 }
 
 impl Inbox {
@@ -109,7 +112,13 @@ impl Inbox {
         clock: Arc<dyn Clock>,
         settings: InboxSettings,
     ) -> Self {
-        Inbox { contacts, inbox, audit, users, clock, settings }
+        Inbox { contacts, inbox, audit, users, clock, settings, number_owners: None }
+    }
+
+    /// Routes a new conversation to its number's default owner first.
+    pub fn with_number_owners(mut self, profiles: Arc<dyn NumberProfileStore>) -> Self {
+        self.number_owners = Some(profiles);
+        self
     }
 
     /// The settings in force.
@@ -198,10 +207,16 @@ impl Inbox {
         Ok(self.inbox.queue(&query, self.visibility_filter(session).as_deref(), filter, page).await?)
     }
 
-    /// Routes a conversation nobody owns, under the routing rule. Called
-    /// after an inbound message; a no-op when it has an owner already.
+    /// Routes a conversation nobody owns: to its number's default owner
+    /// when they are active and available, else under the routing rule.
+    /// Called after an inbound message; a no-op when it has an owner already.
     pub async fn route(&self, id: &ContactId) -> Result<Option<String>, StoreError> {
-        if self.settings.routing != RoutingRule::RoundRobin {
+        let profiles = match &self.number_owners {
+            Some(store) => store.number_profiles().await?,
+            None => Vec::new(),
+        };
+        let any_default = profiles.iter().any(|p| p.default_owner.is_some());
+        if self.settings.routing != RoutingRule::RoundRobin && !any_default {
             return Ok(None);
         }
         let Some(contact) = self.contacts.contact(id).await? else { return Ok(None) };
@@ -210,14 +225,26 @@ impl Inbox {
             return Ok(None);
         }
         let team = self.users.list_users().await?;
-        let turn = self.inbox.next_turn().await?;
-        let Some(agent) = next_in_turn(&team, turn) else { return Ok(None) };
+        let default_owner = profiles
+            .iter()
+            .find(|p| p.phone_number_id == contact.phone_number_id)
+            .and_then(|p| p.default_owner.as_deref())
+            .and_then(|email| available_teammate(&team, email));
+        let (agent, rule) = match default_owner {
+            Some(owner) => (owner, "number_default"),
+            None if self.settings.routing == RoutingRule::RoundRobin => {
+                let turn = self.inbox.next_turn().await?;
+                let Some(agent) = next_in_turn(&team, turn) else { return Ok(None) };
+                (agent, "round_robin")
+            }
+            None => return Ok(None),
+        };
         let audit = AuditEntry {
             at: self.clock.now(),
             actor: "routing".to_owned(),
             action: "assign".to_owned(),
             contact: Some(id.clone()),
-            detail: serde_json::json!({"to": agent.email, "rule": "round_robin"}).to_string(),
+            detail: serde_json::json!({"to": agent.email, "rule": rule}).to_string(),
         };
         // Someone may have taken it meanwhile: then it stays theirs.
         let assigned = self.inbox.assign(id, None, Some(&agent.email), false, &audit).await?;

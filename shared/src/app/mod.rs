@@ -36,6 +36,8 @@ pub mod media_upload;
 pub mod migrations;
 pub mod missed_call_follow_up;
 pub mod notes;
+pub mod number_owner_routing;
+pub mod number_settings;
 pub mod opt_out;
 pub mod quote_delivery;
 pub mod quote_replies;

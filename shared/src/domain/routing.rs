@@ -31,6 +31,12 @@ pub fn next_in_turn(team: &[User], turn: u64) -> Option<&User> {
     eligible.get(usize::try_from(turn % count).ok()?).copied()
 }
 
+/// The teammate `email` names, when active and available: a number's
+/// default owner who is away leaves the conversation to the routing rule.
+pub fn available_teammate<'a>(team: &'a [User], email: &str) -> Option<&'a User> {
+    team.iter().find(|u| u.email == email && u.active && u.available)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1273,6 +1273,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every business number known: those admins set up (name, number as dialled, WABA, default owner), by name, then those customers wrote to or the profile names, by id (`profile` null)
+         * @description Roles: all.
+         */
+        get: operations["get_numbers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/numbers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add or change a business number by Meta's phone_number_id: what staff call it, the number as dialled, its WABA and the teammate its new conversations go to (before the routing rule, while they are available). `expected_updated_at`: the profile's `updated_at` the form opened at, none when adding; 409 when someone else changed it meanwhile, 422 on a bad field or an owner not on the team; audited
+         * @description Roles: admins.
+         */
+        put: operations["put_numbers__id"];
+        post?: never;
+        /**
+         * Forget what was set up for a number (its conversations stay, listed by id again); `?updated_at=` as read, 409 when it changed meanwhile; audited
+         * @description Roles: admins.
+         */
+        delete: operations["delete_numbers__id"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/pipelines": {
         parameters: {
             query?: never;
@@ -2436,6 +2480,17 @@ export interface components {
         /** @description Every number Parley knows: with hours, the profile's, and those customers wrote to. */
         BusinessHoursList: {
             items: components["schemas"]["NumberHours"][];
+        };
+        /** @description One number: what admins set up for it, if anything. */
+        BusinessNumber: {
+            /** @description Meta's `phone_number_id`. */
+            phone_number_id: string;
+            /** @description `null` for a number customers wrote to that nobody has set up. */
+            profile: components["schemas"]["NumberProfile"] | null;
+        };
+        /** @description Every number known: set-up ones first, by name, then the others by id. */
+        BusinessNumberList: {
+            items: components["schemas"]["BusinessNumber"][];
         };
         /** @description The profile in force; `configured` is false while the defaults apply. */
         BusinessProfile: {
@@ -3974,6 +4029,54 @@ export interface components {
             hours: components["schemas"]["BusinessHours"] | null;
             /** @description Meta's `phone_number_id`. */
             number: string;
+        };
+        /** @description A business number as the team set it up. */
+        NumberProfile: {
+            /**
+             * @description The teammate a new conversation on this number goes to, before any
+             *     routing rule (when they are active and available).
+             */
+            default_owner: string | null;
+            /** @description The number as customers dial it (`+91 98100 00000`). */
+            display_phone: string | null;
+            /** @description What staff call it. */
+            name: string;
+            /** @description Meta's `phone_number_id`, what webhooks and sends name it by. */
+            phone_number_id: string;
+            /**
+             * Format: int64
+             * @description When it was last changed (ms since the epoch): what an edit names
+             *     to refuse a stale form.
+             */
+            updated_at: number;
+            /** @description The WhatsApp Business Account it belongs to (its templates live there). */
+            waba_id: string | null;
+        };
+        /** @description An admin's edit of a number, as the settings form sends it. */
+        NumberProfileEdit: {
+            /**
+             * @description A teammate's e-mail, or none for the routing rule alone.
+             * @default null
+             */
+            default_owner?: string | null;
+            /**
+             * @description The number as customers dial it: digits, spaces, `+`, `-`.
+             * @default null
+             */
+            display_phone?: string | null;
+            /**
+             * Format: int64
+             * @description The `updated_at` the form was opened at; none when adding the number.
+             * @default null
+             */
+            expected_updated_at?: number | null;
+            /** @description What staff call it (1 to 40 characters). */
+            name: string;
+            /**
+             * @description The WhatsApp Business Account's numeric id.
+             * @default null
+             */
+            waba_id?: string | null;
         };
         /** @description Meta's latest word on one business number. */
         NumberStanding: {
@@ -7413,6 +7516,101 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["NotificationsRead"];
                 };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_numbers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessNumberList"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    put_numbers__id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NumberProfileEdit"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessNumber"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_numbers__id: {
+        parameters: {
+            query: {
+                updated_at: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error */
             default: {

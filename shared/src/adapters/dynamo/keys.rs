@@ -505,6 +505,9 @@ pub const BUSINESS_PROFILE: &str = "BUSINESS";
 /// The AI assist settings' partition (and sort key): one small item.
 pub const AI_SETTINGS: &str = "AI_SETTINGS";
 
+/// The partition of the numbers admins set up: one small item per number.
+pub const NUMBER_PROFILES: &str = "NUMBER_PROFILES";
+
 /// The business's own prices' partition (and sort key): one small item.
 pub const RATE_OVERRIDES: &str = "RATE_OVERRIDES";
 

@@ -38,6 +38,7 @@ mod deals;
 mod enrolment;
 mod event_item;
 mod event_log;
+mod number_profiles;
 mod number_standings;
 mod rate_overrides;
 mod read_receipts;

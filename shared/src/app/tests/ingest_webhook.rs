@@ -132,6 +132,53 @@ async fn with_round_robin_a_new_conversation_goes_to_the_next_available_agent() 
     assert_eq!(owners, [Some("a@shop.test".to_owned()), Some("b@shop.test".to_owned())], "managers get none");
 }
 
+/// The owners of the contacts, in contact order.
+async fn owners(w: &World) -> Vec<Option<String>> {
+    let page =
+        w.store.list_contacts(&PageRequest::default(), None, &crate::ports::ListFilter::default()).await.unwrap();
+    page.items.into_iter().map(|c| c.conversation.owner).collect()
+}
+
+#[tokio::test]
+async fn a_number_s_default_owner_takes_its_new_conversations_while_available_then_the_rule_does() {
+    use crate::domain::number_profile::{NumberProfile, NumberProfileEdit};
+    use crate::ports::{NumberProfileStore, UserStore};
+    let w = World::new();
+    let boss = w.teammate("boss@shop.test", Role::Manager).await;
+    w.teammate("a@shop.test", Role::Agent).await;
+    let edit = NumberProfileEdit {
+        name: "Sales".into(),
+        display_phone: None,
+        waba_id: None,
+        default_owner: Some(boss.email.clone()),
+        expected_updated_at: None,
+    };
+    let profile = NumberProfile::edited(PHONE_NUMBER_ID, &edit, crate::domain::Millis(1)).unwrap();
+    let audit = crate::domain::AuditEntry {
+        at: crate::domain::Millis(1),
+        actor: boss.email.clone(),
+        action: "number_saved".into(),
+        contact: None,
+        detail: "{}".into(),
+    };
+    assert!(w.store.save_number_profile(&profile, None, &audit).await.unwrap());
+    let settings = InboxSettings { routing: RoutingRule::RoundRobin, ..InboxSettings::default() };
+    let inbox =
+        Inbox::new(w.store.clone(), w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone(), settings)
+            .with_number_owners(w.store.clone());
+    let ingest = ingest(&w).with_routing(Arc::new(inbox));
+    post(&ingest, &body(vec![text("wamid.1", 1_700_000_000)], vec![])).await.unwrap();
+    assert_eq!(owners(&w).await, [Some("boss@shop.test".to_owned())], "the number's default owner, a manager too");
+
+    let away = crate::domain::UserPatch { available: Some(false), ..Default::default() };
+    w.store.update_user(&boss.email, &away).await.unwrap();
+    let second = String::from_utf8(body(vec![text("wamid.2", 1_700_000_001)], vec![])).unwrap();
+    post(&ingest, second.replace("15550001111", "15550002222").as_bytes()).await.unwrap();
+    let mut owners = owners(&w).await;
+    owners.sort();
+    assert_eq!(owners, [Some("a@shop.test".to_owned()), Some("boss@shop.test".to_owned())], "away: round robin");
+}
+
 fn text_saying(wamid: &str, seconds: i64, words: &str) -> Value {
     json!({"from": "15550001111", "id": wamid, "timestamp": seconds.to_string(), "type": "text", "text": {"body": words}})
 }

@@ -20,6 +20,7 @@ mod leads;
 mod live_push;
 mod media;
 mod notifications;
+mod number_profiles;
 mod number_standings;
 mod opening_hours;
 mod outbox;
@@ -202,6 +203,8 @@ struct State {
     standings: BTreeMap<String, crate::domain::number_standing::NumberStanding>,
     /// The business's own prices.
     rate_overrides: Option<crate::domain::rate_overrides::RateOverrides>,
+    /// The numbers admins set up, by `phone_number_id`.
+    number_profiles: BTreeMap<String, crate::domain::number_profile::NumberProfile>,
     /// How many times a message was read back by its reference.
     message_reads: u64,
     identities: HashMap<(String, String), ContactId>,
