@@ -1,7 +1,6 @@
 //! What Parley does with each published event, in order. Each reaction is
 //! idempotent on the event id, so a redelivered batch repeats nothing.
 
-use parley::adapters::cached_number_profiles::{CachedNumberProfiles, NUMBER_PROFILES_KEPT};
 use parley::adapters::dynamo::DynamoStore;
 use parley::app::campaign_tracking::CampaignTracking;
 use parley::app::consent_keywords::ConsentKeywords;
@@ -103,12 +102,12 @@ fn consent_keywords(store: &Arc<DynamoStore>, parts: &ReactionParts) -> ConsentK
     ConsentKeywords::new(store.clone(), store.clone(), store.clone(), Arc::new(send))
 }
 
-/// Default owners per number, read at most every 30 s per container.
+/// Default owners per number (one Query per customer message; a contact
+/// read more only when some number has a default owner).
 fn number_owner_routing(store: &Arc<DynamoStore>, parts: &ReactionParts) -> NumberOwnerRouting {
     let settings = InboxSettings { agents_see_all: parts.agents_see_all, ..InboxSettings::default() };
-    let profiles = CachedNumberProfiles::new(store.clone(), NUMBER_PROFILES_KEPT);
     let inbox = Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), parts.clock.clone(), settings);
-    NumberOwnerRouting::new(Arc::new(inbox.with_number_owners(Arc::new(profiles))))
+    NumberOwnerRouting::new(Arc::new(inbox.with_number_owners(store.clone())))
 }
 
 /// The quotes use case, for the customer's Accept tap.

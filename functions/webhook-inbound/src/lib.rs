@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use parley::adapters::aws::SdkConfig;
-use parley::adapters::cached_number_profiles::{CachedNumberProfiles, NUMBER_PROFILES_KEPT};
 use parley::adapters::dynamo::DynamoStore;
 use parley::adapters::graph_leads::GraphLeads;
 use parley::api_error::ErrorBody;
@@ -58,10 +57,10 @@ pub fn ingest(
 ) -> IngestWebhook {
     let mut routing = Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone(), inbox);
     // Round robin reads the team on every message anyway, so a number's
-    // default owner is honoured here, before it; otherwise the events
-    // function assigns them and storing stays one round trip.
+    // default owner is honoured here, before it (one Query more); otherwise
+    // the events function assigns them and storing stays one round trip.
     if inbox.routing == RoutingRule::RoundRobin {
-        routing = routing.with_number_owners(Arc::new(CachedNumberProfiles::new(store.clone(), NUMBER_PROFILES_KEPT)));
+        routing = routing.with_number_owners(store.clone());
     }
     let ingest = IngestWebhook::new(IngestStores::over(store.clone()), clock.clone(), app_secret);
     let ingest = ingest.with_routing(Arc::new(routing));

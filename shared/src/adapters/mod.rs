@@ -6,7 +6,6 @@ pub mod ai_key_secret;
 pub mod ai_openai;
 pub mod api_gateway_push;
 pub mod aws;
-pub mod cached_number_profiles;
 pub mod cloud_api;
 pub mod cloud_api_media;
 pub mod cloudformation;

@@ -10,6 +10,7 @@ import { ComposerArea } from './ComposerArea';
 import { ConversationActions } from './ConversationActions';
 import { awaitMedia } from './mediaRefresh';
 import { MessageView, messageSig } from './Message';
+import { NumberChip } from './NumberChip';
 import { avatarClass, displayName, humanize, initials, secondaryLine, str, windowInfo } from './model';
 import { Panel } from './Panel';
 import { QuickFollowUp } from './QuickFollowUp';
@@ -237,6 +238,7 @@ export function Conversation({ contactId }: { contactId: string }) {
             <h2 class="conv-name" data-testid="conversation-name">{c ? displayName(c) : t('conv.loading')}</h2>
             <span class="conv-phone" data-testid="conversation-phone">{c ? secondaryLine(c) : ''}</span>
           </div>
+          {c ? <NumberChip id={c.phone_number_id} /> : null}
           {c ? (
             <div class="conv-side">
               <WindowBadge c={c} now={now} />

@@ -1,6 +1,7 @@
 // The filter bar above the inbox list: owner, tag and business number, kept in the URL.
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n';
+import { businessNumbers, loadBusinessNumbers, numberLabel } from '../lib/numbers';
 import { isManager, user } from '../lib/session';
 import { filters, hasFilters, NO_FILTERS, normalizeTag, setFilters } from './filters';
 import { rev, state } from './store';
@@ -23,12 +24,12 @@ function ownerChoices(current: string): Choice[] {
   return choices;
 }
 
-/** The business numbers seen in the loaded contacts (and the one filtered by). */
-function numberChoices(current: string): string[] {
-  const seen = new Set<string>();
+/** The business numbers known or seen in the loaded contacts (and the one filtered by), by what staff call them. */
+function numberChoices(current: string): Choice[] {
+  const seen = new Set<string>(businessNumbers.value.map((n) => n.phone_number_id));
   for (const c of state.contacts.values()) if (c.phone_number_id) seen.add(c.phone_number_id);
   if (current) seen.add(current);
-  return [...seen].sort();
+  return [...seen].map((id) => ({ value: id, label: numberLabel(id) })).sort((a, b) => a.label.localeCompare(b.label));
 }
 
 export function FilterBar() {
@@ -36,6 +37,7 @@ export function FilterBar() {
   const f = filters.value;
   const [tag, setTag] = useState(f.tag);
   useEffect(() => setTag(f.tag), [f.tag]);
+  useEffect(() => { void loadBusinessNumbers(); }, []);
   const numbers = numberChoices(f.number);
   const applyTag = () => setFilters({ ...filters.value, tag });
   return (
@@ -58,7 +60,7 @@ export function FilterBar() {
           <select id="filter-number" data-testid="filter-number" value={f.number}
             onChange={(e) => setFilters({ ...filters.value, number: (e.currentTarget as HTMLSelectElement).value })}>
             <option value="">{t('filters.anyNumber')}</option>
-            {numbers.map((n) => <option value={n} key={n}>{n}</option>)}
+            {numbers.map((n) => <option value={n.value} key={n.value}>{n.label}</option>)}
           </select>
         </div>
       ) : null}

@@ -17,6 +17,7 @@ import { Account } from '../settings/Account';
 import { AiAssist } from '../settings/AiAssist';
 import { Automation } from '../settings/Automation';
 import { BusinessHours } from '../settings/BusinessHours';
+import { Numbers } from '../settings/Numbers';
 import { BusinessProfile } from '../settings/BusinessProfile';
 import { Consent } from '../settings/Consent';
 import { ContactImport } from '../settings/ContactImport';
@@ -142,6 +143,7 @@ const SECTIONS: { id: string; key: Key; manager: boolean; admin?: boolean; Scree
   { id: 'health', key: 'health.title', manager: true, admin: true, Screen: Health },
   { id: 'business', key: 'settings.business', manager: false, Screen: BusinessProfile },
   { id: 'ai', key: 'ai.title', manager: true, admin: true, Screen: AiAssist },
+  { id: 'numbers', key: 'numbers.title', manager: false, Screen: Numbers },
   { id: 'hours', key: 'hours.title', manager: false, Screen: BusinessHours },
   { id: 'consent', key: 'consentSettings.title', manager: false, Screen: Consent },
   { id: 'account', key: 'settings.account', manager: false, Screen: Account },

@@ -1,5 +1,6 @@
 //! Number profiles: one item per number under `NUMBER_PROFILES` (a
-//! deployment has a handful, read with one Query), each holding the profile
+//! deployment has a handful, read with one eventually consistent Query,
+//! half a read unit, since routing reads them per customer message), each holding the profile
 //! as JSON and its `updated_at`, which every save and removal is
 //! conditioned on, so two admins' edits of one number cannot overwrite
 //! each other unseen.
@@ -21,7 +22,6 @@ impl crate::ports::NumberProfileStore for DynamoStore {
             .table_name(&self.table)
             .key_condition_expression("pk = :pk")
             .expression_attribute_values(":pk", s(NUMBER_PROFILES))
-            .consistent_read(true)
             .send()
             .await
             .map_err(unavailable)?;
