@@ -70,12 +70,21 @@ test('the spend section shows priced messages by category and the forecast', { t
   const { body: now } = await api(stack, page, 'GET', '/api/reports/spend');
   // Linear by days elapsed, to the nearest message.
   const expectedForecast = Math.floor((now.days_in_month + Math.floor(now.days_elapsed / 2)) / now.days_elapsed);
-  await eventually(async () => assert.deepEqual(await row.first().locator('td').allTextContents(), ['Marketing', '1', '0', String(expectedForecast)]));
+  await eventually(async () => assert.deepEqual(await row.first().locator('td').allTextContents(), ['Marketing', '1', '0', '₹0.78', String(expectedForecast)]));
+  // What was billed so far, in money at the rate card, and where the month ends at this pace.
+  const forecastPaise = Math.floor((78 * now.days_in_month + Math.floor(now.days_elapsed / 2)) / now.days_elapsed);
+  const rupees = (paise) => `₹${(paise / 100).toFixed(2)}`;
+  assert.equal(await byTestId(page, 'dash-spend-total').textContent(), `₹0.78 billed so far; ${rupees(forecastPaise)} by month end at this pace.`);
+  assert.equal(now.by_number.length, 1, 'one business number');
   const { body: report } = await api(stack, page, 'GET', '/api/reports/spend');
   assert.equal(
     await byTestId(page, 'dash-spend-forecast').textContent(),
     `Forecast: the billable count so far scaled linearly from ${report.days_elapsed} of ${report.days_in_month} days to the whole month.`,
   );
+  // An earlier month has nothing billed.
+  await byTestId(page, 'dash-spend-month').fill('2001-02');
+  await eventually(async () => assert.equal(await row.count(), 0));
+  assert.equal(await byTestId(page, 'dash-spend-total').textContent(), '₹0.00 billed so far; ₹0.00 by month end at this pace.');
   assert.deepEqual(await axeViolations(page), []);
   await context.close();
 });

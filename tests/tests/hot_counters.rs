@@ -108,7 +108,8 @@ async fn a_burst_of_priced_statuses_and_messages_is_answered_200_and_counted_exa
     assert_exact_totals(&t, &cookie).await;
 
     // What a report read costs, beyond signing the request in: the fold
-    // version before and after, each pending shard, the counters.
+    // version before and after, each pending shard, the counters, and the
+    // rate card (the business's currency and its own prices).
     let trips = |path: &'static str| {
         let (t, cookie) = (&t, &cookie);
         async move {
@@ -118,7 +119,7 @@ async fn a_burst_of_priced_statuses_and_messages_is_answered_200_and_counted_exa
         }
     };
     let signing_in = trips("/api/me").await;
-    assert_eq!(trips("/api/reports/spend?month=2026-03").await - signing_in, 2 + keys::TALLY_SHARDS + 1);
+    assert_eq!(trips("/api/reports/spend?month=2026-03").await - signing_in, 2 + keys::TALLY_SHARDS + 1 + 2);
 }
 
 async fn assert_exact_totals(t: &TestStack, cookie: &str) {

@@ -52,6 +52,21 @@ async fn each_business_number_has_its_own_conversations_and_replies_leave_from_t
     }
     let [sent] = accepted.as_slice() else { panic!("one send: {accepted:?}") };
     assert_eq!((sent["from"].as_str(), sent["to"].as_str()), (Some(SUPPORT), Some(RAVI)));
+
+    // Meta's pricing of the reply is counted on the number that sent it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let (status, report) = t.get(&admin, "/api/reports/spend").await;
+        assert_eq!(status, 200, "{report}");
+        let numbers = report["by_number"].as_array().unwrap();
+        if let [line] = numbers.as_slice() {
+            assert_eq!((line["phone_number_id"].as_str(), line["free"].as_u64()), (Some(SUPPORT), Some(1)), "{report}");
+            break;
+        }
+        assert!(numbers.is_empty(), "only the number that sent: {report}");
+        assert!(std::time::Instant::now() < deadline, "never priced: {report}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
 }
 
 async fn put_number(t: &TestStack, cookie: &str, id: &str, body: &Value) -> (u16, Value) {

@@ -395,6 +395,16 @@ async fn the_spend_report_counts_billable_and_free_messages_once() {
     assert_eq!(line("marketing")["billable"], 1, "{report}");
     assert_eq!(line("utility")["free"], 1, "{report}");
     assert_eq!(line("service")["free"], 1, "{report}");
+    // Priced at the rate card, per category and per number that sent.
+    let inr_78 = json!([{"currency": "INR", "amount_minor": 78}]);
+    assert_eq!((&line("marketing")["costs"], &report["total"]["costs"]), (&inr_78, &inr_78), "{report}");
+    assert_eq!(line("utility")["costs"], json!([]), "free messages cost nothing");
+    let numbers = report["by_number"].as_array().unwrap();
+    assert_eq!(numbers.len(), 1, "{report}");
+    assert_eq!(
+        (numbers[0]["phone_number_id"].as_str(), numbers[0]["billable"].as_u64(), numbers[0]["free"].as_u64()),
+        (Some("106540352242922"), Some(1), Some(2))
+    );
     // The month's end is forecast linearly from the days elapsed.
     let (elapsed, days) = (report["days_elapsed"].as_u64().unwrap(), report["days_in_month"].as_u64().unwrap());
     assert!((1..=days).contains(&elapsed) && (28..=31).contains(&days), "{report}");

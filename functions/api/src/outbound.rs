@@ -272,7 +272,9 @@ pub(crate) async fn spend(
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_month", "month must be YYYY-MM"));
     };
     let lines = state.outbound.spend.spend(&month).await?;
-    Ok(Json(SpendView::new(month, lines, progress)))
+    let cards = state.outbound.send.rate_cards().await?;
+    let summary = parley::domain::spend::SpendSummary::of(&lines, &cards);
+    Ok(Json(SpendView::new(month, &summary, progress)))
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -262,6 +262,12 @@ pub fn calling_code(alpha2: &str) -> Option<&'static str> {
     CALLING_CODES.iter().find(|(code, _)| *code == alpha2).map(|(_, calling)| *calling)
 }
 
+/// The calling code a `wa_id` (digits, country code first) starts with.
+/// Calling codes are prefix-free, so at most one matches.
+pub fn calling_code_of(wa_id: &str) -> Option<&'static str> {
+    CALLING_CODES.iter().map(|(_, calling)| *calling).find(|calling| wa_id.starts_with(calling))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,6 +279,11 @@ mod tests {
         assert_eq!(calling_code("GB"), Some("44"));
         assert_eq!(calling_code("XX"), None);
         assert_eq!(calling_code("in"), None, "codes are upper case");
+        assert_eq!(calling_code_of("919812345678"), Some("91"));
+        assert_eq!(calling_code_of("5511987654321"), Some("55"));
+        assert_eq!(calling_code_of("254712345678"), Some("254"));
+        assert_eq!(calling_code_of("16315551181"), Some("1"));
+        assert_eq!(calling_code_of(""), None);
         assert_eq!(CALLING_CODES.len(), 249);
         assert!(CALLING_CODES.windows(2).all(|w| w[0].0 < w[1].0), "sorted and unique");
     }

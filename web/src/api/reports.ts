@@ -8,6 +8,7 @@ export type MessagesPerDay = Schemas['MessageCounts'];
 export type Funnel = Schemas['Funnel'];
 export type Workload = Schemas['Workload'];
 export type Spend = Schemas['Spend'];
+export type Money = Schemas['Money'];
 export type AuditEntry = Schemas['AuditEntry'];
 export type SourceReport = Schemas['SourceReport'];
 export type AdReferral = Schemas['AdReferral'];

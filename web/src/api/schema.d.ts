@@ -3843,6 +3843,16 @@ export interface components {
             items: components["schemas"]["Message"][];
             next_cursor: string | null;
         };
+        /** @description An amount in one currency. */
+        Money: {
+            /**
+             * Format: uint64
+             * @description Minor units (paise, cents).
+             */
+            amount_minor: number;
+            /** @description ISO 4217. */
+            currency: string;
+        };
         NewCallLog: {
             /**
              * Format: uint32
@@ -4077,6 +4087,28 @@ export interface components {
              * @default null
              */
             waba_id?: string | null;
+        };
+        /** @description One business number's figures. */
+        NumberSpend: {
+            /** Format: uint64 */
+            billable: number;
+            /**
+             * Format: uint64
+             * @description Billable messages the month will end with if it goes on as it has:
+             *     `billable × days_in_month / days_elapsed`, to the nearest message.
+             */
+            billable_forecast: number;
+            /**
+             * @description The billable messages at the rate card, per currency (the
+             *     business's, and USD for markets Meta prices only in USD). Meta's
+             *     pricing names the category, not the price: this is the card's.
+             */
+            costs: components["schemas"]["Money"][];
+            /** @description The costs forecast the same way. */
+            costs_forecast: components["schemas"]["Money"][];
+            /** Format: uint64 */
+            free: number;
+            phone_number_id: string;
         };
         /** @description Meta's latest word on one business number. */
         NumberStanding: {
@@ -4633,8 +4665,10 @@ export interface components {
             sources: components["schemas"]["SourceLine"][];
             to: string;
         };
-        /** @description One month's counts; a category with no messages has no line. */
+        /** @description One month's counts and cost; a category or number with no messages has no line. */
         Spend: {
+            /** @description Per business number (`phone_number_id` empty: counted before numbers were kept). */
+            by_number: components["schemas"]["NumberSpend"][];
             /**
              * Format: uint32
              * @description Days of the month counted so far (UTC, today included): the whole
@@ -4649,8 +4683,31 @@ export interface components {
             items: components["schemas"]["SpendLine"][];
             /** @description `YYYY-MM`, as asked (or the current month). */
             month: string;
+            /** @description The whole month. */
+            total: components["schemas"]["SpendFigures"];
         };
-        /** @description Billable and free message counts of one category. */
+        /** @description Counts, cost and forecast of one line. */
+        SpendFigures: {
+            /** Format: uint64 */
+            billable: number;
+            /**
+             * Format: uint64
+             * @description Billable messages the month will end with if it goes on as it has:
+             *     `billable × days_in_month / days_elapsed`, to the nearest message.
+             */
+            billable_forecast: number;
+            /**
+             * @description The billable messages at the rate card, per currency (the
+             *     business's, and USD for markets Meta prices only in USD). Meta's
+             *     pricing names the category, not the price: this is the card's.
+             */
+            costs: components["schemas"]["Money"][];
+            /** @description The costs forecast the same way. */
+            costs_forecast: components["schemas"]["Money"][];
+            /** Format: uint64 */
+            free: number;
+        };
+        /** @description One pricing category's figures. */
         SpendLine: {
             /** Format: uint64 */
             billable: number;
@@ -4661,6 +4718,14 @@ export interface components {
              */
             billable_forecast: number;
             category: string;
+            /**
+             * @description The billable messages at the rate card, per currency (the
+             *     business's, and USD for markets Meta prices only in USD). Meta's
+             *     pricing names the category, not the price: this is the card's.
+             */
+            costs: components["schemas"]["Money"][];
+            /** @description The costs forecast the same way. */
+            costs_forecast: components["schemas"]["Money"][];
             /** Format: uint64 */
             free: number;
             month: string;

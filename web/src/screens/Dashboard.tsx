@@ -10,12 +10,12 @@ import { DAY_MS, isoDay, money, number } from '../lib/format';
 import { isManager } from '../lib/session';
 import { navigate, route } from '../lib/router';
 import type { Pipeline } from '../api/deals';
-import { categoryLabel } from '../inbox/model';
 import * as dealsApi from '../api/deals';
 import type { Stage } from '../api/deals';
 import { items } from '../api/client';
 import { stageName } from '../inbox/Panel';
 import { LeadSourceReport } from './LeadSourceReport';
+import { SpendReport } from './SpendReport';
 
 interface Series {
   label: string;
@@ -65,7 +65,7 @@ export function Dashboard() {
   const [from, setFrom] = useState(isoDay(now - 29 * DAY_MS));
   const [to, setTo] = useState(isoDay(now));
   const [data, setData] = useState<{
-    first: reportsApi.FirstResponse; messages: reportsApi.MessagesPerDay; funnel: reportsApi.Funnel; workload: reportsApi.Workload; spend: reportsApi.Spend;
+    first: reportsApi.FirstResponse; messages: reportsApi.MessagesPerDay; funnel: reportsApi.Funnel; workload: reportsApi.Workload;
     stages: Stage[];
   } | null>(null);
   const [error, setError] = useState('');
@@ -77,13 +77,13 @@ export function Dashboard() {
     if (!isManager()) return;
     let live = true;
     Promise.all([
-      reportsApi.firstResponse({ from, to }), reportsApi.messagesPerDay({ from, to }), reportsApi.funnel(pipeline), reportsApi.workload(), reportsApi.spend(to.slice(0, 7)),
+      reportsApi.firstResponse({ from, to }), reportsApi.messagesPerDay({ from, to }), reportsApi.funnel(pipeline), reportsApi.workload(),
       dealsApi.pipelines(),
-    ]).then(([first, messages, funnel, workload, spend, pipelines]) => {
+    ]).then(([first, messages, funnel, workload, pipelines]) => {
       if (live) {
         setPipelines(items(pipelines));
         const stages = items(pipelines).find((p) => p.id === funnel.pipeline)?.stages ?? [];
-        setData({ first, messages, funnel, workload, spend, stages });
+        setData({ first, messages, funnel, workload, stages });
         setError('');
       }
     }).catch((e) => {
@@ -170,16 +170,7 @@ export function Dashboard() {
             </ol>
           </section>
           <LeadSourceReport from={from} to={to} />
-          <section data-testid="dash-spend">
-            <h2 class="side-heading">{t('dash.spend', { month: data.spend.month })}</h2>
-            <table class="table">
-              <thead><tr><th scope="col">{t('settings.category')}</th><th scope="col">{t('dash.billable')}</th><th scope="col">{t('dash.free')}</th><th scope="col">{t('dash.forecast')}</th></tr></thead>
-              <tbody>{data.spend.items.map((s) => (
-                <tr key={s.category}><td>{categoryLabel(s.category)}</td><td>{number(s.billable)}</td><td>{number(s.free)}</td><td>{number(s.billable_forecast)}</td></tr>
-              ))}</tbody>
-            </table>
-            <p class="muted" data-testid="dash-spend-forecast">{t('dash.forecastNote', { elapsed: number(data.spend.days_elapsed), days: number(data.spend.days_in_month) })}</p>
-          </section>
+          <SpendReport initialMonth={to.slice(0, 7)} />
         </div>
       )}
     </section>

@@ -1,18 +1,23 @@
-//! The spend report: messages by Meta pricing category for one month, with
-//! the month's end forecast from the days elapsed.
+//! The spend report: messages Meta priced in one month, by pricing
+//! category and by business number, each billable one at the business's
+//! rate card, with the month's end forecast from the days elapsed.
 
-use parley::domain::spend::SpendLine;
+use parley::domain::spend::{SpendFigures, SpendSummary};
 use parley::domain::spend_forecast::MonthProgress;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-/// One month's counts; a category with no messages has no line.
+/// One month's counts and cost; a category or number with no messages has no line.
 #[derive(Serialize, JsonSchema)]
 #[schemars(rename = "Spend")]
 pub struct SpendView {
     /// `YYYY-MM`, as asked (or the current month).
     month: String,
     items: Vec<SpendLineView>,
+    /// Per business number (`phone_number_id` empty: counted before numbers were kept).
+    by_number: Vec<NumberSpendView>,
+    /// The whole month.
+    total: SpendFiguresView,
     /// Days of the month counted so far (UTC, today included): the whole
     /// month once it is over, 0 before it begins.
     days_elapsed: u32,
@@ -20,32 +25,98 @@ pub struct SpendView {
     days_in_month: u32,
 }
 
-/// Billable and free message counts of one category.
+/// Counts, cost and forecast of one line.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "SpendFigures")]
+pub struct SpendFiguresView {
+    billable: u64,
+    free: u64,
+    /// The billable messages at the rate card, per currency (the
+    /// business's, and USD for markets Meta prices only in USD). Meta's
+    /// pricing names the category, not the price: this is the card's.
+    costs: Vec<MoneyView>,
+    /// Billable messages the month will end with if it goes on as it has:
+    /// `billable × days_in_month / days_elapsed`, to the nearest message.
+    billable_forecast: u64,
+    /// The costs forecast the same way.
+    costs_forecast: Vec<MoneyView>,
+}
+
+/// An amount in one currency.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Money")]
+pub struct MoneyView {
+    /// ISO 4217.
+    currency: String,
+    /// Minor units (paise, cents).
+    amount_minor: u64,
+}
+
+impl SpendFiguresView {
+    fn new(figures: &SpendFigures, progress: MonthProgress) -> Self {
+        let money = |project: bool| {
+            let amount = |minor: u64| if project { progress.project(minor) } else { minor };
+            let costs = figures.cost_minor.iter();
+            costs
+                .map(|(currency, minor)| MoneyView { currency: currency.clone(), amount_minor: amount(*minor) })
+                .collect()
+        };
+        SpendFiguresView {
+            billable: figures.billable,
+            free: figures.free,
+            costs: money(false),
+            billable_forecast: progress.project(figures.billable),
+            costs_forecast: money(true),
+        }
+    }
+}
+
+/// One pricing category's figures.
 #[derive(Serialize, JsonSchema)]
 #[schemars(rename = "SpendLine")]
 pub struct SpendLineView {
     month: String,
     category: String,
-    billable: u64,
-    free: u64,
-    /// Billable messages the month will end with if it goes on as it has:
-    /// `billable × days_in_month / days_elapsed`, to the nearest message.
-    billable_forecast: u64,
+    #[serde(flatten)]
+    figures: SpendFiguresView,
+}
+
+/// One business number's figures.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "NumberSpend")]
+pub struct NumberSpendView {
+    phone_number_id: String,
+    #[serde(flatten)]
+    figures: SpendFiguresView,
 }
 
 impl SpendView {
-    /// The report for `month` from its lines, `progress` into the month.
-    pub fn new(month: String, lines: Vec<SpendLine>, progress: MonthProgress) -> Self {
-        let items = lines
-            .into_iter()
-            .map(|l| SpendLineView {
-                billable_forecast: progress.project(l.billable),
-                month: l.month,
-                category: l.category,
-                billable: l.billable,
-                free: l.free,
+    /// The report for `month` from its summary, `progress` into the month.
+    pub fn new(month: String, summary: &SpendSummary, progress: MonthProgress) -> Self {
+        let items = summary
+            .by_category
+            .iter()
+            .map(|(category, f)| SpendLineView {
+                month: month.clone(),
+                category: category.clone(),
+                figures: SpendFiguresView::new(f, progress),
             })
             .collect();
-        SpendView { month, items, days_elapsed: progress.days_elapsed, days_in_month: progress.days_in_month }
+        let by_number = summary
+            .by_number
+            .iter()
+            .map(|(number, f)| NumberSpendView {
+                phone_number_id: number.clone(),
+                figures: SpendFiguresView::new(f, progress),
+            })
+            .collect();
+        SpendView {
+            month,
+            items,
+            by_number,
+            total: SpendFiguresView::new(&summary.total, progress),
+            days_elapsed: progress.days_elapsed,
+            days_in_month: progress.days_in_month,
+        }
     }
 }

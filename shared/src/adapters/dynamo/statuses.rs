@@ -19,6 +19,7 @@ use super::item::{get_s, key, n, s, Item};
 use super::keys;
 use super::tally::Counter;
 use super::{unavailable, DynamoStore};
+use crate::domain::spend::SpendKey;
 use crate::domain::{ContactId, MessageRef, StatusUpdate};
 use crate::ports::{StatusOutcome, StoreError};
 use crate::whatsapp::status::parse_status;
@@ -319,7 +320,10 @@ impl DynamoStore {
         let Some(pricing) = &update.pricing else { return Ok(()) };
         let counter = Counter {
             pk: keys::spend_pk(&self.report_month_of(update.at).await),
-            sk: super::spend::spend_category(pricing.category.as_deref()),
+            sk: super::spend::spend_sk(&SpendKey::of(
+                update,
+                super::spend::spend_category(pricing.category.as_deref()),
+            )),
             field: if pricing.billable { "billable" } else { "free" }.to_owned(),
         };
         let message_id = keys::message_id_of_sk(&at.sk);

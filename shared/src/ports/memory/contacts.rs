@@ -153,7 +153,8 @@ impl State {
         row.spend_counted |= update.pricing.is_some();
         if let (Some(pricing), false) = (&update.pricing, counted) {
             let category = pricing.category.clone().unwrap_or_else(|| "unknown".to_owned());
-            let line = self.spend.entry((self.report_day_of(update.at)[..7].to_owned(), category)).or_default();
+            let key = crate::domain::spend::SpendKey::of(update, category);
+            let line = self.spend.entry((self.report_day_of(update.at)[..7].to_owned(), key)).or_default();
             if pricing.billable {
                 line.0 += 1;
             } else {

@@ -216,7 +216,7 @@ struct State {
     /// Scoped idempotency keys to the request's digest and the message id.
     idempotency: HashMap<String, (String, String)>,
     templates: BTreeMap<(String, String), Template>,
-    spend: BTreeMap<(String, String), (u64, u64)>,
+    spend: BTreeMap<(String, crate::domain::spend::SpendKey), (u64, u64)>,
     message_counts: BTreeMap<String, (u64, u64)>,
     /// First-response figures by (day, agent).
     first_responses: BTreeMap<(String, String), ResponseFigures>,

@@ -373,12 +373,7 @@ impl SpendStore for MemoryStore {
             .spend
             .iter()
             .filter(|((m, _), _)| m == month)
-            .map(|((m, category), (billable, free))| SpendLine {
-                month: m.clone(),
-                category: category.clone(),
-                billable: *billable,
-                free: *free,
-            })
+            .map(|((m, key), (billable, free))| key.clone().line(m, *billable, *free))
             .collect())
     }
 }

@@ -1,0 +1,75 @@
+// The dashboard's spend: for a chosen month, the messages Meta priced by
+// category and by business number, what the billable ones cost at the
+// business's rate card, and where the month will end if it goes on so.
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, SignedOut } from '../api/client';
+import * as reportsApi from '../api/reports';
+import { t } from '../i18n';
+import { categoryLabel } from '../inbox/model';
+import { money, number } from '../lib/format';
+import { loadBusinessNumbers, numberLabel } from '../lib/numbers';
+
+export function SpendReport({ initialMonth }: { initialMonth: string }) {
+  const [month, setMonth] = useState(initialMonth);
+  const [report, setReport] = useState<reportsApi.Spend | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => setMonth(initialMonth), [initialMonth]);
+  useEffect(() => {
+    let live = true;
+    void loadBusinessNumbers();
+    reportsApi.spend(month).then((r) => {
+      if (!live) return;
+      setReport(r);
+      setError('');
+    }).catch((e) => {
+      if (live && !(e instanceof SignedOut)) setError(e instanceof ApiError ? e.message : t('app.unreachable'));
+    });
+    return () => {
+      live = false;
+    };
+  }, [month]);
+  // Markets Meta prices only in USD stay in USD: each currency is shown.
+  const cost = (costs: reportsApi.Money[]) => (costs.length ? costs.map((c) => money(c.amount_minor, c.currency)).join(' + ') : money(0, null));
+  return (
+    <section data-testid="dash-spend" aria-labelledby="dash-spend-heading">
+      <h2 id="dash-spend-heading" class="side-heading">{t('dash.spend', { month })}</h2>
+      <label for="dash-spend-month">{t('dash.spendMonth')}</label>
+      <input id="dash-spend-month" data-testid="dash-spend-month" type="month" value={month}
+        onChange={(e) => { const v = (e.currentTarget as HTMLInputElement).value; if (v) setMonth(v); }} />
+      {error ? <p class="form-error" role="alert">{error}</p> : null}
+      {report ? (
+        <>
+          <p data-testid="dash-spend-total">
+            {t('dash.spendTotal', { cost: cost(report.total.costs), forecast: cost(report.total.costs_forecast) })}
+          </p>
+          <table class="table">
+            <thead><tr>
+              <th scope="col">{t('settings.category')}</th><th scope="col">{t('dash.billable')}</th><th scope="col">{t('dash.free')}</th>
+              <th scope="col">{t('dash.cost')}</th><th scope="col">{t('dash.forecast')}</th>
+            </tr></thead>
+            <tbody>{report.items.map((s) => (
+              <tr key={s.category}>
+                <td>{categoryLabel(s.category)}</td><td>{number(s.billable)}</td><td>{number(s.free)}</td>
+                <td>{cost(s.costs)}</td><td>{number(s.billable_forecast)}</td>
+              </tr>
+            ))}</tbody>
+          </table>
+          {report.by_number.length > 1 ? (
+            <table class="table" data-testid="dash-spend-numbers">
+              <thead><tr>
+                <th scope="col">{t('filters.number')}</th><th scope="col">{t('dash.billable')}</th><th scope="col">{t('dash.free')}</th><th scope="col">{t('dash.cost')}</th>
+              </tr></thead>
+              <tbody>{report.by_number.map((n) => (
+                <tr key={n.phone_number_id}>
+                  <td>{n.phone_number_id ? numberLabel(n.phone_number_id) : t('dash.earlierNumbers')}</td>
+                  <td>{number(n.billable)}</td><td>{number(n.free)}</td><td>{cost(n.costs)}</td>
+                </tr>
+              ))}</tbody>
+            </table>
+          ) : null}
+          <p class="muted" data-testid="dash-spend-forecast">{t('dash.forecastNote', { elapsed: number(report.days_elapsed), days: number(report.days_in_month) })}</p>
+        </>
+      ) : null}
+    </section>
+  );
+}
