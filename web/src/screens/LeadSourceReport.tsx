@@ -1,31 +1,16 @@
 // The dashboard's lead sources: for the chosen days, leads, conversations
 // and won deals per first-touch source, and per click-to-WhatsApp ad.
-import { useEffect, useState } from 'preact/hooks';
-import { ApiError, SignedOut } from '../api/client';
 import * as reportsApi from '../api/reports';
 import { AdLink } from '../components/AdLink';
 import { t } from '../i18n';
 import { money, number } from '../lib/format';
 import { sourceLabel } from '../lib/leadSource';
+import { useReport } from '../lib/useReport';
 
 const rate = (percent: number | null) => (percent === null ? '—' : `${Math.round(percent)}%`);
 
 export function LeadSourceReport({ from, to }: { from: string; to: string }) {
-  const [report, setReport] = useState<reportsApi.SourceReport | null>(null);
-  const [error, setError] = useState('');
-  useEffect(() => {
-    let live = true;
-    reportsApi.sources({ from, to }).then((r) => {
-      if (!live) return;
-      setReport(r);
-      setError('');
-    }).catch((e) => {
-      if (live && !(e instanceof SignedOut)) setError(e instanceof ApiError ? e.message : t('app.unreachable'));
-    });
-    return () => {
-      live = false;
-    };
-  }, [from, to]);
+  const [report, error] = useReport(() => reportsApi.sources({ from, to }), [from, to]);
   return (
     <section data-testid="dash-sources" aria-labelledby="dash-sources-heading">
       <h2 id="dash-sources-heading" class="side-heading">{t('dash.sources')}</h2>

@@ -2,32 +2,18 @@
 // category and by business number, what the billable ones cost at the
 // business's rate card, and where the month will end if it goes on so.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, SignedOut } from '../api/client';
 import * as reportsApi from '../api/reports';
 import { t } from '../i18n';
 import { categoryLabel } from '../inbox/model';
 import { money, number } from '../lib/format';
 import { loadBusinessNumbers, numberLabel } from '../lib/numbers';
+import { useReport } from '../lib/useReport';
 
 export function SpendReport({ initialMonth }: { initialMonth: string }) {
   const [month, setMonth] = useState(initialMonth);
-  const [report, setReport] = useState<reportsApi.Spend | null>(null);
-  const [error, setError] = useState('');
   useEffect(() => setMonth(initialMonth), [initialMonth]);
-  useEffect(() => {
-    let live = true;
-    void loadBusinessNumbers();
-    reportsApi.spend(month).then((r) => {
-      if (!live) return;
-      setReport(r);
-      setError('');
-    }).catch((e) => {
-      if (live && !(e instanceof SignedOut)) setError(e instanceof ApiError ? e.message : t('app.unreachable'));
-    });
-    return () => {
-      live = false;
-    };
-  }, [month]);
+  useEffect(() => { void loadBusinessNumbers(); }, []);
+  const [report, error] = useReport(() => reportsApi.spend(month), [month]);
   // Markets Meta prices only in USD stay in USD: each currency is shown.
   const cost = (costs: reportsApi.Money[]) => (costs.length ? costs.map((c) => money(c.amount_minor, c.currency)).join(' + ') : money(0, null));
   return (
