@@ -84,6 +84,17 @@ test('rules are built from form fields, switched, logged and dry-run on a phone'
   await result.waitFor({ state: 'visible', timeout: WAIT });
   assert.match(await result.textContent(), /Nothing was sent or changed/);
 
+  // The one action that sends AI text unsent by a person is chosen like any other.
+  await byTestId(page, 'rule-new').click();
+  await byTestId(editor, 'rule-name').fill('AI answers prices');
+  await byTestId(editor, 'rule-trigger-type').selectOption('keyword');
+  await editor.getByLabel('Keywords (comma-separated)').fill('price');
+  await byTestId(editor, 'rule-action-type').selectOption('send_ai_reply');
+  await byTestId(editor, 'rule-save').click();
+  await eventually(async () => assert.equal(await row(page, 'AI answers prices').count(), 1));
+  const { body: withAi } = await api(stack, page, 'GET', '/api/rules');
+  assert.deepEqual(withAi.items.find((r) => r.name === 'AI answers prices').actions, [{ type: 'send_ai_reply' }]);
+
   const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
   assert.ok(scroll <= client, `the page scrolls sideways: ${scroll} > ${client}`);
   await page.mouse.move(0, 0);

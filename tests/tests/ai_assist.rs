@@ -188,3 +188,52 @@ async fn a_stalled_or_refusing_provider_is_cut_short_in_one_attempt() {
     let sent: Vec<Value> = http.get(format!("{base}/sim/ai/requests")).send().await.unwrap().json().await.unwrap();
     assert_eq!(sent.len(), 4, "one request per call, no retries");
 }
+
+/// The one way AI text reaches a customer unsent by a person: a rule the
+/// admin wrote, inside the window. Off, it sends nothing and says why; on,
+/// the stand-in's draft goes out through the sender like any reply.
+#[tokio::test]
+async fn a_rule_sends_the_ai_draft_only_when_ai_assist_is_on_and_says_why_when_not() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let rule = json!({"name": "Answer price questions", "trigger": {"type": "keyword", "keywords": ["price"]},
+        "actions": [{"type": "send_ai_reply"}]});
+    let (status, created) = t.post(&admin, "/api/rules", &rule, None).await;
+    assert_eq!(status, 201, "{created}");
+    let log_path = format!("/api/rules/{}/log", created["id"].as_str().unwrap());
+    // A rule acts on messages from after it was saved, and Meta's message
+    // timestamps are whole seconds.
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+
+    t.customer_says(PHONE, "Asha Rao", "What is the price of a sofa?").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let outcomes = loop {
+        let (_, log) = t.get(&admin, &log_path).await;
+        if let Some(entry) = log["items"].as_array().and_then(|items| items.first()) {
+            break entry["outcomes"].clone();
+        }
+        assert!(std::time::Instant::now() < deadline, "the rule never ran: {log}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert!(outcomes.to_string().contains("skipped, AI assist is turned off"), "{outcomes}");
+    assert!(t.accepted().await.is_empty(), "nothing sent while AI assist is off");
+
+    assert_eq!(t.request(&admin, "PUT", "/api/ai_settings", Some(&openai(&t))).await.0, 200);
+    t.customer_says(PHONE, "Asha Rao", "And the price with delivery?").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let sent = loop {
+        if let [sent] = t.accepted().await.as_slice() {
+            break sent.clone();
+        }
+        assert!(std::time::Instant::now() < deadline, "the draft was never sent");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert_eq!(sent["to"], PHONE);
+    let text = sent["body"]["text"]["body"].as_str().unwrap_or_default();
+    assert!(text.contains("Sofas start at Rs 25,000"), "the draft from the business facts: {sent}");
+    let (_, log) = t.get(&admin, &log_path).await;
+    assert!(log.to_string().contains("AI draft of"), "tokens and cost per use are logged: {log}");
+    let asked = provider_requests(&t).await;
+    assert_eq!(asked.len(), 1, "the provider is asked once, only while on: {asked:?}");
+    assert!(!asked[0].to_string().contains(PHONE), "the phone number is never sent to the provider");
+}

@@ -433,11 +433,10 @@ pub fn state(
         notifier: store.clone(),
         users: store.clone(),
         ai: AiAssistState {
-            assist: parley::app::ai_assist::AiAssist::new(
+            assist: parley::app::ai_assist::AiAssist::over_store(
                 store.clone(),
                 background.ai_keys,
                 Arc::new(parley::adapters::ai_http::HttpAiAssistant::new()),
-                store.clone(),
                 clock.clone(),
             ),
             stand_in: None,

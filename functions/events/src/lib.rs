@@ -53,6 +53,9 @@ pub struct EventsSettings {
     pub inbox: InboxSettings,
     /// The contact-id key.
     pub secrets: SecretSource,
+    /// `AI_KEY_SECRET_ID`: the AI provider key's secret, for rules that send
+    /// AI assist's draft (default `parley-ai-key`, as the API's).
+    pub ai_key_secret_id: String,
 }
 
 impl EventsSettings {
@@ -68,6 +71,9 @@ impl EventsSettings {
             schedules: ScheduleTarget::from_environment(env)?,
             inbox: InboxSettings::from_environment(env)?,
             secrets: SecretSource::from_environment(env, &[SecretName::ContactIdKey])?,
+            ai_key_secret_id: env
+                .optional(parley::config::secrets::AI_KEY_SECRET_ID)
+                .unwrap_or_else(|| "parley-ai-key".to_owned()),
         })
     }
 }
@@ -193,6 +199,7 @@ pub fn build(settings: &EventsSettings, sdk: &SdkConfig, secrets: &AppSecrets) -
         sla: SlaPolicy { minutes: settings.inbox.sla_minutes },
         agents_see_all: settings.inbox.agents_see_all,
         media: Arc::new(aws::media_queue(sdk, &settings.media_queue_url)),
+        ai_keys: Arc::new(aws::ai_key(sdk, &settings.ai_key_secret_id)),
     };
     Ok(EventsHandler::new(Arc::new(bus), reactions::reactions(&parts)))
 }

@@ -1,7 +1,9 @@
 //! What Parley does with each published event, in order. Each reaction is
 //! idempotent on the event id, so a redelivered batch repeats nothing.
 
+use parley::adapters::ai_http::HttpAiAssistant;
 use parley::adapters::dynamo::DynamoStore;
+use parley::app::ai_assist::AiAssist;
 use parley::app::campaign_tracking::CampaignTracking;
 use parley::app::consent_keywords::ConsentKeywords;
 use parley::app::deal_idle_watch::DealIdleWatch;
@@ -24,7 +26,7 @@ use parley::app::source_counting::SourceCounting;
 use parley::app::staff_notifier::StaffNotifier;
 use parley::app::webhook_fanout::WebhookFanout;
 use parley::domain::Event;
-use parley::ports::{Clock, MediaQueue, OutboundQueue, PushChannel, Scheduler, WebhookQueue};
+use parley::ports::{AiKeyStore, Clock, MediaQueue, OutboundQueue, PushChannel, Scheduler, WebhookQueue};
 use std::sync::Arc;
 
 /// The clients the reactions run over, built once per cold start (or once
@@ -48,6 +50,8 @@ pub struct ReactionParts {
     pub agents_see_all: bool,
     /// Copies of customers' files into the media bucket.
     pub media: Arc<dyn MediaQueue>,
+    /// The AI provider's key, for rules that send AI assist's draft.
+    pub ai_keys: Arc<dyn AiKeyStore>,
 }
 
 /// Every reaction, in the order they run for each event: the cheap
@@ -60,7 +64,13 @@ pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
         parts.scheduler.clone(),
         parts.webhooks.clone(),
         parts.clock.clone(),
-    );
+    )
+    .with_assist(Arc::new(AiAssist::over_store(
+        store.clone(),
+        parts.ai_keys.clone(),
+        Arc::new(HttpAiAssistant::new()),
+        parts.clock.clone(),
+    )));
     vec![
         Arc::new(PublishedLog),
         Arc::new(FollowUpCancellation::new(store.clone(), parts.scheduler.clone())),

@@ -5,11 +5,13 @@
 //! wakes it too, through the stack's `Migrations` custom resource, to start
 //! the data migrations the new version needs.
 
+use parley::adapters::ai_http::HttpAiAssistant;
 use parley::adapters::aws::{self, SdkConfig};
 use parley::adapters::cloudformation::{CustomResourceRequest, CustomResourceResponse, ResponseError};
 use parley::adapters::dynamo::DynamoStore;
 use parley::adapters::indiamart_http::{IndiaMartHttp, INDIAMART_BASE};
 use parley::adapters::scheduler::ScheduleTarget;
+use parley::app::ai_assist::AiAssist;
 use parley::app::due_work::{DueWork, DueWorkPorts, SlaPolicy};
 use parley::app::index_backfill::IndexBackfill;
 use parley::app::indiamart_pull::IndiaMartPull;
@@ -22,7 +24,7 @@ use parley::config::secrets::{AppSecrets, SecretName, SecretSource};
 use parley::config::{ConfigError, Environment};
 use parley::domain::pricing::RateCards;
 use parley::domain::scheduled_job::ScheduledJob;
-use parley::ports::{Clock, IndiaMartApi, OutboundQueue, Scheduler, SystemClock, WebhookQueue};
+use parley::ports::{AiKeyStore, Clock, IndiaMartApi, OutboundQueue, Scheduler, SystemClock, WebhookQueue};
 use std::sync::Arc;
 
 /// What the reminders function runs with.
@@ -44,6 +46,9 @@ pub struct RemindersSettings {
     pub secrets: SecretSource,
     /// `INDIAMART_API_BASE`: IndiaMART's address (the simulator's locally).
     pub indiamart_base: String,
+    /// `AI_KEY_SECRET_ID`: the AI provider key's secret (default
+    /// `parley-ai-key`, as the API's).
+    pub ai_key_secret_id: String,
 }
 
 impl RemindersSettings {
@@ -59,6 +64,9 @@ impl RemindersSettings {
             schedules: ScheduleTarget::from_environment(env)?,
             secrets: SecretSource::from_environment(env, &[SecretName::ContactIdKey])?,
             indiamart_base: env.optional("INDIAMART_API_BASE").unwrap_or_else(|| INDIAMART_BASE.to_owned()),
+            ai_key_secret_id: env
+                .optional(parley::config::secrets::AI_KEY_SECRET_ID)
+                .unwrap_or_else(|| "parley-ai-key".to_owned()),
         })
     }
 }
@@ -81,11 +89,13 @@ pub struct Wiring {
     pub clock: Arc<dyn Clock>,
     /// IndiaMART's lead API; `None` without a CRM key.
     pub indiamart: Option<Arc<dyn IndiaMartApi>>,
+    /// The AI provider's key, for timed rules that send AI assist's draft.
+    pub ai_keys: Arc<dyn AiKeyStore>,
 }
 
 /// The due work over one store: what both Lambda and the local runner use.
 pub fn due_work(wiring: Wiring, sweep: SweepPolicy, sla: SlaPolicy) -> DueWork {
-    let Wiring { store, queue, scheduler, webhooks, clock, indiamart } = wiring;
+    let Wiring { store, queue, scheduler, webhooks, clock, indiamart, ai_keys } = wiring;
     let intake = Arc::new(LeadIntake::new(LeadIntakePorts::over_store(store.clone(), clock.clone())));
     let pull = IndiaMartPull::new(indiamart, intake, store.clone(), store.clone(), scheduler.clone(), clock.clone());
     let send = SendMessage::new(
@@ -99,7 +109,9 @@ pub fn due_work(wiring: Wiring, sweep: SweepPolicy, sla: SlaPolicy) -> DueWork {
     )
     .with_business(store.clone())
     .with_prices(store.clone());
-    let rule_timers = RuleEngine::over_table(store.clone(), queue.clone(), scheduler.clone(), webhooks, clock.clone());
+    let assist = AiAssist::over_store(store.clone(), ai_keys, Arc::new(HttpAiAssistant::new()), clock.clone());
+    let rule_timers = RuleEngine::over_table(store.clone(), queue.clone(), scheduler.clone(), webhooks, clock.clone())
+        .with_assist(Arc::new(assist));
     let sweeper = Sweep::new(store.clone(), store.clone(), queue, clock.clone(), sweep);
     DueWork::new(
         DueWorkPorts {
@@ -144,6 +156,7 @@ pub fn build(
         webhooks: Arc::new(aws::webhook_queue(sdk, &settings.webhook_queue_url)),
         clock,
         indiamart,
+        ai_keys: Arc::new(aws::ai_key(sdk, &settings.ai_key_secret_id)),
     };
     Ok(Reminders { work: due_work(wiring, settings.sweep, settings.sla), migrations })
 }

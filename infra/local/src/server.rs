@@ -195,6 +195,9 @@ impl LocalStack {
         let webhook_queue = SqsQueue::new(sqs_client.clone(), webhook_queue_url.clone());
         let (fire, fired) = tokio::sync::mpsc::unbounded_channel();
         let scheduler = crate::local_scheduler::LocalScheduler::new(clock.clone(), fire);
+        // One AI key secret, as the deployed stack's API, events and reminders share.
+        let ai_keys: Arc<dyn parley::ports::AiKeyStore> =
+            Arc::new(aws::ai_key(&sdk, &format!("{}-ai-key", config.table)));
         let mut api = parley_api::state(
             api_store,
             Arc::new(queue.clone()),
@@ -213,7 +216,7 @@ impl LocalStack {
                 import_files: media.vault.clone(),
                 imports: Arc::new(export_queue.clone()),
                 campaigns: Arc::new(export_queue.clone()),
-                ai_keys: Arc::new(aws::ai_key(&sdk, &format!("{}-ai-key", config.table))),
+                ai_keys: ai_keys.clone(),
             },
             None,
         );
@@ -271,6 +274,7 @@ impl LocalStack {
                 webhooks: Arc::new(webhook_queue.clone()),
                 clock: clock.clone(),
                 indiamart: config.indiamart.clone().map(|api| Arc::new(api) as Arc<dyn parley::ports::IndiaMartApi>),
+                ai_keys: ai_keys.clone(),
             },
             config.sweep,
             parley::app::due_work::SlaPolicy { minutes: config.inbox.sla_minutes },
@@ -320,6 +324,7 @@ impl LocalStack {
             sla: parley::app::due_work::SlaPolicy { minutes: config.inbox.sla_minutes },
             agents_see_all: config.inbox.agents_see_all,
             media: Arc::new(media_queue),
+            ai_keys: ai_keys.clone(),
         };
         let (event_bus_name, events_invocations, player) =
             crate::event_wiring::play_events(&sdk, &config, &template, &reaction_parts).await?;

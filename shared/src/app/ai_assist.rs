@@ -116,6 +116,19 @@ impl AiAssist {
         AiAssist { settings, keys, assistant, contacts, clock }
     }
 
+    /// Over one store holding both the settings and the conversations.
+    pub fn over_store<S>(
+        store: Arc<S>,
+        keys: Arc<dyn AiKeyStore>,
+        assistant: Arc<dyn AiAssistant>,
+        clock: Arc<dyn Clock>,
+    ) -> Self
+    where
+        S: AiSettingsStore + ConversationStore + 'static,
+    {
+        AiAssist::new(store.clone(), keys, assistant, store, clock)
+    }
+
     /// The settings as saved (off before any save) and whether a key is set.
     pub async fn settings(&self) -> Result<AiSettingsState, AssistError> {
         let settings = self.settings.ai_settings().await?.unwrap_or_default();

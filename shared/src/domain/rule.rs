@@ -226,6 +226,11 @@ pub enum Action {
         /// The webhook subscription's id.
         webhook: String,
     },
+    /// Sends the reply AI assist drafts from the business facts, only
+    /// while the service window is open; skipped (and logged) when AI
+    /// assist is off or its provider fails. The one way anything the AI
+    /// writes reaches a customer without a person sending it.
+    SendAiReply {},
 }
 
 impl Action {
@@ -241,6 +246,7 @@ impl Action {
             Action::MoveStage { .. } => "move_stage",
             Action::Notify { .. } => "notify",
             Action::CallWebhook { .. } => "call_webhook",
+            Action::SendAiReply {} => "send_ai_reply",
         }
     }
 }

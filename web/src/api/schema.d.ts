@@ -2248,6 +2248,9 @@ export interface components {
             type: "call_webhook";
             /** @description The webhook subscription's id. */
             webhook: string;
+        } | {
+            /** @constant */
+            type: "send_ai_reply";
         };
         /** @description One ad's figures. */
         AdLine: {

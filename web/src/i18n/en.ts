@@ -782,6 +782,7 @@ export const en = {
   'rules.condition.business_number': 'Business number is',
   'rules.action.send_template': 'Send a template',
   'rules.action.send_text': 'Send a text (only while the window is open)',
+  'rules.action.send_ai_reply': 'Send AI assist’s drafted reply (only while the window is open and AI assist is on)',
   'rules.action.create_task': 'Create a task',
   'rules.action.assign': 'Assign',
   'rules.action.add_tag': 'Add a tag',

@@ -776,6 +776,7 @@ export const hi: Catalog = {
   'rules.condition.business_number': 'व्यवसाय नंबर है',
   'rules.action.send_template': 'टेम्पलेट भेजें',
   'rules.action.send_text': 'टेक्स्ट भेजें (केवल विंडो खुली हो तब)',
+  'rules.action.send_ai_reply': 'AI सहायक का बनाया जवाब भेजें (केवल विंडो खुली हो और AI सहायक चालू हो तब)',
   'rules.action.create_task': 'कार्य बनाएँ',
   'rules.action.assign': 'सौंपें',
   'rules.action.add_tag': 'टैग जोड़ें',

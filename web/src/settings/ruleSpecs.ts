@@ -48,6 +48,7 @@ export const ACTIONS: Specs = {
   move_stage: [f('stage', 'stage')],
   notify: [f('to', 'optionalText', 'notifyTo'), f('title', 'optionalText', 'notifyTitle')],
   call_webhook: [f('webhook', 'text')],
+  send_ai_reply: [],
 };
 
 /** A part of `type` with every field empty. */

@@ -8,10 +8,12 @@
 //! marked failing and the next rule runs regardless.
 
 use super::execution::Execution;
+use crate::app::ai_assist::AiAssist;
 use crate::app::deals::{DealError, Deals};
 use crate::app::reactions::{Reaction, ReactionError};
 use crate::app::send_message::{SendCommand, SendError, SendMessage};
 use crate::app::webhook_fanout::WebhookFanout;
+use crate::domain::ai_task::{AiAnswer, AiTask};
 use crate::domain::notification::{Notification, NotificationKind};
 use crate::domain::outbound::OutboundContent;
 use crate::domain::pipeline::Deal;
@@ -58,6 +60,8 @@ pub struct RulePorts {
     pub hours: Arc<dyn OpeningHours>,
     /// Outbound webhooks, once that feature is wired.
     pub webhooks: Option<Arc<dyn WebhookCalls>>,
+    /// AI assist, for rules that send its draft (none: such rules skip).
+    pub assist: Option<Arc<AiAssist>>,
     /// The time.
     pub clock: Arc<dyn Clock>,
 }
@@ -135,6 +139,7 @@ impl RulePorts {
             scheduler,
             hours,
             webhooks: None,
+            assist: None,
             clock,
         }
     }
@@ -158,6 +163,12 @@ impl RuleEngine {
     /// An engine over these ports.
     pub fn new(ports: RulePorts) -> Self {
         RuleEngine { ports }
+    }
+
+    /// Lets "send an AI reply" actions ask `assist` for their draft.
+    pub fn with_assist(mut self, assist: Arc<AiAssist>) -> Self {
+        self.ports.assist = Some(assist);
+        self
     }
 
     /// The engine as the functions run it (events, reminders, and the local
@@ -304,6 +315,22 @@ impl RuleEngine {
                 }
                 let content = OutboundContent::Text { text: fill_fields(text, facts) };
                 self.send(contact, content, execution, &actor).await
+            }
+            Action::SendAiReply {} => {
+                let Some(contact) = contact else { return Ok("skipped, no contact".into()) };
+                if !contact.window.is_open(now) {
+                    return Ok("skipped, window closed".into());
+                }
+                let Some(assist) = &self.ports.assist else { return Ok("skipped, AI assist is not available".into()) };
+                // Off, no key, an outage: the rule says why and nothing else changes.
+                let outcome = match assist.assist(&contact.id, AiTask::Draft).await {
+                    Ok(outcome) => outcome,
+                    Err(e) => return Ok(format!("skipped, {e}")),
+                };
+                let AiAnswer::Draft(text) = outcome.answer else { return Ok("skipped, no draft came".into()) };
+                let sent = self.send(contact, OutboundContent::Text { text }, execution, &actor).await?;
+                let tokens = outcome.usage.input_tokens + outcome.usage.output_tokens;
+                Ok(format!("{sent}, AI draft of {tokens} tokens ({:.4} {})", outcome.cost, outcome.model))
             }
             Action::CreateTask { title, due_in_hours, owner: chosen } => {
                 let Some(owner) = chosen.clone().or(owner) else { return Ok("skipped, nobody owns it".into()) };

@@ -23,6 +23,11 @@ struct Rig {
 }
 
 fn rig() -> Rig {
+    rig_with(|_| None)
+}
+
+/// A rig whose engine drafts AI replies with what `assist` builds over its world.
+fn rig_with(assist: impl FnOnce(&World) -> Option<Arc<crate::app::ai_assist::AiAssist>>) -> Rig {
     let w = World::new();
     let deals = Arc::new(Deals::new(w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone(), false));
     let scheduler = Arc::new(MemoryScheduler::default());
@@ -43,6 +48,7 @@ fn rig() -> Rig {
         scheduler: scheduler.clone(),
         hours: hours.clone(),
         webhooks: None,
+        assist: assist(&w),
         clock: w.clock.clone(),
     });
     Rig { w, engine, deals, scheduler, hours, notifications }
@@ -265,6 +271,58 @@ async fn conditions_are_checked_on_the_state_re_read_before_acting() {
     let raised = r.notifications.raised();
     assert_eq!(raised.len(), 1);
     assert_eq!((raised[0].recipient.as_str(), raised[0].title.as_str()), ("boss@shop.test", "VIP Asha wrote"));
+}
+
+#[tokio::test]
+async fn an_ai_reply_rule_sends_the_draft_inside_the_window_and_skips_while_ai_is_off_or_failing() {
+    use crate::app::ai_assist::{AiAssist, KeyChange};
+    use crate::domain::ai_settings::{AiProvider, AiSettings};
+    use crate::ports::memory::{MemoryAiKey, MemoryAiSettings, ScriptedAssistant};
+    use crate::ports::{AiCompletion, AiProviderError};
+    let provider = Arc::new(ScriptedAssistant::default());
+    let mut built = None;
+    let r = rig_with(|w| {
+        let settings = Arc::new(MemoryAiSettings::default());
+        let ai = AiAssist::new(
+            settings,
+            Arc::new(MemoryAiKey::default()),
+            provider.clone(),
+            w.store.clone(),
+            w.clock.clone(),
+        );
+        built = Some(Arc::new(ai));
+        built.clone()
+    });
+    let (ai, engine) = (built.expect("built"), &r.engine);
+    let contact = r.w.customer_says("15550001111", "wamid.1", "Price of the sofa?").await;
+    r.add(rule("ai", Trigger::MessageReceived { first_only: false }, vec![], vec![Action::SendAiReply {}])).await;
+
+    engine.react(&received(&contact, "m1", r.w.clock_now(), json!({}))).await.unwrap();
+    assert!(r.w.queue.enqueued().is_empty(), "AI assist is off: nothing is sent");
+    let settings = AiSettings {
+        enabled: true,
+        provider: AiProvider::OpenAi,
+        endpoint: "http://127.0.0.1:9/v1".into(),
+        model: "gpt-4o-mini".into(),
+        input_price_per_1k: 0.15,
+        output_price_per_1k: 0.6,
+        business_facts: "Sofas from Rs 25,000.".into(),
+    };
+    ai.save_settings("admin@x.in", settings, KeyChange::Set("sk-1".into())).await.unwrap();
+    provider.answer(Err(AiProviderError::Unreachable));
+    engine.react(&received(&contact, "m2", r.w.clock_now(), json!({}))).await.unwrap();
+    assert!(r.w.queue.enqueued().is_empty(), "an outage sends nothing");
+    provider.answer(Ok(AiCompletion { text: "Sofas start at Rs 25,000.".into(), usage: Default::default() }));
+    engine.react(&received(&contact, "m3", r.w.clock_now(), json!({}))).await.unwrap();
+    assert_eq!(r.w.queue.enqueued().len(), 1, "the draft is sent");
+    r.w.clock.advance_ms(30 * Millis::HOUR);
+    engine.react(&received(&contact, "m4", r.w.clock_now(), json!({}))).await.unwrap();
+    assert_eq!(r.w.queue.enqueued().len(), 1, "never outside the window");
+    assert_eq!(provider.calls().len(), 2, "the window is checked before the provider is asked");
+    let log = r.w.store.rule_log("ai", &PageRequest::default()).await.unwrap().items;
+    let outcomes: Vec<String> = log.iter().flat_map(|l| l.outcomes.clone()).collect();
+    assert!(outcomes.iter().any(|o| o.starts_with("send_ai_reply: skipped, AI assist is turned off")), "{outcomes:?}");
+    assert!(outcomes.iter().any(|o| o == "send_ai_reply: skipped, window closed"), "{outcomes:?}");
 }
 
 #[tokio::test]
