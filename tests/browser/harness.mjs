@@ -26,6 +26,7 @@ export const ENV = {
   WHATSAPP_APP_SECRET: 'dev-app-secret',
   WHATSAPP_VERIFY_TOKEN: 'dev-verify-token',
   WHATSAPP_ACCESS_TOKEN: 'dev-access-token',
+  WHATSAPP_WABA_ID: '102290129340398',
   PARLEY_ADMIN_EMAIL: 'admin@parley.local',
   PARLEY_ADMIN_PASSWORD: 'parley-admin-pass',
   PARLEY_CONTACT_ID_KEY: 'dev-contact-id-key-not-secret',

@@ -2,7 +2,10 @@
 // listed by id; an admin names the support number and gives it a default
 // owner; the inbox's number filter and the conversation header then name
 // it, and a new conversation on it is the owner's; the screen is
-// axe-clean at 360 px. Choosing Hindi loads its catalog on demand.
+// axe-clean at 360 px. A number of the simulator's second WhatsApp Business
+// Account gets that account's token in settings, and its conversations'
+// template picker offers that account's templates only. Choosing Hindi
+// loads its catalog on demand.
 //
 //   cargo build -p parley-local -p parley-simulator && npm run build
 //   eval "$(./infra/emulators.sh start)"
@@ -80,6 +83,56 @@ test('an admin names a number and gives it an owner; the inbox names it and rout
     await eventually(async () => assert.equal(await contactRow(page, 'Sana Sales').count(), 0));
     await openConversation(page, 'Sita Support');
     await eventually(async () => assert.equal(await byTestId(page, 'conversation-number').textContent(), 'Support'));
+  } finally {
+    await context.close();
+  }
+});
+
+const SECOND_WABA = '204060080100120';
+const SECOND_NUMBER = '209876543210';
+
+test('a number of another account gets that account\'s token and offers its templates', TEST, async () => {
+  const { context, page } = await newPage(stack, { viewport: PHONE, bypassCSP: true });
+  try {
+    await signIn(stack, page);
+    const res = await fetch(`${stack.sim.base}/sim/customer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: '919700000401', name: 'Kiran Spares', text: 'Brake pads for a Splendor?', to_number: SECOND_NUMBER }),
+    });
+    assert.equal(res.status, 200, await res.text());
+    await page.goto(`${stack.base}/#/settings/numbers`);
+    const entry = page.locator(`[data-testid="number-entry"][data-number="${SECOND_NUMBER}"]`);
+    await entry.waitFor({ state: 'visible', timeout: WAIT });
+    await byTestId(entry, 'number-name').fill('Spares');
+    await byTestId(entry, 'number-waba').fill(SECOND_WABA);
+    await byTestId(entry, 'number-save').click();
+    await eventually(async () => assert.match(await entry.locator('h3').textContent(), /^Spares · /));
+
+    const account = page.locator(`[data-testid="account-entry"][data-waba="${SECOND_WABA}"]`);
+    await account.waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await byTestId(account, 'account-numbers').textContent(), 'Spares');
+    assert.match(await byTestId(account, 'account-token-state').textContent(), /stack’s access token/);
+    await byTestId(account, 'account-token').fill('dev-second-account-token');
+    await byTestId(account, 'account-token-save').click();
+    await eventually(async () => assert.match(await byTestId(account, 'account-token-state').textContent(), /its own access token/));
+    assert.equal(await byTestId(account, 'account-token').inputValue(), '', 'the token is not shown again');
+    assert.deepEqual(await axeViolations(page), []);
+
+    await page.goto(`${stack.base}/#/inbox`);
+    await contactRow(page, 'Kiran Spares').waitFor({ state: 'visible', timeout: WAIT });
+    await openConversation(page, 'Kiran Spares');
+    await byTestId(page, 'template-toggle').click();
+    const picker = byTestId(page, 'template-picker');
+    await byTestId(picker, 'sync-templates').click();
+    const name = byTestId(picker, 'template-name');
+    await eventually(async () => {
+      const offered = await name.locator('option').evaluateAll((options) => options.map((o) => o.value).filter(Boolean));
+      assert.deepEqual(offered.sort(), ['order_update', 'spares_welcome']);
+    }, { timeout: WAIT });
+    await name.selectOption('order_update');
+    await byTestId(picker, 'template-param').first().fill('#SP-9');
+    assert.equal(await byTestId(picker, 'template-preview').textContent(), 'Kumar Spares: order #SP-9 is packed and leaves today.');
   } finally {
     await context.close();
   }

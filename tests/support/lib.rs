@@ -272,6 +272,20 @@ impl TestStack {
         self.http.get(url).send().await.expect("simulator answers").json().await.expect("JSON")
     }
 
+    /// What the simulator accepted, once it is at least `count` messages
+    /// (or after 30 s, whatever it is then).
+    pub async fn accepted_at_least(&self, count: usize) -> Vec<Value> {
+        let mut accepted = Vec::new();
+        for _ in 0..300 {
+            accepted = self.accepted().await;
+            if accepted.len() >= count {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        accepted
+    }
+
     /// A customer writes in through the simulator (which opens its window).
     pub async fn customer_says(&self, from: &str, name: &str, text: &str) {
         let url = format!("{}/sim/customer", self.simulator_url);

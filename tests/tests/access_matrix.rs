@@ -244,6 +244,16 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
         ),
         // Authorised, the admin is told nothing is set up for that number.
         row("delete", "/api/numbers/{id}", all("/api/numbers/1?updated_at=1"), None, [404, 403, 403, 403, 401]),
+        row("get", "/api/accounts", all("/api/accounts"), None, [200, 403, 403, 403, 401]),
+        // Authorised, the admin is told no number is set up in that account.
+        row(
+            "put",
+            "/api/accounts/{waba_id}/token",
+            all("/api/accounts/1/token"),
+            Some(json!({"token": "EAAG-a-token-long-enough-to-pass"})),
+            [404, 403, 403, 403, 401],
+        ),
+        row("delete", "/api/accounts/{waba_id}/token", all("/api/accounts/1/token"), None, [404, 403, 403, 403, 401]),
         row("get", "/api/ai_settings", all("/api/ai_settings"), None, [200, 403, 403, 403, 401]),
         row(
             "put",

@@ -180,7 +180,7 @@ async fn a_campaign_of_2000_against_the_simulator_reaches_each_recipient_once_in
 
     let clock = Arc::new(ManualClock::at(START));
     let store = Arc::new(MemoryStore::with_clock(clock.clone()));
-    store.put_templates(&meta.templates().await.expect("the simulator's catalog")).await.expect("kept");
+    store.put_templates(&meta.templates(None).await.expect("the simulator's catalog")).await.expect("kept");
     let numbers = festival_list(&store).await;
     let jobs = Arc::new(MemoryQueue::default());
     let steps = Arc::new(MemoryCampaignQueue::default());

@@ -257,6 +257,25 @@ fn functions_hold_only_secret_ids_and_may_read_only_those_secrets() {
             .collect();
         let (ai_key, statements): (Vec<&Value>, Vec<&Value>) =
             statements.into_iter().partition(|s| mentions(&s["Resource"], AI_KEY));
+        // Accounts' own tokens: a secret each under the stack's prefix, named
+        // by the variable; the API writes them (admins set them), the sender
+        // reads them, nothing else touches them.
+        let (account_tokens, statements): (Vec<&Value>, Vec<&Value>) =
+            statements.into_iter().partition(|s| mentions(&s["Resource"], "/account-token/"));
+        let prefix = &environment["Variables"]["ACCOUNT_TOKEN_SECRET_PREFIX"];
+        match id {
+            "ApiFunction" | "SenderFunction" => {
+                assert!(mentions(prefix, "${AWS::StackName}/account-token/"), "{id}: the prefix the code reads");
+                assert_eq!(account_tokens.len(), 1, "{id}: one statement for the accounts' tokens");
+                let resource = &account_tokens[0]["Resource"];
+                assert!(mentions(resource, ":secret:${AWS::StackName}/account-token/*"), "{id}: only that prefix");
+                let actions = format!("{:?}", account_tokens[0]["Action"]);
+                let writes = actions.contains("PutSecretValue") || actions.contains("CreateSecret");
+                assert_eq!(writes, id == "ApiFunction", "{id}: only the API writes tokens");
+                assert!(!actions.contains("Delete") && !actions.contains('*'), "{id}: {actions}");
+            }
+            _ => assert!(account_tokens.is_empty() && prefix.is_null(), "{id} may not touch the accounts' tokens"),
+        }
         if mentions(environment, AI_KEY) {
             assert_eq!(ai_key.len(), 1, "{id}: one statement for the AI provider key");
             if id == "ApiFunction" {

@@ -181,6 +181,7 @@ async fn logins_are_throttled_by_api_gateways_source_ip_or_a_viewer_address_clou
                     role_arn: "arn:aws:iam::123456789012:role/unused".into(),
                 },
                 ai_key_secret_id: "unused".into(),
+                account_token_prefix: "unused/".into(),
             },
         ),
         Some("the origin key".into()),

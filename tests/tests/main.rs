@@ -2,6 +2,7 @@
 //! Each module is one area; helpers live in the `parley_e2e` support library.
 
 mod access_matrix;
+mod accounts;
 mod ai_assist;
 mod api;
 mod automation_wiring;

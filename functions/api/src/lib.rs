@@ -42,6 +42,7 @@ mod webhooks;
 
 use axum::routing::get;
 use axum::Router;
+use parley::adapters::account_tokens::AccountTokens;
 use parley::adapters::aws;
 use parley::adapters::cloud_api::CloudApi;
 use parley::adapters::dynamo::DynamoStore;
@@ -64,22 +65,21 @@ use parley::app::webhooks::Webhooks;
 use parley::app::Auth;
 use parley::config::secrets::{AppSecrets, SecretName};
 use parley::domain::pipeline::Pipeline;
-use parley::domain::pricing::RateCards;
 use parley::domain::product::Product;
 use parley::domain::quote::QuoteTotals;
 use parley::domain::template::Template;
 use parley::ports::{
     BusinessProfileStore, Clock, ContactEnrolment, ContactRecordStore, ConversationStore, DeadLetterQueues,
     ExportFiles, ExportQueue, OutboundQueue, OutboxStore, ReadMarkers, SpendStore, SystemClock, TemplateCatalog,
-    WebhookQueue, WhatsAppClient,
+    WebhookQueue,
 };
 use std::sync::Arc;
 use views::{
-    AiSettingsView, AssistView, AuditEntryView, BoardView, BusinessHoursListView, BusinessProfileView, CallLoggedView,
-    CampaignPreviewView, CampaignView, ConsentSettingsView, ConsentView, ContactExportView, ContactView,
-    DeadLetterQueueView, DealView, DryRunView, ErasedView, ExportJobView, FirstResponseView, FlowFormView, FunnelView,
-    HealthView, ImportJobView, ImportPreviewView, LeadReceivedView, LeadSourceView, LinkAcceptedView, LinkView,
-    MessageCountsView, MessageView, NoteView, NotificationsReadView, NotificationsView, NumberHoursView,
+    AccountListView, AiSettingsView, AssistView, AuditEntryView, BoardView, BusinessHoursListView, BusinessProfileView,
+    CallLoggedView, CampaignPreviewView, CampaignView, ConsentSettingsView, ConsentView, ContactExportView,
+    ContactView, DeadLetterQueueView, DealView, DryRunView, ErasedView, ExportJobView, FirstResponseView, FlowFormView,
+    FunnelView, HealthView, ImportJobView, ImportPreviewView, LeadReceivedView, LeadSourceView, LinkAcceptedView,
+    LinkView, MessageCountsView, MessageView, NoteView, NotificationsReadView, NotificationsView, NumberHoursView,
     NumberListView, NumberView, OptOutView, PageView, PasswordChangedView, QueuedView, QuotePdfView, QuoteView,
     RateCardView, ReadMarkerView, RecipientView, RedrivenView, ReplyEstimateView, RequeuedView, RuleLogEntryView,
     RuleView, SignedInView, SourceReportView, SpendView, TaskView, TemplatesSyncedView, TypingView, UploadView,
@@ -102,8 +102,8 @@ pub struct Outbound {
     pub spend: Arc<dyn SpendStore>,
     /// The sender's queue.
     pub queue: Arc<dyn OutboundQueue>,
-    /// The Cloud API, for the template catalog.
-    pub whatsapp: Arc<dyn WhatsAppClient>,
+    /// Each account's template catalog, synced from the Cloud API.
+    pub catalogs: parley::app::template_catalogs::TemplateCatalogs,
 }
 
 /// AI assist and, locally, the simulator's stand-in of a provider.
@@ -138,6 +138,8 @@ pub struct Background {
     pub campaigns: Arc<dyn parley::ports::CampaignQueue>,
     /// The AI provider's key (its own secret).
     pub ai_keys: Arc<dyn parley::ports::AiKeyStore>,
+    /// The WhatsApp Business Accounts' own tokens (a secret each).
+    pub account_tokens: Arc<dyn parley::ports::AccountTokenStore>,
 }
 
 impl Background {
@@ -155,6 +157,7 @@ impl Background {
             imports: Arc::new(aws::export_queue(sdk, &settings.export_queue_url)),
             campaigns: Arc::new(aws::export_queue(sdk, &settings.export_queue_url)),
             ai_keys: Arc::new(aws::ai_key(sdk, &settings.ai_key_secret_id)),
+            account_tokens: Arc::new(aws::account_tokens(sdk, &settings.account_token_prefix)),
         }
     }
 }
@@ -203,6 +206,8 @@ pub struct ApiState {
     pub hours: Arc<dyn parley::ports::BusinessHoursStore>,
     /// Every business number known, and admins' set-up of each.
     pub number_settings: parley::app::number_settings::NumberSettings,
+    /// Settings → Numbers' accounts and their tokens.
+    pub account_settings: parley::app::account_settings::AccountSettings,
     /// Contacts added by phone number.
     pub enrolment: Arc<dyn ContactEnrolment>,
     /// Who has read what.
@@ -257,7 +262,16 @@ pub fn build(
     let store = Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?));
     let queue = Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url));
     let token = secrets.get(SecretName::WhatsAppAccessToken)?;
-    let whatsapp = Arc::new(CloudApi::new(settings.cloud_api.with_token(token))?);
+    let mut background = Background::new(sdk, &settings.background);
+    let tokens = Arc::new(AccountTokens::new(
+        token,
+        &settings.cloud_api.waba_id,
+        store.clone(),
+        background.account_tokens.clone(),
+    ));
+    // Settings write through the same tokens the client uses.
+    background.account_tokens = tokens.clone();
+    let whatsapp = Arc::new(CloudApi::new(settings.cloud_api.with_token(token))?.with_account_tokens(tokens));
     let mut api = state(
         store,
         queue,
@@ -265,7 +279,7 @@ pub fn build(
         Arc::new(SystemClock),
         bootstrap_admin(settings.admin_email.as_deref(), secrets),
         settings.inbox,
-        Background::new(sdk, &settings.background),
+        background,
         secrets.optional(SecretName::OriginKey).map(str::to_owned),
     );
     api.outbound.send = api.outbound.send.with_settings(settings.send);
@@ -293,18 +307,8 @@ pub fn state(
         parley::app::sweep::SweepPolicy::default().queued_after_ms,
     ));
     let sending = || {
-        SendMessage::new(
-            store.clone(),
-            store.clone(),
-            store.clone(),
-            queue.clone(),
-            clock.clone(),
-            RateCards::default(),
-            store.clone(),
-        )
-        .with_business(store.clone())
-        .with_prices(store.clone())
-        .with_uploads(background.uploads.clone())
+        SendMessage::over_table(store.clone(), queue.clone(), clock.clone(), whatsapp.waba_id())
+            .with_uploads(background.uploads.clone())
     };
     let send = sending();
     let campaigns = parley::app::campaigns::Campaigns::new(
@@ -386,7 +390,12 @@ pub fn state(
             templates: store.clone(),
             spend: store.clone(),
             queue,
-            whatsapp,
+            catalogs: parley::app::template_catalogs::TemplateCatalogs::new(
+                whatsapp.clone(),
+                store.clone(),
+                store.clone(),
+                whatsapp.waba_id(),
+            ),
         },
         rules: RuleEditor::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone()),
         dry_run: DryRun::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone()),
@@ -420,6 +429,13 @@ pub fn state(
         business: store.clone(),
         rate_overrides: store.clone(),
         hours: store.clone(),
+        account_settings: parley::app::account_settings::AccountSettings::new(
+            store.clone(),
+            background.account_tokens.clone(),
+            store.clone(),
+            clock.clone(),
+            whatsapp.waba_id(),
+        ),
         number_settings: parley::app::number_settings::NumberSettings::new(
             store.clone(),
             store.clone(),
@@ -487,8 +503,8 @@ openapi::api_routes! {
     post "/api/messages/{id}/retry" => outbound::retry, returns 202 RequeuedView, "Retry a failed send, or one whose outcome is unknown once the status grace period is over (202), under the send rules of the moment", "all who can see it";
     get "/api/changes" => changes::changes, query changes::ChangesQuery, returns 200 changes::ChangesView, "What changed since `?since=` (the last answer's cursor; none at first): the open `?contact=`'s new messages and ticks, list rows whose activity moved, queue counts when they changed; 400 for a cursor it did not hand out", "all (agents: what they may see)";
     get "/api/conversations" => inbox::queue, query inbox::QueueQuery, returns 200 PageView<ContactView>, "A queue: unassigned, mine, waiting_on_us, waiting_on_customer, overdue, open, closed; `owner=<email>|unassigned`, `tag=` and `number=<phone_number_id>` filter it (422 on a bad one)", "all (agents: filtered)";
-    get "/api/templates" => outbound::templates, returns 200 PageView<Template>, "The template catalog", "all";
-    post "/api/templates/sync" => outbound::sync_templates, returns 200 TemplatesSyncedView, "Sync templates from the WhatsApp Business Account", "managers, admins";
+    get "/api/templates" => outbound::templates, query outbound::TemplatesQuery, returns 200 PageView<Template>, "The template catalogs: every account's, or with `?number=<phone_number_id>` only the one a message from that number may use (its WhatsApp Business Account's)", "all";
+    post "/api/templates/sync" => outbound::sync_templates, returns 200 TemplatesSyncedView, "Sync templates from each WhatsApp Business Account (the deployment's own and every account a number was set up with), with the outcome per account; 502 `cloud_api_unavailable` only when no account could be read", "managers, admins";
     get "/api/reports/spend" => outbound::spend, query outbound::MonthQuery, returns 200 SpendView, "Billable and free messages by category for `?month=`", "managers, admins";
     get "/api/reports/first_response" => reports::first_response, query reports::Range, returns 200 FirstResponseView, "First-response median and p90 by agent and day (`?from=&to=`)", "managers, admins";
     get "/api/reports/workload" => reports::workload, returns 200 WorkloadView, "Unassigned and overdue conversations, follow-ups due today and overdue", "managers, admins";
@@ -504,6 +520,9 @@ openapi::api_routes! {
     get "/api/numbers" => numbers::list, returns 200 NumberListView, "Every business number known: those admins set up (name, number as dialled, WABA, default owner), by name, then those customers wrote to or the profile names, by id (`profile` null)", "all";
     put "/api/numbers/{id}" => numbers::save, body parley::domain::number_profile::NumberProfileEdit, returns 200 NumberView, "Add or change a business number by Meta's phone_number_id: what staff call it, the number as dialled, its WABA and the teammate its new conversations go to (before the routing rule, while they are available). `expected_updated_at`: the profile's `updated_at` the form opened at, none when adding; 409 when someone else changed it meanwhile, 422 on a bad field or an owner not on the team; audited", "admins";
     delete "/api/numbers/{id}" => numbers::remove, query numbers::RemoveQuery, returns 204, "Forget what was set up for a number (its conversations stay, listed by id again); `?updated_at=` as read, 409 when it changed meanwhile; audited", "admins";
+    get "/api/accounts" => numbers::accounts, returns 200 AccountListView, "The WhatsApp Business Accounts the numbers were set up in, the deployment's own first, with their numbers and whether each has a token of its own (one secret read per other account)", "admins";
+    put "/api/accounts/{waba_id}/token" => numbers::set_account_token, body numbers::AccountTokenBody, returns 204, "Give an account of set-up numbers its own access token, kept in the stack's secrets and never shown again; its numbers' sends, read receipts and template syncs carry it within a minute. 404 when no number is set up in it, 409 `deployment_account` for the deployment's own (the stack's token), 422 for something that is not a token; audited without it", "admins";
+    delete "/api/accounts/{waba_id}/token" => numbers::remove_account_token, returns 204, "Take an account's own token away: the stack's system-user token serves it again; audited", "admins";
     get "/api/business/consent" => consent::settings, returns 200 ConsentSettingsView, "The consent settings: strict mode (marketing only to contacts with a marketing opt-in) and the opt-out and opt-in keywords per language with the reply each gets once (defaults until saved)", "all";
     get "/api/ai_settings" => ai_assist::get_settings, returns 200 AiSettingsView, "The AI assist settings: on or off (off until saved), provider (`open_ai`: any OpenAI-compatible chat completions endpoint; `bedrock`: Bedrock's Converse API), endpoint, model, per-1k-token prices and the business facts drafts rely on; the provider key only as `key_set`", "admins";
     put "/api/ai_settings" => ai_assist::put_settings, body ai_assist::SettingsBody, returns 200 AiSettingsView, "Save the AI assist settings; `api_key` stores a new key in the stack's secrets (never returned), `clear_key` removes it (422 on a bad endpoint, model, price or key; audited without the key)", "admins";

@@ -3,11 +3,12 @@
 
 use crate::json_body::ApiJson;
 use crate::session::Staff;
-use crate::views::{NumberListView, NumberView};
+use crate::views::{AccountListView, NumberListView, NumberView};
 use crate::{ApiError, ApiState};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use parley::app::account_settings::AccountSettingsError;
 use parley::app::number_settings::NumberSettingsError;
 use parley::domain::number_profile::NumberProfileEdit;
 use parley::domain::Millis;
@@ -29,6 +30,34 @@ impl From<NumberSettingsError> for ApiError {
             NumberSettingsError::Conflict => ApiError::new(StatusCode::CONFLICT, "conflict", message),
         }
     }
+}
+
+impl From<AccountSettingsError> for ApiError {
+    fn from(e: AccountSettingsError) -> Self {
+        let message = e.to_string();
+        match e {
+            AccountSettingsError::Store(store) => store.into(),
+            AccountSettingsError::Forbidden => ApiError::forbidden(&message),
+            AccountSettingsError::NotFound => ApiError::not_found("account"),
+            AccountSettingsError::DeploymentOwn => ApiError::new(StatusCode::CONFLICT, "deployment_account", message),
+            AccountSettingsError::BadToken => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message),
+            AccountSettingsError::Unavailable(cause) => {
+                tracing::error!(error = %cause, "account token store failed");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "token_store_unavailable",
+                    "the access tokens could not be read or saved; retry later",
+                )
+            }
+        }
+    }
+}
+
+/// An account's own access token.
+#[derive(Deserialize, JsonSchema)]
+pub(crate) struct AccountTokenBody {
+    /// The system-user token Meta issued for the account (never shown again).
+    token: String,
 }
 
 /// `?updated_at=`: the `updated_at` of the profile being removed.
@@ -60,5 +89,31 @@ pub(crate) async fn remove(
     Query(query): Query<RemoveQuery>,
 ) -> Result<StatusCode, ApiError> {
     state.number_settings.remove(&session, &id, Millis(query.updated_at)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(crate) async fn accounts(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+) -> Result<Json<AccountListView>, ApiError> {
+    Ok(Json(AccountListView::new(state.account_settings.accounts(&session).await?)))
+}
+
+pub(crate) async fn set_account_token(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    Path(waba_id): Path<String>,
+    ApiJson(body): ApiJson<AccountTokenBody>,
+) -> Result<StatusCode, ApiError> {
+    state.account_settings.set_token(&session, &waba_id, Some(&body.token)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(crate) async fn remove_account_token(
+    State(state): State<Arc<ApiState>>,
+    Staff(session): Staff,
+    Path(waba_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.account_settings.set_token(&session, &waba_id, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -213,11 +213,22 @@ pub(crate) async fn retry(
     Ok((StatusCode::ACCEPTED, Json(RequeuedView::new(id))))
 }
 
+#[derive(Deserialize, JsonSchema)]
+pub(crate) struct TemplatesQuery {
+    /// A business number's `phone_number_id`: only the templates a message
+    /// from it may use (its account's catalog). Every account's otherwise.
+    number: Option<String>,
+}
+
 pub(crate) async fn templates(
     State(state): State<Arc<ApiState>>,
     _staff: Staff,
+    Query(q): Query<TemplatesQuery>,
 ) -> Result<Json<PageView<Template>>, ApiError> {
-    let templates = state.outbound.templates.list_templates().await?;
+    let templates = match q.number {
+        Some(number) => state.outbound.catalogs.for_number(&number).await?,
+        None => state.outbound.templates.list_templates().await?,
+    };
     Ok(Json(PageView::whole(templates)))
 }
 
@@ -228,16 +239,16 @@ pub(crate) async fn sync_templates(
     if !session.role.supervises() {
         return Err(ApiError::forbidden("only managers and administrators sync templates"));
     }
-    // The cause is logged by the client; the answer stays generic.
-    let templates = state.outbound.whatsapp.templates().await.map_err(|_| {
-        ApiError::new(
+    // The causes are logged by the client; the answer stays generic.
+    let accounts = state.outbound.catalogs.sync().await?;
+    if accounts.iter().all(|a| a.error.is_some()) {
+        return Err(ApiError::new(
             StatusCode::BAD_GATEWAY,
             "cloud_api_unavailable",
             "the template catalog could not be read from the WhatsApp Cloud API; try again later",
-        )
-    })?;
-    state.outbound.templates.put_templates(&templates).await?;
-    Ok(Json(TemplatesSyncedView::new(templates.len())))
+        ));
+    }
+    Ok(Json(TemplatesSyncedView::new(&accounts)))
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -49,6 +49,8 @@ pub struct BackgroundSettings {
     /// `AI_KEY_SECRET_ID`: the AI provider key's secret (default
     /// `parley-ai-key`, created in the emulator with the first key set).
     pub ai_key_secret_id: String,
+    /// `ACCOUNT_TOKEN_SECRET_PREFIX`: where accounts' own tokens are kept.
+    pub account_token_prefix: String,
 }
 
 impl BackgroundSettings {
@@ -69,6 +71,7 @@ impl BackgroundSettings {
             ai_key_secret_id: env
                 .optional(parley::config::secrets::AI_KEY_SECRET_ID)
                 .unwrap_or_else(|| "parley-ai-key".to_owned()),
+            account_token_prefix: parley::config::secrets::account_token_prefix(env),
         })
     }
 }

@@ -1,6 +1,7 @@
 //! The API's JSON shapes: one typed view per answer, each with the JSON
 //! Schema the OpenAPI document publishes for it.
 
+mod accounts;
 mod ai_assist;
 mod audit_entry;
 mod board;
@@ -47,6 +48,7 @@ mod user;
 mod webhook;
 mod workload;
 
+pub use accounts::AccountListView;
 pub use ai_assist::{AiSettingsView, AssistView};
 pub use audit_entry::AuditEntryView;
 pub use board::BoardView;

@@ -56,6 +56,8 @@ pub struct EventsSettings {
     /// `AI_KEY_SECRET_ID`: the AI provider key's secret, for rules that send
     /// AI assist's draft (default `parley-ai-key`, as the API's).
     pub ai_key_secret_id: String,
+    /// `WHATSAPP_WABA_ID`: the deployment's own account.
+    pub own_waba_id: String,
 }
 
 impl EventsSettings {
@@ -74,6 +76,7 @@ impl EventsSettings {
             ai_key_secret_id: env
                 .optional(parley::config::secrets::AI_KEY_SECRET_ID)
                 .unwrap_or_else(|| "parley-ai-key".to_owned()),
+            own_waba_id: parley::config::own_waba_id(env),
         })
     }
 }
@@ -200,6 +203,7 @@ pub fn build(settings: &EventsSettings, sdk: &SdkConfig, secrets: &AppSecrets) -
         agents_see_all: settings.inbox.agents_see_all,
         media: Arc::new(aws::media_queue(sdk, &settings.media_queue_url)),
         ai_keys: Arc::new(aws::ai_key(sdk, &settings.ai_key_secret_id)),
+        own_waba_id: settings.own_waba_id.clone(),
     };
     Ok(EventsHandler::new(Arc::new(bus), reactions::reactions(&parts)))
 }

@@ -52,12 +52,20 @@ pub struct ReactionParts {
     pub media: Arc<dyn MediaQueue>,
     /// The AI provider's key, for rules that send AI assist's draft.
     pub ai_keys: Arc<dyn AiKeyStore>,
+    /// The deployment's own WhatsApp Business Account (`WHATSAPP_WABA_ID`).
+    pub own_waba_id: String,
 }
 
 /// Every reaction, in the order they run for each event: the cheap
 /// bookkeeping first, automation next, then what leaves the stack.
 pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
     let store = parts.store.clone();
+    let send = Arc::new(SendMessage::over_table(
+        store.clone(),
+        parts.outbound.clone(),
+        parts.clock.clone(),
+        &parts.own_waba_id,
+    ));
     let rules = RuleEngine::over_table(
         store.clone(),
         parts.outbound.clone(),
@@ -70,7 +78,8 @@ pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
         parts.ai_keys.clone(),
         Arc::new(HttpAiAssistant::new()),
         parts.clock.clone(),
-    )));
+    )))
+    .with_send(send.clone());
     vec![
         Arc::new(PublishedLog),
         Arc::new(FollowUpCancellation::new(store.clone(), parts.scheduler.clone())),
@@ -88,7 +97,7 @@ pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
             Arc::new(LeadIntake::new(LeadIntakePorts::over_store(store.clone(), parts.clock.clone()))),
         )),
         // Before the rules: a customer who just said STOP gets no offer from them.
-        Arc::new(consent_keywords(&store, parts)),
+        Arc::new(ConsentKeywords::new(store.clone(), store.clone(), store.clone(), send)),
         // After the keywords: a reply that opts out counts as an opt-out after the campaign.
         Arc::new(CampaignTracking::new(store.clone(), store.clone())),
         Arc::new(rules),
@@ -96,20 +105,6 @@ pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
         Arc::new(push::live_push(store, parts.push.clone(), parts.agents_see_all)),
         Arc::new(MediaCopyRequest::new(parts.media.clone())),
     ]
-}
-
-/// Opt-outs and opt-ins by keyword, replying through the sender.
-fn consent_keywords(store: &Arc<DynamoStore>, parts: &ReactionParts) -> ConsentKeywords {
-    let send = SendMessage::new(
-        store.clone(),
-        store.clone(),
-        store.clone(),
-        parts.outbound.clone(),
-        parts.clock.clone(),
-        parley::domain::pricing::RateCards::default(),
-        store.clone(),
-    );
-    ConsentKeywords::new(store.clone(), store.clone(), store.clone(), Arc::new(send))
 }
 
 /// Default owners per number (one Query per customer message; a contact

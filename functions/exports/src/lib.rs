@@ -17,7 +17,6 @@ use parley::app::sweep::SweepPolicy;
 use parley::app::sweep_arming::SweepArming;
 use parley::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError};
 use parley::config::{ConfigError, Environment};
-use parley::domain::pricing::RateCards;
 use parley::ports::{Clock, OutboundQueue, Scheduler, SystemClock};
 use std::sync::Arc;
 
@@ -40,6 +39,8 @@ pub struct ExportSettings {
     pub schedules: ScheduleTarget,
     /// `CAMPAIGN_SENDS_PER_SECOND`: the campaign pace (default 40).
     pub pace: CampaignPace,
+    /// `WHATSAPP_WABA_ID`: the deployment's own account.
+    pub own_waba_id: String,
 }
 
 impl ExportSettings {
@@ -54,6 +55,7 @@ impl ExportSettings {
             outbound_queue_url: env.required("OUTBOUND_QUEUE_URL")?,
             schedules: ScheduleTarget::from_environment(env)?,
             pace: campaign_pace(env)?,
+            own_waba_id: parley::config::own_waba_id(env),
         })
     }
 }
@@ -89,7 +91,9 @@ enum Request {
 }
 
 /// Campaigns over `store`, sending through `outbound` (which arms the
-/// outbox sweep as every send does) and stepping through `steps`.
+/// outbox sweep as every send does) and stepping through `steps`; each
+/// recipient gets the template of their number's account (`own_waba_id`:
+/// the deployment's).
 pub fn campaigns(
     store: Arc<parley::adapters::dynamo::DynamoStore>,
     outbound: Arc<dyn OutboundQueue>,
@@ -97,20 +101,11 @@ pub fn campaigns(
     steps: Arc<dyn parley::ports::CampaignQueue>,
     clock: Arc<dyn Clock>,
     pace: CampaignPace,
+    own_waba_id: &str,
 ) -> Campaigns {
     let outbound: Arc<dyn OutboundQueue> =
         Arc::new(SweepArming::new(outbound, scheduler, clock.clone(), SweepPolicy::default().queued_after_ms));
-    let send = SendMessage::new(
-        store.clone(),
-        store.clone(),
-        store.clone(),
-        outbound,
-        clock.clone(),
-        RateCards::default(),
-        store.clone(),
-    )
-    .with_business(store.clone())
-    .with_prices(store.clone());
+    let send = SendMessage::over_table(store.clone(), outbound, clock.clone(), own_waba_id);
     Campaigns::new(CampaignPorts::over_store(store, steps, clock), Arc::new(send), pace)
 }
 
@@ -133,6 +128,7 @@ pub fn build(settings: &ExportSettings, sdk: &SdkConfig, secrets: &AppSecrets) -
         queue,
         clock,
         settings.pace,
+        &settings.own_waba_id,
     );
     Ok(Worker { exports, imports, campaigns })
 }

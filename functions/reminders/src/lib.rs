@@ -22,7 +22,6 @@ use parley::app::send_message::SendMessage;
 use parley::app::sweep::{Sweep, SweepPolicy};
 use parley::config::secrets::{AppSecrets, SecretName, SecretSource};
 use parley::config::{ConfigError, Environment};
-use parley::domain::pricing::RateCards;
 use parley::domain::scheduled_job::ScheduledJob;
 use parley::ports::{AiKeyStore, Clock, IndiaMartApi, OutboundQueue, Scheduler, SystemClock, WebhookQueue};
 use std::sync::Arc;
@@ -49,6 +48,8 @@ pub struct RemindersSettings {
     /// `AI_KEY_SECRET_ID`: the AI provider key's secret (default
     /// `parley-ai-key`, as the API's).
     pub ai_key_secret_id: String,
+    /// `WHATSAPP_WABA_ID`: the deployment's own account.
+    pub own_waba_id: String,
 }
 
 impl RemindersSettings {
@@ -67,6 +68,7 @@ impl RemindersSettings {
             ai_key_secret_id: env
                 .optional(parley::config::secrets::AI_KEY_SECRET_ID)
                 .unwrap_or_else(|| "parley-ai-key".to_owned()),
+            own_waba_id: parley::config::own_waba_id(env),
         })
     }
 }
@@ -91,27 +93,22 @@ pub struct Wiring {
     pub indiamart: Option<Arc<dyn IndiaMartApi>>,
     /// The AI provider's key, for timed rules that send AI assist's draft.
     pub ai_keys: Arc<dyn AiKeyStore>,
+    /// The deployment's own WhatsApp Business Account (`WHATSAPP_WABA_ID`).
+    pub own_waba_id: String,
 }
 
 /// The due work over one store: what both Lambda and the local runner use.
 pub fn due_work(wiring: Wiring, sweep: SweepPolicy, sla: SlaPolicy) -> DueWork {
-    let Wiring { store, queue, scheduler, webhooks, clock, indiamart, ai_keys } = wiring;
+    let Wiring { store, queue, scheduler, webhooks, clock, indiamart, ai_keys, own_waba_id } = wiring;
     let intake = Arc::new(LeadIntake::new(LeadIntakePorts::over_store(store.clone(), clock.clone())));
     let pull = IndiaMartPull::new(indiamart, intake, store.clone(), store.clone(), scheduler.clone(), clock.clone());
-    let send = SendMessage::new(
-        store.clone(),
-        store.clone(),
-        store.clone(),
-        queue.clone(),
-        clock.clone(),
-        RateCards::default(),
-        store.clone(),
-    )
-    .with_business(store.clone())
-    .with_prices(store.clone());
+    let (send_store, send_queue, send_clock) = (store.clone(), queue.clone(), clock.clone());
+    let send =
+        move || SendMessage::over_table(send_store.clone(), send_queue.clone(), send_clock.clone(), &own_waba_id);
     let assist = AiAssist::over_store(store.clone(), ai_keys, Arc::new(HttpAiAssistant::new()), clock.clone());
     let rule_timers = RuleEngine::over_table(store.clone(), queue.clone(), scheduler.clone(), webhooks, clock.clone())
-        .with_assist(Arc::new(assist));
+        .with_assist(Arc::new(assist))
+        .with_send(Arc::new(send()));
     let sweeper = Sweep::new(store.clone(), store.clone(), queue, clock.clone(), sweep);
     DueWork::new(
         DueWorkPorts {
@@ -125,7 +122,7 @@ pub fn due_work(wiring: Wiring, sweep: SweepPolicy, sla: SlaPolicy) -> DueWork {
             outbox: store.clone(),
             clock,
         },
-        send,
+        send(),
         (sweeper, sweep),
         IndexBackfill::new(store, BACKFILL_PAGES_PER_RUN),
         Some(Arc::new(rule_timers)),
@@ -157,6 +154,7 @@ pub fn build(
         clock,
         indiamart,
         ai_keys: Arc::new(aws::ai_key(sdk, &settings.ai_key_secret_id)),
+        own_waba_id: settings.own_waba_id.clone(),
     };
     Ok(Reminders { work: due_work(wiring, settings.sweep, settings.sla), migrations })
 }

@@ -2,6 +2,7 @@
 //! failures put only the failed records back, after their backoff.
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use parley::adapters::account_tokens::AccountTokens;
 use parley::adapters::aws::{self, MediaBucket, SdkConfig};
 use parley::adapters::cloud_api::CloudApi;
 use parley::adapters::dynamo::DynamoStore;
@@ -57,6 +58,8 @@ pub struct SenderSettings {
     pub secrets: SecretSource,
     /// `MEDIA_BUCKET`: where staff's files are linked from.
     pub media_bucket: MediaBucket,
+    /// `ACCOUNT_TOKEN_SECRET_PREFIX`: accounts' own tokens.
+    pub account_token_prefix: String,
 }
 
 impl SenderSettings {
@@ -69,6 +72,7 @@ impl SenderSettings {
             retry: retry_policy(env)?,
             secrets: SecretSource::from_environment(env, &[SecretName::WhatsAppAccessToken, SecretName::ContactIdKey])?,
             media_bucket: MediaBucket::from_environment(env)?,
+            account_token_prefix: parley::config::secrets::account_token_prefix(env),
         })
     }
 }
@@ -107,7 +111,9 @@ pub fn build(
     let store = Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?));
     let queue = aws::outbound_queue(sdk, &settings.outbound_queue_url);
     let token = secrets.get(SecretName::WhatsAppAccessToken)?;
-    let whatsapp = Arc::new(CloudApi::new(settings.cloud_api.with_token(token))?);
+    let tokens = Arc::new(aws::account_tokens(sdk, &settings.account_token_prefix));
+    let tokens = AccountTokens::new(token, &settings.cloud_api.waba_id, store.clone(), tokens);
+    let whatsapp = Arc::new(CloudApi::new(settings.cloud_api.with_token(token))?.with_account_tokens(Arc::new(tokens)));
     let media = Arc::new(aws::media_vault(sdk, &settings.media_bucket));
     Ok(Sender::new(store, whatsapp, queue, settings.retry).with_media(media))
 }

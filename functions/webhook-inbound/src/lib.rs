@@ -47,12 +47,14 @@ impl InboundSettings {
 }
 
 /// The use case over one store: what both Lambda and the local runner use.
-/// With `lead_ads`, Facebook lead forms are read and taken as leads.
+/// With `lead_ads`, Facebook lead forms are read and taken as leads;
+/// `own_waba_id` is the deployment's own WhatsApp Business Account.
 pub fn ingest(
     store: Arc<DynamoStore>,
     clock: Arc<dyn Clock>,
     inbox: InboxSettings,
     app_secret: &str,
+    own_waba_id: &str,
     lead_ads: Option<Arc<dyn LeadAdsApi>>,
 ) -> IngestWebhook {
     let mut routing = Inbox::new(store.clone(), store.clone(), store.clone(), store.clone(), clock.clone(), inbox);
@@ -63,7 +65,7 @@ pub fn ingest(
         routing = routing.with_number_owners(store.clone());
     }
     let ingest = IngestWebhook::new(IngestStores::over(store.clone()), clock.clone(), app_secret);
-    let ingest = ingest.with_routing(Arc::new(routing));
+    let ingest = ingest.with_routing(Arc::new(routing)).with_own_account(own_waba_id);
     match lead_ads {
         Some(api) => {
             let intake = LeadIntake::new(LeadIntakePorts::over_store(store.clone(), clock.clone()));
@@ -86,7 +88,7 @@ pub fn build(
         None => None,
     };
     let app_secret = secrets.get(SecretName::WhatsAppAppSecret)?;
-    Ok(ingest(store, Arc::new(SystemClock), settings.inbox, app_secret, lead_ads))
+    Ok(ingest(store, Arc::new(SystemClock), settings.inbox, app_secret, &settings.cloud_api.waba_id, lead_ads))
 }
 
 /// The function's routes.

@@ -12,6 +12,7 @@ use axum::http::{HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use parley::adapters::account_tokens::AccountTokens;
 use parley::adapters::aws;
 use parley::adapters::cloud_api::{CloudApi, CloudApiConfig};
 use parley::adapters::dead_letters::{SqsDeadLetters, WatchedQueue};
@@ -150,11 +151,34 @@ impl LocalStack {
         let outbound_queue_url =
             queues.get("OutboundQueue").context("template.yaml declares no OutboundQueue")?.clone();
         let queue = SqsQueue::new(sqs_client.clone(), outbound_queue_url.clone());
-        let whatsapp = Arc::new(CloudApi::new(config.whatsapp.clone())?);
+        // The sender and the schedule are other functions: their round trips
+        // are counted apart from the request handlers'.
+        let background_counter = RequestCounter::measuring_capacity();
+        let background = Arc::new(DynamoStore::new(
+            aws::dynamo_client(&dynamo_sdk, &background_counter),
+            config.table.clone(),
+            config.contact_id_key.clone(),
+        ));
+        // Each account's own token in a secret of its own, as on AWS.
+        let account_tokens: Arc<dyn parley::ports::AccountTokenStore> =
+            Arc::new(aws::account_tokens(&sdk, &format!("{}/account-token/", config.table)));
+        let tokens = Arc::new(AccountTokens::new(
+            config.whatsapp.access_token.clone(),
+            config.whatsapp.waba_id.clone(),
+            background.clone(),
+            account_tokens,
+        ));
+        let whatsapp = Arc::new(CloudApi::new(config.whatsapp.clone())?.with_account_tokens(tokens.clone()));
 
         let lead_ads = Arc::new(parley::adapters::graph_leads::GraphLeads::new(config.whatsapp.clone())?);
-        let ingest =
-            webhook_inbound::ingest(store.clone(), clock.clone(), config.inbox, &config.app_secret, Some(lead_ads));
+        let ingest = webhook_inbound::ingest(
+            store.clone(),
+            clock.clone(),
+            config.inbox,
+            &config.app_secret,
+            &config.whatsapp.waba_id,
+            Some(lead_ads),
+        );
         // Each function has its own client, as on Lambda, so round trips
         // are counted per function.
         let api_counter = RequestCounter::measuring_capacity();
@@ -217,20 +241,13 @@ impl LocalStack {
                 imports: Arc::new(export_queue.clone()),
                 campaigns: Arc::new(export_queue.clone()),
                 ai_keys: ai_keys.clone(),
+                account_tokens: tokens,
             },
             None,
         );
         // The simulator plays an OpenAI-compatible provider too: the AI
         // settings form suggests it, so `make dev` needs no real provider.
         api.ai.stand_in = Some(format!("{}/openai/v1", config.whatsapp.base_url.trim_end_matches('/')));
-        // The sender and the schedule are other functions: their round trips
-        // are counted apart from the request handlers'.
-        let background_counter = RequestCounter::measuring_capacity();
-        let background = Arc::new(DynamoStore::new(
-            aws::dynamo_client(&dynamo_sdk, &background_counter),
-            config.table.clone(),
-            config.contact_id_key.clone(),
-        ));
         let sender = sender::Sender::new(background.clone(), whatsapp, queue.clone(), config.retry)
             .with_media(media.vault.clone());
         let media_worker = crate::media::worker(
@@ -262,6 +279,7 @@ impl LocalStack {
                 Arc::new(export_queue),
                 clock.clone(),
                 parley::app::campaigns::CampaignPace::default(),
+                &config.whatsapp.waba_id,
             ),
         };
         let webhook_worker =
@@ -275,6 +293,7 @@ impl LocalStack {
                 clock: clock.clone(),
                 indiamart: config.indiamart.clone().map(|api| Arc::new(api) as Arc<dyn parley::ports::IndiaMartApi>),
                 ai_keys: ai_keys.clone(),
+                own_waba_id: config.whatsapp.waba_id.clone(),
             },
             config.sweep,
             parley::app::due_work::SlaPolicy { minutes: config.inbox.sla_minutes },
@@ -325,6 +344,7 @@ impl LocalStack {
             agents_see_all: config.inbox.agents_see_all,
             media: Arc::new(media_queue),
             ai_keys: ai_keys.clone(),
+            own_waba_id: config.whatsapp.waba_id.clone(),
         };
         let (event_bus_name, events_invocations, player) =
             crate::event_wiring::play_events(&sdk, &config, &template, &reaction_parts).await?;

@@ -181,7 +181,7 @@ async fn send(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> Response {
-    if let Some(refusal) = refuse_token(&sim, &headers) {
+    if let Some(refusal) = refuse_token_for_number(&sim, &headers, &phone_number_id) {
         return refusal;
     }
     if body["status"] == "read" {
@@ -247,7 +247,7 @@ async fn send(
         (None, Some(user)) => user.to_owned(),
         (None, None) => return meta_error(StatusCode::BAD_REQUEST, 100, "Invalid parameter", "to is required"),
     };
-    if let Some(refusal) = validate(&sim, &body, &to) {
+    if let Some(refusal) = validate(&sim, &body, &to, &phone_number_id) {
         return refusal;
     }
     let media_sha256 = match fetch_media(&sim, &body).await {
@@ -294,6 +294,37 @@ fn refuse_token(sim: &Sim, headers: &HeaderMap) -> Option<Response> {
         meta_error(StatusCode::UNAUTHORIZED, 190, "Invalid OAuth access token", "the access token is not valid")
     })
 }
+
+/// Meta's answer when the token is valid but not for the account that owns
+/// the number (or catalog) `id`: the object is out of its reach.
+fn refuse_token_for(sim: &Sim, headers: &HeaderMap, id: &str, account_token: &str) -> Option<Response> {
+    let token = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    if token == Some(SECOND_TOKEN) && !sim.faults.lock().map(|f| f.token_revoked).unwrap_or(false) {
+        // The second account's token is as good as the business's own.
+    } else if let Some(refusal) = refuse_token(sim, headers) {
+        return Some(refusal);
+    }
+    (token != Some(account_token)).then(|| {
+        meta_error(
+            StatusCode::BAD_REQUEST,
+            100,
+            &format!("Unsupported post request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation"),
+            "the access token has no access to this WhatsApp Business Account",
+        )
+    })
+}
+
+/// [`refuse_token_for`] a send or read receipt from `phone_number_id`.
+fn refuse_token_for_number(sim: &Sim, headers: &HeaderMap, phone_number_id: &str) -> Option<Response> {
+    let account_token = if phone_number_id == crate::templates::second_account::PHONE_NUMBER_ID {
+        SECOND_TOKEN
+    } else {
+        sim.config.access_token.as_str()
+    };
+    refuse_token_for(sim, headers, phone_number_id, account_token)
+}
+
+const SECOND_TOKEN: &str = crate::templates::second_account::ACCESS_TOKEN;
 
 /// `GET /<version>/me`: the token's owner, a system user.
 async fn token_owner(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response {
@@ -418,7 +449,7 @@ fn window_closed(sim: &Sim, to: &str) -> Option<Response> {
     (!open).then(|| meta_error(StatusCode::BAD_REQUEST, 131047, "Re-engagement message", "Message failed to send because more than 24 hours have passed since the customer last replied to this number."))
 }
 
-fn validate(sim: &Sim, body: &Value, to: &str) -> Option<Response> {
+fn validate(sim: &Sim, body: &Value, to: &str, phone_number_id: &str) -> Option<Response> {
     match body["type"].as_str() {
         Some(kind) if SENT_MEDIA_TYPES.contains(&kind) => {
             if let Err(r) = check_shape(body, kind) {
@@ -447,7 +478,8 @@ fn validate(sim: &Sim, body: &Value, to: &str) -> Option<Response> {
             window_closed(sim, to)
         }
         Some("template") => {
-            let Some(template) = crate::templates::entry_for(&body["template"]) else {
+            let catalog = crate::templates::catalog_of(phone_number_id);
+            let Some(template) = crate::templates::entry_in(&catalog, &body["template"]) else {
                 return Some(meta_error(
                     StatusCode::NOT_FOUND,
                     132001,
@@ -468,7 +500,7 @@ async fn post_statuses(sim: Arc<Sim>, phone_number_id: String, accepted: Accepte
     let base = now_seconds();
     let window_open =
         sim.last_inbound.lock().ok().and_then(|w| w.get(&accepted.to).copied()).is_some_and(|t| base < t + 24 * 3600);
-    let pricing = pricing_for(&accepted.body, window_open);
+    let pricing = pricing_for(&accepted.body, &accepted.from, window_open);
     let mut statuses: Vec<Value> = names
         .iter()
         .enumerate()
@@ -510,11 +542,11 @@ async fn post_statuses(sim: Arc<Sim>, phone_number_id: String, accepted: Accepte
 
 /// Meta's per-message pricing: service replies and utility templates inside
 /// the window are free; other templates bill by their category.
-fn pricing_for(body: &Value, window_open: bool) -> Value {
+fn pricing_for(body: &Value, from: &str, window_open: bool) -> Value {
     let category = match body["type"].as_str() {
         Some("template") => {
             let name = body["template"]["name"].as_str().unwrap_or_default();
-            catalog()
+            crate::templates::catalog_of(from)
                 .as_array()
                 .and_then(|c| {
                     c.iter().find(|t| t["name"] == name).and_then(|t| t["category"].as_str()).map(str::to_lowercase)
@@ -531,7 +563,25 @@ fn pricing_for(body: &Value, window_open: bool) -> Value {
 /// Templates on the first page when the catalog is paged.
 const FIRST_PAGE: usize = 3;
 
-async fn templates(State(sim): State<Arc<Sim>>, Query(query): Query<HashMap<String, String>>) -> Response {
+async fn templates(
+    State(sim): State<Arc<Sim>>,
+    Path((_version, waba_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    if waba_id == crate::templates::second_account::WABA_ID {
+        if let Some(refusal) = refuse_token_for(&sim, &headers, &waba_id, SECOND_TOKEN) {
+            return refusal;
+        }
+        return Json(
+            json!({"data": crate::templates::second_catalog(), "paging": {"cursors": {"before": "A", "after": "B"}}}),
+        )
+        .into_response();
+    }
+    let own_token = sim.config.access_token.clone();
+    if let Some(refusal) = refuse_token_for(&sim, &headers, &waba_id, &own_token) {
+        return refusal;
+    }
     let all = catalog().as_array().cloned().unwrap_or_default();
     let next = sim.faults.lock().ok().and_then(|f| f.templates_next.clone());
     match (query.get("after").map(String::as_str), next) {

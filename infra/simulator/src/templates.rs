@@ -67,11 +67,50 @@ pub fn catalog() -> Value {
     ])
 }
 
+/// A second WhatsApp Business Account Meta knows besides the business's own
+/// (a partner's, or one a business keeps apart), with one number, a
+/// system-user token of its own and a catalog of its own, in which
+/// `order_update` is another template than the own account's.
+pub mod second_account {
+    /// Its id.
+    pub const WABA_ID: &str = "204060080100120";
+    /// Its one business number.
+    pub const PHONE_NUMBER_ID: &str = "209876543210";
+    /// The only token Meta takes for it (the business's own is refused).
+    pub const ACCESS_TOKEN: &str = "dev-second-account-token";
+}
+
+/// The second account's templates.
+pub fn second_catalog() -> Value {
+    json!([
+        {"name": "order_update", "language": "en_US", "status": "APPROVED", "category": "UTILITY", "id": "201",
+         "parameter_format": "POSITIONAL",
+         "components": [{"type": "BODY", "text": "Kumar Spares: order {{1}} is packed and leaves today."}]},
+        {"name": "spares_welcome", "language": "en_US", "status": "APPROVED", "category": "MARKETING", "id": "202",
+         "parameter_format": "POSITIONAL",
+         "components": [{"type": "BODY", "text": "Welcome to Kumar Spares, {{1}}! Ask us for any part."}]}
+    ])
+}
+
+/// The catalog a number's sends are checked against: its account's.
+pub fn catalog_of(phone_number_id: &str) -> Value {
+    if phone_number_id == second_account::PHONE_NUMBER_ID {
+        second_catalog()
+    } else {
+        catalog()
+    }
+}
+
 /// The catalog entry a send's `template` object names, by name and language.
 pub fn entry_for(sent: &Value) -> Option<Value> {
+    entry_in(&catalog(), sent)
+}
+
+/// The entry a send's `template` names in `catalog`.
+pub fn entry_in(catalog: &Value, sent: &Value) -> Option<Value> {
     let name = sent["name"].as_str()?;
     let language = sent["language"]["code"].as_str()?;
-    catalog().as_array()?.iter().find(|t| t["name"] == name && t["language"] == language).cloned()
+    catalog.as_array()?.iter().find(|t| t["name"] == name && t["language"] == language).cloned()
 }
 
 /// The header file of a template send, with its kind (`document`,

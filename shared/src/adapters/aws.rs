@@ -74,6 +74,11 @@ pub fn ai_key(config: &SdkConfig, secret_id: &str) -> super::ai_key_secret::Secr
     super::ai_key_secret::SecretsManagerAiKey::new(aws_sdk_secretsmanager::Client::new(config), secret_id)
 }
 
+/// The WhatsApp Business Accounts' own tokens, one secret each under `prefix`.
+pub fn account_tokens(config: &SdkConfig, prefix: &str) -> super::account_token_secrets::SecretsManagerAccountTokens {
+    super::account_token_secrets::SecretsManagerAccountTokens::new(aws_sdk_secretsmanager::Client::new(config), prefix)
+}
+
 /// The export queue at `url`.
 pub fn export_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
     super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url)

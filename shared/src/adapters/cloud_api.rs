@@ -1,11 +1,13 @@
 //! The WhatsApp Cloud API over HTTPS (reqwest), or the simulator locally.
 
+use super::account_tokens::AccountTokens;
 use crate::domain::template::Template;
 use crate::domain::DeliveryError;
 use crate::ports::{AccessTokenCheck, CatalogError, ReadReceipts, ReceiptError, TokenState, WhatsAppClient};
 use crate::whatsapp::send::{parse_response, ErrorClass, SendFailure, SendOutcome, SendRequest};
 pub use crate::whatsapp::template_catalog::template_from;
 use serde_json::Value;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Where and how to reach the Cloud API.
@@ -37,14 +39,41 @@ impl std::fmt::Debug for CloudApiConfig {
 pub struct CloudApi {
     http: reqwest::Client,
     config: CloudApiConfig,
+    accounts: Option<Arc<AccountTokens>>,
 }
 
 impl CloudApi {
+    /// The deployment's own WhatsApp Business Account.
+    pub fn waba_id(&self) -> &str {
+        &self.config.waba_id
+    }
+
     /// A client with its connection pool, built once per cold start.
     pub fn new(config: CloudApiConfig) -> Result<Self, reqwest::Error> {
         let http =
             reqwest::Client::builder().timeout(config.timeout).connect_timeout(Duration::from_secs(3)).build()?;
-        Ok(CloudApi { http, config })
+        Ok(CloudApi { http, config, accounts: None })
+    }
+
+    /// Calls for a number of another account carry that account's own
+    /// token, when an admin set one (the system-user token otherwise).
+    pub fn with_account_tokens(mut self, accounts: Arc<AccountTokens>) -> Self {
+        self.accounts = Some(accounts);
+        self
+    }
+
+    async fn token_for_number(&self, phone_number_id: &str) -> String {
+        match &self.accounts {
+            Some(accounts) => accounts.for_number(phone_number_id).await,
+            None => self.config.access_token.clone(),
+        }
+    }
+
+    async fn token_for_account(&self, waba_id: Option<&str>) -> String {
+        match &self.accounts {
+            Some(accounts) => accounts.for_account(waba_id).await,
+            None => self.config.access_token.clone(),
+        }
     }
 }
 
@@ -52,7 +81,8 @@ impl CloudApi {
 impl WhatsAppClient for CloudApi {
     async fn send(&self, request: &SendRequest) -> SendOutcome {
         let url = format!("{}/{}/{}/messages", self.config.base_url, self.config.version, request.phone_number_id);
-        let response = self.http.post(url).bearer_auth(&self.config.access_token).json(&request.body()).send().await;
+        let token = self.token_for_number(&request.phone_number_id).await;
+        let response = self.http.post(url).bearer_auth(token).json(&request.body()).send().await;
         match response {
             Ok(response) => {
                 let status = response.status().as_u16();
@@ -69,15 +99,16 @@ impl WhatsAppClient for CloudApi {
         }
     }
 
-    async fn templates(&self) -> Result<Vec<Template>, CatalogError> {
-        let mut url = format!(
-            "{}/{}/{}/message_templates?limit=100",
-            self.config.base_url, self.config.version, self.config.waba_id
-        );
+    async fn templates(&self, waba_id: Option<&str>) -> Result<Vec<Template>, CatalogError> {
+        let account = waba_id.unwrap_or(&self.config.waba_id);
+        let mut url =
+            format!("{}/{}/{}/message_templates?limit=100", self.config.base_url, self.config.version, account);
+        let token = self.token_for_account(waba_id).await;
         let mut all = Vec::new();
         for _page in 0..MAX_TEMPLATE_PAGES {
-            let body = self.template_page(&url).await?;
-            all.extend(body["data"].as_array().into_iter().flatten().filter_map(template_from));
+            let body = self.template_page(&url, &token).await?;
+            let page = body["data"].as_array().into_iter().flatten().filter_map(template_from);
+            all.extend(page.map(|t| t.in_account(waba_id)));
             let Some(next) = body["paging"]["next"].as_str() else { return Ok(all) };
             // The bearer token goes with every request: only ever to Meta.
             if !same_origin(&self.config.base_url, next) {
@@ -123,7 +154,8 @@ impl ReadReceipts for CloudApi {
         if typing {
             body["typing_indicator"] = serde_json::json!({"type": "text"});
         }
-        let response = self.http.post(url).bearer_auth(&self.config.access_token).json(&body).send().await;
+        let token = self.token_for_number(phone_number_id).await;
+        let response = self.http.post(url).bearer_auth(token).json(&body).send().await;
         let response = response.map_err(|e| {
             tracing::warn!(error = %e.without_url(), "read receipt: Cloud API unreachable");
             ReceiptError::Unreachable
@@ -152,8 +184,8 @@ const MAX_TEMPLATE_PAGES: usize = 50;
 impl CloudApi {
     /// One page of the catalog. Errors are logged without their URL, which
     /// for Meta's paging links carries the access token.
-    async fn template_page(&self, url: &str) -> Result<Value, CatalogError> {
-        let response = self.http.get(url).bearer_auth(&self.config.access_token).send().await.map_err(|e| {
+    async fn template_page(&self, url: &str, token: &str) -> Result<Value, CatalogError> {
+        let response = self.http.get(url).bearer_auth(token).send().await.map_err(|e| {
             let e = e.without_url();
             tracing::error!(error = %e, timeout = e.is_timeout(), "template sync: Cloud API unreachable");
             CatalogError::Unreachable

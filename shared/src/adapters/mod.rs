@@ -1,5 +1,7 @@
 //! The edge: AWS and Meta implementations of [`crate::ports`].
 
+pub mod account_token_secrets;
+pub mod account_tokens;
 pub mod ai_bedrock;
 pub mod ai_http;
 pub mod ai_key_secret;

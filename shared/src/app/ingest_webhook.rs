@@ -112,6 +112,7 @@ pub struct IngestWebhook {
     app_secret: String,
     routing: Option<Arc<super::inbox::Inbox>>,
     leads: Option<Arc<super::facebook_leads::FacebookLeads>>,
+    own_waba_id: String,
 }
 
 /// An item that failed: parked when no retry can help, else the failure
@@ -141,7 +142,21 @@ impl<'a> Failed<'a> {
 impl IngestWebhook {
     /// Wires the use case.
     pub fn new(stores: IngestStores, clock: Arc<dyn Clock>, app_secret: impl Into<String>) -> Self {
-        IngestWebhook { stores, clock, app_secret: app_secret.into(), routing: None, leads: None }
+        IngestWebhook {
+            stores,
+            clock,
+            app_secret: app_secret.into(),
+            routing: None,
+            leads: None,
+            own_waba_id: String::new(),
+        }
+    }
+
+    /// The deployment's own WhatsApp Business Account (`WHATSAPP_WABA_ID`):
+    /// template statuses for any other go to that account's catalog.
+    pub fn with_own_account(mut self, waba_id: impl Into<String>) -> Self {
+        self.own_waba_id = waba_id.into();
+        self
     }
 
     /// Routes conversations nobody owns after their message is stored.
@@ -228,8 +243,9 @@ impl IngestWebhook {
                 }
             }
         }
-        for change in &batch.template_statuses {
-            match self.stores.templates.note_template_status(change).await {
+        for change in batch.template_statuses {
+            let change = change.seen_from(&self.own_waba_id);
+            match self.stores.templates.note_template_status(&change).await {
                 Ok(kept) => {
                     report.template_statuses += usize::from(kept);
                     tracing::info!(template = %change.name, language = %change.language, status = %change.status, kept, "template status");

@@ -1,5 +1,6 @@
 //! Use cases: orchestrate the domain over the ports.
 
+pub mod account_settings;
 pub mod ai_assist;
 pub mod auth;
 pub mod business_calendar;
@@ -54,6 +55,7 @@ pub mod sweep;
 pub mod sweep_arming;
 pub mod tasks;
 pub mod team;
+pub mod template_catalogs;
 pub mod webhook_delivery;
 pub mod webhook_fanout;
 pub mod webhooks;

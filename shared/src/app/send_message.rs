@@ -2,6 +2,7 @@
 //! enqueue; and `POST /api/messages/{id}/retry`: the same rules again, and
 //! never a second send while Meta may still report on the first.
 
+use crate::domain::number_accounts::NumberAccounts;
 use crate::domain::outbound::{plan_send, OutboundContent, Recipient, SendRefusal};
 use crate::domain::outbound_media::{is_upload_key, MediaRefusal};
 use crate::domain::pricing::{Estimate, RateCards};
@@ -13,7 +14,8 @@ use crate::domain::OutboundMessage;
 use crate::domain::{ContactId, DeliveryStatus, MessageRef, Millis};
 use crate::ports::{
     BusinessProfileStore, Clock, ConsentPolicyStore, ConversationStore, Created, FirstResponse, IdempotencyKey,
-    MediaUploads, OutboundQueue, OutboxStore, RateOverrideStore, StoreError, TemplateCatalog, UploadedObject,
+    MediaUploads, NumberProfileStore, OutboundQueue, OutboxStore, RateOverrideStore, StoreError, TemplateCatalog,
+    UploadedObject,
 };
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -107,12 +109,21 @@ pub struct SendContext {
     translations: Vec<Template>,
     strict: bool,
     rates: RateCards,
+    accounts: NumberAccounts,
 }
 
 impl SendContext {
-    /// The template's translations (empty for text and files).
+    /// The template's translations (empty for text and files), in every
+    /// account's catalog.
     pub fn translations(&self) -> &[Template] {
         &self.translations
+    }
+
+    /// The translations a message from business number `phone_number_id`
+    /// may use: those of its account's catalog.
+    pub fn translations_from(&self, phone_number_id: &str) -> Vec<Template> {
+        let account = self.accounts.account_of(phone_number_id);
+        self.translations.iter().filter(|t| t.is_in_account(account)).cloned().collect()
     }
 
     /// Whether a marketing opt-in is required (strict mode, marketing template).
@@ -147,6 +158,29 @@ pub struct Queued {
     pub replayed: bool,
 }
 
+/// What one table must implement for [`SendMessage::over_table`].
+pub trait SendTable:
+    ConversationStore
+    + TemplateCatalog
+    + OutboxStore
+    + ConsentPolicyStore
+    + BusinessProfileStore
+    + RateOverrideStore
+    + NumberProfileStore
+{
+}
+
+impl<S> SendTable for S where
+    S: ConversationStore
+        + TemplateCatalog
+        + OutboxStore
+        + ConsentPolicyStore
+        + BusinessProfileStore
+        + RateOverrideStore
+        + NumberProfileStore
+{
+}
+
 /// The send use case.
 pub struct SendMessage {
     conversations: Arc<dyn ConversationStore>,
@@ -159,6 +193,7 @@ pub struct SendMessage {
     business: Option<Arc<dyn BusinessProfileStore>>,
     prices: Option<Arc<dyn RateOverrideStore>>,
     uploads: Option<Arc<dyn MediaUploads>>,
+    numbers: Option<(Arc<dyn NumberProfileStore>, String)>,
     settings: SendSettings,
 }
 
@@ -185,8 +220,24 @@ impl SendMessage {
             business: None,
             prices: None,
             uploads: None,
+            numbers: None,
             settings: SendSettings::default(),
         }
+    }
+
+    /// The use case as the functions run it, over one table: priced at the
+    /// business's own card, and each number sending its own account's
+    /// templates (`own_waba_id`: the deployment's account).
+    pub fn over_table<S: SendTable + 'static>(
+        store: Arc<S>,
+        queue: Arc<dyn OutboundQueue>,
+        clock: Arc<dyn Clock>,
+        own_waba_id: &str,
+    ) -> Self {
+        SendMessage::new(store.clone(), store.clone(), store.clone(), queue, clock, RateCards::default(), store.clone())
+            .with_business(store.clone())
+            .with_prices(store.clone())
+            .with_number_accounts(store, own_waba_id)
     }
 
     /// Uses these settings instead of the defaults.
@@ -213,6 +264,15 @@ impl SendMessage {
     /// it every file is refused as not uploaded.
     pub fn with_uploads(mut self, uploads: Arc<dyn MediaUploads>) -> Self {
         self.uploads = Some(uploads);
+        self
+    }
+
+    /// Sends a template from each business number's own account's catalog
+    /// (one more read, of the number profiles, per template send context);
+    /// `own_waba_id` is the deployment's own account. Without it every
+    /// number uses the deployment's own catalog.
+    pub fn with_number_accounts(mut self, numbers: Arc<dyn NumberProfileStore>, own_waba_id: &str) -> Self {
+        self.numbers = Some((numbers, own_waba_id.to_owned()));
         self
     }
 
@@ -254,7 +314,11 @@ impl SendMessage {
         };
         // The consent settings matter only to a marketing template.
         let strict = marketing && self.consent.consent_policy().await?.unwrap_or_default().strict;
-        Ok(SendContext { translations, strict, rates: self.rate_cards().await? })
+        let accounts = match (&self.numbers, translations.is_empty()) {
+            (Some((numbers, own)), false) => NumberAccounts::of(&numbers.number_profiles().await?, own),
+            _ => NumberAccounts::default(),
+        };
+        Ok(SendContext { translations, strict, rates: self.rate_cards().await?, accounts })
     }
 
     /// [`SendMessage::send`] to a contact already read, with its context.
@@ -268,9 +332,10 @@ impl SendMessage {
         let now = self.clock.now();
         let recipient = Recipient::of(contact, context.strict);
         let content = self.with_uploaded_file(&contact.id, &command.content).await?;
-        let plan = plan_send(&recipient, &content, &context.translations, &context.rates, now)?;
+        let translations = context.translations_from(&contact.phone_number_id);
+        let plan = plan_send(&recipient, &content, &translations, &context.rates, now)?;
         let template = match &command.content {
-            OutboundContent::Template { language, .. } => context.translations.iter().find(|t| &t.language == language),
+            OutboundContent::Template { language, .. } => translations.iter().find(|t| &t.language == language),
             OutboundContent::Text { .. }
             | OutboundContent::Media { .. }
             | OutboundContent::Interactive { .. }
@@ -357,8 +422,9 @@ impl SendMessage {
         }
         let recipient = self.conversations.contact(contact).await?.ok_or(RetryError::NotFound)?;
         let context = self.context(&standing.message.content).await?;
+        let translations = context.translations_from(&recipient.phone_number_id);
         let recipient = Recipient::of(&recipient, context.strict);
-        plan_send(&recipient, &standing.message.content, &context.translations, &context.rates, now)?;
+        plan_send(&recipient, &standing.message.content, &translations, &context.rates, now)?;
         // Conditional on the state read above: a status that settled the
         // message meanwhile makes this a no.
         if !self.outbox.requeue(message).await? {

@@ -17,6 +17,12 @@ pub struct CloudApiSettings {
     pub timeout: Duration,
 }
 
+/// `WHATSAPP_WABA_ID`: the deployment's own WhatsApp Business Account, whose
+/// template catalog every number without another account uses.
+pub fn own_waba_id(env: &Environment) -> String {
+    env.optional("WHATSAPP_WABA_ID").unwrap_or_default()
+}
+
 impl CloudApiSettings {
     /// Reads `WHATSAPP_API_BASE`, `WHATSAPP_API_VERSION`, `WHATSAPP_WABA_ID`
     /// and `WHATSAPP_TIMEOUT_MS`, with Meta's defaults.
@@ -25,7 +31,7 @@ impl CloudApiSettings {
         Ok(CloudApiSettings {
             base_url: env.optional("WHATSAPP_API_BASE").unwrap_or_else(|| "https://graph.facebook.com".to_owned()),
             version: env.optional("WHATSAPP_API_VERSION").unwrap_or_else(|| "v23.0".to_owned()),
-            waba_id: env.optional("WHATSAPP_WABA_ID").unwrap_or_default(),
+            waba_id: own_waba_id(env),
             timeout: Duration::from_millis(timeout_ms),
         })
     }

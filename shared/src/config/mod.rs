@@ -7,5 +7,5 @@ mod cloud_api;
 mod environment;
 pub mod secrets;
 
-pub use cloud_api::CloudApiSettings;
+pub use cloud_api::{own_waba_id, CloudApiSettings};
 pub use environment::{ConfigError, Environment};

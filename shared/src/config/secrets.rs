@@ -157,6 +157,19 @@ pub const SECRETS_ID: &str = "PARLEY_SECRETS_ID";
 pub const CONTACT_ID_KEY_SECRET_ID: &str = "PARLEY_CONTACT_ID_KEY_SECRET_ID";
 /// The variable naming the generated CloudFront origin key.
 pub const ORIGIN_KEY_SECRET_ID: &str = "PARLEY_ORIGIN_KEY_SECRET_ID";
+/// The variable naming where accounts' own token secrets are, which the
+/// API reads and writes (admins set them) and the sender reads.
+pub const ACCOUNT_TOKEN_SECRET_PREFIX: &str = "ACCOUNT_TOKEN_SECRET_PREFIX";
+
+/// What [`ACCOUNT_TOKEN_SECRET_PREFIX`] is when unset (locally).
+pub const DEFAULT_ACCOUNT_TOKEN_PREFIX: &str = "parley/account-token/";
+
+/// `ACCOUNT_TOKEN_SECRET_PREFIX`: the name each WhatsApp Business Account's
+/// own token secret starts with (the account id follows).
+pub fn account_token_prefix(env: &Environment) -> String {
+    env.optional(ACCOUNT_TOKEN_SECRET_PREFIX).unwrap_or_else(|| DEFAULT_ACCOUNT_TOKEN_PREFIX.to_owned())
+}
+
 /// The variable naming the AI provider key's secret, which the API reads
 /// and writes (admins set the key) apart from the secrets above.
 pub const AI_KEY_SECRET_ID: &str = "AI_KEY_SECRET_ID";

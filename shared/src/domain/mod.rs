@@ -54,6 +54,7 @@ pub mod metrics;
 pub mod minor_units;
 pub mod note;
 pub mod notification;
+pub mod number_accounts;
 pub mod number_profile;
 pub mod number_standing;
 pub mod outbound;

@@ -81,6 +81,11 @@ pub struct Template {
     /// webhook said (a pause's description, a rejection's reason).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
+    /// The WhatsApp Business Account whose catalog holds it, when that is not
+    /// the deployment's own (`WHATSAPP_WABA_ID`). Each account has its own
+    /// catalog: one name may be two different templates in two accounts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waba_id: Option<String>,
 }
 
 impl Template {
@@ -99,7 +104,21 @@ impl Template {
             footer: None,
             buttons: Vec::new(),
             status_reason: None,
+            waba_id: None,
         }
+    }
+
+    /// The same template, held in account `waba_id` (`None`: the
+    /// deployment's own).
+    pub fn in_account(mut self, waba_id: Option<&str>) -> Self {
+        self.waba_id = waba_id.map(str::to_owned);
+        self
+    }
+
+    /// Whether it is in the catalog of account `waba_id` (`None`: the
+    /// deployment's own), the only one a number of that account may send.
+    pub fn is_in_account(&self, waba_id: Option<&str>) -> bool {
+        self.waba_id.as_deref() == waba_id
     }
 
     /// Counts the distinct `{{1}}`, `{{2}}`… placeholders in a body text.

@@ -17,9 +17,22 @@ pub struct TemplateStatusChange {
     pub reason: Option<String>,
     /// When Meta sent it: a change older than the one kept is ignored.
     pub at: Millis,
+    /// The account whose catalog holds the template: Meta's entry id, until
+    /// [`TemplateStatusChange::seen_from`] clears it for the deployment's own.
+    pub waba_id: Option<String>,
 }
 
 impl TemplateStatusChange {
+    /// The change as the catalog keys it: the deployment's own account
+    /// (`own_waba_id`) is no account at all, as in [`super::template::Template`].
+    /// A deployment that names no account of its own has only that one.
+    pub fn seen_from(mut self, own_waba_id: &str) -> Self {
+        if own_waba_id.is_empty() || self.waba_id.as_deref() == Some(own_waba_id) {
+            self.waba_id = None;
+        }
+        self
+    }
+
     /// The status Parley keeps for Meta's `event` (and, for a pause
     /// lifted, its `other_info.title`).
     pub fn status_of(event: &str, title: Option<&str>) -> String {

@@ -3,6 +3,7 @@
 //! at the edge; use cases and handlers only ever see these.
 
 mod access_token;
+mod account_tokens;
 mod address_book;
 mod ai_assistant;
 mod ai_settings;
@@ -73,6 +74,7 @@ mod webhooks;
 mod whatsapp;
 
 pub use access_token::{AccessTokenCheck, TokenState};
+pub use account_tokens::AccountTokenStore;
 pub use address_book::AddressBook;
 pub use ai_assistant::{AiAssistant, AiCompletion, AiProviderError};
 pub use ai_settings::{AiKeyStore, AiSettingsStore, KeyStoreError};

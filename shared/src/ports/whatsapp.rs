@@ -9,8 +9,9 @@ use async_trait::async_trait;
 pub trait WhatsAppClient: Send + Sync {
     /// Sends one message.
     async fn send(&self, request: &SendRequest) -> SendOutcome;
-    /// The business account's templates, every page of them.
-    async fn templates(&self) -> Result<Vec<Template>, CatalogError>;
+    /// Account `waba_id`'s templates (`None`: the deployment's own account),
+    /// every page of them, marked as that account's.
+    async fn templates(&self, waba_id: Option<&str>) -> Result<Vec<Template>, CatalogError>;
 }
 
 /// Why the template catalog could not be read. The messages say nothing of

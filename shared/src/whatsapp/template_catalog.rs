@@ -53,6 +53,7 @@ pub fn template_from(value: &Value) -> Option<Template> {
             .unwrap_or_default(),
         // The catalog gives the status, not why: the webhook does.
         status_reason: None,
+        waba_id: None,
     })
 }
 

@@ -8,7 +8,7 @@ use crate::domain::Millis;
 use serde_json::Value;
 
 /// Reads one change; `None` when it names no template.
-pub(super) fn read_template_status(value: &Value, at: Millis) -> Option<TemplateStatusChange> {
+pub(super) fn read_template_status(value: &Value, waba_id: &str, at: Millis) -> Option<TemplateStatusChange> {
     let name = text(value, "message_template_name")?;
     let language = text(value, "message_template_language")?;
     let event = text(value, "event")?;
@@ -23,5 +23,6 @@ pub(super) fn read_template_status(value: &Value, at: Millis) -> Option<Template
         status: TemplateStatusChange::status_of(&event, title.as_deref()),
         reason: described.or(rejected).or(reason),
         at,
+        waba_id: Some(waba_id.to_owned()).filter(|id| !id.is_empty()),
     })
 }

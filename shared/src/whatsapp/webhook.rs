@@ -29,6 +29,9 @@ struct Envelope {
 
 #[derive(Deserialize)]
 struct Entry {
+    /// The WhatsApp Business Account the entry is about.
+    #[serde(default)]
+    id: String,
     #[serde(default)]
     changes: Vec<Change>,
     /// When Meta sent the entry (Unix seconds), for changes that carry no
@@ -94,16 +97,16 @@ pub fn parse_webhook(body: &[u8], received_at: Millis) -> Result<WebhookBatch, W
     for entry in envelope.entry {
         let at = entry.time.map_or(received_at, |seconds| Millis(seconds.saturating_mul(1000)));
         for change in entry.changes {
-            read_change(change, at, received_at, &mut batch);
+            read_change(change, &entry.id, at, received_at, &mut batch);
         }
     }
     Ok(batch)
 }
 
 /// One change of a WhatsApp Business Account entry sent at `at`.
-fn read_change(change: Change, at: Millis, received_at: Millis, batch: &mut WebhookBatch) {
+fn read_change(change: Change, waba_id: &str, at: Millis, received_at: Millis, batch: &mut WebhookBatch) {
     if change.field == "message_template_status_update" {
-        match super::template_status::read_template_status(&change.value, at) {
+        match super::template_status::read_template_status(&change.value, waba_id, at) {
             Some(status) => batch.template_statuses.push(status),
             None => batch.rejected.push("template status update without a template".to_owned()),
         }

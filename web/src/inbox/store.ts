@@ -96,6 +96,8 @@ function fresh() {
     localEdits: new Map<string, { opted_out: boolean; at: number }>(),
     patchedAt: new Map<string, number>(),
     templates: null as Template[] | null,
+    /** The business number `templates` are the catalog of (its account's). */
+    templatesNumber: null as string | null,
     templatesLoading: null as Promise<void> | null,
     templatesError: '',
     syncing: false,
@@ -517,8 +519,11 @@ export function templateGroups(): TemplateGroup[] {
   return groups.sort((a, b) => CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) || a.name.localeCompare(b.name));
 }
 
-export function loadTemplates(): Promise<void> {
-  if (state.templatesLoading) return state.templatesLoading;
+/** The templates a message from business number `number` may use: its WhatsApp Business Account's catalog. */
+export function loadTemplates(number: string | null = state.templatesNumber): Promise<void> {
+  if (state.templatesLoading && state.templatesNumber === number) return state.templatesLoading;
+  if (state.templatesNumber !== number) state.templates = null;
+  state.templatesNumber = number;
   const g = generation();
   let done: Promise<void> | null = null;
   done = (async () => {
@@ -527,12 +532,12 @@ export function loadTemplates(): Promise<void> {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const page = await templatesApi.templatesPage(cursor);
+        const page = await templatesApi.templatesPage(cursor, number);
         all.push(...items(page));
         cursor = nextCursor(page);
         pages++;
       } while (cursor && pages < 20);
-      if (stale(g)) return;
+      if (stale(g) || state.templatesNumber !== number) return;
       state.templates = all;
       state.templatesError = '';
     } catch (e) {
@@ -561,7 +566,9 @@ export async function syncTemplates(): Promise<void> {
     if (stale(g)) return;
     const n = Number(res?.synced);
     const approved = templateGroups().length;
-    setSendResult(Number.isFinite(n) ? t('tpl.synced', { n, approved }) : t('tpl.syncedSome'));
+    const failed = (res?.accounts ?? []).filter((a) => a.error).map((a) => a.waba_id ?? '');
+    const synced = Number.isFinite(n) ? t('tpl.synced', { n, approved }) : t('tpl.syncedSome');
+    setSendResult(failed.length ? `${synced} ${t('tpl.accountsFailed', { accounts: failed.join(', ') })}` : synced);
   } catch (e) {
     if (quiet(e) || stale(g)) return;
     state.templatesError = t('tpl.syncFailed', { message: (e as Error).message });

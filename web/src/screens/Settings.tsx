@@ -42,8 +42,9 @@ function Templates() {
       <button type="button" class="button button--secondary" data-testid="settings-sync" disabled={busy} onClick={async () => {
         setBusy(true);
         try {
-          await templatesApi.syncTemplates();
-          setError('');
+          const synced = await templatesApi.syncTemplates();
+          const failed = (synced?.accounts ?? []).filter((a) => a.error).map((a) => a.waba_id ?? '');
+          setError(failed.length ? t('tpl.accountsFailed', { accounts: failed.join(', ') }) : '');
           await load();
         } catch (e) {
           fail(e);
@@ -53,10 +54,10 @@ function Templates() {
       }}>{busy ? t('tpl.syncing') : t('tpl.syncTemplates')}</button>
       {list && list.length === 0 ? <p class="muted">{t('tpl.none')}</p> : null}
       <table class="table">
-        <thead><tr><th scope="col">{t('tpl.template')}</th><th scope="col">{t('tpl.language')}</th><th scope="col">{t('settings.category')}</th><th scope="col">{t('settings.status')}</th></tr></thead>
+        <thead><tr><th scope="col">{t('tpl.template')}</th><th scope="col">{t('tpl.language')}</th><th scope="col">{t('settings.category')}</th><th scope="col">{t('settings.status')}</th><th scope="col">{t('tpl.account')}</th></tr></thead>
         <tbody>
           {(list ?? []).map((x) => (
-            <tr key={`${x.name}-${x.language}`} data-testid="template-row"><td>{x.name}</td><td>{x.language}</td><td>{categoryLabel(String(x.category).toLowerCase())}</td><td>{x.status}</td></tr>
+            <tr key={`${x.name}-${x.language}-${x.waba_id ?? ''}`} data-testid="template-row"><td>{x.name}</td><td>{x.language}</td><td>{categoryLabel(String(x.category).toLowerCase())}</td><td>{x.status}</td><td>{x.waba_id ?? t('tpl.ownAccount')}</td></tr>
           ))}
         </tbody>
       </table>

@@ -11,6 +11,7 @@ import { t } from '../i18n';
 import { setBusinessNumbers } from '../lib/numbers';
 import { isAdmin } from '../lib/session';
 import { useError } from '../lib/useError';
+import { Accounts } from './Accounts';
 import { NumberForm } from './NumberForm';
 
 function ReadOnlyNumber({ entry }: { entry: BusinessNumber }) {
@@ -52,10 +53,12 @@ export function Numbers() {
     numbersApi.numbers().then((l) => setList(l.items)).catch(fail);
     if (editable) teamApi.users().then((page) => setTeam(items(page))).catch(fail);
   }, []);
+  const [saves, setSaves] = useState(0);
   const replace = (saved: BusinessNumber) => {
     const next = (list ?? []).map((n) => (n.phone_number_id === saved.phone_number_id ? saved : n));
     setList(next);
     setBusinessNumbers(next);
+    setSaves((n) => n + 1);
   };
   const add = (id: string) => {
     if ((list ?? []).some((n) => n.phone_number_id === id)) return;
@@ -76,6 +79,7 @@ export function Numbers() {
           {editable ? <NumberForm entry={entry} team={team} onSaved={replace} /> : <ReadOnlyNumber entry={entry} />}
         </section>
       ))}
+      {editable ? <Accounts revision={saves} /> : null}
     </section>
   );
 }

@@ -186,9 +186,13 @@ pub fn idempotency_pk(key: &str) -> String {
 /// The template catalog's partition.
 pub const TEMPLATES: &str = "TEMPLATES";
 
-/// A template's sort key.
-pub fn template_sk(name: &str, language: &str) -> String {
-    format!("{name}#{language}")
+/// A template's sort key: its account's id last, for any account but the
+/// deployment's own (whose keys are as they were before there were others).
+pub fn template_sk(name: &str, language: &str, waba_id: Option<&str>) -> String {
+    match waba_id {
+        None => format!("{name}#{language}"),
+        Some(waba) => format!("{name}#{language}#{waba}"),
+    }
 }
 
 /// A month's spend counters' partition (sort key: the category).

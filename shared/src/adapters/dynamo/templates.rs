@@ -1,4 +1,5 @@
-//! The template catalog: one partition, one item per name and language.
+//! The template catalogs: one partition, one item per name, language and
+//! account.
 
 use super::item::{key, req_s, s};
 use super::keys;
@@ -31,7 +32,7 @@ impl DynamoStore {
 impl crate::ports::TemplateCatalog for DynamoStore {
     async fn put_templates(&self, templates: &[Template]) -> Result<(), StoreError> {
         for t in templates {
-            let mut item = key(keys::TEMPLATES, keys::template_sk(&t.name, &t.language));
+            let mut item = key(keys::TEMPLATES, keys::template_sk(&t.name, &t.language, t.waba_id.as_deref()));
             let json = serde_json::to_string(t).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             item.insert("template".to_owned(), s(json));
             self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(unavailable)?;
@@ -54,7 +55,7 @@ impl crate::ports::TemplateCatalog for DynamoStore {
         &self,
         change: &crate::domain::template_status::TemplateStatusChange,
     ) -> Result<bool, crate::ports::StoreError> {
-        let key = key(keys::TEMPLATES, keys::template_sk(&change.name, &change.language));
+        let key = key(keys::TEMPLATES, keys::template_sk(&change.name, &change.language, change.waba_id.as_deref()));
         let read = self
             .client
             .get_item()

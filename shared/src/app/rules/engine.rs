@@ -165,6 +165,13 @@ impl RuleEngine {
         RuleEngine { ports }
     }
 
+    /// Sends through `send` rather than the plain one the ports were built
+    /// with (the functions' knows each number's account).
+    pub fn with_send(mut self, send: Arc<SendMessage>) -> Self {
+        self.ports.send = send;
+        self
+    }
+
     /// Lets "send an AI reply" actions ask `assist` for their draft.
     pub fn with_assist(mut self, assist: Arc<AiAssist>) -> Self {
         self.ports.assist = Some(assist);

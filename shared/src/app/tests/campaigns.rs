@@ -305,7 +305,7 @@ impl crate::ports::WhatsAppClient for FaultyMeta {
         }
     }
 
-    async fn templates(&self) -> Result<Vec<Template>, crate::ports::CatalogError> {
+    async fn templates(&self, _waba_id: Option<&str>) -> Result<Vec<Template>, crate::ports::CatalogError> {
         Ok(Vec::new())
     }
 }

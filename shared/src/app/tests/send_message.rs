@@ -206,3 +206,37 @@ async fn a_template_meta_paused_is_refused_before_sending_with_meta_s_reason_unt
     let unknown = post(template_status("not_synced_yet", "APPROVED", None, 1_700_000_400)).await;
     assert_eq!(unknown.template_statuses, 0);
 }
+
+/// Two accounts may each hold a template of the same name: Meta's status
+/// names the account (the entry's id), and only that account's is changed.
+#[tokio::test]
+async fn a_template_status_changes_only_the_account_it_names() {
+    let w = World::new();
+    let own = Template::body_only("diwali_offer", "en_US", Category::Marketing, "APPROVED", "Own offer");
+    let other = own.clone().in_account(Some("700"));
+    w.store.put_templates(&[own, other]).await.unwrap();
+    let ingest =
+        crate::app::IngestWebhook::new(crate::app::IngestStores::over(w.store.clone()), w.clock.clone(), "secret")
+            .with_own_account("102290129340398");
+    let post = |body: Vec<u8>| {
+        let ingest = &ingest;
+        async move { ingest.handle(&body, Some(&crate::whatsapp::sign(b"secret", &body))).await.unwrap() }
+    };
+    let of_account = |waba: &str, seconds| {
+        let body = String::from_utf8(template_status("diwali_offer", "PAUSED", Some("FIRST_PAUSE"), seconds)).unwrap();
+        body.replace("102290129340398", waba).into_bytes()
+    };
+    let statuses = |templates: Vec<Template>| {
+        let mut s: Vec<(Option<String>, String)> = templates.into_iter().map(|t| (t.waba_id, t.status)).collect();
+        s.sort();
+        s
+    };
+    assert_eq!(post(of_account("700", 1_700_000_100)).await.template_statuses, 1);
+    let after = statuses(w.store.list_templates().await.unwrap());
+    assert_eq!(after, [(None, "APPROVED".to_owned()), (Some("700".to_owned()), "PAUSED".to_owned())]);
+    assert_eq!(post(of_account("102290129340398", 1_700_000_200)).await.template_statuses, 1);
+    let after = statuses(w.store.list_templates().await.unwrap());
+    assert_eq!(after, [(None, "PAUSED".to_owned()), (Some("700".to_owned()), "PAUSED".to_owned())]);
+    // An account nobody synced is not the own one's.
+    assert_eq!(post(of_account("800", 1_700_000_300)).await.template_statuses, 0);
+}

@@ -5,6 +5,7 @@
 //! complete erasure, DynamoDB's size limits), a queue that records what it
 //! was asked to send, a scripted Cloud API and a clock the test moves.
 
+mod account_tokens;
 mod ai;
 mod campaigns;
 mod clock;
@@ -37,6 +38,7 @@ mod webhook_queue;
 mod webhooks;
 mod whatsapp;
 
+pub use account_tokens::MemoryAccountTokens;
 pub use ai::{MemoryAiKey, MemoryAiSettings, ScriptedAssistant};
 pub use campaigns::MemoryCampaignQueue;
 pub use clock::ManualClock;
@@ -215,7 +217,7 @@ struct State {
     parked: HashMap<String, Vec<StatusUpdate>>,
     /// Scoped idempotency keys to the request's digest and the message id.
     idempotency: HashMap<String, (String, String)>,
-    templates: BTreeMap<(String, String), Template>,
+    templates: BTreeMap<(String, String, Option<String>), Template>,
     spend: BTreeMap<(String, crate::domain::spend::SpendKey), (u64, u64)>,
     message_counts: BTreeMap<String, (u64, u64)>,
     /// First-response figures by (day, agent).
@@ -266,7 +268,7 @@ struct State {
     /// Message ids (Parley's and Meta's) of erased messages.
     erased_ids: HashSet<String>,
     /// When each template translation's status last changed.
-    template_status_at: HashMap<(String, String), Millis>,
+    template_status_at: HashMap<(String, String, Option<String>), Millis>,
     /// When each contact's address-book name last changed.
     address_book_at: HashMap<ContactId, Millis>,
     /// Webhook items no retry could store, one per (day, kind, wamid).

@@ -339,7 +339,7 @@ impl TemplateCatalog for MemoryStore {
     async fn put_templates(&self, templates: &[Template]) -> Result<(), StoreError> {
         let mut state = self.state();
         for t in templates {
-            state.templates.insert((t.name.clone(), t.language.clone()), t.clone());
+            state.templates.insert((t.name.clone(), t.language.clone(), t.waba_id.clone()), t.clone());
         }
         Ok(())
     }
@@ -353,7 +353,7 @@ impl TemplateCatalog for MemoryStore {
         change: &crate::domain::template_status::TemplateStatusChange,
     ) -> Result<bool, StoreError> {
         let mut state = self.state();
-        let key = (change.name.clone(), change.language.clone());
+        let key = (change.name.clone(), change.language.clone(), change.waba_id.clone());
         if state.template_status_at.get(&key).is_some_and(|kept| *kept > change.at) {
             return Ok(false);
         }

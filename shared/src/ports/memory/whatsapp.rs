@@ -27,7 +27,8 @@ impl ScriptedWhatsApp {
         self.requests.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
-    /// The business account's templates, as `templates()` returns them.
+    /// Every account's templates (each marked with its account), as
+    /// `templates()` returns them account by account.
     pub fn set_templates(&self, templates: Vec<Template>) {
         *self.templates.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = templates;
     }
@@ -42,7 +43,8 @@ impl WhatsAppClient for ScriptedWhatsApp {
         next.unwrap_or_else(|| SendOutcome::Accepted { wamid: format!("wamid.{}", requests.len()) })
     }
 
-    async fn templates(&self) -> Result<Vec<Template>, CatalogError> {
-        Ok(self.templates.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone())
+    async fn templates(&self, waba_id: Option<&str>) -> Result<Vec<Template>, CatalogError> {
+        let all = self.templates.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        Ok(all.into_iter().filter(|t| t.is_in_account(waba_id)).collect())
     }
 }

@@ -17,7 +17,8 @@ import { TemplatePreview } from './TemplatePreview';
 export function TemplatePicker({ c, draft, open }: { c: Contact; draft: Draft; open: boolean }) {
   void rev.value; // state is plain data: re-render on every store change
   useEffect(() => {
-    if (state.templates === null && !state.templatesLoading && !state.templatesError) loadTemplates();
+    const wrongNumber = state.templatesNumber !== c.phone_number_id;
+    if (wrongNumber || (state.templates === null && !state.templatesLoading && !state.templatesError)) loadTemplates(c.phone_number_id);
   });
   const busy = state.inFlight.has(c.id);
   const optedOut = c.opted_out === true;
