@@ -3,7 +3,8 @@
 
   remember      write the names of what the stack holds (its outputs) to --kept
   stack-exists  exit 0 when the stack is there, 1 when it is gone
-  empty         empty the UI and export buckets, so CloudFormation can delete them
+  empty         empty the UI and export buckets, so CloudFormation can delete them,
+                and delete the accounts' own access tokens (secrets the API made)
   delete-kept   delete what the stack keeps when it goes: the table, the media
                 bucket (every version of every file) and the contact-id key
 
@@ -66,6 +67,26 @@ def empty_bucket(bucket: str) -> int:
     return removed
 
 
+def delete_account_tokens(stack: str) -> int:
+    """Deletes the WhatsApp Business Accounts' own token secrets the API
+    created at run time (CloudFormation does not know them); returns how many."""
+    secrets = boto3.client("secretsmanager")
+    prefix = f"{stack}/account-token/"
+    doomed = [
+        secret["ARN"]
+        for page in secrets.get_paginator("list_secrets").paginate(Filters=[{"Key": "name", "Values": [prefix]}])
+        for secret in page.get("SecretList", [])
+        if secret["Name"].startswith(prefix)
+    ]
+    for arn in doomed:
+        try:
+            secrets.delete_secret(SecretId=arn, ForceDeleteWithoutRecovery=True)
+        except ClientError as e:
+            if not missing(e):
+                raise
+    return len(doomed)
+
+
 def delete_kept(names: dict[str, str]) -> None:
     table = names.get("TableName")
     if table:
@@ -118,6 +139,7 @@ def main() -> int:
         for output in EMPTIED:
             if output in names:
                 print(f"emptied {names[output]}: {empty_bucket(names[output])} files and versions")
+        print(f"deleted {delete_account_tokens(args.stack)} accounts' own access tokens")
     else:
         delete_kept(names)
     return 0

@@ -165,3 +165,28 @@ fn deleting_the_kept_data_removes_the_table_every_file_version_and_the_contact_i
     assert!(again.status.success(), "a second run finds it all gone: {}", text(&again));
     std::fs::remove_file(&kept).expect("the temp file removed");
 }
+
+#[test]
+fn destroying_deletes_the_accounts_own_tokens_of_that_stack_only() {
+    require_emulators();
+    let stack = unique_table("tokens");
+    python(&format!(
+        "import boto3\n\
+         s = boto3.client('secretsmanager')\n\
+         s.create_secret(Name='{stack}/account-token/204060080100120', SecretString='{{}}')\n\
+         s.create_secret(Name='{stack}-other/account-token/1', SecretString='{{}}')"
+    ));
+    let kept = std::env::temp_dir().join(format!("{stack}.json"));
+    std::fs::write(&kept, "{}").expect("written");
+    let kept = kept.to_string_lossy().into_owned();
+    let output = run("python", &["infra/stack_data.py", "--stack", &stack, "--kept", &kept, "empty"], &[]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(text(&output).contains("deleted 1 accounts' own access tokens"), "{}", text(&output));
+    let left = python(&format!(
+        "import boto3\n\
+         names = [s['Name'] for s in boto3.client('secretsmanager').list_secrets()['SecretList']]\n\
+         print(['{stack}/account-token/204060080100120' in names, '{stack}-other/account-token/1' in names])"
+    ));
+    assert_eq!(left, "[False, True]", "another stack's tokens stay");
+    std::fs::remove_file(&kept).expect("the temp file removed");
+}
