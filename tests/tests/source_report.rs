@@ -128,8 +128,8 @@ async fn a_report_read_while_deals_are_won_never_shows_a_win_without_its_value()
                 }
                 reads += 1;
             }
-            // A read the sweep kept overtaking says so (the API answers 503
-            // and the screen retries): never a torn answer.
+            // A read the sweep kept overtaking says so (the API answers 503,
+            // the screen shows it, and reading again answers): never a torn one.
             Err(parley::ports::StoreError::Unavailable(why)) if why.contains("folded during the read") => refused += 1,
             Err(e) => panic!("{e}"),
         }
