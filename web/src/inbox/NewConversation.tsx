@@ -16,7 +16,7 @@ import { ConsentChoices } from './ConsentChoices';
 import { backgroundError, loadContacts, loadTeam, state } from './store';
 
 /** How many times the team is asked for before the form says it could not be. */
-const TEAM_TRIES = 5;
+const TEAM_TRIES = 10;
 const TEAM_RETRY_MS = 2_000;
 
 /**
