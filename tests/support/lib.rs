@@ -23,6 +23,8 @@ pub const ADMIN_EMAIL: &str = "owner@shop.test";
 pub const ADMIN_PASSWORD: &str = "a long test password";
 /// The secret the test stacks derive contact ids with.
 pub const CONTACT_ID_KEY: &str = "test-contact-id-key";
+/// The stack's own WhatsApp Business Account: the simulator's.
+pub const OWN_WABA_ID: &str = "102290129340398";
 
 /// The test stacks' contact-id key.
 pub fn contact_id_key() -> parley::domain::ContactIdKey {
@@ -236,7 +238,7 @@ impl TestStack {
                 base_url: simulator_url.clone(),
                 version: "v23.0".to_owned(),
                 access_token: ACCESS_TOKEN.to_owned(),
-                waba_id: "102290129340398".to_owned(),
+                waba_id: OWN_WABA_ID.to_owned(),
                 timeout: Duration::from_millis(400),
             },
             retry: RetryPolicy { max_attempts: 8, base_seconds: 1, max_seconds: 2 },

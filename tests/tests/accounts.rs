@@ -51,7 +51,7 @@ async fn a_number_of_another_account_syncs_and_sends_that_account_s_templates_wi
         .request(
             &admin,
             "PUT",
-            "/api/accounts/102290129340398/token",
+            &format!("/api/accounts/{}/token", parley_e2e::OWN_WABA_ID),
             Some(&json!({"token": second_account::ACCESS_TOKEN})),
         )
         .await;
@@ -66,7 +66,7 @@ async fn a_number_of_another_account_syncs_and_sends_that_account_s_templates_wi
         .iter()
         .map(|a| (a["waba_id"].as_str().unwrap(), a["token"].as_str().unwrap()))
         .collect();
-    assert_eq!(tokens, vec![("102290129340398", "system_user"), (second_account::WABA_ID, "own")]);
+    assert_eq!(tokens, vec![(parley_e2e::OWN_WABA_ID, "system_user"), (second_account::WABA_ID, "own")]);
     assert!(!listed.to_string().contains(second_account::ACCESS_TOKEN), "a token is never shown again");
 
     // Now both accounts sync, each into its own catalog.

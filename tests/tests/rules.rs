@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use parley::app::reactions::Reaction;
 use parley::app::rules::{RuleEngine, RulePorts};
+use parley::app::send_message::SendMessage;
 use parley::domain::notification::Notification;
 use parley::domain::scheduled_job::ScheduledJob;
 use parley::domain::{BusinessNumber, Event, EventKind, Millis};
@@ -58,7 +59,8 @@ async fn engine(t: &TestStack, scheduler: Arc<Wakeups>, hours: Arc<dyn OpeningHo
     let clock: Arc<dyn Clock> = t.clock.clone();
     let sdk = parley::adapters::aws::load_config().await;
     let queue = Arc::new(parley::adapters::aws::outbound_queue(&sdk, &t.stack.outbound_queue_url));
-    RuleEngine::new(RulePorts::over_store(store, queue, scheduler, Arc::new(Bell::default()), hours, clock))
+    let send = Arc::new(SendMessage::over_table(store.clone(), queue, clock.clone(), parley_e2e::OWN_WABA_ID));
+    RuleEngine::new(RulePorts::over_store(store, send, scheduler, Arc::new(Bell::default()), hours, clock))
 }
 
 async fn contact(t: &TestStack, cookie: &str) -> String {

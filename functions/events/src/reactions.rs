@@ -68,7 +68,7 @@ pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
     ));
     let rules = RuleEngine::over_table(
         store.clone(),
-        parts.outbound.clone(),
+        send.clone(),
         parts.scheduler.clone(),
         parts.webhooks.clone(),
         parts.clock.clone(),
@@ -78,8 +78,7 @@ pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
         parts.ai_keys.clone(),
         Arc::new(HttpAiAssistant::new()),
         parts.clock.clone(),
-    )))
-    .with_send(send.clone());
+    )));
     vec![
         Arc::new(PublishedLog),
         Arc::new(FollowUpCancellation::new(store.clone(), parts.scheduler.clone())),

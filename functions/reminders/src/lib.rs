@@ -102,13 +102,10 @@ pub fn due_work(wiring: Wiring, sweep: SweepPolicy, sla: SlaPolicy) -> DueWork {
     let Wiring { store, queue, scheduler, webhooks, clock, indiamart, ai_keys, own_waba_id } = wiring;
     let intake = Arc::new(LeadIntake::new(LeadIntakePorts::over_store(store.clone(), clock.clone())));
     let pull = IndiaMartPull::new(indiamart, intake, store.clone(), store.clone(), scheduler.clone(), clock.clone());
-    let (send_store, send_queue, send_clock) = (store.clone(), queue.clone(), clock.clone());
-    let send =
-        move || SendMessage::over_table(send_store.clone(), send_queue.clone(), send_clock.clone(), &own_waba_id);
+    let send = Arc::new(SendMessage::over_table(store.clone(), queue.clone(), clock.clone(), &own_waba_id));
     let assist = AiAssist::over_store(store.clone(), ai_keys, Arc::new(HttpAiAssistant::new()), clock.clone());
-    let rule_timers = RuleEngine::over_table(store.clone(), queue.clone(), scheduler.clone(), webhooks, clock.clone())
-        .with_assist(Arc::new(assist))
-        .with_send(Arc::new(send()));
+    let rule_timers = RuleEngine::over_table(store.clone(), send.clone(), scheduler.clone(), webhooks, clock.clone())
+        .with_assist(Arc::new(assist));
     let sweeper = Sweep::new(store.clone(), store.clone(), queue, clock.clone(), sweep);
     DueWork::new(
         DueWorkPorts {
@@ -122,7 +119,7 @@ pub fn due_work(wiring: Wiring, sweep: SweepPolicy, sla: SlaPolicy) -> DueWork {
             outbox: store.clone(),
             clock,
         },
-        send(),
+        send,
         (sweeper, sweep),
         IndexBackfill::new(store, BACKFILL_PAGES_PER_RUN),
         Some(Arc::new(rule_timers)),

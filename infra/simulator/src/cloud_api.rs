@@ -299,10 +299,12 @@ fn refuse_token(sim: &Sim, headers: &HeaderMap) -> Option<Response> {
 /// the number (or catalog) `id`: the object is out of its reach.
 fn refuse_token_for(sim: &Sim, headers: &HeaderMap, id: &str, account_token: &str) -> Option<Response> {
     let token = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    if token == Some(SECOND_TOKEN) && !sim.faults.lock().map(|f| f.token_revoked).unwrap_or(false) {
-        // The second account's token is as good as the business's own.
-    } else if let Some(refusal) = refuse_token(sim, headers) {
-        return Some(refusal);
+    // The second account's token is as good as the business's own.
+    let second = token == Some(SECOND_TOKEN) && !sim.faults.lock().map(|f| f.token_revoked).unwrap_or(false);
+    if !second {
+        if let Some(refusal) = refuse_token(sim, headers) {
+            return Some(refusal);
+        }
     }
     (token != Some(account_token)).then(|| {
         meta_error(

@@ -62,11 +62,6 @@ impl AccountTokens {
         self
     }
 
-    /// The deployment's system-user token.
-    pub fn system_user_token(&self) -> &str {
-        &self.system_user_token
-    }
-
     /// The token a call from business number `phone_number_id` carries.
     pub async fn for_number(&self, phone_number_id: &str) -> String {
         let account = self.account_of(phone_number_id).await;

@@ -109,7 +109,7 @@ pub struct DueWorkPorts {
 /// The reminders function's use case.
 pub struct DueWork {
     ports: DueWorkPorts,
-    send: SendMessage,
+    send: Arc<SendMessage>,
     sweep: Sweep,
     sweep_policy: SweepPolicy,
     backfill: IndexBackfill,
@@ -126,7 +126,7 @@ impl DueWork {
     /// plugged in (its timers are then logged and dropped).
     pub fn new(
         ports: DueWorkPorts,
-        send: SendMessage,
+        send: Arc<SendMessage>,
         sweep: (Sweep, SweepPolicy),
         backfill: IndexBackfill,
         rule_timers: Option<Arc<dyn RuleTimers>>,

@@ -40,7 +40,7 @@ impl TemplateCatalogs {
 
     /// Every account, the deployment's own first.
     pub async fn sync(&self) -> Result<Vec<AccountSynced>, StoreError> {
-        let accounts = NumberAccounts::of(&self.numbers.number_profiles().await?, &self.own_waba_id);
+        let accounts = self.accounts().await?;
         let mut synced = Vec::new();
         for waba_id in std::iter::once(None).chain(accounts.other_accounts().into_iter().map(Some)) {
             let outcome = match self.whatsapp.templates(waba_id).await {
@@ -64,8 +64,12 @@ impl TemplateCatalogs {
         &self,
         phone_number_id: &str,
     ) -> Result<Vec<crate::domain::template::Template>, StoreError> {
-        let accounts = NumberAccounts::of(&self.numbers.number_profiles().await?, &self.own_waba_id);
+        let accounts = self.accounts().await?;
         let account = accounts.account_of(phone_number_id);
         Ok(self.catalog.list_templates().await?.into_iter().filter(|t| t.is_in_account(account)).collect())
+    }
+
+    async fn accounts(&self) -> Result<NumberAccounts, StoreError> {
+        Ok(NumberAccounts::of(&self.numbers.number_profiles().await?, &self.own_waba_id))
     }
 }

@@ -26,8 +26,7 @@ use crate::domain::{AuditEntry, BusinessNumber, Contact, ContactId, ContactPatch
 use crate::domain::{Session, User};
 use crate::ports::{
     Clock, ContactRecordStore, ConversationStore, DealStore, InboxStore, Notifications, OpenState, OpeningHours,
-    OutboundQueue, PageRequest, RuleStore, Scheduler, StoreError, TaskStore, UserStore, WebhookCalls, WebhookQueue,
-    WebhookStore,
+    PageRequest, RuleStore, Scheduler, StoreError, TaskStore, UserStore, WebhookCalls, WebhookQueue, WebhookStore,
 };
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -69,43 +68,22 @@ pub struct RulePorts {
 /// What one store must implement for [`RulePorts::over_store`] to build
 /// every port of the rules over it.
 pub trait RuleTable:
-    RuleStore
-    + ConversationStore
-    + DealStore
-    + TaskStore
-    + ContactRecordStore
-    + UserStore
-    + InboxStore
-    + crate::ports::OutboxStore
-    + crate::ports::TemplateCatalog
-    + crate::ports::ConsentPolicyStore
-    + crate::ports::BusinessProfileStore
-    + crate::ports::RateOverrideStore
+    RuleStore + ConversationStore + DealStore + TaskStore + ContactRecordStore + UserStore + InboxStore
 {
 }
 
 impl<S> RuleTable for S where
-    S: RuleStore
-        + ConversationStore
-        + DealStore
-        + TaskStore
-        + ContactRecordStore
-        + UserStore
-        + InboxStore
-        + crate::ports::OutboxStore
-        + crate::ports::TemplateCatalog
-        + crate::ports::BusinessProfileStore
-        + crate::ports::RateOverrideStore
-        + crate::ports::ConsentPolicyStore
+    S: RuleStore + ConversationStore + DealStore + TaskStore + ContactRecordStore + UserStore + InboxStore
 {
 }
 
 impl RulePorts {
     /// Every port over one store that implements them all (the DynamoDB
-    /// store in the functions), with the other features' pieces beside it.
+    /// store in the functions), with the other features' pieces beside it;
+    /// "send a template" and "send an AI reply" go through `send`.
     pub fn over_store<S>(
         store: Arc<S>,
-        queue: Arc<dyn OutboundQueue>,
+        send: Arc<SendMessage>,
         scheduler: Arc<dyn Scheduler>,
         notifications: Arc<dyn Notifications>,
         hours: Arc<dyn OpeningHours>,
@@ -114,17 +92,6 @@ impl RulePorts {
     where
         S: RuleTable + 'static,
     {
-        let send = SendMessage::new(
-            store.clone(),
-            store.clone(),
-            store.clone(),
-            queue,
-            clock.clone(),
-            crate::domain::pricing::RateCards::default(),
-            store.clone(),
-        )
-        .with_business(store.clone())
-        .with_prices(store.clone());
         RulePorts {
             rules: store.clone(),
             contacts: store.clone(),
@@ -134,7 +101,7 @@ impl RulePorts {
             records: store.clone(),
             users: store.clone(),
             inbox: store,
-            send: Arc::new(send),
+            send,
             notifications,
             scheduler,
             hours,
@@ -165,13 +132,6 @@ impl RuleEngine {
         RuleEngine { ports }
     }
 
-    /// Sends through `send` rather than the plain one the ports were built
-    /// with (the functions' knows each number's account).
-    pub fn with_send(mut self, send: Arc<SendMessage>) -> Self {
-        self.ports.send = send;
-        self
-    }
-
     /// Lets "send an AI reply" actions ask `assist` for their draft.
     pub fn with_assist(mut self, assist: Arc<AiAssist>) -> Self {
         self.ports.assist = Some(assist);
@@ -184,7 +144,7 @@ impl RuleEngine {
     /// through `webhook_queue` as the fan-out does.
     pub fn over_table<S>(
         store: Arc<S>,
-        outbound: Arc<dyn OutboundQueue>,
+        send: Arc<SendMessage>,
         scheduler: Arc<dyn Scheduler>,
         webhook_queue: Arc<dyn WebhookQueue>,
         clock: Arc<dyn Clock>,
@@ -192,7 +152,7 @@ impl RuleEngine {
     where
         S: RuleTable + Notifications + OpeningHours + WebhookStore + 'static,
     {
-        let mut ports = RulePorts::over_store(store.clone(), outbound, scheduler, store.clone(), store.clone(), clock);
+        let mut ports = RulePorts::over_store(store.clone(), send, scheduler, store.clone(), store.clone(), clock);
         ports.webhooks = Some(Arc::new(WebhookFanout::new(store, webhook_queue)));
         RuleEngine::new(ports)
     }

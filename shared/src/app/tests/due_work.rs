@@ -41,7 +41,7 @@ impl IndexBackfillStore for NothingToBackfill {
 
 fn due_work(w: &World) -> DueWork {
     let s = w.store.clone();
-    let send = w.send_message();
+    let send = std::sync::Arc::new(w.send_message());
     let policy = SweepPolicy::default();
     let sweep = Sweep::new(s.clone(), s.clone(), w.queue.clone(), w.clock.clone(), policy);
     DueWork::new(
