@@ -202,6 +202,18 @@ export async function newPage(stack, { viewport = { width: 1280, height: 860 }, 
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
+  // The API's answers, newest last: what a failing test reports of what the page was told.
+  page.apiLog = [];
+  page.on('response', (r) => {
+    const url = new URL(r.url());
+    if (!url.pathname.startsWith('/api/')) return;
+    page.apiLog.push(`${r.request().method()} ${url.pathname} ${r.status()}`);
+    if (page.apiLog.length > 40) page.apiLog.shift();
+  });
+  page.on('requestfailed', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith('/api/')) page.apiLog.push(`${r.method()} ${url.pathname} failed: ${r.failure()?.errorText}`);
+  });
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) page.errors.push(m.text());
   });

@@ -40,8 +40,16 @@ test('a new lead by phone, with its tags, source and owner, opens with templates
     await byTestId(form, 'new-conversation-tags').fill('Wholesale, diwali');
     await byTestId(form, 'new-conversation-source').fill('exhibition');
     // The form asks for the team again while it is missing; a loaded machine answers slowly.
-    await eventually(async () => assert.ok((await byTestId(form, 'new-conversation-owner').locator('option').count()) > 1, 'the team to choose from'),
-      { timeout: 2 * WAIT });
+    await eventually(async () => {
+      if ((await byTestId(form, 'new-conversation-owner').locator('option').count()) > 1) return;
+      const seen = {
+        form: await form.count(),
+        signInForm: await byTestId(page, 'login-form').count(),
+        error: await byTestId(form, 'new-conversation-error').textContent({ timeout: 1000 }).catch(() => null),
+        api: page.apiLog,
+      };
+      assert.fail(`the team to choose from: ${JSON.stringify(seen)}`);
+    }, { timeout: 2 * WAIT });
     await byTestId(form, 'new-conversation-owner').selectOption(ENV.PARLEY_ADMIN_EMAIL);
     await noSidewaysScroll(page);
     assert.deepEqual(await axeViolations(page), [], 'axe-core on the new-conversation form');
