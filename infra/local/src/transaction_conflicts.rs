@@ -41,9 +41,7 @@ impl TransactionConflicts {
     /// Local. Clients built from the same wrapper share what is in flight,
     /// as they share one table.
     pub fn over_default_client() -> SharedHttpClient {
-        use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
-        let inner =
-            aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::AwsLc)).build_https();
+        let inner = parley::adapters::aws::https_client();
         SharedHttpClient::new(TransactionConflicts {
             inner,
             held: Held::default(),

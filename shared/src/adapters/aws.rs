@@ -7,9 +7,17 @@ pub use aws_sdk_dynamodb::Client as DynamoClient;
 
 /// Loads the shared SDK configuration from the environment: region,
 /// credentials and the standard `AWS_ENDPOINT_URL_*` overrides that point the
-/// SDK at DynamoDB Local or moto.
+/// SDK at DynamoDB Local or moto. Every client built from it speaks TLS
+/// through rustls on ring, the stack reqwest uses too, so a binary carries
+/// one TLS implementation rather than the SDK's default aws-lc beside it.
 pub async fn load_config() -> SdkConfig {
-    aws_config::load_from_env().await
+    aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(https_client()).load().await
+}
+
+/// The SDK's HTTP client over rustls with ring.
+pub fn https_client() -> aws_sdk_dynamodb::config::SharedHttpClient {
+    use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+    aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::Ring)).build_https()
 }
 
 /// A DynamoDB client that counts its HTTP round trips into `counter`.
