@@ -214,6 +214,11 @@ export async function newPage(stack, { viewport = { width: 1280, height: 860 }, 
     const url = new URL(r.url());
     if (url.pathname.startsWith('/api/')) page.apiLog.push(`${r.method()} ${url.pathname} failed: ${r.failure()?.errorText}`);
   });
+  // Requests still unanswered: a hang shows as neither an answer nor a failure.
+  page.pending = new Set();
+  page.on('request', (r) => page.pending.add(r));
+  page.on('requestfinished', (r) => page.pending.delete(r));
+  page.on('requestfailed', (r) => page.pending.delete(r));
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) page.errors.push(m.text());
   });

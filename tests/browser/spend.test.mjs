@@ -43,6 +43,9 @@ test('the spend section shows priced messages by category and the forecast', { t
     const { body } = await api(stack, page, 'GET', '/api/reports/spend');
     assert.equal(body.items.find((l) => l.category === 'service')?.free, 1, JSON.stringify(body));
     assert.equal(body.items.find((l) => l.category === 'marketing')?.billable, 1, JSON.stringify(body));
+    // Charged to the teammate who sent them, once the events function has read who did.
+    const admin = body.by_agent.find((a) => a.agent === ENV.PARLEY_ADMIN_EMAIL);
+    assert.deepEqual([admin?.billable, admin?.free], [1, 1], JSON.stringify(body));
   }, { timeout: WAIT });
 
   // The timeline marks how Meta billed each message, priced from the rate card.
@@ -50,6 +53,7 @@ test('the spend section shows priced messages by category and the forecast', { t
   await openConversation(page, 'Sunita Rao');
   const billed = byTestId(page, 'message-billed');
   await eventually(async () => assert.deepEqual(await billed.allTextContents(), ['not billed: Service reply', 'billed: Marketing ₹0.78']), { timeout: WAIT });
+  assert.deepEqual(await byTestId(page, 'sent-by').allTextContents(), ['Sent by You', 'Sent by You'], 'who pressed send, on each message');
   // Inside the window the composer says the reply is free (the server's
   // estimate); for a contact who never wrote, that a template is needed and its price.
   await eventually(async () => assert.equal(await byTestId(page, 'text-estimate').textContent(), 'estimateFree · Service reply'));
@@ -76,6 +80,9 @@ test('the spend section shows priced messages by category and the forecast', { t
   const rupees = (paise) => `₹${(paise / 100).toFixed(2)}`;
   assert.equal(await byTestId(page, 'dash-spend-total').textContent(), `₹0.78 billed so far; ${rupees(forecastPaise)} by month end at this pace.`);
   assert.equal(now.by_number.length, 1, 'one business number');
+  // By teammate: everything this month was the admin's, so there is no line for rules and campaigns.
+  assert.deepEqual(await byTestId(page, 'dash-spend-agent').locator('td').allTextContents(),
+    [ENV.PARLEY_ADMIN_EMAIL, '1', '1', '₹0.78', String(expectedForecast)]);
   const { body: report } = await api(stack, page, 'GET', '/api/reports/spend');
   assert.equal(
     await byTestId(page, 'dash-spend-forecast').textContent(),
@@ -84,6 +91,7 @@ test('the spend section shows priced messages by category and the forecast', { t
   // An earlier month has nothing billed.
   await byTestId(page, 'dash-spend-month').fill('2001-02');
   await eventually(async () => assert.equal(await row.count(), 0));
+  assert.equal(await byTestId(page, 'dash-spend-agents').count(), 0, 'no teammate sent anything then');
   assert.equal(await byTestId(page, 'dash-spend-total').textContent(), '₹0.00 billed so far; ₹0.00 by month end at this pace.');
   assert.deepEqual(await axeViolations(page), []);
   await context.close();

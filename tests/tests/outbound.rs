@@ -1,7 +1,7 @@
 //! Sending end to end: API → DynamoDB `queued` → SQS (moto) → sender → Cloud
 //! API simulator → signed status webhooks → monotonic states.
 
-use parley_e2e::{TestStack, ACCESS_TOKEN};
+use parley_e2e::{TestStack, ACCESS_TOKEN, ADMIN_EMAIL};
 use parley_simulator::cloud_api::Faults;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -269,6 +269,7 @@ async fn a_message_never_enqueued_is_sent_by_the_sweep() {
         reply_to: None,
         attempts: 0,
         created_at: now,
+        sent_by: None,
     };
     let estimate = parley::domain::pricing::RateCards::default().estimate(
         Some(CUSTOMER),
@@ -413,6 +414,38 @@ async fn the_spend_report_counts_billable_and_free_messages_once() {
     assert_eq!((past["days_elapsed"].as_u64(), past["days_in_month"].as_u64()), (Some(28), Some(28)), "{past}");
     assert_eq!(t.get(&cookie, "/api/reports/spend?month=2026-13x").await.0, 400);
     assert_eq!(t.get(&cookie, "/api/reports/spend?month=2026-13").await.0, 400, "no thirteenth month");
+
+    // Each message is the admin's in the timeline, and (once the events
+    // function has read who sent each priced one) charged to them alone,
+    // once however often Meta repeated its statuses.
+    let timeline = t.timeline(&cookie, &contact).await;
+    for queued in [&reply, &promo, &update] {
+        let sent = timeline.iter().find(|m| m["id"] == queued["id"]).unwrap();
+        assert_eq!(sent["sent_by"], ADMIN_EMAIL, "{sent}");
+    }
+    assert!(timeline.iter().filter(|m| m["direction"] == "in").all(|m| m["sent_by"].is_null()));
+    let mut report = Value::Null;
+    for _ in 0..60 {
+        t.settle().await;
+        report = t.get(&cookie, "/api/reports/spend").await.1;
+        let charged = report["by_agent"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|a| a["billable"].as_u64().unwrap_or(0) + a["free"].as_u64().unwrap_or(0));
+        if charged.sum::<u64>() >= 3 {
+            break;
+        }
+    }
+    let agents = report["by_agent"].as_array().unwrap();
+    assert_eq!(agents.len(), 1, "the team sent everything: no remainder line: {report}");
+    assert_eq!(
+        (agents[0]["agent"].as_str(), agents[0]["billable"].as_u64(), agents[0]["free"].as_u64()),
+        (Some(ADMIN_EMAIL), Some(1), Some(2)),
+        "{report}"
+    );
+    assert_eq!(agents[0]["costs"], inr_78, "{report}");
+    assert_eq!(report["total"]["billable"], 1, "the sender's count is not added to the month's: {report}");
 }
 
 #[tokio::test]

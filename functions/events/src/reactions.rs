@@ -21,6 +21,7 @@ use parley::app::quotes::Quotes;
 use parley::app::reactions::{Reaction, ReactionError};
 use parley::app::rules::RuleEngine;
 use parley::app::send_message::SendMessage;
+use parley::app::sender_spend::SenderSpend;
 use parley::app::sla_watch::SlaWatch;
 use parley::app::source_counting::SourceCounting;
 use parley::app::staff_notifier::StaffNotifier;
@@ -99,6 +100,7 @@ pub fn reactions(parts: &ReactionParts) -> Vec<Arc<dyn Reaction>> {
         Arc::new(ConsentKeywords::new(store.clone(), store.clone(), store.clone(), send)),
         // After the keywords: a reply that opts out counts as an opt-out after the campaign.
         Arc::new(CampaignTracking::new(store.clone(), store.clone())),
+        Arc::new(SenderSpend::new(store.clone())),
         Arc::new(rules),
         Arc::new(WebhookFanout::new(store.clone(), parts.webhooks.clone())),
         Arc::new(push::live_push(store, parts.push.clone(), parts.agents_see_all)),

@@ -47,6 +47,7 @@ pub mod reactions;
 pub mod reports;
 pub mod rules;
 pub mod send_message;
+pub mod sender_spend;
 pub mod sla_watch;
 pub mod source_counting;
 pub mod source_report;

@@ -40,11 +40,13 @@ pub struct SendCommand {
 /// the teammate who sent it (staff act under their e-mail address), else
 /// `unassigned` (an answer the system sent on nobody's behalf).
 fn credited_agent(owner: Option<&str>, actor: &str) -> String {
-    match owner {
-        Some(owner) => owner.to_owned(),
-        None if actor.contains('@') => actor.to_owned(),
-        None => "unassigned".to_owned(),
-    }
+    owner.or(staff_member(actor)).unwrap_or("unassigned").to_owned()
+}
+
+/// The teammate an actor is: staff act under their e-mail address, rules
+/// and the system under names without one.
+fn staff_member(actor: &str) -> Option<&str> {
+    actor.contains('@').then_some(actor)
 }
 
 /// Why nothing was queued.
@@ -355,6 +357,7 @@ impl SendMessage {
             reply_to: command.reply_to.clone(),
             attempts: 0,
             created_at: now,
+            sent_by: staff.then(|| staff_member(&command.actor)).flatten().map(str::to_owned),
         };
         let text = plan.content.summary(template);
         // A campaign is audited once, not once a recipient.

@@ -6,7 +6,7 @@
 use super::message::InboundMessage;
 use super::pipeline::Deal;
 use super::task::Task;
-use super::{ContactId, Event, EventKind, Millis, Pricing, StatusUpdate};
+use super::{ContactId, Event, EventKind, MessageRef, Millis, Pricing, StatusUpdate};
 use serde_json::json;
 
 /// Whether a message is short enough to be a consent keyword (STOP,
@@ -70,16 +70,21 @@ pub fn message_status_changed(update: &StatusUpdate, contact: &ContactId, messag
 /// Meta priced an outbound message. Its id is the wamid's alone: the
 /// caller writes it once per wamid, with the spend it counts, whichever
 /// status carried the pricing first.
-pub fn message_priced(update: &StatusUpdate, pricing: &Pricing, contact: &ContactId, message_id: &str) -> Event {
+pub fn message_priced(update: &StatusUpdate, pricing: &Pricing, message: &MessageRef) -> Event {
     let data = json!({
         "wamid": update.wamid,
-        "message_id": message_id,
+        "message_id": message.message_id(),
+        // Where the message is, for the reactions that read it (who sent it).
+        "locator": message.locator(),
         "business_number": update.phone_number_id,
+        // The recipient's calling code: the market Meta's rate card prices by.
+        "market": update.recipient_id.as_deref().and_then(super::country::calling_code_of),
         "billable": pricing.billable,
         "category": pricing.category,
         "pricing_type": pricing.pricing_type,
     });
-    Event::new(EventKind::MessagePriced, format!("message.priced:{}", update.wamid), update.at, data).about(contact)
+    let id = format!("message.priced:{}", update.wamid);
+    Event::new(EventKind::MessagePriced, id, update.at, data).about(&message.contact)
 }
 
 /// A conversation got a new owner (`None`: back to the unassigned queue).

@@ -203,6 +203,7 @@ mod tests {
             media: None,
             campaign: None,
             origin: None,
+            sent_by: None,
         }
     }
 

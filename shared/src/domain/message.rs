@@ -152,4 +152,7 @@ pub struct Message {
     /// `phone_app` or `history` for a message that came through
     /// coexistence (see [`Arrival::origin`]); `None` otherwise.
     pub origin: Option<String>,
+    /// The teammate who pressed send (an outbound message staff sent;
+    /// `None` for rules, campaigns and the phone app).
+    pub sent_by: Option<String>,
 }

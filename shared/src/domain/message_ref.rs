@@ -33,6 +33,11 @@ impl MessageRef {
         &self.locator
     }
 
+    /// The message's own id (`pm.…` or the wamid), the locator's last part.
+    pub fn message_id(&self) -> &str {
+        self.locator.rsplit('#').next().unwrap_or_default()
+    }
+
     /// What Parley sends as `biz_opaque_callback_data`, so that a status maps
     /// straight back to its message: `<contactId>|M#<locator>`.
     pub fn callback_data(&self) -> String {

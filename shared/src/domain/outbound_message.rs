@@ -22,4 +22,7 @@ pub struct OutboundMessage {
     pub attempts: u32,
     /// When staff pressed send.
     pub created_at: Millis,
+    /// The teammate who pressed send; `None` when a rule, a campaign or the
+    /// system sent it.
+    pub sent_by: Option<String>,
 }

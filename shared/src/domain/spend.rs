@@ -1,11 +1,13 @@
 //! The spend report: what Meta's pricing on statuses says was billed, by
-//! category, recipient market and business number, priced with the rate
-//! card the business uses (Meta's published card with its own prices).
+//! category, recipient market, business number and the teammate who sent
+//! it, priced with the rate card the business uses (Meta's published card
+//! with its own prices).
 
 use super::country::calling_code_of;
 use super::pricing::RateCards;
 use super::status::StatusUpdate;
 use super::template::Category;
+use super::{Event, EventKind, MessageRef, Millis};
 use std::collections::BTreeMap;
 
 /// One counter of the spend report.
@@ -20,6 +22,9 @@ pub struct SpendLine {
     pub market: Option<String>,
     /// The business number that sent (`None`: counted before numbers were kept).
     pub number: Option<String>,
+    /// The teammate who pressed send. A line with one is counted a second
+    /// time, apart from the lines without: the same messages by sender.
+    pub agent: Option<String>,
     /// Billable messages.
     pub billable: u64,
     /// Free messages (service, free entry point, utility in window).
@@ -36,6 +41,8 @@ pub struct SpendKey {
     pub market: Option<String>,
     /// The business number.
     pub number: Option<String>,
+    /// The teammate who sent it (see [`SpendLine::agent`]).
+    pub agent: Option<String>,
 }
 
 impl SpendKey {
@@ -45,7 +52,14 @@ impl SpendKey {
             category,
             market: update.recipient_id.as_deref().and_then(calling_code_of).map(str::to_owned),
             number: Some(update.phone_number_id.clone()).filter(|n| !n.is_empty()),
+            agent: None,
         }
+    }
+
+    /// The key counting a message `agent` sent, priced in `category` for
+    /// `market` (the business number is in the lines without an agent).
+    pub fn of_agent(agent: &str, category: String, market: Option<String>) -> Self {
+        SpendKey { category, market, number: None, agent: Some(agent.to_owned()) }
     }
 
     /// Its line of `month`'s report.
@@ -55,9 +69,46 @@ impl SpendKey {
             category: self.category,
             market: self.market,
             number: self.number,
+            agent: self.agent,
             billable,
             free,
         }
+    }
+}
+
+/// A message Meta priced, as its `message.priced` event tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PricedMessage {
+    /// Where the message is.
+    pub message: MessageRef,
+    /// Meta's id: a message is counted once per wamid.
+    pub wamid: String,
+    /// When Meta priced it (the month it counts in).
+    pub at: Millis,
+    /// Meta's pricing category, as Meta named it.
+    pub category: Option<String>,
+    /// The recipient's calling code.
+    pub market: Option<String>,
+    /// Whether Meta bills it.
+    pub billable: bool,
+}
+
+impl PricedMessage {
+    /// The priced message a `message.priced` event is about; `None` for any
+    /// other event, or one written before events named the message's place.
+    pub fn of_event(event: &Event) -> Option<Self> {
+        if event.kind != EventKind::MessagePriced {
+            return None;
+        }
+        let text = |name: &str| event.data.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+        Some(PricedMessage {
+            message: MessageRef::from_locator(event.contact_id.clone()?, text("locator")?),
+            wamid: text("wamid")?,
+            at: event.at,
+            category: text("category"),
+            market: text("market"),
+            billable: event.data.get("billable")?.as_bool()?,
+        })
     }
 }
 
@@ -82,15 +133,35 @@ impl SpendFigures {
             *self.cost_minor.entry(currency.to_owned()).or_default() += cost_minor;
         }
     }
+
+    /// What is left of these figures once `part` of them is taken away.
+    fn without(&self, part: &SpendFigures) -> SpendFigures {
+        let mut cost_minor = self.cost_minor.clone();
+        for (currency, minor) in &part.cost_minor {
+            if let Some(left) = cost_minor.get_mut(currency) {
+                *left = left.saturating_sub(*minor);
+            }
+        }
+        cost_minor.retain(|_, minor| *minor > 0);
+        SpendFigures {
+            billable: self.billable.saturating_sub(part.billable),
+            free: self.free.saturating_sub(part.free),
+            cost_minor,
+        }
+    }
 }
 
-/// A month's spend, summed two ways.
+/// A month's spend, summed three ways.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SpendSummary {
     /// Per pricing category.
     pub by_category: BTreeMap<String, SpendFigures>,
     /// Per business number (`""`: counted before numbers were kept).
     pub by_number: BTreeMap<String, SpendFigures>,
+    /// Per teammate who pressed send; `""` holds the rest of the month
+    /// (rules, campaigns, follow-ups, and messages priced before senders
+    /// were kept).
+    pub by_agent: BTreeMap<String, SpendFigures>,
     /// The whole month.
     pub total: SpendFigures,
 }
@@ -105,9 +176,25 @@ impl SpendSummary {
             let card = cards.card_for(line.market.as_deref());
             let price = Category::parse(&line.category).and_then(|c| card.per_message.get(&c).copied()).unwrap_or(0);
             let (cost, currency) = (line.billable.saturating_mul(price), card.currency.as_str());
+            if let Some(agent) = &line.agent {
+                summary.by_agent.entry(agent.clone()).or_default().add(line, currency, cost);
+                continue;
+            }
             summary.by_category.entry(line.category.clone()).or_default().add(line, currency, cost);
             summary.by_number.entry(line.number.clone().unwrap_or_default()).or_default().add(line, currency, cost);
             summary.total.add(line, currency, cost);
+        }
+        let mut teammates = SpendFigures::default();
+        for figures in summary.by_agent.values() {
+            teammates.billable += figures.billable;
+            teammates.free += figures.free;
+            for (currency, minor) in &figures.cost_minor {
+                *teammates.cost_minor.entry(currency.clone()).or_default() += minor;
+            }
+        }
+        let rest = summary.total.without(&teammates);
+        if rest.billable + rest.free > 0 {
+            summary.by_agent.insert(String::new(), rest);
         }
         summary
     }
@@ -123,9 +210,71 @@ mod tests {
             category: category.into(),
             market: market.map(str::to_owned),
             number: number.map(str::to_owned),
+            agent: None,
             billable,
             free,
         }
+    }
+
+    fn sent_by(agent: &str, category: &str, market: &str, billable: u64, free: u64) -> SpendLine {
+        SpendKey::of_agent(agent, category.into(), Some(market.into())).line("2026-12", billable, free)
+    }
+
+    #[test]
+    fn each_teammate_is_charged_for_what_they_sent_and_the_rest_is_the_automations() {
+        let cards = RateCards::default();
+        let india = cards.card_for(Some("91"));
+        let (marketing, utility) = (india.per_message[&Category::Marketing], india.per_message[&Category::Utility]);
+        let lines = [
+            line("marketing", Some("91"), Some("1"), 5, 0),
+            line("utility", Some("91"), Some("1"), 2, 3),
+            sent_by("asha@shop.in", "marketing", "91", 2, 0),
+            sent_by("asha@shop.in", "service", "91", 0, 2),
+            sent_by("ravi@shop.in", "utility", "91", 1, 0),
+        ];
+        let summary = SpendSummary::of(&lines, &cards);
+        assert_eq!((summary.total.billable, summary.total.free), (7, 3), "agent lines count the same messages again");
+        let asha = &summary.by_agent["asha@shop.in"];
+        assert_eq!((asha.billable, asha.free), (2, 2));
+        assert_eq!(asha.cost_minor[&india.currency], 2 * marketing);
+        assert_eq!(summary.by_agent["ravi@shop.in"].cost_minor[&india.currency], utility);
+        let rest = &summary.by_agent[""];
+        assert_eq!((rest.billable, rest.free), (4, 1), "rules and campaigns sent the rest");
+        assert_eq!(rest.cost_minor[&india.currency], 3 * marketing + utility);
+        assert_eq!(summary.by_category["marketing"].billable, 5, "categories count each message once");
+    }
+
+    #[test]
+    fn a_priced_event_names_the_message_its_market_and_whether_it_is_billed() {
+        let update: StatusUpdate = crate::whatsapp::status::parse_status(
+            &serde_json::json!({
+                "id": "wamid.P", "status": "sent", "timestamp": "1764547200", "recipient_id": "919812345678",
+                "pricing": {"billable": true, "pricing_model": "PMP", "category": "marketing", "type": "regular"}
+            }),
+            "106540352242922",
+            Millis(0),
+        )
+        .unwrap();
+        let contact = crate::domain::ContactId::parse("0123456789abcdef01234567").unwrap();
+        let message = MessageRef::new(contact, Millis(1_764_547_100_000), "pm.abc");
+        let pricing = update.pricing.clone().unwrap();
+        let event = super::super::change_event::message_priced(&update, &pricing, &message);
+        let priced = PricedMessage::of_event(&event).unwrap();
+        assert_eq!(priced.message, message);
+        assert_eq!(event.data["message_id"], "pm.abc");
+        assert_eq!((priced.wamid.as_str(), priced.market.as_deref()), ("wamid.P", Some("91")));
+        assert_eq!((priced.category.as_deref(), priced.billable), (Some("marketing"), true));
+        let mut old = event.clone();
+        old.data.as_object_mut().unwrap().remove("locator");
+        assert_eq!(PricedMessage::of_event(&old), None, "an event from before the locator was kept");
+    }
+
+    #[test]
+    fn a_month_the_team_sent_all_of_has_no_remainder() {
+        let cards = RateCards::default();
+        let lines = [line("marketing", Some("91"), Some("1"), 1, 0), sent_by("asha@shop.in", "marketing", "91", 1, 0)];
+        let summary = SpendSummary::of(&lines, &cards);
+        assert_eq!(summary.by_agent.keys().collect::<Vec<_>>(), ["asha@shop.in"]);
     }
 
     #[test]

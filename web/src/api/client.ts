@@ -66,6 +66,14 @@ export async function errorFrom(res: Response): Promise<ApiError> {
   return new ApiError(res.status, code, message, body?.error ?? {});
 }
 
+/**
+ * How long a read may take before it fails like a lost connection: a
+ * request the network or a stalled function never answers would otherwise
+ * leave its screen waiting for good. Writes are not cut short, since their
+ * outcome would then be unknown.
+ */
+const READ_TIMEOUT_MS = 20_000;
+
 /** One same-origin call. 401 ends the session and throws SignedOut. */
 async function call<T>(method: Method, path: string, options: Options & { params?: Record<string, string> }): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
@@ -77,6 +85,7 @@ async function call<T>(method: Method, path: string, options: Options & { params
     body: options.json === undefined ? undefined : JSON.stringify(options.json),
     credentials: 'same-origin',
     cache: 'no-store',
+    signal: method === 'get' ? AbortSignal.timeout(READ_TIMEOUT_MS) : undefined,
   });
   if (res.status === 401 && !path.startsWith('/api/login') && !path.startsWith('/api/invites')) {
     onSignedOut();

@@ -2389,6 +2389,29 @@ export interface components {
             /** Format: int64 */
             p90_seconds: number | null;
         };
+        /** @description One teammate's figures. */
+        AgentSpend: {
+            /** @description The teammate's e-mail address; empty for what no teammate sent. */
+            agent: string;
+            /** Format: uint64 */
+            billable: number;
+            /**
+             * Format: uint64
+             * @description Billable messages the month will end with if it goes on as it has:
+             *     `billable × days_in_month / days_elapsed`, to the nearest message.
+             */
+            billable_forecast: number;
+            /**
+             * @description The billable messages at the rate card, per currency (the
+             *     business's, and USD for markets Meta prices only in USD). Meta's
+             *     pricing names the category, not the price: this is the card's.
+             */
+            costs: components["schemas"]["Money"][];
+            /** @description The costs forecast the same way. */
+            costs_forecast: components["schemas"]["Money"][];
+            /** Format: uint64 */
+            free: number;
+        };
         /**
          * @description One AI assist answer: the field of its task is set, the others null.
          *     Nothing is stored or sent: a draft is for staff to edit and send.
@@ -3907,6 +3930,11 @@ export interface components {
             referral: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * @description The teammate (e-mail address) who sent it; absent for the
+             *     customer's messages and what rules, campaigns and the phone app sent.
+             */
+            sent_by: string | null;
             /** @enum {string|null} */
             status: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | null;
             text: string | null;
@@ -4750,6 +4778,12 @@ export interface components {
         };
         /** @description One month's counts and cost; a category or number with no messages has no line. */
         Spend: {
+            /**
+             * @description Per teammate who pressed send; the line with `agent` empty is the
+             *     rest of the month (rules, campaigns, follow-ups, and messages priced
+             *     before senders were kept). Absent lines sent nothing priced.
+             */
+            by_agent: components["schemas"]["AgentSpend"][];
             /** @description Per business number (`phone_number_id` empty: counted before numbers were kept). */
             by_number: components["schemas"]["NumberSpend"][];
             /**

@@ -13,7 +13,7 @@ import { categoryLabel, describe, errorLines, estimateWords, humanize, outboundE
 import { OriginMark } from './OriginMark';
 import { ReactionPicker, type Reactable } from './ReactionPicker';
 import { asEdited, revisionSig } from './revisions';
-import { retryMessage, updateDraft, type LocalMessage } from './store';
+import { ownerLabel, retryMessage, updateDraft, type LocalMessage } from './store';
 
 export function EstimateChip({ estimate }: { estimate: Estimate | null | undefined }) {
   if (!estimate || typeof estimate !== 'object') return null;
@@ -186,6 +186,9 @@ function MessageItem({ m, quoted, reactionTarget, reactable, busy, retryError, r
           </dl>
         ) : null}
         {direction === 'out' ? <DeliveryNotes m={m} busy={busy} retryError={retryError} /> : null}
+        {direction === 'out' && typeof m.sent_by === 'string' ? (
+          <div class="sent-by" data-testid="sent-by" data-agent={m.sent_by}>{t('msg.sentBy', { name: ownerLabel(m.sent_by) })}</div>
+        ) : null}
         {inboundErrors.length ? (
           <div class="msg-errors" data-testid="message-errors"><Icon name="warning" /><span>{inboundErrors.join('; ')}</span></div>
         ) : null}
@@ -243,7 +246,7 @@ export const MessageView = memo(MessageItem, (a, b) => a.sig === b.sig);
 
 export function messageSig(m: LocalMessage, quoted: string | null, reactionTarget: string | null, reactable: Reactable | null, busy: boolean, retryError: string | undefined, revision: Message | null): string {
   return JSON.stringify([m.id, m.direction, m.type, m.text, m.status, m.at, m.content, m.context, m.referral, m.errors,
-    m.attempts, m.outcome_unknown, m.estimate, m.campaign_id ?? null, m.origin ?? null, m.local === true, m.media?.status ?? null, m.media?.sha256 ?? null,
+    m.attempts, m.outcome_unknown, m.estimate, m.campaign_id ?? null, m.origin ?? null, typeof m.sent_by === 'string' ? ownerLabel(m.sent_by) : null, m.local === true, m.media?.status ?? null, m.media?.sha256 ?? null,
     quoted, reactionTarget, reactable?.current ?? null, busy, retryError ?? null, revisionSig(revision)]);
 }
 

@@ -712,7 +712,7 @@ export async function submit(kind: 'text' | 'template'): Promise<boolean> {
       pending.set(messageId, {
         id: messageId, direction: 'out', type: kind, text: shown, status: 'queued', at: new Date().toISOString(),
         content: null, context: payload.context ?? null, referral: null, errors: null, pricing: null,
-        attempts: 0, outcome_unknown: false, estimate: res?.estimate ?? null, media: null, campaign_id: null, origin: null, local: true, createdAt: Date.now(),
+        attempts: 0, outcome_unknown: false, estimate: res?.estimate ?? null, media: null, campaign_id: null, origin: null, sent_by: user.value?.email ?? null, local: true, createdAt: Date.now(),
       });
     }
     state.inFlight.delete(id);

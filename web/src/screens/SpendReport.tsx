@@ -1,5 +1,5 @@
 // The dashboard's spend: for a chosen month, the messages Meta priced by
-// category and by business number, what the billable ones cost at the
+// category, by business number and by the teammate who sent them, what the billable ones cost at the
 // business's rate card, and where the month will end if it goes on so.
 import { useEffect, useState } from 'preact/hooks';
 import * as reportsApi from '../api/reports';
@@ -49,6 +49,21 @@ export function SpendReport({ initialMonth }: { initialMonth: string }) {
                 <tr key={n.phone_number_id}>
                   <td>{n.phone_number_id ? numberLabel(n.phone_number_id) : t('dash.earlierNumbers')}</td>
                   <td>{number(n.billable)}</td><td>{number(n.free)}</td><td>{cost(n.costs)}</td>
+                </tr>
+              ))}</tbody>
+            </table>
+          ) : null}
+          {report.by_agent.some((a) => a.agent) ? (
+            <table class="table" data-testid="dash-spend-agents">
+              <caption>{t('dash.spendByAgent')}</caption>
+              <thead><tr>
+                <th scope="col">{t('dash.agent')}</th><th scope="col">{t('dash.billable')}</th><th scope="col">{t('dash.free')}</th>
+                <th scope="col">{t('dash.cost')}</th><th scope="col">{t('dash.forecast')}</th>
+              </tr></thead>
+              <tbody>{report.by_agent.map((a) => (
+                <tr key={a.agent} data-testid="dash-spend-agent" data-agent={a.agent}>
+                  <td>{a.agent || t('dash.spendAutomations')}</td>
+                  <td>{number(a.billable)}</td><td>{number(a.free)}</td><td>{cost(a.costs)}</td><td>{number(a.billable_forecast)}</td>
                 </tr>
               ))}</tbody>
             </table>

@@ -46,6 +46,9 @@ pub struct MessageView {
     /// (from before the number was onboarded); absent otherwise.
     #[schemars(extend("enum" = ["phone_app", "history", null]))]
     origin: Option<String>,
+    /// The teammate (e-mail address) who sent it; absent for the
+    /// customer's messages and what rules, campaigns and the phone app sent.
+    sent_by: Option<String>,
 }
 
 fn json(text: Option<String>) -> Option<Value> {
@@ -81,6 +84,7 @@ impl From<Message> for MessageView {
             estimate: json(m.estimate),
             campaign_id: m.campaign,
             origin: m.origin,
+            sent_by: m.sent_by,
         }
     }
 }

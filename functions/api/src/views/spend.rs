@@ -1,5 +1,5 @@
 //! The spend report: messages Meta priced in one month, by pricing
-//! category and by business number, each billable one at the business's
+//! category, business number and sender, each billable one at the business's
 //! rate card, with the month's end forecast from the days elapsed.
 
 use parley::domain::spend::{SpendFigures, SpendSummary};
@@ -16,6 +16,10 @@ pub struct SpendView {
     items: Vec<SpendLineView>,
     /// Per business number (`phone_number_id` empty: counted before numbers were kept).
     by_number: Vec<NumberSpendView>,
+    /// Per teammate who pressed send; the line with `agent` empty is the
+    /// rest of the month (rules, campaigns, follow-ups, and messages priced
+    /// before senders were kept). Absent lines sent nothing priced.
+    by_agent: Vec<AgentSpendView>,
     /// The whole month.
     total: SpendFiguresView,
     /// Days of the month counted so far (UTC, today included): the whole
@@ -90,6 +94,16 @@ pub struct NumberSpendView {
     figures: SpendFiguresView,
 }
 
+/// One teammate's figures.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "AgentSpend")]
+pub struct AgentSpendView {
+    /// The teammate's e-mail address; empty for what no teammate sent.
+    agent: String,
+    #[serde(flatten)]
+    figures: SpendFiguresView,
+}
+
 impl SpendView {
     /// The report for `month` from its summary, `progress` into the month.
     pub fn new(month: String, summary: &SpendSummary, progress: MonthProgress) -> Self {
@@ -110,10 +124,16 @@ impl SpendView {
                 figures: SpendFiguresView::new(f, progress),
             })
             .collect();
+        let by_agent = summary
+            .by_agent
+            .iter()
+            .map(|(agent, f)| AgentSpendView { agent: agent.clone(), figures: SpendFiguresView::new(f, progress) })
+            .collect();
         SpendView {
             month,
             items,
             by_number,
+            by_agent,
             total: SpendFiguresView::new(&summary.total, progress),
             days_elapsed: progress.days_elapsed,
             days_in_month: progress.days_in_month,

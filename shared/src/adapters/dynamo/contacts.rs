@@ -99,6 +99,7 @@ pub(super) fn message_from(item: &Item, contact: &ContactId) -> Result<Message, 
                 .and_then(|id| crate::domain::campaign::campaign_of_message(&id).map(|(c, _)| c.to_owned()))
         }),
         origin: get_s(item, "origin"),
+        sent_by: get_s(item, "sent_by"),
     })
 }
 

@@ -64,6 +64,9 @@ impl DynamoStore {
             let shown = serde_json::to_string(&shown).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             item.insert("content".to_owned(), s(shown));
         }
+        if let Some(agent) = &m.sent_by {
+            item.insert("sent_by".to_owned(), s(agent));
+        }
         if let Some(reply_to) = &m.reply_to {
             item.insert("context".to_owned(), s(serde_json::json!({ "message_id": reply_to }).to_string()));
             item.insert("reply_to".to_owned(), s(reply_to));
@@ -267,6 +270,7 @@ fn outbound_from(
         reply_to: get_s(item, "reply_to"),
         attempts: u32::try_from(get_n(item, "attempts").unwrap_or(0)).unwrap_or(0),
         created_at: Millis(get_n(item, "at").unwrap_or(0)),
+        sent_by: get_s(item, "sent_by"),
     })
 }
 

@@ -326,8 +326,8 @@ impl DynamoStore {
             )),
             field: if pricing.billable { "billable" } else { "free" }.to_owned(),
         };
-        let message_id = keys::message_id_of_sk(&at.sk);
-        let priced = crate::domain::change_event::message_priced(update, pricing, &at.contact, message_id);
+        let priced =
+            crate::domain::change_event::message_priced(update, pricing, &keys::message_ref(&at.contact, &at.sk));
         // The marker's expiry is garbage collection, so the machine's clock will do.
         let now_seconds = crate::ports::Clock::now(&crate::ports::SystemClock).0 / 1000;
         self.tally_once(&counter, &format!("spend|{}", update.wamid), now_seconds, Some(self.event_put(&priced)?))

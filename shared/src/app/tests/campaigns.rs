@@ -407,7 +407,7 @@ async fn a_campaign_of_2000_under_faults_reaches_each_recipient_once_in_one_fina
         // The store writes the priced event once per wamid; its redelivery
         // (every event is at least once) must change nothing.
         if let Some(pricing) = &update.pricing {
-            let event = crate::domain::change_event::message_priced(update, pricing, &reference.contact, &message_id);
+            let event = crate::domain::change_event::message_priced(update, pricing, &reference);
             tracking.react(&event).await.unwrap();
         }
     }

@@ -55,6 +55,7 @@ impl State {
             media: None,
             campaign: None,
             origin: message.arrival.origin().map(str::to_owned),
+            sent_by: None,
         };
         let row = MessageRow {
             message: stored,

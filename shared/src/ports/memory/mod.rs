@@ -219,6 +219,8 @@ struct State {
     idempotency: HashMap<String, (String, String)>,
     templates: BTreeMap<(String, String, Option<String>), Template>,
     spend: BTreeMap<(String, crate::domain::spend::SpendKey), (u64, u64)>,
+    /// Wamids already charged to their sender.
+    sender_spend_counted: BTreeSet<String>,
     message_counts: BTreeMap<String, (u64, u64)>,
     /// First-response figures by (day, agent).
     first_responses: BTreeMap<(String, String), ResponseFigures>,

@@ -92,6 +92,7 @@ impl OutboxStore for MemoryStore {
                 media: None,
                 campaign: crate::domain::campaign::campaign_of_message(&message.id).map(|(c, _)| c.to_owned()),
                 origin: None,
+                sent_by: message.sent_by.clone(),
             },
             outbound: Some(OutboundRow {
                 phone_number_id: message.phone_number_id.clone(),
@@ -165,6 +166,7 @@ impl OutboxStore for MemoryStore {
                         reply_to: outbound.reply_to.clone(),
                         attempts,
                         created_at: row.message.at,
+                        sent_by: row.message.sent_by.clone(),
                     });
                 }
             },
@@ -270,6 +272,7 @@ impl OutboxStore for MemoryStore {
                 reply_to: outbound.reply_to.clone(),
                 attempts: row.message.attempts.unwrap_or(0),
                 created_at: row.message.at,
+                sent_by: row.message.sent_by.clone(),
             },
             status,
             outcome_unknown: row.message.outcome_unknown,
@@ -375,6 +378,25 @@ impl SpendStore for MemoryStore {
             .filter(|((m, _), _)| m == month)
             .map(|((m, key), (billable, free))| key.clone().line(m, *billable, *free))
             .collect())
+    }
+
+    async fn count_sender_spend(&self, priced: &crate::domain::spend::PricedMessage) -> Result<bool, StoreError> {
+        let mut state = self.state();
+        let message = state.messages.get(&priced.message.contact).and_then(|m| m.get(priced.message.locator()));
+        let Some(agent) = message.and_then(|row| row.message.sent_by.clone()) else { return Ok(false) };
+        if !state.sender_spend_counted.insert(priced.wamid.clone()) {
+            return Ok(false);
+        }
+        let category = priced.category.clone().unwrap_or_else(|| "unknown".to_owned());
+        let key = crate::domain::spend::SpendKey::of_agent(&agent, category, priced.market.clone());
+        let month = state.report_day_of(priced.at)[..7].to_owned();
+        let line = state.spend.entry((month, key)).or_default();
+        if priced.billable {
+            line.0 += 1;
+        } else {
+            line.1 += 1;
+        }
+        Ok(true)
     }
 }
 
