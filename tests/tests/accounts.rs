@@ -106,3 +106,56 @@ async fn a_number_of_another_account_syncs_and_sends_that_account_s_templates_wi
     let (_, listed) = t.get(&admin, "/api/accounts").await;
     assert_eq!(listed["items"][1]["token"], "system_user", "{listed}");
 }
+
+/// The customer sends a photo to the second account's number; its wamid.
+async fn photo_to_second_number(t: &TestStack, caption: &str) -> String {
+    let body = json!({"from": RAVI, "name": "Ravi", "text": caption, "media": "photo",
+        "to_number": second_account::PHONE_NUMBER_ID});
+    let response = t.http.post(format!("{}/sim/customer", t.simulator_url)).json(&body).send().await.unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    response.json::<Value>().await.unwrap()["wamid"].as_str().unwrap().to_owned()
+}
+
+/// The photo `wamid`'s media once its copy settled.
+async fn settled_media(t: &TestStack, cookie: &str, wamid: &str) -> Value {
+    for _ in 0..300 {
+        let contact = t.contacts(cookie).await.into_iter().find(|c| c["phone"] == format!("+{RAVI}"));
+        if let Some(contact) = contact {
+            let timeline = t.timeline(cookie, contact["id"].as_str().unwrap()).await;
+            let media = timeline.iter().find(|m| m["id"] == wamid).map(|m| m["media"].clone());
+            if let Some(media) = media.filter(|m| m["status"] != "pending") {
+                return media;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("the copy of {wamid} never settled");
+}
+
+#[tokio::test]
+async fn media_sent_to_another_account_s_number_is_fetched_with_that_account_s_token() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let number = json!({"name": "Spares", "waba_id": second_account::WABA_ID});
+    let path = format!("/api/numbers/{}", second_account::PHONE_NUMBER_ID);
+    assert_eq!(t.request(&admin, "PUT", &path, Some(&number)).await.0, 200);
+
+    // Meta will not hand the system user another account's file; it answers
+    // as for a file it no longer has.
+    let first = photo_to_second_number(&t, "the broken part").await;
+    let media = settled_media(&t, &admin, &first).await;
+    assert_eq!(
+        (media["status"].as_str(), media["reason"].as_str()),
+        (Some("failed"), Some("expired at Meta")),
+        "{media}"
+    );
+
+    // With the account's own token, the next file is copied.
+    let token = format!("/api/accounts/{}/token", second_account::WABA_ID);
+    assert_eq!(t.request(&admin, "PUT", &token, Some(&json!({"token": second_account::ACCESS_TOKEN}))).await.0, 204);
+    let second = photo_to_second_number(&t, "this one").await;
+    let media = settled_media(&t, &admin, &second).await;
+    assert_eq!(media["status"], "stored", "{media}");
+    let photo = parley_simulator::media::sample("photo").unwrap();
+    assert_eq!(media["size"].as_u64(), Some(photo.bytes.len() as u64), "{media}");
+}

@@ -259,12 +259,12 @@ fn functions_hold_only_secret_ids_and_may_read_only_those_secrets() {
             statements.into_iter().partition(|s| mentions(&s["Resource"], AI_KEY));
         // Accounts' own tokens: a secret each under the stack's prefix, named
         // by the variable; the API writes them (admins set them), the sender
-        // reads them, nothing else touches them.
+        // and the media copier read them, nothing else touches them.
         let (account_tokens, statements): (Vec<&Value>, Vec<&Value>) =
             statements.into_iter().partition(|s| mentions(&s["Resource"], "/account-token/"));
         let prefix = &environment["Variables"]["ACCOUNT_TOKEN_SECRET_PREFIX"];
         match id {
-            "ApiFunction" | "SenderFunction" => {
+            "ApiFunction" | "SenderFunction" | "MediaFunction" => {
                 assert!(mentions(prefix, "${AWS::StackName}/account-token/"), "{id}: the prefix the code reads");
                 assert_eq!(account_tokens.len(), 1, "{id}: one statement for the accounts' tokens");
                 let resource = &account_tokens[0]["Resource"];

@@ -5,6 +5,7 @@
 //! is SQS's receive count, so no write is spent counting.
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
+use parley::adapters::account_tokens::AccountTokens;
 use parley::adapters::aws::{self, MediaBucket, SdkConfig};
 use parley::adapters::cloud_api_media::CloudApiMedia;
 use parley::adapters::sqs::{MediaJob, SqsQueue};
@@ -41,6 +42,9 @@ pub struct MediaSettings {
     pub retry: MediaRetry,
     /// The access token and the contact-id key.
     pub secrets: SecretSource,
+    /// `ACCOUNT_TOKEN_SECRET_PREFIX`: accounts' own tokens, for media sent
+    /// to their numbers.
+    pub account_token_prefix: String,
 }
 
 impl MediaSettings {
@@ -53,6 +57,7 @@ impl MediaSettings {
             cloud_api: CloudApiSettings::from_environment(env)?,
             retry: retry_policy(env)?,
             secrets: SecretSource::from_environment(env, &[SecretName::WhatsAppAccessToken, SecretName::ContactIdKey])?,
+            account_token_prefix: parley::config::secrets::account_token_prefix(env),
         })
     }
 }
@@ -82,7 +87,10 @@ pub fn build(
 ) -> Result<Worker, Box<dyn std::error::Error + Send + Sync>> {
     let store = Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?));
     let token = secrets.get(SecretName::WhatsAppAccessToken)?;
-    let meta = Arc::new(CloudApiMedia::new(settings.cloud_api.with_token(token))?);
+    let tokens = Arc::new(aws::account_tokens(sdk, &settings.account_token_prefix));
+    let tokens = AccountTokens::new(token, &settings.cloud_api.waba_id, store.clone(), tokens);
+    let meta =
+        Arc::new(CloudApiMedia::new(settings.cloud_api.with_token(token))?.with_account_tokens(Arc::new(tokens)));
     let vault = Arc::new(aws::media_vault(sdk, &settings.bucket));
     Ok(Worker {
         copy: CopyMedia::new(store, meta, vault, settings.retry),

@@ -57,10 +57,11 @@ async fn allow_browser_uploads(s3: &aws_sdk_s3::Client, bucket: &str) -> anyhow:
 pub fn worker(
     store: Arc<DynamoStore>,
     whatsapp: CloudApiConfig,
+    tokens: Arc<parley::adapters::account_tokens::AccountTokens>,
     vault: Arc<S3MediaVault>,
     queue: SqsQueue,
 ) -> anyhow::Result<media::Worker> {
-    let meta = Arc::new(CloudApiMedia::new(whatsapp)?);
+    let meta = Arc::new(CloudApiMedia::new(whatsapp)?.with_account_tokens(tokens));
     Ok(media::Worker { copy: CopyMedia::new(store, meta, vault, LOCAL_RETRY), queue, poison_delay_seconds: 1 })
 }
 

@@ -241,7 +241,7 @@ impl LocalStack {
                 imports: Arc::new(export_queue.clone()),
                 campaigns: Arc::new(export_queue.clone()),
                 ai_keys: ai_keys.clone(),
-                account_tokens: tokens,
+                account_tokens: tokens.clone(),
             },
             None,
         );
@@ -253,6 +253,7 @@ impl LocalStack {
         let media_worker = crate::media::worker(
             background.clone(),
             config.whatsapp.clone(),
+            tokens.clone(),
             media.vault.clone(),
             media_queue.clone(),
         )?;

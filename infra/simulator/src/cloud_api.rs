@@ -351,7 +351,12 @@ async fn media_info(
     Path((_version, media_id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(refusal) = refuse_token(&sim, &headers) {
+    // Media sent to another account's number is out of the system user's reach.
+    let refusal = match sim.media.number_of(&media_id) {
+        Some(number) => refuse_token_for_number(&sim, &headers, &number),
+        None => refuse_token(&sim, &headers),
+    };
+    if let Some(refusal) = refusal {
         return refusal;
     }
     // Graph ids name any object: a lead is read at the same path as media.
@@ -398,7 +403,12 @@ async fn media_download(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(refusal) = refuse_token(&sim, &headers) {
+    let hash = query.get("hash").map(String::as_str).unwrap_or_default();
+    let refusal = match sim.media.number_of_link(hash) {
+        Some(number) => refuse_token_for_number(&sim, &headers, &number),
+        None => refuse_token(&sim, &headers),
+    };
+    if let Some(refusal) = refusal {
         return refusal;
     }
     match sim.media.download(query.get("hash").map(String::as_str).unwrap_or_default()) {
@@ -739,7 +749,8 @@ async fn customer_writes(State(sim): State<Arc<Sim>>, Json(says): Json<CustomerS
                     .into_response();
             };
             let gone = sim.faults.lock().map(|f| f.media_gone).unwrap_or(false);
-            let media_id = if gone { sim.media.gone() } else { sim.media.host(sample) };
+            let media_id =
+                if gone { sim.media.gone() } else { sim.media.host(sample, &customer.phone.phone_number_id) };
             hosted = Some(media_id.clone());
             customer.message(&wamid, now as i64, sample.kind, sample.webhook_body(&media_id, Some(&says.text)))
         }

@@ -110,6 +110,9 @@ struct Link {
 #[derive(Default)]
 pub struct MediaLibrary {
     hosted: Mutex<HashMap<String, Sample>>,
+    /// The business number each media was sent to: only its account's
+    /// token may read it.
+    numbers: Mutex<HashMap<String, String>>,
     links: Mutex<HashMap<String, Link>>,
     lookups: Mutex<HashMap<String, u32>>,
 }
@@ -133,12 +136,26 @@ pub enum Download {
 impl MediaLibrary {
     /// Hosts `sample` under a fresh media id, as Meta does when a customer
     /// sends a file.
-    pub fn host(&self, sample: Sample) -> String {
+    pub fn host(&self, sample: Sample, phone_number_id: &str) -> String {
         let id = Self::new_id();
         if let Ok(mut hosted) = self.hosted.lock() {
             hosted.insert(id.clone(), sample);
         }
+        if let Ok(mut numbers) = self.numbers.lock() {
+            numbers.insert(id.clone(), phone_number_id.to_owned());
+        }
         id
+    }
+
+    /// The business number `media_id` was sent to.
+    pub fn number_of(&self, media_id: &str) -> Option<String> {
+        self.numbers.lock().ok()?.get(media_id).cloned()
+    }
+
+    /// The business number the media behind download link `hash` was sent to.
+    pub fn number_of_link(&self, hash: &str) -> Option<String> {
+        let media_id = self.links.lock().ok()?.get(hash)?.media_id.clone();
+        self.number_of(&media_id)
     }
 
     /// A media id Meta no longer has (past its 7 days, or deleted).
@@ -205,7 +222,8 @@ mod tests {
     #[test]
     fn a_url_works_until_it_expires_and_a_deleted_media_is_gone() {
         let library = MediaLibrary::default();
-        let id = library.host(SAMPLES[0]);
+        let id = library.host(SAMPLES[0], "106540352242922");
+        assert_eq!(library.number_of(&id).as_deref(), Some("106540352242922"));
         let Lookup::Found(info) = library.lookup(&id, "http://sim", false) else { panic!("hosted") };
         assert_eq!(info["file_size"], SAMPLES[0].bytes.len().to_string());
         let url = info["url"].as_str().unwrap_or_default();

@@ -5,9 +5,11 @@
 //! answered with Graph error code 100 (HTTP 400, or 404); an expired url
 //! with 404 (or another 4xx). Locally the simulator plays both.
 
+use super::account_tokens::AccountTokens;
 use super::cloud_api::CloudApiConfig;
 use crate::ports::{MediaDescriptor, MediaSource, MediaSourceError};
 use serde_json::Value;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How long one download may take (a 100 MB document on a slow link).
@@ -18,6 +20,7 @@ const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(60);
 pub struct CloudApiMedia {
     http: reqwest::Client,
     config: CloudApiConfig,
+    accounts: Option<Arc<AccountTokens>>,
 }
 
 impl CloudApiMedia {
@@ -25,7 +28,21 @@ impl CloudApiMedia {
     pub fn new(config: CloudApiConfig) -> Result<Self, reqwest::Error> {
         let http =
             reqwest::Client::builder().timeout(DOWNLOAD_TIMEOUT).connect_timeout(Duration::from_secs(3)).build()?;
-        Ok(CloudApiMedia { http, config })
+        Ok(CloudApiMedia { http, config, accounts: None })
+    }
+
+    /// Media sent to a number of another account is fetched with that
+    /// account's own token, when an admin set one.
+    pub fn with_account_tokens(mut self, accounts: Arc<AccountTokens>) -> Self {
+        self.accounts = Some(accounts);
+        self
+    }
+
+    async fn token_for(&self, business_number: &str) -> String {
+        match &self.accounts {
+            Some(accounts) => accounts.for_number(business_number).await,
+            None => self.config.access_token.clone(),
+        }
     }
 }
 
@@ -59,17 +76,18 @@ pub fn descriptor_from(status: u16, body: &[u8]) -> Result<MediaDescriptor, Medi
 
 #[async_trait::async_trait]
 impl MediaSource for CloudApiMedia {
-    async fn describe(&self, media_id: &str) -> Result<MediaDescriptor, MediaSourceError> {
+    async fn describe(&self, media_id: &str, business_number: &str) -> Result<MediaDescriptor, MediaSourceError> {
         let url = format!("{}/{}/{}", self.config.base_url, self.config.version, media_id);
-        let response = self.http.get(url).bearer_auth(&self.config.access_token).send().await.map_err(unavailable)?;
+        let token = self.token_for(business_number).await;
+        let response = self.http.get(url).bearer_auth(token).send().await.map_err(unavailable)?;
         let status = response.status().as_u16();
         let body = response.bytes().await.map_err(unavailable)?;
         descriptor_from(status, &body)
     }
 
-    async fn download(&self, url: &str, max_bytes: u64) -> Result<Vec<u8>, MediaSourceError> {
-        let mut response =
-            self.http.get(url).bearer_auth(&self.config.access_token).send().await.map_err(unavailable)?;
+    async fn download(&self, url: &str, max_bytes: u64, business_number: &str) -> Result<Vec<u8>, MediaSourceError> {
+        let token = self.token_for(business_number).await;
+        let mut response = self.http.get(url).bearer_auth(token).send().await.map_err(unavailable)?;
         let status = response.status().as_u16();
         if (400..500).contains(&status) && status != 429 {
             return Err(MediaSourceError::UrlExpired);

@@ -5,7 +5,7 @@
 
 use crate::domain::media_copy::{self, MediaFailure, MediaRetry, StoredMedia, MAX_MEDIA_BYTES};
 use crate::domain::MessageRef;
-use crate::ports::{MediaRecords, MediaSource, MediaSourceError, MediaVault, StoreError};
+use crate::ports::{MediaMessage, MediaRecords, MediaSource, MediaSourceError, MediaVault, StoreError};
 use std::sync::Arc;
 
 /// What one attempt came to.
@@ -52,7 +52,7 @@ impl CopyMedia {
         if found.copy.is_settled() {
             return Ok(CopyOutcome::AlreadySettled);
         }
-        let stored = match self.fetch_and_store(message, &found.message_id, &found.file.media_id).await {
+        let stored = match self.fetch_and_store(message, &found).await {
             Ok(stored) => stored,
             Err(Attempt::Final(failure)) => return self.fail(message, failure).await,
             Err(Attempt::Again(why)) => {
@@ -90,19 +90,15 @@ impl CopyMedia {
         }
     }
 
-    async fn fetch_and_store(
-        &self,
-        message: &MessageRef,
-        message_id: &str,
-        media_id: &str,
-    ) -> Result<StoredMedia, Attempt> {
-        let described = self.source.describe(media_id).await.map_err(Attempt::from)?;
+    async fn fetch_and_store(&self, message: &MessageRef, found: &MediaMessage) -> Result<StoredMedia, Attempt> {
+        let number = &found.business_number;
+        let described = self.source.describe(&found.file.media_id, number).await.map_err(Attempt::from)?;
         if described.file_size > MAX_MEDIA_BYTES {
             return Err(Attempt::Final(MediaFailure::TooLarge));
         }
-        let bytes = self.source.download(&described.url, MAX_MEDIA_BYTES).await.map_err(Attempt::from)?;
+        let bytes = self.source.download(&described.url, MAX_MEDIA_BYTES, number).await.map_err(Attempt::from)?;
         let sha256 = media_copy::verify(&bytes, described.file_size, &described.sha256).map_err(Attempt::Final)?;
-        let key = media_copy::media_key(&message.contact, message_id);
+        let key = media_copy::media_key(&message.contact, &found.message_id);
         let size = bytes.len() as u64;
         self.vault.put(&key, bytes, &described.mime_type).await.map_err(|_| Attempt::Again("bucket unavailable"))?;
         Ok(StoredMedia { key, size, sha256, mime_type: described.mime_type })

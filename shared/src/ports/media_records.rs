@@ -10,6 +10,9 @@ use async_trait::async_trait;
 pub struct MediaMessage {
     /// The message's id (its wamid).
     pub message_id: String,
+    /// The business number it was sent to (`phone_number_id`), whose
+    /// account's token fetches the file.
+    pub business_number: String,
     /// The file, as the webhook described it.
     pub file: MediaFile,
     /// Its copy.

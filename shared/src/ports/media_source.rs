@@ -35,8 +35,10 @@ pub enum MediaSourceError {
 /// Meta's media endpoints.
 #[async_trait]
 pub trait MediaSource: Send + Sync {
-    /// Asks for a media id's details and a fresh download url.
-    async fn describe(&self, media_id: &str) -> Result<MediaDescriptor, MediaSourceError>;
-    /// Downloads `url` (with the access token), refusing more than `max_bytes`.
-    async fn download(&self, url: &str, max_bytes: u64) -> Result<Vec<u8>, MediaSourceError>;
+    /// Asks for a media id's details and a fresh download url. The media
+    /// was sent to `business_number`: only its account's token reaches it.
+    async fn describe(&self, media_id: &str, business_number: &str) -> Result<MediaDescriptor, MediaSourceError>;
+    /// Downloads `url` (with `business_number`'s account's token), refusing
+    /// more than `max_bytes`.
+    async fn download(&self, url: &str, max_bytes: u64, business_number: &str) -> Result<Vec<u8>, MediaSourceError>;
 }

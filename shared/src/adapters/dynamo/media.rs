@@ -97,7 +97,8 @@ impl MediaRecords for DynamoStore {
             return Ok(None);
         };
         let Some(message_id) = get_s(item, "id") else { return Ok(None) };
-        Ok(Some(MediaMessage { message_id, file, copy }))
+        let business_number = get_s(item, "phone_number_id").unwrap_or_default();
+        Ok(Some(MediaMessage { message_id, business_number, file, copy }))
     }
 
     async fn media_stored(&self, message: &MessageRef, stored: &StoredMedia) -> Result<bool, StoreError> {

@@ -36,6 +36,7 @@ fn world() -> World {
         &message,
         MediaMessage {
             message_id: "wamid.PHOTO".into(),
+            business_number: "106540352242922".into(),
             file: MediaFile { media_id: "m-1".into(), mime_type: Some("image/jpeg".into()), filename: None },
             copy: MediaCopy::pending(),
         },

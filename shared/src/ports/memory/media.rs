@@ -97,7 +97,7 @@ impl ScriptedMediaSource {
 
 #[async_trait::async_trait]
 impl MediaSource for ScriptedMediaSource {
-    async fn describe(&self, media_id: &str) -> Result<MediaDescriptor, MediaSourceError> {
+    async fn describe(&self, media_id: &str, _business_number: &str) -> Result<MediaDescriptor, MediaSourceError> {
         let answer = lock(&self.script).pop_front().unwrap_or(MetaAnswer::Serve);
         let n = {
             let mut count = lock(&self.describes);
@@ -123,7 +123,7 @@ impl MediaSource for ScriptedMediaSource {
         })
     }
 
-    async fn download(&self, url: &str, max_bytes: u64) -> Result<Vec<u8>, MediaSourceError> {
+    async fn download(&self, url: &str, max_bytes: u64, _business_number: &str) -> Result<Vec<u8>, MediaSourceError> {
         let answer = lock(&self.urls).get(url).cloned().ok_or(MediaSourceError::UrlExpired)?;
         let media_id = url.trim_start_matches("memory://").split('/').next().unwrap_or_default();
         let (bytes, _) = lock(&self.files).get(media_id).cloned().ok_or(MediaSourceError::UrlExpired)?;
