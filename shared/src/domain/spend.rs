@@ -172,25 +172,19 @@ impl SpendSummary {
     /// replies) cost nothing here.
     pub fn of(lines: &[SpendLine], cards: &RateCards) -> Self {
         let mut summary = SpendSummary::default();
+        let mut teammates = SpendFigures::default();
         for line in lines {
             let card = cards.card_for(line.market.as_deref());
             let price = Category::parse(&line.category).and_then(|c| card.per_message.get(&c).copied()).unwrap_or(0);
             let (cost, currency) = (line.billable.saturating_mul(price), card.currency.as_str());
             if let Some(agent) = &line.agent {
                 summary.by_agent.entry(agent.clone()).or_default().add(line, currency, cost);
+                teammates.add(line, currency, cost);
                 continue;
             }
             summary.by_category.entry(line.category.clone()).or_default().add(line, currency, cost);
             summary.by_number.entry(line.number.clone().unwrap_or_default()).or_default().add(line, currency, cost);
             summary.total.add(line, currency, cost);
-        }
-        let mut teammates = SpendFigures::default();
-        for figures in summary.by_agent.values() {
-            teammates.billable += figures.billable;
-            teammates.free += figures.free;
-            for (currency, minor) in &figures.cost_minor {
-                *teammates.cost_minor.entry(currency.clone()).or_default() += minor;
-            }
         }
         let rest = summary.total.without(&teammates);
         if rest.billable + rest.free > 0 {
