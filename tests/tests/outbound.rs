@@ -497,6 +497,25 @@ async fn template_sync_follows_pages_only_on_the_cloud_api_host_and_never_answer
     assert!(contacted.is_err(), "the token was sent to another host");
 }
 
+#[tokio::test]
+async fn a_catalog_read_meta_is_slow_to_answer_is_tried_again() {
+    let t = TestStack::start().await;
+    let cookie = t.login().await;
+    // The stack's Cloud API client gives up after 400 ms.
+    let slow = |reads| Faults { slow_catalog_reads: reads, timeout_ms: 1_000, ..Faults::default() };
+    set_faults(&t, &slow(2)).await;
+    let (status, body) = t.post(&cookie, "/api/templates/sync", &json!({}), None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["synced"], catalog_size(), "the third try read the catalog");
+    set_faults(&t, &slow(3)).await;
+    let (status, body) = t.post(&cookie, "/api/templates/sync", &json!({}), None).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (502, Some("cloud_api_unavailable")),
+        "three tries, then it says so"
+    );
+}
+
 async fn contact_with_phone(t: &TestStack, cookie: &str, wa_id: &str) -> String {
     let contacts = t.contacts(cookie).await;
     let contact = contacts.iter().find(|c| c["wa_id"] == wa_id).expect("the customer's contact");

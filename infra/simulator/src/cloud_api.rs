@@ -54,6 +54,9 @@ pub struct Faults {
     /// as `paging.next` (Meta's links carry `access_token`). The simulator
     /// answers `after=2` with the second page and `after=FAIL` with a 500.
     pub templates_next: Option<String>,
+    /// The next this many catalog reads answer only after `timeout_ms`
+    /// (a slow Graph API, as a client with a shorter timeout sees it).
+    pub slow_catalog_reads: u32,
     /// The next this many media urls handed out are already expired when
     /// fetched (a worker that waited past Meta's 5 minutes).
     pub expire_media_urls: u32,
@@ -593,6 +596,16 @@ async fn templates(
     let own_token = sim.config.access_token.clone();
     if let Some(refusal) = refuse_token_for(&sim, &headers, &waba_id, &own_token) {
         return refusal;
+    }
+    let slow = match sim.faults.lock() {
+        Ok(mut faults) if faults.slow_catalog_reads > 0 => {
+            faults.slow_catalog_reads -= 1;
+            Some(faults.timeout_ms.max(1))
+        }
+        _ => None,
+    };
+    if let Some(ms) = slow {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
     }
     let all = catalog().as_array().cloned().unwrap_or_default();
     let next = sim.faults.lock().ok().and_then(|f| f.templates_next.clone());

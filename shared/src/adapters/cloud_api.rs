@@ -184,12 +184,26 @@ const MAX_TEMPLATE_PAGES: usize = 50;
 impl CloudApi {
     /// One page of the catalog. Errors are logged without their URL, which
     /// for Meta's paging links carries the access token.
+    /// One page of the catalog. A read changes nothing at Meta, so one that
+    /// timed out or could not connect is tried again (3 tries in all, 0.2 s
+    /// and 0.4 s apart) before the sync says Meta could not be reached.
     async fn template_page(&self, url: &str, token: &str) -> Result<Value, CatalogError> {
-        let response = self.http.get(url).bearer_auth(token).send().await.map_err(|e| {
-            let e = e.without_url();
-            tracing::error!(error = %e, timeout = e.is_timeout(), "template sync: Cloud API unreachable");
-            CatalogError::Unreachable
-        })?;
+        let mut attempt = 1;
+        let response = loop {
+            match self.http.get(url).bearer_auth(token).send().await {
+                Ok(response) => break response,
+                Err(e) if attempt < TEMPLATE_PAGE_TRIES => {
+                    tracing::warn!(error = %e.without_url(), attempt, "template sync: Cloud API unreachable; trying again");
+                    tokio::time::sleep(std::time::Duration::from_millis(200 * u64::from(attempt))).await;
+                    attempt += 1;
+                }
+                Err(e) => {
+                    let e = e.without_url();
+                    tracing::error!(error = %e, timeout = e.is_timeout(), "template sync: Cloud API unreachable");
+                    return Err(CatalogError::Unreachable);
+                }
+            }
+        };
         let status = response.status();
         if !status.is_success() {
             tracing::error!(status = status.as_u16(), "template sync: Cloud API refused");
@@ -201,6 +215,9 @@ impl CloudApi {
         })
     }
 }
+
+/// Tries of one catalog page that Meta did not answer.
+const TEMPLATE_PAGE_TRIES: u32 = 3;
 
 /// Whether `link` is on the scheme, host and port of `base`.
 fn same_origin(base: &str, link: &str) -> bool {
