@@ -609,9 +609,13 @@ test('reply buttons and a list go out from the composer, and the customer\'s tap
     assert.match(await outbound(page, 'Which day suits you?').innerText(), /Reply buttons[\s\S]*Delivery day[\s\S]*▸ Tomorrow[\s\S]*▸ Saturday[\s\S]*Free delivery in Pune/);
     assert.match(await outbound(page, 'Pick a slot').innerText(), /A list, opened with “Slots”[\s\S]*▸ Morning 9-12[\s\S]*▸ Evening 5-8/);
 
-    const sent = await (await fetch(`${stack.sim.base}/sim/accepted`)).json();
-    const mine = sent.filter((a) => a.to === farida).map((a) => a.body.interactive);
-    assert.deepEqual(mine.map((i) => i.type), ['button', 'list']);
+    // The bubble shows once the send is queued; Meta has it when the sender has run.
+    let mine = [];
+    await eventually(async () => {
+      const sent = await (await fetch(`${stack.sim.base}/sim/accepted`)).json();
+      mine = sent.filter((a) => a.to === farida).map((a) => a.body.interactive);
+      assert.deepEqual(mine.map((i) => i.type), ['button', 'list']);
+    }, { timeout: WAIT });
     assert.deepEqual(mine[0].action.buttons.map((b) => b.reply.title), ['Tomorrow', 'Saturday']);
     assert.deepEqual([mine[0].header, mine[0].footer], [{ type: 'text', text: 'Delivery day' }, { text: 'Free delivery in Pune' }]);
     assert.equal(mine[1].header, undefined, 'a blank header is left out');
