@@ -37,6 +37,15 @@ impl std::fmt::Debug for AccountTokens {
     }
 }
 
+/// The token a call about `phone_number_id` carries: its account's, through
+/// `accounts`, or `fallback` where an adapter was built without them.
+pub async fn token_for_number(accounts: Option<&AccountTokens>, fallback: &str, phone_number_id: &str) -> String {
+    match accounts {
+        Some(accounts) => accounts.for_number(phone_number_id).await,
+        None => fallback.to_owned(),
+    }
+}
+
 impl AccountTokens {
     /// Tokens for the numbers `numbers` lists, beside the deployment's own
     /// account `own_waba_id` and its `system_user_token`.

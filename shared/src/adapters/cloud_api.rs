@@ -63,10 +63,8 @@ impl CloudApi {
     }
 
     async fn token_for_number(&self, phone_number_id: &str) -> String {
-        match &self.accounts {
-            Some(accounts) => accounts.for_number(phone_number_id).await,
-            None => self.config.access_token.clone(),
-        }
+        super::account_tokens::token_for_number(self.accounts.as_deref(), &self.config.access_token, phone_number_id)
+            .await
     }
 
     async fn token_for_account(&self, waba_id: Option<&str>) -> String {

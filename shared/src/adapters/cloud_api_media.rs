@@ -5,7 +5,7 @@
 //! answered with Graph error code 100 (HTTP 400, or 404); an expired url
 //! with 404 (or another 4xx). Locally the simulator plays both.
 
-use super::account_tokens::AccountTokens;
+use super::account_tokens::{token_for_number, AccountTokens};
 use super::cloud_api::CloudApiConfig;
 use crate::ports::{MediaDescriptor, MediaSource, MediaSourceError};
 use serde_json::Value;
@@ -39,10 +39,7 @@ impl CloudApiMedia {
     }
 
     async fn token_for(&self, business_number: &str) -> String {
-        match &self.accounts {
-            Some(accounts) => accounts.for_number(business_number).await,
-            None => self.config.access_token.clone(),
-        }
+        token_for_number(self.accounts.as_deref(), &self.config.access_token, business_number).await
     }
 }
 

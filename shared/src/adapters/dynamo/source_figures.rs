@@ -62,8 +62,7 @@ impl crate::ports::SourceFigureStore for DynamoStore {
                 (counter, c.by)
             })
             .collect();
-        let now_seconds = crate::ports::Clock::now(&crate::ports::SystemClock).0 / 1000;
-        self.tally_amounts_once(&amounts, &format!("source|{event}"), now_seconds).await?;
+        self.tally_amounts_once(&amounts, &format!("source|{event}")).await?;
         Ok(())
     }
 

@@ -53,9 +53,7 @@ impl crate::ports::SpendStore for DynamoStore {
             )),
             field: if priced.billable { "billable" } else { "free" }.to_owned(),
         };
-        // The marker's expiry is garbage collection, so the machine's clock will do.
-        let now_seconds = crate::ports::Clock::now(&crate::ports::SystemClock).0 / 1000;
-        self.tally_once(&counter, &format!("sender_spend|{}", priced.wamid), now_seconds, None).await
+        self.tally_once(&counter, &format!("sender_spend|{}", priced.wamid), None).await
     }
 }
 

@@ -328,10 +328,7 @@ impl DynamoStore {
         };
         let priced =
             crate::domain::change_event::message_priced(update, pricing, &keys::message_ref(&at.contact, &at.sk));
-        // The marker's expiry is garbage collection, so the machine's clock will do.
-        let now_seconds = crate::ports::Clock::now(&crate::ports::SystemClock).0 / 1000;
-        self.tally_once(&counter, &format!("spend|{}", update.wamid), now_seconds, Some(self.event_put(&priced)?))
-            .await?;
+        self.tally_once(&counter, &format!("spend|{}", update.wamid), Some(self.event_put(&priced)?)).await?;
         Ok(())
     }
 

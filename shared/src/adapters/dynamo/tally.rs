@@ -178,28 +178,21 @@ impl DynamoStore {
         &self,
         counter: &Counter,
         event: &str,
-        now_seconds: i64,
         also: Option<TransactWriteItem>,
     ) -> Result<bool, StoreError> {
-        self.tally_with(&[(counter.clone(), 1)], event, now_seconds, also).await
+        self.tally_with(&[(counter.clone(), 1)], event, also).await
     }
 
     /// Adds each amount to its counter once for `event`, in one
     /// transaction with the event's marker (at most 99 counters).
-    pub(super) async fn tally_amounts_once(
-        &self,
-        amounts: &[(Counter, i64)],
-        event: &str,
-        now_seconds: i64,
-    ) -> Result<bool, StoreError> {
-        self.tally_with(amounts, event, now_seconds, None).await
+    pub(super) async fn tally_amounts_once(&self, amounts: &[(Counter, i64)], event: &str) -> Result<bool, StoreError> {
+        self.tally_with(amounts, event, None).await
     }
 
     async fn tally_with(
         &self,
         amounts: &[(Counter, i64)],
         event: &str,
-        now_seconds: i64,
         also: Option<TransactWriteItem>,
     ) -> Result<bool, StoreError> {
         if amounts.len() + usize::from(also.is_some()) >= TRANSACTION_ITEMS {
@@ -209,6 +202,8 @@ impl DynamoStore {
         let entry = pending_amounts(&self.table, amounts, event)?;
         let counter = &first.0;
         let mut marker = key(keys::tallied_pk(&event_digest(event)), keys::TALLIED);
+        // The marker's expiry is garbage collection, so the machine's clock will do.
+        let now_seconds = crate::ports::Clock::now(&crate::ports::SystemClock).0 / 1000;
         marker.insert(keys::TTL.to_owned(), n(now_seconds + MARKER_TTL_SECONDS));
         let marker = Put::builder()
             .table_name(&self.table)
