@@ -4,7 +4,7 @@
 //! is its reply (and, after an opt-out keyword, an opt-out after it).
 
 use super::reactions::{Reaction, ReactionError};
-use crate::domain::campaign::{campaign_of_message, RecipientState, REPLY_WINDOW_MS};
+use crate::domain::campaign::{campaign_of_message, is_campaign_reply, RecipientState};
 use crate::domain::{DeliveryStatus, Event, EventKind};
 use crate::ports::{CampaignStore, ConversationStore};
 use async_trait::async_trait;
@@ -57,8 +57,7 @@ impl Reaction for CampaignTracking {
             }
             EventKind::MessageReceived => {
                 let Some(reach) = self.campaigns.latest_campaign_of(contact).await? else { return Ok(()) };
-                let since = event.at.0 - reach.at.0;
-                if !(0..=REPLY_WINDOW_MS).contains(&since) {
+                if !is_campaign_reply(reach.at, event.at) {
                     return Ok(());
                 }
                 // The keyword reaction ran first: a STOP is on the contact now.

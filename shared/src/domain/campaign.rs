@@ -18,6 +18,16 @@ pub const RECIPIENTS_PER_STEP: u32 = 100;
 /// campaign.
 pub const REPLY_WINDOW_MS: i64 = 72 * 3600 * 1000;
 
+/// Whether a customer's message at `message_at` answers a campaign that
+/// reached them at `reached_at`. Meta stamps a message to the whole second
+/// and the campaign's own clock to the millisecond, so a reply written in
+/// the same second as the send reads as up to 999 ms before it: the send is
+/// compared at the second it fell in.
+pub fn is_campaign_reply(reached_at: Millis, message_at: Millis) -> bool {
+    let reached_second = reached_at.0 - reached_at.0.rem_euclid(1000);
+    (0..=REPLY_WINDOW_MS).contains(&(message_at.0 - reached_second))
+}
+
 /// Prefix of every campaign message id: `pc.<campaign id>.<random>`, so a
 /// status names its campaign without a read.
 const MESSAGE_PREFIX: &str = "pc.";
@@ -412,6 +422,16 @@ impl CampaignTotals {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reply_stamped_in_the_second_of_the_send_counts_and_one_before_or_past_72_hours_does_not() {
+        let sent = Millis(1_700_000_000_700);
+        assert!(is_campaign_reply(sent, Millis(1_700_000_000_000)), "Meta's whole second of the send");
+        assert!(is_campaign_reply(sent, Millis(1_700_000_001_000)));
+        assert!(is_campaign_reply(sent, Millis(1_700_000_000_000 + REPLY_WINDOW_MS)));
+        assert!(!is_campaign_reply(sent, Millis(1_699_999_999_000)), "the second before");
+        assert!(!is_campaign_reply(sent, Millis(1_700_000_001_000 + REPLY_WINDOW_MS)), "past 72 hours");
+    }
 
     #[test]
     fn a_campaign_message_names_its_campaign_and_no_other_message_does() {
