@@ -7,7 +7,7 @@ use parley::adapters::secrets_manager::{BuiltOnFirstUse, SecretStore};
 use parley::config::Environment;
 use tower::ServiceExt;
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     parley::telemetry::init();
     let settings = parley_api::ApiSettings::from_environment(&Environment::process())?;

@@ -5,7 +5,7 @@ use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use lambda_runtime::{service_fn, LambdaEvent};
 use parley::config::Environment;
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     parley::telemetry::init();
     let settings = example_won_deals::WonDealsSettings::from_environment(&Environment::process())?;

@@ -6,7 +6,7 @@ use lambda_runtime::{service_fn, LambdaEvent};
 use parley::adapters::secrets_manager::{BuiltOnFirstUse, SecretStore};
 use parley::config::Environment;
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     parley::telemetry::init();
     let settings = push::PushSettings::from_environment(&Environment::process())?;

@@ -8,7 +8,7 @@ use parley::adapters::secrets_manager::{BuiltOnFirstUse, SecretStore};
 use parley::config::Environment;
 use reminders::Wake;
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     parley::telemetry::init();
     let settings = reminders::RemindersSettings::from_environment(&Environment::process())?;

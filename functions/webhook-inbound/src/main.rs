@@ -7,7 +7,7 @@ use parley::config::Environment;
 use std::sync::Arc;
 use tower::ServiceExt;
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     parley::telemetry::init();
     let settings = webhook_inbound::InboundSettings::from_environment(&Environment::process())?;

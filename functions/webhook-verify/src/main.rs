@@ -6,7 +6,7 @@ use parley::adapters::secrets_manager::{BuiltOnFirstUse, SecretStore};
 use parley::config::Environment;
 use tower::ServiceExt;
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     parley::telemetry::init();
     let settings = webhook_verify::VerifySettings::from_environment(&Environment::process())?;
