@@ -114,6 +114,26 @@ test('an admin sets the business’s own price for a market and the rate card sh
   const card = await api(stack, page, 'GET', '/api/rate_card');
   assert.equal(card.body.by_prefix['91'].per_message.marketing, 64, 'the +91 market is priced at ₹0.64');
   assert.deepEqual(card.body.overrides.lines, [{ market: '91', category: 'marketing', amount_minor: 64 }]);
+  assert.equal(await byTestId(editor, 'rate-override-after').count(), 0, 'Meta tiers no marketing price');
+
+  // A volume tier: utility from the 1,001st message of a month.
+  await byTestId(editor, 'rate-override-add').click();
+  await byTestId(editor, 'rate-override-market').nth(1).fill('91');
+  await byTestId(editor, 'rate-override-category').nth(1).selectOption('utility');
+  await byTestId(editor, 'rate-override-after').fill('1000');
+  await byTestId(editor, 'rate-override-price').nth(1).fill('0.09');
+  await byTestId(editor, 'rate-overrides-save').click();
+  await eventually(async () => {
+    const tiered = await api(stack, page, 'GET', '/api/rate_card');
+    assert.deepEqual(tiered.body.by_prefix['91'].volume_tiers, [{ category: 'utility', after: 1000, amount_minor: 9 }]);
+  });
+  await page.reload();
+  await byTestId(page, 'rate-override-after').waitFor({ timeout: WAIT });
+  assert.equal(await byTestId(page, 'rate-override-after').inputValue(), '1000', 'the tier reads back');
+  await byTestId(page, 'rate-override-after').fill('lots');
+  await byTestId(page, 'rate-overrides-save').click();
+  await eventually(async () => assert.match(await byTestId(page, 'rate-overrides-error').innerText(), /whole number of messages/));
+  await byTestId(page, 'rate-override-remove').nth(1).click();
 
   // A partial price for markets Meta prices in dollars is refused with the reason.
   await byTestId(editor, 'rate-override-add').click();

@@ -669,6 +669,27 @@ async fn the_business_prices_a_market_and_every_estimate_after_uses_them() {
         "the send is priced with the business's price"
     );
 
+    // Meta's volume tiers: utility after the month's first 1,000 is cheaper.
+    // Estimates stay at the list price; the spend report prices through them.
+    let mut tiered = prices.clone();
+    tiered["lines"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"market": "91", "category": "utility", "amount_minor": 9, "after": 1000}));
+    let (status, card) = t.request(&admin, "PUT", "/api/rate_card", Some(&tiered)).await;
+    assert_eq!(status, 200, "{card}");
+    assert_eq!(
+        card["by_prefix"]["91"]["volume_tiers"],
+        json!([{"category": "utility", "after": 1000, "amount_minor": 9}])
+    );
+    let marketing_tier =
+        json!({"lines": [{"market": "91", "category": "marketing", "amount_minor": 50, "after": 1000}]});
+    let (status, refused) = t.request(&admin, "PUT", "/api/rate_card", Some(&marketing_tier)).await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(refused["error"]["message"].as_str().unwrap().contains("volume tiers"), "{refused}");
+    let (status, card) = t.request(&admin, "PUT", "/api/rate_card", Some(&prices)).await;
+    assert_eq!((status, card["by_prefix"]["91"].get("volume_tiers")), (200, None), "a tier taken away is gone");
+
     // Other markets are priced in dollars on the rupee card: all three or none.
     let partial = json!({"lines": [{"market": "*", "category": "marketing", "amount_minor": 500}]});
     let (status, refused) = t.request(&admin, "PUT", "/api/rate_card", Some(&partial)).await;

@@ -12,6 +12,12 @@ pub struct RateCard {
     pub currency: String,
     /// Price per delivered template message, by category, in minor units.
     pub per_message: BTreeMap<Category, u64>,
+    /// Volume tiers, by category: from the message after the month's first
+    /// N onward, a lower price (Meta's utility and authentication tiers, as
+    /// the business entered them). The price of each message is the one of
+    /// the band its place in the month falls in.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tiers: BTreeMap<Category, BTreeMap<u64, u64>>,
 }
 
 impl RateCard {
@@ -25,7 +31,25 @@ impl RateCard {
                 (Category::Utility, 13),
                 (Category::Authentication, 13),
             ]),
+            tiers: BTreeMap::new(),
         }
+    }
+
+    /// What a month's first `count` billable messages of `category` cost,
+    /// each band of the count at its tier's price.
+    pub fn month_cost(&self, category: Category, count: u64) -> u64 {
+        let base = self.per_message.get(&category).copied().unwrap_or(0);
+        let tiers = self.tiers.get(&category).into_iter().flatten().filter(|(after, _)| **after > 0);
+        let bands: Vec<(u64, u64)> = std::iter::once((0, base)).chain(tiers.map(|(a, p)| (*a, *p))).collect();
+        let mut cost = 0u64;
+        for (i, (start, price)) in bands.iter().enumerate() {
+            if count <= *start {
+                break;
+            }
+            let end = bands.get(i + 1).map_or(count, |(next, _)| (*next).min(count));
+            cost = cost.saturating_add((end - start).saturating_mul(*price));
+        }
+        cost
     }
 }
 
@@ -114,9 +138,25 @@ mod tests {
     #[test]
     fn the_longest_prefix_wins() {
         let mut cards = RateCards::default();
-        let brazil = RateCard { currency: "BRL".into(), per_message: BTreeMap::from([(Category::Marketing, 35)]) };
+        let brazil = RateCard {
+            currency: "BRL".into(),
+            per_message: BTreeMap::from([(Category::Marketing, 35)]),
+            tiers: BTreeMap::new(),
+        };
         cards.by_prefix.insert("55".into(), brazil);
         assert_eq!(cards.card_for(Some("5511999990000")).currency, "BRL");
         assert_eq!(cards.card_for(Some("254700000000")).currency, "USD", "fallback: the USD card's other markets");
+    }
+
+    #[test]
+    fn a_month_is_priced_band_by_band_through_its_volume_tiers() {
+        let mut card = RateCard::india();
+        card.tiers.insert(Category::Utility, BTreeMap::from([(1_000, 11), (10_000, 9)]));
+        assert_eq!(card.month_cost(Category::Utility, 0), 0);
+        assert_eq!(card.month_cost(Category::Utility, 1_000), 13_000, "the first thousand at the list price");
+        assert_eq!(card.month_cost(Category::Utility, 1_001), 13_011);
+        assert_eq!(card.month_cost(Category::Utility, 12_000), 13_000 + 9_000 * 11 + 2_000 * 9);
+        assert_eq!(card.month_cost(Category::Marketing, 2_000), 2_000 * 91, "no tiers: one price");
+        assert_eq!(card.month_cost(Category::Service, 5), 0, "no price: free");
     }
 }

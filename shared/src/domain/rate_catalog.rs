@@ -72,6 +72,7 @@ fn card(rates: &MarketRates, currency: &str) -> RateCard {
             (Category::Utility, to_minor(rates.utility, currency)),
             (Category::Authentication, to_minor(rates.authentication, currency)),
         ]),
+        tiers: BTreeMap::new(),
     }
 }
 
@@ -98,8 +99,11 @@ impl RateCatalog {
                 fallback = Some(card(other, currency));
             }
         }
-        let fallback =
-            fallback.unwrap_or_else(|| RateCard { currency: currency.to_owned(), per_message: BTreeMap::new() });
+        let fallback = fallback.unwrap_or_else(|| RateCard {
+            currency: currency.to_owned(),
+            per_message: BTreeMap::new(),
+            tiers: BTreeMap::new(),
+        });
         RateCards { by_prefix, fallback }
     }
 }

@@ -2,7 +2,9 @@
 //! volume tier, a negotiated rate or a newer Meta price applies, an admin
 //! sets it per market (calling-code prefix, or `*` for every market without
 //! its own card) and category, in the business's currency. Estimates
-//! everywhere (composer, campaigns, rules) are priced with the result.
+//! everywhere (composer, campaigns, rules) are priced with the list price
+//! (a tier's first band); the spend report prices the month through its
+//! tiers.
 
 use super::pricing::{RateCard, RateCards};
 use super::template::Category;
@@ -23,6 +25,15 @@ pub struct RateOverride {
     pub category: Category,
     /// The price per delivered message, in minor units of the business's currency.
     pub amount_minor: u64,
+    /// A volume tier: the price holds from the message after the month's
+    /// first `after` in this market and category (0: the list price). Meta
+    /// tiers utility and authentication only.
+    #[serde(default, skip_serializing_if = "is_list_price")]
+    pub after: u64,
+}
+
+fn is_list_price(after: &u64) -> bool {
+    *after == 0
 }
 
 /// Every price the business set.
@@ -48,8 +59,14 @@ pub enum BadOverride {
         /// The market.
         market: String,
     },
-    /// Two prices for the same market and category.
-    #[error("market {market}: {category} is priced twice")]
+    /// A volume tier on a category Meta does not tier.
+    #[error("market {market}: Meta gives volume tiers for utility and authentication only, not marketing")]
+    MarketingTier {
+        /// The market.
+        market: String,
+    },
+    /// Two prices for the same market, category and tier.
+    #[error("market {market}: {category} is priced twice for the same volume")]
     Twice {
         /// The market.
         market: String,
@@ -86,13 +103,20 @@ impl RateOverrides {
             if line.amount_minor > MAX_AMOUNT_MINOR {
                 return Err(BadOverride::Amount { market: line.market.clone() });
             }
-            if self.lines[..i].iter().any(|l| l.market == line.market && l.category == line.category) {
+            if line.after > 0 && line.category == Category::Marketing {
+                return Err(BadOverride::MarketingTier { market: line.market.clone() });
+            }
+            let same =
+                |l: &&RateOverride| l.market == line.market && l.category == line.category && l.after == line.after;
+            if self.lines[..i].iter().any(|l| same(&l)) {
                 return Err(BadOverride::Twice { market: line.market.clone(), category: line.category.as_str() });
             }
         }
         for market in self.markets() {
             let published = self.published(cards, market);
-            let whole = PRICED.iter().all(|c| self.lines.iter().any(|l| l.market == market && l.category == *c));
+            let whole = PRICED
+                .iter()
+                .all(|c| self.lines.iter().any(|l| l.market == market && l.category == *c && l.after == 0));
             if published.currency != currency && !whole {
                 return Err(BadOverride::Partial {
                     market: market.to_owned(),
@@ -109,9 +133,15 @@ impl RateOverrides {
     pub fn apply(&self, mut cards: RateCards, currency: &str) -> RateCards {
         for market in self.markets() {
             let mut card = self.published(&cards, market).clone();
+            if card.currency != currency {
+                card.tiers.clear();
+            }
             card.currency = currency.to_owned();
             for line in self.lines.iter().filter(|l| l.market == market) {
-                card.per_message.insert(line.category, line.amount_minor);
+                match line.after {
+                    0 => card.per_message.insert(line.category, line.amount_minor),
+                    after => card.tiers.entry(line.category).or_default().insert(after, line.amount_minor),
+                };
             }
             if market == OTHER_MARKETS {
                 cards.fallback = card;
@@ -143,7 +173,26 @@ mod tests {
     use super::*;
 
     fn line(market: &str, category: Category, amount_minor: u64) -> RateOverride {
-        RateOverride { market: market.into(), category, amount_minor }
+        RateOverride { market: market.into(), category, amount_minor, after: 0 }
+    }
+
+    #[test]
+    fn a_volume_tier_lowers_the_price_after_its_count_and_leaves_estimates_at_the_list_price() {
+        let cards = RateCards::default();
+        let tier = RateOverride { after: 1_000, ..line("91", Category::Utility, 9) };
+        let overrides = RateOverrides { lines: vec![line("91", Category::Utility, 12), tier.clone()] };
+        assert_eq!(overrides.check(&cards, "INR"), Ok(()));
+        let priced = overrides.apply(cards.clone(), "INR");
+        assert_eq!(priced.estimate(Some("919812345678"), Category::Utility, false).amount_minor, 12);
+        let india = priced.card_for(Some("91"));
+        assert_eq!(india.month_cost(Category::Utility, 1_500), 1_000 * 12 + 500 * 9);
+        let check = |lines: Vec<RateOverride>| RateOverrides { lines }.check(&cards, "INR");
+        let marketing = RateOverride { after: 1_000, ..line("91", Category::Marketing, 50) };
+        assert!(matches!(check(vec![marketing]), Err(BadOverride::MarketingTier { .. })));
+        assert!(matches!(check(vec![tier.clone(), tier]), Err(BadOverride::Twice { .. })));
+        // A tier alone on a market Meta prices in dollars is no whole card.
+        let other = RateOverride { after: 1_000, ..line("*", Category::Utility, 9) };
+        assert!(matches!(check(vec![other]), Err(BadOverride::Partial { .. })));
     }
 
     #[test]

@@ -167,21 +167,36 @@ pub struct SpendSummary {
 }
 
 impl SpendSummary {
-    /// Sums `lines`, each billable message priced at its market's card.
-    /// Categories Meta bills that the card has no price for (service
-    /// replies) cost nothing here.
+    /// Sums `lines`, the billable messages priced at their market's card.
+    /// Meta's volume tiers count a market's month as a whole, so each
+    /// category and market is priced over its whole count and the cost is
+    /// shared by its lines in proportion (a teammate's line at the same
+    /// average). Categories the card has no price for (service replies)
+    /// cost nothing here.
     pub fn of(lines: &[SpendLine], cards: &RateCards) -> Self {
+        let mut months: BTreeMap<(&str, Option<&str>), MonthCost> = BTreeMap::new();
+        for line in lines.iter().filter(|l| l.agent.is_none()) {
+            months.entry((line.category.as_str(), line.market.as_deref())).or_default().count += line.billable;
+        }
+        for ((category, market), month) in &mut months {
+            month.cost = Category::parse(category).map_or(0, |c| cards.card_for(*market).month_cost(c, month.count));
+        }
         let mut summary = SpendSummary::default();
         let mut teammates = SpendFigures::default();
         for line in lines {
-            let card = cards.card_for(line.market.as_deref());
-            let price = Category::parse(&line.category).and_then(|c| card.per_message.get(&c).copied()).unwrap_or(0);
-            let (cost, currency) = (line.billable.saturating_mul(price), card.currency.as_str());
+            let currency = cards.card_for(line.market.as_deref()).currency.as_str();
+            let month = months.get_mut(&(line.category.as_str(), line.market.as_deref()));
             if let Some(agent) = &line.agent {
+                let cost = month.map_or(0, |m| m.share(0, line.billable));
                 summary.by_agent.entry(agent.clone()).or_default().add(line, currency, cost);
                 teammates.add(line, currency, cost);
                 continue;
             }
+            let cost = month.map_or(0, |m| {
+                let cost = m.share(m.shared, line.billable);
+                m.shared += line.billable;
+                cost
+            });
             summary.by_category.entry(line.category.clone()).or_default().add(line, currency, cost);
             summary.by_number.entry(line.number.clone().unwrap_or_default()).or_default().add(line, currency, cost);
             summary.total.add(line, currency, cost);
@@ -191,6 +206,26 @@ impl SpendSummary {
             summary.by_agent.insert(String::new(), rest);
         }
         summary
+    }
+}
+
+/// One category's month in one market: its billable count, what the count
+/// costs through the tiers, and how much of the count lines have taken.
+#[derive(Default)]
+struct MonthCost {
+    count: u64,
+    cost: u64,
+    shared: u64,
+}
+
+impl MonthCost {
+    /// The share of the cost of `count` messages after the first `before`
+    /// of the month's lines: shares of consecutive lines add up to the
+    /// whole cost exactly.
+    fn share(&self, before: u64, count: u64) -> u64 {
+        let whole = u128::from(self.count.max(before + count).max(1));
+        let upto = |n: u64| u128::from(self.cost) * u128::from(n) / whole;
+        u64::try_from(upto(before + count) - upto(before)).unwrap_or(u64::MAX)
     }
 }
 
@@ -303,5 +338,26 @@ mod tests {
         assert_eq!((two.billable, two.free), (3, 4));
         assert_eq!(two.cost_minor.values().sum::<u64>(), 2 * brazil_marketing + utility);
         assert_eq!(summary.by_number[""].billable, 1, "old counters: no number");
+    }
+
+    #[test]
+    fn a_tiered_month_is_priced_as_a_whole_and_shared_by_its_numbers_and_teammates() {
+        let mut cards = RateCards::default();
+        let india = cards.by_prefix.get_mut("91").unwrap();
+        let list = india.per_message[&Category::Utility];
+        india.tiers.insert(Category::Utility, BTreeMap::from([(1_000, list - 2)]));
+        let lines = [
+            line("utility", Some("91"), Some("1"), 700, 0),
+            line("utility", Some("91"), Some("2"), 800, 0),
+            sent_by("asha@shop.in", "utility", "91", 300, 0),
+        ];
+        let summary = SpendSummary::of(&lines, &cards);
+        let whole = 1_000 * list + 500 * (list - 2);
+        let cost = |f: &SpendFigures| f.cost_minor.values().sum::<u64>();
+        assert_eq!(cost(&summary.total), whole, "the month crosses its tier once, whichever number sent");
+        assert_eq!(cost(&summary.by_number["1"]) + cost(&summary.by_number["2"]), whole);
+        assert_eq!(cost(&summary.by_number["1"]), whole * 700 / 1_500, "in proportion");
+        assert_eq!(cost(&summary.by_agent["asha@shop.in"]), whole * 300 / 1_500, "a teammate at the average");
+        assert_eq!(cost(&summary.by_agent["asha@shop.in"]) + cost(&summary.by_agent[""]), whole);
     }
 }

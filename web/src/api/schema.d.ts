@@ -4535,9 +4535,21 @@ export interface components {
             per_message: {
                 [key: string]: number;
             };
+            /**
+             * @description The volume tiers the business entered, lowest count first: the spend
+             *     report prices each month's messages band by band through them.
+             */
+            volume_tiers?: components["schemas"]["VolumeTier"][];
         };
         /** @description One price the business set. */
         RateOverride: {
+            /**
+             * Format: uint64
+             * @description A volume tier: the price holds from the message after the month's
+             *     first `after` in this market and category (0: the list price). Meta
+             *     tiers utility and authentication only.
+             */
+            after?: number;
             /**
              * Format: uint64
              * @description The price per delivered message, in minor units of the business's currency.
@@ -5234,6 +5246,14 @@ export interface components {
             name?: string | null;
             /** @enum {string|null} */
             role?: "admin" | "manager" | "agent" | null;
+        };
+        /** @description From the message after the month's first `after` onward, `amount_minor`. */
+        VolumeTier: {
+            /** Format: uint64 */
+            after: number;
+            /** Format: uint64 */
+            amount_minor: number;
+            category: string;
         };
         /** @description A subscription; never its secret. */
         Webhook: {

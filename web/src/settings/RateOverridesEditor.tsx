@@ -1,7 +1,9 @@
 // The business's own prices over Meta's published rate card (admins): per
 // market (a calling code, or every other market) and category, in the
 // business's currency. Every estimate after saving uses them; the API
-// refuses what Meta would not price so, and says why.
+// refuses what Meta would not price so, and says why. A utility or
+// authentication price can start after a month's first N messages: Meta's
+// volume tiers, which the spend report prices each month through.
 import { useState } from 'preact/hooks';
 import * as businessApi from '../api/business';
 import type { RateCard } from '../api/business';
@@ -11,7 +13,7 @@ import { useError } from '../lib/useError';
 import { categoryLabel } from '../inbox/model';
 
 type Line = RateCard['overrides']['lines'][number];
-type Row = { market: string; category: Line['category']; price: string };
+type Row = { market: string; category: Line['category']; price: string; after: string };
 const CATEGORIES = ['marketing', 'utility', 'authentication'] as const;
 
 /** Digits after the decimal point in `currency` (2 for INR, 0 for JPY). */
@@ -25,18 +27,25 @@ const digits = (currency: string) => {
 
 export function RateOverridesEditor({ card, currency }: { card: RateCard; currency: string }) {
   const scale = 10 ** digits(currency);
-  const [rows, setRows] = useState<Row[]>(card.overrides.lines.map((l) => ({ market: l.market, category: l.category, price: String(l.amount_minor / scale) })));
+  const [rows, setRows] = useState<Row[]>(card.overrides.lines.map((l) => ({ market: l.market, category: l.category, price: String(l.amount_minor / scale), after: String(l.after ?? 0) })));
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState('');
   const [error, setError, fail] = useError();
   const set = (i: number, row: Partial<Row>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...row } : r)));
   const save = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
     setMessage('');
+    const lines = rows.map((r) => ({
+      market: r.market.trim().replace(/^\+/, ''),
+      category: r.category,
+      amount_minor: Math.round(Number(r.price) * scale),
+      after: r.category === 'marketing' ? 0 : Number(r.after.trim() || '0'),
+    }));
+    // Checked here, since a price that is no number never reaches the API.
+    if (lines.some((l) => !Number.isFinite(l.amount_minor) || l.amount_minor < 0)) return setError(t('rates.badPrice'));
+    if (lines.some((l) => !Number.isSafeInteger(l.after) || l.after < 0)) return setError(t('rates.badAfter'));
+    setBusy(true);
     try {
-      const lines = rows.map((r) => ({ market: r.market.trim().replace(/^\+/, ''), category: r.category, amount_minor: Math.round(Number(r.price) * scale) }));
-      if (lines.some((l) => !Number.isFinite(l.amount_minor) || l.amount_minor < 0)) throw new Error(t('rates.badPrice'));
       rates.value = await businessApi.saveRateCard({ lines });
       setError('');
       setMessage(t('rates.saved'));
@@ -60,6 +69,11 @@ export function RateOverridesEditor({ card, currency }: { card: RateCard; curren
               {CATEGORIES.map((c) => <option key={c} value={c}>{categoryLabel(c)}</option>)}
             </select>
           </label>
+          {r.category !== 'marketing' && (
+            <label>{t('rates.after')}
+              <input value={r.after} inputMode="numeric" data-testid="rate-override-after" onInput={(e) => set(i, { after: (e.currentTarget as HTMLInputElement).value })} />
+            </label>
+          )}
           <label>{t('rates.price', { currency })}
             <input value={r.price} inputMode="decimal" data-testid="rate-override-price" onInput={(e) => set(i, { price: (e.currentTarget as HTMLInputElement).value })} />
           </label>
@@ -67,7 +81,7 @@ export function RateOverridesEditor({ card, currency }: { card: RateCard; curren
         </div>
       ))}
       <div class="form-actions">
-        <button type="button" class="button button--secondary" data-testid="rate-override-add" onClick={() => setRows([...rows, { market: '', category: 'marketing', price: '' }])}>{t('rates.add')}</button>
+        <button type="button" class="button button--secondary" data-testid="rate-override-add" onClick={() => setRows([...rows, { market: '', category: 'marketing', price: '', after: '0' }])}>{t('rates.add')}</button>
         <button type="submit" class="button button--primary" data-testid="rate-overrides-save" disabled={busy}>{t('rates.save')}</button>
       </div>
       <div class="form-error" role="alert" data-testid="rate-overrides-error">{error}</div>

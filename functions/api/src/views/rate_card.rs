@@ -28,6 +28,19 @@ pub struct RateCardLineView {
     currency: String,
     /// `marketing`, `utility`, `authentication` → minor units.
     per_message: BTreeMap<String, u64>,
+    /// The volume tiers the business entered, lowest count first: the spend
+    /// report prices each month's messages band by band through them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    volume_tiers: Vec<VolumeTierView>,
+}
+
+/// From the message after the month's first `after` onward, `amount_minor`.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "VolumeTier")]
+pub struct VolumeTierView {
+    category: String,
+    after: u64,
+    amount_minor: u64,
 }
 
 impl From<&RateCard> for RateCardLineView {
@@ -35,6 +48,17 @@ impl From<&RateCard> for RateCardLineView {
         RateCardLineView {
             currency: card.currency.clone(),
             per_message: card.per_message.iter().map(|(c, p)| (c.as_str().to_owned(), *p)).collect(),
+            volume_tiers: card
+                .tiers
+                .iter()
+                .flat_map(|(category, tiers)| {
+                    tiers.iter().map(|(after, amount_minor)| VolumeTierView {
+                        category: category.as_str().to_owned(),
+                        after: *after,
+                        amount_minor: *amount_minor,
+                    })
+                })
+                .collect(),
         }
     }
 }
