@@ -10,8 +10,21 @@ pub use aws_sdk_dynamodb::Client as DynamoClient;
 /// SDK at DynamoDB Local or moto. Every client built from it speaks TLS
 /// through rustls on ring, the stack reqwest uses too, so a binary carries
 /// one TLS implementation rather than the SDK's default aws-lc beside it.
+///
+/// Lambda hands a function its role's credentials in the environment, so
+/// where they are there, they are all the SDK is given: the default chain
+/// would also build its web-identity provider's STS client at init, and
+/// that client's TLS roots (read and parsed from the system's certificate
+/// files) with it, half of webhook-inbound's init. The roots now load with
+/// the first HTTPS connection. Without them (a developer's profile), the
+/// default chain.
 pub async fn load_config() -> SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(https_client()).load().await
+    let loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(https_client());
+    let loader = match std::env::var_os("AWS_ACCESS_KEY_ID") {
+        Some(_) => loader.credentials_provider(aws_config::environment::EnvironmentVariableCredentialsProvider::new()),
+        None => loader,
+    };
+    loader.load().await
 }
 
 /// The SDK's HTTP client over rustls with ring.
