@@ -176,7 +176,8 @@ impl SpendSummary {
     pub fn of(lines: &[SpendLine], cards: &RateCards) -> Self {
         let mut months: BTreeMap<(&str, Option<&str>), MonthCost> = BTreeMap::new();
         for line in lines.iter().filter(|l| l.agent.is_none()) {
-            months.entry((line.category.as_str(), line.market.as_deref())).or_default().count += line.billable;
+            let month = months.entry((line.category.as_str(), line.market.as_deref())).or_default();
+            month.count = month.count.saturating_add(line.billable);
         }
         for ((category, market), month) in &mut months {
             month.cost = Category::parse(category).map_or(0, |c| cards.card_for(*market).month_cost(c, month.count));
@@ -194,7 +195,7 @@ impl SpendSummary {
             }
             let cost = month.map_or(0, |m| {
                 let cost = m.share(m.shared, line.billable);
-                m.shared += line.billable;
+                m.shared = m.shared.saturating_add(line.billable);
                 cost
             });
             summary.by_category.entry(line.category.clone()).or_default().add(line, currency, cost);
@@ -223,9 +224,10 @@ impl MonthCost {
     /// of the month's lines: shares of consecutive lines add up to the
     /// whole cost exactly.
     fn share(&self, before: u64, count: u64) -> u64 {
-        let whole = u128::from(self.count.max(before + count).max(1));
+        let end = before.saturating_add(count);
+        let whole = u128::from(self.count.max(end).max(1));
         let upto = |n: u64| u128::from(self.cost) * u128::from(n) / whole;
-        u64::try_from(upto(before + count) - upto(before)).unwrap_or(u64::MAX)
+        u64::try_from(upto(end) - upto(before)).unwrap_or(u64::MAX)
     }
 }
 
