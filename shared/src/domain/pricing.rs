@@ -36,8 +36,17 @@ impl RateCard {
     }
 
     /// What a month's first `count` billable messages of `category` cost,
-    /// each band of the count at its tier's price.
+    /// each band of the count at its tier's price. A service reply Meta
+    /// bills is priced as the business priced service, or else at the
+    /// market's utility list price: Meta's partners report that from
+    /// October 2026 Meta bills service replies at it (Meta's own pricing
+    /// page, as this build could read it, does not say so yet; whether a
+    /// reply is billed comes from Meta's pricing on its status either way).
     pub fn month_cost(&self, category: Category, count: u64) -> u64 {
+        if category == Category::Service && !self.per_message.contains_key(&Category::Service) {
+            let utility = self.per_message.get(&Category::Utility).copied().unwrap_or(0);
+            return count.saturating_mul(utility);
+        }
         let base = self.per_message.get(&category).copied().unwrap_or(0);
         let tiers = self.tiers.get(&category).into_iter().flatten().filter(|(after, _)| **after > 0);
         let bands: Vec<(u64, u64)> = std::iter::once((0, base)).chain(tiers.map(|(a, p)| (*a, *p))).collect();
@@ -157,6 +166,6 @@ mod tests {
         assert_eq!(card.month_cost(Category::Utility, 1_001), 13_011);
         assert_eq!(card.month_cost(Category::Utility, 12_000), 13_000 + 9_000 * 11 + 2_000 * 9);
         assert_eq!(card.month_cost(Category::Marketing, 2_000), 2_000 * 91, "no tiers: one price");
-        assert_eq!(card.month_cost(Category::Service, 5), 0, "no price: free");
+        assert_eq!(card.month_cost(Category::Service, 5), 5 * 13, "a billed service reply: the utility list price");
     }
 }

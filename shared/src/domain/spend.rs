@@ -171,8 +171,8 @@ impl SpendSummary {
     /// Meta's volume tiers count a market's month as a whole, so each
     /// category and market is priced over its whole count and the cost is
     /// shared by its lines in proportion (a teammate's line at the same
-    /// average). Categories the card has no price for (service replies)
-    /// cost nothing here.
+    /// average). A category Meta bills that the card does not know costs
+    /// nothing here.
     pub fn of(lines: &[SpendLine], cards: &RateCards) -> Self {
         let mut months: BTreeMap<(&str, Option<&str>), MonthCost> = BTreeMap::new();
         for line in lines.iter().filter(|l| l.agent.is_none()) {
@@ -340,6 +340,17 @@ mod tests {
         assert_eq!((two.billable, two.free), (3, 4));
         assert_eq!(two.cost_minor.values().sum::<u64>(), 2 * brazil_marketing + utility);
         assert_eq!(summary.by_number[""].billable, 1, "old counters: no number");
+    }
+
+    #[test]
+    fn a_service_reply_meta_bills_costs_the_utility_list_price_unless_the_card_prices_service() {
+        let mut cards = RateCards::default();
+        let utility = cards.card_for(Some("91")).per_message[&Category::Utility];
+        let lines = [line("service", Some("91"), Some("1"), 3, 7)];
+        let cost = |cards: &RateCards| SpendSummary::of(&lines, cards).total.cost_minor.values().sum::<u64>();
+        assert_eq!(cost(&cards), 3 * utility, "the free ones cost nothing");
+        cards.by_prefix.get_mut("91").unwrap().per_message.insert(Category::Service, 5);
+        assert_eq!(cost(&cards), 15);
     }
 
     #[test]
