@@ -135,6 +135,21 @@ test('an admin sets the business’s own price for a market and the rate card sh
   await eventually(async () => assert.match(await byTestId(page, 'rate-overrides-error').innerText(), /whole number of messages/));
   await byTestId(page, 'rate-override-remove').nth(1).click();
 
+  // Meta bills service replies: the admin's switch, and the composer prices a reply in the window.
+  await byTestId(page, 'rate-service-billed').check();
+  await byTestId(page, 'rate-overrides-save').click();
+  await eventually(async () => assert.equal((await api(stack, page, 'GET', '/api/rate_card')).body.overrides.service_billed, true));
+  await page.reload();
+  await byTestId(page, 'rate-service-billed').waitFor({ timeout: WAIT });
+  assert.equal(await byTestId(page, 'rate-service-billed').isChecked(), true, 'the switch reads back');
+  await page.goto(`${stack.base}/`);
+  await openConversation(page, 'Sunita Rao');
+  await eventually(async () => assert.equal(await byTestId(page, 'text-estimate').textContent(), 'estimate₹0.12 · Service reply'), { timeout: WAIT });
+  await page.goto(`${stack.base}/#/settings/business`);
+  await byTestId(page, 'rate-service-billed').uncheck();
+  await byTestId(page, 'rate-overrides-save').click();
+  await eventually(async () => assert.equal((await api(stack, page, 'GET', '/api/rate_card')).body.overrides.service_billed, undefined));
+
   // A partial price for markets Meta prices in dollars is refused with the reason.
   await byTestId(editor, 'rate-override-add').click();
   await byTestId(editor, 'rate-override-market').nth(1).fill('*');

@@ -690,6 +690,22 @@ async fn the_business_prices_a_market_and_every_estimate_after_uses_them() {
     let (status, card) = t.request(&admin, "PUT", "/api/rate_card", Some(&prices)).await;
     assert_eq!((status, card["by_prefix"]["91"].get("volume_tiers")), (200, None), "a tier taken away is gone");
 
+    // Once the admin says Meta bills service replies, the composer's reply
+    // inside the window is priced at the utility rate, and so is a utility
+    // template there.
+    let estimate = format!("/api/contacts/{contact}/reply_estimate");
+    assert_eq!(t.get(&admin, &estimate).await.1["reply"]["free"], true);
+    let mut billed = prices.clone();
+    billed["service_billed"] = json!(true);
+    let (status, card) = t.request(&admin, "PUT", "/api/rate_card", Some(&billed)).await;
+    assert_eq!((status, &card["overrides"]["service_billed"]), (200, &json!(true)), "{card}");
+    let (_, notice) = t.get(&admin, &estimate).await;
+    assert_eq!(notice["window_open"], true, "{notice}");
+    assert_eq!((notice["reply"]["free"].as_bool(), notice["reply"]["amount_minor"].as_u64()), (Some(false), Some(12)));
+    let (_, update) = t.post(&admin, &path, &template("order_update", "en_US", &["Asha", "#7"]), None).await;
+    assert_eq!((&update["estimate"]["free"], &update["estimate"]["amount_minor"]), (&json!(false), &json!(12)));
+    assert_eq!(t.request(&admin, "PUT", "/api/rate_card", Some(&prices)).await.0, 200);
+
     // Other markets are priced in dollars on the rupee card: all three or none.
     let partial = json!({"lines": [{"market": "*", "category": "marketing", "amount_minor": 500}]});
     let (status, refused) = t.request(&admin, "PUT", "/api/rate_card", Some(&partial)).await;

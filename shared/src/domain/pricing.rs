@@ -43,11 +43,10 @@ impl RateCard {
     /// page, as this build could read it, does not say so yet; whether a
     /// reply is billed comes from Meta's pricing on its status either way).
     pub fn month_cost(&self, category: Category, count: u64) -> u64 {
-        if category == Category::Service && !self.per_message.contains_key(&Category::Service) {
-            let utility = self.per_message.get(&Category::Utility).copied().unwrap_or(0);
-            return count.saturating_mul(utility);
+        if category == Category::Service {
+            return count.saturating_mul(self.list_price(category));
         }
-        let base = self.per_message.get(&category).copied().unwrap_or(0);
+        let base = self.list_price(category);
         let tiers = self.tiers.get(&category).into_iter().flatten().filter(|(after, _)| **after > 0);
         let bands: Vec<(u64, u64)> = std::iter::once((0, base)).chain(tiers.map(|(a, p)| (*a, *p))).collect();
         let mut cost = 0u64;
@@ -62,6 +61,19 @@ impl RateCard {
     }
 }
 
+impl RateCard {
+    /// The price of one message of `category` before any volume tier; a
+    /// service reply without a price of its own costs the utility one.
+    pub fn list_price(&self, category: Category) -> u64 {
+        let price = |c: Category| self.per_message.get(&c).copied();
+        match category {
+            Category::Service => price(Category::Service).or_else(|| price(Category::Utility)),
+            other => price(other),
+        }
+        .unwrap_or(0)
+    }
+}
+
 /// Rate cards keyed by calling-code prefix (longest match wins), with a
 /// fallback for every other country.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +82,12 @@ pub struct RateCards {
     pub by_prefix: BTreeMap<String, RateCard>,
     /// Used where no prefix matches.
     pub fallback: RateCard,
+    /// Whether Meta bills service replies, and utility templates inside the
+    /// window, as its partners report it does from October 2026. The admin
+    /// turns it on (see [`super::rate_overrides::RateOverrides`]) once
+    /// Meta's own pricing says so for their account.
+    #[serde(default)]
+    pub service_billed: bool,
 }
 
 impl Default for RateCards {
@@ -117,14 +135,16 @@ impl RateCards {
     }
 
     /// Prices one send. Free-form replies are service messages (free); a
-    /// utility template inside an open service window is free too.
+    /// utility template inside an open service window is free too, unless
+    /// Meta bills both ([`RateCards::service_billed`]).
     pub fn estimate(&self, wa_id: Option<&str>, category: Category, window_open: bool) -> Estimate {
         let card = self.card_for(wa_id);
-        let free = category == Category::Service || (category == Category::Utility && window_open);
+        let free_in_window = category == Category::Service || (category == Category::Utility && window_open);
+        let free = free_in_window && !self.service_billed;
         Estimate {
             category,
             free,
-            amount_minor: if free { 0 } else { card.per_message.get(&category).copied().unwrap_or(0) },
+            amount_minor: if free { 0 } else { card.list_price(category) },
             currency: card.currency.clone(),
         }
     }
@@ -142,6 +162,15 @@ mod tests {
         assert!(cards.estimate(Some("919812345678"), Category::Utility, true).free);
         assert_eq!(cards.estimate(Some("919812345678"), Category::Utility, false).amount_minor, 12);
         assert!(cards.estimate(None, Category::Service, true).free);
+    }
+
+    #[test]
+    fn once_meta_bills_service_a_reply_and_a_utility_template_in_the_window_cost_the_utility_price() {
+        let cards = RateCards { service_billed: true, ..RateCards::default() };
+        let reply = cards.estimate(Some("919812345678"), Category::Service, true);
+        assert_eq!((reply.free, reply.amount_minor), (false, 12));
+        let utility = cards.estimate(Some("919812345678"), Category::Utility, true);
+        assert_eq!((utility.free, utility.amount_minor), (false, 12));
     }
 
     #[test]

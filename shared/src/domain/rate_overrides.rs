@@ -40,8 +40,13 @@ fn is_list_price(after: &u64) -> bool {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RateOverrides {
-    /// The prices, at most one per market and category.
+    /// The prices, at most one per market, category and volume tier.
     pub lines: Vec<RateOverride>,
+    /// Meta bills service replies, and utility templates inside the window,
+    /// at the utility price (or a service price given here); off until the
+    /// admin turns it on.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub service_billed: bool,
 }
 
 /// Why a set of prices is refused.
@@ -131,6 +136,7 @@ impl RateOverrides {
     /// `cards` with these prices over them (checked first): a market given
     /// here is priced in `currency`.
     pub fn apply(&self, mut cards: RateCards, currency: &str) -> RateCards {
+        cards.service_billed = self.service_billed;
         for market in self.markets() {
             let mut card = self.published(&cards, market).clone();
             if card.currency != currency {
@@ -180,13 +186,14 @@ mod tests {
     fn a_volume_tier_lowers_the_price_after_its_count_and_leaves_estimates_at_the_list_price() {
         let cards = RateCards::default();
         let tier = RateOverride { after: 1_000, ..line("91", Category::Utility, 9) };
-        let overrides = RateOverrides { lines: vec![line("91", Category::Utility, 12), tier.clone()] };
+        let overrides =
+            RateOverrides { lines: vec![line("91", Category::Utility, 12), tier.clone()], ..Default::default() };
         assert_eq!(overrides.check(&cards, "INR"), Ok(()));
         let priced = overrides.apply(cards.clone(), "INR");
         assert_eq!(priced.estimate(Some("919812345678"), Category::Utility, false).amount_minor, 12);
         let india = priced.card_for(Some("91"));
         assert_eq!(india.month_cost(Category::Utility, 1_500), 1_000 * 12 + 500 * 9);
-        let check = |lines: Vec<RateOverride>| RateOverrides { lines }.check(&cards, "INR");
+        let check = |lines: Vec<RateOverride>| RateOverrides { lines, ..Default::default() }.check(&cards, "INR");
         let marketing = RateOverride { after: 1_000, ..line("91", Category::Marketing, 50) };
         assert!(matches!(check(vec![marketing]), Err(BadOverride::MarketingTier { .. })));
         assert!(matches!(check(vec![tier.clone(), tier]), Err(BadOverride::Twice { .. })));
@@ -198,7 +205,7 @@ mod tests {
     #[test]
     fn an_override_prices_its_market_and_category_and_leaves_the_rest_as_meta_publishes() {
         let cards = RateCards::default();
-        let overrides = RateOverrides { lines: vec![line("91", Category::Marketing, 64)] };
+        let overrides = RateOverrides { lines: vec![line("91", Category::Marketing, 64)], ..Default::default() };
         assert_eq!(overrides.check(&cards, "INR"), Ok(()));
         let priced = overrides.apply(cards.clone(), "INR");
         assert_eq!(priced.estimate(Some("919812345678"), Category::Marketing, true).amount_minor, 64);
@@ -213,7 +220,7 @@ mod tests {
     #[test]
     fn prices_meta_would_not_charge_or_cannot_be_told_apart_are_refused() {
         let cards = RateCards::default();
-        let check = |lines: Vec<RateOverride>| RateOverrides { lines }.check(&cards, "INR");
+        let check = |lines: Vec<RateOverride>| RateOverrides { lines, ..Default::default() }.check(&cards, "INR");
         assert_eq!(check(vec![line("+91", Category::Marketing, 1)]), Err(BadOverride::Market("+91".into())));
         assert_eq!(check(vec![line("91", Category::Service, 1)]), Err(BadOverride::Service));
         assert!(matches!(
@@ -226,7 +233,7 @@ mod tests {
         assert!(matches!(check(vec![line("*", Category::Marketing, 500)]), Err(BadOverride::Partial { .. })));
         let whole: Vec<RateOverride> = PRICED.iter().map(|c| line("*", *c, 500)).collect();
         assert_eq!(check(whole.clone()), Ok(()));
-        let priced = RateOverrides { lines: whole }.apply(cards, "INR");
+        let priced = RateOverrides { lines: whole, ..Default::default() }.apply(cards, "INR");
         assert_eq!(priced.fallback.currency, "INR");
     }
 }

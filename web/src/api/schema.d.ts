@@ -4562,8 +4562,14 @@ export interface components {
         };
         /** @description Every price the business set. */
         RateOverrides: {
-            /** @description The prices, at most one per market and category. */
+            /** @description The prices, at most one per market, category and volume tier. */
             lines: components["schemas"]["RateOverride"][];
+            /**
+             * @description Meta bills service replies, and utility templates inside the window,
+             *     at the utility price (or a service price given here); off until the
+             *     admin turns it on.
+             */
+            service_billed?: boolean;
         };
         /** @description One emoji on the customer's message `message_id` (its wamid). */
         ReactionSend: {

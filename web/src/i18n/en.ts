@@ -535,6 +535,7 @@ export const en = {
   'rates.category': 'Category',
   'rates.after': 'After this many a month',
   'rates.badAfter': '“After” is a whole number of messages, 0 or more.',
+  'rates.serviceBilled': 'Meta bills service replies, and utility templates inside the 24-hour window, at the utility price (from 1 October 2026, as Meta announced to its partners; check your Meta invoice)',
   'rates.price': 'Price ({currency})',
   'rates.remove': 'Remove',
   'rates.add': 'Add a price',

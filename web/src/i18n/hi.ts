@@ -527,6 +527,7 @@ export const hi: Catalog = {
   'rates.category': 'श्रेणी',
   'rates.after': 'महीने में इतने संदेशों के बाद',
   'rates.badAfter': '“बाद” संदेशों की पूरी संख्या है, 0 या अधिक।',
+  'rates.serviceBilled': 'Meta सर्विस जवाबों और 24 घंटे की विंडो के अंदर यूटिलिटी टेम्पलेट पर यूटिलिटी कीमत लेता है (1 अक्टूबर 2026 से, जैसा Meta ने अपने पार्टनर्स को बताया; अपना Meta बिल देखें)',
   'rates.price': 'कीमत ({currency})',
   'rates.remove': 'हटाएँ',
   'rates.add': 'कीमत जोड़ें',

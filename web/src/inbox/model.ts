@@ -5,7 +5,7 @@ import type { Contact, ServiceWindow } from '../api/contacts';
 import type { Estimate, Message } from '../api/messages';
 import { t } from '../i18n';
 import type { Key } from '../i18n/en';
-import { cardFor } from '../lib/business';
+import { cardFor, rates } from '../lib/business';
 import { DAY_MS, businessCurrency, fmtFull, fmtTime, fmtUntil, fmtWeekday, money, parseTime } from '../lib/format';
 import { callDuration } from './calls';
 
@@ -98,9 +98,11 @@ export function closedExplanation(c: Contact): string {
 
 /** What the API's rate card will say for a send of `category` to `waId`, computed before sending. */
 export function localEstimate(category: Category | 'service', windowOpen: boolean, waId: string | null | undefined): Estimate {
-  const free = category === 'service' || (category === 'utility' && windowOpen);
+  // The server's rule (RateCards::estimate): free in the window unless the admin says Meta bills it.
+  const free = !rates.value?.overrides.service_billed && (category === 'service' || (category === 'utility' && windowOpen));
   const card = cardFor(waId);
-  return { category, free, amount_minor: free ? 0 : card?.per_message[category] ?? Number.NaN, currency: card?.currency ?? businessCurrency() };
+  const price = card?.per_message[category] ?? (category === 'service' ? card?.per_message.utility : undefined);
+  return { category, free, amount_minor: free ? 0 : price ?? Number.NaN, currency: card?.currency ?? businessCurrency() };
 }
 
 const CATEGORY_KEYS: Record<string, Key> = {

@@ -3,7 +3,9 @@
 // business's currency. Every estimate after saving uses them; the API
 // refuses what Meta would not price so, and says why. A utility or
 // authentication price can start after a month's first N messages: Meta's
-// volume tiers, which the spend report prices each month through.
+// volume tiers, which the spend report prices each month through. Meta's
+// October 2026 billing of service replies is the admin's switch, since
+// Meta's own pricing page is what says when it applies to an account.
 import { useState } from 'preact/hooks';
 import * as businessApi from '../api/business';
 import type { RateCard } from '../api/business';
@@ -28,6 +30,7 @@ const digits = (currency: string) => {
 export function RateOverridesEditor({ card, currency }: { card: RateCard; currency: string }) {
   const scale = 10 ** digits(currency);
   const [rows, setRows] = useState<Row[]>(card.overrides.lines.map((l) => ({ market: l.market, category: l.category, price: String(l.amount_minor / scale), after: String(l.after ?? 0) })));
+  const [serviceBilled, setServiceBilled] = useState(card.overrides.service_billed ?? false);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState('');
   const [error, setError, fail] = useError();
@@ -46,7 +49,7 @@ export function RateOverridesEditor({ card, currency }: { card: RateCard; curren
     if (lines.some((l) => !Number.isSafeInteger(l.after) || l.after < 0)) return setError(t('rates.badAfter'));
     setBusy(true);
     try {
-      rates.value = await businessApi.saveRateCard({ lines });
+      rates.value = await businessApi.saveRateCard({ lines, service_billed: serviceBilled });
       setError('');
       setMessage(t('rates.saved'));
     } catch (err) {
@@ -80,6 +83,10 @@ export function RateOverridesEditor({ card, currency }: { card: RateCard; curren
           <button type="button" class="button button--small button--secondary" data-testid="rate-override-remove" onClick={() => setRows(rows.filter((_, j) => j !== i))}>{t('rates.remove')}</button>
         </div>
       ))}
+      <label class="check">
+        <input type="checkbox" checked={serviceBilled} data-testid="rate-service-billed" onChange={(e) => setServiceBilled((e.currentTarget as HTMLInputElement).checked)} />
+        {t('rates.serviceBilled')}
+      </label>
       <div class="form-actions">
         <button type="button" class="button button--secondary" data-testid="rate-override-add" onClick={() => setRows([...rows, { market: '', category: 'marketing', price: '', after: '0' }])}>{t('rates.add')}</button>
         <button type="submit" class="button button--primary" data-testid="rate-overrides-save" disabled={busy}>{t('rates.save')}</button>
