@@ -59,9 +59,7 @@ impl RateCard {
         }
         cost
     }
-}
 
-impl RateCard {
     /// The price of one message of `category` before any volume tier; a
     /// service reply without a price of its own costs the utility one.
     pub fn list_price(&self, category: Category) -> u64 {

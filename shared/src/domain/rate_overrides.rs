@@ -112,8 +112,8 @@ impl RateOverrides {
                 return Err(BadOverride::MarketingTier { market: line.market.clone() });
             }
             let same =
-                |l: &&RateOverride| l.market == line.market && l.category == line.category && l.after == line.after;
-            if self.lines[..i].iter().any(|l| same(&l)) {
+                |l: &RateOverride| l.market == line.market && l.category == line.category && l.after == line.after;
+            if self.lines[..i].iter().any(same) {
                 return Err(BadOverride::Twice { market: line.market.clone(), category: line.category.as_str() });
             }
         }
