@@ -155,9 +155,12 @@ export function launchBrowser() {
     executablePath: CHROMIUM,
     // Without the background-networking flags chromium keeps dialling out,
     // and this machine's closed network refuses it. Containers often give
-    // /dev/shm only 64 MB, which crashes chromium's renderers.
+    // /dev/shm only 64 MB, which crashes chromium's renderers. WhatsApp calls
+    // (calls.test.mjs) take a fake microphone without a prompt, and connect two
+    // pages of this browser, over loopback when a container has nothing else.
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--allow-loopback-in-peer-connection'],
   });
 }
 

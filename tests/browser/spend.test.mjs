@@ -145,6 +145,20 @@ test('an admin sets the business’s own price for a market and the rate card sh
   await page.goto(`${stack.base}/`);
   await openConversation(page, 'Sunita Rao');
   await eventually(async () => assert.equal(await byTestId(page, 'text-estimate').textContent(), 'estimate₹0.12 · Service reply'), { timeout: WAIT });
+  assert.equal(await byTestId(page, 'free-replies-left').count(), 0, 'no allowance, no count');
+
+  // A monthly allowance of free replies: a reply is free again, and the composer says how many are left.
+  await page.goto(`${stack.base}/#/settings/business`);
+  await byTestId(page, 'rate-free-replies').fill('lots');
+  await byTestId(page, 'rate-overrides-save').click();
+  await eventually(async () => assert.match(await byTestId(page, 'rate-overrides-error').innerText(), /whole number/));
+  await byTestId(page, 'rate-free-replies').fill('1000');
+  await byTestId(page, 'rate-overrides-save').click();
+  await eventually(async () => assert.equal((await api(stack, page, 'GET', '/api/rate_card')).body.overrides.free_service_replies, 1000));
+  await page.goto(`${stack.base}/`);
+  await openConversation(page, 'Sunita Rao');
+  await eventually(async () => assert.equal(await byTestId(page, 'text-estimate').textContent(), 'estimateFree · Service reply'), { timeout: WAIT });
+  assert.match(await byTestId(page, 'free-replies-left').textContent(), /^\d+ free replies left this month$/);
   await page.goto(`${stack.base}/#/settings/business`);
   await byTestId(page, 'rate-service-billed').uncheck();
   await byTestId(page, 'rate-overrides-save').click();

@@ -346,6 +346,28 @@ async fn every_route_answers_each_role_and_object_as_the_rules_say() {
             Some(json!({"outcome": "no_answer"})),
             [201, 201, 201, 404, 401],
         ),
+        // No call rings on these contacts: whoever may see one hears so.
+        row(
+            "post",
+            "/api/contacts/{id}/calls/{call_id}/answer",
+            c("/api/contacts/{id}/calls/wacid.NONE/answer"),
+            Some(json!({"sdp": "v=0\r\n"})),
+            [410, 410, 410, 404, 401],
+        ),
+        row(
+            "post",
+            "/api/contacts/{id}/calls/{call_id}/decline",
+            c("/api/contacts/{id}/calls/wacid.NONE/decline"),
+            None,
+            [410, 410, 410, 404, 401],
+        ),
+        row(
+            "post",
+            "/api/contacts/{id}/calls/{call_id}/hang_up",
+            c("/api/contacts/{id}/calls/wacid.NONE/hang_up"),
+            None,
+            [410, 410, 410, 404, 401],
+        ),
         row("get", "/api/contacts/{id}/tasks", c("/api/contacts/{id}/tasks"), None, [200, 200, 200, 404, 401]),
         row("get", "/api/contacts/{id}/messages", c("/api/contacts/{id}/messages"), None, [200, 200, 200, 404, 401]),
         row(

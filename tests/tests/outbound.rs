@@ -704,6 +704,38 @@ async fn the_business_prices_a_market_and_every_estimate_after_uses_them() {
     assert_eq!((notice["reply"]["free"].as_bool(), notice["reply"]["amount_minor"].as_u64()), (Some(false), Some(12)));
     let (_, update) = t.post(&admin, &path, &template("order_update", "en_US", &["Asha", "#7"]), None).await;
     assert_eq!((&update["estimate"]["free"], &update["estimate"]["amount_minor"]), (&json!(false), &json!(12)));
+    assert_eq!(notice["free_replies_left"], Value::Null, "no allowance was set");
+
+    // A monthly allowance of free replies, counted against the month's
+    // service replies so far: free while some are left, billed after.
+    assert_eq!(t.post(&admin, &path, &text("We have it in M"), None).await.0, 202);
+    let mut used = 0;
+    for _ in 0..300 {
+        // The reply counts once Meta's priced status for it is in.
+        let (_, report) = t.get(&admin, "/api/reports/spend").await;
+        used = report["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["category"] == "service")
+            .map(|l| l["billable"].as_u64().unwrap() + l["free"].as_u64().unwrap())
+            .sum();
+        if used > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(used > 0, "the reply's priced status was counted");
+    let mut allowance = billed.clone();
+    allowance["free_service_replies"] = json!(used + 2);
+    let (status, card) = t.request(&admin, "PUT", "/api/rate_card", Some(&allowance)).await;
+    assert_eq!((status, &card["overrides"]["free_service_replies"]), (200, &json!(used + 2)), "{card}");
+    let (_, notice) = t.get(&admin, &estimate).await;
+    assert_eq!((notice["reply"]["free"].as_bool(), notice["free_replies_left"].as_u64()), (Some(true), Some(2)));
+    allowance["free_service_replies"] = json!(used);
+    t.request(&admin, "PUT", "/api/rate_card", Some(&allowance)).await;
+    let (_, notice) = t.get(&admin, &estimate).await;
+    assert_eq!((notice["reply"]["free"].as_bool(), notice["free_replies_left"].as_u64()), (Some(false), Some(0)));
     assert_eq!(t.request(&admin, "PUT", "/api/rate_card", Some(&prices)).await.0, 200);
 
     // Other markets are priced in dollars on the rupee card: all three or none.

@@ -338,7 +338,7 @@ fn an_edit_and_a_revoke_name_the_message_they_change() {
 }
 
 #[test]
-fn a_customer_s_call_is_kept_at_its_end_and_its_ringing_is_acknowledged() {
+fn a_customer_s_call_rings_with_its_offer_and_is_kept_at_its_end() {
     let customer = Customer::new("16505551234", "Sheena");
     let missed = parley_simulator::calls::call_ended(&customer, "wacid.M", 1_750_000_000, None);
     let answered = parley_simulator::calls::call_ended(&customer, "wacid.A", 1_750_000_100, Some(42));
@@ -353,9 +353,18 @@ fn a_customer_s_call_is_kept_at_its_end_and_its_ringing_is_acknowledged() {
         &batch.messages[0].content,
         MessageContent::Call { missed: false, duration_seconds: Some(42), .. }
     ));
-    let mut ringing = answered.clone();
-    ringing["entry"][0]["changes"][0]["value"]["calls"][0]["event"] = json!("connect");
-    let batch = parse_webhook(&serde_json::to_vec(&ringing).unwrap(), NOW).unwrap();
+    // Meta's documented connect: the offer a browser answers.
+    let connect = parley_simulator::calls::call_connect(&customer, "wacid.R", 1_750_000_200, "v=0\r\ns=-\r\n");
+    let batch = parse_webhook(&serde_json::to_vec(&connect).unwrap(), NOW).unwrap();
+    let [ring] = batch.messages.as_slice() else { panic!("one ringing call") };
+    assert_eq!((ring.wamid.as_str(), ring.type_name.as_str()), ("ring.wacid.R", "call_ringing"));
+    assert!(
+        matches!(&ring.content, MessageContent::CallRinging { call_id, offer_sdp } if call_id == "wacid.R" && offer_sdp == "v=0\r\ns=-\r\n")
+    );
+    // A connect without an offer gives a browser nothing to answer.
+    let mut bare = connect.clone();
+    bare["entry"][0]["changes"][0]["value"]["calls"][0].as_object_mut().unwrap().remove("session");
+    let batch = parse_webhook(&serde_json::to_vec(&bare).unwrap(), NOW).unwrap();
     assert!(batch.messages.is_empty());
     assert_eq!(batch.other_changes.len(), 1);
 }

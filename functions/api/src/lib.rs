@@ -5,6 +5,7 @@ mod admin;
 mod ai_assist;
 mod business;
 mod business_hours;
+mod call_desk;
 mod calls;
 mod campaigns;
 mod changes;
@@ -76,14 +77,14 @@ use parley::ports::{
 use std::sync::Arc;
 use views::{
     AccountListView, AiSettingsView, AssistView, AuditEntryView, BoardView, BusinessHoursListView, BusinessProfileView,
-    CallLoggedView, CampaignPreviewView, CampaignView, ConsentSettingsView, ConsentView, ContactExportView,
-    ContactView, DeadLetterQueueView, DealView, DryRunView, ErasedView, ExportJobView, FirstResponseView, FlowFormView,
-    FunnelView, HealthView, ImportJobView, ImportPreviewView, LeadReceivedView, LeadSourceView, LinkAcceptedView,
-    LinkView, MessageCountsView, MessageView, NoteView, NotificationsReadView, NotificationsView, NumberHoursView,
-    NumberListView, NumberView, OptOutView, PageView, PasswordChangedView, QueuedView, QuotePdfView, QuoteView,
-    RateCardView, ReadMarkerView, RecipientView, RedrivenView, ReplyEstimateView, RequeuedView, RuleLogEntryView,
-    RuleView, SignedInView, SourceReportView, SpendView, TaskView, TemplatesSyncedView, TypingView, UploadView,
-    UserView, WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
+    CallAnsweredView, CallEndedView, CallLoggedView, CampaignPreviewView, CampaignView, ConsentSettingsView,
+    ConsentView, ContactExportView, ContactView, DeadLetterQueueView, DealView, DryRunView, ErasedView, ExportJobView,
+    FirstResponseView, FlowFormView, FunnelView, HealthView, ImportJobView, ImportPreviewView, LeadReceivedView,
+    LeadSourceView, LinkAcceptedView, LinkView, MessageCountsView, MessageView, NoteView, NotificationsReadView,
+    NotificationsView, NumberHoursView, NumberListView, NumberView, OptOutView, PageView, PasswordChangedView,
+    QueuedView, QuotePdfView, QuoteView, RateCardView, ReadMarkerView, RecipientView, RedrivenView, ReplyEstimateView,
+    RequeuedView, RuleLogEntryView, RuleView, SignedInView, SourceReportView, SpendView, TaskView, TemplatesSyncedView,
+    TypingView, UploadView, UserView, WebhookDeliveryView, WebhookSecretView, WebhookView, WorkloadView,
 };
 
 pub use client_address::{ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER};
@@ -194,6 +195,8 @@ pub struct ApiState {
     pub health: parley::app::health::Health,
     /// Read receipts and "typing…" to the customer.
     pub chat_signals: parley::app::chat_signals::ChatSignals,
+    /// Answering, declining and ending customers' WhatsApp calls.
+    pub calls: parley::app::call_desk::CallDesk,
     /// Sending.
     pub outbound: Outbound,
     /// Contacts and timelines.
@@ -378,6 +381,7 @@ pub fn state(
             store.clone(),
             store.clone(),
         ),
+        calls: parley::app::call_desk::CallDesk::new(store.clone(), whatsapp.clone(), clock.clone()),
         chat_signals: parley::app::chat_signals::ChatSignals::new(
             whatsapp.clone(),
             store.clone(),
@@ -484,6 +488,9 @@ openapi::api_routes! {
     get "/api/contacts/{id}/notes" => contacts::notes, query contacts::PageQuery, returns 200 PageView<NoteView>, "Internal notes, newest first", "all who can see it";
     post "/api/contacts/{id}/notes" => contacts::add_note, body contacts::NoteBody, returns 201 NoteView, "Add an internal note (201)", "all who can see it";
     post "/api/contacts/{id}/calls" => calls::log_call, body calls::CallLogBody, returns 201 CallLoggedView, "Log a phone call made to the contact: outcome, notes, and an optional follow-up to call again (201)", "all who can see it";
+    post "/api/contacts/{id}/calls/{call_id}/answer" => call_desk::answer, body call_desk::CallAnswerBody, returns 200 CallAnsweredView, "Answer the customer's ringing WhatsApp call in this browser with its SDP answer (`sdp`): Meta pre-accepts, then accepts it, and the media flows between the browser and Meta (409 `call_taken` when a teammate answered first, 410 `call_over` when it no longer rings, 502 when Meta refused)", "all who can see it";
+    post "/api/contacts/{id}/calls/{call_id}/decline" => call_desk::decline, returns 200 CallEndedView, "Decline the customer's ringing WhatsApp call (410 `call_over` when it no longer rings)", "all who can see it";
+    post "/api/contacts/{id}/calls/{call_id}/hang_up" => call_desk::hang_up, returns 200 CallEndedView, "End the customer's WhatsApp call under way (410 `call_over` when it already ended)", "all who can see it";
     get "/api/contacts/{id}/messages" => contacts::messages, query contacts::PageQuery, returns 200 PageView<MessageView>, "The timeline, oldest first", "all who can see it";
     get "/api/contacts/{id}/reply_estimate" => outbound::reply_estimate, returns 200 ReplyEstimateView, "Whether a reply sent now is billed: inside the service window a free-form reply at the rate card's service price (0 by default), outside it only a template, priced as a utility template", "all who can see it";
     post "/api/contacts/{id}/messages" => outbound::send, body outbound::SendBody, returns 202 QueuedView, "Send text, a template or an uploaded file (202; a file is checked against WhatsApp's type and size limits on the uploaded object, 422 naming the limit; an Idempotency-Key is the sender's own for this contact, and reusing it for another body is 422)", "all who can see it";

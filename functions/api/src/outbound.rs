@@ -262,7 +262,13 @@ pub(crate) async fn reply_estimate(
     VisibleContact { contact, .. }: VisibleContact,
 ) -> Result<Json<ReplyEstimateView>, ApiError> {
     let rates = state.outbound.send.rate_cards().await?;
-    Ok(Json(ReplyEstimateView::new(&contact, &rates, state.clock.now())))
+    let now = state.clock.now();
+    // The month's replies are read only when an allowance makes them matter.
+    let used = match rates.free_replies_left(0) {
+        Some(_) => parley::domain::spend::service_replies(&state.outbound.spend.spend(&now.month()).await?),
+        None => 0,
+    };
+    Ok(Json(ReplyEstimateView::new(&contact, &rates, now, used)))
 }
 
 pub(crate) async fn spend(

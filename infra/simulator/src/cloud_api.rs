@@ -116,6 +116,7 @@ struct Sim {
     lead_ads: LeadAdsBook,
     indiamart: IndiaMartDesk,
     read_marks: crate::read_marks::ReadMarks,
+    calls: crate::call_book::CallBook,
 }
 
 /// The simulator's routes.
@@ -130,11 +131,17 @@ pub fn router(config: SimulatorConfig, faults: Faults) -> Router {
         lead_ads: LeadAdsBook::default(),
         indiamart: IndiaMartDesk::new(&config.indiamart_key),
         read_marks: crate::read_marks::ReadMarks::default(),
+        calls: crate::call_book::CallBook::default(),
         config,
     });
     Router::new()
         .route("/{version}/{id}/messages", post(send))
         .route("/{version}/{id}/message_templates", get(templates))
+        .route("/{version}/{id}/calls", post(business_acts_on_call))
+        .route("/sim/phone", get(phone_page))
+        .route("/sim/phone.js", get(phone_script))
+        .route("/sim/calls/{call_id}", get(call_state))
+        .route("/sim/calls/{call_id}/hang_up", post(customer_hangs_up))
         .route("/{version}/me", get(token_owner))
         .route("/{version}/{id}", get(media_info).delete(media_delete))
         .route("/sim/media-download", get(media_download))
@@ -916,6 +923,10 @@ pub struct CustomerCalls {
     /// Seconds the call was connected; left out when nobody answered.
     #[serde(default)]
     pub answered_seconds: Option<i64>,
+    /// The caller's SDP offer: the call then rings (a `connect`) until the
+    /// business answers or declines it, or the customer hangs up.
+    #[serde(default)]
+    pub offer_sdp: Option<String>,
 }
 
 async fn customer_calls(State(sim): State<Arc<Sim>>, Json(calls): Json<CustomerCalls>) -> Response {
@@ -923,8 +934,59 @@ async fn customer_calls(State(sim): State<Arc<Sim>>, Json(calls): Json<CustomerC
     let call_id = new_wamid().replacen("wamid.", "wacid.", 1);
     // A call opens the customer service window, as a message does.
     sim.customer_wrote(&calls.from, now_seconds());
+    if let Some(offer) = &calls.offer_sdp {
+        sim.calls.ring(&call_id, customer.clone());
+        let body = crate::calls::call_connect(&customer, &call_id, now_seconds() as i64, offer);
+        return relay(&sim, &body, json!({"call_id": call_id})).await;
+    }
     let body = crate::calls::call_ended(&customer, &call_id, now_seconds() as i64, calls.answered_seconds);
     relay(&sim, &body, json!({"call_id": call_id})).await
+}
+
+/// `POST /{phone_number_id}/calls`: the business pre-accepts, accepts,
+/// rejects or terminates a call. Meta answers at once and reports an end
+/// by webhook afterwards.
+async fn business_acts_on_call(
+    State(sim): State<Arc<Sim>>,
+    Path((_version, _number)): Path<(String, String)>,
+    Json(body): Json<Value>,
+) -> Response {
+    match sim.calls.act(&body, now_seconds() as i64) {
+        Ok(ended) => {
+            if let Some(terminate) = ended {
+                let sim = sim.clone();
+                tokio::spawn(async move { relay(&sim, &terminate, json!({})).await });
+            }
+            Json(json!({"success": true})).into_response()
+        }
+        Err(refusal) => meta_error(StatusCode::BAD_REQUEST, refusal.code, "(#100) Invalid parameter", &refusal.details),
+    }
+}
+
+/// The caller's phone for `make dev`: a page that places a WebRTC call.
+async fn phone_page() -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")], include_str!("../assets/phone.html"))
+        .into_response()
+}
+
+async fn phone_script() -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("../assets/phone.js"))
+        .into_response()
+}
+
+async fn call_state(State(sim): State<Arc<Sim>>, Path(call_id): Path<String>) -> Response {
+    match sim.calls.view(&call_id) {
+        Some(view) => Json(view).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// The customer hangs up: Meta's `terminate` goes to the business.
+async fn customer_hangs_up(State(sim): State<Arc<Sim>>, Path(call_id): Path<String>) -> Response {
+    match sim.calls.hang_up(&call_id, now_seconds() as i64) {
+        Some(terminate) => relay(&sim, &terminate, json!({"call_id": call_id})).await,
+        None => StatusCode::CONFLICT.into_response(),
+    }
 }
 
 /// Someone submits a lead form: the lead is stored and its `leadgen`

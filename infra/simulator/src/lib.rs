@@ -2,6 +2,7 @@
 //! and a customer you can play: it signs and posts the webhooks Meta would.
 
 pub mod ai_provider;
+pub mod call_book;
 pub mod calls;
 pub mod cloud_api;
 pub mod coexistence;

@@ -34,6 +34,8 @@ impl std::fmt::Debug for CloudApiConfig {
     }
 }
 
+mod calls;
+
 /// The reqwest implementation of [`WhatsAppClient`].
 #[derive(Debug, Clone)]
 pub struct CloudApi {

@@ -4,6 +4,7 @@ pub mod account_settings;
 pub mod ai_assist;
 pub mod auth;
 pub mod business_calendar;
+pub mod call_desk;
 pub mod campaign_tracking;
 pub mod campaigns;
 pub mod chat_signals;

@@ -51,6 +51,19 @@ pub fn message_sent_from_phone_app(message: &InboundMessage, contact: &ContactId
     Event::new(EventKind::MessageSentFromPhoneApp, id, message.at, data).about(contact)
 }
 
+/// A customer's WhatsApp call began to ring; one per call.
+pub fn call_ringing(message: &InboundMessage, contact: &ContactId, call_id: &str) -> Event {
+    let data = json!({"call_id": call_id, "business_number": message.phone_number_id});
+    Event::new(EventKind::CallRinging, format!("call.ringing:{call_id}"), message.at, data).about(contact)
+}
+
+/// `by` answered the customer's call `call_id` at `at`; a call is answered
+/// once.
+pub fn call_answered(contact: &ContactId, call_id: &str, by: &str, at: Millis) -> Event {
+    let data = json!({"call_id": call_id});
+    Event::new(EventKind::CallAnswered, format!("call.answered:{call_id}"), at, data).about(contact).by(by)
+}
+
 /// An outbound message (Parley's `message_id`) moved to a new status;
 /// statuses only ever move forward, so each (wamid, status) happens at
 /// most once.

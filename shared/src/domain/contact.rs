@@ -60,6 +60,8 @@ pub struct Contact {
     /// The wamid the business last told the customer's phone it read
     /// (a read receipt), so opening the conversation again sends none.
     pub read_receipt_for: Option<String>,
+    /// The customer's WhatsApp call while it rings or is under way.
+    pub ringing: Option<super::ringing_call::RingingCall>,
 }
 
 impl Contact {
@@ -91,6 +93,7 @@ impl Contact {
             username: None,
             last_inbound_wamid: None,
             read_receipt_for: None,
+            ringing: None,
         }
     }
 

@@ -69,11 +69,17 @@ pub enum EventKind {
     /// An invoice was marked paid.
     #[serde(rename = "quote.paid")]
     QuotePaid,
+    /// A customer's WhatsApp call began to ring, once per call.
+    #[serde(rename = "call.ringing")]
+    CallRinging,
+    /// A teammate answered a customer's WhatsApp call in the browser.
+    #[serde(rename = "call.answered")]
+    CallAnswered,
 }
 
 impl EventKind {
     /// Every kind, in the order the schema documents them.
-    pub const ALL: [EventKind; 18] = [
+    pub const ALL: [EventKind; 20] = [
         EventKind::MessageReceived,
         EventKind::MessageStatusChanged,
         EventKind::MessagePriced,
@@ -92,6 +98,8 @@ impl EventKind {
         EventKind::QuoteDeclined,
         EventKind::QuoteInvoiced,
         EventKind::QuotePaid,
+        EventKind::CallRinging,
+        EventKind::CallAnswered,
     ];
 
     /// The public dotted name.
@@ -115,6 +123,8 @@ impl EventKind {
             EventKind::QuoteDeclined => "quote.declined",
             EventKind::QuoteInvoiced => "quote.invoiced",
             EventKind::QuotePaid => "quote.paid",
+            EventKind::CallRinging => "call.ringing",
+            EventKind::CallAnswered => "call.answered",
         }
     }
 

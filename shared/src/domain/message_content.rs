@@ -186,6 +186,17 @@ pub enum MessageContent {
         /// Meta's status (`COMPLETED`, `FAILED`…), as sent.
         status: Option<String>,
     },
+    /// A customer's WhatsApp call beginning to ring (the `calls` webhook's
+    /// `connect`, with Meta's SDP offer for a browser to answer).
+    CallRinging {
+        /// Meta's call id (`wacid.…`).
+        call_id: String,
+        /// Meta's SDP offer. Never serialized: the contact's ringing call
+        /// carries it while it can be answered, and a timeline has no use
+        /// for it.
+        #[serde(default, skip_serializing)]
+        offer_sdp: String,
+    },
     /// A change to an earlier message: its new content (an edit, Meta
     /// allows one within 15 minutes) or, with `content: None`, its deletion
     /// for everyone (a revoke, within two days). The timeline shows it on
@@ -222,6 +233,7 @@ impl MessageContent {
             MessageContent::Revision { content, .. } => content.as_deref().and_then(MessageContent::summary_text),
             MessageContent::Audio { .. }
             | MessageContent::Call { .. }
+            | MessageContent::CallRinging { .. }
             | MessageContent::Offered { .. }
             | MessageContent::Sticker { .. }
             | MessageContent::Contacts { .. }

@@ -72,6 +72,7 @@ pub mod rate_overrides;
 pub mod read_marker;
 pub mod reply_button;
 pub mod response_figures;
+pub mod ringing_call;
 pub mod routing;
 pub mod rule;
 pub mod rule_match;

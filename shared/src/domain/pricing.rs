@@ -86,6 +86,10 @@ pub struct RateCards {
     /// Meta's own pricing says so for their account.
     #[serde(default)]
     pub service_billed: bool,
+    /// Billed service replies a month that Meta leaves free, account-wide
+    /// (see [`super::rate_overrides::RateOverrides::free_service_replies`]).
+    #[serde(default)]
+    pub free_service_replies: u64,
 }
 
 impl Default for RateCards {
@@ -132,6 +136,22 @@ impl RateCards {
             .map(String::as_str)
     }
 
+    /// How many free service replies are left this month after `used`
+    /// (`None`: Meta bills none of them, or gives no allowance).
+    pub fn free_replies_left(&self, used: u64) -> Option<u64> {
+        (self.service_billed && self.free_service_replies > 0).then(|| self.free_service_replies.saturating_sub(used))
+    }
+
+    /// A free-form reply to `wa_id` now, when `used` service replies went
+    /// out this month: free while the monthly allowance lasts.
+    pub fn reply_estimate(&self, wa_id: Option<&str>, used: u64) -> Estimate {
+        let estimate = self.estimate(wa_id, Category::Service, true);
+        match self.free_replies_left(used) {
+            Some(left) if left > 0 => Estimate { free: true, amount_minor: 0, ..estimate },
+            _ => estimate,
+        }
+    }
+
     /// Prices one send. Free-form replies are service messages (free); a
     /// utility template inside an open service window is free too, unless
     /// Meta bills both ([`RateCards::service_billed`]).
@@ -151,6 +171,23 @@ impl RateCards {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_monthly_allowance_keeps_billed_replies_free_until_it_is_used_up() {
+        let cards = RateCards { service_billed: true, free_service_replies: 1_000, ..RateCards::default() };
+        let india = Some("919812345678");
+        assert_eq!(cards.free_replies_left(999), Some(1));
+        assert!(cards.reply_estimate(india, 999).free);
+        assert_eq!(cards.free_replies_left(1_000), Some(0));
+        let billed = cards.reply_estimate(india, 1_000);
+        assert_eq!(
+            (billed.free, billed.amount_minor),
+            (false, cards.estimate(india, Category::Utility, false).amount_minor)
+        );
+        let unbilled = RateCards { free_service_replies: 1_000, ..RateCards::default() };
+        assert_eq!(unbilled.free_replies_left(0), None, "nothing to count while Meta bills no reply");
+        assert!(unbilled.reply_estimate(india, 5_000).free);
+    }
 
     #[test]
     fn prices_by_category_and_window() {

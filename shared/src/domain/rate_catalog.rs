@@ -104,7 +104,7 @@ impl RateCatalog {
             per_message: BTreeMap::new(),
             tiers: BTreeMap::new(),
         });
-        RateCards { by_prefix, fallback, service_billed: false }
+        RateCards { by_prefix, fallback, service_billed: false, free_service_replies: 0 }
     }
 }
 

@@ -47,6 +47,11 @@ pub struct RateOverrides {
     /// admin turns it on.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub service_billed: bool,
+    /// Service replies a month Meta leaves free for the account before it
+    /// bills them (0: none). Partners disagree on whether Meta gives one,
+    /// so it is the admin's to set from their own invoice.
+    #[serde(default, skip_serializing_if = "is_list_price")]
+    pub free_service_replies: u64,
 }
 
 /// Why a set of prices is refused.
@@ -137,6 +142,7 @@ impl RateOverrides {
     /// here is priced in `currency`.
     pub fn apply(&self, mut cards: RateCards, currency: &str) -> RateCards {
         cards.service_billed = self.service_billed;
+        cards.free_service_replies = self.free_service_replies;
         for market in self.markets() {
             let mut card = self.published(&cards, market).clone();
             if card.currency != currency {

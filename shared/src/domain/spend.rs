@@ -31,6 +31,13 @@ pub struct SpendLine {
     pub free: u64,
 }
 
+/// Service replies the month's `lines` counted, billed or not: what a
+/// monthly allowance of free replies is used up by. Lines by teammate count
+/// the same messages again, so they are left out.
+pub fn service_replies(lines: &[SpendLine]) -> u64 {
+    lines.iter().filter(|l| l.category == "service" && l.agent.is_none()).map(|l| l.billable + l.free).sum()
+}
+
 /// Where a priced status is counted: its category, the recipient's market
 /// and the number that sent it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -249,6 +256,17 @@ mod tests {
 
     fn sent_by(agent: &str, category: &str, market: &str, billable: u64, free: u64) -> SpendLine {
         SpendKey::of_agent(agent, category.into(), Some(market.into())).line("2026-12", billable, free)
+    }
+
+    #[test]
+    fn the_month_s_service_replies_count_once_billed_or_not() {
+        let lines = [
+            line("service", Some("91"), Some("1"), 3, 40),
+            line("service", Some("55"), Some("2"), 0, 7),
+            line("utility", Some("91"), Some("1"), 9, 9),
+            sent_by("asha@shop.in", "service", "91", 3, 40),
+        ];
+        assert_eq!(service_replies(&lines), 50);
     }
 
     #[test]

@@ -517,6 +517,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contacts/{id}/calls/{call_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer the customer's ringing WhatsApp call in this browser with its SDP answer (`sdp`): Meta pre-accepts, then accepts it, and the media flows between the browser and Meta (409 `call_taken` when a teammate answered first, 410 `call_over` when it no longer rings, 502 when Meta refused)
+         * @description Roles: all who can see it.
+         */
+        post: operations["post_contacts__id__calls__call_id__answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{id}/calls/{call_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline the customer's ringing WhatsApp call (410 `call_over` when it no longer rings)
+         * @description Roles: all who can see it.
+         */
+        post: operations["post_contacts__id__calls__call_id__decline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{id}/calls/{call_id}/hang_up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the customer's WhatsApp call under way (410 `call_over` when it already ended)
+         * @description Roles: all who can see it.
+         */
+        post: operations["post_contacts__id__calls__call_id__hang_up"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contacts/{id}/close": {
         parameters: {
             query?: never;
@@ -2690,6 +2750,28 @@ export interface components {
             /** @constant */
             type: "quick_reply";
         };
+        CallAnswer: {
+            /**
+             * @description The browser's SDP answer to the call's `offer_sdp`, with its ICE
+             *     candidates gathered (Meta takes no trickled ones).
+             */
+            sdp: string;
+        };
+        /** @description The call, answered. */
+        CallAnswered: {
+            /** @description Who answered it: the caller of this request. */
+            answered_by: string;
+            /** @description Meta's call id. */
+            call_id: string;
+        };
+        /**
+         * @description The call, declined or hung up; Meta's `terminate` takes it off the
+         *     contact moments later.
+         */
+        CallEnded: {
+            /** @description Meta's call id. */
+            call_id: string;
+        };
         /** @description A logged call, and the follow-up set from it. */
         CallLogged: {
             /** @description The follow-up to call again, when one was asked for. */
@@ -3083,6 +3165,8 @@ export interface components {
             phone: string | null;
             phone_number_id: string;
             profile_name: string | null;
+            /** @description The customer's WhatsApp call while it rings or is under way. */
+            ringing: components["schemas"]["RingingCall"] | null;
             /**
              * @description Where the contact was first seen: `whatsapp`, `ad`, `lead:<source
              *     id>`, `import`, `staff` or `staff:<what staff typed>` (none for
@@ -4562,6 +4646,13 @@ export interface components {
         };
         /** @description Every price the business set. */
         RateOverrides: {
+            /**
+             * Format: uint64
+             * @description Service replies a month Meta leaves free for the account before it
+             *     bills them (0: none). Partners disagree on whether Meta gives one,
+             *     so it is the admin's to set from their own invoice.
+             */
+            free_service_replies?: number;
             /** @description The prices, at most one per market, category and volume tier. */
             lines: components["schemas"]["RateOverride"][];
             /**
@@ -4630,6 +4721,12 @@ export interface components {
         ReplyEstimate: {
             /** @description When the open window closes. */
             closes_at: string | null;
+            /**
+             * Format: uint64
+             * @description Free service replies left this month under the allowance the admin
+             *     set; `null` when Meta bills no reply or gives no allowance.
+             */
+            free_replies_left: number | null;
             /** @description A free-form (service) reply; `null` while the window is closed. */
             reply: components["schemas"]["Estimate"] | null;
             /** @description A utility template, the cheapest way back in once the window closes. */
@@ -4642,6 +4739,17 @@ export interface components {
             id: string;
             /** @enum {string} */
             status: "queued";
+        };
+        /** @description A call ringing on a contact, or under way; gone once it ends. */
+        RingingCall: {
+            /** @description The teammate (e-mail) who answered it. */
+            answered_by: string | null;
+            /** @description Meta's call id (`wacid.…`). */
+            call_id: string;
+            /** @description Meta's SDP offer, for the answering browser's RTCPeerConnection. */
+            offer_sdp: string;
+            /** @description When it began ringing (RFC 3339); nobody can answer it 90 seconds on. */
+            since: string;
         };
         /**
          * @description A rule; `failing` is `null` while it works, `default_key` names a
@@ -5267,7 +5375,7 @@ export interface components {
             /** @description RFC 3339. */
             created_at: string;
             id: string;
-            kinds: ("message.received" | "message.status_changed" | "message.priced" | "message.sent_from_phone_app" | "conversation.assigned" | "conversation.closed" | "deal.created" | "deal.stage_changed" | "task.created" | "task.done" | "contact.created" | "contact.merged" | "rule.executed" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "quote.paid")[];
+            kinds: ("message.received" | "message.status_changed" | "message.priced" | "message.sent_from_phone_app" | "conversation.assigned" | "conversation.closed" | "deal.created" | "deal.stage_changed" | "task.created" | "task.done" | "contact.created" | "contact.merged" | "rule.executed" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "quote.paid" | "call.ringing" | "call.answered")[];
             name: string;
             url: string;
         };
@@ -5295,7 +5403,7 @@ export interface components {
             created_at: string;
             event_id: string;
             /** @enum {string} */
-            event_type: "message.received" | "message.status_changed" | "message.priced" | "message.sent_from_phone_app" | "conversation.assigned" | "conversation.closed" | "deal.created" | "deal.stage_changed" | "task.created" | "task.done" | "contact.created" | "contact.merged" | "rule.executed" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "quote.paid";
+            event_type: "message.received" | "message.status_changed" | "message.priced" | "message.sent_from_phone_app" | "conversation.assigned" | "conversation.closed" | "deal.created" | "deal.stage_changed" | "task.created" | "task.done" | "contact.created" | "contact.merged" | "rule.executed" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "quote.paid" | "call.ringing" | "call.answered";
             id: string;
             /** @enum {string} */
             state: "pending" | "delivered" | "failed" | "dead";
@@ -6396,6 +6504,106 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CallLogged"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_contacts__id__calls__call_id__answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallAnswer"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallAnswered"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_contacts__id__calls__call_id__decline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallEnded"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_contacts__id__calls__call_id__hang_up: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallEnded"];
                 };
             };
             /** @description Error */

@@ -34,6 +34,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'quote.declined',
   'quote.invoiced',
   'quote.paid',
+  'call.ringing',
+  'call.answered',
 ];
 
 export const webhooks = () => get<Page<Webhook>>('/api/webhooks');

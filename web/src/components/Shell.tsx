@@ -1,9 +1,10 @@
 // The signed-in frame: navigation (a side bar on a desktop, a bottom bar on
-// a phone), the user and sign-out.
+// a phone), the user and sign-out, and the desk where WhatsApp calls ring.
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import * as sessionApi from '../api/session';
 import { ApiError } from '../api/client';
+import { CallDesk } from '../calls/CallDesk';
 import { t } from '../i18n';
 import type { Key } from '../i18n/en';
 import type { IconName } from '../inbox/model';
@@ -66,6 +67,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
       </header>
       {error ? <div class="app-error" role="status">{error}</div> : null}
       <div class="screen">{children}</div>
+      <CallDesk />
     </div>
   );
 }

@@ -105,6 +105,9 @@ export function Composer({ c }: { c: Contact }) {
         <span id="composer-hint" class="composer-hint">{t('composer.hint')}</span>
         <span class={`text-counter${tooLong ? ' is-over' : ''}`} data-testid="text-counter">{chars > MAX_TEXT - 500 ? `${chars} / ${MAX_TEXT}` : ''}</span>
         <span class="estimate" data-testid="text-estimate"><EstimateChip estimate={billing?.reply ?? localEstimate('service', true, c.wa_id)} /></span>
+        {billing?.free_replies_left != null ? (
+          <span class="estimate" data-testid="free-replies-left">{t('composer.freeRepliesLeft', { n: billing.free_replies_left })}</span>
+        ) : null}
       </div>
       {mode === 'text' ? <AttachFile contactId={c.id} disabled={busy} /> : null}
       {mode === 'text' ? (

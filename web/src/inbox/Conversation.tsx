@@ -175,6 +175,8 @@ function Timeline({ contactId }: { contactId: string }) {
     if (!m) continue;
     const changes = revisedId(m);
     if (changes !== null && byId.has(changes)) continue;
+    // A call's ring gives way to its end, stored under the call's id.
+    if (m.type === 'call_ringing' && byId.has(String((m.content as Record<string, unknown> | null)?.call_id))) continue;
     const at = parseTime(m.at);
     const day = at === null ? null : startOfDay(at);
     if (day !== null && day !== lastDay && at !== null) {

@@ -205,7 +205,7 @@ function MessageItem({ m, quoted, reactionTarget, reactable, busy, retryError, r
           ) : null}
         </div>
       </div>
-      {direction === 'in' && m.type !== 'reaction' && m.type !== 'edit' && m.type !== 'revoke' && m.type !== 'call' && m.id !== undefined && m.id !== null ? (
+      {direction === 'in' && m.type !== 'reaction' && m.type !== 'edit' && m.type !== 'revoke' && m.type !== 'call' && m.type !== 'call_ringing' && m.id !== undefined && m.id !== null ? (
         <button type="button" class="msg-action" data-testid="reply-action" aria-label={t('msg.replyTo')} title={t('msg.reply')}
           onClick={() => updateDraft((draft) => { draft.replyTo = String(m.id); })}>
           <Icon name="reply" />

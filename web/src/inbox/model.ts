@@ -227,6 +227,9 @@ export function describe(m: Message, index: Map<string, Message>): Described {
       const duration = callDuration(c.duration_seconds);
       return { icon: 'phone', label: duration ? `${t('msg.call')} · ${duration}` : t('msg.call'), call: { missed: false } };
     }
+    case 'call_ringing':
+      // Shown only until the call's end is on the timeline (see Conversation).
+      return { icon: 'phone', label: t('msg.incomingCall'), call: { missed: false } };
     case 'button':
       return { icon: 'tap', label: t('msg.tappedTemplateButton'), text: str(c.text) ?? text };
     case 'reaction': {

@@ -31,6 +31,7 @@ export function RateOverridesEditor({ card, currency }: { card: RateCard; curren
   const scale = 10 ** digits(currency);
   const [rows, setRows] = useState<Row[]>(card.overrides.lines.map((l) => ({ market: l.market, category: l.category, price: String(l.amount_minor / scale), after: String(l.after ?? 0) })));
   const [serviceBilled, setServiceBilled] = useState(card.overrides.service_billed ?? false);
+  const [freeReplies, setFreeReplies] = useState(String(card.overrides.free_service_replies ?? 0));
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState('');
   const [error, setError, fail] = useError();
@@ -47,9 +48,11 @@ export function RateOverridesEditor({ card, currency }: { card: RateCard; curren
     // Checked here, since a price that is no number never reaches the API.
     if (lines.some((l) => !Number.isFinite(l.amount_minor) || l.amount_minor < 0)) return setError(t('rates.badPrice'));
     if (lines.some((l) => !Number.isSafeInteger(l.after) || l.after < 0)) return setError(t('rates.badAfter'));
+    const free = serviceBilled ? Number(freeReplies.trim() || '0') : 0;
+    if (!Number.isSafeInteger(free) || free < 0) return setError(t('rates.badFreeReplies'));
     setBusy(true);
     try {
-      rates.value = await businessApi.saveRateCard({ lines, service_billed: serviceBilled });
+      rates.value = await businessApi.saveRateCard({ lines, service_billed: serviceBilled, free_service_replies: free });
       setError('');
       setMessage(t('rates.saved'));
     } catch (err) {
@@ -87,6 +90,13 @@ export function RateOverridesEditor({ card, currency }: { card: RateCard; curren
         <input type="checkbox" checked={serviceBilled} data-testid="rate-service-billed" onChange={(e) => setServiceBilled((e.currentTarget as HTMLInputElement).checked)} />
         {t('rates.serviceBilled')}
       </label>
+      {serviceBilled ? (
+        <label>
+          {t('rates.freeReplies')}
+          <input type="text" inputMode="numeric" value={freeReplies} data-testid="rate-free-replies"
+            onInput={(e) => setFreeReplies((e.currentTarget as HTMLInputElement).value)} />
+        </label>
+      ) : null}
       <div class="form-actions">
         <button type="button" class="button button--secondary" data-testid="rate-override-add" onClick={() => setRows([...rows, { market: '', category: 'marketing', price: '', after: '0' }])}>{t('rates.add')}</button>
         <button type="submit" class="button button--primary" data-testid="rate-overrides-save" disabled={busy}>{t('rates.save')}</button>

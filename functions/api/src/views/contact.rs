@@ -50,6 +50,8 @@ pub struct ContactView {
     ad: Option<parley::domain::ad_referral::AdReferral>,
     /// The customer wrote after the caller last read it (lists only).
     unread: bool,
+    /// The customer's WhatsApp call while it rings or is under way.
+    ringing: Option<super::RingingCallView>,
 }
 
 /// The service window, stated before any send is tried.
@@ -95,6 +97,7 @@ impl ContactView {
             created_at: contact.created_at.to_rfc3339(),
             opted_out: contact.opted_out,
             consent: contact.consent.as_ref().map(super::ConsentView::new),
+            ringing: contact.ringing.map(Into::into),
             unread: false,
         }
     }

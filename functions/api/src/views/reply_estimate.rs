@@ -20,18 +20,23 @@ pub struct ReplyEstimateView {
     reply: Option<Estimate>,
     /// A utility template, the cheapest way back in once the window closes.
     template: Estimate,
+    /// Free service replies left this month under the allowance the admin
+    /// set; `null` when Meta bills no reply or gives no allowance.
+    free_replies_left: Option<u64>,
 }
 
 impl ReplyEstimateView {
-    /// The estimate for `contact` at `now`, priced with `rates`.
-    pub fn new(contact: &Contact, rates: &RateCards, now: Millis) -> Self {
+    /// The estimate for `contact` at `now`, priced with `rates`, after
+    /// `replies_used` service replies this month.
+    pub fn new(contact: &Contact, rates: &RateCards, now: Millis, replies_used: u64) -> Self {
         let open = contact.window.is_open(now);
         let wa_id = contact.wa_id.as_deref();
         ReplyEstimateView {
             window_open: open,
             closes_at: if open { contact.window.closes_at().map(Millis::to_rfc3339) } else { None },
-            reply: open.then(|| rates.estimate(wa_id, Category::Service, true)),
+            reply: open.then(|| rates.reply_estimate(wa_id, replies_used)),
             template: rates.estimate(wa_id, Category::Utility, false),
+            free_replies_left: rates.free_replies_left(replies_used),
         }
     }
 }
@@ -51,7 +56,7 @@ mod tests {
 
     #[test]
     fn a_closed_window_offers_no_free_form_reply_and_prices_the_template() {
-        let view = ReplyEstimateView::new(&indian_contact(), &RateCards::default(), Millis(1_000));
+        let view = ReplyEstimateView::new(&indian_contact(), &RateCards::default(), Millis(1_000), 0);
         assert!(!view.window_open && view.reply.is_none() && view.closes_at.is_none());
         assert_eq!((view.template.category, view.template.free), (Category::Utility, false));
         assert_eq!((view.template.amount_minor, view.template.currency.as_str()), (12, "INR"));
@@ -61,7 +66,7 @@ mod tests {
     fn inside_the_window_a_reply_costs_the_rate_cards_service_price() {
         let mut contact = indian_contact();
         contact.window = ServiceWindow::opened_by(Millis(0), false);
-        let view = ReplyEstimateView::new(&contact, &RateCards::default(), Millis(1_000));
+        let view = ReplyEstimateView::new(&contact, &RateCards::default(), Millis(1_000), 0);
         let reply = view.reply.expect("a free-form reply is allowed");
         assert!(view.window_open && view.closes_at.is_some());
         assert_eq!((reply.category, reply.free, reply.amount_minor), (Category::Service, true, 0));

@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 /// The public event type names a subscription can ask for.
-const KINDS: [&str; 18] = [
+const KINDS: [&str; 20] = [
     "message.received",
     "message.status_changed",
     "message.priced",
@@ -25,6 +25,8 @@ const KINDS: [&str; 18] = [
     "quote.declined",
     "quote.invoiced",
     "quote.paid",
+    "call.ringing",
+    "call.answered",
 ];
 
 /// A subscription; never its secret.

@@ -57,6 +57,18 @@ pub(super) fn contact_from(item: &Item) -> Result<Contact, StoreError> {
         username: get_s(item, "username"),
         last_inbound_wamid: get_s(item, "last_inbound_wamid"),
         read_receipt_for: get_s(item, "read_receipt_for"),
+        ringing: ringing_from(item),
+    })
+}
+
+/// The call ringing on a contact: its attributes are set by the `connect`
+/// message and removed by the `terminate` (see `inbound.rs`).
+fn ringing_from(item: &Item) -> Option<crate::domain::ringing_call::RingingCall> {
+    Some(crate::domain::ringing_call::RingingCall {
+        call_id: get_s(item, "ringing_call")?,
+        since: Millis(get_n(item, "ringing_since")?),
+        offer_sdp: get_s(item, "ringing_offer").unwrap_or_default(),
+        answered_by: get_s(item, "ringing_by"),
     })
 }
 

@@ -33,6 +33,7 @@ use crate::domain::conversation::ConversationStatus;
 use crate::domain::identity::IdentityKey;
 use crate::domain::message::{Arrival, InboundMessage};
 use crate::domain::message_content::MessageContent;
+use crate::domain::ringing_call::RingingCall;
 use crate::domain::unprocessable::UnprocessableItem;
 use crate::domain::{AuditEntry, BusinessNumber, ContactId, ServiceWindow};
 use crate::ports::{Recorded, StoreError};
@@ -113,7 +114,11 @@ impl DynamoStore {
             }
             (ContactUpdate::Older, _) => contact_still_open(&self.table, contact, plan.twin.as_ref())?,
         });
-        let event = if message.arrival == Arrival::Live {
+        let event = if let Some(ring) = RingingCall::rung_by(message) {
+            // A ring is not a message the customer wrote: it counts nowhere,
+            // and fires no rule; the call's end does both.
+            crate::domain::change_event::call_ringing(message, contact, &ring.call_id)
+        } else if message.arrival == Arrival::Live {
             // Counted in the same transaction, so a redelivery never counts twice.
             items.push(super::stats::count_message(&self.table, day, "inbound", &message.wamid)?);
             // So is the business number, which lists it in Settings without a Scan.
@@ -428,8 +433,6 @@ fn contact_update(
         "gsi4sk = :g1sk",
         "first_inbound_at = if_not_exists(first_inbound_at, :at)",
         "first_wamid = if_not_exists(first_wamid, :wamid)",
-        // What a read receipt marks read (Meta marks the earlier ones too).
-        "last_inbound_wamid = :wamid",
         "awaiting_since = if_not_exists(awaiting_since, :at)",
         "gsi5pk = :await",
         "gsi5sk = if_not_exists(gsi5sk, :await_sk)",
@@ -449,6 +452,20 @@ fn contact_update(
         (":await_sk".to_owned(), s(keys::activity_sk(message.at, contact))),
     ]);
     let mut names = HashMap::from([("#status".to_owned(), "status".to_owned())]);
+    let mut removes = vec!["erased", "erased_at"];
+    if let Some(ring) = RingingCall::rung_by(message) {
+        sets.extend(["ringing_call = :rcall", "ringing_since = :at", "ringing_offer = :roffer"]);
+        values.insert(":rcall".to_owned(), s(&ring.call_id));
+        values.insert(":roffer".to_owned(), s(&ring.offer_sdp));
+        removes.push("ringing_by");
+    } else if let MessageContent::Call { .. } = message.content {
+        // Its end: nobody can answer it any more.
+        removes.extend(["ringing_call", "ringing_since", "ringing_offer", "ringing_by"]);
+    } else {
+        // What a read receipt marks read (Meta marks the earlier ones too):
+        // a call is no message Meta could mark.
+        sets.push("last_inbound_wamid = :wamid");
+    }
     // The first touch: kept from the first message (or from whoever added
     // the contact before it wrote), for the lead-source report.
     sets.push("lead_source = if_not_exists(lead_source, :lsrc)");
@@ -494,7 +511,7 @@ fn contact_update(
         values.insert(":twin".to_owned(), AttributeValue::Ss(vec![twin.to_string()]));
     }
     // A customer who writes again after an erasure starts a fresh record.
-    expression.push_str(" REMOVE erased, erased_at");
+    expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
     let update = Update::builder()
         .table_name(table)
         .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))

@@ -28,6 +28,7 @@ mod batch_read;
 mod business_hours;
 mod business_numbers;
 mod business_profile;
+mod call_claims;
 mod campaigns;
 mod coexistence;
 mod consent;

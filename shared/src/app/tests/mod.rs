@@ -4,6 +4,7 @@ mod fixture;
 
 mod ai_assist;
 mod auth;
+mod call_desk;
 mod calls;
 mod campaigns;
 mod coexistence;

@@ -5,7 +5,9 @@ use super::{by_activity, page_of, storable, visible, ContactRow, MemoryStore, Me
 use crate::domain::consent::Consent;
 use crate::domain::conversation::ConversationStatus;
 use crate::domain::message::{Arrival, InboundMessage};
+use crate::domain::ringing_call::RingingCall;
 use crate::domain::unprocessable::UnprocessableItem;
+use crate::domain::MessageContent;
 use crate::domain::{
     AuditEntry, BusinessNumber, Contact, ContactId, ContactPatch, Message, MessageRef, Millis, Note, ServiceWindow,
     StatusUpdate,
@@ -258,7 +260,10 @@ impl InboundStore for MemoryStore {
             state.events.push(crate::domain::change_event::message_sent_from_phone_app(message, &contact));
             return Ok(Recorded::New(contact));
         }
-        state.count_message(message.at, true);
+        let ring = RingingCall::rung_by(message);
+        if ring.is_none() {
+            state.count_message(message.at, true);
+        }
         let row = state.contacts.entry(contact.clone()).or_insert_with(|| new_contact(&contact, &pnid, message.at));
         let c = &mut row.contact;
         // Only a message at least as new as the newest moves the contact.
@@ -276,7 +281,11 @@ impl InboundStore for MemoryStore {
             row.in_owner_queue = true;
             c.first_inbound_at.get_or_insert(message.at);
             c.first_wamid.get_or_insert_with(|| message.wamid.clone());
-            c.last_inbound_wamid = Some(message.wamid.clone());
+            match (&ring, &message.content) {
+                (Some(ring), _) => c.ringing = Some(ring.clone()),
+                (None, MessageContent::Call { .. }) => c.ringing = None,
+                (None, _) => c.last_inbound_wamid = Some(message.wamid.clone()),
+            }
             c.source.get_or_insert_with(|| message.first_touch_source().to_owned());
             if c.first_ad.is_none() {
                 c.first_ad = message.ad();
@@ -308,7 +317,10 @@ impl InboundStore for MemoryStore {
                 detail: serde_json::json!({"other": twin, "wamid": message.wamid}).to_string(),
             });
         }
-        state.events.push(crate::domain::change_event::message_received(message, &contact));
+        state.events.push(match &ring {
+            Some(ring) => crate::domain::change_event::call_ringing(message, &contact, &ring.call_id),
+            None => crate::domain::change_event::message_received(message, &contact),
+        });
         Ok(Recorded::New(contact))
     }
 

@@ -7,6 +7,7 @@
 
 mod account_tokens;
 mod ai;
+mod calls;
 mod campaigns;
 mod clock;
 mod coexistence;
@@ -40,6 +41,7 @@ mod whatsapp;
 
 pub use account_tokens::MemoryAccountTokens;
 pub use ai::{MemoryAiKey, MemoryAiSettings, ScriptedAssistant};
+pub use calls::ScriptedCalls;
 pub use campaigns::MemoryCampaignQueue;
 pub use clock::ManualClock;
 pub use exports::{MemoryExportQueue, MemoryFiles};
