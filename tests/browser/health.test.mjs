@@ -2,8 +2,10 @@
 // message, Meta's verdict on the token and the data's version; a job dead in
 // the exports dead-letter queue shows in the top bar and on the page, and
 // Redrive moves it back to its queue; when Meta (the simulator) revokes the
-// token, the page says so with Meta's code and how to renew it. 360 px wide,
-// axe-clean; a manager has no Health tab.
+// token, the page says so with Meta's code and how to renew it. Meta's word
+// on the whole account and the volume tier it reached show too, and the
+// rate-card editor offers the tier's line. 360 px wide, axe-clean; a
+// manager has no Health tab.
 //
 //   cargo build -p parley-local -p parley-simulator && npm run build
 //   eval "$(./infra/emulators.sh start)"
@@ -86,6 +88,48 @@ test('an admin reads the health page and redrives a dead job', TEST, async () =>
   assert.ok(revoked.ok, String(revoked.status));
   await byTestId(page, 'health-refresh').click();
   await eventually(async () => assert.match(await byTestId(page, 'health-token').innerText(), /Meta refuses it \(code 190\).*ROTATE=WhatsAppAccessToken/s));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+/** Meta (the simulator) sends an account_update as its webhook reference shows it. */
+async function accountUpdate(value) {
+  const res = await fetch(`${stack.sim.base}/sim/platform`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ field: 'account_update', value }) });
+  assert.equal(res.status, 200, await res.text());
+}
+
+test('Meta\'s word on the account and its volume tier show, and the tier gets its price line', TEST, async () => {
+  await accountUpdate({ event: 'ACCOUNT_VIOLATION', violation_info: { violation_type: 'ADULT' } });
+  await accountUpdate({ event: 'VOLUME_BASED_PRICING_TIER_UPDATE', volume_tier_info: { tier_update_time: 1743451903,
+    pricing_category: 'UTILITY', tier: '25000001:50000000', effective_month: '2025-11', region: 'India' } });
+  const { context, page } = await newPage(stack, { viewport: PHONE, bypassCSP: true });
+  await signIn(stack, page);
+  await page.goto(`${stack.base}/#/settings/health`);
+  const section = byTestId(page, 'settings-health');
+  const account = section.locator('[data-testid="health-number"][data-number="102290129340398"]');
+  await account.waitFor({ timeout: WAIT });
+  assert.match(await account.innerText(), /Whole account 102290129340398/);
+  assert.match(await byTestId(account, 'health-number-account').innerText(), /account violation \(adult\)/);
+  const tier = byTestId(section, 'health-tier');
+  assert.match(await tier.innerText(), /Utility · India \(\+91\) · 2025-11/);
+  assert.match(await byTestId(tier, 'health-tier-range').innerText(), /From message 2,50,00,001 to 5,00,00,000/, 'in the Indian business\'s grouping');
+  assert.deepEqual(await axeViolations(page), []);
+
+  await page.goto(`${stack.base}/#/settings/business`);
+  const editor = byTestId(page, 'rate-overrides');
+  const offer = byTestId(editor, 'rate-meta-tier');
+  await offer.waitFor({ timeout: WAIT });
+  const rows = byTestId(editor, 'rate-override');
+  const before = await rows.count();
+  await byTestId(offer, 'rate-meta-tier-price').click();
+  assert.equal(await rows.count(), before + 1);
+  const row = rows.nth(before);
+  assert.equal(await byTestId(row, 'rate-override-market').inputValue(), '91');
+  assert.equal(await byTestId(row, 'rate-override-category').inputValue(), 'utility');
+  assert.equal(await byTestId(row, 'rate-override-after').inputValue(), '25000000');
+  assert.ok(await byTestId(offer, 'rate-meta-tier-price').isDisabled(), 'the tier has its line now');
+  assert.deepEqual(await axeViolations(page), []);
   assert.deepEqual(page.errors, []);
   await context.close();
 });

@@ -116,3 +116,60 @@ async fn meta_rating_a_number_shows_on_the_health_page_and_an_older_word_never_w
     );
     assert_eq!(number["needs_attention"], true);
 }
+
+#[tokio::test]
+async fn metas_account_events_and_volume_tiers_reach_the_health_page_and_the_rate_card() {
+    let t = TestStack::start().await;
+    let admin = t.login().await;
+    let agent = t.teammate(&admin, "tiers.agent@shop.test", "agent").await;
+    // Meta's documented account_update examples: they name the account, not a number.
+    let change = |time: i64, value: Value| {
+        json!({"object": "whatsapp_business_account",
+            "entry": [{"id": "102290129340398", "time": time, "changes": [{"field": "account_update", "value": value}]}]})
+    };
+    let tier = |time: i64, range: &str, month: &str| {
+        change(
+            time,
+            json!({"volume_tier_info": {"tier_update_time": time, "pricing_category": "UTILITY", "tier": range,
+                "effective_month": month, "region": "India"}, "event": "VOLUME_BASED_PRICING_TIER_UPDATE"}),
+        )
+    };
+    let violation =
+        change(1_743_451_903, json!({"event": "ACCOUNT_VIOLATION", "violation_info": {"violation_type": "ADULT"}}));
+    let november = tier(1_743_451_903, "25000001:50000000", "2025-11");
+    let older = tier(1_743_000_000, "1:25000000", "2025-10");
+    let torn = change(1_743_451_999, json!({"event": "VOLUME_BASED_PRICING_TIER_UPDATE", "volume_tier_info": {}}));
+    for body in [&violation, &november, &november, &older] {
+        assert_eq!(t.post_json_webhook(body).await.status(), 200);
+    }
+    assert_eq!(t.post_json_webhook(&torn).await.status(), 200, "a torn change is acknowledged, not retried forever");
+
+    let (status, health) = t.get(&admin, "/api/admin/health").await;
+    assert_eq!(status, 200, "{health}");
+    let account = &health["numbers"][0];
+    assert_eq!(
+        (&account["number"], &account["account_wide"], &account["account_event"], &account["account_detail"]),
+        (&json!("102290129340398"), &json!(true), &json!("ACCOUNT_VIOLATION"), &json!("ADULT")),
+        "{health}"
+    );
+    assert_eq!(account["needs_attention"], true);
+    let tiers = health["volume_tiers"].as_array().unwrap();
+    assert_eq!(tiers.len(), 1, "one word per account, category and region, the later month's: {health}");
+    assert_eq!(
+        (
+            &tiers[0]["category"],
+            &tiers[0]["market"],
+            &tiers[0]["tier_from"],
+            &tiers[0]["after"],
+            &tiers[0]["effective_month"]
+        ),
+        (&json!("utility"), &json!("91"), &json!(25_000_001), &json!(25_000_000), &json!("2025-11")),
+        "{health}"
+    );
+
+    // The admin's rate card offers the line; a teammate's card reads no more than before.
+    let (_, card) = t.get(&admin, "/api/rate_card").await;
+    assert_eq!(card["meta_volume_tiers"][0]["after"], 25_000_000, "{card}");
+    let (status, theirs) = t.get(&agent, "/api/rate_card").await;
+    assert_eq!((status, &theirs["meta_volume_tiers"]), (200, &json!([])), "{theirs}");
+}

@@ -185,7 +185,7 @@ fn every_entry_change_message_and_status_is_read() {
     );
     let mut body = envelope(vec![change_a]);
     body["entry"].as_array_mut().unwrap().push(
-        json!({"id": "2", "changes": [change_b, {"field": "account_update", "value": {"event": "VERIFIED_ACCOUNT"}}]}),
+        json!({"id": "2", "changes": [change_b, {"field": "business_capability_update", "value": {"max_daily_conversation_per_phone": 1000}}]}),
     );
     let batch = parse_webhook(&serde_json::to_vec(&body).unwrap(), NOW).unwrap();
     let wamids: Vec<&str> = batch.messages.iter().map(|m| m.wamid.as_str()).collect();
@@ -193,7 +193,7 @@ fn every_entry_change_message_and_status_is_read() {
     assert_eq!(batch.messages[2].phone_number_id, "200");
     assert_eq!(batch.statuses.len(), 1);
     assert_eq!(batch.other_changes.len(), 1);
-    assert_eq!(batch.other_changes[0].0, "account_update");
+    assert_eq!(batch.other_changes[0].0, "business_capability_update");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use parley::domain::rate_catalog::RateCatalog;
 use parley::domain::rate_overrides::RateOverrides;
-use parley::domain::{AuditEntry, BusinessProfile, Role};
+use parley::domain::{AuditEntry, BusinessProfile, Role, Session};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -101,10 +101,27 @@ pub(crate) async fn put(
 
 pub(crate) async fn rate_card(
     State(state): State<Arc<ApiState>>,
-    Staff(_session): Staff,
+    Staff(session): Staff,
 ) -> Result<Json<RateCardView>, ApiError> {
     let overrides = state.rate_overrides.rate_overrides().await?.unwrap_or_default();
-    Ok(Json(RateCardView::new(&state.outbound.send.rate_cards().await?, overrides)))
+    rate_card_view(&state, &session, overrides).await
+}
+
+/// The card with the tiers Meta reported, which only admins price (one
+/// more query, theirs alone); unreadable tiers leave the card readable.
+async fn rate_card_view(
+    state: &ApiState,
+    session: &Session,
+    overrides: RateOverrides,
+) -> Result<Json<RateCardView>, ApiError> {
+    let tiers = match session.role {
+        Role::Admin => state.health.volume_tiers().await.unwrap_or_else(|error| {
+            tracing::error!(error = %error, "volume tiers unreadable; the rate card shows none");
+            Vec::new()
+        }),
+        _ => Vec::new(),
+    };
+    Ok(Json(RateCardView::new(&state.outbound.send.rate_cards().await?, overrides, tiers)))
 }
 
 pub(crate) async fn save_rate_card(
@@ -128,5 +145,5 @@ pub(crate) async fn save_rate_card(
     };
     state.rate_overrides.save_rate_overrides(&overrides, &audit).await?;
     tracing::info!(lines = overrides.lines.len(), "rate card prices saved");
-    Ok(Json(RateCardView::new(&state.outbound.send.rate_cards().await?, overrides)))
+    rate_card_view(&state, &session, overrides).await
 }

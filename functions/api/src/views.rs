@@ -46,6 +46,7 @@ mod task;
 mod templates_synced;
 mod upload;
 mod user;
+mod volume_tier;
 mod webhook;
 mod workload;
 
@@ -94,5 +95,6 @@ pub use task::TaskView;
 pub use templates_synced::TemplatesSyncedView;
 pub use upload::UploadView;
 pub use user::UserView;
+pub use volume_tier::MetaVolumeTierView;
 pub use webhook::{WebhookDeliveryView, WebhookSecretView, WebhookView};
 pub use workload::WorkloadView;

@@ -6,6 +6,7 @@
 
 use super::migrations::pending_steps;
 use crate::domain::number_standing::NumberStanding;
+use crate::domain::volume_tier::VolumeTierReached;
 use crate::domain::{AuditEntry, Millis, Session};
 use crate::ports::NumberStandings;
 use crate::ports::{
@@ -43,6 +44,9 @@ pub struct HealthReport {
     /// What Meta last said of each business number's quality, messaging
     /// limit and account.
     pub numbers: Result<Vec<NumberStanding>, StoreError>,
+    /// The volume tier Meta last put each account in, per category and
+    /// region.
+    pub volume_tiers: Result<Vec<VolumeTierReached>, StoreError>,
 }
 
 /// Why a redrive did not happen.
@@ -83,17 +87,22 @@ impl Health {
     }
 
     /// Reads every part at once: one page of the activity index, two SQS
-    /// calls per queue, one Graph API call and one read per data step.
+    /// calls per queue, one Graph API call, one read per data step, and one
+    /// query each for the numbers' standings and the volume tiers.
     pub async fn report(&self) -> HealthReport {
-        let (last_customer_message_at, queues, access_token, migrations_pending, numbers) = tokio::join!(
+        let (last_customer_message_at, queues, access_token, migrations_pending, numbers, volume_tiers) = tokio::join!(
             self.last_customer_message(),
             self.queues(),
             self.token.check_access_token(),
             pending_steps(self.backfill.as_ref()),
             self.standings.standings(),
+            self.standings.volume_tiers(),
         );
         if let Err(e) = &numbers {
             tracing::error!(error = %e, "health: number standings unreadable");
+        }
+        if let Err(e) = &volume_tiers {
+            tracing::error!(error = %e, "health: volume tiers unreadable");
         }
         if let Err(e) = &last_customer_message_at {
             tracing::error!(error = %e, "health: conversations unreadable");
@@ -111,7 +120,14 @@ impl Health {
             migrations_pending,
             code_version: env!("CARGO_PKG_VERSION"),
             numbers,
+            volume_tiers,
         }
+    }
+
+    /// The volume tier Meta last put each account in (the rate-card
+    /// editor offers a line for each).
+    pub async fn volume_tiers(&self) -> Result<Vec<VolumeTierReached>, StoreError> {
+        self.standings.volume_tiers().await
     }
 
     /// Each dead-letter queue's depth and first messages beside its work

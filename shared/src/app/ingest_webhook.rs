@@ -265,6 +265,17 @@ impl IngestWebhook {
                 }
             }
         }
+        for tier in &batch.volume_tiers {
+            match self.stores.standings.note_volume_tier(tier).await {
+                Ok(kept) => {
+                    tracing::info!(category = tier.category.as_str(), region = %tier.region, from = tier.from, month = %tier.month, kept, "Meta moved the account to a volume tier");
+                }
+                Err(error) => {
+                    tracing::error!(error = %error, "volume tier not stored; Meta will retry");
+                    transient.get_or_insert(error);
+                }
+            }
+        }
         for status in &batch.statuses {
             match self.stores.statuses.apply_status(status).await {
                 Ok(outcome) => {

@@ -96,6 +96,7 @@ pub mod timestamp;
 pub mod unprocessable;
 pub mod user;
 pub mod user_patch;
+pub mod volume_tier;
 pub mod webhook_delivery;
 pub mod webhook_signature;
 pub mod webhook_subscription;

@@ -18,8 +18,12 @@ pub enum StandingKind {
 /// One change Meta reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StandingChange {
-    /// The business number as Meta shows it (display number).
+    /// The business number as Meta shows it (display number), or the
+    /// account's id when the event is about the whole account.
     pub number: String,
+    /// Meta named no number: the event is about the whole WhatsApp Business
+    /// Account (how Meta's `account_update` examples come).
+    pub account_wide: bool,
     /// Quality or account.
     pub kind: StandingKind,
     /// Meta's event: `FLAGGED`, `UNFLAGGED`, `UPGRADE`, `DOWNGRADE`,
@@ -37,8 +41,10 @@ pub struct StandingChange {
 /// The latest Meta said of one number.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NumberStanding {
-    /// The display number.
+    /// The display number, or the account's id when `account_wide`.
     pub number: String,
+    /// What Meta said is about the whole account, not one number.
+    pub account_wide: bool,
     /// The latest quality event, and when.
     pub quality: Option<(String, Millis)>,
     /// The messaging limit the latest quality event gave.

@@ -14,6 +14,10 @@ pub const COMPLETE_CURRENCY: &str = "USD";
 
 #[derive(Debug, Deserialize)]
 struct MarketRates {
+    /// Meta's name for the market, as its rate card and its volume-tier
+    /// webhook write it.
+    #[serde(default)]
+    name: Option<String>,
     marketing: u64,
     utility: u64,
     authentication: u64,
@@ -82,6 +86,15 @@ impl RateCatalog {
         &PUBLISHED
     }
 
+    /// The calling-code prefix of the market Meta calls `region` (any
+    /// case), as its volume-tier webhook names it; `None` for a region the
+    /// card prices as one of many (`Other`) or does not list.
+    pub fn market_named(&self, region: &str) -> Option<&str> {
+        self.cards.get(COMPLETE_CURRENCY)?.markets.iter().find_map(|(prefix, rates)| {
+            rates.name.as_deref().filter(|name| name.eq_ignore_ascii_case(region.trim())).map(|_| prefix.as_str())
+        })
+    }
+
     /// The cards for a business billed in `currency`: that currency's card
     /// where Meta publishes one, each market it lacks (and every market when
     /// there is none) from the USD card.
@@ -118,6 +131,14 @@ mod tests {
         assert!(catalog.source.starts_with("https://developers.facebook.com/"));
         assert_eq!(catalog.effective.len(), 10);
         assert!(catalog.cards[COMPLETE_CURRENCY].other.is_some(), "the USD card covers every market");
+    }
+
+    #[test]
+    fn metas_region_names_find_their_market_in_any_case() {
+        let catalog = RateCatalog::published();
+        assert_eq!(catalog.market_named("INDIA"), Some("91"));
+        assert_eq!(catalog.market_named("North America"), Some("1"));
+        assert_eq!(catalog.market_named("Rest of Africa"), None);
     }
 
     #[test]

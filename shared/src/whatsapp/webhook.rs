@@ -66,6 +66,8 @@ pub struct WebhookBatch {
     pub template_statuses: Vec<crate::domain::template_status::TemplateStatusChange>,
     /// Meta's quality rating, messaging limit and account standing changes.
     pub standings: Vec<crate::domain::number_standing::StandingChange>,
+    /// Volume tiers Meta moved the account to.
+    pub volume_tiers: Vec<crate::domain::volume_tier::VolumeTierReached>,
     /// Changes of fields other than `messages` (template status, account
     /// updates…): `(field, raw value)`, acknowledged and logged.
     pub other_changes: Vec<(String, String)>,
@@ -112,7 +114,12 @@ fn read_change(change: Change, waba_id: &str, at: Millis, received_at: Millis, b
         }
         return;
     }
-    if let Some(standing) = super::number_standing::read_standing(&change.field, &change.value, at) {
+    match super::number_standing::read_volume_tier(&change.field, &change.value, waba_id, at) {
+        Some(Ok(tier)) => return batch.volume_tiers.push(tier),
+        Some(Err(why)) => return batch.rejected.push(why),
+        None => {}
+    }
+    if let Some(standing) = super::number_standing::read_standing(&change.field, &change.value, waba_id, at) {
         batch.standings.push(standing);
         return;
     }

@@ -3552,10 +3552,18 @@ export interface components {
             last_customer_message_known: boolean;
             /** @description Data migrations still to run (null: unreadable; empty: up to date). */
             migrations_pending: string[] | null;
-            /** @description What Meta last said of each business number (null: unreadable). */
+            /**
+             * @description What Meta last said of each business number, or of the whole
+             *     account (null: unreadable).
+             */
             numbers: components["schemas"]["NumberStanding"][] | null;
             /** @description Every watched queue (null: SQS could not be read). */
             queues: components["schemas"]["DeadLetterQueue"][] | null;
+            /**
+             * @description The volume tier Meta last put each account in, per category and
+             *     region (null: unreadable).
+             */
+            volume_tiers: components["schemas"]["MetaVolumeTier"][] | null;
         };
         /** @description A day the business is closed all day (its openings do not start). */
         Holiday: {
@@ -4038,6 +4046,39 @@ export interface components {
             items: components["schemas"]["Message"][];
             next_cursor: string | null;
         };
+        /**
+         * @description Meta's `VOLUME_BASED_PRICING_TIER_UPDATE`: from the month's `tier_from`th
+         *     message of `category` to one `market`, the account pays the tier's price.
+         */
+        MetaVolumeTier: {
+            /** @description The WhatsApp Business Account's id. */
+            account: string;
+            /**
+             * Format: uint64
+             * @description The `after` of the rate-card line that prices this tier.
+             */
+            after: number;
+            /** @description `utility` or `authentication`. */
+            category: string;
+            /** @description `YYYY-MM`. */
+            effective_month: string;
+            /**
+             * @description The market's calling-code prefix on the rate card (null: Meta's
+             *     card prices that region with others, so an admin picks the prefix).
+             */
+            market: string | null;
+            /** @description RFC 3339. */
+            reached_at: string;
+            /** @description Meta's region name, as sent. */
+            region: string;
+            /** Format: uint64 */
+            tier_from: number;
+            /**
+             * Format: uint64
+             * @description Null for the top tier.
+             */
+            tier_to: number | null;
+        };
         /** @description An amount in one currency. */
         Money: {
             /**
@@ -4314,11 +4355,16 @@ export interface components {
              *     `ACCOUNT_RESTRICTION`, `ACCOUNT_VIOLATION`, …), its reason, and when.
              */
             account_event: string | null;
+            /** @description Meta's word is about the whole WhatsApp Business Account. */
+            account_wide: boolean;
             /** @description The messaging limit (`TIER_1K`, `TIER_UNLIMITED`, …). */
             messaging_limit: string | null;
             /** @description Flagged, downgraded, restricted, disabled or in violation. */
             needs_attention: boolean;
-            /** @description The number as Meta shows it. */
+            /**
+             * @description The number as Meta shows it, or the account's id when
+             *     `account_wide`.
+             */
             number: string;
             quality_at: string | null;
             /**
@@ -4605,6 +4651,11 @@ export interface components {
                 [key: string]: components["schemas"]["RateCardLine"];
             };
             fallback: components["schemas"]["RateCardLine"];
+            /**
+             * @description The volume tiers Meta says the business's accounts reached, each with
+             *     the line that prices it (admins only; empty for others).
+             */
+            meta_volume_tiers: components["schemas"]["MetaVolumeTier"][];
             /** @description The business's own prices, which the lines above already include. */
             overrides: components["schemas"]["RateOverrides"];
             published_effective: string;

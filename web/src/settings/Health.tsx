@@ -1,7 +1,8 @@
 // The deployment's health for administrators: whether customers' messages
 // still arrive, queues and their dead letters (with a redrive), whether Meta
 // still takes the access token, what Meta says of each number's quality and
-// account, and the versions deployed.
+// account, the volume tiers Meta moved the accounts to, and the versions
+// deployed.
 import { useEffect, useState } from 'preact/hooks';
 import * as healthApi from '../api/health';
 import type { Health as HealthReport } from '../api/health';
@@ -10,6 +11,7 @@ import { fmtFull, parseTime } from '../lib/format';
 import { useError } from '../lib/useError';
 import { NumberStandings } from './NumberStandings';
 import { QueueCard } from './QueueCard';
+import { VolumeTiers } from './VolumeTiers';
 
 function TokenState({ report }: { report: HealthReport }) {
   if (report.access_token === 'valid') return <span class="health-good">{t('health.tokenValid')}</span>;
@@ -68,6 +70,8 @@ export function Health() {
           ) : <p class="muted">{t('health.unreadable')}</p>}
           <h3 class="side-heading">{t('health.numbers')}</h3>
           <NumberStandings numbers={report.numbers} />
+          <h3 class="side-heading">{t('health.volumeTiers')}</h3>
+          <VolumeTiers tiers={report.volume_tiers} />
         </>
       ) : null}
     </section>

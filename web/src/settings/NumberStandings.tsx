@@ -1,5 +1,6 @@
 // What Meta last said of each business number on the health page: its
-// quality (flagged or not), its messaging limit, and the account's standing.
+// quality (flagged or not), its messaging limit, and the account's standing
+// (Meta's account events mostly name no number: the whole account).
 // A flag, a downgrade or a restriction is marked: campaigns feel it first.
 import type { Health as HealthReport } from '../api/health';
 import { t } from '../i18n';
@@ -17,7 +18,7 @@ function NumberRow({ n }: { n: Standing }) {
   return (
     <li class={`queue-card${n.needs_attention ? ' health-bad' : ''}`} data-testid="health-number" data-number={n.number}
       data-attention={String(n.needs_attention)}>
-      <strong>+{n.number}</strong>
+      <strong>{n.account_wide ? t('health.wholeAccount', { id: n.number }) : `+${n.number}`}</strong>
       <dl class="health-facts">
         <dt>{t('health.quality')}</dt><dd data-testid="health-number-quality">{words(n.quality_event)}{when(n.quality_at)}</dd>
         <dt>{t('health.limit')}</dt><dd data-testid="health-number-limit">{words(n.messaging_limit)}</dd>

@@ -5,7 +5,9 @@
 // authentication price can start after a month's first N messages: Meta's
 // volume tiers, which the spend report prices each month through. Meta's
 // October 2026 billing of service replies is the admin's switch, since
-// Meta's own pricing page is what says when it applies to an account.
+// Meta's own pricing page is what says when it applies to an account. When
+// Meta reports an account reached a volume tier, the editor offers the line
+// that prices it, starting at Meta's own count.
 import { useState } from 'preact/hooks';
 import * as businessApi from '../api/business';
 import type { RateCard } from '../api/business';
@@ -13,8 +15,10 @@ import { t } from '../i18n';
 import { rates } from '../lib/business';
 import { useError } from '../lib/useError';
 import { categoryLabel } from '../inbox/model';
+import { tierPlace, tierRange } from './VolumeTiers';
 
 type Line = RateCard['overrides']['lines'][number];
+type MetaTier = RateCard['meta_volume_tiers'][number];
 type Row = { market: string; category: Line['category']; price: string; after: string };
 const CATEGORIES = ['marketing', 'utility', 'authentication'] as const;
 
@@ -36,6 +40,10 @@ export function RateOverridesEditor({ card, currency }: { card: RateCard; curren
   const [message, setMessage] = useState('');
   const [error, setError, fail] = useError();
   const set = (i: number, row: Partial<Row>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...row } : r)));
+  const priced = (tier: MetaTier) =>
+    rows.some((r) => r.market.trim().replace(/^\+/, '') === (tier.market ?? '') && r.category === tier.category && r.after.trim() === String(tier.after));
+  const priceTier = (tier: MetaTier) =>
+    setRows([...rows, { market: tier.market ?? '', category: tier.category as Row['category'], price: '', after: String(tier.after) }]);
   const save = async (e: Event) => {
     e.preventDefault();
     setMessage('');
@@ -65,6 +73,20 @@ export function RateOverridesEditor({ card, currency }: { card: RateCard; curren
     <form class="form rate-overrides" data-testid="rate-overrides" novalidate onSubmit={save} aria-busy={busy ? 'true' : undefined}>
       <h4 class="side-heading">{t('rates.title')}</h4>
       <p class="muted">{t('rates.hint', { currency })}</p>
+      {card.meta_volume_tiers.length > 0 ? (
+        <div data-testid="rate-meta-tiers">
+          <p>{t('rates.metaTiers')}</p>
+          <ul class="plain-list">
+            {card.meta_volume_tiers.map((tier) => (
+              <li key={`${tier.account}:${tier.category}:${tier.region}`} data-testid="rate-meta-tier">
+                {tierPlace(tier)} · {tierRange(tier)}{' '}
+                <button type="button" class="button button--small button--secondary" data-testid="rate-meta-tier-price"
+                  disabled={priced(tier)} onClick={() => priceTier(tier)}>{t('rates.priceTier')}</button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {rows.map((r, i) => (
         <div class="rate-override" key={i} data-testid="rate-override">
           <label>{t('rates.market')}

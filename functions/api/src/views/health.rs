@@ -1,7 +1,7 @@
 //! The health page's answer: each part with its own state, so one that
 //! could not be read shows as unknown beside the others.
 
-use super::DeadLetterQueueView;
+use super::{DeadLetterQueueView, MetaVolumeTierView};
 use parley::app::health::HealthReport;
 use parley::domain::number_standing::NumberStanding;
 use parley::domain::Millis;
@@ -30,16 +30,23 @@ pub struct HealthView {
     migrations_pending: Option<Vec<String>>,
     /// The deployed code's version.
     code_version: String,
-    /// What Meta last said of each business number (null: unreadable).
+    /// What Meta last said of each business number, or of the whole
+    /// account (null: unreadable).
     numbers: Option<Vec<NumberStandingView>>,
+    /// The volume tier Meta last put each account in, per category and
+    /// region (null: unreadable).
+    volume_tiers: Option<Vec<MetaVolumeTierView>>,
 }
 
 /// Meta's latest word on one business number.
 #[derive(Serialize, JsonSchema)]
 #[schemars(rename = "NumberStanding")]
 pub struct NumberStandingView {
-    /// The number as Meta shows it.
+    /// The number as Meta shows it, or the account's id when
+    /// `account_wide`.
     number: String,
+    /// Meta's word is about the whole WhatsApp Business Account.
+    account_wide: bool,
     /// Meta's latest quality event (`FLAGGED`, `UNFLAGGED`, `UPGRADE`,
     /// `DOWNGRADE`, …) and when (RFC 3339).
     quality_event: Option<String>,
@@ -65,6 +72,7 @@ impl From<NumberStanding> for NumberStandingView {
         };
         NumberStandingView {
             number: n.number,
+            account_wide: n.account_wide,
             quality_event,
             quality_at,
             messaging_limit: n.limit,
@@ -93,6 +101,7 @@ impl From<HealthReport> for HealthView {
             migrations_pending: report.migrations_pending.ok().map(|p| p.iter().map(|s| s.name().to_owned()).collect()),
             code_version: report.code_version.to_owned(),
             numbers: report.numbers.ok().map(|n| n.into_iter().map(NumberStandingView::from).collect()),
+            volume_tiers: report.volume_tiers.ok().map(|t| t.into_iter().map(MetaVolumeTierView::from).collect()),
         }
     }
 }

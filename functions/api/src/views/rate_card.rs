@@ -1,8 +1,10 @@
 //! The rate card send estimates are priced with.
 
+use super::MetaVolumeTierView;
 use parley::domain::pricing::{RateCard, RateCards};
 use parley::domain::rate_catalog::RateCatalog;
 use parley::domain::rate_overrides::RateOverrides;
+use parley::domain::volume_tier::VolumeTierReached;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -18,6 +20,9 @@ pub struct RateCardView {
     /// Where Meta's published figures come from, and the day they took effect.
     published_source: String,
     published_effective: String,
+    /// The volume tiers Meta says the business's accounts reached, each with
+    /// the line that prices it (admins only; empty for others).
+    meta_volume_tiers: Vec<MetaVolumeTierView>,
 }
 
 /// One market's prices per delivered template, in minor units.
@@ -64,8 +69,8 @@ impl From<&RateCard> for RateCardLineView {
 }
 
 impl RateCardView {
-    /// The view of `cards`.
-    pub fn new(cards: &RateCards, overrides: RateOverrides) -> Self {
+    /// The view of `cards`, with the tiers Meta reported.
+    pub fn new(cards: &RateCards, overrides: RateOverrides, meta_volume_tiers: Vec<VolumeTierReached>) -> Self {
         let published = RateCatalog::published();
         RateCardView {
             by_prefix: cards.by_prefix.iter().map(|(p, c)| (p.clone(), c.into())).collect(),
@@ -73,6 +78,7 @@ impl RateCardView {
             overrides,
             published_source: published.source.clone(),
             published_effective: published.effective.clone(),
+            meta_volume_tiers: meta_volume_tiers.into_iter().map(MetaVolumeTierView::from).collect(),
         }
     }
 }

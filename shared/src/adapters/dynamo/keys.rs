@@ -503,6 +503,10 @@ pub fn first_response_sk(day: &str, agent: &str) -> String {
 /// per number (a deployment has a handful).
 pub const NUMBER_STANDINGS: &str = "NUMBER_STANDINGS";
 
+/// The partition of the volume tiers Meta put each account in: one small
+/// item per account, category and region.
+pub const VOLUME_TIERS: &str = "VOLUME_TIERS";
+
 /// The business profile's partition (and sort key): one small item.
 pub const BUSINESS_PROFILE: &str = "BUSINESS";
 

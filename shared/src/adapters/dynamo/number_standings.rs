@@ -1,11 +1,13 @@
-//! Meta's word per business number: one item per number in one small
-//! partition, each kind of event kept only if newer than the one there.
+//! Meta's word per business number (or whole account): one item per
+//! number in one small partition, each kind of event kept only if newer
+//! than the one there; volume tiers alike in a partition of their own.
 
 use super::failure::applied;
 use super::item::{get_n, get_s, key, n, s};
-use super::keys::NUMBER_STANDINGS;
+use super::keys::{NUMBER_STANDINGS, VOLUME_TIERS};
 use super::DynamoStore;
 use crate::domain::number_standing::{NumberStanding, StandingChange, StandingKind};
+use crate::domain::volume_tier::VolumeTierReached;
 use crate::domain::Millis;
 use crate::ports::{NumberStandings, StoreError};
 
@@ -16,7 +18,12 @@ impl NumberStandings for DynamoStore {
             StandingKind::Quality => ("quality_event", "quality_at"),
             StandingKind::Account => ("account_event", "account_at"),
         };
-        let mut sets = vec![format!("{event} = :event"), format!("{at} = :at"), "#number = :number".to_owned()];
+        let mut sets = vec![
+            format!("{event} = :event"),
+            format!("{at} = :at"),
+            "#number = :number".to_owned(),
+            "account_wide = :wide".to_owned(),
+        ];
         let mut update = self
             .client
             .update_item()
@@ -26,7 +33,8 @@ impl NumberStandings for DynamoStore {
             .expression_attribute_names("#number", "number")
             .expression_attribute_values(":event", s(&change.event))
             .expression_attribute_values(":at", n(change.at.0))
-            .expression_attribute_values(":number", s(&change.number));
+            .expression_attribute_values(":number", s(&change.number))
+            .expression_attribute_values(":wide", aws_sdk_dynamodb::types::AttributeValue::Bool(change.account_wide));
         if let Some(limit) = &change.limit {
             sets.push("messaging_limit = :limit".to_owned());
             update = update.expression_attribute_values(":limit", s(limit));
@@ -59,11 +67,62 @@ impl NumberStandings for DynamoStore {
             .iter()
             .map(|item| NumberStanding {
                 number: get_s(item, "number").unwrap_or_default(),
+                account_wide: item.get("account_wide").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
                 quality: get_s(item, "quality_event").zip(get_n(item, "quality_at").map(Millis)),
                 limit: get_s(item, "messaging_limit"),
                 account: get_s(item, "account_event")
                     .zip(get_n(item, "account_at").map(Millis))
                     .map(|(event, at)| (event, get_s(item, "account_detail"), at)),
+            })
+            .collect())
+    }
+
+    async fn note_volume_tier(&self, tier: &VolumeTierReached) -> Result<bool, StoreError> {
+        let mut update = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(VOLUME_TIERS, tier.slot())))
+            .condition_expression("attribute_not_exists(reached_at) OR reached_at < :at")
+            // Several of these names are DynamoDB reserved words.
+            .expression_attribute_names("#account", "account")
+            .expression_attribute_names("#category", "category")
+            .expression_attribute_names("#region", "region")
+            .expression_attribute_names("#month", "month")
+            .expression_attribute_values(":account", s(&tier.account))
+            .expression_attribute_values(":category", s(tier.category.as_str()))
+            .expression_attribute_values(":region", s(&tier.region))
+            .expression_attribute_values(":from", n(i64::try_from(tier.from).unwrap_or(i64::MAX)))
+            .expression_attribute_values(":month", s(&tier.month))
+            .expression_attribute_values(":at", n(tier.at.0));
+        let sets = "#account = :account, #category = :category, #region = :region, tier_from = :from, #month = :month, reached_at = :at";
+        update = match tier.to {
+            Some(to) => update
+                .expression_attribute_values(":to", n(i64::try_from(to).unwrap_or(i64::MAX)))
+                .update_expression(format!("SET {sets}, tier_to = :to")),
+            None => update.update_expression(format!("SET {sets} REMOVE tier_to")),
+        };
+        applied(update.send().await)
+    }
+
+    async fn volume_tiers(&self) -> Result<Vec<VolumeTierReached>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(VOLUME_TIERS));
+        let items = self.query_all(query).await?;
+        Ok(items
+            .iter()
+            .filter_map(|item| {
+                let text = |name: &str| get_s(item, name).unwrap_or_default();
+                let range = match get_n(item, "tier_to") {
+                    Some(to) => format!("{}:{to}", get_n(item, "tier_from")?),
+                    None => format!("{}:", get_n(item, "tier_from")?),
+                };
+                let at = Millis(get_n(item, "reached_at")?);
+                VolumeTierReached::new(&text("account"), &text("category"), &text("region"), &range, &text("month"), at)
             })
             .collect())
     }

@@ -205,6 +205,7 @@ struct State {
     contacts: BTreeMap<ContactId, ContactRow>,
     /// Meta's word per business number.
     standings: BTreeMap<String, crate::domain::number_standing::NumberStanding>,
+    volume_tiers: BTreeMap<String, crate::domain::volume_tier::VolumeTierReached>,
     /// The business's own prices.
     rate_overrides: Option<crate::domain::rate_overrides::RateOverrides>,
     /// The numbers admins set up, by `phone_number_id`.
