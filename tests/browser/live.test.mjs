@@ -77,10 +77,15 @@ test('an idle tab stays within 6 requests a minute, a hidden one makes fewer, an
     await signInQuietly(stack, page);
     const id = await contactId(page, name);
     await page.goto(`${base}/#/inbox/${id}`);
+    // The team read comes after the pipelines' on the opening; on a loaded
+    // machine it can start after a quiet half second, so it is awaited by
+    // name rather than left to networkidle.
+    const teamRead = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/users', { timeout: WAIT });
     await page.reload();
     await eventually(async () => assert.equal(await byTestId(page, 'conversation-name').textContent(), name), { timeout: WAIT });
     await page.locator(`[data-testid="message"][data-message-id="${first}"]`).waitFor({ state: 'visible', timeout: WAIT });
     // The opening reads (list, timeline, panel, team) are done before counting starts.
+    await teamRead;
     await page.waitForLoadState('networkidle');
 
     const idle = await apiRequestsOver(page);
