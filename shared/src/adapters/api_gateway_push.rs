@@ -17,7 +17,7 @@ pub struct ApiGatewayPush {
 impl ApiGatewayPush {
     /// A channel to the stage at `endpoint`
     /// (`https://<api id>.execute-api.<region>.amazonaws.com/<stage>`).
-    pub fn new(config: &aws_config::SdkConfig, endpoint: &str) -> Self {
+    pub fn new(config: &aws_types::SdkConfig, endpoint: &str) -> Self {
         let conf = aws_sdk_apigatewaymanagement::config::Builder::from(config).endpoint_url(endpoint).build();
         ApiGatewayPush { client: Client::from_conf(conf) }
     }

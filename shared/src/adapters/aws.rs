@@ -1,36 +1,81 @@
 //! Loading the AWS SDK configuration once per cold start.
 
 use super::request_counter::RequestCounter;
-
-pub use aws_config::SdkConfig;
 pub use aws_sdk_dynamodb::Client as DynamoClient;
+pub use aws_types::SdkConfig;
+
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::Credentials;
+use aws_sdk_dynamodb::config::retry::RetryConfig;
+use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
+use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
+use aws_smithy_async::rt::sleep::TokioSleep;
+use aws_smithy_async::time::SystemTimeSource;
+use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
+use std::collections::BTreeMap;
+use std::time::Duration;
 
 /// Loads the shared SDK configuration from the environment: region,
 /// credentials and the standard `AWS_ENDPOINT_URL_*` overrides that point the
-/// SDK at DynamoDB Local or moto. Every client built from it speaks TLS
-/// through rustls on ring, the stack reqwest uses too, so a binary carries
-/// one TLS implementation rather than the SDK's default aws-lc beside it.
+/// SDK at DynamoDB Local or moto. Every client built from it speaks
+/// HTTP/1.1 through reqwest on rustls with ring, the stack the Cloud API
+/// client uses too, so a binary carries one HTTP client and one TLS
+/// implementation rather than the SDK's defaults (aws-lc, HTTP/2) beside it.
 ///
-/// Lambda hands a function its role's credentials in the environment, so
-/// where they are there, they are all the SDK is given: the default chain
-/// would also build its web-identity provider's STS client at init, and
-/// that client's TLS roots (read and parsed from the system's certificate
-/// files) with it, half of webhook-inbound's init. The roots now load with
-/// the first HTTPS connection. Without them (a developer's profile), the
-/// default chain.
+/// Lambda hands a function its role's credentials in the environment, and
+/// that is the only place they are read from: `aws-config`'s default chain
+/// (profiles, SSO, web identity through STS, the container and instance
+/// endpoints) was 0.4 MB of every binary, and at init it built an STS
+/// client and read the system's TLS roots, none of which a function uses.
+/// Without them, requests fail for want of credentials.
 pub async fn load_config() -> SdkConfig {
-    let loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(https_client());
-    let loader = match std::env::var_os("AWS_ACCESS_KEY_ID") {
-        Some(_) => loader.credentials_provider(aws_config::environment::EnvironmentVariableCredentialsProvider::new()),
-        None => loader,
-    };
-    loader.load().await
+    sdk_config(&std::env::vars().filter(|(name, value)| name.starts_with("AWS_") && !value.is_empty()).collect())
 }
 
-/// The SDK's HTTP client over rustls with ring.
+/// The configuration the `AWS_*` variables in `env` describe, with the
+/// SDK's standard defaults: 3 tries, a 3.1 s connect timeout.
+fn sdk_config(env: &BTreeMap<String, String>) -> SdkConfig {
+    let var = |name: &str| env.get(name).cloned();
+    let mut builder = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .http_client(https_client())
+        .sleep_impl(TokioSleep::new())
+        .time_source(SystemTimeSource::new())
+        .retry_config(RetryConfig::standard())
+        .timeout_config(TimeoutConfig::builder().connect_timeout(Duration::from_millis(3_100)).build())
+        .service_config(EnvironmentEndpoints(
+            env.iter()
+                .filter(|(name, _)| name.starts_with(ENDPOINT_URL))
+                .map(|(n, v)| (n.clone(), v.clone()))
+                .collect(),
+        ));
+    builder.set_region(var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")).map(Region::new));
+    if let (Some(key), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+        let credentials = Credentials::new(key, secret, var("AWS_SESSION_TOKEN"), None, "Environment");
+        builder.set_credentials_provider(Some(SharedCredentialsProvider::new(credentials)));
+    }
+    builder.build()
+}
+
+const ENDPOINT_URL: &str = "AWS_ENDPOINT_URL";
+
+/// The endpoint overrides of the environment, as the SDK documents them:
+/// `AWS_ENDPOINT_URL_<SERVICE ID>` (upper case, spaces as underscores)
+/// before `AWS_ENDPOINT_URL`.
+#[derive(Debug, Default)]
+struct EnvironmentEndpoints(BTreeMap<String, String>);
+
+impl LoadServiceConfig for EnvironmentEndpoints {
+    fn load_config(&self, key: ServiceConfigKey<'_>) -> Option<String> {
+        let service = key.service_id().to_ascii_uppercase().replace(' ', "_");
+        self.0.get(&format!("{}_{service}", key.env())).or_else(|| self.0.get(key.env())).cloned()
+    }
+}
+
+/// The SDK's HTTP client: reqwest over rustls with ring
+/// ([`super::aws_http`]).
 pub fn https_client() -> aws_sdk_dynamodb::config::SharedHttpClient {
-    use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
-    aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::Ring)).build_https()
+    super::aws_http::ReqwestHttpClient::shared()
 }
 
 /// A DynamoDB client that counts its HTTP round trips into `counter`.
@@ -144,4 +189,42 @@ pub fn scheduler(
     target: super::scheduler::ScheduleTarget,
 ) -> super::scheduler::EventBridgeScheduler {
     super::scheduler::EventBridgeScheduler::new(aws_sdk_scheduler::Client::new(config), target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_services_own_endpoint_comes_before_the_shared_one_and_credentials_come_from_the_environment() {
+        let env: BTreeMap<String, String> = [
+            ("AWS_REGION", "ap-south-1"),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
+            ("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000"),
+            ("AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://127.0.0.1:5001"),
+            ("AWS_ACCESS_KEY_ID", "local"),
+            ("AWS_SECRET_ACCESS_KEY", "local"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let config = sdk_config(&env);
+        let endpoint = |service: &str| {
+            let key = ServiceConfigKey::builder().service_id(service).env(ENDPOINT_URL).profile("endpoint_url").build();
+            config.service_config().and_then(|c| c.load_config(key.ok()?))
+        };
+        assert_eq!(endpoint("DynamoDB").as_deref(), Some("http://127.0.0.1:8000"));
+        assert_eq!(endpoint("Secrets Manager").as_deref(), Some("http://127.0.0.1:5001"));
+        assert_eq!(endpoint("SQS").as_deref(), Some("http://127.0.0.1:5000"));
+        assert_eq!(config.region().map(|r| r.as_ref()), Some("ap-south-1"));
+        assert!(config.credentials_provider().is_some());
+        let bare = sdk_config(&BTreeMap::new());
+        assert!(bare.credentials_provider().is_none() && bare.region().is_none());
+        assert_eq!(
+            bare.service_config().and_then(|c| c.load_config(
+                ServiceConfigKey::builder().service_id("SQS").env(ENDPOINT_URL).profile("endpoint_url").build().ok()?
+            )),
+            None
+        );
+    }
 }

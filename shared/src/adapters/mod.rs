@@ -8,6 +8,7 @@ pub mod ai_key_secret;
 pub mod ai_openai;
 pub mod api_gateway_push;
 pub mod aws;
+pub mod aws_http;
 pub mod cloud_api;
 pub mod cloud_api_media;
 pub mod cloudformation;

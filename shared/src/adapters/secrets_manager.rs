@@ -3,7 +3,7 @@
 //! start never waits on Secrets Manager.
 
 use crate::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError, StoredSecret};
-use aws_config::SdkConfig;
+use aws_types::SdkConfig;
 use tokio::sync::OnceCell;
 
 /// The secrets behind a [`SecretSource`].

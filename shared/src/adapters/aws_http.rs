@@ -1,0 +1,87 @@
+//! The AWS SDK's HTTP client over reqwest: HTTP/1.1 on rustls with ring,
+//! the stack the Cloud API client uses already. DynamoDB, SQS, S3 and
+//! Secrets Manager all answer HTTP/1.1, and the SDK's own rustls client
+//! links HTTP/2 whether it is spoken or not (h2 was 0.6 MB of every
+//! binary), beside a second HTTP client where a function also calls Meta.
+
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+use aws_smithy_runtime_api::client::result::ConnectorError;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::body::SdkBody;
+use std::sync::{Arc, OnceLock};
+
+/// One reqwest client (and so one connection pool) for every SDK client
+/// built from the same configuration, made with the first request rather
+/// than at init: building it loads the TLS roots.
+#[derive(Debug, Clone, Default)]
+pub struct ReqwestHttpClient {
+    client: Arc<OnceLock<Result<reqwest::Client, String>>>,
+}
+
+impl ReqwestHttpClient {
+    /// The SDK's shared form of a new client.
+    pub fn shared() -> SharedHttpClient {
+        SharedHttpClient::new(ReqwestHttpClient::default())
+    }
+}
+
+impl HttpClient for ReqwestHttpClient {
+    fn http_connector(&self, settings: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+        // The SDK asks once per request; the first request's timeouts (the
+        // SDK's defaults, which Parley keeps) make the one client.
+        let client = self.client.get_or_init(|| {
+            let mut builder = reqwest::Client::builder();
+            if let Some(timeout) = settings.connect_timeout() {
+                builder = builder.connect_timeout(timeout);
+            }
+            if let Some(timeout) = settings.read_timeout() {
+                builder = builder.read_timeout(timeout);
+            }
+            builder.build().map_err(|e| e.to_string())
+        });
+        SharedHttpConnector::new(ReqwestConnector { client: client.clone() })
+    }
+}
+
+#[derive(Debug)]
+struct ReqwestConnector {
+    client: Result<reqwest::Client, String>,
+}
+
+impl HttpConnector for ReqwestConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let client = self.client.clone();
+        HttpConnectorFuture::new(async move {
+            let client = client.map_err(|why| ConnectorError::other(why.into(), None))?;
+            send(&client, request).await
+        })
+    }
+}
+
+async fn send(client: &reqwest::Client, request: HttpRequest) -> Result<HttpResponse, ConnectorError> {
+    let (parts, body) = request.try_into_http1x().map_err(|e| ConnectorError::user(e.into()))?.into_parts();
+    let body = match body.bytes() {
+        Some(bytes) => reqwest::Body::from(bytes.to_vec()),
+        None => reqwest::Body::wrap(body),
+    };
+    let request = reqwest::Request::try_from(http::Request::from_parts(parts, body))
+        .map_err(|e| ConnectorError::user(e.into()))?;
+    let response: http::Response<reqwest::Body> = client.execute(request).await.map_err(connector_error)?.into();
+    let (parts, body) = response.into_parts();
+    HttpResponse::try_from(http::Response::from_parts(parts, SdkBody::from_body_1_x(body)))
+        .map_err(|e| ConnectorError::other(e.into(), None))
+}
+
+/// Timeouts and broken connections are what the SDK's retry retries.
+fn connector_error(error: reqwest::Error) -> ConnectorError {
+    if error.is_timeout() {
+        ConnectorError::timeout(error.into())
+    } else if error.is_connect() || error.is_request() || error.is_body() {
+        ConnectorError::io(error.into())
+    } else {
+        ConnectorError::other(error.into(), None)
+    }
+}
