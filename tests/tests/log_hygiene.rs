@@ -42,14 +42,10 @@ async fn a_day_of_messages_replies_notes_and_leads_logs_no_phone_number_words_or
     let writer = captured.clone();
     // The same subscriber the functions install (`parley::telemetry`), at
     // info, writing here; the stack's own install is then a no-op.
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("info"))
-        .with_current_span(false)
-        .with_target(false)
-        .without_time()
-        .with_writer(move || writer.clone())
-        .init();
+    tracing_subscriber::util::SubscriberInitExt::init(parley::telemetry::subscriber(
+        move || writer.clone(),
+        Some("info"),
+    ));
 
     let t = TestStack::start().await;
     let admin = t.login().await;
