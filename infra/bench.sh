@@ -19,6 +19,10 @@ export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3
 # floor's and a Python boto3 handler's, in one run.
 CARGO_TARGET_DIR=target/bench cargo build --release --quiet \
   $(sed -n 's/^ *Binary: *//p' template.yaml | sed 's/^api$/parley-api/' | sed 's/^/-p /') -p lambda-floor
+# The same functions as Lambda runs them, arm64 (cargo lambda, zig from
+# .venv), for their sizes: the size target is for these.
+PATH="$PWD/.venv/bin:$PATH" CARGO_TARGET_DIR=target/bench cargo lambda build --release --arm64 --quiet \
+  $(sed -n 's/^ *Binary: *//p' template.yaml | sed 's/^/--bin /')
 .venv/bin/python infra/bench/lambda_bench.py
 RUST_LOG=error cargo bench -p parley-e2e --bench inbound --bench outbound --bench imports --bench campaigns
 # Webhook-to-playable times are dominated by the local polls, not by code speed.

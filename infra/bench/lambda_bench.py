@@ -10,7 +10,8 @@ Lambda Runtime API emulator, and measures them from outside:
   signed inbound message over --messages API Gateway events against DynamoDB
   Local, beside the floor's CPU per call and the Python handler's (a custom
   runtime loop that does a PutItem per message, the AWS samples' shape);
-- the size of each binary, gzipped.
+- the size of each binary, gzipped, and of its arm64 bootstrap (what Lambda
+  runs) when `make bench` has cross-built them.
 
 Writes the figures as JSON (--out) for `make cost` and prints a table.
 Needs DynamoDB Local at AWS_ENDPOINT_URL_DYNAMODB and boto3 (in .venv).
@@ -312,6 +313,8 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--out", default=str(ROOT / "target" / "bench" / "lambda.json"))
+    parser.add_argument("--arm64-dir", default=str(ROOT / "target" / "bench" / "lambda"),
+                        help="cargo lambda's arm64 bootstraps (<dir>/<function>/bootstrap), sized when present")
     args = parser.parse_args()
     release = Path(args.release_dir)
     tpl = template()
@@ -330,6 +333,10 @@ def main():
         init, rss = cold_start(api, [str(path)], env, args.runs)
         results["functions"][binary] = {"init_ms": init, "init_x_floor": init / floor_ms, "peak_rss_mib": rss,
                                         "gzip_bytes": gzipped(path)}
+        # What Lambda runs: the arm64 bootstrap, which the size target is for.
+        arm64 = Path(args.arm64_dir) / binary / "bootstrap"
+        if arm64.exists():
+            results["functions"][binary]["gzip_bytes_arm64"] = gzipped(arm64)
     table = f"bench-{uuid.uuid4().hex[:8]}"
     create_table(table, tpl)
     python_ms, python_rss = cold_start(api, python, {"TABLE_NAME": table}, args.runs)
@@ -355,10 +362,11 @@ def gzipped(path):
 
 def report(r):
     print(f"\nCold start ({r['machine']}, median of {r['runs']}), peak RSS, gzipped size")
-    print(f"  {'function':<18} {'init ms':>8} {'x floor':>8} {'RSS MiB':>8} {'gzip MB':>8}")
+    print(f"  {'function':<18} {'init ms':>8} {'x floor':>8} {'RSS MiB':>8} {'gzip MB':>8} {'arm64 MB':>9}")
     print(f"  {'floor':<18} {r['floor']['init_ms']:>8.1f} {1:>8.1f} {r['floor']['peak_rss_mib']:>8.1f} {r['floor']['gzip_bytes'] / 1e6:>8.2f}")
     for name, f in r["functions"].items():
-        print(f"  {name:<18} {f['init_ms']:>8.1f} {f['init_x_floor']:>8.1f} {f['peak_rss_mib']:>8.1f} {f['gzip_bytes'] / 1e6:>8.2f}")
+        arm64 = f"{f['gzip_bytes_arm64'] / 1e6:>9.2f}" if "gzip_bytes_arm64" in f else f"{'–':>9}"
+        print(f"  {name:<18} {f['init_ms']:>8.1f} {f['init_x_floor']:>8.1f} {f['peak_rss_mib']:>8.1f} {f['gzip_bytes'] / 1e6:>8.2f} {arm64}")
     print(f"  {'python boto3':<18} {r['python']['init_ms']:>8.1f} {r['python']['init_ms'] / r['floor']['init_ms']:>8.1f} {r['python']['peak_rss_mib']:>8.1f}")
     print(f"\nSteady state, {r['messages']} signed inbound messages against DynamoDB Local")
     print(f"  {'':<18} {'CPU µs/msg':>11} {'wall µs/msg':>12} {'RSS MiB':>8}")
