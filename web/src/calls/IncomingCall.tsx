@@ -8,6 +8,7 @@ import { displayName, secondaryLine } from '../inbox/model';
 import { navigate } from '../lib/router';
 import type { Ring } from './ringing';
 import { failure, live, markHandled, unmarkHandled } from './state';
+import { errorText } from '../lib/errorText';
 
 async function decline({ contact, call }: Ring): Promise<void> {
   failure.value = '';
@@ -18,7 +19,7 @@ async function decline({ contact, call }: Ring): Promise<void> {
     // Already over (the customer gave up, a teammate took it): nothing left to decline.
     if (e instanceof SignedOut || (e instanceof ApiError && e.status === 410)) return;
     unmarkHandled(call.call_id);
-    failure.value = t('calls.declineFailed', { message: e instanceof ApiError ? e.message : t('app.unreachable') });
+    failure.value = t('calls.declineFailed', { message: errorText(e) });
   }
 }
 

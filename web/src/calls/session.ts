@@ -11,6 +11,7 @@ import { fetchContact, ownerLabel, rev, state } from '../inbox/store';
 import { route } from '../lib/router';
 import { onReset } from '../lib/session';
 import { failure, live, markHandled, toLog, unmarkHandled, type LiveCall } from './state';
+import { errorText } from '../lib/errorText';
 
 /** Meta takes no trickled candidates, so the answer waits for gathering, but not for ever: host candidates come at once. */
 const GATHER_MS = 3_000;
@@ -185,7 +186,7 @@ export async function hangUp(): Promise<void> {
     await hangUpCall(c.contactId, c.callId);
   } catch (e) {
     if (e instanceof SignedOut || (e instanceof ApiError && e.code === 'call_over')) return;
-    failure.value = t('calls.hangUpFailed', { message: e instanceof ApiError ? e.message : t('app.unreachable') });
+    failure.value = t('calls.hangUpFailed', { message: errorText(e) });
   }
 }
 

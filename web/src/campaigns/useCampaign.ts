@@ -6,8 +6,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import * as campaignsApi from '../api/campaigns';
 import type { Campaign } from '../api/campaigns';
 import { ApiError, SignedOut } from '../api/client';
-import { t } from '../i18n';
 import { pollDelay } from './model';
+import { errorText } from '../lib/errorText';
 
 const RETRY_MS = 5_000;
 
@@ -57,7 +57,7 @@ export function useCampaign(id: string): Followed {
         schedule(pollDelay(c));
       } catch (e) {
         if (!live || e instanceof SignedOut) return;
-        setError(e instanceof ApiError ? e.message : t('app.unreachable'));
+        setError(errorText(e));
         schedule(e instanceof ApiError && e.status === 404 ? null : RETRY_MS);
       } finally {
         busy = false;

@@ -12,6 +12,7 @@ import { t } from '../i18n';
 import type { Key } from '../i18n/en';
 import { business } from '../lib/business';
 import { patchContact, updateDraft } from './store';
+import { errorText } from '../lib/errorText';
 
 const TASKS: { task: AiTask; label: Key }[] = [
   { task: 'summary', label: 'ai.summarise' },
@@ -38,7 +39,7 @@ export function AssistSection({ c }: { c: Contact }) {
     } catch (e) {
       if (e instanceof SignedOut) return;
       if (e instanceof ApiError && (e.code === 'ai_off' || e.code === 'ai_key_missing')) setError(t('ai.off'));
-      else setError(t('ai.failed', { message: e instanceof ApiError ? e.message : t('app.unreachable') }));
+      else setError(t('ai.failed', { message: errorText(e) }));
     } finally {
       setBusy(null);
     }

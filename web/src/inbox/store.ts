@@ -26,6 +26,7 @@ import { expectChanges } from '../live/feed';
 import { filters, hasFilters, keeps } from './filters';
 import { displayName, localEstimate, windowInfo, type Category, CATEGORIES } from './model';
 import { fillBody, missingCount, templateSend } from './template/fields';
+import { errorText } from '../lib/errorText';
 
 export const rev = signal(0);
 const changed = () => {
@@ -871,7 +872,7 @@ export async function logCall(body: NewCallLog): Promise<{ logged: CallLogged } 
   } catch (e) {
     if (quiet(e) || stale(g)) return { error: '' };
     if (e instanceof ApiError && e.status === 404) lostConversation(id);
-    return { error: e instanceof ApiError ? e.message : t('app.unreachable') };
+    return { error: errorText(e) };
   }
 }
 

@@ -1,13 +1,13 @@
 // A screen part's error line: an API refusal shows its message, an
 // unreachable API says so, and a sign-out is left to the sign-in form.
 import { useState } from 'preact/hooks';
-import { ApiError, SignedOut } from '../api/client';
-import { t } from '../i18n';
+import { SignedOut } from '../api/client';
+import { errorText } from './errorText';
 
 export const useError = () => {
   const [error, setError] = useState('');
   const fail = (e: unknown) => {
-    if (!(e instanceof SignedOut)) setError(e instanceof ApiError ? e.message : t('app.unreachable'));
+    if (!(e instanceof SignedOut)) setError(errorText(e));
   };
   return [error, setError, fail] as const;
 };

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { ApiError, SignedOut } from '../api/client';
+import { SignedOut } from '../api/client';
 import * as reportsApi from '../api/reports';
 import { t } from '../i18n';
 import { DAY_MS, isoDay, money, number } from '../lib/format';
@@ -16,6 +16,7 @@ import { items } from '../api/client';
 import { stageName } from '../inbox/Panel';
 import { LeadSourceReport } from './LeadSourceReport';
 import { SpendReport } from './SpendReport';
+import { errorText } from '../lib/errorText';
 
 interface Series {
   label: string;
@@ -87,7 +88,7 @@ export function Dashboard() {
         setError('');
       }
     }).catch((e) => {
-      if (live && !(e instanceof SignedOut)) setError(e instanceof ApiError ? e.message : t('app.unreachable'));
+      if (live && !(e instanceof SignedOut)) setError(errorText(e));
     });
     return () => {
       live = false;

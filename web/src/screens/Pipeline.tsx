@@ -1,7 +1,7 @@
 // The pipeline board: a column per stage with its count and value total.
 // Deals move by drag and drop, or from the keyboard (the stage menu on each card).
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, SignedOut, items } from '../api/client';
+import { SignedOut, items } from '../api/client';
 import * as dealsApi from '../api/deals';
 import type { Board, Deal, Pipeline } from '../api/deals';
 import { t } from '../i18n';
@@ -9,6 +9,7 @@ import { fmtFull, money, parseTime } from '../lib/format';
 import { href } from '../lib/router';
 import { stageName } from '../inbox/Panel';
 import { QuotesSection } from '../inbox/QuotesSection';
+import { errorText } from '../lib/errorText';
 
 export function PipelineBoard() {
   const [pipelines, setPipelines] = useState<Pipeline[]>([]);
@@ -18,7 +19,7 @@ export function PipelineBoard() {
   const [open, setOpen] = useState<Deal | null>(null);
   const [dragging, setDragging] = useState<string | null>(null);
   const fail = (e: unknown) => {
-    if (!(e instanceof SignedOut)) setError(e instanceof ApiError ? e.message : t('app.unreachable'));
+    if (!(e instanceof SignedOut)) setError(errorText(e));
   };
   useEffect(() => {
     dealsApi.pipelines().then((p) => setPipelines(items(p))).catch(fail);
