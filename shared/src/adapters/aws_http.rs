@@ -33,7 +33,9 @@ impl HttpClient for ReqwestHttpClient {
         // The SDK asks once per request; the first request's timeouts (the
         // SDK's defaults, which Parley keeps) make the one client.
         let client = self.client.get_or_init(|| {
-            let mut builder = reqwest::Client::builder();
+            // The SDK reads a redirect itself (S3 names the bucket's
+            // region in it); following one would resend a signed request.
+            let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
             if let Some(timeout) = settings.connect_timeout() {
                 builder = builder.connect_timeout(timeout);
             }
