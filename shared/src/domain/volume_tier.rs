@@ -58,6 +58,15 @@ impl VolumeTierReached {
         })
     }
 
+    /// The tier as Meta writes it, `"25000001:50000000"` (`"50000001:"` for
+    /// the top tier): what [`VolumeTierReached::new`] reads back.
+    pub fn range(&self) -> String {
+        match self.to {
+            Some(to) => format!("{}:{to}", self.from),
+            None => format!("{}:", self.from),
+        }
+    }
+
     /// The rate-card line's `after` for this tier: the month's messages
     /// before its first.
     pub fn after(&self) -> u64 {
@@ -86,6 +95,7 @@ mod tests {
         );
         let top = VolumeTierReached::new("1", "authentication", "Brazil", "50000001:", "2025-11", Millis(1)).unwrap();
         assert_eq!(top.to, None);
+        assert_eq!((tier.range().as_str(), top.range().as_str()), ("25000001:50000000", "50000001:"));
         assert_eq!(tier.slot(), "102290129340398#utility#india");
     }
 

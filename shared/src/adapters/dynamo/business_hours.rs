@@ -23,14 +23,8 @@ fn hours_from(item: &super::item::Item) -> Result<Option<(String, BusinessHours)
 #[async_trait::async_trait]
 impl crate::ports::BusinessHoursStore for DynamoStore {
     async fn all_hours(&self) -> Result<Vec<(String, BusinessHours)>, StoreError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(HOURS));
         let mut all = Vec::new();
-        for item in self.query_all(query).await? {
+        for item in self.whole_partition(HOURS).await? {
             all.extend(hours_from(&item)?);
         }
         Ok(all)

@@ -10,7 +10,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 
 /// A switch as saved, or its default for profiles saved before it existed.
 fn switch(item: &super::item::Item, name: &str, default: bool) -> bool {
-    item.get(name).and_then(|v| v.as_bool().ok()).copied().unwrap_or(default)
+    super::item::get_bool(item, name).unwrap_or(default)
 }
 
 #[async_trait::async_trait]

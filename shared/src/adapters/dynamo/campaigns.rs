@@ -8,7 +8,7 @@
 //! matched against the newest, and erasure finds the recipient records
 //! through them.
 
-use super::item::{get_n, get_s, key, n, s, Item};
+use super::item::{get_bool, get_n, get_s, key, n, s, Item};
 use super::keys::{self, Shard};
 use super::{unavailable, DynamoStore};
 use crate::domain::campaign::{
@@ -79,9 +79,9 @@ fn recipient_from(item: &Item) -> Option<Recipient> {
         error_code: get_n(item, "error_code"),
         message_id: get_s(item, "message_id"),
         replied_at: get_n(item, "replied_at").map(Millis),
-        opted_out_after: item.get("opted_out_after").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
+        opted_out_after: get_bool(item, "opted_out_after").unwrap_or(false),
         price_minor: get_n(item, "price_minor").and_then(|p| u64::try_from(p).ok()),
-        billed: item.get("billed").and_then(|v| v.as_bool().ok()).copied(),
+        billed: get_bool(item, "billed"),
     })
 }
 

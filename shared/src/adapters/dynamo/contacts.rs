@@ -2,7 +2,7 @@
 //! timelines (one Query).
 
 use super::fan_out::{ShardedRead, ACTIVITY};
-use super::item::{get_n, get_s, key, req_s, Item};
+use super::item::{get_bool, get_n, get_s, key, req_s, Item};
 use super::keys;
 use super::{cursor, unavailable, DynamoStore};
 use crate::domain::conversation::{Conversation, ConversationStatus};
@@ -34,7 +34,7 @@ pub(super) fn contact_from(item: &Item) -> Result<Contact, StoreError> {
             free_entry_until: get_n(item, "free_entry_until").map(Millis),
         },
         created_at: get_n(item, "created_at").map(Millis).unwrap_or_default(),
-        opted_out: item.get("opted_out").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
+        opted_out: get_bool(item, "opted_out").unwrap_or(false),
         consent: super::consent::consent_from(item),
         conversation: conversation_from(item),
         display_name: get_s(item, "display_name"),
@@ -102,7 +102,7 @@ pub(super) fn message_from(item: &Item, contact: &ContactId) -> Result<Message, 
         errors: get_s(item, "errors"),
         pricing: get_s(item, "pricing"),
         attempts: get_n(item, "attempts").and_then(|a| u32::try_from(a).ok()),
-        outcome_unknown: item.get("outcome_unknown").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
+        outcome_unknown: get_bool(item, "outcome_unknown").unwrap_or(false),
         estimate: get_s(item, "estimate"),
         media: super::media::media_copy_from(item),
         // A campaign's message names it in its id; a reply is marked.

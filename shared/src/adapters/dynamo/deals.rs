@@ -166,13 +166,7 @@ impl DynamoStore {
 #[async_trait::async_trait]
 impl crate::ports::DealStore for DynamoStore {
     async fn pipelines(&self) -> Result<Vec<Pipeline>, StoreError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(keys::PIPELINES));
-        self.query_all(query)
+        self.whole_partition(keys::PIPELINES)
             .await?
             .iter()
             .map(|i| {

@@ -32,6 +32,11 @@ pub(super) fn get_n(item: &Item, name: &str) -> Option<i64> {
     item.get(name).and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok())
 }
 
+/// An optional boolean attribute.
+pub(super) fn get_bool(item: &Item, name: &str) -> Option<bool> {
+    item.get(name).and_then(|v| v.as_bool().ok()).copied()
+}
+
 /// A string attribute that must be there.
 pub(super) fn req_s(item: &Item, name: &str) -> Result<String, StoreError> {
     get_s(item, name).ok_or_else(|| StoreError::Corrupt(format!("missing attribute {name}")))

@@ -21,7 +21,7 @@
 //! and the wamid pointers follow them (status lookups fall back to these when
 //! the callback key names the old home), and `from` ends as a bare redirect.
 
-use super::item::{get_n, get_s, key, n, s, Item};
+use super::item::{get_bool, get_n, get_s, key, n, s, Item};
 use super::keys;
 use super::{unavailable, DynamoStore};
 use crate::domain::identity::IdentityKey;
@@ -384,7 +384,7 @@ impl DynamoStore {
         }
         // The same person said stop on either record: the survivor says it
         // too. An opt-in it lacks comes across; its own stays.
-        if other.get("opted_out").and_then(|v| v.as_bool().ok()) == Some(&true) {
+        if get_bool(other, "opted_out") == Some(true) {
             sets.push("opted_out = :opted_out".to_owned());
             request = request.expression_attribute_values(":opted_out", AttributeValue::Bool(true));
         }

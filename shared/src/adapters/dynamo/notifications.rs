@@ -4,7 +4,7 @@
 //! also says where the item is), and the unread count under `UNREAD`, kept
 //! in the same transactions, so the bell reads one item.
 
-use super::item::{get_n, key, n, req_s, s, Item};
+use super::item::{get_bool, get_n, key, n, req_s, s, Item};
 use super::paging::PageSize;
 use super::{keys, transact_checked, unavailable, DynamoStore};
 use crate::domain::notification::Notification;
@@ -20,7 +20,7 @@ fn pointer_sk(id: &str) -> String {
 fn notification_from(item: &Item) -> Result<Notification, StoreError> {
     let mut notification: Notification = serde_json::from_str(&req_s(item, "notification")?)
         .map_err(|e| StoreError::Corrupt(format!("notification: {e}")))?;
-    notification.read = item.get("read").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false);
+    notification.read = get_bool(item, "read").unwrap_or(false);
     Ok(notification)
 }
 

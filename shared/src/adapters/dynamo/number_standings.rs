@@ -3,7 +3,7 @@
 //! than the one there; volume tiers alike in a partition of their own.
 
 use super::failure::applied;
-use super::item::{get_n, get_s, key, n, s};
+use super::item::{get_bool, get_n, get_s, key, n, s};
 use super::keys::{NUMBER_STANDINGS, VOLUME_TIERS};
 use super::DynamoStore;
 use crate::domain::number_standing::{NumberStanding, StandingChange, StandingKind};
@@ -56,18 +56,12 @@ impl NumberStandings for DynamoStore {
     }
 
     async fn standings(&self) -> Result<Vec<NumberStanding>, StoreError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(NUMBER_STANDINGS));
-        let items = self.query_all(query).await?;
+        let items = self.whole_partition(NUMBER_STANDINGS).await?;
         Ok(items
             .iter()
             .map(|item| NumberStanding {
                 number: get_s(item, "number").unwrap_or_default(),
-                account_wide: item.get("account_wide").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
+                account_wide: get_bool(item, "account_wide").unwrap_or(false),
                 quality: get_s(item, "quality_event").zip(get_n(item, "quality_at").map(Millis)),
                 limit: get_s(item, "messaging_limit"),
                 account: get_s(item, "account_event")
@@ -78,12 +72,16 @@ impl NumberStandings for DynamoStore {
     }
 
     async fn note_volume_tier(&self, tier: &VolumeTierReached) -> Result<bool, StoreError> {
-        let mut update = self
+        let update = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(VOLUME_TIERS, tier.slot())))
             .condition_expression("attribute_not_exists(reached_at) OR reached_at < :at")
+            .update_expression(
+                "SET #account = :account, #category = :category, #region = :region, tier = :tier, #month = :month, \
+                 reached_at = :at",
+            )
             // Several of these names are DynamoDB reserved words.
             .expression_attribute_names("#account", "account")
             .expression_attribute_names("#category", "category")
@@ -92,37 +90,27 @@ impl NumberStandings for DynamoStore {
             .expression_attribute_values(":account", s(&tier.account))
             .expression_attribute_values(":category", s(tier.category.as_str()))
             .expression_attribute_values(":region", s(&tier.region))
-            .expression_attribute_values(":from", n(i64::try_from(tier.from).unwrap_or(i64::MAX)))
+            .expression_attribute_values(":tier", s(tier.range()))
             .expression_attribute_values(":month", s(&tier.month))
             .expression_attribute_values(":at", n(tier.at.0));
-        let sets = "#account = :account, #category = :category, #region = :region, tier_from = :from, #month = :month, reached_at = :at";
-        update = match tier.to {
-            Some(to) => update
-                .expression_attribute_values(":to", n(i64::try_from(to).unwrap_or(i64::MAX)))
-                .update_expression(format!("SET {sets}, tier_to = :to")),
-            None => update.update_expression(format!("SET {sets} REMOVE tier_to")),
-        };
         applied(update.send().await)
     }
 
     async fn volume_tiers(&self) -> Result<Vec<VolumeTierReached>, StoreError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(VOLUME_TIERS));
-        let items = self.query_all(query).await?;
+        let items = self.whole_partition(VOLUME_TIERS).await?;
         Ok(items
             .iter()
             .filter_map(|item| {
                 let text = |name: &str| get_s(item, name).unwrap_or_default();
-                let range = match get_n(item, "tier_to") {
-                    Some(to) => format!("{}:{to}", get_n(item, "tier_from")?),
-                    None => format!("{}:", get_n(item, "tier_from")?),
-                };
                 let at = Millis(get_n(item, "reached_at")?);
-                VolumeTierReached::new(&text("account"), &text("category"), &text("region"), &range, &text("month"), at)
+                VolumeTierReached::new(
+                    &text("account"),
+                    &text("category"),
+                    &text("region"),
+                    &text("tier"),
+                    &text("month"),
+                    at,
+                )
             })
             .collect())
     }

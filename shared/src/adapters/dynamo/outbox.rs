@@ -3,7 +3,7 @@
 //! request never send anything twice.
 
 use super::fan_out::{ShardedRead, OUTBOX};
-use super::item::{get_n, get_s, key, n, req_s, s, Item};
+use super::item::{get_bool, get_n, get_s, key, n, req_s, s, Item};
 use super::keys::{self, Shard};
 use super::{is_condition_failure, unavailable, DynamoStore};
 use crate::domain::outbound::OutboundContent;
@@ -421,7 +421,7 @@ impl crate::ports::OutboxStore for DynamoStore {
         Ok(Some(OutboundStanding {
             message: outbound_from(item, contact, sk)?,
             status,
-            outcome_unknown: item.get("outcome_unknown").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
+            outcome_unknown: get_bool(item, "outcome_unknown").unwrap_or(false),
             last_attempt_at: get_n(item, "claimed_at").map(Millis),
         }))
     }

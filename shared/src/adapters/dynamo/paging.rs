@@ -25,6 +25,18 @@ impl PageSize {
 }
 
 impl DynamoStore {
+    /// Every item of partition `pk`: one of the table's small fixed
+    /// partitions (rules, pipelines, products…), one round trip per page.
+    pub(super) async fn whole_partition(&self, pk: &str) -> Result<Vec<Item>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", super::item::s(pk));
+        self.query_all(query).await
+    }
+
     /// Every item `query` matches (one round trip per page).
     pub(super) async fn query_all(&self, query: QueryFluentBuilder) -> Result<Vec<Item>, StoreError> {
         let mut items = Vec::new();

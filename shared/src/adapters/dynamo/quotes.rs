@@ -79,13 +79,8 @@ impl DynamoStore {
 #[async_trait::async_trait]
 impl crate::ports::ProductStore for DynamoStore {
     async fn products(&self) -> Result<Vec<Product>, StoreError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(keys::PRODUCTS));
-        let mut products = self.query_all(query).await?.iter().map(product_from).collect::<Result<Vec<_>, _>>()?;
+        let mut products =
+            self.whole_partition(keys::PRODUCTS).await?.iter().map(product_from).collect::<Result<Vec<_>, _>>()?;
         products.sort_by_key(|p| p.name.to_lowercase());
         Ok(products)
     }

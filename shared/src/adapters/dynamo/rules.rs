@@ -57,13 +57,7 @@ impl DynamoStore {
 #[async_trait::async_trait]
 impl RuleStore for DynamoStore {
     async fn rules(&self) -> Result<Vec<Rule>, StoreError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(keys::RULES));
-        self.query_all(query).await?.iter().map(rule_from).collect()
+        self.whole_partition(keys::RULES).await?.iter().map(rule_from).collect()
     }
 
     async fn rule(&self, id: &str) -> Result<Option<Rule>, StoreError> {

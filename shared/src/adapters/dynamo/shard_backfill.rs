@@ -10,7 +10,7 @@
 //! keys follow).
 
 use super::cursor;
-use super::item::{get_s, key, s, Item};
+use super::item::{get_bool, get_s, key, s, Item};
 use super::keys::{self, unsharded, Shard};
 use super::{is_condition_failure, unavailable, DynamoStore};
 use crate::domain::conversation::ConversationStatus;
@@ -200,13 +200,10 @@ impl crate::ports::IndexBackfillStore for DynamoStore {
         let Some(item) = out.items().first() else {
             return Ok(BackfillProgress::Running { at: None, found: false });
         };
-        if item.get("done").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false) {
+        if get_bool(item, "done").unwrap_or(false) {
             return Ok(BackfillProgress::Done);
         }
-        Ok(BackfillProgress::Running {
-            at: get_s(item, "at"),
-            found: item.get("found").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
-        })
+        Ok(BackfillProgress::Running { at: get_s(item, "at"), found: get_bool(item, "found").unwrap_or(false) })
     }
 
     async fn backfill_page(

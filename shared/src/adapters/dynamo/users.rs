@@ -2,7 +2,7 @@
 //! item also holds `invite_hash`, the hash of their one outstanding
 //! invitation or reset link (see `invites.rs`).
 
-use super::item::{get_n, get_s, key, n, req_s, s, Item};
+use super::item::{get_bool, get_n, get_s, key, n, req_s, s, Item};
 use super::keys;
 use super::{transact_checked, unavailable, DynamoStore};
 use crate::domain::{AuditEntry, Millis, Role, User, UserPatch};
@@ -30,7 +30,7 @@ pub(super) fn user_item(user: &User, invite_hash: Option<&str>) -> Item {
 }
 
 pub(super) fn user_from(item: &Item) -> Result<User, StoreError> {
-    let flag = |name: &str| item.get(name).and_then(|v| v.as_bool().ok()).copied();
+    let flag = |name: &str| get_bool(item, name);
     Ok(User {
         email: req_s(item, "email")?,
         name: get_s(item, "name").unwrap_or_default(),
