@@ -15,12 +15,14 @@ import { t } from '../i18n';
 import { rates } from '../lib/business';
 import { useError } from '../lib/useError';
 import { categoryLabel } from '../inbox/model';
-import { tierPlace, tierRange } from './VolumeTiers';
+import { tierKey, tierPlace, tierRange } from './VolumeTiers';
 
 type Line = RateCard['overrides']['lines'][number];
 type MetaTier = RateCard['meta_volume_tiers'][number];
 type Row = { market: string; category: Line['category']; price: string; after: string };
 const CATEGORIES = ['marketing', 'utility', 'authentication'] as const;
+/** The market a row names, as the API takes it: a calling code without its "+". */
+const marketOf = (r: Row) => r.market.trim().replace(/^\+/, '');
 
 /** Digits after the decimal point in `currency` (2 for INR, 0 for JPY). */
 const digits = (currency: string) => {
@@ -41,14 +43,14 @@ export function RateOverridesEditor({ card, currency }: { card: RateCard; curren
   const [error, setError, fail] = useError();
   const set = (i: number, row: Partial<Row>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...row } : r)));
   const priced = (tier: MetaTier) =>
-    rows.some((r) => r.market.trim().replace(/^\+/, '') === (tier.market ?? '') && r.category === tier.category && r.after.trim() === String(tier.after));
+    rows.some((r) => marketOf(r) === (tier.market ?? '') && r.category === tier.category && r.after.trim() === String(tier.after));
   const priceTier = (tier: MetaTier) =>
     setRows([...rows, { market: tier.market ?? '', category: tier.category as Row['category'], price: '', after: String(tier.after) }]);
   const save = async (e: Event) => {
     e.preventDefault();
     setMessage('');
     const lines = rows.map((r) => ({
-      market: r.market.trim().replace(/^\+/, ''),
+      market: marketOf(r),
       category: r.category,
       amount_minor: Math.round(Number(r.price) * scale),
       after: r.category === 'marketing' ? 0 : Number(r.after.trim() || '0'),
@@ -78,7 +80,7 @@ export function RateOverridesEditor({ card, currency }: { card: RateCard; curren
           <p>{t('rates.metaTiers')}</p>
           <ul class="plain-list">
             {card.meta_volume_tiers.map((tier) => (
-              <li key={`${tier.account}:${tier.category}:${tier.region}`} data-testid="rate-meta-tier">
+              <li key={tierKey(tier)} data-testid="rate-meta-tier">
                 {tierPlace(tier)} · {tierRange(tier)}{' '}
                 <button type="button" class="button button--small button--secondary" data-testid="rate-meta-tier-price"
                   disabled={priced(tier)} onClick={() => priceTier(tier)}>{t('rates.priceTier')}</button>

@@ -14,6 +14,9 @@ export const tierRange = (tier: Tier) =>
     ? t('tiers.rangeTop', { from: number(tier.tier_from) })
     : t('tiers.range', { from: number(tier.tier_from), to: number(tier.tier_to) });
 
+/** One account's tier per category and region: Meta keeps one of each. */
+export const tierKey = (tier: Tier) => `${tier.account}:${tier.category}:${tier.region}`;
+
 /** "Utility · India (+91) · 2025-11". */
 export const tierPlace = (tier: Tier) =>
   `${categoryLabel(tier.category)} · ${tier.region}${tier.market ? ` (+${tier.market})` : ''} · ${tier.effective_month}`;
@@ -24,7 +27,7 @@ export function VolumeTiers({ tiers }: { tiers: HealthReport['volume_tiers'] }) 
   return (
     <ul class="queue-cards" data-testid="health-tiers">
       {tiers.map((tier) => (
-        <li class="queue-card" key={`${tier.account}:${tier.category}:${tier.region}`} data-testid="health-tier">
+        <li class="queue-card" key={tierKey(tier)} data-testid="health-tier">
           <strong>{tierPlace(tier)}</strong>
           <p data-testid="health-tier-range">{tierRange(tier)}</p>
         </li>
