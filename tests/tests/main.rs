@@ -21,6 +21,7 @@ mod data_ownership;
 mod deals;
 mod deploy_scripts;
 mod deployment;
+mod direct_transactions;
 mod done_when;
 mod due_work;
 mod events;

@@ -6,7 +6,7 @@ use crate::live_sockets::{self, LiveSocketServer, LocalPushChannel};
 use crate::template::Template;
 use crate::transaction_conflicts::TransactionConflicts;
 use anyhow::{Context, Result};
-use aws_sdk_dynamodb::config::StalledStreamProtectionConfig;
+use aws_sdk_dynamodb::config::{SharedHttpClient, StalledStreamProtectionConfig};
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -14,9 +14,10 @@ use axum::routing::get;
 use axum::Router;
 use parley::adapters::account_tokens::AccountTokens;
 use parley::adapters::aws;
+use parley::adapters::aws_http::ReqwestHttpClient;
 use parley::adapters::cloud_api::{CloudApi, CloudApiConfig};
 use parley::adapters::dead_letters::{SqsDeadLetters, WatchedQueue};
-use parley::adapters::dynamo::DynamoStore;
+use parley::adapters::dynamo::{DirectTransactions, DynamoStore};
 use parley::adapters::request_counter::RequestCounter;
 use parley::adapters::s3_exports::S3ExportFiles;
 use parley::adapters::sqs::SqsQueue;
@@ -127,21 +128,29 @@ impl LocalStack {
     /// As [`LocalStack::start`], with a chosen clock.
     pub async fn start_with_clock(config: LocalConfig, clock: Arc<dyn Clock>) -> Result<Self> {
         let sdk = aws::load_config().await;
-        let dynamo_sdk = match config.transaction_conflicts {
+        let conflicts = TransactionConflicts::over_default_client();
+        let (dynamo_sdk, inbound_http) = match config.transaction_conflicts {
             // Requests queue for the table as they would at a busy one, so
             // the SDK must not mistake waiting in line for a stalled stream.
-            true => sdk
-                .to_builder()
-                .http_client(TransactionConflicts::over_default_client())
-                .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
-                .build(),
-            false => sdk.clone(),
+            true => (
+                sdk.to_builder()
+                    .http_client(SharedHttpClient::new(conflicts.clone()))
+                    .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
+                    .build(),
+                conflicts.connector(&aws::connector_settings(&sdk)),
+            ),
+            false => (sdk.clone(), ReqwestHttpClient::default().connector(&aws::connector_settings(&sdk))),
         };
         let counter = RequestCounter::measuring_capacity();
         let client = aws::dynamo_client(&dynamo_sdk, &counter);
         let spec = Template::load(&config.template)?.table()?;
         bootstrap::ensure_table(&client, &config.table, &spec).await?;
-        let store = Arc::new(DynamoStore::new(client, config.table.clone(), config.contact_id_key.clone()));
+        // The inbound function's transactions go as on Lambda: direct.
+        let direct = DirectTransactions::new(&dynamo_sdk, inbound_http, counter.clone());
+        let store = Arc::new(
+            DynamoStore::new(client, config.table.clone(), config.contact_id_key.clone())
+                .with_direct_transactions(direct),
+        );
         // The inbound function's cold start: it reads the business time zone
         // its report counters are bucketed in once, before the first message.
         store.warm_report_calendar().await;

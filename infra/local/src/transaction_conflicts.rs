@@ -10,12 +10,13 @@
 //! DynamoDB does while a transaction on the same item is in flight.
 
 use aws_sdk_dynamodb::config::http::{HttpRequest, HttpResponse};
-use aws_sdk_dynamodb::config::{HttpClient, RuntimeComponents, SharedHttpClient};
+use aws_sdk_dynamodb::config::{HttpClient, RuntimeComponents};
 use aws_smithy_runtime_api::client::http::{
     HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
 };
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
+use parley::adapters::aws_http::ReqwestHttpClient;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -27,7 +28,7 @@ type Held = Arc<Mutex<HashMap<String, usize>>>;
 /// An HTTP client for DynamoDB that reports transaction conflicts.
 #[derive(Debug, Clone)]
 pub struct TransactionConflicts {
-    inner: SharedHttpClient,
+    inner: ReqwestHttpClient,
     held: Held,
     arriving: Arc<Semaphore>,
 }
@@ -37,26 +38,31 @@ pub struct TransactionConflicts {
 const WORKING_AT_ONCE: usize = 8;
 
 impl TransactionConflicts {
-    /// Wraps the SDK's default HTTP client, which really talks to DynamoDB
-    /// Local. Clients built from the same wrapper share what is in flight,
-    /// as they share one table.
-    pub fn over_default_client() -> SharedHttpClient {
-        let inner = parley::adapters::aws::https_client();
-        SharedHttpClient::new(TransactionConflicts {
-            inner,
+    /// Over the SDK's default HTTP client, which really talks to DynamoDB
+    /// Local. Clients built from the same value (or its clones) share what
+    /// is in flight, as they share one table.
+    pub fn over_default_client() -> Self {
+        TransactionConflicts {
+            inner: ReqwestHttpClient::default(),
             held: Held::default(),
             arriving: Arc::new(Semaphore::new(WORKING_AT_ONCE)),
+        }
+    }
+
+    /// A connector with the same conflicts, for requests sent outside the
+    /// SDK (the direct transaction writer).
+    pub fn connector(&self, settings: &HttpConnectorSettings) -> SharedHttpConnector {
+        SharedHttpConnector::new(Connector {
+            inner: self.inner.connector(settings),
+            held: self.held.clone(),
+            arriving: self.arriving.clone(),
         })
     }
 }
 
 impl HttpClient for TransactionConflicts {
-    fn http_connector(&self, settings: &HttpConnectorSettings, components: &RuntimeComponents) -> SharedHttpConnector {
-        SharedHttpConnector::new(Connector {
-            inner: self.inner.http_connector(settings, components),
-            held: self.held.clone(),
-            arriving: self.arriving.clone(),
-        })
+    fn http_connector(&self, settings: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+        self.connector(settings)
     }
 }
 

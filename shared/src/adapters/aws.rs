@@ -11,6 +11,7 @@ use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
 use aws_smithy_async::rt::sleep::TokioSleep;
 use aws_smithy_async::time::SystemTimeSource;
+use aws_smithy_runtime_api::client::http::{HttpConnectorSettings, SharedHttpClient};
 use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -85,8 +86,25 @@ pub fn dynamo_client(config: &SdkConfig, counter: &RequestCounter) -> DynamoClie
 }
 
 /// The store over `table`, with a client built now (call once per container), deriving contact ids with `ids`.
+/// Its inbound messages' transactions go without the SDK's orchestrator
+/// ([`super::dynamo::DirectTransactions`]), through the SDK client's pool.
 pub fn store(config: &SdkConfig, table: &str, ids: crate::domain::ContactIdKey) -> super::dynamo::DynamoStore {
-    super::dynamo::DynamoStore::new(dynamo_client(config, &RequestCounter::default()), table, ids)
+    let http = super::aws_http::ReqwestHttpClient::default();
+    let config = config.to_builder().http_client(SharedHttpClient::new(http.clone())).build();
+    let counter = RequestCounter::default();
+    let direct =
+        super::dynamo::DirectTransactions::new(&config, http.connector(&connector_settings(&config)), counter.clone());
+    super::dynamo::DynamoStore::new(dynamo_client(&config, &counter), table, ids).with_direct_transactions(direct)
+}
+
+/// The HTTP timeouts `config` sets, for a connector made outside the SDK.
+pub fn connector_settings(config: &SdkConfig) -> HttpConnectorSettings {
+    let mut settings = HttpConnectorSettings::builder();
+    if let Some(timeouts) = config.timeout_config() {
+        settings.set_connect_timeout(timeouts.connect_timeout());
+        settings.set_read_timeout(timeouts.read_timeout());
+    }
+    settings.build()
 }
 
 /// The outbound queue at `url`.

@@ -26,12 +26,11 @@ impl ReqwestHttpClient {
     pub fn shared() -> SharedHttpClient {
         SharedHttpClient::new(ReqwestHttpClient::default())
     }
-}
 
-impl HttpClient for ReqwestHttpClient {
-    fn http_connector(&self, settings: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
-        // The SDK asks once per request; the first request's timeouts (the
-        // SDK's defaults, which Parley keeps) make the one client.
+    /// A connector over this client's pool; also how requests sent outside
+    /// the SDK's orchestrator share it. The first caller's timeouts (the
+    /// SDK's defaults, which Parley keeps) make the client.
+    pub fn connector(&self, settings: &HttpConnectorSettings) -> SharedHttpConnector {
         let client = self.client.get_or_init(|| {
             // The SDK reads a redirect itself (S3 names the bucket's
             // region in it); following one would resend a signed request.
@@ -45,6 +44,13 @@ impl HttpClient for ReqwestHttpClient {
             builder.build().map_err(|e| e.to_string())
         });
         SharedHttpConnector::new(ReqwestConnector { client: client.clone() })
+    }
+}
+
+impl HttpClient for ReqwestHttpClient {
+    fn http_connector(&self, settings: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+        // The SDK asks once per request.
+        self.connector(settings)
     }
 }
 

@@ -73,6 +73,25 @@ impl RequestCounter {
     pub fn write_units(&self) -> f64 {
         self.capacity.as_ref().map_or(0.0, |c| c.write_milli.load(Ordering::Relaxed) as f64 / 1000.0)
     }
+
+    /// Whether requests should ask DynamoDB for the capacity they consume.
+    pub(crate) fn measures_capacity(&self) -> bool {
+        self.capacity.is_some()
+    }
+
+    /// Counts one request sent outside the SDK, which the interceptor
+    /// cannot see.
+    pub(crate) fn count_trip(&self) {
+        self.trips.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Adds the capacity an answer's `body` reports (when measuring).
+    pub(crate) fn add_consumed(&self, writes: bool, body: &[u8]) {
+        let Some(capacity) = &self.capacity else { return };
+        let milli = (consumed_units(body) * 1000.0).round() as u64;
+        let total = if writes { &capacity.write_milli } else { &capacity.read_milli };
+        total.fetch_add(milli, Ordering::Relaxed);
+    }
 }
 
 /// The operation an `X-Amz-Target: DynamoDB_20120810.<Operation>` names.
@@ -139,13 +158,10 @@ impl Intercept for RequestCounter {
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let (Some(capacity), Some(Writes(writes))) = (&self.capacity, cfg.load::<Writes>().copied()) else {
-            return Ok(());
-        };
-        let Some(body) = context.response().and_then(|r| r.body().bytes()) else { return Ok(()) };
-        let milli = (consumed_units(body) * 1000.0).round() as u64;
-        let total = if writes { &capacity.write_milli } else { &capacity.read_milli };
-        total.fetch_add(milli, Ordering::Relaxed);
+        let Some(Writes(writes)) = cfg.load::<Writes>().copied() else { return Ok(()) };
+        if let Some(body) = context.response().and_then(|r| r.body().bytes()) {
+            self.add_consumed(writes, body);
+        }
         Ok(())
     }
 }

@@ -24,7 +24,6 @@
 //! without changing it, which publishes nothing, so no read is needed to
 //! tell a new contact from a known one.
 
-use super::failure::cancellation;
 use super::item::{get_s, key, n, s, Item};
 use super::keys::{self, Shard};
 use super::{unavailable, DynamoStore};
@@ -542,8 +541,7 @@ impl crate::ports::InboundStore for DynamoStore {
         let twin_at = contact_at + if message.arrival == Arrival::Live { 4 } else { 2 };
         for _ in 0..MAX_ATTEMPTS {
             let items = self.inbound_transaction(message, &identities, &plan, self.report_day_of(message.at).await)?;
-            let outcome = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
-            let Some(reasons) = cancellation(outcome)? else {
+            let Some(reasons) = self.transact(items).await? else {
                 self.note_changed_identity(message, &plan.contact).await?;
                 return Ok(Recorded::New(plan.contact));
             };

@@ -36,6 +36,8 @@ mod contacts;
 mod conversation_watch;
 mod cursor;
 mod deals;
+mod direct;
+pub use direct::DirectTransactions;
 mod enrolment;
 mod event_item;
 mod event_log;
@@ -80,6 +82,7 @@ mod tally;
 mod task_ledger;
 mod tasks;
 mod templates;
+mod transact;
 mod unprocessable;
 mod users;
 mod webhooks;
@@ -95,13 +98,28 @@ pub struct DynamoStore {
     read_page_size: Option<i32>,
     // Shared by clones: one copy per container.
     calendar: std::sync::Arc<report_calendar::ReportCalendar>,
+    direct: Option<DirectTransactions>,
 }
 
 impl DynamoStore {
     /// A store over `table`, using a client built once at cold start; new
     /// contacts' ids (and erasure tombstones) are keyed with `ids`.
     pub fn new(client: Client, table: impl Into<String>, ids: crate::domain::ContactIdKey) -> Self {
-        DynamoStore { client, table: table.into(), ids, read_page_size: None, calendar: Default::default() }
+        DynamoStore {
+            client,
+            table: table.into(),
+            ids,
+            read_page_size: None,
+            calendar: Default::default(),
+            direct: None,
+        }
+    }
+
+    /// Sends each inbound message's transaction with `writer` rather than
+    /// the SDK: a third of the CPU per message (see [`DirectTransactions`]).
+    pub fn with_direct_transactions(mut self, writer: DirectTransactions) -> Self {
+        self.direct = Some(writer);
+        self
     }
 
     /// Caps the pages of reads that need every item (pipelines, the team,

@@ -253,12 +253,7 @@ impl DynamoStore {
         ];
         let mut attempt = 0;
         let outcome = loop {
-            let advanced = self.client.transact_write_items().set_transact_items(Some(items.clone())).send().await;
-            let Err(err) = advanced else { break StatusOutcome::Applied };
-            let reasons = match err.as_service_error() {
-                Some(TransactWriteItemsError::TransactionCanceledException(e)) => e.cancellation_reasons().to_vec(),
-                _ => return Err(refused_or_unavailable(err)),
-            };
+            let Some(reasons) = self.transact(items.clone()).await? else { break StatusOutcome::Applied };
             if let Some(failed) = reasons.first().filter(|r| r.code() == Some("ConditionalCheckFailed")) {
                 // Tells "already further along" from "not here" without a read.
                 if failed.item().is_none() {
@@ -270,7 +265,11 @@ impl DynamoStore {
             let conflicted = reasons.iter().any(|r| r.code() == Some("TransactionConflict"));
             attempt += 1;
             if !conflicted || attempt >= STATUS_ATTEMPTS {
-                return Err(unavailable(err));
+                let codes: Vec<&str> = reasons.iter().map(|r| r.code().unwrap_or("None")).collect();
+                return Err(StoreError::Unavailable(format!(
+                    "the status transaction was cancelled: [{}]",
+                    codes.join(", ")
+                )));
             }
             // Another status of the same message is being written: let it land.
             conflict_pause(attempt).await;
