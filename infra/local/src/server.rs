@@ -139,7 +139,11 @@ impl LocalStack {
                     .build(),
                 conflicts.connector(&aws::connector_settings(&sdk)),
             ),
-            false => (sdk.clone(), ReqwestHttpClient::default().connector(&aws::connector_settings(&sdk))),
+            false => {
+                let http = ReqwestHttpClient::default();
+                let connector = http.connector(&aws::connector_settings(&sdk));
+                (sdk.to_builder().http_client(SharedHttpClient::new(http)).build(), connector)
+            }
         };
         let counter = RequestCounter::measuring_capacity();
         let client = aws::dynamo_client(&dynamo_sdk, &counter);

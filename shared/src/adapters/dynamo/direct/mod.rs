@@ -210,4 +210,93 @@ mod tests {
     fn no_connector() -> SharedHttpConnector {
         crate::adapters::aws_http::ReqwestHttpClient::default().connector(&Default::default())
     }
+
+    /// A request's headers and body.
+    type Sent = (http::HeaderMap, Vec<u8>);
+
+    /// Answers each request with the next of `answers`, and keeps the
+    /// requests it was sent.
+    #[derive(Debug, Clone, Default)]
+    struct Scripted {
+        answers: std::sync::Arc<std::sync::Mutex<Vec<(u16, &'static str)>>>,
+        seen: std::sync::Arc<std::sync::Mutex<Vec<Sent>>>,
+    }
+
+    impl HttpConnector for Scripted {
+        fn call(&self, request: HttpRequest) -> aws_smithy_runtime_api::client::http::HttpConnectorFuture {
+            let request = request.try_into_http1x().expect("an http 1 request");
+            let body = request.body().bytes().unwrap_or_default().to_vec();
+            self.seen.lock().unwrap().push((request.headers().clone(), body));
+            let (status, body) = self.answers.lock().unwrap().remove(0);
+            let status = aws_smithy_runtime_api::http::StatusCode::try_from(status).unwrap();
+            let response = aws_smithy_runtime_api::client::orchestrator::HttpResponse::new(status, SdkBody::from(body));
+            aws_smithy_runtime_api::client::http::HttpConnectorFuture::ready(Ok(response))
+        }
+    }
+
+    fn item() -> TransactWriteItem {
+        let put = aws_sdk_dynamodb::types::Put::builder()
+            .table_name("t")
+            .item("pk", aws_sdk_dynamodb::types::AttributeValue::S("A".into()))
+            .build()
+            .unwrap();
+        TransactWriteItem::builder().put(put).build()
+    }
+
+    fn writer(connector: &Scripted, counter: &RequestCounter) -> DirectTransactions {
+        let credentials =
+            aws_credential_types::Credentials::new("AKIDEXAMPLE", "secret", Some("session".into()), None, "test");
+        let config = SdkConfig::builder()
+            .region(Region::new("ap-south-1"))
+            .credentials_provider(SharedCredentialsProvider::new(credentials))
+            .retry_config(RetryConfig::standard().with_max_attempts(3).with_initial_backoff(Duration::from_millis(1)))
+            .build();
+        DirectTransactions::new(&config, SharedHttpConnector::new(connector.clone()), counter.clone())
+    }
+
+    #[tokio::test]
+    async fn a_5xx_and_throttling_are_tried_again_with_the_same_signed_request() {
+        let connector = Scripted::default();
+        *connector.answers.lock().unwrap() = vec![
+            (503, "<html>busy</html>"),
+            (400, r#"{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"slow down"}"#),
+            (200, "{}"),
+        ];
+        let counter = RequestCounter::default();
+        let outcome = writer(&connector, &counter).transact_write(&[item()]).await;
+        assert!(matches!(outcome, Ok(None)), "written at the third attempt: {outcome:?}");
+        assert_eq!(counter.get(), 3, "every attempt is a round trip");
+        let seen = connector.seen.lock().unwrap();
+        for (headers, body) in seen.iter() {
+            assert_eq!(headers["x-amz-target"], TARGET);
+            assert_eq!(headers["x-amz-security-token"], "session");
+            let authorization = headers["authorization"].to_str().unwrap();
+            assert!(authorization.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), "{authorization}");
+            assert!(authorization.contains("/ap-south-1/dynamodb/aws4_request"), "{authorization}");
+            assert!(authorization.contains("x-amz-target"), "the target is signed: {authorization}");
+            let sent: serde_json::Value = serde_json::from_slice(body).unwrap();
+            assert_eq!(sent["TransactItems"][0]["Put"]["Item"]["pk"]["S"], "A");
+        }
+    }
+
+    #[tokio::test]
+    async fn retries_end_after_the_last_attempt_and_a_refusal_is_not_retried() {
+        let connector = Scripted::default();
+        *connector.answers.lock().unwrap() = vec![(500, ""), (500, ""), (500, "")];
+        let counter = RequestCounter::default();
+        let outcome = writer(&connector, &counter).transact_write(&[item()]).await;
+        assert!(matches!(outcome, Err(StoreError::Unavailable(_))), "{outcome:?}");
+        assert_eq!(counter.get(), 3);
+
+        *connector.answers.lock().unwrap() = vec![(
+            400,
+            r#"{"__type":"com.amazon.coral.validate#ValidationException","message":"Item size has exceeded the maximum allowed size"}"#,
+        )];
+        let outcome = writer(&connector, &counter).transact_write(&[item()]).await;
+        assert!(
+            matches!(&outcome, Err(StoreError::Rejected(why)) if why == "Item size has exceeded the maximum allowed size"),
+            "{outcome:?}"
+        );
+        assert_eq!(counter.get(), 4, "one attempt only");
+    }
 }
