@@ -82,7 +82,7 @@ pub fn build(
     sdk: &SdkConfig,
     secrets: &AppSecrets,
 ) -> Result<IngestWebhook, Box<dyn std::error::Error + Send + Sync>> {
-    let store = Arc::new(parley::adapters::aws::store(sdk, &settings.table, secrets.contact_id_key()?));
+    let store = Arc::new(parley::adapters::aws::webhook_store(sdk, &settings.table, secrets.contact_id_key()?));
     let lead_ads: Option<Arc<dyn LeadAdsApi>> = match secrets.optional(SecretName::WhatsAppAccessToken) {
         Some(token) => Some(Arc::new(GraphLeads::new(settings.cloud_api.with_token(token))?)),
         None => None,

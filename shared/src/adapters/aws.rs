@@ -86,9 +86,15 @@ pub fn dynamo_client(config: &SdkConfig, counter: &RequestCounter) -> DynamoClie
 }
 
 /// The store over `table`, with a client built now (call once per container), deriving contact ids with `ids`.
-/// Its inbound messages' transactions go without the SDK's orchestrator
-/// ([`super::dynamo::DirectTransactions`]), through the SDK client's pool.
 pub fn store(config: &SdkConfig, table: &str, ids: crate::domain::ContactIdKey) -> super::dynamo::DynamoStore {
+    super::dynamo::DynamoStore::new(dynamo_client(config, &RequestCounter::default()), table, ids)
+}
+
+/// The webhook function's store: as [`store`], but its messages' and
+/// statuses' transactions go without the SDK's orchestrator
+/// ([`super::dynamo::DirectTransactions`]), through the SDK client's pool.
+/// Only that function writes them at volume, so only it carries the writer.
+pub fn webhook_store(config: &SdkConfig, table: &str, ids: crate::domain::ContactIdKey) -> super::dynamo::DynamoStore {
     let http = super::aws_http::ReqwestHttpClient::default();
     let config = config.to_builder().http_client(SharedHttpClient::new(http.clone())).build();
     let counter = RequestCounter::default();

@@ -98,7 +98,7 @@ pub struct DynamoStore {
     read_page_size: Option<i32>,
     // Shared by clones: one copy per container.
     calendar: std::sync::Arc<report_calendar::ReportCalendar>,
-    direct: Option<DirectTransactions>,
+    direct: Option<std::sync::Arc<dyn direct::TransactionWriter>>,
 }
 
 impl DynamoStore {
@@ -118,7 +118,7 @@ impl DynamoStore {
     /// Sends each inbound message's transaction with `writer` rather than
     /// the SDK: a third of the CPU per message (see [`DirectTransactions`]).
     pub fn with_direct_transactions(mut self, writer: DirectTransactions) -> Self {
-        self.direct = Some(writer);
+        self.direct = Some(std::sync::Arc::new(writer));
         self
     }
 

@@ -48,53 +48,41 @@ where
 
 struct Item<'a>(&'a TransactWriteItem);
 
+/// The members the four operations share, read through the accessors the
+/// SDK gives each of them under the same names.
+macro_rules! shared {
+    ($operation:expr) => {
+        Operation {
+            table: $operation.table_name(),
+            names: $operation.expression_attribute_names(),
+            values: $operation.expression_attribute_values(),
+            on_failure: $operation.return_values_on_condition_check_failure().map(|r| r.as_str()),
+            ..Operation::default()
+        }
+    };
+}
+
 impl Serialize for Item<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let item = self.0;
         let mut map = s.serialize_map(Some(1))?;
         if let Some(check) = item.condition_check() {
-            let operation = Operation {
-                table: check.table_name(),
-                key: Some(check.key()),
-                condition: Some(check.condition_expression()),
-                names: check.expression_attribute_names(),
-                values: check.expression_attribute_values(),
-                on_failure: check.return_values_on_condition_check_failure().map(|r| r.as_str()),
-                ..Operation::default()
-            };
+            let operation =
+                Operation { key: Some(check.key()), condition: Some(check.condition_expression()), ..shared!(check) };
             map.serialize_entry("ConditionCheck", &operation)?;
         } else if let Some(put) = item.put() {
-            let operation = Operation {
-                table: put.table_name(),
-                item: Some(put.item()),
-                condition: put.condition_expression(),
-                names: put.expression_attribute_names(),
-                values: put.expression_attribute_values(),
-                on_failure: put.return_values_on_condition_check_failure().map(|r| r.as_str()),
-                ..Operation::default()
-            };
+            let operation = Operation { item: Some(put.item()), condition: put.condition_expression(), ..shared!(put) };
             map.serialize_entry("Put", &operation)?;
         } else if let Some(delete) = item.delete() {
-            let operation = Operation {
-                table: delete.table_name(),
-                key: Some(delete.key()),
-                condition: delete.condition_expression(),
-                names: delete.expression_attribute_names(),
-                values: delete.expression_attribute_values(),
-                on_failure: delete.return_values_on_condition_check_failure().map(|r| r.as_str()),
-                ..Operation::default()
-            };
+            let operation =
+                Operation { key: Some(delete.key()), condition: delete.condition_expression(), ..shared!(delete) };
             map.serialize_entry("Delete", &operation)?;
         } else if let Some(update) = item.update() {
             let operation = Operation {
-                table: update.table_name(),
                 key: Some(update.key()),
                 update: Some(update.update_expression()),
                 condition: update.condition_expression(),
-                names: update.expression_attribute_names(),
-                values: update.expression_attribute_values(),
-                on_failure: update.return_values_on_condition_check_failure().map(|r| r.as_str()),
-                ..Operation::default()
+                ..shared!(update)
             };
             map.serialize_entry("Update", &operation)?;
         } else {

@@ -73,6 +73,10 @@ impl DirectTransactions {
         &self,
         items: &[TransactWriteItem],
     ) -> Result<Option<Vec<CancellationReason>>, StoreError> {
+        self.write(items).await
+    }
+
+    async fn write(&self, items: &[TransactWriteItem]) -> Result<Option<Vec<CancellationReason>>, StoreError> {
         let body = encode::transact_write_body(items, self.counter.measures_capacity())
             .map_err(|e| StoreError::Rejected(format!("the transaction could not be written out: {e}")))?;
         let body = Bytes::from(body);
@@ -147,6 +151,23 @@ impl DirectTransactions {
         let answered = response.into_body().collect().await.map_err(|e| Exchange::Broken(e.to_string()))?.to_bytes();
         self.counter.add_consumed(true, &answered);
         Ok((status, answered))
+    }
+}
+
+/// How a store sends its transactions when not through the SDK. A trait
+/// object, so that only a binary that builds a [`DirectTransactions`] (the
+/// webhook function) links its code.
+#[async_trait::async_trait]
+pub(in crate::adapters::dynamo) trait TransactionWriter:
+    std::fmt::Debug + Send + Sync
+{
+    async fn transact_write(&self, items: &[TransactWriteItem]) -> Result<Option<Vec<CancellationReason>>, StoreError>;
+}
+
+#[async_trait::async_trait]
+impl TransactionWriter for DirectTransactions {
+    async fn transact_write(&self, items: &[TransactWriteItem]) -> Result<Option<Vec<CancellationReason>>, StoreError> {
+        self.write(items).await
     }
 }
 
