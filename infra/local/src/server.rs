@@ -128,17 +128,19 @@ impl LocalStack {
     /// As [`LocalStack::start`], with a chosen clock.
     pub async fn start_with_clock(config: LocalConfig, clock: Arc<dyn Clock>) -> Result<Self> {
         let sdk = aws::load_config().await;
-        let conflicts = TransactionConflicts::over_default_client();
         let (dynamo_sdk, inbound_http) = match config.transaction_conflicts {
             // Requests queue for the table as they would at a busy one, so
             // the SDK must not mistake waiting in line for a stalled stream.
-            true => (
-                sdk.to_builder()
-                    .http_client(SharedHttpClient::new(conflicts.clone()))
+            true => {
+                let conflicts = TransactionConflicts::over_default_client();
+                let connector = conflicts.connector(&aws::connector_settings(&sdk));
+                let sdk = sdk
+                    .to_builder()
+                    .http_client(SharedHttpClient::new(conflicts))
                     .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
-                    .build(),
-                conflicts.connector(&aws::connector_settings(&sdk)),
-            ),
+                    .build();
+                (sdk, connector)
+            }
             false => {
                 let http = ReqwestHttpClient::default();
                 let connector = http.connector(&aws::connector_settings(&sdk));

@@ -97,10 +97,9 @@ pub fn store(config: &SdkConfig, table: &str, ids: crate::domain::ContactIdKey) 
 pub fn webhook_store(config: &SdkConfig, table: &str, ids: crate::domain::ContactIdKey) -> super::dynamo::DynamoStore {
     let http = super::aws_http::ReqwestHttpClient::default();
     let config = config.to_builder().http_client(SharedHttpClient::new(http.clone())).build();
-    let counter = RequestCounter::default();
-    let direct =
-        super::dynamo::DirectTransactions::new(&config, http.connector(&connector_settings(&config)), counter.clone());
-    super::dynamo::DynamoStore::new(dynamo_client(&config, &counter), table, ids).with_direct_transactions(direct)
+    let connector = http.connector(&connector_settings(&config));
+    let direct = super::dynamo::DirectTransactions::new(&config, connector, RequestCounter::default());
+    store(&config, table, ids).with_direct_transactions(direct)
 }
 
 /// The HTTP timeouts `config` sets, for a connector made outside the SDK.

@@ -79,8 +79,8 @@ impl RequestCounter {
         self.capacity.is_some()
     }
 
-    /// Counts one request sent outside the SDK, which the interceptor
-    /// cannot see.
+    /// Counts one request on the wire (the interceptor's for the SDK's;
+    /// called directly for one sent outside the SDK).
     pub(crate) fn count_trip(&self) {
         self.trips.fetch_add(1, Ordering::Relaxed);
     }
@@ -148,7 +148,7 @@ impl Intercept for RequestCounter {
         _components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        self.trips.fetch_add(1, Ordering::Relaxed);
+        self.count_trip();
         Ok(())
     }
 

@@ -73,10 +73,6 @@ impl DirectTransactions {
         &self,
         items: &[TransactWriteItem],
     ) -> Result<Option<Vec<CancellationReason>>, StoreError> {
-        self.write(items).await
-    }
-
-    async fn write(&self, items: &[TransactWriteItem]) -> Result<Option<Vec<CancellationReason>>, StoreError> {
         let body = encode::transact_write_body(items, self.counter.measures_capacity())
             .map_err(|e| StoreError::Rejected(format!("the transaction could not be written out: {e}")))?;
         let body = Bytes::from(body);
@@ -167,7 +163,7 @@ pub(in crate::adapters::dynamo) trait TransactionWriter:
 #[async_trait::async_trait]
 impl TransactionWriter for DirectTransactions {
     async fn transact_write(&self, items: &[TransactWriteItem]) -> Result<Option<Vec<CancellationReason>>, StoreError> {
-        self.write(items).await
+        DirectTransactions::transact_write(self, items).await
     }
 }
 
