@@ -57,6 +57,21 @@ async fn store() -> Arc<DynamoStore> {
     Arc::new(DynamoStore::new(client, table, parley_e2e::contact_id_key()))
 }
 
+/// The inbound function's handler as its main runs it: the event read as
+/// the HTTP API's own type, the answer in that API's response shape.
+async fn inbound_function(
+    store: &Arc<DynamoStore>,
+    event: &str,
+) -> lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpResponse {
+    let router = webhook_inbound::router(Arc::new(IngestWebhook::new(
+        IngestStores::over(store.clone()),
+        Arc::new(SystemClock),
+        APP_SECRET,
+    )));
+    let event = serde_json::from_str(event).expect("a valid HTTP API event");
+    webhook_inbound::http_api_event::serve(router, event, lambda_http::Context::default()).await.unwrap()
+}
+
 #[tokio::test]
 async fn a_base64_body_from_api_gateway_is_verified_over_its_decoded_bytes() {
     use base64::Engine;
@@ -70,14 +85,10 @@ async fn a_base64_body_from_api_gateway_is_verified_over_its_decoded_bytes() {
         true,
         "",
     );
-    let request = lambda_http::request::from_str(&event).expect("a valid HTTP API event");
-    let router = webhook_inbound::router(Arc::new(IngestWebhook::new(
-        IngestStores::over(store.clone()),
-        Arc::new(SystemClock),
-        APP_SECRET,
-    )));
-    let response = router.oneshot(request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    let response = inbound_function(&store, &event).await;
+    assert_eq!(response.status_code, 200);
+    assert_eq!(response.body, Some(lambda_http::Body::Text("EVENT_RECEIVED".into())));
+    assert!(!response.is_base64_encoded);
     let contacts =
         store.list_contacts(&PageRequest::default(), None, &parley::ports::ListFilter::default()).await.unwrap();
     assert_eq!(contacts.items.len(), 1);
@@ -101,13 +112,11 @@ async fn a_signature_over_the_base64_text_instead_of_the_bytes_is_refused() {
         true,
         "",
     );
-    let request = lambda_http::request::from_str(&event).unwrap();
-    let router = webhook_inbound::router(Arc::new(IngestWebhook::new(
-        IngestStores::over(store.clone()),
-        Arc::new(SystemClock),
-        APP_SECRET,
-    )));
-    assert_eq!(router.oneshot(request).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let response = inbound_function(&store, &event).await;
+    assert_eq!(response.status_code, 401);
+    assert_eq!(response.headers["content-type"], "application/json");
+    let Some(lambda_http::Body::Text(body)) = response.body else { panic!("a JSON error body") };
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["error"]["code"], "bad_signature");
     assert!(store
         .list_contacts(&PageRequest::default(), None, &parley::ports::ListFilter::default())
         .await

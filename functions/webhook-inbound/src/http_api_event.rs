@@ -1,0 +1,101 @@
+//! API Gateway HTTP API (v2) events in and out, read straight into their
+//! own type.
+//!
+//! `lambda_http::run` reads every event as an untagged enum of the event
+//! shapes it knows: serde first copies the whole event, body included, into
+//! a generic tree and then tries each shape against it. Meta's webhook only
+//! ever comes through the HTTP API, so this reads that one shape in one pass
+//! and hands the router the same `http::Request` lambda_http would.
+
+use axum::Router;
+use http_body_util::BodyExt;
+use lambda_http::aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
+use lambda_http::request::LambdaRequest;
+use lambda_http::{Body, Context, RequestExt};
+use tower::ServiceExt;
+
+/// Runs one HTTP API event through `router` and answers in the event's own
+/// response shape (a body that is not UTF-8 goes base64-encoded).
+pub async fn serve(
+    router: Router,
+    event: ApiGatewayV2httpRequest,
+    context: Context,
+) -> Result<ApiGatewayV2httpResponse, lambda_http::Error> {
+    let request = http::Request::from(LambdaRequest::ApiGatewayV2(event)).with_lambda_context(context);
+    let (parts, body) = router.oneshot(request).await?.into_parts();
+    let bytes = body.collect().await?.to_bytes();
+    let mut response = ApiGatewayV2httpResponse::default();
+    response.status_code = i64::from(parts.status.as_u16());
+    response.headers = parts.headers;
+    if !bytes.is_empty() {
+        response.body = Some(match String::from_utf8(bytes.to_vec()) {
+            Ok(text) => Body::Text(text),
+            Err(binary) => {
+                response.is_base64_encoded = true;
+                Body::Binary(binary.into_bytes())
+            }
+        });
+    }
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Bytes;
+    use axum::routing::post;
+    use http::{HeaderMap, StatusCode};
+
+    fn event(body: &str, base64: bool) -> ApiGatewayV2httpRequest {
+        serde_json::from_value(serde_json::json!({
+            "version": "2.0",
+            "routeKey": "POST /webhook",
+            "rawPath": "/webhook",
+            "rawQueryString": "",
+            "headers": {"x-probe": "seen"},
+            "requestContext": {"http": {"method": "POST", "path": "/webhook", "sourceIp": "203.0.113.7"}},
+            "body": body,
+            "isBase64Encoded": base64,
+        }))
+        .expect("an HTTP API event")
+    }
+
+    /// Echoes what it was given, or answers with bytes that are not UTF-8.
+    fn router() -> Router {
+        Router::new()
+            .route(
+                "/webhook",
+                post(|headers: HeaderMap, body: Bytes| async move {
+                    let probe = headers.get("x-probe").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                    (StatusCode::ACCEPTED, format!("{probe}:{}", String::from_utf8_lossy(&body)))
+                }),
+            )
+            .route("/binary", post(|| async { vec![0xff_u8, 0xfe, 0x00] }))
+            .route("/empty", post(|| async { StatusCode::NO_CONTENT }))
+    }
+
+    #[tokio::test]
+    async fn the_router_gets_the_decoded_body_and_the_headers_and_its_answer_comes_back_as_text() {
+        // "hi there", base64-encoded as API Gateway sends a body it deems binary.
+        let response = serve(router(), event("aGkgdGhlcmU=", true), Context::default()).await.unwrap();
+        assert_eq!(response.status_code, 202);
+        assert_eq!(response.body, Some(Body::Text("seen:hi there".into())));
+        assert!(!response.is_base64_encoded);
+        assert_eq!(response.headers["content-type"], "text/plain; charset=utf-8");
+    }
+
+    #[tokio::test]
+    async fn bytes_that_are_not_utf8_go_back_base64_encoded_and_nothing_goes_back_as_no_body() {
+        let mut binary = event("", false);
+        binary.raw_path = Some("/binary".into());
+        let response = serve(router(), binary, Context::default()).await.unwrap();
+        assert_eq!(response.body, Some(Body::Binary(vec![0xff, 0xfe, 0x00])));
+        assert!(response.is_base64_encoded);
+
+        let mut empty = event("", false);
+        empty.raw_path = Some("/empty".into());
+        let response = serve(router(), empty, Context::default()).await.unwrap();
+        assert_eq!(response.status_code, 204);
+        assert_eq!(response.body, None);
+    }
+}
