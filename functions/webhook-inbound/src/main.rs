@@ -3,7 +3,9 @@
 
 // glibc's allocator was a tenth of the CPU a message took (each message
 // allocates and frees a few hundred small values); mimalloc's per-thread
-// free lists cost less.
+// free lists cost less. Without transparent huge pages (`no_thp`): with
+// them its first allocations took init from 1.3 to 1.5 times the floor's
+// and added 6 MiB of resident memory.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
