@@ -28,7 +28,7 @@ pub async fn serve(
     response.status_code = i64::from(parts.status.as_u16());
     response.headers = parts.headers;
     if !bytes.is_empty() {
-        response.body = Some(match String::from_utf8(bytes.to_vec()) {
+        response.body = Some(match String::from_utf8(Vec::from(bytes)) {
             Ok(text) => Body::Text(text),
             Err(binary) => {
                 response.is_base64_encoded = true;
