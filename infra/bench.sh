@@ -18,7 +18,7 @@ export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3
 # start, peak RSS, size, and webhook-inbound's CPU per message beside the
 # floor's and a Python boto3 handler's, in one run.
 CARGO_TARGET_DIR=target/bench cargo build --release --quiet \
-  $(sed -n 's/^ *Binary: *//p' template.yaml | sed 's/^api$/parley-api/' | sed 's/^/-p /') -p lambda-floor
+  $(sed -n 's/^ *Binary: *//p' template.yaml | sed 's/^/--bin /') --bin lambda-floor
 # The same functions as Lambda runs them, arm64 (cargo lambda, zig from
 # .venv), for their sizes: the size target is for these.
 PATH="$PWD/.venv/bin:$PATH" CARGO_TARGET_DIR=target/bench cargo lambda build --release --arm64 --quiet \

@@ -203,6 +203,24 @@ fn mentions(value: &Value, name: &str) -> bool {
 /// The AI provider key's secret.
 const AI_KEY: &str = "AiProviderKey";
 
+/// The functions serving the staff API, a group of its routes each.
+const API_FUNCTIONS: [&str; 4] = ["ApiFunction", "ApiQuotesFunction", "ApiAdminFunction", "ApiBulkFunction"];
+
+/// A function's policy statements: its inline ones, and those of the
+/// template's managed policies it names.
+fn policy_statements<'a>(raw: &'a Value, function: &'a Value) -> Vec<&'a Value> {
+    let statements = |policy: &'a Value| policy["Statement"].as_sequence().into_iter().flatten();
+    function["Properties"]["Policies"]
+        .as_sequence()
+        .into_iter()
+        .flatten()
+        .flat_map(|policy| match names(policy) {
+            Some(id) => statements(&raw["Resources"][id.as_str()]["Properties"]["PolicyDocument"]).collect::<Vec<_>>(),
+            None => statements(policy).collect(),
+        })
+        .collect()
+}
+
 #[test]
 fn functions_hold_only_secret_ids_and_may_read_only_those_secrets() {
     let raw = raw_template();
@@ -248,11 +266,8 @@ fn functions_hold_only_secret_ids_and_may_read_only_those_secrets() {
                 );
             }
         }
-        let statements: Vec<&Value> = function["Properties"]["Policies"]
-            .as_sequence()
+        let statements: Vec<&Value> = policy_statements(&raw, function)
             .into_iter()
-            .flatten()
-            .flat_map(|p| p["Statement"].as_sequence().into_iter().flatten())
             .filter(|s| mentions(&s["Action"], "secretsmanager"))
             .collect();
         let (ai_key, statements): (Vec<&Value>, Vec<&Value>) =
@@ -263,22 +278,23 @@ fn functions_hold_only_secret_ids_and_may_read_only_those_secrets() {
         let (account_tokens, statements): (Vec<&Value>, Vec<&Value>) =
             statements.into_iter().partition(|s| mentions(&s["Resource"], "/account-token/"));
         let prefix = &environment["Variables"]["ACCOUNT_TOKEN_SECRET_PREFIX"];
+        let api = API_FUNCTIONS.contains(&id);
         match id {
-            "ApiFunction" | "SenderFunction" | "MediaFunction" => {
+            _ if api || id == "SenderFunction" || id == "MediaFunction" => {
                 assert!(mentions(prefix, "${AWS::StackName}/account-token/"), "{id}: the prefix the code reads");
                 assert_eq!(account_tokens.len(), 1, "{id}: one statement for the accounts' tokens");
                 let resource = &account_tokens[0]["Resource"];
                 assert!(mentions(resource, ":secret:${AWS::StackName}/account-token/*"), "{id}: only that prefix");
                 let actions = format!("{:?}", account_tokens[0]["Action"]);
                 let writes = actions.contains("PutSecretValue") || actions.contains("CreateSecret");
-                assert_eq!(writes, id == "ApiFunction", "{id}: only the API writes tokens");
+                assert_eq!(writes, api, "{id}: only the API writes tokens");
                 assert!(!actions.contains("Delete") && !actions.contains('*'), "{id}: {actions}");
             }
             _ => assert!(account_tokens.is_empty() && prefix.is_null(), "{id} may not touch the accounts' tokens"),
         }
         if mentions(environment, AI_KEY) {
             assert_eq!(ai_key.len(), 1, "{id}: one statement for the AI provider key");
-            if id == "ApiFunction" {
+            if api {
                 let actions = format!("{:?}", ai_key[0]["Action"]);
                 assert!(
                     actions.contains("secretsmanager:GetSecretValue")
@@ -445,4 +461,140 @@ fn every_security_finding_left_unfixed_says_why() {
         }
     }
     assert!(skips > 0, "the template's skips are where the test looks");
+}
+
+/// One route of the HTTP API: the function it invokes, its method and path.
+struct Route {
+    function: String,
+    method: String,
+    path: String,
+}
+
+/// How specifically `route` matches `method path`, lower first, or `None`
+/// when it does not. API Gateway takes a full match before a path with
+/// variables before a greedy `{proxy+}`, and a route naming the method
+/// before `ANY` (see "Routing API requests" in the HTTP API developer
+/// guide); between two greedy matches the longer prefix is the more specific.
+fn specificity(route: &Route, method: &str, path: &str) -> Option<(u8, u8, isize)> {
+    let method_rank = match route.method.as_str() {
+        "ANY" => 1,
+        m if m.eq_ignore_ascii_case(method) => 0,
+        _ => return None,
+    };
+    let wanted: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let pattern: Vec<&str> = route.path.trim_start_matches('/').split('/').collect();
+    let (mut variables, mut greedy) = (false, false);
+    for (i, segment) in pattern.iter().enumerate() {
+        if segment.ends_with("+}") {
+            greedy = i < wanted.len();
+            break;
+        }
+        match wanted.get(i) {
+            Some(w) if w == segment => {}
+            Some(_) if segment.starts_with('{') => variables = true,
+            _ => return None,
+        }
+    }
+    if !greedy && pattern.len() != wanted.len() {
+        return None;
+    }
+    let kind = if greedy { 2 } else { u8::from(variables) };
+    Some((kind, method_rank, -(pattern.len() as isize)))
+}
+
+fn http_api_routes(raw: &Value) -> Vec<Route> {
+    let mut routes = Vec::new();
+    for (id, function) in resources_of(raw, "AWS::Serverless::Function") {
+        for (_, event) in function["Properties"]["Events"].as_mapping().into_iter().flatten() {
+            if event["Type"].as_str() == Some("HttpApi") {
+                let p = &event["Properties"];
+                routes.push(Route {
+                    function: id.clone(),
+                    method: p["Method"].as_str().unwrap().to_uppercase(),
+                    path: p["Path"].as_str().unwrap().to_owned(),
+                });
+            }
+        }
+    }
+    routes
+}
+
+/// The function API Gateway invokes for `method path`; a tie is a template error.
+fn invoked<'a>(routes: &'a [Route], method: &str, path: &str) -> &'a str {
+    let mut matches: Vec<((u8, u8, isize), &Route)> =
+        routes.iter().filter_map(|r| Some((specificity(r, method, path)?, r))).collect();
+    matches.sort_by_key(|(rank, _)| *rank);
+    let (best, route) = matches.first().unwrap_or_else(|| panic!("no route takes {method} {path}"));
+    if let Some((next, other)) = matches.get(1) {
+        assert!(next != best, "{method} {path}: {} and {} are as specific", route.path, other.path);
+    }
+    &route.function
+}
+
+#[test]
+fn api_gateway_sends_every_operation_to_the_function_that_serves_it() {
+    let raw = raw_template();
+    let routes = http_api_routes(&raw);
+    let binary = |id: &str| raw["Resources"][id]["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap().to_owned();
+    // The routes pick functions as the guide's own example says.
+    let example: Vec<Route> = [
+        ("exact", "GET", "/pets/dog/1"),
+        ("variable", "GET", "/pets/dog/{id}"),
+        ("greedy", "GET", "/pets/{proxy+}"),
+        ("any", "ANY", "/{proxy+}"),
+    ]
+    .into_iter()
+    .map(|(f, m, p)| Route { function: f.into(), method: m.into(), path: p.into() })
+    .collect();
+    assert_eq!(invoked(&example, "GET", "/pets/dog/1"), "exact");
+    assert_eq!(invoked(&example, "GET", "/pets/dog/2"), "variable");
+    assert_eq!(invoked(&example, "GET", "/pets/cat/1"), "greedy");
+    assert_eq!(invoked(&example, "POST", "/pets/dog/1"), "any");
+    let mut served = std::collections::BTreeMap::<String, usize>::new();
+    for operation in parley_api::OPERATIONS {
+        // A sample request: every path variable given a value.
+        let path: String =
+            operation.path.split('/').map(|s| if s.starts_with('{') { "x1" } else { s }).collect::<Vec<_>>().join("/");
+        let function = invoked(&routes, operation.method, &path);
+        assert_eq!(
+            binary(function),
+            operation.function,
+            "{} {} is served by {} but API Gateway invokes {function}",
+            operation.method,
+            operation.path,
+            operation.function
+        );
+        *served.entry(operation.function.to_owned()).or_default() += 1;
+    }
+    assert_eq!(binary(invoked(&routes, "GET", "/api/openapi.json")), "api");
+    assert_eq!(binary(invoked(&routes, "GET", "/api/no/such/path")), "api", "the catch-all answers 404s");
+    assert!(served.len() == API_FUNCTIONS.len() && served.values().all(|n| *n > 0), "{served:?}");
+    let environment = |id: &str| format!("{:?}", raw["Resources"][id]["Properties"]["Environment"]);
+    let policies = |id: &str| format!("{:?}", raw["Resources"][id]["Properties"]["Policies"]);
+    for id in API_FUNCTIONS {
+        assert_eq!(environment(id), environment("ApiFunction"), "{id}: the settings the code reads");
+        assert_eq!(policies(id), policies("ApiFunction"), "{id}: the API's policy");
+    }
+}
+
+#[test]
+fn the_quote_function_carries_the_fonts_it_reads_and_no_other_function_does() {
+    let raw = raw_template();
+    let layer = &raw["Resources"]["QuoteFontsLayer"];
+    assert_eq!(layer["Type"].as_str(), Some("AWS::Serverless::LayerVersion"));
+    let dir = repo_root().join(layer["Properties"]["ContentUri"].as_str().unwrap());
+    // The layer's build puts the files in fonts/, which Lambda mounts at /opt.
+    let recipe = std::fs::read_to_string(dir.join("Makefile")).unwrap();
+    assert!(recipe.contains("build-QuoteFontsLayer:") && recipe.contains("$(ARTIFACTS_DIR)/fonts"), "{recipe}");
+    assert_eq!(parley::adapters::font_directory::LAYER_DIR, "/opt/fonts");
+    for id in parley::quote_pdf::fonts::FaceId::ALL {
+        assert!(dir.join(id.file_name()).is_file(), "{} is not in the layer", id.file_name());
+    }
+    for (id, function) in resources_of(&raw, "AWS::Serverless::Function") {
+        let layers = format!("{:?}", function["Properties"]["Layers"]);
+        let binary = function["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap().to_owned();
+        let serves_quotes =
+            parley_api::OPERATIONS.iter().any(|o| o.function == binary && o.path.starts_with("/api/quotes"));
+        assert_eq!(layers.contains("QuoteFontsLayer"), serves_quotes, "{id}");
+    }
 }

@@ -171,14 +171,14 @@ async fn logins_are_throttled_by_api_gateways_source_ip_or_a_viewer_address_clou
     };
     let api = parley_api::router(parley_api::state(
         store,
-        Arc::new(aws::outbound_queue(&sdk, "http://127.0.0.1:9/unused")),
         Arc::new(CloudApi::new(unused_cloud_api).unwrap()),
         Arc::new(SystemClock),
         Some(BootstrapAdmin { email: ADMIN_EMAIL.into(), password: ADMIN_PASSWORD.into() }),
         parley::app::inbox::InboxSettings::default(),
-        parley_api::Background::new(
+        parley_api::Background::on_first_use(
             &sdk,
             &parley_api::BackgroundSettings {
+                outbound_queue_url: "http://127.0.0.1:9/unused".into(),
                 export_queue_url: "http://127.0.0.1:9/unused".into(),
                 export_bucket: aws::ExportBucket { name: "unused".into(), path_style: true },
                 media_bucket: aws::MediaBucket { name: "unused".into(), path_style: true },
@@ -191,6 +191,7 @@ async fn logins_are_throttled_by_api_gateways_source_ip_or_a_viewer_address_clou
                 },
                 ai_key_secret_id: "unused".into(),
                 account_token_prefix: "unused/".into(),
+                fonts_dir: "unused".into(),
             },
         ),
         Some("the origin key".into()),

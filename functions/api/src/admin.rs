@@ -29,7 +29,7 @@ pub(crate) async fn dead_letters(
     Staff(session): Staff,
 ) -> Result<Json<PageView<DeadLetterQueueView>>, ApiError> {
     admins_only(&session, "see the dead-letter queues")?;
-    let queues = state.health.queues().await.map_err(queues_unavailable)?;
+    let queues = state.health().queues().await.map_err(queues_unavailable)?;
     Ok(Json(PageView::whole(queues.into_iter().map(DeadLetterQueueView::from).collect())))
 }
 
@@ -38,7 +38,7 @@ pub(crate) async fn health(
     Staff(session): Staff,
 ) -> Result<Json<HealthView>, ApiError> {
     admins_only(&session, "see the deployment's health")?;
-    Ok(Json(HealthView::from(state.health.report().await)))
+    Ok(Json(HealthView::from(state.health().report().await)))
 }
 
 pub(crate) async fn redrive(
@@ -47,7 +47,7 @@ pub(crate) async fn redrive(
     Path(queue): Path<String>,
 ) -> Result<Json<RedrivenView>, ApiError> {
     admins_only(&session, "redrive the dead-letter queues")?;
-    match state.health.redrive(&session, state.clock.now(), &queue).await {
+    match state.health().redrive(&session, state.clock.now(), &queue).await {
         Ok(moved) => Ok(Json(RedrivenView { queue, moved })),
         Err(RedriveError::UnknownQueue(_)) => Err(ApiError::not_found("dead-letter queue")),
         Err(RedriveError::Queue(e)) => Err(queues_unavailable(e)),

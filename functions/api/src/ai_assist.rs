@@ -30,8 +30,8 @@ pub(crate) async fn get_settings(
     Staff(session): Staff,
 ) -> Result<Json<AiSettingsView>, ApiError> {
     admins_only(session.role)?;
-    let current = state.ai.assist.settings().await.map_err(assist_error)?;
-    Ok(Json(AiSettingsView::new(current, state.ai.stand_in.clone())))
+    let current = state.ai_assist().settings().await.map_err(assist_error)?;
+    Ok(Json(AiSettingsView::new(current, state.ai_stand_in.clone())))
 }
 
 /// The AI assist settings to save.
@@ -79,12 +79,12 @@ pub(crate) async fn put_settings(
         output_price_per_1k: body.output_price_per_1k,
         business_facts: body.business_facts,
     };
-    let saved = state.ai.assist.save_settings(&session.email, settings, key).await.map_err(|e| match e {
+    let saved = state.ai_assist().save_settings(&session.email, settings, key).await.map_err(|e| match e {
         SaveSettingsError::Invalid(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()),
         SaveSettingsError::Keys(e) => key_store_error(&e),
         SaveSettingsError::Store(e) => e.into(),
     })?;
-    Ok(Json(AiSettingsView::new(saved, state.ai.stand_in.clone())))
+    Ok(Json(AiSettingsView::new(saved, state.ai_stand_in.clone())))
 }
 
 /// What to ask of the conversation.
@@ -99,7 +99,7 @@ pub(crate) async fn assist(
     VisibleContact { contact, .. }: VisibleContact,
     ApiJson(body): ApiJson<AssistBody>,
 ) -> Result<Json<AssistView>, ApiError> {
-    let outcome = state.ai.assist.assist(&contact.id, body.task).await.map_err(assist_error)?;
+    let outcome = state.ai_assist().assist(&contact.id, body.task).await.map_err(assist_error)?;
     Ok(Json(AssistView::new(body.task, outcome)))
 }
 

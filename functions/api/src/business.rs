@@ -16,14 +16,14 @@ use std::sync::Arc;
 
 /// The saved profile, or the defaults (an Indian shop) before one is saved.
 pub(crate) async fn current_profile(state: &ApiState) -> Result<BusinessProfile, ApiError> {
-    Ok(state.business.business_profile().await?.unwrap_or_default())
+    Ok(state.business().business_profile().await?.unwrap_or_default())
 }
 
 pub(crate) async fn get(
     State(state): State<Arc<ApiState>>,
     Staff(_session): Staff,
 ) -> Result<Json<BusinessProfileView>, ApiError> {
-    let saved = state.business.business_profile().await?;
+    let saved = state.business().business_profile().await?;
     let configured = saved.is_some();
     Ok(Json(BusinessProfileView::new(saved.unwrap_or_default(), configured)))
 }
@@ -94,7 +94,7 @@ pub(crate) async fn put(
         })
         .to_string(),
     };
-    state.business.save_business_profile(&profile, &audit).await?;
+    state.business().save_business_profile(&profile, &audit).await?;
     tracing::info!(country = %profile.country, currency = %profile.currency, "business profile saved");
     Ok(Json(BusinessProfileView::new(profile, true)))
 }
@@ -103,7 +103,7 @@ pub(crate) async fn rate_card(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
 ) -> Result<Json<RateCardView>, ApiError> {
-    let overrides = state.rate_overrides.rate_overrides().await?.unwrap_or_default();
+    let overrides = state.rate_overrides().rate_overrides().await?.unwrap_or_default();
     rate_card_view(&state, &session, overrides).await
 }
 
@@ -115,13 +115,13 @@ async fn rate_card_view(
     overrides: RateOverrides,
 ) -> Result<Json<RateCardView>, ApiError> {
     let tiers = match session.role {
-        Role::Admin => state.health.volume_tiers().await.unwrap_or_else(|error| {
+        Role::Admin => state.health().volume_tiers().await.unwrap_or_else(|error| {
             tracing::error!(error = %error, "volume tiers unreadable; the rate card shows none");
             Vec::new()
         }),
         _ => Vec::new(),
     };
-    Ok(Json(RateCardView::new(&state.outbound.send.rate_cards().await?, overrides, tiers)))
+    Ok(Json(RateCardView::new(&state.send().rate_cards().await?, overrides, tiers)))
 }
 
 pub(crate) async fn save_rate_card(
@@ -143,7 +143,7 @@ pub(crate) async fn save_rate_card(
         contact: None,
         detail: serde_json::json!({"lines": overrides.lines.len(), "currency": currency}).to_string(),
     };
-    state.rate_overrides.save_rate_overrides(&overrides, &audit).await?;
+    state.rate_overrides().save_rate_overrides(&overrides, &audit).await?;
     tracing::info!(lines = overrides.lines.len(), "rate card prices saved");
     rate_card_view(&state, &session, overrides).await
 }

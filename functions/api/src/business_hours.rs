@@ -28,10 +28,10 @@ pub(crate) async fn list(
     State(state): State<Arc<ApiState>>,
     Staff(_session): Staff,
 ) -> Result<Json<BusinessHoursListView>, ApiError> {
-    let saved = state.hours.all_hours().await?;
+    let saved = state.hours().all_hours().await?;
     // Numbers without hours are listed too, so the settings screen has
     // something to fill in: every number known.
-    let known = state.number_settings.numbers().await?;
+    let known = state.number_settings().numbers().await?;
     let mut without: BTreeSet<String> = known.into_iter().map(|n| n.phone_number_id).collect();
     for (number, _) in &saved {
         without.remove(number);
@@ -58,7 +58,7 @@ pub(crate) async fn put(
         contact: None,
         detail: serde_json::json!({"number": number, "time_zone": hours.time_zone}).to_string(),
     };
-    state.hours.save_hours(&number, &hours, &audit).await?;
+    state.hours().save_hours(&number, &hours, &audit).await?;
     tracing::info!(time_zone = %hours.time_zone, "business hours saved");
     Ok(Json(NumberHoursView::new(number, Some(hours))))
 }
@@ -76,7 +76,7 @@ pub(crate) async fn clear(
         contact: None,
         detail: serde_json::json!({"number": number}).to_string(),
     };
-    state.hours.clear_hours(&number, &audit).await?;
+    state.hours().clear_hours(&number, &audit).await?;
     tracing::info!("business hours cleared");
     Ok(Json(NumberHoursView::new(number, None)))
 }

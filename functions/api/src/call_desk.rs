@@ -43,7 +43,7 @@ pub(crate) async fn answer(
     Path((_, call_id)): Path<(String, String)>,
     ApiJson(body): ApiJson<CallAnswerBody>,
 ) -> Result<Json<CallAnsweredView>, ApiError> {
-    state.calls.answer(&contact, &call_id, &body.sdp, &session.email).await?;
+    state.calls().answer(&contact, &call_id, &body.sdp, &session.email).await?;
     Ok(Json(CallAnsweredView { call_id, answered_by: session.email }))
 }
 
@@ -52,7 +52,7 @@ pub(crate) async fn decline(
     VisibleContact { contact, .. }: VisibleContact,
     Path((_, call_id)): Path<(String, String)>,
 ) -> Result<Json<CallEndedView>, ApiError> {
-    state.calls.decline(&contact, &call_id).await?;
+    state.calls().decline(&contact, &call_id).await?;
     Ok(Json(CallEndedView { call_id }))
 }
 
@@ -61,6 +61,6 @@ pub(crate) async fn hang_up(
     VisibleContact { contact, .. }: VisibleContact,
     Path((_, call_id)): Path<(String, String)>,
 ) -> Result<Json<CallEndedView>, ApiError> {
-    state.calls.hang_up(&contact, &call_id).await?;
+    state.calls().hang_up(&contact, &call_id).await?;
     Ok(Json(CallEndedView { call_id }))
 }

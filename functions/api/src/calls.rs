@@ -40,7 +40,7 @@ pub(crate) async fn log_call(
     let call = LoggedCall { outcome: body.outcome, duration_seconds: body.duration_seconds };
     let note = parley::app::notes::logged_call(&session.email, call, &body.notes, state.clock.now())
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))?;
-    state.records.add_note(&contact.id, &note).await?;
+    state.records().add_note(&contact.id, &note).await?;
     let follow_up = match follow_up_at {
         Some(due_at) => {
             let name = contact.shown_name().unwrap_or("the customer");
@@ -53,7 +53,7 @@ pub(crate) async fn log_call(
                 cancel_on_reply: false,
                 template: None,
             };
-            Some(state.tasks.create(&session, new).await?.into())
+            Some(state.tasks().create(&session, new).await?.into())
         }
         None => None,
     };

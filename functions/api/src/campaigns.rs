@@ -97,7 +97,7 @@ pub(crate) struct CreateBody {
 }
 
 async fn currency(state: &ApiState) -> Result<String, ApiError> {
-    Ok(state.business.business_profile().await?.unwrap_or_default().currency)
+    Ok(state.business().business_profile().await?.unwrap_or_default().currency)
 }
 
 pub(crate) async fn preview(
@@ -106,7 +106,7 @@ pub(crate) async fn preview(
     ApiJson(body): ApiJson<PreviewBody>,
 ) -> Result<Json<CampaignPreviewView>, ApiError> {
     let draft = CampaignDraft::from(body.draft);
-    let preview = state.campaigns.preview(&session, &draft, body.cursor.as_deref()).await?;
+    let preview = state.campaigns().preview(&session, &draft, body.cursor.as_deref()).await?;
     Ok(Json(CampaignPreviewView::new(preview, currency(&state).await?)))
 }
 
@@ -126,7 +126,7 @@ pub(crate) async fn create(
         amount_minor: body.estimate.amount_minor,
         currency: body.estimate.currency,
     };
-    let campaign = state.campaigns.create(&session, &body.name, body.draft.into(), send_at, confirmed).await?;
+    let campaign = state.campaigns().create(&session, &body.name, body.draft.into(), send_at, confirmed).await?;
     Ok((StatusCode::CREATED, Json(CampaignView::new(campaign, None))))
 }
 
@@ -134,7 +134,7 @@ pub(crate) async fn list(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
 ) -> Result<Json<PageView<CampaignView>>, ApiError> {
-    let campaigns = state.campaigns.list(&session).await?;
+    let campaigns = state.campaigns().list(&session).await?;
     Ok(Json(PageView::whole(campaigns.into_iter().map(|c| CampaignView::new(c, None)).collect())))
 }
 
@@ -143,7 +143,7 @@ pub(crate) async fn one(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<CampaignView>, ApiError> {
-    let (campaign, totals) = state.campaigns.get(&session, &id).await?;
+    let (campaign, totals) = state.campaigns().get(&session, &id).await?;
     Ok(Json(CampaignView::new(campaign, Some(totals))))
 }
 
@@ -153,7 +153,7 @@ pub(crate) async fn recipients(
     Path(id): Path<String>,
     Query(page): Query<PageQuery>,
 ) -> Result<Json<PageView<RecipientView>>, ApiError> {
-    let page = state.campaigns.recipients(&session, &id, &page.into()).await?;
+    let page = state.campaigns().recipients(&session, &id, &page.into()).await?;
     Ok(Json(PageView::from_page(page, RecipientView::from)))
 }
 
@@ -163,8 +163,8 @@ async fn change(
     id: &str,
     to: CampaignStatus,
 ) -> Result<Json<CampaignView>, ApiError> {
-    state.campaigns.change(session, id, to).await?;
-    let (campaign, totals) = state.campaigns.get(session, id).await?;
+    state.campaigns().change(session, id, to).await?;
+    let (campaign, totals) = state.campaigns().get(session, id).await?;
     Ok(Json(CampaignView::new(campaign, Some(totals))))
 }
 

@@ -62,12 +62,12 @@ pub(crate) async fn changes(
     let open = q.contact.as_deref().filter(|c| !c.is_empty()).map(contact_id).transpose()?;
     let since = q.since.as_deref().filter(|c| !c.is_empty());
     let Changes { cursor, contact, messages, notes_changed, rows, counts } =
-        state.live.since(&session, since, open.as_ref()).await?;
-    let (now, sla) = (state.clock.now(), state.inbox.settings().sla_minutes);
+        state.live().since(&session, since, open.as_ref()).await?;
+    let (now, sla) = (state.clock.now(), state.inbox_settings().sla_minutes);
     let count = |c: QueueCount| (c.queue, CountView { n: c.shown, more: c.more });
     // Moved rows replace the client's: they say whether they are unread, as
     // the list's do (one more read, and only when a row moved).
-    let unread_notifications = state.notifications.unread_count(&session.email).await?;
+    let unread_notifications = state.notifications().unread_count(&session.email).await?;
     let contacts = if rows.is_empty() { Vec::new() } else { rows_with_unread(&state, &session, rows).await? };
     Ok(Json(ChangesView {
         cursor,
@@ -84,7 +84,7 @@ pub(crate) async fn changes(
 async fn linked(state: &ApiState, messages: Vec<parley::domain::Message>) -> Vec<MessageView> {
     let mut views = Vec::with_capacity(messages.len());
     for message in messages {
-        views.push(MessageView::linked(message, state.media.as_ref()).await);
+        views.push(MessageView::linked(message, state.media().as_ref()).await);
     }
     views
 }

@@ -45,8 +45,8 @@ pub(crate) async fn record(
     VisibleContact { session, contact }: VisibleContact,
     ApiJson(body): ApiJson<ConsentBody>,
 ) -> Result<Json<ConsentView>, ApiError> {
-    state.consents.record(&session, &contact.id, body.method, &body.categories).await?;
-    let stored = state.inbox.visible_contact(&session, &contact.id).await?;
+    state.consents().record(&session, &contact.id, body.method, &body.categories).await?;
+    let stored = state.inbox().visible_contact(&session, &contact.id).await?;
     let consent = stored.consent.as_ref().ok_or_else(|| ApiError::not_found("contact"))?;
     Ok(Json(ConsentView::new(consent)))
 }
@@ -55,7 +55,7 @@ pub(crate) async fn settings(
     State(state): State<Arc<ApiState>>,
     Staff(_session): Staff,
 ) -> Result<Json<ConsentSettingsView>, ApiError> {
-    let (policy, configured) = state.consents.policy().await?;
+    let (policy, configured) = state.consents().policy().await?;
     Ok(Json(ConsentSettingsView::new(policy, configured)))
 }
 
@@ -64,7 +64,7 @@ pub(crate) async fn save_settings(
     Staff(session): Staff,
     ApiJson(policy): ApiJson<ConsentPolicy>,
 ) -> Result<Json<ConsentSettingsView>, ApiError> {
-    state.consents.save_policy(&session, &policy).await?;
+    state.consents().save_policy(&session, &policy).await?;
     tracing::info!(strict = policy.strict, languages = policy.languages.len(), "consent settings saved");
     Ok(Json(ConsentSettingsView::new(policy, true)))
 }

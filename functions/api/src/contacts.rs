@@ -51,7 +51,7 @@ pub(crate) async fn list(
     Staff(session): Staff,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<PageView<ContactView>>, ApiError> {
-    let visible_to = state.inbox.visibility_filter(&session);
+    let visible_to = state.inbox().visibility_filter(&session);
     let filter = FilterParams { owner: query.owner, tag: query.tag, number: query.number }.parse()?;
     let page = PageRequest { cursor: query.cursor, limit: query.limit };
     let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
@@ -65,9 +65,9 @@ pub(crate) async fn list(
         _ => None,
     };
     let mut page = match (search, searched_tag.or_else(|| filter.tag.clone())) {
-        (Some(q), None) => state.records.search(q, visible_to.as_deref(), &page).await?,
-        (_, Some(tag)) => state.records.tagged(&tag, visible_to.as_deref(), &page).await?,
-        (None, None) => state.store.list_contacts(&page, visible_to.as_deref(), &filter).await?,
+        (Some(q), None) => state.records().search(q, visible_to.as_deref(), &page).await?,
+        (_, Some(tag)) => state.records().tagged(&tag, visible_to.as_deref(), &page).await?,
+        (None, None) => state.store().list_contacts(&page, visible_to.as_deref(), &filter).await?,
     };
     page.items.retain(|contact| filter.keeps(contact));
     Ok(Json(crate::read_markers::page_with_unread(&state, &session, page).await?))
@@ -77,7 +77,7 @@ pub(crate) async fn one(
     State(state): State<Arc<ApiState>>,
     VisibleContact { contact, .. }: VisibleContact,
 ) -> Result<Json<ContactView>, ApiError> {
-    Ok(Json(ContactView::new(contact, state.clock.now(), state.inbox.settings().sla_minutes)))
+    Ok(Json(ContactView::new(contact, state.clock.now(), state.inbox_settings().sla_minutes)))
 }
 
 pub(crate) async fn messages(
@@ -85,11 +85,11 @@ pub(crate) async fn messages(
     VisibleContact { contact, .. }: VisibleContact,
     Query(page): Query<PageQuery>,
 ) -> Result<Json<PageView<MessageView>>, ApiError> {
-    let page = state.store.timeline(&contact.id, &page.into()).await?;
+    let page = state.store().timeline(&contact.id, &page.into()).await?;
     // Links are signed here, without a round trip, for staff who may see the contact.
     let mut items = Vec::with_capacity(page.items.len());
     for message in page.items {
-        items.push(MessageView::linked(message, state.media.as_ref()).await);
+        items.push(MessageView::linked(message, state.media().as_ref()).await);
     }
     Ok(Json(PageView::from_page(parley::ports::Page { items, next_cursor: page.next_cursor }, |m| m)))
 }
@@ -128,7 +128,7 @@ pub(crate) async fn patch(
         Ok(ContactPatch { display_name: name.clone(), profile_name: contact.name.clone(), tags: tags.clone(), fields })
     })
     .await?;
-    Ok(Json(ContactView::new(updated, state.clock.now(), state.inbox.settings().sla_minutes)))
+    Ok(Json(ContactView::new(updated, state.clock.now(), state.inbox_settings().sla_minutes)))
 }
 
 /// Applies the patch `plan` makes of the contact as last read. The store
@@ -141,10 +141,10 @@ pub(crate) async fn patch_settled(
     plan: impl Fn(&parley::domain::Contact) -> Result<ContactPatch, ApiError>,
 ) -> Result<parley::domain::Contact, ApiError> {
     for _ in 0..PATCH_ATTEMPTS {
-        if state.records.patch_contact(&contact.id, &plan(&contact)?).await? {
-            return Ok(state.inbox.visible_contact(session, &contact.id).await?);
+        if state.records().patch_contact(&contact.id, &plan(&contact)?).await? {
+            return Ok(state.inbox().visible_contact(session, &contact.id).await?);
         }
-        contact = state.inbox.visible_contact(session, &contact.id).await?;
+        contact = state.inbox().visible_contact(session, &contact.id).await?;
     }
     Err(ApiError::new(StatusCode::CONFLICT, "conflict", "the contact kept changing meanwhile; reload and try again"))
 }
@@ -166,8 +166,8 @@ pub(crate) async fn add_note(
 ) -> Result<(StatusCode, Json<NoteView>), ApiError> {
     let note = parley::app::notes::new_note(&session.email, &body.text, state.clock.now())
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))?;
-    state.records.add_note(&contact.id, &note).await?;
-    parley::app::notes::notify_mentions(&*state.users, &*state.notifier, &note, &contact).await?;
+    state.records().add_note(&contact.id, &note).await?;
+    parley::app::notes::notify_mentions(&*state.users(), &*state.notifier(), &note, &contact).await?;
     Ok((StatusCode::CREATED, Json(note.into())))
 }
 
@@ -176,6 +176,6 @@ pub(crate) async fn notes(
     VisibleContact { contact, .. }: VisibleContact,
     Query(page): Query<PageQuery>,
 ) -> Result<Json<PageView<NoteView>>, ApiError> {
-    let notes = state.records.notes(&contact.id, &page.into()).await?;
+    let notes = state.records().notes(&contact.id, &page.into()).await?;
     Ok(Json(PageView::from_page(notes, NoteView::from)))
 }

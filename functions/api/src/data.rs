@@ -60,7 +60,7 @@ pub(crate) async fn start_export(
     })?;
     let format = ExportFormat::parse(body.format.as_deref().unwrap_or("csv"))
         .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "format is csv or json"))?;
-    let job = state.exports.request(&session, kind, format).await?;
+    let job = state.exports().request(&session, kind, format).await?;
     Ok((StatusCode::ACCEPTED, Json(ExportView { job, download_url: None }.into())))
 }
 
@@ -69,7 +69,7 @@ pub(crate) async fn export_status(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<ExportJobView>, ApiError> {
-    Ok(Json(state.exports.status(&session, &id).await?.into()))
+    Ok(Json(state.exports().status(&session, &id).await?.into()))
 }
 
 pub(crate) async fn erase(
@@ -77,7 +77,7 @@ pub(crate) async fn erase(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<ErasedView>, ApiError> {
-    let removed = state.data.erase(&session, &contact_id(&id)?).await?;
+    let removed = state.data().erase(&session, &contact_id(&id)?).await?;
     Ok(Json(ErasedView::new(id, removed)))
 }
 
@@ -86,8 +86,8 @@ pub(crate) async fn export_contact(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<([(HeaderName, String); 1], Json<ContactExportView>), ApiError> {
-    let dossier = state.contact_export.export(&session, &contact_id(&id)?).await?;
-    let body = ContactExportView::new(dossier, state.clock.now(), state.inbox.settings().sla_minutes);
+    let dossier = state.contact_export().export(&session, &contact_id(&id)?).await?;
+    let body = ContactExportView::new(dossier, state.clock.now(), state.inbox_settings().sla_minutes);
     // The id is a keyed hash (no personal data), safe in a file name.
     let disposition = format!("attachment; filename=\"contact-{id}.json\"");
     Ok(([(header::CONTENT_DISPOSITION, disposition)], Json(body)))
@@ -106,6 +106,6 @@ pub(crate) async fn merge(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<MergeBody>,
 ) -> Result<Json<ContactView>, ApiError> {
-    let contact = state.data.merge(&session, &contact_id(&id)?, &contact_id(&body.from)?).await?;
-    Ok(Json(ContactView::new(contact, state.clock.now(), state.inbox.settings().sla_minutes)))
+    let contact = state.data().merge(&session, &contact_id(&id)?, &contact_id(&body.from)?).await?;
+    Ok(Json(ContactView::new(contact, state.clock.now(), state.inbox_settings().sla_minutes)))
 }

@@ -39,7 +39,7 @@ pub(crate) async fn pipelines(
     State(state): State<Arc<ApiState>>,
     _staff: Staff,
 ) -> Result<Json<PageView<Pipeline>>, ApiError> {
-    Ok(Json(PageView::whole(state.deals.pipelines().await?)))
+    Ok(Json(PageView::whole(state.deals().pipelines().await?)))
 }
 
 /// A pipeline's name and its stages in order (open ones, then a won and a lost one at least).
@@ -61,7 +61,7 @@ pub(crate) async fn put_pipeline(
 ) -> Result<Json<Pipeline>, ApiError> {
     Ok(Json(
         state
-            .deals
+            .deals()
             .put_pipeline(&session, Pipeline { id, name: b.name, stages: b.stages, quote_stage: b.quote_stage })
             .await?,
     ))
@@ -72,7 +72,7 @@ pub(crate) async fn board(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<BoardView>, ApiError> {
-    let (pipeline, columns) = state.deals.board(&session, &id).await?;
+    let (pipeline, columns) = state.deals().board(&session, &id).await?;
     Ok(Json(BoardView::new(pipeline, columns)))
 }
 
@@ -82,7 +82,7 @@ pub(crate) async fn stage(
     Path((id, stage)): Path<(String, String)>,
     Query(page): Query<PageQuery>,
 ) -> Result<Json<PageView<DealView>>, ApiError> {
-    Ok(Json(PageView::from_page(state.deals.stage(&session, &id, &stage, &page.into()).await?, DealView::from)))
+    Ok(Json(PageView::from_page(state.deals().stage(&session, &id, &stage, &page.into()).await?, DealView::from)))
 }
 
 /// A new deal on a contact; the pipeline defaults to `sales` and the stage to its first.
@@ -107,7 +107,7 @@ pub(crate) async fn create(
     Staff(session): Staff,
     ApiJson(b): ApiJson<CreateBody>,
 ) -> Result<(StatusCode, Json<DealView>), ApiError> {
-    let contact = state.inbox.visible_contact(&session, &contact_id(&b.contact_id)?).await?;
+    let contact = state.inbox().visible_contact(&session, &contact_id(&b.contact_id)?).await?;
     // A value without a currency is in the business's.
     let currency = match b.currency {
         Some(currency) => Some(currency),
@@ -124,7 +124,7 @@ pub(crate) async fn create(
         expected_close: b.expected_close,
         custom_fields: b.custom_fields,
     };
-    let deal = state.deals.create(&session, new).await?;
+    let deal = state.deals().create(&session, new).await?;
     Ok((StatusCode::CREATED, Json(deal.into())))
 }
 
@@ -133,7 +133,7 @@ pub(crate) async fn get(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<DealView>, ApiError> {
-    Ok(Json(state.deals.get(&session, &id).await?.into()))
+    Ok(Json(state.deals().get(&session, &id).await?.into()))
 }
 
 /// What changes; an absent key stays as it is, `null` clears `owner` or `expected_close`.
@@ -165,7 +165,7 @@ pub(crate) async fn update(
         expected_close: b.expected_close,
         custom_fields: b.custom_fields,
     };
-    Ok(Json(state.deals.update(&session, &id, patch).await?.into()))
+    Ok(Json(state.deals().update(&session, &id, patch).await?.into()))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -180,7 +180,7 @@ pub(crate) async fn move_stage(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<MoveBody>,
 ) -> Result<Json<DealView>, ApiError> {
-    Ok(Json(state.deals.move_to(&session, &id, &b.stage).await?.into()))
+    Ok(Json(state.deals().move_to(&session, &id, &b.stage).await?.into()))
 }
 
 pub(crate) async fn for_contact(
@@ -188,5 +188,5 @@ pub(crate) async fn for_contact(
     VisibleContact { contact, .. }: VisibleContact,
     Query(page): Query<PageQuery>,
 ) -> Result<Json<PageView<DealView>>, ApiError> {
-    Ok(Json(PageView::from_page(state.deals.for_contact(&contact.id, &page.into()).await?, DealView::from)))
+    Ok(Json(PageView::from_page(state.deals().for_contact(&contact.id, &page.into()).await?, DealView::from)))
 }

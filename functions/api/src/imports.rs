@@ -62,7 +62,7 @@ pub(crate) async fn create(
     Staff(session): Staff,
     ApiJson(body): ApiJson<CreateBody>,
 ) -> Result<(StatusCode, Json<ImportJobView>), ApiError> {
-    let (job, link) = state.imports.create(&session, &body.filename, body.size).await?;
+    let (job, link) = state.imports().create(&session, &body.filename, body.size).await?;
     tracing::info!(import = %job.id, "import created");
     Ok((StatusCode::CREATED, Json(ImportJobView::new(job, Some(link), None))))
 }
@@ -72,8 +72,8 @@ pub(crate) async fn list(
     Staff(session): Staff,
 ) -> Result<Json<PageView<ImportJobView>>, ApiError> {
     let mut views = Vec::new();
-    for job in state.imports.list(&session).await? {
-        let report = state.imports.report_link(&job).await?;
+    for job in state.imports().list(&session).await? {
+        let report = state.imports().report_link(&job).await?;
         views.push(ImportJobView::new(job, None, report));
     }
     Ok(Json(PageView::whole(views)))
@@ -84,8 +84,8 @@ pub(crate) async fn one(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<ImportJobView>, ApiError> {
-    let job = state.imports.get(&session, &id).await?;
-    let report = state.imports.report_link(&job).await?;
+    let job = state.imports().get(&session, &id).await?;
+    let report = state.imports().report_link(&job).await?;
     Ok(Json(ImportJobView::new(job, None, report)))
 }
 
@@ -94,7 +94,7 @@ pub(crate) async fn preview(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<ImportPreviewView>, ApiError> {
-    Ok(Json(state.imports.preview(&session, &id).await?.into()))
+    Ok(Json(state.imports().preview(&session, &id).await?.into()))
 }
 
 pub(crate) async fn start(
@@ -104,6 +104,6 @@ pub(crate) async fn start(
     ApiJson(body): ApiJson<StartBody>,
 ) -> Result<(StatusCode, Json<ImportJobView>), ApiError> {
     let choice = ImportChoice { mapping: body.mapping, pipeline: body.pipeline, tags: body.tags };
-    let job = state.imports.start(&session, &id, choice).await?;
+    let job = state.imports().start(&session, &id, choice).await?;
     Ok((StatusCode::ACCEPTED, Json(ImportJobView::new(job, None, None))))
 }

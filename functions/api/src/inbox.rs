@@ -25,8 +25,8 @@ pub(crate) async fn assign(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<AssignBody>,
 ) -> Result<Json<ContactView>, ApiError> {
-    let contact = state.inbox.assign(&session, &contact_id(&id)?, body.owner).await?;
-    Ok(Json(ContactView::new(contact, state.clock.now(), state.inbox.settings().sla_minutes)))
+    let contact = state.inbox().assign(&session, &contact_id(&id)?, body.owner).await?;
+    Ok(Json(ContactView::new(contact, state.clock.now(), state.inbox_settings().sla_minutes)))
 }
 
 pub(crate) async fn close(
@@ -34,8 +34,8 @@ pub(crate) async fn close(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<ContactView>, ApiError> {
-    let contact = state.inbox.close(&session, &contact_id(&id)?, true).await?;
-    Ok(Json(ContactView::new(contact, state.clock.now(), state.inbox.settings().sla_minutes)))
+    let contact = state.inbox().close(&session, &contact_id(&id)?, true).await?;
+    Ok(Json(ContactView::new(contact, state.clock.now(), state.inbox_settings().sla_minutes)))
 }
 
 pub(crate) async fn reopen(
@@ -43,8 +43,8 @@ pub(crate) async fn reopen(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<ContactView>, ApiError> {
-    let contact = state.inbox.close(&session, &contact_id(&id)?, false).await?;
-    Ok(Json(ContactView::new(contact, state.clock.now(), state.inbox.settings().sla_minutes)))
+    let contact = state.inbox().close(&session, &contact_id(&id)?, false).await?;
+    Ok(Json(ContactView::new(contact, state.clock.now(), state.inbox_settings().sla_minutes)))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -67,7 +67,7 @@ pub(crate) async fn queue(
     let name = q.queue.as_deref().unwrap_or("mine");
     let filter = crate::list_filter::FilterParams { owner: q.owner, tag: q.tag, number: q.number }.parse()?;
     let page = PageQuery { cursor: q.cursor, limit: q.limit };
-    let contacts = state.inbox.queue(&session, name, &filter, &page.into()).await?;
+    let contacts = state.inbox().queue(&session, name, &filter, &page.into()).await?;
     Ok(Json(crate::read_markers::page_with_unread(&state, &session, contacts).await?))
 }
 
@@ -88,8 +88,8 @@ pub(crate) async fn audit(
 ) -> Result<Json<PageView<AuditEntryView>>, ApiError> {
     let page = parley::ports::PageRequest { cursor: q.cursor, limit: None };
     let entries = match (q.contact, q.day) {
-        (Some(contact), _) => state.inbox.audit_for_contact(&session, &contact_id(&contact)?, &page).await?,
-        (None, Some(day)) if is_day(&day) => state.inbox.audit_for_day(&session, &day, &page).await?,
+        (Some(contact), _) => state.inbox().audit_for_contact(&session, &contact_id(&contact)?, &page).await?,
+        (None, Some(day)) if is_day(&day) => state.inbox().audit_for_day(&session, &day, &page).await?,
         _ => return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "pass ?contact=ID or ?day=YYYY-MM-DD")),
     };
     Ok(Json(PageView::from_page(entries, AuditEntryView::from)))

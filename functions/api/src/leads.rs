@@ -51,7 +51,7 @@ pub(crate) async fn receive(
         signature: header("parley-signature"),
         bearer: header("authorization").and_then(|a| a.strip_prefix("Bearer ").map(|t| t.trim().to_owned())),
     };
-    let outcome = state.lead_intake.receive(&source, &credentials, &body).await?;
+    let outcome = state.lead_intake().receive(&source, &credentials, &body).await?;
     let status = if outcome.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(LeadReceivedView::new(outcome))))
 }
@@ -60,7 +60,7 @@ pub(crate) async fn list(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
 ) -> Result<Json<PageView<LeadSourceView>>, ApiError> {
-    let sources = state.lead_sources.list(&session).await?;
+    let sources = state.lead_sources().list(&session).await?;
     Ok(Json(PageView::whole(sources.into_iter().map(LeadSourceView::listed).collect())))
 }
 
@@ -69,7 +69,7 @@ pub(crate) async fn forms(
     State(state): State<Arc<ApiState>>,
     Staff(_session): Staff,
 ) -> Result<Json<PageView<FlowFormView>>, ApiError> {
-    let forms = state.lead_sources.forms().await?;
+    let forms = state.lead_sources().forms().await?;
     let views = forms
         .into_iter()
         .filter_map(|source| Some(FlowFormView { flow: source.flow?, source: source.id, name: source.name }))
@@ -86,7 +86,7 @@ pub(crate) async fn save(
     if source.id != id {
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "the body's id is not the path's"));
     }
-    let stored = state.lead_sources.save(&session, source, false).await?;
+    let stored = state.lead_sources().save(&session, source, false).await?;
     tracing::info!(source = %stored.source.id, "lead source saved");
     Ok(Json(LeadSourceView::new(stored)))
 }
@@ -96,9 +96,9 @@ pub(crate) async fn rotate(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<LeadSourceView>, ApiError> {
-    let current = state.lead_sources.list(&session).await?.into_iter().find(|s| s.stored.source.id == id);
+    let current = state.lead_sources().list(&session).await?.into_iter().find(|s| s.stored.source.id == id);
     let current = current.ok_or_else(|| ApiError::not_found("lead source"))?;
-    let stored = state.lead_sources.save(&session, current.stored.source, true).await?;
+    let stored = state.lead_sources().save(&session, current.stored.source, true).await?;
     tracing::info!(source = %stored.source.id, "lead source secret rotated");
     Ok(Json(LeadSourceView::new(stored)))
 }
@@ -108,6 +108,6 @@ pub(crate) async fn delete(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.lead_sources.delete(&session, &id).await?;
+    state.lead_sources().delete(&session, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

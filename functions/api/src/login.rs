@@ -26,7 +26,7 @@ pub(crate) async fn login(
     ApiJson(credentials): ApiJson<Credentials>,
 ) -> Result<([(HeaderName, String); 1], Json<SignedInView>), ApiError> {
     let (token, session) =
-        state.auth.login(&credentials.email, &credentials.password, from).await.inspect_err(|e| {
+        state.auth().login(&credentials.email, &credentials.password, from).await.inspect_err(|e| {
             // Which kind only: never the e-mail, and storage errors log themselves.
             let reason = match e {
                 AuthError::Throttled { .. } => "throttled",
@@ -45,7 +45,7 @@ pub(crate) async fn logout(
     headers: HeaderMap,
 ) -> Result<([(HeaderName, String); 1], StatusCode), ApiError> {
     if let Some(token) = session::session_token(&headers) {
-        state.auth.logout(&token).await?;
+        state.auth().logout(&token).await?;
     }
     Ok(([(header::SET_COOKIE, session::set_cookie("", 0))], StatusCode::NO_CONTENT))
 }
@@ -66,7 +66,7 @@ pub(crate) async fn change_password(
     ClientAddress(from): ClientAddress,
     ApiJson(change): ApiJson<PasswordChange>,
 ) -> Result<Json<PasswordChangedView>, ApiError> {
-    state.auth.change_password(&session, from, &change.current_password, &change.new_password).await?;
+    state.auth().change_password(&session, from, &change.current_password, &change.new_password).await?;
     tracing::info!("password changed; other sessions ended");
     Ok(Json(PasswordChangedView::new(session.email)))
 }

@@ -1,24 +1,7 @@
-//! Lambda glue for `/api/*`. Settings are parsed at init (a bad one fails the
-//! cold start); the secrets and the state come with the first request, so
-//! init makes no network call.
-
-use lambda_http::{service_fn, Request};
-use parley::adapters::secrets_manager::{BuiltOnFirstUse, SecretStore};
-use parley::config::Environment;
-use tower::ServiceExt;
+//! Lambda glue for the `api` function: the inbox's routes, and every
+//! `/api` path no other function claims (see `template.yaml`).
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
-    parley::telemetry::init();
-    let settings = parley_api::ApiSettings::from_environment(&Environment::process())?;
-    let sdk = parley::adapters::aws::load_config().await;
-    let secrets = SecretStore::new(settings.secrets.clone(), &sdk);
-    let app = BuiltOnFirstUse::new(secrets, move |secrets| {
-        Ok(parley_api::router(parley_api::build(&settings, &sdk, secrets)?))
-    });
-    let app = &app;
-    lambda_http::run(service_fn(move |request: Request| async move {
-        Ok::<_, lambda_http::Error>(app.get().await?.clone().oneshot(request).await?)
-    }))
-    .await
+    parley_api::run_on_lambda(parley_api::api_function).await
 }

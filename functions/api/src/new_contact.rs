@@ -103,14 +103,14 @@ pub(crate) async fn create(
         // What staff typed names the lead's source in the lead-source report.
         source: source.as_ref().map_or_else(|| "staff".to_owned(), |typed| format!("staff:{}", typed.to_lowercase())),
     };
-    let (status, id) = match state.enrolment.enrol_contact(&new).await? {
+    let (status, id) = match state.enrolment().enrol_contact(&new).await? {
         Enrolled::Created(id) => {
             tracing::info!(contact_id = %id, "contact added by phone");
             (StatusCode::CREATED, id)
         }
         Enrolled::Existing(id) => (StatusCode::OK, id),
     };
-    let contact = state.inbox.visible_contact(&session, &id).await.map_err(|e| match e {
+    let contact = state.inbox().visible_contact(&session, &id).await.map_err(|e| match e {
         parley::app::inbox::InboxError::NotFound => ApiError::new(
             StatusCode::CONFLICT,
             "not_yours",
@@ -140,7 +140,7 @@ pub(crate) async fn create(
         })
         .await?
     };
-    Ok((status, Json(ContactView::new(contact, state.clock.now(), state.inbox.settings().sla_minutes))))
+    Ok((status, Json(ContactView::new(contact, state.clock.now(), state.inbox_settings().sla_minutes))))
 }
 
 /// `contact` with the opt-in the form reports recorded, unless the one on
@@ -156,8 +156,8 @@ async fn with_form_consent(
         return Ok(contact);
     }
     let all: Vec<String> = categories.iter().cloned().chain(held.iter().map(|c| (*c).to_owned())).collect();
-    state.consents.record(session, &contact.id, ConsentMethod::Form, &all).await?;
-    Ok(state.inbox.visible_contact(session, &contact.id).await?)
+    state.consents().record(session, &contact.id, ConsentMethod::Form, &all).await?;
+    Ok(state.inbox().visible_contact(session, &contact.id).await?)
 }
 
 /// Who owns a new lead: an agent's is their own (naming anyone else is
@@ -174,7 +174,7 @@ async fn lead_owner(state: &ApiState, session: &Session, named: Option<String>) 
         };
     }
     let Some(owner) = named else { return Ok(None) };
-    let active = state.users.user(&owner).await?.is_some_and(|u| u.active);
+    let active = state.users().user(&owner).await?.is_some_and(|u| u.active);
     if !active {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -189,7 +189,7 @@ async fn lead_owner(state: &ApiState, session: &Session, named: Option<String>) 
 /// admin names one (one Query of one item).
 async fn latest_business_number(state: &ApiState) -> Result<Option<String>, ApiError> {
     let latest = state
-        .store
+        .store()
         .list_contacts(&PageRequest { cursor: None, limit: Some(1) }, None, &parley::ports::ListFilter::default())
         .await?;
     Ok(latest.items.into_iter().map(|c| c.phone_number_id).find(|n| !n.is_empty()))

@@ -13,8 +13,8 @@ pub(crate) async fn list(
     Staff(session): Staff,
     Query(q): Query<PageQuery>,
 ) -> Result<Json<NotificationsView>, ApiError> {
-    let page = state.notifications.notifications(&session.email, &q.into()).await?;
-    let unread = state.notifications.unread_count(&session.email).await?;
+    let page = state.notifications().notifications(&session.email, &q.into()).await?;
+    let unread = state.notifications().unread_count(&session.email).await?;
     Ok(Json(NotificationsView::new(page.items, page.next_cursor, unread)))
 }
 
@@ -24,16 +24,16 @@ pub(crate) async fn read(
     Path(id): Path<String>,
 ) -> Result<Json<NotificationsReadView>, ApiError> {
     // Another person's id is simply not found in the caller's own list.
-    if !state.notifications.mark_read(&session.email, &id).await? {
+    if !state.notifications().mark_read(&session.email, &id).await? {
         return Err(ApiError::not_found("notification"));
     }
-    Ok(Json(NotificationsReadView::new(state.notifications.unread_count(&session.email).await?)))
+    Ok(Json(NotificationsReadView::new(state.notifications().unread_count(&session.email).await?)))
 }
 
 pub(crate) async fn read_all(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
 ) -> Result<Json<NotificationsReadView>, ApiError> {
-    state.notifications.mark_all_read(&session.email).await?;
-    Ok(Json(NotificationsReadView::new(state.notifications.unread_count(&session.email).await?)))
+    state.notifications().mark_all_read(&session.email).await?;
+    Ok(Json(NotificationsReadView::new(state.notifications().unread_count(&session.email).await?)))
 }

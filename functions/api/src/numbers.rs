@@ -70,7 +70,7 @@ pub(crate) async fn list(
     State(state): State<Arc<ApiState>>,
     Staff(_session): Staff,
 ) -> Result<Json<NumberListView>, ApiError> {
-    Ok(Json(NumberListView::new(state.number_settings.numbers().await?)))
+    Ok(Json(NumberListView::new(state.number_settings().numbers().await?)))
 }
 
 pub(crate) async fn save(
@@ -79,7 +79,7 @@ pub(crate) async fn save(
     Path(id): Path<String>,
     ApiJson(edit): ApiJson<NumberProfileEdit>,
 ) -> Result<Json<NumberView>, ApiError> {
-    Ok(Json(state.number_settings.save(&session, &id, &edit).await?.into()))
+    Ok(Json(state.number_settings().save(&session, &id, &edit).await?.into()))
 }
 
 pub(crate) async fn remove(
@@ -88,7 +88,7 @@ pub(crate) async fn remove(
     Path(id): Path<String>,
     Query(query): Query<RemoveQuery>,
 ) -> Result<StatusCode, ApiError> {
-    state.number_settings.remove(&session, &id, Millis(query.updated_at)).await?;
+    state.number_settings().remove(&session, &id, Millis(query.updated_at)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -96,7 +96,7 @@ pub(crate) async fn accounts(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
 ) -> Result<Json<AccountListView>, ApiError> {
-    Ok(Json(AccountListView::new(state.account_settings.accounts(&session).await?)))
+    Ok(Json(AccountListView::new(state.account_settings().accounts(&session).await?)))
 }
 
 pub(crate) async fn set_account_token(
@@ -105,7 +105,7 @@ pub(crate) async fn set_account_token(
     Path(waba_id): Path<String>,
     ApiJson(body): ApiJson<AccountTokenBody>,
 ) -> Result<StatusCode, ApiError> {
-    state.account_settings.set_token(&session, &waba_id, Some(&body.token)).await?;
+    state.account_settings().set_token(&session, &waba_id, Some(&body.token)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -114,6 +114,6 @@ pub(crate) async fn remove_account_token(
     Staff(session): Staff,
     Path(waba_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.account_settings.set_token(&session, &waba_id, None).await?;
+    state.account_settings().set_token(&session, &waba_id, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }

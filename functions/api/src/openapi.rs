@@ -22,6 +22,8 @@ pub struct Operation {
     pub method: &'static str,
     /// axum path, e.g. `/api/contacts/{id}`.
     pub path: &'static str,
+    /// The Lambda function (its binary) that serves it.
+    pub function: &'static str,
     /// What it does.
     pub summary: &'static str,
     /// Who may call it.
@@ -38,7 +40,13 @@ pub struct Operation {
     pub response: Option<SchemaFn>,
 }
 
-/// Declares every API route once; expands to `add_routes(..)` and `OPERATIONS`.
+/// Declares every API route once, in groups each served by one Lambda
+/// function; expands to one `pub fn` per group adding its routes, to
+/// `every_route(..)` and to `OPERATIONS`.
+///
+/// ```text
+/// function "binary" => group_fn { route; route; ... }
+/// ```
 ///
 /// One line per route:
 ///
@@ -63,16 +71,19 @@ pub struct Operation {
 /// (`NewDeal`, `Deal`): that is its name in `components/schemas` and in the
 /// web app's generated types.
 macro_rules! api_routes {
-    ($($method:ident $path:literal => $handler:path
+    ($($(#[$group_doc:meta])* function $function:literal => $group:ident {
+        $($method:ident $path:literal => $handler:path
         $(, query $query:ty)?
         $(, body $body:ty)?
         , returns $status:literal $($response:ty)?
-        , $summary:literal, $roles:literal $(, $public:ident)?;)*) => {
+        , $summary:literal, $roles:literal $(, $public:ident)?;)*
+    })*) => {
         /// Every operation the API serves.
         pub const OPERATIONS: &[$crate::openapi::Operation] = &[
-            $($crate::openapi::Operation {
+            $($($crate::openapi::Operation {
                 method: stringify!($method),
                 path: $path,
+                function: $function,
                 summary: $summary,
                 roles: $roles,
                 public: $crate::openapi::api_routes!(@public $($public)?),
@@ -80,10 +91,12 @@ macro_rules! api_routes {
                 body: $crate::openapi::api_routes!(@schema $($body)?),
                 status: $status,
                 response: $crate::openapi::api_routes!(@schema $($response)?),
-            },)*
+            },)*)*
         ];
 
-        fn add_routes(router: axum::Router<std::sync::Arc<$crate::ApiState>>) -> axum::Router<std::sync::Arc<$crate::ApiState>> {
+        $($(#[$group_doc])*
+        #[doc = concat!("\n\nServed on Lambda by the `", $function, "` function.")]
+        pub fn $group(router: axum::Router<std::sync::Arc<$crate::ApiState>>) -> axum::Router<std::sync::Arc<$crate::ApiState>> {
             $($crate::handler_contract::check::<
                 $crate::openapi::api_routes!(@type $($query)?),
                 $crate::openapi::api_routes!(@type $($body)?),
@@ -92,6 +105,12 @@ macro_rules! api_routes {
                 _,
             >($handler);)*
             router $(.route($path, axum::routing::$method($handler)))*
+        })*
+
+        /// Every group's routes, as the local runner serves them.
+        fn every_route(router: axum::Router<std::sync::Arc<$crate::ApiState>>) -> axum::Router<std::sync::Arc<$crate::ApiState>> {
+            $(let router = $group(router);)*
+            router
         }
     };
     (@public public) => { true };

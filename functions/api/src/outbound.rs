@@ -155,7 +155,7 @@ pub(crate) async fn send(
     headers: HeaderMap,
     ApiJson(body): ApiJson<SendBody>,
 ) -> Result<(StatusCode, Json<QueuedView>), ApiError> {
-    let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?.id;
+    let contact = state.inbox().visible_contact(&session, &contact_id(&id)?).await?.id;
     let (content, context) = match body {
         SendBody::Text { text, context } => (OutboundContent::Text { text }, context),
         SendBody::Template { template, context } => (template.into_content(), context),
@@ -179,7 +179,7 @@ pub(crate) async fn send(
         idempotency_key,
         actor: session.email.clone(),
     };
-    let queued = state.outbound.send.send(command).await.map_err(send_error)?;
+    let queued = state.send().send(command).await.map_err(send_error)?;
     Ok((StatusCode::ACCEPTED, Json(queued.into())))
 }
 
@@ -200,9 +200,9 @@ pub(crate) async fn retry(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<RequeuedView>), ApiError> {
-    let message = state.outbound.outbox.locate(&id).await?.ok_or_else(|| ApiError::not_found("message"))?;
-    state.inbox.visible_contact(&session, &message.contact).await.map_err(|_| ApiError::not_found("message"))?;
-    state.outbound.send.retry(&message).await.map_err(|e| match e {
+    let message = state.outbox().locate(&id).await?.ok_or_else(|| ApiError::not_found("message"))?;
+    state.inbox().visible_contact(&session, &message.contact).await.map_err(|_| ApiError::not_found("message"))?;
+    state.send().retry(&message).await.map_err(|e| match e {
         RetryError::NotFound => ApiError::not_found("message"),
         e @ RetryError::NotRetryable => ApiError::new(StatusCode::CONFLICT, "not_retryable", e.to_string()),
         RetryError::TooSoon { retry_after } => ApiError::new(StatusCode::CONFLICT, "outcome_pending", e.to_string())
@@ -226,8 +226,8 @@ pub(crate) async fn templates(
     Query(q): Query<TemplatesQuery>,
 ) -> Result<Json<PageView<Template>>, ApiError> {
     let templates = match q.number {
-        Some(number) => state.outbound.catalogs.for_number(&number).await?,
-        None => state.outbound.templates.list_templates().await?,
+        Some(number) => state.catalogs().for_number(&number).await?,
+        None => state.templates().list_templates().await?,
     };
     Ok(Json(PageView::whole(templates)))
 }
@@ -240,7 +240,7 @@ pub(crate) async fn sync_templates(
         return Err(ApiError::forbidden("only managers and administrators sync templates"));
     }
     // The causes are logged by the client; the answer stays generic.
-    let accounts = state.outbound.catalogs.sync().await?;
+    let accounts = state.catalogs().sync().await?;
     if accounts.iter().all(|a| a.error.is_some()) {
         return Err(ApiError::new(
             StatusCode::BAD_GATEWAY,
@@ -261,11 +261,11 @@ pub(crate) async fn reply_estimate(
     State(state): State<Arc<ApiState>>,
     VisibleContact { contact, .. }: VisibleContact,
 ) -> Result<Json<ReplyEstimateView>, ApiError> {
-    let rates = state.outbound.send.rate_cards().await?;
+    let rates = state.send().rate_cards().await?;
     let now = state.clock.now();
     // The month's replies are read only when an allowance makes them matter.
     let used = match rates.free_replies_left(0) {
-        Some(_) => parley::domain::spend::service_replies(&state.outbound.spend.spend(&now.month()).await?),
+        Some(_) => parley::domain::spend::service_replies(&state.spend().spend(&now.month()).await?),
         None => 0,
     };
     Ok(Json(ReplyEstimateView::new(&contact, &rates, now, used)))
@@ -288,8 +288,8 @@ pub(crate) async fn spend(
     let (true, Ok(progress)) = (valid, progress) else {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_month", "month must be YYYY-MM"));
     };
-    let lines = state.outbound.spend.spend(&month).await?;
-    let cards = state.outbound.send.rate_cards().await?;
+    let lines = state.spend().spend(&month).await?;
+    let cards = state.send().rate_cards().await?;
     let summary = parley::domain::spend::SpendSummary::of(&lines, &cards);
     Ok(Json(SpendView::new(month, &summary, progress)))
 }
@@ -306,7 +306,7 @@ pub(crate) async fn opt_out(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<OptOutBody>,
 ) -> Result<Json<OptOutView>, ApiError> {
-    let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?.id;
-    state.opt_outs.set(&session, &contact, body.opted_out).await?;
+    let contact = state.inbox().visible_contact(&session, &contact_id(&id)?).await?.id;
+    state.opt_outs().set(&session, &contact, body.opted_out).await?;
     Ok(Json(OptOutView::new(id, body.opted_out)))
 }

@@ -51,7 +51,7 @@ pub(crate) async fn products(
     State(state): State<Arc<ApiState>>,
     _staff: Staff,
 ) -> Result<Json<PageView<Product>>, ApiError> {
-    Ok(Json(PageView::whole(state.quotes.products().await?)))
+    Ok(Json(PageView::whole(state.quotes().products().await?)))
 }
 
 /// A catalog entry; prices in minor units of the business currency, tax in basis points (1800 = 18%).
@@ -85,7 +85,7 @@ pub(crate) async fn create_product(
     Staff(session): Staff,
     ApiJson(b): ApiJson<ProductBody>,
 ) -> Result<(StatusCode, Json<Product>), ApiError> {
-    Ok((StatusCode::CREATED, Json(state.quotes.put_product(&session, b.product(String::new())).await?)))
+    Ok((StatusCode::CREATED, Json(state.quotes().put_product(&session, b.product(String::new())).await?)))
 }
 
 pub(crate) async fn put_product(
@@ -94,7 +94,7 @@ pub(crate) async fn put_product(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<ProductBody>,
 ) -> Result<Json<Product>, ApiError> {
-    Ok(Json(state.quotes.put_product(&session, b.product(id)).await?))
+    Ok(Json(state.quotes().put_product(&session, b.product(id)).await?))
 }
 
 pub(crate) async fn delete_product(
@@ -102,7 +102,7 @@ pub(crate) async fn delete_product(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.quotes.delete_product(&session, &id).await?;
+    state.quotes().delete_product(&session, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -124,7 +124,7 @@ pub(crate) struct QuoteBody {
 }
 
 async fn draft(state: &ApiState, session: &Session, b: QuoteBody) -> Result<QuoteDraft, ApiError> {
-    let contact = state.inbox.visible_contact(session, &contact_id(&b.contact_id)?).await?;
+    let contact = state.inbox().visible_contact(session, &contact_id(&b.contact_id)?).await?;
     let currency = match b.currency {
         Some(currency) => currency,
         None => crate::business::current_profile(state).await?.currency,
@@ -146,7 +146,7 @@ pub(crate) async fn create(
     ApiJson(b): ApiJson<QuoteBody>,
 ) -> Result<(StatusCode, Json<QuoteView>), ApiError> {
     let draft = draft(&state, &session, b).await?;
-    Ok((StatusCode::CREATED, Json(view(state.quotes.create(&session, draft).await?)?)))
+    Ok((StatusCode::CREATED, Json(view(state.quotes().create(&session, draft).await?)?)))
 }
 
 pub(crate) async fn revise(
@@ -156,7 +156,7 @@ pub(crate) async fn revise(
     ApiJson(b): ApiJson<QuoteBody>,
 ) -> Result<Json<QuoteView>, ApiError> {
     let draft = draft(&state, &session, b).await?;
-    Ok(Json(view(state.quotes.revise(&session, &id, draft).await?)?))
+    Ok(Json(view(state.quotes().revise(&session, &id, draft).await?)?))
 }
 
 /// Lines and a tax scheme to total, as the builder previews them.
@@ -184,7 +184,7 @@ pub(crate) async fn get(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<QuoteView>, ApiError> {
-    Ok(Json(view(state.quotes.get(&session, &id).await?)?))
+    Ok(Json(view(state.quotes().get(&session, &id).await?)?))
 }
 
 pub(crate) async fn for_contact(
@@ -192,7 +192,7 @@ pub(crate) async fn for_contact(
     VisibleContact { contact, .. }: VisibleContact,
     Query(page): Query<PageQuery>,
 ) -> Result<Json<PageView<QuoteView>>, ApiError> {
-    let page = state.quotes.for_contact(&contact.id, &page.into()).await?;
+    let page = state.quotes().for_contact(&contact.id, &page.into()).await?;
     let items = page.items.into_iter().map(view).collect::<Result<Vec<_>, _>>()?;
     Ok(Json(PageView::from_page(parley::ports::Page { items, next_cursor: page.next_cursor }, |v| v)))
 }
@@ -203,13 +203,13 @@ pub(crate) async fn for_deal(
     Path(id): Path<String>,
     Query(page): Query<PageQuery>,
 ) -> Result<Json<PageView<QuoteView>>, ApiError> {
-    let page = state.quotes.for_deal(&session, &id, &page.into()).await?;
+    let page = state.quotes().for_deal(&session, &id, &page.into()).await?;
     let items = page.items.into_iter().map(view).collect::<Result<Vec<_>, _>>()?;
     Ok(Json(PageView::from_page(parley::ports::Page { items, next_cursor: page.next_cursor }, |v| v)))
 }
 
 async fn act(state: &ApiState, session: &Session, id: &str, action: QuoteAction) -> Result<Json<QuoteView>, ApiError> {
-    Ok(Json(view(state.quotes.act(session, id, action).await?)?))
+    Ok(Json(view(state.quotes().act(session, id, action).await?)?))
 }
 
 impl From<QuoteDeliveryError> for ApiError {
@@ -221,7 +221,7 @@ impl From<QuoteDeliveryError> for ApiError {
             }
             QuoteDeliveryError::Store(s) => s.into(),
             QuoteDeliveryError::NoTemplate => ApiError::new(StatusCode::CONFLICT, "no_quote_template", e.to_string()),
-            QuoteDeliveryError::Pdf(_) | QuoteDeliveryError::Bucket(_) => {
+            QuoteDeliveryError::Pdf(_) | QuoteDeliveryError::Bucket(_) | QuoteDeliveryError::Fonts(_) => {
                 tracing::error!(error = %e, "a quote's PDF could not be made or kept");
                 ApiError::new(StatusCode::BAD_GATEWAY, "quote_pdf", "the quote's PDF could not be made; try again")
             }
@@ -240,13 +240,13 @@ pub(crate) async fn send(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<QuoteView>, ApiError> {
-    let quote = state.quotes.get(&session, &id).await?;
+    let quote = state.quotes().get(&session, &id).await?;
     // Only a draft goes out: once sent, a repeat only confirms the state.
     // The key names the draft's version, so a double click (or a retry
     // after a crash before the quote was marked) replays the one message,
     // while a draft edited after a refused send is a new one.
     if quote.state == QuoteState::Draft {
-        let content = state.quote_delivery.prepare(&quote).await?;
+        let content = state.quote_delivery().prepare(&quote).await?;
         let command = SendCommand {
             contact: quote.contact_id.clone(),
             content,
@@ -254,7 +254,7 @@ pub(crate) async fn send(
             idempotency_key: Some(format!("quote:{}:{}", quote.id, quote.updated_at.0)),
             actor: session.email.clone(),
         };
-        state.outbound.send.send(command).await.map_err(send_error)?;
+        state.send().send(command).await.map_err(send_error)?;
     }
     act(&state, &session, &id, QuoteAction::Send).await
 }
@@ -269,11 +269,11 @@ pub(crate) async fn pdf(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<QuotePdfView>, ApiError> {
-    let quote = state.quotes.get(&session, &id).await?;
-    let file = state.quote_delivery.render(&quote).await?;
-    let key = state.quote_delivery.keep(&quote, file.bytes).await?;
+    let quote = state.quotes().get(&session, &id).await?;
+    let file = state.quote_delivery().render(&quote).await?;
+    let key = state.quote_delivery().keep(&quote, file.bytes).await?;
     let url = state
-        .media
+        .media()
         .link(&key, "application/pdf", &file.filename, LinkDisposition::Attachment, PDF_LINK_SECONDS)
         .await
         .map_err(QuoteDeliveryError::from)?;

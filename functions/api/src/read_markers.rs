@@ -49,11 +49,11 @@ pub(crate) async fn mark_read(
         (Some(_), None) => None,
     };
     if let Some(through) = through {
-        state.read_markers.mark_read(&contact.id, &session.email, through).await?;
+        state.read_markers().mark_read(&contact.id, &session.email, through).await?;
     }
-    let marks = state.read_markers.read_through(&session.email, std::slice::from_ref(&contact.id)).await?;
+    let marks = state.read_markers().read_through(&session.email, std::slice::from_ref(&contact.id)).await?;
     let read_through = marks.get(&contact.id).copied();
-    let receipt = state.chat_signals.signal(ChatSignal::Read, &contact).await?;
+    let receipt = state.chat_signals().signal(ChatSignal::Read, &contact).await?;
     let unread = is_unread(contact.last_inbound_at, read_through);
     Ok(Json(ReadMarkerView::new(&contact.id, read_through, unread, receipt.as_str())))
 }
@@ -63,7 +63,7 @@ pub(crate) async fn typing(
     State(state): State<Arc<ApiState>>,
     VisibleContact { contact, .. }: VisibleContact,
 ) -> Result<Json<TypingView>, ApiError> {
-    let shown = state.chat_signals.signal(ChatSignal::Typing, &contact).await?;
+    let shown = state.chat_signals().signal(ChatSignal::Typing, &contact).await?;
     Ok(Json(TypingView { indicator: shown.as_str() }))
 }
 
@@ -91,9 +91,9 @@ pub(crate) async fn rows_with_unread(
     let marks = if asked.is_empty() {
         Default::default()
     } else {
-        state.read_markers.read_through(&session.email, &asked).await?
+        state.read_markers().read_through(&session.email, &asked).await?
     };
-    let (now, sla) = (state.clock.now(), state.inbox.settings().sla_minutes);
+    let (now, sla) = (state.clock.now(), state.inbox_settings().sla_minutes);
     Ok(rows
         .into_iter()
         .map(|c| {

@@ -41,7 +41,7 @@ async fn range(state: &ApiState, r: &Range) -> Result<(String, String), ApiError
     let (from, to) = match (&r.from, &r.to) {
         (Some(from), Some(to)) => (from.clone(), to.clone()),
         _ => {
-            let (from, to) = state.reports.last_days(30).await?;
+            let (from, to) = state.reports().last_days(30).await?;
             (r.from.clone().unwrap_or(from), r.to.clone().unwrap_or(to))
         }
     };
@@ -61,7 +61,7 @@ pub(crate) async fn first_response(
     Query(r): Query<Range>,
 ) -> Result<Json<FirstResponseView>, ApiError> {
     let (from, to) = range(&state, &r).await?;
-    let (by_agent, by_day) = state.reports.first_response(&session, &from, &to).await?;
+    let (by_agent, by_day) = state.reports().first_response(&session, &from, &to).await?;
     Ok(Json(FirstResponseView::new(from, to, by_agent, by_day)))
 }
 
@@ -69,7 +69,7 @@ pub(crate) async fn workload(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
 ) -> Result<Json<WorkloadView>, ApiError> {
-    Ok(Json(state.reports.workload(&session).await?.into()))
+    Ok(Json(state.reports().workload(&session).await?.into()))
 }
 
 pub(crate) async fn messages(
@@ -78,7 +78,7 @@ pub(crate) async fn messages(
     Query(r): Query<Range>,
 ) -> Result<Json<MessageCountsView>, ApiError> {
     let (from, to) = range(&state, &r).await?;
-    let days = state.reports.messages(&session, &from, &to).await?;
+    let days = state.reports().messages(&session, &from, &to).await?;
     Ok(Json(MessageCountsView::new(from, to, days)))
 }
 
@@ -88,7 +88,7 @@ pub(crate) async fn funnel(
     Query(r): Query<FunnelQuery>,
 ) -> Result<Json<FunnelView>, ApiError> {
     let pipeline = r.pipeline.unwrap_or_else(|| "sales".to_owned());
-    let (steps, won) = state.reports.funnel(&session, &state.deals, &pipeline).await?;
+    let (steps, won) = state.reports().funnel(&session, &state.deals(), &pipeline).await?;
     Ok(Json(FunnelView::new(pipeline, steps, won)))
 }
 
@@ -98,7 +98,7 @@ pub(crate) async fn sources(
     Query(r): Query<Range>,
 ) -> Result<Json<SourceReportView>, ApiError> {
     let (from, to) = range(&state, &r).await?;
-    let lines = state.source_report.lines(&session, &from, &to).await?;
+    let lines = state.source_report().lines(&session, &from, &to).await?;
     let currency = crate::business::current_profile(&state).await?.currency;
     Ok(Json(SourceReportView::new(from, to, currency, lines)))
 }

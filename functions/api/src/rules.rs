@@ -73,7 +73,7 @@ pub(crate) async fn list(
     State(state): State<Arc<ApiState>>,
     _staff: Staff,
 ) -> Result<Json<PageView<RuleView>>, ApiError> {
-    let rules = state.rules.list().await?;
+    let rules = state.rules().list().await?;
     Ok(Json(PageView::whole(rules.into_iter().map(RuleView::from).collect())))
 }
 
@@ -89,7 +89,7 @@ pub(crate) async fn create(
         conditions: b.conditions,
         actions: b.actions,
     };
-    let rule = state.rules.create(&session, draft).await?;
+    let rule = state.rules().create(&session, draft).await?;
     Ok((StatusCode::CREATED, Json(rule.into())))
 }
 
@@ -98,7 +98,7 @@ pub(crate) async fn one(
     _staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Json<RuleView>, ApiError> {
-    Ok(Json(state.rules.get(&id).await?.into()))
+    Ok(Json(state.rules().get(&id).await?.into()))
 }
 
 pub(crate) async fn update(
@@ -114,7 +114,7 @@ pub(crate) async fn update(
         conditions: b.conditions,
         actions: b.actions,
     };
-    Ok(Json(state.rules.update(&session, &id, change).await?.into()))
+    Ok(Json(state.rules().update(&session, &id, change).await?.into()))
 }
 
 pub(crate) async fn delete(
@@ -122,7 +122,7 @@ pub(crate) async fn delete(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.rules.delete(&session, &id).await?;
+    state.rules().delete(&session, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -132,7 +132,7 @@ pub(crate) async fn log(
     Path(id): Path<String>,
     Query(q): Query<LogQuery>,
 ) -> Result<Json<PageView<RuleLogEntryView>>, ApiError> {
-    let page = state.rules.log(&id, &PageRequest { cursor: q.cursor, limit: q.limit }).await?;
+    let page = state.rules().log(&id, &PageRequest { cursor: q.cursor, limit: q.limit }).await?;
     Ok(Json(PageView::from_page(page, RuleLogEntryView::from)))
 }
 
@@ -144,7 +144,7 @@ pub(crate) async fn dry_run(
     if session.role == Role::Agent {
         return Err(RuleError::Forbidden.into());
     }
-    let rule = state.rules.get(&id).await?;
-    let lines = state.dry_run.run(&rule).await?;
+    let rule = state.rules().get(&id).await?;
+    let lines = state.dry_run().run(&rule).await?;
     Ok(Json(DryRunView::new(DRY_RUN_DAYS, lines)))
 }

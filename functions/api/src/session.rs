@@ -19,7 +19,7 @@ impl FromRequestParts<Arc<ApiState>> for Staff {
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<ApiState>) -> Result<Self, Self::Rejection> {
         let token = session_token(&parts.headers).ok_or(AuthError::NoSession)?;
-        Ok(Staff(state.auth.authenticate(&token).await?))
+        Ok(Staff(state.auth().authenticate(&token).await?))
     }
 }
 

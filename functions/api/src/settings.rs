@@ -13,8 +13,6 @@ use parley::config::{CloudApiSettings, ConfigError, Environment};
 pub struct ApiSettings {
     /// `TABLE_NAME`.
     pub table: String,
-    /// `OUTBOUND_QUEUE_URL`.
-    pub outbound_queue_url: String,
     /// The Cloud API, for the template catalog.
     pub cloud_api: CloudApiSettings,
     /// Visibility, SLA and routing.
@@ -24,7 +22,7 @@ pub struct ApiSettings {
     pub send: SendSettings,
     /// `PARLEY_ADMIN_EMAIL`: the first administrator, created on first sign-in.
     pub admin_email: Option<String>,
-    /// The export queue and bucket, and the dead-letter queues.
+    /// The queues, buckets and secrets beyond the table.
     pub background: BackgroundSettings,
     /// The access token, the admin's initial password and the origin key.
     pub secrets: SecretSource,
@@ -33,6 +31,8 @@ pub struct ApiSettings {
 /// The queues and the bucket the API hands work to or watches.
 #[derive(Debug, Clone)]
 pub struct BackgroundSettings {
+    /// `OUTBOUND_QUEUE_URL`.
+    pub outbound_queue_url: String,
     /// `EXPORT_QUEUE_URL`.
     pub export_queue_url: String,
     /// `EXPORT_BUCKET`.
@@ -51,12 +51,16 @@ pub struct BackgroundSettings {
     pub ai_key_secret_id: String,
     /// `ACCOUNT_TOKEN_SECRET_PREFIX`: where accounts' own tokens are kept.
     pub account_token_prefix: String,
+    /// `PARLEY_FONTS_DIR`: the quote PDFs' fonts (default `/opt/fonts`,
+    /// where Lambda mounts the api-quotes function's fonts layer).
+    pub fonts_dir: std::path::PathBuf,
 }
 
 impl BackgroundSettings {
     /// Reads the settings; a missing one is an error naming it.
     pub fn from_environment(env: &Environment) -> Result<Self, ConfigError> {
         Ok(BackgroundSettings {
+            outbound_queue_url: env.required("OUTBOUND_QUEUE_URL")?,
             export_queue_url: env.required("EXPORT_QUEUE_URL")?,
             export_bucket: ExportBucket::from_environment(env)?,
             media_bucket: parley::adapters::aws::MediaBucket::from_environment(env)?,
@@ -72,6 +76,10 @@ impl BackgroundSettings {
                 .optional(parley::config::secrets::AI_KEY_SECRET_ID)
                 .unwrap_or_else(|| "parley-ai-key".to_owned()),
             account_token_prefix: parley::config::secrets::account_token_prefix(env),
+            fonts_dir: env
+                .optional("PARLEY_FONTS_DIR")
+                .unwrap_or_else(|| parley::adapters::font_directory::LAYER_DIR.to_owned())
+                .into(),
         })
     }
 }
@@ -90,7 +98,6 @@ impl ApiSettings {
         }
         Ok(ApiSettings {
             table: env.required("TABLE_NAME")?,
-            outbound_queue_url: env.required("OUTBOUND_QUEUE_URL")?,
             cloud_api: CloudApiSettings::from_environment(env)?,
             inbox: InboxSettings::from_environment(env)?,
             send: send_settings(env)?,

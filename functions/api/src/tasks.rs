@@ -83,7 +83,7 @@ pub(crate) async fn create(
 ) -> Result<(StatusCode, Json<TaskView>), ApiError> {
     let due_at = match (b.due_at.as_deref(), b.snooze.as_deref()) {
         (Some(text), None) => due_at(text)?,
-        (None, Some(preset)) => state.tasks.snoozed(snooze(preset)?).await?,
+        (None, Some(preset)) => state.tasks().snoozed(snooze(preset)?).await?,
         _ => {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -93,7 +93,7 @@ pub(crate) async fn create(
         }
     };
     let contact_id = match b.contact_id {
-        Some(id) => Some(state.inbox.visible_contact(&session, &crate::contacts::contact_id(&id)?).await?.id),
+        Some(id) => Some(state.inbox().visible_contact(&session, &crate::contacts::contact_id(&id)?).await?.id),
         None => None,
     };
     let template = b.template.map(|t| parley::domain::follow_up_template::FollowUpTemplate {
@@ -110,7 +110,7 @@ pub(crate) async fn create(
         cancel_on_reply: b.cancel_on_reply,
         template,
     };
-    let task = state.tasks.create(&session, new).await?;
+    let task = state.tasks().create(&session, new).await?;
     Ok((StatusCode::CREATED, Json(task.into())))
 }
 
@@ -119,7 +119,7 @@ pub(crate) async fn done(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<TaskView>, ApiError> {
-    Ok(Json(state.tasks.complete(&session, &id).await?.into()))
+    Ok(Json(state.tasks().complete(&session, &id).await?.into()))
 }
 
 /// What to change in a task; what is left out stays.
@@ -145,7 +145,7 @@ pub(crate) async fn update(
     let snooze = b.snooze.as_deref().map(snooze).transpose()?;
     let change =
         TaskChange { title: b.title, due_at: b.due_at.as_deref().map(due_at).transpose()?, snooze, owner: b.owner };
-    Ok(Json(state.tasks.update(&session, &id, change).await?.into()))
+    Ok(Json(state.tasks().update(&session, &id, change).await?.into()))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -183,7 +183,7 @@ pub(crate) async fn list(
         "team" => true,
         _ => return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "scope must be mine or team")),
     };
-    let page = state.tasks.list(&session, team, due, &PageRequest { cursor: q.cursor, limit: None }).await?;
+    let page = state.tasks().list(&session, team, due, &PageRequest { cursor: q.cursor, limit: None }).await?;
     Ok(Json(PageView::from_page(page, TaskView::from)))
 }
 
@@ -192,6 +192,6 @@ pub(crate) async fn for_contact(
     crate::visible_contact::VisibleContact { contact, .. }: crate::visible_contact::VisibleContact,
     Query(page): Query<crate::contacts::PageQuery>,
 ) -> Result<Json<PageView<TaskView>>, ApiError> {
-    let tasks = state.tasks.of_contact(&contact.id, &page.into()).await?;
+    let tasks = state.tasks().of_contact(&contact.id, &page.into()).await?;
     Ok(Json(PageView::from_page(tasks, TaskView::from)))
 }

@@ -24,7 +24,7 @@ pub(crate) async fn list(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
 ) -> Result<Json<PageView<UserView>>, ApiError> {
-    let users = state.team.list(&session).await?.into_iter().map(UserView::from).collect();
+    let users = state.team().list(&session).await?.into_iter().map(UserView::from).collect();
     Ok(Json(PageView::whole(users)))
 }
 
@@ -43,7 +43,7 @@ pub(crate) async fn invite(
     Staff(session): Staff,
     ApiJson(body): ApiJson<InviteBody>,
 ) -> Result<(StatusCode, Json<LinkView>), ApiError> {
-    let invitation = state.team.invite(&session, &body.email, &body.name, role(&body.role)?).await?;
+    let invitation = state.team().invite(&session, &body.email, &body.name, role(&body.role)?).await?;
     Ok((StatusCode::CREATED, Json(invitation.into())))
 }
 
@@ -52,7 +52,7 @@ pub(crate) async fn issue_link(
     Staff(session): Staff,
     Path(email): Path<String>,
 ) -> Result<(StatusCode, Json<LinkView>), ApiError> {
-    let link = state.team.issue_link(&session, &email).await?;
+    let link = state.team().issue_link(&session, &email).await?;
     Ok((StatusCode::CREATED, Json(link.into())))
 }
 
@@ -61,7 +61,7 @@ pub(crate) async fn revoke_link(
     Staff(session): Staff,
     Path(email): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.team.revoke_link(&session, &email).await?;
+    state.team().revoke_link(&session, &email).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -80,7 +80,7 @@ pub(crate) async fn accept(
     State(state): State<Arc<ApiState>>,
     ApiJson(body): ApiJson<AcceptBody>,
 ) -> Result<Json<LinkAcceptedView>, ApiError> {
-    let email = state.team.accept(&body.token, &body.password, body.name.as_deref()).await?;
+    let email = state.team().accept(&body.token, &body.password, body.name.as_deref()).await?;
     Ok(Json(LinkAcceptedView::new(email)))
 }
 
@@ -107,5 +107,5 @@ pub(crate) async fn update(
         available: body.available,
         name: body.name,
     };
-    Ok(Json(state.team.update(&session, &email, &patch).await?.into()))
+    Ok(Json(state.team().update(&session, &email, &patch).await?.into()))
 }

@@ -31,10 +31,10 @@ pub(crate) async fn create(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<UploadBody>,
 ) -> Result<(StatusCode, Json<UploadView>), ApiError> {
-    let contact = state.inbox.visible_contact(&session, &contact_id(&id)?).await?.id;
+    let contact = state.inbox().visible_contact(&session, &contact_id(&id)?).await?.id;
     let prepared =
-        state.uploads.prepare(&contact, &body.mime_type, body.size, body.filename.as_deref()).await.map_err(
-            |e| match e {
+        state.uploads().prepare(&contact, &body.mime_type, body.size, body.filename.as_deref()).await.map_err(|e| {
+            match e {
                 UploadError::Refused(r) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, r.code(), r.to_string()),
                 UploadError::Bucket(f) => {
                     tracing::error!(error = %f, "could not sign an upload link");
@@ -44,7 +44,7 @@ pub(crate) async fn create(
                         "the upload could not be prepared; try again",
                     )
                 }
-            },
-        )?;
+            }
+        })?;
     Ok((StatusCode::CREATED, Json(prepared.into())))
 }

@@ -28,7 +28,7 @@ impl FromRequestParts<Arc<ApiState>> for VisibleContact {
             .await
             .map_err(|_| ApiError::not_found("contact"))?;
         let id = params.get("id").and_then(|id| ContactId::parse(id)).ok_or_else(|| ApiError::not_found("contact"))?;
-        let contact = state.inbox.visible_contact(&session, &id).await?;
+        let contact = state.inbox().visible_contact(&session, &id).await?;
         Ok(VisibleContact { session, contact })
     }
 }

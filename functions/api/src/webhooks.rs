@@ -31,7 +31,7 @@ pub(crate) async fn list(
     State(state): State<Arc<ApiState>>,
     Staff(session): Staff,
 ) -> Result<Json<PageView<WebhookView>>, ApiError> {
-    let all = state.webhooks.list(&session).await?;
+    let all = state.webhooks().list(&session).await?;
     Ok(Json(PageView::whole(all.into_iter().map(WebhookView::from).collect())))
 }
 
@@ -55,7 +55,7 @@ pub(crate) async fn create(
     ApiJson(body): ApiJson<CreateBody>,
 ) -> Result<(StatusCode, Json<WebhookSecretView>), ApiError> {
     let new = NewWebhook { name: body.name, url: body.url, kinds: body.kinds, active: body.active.unwrap_or(true) };
-    let created = state.webhooks.create(&session, new).await?;
+    let created = state.webhooks().create(&session, new).await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -76,7 +76,7 @@ pub(crate) async fn update(
     ApiJson(body): ApiJson<PatchBody>,
 ) -> Result<Json<WebhookView>, ApiError> {
     let patch = WebhookPatch { name: body.name, url: body.url, kinds: body.kinds, active: body.active };
-    Ok(Json(state.webhooks.update(&session, &id, patch).await?.into()))
+    Ok(Json(state.webhooks().update(&session, &id, patch).await?.into()))
 }
 
 pub(crate) async fn delete(
@@ -84,7 +84,7 @@ pub(crate) async fn delete(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.webhooks.delete(&session, &id).await?;
+    state.webhooks().delete(&session, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -93,7 +93,7 @@ pub(crate) async fn rotate_secret(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<Json<WebhookSecretView>, ApiError> {
-    Ok(Json(state.webhooks.rotate_secret(&session, &id).await?.into()))
+    Ok(Json(state.webhooks().rotate_secret(&session, &id).await?.into()))
 }
 
 pub(crate) async fn deliveries(
@@ -102,7 +102,7 @@ pub(crate) async fn deliveries(
     Path(id): Path<String>,
     Query(page): Query<PageQuery>,
 ) -> Result<Json<PageView<WebhookDeliveryView>>, ApiError> {
-    let page = state.webhooks.deliveries(&session, &id, &page.into()).await?;
+    let page = state.webhooks().deliveries(&session, &id, &page.into()).await?;
     Ok(Json(PageView::from_page(page, WebhookDeliveryView::from)))
 }
 
@@ -111,7 +111,7 @@ pub(crate) async fn redeliver(
     Staff(session): Staff,
     Path((id, delivery)): Path<(String, String)>,
 ) -> Result<(StatusCode, Json<WebhookDeliveryView>), ApiError> {
-    let delivery = state.webhooks.redeliver(&session, &id, &delivery).await?;
+    let delivery = state.webhooks().redeliver(&session, &id, &delivery).await?;
     Ok((StatusCode::ACCEPTED, Json(delivery.into())))
 }
 
@@ -120,6 +120,6 @@ pub(crate) async fn send_test(
     Staff(session): Staff,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<WebhookDeliveryView>), ApiError> {
-    let delivery = state.webhooks.send_test(&session, &id).await?;
+    let delivery = state.webhooks().send_test(&session, &id).await?;
     Ok((StatusCode::ACCEPTED, Json(delivery.into())))
 }

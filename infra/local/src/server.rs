@@ -18,6 +18,7 @@ use parley::adapters::aws_http::ReqwestHttpClient;
 use parley::adapters::cloud_api::{CloudApi, CloudApiConfig};
 use parley::adapters::dead_letters::{SqsDeadLetters, WatchedQueue};
 use parley::adapters::dynamo::{DirectTransactions, DynamoStore};
+use parley::adapters::font_directory::FontDirectory;
 use parley::adapters::request_counter::RequestCounter;
 use parley::adapters::s3_exports::S3ExportFiles;
 use parley::adapters::sqs::SqsQueue;
@@ -239,12 +240,12 @@ impl LocalStack {
             Arc::new(aws::ai_key(&sdk, &format!("{}-ai-key", config.table)));
         let mut api = parley_api::state(
             api_store,
-            Arc::new(queue.clone()),
             whatsapp.clone(),
             clock.clone(),
             config.admin.clone(),
             config.inbox,
-            parley_api::Background {
+            parley_api::Background::given(parley_api::BackgroundClients {
+                outbound: Arc::new(queue.clone()),
                 exports: Arc::new(export_queue.clone()),
                 export_files: export_files.clone(),
                 dead_letters: Arc::new(dead_letters),
@@ -257,12 +258,13 @@ impl LocalStack {
                 campaigns: Arc::new(export_queue.clone()),
                 ai_keys: ai_keys.clone(),
                 account_tokens: tokens.clone(),
-            },
+                fonts: Arc::new(FontDirectory::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fonts"))),
+            }),
             None,
         );
         // The simulator plays an OpenAI-compatible provider too: the AI
         // settings form suggests it, so `make dev` needs no real provider.
-        api.ai.stand_in = Some(format!("{}/openai/v1", config.whatsapp.base_url.trim_end_matches('/')));
+        api.ai_stand_in = Some(format!("{}/openai/v1", config.whatsapp.base_url.trim_end_matches('/')));
         let sender = sender::Sender::new(background.clone(), whatsapp, queue.clone(), config.retry)
             .with_media(media.vault.clone());
         let media_worker = crate::media::worker(

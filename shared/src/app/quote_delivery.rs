@@ -14,7 +14,7 @@ use crate::domain::quote_template::{choose, quote_template_content, QuoteAnswers
 use crate::domain::reply_button::ReplyButton;
 use crate::domain::{BusinessProfile, Contact, Millis};
 use crate::ports::{
-    BusinessProfileStore, Clock, ConversationStore, FileError, MediaVault, StoreError, TemplateCatalog,
+    BusinessProfileStore, Clock, ConversationStore, FileError, MediaVault, QuoteFonts, StoreError, TemplateCatalog,
 };
 use crate::quote_pdf::{format_money, render_pdf, Party, QuoteDocument, QuotePdfError};
 use std::sync::Arc;
@@ -34,6 +34,9 @@ pub enum QuoteDeliveryError {
     /// The bucket failed.
     #[error("the quote's PDF could not be stored: {0}")]
     Bucket(#[from] FileError),
+    /// The fonts could not be read (a broken deployment: the layer is missing).
+    #[error("the quote's PDF could not be drawn: {0}")]
+    Fonts(FileError),
     /// The window is closed and the catalog has no template a quote can go as.
     #[error("the customer's 24-hour window is closed and no approved utility template with a document header can carry a quotation; add one (its body may ask for customer_name, quote_number, total and valid_until) and sync templates")]
     NoTemplate,
@@ -88,6 +91,7 @@ impl QuoteAnswer {
 
 /// The quote PDF and WhatsApp document use case.
 pub struct QuoteDelivery {
+    fonts: Arc<dyn QuoteFonts>,
     media: Arc<dyn MediaVault>,
     business: Arc<dyn BusinessProfileStore>,
     contacts: Arc<dyn ConversationStore>,
@@ -98,13 +102,14 @@ pub struct QuoteDelivery {
 impl QuoteDelivery {
     /// Wires the use case.
     pub fn new(
+        fonts: Arc<dyn QuoteFonts>,
         media: Arc<dyn MediaVault>,
         business: Arc<dyn BusinessProfileStore>,
         contacts: Arc<dyn ConversationStore>,
         templates: Arc<dyn TemplateCatalog>,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        QuoteDelivery { media, business, contacts, templates, clock }
+        QuoteDelivery { fonts, media, business, contacts, templates, clock }
     }
 
     /// The quote's PDF as it stands now, dated in the business's zone the
@@ -122,7 +127,8 @@ impl QuoteDelivery {
         let issued_on = day.day_of(issued_at(quote).unwrap_or_else(|| self.clock.now()));
         let document = QuoteDocument::from_quote(quote, business, customer(contact), issued_on)?;
         let number = quote.invoice_number.as_deref().unwrap_or(&quote.number);
-        Ok(QuoteFile { filename: format!("{number}.pdf"), bytes: render_pdf(&document)? })
+        let fonts = self.fonts.fonts().await.map_err(QuoteDeliveryError::Fonts)?;
+        Ok(QuoteFile { filename: format!("{number}.pdf"), bytes: render_pdf(&document, fonts)? })
     }
 
     /// Keeps `pdf` as the quote's file among its contact's (one key per

@@ -53,6 +53,7 @@ mod outbox;
 mod page;
 mod push_channel;
 mod queue;
+mod quote_fonts;
 mod quotes;
 mod rate_overrides;
 mod read_markers;
@@ -123,6 +124,7 @@ pub use outbox::{Created, FirstResponse, IdempotencyKey, OutboundStanding, Outbo
 pub use page::{Page, PageRequest};
 pub use push_channel::{PushChannel, PushError};
 pub use queue::{OutboundQueue, QueueError};
+pub use quote_fonts::QuoteFonts;
 pub use quotes::{ProductStore, QuoteStore};
 pub use rate_overrides::RateOverrideStore;
 pub use read_markers::ReadMarkers;

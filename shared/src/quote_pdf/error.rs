@@ -19,6 +19,10 @@ pub enum QuotePdfError {
         /// What the subsetter said.
         reason: String,
     },
+    /// A font file is not a font (a broken deployment: the layer holds
+    /// other files).
+    #[error("the font file {0} does not parse")]
+    Font(&'static str),
     /// More distinct glyphs than one embedded font can address (65 535).
     #[error("the document uses more than 65535 distinct glyphs of {0}")]
     TooManyGlyphs(&'static str),

@@ -1,14 +1,28 @@
-//! The fonts shipped in the binary (Lambda has no system fonts) and which
+//! The fonts a quote is drawn with (Lambda has no system fonts) and which
 //! of them draws which text: Devanagari in Noto Sans Devanagari, the rest in
 //! Noto Sans, chosen run by run.
 
+use super::QuotePdfError;
 use rustybuzz::Face;
 use std::ops::Range;
 
-const SANS_REGULAR: &[u8] = include_bytes!("../../fonts/NotoSans-Regular.ttf");
-const SANS_BOLD: &[u8] = include_bytes!("../../fonts/NotoSans-Bold.ttf");
-const DEVANAGARI_REGULAR: &[u8] = include_bytes!("../../fonts/NotoSansDevanagari-Regular.ttf");
-const DEVANAGARI_BOLD: &[u8] = include_bytes!("../../fonts/NotoSansDevanagari-Bold.ttf");
+/// The four font files (`shared/fonts/`), as read from wherever they ship.
+/// They are not compiled in: at 1.5 MB they would be a third of the binary
+/// of the one function that draws quotes (see `ports::QuoteFonts`).
+pub struct FontFiles([Vec<u8>; 4]);
+
+impl std::fmt::Debug for FontFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("FontFiles").field(&self.0.each_ref().map(Vec::len)).finish()
+    }
+}
+
+impl FontFiles {
+    /// The files, in [`FaceId::ALL`]'s order.
+    pub fn new(files: [Vec<u8>; 4]) -> Self {
+        FontFiles(files)
+    }
+}
 
 /// Regular or bold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,13 +70,13 @@ impl FaceId {
         }
     }
 
-    /// The font file.
-    pub fn data(self) -> &'static [u8] {
+    /// The file it is read from.
+    pub fn file_name(self) -> &'static str {
         match self {
-            FaceId::SansRegular => SANS_REGULAR,
-            FaceId::SansBold => SANS_BOLD,
-            FaceId::DevanagariRegular => DEVANAGARI_REGULAR,
-            FaceId::DevanagariBold => DEVANAGARI_BOLD,
+            FaceId::SansRegular => "NotoSans-Regular.ttf",
+            FaceId::SansBold => "NotoSans-Bold.ttf",
+            FaceId::DevanagariRegular => "NotoSansDevanagari-Regular.ttf",
+            FaceId::DevanagariBold => "NotoSansDevanagari-Bold.ttf",
         }
     }
 
@@ -85,15 +99,26 @@ impl FaceId {
 /// The four faces parsed, ready to shape with.
 pub struct Faces {
     faces: [Face<'static>; 4],
+    files: &'static FontFiles,
 }
 
 impl Faces {
-    /// Parses the shipped fonts.
-    pub fn load() -> Faces {
-        // The files are compiled in and known good: a failure here is a
-        // build-time defect every test would show, not something input reaches.
-        let parse = |id: FaceId| Face::from_slice(id.data(), 0).expect("a shipped font parses");
-        Faces { faces: FaceId::ALL.map(parse) }
+    /// Parses the files (kept for the process's life: read once, they are
+    /// parsed again for each document, which costs microseconds).
+    pub fn parse(files: &'static FontFiles) -> Result<Faces, QuotePdfError> {
+        let parse = |id: FaceId| Face::from_slice(&files.0[id as usize], 0).ok_or(QuotePdfError::Font(id.file_name()));
+        let faces = [
+            parse(FaceId::SansRegular)?,
+            parse(FaceId::SansBold)?,
+            parse(FaceId::DevanagariRegular)?,
+            parse(FaceId::DevanagariBold)?,
+        ];
+        Ok(Faces { faces, files })
+    }
+
+    /// The face's file.
+    pub fn data(&self, id: FaceId) -> &'static [u8] {
+        &self.files.0[id as usize]
     }
 
     /// The parsed face.
@@ -142,7 +167,7 @@ mod tests {
 
     #[test]
     fn the_shipped_faces_have_the_glyphs_a_quote_needs() {
-        let faces = Faces::load();
+        let faces = Faces::parse(crate::quote_pdf::tests::shipped_fonts()).unwrap();
         let sans = faces.face(FaceId::SansRegular);
         for c in ['₹', 'A', '9', '%'] {
             assert!(sans.glyph_index(c).is_some(), "{c}");

@@ -11,6 +11,15 @@ use std::process::Command;
 
 const CUSTOMER: &str = "श्रीमती प्रिया शर्मा";
 
+/// The fonts as they ship (`shared/fonts/`), read once.
+pub(crate) fn shipped_fonts() -> &'static FontFiles {
+    static FONTS: std::sync::OnceLock<FontFiles> = std::sync::OnceLock::new();
+    FONTS.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+        FontFiles::new(fonts::FaceId::ALL.map(|id| std::fs::read(dir.join(id.file_name())).expect("a shipped font")))
+    })
+}
+
 fn line(description: &str, quantity_milli: i64, unit: &str, unit_price_minor: i64, discount_bp: u32) -> QuoteLine {
     QuoteLine {
         product_id: None,
@@ -83,7 +92,7 @@ fn keep(pdf: &[u8], name: &str) {
 }
 
 fn render(doc: &QuoteDocument) -> Vec<u8> {
-    let pdf = render_pdf(doc).expect("the document renders");
+    let pdf = render_pdf(doc, shipped_fonts()).expect("the document renders");
     assert!(pdf.starts_with(b"%PDF-"));
     pdf
 }
@@ -210,7 +219,7 @@ fn totals_for_other_lines_are_refused() {
     let q = quote("MH");
     let mut doc = QuoteDocument::from_quote(&q, business(), customer(), "2026-12-01".into()).expect("amounts fit");
     doc.lines.pop();
-    assert_eq!(render_pdf(&doc), Err(QuotePdfError::TotalsMismatch { totals: 3, lines: 2 }));
+    assert_eq!(render_pdf(&doc, shipped_fonts()), Err(QuotePdfError::TotalsMismatch { totals: 3, lines: 2 }));
 }
 
 #[test]

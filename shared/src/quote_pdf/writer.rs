@@ -209,7 +209,7 @@ fn write_font(pdf: &mut Pdf, faces: &Faces, face: FaceId, used: &FontUse, ids: [
     for entry in &used.entries {
         remapper.remap(entry.glyph);
     }
-    let subset = subsetter::subset(face.data(), 0, &remapper)
+    let subset = subsetter::subset(faces.data(face), 0, &remapper)
         .map_err(|e| QuotePdfError::Subset { font: name, reason: e.to_string() })?;
     let base_font = format!("{}+{name}", subset_tag(face, &used.entries));
     let base_font = Name(base_font.as_bytes());

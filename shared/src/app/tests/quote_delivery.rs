@@ -63,7 +63,14 @@ fn quote_ready() -> Template {
 }
 
 fn delivery(w: &World, vault: &Arc<MemoryVault>) -> QuoteDelivery {
-    QuoteDelivery::new(vault.clone(), w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone())
+    QuoteDelivery::new(
+        Arc::new(ShippedFonts),
+        vault.clone(),
+        w.store.clone(),
+        w.store.clone(),
+        w.store.clone(),
+        w.clock.clone(),
+    )
 }
 
 fn send(contact: &ContactId, content: OutboundContent) -> SendCommand {
@@ -204,5 +211,15 @@ async fn an_invoice_prints_the_business_address_and_gstin_cites_its_quotation_an
         "Date 2023-11-15",
     ] {
         assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+    }
+}
+
+/// The fonts as they ship.
+struct ShippedFonts;
+
+#[async_trait::async_trait]
+impl crate::ports::QuoteFonts for ShippedFonts {
+    async fn fonts(&self) -> Result<&'static crate::quote_pdf::FontFiles, crate::ports::FileError> {
+        Ok(crate::quote_pdf::tests::shipped_fonts())
     }
 }

@@ -1,0 +1,25 @@
+//! What each of the API's Lambda functions runs. Settings are parsed at
+//! init (a bad one fails the cold start); the secrets and the state come
+//! with the first request, so init makes no network call.
+
+use crate::{ApiSettings, Routes};
+use lambda_http::{service_fn, Request};
+use parley::adapters::secrets_manager::{BuiltOnFirstUse, SecretStore};
+use parley::config::Environment;
+use tower::ServiceExt;
+
+/// Serves `routes` to API Gateway until Lambda ends the container.
+pub async fn run_on_lambda(routes: Routes) -> Result<(), lambda_http::Error> {
+    parley::telemetry::init();
+    let settings = ApiSettings::from_environment(&Environment::process())?;
+    let sdk = parley::adapters::aws::load_config().await;
+    let secrets = SecretStore::new(settings.secrets.clone(), &sdk);
+    let app = BuiltOnFirstUse::new(secrets, move |secrets| {
+        Ok(crate::serving(routes, crate::build(&settings, &sdk, secrets)?))
+    });
+    let app = &app;
+    lambda_http::run(service_fn(move |request: Request| async move {
+        Ok::<_, lambda_http::Error>(app.get().await?.clone().oneshot(request).await?)
+    }))
+    .await
+}
