@@ -139,3 +139,8 @@ done
 expected=$(echo "$functions" | wc -w)
 [ "$packaged" = "$expected" ] || { echo "deployment checks: $packaged of $expected functions packaged" >&2; exit 1; }
 echo "sam build packaged all $packaged functions as arm64 binaries"
+# The quote fonts' layer holds every file api-quotes reads from /opt/fonts.
+for font in shared/fonts/*.ttf; do
+  [ -f ".aws-sam/build/QuoteFontsLayer/fonts/$(basename "$font")" ] \
+    || { echo "deployment checks: the fonts layer lacks $(basename "$font")" >&2; exit 1; }
+done
