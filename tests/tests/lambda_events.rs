@@ -155,8 +155,9 @@ fn from_source(event: String, source_ip: &str) -> String {
     event.to_string()
 }
 
-#[tokio::test]
-async fn logins_are_throttled_by_api_gateways_source_ip_or_a_viewer_address_cloudfront_vouched_for() {
+/// The API's state as a Lambda function builds it, over DynamoDB Local,
+/// with every other client unused.
+async fn lambda_api_state() -> parley_api::ApiState {
     use parley::adapters::cloud_api::{CloudApi, CloudApiConfig};
     use parley::app::auth::BootstrapAdmin;
     use parley_e2e::{ADMIN_EMAIL, ADMIN_PASSWORD};
@@ -169,7 +170,7 @@ async fn logins_are_throttled_by_api_gateways_source_ip_or_a_viewer_address_clou
         waba_id: String::new(),
         timeout: std::time::Duration::from_millis(100),
     };
-    let api = parley_api::router(parley_api::state(
+    parley_api::state(
         store,
         Arc::new(CloudApi::new(unused_cloud_api).unwrap()),
         Arc::new(SystemClock),
@@ -195,7 +196,48 @@ async fn logins_are_throttled_by_api_gateways_source_ip_or_a_viewer_address_clou
             },
         ),
         Some("the origin key".into()),
-    ));
+    )
+}
+
+#[tokio::test]
+async fn each_api_function_serves_its_own_routes_and_answers_404_for_the_others() {
+    let functions: [(&str, parley_api::Routes); 4] = [
+        ("api", parley_api::api_function),
+        ("api-quotes", parley_api::quote_routes),
+        ("api-admin", parley_api::admin_routes),
+        ("api-bulk", parley_api::bulk_routes),
+    ];
+    for (function, routes) in functions {
+        let api = parley_api::serving(routes, lambda_api_state().await);
+        for operation in parley_api::OPERATIONS {
+            let path: String = operation
+                .path
+                .split('/')
+                .map(|s| if s.starts_with('{') { "x1" } else { s })
+                .collect::<Vec<_>>()
+                .join("/");
+            let headers = serde_json::json!({"content-type": "application/json"});
+            let event = http_api_event(&operation.method.to_uppercase(), &path, headers, "{}", false, "");
+            let response = api.clone().oneshot(lambda_http::request::from_str(&event).unwrap()).await.unwrap();
+            let status = response.status();
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+            let body: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+            let unrouted = status == StatusCode::NOT_FOUND && body["error"]["message"] == "route not found";
+            assert_eq!(
+                unrouted,
+                operation.function != function,
+                "{function}: {} {} answered {status} {body}",
+                operation.method,
+                operation.path
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn logins_are_throttled_by_api_gateways_source_ip_or_a_viewer_address_cloudfront_vouched_for() {
+    use parley_e2e::{ADMIN_EMAIL, ADMIN_PASSWORD};
+    let api = parley_api::router(lambda_api_state().await);
     let login = |source_ip: &str, headers: serde_json::Value, password: &str| {
         let body = serde_json::json!({"email": ADMIN_EMAIL, "password": password}).to_string();
         let mut headers = headers;
