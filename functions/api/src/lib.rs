@@ -72,7 +72,8 @@ pub use state::{build, state, ApiState};
 
 openapi::api_routes! {
     /// The inbox, contacts, deals and tasks: what every screen of the working
-    /// day asks for.
+    /// day asks for; and lead sources' posts, whose route has always been
+    /// this function's (an upgrade moving it could drop a lead).
     function "api" => inbox_routes {
         post "/api/login" => login::login, body login::Credentials, returns 200 SignedInView, "Sign in; sets the HttpOnly session cookie", "anyone", public;
         post "/api/logout" => login::logout, returns 204, "Sign out", "anyone", public;
@@ -126,6 +127,7 @@ openapi::api_routes! {
         post "/api/tasks" => tasks::create, body tasks::CreateBody, returns 201 TaskView, "Create a task (201), due at `due_at` or at a `snooze` preset (hour, tomorrow, next_week at 9:00 business time)", "all (for others: managers, admins)";
         post "/api/tasks/{id}/done" => tasks::done, returns 200 TaskView, "Complete a task", "its owner, managers, admins";
         patch "/api/tasks/{id}" => tasks::update, body tasks::PatchBody, returns 200 TaskView, "Retitle, snooze (`due_at`, or `snooze`: hour, tomorrow or next_week at 9:00 business time) or reassign (`owner`, an active teammate, else 422) an open task; 409 once done or changed meanwhile (audited)", "its owner (agents reassign only to themselves), managers, admins";
+        post "/leads/{source}" => leads::receive, body serde_json::Value, returns 201 LeadReceivedView, "A lead from a configured source, proven by `Parley-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">` or `Authorization: Bearer <secret>` as the source says (401 otherwise, nothing stored). The body is the source's JSON, read through its mapping, else Parley's shape: `lead_id` and `phone` required; `name`, `tags`, `fields`, `value_minor`, `consent` optional (422 naming what is missing). The contact is found by phone or added; a deal opens in the source's pipeline and stage; the same `lead_id` again answers 200 with the same contact and deal", "a lead source (its secret)", public;
     }
     /// Products, quotes and invoices (only this function renders PDFs).
     function "api-quotes" => quote_routes {
@@ -146,8 +148,8 @@ openapi::api_routes! {
         get "/api/contacts/{id}/quotes" => quotes::for_contact, query contacts::PageQuery, returns 200 PageView<QuoteView>, "A contact's quotes and invoices, newest first", "all who can see it";
         get "/api/deals/{id}/quotes" => quotes::for_deal, query contacts::PageQuery, returns 200 PageView<QuoteView>, "A deal's quotes, newest first", "all who can see the deal";
     }
-    /// Settings, the team, rules, webhooks, lead sources (and their posts) and
-    /// the deployment's health: managers' and admins' set-up screens.
+    /// Settings, the team, rules, webhooks, lead sources and the deployment's
+    /// health: managers' and admins' set-up screens.
     function "api-admin" => admin_routes {
         get "/api/admin/health" => admin::health, returns 200 HealthView, "The deployment's health: when the newest customer message arrived, each work queue's waiting and in-flight messages beside its dead-letter queue (depth and first messages' ids), whether Meta takes the access token now (one Graph API call), the data migrations still to run, the code's version", "admins";
         post "/api/admin/dlq/{queue}/redrive" => admin::redrive, returns 200 RedrivenView, "Move up to 100 messages of a dead-letter queue (`outbound`, `exports`, `webhooks`, `media`) back to the queue they failed from, for another try (their work is idempotent); how many moved (404: no such queue; audited)", "admins";
@@ -167,7 +169,6 @@ openapi::api_routes! {
         get "/api/ai_settings" => ai_assist::get_settings, returns 200 AiSettingsView, "The AI assist settings: on or off (off until saved), provider (`open_ai`: any OpenAI-compatible chat completions endpoint; `bedrock`: Bedrock's Converse API), endpoint, model, per-1k-token prices and the business facts drafts rely on; the provider key only as `key_set`", "admins";
         put "/api/ai_settings" => ai_assist::put_settings, body ai_assist::SettingsBody, returns 200 AiSettingsView, "Save the AI assist settings; `api_key` stores a new key in the stack's secrets (never returned), `clear_key` removes it (422 on a bad endpoint, model, price or key; audited without the key)", "admins";
         put "/api/business/consent" => consent::save_settings, body parley::domain::consent_policy::ConsentPolicy, returns 200 ConsentSettingsView, "Save the consent settings (422 when a keyword is blank, too long, listed both ways, or a reply is empty; audited)", "managers, admins";
-        post "/leads/{source}" => leads::receive, body serde_json::Value, returns 201 LeadReceivedView, "A lead from a configured source, proven by `Parley-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">` or `Authorization: Bearer <secret>` as the source says (401 otherwise, nothing stored). The body is the source's JSON, read through its mapping, else Parley's shape: `lead_id` and `phone` required; `name`, `tags`, `fields`, `value_minor`, `consent` optional (422 naming what is missing). The contact is found by phone or added; a deal opens in the source's pipeline and stage; the same `lead_id` again answers 200 with the same contact and deal", "a lead source (its secret)", public;
         get "/api/lead_sources" => leads::list, returns 200 PageView<LeadSourceView>, "The lead sources, each with the path it posts to and its secret", "managers, admins";
         put "/api/lead_sources/{id}" => leads::save, body parley::domain::lead_source::LeadSource, returns 200 LeadSourceView, "Create a lead source (with a fresh secret) or change one (its secret kept): pipeline and stage, owner (`unassigned`, `round_robin` or a teammate), tags, and the mapping of the sender's JSON (422 when invalid; audited)", "managers, admins";
         post "/api/lead_sources/{id}/rotate" => leads::rotate, returns 200 LeadSourceView, "Give the source a fresh secret; the old one stops working (audited)", "managers, admins";

@@ -1,5 +1,6 @@
-//! Lambda glue for the `api` function: the inbox's routes, and every
-//! `/api` path no other function claims (see `template.yaml`).
+//! Lambda glue for the `api` function: the inbox's routes, lead sources'
+//! posts, and every `/api` path no other function claims (see
+//! `template.yaml`).
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {

@@ -1,5 +1,5 @@
 //! Lambda glue for the `api-admin` function: settings, the team, rules,
-//! webhooks, lead sources (and their posts) and the deployment's health.
+//! webhooks, lead sources and the deployment's health.
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
