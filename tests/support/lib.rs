@@ -36,6 +36,12 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// A request path for the route `template` (`/api/deals/{id}`): every path
+/// variable given a value.
+pub fn sample_path(template: &str) -> String {
+    template.split('/').map(|s| if s.starts_with('{') { "x1" } else { s }).collect::<Vec<_>>().join("/")
+}
+
 /// A fixture's bytes, exactly as stored.
 pub fn fixture(name: &str) -> Vec<u8> {
     let path = repo_root().join("tests/fixtures/whatsapp").join(name);
