@@ -54,9 +54,9 @@ functions=$(sed -n 's/^ *Binary: *//p' template.yaml)
 # after another; building them all in one cargo run shares the work across
 # both cores, and sam then finds each binary fresh. The flags match sam's.
 # It needs setup's cargo-lambda and zig, and nothing after it needs it
-# until the end, so it starts now and runs beside the tests at the lowest
-# priority: it takes whatever CPU the tests leave, never theirs (on two
-# cores that is little, so most of it still runs after the browser tests).
+# until the end, so it starts now and runs beside the Rust tests at the
+# lowest priority: it takes whatever CPU they leave, never theirs; the
+# browser tests wait for it to end.
 cross_log=$(mktemp)
 # shellcheck disable=SC2086
 nice -n 19 env "${deploy_env[@]}" cargo lambda build --release --arm64 $(printf -- '--bin %s ' $functions) >"$cross_log" 2>&1 &
@@ -100,6 +100,11 @@ else
   cargo test --workspace --no-fail-fast
 fi
 
+# The browser tests wait on a UI answering in time: they run on a quiet
+# machine, after the cross-build (which the four API functions made longer).
+cross_status=0
+wait "$cross_pid" || cross_status=$?
+
 step "browser tests (headless chromium)"
 # Fresh emulators: a clean slate for the browser tests (DynamoDB Local keeps
 # the integration tests' stream records for 24 hours, moto their queues).
@@ -116,8 +121,6 @@ browser_status=0
 node --test --test-concurrency=4 tests/browser/ || browser_status=$?
 
 step "deployment checks"
-cross_status=0
-wait "$cross_pid" || cross_status=$?
 cat "$cross_log"; rm -f "$cross_log"
 [ "$browser_status" = 0 ] || exit "$browser_status"
 [ "$cross_status" = 0 ] || { echo "deployment checks: the arm64 cross-build failed" >&2; exit "$cross_status"; }
