@@ -27,6 +27,14 @@ test('a new lead by phone, with its tags, source and owner, opens with templates
   // Someone wrote once, so the business number is known without configuring it.
   await customerWrites(stack, '919700000101', 'First Customer', 'hello');
   const { context, page } = await newPage(stack, { viewport: PHONE, bypassCSP: true });
+  // The team answers only once the form is filled in: the owner list must
+  // then fill itself, with nothing typed after (a slow machine's order).
+  let teamArrives;
+  const teamHeld = new Promise((resolve) => { teamArrives = resolve; });
+  await page.route((url) => url.pathname === '/api/users', async (route) => {
+    await teamHeld;
+    await route.continue().catch(() => {});
+  });
   try {
     await signIn(stack, page);
     await byTestId(page, 'new-conversation').click();
@@ -39,7 +47,8 @@ test('a new lead by phone, with its tags, source and owner, opens with templates
     await byTestId(form, 'new-conversation-name').fill('Asha New');
     await byTestId(form, 'new-conversation-tags').fill('Wholesale, diwali');
     await byTestId(form, 'new-conversation-source').fill('exhibition');
-    // The form asks for the team again while it is missing; a loaded machine answers slowly.
+    assert.equal(await byTestId(form, 'new-conversation-owner').locator('option').count(), 1, 'only "unassigned" while the team is on its way');
+    teamArrives();
     await eventually(async () => {
       if ((await byTestId(form, 'new-conversation-owner').locator('option').count()) > 1) return;
       const seen = {

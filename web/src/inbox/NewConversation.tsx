@@ -13,7 +13,7 @@ import { business } from '../lib/business';
 import { isManager } from '../lib/session';
 import type { ConsentCategory } from '../api/consent';
 import { ConsentChoices } from './ConsentChoices';
-import { backgroundError, loadContacts, loadTeam, state } from './store';
+import { backgroundError, loadContacts, loadTeam, rev, state } from './store';
 
 /** How many times the team is asked for before the form says it could not be. */
 const TEAM_TRIES = 10;
@@ -51,6 +51,9 @@ function useTeamChoices(wanted: boolean, unavailable: () => void): void {
 const SOURCES = ['walk_in', 'phone_call', 'website', 'referral', 'instagram', 'facebook', 'indiamart', 'exhibition'];
 
 export function NewConversation() {
+  // The owner list is the store's plain data: subscribe to its changes, since
+  // a component that reads signals is not re-rendered with its parent.
+  void rev.value;
   const [open, setOpen] = useState(false);
   const [phone, setPhone] = useState('');
   const [name, setName] = useState('');

@@ -3,11 +3,12 @@
 import { Icon } from '../../components/Icon';
 import { t } from '../../i18n';
 import { languageLabel } from '../../lib/format';
-import { state } from '../store';
+import { rev, state } from '../store';
 
 const HELD = ['PAUSED', 'DISABLED'];
 
 export function HeldTemplates() {
+  void rev.value; // the store's plain data, as in NewConversation
   const held = (state.templates ?? []).filter((tpl) => HELD.includes(String(tpl.status).toUpperCase()));
   if (!held.length) return null;
   return (
