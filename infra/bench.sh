@@ -24,6 +24,6 @@ CARGO_TARGET_DIR=target/bench cargo build --release --quiet \
 PATH="$PWD/.venv/bin:$PATH" CARGO_TARGET_DIR=target/bench cargo lambda build --release --arm64 --quiet \
   $(sed -n 's/^ *Binary: *//p' template.yaml | sed 's/^/--bin /')
 .venv/bin/python infra/bench/lambda_bench.py
-RUST_LOG=error cargo bench -p parley-e2e --bench inbound --bench outbound --bench imports --bench campaigns
+RUST_LOG=error cargo bench -p parley-e2e --bench figures -- inbound outbound imports campaigns
 # Webhook-to-playable times are dominated by the local polls, not by code speed.
-RUST_LOG=error cargo bench -p parley-e2e --bench media --profile dev
+RUST_LOG=error cargo bench -p parley-e2e --bench figures --profile dev -- media

@@ -3,8 +3,6 @@
 //! - DynamoDB round trips per webhook for a new contact, a known contact, a
 //!   redelivery, a status with our callback key and one without;
 //! - wall time per webhook through the local stack (loopback, DynamoDB Local).
-//!
-//! Run with `make bench` (it starts the emulators).
 
 use parley::domain::Millis;
 use parley::whatsapp::{parse_webhook, sign, verify_signature};
@@ -56,8 +54,7 @@ where
     t.usage().since(&before, f64::from(ROUNDS))
 }
 
-#[tokio::main]
-async fn main() {
+pub async fn take() {
     cpu_per_message();
     let stack = TestStack::start().await;
     let t = &stack;

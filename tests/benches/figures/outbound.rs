@@ -2,8 +2,6 @@
 //! staff API's DynamoDB round trips, SQS messages consumed by the sender,
 //! the sender's DynamoDB round trips, Cloud API calls and status webhooks'
 //! round trips, end to end through the local stack and the simulator.
-//!
-//! Run with `make bench` (it starts the emulators).
 
 use parley_e2e::{record_figures, TestStack, Usage};
 use parley_simulator::cloud_api::Faults;
@@ -59,8 +57,7 @@ async fn run(label: &str, faults: Faults, body: serde_json::Value) -> Usage {
     t.usage().since(&before, SENDS as f64)
 }
 
-#[tokio::main]
-async fn main() {
+pub async fn take() {
     println!("per send, averaged over {SENDS}:");
     let reply =
         run("service reply (text, window open)", Faults::default(), json!({"type": "text", "text": "Thanks!"})).await;

@@ -4,8 +4,6 @@
 //! worker step per 1,000 rows. Reports the wall time, rows per second, the
 //! time one step takes (what must stay inside the function's 300 s), and
 //! the DynamoDB round trips per row; then the same file again.
-//!
-//! Run with `make bench` (it starts the emulators).
 
 use parley::domain::contact_import::ROWS_PER_STEP;
 use parley_e2e::TestStack;
@@ -32,8 +30,7 @@ async fn import(t: &TestStack, admin: &str, csv: &str) -> (Value, f64, u64) {
     }
 }
 
-#[tokio::main]
-async fn main() {
+pub async fn take() {
     let t = TestStack::start().await;
     let admin = t.login().await;
     let profile = json!({"name": "Bench", "country": "IN", "currency": "INR", "time_zone": "Asia/Kolkata",

@@ -5,8 +5,6 @@
 //! hands recipients out and settles them. `CAMPAIGN_BENCH_RECIPIENTS`
 //! sets the list's size (500 by default: the per-recipient figures do
 //! not depend on it, the wall times do).
-//!
-//! Run with `make bench` (it starts the emulators).
 
 use futures_util::StreamExt;
 use parley::domain::{BusinessNumber, ContactPatch, Millis};
@@ -16,8 +14,7 @@ use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-#[tokio::main]
-async fn main() {
+pub async fn take() {
     let n: u64 = std::env::var("CAMPAIGN_BENCH_RECIPIENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
     // No sweep during the measurement: it would add its own queries.
     let t = TestStack::builder().sweep_every(Duration::from_secs(3600)).start().await;

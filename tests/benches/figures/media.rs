@@ -2,8 +2,6 @@
 //! customer's send (the simulator posts the signed webhook) until the
 //! message's `media.url` serves the bytes, for each sample kind, through the
 //! local stack: webhook, event stream, media queue, media function, moto S3.
-//!
-//! Run with `make bench` (it starts the emulators).
 
 use parley_e2e::TestStack;
 use parley_simulator::media::SAMPLES;
@@ -40,8 +38,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[at]
 }
 
-#[tokio::main]
-async fn main() {
+pub async fn take() {
     let t = TestStack::start().await;
     t.customer_says(CUSTOMER, "Bench", "hi").await;
     let cookie = t.login().await;
