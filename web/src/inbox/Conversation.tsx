@@ -15,7 +15,7 @@ import { avatarClass, displayName, humanize, initials, secondaryLine, str, windo
 import { Panel } from './Panel';
 import { QuickFollowUp } from './QuickFollowUp';
 import { latestRevisions, revisedId, revisedSnippet } from './revisions';
-import { TimelineNote } from './TimelineNote';
+import { noteAuthor, TimelineNote } from './TimelineNote';
 import { contactAction, ownerLabel, rev, state, timeline, toggleOptOut } from './store';
 import type { Key } from '../i18n/en';
 
@@ -169,7 +169,7 @@ function Timeline({ contactId }: { contactId: string }) {
         rows.push(<li class="day" key={`day-${day}`}><span>{dayLabel(noteAt, now)}</span></li>);
         lastDay = day;
       }
-      rows.push(<TimelineNote key={`note-${String(n.id)}`} n={n} />);
+      rows.push(<TimelineNote key={`note-${String(n.id)}`} n={n} who={noteAuthor(n)} />);
       continue;
     }
     if (!m) continue;

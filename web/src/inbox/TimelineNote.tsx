@@ -8,10 +8,18 @@ import { callLogLine } from './calls';
 import { str } from './model';
 import { ownerLabel } from './store';
 
-export function TimelineNote({ n }: { n: Note }) {
-  const at = parseTime(n.at);
+/** Who wrote the note, by name once the team has loaded. */
+export function noteAuthor(n: Note): string {
   const author = str(n.author);
-  const who = author ? ownerLabel(author) : t('panel.someone');
+  return author ? ownerLabel(author) : t('panel.someone');
+}
+
+/**
+ * `who` comes from the parent (`noteAuthor`): the name follows the team's
+ * load, which a component reading signals would not re-render for.
+ */
+export function TimelineNote({ n, who }: { n: Note; who: string }) {
+  const at = parseTime(n.at);
   const when = at === null ? null : <time dateTime={new Date(at).toISOString()}>{fmtFull(at)}</time>;
   const text = String(n.text ?? '');
   const call = callLogLine(n, who);
