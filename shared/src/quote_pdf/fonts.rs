@@ -167,7 +167,7 @@ mod tests {
 
     #[test]
     fn the_shipped_faces_have_the_glyphs_a_quote_needs() {
-        let faces = Faces::parse(crate::quote_pdf::tests::shipped_fonts()).unwrap();
+        let faces = crate::quote_pdf::tests::shipped_faces();
         let sans = faces.face(FaceId::SansRegular);
         for c in ['₹', 'A', '9', '%'] {
             assert!(sans.glyph_index(c).is_some(), "{c}");

@@ -385,7 +385,7 @@ mod tests {
 
     #[test]
     fn words_wrap_at_spaces_within_the_width() {
-        let faces = Faces::parse(crate::quote_pdf::tests::shipped_fonts()).unwrap();
+        let faces = crate::quote_pdf::tests::shipped_faces();
         let lines = wrap(&faces, "Handwoven cotton kurta with  mirror work", Weight::Regular, 10.0, 90.0);
         assert!(lines.len() > 1);
         assert!(lines.iter().all(|l| l.width <= 90.0));
@@ -394,7 +394,7 @@ mod tests {
 
     #[test]
     fn a_word_wider_than_the_column_is_broken_between_clusters() {
-        let faces = Faces::parse(crate::quote_pdf::tests::shipped_fonts()).unwrap();
+        let faces = crate::quote_pdf::tests::shipped_faces();
         let long = "Supercalifragilisticexpialidocious".repeat(3);
         let lines = wrap(&faces, &long, Weight::Regular, 10.0, 60.0);
         assert!(lines.len() > 3);
@@ -410,7 +410,7 @@ mod tests {
 
     #[test]
     fn empty_text_is_one_empty_line() {
-        let faces = Faces::parse(crate::quote_pdf::tests::shipped_fonts()).unwrap();
+        let faces = crate::quote_pdf::tests::shipped_faces();
         let lines = wrap(&faces, "  ", Weight::Regular, 10.0, 60.0);
         assert_eq!(lines.len(), 1);
         assert!(lines[0].glyphs.is_empty());

@@ -91,7 +91,7 @@ mod tests {
 
     #[test]
     fn a_vowel_sign_drawn_before_its_consonant_carries_the_whole_cluster() {
-        let faces = Faces::parse(crate::quote_pdf::tests::shipped_fonts()).unwrap();
+        let faces = crate::quote_pdf::tests::shipped_faces();
         let shaped = shape(&faces, "कि", Weight::Regular, 10.0);
         // The i-matra is drawn first, yet the text reads consonant then sign.
         assert_eq!(shaped.glyphs.len(), 2);
@@ -101,7 +101,7 @@ mod tests {
 
     #[test]
     fn the_text_of_the_glyphs_is_the_string_and_conjuncts_form() {
-        let faces = Faces::parse(crate::quote_pdf::tests::shipped_fonts()).unwrap();
+        let faces = crate::quote_pdf::tests::shipped_faces();
         for text in ["श्रीमती प्रिया शर्मा", "क्षमा", "ज़रूरी", "Cotton kurta ₹499", "मूल्य: ₹1,23,456.78 (GST)।"]
         {
             let shaped = shape(&faces, text, Weight::Bold, 12.0);
@@ -116,7 +116,7 @@ mod tests {
 
     #[test]
     fn widths_scale_with_the_size() {
-        let faces = Faces::parse(crate::quote_pdf::tests::shipped_fonts()).unwrap();
+        let faces = crate::quote_pdf::tests::shipped_faces();
         let small = shape(&faces, "Quotation", Weight::Regular, 10.0).width;
         let large = shape(&faces, "Quotation", Weight::Regular, 20.0).width;
         assert!((large - 2.0 * small).abs() < 0.01, "{small} {large}");

@@ -20,6 +20,11 @@ pub(crate) fn shipped_fonts() -> &'static FontFiles {
     })
 }
 
+/// The shipped fonts, parsed: what layout and shaping tests measure with.
+pub(crate) fn shipped_faces() -> fonts::Faces {
+    fonts::Faces::parse(shipped_fonts()).expect("the shipped fonts parse")
+}
+
 fn line(description: &str, quantity_milli: i64, unit: &str, unit_price_minor: i64, discount_bp: u32) -> QuoteLine {
     QuoteLine {
         product_id: None,
