@@ -8,7 +8,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENV, sleep, eventually, byTestId, contactRow, startStack, stopStack, axeViolations, WAIT, PHONE, newPage, signIn, showAll, noSidewaysScroll, screenshot, customerWrites } from './harness.mjs';
+import { ENV, sleep, eventually, byTestId, contactRow, startStack, stopStack, axeViolations, WAIT, PHONE, newPage, signIn, showAll, noSidewaysScroll, screenshot, customerWrites, api, openConversation } from './harness.mjs';
 
 const TEST = { timeout: 180_000 };
 
@@ -84,6 +84,43 @@ test('a new lead by phone, with its tags, source and owner, opens with templates
     assert.deepEqual(asha[0].tags, ['diwali', 'wholesale']);
     assert.equal(asha[0].fields.source, 'exhibition');
     assert.equal(asha[0].owner, ENV.PARLEY_ADMIN_EMAIL);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a teammate\'s note shows before the team has loaded, and names them once it has', TEST, async () => {
+  const RAVI = { email: 'ravi@notes.example', password: 'ravi password 1' };
+  await customerWrites(stack, '919700000303', 'Notes Customer', 'hello');
+  const { context, page } = await newPage(stack, { bypassCSP: true });
+  try {
+    await signIn(stack, page);
+    const invite = await api(stack, page, 'POST', '/api/users', { email: RAVI.email, name: 'Ravi Kumar', role: 'agent' });
+    assert.equal(invite.status, 201, JSON.stringify(invite.body));
+    const json = { 'content-type': 'application/json', accept: 'application/json' };
+    const accepted = await fetch(`${base}/api/invites/accept`, { method: 'POST', headers: json, body: JSON.stringify({ token: invite.body.token, password: RAVI.password }) });
+    assert.ok(accepted.ok, `accepting the invite: ${accepted.status}`);
+    const login = await fetch(`${base}/api/login`, { method: 'POST', headers: json, body: JSON.stringify(RAVI) });
+    assert.equal(login.status, 200);
+    const cookie = login.headers.get('set-cookie').split(';')[0];
+    const id = await openConversation(page, 'Notes Customer');
+    const note = await fetch(`${base}/api/contacts/${id}/notes`, { method: 'POST', headers: { ...json, cookie }, body: JSON.stringify({ text: 'Wants the blue one' }) });
+    assert.ok(note.ok, `Ravi's note: ${note.status}`);
+
+    // A fresh load whose team answers only once the note shows: the note
+    // does not wait for it, and names its author when it lands.
+    let teamArrives;
+    const teamHeld = new Promise((resolve) => { teamArrives = resolve; });
+    await page.route((url) => url.pathname === '/api/users', async (route) => {
+      await teamHeld;
+      await route.continue().catch(() => {});
+    });
+    await page.reload();
+    const meta = page.locator('[data-testid="timeline-note"] .timeline-note-meta');
+    await eventually(async () => assert.match(await meta.textContent({ timeout: 1000 }), /^ravi@notes\.example/), { timeout: WAIT });
+    teamArrives();
+    await eventually(async () => assert.match(await meta.textContent({ timeout: 1000 }), /^Ravi Kumar/), { timeout: WAIT });
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();

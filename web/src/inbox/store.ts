@@ -748,7 +748,10 @@ export async function refreshPanel(): Promise<void> {
   const g = generation();
   try {
     refreshTasks();
-    const [n, d] = await Promise.all([contactsApi.notes(id), dealsApi.dealsFor(id), state.pipelines ? null : loadTeam().catch(() => {})]);
+    // The team (names, and the pipelines' stages) renders when it lands: a
+    // slow or failing team load must not hold the notes and deals back.
+    if (!state.pipelines) loadTeam().catch(() => {});
+    const [n, d] = await Promise.all([contactsApi.notes(id), dealsApi.dealsFor(id)]);
     if (stale(g) || state.selectedId !== id || state.panelFor !== id) return;
     state.notes = items(n);
     state.deals = items(d);
