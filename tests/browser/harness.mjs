@@ -118,6 +118,20 @@ export async function eventually(check, { timeout = 30_000, interval = 150 } = {
   }
 }
 
+/**
+ * Holds the page's requests to `pathname` until the returned function is
+ * called: the order a slow API gives, made certain.
+ */
+export async function holdRequests(page, pathname) {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route((url) => url.pathname === pathname, async (route) => {
+    await held;
+    await route.continue().catch(() => {});
+  });
+  return release;
+}
+
 /** Elements by their `data-testid`. */
 export const byTestId = (root, id) => root.locator(`[data-testid="${id}"]`);
 

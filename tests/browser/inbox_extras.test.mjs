@@ -8,7 +8,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENV, sleep, eventually, byTestId, contactRow, startStack, stopStack, axeViolations, WAIT, PHONE, newPage, signIn, showAll, noSidewaysScroll, screenshot, customerWrites, api, openConversation } from './harness.mjs';
+import { ENV, sleep, eventually, byTestId, contactRow, startStack, stopStack, axeViolations, WAIT, PHONE, newPage, signIn, showAll, noSidewaysScroll, screenshot, customerWrites, api, openConversation, holdRequests } from './harness.mjs';
 
 const TEST = { timeout: 180_000 };
 
@@ -29,12 +29,7 @@ test('a new lead by phone, with its tags, source and owner, opens with templates
   const { context, page } = await newPage(stack, { viewport: PHONE, bypassCSP: true });
   // The team answers only once the form is filled in: the owner list must
   // then fill itself, with nothing typed after (a slow machine's order).
-  let teamArrives;
-  const teamHeld = new Promise((resolve) => { teamArrives = resolve; });
-  await page.route((url) => url.pathname === '/api/users', async (route) => {
-    await teamHeld;
-    await route.continue().catch(() => {});
-  });
+  const teamArrives = await holdRequests(page, '/api/users');
   try {
     await signIn(stack, page);
     await byTestId(page, 'new-conversation').click();
@@ -110,12 +105,7 @@ test('a teammate\'s note shows before the team has loaded, and names them once i
 
     // A fresh load whose team answers only once the note shows: the note
     // does not wait for it, and names its author when it lands.
-    let teamArrives;
-    const teamHeld = new Promise((resolve) => { teamArrives = resolve; });
-    await page.route((url) => url.pathname === '/api/users', async (route) => {
-      await teamHeld;
-      await route.continue().catch(() => {});
-    });
+    const teamArrives = await holdRequests(page, '/api/users');
     await page.reload();
     const meta = page.locator('[data-testid="timeline-note"] .timeline-note-meta');
     await eventually(async () => assert.match(await meta.textContent({ timeout: 1000 }), /^ravi@notes\.example/), { timeout: WAIT });
