@@ -14,7 +14,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ENV, SCREENSHOTS, byTestId, customerWrites, eventually, startStack, stopStack, axeViolations, WAIT, PHONE, newPage, signIn, api } from './harness.mjs';
+import { ENV, SCREENSHOTS, byTestId, customerWrites, eventually, startStack, stopStack, axeViolations, WAIT, PHONE, newPage, signIn, api, addTeammate } from './harness.mjs';
 
 const TEST = { timeout: 180_000 };
 const AGENT = { email: 'ravi@team.example', password: 'ravi password 1' };
@@ -34,12 +34,7 @@ before(async () => {
   const page = await context.newPage();
   try {
     await signIn(stack, page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
-    const invite = await api(stack, page, 'POST', '/api/users', { email: AGENT.email, name: 'Ravi Kumar', role: 'agent' });
-    assert.equal(invite.status, 201, JSON.stringify(invite.body));
-    const res = await fetch(`${base}/api/invites/accept`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: invite.body.token, password: AGENT.password }),
-    });
-    assert.equal(res.status, 200, await res.text());
+    await addTeammate(stack, page, { ...AGENT, name: 'Ravi Kumar' });
     // Hours belong to a number: the profile names the one new conversations start from.
     const profile = await api(stack, page, 'PUT', '/api/business', { name: 'Chai Point', country: 'IN', currency: 'INR', time_zone: 'Asia/Kolkata', phone_number_id: NUMBER });
     assert.equal(profile.status, 200, JSON.stringify(profile.body));

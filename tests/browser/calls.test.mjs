@@ -13,7 +13,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENV, PHONE, WAIT, api, assertNoPageErrors, axeViolations, byTestId, eventually, newPage, noSidewaysScroll, signIn, startStack, stopStack } from './harness.mjs';
+import { ENV, PHONE, WAIT, api, assertNoPageErrors, axeViolations, byTestId, eventually, newPage, noSidewaysScroll, signIn, startStack, stopStack, addTeammate, sessionCookie } from './harness.mjs';
 
 const TEST = { timeout: 180_000 };
 
@@ -230,24 +230,11 @@ test('a teammate answers first: the bar says who took the call, then goes', TEST
   const { context, page } = await agentPage();
   const phone = await customerPhone();
   try {
-    const invite = await api(stack, page, 'POST', '/api/users', { email: NEHA.email, name: 'Neha', role: 'agent' });
-    assert.equal(invite.status, 201, JSON.stringify(invite.body));
-    const accepted = await fetch(`${stack.base}/api/invites/accept`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token: invite.body.token, password: NEHA.password }),
-    });
-    assert.ok(accepted.ok, `accepting the invite: ${accepted.status}`);
+    await addTeammate(stack, page, { ...NEHA, name: 'Neha' });
     // A fresh load, so the inbox knows Neha by name.
     await page.reload();
     await byTestId(page, 'inbox').waitFor({ state: 'visible', timeout: WAIT });
-    const login = await fetch(`${stack.base}/api/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(NEHA),
-    });
-    assert.equal(login.status, 200);
-    const cookie = login.headers.get('set-cookie').split(';')[0];
+    const cookie = await sessionCookie(stack, NEHA);
     const asNeha = (path, json) => fetch(`${stack.base}${path}`, {
       method: 'POST',
       headers: { cookie, 'content-type': 'application/json', accept: 'application/json' },

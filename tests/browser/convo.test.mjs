@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { eventually, byTestId, contactRow, sleep, startStack, stopStack, WAIT, PHONE, newPage, signIn, customerWrites, axeViolations, api } from './harness.mjs';
+import { eventually, byTestId, contactRow, sleep, startStack, stopStack, WAIT, PHONE, newPage, signIn, customerWrites, axeViolations, api, addTeammate } from './harness.mjs';
 
 const TEST = { timeout: 240_000 };
 // Pages here bypass the CSP, so an injected handler would run: the
@@ -49,12 +49,7 @@ before(async () => {
   const admin = await newPage(stack, { bypassCSP: true });
   try {
     await signIn(stack, admin.page);
-    const invite = await api(stack, admin.page, 'POST', '/api/users', { email: AGENT.email, name: 'Ravi', role: 'agent' });
-    assert.equal(invite.status, 201, JSON.stringify(invite.body));
-    const res = await fetch(`${base}/api/invites/accept`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: invite.body.token, password: AGENT.password }),
-    });
-    assert.equal(res.status, 200, await res.text());
+    await addTeammate(stack, admin.page, { ...AGENT, name: 'Ravi' });
   } finally {
     await admin.context.close();
   }

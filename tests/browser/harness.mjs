@@ -132,6 +132,16 @@ export async function holdRequests(page, pathname) {
   return release;
 }
 
+/** Answers the page's first `times` requests to `pathname` with `status`, as a failing API would; later ones pass. */
+export async function failRequests(page, pathname, times, status = 503) {
+  let failed = 0;
+  await page.route((url) => url.pathname === pathname, async (route) => {
+    if (failed >= times) return route.continue().catch(() => {});
+    failed++;
+    return route.fulfill({ status, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'try again' } }) }).catch(() => {});
+  });
+}
+
 /** Elements by their `data-testid`. */
 export const byTestId = (root, id) => root.locator(`[data-testid="${id}"]`);
 
@@ -291,6 +301,29 @@ export async function api(stack, page, method, url, data) {
     // not JSON: the status says what happened
   }
   return { status: res.status(), body };
+}
+
+/**
+ * Invites `who` (an agent unless their `role` says otherwise) as the admin
+ * signed in on `page`, and accepts the invitation with their `password`,
+ * as they would from the link.
+ */
+export async function addTeammate(stack, page, { email, name, role = 'agent', password }) {
+  const invite = await api(stack, page, 'POST', '/api/users', { email, name, role });
+  assert.equal(invite.status, 201, JSON.stringify(invite.body));
+  const accepted = await fetch(`${stack.base}/api/invites/accept`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: invite.body.token, password }),
+  });
+  assert.equal(accepted.status, 200, await accepted.text());
+}
+
+/** Signs `who` in over the API, with no page: their session's cookie, for requests made as them. */
+export async function sessionCookie(stack, { email, password }) {
+  const login = await fetch(`${stack.base}/api/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),
+  });
+  assert.equal(login.status, 200);
+  return login.headers.get('set-cookie').split(';')[0];
 }
 
 const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');

@@ -13,7 +13,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENV, byTestId, customerWrites, eventually, startStack, stopStack, axeViolations, WAIT, PHONE, newPage, signIn, api, screenshot } from './harness.mjs';
+import { ENV, byTestId, customerWrites, eventually, startStack, stopStack, axeViolations, WAIT, PHONE, newPage, signIn, screenshot, addTeammate } from './harness.mjs';
 
 const TEST = { timeout: 180_000 };
 const MANAGER = { email: 'meera@team.example', password: 'meera password 1' };
@@ -137,13 +137,8 @@ test('Meta\'s word on the account and its volume tier show, and the tier gets it
 test('a manager has no health page', TEST, async () => {
   const { context: adminContext, page: admin } = await newPage(stack);
   await signIn(stack, admin);
-  const invite = await api(stack, admin, 'POST', '/api/users', { email: MANAGER.email, name: 'Meera', role: 'manager' });
-  assert.equal(invite.status, 201, JSON.stringify(invite.body));
+  await addTeammate(stack, admin, { ...MANAGER, name: 'Meera', role: 'manager' });
   await adminContext.close();
-  const res = await fetch(`${stack.base}/api/invites/accept`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: invite.body.token, password: MANAGER.password }),
-  });
-  assert.equal(res.status, 200, await res.text());
   const { context, page } = await newPage(stack);
   await signIn(stack, page, MANAGER.email, MANAGER.password);
   await page.goto(`${stack.base}/#/settings/team`);

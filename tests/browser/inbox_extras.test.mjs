@@ -8,7 +8,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENV, sleep, eventually, byTestId, contactRow, startStack, stopStack, axeViolations, WAIT, PHONE, newPage, signIn, showAll, noSidewaysScroll, screenshot, customerWrites, api, openConversation, holdRequests } from './harness.mjs';
+import { ENV, sleep, eventually, byTestId, contactRow, startStack, stopStack, axeViolations, WAIT, PHONE, newPage, signIn, showAll, noSidewaysScroll, screenshot, customerWrites, openConversation, holdRequests, failRequests, addTeammate, sessionCookie } from './harness.mjs';
 
 const TEST = { timeout: 180_000 };
 
@@ -85,20 +85,15 @@ test('a new lead by phone, with its tags, source and owner, opens with templates
   }
 });
 
-test('a teammate\'s note shows before the team has loaded, and names them once it has', TEST, async () => {
+test('a teammate\'s note shows before the team has loaded, and names them once it has, after failed loads too', TEST, async () => {
   const RAVI = { email: 'ravi@notes.example', password: 'ravi password 1' };
   await customerWrites(stack, '919700000303', 'Notes Customer', 'hello');
   const { context, page } = await newPage(stack, { bypassCSP: true });
   try {
     await signIn(stack, page);
-    const invite = await api(stack, page, 'POST', '/api/users', { email: RAVI.email, name: 'Ravi Kumar', role: 'agent' });
-    assert.equal(invite.status, 201, JSON.stringify(invite.body));
+    await addTeammate(stack, page, { ...RAVI, name: 'Ravi Kumar' });
+    const cookie = await sessionCookie(stack, RAVI);
     const json = { 'content-type': 'application/json', accept: 'application/json' };
-    const accepted = await fetch(`${base}/api/invites/accept`, { method: 'POST', headers: json, body: JSON.stringify({ token: invite.body.token, password: RAVI.password }) });
-    assert.ok(accepted.ok, `accepting the invite: ${accepted.status}`);
-    const login = await fetch(`${base}/api/login`, { method: 'POST', headers: json, body: JSON.stringify(RAVI) });
-    assert.equal(login.status, 200);
-    const cookie = login.headers.get('set-cookie').split(';')[0];
     const id = await openConversation(page, 'Notes Customer');
     const note = await fetch(`${base}/api/contacts/${id}/notes`, { method: 'POST', headers: { ...json, cookie }, body: JSON.stringify({ text: 'Wants the blue one' }) });
     assert.ok(note.ok, `Ravi's note: ${note.status}`);
@@ -111,6 +106,13 @@ test('a teammate\'s note shows before the team has loaded, and names them once i
     await eventually(async () => assert.match(await meta.textContent({ timeout: 1000 }), /^ravi@notes\.example/), { timeout: WAIT });
     teamArrives();
     await eventually(async () => assert.match(await meta.textContent({ timeout: 1000 }), /^Ravi Kumar/), { timeout: WAIT });
+
+    // A team load that fails is tried again, with no reload or click.
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await failRequests(page, '/api/users', 2);
+    await page.reload();
+    await eventually(async () => assert.match(await meta.textContent({ timeout: 1000 }), /^Ravi Kumar/), { timeout: WAIT });
+    assert.ok(page.apiLog.filter((line) => line === 'GET /api/users 503').length >= 2, page.apiLog.join('\n'));
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();

@@ -5,31 +5,25 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, signIn, api, customerWrites, newPage, PHONE } from './harness.mjs';
+import { ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, signIn, api, customerWrites, newPage, PHONE, addTeammate } from './harness.mjs';
 
 const TEST = { timeout: 240_000 };
 const AGENT = { email: 'meera@team.example', password: 'meera password 1' };
 
 let stack;
-let base;
 let browser;
 
 let contactId;
 
 before(async () => {
   stack = await startStack('bell');
-  ({ base, browser } = stack);
+  ({ browser } = stack);
   await customerWrites(stack, '919822200001', 'Bina Bell', 'Do you deliver on Sunday?');
   const context = await browser.newContext();
   const page = await context.newPage();
   try {
     await signIn(stack, page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
-    const invite = await api(stack, page, 'POST', '/api/users', { email: AGENT.email, name: 'Meera Shah', role: 'agent' });
-    assert.equal(invite.status, 201, JSON.stringify(invite.body));
-    const res = await fetch(`${base}/api/invites/accept`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: invite.body.token, password: AGENT.password }),
-    });
-    assert.equal(res.status, 200, await res.text());
+    await addTeammate(stack, page, { ...AGENT, name: 'Meera Shah' });
     contactId = await eventually(async () => {
       const { body } = await api(stack, page, 'GET', '/api/contacts?q=bina');
       const found = body.items.find((c) => c.name === 'Bina Bell');

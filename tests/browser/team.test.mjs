@@ -10,7 +10,6 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { ENV, eventually, byTestId, contactRow, WAIT, startStack, stopStack, newPage, signIn, customerWrites, openConversation, assertNoPageErrors, screenshot } from './harness.mjs';
 
 const TEST = { timeout: 180_000 };

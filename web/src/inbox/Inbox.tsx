@@ -13,7 +13,7 @@ import { NewConversation } from './NewConversation';
 import { useReadMarker } from './readMarker';
 import { activityTime, avatarClass, displayName, initials, relativeTime, secondaryLine, str } from './model';
 import {
-  QUEUES, applyChanges, backgroundError, chooseQueue, deliveryUnderway, liveContact, liveFailed, loadContacts, loadTeam, ownerLabel,
+  QUEUES, applyChanges, backgroundError, chooseQueue, deliveryUnderway, keepLoadingTeam, liveContact, liveFailed, loadContacts, ownerLabel,
   refilter, rev, select, setFilter, state, visibleContacts, whenLost,
 } from './store';
 import { setFeed } from '../live/feed';
@@ -36,9 +36,10 @@ function useLive(): void {
     const unsubscribe = feed.onChange(applyChanges);
     setFeed(feed);
     loadContacts().catch(backgroundError);
-    loadTeam().catch(() => {});
+    const stopTeam = keepLoadingTeam();
     feed.start();
     return () => {
+      stopTeam();
       unsubscribe();
       feed.stop();
       setFeed(null);

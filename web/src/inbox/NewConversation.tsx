@@ -13,39 +13,7 @@ import { business } from '../lib/business';
 import { isManager } from '../lib/session';
 import type { ConsentCategory } from '../api/consent';
 import { ConsentChoices } from './ConsentChoices';
-import { backgroundError, loadContacts, loadTeam, rev, state } from './store';
-
-/** How many times the team is asked for before the form says it could not be. */
-const TEAM_TRIES = 10;
-const TEAM_RETRY_MS = 2_000;
-
-/**
- * Loads the team the owner is chosen from, again while it is missing: the
- * inbox's own load may have failed or been dropped by a sign-in landing
- * meanwhile, and a form left without owners would say nothing of it.
- */
-function useTeamChoices(wanted: boolean, unavailable: () => void): void {
-  useEffect(() => {
-    if (!wanted) return undefined;
-    let tries = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let live = true;
-    const attempt = (): void => {
-      if (!live || state.users.length) return;
-      tries++;
-      loadTeam().catch(() => undefined).finally(() => {
-        if (!live || state.users.length) return;
-        if (tries < TEAM_TRIES) timer = setTimeout(attempt, TEAM_RETRY_MS);
-        else unavailable();
-      });
-    };
-    attempt();
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [wanted]);
-}
+import { backgroundError, keepLoadingTeam, loadContacts, rev, state } from './store';
 
 /** Sources most small shops' leads come from; any other can be typed. */
 const SOURCES = ['walk_in', 'phone_call', 'website', 'referral', 'instagram', 'facebook', 'indiamart', 'exhibition'];
@@ -64,7 +32,8 @@ export function NewConversation() {
   const [busy, setBusy] = useState(false);
   const manager = isManager();
   const [error, setError, fail] = useError();
-  useTeamChoices(open && manager, () => setError(t('newConv.teamUnavailable')));
+  // The owners come from the team, which the inbox may have failed to load.
+  useEffect(() => (open && manager ? keepLoadingTeam(() => setError(t('newConv.teamUnavailable'))) : undefined), [open && manager]);
   const close = () => {
     setOpen(false);
     setError('');

@@ -247,6 +247,39 @@ export async function loadTeam(): Promise<void> {
   changed();
 }
 
+/** How many times, and how far apart, a missing team is asked for again. */
+const TEAM_TRIES = 10;
+const TEAM_RETRY_MS = 2_000;
+
+/** Whether what `loadTeam` fetches is here: the pipelines, and for managers the team. */
+const teamLoaded = () => state.pipelines !== null && (!isManager() || state.users.length > 0);
+
+/**
+ * Loads the team, and again while it is missing: a 5xx, a timeout or an
+ * answer dropped by a sign-in would otherwise leave addresses where names
+ * belong, and no owners to choose, until the next sign-in. `gaveUp` runs
+ * when the tries are spent. Returns what stops the tries.
+ */
+export function keepLoadingTeam(gaveUp: () => void = () => {}): () => void {
+  let tries = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let live = true;
+  const attempt = (): void => {
+    if (!live || teamLoaded()) return;
+    tries++;
+    loadTeam().catch(() => undefined).finally(() => {
+      if (!live || teamLoaded()) return;
+      if (tries < TEAM_TRIES) timer = setTimeout(attempt, TEAM_RETRY_MS);
+      else gaveUp();
+    });
+  };
+  attempt();
+  return () => {
+    live = false;
+    clearTimeout(timer);
+  };
+}
+
 export async function fetchContact(id: string): Promise<void> {
   const g = generation();
   try {
