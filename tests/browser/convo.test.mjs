@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { eventually, byTestId, contactRow, sleep, startStack, stopStack, WAIT, PHONE, newPage, signIn, customerWrites, axeViolations, api, addTeammate } from './harness.mjs';
+import { eventually, byTestId, contactRow, sleep, startStack, stopStack, WAIT, PHONE, newPage, signIn, customerWrites, axeViolations, api, addTeammate, openSettings } from './harness.mjs';
 
 const TEST = { timeout: 240_000 };
 // Pages here bypass the CSP, so an injected handler would run: the
@@ -522,7 +522,7 @@ test('a WhatsApp Flow lead source made in Settings: a completed form shows its a
   const { context, page } = await newPage(stack, { bypassCSP: true });
   try {
     await signIn(stack, page);
-    await page.goto(`${base}/#/settings/leads`);
+    await openSettings(stack, page, 'leads');
     await byTestId(page, 'lead-source-add').click();
     await byTestId(page, 'lead-source-auth').selectOption('whatsapp_flow');
     const id = byTestId(page, 'lead-source-id');

@@ -281,6 +281,21 @@ export async function signInQuietly(stack, page) {
   assert.equal(status, 200);
 }
 
+/**
+ * Opens Settings → `section` and waits until its first loads have answered
+ * and rendered, as a person waits for a screen to settle: a list that lands
+ * pushes down the controls below it, and a click sent while it lands can
+ * miss its button (a diagnostic run caught an invite click that sent
+ * nothing while the form kept its values).
+ */
+export async function openSettings(stack, page, section) {
+  await page.goto(`${stack.base}/#/settings/${section}`);
+  await byTestId(page, `settings-${section}`).waitFor({ state: 'visible', timeout: WAIT });
+  const loading = () => [...page.pending].filter((r) => new URL(r.url()).pathname.startsWith('/api/'));
+  await eventually(() => assert.deepEqual(loading().map((r) => r.url()), []), { timeout: WAIT });
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
 /** Opens `name`'s conversation from the contact list; returns the contact's id. */
 export async function openConversation(page, name) {
   const row = contactRow(page, name);

@@ -12,7 +12,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, newPage, signIn, api, openConversation } from './harness.mjs';
+import { ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, newPage, signIn, api, openConversation, openSettings } from './harness.mjs';
 
 let stack;
 
@@ -31,7 +31,7 @@ test('a lead source set up in Settings puts posted leads on the board', { timeou
   const profile = { name: 'Asha Textiles', country: 'IN', currency: 'INR', time_zone: 'Asia/Kolkata', phone_number_id: '106540352242922' };
   assert.equal((await api(stack, page, 'PUT', '/api/business', profile)).status, 200);
 
-  await page.goto(`${stack.base}/#/settings/leads`);
+  await openSettings(stack, page, 'leads');
   await byTestId(page, 'lead-source-add').click();
   await byTestId(page, 'lead-source-id').fill('website');
   await byTestId(page, 'lead-source-name').fill('Website enquiry form');
@@ -83,7 +83,7 @@ test('Facebook Lead Ads and IndiaMART set up in Settings put their leads on the 
   const asked = await fetch(`${stack.sim.base}/sim/indiamart`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(enquiry) });
   assert.equal(asked.status, 200);
 
-  await page.goto(`${stack.base}/#/settings/leads`);
+  await openSettings(stack, page, 'leads');
   for (const [auth, name] of [['indiamart', 'IndiaMART enquiries'], ['facebook_lead_ads', 'Diwali lead ads']]) {
     await byTestId(page, 'lead-source-add').click();
     await byTestId(page, 'lead-source-auth').selectOption(auth);
@@ -164,7 +164,7 @@ test('a customer from a click-to-WhatsApp ad shows the ad on their contact, and 
 test('a form set up on a WhatsApp Flow source is sent from the composer and the filled form is a lead', { timeout: 180_000 }, async () => {
   const { context, page } = await newPage(stack, { bypassCSP: true });
   await signIn(stack, page);
-  await page.goto(`${stack.base}/#/settings/leads`);
+  await openSettings(stack, page, 'leads');
   await byTestId(page, 'lead-source-add').click();
   await byTestId(page, 'lead-source-auth').selectOption('whatsapp_flow');
   await byTestId(page, 'lead-source-id').fill('blouse_form');

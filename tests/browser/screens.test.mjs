@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCREENSHOTS, eventually, byTestId, contactRow, startStack, stopStack, WAIT, PHONE, newPage, signIn, customerWrites, axeViolations } from './harness.mjs';
+import { SCREENSHOTS, eventually, byTestId, contactRow, startStack, stopStack, WAIT, PHONE, newPage, signIn, customerWrites, axeViolations, openSettings } from './harness.mjs';
 
 const TEST = { timeout: 240_000 };
 const XSS = '<img src=x onerror=window.__pwned=1>';
@@ -29,7 +29,7 @@ test('an admin invites an agent; the agent accepts the link, signs in, and a use
   const agent = await newPage(stack, { viewport: PHONE });
   try {
     await signIn(stack, admin.page);
-    await admin.page.goto(`${base}/#/settings/team`);
+    await openSettings(stack, admin.page, 'team');
     await byTestId(admin.page, 'invite-email').fill('nisha@team.example');
     await byTestId(admin.page, 'invite-name').fill('Nisha Agent');
     await byTestId(admin.page, 'invite-submit').click();
