@@ -487,6 +487,7 @@ export const en = {
   'settings.available': 'available',
   'settings.away': 'away',
   'settings.invite': 'Invite a teammate',
+  'settings.members': 'Teammates',
   'settings.sendInvite': 'Create invitation link',
   'settings.inviteLink': 'Share this one-time link:',
   'settings.invited': 'invited',

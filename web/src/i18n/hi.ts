@@ -482,6 +482,7 @@ export const hi: Catalog = {
   'settings.available': 'उपलब्ध',
   'settings.away': 'दूर',
   'settings.invite': 'साथी को आमंत्रित करें',
+  'settings.members': 'टीम के साथी',
   'settings.sendInvite': 'निमंत्रण लिंक बनाएँ',
   'settings.inviteLink': 'यह एक बार का लिंक भेजें:',
   'settings.invited': 'आमंत्रित',

@@ -80,13 +80,7 @@ export function LeadSources() {
       <h2 id="leads-heading" class="side-heading">{t('leads.title')}</h2>
       <p class="muted">{t('leads.note')}</p>
       {error ? <p class="form-error" role="alert" data-testid="leads-error">{error}</p> : null}
-      {list && !list.length && !editing ? <p class="muted">{t('leads.none')}</p> : null}
-      <ul class="lead-sources">
-        {(list ?? []).map((entry) => (
-          <SourceCard key={entry.id} entry={entry} fail={fail} onChanged={load}
-            onEdit={() => setEditing({ source: { id: entry.id, name: entry.name, auth: entry.auth, pipeline: entry.pipeline, stage: entry.stage ?? null, owner: entry.owner, tags: entry.tags, mapping: entry.mapping }, isNew: false })} />
-        ))}
-      </ul>
+      {/* Add and the form first: the list lands after them and pushes nothing under a pointer. */}
       {editing ? (
         <LeadSourceForm initial={editing.source} isNew={editing.isNew} pipelines={pipelines} team={team}
           onCancel={() => setEditing(null)}
@@ -94,6 +88,13 @@ export function LeadSources() {
       ) : (
         <button class="button button--secondary" type="button" data-testid="lead-source-add" onClick={() => setEditing({ source: blank(), isNew: true })}>{t('leads.add')}</button>
       )}
+      {list && !list.length && !editing ? <p class="muted">{t('leads.none')}</p> : null}
+      <ul class="lead-sources">
+        {(list ?? []).map((entry) => (
+          <SourceCard key={entry.id} entry={entry} fail={fail} onChanged={load}
+            onEdit={() => setEditing({ source: { id: entry.id, name: entry.name, auth: entry.auth, pipeline: entry.pipeline, stage: entry.stage ?? null, owner: entry.owner, tags: entry.tags, mapping: entry.mapping }, isNew: false })} />
+        ))}
+      </ul>
     </section>
   );
 }

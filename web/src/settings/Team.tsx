@@ -53,35 +53,7 @@ export function Team() {
     <section class="settings-section" aria-labelledby="team-heading" data-testid="settings-team">
       <h2 id="team-heading" class="side-heading">{t('settings.team')}</h2>
       {error ? <p class="form-error" role="alert">{error}</p> : null}
-      <ul class="team-list">
-        {list.map((u) => (
-          <li class="team-member" key={u.email} data-testid="member" data-email={u.email}>
-            <span class="member-name">{u.name || u.email}</span>
-            <span class="member-email">{u.email}</span>
-            {u.invited ? <span class="chip" data-testid="member-state">{t('settings.invited')}</span>
-              : !u.active ? <span class="chip chip--closed" data-testid="member-state">{t('settings.inactive')}</span> : null}
-            {isAdmin() && u.email !== user.value?.email ? (
-              <span class="member-actions">
-                <label class="visually-hidden" for={`role-${u.email}`}>{t('settings.roleOf', { name: u.name || u.email })}</label>
-                <select id={`role-${u.email}`} data-testid="member-role" value={u.role} onChange={(e) => update(u, { role: (e.currentTarget as HTMLSelectElement).value as Role })}>
-                  {(['agent', 'manager', 'admin'] as const).map((r) => <option key={r} value={r}>{t(`role.${r}` as Key)}</option>)}
-                </select>
-                {!u.invited ? (
-                  <button type="button" class="button button--small button--ghost" data-testid="member-active" onClick={() => update(u, { active: !u.active })}>
-                    {u.active ? t('settings.deactivate') : t('settings.activate')}
-                  </button>
-                ) : null}
-                <MemberLink member={u} onIssued={issued} onRevoked={revoked} onError={fail} />
-              </span>
-            ) : <span class="member-role">{t(`role.${u.role}` as Key)}</span>}
-            {u.email === user.value?.email ? (
-              <button type="button" class="button button--small button--secondary" data-testid="my-availability" onClick={() => update(u, { available: !u.available })}>
-                {u.available ? t('settings.goAway') : t('settings.goAvailable')}
-              </button>
-            ) : <span class="member-availability">{u.available ? t('settings.available') : t('settings.away')}</span>}
-          </li>
-        ))}
-      </ul>
+      {/* The invitation comes first: the list lands after it and pushes nothing under a pointer. */}
       {isAdmin() ? (
         <form class="field-form invite-form" data-testid="invite-form" novalidate onSubmit={async (e) => {
           e.preventDefault();
@@ -114,6 +86,36 @@ export function Team() {
           {shown.url ? <> <output data-testid="invite-link">{shown.url}</output></> : null}
         </p>
       ) : null}
+      <h3 class="side-heading" id="members-heading">{t('settings.members')}</h3>
+      <ul class="team-list" aria-labelledby="members-heading">
+        {list.map((u) => (
+          <li class="team-member" key={u.email} data-testid="member" data-email={u.email}>
+            <span class="member-name">{u.name || u.email}</span>
+            <span class="member-email">{u.email}</span>
+            {u.invited ? <span class="chip" data-testid="member-state">{t('settings.invited')}</span>
+              : !u.active ? <span class="chip chip--closed" data-testid="member-state">{t('settings.inactive')}</span> : null}
+            {isAdmin() && u.email !== user.value?.email ? (
+              <span class="member-actions">
+                <label class="visually-hidden" for={`role-${u.email}`}>{t('settings.roleOf', { name: u.name || u.email })}</label>
+                <select id={`role-${u.email}`} data-testid="member-role" value={u.role} onChange={(e) => update(u, { role: (e.currentTarget as HTMLSelectElement).value as Role })}>
+                  {(['agent', 'manager', 'admin'] as const).map((r) => <option key={r} value={r}>{t(`role.${r}` as Key)}</option>)}
+                </select>
+                {!u.invited ? (
+                  <button type="button" class="button button--small button--ghost" data-testid="member-active" onClick={() => update(u, { active: !u.active })}>
+                    {u.active ? t('settings.deactivate') : t('settings.activate')}
+                  </button>
+                ) : null}
+                <MemberLink member={u} onIssued={issued} onRevoked={revoked} onError={fail} />
+              </span>
+            ) : <span class="member-role">{t(`role.${u.role}` as Key)}</span>}
+            {u.email === user.value?.email ? (
+              <button type="button" class="button button--small button--secondary" data-testid="my-availability" onClick={() => update(u, { available: !u.available })}>
+                {u.available ? t('settings.goAway') : t('settings.goAvailable')}
+              </button>
+            ) : <span class="member-availability">{u.available ? t('settings.available') : t('settings.away')}</span>}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
