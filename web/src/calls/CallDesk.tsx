@@ -4,7 +4,7 @@
 import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
-import { ownerLabel, rev, state } from '../inbox/store';
+import { ownerLabel, state } from '../inbox/store';
 import { displayName } from '../inbox/model';
 import { route } from '../lib/router';
 import { user } from '../lib/session';
@@ -44,7 +44,6 @@ function useTaken(onInbox: boolean, ringingIds: string[], now: number): { id: st
 }
 
 export function CallDesk() {
-  void rev.value;
   const onInbox = route.value.name === 'inbox';
   const now = Date.now();
   const rings = onInbox ? unanswered(state.contacts.values(), now, handled.value).filter((r) => r.call.call_id !== live.value?.callId) : [];

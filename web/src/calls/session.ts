@@ -7,7 +7,7 @@ import { ApiError, SignedOut } from '../api/client';
 import type { Contact } from '../api/contacts';
 import { t } from '../i18n';
 import { displayName } from '../inbox/model';
-import { fetchContact, ownerLabel, rev, state } from '../inbox/store';
+import { fetchContact, ownerLabel, state } from '../inbox/store';
 import { route } from '../lib/router';
 import { onReset } from '../lib/session';
 import { failure, live, markHandled, toLog, unmarkHandled, type LiveCall } from './state';
@@ -99,7 +99,6 @@ function endedThere(callId: string, tellMeta: boolean): void {
 /** Ends the call here when it leaves the contact; away from the inbox, asks for the contact now and then. */
 function watch(contactId: string, callId: string): void {
   unwatch = effect(() => {
-    void rev.value;
     const ringing = state.contacts.get(contactId)?.ringing;
     // Not from inside the effect: ending disposes it.
     if (ringing?.call_id !== callId) queueMicrotask(() => endedThere(callId, false));

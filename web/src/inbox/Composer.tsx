@@ -7,7 +7,7 @@ import { Icon } from '../components/Icon';
 import { t } from '../i18n';
 import { EstimateChip } from './Message';
 import { closedExplanation, displayName, estimateWords, localEstimate, snippet, windowInfo } from './model';
-import { MAX_TEXT, draftFor, rev, setSendResult, state, submit, timeline, updateDraft } from './store';
+import { MAX_TEXT, draftFor, setSendResult, state, submit, timeline, updateDraft } from './store';
 import { AttachFile } from './AttachFile';
 import { staffTyping } from './typing';
 import { TemplatePicker } from './template/TemplatePicker';
@@ -15,7 +15,6 @@ import { TemplatePicker } from './template/TemplatePicker';
 const InteractiveComposer = lazy(() => import('./InteractiveComposer').then((m) => m.InteractiveComposer));
 
 export function Composer({ c }: { c: Contact }) {
-  void rev.value; // state is plain data: re-render on every store change
   const draft = draftFor(c.id);
   const input = useRef<HTMLTextAreaElement>(null);
   const now = Date.now();

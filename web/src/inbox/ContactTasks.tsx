@@ -5,10 +5,9 @@ import { TaskItem } from '../tasks/TaskItem';
 import { t } from '../i18n';
 import { useError } from '../lib/useError';
 import { isManager } from '../lib/session';
-import { refreshTasks, rev, state } from './store';
+import { refreshTasks, state } from './store';
 
 export function ContactTasks({ contactId }: { contactId: string }) {
-  void rev.value; // state is plain data: re-render on every store change
   const [error, , fail] = useError();
   const loaded = state.tasksFor === contactId;
   const list = loaded ? state.tasks : [];

@@ -16,7 +16,7 @@ import { Panel } from './Panel';
 import { QuickFollowUp } from './QuickFollowUp';
 import { latestRevisions, revisedId, revisedSnippet } from './revisions';
 import { noteAuthor, TimelineNote } from './TimelineNote';
-import { contactAction, ownerLabel, rev, state, timeline, toggleOptOut } from './store';
+import { contactAction, ownerLabel, state, timeline, toggleOptOut } from './store';
 import type { Key } from '../i18n/en';
 
 const STATUS_KEYS: Record<string, Key> = { open: 'convStatus.open', waiting_on_us: 'convStatus.waiting_on_us', waiting_on_customer: 'convStatus.waiting_on_customer', closed: 'convStatus.closed' };
@@ -34,7 +34,6 @@ export function WindowBadge({ c, now, small = false }: { c: Contact; now: number
 }
 
 function Tools({ c }: { c: Contact }) {
-  void rev.value; // state is plain data: re-render on every store change
   const me = user.value?.email;
   const status = str(c.status);
   const manager = isManager();
@@ -95,7 +94,6 @@ function dayLabel(at: number, now: number): string {
 const isAtBottom = (el: HTMLElement) => el.scrollHeight - el.scrollTop - el.clientHeight <= 48;
 
 function Timeline({ contactId }: { contactId: string }) {
-  void rev.value; // state is plain data: re-render on every store change
   const scroller = useRef<HTMLDivElement>(null);
   const stuck = useRef(true);
   const seen = useRef<{ contact: string; ids: string[] }>({ contact: '', ids: [] });
@@ -216,7 +214,6 @@ function Timeline({ contactId }: { contactId: string }) {
 }
 
 export function Conversation({ contactId }: { contactId: string }) {
-  void rev.value;
   const c = state.contacts.get(contactId);
   const [panelOpen, setPanelOpen] = useState<boolean | null>(null);
   const wide = typeof window.matchMedia === 'function' && !window.matchMedia('(max-width: 1100px)').matches;

@@ -4,7 +4,7 @@ import { t } from '../i18n';
 import { businessNumbers, loadBusinessNumbers, numberLabel } from '../lib/numbers';
 import { isManager, user } from '../lib/session';
 import { filters, hasFilters, NO_FILTERS, normalizeTag, setFilters } from './filters';
-import { rev, state } from './store';
+import { state } from './store';
 
 interface Choice {
   value: string;
@@ -33,7 +33,6 @@ function numberChoices(current: string): Choice[] {
 }
 
 export function FilterBar() {
-  void rev.value;
   const f = filters.value;
   const [tag, setTag] = useState(f.tag);
   useEffect(() => setTag(f.tag), [f.tag]);

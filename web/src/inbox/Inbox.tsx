@@ -14,7 +14,7 @@ import { useReadMarker } from './readMarker';
 import { activityTime, avatarClass, displayName, initials, relativeTime, secondaryLine, str } from './model';
 import {
   QUEUES, applyChanges, backgroundError, chooseQueue, deliveryUnderway, keepLoadingTeam, liveContact, liveFailed, loadContacts, ownerLabel,
-  refilter, rev, select, setFilter, state, visibleContacts, whenLost,
+  refilter, select, setFilter, state, visibleContacts, whenLost,
 } from './store';
 import { setFeed } from '../live/feed';
 import { socketFeed } from '../live/socket';
@@ -90,7 +90,6 @@ function ContactRow({ c, now }: { c: Contact; now: number }) {
 }
 
 function QueueTabs() {
-  void rev.value; // state is plain data: re-render on every store change
   const onKey = (e: KeyboardEvent) => {
     const i = QUEUES.indexOf((e.target as HTMLElement).dataset.queue as Queue);
     if (i < 0) return;
@@ -126,7 +125,6 @@ function QueueTabs() {
 }
 
 export function Inbox({ contact }: { contact: string | null }) {
-  void rev.value;
   useLive();
   const [search, setSearch] = useState('');
   const [loadingMore, setLoadingMore] = useState(false);

@@ -13,7 +13,7 @@ import { business } from '../lib/business';
 import { isManager } from '../lib/session';
 import type { ConsentCategory } from '../api/consent';
 import { ConsentChoices } from './ConsentChoices';
-import { backgroundError, keepLoadingTeam, loadContacts, rev, state } from './store';
+import { backgroundError, keepLoadingTeam, loadContacts, state } from './store';
 
 /** Sources most small shops' leads come from; any other can be typed. */
 const SOURCES = ['walk_in', 'phone_call', 'website', 'referral', 'instagram', 'facebook', 'indiamart', 'exhibition'];
@@ -21,7 +21,6 @@ const SOURCES = ['walk_in', 'phone_call', 'website', 'referral', 'instagram', 'f
 export function NewConversation() {
   // The owner list is the store's plain data: subscribe to its changes, since
   // a component that reads signals is not re-rendered with its parent.
-  void rev.value;
   const [open, setOpen] = useState(false);
   const [phone, setPhone] = useState('');
   const [name, setName] = useState('');

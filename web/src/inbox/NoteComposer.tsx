@@ -1,10 +1,9 @@
 // Writing an internal note from the composer area: staff-only, never sent.
 import { useState } from 'preact/hooks';
 import { t } from '../i18n';
-import { addNote, rev, state } from './store';
+import { addNote, state } from './store';
 
 export function NoteComposer() {
-  void rev.value; // state is plain data: re-render on every store change
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const save = async () => {

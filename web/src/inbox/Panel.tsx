@@ -17,7 +17,7 @@ import { ContactTasks } from './ContactTasks';
 import { MergeSuggestions } from './MergeSuggestions';
 import { QuotesSection } from './QuotesSection';
 import { displayName, humanize, relativeTime, str } from './model';
-import { addNote, changeTags, createDeal, moveDeal, ownerLabel, patchContact, refreshPanel, refreshTasks, rev, setPanelError, state } from './store';
+import { addNote, changeTags, createDeal, moveDeal, ownerLabel, patchContact, refreshPanel, refreshTasks, setPanelError, state } from './store';
 
 // Logging a call is occasional: its form loads when first opened.
 const CallLogForm = lazy(() => import('./CallLogForm').then((m) => m.CallLogForm));
@@ -69,7 +69,6 @@ function DealItem({ d }: { d: Deal }) {
 }
 
 export function Panel({ c, onClose }: { c: Contact; onClose: () => void }) {
-  void rev.value; // state is plain data: re-render on every store change
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState('');
   const [tag, setTag] = useState('');

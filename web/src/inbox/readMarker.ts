@@ -3,7 +3,7 @@
 // says it is unread).
 import { useEffect } from 'preact/hooks';
 import * as businessApi from '../api/business';
-import { changed, rev, state } from './store';
+import { changed, state } from './store';
 
 let pending: string | null = null;
 
@@ -29,7 +29,6 @@ export function useReadMarker(contact: string | null): void {
     if (contact) void markRead(contact);
   }, [contact]);
   const unreadWhileOpen = contact !== null && state.contacts.get(contact)?.unread === true;
-  void rev.value;
   useEffect(() => {
     if (contact && unreadWhileOpen) void markRead(contact);
   }, [contact, unreadWhileOpen]);

@@ -1,6 +1,7 @@
 // The inbox's state: queues, the open conversation, drafts, the template
-// catalog and the contact panel. Components read `rev.value` to re-render
-// after any change; the state itself is plain data.
+// catalog and the contact panel. The state is plain data behind a proxy
+// that subscribes whatever reads it while rendering to `rev`, which every
+// change bumps.
 
 import { signal } from '@preact/signals';
 import type { Changes } from '../api/changes';
@@ -28,7 +29,7 @@ import { displayName, localEstimate, windowInfo, type Category, CATEGORIES } fro
 import { fillBody, missingCount, templateSend } from './template/fields';
 import { errorText } from '../lib/errorText';
 
-export const rev = signal(0);
+const rev = signal(0);
 const changed = () => {
   rev.value++;
 };
@@ -119,9 +120,26 @@ function fresh() {
   };
 }
 
-export let state = fresh();
+/**
+ * The state as everything reads it: a read during a render subscribes the
+ * component to `rev`, however it reached the data (directly, or through a
+ * helper such as `ownerLabel`). @preact/signals re-renders a component that
+ * reads signals only for its own signals, state and props, not with its
+ * parent, so one that read this plain data without `rev` kept showing it
+ * stale (the new-lead form's owners, a note's author).
+ */
+function tracked<T extends object>(raw: T): T {
+  return new Proxy(raw, {
+    get(target, key, receiver) {
+      void rev.value;
+      return Reflect.get(target, key, receiver);
+    },
+  });
+}
+
+export let state = tracked(fresh());
 onReset(() => {
-  state = fresh();
+  state = tracked(fresh());
   changed();
 });
 

@@ -3,12 +3,11 @@
 import { Icon } from '../../components/Icon';
 import { t } from '../../i18n';
 import { languageLabel } from '../../lib/format';
-import { rev, state } from '../store';
+import { state } from '../store';
 
 const HELD = ['PAUSED', 'DISABLED'];
 
 export function HeldTemplates() {
-  void rev.value; // the store's plain data, as in NewConversation
   const held = (state.templates ?? []).filter((tpl) => HELD.includes(String(tpl.status).toUpperCase()));
   if (!held.length) return null;
   return (

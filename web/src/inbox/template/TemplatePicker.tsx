@@ -8,14 +8,13 @@ import { languageLabel } from '../../lib/format';
 import { isManager } from '../../lib/session';
 import { EstimateChip } from '../Message';
 import { CATEGORIES, categoryLabel, localEstimate } from '../model';
-import { loadTemplates, paramValues, rev, state, submit, syncTemplates, templateGroups, updateDraft, type Draft } from '../store';
+import { loadTemplates, paramValues, state, submit, syncTemplates, templateGroups, updateDraft, type Draft } from '../store';
 import { missingCount } from './fields';
 import { HeldTemplates } from './HeldTemplates';
 import { TemplateFields } from './TemplateFields';
 import { TemplatePreview } from './TemplatePreview';
 
 export function TemplatePicker({ c, draft, open }: { c: Contact; draft: Draft; open: boolean }) {
-  void rev.value; // state is plain data: re-render on every store change
   useEffect(() => {
     const wrongNumber = state.templatesNumber !== c.phone_number_id;
     if (wrongNumber || (state.templates === null && !state.templatesLoading && !state.templatesError)) loadTemplates(c.phone_number_id);
