@@ -19,8 +19,6 @@ import { backgroundError, keepLoadingTeam, loadContacts, state } from './store';
 const SOURCES = ['walk_in', 'phone_call', 'website', 'referral', 'instagram', 'facebook', 'indiamart', 'exhibition'];
 
 export function NewConversation() {
-  // The owner list is the store's plain data: subscribe to its changes, since
-  // a component that reads signals is not re-rendered with its parent.
   const [open, setOpen] = useState(false);
   const [phone, setPhone] = useState('');
   const [name, setName] = useState('');
