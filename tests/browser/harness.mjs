@@ -319,7 +319,7 @@ export async function api(stack, page, method, url, data) {
 }
 
 /**
- * Invites `who` (an agent unless their `role` says otherwise) as the admin
+ * Invites a teammate (an agent unless `role` says otherwise) as the admin
  * signed in on `page`, and accepts the invitation with their `password`,
  * as they would from the link.
  */
@@ -332,7 +332,7 @@ export async function addTeammate(stack, page, { email, name, role = 'agent', pa
   assert.equal(accepted.status, 200, await accepted.text());
 }
 
-/** Signs `who` in over the API, with no page: their session's cookie, for requests made as them. */
+/** Signs a teammate in over the API, with no page: their session's cookie, for requests made as them. */
 export async function sessionCookie(stack, { email, password }) {
   const login = await fetch(`${stack.base}/api/login`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),
