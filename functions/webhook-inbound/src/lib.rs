@@ -102,9 +102,7 @@ async fn receive(State(ingest): State<Arc<IngestWebhook>>, headers: HeaderMap, b
     let signature = headers.get("x-hub-signature-256").and_then(|v| v.to_str().ok());
     match ingest.handle(&body, signature).await {
         Ok(report) => {
-            // Every message, status and change already has its own info
-            // line; the request's summary is for debugging only.
-            tracing::debug!(
+            tracing::info!(
                 stored = report.stored,
                 duplicates = report.duplicates,
                 statuses = report.statuses_applied
