@@ -406,6 +406,18 @@ fn logged_messages() -> String {
     sources
 }
 
+/// Whether some `tracing` macro that writes `message` logs at info or
+/// above, the level `template.yaml` deploys the functions at: the macro
+/// is the last one opened before the message.
+fn written_at_info(sources: &str, message: &str) -> bool {
+    const MACROS: [&str; 5] = ["trace!(", "debug!(", "info!(", "warn!(", "error!("];
+    sources.match_indices(&format!("\"{message}\"")).any(|(at, _)| {
+        let before = &sources[..at];
+        let opened = MACROS.iter().filter_map(|m| before.rfind(m).map(|i| (i, *m))).max();
+        matches!(opened, Some((_, "info!(" | "warn!(" | "error!(")))
+    })
+}
+
 #[test]
 fn every_alarm_e_mails_the_admin_and_every_log_metric_counts_a_line_the_code_writes() {
     let raw = raw_template();
@@ -436,6 +448,10 @@ fn every_alarm_e_mails_the_admin_and_every_log_metric_counts_a_line_the_code_wri
         let message = pattern.split("$.fields.message = \"").nth(1).and_then(|rest| rest.split('"').next());
         let message = message.unwrap_or_else(|| panic!("{id} matches no log message: {pattern}"));
         assert!(sources.contains(&format!("\"{message}\"")), "{id} counts {message:?}, which no code logs");
+        assert!(
+            written_at_info(&sources, message),
+            "{id} counts {message:?}, which the deployed level (info) leaves out"
+        );
         assert!(
             filter["Properties"]["MetricTransformations"][0].get("DefaultValue").is_none(),
             "{id} would publish (and bill) a metric while idle"
