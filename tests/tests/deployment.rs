@@ -442,7 +442,7 @@ fn every_alarm_e_mails_the_admin_and_every_log_metric_counts_a_line_the_code_wri
 
     let sources = logged_messages();
     let filters = resources_of(&raw, "AWS::Logs::MetricFilter");
-    assert!(filters.len() >= 6);
+    assert!(filters.len() >= 5);
     for (id, filter) in filters {
         let pattern = filter["Properties"]["FilterPattern"].as_str().unwrap_or_default();
         let message = pattern.split("$.fields.message = \"").nth(1).and_then(|rest| rest.split('"').next());
