@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Compares webhook-inbound binaries by CPU per message, in interleaved runs.
+
+This machine's speed drifts by more than most changes are worth (the same
+binary has measured 521 and 1,311 µs a message on two days), so a change to
+the inbound path is judged by runs of old and new taken in turns, each
+against the same DynamoDB Local, and by their medians.
+
+    .venv/bin/python infra/bench/interleaved.py --rounds 6 \\
+        old=/tmp/webhook-inbound.old new=target/bench/release/webhook-inbound
+
+A variant may add environment after a colon: `warn=<binary>:RUST_LOG=warn`.
+Needs DynamoDB Local at AWS_ENDPOINT_URL_DYNAMODB (as `make bench` starts it)
+and the floor (`lambda-floor`) built beside the release functions.
+"""
+
+import argparse
+import statistics
+import uuid
+from pathlib import Path
+
+import lambda_bench as bench
+
+
+def variant(text, env):
+    """`label=binary[:NAME=value,...]` as (label, binary, its environment)."""
+    label, _, rest = text.partition("=")
+    binary, _, extra = rest.partition(":")
+    if not label or not binary:
+        raise argparse.ArgumentTypeError(f"expected label=binary, got {text!r}")
+    own = dict(env)
+    for pair in filter(None, extra.split(",")):
+        name, _, value = pair.partition("=")
+        own[name] = value
+    return label, binary, own
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--floor", default=str(bench.ROOT / "target" / "bench" / "release" / "lambda-floor"))
+    parser.add_argument("variants", nargs="+", help="label=binary[:NAME=value,...]")
+    args = parser.parse_args()
+    if args.rounds > 9 or len(args.variants) > 10:
+        parser.error("at most 9 rounds of 10 variants: each run's customers are numbered from its round and place")
+
+    tpl = bench.template()
+    api = bench.RuntimeApi()
+    table = f"bench-{uuid.uuid4().hex[:8]}"
+    bench.create_table(table, tpl)
+    env = dict(bench.functions(tpl))["webhook-inbound"] | {"TABLE_NAME": table}
+    variants = [variant(v, env) for v in args.variants]
+    for _, binary, _ in variants:
+        if not Path(binary).exists():
+            parser.error(f"{binary} is not built")
+
+    floor, cpu = [], {label: [] for label, _, _ in variants}
+    for round_ in range(args.rounds):
+        floor.append(bench.steady_state(api, [args.floor], {}, [{}] * args.messages)["cpu_us_per_event"])
+        for i, (label, binary, own) in enumerate(variants):
+            # New customers and wamids for every run, so no run meets another's duplicates.
+            events = [bench.signed_event(b) for b in bench.inbound_bodies(args.messages, round_ * 10 + i)]
+            cpu[label].append(bench.steady_state(api, [binary], own, events)["cpu_us_per_event"])
+            print(f"round {round_ + 1}: {label} {cpu[label][-1]:.0f} µs", flush=True)
+
+    print(f"\nCPU µs per message, medians of {args.rounds} interleaved rounds of {args.messages}")
+    print(f"  {'floor':<12} {statistics.median(floor):>7.0f}   {' '.join(f'{x:.0f}' for x in floor)}")
+    for label, runs in cpu.items():
+        print(f"  {label:<12} {statistics.median(runs):>7.0f}   {' '.join(f'{x:.0f}' for x in runs)}")
+
+
+if __name__ == "__main__":
+    main()
