@@ -1,8 +1,10 @@
 //! The handlers as Lambda sees them: real API Gateway HTTP API (v2) events,
-//! decoded by lambda_http (base64 bodies included), run through the same
-//! routers the functions deploy.
+//! read and answered the way every HTTP function's main does
+//! (`parley::adapters::http_api_event`, base64 bodies included), through the
+//! same routers the functions deploy.
 
 use http::StatusCode;
+use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpResponse;
 use parley::adapters::aws;
 use parley::adapters::dynamo::DynamoStore;
 use parley::app::{IngestStores, IngestWebhook};
@@ -10,7 +12,6 @@ use parley::ports::{ConversationStore, PageRequest, SystemClock};
 use parley_e2e::{fixture, require_emulators, unique_table, APP_SECRET};
 use parley_simulator::webhook::signature;
 use std::sync::Arc;
-use tower::ServiceExt;
 
 fn http_api_event(
     method: &str,
@@ -57,19 +58,27 @@ async fn store() -> Arc<DynamoStore> {
     Arc::new(DynamoStore::new(client, table, parley_e2e::contact_id_key()))
 }
 
-/// The inbound function's handler as its main runs it: the event read as
-/// the HTTP API's own type, the answer in that API's response shape.
-async fn inbound_function(
-    store: &Arc<DynamoStore>,
-    event: &str,
-) -> lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpResponse {
+/// `router` as a function's main runs it: the event read as the HTTP API's
+/// own type, the answer in that API's response shape.
+async fn through_lambda(router: axum::Router, event: &str) -> ApiGatewayV2httpResponse {
+    let event = serde_json::from_str(event).expect("a valid HTTP API event");
+    parley::adapters::http_api_event::serve(router, event, lambda_http::Context::default()).await.unwrap()
+}
+
+fn body_text(response: &ApiGatewayV2httpResponse) -> &str {
+    match &response.body {
+        Some(lambda_http::Body::Text(text)) => text,
+        _ => "",
+    }
+}
+
+async fn inbound_function(store: &Arc<DynamoStore>, event: &str) -> ApiGatewayV2httpResponse {
     let router = webhook_inbound::router(Arc::new(IngestWebhook::new(
         IngestStores::over(store.clone()),
         Arc::new(SystemClock),
         APP_SECRET,
     )));
-    let event = serde_json::from_str(event).expect("a valid HTTP API event");
-    webhook_inbound::http_api_event::serve(router, event, lambda_http::Context::default()).await.unwrap()
+    through_lambda(router, event).await
 }
 
 #[tokio::test]
@@ -135,17 +144,10 @@ async fn the_verify_function_answers_metas_get_event() {
         false,
         "hub.mode=subscribe&hub.verify_token=tok&hub.challenge=777",
     );
-    let request = lambda_http::request::from_str(&event).unwrap();
     let router = webhook_verify::router(webhook_verify::VerifyConfig { verify_token: "tok".into() });
-    let response = router.oneshot(request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let body = axum_body_text(response).await;
-    assert_eq!(body, "777");
-}
-
-async fn axum_body_text(response: http::Response<axum::body::Body>) -> String {
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
-    String::from_utf8(bytes.to_vec()).unwrap()
+    let response = through_lambda(router, &event).await;
+    assert_eq!(response.status_code, 200);
+    assert_eq!(body_text(&response), "777");
 }
 
 /// The event as API Gateway sends it when `source_ip` called.
@@ -213,11 +215,10 @@ async fn each_api_function_serves_its_own_routes_and_answers_404_for_the_others(
             let path = parley_e2e::sample_path(operation.path);
             let headers = serde_json::json!({"content-type": "application/json"});
             let event = http_api_event(&operation.method.to_uppercase(), &path, headers, "{}", false, "");
-            let response = api.clone().oneshot(lambda_http::request::from_str(&event).unwrap()).await.unwrap();
-            let status = response.status();
-            let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-            let body: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-            let unrouted = status == StatusCode::NOT_FOUND && body["error"]["message"] == "route not found";
+            let response = through_lambda(api.clone(), &event).await;
+            let status = response.status_code;
+            let body: serde_json::Value = serde_json::from_str(body_text(&response)).unwrap_or_default();
+            let unrouted = status == 404 && body["error"]["message"] == "route not found";
             assert_eq!(
                 unrouted,
                 operation.function != function,
@@ -239,7 +240,7 @@ async fn logins_are_throttled_by_api_gateways_source_ip_or_a_viewer_address_clou
         headers["content-type"] = "application/json".into();
         let event = from_source(http_api_event("POST", "/api/login", headers, &body, false, ""), source_ip);
         let api = api.clone();
-        async move { api.oneshot(lambda_http::request::from_str(&event).unwrap()).await.unwrap().status() }
+        async move { StatusCode::from_u16(through_lambda(api, &event).await.status_code as u16).unwrap() }
     };
     let none = serde_json::json!({});
     for _ in 0..5 {
@@ -260,4 +261,31 @@ async fn logins_are_throttled_by_api_gateways_source_ip_or_a_viewer_address_clou
     assert_eq!(neighbour, StatusCode::OK, "a viewer at the same edge is not");
     let forged = login("198.18.0.1", viewer("192.0.2.50:1", "a guessed key"), ADMIN_PASSWORD).await;
     assert_eq!(forged, StatusCode::OK, "without the key the header is ignored: the sourceIp counts");
+}
+
+#[tokio::test]
+async fn a_sign_in_through_api_gateway_sets_its_session_in_the_responses_cookies_and_the_next_event_carries_it() {
+    use parley_e2e::{ADMIN_EMAIL, ADMIN_PASSWORD};
+    let api = parley_api::router(lambda_api_state().await);
+    let body = serde_json::json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).to_string();
+    let headers = serde_json::json!({"content-type": "application/json"});
+    let signed_in = through_lambda(api.clone(), &http_api_event("POST", "/api/login", headers, &body, false, "")).await;
+    assert_eq!(signed_in.status_code, 200, "{}", body_text(&signed_in));
+    assert!(
+        signed_in.headers.get(http::header::SET_COOKIE).is_none(),
+        "the HTTP API takes cookies only from `cookies`"
+    );
+    let session = signed_in.cookies.iter().find(|cookie| cookie.contains("HttpOnly")).expect("a session cookie");
+
+    // API Gateway hands a browser's cookies to the function in `cookies`,
+    // each as name=value.
+    let mut me: serde_json::Value =
+        serde_json::from_str(&http_api_event("GET", "/api/me", serde_json::json!({}), "", false, "")).unwrap();
+    me["cookies"] = serde_json::json!([session.split(';').next().unwrap()]);
+    let answer = through_lambda(api.clone(), &me.to_string()).await;
+    assert_eq!(answer.status_code, 200, "{}", body_text(&answer));
+    assert!(body_text(&answer).contains(ADMIN_EMAIL));
+
+    me["cookies"] = serde_json::json!([]);
+    assert_eq!(through_lambda(api, &me.to_string()).await.status_code, 401);
 }

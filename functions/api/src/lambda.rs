@@ -3,10 +3,11 @@
 //! with the first request, so init makes no network call.
 
 use crate::{ApiSettings, Routes};
-use lambda_http::{service_fn, Request};
+use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequest;
+use lambda_http::{service_fn, LambdaEvent};
+use parley::adapters::http_api_event;
 use parley::adapters::secrets_manager::{BuiltOnFirstUse, SecretStore};
 use parley::config::Environment;
-use tower::ServiceExt;
 
 /// Serves `routes` to API Gateway until Lambda ends the container.
 pub async fn run_on_lambda(routes: Routes) -> Result<(), lambda_http::Error> {
@@ -18,8 +19,8 @@ pub async fn run_on_lambda(routes: Routes) -> Result<(), lambda_http::Error> {
         Ok(crate::serving(routes, crate::build(&settings, &sdk, secrets)?))
     });
     let app = &app;
-    lambda_http::run(service_fn(move |request: Request| async move {
-        Ok::<_, lambda_http::Error>(app.get().await?.clone().oneshot(request).await?)
+    lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<ApiGatewayV2httpRequest>| async move {
+        http_api_event::serve(app.get().await?.clone(), event.payload, event.context).await
     }))
     .await
 }

@@ -1,5 +1,6 @@
-//! The staff API (`/api/*`): an axum Router that lambda_http runs on Lambda
-//! and the local runner mounts as it is.
+//! The staff API (`/api/*`): an axum Router that Lambda runs on API Gateway's
+//! HTTP API events (`parley::adapters::http_api_event`) and the local runner
+//! mounts as it is.
 
 mod admin;
 mod ai_assist;

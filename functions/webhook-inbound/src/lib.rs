@@ -21,8 +21,6 @@ use parley::domain::routing::RoutingRule;
 use parley::ports::{Clock, LeadAdsApi, SystemClock};
 use std::sync::Arc;
 
-pub mod http_api_event;
-
 /// What the inbound webhook function runs with.
 #[derive(Debug, Clone)]
 pub struct InboundSettings {

@@ -26,7 +26,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     });
     let app = &app;
     lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<ApiGatewayV2httpRequest>| async move {
-        webhook_inbound::http_api_event::serve(app.get().await?.clone(), event.payload, event.context).await
+        parley::adapters::http_api_event::serve(app.get().await?.clone(), event.payload, event.context).await
     }))
     .await
 }

@@ -1,10 +1,11 @@
 //! Lambda glue for `GET /webhook`. The verify token is read with the first
 //! request (no network at init).
 
-use lambda_http::{service_fn, Request};
+use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequest;
+use lambda_http::{service_fn, LambdaEvent};
+use parley::adapters::http_api_event;
 use parley::adapters::secrets_manager::{BuiltOnFirstUse, SecretStore};
 use parley::config::Environment;
-use tower::ServiceExt;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
@@ -15,8 +16,8 @@ async fn main() -> Result<(), lambda_http::Error> {
         Ok(webhook_verify::router(webhook_verify::VerifyConfig::from_secrets(secrets)?))
     });
     let app = &app;
-    lambda_http::run(service_fn(move |request: Request| async move {
-        Ok::<_, lambda_http::Error>(app.get().await?.clone().oneshot(request).await?)
+    lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<ApiGatewayV2httpRequest>| async move {
+        http_api_event::serve(app.get().await?.clone(), event.payload, event.context).await
     }))
     .await
 }

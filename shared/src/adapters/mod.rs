@@ -16,6 +16,7 @@ pub mod dead_letters;
 pub mod dynamo;
 pub mod font_directory;
 pub mod graph_leads;
+pub mod http_api_event;
 pub mod indiamart_http;
 pub mod request_counter;
 pub mod s3_exports;
