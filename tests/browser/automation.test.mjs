@@ -39,6 +39,11 @@ test('rules are built from form fields, switched, logged and dry-run on a phone'
   await page.goto(`${base}/#/settings/automation`);
   await byTestId(page, 'settings-automation').waitFor({ state: 'visible', timeout: WAIT });
   await eventually(async () => assert.equal(await byTestId(page, 'rule-row').count(), 3));
+  // New rule sits above the list, which lands after the screen opens: the
+  // list pushes nothing under a pointer on its way to the button.
+  const fresh = await byTestId(page, 'rule-new').boundingBox();
+  const rules = await byTestId(page, 'rule-list').boundingBox();
+  assert.ok(fresh.y + fresh.height <= rules.y, `New rule (${fresh.y}+${fresh.height}) comes before the list (${rules.y})`);
   // The thank-you default waits for a template: off.
   const thanks = row(page, 'thank-you');
   assert.equal(await byTestId(thanks, 'rule-enabled').isChecked(), false);

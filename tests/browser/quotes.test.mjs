@@ -10,7 +10,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, newPage, signIn, customerWrites, openConversation, api } from './harness.mjs';
+import { ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, newPage, signIn, customerWrites, openConversation, openSettings, api } from './harness.mjs';
 
 let stack;
 
@@ -114,6 +114,49 @@ test('from the board\'s deal drawer a quote starts from the profile\'s GST state
   const card = page.locator(`[data-testid="column"][data-stage="quote_sent"] [data-deal-id="${deal.id}"]`);
   await card.waitFor({ state: 'visible', timeout: WAIT });
   assert.deepEqual(await axeViolations(page), []);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a manager keeps the product catalog in Settings, a quote line picks from it, and a deleted product leaves it', { timeout: 180_000 }, async () => {
+  const { context, page } = await newPage(stack, { bypassCSP: true });
+  await signIn(stack, page);
+  await openSettings(stack, page, 'products');
+  // The add form sits above the list: a list that lands pushes nothing under a pointer.
+  const form = await byTestId(page, 'settings-products').locator('form').boundingBox();
+  const list = await byTestId(page, 'products').boundingBox();
+  assert.ok(form.y + form.height <= list.y, `the form (${form.y}+${form.height}) comes before the list (${list.y})`);
+
+  await byTestId(page, 'product-name').fill('Silk dupatta');
+  await byTestId(page, 'product-sku').fill('DUP-1');
+  await byTestId(page, 'product-price').fill('799.50');
+  await byTestId(page, 'product-tax').fill('5');
+  await byTestId(page, 'product-add').click();
+  const listed = byTestId(page, 'product').filter({ hasText: 'Silk dupatta' });
+  await listed.waitFor({ state: 'visible', timeout: WAIT });
+  assert.match(await listed.textContent(), /DUP-1.*\/ pc · 5%/);
+  assert.equal(await byTestId(page, 'product-name').inputValue(), '', 'the form is ready for the next product');
+  const { body: catalog } = await api(stack, page, 'GET', '/api/products');
+  const saved = catalog.items.find((p) => p.name === 'Silk dupatta');
+  assert.deepEqual([saved.sku, saved.unit_price_minor, saved.tax_rate_bp, saved.unit], ['DUP-1', 79950, 500, 'pc']);
+
+  await customerWrites(stack, '919812340003', 'Meena Iyer', 'Dupatta price?');
+  const { body: contacts } = await api(stack, page, 'GET', '/api/contacts');
+  const meena = contacts.items.find((c) => c.name === 'Meena Iyer');
+  await api(stack, page, 'POST', '/api/deals', { contact_id: meena.id, title: 'Dupattas', value_minor: 100 });
+  await page.goto(`${stack.base}/#/`);
+  await openConversation(page, 'Meena Iyer');
+  await byTestId(page, 'quote-new').click();
+  await byTestId(page, 'quote-line-product').selectOption({ label: 'Silk dupatta' });
+  assert.equal(await byTestId(page, 'quote-line-description').inputValue(), 'Silk dupatta');
+  assert.equal(await byTestId(page, 'quote-line-price').inputValue(), '799.5');
+  assert.equal(await byTestId(page, 'quote-line-tax').inputValue(), '5');
+
+  await openSettings(stack, page, 'products');
+  await byTestId(page, 'product').filter({ hasText: 'Silk dupatta' }).getByRole('button', { name: 'Delete' }).click();
+  await eventually(async () => assert.equal(await byTestId(page, 'product').filter({ hasText: 'Silk dupatta' }).count(), 0));
+  const { body: after } = await api(stack, page, 'GET', '/api/products');
+  assert.equal(after.items.some((p) => p.id === saved.id), false);
   assert.deepEqual(page.errors, []);
   await context.close();
 });

@@ -53,6 +53,10 @@ export function Automation() {
       <h2 id="automation-heading" class="side-heading">{t('rules.heading')}</h2>
       <p class="muted">{t('rules.intro')}</p>
       {error ? <p class="form-error" role="alert" data-testid="automation-error">{error}</p> : null}
+      {/* Above the list, which lands later: it pushes nothing under a pointer. */}
+      {manager ? (
+        <button type="button" class="button button--secondary" data-testid="rule-new" onClick={() => setChosen(freshRule())}>{t('rules.new')}</button>
+      ) : null}
       {list && list.length === 0 ? <p class="muted">{t('rules.none')}</p> : null}
       <ul class="rule-list" data-testid="rule-list">
         {(list ?? []).map((rule) => (
@@ -72,9 +76,6 @@ export function Automation() {
           </li>
         ))}
       </ul>
-      {manager ? (
-        <button type="button" class="button button--secondary" data-testid="rule-new" onClick={() => setChosen(freshRule())}>{t('rules.new')}</button>
-      ) : null}
       {chosen ? (
         <div class="rule-detail">
           {manager ? <RuleEditor initial={chosen} choices={choices} onSaved={(r) => { setChosen(r); load(); }} /> : null}

@@ -1,4 +1,6 @@
 // The product catalog the quote builder picks lines from (managers and admins).
+// The add form sits above the list: a list that lands later pushes nothing
+// under a pointer on its way to the Add button.
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { money } from '../lib/format';
@@ -31,16 +33,6 @@ export function Products() {
   return (
     <section class="settings-section" aria-labelledby="products-heading" data-testid="settings-products">
       <h2 id="products-heading">{t('products.title')}</h2>
-      <ul class="deal-list" data-testid="products">
-        {items.map((p) => (
-          <li class="deal" key={p.id} data-testid="product">
-            <span class="deal-title">{p.name}{p.sku ? ` · ${p.sku}` : ''}</span>
-            <span class="deal-value">{money(p.unit_price_minor, null)} / {p.unit} · {p.tax_rate_bp / 100}%</span>
-            <button type="button" class="button button--small button--secondary" onClick={() => work(() => deleteProduct(p.id))}>{t('products.delete')}</button>
-          </li>
-        ))}
-        {!items.length ? <li class="side-empty">{t('products.none')}</li> : null}
-      </ul>
       <form class="field-form" novalidate onSubmit={async (e) => {
         e.preventDefault();
         await work(async () => {
@@ -56,6 +48,16 @@ export function Products() {
         <button type="submit" class="button button--small" data-testid="product-add">{t('products.add')}</button>
       </form>
       {error ? <p class="form-error" role="alert">{error}</p> : null}
+      <ul class="deal-list" data-testid="products">
+        {items.map((p) => (
+          <li class="deal" key={p.id} data-testid="product">
+            <span class="deal-title">{p.name}{p.sku ? ` · ${p.sku}` : ''}</span>
+            <span class="deal-value">{money(p.unit_price_minor, null)} / {p.unit} · {p.tax_rate_bp / 100}%</span>
+            <button type="button" class="button button--small button--secondary" onClick={() => work(() => deleteProduct(p.id))}>{t('products.delete')}</button>
+          </li>
+        ))}
+        {!items.length ? <li class="side-empty">{t('products.none')}</li> : null}
+      </ul>
     </section>
   );
 }
