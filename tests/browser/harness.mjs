@@ -3,6 +3,7 @@
 // table of its own, so files can run in parallel.
 
 import assert from 'node:assert/strict';
+import { afterEach, beforeEach } from 'node:test';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -249,6 +250,7 @@ export async function newPage(stack, { viewport = { width: 1280, height: 860 }, 
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) page.errors.push(m.text());
   });
+  pagesOfThisTest.push(page);
   if (failOnDialog) {
     page.on('dialog', (d) => {
       page.errors.push(`dialog: ${d.message()}`);
@@ -257,6 +259,25 @@ export async function newPage(stack, { viewport = { width: 1280, height: 860 }, 
   }
   return { context, page };
 }
+
+// The pages the running test opened. When it fails, what each one was told
+// by the API, what it still waited for, and what went wrong in it are
+// printed beside the failure: a flake is read from these, and an assertion
+// alone rarely says which request a screen was waiting on.
+const pagesOfThisTest = [];
+beforeEach(() => {
+  pagesOfThisTest.length = 0;
+});
+afterEach((t) => {
+  if (t.passed) return;
+  pagesOfThisTest.forEach((page, i) => {
+    const unanswered = [...page.pending].map((r) => `${r.method()} ${new URL(r.url()).pathname}`);
+    console.log(`page ${i + 1} of "${t.name}" at ${page.url()}`);
+    console.log(`  API answers, newest last:\n    ${page.apiLog.join('\n    ') || 'none'}`);
+    console.log(`  unanswered: ${unanswered.join(', ') || 'none'}`);
+    if (page.errors.length) console.log(`  errors in the page:\n    ${page.errors.join('\n    ')}`);
+  });
+});
 
 /** A phone-sized window (the mobile-first width). */
 export const PHONE = { width: 360, height: 740 };

@@ -50,8 +50,6 @@ test('a new lead by phone, with its tags, source and owner, opens with templates
         form: await form.count(),
         signInForm: await byTestId(page, 'login-form').count(),
         error: await byTestId(form, 'new-conversation-error').textContent({ timeout: 1000 }).catch(() => null),
-        api: page.apiLog,
-        unanswered: [...page.pending].map((r) => `${r.method()} ${new URL(r.url()).pathname}`),
       };
       assert.fail(`the team to choose from: ${JSON.stringify(seen)}`);
     }, { timeout: 2 * WAIT });
