@@ -1,4 +1,4 @@
-// Lints the web app. The security rule of the UI is enforced here: no
+// Lints the web app and its browser tests. The security rule of the UI is enforced here: no
 // markup from strings, ever (innerHTML, outerHTML, insertAdjacentHTML,
 // document.write, dangerouslySetInnerHTML). Everything a customer or a
 // staff member wrote reaches the page as text.
@@ -32,6 +32,11 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', 'vite.config.ts'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', AbortSignal: 'readonly', window: 'readonly', document: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', AbortSignal: 'readonly', Buffer: 'readonly', window: 'readonly', document: 'readonly' } },
+  },
+  {
+    // The browser tests hand functions to `page.evaluate`, which run in the page.
+    files: ['tests/browser/**/*.mjs'],
+    languageOptions: { globals: { Document: 'readonly', Event: 'readonly', MutationObserver: 'readonly', RTCPeerConnection: 'readonly', getComputedStyle: 'readonly', localStorage: 'readonly', location: 'readonly', navigator: 'readonly', requestAnimationFrame: 'readonly' } },
   },
 );
