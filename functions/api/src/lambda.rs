@@ -3,8 +3,6 @@
 //! with the first request, so init makes no network call.
 
 use crate::{ApiSettings, Routes};
-use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequest;
-use lambda_http::{service_fn, LambdaEvent};
 use parley::adapters::http_api_event;
 use parley::adapters::secrets_manager::{BuiltOnFirstUse, SecretStore};
 use parley::config::Environment;
@@ -18,9 +16,5 @@ pub async fn run_on_lambda(routes: Routes) -> Result<(), lambda_http::Error> {
     let app = BuiltOnFirstUse::new(secrets, move |secrets| {
         Ok(crate::serving(routes, crate::build(&settings, &sdk, secrets)?))
     });
-    let app = &app;
-    lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<ApiGatewayV2httpRequest>| async move {
-        http_api_event::serve(app.get().await?.clone(), event.payload, event.context).await
-    }))
-    .await
+    http_api_event::run(&app).await
 }

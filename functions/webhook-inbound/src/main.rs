@@ -9,8 +9,7 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequest;
-use lambda_http::{service_fn, LambdaEvent};
+use parley::adapters::http_api_event;
 use parley::adapters::secrets_manager::{BuiltOnFirstUse, SecretStore};
 use parley::config::Environment;
 use std::sync::Arc;
@@ -24,9 +23,5 @@ async fn main() -> Result<(), lambda_http::Error> {
     let app = BuiltOnFirstUse::new(secrets, move |secrets| {
         Ok(webhook_inbound::router(Arc::new(webhook_inbound::build(&settings, &sdk, secrets)?)))
     });
-    let app = &app;
-    lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<ApiGatewayV2httpRequest>| async move {
-        parley::adapters::http_api_event::serve(app.get().await?.clone(), event.payload, event.context).await
-    }))
-    .await
+    http_api_event::run(&app).await
 }

@@ -1,8 +1,6 @@
 //! Lambda glue for `GET /webhook`. The verify token is read with the first
 //! request (no network at init).
 
-use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequest;
-use lambda_http::{service_fn, LambdaEvent};
 use parley::adapters::http_api_event;
 use parley::adapters::secrets_manager::{BuiltOnFirstUse, SecretStore};
 use parley::config::Environment;
@@ -15,9 +13,5 @@ async fn main() -> Result<(), lambda_http::Error> {
     let app = BuiltOnFirstUse::new(SecretStore::new(settings.secrets, &sdk), |secrets| {
         Ok(webhook_verify::router(webhook_verify::VerifyConfig::from_secrets(secrets)?))
     });
-    let app = &app;
-    lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<ApiGatewayV2httpRequest>| async move {
-        http_api_event::serve(app.get().await?.clone(), event.payload, event.context).await
-    }))
-    .await
+    http_api_event::run(&app).await
 }

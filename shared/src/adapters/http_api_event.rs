@@ -10,12 +10,29 @@
 //! reads that one event shape in one pass, hands the router the same
 //! `http::Request` lambda_http would, and answers in the event's own shape.
 
+use crate::adapters::secrets_manager::BuiltOnFirstUse;
 use http::header::SET_COOKIE;
 use http_body_util::BodyExt;
 use lambda_http::aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
 use lambda_http::request::LambdaRequest;
-use lambda_http::{Body, Context, RequestExt};
+use lambda_http::{service_fn, Body, Context, LambdaEvent, RequestExt};
 use tower::{Service, ServiceExt};
+
+/// Serves HTTP API events until Lambda ends the container, each through a
+/// clone of the service `app` builds with the first event (so init makes no
+/// network call).
+pub async fn run<S, B>(app: &BuiltOnFirstUse<S>) -> Result<(), lambda_http::Error>
+where
+    S: Service<http::Request<Body>, Response = http::Response<B>> + Clone,
+    S::Error: Into<lambda_http::Error>,
+    B: http_body::Body,
+    B::Error: Into<lambda_http::Error>,
+{
+    lambda_http::lambda_runtime::run(service_fn(move |event: LambdaEvent<ApiGatewayV2httpRequest>| async move {
+        serve(app.get().await?.clone(), event.payload, event.context).await
+    }))
+    .await
+}
 
 /// Runs one HTTP API event through `service`. A body that is not UTF-8 goes
 /// back base64-encoded; `Set-Cookie` headers go back as the response's
