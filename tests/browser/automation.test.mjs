@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCREENSHOTS, ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, PHONE, newPage, signIn, api } from './harness.mjs';
+import { SCREENSHOTS, ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, PHONE, newPage, signIn, assertAbove, api } from './harness.mjs';
 
 const TEST = { timeout: 180_000 };
 
@@ -41,9 +41,7 @@ test('rules are built from form fields, switched, logged and dry-run on a phone'
   await eventually(async () => assert.equal(await byTestId(page, 'rule-row').count(), 3));
   // New rule sits above the list, which lands after the screen opens: the
   // list pushes nothing under a pointer on its way to the button.
-  const fresh = await byTestId(page, 'rule-new').boundingBox();
-  const rules = await byTestId(page, 'rule-list').boundingBox();
-  assert.ok(fresh.y + fresh.height <= rules.y, `New rule (${fresh.y}+${fresh.height}) comes before the list (${rules.y})`);
+  await assertAbove(byTestId(page, 'rule-new'), byTestId(page, 'rule-list'), 'New rule and the rule list');
   // The thank-you default waits for a template: off.
   const thanks = row(page, 'thank-you');
   assert.equal(await byTestId(thanks, 'rule-enabled').isChecked(), false);

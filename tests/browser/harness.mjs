@@ -279,6 +279,16 @@ afterEach((t) => {
   });
 });
 
+/**
+ * Asserts that `upper` is on screen and ends above where `lower` starts: a
+ * control placed before a list that loads later (which then pushes nothing
+ * under a pointer), or a button the phone's bottom bar must not cover.
+ */
+export async function assertAbove(upper, lower, what) {
+  const [a, b] = [await upper.boundingBox(), await lower.boundingBox()];
+  assert.ok(a && b && a.y + a.height <= b.y, `${what}: ${JSON.stringify(a)} must end above ${JSON.stringify(b)}`);
+}
+
 /** A phone-sized window (the mobile-first width). */
 export const PHONE = { width: 360, height: 740 };
 

@@ -10,7 +10,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, newPage, signIn, customerWrites, openConversation, openSettings, api } from './harness.mjs';
+import { ENV, eventually, byTestId, startStack, stopStack, axeViolations, WAIT, newPage, signIn, customerWrites, openConversation, openSettings, assertAbove, api } from './harness.mjs';
 
 let stack;
 
@@ -123,9 +123,7 @@ test('a manager keeps the product catalog in Settings, a quote line picks from i
   await signIn(stack, page);
   await openSettings(stack, page, 'products');
   // The add form sits above the list: a list that lands pushes nothing under a pointer.
-  const form = await byTestId(page, 'settings-products').locator('form').boundingBox();
-  const list = await byTestId(page, 'products').boundingBox();
-  assert.ok(form.y + form.height <= list.y, `the form (${form.y}+${form.height}) comes before the list (${list.y})`);
+  await assertAbove(byTestId(page, 'settings-products').locator('form'), byTestId(page, 'products'), 'the add form and the product list');
 
   await byTestId(page, 'product-name').fill('Silk dupatta');
   await byTestId(page, 'product-sku').fill('DUP-1');

@@ -8,7 +8,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENV, eventually, byTestId, contactRow, startStack, stopStack, customerWritesTo, axeViolations } from './harness.mjs';
+import { ENV, eventually, byTestId, contactRow, startStack, stopStack, customerWritesTo, axeViolations, assertAbove } from './harness.mjs';
 
 const WAIT = 30_000;
 const TEST = { timeout: 180_000 };
@@ -81,9 +81,7 @@ test('a header image, named parameters and a URL suffix are asked for, previewed
     assert.equal(await send.isEnabled(), true);
     // The phone's bottom bar never covers the composer's button.
     await send.scrollIntoViewIfNeeded();
-    const button = await send.boundingBox();
-    const bar = await page.locator('.nav').boundingBox();
-    assert.ok(button && bar && button.y + button.height <= bar.y, `send button ${JSON.stringify(button)} under the bottom bar ${JSON.stringify(bar)}`);
+    await assertAbove(send, page.locator('.nav'), 'the send button and the bottom bar');
     await send.click();
     const sent = page.locator('[data-testid="message"][data-direction="out"]')
       .filter({ hasText: 'Hi Ravi, the fuel pump you asked about is in stock.' });
