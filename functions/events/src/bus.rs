@@ -60,7 +60,7 @@ impl EventBus for EventBridgeBus {
             .set_entries(Some(entries))
             .send()
             .await
-            .map_err(|e| BusError(aws_sdk_eventbridge::error::DisplayErrorContext(e).to_string()))?;
+            .map_err(|e| BusError(parley::adapters::error_chain::text(&e)))?;
         // Entries answer in order; one with an error code was not accepted.
         let mut accepted: Vec<bool> = out.entries().iter().map(|e| e.error_code().is_none()).collect();
         accepted.resize(events.len(), false);

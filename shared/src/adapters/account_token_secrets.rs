@@ -4,9 +4,9 @@
 //! emptied, not deleted, when the token is taken away: a deleted secret's
 //! name stays taken for days.
 
+use crate::adapters::error_chain;
 use crate::ports::{AccountTokenStore, KeyStoreError};
 use async_trait::async_trait;
-use aws_sdk_secretsmanager::error::DisplayErrorContext;
 
 /// The accounts' secrets.
 #[derive(Debug, Clone)]
@@ -26,9 +26,9 @@ impl SecretsManagerAccountTokens {
     }
 }
 
-fn unavailable<E: std::error::Error + 'static>(e: E) -> KeyStoreError {
+fn unavailable<E: std::error::Error>(e: E) -> KeyStoreError {
     // The SDK's errors name the operation and code, never a secret value.
-    KeyStoreError(DisplayErrorContext(e).to_string())
+    KeyStoreError(error_chain::text(&e))
 }
 
 #[async_trait]

@@ -2,9 +2,9 @@
 //! assist needs it and written when an admin sets it. The secret holds
 //! `{"api_key": "..."}`; `{}` (as the stack creates it) is "not set".
 
+use crate::adapters::error_chain;
 use crate::ports::{AiKeyStore, KeyStoreError};
 use async_trait::async_trait;
-use aws_sdk_secretsmanager::error::DisplayErrorContext;
 
 /// The key's secret.
 #[derive(Debug, Clone)]
@@ -20,9 +20,9 @@ impl SecretsManagerAiKey {
     }
 }
 
-fn unavailable<E: std::error::Error + 'static>(e: E) -> KeyStoreError {
+fn unavailable<E: std::error::Error>(e: E) -> KeyStoreError {
     // The SDK's errors name the operation and code, never a secret value.
-    KeyStoreError(DisplayErrorContext(e).to_string())
+    KeyStoreError(error_chain::text(&e))
 }
 
 #[async_trait]

@@ -33,9 +33,7 @@ impl PushChannel for ApiGatewayPush {
                 Err(PushError::Gone)
             }
             Err(SdkError::ServiceError(e)) if e.raw().status().as_u16() == 410 => Err(PushError::Gone),
-            Err(e) => {
-                Err(PushError::Unavailable(aws_sdk_apigatewaymanagement::error::DisplayErrorContext(e).to_string()))
-            }
+            Err(e) => Err(PushError::Unavailable(crate::adapters::error_chain::text(&e))),
         }
     }
 }

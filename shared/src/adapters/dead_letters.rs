@@ -49,8 +49,8 @@ impl SqsDeadLetters {
     }
 }
 
-fn failed<E: std::fmt::Debug>(e: E) -> QueueError {
-    QueueError(format!("{e:?}"))
+fn failed<E: std::error::Error>(e: E) -> QueueError {
+    QueueError(crate::adapters::error_chain::text(&e))
 }
 
 /// The ids a job's body names: its id fields, and the Parley message id at

@@ -14,6 +14,7 @@ pub mod cloud_api_media;
 pub mod cloudformation;
 pub mod dead_letters;
 pub mod dynamo;
+pub mod error_chain;
 pub mod font_directory;
 pub mod graph_leads;
 pub mod http_api_event;

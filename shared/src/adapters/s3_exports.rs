@@ -2,6 +2,7 @@
 //! rows come (never the whole file in memory), downloaded through a
 //! short-lived presigned link.
 
+use super::s3_media::failed;
 use crate::ports::{ExportFiles, FileError, FileUpload};
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
@@ -10,10 +11,6 @@ use std::time::Duration;
 
 /// S3's smallest part but the last.
 const PART_BYTES: usize = 5 * 1024 * 1024;
-
-fn failed<E: std::fmt::Debug>(e: E) -> FileError {
-    FileError(format!("{e:?}"))
-}
 
 /// The export bucket.
 #[derive(Debug, Clone)]
@@ -158,7 +155,7 @@ impl FileUpload for S3Upload {
                 .send()
                 .await;
             if let Err(e) = aborted {
-                tracing::warn!(error = ?e, "could not abort an export upload; the bucket's lifecycle removes it");
+                tracing::warn!(error = %failed(e).0, "could not abort an export upload; the bucket's lifecycle removes it");
             }
         }
     }

@@ -2,7 +2,7 @@
 //! takes the browser's presigned PUTs, with CORS): the upload link, the
 //! uploaded object's size and entity tag, and the whole file for the worker.
 
-use super::s3_media::S3MediaVault;
+use super::s3_media::{failed, S3MediaVault};
 use crate::ports::{FileError, ImportFile, ImportFiles, MediaUploads};
 
 #[async_trait::async_trait]
@@ -18,19 +18,12 @@ impl ImportFiles for S3MediaVault {
                 tag: head.e_tag().unwrap_or_default().trim_matches('"').to_owned(),
             })),
             Err(e) if e.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(None),
-            Err(e) => Err(FileError(format!("{e:?}"))),
+            Err(e) => Err(failed(e)),
         }
     }
 
     async fn read_import(&self, key: &str) -> Result<Vec<u8>, FileError> {
-        let object = self
-            .client()
-            .get_object()
-            .bucket(self.bucket())
-            .key(key)
-            .send()
-            .await
-            .map_err(|e| FileError(format!("{e:?}")))?;
+        let object = self.client().get_object().bucket(self.bucket()).key(key).send().await.map_err(failed)?;
         let bytes = object.body.collect().await.map_err(|e| FileError(e.to_string()))?;
         Ok(bytes.into_bytes().to_vec())
     }

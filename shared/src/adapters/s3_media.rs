@@ -8,16 +8,8 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{Delete, ObjectIdentifier, ServerSideEncryption};
 use std::time::Duration;
 
-/// The error's message chain, never its debug form (which holds the request).
-fn failed<E: std::error::Error>(e: E) -> FileError {
-    let mut text = e.to_string();
-    let mut cause = e.source();
-    while let Some(inner) = cause {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        cause = inner.source();
-    }
-    FileError(text)
+pub(super) fn failed<E: std::error::Error>(e: E) -> FileError {
+    FileError(crate::adapters::error_chain::text(&e))
 }
 
 /// The media bucket.

@@ -45,8 +45,8 @@ pub fn at_expression(at: Millis) -> String {
     format!("at({})", &rfc[..19.min(rfc.len())])
 }
 
-fn unavailable(error: impl std::fmt::Display) -> StoreError {
-    StoreError::Unavailable(format!("scheduler: {error}"))
+fn unavailable<E: std::error::Error>(error: E) -> StoreError {
+    StoreError::Unavailable(format!("scheduler: {}", crate::adapters::error_chain::text(&error)))
 }
 
 impl EventBridgeScheduler {
@@ -102,10 +102,10 @@ impl Scheduler for EventBridgeScheduler {
                     .action_after_completion(ActionAfterCompletion::Delete)
                     .send()
                     .await
-                    .map_err(|e| unavailable(aws_sdk_scheduler::error::DisplayErrorContext(e)))?;
+                    .map_err(unavailable)?;
                 Ok(())
             }
-            Err(error) => Err(unavailable(aws_sdk_scheduler::error::DisplayErrorContext(error))),
+            Err(error) => Err(unavailable(error)),
         }
     }
 
@@ -113,7 +113,7 @@ impl Scheduler for EventBridgeScheduler {
         match self.client.delete_schedule().name(name).group_name(&self.target.group).send().await {
             Ok(_) => Ok(()),
             Err(error) if error.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => Ok(()),
-            Err(error) => Err(unavailable(aws_sdk_scheduler::error::DisplayErrorContext(error))),
+            Err(error) => Err(unavailable(error)),
         }
     }
 }

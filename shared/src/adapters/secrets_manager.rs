@@ -60,11 +60,7 @@ async fn fetch(
         let out = client.get_secret_value().secret_id(&secret.id).send().await.map_err(|e| {
             // The SDK's error names the operation and the service's code;
             // a GetSecretValue error never carries the value.
-            SecretsError::Unavailable(format!(
-                "{}: {}",
-                secret.id,
-                aws_sdk_secretsmanager::error::DisplayErrorContext(e)
-            ))
+            SecretsError::Unavailable(format!("{}: {}", secret.id, crate::adapters::error_chain::text(&e)))
         })?;
         let value = out.secret_string().ok_or_else(|| SecretsError::Malformed(secret.id.clone()))?;
         secrets = match secret.plain {

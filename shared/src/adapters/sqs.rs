@@ -1,6 +1,7 @@
 //! The outbound queue on SQS.
 
 use super::dynamo::keys;
+use super::error_chain;
 use crate::domain::{ContactId, MessageRef};
 use crate::ports::{ExportQueue, MediaQueue, OutboundQueue, QueueError, WebhookQueue};
 use serde::{Deserialize, Serialize};
@@ -87,7 +88,7 @@ impl SqsQueue {
             .visibility_timeout(delay_seconds)
             .send()
             .await
-            .map_err(|e| QueueError(format!("{e:?}")))?;
+            .map_err(|e| QueueError(error_chain::text(&e)))?;
         Ok(())
     }
 
@@ -117,7 +118,7 @@ impl SqsQueue {
             .delay_seconds(delay_seconds.clamp(0, 900))
             .send()
             .await
-            .map_err(|e| QueueError(format!("{e:?}")))?;
+            .map_err(|e| QueueError(error_chain::text(&e)))?;
         Ok(())
     }
 }

@@ -246,18 +246,12 @@ pub(super) fn is_condition_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetad
     e.code() == Some("ConditionalCheckFailedException")
 }
 
-/// Maps any SDK failure to an unavailable store, keeping the messages of the
-/// error and its causes but never their debug form, which holds the raw
-/// response and any items it returned (a contact, with its phone). A
-/// starting key DynamoDB refused is a bad cursor (the caller's mistake).
+/// Maps any SDK failure to an unavailable store, in the words of
+/// [`error_chain`](crate::adapters::error_chain) (never the items a raw
+/// response returned). A starting key DynamoDB refused is a bad cursor (the
+/// caller's mistake).
 fn unavailable<E: std::error::Error>(e: E) -> crate::ports::StoreError {
-    let mut text = e.to_string();
-    let mut cause = e.source();
-    while let Some(inner) = cause {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        cause = inner.source();
-    }
+    let text = crate::adapters::error_chain::text(&e);
     if cursor::refused_start_key(&text) {
         return crate::ports::StoreError::BadCursor;
     }
