@@ -95,3 +95,29 @@ async fn a_missing_secret_fails_without_showing_values_and_is_read_again_next_ti
     assert_eq!(secrets.get(SecretName::WhatsAppAccessToken).unwrap(), "EAAG-token");
     assert!(!format!("{secrets:?}").contains("EAAG"), "Debug shows names only: {secrets:?}");
 }
+
+#[tokio::test]
+async fn an_accounts_token_and_the_ai_key_are_created_then_overwritten_and_read_back() {
+    use parley::ports::{AccountTokenStore, AiKeyStore};
+    let sm = client().await;
+    let sdk = parley::adapters::aws::load_config().await;
+    let prefix = format!("{}/account-token/", unique_table("tokens"));
+    let tokens = parley::adapters::aws::account_tokens(&sdk, &prefix);
+
+    assert_eq!(tokens.account_token("1001").await.unwrap(), None, "no secret yet reads as no token");
+    tokens.set_account_token("1001", Some("EAAG-first")).await.expect("created with the first token");
+    tokens.set_account_token("1001", Some("EAAG-second")).await.expect("overwritten");
+    assert_eq!(tokens.account_token("1001").await.unwrap().as_deref(), Some("EAAG-second"));
+    // What the SDK reads is what was written: one secret, its current value.
+    let stored = sm.get_secret_value().secret_id(format!("{prefix}1001")).send().await.unwrap();
+    assert_eq!(stored.secret_string(), Some(r#"{"access_token":"EAAG-second"}"#));
+    tokens.set_account_token("1001", None).await.unwrap();
+    assert_eq!(tokens.account_token("1001").await.unwrap(), None, "emptied, not deleted");
+
+    let key_id = unique_table("ai-key");
+    create(&sm, &key_id, "{}").await;
+    let key = parley::adapters::aws::ai_key(&sdk, &key_id);
+    assert_eq!(key.ai_key().await.unwrap(), None, "the stack creates it empty");
+    key.set_ai_key(Some("sk-live")).await.unwrap();
+    assert_eq!(key.ai_key().await.unwrap().as_deref(), Some("sk-live"));
+}

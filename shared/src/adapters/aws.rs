@@ -1,6 +1,7 @@
 //! Loading the AWS SDK configuration once per cold start.
 
 use super::request_counter::RequestCounter;
+use super::secrets_manager_client::SecretsManagerClient;
 pub use aws_sdk_dynamodb::Client as DynamoClient;
 pub use aws_types::SdkConfig;
 
@@ -160,12 +161,12 @@ impl MediaBucket {
 
 /// The AI provider key's secret (`secret_id`: its ARN or name).
 pub fn ai_key(config: &SdkConfig, secret_id: &str) -> super::ai_key_secret::SecretsManagerAiKey {
-    super::ai_key_secret::SecretsManagerAiKey::new(aws_sdk_secretsmanager::Client::new(config), secret_id)
+    super::ai_key_secret::SecretsManagerAiKey::new(SecretsManagerClient::new(config), secret_id)
 }
 
 /// The WhatsApp Business Accounts' own tokens, one secret each under `prefix`.
 pub fn account_tokens(config: &SdkConfig, prefix: &str) -> super::account_token_secrets::SecretsManagerAccountTokens {
-    super::account_token_secrets::SecretsManagerAccountTokens::new(aws_sdk_secretsmanager::Client::new(config), prefix)
+    super::account_token_secrets::SecretsManagerAccountTokens::new(SecretsManagerClient::new(config), prefix)
 }
 
 /// The export queue at `url`.

@@ -2,6 +2,7 @@
 //! the container. Building a [`SecretStore`] makes no network call, so a cold
 //! start never waits on Secrets Manager.
 
+use super::secrets_manager_client::SecretsManagerClient;
 use crate::config::secrets::{AppSecrets, SecretName, SecretSource, SecretsError, StoredSecret};
 use aws_types::SdkConfig;
 use tokio::sync::OnceCell;
@@ -9,7 +10,7 @@ use tokio::sync::OnceCell;
 /// The secrets behind a [`SecretSource`].
 pub struct SecretStore {
     source: SecretSource,
-    client: Option<aws_sdk_secretsmanager::Client>,
+    client: Option<SecretsManagerClient>,
     loaded: OnceCell<AppSecrets>,
 }
 
@@ -20,11 +21,10 @@ impl std::fmt::Debug for SecretStore {
 }
 
 impl SecretStore {
-    /// A store over `source`; the Secrets Manager client (if any) is built
+    /// A store over `source`; the Secrets Manager client (if any) is made
     /// now, from the shared SDK configuration, without a request.
     pub fn new(source: SecretSource, sdk: &SdkConfig) -> Self {
-        let client =
-            matches!(source, SecretSource::SecretsManager { .. }).then(|| aws_sdk_secretsmanager::Client::new(sdk));
+        let client = matches!(source, SecretSource::SecretsManager { .. }).then(|| SecretsManagerClient::new(sdk));
         SecretStore { source, client, loaded: OnceCell::new() }
     }
 
@@ -37,7 +37,7 @@ impl SecretStore {
                 match (&self.source, &self.client) {
                     (SecretSource::Environment(secrets), _) => Ok(secrets.clone()),
                     (SecretSource::SecretsManager { stored, required }, Some(client)) => {
-                        // Boxed: the SDK's future is deep, and every Lambda
+                        // Boxed: the call's future is deep, and every Lambda
                         // main would otherwise carry its whole type.
                         Box::pin(fetch(client, stored, required)).await
                     }
@@ -51,18 +51,19 @@ impl SecretStore {
 }
 
 async fn fetch(
-    client: &aws_sdk_secretsmanager::Client,
+    client: &SecretsManagerClient,
     stored: &[StoredSecret],
     required: &[SecretName],
 ) -> Result<AppSecrets, SecretsError> {
     let mut secrets = AppSecrets::default();
     for secret in stored {
-        let out = client.get_secret_value().secret_id(&secret.id).send().await.map_err(|e| {
-            // The SDK's error names the operation and the service's code;
-            // a GetSecretValue error never carries the value.
-            SecretsError::Unavailable(format!("{}: {}", secret.id, crate::adapters::error_chain::text(&e)))
-        })?;
-        let value = out.secret_string().ok_or_else(|| SecretsError::Malformed(secret.id.clone()))?;
+        // A read's error names the call and AWS's code, never a value.
+        let value = client
+            .secret_string(&secret.id)
+            .await
+            .map_err(|e| SecretsError::Unavailable(format!("{}: {e}", secret.id)))?
+            .ok_or_else(|| SecretsError::Unavailable(format!("{}: no such secret", secret.id)))?;
+        let value = value.as_str();
         secrets = match secret.plain {
             Some(name) => secrets.with(name, value),
             None => secrets.merge_json(&secret.id, value)?,
