@@ -142,10 +142,10 @@ async fn a_large_file_goes_up_in_multipart_parts() {
     use parley::ports::ExportFiles;
     let _t = TestStack::start().await;
     let sdk = parley::adapters::aws::load_config().await;
-    let s3 = parley::adapters::aws::s3_client(&sdk, true);
+    let s3 = parley_local::bootstrap::sdk_s3_client(&sdk);
     let bucket = parley_local::bootstrap::bucket_name(&parley_e2e::unique_table("multipart"), "exports");
     parley_local::bootstrap::ensure_bucket(&s3, &bucket).await.unwrap();
-    let files = parley::adapters::s3_exports::S3ExportFiles::new(s3, &bucket);
+    let files = parley::adapters::s3_exports::S3ExportFiles::new(parley::adapters::aws::s3_bucket(&sdk, &bucket, true));
     let line = "x".repeat(1023) + "\n";
     let mut upload = files.create("exports/big.csv", "text/csv").await.unwrap();
     for _ in 0..(11 * 1024) {

@@ -67,7 +67,7 @@ async fn fetch(t: &TestStack, url: &str) -> (u16, String, Vec<u8>) {
 
 async fn s3() -> aws_sdk_s3::Client {
     let sdk = parley::adapters::aws::load_config().await;
-    parley::adapters::aws::s3_client(&sdk, true)
+    parley_local::bootstrap::sdk_s3_client(&sdk)
 }
 
 async fn keys_under(t: &TestStack, prefix: &str) -> Vec<String> {

@@ -121,6 +121,13 @@ pub async fn ensure_queues(
     Ok(urls)
 }
 
+/// An SDK S3 client for what only the emulator needs (making buckets and
+/// their CORS rules), and for tests that check the bucket independently of
+/// Parley's own S3 client; path-style, as moto serves no per-bucket hosts.
+pub fn sdk_s3_client(config: &parley::adapters::aws::SdkConfig) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(config).force_path_style(true).build())
+}
+
 /// Creates the private bucket `name` unless it exists.
 pub async fn ensure_bucket(client: &aws_sdk_s3::Client, name: &str) -> Result<()> {
     if client.head_bucket().bucket(name).send().await.is_ok() {

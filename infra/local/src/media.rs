@@ -26,16 +26,22 @@ pub struct LocalMedia {
     pub origin: String,
 }
 
-/// Creates the bucket (if needed) over `s3`.
-pub async fn bucket(s3: aws_sdk_s3::Client, table: &str) -> anyhow::Result<LocalMedia> {
+/// Creates the bucket (if needed) over `s3`; Parley's vault in it speaks
+/// with `sdk`'s settings.
+pub async fn bucket(
+    s3: &aws_sdk_s3::Client,
+    sdk: &parley::adapters::aws::SdkConfig,
+    table: &str,
+) -> anyhow::Result<LocalMedia> {
     let bucket = crate::bootstrap::bucket_name(table, "media");
-    crate::bootstrap::ensure_bucket(&s3, &bucket).await?;
-    allow_browser_uploads(&s3, &bucket).await?;
+    crate::bootstrap::ensure_bucket(s3, &bucket).await?;
+    allow_browser_uploads(s3, &bucket).await?;
     let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".to_owned());
     let origin = std::env::var("AWS_ENDPOINT_URL_S3")
         .map(|url| url.trim_end_matches('/').to_owned())
         .unwrap_or_else(|_| format!("https://{bucket}.s3.{region}.amazonaws.com"));
-    Ok(LocalMedia { vault: Arc::new(S3MediaVault::new(s3, bucket.clone())), bucket, origin })
+    let vault = S3MediaVault::new(parley::adapters::aws::s3_bucket(sdk, &bucket, true));
+    Ok(LocalMedia { vault: Arc::new(vault), bucket, origin })
 }
 
 /// The bucket's CORS rule, as `MediaBucket` has it in template.yaml:

@@ -207,12 +207,12 @@ impl LocalStack {
         // like the others; the bucket is `<table>-exports` in moto.
         let queue_url = |id: &str| queues.get(id).cloned().with_context(|| format!("template.yaml declares no {id}"));
         let export_queue = SqsQueue::new(sqs_client.clone(), queue_url("ExportQueue")?);
-        let s3 = aws::s3_client(&sdk, parley::config::Environment::process().optional("AWS_ENDPOINT_URL_S3").is_some());
+        let s3 = bootstrap::sdk_s3_client(&sdk);
         let export_bucket = bootstrap::bucket_name(&config.table, "exports");
         bootstrap::ensure_bucket(&s3, &export_bucket).await?;
-        let media = crate::media::bucket(s3.clone(), &config.table).await?;
+        let media = crate::media::bucket(&s3, &sdk, &config.table).await?;
         let media_queue = SqsQueue::new(sqs_client.clone(), queue_url("MediaQueue")?);
-        let export_files = Arc::new(S3ExportFiles::new(s3, export_bucket));
+        let export_files = Arc::new(S3ExportFiles::new(aws::s3_bucket(&sdk, &export_bucket, true)));
         let dead_letters = SqsDeadLetters::new(
             sqs_client.clone(),
             [

@@ -12,7 +12,7 @@ use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
 use aws_smithy_async::rt::sleep::TokioSleep;
 use aws_smithy_async::time::SystemTimeSource;
-use aws_smithy_runtime_api::client::http::{HttpConnectorSettings, SharedHttpClient};
+use aws_smithy_runtime_api::client::http::{HttpConnectorSettings, SharedHttpClient, SharedHttpConnector};
 use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -75,9 +75,15 @@ impl LoadServiceConfig for EnvironmentEndpoints {
 }
 
 /// The SDK's HTTP client: reqwest over rustls with ring
-/// ([`super::aws_http`]).
+/// ([`super::aws_http`]), one pool per process.
 pub fn https_client() -> aws_sdk_dynamodb::config::SharedHttpClient {
-    super::aws_http::ReqwestHttpClient::shared()
+    SharedHttpClient::new(super::aws_http::ReqwestHttpClient::process_wide())
+}
+
+/// A connector over the process's pool with `config`'s timeouts, for the
+/// requests sent without an SDK client ([`super::aws_signed`]).
+pub fn connector(config: &SdkConfig) -> SharedHttpConnector {
+    super::aws_http::ReqwestHttpClient::process_wide().connector(&connector_settings(config))
 }
 
 /// A DynamoDB client that counts its HTTP round trips into `counter`.
@@ -93,14 +99,11 @@ pub fn store(config: &SdkConfig, table: &str, ids: crate::domain::ContactIdKey) 
 
 /// The webhook function's store: as [`store`], but its messages' and
 /// statuses' transactions go without the SDK's orchestrator
-/// ([`super::dynamo::DirectTransactions`]), through the SDK client's pool.
+/// ([`super::dynamo::DirectTransactions`]), through the process's pool.
 /// Only that function writes them at volume, so only it carries the writer.
 pub fn webhook_store(config: &SdkConfig, table: &str, ids: crate::domain::ContactIdKey) -> super::dynamo::DynamoStore {
-    let http = super::aws_http::ReqwestHttpClient::default();
-    let config = config.to_builder().http_client(SharedHttpClient::new(http.clone())).build();
-    let connector = http.connector(&connector_settings(&config));
-    let direct = super::dynamo::DirectTransactions::new(&config, connector, RequestCounter::default());
-    store(&config, table, ids).with_direct_transactions(direct)
+    let direct = super::dynamo::DirectTransactions::new(config, connector(config), RequestCounter::default());
+    store(config, table, ids).with_direct_transactions(direct)
 }
 
 /// The HTTP timeouts `config` sets, for a connector made outside the SDK.
@@ -118,20 +121,20 @@ pub fn outbound_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
     super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url)
 }
 
-/// An S3 client; path-style addressing when `emulated` (moto serves no
-/// per-bucket host names).
-pub fn s3_client(config: &SdkConfig, emulated: bool) -> aws_sdk_s3::Client {
-    aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(config).force_path_style(emulated).build())
+/// The bucket `name`, in the path of its URLs when `emulated` (moto serves
+/// no per-bucket host names).
+pub fn s3_bucket(config: &SdkConfig, name: &str, emulated: bool) -> super::s3_bucket::S3Bucket {
+    super::s3_bucket::S3Bucket::new(config, connector(config), name, emulated)
 }
 
 /// The export bucket's files.
 pub fn export_files(config: &SdkConfig, bucket: &ExportBucket) -> super::s3_exports::S3ExportFiles {
-    super::s3_exports::S3ExportFiles::new(s3_client(config, bucket.path_style), bucket.name.clone())
+    super::s3_exports::S3ExportFiles::new(s3_bucket(config, &bucket.name, bucket.path_style))
 }
 
 /// The media bucket's files.
 pub fn media_vault(config: &SdkConfig, bucket: &MediaBucket) -> super::s3_media::S3MediaVault {
-    super::s3_media::S3MediaVault::new(s3_client(config, bucket.path_style), bucket.name.clone())
+    super::s3_media::S3MediaVault::new(s3_bucket(config, &bucket.name, bucket.path_style))
 }
 
 /// The media copy queue at `url`.

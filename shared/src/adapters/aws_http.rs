@@ -5,7 +5,7 @@
 //! binary), beside a second HTTP client where a function also calls Meta.
 
 use aws_smithy_runtime_api::client::http::{
-    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
 };
 use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 use aws_smithy_runtime_api::client::result::ConnectorError;
@@ -22,28 +22,19 @@ pub struct ReqwestHttpClient {
 }
 
 impl ReqwestHttpClient {
-    /// The SDK's shared form of a new client.
-    pub fn shared() -> SharedHttpClient {
-        SharedHttpClient::new(ReqwestHttpClient::default())
+    /// The process's one client: every SDK client and every request sent
+    /// without one share its pool, and the TLS roots are read once.
+    pub fn process_wide() -> ReqwestHttpClient {
+        static CLIENT: OnceLock<ReqwestHttpClient> = OnceLock::new();
+        CLIENT.get_or_init(ReqwestHttpClient::default).clone()
     }
 
     /// A connector over this client's pool; also how requests sent outside
-    /// the SDK's orchestrator share it. The first caller's timeouts (the
-    /// SDK's defaults, which Parley keeps) make the client.
+    /// the SDK's orchestrator share it. The client is made at the first
+    /// request through any of its connectors, with that connector's
+    /// timeouts (the SDK's defaults, which Parley keeps).
     pub fn connector(&self, settings: &HttpConnectorSettings) -> SharedHttpConnector {
-        let client = self.client.get_or_init(|| {
-            // The SDK reads a redirect itself (S3 names the bucket's
-            // region in it); following one would resend a signed request.
-            let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
-            if let Some(timeout) = settings.connect_timeout() {
-                builder = builder.connect_timeout(timeout);
-            }
-            if let Some(timeout) = settings.read_timeout() {
-                builder = builder.read_timeout(timeout);
-            }
-            builder.build().map_err(|e| e.to_string())
-        });
-        SharedHttpConnector::new(ReqwestConnector { client: client.clone() })
+        SharedHttpConnector::new(ReqwestConnector { client: self.client.clone(), settings: settings.clone() })
     }
 }
 
@@ -56,12 +47,31 @@ impl HttpClient for ReqwestHttpClient {
 
 #[derive(Debug)]
 struct ReqwestConnector {
-    client: Result<reqwest::Client, String>,
+    client: Arc<OnceLock<Result<reqwest::Client, String>>>,
+    settings: HttpConnectorSettings,
+}
+
+impl ReqwestConnector {
+    fn client(&self) -> Result<reqwest::Client, String> {
+        let made = self.client.get_or_init(|| {
+            // The SDK reads a redirect itself (S3 names the bucket's
+            // region in it); following one would resend a signed request.
+            let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+            if let Some(timeout) = self.settings.connect_timeout() {
+                builder = builder.connect_timeout(timeout);
+            }
+            if let Some(timeout) = self.settings.read_timeout() {
+                builder = builder.read_timeout(timeout);
+            }
+            builder.build().map_err(|e| e.to_string())
+        });
+        made.clone()
+    }
 }
 
 impl HttpConnector for ReqwestConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let client = self.client.clone();
+        let client = self.client();
         HttpConnectorFuture::new(async move {
             let client = client.map_err(|why| ConnectorError::other(why.into(), None))?;
             send(&client, request).await

@@ -2,7 +2,7 @@
 //! takes the browser's presigned PUTs, with CORS): the upload link, the
 //! uploaded object's size and entity tag, and the whole file for the worker.
 
-use super::s3_media::{failed, S3MediaVault};
+use super::s3_media::S3MediaVault;
 use crate::ports::{FileError, ImportFile, ImportFiles, MediaUploads};
 
 #[async_trait::async_trait]
@@ -12,19 +12,11 @@ impl ImportFiles for S3MediaVault {
     }
 
     async fn import_file(&self, key: &str) -> Result<Option<ImportFile>, FileError> {
-        match self.client().head_object().bucket(self.bucket()).key(key).send().await {
-            Ok(head) => Ok(Some(ImportFile {
-                size: head.content_length().and_then(|n| u64::try_from(n).ok()).unwrap_or_default(),
-                tag: head.e_tag().unwrap_or_default().trim_matches('"').to_owned(),
-            })),
-            Err(e) if e.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(None),
-            Err(e) => Err(failed(e)),
-        }
+        let head = self.bucket().head(key).await?;
+        Ok(head.map(|head| ImportFile { size: head.size, tag: head.etag }))
     }
 
     async fn read_import(&self, key: &str) -> Result<Vec<u8>, FileError> {
-        let object = self.client().get_object().bucket(self.bucket()).key(key).send().await.map_err(failed)?;
-        let bytes = object.body.collect().await.map_err(|e| FileError(e.to_string()))?;
-        Ok(bytes.into_bytes().to_vec())
+        Ok(self.bucket().get(key).await?.to_vec())
     }
 }

@@ -2,7 +2,6 @@
 //! value, create one), over its JSON protocol rather than the SDK's client:
 //! see [`aws_json`](super::aws_json) for why and what it keeps of the SDK.
 
-use super::aws_http::ReqwestHttpClient;
 use super::aws_json::{CallFailure, JsonProtocol, SECRETS_MANAGER};
 use aws_types::SdkConfig;
 use bytes::Bytes;
@@ -30,10 +29,8 @@ impl SecretsManagerClient {
     }
 
     fn protocol(&self) -> &JsonProtocol {
-        self.protocol.get_or_init(|| {
-            let connector = ReqwestHttpClient::default().connector(&super::aws::connector_settings(&self.config));
-            JsonProtocol::new(&SECRETS_MANAGER, &self.config, connector)
-        })
+        self.protocol
+            .get_or_init(|| JsonProtocol::new(&SECRETS_MANAGER, &self.config, super::aws::connector(&self.config)))
     }
 
     /// The secret's text (`GetSecretValue`); `None` when there is no such
@@ -128,7 +125,7 @@ fn request_token() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::adapters::aws_json::tests::{config, Scripted};
+    use crate::adapters::aws_signed::tests::{config, Scripted};
 
     fn client(connector: &Scripted) -> SecretsManagerClient {
         let client = SecretsManagerClient::new(&config());
@@ -153,8 +150,8 @@ mod tests {
         let binary = client.secret_string("bin").await.unwrap_err().to_string();
         assert_eq!(binary, "Secrets Manager GetSecretValue: bin holds no text");
         let sent = connector.seen.lock().unwrap();
-        assert_eq!(sent[0].0["x-amz-target"], "secretsmanager.GetSecretValue");
-        assert_eq!(serde_json::from_slice::<Value>(&sent[0].1).unwrap(), json!({ "SecretId": "app" }));
+        assert_eq!(sent[0].2["x-amz-target"], "secretsmanager.GetSecretValue");
+        assert_eq!(serde_json::from_slice::<Value>(&sent[0].3).unwrap(), json!({ "SecretId": "app" }));
     }
 
     #[tokio::test]
@@ -175,8 +172,8 @@ mod tests {
         assert!(!denied.contains("value-two"), "the value is never in an error");
 
         let sent = connector.seen.lock().unwrap();
-        let bodies: Vec<Value> = sent.iter().map(|(_, body)| serde_json::from_slice(body).unwrap()).collect();
-        assert_eq!(sent[1].0["x-amz-target"], "secretsmanager.CreateSecret");
+        let bodies: Vec<Value> = sent.iter().map(|(_, _, _, body)| serde_json::from_slice(body).unwrap()).collect();
+        assert_eq!(sent[1].2["x-amz-target"], "secretsmanager.CreateSecret");
         assert_eq!((&bodies[1]["Name"], &bodies[1]["SecretString"]), (&json!("t"), &json!("value-one")));
         let tokens: Vec<&str> = bodies.iter().map(|b| b["ClientRequestToken"].as_str().unwrap()).collect();
         assert!(tokens.iter().all(|t| t.len() == 32), "{tokens:?}");

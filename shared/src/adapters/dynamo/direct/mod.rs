@@ -92,7 +92,7 @@ fn refused(refusal: Refusal) -> StoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::adapters::aws_json::tests::{config, Scripted};
+    use crate::adapters::aws_signed::tests::{config, Scripted};
 
     fn item() -> TransactWriteItem {
         let put = aws_sdk_dynamodb::types::Put::builder()
@@ -120,7 +120,7 @@ mod tests {
         assert!(matches!(outcome, Ok(None)), "written at the third attempt: {outcome:?}");
         assert_eq!(counter.get(), 3, "every attempt is a round trip");
         let seen = connector.seen.lock().unwrap();
-        for (headers, body) in seen.iter() {
+        for (_, _, headers, body) in seen.iter() {
             assert_eq!(headers["x-amz-target"], TARGET);
             let authorization = headers["authorization"].to_str().unwrap();
             assert!(authorization.contains("/ap-south-1/dynamodb/aws4_request"), "{authorization}");
