@@ -91,7 +91,7 @@ fn verifies(secret: &str, received: &Received) -> bool {
 }
 
 async fn fanout(t: &TestStack) -> WebhookFanout {
-    let sqs = aws_sdk_sqs::Client::new(&parley::adapters::aws::load_config().await);
+    let sqs = parley::adapters::sqs_client::SqsClient::new(&parley::adapters::aws::load_config().await);
     WebhookFanout::new(t.stack.store.clone(), Arc::new(SqsQueue::new(sqs, t.stack.webhook_queue_url.clone())))
 }
 

@@ -162,11 +162,12 @@ impl LocalStack {
         // its report counters are bucketed in once, before the first message.
         store.warm_report_calendar().await;
         let sqs_client = aws_sdk_sqs::Client::new(&sdk);
+        let sqs = parley::adapters::sqs_client::SqsClient::new(&sdk);
         let template = Template::load(&config.template)?;
         let queues = bootstrap::ensure_queues(&sqs_client, &config.table, &template.queues()).await?;
         let outbound_queue_url =
             queues.get("OutboundQueue").context("template.yaml declares no OutboundQueue")?.clone();
-        let queue = SqsQueue::new(sqs_client.clone(), outbound_queue_url.clone());
+        let queue = SqsQueue::new(sqs.clone(), outbound_queue_url.clone());
         // The sender and the schedule are other functions: their round trips
         // are counted apart from the request handlers'.
         let background_counter = RequestCounter::measuring_capacity();
@@ -206,15 +207,15 @@ impl LocalStack {
         // Exports: the queue and dead-letter queue come from the template
         // like the others; the bucket is `<table>-exports` in moto.
         let queue_url = |id: &str| queues.get(id).cloned().with_context(|| format!("template.yaml declares no {id}"));
-        let export_queue = SqsQueue::new(sqs_client.clone(), queue_url("ExportQueue")?);
+        let export_queue = SqsQueue::new(sqs.clone(), queue_url("ExportQueue")?);
         let s3 = bootstrap::sdk_s3_client(&sdk);
         let export_bucket = bootstrap::bucket_name(&config.table, "exports");
         bootstrap::ensure_bucket(&s3, &export_bucket).await?;
         let media = crate::media::bucket(&s3, &sdk, &config.table).await?;
-        let media_queue = SqsQueue::new(sqs_client.clone(), queue_url("MediaQueue")?);
+        let media_queue = SqsQueue::new(sqs.clone(), queue_url("MediaQueue")?);
         let export_files = Arc::new(S3ExportFiles::new(aws::s3_bucket(&sdk, &export_bucket, true)));
         let dead_letters = SqsDeadLetters::new(
-            sqs_client.clone(),
+            sqs.clone(),
             [
                 ("outbound", "OutboundDeadLetterQueue", "OutboundQueue"),
                 ("exports", "ExportDeadLetterQueue", "ExportQueue"),
@@ -232,7 +233,7 @@ impl LocalStack {
             .collect::<Result<Vec<_>>>()?,
         );
         let webhook_queue_url = queue_url("WebhookQueue")?;
-        let webhook_queue = SqsQueue::new(sqs_client.clone(), webhook_queue_url.clone());
+        let webhook_queue = SqsQueue::new(sqs.clone(), webhook_queue_url.clone());
         let (fire, fired) = tokio::sync::mpsc::unbounded_channel();
         let scheduler = crate::local_scheduler::LocalScheduler::new(clock.clone(), fire);
         // One AI key secret, as the deployed stack's API, events and reminders share.

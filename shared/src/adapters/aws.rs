@@ -118,7 +118,7 @@ pub fn connector_settings(config: &SdkConfig) -> HttpConnectorSettings {
 
 /// The outbound queue at `url`.
 pub fn outbound_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
-    super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url)
+    super::sqs::SqsQueue::new(super::sqs_client::SqsClient::new(config), url)
 }
 
 /// The bucket `name`, in the path of its URLs when `emulated` (moto serves
@@ -139,7 +139,7 @@ pub fn media_vault(config: &SdkConfig, bucket: &MediaBucket) -> super::s3_media:
 
 /// The media copy queue at `url`.
 pub fn media_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
-    super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url)
+    super::sqs::SqsQueue::new(super::sqs_client::SqsClient::new(config), url)
 }
 
 /// Where customers' media is kept.
@@ -174,12 +174,12 @@ pub fn account_tokens(config: &SdkConfig, prefix: &str) -> super::account_token_
 
 /// The export queue at `url`.
 pub fn export_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
-    super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url)
+    super::sqs::SqsQueue::new(super::sqs_client::SqsClient::new(config), url)
 }
 
 /// The webhook delivery queue at `url`.
 pub fn webhook_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
-    super::sqs::SqsQueue::new(aws_sdk_sqs::Client::new(config), url)
+    super::sqs::SqsQueue::new(super::sqs_client::SqsClient::new(config), url)
 }
 
 /// The dead-letter queues administrators watch, `(name, url)` each.
@@ -187,7 +187,7 @@ pub fn dead_letters(
     config: &SdkConfig,
     queues: Vec<super::dead_letters::WatchedQueue>,
 ) -> super::dead_letters::SqsDeadLetters {
-    super::dead_letters::SqsDeadLetters::new(aws_sdk_sqs::Client::new(config), queues)
+    super::dead_letters::SqsDeadLetters::new(super::sqs_client::SqsClient::new(config), queues)
 }
 
 /// Where exports are written.

@@ -4,7 +4,9 @@
 //! - DynamoDB's webhook transactions, for CPU (see
 //!   [`DirectTransactions`](super::dynamo::DirectTransactions));
 //! - Secrets Manager, for size: its SDK client was about 80 KB of every
-//!   gzipped function, for one read per container.
+//!   gzipped function, for one read per container;
+//! - SQS, for size too: Parley sends, peeks and moves messages, while
+//!   Lambda's event sources do the receiving at volume.
 //!
 //! [`aws_signed`](super::aws_signed) says what it keeps of the SDK.
 
@@ -31,6 +33,9 @@ pub struct JsonService {
 /// DynamoDB (JSON 1.0).
 pub const DYNAMODB: JsonService =
     JsonService { id: "DynamoDB", name: "dynamodb", content_type: "application/x-amz-json-1.0" };
+
+/// SQS (JSON 1.0, which SQS has spoken beside its query protocol since 2023).
+pub const SQS: JsonService = JsonService { id: "SQS", name: "sqs", content_type: "application/x-amz-json-1.0" };
 
 /// Secrets Manager (JSON 1.1).
 pub const SECRETS_MANAGER: JsonService =

@@ -2,8 +2,8 @@
 //! depth and its first messages' ids, never their bodies, beside the depth
 //! of the queue it catches failures of; and their redrive.
 
+use super::sqs_client::{BatchEntry, ReceivedMessage, SqsClient};
 use crate::ports::{DeadLetter, DeadLetterQueues, DeadLetters, QueueError};
-use aws_sdk_sqs::types::QueueAttributeName;
 
 /// The body fields that name something staff can look up.
 const ID_FIELDS: &[&str] = &["contact_id", "message_id", "export_id"];
@@ -22,35 +22,15 @@ pub struct WatchedQueue {
 /// The named dead-letter queues.
 #[derive(Debug, Clone)]
 pub struct SqsDeadLetters {
-    client: aws_sdk_sqs::Client,
+    client: SqsClient,
     queues: Vec<WatchedQueue>,
 }
 
 impl SqsDeadLetters {
     /// The queues, with a client built once.
-    pub fn new(client: aws_sdk_sqs::Client, queues: Vec<WatchedQueue>) -> Self {
+    pub fn new(client: SqsClient, queues: Vec<WatchedQueue>) -> Self {
         SqsDeadLetters { client, queues }
     }
-
-    /// SQS's approximate counts of `url`, in the order asked.
-    async fn counts(&self, url: &str, names: &[QueueAttributeName]) -> Result<Vec<u64>, QueueError> {
-        let attributes = self
-            .client
-            .get_queue_attributes()
-            .queue_url(url)
-            .set_attribute_names(Some(names.to_vec()))
-            .send()
-            .await
-            .map_err(failed)?;
-        Ok(names
-            .iter()
-            .map(|name| attributes.attributes().and_then(|a| a.get(name)).and_then(|d| d.parse().ok()).unwrap_or(0))
-            .collect())
-    }
-}
-
-fn failed<E: std::error::Error>(e: E) -> QueueError {
-    QueueError(crate::adapters::error_chain::text(&e))
 }
 
 /// The ids a job's body names: its id fields, and the Parley message id at
@@ -75,31 +55,15 @@ impl DeadLetterQueues for SqsDeadLetters {
         let mut all = Vec::with_capacity(self.queues.len());
         for queue in &self.queues {
             let url = &queue.dead_letter_url;
-            let approximate_depth = self.counts(url, &[QueueAttributeName::ApproximateNumberOfMessages]).await?[0];
-            let work = [
-                QueueAttributeName::ApproximateNumberOfMessages,
-                QueueAttributeName::ApproximateNumberOfMessagesNotVisible,
-            ];
-            let work = self.counts(&queue.work_url, &work).await?;
+            let approximate_depth = self.client.counts(url, &["ApproximateNumberOfMessages"]).await?[0];
+            let work = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"];
+            let work = self.client.counts(&queue.work_url, &work).await?;
             // Visibility 0: looking does not hide the messages from anyone.
-            let received = self
-                .client
-                .receive_message()
-                .queue_url(url)
-                .max_number_of_messages(i32::try_from(peek.clamp(1, 10)).unwrap_or(10))
-                .visibility_timeout(0)
-                .wait_time_seconds(0)
-                .send()
-                .await
-                .map_err(failed)?;
+            let received = self.client.receive(url, peek, 0).await?;
             let first = received
-                .messages()
                 .iter()
                 .take(peek)
-                .map(|m| DeadLetter {
-                    message_id: m.message_id().unwrap_or_default().to_owned(),
-                    refers_to: m.body().map(ids_in).unwrap_or_default(),
-                })
+                .map(|m| DeadLetter { message_id: m.message_id.clone(), refers_to: ids_in(&m.body) })
                 .collect();
             all.push(DeadLetters {
                 queue: queue.name.clone(),
@@ -119,61 +83,23 @@ impl DeadLetterQueues for SqsDeadLetters {
             // Hidden for a minute while they are copied: a crash between the
             // send and the delete leaves a copy in both queues, and the work
             // is idempotent (a job done twice does it once).
-            let received = self
-                .client
-                .receive_message()
-                .queue_url(&queue.dead_letter_url)
-                .max_number_of_messages(i32::try_from((limit - moved).clamp(1, 10)).unwrap_or(10))
-                .visibility_timeout(60)
-                .wait_time_seconds(0)
-                .send()
-                .await
-                .map_err(failed)?;
-            let messages = received.messages();
+            let messages = self.client.receive(&queue.dead_letter_url, limit - moved, 60).await?;
             if messages.is_empty() {
                 break;
             }
-            let mut entries = Vec::with_capacity(messages.len());
-            let mut receipts = Vec::with_capacity(messages.len());
-            for (i, message) in messages.iter().enumerate() {
-                let id = format!("m{i}");
-                entries.push(
-                    aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
-                        .id(&id)
-                        .message_body(message.body().unwrap_or_default())
-                        .build()
-                        .map_err(failed)?,
-                );
-                receipts.push(
-                    aws_sdk_sqs::types::DeleteMessageBatchRequestEntry::builder()
-                        .id(&id)
-                        .receipt_handle(message.receipt_handle().unwrap_or_default())
-                        .build()
-                        .map_err(failed)?,
-                );
-            }
-            let sent = self
-                .client
-                .send_message_batch()
-                .queue_url(&queue.work_url)
-                .set_entries(Some(entries))
-                .send()
-                .await
-                .map_err(failed)?;
+            let named = |value: fn(&ReceivedMessage) -> &String| -> Vec<BatchEntry> {
+                let entry = |(i, m)| BatchEntry { id: format!("m{i}"), value: value(m).clone() };
+                messages.iter().enumerate().map(entry).collect()
+            };
+            let delivered = self.client.send_batch(&queue.work_url, &named(|m| &m.body)).await?;
             // Only what reached the work queue leaves the dead-letter queue.
-            let delivered: Vec<String> = sent.successful().iter().map(|s| s.id().to_owned()).collect();
-            receipts.retain(|r| delivered.iter().any(|id| id == r.id()));
+            let mut receipts = named(|m| &m.receipt_handle);
+            receipts.retain(|r| delivered.contains(&r.id));
             if receipts.is_empty() {
                 break;
             }
             let count = receipts.len();
-            self.client
-                .delete_message_batch()
-                .queue_url(&queue.dead_letter_url)
-                .set_entries(Some(receipts))
-                .send()
-                .await
-                .map_err(failed)?;
+            self.client.delete_batch(&queue.dead_letter_url, &receipts).await?;
             moved += count;
         }
         Ok(Some(moved))

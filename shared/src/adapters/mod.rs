@@ -32,4 +32,5 @@ pub mod secrets_manager;
 pub mod secrets_manager_client;
 pub mod sqs;
 pub mod sqs_batch;
+pub mod sqs_client;
 pub mod webhook_http;

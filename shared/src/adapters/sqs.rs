@@ -1,7 +1,7 @@
 //! The outbound queue on SQS.
 
 use super::dynamo::keys;
-use super::error_chain;
+use super::sqs_client::SqsClient;
 use crate::domain::{ContactId, MessageRef};
 use crate::ports::{ExportQueue, MediaQueue, OutboundQueue, QueueError, WebhookQueue};
 use serde::{Deserialize, Serialize};
@@ -68,28 +68,20 @@ pub struct WebhookJob {
 /// [`WebhookQueue`] (one instance per queue).
 #[derive(Debug, Clone)]
 pub struct SqsQueue {
-    client: aws_sdk_sqs::Client,
+    client: SqsClient,
     url: String,
 }
 
 impl SqsQueue {
     /// A queue at `url`, with a client built once at cold start.
-    pub fn new(client: aws_sdk_sqs::Client, url: impl Into<String>) -> Self {
+    pub fn new(client: SqsClient, url: impl Into<String>) -> Self {
         SqsQueue { client, url: url.into() }
     }
 
     /// Puts a failed job back after `delay_seconds` (exponential backoff),
     /// by moving its visibility rather than re-sending it.
     pub async fn retry_after(&self, receipt_handle: &str, delay_seconds: i32) -> Result<(), QueueError> {
-        self.client
-            .change_message_visibility()
-            .queue_url(&self.url)
-            .receipt_handle(receipt_handle)
-            .visibility_timeout(delay_seconds)
-            .send()
-            .await
-            .map_err(|e| QueueError(error_chain::text(&e)))?;
-        Ok(())
+        self.client.change_visibility(&self.url, receipt_handle, delay_seconds).await
     }
 
     /// [`Self::retry_after`] for a record that may lack its receipt handle,
@@ -111,15 +103,7 @@ impl SqsQueue {
     /// Sends `job`, delivered after `delay_seconds` (at most 900).
     async fn send_later(&self, job: &(impl Serialize + Sync), delay_seconds: i32) -> Result<(), QueueError> {
         let body = serde_json::to_string(job).map_err(|e| QueueError(e.to_string()))?;
-        self.client
-            .send_message()
-            .queue_url(&self.url)
-            .message_body(body)
-            .delay_seconds(delay_seconds.clamp(0, 900))
-            .send()
-            .await
-            .map_err(|e| QueueError(error_chain::text(&e)))?;
-        Ok(())
+        self.client.send_message(&self.url, &body, delay_seconds).await
     }
 }
 
