@@ -36,7 +36,7 @@ async fn the_scheduler_adapter_creates_moves_and_deletes_one_time_schedules_in_m
         function_arn: "arn:aws:lambda:us-east-1:123456789012:function:parley-reminders".into(),
         role_arn: "arn:aws:iam::123456789012:role/parley-scheduler".into(),
     };
-    let scheduler = EventBridgeScheduler::new(client.clone(), target);
+    let scheduler = EventBridgeScheduler::new(&sdk, parley::adapters::aws::connector(&sdk), target);
     let job = ScheduledJob::TaskDue { task_id: "tk.1".into(), due_at: Millis(1_795_464_000_000) };
     scheduler.schedule(Millis(1_795_464_000_000), &job).await.expect("created");
     let got = client.get_schedule().name(job.name()).group_name(&group).send().await.expect("it exists");

@@ -215,7 +215,7 @@ pub fn scheduler(
     config: &SdkConfig,
     target: super::scheduler::ScheduleTarget,
 ) -> super::scheduler::EventBridgeScheduler {
-    super::scheduler::EventBridgeScheduler::new(aws_sdk_scheduler::Client::new(config), target)
+    super::scheduler::EventBridgeScheduler::new(config, connector(config), target)
 }
 
 #[cfg(test)]

@@ -132,7 +132,7 @@ pub struct ServiceSigning {
     /// The signer's settings (S3 wants its own).
     pub settings: fn() -> SigningSettings,
     /// Reads an error answer's code and message.
-    pub refusal: fn(status: u16, body: Bytes) -> Refusal,
+    pub refusal: fn(status: u16, headers: &http::HeaderMap, body: Bytes) -> Refusal,
 }
 
 /// Sends one service's signed requests.
@@ -175,7 +175,7 @@ impl SignedRequests {
             let failure = match self.exchange(request).await {
                 Ok((status, answer)) if (200..300).contains(&status) => return Ok(answer),
                 Ok((status, answer)) => {
-                    let refusal = (self.service.refusal)(status, answer.body);
+                    let refusal = (self.service.refusal)(status, &answer.headers, answer.body);
                     if !refusal.retryable() {
                         return Err(CallFailure::Refused(refusal));
                     }
@@ -293,6 +293,23 @@ impl SignedRequests {
     }
 }
 
+/// `text` with every byte but RFC 3986's unreserved ones (and `/`, when
+/// `keep_slash`) percent-encoded: a path segment or query value as AWS
+/// signs and reads it.
+pub fn percent_encoded(text: &str, keep_slash: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(char::from(byte)),
+            b'/' if keep_slash => out.push('/'),
+            _ => {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("%{byte:02X}"));
+            }
+        }
+    }
+    out
+}
+
 /// Why an exchange produced no answer.
 enum Exchange {
     /// The connection failed or timed out: worth another attempt.
@@ -336,7 +353,7 @@ pub(crate) mod tests {
         assert_eq!(endpoint("DynamoDB", "dynamodb", &SdkConfig::builder().build()), None);
     }
 
-    fn plain(status: u16, body: Bytes) -> Refusal {
+    fn plain(status: u16, _: &http::HeaderMap, body: Bytes) -> Refusal {
         Refusal::new(status, "", "", body)
     }
 

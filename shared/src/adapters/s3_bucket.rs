@@ -8,7 +8,7 @@
 //! payload's hash in `x-amz-content-sha256`), the connector, standard
 //! retries and the `AWS_ENDPOINT_URL_S3` override.
 
-use super::aws_signed::{Answer, CallFailure, Outgoing, Refusal, ServiceSigning, SignedRequests};
+use super::aws_signed::{percent_encoded, Answer, CallFailure, Outgoing, Refusal, ServiceSigning, SignedRequests};
 use super::s3_xml;
 use crate::ports::FileError;
 use aws_sigv4::http_request::{PayloadChecksumKind, PercentEncodingMode, SigningSettings, UriPathNormalizationMode};
@@ -255,34 +255,18 @@ impl S3Bucket {
         };
         if !key.is_empty() || !self.path_style {
             url.push('/');
-            url.push_str(&encoded(key, true));
+            url.push_str(&percent_encoded(key, true));
         }
         for (at, (name, value)) in query.iter().enumerate() {
             url.push(if at == 0 { '?' } else { '&' });
-            url.push_str(&encoded(name, false));
+            url.push_str(&percent_encoded(name, false));
             if !value.is_empty() {
                 url.push('=');
-                url.push_str(&encoded(value, false));
+                url.push_str(&percent_encoded(value, false));
             }
         }
         Ok(url)
     }
-}
-
-/// `text` with every byte but RFC 3986's unreserved ones (and `/`, when
-/// `keep_slash`) percent-encoded, as S3 signs and reads it.
-fn encoded(text: &str, keep_slash: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(char::from(byte)),
-            b'/' if keep_slash => out.push('/'),
-            _ => {
-                let _ = write!(out, "%{byte:02X}");
-            }
-        }
-    }
-    out
 }
 
 /// S3's signing: the path as sent (encoded once, never normalised), the
@@ -296,7 +280,7 @@ fn s3_settings() -> SigningSettings {
 }
 
 /// Reads S3's `<Error><Code>…</Code><Message>…</Message></Error>`.
-fn xml_refusal(status: u16, body: Bytes) -> Refusal {
+fn xml_refusal(status: u16, _: &http::HeaderMap, body: Bytes) -> Refusal {
     let text = String::from_utf8_lossy(&body);
     let code = s3_xml::text(&text, "Code").unwrap_or_default();
     let message = s3_xml::text(&text, "Message").unwrap_or_default();
