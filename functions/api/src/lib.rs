@@ -84,9 +84,6 @@ openapi::api_routes! {
         post "/api/contacts" => new_contact::create, body new_contact::NewContactBody, returns 201 ContactView, "Add a contact by phone number (normalized to E.164 with the business's default country): 201 with the new contact, 200 with the one the number already has", "all (agents own what they add)";
         get "/api/contacts/{id}" => contacts::one, returns 200 ContactView, "One contact", "all who can see it";
         patch "/api/contacts/{id}" => contacts::patch, body contacts::PatchBody, returns 200 ContactView, "Rename, tag, set custom fields", "all who can see it";
-        delete "/api/contacts/{id}" => data::erase, returns 200 ErasedView, "Erase the contact's personal data (aggregates kept; audited)", "admins";
-        get "/api/contacts/{id}/export" => data::export_contact, returns 200 ContactExportView, "Everything held about the contact (profile, messages, notes, deals, tasks, audit lines) as a JSON download (audited)", "managers, admins";
-        post "/api/contacts/{id}/merge" => data::merge, body data::MergeBody, returns 200 ContactView, "Merge `from` into this contact (histories joined)", "managers, admins";
         get "/api/contacts/{id}/notes" => contacts::notes, query contacts::PageQuery, returns 200 PageView<NoteView>, "Internal notes, newest first", "all who can see it";
         post "/api/contacts/{id}/notes" => contacts::add_note, body contacts::NoteBody, returns 201 NoteView, "Add an internal note (201)", "all who can see it";
         post "/api/contacts/{id}/calls" => calls::log_call, body calls::CallLogBody, returns 201 CallLoggedView, "Log a phone call made to the contact: outcome, notes, and an optional follow-up to call again (201)", "all who can see it";
@@ -113,8 +110,6 @@ openapi::api_routes! {
         get "/api/changes" => changes::changes, query changes::ChangesQuery, returns 200 changes::ChangesView, "What changed since `?since=` (the last answer's cursor; none at first): the open `?contact=`'s new messages and ticks, list rows whose activity moved, queue counts when they changed; 400 for a cursor it did not hand out", "all (agents: what they may see)";
         get "/api/conversations" => inbox::queue, query inbox::QueueQuery, returns 200 PageView<ContactView>, "A queue: unassigned, mine, waiting_on_us, waiting_on_customer, overdue, open, closed; `owner=<email>|unassigned`, `tag=` and `number=<phone_number_id>` filter it (422 on a bad one)", "all (agents: filtered)";
         get "/api/templates" => outbound::templates, query outbound::TemplatesQuery, returns 200 PageView<Template>, "The template catalogs: every account's, or with `?number=<phone_number_id>` only the one a message from that number may use (its WhatsApp Business Account's)", "all";
-        post "/api/templates/sync" => outbound::sync_templates, returns 200 TemplatesSyncedView, "Sync templates from each WhatsApp Business Account (the deployment's own and every account a number was set up with), with the outcome per account; 502 `cloud_api_unavailable` only when no account could be read", "managers, admins";
-        post "/api/contacts/{id}/assist" => ai_assist::assist, body ai_assist::AssistBody, returns 200 AssistView, "Ask AI assist for a `summary`, the `intent`, the `fields` it finds (name, city, budget) or a `draft` reply from the business facts, with the tokens and cost of this use; nothing is stored or sent (409 `ai_off` or `ai_key_missing`; 422 `nothing_to_read`; 502 `ai_unavailable` when the provider fails or times out, after one attempt)", "all who can see it";
         get "/api/flow_forms" => leads::forms, returns 200 PageView<FlowFormView>, "The forms (published WhatsApp Flows of lead sources) staff can send from the composer, by name; a completed form is a lead of its source", "all";
         get "/api/pipelines" => deals::pipelines, returns 200 PageView<Pipeline>, "Pipelines and their stages", "all";
         put "/api/pipelines/{id}" => deals::put_pipeline, body deals::PipelineBody, returns 200 Pipeline, "Create or redefine a pipeline", "managers, admins";
@@ -150,7 +145,10 @@ openapi::api_routes! {
         get "/api/deals/{id}/quotes" => quotes::for_deal, query contacts::PageQuery, returns 200 PageView<QuoteView>, "A deal's quotes, newest first", "all who can see the deal";
     }
     /// Settings, the team, rules, webhooks, lead sources and the deployment's
-    /// health: managers' and admins' set-up screens.
+    /// health: managers' and admins' set-up screens; beside them the two
+    /// calls that reach outside services on a person's click, AI assist
+    /// (with its settings, so only this function links the AI providers)
+    /// and the template sync.
     function "api-admin" => admin_routes {
         get "/api/admin/health" => admin::health, returns 200 HealthView, "The deployment's health: when the newest customer message arrived, each work queue's waiting and in-flight messages beside its dead-letter queue (depth and first messages' ids), whether Meta takes the access token now (one Graph API call), the data migrations still to run, the code's version", "admins";
         post "/api/admin/dlq/{queue}/redrive" => admin::redrive, returns 200 RedrivenView, "Move up to 100 messages of a dead-letter queue (`outbound`, `exports`, `webhooks`, `media`) back to the queue they failed from, for another try (their work is idempotent); how many moved (404: no such queue; audited)", "admins";
@@ -163,12 +161,14 @@ openapi::api_routes! {
         get "/api/numbers" => numbers::list, returns 200 NumberListView, "Every business number known: those admins set up (name, number as dialled, WABA, default owner), by name, then those customers wrote to or the profile names, by id (`profile` null)", "all";
         put "/api/numbers/{id}" => numbers::save, body parley::domain::number_profile::NumberProfileEdit, returns 200 NumberView, "Add or change a business number by Meta's phone_number_id: what staff call it, the number as dialled, its WABA and the teammate its new conversations go to (before the routing rule, while they are available). `expected_updated_at`: the profile's `updated_at` the form opened at, none when adding; 409 when someone else changed it meanwhile, 422 on a bad field or an owner not on the team; audited", "admins";
         delete "/api/numbers/{id}" => numbers::remove, query numbers::RemoveQuery, returns 204, "Forget what was set up for a number (its conversations stay, listed by id again); `?updated_at=` as read, 409 when it changed meanwhile; audited", "admins";
+        post "/api/templates/sync" => outbound::sync_templates, returns 200 TemplatesSyncedView, "Sync templates from each WhatsApp Business Account (the deployment's own and every account a number was set up with), with the outcome per account; 502 `cloud_api_unavailable` only when no account could be read", "managers, admins";
         get "/api/accounts" => numbers::accounts, returns 200 AccountListView, "The WhatsApp Business Accounts the numbers were set up in, the deployment's own first, with their numbers and whether each has a token of its own (one secret read per other account)", "admins";
         put "/api/accounts/{waba_id}/token" => numbers::set_account_token, body numbers::AccountTokenBody, returns 204, "Give an account of set-up numbers its own access token, kept in the stack's secrets and never shown again; its numbers' sends, read receipts and template syncs carry it within a minute. 404 when no number is set up in it, 409 `deployment_account` for the deployment's own (the stack's token), 422 for something that is not a token; audited without it", "admins";
         delete "/api/accounts/{waba_id}/token" => numbers::remove_account_token, returns 204, "Take an account's own token away: the stack's system-user token serves it again; audited", "admins";
         get "/api/business/consent" => consent::settings, returns 200 ConsentSettingsView, "The consent settings: strict mode (marketing only to contacts with a marketing opt-in) and the opt-out and opt-in keywords per language with the reply each gets once (defaults until saved)", "all";
         get "/api/ai_settings" => ai_assist::get_settings, returns 200 AiSettingsView, "The AI assist settings: on or off (off until saved), provider (`open_ai`: any OpenAI-compatible chat completions endpoint; `bedrock`: Bedrock's Converse API), endpoint, model, per-1k-token prices and the business facts drafts rely on; the provider key only as `key_set`", "admins";
         put "/api/ai_settings" => ai_assist::put_settings, body ai_assist::SettingsBody, returns 200 AiSettingsView, "Save the AI assist settings; `api_key` stores a new key in the stack's secrets (never returned), `clear_key` removes it (422 on a bad endpoint, model, price or key; audited without the key)", "admins";
+        post "/api/contacts/{id}/assist" => ai_assist::assist, body ai_assist::AssistBody, returns 200 AssistView, "Ask AI assist for a `summary`, the `intent`, the `fields` it finds (name, city, budget) or a `draft` reply from the business facts, with the tokens and cost of this use; nothing is stored or sent (409 `ai_off` or `ai_key_missing`; 422 `nothing_to_read`; 502 `ai_unavailable` when the provider fails or times out, after one attempt)", "all who can see it";
         put "/api/business/consent" => consent::save_settings, body parley::domain::consent_policy::ConsentPolicy, returns 200 ConsentSettingsView, "Save the consent settings (422 when a keyword is blank, too long, listed both ways, or a reply is empty; audited)", "managers, admins";
         get "/api/lead_sources" => leads::list, returns 200 PageView<LeadSourceView>, "The lead sources, each with the path it posts to and its secret", "managers, admins";
         put "/api/lead_sources/{id}" => leads::save, body parley::domain::lead_source::LeadSource, returns 200 LeadSourceView, "Create a lead source (with a fresh secret) or change one (its secret kept): pipeline and stage, owner (`unassigned`, `round_robin` or a teammate), tags, and the mapping of the sender's JSON (422 when invalid; audited)", "managers, admins";
@@ -199,10 +199,14 @@ openapi::api_routes! {
         post "/api/rules/{id}/dry_run" => rules::dry_run, returns 200 DryRunView, "What the rule would have done over the last 7 days of events, acting on nothing", "managers, admins";
     }
     /// Campaigns, imports, exports, reports and the audit log: work over many
-    /// contacts at once, and what managers read.
+    /// contacts at once, and what managers read; and a contact's erasure,
+    /// export and merge, which walk every item the contact has.
     function "api-bulk" => bulk_routes {
         post "/api/exports" => data::start_export, body data::ExportBody, returns 202 ExportJobView, "Start exporting `what` (contacts, conversations, deals) as `format` (csv, json); 202 with the job (audited)", "managers, admins";
         get "/api/exports/{id}" => data::export_status, returns 200 ExportJobView, "An export job; once done, a download link valid 15 minutes", "managers, admins";
+        delete "/api/contacts/{id}" => data::erase, returns 200 ErasedView, "Erase the contact's personal data (aggregates kept; audited)", "admins";
+        get "/api/contacts/{id}/export" => data::export_contact, returns 200 ContactExportView, "Everything held about the contact (profile, messages, notes, deals, tasks, audit lines) as a JSON download (audited)", "managers, admins";
+        post "/api/contacts/{id}/merge" => data::merge, body data::MergeBody, returns 200 ContactView, "Merge `from` into this contact (histories joined)", "managers, admins";
         get "/api/reports/spend" => outbound::spend, query outbound::MonthQuery, returns 200 SpendView, "Billable and free messages by category for `?month=`", "managers, admins";
         get "/api/reports/first_response" => reports::first_response, query reports::Range, returns 200 FirstResponseView, "First-response median and p90 by agent and day (`?from=&to=`)", "managers, admins";
         get "/api/reports/workload" => reports::workload, returns 200 WorkloadView, "Unassigned and overdue conversations, follow-ups due today and overdue", "managers, admins";
@@ -247,9 +251,12 @@ pub fn api_function(router: Router<Arc<ApiState>>) -> Router<Arc<ApiState>> {
     with_document(inbox_routes(router))
 }
 
-/// `routes` over `state`; any other path is the API's JSON 404.
+/// `routes` over `state`; any other path is the API's JSON 404, and so is
+/// a path it serves asked with a method it does not: another function may
+/// serve that method on the same path (API Gateway routes it there).
 pub fn serving(routes: Routes, state: ApiState) -> Router {
-    routes(Router::new()).fallback(error::not_found).with_state(Arc::new(state))
+    let router = routes(Router::new()).fallback(error::not_found);
+    router.method_not_allowed_fallback(error::not_found).with_state(Arc::new(state))
 }
 
 /// The document as generated by the `openapi` binary, kept beside the code
