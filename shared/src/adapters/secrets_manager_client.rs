@@ -6,7 +6,6 @@ use super::aws_json::{CallFailure, JsonProtocol, SECRETS_MANAGER};
 use aws_types::SdkConfig;
 use bytes::Bytes;
 use serde_json::{json, Value};
-use std::sync::OnceLock;
 
 /// Why a call failed; the text names the call and AWS's error, never a
 /// secret's value.
@@ -14,23 +13,21 @@ use std::sync::OnceLock;
 #[error("Secrets Manager {0}")]
 pub struct SecretsCallError(String);
 
-/// A Secrets Manager client. Building it sends nothing and builds no HTTP
-/// client: that comes with the first call.
+/// A Secrets Manager client. Building it sends nothing.
 #[derive(Debug, Clone)]
 pub struct SecretsManagerClient {
-    config: SdkConfig,
-    protocol: OnceLock<JsonProtocol>,
+    protocol: JsonProtocol,
 }
 
 impl SecretsManagerClient {
     /// A client with `config`'s region, credentials, retries and endpoint.
     pub fn new(config: &SdkConfig) -> Self {
-        SecretsManagerClient { config: config.clone(), protocol: OnceLock::new() }
+        SecretsManagerClient { protocol: JsonProtocol::new(&SECRETS_MANAGER, config, super::aws::connector(config)) }
     }
 
-    fn protocol(&self) -> &JsonProtocol {
-        self.protocol
-            .get_or_init(|| JsonProtocol::new(&SECRETS_MANAGER, &self.config, super::aws::connector(&self.config)))
+    #[cfg(test)]
+    fn over(protocol: JsonProtocol) -> Self {
+        SecretsManagerClient { protocol }
     }
 
     /// The secret's text (`GetSecretValue`); `None` when there is no such
@@ -86,7 +83,7 @@ impl SecretsManagerClient {
 
     async fn call(&self, operation: &str, body: Value) -> Result<Value, Refused> {
         let target = format!("secretsmanager.{operation}");
-        match self.protocol().call(&target, Bytes::from(body.to_string())).await {
+        match self.protocol.call(&target, Bytes::from(body.to_string())).await {
             Ok(answer) => {
                 serde_json::from_slice(&answer).map_err(|e| Refused::Other(format!("an unreadable answer: {e}")))
             }
@@ -128,9 +125,7 @@ mod tests {
     use crate::adapters::aws_signed::tests::{config, Scripted};
 
     fn client(connector: &Scripted) -> SecretsManagerClient {
-        let client = SecretsManagerClient::new(&config());
-        let _ = client.protocol.set(JsonProtocol::new(&SECRETS_MANAGER, &config(), connector.connector()));
-        client
+        SecretsManagerClient::over(JsonProtocol::new(&SECRETS_MANAGER, &config(), connector.connector()))
     }
 
     #[tokio::test]
