@@ -317,8 +317,8 @@ mod tests {
         (address.to_owned(), query)
     }
 
-    fn sdk_client(path_style: bool) -> aws_sdk_s3::Client {
-        let conf = aws_sdk_s3::config::Builder::from(&config())
+    fn sdk_client(config: &SdkConfig, path_style: bool) -> aws_sdk_s3::Client {
+        let conf = aws_sdk_s3::config::Builder::from(config)
             .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
             .force_path_style(path_style)
             .build();
@@ -335,9 +335,12 @@ mod tests {
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_000_000);
         let key = "contacts/c 1/media/wamid.ABC=+&é.jpg";
         let disposition = "inline; filename=\"photo 1.jpg\"";
-        for path_style in [false, true] {
-            let ours = bucket(&Scripted::default(), path_style);
-            let sdk = sdk_client(path_style);
+        // us-east-1 too: its bucket host names are regional, as the SDK makes
+        // them and the UI's content security policy allows them.
+        let regions = [config(), config().to_builder().region(aws_types::region::Region::new("us-east-1")).build()];
+        for (config, path_style) in regions.iter().flat_map(|c| [(c, false), (c, true)]) {
+            let ours = S3Bucket::new(config, Scripted::default().connector(), "parley-media", path_style);
+            let sdk = sdk_client(config, path_style);
             let query = [("response-content-type", "image/jpeg"), ("response-content-disposition", disposition)];
             let get = ours.link_at("GET", "GetObject", key, &query, &[], 300, at).await.unwrap();
             let expected = sdk
