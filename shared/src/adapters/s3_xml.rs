@@ -2,7 +2,7 @@
 //! answer, and escaped text for a request. S3's answers are flat, attribute
 //! free on the elements read here, and written by S3, so finding
 //! `<Name>…</Name>` is reading them; a parser would cost more than the
-//! three answers Parley reads.
+//! few answers Parley reads (a listing, an upload id, a batch's errors).
 
 /// The text of every `<tag>` element in `xml`, unescaped, in order.
 pub(super) fn texts(xml: &str, tag: &str) -> Vec<String> {
