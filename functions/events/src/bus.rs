@@ -2,8 +2,10 @@
 //! AWS and in the local stack (moto), one `PutEvents` per ten events.
 
 use async_trait::async_trait;
-use aws_sdk_eventbridge::types::PutEventsRequestEntry;
+use parley::adapters::aws_json::{JsonProtocol, EVENTBRIDGE};
 use parley::domain::Event;
+use serde::Deserialize;
+use serde_json::{json, Value};
 
 /// EventBridge's `Source` of every Parley event (what rules match on).
 pub const SOURCE: &str = "parley";
@@ -24,46 +26,75 @@ pub trait EventBus: Send + Sync {
     async fn put(&self, events: &[Event]) -> Result<Vec<bool>, BusError>;
 }
 
-/// An EventBridge bus.
+/// An EventBridge bus, spoken to over EventBridge's JSON protocol rather
+/// than the SDK's client (see `parley::adapters::aws_json`).
 #[derive(Debug, Clone)]
 pub struct EventBridgeBus {
-    client: aws_sdk_eventbridge::Client,
+    eventbridge: JsonProtocol,
     bus_name: String,
 }
 
 impl EventBridgeBus {
-    /// The bus `bus_name`, through a client built once at cold start.
-    pub fn new(client: aws_sdk_eventbridge::Client, bus_name: impl Into<String>) -> Self {
-        EventBridgeBus { client, bus_name: bus_name.into() }
+    /// The bus `bus_name`, with `config`'s region, credentials, retries and
+    /// EventBridge endpoint. Nothing is sent yet.
+    pub fn new(config: &parley::adapters::aws::SdkConfig, bus_name: impl Into<String>) -> Self {
+        let eventbridge = JsonProtocol::new(&EVENTBRIDGE, config, parley::adapters::aws::connector(config));
+        EventBridgeBus { eventbridge, bus_name: bus_name.into() }
     }
 }
 
-/// The entry for `event`: `detail-type` is the kind's public name and
-/// `detail` the event's JSON, so rules can match on `detail.data`.
-pub fn entry(bus_name: &str, event: &Event) -> Result<PutEventsRequestEntry, BusError> {
+/// The entry for `event`: `DetailType` is the kind's public name and
+/// `Detail` the event's JSON, so rules can match on `detail.data`.
+pub fn entry(bus_name: &str, event: &Event) -> Result<Value, BusError> {
     let detail = serde_json::to_string(event).map_err(|e| BusError(format!("event {}: {e}", event.id)))?;
-    Ok(PutEventsRequestEntry::builder()
-        .event_bus_name(bus_name)
-        .source(SOURCE)
-        .detail_type(event.kind.as_str())
-        .detail(detail)
-        .build())
+    Ok(json!({ "EventBusName": bus_name, "Source": SOURCE, "DetailType": event.kind.as_str(), "Detail": detail }))
+}
+
+/// What `PutEvents` answers: an entry per event, in order.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct PutEventsAnswer {
+    entries: Vec<PutEventsResult>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct PutEventsResult {
+    error_code: Option<String>,
+}
+
+/// Whether each of `count` events was accepted: an entry with an error
+/// code was not, and neither was one the answer left out.
+fn accepted(answer: &[u8], count: usize) -> Result<Vec<bool>, BusError> {
+    let answer: PutEventsAnswer =
+        serde_json::from_slice(answer).map_err(|e| BusError(format!("PutEvents: an unreadable answer: {e}")))?;
+    let mut accepted: Vec<bool> = answer.entries.iter().map(|e| e.error_code.is_none()).collect();
+    accepted.resize(count, false);
+    Ok(accepted)
 }
 
 #[async_trait]
 impl EventBus for EventBridgeBus {
     async fn put(&self, events: &[Event]) -> Result<Vec<bool>, BusError> {
         let entries = events.iter().map(|e| entry(&self.bus_name, e)).collect::<Result<Vec<_>, _>>()?;
-        let out = self
-            .client
-            .put_events()
-            .set_entries(Some(entries))
-            .send()
+        let body = json!({ "Entries": entries }).to_string();
+        let answer = self
+            .eventbridge
+            .call("AWSEvents.PutEvents", body.into())
             .await
-            .map_err(|e| BusError(parley::adapters::error_chain::text(&e)))?;
-        // Entries answer in order; one with an error code was not accepted.
-        let mut accepted: Vec<bool> = out.entries().iter().map(|e| e.error_code().is_none()).collect();
-        accepted.resize(events.len(), false);
-        Ok(accepted)
+            .map_err(|failure| BusError(format!("PutEvents: {failure}")))?;
+        accepted(&answer, events.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accepted;
+
+    #[test]
+    fn an_entry_with_an_error_code_or_left_out_was_not_accepted() {
+        let answer = br#"{"FailedEntryCount":1,"Entries":[{"EventId":"e1"},{"ErrorCode":"InternalFailure","ErrorMessage":"x"}]}"#;
+        assert_eq!(accepted(answer, 3).unwrap(), [true, false, false]);
+        assert!(accepted(b"not json", 1).is_err());
     }
 }

@@ -191,7 +191,7 @@ fn failure_at(position: &str) -> BatchResponse {
 /// The production handler: the EventBridge bus and every reaction, built
 /// with the first batch (the contact-id key comes from Secrets Manager).
 pub fn build(settings: &EventsSettings, sdk: &SdkConfig, secrets: &AppSecrets) -> Result<EventsHandler, SecretsError> {
-    let bus = bus::EventBridgeBus::new(aws_sdk_eventbridge::Client::new(sdk), &settings.bus_name);
+    let bus = bus::EventBridgeBus::new(sdk, &settings.bus_name);
     let parts = reactions::ReactionParts {
         store: Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?)),
         outbound: Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url)),

@@ -33,7 +33,7 @@ pub async fn play_events(
             extensions.push((rule.binary, rule.pattern, function));
         }
     }
-    let bus = LocalBus::new(EventBridgeBus::new(eventbridge, &bus_name), extensions);
+    let bus = LocalBus::new(EventBridgeBus::new(sdk, &bus_name), extensions);
     let handler = Arc::new(events::EventsHandler::new(Arc::new(bus), events::reactions::reactions(reactions)));
     let invocations = Arc::new(Invocations::default());
     // Its own client: the stream's reads are not the handlers' round trips.

@@ -6,7 +6,8 @@
 //! - Secrets Manager, for size: its SDK client was about 80 KB of every
 //!   gzipped function, for one read per container;
 //! - SQS, for size too: Parley sends, peeks and moves messages, while
-//!   Lambda's event sources do the receiving at volume.
+//!   Lambda's event sources do the receiving at volume;
+//! - EventBridge, whose one call the events function makes.
 //!
 //! [`aws_signed`](super::aws_signed) says what it keeps of the SDK.
 
@@ -36,6 +37,10 @@ pub const DYNAMODB: JsonService =
 
 /// SQS (JSON 1.0, which SQS has spoken beside its query protocol since 2023).
 pub const SQS: JsonService = JsonService { id: "SQS", name: "sqs", content_type: "application/x-amz-json-1.0" };
+
+/// EventBridge (JSON 1.1), for the events function's `PutEvents`.
+pub const EVENTBRIDGE: JsonService =
+    JsonService { id: "EventBridge", name: "events", content_type: "application/x-amz-json-1.1" };
 
 /// Secrets Manager (JSON 1.1).
 pub const SECRETS_MANAGER: JsonService =
