@@ -11,7 +11,7 @@ use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// One reqwest client (and so one connection pool) for every SDK client
 /// built from the same configuration, made with the first request rather
@@ -34,7 +34,11 @@ impl ReqwestHttpClient {
     /// request through any of its connectors, with that connector's
     /// timeouts (the SDK's defaults, which Parley keeps).
     pub fn connector(&self, settings: &HttpConnectorSettings) -> SharedHttpConnector {
-        SharedHttpConnector::new(ReqwestConnector { client: self.client.clone(), settings: settings.clone() })
+        SharedHttpConnector::new(ReqwestConnector {
+            client: self.client.clone(),
+            settings: settings.clone(),
+            last_url: Mutex::default(),
+        })
     }
 }
 
@@ -49,6 +53,10 @@ impl HttpClient for ReqwestHttpClient {
 struct ReqwestConnector {
     client: Arc<OnceLock<Result<reqwest::Client, String>>>,
     settings: HttpConnectorSettings,
+    /// The last URL sent to, parsed. A connector kept by a direct client
+    /// sends to one URL over and over (DynamoDB's is the same for every
+    /// call), and parsing it (IDNA included) was 2% of a webhook's CPU.
+    last_url: Mutex<Option<(http::Uri, reqwest::Url)>>,
 }
 
 impl ReqwestConnector {
@@ -67,26 +75,45 @@ impl ReqwestConnector {
         });
         made.clone()
     }
+
+    /// `uri` as reqwest takes it, parsed only when it differs from the last.
+    fn url(&self, uri: &http::Uri) -> Result<reqwest::Url, ConnectorError> {
+        let mut last = self.last_url.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, url)) = last.as_ref().filter(|(sent, _)| sent == uri) {
+            return Ok(url.clone());
+        }
+        let url = reqwest::Url::parse(&uri.to_string()).map_err(|e| ConnectorError::user(e.into()))?;
+        *last = Some((uri.clone(), url.clone()));
+        Ok(url)
+    }
 }
 
 impl HttpConnector for ReqwestConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let client = self.client();
+        let request = self.reqwest_request(request);
         HttpConnectorFuture::new(async move {
             let client = client.map_err(|why| ConnectorError::other(why.into(), None))?;
-            send(&client, request).await
+            send(&client, request?).await
         })
     }
 }
 
-async fn send(client: &reqwest::Client, request: HttpRequest) -> Result<HttpResponse, ConnectorError> {
-    let (parts, body) = request.try_into_http1x().map_err(|e| ConnectorError::user(e.into()))?.into_parts();
-    let body = match body.bytes() {
-        Some(bytes) => reqwest::Body::from(bytes.to_vec()),
-        None => reqwest::Body::wrap(body),
-    };
-    let request = reqwest::Request::try_from(http::Request::from_parts(parts, body))
-        .map_err(|e| ConnectorError::user(e.into()))?;
+impl ReqwestConnector {
+    fn reqwest_request(&self, request: HttpRequest) -> Result<reqwest::Request, ConnectorError> {
+        let (parts, body) = request.try_into_http1x().map_err(|e| ConnectorError::user(e.into()))?.into_parts();
+        let mut out = reqwest::Request::new(parts.method, self.url(&parts.uri)?);
+        *out.headers_mut() = parts.headers;
+        *out.version_mut() = parts.version;
+        *out.body_mut() = Some(match body.bytes() {
+            Some(bytes) => reqwest::Body::from(bytes.to_vec()),
+            None => reqwest::Body::wrap(body),
+        });
+        Ok(out)
+    }
+}
+
+async fn send(client: &reqwest::Client, request: reqwest::Request) -> Result<HttpResponse, ConnectorError> {
     let response: http::Response<reqwest::Body> = client.execute(request).await.map_err(connector_error)?.into();
     let (parts, body) = response.into_parts();
     HttpResponse::try_from(http::Response::from_parts(parts, SdkBody::from_body_1_x(body)))

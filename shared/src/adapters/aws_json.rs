@@ -16,6 +16,7 @@ use super::aws_signed::{Outgoing, ServiceSigning, SignedRequests};
 use crate::adapters::request_counter::RequestCounter;
 use aws_sigv4::http_request::SigningSettings;
 use aws_smithy_runtime_api::client::http::SharedHttpConnector;
+use aws_smithy_runtime_api::http::Headers;
 use aws_types::SdkConfig;
 use bytes::Bytes;
 use serde_json::{Map, Value};
@@ -91,10 +92,10 @@ impl JsonProtocol {
 /// Reads an error answer of the JSON protocols: its type from the body's
 /// `__type` (JSON 1.0 and 1.1) or, in REST-JSON, the `x-amzn-errortype`
 /// header, either without its namespace or suffix.
-pub(super) fn refusal(status: u16, headers: &http::HeaderMap, body: Bytes) -> Refusal {
+pub(super) fn refusal(status: u16, headers: &Headers, body: Bytes) -> Refusal {
     let error: Map<String, Value> = serde_json::from_slice(&body).unwrap_or_default();
     let named = error.get("__type").and_then(Value::as_str).filter(|t| !t.is_empty());
-    let header = headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok());
+    let header = headers.get("x-amzn-errortype");
     // `com.amazonaws.dynamodb.v20120810#ThrottlingException`,
     // `ConflictException:http://internal.amazon.com/coral/...`
     let code = named.or(header).and_then(|t| t.rsplit('#').next()).and_then(|t| t.split(':').next());
@@ -156,7 +157,7 @@ mod tests {
 
     #[test]
     fn a_json_error_is_read_for_its_code_and_message_and_whether_to_retry() {
-        let read = |status, body: &'static [u8]| refusal(status, &http::HeaderMap::new(), Bytes::from_static(body));
+        let read = |status, body: &'static [u8]| refusal(status, &Headers::new(), Bytes::from_static(body));
         let throttled =
             read(400, br#"{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"slow down"}"#);
         assert_eq!(
@@ -172,8 +173,8 @@ mod tests {
             (denied.code.as_str(), denied.message.as_str(), denied.retryable()),
             ("AccessDeniedException", "no", false)
         );
-        let mut headers = http::HeaderMap::new();
-        headers.insert("x-amzn-errortype", "ConflictException:http://internal.amazon.com/coral/x/".parse().unwrap());
+        let mut headers = Headers::new();
+        headers.insert("x-amzn-errortype", "ConflictException:http://internal.amazon.com/coral/x/");
         let conflict = refusal(409, &headers, Bytes::from_static(br#"{"Message":"exists"}"#));
         assert_eq!((conflict.code.as_str(), conflict.message.as_str()), ("ConflictException", "exists"));
     }

@@ -16,6 +16,7 @@ use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::http::{HttpConnector, SharedHttpConnector};
 use aws_smithy_runtime_api::client::identity::Identity;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::http::Headers;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::retry::RetryConfig;
 use aws_types::region::Region;
@@ -105,8 +106,9 @@ impl std::fmt::Display for Refusal {
 /// A successful answer.
 #[derive(Debug)]
 pub struct Answer {
-    /// Its headers (S3 answers some calls in them alone).
-    pub headers: http::HeaderMap,
+    /// Its headers (S3 answers some calls in them alone), moved out of the
+    /// connector's response rather than copied: DynamoDB's never reads them.
+    pub headers: Headers,
     /// Its body.
     pub body: Bytes,
 }
@@ -132,7 +134,7 @@ pub struct ServiceSigning {
     /// The signer's settings (S3 wants its own).
     pub settings: fn() -> SigningSettings,
     /// Reads an error answer's code and message.
-    pub refusal: fn(status: u16, headers: &http::HeaderMap, body: Bytes) -> Refusal,
+    pub refusal: fn(status: u16, headers: &Headers, body: Bytes) -> Refusal,
 }
 
 /// Sends one service's signed requests.
@@ -213,7 +215,7 @@ impl SignedRequests {
         }
         let mut request = request.body(()).map_err(|e| format!("the link: {e}"))?;
         let identity = self.identity().await?;
-        self.sign(&mut request, &identity, settings, SignableBody::UnsignedPayload, now)?;
+        self.sign(&mut request, url, &identity, settings, SignableBody::UnsignedPayload, now)?;
         Ok(request.uri().to_string())
     }
 
@@ -230,10 +232,12 @@ impl SignedRequests {
         Ok(Identity::from(credentials))
     }
 
-    /// Signs `request` in place, as `settings` place the signature.
+    /// Signs `request`, which was built from `url`, in place, as `settings`
+    /// place the signature.
     fn sign<B>(
         &self,
         request: &mut http::Request<B>,
+        url: &str,
         identity: &Identity,
         settings: SigningSettings,
         body: SignableBody<'_>,
@@ -249,10 +253,9 @@ impl SignedRequests {
             .build()
             .map_err(|e| format!("signing: {e}"))?
             .into();
-        let url = request.uri().to_string();
         let headers = request.headers().iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)));
-        let signable = SignableRequest::new(request.method().as_str(), &url, headers, body)
-            .map_err(|e| format!("signing: {e}"))?;
+        let signable =
+            SignableRequest::new(request.method().as_str(), url, headers, body).map_err(|e| format!("signing: {e}"))?;
         let (instructions, _signature) = sign(signable, &params).map_err(|e| format!("signing: {e}"))?.into_parts();
         instructions.apply_to_request_http1x(request);
         Ok(())
@@ -270,21 +273,23 @@ impl SignedRequests {
             .map_err(|e| Exchange::Unsendable(format!("{} request: {e}", self.service.name)))?;
         let identity = self.identity().await.map_err(Exchange::Unsendable)?;
         let settings = (self.service.settings)();
-        self.sign(&mut request, &identity, settings, SignableBody::Bytes(outgoing.body), SystemTime::now())
-            .map_err(Exchange::Unsendable)?;
+        self.sign(
+            &mut request,
+            outgoing.url,
+            &identity,
+            settings,
+            SignableBody::Bytes(outgoing.body),
+            SystemTime::now(),
+        )
+        .map_err(Exchange::Unsendable)?;
         let request = HttpRequest::try_from(request)
             .map_err(|e| Exchange::Unsendable(format!("{} request: {e}", self.service.name)))?;
         if let Some(counter) = &self.counter {
             counter.count_trip();
         }
-        let response = self.connector.call(request).await.map_err(|e| Exchange::Broken(e.to_string()))?;
+        let mut response = self.connector.call(request).await.map_err(|e| Exchange::Broken(e.to_string()))?;
         let status = response.status().as_u16();
-        let headers = response.headers().iter().fold(http::HeaderMap::new(), |mut map, (name, value)| {
-            if let (Ok(name), Ok(value)) = (http::HeaderName::try_from(name), http::HeaderValue::try_from(value)) {
-                map.append(name, value);
-            }
-            map
-        });
+        let headers = std::mem::take(response.headers_mut());
         let body = response.into_body().collect().await.map_err(|e| Exchange::Broken(e.to_string()))?.to_bytes();
         if let Some(counter) = &self.counter {
             counter.add_consumed(true, &body);
@@ -353,7 +358,7 @@ pub(crate) mod tests {
         assert_eq!(endpoint("DynamoDB", "dynamodb", &SdkConfig::builder().build()), None);
     }
 
-    fn plain(status: u16, _: &http::HeaderMap, body: Bytes) -> Refusal {
+    fn plain(status: u16, _: &Headers, body: Bytes) -> Refusal {
         Refusal::new(status, "", "", body)
     }
 

@@ -13,6 +13,7 @@ use super::s3_xml;
 use crate::ports::FileError;
 use aws_sigv4::http_request::{PayloadChecksumKind, PercentEncodingMode, SigningSettings, UriPathNormalizationMode};
 use aws_smithy_runtime_api::client::http::SharedHttpConnector;
+use aws_smithy_runtime_api::http::Headers;
 use aws_types::SdkConfig;
 use base64::Engine;
 use bytes::Bytes;
@@ -32,6 +33,46 @@ pub struct ObjectHead {
     pub content_type: String,
     /// Its entity tag, without quotes.
     pub etag: String,
+}
+
+/// One call on one key of the bucket (the bucket itself when the key is
+/// empty): what is signed and sent, or signed into a link.
+#[derive(Debug, Clone)]
+pub struct S3Request<'a> {
+    /// The call's name (`GetObject`): in errors, and in a link's `x-id`.
+    pub operation: &'a str,
+    /// `GET`, `PUT`…
+    pub method: &'a str,
+    /// The object's key, not yet encoded.
+    pub key: &'a str,
+    /// Query parameters, not yet encoded.
+    pub query: &'a [(&'a str, &'a str)],
+    /// Headers to send and sign.
+    pub headers: &'a [(&'a str, &'a str)],
+    /// The body (none for a link).
+    pub body: Bytes,
+}
+
+impl<'a> S3Request<'a> {
+    /// `operation` as `method` on `key`, with no query, headers or body.
+    pub fn new(operation: &'a str, method: &'a str, key: &'a str) -> Self {
+        S3Request { operation, method, key, query: &[], headers: &[], body: Bytes::new() }
+    }
+
+    /// With `query`.
+    pub fn query(self, query: &'a [(&'a str, &'a str)]) -> Self {
+        S3Request { query, ..self }
+    }
+
+    /// With `headers`.
+    pub fn headers(self, headers: &'a [(&'a str, &'a str)]) -> Self {
+        S3Request { headers, ..self }
+    }
+
+    /// With `body`.
+    pub fn body(self, body: Bytes) -> Self {
+        S3Request { body, ..self }
+    }
 }
 
 /// A bucket and the signed requests to it.
@@ -58,38 +99,25 @@ impl S3Bucket {
         }
     }
 
-    /// A link that lets its bearer make `method` on `key` (`query` and
-    /// `headers` included, which the bearer must send as given) for
-    /// `valid_for_seconds`. `operation` names the call as the SDK's links
-    /// do (`x-id=GetObject`).
-    pub async fn link(
-        &self,
-        method: &str,
-        operation: &str,
-        key: &str,
-        query: &[(&str, &str)],
-        headers: &[(&str, &str)],
-        valid_for_seconds: u64,
-    ) -> Result<String, FileError> {
-        self.link_at(method, operation, key, query, headers, valid_for_seconds, SystemTime::now()).await
+    /// A link that lets its bearer make `request` (its query and headers
+    /// included, which the bearer must send as given; its body is not
+    /// signed) for `valid_for_seconds`. The link names the call as the
+    /// SDK's links do (`x-id=GetObject`).
+    pub async fn link(&self, request: S3Request<'_>, valid_for_seconds: u64) -> Result<String, FileError> {
+        self.link_at(request, valid_for_seconds, SystemTime::now()).await
     }
 
-    #[allow(clippy::too_many_arguments)]
     async fn link_at(
         &self,
-        method: &str,
-        operation: &str,
-        key: &str,
-        query: &[(&str, &str)],
-        headers: &[(&str, &str)],
+        request: S3Request<'_>,
         valid_for_seconds: u64,
         now: SystemTime,
     ) -> Result<String, FileError> {
-        let mut query = query.to_vec();
-        query.push(("x-id", operation));
-        let url = self.url(key, &query)?;
+        let mut query = request.query.to_vec();
+        query.push(("x-id", request.operation));
+        let url = self.url(request.key, &query)?;
         self.requests
-            .presign(method, &url, headers, Duration::from_secs(valid_for_seconds), now)
+            .presign(request.method, &url, request.headers, Duration::from_secs(valid_for_seconds), now)
             .await
             .map_err(|why| FileError(format!("S3 link: {why}")))
     }
@@ -97,17 +125,17 @@ impl S3Bucket {
     /// Writes `body` as `key` (`PutObject`), with `headers` (its type,
     /// its encryption).
     pub async fn put(&self, key: &str, body: Bytes, headers: &[(&str, &str)]) -> Result<(), FileError> {
-        self.call("PutObject", "PUT", key, &[], headers, body).await.map(drop)
+        self.call(S3Request::new("PutObject", "PUT", key).headers(headers).body(body)).await.map(drop)
     }
 
     /// The object's metadata (`HeadObject`); `None` when there is none.
     pub async fn head(&self, key: &str) -> Result<Option<ObjectHead>, FileError> {
-        let answer = match self.send("HEAD", key, &[], &[], Bytes::new()).await {
+        let answer = match self.send(&S3Request::new("HeadObject", "HEAD", key)).await {
             Ok(answer) => answer,
             Err(CallFailure::Refused(refusal)) if refusal.status == 404 => return Ok(None),
             Err(failure) => return Err(failed("HeadObject", failure)),
         };
-        let header = |name: &str| answer.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let header = |name: &str| answer.headers.get(name).unwrap_or_default();
         Ok(Some(ObjectHead {
             size: header("content-length").parse().unwrap_or_default(),
             content_type: header("content-type").to_owned(),
@@ -117,7 +145,7 @@ impl S3Bucket {
 
     /// The object's bytes (`GetObject`).
     pub async fn get(&self, key: &str) -> Result<Bytes, FileError> {
-        Ok(self.call("GetObject", "GET", key, &[], &[], Bytes::new()).await?.body)
+        Ok(self.call(S3Request::new("GetObject", "GET", key)).await?.body)
     }
 
     /// Deletes every object whose key starts with `prefix`: a page of keys
@@ -131,7 +159,7 @@ impl S3Bucket {
             if let Some(token) = &token {
                 query.push(("continuation-token", token));
             }
-            let page = self.call("ListObjectsV2", "GET", "", &query, &[], Bytes::new()).await?;
+            let page = self.call(S3Request::new("ListObjectsV2", "GET", "").query(&query)).await?;
             let page = String::from_utf8_lossy(&page.body);
             let keys = s3_xml::texts(&page, "Key");
             for batch in keys.chunks(DELETE_BATCH) {
@@ -160,7 +188,8 @@ impl S3Bucket {
             ("x-amz-sdk-checksum-algorithm", "SHA256"),
             ("x-amz-checksum-sha256", checksum.as_str()),
         ];
-        let answer = self.call("DeleteObjects", "POST", "", &[("delete", "")], &headers, Bytes::from(body)).await?;
+        let request = S3Request::new("DeleteObjects", "POST", "").query(&[("delete", "")]).headers(&headers);
+        let answer = self.call(request.body(Bytes::from(body))).await?;
         let answer = String::from_utf8_lossy(&answer.body);
         let errors = s3_xml::texts(&answer, "Code");
         match errors.first() {
@@ -175,8 +204,9 @@ impl S3Bucket {
     /// (`CreateMultipartUpload`): its upload id.
     pub async fn start_upload(&self, key: &str, content_type: &str) -> Result<String, FileError> {
         let headers = [("content-type", content_type)];
-        let answer =
-            self.call("CreateMultipartUpload", "POST", key, &[("uploads", "")], &headers, Bytes::new()).await?;
+        let answer = self
+            .call(S3Request::new("CreateMultipartUpload", "POST", key).query(&[("uploads", "")]).headers(&headers))
+            .await?;
         s3_xml::text(&String::from_utf8_lossy(&answer.body), "UploadId")
             .ok_or_else(|| FileError("S3 CreateMultipartUpload: no upload id".into()))
     }
@@ -185,8 +215,8 @@ impl S3Bucket {
     pub async fn upload_part(&self, key: &str, upload: &str, number: u32, body: Bytes) -> Result<String, FileError> {
         let number = number.to_string();
         let query = [("partNumber", number.as_str()), ("uploadId", upload)];
-        let answer = self.call("UploadPart", "PUT", key, &query, &[], body).await?;
-        let tag = answer.headers.get("etag").and_then(|v| v.to_str().ok());
+        let answer = self.call(S3Request::new("UploadPart", "PUT", key).query(&query).body(body)).await?;
+        let tag = answer.headers.get("etag");
         tag.map(str::to_owned).ok_or_else(|| FileError("S3 UploadPart: no entity tag".into()))
     }
 
@@ -199,9 +229,9 @@ impl S3Bucket {
         }
         body.push_str("</CompleteMultipartUpload>");
         let headers = [("content-type", "application/xml")];
-        let answer = self
-            .call("CompleteMultipartUpload", "POST", key, &[("uploadId", upload)], &headers, Bytes::from(body))
-            .await?;
+        let query = [("uploadId", upload)];
+        let request = S3Request::new("CompleteMultipartUpload", "POST", key).query(&query).headers(&headers);
+        let answer = self.call(request.body(Bytes::from(body))).await?;
         // S3 may fail a completion it has begun answering with 200.
         let answer = String::from_utf8_lossy(&answer.body);
         match s3_xml::text(&answer, "Code") {
@@ -212,31 +242,18 @@ impl S3Bucket {
 
     /// Abandons the upload and its parts (`AbortMultipartUpload`).
     pub async fn abort_upload(&self, key: &str, upload: &str) -> Result<(), FileError> {
-        self.call("AbortMultipartUpload", "DELETE", key, &[("uploadId", upload)], &[], Bytes::new()).await.map(drop)
+        self.call(S3Request::new("AbortMultipartUpload", "DELETE", key).query(&[("uploadId", upload)])).await.map(drop)
     }
 
-    async fn call(
-        &self,
-        operation: &str,
-        method: &str,
-        key: &str,
-        query: &[(&str, &str)],
-        headers: &[(&str, &str)],
-        body: Bytes,
-    ) -> Result<Answer, FileError> {
-        self.send(method, key, query, headers, body).await.map_err(|failure| failed(operation, failure))
+    async fn call(&self, request: S3Request<'_>) -> Result<Answer, FileError> {
+        self.send(&request).await.map_err(|failure| failed(request.operation, failure))
     }
 
-    async fn send(
-        &self,
-        method: &str,
-        key: &str,
-        query: &[(&str, &str)],
-        headers: &[(&str, &str)],
-        body: Bytes,
-    ) -> Result<Answer, CallFailure> {
-        let url = self.url(key, query).map_err(|e| CallFailure::Unavailable(e.0))?;
-        self.requests.call(&Outgoing { method, url: &url, headers, body: &body }).await
+    /// The call, its failure not yet named (a HEAD's 404 is an answer).
+    async fn send(&self, request: &S3Request<'_>) -> Result<Answer, CallFailure> {
+        let url = self.url(request.key, request.query).map_err(|e| CallFailure::Unavailable(e.0))?;
+        let outgoing = Outgoing { method: request.method, url: &url, headers: request.headers, body: &request.body };
+        self.requests.call(&outgoing).await
     }
 
     /// The URL of `key` (the bucket's, when empty) with `query`, each part
@@ -280,7 +297,7 @@ fn s3_settings() -> SigningSettings {
 }
 
 /// Reads S3's `<Error><Code>…</Code><Message>…</Message></Error>`.
-fn xml_refusal(status: u16, _: &http::HeaderMap, body: Bytes) -> Refusal {
+fn xml_refusal(status: u16, _: &Headers, body: Bytes) -> Refusal {
     let text = String::from_utf8_lossy(&body);
     let code = s3_xml::text(&text, "Code").unwrap_or_default();
     let message = s3_xml::text(&text, "Message").unwrap_or_default();
@@ -342,7 +359,7 @@ mod tests {
             let ours = S3Bucket::new(config, Scripted::default().connector(), "parley-media", path_style);
             let sdk = sdk_client(config, path_style);
             let query = [("response-content-type", "image/jpeg"), ("response-content-disposition", disposition)];
-            let get = ours.link_at("GET", "GetObject", key, &query, &[], 300, at).await.unwrap();
+            let get = ours.link_at(S3Request::new("GetObject", "GET", key).query(&query), 300, at).await.unwrap();
             let expected = sdk
                 .get_object()
                 .bucket("parley-media")
@@ -355,7 +372,7 @@ mod tests {
             assert_eq!(parts(&get), parts(expected.uri()), "GET, path style {path_style}");
 
             let headers = [("content-type", "text/csv")];
-            let put = ours.link_at("PUT", "PutObject", key, &[], &headers, 300, at).await.unwrap();
+            let put = ours.link_at(S3Request::new("PutObject", "PUT", key).headers(&headers), 300, at).await.unwrap();
             let expected = sdk
                 .put_object()
                 .bucket("parley-media")

@@ -2,7 +2,7 @@
 //! rows come (never the whole file in memory), downloaded through a
 //! short-lived presigned link.
 
-use super::s3_bucket::S3Bucket;
+use super::s3_bucket::{S3Bucket, S3Request};
 use crate::ports::{ExportFiles, FileError, FileUpload};
 use bytes::Bytes;
 
@@ -38,7 +38,7 @@ impl ExportFiles for S3ExportFiles {
     async fn download_link(&self, key: &str, file_name: &str, valid_for_seconds: u64) -> Result<String, FileError> {
         let disposition = format!("attachment; filename=\"{file_name}\"");
         let query = [("response-content-disposition", disposition.as_str())];
-        self.bucket.link("GET", "GetObject", key, &query, &[], valid_for_seconds).await
+        self.bucket.link(S3Request::new("GetObject", "GET", key).query(&query), valid_for_seconds).await
     }
 }
 

@@ -2,7 +2,7 @@
 //! (SSE-S3), read through short-lived presigned GET links that only the
 //! API hands out, deleted by contact prefix on erasure.
 
-use super::s3_bucket::S3Bucket;
+use super::s3_bucket::{S3Bucket, S3Request};
 use crate::ports::{FileError, LinkDisposition, MediaUploads, MediaVault, UploadedObject};
 use bytes::Bytes;
 
@@ -55,7 +55,7 @@ impl MediaVault for S3MediaVault {
         };
         let disposition = format!("{how}; filename=\"{}\"", header_safe(filename));
         let query = [("response-content-type", mime_type), ("response-content-disposition", disposition.as_str())];
-        self.bucket.link("GET", "GetObject", key, &query, &[], valid_for_seconds).await
+        self.bucket.link(S3Request::new("GetObject", "GET", key).query(&query), valid_for_seconds).await
     }
 
     async fn delete_under(&self, prefix: &str) -> Result<usize, FileError> {
@@ -70,7 +70,7 @@ impl MediaUploads for S3MediaVault {
         // object is typed as declared. The bucket's default encryption
         // (SSE-S3) encrypts it without a header the browser would have to add.
         let headers = [("content-type", mime_type)];
-        self.bucket.link("PUT", "PutObject", key, &[], &headers, valid_for_seconds).await
+        self.bucket.link(S3Request::new("PutObject", "PUT", key).headers(&headers), valid_for_seconds).await
     }
 
     async fn uploaded(&self, key: &str) -> Result<Option<UploadedObject>, FileError> {
