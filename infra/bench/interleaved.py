@@ -10,12 +10,16 @@ against the same DynamoDB Local, and by their medians.
         old=/tmp/webhook-inbound.old new=target/bench/release/webhook-inbound
 
 A variant may add environment after a colon: `warn=<binary>:RUST_LOG=warn`.
+With `--python`, the boto3 handler of `make bench` takes its turn in every
+round too, and each variant's CPU is given as a fraction of its median: the
+ratio the issue's target is set in, measured under the same drift.
 Needs DynamoDB Local at AWS_ENDPOINT_URL_DYNAMODB (as `make bench` starts it)
 and the floor (`lambda-floor`) built beside the release functions.
 """
 
 import argparse
 import statistics
+import sys
 import uuid
 from pathlib import Path
 
@@ -32,7 +36,7 @@ def variant(text, env):
     for pair in filter(None, extra.split(",")):
         name, _, value = pair.partition("=")
         own[name] = value
-    return label, binary, own
+    return label, [binary], own
 
 
 def main():
@@ -40,6 +44,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--floor", default=str(bench.ROOT / "target" / "bench" / "release" / "lambda-floor"))
+    parser.add_argument("--python", action="store_true", help="run the boto3 handler in every round too")
     parser.add_argument("variants", nargs="+", help="label=binary[:NAME=value,...]")
     args = parser.parse_args()
     if args.rounds > 9 or len(args.variants) > 10:
@@ -51,23 +56,31 @@ def main():
     bench.create_table(table, tpl)
     env = dict(bench.functions(tpl))["webhook-inbound"] | {"TABLE_NAME": table}
     variants = [variant(v, env) for v in args.variants]
-    for _, binary, _ in variants:
-        if not Path(binary).exists():
-            parser.error(f"{binary} is not built")
+    for _, command, _ in variants:
+        if not Path(command[0]).exists():
+            parser.error(f"{command[0]} is not built")
+    if args.python:
+        python = [sys.executable, str(bench.ROOT / "infra" / "bench" / "python_handler.py")]
+        variants.append(("python", python, {"TABLE_NAME": table}))
 
     floor, cpu = [], {label: [] for label, _, _ in variants}
     for round_ in range(args.rounds):
         floor.append(bench.steady_state(api, [args.floor], {}, [{}] * args.messages)["cpu_us_per_event"])
-        for i, (label, binary, own) in enumerate(variants):
+        for i, (label, command, own) in enumerate(variants):
             # New customers and wamids for every run, so no run meets another's duplicates.
             events = [bench.signed_event(b) for b in bench.inbound_bodies(args.messages, round_ * 10 + i)]
-            cpu[label].append(bench.steady_state(api, [binary], own, events)["cpu_us_per_event"])
+            cpu[label].append(bench.steady_state(api, command, own, events)["cpu_us_per_event"])
             print(f"round {round_ + 1}: {label} {cpu[label][-1]:.0f} µs", flush=True)
 
     print(f"\nCPU µs per message, medians of {args.rounds} interleaved rounds of {args.messages}")
     print(f"  {'floor':<12} {statistics.median(floor):>7.0f}   {' '.join(f'{x:.0f}' for x in floor)}")
     for label, runs in cpu.items():
         print(f"  {label:<12} {statistics.median(runs):>7.0f}   {' '.join(f'{x:.0f}' for x in runs)}")
+    if args.python:
+        python = statistics.median(cpu["python"])
+        for label, runs in cpu.items():
+            if label != "python":
+                print(f"  python uses {python / statistics.median(runs):.1f}x the CPU of {label}")
 
 
 if __name__ == "__main__":

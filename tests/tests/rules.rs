@@ -58,7 +58,7 @@ async fn engine(t: &TestStack, scheduler: Arc<Wakeups>, hours: Arc<dyn OpeningHo
     let store = t.stack.store.clone();
     let clock: Arc<dyn Clock> = t.clock.clone();
     let sdk = parley::adapters::aws::load_config().await;
-    let queue = Arc::new(parley::adapters::aws::outbound_queue(&sdk, &t.stack.outbound_queue_url));
+    let queue = Arc::new(parley::adapters::aws::queue(&sdk, &t.stack.outbound_queue_url));
     let send = Arc::new(SendMessage::over_table(store.clone(), queue, clock.clone(), parley_e2e::OWN_WABA_ID));
     RuleEngine::new(RulePorts::over_store(store, send, scheduler, Arc::new(Bell::default()), hours, clock))
 }

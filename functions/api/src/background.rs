@@ -58,15 +58,15 @@ macro_rules! background_clients {
 
 background_clients! {
     /// The sender's queue (as it is; the state arms the outbox sweep over it).
-    outbound: OutboundQueue = |sdk, s| aws::outbound_queue(sdk, &s.outbound_queue_url);
+    outbound: OutboundQueue = |sdk, s| aws::queue(sdk, &s.outbound_queue_url);
     /// The export worker's queue.
-    exports: ExportQueue = |sdk, s| aws::export_queue(sdk, &s.export_queue_url);
+    exports: ExportQueue = |sdk, s| aws::queue(sdk, &s.export_queue_url);
     /// The export bucket (for download links).
     export_files: ExportFiles = |sdk, s| aws::export_files(sdk, &s.export_bucket);
     /// The dead-letter queues.
     dead_letters: DeadLetterQueues = |sdk, s| aws::dead_letters(sdk, s.dead_letter_queues.clone());
     /// The webhook delivery queue (redeliveries and test events).
-    webhooks: WebhookQueue = |sdk, s| aws::webhook_queue(sdk, &s.webhook_queue_url);
+    webhooks: WebhookQueue = |sdk, s| aws::queue(sdk, &s.webhook_queue_url);
     /// Wakes the reminders function when a task falls due.
     scheduler: Scheduler = |sdk, s| aws::scheduler(sdk, s.schedules.clone());
     /// Customers' files (links to them; erasure deletes them).
@@ -76,9 +76,9 @@ background_clients! {
     /// Import files, uploaded into the same bucket.
     import_files: ImportFiles = |sdk, s| aws::media_vault(sdk, &s.media_bucket);
     /// The import worker's queue (the export worker's).
-    imports: ImportQueue = |sdk, s| aws::export_queue(sdk, &s.export_queue_url);
+    imports: ImportQueue = |sdk, s| aws::queue(sdk, &s.export_queue_url);
     /// The campaign worker's queue (the export worker's too).
-    campaigns: CampaignQueue = |sdk, s| aws::export_queue(sdk, &s.export_queue_url);
+    campaigns: CampaignQueue = |sdk, s| aws::queue(sdk, &s.export_queue_url);
     /// The AI provider's key (its own secret).
     ai_keys: AiKeyStore = |sdk, s| aws::ai_key(sdk, &s.ai_key_secret_id);
     /// The WhatsApp Business Accounts' own tokens (a secret each).

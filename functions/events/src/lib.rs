@@ -194,14 +194,14 @@ pub fn build(settings: &EventsSettings, sdk: &SdkConfig, secrets: &AppSecrets) -
     let bus = bus::EventBridgeBus::new(sdk, &settings.bus_name);
     let parts = reactions::ReactionParts {
         store: Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?)),
-        outbound: Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url)),
+        outbound: Arc::new(aws::queue(sdk, &settings.outbound_queue_url)),
         scheduler: Arc::new(aws::scheduler(sdk, settings.schedules.clone())),
-        webhooks: Arc::new(aws::webhook_queue(sdk, &settings.webhook_queue_url)),
+        webhooks: Arc::new(aws::queue(sdk, &settings.webhook_queue_url)),
         push: push::api_gateway_channel(sdk, &settings.push_endpoint),
         clock: Arc::new(SystemClock),
         sla: SlaPolicy { minutes: settings.inbox.sla_minutes },
         agents_see_all: settings.inbox.agents_see_all,
-        media: Arc::new(aws::media_queue(sdk, &settings.media_queue_url)),
+        media: Arc::new(aws::queue(sdk, &settings.media_queue_url)),
         ai_keys: Arc::new(aws::ai_key(sdk, &settings.ai_key_secret_id)),
         own_waba_id: settings.own_waba_id.clone(),
     };

@@ -113,7 +113,7 @@ pub fn campaigns(
 /// made here, once per container (on Lambda: at the first batch).
 pub fn build(settings: &ExportSettings, sdk: &SdkConfig, secrets: &AppSecrets) -> Result<Worker, SecretsError> {
     let store = Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?));
-    let queue = Arc::new(aws::export_queue(sdk, &settings.export_queue_url));
+    let queue = Arc::new(aws::queue(sdk, &settings.export_queue_url));
     let files = Arc::new(aws::export_files(sdk, &settings.bucket));
     let clock = Arc::new(SystemClock);
     let exports =
@@ -123,7 +123,7 @@ pub fn build(settings: &ExportSettings, sdk: &SdkConfig, secrets: &AppSecrets) -
         ContactImports::new(ImportPorts::over_store(store.clone(), uploads, files, queue.clone(), clock.clone()));
     let campaigns = campaigns(
         store,
-        Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url)),
+        Arc::new(aws::queue(sdk, &settings.outbound_queue_url)),
         Arc::new(aws::scheduler(sdk, settings.schedules.clone())),
         queue,
         clock,

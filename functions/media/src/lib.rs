@@ -94,7 +94,7 @@ pub fn build(
     let vault = Arc::new(aws::media_vault(sdk, &settings.bucket));
     Ok(Worker {
         copy: CopyMedia::new(store, meta, vault, settings.retry),
-        queue: aws::media_queue(sdk, &settings.queue_url),
+        queue: aws::queue(sdk, &settings.queue_url),
         poison_delay_seconds: 60,
     })
 }

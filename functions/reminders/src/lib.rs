@@ -145,9 +145,9 @@ pub fn build(
     let migrations = Migrations::new(store.clone(), scheduler.clone(), clock.clone());
     let wiring = Wiring {
         store,
-        queue: Arc::new(aws::outbound_queue(sdk, &settings.outbound_queue_url)),
+        queue: Arc::new(aws::queue(sdk, &settings.outbound_queue_url)),
         scheduler,
-        webhooks: Arc::new(aws::webhook_queue(sdk, &settings.webhook_queue_url)),
+        webhooks: Arc::new(aws::queue(sdk, &settings.webhook_queue_url)),
         clock,
         indiamart,
         ai_keys: Arc::new(aws::ai_key(sdk, &settings.ai_key_secret_id)),

@@ -109,7 +109,7 @@ pub fn build(
     secrets: &AppSecrets,
 ) -> Result<Sender, Box<dyn std::error::Error + Send + Sync>> {
     let store = Arc::new(aws::store(sdk, &settings.table, secrets.contact_id_key()?));
-    let queue = aws::outbound_queue(sdk, &settings.outbound_queue_url);
+    let queue = aws::queue(sdk, &settings.outbound_queue_url);
     let token = secrets.get(SecretName::WhatsAppAccessToken)?;
     let tokens = Arc::new(aws::account_tokens(sdk, &settings.account_token_prefix));
     let tokens = AccountTokens::new(token, &settings.cloud_api.waba_id, store.clone(), tokens);

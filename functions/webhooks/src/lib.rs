@@ -74,7 +74,7 @@ pub fn build(
     let poster = Arc::new(HttpWebhookPoster::new()?);
     Ok(Worker {
         deliver: DeliverWebhook::new(store, poster, Arc::new(SystemClock), settings.retry),
-        queue: aws::webhook_queue(sdk, &settings.queue_url),
+        queue: aws::queue(sdk, &settings.queue_url),
     })
 }
 

@@ -116,8 +116,9 @@ pub fn connector_settings(config: &SdkConfig) -> HttpConnectorSettings {
     settings.build()
 }
 
-/// The outbound queue at `url`.
-pub fn outbound_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
+/// The queue at `url` (outbound sends, media copies, exports, webhook
+/// deliveries: each function is given the URLs of the ones it uses).
+pub fn queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
     super::sqs::SqsQueue::new(super::sqs_client::SqsClient::new(config), url)
 }
 
@@ -135,11 +136,6 @@ pub fn export_files(config: &SdkConfig, bucket: &ExportBucket) -> super::s3_expo
 /// The media bucket's files.
 pub fn media_vault(config: &SdkConfig, bucket: &MediaBucket) -> super::s3_media::S3MediaVault {
     super::s3_media::S3MediaVault::new(s3_bucket(config, &bucket.name, bucket.path_style))
-}
-
-/// The media copy queue at `url`.
-pub fn media_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
-    super::sqs::SqsQueue::new(super::sqs_client::SqsClient::new(config), url)
 }
 
 /// Where customers' media is kept.
@@ -170,16 +166,6 @@ pub fn ai_key(config: &SdkConfig, secret_id: &str) -> super::ai_key_secret::Secr
 /// The WhatsApp Business Accounts' own tokens, one secret each under `prefix`.
 pub fn account_tokens(config: &SdkConfig, prefix: &str) -> super::account_token_secrets::SecretsManagerAccountTokens {
     super::account_token_secrets::SecretsManagerAccountTokens::new(SecretsManagerClient::new(config), prefix)
-}
-
-/// The export queue at `url`.
-pub fn export_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
-    super::sqs::SqsQueue::new(super::sqs_client::SqsClient::new(config), url)
-}
-
-/// The webhook delivery queue at `url`.
-pub fn webhook_queue(config: &SdkConfig, url: &str) -> super::sqs::SqsQueue {
-    super::sqs::SqsQueue::new(super::sqs_client::SqsClient::new(config), url)
 }
 
 /// The dead-letter queues administrators watch, `(name, url)` each.
