@@ -1,7 +1,8 @@
 //! The handlers as Lambda sees them: real API Gateway HTTP API (v2) events,
 //! read and answered the way every HTTP function's main does
 //! (`parley::adapters::http_api_event`, base64 bodies included), through the
-//! same routers the functions deploy.
+//! same routers the functions deploy; the inbound webhook's through its own
+//! lean reading of the event (`webhook_inbound::lambda_event`).
 
 use http::StatusCode;
 use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpResponse;
@@ -12,6 +13,7 @@ use parley::ports::{ConversationStore, PageRequest, SystemClock};
 use parley_e2e::{fixture, require_emulators, unique_table, APP_SECRET};
 use parley_simulator::webhook::signature;
 use std::sync::Arc;
+use webhook_inbound::lambda_event::DeliveryAnswer;
 
 fn http_api_event(
     method: &str,
@@ -72,13 +74,11 @@ fn body_text(response: &ApiGatewayV2httpResponse) -> &str {
     }
 }
 
-async fn inbound_function(store: &Arc<DynamoStore>, event: &str) -> ApiGatewayV2httpResponse {
-    let router = webhook_inbound::router(Arc::new(IngestWebhook::new(
-        IngestStores::over(store.clone()),
-        Arc::new(SystemClock),
-        APP_SECRET,
-    )));
-    through_lambda(router, event).await
+/// The inbound function as its main runs it: the event read for what a
+/// delivery needs, and answered without the router.
+async fn inbound_function(store: &Arc<DynamoStore>, event: &str) -> DeliveryAnswer {
+    let ingest = IngestWebhook::new(IngestStores::over(store.clone()), Arc::new(SystemClock), APP_SECRET);
+    webhook_inbound::lambda_event::serve(&ingest, serde_json::from_str(event).expect("a valid HTTP API event")).await
 }
 
 #[tokio::test]
@@ -96,7 +96,7 @@ async fn a_base64_body_from_api_gateway_is_verified_over_its_decoded_bytes() {
     );
     let response = inbound_function(&store, &event).await;
     assert_eq!(response.status_code, 200);
-    assert_eq!(response.body, Some(lambda_http::Body::Text("EVENT_RECEIVED".into())));
+    assert_eq!(response.body, "EVENT_RECEIVED");
     assert!(!response.is_base64_encoded);
     let contacts =
         store.list_contacts(&PageRequest::default(), None, &parley::ports::ListFilter::default()).await.unwrap();
@@ -123,15 +123,53 @@ async fn a_signature_over_the_base64_text_instead_of_the_bytes_is_refused() {
     );
     let response = inbound_function(&store, &event).await;
     assert_eq!(response.status_code, 401);
-    assert_eq!(response.headers["content-type"], "application/json");
-    let Some(lambda_http::Body::Text(body)) = response.body else { panic!("a JSON error body") };
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["error"]["code"], "bad_signature");
+    assert_eq!(response.headers.content_type, "application/json");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&response.body).unwrap()["error"]["code"], "bad_signature");
     assert!(store
         .list_contacts(&PageRequest::default(), None, &parley::ports::ListFilter::default())
         .await
         .unwrap()
         .items
         .is_empty());
+}
+
+#[tokio::test]
+async fn a_text_body_is_stored_once_however_often_it_comes_and_a_body_that_is_not_base64_is_refused() {
+    let store = store().await;
+    let body = fixture("meta_sample_text_message_v25.json");
+    let text = String::from_utf8(body.clone()).unwrap();
+    let event = http_api_event(
+        "POST",
+        "/webhook",
+        serde_json::json!({"x-hub-signature-256": signature(APP_SECRET, &body)}),
+        &text,
+        false,
+        "",
+    );
+    for _ in 0..2 {
+        let response = inbound_function(&store, &event).await;
+        assert_eq!((response.status_code, response.body.as_str()), (200, "EVENT_RECEIVED"));
+        assert_eq!(response.headers.content_type, "text/plain; charset=utf-8");
+    }
+    let contacts =
+        store.list_contacts(&PageRequest::default(), None, &parley::ports::ListFilter::default()).await.unwrap();
+    assert_eq!(contacts.items.len(), 1);
+    assert_eq!(store.timeline(&contacts.items[0].id, &PageRequest::default()).await.unwrap().items.len(), 1);
+
+    let garbled = http_api_event(
+        "POST",
+        "/webhook",
+        serde_json::json!({"x-hub-signature-256": signature(APP_SECRET, &body)}),
+        "not base64!",
+        true,
+        "",
+    );
+    let response = inbound_function(&store, &garbled).await;
+    assert_eq!(response.status_code, 400);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&response.body).unwrap()["error"]["code"],
+        "malformed_webhook"
+    );
 }
 
 #[tokio::test]

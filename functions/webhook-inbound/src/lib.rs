@@ -1,12 +1,15 @@
 //! `POST /webhook`: every message and status Meta delivers, stored durably
 //! before the 200.
 
+pub mod lambda_event;
+
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
+use axum::Router;
 use parley::adapters::aws::SdkConfig;
 use parley::adapters::dynamo::DynamoStore;
 use parley::adapters::graph_leads::GraphLeads;
@@ -91,14 +94,32 @@ pub fn build(
     Ok(ingest(store, Arc::new(SystemClock), settings.inbox, app_secret, &settings.cloud_api.waba_id, lead_ads))
 }
 
-/// The function's routes.
+/// The function's routes (the local runner's; Lambda takes its events
+/// through [`lambda_event`]).
 pub fn router(ingest: Arc<IngestWebhook>) -> Router {
     Router::new().route("/webhook", post(receive)).with_state(ingest)
 }
 
 async fn receive(State(ingest): State<Arc<IngestWebhook>>, headers: HeaderMap, body: Bytes) -> Response {
     let signature = headers.get("x-hub-signature-256").and_then(|v| v.to_str().ok());
-    match ingest.handle(&body, signature).await {
+    let reply = reply(&ingest, &body, signature).await;
+    (reply.status, [(CONTENT_TYPE, reply.content_type)], reply.body).into_response()
+}
+
+/// How a delivery is answered, whichever way it came in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// 200 once stored; 401, 400 or 503 (Meta retries the last).
+    pub status: StatusCode,
+    /// Text for the 200, JSON for an error.
+    pub content_type: &'static str,
+    /// `EVENT_RECEIVED`, or the error's JSON.
+    pub body: String,
+}
+
+/// Verifies and stores one delivery of `body`, signed `signature`.
+pub async fn reply(ingest: &IngestWebhook, body: &[u8], signature: Option<&str>) -> Reply {
+    match ingest.handle(body, signature).await {
         Ok(report) => {
             // Every message, status and change already has its own info
             // line, and the 5xx alarm counts invocations, not this line:
@@ -114,7 +135,7 @@ async fn receive(State(ingest): State<Arc<IngestWebhook>>, headers: HeaderMap, b
                 parked = report.parked,
                 "webhook accepted"
             );
-            (StatusCode::OK, "EVENT_RECEIVED").into_response()
+            Reply { status: StatusCode::OK, content_type: "text/plain; charset=utf-8", body: "EVENT_RECEIVED".into() }
         }
         Err(IngestError::Signature(e)) => {
             tracing::warn!(error = %e, "webhook signature refused");
@@ -131,6 +152,8 @@ async fn receive(State(ingest): State<Arc<IngestWebhook>>, headers: HeaderMap, b
     }
 }
 
-fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(ErrorBody::new(code, message))).into_response()
+/// An error reply in the API's JSON shape.
+pub fn error(status: StatusCode, code: &str, message: &str) -> Reply {
+    let body = serde_json::to_string(&ErrorBody::new(code, message)).unwrap_or_default();
+    Reply { status, content_type: "application/json", body }
 }

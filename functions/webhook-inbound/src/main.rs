@@ -9,19 +9,21 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use parley::adapters::http_api_event;
+use lambda_runtime::{service_fn, LambdaEvent};
 use parley::adapters::secrets_manager::{BuiltOnFirstUse, SecretStore};
 use parley::config::Environment;
-use std::sync::Arc;
+use webhook_inbound::lambda_event::{self, DeliveryEvent};
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_http::Error> {
+async fn main() -> Result<(), lambda_runtime::Error> {
     parley::telemetry::init();
     let settings = webhook_inbound::InboundSettings::from_environment(&Environment::process())?;
     let sdk = parley::adapters::aws::load_config().await;
     let secrets = SecretStore::new(settings.secrets.clone(), &sdk);
-    let app = BuiltOnFirstUse::new(secrets, move |secrets| {
-        Ok(webhook_inbound::router(Arc::new(webhook_inbound::build(&settings, &sdk, secrets)?)))
-    });
-    http_api_event::run(&app).await
+    let ingest = BuiltOnFirstUse::new(secrets, move |secrets| webhook_inbound::build(&settings, &sdk, secrets));
+    let ingest = &ingest;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<DeliveryEvent>| async move {
+        Ok::<_, lambda_runtime::Error>(lambda_event::serve(ingest.get().await?, event.payload).await)
+    }))
+    .await
 }
