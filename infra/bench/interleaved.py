@@ -11,7 +11,7 @@ against the same DynamoDB Local, and by their medians.
 
 A variant may add environment after a colon: `warn=<binary>:RUST_LOG=warn`.
 With `--python`, the boto3 handler of `make bench` takes its turn in every
-round too, and each variant's CPU is given as a fraction of its median: the
+round too, and its median CPU is given as a multiple of each variant's: the
 ratio the issue's target is set in, measured under the same drift.
 Needs DynamoDB Local at AWS_ENDPOINT_URL_DYNAMODB (as `make bench` starts it)
 and the floor (`lambda-floor`) built beside the release functions.

@@ -217,6 +217,11 @@ async fn a_reply_within_72_hours_lands_in_the_inbox_and_counts_for_the_campaign(
     let t = TestStack::start().await;
     let cookie = t.login().await;
     t.customer_says("919812340001", "Asha Rao", "hello").await;
+    // Meta stamps a message to the second, so a send in the same second as
+    // "hello" would make it a reply (`is_campaign_reply`): the campaign
+    // starts in the next second, as it would in any real shop.
+    let into_second = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_millis();
+    tokio::time::sleep(Duration::from_millis(u64::from(1000 - into_second) + 20)).await;
     let (status, _) = t.post(&cookie, "/api/templates/sync", &json!({}), None).await;
     assert_eq!(status, 200);
     let asha = t.contacts(&cookie).await[0]["id"].as_str().unwrap().to_owned();

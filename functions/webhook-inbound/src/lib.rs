@@ -153,7 +153,7 @@ pub async fn reply(ingest: &IngestWebhook, body: &[u8], signature: Option<&str>)
 }
 
 /// An error reply in the API's JSON shape.
-pub fn error(status: StatusCode, code: &str, message: &str) -> Reply {
+pub(crate) fn error(status: StatusCode, code: &str, message: &str) -> Reply {
     let body = serde_json::to_string(&ErrorBody::new(code, message)).unwrap_or_default();
     Reply { status, content_type: "application/json", body }
 }
