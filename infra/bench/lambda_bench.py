@@ -220,11 +220,12 @@ class Running:
     def invoke_all(self, events):
         """Runs `events`; an HTTP API event must be answered 200, or the
         figures would time a refusal rather than a stored message."""
+        http_api = bool(events) and "routeKey" in events[0]
         for event in events:
             self.api.events.put(event)
         for _ in events:
             answer = self.api.done.get(timeout=60)
-            if "routeKey" in events[0]:
+            if http_api:
                 status = json.loads(answer or b"{}").get("statusCode")
                 if status != 200:
                     raise RuntimeError(f"an event was answered {status}: {answer[:300]!r}")

@@ -87,20 +87,9 @@ impl ReqwestConnector {
         *last = Some((uri.clone(), url.clone()));
         Ok(url)
     }
-}
 
-impl HttpConnector for ReqwestConnector {
-    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let client = self.client();
-        let request = self.reqwest_request(request);
-        HttpConnectorFuture::new(async move {
-            let client = client.map_err(|why| ConnectorError::other(why.into(), None))?;
-            send(&client, request?).await
-        })
-    }
-}
-
-impl ReqwestConnector {
+    /// The SDK's request as reqwest's, built here rather than through
+    /// `reqwest::Request::try_from`, which parses the URL every time.
     fn reqwest_request(&self, request: HttpRequest) -> Result<reqwest::Request, ConnectorError> {
         let (parts, body) = request.try_into_http1x().map_err(|e| ConnectorError::user(e.into()))?.into_parts();
         let mut out = reqwest::Request::new(parts.method, self.url(&parts.uri)?);
@@ -111,6 +100,17 @@ impl ReqwestConnector {
             None => reqwest::Body::wrap(body),
         });
         Ok(out)
+    }
+}
+
+impl HttpConnector for ReqwestConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let client = self.client();
+        let request = self.reqwest_request(request);
+        HttpConnectorFuture::new(async move {
+            let client = client.map_err(|why| ConnectorError::other(why.into(), None))?;
+            send(&client, request?).await
+        })
     }
 }
 
