@@ -4,8 +4,7 @@
 //! fail as the SDK's path fails.
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use parley::adapters::aws::{self, connector_settings, SdkConfig};
-use parley::adapters::aws_http::ReqwestHttpClient;
+use parley::adapters::aws::{self, SdkConfig};
 use parley::adapters::dynamo::{DirectTransactions, DynamoStore};
 use parley::adapters::request_counter::RequestCounter;
 use parley::app::{IngestStores, IngestWebhook};
@@ -60,8 +59,7 @@ async fn direct_transactions_leave_exactly_what_the_sdk_leaves() {
     let client = aws::dynamo_client(&sdk, &RequestCounter::default());
     let (via_sdk, via_direct) = (table(&client, "sdkpath").await, table(&client, "direct").await);
     let trips = RequestCounter::default();
-    let direct =
-        DirectTransactions::new(&sdk, ReqwestHttpClient::default().connector(&connector_settings(&sdk)), trips.clone());
+    let direct = DirectTransactions::new(&sdk, aws::transactions_connector(&sdk), trips.clone());
     let clock = Arc::new(TestClock::default());
     clock.pin();
     let ingest =
@@ -107,11 +105,7 @@ async fn an_item_dynamodb_refuses_is_rejected_for_good_and_a_dead_endpoint_is_un
     let client = aws::dynamo_client(&sdk, &RequestCounter::default());
     let table = table(&client, "directrefused").await;
     let writer = |config: &SdkConfig| {
-        DirectTransactions::new(
-            config,
-            ReqwestHttpClient::default().connector(&connector_settings(config)),
-            RequestCounter::default(),
-        )
+        DirectTransactions::new(config, aws::transactions_connector(config), RequestCounter::default())
     };
     let put = |text: String| {
         aws_sdk_dynamodb::types::TransactWriteItem::builder()

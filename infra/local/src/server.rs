@@ -144,8 +144,7 @@ impl LocalStack {
             }
             false => {
                 let http = ReqwestHttpClient::default();
-                let connector = http.connector(&aws::connector_settings(&sdk));
-                (sdk.to_builder().http_client(SharedHttpClient::new(http)).build(), connector)
+                (sdk.to_builder().http_client(SharedHttpClient::new(http)).build(), aws::transactions_connector(&sdk))
             }
         };
         let counter = RequestCounter::measuring_capacity();

@@ -99,11 +99,19 @@ pub fn store(config: &SdkConfig, table: &str, ids: crate::domain::ContactIdKey) 
 
 /// The webhook function's store: as [`store`], but its messages' and
 /// statuses' transactions go without the SDK's orchestrator
-/// ([`super::dynamo::DirectTransactions`]), through the process's pool.
-/// Only that function writes them at volume, so only it carries the writer.
+/// ([`super::dynamo::DirectTransactions`]), over connections of their own
+/// ([`transactions_connector`]). Only that function writes them at volume,
+/// so only it carries the writer.
 pub fn webhook_store(config: &SdkConfig, table: &str, ids: crate::domain::ContactIdKey) -> super::dynamo::DynamoStore {
-    let direct = super::dynamo::DirectTransactions::new(config, connector(config), RequestCounter::default());
+    let direct =
+        super::dynamo::DirectTransactions::new(config, transactions_connector(config), RequestCounter::default());
     store(config, table, ids).with_direct_transactions(direct)
+}
+
+/// The webhook's transactions' connector: hyper's kept-alive connections
+/// without reqwest ([`super::aws_connection`]), with `config`'s timeouts.
+pub fn transactions_connector(config: &SdkConfig) -> SharedHttpConnector {
+    SharedHttpConnector::new(super::aws_connection::KeptAliveConnector::new(&connector_settings(config)))
 }
 
 /// The HTTP timeouts `config` sets, for a connector made outside the SDK.

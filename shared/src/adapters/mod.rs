@@ -8,6 +8,7 @@ pub mod ai_key_secret;
 pub mod ai_openai;
 pub mod api_gateway_push;
 pub mod aws;
+pub mod aws_connection;
 pub mod aws_http;
 pub mod aws_json;
 pub mod aws_signed;
