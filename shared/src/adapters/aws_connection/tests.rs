@@ -116,6 +116,35 @@ async fn requests_share_one_connection_and_go_in_origin_form_with_their_host() {
 }
 
 #[tokio::test]
+async fn concurrent_requests_open_a_connection_each_and_the_next_ones_reuse_them() {
+    let (port, seen) = server(Behaviour::KeepAlive, None).await;
+    let connector = KeptAliveConnector::new(&settings(Duration::from_secs(5)));
+    for _ in 0..2 {
+        let calls = (0..8).map(|_| connector.call(post(&format!("http://127.0.0.1:{port}/"))));
+        for answered in futures_util::future::join_all(calls).await {
+            assert_eq!(answered.unwrap().status().as_u16(), 200);
+        }
+    }
+    assert_eq!(seen.connections.load(Ordering::SeqCst), 8, "the second eight went over the first eight's");
+    assert_eq!(seen.heads.lock().unwrap().len(), 16);
+}
+
+#[tokio::test]
+async fn each_host_has_its_own_connections() {
+    let ((first, seen_first), (second, seen_second)) =
+        (server(Behaviour::KeepAlive, None).await, server(Behaviour::KeepAlive, None).await);
+    let connector = KeptAliveConnector::new(&settings(Duration::from_secs(5)));
+    for port in [first, second, first, second] {
+        let response = connector.call(post(&format!("http://127.0.0.1:{port}/"))).await.unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+    }
+    for seen in [seen_first, seen_second] {
+        assert_eq!(seen.connections.load(Ordering::SeqCst), 1);
+        assert_eq!(seen.heads.lock().unwrap().len(), 2, "each server read its own two requests");
+    }
+}
+
+#[tokio::test]
 async fn a_request_a_kept_connection_dropped_unanswered_goes_again_on_a_new_one() {
     let (port, seen) = server(Behaviour::DropTheSecond, None).await;
     let connector = KeptAliveConnector::new(&settings(Duration::from_secs(5)));
