@@ -4,7 +4,7 @@
 //!
 //! Why not reqwest there: its layers (proxy matching, redirect policy,
 //! timeouts, the URL parsed again for each answer) and hyper-util's pool
-//! cost the webhook about a fifth of its CPU a message (951 → 751 µs,
+//! cost the webhook about a quarter of its CPU a message (1,101 → 801 µs,
 //! interleaved, 5 rounds), for one host and answers of a few hundred bytes.
 //! TLS is the same rustls (ring, webpki roots) reqwest uses; every other
 //! call still goes through [`super::aws_http`].
