@@ -7,7 +7,7 @@ pub use aws_types::SdkConfig;
 
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
-use aws_sdk_dynamodb::config::retry::RetryConfig;
+use aws_sdk_dynamodb::config::retry::{ReconnectMode, RetryConfig};
 use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
 use aws_smithy_async::rt::sleep::TokioSleep;
@@ -43,7 +43,11 @@ fn sdk_config(env: &BTreeMap<String, String>) -> SdkConfig {
         .http_client(https_client())
         .sleep_impl(TokioSleep::new())
         .time_source(SystemTimeSource::new())
-        .retry_config(RetryConfig::standard())
+        // The SDK closes a connection after a transient error only through
+        // a connector that reports its connections, which reqwest's cannot:
+        // with reconnection on, it logged an ERROR line on every retried
+        // 5xx or timeout instead. reqwest's pool drops a broken connection.
+        .retry_config(RetryConfig::standard().with_reconnect_mode(ReconnectMode::ReuseAllConnections))
         .timeout_config(TimeoutConfig::builder().connect_timeout(Duration::from_millis(3_100)).build())
         .service_config(EnvironmentEndpoints(
             env.iter()
@@ -215,6 +219,96 @@ pub fn scheduler(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+
+    /// Answers DynamoDB calls on a free port (its URL): a 500 first, then
+    /// `{}` (a `GetItem` that found nothing).
+    async fn failing_once() -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let failed = Arc::new(AtomicBool::new(false));
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let failed = failed.clone();
+                tokio::spawn(async move {
+                    let mut socket = BufReader::new(socket);
+                    loop {
+                        let (mut line, mut length) = (String::new(), 0);
+                        while socket.read_line(&mut line).await.unwrap_or(0) > 0 && line != "\r\n" {
+                            if let Some(n) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                                length = n.trim().parse().unwrap();
+                            }
+                            line.clear();
+                        }
+                        if line.is_empty() {
+                            return;
+                        }
+                        socket.read_exact(&mut vec![0; length]).await.unwrap();
+                        let (status, body) = match failed.swap(true, Ordering::SeqCst) {
+                            false => ("500 Internal Server Error", r#"{"__type":"InternalServerError","message":"x"}"#),
+                            true => ("200 OK", "{}"),
+                        };
+                        let answer = format!("HTTP/1.1 {status}\r\ncontent-length: {}\r\n\r\n{body}", body.len());
+                        socket.write_all(answer.as_bytes()).await.unwrap();
+                    }
+                });
+            }
+        });
+        url
+    }
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_call_answered_500_is_retried_without_an_error_line() {
+        let logs = Captured::default();
+        let writer = logs.clone();
+        // Process-wide, as on Lambda: the SDK's own events reach no scoped subscriber.
+        let installed = tracing_subscriber::util::SubscriberInitExt::try_init(crate::telemetry::subscriber(
+            move || writer.clone(),
+            None,
+        ));
+        assert!(installed.is_ok(), "the only test in this crate that installs a subscriber");
+        let url = failing_once().await;
+        let env = [
+            ("AWS_REGION", "ap-south-1"),
+            ("AWS_ENDPOINT_URL_DYNAMODB", url.as_str()),
+            ("AWS_ACCESS_KEY_ID", "local"),
+            ("AWS_SECRET_ACCESS_KEY", "local"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let config = sdk_config(&env);
+        let quick = config.retry_config().cloned().unwrap().with_initial_backoff(Duration::from_millis(1));
+        let config = config.to_builder().retry_config(quick).build();
+        let counter = RequestCounter::default();
+        let read = dynamo_client(&config, &counter)
+            .get_item()
+            .table_name("t")
+            .key("pk", aws_sdk_dynamodb::types::AttributeValue::S("a".into()))
+            .send()
+            .await
+            .unwrap();
+        assert!(read.item().is_none());
+        assert_eq!(counter.get(), 2, "the failed try and the one that went through");
+        let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+        // (Not any ERROR: under `cargo test` the other tests' threads log here too.)
+        assert!(!logs.contains("unable to mark the connection"), "{logs}");
+    }
 
     #[test]
     fn a_services_own_endpoint_comes_before_the_shared_one_and_credentials_come_from_the_environment() {
