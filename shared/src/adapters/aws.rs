@@ -223,6 +223,10 @@ mod tests {
     use std::sync::{Arc, Mutex};
     use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
+    fn environment(variables: &[(&str, &str)]) -> BTreeMap<String, String> {
+        variables.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect()
+    }
+
     /// Answers DynamoDB calls on a free port (its URL): a 500 first, then
     /// `{}` (a `GetItem` that found nothing).
     async fn failing_once() -> String {
@@ -283,16 +287,12 @@ mod tests {
         ));
         assert!(installed.is_ok(), "the only test in this crate that installs a subscriber");
         let url = failing_once().await;
-        let env = [
+        let config = sdk_config(&environment(&[
             ("AWS_REGION", "ap-south-1"),
-            ("AWS_ENDPOINT_URL_DYNAMODB", url.as_str()),
+            ("AWS_ENDPOINT_URL_DYNAMODB", &url),
             ("AWS_ACCESS_KEY_ID", "local"),
             ("AWS_SECRET_ACCESS_KEY", "local"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-        let config = sdk_config(&env);
+        ]));
         let quick = config.retry_config().cloned().unwrap().with_initial_backoff(Duration::from_millis(1));
         let config = config.to_builder().retry_config(quick).build();
         let counter = RequestCounter::default();
@@ -312,18 +312,14 @@ mod tests {
 
     #[test]
     fn a_services_own_endpoint_comes_before_the_shared_one_and_credentials_come_from_the_environment() {
-        let env: BTreeMap<String, String> = [
+        let config = sdk_config(&environment(&[
             ("AWS_REGION", "ap-south-1"),
             ("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
             ("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000"),
             ("AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://127.0.0.1:5001"),
             ("AWS_ACCESS_KEY_ID", "local"),
             ("AWS_SECRET_ACCESS_KEY", "local"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-        let config = sdk_config(&env);
+        ]));
         let endpoint = |service: &str| {
             let key = ServiceConfigKey::builder().service_id(service).env(ENDPOINT_URL).profile("endpoint_url").build();
             config.service_config().and_then(|c| c.load_config(key.ok()?))
