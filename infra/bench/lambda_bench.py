@@ -251,8 +251,8 @@ def cold_start(api, command, env, runs):
 def cold_start_beside_floor(api, command, env, runs, floor):
     """A function's cold starts taken in turns with the floor's, so that the
     ratio is of two medians taken under the same drift of this machine's
-    speed (a run an hour long once saw the floor's own init go from 1.9 to
-    2.5 ms): (init ms, its floor's init ms, peak RSS MiB)."""
+    speed (within one run, the floor's own init once ranged from 2.5 to
+    3.5 ms): (init ms, its floor's init ms, peak RSS MiB)."""
     times, floor_times, rss = [], [], []
     for _ in range(runs):
         floor_times.append(cold_start(api, floor, {}, 1)[0])

@@ -219,9 +219,10 @@ pub fn scheduler(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::adapters::test_request_reader::next_request_head;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::{Arc, Mutex};
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    use tokio::io::{AsyncWriteExt, BufReader};
 
     fn environment(variables: &[(&str, &str)]) -> BTreeMap<String, String> {
         variables.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect()
@@ -238,18 +239,7 @@ mod tests {
                 let failed = failed.clone();
                 tokio::spawn(async move {
                     let mut socket = BufReader::new(socket);
-                    loop {
-                        let (mut line, mut length) = (String::new(), 0);
-                        while socket.read_line(&mut line).await.unwrap_or(0) > 0 && line != "\r\n" {
-                            if let Some(n) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                                length = n.trim().parse().unwrap();
-                            }
-                            line.clear();
-                        }
-                        if line.is_empty() {
-                            return;
-                        }
-                        socket.read_exact(&mut vec![0; length]).await.unwrap();
+                    while next_request_head(&mut socket).await.is_some() {
                         let (status, body) = match failed.swap(true, Ordering::SeqCst) {
                             false => ("500 Internal Server Error", r#"{"__type":"InternalServerError","message":"x"}"#),
                             true => ("200 OK", "{}"),

@@ -29,9 +29,8 @@ type Idle = (String, Connection);
 
 /// Sends each request over an idle connection to its host when one is open,
 /// over a new one otherwise, and keeps the connection once its answer is
-/// read. Answers
-/// are read whole before they are handed on (this serves small answers),
-/// and a request body must be in memory, as a signed one is.
+/// read. Answers are read whole before they are handed on (this serves
+/// small answers), and a request body must be in memory, as a signed one is.
 #[derive(Debug, Clone)]
 pub struct KeptAliveConnector {
     idle: Arc<Mutex<Vec<Idle>>>,

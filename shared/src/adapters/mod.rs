@@ -34,4 +34,6 @@ pub mod secrets_manager_client;
 pub mod sqs;
 pub mod sqs_batch;
 pub mod sqs_client;
+#[cfg(test)]
+mod test_request_reader;
 pub mod webhook_http;

@@ -3,10 +3,11 @@
 //! keeps the request heads it read.
 
 use super::*;
+use crate::adapters::test_request_reader::next_request_head;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
 const CA: &[u8] = include_bytes!("test_ca.pem");
@@ -54,23 +55,7 @@ async fn server(behaviour: Behaviour, tls: Option<tokio_rustls::TlsAcceptor>) ->
 async fn answer<S: AsyncRead + AsyncWrite + Unpin>(stream: S, behaviour: Behaviour, seen: Arc<Seen>) {
     let mut stream = BufReader::new(stream);
     for request in 1.. {
-        let mut head = String::new();
-        loop {
-            let mut line = String::new();
-            if stream.read_line(&mut line).await.unwrap_or(0) == 0 {
-                return;
-            }
-            if line == "\r\n" {
-                break;
-            }
-            head.push_str(&line);
-        }
-        let length = head
-            .lines()
-            .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length: ").map(str::to_owned))
-            .map_or(0, |n| n.trim().parse::<usize>().unwrap());
-        let mut body = vec![0; length];
-        stream.read_exact(&mut body).await.unwrap();
+        let Some(head) = next_request_head(&mut stream).await else { return };
         seen.heads.lock().unwrap().push(head);
         match behaviour {
             Behaviour::Silent => std::future::pending::<()>().await,
