@@ -355,6 +355,8 @@ test('outbound messages show their delivery status', TEST, async () => {
     assert.equal(await bubble(page, hello.id).locator('[data-testid="status"]').count(), 0);
     assertNoPageErrors(page);
   } finally {
+    // A handler still reading an answer when the page closes must not fail the file later.
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
     await context.close();
   }
 });
