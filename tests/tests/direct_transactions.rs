@@ -120,12 +120,12 @@ async fn an_item_dynamodb_refuses_is_rejected_for_good_and_a_dead_endpoint_is_un
             )
             .build()
     };
-    let over_400_kb = writer(&sdk).transact_write(&[put("x".repeat(410 * 1024))]).await;
+    let over_400_kb = writer(&sdk).transact_write(vec![put("x".repeat(410 * 1024))]).await;
     assert!(
         matches!(&over_400_kb, Err(parley::ports::StoreError::Rejected(_))),
         "an item over DynamoDB's limit can never be stored: {over_400_kb:?}"
     );
-    assert!(writer(&sdk).transact_write(&[put("fits".into())]).await.unwrap().is_none());
+    assert!(writer(&sdk).transact_write(vec![put("fits".into())]).await.unwrap().is_none());
 
     // Nothing listens there: every attempt fails to connect, then it gives up.
     let dead = SdkConfig::builder()
@@ -134,6 +134,6 @@ async fn an_item_dynamodb_refuses_is_rejected_for_good_and_a_dead_endpoint_is_un
         .endpoint_url("http://127.0.0.1:9")
         .retry_config(aws_sdk_dynamodb::config::retry::RetryConfig::standard().with_max_attempts(2))
         .build();
-    let unreachable = writer(&dead).transact_write(&[put("fits".into())]).await;
+    let unreachable = writer(&dead).transact_write(vec![put("fits".into())]).await;
     assert!(matches!(&unreachable, Err(parley::ports::StoreError::Unavailable(_))), "{unreachable:?}");
 }

@@ -5,15 +5,15 @@
 //! the counters plus the entries not folded yet. No Scan of the contacts.
 
 use super::tally::{pending_entry, Counter};
+use super::write::PlainWrite;
 use super::DynamoStore;
 use crate::ports::StoreError;
-use aws_sdk_dynamodb::types::TransactWriteItem;
 
 /// The counters' partition: one item per business number.
 const NUMBER_STATS: &str = "STATS#NUM";
 
 /// The pending entry counting inbound message `wamid` on its business number.
-pub(super) fn count_inbound(table: &str, phone_number_id: &str, wamid: &str) -> Result<TransactWriteItem, StoreError> {
+pub(super) fn count_inbound(table: &str, phone_number_id: &str, wamid: &str) -> PlainWrite {
     let counter = Counter { pk: NUMBER_STATS.to_owned(), sk: phone_number_id.to_owned(), field: "inbound".to_owned() };
     pending_entry(table, &counter, &format!("number|{wamid}"))
 }

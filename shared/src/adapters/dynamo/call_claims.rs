@@ -52,7 +52,7 @@ impl CallClaims for DynamoStore {
         let event = crate::domain::change_event::call_answered(contact, call_id, by, at);
         let put = Put::builder()
             .table_name(&self.table)
-            .set_item(Some(super::event_item::event_item(&event)))
+            .set_item(Some(super::event_item::event_item(&event).into_item()))
             .build()
             .map_err(unavailable)?;
         let items =

@@ -13,6 +13,7 @@ use super::failure::{applied, cancellation};
 use super::inbound::{contact_still_open, message_item, put_if_absent, wamid_pointer, IdentityClaim, OPEN};
 use super::item::{get_s, key, n, s, Item};
 use super::keys::{self, Shard};
+use super::write::PlainWrite;
 use super::{unavailable, DynamoStore};
 use crate::domain::address_book::AddressBookEntry;
 use crate::domain::chat_history::HistoryThread;
@@ -20,7 +21,7 @@ use crate::domain::conversation::ConversationStatus;
 use crate::domain::message::InboundMessage;
 use crate::domain::{BusinessNumber, ContactId, Direction, Millis};
 use crate::ports::{HistoryRecorded, StoreError};
-use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update};
 use futures_util::StreamExt;
 use std::collections::HashMap;
 
@@ -171,7 +172,7 @@ impl DynamoStore {
                 true => history_settled(&self.table, newest, customer_wrote, &contact)?,
                 false => contact_still_open(&self.table, &contact, None)?,
             };
-            let items = vec![claim.in_transaction(&self.table)?, settle];
+            let items = vec![claim.in_transaction(&self.table).into_sdk()?, settle];
             let outcome = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
             let Some(reasons) = cancellation(outcome)? else { return Ok(contact) };
             let failed = |i: usize| reasons.get(i).and_then(|r| r.code()) == Some("ConditionalCheckFailed");
@@ -212,19 +213,17 @@ impl DynamoStore {
         let mut item = message_item(message, contact, &contact_pk, &message_sk);
         // Its file was Meta's to keep: history media is not copied.
         item.remove(super::media::MEDIA_STATUS);
-        let put = Put::builder().table_name(&self.table).set_item(Some(item)).build().map_err(unavailable)?;
         let items = vec![
-            put_if_absent(&self.table, pointer)?,
-            self.not_erased(&message.wamid)?,
-            TransactWriteItem::builder().put(put).build(),
+            put_if_absent(&self.table, pointer).into(),
+            self.not_erased(&message.wamid).into(),
+            PlainWrite::put(&self.table, item).into(),
         ];
-        let reasons =
-            match cancellation(self.client.transact_write_items().set_transact_items(Some(items)).send().await) {
-                Ok(None) => return Ok(Written::New),
-                Ok(Some(reasons)) => reasons,
-                Err(refused @ StoreError::Rejected(_)) => return Ok(Written::Refused(refused)),
-                Err(other) => return Err(other),
-            };
+        let reasons = match self.transact(items).await {
+            Ok(None) => return Ok(Written::New),
+            Ok(Some(reasons)) => reasons,
+            Err(refused @ StoreError::Rejected(_)) => return Ok(Written::Refused(refused)),
+            Err(other) => return Err(other),
+        };
         if let Some(invalid) = reasons.iter().find(|r| r.code() == Some("ValidationError")) {
             return Ok(Written::Refused(StoreError::Rejected(invalid.message().unwrap_or("invalid item").to_owned())));
         }

@@ -110,7 +110,7 @@ impl DynamoStore {
                 .put(
                     Put::builder()
                         .table_name(&self.table)
-                        .set_item(Some(super::event_item::contact_created_item(&event, id)))
+                        .set_item(Some(super::event_item::contact_created_item(&event, id).into_item()))
                         .build()
                         .map_err(unavailable)?,
                 )

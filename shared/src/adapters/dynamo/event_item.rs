@@ -3,45 +3,47 @@
 //! shards (see `keys::EVENT_SHARDS`) so that automation can read back a
 //! window of days and no burst of events makes one hot partition.
 
-use super::item::{get_n, get_s, key, n, s, Item};
+use super::item::{get_n, get_s, n, s, Item};
 use super::keys;
+use super::write::{Attributes, Name, PlainWrite};
 use crate::domain::{ContactId, Event, EventKind, Millis};
 use crate::ports::StoreError;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
-use std::collections::HashMap;
+use aws_sdk_dynamodb::types::TransactWriteItem;
 
 /// Domain events are garbage once automation has had this long to read
 /// them (DynamoDB's TTL removes them; the audit log keeps the history).
 pub(crate) const EVENT_RETENTION_SECONDS: i64 = 30 * 86_400;
 
 /// The item to put, inside the transaction of the change, for `event`.
-pub(crate) fn event_item(event: &Event) -> Item {
+pub(crate) fn event_item(event: &Event) -> Attributes {
     let pk = keys::events_pk(&event.at.to_rfc3339()[..10], keys::event_shard(&event.id));
-    let mut item = key(pk, format!("{}#{}", event.at.sortable(), event.id));
-    item.extend([
-        ("id".to_owned(), s(&event.id)),
-        ("kind".to_owned(), s(event.kind.as_str())),
-        ("v".to_owned(), n(i64::from(event.version))),
-        ("payload".to_owned(), s(event.data.to_string())),
-        ("at".to_owned(), n(event.at.0)),
-        (keys::TTL.to_owned(), n(event.at.0 / 1000 + EVENT_RETENTION_SECONDS)),
-    ]);
+    let mut item = Attributes::key(pk, format!("{}#{}", event.at.sortable(), event.id), 8);
+    item.set(keys::TTL, n(event.at.0 / 1000 + EVENT_RETENTION_SECONDS));
+    add_event(&mut item, event);
+    item
+}
+
+/// What every event item holds beside its key.
+fn add_event(item: &mut Attributes, event: &Event) {
+    item.set("id", s(&event.id));
+    item.set("kind", s(event.kind.as_str()));
+    item.set("v", n(i64::from(event.version)));
+    item.set("payload", s(event.data.to_string()));
+    item.set("at", n(event.at.0));
     if let Some(contact) = &event.contact_id {
-        item.insert("contact".to_owned(), s(contact.as_str()));
+        item.set("contact", s(contact.as_str()));
     }
     if let Some(actor) = &event.actor {
-        item.insert("actor".to_owned(), s(actor));
+        item.set("actor", s(actor));
     }
-    item
 }
 
 /// A `contact.created` event's item, at the contact's own key (see
 /// [`keys::contact_created_pk`]) and without an expiry: it also marks the
 /// contact as announced for as long as the contact exists.
-pub(crate) fn contact_created_item(event: &Event, contact: &ContactId) -> Item {
-    let mut item = event_item(event);
-    item.remove(keys::TTL);
-    item.extend(key(keys::contact_created_pk(contact), keys::CONTACT_CREATED));
+pub(crate) fn contact_created_item(event: &Event, contact: &ContactId) -> Attributes {
+    let mut item = Attributes::key(keys::contact_created_pk(contact), keys::CONTACT_CREATED, 7);
+    add_event(&mut item, event);
     item
 }
 
@@ -51,43 +53,24 @@ impl super::DynamoStore {
     /// item (a stream INSERT, published) the first time, and changes nothing
     /// afterwards (no INSERT, nothing published), with no condition that
     /// could cancel the transaction it rides in.
-    pub(super) fn contact_created_once(
-        &self,
-        event: &Event,
-        contact: &ContactId,
-    ) -> Result<TransactWriteItem, StoreError> {
-        let mut item = contact_created_item(event, contact);
-        let (Some(pk), Some(sk)) = (item.remove(keys::PK), item.remove(keys::SK)) else {
-            return Err(StoreError::Corrupt("an event item without its key".into()));
-        };
-        let mut sets = Vec::new();
-        let mut names = HashMap::new();
-        let mut values = HashMap::new();
-        for (i, (name, value)) in item.into_iter().enumerate() {
+    pub(super) fn contact_created_once(&self, event: &Event, contact: &ContactId) -> PlainWrite {
+        let mut fields = Attributes::with_capacity(7);
+        add_event(&mut fields, event);
+        let mut sets = Vec::with_capacity(fields.len());
+        let mut names: Vec<(Name, Name)> = Vec::with_capacity(fields.len());
+        let mut values = Attributes::with_capacity(fields.len());
+        for (i, (name, value)) in fields.into_iter().enumerate() {
             sets.push(format!("#a{i} = if_not_exists(#a{i}, :v{i})"));
-            names.insert(format!("#a{i}"), name);
-            values.insert(format!(":v{i}"), value);
+            names.push((format!("#a{i}").into(), name));
+            values.set(format!(":v{i}"), value);
         }
-        let update = Update::builder()
-            .table_name(&self.table)
-            .key(keys::PK, pk)
-            .key(keys::SK, sk)
-            .update_expression(format!("SET {}", sets.join(", ")))
-            .set_expression_attribute_names(Some(names))
-            .set_expression_attribute_values(Some(values))
-            .build()
-            .map_err(super::unavailable)?;
-        Ok(TransactWriteItem::builder().update(update).build())
+        let key = Attributes::key(keys::contact_created_pk(contact), keys::CONTACT_CREATED, 0);
+        PlainWrite::update(&self.table, key, format!("SET {}", sets.join(", "))).names(names).values(values)
     }
 
     /// The transaction item that writes `event` beside its change.
     pub(super) fn event_put(&self, event: &Event) -> Result<TransactWriteItem, StoreError> {
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(event_item(event)))
-            .build()
-            .map_err(super::unavailable)?;
-        Ok(TransactWriteItem::builder().put(put).build())
+        PlainWrite::put(&self.table, event_item(event)).into_sdk()
     }
 }
 
@@ -161,7 +144,7 @@ mod tests {
         )
         .about(&contact)
         .by("owner@example.com");
-        let item = event_item(&event);
+        let item = event_item(&event).into_item();
         assert_eq!(event_from(&item).ok(), Some(event.clone()));
         assert_eq!(event_from_image(&image_of(&item)).and_then(Result::ok), Some(event));
         let contact_image = serde_json::json!({"pk": {"S": "C#0123456789abcdef01234567"}, "sk": {"S": "PROFILE"}});
@@ -172,7 +155,7 @@ mod tests {
     fn the_same_event_always_lands_on_the_same_key_and_events_spread_over_shards() {
         let at = Millis(1_700_000_000_000);
         let key_of = |id: &str| {
-            let item = event_item(&Event::new(EventKind::MessageReceived, id, at, serde_json::json!({})));
+            let item = event_item(&Event::new(EventKind::MessageReceived, id, at, serde_json::json!({}))).into_item();
             (get_s(&item, keys::PK), get_s(&item, keys::SK))
         };
         assert_eq!(key_of("message.received:wamid.1"), key_of("message.received:wamid.1"));

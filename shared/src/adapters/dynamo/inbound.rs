@@ -24,8 +24,9 @@
 //! without changing it, which publishes nothing, so no read is needed to
 //! tell a new contact from a known one.
 
-use super::item::{get_s, key, n, s, Item};
+use super::item::{get_s, key, n, s};
 use super::keys::{self, Shard};
+use super::write::{Attributes, Name, PlainWrite, Write};
 use super::{unavailable, DynamoStore};
 use crate::domain::consent::Consent;
 use crate::domain::conversation::ConversationStatus;
@@ -37,9 +38,8 @@ use crate::domain::unprocessable::UnprocessableItem;
 use crate::domain::{AuditEntry, BusinessNumber, ContactId, ServiceWindow};
 use crate::ports::{Recorded, StoreError};
 use aws_sdk_dynamodb::types::{
-    AttributeValue, ConditionCheck, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+    AttributeValue, ConditionCheck, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
 };
-use std::collections::HashMap;
 
 /// How many times the decide-and-retry loop may go round; each turn settles
 /// one of the rare cases (identities, a merge, an older message, a twin that
@@ -83,35 +83,28 @@ impl DynamoStore {
         identities: &[IdentityKey],
         plan: &Plan,
         day: String,
-    ) -> Result<Vec<TransactWriteItem>, StoreError> {
+    ) -> Result<Vec<Write>, StoreError> {
         let contact = &plan.contact;
         let contact_pk = keys::contact_pk(contact);
         let message_sk = keys::message_sk(message.at, &message.wamid);
-        let mut items = vec![
-            put_if_absent(&self.table, wamid_pointer(message, contact, &message_sk))?,
-            self.not_erased(&message.wamid)?,
-            TransactWriteItem::builder()
-                .put(
-                    Put::builder()
-                        .table_name(&self.table)
-                        .set_item(Some(message_item(message, contact, &contact_pk, &message_sk)))
-                        .build()
-                        .map_err(unavailable)?,
-                )
-                .build(),
-        ];
+        let mut items: Vec<Write> = Vec::with_capacity(FIRST_IDENTITY + identities.len() + 8);
+        items.extend([
+            put_if_absent(&self.table, wamid_pointer(message, contact, &message_sk)).into(),
+            self.not_erased(&message.wamid).into(),
+            PlainWrite::put(&self.table, message_item(message, contact, &contact_pk, &message_sk)).into(),
+        ]);
         for identity in identities {
             let claim = IdentityClaim::new(&message.phone_number_id, identity, contact, &plan.reclaim_from);
-            items.push(claim.in_transaction(&self.table)?);
+            items.push(claim.in_transaction(&self.table).into());
         }
         items.push(match (plan.mode, message.arrival) {
             (ContactUpdate::Newest, Arrival::Live) => {
-                contact_update(&self.table, message, contact, plan.twin.as_ref())?
+                contact_update(&self.table, message, contact, plan.twin.as_ref())?.into()
             }
             (ContactUpdate::Newest, _) => {
-                super::coexistence::answered_from_phone(&self.table, message, contact, plan.twin.as_ref())?
+                super::coexistence::answered_from_phone(&self.table, message, contact, plan.twin.as_ref())?.into()
             }
-            (ContactUpdate::Older, _) => contact_still_open(&self.table, contact, plan.twin.as_ref())?,
+            (ContactUpdate::Older, _) => contact_still_open(&self.table, contact, plan.twin.as_ref())?.into(),
         });
         let event = if let Some(ring) = RingingCall::rung_by(message) {
             // A ring is not a message the customer wrote: it counts nowhere,
@@ -119,48 +112,40 @@ impl DynamoStore {
             crate::domain::change_event::call_ringing(message, contact, &ring.call_id)
         } else if message.arrival == Arrival::Live {
             // Counted in the same transaction, so a redelivery never counts twice.
-            items.push(super::stats::count_message(&self.table, day, "inbound", &message.wamid)?);
+            items.push(super::stats::count_message(&self.table, day, "inbound", &message.wamid).into());
             // So is the business number, which lists it in Settings without a Scan.
-            items.push(super::business_numbers::count_inbound(&self.table, &message.phone_number_id, &message.wamid)?);
+            items.push(
+                super::business_numbers::count_inbound(&self.table, &message.phone_number_id, &message.wamid).into(),
+            );
             crate::domain::change_event::message_received(message, contact)
         } else {
             crate::domain::change_event::message_sent_from_phone_app(message, contact)
         };
         // Its event rides in the same write: published only if this commits.
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(super::event_item::event_item(&event)))
-            .build()
-            .map_err(unavailable)?;
-        items.push(TransactWriteItem::builder().put(put).build());
+        items.push(PlainWrite::put(&self.table, super::event_item::event_item(&event)).into());
         if let Some(twin) = &plan.twin {
-            items.push(flag_twin(&self.table, twin, contact)?);
-            items.push(self.audit_put(&AuditEntry {
+            items.push(flag_twin(&self.table, twin, contact)?.into());
+            items.push(Write::from(self.audit_put(&AuditEntry {
                 at: message.at,
                 actor: "system".into(),
                 action: "merge_suggested".into(),
                 contact: Some(contact.clone()),
                 detail: serde_json::json!({"other": twin, "wamid": message.wamid}).to_string(),
-            })?);
+            })?));
         }
         // Last, so the positions above stay put. Inserted only by the message
         // that creates the contact; a no-op for every later one.
         if message.arrival == Arrival::Live {
             let created = crate::domain::change_event::contact_wrote_first(message, contact);
-            items.push(self.contact_created_once(&created, contact)?);
+            items.push(self.contact_created_once(&created, contact).into());
         }
         Ok(items)
     }
 
     /// Fails when the message was erased before (see [`DynamoStore::erase`]).
-    pub(super) fn not_erased(&self, wamid: &str) -> Result<TransactWriteItem, StoreError> {
-        let check = ConditionCheck::builder()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::erased_message_pk(&self.ids.pseudonym(wamid)), keys::ERASED)))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(unavailable)?;
-        Ok(TransactWriteItem::builder().condition_check(check).build())
+    pub(super) fn not_erased(&self, wamid: &str) -> PlainWrite {
+        let key = Attributes::key(keys::erased_message_pk(&self.ids.pseudonym(wamid)), keys::ERASED, 0);
+        PlainWrite::check(&self.table, key, "attribute_not_exists(pk)")
     }
 
     /// Reads the identity pointers and decides whose message this is: the
@@ -199,7 +184,7 @@ impl DynamoStore {
             .client
             .get_item()
             .table_name(&self.table)
-            .set_key(Some(identity_key(phone_number_id, identity)))
+            .set_key(Some(identity_key(phone_number_id, identity).into_item()))
             .consistent_read(true)
             .send()
             .await
@@ -223,10 +208,10 @@ impl DynamoStore {
                 .client
                 .update_item()
                 .table_name(&self.table)
-                .set_key(Some(claim.key))
+                .set_key(Some(claim.key.into_item()))
                 .update_expression(claim.update)
                 .condition_expression(claim.condition)
-                .set_expression_attribute_values(Some(claim.values))
+                .set_expression_attribute_values(Some(claim.values.into_item()))
                 .send()
                 .await;
             // A number that already belongs to another contact is a merge for
@@ -254,38 +239,30 @@ impl DynamoStore {
 }
 
 /// The wamid's pointer to the message: the dedup guard, put if absent.
-pub(super) fn wamid_pointer(message: &InboundMessage, contact: &ContactId, message_sk: &str) -> Item {
-    let mut pointer = key(keys::wamid_pk(&message.wamid), keys::WAMID);
-    pointer.extend([
-        ("contact_id".to_owned(), s(contact.as_str())),
-        ("message_sk".to_owned(), s(message_sk)),
-        ("direction".to_owned(), s(message.arrival.direction().as_str())),
-    ]);
+pub(super) fn wamid_pointer(message: &InboundMessage, contact: &ContactId, message_sk: &str) -> Attributes {
+    let mut pointer = Attributes::key(keys::wamid_pk(&message.wamid), keys::WAMID, 3);
+    pointer.set("contact_id", s(contact.as_str()));
+    pointer.set("message_sk", s(message_sk));
+    pointer.set("direction", s(message.arrival.direction().as_str()));
     pointer
 }
 
-pub(super) fn put_if_absent(table: &str, item: Item) -> Result<TransactWriteItem, StoreError> {
-    let put = Put::builder()
-        .table_name(table)
-        .set_item(Some(item))
-        .condition_expression("attribute_not_exists(pk)")
-        .build()
-        .map_err(unavailable)?;
-    Ok(TransactWriteItem::builder().put(put).build())
+pub(super) fn put_if_absent(table: &str, item: Attributes) -> PlainWrite {
+    PlainWrite::put(table, item).condition("attribute_not_exists(pk)")
 }
 
-fn identity_key(phone_number_id: &str, identity: &IdentityKey) -> Item {
-    key(keys::identity_pk(phone_number_id, &identity.as_key()), keys::IDENTITY)
+fn identity_key(phone_number_id: &str, identity: &IdentityKey) -> Attributes {
+    Attributes::key(keys::identity_pk(phone_number_id, &identity.as_key()), keys::IDENTITY, 0)
 }
 
 /// Creates an identity pointer, confirms it names the contact, or moves it
 /// over from one of the contacts it is reclaimed from. The pointer is listed
 /// under its contact so that erasure finds every number a person ever had.
 pub(super) struct IdentityClaim {
-    key: Item,
-    update: String,
+    key: Attributes,
+    update: &'static str,
     condition: String,
-    values: Item,
+    values: Attributes,
 }
 
 impl IdentityClaim {
@@ -295,37 +272,30 @@ impl IdentityClaim {
         contact: &ContactId,
         reclaim_from: &[ContactId],
     ) -> Self {
-        let mut values = HashMap::from([
-            (":cid".to_owned(), s(contact.as_str())),
-            (":ci".to_owned(), s(keys::contact_identities(contact))),
-            (":ik".to_owned(), s(format!("{phone_number_id}#{}", identity.as_key()))),
-        ]);
-        let mut condition = "attribute_not_exists(contact_id) OR contact_id = :cid".to_owned();
         let previous: Vec<&ContactId> = reclaim_from.iter().filter(|c| *c != contact).collect();
+        let mut values = Attributes::with_capacity(3 + previous.len());
+        values.set(":cid", s(contact.as_str()));
+        values.set(":ci", s(keys::contact_identities(contact)));
+        values.set(":ik", s(format!("{phone_number_id}#{}", identity.as_key())));
+        let mut condition = "attribute_not_exists(contact_id) OR contact_id = :cid".to_owned();
         if !previous.is_empty() {
             let names: Vec<String> = (0..previous.len()).map(|i| format!(":was{i}")).collect();
             condition.push_str(&format!(" OR contact_id IN ({})", names.join(", ")));
-            values.extend(names.into_iter().zip(previous).map(|(name, c)| (name, s(c.as_str()))));
+            for (name, c) in names.into_iter().zip(previous) {
+                values.set(name, s(c.as_str()));
+            }
         }
         IdentityClaim {
             key: identity_key(phone_number_id, identity),
-            update: "SET contact_id = :cid, gsi1pk = :ci, gsi1sk = :ik".to_owned(),
+            update: "SET contact_id = :cid, gsi1pk = :ci, gsi1sk = :ik",
             condition,
             values,
         }
     }
 
     /// The claim as one write of a transaction.
-    pub(super) fn in_transaction(self, table: &str) -> Result<TransactWriteItem, StoreError> {
-        let update = Update::builder()
-            .table_name(table)
-            .set_key(Some(self.key))
-            .update_expression(self.update)
-            .condition_expression(self.condition)
-            .set_expression_attribute_values(Some(self.values))
-            .build()
-            .map_err(unavailable)?;
-        Ok(TransactWriteItem::builder().update(update).build())
+    pub(super) fn in_transaction(self, table: &str) -> PlainWrite {
+        PlainWrite::update(table, self.key, self.update).condition(self.condition).values(self.values)
     }
 }
 
@@ -372,20 +342,23 @@ fn flag_twin(table: &str, twin: &ContactId, winner: &ContactId) -> Result<Transa
     Ok(TransactWriteItem::builder().update(update).build())
 }
 
-pub(super) fn message_item(message: &InboundMessage, contact: &ContactId, contact_pk: &str, message_sk: &str) -> Item {
-    let mut item = key(contact_pk, message_sk);
-    item.extend([
-        ("id".to_owned(), s(&message.wamid)),
-        ("wamid".to_owned(), s(&message.wamid)),
-        ("contact_id".to_owned(), s(contact.as_str())),
-        ("direction".to_owned(), s(message.arrival.direction().as_str())),
-        ("type".to_owned(), s(&message.type_name)),
-        ("at".to_owned(), n(message.at.0)),
-        ("phone_number_id".to_owned(), s(&message.phone_number_id)),
-        ("raw".to_owned(), s(&message.raw)),
-    ]);
+pub(super) fn message_item(
+    message: &InboundMessage,
+    contact: &ContactId,
+    contact_pk: &str,
+    message_sk: &str,
+) -> Attributes {
+    let mut item = Attributes::key(contact_pk, message_sk, 14);
+    item.set("id", s(&message.wamid));
+    item.set("wamid", s(&message.wamid));
+    item.set("contact_id", s(contact.as_str()));
+    item.set("direction", s(message.arrival.direction().as_str()));
+    item.set("type", s(&message.type_name));
+    item.set("at", n(message.at.0));
+    item.set("phone_number_id", s(&message.phone_number_id));
+    item.set("raw", s(&message.raw));
     if let Ok(content) = serde_json::to_string(&message.content) {
-        item.insert("content".to_owned(), s(content));
+        item.set("content", s(content));
     }
     let optional = [
         ("text", message.content.summary_text().map(str::to_owned)),
@@ -393,11 +366,15 @@ pub(super) fn message_item(message: &InboundMessage, contact: &ContactId, contac
         ("referral", message.referral.clone()),
         ("origin", message.arrival.origin().map(str::to_owned)),
     ];
-    item.extend(optional.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_owned(), s(v)))));
+    for (name, value) in optional {
+        if let Some(value) = value {
+            item.set(name, s(value));
+        }
+    }
     // A file is copied to the bucket after this write (see `app::copy_media`).
     if crate::domain::media_copy::MediaFile::of(&message.content).is_some() {
         let pending = crate::domain::media_copy::MediaStatus::Pending.as_str();
-        item.insert(super::media::MEDIA_STATUS.to_owned(), s(pending));
+        item.set(super::media::MEDIA_STATUS, s(pending));
     }
     item
 }
@@ -410,7 +387,7 @@ fn contact_update(
     message: &InboundMessage,
     contact: &ContactId,
     twin: Option<&ContactId>,
-) -> Result<TransactWriteItem, StoreError> {
+) -> Result<PlainWrite, StoreError> {
     let window = ServiceWindow::opened_by(message.at, message.referral.is_some());
     let shard = Shard::of(contact);
     let mut sets = vec![
@@ -436,26 +413,25 @@ fn contact_update(
         "gsi5pk = :await",
         "gsi5sk = if_not_exists(gsi5sk, :await_sk)",
     ];
-    let mut values: HashMap<String, _> = HashMap::from([
-        (":cid".to_owned(), s(contact.as_str())),
-        (":pnid".to_owned(), s(&message.phone_number_id)),
-        (":at".to_owned(), n(message.at.0)),
-        (":wamid".to_owned(), s(&message.wamid)),
-        (":su".to_owned(), n(window.service_until.map_or(0, |m| m.0))),
-        (":g1pk".to_owned(), s(keys::contacts_by_activity(shard))),
-        (":g1sk".to_owned(), s(keys::activity_sk(message.at, contact))),
-        (":wou".to_owned(), s(ConversationStatus::WaitingOnUs.as_str())),
-        (":q_wou".to_owned(), s(keys::status_queue(ConversationStatus::WaitingOnUs.as_str(), shard))),
-        (":unassigned".to_owned(), s(keys::owner_queue(None, shard))),
-        (":await".to_owned(), s(keys::awaiting(shard))),
-        (":await_sk".to_owned(), s(keys::activity_sk(message.at, contact))),
-    ]);
-    let mut names = HashMap::from([("#status".to_owned(), "status".to_owned())]);
+    let mut values = Attributes::with_capacity(28);
+    values.set(":cid", s(contact.as_str()));
+    values.set(":pnid", s(&message.phone_number_id));
+    values.set(":at", n(message.at.0));
+    values.set(":wamid", s(&message.wamid));
+    values.set(":su", n(window.service_until.map_or(0, |m| m.0)));
+    values.set(":g1pk", s(keys::contacts_by_activity(shard)));
+    values.set(":g1sk", s(keys::activity_sk(message.at, contact)));
+    values.set(":wou", s(ConversationStatus::WaitingOnUs.as_str()));
+    values.set(":q_wou", s(keys::status_queue(ConversationStatus::WaitingOnUs.as_str(), shard)));
+    values.set(":unassigned", s(keys::owner_queue(None, shard)));
+    values.set(":await", s(keys::awaiting(shard)));
+    values.set(":await_sk", s(keys::activity_sk(message.at, contact)));
+    let mut names: Vec<(Name, Name)> = vec![("#status".into(), "status".into())];
     let mut removes = vec!["erased", "erased_at"];
     if let Some(ring) = RingingCall::rung_by(message) {
         sets.extend(["ringing_call = :rcall", "ringing_since = :at", "ringing_offer = :roffer"]);
-        values.insert(":rcall".to_owned(), s(&ring.call_id));
-        values.insert(":roffer".to_owned(), s(&ring.offer_sdp));
+        values.set(":rcall", s(&ring.call_id));
+        values.set(":roffer", s(&ring.offer_sdp));
         removes.push("ringing_by");
     } else if let MessageContent::Call { .. } = message.content {
         // Its end: nobody can answer it any more.
@@ -468,60 +444,55 @@ fn contact_update(
     // The first touch: kept from the first message (or from whoever added
     // the contact before it wrote), for the lead-source report.
     sets.push("lead_source = if_not_exists(lead_source, :lsrc)");
-    values.insert(":lsrc".to_owned(), s(message.first_touch_source()));
+    values.set(":lsrc", s(message.first_touch_source()));
     if let Some(ad) = message.ad() {
         sets.push("first_ad = if_not_exists(first_ad, :ad)");
-        values.insert(":ad".to_owned(), s(serde_json::to_string(&ad).map_err(|e| StoreError::Corrupt(e.to_string()))?));
+        values.set(":ad", s(serde_json::to_string(&ad).map_err(|e| StoreError::Corrupt(e.to_string()))?));
     }
     if let Some(wa) = message.from.wa_id() {
         sets.extend(["wa_id = :wa", "gsi7pk = :by_phone", "gsi7sk = :phone_sk"]);
-        values.insert(":wa".to_owned(), s(wa));
-        values.insert(":by_phone".to_owned(), s(keys::by_phone(shard)));
-        values.insert(":phone_sk".to_owned(), s(format!("{wa}#{contact}")));
+        values.set(":wa", s(wa));
+        values.set(":by_phone", s(keys::by_phone(shard)));
+        values.set(":phone_sk", s(format!("{wa}#{contact}")));
     }
     if let Some(user) = message.from.user_id() {
         sets.push("user_id = :uid");
-        values.insert(":uid".to_owned(), s(user));
+        values.set(":uid", s(user));
     }
     if let Some(username) = &message.username {
         sets.push("username = :uname");
-        values.insert(":uname".to_owned(), s(username));
+        values.set(":uname", s(username));
     }
     if let Some(name) = &message.profile_name {
         // Staff may have renamed the contact: their name wins, and search
         // follows whichever name is shown.
         sets.extend(["#name = :name", "gsi6pk = :by_name", "gsi6sk = if_not_exists(display_name_sk, :name_sk)"]);
-        values.insert(":name".to_owned(), s(name));
-        values.insert(":by_name".to_owned(), s(keys::by_name(shard)));
-        values.insert(":name_sk".to_owned(), s(keys::name_sk(name, contact)));
-        names.insert("#name".to_owned(), "name".to_owned());
+        values.set(":name", s(name));
+        values.set(":by_name", s(keys::by_name(shard)));
+        values.set(":name_sk", s(keys::name_sk(name, contact)));
+        names.push(("#name".into(), "name".into()));
     }
     // Writing first is consent to hear back about it; an opt-in recorded
     // earlier (a form, an import) stays.
     sets.push("consent = if_not_exists(consent, :consent)");
-    values.insert(":consent".to_owned(), super::consent::consent_value(&Consent::by_writing_first(message.at)));
+    values.set(":consent", super::consent::consent_value(&Consent::by_writing_first(message.at)));
     if let Some(free) = window.free_entry_until {
         sets.push("free_entry_until = :fe");
-        values.insert(":fe".to_owned(), n(free.0));
+        values.set(":fe", n(free.0));
     }
     let mut expression = format!("SET {}", sets.join(", "));
     if let Some(twin) = twin {
         expression.push_str(" ADD merge_suggested :twin");
-        values.insert(":twin".to_owned(), AttributeValue::Ss(vec![twin.to_string()]));
+        values.set(":twin", AttributeValue::Ss(vec![twin.to_string()]));
     }
     // A customer who writes again after an erasure starts a fresh record.
     expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
-    let update = Update::builder()
-        .table_name(table)
-        .set_key(Some(key(keys::contact_pk(contact), keys::PROFILE)))
-        .update_expression(expression)
-        .condition_expression(format!("(attribute_not_exists(last_inbound_at) OR last_inbound_at <= :at) AND {OPEN}"))
-        .set_expression_attribute_values(Some(values))
-        .set_expression_attribute_names(Some(names))
-        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-        .build()
-        .map_err(unavailable)?;
-    Ok(TransactWriteItem::builder().update(update).build())
+    let key = Attributes::key(keys::contact_pk(contact), keys::PROFILE, 0);
+    Ok(PlainWrite::update(table, key, expression)
+        .condition(format!("(attribute_not_exists(last_inbound_at) OR last_inbound_at <= :at) AND {OPEN}"))
+        .values(values)
+        .names(names)
+        .old_on_failure())
 }
 
 #[async_trait::async_trait]

@@ -86,6 +86,7 @@ mod transact;
 mod unprocessable;
 mod users;
 mod webhooks;
+mod write;
 
 use aws_sdk_dynamodb::Client;
 

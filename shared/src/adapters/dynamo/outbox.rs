@@ -122,7 +122,7 @@ impl DynamoStore {
             items.push(self.audit_put(entry)?);
         }
         let day = self.report_day_of(m.created_at).await;
-        items.push(super::stats::count_message(&self.table, day, "outbound", &m.id)?);
+        items.push(super::stats::count_message(&self.table, day, "outbound", &m.id).into_sdk()?);
         if let Some(first) = first_response {
             let first_day = self.report_day_of(first.first_inbound_at).await;
             items.push(super::first_responses::count_first_response(&self.table, first, &first_day, m.created_at)?);

@@ -132,7 +132,7 @@ impl RuleStore for DynamoStore {
         let items = vec![
             self.rule_put(log, Some("attribute_not_exists(pk)"))?,
             self.audit_put(audit)?,
-            self.rule_put(event_item(event), Some("attribute_not_exists(pk)"))?,
+            self.rule_put(event_item(event).into_item(), Some("attribute_not_exists(pk)"))?,
         ];
         // A repeat of the same record (same log key) changes nothing.
         transact_checked(&self.client, items).await?;

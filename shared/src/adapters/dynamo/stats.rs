@@ -5,22 +5,18 @@ use super::fan_out::{ShardedRead, AWAITING, BY_OWNER};
 use super::item::s;
 use super::keys;
 use super::tally::{pending_entry, Counter};
+use super::write::PlainWrite;
 use super::{unavailable, DynamoStore};
 use crate::domain::Millis;
 use crate::ports::StoreError;
-use aws_sdk_dynamodb::types::{Select, TransactWriteItem};
+use aws_sdk_dynamodb::types::Select;
 
 /// The pending entry counting one message of `direction` on its business
 /// `day` (`YYYY-MM-DD` in the business time zone), as a
 /// transaction item of the message's own (exactly-once) write; `event` is
 /// the message's id. Touches no shared item, so concurrent messages never
 /// conflict over it (see [`super::tally`]).
-pub(super) fn count_message(
-    table: &str,
-    day: String,
-    direction: &str,
-    event: &str,
-) -> Result<TransactWriteItem, StoreError> {
+pub(super) fn count_message(table: &str, day: String, direction: &str, event: &str) -> PlainWrite {
     let counter = Counter { pk: keys::MESSAGE_STATS.to_owned(), sk: day, field: direction.to_owned() };
     pending_entry(table, &counter, &format!("message|{direction}|{event}"))
 }

@@ -18,6 +18,7 @@ use super::failure::refused_or_unavailable;
 use super::item::{get_s, key, n, s, Item};
 use super::keys;
 use super::tally::Counter;
+use super::write::Write;
 use super::{unavailable, DynamoStore};
 use crate::domain::spend::SpendKey;
 use crate::domain::{ContactId, MessageRef, StatusUpdate};
@@ -243,7 +244,7 @@ impl DynamoStore {
     /// status changed. A transaction another write to the same message
     /// cancelled is tried again.
     async fn update_message_status(&self, at: &Location, update: &StatusUpdate) -> Result<Found, StoreError> {
-        let items = vec![
+        let items = [
             TransactWriteItem::builder().update(self.status_advance(at, update)?).build(),
             self.event_put(&crate::domain::change_event::message_status_changed(
                 update,
@@ -253,7 +254,8 @@ impl DynamoStore {
         ];
         let mut attempt = 0;
         let outcome = loop {
-            let Some(reasons) = self.transact(items.clone()).await? else { break StatusOutcome::Applied };
+            let writes = items.iter().cloned().map(Write::from).collect();
+            let Some(reasons) = self.transact(writes).await? else { break StatusOutcome::Applied };
             if let Some(failed) = reasons.first().filter(|r| r.code() == Some("ConditionalCheckFailed")) {
                 // Tells "already further along" from "not here" without a read.
                 if failed.item().is_none() {

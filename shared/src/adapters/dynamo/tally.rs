@@ -30,6 +30,7 @@
 
 use super::item::{get_n, get_s, key, n, s, Item};
 use super::keys;
+use super::write::{Attributes, PlainWrite};
 use super::{unavailable, DynamoStore};
 use crate::ports::StoreError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
@@ -138,24 +139,27 @@ fn shard_of(digest: &str) -> u64 {
 
 /// The pending entry that adds one to `counter` for `event`, whose name
 /// must be unique to the event (it is what makes a repeat harmless).
-pub(super) fn pending_entry(table: &str, counter: &Counter, event: &str) -> Result<TransactWriteItem, StoreError> {
+pub(super) fn pending_entry(table: &str, counter: &Counter, event: &str) -> PlainWrite {
     pending_amounts(table, &[(counter.clone(), 1)], event)
 }
 
 /// The pending entry that adds each amount to its counter (an entry
 /// without an amount adds one).
-fn pending_amounts(table: &str, amounts: &[(Counter, i64)], event: &str) -> Result<TransactWriteItem, StoreError> {
+fn pending_amounts(table: &str, amounts: &[(Counter, i64)], event: &str) -> PlainWrite {
     let digest = event_digest(event);
-    let mut item = key(keys::tally_pk(shard_of(&digest)), &digest);
+    let mut item = Attributes::key(keys::tally_pk(shard_of(&digest)), digest, 4);
     match amounts {
-        [(counter, amount)] => item.extend(addition_fields(counter, *amount)),
+        [(counter, amount)] => {
+            for (name, value) in addition_fields(counter, *amount) {
+                item.set(name, value);
+            }
+        }
         _ => {
             let adds = amounts.iter().map(|(counter, amount)| AttributeValue::M(addition_fields(counter, *amount)));
-            item.insert(ADDS.to_owned(), AttributeValue::L(adds.collect()));
+            item.set(ADDS, AttributeValue::L(adds.collect()));
         }
     }
-    let put = Put::builder().table_name(table).set_item(Some(item)).build().map_err(unavailable)?;
-    Ok(TransactWriteItem::builder().put(put).build())
+    PlainWrite::put(table, item)
 }
 
 fn cancellation_codes(
@@ -199,7 +203,7 @@ impl DynamoStore {
             return Err(StoreError::Rejected(format!("{} counters for one event", amounts.len())));
         }
         let Some(first) = amounts.first() else { return Ok(true) };
-        let entry = pending_amounts(&self.table, amounts, event)?;
+        let entry = pending_amounts(&self.table, amounts, event).into_sdk()?;
         let counter = &first.0;
         let mut marker = key(keys::tallied_pk(&event_digest(event)), keys::TALLIED);
         // The marker's expiry is garbage collection, so the machine's clock will do.
@@ -454,7 +458,7 @@ mod tests {
     }
 
     fn additions(amounts: &[(Counter, i64)]) -> Vec<Addition> {
-        let put = pending_amounts("t", amounts, "source|deal.stage_changed:dl.1:9").unwrap();
+        let put = pending_amounts("t", amounts, "source|deal.stage_changed:dl.1:9").into_sdk().unwrap();
         additions_of(put.put().unwrap().item())
     }
 
@@ -473,7 +477,7 @@ mod tests {
         assert_eq!(additions(&won), expected);
         assert_eq!(additions(&won[1..2]), expected[1..2], "a single addition keeps the flat form");
         assert_eq!(additions(&won[..1]), expected[..1], "and one adds one without an amount");
-        let put = pending_amounts("t", &won[..1], "e").unwrap();
+        let put = pending_amounts("t", &won[..1], "e").into_sdk().unwrap();
         assert!(!put.put().unwrap().item().contains_key(AMOUNT));
     }
 

@@ -1,7 +1,8 @@
 //! A `TransactWriteItems` request body in DynamoDB's JSON protocol, written
-//! from the SDK's own model types, so the code that assembles a transaction
-//! is the same whichever way it is sent.
+//! from the writes the store builds (plain, or in the SDK's model), so the
+//! code that assembles a transaction is the same whichever way it is sent.
 
+use super::super::write::{Attributes as PlainAttributes, Operation as PlainOperation, PlainWrite, Write};
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
@@ -9,12 +10,16 @@ use std::collections::HashMap;
 
 /// The request body: `{"TransactItems": [...]}`, asking for the consumed
 /// capacity when `capacity` (only when measuring, as `RequestCounter` does).
-pub(super) fn transact_write_body(items: &[TransactWriteItem], capacity: bool) -> Result<Vec<u8>, serde_json::Error> {
-    serde_json::to_vec(&Body { items, capacity })
+pub(super) fn transact_write_body(items: &[Write], capacity: bool) -> Result<Vec<u8>, serde_json::Error> {
+    // About the size of an inbound message's transaction, so that writing
+    // it out seldom grows the buffer.
+    let mut body = Vec::with_capacity(8 * 1024);
+    serde_json::to_writer(&mut body, &Body { items, capacity })?;
+    Ok(body)
 }
 
 struct Body<'a> {
-    items: &'a [TransactWriteItem],
+    items: &'a [Write],
     capacity: bool,
 }
 
@@ -24,7 +29,13 @@ impl Serialize for Body<'_> {
         if self.capacity {
             map.serialize_entry("ReturnConsumedCapacity", "TOTAL")?;
         }
-        map.serialize_entry("TransactItems", &Seq(self.items.iter().map(Item)))?;
+        map.serialize_entry(
+            "TransactItems",
+            &Seq(self.items.iter().map(|write| match write {
+                Write::Plain(plain) => OneWrite::Plain(plain),
+                Write::Sdk(item) => OneWrite::Sdk(item),
+            })),
+        )?;
         map.end()
     }
 }
@@ -46,7 +57,10 @@ where
     }
 }
 
-struct Item<'a>(&'a TransactWriteItem);
+enum OneWrite<'a> {
+    Plain(&'a PlainWrite),
+    Sdk(&'a TransactWriteItem),
+}
 
 /// The members the four operations share, read through the accessors the
 /// SDK gives each of them under the same names.
@@ -54,32 +68,66 @@ macro_rules! shared {
     ($operation:expr) => {
         Operation {
             table: $operation.table_name(),
-            names: $operation.expression_attribute_names(),
-            values: $operation.expression_attribute_values(),
+            names: $operation.expression_attribute_names().map(Names::Sdk),
+            values: $operation.expression_attribute_values().map(Attributes::Sdk),
             on_failure: $operation.return_values_on_condition_check_failure().map(|r| r.as_str()),
             ..Operation::default()
         }
     };
 }
 
-impl Serialize for Item<'_> {
+impl Serialize for OneWrite<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let item = self.0;
         let mut map = s.serialize_map(Some(1))?;
+        let item = match self {
+            OneWrite::Sdk(item) => item,
+            OneWrite::Plain(plain) => {
+                let attributes = Some(Attributes::Plain(&plain.attributes));
+                let operation = Operation {
+                    table: &plain.table,
+                    update: plain.update.as_deref(),
+                    condition: plain.condition.as_deref(),
+                    names: (!plain.names.is_empty()).then_some(Names::Plain(&plain.names)),
+                    values: (plain.values.len() > 0).then_some(Attributes::Plain(&plain.values)),
+                    on_failure: plain.old_on_failure.then_some("ALL_OLD"),
+                    ..Operation::default()
+                };
+                match plain.operation {
+                    PlainOperation::Put => map.serialize_entry("Put", &Operation { item: attributes, ..operation })?,
+                    PlainOperation::Update => {
+                        map.serialize_entry("Update", &Operation { key: attributes, ..operation })?
+                    }
+                    PlainOperation::ConditionCheck => {
+                        map.serialize_entry("ConditionCheck", &Operation { key: attributes, ..operation })?
+                    }
+                }
+                return map.end();
+            }
+        };
         if let Some(check) = item.condition_check() {
-            let operation =
-                Operation { key: Some(check.key()), condition: Some(check.condition_expression()), ..shared!(check) };
+            let operation = Operation {
+                key: Some(Attributes::Sdk(check.key())),
+                condition: Some(check.condition_expression()),
+                ..shared!(check)
+            };
             map.serialize_entry("ConditionCheck", &operation)?;
         } else if let Some(put) = item.put() {
-            let operation = Operation { item: Some(put.item()), condition: put.condition_expression(), ..shared!(put) };
+            let operation = Operation {
+                item: Some(Attributes::Sdk(put.item())),
+                condition: put.condition_expression(),
+                ..shared!(put)
+            };
             map.serialize_entry("Put", &operation)?;
         } else if let Some(delete) = item.delete() {
-            let operation =
-                Operation { key: Some(delete.key()), condition: delete.condition_expression(), ..shared!(delete) };
+            let operation = Operation {
+                key: Some(Attributes::Sdk(delete.key())),
+                condition: delete.condition_expression(),
+                ..shared!(delete)
+            };
             map.serialize_entry("Delete", &operation)?;
         } else if let Some(update) = item.update() {
             let operation = Operation {
-                key: Some(update.key()),
+                key: Some(Attributes::Sdk(update.key())),
                 update: Some(update.update_expression()),
                 condition: update.condition_expression(),
                 ..shared!(update)
@@ -96,12 +144,12 @@ impl Serialize for Item<'_> {
 #[derive(Default)]
 struct Operation<'a> {
     table: &'a str,
-    key: Option<&'a HashMap<String, AttributeValue>>,
-    item: Option<&'a HashMap<String, AttributeValue>>,
+    key: Option<Attributes<'a>>,
+    item: Option<Attributes<'a>>,
     update: Option<&'a str>,
     condition: Option<&'a str>,
-    names: Option<&'a HashMap<String, String>>,
-    values: Option<&'a HashMap<String, AttributeValue>>,
+    names: Option<Names<'a>>,
+    values: Option<Attributes<'a>>,
     on_failure: Option<&'a str>,
 }
 
@@ -109,11 +157,11 @@ impl Serialize for Operation<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("TableName", self.table)?;
-        if let Some(key) = self.key {
-            map.serialize_entry("Key", &Attributes(key))?;
+        if let Some(key) = &self.key {
+            map.serialize_entry("Key", key)?;
         }
-        if let Some(item) = self.item {
-            map.serialize_entry("Item", &Attributes(item))?;
+        if let Some(item) = &self.item {
+            map.serialize_entry("Item", item)?;
         }
         if let Some(update) = self.update {
             map.serialize_entry("UpdateExpression", update)?;
@@ -121,11 +169,11 @@ impl Serialize for Operation<'_> {
         if let Some(condition) = self.condition {
             map.serialize_entry("ConditionExpression", condition)?;
         }
-        if let Some(names) = self.names {
+        if let Some(names) = &self.names {
             map.serialize_entry("ExpressionAttributeNames", names)?;
         }
-        if let Some(values) = self.values {
-            map.serialize_entry("ExpressionAttributeValues", &Attributes(values))?;
+        if let Some(values) = &self.values {
+            map.serialize_entry("ExpressionAttributeValues", values)?;
         }
         if let Some(on_failure) = self.on_failure {
             map.serialize_entry("ReturnValuesOnConditionCheckFailure", on_failure)?;
@@ -134,15 +182,46 @@ impl Serialize for Operation<'_> {
     }
 }
 
-struct Attributes<'a>(&'a HashMap<String, AttributeValue>);
+/// An item, a key or expression values, as either kind of write holds them.
+#[derive(Clone, Copy)]
+enum Attributes<'a> {
+    Plain(&'a PlainAttributes),
+    Sdk(&'a HashMap<String, AttributeValue>),
+}
 
 impl Serialize for Attributes<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (name, value) in self.0 {
-            map.serialize_entry(name, &Value(value))?;
+        match *self {
+            Attributes::Plain(attributes) => serialize_attributes(s, attributes.len(), attributes.iter()),
+            Attributes::Sdk(item) => serialize_attributes(s, item.len(), item.iter().map(|(k, v)| (k.as_str(), v))),
         }
-        map.end()
+    }
+}
+
+fn serialize_attributes<'a, S: Serializer>(
+    s: S,
+    len: usize,
+    attributes: impl Iterator<Item = (&'a str, &'a AttributeValue)>,
+) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(Some(len))?;
+    for (name, value) in attributes {
+        map.serialize_entry(name, &Value(value))?;
+    }
+    map.end()
+}
+
+/// Expression attribute names, as either kind of write holds them.
+enum Names<'a> {
+    Plain(&'a [(super::super::write::Name, super::super::write::Name)]),
+    Sdk(&'a HashMap<String, String>),
+}
+
+impl Serialize for Names<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Names::Plain(names) => s.collect_map(names.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))),
+            Names::Sdk(names) => s.collect_map(names.iter()),
+        }
     }
 }
 
@@ -165,9 +244,60 @@ impl Serialize for Value<'_> {
                 map.serialize_entry("BS", &Seq(blobs.iter().map(|b| aws_smithy_types::base64::encode(b.as_ref()))))?
             }
             AttributeValue::L(values) => map.serialize_entry("L", &Seq(values.iter().map(Value)))?,
-            AttributeValue::M(members) => map.serialize_entry("M", &Attributes(members))?,
+            AttributeValue::M(members) => map.serialize_entry("M", &Attributes::Sdk(members))?,
             _ => return Err(S::Error::custom("an attribute value of a type this build does not know")),
         }
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapters::dynamo::item::{n, s};
+    use crate::adapters::dynamo::write::{Attributes as Plain, PlainWrite};
+    use serde_json::{json, Value as Json};
+
+    fn body(items: &[Write]) -> Json {
+        serde_json::from_slice(&transact_write_body(items, false).unwrap()).unwrap()
+    }
+
+    /// One of each operation, with every member a write can have.
+    fn plain_writes() -> Vec<PlainWrite> {
+        let mut item = Plain::key("W#1", "W", 4);
+        item.set("count", n(3));
+        item.set("flags", AttributeValue::Ss(vec!["a".into()]));
+        item.set("nested", AttributeValue::M(HashMap::from([("x".to_owned(), AttributeValue::Bool(true))])));
+        item.set("list", AttributeValue::L(vec![AttributeValue::Null(true), s("quote \" and \\ and é")]));
+        let mut values = Plain::default();
+        values.set(":at", n(7));
+        vec![
+            PlainWrite::put("t", item).condition("attribute_not_exists(pk)"),
+            PlainWrite::check("t", Plain::key("X#1", "X", 0), "attribute_not_exists(pk)"),
+            PlainWrite::update("t", Plain::key("C#1", "PROFILE", 0), "SET #s = :at")
+                .condition("attribute_exists(pk)")
+                .names(vec![("#s".into(), "status".into())])
+                .values(values)
+                .old_on_failure(),
+        ]
+    }
+
+    #[test]
+    fn a_plain_write_is_written_out_exactly_as_its_sdk_twin() {
+        let plain: Vec<Write> = plain_writes().into_iter().map(Write::Plain).collect();
+        let sdk: Vec<Write> = plain_writes().into_iter().map(|w| Write::from(w.into_sdk().unwrap())).collect();
+        assert_eq!(body(&plain), body(&sdk));
+        let written = body(&plain);
+        assert_eq!(written["TransactItems"][2]["Update"]["ReturnValuesOnConditionCheckFailure"], "ALL_OLD");
+        assert_eq!(written["TransactItems"][0]["Put"]["Item"]["list"]["L"][1]["S"], "quote \" and \\ and é");
+        assert_eq!(written["TransactItems"][1]["ConditionCheck"]["Key"], json!({"pk": {"S": "X#1"}, "sk": {"S": "X"}}));
+    }
+
+    #[test]
+    fn consumed_capacity_is_asked_for_only_when_measuring() {
+        let items = [Write::Plain(plain_writes().remove(1))];
+        let measured: Json = serde_json::from_slice(&transact_write_body(&items, true).unwrap()).unwrap();
+        assert_eq!(measured["ReturnConsumedCapacity"], "TOTAL");
+        assert_eq!(body(&items).get("ReturnConsumedCapacity"), None);
     }
 }

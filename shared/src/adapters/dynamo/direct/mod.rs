@@ -16,6 +16,7 @@
 mod decode;
 mod encode;
 
+use super::write::Write;
 use crate::adapters::aws_json::{CallFailure, JsonProtocol, Refusal, DYNAMODB};
 use crate::adapters::request_counter::RequestCounter;
 use crate::ports::StoreError;
@@ -51,8 +52,13 @@ impl DirectTransactions {
     /// throttling, 5xx and broken connections) are spent.
     pub async fn transact_write(
         &self,
-        items: &[TransactWriteItem],
+        items: Vec<TransactWriteItem>,
     ) -> Result<Option<Vec<CancellationReason>>, StoreError> {
+        self.send(&items.into_iter().map(Write::from).collect::<Vec<_>>()).await
+    }
+
+    /// [`transact_write`](Self::transact_write) for the store's own writes.
+    async fn send(&self, items: &[Write]) -> Result<Option<Vec<CancellationReason>>, StoreError> {
         let body = encode::transact_write_body(items, self.counter.measures_capacity())
             .map_err(|e| StoreError::Rejected(format!("the transaction could not be written out: {e}")))?;
         match self.dynamodb.call(TARGET, Bytes::from(body)).await {
@@ -77,13 +83,13 @@ impl DirectTransactions {
 pub(in crate::adapters::dynamo) trait TransactionWriter:
     std::fmt::Debug + Send + Sync
 {
-    async fn transact_write(&self, items: &[TransactWriteItem]) -> Result<Option<Vec<CancellationReason>>, StoreError>;
+    async fn transact_write(&self, items: &[Write]) -> Result<Option<Vec<CancellationReason>>, StoreError>;
 }
 
 #[async_trait::async_trait]
 impl TransactionWriter for DirectTransactions {
-    async fn transact_write(&self, items: &[TransactWriteItem]) -> Result<Option<Vec<CancellationReason>>, StoreError> {
-        DirectTransactions::transact_write(self, items).await
+    async fn transact_write(&self, items: &[Write]) -> Result<Option<Vec<CancellationReason>>, StoreError> {
+        self.send(items).await
     }
 }
 
@@ -96,13 +102,15 @@ mod tests {
     use super::*;
     use crate::adapters::aws_signed::tests::{config, Scripted};
 
-    fn item() -> TransactWriteItem {
-        let put = aws_sdk_dynamodb::types::Put::builder()
-            .table_name("t")
-            .item("pk", aws_sdk_dynamodb::types::AttributeValue::S("A".into()))
-            .build()
-            .unwrap();
-        TransactWriteItem::builder().put(put).build()
+    fn item() -> Write {
+        let mut item = crate::adapters::dynamo::write::Attributes::default();
+        item.set("pk", aws_sdk_dynamodb::types::AttributeValue::S("A".into()));
+        crate::adapters::dynamo::write::PlainWrite::put("t", item).into()
+    }
+
+    /// How the store's writes are sent.
+    async fn send(writer: &DirectTransactions, item: Write) -> Result<Option<Vec<CancellationReason>>, StoreError> {
+        TransactionWriter::transact_write(writer, &[item]).await
     }
 
     fn writer(connector: &Scripted, counter: &RequestCounter) -> DirectTransactions {
@@ -118,7 +126,7 @@ mod tests {
             (200, "{}"),
         ];
         let counter = RequestCounter::default();
-        let outcome = writer(&connector, &counter).transact_write(&[item()]).await;
+        let outcome = send(&writer(&connector, &counter), item()).await;
         assert!(matches!(outcome, Ok(None)), "written at the third attempt: {outcome:?}");
         assert_eq!(counter.get(), 3, "every attempt is a round trip");
         let seen = connector.seen.lock().unwrap();
@@ -146,10 +154,10 @@ mod tests {
             ),
         ];
         let counter = RequestCounter::default();
-        let cancelled = writer(&connector, &counter).transact_write(&[item()]).await;
+        let cancelled = send(&writer(&connector, &counter), item()).await;
         let reasons = cancelled.expect("answered").expect("cancelled");
         assert_eq!(reasons[0].code(), Some("ConditionalCheckFailed"));
-        let outcome = writer(&connector, &counter).transact_write(&[item()]).await;
+        let outcome = send(&writer(&connector, &counter), item()).await;
         assert!(
             matches!(&outcome, Err(StoreError::Rejected(why)) if why == "Item size has exceeded the maximum allowed size"),
             "{outcome:?}"
