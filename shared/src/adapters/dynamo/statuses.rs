@@ -160,12 +160,7 @@ impl DynamoStore {
             .condition_expression("attribute_not_exists(pk)")
             .build()
             .map_err(unavailable)?;
-        let not_erased = ConditionCheck::builder()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::erased_message_pk(&self.ids.pseudonym(&update.wamid)), keys::ERASED)))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(unavailable)?;
+        let not_erased = self.not_erased(&update.wamid).into_sdk()?;
         let mut pending = key(&pk, keys::pending_status_sk(update.status.rank(), update.at));
         pending.extend([
             ("raw".to_owned(), s(without_recipient(&update.raw)?)),
@@ -178,7 +173,7 @@ impl DynamoStore {
             .client
             .transact_write_items()
             .transact_items(TransactWriteItem::builder().condition_check(no_pointer).build())
-            .transact_items(TransactWriteItem::builder().condition_check(not_erased).build())
+            .transact_items(not_erased)
             .transact_items(TransactWriteItem::builder().put(put).build())
             .send()
             .await;
