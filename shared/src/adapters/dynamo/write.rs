@@ -62,6 +62,11 @@ impl Attributes {
         self.0.len()
     }
 
+    /// Whether there are none.
+    pub(super) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// As the SDK holds them.
     pub(super) fn into_item(self) -> Item {
         self.0.into_iter().map(|(name, value)| (name.into_owned(), value)).collect()
@@ -163,7 +168,7 @@ impl PlainWrite {
         let on_failure = self.old_on_failure.then_some(ReturnValuesOnConditionCheckFailure::AllOld);
         let names = (!self.names.is_empty())
             .then(|| self.names.into_iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect());
-        let values = (self.values.len() > 0).then(|| self.values.into_item());
+        let values = (!self.values.is_empty()).then(|| self.values.into_item());
         let condition = self.condition.map(Cow::into_owned);
         let attributes = Some(self.attributes.into_item());
         let built = match self.operation {

@@ -29,13 +29,7 @@ impl Serialize for Body<'_> {
         if self.capacity {
             map.serialize_entry("ReturnConsumedCapacity", "TOTAL")?;
         }
-        map.serialize_entry(
-            "TransactItems",
-            &Seq(self.items.iter().map(|write| match write {
-                Write::Plain(plain) => OneWrite::Plain(plain),
-                Write::Sdk(item) => OneWrite::Sdk(item),
-            })),
-        )?;
+        map.serialize_entry("TransactItems", &Seq(self.items.iter()))?;
         map.end()
     }
 }
@@ -57,11 +51,6 @@ where
     }
 }
 
-enum OneWrite<'a> {
-    Plain(&'a PlainWrite),
-    Sdk(&'a TransactWriteItem),
-}
-
 /// The members the four operations share, read through the accessors the
 /// SDK gives each of them under the same names.
 macro_rules! shared {
@@ -76,67 +65,70 @@ macro_rules! shared {
     };
 }
 
-impl Serialize for OneWrite<'_> {
+/// One write, as `{"<operation>": {...}}`.
+impl Serialize for Write {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(1))?;
-        let item = match self {
-            OneWrite::Sdk(item) => item,
-            OneWrite::Plain(plain) => {
-                let attributes = Some(Attributes::Plain(&plain.attributes));
-                let operation = Operation {
-                    table: &plain.table,
-                    update: plain.update.as_deref(),
-                    condition: plain.condition.as_deref(),
-                    names: (!plain.names.is_empty()).then_some(Names::Plain(&plain.names)),
-                    values: (plain.values.len() > 0).then_some(Attributes::Plain(&plain.values)),
-                    on_failure: plain.old_on_failure.then_some("ALL_OLD"),
-                    ..Operation::default()
-                };
-                match plain.operation {
-                    PlainOperation::Put => map.serialize_entry("Put", &Operation { item: attributes, ..operation })?,
-                    PlainOperation::Update => {
-                        map.serialize_entry("Update", &Operation { key: attributes, ..operation })?
-                    }
-                    PlainOperation::ConditionCheck => {
-                        map.serialize_entry("ConditionCheck", &Operation { key: attributes, ..operation })?
-                    }
-                }
-                return map.end();
-            }
-        };
-        if let Some(check) = item.condition_check() {
-            let operation = Operation {
-                key: Some(Attributes::Sdk(check.key())),
-                condition: Some(check.condition_expression()),
-                ..shared!(check)
-            };
-            map.serialize_entry("ConditionCheck", &operation)?;
-        } else if let Some(put) = item.put() {
-            let operation = Operation {
-                item: Some(Attributes::Sdk(put.item())),
-                condition: put.condition_expression(),
-                ..shared!(put)
-            };
-            map.serialize_entry("Put", &operation)?;
-        } else if let Some(delete) = item.delete() {
-            let operation = Operation {
-                key: Some(Attributes::Sdk(delete.key())),
-                condition: delete.condition_expression(),
-                ..shared!(delete)
-            };
-            map.serialize_entry("Delete", &operation)?;
-        } else if let Some(update) = item.update() {
-            let operation = Operation {
-                key: Some(Attributes::Sdk(update.key())),
-                update: Some(update.update_expression()),
-                condition: update.condition_expression(),
-                ..shared!(update)
-            };
-            map.serialize_entry("Update", &operation)?;
-        } else {
-            return Err(S::Error::custom("a transaction item with no operation"));
+        match self {
+            Write::Plain(plain) => plain_entry(&mut map, plain)?,
+            Write::Sdk(item) => sdk_entry(&mut map, item)?,
         }
         map.end()
+    }
+}
+
+fn plain_entry<M: SerializeMap>(map: &mut M, plain: &PlainWrite) -> Result<(), M::Error> {
+    let attributes = Some(Attributes::Plain(&plain.attributes));
+    let operation = Operation {
+        table: &plain.table,
+        update: plain.update.as_deref(),
+        condition: plain.condition.as_deref(),
+        names: (!plain.names.is_empty()).then_some(Names::Plain(&plain.names)),
+        values: (!plain.values.is_empty()).then_some(Attributes::Plain(&plain.values)),
+        on_failure: plain.old_on_failure.then_some("ALL_OLD"),
+        ..Operation::default()
+    };
+    match plain.operation {
+        PlainOperation::Put => map.serialize_entry("Put", &Operation { item: attributes, ..operation }),
+        PlainOperation::Update => map.serialize_entry("Update", &Operation { key: attributes, ..operation }),
+        PlainOperation::ConditionCheck => {
+            map.serialize_entry("ConditionCheck", &Operation { key: attributes, ..operation })
+        }
+    }
+}
+
+fn sdk_entry<M: SerializeMap>(map: &mut M, item: &TransactWriteItem) -> Result<(), M::Error> {
+    if let Some(check) = item.condition_check() {
+        let operation = Operation {
+            key: Some(Attributes::Sdk(check.key())),
+            condition: Some(check.condition_expression()),
+            ..shared!(check)
+        };
+        map.serialize_entry("ConditionCheck", &operation)
+    } else if let Some(put) = item.put() {
+        let operation = Operation {
+            item: Some(Attributes::Sdk(put.item())),
+            condition: put.condition_expression(),
+            ..shared!(put)
+        };
+        map.serialize_entry("Put", &operation)
+    } else if let Some(delete) = item.delete() {
+        let operation = Operation {
+            key: Some(Attributes::Sdk(delete.key())),
+            condition: delete.condition_expression(),
+            ..shared!(delete)
+        };
+        map.serialize_entry("Delete", &operation)
+    } else if let Some(update) = item.update() {
+        let operation = Operation {
+            key: Some(Attributes::Sdk(update.key())),
+            update: Some(update.update_expression()),
+            condition: update.condition_expression(),
+            ..shared!(update)
+        };
+        map.serialize_entry("Update", &operation)
+    } else {
+        Err(M::Error::custom("a transaction item with no operation"))
     }
 }
 
