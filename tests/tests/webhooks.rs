@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use parley::adapters::sqs::SqsQueue;
 use parley::app::reactions::Reaction;
 use parley::app::webhook_fanout::WebhookFanout;

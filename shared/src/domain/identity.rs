@@ -1,7 +1,7 @@
 //! Who a contact is: a customer's WhatsApp identity, scoped to the business
 //! phone number that talks to them.
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use std::fmt;
@@ -107,7 +107,7 @@ impl ContactIdKey {
         if secret.len() < Self::MIN_LEN {
             return Err(WeakContactIdKey);
         }
-        <Hmac<Sha256> as Mac>::new_from_slice(&secret).map(ContactIdKey).map_err(|_| WeakContactIdKey)
+        <Hmac<Sha256> as KeyInit>::new_from_slice(&secret).map(ContactIdKey).map_err(|_| WeakContactIdKey)
     }
 
     fn mac(&self, text: &str) -> [u8; 32] {

@@ -2,7 +2,7 @@
 //! "<t>.<body>">`. Signing the timestamp with the body lets a receiver
 //! refuse replays older than [`REPLAY_WINDOW_SECONDS`].
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 /// How old a signed timestamp a receiver should still accept.

@@ -1,7 +1,7 @@
 //! `X-Hub-Signature-256`: HMAC-SHA256 of the exact raw request body, keyed
 //! with the app secret, sent as `sha256=<hex>`.
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
