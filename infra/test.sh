@@ -121,9 +121,12 @@ export AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_SQS AWS_ENDPOINT_URL_S3 AWS_EN
 
 
 # Each file runs its own stack (runner, simulator, table, browser) and most of
-# a browser test is waiting, so four files run at once.
+# a browser test is waiting, so four files run at once. A file that has not
+# finished in ten minutes fails (node:test's timeout is per file here; the
+# slowest takes about two), and one whose tests have ended exits even if a
+# handle lingers: a stuck file fails the run instead of stalling it.
 browser_status=0
-node --test --test-concurrency=4 tests/browser/ || browser_status=$?
+node --test --test-concurrency=4 --test-timeout=600000 --test-force-exit tests/browser/ || browser_status=$?
 
 step "deployment checks"
 cat "$cross_log"; rm -f "$cross_log"

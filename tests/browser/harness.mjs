@@ -191,7 +191,9 @@ export function launchBrowser() {
 
 /** Ends what `startStack` started, and drops its table. */
 export async function stopStack(stack) {
-  await stack?.browser.close().catch(() => {});
+  // A browser that stopped answering must not hold the file open; playwright
+  // kills the chromium it launched when this process exits.
+  await Promise.race([stack?.browser.close().catch(() => {}), sleep(15_000)]);
   await stop(stack?.runner);
   await stop(stack?.sim);
   await dropTable(stack?.table);
