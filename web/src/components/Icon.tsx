@@ -38,6 +38,7 @@ const ICONS: Record<IconName, Shape[]> = {
   signout: [['path', { d: 'M14 4H6a1.5 1.5 0 0 0-1.5 1.5v13A1.5 1.5 0 0 0 6 20h8' }], ['path', { d: 'M10 12h10M16.5 8.5L20 12l-3.5 3.5' }]],
   plus: [['path', { d: 'M12 5v14M5 12h14' }]],
   phone: [['rect', { x: 7, y: 2.5, width: 10, height: 19, rx: 2 }], ['path', { d: 'M11 18h2' }]],
+  bell: [['path', { d: 'M6 16.5V11a6 6 0 0 1 12 0v5.5l1.5 2h-15z' }], ['path', { d: 'M10 20.5a2 2 0 0 0 4 0' }]],
   edit: [['path', { d: 'M4.5 19.5h4l10-10a2.8 2.8 0 0 0-4-4l-10 10z' }], ['path', { d: 'M13 7l4 4' }]],
   deleted: [['circle', { cx: 12, cy: 12, r: 8.5 }], ['path', { d: 'M6 6l12 12' }]],
 };

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api/notifications';
 import type { Notification } from '../api/notifications';
+import { Icon } from '../components/Icon';
 import { t } from '../i18n';
 import type { Key } from '../i18n/en';
 import { fmtFull, parseTime } from '../lib/format';
@@ -58,7 +59,7 @@ export function Bell() {
     <div class="bell">
       <button type="button" class="button button--ghost bell-button" data-testid="bell" aria-expanded={open} aria-controls="bell-panel"
         aria-label={t('bell.label', { n: count })} onClick={() => setOpen(!open)}>
-        <span aria-hidden="true">🔔</span>
+        <Icon name="bell" />
         {count > 0 ? <span class="bell-count" data-testid="bell-count" aria-hidden="true">{count > 99 ? '99+' : count}</span> : null}
       </button>
       {open ? (

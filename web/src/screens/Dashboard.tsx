@@ -137,12 +137,14 @@ export function Dashboard() {
           ]} />
           <section data-testid="dash-agents">
             <h2 class="side-heading">{t('dash.byAgent')}</h2>
-            <table class="table">
-              <thead><tr><th scope="col">{t('dash.agent')}</th><th scope="col">{t('dash.answered')}</th><th scope="col">{t('dash.median')}</th><th scope="col">{t('dash.p90')}</th></tr></thead>
-              <tbody>{data.first.by_agent.map((a) => (
-                <tr key={a.agent} data-testid="dash-agent" data-answered={String(a.answered)}><td>{a.agent}</td><td>{number(a.answered)}</td><td>{minutes(a.median_seconds) ?? '—'}</td><td>{minutes(a.p90_seconds) ?? '—'}</td></tr>
-              ))}</tbody>
-            </table>
+            {data.first.by_agent.length ? (
+              <table class="table">
+                <thead><tr><th scope="col">{t('dash.agent')}</th><th scope="col">{t('dash.answered')}</th><th scope="col">{t('dash.median')}</th><th scope="col">{t('dash.p90')}</th></tr></thead>
+                <tbody>{data.first.by_agent.map((a) => (
+                  <tr key={a.agent} data-testid="dash-agent" data-answered={String(a.answered)}><td>{a.agent}</td><td>{number(a.answered)}</td><td>{minutes(a.median_seconds) ?? '—'}</td><td>{minutes(a.p90_seconds) ?? '—'}</td></tr>
+                ))}</tbody>
+              </table>
+            ) : <p class="muted" data-testid="dash-agents-empty">{t('dash.noData')}</p>}
           </section>
           <section data-testid="dash-funnel">
             <h2 class="side-heading">{t('dash.funnel')}</h2>

@@ -19,9 +19,11 @@ export function SpendReport({ initialMonth }: { initialMonth: string }) {
   return (
     <section data-testid="dash-spend" aria-labelledby="dash-spend-heading">
       <h2 id="dash-spend-heading" class="side-heading">{t('dash.spend', { month })}</h2>
-      <label for="dash-spend-month">{t('dash.spendMonth')}</label>
-      <input id="dash-spend-month" data-testid="dash-spend-month" type="month" value={month}
-        onChange={(e) => { const v = (e.currentTarget as HTMLInputElement).value; if (v) setMonth(v); }} />
+      <label class="inline-label">
+        <span>{t('dash.spendMonth')}</span>
+        <input data-testid="dash-spend-month" type="month" value={month}
+          onChange={(e) => { const v = (e.currentTarget as HTMLInputElement).value; if (v) setMonth(v); }} />
+      </label>
       {error ? <p class="form-error" role="alert">{error}</p> : null}
       {report ? (
         <>
