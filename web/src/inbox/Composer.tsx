@@ -108,11 +108,13 @@ export function Composer({ c }: { c: Contact }) {
           <span class="estimate" data-testid="free-replies-left">{t('composer.freeRepliesLeft', { n: billing.free_replies_left })}</span>
         ) : null}
       </div>
-      {mode === 'text' ? <AttachFile contactId={c.id} disabled={busy} /> : null}
       {mode === 'text' ? (
-        <button type="button" class="button button--ghost" data-testid="interactive-toggle" aria-expanded={choices} onClick={() => setChoices(!choices)}>
-          {t('interactive.open')}
-        </button>
+        <div class="composer-extras">
+          <AttachFile contactId={c.id} disabled={busy} />
+          <button type="button" class="button button--ghost" data-testid="interactive-toggle" aria-expanded={choices} onClick={() => setChoices(!choices)}>
+            {t('interactive.open')}
+          </button>
+        </div>
       ) : null}
       {mode === 'text' && choices ? (
         <Suspense fallback={null}><InteractiveComposer contactId={c.id} onDone={() => setChoices(false)} /></Suspense>
