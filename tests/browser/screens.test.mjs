@@ -125,6 +125,12 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
         await byTestId(page, ready).first().waitFor({ state: 'visible', timeout: WAIT });
         await page.waitForTimeout(300);
         assert.equal(await sideways(page), false, `${name} scrolls sideways at ${width} px`);
+        if (name === 'conversation') {
+          // The header, the actions and the composer leave the thread a fifth
+          // of the screen at least (on a phone they once left it one message).
+          const thread = await byTestId(page, 'timeline-scroll').boundingBox();
+          assert.ok(thread.height >= height / 5, `the thread is ${thread.height} px high at ${width}×${height}`);
+        }
         assert.deepEqual(await axeViolations(page), [], `axe-core on ${name} at ${width} px`);
         await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`) });
       }
