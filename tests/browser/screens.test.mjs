@@ -125,6 +125,12 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
         await byTestId(page, ready).first().waitFor({ state: 'visible', timeout: WAIT });
         await page.waitForTimeout(300);
         assert.equal(await sideways(page), false, `${name} scrolls sideways at ${width} px`);
+        if (name === 'settings' && width > 760) {
+          // Beside a mouse every section shows: none hides past the edge.
+          const tabs = await page.locator('.settings-tabs a').evaluateAll((links) => links.map((a) => a.getBoundingClientRect().right));
+          assert.ok(tabs.length > 10, `${tabs.length} settings sections`);
+          assert.ok(tabs.every((right) => right <= width), `settings sections end at ${Math.max(...tabs)} px of ${width}`);
+        }
         if (name === 'conversation') {
           // The header, the actions and the composer leave the thread a fifth
           // of the screen at least (on a phone they once left it one message).

@@ -157,7 +157,7 @@ export function Settings({ section }: { section: string }) {
   return (
     <section class="page" data-testid="settings" aria-labelledby="settings-heading">
       <div class="page-head"><h1 id="settings-heading" class="pane-title">{t('nav.settings')}</h1></div>
-      <nav class="queue-tabs" aria-label={t('nav.settings')}>
+      <nav class="queue-tabs settings-tabs" aria-label={t('nav.settings')}>
         {allowed.map((s) => (
           <a key={s.id} class={`queue-tab${current?.id === s.id ? ' is-selected' : ''}`} href={href({ name: 'settings', section: s.id })}
             aria-current={current?.id === s.id ? 'page' : undefined}><span class="queue-label">{t(s.key)}</span></a>
