@@ -400,8 +400,37 @@ export async function showAll(page) {
   await page.locator('[data-testid="queue-tab"][data-queue="all"]').click();
 }
 
-/** Fails when the page is wider than the window (mobile-first: no sideways scroll). */
-export async function noSidewaysScroll(page) {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  assert.ok(scroll <= client, `the page scrolls sideways: ${scroll} > ${client}`);
+/**
+ * Fails when the page is wider than the window (mobile-first: no sideways
+ * scroll), or when a control runs past the window's edge where nothing
+ * scrolls to it (a box that clips its overflow hides such a control without
+ * widening the page).
+ */
+export async function noSidewaysScroll(page, where = 'the page') {
+  const { scroll, client, cut, widest } = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    // A strip made to scroll sideways (tabs, the pipeline's board) may hold
+    // controls past the edge; the screen itself may not.
+    const scrolls = (el) => {
+      for (let up = el.parentElement; up && !up.classList.contains('screen'); up = up.parentElement) {
+        if (['auto', 'scroll'].includes(getComputedStyle(up).overflowX)) return true;
+      }
+      return false;
+    };
+    const past = [...document.querySelectorAll('input, select, textarea, button')]
+      .filter((el) => el.getClientRects().length && el.getBoundingClientRect().right > width + 1 && !scrolls(el))
+      .map((el) => `${el.tagName.toLowerCase()}${el.dataset.testid ? `[${el.dataset.testid}]` : ''} ends at ${Math.round(el.getBoundingClientRect().right)}`);
+    const screen = document.querySelector('.screen');
+    const wider = Math.max(document.documentElement.scrollWidth, screen ? screen.scrollWidth + screen.getBoundingClientRect().left : 0);
+    // What sticks out furthest, for the failure's message.
+    let widest = null;
+    for (const el of document.body.querySelectorAll('*')) {
+      const right = el.getBoundingClientRect().right;
+      if (right > width + 1 && !scrolls(el) && (!widest || right >= widest.right)) widest = { right, el };
+    }
+    const name = widest && `${widest.el.tagName.toLowerCase()}.${[...widest.el.classList].join('.')}`;
+    return { scroll: Math.round(wider), client: width, cut: past, widest: name };
+  });
+  assert.ok(scroll <= client + 1, `${where} scrolls sideways: ${scroll} > ${client} (${widest})`);
+  assert.deepEqual(cut, [], `controls past the window's ${client} px on ${where}`);
 }

@@ -7,15 +7,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCREENSHOTS, eventually, byTestId, contactRow, startStack, stopStack, WAIT, PHONE, newPage, signIn, customerWrites, axeViolations, openSettings } from './harness.mjs';
+import { SCREENSHOTS, eventually, byTestId, contactRow, startStack, stopStack, WAIT, PHONE, newPage, signIn, customerWrites, axeViolations, openSettings, noSidewaysScroll } from './harness.mjs';
 
 const TEST = { timeout: 240_000 };
 const XSS = '<img src=x onerror=window.__pwned=1>';
 
 let stack;
 let base;
-
-const sideways = (page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
 
 before(async () => {
   stack = await startStack('screens');
@@ -124,7 +122,7 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
         await page.goto(`${base}/${hash}`);
         await byTestId(page, ready).first().waitFor({ state: 'visible', timeout: WAIT });
         await page.waitForTimeout(300);
-        assert.equal(await sideways(page), false, `${name} scrolls sideways at ${width} px`);
+        await noSidewaysScroll(page, `${name} at ${width} px`);
         if (name === 'settings' && width > 760) {
           // Beside a mouse every section shows: none hides past the edge.
           const tabs = await page.locator('.settings-tabs a').evaluateAll((links) => links.map((a) => a.getBoundingClientRect().right));

@@ -6,6 +6,7 @@ import 'uplot/dist/uPlot.min.css';
 import { SignedOut } from '../api/client';
 import * as reportsApi from '../api/reports';
 import { t } from '../i18n';
+import { ScrollingTable } from '../components/ScrollingTable';
 import { DAY_MS, isoDay, money, number } from '../lib/format';
 import { isManager } from '../lib/session';
 import { navigate, route } from '../lib/router';
@@ -138,12 +139,14 @@ export function Dashboard() {
           <section data-testid="dash-agents">
             <h2 class="side-heading">{t('dash.byAgent')}</h2>
             {data.first.by_agent.length ? (
-              <table class="table">
-                <thead><tr><th scope="col">{t('dash.agent')}</th><th scope="col">{t('dash.answered')}</th><th scope="col">{t('dash.median')}</th><th scope="col">{t('dash.p90')}</th></tr></thead>
-                <tbody>{data.first.by_agent.map((a) => (
-                  <tr key={a.agent} data-testid="dash-agent" data-answered={String(a.answered)}><td>{a.agent}</td><td>{number(a.answered)}</td><td>{minutes(a.median_seconds) ?? '—'}</td><td>{minutes(a.p90_seconds) ?? '—'}</td></tr>
-                ))}</tbody>
-              </table>
+              <ScrollingTable label={t('dash.byAgent')}>
+                <table class="table">
+                  <thead><tr><th scope="col">{t('dash.agent')}</th><th scope="col">{t('dash.answered')}</th><th scope="col">{t('dash.median')}</th><th scope="col">{t('dash.p90')}</th></tr></thead>
+                  <tbody>{data.first.by_agent.map((a) => (
+                    <tr key={a.agent} data-testid="dash-agent" data-answered={String(a.answered)}><td>{a.agent}</td><td>{number(a.answered)}</td><td>{minutes(a.median_seconds) ?? '—'}</td><td>{minutes(a.p90_seconds) ?? '—'}</td></tr>
+                  ))}</tbody>
+                </table>
+              </ScrollingTable>
             ) : <p class="muted" data-testid="dash-agents-empty">{t('dash.noData')}</p>}
           </section>
           <section data-testid="dash-funnel">

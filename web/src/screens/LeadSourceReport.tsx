@@ -3,6 +3,7 @@
 import * as reportsApi from '../api/reports';
 import { AdLink } from '../components/AdLink';
 import { t } from '../i18n';
+import { ScrollingTable } from '../components/ScrollingTable';
 import { money, number } from '../lib/format';
 import { sourceLabel } from '../lib/leadSource';
 import { useReport } from '../lib/useReport';
@@ -18,7 +19,7 @@ export function LeadSourceReport({ from, to }: { from: string; to: string }) {
       {!report ? <p class="muted">{t('app.loading')}</p> : (
         <>
           {report.sources.length === 0 ? <p class="muted">{t('dash.sourcesNone')}</p> : (
-            <div class="source-table-wrap" tabIndex={0} role="region" aria-label={t('dash.sources')}>
+            <ScrollingTable label={t('dash.sources')}>
               <table class="table">
                 <thead><tr>
                   <th scope="col">{t('dash.source')}</th><th scope="col">{t('dash.leads')}</th><th scope="col">{t('dash.conversations')}</th>
@@ -31,12 +32,12 @@ export function LeadSourceReport({ from, to }: { from: string; to: string }) {
                   </tr>
                 ))}</tbody>
               </table>
-            </div>
+            </ScrollingTable>
           )}
           <h3 class="side-heading">{t('dash.ads')}</h3>
           <p class="muted small">{t('dash.adsNote')}</p>
           {report.ads.length === 0 ? <p class="muted">{t('dash.adsNone')}</p> : (
-            <div class="source-table-wrap" tabIndex={0} role="region" aria-label={t('dash.ads')}>
+            <ScrollingTable label={t('dash.ads')}>
               <table class="table">
                 <thead><tr>
                   <th scope="col">{t('dash.ad')}</th><th scope="col">{t('dash.leads')}</th><th scope="col">{t('dash.conversations')}</th>
@@ -52,7 +53,7 @@ export function LeadSourceReport({ from, to }: { from: string; to: string }) {
                   </tr>
                 ))}</tbody>
               </table>
-            </div>
+            </ScrollingTable>
           )}
         </>
       )}

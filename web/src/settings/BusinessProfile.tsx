@@ -5,6 +5,7 @@
 // Below it, the rate card estimates use.
 import { useEffect, useState } from 'preact/hooks';
 import * as businessApi from '../api/business';
+import { ScrollingTable } from '../components/ScrollingTable';
 import type { BusinessProfileInput } from '../api/business';
 import { t } from '../i18n';
 import { business, loadBusiness, rates, setBusiness } from '../lib/business';
@@ -40,21 +41,23 @@ function RateCardTable() {
     <div class="rate-card" data-testid="rate-card">
       <h3 class="side-heading">{t('business.rateCard')}</h3>
       <p class="muted">{t('business.rateCardNote')}</p>
-      <p class="muted" data-testid="rate-card-source">{t('rates.published', { source: card.published_source, date: card.published_effective })}</p>
+      <p class="muted rate-card-source" data-testid="rate-card-source">{t('rates.published', { source: card.published_source, date: card.published_effective })}</p>
       {card.fallback.currency !== business.value.currency ? (
         <p class="muted" data-testid="rate-card-currency">{t('business.rateCardCurrency', { currency: card.fallback.currency })}</p>
       ) : null}
-      <table class="table">
-        <thead><tr><th scope="col">{t('business.market')}</th>{categories.map((c) => <th scope="col" key={c}>{categoryLabel(c)}</th>)}</tr></thead>
-        <tbody>
-          {lines.map(({ market, line }) => (
-            <tr key={market} data-testid="rate-card-row">
-              <th scope="row">{market}</th>
-              {categories.map((c) => <td key={c}>{typeof line.per_message[c] === 'number' ? money(line.per_message[c] ?? 0, line.currency) : ''}</td>)}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ScrollingTable label={t('business.rateCard')}>
+        <table class="table">
+          <thead><tr><th scope="col">{t('business.market')}</th>{categories.map((c) => <th scope="col" key={c}>{categoryLabel(c)}</th>)}</tr></thead>
+          <tbody>
+            {lines.map(({ market, line }) => (
+              <tr key={market} data-testid="rate-card-row">
+                <th scope="row">{market}</th>
+                {categories.map((c) => <td key={c}>{typeof line.per_message[c] === 'number' ? money(line.per_message[c] ?? 0, line.currency) : ''}</td>)}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollingTable>
       {isAdmin() ? <RateOverridesEditor card={card} currency={business.value.currency} /> : null}
     </div>
   );
