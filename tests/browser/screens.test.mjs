@@ -162,3 +162,27 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
     }
   }
 });
+
+test('every settings section fits a phone and a desktop and passes axe-core', TEST, async () => {
+  for (const [width, height] of [[360, 740], [1280, 860]]) {
+    const { context, page } = await newPage(stack, { viewport: { width, height }, bypassCSP: true });
+    try {
+      await signIn(stack, page);
+      await page.goto(`${base}/#/settings/team`);
+      await byTestId(page, 'settings').waitFor({ state: 'visible', timeout: WAIT });
+      const sections = await page.locator('.settings-tabs a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+      assert.ok(sections.length > 10, `an admin sees ${sections.length} sections`);
+      for (const section of sections) {
+        await page.goto(`${base}/${section}`);
+        await byTestId(page, 'settings').waitFor({ state: 'visible', timeout: WAIT });
+        // Each section fills in from its own request.
+        await page.waitForTimeout(400);
+        await noSidewaysScroll(page, `${section} at ${width} px`);
+        assert.deepEqual(await axeViolations(page), [], `axe-core on ${section} at ${width} px`);
+      }
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await context.close();
+    }
+  }
+});

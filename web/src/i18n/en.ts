@@ -512,7 +512,7 @@ export const en = {
   'settings.contactId': 'Contact id (optional)',
   'settings.auditEmpty': 'No entries.',
   'settings.dataNote': 'Exports are audited. Each runs in the background; its download link works for 15 minutes.',
-  'export.start': 'Export {what} ({format})',
+  'export.start': 'Export {what} as {format}',
   'export.running': 'Exporting…',
   'export.download': { one: 'Download ({n} row)', other: 'Download ({n} rows)' } as Plural,
   'export.failed': 'Export failed; try again.',

@@ -507,7 +507,7 @@ export const hi: Catalog = {
   'settings.contactId': 'संपर्क आईडी (वैकल्पिक)',
   'settings.auditEmpty': 'कोई प्रविष्टि नहीं।',
   'settings.dataNote': 'हर एक्सपोर्ट ऑडिट होता है। हर एक्सपोर्ट पीछे चलता है; उसका डाउनलोड लिंक 15 मिनट तक चलता है।',
-  'export.start': '{what} एक्सपोर्ट करें ({format})',
+  'export.start': '{what} {format} में एक्सपोर्ट करें',
   'export.running': 'एक्सपोर्ट हो रहा है…',
   'export.download': { one: 'डाउनलोड ({n} पंक्ति)', other: 'डाउनलोड ({n} पंक्तियाँ)' },
   'export.failed': 'एक्सपोर्ट नहीं हो सका; फिर से कोशिश करें।',

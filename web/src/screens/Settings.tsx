@@ -6,6 +6,7 @@ import * as reportsApi from '../api/reports';
 import type { AuditEntry } from '../api/reports';
 import * as templatesApi from '../api/templates';
 import type { Template } from '../api/templates';
+import { ScrollingTable } from '../components/ScrollingTable';
 import { locale, setLocale, t, type Locale } from '../i18n';
 import type { Key } from '../i18n/en';
 import { fmtFull, isoDay, parseTime } from '../lib/format';
@@ -53,14 +54,16 @@ function Templates() {
         }
       }}>{busy ? t('tpl.syncing') : t('tpl.syncTemplates')}</button>
       {list && list.length === 0 ? <p class="muted">{t('tpl.none')}</p> : null}
-      <table class="table">
-        <thead><tr><th scope="col">{t('tpl.template')}</th><th scope="col">{t('tpl.language')}</th><th scope="col">{t('settings.category')}</th><th scope="col">{t('settings.status')}</th><th scope="col">{t('tpl.account')}</th></tr></thead>
-        <tbody>
-          {(list ?? []).map((x) => (
-            <tr key={`${x.name}-${x.language}-${x.waba_id ?? ''}`} data-testid="template-row"><td>{x.name}</td><td>{x.language}</td><td>{categoryLabel(String(x.category).toLowerCase())}</td><td>{x.status}</td><td>{x.waba_id ?? t('tpl.ownAccount')}</td></tr>
-          ))}
-        </tbody>
-      </table>
+      <ScrollingTable label={t('settings.templates')}>
+        <table class="table">
+          <thead><tr><th scope="col">{t('tpl.template')}</th><th scope="col">{t('tpl.language')}</th><th scope="col">{t('settings.category')}</th><th scope="col">{t('settings.status')}</th><th scope="col">{t('tpl.account')}</th></tr></thead>
+          <tbody>
+            {(list ?? []).map((x) => (
+              <tr key={`${x.name}-${x.language}-${x.waba_id ?? ''}`} data-testid="template-row"><td>{x.name}</td><td>{x.language}</td><td>{categoryLabel(String(x.category).toLowerCase())}</td><td>{x.status}</td><td>{x.waba_id ?? t('tpl.ownAccount')}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollingTable>
     </section>
   );
 }
