@@ -117,6 +117,8 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
         ['business', '#/settings/business', 'business-form'],
         ['webhooks', '#/settings/webhooks', 'settings-webhooks'],
         ['hours', '#/settings/hours', 'settings-hours'],
+        ['campaigns', '#/campaigns', 'campaigns'],
+        ['campaign-new', '#/campaigns/new', 'campaign-composer'],
       ];
       for (const [name, hash, ready] of screens) {
         await page.goto(`${base}/${hash}`);
