@@ -422,11 +422,14 @@ export async function noSidewaysScroll(page, where = 'the page') {
       .map((el) => `${el.tagName.toLowerCase()}${el.dataset.testid ? `[${el.dataset.testid}]` : ''} ends at ${Math.round(el.getBoundingClientRect().right)}`);
     const screen = document.querySelector('.screen');
     const wider = Math.max(document.documentElement.scrollWidth, screen ? screen.scrollWidth + screen.getBoundingClientRect().left : 0);
-    // What sticks out furthest, for the failure's message.
+    // What sticks out furthest, for the failure's message: looked for only
+    // when something does.
     let widest = null;
-    for (const el of document.body.querySelectorAll('*')) {
-      const right = el.getBoundingClientRect().right;
-      if (right > width + 1 && !scrolls(el) && (!widest || right >= widest.right)) widest = { right, el };
+    if (wider > width + 1) {
+      for (const el of document.body.querySelectorAll('*')) {
+        const right = el.getBoundingClientRect().right;
+        if (right > width + 1 && !scrolls(el) && (!widest || right >= widest.right)) widest = { right, el };
+      }
     }
     const name = widest && `${widest.el.tagName.toLowerCase()}.${[...widest.el.classList].join('.')}`;
     return { scroll: Math.round(wider), client: width, cut: past, widest: name };
