@@ -13,6 +13,7 @@ A variant may add environment after a colon: `warn=<binary>:RUST_LOG=warn`.
 With `--python`, the boto3 handler of `make bench` takes its turn in every
 round too, and its median CPU is given as a multiple of each variant's: the
 ratio the issue's target is set in, measured under the same drift.
+Each run has the last core to itself, as `make bench` gives it (cores.py).
 Needs DynamoDB Local at AWS_ENDPOINT_URL_DYNAMODB (as `make bench` starts it)
 and the floor (`lambda-floor`) built beside the release functions.
 """
@@ -23,6 +24,7 @@ import sys
 import uuid
 from pathlib import Path
 
+import cores
 import lambda_bench as bench
 
 
@@ -45,11 +47,14 @@ def main():
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--floor", default=str(bench.ROOT / "target" / "bench" / "release" / "lambda-floor"))
     parser.add_argument("--python", action="store_true", help="run the boto3 handler in every round too")
+    parser.add_argument("--shared-cores", action="store_true",
+                        help="let the functions share cores with the emulators (see cores.py)")
     parser.add_argument("variants", nargs="+", help="label=binary[:NAME=value,...]")
     args = parser.parse_args()
     if args.rounds > 9 or len(args.variants) > 10:
         parser.error("at most 9 rounds of 10 variants: each run's customers are numbered from its round and place")
 
+    core = None if args.shared_cores else cores.give_function_a_core()
     tpl = bench.template()
     api = bench.RuntimeApi()
     table = f"bench-{uuid.uuid4().hex[:8]}"
@@ -72,7 +77,8 @@ def main():
             cpu[label].append(bench.steady_state(api, command, own, events)["cpu_us_per_event"])
             print(f"round {round_ + 1}: {label} {cpu[label][-1]:.0f} µs", flush=True)
 
-    print(f"\nCPU µs per message, medians of {args.rounds} interleaved rounds of {args.messages}")
+    where = "shared cores" if core is None else f"each function alone on core {core}"
+    print(f"\nCPU µs per message, medians of {args.rounds} interleaved rounds of {args.messages} ({where})")
     print(f"  {'floor':<12} {statistics.median(floor):>7.0f}   {' '.join(f'{x:.0f}' for x in floor)}")
     for label, runs in cpu.items():
         print(f"  {label:<12} {statistics.median(runs):>7.0f}   {' '.join(f'{x:.0f}' for x in runs)}")

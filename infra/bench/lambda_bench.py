@@ -11,6 +11,8 @@ Lambda Runtime API emulator, and measures them from outside:
   signed inbound message over --messages API Gateway events against DynamoDB
   Local, beside the floor's CPU per call and the Python handler's (a custom
   runtime loop that does a PutItem per message, the AWS samples' shape);
+- with two cores or more, the function measured alone on one of them, as in
+  Lambda (cores.py; --shared-cores measures it beside the emulators);
 - the size of each binary, gzipped, and of its arm64 bootstrap (what Lambda
   runs) when `make bench` has cross-built them.
 
@@ -34,6 +36,8 @@ import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import cores
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_SECRET = "bench-app-secret"
@@ -206,7 +210,8 @@ class Running:
             if name in os.environ:
                 full[name] = os.environ[name]
         self.started = time.perf_counter()
-        self.process = subprocess.Popen(command, env=full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.process = cores.start_function(
+            lambda: subprocess.Popen(command, env=full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
 
     def init_ms(self, timeout=20):
         deadline = time.perf_counter() + timeout
@@ -338,12 +343,16 @@ def main():
     parser.add_argument("--out", default=str(ROOT / "target" / "bench" / "lambda.json"))
     parser.add_argument("--arm64-dir", default=str(ROOT / "target" / "bench" / "lambda"),
                         help="cargo lambda's arm64 bootstraps (<dir>/<function>/bootstrap), sized when present")
+    parser.add_argument("--shared-cores", action="store_true",
+                        help="let the functions share cores with the emulators (see cores.py)")
     args = parser.parse_args()
+    core = None if args.shared_cores else cores.give_function_a_core()
     release = Path(args.release_dir)
     tpl = template()
     api = RuntimeApi()
     python = [sys.executable, str(ROOT / "infra" / "bench" / "python_handler.py")]
-    results = {"machine": os.uname().machine, "runs": args.runs, "messages": args.messages, "functions": {}}
+    results = {"machine": os.uname().machine, "runs": args.runs, "messages": args.messages, "function_core": core,
+               "functions": {}}
 
     floor = [str(release / "lambda-floor")]
     floor_ms, floor_rss = cold_start(api, floor, {}, args.runs)
@@ -397,7 +406,8 @@ def report(r):
               f"{f['peak_rss_mib']:>8.1f} {f['gzip_bytes'] / 1e6:>8.2f} {arm64}")
     print(f"  {'python boto3':<18} {r['python']['init_ms']:>8.1f} {floor['init_ms']:>9.1f} "
           f"{r['python']['init_ms'] / floor['init_ms']:>8.1f} {r['python']['peak_rss_mib']:>8.1f}")
-    print(f"\nSteady state, {r['messages']} signed inbound messages against DynamoDB Local")
+    where = "shared cores" if r.get("function_core") is None else f"the function alone on core {r['function_core']}"
+    print(f"\nSteady state, {r['messages']} signed inbound messages against DynamoDB Local ({where})")
     print(f"  {'':<18} {'CPU µs/msg':>11} {'wall µs/msg':>12} {'RSS MiB':>8}")
     for name, key in (("floor (per call)", "floor"), ("webhook-inbound", "inbound"), ("python boto3", "python")):
         s = r[key]
