@@ -51,8 +51,6 @@ def main():
                         help="let the functions share cores with the emulators (see cores.py)")
     parser.add_argument("variants", nargs="+", help="label=binary[:NAME=value,...]")
     args = parser.parse_args()
-    if args.rounds > 9 or len(args.variants) > 10:
-        parser.error("at most 9 rounds of 10 variants: each run's customers are numbered from its round and place")
 
     core = None if args.shared_cores else cores.give_function_a_core()
     tpl = bench.template()
@@ -68,25 +66,24 @@ def main():
         python = [sys.executable, str(bench.ROOT / "infra" / "bench" / "python_handler.py")]
         variants.append(("python", python, {"TABLE_NAME": table}))
 
-    floor, cpu = [], {label: [] for label, _, _ in variants}
-    for round_ in range(args.rounds):
-        floor.append(bench.steady_state(api, [args.floor], {}, [{}] * args.messages)["cpu_us_per_event"])
-        for i, (label, command, own) in enumerate(variants):
-            # New customers and wamids for every run, so no run meets another's duplicates.
-            events = [bench.signed_event(b) for b in bench.inbound_bodies(args.messages, round_ * 10 + i)]
-            cpu[label].append(bench.steady_state(api, command, own, events)["cpu_us_per_event"])
-            print(f"round {round_ + 1}: {label} {cpu[label][-1]:.0f} µs", flush=True)
+    def say(label, run):
+        if label != "floor":
+            print(f"{label} {run['cpu_us_per_event']:.0f} µs", flush=True)
+
+    runs = bench.interleaved_rounds(api, [args.floor], variants, args.rounds, args.messages, say)
+    cpu = {label: [r["cpu_us_per_event"] for r in its_runs] for label, its_runs in runs.items()}
+    floor = cpu.pop("floor")
 
     where = "shared cores" if core is None else f"each function alone on core {core}"
     print(f"\nCPU µs per message, medians of {args.rounds} interleaved rounds of {args.messages} ({where})")
     print(f"  {'floor':<12} {statistics.median(floor):>7.0f}   {' '.join(f'{x:.0f}' for x in floor)}")
-    for label, runs in cpu.items():
-        print(f"  {label:<12} {statistics.median(runs):>7.0f}   {' '.join(f'{x:.0f}' for x in runs)}")
+    for label, its_cpu in cpu.items():
+        print(f"  {label:<12} {statistics.median(its_cpu):>7.0f}   {' '.join(f'{x:.0f}' for x in its_cpu)}")
     if args.python:
         python = statistics.median(cpu["python"])
-        for label, runs in cpu.items():
+        for label, its_cpu in cpu.items():
             if label != "python":
-                print(f"  python uses {python / statistics.median(runs):.1f}x the CPU of {label}")
+                print(f"  python uses {python / statistics.median(its_cpu):.1f}x the CPU of {label}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ Lambda Runtime API emulator, and measures them from outside:
 - the steady state of webhook-inbound: CPU (user + system, from /proc) per
   signed inbound message over --messages API Gateway events against DynamoDB
   Local, beside the floor's CPU per call and the Python handler's (a custom
-  runtime loop that does a PutItem per message, the AWS samples' shape);
+  runtime loop that does a PutItem per message, the AWS samples' shape),
+  the three taken in turns for --rounds rounds, medians reported;
 - with two cores or more, the function measured alone on one of them, as in
   Lambda (cores.py; --shared-cores measures it beside the emulators);
 - the size of each binary, gzipped, and of its arm64 bootstrap (what Lambda
@@ -335,11 +336,41 @@ def steady_state(api, command, env, events):
         running.stop()
 
 
+def interleaved_rounds(api, floor, variants, rounds, messages, on_run=lambda label, run: None):
+    """Steady-state runs of the floor and of each `(label, command, env)`
+    variant, taken in turns `rounds` times: this machine's speed drifts, and
+    DynamoDB Local's JVM speeds up as it warms (a function that waits longer
+    for each answer finds its caches colder), so each variant meets every
+    stage of both. Each run has customers and wamids of its own. Returns
+    the runs by label, the floor's first."""
+    if rounds > 9 or len(variants) > 10:
+        raise ValueError("at most 9 rounds of 10 variants: each run's customers are numbered from its round and place")
+    runs = {"floor": []} | {label: [] for label, _, _ in variants}
+    for round_ in range(rounds):
+        runs["floor"].append(steady_state(api, floor, {}, [{}] * messages))
+        on_run("floor", runs["floor"][-1])
+        for i, (label, command, env) in enumerate(variants):
+            events = [signed_event(b) for b in inbound_bodies(messages, round_ * 10 + i)]
+            runs[label].append(steady_state(api, command, env, events))
+            on_run(label, runs[label][-1])
+    return runs
+
+
+def medians(runs):
+    """One figure for a variant's runs: median CPU and wall time, the
+    highest peak RSS, and each run's CPU."""
+    return {"cpu_us_per_event": statistics.median(r["cpu_us_per_event"] for r in runs),
+            "wall_us_per_event": statistics.median(r["wall_us_per_event"] for r in runs),
+            "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
+            "cpu_us_runs": [round(r["cpu_us_per_event"]) for r in runs]}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--release-dir", default=str(ROOT / "target" / "bench" / "release"))
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the steady state (medians)")
     parser.add_argument("--out", default=str(ROOT / "target" / "bench" / "lambda.json"))
     parser.add_argument("--arm64-dir", default=str(ROOT / "target" / "bench" / "lambda"),
                         help="cargo lambda's arm64 bootstraps (<dir>/<function>/bootstrap), sized when present")
@@ -351,7 +382,8 @@ def main():
     tpl = template()
     api = RuntimeApi()
     python = [sys.executable, str(ROOT / "infra" / "bench" / "python_handler.py")]
-    results = {"machine": os.uname().machine, "runs": args.runs, "messages": args.messages, "function_core": core,
+    results = {"machine": os.uname().machine, "runs": args.runs, "messages": args.messages, "rounds": args.rounds,
+               "function_core": core,
                "functions": {}}
 
     floor = [str(release / "lambda-floor")]
@@ -376,11 +408,10 @@ def main():
     results["python"] = {"init_ms": python_ms, "peak_rss_mib": python_rss}
 
     inbound_env = dict(deployed)["webhook-inbound"] | {"TABLE_NAME": table}
-    results["floor"].update(steady_state(api, [str(release / "lambda-floor")], {}, [{}] * args.messages))
-    results["inbound"] = steady_state(api, [str(release / "webhook-inbound")], inbound_env,
-                                      [signed_event(b) for b in inbound_bodies(args.messages, 1)])
-    results["python"].update(steady_state(api, python, {"TABLE_NAME": table},
-                                          [signed_event(b) for b in inbound_bodies(args.messages, 2)]))
+    variants = [("inbound", [str(release / "webhook-inbound")], inbound_env), ("python", python, {"TABLE_NAME": table})]
+    runs = interleaved_rounds(api, [str(release / "lambda-floor")], variants, args.rounds, args.messages)
+    for name, its_runs in runs.items():
+        results.setdefault(name, {}).update(medians(its_runs))
     results["inbound"]["above_floor_us"] = results["inbound"]["cpu_us_per_event"] - results["floor"]["cpu_us_per_event"]
     results["python_over_parley_cpu"] = results["python"]["cpu_us_per_event"] / results["inbound"]["cpu_us_per_event"]
 
@@ -407,11 +438,13 @@ def report(r):
     print(f"  {'python boto3':<18} {r['python']['init_ms']:>8.1f} {floor['init_ms']:>9.1f} "
           f"{r['python']['init_ms'] / floor['init_ms']:>8.1f} {r['python']['peak_rss_mib']:>8.1f}")
     where = "shared cores" if r.get("function_core") is None else f"the function alone on core {r['function_core']}"
-    print(f"\nSteady state, {r['messages']} signed inbound messages against DynamoDB Local ({where})")
-    print(f"  {'':<18} {'CPU µs/msg':>11} {'wall µs/msg':>12} {'RSS MiB':>8}")
+    print(f"\nSteady state, {r['messages']} signed inbound messages against DynamoDB Local, medians of "
+          f"{r['rounds']} interleaved rounds ({where})")
+    print(f"  {'':<18} {'CPU µs/msg':>11} {'wall µs/msg':>12} {'RSS MiB':>8}  each round's CPU")
     for name, key in (("floor (per call)", "floor"), ("webhook-inbound", "inbound"), ("python boto3", "python")):
         s = r[key]
-        print(f"  {name:<18} {s['cpu_us_per_event']:>11.0f} {s['wall_us_per_event']:>12.0f} {s['peak_rss_mib']:>8.1f}")
+        print(f"  {name:<18} {s['cpu_us_per_event']:>11.0f} {s['wall_us_per_event']:>12.0f} {s['peak_rss_mib']:>8.1f}  "
+              f"{' '.join(str(x) for x in s['cpu_us_runs'])}")
     print(f"  webhook-inbound above the floor: {r['inbound']['above_floor_us']:.0f} µs; "
           f"Python uses {r['python_over_parley_cpu']:.1f}x Parley's CPU")
 
