@@ -135,44 +135,18 @@ impl DynamoStore {
 #[async_trait::async_trait]
 impl crate::ports::CampaignStore for DynamoStore {
     async fn create_campaign(&self, campaign: &Campaign, audit: &AuditEntry) -> Result<(), StoreError> {
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(item_of(campaign)?))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(unavailable)?;
-        match self.audited(TransactWriteItem::builder().put(put).build(), audit).await? {
+        match self.create_listed_job(item_of(campaign)?, audit).await? {
             true => Ok(()),
             false => Err(StoreError::Rejected("a campaign with this id exists".into())),
         }
     }
 
     async fn campaign(&self, id: &str) -> Result<Option<Campaign>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(CAMPAIGNS, id)))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        out.item().map(campaign_from).transpose()
+        self.listed_job(CAMPAIGNS, id).await?.as_ref().map(campaign_from).transpose()
     }
 
     async fn recent_campaigns(&self, limit: i32) -> Result<Vec<Campaign>, StoreError> {
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(CAMPAIGNS))
-            .scan_index_forward(false)
-            .limit(limit)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        out.items().iter().map(campaign_from).collect()
+        self.recent_listed_jobs(CAMPAIGNS, limit).await?.iter().map(campaign_from).collect()
     }
 
     async fn advance_campaign(

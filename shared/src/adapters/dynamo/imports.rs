@@ -7,7 +7,6 @@ use super::{unavailable, DynamoStore};
 use crate::domain::contact_import::{ContactImport, ImportStatus};
 use crate::domain::AuditEntry;
 use crate::ports::StoreError;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
 const IMPORTS: &str = "IMPORTS";
 
@@ -34,44 +33,18 @@ fn job_from(item: &Item) -> Result<ContactImport, StoreError> {
 #[async_trait::async_trait]
 impl crate::ports::ImportStore for DynamoStore {
     async fn create_import(&self, job: &ContactImport, audit: &AuditEntry) -> Result<(), StoreError> {
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(item_of(job)?))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(unavailable)?;
-        match self.audited(TransactWriteItem::builder().put(put).build(), audit).await? {
+        match self.create_listed_job(item_of(job)?, audit).await? {
             true => Ok(()),
             false => Err(StoreError::Rejected("an import with this id exists".into())),
         }
     }
 
     async fn import(&self, id: &str) -> Result<Option<ContactImport>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(IMPORTS, id)))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        out.item().map(job_from).transpose()
+        self.listed_job(IMPORTS, id).await?.as_ref().map(job_from).transpose()
     }
 
     async fn recent_imports(&self, limit: i32) -> Result<Vec<ContactImport>, StoreError> {
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(IMPORTS))
-            .scan_index_forward(false)
-            .limit(limit)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        out.items().iter().map(job_from).collect()
+        self.recent_listed_jobs(IMPORTS, limit).await?.iter().map(job_from).collect()
     }
 
     async fn advance_import(&self, from: &ContactImport, job: &ContactImport) -> Result<bool, StoreError> {

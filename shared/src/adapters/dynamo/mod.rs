@@ -59,6 +59,7 @@ pub mod keys;
 mod lead_feeds;
 mod lead_sources;
 mod lifecycle;
+mod listed_jobs;
 mod live_connections;
 mod login_throttle;
 mod media;
