@@ -40,6 +40,8 @@ const ICONS: Record<IconName, Shape[]> = {
   phone: [['rect', { x: 7, y: 2.5, width: 10, height: 19, rx: 2 }], ['path', { d: 'M11 18h2' }]],
   bell: [['path', { d: 'M6 16.5V11a6 6 0 0 1 12 0v5.5l1.5 2h-15z' }], ['path', { d: 'M10 20.5a2 2 0 0 0 4 0' }]],
   edit: [['path', { d: 'M4.5 19.5h4l10-10a2.8 2.8 0 0 0-4-4l-10 10z' }], ['path', { d: 'M13 7l4 4' }]],
+  // A paperclip: on a phone Attach shows its icon alone, beside the template button's sheet.
+  attach: [['path', { d: 'M19.5 11.5l-7.6 7.6a4.8 4.8 0 0 1-6.8-6.8l8.3-8.3a3.2 3.2 0 0 1 4.5 4.5l-8.2 8.2a1.6 1.6 0 0 1-2.3-2.3l7.4-7.4' }]],
   deleted: [['circle', { cx: 12, cy: 12, r: 8.5 }], ['path', { d: 'M6 6l12 12' }]],
 };
 

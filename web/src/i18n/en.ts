@@ -529,7 +529,7 @@ export const en = {
   'health.codeVersion': 'Parley version',
   'health.dataVersion': 'Data',
   'health.dataCurrent': 'Up to date (version {version})',
-  'health.dataPending': 'Migrations still running: {steps}',
+  'health.dataPending': 'Updating stored data after the deploy ({steps}). Until it finishes, some older items may be missing from lists; nothing is lost.',
   'health.queues': 'Queues',
   'health.waiting': 'Waiting',
   'health.inFlight': 'Being worked on',

@@ -524,7 +524,7 @@ export const hi: Catalog = {
   'health.codeVersion': 'Parley संस्करण',
   'health.dataVersion': 'डेटा',
   'health.dataCurrent': 'अद्यतन (संस्करण {version})',
-  'health.dataPending': 'माइग्रेशन अभी चल रहे हैं: {steps}',
+  'health.dataPending': 'डिप्लॉय के बाद सहेजा गया डेटा अपडेट हो रहा है ({steps})। इसके पूरा होने तक कुछ पुराने आइटम सूचियों में नहीं दिख सकते; कुछ भी खोया नहीं जाता।',
   'health.queues': 'कतारें',
   'health.waiting': 'प्रतीक्षा में',
   'health.inFlight': 'काम चल रहा है',

@@ -47,7 +47,7 @@ export function AttachFile({ contactId, disabled }: { contactId: string; disable
         }} />
       <button type="button" class="button button--ghost attach-button" data-testid="attach-button" disabled={disabled || busy}
         aria-label={t('attach.button')} title={t('attach.button')} onClick={() => picker.current?.click()}>
-        <Icon name="document" /><span class="attach-button-text">{t('attach.short')}</span>
+        <Icon name="attach" /><span class="attach-button-text">{t('attach.short')}</span>
       </button>
       {file ? (
         <form class="attach-panel" data-testid="attach-panel" aria-busy={busy ? 'true' : undefined} onSubmit={(e) => { e.preventDefault(); send(); }}>

@@ -129,7 +129,7 @@ export type IconName =
   | 'image' | 'video' | 'document' | 'mic' | 'audio' | 'sticker' | 'location' | 'contact' | 'cart' | 'reaction' | 'tap'
   | 'info' | 'warning' | 'reply' | 'forward' | 'ad' | 'check' | 'checks' | 'clock' | 'back' | 'down' | 'send' | 'close'
   | 'retry' | 'template' | 'shield' | 'inbox' | 'tasks' | 'pipeline' | 'dashboard' | 'settings' | 'signout' | 'plus'
-  | 'phone' | 'edit' | 'deleted' | 'bell';
+  | 'phone' | 'edit' | 'deleted' | 'bell' | 'attach';
 
 export interface Described {
   kind?: 'system';

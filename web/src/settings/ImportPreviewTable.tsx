@@ -1,6 +1,7 @@
 // The first rows of an imported CSV as the API read them, under the file's
 // own column names, so the user sees the delimiter and columns came out right.
 import type { ImportPreview } from '../api/imports';
+import { ScrollingTable } from '../components/ScrollingTable';
 import { t } from '../i18n';
 import type { Key } from '../i18n/en';
 
@@ -10,7 +11,7 @@ export function ImportPreviewTable({ preview, filename }: { preview: ImportPrevi
   const named = DELIMITERS[preview.delimiter];
   const delimiter = named ? t(named) : `“${preview.delimiter}”`;
   return (
-    <div class="import-table-wrap" role="region" tabIndex={0} aria-labelledby="import-preview-caption">
+    <ScrollingTable labelledBy="import-preview-caption" framed>
       <table class="table import-preview" data-testid="import-preview">
         <caption id="import-preview-caption" class="import-caption">
           {t('imports.previewCaption', { n: preview.rows.length, file: filename, delimiter })}
@@ -26,6 +27,6 @@ export function ImportPreviewTable({ preview, filename }: { preview: ImportPrevi
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollingTable>
   );
 }
