@@ -25,6 +25,18 @@ impl DynamoStore {
         super::transact_checked(&self.client, vec![write, self.audit_put(audit)?]).await
     }
 
+    /// A new item, put only if no item has its key, and its audit line in
+    /// one transaction; `false`, with nothing written, when one has.
+    pub(super) async fn put_new_audited(&self, item: Item, audit: &AuditEntry) -> Result<bool, StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(unavailable)?;
+        self.audited(TransactWriteItem::builder().put(put).build(), audit).await
+    }
+
     /// An unconditional write (a settings item saved or cleared) and its
     /// audit line in one transaction. The line's key is fresh, so a failed
     /// check is a broken invariant, answered as retryable.

@@ -135,7 +135,7 @@ impl DynamoStore {
 #[async_trait::async_trait]
 impl crate::ports::CampaignStore for DynamoStore {
     async fn create_campaign(&self, campaign: &Campaign, audit: &AuditEntry) -> Result<(), StoreError> {
-        match self.create_listed_job(item_of(campaign)?, audit).await? {
+        match self.put_new_audited(item_of(campaign)?, audit).await? {
             true => Ok(()),
             false => Err(StoreError::Rejected("a campaign with this id exists".into())),
         }

@@ -7,7 +7,6 @@ use crate::domain::export::{ExportFormat, ExportJob, ExportKind, ExportStatus};
 use crate::domain::AuditEntry;
 use crate::domain::Millis;
 use crate::ports::StoreError;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
 /// A job is garbage once its file has expired from the bucket (the
 /// bucket's lifecycle rule keeps files as long).
@@ -39,14 +38,7 @@ impl DynamoStore {
             ("status".to_owned(), s(job.status.as_str())),
             (keys::TTL.to_owned(), n(job.requested_at.0 / 1000 + JOB_RETENTION_SECONDS)),
         ]);
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(unavailable)?;
-        let items = vec![TransactWriteItem::builder().put(put).build(), self.audit_put(audit)?];
-        if !super::transact_checked(&self.client, items).await? {
+        if !self.put_new_audited(item, audit).await? {
             return Err(StoreError::Corrupt(format!("export {} exists", job.id)));
         }
         Ok(())

@@ -33,7 +33,7 @@ fn job_from(item: &Item) -> Result<ContactImport, StoreError> {
 #[async_trait::async_trait]
 impl crate::ports::ImportStore for DynamoStore {
     async fn create_import(&self, job: &ContactImport, audit: &AuditEntry) -> Result<(), StoreError> {
-        match self.create_listed_job(item_of(job)?, audit).await? {
+        match self.put_new_audited(item_of(job)?, audit).await? {
             true => Ok(()),
             false => Err(StoreError::Rejected("an import with this id exists".into())),
         }

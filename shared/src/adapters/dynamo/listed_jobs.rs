@@ -1,26 +1,13 @@
 //! Jobs that one partition of their kind lists (campaigns, contact imports):
 //! a handful a month, so a single partition holds them all, each keyed by a
-//! time-ordered id, and the newest come first in one Query.
+//! time-ordered id, and the newest come first in one Query. A job is
+//! created with [`DynamoStore::put_new_audited`].
 
 use super::item::{key, s, Item};
 use super::{unavailable, DynamoStore};
-use crate::domain::AuditEntry;
 use crate::ports::StoreError;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
 impl DynamoStore {
-    /// Puts a new job's item and its audit line in one transaction; false,
-    /// with nothing written, when an item with its key exists.
-    pub(super) async fn create_listed_job(&self, item: Item, audit: &AuditEntry) -> Result<bool, StoreError> {
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(unavailable)?;
-        self.audited(TransactWriteItem::builder().put(put).build(), audit).await
-    }
-
     /// One job's item, read consistently: each step of its worker starts
     /// from what the last one wrote.
     pub(super) async fn listed_job(&self, kind: &str, id: &str) -> Result<Option<Item>, StoreError> {

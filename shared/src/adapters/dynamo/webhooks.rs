@@ -10,7 +10,7 @@ use crate::domain::{
     Attempt, AuditEntry, DeliveryState, EventKind, Millis, WebhookDelivery, WebhookSecret, WebhookSubscription,
 };
 use crate::ports::{DeliveryClaim, DeliveryRecorded, Page, PageRequest, StoreError, WebhookStore};
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, ReturnValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, ReturnValue, TransactWriteItem, Update};
 
 /// How long the delivery log keeps an entry (garbage after that).
 const LOG_DAYS: i64 = 30;
@@ -90,13 +90,7 @@ impl WebhookStore for DynamoStore {
             ("created_ms".to_owned(), n(subscription.created_at.0)),
             ("secret".to_owned(), s(secret.expose())),
         ]);
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(unavailable)?;
-        match self.audited(TransactWriteItem::builder().put(put).build(), audit).await? {
+        match self.put_new_audited(item, audit).await? {
             true => Ok(()),
             // A random 80-bit id repeating is storage misbehaving, not the caller.
             false => Err(StoreError::Unavailable("webhook id collision".to_owned())),
