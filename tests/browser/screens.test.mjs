@@ -136,6 +136,14 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
           // of the screen at least (on a phone they once left it one message).
           const thread = await byTestId(page, 'timeline-scroll').boundingBox();
           assert.ok(thread.height >= height / 5, `the thread is ${thread.height} px high at ${width}×${height}`);
+          if (width < 761) {
+            // On a phone the window's chip and the marketing switch get a line
+            // of their own under the name: one line, not two.
+            const chip = await page.locator('.conv-header [data-testid="window-badge"]').boundingBox();
+            const marketing = await byTestId(page, 'opt-out-toggle').boundingBox();
+            assert.ok(Math.abs(chip.y + chip.height / 2 - (marketing.y + marketing.height / 2)) < 4,
+              `the window's chip (y ${chip.y}) and the marketing switch (y ${marketing.y}) sit on two lines at ${width} px`);
+          }
         }
         assert.deepEqual(await axeViolations(page), [], `axe-core on ${name} at ${width} px`);
         await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`) });
