@@ -383,8 +383,7 @@ def main():
     api = RuntimeApi()
     python = [sys.executable, str(ROOT / "infra" / "bench" / "python_handler.py")]
     results = {"machine": os.uname().machine, "runs": args.runs, "messages": args.messages, "rounds": args.rounds,
-               "function_core": core,
-               "functions": {}}
+               "function_core": core, "functions": {}}
 
     floor = [str(release / "lambda-floor")]
     floor_ms, floor_rss = cold_start(api, floor, {}, args.runs)
