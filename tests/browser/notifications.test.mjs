@@ -1,6 +1,7 @@
 // Browser test for the notification bell: an @mention in a note reaches the
 // mentioned teammate's bell with its count, the panel lists it, and its link
-// opens the conversation; marking all read clears the count. axe finds no
+// opens the conversation; marking all read clears the count, and a live poll
+// that read the count before does not bring it back. axe finds no
 // serious or critical violation with the panel open, on a phone.
 
 import { test, before, after } from 'node:test';
@@ -64,6 +65,44 @@ test('the bell shows a mention and links to the conversation', TEST, async () =>
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
+  }
+});
+
+test('a live poll answered after "Mark all read" does not bring the count back', TEST, async () => {
+  const admin = await newPage(stack);
+  const { context, page } = await newPage(stack, { viewport: PHONE, bypassCSP: true });
+  try {
+    await signIn(stack, admin.page, ENV.PARLEY_ADMIN_EMAIL, ENV.PARLEY_ADMIN_PASSWORD);
+    const note = await api(stack, admin.page, 'POST', `/api/contacts/${encodeURIComponent(contactId)}/notes`, { text: '@Meera and this one?' });
+    assert.equal(note.status, 201, JSON.stringify(note.body));
+    await signIn(stack, page, AGENT.email, AGENT.password);
+    await eventually(async () => assert.ok(Number(await byTestId(page, 'bell-count').textContent()) >= 1), { timeout: WAIT });
+    // The next live poll reads the count at once, but its answer reaches the
+    // page only after the bell has marked everything read.
+    let serverAnswered, release, delivered;
+    const answered = new Promise((resolve) => { serverAnswered = resolve; });
+    const held = new Promise((resolve) => { release = resolve; });
+    const fulfilled = new Promise((resolve) => { delivered = resolve; });
+    await page.route('**/api/changes*', async (route) => {
+      const response = await route.fetch();
+      serverAnswered();
+      await held;
+      await route.fulfill({ response });
+      delivered();
+    }, { times: 1 });
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await answered;
+    await byTestId(page, 'bell').click();
+    await byTestId(page, 'bell-read-all').click();
+    await eventually(async () => assert.equal(await byTestId(page, 'bell-count').count(), 0), { timeout: WAIT });
+    release();
+    await fulfilled;
+    await page.waitForTimeout(500);
+    assert.equal(await byTestId(page, 'bell-count').count(), 0, 'the count the poll read before the mark-read came back');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+    await admin.context.close();
   }
 });
 

@@ -91,7 +91,7 @@ export function poller(options: PollerOptions): Poller {
     try {
       const answer: Changes = await fetchChanges(cursor, contact);
       // The bell rides on the same answer: no request of its own.
-      setUnread(answer.unread_notifications, alertNew);
+      setUnread(answer.unread_notifications, askedAt, alertNew);
       if (!running) return;
       cursor = typeof answer?.cursor === 'string' ? answer.cursor : null;
       failures = 0;

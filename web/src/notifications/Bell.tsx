@@ -10,7 +10,7 @@ import { fmtFull, parseTime } from '../lib/format';
 import { href } from '../lib/router';
 import { generation } from '../lib/session';
 import { alertNew, askPermission } from './alert';
-import { alertsOn, setAlerts, setUnread, unread } from './store';
+import { alertsOn, setAlerts, setUnread, setUnreadAfterRead, unread } from './store';
 
 function link(n: Notification): string {
   if (n.contact_id) return href({ name: 'inbox', contact: n.contact_id });
@@ -23,11 +23,12 @@ export function Bell() {
   const [failed, setFailed] = useState(false);
   const load = async () => {
     const started = generation();
+    const askedAt = Date.now();
     try {
       const page = await api.notifications();
       if (started !== generation()) return;
       setList(page.items);
-      setUnread(page.unread, alertNew);
+      setUnread(page.unread, askedAt, alertNew);
       setFailed(false);
     } catch {
       setFailed(true);
@@ -39,7 +40,7 @@ export function Bell() {
     if (n.read) return;
     try {
       const after = await api.markRead(n.id);
-      setUnread(after.unread, () => {});
+      setUnreadAfterRead(after.unread);
       setList((list ?? []).map((m) => (m.id === n.id ? { ...m, read: true } : m)));
     } catch {
       setFailed(true);
@@ -48,7 +49,7 @@ export function Bell() {
   const readAll = async () => {
     try {
       const after = await api.markAllRead();
-      setUnread(after.unread, () => {});
+      setUnreadAfterRead(after.unread);
       setList((list ?? []).map((m) => ({ ...m, read: true })));
     } catch {
       setFailed(true);

@@ -19,8 +19,22 @@ export function setAlerts(on: boolean): void {
   }
 }
 
-/** A new count arrived; `onMore` runs when it went up (not on the first answer). */
-export function setUnread(count: number, onMore: () => void): void {
+/** When this tab last heard back from marking notifications read. */
+let readAt = -Infinity;
+
+/** The count a mark-read answered with: newer than any answer to a request sent before it. */
+export function setUnreadAfterRead(count: number): void {
+  readAt = Date.now();
+  unread.value = count;
+}
+
+/** A count read by a request sent at `askedAt`; `onMore` runs when it went
+ * up (not on the first answer). A request sent before this tab's last
+ * mark-read was answered may have read the count before it, so its answer
+ * is dropped: a poll in flight would otherwise ring a read notification
+ * back up until the next poll, a minute later while push is up. */
+export function setUnread(count: number, askedAt: number, onMore: () => void): void {
+  if (askedAt <= readAt) return;
   const before = unread.value;
   unread.value = count;
   if (before !== null && count > before) onMore();
