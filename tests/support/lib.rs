@@ -223,8 +223,15 @@ impl TestStack {
     async fn start_full(options: TestStackBuilder) -> Self {
         let TestStackBuilder { faults, sweep_every, inbox, transaction_conflicts, won_deals } = options;
         require_emulators();
-        // Logs go to the captured output, shown when a test fails.
-        parley::telemetry::init();
+        // Logs go to the captured output, shown when a test fails: warnings
+        // and errors unless `RUST_LOG` asks for more, so a failure's own
+        // message is not buried after a test's worth of info lines (CI
+        // shows only the start of a failing test's output).
+        let directives = std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_owned());
+        let _ = tracing_subscriber::util::SubscriberInitExt::try_init(parley::telemetry::subscriber(
+            std::io::stdout,
+            Some(&directives),
+        ));
         let table = unique_table("e2e");
         let simulator = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let simulator_url = format!("http://{}", simulator.local_addr().expect("bound"));
