@@ -136,6 +136,12 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
           // of the screen at least (on a phone they once left it one message).
           const thread = await byTestId(page, 'timeline-scroll').boundingBox();
           assert.ok(thread.height >= height / 5, `the thread is ${thread.height} px high at ${width}×${height}`);
+          // Its tools share one height (Follow up and More were once taller
+          // than Assign, Close and Details beside them).
+          const tools = await page.locator('.conv-tools-row :is(.button, select)').evaluateAll((controls) =>
+            controls.filter((c) => c.getClientRects().length > 0).map((c) => `${c.textContent?.trim().slice(0, 12)} ${Math.round(c.getBoundingClientRect().height)}`));
+          assert.ok(tools.length >= 5, `the conversation's tools: ${tools.join(', ')}`);
+          assert.equal(new Set(tools.map((t) => t.split(' ').pop())).size, 1, `the conversation's tools at ${width} px: ${tools.join(', ')}`);
           if (width < 761) {
             // On a phone the window's chip and the marketing switch get a line
             // of their own under the name: one line, not two.
