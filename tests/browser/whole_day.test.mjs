@@ -161,6 +161,7 @@ test('the whole day of a shop, on a phone', { timeout: 300_000 }, async () => {
   await goTo(agent, 'pipeline', 'board');
   const card = byTestId(agent, 'card').filter({ has: agent.locator('[data-testid="card-title"]', { hasText: dealTitle }) });
   await card.waitFor({ state: 'visible', timeout: WAIT });
+  assert.equal(await byTestId(agent, 'pipeline-empty').count(), 0, 'a board with a deal says it has none');
   const column = (stage) => agent.locator(`[data-testid="column"][data-stage="${stage}"]`);
   assert.equal(await column(firstStage).locator('[data-testid="card-title"]', { hasText: dealTitle }).count(), 1);
   const move = card.locator('[data-testid="card-move"]');

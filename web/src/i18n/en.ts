@@ -417,6 +417,8 @@ export const en = {
   'pipeline.expectedClose': 'Expected close',
   'pipeline.history': 'Stage history',
   'pipeline.openConversation': 'Open the conversation',
+  'pipeline.empty': 'No deals in this pipeline yet. A deal starts from its conversation: open it, then Details → Deals → New deal.',
+  'pipeline.emptyInbox': 'Go to the Inbox',
 
   'dash.from': 'From',
   'dash.to': 'To',

@@ -412,6 +412,8 @@ export const hi: Catalog = {
   'pipeline.expectedClose': 'अपेक्षित समापन',
   'pipeline.history': 'चरणों का इतिहास',
   'pipeline.openConversation': 'बातचीत खोलें',
+  'pipeline.empty': 'इस पाइपलाइन में अभी कोई डील नहीं है। डील उसकी बातचीत से शुरू होती है: बातचीत खोलें, फिर विवरण → डील → नई डील।',
+  'pipeline.emptyInbox': 'इनबॉक्स पर जाएँ',
 
   'dash.from': 'से',
   'dash.to': 'तक',

@@ -68,6 +68,11 @@ export function PipelineBoard() {
         ) : null}
       </div>
       {error ? <p class="form-error" role="alert">{error}</p> : null}
+      {board && board.columns.every((col) => col.items.length === 0 && !col.next_cursor) ? (
+        <p class="muted pipeline-empty" data-testid="pipeline-empty">
+          {t('pipeline.empty')} <a href={href({ name: 'inbox', contact: null })}>{t('pipeline.emptyInbox')}</a>
+        </p>
+      ) : null}
       <div class="board" data-testid="board" tabIndex={0} role="region" aria-label={t('nav.pipeline')}>
         {(board?.columns ?? []).map((col) => (
           <section class={`column column--${col.stage.kind}${dragging ? ' is-droppable' : ''}`} key={col.stage.id} data-testid="column" data-stage={col.stage.id}
