@@ -198,6 +198,7 @@ test('a follow-up takes two taps; snooze moves a task from Today to Upcoming; re
     assert.deepEqual(await axeViolations(admin.page), []);
     await task.locator('[data-testid="snooze-tomorrow"]').click();
     await eventually(async () => assert.equal(await byTestId(admin.page, 'tasks-empty').count(), 1), { timeout: WAIT });
+    assert.match(await byTestId(admin.page, 'tasks-empty').textContent(), /Nothing due today\. A follow-up set on a conversation/);
     await byTestId(admin.page, 'tasks-tab').and(admin.page.locator('[data-view="upcoming"]')).click();
     await eventually(async () => assert.deepEqual((await titles()).sort(), ['Follow up with Tara Task', title].sort()), { timeout: WAIT });
 
@@ -217,6 +218,7 @@ test('a follow-up takes two taps; snooze moves a task from Today to Upcoming; re
     assert.equal(await byTestId(agent.page, 'task-owner').count(), 0, 'agents do not reassign');
     await byTestId(agent.page, 'task-done').click();
     await eventually(async () => assert.equal(await byTestId(agent.page, 'tasks-empty').count(), 1), { timeout: WAIT });
+    assert.match(await byTestId(agent.page, 'tasks-empty').textContent(), /Nothing coming up\. Set a follow-up/);
     await byTestId(agent.page, 'tasks-tab').and(agent.page.locator('[data-view="done"]')).click();
     await eventually(async () => assert.deepEqual(await byTestId(agent.page, 'task-title').allTextContents(), [title]), { timeout: WAIT });
     assert.deepEqual(admin.page.errors, []);

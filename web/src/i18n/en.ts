@@ -405,7 +405,10 @@ export const en = {
   'tasks.scope': 'Whose tasks',
   'tasks.mine': 'Mine',
   'tasks.team': 'Team',
-  'tasks.empty': 'Nothing here.',
+  'tasks.emptyToday': 'Nothing due today. A follow-up set on a conversation (Follow up) shows here on its day.',
+  'tasks.emptyOverdue': 'Nothing overdue.',
+  'tasks.emptyUpcoming': 'Nothing coming up. Set a follow-up on a conversation with Follow up.',
+  'tasks.emptyDone': 'Nothing marked done lately.',
   'tasks.done': 'Done',
   'tasks.openConversation': 'Open conversation',
 

@@ -400,7 +400,10 @@ export const hi: Catalog = {
   'tasks.scope': 'किसके काम',
   'tasks.mine': 'मेरे',
   'tasks.team': 'टीम',
-  'tasks.empty': 'यहाँ कुछ नहीं।',
+  'tasks.emptyToday': 'आज कुछ बाकी नहीं। बातचीत पर रखा फ़ॉलो-अप (फ़ॉलो-अप) अपने दिन यहाँ दिखता है।',
+  'tasks.emptyOverdue': 'कुछ भी समय से पीछे नहीं।',
+  'tasks.emptyUpcoming': 'आगे कुछ नहीं। किसी बातचीत पर फ़ॉलो-अप से फ़ॉलो-अप रखें।',
+  'tasks.emptyDone': 'हाल में कुछ पूरा नहीं हुआ।',
   'tasks.done': 'हो गया',
   'tasks.openConversation': 'बातचीत खोलें',
 

@@ -13,11 +13,12 @@ import { useError } from '../lib/useError';
 import { TaskItem } from '../tasks/TaskItem';
 
 type View = 'today' | 'overdue' | 'upcoming' | 'done';
-const VIEWS: { id: View; key: Key }[] = [
-  { id: 'today', key: 'tasks.today' },
-  { id: 'overdue', key: 'tasks.overdue' },
-  { id: 'upcoming', key: 'tasks.upcoming' },
-  { id: 'done', key: 'tasks.doneTab' },
+// Each view's empty state says what would show there, and where it comes from.
+const VIEWS: { id: View; key: Key; empty: Key }[] = [
+  { id: 'today', key: 'tasks.today', empty: 'tasks.emptyToday' },
+  { id: 'overdue', key: 'tasks.overdue', empty: 'tasks.emptyOverdue' },
+  { id: 'upcoming', key: 'tasks.upcoming', empty: 'tasks.emptyUpcoming' },
+  { id: 'done', key: 'tasks.doneTab', empty: 'tasks.emptyDone' },
 ];
 
 export function Tasks() {
@@ -78,7 +79,7 @@ export function Tasks() {
         ))}
       </div>
       {error ? <p class="form-error" role="alert">{error}</p> : null}
-      {list === null ? <p class="muted">{t('app.loading')}</p> : list.length === 0 ? <p class="muted" data-testid="tasks-empty">{t('tasks.empty')}</p> : (
+      {list === null ? <p class="muted">{t('app.loading')}</p> : list.length === 0 ? <p class="muted" data-testid="tasks-empty">{t(VIEWS.find((v) => v.id === view)?.empty ?? 'tasks.emptyToday')}</p> : (
         <ul class="task-list" data-testid="task-list" data-view={view}>
           {list.map((task) => (
             <TaskItem key={task.id} task={task} team={team} showOwner={scope === 'team'} onChanged={() => setRev(rev + 1)} onError={fail} />
