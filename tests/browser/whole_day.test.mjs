@@ -104,6 +104,8 @@ test('the whole day of a shop, on a phone', { timeout: 300_000 }, async () => {
   await shot(admin, 'admin-signed-in');
   const agentLink = await invite(admin, agentEmail, 'Ravi Agent', 'agent');
   await shot(admin, 'agent-invited');
+  // Roles read as names, as the top bar's badge does.
+  assert.deepEqual(await byTestId(admin, 'invite-role').locator('option').allTextContents(), ['Agent', 'Manager', 'Admin']);
   const managerLink = await invite(admin, managerEmail, 'Mira Manager', 'manager');
 
   // The agent takes the link to a phone of their own.

@@ -20,9 +20,9 @@ export const en = {
   'nav.settings': 'Settings',
   'shell.signOut': 'Sign out',
   'shell.signOutFailed': 'Could not sign out: Parley can’t be reached.',
-  'role.admin': 'admin',
-  'role.manager': 'manager',
-  'role.agent': 'agent',
+  'role.admin': 'Admin',
+  'role.manager': 'Manager',
+  'role.agent': 'Agent',
 
   'common.add': 'Add',
   'common.save': 'Save',
