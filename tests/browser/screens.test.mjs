@@ -131,6 +131,18 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
           assert.ok(tabs.length > 10, `${tabs.length} settings sections`);
           assert.ok(tabs.every((right) => right <= width), `settings sections end at ${Math.max(...tabs)} px of ${width}`);
         }
+        if (name === 'webhooks') {
+          // The event types are checkboxes in a list, and Add webhook is a
+          // button of a button's height (the form once laid them out as one
+          // row of text inputs, with boxes of 36 px and a button 600 px high).
+          const boxes = await page.locator('[data-testid="webhook-form"] input[type="checkbox"]').evaluateAll((inputs) => inputs.map((b) => Math.round(b.getBoundingClientRect().width)));
+          assert.ok(boxes.length > 5 && boxes.every((w) => w <= 24), `the event types' boxes at ${width} px: ${boxes.join(', ')} px wide`);
+          const spilled = await page.locator('[data-testid="webhook-form"] .webhook-kind').evaluateAll((labels) =>
+            labels.filter((l) => l.querySelector('code').getBoundingClientRect().right > l.getBoundingClientRect().right + 1).map((l) => l.textContent));
+          assert.deepEqual(spilled, [], `event types that spill into the next column at ${width} px`);
+          const submit = await byTestId(page, 'webhook-submit').boundingBox();
+          assert.ok(submit.height < 60, `Add webhook is ${submit.height} px high at ${width} px`);
+        }
         if (name === 'pipeline') {
           // No deal yet: the board says where one starts, and links there.
           const empty = byTestId(page, 'pipeline-empty');

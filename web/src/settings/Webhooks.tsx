@@ -29,7 +29,7 @@ export function Webhooks() {
       <ul class="webhook-list">
         {(list ?? []).map((w) => <WebhookItem key={w.id} webhook={w} onChanged={load} />)}
       </ul>
-      <form class="field-form" data-testid="webhook-form" novalidate onSubmit={async (e) => {
+      <form class="field-form webhook-form" data-testid="webhook-form" novalidate onSubmit={async (e) => {
         e.preventDefault();
         try {
           const created = await api.createWebhook({ name: name.trim(), url: url.trim(), kinds, active: true });
