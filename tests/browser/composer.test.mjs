@@ -596,6 +596,13 @@ test('reply buttons and a list go out from the composer, and the customer\'s tap
     await byTestId(form, 'interactive-footer').fill('Free delivery in Pune');
     await byTestId(form, 'interactive-option').nth(0).fill('Tomorrow');
     await byTestId(form, 'interactive-option').nth(1).fill('Saturday');
+    await screenshot(page, 'interactive-form.png');
+    // One field under another, and the kinds are radio buttons (the form
+    // once ran labels and boxes together in wrapping rows).
+    const lefts = await form.locator('#interactive-header, #interactive-body, #interactive-footer').evaluateAll((fields) => fields.map((f) => Math.round(f.getBoundingClientRect().left)));
+    assert.equal(new Set(lefts).size, 1, `the header, message and footer start at ${lefts.join(', ')} px`);
+    const radios = await form.locator('input[type="radio"]').evaluateAll((inputs) => inputs.map((r) => Math.round(r.getBoundingClientRect().width)));
+    assert.ok(radios.length === 3 && radios.every((w) => w <= 24), `the kinds' radio buttons are ${radios.join(', ')} px wide`);
     await byTestId(form, 'interactive-send').click();
     await outbound(page, 'Which day suits you?').waitFor({ state: 'visible', timeout: WAIT });
     await form.waitFor({ state: 'detached' });

@@ -92,7 +92,7 @@ export function InteractiveComposer({ contactId, onDone }: { contactId: string; 
         onInput={(e) => setFrame({ ...frame, footer: (e.currentTarget as HTMLInputElement).value })} />
       {kind === 'form' ? <FlowFormChoice value={form} onChange={setForm} /> : null}
       {shown.map((label, i) => (
-        <div key={i}>
+        <div key={i} class="interactive-option">
           <label for={`interactive-option-${i}`}>{t('interactive.option', { n: i + 1 })}</label>
           <input id={`interactive-option-${i}`} data-testid="interactive-option" maxLength={kind === 'buttons' ? 20 : 24} value={label}
             onInput={(e) => setLabel(i, (e.currentTarget as HTMLInputElement).value)} />
