@@ -116,6 +116,7 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
         ['settings', '#/settings/team', 'settings-team'],
         ['business', '#/settings/business', 'business-form'],
         ['webhooks', '#/settings/webhooks', 'settings-webhooks'],
+        ['products', '#/settings/products', 'settings-products'],
         ['hours', '#/settings/hours', 'settings-hours'],
         ['campaigns', '#/campaigns', 'campaigns'],
         ['campaign-new', '#/campaigns/new', 'campaign-composer'],
@@ -142,6 +143,12 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
           assert.deepEqual(spilled, [], `event types that spill into the next column at ${width} px`);
           const submit = await byTestId(page, 'webhook-submit').boundingBox();
           assert.ok(submit.height < 60, `Add webhook is ${submit.height} px high at ${width} px`);
+        }
+        if (name === 'products') {
+          // Each field's name sits over its box (they once ran together on a line).
+          const beside = await page.locator('[data-testid="settings-products"] form label').evaluateAll((labels) =>
+            labels.filter((l) => l.querySelector('input').getBoundingClientRect().top < l.getBoundingClientRect().top + 10).map((l) => l.textContent));
+          assert.deepEqual(beside, [], `product fields whose name is beside the box at ${width} px`);
         }
         if (name === 'pipeline') {
           // No deal yet: the board says where one starts, and links there.

@@ -32,8 +32,8 @@ export function Products() {
 
   return (
     <section class="settings-section" aria-labelledby="products-heading" data-testid="settings-products">
-      <h2 id="products-heading">{t('products.title')}</h2>
-      <form class="field-form" novalidate onSubmit={async (e) => {
+      <h2 id="products-heading" class="side-heading">{t('products.title')}</h2>
+      <form class="field-form product-form" novalidate onSubmit={async (e) => {
         e.preventDefault();
         await work(async () => {
           await createProduct({ name, sku, unit, unit_price_minor: Math.round(Number(price) * 100), tax_rate_bp: Math.round(Number(tax) * 100) });
@@ -45,7 +45,7 @@ export function Products() {
         <label>{t('products.price')}<input type="number" min="0" step="0.01" inputMode="decimal" data-testid="product-price" value={price} onInput={(e) => setPrice(val(e))} /></label>
         <label>{t('products.tax')}<input type="number" min="0" max="100" step="0.01" inputMode="decimal" data-testid="product-tax" value={tax} onInput={(e) => setTax(val(e))} /></label>
         <label>{t('products.unit')}<input type="text" maxLength={16} data-testid="product-unit" value={unit} onInput={(e) => setUnit(val(e))} /></label>
-        <button type="submit" class="button button--small" data-testid="product-add">{t('products.add')}</button>
+        <button type="submit" class="button button--primary" data-testid="product-add">{t('products.add')}</button>
       </form>
       {error ? <p class="form-error" role="alert">{error}</p> : null}
       <ul class="deal-list" data-testid="products">
