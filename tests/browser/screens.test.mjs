@@ -117,6 +117,9 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
         ['business', '#/settings/business', 'business-form'],
         ['webhooks', '#/settings/webhooks', 'settings-webhooks'],
         ['products', '#/settings/products', 'settings-products'],
+        // Every other Settings section, held to the same (no sideways scroll, axe).
+        ...['templates', 'pipelines', 'automation', 'audit', 'data', 'leads', 'import', 'health', 'ai', 'numbers', 'consent', 'account', 'language']
+          .map((section) => [`settings-${section}`, `#/settings/${section}`, `settings-${section}`]),
         ['hours', '#/settings/hours', 'settings-hours'],
         ['campaigns', '#/campaigns', 'campaigns'],
         ['campaign-new', '#/campaigns/new', 'campaign-composer'],
