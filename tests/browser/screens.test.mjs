@@ -147,6 +147,15 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
           const submit = await byTestId(page, 'webhook-submit').boundingBox();
           assert.ok(submit.height < 60, `Add webhook is ${submit.height} px high at ${width} px`);
         }
+        if (name === 'settings-audit') {
+          // Each line in words: the invitation above reads as its action and
+          // fields, not as a code and JSON.
+          const invite = byTestId(page, 'audit-entry').and(page.locator('[data-action="invite"]')).first();
+          assert.match(await invite.textContent(), /Invite admin@parley\.local/);
+          assert.match(await invite.locator('[data-testid="audit-detail"]').textContent(), /^email: \S+@team\.example · role: agent$/);
+          const details = await byTestId(page, 'audit-detail').allTextContents();
+          assert.ok(details.length > 0 && details.every((d) => !d.includes('{"')), `audit details: ${details.join(' | ')}`);
+        }
         if (name === 'products') {
           // Each field's name sits over its box (they once ran together on a line).
           const beside = await page.locator('[data-testid="settings-products"] form label').evaluateAll((labels) =>

@@ -515,6 +515,7 @@ export const en = {
   'settings.status': 'Status',
   'settings.day': 'Day',
   'settings.contactId': 'Contact id (optional)',
+  'settings.auditConversation': 'Open the conversation',
   'settings.auditEmpty': 'No entries.',
   'settings.dataNote': 'Exports are audited. Each runs in the background; its download link works for 15 minutes.',
   'export.start': 'Export {what} as {format}',

@@ -510,6 +510,7 @@ export const hi: Catalog = {
   'settings.status': 'स्थिति',
   'settings.day': 'दिन',
   'settings.contactId': 'संपर्क आईडी (वैकल्पिक)',
+  'settings.auditConversation': 'बातचीत खोलें',
   'settings.auditEmpty': 'कोई प्रविष्टि नहीं।',
   'settings.dataNote': 'हर एक्सपोर्ट ऑडिट होता है। हर एक्सपोर्ट पीछे चलता है; उसका डाउनलोड लिंक 15 मिनट तक चलता है।',
   'export.start': '{what} {format} में एक्सपोर्ट करें',

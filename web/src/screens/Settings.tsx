@@ -16,6 +16,7 @@ import { useError } from '../lib/useError';
 import { categoryLabel } from '../inbox/model';
 import { Account } from '../settings/Account';
 import { AiAssist } from '../settings/AiAssist';
+import { auditAction, auditDetail } from '../settings/auditText';
 import { Automation } from '../settings/Automation';
 import { BusinessHours } from '../settings/BusinessHours';
 import { Numbers } from '../settings/Numbers';
@@ -90,10 +91,12 @@ function Audit() {
       <ul class="audit-list">
         {(list ?? []).map((a, i) => {
           const at = parseTime(a.at);
+          const detail = auditDetail(a.detail);
           return (
-            <li key={i} data-testid="audit-entry">
-              <span class="audit-when">{at !== null ? fmtFull(at) : a.at}</span> <strong>{a.action}</strong> <span>{a.actor}</span>
-              {a.detail !== null && a.detail !== undefined ? <code class="audit-detail">{JSON.stringify(a.detail)}</code> : null}
+            <li key={i} data-testid="audit-entry" data-action={a.action}>
+              <span class="audit-when">{at !== null ? fmtFull(at) : a.at}</span> <strong>{auditAction(a.action)}</strong> <span>{a.actor}</span>
+              {detail ? <span class="audit-detail" data-testid="audit-detail">{detail}</span> : null}
+              {a.contact_id ? <a class="audit-contact" href={href({ name: 'inbox', contact: a.contact_id })}>{t('settings.auditConversation')}</a> : null}
             </li>
           );
         })}
