@@ -179,9 +179,10 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
           // Its tools share one height (Follow up and More were once taller
           // than Assign, Close and Details beside them).
           const tools = await page.locator('.conv-tools-row :is(.button, select)').evaluateAll((controls) =>
-            controls.filter((c) => c.getClientRects().length > 0).map((c) => `${c.textContent?.trim().slice(0, 12)} ${Math.round(c.getBoundingClientRect().height)}`));
-          assert.ok(tools.length >= 5, `the conversation's tools: ${tools.join(', ')}`);
-          assert.equal(new Set(tools.map((t) => t.split(' ').pop())).size, 1, `the conversation's tools at ${width} px: ${tools.join(', ')}`);
+            controls.filter((c) => c.getClientRects().length > 0).map((c) => ({ name: c.textContent?.trim().slice(0, 12), height: Math.round(c.getBoundingClientRect().height) })));
+          const shown = tools.map((tool) => `${tool.name} ${tool.height}`).join(', ');
+          assert.ok(tools.length >= 5, `the conversation's tools: ${shown}`);
+          assert.equal(new Set(tools.map((tool) => tool.height)).size, 1, `the conversation's tools at ${width} px: ${shown}`);
           if (width < 761) {
             // On a phone the window's chip and the marketing switch get a line
             // of their own under the name: one line, not two.

@@ -11,8 +11,13 @@ export function auditAction(code: string): string {
 export function auditDetail(detail: unknown): string {
   if (detail === null || detail === undefined) return '';
   if (typeof detail !== 'object') return String(detail);
-  if (Array.isArray(detail)) return detail.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(', ');
+  if (Array.isArray(detail)) return detail.map(asText).join(', ');
   return Object.entries(detail as Record<string, unknown>)
-    .map(([key, value]) => `${key.replaceAll('_', ' ')}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .map(([key, value]) => `${key.replaceAll('_', ' ')}: ${asText(value)}`)
     .join(' · ');
+}
+
+/** A string as it is; anything else (a number, a list, an object) as JSON. */
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
