@@ -112,8 +112,9 @@ pub fn webhook_store(config: &SdkConfig, table: &str, ids: crate::domain::Contac
     store(config, table, ids).with_direct_transactions(direct)
 }
 
-/// The webhook's transactions' connector: hyper's kept-alive connections
-/// without reqwest ([`super::aws_connection`]), with `config`'s timeouts.
+/// The webhook's transactions' connector: kept-alive connections of its
+/// own, without reqwest or hyper ([`super::aws_connection`]), with
+/// `config`'s timeouts.
 pub fn transactions_connector(config: &SdkConfig) -> SharedHttpConnector {
     SharedHttpConnector::new(super::aws_connection::KeptAliveConnector::new(&connector_settings(config)))
 }

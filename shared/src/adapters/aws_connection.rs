@@ -1,4 +1,4 @@
-//! An SDK HTTP connector over hyper's own HTTP/1.1 connections, kept alive
+//! An SDK HTTP connector over HTTP/1.1 connections of its own, kept alive
 //! and reused, with no client above them: for the one call a function makes
 //! at volume to one host (the webhook's DynamoDB transaction).
 //!
@@ -9,32 +9,39 @@
 //! TLS is the same rustls (ring, webpki roots) reqwest uses; every other
 //! call still goes through [`super::aws_http`].
 
+use super::http1_exchange::{exchange, ExchangeFailure};
 use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorFuture, HttpConnectorSettings};
 use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_types::body::SdkBody;
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::client::conn::http1::{self, SendRequest};
-use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::connect::HttpConnector as TcpConnector;
+use bytes::BytesMut;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::task::{Context, Poll};
 use std::time::Duration;
-use tower::Service;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
 
-type Connection = SendRequest<Full<Bytes>>;
-
-/// An idle connection, and the scheme and authority it was opened to.
-type Idle = (String, Connection);
+/// An open connection, the scheme and authority it was opened to, and what
+/// was read on it past the last answer.
+#[derive(Debug)]
+struct Kept {
+    origin: String,
+    stream: Stream,
+    buffer: BytesMut,
+}
 
 /// Sends each request over an idle connection to its host when one is open,
 /// over a new one otherwise, and keeps the connection once its answer is
-/// read. Answers are read whole before they are handed on (this serves
-/// small answers), and a request body must be in memory, as a signed one is.
+/// read. The request is written and its answer read inside the caller's
+/// task ([`http1_exchange`](super::http1_exchange) says why); answers are
+/// read whole before they are handed on (this serves small answers), and a
+/// request body must be in memory, as a signed one is.
 #[derive(Debug, Clone)]
 pub struct KeptAliveConnector {
-    idle: Arc<Mutex<Vec<Idle>>>,
-    dialer: Arc<OnceLock<HttpsConnector<TcpConnector>>>,
+    idle: Arc<Mutex<Vec<Kept>>>,
+    trusted: Arc<OnceLock<Arc<rustls::ClientConfig>>>,
     /// Whom TLS trusts: the webpki roots, unless a test names its own
     /// authority (Lambda's never does).
     tls: Option<rustls::ClientConfig>,
@@ -56,111 +63,152 @@ impl KeptAliveConnector {
     pub fn new(settings: &HttpConnectorSettings) -> Self {
         KeptAliveConnector {
             idle: Arc::default(),
-            dialer: Arc::default(),
+            trusted: Arc::default(),
             tls: None,
             read_timeout: settings.read_timeout(),
             connect_timeout: settings.connect_timeout(),
         }
     }
 
-    fn dialer(&self) -> HttpsConnector<TcpConnector> {
-        self.dialer
+    fn tls_config(&self) -> Arc<rustls::ClientConfig> {
+        self.trusted
             .get_or_init(|| {
-                let mut tcp = TcpConnector::new();
-                tcp.enforce_http(false);
-                tcp.set_nodelay(true);
-                tcp.set_connect_timeout(self.connect_timeout);
-                let tls = hyper_rustls::HttpsConnectorBuilder::new();
-                let tls = match &self.tls {
-                    Some(config) => tls.with_tls_config(config.clone()),
-                    None => tls.with_webpki_roots(),
-                };
-                tls.https_or_http().enable_http1().wrap_connector(tcp)
+                Arc::new(self.tls.clone().unwrap_or_else(|| {
+                    let roots = rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+                    rustls::ClientConfig::builder().with_root_certificates(roots).with_no_client_auth()
+                }))
             })
             .clone()
     }
 
-    /// An idle connection to `origin` still open, if any; those the server
-    /// closed are let go on the way.
-    fn kept(&self, origin: &str) -> Option<Connection> {
+    /// An idle connection to `origin`, if any. Whether its server has closed
+    /// it since is found out by using it (`exchange`).
+    fn kept(&self, origin: &str) -> Option<Kept> {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        // Not `is_ready`: a connection whose last answer was just read may
-        // not be marked ready yet; `exchange` waits for that.
-        idle.retain(|(_, connection)| !connection.is_closed());
-        let at = idle.iter().rposition(|(opened_to, _)| opened_to == origin)?;
-        Some(idle.swap_remove(at).1)
+        let at = idle.iter().rposition(|kept| kept.origin == origin)?;
+        Some(idle.swap_remove(at))
     }
 
-    async fn open(&self, uri: &http::Uri) -> Result<Connection, ConnectorError> {
-        let stream = self.dialer().call(uri.clone()).await.map_err(ConnectorError::io)?;
-        let (connection, driver) = http1::handshake(stream).await.map_err(|e| ConnectorError::io(e.into()))?;
-        // Drives the connection until either side closes it.
-        tokio::spawn(async move {
-            let _ = driver.await;
-        });
-        Ok(connection)
+    async fn open(&self, uri: &http::Uri, origin: String) -> Result<Kept, ConnectorError> {
+        let host = uri.host().ok_or_else(|| ConnectorError::user("a request with no host".into()))?;
+        let https = uri.scheme_str() == Some("https");
+        let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
+        let bare_host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+        let opening = async {
+            let tcp = TcpStream::connect((bare_host.as_str(), port)).await.map_err(|e| ConnectorError::io(e.into()))?;
+            tcp.set_nodelay(true).map_err(|e| ConnectorError::io(e.into()))?;
+            if !https {
+                return Ok(Stream::Plain(tcp));
+            }
+            let name = rustls::pki_types::ServerName::try_from(bare_host.clone())
+                .map_err(|e| ConnectorError::user(e.into()))?;
+            let tls = tokio_rustls::TlsConnector::from(self.tls_config());
+            Ok(Stream::Tls(Box::new(tls.connect(name, tcp).await.map_err(|e| ConnectorError::io(e.into()))?)))
+        };
+        let stream = match self.connect_timeout {
+            Some(limit) => {
+                tokio::time::timeout(limit, opening).await.map_err(|elapsed| ConnectorError::timeout(elapsed.into()))?
+            }
+            None => opening.await,
+        }?;
+        Ok(Kept { origin, stream, buffer: BytesMut::new() })
     }
 
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, ConnectorError> {
         let (mut head, body) = request.try_into_http1x().map_err(|e| ConnectorError::user(e.into()))?.into_parts();
         let body = body
             .bytes()
-            .map(Bytes::copy_from_slice)
             .ok_or_else(|| ConnectorError::user("a streamed body, which this connector does not send".into()))?;
-        let uri = std::mem::take(&mut head.uri);
-        let host = uri.authority().ok_or_else(|| ConnectorError::user("a request with no host".into()))?;
-        let origin = format!("{}://{host}", uri.scheme_str().unwrap_or("http"));
+        let host = head.uri.authority().ok_or_else(|| ConnectorError::user("a request with no host".into()))?;
+        let origin = format!("{}://{host}", head.uri.scheme_str().unwrap_or("http"));
         // HTTP/1.1's origin form: the path on the request line, the host in its header.
-        head.headers.insert(
-            http::header::HOST,
-            http::HeaderValue::from_str(host.as_str()).map_err(|e| ConnectorError::user(e.into()))?,
-        );
-        head.uri = uri.path_and_query().map_or_else(|| http::Uri::from_static("/"), |p| http::Uri::from(p.clone()));
-        if let Some(connection) = self.kept(&origin) {
-            match self.exchange(connection, &origin, true, head.clone(), body.clone()).await {
+        let host = http::HeaderValue::from_str(host.as_str()).map_err(|e| ConnectorError::user(e.into()))?;
+        head.headers.insert(http::header::HOST, host);
+        let path = head.uri.path_and_query().map_or("/", |p| p.as_str());
+        let request = (&head.method, path, &head.headers);
+        if let Some(kept) = self.kept(&origin) {
+            match self.exchange(kept, true, request, body).await {
                 Err(Failed { stale: true, .. }) => {}
                 answered => return answered.map_err(|failed| failed.error),
             }
         }
-        let connection = self.open(&uri).await?;
-        self.exchange(connection, &origin, false, head, body).await.map_err(|failed| failed.error)
+        let opened = self.open(&head.uri, origin).await?;
+        self.exchange(opened, false, request, body).await.map_err(|failed| failed.error)
     }
 
-    /// `head` and `body` over `connection` to `origin`, which goes back to
-    /// the idle ones once the answer is read whole.
+    /// `request` and `body` over `connection`, which goes back to the idle
+    /// ones once the answer is read whole, unless the server said it closes.
     async fn exchange(
         &self,
-        mut connection: Connection,
-        origin: &str,
+        mut connection: Kept,
         kept: bool,
-        head: http::request::Parts,
-        body: Bytes,
+        request: (&http::Method, &str, &http::HeaderMap),
+        body: &[u8],
     ) -> Result<HttpResponse, Failed> {
-        let exchange = async {
-            connection.ready().await?;
-            let (head, body) =
-                connection.send_request(http::Request::from_parts(head, Full::new(body))).await?.into_parts();
-            Ok::<_, hyper::Error>((head, body.collect().await?.to_bytes()))
-        };
+        let exchanged = exchange(&mut connection.stream, &mut connection.buffer, request, body);
         let answered = match self.read_timeout {
-            Some(limit) => tokio::time::timeout(limit, exchange)
+            Some(limit) => tokio::time::timeout(limit, exchanged)
                 .await
                 .map_err(|elapsed| Failed { error: ConnectorError::timeout(elapsed.into()), stale: false })?,
-            None => exchange.await,
+            None => exchanged.await,
         };
-        let (head, body) = answered.map_err(|error| Failed {
+        let answer = answered.map_err(|failure| Failed {
             // A kept connection closed before any answer came: the server
             // had dropped it. The SDK's retry would send the request again
             // (the webhook's writes are conditional: a second try of one
             // that committed is refused or writes the same, never doubles);
             // this does so at once, without the backoff meant for a service
             // in trouble.
-            stale: kept && (error.is_canceled() || error.is_closed() || error.is_incomplete_message()),
-            error: ConnectorError::io(error.into()),
+            stale: kept && matches!(failure, ExchangeFailure::ClosedBeforeAnswer(_)),
+            error: ConnectorError::io(failure.into()),
         })?;
-        self.idle.lock().unwrap_or_else(PoisonError::into_inner).push((origin.to_owned(), connection));
-        HttpResponse::try_from(http::Response::from_parts(head, SdkBody::from(body)))
+        if answer.reusable && connection.buffer.is_empty() {
+            self.idle.lock().unwrap_or_else(PoisonError::into_inner).push(connection);
+        }
+        let mut response = http::Response::new(SdkBody::from(answer.body));
+        *response.status_mut() = answer.status;
+        *response.headers_mut() = answer.headers;
+        HttpResponse::try_from(response)
             .map_err(|e| Failed { error: ConnectorError::other(e.into(), None), stale: false })
+    }
+}
+
+/// A connection's stream: plain TCP (DynamoDB Local, a test's server) or TLS.
+#[derive(Debug)]
+enum Stream {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
+impl AsyncRead for Stream {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(tcp) => Pin::new(tcp).poll_read(cx, buf),
+            Stream::Tls(tls) => Pin::new(tls.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Stream {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Plain(tcp) => Pin::new(tcp).poll_write(cx, buf),
+            Stream::Tls(tls) => Pin::new(tls.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(tcp) => Pin::new(tcp).poll_flush(cx),
+            Stream::Tls(tls) => Pin::new(tls.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(tcp) => Pin::new(tcp).poll_shutdown(cx),
+            Stream::Tls(tls) => Pin::new(tls.as_mut()).poll_shutdown(cx),
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::adapters::test_request_reader::next_request_head;
+use http_body_util::BodyExt;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::sync::atomic::{AtomicUsize, Ordering};

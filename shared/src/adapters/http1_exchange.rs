@@ -1,0 +1,229 @@
+//! One HTTP/1.1 request written and its answer read over a stream the caller
+//! keeps open between requests, inside the caller's own task.
+//!
+//! Why not hyper's connection here: hyper drives each connection in a task
+//! of its own, so every answer is read there and handed over, a wake-up and
+//! a channel between two tasks per request, beside its dispatcher's state
+//! machine. For one request at a time to one host, with answers of a few
+//! hundred bytes (the webhook's DynamoDB transaction), writing the request
+//! in one piece and reading the answer where it is awaited costs less.
+//! Answers are read whole, framed by `Content-Length`, chunked, or by the
+//! end of the stream.
+
+use bytes::{Bytes, BytesMut};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use std::io::Write as _;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+/// The most header lines an answer may have.
+const MAX_HEADERS: usize = 64;
+/// The longest answer read: far above any AWS JSON answer Parley reads this
+/// way, and a bound on what a broken peer can make it hold.
+const MAX_ANSWER: usize = 16 * 1024 * 1024;
+
+/// An answer read whole.
+#[derive(Debug)]
+pub struct Answer {
+    /// Its status.
+    pub status: StatusCode,
+    /// Its headers.
+    pub headers: HeaderMap,
+    /// Its body, de-chunked.
+    pub body: Bytes,
+    /// Whether the stream may carry the next request: false when the peer
+    /// said `Connection: close` or ended the body by closing.
+    pub reusable: bool,
+}
+
+/// How an exchange failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeFailure {
+    /// The stream ended, or broke, before any byte of an answer came: on a
+    /// stream kept from before, the peer had closed it while it sat idle,
+    /// and the request may go again on a new one.
+    #[error("the connection was closed before an answer: {0}")]
+    ClosedBeforeAnswer(std::io::Error),
+    /// The stream broke part way through the answer.
+    #[error("the connection broke during the answer: {0}")]
+    Broken(std::io::Error),
+    /// What came back was not an HTTP/1.1 answer this reads.
+    #[error("an answer that could not be read: {0}")]
+    Malformed(&'static str),
+}
+
+/// Writes `method path` with `headers` and `body` to `stream` in one write,
+/// then reads the answer. `buffer` keeps what was read past the answer (a
+/// well-behaved peer sends nothing more) and is meant to stay with the
+/// stream. `headers` should name the host; `Content-Length` is added.
+pub async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: &mut S,
+    buffer: &mut BytesMut,
+    request: (&http::Method, &str, &HeaderMap),
+    body: &[u8],
+) -> Result<Answer, ExchangeFailure> {
+    let written = write_request(request, body);
+    let sent = async {
+        stream.write_all(&written).await?;
+        stream.flush().await
+    };
+    sent.await.map_err(ExchangeFailure::ClosedBeforeAnswer)?;
+    read_answer(stream, buffer).await
+}
+
+fn write_request((method, path, headers): (&http::Method, &str, &HeaderMap), body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256 + headers.len() * 64 + body.len());
+    // Writes to a Vec cannot fail.
+    let _ = write!(out, "{method} {path} HTTP/1.1\r\n");
+    for (name, value) in headers {
+        if name != http::header::CONTENT_LENGTH {
+            out.extend_from_slice(name.as_str().as_bytes());
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(value.as_bytes());
+            out.extend_from_slice(b"\r\n");
+        }
+    }
+    let _ = write!(out, "content-length: {}\r\n\r\n", body.len());
+    out.extend_from_slice(body);
+    out
+}
+
+/// Reads more of the stream into `buffer`: how many bytes came (0 at its end).
+async fn fill<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut BytesMut) -> std::io::Result<usize> {
+    if buffer.len() >= MAX_ANSWER {
+        return Err(std::io::Error::other("the answer is larger than this reads"));
+    }
+    buffer.reserve(4096);
+    stream.read_buf(buffer).await
+}
+
+async fn read_answer<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut BytesMut) -> Result<Answer, ExchangeFailure> {
+    let ((status, headers), head_length) = loop {
+        if !buffer.is_empty() {
+            let mut lines = [httparse::EMPTY_HEADER; MAX_HEADERS];
+            let mut parsed = httparse::Response::new(&mut lines);
+            match parsed.parse(buffer) {
+                Ok(httparse::Status::Complete(length)) => break (head(&parsed)?, length),
+                Ok(httparse::Status::Partial) => {}
+                Err(_) => return Err(ExchangeFailure::Malformed("its head is not HTTP/1.1")),
+            }
+        }
+        let before = buffer.is_empty();
+        match fill(stream, buffer).await {
+            Ok(0) if before => {
+                return Err(ExchangeFailure::ClosedBeforeAnswer(std::io::ErrorKind::UnexpectedEof.into()))
+            }
+            Ok(0) => return Err(ExchangeFailure::Broken(std::io::ErrorKind::UnexpectedEof.into())),
+            Ok(_) => {}
+            Err(error) if before => return Err(ExchangeFailure::ClosedBeforeAnswer(error)),
+            Err(error) => return Err(ExchangeFailure::Broken(error)),
+        }
+    };
+    let _ = buffer.split_to(head_length);
+    let closes = headers
+        .get_all(http::header::CONNECTION)
+        .iter()
+        .any(|value| value.to_str().is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case("close"))));
+    let chunked = headers
+        .get_all(http::header::TRANSFER_ENCODING)
+        .iter()
+        .any(|value| value.to_str().is_ok_and(|v| v.trim().to_ascii_lowercase().ends_with("chunked")));
+    let length = headers
+        .get(http::header::CONTENT_LENGTH)
+        .map(|value| value.to_str().ok().and_then(|v| v.trim().parse::<usize>().ok()).filter(|n| *n <= MAX_ANSWER));
+    let bodiless = status.is_informational() || status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED;
+    let (body, reusable) = if bodiless {
+        (Bytes::new(), !closes)
+    } else if chunked {
+        (read_chunked(stream, buffer).await?, !closes)
+    } else {
+        match length {
+            Some(Some(length)) => (read_exact(stream, buffer, length).await?, !closes),
+            Some(None) => return Err(ExchangeFailure::Malformed("its Content-Length is not a length")),
+            None => (read_to_end(stream, buffer).await?, false),
+        }
+    };
+    Ok(Answer { status, headers, body, reusable })
+}
+
+fn head(parsed: &httparse::Response<'_, '_>) -> Result<(StatusCode, HeaderMap), ExchangeFailure> {
+    let status = parsed
+        .code
+        .and_then(|code| StatusCode::from_u16(code).ok())
+        .ok_or(ExchangeFailure::Malformed("its status is not a status"))?;
+    let mut headers = HeaderMap::with_capacity(parsed.headers.len());
+    for line in parsed.headers.iter() {
+        let name = HeaderName::from_bytes(line.name.as_bytes())
+            .map_err(|_| ExchangeFailure::Malformed("a header's name is not a name"))?;
+        let value = HeaderValue::from_bytes(line.value)
+            .map_err(|_| ExchangeFailure::Malformed("a header's value is not text"))?;
+        headers.append(name, value);
+    }
+    Ok((status, headers))
+}
+
+fn broken(error: std::io::Error) -> ExchangeFailure {
+    ExchangeFailure::Broken(error)
+}
+
+async fn read_exact<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    buffer: &mut BytesMut,
+    length: usize,
+) -> Result<Bytes, ExchangeFailure> {
+    while buffer.len() < length {
+        if fill(stream, buffer).await.map_err(broken)? == 0 {
+            return Err(broken(std::io::ErrorKind::UnexpectedEof.into()));
+        }
+    }
+    Ok(buffer.split_to(length).freeze())
+}
+
+async fn read_to_end<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut BytesMut) -> Result<Bytes, ExchangeFailure> {
+    while fill(stream, buffer).await.map_err(broken)? > 0 {}
+    Ok(buffer.split().freeze())
+}
+
+async fn read_chunked<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut BytesMut) -> Result<Bytes, ExchangeFailure> {
+    let mut body = BytesMut::new();
+    loop {
+        let (size_line, size) = loop {
+            match httparse::parse_chunk_size(buffer) {
+                Ok(httparse::Status::Complete((length, size))) => break (length, size),
+                Ok(httparse::Status::Partial) => {
+                    if fill(stream, buffer).await.map_err(broken)? == 0 {
+                        return Err(broken(std::io::ErrorKind::UnexpectedEof.into()));
+                    }
+                }
+                Err(_) => return Err(ExchangeFailure::Malformed("a chunk's size is not a size")),
+            }
+        };
+        let size = usize::try_from(size)
+            .ok()
+            .filter(|size| body.len() + size <= MAX_ANSWER)
+            .ok_or(ExchangeFailure::Malformed("a chunk larger than this reads"))?;
+        let _ = buffer.split_to(size_line);
+        if size == 0 {
+            // Trailers, if any, then the blank line that ends them.
+            loop {
+                let Some(end) = buffer.windows(2).position(|pair| pair == b"\r\n") else {
+                    if fill(stream, buffer).await.map_err(broken)? == 0 {
+                        return Err(broken(std::io::ErrorKind::UnexpectedEof.into()));
+                    }
+                    continue;
+                };
+                let _ = buffer.split_to(end + 2);
+                if end == 0 {
+                    return Ok(body.freeze());
+                }
+            }
+        }
+        let chunk = read_exact(stream, buffer, size + 2).await?;
+        if !chunk.ends_with(b"\r\n") {
+            return Err(ExchangeFailure::Malformed("a chunk does not end where its size says"));
+        }
+        body.extend_from_slice(&chunk[..size]);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,123 @@
+//! The exchange against a scripted peer: the far end of an in-memory pipe
+//! that reads the request and writes its answer in the pieces given.
+
+use super::*;
+use tokio::io::duplex;
+
+/// Sends a POST with `body` to a peer that answers with `pieces`, each
+/// written on its own, then closes if `close`. What the peer read, and
+/// what the exchange made of the answer.
+async fn against(pieces: &[&'static [u8]], close: bool) -> (String, Result<Answer, ExchangeFailure>, BytesMut) {
+    let (mut ours, mut theirs) = duplex(64 * 1024);
+    let pieces = pieces.to_vec();
+    let peer = tokio::spawn(async move {
+        let mut read = Vec::new();
+        let mut buffer = [0; 4096];
+        while !read.ends_with(b"{\"n\":1}") {
+            let n = theirs.read(&mut buffer).await.unwrap();
+            assert!(n > 0, "the request ended early");
+            read.extend_from_slice(&buffer[..n]);
+        }
+        for piece in pieces {
+            // Fails once the exchange has given up and dropped its end.
+            let _ = theirs.write_all(piece).await;
+            tokio::task::yield_now().await;
+        }
+        if !close {
+            // Held open, as a kept-alive server does.
+            std::future::pending::<()>().await;
+        }
+        String::from_utf8(read).unwrap()
+    });
+    let mut headers = HeaderMap::new();
+    headers.insert(http::header::HOST, HeaderValue::from_static("dynamodb.test"));
+    headers.insert("x-amz-target", HeaderValue::from_static("Test.Call"));
+    let mut buffer = BytesMut::new();
+    let answer = exchange(&mut ours, &mut buffer, (&http::Method::POST, "/", &headers), b"{\"n\":1}").await;
+    drop(ours);
+    let read = if close {
+        peer.await.unwrap()
+    } else {
+        peer.abort();
+        String::new()
+    };
+    (read, answer, buffer)
+}
+
+#[tokio::test]
+async fn the_request_goes_as_one_head_with_its_length_and_the_answer_is_read_by_its_length() {
+    let (read, answer, buffer) = against(
+        &[b"HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Len", b"gth: 2\r\n\r\n{", b"}"],
+        true,
+    )
+    .await;
+    assert_eq!(
+        read,
+        "POST / HTTP/1.1\r\nhost: dynamodb.test\r\nx-amz-target: Test.Call\r\ncontent-length: 7\r\n\r\n{\"n\":1}"
+    );
+    let answer = answer.unwrap();
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.headers["content-type"], "application/x-amz-json-1.0");
+    assert_eq!(&answer.body[..], b"{}", "the answer's body, read across three writes");
+    assert!(answer.reusable);
+    assert!(buffer.is_empty());
+}
+
+#[tokio::test]
+async fn a_chunked_answer_is_joined_and_its_trailers_read_past() {
+    let (_, answer, buffer) = against(
+        &[
+            b"HTTP/1.1 400 Bad Request\r\ntransfer-encoding: chunked\r\n\r\n8\r\n{\"__t",
+            b"ype\r\n",
+            b"3;x=y\r\n\":1\r\n1\r\n}\r\n0\r\nx-trailer: t\r\n\r\n",
+        ],
+        true,
+    )
+    .await;
+    let answer = answer.unwrap();
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(&answer.body[..], b"{\"__type\":1}");
+    assert!(answer.reusable);
+    assert!(buffer.is_empty(), "nothing of the answer left over");
+}
+
+#[tokio::test]
+async fn an_answer_that_says_close_or_ends_its_body_by_closing_is_not_kept() {
+    let (_, answer, _) = against(&[b"HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"], true).await;
+    let answer = answer.unwrap();
+    assert!(answer.body.is_empty());
+    assert!(!answer.reusable);
+    let (_, answer, _) = against(&[b"HTTP/1.1 200 OK\r\n\r\n{\"to\":", b"\"the end\"}"], true).await;
+    let answer = answer.unwrap();
+    assert_eq!(&answer.body[..], b"{\"to\":\"the end\"}");
+    assert!(!answer.reusable);
+}
+
+#[tokio::test]
+async fn a_stream_closed_before_any_answer_says_so_and_one_closed_part_way_is_broken() {
+    let (_, answer, _) = against(&[], true).await;
+    assert!(matches!(answer, Err(ExchangeFailure::ClosedBeforeAnswer(_))), "{answer:?}");
+    let (_, answer, _) = against(&[b"HTTP/1.1 200 OK\r\ncontent-le"], true).await;
+    assert!(matches!(answer, Err(ExchangeFailure::Broken(_))), "{answer:?}");
+    let (_, answer, _) = against(&[b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n{}"], true).await;
+    assert!(matches!(answer, Err(ExchangeFailure::Broken(_))), "{answer:?}");
+}
+
+#[tokio::test]
+async fn what_is_not_http_is_malformed() {
+    for answer in [
+        &b"SSH-2.0-OpenSSH_9.6\r\n\r\n"[..],
+        b"HTTP/1.1 200 OK\r\ncontent-length: lots\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n",
+    ] {
+        let (_, answer, _) = against(&[answer], false).await;
+        assert!(matches!(answer, Err(ExchangeFailure::Malformed(_))), "{answer:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_bodiless_status_ends_at_its_head() {
+    let (_, answer, _) = against(&[b"HTTP/1.1 204 No Content\r\n\r\n"], false).await;
+    let answer = answer.unwrap();
+    assert_eq!((answer.status, answer.body.len(), answer.reusable), (StatusCode::NO_CONTENT, 0, true));
+}
