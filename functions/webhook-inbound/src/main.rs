@@ -9,21 +9,22 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use lambda_runtime::{service_fn, LambdaEvent};
+use parley::adapters::lambda_runtime_api;
 use parley::adapters::secrets_manager::{BuiltOnFirstUse, SecretStore};
 use parley::config::Environment;
 use webhook_inbound::lambda_event::{self, DeliveryEvent};
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_runtime::Error> {
+async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     parley::telemetry::init();
     let settings = webhook_inbound::InboundSettings::from_environment(&Environment::process())?;
     let sdk = parley::adapters::aws::load_config().await;
     let secrets = SecretStore::new(settings.secrets.clone(), &sdk);
     let ingest = BuiltOnFirstUse::new(secrets, move |secrets| webhook_inbound::build(&settings, &sdk, secrets));
     let ingest = &ingest;
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<DeliveryEvent>| async move {
-        Ok::<_, lambda_runtime::Error>(lambda_event::serve(ingest.get().await?, event.payload).await)
-    }))
-    .await
+    lambda_runtime_api::run(move |event: DeliveryEvent| async move {
+        Ok::<_, parley::adapters::secrets_manager::BuildError>(lambda_event::serve(ingest.get().await?, event).await)
+    })
+    .await?;
+    Ok(())
 }

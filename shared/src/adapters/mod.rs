@@ -23,6 +23,7 @@ pub mod graph_leads;
 pub mod http1_exchange;
 pub mod http_api_event;
 pub mod indiamart_http;
+pub mod lambda_runtime_api;
 pub mod request_counter;
 pub mod s3_bucket;
 pub mod s3_exports;

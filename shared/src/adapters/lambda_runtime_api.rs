@@ -1,0 +1,182 @@
+//! Lambda's Runtime API spoken directly: fetch the next invocation, run the
+//! handler on its event inside a span naming the request, post its answer
+//! or its error, over one kept-alive connection, in the handler's task.
+//!
+//! Why not `lambda_runtime` for the webhook: its loop is a tower stack over
+//! hyper-util's pooled client (a connection task, a dispatcher, layers for
+//! tracing, panics and the answer's shape), which is what a call of a
+//! do-nothing function costs. The webhook runs once per message and needs
+//! none of it: a JSON event in, a JSON answer out. Every other function
+//! keeps `lambda_runtime`. The span's name and fields are `lambda_runtime`'s,
+//! so a log line reads the same from either.
+
+use super::http1_exchange::{exchange, ExchangeFailure};
+use bytes::{Bytes, BytesMut};
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::future::Future;
+use tokio::net::TcpStream;
+use tracing::Instrument as _;
+
+const NEXT: &str = "/2018-06-01/runtime/invocation/next";
+
+/// Why the loop stopped: the Runtime API could not be reached, or answered
+/// what no Runtime API answers. Lambda then ends the container.
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeApiFailure {
+    /// `AWS_LAMBDA_RUNTIME_API` is not set: not running under Lambda.
+    #[error("AWS_LAMBDA_RUNTIME_API is not set")]
+    NotUnderLambda,
+    /// The connection could not be opened, or broke twice running.
+    #[error("the Runtime API at {address} could not be reached: {why}")]
+    Unreachable {
+        /// The API's address.
+        address: String,
+        /// What failed.
+        why: String,
+    },
+    /// An answer that is not the API's.
+    #[error("the Runtime API answered {0}")]
+    Unexpected(String),
+}
+
+/// What an invocation failed with, as the Runtime API records it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Diagnostic {
+    error_type: &'static str,
+    error_message: String,
+}
+
+/// Runs `handler` on each invocation's event until the Runtime API stops
+/// answering. An event that does not read as `E` fails its invocation
+/// (`InvalidEventDataError`, as `lambda_runtime` names it) and the loop
+/// goes on; so does a handler's error. The Runtime API's address is read
+/// from `AWS_LAMBDA_RUNTIME_API`; nothing is opened until the loop starts.
+pub async fn run<E, A, H, F, X>(handler: H) -> Result<(), RuntimeApiFailure>
+where
+    E: DeserializeOwned,
+    A: Serialize,
+    H: FnMut(E) -> F,
+    F: Future<Output = Result<A, X>>,
+    X: std::fmt::Display,
+{
+    let address = std::env::var("AWS_LAMBDA_RUNTIME_API").map_err(|_| RuntimeApiFailure::NotUnderLambda)?;
+    serve(address, handler).await
+}
+
+/// [`run`] against the Runtime API at `address` (`host:port`).
+pub async fn serve<E, A, H, F, X>(address: String, mut handler: H) -> Result<(), RuntimeApiFailure>
+where
+    E: DeserializeOwned,
+    A: Serialize,
+    H: FnMut(E) -> F,
+    F: Future<Output = Result<A, X>>,
+    X: std::fmt::Display,
+{
+    let mut api = RuntimeApi::new(address);
+    loop {
+        let next = api.call(Method::GET, NEXT, Bytes::new()).await?;
+        if next.status != StatusCode::OK {
+            return Err(RuntimeApiFailure::Unexpected(format!("{} to the next invocation", next.status)));
+        }
+        let request_id = next
+            .headers
+            .get("lambda-runtime-aws-request-id")
+            .and_then(|id| id.to_str().ok())
+            .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+            .ok_or_else(|| RuntimeApiFailure::Unexpected("an invocation without a request id".into()))?
+            .to_owned();
+        let span = match next.headers.get("lambda-runtime-trace-id").and_then(|id| id.to_str().ok()) {
+            Some(trace) => tracing::info_span!("Lambda runtime invoke", requestId = %request_id, xrayTraceId = trace),
+            None => tracing::info_span!("Lambda runtime invoke", requestId = %request_id),
+        };
+        let outcome = async {
+            let event = serde_json::from_slice::<E>(&next.body).map_err(|e| Diagnostic {
+                error_type: "InvalidEventDataError",
+                error_message: format!("the event did not read: {e}"),
+            })?;
+            let answer = handler(event)
+                .await
+                .map_err(|e| Diagnostic { error_type: "HandlerError", error_message: e.to_string() })?;
+            serde_json::to_vec(&answer)
+                .map_err(|e| Diagnostic { error_type: "InvalidAnswer", error_message: e.to_string() })
+        }
+        .instrument(span.clone())
+        .await;
+        let (path, body) = match outcome {
+            Ok(answer) => (format!("/2018-06-01/runtime/invocation/{request_id}/response"), answer),
+            Err(diagnostic) => {
+                span.in_scope(|| tracing::error!(error_type = diagnostic.error_type, "the invocation failed"));
+                let body = serde_json::to_vec(&diagnostic).unwrap_or_default();
+                (format!("/2018-06-01/runtime/invocation/{request_id}/error"), body)
+            }
+        };
+        let posted = api.call(Method::POST, &path, Bytes::from(body)).await?;
+        if !posted.status.is_success() {
+            // 413 (an answer over 6 MB) and the like: Lambda has failed the
+            // invocation itself; the loop goes on to the next.
+            span.in_scope(|| tracing::error!(status = posted.status.as_u16(), "the Runtime API refused the answer"));
+        }
+    }
+}
+
+/// The kept connection to the Runtime API, opened when first needed and
+/// again when it closes.
+struct RuntimeApi {
+    address: String,
+    headers: HeaderMap,
+    connection: Option<(TcpStream, BytesMut)>,
+}
+
+impl RuntimeApi {
+    fn new(address: String) -> Self {
+        let mut headers = HeaderMap::new();
+        if let Ok(host) = HeaderValue::from_str(&address) {
+            headers.insert(http::header::HOST, host);
+        }
+        RuntimeApi { address, headers, connection: None }
+    }
+
+    fn unreachable(&self, why: impl std::fmt::Display) -> RuntimeApiFailure {
+        RuntimeApiFailure::Unreachable { address: self.address.clone(), why: why.to_string() }
+    }
+
+    /// `method path` with `body`, on the kept connection, or on a new one
+    /// when the kept one turns out to have been closed before it answered.
+    async fn call(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: Bytes,
+    ) -> Result<super::http1_exchange::Answer, RuntimeApiFailure> {
+        for attempt in 0..2 {
+            let (stream, buffer) = match self.connection.as_mut() {
+                Some(open) => open,
+                None => {
+                    let stream = TcpStream::connect(&self.address).await.map_err(|e| self.unreachable(e))?;
+                    stream.set_nodelay(true).map_err(|e| self.unreachable(e))?;
+                    self.connection.insert((stream, BytesMut::new()))
+                }
+            };
+            match exchange(stream, buffer, (&method, path, &self.headers), &body).await {
+                Ok(answer) => {
+                    if !answer.reusable || !buffer.is_empty() {
+                        self.connection = None;
+                    }
+                    return Ok(answer);
+                }
+                Err(ExchangeFailure::ClosedBeforeAnswer(_)) if attempt == 0 => self.connection = None,
+                Err(failure) => {
+                    self.connection = None;
+                    return Err(self.unreachable(failure));
+                }
+            }
+        }
+        Err(self.unreachable("closed twice before answering"))
+    }
+}
+
+#[cfg(test)]
+mod tests;

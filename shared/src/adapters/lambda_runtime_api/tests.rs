@@ -1,0 +1,157 @@
+//! The loop against a Runtime API of the test's own on a real socket: it
+//! hands out the events it is given, keeps what is posted back, and then
+//! answers the next poll with a 500, which ends the loop.
+
+use super::*;
+use serde::Deserialize;
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+#[derive(Default)]
+struct Seen {
+    connections: usize,
+    /// Each post's path and body.
+    posts: Vec<(String, String)>,
+}
+
+/// Serves `events` (request id, body) in turn; with `close`, closes the
+/// connection after every answer, as a server may.
+async fn runtime_api(events: Vec<(&'static str, &'static str)>, close: bool) -> (String, Arc<Mutex<Seen>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let kept = seen.clone();
+    tokio::spawn(async move {
+        let mut events = events.into_iter();
+        while let Ok((socket, _)) = listener.accept().await {
+            kept.lock().unwrap().connections += 1;
+            let mut socket = BufReader::new(socket);
+            loop {
+                let mut head = String::new();
+                loop {
+                    let mut line = String::new();
+                    if socket.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        break;
+                    }
+                    if line == "\r\n" {
+                        break;
+                    }
+                    head.push_str(&line);
+                }
+                if head.is_empty() {
+                    break;
+                }
+                let length = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length: ").map(|n| n.parse::<usize>().unwrap()))
+                    .unwrap_or(0);
+                let mut body = vec![0; length];
+                socket.read_exact(&mut body).await.unwrap();
+                let path = head.split(' ').nth(1).unwrap().to_owned();
+                let connection = if close { "connection: close\r\n" } else { "" };
+                let answer = if head.starts_with("GET ") {
+                    match events.next() {
+                        Some((id, event)) => format!(
+                            "HTTP/1.1 200 OK\r\nlambda-runtime-aws-request-id: {id}\r\nlambda-runtime-trace-id: Root=1-a\r\n{connection}content-length: {}\r\n\r\n{event}",
+                            event.len()
+                        ),
+                        None => "HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\n\r\n".to_owned(),
+                    }
+                } else {
+                    kept.lock().unwrap().posts.push((path, String::from_utf8(body).unwrap()));
+                    format!("HTTP/1.1 202 Accepted\r\n{connection}content-length: 0\r\n\r\n")
+                };
+                socket.write_all(answer.as_bytes()).await.unwrap();
+                if close {
+                    break;
+                }
+            }
+        }
+    });
+    (address, seen)
+}
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+struct Event {
+    n: i64,
+}
+
+async fn doubling(event: Event) -> Result<serde_json::Value, String> {
+    tracing::info!("doubling");
+    match event.n {
+        n if n < 0 => Err(format!("{n} is below zero")),
+        n => Ok(serde_json::json!({"doubled": n * 2})),
+    }
+}
+
+fn events() -> Vec<(&'static str, &'static str)> {
+    vec![("id-1", r#"{"n":2}"#), ("id-2", r#"{"x":1}"#), ("id-3", r#"{"n":-1}"#), ("id-4", r#"{"n":5}"#)]
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn each_event_is_answered_or_failed_in_turn_over_one_kept_connection_inside_its_requests_span() {
+    let (address, seen) = runtime_api(events(), false).await;
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let _logging = tracing::subscriber::set_default(crate::telemetry::subscriber(move || writer.clone(), Some("info")));
+    let stopped = serve(address, doubling).await;
+    assert!(matches!(&stopped, Err(RuntimeApiFailure::Unexpected(why)) if why.contains("500")), "{stopped:?}");
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.connections, 1, "one connection, kept alive");
+    let posts: Vec<(&str, &str)> = seen.posts.iter().map(|(path, body)| (path.as_str(), body.as_str())).collect();
+    assert_eq!(posts[0], ("/2018-06-01/runtime/invocation/id-1/response", r#"{"doubled":4}"#));
+    assert_eq!(posts[1].0, "/2018-06-01/runtime/invocation/id-2/error");
+    assert!(
+        posts[1].1.starts_with(
+            r#"{"errorType":"InvalidEventDataError","errorMessage":"the event did not read: missing field `n`"#
+        ),
+        "{}",
+        posts[1].1
+    );
+    assert_eq!(
+        posts[2],
+        (
+            "/2018-06-01/runtime/invocation/id-3/error",
+            r#"{"errorType":"HandlerError","errorMessage":"-1 is below zero"}"#
+        )
+    );
+    assert_eq!(posts[3], ("/2018-06-01/runtime/invocation/id-4/response", r#"{"doubled":10}"#));
+    assert_eq!(posts.len(), 4);
+    let lines: Vec<serde_json::Value> = logs
+        .0
+        .lock()
+        .unwrap()
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    let doubling: Vec<&serde_json::Value> = lines.iter().filter(|l| l["fields"]["message"] == "doubling").collect();
+    assert_eq!(doubling.len(), 3);
+    assert_eq!(doubling[0]["spans"][0]["requestId"], "id-1", "the handler's lines name its request: {}", doubling[0]);
+    assert_eq!(doubling[0]["spans"][0]["name"], "Lambda runtime invoke");
+    assert_eq!(doubling[2]["spans"][0]["requestId"], "id-4");
+}
+
+#[tokio::test]
+async fn a_connection_the_api_closes_after_each_answer_is_opened_again() {
+    let (address, closing) = runtime_api(events(), true).await;
+    let stopped = serve(address, doubling).await;
+    assert!(matches!(stopped, Err(RuntimeApiFailure::Unexpected(_))));
+    let closing = closing.lock().unwrap();
+    assert_eq!(closing.posts.len(), 4, "every invocation answered though each connection closed after one answer");
+    assert_eq!(closing.connections, 9, "a connection for each poll and each post, and the last poll");
+}
