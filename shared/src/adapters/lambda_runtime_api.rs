@@ -8,7 +8,9 @@
 //! do-nothing function costs. The webhook runs once per message and needs
 //! none of it: a JSON event in, a JSON answer out. Every other function
 //! keeps `lambda_runtime`. The span's name and fields are `lambda_runtime`'s,
-//! so a log line reads the same from either.
+//! so a log line reads the same from either. The trace id goes to the span
+//! only, not to `_X_AMZN_TRACE_ID` as `lambda_runtime` sets it: the stack
+//! does not turn X-Ray on, and nothing in the function reads it.
 
 use super::http1_exchange::{exchange, ExchangeFailure};
 use bytes::{Bytes, BytesMut};
