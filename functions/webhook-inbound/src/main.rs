@@ -17,12 +17,13 @@ use webhook_inbound::lambda_event::{self, DeliveryEvent};
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     parley::telemetry::init();
+    let runtime_api = lambda_runtime_api::address()?;
     let settings = webhook_inbound::InboundSettings::from_environment(&Environment::process())?;
     let sdk = parley::adapters::aws::load_config().await;
     let secrets = SecretStore::new(settings.secrets.clone(), &sdk);
     let ingest = BuiltOnFirstUse::new(secrets, move |secrets| webhook_inbound::build(&settings, &sdk, secrets));
     let ingest = &ingest;
-    lambda_runtime_api::run(move |event: DeliveryEvent| async move {
+    lambda_runtime_api::serve(runtime_api, move |event: DeliveryEvent| async move {
         Ok::<_, parley::adapters::secrets_manager::BuildError>(lambda_event::serve(ingest.get().await?, event).await)
     })
     .await?;

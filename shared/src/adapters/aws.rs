@@ -222,7 +222,7 @@ mod tests {
     use super::*;
     use crate::adapters::test_request_reader::next_request_head;
     use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
     use tokio::io::{AsyncWriteExt, BufReader};
 
     fn environment(variables: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -254,22 +254,9 @@ mod tests {
         url
     }
 
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Captured {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
     #[tokio::test]
     async fn a_call_answered_500_is_retried_without_an_error_line() {
-        let logs = Captured::default();
+        let logs = crate::adapters::test_log_capture::CapturedLogs::default();
         let writer = logs.clone();
         // Process-wide, as on Lambda: the SDK's own events reach no scoped subscriber.
         let installed = tracing_subscriber::util::SubscriberInitExt::try_init(crate::telemetry::subscriber(
@@ -296,7 +283,7 @@ mod tests {
             .unwrap();
         assert!(read.item().is_none());
         assert_eq!(counter.get(), 2, "the failed try and the one that went through");
-        let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+        let logs = logs.text();
         // (Not any ERROR: under `cargo test` the other tests' threads log here too.)
         assert!(!logs.contains("unable to mark the connection"), "{logs}");
     }

@@ -51,24 +51,16 @@ struct Diagnostic {
     error_message: String,
 }
 
-/// Runs `handler` on each invocation's event until the Runtime API stops
-/// answering. An event that does not read as `E` fails its invocation
-/// (`InvalidEventDataError`, as `lambda_runtime` names it) and the loop
-/// goes on; so does a handler's error. The Runtime API's address is read
-/// from `AWS_LAMBDA_RUNTIME_API`; nothing is opened until the loop starts.
-pub async fn run<E, A, H, F, X>(handler: H) -> Result<(), RuntimeApiFailure>
-where
-    E: DeserializeOwned,
-    A: Serialize,
-    H: FnMut(E) -> F,
-    F: Future<Output = Result<A, X>>,
-    X: std::fmt::Display,
-{
-    let address = std::env::var("AWS_LAMBDA_RUNTIME_API").map_err(|_| RuntimeApiFailure::NotUnderLambda)?;
-    serve(address, handler).await
+/// The Runtime API's address (`host:port`), from `AWS_LAMBDA_RUNTIME_API`.
+pub fn address() -> Result<String, RuntimeApiFailure> {
+    std::env::var("AWS_LAMBDA_RUNTIME_API").map_err(|_| RuntimeApiFailure::NotUnderLambda)
 }
 
-/// [`run`] against the Runtime API at `address` (`host:port`).
+/// Runs `handler` on each invocation's event from the Runtime API at
+/// `address` until it stops answering. An event that does not read as `E`
+/// fails its invocation (`InvalidEventDataError`, as `lambda_runtime` names
+/// it) and the loop goes on; so does a handler's error. Nothing is opened
+/// until the loop starts.
 pub async fn serve<E, A, H, F, X>(address: String, mut handler: H) -> Result<(), RuntimeApiFailure>
 where
     E: DeserializeOwned,

@@ -72,19 +72,6 @@ async fn runtime_api(events: Vec<(&'static str, &'static str)>, close: bool) -> 
     (address, seen)
 }
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[derive(Deserialize)]
 struct Event {
     n: i64,
@@ -105,7 +92,7 @@ fn events() -> Vec<(&'static str, &'static str)> {
 #[tokio::test(flavor = "current_thread")]
 async fn each_event_is_answered_or_failed_in_turn_over_one_kept_connection_inside_its_requests_span() {
     let (address, seen) = runtime_api(events(), false).await;
-    let logs = Captured::default();
+    let logs = crate::adapters::test_log_capture::CapturedLogs::default();
     let writer = logs.clone();
     let _logging = tracing::subscriber::set_default(crate::telemetry::subscriber(move || writer.clone(), Some("info")));
     let stopped = serve(address, doubling).await;
@@ -131,14 +118,7 @@ async fn each_event_is_answered_or_failed_in_turn_over_one_kept_connection_insid
     );
     assert_eq!(posts[3], ("/2018-06-01/runtime/invocation/id-4/response", r#"{"doubled":10}"#));
     assert_eq!(posts.len(), 4);
-    let lines: Vec<serde_json::Value> = logs
-        .0
-        .lock()
-        .unwrap()
-        .split(|b| *b == b'\n')
-        .filter(|l| !l.is_empty())
-        .map(|l| serde_json::from_slice(l).unwrap())
-        .collect();
+    let lines: Vec<serde_json::Value> = logs.text().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let doubling: Vec<&serde_json::Value> = lines.iter().filter(|l| l["fields"]["message"] == "doubling").collect();
     assert_eq!(doubling.len(), 3);
     assert_eq!(doubling[0]["spans"][0]["requestId"], "id-1", "the handler's lines name its request: {}", doubling[0]);
