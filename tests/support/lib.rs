@@ -520,7 +520,15 @@ impl TestStack {
 /// Today's date (UTC, `YYYY-MM-DD`), as the audit log keys its days.
 pub fn today() -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_millis();
-    parley::domain::Millis(i64::try_from(now).expect("a date this century")).to_rfc3339()[..10].to_owned()
+    business_day_of(parley::domain::Millis(i64::try_from(now).expect("a date this century")))
+}
+
+/// The business's calendar date at `at`, in the default profile's zone
+/// (Asia/Kolkata), which every test business keeps: the day the audit log
+/// and the reports file `at` under, a day ahead of UTC's from 18:30 UTC.
+pub fn business_day_of(at: parley::domain::Millis) -> String {
+    let zone = parley::domain::BusinessProfile::default().time_zone;
+    parley::domain::BusinessDay::in_zone(&zone).expect("the default zone is known").day_of(at)
 }
 
 /// A stack's use of AWS, as [`TestStack::usage`] counts it.

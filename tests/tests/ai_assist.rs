@@ -99,7 +99,7 @@ async fn both_providers_answer_and_the_key_never_leaves() {
 
     let (_, read) = t.get(&admin, "/api/ai_settings").await;
     assert!(!read.to_string().contains(KEY));
-    let day = parley::ports::Clock::now(&*t.clock).to_rfc3339()[..10].to_owned();
+    let day = parley_e2e::business_day_of(parley::ports::Clock::now(&*t.clock));
     let (_, audit) = t.get(&admin, &format!("/api/audit?day={day}")).await;
     let lines: Vec<&Value> =
         audit["items"].as_array().unwrap().iter().filter(|l| l["action"] == "ai_settings").collect();

@@ -70,16 +70,13 @@ async fn defaults_until_an_admin_saves_a_valid_profile() {
     let (status, _) = t.request(&agent, "PUT", "/api/business", Some(&good)).await;
     assert_eq!(status, 403);
 
-    let day = &read_day();
+    // The day in the business's own calendar, New York's now.
+    let new_york = parley::domain::BusinessDay::in_zone("America/New_York").unwrap();
+    let day = new_york.day_of(parley::ports::Clock::now(&*t.clock));
     let (_, audit) = t.get(&admin, &format!("/api/audit?day={day}")).await;
     let line = audit["items"].as_array().unwrap().iter().find(|l| l["action"] == "business_profile").cloned();
     let line = line.unwrap_or_else(|| panic!("no audit line: {audit}"));
     assert_eq!((&line["actor"], &line["detail"]["currency"]), (&json!(parley_e2e::ADMIN_EMAIL), &json!("USD")));
-}
-
-fn read_day() -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
-    parley::domain::Millis(now).to_rfc3339()[..10].to_owned()
 }
 
 #[tokio::test]

@@ -79,10 +79,7 @@ async fn exports_are_jobs_written_to_the_bucket_audited_and_for_supervisors() {
     assert_eq!(t.post(&admin, "/api/exports", &json!({"what": "contacts", "format": "xml"}), None).await.0, 422);
     assert_eq!(t.get(&agent, &format!("/api/exports/{}", job["id"].as_str().unwrap())).await.0, 403);
     assert_eq!(t.get(&admin, "/api/exports/ex.00000000000000000000").await.0, 404);
-    let day = &parley::domain::Millis(
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64,
-    )
-    .to_rfc3339()[..10];
+    let day = parley_e2e::today();
     let (_, audit) = t.get(&admin, &format!("/api/audit?day={day}")).await;
     let exports: Vec<&Value> = audit["items"].as_array().unwrap().iter().filter(|e| e["action"] == "export").collect();
     assert_eq!(exports.len(), 4, "each request is audited once");

@@ -245,7 +245,7 @@ async fn ownership_status_first_response_and_queues() {
     let actions: Vec<&str> = trail["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["close", "transfer", "assign"], "newest first");
     assert_eq!(trail["items"][2]["actor"], "agent@shop.test");
-    let day = &parley::domain::Millis(now_seconds() * 1000).to_rfc3339()[..10];
+    let day = parley_e2e::today();
     let (_, today) = t.get(&admin, &format!("/api/audit?day={day}")).await;
     let all: Vec<&str> = today["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert!(all.contains(&"send") && all.contains(&"invite"), "{all:?}");
@@ -328,4 +328,58 @@ async fn clearing_an_opt_out_takes_a_supervisor_and_every_change_is_audited() {
         .map(|e| (e["action"].as_str().unwrap(), e["actor"].as_str().unwrap()))
         .collect();
     assert_eq!(lines, [("clear_opt_out", "manager@shop.test"), ("opt_out", "agent@shop.test")], "newest first");
+}
+
+#[tokio::test]
+async fn the_audit_log_of_a_day_is_the_businesss_day_across_two_utc_days_and_pages_through_both() {
+    let t = TestStack::start().await;
+    // 19:00 UTC: already tomorrow in India (the stack's calendar), where the
+    // audit screen opened after midnight once showed nothing.
+    t.clock.pin();
+    let now = parley::ports::Clock::now(&*t.clock).0;
+    const DAY: i64 = 86_400_000;
+    let evening = (now.div_euclid(DAY) + 1) * DAY + 19 * 3_600_000;
+    t.clock.advance(std::time::Duration::from_millis((evening - now) as u64));
+    let kolkata_day = parley_e2e::business_day_of(parley::domain::Millis(evening));
+    let utc_day = parley::domain::Millis(evening).to_rfc3339()[..10].to_owned();
+    assert_ne!(kolkata_day, utc_day);
+    let mut invited = Vec::new();
+    let mut admin = String::new();
+    for (hours_later, n) in [(0, 0..28), (10, 28..56)] {
+        // Signed in again: a session lasts less than the hours skipped.
+        t.clock.advance(std::time::Duration::from_secs(hours_later * 3600));
+        admin = t.login().await;
+        for i in n {
+            let email = format!("late{i}@shop.test");
+            let (status, _) =
+                t.post(&admin, "/api/users", &json!({"email": email, "name": email, "role": "agent"}), None).await;
+            assert_eq!(status, 201);
+            invited.push(email);
+            t.clock.advance(std::time::Duration::from_secs(1));
+        }
+    }
+    let mut read = Vec::new();
+    let mut cursor = String::new();
+    let mut pages = 0;
+    loop {
+        let (status, page) = t.get(&admin, &format!("/api/audit?day={kolkata_day}&cursor={cursor}")).await;
+        assert_eq!(status, 200, "{page}");
+        pages += 1;
+        for entry in page["items"].as_array().unwrap() {
+            if entry["action"] == "invite" {
+                read.push(entry["detail"]["email"].as_str().unwrap().to_owned());
+            }
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    invited.reverse();
+    assert_eq!(read, invited, "every invitation of the Indian day, newest first, once, over {pages} pages");
+    assert!(pages >= 2);
+    let (_, before) = t.get(&admin, &format!("/api/audit?day={utc_day}")).await;
+    let earlier: Vec<&serde_json::Value> =
+        before["items"].as_array().unwrap().iter().filter(|e| e["action"] == "invite").collect();
+    assert!(earlier.is_empty(), "the Indian day before holds none of them: {earlier:?}");
 }

@@ -216,7 +216,7 @@ async fn a_receiver_that_keeps_failing_ends_dead_in_the_log_and_redelivers() {
 
     let (status, body) = t.post(&admin, &redeliver, &json!({}), None).await;
     assert_eq!(status, 409, "a delivered one is not sent again: {body}");
-    let (_, audit) = t.get(&admin, &format!("/api/audit?day={}", &Millis(now_ms()).to_rfc3339()[..10])).await;
+    let (_, audit) = t.get(&admin, &format!("/api/audit?day={}", parley_e2e::business_day_of(Millis(now_ms())))).await;
     let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().filter_map(|a| a["action"].as_str()).collect();
     assert!(actions.contains(&"webhook_create") && actions.contains(&"webhook_redeliver"), "{actions:?}");
 }

@@ -49,6 +49,23 @@ impl BusinessDay {
         }
     }
 
+    /// The instants a calendar date (`2026-11-24`) runs between in this
+    /// calendar: its first, and the next day's first. `None` for text that
+    /// is not a date.
+    pub fn span_of(&self, day: &str) -> Option<(Millis, Millis)> {
+        let date: jiff::civil::Date = day.parse().ok()?;
+        let start = match self {
+            BusinessDay::FixedOffset(minutes) => {
+                let midnight = date.to_zoned(TimeZone::UTC).ok()?.timestamp().as_millisecond();
+                Millis(midnight - minutes * 60_000)
+            }
+            BusinessDay::Zone(zone) => {
+                Millis(date.to_zoned(zone.clone()).ok()?.start_of_day().ok()?.timestamp().as_millisecond())
+            }
+        };
+        Some((start, self.end_of_day(start)))
+    }
+
     /// `hour`:00 local time on the day `days_after` the business day holding
     /// `now` (a local time a clock change skips moves on to one that exists).
     pub fn at_local_hour(&self, now: Millis, days_after: i64, hour: i8) -> Millis {
@@ -146,6 +163,19 @@ mod tests {
         assert_eq!(sao_paulo.end_of_day(at("2018-11-04T12:00:00Z")).to_rfc3339(), "2018-11-05T02:00:00Z");
         assert_eq!(sao_paulo.day_of(at("2018-11-04T02:59:59Z")), "2018-11-03");
         assert_eq!(sao_paulo.day_of(at("2018-11-04T03:00:00Z")), "2018-11-04");
+    }
+
+    #[test]
+    fn a_date_spans_from_its_local_midnight_to_the_next() {
+        let india = zone("Asia/Kolkata");
+        assert_eq!(india.span_of("2026-12-07"), Some((at("2026-12-06T18:30:00Z"), at("2026-12-07T18:30:00Z"))));
+        // The autumn's clock change makes London's day 25 hours long.
+        let london = zone("Europe/London");
+        assert_eq!(london.span_of("2026-10-25"), Some((at("2026-10-24T23:00:00Z"), at("2026-10-26T00:00:00Z"))));
+        let fixed = BusinessDay::FixedOffset(-180);
+        assert_eq!(fixed.span_of("2026-12-07"), Some((at("2026-12-07T03:00:00Z"), at("2026-12-08T03:00:00Z"))));
+        assert_eq!(india.span_of("7 December"), None);
+        assert_eq!(india.span_of("2026-02-30"), None);
     }
 
     #[test]

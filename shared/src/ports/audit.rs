@@ -11,6 +11,7 @@ pub trait AuditLog: Send + Sync {
     async fn audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
     /// A contact's audit trail, newest first.
     async fn audit_for_contact(&self, contact: &ContactId, page: &PageRequest) -> Result<Page<AuditEntry>, StoreError>;
-    /// A day's audit log (`YYYY-MM-DD`), newest first.
+    /// The audit log of a date (`YYYY-MM-DD`) in the business's calendar,
+    /// newest first.
     async fn audit_for_day(&self, day: &str, page: &PageRequest) -> Result<Page<AuditEntry>, StoreError>;
 }

@@ -63,7 +63,9 @@ impl DynamoStore {
         day
     }
 
-    async fn report_calendar(&self) -> BusinessDay {
+    /// The business's calendar: the container's copy while fresh, else the
+    /// profile read again.
+    pub(super) async fn report_calendar(&self) -> BusinessDay {
         if let Some(day) = self.calendar.fresh() {
             return day;
         }
