@@ -162,7 +162,7 @@ impl KeptAliveConnector {
             stale: kept && matches!(failure, ExchangeFailure::ClosedBeforeAnswer(_)),
             error: ConnectorError::io(failure.into()),
         })?;
-        if answer.reusable && connection.buffer.is_empty() {
+        if answer.reusable {
             self.idle.lock().unwrap_or_else(PoisonError::into_inner).push(connection);
         }
         let mut response = http::Response::new(SdkBody::from(answer.body));

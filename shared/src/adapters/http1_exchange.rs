@@ -31,7 +31,8 @@ pub struct Answer {
     /// Its body, de-chunked.
     pub body: Bytes,
     /// Whether the stream may carry the next request: false when the peer
-    /// said `Connection: close` or ended the body by closing.
+    /// said `Connection: close`, ended the body by closing, or sent bytes
+    /// past the answer (which no next answer could be told apart from).
     pub reusable: bool,
 }
 
@@ -52,9 +53,9 @@ pub enum ExchangeFailure {
 }
 
 /// Writes `method path` with `headers` and `body` to `stream` in one write,
-/// then reads the answer. `buffer` keeps what was read past the answer (a
-/// well-behaved peer sends nothing more) and is meant to stay with the
-/// stream. `headers` should name the host; `Content-Length` is added.
+/// then reads the answer. `buffer` holds what the stream gave past the
+/// answer (a well-behaved peer sends nothing more; when it has, the answer
+/// says the stream is not reusable) and is meant to stay with the stream. `headers` should name the host; `Content-Length` is added.
 pub async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
     stream: &mut S,
     buffer: &mut BytesMut,
@@ -142,7 +143,7 @@ async fn read_answer<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut BytesMut
             None => (read_to_end(stream, buffer).await?, false),
         }
     };
-    Ok(Answer { status, headers, body, reusable })
+    Ok(Answer { status, headers, body, reusable: reusable && buffer.is_empty() })
 }
 
 fn head(parsed: &httparse::Response<'_, '_>) -> Result<(StatusCode, HeaderMap), ExchangeFailure> {

@@ -13,7 +13,7 @@
 //! does not turn X-Ray on, and nothing in the function reads it.
 
 use super::http1_exchange::{exchange, ExchangeFailure};
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -71,7 +71,7 @@ where
 {
     let mut api = RuntimeApi::new(address);
     loop {
-        let next = api.call(Method::GET, NEXT, Bytes::new()).await?;
+        let next = api.call(Method::GET, NEXT, &[]).await?;
         if next.status != StatusCode::OK {
             return Err(RuntimeApiFailure::Unexpected(format!("{} to the next invocation", next.status)));
         }
@@ -107,7 +107,7 @@ where
                 (format!("/2018-06-01/runtime/invocation/{request_id}/error"), body)
             }
         };
-        let posted = api.call(Method::POST, &path, Bytes::from(body)).await?;
+        let posted = api.call(Method::POST, &path, &body).await?;
         if !posted.status.is_success() {
             // 413 (an answer over 6 MB) and the like: Lambda has failed the
             // invocation itself; the loop goes on to the next.
@@ -143,7 +143,7 @@ impl RuntimeApi {
         &mut self,
         method: Method,
         path: &str,
-        body: Bytes,
+        body: &[u8],
     ) -> Result<super::http1_exchange::Answer, RuntimeApiFailure> {
         for attempt in 0..2 {
             let (stream, buffer) = match self.connection.as_mut() {
@@ -154,9 +154,9 @@ impl RuntimeApi {
                     self.connection.insert((stream, BytesMut::new()))
                 }
             };
-            match exchange(stream, buffer, (&method, path, &self.headers), &body).await {
+            match exchange(stream, buffer, (&method, path, &self.headers), body).await {
                 Ok(answer) => {
-                    if !answer.reusable || !buffer.is_empty() {
+                    if !answer.reusable {
                         self.connection = None;
                     }
                     return Ok(answer);

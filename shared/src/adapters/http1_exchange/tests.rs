@@ -116,6 +116,15 @@ async fn what_is_not_http_is_malformed() {
 }
 
 #[tokio::test]
+async fn bytes_past_the_answer_make_the_stream_unfit_for_the_next_request() {
+    let (_, answer, buffer) = against(&[b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}HTTP/1.1 200"], false).await;
+    let answer = answer.unwrap();
+    assert_eq!(&answer.body[..], b"{}");
+    assert!(!answer.reusable);
+    assert_eq!(&buffer[..], b"HTTP/1.1 200");
+}
+
+#[tokio::test]
 async fn a_bodiless_status_ends_at_its_head() {
     let (_, answer, _) = against(&[b"HTTP/1.1 204 No Content\r\n\r\n"], false).await;
     let answer = answer.unwrap();
