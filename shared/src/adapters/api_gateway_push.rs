@@ -3,7 +3,7 @@
 //! `execute-api` without the SDK's client (one call, a path and a body; see
 //! [`aws_signed`](super::aws_signed) for what is kept of the SDK).
 
-use super::aws_signed::{percent_encoded, CallFailure, Outgoing, ServiceSigning, SignedRequests};
+use super::aws_signed::{percent_encoded, CallFailure, Outgoing, ServiceSigning, SignedRequests, Signer};
 use crate::ports::{PushChannel, PushError};
 use async_trait::async_trait;
 use aws_sigv4::http_request::SigningSettings;
@@ -28,7 +28,7 @@ impl ApiGatewayPush {
     fn over(config: &aws_types::SdkConfig, connector: SharedHttpConnector, endpoint: &str) -> Self {
         let signing = ServiceSigning {
             name: "execute-api",
-            settings: SigningSettings::default,
+            signer: Signer::Sdk(SigningSettings::default),
             refusal: super::aws_json::refusal,
         };
         let endpoint = endpoint.trim_end_matches('/').to_owned();

@@ -12,9 +12,8 @@
 //! [`aws_signed`](super::aws_signed) says what it keeps of the SDK.
 
 pub use super::aws_signed::{CallFailure, Refusal};
-use super::aws_signed::{Outgoing, ServiceSigning, SignedRequests};
+use super::aws_signed::{Outgoing, ServiceSigning, SignedRequests, Signer};
 use crate::adapters::request_counter::RequestCounter;
-use aws_sigv4::http_request::SigningSettings;
 use aws_smithy_runtime_api::client::http::SharedHttpConnector;
 use aws_smithy_runtime_api::http::Headers;
 use aws_types::SdkConfig;
@@ -60,7 +59,7 @@ impl JsonProtocol {
     /// endpoint, sending through `connector`. Nothing is sent yet; a missing
     /// region or credentials fail each call, as they do in the SDK.
     pub fn new(service: &'static JsonService, config: &SdkConfig, connector: SharedHttpConnector) -> Self {
-        let signing = ServiceSigning { name: service.name, settings: SigningSettings::default, refusal };
+        let signing = ServiceSigning { name: service.name, signer: Signer::Headers, refusal };
         JsonProtocol {
             service,
             endpoint: super::aws_signed::endpoint(service.id, service.name, config),
@@ -132,6 +131,39 @@ mod tests {
             assert!(authorization.contains("x-amz-target"), "the target is signed: {authorization}");
             assert_eq!(body, b"{}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_sent_request_carries_the_signature_the_sdks_signer_gives_it() {
+        use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+        let connector = Scripted::default();
+        *connector.answers.lock().unwrap() = vec![(200, "{}")];
+        let client = JsonProtocol::new(&DYNAMODB, &config(), connector.connector());
+        client.call("DynamoDB_20120810.TransactWriteItems", Bytes::from_static(b"{\"a\":1}")).await.expect("answered");
+        let seen = connector.seen.lock().unwrap();
+        let (method, url, headers, body) = &seen[0];
+        let date = headers["x-amz-date"].to_str().unwrap();
+        let at =
+            jiff::civil::DateTime::strptime("%Y%m%dT%H%M%SZ", date).unwrap().to_zoned(jiff::tz::TimeZone::UTC).unwrap();
+        let identity = aws_smithy_runtime_api::client::identity::Identity::from(
+            aws_credential_types::Credentials::new("AKIDEXAMPLE", "secret", Some("session".into()), None, "test"),
+        );
+        let params = aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region("ap-south-1")
+            .name("dynamodb")
+            .time(std::time::SystemTime::from(at.timestamp()))
+            .settings(SigningSettings::default())
+            .build()
+            .unwrap()
+            .into();
+        let unsigned =
+            ["content-type", "x-amz-target", "content-length"].map(|name| (name, headers[name].to_str().unwrap()));
+        let signable = SignableRequest::new(method, url, unsigned.into_iter(), SignableBody::Bytes(body)).unwrap();
+        let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+        let expected = instructions.headers().find(|(name, _)| *name == "authorization").unwrap().1;
+        assert_eq!(headers["authorization"], expected);
+        assert_eq!(headers["x-amz-security-token"], "session");
     }
 
     #[tokio::test]

@@ -4,13 +4,16 @@
 //! ([`s3_bucket`](super::s3_bucket)).
 //!
 //! What it keeps of the SDK: requests are signed by the SDK's own signer
-//! (aws-sigv4, session token included), sent through an SDK HTTP connector,
+//! (aws-sigv4, session token included), or by [`HeaderSigner`], which
+//! gives the same signatures for less, sent through an SDK HTTP connector,
 //! retried as the SDK's standard mode retries (5xx, throttling, broken
 //! connections; its backoff), and go where the SDK would send them
 //! (`AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, then the region).
 
+use crate::adapters::header_signer::{HeaderSigner, Unsigned};
 use crate::adapters::request_counter::RequestCounter;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SignatureLocation, SigningSettings};
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::http::{HttpConnector, SharedHttpConnector};
@@ -131,10 +134,20 @@ pub struct Outgoing<'a> {
 pub struct ServiceSigning {
     /// The name requests are signed for (`s3`, `dynamodb`).
     pub name: &'static str,
-    /// The signer's settings (S3 wants its own).
-    pub settings: fn() -> SigningSettings,
+    /// The signer.
+    pub signer: Signer,
     /// Reads an error answer's code and message.
     pub refusal: fn(status: u16, headers: &Headers, body: Bytes) -> Refusal,
+}
+
+/// Which signer signs a service's requests.
+#[derive(Debug, Clone, Copy)]
+pub enum Signer {
+    /// The SDK's, with these settings (S3 wants its own); it also signs links.
+    Sdk(fn() -> SigningSettings),
+    /// [`HeaderSigner`], with the default settings, for requests without a
+    /// query: the JSON protocols' `POST /`, the webhook's hot path.
+    Headers,
 }
 
 /// Sends one service's signed requests.
@@ -143,6 +156,8 @@ pub struct SignedRequests {
     service: ServiceSigning,
     connector: SharedHttpConnector,
     region: Option<Region>,
+    /// Set for [`Signer::Headers`] once there is a region.
+    header_signer: Option<HeaderSigner>,
     credentials: Option<SharedCredentialsProvider>,
     retry: RetryConfig,
     counter: Option<RequestCounter>,
@@ -153,10 +168,15 @@ impl SignedRequests {
     /// retry settings, sent through `connector`. Nothing is sent yet; a
     /// missing region or credentials fail each call, as they do in the SDK.
     pub fn new(service: ServiceSigning, config: &SdkConfig, connector: SharedHttpConnector) -> Self {
+        let header_signer = match service.signer {
+            Signer::Headers => config.region().map(|region| HeaderSigner::new(service.name, region.as_ref())),
+            Signer::Sdk(_) => None,
+        };
         SignedRequests {
             service,
             connector,
             region: config.region().cloned(),
+            header_signer,
             credentials: config.credentials_provider(),
             retry: config.retry_config().cloned().unwrap_or_else(RetryConfig::standard),
             counter: None,
@@ -206,7 +226,10 @@ impl SignedRequests {
         valid_for: Duration,
         now: SystemTime,
     ) -> Result<String, String> {
-        let mut settings = (self.service.settings)();
+        let Signer::Sdk(settings) = self.service.signer else {
+            return Err(format!("{} links are not signed", self.service.name));
+        };
+        let mut settings = settings();
         settings.signature_location = SignatureLocation::QueryParams;
         settings.expires_in = Some(valid_for);
         let mut request = http::Request::builder().method(method).uri(url);
@@ -227,9 +250,42 @@ impl SignedRequests {
     }
 
     async fn identity(&self) -> Result<Identity, String> {
+        Ok(Identity::from(self.credentials().await?))
+    }
+
+    async fn credentials(&self) -> Result<Credentials, String> {
         let provider = self.credentials.as_ref().ok_or_else(|| "no AWS credentials".to_owned())?;
-        let credentials = provider.provide_credentials().await.map_err(|e| format!("AWS credentials: {e}"))?;
-        Ok(Identity::from(credentials))
+        provider.provide_credentials().await.map_err(|e| format!("AWS credentials: {e}"))
+    }
+
+    /// Signs `request` with [`HeaderSigner`], adding what it signs to its headers.
+    async fn sign_headers<B>(&self, request: &mut http::Request<B>, body: &[u8]) -> Result<(), String> {
+        let signer = self.header_signer.as_ref().ok_or_else(|| format!("no region for {}", self.service.name))?;
+        let credentials = self.credentials().await?;
+        let uri = request.uri();
+        if uri.query().is_some() {
+            return Err(format!("{} requests with a query are not signed in their headers", self.service.name));
+        }
+        let authority = uri.authority().ok_or_else(|| format!("no host in the {} endpoint", self.service.name))?;
+        let default_port =
+            matches!((uri.scheme_str(), authority.port_u16()), (Some("http"), Some(80)) | (Some("https"), Some(443)));
+        let host = if default_port { authority.host() } else { authority.as_str() };
+        let headers: Vec<(&str, &str)> = request
+            .headers()
+            .iter()
+            .filter(|(name, _)| !UNSIGNED_HEADERS.contains(&name.as_str()))
+            .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
+            .collect();
+        let unsigned = Unsigned { method: request.method().as_str(), host, path: uri.path(), headers: &headers, body };
+        let signature = signer.sign(&unsigned, &credentials, SystemTime::now()).map_err(|e| format!("signing: {e}"))?;
+        let headers = request.headers_mut();
+        let value = |text: String| http::HeaderValue::try_from(text).map_err(|e| format!("signing: {e}"));
+        headers.insert("x-amz-date", value(signature.date_time)?);
+        if let Some(token) = credentials.session_token() {
+            headers.insert("x-amz-security-token", value(token.to_owned())?);
+        }
+        headers.insert(http::header::AUTHORIZATION, value(signature.authorization)?);
+        Ok(())
     }
 
     /// Signs `request`, which was built from `url`, in place, as `settings`
@@ -271,17 +327,15 @@ impl SignedRequests {
             .header("content-length", outgoing.body.len())
             .body(SdkBody::from(outgoing.body.clone()))
             .map_err(|e| Exchange::Unsendable(format!("{} request: {e}", self.service.name)))?;
-        let identity = self.identity().await.map_err(Exchange::Unsendable)?;
-        let settings = (self.service.settings)();
-        self.sign(
-            &mut request,
-            outgoing.url,
-            &identity,
-            settings,
-            SignableBody::Bytes(outgoing.body),
-            SystemTime::now(),
-        )
-        .map_err(Exchange::Unsendable)?;
+        match self.service.signer {
+            Signer::Sdk(settings) => {
+                let identity = self.identity().await.map_err(Exchange::Unsendable)?;
+                let body = SignableBody::Bytes(outgoing.body);
+                self.sign(&mut request, outgoing.url, &identity, settings(), body, SystemTime::now())
+                    .map_err(Exchange::Unsendable)?;
+            }
+            Signer::Headers => self.sign_headers(&mut request, outgoing.body).await.map_err(Exchange::Unsendable)?,
+        }
         let request = HttpRequest::try_from(request)
             .map_err(|e| Exchange::Unsendable(format!("{} request: {e}", self.service.name)))?;
         if let Some(counter) = &self.counter {
@@ -314,6 +368,9 @@ pub fn percent_encoded(text: &str, keep_slash: bool) -> String {
     }
     out
 }
+
+/// Headers the SDK's signer leaves unsigned, as proxies may change them.
+const UNSIGNED_HEADERS: &[&str] = &["authorization", "user-agent", "x-amzn-trace-id", "transfer-encoding"];
 
 /// Why an exchange produced no answer.
 enum Exchange {
@@ -365,7 +422,7 @@ pub(crate) mod tests {
     /// Requests signed for `name` with the default settings, whose errors
     /// name no code.
     pub(crate) fn signing(name: &'static str) -> ServiceSigning {
-        ServiceSigning { name, settings: SigningSettings::default, refusal: plain }
+        ServiceSigning { name, signer: Signer::Sdk(SigningSettings::default), refusal: plain }
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod dynamo;
 pub mod error_chain;
 pub mod font_directory;
 pub mod graph_leads;
+pub mod header_signer;
 pub mod http1_exchange;
 pub mod http_api_event;
 pub mod indiamart_http;

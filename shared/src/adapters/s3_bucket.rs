@@ -8,7 +8,9 @@
 //! payload's hash in `x-amz-content-sha256`), the connector, standard
 //! retries and the `AWS_ENDPOINT_URL_S3` override.
 
-use super::aws_signed::{percent_encoded, Answer, CallFailure, Outgoing, Refusal, ServiceSigning, SignedRequests};
+use super::aws_signed::{
+    percent_encoded, Answer, CallFailure, Outgoing, Refusal, ServiceSigning, SignedRequests, Signer,
+};
 use super::s3_xml;
 use crate::ports::FileError;
 use aws_sigv4::http_request::{PayloadChecksumKind, PercentEncodingMode, SigningSettings, UriPathNormalizationMode};
@@ -90,7 +92,7 @@ impl S3Bucket {
     /// in the path when `path_style` (an emulator serves no per-bucket
     /// host names), else in the host name. Nothing is sent yet.
     pub fn new(config: &SdkConfig, connector: SharedHttpConnector, name: impl Into<String>, path_style: bool) -> Self {
-        let signing = ServiceSigning { name: "s3", settings: s3_settings, refusal: xml_refusal };
+        let signing = ServiceSigning { name: "s3", signer: Signer::Sdk(s3_settings), refusal: xml_refusal };
         S3Bucket {
             requests: SignedRequests::new(signing, config, connector),
             endpoint: super::aws_signed::endpoint("S3", "s3", config),

@@ -2,7 +2,7 @@
 //! name in the stack's schedule group, each invoking the reminders function
 //! with the job's JSON and deleting itself once it has fired.
 
-use super::aws_signed::{percent_encoded, CallFailure, Outgoing, ServiceSigning, SignedRequests};
+use super::aws_signed::{percent_encoded, CallFailure, Outgoing, ServiceSigning, SignedRequests, Signer};
 use crate::config::{ConfigError, Environment};
 use crate::domain::scheduled_job::ScheduledJob;
 use crate::domain::Millis;
@@ -68,8 +68,11 @@ impl EventBridgeScheduler {
     /// endpoint, sending through `connector` and putting schedules in
     /// `target.group`. Nothing is sent yet.
     pub fn new(config: &SdkConfig, connector: SharedHttpConnector, target: ScheduleTarget) -> Self {
-        let signing =
-            ServiceSigning { name: "scheduler", settings: SigningSettings::default, refusal: super::aws_json::refusal };
+        let signing = ServiceSigning {
+            name: "scheduler",
+            signer: Signer::Sdk(SigningSettings::default),
+            refusal: super::aws_json::refusal,
+        };
         EventBridgeScheduler {
             requests: SignedRequests::new(signing, config, connector),
             endpoint: super::aws_signed::endpoint("Scheduler", "scheduler", config),

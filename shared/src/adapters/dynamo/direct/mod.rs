@@ -6,8 +6,8 @@
 //! (the same request posted with reqwest) is about 200; the rest is its
 //! orchestrator: interceptors, endpoint rules, identity and retry
 //! machinery, body wrappers, layered configuration. This writer sends the
-//! same request through [`JsonProtocol`] (the SDK's signer and standard
-//! retries, over the connector it is given: on Lambda, kept-alive
+//! same request through [`JsonProtocol`] (signed as the SDK signs it, the
+//! SDK's standard retries, over the connector it is given: on Lambda, kept-alive
 //! connections of its own, `aws::transactions_connector`) and reads the
 //! answer into the SDK's model types,
 //! so the code that builds a transaction and reads its cancellation is
