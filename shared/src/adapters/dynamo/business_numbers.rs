@@ -1,21 +1,20 @@
 //! The business numbers customers write to, counted per number with the
 //! once-only counters of [`super::tally`]: each inbound message's own
-//! transaction adds a pending entry (touching no shared item, so a burst of
-//! messages to one number never conflicts), and the list is one read of
-//! the counters plus the entries not folded yet. No Scan of the contacts.
+//! transaction adds to its number's counter in its pending entry (touching
+//! no shared item, so a burst of messages to one number never conflicts),
+//! and the list is one read of the counters plus the entries not folded
+//! yet. No Scan of the contacts.
 
-use super::tally::{pending_entry, Counter};
-use super::write::PlainWrite;
+use super::tally::Counter;
 use super::DynamoStore;
 use crate::ports::StoreError;
 
 /// The counters' partition: one item per business number.
 const NUMBER_STATS: &str = "STATS#NUM";
 
-/// The pending entry counting inbound message `wamid` on its business number.
-pub(super) fn count_inbound(table: &str, phone_number_id: &str, wamid: &str) -> PlainWrite {
-    let counter = Counter { pk: NUMBER_STATS.to_owned(), sk: phone_number_id.to_owned(), field: "inbound".to_owned() };
-    pending_entry(table, &counter, &format!("number|{wamid}"))
+/// The counter of inbound messages to a business number.
+pub(super) fn inbound_counter(phone_number_id: &str) -> Counter {
+    Counter { pk: NUMBER_STATS.to_owned(), sk: phone_number_id.to_owned(), field: "inbound".to_owned() }
 }
 
 #[async_trait::async_trait]

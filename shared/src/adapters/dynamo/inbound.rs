@@ -47,8 +47,8 @@ use aws_sdk_dynamodb::types::{
 const MAX_ATTEMPTS: usize = 6;
 
 /// Positions in the transaction; the identity claims follow, then the
-/// contact, the day's and the number's counters, the `message.received`
-/// event, with a twin its
+/// contact, the pending entry of the day's and the number's counters, the
+/// `message.received` event, with a twin its
 /// flag and audit line, and last the contact's `contact.created` event.
 const POINTER: usize = 0;
 const NOT_ERASED: usize = 1;
@@ -111,12 +111,16 @@ impl DynamoStore {
             // and fires no rule; the call's end does both.
             crate::domain::change_event::call_ringing(message, contact, &ring.call_id)
         } else if message.arrival == Arrival::Live {
-            // Counted in the same transaction, so a redelivery never counts twice.
-            items.push(super::stats::count_message(&self.table, day, "inbound", &message.wamid).into());
-            // So is the business number, which lists it in Settings without a Scan.
-            items.push(
-                super::business_numbers::count_inbound(&self.table, &message.phone_number_id, &message.wamid).into(),
-            );
+            // Counted in the same transaction, so a redelivery never counts
+            // twice: on the day's report, and on the business number (which
+            // lists it in Settings without a Scan). One entry adds to both,
+            // a transaction item fewer than an entry each.
+            let counters = [
+                (super::stats::message_counter(day, "inbound"), 1),
+                (super::business_numbers::inbound_counter(&message.phone_number_id), 1),
+            ];
+            let event = super::stats::message_event("inbound", &message.wamid);
+            items.push(super::tally::pending_amounts(&self.table, &counters, &event).into());
             crate::domain::change_event::message_received(message, contact)
         } else {
             crate::domain::change_event::message_sent_from_phone_app(message, contact)

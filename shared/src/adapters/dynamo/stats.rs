@@ -17,8 +17,17 @@ use aws_sdk_dynamodb::types::Select;
 /// the message's id. Touches no shared item, so concurrent messages never
 /// conflict over it (see [`super::tally`]).
 pub(super) fn count_message(table: &str, day: String, direction: &str, event: &str) -> PlainWrite {
-    let counter = Counter { pk: keys::MESSAGE_STATS.to_owned(), sk: day, field: direction.to_owned() };
-    pending_entry(table, &counter, &format!("message|{direction}|{event}"))
+    pending_entry(table, &message_counter(day, direction), &message_event(direction, event))
+}
+
+/// The counter of messages of `direction` on the business `day`.
+pub(super) fn message_counter(day: String, direction: &str) -> Counter {
+    Counter { pk: keys::MESSAGE_STATS.to_owned(), sk: day, field: direction.to_owned() }
+}
+
+/// The name message `event`'s pending entry is made unique by.
+pub(super) fn message_event(direction: &str, event: &str) -> String {
+    format!("message|{direction}|{event}")
 }
 
 impl DynamoStore {

@@ -145,7 +145,7 @@ pub(super) fn pending_entry(table: &str, counter: &Counter, event: &str) -> Plai
 
 /// The pending entry that adds each amount to its counter (an entry
 /// without an amount adds one).
-fn pending_amounts(table: &str, amounts: &[(Counter, i64)], event: &str) -> PlainWrite {
+pub(super) fn pending_amounts(table: &str, amounts: &[(Counter, i64)], event: &str) -> PlainWrite {
     let digest = event_digest(event);
     let mut item = Attributes::key(keys::tally_pk(shard_of(&digest)), digest, 4);
     match amounts {
