@@ -1,5 +1,8 @@
 //! Structured JSON logs for every function.
 
+mod json_lines;
+
+use json_lines::{JsonLines, JsonMembers};
 use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt as _;
@@ -18,10 +21,8 @@ where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
     tracing_subscriber::fmt()
-        .json()
-        .with_current_span(false)
-        .with_target(false)
-        .without_time()
+        .fmt_fields(JsonMembers)
+        .event_format(JsonLines)
         .with_writer(writer)
         .finish()
         .with(filter(directives))

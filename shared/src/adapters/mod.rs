@@ -38,7 +38,7 @@ pub mod sqs;
 pub mod sqs_batch;
 pub mod sqs_client;
 #[cfg(test)]
-mod test_log_capture;
+pub(crate) mod test_log_capture;
 #[cfg(test)]
 mod test_request_reader;
 pub mod webhook_http;
