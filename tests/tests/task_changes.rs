@@ -177,17 +177,28 @@ async fn done_tasks_list_newest_first_across_days_for_the_owner_and_the_team() {
     let now = parley::ports::Clock::now(t.clock.as_ref());
     let since = Millis(now.0 - 14 * 86_400_000);
     let mut paged = Vec::new();
+    let mut cursors = Vec::new();
     let mut cursor = None;
     loop {
         let page = store.done_tasks(None, since, now, &PageRequest { cursor, limit: Some(1) }).await.unwrap();
         assert!(page.items.len() <= 1);
         paged.extend(page.items.into_iter().map(|t| t.title));
         match page.next_cursor {
-            Some(next) => cursor = Some(next),
+            Some(next) => {
+                cursors.push(next.clone());
+                cursor = Some(next)
+            }
             None => break,
         }
     }
     assert_eq!(paged, expected, "one a page, across the day partitions");
+    assert_eq!(cursors.len(), expected.len() - 1, "no page after the last");
     let (status, _) = t.get(&admin, "/api/tasks?due=done&scope=team&cursor=1999-01-01.").await;
-    assert_eq!(status, 400, "a cursor outside the window is refused");
+    assert_eq!(status, 400, "a cursor that is not one is refused");
+    // The first page's cursor names the newest day, outside a window that
+    // ends two days before it.
+    let two_days_before = Millis(now.0 - 2 * 86_400_000);
+    let outside = PageRequest { cursor: Some(cursors[0].clone()), limit: Some(1) };
+    let refused = store.done_tasks(None, since, two_days_before, &outside).await;
+    assert!(matches!(refused, Err(parley::ports::StoreError::BadCursor)), "{refused:?}");
 }

@@ -1,6 +1,7 @@
 //! The audit log: one item per line under its day (`A#<day>`), and each
 //! contact's trail on `gsi1`.
 
+use super::day_partitions::{DayPartitioned, DaySpan};
 use super::item::{get_n, get_s, key, n, s, Item};
 use super::keys;
 use super::{cursor, unavailable, DynamoStore};
@@ -108,73 +109,20 @@ impl DynamoStore {
     /// The lines of a date in the business's calendar, newest first. Lines
     /// are filed under their UTC day, so a business day reads the one to
     /// three UTC days it overlaps (two in India: its day starts at 18:30
-    /// UTC), newest first, within its first and last instant. The cursor is
-    /// the last line given (`pk`, `sk`): the next page reads from the line
-    /// before it, in its UTC day and then the older ones.
+    /// UTC), newest first, within its first and last instant
+    /// ([`super::day_partitions`]).
     async fn audit_of_business_day(&self, day: &str, page: &PageRequest) -> Result<Page<AuditEntry>, StoreError> {
         let Some((from, to)) = self.report_calendar().await.span_of(day) else {
             return Ok(Page { items: Vec::new(), next_cursor: None });
         };
         let last = Millis(to.0 - 1);
-        let first_utc_day = &from.to_rfc3339()[..10];
-        let mut utc_days: Vec<String> = Vec::with_capacity(3);
-        let mut at = last;
-        loop {
-            let utc_day = &at.to_rfc3339()[..10];
-            if utc_day < first_utc_day {
-                break;
-            }
-            utc_days.push(keys::audit_pk(utc_day));
-            at = Millis(at.0 - DAY_MS);
-        }
-        let (mut partitions, mut upper) = (utc_days.as_slice(), format!("{}#~", last.sortable()));
-        let after = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK])?;
-        if let Some(after) = &after {
-            let (pk, sk) = (get_s(after, keys::PK).unwrap_or_default(), get_s(after, keys::SK).unwrap_or_default());
-            let at = partitions.iter().position(|p| *p == pk).ok_or(StoreError::BadCursor)?;
-            partitions = &partitions[at..];
-            upper = sk;
-        }
-        let wanted = PAGE as usize + 1;
-        let mut lines: Vec<Item> = Vec::with_capacity(wanted);
-        for pk in partitions {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .scan_index_forward(false)
-                .limit((wanted + 1 - lines.len()) as i32)
-                .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :upper")
-                .expression_attribute_values(":pk", s(pk))
-                .expression_attribute_values(":from", s(from.sortable()))
-                .expression_attribute_values(":upper", s(&upper))
-                .send()
-                .await
-                .map_err(unavailable)?;
-            // BETWEEN takes its ends: the cursor's own line was on the last page.
-            let given = after.as_ref().and_then(|a| get_s(a, keys::SK));
-            lines.extend(out.items().iter().filter(|item| get_s(item, keys::SK) != given).cloned());
-            if lines.len() >= wanted {
-                break;
-            }
-        }
-        let next_cursor = if lines.len() > PAGE as usize {
-            lines.truncate(PAGE as usize);
-            let last = lines.last().map(|item| {
-                item.iter()
-                    .filter(|(name, _)| *name == keys::PK || *name == keys::SK)
-                    .map(|(name, value)| (name.clone(), value.clone()))
-                    .collect::<Item>()
-            });
-            cursor::encode(last.as_ref())
-        } else {
-            None
-        };
+        let read = DayPartitioned { index: None, key: (keys::PK, keys::SK), partition: keys::audit_pk };
+        let span = DaySpan { first: from, last, sort_keys: (from.sortable(), format!("{}#~", last.sortable())) };
+        let (lines, next_cursor) =
+            self.newest_first_by_day(&read, &span, page.cursor.as_deref(), PAGE as usize).await?;
         Ok(Page { items: lines.iter().map(audit_from).collect(), next_cursor })
     }
 }
-
-const DAY_MS: i64 = 86_400_000;
 
 #[async_trait::async_trait]
 impl crate::ports::AuditLog for DynamoStore {

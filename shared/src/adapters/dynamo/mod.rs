@@ -35,6 +35,7 @@ mod consent;
 mod contacts;
 mod conversation_watch;
 mod cursor;
+mod day_partitions;
 mod deals;
 mod direct;
 pub use direct::DirectTransactions;

@@ -1,8 +1,9 @@
 //! Task edits (a conditional put on the whole stored task) and the lists of
 //! done tasks: per owner on `gsi3` (`DONE#<owner>`), for the team on `gsi5`
 //! in one partition per UTC day of completion (`DONE#<day>`), walked newest
-//! day first.
+//! day first ([`super::day_partitions`]).
 
+use super::day_partitions::{DayPartitioned, DaySpan};
 use super::item::{s, Item};
 use super::keys;
 use super::paging::PageSize;
@@ -12,18 +13,6 @@ use crate::domain::task::Task;
 use crate::domain::{AuditEntry, ContactId, Millis};
 use crate::ports::{Page, PageRequest, StoreError, TaskLedger};
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
-
-const DAY: i64 = 86_400_000;
-
-fn day_of(at: Millis) -> String {
-    at.to_rfc3339()[..10].to_owned()
-}
-
-/// A team cursor: the day being read, then (after a `.`) DynamoDB's key
-/// within it, empty at the day's start.
-fn team_cursor(day: &str, inner: Option<String>) -> String {
-    format!("{day}.{}", inner.unwrap_or_default())
-}
 
 impl DynamoStore {
     async fn query_done(
@@ -90,43 +79,14 @@ impl TaskLedger for DynamoStore {
                 self.query_done(index, keys::owner_done_tasks(owner), since, until, start, limit).await?;
             return Ok(Page { items, next_cursor });
         }
-        let first_day = day_of(since);
-        let (mut day, mut start) = match page.cursor.as_deref().filter(|c| !c.is_empty()) {
-            None => (day_of(until), None),
-            Some(text) => {
-                let (day, inner) = text.split_once('.').ok_or(StoreError::BadCursor)?;
-                let known_day = Millis::parse_rfc3339(&format!("{day}T00:00:00Z")).is_some();
-                if !known_day || day < first_day.as_str() || day > day_of(until).as_str() {
-                    return Err(StoreError::BadCursor);
-                }
-                let names = [keys::PK, keys::SK, "gsi5pk", "gsi5sk"];
-                (day.to_owned(), cursor::decode(Some(inner), &names)?)
-            }
-        };
-        let mut items = Vec::new();
-        loop {
-            let want = limit - i32::try_from(items.len()).unwrap_or(limit);
-            let index = (keys::GSI5, "gsi5pk", "gsi5sk");
-            let (found, inner) =
-                self.query_done(index, keys::team_done_tasks(&day), since, until, start.take(), want).await?;
-            items.extend(found);
-            let previous = Millis::parse_rfc3339(&format!("{day}T00:00:00Z")).map(|d| day_of(Millis(d.0 - DAY)));
-            let next = match (inner, previous) {
-                (Some(inner), _) => Some(team_cursor(&day, Some(inner))),
-                (None, Some(previous)) if previous >= first_day => Some(team_cursor(&previous, None)),
-                _ => None,
-            };
-            let full = i32::try_from(items.len()).unwrap_or(limit) >= limit;
-            match next {
-                Some(next) if full => return Ok(Page { items, next_cursor: Some(next) }),
-                Some(next) => {
-                    let (next_day, inner) = next.split_once('.').map_or((next.clone(), ""), |(d, i)| (d.to_owned(), i));
-                    start = cursor::decode(Some(inner), &[keys::PK, keys::SK, "gsi5pk", "gsi5sk"])?;
-                    day = next_day;
-                }
-                None => return Ok(Page { items, next_cursor: None }),
-            }
-        }
+        let read =
+            DayPartitioned { index: Some(keys::GSI5), key: ("gsi5pk", "gsi5sk"), partition: keys::team_done_tasks };
+        let span =
+            DaySpan { first: since, last: until, sort_keys: (since.sortable(), format!("{}~", until.sortable())) };
+        let limit = usize::try_from(limit).unwrap_or(50);
+        let (found, next_cursor) = self.newest_first_by_day(&read, &span, page.cursor.as_deref(), limit).await?;
+        let items = found.iter().map(task_from).collect::<Result<_, _>>()?;
+        Ok(Page { items, next_cursor })
     }
 
     async fn contact_tasks(&self, contact: &ContactId, page: &PageRequest) -> Result<Page<Task>, StoreError> {
