@@ -89,8 +89,7 @@ impl HeaderSigner {
         credentials: &Credentials,
         now: SystemTime,
     ) -> Result<Signature, SigningRefused> {
-        let date_time = jiff::Timestamp::try_from(now).map_err(|_| SigningRefused::Clock)?;
-        let date_time = date_time.strftime("%Y%m%dT%H%M%SZ").to_string();
+        let date_time = amz_date_time(now)?;
         let date = &date_time[..8];
         let mut headers: Vec<(&str, &str)> = Vec::with_capacity(request.headers.len() + 3);
         for &(name, value) in request.headers {
@@ -165,6 +164,22 @@ impl HeaderSigner {
         *kept = Some(DayKey { date: date.to_owned(), secret: secret.to_owned(), key });
         key
     }
+}
+
+/// `now` as `x-amz-date` gives it: `20261206T211859Z`. Written from
+/// the `time` crate's calendar fields, which every function links already
+/// (a format string parser would be more code in every binary).
+fn amz_date_time(now: SystemTime) -> Result<String, SigningRefused> {
+    let seconds = now.duration_since(SystemTime::UNIX_EPOCH).map_err(|_| SigningRefused::Clock)?.as_secs();
+    let at = i64::try_from(seconds)
+        .ok()
+        .and_then(|seconds| time::OffsetDateTime::from_unix_timestamp(seconds).ok())
+        .filter(|at| at.year() <= 9999)
+        .ok_or(SigningRefused::Clock)?;
+    let mut text = String::with_capacity(16);
+    let (year, month, day) = (at.year(), u8::from(at.month()), at.day());
+    let _ = write!(text, "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z", at.hour(), at.minute(), at.second());
+    Ok(text)
 }
 
 fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {

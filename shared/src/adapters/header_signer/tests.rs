@@ -102,3 +102,15 @@ fn what_the_sdk_would_rewrite_before_signing_is_refused() {
     let refused = signer.sign(&json_post("h", "/", &[("Content-Type", "x")]), &credentials, at(0));
     assert_eq!(refused, Err(SigningRefused::HeaderCase("Content-Type".to_owned())));
 }
+
+#[test]
+fn a_clock_before_1970_or_past_9999_cannot_sign() {
+    let signer = HeaderSigner::new("dynamodb", REGION);
+    let credentials = credentials("secret", None);
+    let request = json_post("h", "/", HEADERS);
+    let before = SystemTime::UNIX_EPOCH - Duration::from_secs(1);
+    assert_eq!(signer.sign(&request, &credentials, before), Err(SigningRefused::Clock));
+    let after = at(253_402_300_800); // 10000-01-01T00:00:00Z
+    assert_eq!(signer.sign(&request, &credentials, after), Err(SigningRefused::Clock));
+    assert_eq!(amz_date_time(at(253_402_300_799)).as_deref(), Ok("99991231T235959Z"));
+}
