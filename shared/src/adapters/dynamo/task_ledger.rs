@@ -4,7 +4,7 @@
 //! day first ([`super::day_partitions`]).
 
 use super::day_partitions::{DayPartitioned, DaySpan};
-use super::item::{s, Item};
+use super::item::s;
 use super::keys;
 use super::paging::PageSize;
 use super::tasks::{task_from, task_item};
@@ -15,33 +15,33 @@ use crate::ports::{Page, PageRequest, StoreError, TaskLedger};
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
 impl DynamoStore {
-    async fn query_done(
+    /// A page of `owner`'s done tasks (`gsi3`) whose sort keys lie within
+    /// `sort_keys`, newest first.
+    async fn owner_done(
         &self,
-        index: (&str, &str, &str),
-        pk: String,
-        since: Millis,
-        until: Millis,
-        start: Option<Item>,
+        owner: &str,
+        sort_keys: &(String, String),
+        page: &PageRequest,
         limit: i32,
-    ) -> Result<(Vec<Task>, Option<String>), StoreError> {
-        let (index, pk_attr, sk_attr) = index;
+    ) -> Result<Page<Task>, StoreError> {
+        let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, "gsi3pk", "gsi3sk"])?;
         let out = self
             .client
             .query()
             .table_name(&self.table)
-            .index_name(index)
-            .key_condition_expression(format!("{pk_attr} = :pk AND {sk_attr} BETWEEN :low AND :high"))
-            .expression_attribute_values(":pk", s(pk))
-            .expression_attribute_values(":low", s(since.sortable()))
-            .expression_attribute_values(":high", s(format!("{}~", until.sortable())))
+            .index_name(keys::GSI3)
+            .key_condition_expression("gsi3pk = :pk AND gsi3sk BETWEEN :low AND :high")
+            .expression_attribute_values(":pk", s(keys::owner_done_tasks(owner)))
+            .expression_attribute_values(":low", s(&sort_keys.0))
+            .expression_attribute_values(":high", s(&sort_keys.1))
             .scan_index_forward(false)
             .limit(limit)
             .set_exclusive_start_key(start)
             .send()
             .await
             .map_err(unavailable)?;
-        let tasks = out.items().iter().map(task_from).collect::<Result<_, _>>()?;
-        Ok((tasks, cursor::encode(out.last_evaluated_key())))
+        let items = out.items().iter().map(task_from).collect::<Result<_, _>>()?;
+        Ok(Page { items, next_cursor: cursor::encode(out.last_evaluated_key()) })
     }
 }
 
@@ -72,17 +72,14 @@ impl TaskLedger for DynamoStore {
         page: &PageRequest,
     ) -> Result<Page<Task>, StoreError> {
         let limit = page.limit.map_or(50, |l| i32::try_from(l.clamp(1, 200)).unwrap_or(50));
+        // Both lists sort by the instant a task was done.
+        let sort_keys = (since.sortable(), format!("{}~", until.sortable()));
         if let Some(owner) = owner {
-            let start = cursor::decode(page.cursor.as_deref(), &[keys::PK, keys::SK, "gsi3pk", "gsi3sk"])?;
-            let index = (keys::GSI3, "gsi3pk", "gsi3sk");
-            let (items, next_cursor) =
-                self.query_done(index, keys::owner_done_tasks(owner), since, until, start, limit).await?;
-            return Ok(Page { items, next_cursor });
+            return self.owner_done(owner, &sort_keys, page, limit).await;
         }
         let read =
             DayPartitioned { index: Some(keys::GSI5), key: ("gsi5pk", "gsi5sk"), partition: keys::team_done_tasks };
-        let span =
-            DaySpan { first: since, last: until, sort_keys: (since.sortable(), format!("{}~", until.sortable())) };
+        let span = DaySpan { first: since, last: until, sort_keys };
         let limit = usize::try_from(limit).unwrap_or(50);
         let (found, next_cursor) = self.newest_first_by_day(&read, &span, page.cursor.as_deref(), limit).await?;
         let items = found.iter().map(task_from).collect::<Result<_, _>>()?;
