@@ -284,7 +284,7 @@ pub(crate) async fn spend(
     let valid = month.len() == 7
         && month.as_bytes()[4] == b'-'
         && month.bytes().enumerate().all(|(i, b)| i == 4 || b.is_ascii_digit());
-    let progress = parley::domain::spend_forecast::month_progress(&month, &now.to_rfc3339()[..10]);
+    let progress = parley::domain::spend_forecast::month_progress(&month, &now.utc_date());
     let (true, Ok(progress)) = (valid, progress) else {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_month", "month must be YYYY-MM"));
     };

@@ -42,10 +42,10 @@ impl BusinessDay {
     /// The business's calendar date (`2026-11-24`) at `at`.
     pub fn day_of(&self, at: Millis) -> String {
         match self {
-            BusinessDay::FixedOffset(minutes) => Millis(at.0 + minutes * 60_000).to_rfc3339()[..10].to_owned(),
+            BusinessDay::FixedOffset(minutes) => Millis(at.0 + minutes * 60_000).utc_date(),
             BusinessDay::Zone(zone) => Timestamp::from_millisecond(at.0)
                 .map(|t| t.to_zoned(zone.clone()).date().to_string())
-                .unwrap_or_else(|_| at.to_rfc3339()[..10].to_owned()),
+                .unwrap_or_else(|_| at.utc_date()),
         }
     }
 

@@ -47,6 +47,15 @@ impl Millis {
         format!("{:04}-{:02}", t.year(), u8::from(t.month()))
     }
 
+    /// The UTC date, `YYYY-MM-DD`: what the day-partitioned keys (audit
+    /// lines, events, done tasks) are filed under, so their writers and
+    /// readers agree on it.
+    pub fn utc_date(self) -> String {
+        let mut text = self.to_rfc3339();
+        text.truncate(10);
+        text
+    }
+
     /// RFC 3339 in UTC with millisecond precision, as the API shows times.
     pub fn to_rfc3339(self) -> String {
         let nanos = i128::from(self.0) * 1_000_000;
@@ -66,6 +75,7 @@ mod tests {
         let t = Millis::parse_unix_seconds("1504902988").unwrap();
         assert_eq!(t, Millis(1_504_902_988_000));
         assert_eq!(t.to_rfc3339(), "2017-09-08T20:36:28Z");
+        assert_eq!(t.utc_date(), "2017-09-08");
         assert_eq!(Millis::parse_unix_seconds("soon"), None);
     }
 

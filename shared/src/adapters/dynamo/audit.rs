@@ -64,7 +64,7 @@ impl DynamoStore {
         condition: Option<&str>,
     ) -> Result<TransactWriteItem, StoreError> {
         let sk = format!("{}#{suffix}", entry.at.sortable());
-        let mut item = key(keys::audit_pk(&entry.at.to_rfc3339()[..10]), &sk);
+        let mut item = key(keys::audit_pk(&entry.at.utc_date()), &sk);
         item.extend([
             ("at".to_owned(), n(entry.at.0)),
             ("actor".to_owned(), s(&entry.actor)),

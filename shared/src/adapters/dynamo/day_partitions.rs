@@ -51,11 +51,11 @@ impl DayPartitioned<'_> {
 
     /// The partitions of `span`'s UTC days, newest first.
     fn partitions(&self, span: &DaySpan) -> Vec<String> {
-        let first = utc_day(span.first);
+        let first = span.first.utc_date();
         let mut days = Vec::new();
         let mut at = span.last;
         loop {
-            let day = utc_day(at);
+            let day = at.utc_date();
             if day < first {
                 return days;
             }
@@ -63,10 +63,6 @@ impl DayPartitioned<'_> {
             at = Millis(at.0 - DAY_MS);
         }
     }
-}
-
-fn utc_day(at: Millis) -> String {
-    at.to_rfc3339()[..10].to_owned()
 }
 
 impl DynamoStore {

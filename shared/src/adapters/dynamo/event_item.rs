@@ -16,7 +16,7 @@ pub(crate) const EVENT_RETENTION_SECONDS: i64 = 30 * 86_400;
 
 /// The item to put, inside the transaction of the change, for `event`.
 pub(crate) fn event_item(event: &Event) -> Attributes {
-    let pk = keys::events_pk(&event.at.to_rfc3339()[..10], keys::event_shard(&event.id));
+    let pk = keys::events_pk(&event.at.utc_date(), keys::event_shard(&event.id));
     let mut item = Attributes::key(pk, format!("{}#{}", event.at.sortable(), event.id), 8);
     item.set(keys::TTL, n(event.at.0 / 1000 + EVENT_RETENTION_SECONDS));
     add_event(&mut item, event);

@@ -35,7 +35,7 @@ pub(super) fn task_item(task: &Task) -> Result<Item, StoreError> {
         item.extend([
             ("gsi3pk".to_owned(), s(keys::owner_done_tasks(&task.owner))),
             ("gsi3sk".to_owned(), s(&done)),
-            ("gsi5pk".to_owned(), s(keys::team_done_tasks(&done_at.to_rfc3339()[..10]))),
+            ("gsi5pk".to_owned(), s(keys::team_done_tasks(&done_at.utc_date()))),
             ("gsi5sk".to_owned(), s(done)),
         ]);
     }

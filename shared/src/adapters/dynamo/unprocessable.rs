@@ -19,7 +19,7 @@ const RETENTION_SECONDS: i64 = 30 * 24 * 3600;
 
 impl DynamoStore {
     pub(super) async fn put_unprocessable(&self, parked: &UnprocessableItem) -> Result<(), StoreError> {
-        let day = &parked.at.to_rfc3339()[..10];
+        let day = &parked.at.utc_date();
         // Keyed by a digest: the wamid may be what was too long for a key.
         let sk = keys::unprocessable_sk(parked.kind.as_str(), &self.ids.pseudonym(&parked.wamid));
         let mut item = key(keys::unprocessable_pk(day), sk);

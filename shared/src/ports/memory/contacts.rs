@@ -326,7 +326,7 @@ impl InboundStore for MemoryStore {
 
     async fn park_unprocessable(&self, item: &UnprocessableItem) -> Result<(), StoreError> {
         let mut state = self.state();
-        let day = item.at.to_rfc3339()[..10].to_owned();
+        let day = item.at.utc_date();
         state.unprocessable.insert((day, item.kind.as_str(), item.wamid.clone()), item.clone());
         Ok(())
     }
