@@ -59,20 +59,65 @@ pub enum ExchangeFailure {
 pub async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
     stream: &mut S,
     buffer: &mut BytesMut,
-    request: (&http::Method, &str, &HeaderMap),
+    request: Request<'_>,
     body: &[u8],
 ) -> Result<Answer, ExchangeFailure> {
-    let written = write_request(request, body);
-    let sent = async {
-        stream.write_all(&written).await?;
-        stream.flush().await
-    };
-    sent.await.map_err(ExchangeFailure::ClosedBeforeAnswer)?;
-    read_answer(stream, buffer).await
+    let mut written = Vec::with_capacity(256 + request.2.len() * 64 + body.len());
+    write_request(&mut written, request, body);
+    send(stream, &written).await?;
+    read_answer(stream, buffer, Next::Nothing).await
 }
 
-fn write_request((method, path, headers): (&http::Method, &str, &HeaderMap), body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(256 + headers.len() * 64 + body.len());
+/// A request's method, path and headers.
+pub type Request<'a> = (&'a http::Method, &'a str, &'a HeaderMap);
+
+/// Writes two requests in one write (HTTP/1.1 pipelining: the peer answers
+/// them in order) and reads the first's answer, then the second's, which
+/// comes as `Err(ClosedBeforeAnswer)` when the first's answer closed the
+/// stream (the second request was then never read, and may go again).
+///
+/// Why: when the second request is sure to follow the first whatever its
+/// answer (a Lambda runtime's next poll after its answer is posted), one
+/// write instead of two saves a system call and a round of the peer's
+/// network stack, which on loopback costs as much as the peer's work.
+pub async fn exchange_pair<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: &mut S,
+    buffer: &mut BytesMut,
+    (first, first_body): (Request<'_>, &[u8]),
+    (second, second_body): (Request<'_>, &[u8]),
+) -> Result<(Answer, Result<Answer, ExchangeFailure>), ExchangeFailure> {
+    let mut written =
+        Vec::with_capacity(512 + (first.2.len() + second.2.len()) * 64 + first_body.len() + second_body.len());
+    write_request(&mut written, first, first_body);
+    write_request(&mut written, second, second_body);
+    send(stream, &written).await?;
+    let first = read_answer(stream, buffer, Next::Answer).await?;
+    if !first.reusable {
+        let unanswered = std::io::Error::other("the answer before it closed the connection");
+        return Ok((first, Err(ExchangeFailure::ClosedBeforeAnswer(unanswered))));
+    }
+    let second = read_answer(stream, buffer, Next::Nothing).await;
+    Ok((first, second))
+}
+
+async fn send<S: AsyncWrite + Unpin>(stream: &mut S, written: &[u8]) -> Result<(), ExchangeFailure> {
+    let sent = async {
+        stream.write_all(written).await?;
+        stream.flush().await
+    };
+    sent.await.map_err(ExchangeFailure::ClosedBeforeAnswer)
+}
+
+/// What may follow an answer on the stream.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Next {
+    /// Nothing: bytes past the answer make the stream unfit for reuse.
+    Nothing,
+    /// The answer to a request already sent, which may have come already.
+    Answer,
+}
+
+fn write_request(out: &mut Vec<u8>, (method, path, headers): Request<'_>, body: &[u8]) {
     // Writes to a Vec cannot fail.
     let _ = write!(out, "{method} {path} HTTP/1.1\r\n");
     for (name, value) in headers {
@@ -85,7 +130,6 @@ fn write_request((method, path, headers): (&http::Method, &str, &HeaderMap), bod
     }
     let _ = write!(out, "content-length: {}\r\n\r\n", body.len());
     out.extend_from_slice(body);
-    out
 }
 
 /// Reads more of the stream into `buffer`: how many bytes came (0 at its end).
@@ -97,7 +141,11 @@ async fn fill<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut BytesMut) -> st
     stream.read_buf(buffer).await
 }
 
-async fn read_answer<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut BytesMut) -> Result<Answer, ExchangeFailure> {
+async fn read_answer<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    buffer: &mut BytesMut,
+    next: Next,
+) -> Result<Answer, ExchangeFailure> {
     let ((status, headers), head_length) = loop {
         if !buffer.is_empty() {
             let mut lines = [httparse::EMPTY_HEADER; MAX_HEADERS];
@@ -143,7 +191,8 @@ async fn read_answer<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut BytesMut
             None => (read_to_end(stream, buffer).await?, false),
         }
     };
-    Ok(Answer { status, headers, body, reusable: reusable && buffer.is_empty() })
+    let nothing_past = next == Next::Answer || buffer.is_empty();
+    Ok(Answer { status, headers, body, reusable: reusable && nothing_past })
 }
 
 fn head(parsed: &httparse::Response<'_, '_>) -> Result<(StatusCode, HeaderMap), ExchangeFailure> {

@@ -12,7 +12,7 @@
 //! only, not to `_X_AMZN_TRACE_ID` as `lambda_runtime` sets it: the stack
 //! does not turn X-Ray on, and nothing in the function reads it.
 
-use super::http1_exchange::{exchange, ExchangeFailure};
+use super::http1_exchange::{exchange, exchange_pair, Answer, ExchangeFailure};
 use bytes::BytesMut;
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -70,8 +70,8 @@ where
     X: std::fmt::Display,
 {
     let mut api = RuntimeApi::new(address);
+    let mut next = api.call(Method::GET, NEXT, &[]).await?;
     loop {
-        let next = api.call(Method::GET, NEXT, &[]).await?;
         if next.status != StatusCode::OK {
             return Err(RuntimeApiFailure::Unexpected(format!("{} to the next invocation", next.status)));
         }
@@ -107,12 +107,14 @@ where
                 (format!("/2018-06-01/runtime/invocation/{request_id}/error"), body)
             }
         };
-        let posted = api.call(Method::POST, &path, &body).await?;
-        if !posted.status.is_success() {
+        // The next poll goes with the answer, whatever becomes of it.
+        let (posted, following) = api.post_then_poll(&path, &body).await?;
+        if !posted.is_success() {
             // 413 (an answer over 6 MB) and the like: Lambda has failed the
             // invocation itself; the loop goes on to the next.
-            span.in_scope(|| tracing::error!(status = posted.status.as_u16(), "the Runtime API refused the answer"));
+            span.in_scope(|| tracing::error!(status = posted.as_u16(), "the Runtime API refused the answer"));
         }
+        next = following;
     }
 }
 
@@ -134,42 +136,80 @@ impl RuntimeApi {
     }
 
     fn unreachable(&self, why: impl std::fmt::Display) -> RuntimeApiFailure {
-        RuntimeApiFailure::Unreachable { address: self.address.clone(), why: why.to_string() }
+        unreachable(&self.address, why)
     }
 
     /// `method path` with `body`, on the kept connection, or on a new one
     /// when the kept one turns out to have been closed before it answered.
-    async fn call(
-        &mut self,
-        method: Method,
-        path: &str,
-        body: &[u8],
-    ) -> Result<super::http1_exchange::Answer, RuntimeApiFailure> {
+    async fn call(&mut self, method: Method, path: &str, body: &[u8]) -> Result<Answer, RuntimeApiFailure> {
         for attempt in 0..2 {
-            let (stream, buffer) = match self.connection.as_mut() {
-                Some(open) => open,
-                None => {
-                    let stream = TcpStream::connect(&self.address).await.map_err(|e| self.unreachable(e))?;
-                    stream.set_nodelay(true).map_err(|e| self.unreachable(e))?;
-                    self.connection.insert((stream, BytesMut::new()))
-                }
-            };
+            let (stream, buffer) =
+                open(&mut self.connection, &self.address).await.map_err(|e| unreachable(&self.address, e))?;
             match exchange(stream, buffer, (&method, path, &self.headers), body).await {
-                Ok(answer) => {
-                    if !answer.reusable {
-                        self.connection = None;
-                    }
-                    return Ok(answer);
-                }
+                Ok(answer) => return Ok(self.kept_after(answer)),
                 Err(ExchangeFailure::ClosedBeforeAnswer(_)) if attempt == 0 => self.connection = None,
-                Err(failure) => {
-                    self.connection = None;
-                    return Err(self.unreachable(failure));
-                }
+                Err(failure) => return Err(self.dropped(failure)),
             }
         }
         Err(self.unreachable("closed twice before answering"))
     }
+
+    /// Posts `body` to `path` and polls for the next invocation in the same
+    /// write: the status of the post, and the next invocation. When the post's
+    /// answer closes the connection, the poll goes again on a new one.
+    async fn post_then_poll(&mut self, path: &str, body: &[u8]) -> Result<(StatusCode, Answer), RuntimeApiFailure> {
+        for attempt in 0..2 {
+            let (stream, buffer) =
+                open(&mut self.connection, &self.address).await.map_err(|e| unreachable(&self.address, e))?;
+            let post = ((&Method::POST, path, &self.headers), body);
+            let poll = ((&Method::GET, NEXT, &self.headers), &[][..]);
+            match exchange_pair(stream, buffer, post, poll).await {
+                Ok((posted, Ok(next))) => return Ok((posted.status, self.kept_after(next))),
+                Ok((posted, Err(ExchangeFailure::ClosedBeforeAnswer(_)))) => {
+                    self.connection = None;
+                    return Ok((posted.status, self.call(Method::GET, NEXT, &[]).await?));
+                }
+                Ok((_, Err(failure))) => return Err(self.dropped(failure)),
+                Err(ExchangeFailure::ClosedBeforeAnswer(_)) if attempt == 0 => self.connection = None,
+                Err(failure) => return Err(self.dropped(failure)),
+            }
+        }
+        Err(self.unreachable("closed twice before answering"))
+    }
+
+    /// `answer`, letting its connection go when it cannot carry another.
+    fn kept_after(&mut self, answer: Answer) -> Answer {
+        if !answer.reusable {
+            self.connection = None;
+        }
+        answer
+    }
+
+    /// Lets the connection go after `failure`.
+    fn dropped(&mut self, failure: ExchangeFailure) -> RuntimeApiFailure {
+        self.connection = None;
+        self.unreachable(failure)
+    }
+}
+
+fn unreachable(address: &str, why: impl std::fmt::Display) -> RuntimeApiFailure {
+    RuntimeApiFailure::Unreachable { address: address.to_owned(), why: why.to_string() }
+}
+
+/// The kept connection, or a new one.
+async fn open<'a>(
+    connection: &'a mut Option<(TcpStream, BytesMut)>,
+    address: &str,
+) -> std::io::Result<&'a mut (TcpStream, BytesMut)> {
+    let open = match connection.take() {
+        Some(kept) => kept,
+        None => {
+            let stream = TcpStream::connect(address).await?;
+            stream.set_nodelay(true)?;
+            (stream, BytesMut::new())
+        }
+    };
+    Ok(connection.insert(open))
 }
 
 #[cfg(test)]

@@ -130,3 +130,75 @@ async fn a_bodiless_status_ends_at_its_head() {
     let answer = answer.unwrap();
     assert_eq!((answer.status, answer.body.len(), answer.reusable), (StatusCode::NO_CONTENT, 0, true));
 }
+
+/// Two requests written at once to a peer that answers with `answers`, all
+/// in one write, then closes if `close`: what the peer read, and the two
+/// answers.
+async fn pair_against(
+    answers: &'static [u8],
+    close: bool,
+) -> (String, Result<(Answer, Result<Answer, ExchangeFailure>), ExchangeFailure>, BytesMut) {
+    let (mut ours, mut theirs) = duplex(64 * 1024);
+    let peer = tokio::spawn(async move {
+        let mut read = Vec::new();
+        let mut buffer = [0; 4096];
+        while !read.ends_with(b"GET /next HTTP/1.1\r\nhost: runtime.test\r\ncontent-length: 0\r\n\r\n") {
+            let n = theirs.read(&mut buffer).await.unwrap();
+            assert!(n > 0, "the requests ended early");
+            read.extend_from_slice(&buffer[..n]);
+        }
+        let _ = theirs.write_all(answers).await;
+        if !close {
+            std::future::pending::<()>().await;
+        }
+        String::from_utf8(read).unwrap()
+    });
+    let mut headers = HeaderMap::new();
+    headers.insert(http::header::HOST, HeaderValue::from_static("runtime.test"));
+    let mut buffer = BytesMut::new();
+    let post = ((&http::Method::POST, "/answer", &headers), &b"{}"[..]);
+    let poll = ((&http::Method::GET, "/next", &headers), &b""[..]);
+    let answers = exchange_pair(&mut ours, &mut buffer, post, poll).await;
+    drop(ours);
+    let read = if close {
+        peer.await.unwrap()
+    } else {
+        peer.abort();
+        String::new()
+    };
+    (read, answers, buffer)
+}
+
+#[tokio::test]
+async fn two_requests_go_in_one_write_and_both_answers_are_read_in_order_from_one_piece() {
+    let (read, answers, buffer) = pair_against(
+        b"HTTP/1.1 202 Accepted\r\ncontent-length: 0\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 7\r\n\r\n{\"n\":2}",
+        true,
+    )
+    .await;
+    assert_eq!(
+        read,
+        "POST /answer HTTP/1.1\r\nhost: runtime.test\r\ncontent-length: 2\r\n\r\n{}\
+         GET /next HTTP/1.1\r\nhost: runtime.test\r\ncontent-length: 0\r\n\r\n"
+    );
+    let (first, second) = answers.unwrap();
+    assert_eq!(first.status, StatusCode::ACCEPTED);
+    assert!(first.reusable, "the second answer behind the first does not spoil the stream");
+    let second = second.unwrap();
+    assert_eq!((second.status, &second.body[..]), (StatusCode::OK, &b"{\"n\":2}"[..]));
+    assert!(second.reusable);
+    assert!(buffer.is_empty());
+}
+
+#[tokio::test]
+async fn a_first_answer_that_closes_leaves_the_second_request_unanswered_and_free_to_go_again() {
+    let (_, answers, _) =
+        pair_against(b"HTTP/1.1 202 Accepted\r\nconnection: close\r\ncontent-length: 0\r\n\r\n", true).await;
+    let (first, second) = answers.unwrap();
+    assert_eq!((first.status, first.reusable), (StatusCode::ACCEPTED, false));
+    assert!(matches!(second, Err(ExchangeFailure::ClosedBeforeAnswer(_))), "{second:?}");
+    let (_, answers, _) = pair_against(b"HTTP/1.1 202 Accepted\r\ncontent-length: 0\r\n\r\n", true).await;
+    let (first, second) = answers.unwrap();
+    assert!(first.reusable);
+    assert!(matches!(second, Err(ExchangeFailure::ClosedBeforeAnswer(_))), "closed silently: {second:?}");
+}

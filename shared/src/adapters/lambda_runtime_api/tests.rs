@@ -13,11 +13,23 @@ struct Seen {
     connections: usize,
     /// Each post's path and body.
     posts: Vec<(String, String)>,
+    /// Posts whose next poll had come with them, before their answer.
+    polls_sent_with_posts: usize,
 }
 
-/// Serves `events` (request id, body) in turn; with `close`, closes the
-/// connection after every answer, as a server may.
-async fn runtime_api(events: Vec<(&'static str, &'static str)>, close: bool) -> (String, Arc<Mutex<Seen>>) {
+/// When the test's Runtime API closes a connection.
+#[derive(Clone, Copy, PartialEq)]
+enum Closing {
+    Never,
+    /// After every answer, saying so in it, as a server may.
+    AfterEveryAnswer,
+    /// After answering a post, without saying so, as a server restarting
+    /// may.
+    SilentlyAfterPosts,
+}
+
+/// Serves `events` (request id, body) in turn, closing as `closing` says.
+async fn runtime_api(events: Vec<(&'static str, &'static str)>, closing: Closing) -> (String, Arc<Mutex<Seen>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap().to_string();
     let seen = Arc::new(Mutex::new(Seen::default()));
@@ -49,6 +61,7 @@ async fn runtime_api(events: Vec<(&'static str, &'static str)>, close: bool) -> 
                 let mut body = vec![0; length];
                 socket.read_exact(&mut body).await.unwrap();
                 let path = head.split(' ').nth(1).unwrap().to_owned();
+                let close = closing == Closing::AfterEveryAnswer;
                 let connection = if close { "connection: close\r\n" } else { "" };
                 let answer = if head.starts_with("GET ") {
                     match events.next() {
@@ -59,11 +72,13 @@ async fn runtime_api(events: Vec<(&'static str, &'static str)>, close: bool) -> 
                         None => "HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\n\r\n".to_owned(),
                     }
                 } else {
-                    kept.lock().unwrap().posts.push((path, String::from_utf8(body).unwrap()));
+                    let mut seen = kept.lock().unwrap();
+                    seen.posts.push((path, String::from_utf8(body).unwrap()));
+                    seen.polls_sent_with_posts += usize::from(socket.buffer().starts_with(b"GET "));
                     format!("HTTP/1.1 202 Accepted\r\n{connection}content-length: 0\r\n\r\n")
                 };
                 socket.write_all(answer.as_bytes()).await.unwrap();
-                if close {
+                if close || (closing == Closing::SilentlyAfterPosts && head.starts_with("POST ")) {
                     break;
                 }
             }
@@ -91,7 +106,7 @@ fn events() -> Vec<(&'static str, &'static str)> {
 
 #[tokio::test(flavor = "current_thread")]
 async fn each_event_is_answered_or_failed_in_turn_over_one_kept_connection_inside_its_requests_span() {
-    let (address, seen) = runtime_api(events(), false).await;
+    let (address, seen) = runtime_api(events(), Closing::Never).await;
     let logs = crate::adapters::test_log_capture::CapturedLogs::default();
     let writer = logs.clone();
     let _logging = tracing::subscriber::set_default(crate::telemetry::subscriber(move || writer.clone(), Some("info")));
@@ -99,6 +114,7 @@ async fn each_event_is_answered_or_failed_in_turn_over_one_kept_connection_insid
     assert!(matches!(&stopped, Err(RuntimeApiFailure::Unexpected(why)) if why.contains("500")), "{stopped:?}");
     let seen = seen.lock().unwrap();
     assert_eq!(seen.connections, 1, "one connection, kept alive");
+    assert_eq!(seen.polls_sent_with_posts, 4, "each answer's post carried the next poll with it");
     let posts: Vec<(&str, &str)> = seen.posts.iter().map(|(path, body)| (path.as_str(), body.as_str())).collect();
     assert_eq!(posts[0], ("/2018-06-01/runtime/invocation/id-1/response", r#"{"doubled":4}"#));
     assert_eq!(posts[1].0, "/2018-06-01/runtime/invocation/id-2/error");
@@ -128,10 +144,25 @@ async fn each_event_is_answered_or_failed_in_turn_over_one_kept_connection_insid
 
 #[tokio::test]
 async fn a_connection_the_api_closes_after_each_answer_is_opened_again() {
-    let (address, closing) = runtime_api(events(), true).await;
+    let (address, closing) = runtime_api(events(), Closing::AfterEveryAnswer).await;
     let stopped = serve(address, doubling).await;
     assert!(matches!(stopped, Err(RuntimeApiFailure::Unexpected(_))));
     let closing = closing.lock().unwrap();
     assert_eq!(closing.posts.len(), 4, "every invocation answered though each connection closed after one answer");
-    assert_eq!(closing.connections, 9, "a connection for each poll and each post, and the last poll");
+    assert_eq!(
+        closing.connections, 9,
+        "a connection for each poll and each post, and the last poll: a poll sent with a post the \
+         answer closed on goes again"
+    );
+}
+
+#[tokio::test]
+async fn a_poll_sent_with_a_post_goes_again_when_the_connection_closes_before_answering_it() {
+    let (address, closing) = runtime_api(events(), Closing::SilentlyAfterPosts).await;
+    let stopped = serve(address, doubling).await;
+    assert!(matches!(&stopped, Err(RuntimeApiFailure::Unexpected(why)) if why.contains("500")), "{stopped:?}");
+    let closing = closing.lock().unwrap();
+    let answered: Vec<&str> = closing.posts.iter().map(|(path, _)| path.as_str()).collect();
+    assert_eq!(answered.len(), 4, "each invocation answered once: {answered:?}");
+    assert_eq!(closing.connections, 5, "the first poll's, then one more after each post");
 }
