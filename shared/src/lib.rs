@@ -12,6 +12,7 @@ pub mod api_error;
 pub mod app;
 pub mod config;
 pub mod domain;
+mod json_escape;
 pub mod ports;
 pub mod quote_pdf;
 pub mod telemetry;

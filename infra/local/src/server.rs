@@ -15,6 +15,7 @@ use axum::Router;
 use parley::adapters::account_tokens::AccountTokens;
 use parley::adapters::aws;
 use parley::adapters::aws_http::ReqwestHttpClient;
+use parley::adapters::aws_signed::Transport;
 use parley::adapters::cloud_api::{CloudApi, CloudApiConfig};
 use parley::adapters::dead_letters::{SqsDeadLetters, WatchedQueue};
 use parley::adapters::dynamo::{DirectTransactions, DynamoStore};
@@ -140,11 +141,14 @@ impl LocalStack {
                     .http_client(SharedHttpClient::new(conflicts))
                     .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
                     .build();
-                (sdk, connector)
+                (sdk, Transport::from(connector))
             }
             false => {
                 let http = ReqwestHttpClient::default();
-                (sdk.to_builder().http_client(SharedHttpClient::new(http)).build(), aws::transactions_connector(&sdk))
+                (
+                    sdk.to_builder().http_client(SharedHttpClient::new(http)).build(),
+                    aws::transactions_connector(&sdk).into(),
+                )
             }
         };
         let counter = RequestCounter::measuring_capacity();

@@ -115,8 +115,8 @@ pub fn webhook_store(config: &SdkConfig, table: &str, ids: crate::domain::Contac
 /// The webhook's transactions' connector: kept-alive connections of its
 /// own, without reqwest or hyper ([`super::aws_connection`]), with
 /// `config`'s timeouts.
-pub fn transactions_connector(config: &SdkConfig) -> SharedHttpConnector {
-    SharedHttpConnector::new(super::aws_connection::KeptAliveConnector::new(&connector_settings(config)))
+pub fn transactions_connector(config: &SdkConfig) -> super::aws_connection::KeptAliveConnector {
+    super::aws_connection::KeptAliveConnector::new(&connector_settings(config))
 }
 
 /// The HTTP timeouts `config` sets, for a connector made outside the SDK.

@@ -9,7 +9,7 @@
 //! TLS is the same rustls (ring, webpki roots) reqwest uses; every other
 //! call still goes through [`super::aws_http`].
 
-use super::http1_exchange::{exchange, ExchangeFailure};
+use super::http1_exchange::{exchange, Answer, ExchangeFailure, Request};
 use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorFuture, HttpConnectorSettings};
 use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 use aws_smithy_runtime_api::client::result::ConnectorError;
@@ -115,10 +115,22 @@ impl KeptAliveConnector {
     }
 
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, ConnectorError> {
-        let (mut head, body) = request.try_into_http1x().map_err(|e| ConnectorError::user(e.into()))?.into_parts();
+        let (head, body) = request.try_into_http1x().map_err(|e| ConnectorError::user(e.into()))?.into_parts();
         let body = body
             .bytes()
             .ok_or_else(|| ConnectorError::user("a streamed body, which this connector does not send".into()))?;
+        let answer = self.send_parts(head, body).await?;
+        let mut response = http::Response::new(SdkBody::from(answer.body));
+        *response.status_mut() = answer.status;
+        *response.headers_mut() = answer.headers;
+        HttpResponse::try_from(response).map_err(|e| ConnectorError::other(e.into(), None))
+    }
+
+    /// Sends the request `head` with `body` and reads its answer whole: what
+    /// the connector does, in the `http` crate's types, without the SDK's
+    /// request and response around them (and the copies into and out of
+    /// them) for a caller that signs its own requests.
+    pub async fn send_parts(&self, mut head: http::request::Parts, body: &[u8]) -> Result<Answer, ConnectorError> {
         let host = head.uri.authority().ok_or_else(|| ConnectorError::user("a request with no host".into()))?;
         let origin = format!("{}://{host}", head.uri.scheme_str().unwrap_or("http"));
         // HTTP/1.1's origin form: the path on the request line, the host in its header.
@@ -142,9 +154,9 @@ impl KeptAliveConnector {
         &self,
         mut connection: Kept,
         kept: bool,
-        request: (&http::Method, &str, &http::HeaderMap),
+        request: Request<'_>,
         body: &[u8],
-    ) -> Result<HttpResponse, Failed> {
+    ) -> Result<Answer, Failed> {
         let exchanged = exchange(&mut connection.stream, &mut connection.buffer, request, body);
         let answered = match self.read_timeout {
             Some(limit) => tokio::time::timeout(limit, exchanged)
@@ -165,11 +177,7 @@ impl KeptAliveConnector {
         if answer.reusable {
             self.idle.lock().unwrap_or_else(PoisonError::into_inner).push(connection);
         }
-        let mut response = http::Response::new(SdkBody::from(answer.body));
-        *response.status_mut() = answer.status;
-        *response.headers_mut() = answer.headers;
-        HttpResponse::try_from(response)
-            .map_err(|e| Failed { error: ConnectorError::other(e.into(), None), stale: false })
+        Ok(answer)
     }
 }
 

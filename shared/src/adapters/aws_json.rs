@@ -12,9 +12,8 @@
 //! [`aws_signed`](super::aws_signed) says what it keeps of the SDK.
 
 pub use super::aws_signed::{CallFailure, Refusal};
-use super::aws_signed::{Outgoing, ServiceSigning, SignedRequests, Signer};
+use super::aws_signed::{Outgoing, ServiceSigning, SignedRequests, Signer, Transport};
 use crate::adapters::request_counter::RequestCounter;
-use aws_smithy_runtime_api::client::http::SharedHttpConnector;
 use aws_smithy_runtime_api::http::Headers;
 use aws_types::SdkConfig;
 use bytes::Bytes;
@@ -56,14 +55,14 @@ pub struct JsonProtocol {
 
 impl JsonProtocol {
     /// `service` with `config`'s region, credentials, retry settings and
-    /// endpoint, sending through `connector`. Nothing is sent yet; a missing
+    /// endpoint, sending through `transport`. Nothing is sent yet; a missing
     /// region or credentials fail each call, as they do in the SDK.
-    pub fn new(service: &'static JsonService, config: &SdkConfig, connector: SharedHttpConnector) -> Self {
+    pub fn new(service: &'static JsonService, config: &SdkConfig, transport: impl Into<Transport>) -> Self {
         let signing = ServiceSigning { name: service.name, signer: Signer::Headers, refusal };
         JsonProtocol {
             service,
             endpoint: super::aws_signed::endpoint(service.id, service.name, config),
-            requests: SignedRequests::new(signing, config, connector),
+            requests: SignedRequests::new(signing, config, transport),
         }
     }
 

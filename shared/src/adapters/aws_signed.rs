@@ -10,6 +10,7 @@
 //! connections; its backoff), and go where the SDK would send them
 //! (`AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, then the region).
 
+use crate::adapters::aws_connection::KeptAliveConnector;
 use crate::adapters::header_signer::{HeaderSigner, Unsigned};
 use crate::adapters::request_counter::RequestCounter;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
@@ -150,11 +151,35 @@ pub enum Signer {
     Headers,
 }
 
+/// Where signed requests go.
+#[derive(Debug, Clone)]
+pub enum Transport {
+    /// Through an SDK connector (reqwest's; a test's).
+    Connector(SharedHttpConnector),
+    /// Straight onto kept-alive connections, in the `http` crate's types:
+    /// the webhook's transactions, where the SDK's request and response
+    /// types around each exchange (built, converted, copied) cost more
+    /// than the rest of the trip's bookkeeping.
+    KeptAlive(Box<KeptAliveConnector>),
+}
+
+impl From<SharedHttpConnector> for Transport {
+    fn from(connector: SharedHttpConnector) -> Self {
+        Transport::Connector(connector)
+    }
+}
+
+impl From<KeptAliveConnector> for Transport {
+    fn from(connector: KeptAliveConnector) -> Self {
+        Transport::KeptAlive(Box::new(connector))
+    }
+}
+
 /// Sends one service's signed requests.
 #[derive(Debug, Clone)]
 pub struct SignedRequests {
     service: ServiceSigning,
-    connector: SharedHttpConnector,
+    transport: Transport,
     region: Option<Region>,
     /// Set for [`Signer::Headers`] once there is a region.
     header_signer: Option<HeaderSigner>,
@@ -165,16 +190,16 @@ pub struct SignedRequests {
 
 impl SignedRequests {
     /// Requests signed as `service` with `config`'s region, credentials and
-    /// retry settings, sent through `connector`. Nothing is sent yet; a
+    /// retry settings, sent through `transport`. Nothing is sent yet; a
     /// missing region or credentials fail each call, as they do in the SDK.
-    pub fn new(service: ServiceSigning, config: &SdkConfig, connector: SharedHttpConnector) -> Self {
+    pub fn new(service: ServiceSigning, config: &SdkConfig, transport: impl Into<Transport>) -> Self {
         let header_signer = match service.signer {
             Signer::Headers => config.region().map(|region| HeaderSigner::new(service.name, region.as_ref())),
             Signer::Sdk(_) => None,
         };
         SignedRequests {
             service,
-            connector,
+            transport: transport.into(),
             region: config.region().cloned(),
             header_signer,
             credentials: config.credentials_provider(),
@@ -325,7 +350,7 @@ impl SignedRequests {
         }
         let mut request = request
             .header("content-length", outgoing.body.len())
-            .body(SdkBody::from(outgoing.body.clone()))
+            .body(())
             .map_err(|e| Exchange::Unsendable(format!("{} request: {e}", self.service.name)))?;
         match self.service.signer {
             Signer::Sdk(settings) => {
@@ -336,19 +361,38 @@ impl SignedRequests {
             }
             Signer::Headers => self.sign_headers(&mut request, outgoing.body).await.map_err(Exchange::Unsendable)?,
         }
-        let request = HttpRequest::try_from(request)
-            .map_err(|e| Exchange::Unsendable(format!("{} request: {e}", self.service.name)))?;
+        let (status, answer) = match &self.transport {
+            Transport::Connector(connector) => {
+                let request = HttpRequest::try_from(request.map(|()| SdkBody::from(outgoing.body.clone())))
+                    .map_err(|e| Exchange::Unsendable(format!("{} request: {e}", self.service.name)))?;
+                self.count_trip();
+                let mut response = connector.call(request).await.map_err(|e| Exchange::Broken(e.to_string()))?;
+                let status = response.status().as_u16();
+                let headers = std::mem::take(response.headers_mut());
+                let body =
+                    response.into_body().collect().await.map_err(|e| Exchange::Broken(e.to_string()))?.to_bytes();
+                (status, Answer { headers, body })
+            }
+            Transport::KeptAlive(connector) => {
+                self.count_trip();
+                let answer = connector
+                    .send_parts(request.into_parts().0, outgoing.body)
+                    .await
+                    .map_err(|e| Exchange::Broken(e.to_string()))?;
+                let headers = Headers::try_from(answer.headers).map_err(|e| Exchange::Broken(e.to_string()))?;
+                (answer.status.as_u16(), Answer { headers, body: answer.body })
+            }
+        };
+        if let Some(counter) = &self.counter {
+            counter.add_consumed(true, &answer.body);
+        }
+        Ok((status, answer))
+    }
+
+    fn count_trip(&self) {
         if let Some(counter) = &self.counter {
             counter.count_trip();
         }
-        let mut response = self.connector.call(request).await.map_err(|e| Exchange::Broken(e.to_string()))?;
-        let status = response.status().as_u16();
-        let headers = std::mem::take(response.headers_mut());
-        let body = response.into_body().collect().await.map_err(|e| Exchange::Broken(e.to_string()))?.to_bytes();
-        if let Some(counter) = &self.counter {
-            counter.add_consumed(true, &body);
-        }
-        Ok((status, Answer { headers, body }))
     }
 }
 

@@ -10,6 +10,7 @@
 //! took. Here a span keeps its fields as the JSON members they are, which
 //! a line copies as they are.
 
+use crate::json_escape::{next_escape, Escape};
 use std::fmt::{self, Write};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Subscriber};
@@ -170,21 +171,11 @@ struct Escaped<'a, W: Write>(&'a mut W);
 impl<W: Write> Write for Escaped<'_, W> {
     fn write_str(&mut self, text: &str) -> fmt::Result {
         let mut plain = 0;
-        for (at, byte) in text.bytes().enumerate() {
-            let escape = match byte {
-                b'"' => "\\\"",
-                b'\\' => "\\\\",
-                b'\n' => "\\n",
-                b'\r' => "\\r",
-                b'\t' => "\\t",
-                0..=0x1f => "",
-                _ => continue,
-            };
+        while let Some((at, escape)) = next_escape(text.as_bytes(), plain) {
             self.0.write_str(&text[plain..at])?;
-            if escape.is_empty() {
-                write!(self.0, "\\u{byte:04x}")?;
-            } else {
-                self.0.write_str(escape)?;
+            match escape {
+                Escape::Short(short) => self.0.write_str(short)?,
+                Escape::Unicode(byte) => write!(self.0, "\\u{byte:04x}")?,
             }
             plain = at + 1;
         }

@@ -187,3 +187,29 @@ async fn https_goes_to_a_host_the_roots_vouch_for_and_nowhere_else() {
     assert!(error.is_io(), "{error:?}");
     assert_eq!(seen.heads.lock().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn a_signed_json_call_goes_straight_onto_the_kept_connections() {
+    use crate::adapters::aws_json::{JsonProtocol, DYNAMODB};
+    let (port, seen) = server(Behaviour::DropTheSecond, None).await;
+    let config = crate::adapters::aws_signed::tests::config()
+        .into_builder()
+        .endpoint_url(format!("http://127.0.0.1:{port}"))
+        .build();
+    let connector = KeptAliveConnector::new(&settings(Duration::from_secs(5)));
+    let dynamodb = JsonProtocol::new(&DYNAMODB, &config, connector);
+    for _ in 0..2 {
+        let answer = dynamodb.call("DynamoDB_20120810.TransactWriteItems", bytes::Bytes::from_static(b"{}")).await;
+        assert_eq!(answer.unwrap(), &b"{\"ok\":true}"[..]);
+    }
+    // The second call's kept connection was dropped unanswered: it went
+    // again on a new one.
+    assert_eq!(seen.connections.load(Ordering::SeqCst), 2);
+    let heads = seen.heads.lock().unwrap();
+    assert_eq!(heads.len(), 3);
+    let head = heads[2].to_ascii_lowercase();
+    assert!(head.starts_with("post / http/1.1\r\n"), "origin form: {head}");
+    assert!(head.contains(&format!("host: 127.0.0.1:{port}\r\n")), "the host header: {head}");
+    assert!(head.contains("x-amz-target: dynamodb_20120810.transactwriteitems\r\n"), "{head}");
+    assert!(head.contains("authorization: aws4-hmac-sha256 credential=akidexample/"), "signed: {head}");
+}

@@ -1,54 +1,48 @@
 //! A `TransactWriteItems` request body in DynamoDB's JSON protocol, written
 //! from the writes the store builds (plain, or in the SDK's model), so the
 //! code that assembles a transaction is the same whichever way it is sent.
+//!
+//! Written by hand rather than through serde: the members' names are
+//! fixed, and the values are strings nearly all, so what serde's map
+//! machinery and serde_json's escaping added per member (the webhook writes
+//! about 150 a message) was most of the cost of writing the body out.
 
-use super::super::write::{Attributes as PlainAttributes, Operation as PlainOperation, PlainWrite, Write};
+use super::super::write::{Attributes as PlainAttributes, Name, Operation as PlainOperation, PlainWrite, Write};
+use crate::json_escape::write_string;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
-use serde::ser::{Error as _, SerializeMap, SerializeSeq};
-use serde::{Serialize, Serializer};
 use std::collections::HashMap;
+
+/// Why a transaction could not be written out.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum Unwritable {
+    #[error("an attribute value of a type this build does not know")]
+    UnknownValue,
+    #[error("a transaction item with no operation")]
+    NoOperation,
+}
 
 /// The request body: `{"TransactItems": [...]}`, asking for the consumed
 /// capacity when `capacity` (only when measuring, as `RequestCounter` does).
-pub(super) fn transact_write_body(items: &[Write], capacity: bool) -> Result<Vec<u8>, serde_json::Error> {
+pub(super) fn transact_write_body(items: &[Write], capacity: bool) -> Result<Vec<u8>, Unwritable> {
     // About the size of an inbound message's transaction, so that writing
     // it out seldom grows the buffer.
-    let mut body = Vec::with_capacity(8 * 1024);
-    serde_json::to_writer(&mut body, &Body { items, capacity })?;
-    Ok(body)
-}
-
-struct Body<'a> {
-    items: &'a [Write],
-    capacity: bool,
-}
-
-impl Serialize for Body<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(None)?;
-        if self.capacity {
-            map.serialize_entry("ReturnConsumedCapacity", "TOTAL")?;
-        }
-        map.serialize_entry("TransactItems", &Seq(self.items.iter()))?;
-        map.end()
+    let mut out = Vec::with_capacity(8 * 1024);
+    out.push(b'{');
+    if capacity {
+        out.extend_from_slice(br#""ReturnConsumedCapacity":"TOTAL","#);
     }
-}
-
-/// A sequence of serializable values from an iterator that can be cloned.
-struct Seq<I>(I);
-
-impl<I, T> Serialize for Seq<I>
-where
-    I: Iterator<Item = T> + Clone,
-    T: Serialize,
-{
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(None)?;
-        for value in self.0.clone() {
-            seq.serialize_element(&value)?;
+    out.extend_from_slice(br#""TransactItems":["#);
+    for (at, item) in items.iter().enumerate() {
+        if at > 0 {
+            out.push(b',');
         }
-        seq.end()
+        match item {
+            Write::Plain(plain) => plain_entry(&mut out, plain)?,
+            Write::Sdk(item) => sdk_entry(&mut out, item)?,
+        }
     }
+    out.extend_from_slice(b"]}");
+    Ok(out)
 }
 
 /// The members the four operations share, read through the accessors the
@@ -65,19 +59,7 @@ macro_rules! shared {
     };
 }
 
-/// One write, as `{"<operation>": {...}}`.
-impl Serialize for Write {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(1))?;
-        match self {
-            Write::Plain(plain) => plain_entry(&mut map, plain)?,
-            Write::Sdk(item) => sdk_entry(&mut map, item)?,
-        }
-        map.end()
-    }
-}
-
-fn plain_entry<M: SerializeMap>(map: &mut M, plain: &PlainWrite) -> Result<(), M::Error> {
+fn plain_entry(out: &mut Vec<u8>, plain: &PlainWrite) -> Result<(), Unwritable> {
     let attributes = Some(Attributes::Plain(&plain.attributes));
     let operation = Operation {
         table: &plain.table,
@@ -89,36 +71,34 @@ fn plain_entry<M: SerializeMap>(map: &mut M, plain: &PlainWrite) -> Result<(), M
         ..Operation::default()
     };
     match plain.operation {
-        PlainOperation::Put => map.serialize_entry("Put", &Operation { item: attributes, ..operation }),
-        PlainOperation::Update => map.serialize_entry("Update", &Operation { key: attributes, ..operation }),
-        PlainOperation::ConditionCheck => {
-            map.serialize_entry("ConditionCheck", &Operation { key: attributes, ..operation })
-        }
+        PlainOperation::Put => Operation { item: attributes, ..operation }.write(out, "Put"),
+        PlainOperation::Update => Operation { key: attributes, ..operation }.write(out, "Update"),
+        PlainOperation::ConditionCheck => Operation { key: attributes, ..operation }.write(out, "ConditionCheck"),
     }
 }
 
-fn sdk_entry<M: SerializeMap>(map: &mut M, item: &TransactWriteItem) -> Result<(), M::Error> {
+fn sdk_entry(out: &mut Vec<u8>, item: &TransactWriteItem) -> Result<(), Unwritable> {
     if let Some(check) = item.condition_check() {
         let operation = Operation {
             key: Some(Attributes::Sdk(check.key())),
             condition: Some(check.condition_expression()),
             ..shared!(check)
         };
-        map.serialize_entry("ConditionCheck", &operation)
+        operation.write(out, "ConditionCheck")
     } else if let Some(put) = item.put() {
         let operation = Operation {
             item: Some(Attributes::Sdk(put.item())),
             condition: put.condition_expression(),
             ..shared!(put)
         };
-        map.serialize_entry("Put", &operation)
+        operation.write(out, "Put")
     } else if let Some(delete) = item.delete() {
         let operation = Operation {
             key: Some(Attributes::Sdk(delete.key())),
             condition: delete.condition_expression(),
             ..shared!(delete)
         };
-        map.serialize_entry("Delete", &operation)
+        operation.write(out, "Delete")
     } else if let Some(update) = item.update() {
         let operation = Operation {
             key: Some(Attributes::Sdk(update.key())),
@@ -126,9 +106,9 @@ fn sdk_entry<M: SerializeMap>(map: &mut M, item: &TransactWriteItem) -> Result<(
             condition: update.condition_expression(),
             ..shared!(update)
         };
-        map.serialize_entry("Update", &operation)
+        operation.write(out, "Update")
     } else {
-        Err(M::Error::custom("a transaction item with no operation"))
+        Err(Unwritable::NoOperation)
     }
 }
 
@@ -145,32 +125,43 @@ struct Operation<'a> {
     on_failure: Option<&'a str>,
 }
 
-impl Serialize for Operation<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(None)?;
-        map.serialize_entry("TableName", self.table)?;
+impl Operation<'_> {
+    /// `{"<kind>": {...}}`.
+    fn write(&self, out: &mut Vec<u8>, kind: &str) -> Result<(), Unwritable> {
+        out.extend_from_slice(b"{\"");
+        out.extend_from_slice(kind.as_bytes());
+        out.extend_from_slice(br#"":{"TableName":"#);
+        write_string(out, self.table);
         if let Some(key) = &self.key {
-            map.serialize_entry("Key", key)?;
+            out.extend_from_slice(br#","Key":"#);
+            key.write(out)?;
         }
         if let Some(item) = &self.item {
-            map.serialize_entry("Item", item)?;
+            out.extend_from_slice(br#","Item":"#);
+            item.write(out)?;
         }
         if let Some(update) = self.update {
-            map.serialize_entry("UpdateExpression", update)?;
+            out.extend_from_slice(br#","UpdateExpression":"#);
+            write_string(out, update);
         }
         if let Some(condition) = self.condition {
-            map.serialize_entry("ConditionExpression", condition)?;
+            out.extend_from_slice(br#","ConditionExpression":"#);
+            write_string(out, condition);
         }
         if let Some(names) = &self.names {
-            map.serialize_entry("ExpressionAttributeNames", names)?;
+            out.extend_from_slice(br#","ExpressionAttributeNames":"#);
+            names.write(out);
         }
         if let Some(values) = &self.values {
-            map.serialize_entry("ExpressionAttributeValues", values)?;
+            out.extend_from_slice(br#","ExpressionAttributeValues":"#);
+            values.write(out)?;
         }
         if let Some(on_failure) = self.on_failure {
-            map.serialize_entry("ReturnValuesOnConditionCheckFailure", on_failure)?;
+            out.extend_from_slice(br#","ReturnValuesOnConditionCheckFailure":"#);
+            write_string(out, on_failure);
         }
-        map.end()
+        out.extend_from_slice(b"}}");
+        Ok(())
     }
 }
 
@@ -181,66 +172,128 @@ enum Attributes<'a> {
     Sdk(&'a HashMap<String, AttributeValue>),
 }
 
-impl Serialize for Attributes<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl Attributes<'_> {
+    fn write(&self, out: &mut Vec<u8>) -> Result<(), Unwritable> {
         match *self {
-            Attributes::Plain(attributes) => serialize_attributes(s, attributes.len(), attributes.iter()),
-            Attributes::Sdk(item) => serialize_attributes(s, item.len(), item.iter().map(|(k, v)| (k.as_str(), v))),
+            Attributes::Plain(attributes) => write_attributes(out, attributes.iter()),
+            Attributes::Sdk(item) => write_attributes(out, item.iter().map(|(k, v)| (k.as_str(), v))),
         }
     }
 }
 
-fn serialize_attributes<'a, S: Serializer>(
-    s: S,
-    len: usize,
+/// `{"name": value, ...}`.
+fn write_attributes<'a>(
+    out: &mut Vec<u8>,
     attributes: impl Iterator<Item = (&'a str, &'a AttributeValue)>,
-) -> Result<S::Ok, S::Error> {
-    let mut map = s.serialize_map(Some(len))?;
-    for (name, value) in attributes {
-        map.serialize_entry(name, &Value(value))?;
+) -> Result<(), Unwritable> {
+    out.push(b'{');
+    for (at, (name, value)) in attributes.enumerate() {
+        if at > 0 {
+            out.push(b',');
+        }
+        write_string(out, name);
+        out.push(b':');
+        write_value(out, value)?;
     }
-    map.end()
+    out.push(b'}');
+    Ok(())
 }
 
 /// Expression attribute names, as either kind of write holds them.
 enum Names<'a> {
-    Plain(&'a [(super::super::write::Name, super::super::write::Name)]),
+    Plain(&'a [(Name, Name)]),
     Sdk(&'a HashMap<String, String>),
 }
 
-impl Serialize for Names<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl Names<'_> {
+    fn write(&self, out: &mut Vec<u8>) {
         match self {
-            Names::Plain(names) => s.collect_map(names.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))),
-            Names::Sdk(names) => s.collect_map(names.iter()),
+            Names::Plain(names) => write_names(out, names.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))),
+            Names::Sdk(names) => write_names(out, names.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
         }
     }
+}
+
+/// `{"#placeholder": "name", ...}`.
+fn write_names<'a>(out: &mut Vec<u8>, names: impl Iterator<Item = (&'a str, &'a str)>) {
+    out.push(b'{');
+    for (at, (placeholder, name)) in names.enumerate() {
+        if at > 0 {
+            out.push(b',');
+        }
+        write_string(out, placeholder);
+        out.push(b':');
+        write_string(out, name);
+    }
+    out.push(b'}');
 }
 
 /// One attribute value, as DynamoDB's JSON protocol writes it: a single
 /// member named by its type, numbers as strings, binaries in base64.
-struct Value<'a>(&'a AttributeValue);
-
-impl Serialize for Value<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(1))?;
-        match self.0 {
-            AttributeValue::S(text) => map.serialize_entry("S", text)?,
-            AttributeValue::N(number) => map.serialize_entry("N", number)?,
-            AttributeValue::Bool(flag) => map.serialize_entry("BOOL", flag)?,
-            AttributeValue::Null(flag) => map.serialize_entry("NULL", flag)?,
-            AttributeValue::B(blob) => map.serialize_entry("B", &aws_smithy_types::base64::encode(blob.as_ref()))?,
-            AttributeValue::Ss(texts) => map.serialize_entry("SS", texts)?,
-            AttributeValue::Ns(numbers) => map.serialize_entry("NS", numbers)?,
-            AttributeValue::Bs(blobs) => {
-                map.serialize_entry("BS", &Seq(blobs.iter().map(|b| aws_smithy_types::base64::encode(b.as_ref()))))?
-            }
-            AttributeValue::L(values) => map.serialize_entry("L", &Seq(values.iter().map(Value)))?,
-            AttributeValue::M(members) => map.serialize_entry("M", &Attributes::Sdk(members))?,
-            _ => return Err(S::Error::custom("an attribute value of a type this build does not know")),
+fn write_value(out: &mut Vec<u8>, value: &AttributeValue) -> Result<(), Unwritable> {
+    let base64 = |blob: &aws_smithy_types::Blob| aws_smithy_types::base64::encode(blob.as_ref());
+    match value {
+        AttributeValue::S(text) => {
+            out.extend_from_slice(br#"{"S":"#);
+            write_string(out, text);
         }
-        map.end()
+        AttributeValue::N(number) => {
+            out.extend_from_slice(br#"{"N":"#);
+            write_string(out, number);
+        }
+        AttributeValue::Bool(flag) => {
+            out.extend_from_slice(if *flag { br#"{"BOOL":true"# } else { br#"{"BOOL":false"# });
+        }
+        AttributeValue::Null(flag) => {
+            out.extend_from_slice(if *flag { br#"{"NULL":true"# } else { br#"{"NULL":false"# });
+        }
+        AttributeValue::B(blob) => {
+            out.extend_from_slice(br#"{"B":"#);
+            write_string(out, &base64(blob));
+        }
+        AttributeValue::Ss(texts) => {
+            out.extend_from_slice(br#"{"SS":"#);
+            write_strings(out, texts.iter().map(String::as_str));
+        }
+        AttributeValue::Ns(numbers) => {
+            out.extend_from_slice(br#"{"NS":"#);
+            write_strings(out, numbers.iter().map(String::as_str));
+        }
+        AttributeValue::Bs(blobs) => {
+            out.extend_from_slice(br#"{"BS":"#);
+            let encoded: Vec<String> = blobs.iter().map(base64).collect();
+            write_strings(out, encoded.iter().map(String::as_str));
+        }
+        AttributeValue::L(values) => {
+            out.extend_from_slice(br#"{"L":["#);
+            for (at, value) in values.iter().enumerate() {
+                if at > 0 {
+                    out.push(b',');
+                }
+                write_value(out, value)?;
+            }
+            out.push(b']');
+        }
+        AttributeValue::M(members) => {
+            out.extend_from_slice(br#"{"M":"#);
+            write_attributes(out, members.iter().map(|(k, v)| (k.as_str(), v)))?;
+        }
+        _ => return Err(Unwritable::UnknownValue),
     }
+    out.push(b'}');
+    Ok(())
+}
+
+/// `["text", ...]`.
+fn write_strings<'a>(out: &mut Vec<u8>, texts: impl Iterator<Item = &'a str>) {
+    out.push(b'[');
+    for (at, text) in texts.enumerate() {
+        if at > 0 {
+            out.push(b',');
+        }
+        write_string(out, text);
+    }
+    out.push(b']');
 }
 
 #[cfg(test)]
@@ -283,6 +336,53 @@ mod tests {
         assert_eq!(written["TransactItems"][2]["Update"]["ReturnValuesOnConditionCheckFailure"], "ALL_OLD");
         assert_eq!(written["TransactItems"][0]["Put"]["Item"]["list"]["L"][1]["S"], "quote \" and \\ and é");
         assert_eq!(written["TransactItems"][1]["ConditionCheck"]["Key"], json!({"pk": {"S": "X#1"}, "sk": {"S": "X"}}));
+    }
+
+    #[test]
+    fn every_kind_of_value_is_written_as_dynamodb_reads_it() {
+        use aws_sdk_dynamodb::types::Delete;
+        use aws_smithy_types::Blob;
+        let key = HashMap::from([("pk".to_owned(), s("K"))]);
+        let mut values = HashMap::from([
+            (":b".to_owned(), AttributeValue::B(Blob::new(b"\x00\xffhi".to_vec()))),
+            (":bs".to_owned(), AttributeValue::Bs(vec![Blob::new(b"a".to_vec()), Blob::new(b"bc".to_vec())])),
+            (":ns".to_owned(), AttributeValue::Ns(vec!["1".into(), "-2.5".into()])),
+            (":no".to_owned(), AttributeValue::Bool(false)),
+            (":null".to_owned(), AttributeValue::Null(false)),
+            (":empty".to_owned(), AttributeValue::L(Vec::new())),
+        ]);
+        values.insert(":m".to_owned(), AttributeValue::M(HashMap::from([("\u{1}odd\"name".to_owned(), n(1))])));
+        let delete = Delete::builder()
+            .table_name("t")
+            .set_key(Some(key))
+            .condition_expression("attribute_exists(pk)")
+            .set_expression_attribute_values(Some(values))
+            .build()
+            .unwrap();
+        let written = body(&[Write::from(TransactWriteItem::builder().delete(delete).build())]);
+        assert_eq!(
+            written,
+            json!({"TransactItems": [{"Delete": {
+                "TableName": "t",
+                "Key": {"pk": {"S": "K"}},
+                "ConditionExpression": "attribute_exists(pk)",
+                "ExpressionAttributeValues": {
+                    ":b": {"B": "AP9oaQ=="},
+                    ":bs": {"BS": ["YQ==", "YmM="]},
+                    ":ns": {"NS": ["1", "-2.5"]},
+                    ":no": {"BOOL": false},
+                    ":null": {"NULL": false},
+                    ":empty": {"L": []},
+                    ":m": {"M": {"\u{1}odd\"name": {"N": "1"}}},
+                },
+            }}]})
+        );
+    }
+
+    #[test]
+    fn an_item_with_no_operation_is_refused() {
+        let empty = Write::from(TransactWriteItem::builder().build());
+        assert!(matches!(transact_write_body(&[empty], false), Err(Unwritable::NoOperation)));
     }
 
     #[test]

@@ -18,10 +18,10 @@ mod encode;
 
 use super::write::Write;
 use crate::adapters::aws_json::{CallFailure, JsonProtocol, Refusal, DYNAMODB};
+use crate::adapters::aws_signed::Transport;
 use crate::adapters::request_counter::RequestCounter;
 use crate::ports::StoreError;
 use aws_sdk_dynamodb::types::{CancellationReason, TransactWriteItem};
-use aws_smithy_runtime_api::client::http::SharedHttpConnector;
 use aws_types::SdkConfig;
 use bytes::Bytes;
 
@@ -37,11 +37,11 @@ pub struct DirectTransactions {
 
 impl DirectTransactions {
     /// A writer with `config`'s region, credentials, retry settings and
-    /// DynamoDB endpoint, sending through `connector` and counting its round
+    /// DynamoDB endpoint, sending through `transport` and counting its round
     /// trips into `counter`.
-    pub fn new(config: &SdkConfig, connector: SharedHttpConnector, counter: RequestCounter) -> Self {
+    pub fn new(config: &SdkConfig, transport: impl Into<Transport>, counter: RequestCounter) -> Self {
         DirectTransactions {
-            dynamodb: JsonProtocol::new(&DYNAMODB, config, connector).counting(counter.clone()),
+            dynamodb: JsonProtocol::new(&DYNAMODB, config, transport).counting(counter.clone()),
             counter,
         }
     }
