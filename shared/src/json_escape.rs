@@ -47,17 +47,23 @@ fn escape_of(byte: u8) -> Option<Escape> {
 /// boundaries.
 pub(crate) fn next_escape(text: &[u8], from: usize) -> Option<(usize, Escape)> {
     let mut at = from;
-    while at < text.len() {
-        if let Some(word) = text.get(at..at + 8).and_then(|eight| <[u8; 8]>::try_from(eight).ok()) {
-            if !any_escaped(u64::from_le_bytes(word)) {
-                at += 8;
-                continue;
+    while let Some(rest) = text.get(at..).filter(|rest| !rest.is_empty()) {
+        let (word, length) = match rest.get(..8).and_then(|eight| <[u8; 8]>::try_from(eight).ok()) {
+            Some(eight) => (eight, 8),
+            None => {
+                // The last few, padded with a byte that is not escaped.
+                let mut padded = [b' '; 8];
+                padded[..rest.len()].copy_from_slice(rest);
+                (padded, rest.len())
+            }
+        };
+        if any_escaped(u64::from_le_bytes(word)) {
+            let found = word[..length].iter().enumerate().find_map(|(i, byte)| Some((at + i, escape_of(*byte)?)));
+            if found.is_some() {
+                return found;
             }
         }
-        if let Some(escape) = escape_of(text[at]) {
-            return Some((at, escape));
-        }
-        at += 1;
+        at += length;
     }
     None
 }
