@@ -12,6 +12,7 @@
 
 use crate::adapters::aws_connection::KeptAliveConnector;
 use crate::adapters::header_signer::{HeaderSigner, Unsigned};
+use crate::adapters::http1_exchange::Answer as Exchanged;
 use crate::adapters::request_counter::RequestCounter;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_credential_types::Credentials;
@@ -20,6 +21,7 @@ use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::http::{HttpConnector, SharedHttpConnector};
 use aws_smithy_runtime_api::client::identity::Identity;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::http::Headers;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::retry::RetryConfig;
@@ -28,6 +30,7 @@ use aws_types::service_config::ServiceConfigKey;
 use aws_types::SdkConfig;
 use bytes::Bytes;
 use http_body_util::BodyExt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 /// The error codes the SDK's standard retry mode treats as throttling or
@@ -159,8 +162,23 @@ pub enum Transport {
     /// Straight onto kept-alive connections, in the `http` crate's types:
     /// the webhook's transactions, where the SDK's request and response
     /// types around each exchange (built, converted, copied) cost more
-    /// than the rest of the trip's bookkeeping.
-    KeptAlive(Box<KeptAliveConnector>),
+    /// than the rest of the trip's bookkeeping. A trait object, so that
+    /// only a binary that sends this way links the connector.
+    KeptAlive(Arc<dyn PartsExchange>),
+}
+
+/// Sends a request's head and body and reads its answer whole.
+#[async_trait::async_trait]
+pub trait PartsExchange: std::fmt::Debug + Send + Sync {
+    /// The answer to `head` with `body`.
+    async fn send_parts(&self, head: http::request::Parts, body: &[u8]) -> Result<Exchanged, ConnectorError>;
+}
+
+#[async_trait::async_trait]
+impl PartsExchange for KeptAliveConnector {
+    async fn send_parts(&self, head: http::request::Parts, body: &[u8]) -> Result<Exchanged, ConnectorError> {
+        KeptAliveConnector::send_parts(self, head, body).await
+    }
 }
 
 impl From<SharedHttpConnector> for Transport {
@@ -171,7 +189,7 @@ impl From<SharedHttpConnector> for Transport {
 
 impl From<KeptAliveConnector> for Transport {
     fn from(connector: KeptAliveConnector) -> Self {
-        Transport::KeptAlive(Box::new(connector))
+        Transport::KeptAlive(Arc::new(connector))
     }
 }
 
