@@ -34,14 +34,24 @@ async fn against(pieces: &[&'static [u8]], close: bool) -> (String, Result<Answe
     headers.insert("x-amz-target", HeaderValue::from_static("Test.Call"));
     let mut buffer = BytesMut::new();
     let answer = exchange(&mut ours, &mut buffer, (&http::Method::POST, "/", &headers), b"{\"n\":1}").await;
+    let read = what_the_peer_read(ours, peer, close).await;
+    (read, answer, buffer)
+}
+
+/// Closes our end, then waits for what a peer that closes read, or stops
+/// one held open.
+async fn what_the_peer_read(
+    ours: tokio::io::DuplexStream,
+    peer: tokio::task::JoinHandle<String>,
+    closes: bool,
+) -> String {
     drop(ours);
-    let read = if close {
+    if closes {
         peer.await.unwrap()
     } else {
         peer.abort();
         String::new()
-    };
-    (read, answer, buffer)
+    }
 }
 
 #[tokio::test]
@@ -159,13 +169,7 @@ async fn pair_against(
     let post = ((&http::Method::POST, "/answer", &headers), &b"{}"[..]);
     let poll = ((&http::Method::GET, "/next", &headers), &b""[..]);
     let answers = exchange_pair(&mut ours, &mut buffer, post, poll).await;
-    drop(ours);
-    let read = if close {
-        peer.await.unwrap()
-    } else {
-        peer.abort();
-        String::new()
-    };
+    let read = what_the_peer_read(ours, peer, close).await;
     (read, answers, buffer)
 }
 
