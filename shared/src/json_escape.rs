@@ -4,15 +4,6 @@
 //! wrote each plain run with a call of its own, about a fifth of the
 //! webhook's instructions a message.
 
-/// How one byte is written inside a JSON string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Escape {
-    /// A two-character escape: `\"`, `\\`, `\n`…
-    Short(&'static str),
-    /// Another control character, as `\u00XX`.
-    Unicode(u8),
-}
-
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
@@ -27,25 +18,32 @@ fn any_escaped(word: u64) -> bool {
     quote | backslash | control != 0
 }
 
+/// The `\u00XX` escapes of the control characters.
+const CONTROL: [&str; 32] = [
+    "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007", "\\u0008", "\\u0009",
+    "\\u000a", "\\u000b", "\\u000c", "\\u000d", "\\u000e", "\\u000f", "\\u0010", "\\u0011", "\\u0012", "\\u0013",
+    "\\u0014", "\\u0015", "\\u0016", "\\u0017", "\\u0018", "\\u0019", "\\u001a", "\\u001b", "\\u001c", "\\u001d",
+    "\\u001e", "\\u001f",
+];
+
 /// How `byte` is written inside a JSON string, if not as itself.
-fn escape_of(byte: u8) -> Option<Escape> {
+fn escape_of(byte: u8) -> Option<&'static str> {
     Some(match byte {
-        b'"' => Escape::Short("\\\""),
-        b'\\' => Escape::Short("\\\\"),
-        b'\n' => Escape::Short("\\n"),
-        b'\r' => Escape::Short("\\r"),
-        b'\t' => Escape::Short("\\t"),
-        0x08 => Escape::Short("\\b"),
-        0x0c => Escape::Short("\\f"),
-        0..=0x1f => Escape::Unicode(byte),
+        b'"' => "\\\"",
+        b'\\' => "\\\\",
+        b'\n' => "\\n",
+        b'\r' => "\\r",
+        b'\t' => "\\t",
+        0x08 => "\\b",
+        0x0c => "\\f",
+        0..=0x1f => CONTROL[usize::from(byte)],
         _ => return None,
     })
 }
 
-/// The first byte of `text` at or after `from` that is escaped, and how.
-/// Escaped bytes are all ASCII, so `text` splits at them on character
-/// boundaries.
-pub(crate) fn next_escape(text: &[u8], from: usize) -> Option<(usize, Escape)> {
+/// The first byte of `text` at or after `from` that is escaped, and its
+/// escape.
+fn next_escape(text: &[u8], from: usize) -> Option<(usize, &'static str)> {
     let mut at = from;
     while let Some(rest) = text.get(at..).filter(|rest| !rest.is_empty()) {
         let (word, length) = match rest.get(..8).and_then(|eight| <[u8; 8]>::try_from(eight).ok()) {
@@ -68,26 +66,27 @@ pub(crate) fn next_escape(text: &[u8], from: usize) -> Option<(usize, Escape)> {
     None
 }
 
-/// Appends `text` to `out` as a JSON string, quotes included.
-pub(crate) fn write_string(out: &mut Vec<u8>, text: &str) {
-    let bytes = text.as_bytes();
-    out.reserve(bytes.len() + 2);
-    out.push(b'"');
+/// Hands the inside of `text` as a JSON string to `write`, piece by piece:
+/// runs written as they are, and escapes. Escaped bytes are all ASCII, so
+/// the runs split `text` on character boundaries.
+pub(crate) fn try_for_each_piece<E>(text: &str, mut write: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
     let mut plain = 0;
-    while let Some((at, escape)) = next_escape(bytes, plain) {
-        out.extend_from_slice(&bytes[plain..at]);
-        match escape {
-            Escape::Short(short) => out.extend_from_slice(short.as_bytes()),
-            Escape::Unicode(byte) => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(b"\\u00");
-                out.push(HEX[usize::from(byte >> 4)]);
-                out.push(HEX[usize::from(byte & 0xf)]);
-            }
-        }
+    while let Some((at, escape)) = next_escape(text.as_bytes(), plain) {
+        write(&text[plain..at])?;
+        write(escape)?;
         plain = at + 1;
     }
-    out.extend_from_slice(&bytes[plain..]);
+    write(&text[plain..])
+}
+
+/// Appends `text` to `out` as a JSON string, quotes included.
+pub(crate) fn write_string(out: &mut Vec<u8>, text: &str) {
+    out.reserve(text.len() + 2);
+    out.push(b'"');
+    let _ = try_for_each_piece(text, |piece| {
+        out.extend_from_slice(piece.as_bytes());
+        Ok::<(), std::convert::Infallible>(())
+    });
     out.push(b'"');
 }
 

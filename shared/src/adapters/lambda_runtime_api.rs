@@ -135,10 +135,6 @@ impl RuntimeApi {
         RuntimeApi { address, headers, connection: None }
     }
 
-    fn unreachable(&self, why: impl std::fmt::Display) -> RuntimeApiFailure {
-        unreachable(&self.address, why)
-    }
-
     /// `method path` with `body`, on the kept connection, or on a new one
     /// when the kept one turns out to have been closed before it answered.
     async fn call(&mut self, method: Method, path: &str, body: &[u8]) -> Result<Answer, RuntimeApiFailure> {
@@ -151,7 +147,7 @@ impl RuntimeApi {
                 Err(failure) => return Err(self.dropped(failure)),
             }
         }
-        Err(self.unreachable("closed twice before answering"))
+        Err(unreachable(&self.address, "closed twice before answering"))
     }
 
     /// Posts `body` to `path` and polls for the next invocation in the same
@@ -174,7 +170,7 @@ impl RuntimeApi {
                 Err(failure) => return Err(self.dropped(failure)),
             }
         }
-        Err(self.unreachable("closed twice before answering"))
+        Err(unreachable(&self.address, "closed twice before answering"))
     }
 
     /// `answer`, letting its connection go when it cannot carry another.
@@ -188,7 +184,7 @@ impl RuntimeApi {
     /// Lets the connection go after `failure`.
     fn dropped(&mut self, failure: ExchangeFailure) -> RuntimeApiFailure {
         self.connection = None;
-        self.unreachable(failure)
+        unreachable(&self.address, failure)
     }
 }
 

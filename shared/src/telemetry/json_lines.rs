@@ -10,7 +10,7 @@
 //! took. Here a span keeps its fields as the JSON members they are, which
 //! a line copies as they are.
 
-use crate::json_escape::{next_escape, Escape};
+use crate::json_escape::try_for_each_piece;
 use std::fmt::{self, Write};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Subscriber};
@@ -170,16 +170,7 @@ struct Escaped<'a, W: Write>(&'a mut W);
 
 impl<W: Write> Write for Escaped<'_, W> {
     fn write_str(&mut self, text: &str) -> fmt::Result {
-        let mut plain = 0;
-        while let Some((at, escape)) = next_escape(text.as_bytes(), plain) {
-            self.0.write_str(&text[plain..at])?;
-            match escape {
-                Escape::Short(short) => self.0.write_str(short)?,
-                Escape::Unicode(byte) => write!(self.0, "\\u{byte:04x}")?,
-            }
-            plain = at + 1;
-        }
-        self.0.write_str(&text[plain..])
+        try_for_each_piece(text, |piece| self.0.write_str(piece))
     }
 }
 

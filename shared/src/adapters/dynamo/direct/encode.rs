@@ -150,7 +150,7 @@ impl Operation<'_> {
         }
         if let Some(names) = &self.names {
             out.extend_from_slice(br#","ExpressionAttributeNames":"#);
-            names.write(out);
+            names.write(out)?;
         }
         if let Some(values) = &self.values {
             out.extend_from_slice(br#","ExpressionAttributeValues":"#);
@@ -186,14 +186,23 @@ fn write_attributes<'a>(
     out: &mut Vec<u8>,
     attributes: impl Iterator<Item = (&'a str, &'a AttributeValue)>,
 ) -> Result<(), Unwritable> {
+    write_object(out, attributes, write_value)
+}
+
+/// `{"name": <value>, ...}`, each value written by `write`.
+fn write_object<'a, V>(
+    out: &mut Vec<u8>,
+    members: impl Iterator<Item = (&'a str, V)>,
+    mut write: impl FnMut(&mut Vec<u8>, V) -> Result<(), Unwritable>,
+) -> Result<(), Unwritable> {
     out.push(b'{');
-    for (at, (name, value)) in attributes.enumerate() {
+    for (at, (name, value)) in members.enumerate() {
         if at > 0 {
             out.push(b',');
         }
         write_string(out, name);
         out.push(b':');
-        write_value(out, value)?;
+        write(out, value)?;
     }
     out.push(b'}');
     Ok(())
@@ -206,26 +215,16 @@ enum Names<'a> {
 }
 
 impl Names<'_> {
-    fn write(&self, out: &mut Vec<u8>) {
+    fn write(&self, out: &mut Vec<u8>) -> Result<(), Unwritable> {
+        let name = |out: &mut Vec<u8>, name: &str| {
+            write_string(out, name);
+            Ok(())
+        };
         match self {
-            Names::Plain(names) => write_names(out, names.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))),
-            Names::Sdk(names) => write_names(out, names.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+            Names::Plain(names) => write_object(out, names.iter().map(|(k, v)| (k.as_ref(), v.as_ref())), name),
+            Names::Sdk(names) => write_object(out, names.iter().map(|(k, v)| (k.as_str(), v.as_str())), name),
         }
     }
-}
-
-/// `{"#placeholder": "name", ...}`.
-fn write_names<'a>(out: &mut Vec<u8>, names: impl Iterator<Item = (&'a str, &'a str)>) {
-    out.push(b'{');
-    for (at, (placeholder, name)) in names.enumerate() {
-        if at > 0 {
-            out.push(b',');
-        }
-        write_string(out, placeholder);
-        out.push(b':');
-        write_string(out, name);
-    }
-    out.push(b'}');
 }
 
 /// One attribute value, as DynamoDB's JSON protocol writes it: a single
