@@ -7,15 +7,16 @@
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
-/// Whether any of the eight bytes in `word` is escaped: a quote, a
-/// backslash, or below 0x20 (the classic "has a zero byte" and "has a byte
-/// less than n" tests, exact as to whether there is one).
-fn any_escaped(word: u64) -> bool {
+/// The bytes of `word` that JSON escapes (a quote, a backslash, or below
+/// 0x20), as the high bit of each: the classic "has a zero byte" and "has
+/// a byte less than n" tests. Exact as to whether there is one and which is
+/// the lowest; a borrow can mark bytes above the lowest that are not.
+fn escaped_bytes(word: u64) -> u64 {
     let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
     let quote = has_zero(word ^ (ONES * u64::from(b'"')));
     let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
     let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    quote | backslash | control != 0
+    quote | backslash | control
 }
 
 /// The `\u00XX` escapes of the control characters.
@@ -42,7 +43,9 @@ fn escape_of(byte: u8) -> Option<&'static str> {
 }
 
 /// The first byte of `text` at or after `from` that is escaped, and its
-/// escape.
+/// escape. The lowest marked byte of a word is the one: JSON in a string
+/// (the raw message, its content) has an escape every few bytes, and
+/// finding each without a walk over its word's bytes halved the time.
 fn next_escape(text: &[u8], from: usize) -> Option<(usize, &'static str)> {
     let mut at = from;
     while let Some(rest) = text.get(at..).filter(|rest| !rest.is_empty()) {
@@ -55,10 +58,16 @@ fn next_escape(text: &[u8], from: usize) -> Option<(usize, &'static str)> {
                 (padded, rest.len())
             }
         };
-        if any_escaped(u64::from_le_bytes(word)) {
-            let found = word[..length].iter().enumerate().find_map(|(i, byte)| Some((at + i, escape_of(*byte)?)));
-            if found.is_some() {
-                return found;
+        let marked = escaped_bytes(u64::from_le_bytes(word));
+        if marked != 0 {
+            // Little-endian: the lowest bits are the first byte.
+            let first = (marked.trailing_zeros() / 8) as usize;
+            let found = word
+                .get(first)
+                .and_then(|byte| Some((first, escape_of(*byte)?)))
+                .or_else(|| word[..length].iter().enumerate().find_map(|(i, byte)| Some((i, escape_of(*byte)?))));
+            if let Some((i, escape)) = found {
+                return Some((at + i, escape));
             }
         }
         at += length;
@@ -134,7 +143,21 @@ mod tests {
         for byte in 0u8..=0xff {
             let word = u64::from_le_bytes([b'a', b'b', byte, b'c', b'd', b'e', b'f', b'g']);
             let escaped = byte < 0x20 || byte == b'"' || byte == b'\\';
-            assert_eq!(any_escaped(word), escaped, "byte {byte:#04x}");
+            assert_eq!(escaped_bytes(word) != 0, escaped, "byte {byte:#04x}");
+            // The lowest marked byte is the escaped one, whatever follows it.
+            for after in 0u8..=0xff {
+                let word = u64::from_le_bytes([b'a', b'b', byte, after, b'd', b'e', b'f', b'g']);
+                let lowest = escaped_bytes(word).trailing_zeros() / 8;
+                let after_escaped = after < 0x20 || after == b'"' || after == b'\\';
+                let expected = if escaped {
+                    2
+                } else if after_escaped {
+                    3
+                } else {
+                    8
+                };
+                assert_eq!(lowest, expected, "bytes {byte:#04x} {after:#04x}");
+            }
         }
     }
 }

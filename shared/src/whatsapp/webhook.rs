@@ -144,16 +144,16 @@ fn read_change(change: Change, waba_id: &str, at: Millis, received_at: Millis, b
 }
 
 fn read_messages_change(value: &Value, phone_number_id: &str, received_at: Millis, batch: &mut WebhookBatch) {
-    let list = |key: &str| value.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+    let list = |key: &str| value.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
     let contacts: Vec<WireContact> = list("contacts").iter().map(WireContact::from_json).collect();
     for message in list("messages") {
-        match parse_message(&message, phone_number_id, &contacts, received_at) {
+        match parse_message(message, phone_number_id, &contacts, received_at) {
             Ok(m) => batch.messages.push(m),
             Err(e) => batch.rejected.push(e.to_string()),
         }
     }
     for status in list("statuses") {
-        match parse_status(&status, phone_number_id, received_at) {
+        match parse_status(status, phone_number_id, received_at) {
             Ok(s) => batch.statuses.push(s),
             Err(e) => batch.rejected.push(e.to_string()),
         }

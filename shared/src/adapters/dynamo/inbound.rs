@@ -57,6 +57,12 @@ const FIRST_IDENTITY: usize = 3;
 /// A contact that can take messages: not merged away, not being erased.
 pub(super) const OPEN: &str = "attribute_not_exists(merged_into) AND attribute_not_exists(erasing)";
 
+/// The contact update's condition: this message is at least as new as the
+/// newest it has seen, and the contact is [`OPEN`] (spelt out, so that it is
+/// one static string rather than one built for every message).
+const NEWEST_AND_OPEN: &str = "(attribute_not_exists(last_inbound_at) OR last_inbound_at <= :at) \
+    AND attribute_not_exists(merged_into) AND attribute_not_exists(erasing)";
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum ContactUpdate {
     /// The message is the contact's newest: move activity, window and name.
@@ -280,7 +286,7 @@ impl IdentityClaim {
         let mut values = Attributes::with_capacity(3 + previous.len());
         values.set(":cid", s(contact.as_str()));
         values.set(":ci", s(keys::contact_identities(contact)));
-        values.set(":ik", s(format!("{phone_number_id}#{}", identity.as_key())));
+        values.set(":ik", s([phone_number_id, "#", &identity.as_key()].concat()));
         let mut condition = "attribute_not_exists(contact_id) OR contact_id = :cid".to_owned();
         if !previous.is_empty() {
             let names: Vec<String> = (0..previous.len()).map(|i| format!(":was{i}")).collect();
@@ -457,7 +463,7 @@ fn contact_update(
         sets.extend(["wa_id = :wa", "gsi7pk = :by_phone", "gsi7sk = :phone_sk"]);
         values.set(":wa", s(wa));
         values.set(":by_phone", s(keys::by_phone(shard)));
-        values.set(":phone_sk", s(format!("{wa}#{contact}")));
+        values.set(":phone_sk", s([wa, "#", contact.as_str()].concat()));
     }
     if let Some(user) = message.from.user_id() {
         sets.push("user_id = :uid");
@@ -484,16 +490,17 @@ fn contact_update(
         sets.push("free_entry_until = :fe");
         values.set(":fe", n(free.0));
     }
-    let mut expression = format!("SET {}", sets.join(", "));
+    let mut expression = ["SET ", &sets.join(", ")].concat();
     if let Some(twin) = twin {
         expression.push_str(" ADD merge_suggested :twin");
         values.set(":twin", AttributeValue::Ss(vec![twin.to_string()]));
     }
     // A customer who writes again after an erasure starts a fresh record.
-    expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
+    expression.push_str(" REMOVE ");
+    expression.push_str(&removes.join(", "));
     let key = Attributes::key(keys::contact_pk(contact), keys::PROFILE, 0);
     Ok(PlainWrite::update(table, key, expression)
-        .condition(format!("(attribute_not_exists(last_inbound_at) OR last_inbound_at <= :at) AND {OPEN}"))
+        .condition(NEWEST_AND_OPEN)
         .values(values)
         .names(names)
         .old_on_failure())
@@ -558,5 +565,15 @@ impl crate::ports::InboundStore for DynamoStore {
 
     async fn park_unprocessable(&self, item: &UnprocessableItem) -> Result<(), StoreError> {
         self.put_unprocessable(item).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_contact_update_asks_for_an_open_contact() {
+        assert!(NEWEST_AND_OPEN.ends_with(&[" AND ", OPEN].concat()));
     }
 }

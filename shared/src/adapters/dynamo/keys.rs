@@ -73,27 +73,44 @@ impl Shard {
     pub fn index(self) -> usize {
         usize::from(self.0)
     }
+
+    /// Its number as key text.
+    pub fn as_str(self) -> &'static str {
+        const NAMES: [&str; INDEX_SHARDS as usize] = ["0", "1", "2", "3", "4", "5", "6", "7"];
+        NAMES[self.index()]
+    }
 }
 
 impl std::fmt::Display for Shard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
+        f.write_str(self.as_str())
     }
+}
+
+/// A key of `parts`, one after another. One allocation of the right size:
+/// `format!` grew each key through the formatting machinery, about 640
+/// instructions a key, and an inbound message's transaction builds dozens.
+fn joined<const N: usize>(parts: [&str; N]) -> String {
+    let mut key = String::with_capacity(parts.iter().map(|part| part.len()).sum());
+    for part in parts {
+        key.push_str(part);
+    }
+    key
 }
 
 /// `gsi6pk` of the named contacts in `shard`.
 pub fn by_name(shard: Shard) -> String {
-    format!("NAME#{shard}")
+    joined(["NAME#", shard.as_str()])
 }
 
 /// `gsi7pk` of the contacts with a phone in `shard`.
 pub fn by_phone(shard: Shard) -> String {
-    format!("PHONE#{shard}")
+    joined(["PHONE#", shard.as_str()])
 }
 
 /// `gsi6sk`: the name folded for prefix search, then the id.
 pub fn name_sk(name: &str, id: &ContactId) -> String {
-    format!("{}#{id}", fold_name(name))
+    joined([&fold_name(name), "#", id.as_str()])
 }
 
 /// Lower-cased, whitespace collapsed: what name search compares.
@@ -103,24 +120,24 @@ pub fn fold_name(name: &str) -> String {
 
 /// A contact note's sort key.
 pub fn note_sk(at: Millis, id: &str) -> String {
-    format!("N#{}#{id}", at.sortable())
+    joined(["N#", &at.sortable(), "#", id])
 }
 
 /// `gsi3pk` of the conversations in `status` in `shard`.
 pub fn status_queue(status: &str, shard: Shard) -> String {
-    format!("Q#{status}#{shard}")
+    joined(["Q#", status, "#", shard.as_str()])
 }
 
 /// `gsi4pk` (and `owner_key`) of the conversations in `shard` owned by
 /// `owner`, or unassigned. The shard comes last, so an e-mail holding `#`
 /// cannot make two queues' keys collide.
 pub fn owner_queue(owner: Option<&str>, shard: Shard) -> String {
-    format!("OWNER#{}#{shard}", owner.unwrap_or("-"))
+    joined(["OWNER#", owner.unwrap_or("-"), "#", shard.as_str()])
 }
 
 /// `gsi5pk` of the conversations in `shard` waiting on us.
 pub fn awaiting(shard: Shard) -> String {
-    format!("AWAIT#{shard}")
+    joined(["AWAIT#", shard.as_str()])
 }
 
 /// `gsi1pk` of every user (the team list).
@@ -128,17 +145,17 @@ pub const USERS: &str = "USERS";
 
 /// An audit day's partition.
 pub fn audit_pk(day: &str) -> String {
-    format!("A#{day}")
+    joined(["A#", day])
 }
 
 /// `gsi1pk` of a contact's audit trail.
 pub fn contact_audit(contact: &ContactId) -> String {
-    format!("AC#{contact}")
+    joined(["AC#", contact.as_str()])
 }
 
 /// An invitation's partition (by token hash).
 pub fn invite_pk(token_hash: &str) -> String {
-    format!("INV#{token_hash}")
+    joined(["INV#", token_hash])
 }
 
 /// An invitation's sort key.
@@ -147,22 +164,22 @@ pub const INVITE: &str = "INV";
 /// The partition of a login counter for one e-mail from one source (a
 /// source never holds `#`, so the key is unambiguous).
 pub fn login_email_from_source_pk(source: &str, email: &str) -> String {
-    format!("LT#se#{source}#{email}")
+    joined(["LT#se#", source, "#", email])
 }
 
 /// The partition of a login counter for one source, any e-mail.
 pub fn login_source_pk(source: &str) -> String {
-    format!("LT#s#{source}")
+    joined(["LT#s#", source])
 }
 
 /// The partition of a login counter for one e-mail, any source.
 pub fn login_email_pk(email: &str) -> String {
-    format!("LT#e#{email}")
+    joined(["LT#e#", email])
 }
 
 /// A login counter's sort key: its window.
 pub fn login_window_sk(window_start: Millis) -> String {
-    format!("W#{}", window_start.sortable())
+    joined(["W#", &window_start.sortable()])
 }
 
 /// The round-robin turn counter.
@@ -170,17 +187,17 @@ pub const ROUTING: &str = "ROUTING";
 
 /// `gsi2pk` of the unfinished outbound messages in `shard`.
 pub fn outbox(shard: Shard) -> String {
-    format!("OUTBOX#{shard}")
+    joined(["OUTBOX#", shard.as_str()])
 }
 
 /// `gsi2sk` of an unfinished outbound message: state, then age.
 pub fn outbox_sk(state: &str, at: Millis, id: &str) -> String {
-    format!("{state}#{}#{id}", at.sortable())
+    joined([state, "#", &at.sortable(), "#", id])
 }
 
 /// An Idempotency-Key's partition (by its scoped digest).
 pub fn idempotency_pk(key: &str) -> String {
-    format!("K#{key}")
+    joined(["K#", key])
 }
 
 /// The template catalog's partition.
@@ -190,19 +207,19 @@ pub const TEMPLATES: &str = "TEMPLATES";
 /// deployment's own (whose keys are as they were before there were others).
 pub fn template_sk(name: &str, language: &str, waba_id: Option<&str>) -> String {
     match waba_id {
-        None => format!("{name}#{language}"),
-        Some(waba) => format!("{name}#{language}#{waba}"),
+        None => joined([name, "#", language]),
+        Some(waba) => joined([name, "#", language, "#", waba]),
     }
 }
 
 /// A month's spend counters' partition (sort key: the category).
 pub fn spend_pk(month: &str) -> String {
-    format!("SPEND#{month}")
+    joined(["SPEND#", month])
 }
 
 /// `gsi1pk` of the contacts in `shard` (by activity).
 pub fn contacts_by_activity(shard: Shard) -> String {
-    format!("CONTACTS#{shard}")
+    joined(["CONTACTS#", shard.as_str()])
 }
 
 /// The index key values written before the lists were sharded: only the
@@ -223,7 +240,7 @@ pub mod unsharded {
 
     /// `gsi3pk` of every conversation in `status`.
     pub fn status_queue(status: &str) -> String {
-        format!("Q#{status}")
+        super::joined(["Q#", status])
     }
 }
 
@@ -235,7 +252,7 @@ pub const TAG_BACKFILL: &str = "MIGRATION#TAG_INDEX";
 
 /// A contact's partition (profile and timeline).
 pub fn contact_pk(id: &ContactId) -> String {
-    format!("C#{id}")
+    joined(["C#", id.as_str()])
 }
 
 /// The contact profile's sort key.
@@ -243,7 +260,7 @@ pub const PROFILE: &str = "PROFILE";
 
 /// A message's sort key: time first so the timeline is one ordered Query.
 pub fn message_sk(at: Millis, id: &str) -> String {
-    format!("M#{}#{id}", at.sortable())
+    joined(["M#", &at.sortable(), "#", id])
 }
 
 /// The message id at the end of a message sort key.
@@ -256,12 +273,12 @@ pub const MESSAGE_PREFIX: &str = "M#";
 
 /// `gsi1sk` of a contact: activity time, then id to break ties.
 pub fn activity_sk(at: Millis, id: &ContactId) -> String {
-    format!("{}#{id}", at.sortable())
+    joined([&at.sortable(), "#", id.as_str()])
 }
 
 /// The identity pointer's partition.
 pub fn identity_pk(phone_number_id: &str, identity_key: &str) -> String {
-    format!("I#{phone_number_id}#{identity_key}")
+    joined(["I#", phone_number_id, "#", identity_key])
 }
 
 /// The identity pointer's sort key.
@@ -270,13 +287,13 @@ pub const IDENTITY: &str = "I";
 /// `gsi1pk` of a contact's identity pointers (every number it ever had,
 /// and those of contacts merged into it), so erasure finds them all.
 pub fn contact_identities(contact: &ContactId) -> String {
-    format!("CI#{contact}")
+    joined(["CI#", contact.as_str()])
 }
 
 /// The partition of the record that a message was erased: keyed by a keyed
 /// pseudonym of its wamid, since Meta's wamids embed the sender's number.
 pub fn erased_message_pk(wamid_pseudonym: &str) -> String {
-    format!("X#{wamid_pseudonym}")
+    joined(["X#", wamid_pseudonym])
 }
 
 /// The erased-message record's sort key.
@@ -284,18 +301,18 @@ pub const ERASED: &str = "X";
 
 /// A day's webhook items that no retry can store (by the item's own day).
 pub fn unprocessable_pk(day: &str) -> String {
-    format!("BAD#{day}")
+    joined(["BAD#", day])
 }
 
 /// An unprocessable item's sort key (by a digest of its wamid): one per
 /// item, however often it comes.
 pub fn unprocessable_sk(kind: &str, wamid_digest: &str) -> String {
-    format!("{kind}#{wamid_digest}")
+    joined([kind, "#", wamid_digest])
 }
 
 /// The wamid pointer's partition, shared with the pending statuses.
 pub fn wamid_pk(wamid: &str) -> String {
-    format!("W#{wamid}")
+    joined(["W#", wamid])
 }
 
 /// The wamid pointer's sort key.
@@ -311,7 +328,7 @@ pub const PENDING_STATUS_PREFIX: &str = "PS#";
 
 /// A user's partition.
 pub fn user_pk(email: &str) -> String {
-    format!("U#{email}")
+    joined(["U#", email])
 }
 
 /// A user's sort key.
@@ -319,7 +336,7 @@ pub const USER: &str = "USER";
 
 /// A session's partition.
 pub fn session_pk(token_hash: &str) -> String {
-    format!("S#{token_hash}")
+    joined(["S#", token_hash])
 }
 
 /// A session's sort key.
@@ -327,7 +344,7 @@ pub const SESSION: &str = "SESSION";
 
 /// A live-push connection's partition.
 pub fn live_connection_pk(id: &str) -> String {
-    format!("L#{id}")
+    joined(["L#", id])
 }
 
 /// A live-push connection's sort key.
@@ -335,19 +352,19 @@ pub const LIVE_CONNECTION: &str = "L";
 
 /// `gsi4pk` of one staff member's live connections (the owner index).
 pub fn live_connections_of(email: &str) -> String {
-    format!("LU#{email}")
+    joined(["LU#", email])
 }
 
 /// `gsi3pk` of the live connections of everyone with a role: three small
 /// partitions, each read once per pushed event and written once per socket.
 pub fn live_connections_with_role(role: crate::domain::Role) -> String {
-    format!("LR#{}", role.as_str())
+    joined(["LR#", role.as_str()])
 }
 
 /// The sort key of a referenced message: the locator is what follows the
 /// prefix (see [`MessageRef::new`], which matches [`message_sk`]).
 pub fn referenced_sk(message: &MessageRef) -> String {
-    format!("{MESSAGE_PREFIX}{}", message.locator())
+    joined([MESSAGE_PREFIX, message.locator()])
 }
 
 /// The reference of the message at `(contact, sk)`, as the ports pass it.
@@ -360,17 +377,17 @@ pub const PIPELINES: &str = "PIPELINES";
 
 /// A deal's partition.
 pub fn deal_pk(id: &str) -> String {
-    format!("D#{id}")
+    joined(["D#", id])
 }
 
 /// `gsi3pk` of deals in a pipeline stage (the board's columns).
 pub fn stage_board(pipeline: &str, stage: &str) -> String {
-    format!("P#{pipeline}#{stage}")
+    joined(["P#", pipeline, "#", stage])
 }
 
 /// `gsi1pk` of a contact's deals.
 pub fn contact_deals(contact: &ContactId) -> String {
-    format!("CD#{contact}")
+    joined(["CD#", contact.as_str()])
 }
 
 /// The product catalog's partition.
@@ -381,17 +398,17 @@ pub const SERIES: &str = "SERIES";
 
 /// A quote's partition.
 pub fn quote_pk(id: &str) -> String {
-    format!("Q#{id}")
+    joined(["Q#", id])
 }
 
 /// `gsi1pk` of a contact's quotes.
 pub fn contact_quotes(contact: &ContactId) -> String {
-    format!("CQ#{contact}")
+    joined(["CQ#", contact.as_str()])
 }
 
 /// `gsi3pk` of a deal's quotes.
 pub fn deal_quotes(deal: &str) -> String {
-    format!("DQ#{deal}")
+    joined(["DQ#", deal])
 }
 
 /// How many partitions each day's domain events spread over. A campaign's
@@ -417,7 +434,7 @@ pub const EVENTS_PREFIX: &str = "E#";
 /// in the same transaction and with no read (a stream INSERT is what gets
 /// published; a later message's no-op update is none).
 pub fn contact_created_pk(contact: &ContactId) -> String {
-    format!("{EVENTS_PREFIX}C#{contact}")
+    joined([EVENTS_PREFIX, "C#", contact.as_str()])
 }
 
 /// The sort key of a contact's `contact.created` item.
@@ -426,33 +443,33 @@ pub const CONTACT_CREATED: &str = "CREATED";
 /// One shard of a day's domain events (the transactional outbox, read by
 /// the stream and by automation's dry runs).
 pub fn events_pk(day: &str, shard: u8) -> String {
-    format!("{EVENTS_PREFIX}{day}#{shard}")
+    joined([EVENTS_PREFIX, day, "#", itoa::Buffer::new().format(shard)])
 }
 
 /// A task's partition.
 pub fn task_pk(id: &str) -> String {
-    format!("T#{id}")
+    joined(["T#", id])
 }
 
 /// `gsi3pk` of one person's open tasks.
 pub fn owner_tasks(owner: &str) -> String {
-    format!("TASKS#{owner}")
+    joined(["TASKS#", owner])
 }
 
 /// `gsi1pk` of the tasks about a contact.
 pub fn contact_tasks(contact: &ContactId) -> String {
-    format!("CT#{contact}")
+    joined(["CT#", contact.as_str()])
 }
 
 /// `gsi3pk` of one person's done tasks (sorted by when they were done).
 pub fn owner_done_tasks(owner: &str) -> String {
-    format!("DONE#{owner}")
+    joined(["DONE#", owner])
 }
 
 /// `gsi5pk` of the team's tasks done on one UTC day: a partition a day, so
 /// completions spread over time instead of piling onto one key.
 pub fn team_done_tasks(day: &str) -> String {
-    format!("DONE#{day}")
+    joined(["DONE#", day])
 }
 
 /// `gsi4pk` of the team's open tasks.
@@ -466,7 +483,7 @@ pub const TALLY_SHARDS: u64 = 4;
 
 /// A shard of the counter entries not yet folded into their counters.
 pub fn tally_pk(shard: u64) -> String {
-    format!("TALLY#{shard}")
+    joined(["TALLY#", itoa::Buffer::new().format(shard)])
 }
 
 /// The item whose `version` every fold of counter entries bumps (pk and sk).
@@ -474,7 +491,7 @@ pub const TALLY_VERSION: &str = "TALLY#VERSION";
 
 /// The marker of an event already counted once (by the event's digest).
 pub fn tallied_pk(digest: &str) -> String {
-    format!("TALLIED#{digest}")
+    joined(["TALLIED#", digest])
 }
 
 /// The sort key of a [`tallied_pk`] marker.
@@ -482,7 +499,7 @@ pub const TALLIED: &str = "TALLIED";
 
 /// An export job's partition.
 pub fn export_pk(id: &str) -> String {
-    format!("X#{id}")
+    joined(["X#", id])
 }
 
 /// An export job's sort key.
@@ -491,12 +508,12 @@ pub const EXPORT: &str = "EXPORT";
 /// A month's first-response aggregates (`YYYY-MM`): one item per day and
 /// agent, so a report reads one partition per month of its range.
 pub fn first_response_pk(month: &str) -> String {
-    format!("FR#{month}")
+    joined(["FR#", month])
 }
 
 /// A first-response aggregate's sort key: the day, then the agent.
 pub fn first_response_sk(day: &str, agent: &str) -> String {
-    format!("{day}#{agent}")
+    joined([day, "#", agent])
 }
 
 /// The partition of Meta's word on the business numbers: one small item
@@ -522,7 +539,7 @@ pub const RATE_OVERRIDES: &str = "RATE_OVERRIDES";
 /// The sort key of one person's read marker, under the contact's partition
 /// (so erasure, which empties the partition, takes it too).
 pub fn read_marker_sk(user: &str) -> String {
-    format!("{READ_MARKER_PREFIX}{user}")
+    joined([READ_MARKER_PREFIX, user])
 }
 
 /// Prefix of every read marker's sort key.
@@ -531,13 +548,13 @@ pub const READ_MARKER_PREFIX: &str = "READ#";
 /// `gsi1pk` of the contacts in `shard` carrying `tag` (a normalized tag;
 /// the shard comes last so a tag holding `#` cannot collide with another).
 pub fn tagged(tag: &str, shard: Shard) -> String {
-    format!("TAG#{tag}#{shard}")
+    joined(["TAG#", tag, "#", shard.as_str()])
 }
 
 /// The sort key of a contact's membership item for `tag`, under the
 /// contact's partition (so erasure, which empties it, takes it too).
 pub fn tag_sk(tag: &str) -> String {
-    format!("{TAG_PREFIX}{tag}")
+    joined([TAG_PREFIX, tag])
 }
 
 /// Prefix of every tag membership sort key.
@@ -548,13 +565,13 @@ pub const WEBHOOKS: &str = "WEBHOOKS";
 
 /// A webhook subscription's sort key.
 pub fn webhook_sk(id: &str) -> String {
-    format!("WH#{id}")
+    joined(["WH#", id])
 }
 
 /// The partition of one subscription's delivery log (sort key: the
 /// delivery id, which starts with the event's time).
 pub fn webhook_deliveries_pk(subscription_id: &str) -> String {
-    format!("WD#{subscription_id}")
+    joined(["WD#", subscription_id])
 }
 
 /// The partition of every automation rule: rules are a few tens that staff
@@ -563,17 +580,17 @@ pub const RULES: &str = "RULES";
 
 /// A rule's sort key under [`RULES`].
 pub fn rule_sk(id: &str) -> String {
-    format!("R#{id}")
+    joined(["R#", id])
 }
 
 /// The claim of one rule execution (its id digests the rule and the cause).
 pub fn rule_claim_pk(execution_id: &str) -> String {
-    format!("RX#{execution_id}")
+    joined(["RX#", execution_id])
 }
 
 /// A rule's log, newest last by sort key.
 pub fn rule_log_pk(rule_id: &str) -> String {
-    format!("RL#{rule_id}")
+    joined(["RL#", rule_id])
 }
 
 /// One staff member's notifications (`N#<email>`): newest first under
@@ -581,10 +598,10 @@ pub fn rule_log_pk(rule_id: &str) -> String {
 /// item is), and the unread counter under `UNREAD`. Per recipient, so no
 /// partition grows with the team.
 pub fn notifications_pk(recipient: &str) -> String {
-    format!("N#{recipient}")
+    joined(["N#", recipient])
 }
 
 /// A notification's sort key: its time, then its id.
 pub fn notification_sk(at: Millis, id: &str) -> String {
-    format!("AT#{}#{id}", at.sortable())
+    joined(["AT#", &at.sortable(), "#", id])
 }
