@@ -74,6 +74,20 @@ async fn the_request_goes_as_one_head_with_its_length_and_the_answer_is_read_by_
 }
 
 #[tokio::test]
+async fn every_header_is_read_by_its_name_whatever_its_case_and_repeated_ones_are_kept() {
+    let head: &'static [u8] = b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: 8f-1\r\nX-Amz-Crc32: 7\r\n\
+        X-Other: one\r\nx-other: two\r\nlambda-runtime-deadline-ms:  99 \r\nContent-Length: 0\r\n\r\n";
+    let (_, answer, _) = against(&[head], true).await;
+    let headers = answer.unwrap().headers;
+    assert_eq!(headers["lambda-runtime-aws-request-id"], "8f-1");
+    assert_eq!(headers["x-amz-crc32"], "7");
+    assert_eq!(headers["lambda-runtime-deadline-ms"], "99");
+    let others: Vec<_> = headers.get_all("x-other").iter().collect();
+    assert_eq!(others, ["one", "two"]);
+    assert_eq!(headers.len(), 6);
+}
+
+#[tokio::test]
 async fn a_chunked_answer_is_joined_and_its_trailers_read_past() {
     let (_, answer, buffer) = against(
         &[
