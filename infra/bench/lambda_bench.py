@@ -189,8 +189,19 @@ class RuntimeApi:
 
 
 def cpu_seconds(pid):
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    """CPU time of the process so far, user and system.
+
+    From the scheduler's own count in nanoseconds (`schedstat`'s first field,
+    summed over the threads): `stat`'s user and system times come in clock
+    ticks of 10 ms, which over a run of 1,000 messages is 10 µs a message,
+    as coarse as the differences being measured. Falls back to the ticks
+    where the kernel keeps no schedstat."""
+    try:
+        threads = Path(f"/proc/{pid}/task").iterdir()
+        return sum(int((thread / "schedstat").read_text().split()[0]) for thread in threads) / 1e9
+    except (OSError, ValueError, IndexError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 def peak_rss_mib(pid):
