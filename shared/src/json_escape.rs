@@ -60,14 +60,11 @@ fn next_escape(text: &[u8], from: usize) -> Option<(usize, &'static str)> {
         };
         let marked = escaped_bytes(u64::from_le_bytes(word));
         if marked != 0 {
-            // Little-endian: the lowest bits are the first byte.
+            // Little-endian: the lowest bits are the first byte, and the
+            // lowest marked byte is always escaped (see `escaped_bytes`).
             let first = (marked.trailing_zeros() / 8) as usize;
-            let found = word
-                .get(first)
-                .and_then(|byte| Some((first, escape_of(*byte)?)))
-                .or_else(|| word[..length].iter().enumerate().find_map(|(i, byte)| Some((i, escape_of(*byte)?))));
-            if let Some((i, escape)) = found {
-                return Some((at + i, escape));
+            if let Some(escape) = word.get(first).and_then(|byte| escape_of(*byte)) {
+                return Some((at + first, escape));
             }
         }
         at += length;

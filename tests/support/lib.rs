@@ -326,17 +326,18 @@ impl TestStack {
     }
 
     /// Waits until the events function has no stream batch in hand and
-    /// none came for four seconds: what a benchmark's last action caused
-    /// has been counted. Longer than the local stream reader takes to find
-    /// a new shard (ten polls of 300 ms): with one second, the records of a
-    /// shard DynamoDB Local had just opened came after the wait, and a
-    /// benchmark counted one phase's reactions in the next.
+    /// none came for a second longer than the local stream reader takes to
+    /// find a new shard: what a benchmark's last action caused has been
+    /// counted. (With one second, the records of a shard DynamoDB Local had
+    /// just opened came after the wait, and a benchmark counted one phase's
+    /// reactions in the next.)
     pub async fn settle(&self) {
+        let quiet = parley_local::event_stream::DISCOVERY_PERIOD + Duration::from_secs(1);
         let invocations = &self.stack.events_invocations;
         let load = |n: &std::sync::atomic::AtomicU64| n.load(std::sync::atomic::Ordering::Relaxed);
         loop {
             let started = load(&invocations.started);
-            tokio::time::sleep(Duration::from_secs(4)).await;
+            tokio::time::sleep(quiet).await;
             if started == load(&invocations.started) && started == load(&invocations.finished) {
                 return;
             }

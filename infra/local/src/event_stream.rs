@@ -21,6 +21,11 @@ const BATCH_SIZE: i32 = 100;
 const MAX_RETRIES: u32 = 10;
 /// Polls between looks for new shards.
 const DISCOVER_EVERY: u32 = 10;
+/// How often the stream is read.
+pub const POLL_EVERY: Duration = Duration::from_millis(300);
+/// The longest a new shard's records can wait to be found: what a caller
+/// waiting for the stream to go quiet must wait longer than.
+pub const DISCOVERY_PERIOD: Duration = POLL_EVERY.saturating_mul(DISCOVER_EVERY);
 
 #[derive(Debug, Default)]
 struct ShardState {
@@ -78,8 +83,8 @@ impl StreamPlayer {
         Ok(player)
     }
 
-    /// Polls for ever, every `every`.
-    pub async fn run(mut self, every: Duration) {
+    /// Polls for ever, every [`POLL_EVERY`].
+    pub async fn run(mut self) {
         let mut tick = 0u32;
         loop {
             tick = tick.wrapping_add(1);
@@ -89,7 +94,7 @@ impl StreamPlayer {
                 }
             }
             self.poll_once().await;
-            tokio::time::sleep(every).await;
+            tokio::time::sleep(POLL_EVERY).await;
         }
     }
 

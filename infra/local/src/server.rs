@@ -371,7 +371,7 @@ impl LocalStack {
         let (event_bus_name, events_invocations, player) =
             crate::event_wiring::play_events(&sdk, &config, &template, &reaction_parts).await?;
         let mut drivers = drivers;
-        drivers.push(tokio::spawn(player.run(Duration::from_millis(300))));
+        drivers.push(tokio::spawn(player.run()));
         let app = Router::new()
             .merge(webhook_verify::router(webhook_verify::VerifyConfig { verify_token: config.verify_token.clone() }))
             .merge(webhook_inbound::router(Arc::new(ingest)))

@@ -72,8 +72,7 @@ impl super::DynamoStore {
         let mut sets = Vec::with_capacity(fields.len());
         let mut names: Vec<(Name, Name)> = Vec::with_capacity(fields.len());
         let mut values = Attributes::with_capacity(fields.len());
-        for ((name, value), placeholders) in fields.into_iter().zip(FIELD_PLACEHOLDERS) {
-            let (set, attribute, value_name) = placeholders;
+        for ((name, value), (set, attribute, value_name)) in fields.into_iter().zip(FIELD_PLACEHOLDERS) {
             sets.push(set);
             names.push((attribute.into(), name));
             values.set(value_name, value);

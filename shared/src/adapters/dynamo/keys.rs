@@ -87,30 +87,23 @@ impl std::fmt::Display for Shard {
     }
 }
 
-/// A key of `parts`, one after another. One allocation of the right size:
-/// `format!` grew each key through the formatting machinery, about 640
-/// instructions a key, and an inbound message's transaction builds dozens.
-fn joined<const N: usize>(parts: [&str; N]) -> String {
-    let mut key = String::with_capacity(parts.iter().map(|part| part.len()).sum());
-    for part in parts {
-        key.push_str(part);
-    }
-    key
-}
+// Keys are concatenated slices, one allocation of the right size each:
+// `format!` grew each through the formatting machinery, about 640
+// instructions a key, and an inbound message's transaction builds dozens.
 
 /// `gsi6pk` of the named contacts in `shard`.
 pub fn by_name(shard: Shard) -> String {
-    joined(["NAME#", shard.as_str()])
+    ["NAME#", shard.as_str()].concat()
 }
 
 /// `gsi7pk` of the contacts with a phone in `shard`.
 pub fn by_phone(shard: Shard) -> String {
-    joined(["PHONE#", shard.as_str()])
+    ["PHONE#", shard.as_str()].concat()
 }
 
 /// `gsi6sk`: the name folded for prefix search, then the id.
 pub fn name_sk(name: &str, id: &ContactId) -> String {
-    joined([&fold_name(name), "#", id.as_str()])
+    [&fold_name(name), "#", id.as_str()].concat()
 }
 
 /// Lower-cased, whitespace collapsed: what name search compares.
@@ -120,24 +113,24 @@ pub fn fold_name(name: &str) -> String {
 
 /// A contact note's sort key.
 pub fn note_sk(at: Millis, id: &str) -> String {
-    joined(["N#", &at.sortable(), "#", id])
+    ["N#", &at.sortable(), "#", id].concat()
 }
 
 /// `gsi3pk` of the conversations in `status` in `shard`.
 pub fn status_queue(status: &str, shard: Shard) -> String {
-    joined(["Q#", status, "#", shard.as_str()])
+    ["Q#", status, "#", shard.as_str()].concat()
 }
 
 /// `gsi4pk` (and `owner_key`) of the conversations in `shard` owned by
 /// `owner`, or unassigned. The shard comes last, so an e-mail holding `#`
 /// cannot make two queues' keys collide.
 pub fn owner_queue(owner: Option<&str>, shard: Shard) -> String {
-    joined(["OWNER#", owner.unwrap_or("-"), "#", shard.as_str()])
+    ["OWNER#", owner.unwrap_or("-"), "#", shard.as_str()].concat()
 }
 
 /// `gsi5pk` of the conversations in `shard` waiting on us.
 pub fn awaiting(shard: Shard) -> String {
-    joined(["AWAIT#", shard.as_str()])
+    ["AWAIT#", shard.as_str()].concat()
 }
 
 /// `gsi1pk` of every user (the team list).
@@ -145,17 +138,17 @@ pub const USERS: &str = "USERS";
 
 /// An audit day's partition.
 pub fn audit_pk(day: &str) -> String {
-    joined(["A#", day])
+    ["A#", day].concat()
 }
 
 /// `gsi1pk` of a contact's audit trail.
 pub fn contact_audit(contact: &ContactId) -> String {
-    joined(["AC#", contact.as_str()])
+    ["AC#", contact.as_str()].concat()
 }
 
 /// An invitation's partition (by token hash).
 pub fn invite_pk(token_hash: &str) -> String {
-    joined(["INV#", token_hash])
+    ["INV#", token_hash].concat()
 }
 
 /// An invitation's sort key.
@@ -164,22 +157,22 @@ pub const INVITE: &str = "INV";
 /// The partition of a login counter for one e-mail from one source (a
 /// source never holds `#`, so the key is unambiguous).
 pub fn login_email_from_source_pk(source: &str, email: &str) -> String {
-    joined(["LT#se#", source, "#", email])
+    ["LT#se#", source, "#", email].concat()
 }
 
 /// The partition of a login counter for one source, any e-mail.
 pub fn login_source_pk(source: &str) -> String {
-    joined(["LT#s#", source])
+    ["LT#s#", source].concat()
 }
 
 /// The partition of a login counter for one e-mail, any source.
 pub fn login_email_pk(email: &str) -> String {
-    joined(["LT#e#", email])
+    ["LT#e#", email].concat()
 }
 
 /// A login counter's sort key: its window.
 pub fn login_window_sk(window_start: Millis) -> String {
-    joined(["W#", &window_start.sortable()])
+    ["W#", &window_start.sortable()].concat()
 }
 
 /// The round-robin turn counter.
@@ -187,17 +180,17 @@ pub const ROUTING: &str = "ROUTING";
 
 /// `gsi2pk` of the unfinished outbound messages in `shard`.
 pub fn outbox(shard: Shard) -> String {
-    joined(["OUTBOX#", shard.as_str()])
+    ["OUTBOX#", shard.as_str()].concat()
 }
 
 /// `gsi2sk` of an unfinished outbound message: state, then age.
 pub fn outbox_sk(state: &str, at: Millis, id: &str) -> String {
-    joined([state, "#", &at.sortable(), "#", id])
+    [state, "#", &at.sortable(), "#", id].concat()
 }
 
 /// An Idempotency-Key's partition (by its scoped digest).
 pub fn idempotency_pk(key: &str) -> String {
-    joined(["K#", key])
+    ["K#", key].concat()
 }
 
 /// The template catalog's partition.
@@ -207,19 +200,19 @@ pub const TEMPLATES: &str = "TEMPLATES";
 /// deployment's own (whose keys are as they were before there were others).
 pub fn template_sk(name: &str, language: &str, waba_id: Option<&str>) -> String {
     match waba_id {
-        None => joined([name, "#", language]),
-        Some(waba) => joined([name, "#", language, "#", waba]),
+        None => [name, "#", language].concat(),
+        Some(waba) => [name, "#", language, "#", waba].concat(),
     }
 }
 
 /// A month's spend counters' partition (sort key: the category).
 pub fn spend_pk(month: &str) -> String {
-    joined(["SPEND#", month])
+    ["SPEND#", month].concat()
 }
 
 /// `gsi1pk` of the contacts in `shard` (by activity).
 pub fn contacts_by_activity(shard: Shard) -> String {
-    joined(["CONTACTS#", shard.as_str()])
+    ["CONTACTS#", shard.as_str()].concat()
 }
 
 /// The index key values written before the lists were sharded: only the
@@ -240,7 +233,7 @@ pub mod unsharded {
 
     /// `gsi3pk` of every conversation in `status`.
     pub fn status_queue(status: &str) -> String {
-        super::joined(["Q#", status])
+        ["Q#", status].concat()
     }
 }
 
@@ -252,7 +245,7 @@ pub const TAG_BACKFILL: &str = "MIGRATION#TAG_INDEX";
 
 /// A contact's partition (profile and timeline).
 pub fn contact_pk(id: &ContactId) -> String {
-    joined(["C#", id.as_str()])
+    ["C#", id.as_str()].concat()
 }
 
 /// The contact profile's sort key.
@@ -260,7 +253,7 @@ pub const PROFILE: &str = "PROFILE";
 
 /// A message's sort key: time first so the timeline is one ordered Query.
 pub fn message_sk(at: Millis, id: &str) -> String {
-    joined(["M#", &at.sortable(), "#", id])
+    ["M#", &at.sortable(), "#", id].concat()
 }
 
 /// The message id at the end of a message sort key.
@@ -273,12 +266,12 @@ pub const MESSAGE_PREFIX: &str = "M#";
 
 /// `gsi1sk` of a contact: activity time, then id to break ties.
 pub fn activity_sk(at: Millis, id: &ContactId) -> String {
-    joined([&at.sortable(), "#", id.as_str()])
+    [&at.sortable(), "#", id.as_str()].concat()
 }
 
 /// The identity pointer's partition.
 pub fn identity_pk(phone_number_id: &str, identity_key: &str) -> String {
-    joined(["I#", phone_number_id, "#", identity_key])
+    ["I#", phone_number_id, "#", identity_key].concat()
 }
 
 /// The identity pointer's sort key.
@@ -287,13 +280,13 @@ pub const IDENTITY: &str = "I";
 /// `gsi1pk` of a contact's identity pointers (every number it ever had,
 /// and those of contacts merged into it), so erasure finds them all.
 pub fn contact_identities(contact: &ContactId) -> String {
-    joined(["CI#", contact.as_str()])
+    ["CI#", contact.as_str()].concat()
 }
 
 /// The partition of the record that a message was erased: keyed by a keyed
 /// pseudonym of its wamid, since Meta's wamids embed the sender's number.
 pub fn erased_message_pk(wamid_pseudonym: &str) -> String {
-    joined(["X#", wamid_pseudonym])
+    ["X#", wamid_pseudonym].concat()
 }
 
 /// The erased-message record's sort key.
@@ -301,18 +294,18 @@ pub const ERASED: &str = "X";
 
 /// A day's webhook items that no retry can store (by the item's own day).
 pub fn unprocessable_pk(day: &str) -> String {
-    joined(["BAD#", day])
+    ["BAD#", day].concat()
 }
 
 /// An unprocessable item's sort key (by a digest of its wamid): one per
 /// item, however often it comes.
 pub fn unprocessable_sk(kind: &str, wamid_digest: &str) -> String {
-    joined([kind, "#", wamid_digest])
+    [kind, "#", wamid_digest].concat()
 }
 
 /// The wamid pointer's partition, shared with the pending statuses.
 pub fn wamid_pk(wamid: &str) -> String {
-    joined(["W#", wamid])
+    ["W#", wamid].concat()
 }
 
 /// The wamid pointer's sort key.
@@ -328,7 +321,7 @@ pub const PENDING_STATUS_PREFIX: &str = "PS#";
 
 /// A user's partition.
 pub fn user_pk(email: &str) -> String {
-    joined(["U#", email])
+    ["U#", email].concat()
 }
 
 /// A user's sort key.
@@ -336,7 +329,7 @@ pub const USER: &str = "USER";
 
 /// A session's partition.
 pub fn session_pk(token_hash: &str) -> String {
-    joined(["S#", token_hash])
+    ["S#", token_hash].concat()
 }
 
 /// A session's sort key.
@@ -344,7 +337,7 @@ pub const SESSION: &str = "SESSION";
 
 /// A live-push connection's partition.
 pub fn live_connection_pk(id: &str) -> String {
-    joined(["L#", id])
+    ["L#", id].concat()
 }
 
 /// A live-push connection's sort key.
@@ -352,19 +345,19 @@ pub const LIVE_CONNECTION: &str = "L";
 
 /// `gsi4pk` of one staff member's live connections (the owner index).
 pub fn live_connections_of(email: &str) -> String {
-    joined(["LU#", email])
+    ["LU#", email].concat()
 }
 
 /// `gsi3pk` of the live connections of everyone with a role: three small
 /// partitions, each read once per pushed event and written once per socket.
 pub fn live_connections_with_role(role: crate::domain::Role) -> String {
-    joined(["LR#", role.as_str()])
+    ["LR#", role.as_str()].concat()
 }
 
 /// The sort key of a referenced message: the locator is what follows the
 /// prefix (see [`MessageRef::new`], which matches [`message_sk`]).
 pub fn referenced_sk(message: &MessageRef) -> String {
-    joined([MESSAGE_PREFIX, message.locator()])
+    [MESSAGE_PREFIX, message.locator()].concat()
 }
 
 /// The reference of the message at `(contact, sk)`, as the ports pass it.
@@ -377,17 +370,17 @@ pub const PIPELINES: &str = "PIPELINES";
 
 /// A deal's partition.
 pub fn deal_pk(id: &str) -> String {
-    joined(["D#", id])
+    ["D#", id].concat()
 }
 
 /// `gsi3pk` of deals in a pipeline stage (the board's columns).
 pub fn stage_board(pipeline: &str, stage: &str) -> String {
-    joined(["P#", pipeline, "#", stage])
+    ["P#", pipeline, "#", stage].concat()
 }
 
 /// `gsi1pk` of a contact's deals.
 pub fn contact_deals(contact: &ContactId) -> String {
-    joined(["CD#", contact.as_str()])
+    ["CD#", contact.as_str()].concat()
 }
 
 /// The product catalog's partition.
@@ -398,17 +391,17 @@ pub const SERIES: &str = "SERIES";
 
 /// A quote's partition.
 pub fn quote_pk(id: &str) -> String {
-    joined(["Q#", id])
+    ["Q#", id].concat()
 }
 
 /// `gsi1pk` of a contact's quotes.
 pub fn contact_quotes(contact: &ContactId) -> String {
-    joined(["CQ#", contact.as_str()])
+    ["CQ#", contact.as_str()].concat()
 }
 
 /// `gsi3pk` of a deal's quotes.
 pub fn deal_quotes(deal: &str) -> String {
-    joined(["DQ#", deal])
+    ["DQ#", deal].concat()
 }
 
 /// How many partitions each day's domain events spread over. A campaign's
@@ -434,7 +427,7 @@ pub const EVENTS_PREFIX: &str = "E#";
 /// in the same transaction and with no read (a stream INSERT is what gets
 /// published; a later message's no-op update is none).
 pub fn contact_created_pk(contact: &ContactId) -> String {
-    joined([EVENTS_PREFIX, "C#", contact.as_str()])
+    [EVENTS_PREFIX, "C#", contact.as_str()].concat()
 }
 
 /// The sort key of a contact's `contact.created` item.
@@ -443,33 +436,33 @@ pub const CONTACT_CREATED: &str = "CREATED";
 /// One shard of a day's domain events (the transactional outbox, read by
 /// the stream and by automation's dry runs).
 pub fn events_pk(day: &str, shard: u8) -> String {
-    joined([EVENTS_PREFIX, day, "#", itoa::Buffer::new().format(shard)])
+    [EVENTS_PREFIX, day, "#", itoa::Buffer::new().format(shard)].concat()
 }
 
 /// A task's partition.
 pub fn task_pk(id: &str) -> String {
-    joined(["T#", id])
+    ["T#", id].concat()
 }
 
 /// `gsi3pk` of one person's open tasks.
 pub fn owner_tasks(owner: &str) -> String {
-    joined(["TASKS#", owner])
+    ["TASKS#", owner].concat()
 }
 
 /// `gsi1pk` of the tasks about a contact.
 pub fn contact_tasks(contact: &ContactId) -> String {
-    joined(["CT#", contact.as_str()])
+    ["CT#", contact.as_str()].concat()
 }
 
 /// `gsi3pk` of one person's done tasks (sorted by when they were done).
 pub fn owner_done_tasks(owner: &str) -> String {
-    joined(["DONE#", owner])
+    ["DONE#", owner].concat()
 }
 
 /// `gsi5pk` of the team's tasks done on one UTC day: a partition a day, so
 /// completions spread over time instead of piling onto one key.
 pub fn team_done_tasks(day: &str) -> String {
-    joined(["DONE#", day])
+    ["DONE#", day].concat()
 }
 
 /// `gsi4pk` of the team's open tasks.
@@ -483,7 +476,7 @@ pub const TALLY_SHARDS: u64 = 4;
 
 /// A shard of the counter entries not yet folded into their counters.
 pub fn tally_pk(shard: u64) -> String {
-    joined(["TALLY#", itoa::Buffer::new().format(shard)])
+    ["TALLY#", itoa::Buffer::new().format(shard)].concat()
 }
 
 /// The item whose `version` every fold of counter entries bumps (pk and sk).
@@ -491,7 +484,7 @@ pub const TALLY_VERSION: &str = "TALLY#VERSION";
 
 /// The marker of an event already counted once (by the event's digest).
 pub fn tallied_pk(digest: &str) -> String {
-    joined(["TALLIED#", digest])
+    ["TALLIED#", digest].concat()
 }
 
 /// The sort key of a [`tallied_pk`] marker.
@@ -499,7 +492,7 @@ pub const TALLIED: &str = "TALLIED";
 
 /// An export job's partition.
 pub fn export_pk(id: &str) -> String {
-    joined(["X#", id])
+    ["X#", id].concat()
 }
 
 /// An export job's sort key.
@@ -508,12 +501,12 @@ pub const EXPORT: &str = "EXPORT";
 /// A month's first-response aggregates (`YYYY-MM`): one item per day and
 /// agent, so a report reads one partition per month of its range.
 pub fn first_response_pk(month: &str) -> String {
-    joined(["FR#", month])
+    ["FR#", month].concat()
 }
 
 /// A first-response aggregate's sort key: the day, then the agent.
 pub fn first_response_sk(day: &str, agent: &str) -> String {
-    joined([day, "#", agent])
+    [day, "#", agent].concat()
 }
 
 /// The partition of Meta's word on the business numbers: one small item
@@ -539,7 +532,7 @@ pub const RATE_OVERRIDES: &str = "RATE_OVERRIDES";
 /// The sort key of one person's read marker, under the contact's partition
 /// (so erasure, which empties the partition, takes it too).
 pub fn read_marker_sk(user: &str) -> String {
-    joined([READ_MARKER_PREFIX, user])
+    [READ_MARKER_PREFIX, user].concat()
 }
 
 /// Prefix of every read marker's sort key.
@@ -548,13 +541,13 @@ pub const READ_MARKER_PREFIX: &str = "READ#";
 /// `gsi1pk` of the contacts in `shard` carrying `tag` (a normalized tag;
 /// the shard comes last so a tag holding `#` cannot collide with another).
 pub fn tagged(tag: &str, shard: Shard) -> String {
-    joined(["TAG#", tag, "#", shard.as_str()])
+    ["TAG#", tag, "#", shard.as_str()].concat()
 }
 
 /// The sort key of a contact's membership item for `tag`, under the
 /// contact's partition (so erasure, which empties it, takes it too).
 pub fn tag_sk(tag: &str) -> String {
-    joined([TAG_PREFIX, tag])
+    [TAG_PREFIX, tag].concat()
 }
 
 /// Prefix of every tag membership sort key.
@@ -565,13 +558,13 @@ pub const WEBHOOKS: &str = "WEBHOOKS";
 
 /// A webhook subscription's sort key.
 pub fn webhook_sk(id: &str) -> String {
-    joined(["WH#", id])
+    ["WH#", id].concat()
 }
 
 /// The partition of one subscription's delivery log (sort key: the
 /// delivery id, which starts with the event's time).
 pub fn webhook_deliveries_pk(subscription_id: &str) -> String {
-    joined(["WD#", subscription_id])
+    ["WD#", subscription_id].concat()
 }
 
 /// The partition of every automation rule: rules are a few tens that staff
@@ -580,17 +573,17 @@ pub const RULES: &str = "RULES";
 
 /// A rule's sort key under [`RULES`].
 pub fn rule_sk(id: &str) -> String {
-    joined(["R#", id])
+    ["R#", id].concat()
 }
 
 /// The claim of one rule execution (its id digests the rule and the cause).
 pub fn rule_claim_pk(execution_id: &str) -> String {
-    joined(["RX#", execution_id])
+    ["RX#", execution_id].concat()
 }
 
 /// A rule's log, newest last by sort key.
 pub fn rule_log_pk(rule_id: &str) -> String {
-    joined(["RL#", rule_id])
+    ["RL#", rule_id].concat()
 }
 
 /// One staff member's notifications (`N#<email>`): newest first under
@@ -598,10 +591,10 @@ pub fn rule_log_pk(rule_id: &str) -> String {
 /// item is), and the unread counter under `UNREAD`. Per recipient, so no
 /// partition grows with the team.
 pub fn notifications_pk(recipient: &str) -> String {
-    joined(["N#", recipient])
+    ["N#", recipient].concat()
 }
 
 /// A notification's sort key: its time, then its id.
 pub fn notification_sk(at: Millis, id: &str) -> String {
-    joined(["AT#", &at.sortable(), "#", id])
+    ["AT#", &at.sortable(), "#", id].concat()
 }
