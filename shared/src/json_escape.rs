@@ -11,6 +11,7 @@ const HIGHS: u64 = 0x8080_8080_8080_8080;
 /// 0x20), as the high bit of each: the classic "has a zero byte" and "has
 /// a byte less than n" tests. Exact as to whether there is one and which is
 /// the lowest; a borrow can mark bytes above the lowest that are not.
+#[inline(always)]
 fn escaped_bytes(word: u64) -> u64 {
     let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
     let quote = has_zero(word ^ (ONES * u64::from(b'"')));
@@ -28,6 +29,7 @@ const CONTROL: [&str; 32] = [
 ];
 
 /// How `byte` is written inside a JSON string, if not as itself.
+#[inline(always)]
 fn escape_of(byte: u8) -> Option<&'static str> {
     Some(match byte {
         b'"' => "\\\"",
@@ -42,47 +44,61 @@ fn escape_of(byte: u8) -> Option<&'static str> {
     })
 }
 
-/// The first byte of `text` at or after `from` that is escaped, and its
-/// escape. The lowest marked byte of a word is the one: JSON in a string
-/// (the raw message, its content) has an escape every few bytes, and
-/// finding each without a walk over its word's bytes halved the time.
-fn next_escape(text: &[u8], from: usize) -> Option<(usize, &'static str)> {
-    let mut at = from;
-    while let Some(rest) = text.get(at..).filter(|rest| !rest.is_empty()) {
-        let (word, length) = match rest.get(..8).and_then(|eight| <[u8; 8]>::try_from(eight).ok()) {
-            Some(eight) => (eight, 8),
-            None => {
-                // The last few, padded with a byte that is not escaped.
-                let mut padded = [b' '; 8];
-                padded[..rest.len()].copy_from_slice(rest);
-                (padded, rest.len())
-            }
-        };
-        let marked = escaped_bytes(u64::from_le_bytes(word));
-        if marked != 0 {
-            // Little-endian: the lowest bits are the first byte, and the
-            // lowest marked byte is always escaped (see `escaped_bytes`).
-            let first = (marked.trailing_zeros() / 8) as usize;
-            if let Some(escape) = word.get(first).and_then(|byte| escape_of(*byte)) {
-                return Some((at + first, escape));
-            }
-        }
-        at += length;
-    }
-    None
-}
-
 /// Hands the inside of `text` as a JSON string to `write`, piece by piece:
 /// runs written as they are, and escapes. Escaped bytes are all ASCII, so
 /// the runs split `text` on character boundaries.
+///
+/// One pass over whole words. The lowest marked byte of a word is the one
+/// to escape (JSON in a string, the raw message and its content, has one
+/// every few bytes), and the scan goes on from the byte after it. The last
+/// few bytes are read as the text's last word, with the bytes already seen
+/// unmarked; only a text shorter than a word goes byte by byte. Most
+/// strings are a few words long (names, keys, ids): a call per word and a
+/// padded copy of the last few bytes had cost more than the scan itself.
 pub(crate) fn try_for_each_piece<E>(text: &str, mut write: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+    let bytes = text.as_bytes();
     let mut plain = 0;
-    while let Some((at, escape)) = next_escape(text.as_bytes(), plain) {
-        write(&text[plain..at])?;
-        write(escape)?;
-        plain = at + 1;
+    let mut at = 0;
+    while at < bytes.len() {
+        let Some(next) = next_marked(bytes, at) else { break };
+        if let Some(escape) = bytes.get(next).and_then(|byte| escape_of(*byte)) {
+            if plain < next {
+                write(&text[plain..next])?;
+            }
+            write(escape)?;
+            plain = next + 1;
+        }
+        at = next + 1;
     }
     write(&text[plain..])
+}
+
+/// The first marked byte at or after `at`: the first escaped one, except
+/// in the text's last word, where the bytes already seen can have marked
+/// the byte after them by a borrow (so the caller checks each).
+#[inline(always)]
+fn next_marked(bytes: &[u8], mut at: usize) -> Option<usize> {
+    while let Some(word) = bytes.get(at..at + 8) {
+        let marked = escaped_bytes(u64::from_le_bytes(word.try_into().ok()?));
+        if marked != 0 {
+            // Little-endian: the lowest bits are the first byte.
+            return Some(at + (marked.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    if at >= bytes.len() {
+        return None;
+    }
+    let start = bytes.len().checked_sub(8);
+    match start.and_then(|start| bytes.get(start..).map(|word| (start, word))) {
+        Some((start, word)) => {
+            // The text's last word: its first `at - start` bytes were seen.
+            let seen = at - start;
+            let marked = escaped_bytes(u64::from_le_bytes(word.try_into().ok()?)) >> (8 * seen) << (8 * seen);
+            (marked != 0).then(|| start + (marked.trailing_zeros() / 8) as usize)
+        }
+        None => bytes.get(at..)?.iter().position(|byte| escape_of(*byte).is_some()).map(|offset| at + offset),
+    }
 }
 
 /// Appends `text` to `out` as a JSON string, quotes included.
@@ -119,6 +135,13 @@ mod tests {
                 "\u{1f}\u{0}\u{7f}\u{80}\u{7ff}",
                 "eight!!!\"eight!!!",
                 "seven!!\\",
+                // A borrow from an escaped byte marks the byte after it when
+                // that is '#', ']' or a space: in a last word, after the
+                // bytes already seen, that is not the lowest mark.
+                "sixteen bytes!!\"#",
+                "sixteen bytes!!\\]x",
+                "sixteen bytes!\u{1} x",
+                "ab\"#cdefghij\"#\\]\u{2} ",
             ]
             .map(String::from),
         );
@@ -132,6 +155,25 @@ mod tests {
         }
         for text in &texts {
             assert_eq!(written(text), serde_json::to_string(text).unwrap(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn strings_of_every_length_mixing_escaped_bytes_and_their_neighbours_match_serde_json() {
+        // The bytes escaped, the ones a borrow from them can mark, and plain
+        // ASCII and multi-byte characters.
+        let alphabet = ['"', '#', '\\', ']', '\u{1}', '\u{1f}', ' ', '\n', 'a', 'é', '😀'];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for length in 0..40 {
+            for _ in 0..200 {
+                let text: String = (0..length)
+                    .map(|_| {
+                        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                        alphabet[(state >> 33) as usize % alphabet.len()]
+                    })
+                    .collect();
+                assert_eq!(written(&text), serde_json::to_string(&text).unwrap(), "{text:?}");
+            }
         }
     }
 
