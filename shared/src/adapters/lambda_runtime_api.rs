@@ -22,6 +22,7 @@ use tokio::net::TcpStream;
 use tracing::Instrument as _;
 
 const NEXT: &str = "/2018-06-01/runtime/invocation/next";
+const ERROR_TYPE: &str = "lambda-runtime-function-error-type";
 
 /// Why the loop stopped: the Runtime API could not be reached, or answered
 /// what no Runtime API answers. Lambda then ends the container.
@@ -99,16 +100,16 @@ where
         }
         .instrument(span.clone())
         .await;
-        let (path, body) = match outcome {
-            Ok(answer) => (format!("/2018-06-01/runtime/invocation/{request_id}/response"), answer),
+        let (path, body, error_type) = match outcome {
+            Ok(answer) => (format!("/2018-06-01/runtime/invocation/{request_id}/response"), answer, None),
             Err(diagnostic) => {
                 span.in_scope(|| tracing::error!(error_type = diagnostic.error_type, "the invocation failed"));
                 let body = serde_json::to_vec(&diagnostic).unwrap_or_default();
-                (format!("/2018-06-01/runtime/invocation/{request_id}/error"), body)
+                (format!("/2018-06-01/runtime/invocation/{request_id}/error"), body, Some(diagnostic.error_type))
             }
         };
         // The next poll goes with the answer, whatever becomes of it.
-        let (posted, following) = api.post_then_poll(&path, &body).await?;
+        let (posted, following) = api.post_then_poll(&path, &body, error_type).await?;
         if !posted.is_success() {
             // 413 (an answer over 6 MB) and the like: Lambda has failed the
             // invocation itself; the loop goes on to the next.
@@ -152,12 +153,25 @@ impl RuntimeApi {
 
     /// Posts `body` to `path` and polls for the next invocation in the same
     /// write: the status of the post, and the next invocation. When the post's
-    /// answer closes the connection, the poll goes again on a new one.
-    async fn post_then_poll(&mut self, path: &str, body: &[u8]) -> Result<(StatusCode, Answer), RuntimeApiFailure> {
+    /// answer closes the connection, the poll goes again on a new one. An
+    /// error's post names its type in `Lambda-Runtime-Function-Error-Type`,
+    /// as the Runtime API documents it, beside the same in its body.
+    async fn post_then_poll(
+        &mut self,
+        path: &str,
+        body: &[u8],
+        error_type: Option<&'static str>,
+    ) -> Result<(StatusCode, Answer), RuntimeApiFailure> {
+        let mut error_headers = None;
+        if let Some(error_type) = error_type {
+            let mut headers = self.headers.clone();
+            headers.insert(ERROR_TYPE, HeaderValue::from_static(error_type));
+            error_headers = Some(headers);
+        }
         for attempt in 0..2 {
             let (stream, buffer) =
                 open(&mut self.connection, &self.address).await.map_err(|e| unreachable(&self.address, e))?;
-            let post = ((&Method::POST, path, &self.headers), body);
+            let post = ((&Method::POST, path, error_headers.as_ref().unwrap_or(&self.headers)), body);
             let poll = ((&Method::GET, NEXT, &self.headers), &[][..]);
             match exchange_pair(stream, buffer, post, poll).await {
                 Ok((posted, Ok(next))) => return Ok((posted.status, self.kept_after(next))),

@@ -13,6 +13,8 @@ struct Seen {
     connections: usize,
     /// Each post's path and body.
     posts: Vec<(String, String)>,
+    /// Each post's `Lambda-Runtime-Function-Error-Type`, if it had one.
+    error_types: Vec<Option<String>>,
     /// Posts whose next poll had come with them, before their answer.
     polls_sent_with_posts: usize,
 }
@@ -74,6 +76,8 @@ async fn runtime_api(events: Vec<(&'static str, &'static str)>, closing: Closing
                 } else {
                     let mut seen = kept.lock().unwrap();
                     seen.posts.push((path, String::from_utf8(body).unwrap()));
+                    let error_type = head.lines().find_map(|l| l.strip_prefix("lambda-runtime-function-error-type: "));
+                    seen.error_types.push(error_type.map(str::to_owned));
                     seen.polls_sent_with_posts += usize::from(socket.buffer().starts_with(b"GET "));
                     format!("HTTP/1.1 202 Accepted\r\n{connection}content-length: 0\r\n\r\n")
                 };
@@ -134,6 +138,8 @@ async fn each_event_is_answered_or_failed_in_turn_over_one_kept_connection_insid
     );
     assert_eq!(posts[3], ("/2018-06-01/runtime/invocation/id-4/response", r#"{"doubled":10}"#));
     assert_eq!(posts.len(), 4);
+    let error_types: Vec<Option<&str>> = seen.error_types.iter().map(Option::as_deref).collect();
+    assert_eq!(error_types, [None, Some("InvalidEventDataError"), Some("HandlerError"), None]);
     let lines: Vec<serde_json::Value> = logs.text().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let doubling: Vec<&serde_json::Value> = lines.iter().filter(|l| l["fields"]["message"] == "doubling").collect();
     assert_eq!(doubling.len(), 3);
