@@ -111,8 +111,9 @@ export function Composer({ c }: { c: Contact }) {
       {mode === 'text' ? (
         <div class="composer-extras">
           <AttachFile contactId={c.id} disabled={busy} />
-          <button type="button" class="button button--ghost" data-testid="interactive-toggle" aria-expanded={choices} onClick={() => setChoices(!choices)}>
-            {t('interactive.open')}
+          <button type="button" class="button button--ghost interactive-toggle" data-testid="interactive-toggle" aria-expanded={choices}
+            aria-label={t('interactive.open')} title={t('interactive.open')} onClick={() => setChoices(!choices)}>
+            <Icon name="tap" /><span class="interactive-toggle-text">{t('interactive.open')}</span>
           </button>
         </div>
       ) : null}
