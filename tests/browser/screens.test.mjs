@@ -148,10 +148,11 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
           assert.ok(submit.height < 60, `Add webhook is ${submit.height} px high at ${width} px`);
         }
         if (name === 'settings-audit') {
-          // Each line in words: the invitation above reads as its action and
-          // fields, not as a code and JSON.
+          // Each line in words: the invitation above reads as what was done
+          // and its fields, not as a code and JSON; the code stays in reach.
           const invite = byTestId(page, 'audit-entry').and(page.locator('[data-action="invite"]')).first();
-          assert.match(await invite.textContent(), /Invite admin@parley\.local/);
+          assert.match(await invite.textContent(), /Invited a teammate admin@parley\.local/);
+          assert.equal(await invite.locator('strong').getAttribute('title'), 'invite');
           assert.match(await invite.locator('[data-testid="audit-detail"]').textContent(), /^email: \S+@team\.example · role: agent$/);
           const details = await byTestId(page, 'audit-detail').allTextContents();
           assert.ok(details.length > 0 && details.every((d) => !d.includes('{"')), `audit details: ${details.join(' | ')}`);

@@ -94,7 +94,7 @@ function Audit() {
           const detail = auditDetail(a.detail);
           return (
             <li key={i} data-testid="audit-entry" data-action={a.action}>
-              <span class="audit-when">{at !== null ? fmtFull(at) : a.at}</span> <strong>{auditAction(a.action)}</strong> <span>{a.actor}</span>
+              <span class="audit-when">{at !== null ? fmtFull(at) : a.at}</span> <strong title={a.action}>{auditAction(a.action)}</strong> <span>{a.actor}</span>
               {detail ? <span class="audit-detail" data-testid="audit-detail">{detail}</span> : null}
               {a.contact_id ? <a class="audit-contact" href={href({ name: 'inbox', contact: a.contact_id })}>{t('settings.auditConversation')}</a> : null}
             </li>

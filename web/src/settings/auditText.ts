@@ -1,9 +1,14 @@
-// An audit line in words: the action's code with its underscores as spaces
-// ("set_password" reads "Set password"), and the detail's fields as
-// "name: value" pairs rather than JSON. The codes are the API's, in English
-// in either language: they name what the log recorded, exactly.
+// An audit line in words: the action as the catalog names it ("invite"
+// reads "Invited a teammate", in the language chosen), and the detail's
+// fields as "name: value" pairs rather than JSON. A code the catalog does
+// not know yet (a newer API's) reads as its words: its underscores as
+// spaces ("set_password" reads "Set password").
+import { t } from '../i18n';
+import { en, type Key } from '../i18n/en';
 
 export function auditAction(code: string): string {
+  const key = `audit.action.${code}`;
+  if (key in en) return t(key as Key);
   const words = code.replaceAll('_', ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
