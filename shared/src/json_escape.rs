@@ -59,8 +59,7 @@ pub(crate) fn try_for_each_piece<E>(text: &str, mut write: impl FnMut(&str) -> R
     let bytes = text.as_bytes();
     let mut plain = 0;
     let mut at = 0;
-    while at < bytes.len() {
-        let Some(next) = next_marked(bytes, at) else { break };
+    while let Some(next) = next_marked(bytes, at) {
         if let Some(escape) = bytes.get(next).and_then(|byte| escape_of(*byte)) {
             if plain < next {
                 write(&text[plain..next])?;

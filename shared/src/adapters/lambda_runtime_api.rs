@@ -162,12 +162,11 @@ impl RuntimeApi {
         body: &[u8],
         error_type: Option<&'static str>,
     ) -> Result<(StatusCode, Answer), RuntimeApiFailure> {
-        let mut error_headers = None;
-        if let Some(error_type) = error_type {
+        let error_headers = error_type.map(|error_type| {
             let mut headers = self.headers.clone();
             headers.insert(ERROR_TYPE, HeaderValue::from_static(error_type));
-            error_headers = Some(headers);
-        }
+            headers
+        });
         for attempt in 0..2 {
             let (stream, buffer) =
                 open(&mut self.connection, &self.address).await.map_err(|e| unreachable(&self.address, e))?;
