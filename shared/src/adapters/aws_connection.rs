@@ -122,7 +122,7 @@ impl KeptAliveConnector {
         let answer = self.send_parts(head, body).await?;
         let mut response = http::Response::new(SdkBody::from(answer.body));
         *response.status_mut() = answer.status;
-        *response.headers_mut() = answer.headers;
+        *response.headers_mut() = answer.headers.to_map().map_err(|e| ConnectorError::other(e.into(), None))?;
         HttpResponse::try_from(response).map_err(|e| ConnectorError::other(e.into(), None))
     }
 

@@ -11,10 +11,9 @@
 //!
 //! [`aws_signed`](super::aws_signed) says what it keeps of the SDK.
 
+use super::aws_signed::{AnswerHeaders, Outgoing, ServiceSigning, SignedRequests, Signer, Transport};
 pub use super::aws_signed::{CallFailure, Refusal};
-use super::aws_signed::{Outgoing, ServiceSigning, SignedRequests, Signer, Transport};
 use crate::adapters::request_counter::RequestCounter;
-use aws_smithy_runtime_api::http::Headers;
 use aws_types::SdkConfig;
 use bytes::Bytes;
 use serde_json::{Map, Value};
@@ -90,7 +89,7 @@ impl JsonProtocol {
 /// Reads an error answer of the JSON protocols: its type from the body's
 /// `__type` (JSON 1.0 and 1.1) or, in REST-JSON, the `x-amzn-errortype`
 /// header, either without its namespace or suffix.
-pub(super) fn refusal(status: u16, headers: &Headers, body: Bytes) -> Refusal {
+pub(super) fn refusal(status: u16, headers: &AnswerHeaders, body: Bytes) -> Refusal {
     let error: Map<String, Value> = serde_json::from_slice(&body).unwrap_or_default();
     let named = error.get("__type").and_then(Value::as_str).filter(|t| !t.is_empty());
     let header = headers.get("x-amzn-errortype");
@@ -106,6 +105,7 @@ pub(super) fn refusal(status: u16, headers: &Headers, body: Bytes) -> Refusal {
 mod tests {
     use super::*;
     use crate::adapters::aws_signed::tests::{config, Scripted};
+    use aws_smithy_runtime_api::http::Headers;
 
     #[tokio::test]
     async fn a_5xx_and_throttling_are_tried_again_with_the_same_signed_request() {
@@ -188,7 +188,9 @@ mod tests {
 
     #[test]
     fn a_json_error_is_read_for_its_code_and_message_and_whether_to_retry() {
-        let read = |status, body: &'static [u8]| refusal(status, &Headers::new(), Bytes::from_static(body));
+        let read = |status, body: &'static [u8]| {
+            refusal(status, &AnswerHeaders::Sdk(Headers::new()), Bytes::from_static(body))
+        };
         let throttled =
             read(400, br#"{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"slow down"}"#);
         assert_eq!(
@@ -206,7 +208,7 @@ mod tests {
         );
         let mut headers = Headers::new();
         headers.insert("x-amzn-errortype", "ConflictException:http://internal.amazon.com/coral/x/");
-        let conflict = refusal(409, &headers, Bytes::from_static(br#"{"Message":"exists"}"#));
+        let conflict = refusal(409, &AnswerHeaders::Sdk(headers), Bytes::from_static(br#"{"Message":"exists"}"#));
         assert_eq!((conflict.code.as_str(), conflict.message.as_str()), ("ConflictException", "exists"));
     }
 }

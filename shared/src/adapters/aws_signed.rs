@@ -12,7 +12,7 @@
 
 use crate::adapters::aws_connection::KeptAliveConnector;
 use crate::adapters::header_signer::{HeaderSigner, Unsigned};
-use crate::adapters::http1_exchange::Answer as Exchanged;
+use crate::adapters::http1_exchange::{Answer as Exchanged, HeaderLines};
 use crate::adapters::request_counter::RequestCounter;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_credential_types::Credentials;
@@ -115,9 +115,29 @@ impl std::fmt::Display for Refusal {
 pub struct Answer {
     /// Its headers (S3 answers some calls in them alone), moved out of the
     /// connector's response rather than copied: DynamoDB's never reads them.
-    pub headers: Headers,
+    pub headers: AnswerHeaders,
     /// Its body.
     pub body: Bytes,
+}
+
+/// An answer's headers, as its transport read them: the kept-alive
+/// connection's lines are not made into a map no one may read.
+#[derive(Debug)]
+pub enum AnswerHeaders {
+    /// From an SDK connector's response.
+    Sdk(Headers),
+    /// As the kept-alive connection read them.
+    Lines(HeaderLines),
+}
+
+impl AnswerHeaders {
+    /// The first value of `name` (in any case), when it is text.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        match self {
+            AnswerHeaders::Sdk(headers) => headers.get(name),
+            AnswerHeaders::Lines(lines) => lines.get(name),
+        }
+    }
 }
 
 /// One request, signed anew at each attempt.
@@ -141,7 +161,7 @@ pub struct ServiceSigning {
     /// The signer.
     pub signer: Signer,
     /// Reads an error answer's code and message.
-    pub refusal: fn(status: u16, headers: &Headers, body: Bytes) -> Refusal,
+    pub refusal: fn(status: u16, headers: &AnswerHeaders, body: Bytes) -> Refusal,
 }
 
 /// Which signer signs a service's requests.
@@ -386,7 +406,7 @@ impl SignedRequests {
                 self.count_trip();
                 let mut response = connector.call(request).await.map_err(|e| Exchange::Broken(e.to_string()))?;
                 let status = response.status().as_u16();
-                let headers = std::mem::take(response.headers_mut());
+                let headers = AnswerHeaders::Sdk(std::mem::take(response.headers_mut()));
                 let body =
                     response.into_body().collect().await.map_err(|e| Exchange::Broken(e.to_string()))?.to_bytes();
                 (status, Answer { headers, body })
@@ -397,7 +417,7 @@ impl SignedRequests {
                     .send_parts(request.into_parts().0, outgoing.body)
                     .await
                     .map_err(|e| Exchange::Broken(e.to_string()))?;
-                let headers = Headers::try_from(answer.headers).map_err(|e| Exchange::Broken(e.to_string()))?;
+                let headers = AnswerHeaders::Lines(answer.headers);
                 (answer.status.as_u16(), Answer { headers, body: answer.body })
             }
         };
@@ -477,7 +497,7 @@ pub(crate) mod tests {
         assert_eq!(endpoint("DynamoDB", "dynamodb", &SdkConfig::builder().build()), None);
     }
 
-    fn plain(status: u16, _: &Headers, body: Bytes) -> Refusal {
+    fn plain(status: u16, _: &AnswerHeaders, body: Bytes) -> Refusal {
         Refusal::new(status, "", "", body)
     }
 

@@ -13,6 +13,7 @@
 use bytes::{Bytes, BytesMut};
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use std::io::Write as _;
+use std::ops::Range;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// The most header lines an answer may have.
@@ -27,13 +28,71 @@ pub struct Answer {
     /// Its status.
     pub status: StatusCode,
     /// Its headers.
-    pub headers: HeaderMap,
+    pub headers: HeaderLines,
     /// Its body, de-chunked.
     pub body: Bytes,
     /// Whether the stream may carry the next request: false when the peer
     /// said `Connection: close`, ended the body by closing, or sent bytes
     /// past the answer (which no next answer could be told apart from).
     pub reusable: bool,
+}
+
+/// An answer's header lines, kept in the bytes they came in and found by
+/// name when asked for.
+///
+/// Why not a `HeaderMap`: building one costs two allocations a line and a
+/// hash each, and most answers read here are asked for one or two headers
+/// (the Runtime API's request id, or nothing at all on DynamoDB's
+/// success). In the webhook the map was a twentieth of a message's CPU.
+#[derive(Debug, Clone, Default)]
+pub struct HeaderLines {
+    head: Bytes,
+    /// Each line's name and value, as ranges of `head`.
+    lines: Vec<(Range<usize>, Range<usize>)>,
+}
+
+impl HeaderLines {
+    /// The first value of `name` (in any case), when it is text.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        let (_, value) = self.iter().find(|(line, _)| line.eq_ignore_ascii_case(name))?;
+        std::str::from_utf8(value).ok()
+    }
+
+    /// Every value of `name` (in any case), in the order they came.
+    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.iter().filter(move |(line, _)| line.eq_ignore_ascii_case(name)).map(|(_, value)| value)
+    }
+
+    /// Each line's name and value, in the order they came.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        // The names were checked as tokens, which are ASCII, when read.
+        self.lines.iter().map(|(name, value)| {
+            (std::str::from_utf8(&self.head[name.clone()]).unwrap_or_default(), &self.head[value.clone()])
+        })
+    }
+
+    /// How many lines there are.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The lines as a `HeaderMap`, for what needs one (the SDK's response).
+    pub fn to_map(&self) -> Result<HeaderMap, ExchangeFailure> {
+        let mut headers = HeaderMap::with_capacity(self.lines.len());
+        for (name, value) in self.iter() {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| ExchangeFailure::Malformed("a header's name is not a name"))?;
+            let value = HeaderValue::from_bytes(value)
+                .map_err(|_| ExchangeFailure::Malformed("a header's value is not text"))?;
+            headers.append(name, value);
+        }
+        Ok(headers)
+    }
 }
 
 /// How an exchange failed.
@@ -146,12 +205,18 @@ async fn read_answer<S: AsyncRead + Unpin>(
     buffer: &mut BytesMut,
     next: Next,
 ) -> Result<Answer, ExchangeFailure> {
-    let ((status, headers), head_length) = loop {
+    let (status, lines, head_length) = loop {
         if !buffer.is_empty() {
             let mut lines = [httparse::EMPTY_HEADER; MAX_HEADERS];
             let mut parsed = httparse::Response::new(&mut lines);
             match parsed.parse(buffer) {
-                Ok(httparse::Status::Complete(length)) => break (head(&parsed)?, length),
+                Ok(httparse::Status::Complete(length)) => {
+                    let status = parsed
+                        .code
+                        .and_then(|code| StatusCode::from_u16(code).ok())
+                        .ok_or(ExchangeFailure::Malformed("its status is not a status"))?;
+                    break (status, line_ranges(buffer, parsed.headers), length);
+                }
                 Ok(httparse::Status::Partial) => {}
                 Err(_) => return Err(ExchangeFailure::Malformed("its head is not HTTP/1.1")),
             }
@@ -167,18 +232,16 @@ async fn read_answer<S: AsyncRead + Unpin>(
             Err(error) => return Err(ExchangeFailure::Broken(error)),
         }
     };
-    let _ = buffer.split_to(head_length);
+    let headers = HeaderLines { head: buffer.split_to(head_length).freeze(), lines };
+    let text = |value| std::str::from_utf8(value).ok();
     let closes = headers
-        .get_all(http::header::CONNECTION)
-        .iter()
-        .any(|value| value.to_str().is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case("close"))));
-    let chunked = headers
-        .get_all(http::header::TRANSFER_ENCODING)
-        .iter()
-        .any(|value| value.to_str().is_ok_and(|v| v.trim().to_ascii_lowercase().ends_with("chunked")));
-    let length = headers
-        .get(http::header::CONTENT_LENGTH)
-        .map(|value| value.to_str().ok().and_then(|v| v.trim().parse::<usize>().ok()).filter(|n| *n <= MAX_ANSWER));
+        .get_all("connection")
+        .filter_map(text)
+        .any(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case("close")));
+    let chunked =
+        headers.get_all("transfer-encoding").filter_map(text).any(|v| v.to_ascii_lowercase().ends_with("chunked"));
+    let length =
+        headers.get("content-length").map(|value| value.trim().parse::<usize>().ok().filter(|n| *n <= MAX_ANSWER));
     let bodiless = status.is_informational() || status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED;
     let (body, reusable) = if bodiless {
         (Bytes::new(), !closes)
@@ -195,20 +258,15 @@ async fn read_answer<S: AsyncRead + Unpin>(
     Ok(Answer { status, headers, body, reusable: reusable && nothing_past })
 }
 
-fn head(parsed: &httparse::Response<'_, '_>) -> Result<(StatusCode, HeaderMap), ExchangeFailure> {
-    let status = parsed
-        .code
-        .and_then(|code| StatusCode::from_u16(code).ok())
-        .ok_or(ExchangeFailure::Malformed("its status is not a status"))?;
-    let mut headers = HeaderMap::with_capacity(parsed.headers.len());
-    for line in parsed.headers.iter() {
-        let name = HeaderName::from_bytes(line.name.as_bytes())
-            .map_err(|_| ExchangeFailure::Malformed("a header's name is not a name"))?;
-        let value = HeaderValue::from_bytes(line.value)
-            .map_err(|_| ExchangeFailure::Malformed("a header's value is not text"))?;
-        headers.append(name, value);
-    }
-    Ok((status, headers))
+/// Where each of `lines` (parsed from `buffer`) sits in it.
+fn line_ranges(buffer: &[u8], lines: &[httparse::Header<'_>]) -> Vec<(Range<usize>, Range<usize>)> {
+    let start = buffer.as_ptr() as usize;
+    // An empty value's slice need not point into the buffer.
+    let range = |part: &[u8]| match (part.as_ptr() as usize).checked_sub(start) {
+        Some(from) if !part.is_empty() => from..from + part.len(),
+        _ => 0..0,
+    };
+    lines.iter().map(|line| (range(line.name.as_bytes()), range(line.value))).collect()
 }
 
 fn broken(error: std::io::Error) -> ExchangeFailure {

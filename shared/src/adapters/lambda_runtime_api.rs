@@ -79,11 +79,10 @@ where
         let request_id = next
             .headers
             .get("lambda-runtime-aws-request-id")
-            .and_then(|id| id.to_str().ok())
             .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
             .ok_or_else(|| RuntimeApiFailure::Unexpected("an invocation without a request id".into()))?
             .to_owned();
-        let span = match next.headers.get("lambda-runtime-trace-id").and_then(|id| id.to_str().ok()) {
+        let span = match next.headers.get("lambda-runtime-trace-id") {
             Some(trace) => tracing::info_span!("Lambda runtime invoke", requestId = %request_id, xrayTraceId = trace),
             None => tracing::info_span!("Lambda runtime invoke", requestId = %request_id),
         };

@@ -9,13 +9,12 @@
 //! retries and the `AWS_ENDPOINT_URL_S3` override.
 
 use super::aws_signed::{
-    percent_encoded, Answer, CallFailure, Outgoing, Refusal, ServiceSigning, SignedRequests, Signer,
+    percent_encoded, Answer, AnswerHeaders, CallFailure, Outgoing, Refusal, ServiceSigning, SignedRequests, Signer,
 };
 use super::s3_xml;
 use crate::ports::FileError;
 use aws_sigv4::http_request::{PayloadChecksumKind, PercentEncodingMode, SigningSettings, UriPathNormalizationMode};
 use aws_smithy_runtime_api::client::http::SharedHttpConnector;
-use aws_smithy_runtime_api::http::Headers;
 use aws_types::SdkConfig;
 use base64::Engine;
 use bytes::Bytes;
@@ -299,7 +298,7 @@ fn s3_settings() -> SigningSettings {
 }
 
 /// Reads S3's `<Error><Code>…</Code><Message>…</Message></Error>`.
-fn xml_refusal(status: u16, _: &Headers, body: Bytes) -> Refusal {
+fn xml_refusal(status: u16, _: &AnswerHeaders, body: Bytes) -> Refusal {
     let text = String::from_utf8_lossy(&body);
     let code = s3_xml::text(&text, "Code").unwrap_or_default();
     let message = s3_xml::text(&text, "Message").unwrap_or_default();

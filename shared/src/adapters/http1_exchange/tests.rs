@@ -67,7 +67,7 @@ async fn the_request_goes_as_one_head_with_its_length_and_the_answer_is_read_by_
     );
     let answer = answer.unwrap();
     assert_eq!(answer.status, StatusCode::OK);
-    assert_eq!(answer.headers["content-type"], "application/x-amz-json-1.0");
+    assert_eq!(answer.headers.get("content-type"), Some("application/x-amz-json-1.0"));
     assert_eq!(&answer.body[..], b"{}", "the answer's body, read across three writes");
     assert!(answer.reusable);
     assert!(buffer.is_empty());
@@ -76,15 +76,31 @@ async fn the_request_goes_as_one_head_with_its_length_and_the_answer_is_read_by_
 #[tokio::test]
 async fn every_header_is_read_by_its_name_whatever_its_case_and_repeated_ones_are_kept() {
     let head: &'static [u8] = b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: 8f-1\r\nX-Amz-Crc32: 7\r\n\
-        X-Other: one\r\nx-other: two\r\nlambda-runtime-deadline-ms:  99 \r\nContent-Length: 0\r\n\r\n";
+        X-Other: one\r\nx-other: two\r\nlambda-runtime-deadline-ms:  99 \r\nX-Empty:\r\nContent-Length: 0\r\n\r\n";
     let (_, answer, _) = against(&[head], true).await;
     let headers = answer.unwrap().headers;
-    assert_eq!(headers["lambda-runtime-aws-request-id"], "8f-1");
-    assert_eq!(headers["x-amz-crc32"], "7");
-    assert_eq!(headers["lambda-runtime-deadline-ms"], "99");
-    let others: Vec<_> = headers.get_all("x-other").iter().collect();
-    assert_eq!(others, ["one", "two"]);
-    assert_eq!(headers.len(), 6);
+    assert_eq!(headers.get("lambda-runtime-aws-request-id"), Some("8f-1"));
+    assert_eq!(headers.get("X-AMZ-CRC32"), Some("7"));
+    assert_eq!(headers.get("lambda-runtime-deadline-ms"), Some("99"));
+    assert_eq!(headers.get("x-empty"), Some(""));
+    assert_eq!(headers.get("x-absent"), None);
+    let others: Vec<_> = headers.get_all("x-other").collect();
+    assert_eq!(others, [b"one", b"two"]);
+    assert_eq!(headers.len(), 7);
+    let map = headers.to_map().unwrap();
+    assert_eq!(map.len(), 7);
+    assert_eq!(map["lambda-runtime-aws-request-id"], "8f-1");
+    assert_eq!(map.get_all("x-other").iter().collect::<Vec<_>>(), ["one", "two"]);
+    assert_eq!(map["x-empty"], "");
+}
+
+#[tokio::test]
+async fn a_header_value_that_is_not_text_is_not_given_as_text() {
+    let head: &'static [u8] = b"HTTP/1.1 200 OK\r\nX-Latin: caf\xe9\r\nContent-Length: 0\r\n\r\n";
+    let (_, answer, _) = against(&[head], true).await;
+    let headers = answer.unwrap().headers;
+    assert_eq!(headers.get("x-latin"), None);
+    assert_eq!(headers.get_all("x-latin").collect::<Vec<_>>(), [b"caf\xe9"]);
 }
 
 #[tokio::test]
