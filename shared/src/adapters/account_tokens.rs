@@ -156,7 +156,7 @@ mod tests {
         let audit = AuditEntry {
             at: Millis(1),
             actor: "admin@shop.test".to_owned(),
-            action: "number.save".to_owned(),
+            action: "number_saved".to_owned(),
             contact: None,
             detail: String::new(),
         };

@@ -575,7 +575,6 @@ export const en = {
   'audit.action.webhook_rotate_secret': 'Replaced a webhook’s secret',
   'audit.action.webhook_redeliver': 'Sent a webhook event again',
   'audit.action.number_saved': 'Saved a WhatsApp number',
-  'audit.action.number.save': 'Saved a WhatsApp number',
   'audit.action.number_removed': 'Removed a WhatsApp number',
   'audit.action.account_token_set': 'Set a WhatsApp account’s access token',
   'audit.action.account_token_removed': 'Removed a WhatsApp account’s access token',

@@ -570,7 +570,6 @@ export const hi: Catalog = {
   'audit.action.webhook_rotate_secret': 'वेबहुक का सीक्रेट बदला',
   'audit.action.webhook_redeliver': 'वेबहुक इवेंट दोबारा भेजा',
   'audit.action.number_saved': 'WhatsApp नंबर सहेजा',
-  'audit.action.number.save': 'WhatsApp नंबर सहेजा',
   'audit.action.number_removed': 'WhatsApp नंबर हटाया',
   'audit.action.account_token_set': 'WhatsApp खाते का एक्सेस टोकन सेट किया',
   'audit.action.account_token_removed': 'WhatsApp खाते का एक्सेस टोकन हटाया',
