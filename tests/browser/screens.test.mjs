@@ -198,6 +198,16 @@ test('every screen fits a phone and a desktop, passes axe-core, and is photograp
             const tops = await page.locator('.conv-tools-row :is(.button, select, .chip, .conv-owner)').evaluateAll((parts) =>
               parts.filter((p) => p.getClientRects().length > 0).map((p) => Math.round(p.getBoundingClientRect().top + p.getBoundingClientRect().height / 2)));
             assert.ok(Math.max(...tops) - Math.min(...tops) < 4, `the conversation's tools sit on lines at ${tops.join(', ')} px`);
+            // Its scroll bar is hidden: a fade shows at the end there is more
+            // to see, and moves to the start once the line is scrolled through.
+            const frame = byTestId(page, 'tools-frame');
+            const fades = () => frame.evaluate((el) => [getComputedStyle(el, '::before').opacity, getComputedStyle(el, '::after').opacity].join(' '));
+            assert.equal(await frame.getAttribute('data-more-end'), 'true', `the tools fit at ${width} px: no fade needed`);
+            await eventually(async () => assert.equal(await fades(), '0 1'));
+            await page.locator('.conv-tools-row').evaluate((row) => row.scrollTo({ left: row.scrollWidth }));
+            await eventually(async () => assert.equal(await fades(), '1 0'));
+            await page.locator('.conv-tools-row').evaluate((row) => row.scrollTo({ left: 0 }));
+            await eventually(async () => assert.equal(await fades(), '0 1'));
             // Attach and the interactive composer's opener share the estimate's line.
             const estimate = await byTestId(page, 'text-estimate').boundingBox();
             const opener = await byTestId(page, 'interactive-toggle').boundingBox();

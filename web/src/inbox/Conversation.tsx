@@ -17,6 +17,7 @@ import { QuickFollowUp } from './QuickFollowUp';
 import { latestRevisions, revisedId, revisedSnippet } from './revisions';
 import { noteAuthor, TimelineNote } from './TimelineNote';
 import { contactAction, ownerLabel, state, timeline, toggleOptOut } from './store';
+import { ToolsRow } from './ToolsRow';
 import type { Key } from '../i18n/en';
 
 const STATUS_KEYS: Record<string, Key> = { open: 'convStatus.open', waiting_on_us: 'convStatus.waiting_on_us', waiting_on_customer: 'convStatus.waiting_on_customer', closed: 'convStatus.closed' };
@@ -254,13 +255,13 @@ export function Conversation({ contactId }: { contactId: string }) {
           ) : null}
         </header>
         {c ? (
-          <div class="conv-tools-row">
+          <ToolsRow contactId={contactId}>
             <Tools c={c} />
             <QuickFollowUp c={c} />
             <ConversationActions c={c} />
             <button class="button button--small button--ghost details-toggle" type="button" aria-controls="side-panel" aria-expanded={open}
               data-testid="details-toggle" onClick={() => setPanelOpen(!open)}>{open ? t('conv.hideDetails') : t('conv.details')}</button>
-          </div>
+          </ToolsRow>
         ) : null}
         <Timeline contactId={contactId} />
         {c ? <ComposerArea c={c} /> : null}
