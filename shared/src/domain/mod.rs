@@ -7,6 +7,7 @@ pub mod ai_settings;
 pub mod ai_task;
 pub mod ai_usage;
 pub mod audit;
+pub mod audit_actions;
 pub mod business_day;
 pub mod business_hours;
 pub mod business_profile;

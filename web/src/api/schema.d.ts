@@ -2603,7 +2603,8 @@ export interface components {
         };
         /** @description Who did what, when, to which contact; `detail` depends on `action`. */
         AuditEntry: {
-            action: string;
+            /** @enum {string} */
+            action: "assign" | "transfer" | "unassign" | "close" | "reopen" | "send" | "opt_in" | "opt_out" | "clear_opt_out" | "merge" | "merge_suggested" | "erase" | "export" | "contact_export" | "invite" | "reissue_invite" | "password_reset_link" | "revoke_link" | "update_user" | "set_password" | "change_password" | "deal_create" | "deal_update" | "deal_moved" | "stage_move" | "pipeline" | "quote_create" | "quote_update" | "quote_moved" | "quote_sent" | "quote_accepted" | "quote_declined" | "quote_invoiced" | "quote_paid" | "product_put" | "product_delete" | "task_update" | "task_due" | "task_cancelled_by_reply" | "rule_create" | "rule_update" | "rule_delete" | "rule_executed" | "campaign_create" | "campaign_paused" | "campaign_resumed" | "campaign_cancelled" | "import_create" | "lead_source_create" | "lead_source_update" | "lead_source_rotate" | "lead_source_delete" | "webhook_create" | "webhook_update" | "webhook_delete" | "webhook_rotate_secret" | "webhook_redeliver" | "number_saved" | "number_removed" | "account_token_set" | "account_token_removed" | "business_profile" | "business_hours" | "business_hours_cleared" | "rate_card" | "consent_settings" | "ai_settings" | "dead_letters_redriven";
             actor: string;
             at: string;
             contact_id: string | null;

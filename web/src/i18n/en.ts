@@ -520,6 +520,7 @@ export const en = {
   // The audit log's actions, by the code the API records them under.
   'audit.action.assign': 'Assigned the conversation',
   'audit.action.transfer': 'Transferred the conversation',
+  'audit.action.unassign': 'Unassigned the conversation',
   'audit.action.close': 'Closed the conversation',
   'audit.action.reopen': 'Reopened the conversation',
   'audit.action.send': 'Sent a message',

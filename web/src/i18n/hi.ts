@@ -515,6 +515,7 @@ export const hi: Catalog = {
   // The audit log's actions, by the code the API records them under.
   'audit.action.assign': 'बातचीत सौंपी',
   'audit.action.transfer': 'बातचीत किसी और को सौंपी',
+  'audit.action.unassign': 'बातचीत का मालिक हटाया',
   'audit.action.close': 'बातचीत बंद की',
   'audit.action.reopen': 'बातचीत फिर खोली',
   'audit.action.send': 'संदेश भेजा',

@@ -3,8 +3,16 @@
 // fields as "name: value" pairs rather than JSON. A code the catalog does
 // not know yet (a newer API's) reads as its words: its underscores as
 // spaces ("set_password" reads "Set password").
+import type { components } from '../api/schema';
 import { t } from '../i18n';
 import { en, type Key } from '../i18n/en';
+
+/** Every action the API's document lists (the Rust side's AUDIT_ACTIONS). */
+export type AuditActionCode = components['schemas']['AuditEntry']['action'];
+/** A key the catalog must have; the type check refuses a catalog without
+ * words for an action the API lists. */
+type Catalogued<K extends Key> = K;
+export type AuditActionKey = Catalogued<`audit.action.${AuditActionCode}`>;
 
 export function auditAction(code: string): string {
   const key = `audit.action.${code}`;

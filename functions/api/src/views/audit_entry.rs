@@ -1,5 +1,6 @@
 //! One entry of the audit log.
 
+use parley::domain::audit_actions::AUDIT_ACTIONS;
 use parley::domain::AuditEntry;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -11,6 +12,7 @@ use serde_json::Value;
 pub struct AuditEntryView {
     at: String,
     actor: String,
+    #[schemars(extend("enum" = AUDIT_ACTIONS))]
     action: String,
     contact_id: Option<String>,
     detail: Value,
