@@ -44,7 +44,7 @@ pub struct Answer {
 /// hash each, and most answers read here are asked for one or two headers
 /// (the Runtime API's request id, or nothing at all on DynamoDB's
 /// success). In the webhook the map was a twentieth of a message's CPU.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug)]
 pub struct HeaderLines {
     head: Bytes,
     /// Each line's name and value, as ranges of `head`.
