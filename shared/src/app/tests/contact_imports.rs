@@ -17,8 +17,13 @@ struct Shop {
 async fn shop() -> Shop {
     let w = World::new();
     let profile = BusinessProfile { phone_number_id: Some(PHONE_NUMBER_ID.into()), ..BusinessProfile::default() };
-    let audit =
-        AuditEntry { at: w.clock_now(), actor: "t".into(), action: "t".into(), contact: None, detail: "{}".into() };
+    let audit = AuditEntry {
+        at: w.clock_now(),
+        actor: "t".into(),
+        action: "business_profile".into(),
+        contact: None,
+        detail: "{}".into(),
+    };
     w.store.save_business_profile(&profile, &audit).await.unwrap();
     let files = MemoryFiles::default();
     let queue = Arc::new(MemoryImportQueue::default());

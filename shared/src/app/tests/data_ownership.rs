@@ -106,7 +106,7 @@ async fn erasure_leaves_nothing_of_the_person_and_a_redelivery_stores_nothing() 
     let said = AuditEntry {
         at: w.clock.now(),
         actor: "admin@shop.test".into(),
-        action: "note".into(),
+        action: "send".into(),
         contact: Some(contact.clone()),
         detail: r#"{"text":"lives at 12 MG Road"}"#.into(),
     };
@@ -114,7 +114,7 @@ async fn erasure_leaves_nothing_of_the_person_and_a_redelivery_stores_nothing() 
     data(&w).erase(&admin, &contact).await.unwrap();
     assert!(w.store.task(&task.id).await.unwrap().is_none(), "tasks about the person go");
     let lines = w.store.audit_lines();
-    let note = lines.iter().find(|l| l.action == "note").unwrap();
+    let note = lines.iter().find(|l| l.action == "send").unwrap();
     assert_eq!(
         (note.actor.as_str(), note.detail.as_str()),
         ("admin@shop.test", r#"{"redacted":true}"#),

@@ -51,8 +51,13 @@ fn enquiry(id: &str, mobile: &str) -> Value {
 
 async fn shop(w: &World) {
     let profile = BusinessProfile { phone_number_id: Some(PHONE_NUMBER_ID.into()), ..BusinessProfile::default() };
-    let audit =
-        AuditEntry { at: w.clock_now(), actor: "t".into(), action: "t".into(), contact: None, detail: "{}".into() };
+    let audit = AuditEntry {
+        at: w.clock_now(),
+        actor: "t".into(),
+        action: "business_profile".into(),
+        contact: None,
+        detail: "{}".into(),
+    };
     w.store.save_business_profile(&profile, &audit).await.unwrap();
     w.teammate("ravi@shop.test", Role::Agent).await;
 }

@@ -44,7 +44,7 @@ async fn shop(w: &World, source: LeadSource) -> String {
     let audit = crate::domain::AuditEntry {
         at: w.clock_now(),
         actor: "t".into(),
-        action: "t".into(),
+        action: "business_profile".into(),
         contact: None,
         detail: "{}".into(),
     };

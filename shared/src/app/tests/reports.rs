@@ -78,7 +78,7 @@ async fn tasks_due_today_on_the_dashboard_follow_the_business_zone() {
     let audit = AuditEntry {
         at: w.clock.now(),
         actor: "admin@shop.test".into(),
-        action: "business".into(),
+        action: "business_profile".into(),
         contact: None,
         detail: "{}".into(),
     };

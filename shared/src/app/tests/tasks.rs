@@ -83,7 +83,7 @@ async fn business_in(w: &World, zone: &str) {
     let audit = AuditEntry {
         at: w.clock.now(),
         actor: "admin@shop.test".into(),
-        action: "business".into(),
+        action: "business_profile".into(),
         contact: None,
         detail: "{}".into(),
     };

@@ -1,6 +1,7 @@
 //! AI assist's ports in memory: settings, a key, and a provider that
 //! answers what the test scripted and records every prompt.
 
+use super::audit_trail::AuditTrail;
 use crate::domain::ai_prompt::AiPrompt;
 use crate::domain::ai_settings::AiSettings;
 use crate::domain::AuditEntry;
@@ -15,13 +16,13 @@ use std::sync::Mutex;
 #[derive(Debug, Default)]
 pub struct MemoryAiSettings {
     saved: Mutex<Option<AiSettings>>,
-    audit: Mutex<Vec<AuditEntry>>,
+    audit: Mutex<AuditTrail>,
 }
 
 impl MemoryAiSettings {
     /// The audit lines saves wrote.
     pub fn audit(&self) -> Vec<AuditEntry> {
-        self.audit.lock().map(|a| a.clone()).unwrap_or_default()
+        self.audit.lock().map(|a| a.lines()).unwrap_or_default()
     }
 }
 

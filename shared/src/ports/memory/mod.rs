@@ -7,6 +7,7 @@
 
 mod account_tokens;
 mod ai;
+mod audit_trail;
 mod calls;
 mod campaigns;
 mod clock;
@@ -71,6 +72,7 @@ use crate::domain::unprocessable::UnprocessableItem;
 use crate::domain::{
     AuditEntry, Contact, ContactId, ContactIdKey, Event, Invite, MessageRef, Millis, Note, Session, StatusUpdate, User,
 };
+use audit_trail::AuditTrail;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -147,7 +149,7 @@ impl MemoryStore {
 
     /// Every audit line, oldest first.
     pub fn audit_lines(&self) -> Vec<AuditEntry> {
-        self.state().audit.clone()
+        self.state().audit.lines()
     }
 
     /// How many messages were read back by their reference (what a
@@ -238,7 +240,7 @@ struct State {
     links: HashMap<String, String>,
     /// Sign-in attempts by counter key and window start.
     attempts: HashMap<(String, Millis), u64>,
-    audit: Vec<AuditEntry>,
+    audit: AuditTrail,
     turn: u64,
     pipelines: BTreeMap<String, Pipeline>,
     deals: BTreeMap<String, Deal>,

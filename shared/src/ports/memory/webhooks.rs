@@ -2,6 +2,7 @@
 //! store's conditions: a delivery is recorded once, claimed by one attempt
 //! at a time, and only a failed or dead one is put back.
 
+use super::audit_trail::AuditTrail;
 use crate::domain::webhook_delivery::MAX_LOGGED_ATTEMPTS;
 use crate::domain::{Attempt, AuditEntry, DeliveryState, Millis, WebhookDelivery, WebhookSecret, WebhookSubscription};
 use crate::ports::{DeliveryClaim, DeliveryRecorded, Page, PageRequest, StoreError, WebhookStore};
@@ -13,7 +14,7 @@ struct State {
     subscriptions: BTreeMap<String, (WebhookSubscription, WebhookSecret)>,
     /// By (subscription, delivery id), with the claim's lease.
     deliveries: BTreeMap<(String, String), (WebhookDelivery, Option<Millis>)>,
-    audit: Vec<AuditEntry>,
+    audit: AuditTrail,
 }
 
 /// The in-memory [`WebhookStore`].
@@ -27,7 +28,7 @@ impl MemoryWebhooks {
 
     /// The audit lines written so far.
     pub fn audit(&self) -> Vec<AuditEntry> {
-        self.state().audit.clone()
+        self.state().audit.lines()
     }
 }
 
