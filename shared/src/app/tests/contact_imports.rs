@@ -2,9 +2,9 @@ use super::fixture::{session, World, PHONE_NUMBER_ID};
 use crate::app::contact_imports::{ContactImports, ImportChoice, ImportError, ImportPorts};
 use crate::domain::contact_import::{ImportStatus, ROWS_PER_STEP};
 use crate::domain::import_mapping::ImportTarget;
-use crate::domain::{AuditEntry, BusinessProfile, Role};
+use crate::domain::{BusinessProfile, Role};
 use crate::ports::memory::{MemoryFiles, MemoryImportQueue};
-use crate::ports::{BusinessProfileStore, ImportStore};
+use crate::ports::ImportStore;
 use std::sync::Arc;
 
 struct Shop {
@@ -17,14 +17,7 @@ struct Shop {
 async fn shop() -> Shop {
     let w = World::new();
     let profile = BusinessProfile { phone_number_id: Some(PHONE_NUMBER_ID.into()), ..BusinessProfile::default() };
-    let audit = AuditEntry {
-        at: w.clock_now(),
-        actor: "t".into(),
-        action: "business_profile".into(),
-        contact: None,
-        detail: "{}".into(),
-    };
-    w.store.save_business_profile(&profile, &audit).await.unwrap();
+    w.save_business(&profile).await;
     let files = MemoryFiles::default();
     let queue = Arc::new(MemoryImportQueue::default());
     let ports = ImportPorts::over_store(

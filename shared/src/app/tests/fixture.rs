@@ -5,11 +5,13 @@ use crate::app::send_message::SendMessage;
 use crate::app::tasks::{NewTask, Tasks};
 use crate::domain::message::InboundMessage;
 use crate::domain::pricing::RateCards;
-use crate::domain::{ContactId, CustomerIdentity, MessageContent, Millis, Role, Session, User};
+use crate::domain::{
+    AuditEntry, BusinessProfile, ContactId, CustomerIdentity, MessageContent, Millis, Role, Session, User,
+};
 use crate::ports::memory::{
     ManualClock, MemoryNotifications, MemoryQueue, MemoryScheduler, MemoryStore, ScriptedWhatsApp,
 };
-use crate::ports::{InboundStore, Recorded, UserStore};
+use crate::ports::{BusinessProfileStore, Clock, InboundStore, Recorded, UserStore};
 use std::sync::Arc;
 
 /// 2023-11-14T22:13:20Z.
@@ -87,6 +89,13 @@ impl World {
     /// The clock's time.
     pub fn clock_now(&self) -> Millis {
         crate::ports::Clock::now(&*self.clock)
+    }
+
+    /// Saves `profile` as an admin would from Settings, audit line and all.
+    pub async fn save_business(&self, profile: &BusinessProfile) {
+        let admin = session("admin@shop.test", Role::Admin);
+        let audit = AuditEntry::by(&admin, self.clock.now(), "business_profile", None, serde_json::json!({}));
+        self.store.save_business_profile(profile, &audit).await.unwrap();
     }
 
     /// An active teammate.

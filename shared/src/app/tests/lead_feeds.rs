@@ -8,11 +8,9 @@ use crate::domain::indiamart::{IndiaMartAnswer, MIN_INTERVAL_MS};
 use crate::domain::lead_feed_status::FeedOutcome;
 use crate::domain::lead_source::{LeadAuth, LeadOwner, LeadSource, FACEBOOK_LEAD_ADS, INDIAMART};
 use crate::domain::scheduled_job::ScheduledJob;
-use crate::domain::{AuditEntry, BusinessProfile, Millis, Role};
+use crate::domain::{BusinessProfile, Millis, Role};
 use crate::ports::memory::MemoryScheduler;
-use crate::ports::{
-    BusinessProfileStore, ConversationStore, DealStore, FeedError, IndiaMartApi, LeadAdsApi, LeadFeedStore, PageRequest,
-};
+use crate::ports::{ConversationStore, DealStore, FeedError, IndiaMartApi, LeadAdsApi, LeadFeedStore, PageRequest};
 use serde_json::{json, Value};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -51,14 +49,7 @@ fn enquiry(id: &str, mobile: &str) -> Value {
 
 async fn shop(w: &World) {
     let profile = BusinessProfile { phone_number_id: Some(PHONE_NUMBER_ID.into()), ..BusinessProfile::default() };
-    let audit = AuditEntry {
-        at: w.clock_now(),
-        actor: "t".into(),
-        action: "business_profile".into(),
-        contact: None,
-        detail: "{}".into(),
-    };
-    w.store.save_business_profile(&profile, &audit).await.unwrap();
+    w.save_business(&profile).await;
     w.teammate("ravi@shop.test", Role::Agent).await;
 }
 

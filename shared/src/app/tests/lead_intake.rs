@@ -4,7 +4,7 @@ use crate::app::lead_sources::{LeadSourceError, LeadSources};
 use crate::domain::lead_source::{LeadAuth, LeadOwner, LeadSource};
 use crate::domain::webhook_signature::signature_header;
 use crate::domain::{BusinessProfile, ContactId, Role};
-use crate::ports::{BusinessProfileStore, ConversationStore, DealStore, PageRequest};
+use crate::ports::{ConversationStore, DealStore, PageRequest};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -41,14 +41,7 @@ fn source(id: &str, auth: LeadAuth, owner: LeadOwner) -> LeadSource {
 /// A shop with its number set, two available agents and a saved source; its secret.
 async fn shop(w: &World, source: LeadSource) -> String {
     let profile = BusinessProfile { phone_number_id: Some(PHONE_NUMBER_ID.into()), ..BusinessProfile::default() };
-    let audit = crate::domain::AuditEntry {
-        at: w.clock_now(),
-        actor: "t".into(),
-        action: "business_profile".into(),
-        contact: None,
-        detail: "{}".into(),
-    };
-    w.store.save_business_profile(&profile, &audit).await.unwrap();
+    w.save_business(&profile).await;
     w.teammate("ravi@shop.test", Role::Agent).await;
     w.teammate("sita@shop.test", Role::Agent).await;
     let sources = LeadSources::new(w.store.clone(), w.store.clone(), w.store.clone(), w.store.clone(), w.clock.clone());

@@ -174,7 +174,7 @@ async fn a_template_header_from_another_contacts_files_or_a_missing_file_is_refu
 async fn an_invoice_prints_the_business_address_and_gstin_cites_its_quotation_and_keeps_its_date() {
     use crate::domain::quote::QuoteChange;
     use crate::domain::BusinessProfile;
-    use crate::ports::BusinessProfileStore;
+
     let w = World::new();
     let vault = Arc::new(MemoryVault::default());
     let contact = w.customer_says("919812345678", "wamid.in1", "a quote please").await;
@@ -185,14 +185,7 @@ async fn an_invoice_prints_the_business_address_and_gstin_cites_its_quotation_an
         address: "12 Linking Road\nBandra West, Mumbai".into(),
         ..BusinessProfile::default()
     };
-    let audit = crate::domain::AuditEntry {
-        at: Millis(0),
-        actor: "owner@shop.test".into(),
-        action: "business_profile".into(),
-        contact: None,
-        detail: String::new(),
-    };
-    w.store.save_business_profile(&profile, &audit).await.unwrap();
+    w.save_business(&profile).await;
     let mut invoice = quote_for(&contact);
     invoice.state = QuoteState::Invoiced;
     invoice.invoice_number = Some("INV-2026-0003".into());

@@ -43,8 +43,8 @@ async fn workload_counts_unassigned_overdue_and_due_follow_ups_for_supervisors_o
 #[tokio::test]
 async fn tasks_due_today_on_the_dashboard_follow_the_business_zone() {
     use crate::app::tasks::{NewTask, Tasks};
-    use crate::domain::{AuditEntry, BusinessProfile, Millis};
-    use crate::ports::{BusinessProfileStore, Clock};
+    use crate::domain::{BusinessProfile, Millis};
+
     let w = World::new();
     // 22:30 BST in London.
     w.clock.set(Millis::parse_rfc3339("2026-07-15T21:30:00Z").unwrap());
@@ -75,13 +75,6 @@ async fn tasks_due_today_on_the_dashboard_follow_the_business_zone() {
     let reports = Reports::new(w.store.clone(), w.clock.clone(), 15, calendar);
     assert_eq!(reports.workload(&boss).await.unwrap().tasks_due_today, 2);
     let profile = BusinessProfile { time_zone: "Europe/London".into(), ..BusinessProfile::default() };
-    let audit = AuditEntry {
-        at: w.clock.now(),
-        actor: "admin@shop.test".into(),
-        action: "business_profile".into(),
-        contact: None,
-        detail: "{}".into(),
-    };
-    w.store.save_business_profile(&profile, &audit).await.unwrap();
+    w.save_business(&profile).await;
     assert_eq!(reports.workload(&boss).await.unwrap().tasks_due_today, 1);
 }

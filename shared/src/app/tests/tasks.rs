@@ -2,9 +2,8 @@ use super::fixture::{new_task, World};
 use crate::app::tasks::{NewTask, TaskChange, TaskError, Tasks};
 use crate::domain::snooze::Snooze;
 use crate::domain::task::Due;
-use crate::domain::{AuditEntry, BusinessProfile, Millis, Role};
+use crate::domain::{BusinessProfile, Millis, Role};
 use crate::ports::PageRequest;
-use crate::ports::{BusinessProfileStore, Clock};
 
 /// 2023-11-15T10:00:00+05:30, a morning in the business's time zone.
 const MORNING: Millis = Millis(1_700_022_600_000);
@@ -80,14 +79,7 @@ async fn owners_and_supervisors_complete_tasks_and_agents_keep_to_their_own() {
 /// Saves a profile in `zone`, as an admin would from Settings.
 async fn business_in(w: &World, zone: &str) {
     let profile = BusinessProfile { time_zone: zone.into(), ..BusinessProfile::default() }.validated().unwrap();
-    let audit = AuditEntry {
-        at: w.clock.now(),
-        actor: "admin@shop.test".into(),
-        action: "business_profile".into(),
-        contact: None,
-        detail: "{}".into(),
-    };
-    w.store.save_business_profile(&profile, &audit).await.unwrap();
+    w.save_business(&profile).await;
 }
 
 async fn today_titles(tasks: &Tasks, who: &crate::domain::Session) -> Vec<String> {
