@@ -54,21 +54,20 @@ pub struct HeaderLines {
 impl HeaderLines {
     /// The first value of `name` (in any case), when it is text.
     pub fn get(&self, name: &str) -> Option<&str> {
-        let (_, value) = self.iter().find(|(line, _)| line.eq_ignore_ascii_case(name))?;
+        let (_, value) = self.pairs().find(|(line, _)| line.eq_ignore_ascii_case(name.as_bytes()))?;
         std::str::from_utf8(value).ok()
     }
 
     /// Every value of `name` (in any case), in the order they came.
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
-        self.iter().filter(move |(line, _)| line.eq_ignore_ascii_case(name)).map(|(_, value)| value)
+        self.pairs().filter(move |(line, _)| line.eq_ignore_ascii_case(name.as_bytes())).map(|(_, value)| value)
     }
 
-    /// Each line's name and value, in the order they came.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        // The names were checked as tokens, which are ASCII, when read.
-        self.lines.iter().map(|(name, value)| {
-            (std::str::from_utf8(&self.head[name.clone()]).unwrap_or_default(), &self.head[value.clone()])
-        })
+    /// Each line's name and value as bytes, in the order they came: a
+    /// lookup compares names as bytes, rather than checking each one is
+    /// text first.
+    fn pairs(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+        self.lines.iter().map(|(name, value)| (&self.head[name.clone()], &self.head[value.clone()]))
     }
 
     /// How many lines there are.
@@ -84,8 +83,8 @@ impl HeaderLines {
     /// The lines as a `HeaderMap`, for what needs one (the SDK's response).
     pub fn to_map(&self) -> Result<HeaderMap, ExchangeFailure> {
         let mut headers = HeaderMap::with_capacity(self.lines.len());
-        for (name, value) in self.iter() {
-            let name = HeaderName::from_bytes(name.as_bytes())
+        for (name, value) in self.pairs() {
+            let name = HeaderName::from_bytes(name)
                 .map_err(|_| ExchangeFailure::Malformed("a header's name is not a name"))?;
             let value = HeaderValue::from_bytes(value)
                 .map_err(|_| ExchangeFailure::Malformed("a header's value is not text"))?;
