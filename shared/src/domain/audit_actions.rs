@@ -83,6 +83,13 @@ pub fn is_audit_action(code: &str) -> bool {
     AUDIT_ACTIONS.contains(&code)
 }
 
+/// In debug builds, fails where a store is handed a line whose code is not
+/// listed: the check both the DynamoDB store and the memory ones make.
+#[track_caller]
+pub fn debug_assert_listed(code: &str) {
+    debug_assert!(is_audit_action(code), "the audit action {code:?} is not in AUDIT_ACTIONS");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use super::day_partitions::{DayPartitioned, DaySpan};
 use super::item::{get_n, get_s, key, n, s, Item};
 use super::keys;
 use super::{cursor, unavailable, DynamoStore};
-use crate::domain::audit_actions::is_audit_action;
+use crate::domain::audit_actions::debug_assert_listed;
 use crate::domain::{AuditEntry, ContactId, Millis};
 use crate::ports::{Page, PageRequest, StoreError};
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
@@ -64,7 +64,7 @@ impl DynamoStore {
         suffix: &str,
         condition: Option<&str>,
     ) -> Result<TransactWriteItem, StoreError> {
-        debug_assert!(is_audit_action(&entry.action), "the audit action {:?} is not in AUDIT_ACTIONS", entry.action);
+        debug_assert_listed(&entry.action);
         let sk = format!("{}#{suffix}", entry.at.sortable());
         let mut item = key(keys::audit_pk(&entry.at.utc_date()), &sk);
         item.extend([

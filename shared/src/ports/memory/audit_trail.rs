@@ -3,7 +3,7 @@
 //! records a code `AUDIT_ACTIONS` does not list fails there, before an
 //! end-to-end test or the web app's catalog meets it.
 
-use crate::domain::audit_actions::is_audit_action;
+use crate::domain::audit_actions::debug_assert_listed;
 use crate::domain::AuditEntry;
 use std::ops::{Deref, DerefMut};
 
@@ -14,7 +14,7 @@ pub struct AuditTrail(Vec<AuditEntry>);
 impl AuditTrail {
     /// Records `entry`, whose action must be a listed one.
     pub fn push(&mut self, entry: AuditEntry) {
-        debug_assert!(is_audit_action(&entry.action), "the audit action {:?} is not in AUDIT_ACTIONS", entry.action);
+        debug_assert_listed(&entry.action);
         self.0.push(entry);
     }
 
