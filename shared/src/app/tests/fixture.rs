@@ -11,7 +11,7 @@ use crate::domain::{
 use crate::ports::memory::{
     ManualClock, MemoryNotifications, MemoryQueue, MemoryScheduler, MemoryStore, ScriptedWhatsApp,
 };
-use crate::ports::{BusinessProfileStore, Clock, InboundStore, Recorded, UserStore};
+use crate::ports::{BusinessProfileStore, InboundStore, Recorded, UserStore};
 use std::sync::Arc;
 
 /// 2023-11-14T22:13:20Z.
@@ -94,7 +94,7 @@ impl World {
     /// Saves `profile` as an admin would from Settings, audit line and all.
     pub async fn save_business(&self, profile: &BusinessProfile) {
         let admin = session("admin@shop.test", Role::Admin);
-        let audit = AuditEntry::by(&admin, self.clock.now(), "business_profile", None, serde_json::json!({}));
+        let audit = AuditEntry::by(&admin, self.clock_now(), "business_profile", None, serde_json::json!({}));
         self.store.save_business_profile(profile, &audit).await.unwrap();
     }
 
