@@ -47,6 +47,8 @@ def main():
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--floor", default=str(bench.ROOT / "target" / "bench" / "release" / "lambda-floor"))
     parser.add_argument("--python", action="store_true", help="run the boto3 handler in every round too")
+    parser.add_argument("--paced", metavar="LABEL",
+                        help="also run the floor paced as LABEL ran, each round (floor_paced)")
     parser.add_argument("--shared-cores", action="store_true",
                         help="let the functions share cores with the emulators (see cores.py)")
     parser.add_argument("variants", nargs="+", help="label=binary[:NAME=value,...]")
@@ -67,16 +69,19 @@ def main():
         variants.append(("python", python, {"TABLE_NAME": table}))
 
     def say(label, run):
-        if label != "floor":
+        if not label.startswith("floor"):
             print(f"{label} {run['cpu_us_per_event']:.0f} µs", flush=True)
 
-    runs = bench.interleaved_rounds(api, [args.floor], variants, args.rounds, args.messages, say)
+    if args.paced and args.paced not in {label for label, _, _ in variants}:
+        parser.error(f"--paced {args.paced}: no such variant")
+    runs = bench.interleaved_rounds(api, [args.floor], variants, args.rounds, args.messages, say, args.paced)
     cpu = {label: [r["cpu_us_per_event"] for r in its_runs] for label, its_runs in runs.items()}
-    floor = cpu.pop("floor")
+    floors = {label: cpu.pop(label) for label in ("floor", "floor_paced") if label in cpu}
 
     where = "shared cores" if core is None else f"each function alone on core {core}"
     print(f"\nCPU µs per message, medians of {args.rounds} interleaved rounds of {args.messages} ({where})")
-    print(f"  {'floor':<12} {statistics.median(floor):>7.0f}   {' '.join(f'{x:.0f}' for x in floor)}")
+    for label, floor in floors.items():
+        print(f"  {label:<12} {statistics.median(floor):>7.0f}   {' '.join(f'{x:.0f}' for x in floor)}")
     for label, its_cpu in cpu.items():
         print(f"  {label:<12} {statistics.median(its_cpu):>7.0f}   {' '.join(f'{x:.0f}' for x in its_cpu)}")
     if args.python:
