@@ -54,12 +54,11 @@ pub struct HeaderLines {
 impl HeaderLines {
     /// The first value of `name` (in any case), when it is text.
     pub fn get(&self, name: &str) -> Option<&str> {
-        let (_, value) = self.pairs().find(|(line, _)| line.eq_ignore_ascii_case(name.as_bytes()))?;
-        std::str::from_utf8(value).ok()
+        std::str::from_utf8(self.get_all(name).next()?).ok()
     }
 
     /// Every value of `name` (in any case), in the order they came.
-    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+    pub fn get_all<'s, 'n>(&'s self, name: &'n str) -> impl Iterator<Item = &'s [u8]> + use<'s, 'n> {
         self.pairs().filter(move |(line, _)| line.eq_ignore_ascii_case(name.as_bytes())).map(|(_, value)| value)
     }
 
